@@ -1,0 +1,5 @@
+import { ListingSkeleton } from "@/components/browser/listing-skeleton";
+
+export default function Loading() {
+  return <ListingSkeleton />;
+}

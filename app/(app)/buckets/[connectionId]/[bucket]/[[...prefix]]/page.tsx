@@ -1,0 +1,87 @@
+import type { Metadata } from "next";
+import Form from "next/form";
+import { notFound } from "next/navigation";
+import { Suspense } from "react";
+import { Breadcrumbs } from "@/components/browser/breadcrumbs";
+import { FolderListing } from "@/components/browser/folder-listing";
+import { ListingSkeleton } from "@/components/browser/listing-skeleton";
+import { ObjectDetailsPanel } from "@/components/browser/object-details";
+import { Button } from "@/components/ui/button";
+import { inputClass } from "@/components/ui/field";
+import { requireUser } from "@/lib/auth/session";
+import { openConnection } from "@/lib/storage/connections";
+import { loadFolder, loadObjectView } from "@/lib/storage/listing";
+import { breadcrumbs, folderHref, prefixFromSegments } from "@/lib/paths";
+
+type Params = { connectionId: string; bucket: string; prefix?: string[] };
+type Search = { page?: string | string[]; q?: string | string[]; object?: string | string[] };
+
+function one(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+export async function generateMetadata({ params }: { params: Promise<Params> }): Promise<Metadata> {
+  const { bucket } = await params;
+  return { title: bucket };
+}
+
+export default async function FolderPage({ params, searchParams }: { params: Promise<Params>; searchParams: Promise<Search> }) {
+  const user = await requireUser();
+  const [{ connectionId, bucket, prefix: segments }, search] = await Promise.all([params, searchParams]);
+  const open = await openConnection(user.id, connectionId);
+  if (!open) notFound();
+
+  const prefix = prefixFromSegments(segments);
+  const filter = one(search.q) ?? "";
+  const pages = (Array.isArray(search.page) ? search.page : search.page ? [search.page] : []).filter(Boolean);
+  const selectedKey = one(search.object);
+  const here = folderHref(connectionId, bucket, prefix);
+  const listQuery = new URLSearchParams();
+  if (filter) listQuery.set("q", filter);
+  for (const page of pages) listQuery.append("page", page);
+  const credentialsExpireAt = open.connection.sessionTokenExpiresAt?.toISOString() ?? null;
+  const closeHref = listQuery.size ? `${here}?${listQuery}` : here;
+
+  return (
+    <div className="space-y-4">
+      <div className="flex flex-wrap items-center justify-between gap-3">
+        <Breadcrumbs connectionName={open.connection.name} crumbs={breadcrumbs(connectionId, bucket, prefix)} />
+        <Form action={here} className="flex items-end gap-2" role="search">
+          <label htmlFor="filter" className="sr-only">
+            Filter by name
+          </label>
+          <input id="filter" name="q" defaultValue={filter} placeholder="Filter by name prefix" className={`${inputClass} w-56`} />
+          <Button type="submit" variant="secondary">
+            Filter
+          </Button>
+        </Form>
+      </div>
+      <div className={selectedKey ? "grid gap-6 lg:grid-cols-[minmax(0,1fr)_24rem]" : ""}>
+        <Suspense key={`${here}|${filter}|${pages.at(-1) ?? ""}`} fallback={<ListingSkeleton />}>
+          <FolderListing
+            listing={loadFolder(open, bucket, prefix, { token: pages.at(-1), filter })}
+            connectionId={connectionId}
+            credentialsExpireAt={credentialsExpireAt}
+            bucket={bucket}
+            prefix={prefix}
+            filter={filter}
+            pages={pages}
+            selectedKey={selectedKey}
+          />
+        </Suspense>
+        {selectedKey ? (
+          <Suspense key={selectedKey} fallback={<ListingSkeleton rows={4} />}>
+            <ObjectDetailsPanel
+              view={loadObjectView(open, bucket, selectedKey)}
+              connectionId={connectionId}
+              credentialsExpireAt={credentialsExpireAt}
+              bucket={bucket}
+              objectKey={selectedKey}
+              closeHref={closeHref}
+            />
+          </Suspense>
+        ) : null}
+      </div>
+    </div>
+  );
+}

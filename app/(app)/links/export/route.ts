@@ -1,0 +1,66 @@
+import { getSessionUser } from "@/lib/auth/session";
+import { iterateLinks } from "@/lib/links/history";
+import { STATUS_LABEL } from "@/lib/links/status";
+import { log } from "@/lib/log";
+import { historyFilterSchema } from "@/lib/validation/share";
+
+export const dynamic = "force-dynamic";
+
+const COLUMNS = ["status", "connection", "bucket", "key", "file_name", "disposition", "content_type_override", "size_bytes", "note", "created_at", "expires_at", "requested_expires_at"];
+
+/** Quotes a CSV field; a leading = + - @ is neutralised so spreadsheets do not run it as a formula. */
+function csvField(value: string): string {
+  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return /[",\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
+}
+
+/** "Export CSV": the filtered history, without URLs (they are bearer credentials). */
+export async function GET(request: Request) {
+  const user = await getSessionUser();
+  if (!user) return Response.json({ error: "Sign in first." }, { status: 401 });
+  const params = new URL(request.url).searchParams;
+  const [connection, bucket] = (params.get("scope") ?? "").split("::");
+  const filter = historyFilterSchema.parse({
+    status: params.get("status") ?? undefined,
+    connection: connection || undefined,
+    bucket: bucket || undefined,
+    q: params.get("q") || undefined,
+  });
+  const encoder = new TextEncoder();
+  const body = new ReadableStream<Uint8Array>({
+    async start(controller) {
+      try {
+        controller.enqueue(encoder.encode(`${COLUMNS.join(",")}\r\n`));
+        for await (const link of iterateLinks(user.id, filter)) {
+          const fields = [
+            STATUS_LABEL[link.status],
+            link.connectionName,
+            link.bucket,
+            link.key,
+            link.fileName,
+            link.disposition,
+            link.contentTypeOverride ?? "",
+            String(link.objectSize),
+            link.note ?? "",
+            link.createdAt.toISOString(),
+            link.expiresAt.toISOString(),
+            link.requestedExpiresAt.toISOString(),
+          ];
+          controller.enqueue(encoder.encode(`${fields.map(csvField).join(",")}\r\n`));
+        }
+        controller.close();
+      } catch (error) {
+        log.error("links.export_failed", { error });
+        controller.error(error);
+      }
+    },
+  });
+  const date = new Date().toISOString().slice(0, 10);
+  return new Response(body, {
+    headers: {
+      "Content-Type": "text/csv; charset=utf-8",
+      "Content-Disposition": `attachment; filename="bucketshare-links-${date}.csv"`,
+      "Cache-Control": "no-store",
+    },
+  });
+}

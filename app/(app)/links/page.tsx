@@ -1,0 +1,135 @@
+import type { Metadata } from "next";
+import Form from "next/form";
+import Link from "next/link";
+import { LinkRowActions } from "@/components/links/link-row-actions";
+import { StatusBadge } from "@/components/links/status-badge";
+import { Button, buttonClass } from "@/components/ui/button";
+import { inputClass } from "@/components/ui/field";
+import { RelativeTime } from "@/components/ui/relative-time";
+import { requireUser } from "@/lib/auth/session";
+import { formatExactDate } from "@/lib/format";
+import { listHistoryBuckets, listLinks } from "@/lib/links/history";
+import { objectHref } from "@/lib/paths";
+import { historyFilterSchema } from "@/lib/validation/share";
+
+export const metadata: Metadata = { title: "Links" };
+
+type Search = Record<string, string | string[] | undefined>;
+
+function one(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+export default async function LinksPage({ searchParams }: { searchParams: Promise<Search> }) {
+  const user = await requireUser();
+  const search = await searchParams;
+  const [scopeConnection, scopeBucket] = (one(search.scope) ?? "").split("::");
+  const filter = historyFilterSchema.parse({
+    status: one(search.status),
+    connection: scopeConnection || undefined,
+    bucket: scopeBucket || undefined,
+    q: one(search.q) || undefined,
+    cursor: one(search.cursor) || undefined,
+  });
+  const now = new Date();
+  const [{ rows, nextCursor }, scopes] = await Promise.all([listLinks(user.id, filter, now), listHistoryBuckets(user.id)]);
+
+  const query = new URLSearchParams();
+  if (filter.status !== "all") query.set("status", filter.status);
+  if (one(search.scope)) query.set("scope", one(search.scope)!);
+  if (filter.q) query.set("q", filter.q);
+  const exportHref = `/links/export?${query}`;
+  const nextHref = nextCursor ? `/links?${new URLSearchParams([...query, ["cursor", nextCursor]])}` : null;
+
+  return (
+    <div className="space-y-5">
+      <div className="flex flex-wrap items-end justify-between gap-3">
+        <div>
+          <h1 className="text-2xl font-semibold">Links</h1>
+          <p className="text-sm text-zinc-600 dark:text-zinc-400">Every link you issued, newest first, with whether it still works.</p>
+        </div>
+        <a href={exportHref} className={buttonClass("secondary")} download>
+          Export CSV
+        </a>
+      </div>
+
+      <Form action="/links" className="flex flex-wrap items-end gap-2" role="search">
+        <div className="space-y-1">
+          <label htmlFor="links-status" className="block text-xs font-medium">Status</label>
+          <select id="links-status" name="status" defaultValue={filter.status} className={inputClass}>
+            <option value="all">All</option>
+            <option value="active">Active</option>
+            <option value="expires_soon">Expires soon</option>
+            <option value="expired">Expired</option>
+          </select>
+        </div>
+        <div className="space-y-1">
+          <label htmlFor="links-scope" className="block text-xs font-medium">Bucket</label>
+          <select id="links-scope" name="scope" defaultValue={one(search.scope) ?? ""} className={inputClass}>
+            <option value="">All buckets</option>
+            {scopes.map((s) => (
+              <option key={`${s.connectionId}::${s.bucket}`} value={`${s.connectionId ?? ""}::${s.bucket}`}>
+                {s.connectionName} / {s.bucket}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="space-y-1">
+          <label htmlFor="links-q" className="block text-xs font-medium">Search</label>
+          <input id="links-q" name="q" type="search" defaultValue={filter.q ?? ""} placeholder="Key or note" className={`${inputClass} w-56`} />
+        </div>
+        <Button type="submit" variant="secondary">Apply</Button>
+      </Form>
+
+      {rows.length === 0 ? (
+        <p className="rounded-lg border border-dashed border-zinc-300 p-6 text-center text-sm text-zinc-600 dark:border-zinc-700 dark:text-zinc-400">
+          {filter.cursor || filter.q || filter.status !== "all" || filter.bucket ? "No links match these filters." : "No links yet. Open an object in Buckets and use Quick Share."}
+        </p>
+      ) : (
+        <div className="overflow-x-auto">
+          <table className="w-full min-w-[48rem] text-sm">
+            <caption className="sr-only">Issued links</caption>
+            <thead className="border-b border-zinc-200 text-left text-xs uppercase tracking-wide text-zinc-500 dark:border-zinc-800">
+              <tr>
+                <th scope="col" className="py-2 pr-3 font-medium">Status</th>
+                <th scope="col" className="py-2 pr-3 font-medium">Object</th>
+                <th scope="col" className="py-2 pr-3 font-medium">Note</th>
+                <th scope="col" className="py-2 pr-3 font-medium">Created</th>
+                <th scope="col" className="py-2 pr-3 font-medium">Expires</th>
+                <th scope="col" className="py-2 font-medium"><span className="sr-only">Actions</span></th>
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-zinc-100 dark:divide-zinc-900">
+              {rows.map((link) => (
+                <tr key={link.id} className="align-top">
+                  <td className="py-2 pr-3"><StatusBadge status={link.status} /></td>
+                  <td className="max-w-xs py-2 pr-3">
+                    <span className="block text-xs text-zinc-500">{link.connectionName} / {link.bucket}</span>
+                    {link.connectionId ? (
+                      <Link href={objectHref(link.connectionId, link.bucket, link.key)} className="break-all text-sky-700 hover:underline dark:text-sky-400">
+                        {link.key}
+                      </Link>
+                    ) : (
+                      <span className="break-all">{link.key}</span>
+                    )}
+                  </td>
+                  <td className="max-w-[12rem] break-words py-2 pr-3 text-zinc-600 dark:text-zinc-400">{link.note ?? "—"}</td>
+                  <td className="whitespace-nowrap py-2 pr-3"><RelativeTime date={link.createdAt} now={now} /></td>
+                  <td className="whitespace-nowrap py-2 pr-3">
+                    <span className="block">{formatExactDate(link.expiresAt)}</span>
+                    <span className="text-xs text-zinc-500"><RelativeTime date={link.expiresAt} now={now} /></span>
+                  </td>
+                  <td className="py-2"><LinkRowActions id={link.id} label={link.key} expired={link.status === "expired"} /></td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <nav aria-label="Pagination" className="flex justify-between gap-2">
+        {filter.cursor ? <Link href={`/links?${query}`} className={buttonClass("secondary")}>First page</Link> : <span />}
+        {nextHref ? <Link href={nextHref} className={buttonClass("secondary")}>Older links</Link> : null}
+      </nav>
+    </div>
+  );
+}

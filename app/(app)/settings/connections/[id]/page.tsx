@@ -1,0 +1,40 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { ConnectionForm } from "@/components/connections/connection-form";
+import { requireUser } from "@/lib/auth/session";
+import { getConnection } from "@/lib/storage/connections";
+import type { ProviderId } from "@/lib/providers";
+
+export const metadata: Metadata = { title: "Edit connection" };
+
+export default async function EditConnectionPage({ params }: { params: Promise<{ id: string }> }) {
+  const user = await requireUser();
+  const { id } = await params;
+  const connection = await getConnection(user.id, id);
+  if (!connection || connection.fromEnv) notFound();
+  return (
+    <div className="max-w-3xl space-y-6">
+      <div className="space-y-1">
+        <Link href="/settings" className="text-sm text-sky-700 hover:underline dark:text-sky-400">
+          ← Settings
+        </Link>
+        <h1 className="text-2xl font-semibold">Edit {connection.name}</h1>
+      </div>
+      <ConnectionForm
+        initial={{
+          id: connection.id,
+          name: connection.name,
+          provider: connection.provider as ProviderId,
+          endpoint: connection.endpoint,
+          region: connection.region,
+          forcePathStyle: connection.forcePathStyle,
+          accessKeyId: connection.accessKeyId,
+          buckets: connection.buckets.join(", "),
+          hasSessionToken: connection.hasSessionToken,
+          sessionTokenExpiresAt: connection.sessionTokenExpiresAt?.toISOString(),
+        }}
+      />
+    </div>
+  );
+}

@@ -1,0 +1,22 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { ConnectionForm } from "@/components/connections/connection-form";
+import { requireUser } from "@/lib/auth/session";
+
+export const metadata: Metadata = { title: "Add connection" };
+
+export default async function NewConnectionPage() {
+  await requireUser();
+  return (
+    <div className="max-w-3xl space-y-6">
+      <div className="space-y-1">
+        <Link href="/settings" className="text-sm text-sky-700 hover:underline dark:text-sky-400">
+          ← Settings
+        </Link>
+        <h1 className="text-2xl font-semibold">Add connection</h1>
+        <p className="text-sm text-zinc-600 dark:text-zinc-400">Pick your provider to prefill its endpoint, then paste an access key.</p>
+      </div>
+      <ConnectionForm />
+    </div>
+  );
+}

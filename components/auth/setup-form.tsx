@@ -1,0 +1,42 @@
+"use client";
+
+import { useActionState } from "react";
+import { createOwnerAction } from "@/lib/actions/create-owner";
+import type { ActionState } from "@/lib/actions/safe-action";
+import { Button } from "@/components/ui/button";
+import { Field } from "@/components/ui/field";
+import { LiveMessage } from "@/components/ui/alert";
+
+export function SetupForm() {
+  const [state, action, pending] = useActionState(createOwnerAction, { status: "idle" } as ActionState);
+  const errors = state.status === "invalid" ? state.fieldErrors : {};
+  const values = state.status === "invalid" ? (state.values ?? {}) : {};
+  return (
+    <form action={action} className="space-y-4" noValidate>
+      <LiveMessage tone="error" message={state.status === "error" || state.status === "unauthorized" ? state.message : undefined} />
+      <Field label="Name" name="name" autoComplete="name" required defaultValue={values.name} errors={errors.name} />
+      <Field label="Email" name="email" type="email" autoComplete="email" required defaultValue={values.email} errors={errors.email} />
+      <Field
+        label="Password"
+        name="password"
+        type="password"
+        autoComplete="new-password"
+        required
+        minLength={12}
+        hint="At least 12 characters."
+        errors={errors.password}
+      />
+      <Field
+        label="Confirm password"
+        name="confirmPassword"
+        type="password"
+        autoComplete="new-password"
+        required
+        errors={errors.confirmPassword}
+      />
+      <Button type="submit" className="w-full" disabled={pending}>
+        {pending ? "Creating…" : "Create owner account"}
+      </Button>
+    </form>
+  );
+}

@@ -1,0 +1,133 @@
+import Link from "next/link";
+import Form from "next/form";
+import { notFound } from "next/navigation";
+import { FileIcon } from "@/components/browser/file-icon";
+import { StorageErrorPanel } from "@/components/browser/storage-error-panel";
+import { QuickShareRowButton } from "@/components/share/quick-share-row-button";
+import { buttonClass } from "@/components/ui/button";
+import { RelativeTime } from "@/components/ui/relative-time";
+import { fileKind, formatBytes } from "@/lib/format";
+import type { FolderPage, Loaded } from "@/lib/storage/listing";
+import { displayName, folderHref, objectHref } from "@/lib/paths";
+
+type Props = {
+  listing: Promise<Loaded<FolderPage>>;
+  connectionId: string;
+  credentialsExpireAt: string | null;
+  bucket: string;
+  prefix: string;
+  filter: string;
+  pages: string[];
+  selectedKey?: string;
+};
+
+function baseQuery(filter: string, pages: string[]): URLSearchParams {
+  const query = new URLSearchParams();
+  if (filter) query.set("q", filter);
+  for (const page of pages) query.append("page", page);
+  return query;
+}
+
+/** One page (100 entries) of a folder: folders first, then objects, with Previous/Next kept in the URL. */
+export async function FolderListing({ listing, connectionId, credentialsExpireAt, bucket, prefix, filter, pages, selectedKey }: Props) {
+  const here = folderHref(connectionId, bucket, prefix);
+  const result = await listing;
+  if (!result.ok) {
+    if (result.error.problem === "no_such_bucket") notFound();
+    const query = baseQuery(filter, pages).toString();
+    return <StorageErrorPanel info={result.error} connectionId={connectionId} retryHref={query ? `${here}?${query}` : here} />;
+  }
+  const page = result.value;
+  const empty = page.folders.length === 0 && page.objects.length === 0;
+  // A folder exists in S3 only through what is under it (or its marker object).
+  if (empty && prefix !== "" && !filter && pages.length === 0 && !page.markerExists) notFound();
+
+  const now = new Date();
+  const query = baseQuery(filter, pages);
+  return (
+    <div className="space-y-3">
+      {empty ? (
+        <p className="rounded-lg border border-dashed border-zinc-300 p-6 text-center text-sm text-zinc-600 dark:border-zinc-700 dark:text-zinc-400">
+          {filter ? `Nothing here starts with “${filter}”.` : prefix ? "This folder is empty." : "This bucket is empty."}
+        </p>
+      ) : (
+        <table className="w-full table-fixed text-sm">
+          <caption className="sr-only">Contents of {prefix || bucket}</caption>
+          <thead className="border-b border-zinc-200 text-left text-xs uppercase tracking-wide text-zinc-500 dark:border-zinc-800">
+            <tr>
+              <th scope="col" className="py-2 pr-2 font-medium">Name</th>
+              <th scope="col" className="hidden w-24 py-2 pr-2 text-right font-medium sm:table-cell">Size</th>
+              <th scope="col" className="hidden w-36 py-2 pr-2 font-medium md:table-cell">Last modified</th>
+              <th scope="col" className="w-28 py-2 font-medium"><span className="sr-only">Actions</span></th>
+            </tr>
+          </thead>
+          <tbody className="divide-y divide-zinc-100 dark:divide-zinc-900">
+            {page.folders.map(({ prefix: folder }) => {
+              const name = displayName(folder, prefix);
+              return (
+                <tr key={`d:${folder}`}>
+                  <td className="py-1.5 pr-2">
+                    <Link href={folderHref(connectionId, bucket, folder)} className="flex min-w-0 items-center gap-2 hover:underline">
+                      <FileIcon kind="folder" />
+                      <span className="truncate">{name === "" ? "(empty name)" : name}</span>
+                    </Link>
+                  </td>
+                  <td className="hidden py-1.5 pr-2 text-right text-zinc-500 sm:table-cell">—</td>
+                  <td className="hidden py-1.5 pr-2 text-zinc-500 md:table-cell">—</td>
+                  <td />
+                </tr>
+              );
+            })}
+            {page.objects.map((object) => {
+              const name = displayName(object.key, prefix);
+              const selected = object.key === selectedKey;
+              return (
+                <tr key={`o:${object.key}`} className={selected ? "bg-sky-50 dark:bg-sky-950/30" : undefined}>
+                  <td className="py-1.5 pr-2">
+                    <Link
+                      href={objectHref(connectionId, bucket, object.key, query)}
+                      aria-current={selected ? "true" : undefined}
+                      className="flex min-w-0 items-center gap-2 hover:underline"
+                      scroll={false}
+                    >
+                      <FileIcon kind={fileKind(object.key)} />
+                      <span className="truncate">{name}</span>
+                    </Link>
+                  </td>
+                  <td className="hidden py-1.5 pr-2 text-right tabular-nums text-zinc-600 dark:text-zinc-400 sm:table-cell">{formatBytes(object.size)}</td>
+                  <td className="hidden py-1.5 pr-2 text-zinc-600 dark:text-zinc-400 md:table-cell">
+                    {object.lastModified ? <RelativeTime date={object.lastModified} now={now} /> : "—"}
+                  </td>
+                  <td className="py-1 text-right">
+                    <QuickShareRowButton target={{ connectionId, bucket, key: object.key, name, credentialsExpireAt }} />
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      )}
+      <div className="flex items-center justify-between gap-2">
+        <Form action={here}>
+          {filter ? <input type="hidden" name="q" value={filter} /> : null}
+          {pages.slice(0, -1).map((token, i) => (
+            <input key={i} type="hidden" name="page" value={token} />
+          ))}
+          <button type="submit" className={buttonClass("secondary")} disabled={pages.length === 0}>
+            Previous page
+          </button>
+        </Form>
+        <span className="text-xs text-zinc-500">Page {pages.length + 1}</span>
+        <Form action={here}>
+          {filter ? <input type="hidden" name="q" value={filter} /> : null}
+          {[...pages, page.nextToken ?? ""].map((token, i) => (
+            <input key={i} type="hidden" name="page" value={token} />
+          ))}
+          <button type="submit" className={buttonClass("secondary")} disabled={!page.nextToken}>
+            Next page
+          </button>
+        </Form>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,98 @@
+import Link from "next/link";
+import { QuickShareButton } from "@/components/share/quick-share-button";
+import { StorageErrorPanel } from "@/components/browser/storage-error-panel";
+import { RelativeTime } from "@/components/ui/relative-time";
+import { formatBytes, formatExactDate } from "@/lib/format";
+import { baseName } from "@/lib/links/content-disposition";
+import type { Loaded, ObjectView } from "@/lib/storage/listing";
+
+type Props = {
+  view: Promise<Loaded<ObjectView>>;
+  connectionId: string;
+  credentialsExpireAt: string | null;
+  bucket: string;
+  objectKey: string;
+  closeHref: string;
+};
+
+/** Key, size, type, ETag, dates, metadata and a preview (presigned for 5 minutes). */
+export async function ObjectDetailsPanel({ view, connectionId, credentialsExpireAt, bucket, objectKey, closeHref }: Props) {
+  const result = await view;
+  if (!result.ok) {
+    return (
+      <aside aria-label="Object details" className="space-y-3">
+        <StorageErrorPanel info={result.error} connectionId={connectionId} retryHref={closeHref} />
+      </aside>
+    );
+  }
+  const details = result.value;
+  const preview = details.preview;
+  const name = baseName(objectKey);
+  const rows: [string, React.ReactNode][] = [
+    ["Key", <span key="k" className="break-all font-mono text-xs">{objectKey}</span>],
+    ["Size", `${formatBytes(details.size)} (${details.size.toLocaleString("en-US")} bytes)`],
+    ["Content type", details.contentType ?? "—"],
+    ["ETag", <span key="e" className="break-all font-mono text-xs">{details.etag ?? "—"}</span>],
+    [
+      "Last modified",
+      details.lastModified ? (
+        <span key="m">
+          {formatExactDate(details.lastModified)} (<RelativeTime date={details.lastModified} now={new Date()} />)
+        </span>
+      ) : (
+        "—"
+      ),
+    ],
+    ["Storage class", details.storageClass],
+  ];
+  return (
+    <aside aria-labelledby="object-details-title" className="space-y-4 rounded-lg border border-zinc-200 p-4 dark:border-zinc-800">
+      <div className="flex items-start justify-between gap-2">
+        <h2 id="object-details-title" className="break-all text-lg font-semibold">
+          {name}
+        </h2>
+        <Link href={closeHref} scroll={false} className="rounded p-1 text-zinc-500 hover:bg-zinc-100 dark:hover:bg-zinc-800" aria-label="Close details">
+          ✕
+        </Link>
+      </div>
+      <QuickShareButton target={{ connectionId, bucket, key: objectKey, name, credentialsExpireAt }} />
+      {preview?.kind === "image" ? (
+        // eslint-disable-next-line @next/next/no-img-element -- a presigned URL on the storage origin
+        <img src={preview.url} alt={`Preview of ${name}`} className="max-h-80 w-full rounded border border-zinc-200 object-contain dark:border-zinc-800" />
+      ) : preview?.kind === "pdf" ? (
+        <iframe src={preview.url} title={`Preview of ${name}`} className="h-80 w-full rounded border border-zinc-200 dark:border-zinc-800" />
+      ) : preview?.kind === "audio" ? (
+        <audio src={preview.url} controls className="w-full" aria-label={`Preview of ${name}`} />
+      ) : preview?.kind === "video" ? (
+        <video src={preview.url} controls className="max-h-80 w-full rounded" aria-label={`Preview of ${name}`} />
+      ) : preview?.kind === "text" ? (
+        <pre aria-label={`Preview of ${name}`} className="max-h-80 overflow-auto whitespace-pre-wrap rounded bg-zinc-50 p-3 text-xs dark:bg-zinc-900">
+          {preview.text}
+        </pre>
+      ) : (
+        <p className="text-sm text-zinc-500">No preview for this type of file.</p>
+      )}
+      <dl className="grid grid-cols-[8rem_1fr] gap-x-3 gap-y-2 text-sm">
+        {rows.map(([label, value]) => (
+          <div key={label} className="contents">
+            <dt className="text-zinc-500">{label}</dt>
+            <dd className="min-w-0">{value}</dd>
+          </div>
+        ))}
+      </dl>
+      {Object.keys(details.metadata).length > 0 ? (
+        <div className="space-y-1">
+          <h3 className="text-sm font-semibold">Metadata</h3>
+          <dl className="grid grid-cols-[8rem_1fr] gap-x-3 gap-y-1 text-sm">
+            {Object.entries(details.metadata).map(([k, v]) => (
+              <div key={k} className="contents">
+                <dt className="break-all font-mono text-xs text-zinc-500">{k}</dt>
+                <dd className="break-all">{v}</dd>
+              </div>
+            ))}
+          </dl>
+        </div>
+      ) : null}
+    </aside>
+  );
+}

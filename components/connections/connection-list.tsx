@@ -1,0 +1,60 @@
+import Link from "next/link";
+import { DeleteConnectionButton } from "@/components/connections/delete-connection-button";
+import { buttonClass } from "@/components/ui/button";
+import { getProvider } from "@/lib/providers";
+
+type Item = {
+  id: string;
+  name: string;
+  provider: string;
+  endpoint: string;
+  region: string;
+  accessKeyId: string;
+  fromEnv: boolean;
+  forcePathStyle: boolean;
+  linkCount: number;
+  buckets: string[];
+};
+
+export function ConnectionList({ connections }: { connections: Item[] }) {
+  if (connections.length === 0) {
+    return (
+      <p className="rounded-lg border border-dashed border-zinc-300 p-6 text-center text-sm text-zinc-600 dark:border-zinc-700 dark:text-zinc-400">
+        No connections yet. Add one with the endpoint and keys of your storage provider.
+      </p>
+    );
+  }
+  return (
+    <ul className="divide-y divide-zinc-200 rounded-lg border border-zinc-200 dark:divide-zinc-800 dark:border-zinc-800">
+      {connections.map((c) => (
+        <li key={c.id} className="flex flex-wrap items-center gap-3 p-4">
+          <div className="min-w-0 flex-1 space-y-0.5">
+            <p className="flex items-center gap-2 font-medium">
+              {c.name}
+              {c.fromEnv ? (
+                <span className="rounded bg-zinc-100 px-1.5 py-0.5 text-xs font-normal text-zinc-600 dark:bg-zinc-800 dark:text-zinc-300">
+                  From environment (read-only)
+                </span>
+              ) : null}
+            </p>
+            <p className="truncate text-sm text-zinc-600 dark:text-zinc-400">
+              {getProvider(c.provider).label} · {c.endpoint} · {c.region} · {c.forcePathStyle ? "path-style" : "virtual-hosted"}
+            </p>
+            <p className="truncate text-xs text-zinc-500">
+              Key {c.accessKeyId}
+              {c.buckets.length ? ` · buckets: ${c.buckets.join(", ")}` : ""} · {c.linkCount} link{c.linkCount === 1 ? "" : "s"} issued
+            </p>
+          </div>
+          {c.fromEnv ? null : (
+            <div className="flex gap-1">
+              <Link href={`/settings/connections/${c.id}`} className={buttonClass("secondary")} aria-label={`Edit ${c.name}`}>
+                Edit
+              </Link>
+              <DeleteConnectionButton id={c.id} name={c.name} linkCount={c.linkCount} />
+            </div>
+          )}
+        </li>
+      ))}
+    </ul>
+  );
+}

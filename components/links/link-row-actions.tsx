@@ -1,0 +1,102 @@
+"use client";
+
+import { useActionState, useRef, useState, useTransition } from "react";
+import { deleteLinkAction } from "@/lib/actions/delete-link";
+import { revealLinkAction } from "@/lib/actions/reveal-link";
+import { shareAgainAction } from "@/lib/actions/share-again";
+import type { ActionState } from "@/lib/actions/safe-action";
+import type { IssuedLink } from "@/lib/links/issue";
+import { Button } from "@/components/ui/button";
+import { ConfirmDialog } from "@/components/ui/confirm-dialog";
+import { Alert } from "@/components/ui/alert";
+import { ShareResult, copyText } from "@/components/share/share-result";
+
+export function LinkRowActions({ id, label, expired }: { id: string; label: string; expired: boolean }) {
+  const [, startTransition] = useTransition();
+  const [copyState, setCopyState] = useState<string | null>(null);
+  const [copyError, setCopyError] = useState<string | null>(null);
+  const [confirming, setConfirming] = useState(false);
+  const [resharing, setResharing] = useState(false);
+  const fallback = useRef<HTMLInputElement>(null);
+  const [revealed, setRevealed] = useState<string | null>(null);
+  const [deleteState, remove, deleting] = useActionState(deleteLinkAction, { status: "idle" } as ActionState);
+  const [againState, again, sharing] = useActionState(shareAgainAction, { status: "idle" } as ActionState<IssuedLink>);
+
+  async function copy() {
+    setCopyError(null);
+    const result = await revealLinkAction({ status: "idle" }, { id });
+    if (result.status !== "success" || !result.data) {
+      setCopyError(result.status === "idle" ? "Try again." : "message" in result ? (result.message ?? "Try again.") : "Try again.");
+      return;
+    }
+    setRevealed(result.data.url);
+    const outcome = await copyText(result.data.url, fallback.current);
+    setCopyState(outcome === "copied" ? "Copied" : "Selected: press Ctrl+C (⌘C) to copy");
+  }
+
+  const timeZone = typeof Intl !== "undefined" ? Intl.DateTimeFormat().resolvedOptions().timeZone : "UTC";
+  return (
+    <div className="flex flex-wrap items-center justify-end gap-1">
+      {!expired ? (
+        <Button variant="ghost" className="px-2 py-1 text-xs" onClick={() => void copy()} aria-label="Copy link" title={`Copy the link to ${label}`}>
+          Copy link
+        </Button>
+      ) : null}
+      <Button
+        variant="ghost"
+        className="px-2 py-1 text-xs"
+        disabled={sharing}
+        onClick={() => {
+          setResharing(true);
+          startTransition(() => again({ id }));
+        }}
+      >
+        Share again
+      </Button>
+      <Button variant="ghost" className="px-2 py-1 text-xs text-red-700 dark:text-red-400" onClick={() => setConfirming(true)}>
+        Delete from history
+      </Button>
+      {/* Where the clipboard API is unavailable the URL is selected here for Ctrl+C. */}
+      <input ref={fallback} readOnly value={revealed ?? ""} aria-hidden="true" tabIndex={-1} className="sr-only" />
+      <span role="status" aria-live="polite" className="text-xs text-emerald-700 dark:text-emerald-400">
+        {copyState}
+      </span>
+      {copyError ? (
+        <span role="alert" className="text-xs text-red-700 dark:text-red-400">
+          {copyError}
+        </span>
+      ) : null}
+      <ConfirmDialog
+        open={confirming}
+        title="Delete this link from your history?"
+        confirmLabel="Delete from history"
+        pending={deleting}
+        onClose={() => setConfirming(false)}
+        onConfirm={() => startTransition(() => remove({ id }))}
+      >
+        <p>
+          This removes <strong className="break-all">{label}</strong> from your history only.
+        </p>
+        <p>
+          <strong>It does not stop the link.</strong> S3 cannot revoke a presigned URL: anyone who has it can still download the file until it
+          expires.
+        </p>
+        {deleteState.status === "error" ? <Alert tone="error">{deleteState.message}</Alert> : null}
+      </ConfirmDialog>
+      <ConfirmDialog
+        open={resharing && againState.status !== "idle"}
+        title="Shared again"
+        confirmLabel="Done"
+        tone="primary"
+        onClose={() => setResharing(false)}
+        onConfirm={() => setResharing(false)}
+      >
+        {againState.status === "success" && againState.data ? (
+          <ShareResult link={againState.data} timeZone={timeZone} />
+        ) : againState.status === "error" || againState.status === "invalid" || againState.status === "unauthorized" ? (
+          <Alert tone="error">{againState.message}</Alert>
+        ) : null}
+      </ConfirmDialog>
+    </div>
+  );
+}

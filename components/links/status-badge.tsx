@@ -1,0 +1,11 @@
+import { STATUS_LABEL, type LinkStatus } from "@/lib/links/status";
+
+const tone: Record<LinkStatus, string> = {
+  active: "bg-emerald-100 text-emerald-800 dark:bg-emerald-950 dark:text-emerald-300",
+  expires_soon: "bg-amber-100 text-amber-900 dark:bg-amber-950 dark:text-amber-300",
+  expired: "bg-zinc-200 text-zinc-700 dark:bg-zinc-800 dark:text-zinc-300",
+};
+
+export function StatusBadge({ status }: { status: LinkStatus }) {
+  return <span className={`inline-block whitespace-nowrap rounded-full px-2 py-0.5 text-xs font-medium ${tone[status]}`}>{STATUS_LABEL[status]}</span>;
+}

@@ -1,0 +1,79 @@
+"use client";
+
+import { useRef, useState } from "react";
+import { Button } from "@/components/ui/button";
+import { inputClass } from "@/components/ui/field";
+import { formatExpiryDate } from "@/lib/links/expiry";
+import { relativeTime } from "@/lib/links/status";
+import type { IssuedLink } from "@/lib/links/issue";
+
+/** Copies text, falling back to selecting it where the clipboard API is unavailable. */
+export async function copyText(text: string, fallbackInput?: HTMLInputElement | null): Promise<"copied" | "selected"> {
+  try {
+    if (!navigator.clipboard?.writeText) throw new Error("no clipboard");
+    await navigator.clipboard.writeText(text);
+    return "copied";
+  } catch {
+    fallbackInput?.focus();
+    fallbackInput?.select();
+    return "selected";
+  }
+}
+
+export function ShareResult({ link, timeZone }: { link: IssuedLink; timeZone: string }) {
+  const input = useRef<HTMLInputElement>(null);
+  const [copy, setCopy] = useState<"idle" | "copied" | "selected">("idle");
+  const expiresAt = new Date(link.expiresAt);
+  return (
+    <div className="space-y-3">
+      <div className="space-y-1">
+        <label htmlFor="share-link" className="block text-sm font-medium">
+          Share link
+        </label>
+        <input
+          ref={input}
+          id="share-link"
+          readOnly
+          value={link.url}
+          onFocus={(e) => e.currentTarget.select()}
+          className={`${inputClass} font-mono text-xs`}
+          spellCheck={false}
+        />
+      </div>
+      <p className="text-sm">
+        Works until <strong>{formatExpiryDate(expiresAt, timeZone)}</strong> ({relativeTime(expiresAt, new Date())}).
+      </p>
+      {link.limitedByCredentials ? (
+        <p className="text-sm text-amber-700 dark:text-amber-300">
+          Shorter than asked: the connection's temporary credentials end then, and the link with them.
+        </p>
+      ) : null}
+      <div className="flex flex-wrap items-center gap-2">
+        <Button
+          onClick={async () => {
+            setCopy(await copyText(link.url, input.current));
+          }}
+        >
+          Copy link
+        </Button>
+        <Button variant="secondary" onClick={() => window.open(link.url, "_blank", "noopener,noreferrer")}>
+          Open link
+        </Button>
+        <span role="status" aria-live="polite" className="text-sm text-emerald-700 dark:text-emerald-400">
+          {copy === "copied" ? "Copied" : copy === "selected" ? "Selected: press Ctrl+C (⌘C) to copy" : ""}
+        </span>
+      </div>
+      {link.qrSvg ? (
+        <figure className="w-40">
+          <div
+            role="img"
+            aria-label="QR code of the share link"
+            className="rounded bg-white p-1 [&_svg]:h-auto [&_svg]:w-full"
+            dangerouslySetInnerHTML={{ __html: link.qrSvg }}
+          />
+          <figcaption className="mt-1 text-xs text-zinc-500">Scan to open on a phone.</figcaption>
+        </figure>
+      ) : null}
+    </div>
+  );
+}

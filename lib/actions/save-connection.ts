@@ -1,0 +1,61 @@
+"use server";
+
+import { signedInAction } from "@/lib/actions/safe-action";
+import { encrypt } from "@/lib/crypto";
+import { db } from "@/lib/db";
+import { getRuntimeSecrets } from "@/lib/env";
+import { AppError } from "@/lib/errors";
+import { forgetClients } from "@/lib/storage/client";
+import { SECRET_KEY_AAD, SESSION_TOKEN_AAD } from "@/lib/storage/sealed";
+import { connectionSchema } from "@/lib/validation/connection";
+
+export const saveConnectionAction = signedInAction("saveConnection", connectionSchema, async (input, user) => {
+  const key = getRuntimeSecrets().encryptionKey;
+  const existing = input.id ? await db.storageConnection.findFirst({ where: { id: input.id, ownerId: user.id } }) : null;
+  if (input.id && !existing) throw new AppError("not_found", "This connection does not exist (any more).");
+  if (existing?.fromEnv) throw new AppError("forbidden", "This connection comes from S3_* environment variables; change them instead.");
+  if (!existing && !input.secretAccessKey) {
+    throw new AppError("invalid", "Check the highlighted fields.", { fieldErrors: { secretAccessKey: ["Enter the secret access key."] } });
+  }
+  const clash = await db.storageConnection.findFirst({
+    where: { ownerId: user.id, name: input.name, ...(existing ? { NOT: { id: existing.id } } : {}) },
+    select: { id: true },
+  });
+  if (clash) {
+    throw new AppError("invalid", "Check the highlighted fields.", {
+      fieldErrors: { name: [`You already have a connection named “${input.name}”. Choose another name.`] },
+    });
+  }
+
+  const sessionToken = input.clearSessionToken
+    ? { sessionTokenEnc: null, sessionTokenExpiresAt: null }
+    : input.sessionToken
+      ? {
+          sessionTokenEnc: encrypt(input.sessionToken, key, SESSION_TOKEN_AAD),
+          sessionTokenExpiresAt: input.sessionTokenExpiresAt ? new Date(input.sessionTokenExpiresAt) : null,
+        }
+      : input.sessionTokenExpiresAt && existing?.sessionTokenEnc
+        ? { sessionTokenExpiresAt: new Date(input.sessionTokenExpiresAt) }
+        : {};
+  const data = {
+    name: input.name,
+    provider: input.provider,
+    endpoint: input.endpoint,
+    region: input.region,
+    forcePathStyle: input.forcePathStyle,
+    accessKeyId: input.accessKeyId,
+    buckets: input.buckets,
+    ...(input.secretAccessKey ? { secretAccessKeyEnc: encrypt(input.secretAccessKey, key, SECRET_KEY_AAD) } : {}),
+    ...sessionToken,
+  };
+
+  if (existing) {
+    await db.storageConnection.update({ where: { id: existing.id }, data });
+    forgetClients(existing.id);
+  } else {
+    await db.storageConnection.create({
+      data: { ...data, ownerId: user.id, secretAccessKeyEnc: data.secretAccessKeyEnc! },
+    });
+  }
+  return { redirectTo: "/settings?saved=1", revalidate: ["/settings", "/buckets"] };
+});

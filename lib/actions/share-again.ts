@@ -1,0 +1,13 @@
+"use server";
+
+import { signedInAction } from "@/lib/actions/safe-action";
+import { getReshareOptions } from "@/lib/links/history";
+import { issueShareLink, type IssuedLink } from "@/lib/links/issue";
+import { linkIdSchema } from "@/lib/validation/share";
+
+/** History → Share again: the same object and options, with a fresh expiry of the same length. */
+export const shareAgainAction = signedInAction<typeof linkIdSchema, IssuedLink>("shareAgain", linkIdSchema, async ({ id }, user) => {
+  const options = await getReshareOptions(user.id, id);
+  const link = await issueShareLink(user, options);
+  return { data: link, revalidate: ["/links"] };
+});

@@ -1,0 +1,27 @@
+import "server-only";
+import NextAuth, { CredentialsSignin } from "next-auth";
+import Credentials from "next-auth/providers/credentials";
+import { authConfig } from "@/lib/auth/config";
+import { decoyHash, verifyPassword } from "@/lib/auth/password";
+import { db } from "@/lib/db";
+import { getRuntimeSecrets } from "@/lib/env";
+import { signInSchema } from "@/lib/validation/auth";
+
+export const { auth, signIn, signOut } = NextAuth(() => ({
+  ...authConfig(getRuntimeSecrets().authSecret),
+  providers: [
+    Credentials({
+      credentials: { email: { type: "email" }, password: { type: "password" } },
+      async authorize(credentials) {
+        const parsed = signInSchema.pick({ email: true, password: true }).safeParse(credentials);
+        if (!parsed.success) throw new CredentialsSignin();
+        const user = await db.user.findUnique({ where: { email: parsed.data.email } });
+        const valid = await verifyPassword(parsed.data.password, user?.passwordHash ?? (await decoyHash()));
+        if (!user || !valid) throw new CredentialsSignin();
+        return { id: user.id, name: user.name, email: user.email };
+      },
+    }),
+  ],
+}));
+
+export { CredentialsSignin };

@@ -1,0 +1,24 @@
+import "server-only";
+import { cache } from "react";
+import { redirect } from "next/navigation";
+import { auth } from "@/lib/auth";
+import { db } from "@/lib/db";
+
+export type SessionUser = { id: string; name: string; email: string };
+
+/**
+ * The signed-in user, checked against the database (a deleted user's cookie is worthless).
+ * proxy.ts only redirects optimistically; this is the real check, once per request.
+ */
+export const getSessionUser = cache(async (): Promise<SessionUser | null> => {
+  const session = await auth();
+  const id = session?.user?.id;
+  if (!id) return null;
+  return db.user.findUnique({ where: { id }, select: { id: true, name: true, email: true } });
+});
+
+export async function requireUser(): Promise<SessionUser> {
+  const user = await getSessionUser();
+  if (!user) redirect("/sign-in");
+  return user;
+}

@@ -1,0 +1,57 @@
+import { join } from "node:path";
+import { PrismaPg } from "@prisma/adapter-pg";
+import { PrismaClient } from "@/lib/generated/prisma/client";
+import type { Env } from "@/lib/env";
+import { createOwner } from "@/lib/auth/owner";
+import { startEmbeddedPostgres } from "@/lib/db/embedded";
+import { applyMigrations } from "@/lib/db/migrate";
+import { syncEnvConnection } from "@/lib/storage/env-connection";
+
+export type PreparedDatabase = { url: string; embedded: boolean; stop(): Promise<void> };
+
+function describe(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.hostname}:${u.port || 5432}${u.pathname}`;
+  } catch {
+    return "the configured DATABASE_URL";
+  }
+}
+
+/** Starts (or reaches) PostgreSQL, migrates it, and applies OWNER_* and S3_* settings. */
+export async function prepareDatabase(env: Env, dataDir: string, encryptionKey: Buffer): Promise<PreparedDatabase> {
+  let url = env.DATABASE_URL;
+  let stop = async () => {};
+  if (!url) {
+    const embedded = await startEmbeddedPostgres({ dataDir: join(dataDir, "postgres"), port: env.EMBEDDED_PG_PORT });
+    url = embedded.url;
+    stop = embedded.stop;
+  }
+  try {
+    const { applied } = await applyMigrations(url);
+    if (applied.length > 0) process.stdout.write(`bucketshare: applied migrations ${applied.join(", ")}\n`);
+    const client = new PrismaClient({ adapter: new PrismaPg({ connectionString: url, connectionTimeoutMillis: 5_000 }) });
+    try {
+      if (env.OWNER_EMAIL && env.OWNER_PASSWORD) {
+        const result = await createOwner(client, {
+          name: env.OWNER_NAME ?? env.OWNER_EMAIL.split("@")[0]!,
+          email: env.OWNER_EMAIL,
+          password: env.OWNER_PASSWORD,
+        });
+        if (result.created) process.stdout.write(`bucketshare: created the owner account ${env.OWNER_EMAIL}\n`);
+      }
+      await syncEnvConnection(client, env, encryptionKey);
+    } finally {
+      await client.$disconnect();
+    }
+  } catch (error) {
+    await stop();
+    const message = (error as Error).message.split("\n")[0];
+    throw new Error(
+      env.DATABASE_URL && !/^Cannot reach/.test(message ?? "")
+        ? `Database at ${describe(url)} could not be prepared: ${message}`
+        : (message ?? "Database could not be prepared"),
+    );
+  }
+  return { url, embedded: !env.DATABASE_URL, stop };
+}

@@ -1,0 +1,31 @@
+import "server-only";
+import { PrismaPg } from "@prisma/adapter-pg";
+import { PrismaClient } from "@/lib/generated/prisma/client";
+import { getRuntimeSecrets } from "@/lib/env";
+
+/** One Prisma client per server process (kept on globalThis so hot reload does not leak pools). */
+
+const globalForDb = globalThis as unknown as { bucketshareDb?: PrismaClient };
+
+function createClient(): PrismaClient {
+  const adapter = new PrismaPg({
+    connectionString: getRuntimeSecrets().databaseUrl,
+    connectionTimeoutMillis: 5_000,
+    max: 10,
+  });
+  return new PrismaClient({ adapter });
+}
+
+export function getDb(): PrismaClient {
+  globalForDb.bucketshareDb ??= createClient();
+  return globalForDb.bucketshareDb;
+}
+
+/** Lazily created so that `next build` never needs a database. */
+export const db: PrismaClient = new Proxy({} as PrismaClient, {
+  get(_target, property) {
+    const client = getDb();
+    const value = Reflect.get(client, property, client);
+    return typeof value === "function" ? value.bind(client) : value;
+  },
+});

@@ -1,0 +1,111 @@
+import { z } from "zod";
+
+/**
+ * The only reader of process.env. Every setting is validated once; a bad value stops start-up
+ * with one line naming the variable and what it expects.
+ */
+
+const optionalString = z
+  .string()
+  .trim()
+  .transform((v) => (v === "" ? undefined : v))
+  .optional();
+
+const booleanFlag = z
+  .enum(["true", "false", "1", "0", "yes", "no", ""])
+  .optional()
+  .transform((v) => (v === undefined || v === "" ? undefined : ["true", "1", "yes"].includes(v)));
+
+const postgresUrl = z
+  .string()
+  .trim()
+  .refine((v) => /^postgres(ql)?:\/\/.+/.test(v), "a postgresql:// connection URL");
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  PORT: z.coerce.number().int("a port number (1-65535)").min(1).max(65535).default(3000),
+  DATA_DIR: z.string().trim().min(1, "a folder path").default(".data"),
+  DATABASE_URL: optionalString.pipe(postgresUrl.optional()),
+  EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  AUTH_SECRET: optionalString.pipe(z.string().min(32, "at least 32 characters (openssl rand -base64 33)").optional()),
+  AUTH_URL: optionalString.pipe(z.url("an absolute URL such as https://share.example.com").optional()),
+  ENCRYPTION_KEY: optionalString.pipe(
+    z
+      .string()
+      .refine(
+        (v) => Buffer.from(v, "base64").length === 32,
+        "32 random bytes, base64-encoded (openssl rand -base64 32)",
+      )
+      .optional(),
+  ),
+  OWNER_NAME: optionalString,
+  OWNER_EMAIL: optionalString.pipe(z.email("an email address").optional()),
+  OWNER_PASSWORD: optionalString.pipe(z.string().min(12, "at least 12 characters").optional()),
+  LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+  S3_ENDPOINT: optionalString.pipe(z.url("an http(s) URL such as https://s3.us-east-1.amazonaws.com").optional()),
+  S3_REGION: optionalString.pipe(
+    z.string().regex(/^[a-z0-9-]+$/, "a region name without spaces, such as us-east-1").optional(),
+  ),
+  S3_ACCESS_KEY_ID: optionalString,
+  S3_SECRET_ACCESS_KEY: optionalString,
+  S3_FORCE_PATH_STYLE: booleanFlag,
+  S3_BUCKETS: optionalString,
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export class EnvError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "EnvError";
+  }
+}
+
+/** Validates a set of variables; throws EnvError with one line per bad variable. */
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const result = envSchema.safeParse(source);
+  if (!result.success) {
+    const lines = result.error.issues.map((issue) => {
+      const name = String(issue.path[0] ?? "environment");
+      return `Invalid ${name}: expected ${issue.message.replace(/^Invalid input: /, "")} (got ${JSON.stringify(source[name] ?? "")})`;
+    });
+    throw new EnvError(lines.join("\n"));
+  }
+  const env = result.data;
+  if (Boolean(env.OWNER_EMAIL) !== Boolean(env.OWNER_PASSWORD)) {
+    throw new EnvError("Invalid OWNER_EMAIL/OWNER_PASSWORD: set both to create the owner at start, or neither");
+  }
+  const s3 = [env.S3_ENDPOINT, env.S3_ACCESS_KEY_ID, env.S3_SECRET_ACCESS_KEY];
+  if (s3.some(Boolean) && !s3.every(Boolean)) {
+    throw new EnvError(
+      "Invalid S3_ENDPOINT/S3_ACCESS_KEY_ID/S3_SECRET_ACCESS_KEY: set all three to add a connection from the environment",
+    );
+  }
+  return env;
+}
+
+let cached: Env | undefined;
+
+export function getEnv(): Env {
+  cached ??= parseEnv(process.env);
+  return cached;
+}
+
+/** Secrets the running server needs; the launcher (lib/boot) puts them in place before Next starts. */
+export function getRuntimeSecrets(): { authSecret: string; encryptionKey: Buffer; databaseUrl: string } {
+  const env = getEnv();
+  const missing = (["AUTH_SECRET", "ENCRYPTION_KEY", "DATABASE_URL"] as const).filter((name) => !env[name]);
+  if (missing.length > 0) {
+    throw new EnvError(`Missing ${missing.join(", ")}: start Bucketshare with "npm start" or set them (see .env.example)`);
+  }
+  return {
+    authSecret: env.AUTH_SECRET!,
+    encryptionKey: Buffer.from(env.ENCRYPTION_KEY!, "base64"),
+    databaseUrl: env.DATABASE_URL!,
+  };
+}
+
+/** Environment handed to child processes (next, tests). Only the launcher and test runner use it. */
+export function childProcessEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+  return { ...process.env, NEXT_TELEMETRY_DISABLED: "1", CHECKPOINT_DISABLE: "1", ...extra };
+}

@@ -1,0 +1,176 @@
+import "server-only";
+import { decrypt } from "@/lib/crypto";
+import { db } from "@/lib/db";
+import { getRuntimeSecrets } from "@/lib/env";
+import { AppError } from "@/lib/errors";
+import type { Prisma } from "@/lib/generated/prisma/client";
+import { HISTORY_PAGE_SIZE, type LinkStatusFilter } from "@/lib/links/filters";
+import { linkStatus, type LinkStatus } from "@/lib/links/status";
+import { SHARE_URL_AAD } from "@/lib/storage/sealed";
+import type { HistoryFilter } from "@/lib/validation/share";
+
+/**
+ * The link history. Status is computed from timestamps when read: expired ⇔ expires_at ≤ now,
+ * expires soon ⇔ expires_soon_at < now < expires_at, active ⇔ expires_soon_at ≥ now. Pages are
+ * keyset-paginated on (created_at, id), newest first, so page 2,000 costs what page 1 costs.
+ */
+
+export type LinkRow = {
+  id: string;
+  connectionId: string | null;
+  connectionName: string;
+  bucket: string;
+  key: string;
+  note: string | null;
+  fileName: string;
+  disposition: string;
+  contentTypeOverride: string | null;
+  objectSize: number;
+  createdAt: Date;
+  expiresAt: Date;
+  requestedExpiresAt: Date;
+  status: LinkStatus;
+};
+
+const rowSelect = {
+  id: true,
+  connectionId: true,
+  connectionName: true,
+  bucket: true,
+  key: true,
+  note: true,
+  fileName: true,
+  disposition: true,
+  contentTypeOverride: true,
+  objectSize: true,
+  createdAt: true,
+  expiresAt: true,
+  requestedExpiresAt: true,
+} as const;
+
+function statusWhere(status: LinkStatusFilter, now: Date): Prisma.ShareLinkWhereInput {
+  switch (status) {
+    case "expired":
+      return { expiresAt: { lte: now } };
+    case "expires_soon":
+      return { expiresAt: { gt: now }, expiresSoonAt: { lt: now } };
+    case "active":
+      return { expiresSoonAt: { gte: now } };
+    default:
+      return {};
+  }
+}
+
+function encodeCursor(row: { createdAt: Date; id: string }): string {
+  return Buffer.from(JSON.stringify([row.createdAt.toISOString(), row.id])).toString("base64url");
+}
+
+function decodeCursor(cursor: string | undefined): { createdAt: Date; id: string } | null {
+  if (!cursor) return null;
+  try {
+    const [createdAt, id] = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as [string, string];
+    const date = new Date(createdAt);
+    return typeof id === "string" && !Number.isNaN(date.getTime()) ? { createdAt: date, id } : null;
+  } catch {
+    return null;
+  }
+}
+
+export function historyWhere(userId: string, filter: HistoryFilter, now: Date): Prisma.ShareLinkWhereInput {
+  const q = filter.q?.trim();
+  return {
+    ownerId: userId,
+    deletedAt: null,
+    ...statusWhere(filter.status, now),
+    ...(filter.connection ? { connectionId: filter.connection } : {}),
+    ...(filter.bucket ? { bucket: filter.bucket } : {}),
+    ...(q ? { OR: [{ key: { contains: q, mode: "insensitive" } }, { note: { contains: q, mode: "insensitive" } }] } : {}),
+  };
+}
+
+function toRow(row: Omit<LinkRow, "status" | "objectSize"> & { objectSize: bigint }, now: Date): LinkRow {
+  return { ...row, objectSize: Number(row.objectSize), status: linkStatus(row, now) };
+}
+
+export async function listLinks(
+  userId: string,
+  filter: HistoryFilter,
+  now = new Date(),
+  pageSize = HISTORY_PAGE_SIZE,
+): Promise<{ rows: LinkRow[]; nextCursor: string | null }> {
+  const after = decodeCursor(filter.cursor);
+  const where = historyWhere(userId, filter, now);
+  const rows = await db.shareLink.findMany({
+    where: after
+      ? { AND: [where, { OR: [{ createdAt: { lt: after.createdAt } }, { createdAt: after.createdAt, id: { lt: after.id } }] }] }
+      : where,
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    take: pageSize + 1,
+    select: rowSelect,
+  });
+  const page = rows.slice(0, pageSize).map((r) => toRow(r, now));
+  return { rows: page, nextCursor: rows.length > pageSize ? encodeCursor(page[page.length - 1]!) : null };
+}
+
+/** Every matching row, in batches, for the CSV export (no URLs). */
+export async function* iterateLinks(userId: string, filter: HistoryFilter, now = new Date()): AsyncGenerator<LinkRow> {
+  let cursor: string | undefined;
+  do {
+    const { rows, nextCursor } = await listLinks(userId, { ...filter, cursor }, now, 1000);
+    yield* rows;
+    cursor = nextCursor ?? undefined;
+  } while (cursor);
+}
+
+/** The buckets that appear in the history, for the filter menu. */
+export async function listHistoryBuckets(userId: string): Promise<{ connectionId: string | null; connectionName: string; bucket: string }[]> {
+  return db.shareLink.findMany({
+    where: { ownerId: userId, deletedAt: null },
+    distinct: ["connectionId", "bucket"],
+    select: { connectionId: true, connectionName: true, bucket: true },
+    orderBy: [{ connectionId: "asc" }, { bucket: "asc" }],
+    take: 200,
+  });
+}
+
+async function getLinkOrThrow(userId: string, id: string) {
+  const link = await db.shareLink.findFirst({ where: { id, ownerId: userId, deletedAt: null } });
+  if (!link) throw new AppError("not_found", "This link is not in your history (any more).");
+  return link;
+}
+
+/** The issued URL, decrypted on the server, only while the link still works. */
+export async function revealLinkUrl(userId: string, id: string, now = new Date()): Promise<string> {
+  const link = await getLinkOrThrow(userId, id);
+  if (link.expiresAt.getTime() <= now.getTime()) {
+    throw new AppError("invalid", "This link has expired and no longer works. Use Share again for a fresh one.");
+  }
+  return decrypt(link.urlEnc, getRuntimeSecrets().encryptionKey, SHARE_URL_AAD);
+}
+
+export async function deleteLinkFromHistory(userId: string, id: string): Promise<void> {
+  const { count } = await db.shareLink.updateMany({ where: { id, ownerId: userId, deletedAt: null }, data: { deletedAt: new Date() } });
+  if (count === 0) throw new AppError("not_found", "This link is not in your history (any more).");
+}
+
+/** The options a link was issued with, to issue it again with a fresh expiry. */
+export async function getReshareOptions(userId: string, id: string) {
+  const link = await getLinkOrThrow(userId, id);
+  if (!link.connectionId) throw new AppError("invalid", "The connection this link came from was deleted, so it cannot be shared again.");
+  const minutes = Math.min(10_080, Math.max(1, Math.round((link.requestedExpiresAt.getTime() - link.createdAt.getTime()) / 60_000)));
+  return {
+    connectionId: link.connectionId,
+    bucket: link.bucket,
+    key: link.key,
+    expiryMode: "custom" as const,
+    preset: "1h",
+    amount: String(minutes),
+    unit: "minutes" as const,
+    until: "",
+    timeZone: "UTC",
+    disposition: link.disposition === "attachment" ? ("attachment" as const) : ("inline" as const),
+    fileName: link.fileName,
+    contentType: link.contentTypeOverride ?? undefined,
+    note: link.note ?? undefined,
+  };
+}

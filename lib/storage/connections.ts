@@ -1,0 +1,106 @@
+import "server-only";
+import { db } from "@/lib/db";
+import { AppError } from "@/lib/errors";
+import { clientsFor, type StorageClients } from "@/lib/storage/client";
+
+/**
+ * Reads of storage connections. What components receive (ConnectionSummary) never holds a
+ * secret; the decrypted credentials stay inside the S3 clients built in lib/storage/client.ts.
+ */
+
+export type ConnectionSummary = {
+  id: string;
+  name: string;
+  provider: string;
+  endpoint: string;
+  region: string;
+  forcePathStyle: boolean;
+  accessKeyId: string;
+  buckets: string[];
+  fromEnv: boolean;
+  hasSessionToken: boolean;
+  sessionTokenExpiresAt: Date | null;
+  updatedAt: Date;
+};
+
+const summarySelect = {
+  id: true,
+  name: true,
+  provider: true,
+  endpoint: true,
+  region: true,
+  forcePathStyle: true,
+  accessKeyId: true,
+  buckets: true,
+  fromEnv: true,
+  sessionTokenEnc: true,
+  sessionTokenExpiresAt: true,
+  updatedAt: true,
+} as const;
+
+type SummaryRow = { sessionTokenEnc: string | null } & Omit<ConnectionSummary, "hasSessionToken">;
+
+function toSummary({ sessionTokenEnc, ...row }: SummaryRow): ConnectionSummary {
+  return { ...row, hasSessionToken: sessionTokenEnc !== null };
+}
+
+export async function listConnections(userId: string): Promise<ConnectionSummary[]> {
+  const rows = await db.storageConnection.findMany({
+    where: { ownerId: userId },
+    orderBy: [{ fromEnv: "desc" }, { name: "asc" }],
+    select: summarySelect,
+  });
+  return rows.map(toSummary);
+}
+
+export async function getConnection(userId: string, id: string): Promise<ConnectionSummary | null> {
+  const row = await db.storageConnection.findFirst({ where: { id, ownerId: userId }, select: summarySelect });
+  return row ? toSummary(row) : null;
+}
+
+export async function getConnectionOrThrow(userId: string, id: string): Promise<ConnectionSummary> {
+  const connection = await getConnection(userId, id);
+  if (!connection) throw new AppError("not_found", "This storage connection does not exist (any more).");
+  return connection;
+}
+
+export type OpenConnection = { connection: ConnectionSummary; clients: StorageClients };
+
+/** A connection the user owns, with its S3 clients ready. */
+export async function openConnection(userId: string, id: string): Promise<OpenConnection | null> {
+  const row = await db.storageConnection.findFirst({ where: { id, ownerId: userId } });
+  if (!row) return null;
+  return { connection: toSummary(row), clients: clientsFor(row) };
+}
+
+export async function openConnectionOrThrow(userId: string, id: string): Promise<OpenConnection> {
+  const open = await openConnection(userId, id);
+  if (!open) throw new AppError("not_found", "This storage connection does not exist (any more).");
+  return open;
+}
+
+export async function countLinksOfConnection(userId: string, id: string): Promise<number> {
+  return db.shareLink.count({ where: { ownerId: userId, connectionId: id, deletedAt: null } });
+}
+
+/** Origins the browser may load previews from (for the Content-Security-Policy). */
+export async function listStorageOrigins(): Promise<string[]> {
+  const rows = await db.storageConnection.findMany({ select: { endpoint: true }, distinct: ["endpoint"] });
+  return rows.flatMap(({ endpoint }) => {
+    try {
+      const url = new URL(endpoint);
+      return [url.origin, `${url.protocol}//*.${url.host}`];
+    } catch {
+      return [];
+    }
+  });
+}
+
+export async function listConnectionsWithLinkCounts(userId: string): Promise<(ConnectionSummary & { linkCount: number })[]> {
+  const [connections, counts] = await Promise.all([
+    listConnections(userId),
+    db.shareLink.groupBy({ by: ["connectionId"], where: { ownerId: userId, deletedAt: null }, _count: { _all: true } }),
+  ]);
+  const byId = new Map(counts.map((c) => [c.connectionId, c._count._all]));
+  return connections.map((c) => ({ ...c, linkCount: byId.get(c.id) ?? 0 }));
+}

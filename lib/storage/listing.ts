@@ -1,0 +1,141 @@
+import "server-only";
+import { HeadObjectCommand, ListBucketsCommand, ListObjectsV2Command, GetObjectCommand } from "@aws-sdk/client-s3";
+import type { OpenConnection } from "@/lib/storage/connections";
+import { describeStorageError, type StorageErrorInfo } from "@/lib/storage/errors";
+import { previewKind } from "@/lib/format";
+import { log } from "@/lib/log";
+
+/** Listing and reading objects. Every call is one bounded S3 request: a page never lists a whole bucket. */
+
+export const PAGE_SIZE = 100;
+
+export type BucketEntry = { name: string; createdAt: Date | null };
+
+export async function listBuckets({ connection, clients }: OpenConnection): Promise<BucketEntry[]> {
+  if (connection.buckets.length > 0) return connection.buckets.map((name) => ({ name, createdAt: null }));
+  const result = await clients.s3.send(new ListBucketsCommand({}));
+  return (result.Buckets ?? [])
+    .filter((b): b is typeof b & { Name: string } => Boolean(b.Name))
+    .map((b) => ({ name: b.Name, createdAt: b.CreationDate ?? null }));
+}
+
+export type FolderEntry = { prefix: string };
+export type ObjectEntry = { key: string; size: number; lastModified: Date | null; etag: string | null; storageClass: string | null };
+export type FolderPage = { folders: FolderEntry[]; objects: ObjectEntry[]; nextToken: string | null; markerExists: boolean };
+
+/**
+ * One page of a folder: folders (common prefixes) first, then objects. `filter` narrows by
+ * name prefix within the folder. The folder's own zero-byte marker object is not listed.
+ */
+export async function listFolder(
+  { clients }: OpenConnection,
+  bucket: string,
+  prefix: string,
+  options: { token?: string; filter?: string; pageSize?: number } = {},
+): Promise<FolderPage> {
+  const result = await clients.s3.send(
+    new ListObjectsV2Command({
+      Bucket: bucket,
+      Prefix: prefix + (options.filter ?? ""),
+      Delimiter: "/",
+      MaxKeys: options.pageSize ?? PAGE_SIZE,
+      ContinuationToken: options.token || undefined,
+    }),
+  );
+  const contents = result.Contents ?? [];
+  return {
+    folders: (result.CommonPrefixes ?? []).flatMap((p) => (p.Prefix !== undefined ? [{ prefix: p.Prefix }] : [])),
+    objects: contents
+      .filter((o) => o.Key !== undefined && o.Key !== prefix)
+      .map((o) => ({
+        key: o.Key!,
+        size: o.Size ?? 0,
+        lastModified: o.LastModified ?? null,
+        etag: o.ETag ?? null,
+        storageClass: o.StorageClass ?? null,
+      })),
+    nextToken: result.IsTruncated ? (result.NextContinuationToken ?? null) : null,
+    markerExists: contents.some((o) => o.Key === prefix),
+  };
+}
+
+export type ObjectDetails = {
+  key: string;
+  size: number;
+  contentType: string | null;
+  etag: string | null;
+  lastModified: Date | null;
+  storageClass: string;
+  metadata: Record<string, string>;
+};
+
+export async function headObject({ clients }: OpenConnection, bucket: string, key: string): Promise<ObjectDetails> {
+  const head = await clients.s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+  return {
+    key,
+    size: head.ContentLength ?? 0,
+    contentType: head.ContentType ?? null,
+    etag: head.ETag ?? null,
+    lastModified: head.LastModified ?? null,
+    storageClass: head.StorageClass ?? "STANDARD",
+    metadata: head.Metadata ?? {},
+  };
+}
+
+/** The first bytes of a text object, for its preview. */
+export async function readTextStart({ clients }: OpenConnection, bucket: string, key: string, bytes = 64 * 1024): Promise<string> {
+  const result = await clients.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key, Range: `bytes=0-${bytes - 1}` }));
+  return (await result.Body?.transformToString("utf-8")) ?? "";
+}
+
+/**
+ * Loaders for pages: they never throw for storage failures, so a page can hand the promise to a
+ * component inside <Suspense> and the component shows the problem in place.
+ */
+export type Loaded<T> = { ok: true; value: T } | { ok: false; error: StorageErrorInfo };
+
+async function settle<T>(work: Promise<T>, event: string): Promise<Loaded<T>> {
+  try {
+    return { ok: true, value: await work };
+  } catch (error) {
+    const info = describeStorageError(error);
+    log.info(event, { problem: info.problem, error });
+    return { ok: false, error: info };
+  }
+}
+
+export function loadBuckets(open: OpenConnection): Promise<Loaded<BucketEntry[]>> {
+  return settle(listBuckets(open), "storage.list_buckets_failed");
+}
+
+export function loadFolder(...args: Parameters<typeof listFolder>): Promise<Loaded<FolderPage>> {
+  return settle(listFolder(...args), "storage.list_folder_failed");
+}
+
+export const PREVIEW_SECONDS = 300;
+
+export type ObjectView = ObjectDetails & {
+  preview: { kind: "image" | "pdf" | "audio" | "video"; url: string } | { kind: "text"; text: string } | null;
+};
+
+/** HeadObject plus a preview: a presigned URL valid for 5 minutes, or the first 64 KB of text. */
+export function loadObjectView(open: OpenConnection, bucket: string, key: string): Promise<Loaded<ObjectView>> {
+  return settle(
+    (async () => {
+      const details = await headObject(open, bucket, key);
+      const kind = previewKind(key, details.contentType);
+      let preview: ObjectView["preview"] = null;
+      try {
+        if (kind === "text") preview = { kind, text: await readTextStart(open, bucket, key) };
+        else if (kind) {
+          const url = await open.clients.presigner.presignGet({ bucket, key, expiresInSeconds: PREVIEW_SECONDS, responseContentDisposition: "inline" });
+          preview = { kind, url };
+        }
+      } catch (error) {
+        log.warn("storage.preview_failed", { bucket, error });
+      }
+      return { ...details, preview };
+    })(),
+    "storage.head_object_failed",
+  );
+}

@@ -1,0 +1,37 @@
+import "server-only";
+import { HeadBucketCommand, ListBucketsCommand } from "@aws-sdk/client-s3";
+import { buildClients, type PlainCredentials } from "@/lib/storage/client";
+import { describeStorageError, type StorageErrorInfo } from "@/lib/storage/errors";
+import { log } from "@/lib/log";
+
+export type ConnectionCheck = { ok: true; message: string } | ({ ok: false } & StorageErrorInfo);
+
+/** One real request with the given settings: ListBuckets, or HeadBucket on the first listed bucket. */
+export async function checkConnection(
+  target: { endpoint: string; region: string; forcePathStyle: boolean; buckets: string[] },
+  credentials: PlainCredentials,
+): Promise<ConnectionCheck> {
+  const { s3 } = buildClients(target, credentials);
+  try {
+    if (target.buckets.length > 0) {
+      for (const bucket of target.buckets) await s3.send(new HeadBucketCommand({ Bucket: bucket }));
+      return { ok: true, message: `Connected. ${target.buckets.length === 1 ? "The bucket answers" : `All ${target.buckets.length} buckets answer`}.` };
+    }
+    const result = await s3.send(new ListBucketsCommand({}));
+    const names = (result.Buckets ?? []).map((b) => b.Name).filter(Boolean);
+    const shown = names.slice(0, 5).join(", ");
+    return {
+      ok: true,
+      message:
+        names.length === 0
+          ? "Connected. These credentials see no buckets yet."
+          : `Connected. ${names.length} bucket${names.length === 1 ? "" : "s"}: ${shown}${names.length > 5 ? ", …" : ""}.`,
+    };
+  } catch (error) {
+    const info = describeStorageError(error);
+    log.info("storage.connection_test_failed", { endpoint: target.endpoint, problem: info.problem, error });
+    return { ok: false, ...info };
+  } finally {
+    s3.destroy();
+  }
+}

@@ -1,0 +1,39 @@
+import { z } from "zod";
+
+export const emailField = z
+  .string({ error: "Enter your email address." })
+  .trim()
+  .toLowerCase()
+  .min(1, "Enter your email address.")
+  .max(254, "That email address is too long.")
+  .pipe(z.email("Enter a valid email address, like you@example.com."));
+
+export const signInSchema = z.object({
+  email: emailField,
+  password: z.string({ error: "Enter your password." }).min(1, "Enter your password.").max(1024, "That password is too long."),
+  callbackUrl: z.string().optional(),
+});
+
+export const PASSWORD_MIN_LENGTH = 12;
+
+export const ownerSchema = z
+  .object({
+    name: z.string({ error: "Enter your name." }).trim().min(1, "Enter your name.").max(100, "Use at most 100 characters."),
+    email: emailField,
+    password: z
+      .string({ error: "Choose a password." })
+      .min(PASSWORD_MIN_LENGTH, `Use at least ${PASSWORD_MIN_LENGTH} characters.`)
+      .max(1024, "Use at most 1024 characters."),
+    confirmPassword: z.string({ error: "Type the password again." }),
+  })
+  .refine((v) => v.password === v.confirmPassword, {
+    path: ["confirmPassword"],
+    message: "The passwords do not match.",
+  });
+
+/** Only same-site paths may be used after sign-in (no open redirects). */
+export function safeCallbackPath(value: string | undefined): string {
+  if (!value || !value.startsWith("/") || value.startsWith("//") || value.startsWith("/\\")) return "/buckets";
+  if (value.startsWith("/sign-in") || value.startsWith("/setup")) return "/buckets";
+  return value;
+}

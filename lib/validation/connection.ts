@@ -1,0 +1,59 @@
+import { z } from "zod";
+import { PROVIDERS, type ProviderId } from "@/lib/providers";
+
+const providerIds = PROVIDERS.map((p) => p.id) as [ProviderId, ...ProviderId[]];
+
+const checkbox = z
+  .union([z.literal("on"), z.literal("true"), z.literal("false"), z.literal(""), z.boolean()])
+  .optional()
+  .transform((v) => v === true || v === "on" || v === "true");
+
+const optionalText = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === "" ? undefined : v.trim()));
+
+/** S3 bucket names (3–63 characters of a-z, 0-9, dots and hyphens; some providers allow more, so only the basics). */
+const bucketName = z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9._-]{1,254}$/, "Bucket names use letters, digits, dots, hyphens and underscores.");
+
+export const connectionSchema = z.object({
+  id: optionalText,
+  name: z.string({ error: "Give the connection a name." }).trim().min(1, "Give the connection a name.").max(64, "Use at most 64 characters."),
+  provider: z.enum(providerIds, { error: "Choose a provider." }),
+  endpoint: z
+    .string({ error: "Enter the endpoint URL." })
+    .trim()
+    .min(1, "Enter the endpoint URL.")
+    .refine((v) => {
+      try {
+        const url = new URL(v);
+        return (url.protocol === "https:" || url.protocol === "http:") && !url.search && !url.hash && !url.username && !v.includes("{");
+      } catch {
+        return false;
+      }
+    }, "Enter a full URL such as https://s3.us-east-1.amazonaws.com (http or https, no query).")
+    .transform((v) => v.replace(/\/+$/, "")),
+  region: z
+    .string({ error: "Enter a region." })
+    .trim()
+    .min(1, "Enter a region, such as us-east-1.")
+    .max(64)
+    .regex(/^[a-zA-Z0-9-_]+$/, "A region has no spaces: letters, digits and hyphens, such as us-east-1."),
+  forcePathStyle: checkbox,
+  accessKeyId: z.string({ error: "Enter the access key ID." }).trim().min(1, "Enter the access key ID.").max(256),
+  secretAccessKey: optionalText,
+  sessionToken: optionalText,
+  sessionTokenExpiresAt: optionalText.pipe(
+    z.iso.datetime({ offset: true, message: "Enter when the temporary credentials expire." }).optional(),
+  ),
+  clearSessionToken: checkbox,
+  buckets: z
+    .string()
+    .optional()
+    .transform((v) => (v ?? "").split(/[\s,]+/).map((b) => b.trim()).filter(Boolean))
+    .pipe(z.array(bucketName).max(100, "List at most 100 buckets.")),
+});
+
+export type ConnectionInput = z.infer<typeof connectionSchema>;
+
+export const connectionIdSchema = z.object({ id: z.string().trim().min(1).max(64) });

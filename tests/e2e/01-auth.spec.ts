@@ -1,0 +1,51 @@
+import { OWNER, expect, signIn, signOut, test } from "./fixtures";
+
+test.describe.configure({ mode: "serial" });
+
+test("first visit sets up the owner, then setup is gone for good", async ({ page }) => {
+  await page.goto("/");
+  await expect(page).toHaveURL(/\/setup$/);
+  await expect(page.getByRole("heading", { name: "Create the owner account" })).toBeVisible();
+
+  // Bad input: errors next to the fields, nothing created.
+  await page.getByLabel("Name").fill(OWNER.name);
+  await page.getByLabel("Email").fill("not-an-email");
+  await page.getByLabel("Password", { exact: true }).fill("short");
+  await page.getByLabel("Confirm password").fill("different");
+  await page.getByRole("button", { name: "Create owner account" }).click();
+  await expect(page.getByText("Enter a valid email address, like you@example.com.")).toBeVisible();
+  await expect(page.getByText("Use at least 12 characters.")).toBeVisible();
+  await expect(page.getByLabel("Email")).toHaveAttribute("aria-invalid", "true");
+
+  await page.getByLabel("Email").fill(OWNER.email);
+  await page.getByLabel("Password", { exact: true }).fill(OWNER.password);
+  await page.getByLabel("Confirm password").fill(OWNER.password);
+  await page.getByRole("button", { name: "Create owner account" }).click();
+  await expect(page).toHaveURL(/\/buckets$/);
+  await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Buckets" })).toHaveAttribute(
+    "aria-current",
+    "page",
+  );
+
+  await page.goto("/setup");
+  await expect(page).toHaveURL(/\/(sign-in|buckets)/);
+});
+
+test("sign out, a wrong password is refused, the right one signs in", async ({ page }) => {
+  await signIn(page);
+  await expect(page).toHaveURL(/\/buckets$/);
+  await signOut(page);
+
+  await page.goto("/links");
+  await expect(page).toHaveURL(/\/sign-in\?callbackUrl=%2Flinks/);
+
+  await page.getByLabel("Email").fill(OWNER.email);
+  await page.getByLabel("Password").fill("wrong password here");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByRole("alert")).toContainText("Wrong email or password.");
+
+  await page.getByLabel("Password").fill(OWNER.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(/\/links$/);
+  await expect(page.getByRole("heading", { name: "Links" })).toBeVisible();
+});

@@ -1,0 +1,115 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it, vi } from "vitest";
+
+// No request, no cookies: exactly what an anonymous caller of a server action presents.
+vi.mock("next/headers", () => ({
+  headers: async () => new Headers({ "x-forwarded-for": "203.0.113.7" }),
+  cookies: async () => ({ get: () => undefined, getAll: () => [], has: () => false, set: () => undefined, delete: () => undefined }),
+}));
+
+const { db } = await import("@/lib/db");
+const { createOwner } = await import("@/lib/auth/owner");
+
+/** Every file under lib/actions that declares server actions, and what it exports. */
+async function allServerActions() {
+  const dir = join(process.cwd(), "lib/actions");
+  const files = readdirSync(dir).filter((f) => f.endsWith(".ts") && /^["']use server["']/.test(readFileSync(join(dir, f), "utf8")));
+  const actions: { file: string; name: string; fn: ((...args: unknown[]) => Promise<unknown>) & { access?: string } }[] = [];
+  for (const file of files) {
+    const mod = (await import(/* @vite-ignore */ join(dir, file))) as Record<string, unknown>;
+    for (const [name, value] of Object.entries(mod)) {
+      if (typeof value === "function") actions.push({ file, name, fn: value as never });
+    }
+  }
+  return actions;
+}
+
+async function rowCounts() {
+  const rows = await db.$queryRaw<{ table_name: string; n: bigint }[]>`
+    SELECT 'users' AS table_name, count(*) AS n FROM users
+    UNION ALL SELECT 'storage_connections', count(*) FROM storage_connections
+    UNION ALL SELECT 'share_links', count(*) FROM share_links`;
+  return Object.fromEntries(rows.map((r) => [r.table_name, Number(r.n)]));
+}
+
+/** Input that would be valid for most actions, so refusals come from the missing session. */
+function plausibleInput() {
+  const form = new FormData();
+  for (const [k, v] of Object.entries({
+    id: "c0000000000000000000000000",
+    connectionId: "c0000000000000000000000000",
+    name: "Anything",
+    provider: "custom",
+    endpoint: "http://127.0.0.1:9",
+    region: "us-east-1",
+    accessKeyId: "AKIA",
+    secretAccessKey: "secret",
+    bucket: "bucket",
+    key: "file.txt",
+    expiresIn: "3600",
+    disposition: "attachment",
+    fileName: "file.txt",
+  })) {
+    form.set(k, v);
+  }
+  return form;
+}
+
+const PUBLIC_ACTIONS = ["create-owner.ts#createOwnerAction", "sign-in.ts#signInAction"];
+
+describe("server actions without a session", () => {
+  beforeAll(async () => {
+    await createOwner(db, { name: "Owner", email: "owner@example.com", password: "owner-password-123" });
+  });
+
+  it("finds every action, each built with the action wrapper", async () => {
+    const actions = await allServerActions();
+    expect(actions.length).toBeGreaterThanOrEqual(3);
+    for (const action of actions) {
+      expect(["public", "signed-in"], `${action.file}#${action.name} must use signedInAction or publicAction`).toContain(action.fn.access);
+    }
+    expect(actions.filter((a) => a.fn.access === "public").map((a) => `${a.file}#${a.name}`).sort()).toEqual(PUBLIC_ACTIONS);
+  });
+
+  it("refuses every signed-in action as unauthorized and changes nothing", async () => {
+    const before = await rowCounts();
+    const actions = (await allServerActions()).filter((a) => a.fn.access === "signed-in");
+    for (const action of actions) {
+      const result = (await action.fn({ status: "idle" }, plausibleInput())) as { status: string; message: string };
+      expect(result, `${action.file}#${action.name}`).toEqual({
+        status: "unauthorized",
+        message: "Your session has ended. Sign in again to continue.",
+      });
+    }
+    expect(await rowCounts()).toEqual(before);
+  });
+
+  it("refuses a second owner, even through a direct call", async () => {
+    const { createOwnerAction } = await import("@/lib/actions/create-owner");
+    const form = new FormData();
+    form.set("name", "Mallory");
+    form.set("email", "mallory@example.com");
+    form.set("password", "mallory-password-1");
+    form.set("confirmPassword", "mallory-password-1");
+    const result = await createOwnerAction({ status: "idle" }, form);
+    expect(result).toEqual({ status: "error", message: "Bucketshare already has an owner. Sign in instead." });
+    expect(await db.user.count()).toBe(1);
+  });
+
+  it("counts failed sign-ins in the database and then refuses even the right password", async () => {
+    const { signInAction } = await import("@/lib/actions/sign-in");
+    const attempt = (password: string) => {
+      const form = new FormData();
+      form.set("email", "OWNER@example.com");
+      form.set("password", password);
+      return signInAction({ status: "idle" }, form);
+    };
+    const first = await attempt("not the password");
+    expect(first).toMatchObject({ status: "invalid", fieldErrors: { form: ["Wrong email or password."] } });
+    for (let i = 0; i < 4; i++) await attempt(`wrong ${i}`);
+    expect(await db.signInFailure.count({ where: { email: "owner@example.com" } })).toBe(5);
+    const locked = await attempt("owner-password-123");
+    expect(locked).toEqual({ status: "error", message: "Too many failed sign-in attempts. Try again in 15 minutes." });
+  });
+});

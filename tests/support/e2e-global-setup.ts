@@ -1,0 +1,33 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { FullConfig } from "@playwright/test";
+import { startApp } from "./app-server";
+import { createTestDatabase, servicesFromEnvironment, SERVICES_VARIABLE, startServices } from "./services";
+
+/** Real PostgreSQL + S3 server (reused from `npm test` when it started them), then the production app. */
+export default async function globalSetup(config: FullConfig) {
+  let services = servicesFromEnvironment();
+  let stopServices: (() => Promise<void>) | undefined;
+  if (!services) {
+    const started = await startServices();
+    services = started.services;
+    stopServices = started.stop;
+    process.env[SERVICES_VARIABLE] = JSON.stringify(services);
+  }
+  const databaseUrl = await createTestDatabase(services, "e2e");
+  const app = await startApp({
+    DATABASE_URL: databaseUrl,
+    AUTH_SECRET: services.authSecret,
+    ENCRYPTION_KEY: services.encryptionKey,
+    DATA_DIR: mkdtempSync(join(tmpdir(), "bucketshare-e2e-data-")),
+    LOG_LEVEL: "warn",
+  });
+  process.env.E2E_BASE_URL = app.url;
+  process.env.E2E_DATABASE_URL = databaseUrl;
+  for (const project of config.projects) project.use.baseURL = app.url;
+  return async () => {
+    await app.stop();
+    await stopServices?.();
+  };
+}

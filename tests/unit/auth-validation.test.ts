@@ -1,0 +1,56 @@
+import { describe, expect, it } from "vitest";
+import { ownerSchema, safeCallbackPath, signInSchema } from "@/lib/validation/auth";
+import { retryMessage } from "@/lib/auth/limits";
+
+describe("owner setup input", () => {
+  const valid = { name: "Ada", email: " Ada@Example.com ", password: "a-long-password", confirmPassword: "a-long-password" };
+
+  it("normalises the email", () => {
+    expect(ownerSchema.parse(valid).email).toBe("ada@example.com");
+  });
+
+  it("explains each bad field", () => {
+    const result = ownerSchema.safeParse({ name: " ", email: "nope", password: "short", confirmPassword: "other" });
+    expect(result.success).toBe(false);
+    const fields = result.error!.issues.map((i) => `${String(i.path[0])}: ${i.message}`);
+    expect(fields).toEqual(
+      expect.arrayContaining([
+        "name: Enter your name.",
+        "email: Enter a valid email address, like you@example.com.",
+        "password: Use at least 12 characters.",
+      ]),
+    );
+    expect(ownerSchema.safeParse({ ...valid, confirmPassword: "a-long-passworD" }).error?.issues[0]?.message).toBe(
+      "The passwords do not match.",
+    );
+  });
+
+  it("accepts exactly 12 characters", () => {
+    expect(ownerSchema.safeParse({ ...valid, password: "123456789012", confirmPassword: "123456789012" }).success).toBe(true);
+    expect(ownerSchema.safeParse({ ...valid, password: "12345678901", confirmPassword: "12345678901" }).success).toBe(false);
+  });
+});
+
+describe("sign-in input", () => {
+  it("asks for both fields", () => {
+    expect(signInSchema.safeParse({ email: "", password: "" }).success).toBe(false);
+  });
+});
+
+describe("safeCallbackPath", () => {
+  it("keeps same-site paths and refuses others", () => {
+    expect(safeCallbackPath("/links?status=active")).toBe("/links?status=active");
+    expect(safeCallbackPath("https://evil.example")).toBe("/buckets");
+    expect(safeCallbackPath("//evil.example")).toBe("/buckets");
+    expect(safeCallbackPath("/\\evil.example")).toBe("/buckets");
+    expect(safeCallbackPath(undefined)).toBe("/buckets");
+  });
+});
+
+describe("retryMessage", () => {
+  it("says when to try again", () => {
+    const now = new Date("2026-11-22T10:00:00Z");
+    expect(retryMessage(new Date("2026-11-22T10:14:01Z"), now)).toBe("Too many failed sign-in attempts. Try again in 15 minutes.");
+    expect(retryMessage(new Date("2026-11-22T10:00:20Z"), now)).toBe("Too many failed sign-in attempts. Try again in 1 minute.");
+  });
+});

@@ -1,0 +1,42 @@
+import { describe, expect, it } from "vitest";
+import { EnvError, parseEnv } from "@/lib/env";
+
+describe("parseEnv", () => {
+  it("starts with no configuration at all", () => {
+    const env = parseEnv({});
+    expect(env.PORT).toBe(3000);
+    expect(env.DATA_DIR).toBe(".data");
+    expect(env.DATABASE_URL).toBeUndefined();
+  });
+
+  it("names the variable and what it expects in one line", () => {
+    expect(() => parseEnv({ PORT: "eighty" })).toThrow(EnvError);
+    try {
+      parseEnv({ DATABASE_URL: "mysql://x" });
+    } catch (error) {
+      expect((error as Error).message).toMatch(/^Invalid DATABASE_URL: expected a postgresql:\/\/ connection URL/);
+      expect((error as Error).message.split("\n")).toHaveLength(1);
+    }
+  });
+
+  it("rejects an encryption key that is not 32 bytes", () => {
+    expect(() => parseEnv({ ENCRYPTION_KEY: Buffer.alloc(16).toString("base64") })).toThrow(/Invalid ENCRYPTION_KEY: expected 32 random bytes/);
+    expect(parseEnv({ ENCRYPTION_KEY: Buffer.alloc(32, 1).toString("base64") }).ENCRYPTION_KEY).toBeDefined();
+  });
+
+  it("treats empty values as unset", () => {
+    expect(parseEnv({ DATABASE_URL: "", AUTH_SECRET: "" }).DATABASE_URL).toBeUndefined();
+  });
+
+  it("needs OWNER_EMAIL and OWNER_PASSWORD together, with a long enough password", () => {
+    expect(() => parseEnv({ OWNER_EMAIL: "a@b.co" })).toThrow(/OWNER_EMAIL\/OWNER_PASSWORD/);
+    expect(() => parseEnv({ OWNER_EMAIL: "a@b.co", OWNER_PASSWORD: "short" })).toThrow(/OWNER_PASSWORD: expected at least 12 characters/);
+  });
+
+  it("needs all three S3 variables for an environment connection", () => {
+    expect(() => parseEnv({ S3_ENDPOINT: "https://s3.example.com" })).toThrow(/S3_ENDPOINT\/S3_ACCESS_KEY_ID\/S3_SECRET_ACCESS_KEY/);
+    expect(() => parseEnv({ S3_REGION: "us east" })).toThrow(/Invalid S3_REGION/);
+    expect(parseEnv({ S3_FORCE_PATH_STYLE: "true" }).S3_FORCE_PATH_STYLE).toBe(true);
+    expect(() => parseEnv({ S3_FORCE_PATH_STYLE: "maybe" })).toThrow(/Invalid S3_FORCE_PATH_STYLE/);
+  });
+});

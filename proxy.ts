@@ -1,38 +1,45 @@
-import NextAuth from "next-auth";
-import { NextResponse } from "next/server";
-import { authConfig, isPublicPath } from "@/lib/auth/config";
+import { NextResponse, type NextRequest } from "next/server";
+import { SESSION_MAX_AGE_SECONDS, isPublicPath } from "@/lib/auth/config";
+import { checkSessionCookie } from "@/lib/auth/session-cookie";
 import { getEnv, getRuntimeSecrets } from "@/lib/env";
 import { contentSecurityPolicy } from "@/lib/security/csp";
 import { storageOriginsForCsp } from "@/lib/security/storage-origins";
 
 /**
- * Runs before every page: sets a per-request CSP nonce and sends visitors without a session to
- * sign-in. This redirect is only optimistic; pages and actions check the session on the server.
+ * Runs before every request: sends visitors without a session to sign-in (an optimistic check;
+ * pages, route handlers and actions check the session on the server) and sets a per-request CSP
+ * nonce. The session cookie is renewed at most once a day (sliding 7-day sessions).
  */
-
-const { auth } = NextAuth(() => authConfig(getRuntimeSecrets().authSecret));
-
-export default auth(async (request) => {
+export async function proxy(request: NextRequest) {
+  const session = await checkSessionCookie(request.cookies, getRuntimeSecrets().authSecret);
   const { pathname, search } = request.nextUrl;
-  if (!request.auth && !isPublicPath(pathname)) {
-    if (pathname.startsWith("/api/")) {
-      return NextResponse.json({ error: "Sign in first." }, { status: 401 });
-    }
+  // Server actions answer for themselves (lib/actions/safe-action.ts), so they are never redirected.
+  if (!session.valid && !isPublicPath(pathname) && !request.headers.has("next-action")) {
+    if (pathname.startsWith("/api/")) return NextResponse.json({ error: "Sign in first." }, { status: 401 });
     const signIn = new URL("/sign-in", request.nextUrl);
     if (pathname !== "/") signIn.searchParams.set("callbackUrl", `${pathname}${search}`);
     return NextResponse.redirect(signIn);
   }
 
   const nonce = Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString("base64");
-  const storageOrigins = request.auth ? await storageOriginsForCsp() : [];
+  const storageOrigins = session.valid ? await storageOriginsForCsp() : [];
   const csp = contentSecurityPolicy({ nonce, dev: getEnv().NODE_ENV === "development", storageOrigins });
   const requestHeaders = new Headers(request.headers);
   requestHeaders.set("x-nonce", nonce);
   requestHeaders.set("content-security-policy", csp);
   const response = NextResponse.next({ request: { headers: requestHeaders } });
   response.headers.set("content-security-policy", csp);
+  if (session.valid && session.renewal && !request.headers.has("next-action")) {
+    response.cookies.set(session.renewal.name, session.renewal.value, {
+      httpOnly: true,
+      sameSite: "lax",
+      path: "/",
+      secure: session.renewal.secure,
+      maxAge: SESSION_MAX_AGE_SECONDS,
+    });
+  }
   return response;
-});
+}
 
 export const config = {
   matcher: ["/((?!_next/static|_next/image|favicon.ico|icon.svg).*)"],

@@ -50,6 +50,10 @@ const envSchema = z.object({
   S3_SECRET_ACCESS_KEY: optionalString,
   S3_FORCE_PATH_STYLE: booleanFlag,
   S3_BUCKETS: optionalString,
+  /** Name under which the S3_* connection appears (e.g. "Demo storage" for `npm run demo`). */
+  S3_CONNECTION_NAME: optionalString
+    .pipe(z.string().max(64, "a name of at most 64 characters").optional())
+    .transform((v) => v ?? "Environment"),
 });
 
 export type Env = z.infer<typeof envSchema>;

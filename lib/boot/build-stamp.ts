@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 /** "Build if needed": a fingerprint of every input of `next build`, compared with the last build's. */
@@ -30,4 +30,45 @@ export function buildIsCurrent(): boolean {
 
 export function recordBuild(): void {
   writeFileSync(STAMP, `${sourceFingerprint()}\n`);
+}
+
+const LOCK = ".next-build.lock";
+
+function lockOwnerAlive(): boolean {
+  try {
+    const pid = Number(readFileSync(join(LOCK, "pid"), "utf8"));
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Runs `build` unless the current sources are already built. Several launchers starting at once
+ * (two instances, tests and a demo) build one at a time and the later ones reuse the result.
+ */
+export async function buildIfNeeded(build: () => Promise<number>): Promise<number> {
+  for (;;) {
+    try {
+      mkdirSync(LOCK);
+      writeFileSync(join(LOCK, "pid"), String(process.pid));
+      break;
+    } catch {
+      if (!lockOwnerAlive()) {
+        await new Promise((r) => setTimeout(r, 200));
+        if (!lockOwnerAlive()) rmSync(LOCK, { recursive: true, force: true });
+        continue;
+      }
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+  try {
+    if (buildIsCurrent()) return 0;
+    const code = await build();
+    if (code === 0) recordBuild();
+    return code;
+  } finally {
+    rmSync(LOCK, { recursive: true, force: true });
+  }
 }

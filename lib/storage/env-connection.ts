@@ -8,6 +8,7 @@ import { SECRET_KEY_AAD } from "@/lib/storage/sealed";
  * (fromEnv = true) so that links issued through it have a real foreign key like any other.
  */
 
+/** The connection's name when S3_CONNECTION_NAME is unset. */
 export const ENV_CONNECTION_NAME = "Environment";
 
 export async function syncEnvConnection(
@@ -34,12 +35,16 @@ export async function syncEnvConnection(
     buckets: (env.S3_BUCKETS ?? "").split(",").map((b) => b.trim()).filter(Boolean),
   };
   const existing = await client.storageConnection.findFirst({ where: { ownerId: owner.id, fromEnv: true } });
+  // The configured name, unless one of the owner's own connections already has it.
+  const wanted = env.S3_CONNECTION_NAME ?? ENV_CONNECTION_NAME;
+  const clash = await client.storageConnection.findFirst({
+    where: { ownerId: owner.id, name: wanted, ...(existing ? { NOT: { id: existing.id } } : {}) },
+    select: { id: true },
+  });
+  const name = clash ? `${wanted} (S3_*)` : wanted;
   if (existing) {
-    await client.storageConnection.update({ where: { id: existing.id }, data });
+    await client.storageConnection.update({ where: { id: existing.id }, data: { ...data, name } });
     return;
   }
-  const clash = await client.storageConnection.findFirst({ where: { ownerId: owner.id, name: ENV_CONNECTION_NAME } });
-  await client.storageConnection.create({
-    data: { ...data, ownerId: owner.id, fromEnv: true, name: clash ? `${ENV_CONNECTION_NAME} (S3_*)` : ENV_CONNECTION_NAME },
-  });
+  await client.storageConnection.create({ data: { ...data, ownerId: owner.id, fromEnv: true, name } });
 }

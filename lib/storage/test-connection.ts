@@ -1,8 +1,22 @@
 import "server-only";
-import { HeadBucketCommand, ListBucketsCommand } from "@aws-sdk/client-s3";
+import { HeadBucketCommand, ListBucketsCommand, ListObjectsV2Command, type S3Client } from "@aws-sdk/client-s3";
 import { buildClients, type PlainCredentials } from "@/lib/storage/client";
 import { describeStorageError, type StorageErrorInfo } from "@/lib/storage/errors";
 import { log } from "@/lib/log";
+
+/**
+ * HeadBucket. A HEAD response has no body, so its 403 or 404 does not say why (wrong secret?
+ * missing bucket?): after either, ask once more with a request whose error names the cause.
+ */
+async function headBucket(s3: S3Client, bucket: string): Promise<void> {
+  try {
+    await s3.send(new HeadBucketCommand({ Bucket: bucket }));
+  } catch (error) {
+    const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+    if (status === 403 || status === 404) await s3.send(new ListObjectsV2Command({ Bucket: bucket, MaxKeys: 1 }));
+    throw error;
+  }
+}
 
 export type ConnectionCheck = { ok: true; message: string } | ({ ok: false } & StorageErrorInfo);
 
@@ -14,7 +28,7 @@ export async function checkConnection(
   const { s3 } = buildClients(target, credentials);
   try {
     if (target.buckets.length > 0) {
-      for (const bucket of target.buckets) await s3.send(new HeadBucketCommand({ Bucket: bucket }));
+      for (const bucket of target.buckets) await headBucket(s3, bucket);
       return { ok: true, message: `Connected. ${target.buckets.length === 1 ? "The bucket answers" : `All ${target.buckets.length} buckets answer`}.` };
     }
     const result = await s3.send(new ListBucketsCommand({}));

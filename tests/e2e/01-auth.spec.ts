@@ -1,4 +1,4 @@
-import { OWNER, expect, signIn, signOut, test } from "./fixtures";
+import { OWNER, expect, signIn, signOut, submitAndSettle, test } from "./fixtures";
 
 test.describe.configure({ mode: "serial" });
 
@@ -12,7 +12,7 @@ test("first visit sets up the owner, then setup is gone for good", async ({ page
   await page.getByLabel("Email").fill("not-an-email");
   await page.getByLabel("Password", { exact: true }).fill("short");
   await page.getByLabel("Confirm password").fill("different");
-  await page.getByRole("button", { name: "Create owner account" }).click();
+  await submitAndSettle(page, "Create owner account");
   await expect(page.getByText("Enter a valid email address, like you@example.com.")).toBeVisible();
   await expect(page.getByText("Use at least 12 characters.")).toBeVisible();
   await expect(page.getByLabel("Email")).toHaveAttribute("aria-invalid", "true");
@@ -41,8 +41,8 @@ test("sign out, a wrong password is refused, the right one signs in", async ({ p
 
   await page.getByLabel("Email").fill(OWNER.email);
   await page.getByLabel("Password").fill("wrong password here");
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page.getByRole("alert")).toContainText("Wrong email or password.");
+  await submitAndSettle(page, "Sign in");
+  await expect(page.getByRole("main").getByRole("alert")).toContainText("Wrong email or password.");
 
   await page.getByLabel("Password").fill(OWNER.password);
   await page.getByRole("button", { name: "Sign in" }).click();

@@ -1,20 +1,59 @@
+import { CreateBucketCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { test as base, expect, type Page } from "@playwright/test";
+import { servicesFromEnvironment, type TestServices } from "../support/services";
 
 export const OWNER = { name: "Olive Owner", email: "olive@example.com", password: "a-very-long-passphrase" };
 
-export const test = base.extend<{ baseURL: string }>({
+export type Storage = { services: TestServices; s3: S3Client; put(bucket: string, key: string, body: Buffer | string, contentType?: string): Promise<void>; bucket(name: string): Promise<string> };
+
+export const test = base.extend<{ baseURL: string; storage: Storage }>({
   baseURL: async ({}, use) => {
     const url = process.env.E2E_BASE_URL;
     if (!url) throw new Error("E2E_BASE_URL is set by tests/support/e2e-global-setup.ts");
     await use(url);
   },
+  /** The real S3 server the app talks to, for putting test objects in place. */
+  storage: async ({}, use) => {
+    const services = servicesFromEnvironment();
+    if (!services) throw new Error("test services are started by tests/support/e2e-global-setup.ts");
+    const s3 = new S3Client({
+      endpoint: services.s3.endpoint,
+      region: services.s3.region,
+      forcePathStyle: true,
+      credentials: { accessKeyId: services.s3.accessKeyId, secretAccessKey: services.s3.secretAccessKey },
+      requestChecksumCalculation: "WHEN_REQUIRED",
+      responseChecksumValidation: "WHEN_REQUIRED",
+    });
+    await use({
+      services,
+      s3,
+      async put(bucket, key, body, contentType) {
+        await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType }));
+      },
+      async bucket(name) {
+        await s3.send(new CreateBucketCommand({ Bucket: name })).catch((error: { name?: string }) => {
+          if (error.name !== "BucketAlreadyOwnedByYou" && error.name !== "BucketAlreadyExists") throw error;
+        });
+        return name;
+      },
+    });
+    s3.destroy();
+  },
 });
 
 export { expect };
 
+/** Clicks a form's submit button and waits until its server action has answered and the form is idle again. */
+export async function submitAndSettle(page: Page, buttonName: string) {
+  const button = page.getByRole("button", { name: buttonName, exact: true });
+  await Promise.all([page.waitForResponse((r) => r.request().method() === "POST"), button.click()]);
+  await expect(button).toBeEnabled();
+}
+
 /** Signs in through the form, as a user would. */
 export async function signIn(page: Page, email = OWNER.email, password = OWNER.password) {
   await page.goto("/sign-in");
+  await page.waitForLoadState("networkidle");
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Sign in" }).click();
@@ -24,7 +63,7 @@ export async function signIn(page: Page, email = OWNER.email, password = OWNER.p
 export async function ensureSignedIn(page: Page) {
   await page.goto("/");
   if (page.url().includes("/setup")) {
-    await page.getByLabel("Name").fill(OWNER.name);
+    await page.getByLabel("Name", { exact: true }).fill(OWNER.name);
     await page.getByLabel("Email").fill(OWNER.email);
     await page.getByLabel("Password", { exact: true }).fill(OWNER.password);
     await page.getByLabel("Confirm password").fill(OWNER.password);
@@ -39,4 +78,19 @@ export async function signOut(page: Page) {
   await page.getByRole("button", { name: /Account menu/ }).click();
   await page.getByRole("button", { name: "Sign out" }).click();
   await expect(page).toHaveURL(/\/sign-in/);
+}
+
+/** Adds the test S3 server as a connection through Settings (once per run). */
+export async function ensureConnection(page: Page, storage: Storage, name = "Local Swift") {
+  await page.goto("/settings");
+  if (await page.getByText(name, { exact: true }).count()) return;
+  await page.getByRole("link", { name: "Add connection" }).click();
+  await page.getByLabel("Name", { exact: true }).fill(name);
+  await page.getByLabel("Provider").selectOption({ label: "MinIO / self-hosted" });
+  await page.getByLabel("Endpoint").fill(storage.services.s3.endpoint);
+  await page.getByLabel("Region").fill(storage.services.s3.region);
+  await page.getByLabel("Access key ID").fill(storage.services.s3.accessKeyId);
+  await page.getByLabel("Secret access key").fill(storage.services.s3.secretAccessKey);
+  await page.getByRole("button", { name: "Save connection" }).click();
+  await expect(page.getByText("Connection saved.")).toBeVisible();
 }

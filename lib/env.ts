@@ -23,10 +23,10 @@ const postgresUrl = z
 
 const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
-  PORT: z.coerce.number().int("a port number (1-65535)").min(1).max(65535).default(3000),
+  PORT: z.coerce.number({ error: "a port number (1-65535)" }).int("a port number (1-65535)").min(1, "a port number (1-65535)").max(65535, "a port number (1-65535)").default(3000),
   DATA_DIR: z.string().trim().min(1, "a folder path").default(".data"),
   DATABASE_URL: optionalString.pipe(postgresUrl.optional()),
-  EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  EMBEDDED_PG_PORT: z.coerce.number({ error: "a port number (1-65535)" }).int("a port number (1-65535)").min(1, "a port number (1-65535)").max(65535, "a port number (1-65535)").optional(),
   AUTH_SECRET: optionalString.pipe(z.string().min(32, "at least 32 characters (openssl rand -base64 33)").optional()),
   AUTH_URL: optionalString.pipe(z.url("an absolute URL such as https://share.example.com").optional()),
   ENCRYPTION_KEY: optionalString.pipe(
@@ -71,7 +71,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   if (!result.success) {
     const lines = result.error.issues.map((issue) => {
       const name = String(issue.path[0] ?? "environment");
-      return `Invalid ${name}: expected ${issue.message.replace(/^Invalid input: /, "")} (got ${JSON.stringify(source[name] ?? "")})`;
+      return `Invalid ${name}: expected ${issue.message.replace(/^Invalid (input|option): (expected )?/, "")} (got ${JSON.stringify(source[name] ?? "")})`;
     });
     throw new EnvError(lines.join("\n"));
   }

@@ -14,12 +14,17 @@ export function formatBytes(bytes: number | bigint): string {
   return `${value.toFixed(digits).replace(/\.0+$|(\.\d*[1-9])0+$/, "$1")} ${UNITS[unit]}`;
 }
 
+const exactFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** "22 Nov 2026, 23:40:00 UTC". Formatters are cached: a listing formats a hundred dates. */
 export function formatExactDate(date: Date, timeZone?: string): string {
-  return new Intl.DateTimeFormat("en-GB", {
-    dateStyle: "medium",
-    timeStyle: "long",
-    timeZone,
-  }).format(date);
+  const zone = timeZone ?? "";
+  let format = exactFormats.get(zone);
+  if (!format) {
+    format = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "long", timeZone });
+    exactFormats.set(zone, format);
+  }
+  return format.format(date);
 }
 
 export type FileKind = "folder" | "image" | "pdf" | "text" | "audio" | "video" | "archive" | "code" | "file";

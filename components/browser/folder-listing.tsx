@@ -3,7 +3,7 @@ import Form from "next/form";
 import { notFound } from "next/navigation";
 import { FileIcon } from "@/components/browser/file-icon";
 import { StorageErrorPanel } from "@/components/browser/storage-error-panel";
-import { QuickShareRowButton } from "@/components/share/quick-share-row-button";
+import { QuickShareHost } from "@/components/share/quick-share-host";
 import { buttonClass } from "@/components/ui/button";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { fileKind, formatBytes } from "@/lib/format";
@@ -51,61 +51,58 @@ export async function FolderListing({ listing, connectionId, credentialsExpireAt
           {filter ? `Nothing here starts with “${filter}”.` : prefix ? "This folder is empty." : "This bucket is empty."}
         </p>
       ) : (
-        <table className="w-full table-fixed text-sm">
-          <caption className="sr-only">Contents of {prefix || bucket}</caption>
-          <thead className="border-b border-zinc-200 text-left text-xs uppercase tracking-wide text-zinc-500 dark:border-zinc-800">
-            <tr>
-              <th scope="col" className="py-2 pr-2 font-medium">Name</th>
-              <th scope="col" className="hidden w-24 py-2 pr-2 text-right font-medium sm:table-cell">Size</th>
-              <th scope="col" className="hidden w-36 py-2 pr-2 font-medium md:table-cell">Last modified</th>
-              <th scope="col" className="w-28 py-2 font-medium"><span className="sr-only">Actions</span></th>
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-zinc-100 dark:divide-zinc-900">
-            {page.folders.map(({ prefix: folder }) => {
-              const name = displayName(folder, prefix);
-              return (
-                <tr key={`d:${folder}`}>
-                  <td className="py-1.5 pr-2">
-                    <Link href={folderHref(connectionId, bucket, folder)} className="flex min-w-0 items-center gap-2 hover:underline">
-                      <FileIcon kind="folder" />
-                      <span className="truncate">{name === "" ? "(empty name)" : name}</span>
-                    </Link>
-                  </td>
-                  <td className="hidden py-1.5 pr-2 text-right text-zinc-500 sm:table-cell">—</td>
-                  <td className="hidden py-1.5 pr-2 text-zinc-500 md:table-cell">—</td>
-                  <td />
-                </tr>
-              );
-            })}
-            {page.objects.map((object) => {
-              const name = displayName(object.key, prefix);
-              const selected = object.key === selectedKey;
-              return (
-                <tr key={`o:${object.key}`} className={selected ? "bg-sky-50 dark:bg-sky-950/30" : undefined}>
-                  <td className="py-1.5 pr-2">
-                    <Link
-                      href={objectHref(connectionId, bucket, object.key, query)}
-                      aria-current={selected ? "true" : undefined}
-                      className="flex min-w-0 items-center gap-2 hover:underline"
-                      scroll={false}
-                    >
-                      <FileIcon kind={fileKind(object.key)} />
-                      <span className="truncate">{name}</span>
-                    </Link>
-                  </td>
-                  <td className="hidden py-1.5 pr-2 text-right tabular-nums text-zinc-600 dark:text-zinc-400 sm:table-cell">{formatBytes(object.size)}</td>
-                  <td className="hidden py-1.5 pr-2 text-zinc-600 dark:text-zinc-400 md:table-cell">
-                    {object.lastModified ? <RelativeTime date={object.lastModified} now={now} /> : "—"}
-                  </td>
-                  <td className="py-1 text-right">
-                    <QuickShareRowButton target={{ connectionId, bucket, key: object.key, name, credentialsExpireAt }} />
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
+        <QuickShareHost connectionId={connectionId} bucket={bucket} credentialsExpireAt={credentialsExpireAt}>
+          <table className="listing">
+            <caption className="sr-only">Contents of {prefix || bucket}</caption>
+            <thead>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col" className="col-size">Size</th>
+                <th scope="col" className="col-date">Last modified</th>
+                <th scope="col" className="col-action"><span className="sr-only">Actions</span></th>
+              </tr>
+            </thead>
+            <tbody>
+              {page.folders.map(({ prefix: folder }) => {
+                const name = displayName(folder, prefix);
+                return (
+                  <tr key={`d:${folder}`}>
+                    <td>
+                      <Link href={folderHref(connectionId, bucket, folder)}>
+                        <FileIcon kind="folder" />
+                        <span>{name === "" ? "(empty name)" : name}</span>
+                      </Link>
+                    </td>
+                    <td className="col-size">—</td>
+                    <td className="col-date">—</td>
+                    <td />
+                  </tr>
+                );
+              })}
+              {page.objects.map((object) => {
+                const name = displayName(object.key, prefix);
+                const selected = object.key === selectedKey;
+                return (
+                  <tr key={`o:${object.key}`} data-selected={selected || undefined}>
+                    <td>
+                      <Link href={objectHref(connectionId, bucket, object.key, query)} aria-current={selected ? "true" : undefined} scroll={false}>
+                        <FileIcon kind={fileKind(object.key)} />
+                        <span>{name}</span>
+                      </Link>
+                    </td>
+                    <td className="col-size">{formatBytes(object.size)}</td>
+                    <td className="col-date">{object.lastModified ? <RelativeTime date={object.lastModified} now={now} /> : "—"}</td>
+                    <td className="col-action">
+                      <button type="button" data-share-key={object.key} data-share-name={name} aria-label={`Quick Share ${name}`}>
+                        Quick Share
+                      </button>
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </QuickShareHost>
       )}
       <div className="flex items-center justify-between gap-2">
         <Form action={here}>

@@ -1,6 +1,7 @@
 "use client";
 
-import { useActionState, useEffect, useId, useMemo, useRef, useState, useTransition, type FormEvent } from "react";
+import { useActionState, useEffect, useId, useMemo, useState, useTransition, type FormEvent } from "react";
+import { useModalDialog } from "@/components/ui/use-modal-dialog";
 import { createShareLinkAction } from "@/lib/actions/create-share-link";
 import type { ActionState } from "@/lib/actions/safe-action";
 import type { IssuedLink } from "@/lib/links/issue";
@@ -34,7 +35,7 @@ function browserTimeZone(): string {
 }
 
 export function QuickShareDialog({ target, open, onClose }: { target: ShareTarget; open: boolean; onClose: () => void }) {
-  const ref = useRef<HTMLDialogElement>(null);
+  const ref = useModalDialog(open);
   const ids = useId();
   const [timeZone, setTimeZone] = useState("UTC");
   const [expiresIn, setExpiresIn] = useState<string>(DEFAULT_EXPIRY_PRESET);
@@ -50,12 +51,7 @@ export function QuickShareDialog({ target, open, onClose }: { target: ShareTarge
   const [showResult, setShowResult] = useState(false);
 
   useEffect(() => setTimeZone(browserTimeZone()), []);
-  useEffect(() => {
-    const dialog = ref.current;
-    if (!dialog) return;
-    if (open && !dialog.open) dialog.showModal();
-    if (!open && dialog.open) dialog.close();
-  }, [open]);
+
   useEffect(() => {
     if (state.status === "success") setShowResult(true);
   }, [state]);

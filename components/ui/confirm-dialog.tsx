@@ -1,6 +1,7 @@
 "use client";
 
-import { useEffect, useRef, type ReactNode } from "react";
+import type { ReactNode } from "react";
+import { useModalDialog } from "@/components/ui/use-modal-dialog";
 import { Button } from "@/components/ui/button";
 
 /** A modal confirmation built on <dialog> (focus trap, Escape and the backdrop come with it). */
@@ -23,13 +24,7 @@ export function ConfirmDialog({
   onClose: () => void;
   tone?: "danger" | "primary";
 }) {
-  const ref = useRef<HTMLDialogElement>(null);
-  useEffect(() => {
-    const dialog = ref.current;
-    if (!dialog) return;
-    if (open && !dialog.open) dialog.showModal();
-    if (!open && dialog.open) dialog.close();
-  }, [open]);
+  const ref = useModalDialog(open);
   return (
     <dialog
       ref={ref}

@@ -116,7 +116,7 @@ export async function measureShareLatency(options: { runs?: number } = {}): Prom
       responseChecksumValidation: "WHEN_REQUIRED",
     });
     await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
-    await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: OBJECT_NAME, Body: pdf("Share latency"), ContentType: "application/pdf" }));
+    await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: OBJECT_NAME, Body: pdf("Share latency", []), ContentType: "application/pdf" }));
 
     app = await startApp({
       DATABASE_URL: databaseUrl,

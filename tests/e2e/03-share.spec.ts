@@ -5,7 +5,7 @@ const BUCKET = "e2e-share";
 const KEY = "docs/report 2026.pdf";
 
 test("Quick Share an object, copy the link, download it, find it in the history, delete it", async ({ page, storage, request, context }) => {
-  const bytes = pdf("Quarterly report");
+  const bytes = pdf("Quarterly report", ["Figures for Q3."]);
   await storage.bucket(BUCKET);
   await storage.put(BUCKET, KEY, bytes, "application/pdf");
   await context.grantPermissions(["clipboard-read", "clipboard-write"]);

@@ -11,6 +11,8 @@ describe("parseEnv", () => {
 
   it("names the variable and what it expects in one line", () => {
     expect(() => parseEnv({ PORT: "eighty" })).toThrow(EnvError);
+    expect(() => parseEnv({ PORT: "eighty" })).toThrow('Invalid PORT: expected a port number (1-65535) (got "eighty")');
+    expect(() => parseEnv({ LOG_LEVEL: "loud" })).toThrow(/^Invalid LOG_LEVEL: expected one of "debug"\|"info"\|"warn"\|"error"/);
     try {
       parseEnv({ DATABASE_URL: "mysql://x" });
     } catch (error) {

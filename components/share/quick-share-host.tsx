@@ -1,0 +1,41 @@
+"use client";
+
+import { useState, type ReactNode } from "react";
+import { QuickShareDialog, type ShareTarget } from "@/components/share/quick-share-dialog";
+
+/**
+ * One Quick Share dialog for a whole listing. Rows render plain buttons carrying
+ * `data-share-key` / `data-share-name` (no client component per row keeps a 100-row page light);
+ * a click on any of them opens the dialog for that object.
+ */
+export function QuickShareHost({
+  connectionId,
+  bucket,
+  credentialsExpireAt,
+  children,
+}: {
+  connectionId: string;
+  bucket: string;
+  credentialsExpireAt: string | null;
+  children: ReactNode;
+}) {
+  const [target, setTarget] = useState<ShareTarget | null>(null);
+  return (
+    <div
+      onClick={(event) => {
+        const button = (event.target as HTMLElement).closest<HTMLButtonElement>("button[data-share-key]");
+        if (!button) return;
+        setTarget({
+          connectionId,
+          bucket,
+          key: button.dataset.shareKey!,
+          name: button.dataset.shareName ?? button.dataset.shareKey!,
+          credentialsExpireAt,
+        });
+      }}
+    >
+      {children}
+      {target ? <QuickShareDialog key={target.key} target={target} open onClose={() => setTarget(null)} /> : null}
+    </div>
+  );
+}

@@ -14,7 +14,7 @@ const glyph: Record<FileKind, string> = {
 
 export function FileIcon({ kind }: { kind: FileKind }) {
   return (
-    <span aria-hidden="true" className="inline-block w-5 shrink-0 text-center">
+    <span aria-hidden="true" className="file-icon">
       {glyph[kind]}
     </span>
   );

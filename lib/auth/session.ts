@@ -10,9 +10,11 @@ export type SessionUser = { id: string; name: string; email: string };
  * The signed-in user, checked against the database (a deleted user's cookie is worthless).
  * proxy.ts only redirects optimistically; this is the real check, once per request.
  */
+/** The user id the session cookie claims (not yet checked against the database). */
+export const getSessionUserId = cache(async (): Promise<string | null> => (await auth())?.user?.id ?? null);
+
 export const getSessionUser = cache(async (): Promise<SessionUser | null> => {
-  const session = await auth();
-  const id = session?.user?.id;
+  const id = await getSessionUserId();
   if (!id) return null;
   return db.user.findUnique({ where: { id }, select: { id: true, name: true, email: true } });
 });

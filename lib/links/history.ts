@@ -61,7 +61,7 @@ function statusWhere(status: LinkStatusFilter, now: Date): Prisma.ShareLinkWhere
   }
 }
 
-function encodeCursor(row: { createdAt: Date; id: string }): string {
+export function encodeCursor(row: { createdAt: Date; id: string }): string {
   return Buffer.from(JSON.stringify([row.createdAt.toISOString(), row.id])).toString("base64url");
 }
 
@@ -111,7 +111,8 @@ export async function listLinks(
   const where = historyWhere(userId, filter, now);
   const rows = await db.shareLink.findMany({
     where: after
-      ? { AND: [where, { OR: [{ createdAt: { lt: after.createdAt } }, { createdAt: after.createdAt, id: { lt: after.id } }] }] }
+      ? // (created_at, id) < cursor, written so that created_at <= cursor bounds the index range scan.
+        { AND: [where, { createdAt: { lte: after.createdAt } }, { OR: [{ createdAt: { lt: after.createdAt } }, { id: { lt: after.id } }] }] }
       : where,
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
     take: pageSize + 1,

@@ -19,7 +19,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
-import { register } from "node:module";
+import { allowServerOnlyImports } from "../support/server-only-hook";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { CreateBucketCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
@@ -84,15 +84,6 @@ async function fill(s3: S3Client): Promise<void> {
   await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: `${SMALL_FOLDER}only.txt`, Body: "only\n", ContentType: "text/plain" }));
   const s = (performance.now() - started) / 1000;
   note(`filled ${FOLDER} with ${OBJECTS.toLocaleString("en-US")} objects in ${s.toFixed(1)} s (${Math.round(OBJECTS / s)}/s)`);
-}
-
-/** `server-only` throws outside React Server Components; this process loads lib code directly. */
-function allowServerOnlyImports(): void {
-  const hook = `export async function resolve(specifier, context, next) {
-  if (specifier === "server-only") return { url: "data:text/javascript,export {};", shortCircuit: true };
-  return next(specifier, context);
-}`;
-  register(`data:text/javascript,${encodeURIComponent(hook)}`);
 }
 
 type Timer = () => Promise<number | { total: number; firstByte: number }>;

@@ -8,7 +8,7 @@ import { ListingSkeleton } from "@/components/browser/listing-skeleton";
 import { ObjectDetailsPanel } from "@/components/browser/object-details";
 import { Button } from "@/components/ui/button";
 import { inputClass } from "@/components/ui/field";
-import { requireUser } from "@/lib/auth/session";
+import { getSessionUserId, requireUser } from "@/lib/auth/session";
 import { openConnection } from "@/lib/storage/connections";
 import { loadFolder, loadObjectView } from "@/lib/storage/listing";
 import { breadcrumbs, folderHref, prefixFromSegments } from "@/lib/paths";
@@ -26,10 +26,10 @@ export async function generateMetadata({ params }: { params: Promise<Params> }):
 }
 
 export default async function FolderPage({ params, searchParams }: { params: Promise<Params>; searchParams: Promise<Search> }) {
-  const user = await requireUser();
-  const [{ connectionId, bucket, prefix: segments }, search] = await Promise.all([params, searchParams]);
-  const open = await openConnection(user.id, connectionId);
-  if (!open) notFound();
+  const [{ connectionId, bucket, prefix: segments }, search, claimedUserId] = await Promise.all([params, searchParams, getSessionUserId()]);
+  // The connection is read alongside the user check; it is only used once that check passed.
+  const [user, open] = await Promise.all([requireUser(), claimedUserId ? openConnection(claimedUserId, connectionId) : null]);
+  if (!open || open.connection.id !== connectionId || user.id !== claimedUserId) notFound();
 
   const prefix = prefixFromSegments(segments);
   const filter = one(search.q) ?? "";

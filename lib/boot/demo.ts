@@ -17,6 +17,7 @@ import { EnvError, parseEnv, type Env } from "@/lib/env";
 import { main } from "@/lib/boot/cli";
 import { startSwift, swiftPackagesInstalled, type SwiftServer } from "@/tests/support/swift";
 import { pdf, png, type Rgb } from "@/tests/support/sample-files";
+import { eachLimited, s3ClientFor } from "@/tests/support/s3";
 
 export const DEMO_BUCKET = "demo";
 export const DEMO_CONNECTION_NAME = "Demo storage";
@@ -179,16 +180,6 @@ export function demoObjects(): SampleObject[] {
 
 // ------------------------------------------------------------------ S3
 
-function s3ClientFor(server: SwiftServer): S3Client {
-  return new S3Client({
-    endpoint: server.endpoint,
-    region: server.region,
-    forcePathStyle: true,
-    credentials: { accessKeyId: server.accessKeyId, secretAccessKey: server.secretAccessKey },
-    requestChecksumCalculation: "WHEN_REQUIRED",
-    responseChecksumValidation: "WHEN_REQUIRED",
-  });
-}
 
 async function ensureBucket(s3: S3Client, bucket: string): Promise<void> {
   try {
@@ -210,23 +201,6 @@ async function listAllKeys(s3: S3Client, bucket: string): Promise<Set<string>> {
   return keys;
 }
 
-/** Runs `work` over `items`, at most `limit` at a time; stops at the first failure. */
-export async function eachLimited<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  let failed = false;
-  const worker = async () => {
-    while (!failed && next < items.length) {
-      const item = items[next++]!;
-      try {
-        await work(item);
-      } catch (error) {
-        failed = true;
-        throw error;
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-}
 
 /** Creates the bucket and uploads whichever sample objects it lacks. Returns how many were uploaded. */
 export async function fillDemoBucket(s3: S3Client, bucket = DEMO_BUCKET): Promise<{ uploaded: number; total: number }> {

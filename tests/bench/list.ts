@@ -20,6 +20,7 @@
 import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { allowServerOnlyImports } from "../support/server-only-hook";
+import { eachLimited, s3ClientFor } from "../support/s3";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { CreateBucketCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
@@ -44,33 +45,7 @@ const SESSION_COOKIE = "authjs.session-token";
 const note = (line: string) => process.stderr.write(`bench: ${line}\n`);
 const keyOf = (i: number) => `${FOLDER}object-${String(i).padStart(5, "0")}.txt`;
 
-async function eachLimited<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  let failed = false;
-  const worker = async () => {
-    while (!failed && next < items.length) {
-      const item = items[next++]!;
-      try {
-        await work(item);
-      } catch (error) {
-        failed = true;
-        throw error;
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-}
 
-function s3ClientFor(swift: SwiftServer): S3Client {
-  return new S3Client({
-    endpoint: swift.endpoint,
-    region: swift.region,
-    forcePathStyle: true,
-    credentials: { accessKeyId: swift.accessKeyId, secretAccessKey: swift.secretAccessKey },
-    requestChecksumCalculation: "WHEN_REQUIRED",
-    responseChecksumValidation: "WHEN_REQUIRED",
-  });
-}
 
 async function fill(s3: S3Client): Promise<void> {
   const started = performance.now();

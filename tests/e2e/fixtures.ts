@@ -1,5 +1,6 @@
 import { CreateBucketCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { test as base, expect, type Page } from "@playwright/test";
+import { s3ClientFor } from "../support/s3";
 import { servicesFromEnvironment, type TestServices } from "../support/services";
 
 export const OWNER = { name: "Olive Owner", email: "olive@example.com", password: "a-very-long-passphrase" };
@@ -16,14 +17,7 @@ export const test = base.extend<{ baseURL: string; storage: Storage }>({
   storage: async ({}, use) => {
     const services = servicesFromEnvironment();
     if (!services) throw new Error("test services are started by tests/support/e2e-global-setup.ts");
-    const s3 = new S3Client({
-      endpoint: services.s3.endpoint,
-      region: services.s3.region,
-      forcePathStyle: true,
-      credentials: { accessKeyId: services.s3.accessKeyId, secretAccessKey: services.s3.secretAccessKey },
-      requestChecksumCalculation: "WHEN_REQUIRED",
-      responseChecksumValidation: "WHEN_REQUIRED",
-    });
+    const s3 = s3ClientFor(services.s3);
     await use({
       services,
       s3,

@@ -7,10 +7,11 @@
  */
 import { randomBytes } from "node:crypto";
 import { createServer, type AddressInfo } from "node:net";
-import { CreateBucketCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { CreateBucketCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { inject } from "vitest";
 import type { SessionUser } from "@/lib/auth/session";
 import { db } from "@/lib/db";
+import { s3ClientFor } from "../support/s3";
 
 export const services = inject("services");
 
@@ -22,14 +23,7 @@ export function randomSuffix(): string {
 
 /** A client of the test S3 server, for arranging buckets and objects (not the app's code path). */
 export function adminS3(): S3Client {
-  return new S3Client({
-    endpoint: services.s3.endpoint,
-    region: services.s3.region,
-    credentials: { accessKeyId: services.s3.accessKeyId, secretAccessKey: services.s3.secretAccessKey },
-    forcePathStyle: true,
-    requestChecksumCalculation: "WHEN_REQUIRED",
-    responseChecksumValidation: "WHEN_REQUIRED",
-  });
+  return s3ClientFor(services.s3);
 }
 
 export async function createBucket(s3: S3Client, prefix = "t"): Promise<string> {

@@ -4,11 +4,13 @@ import { useActionState } from "react";
 import { signInAction } from "@/lib/actions/sign-in";
 import type { ActionState } from "@/lib/actions/safe-action";
 import { Button } from "@/components/ui/button";
+import { useReloadOnSuccess } from "@/components/ui/use-reload-on-success";
 import { Field } from "@/components/ui/field";
 import { LiveMessage } from "@/components/ui/alert";
 
 export function SignInForm({ callbackUrl }: { callbackUrl?: string }) {
   const [state, action, pending] = useActionState(signInAction, { status: "idle" } as ActionState);
+  useReloadOnSuccess(state);
   const errors = state.status === "invalid" ? state.fieldErrors : {};
   const values = state.status === "invalid" ? (state.values ?? {}) : {};
   const formError =

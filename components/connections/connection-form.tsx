@@ -6,6 +6,7 @@ import { testConnectionAction } from "@/lib/actions/test-connection";
 import type { ActionState } from "@/lib/actions/safe-action";
 import { PROVIDERS, getProvider, presetEndpoint, type ProviderId } from "@/lib/providers";
 import { Button } from "@/components/ui/button";
+import { useReloadOnSuccess } from "@/components/ui/use-reload-on-success";
 import { Field, SelectField, FieldError, inputClass } from "@/components/ui/field";
 import { Alert } from "@/components/ui/alert";
 
@@ -52,6 +53,7 @@ export function ConnectionForm({ initial }: { initial?: ConnectionFormValues }) 
   const [accountId, setAccountId] = useState("");
   const [endpointTouched, setEndpointTouched] = useState(editing);
   const [saveState, save, saving] = useActionState(saveConnectionAction, idle);
+  useReloadOnSuccess(saveState);
   const [testState, test, testing] = useActionState(testConnectionAction, idle);
   const [, startTransition] = useTransition();
   const provider = getProvider(values.provider);

@@ -19,5 +19,5 @@ export const createOwnerAction = publicAction("createOwner", ownerSchema, async 
   log.info("auth.setup.owner_created", { userId: result.userId });
   await syncEnvConnection(db);
   await signIn("credentials", { email: input.email, password: input.password, redirect: false });
-  return { redirectTo: "/buckets" };
+  return { reloadTo: "/buckets" };
 });

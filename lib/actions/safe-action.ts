@@ -16,13 +16,18 @@ export type FieldErrors = Record<string, string[] | undefined>;
 
 export type ActionState<T = undefined> =
   | { status: "idle" }
-  | { status: "success"; message?: string; data?: T }
+  | { status: "success"; message?: string; data?: T; reloadTo?: string }
   | { status: "invalid"; message: string; fieldErrors: FieldErrors; values?: Record<string, string> }
   | { status: "error"; message: string }
   | { status: "unauthorized"; message: string };
 
-/** What a handler returns; redirect and revalidation happen after it, outside any try/catch. */
-export type ActionOutcome<T> = { data?: T; message?: string; redirectTo?: string; revalidate?: string[] };
+/**
+ * What a handler returns; redirect and revalidation happen after it, outside any try/catch.
+ * `reloadTo` asks the browser for a full page load instead of a client-side navigation: the
+ * Content-Security-Policy is set per document, and after sign-in or a new connection it must
+ * name the storage origins that previews load from.
+ */
+export type ActionOutcome<T> = { data?: T; message?: string; redirectTo?: string; reloadTo?: string; revalidate?: string[] };
 
 export type ActionInput = FormData | Record<string, unknown> | undefined;
 export type ServerAction<T> = (previous: ActionState<T>, input: ActionInput) => Promise<ActionState<T>>;
@@ -105,7 +110,7 @@ function define<S extends z.ZodType, T>(
     }
     for (const path of outcome.revalidate ?? []) revalidatePath(path);
     if (outcome.redirectTo) redirect(outcome.redirectTo);
-    return { status: "success", message: outcome.message, data: outcome.data };
+    return { status: "success", message: outcome.message, data: outcome.data, ...(outcome.reloadTo ? { reloadTo: outcome.reloadTo } : {}) };
   };
   return Object.assign(action, { access });
 }

@@ -57,5 +57,5 @@ export const saveConnectionAction = signedInAction("saveConnection", connectionS
       data: { ...data, ownerId: user.id, secretAccessKeyEnc: data.secretAccessKeyEnc! },
     });
   }
-  return { redirectTo: "/settings?saved=1", revalidate: ["/settings", "/buckets"] };
+  return { reloadTo: "/settings?saved=1", revalidate: ["/settings", "/buckets"] };
 });

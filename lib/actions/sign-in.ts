@@ -34,5 +34,5 @@ export const signInAction = publicAction("signIn", signInSchema, async (input) =
   }
   await clearSignInFailures(input.email);
   log.info("auth.sign_in.succeeded", { email: input.email });
-  return { redirectTo: safeCallbackPath(input.callbackUrl) };
+  return { reloadTo: safeCallbackPath(input.callbackUrl) };
 });

@@ -1,0 +1,12 @@
+"use client";
+
+import { useEffect } from "react";
+import type { ActionState } from "@/lib/actions/safe-action";
+
+/** Follows an action's `reloadTo` with a full page load (see ActionOutcome in lib/actions/safe-action.ts). */
+export function useReloadOnSuccess(state: ActionState<unknown>) {
+  const target = state.status === "success" ? state.reloadTo : undefined;
+  useEffect(() => {
+    if (target) window.location.assign(target);
+  }, [target, state]);
+}

@@ -72,7 +72,7 @@ async function saveConnection(fields: Record<string, string>): Promise<string> {
     ...fields,
   });
   const result = await h.runRedirectingAction(() => saveConnectionAction({ status: "idle" }, form));
-  expect(result).toEqual({ redirectTo: "/settings?saved=1" });
+  expect(result).toMatchObject({ state: { status: "success", reloadTo: "/settings?saved=1" } });
   const row = await db.storageConnection.findFirstOrThrow({ where: { ownerId: session.user!.id, name: fields.name } });
   return row.id;
 }

@@ -83,9 +83,9 @@ export async function FolderListing({ listing, connectionId, credentialsExpireAt
                 const name = displayName(object.key, prefix);
                 const selected = object.key === selectedKey;
                 return (
-                  <tr key={`o:${object.key}`} data-selected={selected || undefined}>
+                  <tr key={`o:${object.key}`} {...(selected ? { "data-selected": true } : {})}>
                     <td>
-                      <Link href={objectHref(connectionId, bucket, object.key, query)} aria-current={selected ? "true" : undefined} scroll={false}>
+                      <Link href={objectHref(connectionId, bucket, object.key, query)} {...(selected ? { "aria-current": "true" as const } : {})} scroll={false}>
                         <FileIcon kind={fileKind(object.key)} />
                         <span>{name}</span>
                       </Link>
@@ -93,7 +93,7 @@ export async function FolderListing({ listing, connectionId, credentialsExpireAt
                     <td className="col-size">{formatBytes(object.size)}</td>
                     <td className="col-date">{object.lastModified ? <RelativeTime date={object.lastModified} now={now} /> : "—"}</td>
                     <td className="col-action">
-                      <button type="button" data-share-key={object.key} data-share-name={name} aria-label={`Quick Share ${name}`}>
+                      <button type="button" data-share-key={object.key} aria-label={`Quick Share ${name}`}>
                         Quick Share
                       </button>
                     </td>

@@ -2,10 +2,11 @@
 
 import { useState, type ReactNode } from "react";
 import { QuickShareDialog, type ShareTarget } from "@/components/share/quick-share-dialog";
+import { baseName } from "@/lib/links/content-disposition";
 
 /**
  * One Quick Share dialog for a whole listing. Rows render plain buttons carrying
- * `data-share-key` / `data-share-name` (no client component per row keeps a 100-row page light);
+ * `data-share-key` (no client component per row keeps a 100-row page light);
  * a click on any of them opens the dialog for that object.
  */
 export function QuickShareHost({
@@ -29,7 +30,7 @@ export function QuickShareHost({
           connectionId,
           bucket,
           key: button.dataset.shareKey!,
-          name: button.dataset.shareName ?? button.dataset.shareKey!,
+          name: baseName(button.dataset.shareKey!),
           credentialsExpireAt,
         });
       }}

@@ -2,12 +2,10 @@ import Link from "next/link";
 import type { ReactNode } from "react";
 import { NavLinks } from "@/components/shell/nav-links";
 import { UserMenu } from "@/components/shell/user-menu";
-import { FileIconSprite } from "@/components/browser/file-icon";
 
 export function AppShell({ user, children }: { user: { name: string; email: string }; children: ReactNode }) {
   return (
     <div className="flex min-h-dvh flex-col">
-      <FileIconSprite />
       <header className="border-b border-zinc-200 dark:border-zinc-800">
         <div className="mx-auto flex max-w-6xl flex-wrap items-center gap-x-4 gap-y-2 px-4 py-3">
           <Link href="/buckets" className="flex items-center gap-2 font-semibold">

@@ -2,7 +2,8 @@ import { decode, encode, type JWT } from "next-auth/jwt";
 import { SESSION_MAX_AGE_SECONDS } from "@/lib/auth/config";
 
 /**
- * What proxy.ts needs of the Auth.js session cookie: is there a valid session, and should its
+ * Reading the Auth.js session cookie (a JWE keyed by AUTH_SECRET), for proxy.ts and the server's
+ * session check. What proxy.ts also needs: is there a valid session, and should its
  * cookie be renewed (sliding expiry, at most once a day, so that requests in flight while the
  * owner signs out cannot put a fresh cookie back).
  */
@@ -10,7 +11,7 @@ import { SESSION_MAX_AGE_SECONDS } from "@/lib/auth/config";
 export const SESSION_COOKIES = ["__Secure-authjs.session-token", "authjs.session-token"] as const;
 export const RENEW_AFTER_SECONDS = 24 * 60 * 60;
 
-export type SessionCheck = { valid: false } | { valid: true; renewal?: { name: string; value: string; secure: boolean } };
+export type SessionCheck = { valid: false } | { valid: true; userId: string; renewal?: { name: string; value: string; secure: boolean } };
 
 export async function checkSessionCookie(cookies: { get(name: string): { value: string } | undefined }, secret: string, now = Date.now()): Promise<SessionCheck> {
   for (const name of SESSION_COOKIES) {
@@ -24,10 +25,10 @@ export async function checkSessionCookie(cookies: { get(name: string): { value: 
     }
     const nowSeconds = Math.floor(now / 1000);
     if (!token?.sub || typeof token.exp !== "number" || token.exp <= nowSeconds) return { valid: false };
-    if (typeof token.iat === "number" && nowSeconds - token.iat < RENEW_AFTER_SECONDS) return { valid: true };
+    if (typeof token.iat === "number" && nowSeconds - token.iat < RENEW_AFTER_SECONDS) return { valid: true, userId: token.sub };
     const { iat: _iat, exp: _exp, jti: _jti, ...claims } = token;
     const renewed = await encode({ token: claims, secret, salt: name, maxAge: SESSION_MAX_AGE_SECONDS });
-    return { valid: true, renewal: { name, value: renewed, secure: name.startsWith("__Secure-") } };
+    return { valid: true, userId: token.sub, renewal: { name, value: renewed, secure: name.startsWith("__Secure-") } };
   }
   return { valid: false };
 }

@@ -12,7 +12,7 @@ async function jar(claims: Record<string, unknown>, maxAge = 7 * 86_400) {
 
 describe("checkSessionCookie", () => {
   it("accepts a fresh session without renewing it", async () => {
-    expect(await checkSessionCookie(await jar({}), secret)).toEqual({ valid: true });
+    expect(await checkSessionCookie(await jar({}), secret)).toEqual({ valid: true, userId: "user-1" });
   });
 
   it("renews a session older than a day (sliding expiry)", async () => {

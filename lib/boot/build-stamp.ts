@@ -23,13 +23,9 @@ export function sourceFingerprint(): string {
   return hash.digest("hex");
 }
 
-export function buildIsCurrent(): boolean {
+function buildIsCurrent(fingerprint: string): boolean {
   if (!existsSync(join(".next", "BUILD_ID")) || !existsSync(STAMP)) return false;
-  return readFileSync(STAMP, "utf8").trim() === sourceFingerprint();
-}
-
-export function recordBuild(): void {
-  writeFileSync(STAMP, `${sourceFingerprint()}\n`);
+  return readFileSync(STAMP, "utf8").trim() === fingerprint;
 }
 
 const LOCK = ".next-build.lock";
@@ -64,9 +60,11 @@ export async function buildIfNeeded(build: () => Promise<number>): Promise<numbe
     }
   }
   try {
-    if (buildIsCurrent()) return 0;
+    // Taken before building: sources edited during the build must make the next start build again.
+    const fingerprint = sourceFingerprint();
+    if (buildIsCurrent(fingerprint)) return 0;
     const code = await build();
-    if (code === 0) recordBuild();
+    if (code === 0) writeFileSync(STAMP, `${fingerprint}\n`);
     return code;
   } finally {
     rmSync(LOCK, { recursive: true, force: true });

@@ -35,6 +35,7 @@ const { saveConnectionAction } = await import("@/lib/actions/save-connection");
 const { createShareLinkAction } = await import("@/lib/actions/create-share-link");
 const { revealLinkAction } = await import("@/lib/actions/reveal-link");
 const { deleteLinkAction } = await import("@/lib/actions/delete-link");
+const { shareAgainAction } = await import("@/lib/actions/share-again");
 const { openConnectionOrThrow } = await import("@/lib/storage/connections");
 const { listLinks } = await import("@/lib/links/history");
 const { expiresSoonFrom, linkStatus } = await import("@/lib/links/status");
@@ -343,6 +344,30 @@ describe("Quick Share", () => {
     const row = (await listLinks(sharer.id, { status: "all" })).rows.find((r) => r.id === link.id);
     expect(row).toMatchObject({ connectionName: "Temporary", status: "expires_soon", expiresAt: credentialsEnd });
     expect(row!.requestedExpiresAt).toEqual(new Date(link.requestedExpiresAt));
+  });
+
+  it("shares again with the same object and options and a fresh expiry of the same length", async () => {
+    const first = await shareOk({ expiryMode: "custom", amount: "2", unit: "hours", disposition: "attachment", fileName: "again.pdf", note: "again" });
+    await h.sleep(1100);
+    const state = await shareAgainAction({ status: "idle" }, { id: first.id });
+    expect(state).toMatchObject({ status: "success" });
+    const again = state.status === "success" ? state.data! : undefined;
+    expect(again!.id).not.toBe(first.id);
+    expect(again!.url).not.toBe(first.url);
+    expect(new URL(again!.url).searchParams.get("X-Amz-Expires")).toBe("7200");
+    expect(new Date(again!.expiresAt).getTime()).toBeGreaterThan(new Date(first.expiresAt).getTime());
+    const response = await h.fetchBytes(again!.url);
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-disposition")).toBe('attachment; filename="again.pdf"');
+    const row = await db.shareLink.findUniqueOrThrow({ where: { id: again!.id } });
+    expect(row).toMatchObject({ key: REPORT_KEY, disposition: "attachment", fileName: "again.pdf", note: "again", ownerId: sharer.id });
+
+    session.user = historian;
+    try {
+      expect(await shareAgainAction({ status: "idle" }, { id: first.id })).toMatchObject({ status: "error" });
+    } finally {
+      session.user = sharer;
+    }
   });
 
   it("deletes a link from the history, but its URL keeps working (S3 cannot revoke it)", async () => {

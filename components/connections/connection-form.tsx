@@ -7,7 +7,7 @@ import type { ActionState } from "@/lib/actions/safe-action";
 import { PROVIDERS, getProvider, presetEndpoint, type ProviderId } from "@/lib/providers";
 import { Button } from "@/components/ui/button";
 import { useReloadOnSuccess } from "@/components/ui/use-reload-on-success";
-import { Field, SelectField, FieldError, inputClass } from "@/components/ui/field";
+import { Field, SelectField, TextAreaField } from "@/components/ui/field";
 import { Alert } from "@/components/ui/alert";
 
 export type ConnectionFormValues = {
@@ -154,19 +154,14 @@ export function ConnectionForm({ initial }: { initial?: ConnectionFormValues }) 
             placeholder="https://s3.example.com"
           />
         </div>
-        <div className="space-y-1">
-          <label htmlFor="connection-region" className="block text-sm font-medium">
-            Region
-          </label>
-          <input
-            id="connection-region"
+        <div>
+          <Field
+            label="Region"
             name="region"
             list="connection-regions"
             value={values.region}
             onChange={(e) => onRegion(e.target.value)}
-            aria-invalid={errors.region?.length ? true : undefined}
-            aria-describedby={errors.region?.length ? "connection-region-error" : undefined}
-            className={inputClass}
+            errors={errors.region}
             autoComplete="off"
           />
           <datalist id="connection-regions">
@@ -174,7 +169,6 @@ export function ConnectionForm({ initial }: { initial?: ConnectionFormValues }) 
               <option key={r} value={r} />
             ))}
           </datalist>
-          <FieldError id="connection-region-error" errors={errors.region} />
         </div>
         <div className="flex items-end pb-2">
           <label className="flex items-center gap-2 text-sm">
@@ -209,17 +203,13 @@ export function ConnectionForm({ initial }: { initial?: ConnectionFormValues }) 
       <details className="rounded-md border border-zinc-200 p-3 dark:border-zinc-800">
         <summary className="cursor-pointer text-sm font-medium">Temporary credentials and bucket list</summary>
         <div className="mt-3 grid gap-4 sm:grid-cols-2">
-          <div className="space-y-1 sm:col-span-2">
-            <label htmlFor="connection-session-token" className="block text-sm font-medium">
-              Session token
-            </label>
-            <textarea
-              id="connection-session-token"
+          <div className="sm:col-span-2">
+            <TextAreaField
+              label="Session token"
               name="sessionToken"
               rows={2}
               value={sessionToken}
               onChange={(e) => setSessionToken(e.target.value)}
-              className={inputClass}
               placeholder={values.hasSessionToken ? "Leave blank to keep the saved token" : "Only for temporary (STS) credentials"}
             />
           </div>
@@ -238,24 +228,17 @@ export function ConnectionForm({ initial }: { initial?: ConnectionFormValues }) 
               Remove the saved session token
             </label>
           ) : null}
-          <div className="space-y-1 sm:col-span-2">
-            <label htmlFor="connection-buckets" className="block text-sm font-medium">
-              Bucket names
-            </label>
-            <textarea
-              id="connection-buckets"
+          <div className="sm:col-span-2">
+            <TextAreaField
+              label="Bucket names"
               name="buckets"
               rows={2}
               value={values.buckets}
               onChange={(e) => set("buckets", e.target.value)}
-              className={inputClass}
-              aria-describedby="connection-buckets-hint"
+              errors={errors.buckets}
               placeholder="photos, backups"
+              hint="Optional. For keys that may not list buckets (ListBuckets): the buckets to show, separated by commas."
             />
-            <p id="connection-buckets-hint" className="text-xs text-zinc-500 dark:text-zinc-400">
-              Optional. For keys that may not list buckets (ListBuckets): the buckets to show, separated by commas.
-            </p>
-            <FieldError errors={errors.buckets} />
           </div>
         </div>
       </details>

@@ -1,4 +1,4 @@
-import { useId, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes } from "react";
+import { useId, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes, type TextareaHTMLAttributes } from "react";
 
 export const inputClass =
   "block w-full rounded-md border border-zinc-300 bg-white px-3 py-2 text-sm shadow-sm placeholder:text-zinc-400 focus:border-sky-500 focus:outline-none focus:ring-2 focus:ring-sky-500/30 aria-[invalid=true]:border-red-500 dark:border-zinc-700 dark:bg-zinc-900";
@@ -8,28 +8,30 @@ type FieldProps = {
   name: string;
   errors?: string[];
   hint?: ReactNode;
+  id?: string;
 };
 
-/** A labelled input whose errors are tied to it with aria-describedby. */
-export function Field({ label, name, errors, hint, id, ...input }: FieldProps & InputHTMLAttributes<HTMLInputElement>) {
+type ControlProps = { id: string; name: string; "aria-invalid"?: true; "aria-describedby"?: string; className: string };
+
+/** Label, control, hint and errors, tied together with ids for assistive tech. */
+function FieldShell({ label, name, errors, hint, id, control }: FieldProps & { control: (props: ControlProps) => ReactNode }) {
   const generated = useId();
-  const inputId = id ?? `${name}-${generated}`;
-  const errorId = `${inputId}-error`;
-  const hintId = `${inputId}-hint`;
+  const controlId = id ?? `${name}-${generated}`;
+  const errorId = `${controlId}-error`;
+  const hintId = `${controlId}-hint`;
   const describedBy = [hint ? hintId : null, errors?.length ? errorId : null].filter(Boolean).join(" ") || undefined;
   return (
     <div className="space-y-1">
-      <label htmlFor={inputId} className="block text-sm font-medium">
+      <label htmlFor={controlId} className="block text-sm font-medium">
         {label}
       </label>
-      <input
-        id={inputId}
-        name={name}
-        aria-invalid={errors?.length ? true : undefined}
-        aria-describedby={describedBy}
-        className={inputClass}
-        {...input}
-      />
+      {control({
+        id: controlId,
+        name,
+        ...(errors?.length ? { "aria-invalid": true as const } : {}),
+        ...(describedBy ? { "aria-describedby": describedBy } : {}),
+        className: inputClass,
+      })}
       {hint ? (
         <p id={hintId} className="text-xs text-zinc-500 dark:text-zinc-400">
           {hint}
@@ -40,37 +42,29 @@ export function Field({ label, name, errors, hint, id, ...input }: FieldProps & 
   );
 }
 
-export function SelectField({
-  label,
-  name,
-  errors,
-  hint,
-  id,
-  children,
-  ...select
-}: FieldProps & SelectHTMLAttributes<HTMLSelectElement>) {
-  const generated = useId();
-  const selectId = id ?? `${name}-${generated}`;
-  const errorId = `${selectId}-error`;
+export function Field({ label, name, errors, hint, id, ...input }: FieldProps & InputHTMLAttributes<HTMLInputElement>) {
+  return <FieldShell label={label} name={name} errors={errors} hint={hint} id={id} control={(props) => <input {...props} {...input} />} />;
+}
+
+export function SelectField({ label, name, errors, hint, id, children, ...select }: FieldProps & SelectHTMLAttributes<HTMLSelectElement>) {
   return (
-    <div className="space-y-1">
-      <label htmlFor={selectId} className="block text-sm font-medium">
-        {label}
-      </label>
-      <select
-        id={selectId}
-        name={name}
-        aria-invalid={errors?.length ? true : undefined}
-        aria-describedby={errors?.length ? errorId : undefined}
-        className={inputClass}
-        {...select}
-      >
-        {children}
-      </select>
-      {hint ? <p className="text-xs text-zinc-500 dark:text-zinc-400">{hint}</p> : null}
-      <FieldError id={errorId} errors={errors} />
-    </div>
+    <FieldShell
+      label={label}
+      name={name}
+      errors={errors}
+      hint={hint}
+      id={id}
+      control={(props) => (
+        <select {...props} {...select}>
+          {children}
+        </select>
+      )}
+    />
   );
+}
+
+export function TextAreaField({ label, name, errors, hint, id, ...textarea }: FieldProps & TextareaHTMLAttributes<HTMLTextAreaElement>) {
+  return <FieldShell label={label} name={name} errors={errors} hint={hint} id={id} control={(props) => <textarea {...props} {...textarea} />} />;
 }
 
 export function FieldError({ id, errors }: { id?: string; errors?: string[] }) {

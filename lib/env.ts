@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { redactText } from "@/lib/log";
 
 /**
  * The only reader of process.env. Every setting is validated once; a bad value stops start-up
@@ -58,6 +59,8 @@ const envSchema = z.object({
 
 export type Env = z.infer<typeof envSchema>;
 
+const SECRET_VARIABLES = new Set(["AUTH_SECRET", "ENCRYPTION_KEY", "OWNER_PASSWORD", "S3_SECRET_ACCESS_KEY", "S3_ACCESS_KEY_ID"]);
+
 export class EnvError extends Error {
   constructor(message: string) {
     super(message);
@@ -71,7 +74,10 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   if (!result.success) {
     const lines = result.error.issues.map((issue) => {
       const name = String(issue.path[0] ?? "environment");
-      return `Invalid ${name}: expected ${issue.message.replace(/^Invalid (input|option): (expected )?/, "")} (got ${JSON.stringify(source[name] ?? "")})`;
+      const value = source[name] ?? "";
+      // Secrets are never repeated back, not even in an error line.
+      const shown = SECRET_VARIABLES.has(name) ? `${value.length} characters` : JSON.stringify(redactText(value));
+      return `Invalid ${name}: expected ${issue.message.replace(/^Invalid (input|option): (expected )?/, "")} (got ${shown})`;
     });
     throw new EnvError(lines.join("\n"));
   }

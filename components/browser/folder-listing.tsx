@@ -21,6 +21,12 @@ type Props = {
   selectedKey?: string;
 };
 
+/**
+ * Continuation tokens kept in the URL for Previous page. Past this many, the oldest are dropped
+ * (Previous then stops at the oldest kept page) so the URL stays well under header size limits.
+ */
+const MAX_PAGE_TOKENS = 40;
+
 function baseQuery(filter: string, pages: string[]): URLSearchParams {
   const query = new URLSearchParams();
   if (filter) query.set("q", filter);
@@ -117,7 +123,7 @@ export async function FolderListing({ listing, connectionId, credentialsExpireAt
         <span className="text-xs text-zinc-500">Page {pages.length + 1}</span>
         <Form action={here}>
           {filter ? <input type="hidden" name="q" value={filter} /> : null}
-          {[...pages, page.nextToken ?? ""].map((token, i) => (
+          {[...pages, page.nextToken ?? ""].slice(-MAX_PAGE_TOKENS).map((token, i) => (
             <input key={i} type="hidden" name="page" value={token} />
           ))}
           <button type="submit" className={buttonClass("secondary")} disabled={!page.nextToken}>

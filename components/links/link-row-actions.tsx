@@ -84,7 +84,7 @@ export function LinkRowActions({ id, label, expired }: { id: string; label: stri
         {deleteState.status === "error" ? <Alert tone="error">{deleteState.message}</Alert> : null}
       </ConfirmDialog>
       <ConfirmDialog
-        open={resharing && againState.status !== "idle"}
+        open={resharing && !sharing && againState.status !== "idle"}
         title="Shared again"
         confirmLabel="Done"
         tone="primary"

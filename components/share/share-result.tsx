@@ -1,6 +1,6 @@
 "use client";
 
-import { useRef, useState } from "react";
+import { useId, useRef, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { inputClass } from "@/components/ui/field";
 import { formatExpiryDate } from "@/lib/links/expiry";
@@ -22,17 +22,18 @@ export async function copyText(text: string, fallbackInput?: HTMLInputElement | 
 
 export function ShareResult({ link, timeZone }: { link: IssuedLink; timeZone: string }) {
   const input = useRef<HTMLInputElement>(null);
+  const fieldId = useId();
   const [copy, setCopy] = useState<"idle" | "copied" | "selected">("idle");
   const expiresAt = new Date(link.expiresAt);
   return (
     <div className="space-y-3">
       <div className="space-y-1">
-        <label htmlFor="share-link" className="block text-sm font-medium">
+        <label htmlFor={fieldId} className="block text-sm font-medium">
           Share link
         </label>
         <input
           ref={input}
-          id="share-link"
+          id={fieldId}
           readOnly
           value={link.url}
           onFocus={(e) => e.currentTarget.select()}

@@ -1,6 +1,6 @@
 "use client";
 
-import type { ReactNode } from "react";
+import { useId, type ReactNode } from "react";
 import { useModalDialog } from "@/components/ui/use-modal-dialog";
 import { Button } from "@/components/ui/button";
 
@@ -25,15 +25,16 @@ export function ConfirmDialog({
   tone?: "danger" | "primary";
 }) {
   const ref = useModalDialog(open);
+  const titleId = useId();
   return (
     <dialog
       ref={ref}
       onClose={onClose}
-      aria-labelledby="confirm-title"
+      aria-labelledby={titleId}
       className="m-auto w-[min(28rem,calc(100vw-2rem))] rounded-xl border border-zinc-200 bg-white p-0 text-zinc-900 shadow-xl backdrop:bg-black/40 dark:border-zinc-800 dark:bg-zinc-900 dark:text-zinc-100"
     >
       <div className="space-y-3 p-5">
-        <h2 id="confirm-title" className="text-lg font-semibold">
+        <h2 id={titleId} className="text-lg font-semibold">
           {title}
         </h2>
         <div className="space-y-2 text-sm text-zinc-700 dark:text-zinc-300">{children}</div>

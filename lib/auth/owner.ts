@@ -16,6 +16,8 @@ export async function createOwner(
   client: PrismaClient,
   input: { name: string; email: string; password: string },
 ): Promise<{ created: boolean; userId?: string }> {
+  // Checked before the (deliberately slow) hash, so refused setups cost nothing; checked again under the lock.
+  if (await ownerExists(client)) return { created: false };
   const passwordHash = await hashPassword(input.password);
   return client.$transaction(async (tx) => {
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(${OWNER_LOCK})`;

@@ -30,11 +30,22 @@ function buildIsCurrent(fingerprint: string): boolean {
 
 const LOCK = ".next-build.lock";
 
+/** The lock holds "<pid> <process start time>": a reused pid (a restarted container) is not mistaken for the owner. */
+function processStart(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ")[19] ?? "";
+  } catch {
+    return "";
+  }
+}
+
 function lockOwnerAlive(): boolean {
   try {
-    const pid = Number(readFileSync(join(LOCK, "pid"), "utf8"));
+    const [pidText, started] = readFileSync(join(LOCK, "pid"), "utf8").split(" ");
+    const pid = Number(pidText);
+    if (pid === process.pid) return false;
     process.kill(pid, 0);
-    return true;
+    return !started || processStart(pid) === started;
   } catch {
     return false;
   }
@@ -48,9 +59,14 @@ export async function buildIfNeeded(build: () => Promise<number>): Promise<numbe
   for (;;) {
     try {
       mkdirSync(LOCK);
-      writeFileSync(join(LOCK, "pid"), String(process.pid));
+      writeFileSync(join(LOCK, "pid"), `${process.pid} ${processStart(process.pid)}`);
       break;
-    } catch {
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") {
+        // A read-only install (prebuilt image): fine when the build is current, otherwise say why.
+        if (buildIsCurrent(sourceFingerprint())) return 0;
+        throw new Error(`Cannot build: ${LOCK} cannot be created in ${process.cwd()} (${(error as NodeJS.ErrnoException).code}). Make it writable or build the image beforehand.`);
+      }
       if (!lockOwnerAlive()) {
         await new Promise((r) => setTimeout(r, 200));
         if (!lockOwnerAlive()) rmSync(LOCK, { recursive: true, force: true });

@@ -6,6 +6,7 @@ import { createOwner } from "@/lib/auth/owner";
 import { startEmbeddedPostgres } from "@/lib/db/embedded";
 import { applyMigrations } from "@/lib/db/migrate";
 import { syncEnvConnection } from "@/lib/storage/env-connection";
+import { keyId } from "@/lib/crypto";
 
 export type PreparedDatabase = { url: string; embedded: boolean; stop(): Promise<void> };
 
@@ -15,6 +16,28 @@ function describe(url: string): string {
     return `${u.hostname}:${u.port || 5432}${u.pathname}`;
   } catch {
     return "the configured DATABASE_URL";
+  }
+}
+
+/**
+ * Refuses to start with an encryption key other than the one that sealed the stored secrets
+ * (a lost or replaced key file): the data would be unreadable, and new data sealed with a
+ * second key would make a later recovery harder.
+ */
+async function assertKeyMatchesData(client: PrismaClient, encryptionKey: Buffer): Promise<void> {
+  const rows = await client.$queryRaw<{ sealed: string }[]>`
+    (SELECT url_enc AS sealed FROM share_links LIMIT 1)
+    UNION ALL
+    (SELECT secret_access_key_enc FROM storage_connections WHERE NOT from_env LIMIT 1)`;
+  const current = keyId(encryptionKey);
+  for (const { sealed } of rows) {
+    const found = sealed.split(".")[1];
+    if (found && found !== current) {
+      throw new Error(
+        `The encryption key (id ${current}) is not the one that sealed the data in this database (id ${found}). ` +
+          "Restore the original key (DATA_DIR/encryption-key or ENCRYPTION_KEY); with another key, saved connections and links cannot be read.",
+      );
+    }
   }
 }
 
@@ -32,6 +55,7 @@ export async function prepareDatabase(env: Env, dataDir: string, encryptionKey: 
     if (applied.length > 0) process.stdout.write(`bucketshare: applied migrations ${applied.join(", ")}\n`);
     const client = new PrismaClient({ adapter: new PrismaPg({ connectionString: url, connectionTimeoutMillis: 5_000 }) });
     try {
+      await assertKeyMatchesData(client, encryptionKey);
       if (env.OWNER_EMAIL && env.OWNER_PASSWORD) {
         const result = await createOwner(client, {
           name: env.OWNER_NAME ?? env.OWNER_EMAIL.split("@")[0]!,

@@ -1,4 +1,4 @@
-import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, linkSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 
@@ -47,15 +47,20 @@ function readSecret(path: string, spec: SecretSpec): string {
 
 function loadOrCreate(dataDir: string, spec: SecretSpec): string {
   const path = join(dataDir, spec.file);
+  // Written whole to a private temporary file, then linked into place: only the first of two
+  // instances starting at once creates the file, and no one ever reads a half-written one.
+  const temporary = `${path}.${process.pid}.tmp`;
   try {
-    // "wx": only the first of two instances starting at once creates the file.
-    writeFileSync(path, `${randomBytes(spec.bytes).toString("base64")}\n`, { mode: 0o600, flag: "wx" });
+    writeFileSync(temporary, `${randomBytes(spec.bytes).toString("base64")}\n`, { mode: 0o600 });
+    linkSync(temporary, path);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== "EEXIST") {
       throw new SecretFileError(
         `Cannot create ${path} (${(error as NodeJS.ErrnoException).code}). Make ${dataDir} writable or set ${spec.variable}.`,
       );
     }
+  } finally {
+    rmSync(temporary, { force: true });
   }
   return readSecret(path, spec);
 }

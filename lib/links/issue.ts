@@ -6,7 +6,7 @@ import { db } from "@/lib/db";
 import { getRuntimeSecrets } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { baseName, contentDisposition, sanitizeFileName } from "@/lib/links/content-disposition";
-import { effectiveExpiry, formatExpiryDate, resolveExpiry, type ExpiryChoice } from "@/lib/links/expiry";
+import { MIN_EXPIRY_SECONDS, effectiveExpiry, formatExpiryDate, resolveExpiry, type ExpiryChoice } from "@/lib/links/expiry";
 import { expiresSoonFrom } from "@/lib/links/status";
 import { log } from "@/lib/log";
 import { openConnectionOrThrow } from "@/lib/storage/connections";
@@ -62,10 +62,13 @@ export async function issueShareLink(user: SessionUser, input: CreateShareInput)
   const credentialsEnd = open.connection.sessionTokenExpiresAt;
   const { expiresAt, limitedByCredentials } = effectiveExpiry(expiry.expiresAt, credentialsEnd);
   const seconds = Math.floor((expiresAt.getTime() - now.getTime()) / 1000);
-  if (seconds < 1) {
-    throw new AppError("invalid", "This connection's temporary credentials have expired. Paste fresh ones in Settings → Connections.", {
-      fieldErrors: { expiresIn: [`The credentials expired ${credentialsEnd ? formatExpiryDate(credentialsEnd, input.timeZone) : ""}.`] },
-    });
+  if (seconds < MIN_EXPIRY_SECONDS) {
+    const when = credentialsEnd ? formatExpiryDate(credentialsEnd, input.timeZone) : "";
+    const message =
+      seconds < 1
+        ? `This connection's temporary credentials expired ${when}. Paste fresh ones in Settings → Connections.`
+        : `This connection's temporary credentials end ${when}, less than a minute from now. Paste fresh ones in Settings → Connections.`;
+    throw new AppError("invalid", message, { fieldErrors: { expiresIn: [message] } });
   }
 
   const head = await headOrExplain(open, input.bucket, input.key);

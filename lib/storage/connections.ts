@@ -40,8 +40,22 @@ const summarySelect = {
 
 type SummaryRow = { sessionTokenEnc: string | null } & Omit<ConnectionSummary, "hasSessionToken">;
 
-function toSummary({ sessionTokenEnc, ...row }: SummaryRow): ConnectionSummary {
-  return { ...row, hasSessionToken: sessionTokenEnc !== null };
+/** Only the listed, non-secret fields: a summary may end up in a client component's props. */
+function toSummary(row: SummaryRow): ConnectionSummary {
+  return {
+    id: row.id,
+    name: row.name,
+    provider: row.provider,
+    endpoint: row.endpoint,
+    region: row.region,
+    forcePathStyle: row.forcePathStyle,
+    accessKeyId: row.accessKeyId,
+    buckets: row.buckets,
+    fromEnv: row.fromEnv,
+    hasSessionToken: row.sessionTokenEnc !== null,
+    sessionTokenExpiresAt: row.sessionTokenExpiresAt,
+    updatedAt: row.updatedAt,
+  };
 }
 
 export async function listConnections(userId: string): Promise<ConnectionSummary[]> {

@@ -33,7 +33,16 @@ export const ownerSchema = z
 
 /** Only same-site paths may be used after sign-in (no open redirects). */
 export function safeCallbackPath(value: string | undefined): string {
-  if (!value || !value.startsWith("/") || value.startsWith("//") || value.startsWith("/\\")) return "/buckets";
-  if (value.startsWith("/sign-in") || value.startsWith("/setup")) return "/buckets";
-  return value;
+  const fallback = "/buckets";
+  // Browsers drop tabs and newlines inside URLs ("/\t/evil.example" is "//evil.example"): refuse them all.
+  if (!value || !value.startsWith("/") || /[\s\u0000-\u001f\u007f\\]/.test(value)) return fallback;
+  let url: URL;
+  try {
+    url = new URL(value, "http://bucketshare.invalid");
+  } catch {
+    return fallback;
+  }
+  if (url.origin !== "http://bucketshare.invalid" || url.pathname.startsWith("//")) return fallback;
+  if (url.pathname.startsWith("/sign-in") || url.pathname.startsWith("/setup")) return fallback;
+  return `${url.pathname}${url.search}${url.hash}`;
 }

@@ -112,4 +112,19 @@ describe("server actions without a session", () => {
     const locked = await attempt("owner-password-123");
     expect(locked).toEqual({ status: "error", message: "Too many failed sign-in attempts. Try again in 15 minutes." });
   });
+  it("holds the limit against attempts sent in parallel", async () => {
+    const { signInAction } = await import("@/lib/actions/sign-in");
+    const form = () => {
+      const f = new FormData();
+      f.set("email", "burst@example.com");
+      f.set("password", "guess-guess-guess");
+      return f;
+    };
+    const results = await Promise.all(Array.from({ length: 20 }, () => signInAction({ status: "idle" }, form())));
+    const checked = results.filter((r) => r.status === "invalid").length;
+    expect(checked).toBeGreaterThan(0);
+    expect(checked).toBeLessThanOrEqual(5);
+    expect(results.filter((r) => r.status === "error" && /Too many failed sign-in attempts/.test(r.message))).toHaveLength(20 - checked);
+    expect(await db.signInFailure.count({ where: { email: "burst@example.com" } })).toBe(checked);
+  });
 });

@@ -54,3 +54,16 @@ describe("retryMessage", () => {
     expect(retryMessage(new Date("2026-11-22T10:00:20Z"), now)).toBe("Too many failed sign-in attempts. Try again in 1 minute.");
   });
 });
+
+describe("safeCallbackPath against browser URL quirks", () => {
+  it.each(["/\t/evil.example", "/\n/evil.example", "/%09/evil.example".replace("%09", "\t"), "/\\\\evil.example", " /x", "/\u0000x"])(
+    "refuses %j",
+    (value) => {
+      expect(safeCallbackPath(value)).toBe("/buckets");
+    },
+  );
+
+  it("keeps query and hash of a same-site path", () => {
+    expect(safeCallbackPath("/buckets/c/b/photos?q=a#top")).toBe("/buckets/c/b/photos?q=a#top");
+  });
+});

@@ -21,6 +21,20 @@ describe("parseEnv", () => {
     }
   });
 
+  it("never repeats a secret or a password inside a connection URL", () => {
+    const run = (source: Record<string, string>) => {
+      try {
+        parseEnv(source);
+      } catch (error) {
+        return (error as Error).message;
+      }
+      return "";
+    };
+    expect(run({ OWNER_EMAIL: "a@b.co", OWNER_PASSWORD: "hunter2hunt" })).toBe("Invalid OWNER_PASSWORD: expected at least 12 characters (got 11 characters)");
+    expect(run({ ENCRYPTION_KEY: "c2VjcmV0LWtleQ==" })).not.toContain("c2VjcmV0LWtleQ");
+    expect(run({ DATABASE_URL: "mysql://app:hunter2@db/x" })).not.toContain("hunter2");
+  });
+
   it("rejects an encryption key that is not 32 bytes", () => {
     expect(() => parseEnv({ ENCRYPTION_KEY: Buffer.alloc(16).toString("base64") })).toThrow(/Invalid ENCRYPTION_KEY: expected 32 random bytes/);
     expect(parseEnv({ ENCRYPTION_KEY: Buffer.alloc(32, 1).toString("base64") }).ENCRYPTION_KEY).toBeDefined();

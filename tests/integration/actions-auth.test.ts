@@ -121,8 +121,8 @@ describe("server actions without a session", () => {
       return f;
     };
     const results = await Promise.all(Array.from({ length: 20 }, () => signInAction({ status: "idle" }, form())));
+    // At most 5 reach the password check, however the 20 interleave (all may be refused: it fails closed).
     const checked = results.filter((r) => r.status === "invalid").length;
-    expect(checked).toBeGreaterThan(0);
     expect(checked).toBeLessThanOrEqual(5);
     expect(results.filter((r) => r.status === "error" && /Too many failed sign-in attempts/.test(r.message))).toHaveLength(20 - checked);
     expect(await db.signInFailure.count({ where: { email: "burst@example.com" } })).toBe(checked);

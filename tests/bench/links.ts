@@ -62,7 +62,7 @@ async function main() {
     process.env.ENCRYPTION_KEY = randomBytes(32).toString("base64");
     process.env.LOG_LEVEL = "error";
     allowServerOnlyImports();
-    const { listLinks, encodeCursor } = await import("@/lib/links/history");
+    const { listLinks, listHistoryBuckets, encodeCursor } = await import("@/lib/links/history");
     const { db } = await import("@/lib/db");
     const { historyFilterSchema } = await import("@/lib/validation/share");
 
@@ -93,6 +93,18 @@ async function main() {
       const median = times[Math.floor(times.length / 2)]!;
       const p95 = times[Math.min(times.length - 1, Math.ceil(times.length * 0.95) - 1)]!;
       table.push(`| ${label} | ${count} | ${median.toFixed(1)} | ${p95.toFixed(1)} |`);
+    }
+    {
+      const times: number[] = [];
+      let count = 0;
+      for (let run = -3; run < RUNS; run++) {
+        const t0 = performance.now();
+        count = (await listHistoryBuckets(ownerId)).length;
+        if (run >= 0) times.push(performance.now() - t0);
+      }
+      times.sort((a, b) => a - b);
+      const p95 = times[Math.min(times.length - 1, Math.ceil(times.length * 0.95) - 1)]!;
+      table.push(`| bucket filter menu (distinct connection/bucket) | ${count} | ${times[Math.floor(times.length / 2)]!.toFixed(1)} | ${p95.toFixed(1)} |`);
     }
     await db.$disconnect();
     process.stdout.write(`\nLink history, ${LINKS.toLocaleString("en-US")} links, ${RUNS} runs each after 3 warm-up\n\n${table.join("\n")}\n`);

@@ -37,7 +37,7 @@ const { revealLinkAction } = await import("@/lib/actions/reveal-link");
 const { deleteLinkAction } = await import("@/lib/actions/delete-link");
 const { shareAgainAction } = await import("@/lib/actions/share-again");
 const { openConnectionOrThrow } = await import("@/lib/storage/connections");
-const { listLinks } = await import("@/lib/links/history");
+const { listLinks, listHistoryBuckets } = await import("@/lib/links/history");
 const { expiresSoonFrom, linkStatus } = await import("@/lib/links/status");
 const { contentDisposition } = await import("@/lib/links/content-disposition");
 const { GET: exportCsv } = await import("@/app/(app)/links/export/route");
@@ -448,6 +448,13 @@ describe("link history", () => {
       }),
     );
     await db.shareLink.createMany({ data });
+  });
+
+  it("lists the buckets of the history for the filter menu, by the name a deleted connection had", async () => {
+    expect(await listHistoryBuckets(historian.id)).toEqual([{ connectionId: null, connectionName: "Archive", bucket: "archive-bucket" }]);
+    const mine = await listHistoryBuckets(sharer.id);
+    expect(mine).toContainEqual({ connectionId, connectionName: "Swift", bucket });
+    expect(new Set(mine.map((m) => `${m.connectionId}/${m.bucket}`)).size).toBe(mine.length);
   });
 
   it("pages through all links 50 at a time, newest first, each exactly once", async () => {

@@ -36,6 +36,7 @@ const { createShareLinkAction } = await import("@/lib/actions/create-share-link"
 const { revealLinkAction } = await import("@/lib/actions/reveal-link");
 const { deleteLinkAction } = await import("@/lib/actions/delete-link");
 const { shareAgainAction } = await import("@/lib/actions/share-again");
+const { deleteConnectionAction } = await import("@/lib/actions/delete-connection");
 const { openConnectionOrThrow } = await import("@/lib/storage/connections");
 const { listLinks, listHistoryBuckets } = await import("@/lib/links/history");
 const { expiresSoonFrom, linkStatus } = await import("@/lib/links/status");
@@ -368,6 +369,21 @@ describe("Quick Share", () => {
     } finally {
       session.user = sharer;
     }
+  });
+
+  it("keeps the links of a deleted connection in the history, under the name it had", async () => {
+    const doomed = await saveConnection({ name: "Doomed" });
+    const state = await createShareLinkAction(
+      { status: "idle" },
+      h.formData({ connectionId: doomed, bucket, key: REPORT_KEY, expiryMode: "preset", preset: "1h", disposition: "inline", timeZone: "UTC", note: "via doomed" }),
+    );
+    const link = state.status === "success" ? state.data! : undefined;
+    expect(link).toBeDefined();
+    expect(await h.runRedirectingAction(() => deleteConnectionAction({ status: "idle" }, { id: doomed }))).toEqual({ redirectTo: "/settings?deleted=1" });
+    expect(await db.storageConnection.count({ where: { id: doomed } })).toBe(0);
+    const [row] = (await listLinks(sharer.id, { status: "all", q: "via doomed" })).rows;
+    expect(row).toMatchObject({ id: link!.id, connectionId: null, connectionName: "Doomed", key: REPORT_KEY, status: "expires_soon" }); // a 1-hour link has less than an hour left
+    expect((await h.fetchBytes(link!.url)).status).toBe(200);
   });
 
   it("deletes a link from the history, but its URL keeps working (S3 cannot revoke it)", async () => {

@@ -3,9 +3,10 @@ import type { SessionUser } from "@/lib/auth/session";
 
 /** S3_* variables become one read-only connection of the owner. */
 
-const session = vi.hoisted(() => ({ user: null as SessionUser | null }));
-vi.mock("@/lib/auth/session", () => ({ getSessionUser: async () => session.user, requireUser: async () => session.user }));
-vi.mock("next/cache", () => ({ revalidatePath: () => undefined }));
+vi.mock("@/lib/auth/session", async () => (await import("./request-context")).sessionModule);
+vi.mock("next/cache", async () => (await import("./request-context")).cacheModule);
+vi.mock("next/navigation", async () => (await import("./request-context")).navigationModule);
+const { session } = await import("./request-context");
 
 const h = await import("./helpers");
 const { db } = await import("@/lib/db");

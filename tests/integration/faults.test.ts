@@ -1,5 +1,4 @@
 import { afterAll, describe, expect, it, vi } from "vitest";
-import type { SessionUser } from "@/lib/auth/session";
 
 /**
  * When PostgreSQL stops answering: health says 503, and an action explains itself (no stack
@@ -7,9 +6,11 @@ import type { SessionUser } from "@/lib/auth/session";
  * modules load; the real database is used afterwards to prove nothing was stored.
  */
 
-const session = vi.hoisted(() => ({ user: { id: "nobody", name: "Nobody", email: "nobody@example.com" } as SessionUser }));
-vi.mock("@/lib/auth/session", () => ({ getSessionUser: async () => session.user, requireUser: async () => session.user }));
-vi.mock("next/cache", () => ({ revalidatePath: () => undefined }));
+vi.mock("@/lib/auth/session", async () => (await import("./request-context")).sessionModule);
+vi.mock("next/cache", async () => (await import("./request-context")).cacheModule);
+vi.mock("next/navigation", async () => (await import("./request-context")).navigationModule);
+const { session } = await import("./request-context");
+session.user = { id: "nobody", name: "Nobody", email: "nobody@example.com" };
 
 const realUrl = process.env.DATABASE_URL!;
 

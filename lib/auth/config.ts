@@ -1,8 +1,8 @@
 import type { NextAuthConfig } from "next-auth";
 
 /**
- * The part of the Auth.js configuration that proxy.ts can load: no database, no providers.
- * The full configuration (lib/auth/index.ts) adds the Credentials provider.
+ * Session settings shared by Auth.js (lib/auth/index.ts adds the Credentials provider) and
+ * proxy.ts (public paths, cookie lifetime). No database here.
  */
 
 export const SESSION_MAX_AGE_SECONDS = 7 * 24 * 60 * 60;
@@ -18,20 +18,13 @@ export function authConfig(secret: string): NextAuthConfig {
   return {
     secret,
     trustHost: true,
-    // Sliding expiry: a session lasts 7 days and is renewed at most once a day while in use.
-    session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_SECONDS, updateAge: 24 * 60 * 60 },
-    pages: { signIn: "/sign-in" },
+    // A session lasts 7 days; proxy.ts renews it at most once a day while in use (sliding expiry).
+    session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_SECONDS },
     providers: [],
     logger: {
       // Auth.js logs CredentialsSignin for every wrong password; our own log line covers it.
       error: () => undefined,
       warn: () => undefined,
-    },
-    callbacks: {
-      session({ session, token }) {
-        if (token.sub && session.user) session.user.id = token.sub;
-        return session;
-      },
     },
   };
 }

@@ -7,7 +7,8 @@ import { db } from "@/lib/db";
 import { getRuntimeSecrets } from "@/lib/env";
 import { signInSchema } from "@/lib/validation/auth";
 
-export const { auth, signIn, signOut } = NextAuth(() => ({
+// Only signIn/signOut are used: sessions are read from the cookie (lib/auth/session-cookie.ts).
+export const { signIn, signOut } = NextAuth(() => ({
   ...authConfig(getRuntimeSecrets().authSecret),
   providers: [
     Credentials({

@@ -72,12 +72,6 @@ export async function getConnection(userId: string, id: string): Promise<Connect
   return row ? toSummary(row) : null;
 }
 
-export async function getConnectionOrThrow(userId: string, id: string): Promise<ConnectionSummary> {
-  const connection = await getConnection(userId, id);
-  if (!connection) throw new AppError("not_found", "This storage connection does not exist (any more).");
-  return connection;
-}
-
 export type OpenConnection = { connection: ConnectionSummary; clients: StorageClients };
 
 /** A connection the user owns, with its S3 clients ready. */
@@ -91,10 +85,6 @@ export async function openConnectionOrThrow(userId: string, id: string): Promise
   const open = await openConnection(userId, id);
   if (!open) throw new AppError("not_found", "This storage connection does not exist (any more).");
   return open;
-}
-
-export async function countLinksOfConnection(userId: string, id: string): Promise<number> {
-  return db.shareLink.count({ where: { ownerId: userId, connectionId: id, deletedAt: null } });
 }
 
 /** Origins the browser may load previews from (for the Content-Security-Policy). */

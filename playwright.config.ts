@@ -15,6 +15,8 @@ const chromiumArgs = [
 export default defineConfig({
   testDir: "tests/e2e",
   globalSetup: "./tests/support/e2e-global-setup.ts",
+  // A stray test.only must never silently skip the rest of the suite.
+  forbidOnly: true,
   fullyParallel: false,
   workers: 1,
   retries: 0,

@@ -12,6 +12,8 @@ export default defineConfig({
     },
   },
   test: {
+    // A stray .only must fail the run, not silently skip the rest of the suite.
+    allowOnly: false,
     // next-auth imports "next/server" without an extension; let Vite resolve it.
     server: { deps: { inline: ["next-auth", "@auth/core"] } },
     projects: [

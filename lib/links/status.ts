@@ -3,23 +3,21 @@
  * as revoked whatever this says).
  *
  * - expired      ⇔ now ≥ expiresAt
- * - expires soon ⇔ now < expiresAt AND (less than 1 hour left OR less than 10% of its life left)
+ * - expires soon ⇔ now < expiresAt AND less than min(1 hour, a quarter of its life) is left
  * - active       otherwise
  *
- * "Less than 10% of its life left" is (expiresAt − now) · 10 < (expiresAt − createdAt), i.e.
- * now > createdAt + 0.9 · (expiresAt − createdAt). A 7-day link is "expiring soon" for its last
- * 16.8 hours, a 1-hour link for all of its hour, a 6-hour link for its last hour.
+ * "Life" is expiresAt − createdAt. A fresh 1-hour link is active for its first 45 minutes, a
+ * 2-hour link for its first 90; any link of 4 hours or more expires soon only in its last hour
+ * (a 7-day link: its last hour, not its last 42).
  *
- * In PostgreSQL (timestamptz columns, $1 = now) the three filters are:
+ * expiresSoonFrom(link) = expiresAt − min(1 h, life / 4) is stored as share_links.expires_soon_at
+ * (the hardening migration recomputed it for older rows with the same formula:
+ *   expires_at - LEAST(interval '1 hour', (expires_at - created_at) / 4)),
+ * so the history's status filters are range queries on indexed columns ($1 = now):
  *   expired:      expires_at <= $1
- *   expires soon: expires_at > $1 AND (expires_at < $1 + interval '1 hour'
- *                   OR (expires_at - $1) * 10 < (expires_at - created_at))
- *   active:       expires_at >= $1 + interval '1 hour'
- *                   AND (expires_at - $1) * 10 >= (expires_at - created_at)
- * (Differences of two timestamptz are day/time intervals, so they compare exactly.) Through
- * Prisma, which cannot compare two columns with arithmetic, filter by `statusBoundaries(now)`:
- * expired ⇔ expiresAt ≤ expiredAtOrBefore; soon by the 1-hour rule ⇔ expiresAt < soonBefore;
- * the 10% rule needs the SQL above (or `linkStatus` on the rows).
+ *   expires soon: expires_at > $1 AND expires_soon_at < $1
+ *   active:       expires_soon_at >= $1
+ * (lib/links/history.ts statusWhere; indexes (owner_id, expires_at) and (owner_id, expires_soon_at).)
  */
 
 export type LinkStatus = "active" | "expires_soon" | "expired";
@@ -30,28 +28,31 @@ export const STATUS_LABEL: Record<LinkStatus, string> = {
   expired: "Expired",
 };
 
+/** A link expires soon at most in its last hour… */
 export const SOON_WINDOW_MS = 3_600_000;
-/** Share of a link's life (expiresAt − createdAt) under which it "expires soon". */
-export const SOON_LIFE_FRACTION = 0.1;
+/** …and only once less than this share of its life (expiresAt − createdAt) is left. */
+export const SOON_LIFE_FRACTION = 0.25;
 
 export type LinkTimes = { createdAt: Date; expiresAt: Date };
+
+/** How long before expiry the status turns to "Expires soon": min(1 h, life / 4). */
+export function soonWindowMs(link: LinkTimes): number {
+  const life = Math.max(0, link.expiresAt.getTime() - link.createdAt.getTime());
+  return Math.min(SOON_WINDOW_MS, life * SOON_LIFE_FRACTION);
+}
 
 export function linkStatus(link: LinkTimes, now: Date): LinkStatus {
   const left = link.expiresAt.getTime() - now.getTime();
   if (left <= 0) return "expired";
-  const life = link.expiresAt.getTime() - link.createdAt.getTime();
-  if (left < SOON_WINDOW_MS || left * 10 < life) return "expires_soon";
-  return "active";
+  return left < soonWindowMs(link) ? "expires_soon" : "active";
 }
 
 /**
- * The first instant at which the link counts as "expires soon" (it is active strictly before
- * and at this instant it is not; precisely: soon ⇔ now > soonFrom, up to expiresAt).
+ * The instant from which the link counts as "expires soon": active up to and including it,
+ * expires soon strictly after it (soon ⇔ soonFrom < now < expiresAt).
  */
 export function expiresSoonFrom(link: LinkTimes): Date {
-  const expires = link.expiresAt.getTime();
-  const life = expires - link.createdAt.getTime();
-  return new Date(Math.min(expires - SOON_WINDOW_MS, expires - life / 10));
+  return new Date(link.expiresAt.getTime() - soonWindowMs(link));
 }
 
 /** When a link's status next changes after `now` (to refresh a page then), or null once expired. */
@@ -61,17 +62,6 @@ export function nextStatusChange(link: LinkTimes, now: Date): Date | null {
   if (status === "expires_soon") return link.expiresAt;
   // Active until the first instant strictly after soonFrom; 1 ms later is the first we can name.
   return new Date(expiresSoonFrom(link).getTime() + 1);
-}
-
-export type StatusBoundaries = {
-  /** expired ⇔ expiresAt ≤ this (= now). */
-  expiredAtOrBefore: Date;
-  /** By the 1-hour rule, a link not expired with expiresAt < this expires soon (= now + 1 h). */
-  soonBefore: Date;
-};
-
-export function statusBoundaries(now: Date): StatusBoundaries {
-  return { expiredAtOrBefore: now, soonBefore: new Date(now.getTime() + SOON_WINDOW_MS) };
 }
 
 const relativeFormatters = new Map<string, Intl.RelativeTimeFormat>();

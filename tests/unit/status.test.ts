@@ -5,7 +5,6 @@ import {
   linkStatus,
   nextStatusChange,
   relativeTime,
-  statusBoundaries,
 } from "@/lib/links/status";
 
 const HOUR = 3_600_000;
@@ -22,36 +21,43 @@ describe("linkStatus", () => {
     expect(linkStatus(oneDay, after(DAY - 1))).toBe("expires_soon");
   });
 
-  it("7-day link: the 10% rule (last 16.8 hours) comes before the 1-hour rule", () => {
-    const week = link(7 * DAY);
-    const tenth = 0.7 * DAY; // 16.8 h
-    expect(linkStatus(week, after(7 * DAY - tenth))).toBe("active"); // exactly 10% left
-    expect(linkStatus(week, after(7 * DAY - tenth + 1))).toBe("expires_soon");
-    expect(linkStatus(week, after(6.5 * DAY))).toBe("expires_soon"); // 12 h left: > 1 h but < 10%
-    expect(linkStatus(week, after(6 * DAY))).toBe("active"); // 24 h left: > 10%
-    expect(linkStatus(week, after(DAY))).toBe("active");
-    expect(expiresSoonFrom(week)).toEqual(after(7 * DAY - tenth));
-  });
-
-  it("1-day link: 10% of its life (2.4 h) is more than 1 hour, so the 10% rule decides", () => {
-    const oneDay = link(DAY);
-    expect(linkStatus(oneDay, after(DAY - 2.4 * HOUR))).toBe("active");
-    expect(linkStatus(oneDay, after(DAY - 2.4 * HOUR + 1))).toBe("expires_soon");
-  });
-
-  it("6-hour link: the 1-hour rule applies (10% is 36 minutes)", () => {
-    const sixHours = link(6 * HOUR);
-    expect(linkStatus(sixHours, after(5 * HOUR))).toBe("active"); // exactly 1 h left
-    expect(linkStatus(sixHours, after(5 * HOUR + 1))).toBe("expires_soon");
-    expect(expiresSoonFrom(sixHours)).toEqual(after(5 * HOUR));
-  });
-
-  it("a 1-hour link expires soon from its first millisecond", () => {
+  it("a fresh 1-hour link is active for its first 45 minutes", () => {
     const oneHour = link(HOUR);
-    expect(linkStatus(oneHour, created)).toBe("active"); // exactly 1 hour left: not "less than"
-    expect(linkStatus(oneHour, after(1))).toBe("expires_soon");
+    expect(linkStatus(oneHour, created)).toBe("active");
+    expect(linkStatus(oneHour, after(1))).toBe("active");
+    expect(linkStatus(oneHour, after(45 * 60_000))).toBe("active"); // exactly a quarter left: not "less than"
+    expect(linkStatus(oneHour, after(45 * 60_000 + 1))).toBe("expires_soon");
     expect(linkStatus(oneHour, after(HOUR - 1))).toBe("expires_soon");
     expect(linkStatus(oneHour, after(HOUR))).toBe("expired");
+    expect(expiresSoonFrom(oneHour)).toEqual(after(45 * 60_000));
+  });
+
+  it("a 7-day link expires soon only in its last hour", () => {
+    const week = link(7 * DAY);
+    expect(linkStatus(week, after(7 * DAY - HOUR))).toBe("active"); // exactly 1 h left
+    expect(linkStatus(week, after(7 * DAY - HOUR + 1))).toBe("expires_soon");
+    expect(linkStatus(week, after(6.5 * DAY))).toBe("active"); // 12 h left: the old 10% rule said "soon"
+    expect(linkStatus(week, after(DAY))).toBe("active");
+    expect(expiresSoonFrom(week)).toEqual(after(7 * DAY - HOUR));
+  });
+
+  it("a 2-hour link: a quarter (30 min) is less than an hour, so the quarter decides", () => {
+    const twoHours = link(2 * HOUR);
+    expect(linkStatus(twoHours, after(90 * 60_000))).toBe("active");
+    expect(linkStatus(twoHours, after(90 * 60_000 + 1))).toBe("expires_soon");
+  });
+
+  it("a 4-hour link: a quarter is exactly an hour", () => {
+    const fourHours = link(4 * HOUR);
+    expect(expiresSoonFrom(fourHours)).toEqual(after(3 * HOUR));
+    expect(linkStatus(fourHours, after(3 * HOUR))).toBe("active");
+    expect(linkStatus(fourHours, after(3 * HOUR + 1))).toBe("expires_soon");
+  });
+
+  it("a 1-minute link is active for 45 seconds", () => {
+    const minute = link(60_000);
+    expect(linkStatus(minute, after(45_000))).toBe("active");
+    expect(linkStatus(minute, after(45_001))).toBe("expires_soon");
   });
 
   it("has labels for each status", () => {
@@ -59,7 +65,7 @@ describe("linkStatus", () => {
   });
 });
 
-describe("nextStatusChange and statusBoundaries", () => {
+describe("nextStatusChange", () => {
   it("names the next instant the status changes", () => {
     const sixHours = link(6 * HOUR);
     const change = nextStatusChange(sixHours, after(HOUR));
@@ -70,23 +76,16 @@ describe("nextStatusChange and statusBoundaries", () => {
     expect(nextStatusChange(sixHours, after(6 * HOUR))).toBeNull();
   });
 
-  it("gives the instants a database filter compares expiresAt with", () => {
-    const now = new Date("2026-11-22T12:00:00Z");
-    expect(statusBoundaries(now)).toEqual({
-      expiredAtOrBefore: now,
-      soonBefore: new Date("2026-11-22T13:00:00Z"),
-    });
-  });
-
-  it("agrees with the documented SQL inequality at sampled instants", () => {
-    const links = [link(HOUR), link(6 * HOUR), link(DAY), link(3 * DAY), link(7 * DAY), link(90_000)];
+  it("agrees with the migration's SQL (expires_at − LEAST(1 h, life / 4)) at sampled instants", () => {
+    const links = [link(HOUR), link(2 * HOUR), link(6 * HOUR), link(DAY), link(3 * DAY), link(7 * DAY), link(90_000)];
     for (const l of links) {
       const life = l.expiresAt.getTime() - l.createdAt.getTime();
-      for (let t = 0; t <= life + HOUR; t += 60_000) {
-        const now = after(t);
-        const left = l.expiresAt.getTime() - now.getTime();
-        const sqlSoon = left > 0 && (left < HOUR || left * 10 < life);
-        expect(linkStatus(l, now) === "expires_soon").toBe(sqlSoon);
+      const soonAt = l.expiresAt.getTime() - Math.min(HOUR, life / 4);
+      expect(expiresSoonFrom(l).getTime()).toBe(soonAt);
+      for (let t = 0; t <= life + HOUR; t += 30_000) {
+        const now = after(t).getTime();
+        const sqlSoon = now < l.expiresAt.getTime() && now > soonAt;
+        expect(linkStatus(l, new Date(now)) === "expires_soon").toBe(sqlSoon);
       }
     }
   });

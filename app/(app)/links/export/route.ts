@@ -1,4 +1,5 @@
 import { getSessionUser } from "@/lib/auth/session";
+import { csvRow } from "@/lib/links/csv";
 import { iterateLinks } from "@/lib/links/history";
 import { STATUS_LABEL } from "@/lib/links/status";
 import { log } from "@/lib/log";
@@ -7,12 +8,6 @@ import { historyFilterSchema } from "@/lib/validation/share";
 export const dynamic = "force-dynamic";
 
 const COLUMNS = ["status", "connection", "bucket", "key", "file_name", "disposition", "content_type_override", "size_bytes", "note", "created_at", "expires_at", "requested_expires_at"];
-
-/** Quotes a CSV field; a leading = + - @ is neutralised so spreadsheets do not run it as a formula. */
-function csvField(value: string): string {
-  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  return /[",\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
-}
 
 /** "Export CSV": the filtered history, without URLs (they are bearer credentials). */
 export async function GET(request: Request) {
@@ -30,7 +25,7 @@ export async function GET(request: Request) {
   const body = new ReadableStream<Uint8Array>({
     async start(controller) {
       try {
-        controller.enqueue(encoder.encode(`${COLUMNS.join(",")}\r\n`));
+        controller.enqueue(encoder.encode(csvRow(COLUMNS)));
         for await (const link of iterateLinks(user.id, filter)) {
           const fields = [
             STATUS_LABEL[link.status],
@@ -46,7 +41,7 @@ export async function GET(request: Request) {
             link.expiresAt.toISOString(),
             link.requestedExpiresAt.toISOString(),
           ];
-          controller.enqueue(encoder.encode(`${fields.map(csvField).join(",")}\r\n`));
+          controller.enqueue(encoder.encode(csvRow(fields)));
         }
         controller.close();
       } catch (error) {

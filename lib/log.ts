@@ -7,22 +7,45 @@ type Level = "debug" | "info" | "warn" | "error";
 const order: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
 const SECRET_FIELD = /pass(word)?|secret|token|authorization|cookie|signature|credential|encryption.?key|^url(enc)?$/i;
-const SIGNED_PARAM = /(X-Amz-(?:Signature|Credential|Security-Token)=)[^&\s"']*/gi;
-const USERINFO = /(\b[a-z][a-z0-9+.-]*:\/\/[^:/\s@]*:)[^@\s/]*@/gi;
+/** Objects and arrays nested deeper than this are logged as "[truncated]", never as they are. */
+export const MAX_DEPTH = 6;
 
-/** Removes signatures, credentials and URL passwords from free text. */
+// `=` also percent-encoded once (%3D, a signed URL inside another URL's query) or twice (%253D),
+// or `:` as in a header line; the value ends at `&` (or its encodings), a space, a quote or `,`.
+const SIGNED_PARAM =
+  /(X-Amz-(?:Signature|Credential|Security-Token)(?:=|%3D|%253D|\s*:\s*))(?:(?!%26|%2526)[^&\s"'<>,;])+/gi;
+// Authorization header text (`Authorization: AWS4-HMAC-SHA256 Credential=…, Signature=…`, Bearer, Basic, AWS …):
+// the whole value, to the end of the line.
+const AUTHORIZATION_HEADER = /(\bAuthorization\s*:\s*)[^\r\n]+/gi;
+// SigV4 / SigV2 parts wherever they appear without the header name.
+const SIGNATURE_PART = /(\b(?:Signature|Credential)\s*=\s*)[^,\s&"']+/gi;
+// user:password@ in any URL. The password runs to the last `@` before the path, so one that
+// itself contains `@` (postgresql://u:p@ss@host/db) is removed whole.
+const USERINFO = /(\b[a-z][a-z0-9+.-]*:\/\/[^:/\s@]*:)[^\s/?#]*@/gi;
+
+/** Removes signatures, credentials, Authorization values and URL passwords from free text. */
 export function redactText(text: string): string {
-  return text.replace(SIGNED_PARAM, "$1[redacted]").replace(USERINFO, "$1[redacted]@");
+  return text
+    .replace(AUTHORIZATION_HEADER, "$1[redacted]")
+    .replace(SIGNED_PARAM, "$1[redacted]")
+    .replace(SIGNATURE_PART, "$1[redacted]")
+    .replace(USERINFO, "$1[redacted]@");
 }
 
 /** Deep copy of a value with secret fields and signed-URL parameters redacted. */
 export function redact(value: unknown, depth = 0): unknown {
   if (typeof value === "string") return redactText(value);
+  if (typeof value === "bigint") return value.toString();
+  if (value === null || typeof value !== "object") return value;
+  if (depth > MAX_DEPTH) return "[truncated]";
   if (value instanceof Error) {
-    return { name: value.name, message: redactText(value.message), code: (value as { code?: unknown }).code };
-  }
-  if (depth > 6 || value === null || typeof value !== "object") {
-    return typeof value === "bigint" ? value.toString() : value;
+    const cause = (value as { cause?: unknown }).cause;
+    return {
+      name: value.name,
+      message: redactText(value.message),
+      code: redact((value as { code?: unknown }).code, depth + 1),
+      ...(cause === undefined ? {} : { cause: redact(cause, depth + 1) }),
+    };
   }
   if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1));
   const out: Record<string, unknown> = {};

@@ -1,5 +1,5 @@
 import { NextResponse, type NextRequest } from "next/server";
-import { SESSION_MAX_AGE_SECONDS, isPublicPath } from "@/lib/auth/config";
+import { isPublicPath } from "@/lib/auth/config";
 import { checkSessionCookie } from "@/lib/auth/session-cookie";
 import { getEnv, getRuntimeSecrets } from "@/lib/env";
 import { contentSecurityPolicy } from "@/lib/security/csp";
@@ -8,7 +8,8 @@ import { storageOriginsForCsp } from "@/lib/security/storage-origins";
 /**
  * Runs before every request: sends visitors without a session to sign-in (an optimistic check;
  * pages, route handlers and actions check the session on the server) and sets a per-request CSP
- * nonce. The session cookie is renewed at most once a day (sliding 7-day sessions).
+ * nonce. No database here: the session row is checked on the server (lib/auth/session.ts). The
+ * cookie is renewed at most once a day (sliding 7 days, never beyond the session's absolute end).
  */
 export async function proxy(request: NextRequest) {
   const session = await checkSessionCookie(request.cookies, getRuntimeSecrets().authSecret);
@@ -37,7 +38,7 @@ export async function proxy(request: NextRequest) {
       sameSite: "lax",
       path: "/",
       secure: session.renewal.secure,
-      maxAge: SESSION_MAX_AGE_SECONDS,
+      maxAge: session.renewal.maxAge,
     });
   }
   return response;

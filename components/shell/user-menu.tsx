@@ -6,9 +6,14 @@ import type { ActionState } from "@/lib/actions/safe-action";
 
 export function UserMenu({ name, email }: { name: string; email: string }) {
   const [open, setOpen] = useState(false);
-  const [, action, pending] = useActionState(signOutAction, { status: "idle" } as ActionState);
+  const [state, action, pending] = useActionState(signOutAction, { status: "idle" } as ActionState);
   const menuId = useId();
   const root = useRef<HTMLDivElement>(null);
+
+  // The session already ended elsewhere ("Sign out everywhere", a changed password): go to sign-in all the same.
+  useEffect(() => {
+    if (state.status === "unauthorized") window.location.assign("/sign-in");
+  }, [state]);
 
   useEffect(() => {
     if (!open) return;

@@ -1,13 +1,16 @@
 import "server-only";
 import NextAuth, { CredentialsSignin } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
+import { headers } from "next/headers";
 import { authConfig } from "@/lib/auth/config";
 import { decoyHash, verifyPassword } from "@/lib/auth/password";
+import { createSession } from "@/lib/auth/session-store";
 import { db } from "@/lib/db";
 import { getRuntimeSecrets } from "@/lib/env";
 import { signInSchema } from "@/lib/validation/auth";
 
-// Only signIn/signOut are used: sessions are read from the cookie (lib/auth/session-cookie.ts).
+// Only signIn/signOut are used: sessions are read from the cookie (lib/auth/session-cookie.ts) and
+// checked against the sessions table (lib/auth/session-store.ts) by lib/auth/session.ts.
 export const { signIn, signOut } = NextAuth(() => ({
   ...authConfig(getRuntimeSecrets().authSecret),
   providers: [
@@ -23,6 +26,14 @@ export const { signIn, signOut } = NextAuth(() => ({
       },
     }),
   ],
+  callbacks: {
+    // Signing in starts a server-side session; its random id (and absolute end) travel in the cookie.
+    async jwt({ token, user, trigger }) {
+      if (trigger !== "signIn" || !user?.id) return token;
+      const userAgent = (await headers()).get("user-agent");
+      return { ...token, ...(await createSession(user.id, { userAgent })) };
+    },
+  },
 }));
 
 export { CredentialsSignin };

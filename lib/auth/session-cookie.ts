@@ -1,19 +1,35 @@
 import { decode, encode, type JWT } from "next-auth/jwt";
-import { SESSION_MAX_AGE_SECONDS } from "@/lib/auth/config";
+import { SESSION_ABSOLUTE_SECONDS, SESSION_MAX_AGE_SECONDS } from "@/lib/auth/config";
 
 /**
  * Reading the Auth.js session cookie (a JWE keyed by AUTH_SECRET), for proxy.ts and the server's
- * session check. What proxy.ts also needs: is there a valid session, and should its
- * cookie be renewed (sliding expiry, at most once a day, so that requests in flight while the
- * owner signs out cannot put a fresh cookie back).
+ * session check. The cookie carries the user id (`sub`), a random session id (`sid`, whose SHA-256
+ * names the row in the sessions table) and the session's absolute end (`sx`, seconds).
+ *
+ * What proxy.ts also needs: does the cookie look valid (the real check is lib/auth/session.ts,
+ * against the database), and should it be renewed: sliding 7-day expiry, at most once a day, and
+ * never beyond the session's absolute end.
  */
 
 export const SESSION_COOKIES = ["__Secure-authjs.session-token", "authjs.session-token"] as const;
 export const RENEW_AFTER_SECONDS = 24 * 60 * 60;
 
-export type SessionCheck = { valid: false } | { valid: true; userId: string; renewal?: { name: string; value: string; secure: boolean } };
+export type SessionClaims = { sub: string; sid: string; sx: number; exp: number };
 
-export async function checkSessionCookie(cookies: { get(name: string): { value: string } | undefined }, secret: string, now = Date.now()): Promise<SessionCheck> {
+export type CookieRenewal = { name: string; value: string; secure: boolean; maxAge: number };
+
+export type SessionCheck =
+  | { valid: false }
+  | { valid: true; userId: string; sessionId: string; renewal?: CookieRenewal };
+
+type CookieJar = { get(name: string): { value: string } | undefined };
+
+/** The claims a new session's cookie starts with (added to the token by Auth.js's jwt callback). */
+export function newSessionClaims(sessionId: string, now = Date.now()): { sid: string; sx: number } {
+  return { sid: sessionId, sx: Math.floor(now / 1000) + SESSION_ABSOLUTE_SECONDS };
+}
+
+async function readToken(cookies: CookieJar, secret: string, nowSeconds: number): Promise<{ name: string; token: JWT & SessionClaims } | null> {
   for (const name of SESSION_COOKIES) {
     const value = cookies.get(name)?.value;
     if (!value) continue;
@@ -23,12 +39,38 @@ export async function checkSessionCookie(cookies: { get(name: string): { value: 
     } catch {
       token = null;
     }
-    const nowSeconds = Math.floor(now / 1000);
-    if (!token?.sub || typeof token.exp !== "number" || token.exp <= nowSeconds) return { valid: false };
-    if (typeof token.iat === "number" && nowSeconds - token.iat < RENEW_AFTER_SECONDS) return { valid: true, userId: token.sub };
-    const { iat: _iat, exp: _exp, jti: _jti, ...claims } = token;
-    const renewed = await encode({ token: claims, secret, salt: name, maxAge: SESSION_MAX_AGE_SECONDS });
-    return { valid: true, userId: token.sub, renewal: { name, value: renewed, secure: name.startsWith("__Secure-") } };
+    if (
+      !token?.sub ||
+      typeof token.sid !== "string" ||
+      token.sid.length < 32 ||
+      typeof token.sx !== "number" ||
+      typeof token.exp !== "number" ||
+      token.exp <= nowSeconds ||
+      token.sx <= nowSeconds
+    ) {
+      return null;
+    }
+    return { name, token: token as JWT & SessionClaims };
   }
-  return { valid: false };
+  return null;
+}
+
+/**
+ * Checks the cookie's seal, expiry and absolute end (no database). With `renew`, also says
+ * whether to send a renewed cookie, whose lifetime is capped at the session's absolute end.
+ */
+export async function checkSessionCookie(cookies: CookieJar, secret: string, now = Date.now(), options: { renew?: boolean } = {}): Promise<SessionCheck> {
+  const nowSeconds = Math.floor(now / 1000);
+  const found = await readToken(cookies, secret, nowSeconds);
+  if (!found) return { valid: false };
+  const { name, token } = found;
+  const session = { valid: true as const, userId: token.sub, sessionId: token.sid };
+  if (options.renew === false) return session;
+  if (typeof token.iat === "number" && nowSeconds - token.iat < RENEW_AFTER_SECONDS) return session;
+  const maxAge = Math.min(SESSION_MAX_AGE_SECONDS, token.sx - nowSeconds);
+  // Nothing to gain from renewing a cookie that already lives until the absolute end.
+  if (token.exp >= nowSeconds + maxAge) return session;
+  const { iat: _iat, exp: _exp, jti: _jti, ...claims } = token;
+  const value = await encode({ token: claims, secret, salt: name, maxAge });
+  return { ...session, renewal: { name, value, secure: name.startsWith("__Secure-"), maxAge } };
 }

@@ -3,25 +3,34 @@ import { cache } from "react";
 import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
 import { checkSessionCookie } from "@/lib/auth/session-cookie";
-import { db } from "@/lib/db";
+import { findSessionUser } from "@/lib/auth/session-store";
 import { getRuntimeSecrets } from "@/lib/env";
 
 export type SessionUser = { id: string; name: string; email: string };
 
-/** The user id the session cookie claims (not yet checked against the database). */
-export const getSessionUserId = cache(async (): Promise<string | null> => {
-  const session = await checkSessionCookie(await cookies(), getRuntimeSecrets().authSecret);
-  return session.valid ? session.userId : null;
+/** What the request's session cookie claims (sealed and unexpired, not yet checked against the database). */
+const readSessionCookie = cache(async (): Promise<{ userId: string; sessionId: string } | null> => {
+  const session = await checkSessionCookie(await cookies(), getRuntimeSecrets().authSecret, Date.now(), { renew: false });
+  return session.valid ? { userId: session.userId, sessionId: session.sessionId } : null;
 });
 
+/** The user id the session cookie claims (not yet checked against the database). */
+export const getSessionUserId = cache(async (): Promise<string | null> => (await readSessionCookie())?.userId ?? null);
+
+/** The id of the session the request's cookie names (for sign-out and "keep this session"). */
+export async function getCurrentSessionId(): Promise<string | null> {
+  return (await readSessionCookie())?.sessionId ?? null;
+}
+
 /**
- * The signed-in user, checked against the database (a deleted user's cookie is worthless).
- * proxy.ts only redirects optimistically; this is the real check, once per request.
+ * The signed-in user, checked against the database: the session row must exist and be within its
+ * absolute lifetime, and its user must exist (one indexed query). proxy.ts only redirects
+ * optimistically; this is the real check, once per request.
  */
 export const getSessionUser = cache(async (): Promise<SessionUser | null> => {
-  const id = await getSessionUserId();
-  if (!id) return null;
-  return db.user.findUnique({ where: { id }, select: { id: true, name: true, email: true } });
+  const session = await readSessionCookie();
+  if (!session) return null;
+  return findSessionUser(session.sessionId, session.userId);
 });
 
 export async function requireUser(): Promise<SessionUser> {

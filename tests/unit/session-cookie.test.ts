@@ -1,32 +1,51 @@
 import { encode } from "next-auth/jwt";
 import { describe, expect, it } from "vitest";
-import { RENEW_AFTER_SECONDS, checkSessionCookie } from "@/lib/auth/session-cookie";
+import { RENEW_AFTER_SECONDS, checkSessionCookie, newSessionClaims } from "@/lib/auth/session-cookie";
 
 const secret = "a-test-secret-that-is-long-enough-0123456789";
 const NAME = "authjs.session-token";
+const SID = "x".repeat(43);
+const DAY = 86_400;
 
-async function jar(claims: Record<string, unknown>, maxAge = 7 * 86_400) {
-  const value = await encode({ token: { sub: "user-1", ...claims }, secret, salt: NAME, maxAge });
+async function jar(claims: Record<string, unknown>, maxAge = 7 * DAY) {
+  const value = await encode({ token: { sub: "user-1", ...newSessionClaims(SID), ...claims }, secret, salt: NAME, maxAge });
   return { get: (name: string) => (name === NAME ? { value } : undefined) };
 }
 
 describe("checkSessionCookie", () => {
   it("accepts a fresh session without renewing it", async () => {
-    expect(await checkSessionCookie(await jar({}), secret)).toEqual({ valid: true, userId: "user-1" });
+    expect(await checkSessionCookie(await jar({}), secret)).toEqual({ valid: true, userId: "user-1", sessionId: SID });
   });
 
-  it("renews a session older than a day (sliding expiry)", async () => {
+  it("renews a session older than a day (sliding expiry) for 7 days", async () => {
     const now = Date.now() + (RENEW_AFTER_SECONDS + 60) * 1000;
     const result = await checkSessionCookie(await jar({}), secret, now);
-    expect(result.valid && result.renewal?.name).toBe(NAME);
+    expect(result.valid && result.renewal).toMatchObject({ name: NAME, secure: false, maxAge: 7 * DAY });
   });
 
-  it("refuses an expired, tampered, foreign or missing session", async () => {
+  it("renews at most until the session's absolute end, and refuses it after that end", async () => {
+    const sx = Math.floor(Date.now() / 1000) + 3 * DAY;
+    const cookies = await jar({ sx });
+    const twoDaysLater = Date.now() + 2 * DAY * 1000;
+    const renewed = await checkSessionCookie(cookies, secret, twoDaysLater);
+    // The cookie already lives beyond the end (7 days from now): nothing to renew.
+    expect(renewed).toEqual({ valid: true, userId: "user-1", sessionId: SID });
+    expect(await checkSessionCookie(cookies, secret, Date.now() + 3 * DAY * 1000 + 1000)).toEqual({ valid: false });
+  });
+
+  it("skips renewal when asked to (the server's own check)", async () => {
+    const now = Date.now() + (RENEW_AFTER_SECONDS + 60) * 1000;
+    expect(await checkSessionCookie(await jar({}), secret, now, { renew: false })).toEqual({ valid: true, userId: "user-1", sessionId: SID });
+  });
+
+  it("refuses an expired, tampered, foreign, session-less or missing cookie", async () => {
     expect(await checkSessionCookie(await jar({}, 1), secret, Date.now() + 5_000)).toEqual({ valid: false });
     const good = await jar({});
     const tampered = { get: () => ({ value: `${good.get(NAME)!.value.slice(0, -4)}AAAA` }) };
     expect(await checkSessionCookie(tampered, secret)).toEqual({ valid: false });
     expect(await checkSessionCookie(good, "another-secret-that-is-long-enough-987654")).toEqual({ valid: false });
+    expect(await checkSessionCookie(await jar({ sid: undefined }), secret)).toEqual({ valid: false });
+    expect(await checkSessionCookie(await jar({ sx: undefined }), secret)).toEqual({ valid: false });
     expect(await checkSessionCookie({ get: () => undefined }, secret)).toEqual({ valid: false });
   });
 });

@@ -1,0 +1,132 @@
+import { encode } from "next-auth/jwt";
+import { NextRequest } from "next/server";
+import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+
+// The storage origins come from the database; proxy.ts itself needs none.
+vi.mock("@/lib/security/storage-origins", () => ({ storageOriginsForCsp: async () => ["https://storage.example.com"] }));
+
+const secret = "a-unit-test-secret-that-is-long-enough-0123456789";
+const DAY = 86_400;
+
+let proxy: (typeof import("@/proxy"))["proxy"];
+
+beforeAll(async () => {
+  process.env.AUTH_SECRET = secret;
+  process.env.ENCRYPTION_KEY = Buffer.alloc(32, 7).toString("base64");
+  process.env.DATABASE_URL = "postgresql://unused@127.0.0.1:9/unused";
+  (process.env as Record<string, string>).NODE_ENV = "production";
+  ({ proxy } = await import("@/proxy"));
+});
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+async function sessionCookie(name = "authjs.session-token", claims: Record<string, unknown> = {}) {
+  const sx = Math.floor(Date.now() / 1000) + 30 * DAY;
+  const value = await encode({ token: { sub: "user-1", sid: "s".repeat(43), sx, ...claims }, secret, salt: name, maxAge: 7 * DAY });
+  return `${name}=${value}`;
+}
+
+function request(path: string, headers: Record<string, string> = {}) {
+  return new NextRequest(new URL(path, "http://127.0.0.1:3000"), { headers });
+}
+
+describe("proxy", () => {
+  it("answers /api/* without a session with a 401 JSON body, not a redirect", async () => {
+    const response = await proxy(request("/api/v1/anything"));
+    expect(response.status).toBe(401);
+    expect(response.headers.get("content-type")).toMatch(/^application\/json/);
+    expect(await response.json()).toEqual({ error: "Sign in first." });
+  });
+
+  it("sends a page request without a session to sign-in, keeping where it was going", async () => {
+    const response = await proxy(request("/links?q=report"));
+    expect(response.status).toBe(307);
+    expect(new URL(response.headers.get("location")!).pathname + new URL(response.headers.get("location")!).search).toBe(
+      "/sign-in?callbackUrl=%2Flinks%3Fq%3Dreport",
+    );
+  });
+
+  it("treats a cookie without a session id (made before server-side sessions) as no session", async () => {
+    const old = await encode({ token: { sub: "user-1" }, secret, salt: "authjs.session-token", maxAge: 7 * DAY });
+    const response = await proxy(request("/buckets", { cookie: `authjs.session-token=${old}` }));
+    expect(response.status).toBe(307);
+    expect(response.headers.get("location")).toMatch(/\/sign-in\?callbackUrl=%2Fbuckets$/);
+  });
+
+  it("lets server actions through to answer for themselves", async () => {
+    const response = await proxy(request("/settings", { "next-action": "abc123" }));
+    expect(response.status).toBe(200);
+    expect(response.headers.get("location")).toBeNull();
+  });
+
+  it("puts a fresh nonce into the CSP header and hands the same one to the page as x-nonce", async () => {
+    const first = await proxy(request("/sign-in"));
+    const second = await proxy(request("/sign-in"));
+    const nonces = [first, second].map((response) => {
+      const csp = response.headers.get("content-security-policy") ?? "";
+      const scriptSrc = csp.split(";").map((d) => d.trim()).find((d) => d.startsWith("script-src "));
+      expect(scriptSrc).toBeDefined();
+      expect(scriptSrc).not.toContain("'unsafe-inline'");
+      const nonce = /'nonce-([A-Za-z0-9+/=]+)'/.exec(scriptSrc!)?.[1];
+      expect(nonce).toBeTruthy();
+      // Next.js passes request-header overrides to the page through these response headers.
+      expect(response.headers.get("x-middleware-request-x-nonce")).toBe(nonce);
+      expect(response.headers.get("x-middleware-request-content-security-policy")).toBe(csp);
+      return nonce;
+    });
+    expect(Buffer.from(nonces[0]!, "base64")).toHaveLength(16);
+    expect(nonces[0]).not.toBe(nonces[1]);
+  });
+
+  it("does not renew a cookie issued less than a day ago", async () => {
+    const response = await proxy(request("/buckets", { cookie: await sessionCookie() }));
+    expect(response.status).toBe(200);
+    expect(response.headers.get("set-cookie")).toBeNull();
+  });
+
+  it("renews a day-old cookie: httpOnly, SameSite=Lax, path /, 7 days", async () => {
+    const cookie = await sessionCookie();
+    vi.useFakeTimers({ toFake: ["Date"], now: Date.now() + 2 * DAY * 1000 });
+    const response = await proxy(request("/buckets", { cookie }));
+    const setCookie = response.headers.get("set-cookie") ?? "";
+    expect(setCookie).toMatch(/^authjs\.session-token=[^;]+;/);
+    expect(setCookie).toMatch(/; Path=\/(;|$)/);
+    expect(setCookie).toMatch(/; HttpOnly(;|$)/);
+    expect(setCookie).toMatch(/; SameSite=lax(;|$)/i);
+    expect(setCookie).not.toMatch(/; Secure/i);
+    expect(Number(/Max-Age=(\d+)/.exec(setCookie)?.[1])).toBe(7 * DAY);
+  });
+
+  it("marks a renewed __Secure- cookie Secure", async () => {
+    const cookie = await sessionCookie("__Secure-authjs.session-token");
+    vi.useFakeTimers({ toFake: ["Date"], now: Date.now() + 2 * DAY * 1000 });
+    const response = await proxy(request("/buckets", { cookie }));
+    const setCookie = response.headers.get("set-cookie") ?? "";
+    expect(setCookie).toMatch(/^__Secure-authjs\.session-token=/);
+    expect(setCookie).toMatch(/; Secure(;|$)/);
+    expect(setCookie).toMatch(/; HttpOnly(;|$)/);
+    expect(setCookie).toMatch(/; SameSite=lax(;|$)/i);
+    expect(setCookie).toMatch(/; Path=\/(;|$)/);
+  });
+
+  it("never renews a cookie beyond the session's absolute end", async () => {
+    // Signed in 22 days ago (8 days left), cookie last renewed 2 days ago: renewed for 6 days, not 7.
+    const end = Math.floor(Date.now() / 1000) + 8 * DAY;
+    const cookie = await sessionCookie("authjs.session-token", { sx: end });
+    vi.useFakeTimers({ toFake: ["Date"], now: Date.now() + 2 * DAY * 1000 });
+    const response = await proxy(request("/buckets", { cookie }));
+    const maxAge = Number(/Max-Age=(\d+)/.exec(response.headers.get("set-cookie") ?? "")?.[1]);
+    expect(maxAge).toBeGreaterThan(6 * DAY - 5);
+    expect(maxAge).toBeLessThanOrEqual(6 * DAY);
+  });
+
+  it("refuses a cookie past the session's absolute end even before the cookie expires", async () => {
+    const end = Math.floor(Date.now() / 1000) + DAY;
+    const cookie = await sessionCookie("authjs.session-token", { sx: end });
+    vi.useFakeTimers({ toFake: ["Date"], now: Date.now() + 2 * DAY * 1000 });
+    const response = await proxy(request("/api/v1/anything", { cookie }));
+    expect(response.status).toBe(401);
+  });
+});

@@ -43,6 +43,13 @@ const envSchema = z.object({
   OWNER_EMAIL: optionalString.pipe(z.email("an email address").optional()),
   OWNER_PASSWORD: optionalString.pipe(z.string().min(12, "at least 12 characters").optional()),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+  /** Reverse proxies in front of the app: 0 trusts no X-Forwarded-For; N takes its N-th entry from the right. */
+  TRUSTED_PROXIES: z.coerce
+    .number({ error: "a whole number of reverse proxies (0-10)" })
+    .int("a whole number of reverse proxies (0-10)")
+    .min(0, "a whole number of reverse proxies (0-10)")
+    .max(10, "a whole number of reverse proxies (0-10)")
+    .default(0),
   S3_ENDPOINT: optionalString.pipe(z.url("an http(s) URL such as https://s3.us-east-1.amazonaws.com").optional()),
   S3_REGION: optionalString.pipe(
     z.string().regex(/^[a-z0-9-]+$/, "a region name without spaces, such as us-east-1").optional(),

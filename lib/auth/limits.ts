@@ -1,10 +1,40 @@
-/** Sign-in rate limits (see lib/auth/rate-limit.ts). */
+/**
+ * Limits on guessing (sign-in, setup code, current password); enforced by lib/auth/rate-limit.ts.
+ * Pure numbers and arithmetic, so the schedule is unit-tested without a database.
+ *
+ * 1. Per (subject, address) pair, growing back-off: the first 5 failures cost nothing; after the
+ *    5th the next try waits 1 minute, then 2, 4, 8, and 15 minutes after every later failure.
+ *    A pair's failures are remembered for 24 hours (or until it succeeds).
+ * 2. Per address (an IPv6 address counts by its /64): at most 20 failures in 15 minutes, whatever
+ *    the subject (random emails included).
+ * 3. Per subject (an email, the setup code, one user's current password): at most 50 failures in
+ *    15 minutes, from all addresses together (a spread-out guesser).
+ * A stranger at one address reaches at most ~9 failures on an email in 15 minutes, far below the
+ * subject cap, so the owner signing in from anywhere else is not kept out.
+ */
 
-export const SIGN_IN_WINDOW_MS = 15 * 60 * 1000;
-export const MAX_FAILURES_PER_EMAIL = 5;
+export const FREE_FAILURES_PER_PAIR = 5;
+export const FIRST_BACKOFF_MS = 60 * 1000;
+export const MAX_BACKOFF_MS = 15 * 60 * 1000;
+/** How long a pair's failures count for its back-off; also how long failure rows are kept. */
+export const PAIR_MEMORY_MS = 24 * 60 * 60 * 1000;
+
+export const CAP_WINDOW_MS = 15 * 60 * 1000;
 export const MAX_FAILURES_PER_ADDRESS = 20;
+export const MAX_FAILURES_PER_SUBJECT = 50;
+
+/** Failure rows older than this are deleted by the scheduled pruning. */
+export const FAILURE_RETENTION_MS = PAIR_MEMORY_MS;
+export const PRUNE_INTERVAL_MS = 10 * 60 * 1000;
+
+/** How long a pair must wait after its `failures`-th failure (0 while it is within the free ones). */
+export function backoffAfter(failures: number): number {
+  if (failures < FREE_FAILURES_PER_PAIR) return 0;
+  const doublings = failures - FREE_FAILURES_PER_PAIR;
+  return Math.min(MAX_BACKOFF_MS, FIRST_BACKOFF_MS * 2 ** Math.min(doublings, 20));
+}
 
 export function retryMessage(until: Date, now = new Date()): string {
   const minutes = Math.max(1, Math.ceil((until.getTime() - now.getTime()) / 60_000));
-  return `Too many failed sign-in attempts. Try again in ${minutes} minute${minutes === 1 ? "" : "s"}.`;
+  return `Too many failed attempts. Try again in ${minutes} minute${minutes === 1 ? "" : "s"}.`;
 }

@@ -1,66 +1,147 @@
 import "server-only";
 import { db } from "@/lib/db";
-import { MAX_FAILURES_PER_ADDRESS, MAX_FAILURES_PER_EMAIL, SIGN_IN_WINDOW_MS } from "@/lib/auth/limits";
+import type { PrismaClient } from "@/lib/generated/prisma/client";
+import { isPasswordBusy } from "@/lib/auth/password";
+import {
+  CAP_WINDOW_MS,
+  FAILURE_RETENTION_MS,
+  FREE_FAILURES_PER_PAIR,
+  MAX_FAILURES_PER_ADDRESS,
+  MAX_FAILURES_PER_SUBJECT,
+  PAIR_MEMORY_MS,
+  PRUNE_INTERVAL_MS,
+  backoffAfter,
+  retryMessage,
+} from "@/lib/auth/limits";
+import { log } from "@/lib/log";
+import { limitKey } from "@/lib/security/address";
 
 export { retryMessage } from "@/lib/auth/limits";
 
 /**
- * Failed sign-ins are counted per email and per client address over a sliding window, in
- * PostgreSQL so the limit holds across restarts and instances. Each attempt is written down
- * *before* its password is checked, so requests sent in parallel cannot all slip under the limit.
+ * Guessing limits for sign-in, the setup code and the current password (numbers and rules in
+ * lib/auth/limits.ts). Failures live in PostgreSQL (sign_in_failures), so the limits hold across
+ * restarts and instances. An attempt is written down under advisory locks on its subject and its
+ * address *before* the secret is checked, so requests sent in parallel cannot slip past: a request
+ * that finds the limit reached is refused without checking anything (and without being counted).
  */
 
-export type AttemptState = {
-  /** More attempts on record than allowed: refuse this one. */
-  exceeded: boolean;
-  /** The next attempt would be refused (until `until`). */
-  atLimit: boolean;
-  until: Date | null;
+export type AttemptScope = "sign-in" | "setup-code" | "current-password";
+
+export type AttemptOptions = {
+  scope: AttemptScope;
+  /** The email for sign-in; the user id for current-password; anything (ignored) for setup-code. */
+  subject: string;
+  /** From getClientAddress(). */
+  address: string;
+  /** The clock, for tests. */
+  now?: Date;
 };
 
-async function recent(where: { email: string } | { clientAddress: string }, take: number, since: Date) {
-  return db.signInFailure.findMany({
-    where: { ...where, createdAt: { gt: since } },
-    orderBy: { createdAt: "desc" },
-    take,
-    select: { createdAt: true },
-  });
+export type AttemptResult = { ok: true } | { ok: false; limited: boolean; message?: string };
+
+export const BUSY_MESSAGE = "The server is busy checking other passwords. Try again in a moment.";
+
+/** What goes into the `email` column: the email itself for sign-in, else the scope as a prefix. */
+export function subjectColumn(scope: AttemptScope, subject: string): string {
+  const value = scope === "sign-in" ? subject : scope === "setup-code" ? "setup-code:" : `${scope}:${subject}`;
+  return value.slice(0, 320);
 }
 
-export async function signInAttemptState(email: string, clientAddress: string, now = new Date()): Promise<AttemptState> {
-  const since = new Date(now.getTime() - SIGN_IN_WINDOW_MS);
-  const [byEmail, byAddress] = await Promise.all([
-    recent({ email }, MAX_FAILURES_PER_EMAIL + 1, since),
-    recent({ clientAddress }, MAX_FAILURES_PER_ADDRESS + 1, since),
+type Tx = Pick<PrismaClient, "signInFailure" | "$executeRaw">;
+
+/** When the next attempt of this subject from this address may run; null when it may run now. */
+async function refusedUntil(tx: Tx, subject: string, address: string, now: Date): Promise<Date | null> {
+  const desc = { orderBy: { createdAt: "desc" as const }, select: { createdAt: true } };
+  const capSince = new Date(now.getTime() - CAP_WINDOW_MS);
+  const [pair, byAddress, bySubject] = await Promise.all([
+    tx.signInFailure.findMany({
+      where: { email: subject, clientAddress: address, createdAt: { gt: new Date(now.getTime() - PAIR_MEMORY_MS) } },
+      take: FREE_FAILURES_PER_PAIR + 5,
+      ...desc,
+    }),
+    tx.signInFailure.findMany({ where: { clientAddress: address, createdAt: { gt: capSince } }, take: MAX_FAILURES_PER_ADDRESS, ...desc }),
+    tx.signInFailure.findMany({ where: { email: subject, createdAt: { gt: capSince } }, take: MAX_FAILURES_PER_SUBJECT, ...desc }),
   ]);
-  // Another attempt is allowed once fewer than max attempts remain in the window.
-  const until = [
-    byEmail.length >= MAX_FAILURES_PER_EMAIL ? byEmail[MAX_FAILURES_PER_EMAIL - 1]!.createdAt : null,
-    byAddress.length >= MAX_FAILURES_PER_ADDRESS ? byAddress[MAX_FAILURES_PER_ADDRESS - 1]!.createdAt : null,
-  ]
-    .filter((d): d is Date => d !== null)
-    .map((d) => d.getTime() + SIGN_IN_WINDOW_MS);
-  return {
-    exceeded: byEmail.length > MAX_FAILURES_PER_EMAIL || byAddress.length > MAX_FAILURES_PER_ADDRESS,
-    atLimit: until.length > 0,
-    until: until.length > 0 ? new Date(Math.max(...until)) : null,
-  };
+  const until: number[] = [];
+  const wait = backoffAfter(pair.length);
+  if (wait > 0) until.push(pair[0]!.createdAt.getTime() + wait);
+  if (byAddress.length >= MAX_FAILURES_PER_ADDRESS) until.push(byAddress.at(-1)!.createdAt.getTime() + CAP_WINDOW_MS);
+  if (bySubject.length >= MAX_FAILURES_PER_SUBJECT) until.push(bySubject.at(-1)!.createdAt.getTime() + CAP_WINDOW_MS);
+  const latest = Math.max(0, ...until);
+  return latest > now.getTime() ? new Date(latest) : null;
 }
 
-/** Writes an attempt down (it counts as failed unless the sign-in succeeds); returns its id. */
-export async function recordSignInAttempt(email: string, clientAddress: string): Promise<bigint> {
-  const row = await db.signInFailure.create({ data: { email, clientAddress }, select: { id: true } });
-  return row.id;
+/**
+ * Runs `verify` (the password, setup code… check) unless this subject or address has failed too
+ * often. The attempt counts as a failure from before `verify` runs until it succeeds; a success
+ * forgets this pair's failures. `verify` throwing (a fault, not a wrong answer) counts nothing.
+ */
+export async function guardedAttempt(opts: AttemptOptions, verify: () => Promise<boolean>): Promise<AttemptResult> {
+  ensureFailurePruning();
+  const now = opts.now ?? new Date();
+  const subject = subjectColumn(opts.scope, opts.subject);
+  const address = limitKey(opts.address).slice(0, 64);
+
+  const reserved = await db.$transaction(
+    async (tx) => {
+      // One lock per subject and per address, taken in a fixed order (no deadlock between two requests).
+      for (const key of [`limit:address:${address}`, `limit:subject:${subject}`].sort()) {
+        await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${key}, 0))`;
+      }
+      const until = await refusedUntil(tx, subject, address, now);
+      if (until) return { until, id: null };
+      const row = await tx.signInFailure.create({ data: { email: subject, clientAddress: address, createdAt: now }, select: { id: true } });
+      return { until: null, id: row.id };
+    },
+    { maxWait: 10_000, timeout: 10_000 },
+  );
+  if (reserved.until || reserved.id === null) {
+    log.warn("auth.attempt.rate_limited", { scope: opts.scope, subject, clientAddress: opts.address });
+    return { ok: false, limited: true, message: retryMessage(reserved.until ?? now, now) };
+  }
+
+  let valid: boolean;
+  try {
+    valid = await verify();
+  } catch (error) {
+    await db.signInFailure.deleteMany({ where: { id: reserved.id } });
+    if (isPasswordBusy(error)) return { ok: false, limited: true, message: BUSY_MESSAGE };
+    throw error;
+  }
+  if (!valid) {
+    log.info("auth.attempt.failed", { scope: opts.scope, subject, clientAddress: opts.address });
+    return { ok: false, limited: false };
+  }
+  await db.signInFailure.deleteMany({ where: { email: subject, clientAddress: address } });
+  return { ok: true };
 }
 
-/** Forgets one attempt (refused before its password was even checked). */
-export async function forgetSignInAttempt(id: bigint): Promise<void> {
-  await db.signInFailure.deleteMany({ where: { id } });
-}
-
-/** After a successful sign-in the email's failures no longer count; old rows are pruned. */
-export async function clearSignInFailures(email: string, now = new Date()): Promise<void> {
-  await db.signInFailure.deleteMany({
-    where: { OR: [{ email }, { createdAt: { lt: new Date(now.getTime() - 24 * 60 * 60 * 1000) } }] },
+/**
+ * Deletes failure rows older than the retention (24 h). Runs in at most one instance at a time
+ * (a transaction-level advisory lock; the others skip). Returns how many rows went, or null when
+ * another instance was pruning.
+ */
+export async function pruneFailures(now = new Date()): Promise<number | null> {
+  return db.$transaction(async (tx) => {
+    const [lock] = await tx.$queryRaw<{ locked: boolean }[]>`SELECT pg_try_advisory_xact_lock(hashtextextended('bucketshare:prune-sign-in-failures', 0)) AS locked`;
+    if (!lock?.locked) return null;
+    const { count } = await tx.signInFailure.deleteMany({ where: { createdAt: { lt: new Date(now.getTime() - FAILURE_RETENTION_MS) } } });
+    return count;
   });
+}
+
+const globalForPruning = globalThis as unknown as { bucketsharePruning?: NodeJS.Timeout };
+
+/** Starts pruning every 10 minutes in this process (once; the timer never keeps the process alive). */
+export function ensureFailurePruning(): void {
+  if (globalForPruning.bucketsharePruning) return;
+  const run = () =>
+    void pruneFailures().then(
+      (count) => count && log.info("auth.failures.pruned", { count }),
+      (error: unknown) => log.warn("auth.failures.prune_failed", { error }),
+    );
+  globalForPruning.bucketsharePruning = setInterval(run, PRUNE_INTERVAL_MS);
+  globalForPruning.bucketsharePruning.unref();
+  run();
 }

@@ -110,7 +110,7 @@ describe("server actions without a session", () => {
     for (let i = 0; i < 4; i++) await attempt(`wrong ${i}`);
     expect(await db.signInFailure.count({ where: { email: "owner@example.com" } })).toBe(5);
     const locked = await attempt("owner-password-123");
-    expect(locked).toEqual({ status: "error", message: "Too many failed sign-in attempts. Try again in 15 minutes." });
+    expect(locked).toEqual({ status: "error", message: "Too many failed attempts. Try again in 1 minute." });
   });
   it("holds the limit against attempts sent in parallel", async () => {
     const { signInAction } = await import("@/lib/actions/sign-in");
@@ -124,7 +124,7 @@ describe("server actions without a session", () => {
     // At most 5 reach the password check, however the 20 interleave (all may be refused: it fails closed).
     const checked = results.filter((r) => r.status === "invalid").length;
     expect(checked).toBeLessThanOrEqual(5);
-    expect(results.filter((r) => r.status === "error" && /Too many failed sign-in attempts/.test(r.message))).toHaveLength(20 - checked);
+    expect(results.filter((r) => r.status === "error" && /Too many failed attempts/.test(r.message))).toHaveLength(20 - checked);
     expect(await db.signInFailure.count({ where: { email: "burst@example.com" } })).toBe(checked);
   });
 });

@@ -1,0 +1,29 @@
+import "server-only";
+import { headers } from "next/headers";
+import { getEnv } from "@/lib/env";
+import { log } from "@/lib/log";
+import { PEER_HEADER, SERVER_MARKER, UNKNOWN_ADDRESS, resolveClientAddress } from "@/lib/security/address";
+
+let warned = false;
+
+/**
+ * The address of whoever sent the request being served, for limits and logs (rules in
+ * lib/security/address.ts, TRUSTED_PROXIES in the README). The TCP peer comes from the header the
+ * Bucketshare server (lib/boot/server.ts) overwrites on every request; when Next runs without it,
+ * that header could be the client's own words and is ignored.
+ */
+export async function getClientAddress(): Promise<string> {
+  const h = await headers();
+  const behindOurServer = (globalThis as Record<symbol, unknown>)[SERVER_MARKER] === true;
+  if (!behindOurServer && !warned) {
+    warned = true;
+    log.warn("client_address.no_peer", {
+      hint: "Next runs without Bucketshare's server (npm start): every client counts as one address for sign-in limits",
+    });
+  }
+  return resolveClientAddress({
+    trustedProxies: getEnv().TRUSTED_PROXIES,
+    peer: behindOurServer ? h.get(PEER_HEADER) : UNKNOWN_ADDRESS,
+    forwardedFor: h.get("x-forwarded-for"),
+  });
+}

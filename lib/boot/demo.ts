@@ -15,9 +15,9 @@ import {
 } from "@aws-sdk/client-s3";
 import { EnvError, parseEnv, type Env } from "@/lib/env";
 import { main } from "@/lib/boot/cli";
-import { startSwift, swiftPackagesInstalled, type SwiftServer } from "@/tests/support/swift";
-import { pdf, png, type Rgb } from "@/tests/support/sample-files";
-import { eachLimited, s3ClientFor } from "@/tests/support/s3";
+import { startSwift, swiftPackagesInstalled, type SwiftServer } from "@/lib/dev/swift";
+import { pdf, png, type Rgb } from "@/lib/dev/sample-files";
+import { eachLimited, s3ClientFor } from "@/lib/dev/s3";
 
 export const DEMO_BUCKET = "demo";
 export const DEMO_CONNECTION_NAME = "Demo storage";

@@ -20,7 +20,7 @@
 import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { allowServerOnlyImports } from "../support/server-only-hook";
-import { eachLimited, s3ClientFor } from "../support/s3";
+import { eachLimited, s3ClientFor } from "@/lib/dev/s3";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { CreateBucketCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
@@ -29,7 +29,7 @@ import pg from "pg";
 import { startEmbeddedPostgres, type RunningPostgres } from "@/lib/db/embedded";
 import { applyMigrations } from "@/lib/db/migrate";
 import { startApp, type AppServer } from "@/tests/support/app-server";
-import { startSwift, swiftPackagesInstalled, type SwiftServer } from "@/tests/support/swift";
+import { startSwift, swiftPackagesInstalled, type SwiftServer } from "@/lib/dev/swift";
 
 const OBJECTS = Number(process.env.OBJECTS ?? 10_000);
 const RUNS = Number(process.env.RUNS ?? 20);

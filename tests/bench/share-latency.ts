@@ -22,7 +22,7 @@ import { chromium, type Browser, type LaunchOptions } from "@playwright/test";
 import pg from "pg";
 import playwrightConfig from "../../playwright.config";
 import { startApp, type AppServer } from "../support/app-server";
-import { pdf } from "../support/sample-files";
+import { pdf } from "@/lib/dev/sample-files";
 import { createTestDatabase, startServices } from "../support/services";
 
 export type ShareLatency = { runs: number; medianMs: number; p95Ms: number; minMs: number; maxMs: number };

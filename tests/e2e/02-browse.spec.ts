@@ -1,4 +1,4 @@
-import { png } from "../support/sample-files";
+import { png } from "../../lib/dev/sample-files";
 import { ensureSignedIn, expect, test } from "./fixtures";
 
 test.describe.configure({ mode: "serial" });

@@ -1,4 +1,4 @@
-import { pdf } from "../support/sample-files";
+import { pdf } from "../../lib/dev/sample-files";
 import { ensureConnection, ensureSignedIn, expect, test } from "./fixtures";
 
 const BUCKET = "e2e-share";

@@ -11,7 +11,7 @@ import { CreateBucketCommand, PutObjectCommand, type S3Client } from "@aws-sdk/c
 import { inject } from "vitest";
 import type { SessionUser } from "@/lib/auth/session";
 import { db } from "@/lib/db";
-import { s3ClientFor } from "../support/s3";
+import { s3ClientFor } from "@/lib/dev/s3";
 
 export const services = inject("services");
 

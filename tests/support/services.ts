@@ -11,7 +11,7 @@ import { join } from "node:path";
 import pg from "pg";
 import { startEmbeddedPostgres } from "@/lib/db/embedded";
 import { applyMigrations } from "@/lib/db/migrate";
-import { startSwift, swiftPackagesInstalled } from "./swift";
+import { startSwift, swiftPackagesInstalled } from "@/lib/dev/swift";
 
 export type TestServices = {
   /** Superuser URL of the test cluster's maintenance database (create databases from it). */

@@ -1,0 +1,57 @@
+import { readFileSync, readdirSync } from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+
+/**
+ * Code under app/, components/ and lib/ never imports from tests/; the local S3 server and the
+ * sample files that both the demo and the tests use live in lib/dev/, which the app itself
+ * (app/, components/, lib/ outside lib/dev and the demo launcher) never imports.
+ */
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+const SOURCE = /\.(?:ts|tsx|js|jsx|mjs|cjs)$/;
+const SPECIFIER = /(?:\bfrom\s*|\bimport\s*\(\s*|\brequire\s*\(\s*|^\s*import\s+|^\s*export\s+\*\s+from\s+)["']([^"']+)["']/gm;
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(join(root, dir), { withFileTypes: true, recursive: true })
+    .filter((entry) => entry.isFile() && SOURCE.test(entry.name))
+    .map((entry) => relative(root, join(entry.parentPath, entry.name)))
+    .filter((file) => !file.startsWith("lib/generated/"));
+}
+
+/** The repository path an import names, or null for a package. */
+function importedPath(fromFile: string, specifier: string): string | null {
+  if (specifier.startsWith("@/")) return specifier.slice(2);
+  if (specifier.startsWith(".")) return relative(root, resolve(root, dirname(fromFile), specifier));
+  return null;
+}
+
+function importsOf(file: string): string[] {
+  const text = readFileSync(join(root, file), "utf8");
+  return [...text.matchAll(SPECIFIER)].map((m) => importedPath(file, m[1]!)).filter((p): p is string => p !== null);
+}
+
+const offenders = (files: string[], forbidden: (target: string) => boolean) =>
+  files.flatMap((file) => importsOf(file).filter(forbidden).map((target) => `${file} → ${target}`));
+
+describe("layout", () => {
+  it("finds the imports it checks (the scan itself works)", () => {
+    expect(importedPath("lib/boot/demo.ts", "@/tests/support/swift")).toBe("tests/support/swift");
+    expect(importedPath("lib/boot/demo.ts", "../../tests/support/s3")).toBe("tests/support/s3");
+    expect(importsOf("lib/boot/demo.ts")).toContain("lib/dev/swift");
+  });
+
+  it("nothing under app/, components/ or lib/ imports from tests/", () => {
+    const files = [...sourceFiles("app"), ...sourceFiles("components"), ...sourceFiles("lib")];
+    expect(files.length).toBeGreaterThan(50);
+    expect(offenders(files, (target) => target === "tests" || target.startsWith("tests/"))).toEqual([]);
+  });
+
+  it("the app never imports the dev tooling in lib/dev (only the demo launcher does)", () => {
+    const files = [...sourceFiles("app"), ...sourceFiles("components"), ...sourceFiles("lib")].filter(
+      (file) => !file.startsWith("lib/dev/") && file !== "lib/boot/demo.ts",
+    );
+    expect(offenders(files, (target) => target.startsWith("lib/dev/"))).toEqual([]);
+  });
+});

@@ -25,7 +25,7 @@ export async function proxy(request: NextRequest) {
   const nonce = Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString("base64");
   // Only documents need the storage origins (previews): skip the query for RSC fetches and prefetches.
   const isDocument = !request.headers.has("rsc") && !request.headers.has("next-action");
-  const storageOrigins = session.valid && isDocument ? await storageOriginsForCsp() : [];
+  const storageOrigins = session.valid && isDocument ? await storageOriginsForCsp(session.userId) : [];
   const csp = contentSecurityPolicy({ nonce, dev: getEnv().NODE_ENV === "development", storageOrigins });
   const requestHeaders = new Headers(request.headers);
   requestHeaders.set("x-nonce", nonce);

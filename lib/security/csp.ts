@@ -1,10 +1,35 @@
+import { parseEndpoint } from "@/lib/validation/endpoint";
+
 /**
  * The Content-Security-Policy: scripts only from this origin with the request's nonce, no
  * framing, no plugins, forms only to this origin. `storageOrigins` are the endpoints previews
- * load from (short-lived presigned URLs).
+ * load from (short-lived presigned URLs); they come from `storageSourcesFor` and are checked
+ * again here, so no text from a connection can add a directive or a keyword.
  */
+
+/** A CSP host-source this policy accepts for storage: scheme, host (or `*.` + host), optional port. */
+const STORAGE_SOURCE = /^https?:\/\/(?:\*\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*(?::\d{1,5})?$/;
+const NONCE = /^[A-Za-z0-9+/]{16,}={0,2}$/;
+
+/**
+ * The sources a connection's previews load from, built from the parsed endpoint (never the raw
+ * text): `scheme://host[:port]`, and for a host name `scheme://*.host[:port]` (virtual-hosted
+ * buckets). An endpoint that does not parse gives none; so does an IPv6 endpoint (CSP host
+ * sources cannot name IPv6 addresses, so its previews do not load).
+ */
+export function storageSourcesFor(endpoint: string): string[] {
+  const check = parseEndpoint(endpoint);
+  if (!check.ok || check.endpoint.hostKind === "ipv6") return [];
+  const { protocol, hostname, port, hostKind } = check.endpoint;
+  const suffix = port === null ? "" : `:${port}`;
+  const sources = [`${protocol}//${hostname}${suffix}`];
+  if (hostKind === "name") sources.push(`${protocol}//*.${hostname}${suffix}`);
+  return sources.filter((source) => STORAGE_SOURCE.test(source));
+}
+
 export function contentSecurityPolicy(options: { nonce: string; dev?: boolean; storageOrigins?: string[] }): string {
-  const storage = (options.storageOrigins ?? []).join(" ");
+  if (!NONCE.test(options.nonce)) throw new Error("The CSP nonce must be base64 text of at least 16 characters.");
+  const storage = [...new Set((options.storageOrigins ?? []).filter((source) => STORAGE_SOURCE.test(source)))].join(" ");
   const directives: Record<string, string> = {
     "default-src": "'self'",
     "script-src": `'self' 'nonce-${options.nonce}' 'strict-dynamic'${options.dev ? " 'unsafe-eval'" : ""}`,

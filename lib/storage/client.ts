@@ -8,12 +8,15 @@ import { createUrlPresigner } from "@/lib/storage/presign";
 /**
  * One S3 client (and one URL presigner) per connection, rebuilt when the connection changes
  * (its updatedAt moves). Created with checksums only when required (several S3-compatible
- * services reject the SDK's default checksum parameters) and with timeouts, so a dead
- * endpoint cannot hang a page.
+ * services reject the SDK's default checksum parameters) and with per-attempt timeouts that
+ * really throw. What bounds an operation as a whole (retries and stalled bodies included) is
+ * the deadline of lib/storage/deadline.ts that every caller runs under.
  */
 
-export const CONNECT_TIMEOUT_MS = 5_000;
-export const REQUEST_TIMEOUT_MS = 20_000;
+/** Per attempt: establishing the TCP/TLS connection. */
+export const CONNECT_TIMEOUT_MS = 3_000;
+/** Per attempt: from sending the request to the response headers (throws, unlike the SDK's default). */
+export const REQUEST_TIMEOUT_MS = 6_000;
 
 export type ConnectionRecord = {
   id: string;
@@ -46,7 +49,7 @@ export function buildClients(
     credentials,
     requestChecksumCalculation: "WHEN_REQUIRED",
     responseChecksumValidation: "WHEN_REQUIRED",
-    requestHandler: { connectionTimeout: CONNECT_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS },
+    requestHandler: { connectionTimeout: CONNECT_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS, throwOnRequestTimeout: true },
     maxAttempts: 2,
   });
   const presigner = createUrlPresigner({ ...target, credentials });

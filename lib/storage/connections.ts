@@ -1,6 +1,7 @@
 import "server-only";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
+import { storageSourcesFor } from "@/lib/security/csp";
 import { clientsFor, type StorageClients } from "@/lib/storage/client";
 
 /**
@@ -87,17 +88,13 @@ export async function openConnectionOrThrow(userId: string, id: string): Promise
   return open;
 }
 
-/** Origins the browser may load previews from (for the Content-Security-Policy). */
-export async function listStorageOrigins(): Promise<string[]> {
-  const rows = await db.storageConnection.findMany({ select: { endpoint: true }, distinct: ["endpoint"] });
-  return rows.flatMap(({ endpoint }) => {
-    try {
-      const url = new URL(endpoint);
-      return [url.origin, `${url.protocol}//*.${url.host}`];
-    } catch {
-      return [];
-    }
-  });
+/**
+ * Sources the browser may load this owner's previews from (for the Content-Security-Policy):
+ * only the signed-in owner's connections, each built from its parsed endpoint.
+ */
+export async function listStorageOrigins(userId: string): Promise<string[]> {
+  const rows = await db.storageConnection.findMany({ where: { ownerId: userId }, select: { endpoint: true }, distinct: ["endpoint"] });
+  return [...new Set(rows.flatMap(({ endpoint }) => storageSourcesFor(endpoint)))];
 }
 
 export async function listConnectionsWithLinkCounts(userId: string): Promise<(ConnectionSummary & { linkCount: number })[]> {

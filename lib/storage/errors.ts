@@ -2,6 +2,7 @@
  * Storage failures in words a user can act on. The raw error (which may quote a signed request)
  * is never shown; `describeStorageError` reads only its name, status and network code.
  */
+import { STORAGE_DEADLINE_MS } from "@/lib/storage/deadline";
 
 export type StorageProblem =
   | "bad_credentials"
@@ -19,7 +20,7 @@ export type StorageProblem =
 export type StorageErrorInfo = { problem: StorageProblem; title: string; message: string; fix: "edit" | "retry" | "none" };
 
 const NETWORK_CODES = new Set(["ENOTFOUND", "EAI_AGAIN", "ECONNREFUSED", "ECONNRESET", "EHOSTUNREACH", "ENETUNREACH", "EPIPE"]);
-const TIMEOUT_CODES = new Set(["ETIMEDOUT", "TimeoutError", "RequestTimeout", "ESOCKETTIMEDOUT", "UND_ERR_CONNECT_TIMEOUT"]);
+const TIMEOUT_CODES = new Set(["ETIMEDOUT", "TimeoutError", "StorageDeadline", "RequestTimeout", "ESOCKETTIMEDOUT", "UND_ERR_CONNECT_TIMEOUT"]);
 const TLS_CODE = /^(ERR_TLS|CERT_|UNABLE_TO_VERIFY|DEPTH_ZERO_SELF_SIGNED|SELF_SIGNED_CERT|ERR_SSL)/;
 
 function chain(error: unknown): Record<string, unknown>[] {
@@ -70,7 +71,12 @@ export function describeStorageError(error: unknown): StorageErrorInfo {
     return info("tls", "Secure connection failed", "The endpoint's TLS certificate could not be verified. Check the endpoint address (https vs http) and its certificate.", "edit");
   }
   if (names.some((n) => TIMEOUT_CODES.has(n))) {
-    return info("timeout", "Storage did not answer in time", "The endpoint took too long to answer. It may be down or overloaded; retry, or check the endpoint address.", "retry");
+    return info(
+      "timeout",
+      "Storage did not answer in time",
+      `The endpoint did not answer within ${STORAGE_DEADLINE_MS / 1000} seconds. It may be down, overloaded or not an S3 service; retry, or check the endpoint address.`,
+      "retry",
+    );
   }
   if (names.some((n) => NETWORK_CODES.has(n))) {
     const dns = has("ENOTFOUND", "EAI_AGAIN");

@@ -1,19 +1,24 @@
 import "server-only";
 import { HeadObjectCommand, ListBucketsCommand, ListObjectsV2Command, GetObjectCommand } from "@aws-sdk/client-s3";
 import type { OpenConnection } from "@/lib/storage/connections";
+import { withStorageDeadline } from "@/lib/storage/deadline";
 import { describeStorageError, type StorageErrorInfo } from "@/lib/storage/errors";
-import { previewKind } from "@/lib/format";
+import { previewPlan } from "@/lib/storage/preview";
 import { log } from "@/lib/log";
 
-/** Listing and reading objects. Every call is one bounded S3 request: a page never lists a whole bucket. */
+/**
+ * Listing and reading objects. Every call is one bounded S3 request (a page never lists a whole
+ * bucket) and ends within STORAGE_DEADLINE_MS (lib/storage/deadline.ts): each function runs
+ * under its own deadline, or under the caller's when given its `signal`.
+ */
 
 export const PAGE_SIZE = 100;
 
 export type BucketEntry = { name: string; createdAt: Date | null };
 
-export async function listBuckets({ connection, clients }: OpenConnection): Promise<BucketEntry[]> {
+export async function listBuckets({ connection, clients }: OpenConnection, signal?: AbortSignal): Promise<BucketEntry[]> {
   if (connection.buckets.length > 0) return connection.buckets.map((name) => ({ name, createdAt: null }));
-  const result = await clients.s3.send(new ListBucketsCommand({}));
+  const result = await withStorageDeadline((abortSignal) => clients.s3.send(new ListBucketsCommand({}), { abortSignal }), { signal });
   return (result.Buckets ?? [])
     .filter((b): b is typeof b & { Name: string } => Boolean(b.Name))
     .map((b) => ({ name: b.Name, createdAt: b.CreationDate ?? null }));
@@ -31,17 +36,16 @@ export async function listFolder(
   { clients }: OpenConnection,
   bucket: string,
   prefix: string,
-  options: { token?: string; filter?: string; pageSize?: number } = {},
+  options: { token?: string; filter?: string; pageSize?: number; signal?: AbortSignal } = {},
 ): Promise<FolderPage> {
-  const result = await clients.s3.send(
-    new ListObjectsV2Command({
-      Bucket: bucket,
-      Prefix: prefix + (options.filter ?? ""),
-      Delimiter: "/",
-      MaxKeys: options.pageSize ?? PAGE_SIZE,
-      ContinuationToken: options.token || undefined,
-    }),
-  );
+  const command = new ListObjectsV2Command({
+    Bucket: bucket,
+    Prefix: prefix + (options.filter ?? ""),
+    Delimiter: "/",
+    MaxKeys: options.pageSize ?? PAGE_SIZE,
+    ContinuationToken: options.token || undefined,
+  });
+  const result = await withStorageDeadline((abortSignal) => clients.s3.send(command, { abortSignal }), { signal: options.signal });
   const contents = result.Contents ?? [];
   return {
     folders: (result.CommonPrefixes ?? []).flatMap((p) => (p.Prefix !== undefined ? [{ prefix: p.Prefix }] : [])),
@@ -69,8 +73,9 @@ export type ObjectDetails = {
   metadata: Record<string, string>;
 };
 
-export async function headObject({ clients }: OpenConnection, bucket: string, key: string): Promise<ObjectDetails> {
-  const head = await clients.s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+export async function headObject({ clients }: OpenConnection, bucket: string, key: string, signal?: AbortSignal): Promise<ObjectDetails> {
+  const command = new HeadObjectCommand({ Bucket: bucket, Key: key });
+  const head = await withStorageDeadline((abortSignal) => clients.s3.send(command, { abortSignal }), { signal });
   return {
     key,
     size: head.ContentLength ?? 0,
@@ -82,10 +87,14 @@ export async function headObject({ clients }: OpenConnection, bucket: string, ke
   };
 }
 
-/** The first bytes of a text object, for its preview. */
-export async function readTextStart({ clients }: OpenConnection, bucket: string, key: string, bytes = 64 * 1024): Promise<string> {
-  const result = await clients.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key, Range: `bytes=0-${bytes - 1}` }));
-  return (await result.Body?.transformToString("utf-8")) ?? "";
+/** The first bytes of a text object, for its preview (the body's transfer is under the deadline too). */
+export async function readTextStart({ clients }: OpenConnection, bucket: string, key: string, options: { bytes?: number; signal?: AbortSignal } = {}): Promise<string> {
+  const bytes = options.bytes ?? 64 * 1024;
+  const command = new GetObjectCommand({ Bucket: bucket, Key: key, Range: `bytes=0-${bytes - 1}` });
+  return withStorageDeadline(async (abortSignal) => {
+    const result = await clients.s3.send(command, { abortSignal });
+    return (await result.Body?.transformToString("utf-8")) ?? "";
+  }, { signal: options.signal });
 }
 
 /**
@@ -118,24 +127,35 @@ export type ObjectView = ObjectDetails & {
   preview: { kind: "image" | "pdf" | "audio" | "video"; url: string } | { kind: "text"; text: string } | null;
 };
 
-/** HeadObject plus a preview: a presigned URL valid for 5 minutes, or the first 64 KB of text. */
+/**
+ * HeadObject plus a preview: a presigned URL valid for 5 minutes that forces the preview kind's
+ * response type (lib/storage/preview.ts), or the first 64 KB of text. Both requests share one
+ * deadline, so the panel appears (or explains) within STORAGE_DEADLINE_MS.
+ */
 export function loadObjectView(open: OpenConnection, bucket: string, key: string): Promise<Loaded<ObjectView>> {
   return settle(
-    (async () => {
-      const details = await headObject(open, bucket, key);
-      const kind = previewKind(key, details.contentType);
+    withStorageDeadline(async (signal) => {
+      const details = await headObject(open, bucket, key, signal);
+      const plan = previewPlan(key, details.contentType);
       let preview: ObjectView["preview"] = null;
       try {
-        if (kind === "text") preview = { kind, text: await readTextStart(open, bucket, key) };
-        else if (kind) {
-          const url = await open.clients.presigner.presignGet({ bucket, key, expiresInSeconds: PREVIEW_SECONDS, responseContentDisposition: "inline" });
-          preview = { kind, url };
+        if (plan?.kind === "text") preview = { kind: "text", text: await readTextStart(open, bucket, key, { signal }) };
+        else if (plan) {
+          const url = await open.clients.presigner.presignGet({
+            bucket,
+            key,
+            expiresInSeconds: PREVIEW_SECONDS,
+            responseContentDisposition: "inline",
+            responseContentType: plan.responseContentType,
+          });
+          preview = { kind: plan.kind, url };
         }
       } catch (error) {
+        if (signal.aborted) throw error;
         log.warn("storage.preview_failed", { bucket, error });
       }
       return { ...details, preview };
-    })(),
+    }),
     "storage.head_object_failed",
   );
 }

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { PROVIDERS, type ProviderId } from "@/lib/providers";
+import { parseEndpoint } from "@/lib/validation/endpoint";
 
 const providerIds = PROVIDERS.map((p) => p.id) as [ProviderId, ...ProviderId[]];
 
@@ -24,15 +25,14 @@ export const connectionSchema = z.object({
     .string({ error: "Enter the endpoint URL." })
     .trim()
     .min(1, "Enter the endpoint URL.")
-    .refine((v) => {
-      try {
-        const url = new URL(v);
-        return (url.protocol === "https:" || url.protocol === "http:") && !url.search && !url.hash && !url.username && !v.includes("{");
-      } catch {
-        return false;
-      }
-    }, "Enter a full URL such as https://s3.us-east-1.amazonaws.com (http or https, no query).")
-    .transform((v) => v.replace(/\/+$/, "")),
+    .max(512, "Use at most 512 characters.")
+    .transform((v, ctx) => {
+      // Only a URL (lib/validation/endpoint.ts): it is stored as parsed, never as typed.
+      const check = parseEndpoint(v);
+      if (check.ok) return check.endpoint.normalized;
+      ctx.addIssue({ code: "custom", message: check.message });
+      return z.NEVER;
+    }),
   region: z
     .string({ error: "Enter a region." })
     .trim()

@@ -10,6 +10,7 @@ import { EnvError, childProcessEnv, parseEnv, type Env } from "@/lib/env";
 import { SecretFileError, loadOrCreateSecrets } from "@/lib/boot/secrets";
 import { buildIfNeeded } from "@/lib/boot/build-stamp";
 import { prepareDatabase, type PreparedDatabase } from "@/lib/boot/database";
+import { prepareFirstRun } from "@/lib/boot/setup-code";
 
 type Mode = "start" | "dev";
 
@@ -53,10 +54,19 @@ export async function main(mode: Mode, extraEnv: Record<string, string> = {}, so
   } catch (error) {
     fail((error as Error).message);
   }
+  // No owner yet: a one-time setup code (printed below, once the server is up).
+  let firstRun: string[];
+  try {
+    firstRun = await prepareFirstRun(env, dataDir, database.url);
+  } catch (error) {
+    await database.stop();
+    fail(`Cannot prepare first-run setup: ${(error as Error).message}`);
+  }
 
   const childEnv = childProcessEnv({
     ...extraEnv,
     DATABASE_URL: database.url,
+    DATA_DIR: dataDir,
     AUTH_SECRET: secrets.authSecret,
     ENCRYPTION_KEY: secrets.encryptionKey,
     NODE_ENV: mode === "dev" ? "development" : "production",
@@ -89,9 +99,11 @@ export async function main(mode: Mode, extraEnv: Record<string, string> = {}, so
     }
   }
 
-  const args = mode === "dev" ? ["dev", "-p", String(env.PORT)] : ["start", "-p", String(env.PORT)];
-  child = run(args, childEnv);
+  // Next runs inside Bucketshare's own HTTP server (lib/boot/server.ts), which tells the app each
+  // request's real TCP peer address (see TRUSTED_PROXIES).
+  child = spawn(process.execPath, ["--import", "tsx", resolve("lib/boot/server.ts"), mode, String(env.PORT)], { stdio: "inherit", env: childEnv });
   process.stdout.write(`bucketshare: serving on http://localhost:${env.PORT}\n`);
+  for (const line of firstRun) process.stdout.write(`${line}\n`);
   const code = await waitFor(child);
   await database.stop();
   return stopping ? 0 : code;

@@ -1,0 +1,61 @@
+/**
+ * The HTTP server Next runs in (started by lib/boot/cli.ts: `node --import tsx lib/boot/server.ts
+ * start|dev PORT`). Next's own `next start` copies the TCP peer into X-Forwarded-For only when
+ * the client sent none, so behind it the app cannot tell a client's claim from its real address.
+ * Here every request gets the peer's address in a header of its own (any copy the client sent is
+ * dropped first); lib/security/client-address.ts reads it. Next's documented custom-server API.
+ */
+import { createServer } from "node:http";
+import next from "next";
+import { PEER_HEADER, SERVER_MARKER, UNKNOWN_ADDRESS, normalizeAddress } from "@/lib/security/address";
+
+const mode = process.argv[2];
+const port = Number(process.argv[3]);
+if ((mode !== "start" && mode !== "dev") || !Number.isInteger(port)) {
+  process.stderr.write("usage: lib/boot/server.ts start|dev PORT\n");
+  process.exit(2);
+}
+
+// Tells the app (same process) that PEER_HEADER was written by this server, not by a client.
+(globalThis as Record<symbol, unknown>)[SERVER_MARKER] = true;
+
+const server = createServer();
+const app = next({ dev: mode === "dev", port, httpServer: server });
+const handle = app.getRequestHandler();
+
+server.on("request", (req, res) => {
+  for (let i = req.rawHeaders.length - 2; i >= 0; i -= 2) {
+    if (req.rawHeaders[i]!.toLowerCase() === PEER_HEADER) req.rawHeaders.splice(i, 2);
+  }
+  req.headers[PEER_HEADER] = normalizeAddress(req.socket.remoteAddress) ?? UNKNOWN_ADDRESS;
+  handle(req, res).catch((error: unknown) => {
+    process.stderr.write(`bucketshare: request failed: ${(error as Error).message}\n`);
+    if (!res.headersSent) res.statusCode = 500;
+    res.end();
+  });
+});
+
+let closing = false;
+function stop() {
+  if (closing) return;
+  closing = true;
+  // Finish the requests in flight, then let Next clean up; the launcher stops the database after.
+  server.close(() => void app.close().finally(() => process.exit(0)));
+  if (mode === "dev") server.closeAllConnections();
+  else setTimeout(() => server.closeAllConnections(), 5_000).unref();
+}
+process.on("SIGINT", stop);
+process.on("SIGTERM", stop);
+
+server.on("error", (error) => {
+  process.stderr.write(`bucketshare: cannot listen on port ${port}: ${error.message}\n`);
+  process.exit(1);
+});
+
+app.prepare().then(
+  () => server.listen(port),
+  (error: unknown) => {
+    process.stderr.write(`bucketshare: Next could not start: ${(error as Error).message}\n`);
+    process.exit(1);
+  },
+);

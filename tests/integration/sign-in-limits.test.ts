@@ -1,0 +1,199 @@
+import pg from "pg";
+import { afterAll, describe, expect, it, vi } from "vitest";
+import { getDb } from "@/lib/db";
+import { CAP_WINDOW_MS, MAX_FAILURES_PER_ADDRESS, MAX_FAILURES_PER_SUBJECT } from "@/lib/auth/limits";
+import { guardedAttempt, pruneFailures, type AttemptOptions } from "@/lib/auth/rate-limit";
+import { randomSuffix } from "./helpers";
+
+// Real PostgreSQL; the clock is injected (`now`), nothing sleeps. Each test has its own emails and
+// addresses, and its own stretch of time far from the others.
+const DAY = 24 * 60 * 60 * 1000;
+let nextEpoch = Date.now() + 30 * DAY;
+function clock() {
+  const start = (nextEpoch += 30 * DAY);
+  let t = start;
+  return { now: () => new Date(t), advance: (ms: number) => (t += ms), start };
+}
+
+/** A guessing client: counts how often the secret was really checked. */
+function guesser(base: Omit<AttemptOptions, "now">, now: () => Date) {
+  const stats = { checked: 0 };
+  const attempt = (correct: boolean, over: Partial<AttemptOptions> = {}) =>
+    guardedAttempt({ ...base, now: now(), ...over }, async () => {
+      stats.checked++;
+      return correct;
+    });
+  return { attempt, stats };
+}
+
+const email = () => `owner-${randomSuffix()}@limits.test`;
+const net = () => `198.51.${Math.floor(Math.random() * 200)}.${Math.floor(Math.random() * 250) + 1}`;
+
+afterAll(async () => {
+  await getDb().signInFailure.deleteMany({ where: { email: { contains: "@limits.test" } } });
+});
+
+describe("sign-in limits per (email, address)", () => {
+  it("lets 5 failures through, then backs off 1, 2, 4 minutes, and refuses without checking the password", async () => {
+    const c = clock();
+    const stranger = guesser({ scope: "sign-in", subject: email(), address: net() }, c.now);
+    for (let i = 0; i < 5; i++) expect(await stranger.attempt(false)).toEqual({ ok: false, limited: false });
+    expect(await stranger.attempt(true)).toEqual({ ok: false, limited: true, message: "Too many failed attempts. Try again in 1 minute." });
+    expect(stranger.stats.checked).toBe(5);
+
+    c.advance(59_000);
+    expect(await stranger.attempt(false)).toMatchObject({ limited: true });
+    c.advance(1_000); // the minute is over
+    expect(await stranger.attempt(false)).toEqual({ ok: false, limited: false });
+    expect(await stranger.attempt(false)).toEqual({ ok: false, limited: true, message: "Too many failed attempts. Try again in 2 minutes." });
+    c.advance(2 * 60_000);
+    expect(await stranger.attempt(false)).toEqual({ ok: false, limited: false });
+    expect(await stranger.attempt(false)).toMatchObject({ message: "Too many failed attempts. Try again in 4 minutes." });
+    expect(stranger.stats.checked).toBe(7);
+  });
+
+  it("forgets a pair's failures once it succeeds", async () => {
+    const c = clock();
+    const owner = guesser({ scope: "sign-in", subject: email(), address: net() }, c.now);
+    for (let i = 0; i < 5; i++) await owner.attempt(false);
+    c.advance(60_000);
+    expect(await owner.attempt(true)).toEqual({ ok: true });
+    for (let i = 0; i < 5; i++) expect(await owner.attempt(false)).toEqual({ ok: false, limited: false });
+  });
+
+  it("does not keep the owner out when a stranger elsewhere hammers the owner's email", async () => {
+    const c = clock();
+    const ownerEmail = email();
+    const stranger = guesser({ scope: "sign-in", subject: ownerEmail, address: "203.0.113.66" }, c.now);
+    const owner = guesser({ scope: "sign-in", subject: ownerEmail, address: "192.0.2.10" }, c.now);
+    // The stranger tries every 10 seconds for an hour: the back-off lets only a few through.
+    for (let i = 0; i < 360; i++) {
+      await stranger.attempt(false);
+      c.advance(10_000);
+    }
+    expect(stranger.stats.checked).toBeLessThanOrEqual(14);
+    expect(await stranger.attempt(true)).toMatchObject({ ok: false, limited: true });
+    // Meanwhile the owner, from home, mistypes once and then gets in.
+    expect(await owner.attempt(false)).toEqual({ ok: false, limited: false });
+    expect(await owner.attempt(true)).toEqual({ ok: true });
+  });
+
+  it("counts an IPv6 client by its /64, so rotating addresses inside it does not reset the back-off", async () => {
+    const c = clock();
+    const subject = email();
+    let host = 1;
+    const attempt = () => guardedAttempt({ scope: "sign-in", subject, address: `2001:db8:77:1::${(host++).toString(16)}`, now: c.now() }, async () => false);
+    for (let i = 0; i < 5; i++) expect(await attempt()).toEqual({ ok: false, limited: false });
+    expect(await attempt()).toMatchObject({ limited: true });
+    expect(await guardedAttempt({ scope: "sign-in", subject, address: "2001:db8:77:2::1", now: c.now() }, async () => false)).toMatchObject({ limited: false });
+  });
+});
+
+describe("caps per address and per email", () => {
+  it(`refuses an address after ${MAX_FAILURES_PER_ADDRESS} failures on any emails in 15 minutes, and lets it try again when the window has passed`, async () => {
+    const c = clock();
+    const address = net();
+    let checked = 0;
+    const randomEmail = () => guardedAttempt({ scope: "sign-in", subject: email(), address, now: c.now() }, async () => (checked++, false));
+    for (let i = 0; i < MAX_FAILURES_PER_ADDRESS; i++) {
+      expect(await randomEmail()).toEqual({ ok: false, limited: false });
+      c.advance(1_000);
+    }
+    expect(await randomEmail()).toEqual({ ok: false, limited: true, message: "Too many failed attempts. Try again in 15 minutes." });
+    expect(checked).toBe(MAX_FAILURES_PER_ADDRESS);
+    // Rows stay bounded: refused attempts are not written down.
+    expect(await getDb().signInFailure.count({ where: { clientAddress: address } })).toBe(MAX_FAILURES_PER_ADDRESS);
+
+    c.advance(CAP_WINDOW_MS - MAX_FAILURES_PER_ADDRESS * 1_000); // the first failure leaves the window
+    expect(await randomEmail()).toEqual({ ok: false, limited: false });
+    expect(await randomEmail()).toMatchObject({ limited: true });
+    // Another address is not affected at any point.
+    expect(await guardedAttempt({ scope: "sign-in", subject: email(), address: net(), now: c.now() }, async () => true)).toEqual({ ok: true });
+  });
+
+  it(`refuses an email after ${MAX_FAILURES_PER_SUBJECT} failures from many addresses in 15 minutes`, async () => {
+    const c = clock();
+    const subject = email();
+    for (let i = 0; i < MAX_FAILURES_PER_SUBJECT; i++) {
+      expect(await guardedAttempt({ scope: "sign-in", subject, address: `10.9.${i}.1`, now: c.now() }, async () => false)).toMatchObject({ limited: false });
+    }
+    expect(await guardedAttempt({ scope: "sign-in", subject, address: "10.9.250.1", now: c.now() }, async () => true)).toEqual({
+      ok: false,
+      limited: true,
+      message: "Too many failed attempts. Try again in 15 minutes.",
+    });
+    c.advance(CAP_WINDOW_MS + 1);
+    expect(await guardedAttempt({ scope: "sign-in", subject, address: "10.9.250.1", now: c.now() }, async () => true)).toEqual({ ok: true });
+  });
+
+  it("keeps the scopes apart: setup code and a user's current password have limits of their own", async () => {
+    const c = clock();
+    const address = net();
+    for (let i = 0; i < 5; i++) await guardedAttempt({ scope: "setup-code", subject: "", address, now: c.now() }, async () => false);
+    expect(await guardedAttempt({ scope: "setup-code", subject: "", address, now: c.now() }, async () => true)).toMatchObject({ limited: true });
+    expect(await guardedAttempt({ scope: "current-password", subject: "user-1", address, now: c.now() }, async () => true)).toEqual({ ok: true });
+    expect(await getDb().signInFailure.count({ where: { clientAddress: address, email: "setup-code:" } })).toBe(5);
+    await getDb().signInFailure.deleteMany({ where: { clientAddress: address } });
+  });
+});
+
+describe("races, faults and restarts", () => {
+  it("holds against 30 attempts sent at once from one address: exactly 5 passwords are checked", async () => {
+    const c = clock();
+    const stranger = guesser({ scope: "sign-in", subject: email(), address: net() }, c.now);
+    const results = await Promise.all(Array.from({ length: 30 }, () => stranger.attempt(false)));
+    expect(stranger.stats.checked).toBe(5);
+    expect(results.filter((r) => !r.ok && r.limited)).toHaveLength(25);
+  });
+
+  it("does not count an attempt whose check failed with a fault", async () => {
+    const c = clock();
+    const opts = { scope: "sign-in" as const, subject: email(), address: net() };
+    for (let i = 0; i < 5; i++) {
+      await expect(guardedAttempt({ ...opts, now: c.now() }, async () => Promise.reject(new Error("database down")))).rejects.toThrow("database down");
+    }
+    expect(await getDb().signInFailure.count({ where: { email: opts.subject } })).toBe(0);
+    expect(await guardedAttempt({ ...opts, now: c.now() }, async () => true)).toEqual({ ok: true });
+  });
+
+  it("still refuses after a restart (a fresh module and database client over the same database)", async () => {
+    const c = clock();
+    const opts = { scope: "sign-in" as const, subject: email(), address: net() };
+    for (let i = 0; i < 5; i++) await guardedAttempt({ ...opts, now: c.now() }, async () => false);
+
+    await getDb().$disconnect();
+    delete (globalThis as { bucketshareDb?: unknown }).bucketshareDb;
+    vi.resetModules();
+    const fresh = await import("@/lib/auth/rate-limit");
+    let checked = false;
+    expect(await fresh.guardedAttempt({ ...opts, now: c.now() }, async () => (checked = true))).toEqual({
+      ok: false,
+      limited: true,
+      message: "Too many failed attempts. Try again in 1 minute.",
+    });
+    expect(checked).toBe(false);
+  });
+});
+
+describe("pruning", () => {
+  it("deletes failures older than 24 hours, in one instance at a time", async () => {
+    const c = clock();
+    const db = getDb();
+    const subject = email();
+    const at = (ms: number) => new Date(c.start - ms);
+    await db.signInFailure.createMany({
+      data: [DAY + 60_000, DAY + 1, DAY - 60_000, 60_000].map((age) => ({ email: subject, clientAddress: "192.0.2.99", createdAt: at(age) })),
+    });
+    // Another instance is pruning: this one skips.
+    const other = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    await other.connect();
+    await other.query("SELECT pg_advisory_lock(hashtextextended('bucketshare:prune-sign-in-failures', 0))");
+    expect(await pruneFailures(c.now())).toBeNull();
+    await other.query("SELECT pg_advisory_unlock(hashtextextended('bucketshare:prune-sign-in-failures', 0))");
+    await other.end();
+
+    expect(await pruneFailures(c.now())).toBeGreaterThanOrEqual(2);
+    const left = await db.signInFailure.findMany({ where: { email: subject }, select: { createdAt: true }, orderBy: { createdAt: "asc" } });
+    expect(left.map((r) => c.start - r.createdAt.getTime())).toEqual([DAY - 60_000, 60_000]);
+  });
+});

@@ -1,6 +1,7 @@
 import Link from "next/link";
 import { QuickShareButton } from "@/components/share/quick-share-button";
 import { StorageErrorPanel } from "@/components/browser/storage-error-panel";
+import { buttonClass } from "@/components/ui/button";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { formatBytes, formatExactDate } from "@/lib/format";
 import { baseName } from "@/lib/links/content-disposition";
@@ -60,7 +61,15 @@ export async function ObjectDetailsPanel({ view, connectionId, credentialsExpire
         // eslint-disable-next-line @next/next/no-img-element -- a presigned URL on the storage origin
         <img src={preview.url} alt={`Preview of ${name}`} className="max-h-80 w-full rounded border border-zinc-200 object-contain dark:border-zinc-800" />
       ) : preview?.kind === "pdf" ? (
-        <iframe src={preview.url} title={`Preview of ${name}`} className="h-80 w-full rounded border border-zinc-200 dark:border-zinc-800" />
+        // Not in a frame: Chromium refuses PDFs in every sandboxed iframe (checked with each sandbox
+        // token), and an unsandboxed frame is what the preview must never be. The URL forces
+        // application/pdf, and the new tab belongs to the storage origin, not to this app.
+        <div className="space-y-1 rounded border border-zinc-200 p-3 text-sm dark:border-zinc-800">
+          <a href={preview.url} target="_blank" rel="noopener noreferrer" className={buttonClass("secondary")}>
+            Open PDF preview
+          </a>
+          <p className="text-zinc-600 dark:text-zinc-400">Opens in a new tab; the preview link works for 5 minutes.</p>
+        </div>
       ) : preview?.kind === "audio" ? (
         <audio src={preview.url} controls className="w-full" aria-label={`Preview of ${name}`} />
       ) : preview?.kind === "video" ? (

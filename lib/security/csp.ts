@@ -2,8 +2,9 @@ import { parseEndpoint } from "@/lib/validation/endpoint";
 
 /**
  * The Content-Security-Policy: scripts only from this origin with the request's nonce, no
- * framing, no plugins, forms only to this origin. `storageOrigins` are the endpoints previews
- * load from (short-lived presigned URLs); they come from `storageSourcesFor` and are checked
+ * framing in either direction, no plugins, forms only to this origin. `storageOrigins` are the
+ * endpoints image and media previews load from (short-lived presigned URLs); they come from
+ * `storageSourcesFor` and are checked
  * again here, so no text from a connection can add a directive or a keyword.
  */
 
@@ -36,7 +37,8 @@ export function contentSecurityPolicy(options: { nonce: string; dev?: boolean; s
     "style-src": "'self' 'unsafe-inline'",
     "img-src": `'self' data: blob: ${storage}`.trim(),
     "media-src": `'self' ${storage}`.trim(),
-    "frame-src": storage || "'none'",
+    // Previews are never framed (a PDF preview opens in its own tab): nothing may be.
+    "frame-src": "'none'",
     "connect-src": `'self'${options.dev ? " ws: wss:" : ""}`,
     "font-src": "'self'",
     "object-src": "'none'",

@@ -50,10 +50,10 @@ describe("contentSecurityPolicy", () => {
     expect(directives.get("connect-src")).toEqual(["'self'"]);
   });
 
-  it("lets previews load from the storage sources only (images, media, frames)", () => {
+  it("lets image and media previews load from the storage sources only, and frames nothing", () => {
     expect(directives.get("img-src")).toEqual(["'self'", "data:", "blob:", "https://s3.example.com", "https://*.s3.example.com"]);
     expect(directives.get("media-src")).toEqual(["'self'", "https://s3.example.com", "https://*.s3.example.com"]);
-    expect(directives.get("frame-src")).toEqual(["https://s3.example.com", "https://*.s3.example.com"]);
+    expect(directives.get("frame-src")).toEqual(["'none'"]);
   });
 
   it("has each directive exactly once and nothing else", () => {
@@ -91,7 +91,8 @@ describe("contentSecurityPolicy", () => {
     const { names: injectedNames, directives: injectedDirectives } = parse(policy);
     expect(injectedNames).toEqual(EXPECTED_DIRECTIVES);
     expect(injectedDirectives.get("script-src")).toEqual(["'self'", `'nonce-${NONCE}'`, "'strict-dynamic'"]);
-    expect(injectedDirectives.get("frame-src")).toEqual(["https://ok.example.com"]);
+    expect(injectedDirectives.get("media-src")).toEqual(["'self'", "https://ok.example.com"]);
+    expect(injectedDirectives.get("frame-src")).toEqual(["'none'"]);
     expect(policy).not.toContain("sandbox");
     expect(policy).not.toContain("evil");
     expect(policy.match(/'unsafe-inline'/g)).toEqual(["'unsafe-inline'"]); // style-src only

@@ -8,7 +8,7 @@ import { useReloadOnSuccess } from "@/components/ui/use-reload-on-success";
 import { Field } from "@/components/ui/field";
 import { LiveMessage } from "@/components/ui/alert";
 
-export function SetupForm() {
+export function SetupForm({ setupCode }: { setupCode?: string }) {
   const [state, action, pending] = useActionState(createOwnerAction, { status: "idle" } as ActionState);
   useReloadOnSuccess(state);
   const errors = state.status === "invalid" ? state.fieldErrors : {};
@@ -16,6 +16,17 @@ export function SetupForm() {
   return (
     <form action={action} className="space-y-4" noValidate>
       <LiveMessage tone="error" message={state.status === "error" || state.status === "unauthorized" ? state.message : undefined} />
+      <Field
+        label="Setup code"
+        name="setupCode"
+        autoComplete="off"
+        autoCapitalize="characters"
+        spellCheck={false}
+        required
+        defaultValue={values.setupCode ?? setupCode}
+        hint="Printed in the server's console when Bucketshare started (also in the file setup-code in its data folder)."
+        errors={errors.setupCode}
+      />
       <Field label="Name" name="name" autoComplete="name" required defaultValue={values.name} errors={errors.name} />
       <Field label="Email" name="email" type="email" autoComplete="email" required defaultValue={values.email} errors={errors.email} />
       <Field

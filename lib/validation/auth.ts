@@ -16,19 +16,47 @@ export const signInSchema = z.object({
 
 export const PASSWORD_MIN_LENGTH = 12;
 
+/** Checked against DATA_DIR/setup-code by the action; here only its presence and size. */
+export const setupCodeField = z
+  .string({ error: "Enter the setup code." })
+  .trim()
+  .min(1, "Enter the setup code.")
+  .max(64, "That is not a setup code.");
+
+const newPasswordField = z
+  .string({ error: "Choose a password." })
+  .min(PASSWORD_MIN_LENGTH, `Use at least ${PASSWORD_MIN_LENGTH} characters.`)
+  .max(1024, "Use at most 1024 characters.");
+
 export const ownerSchema = z
   .object({
+    setupCode: setupCodeField,
     name: z.string({ error: "Enter your name." }).trim().min(1, "Enter your name.").max(100, "Use at most 100 characters."),
     email: emailField,
-    password: z
-      .string({ error: "Choose a password." })
-      .min(PASSWORD_MIN_LENGTH, `Use at least ${PASSWORD_MIN_LENGTH} characters.`)
-      .max(1024, "Use at most 1024 characters."),
+    password: newPasswordField,
     confirmPassword: z.string({ error: "Type the password again." }),
   })
   .refine((v) => v.password === v.confirmPassword, {
     path: ["confirmPassword"],
     message: "The passwords do not match.",
+  });
+
+export const changePasswordSchema = z
+  .object({
+    currentPassword: z
+      .string({ error: "Enter your current password." })
+      .min(1, "Enter your current password.")
+      .max(1024, "That password is too long."),
+    newPassword: newPasswordField,
+    confirmNewPassword: z.string({ error: "Type the new password again." }),
+  })
+  .refine((v) => v.newPassword === v.confirmNewPassword, {
+    path: ["confirmNewPassword"],
+    message: "The new passwords do not match.",
+  })
+  .refine((v) => v.newPassword !== v.currentPassword, {
+    path: ["newPassword"],
+    message: "Choose a password other than your current one.",
   });
 
 /** Only same-site paths may be used after sign-in (no open redirects). */

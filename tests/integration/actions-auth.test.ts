@@ -11,10 +11,22 @@ vi.mock("next/headers", () => ({
 const { db } = await import("@/lib/db");
 const { createOwner } = await import("@/lib/auth/owner");
 
+/** Files under lib/actions that are not server actions (the wrapper itself). */
+const NOT_ACTION_FILES = ["safe-action.ts"];
+
+/** True when a module starts with the "use server" directive (comments and blank lines may come first). */
+function declaresUseServer(source: string): boolean {
+  const code = source.replace(/^(?:\s+|\/\/[^\n]*(?:\n|$)|\/\*[\s\S]*?\*\/)*/, "");
+  return /^["']use server["'](?:\s*;|\s*$|\s*\n)/.test(code);
+}
+
+const actionDir = join(process.cwd(), "lib/actions");
+const actionFiles = readdirSync(actionDir).filter((f) => f.endsWith(".ts") && !NOT_ACTION_FILES.includes(f));
+
 /** Every file under lib/actions that declares server actions, and what it exports. */
 async function allServerActions() {
-  const dir = join(process.cwd(), "lib/actions");
-  const files = readdirSync(dir).filter((f) => f.endsWith(".ts") && /^["']use server["']/.test(readFileSync(join(dir, f), "utf8")));
+  const dir = actionDir;
+  const files = actionFiles.filter((f) => declaresUseServer(readFileSync(join(dir, f), "utf8")));
   const actions: { file: string; name: string; fn: ((...args: unknown[]) => Promise<unknown>) & { access?: string } }[] = [];
   for (const file of files) {
     const mod = (await import(/* @vite-ignore */ join(dir, file))) as Record<string, unknown>;
@@ -63,8 +75,18 @@ describe("server actions without a session", () => {
     await createOwner(db, { name: "Owner", email: "owner@example.com", password: "owner-password-123" });
   });
 
+  it("reads the directive after leading comments, so no action file is left out of the sweep", () => {
+    expect(declaresUseServer('/** Sign-out. */\n// more\n"use server";\nexport const a = 1;')).toBe(true);
+    expect(declaresUseServer("'use server'\nexport const a = 1;")).toBe(true);
+    expect(declaresUseServer('import "server-only";\n"use server";')).toBe(false);
+    expect(declaresUseServer('"use serverless";')).toBe(false);
+    // Every module in lib/actions but the wrapper declares "use server" (else it is not an endpoint, and does not belong there).
+    for (const file of actionFiles) expect(declaresUseServer(readFileSync(join(actionDir, file), "utf8")), file).toBe(true);
+  });
+
   it("finds every action, each built with the action wrapper", async () => {
     const actions = await allServerActions();
+    expect(new Set(actions.map((a) => a.file))).toEqual(new Set(actionFiles));
     expect(actions.length).toBeGreaterThanOrEqual(3);
     for (const action of actions) {
       expect(["public", "signed-in"], `${action.file}#${action.name} must use signedInAction or publicAction`).toContain(action.fn.access);
@@ -88,6 +110,7 @@ describe("server actions without a session", () => {
   it("refuses a second owner, even through a direct call", async () => {
     const { createOwnerAction } = await import("@/lib/actions/create-owner");
     const form = new FormData();
+    form.set("setupCode", "AAAA-BBBB-CCCC-DDDD");
     form.set("name", "Mallory");
     form.set("email", "mallory@example.com");
     form.set("password", "mallory-password-1");

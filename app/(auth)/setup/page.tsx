@@ -8,12 +8,13 @@ import { db } from "@/lib/db";
 
 export const metadata: Metadata = { title: "Set up" };
 
-export default async function SetupPage() {
+export default async function SetupPage({ searchParams }: { searchParams: Promise<{ code?: string | string[] }> }) {
   await connection();
   if (await ownerExists(db)) redirect("/sign-in");
+  const { code } = await searchParams;
   return (
     <AuthCard title="Create the owner account" intro="This account owns Bucketshare: its storage connections and every link it issues.">
-      <SetupForm />
+      <SetupForm setupCode={typeof code === "string" ? code.slice(0, 64) : undefined} />
     </AuthCard>
   );
 }

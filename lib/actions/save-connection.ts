@@ -1,12 +1,12 @@
 "use server";
 
 import { signedInAction } from "@/lib/actions/safe-action";
-import { encrypt } from "@/lib/crypto";
+import { newRecordId } from "@/lib/crypto";
 import { db } from "@/lib/db";
 import { getRuntimeSecrets } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { forgetClients } from "@/lib/storage/client";
-import { SECRET_KEY_AAD, SESSION_TOKEN_AAD } from "@/lib/storage/sealed";
+import { seal } from "@/lib/storage/sealed";
 import { connectionSchema } from "@/lib/validation/connection";
 
 export const saveConnectionAction = signedInAction("saveConnection", connectionSchema, async (input, user) => {
@@ -27,11 +27,13 @@ export const saveConnectionAction = signedInAction("saveConnection", connectionS
     });
   }
 
+  // Secrets are bound to their row: a new connection gets its id here, before the INSERT.
+  const id = existing?.id ?? newRecordId();
   const sessionToken = input.clearSessionToken
     ? { sessionTokenEnc: null, sessionTokenExpiresAt: null }
     : input.sessionToken
       ? {
-          sessionTokenEnc: encrypt(input.sessionToken, key, SESSION_TOKEN_AAD),
+          sessionTokenEnc: seal("sessionToken", id, input.sessionToken, key),
           sessionTokenExpiresAt: input.sessionTokenExpiresAt ? new Date(input.sessionTokenExpiresAt) : null,
         }
       : input.sessionTokenExpiresAt && existing?.sessionTokenEnc
@@ -45,7 +47,7 @@ export const saveConnectionAction = signedInAction("saveConnection", connectionS
     forcePathStyle: input.forcePathStyle,
     accessKeyId: input.accessKeyId,
     buckets: input.buckets,
-    ...(input.secretAccessKey ? { secretAccessKeyEnc: encrypt(input.secretAccessKey, key, SECRET_KEY_AAD) } : {}),
+    ...(input.secretAccessKey ? { secretAccessKeyEnc: seal("secretAccessKey", id, input.secretAccessKey, key) } : {}),
     ...sessionToken,
   };
 
@@ -54,7 +56,7 @@ export const saveConnectionAction = signedInAction("saveConnection", connectionS
     forgetClients(existing.id);
   } else {
     await db.storageConnection.create({
-      data: { ...data, ownerId: user.id, secretAccessKeyEnc: data.secretAccessKeyEnc! },
+      data: { ...data, id, ownerId: user.id, secretAccessKeyEnc: data.secretAccessKeyEnc! },
     });
   }
   return { reloadTo: "/settings?saved=1", revalidate: ["/settings", "/buckets"] };

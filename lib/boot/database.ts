@@ -7,6 +7,7 @@ import { startEmbeddedPostgres } from "@/lib/db/embedded";
 import { applyMigrations } from "@/lib/db/migrate";
 import { syncEnvConnection } from "@/lib/storage/env-connection";
 import { keyId } from "@/lib/crypto";
+import { resealLegacyValues } from "@/lib/boot/reseal";
 
 export type PreparedDatabase = { url: string; embedded: boolean; stop(): Promise<void> };
 
@@ -56,6 +57,11 @@ export async function prepareDatabase(env: Env, dataDir: string, encryptionKey: 
     const client = new PrismaClient({ adapter: new PrismaPg({ connectionString: url, connectionTimeoutMillis: 5_000 }) });
     try {
       await assertKeyMatchesData(client, encryptionKey);
+      const { resealed, unreadable } = await resealLegacyValues(client, encryptionKey);
+      if (resealed > 0) process.stdout.write(`bucketshare: re-sealed ${resealed} stored secret(s) bound to their rows\n`);
+      for (const { column, id, reason } of unreadable) {
+        process.stderr.write(`bucketshare: warning: ${column} of row ${id} could not be re-sealed (${reason})\n`);
+      }
       if (env.OWNER_EMAIL && env.OWNER_PASSWORD) {
         const result = await createOwner(client, {
           name: env.OWNER_NAME ?? env.OWNER_EMAIL.split("@")[0]!,

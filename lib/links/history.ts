@@ -1,12 +1,11 @@
 import "server-only";
-import { decrypt } from "@/lib/crypto";
 import { db } from "@/lib/db";
 import { getRuntimeSecrets } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { HISTORY_PAGE_SIZE, type LinkStatusFilter } from "@/lib/links/filters";
 import { linkStatus, type LinkStatus } from "@/lib/links/status";
-import { SHARE_URL_AAD } from "@/lib/storage/sealed";
+import { unseal } from "@/lib/storage/sealed";
 import type { HistoryFilter } from "@/lib/validation/share";
 
 /**
@@ -135,20 +134,21 @@ export async function* iterateLinks(userId: string, filter: HistoryFilter, now =
 /**
  * The buckets that appear in the history, for the filter menu. A skip scan over the
  * (owner_id, connection_id, bucket, created_at) index visits one index entry per distinct
- * bucket instead of every link, so it costs the same with 100 or 100,000 links. Links whose
- * connection was deleted are listed by the name they were issued under.
+ * bucket instead of every link, so it costs the same with 100 or 100,000 links (links removed
+ * from the history are skipped, so a bucket whose links were all removed is not offered). Links
+ * whose connection was deleted are listed by the name they were issued under.
  */
 export async function listHistoryBuckets(userId: string): Promise<{ connectionId: string | null; connectionName: string; bucket: string }[]> {
   const [live, orphaned] = await Promise.all([
     db.$queryRaw<{ connectionId: string; connectionName: string; bucket: string }[]>`
       WITH RECURSIVE pairs AS (
         (SELECT connection_id, bucket FROM share_links
-          WHERE owner_id = ${userId} AND connection_id IS NOT NULL
+          WHERE owner_id = ${userId} AND connection_id IS NOT NULL AND deleted_at IS NULL
           ORDER BY connection_id, bucket LIMIT 1)
         UNION ALL
         SELECT next.connection_id, next.bucket FROM pairs, LATERAL (
           SELECT connection_id, bucket FROM share_links
-           WHERE owner_id = ${userId} AND connection_id IS NOT NULL
+           WHERE owner_id = ${userId} AND connection_id IS NOT NULL AND deleted_at IS NULL
              AND (connection_id, bucket) > (pairs.connection_id, pairs.bucket)
            ORDER BY connection_id, bucket LIMIT 1) AS next
       )
@@ -176,7 +176,7 @@ export async function revealLinkUrl(userId: string, id: string, now = new Date()
   if (link.expiresAt.getTime() <= now.getTime()) {
     throw new AppError("invalid", "This link has expired and no longer works. Use Share again for a fresh one.");
   }
-  return decrypt(link.urlEnc, getRuntimeSecrets().encryptionKey, SHARE_URL_AAD);
+  return unseal("shareUrl", link.id, link.urlEnc, getRuntimeSecrets().encryptionKey);
 }
 
 export async function deleteLinkFromHistory(userId: string, id: string): Promise<void> {

@@ -1,7 +1,7 @@
 import "server-only";
 import QRCode from "qrcode";
 import type { SessionUser } from "@/lib/auth/session";
-import { encrypt } from "@/lib/crypto";
+import { newRecordId } from "@/lib/crypto";
 import { db } from "@/lib/db";
 import { getRuntimeSecrets } from "@/lib/env";
 import { AppError } from "@/lib/errors";
@@ -12,7 +12,7 @@ import { log } from "@/lib/log";
 import { openConnectionOrThrow } from "@/lib/storage/connections";
 import { describeStorageError } from "@/lib/storage/errors";
 import { headObject, type ObjectDetails } from "@/lib/storage/listing";
-import { SHARE_URL_AAD } from "@/lib/storage/sealed";
+import { seal } from "@/lib/storage/sealed";
 import type { CreateShareInput } from "@/lib/validation/share";
 
 export type IssuedLink = {
@@ -82,8 +82,11 @@ export async function issueShareLink(user: SessionUser, input: CreateShareInput)
     signingDate: now,
   });
 
+  // The id is made here so the encrypted URL can be bound to its row (one INSERT, nothing half-written).
+  const id = newRecordId();
   const link = await db.shareLink.create({
     data: {
+      id,
       ownerId: user.id,
       connectionId: open.connection.id,
       connectionName: open.connection.name,
@@ -99,7 +102,7 @@ export async function issueShareLink(user: SessionUser, input: CreateShareInput)
       fileName,
       contentTypeOverride: input.contentType ?? null,
       note: input.note ?? null,
-      urlEnc: encrypt(url, getRuntimeSecrets().encryptionKey, SHARE_URL_AAD),
+      urlEnc: seal("shareUrl", id, url, getRuntimeSecrets().encryptionKey),
       createdAt: now,
     },
     select: { id: true },

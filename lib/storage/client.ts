@@ -1,8 +1,7 @@
 import "server-only";
 import { S3Client } from "@aws-sdk/client-s3";
-import { decrypt } from "@/lib/crypto";
 import { getRuntimeSecrets } from "@/lib/env";
-import { SECRET_KEY_AAD, SESSION_TOKEN_AAD } from "@/lib/storage/sealed";
+import { unseal } from "@/lib/storage/sealed";
 import { createUrlPresigner } from "@/lib/storage/presign";
 
 /**
@@ -60,8 +59,8 @@ export function openCredentials(record: ConnectionRecord): PlainCredentials {
   const key = getRuntimeSecrets().encryptionKey;
   return {
     accessKeyId: record.accessKeyId,
-    secretAccessKey: decrypt(record.secretAccessKeyEnc, key, SECRET_KEY_AAD),
-    sessionToken: record.sessionTokenEnc ? decrypt(record.sessionTokenEnc, key, SESSION_TOKEN_AAD) : undefined,
+    secretAccessKey: unseal("secretAccessKey", record.id, record.secretAccessKeyEnc, key),
+    sessionToken: record.sessionTokenEnc ? unseal("sessionToken", record.id, record.sessionTokenEnc, key) : undefined,
   };
 }
 

@@ -1,7 +1,7 @@
 import type { PrismaClient } from "@/lib/generated/prisma/client";
-import { encrypt } from "@/lib/crypto";
+import { newRecordId } from "@/lib/crypto";
 import { getEnv, getRuntimeSecrets, type Env } from "@/lib/env";
-import { SECRET_KEY_AAD } from "@/lib/storage/sealed";
+import { seal } from "@/lib/storage/sealed";
 
 /**
  * S3_* variables describe one connection that the owner sees read-only. It is kept as a row
@@ -29,12 +29,14 @@ export async function syncEnvConnection(
     region: env.S3_REGION ?? "us-east-1",
     forcePathStyle: env.S3_FORCE_PATH_STYLE ?? !isAws,
     accessKeyId: env.S3_ACCESS_KEY_ID,
-    secretAccessKeyEnc: encrypt(env.S3_SECRET_ACCESS_KEY, encryptionKey, SECRET_KEY_AAD),
     sessionTokenEnc: null,
     sessionTokenExpiresAt: null,
     buckets: (env.S3_BUCKETS ?? "").split(",").map((b) => b.trim()).filter(Boolean),
   };
   const existing = await client.storageConnection.findFirst({ where: { ownerId: owner.id, fromEnv: true } });
+  // The secret is bound to its row: the id of a new row is made here, before the INSERT.
+  const id = existing?.id ?? newRecordId();
+  const secretAccessKeyEnc = seal("secretAccessKey", id, env.S3_SECRET_ACCESS_KEY, encryptionKey);
   // The configured name, unless one of the owner's own connections already has it.
   const wanted = env.S3_CONNECTION_NAME ?? ENV_CONNECTION_NAME;
   const clash = await client.storageConnection.findFirst({
@@ -43,8 +45,8 @@ export async function syncEnvConnection(
   });
   const name = clash ? `${wanted} (S3_*)` : wanted;
   if (existing) {
-    await client.storageConnection.update({ where: { id: existing.id }, data: { ...data, name } });
+    await client.storageConnection.update({ where: { id: existing.id }, data: { ...data, secretAccessKeyEnc, name } });
     return;
   }
-  await client.storageConnection.create({ data: { ...data, ownerId: owner.id, fromEnv: true, name } });
+  await client.storageConnection.create({ data: { ...data, id, secretAccessKeyEnc, ownerId: owner.id, fromEnv: true, name } });
 }

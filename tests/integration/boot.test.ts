@@ -5,9 +5,8 @@ import { join } from "node:path";
 import pg from "pg";
 import { describe, expect, inject, it } from "vitest";
 import { prepareDatabase } from "@/lib/boot/database";
-import { encrypt } from "@/lib/crypto";
 import { parseEnv } from "@/lib/env";
-import { SECRET_KEY_AAD } from "@/lib/storage/sealed";
+import { seal } from "@/lib/storage/sealed";
 import { createTestDatabase } from "../support/services";
 
 describe("start-up against an existing database", () => {
@@ -20,7 +19,7 @@ describe("start-up against an existing database", () => {
     await client.query(
       `INSERT INTO storage_connections (id, owner_id, name, provider, endpoint, region, access_key_id, secret_access_key_enc, updated_at)
        VALUES ('c1', 'u1', 'Saved', 'custom', 'http://127.0.0.1:9', 'us-east-1', 'k', $1, now())`,
-      [encrypt("the-secret", original, SECRET_KEY_AAD)],
+      [seal("secretAccessKey", "c1", "the-secret", original)],
     );
     await client.end();
     const env = parseEnv({ DATABASE_URL: url });

@@ -14,9 +14,9 @@ vi.mock("next/navigation", async () => (await import("./request-context")).navig
 const { session } = await import("./request-context");
 
 const { db } = await import("@/lib/db");
-const { encrypt } = await import("@/lib/crypto");
+const { newRecordId } = await import("@/lib/crypto");
 const { getRuntimeSecrets } = await import("@/lib/env");
-const { SHARE_URL_AAD } = await import("@/lib/storage/sealed");
+const { seal } = await import("@/lib/storage/sealed");
 const { saveConnectionAction } = await import("@/lib/actions/save-connection");
 const { createShareLinkAction } = await import("@/lib/actions/create-share-link");
 const { revealLinkAction } = await import("@/lib/actions/reveal-link");
@@ -24,7 +24,7 @@ const { deleteLinkAction } = await import("@/lib/actions/delete-link");
 const { shareAgainAction } = await import("@/lib/actions/share-again");
 const { deleteConnectionAction } = await import("@/lib/actions/delete-connection");
 const { openConnectionOrThrow } = await import("@/lib/storage/connections");
-const { listLinks, listHistoryBuckets } = await import("@/lib/links/history");
+const { listLinks, listHistoryBuckets, revealLinkUrl } = await import("@/lib/links/history");
 const { expiresSoonFrom, linkStatus } = await import("@/lib/links/status");
 const { contentDisposition } = await import("@/lib/links/content-disposition");
 const { GET: exportCsv } = await import("@/app/(app)/links/export/route");
@@ -200,18 +200,24 @@ describe("Quick Share", () => {
   });
 
   it("stops working when it expires, and the history then says so", async () => {
-    // A 2-second link, signed by the connection's presigner and recorded as issueShareLink does.
-    const signedAt = wholeSecond();
-    const url = await open.clients.presigner.presignGet({
-      bucket,
-      key: NOTE_KEY,
-      expiresInSeconds: 2,
-      responseContentDisposition: contentDisposition("inline", "readme.txt"),
-      signingDate: signedAt,
-    });
-    const expiresAt = new Date(signedAt.getTime() + 2_000);
-    const { id } = await db.shareLink.create({
+    // Signed in the past instead of waiting for a short link to run out: a 5-second link signed
+    // 20 s ago has expired for 15 s, whatever the machine's load. The same signature for an hour
+    // still works, so the 403 comes from the expiry, not from anything else in the URL.
+    const signedAt = new Date(wholeSecond().getTime() - 20_000);
+    const presign = (expiresInSeconds: number) =>
+      open.clients.presigner.presignGet({
+        bucket,
+        key: NOTE_KEY,
+        expiresInSeconds,
+        responseContentDisposition: contentDisposition("inline", "readme.txt"),
+        signingDate: signedAt,
+      });
+    const url = await presign(5);
+    const expiresAt = new Date(signedAt.getTime() + 5_000);
+    const id = newRecordId();
+    await db.shareLink.create({
       data: {
+        id,
         ownerId: sharer.id,
         connectionId,
         connectionName: "Swift",
@@ -223,24 +229,27 @@ describe("Quick Share", () => {
         expiresSoonAt: expiresSoonFrom({ createdAt: signedAt, expiresAt }),
         disposition: "inline",
         fileName: "readme.txt",
-        urlEnc: encrypt(url, getRuntimeSecrets().encryptionKey, SHARE_URL_AAD),
+        urlEnc: seal("shareUrl", id, url, getRuntimeSecrets().encryptionKey),
         createdAt: signedAt,
       },
-      select: { id: true },
     });
 
-    const fresh = await h.fetchBytes(url);
-    expect(fresh.status).toBe(200);
-    expect(fresh.body.toString()).toBe("hello\n");
-    const rowWhileValid = (await listLinks(sharer.id, { status: "all", q: NOTE_KEY })).rows.find((r) => r.id === id);
-    expect(rowWhileValid?.status).toBe("expires_soon");
-    expect(await revealLinkAction({ status: "idle" }, { id })).toEqual({ status: "success", data: { url } });
-
-    await h.sleep(signedAt.getTime() + 3_000 - Date.now());
-
+    const stillValid = await h.fetchBytes(await presign(3600));
+    expect(stillValid.status).toBe(200);
+    expect(stillValid.body.toString()).toBe("hello\n");
     expect((await h.fetchBytes(url)).status).toBe(403);
-    const rowAfter = (await listLinks(sharer.id, { status: "all", q: NOTE_KEY })).rows.find((r) => r.id === id);
-    expect(rowAfter).toMatchObject({ status: "expired", expiresAt });
+
+    // The history at instants of the link's life (now injected): active, then expires soon, then expired.
+    const statusAt = async (ms: number) =>
+      (await listLinks(sharer.id, { status: "all", q: NOTE_KEY }, new Date(signedAt.getTime() + ms))).rows.find((r) => r.id === id)?.status;
+    expect(await statusAt(1_000)).toBe("active");
+    expect(await statusAt(4_000)).toBe("expires_soon"); // less than a quarter (1.25 s) left
+    const soonIds = (await listLinks(sharer.id, { status: "expires_soon" }, new Date(signedAt.getTime() + 4_000))).rows.map((r) => r.id);
+    expect(soonIds).toContain(id);
+    expect(await revealLinkUrl(sharer.id, id, new Date(signedAt.getTime() + 4_000))).toBe(url);
+
+    const rowNow = (await listLinks(sharer.id, { status: "all", q: NOTE_KEY })).rows.find((r) => r.id === id);
+    expect(rowNow).toMatchObject({ status: "expired", expiresAt });
     expect((await listLinks(sharer.id, { status: "expired" })).rows.map((r) => r.id)).toContain(id);
     expect((await listLinks(sharer.id, { status: "expires_soon" })).rows.map((r) => r.id)).not.toContain(id);
     const reveal = await revealLinkAction({ status: "idle" }, { id });
@@ -328,8 +337,11 @@ describe("Quick Share", () => {
     // Swift's s3api does not check session tokens, so the URL works here until then.
     expect((await h.fetchBytes(link.url)).status).toBe(200);
 
+    // A 10-minute link is active at birth and expires soon in its last quarter (2.5 minutes).
     const row = (await listLinks(sharer.id, { status: "all" })).rows.find((r) => r.id === link.id);
-    expect(row).toMatchObject({ connectionName: "Temporary", status: "expires_soon", expiresAt: credentialsEnd });
+    expect(row).toMatchObject({ connectionName: "Temporary", status: "active", expiresAt: credentialsEnd });
+    const lastMinute = new Date(credentialsEnd.getTime() - 60_000);
+    expect((await listLinks(sharer.id, { status: "all" }, lastMinute)).rows.find((r) => r.id === link.id)?.status).toBe("expires_soon");
     expect(row!.requestedExpiresAt).toEqual(new Date(link.requestedExpiresAt));
   });
 
@@ -368,7 +380,7 @@ describe("Quick Share", () => {
     expect(await h.runRedirectingAction(() => deleteConnectionAction({ status: "idle" }, { id: doomed }))).toEqual({ redirectTo: "/settings?deleted=1" });
     expect(await db.storageConnection.count({ where: { id: doomed } })).toBe(0);
     const [row] = (await listLinks(sharer.id, { status: "all", q: "via doomed" })).rows;
-    expect(row).toMatchObject({ id: link!.id, connectionId: null, connectionName: "Doomed", key: REPORT_KEY, status: "expires_soon" }); // a 1-hour link has less than an hour left
+    expect(row).toMatchObject({ id: link!.id, connectionId: null, connectionName: "Doomed", key: REPORT_KEY, status: "active" }); // a fresh 1-hour link is active for its first 45 minutes
     expect((await h.fetchBytes(link!.url)).status).toBe(200);
   });
 
@@ -430,7 +442,9 @@ describe("link history", () => {
     const data = await Promise.all(
       [...seeds, ...deleted].map(async (seed, i) => {
         const url = await open.clients.presigner.presignGet({ bucket: "archive-bucket", key: seed.key, expiresInSeconds: 3600 });
+        const id = newRecordId();
         return {
+          id,
           ownerId: historian.id,
           connectionId: null,
           connectionName: "Archive",
@@ -443,7 +457,7 @@ describe("link history", () => {
           disposition: i % 2 ? "attachment" : "inline",
           fileName: seed.key.split("/").at(-1)!,
           note: seed.note,
-          urlEnc: encrypt(url, key, SHARE_URL_AAD),
+          urlEnc: seal("shareUrl", id, url, key),
           createdAt: seed.createdAt,
           deletedAt: i >= seeds.length ? now : null,
         };
@@ -456,6 +470,29 @@ describe("link history", () => {
     expect(await listHistoryBuckets(historian.id)).toEqual([{ connectionId: null, connectionName: "Archive", bucket: "archive-bucket" }]);
     const mine = await listHistoryBuckets(sharer.id);
     expect(mine).toContainEqual({ connectionId, connectionName: "Swift", bucket });
+    // A bucket whose only link was removed from the history is not offered.
+    const removedId = newRecordId();
+    const issued = new Date();
+    await db.shareLink.create({
+      data: {
+        id: removedId,
+        ownerId: sharer.id,
+        connectionId,
+        connectionName: "Swift",
+        bucket: "only-removed-links",
+        key: "gone.txt",
+        objectSize: 1n,
+        requestedExpiresAt: new Date(issued.getTime() + HOUR),
+        expiresAt: new Date(issued.getTime() + HOUR),
+        expiresSoonAt: new Date(issued.getTime() + 45 * MINUTE),
+        disposition: "inline",
+        fileName: "gone.txt",
+        urlEnc: seal("shareUrl", removedId, "https://example.invalid/gone", getRuntimeSecrets().encryptionKey),
+        createdAt: issued,
+        deletedAt: issued,
+      },
+    });
+    expect((await listHistoryBuckets(sharer.id)).map((m) => m.bucket)).not.toContain("only-removed-links");
     expect(new Set(mine.map((m) => `${m.connectionId}/${m.bucket}`)).size).toBe(mine.length);
   });
 
@@ -522,6 +559,8 @@ describe("link history", () => {
     expect(response.headers.get("content-disposition")).toMatch(/^attachment; filename="bucketshare-links-\d{4}-\d{2}-\d{2}\.csv"$/);
     expect(text).not.toMatch(/X-Amz/i);
     expect(text).not.toContain("http://127.0.0.1");
+    // Every field quoted, so `;` or `,` inside a key or note never starts a new cell.
+    expect(text).toMatch(/^(?:"(?:[^"]|"")*"(?:,|\r\n))+$/);
 
     const [header, ...records] = parseCsv(text);
     expect(header).toEqual([

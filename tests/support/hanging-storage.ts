@@ -18,7 +18,11 @@ export async function startHangingServer(mode: HangingMode): Promise<HangingServ
     sockets.add(socket);
     socket.on("close", () => sockets.delete(socket));
     socket.on("error", () => undefined);
-    if (mode === "silent") return;
+    if (mode === "silent") {
+      // Read and discard what arrives (so a client's close is noticed), answer nothing.
+      socket.resume();
+      return;
+    }
     let request = "";
     socket.on("data", (chunk) => {
       if (request.includes("\r\n\r\n")) return;

@@ -1,0 +1,141 @@
+/**
+ * Storage calls end: against an endpoint that accepts TCP and says nothing, and one that answers
+ * half a response and stalls, every storage operation a person waits for (list buckets, list a
+ * folder, object details, the preview's text, Test connection, Quick Share) ends within
+ * STORAGE_DEADLINE_MS with the explained message, while the database and another connection stay
+ * fast. Real database, real Swift S3 server, real sockets; only the request context is mocked.
+ */
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import type { SessionUser } from "@/lib/auth/session";
+import { startHangingServer, type HangingServer } from "../support/hanging-storage";
+
+vi.mock("@/lib/auth/session", async () => (await import("./request-context")).sessionModule);
+vi.mock("next/cache", async () => (await import("./request-context")).cacheModule);
+vi.mock("next/navigation", async () => (await import("./request-context")).navigationModule);
+const { session } = await import("./request-context");
+
+const { db } = await import("@/lib/db");
+const { saveConnectionAction } = await import("@/lib/actions/save-connection");
+const { testConnectionAction } = await import("@/lib/actions/test-connection");
+const { createShareLinkAction } = await import("@/lib/actions/create-share-link");
+const { openConnectionOrThrow } = await import("@/lib/storage/connections");
+const { loadBuckets, loadFolder, loadObjectView, readTextStart, listFolder } = await import("@/lib/storage/listing");
+const { describeStorageError } = await import("@/lib/storage/errors");
+const { STORAGE_DEADLINE_MS } = await import("@/lib/storage/deadline");
+const h = await import("./helpers");
+
+const { services } = h;
+/** The documented bound plus room for a busy machine. */
+const UPPER_LIMIT_MS = STORAGE_DEADLINE_MS + 3_000;
+const TIMEOUT_MESSAGE = `did not answer within ${STORAGE_DEADLINE_MS / 1000} seconds`;
+
+let user: SessionUser;
+let silent: HangingServer;
+let half: HangingServer;
+let swiftBucket: string;
+const ids: Record<string, string> = {};
+
+const connectionFields = (endpoint: string) => ({
+  provider: "custom",
+  endpoint,
+  region: "us-east-1",
+  forcePathStyle: "on",
+  accessKeyId: endpoint === services.s3.endpoint ? services.s3.accessKeyId : "AKIAHANGING",
+  secretAccessKey: endpoint === services.s3.endpoint ? services.s3.secretAccessKey : "hanging-secret",
+  buckets: "",
+});
+
+async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; value: T }> {
+  const started = performance.now();
+  const value = await work();
+  return { ms: performance.now() - started, value };
+}
+
+beforeAll(async () => {
+  [silent, half] = await Promise.all([startHangingServer("silent"), startHangingServer("half")]);
+  user = await h.createTestUser("deadline");
+  session.user = user;
+  const admin = h.adminS3();
+  swiftBucket = await h.createBucket(admin, "deadline");
+  await h.putObjects(admin, swiftBucket, [{ key: "fine.txt", body: Buffer.from("still fast"), contentType: "text/plain" }]);
+  admin.destroy();
+  for (const [name, endpoint] of [
+    ["Silent", silent.endpoint],
+    ["Half", half.endpoint],
+    ["Swift", services.s3.endpoint],
+  ] as const) {
+    const result = await h.runRedirectingAction(() => saveConnectionAction({ status: "idle" }, h.formData({ name, ...connectionFields(endpoint) })));
+    expect(result).toEqual({ state: expect.objectContaining({ status: "success" }) });
+    ids[name] = (await db.storageConnection.findFirstOrThrow({ where: { ownerId: user.id, name }, select: { id: true } })).id;
+  }
+}, 60_000);
+
+afterAll(async () => {
+  session.user = null;
+  await h.deleteTestUsers(user);
+  await Promise.all([silent?.close(), half?.close()]);
+});
+
+describe.each([
+  ["accepts TCP and never answers", "Silent"],
+  ["answers half a response and stalls", "Half"],
+] as const)("an endpoint that %s", (_label, name) => {
+  it(`ends every storage call within ${UPPER_LIMIT_MS / 1000} s with the explained message, while other pages stay fast`, async () => {
+    const server = name === "Silent" ? silent : half;
+    const open = await openConnectionOrThrow(user.id, ids[name]!);
+    const swift = await openConnectionOrThrow(user.id, ids.Swift!);
+    const before = server.connections();
+
+    const calls = {
+      buckets: timed(() => loadBuckets(open)),
+      folder: timed(() => loadFolder(open, "reports", "2026/")),
+      details: timed(() => loadObjectView(open, "reports", "invoice.pdf")),
+      previewText: timed(() => readTextStart(open, "reports", "notes.txt").then(() => "no error", describeStorageError)),
+      testConnection: timed(() => testConnectionAction({ status: "idle" }, h.formData({ id: ids[name]!, ...connectionFields(server.endpoint) }))),
+      quickShare: timed(() =>
+        createShareLinkAction(
+          { status: "idle" },
+          h.formData({ connectionId: ids[name]!, bucket: "reports", key: "invoice.pdf", expiryMode: "preset", preset: "1h", disposition: "attachment" }),
+        ),
+      ),
+    };
+
+    // Meanwhile the database and a healthy connection answer at once.
+    await h.sleep(500);
+    for (let i = 0; i < 3; i++) {
+      const other = await timed(async () => {
+        await db.user.count();
+        return listFolder(swift, swiftBucket, "");
+      });
+      expect(other.value.objects.map((o) => o.key)).toEqual(["fine.txt"]);
+      expect(other.ms).toBeLessThan(2_000);
+    }
+
+    const buckets = await calls.buckets;
+    const folder = await calls.folder;
+    const details = await calls.details;
+    const previewText = await calls.previewText;
+    const testConnection = await calls.testConnection;
+    const quickShare = await calls.quickShare;
+
+    for (const [call, { ms }] of Object.entries({ buckets, folder, details, previewText, testConnection, quickShare })) {
+      expect(ms, `${call} took ${Math.round(ms)} ms`).toBeLessThan(UPPER_LIMIT_MS);
+    }
+    expect(server.connections()).toBeGreaterThan(before);
+
+    // The explained panel: title, what happened, and Retry (not "Edit connection").
+    for (const loaded of [buckets.value, folder.value, details.value]) {
+      expect(loaded).toEqual({
+        ok: false,
+        error: expect.objectContaining({ problem: "timeout", title: "Storage did not answer in time", fix: "retry", message: expect.stringContaining(TIMEOUT_MESSAGE) }),
+      });
+    }
+    expect(previewText.value).toMatchObject({ problem: "timeout", title: "Storage did not answer in time" });
+    expect(testConnection.value).toEqual({ status: "error", message: expect.stringMatching(new RegExp(`^Storage did not answer in time: .*${TIMEOUT_MESSAGE}`)) });
+    expect(quickShare.value).toEqual({ status: "error", message: expect.stringMatching(new RegExp(`^Storage did not answer in time\\. .*${TIMEOUT_MESSAGE}.* No link was created\\.$`)) });
+    expect(await db.shareLink.count({ where: { ownerId: user.id } })).toBe(0);
+
+    // The abandoned requests do not keep their sockets: the client closed them.
+    await expect.poll(() => server.openSockets(), { timeout: 3_000 }).toBe(0);
+  }, 40_000);
+});

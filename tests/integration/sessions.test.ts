@@ -15,9 +15,10 @@ const { pruneEndedSessions } = await import("@/lib/auth/session-store");
 const { signInAction } = await import("@/lib/actions/sign-in");
 const { signOutAction } = await import("@/lib/actions/sign-out");
 const { signOutEverywhereAction } = await import("@/lib/actions/sign-out-everywhere");
+const { changePasswordAction } = await import("@/lib/actions/change-password");
 const { formData, randomSuffix, runRedirectingAction } = await import("./helpers");
 
-const PASSWORD = "sessions-password-123";
+let PASSWORD = "sessions-password-123";
 let user: { id: string; email: string };
 
 const DAY_MS = 86_400_000;
@@ -151,7 +152,87 @@ describe("server-side sessions", () => {
   it("refuses a cookie naming another user than its session's", async () => {
     const b = await signInNewBrowser();
     // A forged pairing (only possible with AUTH_SECRET) still needs the session row to be this user's.
-    await db.session.updateMany({ where: { userId: user.id }, data: { userId: (await db.user.create({ data: { name: "x", email: `x-${randomSuffix()}@integration.test`, passwordHash: "x" } })).id } });
+    const stranger = await db.user.create({ data: { name: "Stranger", email: `stranger-${randomSuffix()}@integration.test`, passwordHash: "x" } });
+    await db.session.updateMany({ where: { userId: user.id }, data: { userId: stranger.id } });
     expect(await userIn(b)).toBeNull();
+    await db.user.delete({ where: { id: stranger.id } });
+  });
+});
+
+describe("change password", () => {
+  const change = (fields: Record<string, string>) => changePasswordAction({ status: "idle" }, formData(fields));
+  const storedHash = async () => (await db.user.findUniqueOrThrow({ where: { id: user.id } })).passwordHash;
+
+  beforeEach(async () => {
+    await db.signInFailure.deleteMany({});
+  });
+
+  it("refuses a wrong current password near its field and changes nothing", async () => {
+    const here = await signInNewBrowser("Here");
+    const elsewhere = await signInNewBrowser("Elsewhere");
+    const hash = await storedHash();
+    browser.current = here;
+    expect(await change({ currentPassword: "not-my-password", newPassword: "brand-new-password-1", confirmNewPassword: "brand-new-password-1" })).toMatchObject({
+      status: "invalid",
+      fieldErrors: { currentPassword: ["Wrong current password."] },
+    });
+    expect(await storedHash()).toBe(hash);
+    expect(await userIn(elsewhere)).toMatchObject({ id: user.id });
+  });
+
+  it("refuses a short or unconfirmed new password near its field and changes nothing", async () => {
+    browser.current = await signInNewBrowser();
+    const hash = await storedHash();
+    expect(await change({ currentPassword: PASSWORD, newPassword: "short-pass", confirmNewPassword: "short-pass" })).toMatchObject({
+      status: "invalid",
+      fieldErrors: { newPassword: ["Use at least 12 characters."] },
+    });
+    expect(await change({ currentPassword: PASSWORD, newPassword: "brand-new-password-1", confirmNewPassword: "brand-new-password-2" })).toMatchObject({
+      status: "invalid",
+      fieldErrors: { confirmNewPassword: ["The new passwords do not match."] },
+    });
+    expect(await storedHash()).toBe(hash);
+  });
+
+  it("limits guessing the current password like sign-in: after 5 wrong ones even the right one waits", async () => {
+    browser.current = await signInNewBrowser();
+    for (let i = 0; i < 5; i++) {
+      expect(await change({ currentPassword: `wrong-${i}`, newPassword: "brand-new-password-1", confirmNewPassword: "brand-new-password-1" })).toMatchObject({
+        fieldErrors: { currentPassword: ["Wrong current password."] },
+      });
+    }
+    expect(await change({ currentPassword: PASSWORD, newPassword: "brand-new-password-1", confirmNewPassword: "brand-new-password-1" })).toMatchObject({
+      status: "invalid",
+      fieldErrors: { currentPassword: ["Too many failed attempts. Try again in 1 minute."] },
+    });
+  });
+
+  it("ends every other session, keeps this one; the old password stops working, the new one works", async () => {
+    const other = await signInNewBrowser("Other");
+    const copied = other.copy();
+    const here = await signInNewBrowser("Here");
+    browser.current = here;
+    const newPassword = "brand-new-password-1";
+    expect(await change({ currentPassword: PASSWORD, newPassword, confirmNewPassword: newPassword })).toEqual({
+      status: "success",
+      message: "Password changed. Every other session was signed out.",
+    });
+    expect(await userIn(here)).toMatchObject({ id: user.id });
+    expect(await userIn(other)).toBeNull();
+    expect(await userIn(copied)).toBeNull();
+    expect(await db.session.count({ where: { userId: user.id } })).toBe(1);
+
+    browser.current = new Browser();
+    expect(await signInAction({ status: "idle" }, formData({ email: user.email, password: PASSWORD }))).toMatchObject({
+      status: "invalid",
+      fieldErrors: { form: ["Wrong email or password."] },
+    });
+    PASSWORD = newPassword;
+    await signInNewBrowser();
+  });
+
+  it("cannot be called without a session", async () => {
+    browser.current = new Browser();
+    expect(await change({ currentPassword: PASSWORD, newPassword: "another-password-9", confirmNewPassword: "another-password-9" })).toEqual(UNAUTHORIZED);
   });
 });

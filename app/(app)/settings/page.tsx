@@ -3,14 +3,17 @@ import Link from "next/link";
 import { buttonClass } from "@/components/ui/button";
 import { Alert } from "@/components/ui/alert";
 import { ConnectionList } from "@/components/connections/connection-list";
+import { ChangePasswordForm } from "@/components/settings/change-password-form";
+import { SignOutEverywhereForm } from "@/components/settings/sign-out-everywhere-form";
 import { requireUser } from "@/lib/auth/session";
+import { countUserSessions } from "@/lib/auth/session-store";
 import { listConnectionsWithLinkCounts } from "@/lib/storage/connections";
 
 export const metadata: Metadata = { title: "Settings" };
 
 export default async function SettingsPage({ searchParams }: { searchParams: Promise<{ saved?: string; deleted?: string }> }) {
   const user = await requireUser();
-  const [connections, params] = await Promise.all([listConnectionsWithLinkCounts(user.id), searchParams]);
+  const [connections, sessions, params] = await Promise.all([listConnectionsWithLinkCounts(user.id), countUserSessions(user.id), searchParams]);
   return (
     <div className="space-y-8">
       <h1 className="text-2xl font-semibold">Settings</h1>
@@ -31,13 +34,31 @@ export default async function SettingsPage({ searchParams }: { searchParams: Pro
         </div>
         <ConnectionList connections={connections} />
       </section>
-      <section aria-labelledby="account-heading" className="space-y-1">
-        <h2 id="account-heading" className="text-lg font-semibold">
-          Account
-        </h2>
-        <p className="text-sm text-zinc-600 dark:text-zinc-400">
-          Signed in as {user.name} ({user.email}).
-        </p>
+      <section aria-labelledby="account-heading" className="space-y-3">
+        <div className="space-y-1">
+          <h2 id="account-heading" className="text-lg font-semibold">
+            Account
+          </h2>
+          <p className="text-sm text-zinc-600 dark:text-zinc-400">
+            Signed in as {user.name} ({user.email}).
+          </p>
+          <p className="text-sm text-zinc-600 dark:text-zinc-400">
+            {sessions <= 1
+              ? "Signed in on this browser only."
+              : `Signed in on ${sessions} browsers or devices, this one included.`}{" "}
+            A session ends when you sign out, after 7 days unused, and at the latest 30 days after signing in.
+          </p>
+        </div>
+        <SignOutEverywhereForm />
+      </section>
+      <section aria-labelledby="password-heading" className="space-y-3">
+        <div className="space-y-1">
+          <h2 id="password-heading" className="text-lg font-semibold">
+            Change password
+          </h2>
+          <p className="text-sm text-zinc-600 dark:text-zinc-400">Every other browser signed in as you is signed out; this one stays signed in.</p>
+        </div>
+        <ChangePasswordForm />
       </section>
     </div>
   );

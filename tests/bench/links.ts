@@ -34,7 +34,7 @@ async function main() {
     const ownerId = rows[0]!.id;
     await client.query(
       `INSERT INTO storage_connections (id, owner_id, name, provider, endpoint, region, access_key_id, secret_access_key_enc, updated_at)
-       SELECT 'conn-' || n, $1, 'Connection ' || n, 'custom', 'http://127.0.0.1:9', 'us-east-1', 'k', 'v1.x.x.x.x', now() FROM generate_series(1, 3) n`,
+       SELECT 'conn-' || n, $1, 'Connection ' || n, 'custom', 'http://127.0.0.1:9', 'us-east-1', 'k', 'v2.x.x.x.x', now() FROM generate_series(1, 3) n`,
       [ownerId],
     );
     await client.query(
@@ -42,8 +42,8 @@ async function main() {
                                 expires_at, expires_soon_at, disposition, file_name, note, url_enc, created_at)
        SELECT 'link-' || n, $1, 'conn-' || (n % 3 + 1), 'Connection ' || (n % 3 + 1), 'bucket-' || (n % 10),
               'folder-' || (n % 500) || '/file-' || n || '.pdf', n, created + life, created + life,
-              created + life - greatest(interval '1 hour', life / 10), 'attachment', 'file-' || n || '.pdf',
-              CASE WHEN n % 7 = 0 THEN 'for client ' || (n % 1000) END, 'v1.x.x.x.x', created
+              created + life - least(interval '1 hour', life / 4), 'attachment', 'file-' || n || '.pdf',
+              CASE WHEN n % 7 = 0 THEN 'for client ' || (n % 1000) END, 'v2.x.x.x.x', created
        FROM (SELECT n, now() - (random() * interval '90 days') AS created,
                     interval '1 hour' * (1 + floor(random() * 168)) AS life
              FROM generate_series(1, $2::int) n) s`,

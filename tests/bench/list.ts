@@ -11,13 +11,16 @@
  *                   and, for scale, the same page for a folder holding a single object (what a
  *                   page costs besides its 100 rows);
  *   (c) listFolder: the app's lib/storage/listing.ts listFolder() in this process, with a client
- *                   built by lib/storage/client.ts (its settings: timeouts, retries).
+ *                   built by lib/storage/client.ts (its settings: timeouts, retries);
+ *   (d) for scale:  GET /api/health (no session, one SELECT 1) and GET /settings (a signed-in page
+ *                   with no storage call): the framework's floor for a page. The README's
+ *                   "for scale" sentence quotes the last lines this prints.
  *
  *   npm run bench:list            (OBJECTS=… RUNS=… WARM_UP=… to change the sizes)
  *
  * Exits 1 when median(page) / median(raw) exceeds TARGET (1.5).
  */
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { allowServerOnlyImports } from "../support/server-only-hook";
 import { eachLimited, s3ClientFor } from "@/lib/dev/s3";
@@ -29,6 +32,7 @@ import pg from "pg";
 import { startEmbeddedPostgres, type RunningPostgres } from "@/lib/db/embedded";
 import { applyMigrations } from "@/lib/db/migrate";
 import { startApp, type AppServer } from "@/tests/support/app-server";
+import { newSessionClaims } from "@/lib/auth/session-cookie";
 import { startSwift, swiftPackagesInstalled, type SwiftServer } from "@/lib/dev/swift";
 
 const OBJECTS = Number(process.env.OBJECTS ?? 10_000);
@@ -117,11 +121,21 @@ async function main(): Promise<number> {
     await db.connect();
     const user = (await db.query<{ id: string; name: string; email: string }>("SELECT id, name, email FROM users WHERE email = $1", [ownerEmail])).rows[0];
     const connection = (await db.query<{ id: string }>("SELECT id FROM storage_connections WHERE from_env")).rows[0];
-    await db.end();
-    if (!user || !connection) throw new Error("the launcher did not create the owner and the S3_* connection");
+    if (!user || !connection) {
+      await db.end();
+      throw new Error("the launcher did not create the owner and the S3_* connection");
+    }
 
-    // A session cookie as Auth.js would set it after sign-in (JWT strategy, JWE keyed by AUTH_SECRET).
-    const session = await encode({ token: { sub: user.id, name: user.name, email: user.email }, secret: authSecret, salt: SESSION_COOKIE });
+    // A session as sign-in makes one: a row in the sessions table (SHA-256 of a random id) and the
+    // Auth.js cookie carrying that id (JWE keyed by AUTH_SECRET).
+    const claims = newSessionClaims(randomBytes(32).toString("base64url"));
+    await db.query("INSERT INTO sessions (id_hash, user_id, expires_at) VALUES ($1, $2, $3)", [
+      createHash("sha256").update(claims.sid).digest("hex"),
+      user.id,
+      new Date(claims.sx * 1000),
+    ]);
+    await db.end();
+    const session = await encode({ token: { sub: user.id, name: user.name, email: user.email, ...claims }, secret: authSecret, salt: SESSION_COOKIE });
     const folderUrl = (folder: string) => `${app!.url}/buckets/${connection.id}/${BUCKET}/${folder.replace(/\/$/, "")}`;
     const htmlBytes = { big: 0, small: 0 };
 
@@ -157,6 +171,17 @@ async function main(): Promise<number> {
       return total;
     };
 
+    const fetchWhole = async (path: string, cookie: boolean, expected: string) => {
+      const t = performance.now();
+      const response = await fetch(`${app!.url}${path}`, { headers: cookie ? { cookie: `${SESSION_COOKIE}=${session}` } : {}, redirect: "manual" });
+      const body = await response.text();
+      const elapsed = performance.now() - t;
+      if (response.status !== 200 || !body.includes(expected)) throw new Error(`GET ${path} answered ${response.status} without ${expected}`);
+      return elapsed;
+    };
+    const health: Timer = () => fetchWhole("/api/health", false, '"db":"ok"');
+    const settings: Timer = () => fetchWhole("/settings", true, "Settings");
+
     allowServerOnlyImports();
     const { listFolder } = await import("@/lib/storage/listing");
     const { buildClients } = await import("@/lib/storage/client");
@@ -174,8 +199,16 @@ async function main(): Promise<number> {
       return elapsed;
     };
 
-    const timers = { raw, page, smallPage, inProcess } as const;
-    const results = { raw: [] as number[], page: [] as number[], pageFirstByte: [] as number[], smallPage: [] as number[], inProcess: [] as number[] };
+    const timers = { raw, page, smallPage, inProcess, health, settings } as const;
+    const results = {
+      raw: [] as number[],
+      page: [] as number[],
+      pageFirstByte: [] as number[],
+      smallPage: [] as number[],
+      inProcess: [] as number[],
+      health: [] as number[],
+      settings: [] as number[],
+    };
     const order = Object.keys(timers) as (keyof typeof timers)[];
     for (let run = -WARM_UP; run < RUNS; run++) {
       // Rotate which goes first, so drift (JIT, caches, CPU clock, other load) falls on all.
@@ -198,6 +231,8 @@ async function main(): Promise<number> {
       ["(b) app page, first byte", results.pageFirstByte],
       ["(b′) app page of a 1-object folder, whole HTML", results.smallPage],
       ["(c) app listFolder(), in process", results.inProcess],
+      ["(d) GET /api/health (no session)", results.health],
+      ["(d) GET /settings (signed in, no storage call)", results.settings],
     ] as const;
     console.log(
       `\nFirst page (${PAGE_SIZE} keys, Delimiter "/") of a folder of ${OBJECTS.toLocaleString("en-US")} objects on OpenStack Swift (s3api), ` +
@@ -212,6 +247,12 @@ async function main(): Promise<number> {
     }
     const ratio = median(results.page) / base;
     console.log(`\nmedian(page) / median(raw) = ${ratio.toFixed(2)}× (target ≤ ${TARGET}×)`);
+    console.log(
+      `For scale (medians of ${RUNS} requests): GET /api/health ${ms(median(results.health))} ms, ` +
+        `a signed-in page with no storage call (/settings) ${ms(median(results.settings))} ms, ` +
+        `a 1-row folder ${ms(median(results.smallPage))} ms, a ${PAGE_SIZE}-row folder ${ms(median(results.page))} ms, ` +
+        `the raw call ${ms(base)} ms.`,
+    );
     return ratio <= TARGET ? 0 : 1;
   } finally {
     appClient?.destroy();

@@ -192,11 +192,6 @@ async function initialiseCluster(
   // temp dir with the default umask (readable by others). initdb takes the last --pwfile given, so
   // the real password comes from a 0600 copy of ours and that file only holds a throw-away value.
   const pwfile = `${staging}.pwfile`;
-  await fs.writeFile(pwfile, `${password}\n`, { mode: 0o600 });
-  if (isRoot) {
-    const { uid, gid } = await postgresUserIds(log);
-    await fs.chown(pwfile, uid, gid);
-  }
   const lines: string[] = [];
   const started = Date.now();
   log(`initialising a PostgreSQL cluster in ${dataDir}`);
@@ -211,6 +206,11 @@ async function initialiseCluster(
     ...quietOptions(log, lines),
   });
   try {
+    await fs.writeFile(pwfile, `${password}\n`, { mode: 0o600 });
+    if (isRoot) {
+      const { uid, gid } = await postgresUserIds(log);
+      await fs.chown(pwfile, uid, gid);
+    }
     await instance.initialise();
     if (existing) await fs.rmdir(dataDir).catch(() => {}); // an empty directory given by the caller
     try {

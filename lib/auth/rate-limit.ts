@@ -133,7 +133,11 @@ export async function pruneFailures(now = new Date()): Promise<number | null> {
 
 const globalForPruning = globalThis as unknown as { bucketsharePruning?: NodeJS.Timeout };
 
-/** Starts pruning every 10 minutes in this process (once; the timer never keeps the process alive). */
+/**
+ * Starts pruning in this process: a first run a minute after start, then every 10 minutes. Called
+ * from instrumentation.ts at server start and again (a no-op then) by every attempt. The timer
+ * never keeps a process alive, so a build that loads this module is not held up.
+ */
 export function ensureFailurePruning(): void {
   if (globalForPruning.bucketsharePruning) return;
   const run = () =>
@@ -143,5 +147,6 @@ export function ensureFailurePruning(): void {
     );
   globalForPruning.bucketsharePruning = setInterval(run, PRUNE_INTERVAL_MS);
   globalForPruning.bucketsharePruning.unref();
-  run();
+  setTimeout(run, 60_000).unref();
+  log.debug("auth.failures.pruning_scheduled", { everyMinutes: PRUNE_INTERVAL_MS / 60_000 });
 }

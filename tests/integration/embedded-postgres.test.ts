@@ -96,6 +96,7 @@ describe("embedded PostgreSQL", () => {
     writeFileSync(join(dataDir, "pg_hba.conf"), `host all all 127.0.0.1/32 trust\n${PG_HBA}`);
 
     const server = await start();
+    expect(server.changedOverPassword).toBe(true);
     const password = readFileSync(passwordFile, "utf8").trim();
     expect(password).not.toBe(firstPassword);
     expect(statSync(passwordFile).mode & 0o777).toBe(0o600);
@@ -108,6 +109,7 @@ describe("embedded PostgreSQL", () => {
     // The app's URL keeps working at the start after that (nothing left to change).
     await server.stop();
     const again = await start();
+    expect(again.changedOverPassword).toBe(false);
     expect(await tryConnect({ connectionString: again.url })).toBe("ok");
     expect(readFileSync(passwordFile, "utf8").trim()).toBe(password);
   });

@@ -1,4 +1,4 @@
-import { mkdtempSync, statSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect, test } from "@playwright/test";
@@ -20,7 +20,10 @@ test("starts with no configuration, keeps its data and secrets, and stops cleanl
     expect(await home.text()).toContain("Create owner account");
     expect(home.headers()["content-security-policy"]).toContain("frame-ancestors 'none'");
     expect(home.headers()["x-content-type-options"]).toBe("nosniff");
-    for (const file of ["auth-secret", "encryption-key"]) {
+    // First run: a one-time setup code, kept private and printed as a ready URL.
+    const code = readFileSync(join(dataDir, "setup-code"), "utf8").trim();
+    expect(first.output()).toContain(`bucketshare: finish setup at http://localhost:${first.port}/setup?code=${code}\n`);
+    for (const file of ["auth-secret", "encryption-key", "setup-code"]) {
       expect(statSync(join(dataDir, file)).mode & 0o777).toBe(0o600);
     }
   } finally {
@@ -33,6 +36,9 @@ test("starts with no configuration, keeps its data and secrets, and stops cleanl
   try {
     const home = await request.get(`${second.url}/`);
     expect(home.url()).toMatch(/\/sign-in$/);
+    // The owner exists (headless): no setup code is left lying around.
+    expect(existsSync(join(dataDir, "setup-code"))).toBe(false);
+    expect(second.output()).not.toContain("finish setup");
     expect(statSync(join(dataDir, "encryption-key")).mtimeMs).toBe(key);
   } finally {
     expect(await second.stop()).toBe(0);

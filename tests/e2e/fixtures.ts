@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { CreateBucketCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { test as base, expect, type Page } from "@playwright/test";
 import { s3ClientFor } from "../../lib/dev/s3";
@@ -53,10 +55,18 @@ export async function signIn(page: Page, email = OWNER.email, password = OWNER.p
   await page.getByRole("button", { name: "Sign in" }).click();
 }
 
+/** The first-run setup code, read where the launcher keeps it (the console shows it too). */
+export function setupCode(): string {
+  const dataDir = process.env.E2E_DATA_DIR;
+  if (!dataDir) throw new Error("E2E_DATA_DIR is set by tests/support/e2e-global-setup.ts");
+  return readFileSync(join(dataDir, "setup-code"), "utf8").trim();
+}
+
 /** Creates the owner on first run, or signs in when an earlier spec already did. */
 export async function ensureSignedIn(page: Page) {
   await page.goto("/");
   if (page.url().includes("/setup")) {
+    await page.getByLabel("Setup code").fill(setupCode());
     await page.getByLabel("Name", { exact: true }).fill(OWNER.name);
     await page.getByLabel("Email").fill(OWNER.email);
     await page.getByLabel("Password", { exact: true }).fill(OWNER.password);

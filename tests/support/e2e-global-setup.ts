@@ -16,11 +16,14 @@ export default async function globalSetup(config: FullConfig) {
     process.env[SERVICES_VARIABLE] = JSON.stringify(services);
   }
   const databaseUrl = await createTestDatabase(services, "e2e");
+  // The launcher writes the first-run setup code here (DATA_DIR/setup-code); tests read it as an owner would.
+  const dataDir = mkdtempSync(join(tmpdir(), "bucketshare-e2e-data-"));
+  process.env.E2E_DATA_DIR = dataDir;
   const app = await startApp({
     DATABASE_URL: databaseUrl,
     AUTH_SECRET: services.authSecret,
     ENCRYPTION_KEY: services.encryptionKey,
-    DATA_DIR: mkdtempSync(join(tmpdir(), "bucketshare-e2e-data-")),
+    DATA_DIR: dataDir,
     LOG_LEVEL: "warn",
   });
   process.env.E2E_BASE_URL = app.url;

@@ -1,4 +1,4 @@
-import { OWNER, expect, signIn, signOut, submitAndSettle, test } from "./fixtures";
+import { OWNER, expect, setupCode, signIn, signOut, submitAndSettle, test } from "./fixtures";
 
 test.describe.configure({ mode: "serial" });
 
@@ -17,6 +17,23 @@ test("first visit sets up the owner, then setup is gone for good", async ({ page
   await expect(page.getByText("Use at least 12 characters.")).toBeVisible();
   await expect(page.getByLabel("Email")).toHaveAttribute("aria-invalid", "true");
 
+  // Everything right but the setup code: refused at the code's field, nothing created.
+  await expect(page.getByText("Enter the setup code.")).toBeVisible();
+  await page.getByLabel("Setup code").fill("AAAA-BBBB-CCCC-DDDD");
+  await page.getByLabel("Email").fill(OWNER.email);
+  await page.getByLabel("Password", { exact: true }).fill(OWNER.password);
+  await page.getByLabel("Confirm password").fill(OWNER.password);
+  await submitAndSettle(page, "Create owner account");
+  await expect(page.getByText("Wrong setup code.")).toBeVisible();
+  await expect(page.getByLabel("Setup code")).toHaveAttribute("aria-invalid", "true");
+  await page.reload();
+  await expect(page).toHaveURL(/\/setup$/);
+
+  // The URL the console printed fills the code in.
+  const code = setupCode();
+  await page.goto(`/setup?code=${code}`);
+  await expect(page.getByLabel("Setup code")).toHaveValue(code);
+  await page.getByLabel("Name").fill(OWNER.name);
   await page.getByLabel("Email").fill(OWNER.email);
   await page.getByLabel("Password", { exact: true }).fill(OWNER.password);
   await page.getByLabel("Confirm password").fill(OWNER.password);

@@ -71,8 +71,8 @@ describe("safeCallbackPath", () => {
 describe("retryMessage", () => {
   it("says when to try again", () => {
     const now = new Date("2026-11-22T10:00:00Z");
-    expect(retryMessage(new Date("2026-11-22T10:14:01Z"), now)).toBe("Too many failed sign-in attempts. Try again in 15 minutes.");
-    expect(retryMessage(new Date("2026-11-22T10:00:20Z"), now)).toBe("Too many failed sign-in attempts. Try again in 1 minute.");
+    expect(retryMessage(new Date("2026-11-22T10:14:01Z"), now)).toBe("Too many failed attempts. Try again in 15 minutes.");
+    expect(retryMessage(new Date("2026-11-22T10:00:20Z"), now)).toBe("Too many failed attempts. Try again in 1 minute.");
   });
 });
 

@@ -110,7 +110,7 @@ export async function FolderListing({ listing, connectionId, credentialsExpireAt
           </table>
         </QuickShareHost>
       )}
-      <div className="flex items-center justify-between gap-2">
+      <nav aria-label="Pagination" className="flex items-center justify-between gap-2">
         <Form action={here}>
           {filter ? <input type="hidden" name="q" value={filter} /> : null}
           {pages.slice(0, -1).map((token, i) => (
@@ -120,7 +120,7 @@ export async function FolderListing({ listing, connectionId, credentialsExpireAt
             Previous page
           </button>
         </Form>
-        <span className="text-xs text-zinc-500">Page {pages.length + 1}</span>
+        <span className="text-xs text-muted">Page {pages.length + 1}</span>
         <Form action={here}>
           {filter ? <input type="hidden" name="q" value={filter} /> : null}
           {[...pages, page.nextToken ?? ""].slice(-MAX_PAGE_TOKENS).map((token, i) => (
@@ -130,7 +130,7 @@ export async function FolderListing({ listing, connectionId, credentialsExpireAt
             Next page
           </button>
         </Form>
-      </div>
+      </nav>
     </div>
   );
 }

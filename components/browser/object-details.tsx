@@ -1,5 +1,6 @@
 import Link from "next/link";
 import { QuickShareButton } from "@/components/share/quick-share-button";
+import { FocusOnArrival } from "@/components/browser/focus-on-arrival";
 import { StorageErrorPanel } from "@/components/browser/storage-error-panel";
 import { buttonClass } from "@/components/ui/button";
 import { RelativeTime } from "@/components/ui/relative-time";
@@ -49,10 +50,11 @@ export async function ObjectDetailsPanel({ view, connectionId, credentialsExpire
   return (
     <aside aria-labelledby="object-details-title" className="space-y-4 rounded-lg border border-zinc-200 p-4 dark:border-zinc-800">
       <div className="flex items-start justify-between gap-2">
-        <h2 id="object-details-title" className="break-all text-lg font-semibold">
+        <FocusOnArrival targetId="object-details-title" />
+        <h2 id="object-details-title" tabIndex={-1} className="break-all text-lg font-semibold">
           {name}
         </h2>
-        <Link href={closeHref} scroll={false} className="rounded p-1 text-zinc-500 hover:bg-zinc-100 dark:hover:bg-zinc-800" aria-label="Close details">
+        <Link href={closeHref} scroll={false} className="rounded p-1 text-muted hover:bg-zinc-100 dark:hover:bg-zinc-800" aria-label="Close details">
           ✕
         </Link>
       </div>
@@ -79,12 +81,12 @@ export async function ObjectDetailsPanel({ view, connectionId, credentialsExpire
           {preview.text}
         </pre>
       ) : (
-        <p className="text-sm text-zinc-500">No preview for this type of file.</p>
+        <p className="text-sm text-muted">No preview for this type of file.</p>
       )}
       <dl className="grid grid-cols-[8rem_1fr] gap-x-3 gap-y-2 text-sm">
         {rows.map(([label, value]) => (
           <div key={label} className="contents">
-            <dt className="text-zinc-500">{label}</dt>
+            <dt className="text-muted">{label}</dt>
             <dd className="min-w-0">{value}</dd>
           </div>
         ))}
@@ -95,7 +97,7 @@ export async function ObjectDetailsPanel({ view, connectionId, credentialsExpire
           <dl className="grid grid-cols-[8rem_1fr] gap-x-3 gap-y-1 text-sm">
             {Object.entries(details.metadata).map(([k, v]) => (
               <div key={k} className="contents">
-                <dt className="break-all font-mono text-xs text-zinc-500">{k}</dt>
+                <dt className="break-all font-mono text-xs text-muted">{k}</dt>
                 <dd className="break-all">{v}</dd>
               </div>
             ))}

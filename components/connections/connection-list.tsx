@@ -40,7 +40,7 @@ export function ConnectionList({ connections }: { connections: Item[] }) {
             <p className="truncate text-sm text-zinc-600 dark:text-zinc-400">
               {getProvider(c.provider).label} · {c.endpoint} · {c.region} · {c.forcePathStyle ? "path-style" : "virtual-hosted"}
             </p>
-            <p className="truncate text-xs text-zinc-500">
+            <p className="truncate text-xs text-muted">
               Key {c.accessKeyId}
               {c.buckets.length ? ` · buckets: ${c.buckets.join(", ")}` : ""} · {c.linkCount} link{c.linkCount === 1 ? "" : "s"} issued
             </p>

@@ -109,7 +109,7 @@ export function QuickShareDialog({ target, open, onClose }: { target: ShareTarge
               {target.bucket}/{target.key}
             </p>
           </div>
-          <button type="button" onClick={onClose} aria-label="Close" className="rounded p-1 text-zinc-500 hover:bg-zinc-100 dark:hover:bg-zinc-800">
+          <button type="button" onClick={onClose} aria-label="Close" className="rounded p-1 text-muted hover:bg-zinc-100 dark:hover:bg-zinc-800">
             ✕
           </button>
         </div>
@@ -249,7 +249,7 @@ export function QuickShareDialog({ target, open, onClose }: { target: ShareTarge
                 {pending ? "Generating…" : "Generate link"}
               </Button>
             </div>
-            <p className="text-xs text-zinc-500">Links can last from 1 minute to {MAX_EXPIRY_SECONDS / 86_400} days. Anyone with the link can download the file until it expires.</p>
+            <p className="text-xs text-muted">Links can last from 1 minute to {MAX_EXPIRY_SECONDS / 86_400} days. Anyone with the link can download the file until it expires.</p>
           </form>
         )}
       </div>

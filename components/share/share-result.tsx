@@ -72,7 +72,7 @@ export function ShareResult({ link, timeZone }: { link: IssuedLink; timeZone: st
             className="rounded bg-white p-1 [&_svg]:h-auto [&_svg]:w-full"
             dangerouslySetInnerHTML={{ __html: link.qrSvg }}
           />
-          <figcaption className="mt-1 text-xs text-zinc-500">Scan to open on a phone.</figcaption>
+          <figcaption className="mt-1 text-xs text-muted">Scan to open on a phone.</figcaption>
         </figure>
       ) : null}
     </div>

@@ -6,6 +6,12 @@ import { UserMenu } from "@/components/shell/user-menu";
 export function AppShell({ user, children }: { user: { name: string; email: string }; children: ReactNode }) {
   return (
     <div className="flex min-h-dvh flex-col">
+      <a
+        href="#main"
+        className="sr-only rounded-md bg-white px-3 py-2 text-sm font-medium text-sky-700 shadow focus:not-sr-only focus:absolute focus:left-4 focus:top-3 focus:z-50 dark:bg-zinc-900 dark:text-sky-400"
+      >
+        Skip to content
+      </a>
       <header className="border-b border-zinc-200 dark:border-zinc-800">
         <div className="mx-auto flex max-w-6xl flex-wrap items-center gap-x-4 gap-y-2 px-4 py-3">
           <Link href="/buckets" className="flex items-center gap-2 font-semibold">
@@ -20,7 +26,7 @@ export function AppShell({ user, children }: { user: { name: string; email: stri
           </div>
         </div>
       </header>
-      <main className="mx-auto w-full max-w-6xl flex-1 px-4 py-6">{children}</main>
+      <main id="main" tabIndex={-1} className="mx-auto w-full max-w-6xl flex-1 px-4 py-6 outline-none">{children}</main>
     </div>
   );
 }

@@ -38,7 +38,7 @@ export function UserMenu({ name, email }: { name: string; email: string }) {
         aria-controls={menuId}
         aria-label={`Account menu for ${name}`}
         onClick={() => setOpen((v) => !v)}
-        className="flex h-9 w-9 items-center justify-center rounded-full bg-sky-600 text-sm font-semibold text-white"
+        className="flex h-9 w-9 items-center justify-center rounded-full bg-sky-700 text-sm font-semibold text-white"
       >
         {name.trim().charAt(0).toUpperCase() || "?"}
       </button>

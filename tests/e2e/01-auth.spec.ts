@@ -1,3 +1,4 @@
+import { expectNoA11yViolations } from "./a11y";
 import { OWNER, expect, setupCode, signIn, signOut, submitAndSettle, test } from "./fixtures";
 
 test.describe.configure({ mode: "serial" });
@@ -6,6 +7,7 @@ test("first visit sets up the owner, then setup is gone for good", async ({ page
   await page.goto("/");
   await expect(page).toHaveURL(/\/setup$/);
   await expect(page.getByRole("heading", { name: "Create the owner account" })).toBeVisible();
+  await expectNoA11yViolations(page, "setup"); // the only moment the setup page exists (see 04-a11y.spec.ts)
 
   // Bad input: errors next to the fields, nothing created.
   await page.getByLabel("Name").fill(OWNER.name);

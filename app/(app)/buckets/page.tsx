@@ -29,7 +29,7 @@ export default async function BucketsPage() {
           <section key={connection.id} aria-labelledby={`conn-${connection.id}`} className="space-y-2">
             <h2 id={`conn-${connection.id}`} className="flex items-baseline gap-2 text-lg font-semibold">
               {connection.name}
-              <span className="text-sm font-normal text-zinc-500">{getProvider(connection.provider).label}</span>
+              <span className="text-sm font-normal text-muted">{getProvider(connection.provider).label}</span>
             </h2>
             <Suspense fallback={<ListingSkeleton rows={3} />}>
               <ConnectionBuckets connectionId={connection.id} buckets={openConnection(user.id, connection.id).then((open) => loadBuckets(open!))} />

@@ -89,7 +89,7 @@ export default async function LinksPage({ searchParams }: { searchParams: Promis
         <div className="overflow-x-auto">
           <table className="w-full min-w-[48rem] text-sm">
             <caption className="sr-only">Issued links</caption>
-            <thead className="border-b border-zinc-200 text-left text-xs uppercase tracking-wide text-zinc-500 dark:border-zinc-800">
+            <thead className="border-b border-zinc-200 text-left text-xs uppercase tracking-wide text-muted dark:border-zinc-800">
               <tr>
                 <th scope="col" className="py-2 pr-3 font-medium">Status</th>
                 <th scope="col" className="py-2 pr-3 font-medium">Object</th>
@@ -104,7 +104,7 @@ export default async function LinksPage({ searchParams }: { searchParams: Promis
                 <tr key={link.id} className="align-top">
                   <td className="py-2 pr-3"><StatusBadge status={link.status} /></td>
                   <td className="max-w-xs py-2 pr-3">
-                    <span className="block text-xs text-zinc-500">{link.connectionName} / {link.bucket}</span>
+                    <span className="block text-xs text-muted">{link.connectionName} / {link.bucket}</span>
                     {link.connectionId ? (
                       <Link href={objectHref(link.connectionId, link.bucket, link.key)} className="break-all text-sky-700 hover:underline dark:text-sky-400">
                         {link.key}
@@ -117,7 +117,7 @@ export default async function LinksPage({ searchParams }: { searchParams: Promis
                   <td className="whitespace-nowrap py-2 pr-3"><RelativeTime date={link.createdAt} now={now} /></td>
                   <td className="whitespace-nowrap py-2 pr-3">
                     <span className="block">{formatExactDate(link.expiresAt)}</span>
-                    <span className="text-xs text-zinc-500"><RelativeTime date={link.expiresAt} now={now} /></span>
+                    <span className="text-xs text-muted"><RelativeTime date={link.expiresAt} now={now} /></span>
                   </td>
                   <td className="py-2"><LinkRowActions id={link.id} label={link.key} expired={link.status === "expired"} /></td>
                 </tr>

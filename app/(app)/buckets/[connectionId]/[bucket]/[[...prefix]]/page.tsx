@@ -41,11 +41,15 @@ export default async function FolderPage({ params, searchParams }: { params: Pro
   for (const page of pages) listQuery.append("page", page);
   const credentialsExpireAt = open.connection.sessionTokenExpiresAt?.toISOString() ?? null;
   const closeHref = listQuery.size ? `${here}?${listQuery}` : here;
+  const crumbs = breadcrumbs(connectionId, bucket, prefix);
 
   return (
     <div className="space-y-4">
-      <div className="flex flex-wrap items-center justify-between gap-3">
-        <Breadcrumbs connectionName={open.connection.name} crumbs={breadcrumbs(connectionId, bucket, prefix)} />
+      <div className="flex flex-wrap items-end justify-between gap-3">
+        <div className="min-w-0 space-y-1">
+          <Breadcrumbs connectionName={open.connection.name} crumbs={crumbs} />
+          <h1 className="truncate text-2xl font-semibold">{crumbs.at(-1)?.label ?? bucket}</h1>
+        </div>
         <Form action={here} className="flex items-end gap-2" role="search">
           <label htmlFor="filter" className="sr-only">
             Filter by name

@@ -1,0 +1,64 @@
+import { AxeBuilder } from "@axe-core/playwright";
+import { expect, type Locator, type Page } from "@playwright/test";
+
+/** WCAG 2.1 levels A and AA: what the audit holds every page and dialog to. */
+export const WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
+
+const SCHEMES = ["light", "dark"] as const;
+
+/** Waits until CSS transitions (a button's colour easing after the scheme changed, say) have finished. */
+async function settleAnimations(page: Page) {
+  await page.evaluate(async () => {
+    await Promise.all(document.getAnimations().map((animation) => animation.finished.catch(() => undefined)));
+  });
+}
+
+/**
+ * Runs axe-core on the page as it is now (an open dialog included), in the light and then the dark colour
+ * scheme (the app follows `prefers-color-scheme`), and records a failure listing every WCAG 2.1 A/AA
+ * violation with the elements it found. Soft, so one run reports every page; the test still fails.
+ * Leaves the page in the light scheme.
+ */
+export async function expectNoA11yViolations(page: Page, label: string) {
+  for (const colorScheme of SCHEMES) {
+    await page.emulateMedia({ colorScheme });
+    await settleAnimations(page);
+    const results = await new AxeBuilder({ page })
+      // Not a WCAG rule in axe (a best practice), but part of this audit: every page has a level-one heading.
+      // (options() replaces all options, so it comes before withTags().)
+      .options({ rules: { "page-has-heading-one": { enabled: true } } })
+      .withTags(WCAG_21_AA)
+      .analyze();
+    const found = results.violations.flatMap((violation) =>
+      violation.nodes.map((node) => `${violation.id} (${violation.impact}): ${node.target.join(" ")}: ${node.failureSummary?.replace(/\s+/g, " ")}`),
+    );
+    expect.soft(found, `axe-core WCAG 2.1 AA violations on ${label} (${colorScheme})`).toEqual([]);
+  }
+  await page.emulateMedia({ colorScheme: "light" });
+}
+
+/** The element has a visible focus indicator: an outline or a ring (box-shadow). */
+export async function expectFocusVisible(locator: Locator) {
+  await expect(locator).toBeFocused();
+  const style = await locator.evaluate((element) => {
+    const computed = getComputedStyle(element);
+    return { outline: computed.outlineStyle !== "none" && parseFloat(computed.outlineWidth) > 0, ring: computed.boxShadow !== "none" };
+  });
+  expect(style.outline || style.ring, "a visible focus indicator (outline or ring)").toBe(true);
+}
+
+/**
+ * Presses Tab (or Shift+Tab) until `target` has the focus, as a keyboard user would, and checks the focus is
+ * visible there. Fails when it is not reached within `limit` presses.
+ */
+export async function tabTo(page: Page, target: Locator, { backwards = false, limit = 40 } = {}) {
+  for (let presses = 0; presses < limit; presses++) {
+    if (await target.evaluate((element) => element === document.activeElement).catch(() => false)) {
+      await expectFocusVisible(target);
+      return presses;
+    }
+    await page.keyboard.press(backwards ? "Shift+Tab" : "Tab");
+  }
+  await expectFocusVisible(target);
+  return limit;
+}

@@ -68,6 +68,8 @@ export type ObjectDetails = {
   size: number;
   contentType: string | null;
   etag: string | null;
+  /** Null where the bucket is not versioned (or the server does not say). */
+  versionId: string | null;
   lastModified: Date | null;
   storageClass: string;
   metadata: Record<string, string>;
@@ -81,6 +83,7 @@ export async function headObject({ clients }: OpenConnection, bucket: string, ke
     size: head.ContentLength ?? 0,
     contentType: head.ContentType ?? null,
     etag: head.ETag ?? null,
+    versionId: head.VersionId && head.VersionId !== "null" ? head.VersionId : null,
     lastModified: head.LastModified ?? null,
     storageClass: head.StorageClass ?? "STANDARD",
     metadata: head.Metadata ?? {},

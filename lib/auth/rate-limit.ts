@@ -14,7 +14,7 @@ import {
   retryMessage,
 } from "@/lib/auth/limits";
 import { log } from "@/lib/log";
-import { limitKey } from "@/lib/security/address";
+import { UNKNOWN_ADDRESS, limitKey } from "@/lib/security/address";
 
 export { retryMessage } from "@/lib/auth/limits";
 
@@ -60,7 +60,11 @@ async function refusedUntil(tx: Tx, subject: string, address: string, now: Date)
       take: FREE_FAILURES_PER_PAIR + 5,
       ...desc,
     }),
-    tx.signInFailure.findMany({ where: { clientAddress: address, createdAt: { gt: capSince } }, take: MAX_FAILURES_PER_ADDRESS, ...desc }),
+    // "unknown" is no address (Next run without Bucketshare's server): capping it would let one
+    // stranger lock every client out, so only the pair back-off and the subject cap apply then.
+    address === UNKNOWN_ADDRESS
+      ? []
+      : tx.signInFailure.findMany({ where: { clientAddress: address, createdAt: { gt: capSince } }, take: MAX_FAILURES_PER_ADDRESS, ...desc }),
     tx.signInFailure.findMany({ where: { email: subject, createdAt: { gt: capSince } }, take: MAX_FAILURES_PER_SUBJECT, ...desc }),
   ]);
   const until: number[] = [];

@@ -3,7 +3,15 @@ import { afterAll, describe, expect, it, vi } from "vitest";
 import { getDb } from "@/lib/db";
 import { CAP_WINDOW_MS, MAX_FAILURES_PER_ADDRESS, MAX_FAILURES_PER_SUBJECT } from "@/lib/auth/limits";
 import { guardedAttempt, pruneFailures, type AttemptOptions } from "@/lib/auth/rate-limit";
+import { PEER_HEADER, SERVER_MARKER } from "@/lib/security/address";
 import { randomSuffix } from "./helpers";
+
+// What Next's request context would hold behind Bucketshare's server (lib/boot/server.ts).
+const request = vi.hoisted(() => ({ headers: new Headers() }));
+vi.mock("next/headers", () => ({
+  headers: async () => request.headers,
+  cookies: async () => ({ get: () => undefined, getAll: () => [], has: () => false, set: () => undefined, delete: () => undefined }),
+}));
 
 // Real PostgreSQL; the clock is injected (`now`), nothing sleeps. Each test has its own emails and
 // addresses, and its own stretch of time far from the others.
@@ -111,6 +119,17 @@ describe("caps per address and per email", () => {
     expect(await guardedAttempt({ scope: "sign-in", subject: email(), address: net(), now: c.now() }, async () => true)).toEqual({ ok: true });
   });
 
+  it("does not cap \"unknown\" (no address known) as if it were one client", async () => {
+    const c = clock();
+    for (let i = 0; i < MAX_FAILURES_PER_ADDRESS + 5; i++) {
+      expect(await guardedAttempt({ scope: "sign-in", subject: email(), address: "unknown", now: c.now() }, async () => false)).toEqual({ ok: false, limited: false });
+    }
+    // The back-off per (email, address) still holds.
+    const subject = email();
+    for (let i = 0; i < 5; i++) await guardedAttempt({ scope: "sign-in", subject, address: "unknown", now: c.now() }, async () => false);
+    expect(await guardedAttempt({ scope: "sign-in", subject, address: "unknown", now: c.now() }, async () => true)).toMatchObject({ limited: true });
+  });
+
   it(`refuses an email after ${MAX_FAILURES_PER_SUBJECT} failures from many addresses in 15 minutes`, async () => {
     const c = clock();
     const subject = email();
@@ -195,5 +214,25 @@ describe("pruning", () => {
     expect(await pruneFailures(c.now())).toBeGreaterThanOrEqual(2);
     const left = await db.signInFailure.findMany({ where: { email: subject }, select: { createdAt: true }, orderBy: { createdAt: "asc" } });
     expect(left.map((r) => c.start - r.createdAt.getTime())).toEqual([DAY - 60_000, 60_000]);
+  });
+});
+
+describe("the sign-in action behind Bucketshare's server (TRUSTED_PROXIES=0)", () => {
+  it("counts the TCP peer, not what X-Forwarded-For claims: six spoofed addresses are one", async () => {
+    (globalThis as Record<symbol, unknown>)[SERVER_MARKER] = true;
+    const { signInAction } = await import("@/lib/actions/sign-in");
+    const subject = email();
+    const results = [];
+    for (let i = 1; i <= 6; i++) {
+      request.headers = new Headers({ [PEER_HEADER]: "::ffff:192.0.2.50", "x-forwarded-for": `203.0.113.${i}`, "x-real-ip": `203.0.113.${i}` });
+      const form = new FormData();
+      form.set("email", subject);
+      form.set("password", `wrong password ${i}`);
+      results.push(await signInAction({ status: "idle" }, form));
+    }
+    expect(results.slice(0, 5).every((r) => r.status === "invalid")).toBe(true);
+    expect(results[5]).toEqual({ status: "error", message: "Too many failed attempts. Try again in 1 minute." });
+    const rows = await getDb().signInFailure.findMany({ where: { email: subject }, select: { clientAddress: true } });
+    expect(rows.map((r) => r.clientAddress)).toEqual(Array(5).fill("192.0.2.50"));
   });
 });

@@ -2,7 +2,8 @@
  * `npm start` / `npm run dev` / `npm run demo`: everything Bucketshare needs before Next serves a
  * page. Validates the environment, keeps secrets in the data folder, starts an embedded PostgreSQL
  * when DATABASE_URL is unset, applies migrations, creates the owner from OWNER_* variables,
- * builds when the sources changed, then runs Next and stops the database when Next stops.
+ * builds when the sources changed, then runs Next (inside lib/boot/server.ts, which tells the app
+ * each request's real TCP peer) and stops the database when Next stops.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { resolve } from "node:path";

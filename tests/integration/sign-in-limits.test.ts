@@ -2,7 +2,8 @@ import pg from "pg";
 import { afterAll, describe, expect, it, vi } from "vitest";
 import { getDb } from "@/lib/db";
 import { CAP_WINDOW_MS, MAX_FAILURES_PER_ADDRESS, MAX_FAILURES_PER_SUBJECT } from "@/lib/auth/limits";
-import { guardedAttempt, pruneFailures, type AttemptOptions } from "@/lib/auth/rate-limit";
+import { MAX_CONCURRENT_HASHES, MAX_WAITING, hashPassword, verifyPassword } from "@/lib/auth/password";
+import { BUSY_MESSAGE, guardedAttempt, pruneFailures, type AttemptOptions } from "@/lib/auth/rate-limit";
 import { PEER_HEADER, SERVER_MARKER } from "@/lib/security/address";
 import { randomSuffix } from "./helpers";
 
@@ -234,5 +235,21 @@ describe("the sign-in action behind Bucketshare's server (TRUSTED_PROXIES=0)", (
     expect(results[5]).toEqual({ status: "error", message: "Too many failed attempts. Try again in 1 minute." });
     const rows = await getDb().signInFailure.findMany({ where: { email: subject }, select: { clientAddress: true } });
     expect(rows.map((r) => r.clientAddress)).toEqual(Array(5).fill("192.0.2.50"));
+  });
+
+  it("answers \"busy\" at once, and counts nothing, when password checks pile up", async () => {
+    const { signInAction } = await import("@/lib/actions/sign-in");
+    request.headers = new Headers({ [PEER_HEADER]: "192.0.2.51" });
+    const hash = await hashPassword("x".repeat(12));
+    const flood = Array.from({ length: MAX_CONCURRENT_HASHES + MAX_WAITING }, () => verifyPassword("y", hash).catch(() => false));
+    const subject = email();
+    const form = new FormData();
+    form.set("email", subject);
+    form.set("password", "some password");
+    const started = Date.now();
+    expect(await signInAction({ status: "idle" }, form)).toEqual({ status: "error", message: BUSY_MESSAGE });
+    expect(Date.now() - started).toBeLessThan(2_000);
+    await Promise.all(flood);
+    expect(await getDb().signInFailure.count({ where: { email: subject } })).toBe(0);
   });
 });

@@ -30,6 +30,13 @@ const envSchema = z.object({
   EMBEDDED_PG_PORT: z.coerce.number({ error: "a port number (1-65535)" }).int("a port number (1-65535)").min(1, "a port number (1-65535)").max(65535, "a port number (1-65535)").optional(),
   AUTH_SECRET: optionalString.pipe(z.string().min(32, "at least 32 characters (openssl rand -base64 33)").optional()),
   AUTH_URL: optionalString.pipe(z.url("an absolute URL such as https://share.example.com").optional()),
+  /** The public address managed links are built on (<PUBLIC_URL>/s/<token>); falls back to AUTH_URL. */
+  PUBLIC_URL: optionalString.pipe(
+    z
+      .url("an absolute http(s) URL such as https://share.example.com")
+      .refine((v) => /^https?:\/\//i.test(v), "an absolute http(s) URL such as https://share.example.com")
+      .optional(),
+  ),
   ENCRYPTION_KEY: optionalString.pipe(
     z
       .string()
@@ -106,6 +113,19 @@ let cached: Env | undefined;
 export function getEnv(): Env {
   cached ??= parseEnv(process.env);
   return cached;
+}
+
+/**
+ * The address recipients reach Bucketshare at (PUBLIC_URL, else AUTH_URL), without a trailing
+ * slash; null when neither is set (managed links are then built on the address the owner's
+ * browser used, which is often localhost).
+ */
+export function publicBaseUrl(): string | null {
+  const env = getEnv();
+  const configured = env.PUBLIC_URL ?? env.AUTH_URL;
+  if (!configured) return null;
+  const url = new URL(configured);
+  return `${url.origin}${url.pathname.replace(/\/+$/, "")}`;
 }
 
 /** Secrets the running server needs; the launcher (lib/boot) puts them in place before Next starts. */

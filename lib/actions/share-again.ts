@@ -7,7 +7,7 @@ import { linkIdSchema } from "@/lib/validation/share";
 
 /** History → Share again: the same object and options, with a fresh expiry of the same length. */
 export const shareAgainAction = signedInAction<typeof linkIdSchema, IssuedLink>("shareAgain", linkIdSchema, async ({ id }, user) => {
-  const options = await getReshareOptions(user.id, id);
-  const link = await issueShareLink(user, options);
+  const { input, passwordHash } = await getReshareOptions(user.id, id);
+  const link = await issueShareLink(user, input, { passwordHash });
   return { data: link, revalidate: ["/links"] };
 });

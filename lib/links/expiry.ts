@@ -23,6 +23,26 @@ export const EXPIRY_PRESETS = [
 
 export type ExpiryPresetId = (typeof EXPIRY_PRESETS)[number]["id"];
 
+/**
+ * Managed links are checked by Bucketshare at each use (a fresh 60-second URL is presigned per
+ * download), so they are not bound by SigV4's 7 days: they add 30 and 90 days and "No expiry".
+ * Direct links keep EXPIRY_PRESETS and the 7-day maximum.
+ */
+export const NEVER_PRESET = "never";
+export const MANAGED_EXPIRY_PRESETS = [
+  ...EXPIRY_PRESETS,
+  { id: "30d", label: "30 days", seconds: 2_592_000 },
+  { id: "90d", label: "90 days", seconds: 7_776_000 },
+] as const satisfies readonly ExpiryPreset[];
+
+/** A managed link's longest custom duration (about 10 years); beyond that, choose No expiry. */
+export const MAX_MANAGED_EXPIRY_SECONDS = 3_650 * 86_400;
+
+/** "No expiry" is stored as this instant so the history's status filters stay range queries. */
+export const NEVER_EXPIRES_AT = new Date("9999-12-31T00:00:00Z");
+
+export type LinkKind = "direct" | "managed";
+
 export const DEFAULT_EXPIRY_PRESET: ExpiryPresetId = "1h";
 
 export const EXPIRY_UNITS = ["minutes", "hours", "days"] as const;
@@ -42,7 +62,7 @@ export type ExpiryChoice =
     };
 
 export type ExpiryResult =
-  | { ok: true; seconds: number; expiresAt: Date }
+  | { ok: true; seconds: number; expiresAt: Date; neverExpires?: boolean }
   | {
       ok: false;
       field: "preset" | "amount" | "until" | "timeZone";
@@ -52,6 +72,8 @@ export type ExpiryResult =
     };
 
 export type ExpiryOptions = {
+  /** "managed" allows the managed presets, "No expiry" and custom durations beyond 7 days (default "direct"). */
+  kind?: LinkKind;
   /** Time zone in which dates inside messages are written (default: the choice's, else UTC). */
   timeZone?: string;
   /** Locale for dates inside messages (default "en-US"). */
@@ -65,6 +87,9 @@ export const EXPIRY_MESSAGES = {
   tooShort: "Links must last at least 1 minute.",
   badDateTime: "Enter a valid date and time.",
   passed: "That time has already passed.",
+  managedOnlyPreset: "Direct links last at most 7 days. Choose Managed link for 30 or 90 days.",
+  neverDirect: "Direct links cannot last forever (at most 7 days). Choose Managed link for No expiry.",
+  managedTooLong: "Managed links can last at most 3,650 days with a duration; choose No expiry for longer.",
 } as const;
 
 function addSeconds(date: Date, seconds: number): Date {
@@ -86,6 +111,10 @@ export function formatExpiryDate(date: Date, timeZone = "UTC", locale = "en-US")
 
 function checkSeconds(seconds: number, now: Date, field: "amount" | "until", options: Required<ExpiryOptions>): ExpiryResult {
   if (seconds < MIN_EXPIRY_SECONDS) return { ok: false, field, message: EXPIRY_MESSAGES.tooShort };
+  if (options.kind === "managed") {
+    if (seconds > MAX_MANAGED_EXPIRY_SECONDS) return { ok: false, field, message: EXPIRY_MESSAGES.managedTooLong };
+    return { ok: true, seconds, expiresAt: addSeconds(now, seconds) };
+  }
   if (seconds > MAX_EXPIRY_SECONDS) {
     const longest = addSeconds(now, MAX_EXPIRY_SECONDS);
     return {
@@ -201,11 +230,20 @@ export function parseLocalDateTime(value: string): number | null {
 export function resolveExpiry(choice: ExpiryChoice, now: Date, options: ExpiryOptions = {}): ExpiryResult {
   const messageZone =
     options.timeZone ?? (choice.mode === "until" && isValidTimeZone(choice.timeZone) ? choice.timeZone : "UTC");
-  const resolved = { timeZone: messageZone, locale: options.locale ?? "en-US" };
+  const kind = options.kind ?? "direct";
+  const resolved = { timeZone: messageZone, locale: options.locale ?? "en-US", kind };
 
   switch (choice.mode) {
     case "preset": {
-      const preset = EXPIRY_PRESETS.find((p) => p.id === choice.preset);
+      if (choice.preset === NEVER_PRESET) {
+        if (kind !== "managed") return { ok: false, field: "preset", message: EXPIRY_MESSAGES.neverDirect };
+        return { ok: true, seconds: Math.floor((NEVER_EXPIRES_AT.getTime() - now.getTime()) / 1_000), expiresAt: NEVER_EXPIRES_AT, neverExpires: true };
+      }
+      const presets: readonly ExpiryPreset[] = kind === "managed" ? MANAGED_EXPIRY_PRESETS : EXPIRY_PRESETS;
+      const preset = presets.find((p) => p.id === choice.preset);
+      if (!preset && MANAGED_EXPIRY_PRESETS.some((p) => p.id === choice.preset)) {
+        return { ok: false, field: "preset", message: EXPIRY_MESSAGES.managedOnlyPreset };
+      }
       if (!preset) return { ok: false, field: "preset", message: EXPIRY_MESSAGES.unknownPreset };
       return { ok: true, seconds: preset.seconds, expiresAt: addSeconds(now, preset.seconds) };
     }

@@ -6,7 +6,8 @@ import type { Prisma } from "@/lib/generated/prisma/client";
 import { HISTORY_PAGE_SIZE, type LinkStatusFilter } from "@/lib/links/filters";
 import { linkStatus, type LinkStatus } from "@/lib/links/status";
 import { unseal } from "@/lib/storage/sealed";
-import type { HistoryFilter } from "@/lib/validation/share";
+import { MAX_MANAGED_EXPIRY_SECONDS, NEVER_PRESET } from "@/lib/links/expiry";
+import type { CreateShareInput, HistoryFilter } from "@/lib/validation/share";
 
 /**
  * The link history. Status is computed from timestamps when read: expired ⇔ expires_at ≤ now,
@@ -29,6 +30,14 @@ export type LinkRow = {
   expiresAt: Date;
   requestedExpiresAt: Date;
   status: LinkStatus;
+  kind: "direct" | "managed";
+  neverExpires: boolean;
+  downloadCount: number;
+  downloadLimit: number | null;
+  lastAccessAt: Date | null;
+  /** "changed" or "missing": a use found the shared object replaced or deleted. */
+  objectState: "changed" | "missing" | null;
+  revokedAt: Date | null;
 };
 
 const rowSelect = {
@@ -45,16 +54,26 @@ const rowSelect = {
   createdAt: true,
   expiresAt: true,
   requestedExpiresAt: true,
+  kind: true,
+  neverExpires: true,
+  downloadCount: true,
+  downloadLimit: true,
+  lastAccessAt: true,
+  objectState: true,
+  revokedAt: true,
 } as const;
 
+/** Revoked links are "Revoked" and nothing else: the time-based filters leave them out. */
 function statusWhere(status: LinkStatusFilter, now: Date): Prisma.ShareLinkWhereInput {
   switch (status) {
     case "expired":
-      return { expiresAt: { lte: now } };
+      return { expiresAt: { lte: now }, revokedAt: null };
     case "expires_soon":
-      return { expiresAt: { gt: now }, expiresSoonAt: { lt: now } };
+      return { expiresAt: { gt: now }, expiresSoonAt: { lt: now }, revokedAt: null };
     case "active":
-      return { expiresSoonAt: { gte: now } };
+      return { expiresSoonAt: { gte: now }, revokedAt: null };
+    case "revoked":
+      return { revokedAt: { not: null } };
     default:
       return {};
   }
@@ -90,14 +109,24 @@ export function historyWhere(userId: string, filter: HistoryFilter, now: Date): 
     ownerId: userId,
     deletedAt: null,
     ...statusWhere(filter.status, now),
+    // index (owner_id, kind, created_at, id)
+    ...(filter.type && filter.type !== "all" ? { kind: filter.type } : {}),
     ...(filter.connection ? { connectionId: filter.connection } : {}),
     ...(filter.bucket ? { bucket: filter.bucket } : {}),
     ...(q ? { OR: [{ key: { contains: q, mode: "insensitive" } }, { note: { contains: q, mode: "insensitive" } }] } : {}),
   };
 }
 
-function toRow(row: Omit<LinkRow, "status" | "objectSize"> & { objectSize: bigint }, now: Date): LinkRow {
-  return { ...row, objectSize: Number(row.objectSize), status: linkStatus(row, now) };
+type SelectedRow = Omit<LinkRow, "status" | "objectSize" | "kind" | "objectState"> & { objectSize: bigint; kind: string; objectState: string | null };
+
+function toRow(row: SelectedRow, now: Date): LinkRow {
+  return {
+    ...row,
+    objectSize: Number(row.objectSize),
+    kind: row.kind === "managed" ? "managed" : "direct",
+    objectState: row.objectState === "changed" || row.objectState === "missing" ? row.objectState : null,
+    status: linkStatus(row, now),
+  };
 }
 
 export async function listLinks(
@@ -173,6 +202,7 @@ async function getLinkOrThrow(userId: string, id: string) {
 /** The issued URL, decrypted on the server, only while the link still works. */
 export async function revealLinkUrl(userId: string, id: string, now = new Date()): Promise<string> {
   const link = await getLinkOrThrow(userId, id);
+  if (link.revokedAt) throw new AppError("invalid", "This link was revoked and no longer works. Use Share again for a fresh one.");
   if (link.expiresAt.getTime() <= now.getTime()) {
     throw new AppError("invalid", "This link has expired and no longer works. Use Share again for a fresh one.");
   }
@@ -184,24 +214,37 @@ export async function deleteLinkFromHistory(userId: string, id: string): Promise
   if (count === 0) throw new AppError("not_found", "This link is not in your history (any more).");
 }
 
-/** The options a link was issued with, to issue it again with a fresh expiry. */
-export async function getReshareOptions(userId: string, id: string) {
+/**
+ * The options a link was issued with, to issue it again with a fresh expiry (a managed link
+ * keeps its kind, limit, networks, pin choice and password hash; its count starts again at 0).
+ */
+export async function getReshareOptions(userId: string, id: string): Promise<{ input: CreateShareInput; passwordHash: string | null }> {
   const link = await getLinkOrThrow(userId, id);
   if (!link.connectionId) throw new AppError("invalid", "The connection this link came from was deleted, so it cannot be shared again.");
-  const minutes = Math.min(10_080, Math.max(1, Math.round((link.requestedExpiresAt.getTime() - link.createdAt.getTime()) / 60_000)));
+  const managed = link.kind === "managed";
+  const maxMinutes = managed ? MAX_MANAGED_EXPIRY_SECONDS / 60 : 10_080;
+  const minutes = Math.min(maxMinutes, Math.max(1, Math.round((link.requestedExpiresAt.getTime() - link.createdAt.getTime()) / 60_000)));
   return {
-    connectionId: link.connectionId,
-    bucket: link.bucket,
-    key: link.key,
-    expiryMode: "custom" as const,
-    preset: "1h",
-    amount: String(minutes),
-    unit: "minutes" as const,
-    until: "",
-    timeZone: "UTC",
-    disposition: link.disposition === "attachment" ? ("attachment" as const) : ("inline" as const),
-    fileName: link.fileName,
-    contentType: link.contentTypeOverride ?? undefined,
-    note: link.note ?? undefined,
+    input: {
+      connectionId: link.connectionId,
+      bucket: link.bucket,
+      key: link.key,
+      expiryMode: managed && link.neverExpires ? "preset" : "custom",
+      preset: managed && link.neverExpires ? NEVER_PRESET : "1h",
+      amount: String(minutes),
+      unit: "minutes",
+      until: "",
+      timeZone: "UTC",
+      disposition: link.disposition === "attachment" ? "attachment" : "inline",
+      fileName: link.fileName,
+      contentType: link.contentTypeOverride ?? undefined,
+      note: link.note ?? undefined,
+      linkType: managed ? "managed" : "direct",
+      downloadLimit: managed ? link.downloadLimit : null,
+      password: undefined,
+      allowedNetworks: managed ? link.allowedNetworks : [],
+      alwaysLatest: managed ? !link.pinned : false,
+    },
+    passwordHash: managed ? link.passwordHash : null,
   };
 }

@@ -1,12 +1,16 @@
 import "server-only";
+import { headers } from "next/headers";
 import QRCode from "qrcode";
 import type { SessionUser } from "@/lib/auth/session";
 import { newRecordId } from "@/lib/crypto";
 import { db } from "@/lib/db";
-import { getRuntimeSecrets } from "@/lib/env";
+import { getEnv, getRuntimeSecrets, publicBaseUrl } from "@/lib/env";
 import { AppError } from "@/lib/errors";
+import type { Prisma } from "@/lib/generated/prisma/client";
 import { baseName, contentDisposition, sanitizeFileName } from "@/lib/links/content-disposition";
-import { MIN_EXPIRY_SECONDS, effectiveExpiry, formatExpiryDate, resolveExpiry, type ExpiryChoice } from "@/lib/links/expiry";
+import { MIN_EXPIRY_SECONDS, effectiveExpiry, formatExpiryDate, resolveExpiry, type ExpiryChoice, type LinkKind } from "@/lib/links/expiry";
+import { generateLinkToken, hashLinkToken } from "@/lib/links/token";
+import { hashPassword, isPasswordBusy } from "@/lib/auth/password";
 import { expiresSoonFrom } from "@/lib/links/status";
 import { log } from "@/lib/log";
 import { openConnectionOrThrow } from "@/lib/storage/connections";
@@ -17,12 +21,39 @@ import type { CreateShareInput } from "@/lib/validation/share";
 
 export type IssuedLink = {
   id: string;
+  kind: LinkKind;
   url: string;
   expiresAt: string;
   requestedExpiresAt: string;
+  neverExpires: boolean;
   limitedByCredentials: boolean;
   qrSvg: string | null;
+  /** What a managed link was set up with (null for direct links). */
+  managed: { downloadLimit: number | null; password: boolean; allowedNetworks: string[]; pinned: boolean } | null;
 };
+
+/** Options carried over by "Share again" that the form cannot send (the password is kept as its hash). */
+export type CarriedOptions = { passwordHash?: string | null };
+
+/**
+ * Where managed links point: PUBLIC_URL (or AUTH_URL), else the address the owner's browser used
+ * for this request (fine on one machine, unreachable from elsewhere when it is localhost).
+ */
+async function managedLinkBase(): Promise<string> {
+  const configured = publicBaseUrl();
+  if (configured) return configured;
+  try {
+    const h = await headers();
+    const host = h.get("host");
+    if (host && /^[A-Za-z0-9.:\[\]-]+$/.test(host)) {
+      const proto = getEnv().TRUSTED_PROXIES > 0 && h.get("x-forwarded-proto") === "https" ? "https" : "http";
+      return `${proto}://${host}`;
+    }
+  } catch {
+    // Outside a request (scripts, tests): the local server's address.
+  }
+  return `http://127.0.0.1:${getEnv().PORT}`;
+}
 
 function expiryChoice(input: CreateShareInput): ExpiryChoice {
   if (input.expiryMode === "custom") return { mode: "custom", amount: input.amount, unit: input.unit };
@@ -48,18 +79,23 @@ async function headOrExplain(open: Awaited<ReturnType<typeof openConnectionOrThr
 }
 
 /**
- * Quick Share: checks the object exists, presigns GetObject for the connection, stores the
- * link (URL encrypted) and returns it. Nothing is stored unless every step succeeded.
+ * Quick Share: checks the object exists, then either presigns GetObject for the connection (a
+ * direct link) or makes a managed link (<public URL>/s/<token>: only the token's SHA-256 is
+ * stored for look-up, the whole URL sealed for "Copy link"; a fresh 60-second URL is presigned
+ * at each download). Nothing is stored unless every step succeeded.
  */
-export async function issueShareLink(user: SessionUser, input: CreateShareInput): Promise<IssuedLink> {
+export async function issueShareLink(user: SessionUser, input: CreateShareInput, carried: CarriedOptions = {}): Promise<IssuedLink> {
+  const kind: LinkKind = input.linkType === "managed" ? "managed" : "direct";
   const open = await openConnectionOrThrow(user.id, input.connectionId);
   // X-Amz-Date has whole seconds: sign at a whole second so the stored expiry is exact.
   const now = new Date(Math.floor(Date.now() / 1000) * 1000);
-  const expiry = resolveExpiry(expiryChoice(input), now, { timeZone: input.timeZone });
+  const expiry = resolveExpiry(expiryChoice(input), now, { timeZone: input.timeZone, kind });
   if (!expiry.ok) {
     throw new AppError("invalid", expiry.message, { fieldErrors: { [EXPIRY_FIELD[expiry.field]]: [expiry.message] } });
   }
-  const credentialsEnd = open.connection.sessionTokenExpiresAt;
+  // Temporary credentials cap direct links only: a managed link presigns at each download with
+  // whatever credentials the connection has then.
+  const credentialsEnd = kind === "direct" ? open.connection.sessionTokenExpiresAt : null;
   const { expiresAt, limitedByCredentials } = effectiveExpiry(expiry.expiresAt, credentialsEnd);
   const seconds = Math.floor((expiresAt.getTime() - now.getTime()) / 1000);
   if (seconds < MIN_EXPIRY_SECONDS) {
@@ -73,17 +109,47 @@ export async function issueShareLink(user: SessionUser, input: CreateShareInput)
 
   const head = await headOrExplain(open, input.bucket, input.key);
   const fileName = sanitizeFileName(input.fileName ?? baseName(input.key));
-  const url = await open.clients.presigner.presignGet({
-    bucket: input.bucket,
-    key: input.key,
-    expiresInSeconds: seconds,
-    responseContentDisposition: contentDisposition(input.disposition, fileName),
-    responseContentType: input.contentType,
-    signingDate: now,
-  });
-
   // The id is made here so the encrypted URL can be bound to its row (one INSERT, nothing half-written).
   const id = newRecordId();
+
+  let url: string;
+  let managed: Pick<Prisma.ShareLinkUncheckedCreateInput, "kind" | "tokenHash" | "neverExpires" | "downloadLimit" | "passwordHash" | "allowedNetworks" | "objectVersionId" | "pinned"> = {};
+  let summary: IssuedLink["managed"] = null;
+  if (kind === "managed") {
+    const token = generateLinkToken();
+    url = `${await managedLinkBase()}/s/${token}`;
+    let passwordHash = carried.passwordHash ?? null;
+    if (input.password !== undefined) {
+      try {
+        passwordHash = await hashPassword(input.password);
+      } catch (error) {
+        if (isPasswordBusy(error)) throw new AppError("unavailable", "The server is busy checking passwords. Try again in a moment; no link was created.");
+        throw error;
+      }
+    }
+    const pinned = !input.alwaysLatest;
+    managed = {
+      kind: "managed",
+      tokenHash: hashLinkToken(token),
+      neverExpires: expiry.neverExpires === true,
+      downloadLimit: input.downloadLimit,
+      passwordHash,
+      allowedNetworks: input.allowedNetworks,
+      objectVersionId: head.versionId,
+      pinned,
+    };
+    summary = { downloadLimit: input.downloadLimit, password: passwordHash !== null, allowedNetworks: input.allowedNetworks, pinned };
+  } else {
+    url = await open.clients.presigner.presignGet({
+      bucket: input.bucket,
+      key: input.key,
+      expiresInSeconds: seconds,
+      responseContentDisposition: contentDisposition(input.disposition, fileName),
+      responseContentType: input.contentType,
+      signingDate: now,
+    });
+  }
+
   const link = await db.shareLink.create({
     data: {
       id,
@@ -104,10 +170,11 @@ export async function issueShareLink(user: SessionUser, input: CreateShareInput)
       note: input.note ?? null,
       urlEnc: seal("shareUrl", id, url, getRuntimeSecrets().encryptionKey),
       createdAt: now,
+      ...managed,
     },
     select: { id: true },
   });
-  log.info("links.issued", { linkId: link.id, connectionId: open.connection.id, seconds, limitedByCredentials });
+  log.info("links.issued", { linkId: link.id, kind, connectionId: open.connection.id, seconds: expiry.neverExpires ? null : seconds, limitedByCredentials });
 
   let qrSvg: string | null = null;
   try {
@@ -117,10 +184,13 @@ export async function issueShareLink(user: SessionUser, input: CreateShareInput)
   }
   return {
     id: link.id,
+    kind,
     url,
     expiresAt: expiresAt.toISOString(),
     requestedExpiresAt: expiry.expiresAt.toISOString(),
+    neverExpires: expiry.neverExpires === true,
     limitedByCredentials,
     qrSvg,
+    managed: summary,
   };
 }

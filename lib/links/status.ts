@@ -1,6 +1,6 @@
 /**
- * A share link's status, derived from its times (revocation is separate: a revoked link is shown
- * as revoked whatever this says).
+ * A share link's status, derived from its times, unless it was revoked (managed links only):
+ * a revoked link is "revoked" whatever its times say, and the time-based filters leave it out.
  *
  * - expired      ⇔ now ≥ expiresAt
  * - expires soon ⇔ now < expiresAt AND less than min(1 hour, a quarter of its life) is left
@@ -20,12 +20,13 @@
  * (lib/links/history.ts statusWhere; indexes (owner_id, expires_at) and (owner_id, expires_soon_at).)
  */
 
-export type LinkStatus = "active" | "expires_soon" | "expired";
+export type LinkStatus = "active" | "expires_soon" | "expired" | "revoked";
 
 export const STATUS_LABEL: Record<LinkStatus, string> = {
   active: "Active",
   expires_soon: "Expires soon",
   expired: "Expired",
+  revoked: "Revoked",
 };
 
 /** A link expires soon at most in its last hour… */
@@ -41,7 +42,9 @@ export function soonWindowMs(link: LinkTimes): number {
   return Math.min(SOON_WINDOW_MS, life * SOON_LIFE_FRACTION);
 }
 
-export function linkStatus(link: LinkTimes, now: Date): LinkStatus {
+/** A revoked link (share_links.revoked_at set) is "revoked" whatever its times say. */
+export function linkStatus(link: LinkTimes & { revokedAt?: Date | null }, now: Date): LinkStatus {
+  if (link.revokedAt) return "revoked";
   const left = link.expiresAt.getTime() - now.getTime();
   if (left <= 0) return "expired";
   return left < soonWindowMs(link) ? "expires_soon" : "active";
@@ -56,9 +59,9 @@ export function expiresSoonFrom(link: LinkTimes): Date {
 }
 
 /** When a link's status next changes after `now` (to refresh a page then), or null once expired. */
-export function nextStatusChange(link: LinkTimes, now: Date): Date | null {
+export function nextStatusChange(link: LinkTimes & { revokedAt?: Date | null }, now: Date): Date | null {
   const status = linkStatus(link, now);
-  if (status === "expired") return null;
+  if (status === "expired" || status === "revoked") return null;
   if (status === "expires_soon") return link.expiresAt;
   // Active until the first instant strictly after soonFrom; 1 ms later is the first we can name.
   return new Date(expiresSoonFrom(link).getTime() + 1);

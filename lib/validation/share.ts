@@ -1,6 +1,7 @@
 import { z } from "zod";
-import { EXPIRY_UNITS } from "@/lib/links/expiry";
-import { LINK_STATUS_FILTERS } from "@/lib/links/filters";
+import { EXPIRY_UNITS, MANAGED_EXPIRY_PRESETS, NEVER_PRESET } from "@/lib/links/expiry";
+import { LINK_STATUS_FILTERS, LINK_TYPE_FILTERS } from "@/lib/links/filters";
+import { parseRangeList } from "@/lib/security/cidr";
 import { isActiveType, mediaTypeEssence } from "@/lib/storage/preview";
 
 const optionalText = (max: number, message: string) =>
@@ -18,6 +19,52 @@ const optionalText = (max: number, message: string) =>
 const TOKEN = "[A-Za-z0-9!#$%&'*+.^_`|~-]+";
 const QUOTED = '"[\\x20\\x21\\x23-\\x5b\\x5d-\\x7e]*"';
 const MEDIA_TYPE = new RegExp(`^${TOKEN}/${TOKEN}(?:[ ]*;[ ]*${TOKEN}=(?:${TOKEN}|${QUOTED}))*$`);
+
+export const MAX_DOWNLOAD_LIMIT = 1_000_000;
+export const DOWNLOAD_LIMIT_MESSAGE = `Enter a whole number from 1 to ${MAX_DOWNLOAD_LIMIT.toLocaleString("en-US")}, or leave it empty for unlimited.`;
+
+/** "Download limit": empty = unlimited (null), 1 = one-time; 0, negative and non-numbers are refused. */
+export const downloadLimitField = z
+  .union([z.string(), z.number()])
+  .optional()
+  .transform((v, ctx): number | null => {
+    const text = v === undefined ? "" : String(v).trim();
+    if (text === "") return null;
+    if (!/^\d+$/.test(text) || Number(text) < 1 || Number(text) > MAX_DOWNLOAD_LIMIT) {
+      ctx.addIssue({ code: "custom", message: DOWNLOAD_LIMIT_MESSAGE });
+      return z.NEVER;
+    }
+    return Number(text);
+  });
+
+/** "Allowed networks": IPv4/IPv6 addresses or CIDR ranges, stored canonical; the error names what does not parse. */
+export const allowedNetworksField = z
+  .string()
+  .max(4_000, "Keep the list under 4,000 characters.")
+  .optional()
+  .transform((v, ctx): string[] => {
+    const parsed = parseRangeList(v ?? "");
+    if (!parsed.ok) {
+      const shown = parsed.invalid.slice(0, 5).map((e) => `"${e.slice(0, 60)}"`).join(", ");
+      const more = parsed.invalid.length > 5 ? ` and ${parsed.invalid.length - 5} more` : "";
+      ctx.addIssue({
+        code: "custom",
+        message: `Not an IPv4/IPv6 address or CIDR range: ${shown}${more}. Use forms such as 203.0.113.0/24 or 2001:db8::/32.`,
+      });
+      return z.NEVER;
+    }
+    if (parsed.ranges.length > 100) {
+      ctx.addIssue({ code: "custom", message: "List at most 100 networks." });
+      return z.NEVER;
+    }
+    return parsed.ranges;
+  });
+
+/** An HTML checkbox: present ("on", "true") or absent. */
+const checkbox = z
+  .union([z.string(), z.boolean()])
+  .optional()
+  .transform((v) => v === true || v === "on" || v === "true" || v === "1");
 
 export const objectRefSchema = z.object({
   connectionId: z.string().trim().min(1, "Choose a connection.").max(64),
@@ -49,7 +96,20 @@ export const shareOptionsSchema = z.object({
       }
     }),
   note: optionalText(500, "Keep the note under 500 characters."),
+  /** "Link type": a presigned URL, or <public URL>/s/<token> checked by Bucketshare at each use. */
+  linkType: z.enum(["direct", "managed"], { error: "Choose Direct link or Managed link." }).default("direct"),
+  downloadLimit: downloadLimitField,
+  password: z
+    .string()
+    .max(256, "Use at most 256 characters.")
+    .optional()
+    .transform((v) => (v === undefined || v === "" ? undefined : v)),
+  allowedNetworks: allowedNetworksField,
+  /** "Always the latest version": no pin (checked), or the version/ETag seen now (unchecked). */
+  alwaysLatest: checkbox,
 });
+
+const MANAGED_ONLY_PRESETS: readonly string[] = [NEVER_PRESET, ...MANAGED_EXPIRY_PRESETS.map((p) => p.id).filter((id) => !["1h", "6h", "1d", "3d", "7d"].includes(id))];
 
 /** An override the recipient's browser would not run as a page, or why it would. */
 export function contentTypeOverrideProblem(contentType: string | undefined, disposition: "inline" | "attachment"): string | null {
@@ -60,16 +120,44 @@ export function contentTypeOverrideProblem(contentType: string | undefined, disp
 export const createShareSchema = objectRefSchema.extend(shareOptionsSchema.shape).superRefine((input, ctx) => {
   const problem = contentTypeOverrideProblem(input.contentType, input.disposition);
   if (problem) ctx.addIssue({ code: "custom", path: ["contentType"], message: problem });
+  if (input.linkType === "direct") {
+    const managedOnly = "Only managed links have this option: choose Managed link, or clear it.";
+    if (input.expiryMode === "preset" && MANAGED_ONLY_PRESETS.includes(input.preset)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["expiresIn"],
+        message: input.preset === NEVER_PRESET ? "Direct links cannot last forever (at most 7 days). Choose Managed link for No expiry." : "Direct links last at most 7 days. Choose Managed link for 30 or 90 days.",
+      });
+    }
+    if (input.downloadLimit !== null) ctx.addIssue({ code: "custom", path: ["downloadLimit"], message: managedOnly });
+    if (input.password !== undefined) ctx.addIssue({ code: "custom", path: ["password"], message: managedOnly });
+    if (input.allowedNetworks.length > 0) ctx.addIssue({ code: "custom", path: ["allowedNetworks"], message: managedOnly });
+  }
 });
 export type CreateShareInput = z.infer<typeof createShareSchema>;
 
 export const linkIdSchema = z.object({ id: z.string().trim().min(1).max(64) });
 
+/** Link page → Change expiry (managed links): a preset from now, or No expiry. */
+export const changeExpirySchema = linkIdSchema.extend({
+  preset: z.enum([...MANAGED_EXPIRY_PRESETS.map((p) => p.id), NEVER_PRESET] as unknown as [string, ...string[]], { error: "Choose one of the listed durations." }),
+});
+
+/** Link page → Change download limit (managed links): empty = unlimited. */
+export const changeDownloadLimitSchema = linkIdSchema.extend({ downloadLimit: downloadLimitField });
+
+/** Settings → "Log only the network part of recipients' addresses". */
+export const logNetworkOnlySchema = z.object({ logNetworkOnly: checkbox });
+
+/** /links/<id> "Access log" pages. */
+export const accessLogCursorSchema = z.string().max(200).optional().catch(undefined);
+
 export const historyFilterSchema = z.object({
   status: z.enum(LINK_STATUS_FILTERS).catch("all"),
+  type: z.enum(LINK_TYPE_FILTERS).catch("all"),
   connection: z.string().max(64).optional().catch(undefined),
   bucket: z.string().max(255).optional().catch(undefined),
   q: z.string().max(200).optional().catch(undefined),
   cursor: z.string().max(200).optional().catch(undefined),
 });
-export type HistoryFilter = z.infer<typeof historyFilterSchema>;
+export type HistoryFilter = Omit<z.infer<typeof historyFilterSchema>, "type"> & { type?: z.infer<typeof historyFilterSchema>["type"] };

@@ -1,0 +1,229 @@
+import "server-only";
+import { db } from "@/lib/db";
+import { AppError } from "@/lib/errors";
+import { ACCESS_LOG_PAGE_SIZE } from "@/lib/links/filters";
+import { NEVER_EXPIRES_AT, resolveExpiry } from "@/lib/links/expiry";
+import { expiresSoonFrom, linkStatus, type LinkStatus } from "@/lib/links/status";
+
+/**
+ * The owner's side of managed links: the link page, its access log, and the actions Revoke,
+ * Change expiry and Change download limit. Every query names the owner (ownership is in every
+ * `where`, so another owner's id reads as "not found" and changes nothing). The recipient side
+ * (app/s/[token]) reads the same row from PostgreSQL at each request, so a change here is in
+ * force at once on every instance.
+ */
+
+const NOT_FOUND = "This link is not in your history (any more).";
+const DIRECT_CANNOT = "Direct links are presigned URLs: S3 cannot take them back, so they cannot be revoked or changed. They stop at their expiry.";
+
+export type LinkDetails = {
+  id: string;
+  kind: "direct" | "managed";
+  status: LinkStatus;
+  connectionId: string | null;
+  connectionName: string;
+  bucket: string;
+  key: string;
+  fileName: string;
+  disposition: string;
+  contentTypeOverride: string | null;
+  note: string | null;
+  objectSize: number;
+  objectEtag: string | null;
+  objectVersionId: string | null;
+  objectContentType: string | null;
+  pinned: boolean;
+  objectState: "changed" | "missing" | null;
+  createdAt: Date;
+  expiresAt: Date;
+  requestedExpiresAt: Date;
+  neverExpires: boolean;
+  downloadLimit: number | null;
+  downloadCount: number;
+  hasPassword: boolean;
+  allowedNetworks: string[];
+  revokedAt: Date | null;
+  lastAccessAt: Date | null;
+};
+
+export async function getLinkDetails(userId: string, id: string, now = new Date()): Promise<LinkDetails | null> {
+  const link = await db.shareLink.findFirst({ where: { id, ownerId: userId, deletedAt: null } });
+  if (!link) return null;
+  return {
+    id: link.id,
+    kind: link.kind === "managed" ? "managed" : "direct",
+    status: linkStatus(link, now),
+    connectionId: link.connectionId,
+    connectionName: link.connectionName,
+    bucket: link.bucket,
+    key: link.key,
+    fileName: link.fileName,
+    disposition: link.disposition,
+    contentTypeOverride: link.contentTypeOverride,
+    note: link.note,
+    objectSize: Number(link.objectSize),
+    objectEtag: link.objectEtag,
+    objectVersionId: link.objectVersionId,
+    objectContentType: link.objectContentType,
+    pinned: link.pinned,
+    objectState: link.objectState === "changed" || link.objectState === "missing" ? link.objectState : null,
+    createdAt: link.createdAt,
+    expiresAt: link.expiresAt,
+    requestedExpiresAt: link.requestedExpiresAt,
+    neverExpires: link.neverExpires,
+    downloadLimit: link.downloadLimit,
+    downloadCount: link.downloadCount,
+    hasPassword: link.passwordHash !== null,
+    allowedNetworks: link.allowedNetworks,
+    revokedAt: link.revokedAt,
+    lastAccessAt: link.lastAccessAt,
+  };
+}
+
+/** Why an update matched nothing: not the owner's (or removed), a direct link, or revoked. */
+async function explainNoMatch(userId: string, id: string, { refuseRevoked }: { refuseRevoked: boolean }): Promise<never> {
+  const link = await db.shareLink.findFirst({ where: { id, ownerId: userId, deletedAt: null }, select: { kind: true, revokedAt: true } });
+  if (!link) throw new AppError("not_found", NOT_FOUND);
+  if (link.kind !== "managed") throw new AppError("invalid", DIRECT_CANNOT);
+  if (refuseRevoked && link.revokedAt) throw new AppError("invalid", "This link was revoked; a revoked link stays revoked. Use Share again for a fresh one.");
+  throw new AppError("conflict", "The link changed meanwhile. Reload the page and try again.");
+}
+
+/** Revoke: effective at once (the recipient side reads revoked_at at each request). Idempotent. */
+export async function revokeLink(userId: string, id: string, now = new Date()): Promise<{ alreadyRevoked: boolean }> {
+  const { count } = await db.shareLink.updateMany({
+    where: { id, ownerId: userId, deletedAt: null, kind: "managed", revokedAt: null },
+    data: { revokedAt: now },
+  });
+  if (count === 1) return { alreadyRevoked: false };
+  const link = await db.shareLink.findFirst({ where: { id, ownerId: userId, deletedAt: null }, select: { kind: true, revokedAt: true } });
+  if (link?.kind === "managed" && link.revokedAt) return { alreadyRevoked: true };
+  return explainNoMatch(userId, id, { refuseRevoked: false });
+}
+
+/** Change expiry (managed links): a preset counted from now, or "No expiry". */
+export async function changeLinkExpiry(userId: string, id: string, preset: string, now = new Date()): Promise<{ expiresAt: Date; neverExpires: boolean }> {
+  const expiry = resolveExpiry({ mode: "preset", preset }, now, { kind: "managed" });
+  if (!expiry.ok) throw new AppError("invalid", expiry.message, { fieldErrors: { preset: [expiry.message] } });
+  const link = await db.shareLink.findFirst({ where: { id, ownerId: userId, deletedAt: null, kind: "managed", revokedAt: null }, select: { createdAt: true } });
+  if (!link) return explainNoMatch(userId, id, { refuseRevoked: true });
+  const neverExpires = expiry.neverExpires === true;
+  const expiresAt = neverExpires ? NEVER_EXPIRES_AT : expiry.expiresAt;
+  const { count } = await db.shareLink.updateMany({
+    where: { id, ownerId: userId, deletedAt: null, kind: "managed", revokedAt: null },
+    data: { expiresAt, requestedExpiresAt: expiresAt, neverExpires, expiresSoonAt: expiresSoonFrom({ createdAt: link.createdAt, expiresAt }) },
+  });
+  if (count === 0) return explainNoMatch(userId, id, { refuseRevoked: true });
+  return { expiresAt, neverExpires };
+}
+
+/** Change download limit (managed links): null = unlimited; a limit at or below the count means "reached". */
+export async function changeDownloadLimit(userId: string, id: string, downloadLimit: number | null): Promise<{ downloadCount: number }> {
+  const { count } = await db.shareLink.updateMany({
+    where: { id, ownerId: userId, deletedAt: null, kind: "managed" },
+    data: { downloadLimit },
+  });
+  if (count === 0) return explainNoMatch(userId, id, { refuseRevoked: false });
+  const link = await db.shareLink.findFirstOrThrow({ where: { id, ownerId: userId }, select: { downloadCount: true } });
+  return { downloadCount: link.downloadCount };
+}
+
+export type AccessLogRow = {
+  id: string;
+  createdAt: Date;
+  outcome: string;
+  reason: string | null;
+  clientAddress: string | null;
+  userAgent: string | null;
+  previewAgent: boolean;
+};
+
+function encodeEventCursor(row: { createdAt: Date; id: bigint | string }): string {
+  return Buffer.from(JSON.stringify([row.createdAt.toISOString(), String(row.id)])).toString("base64url");
+}
+
+function decodeEventCursor(cursor: string | undefined): { createdAt: Date; id: bigint } | null {
+  if (!cursor) return null;
+  try {
+    const [createdAt, id] = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as [string, string];
+    const date = new Date(createdAt);
+    if (typeof id !== "string" || !/^\d{1,19}$/.test(id) || Number.isNaN(date.getTime())) return null;
+    return { createdAt: date, id: BigInt(id) };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * "Access log": newest first, keyset-paginated on (created_at, id) over the index
+ * (link_id, created_at DESC, id DESC); the link's owner is part of the where.
+ */
+export async function listAccessLog(
+  userId: string,
+  linkId: string,
+  cursor?: string,
+  pageSize = ACCESS_LOG_PAGE_SIZE,
+): Promise<{ rows: AccessLogRow[]; nextCursor: string | null }> {
+  const after = decodeEventCursor(cursor);
+  const where = { linkId, link: { ownerId: userId, deletedAt: null } };
+  const rows = await db.linkEvent.findMany({
+    where: after
+      ? { AND: [where, { createdAt: { lte: after.createdAt } }, { OR: [{ createdAt: { lt: after.createdAt } }, { id: { lt: after.id } }] }] }
+      : where,
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    take: pageSize + 1,
+    select: { id: true, createdAt: true, outcome: true, reason: true, clientAddress: true, userAgent: true, previewAgent: true },
+  });
+  const page = rows.slice(0, pageSize);
+  return {
+    rows: page.map((r) => ({ ...r, id: String(r.id) })),
+    nextCursor: rows.length > pageSize ? encodeEventCursor(page[page.length - 1]!) : null,
+  };
+}
+
+export type ObjectLinkRow = {
+  id: string;
+  kind: "direct" | "managed";
+  status: LinkStatus;
+  createdAt: Date;
+  expiresAt: Date;
+  neverExpires: boolean;
+  downloadCount: number;
+  downloadLimit: number | null;
+  note: string | null;
+};
+
+const STATUS_ORDER: Record<LinkStatus, number> = { active: 0, expires_soon: 1, expired: 2, revoked: 3 };
+
+/** The object details panel: links issued for one object, active first (index connection_id, bucket, key). */
+export async function listLinksForObject(userId: string, connectionId: string, bucket: string, key: string, now = new Date()): Promise<ObjectLinkRow[]> {
+  const rows = await db.shareLink.findMany({
+    where: { connectionId, bucket, key, ownerId: userId, deletedAt: null },
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    take: 50,
+    select: { id: true, kind: true, createdAt: true, expiresAt: true, neverExpires: true, downloadCount: true, downloadLimit: true, note: true, revokedAt: true },
+  });
+  return rows
+    .map((r) => ({
+      id: r.id,
+      kind: r.kind === "managed" ? ("managed" as const) : ("direct" as const),
+      status: linkStatus(r, now),
+      createdAt: r.createdAt,
+      expiresAt: r.expiresAt,
+      neverExpires: r.neverExpires,
+      downloadCount: r.downloadCount,
+      downloadLimit: r.downloadLimit,
+      note: r.note,
+    }))
+    .sort((a, b) => STATUS_ORDER[a.status] - STATUS_ORDER[b.status] || b.createdAt.getTime() - a.createdAt.getTime());
+}
+
+/** Settings → log only the network part of recipients' addresses. */
+export async function setLogNetworkOnly(userId: string, logNetworkOnly: boolean): Promise<void> {
+  await db.user.update({ where: { id: userId }, data: { logNetworkOnly } });
+}
+
+export async function getLogNetworkOnly(userId: string): Promise<boolean> {
+  const user = await db.user.findUnique({ where: { id: userId }, select: { logNetworkOnly: true } });
+  return user?.logNetworkOnly ?? false;
+}

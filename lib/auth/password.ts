@@ -43,7 +43,7 @@ const slots = ((globalThis as unknown as { bucketshareHashSlots?: { running: num
 });
 const waiting = slots.waiting;
 
-async function withHashSlot<T>(work: () => Promise<T>): Promise<T> {
+export async function withHashSlot<T>(work: () => Promise<T>): Promise<T> {
   if (slots.running >= MAX_CONCURRENT_HASHES) {
     if (waiting.length >= MAX_WAITING) throw new PasswordBusyError();
     await new Promise<void>((resolve, reject) => {

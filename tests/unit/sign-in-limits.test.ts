@@ -1,6 +1,7 @@
-import { describe, expect, it } from "vitest";
+import { randomBytes, scryptSync } from "node:crypto";
+import { describe, expect, it, vi } from "vitest";
 import { backoffAfter, retryMessage } from "@/lib/auth/limits";
-import { MAX_CONCURRENT_HASHES, MAX_WAITING, hashPassword, hashingLoad, isPasswordBusy, PasswordBusyError, verifyPassword } from "@/lib/auth/password";
+import { MAX_CONCURRENT_HASHES, MAX_WAITING, hashingLoad, isPasswordBusy, PasswordBusyError, verifyPassword, withHashSlot, MAX_WAIT_MS } from "@/lib/auth/password";
 
 describe("back-off per (email, address)", () => {
   it("lets 5 failures through, then waits 1, 2, 4, 8 and at most 15 minutes", () => {
@@ -19,22 +20,43 @@ describe("back-off per (email, address)", () => {
 
 describe("password hashing under load", () => {
   it(`runs at most ${MAX_CONCURRENT_HASHES} at a time and refuses, rather than queues, a flood`, async () => {
-    const hash = await hashPassword("correct horse battery");
-    let peak = 0;
-    const watch = setInterval(() => (peak = Math.max(peak, hashingLoad().running)), 1);
+    // A cheap stored hash (N=1024) keeps the test fast; the slots are the same for every cost.
+    const salt = randomBytes(16);
+    const cheap = ["scrypt", 1024, 8, 1, salt.toString("base64url"), scryptSync("right password 1", salt, 32, { N: 1024, r: 8, p: 1 }).toString("base64url")].join("$");
     const total = MAX_CONCURRENT_HASHES + MAX_WAITING + 10;
-    const results = await Promise.allSettled(Array.from({ length: total }, (_, i) => verifyPassword(i === 0 ? "correct horse battery" : "wrong", hash)));
-    clearInterval(watch);
-    expect(peak).toBeLessThanOrEqual(MAX_CONCURRENT_HASHES);
-    expect(peak).toBeGreaterThan(0);
+    const calls = Array.from({ length: total }, (_, i) => verifyPassword(i === 0 ? "right password 1" : "wrong", cheap));
+    // Right after the flood arrives: two running, the waiting line full, the rest already refused.
+    expect(hashingLoad()).toEqual({ running: MAX_CONCURRENT_HASHES, waiting: MAX_WAITING });
+    const results = await Promise.allSettled(calls);
     const refused = results.filter((r) => r.status === "rejected");
-    // Beyond the slots and the waiting line, callers are refused at once with a "busy" error.
-    expect(refused.length).toBeGreaterThanOrEqual(10);
+    expect(refused).toHaveLength(10);
     expect(refused.every((r) => isPasswordBusy(r.reason))).toBe(true);
     expect(results[0]).toEqual({ status: "fulfilled", value: true });
     expect(hashingLoad()).toEqual({ running: 0, waiting: 0 });
     // Afterwards everything works again.
-    expect(await verifyPassword("correct horse battery", hash)).toBe(true);
+    expect(await verifyPassword("right password 1", cheap)).toBe(true);
+  });
+
+  it(`refuses a waiting check after ${MAX_WAIT_MS / 1000} s instead of letting it wait for ever`, async () => {
+    vi.useFakeTimers();
+    try {
+      const release: (() => void)[] = [];
+      const busy = Array.from({ length: MAX_CONCURRENT_HASHES }, () => withHashSlot(() => new Promise<void>((r) => release.push(r))));
+      const waiter = withHashSlot(async () => "ran");
+      const outcome = waiter.then(
+        (v) => v,
+        (e: unknown) => e,
+      );
+      await vi.advanceTimersByTimeAsync(MAX_WAIT_MS - 1);
+      expect(hashingLoad()).toEqual({ running: MAX_CONCURRENT_HASHES, waiting: 1 });
+      await vi.advanceTimersByTimeAsync(1);
+      expect(await outcome).toBeInstanceOf(PasswordBusyError);
+      for (const r of release) r();
+      await Promise.all(busy);
+      expect(hashingLoad()).toEqual({ running: 0, waiting: 0 });
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("recognises the busy error however Auth.js wraps it", () => {

@@ -45,5 +45,6 @@ export async function proxy(request: NextRequest) {
 }
 
 export const config = {
-  matcher: ["/((?!_next/static|_next/image|favicon.ico|icon.svg).*)"],
+  // /s/… (what recipients of managed links see) sets its own headers and CSP (lib/recipient/respond.ts) and needs no session.
+  matcher: ["/((?!_next/static|_next/image|favicon.ico|icon.svg|s/).*)"],
 };

@@ -26,7 +26,8 @@ export { retryMessage } from "@/lib/auth/limits";
  * that finds the limit reached is refused without checking anything (and without being counted).
  */
 
-export type AttemptScope = "sign-in" | "setup-code" | "current-password";
+/** "link-password": a managed link's password (subject = the link id), lib/recipient/unlock.ts. */
+export type AttemptScope = "sign-in" | "setup-code" | "current-password" | "link-password";
 
 export type AttemptOptions = {
   scope: AttemptScope;

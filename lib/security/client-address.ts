@@ -13,7 +13,11 @@ let warned = false;
  * that header could be the client's own words and is ignored.
  */
 export async function getClientAddress(): Promise<string> {
-  const h = await headers();
+  return clientAddressFromHeaders(await headers());
+}
+
+/** The same, from a request's headers (route handlers that are handed the Request). */
+export function clientAddressFromHeaders(h: Headers): string {
   const behindOurServer = (globalThis as Record<symbol, unknown>)[SERVER_MARKER] === true;
   if (!behindOurServer && !warned) {
     warned = true;

@@ -38,6 +38,8 @@ export type PresignGetInput = {
   expiresInSeconds: number;
   responseContentDisposition?: string;
   responseContentType?: string;
+  /** A version of the object (versioned buckets): the `versionId` query parameter. */
+  versionId?: string;
   /** Defaults to now. The URL is valid from this instant for `expiresInSeconds`. */
   signingDate?: Date;
 };
@@ -133,6 +135,7 @@ export function createUrlPresigner(target: PresignTarget): UrlPresigner {
       if (input.responseContentType !== undefined) {
         operationParams.push(["response-content-type", input.responseContentType]);
       }
+      if (input.versionId !== undefined) operationParams.push(["versionId", input.versionId]);
 
       const request = new HttpRequest({
         method: "GET",

@@ -1,0 +1,5 @@
+import { withRecipientLink } from "@/lib/recipient/handler";
+import { unlockLink } from "@/lib/recipient/unlock";
+
+/** The password form of a protected link posts here (plain HTML form, 303 back to the page). */
+export const POST = withRecipientLink(unlockLink);

@@ -1,0 +1,109 @@
+import { html, type Html } from "@/components/recipient/html";
+import { RECIPIENT_CSS } from "@/components/recipient/styles";
+
+/**
+ * What recipients of a managed link see (/s/<token>): the file page, the password page, the plain
+ * pages for every refusal, and the title card link-preview agents get. Plain HTML, no script. They
+ * receive only what is safe to show: never the bucket, key, connection or storage host; the only
+ * storage URLs a recipient ever gets are the short-lived redirects of /download and /preview.
+ */
+
+export type OpenGraph = { title: string; description: string };
+
+function document(options: { title: string; body: Html; og?: OpenGraph }): string {
+  const og = options.og;
+  return (
+    "<!DOCTYPE html>" +
+    html`<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="robots" content="noindex, nofollow"><meta name="referrer" content="no-referrer"><title>${options.title}</title>${
+      og
+        ? html`<meta property="og:title" content="${og.title}"><meta property="og:description" content="${og.description}"><meta property="og:type" content="website"><meta property="og:site_name" content="Bucketshare"><meta name="twitter:card" content="summary"><meta name="twitter:title" content="${og.title}"><meta name="twitter:description" content="${og.description}">`
+        : null
+    }<style>${{ html: RECIPIENT_CSS }}</style></head><body><main>${options.body}<footer class="muted">Shared with Bucketshare</footer></main></body></html>`.html
+  );
+}
+
+export type FilePreview =
+  | { kind: "image" | "audio" | "video"; src: string }
+  | { kind: "pdf"; href: string }
+  | { kind: "text"; text: string; truncated: boolean }
+  | null;
+
+export type FileView = {
+  token: string;
+  fileName: string;
+  size: string;
+  type: string;
+  ownerName: string;
+  expires: { never: true } | { never: false; exact: string; relative: string; iso: string };
+  downloadsLeft: number | null;
+  preview: FilePreview;
+};
+
+function previewSection(view: FileView): Html | null {
+  const preview = view.preview;
+  if (!preview) return null;
+  let content: Html;
+  switch (preview.kind) {
+    case "image":
+      content = html`<img src="${preview.src}" alt="${`Preview of ${view.fileName}`}">`;
+      break;
+    case "audio":
+      content = html`<audio controls preload="metadata" src="${preview.src}" aria-label="${`Preview of ${view.fileName}`}"></audio>`;
+      break;
+    case "video":
+      content = html`<video controls preload="metadata" src="${preview.src}" aria-label="${`Preview of ${view.fileName}`}"></video>`;
+      break;
+    case "pdf":
+      // Chromium refuses PDFs in sandboxed frames, and this page frames nothing: the PDF opens in its own tab.
+      content = html`<p><a href="${preview.href}" target="_blank" rel="noopener noreferrer">Open the PDF preview</a> <span class="muted">(opens in a new tab)</span></p>`;
+      break;
+    case "text":
+      content = html`<pre tabindex="0" aria-label="${`Text of ${view.fileName}`}">${preview.text}</pre>${
+        preview.truncated ? html`<p class="muted">Only the beginning of the file is shown.</p>` : null
+      }`;
+      break;
+  }
+  return html`<section aria-labelledby="preview-heading"><h2 id="preview-heading">Preview</h2><div class="preview">${content}</div></section>`;
+}
+
+export function filePage(view: FileView): string {
+  const expires = view.expires.never
+    ? html`No expiry`
+    : html`<time datetime="${view.expires.iso}">${view.expires.exact}</time> (${view.expires.relative})`;
+  const body = html`<h1>${view.fileName}</h1>
+<p class="muted">${`Shared by ${view.ownerName}`}</p>
+<dl class="facts"><dt>Size</dt><dd>${view.size}</dd><dt>Type</dt><dd>${view.type}</dd><dt>Expires</dt><dd>${expires}</dd>${
+    view.downloadsLeft === null
+      ? null
+      : html`<dt>Downloads left</dt><dd>${view.downloadsLeft}</dd>`
+  }</dl>
+<p><a class="button" href="${`/s/${view.token}/download`}">Download</a></p>
+${previewSection(view)}`;
+  return document({ title: `${view.fileName} · Bucketshare`, body });
+}
+
+export type PasswordView = { token: string; error?: string };
+
+export function passwordPage(view: PasswordView): string {
+  const error = view.error;
+  const body = html`<h1>This file is protected</h1>
+<p>The person who shared it set a password. Enter it to see and download the file.</p>
+<form method="post" action="${`/s/${view.token}/unlock`}" novalidate>
+<div class="field"><label for="password">Password</label><input id="password" name="password" type="password" autocomplete="off" autocapitalize="none" spellcheck="false"${
+    error ? html` aria-invalid="true" aria-describedby="password-error" autofocus` : null
+  }>${error ? html`<p id="password-error" class="error" role="alert">${error}</p>` : null}</div>
+<button class="button" type="submit">Unlock</button>
+</form>`;
+  return document({ title: "Password required · Bucketshare", body });
+}
+
+export type StatusView = { heading: string; message: string };
+
+export function statusPage(view: StatusView): string {
+  return document({ title: `${view.heading} · Bucketshare`, body: html`<h1>${view.heading}</h1><p>${view.message}</p>` });
+}
+
+/** For link-preview agents: a title card (Open Graph) and nothing else. */
+export function titleCardPage(og: OpenGraph): string {
+  return document({ title: og.title, og, body: html`<h1>${og.title}</h1><p>${og.description}</p>` });
+}

@@ -1,0 +1,98 @@
+import "server-only";
+import { db } from "@/lib/db";
+import type { ConnectionRecord } from "@/lib/storage/client";
+
+/**
+ * The one look-up a recipient request makes: the managed link by the SHA-256 of its token
+ * (share_links.token_hash, unique index), joined with what the page needs of its owner and, for
+ * the storage calls of previews and downloads, its connection. One round trip, one indexed row.
+ */
+
+export type RecipientLink = {
+  id: string;
+  ownerId: string;
+  ownerName: string;
+  logNetworkOnly: boolean;
+  bucket: string;
+  key: string;
+  objectSize: bigint;
+  objectEtag: string | null;
+  objectContentType: string | null;
+  objectVersionId: string | null;
+  pinned: boolean;
+  objectState: string | null;
+  expiresAt: Date;
+  neverExpires: boolean;
+  disposition: "inline" | "attachment";
+  fileName: string;
+  contentTypeOverride: string | null;
+  downloadLimit: number | null;
+  downloadCount: number;
+  passwordHash: string | null;
+  allowedNetworks: string[];
+  revokedAt: Date | null;
+  deletedAt: Date | null;
+  /** Null once the owner deleted the connection: the file cannot be served any more. */
+  connection: ConnectionRecord | null;
+};
+
+type Row = Omit<RecipientLink, "connection" | "disposition"> & {
+  disposition: string;
+  connectionId: string | null;
+  endpoint: string | null;
+  region: string | null;
+  forcePathStyle: boolean | null;
+  accessKeyId: string | null;
+  secretAccessKeyEnc: string | null;
+  sessionTokenEnc: string | null;
+  connectionUpdatedAt: Date | null;
+};
+
+export async function findManagedLink(tokenHash: string): Promise<RecipientLink | null> {
+  const rows = await db.$queryRaw<Row[]>`
+    SELECT l.id, l.owner_id AS "ownerId", u.name AS "ownerName", u.log_network_only AS "logNetworkOnly",
+           l.bucket, l.key, l.object_size AS "objectSize", l.object_etag AS "objectEtag",
+           l.object_content_type AS "objectContentType", l.object_version_id AS "objectVersionId", l.pinned,
+           l.object_state AS "objectState", l.expires_at AS "expiresAt", l.never_expires AS "neverExpires",
+           l.disposition, l.file_name AS "fileName", l.content_type_override AS "contentTypeOverride",
+           l.download_limit AS "downloadLimit", l.download_count AS "downloadCount", l.password_hash AS "passwordHash",
+           l.allowed_networks AS "allowedNetworks", l.revoked_at AS "revokedAt", l.deleted_at AS "deletedAt",
+           c.id AS "connectionId", c.endpoint, c.region, c.force_path_style AS "forcePathStyle",
+           c.access_key_id AS "accessKeyId", c.secret_access_key_enc AS "secretAccessKeyEnc",
+           c.session_token_enc AS "sessionTokenEnc", c.updated_at AS "connectionUpdatedAt"
+      FROM share_links l
+      JOIN users u ON u.id = l.owner_id
+      LEFT JOIN storage_connections c ON c.id = l.connection_id
+     WHERE l.token_hash = ${tokenHash} AND l.kind = 'managed'`;
+  const row = rows[0];
+  if (!row) return null;
+  const { connectionId, endpoint, region, forcePathStyle, accessKeyId, secretAccessKeyEnc, sessionTokenEnc, connectionUpdatedAt, ...link } = row;
+  const connection: ConnectionRecord | null =
+    connectionId && endpoint && region !== null && accessKeyId !== null && secretAccessKeyEnc && connectionUpdatedAt
+      ? {
+          id: connectionId,
+          endpoint,
+          region,
+          forcePathStyle: forcePathStyle ?? true,
+          accessKeyId,
+          secretAccessKeyEnc,
+          sessionTokenEnc,
+          updatedAt: connectionUpdatedAt,
+        }
+      : null;
+  return { ...link, disposition: link.disposition === "inline" ? "inline" : "attachment", connection };
+}
+
+/** Why the link may not be used now (before any password or storage check), or null. */
+export type Refusal = "revoked" | "expired" | "limit" | "network" | "changed" | "missing";
+
+export function linkRefusal(link: RecipientLink, now: Date, addressAllowedHere: boolean): Refusal | null {
+  // Outside the allowed networks nothing is said about the link, not even that it was revoked.
+  if (!addressAllowedHere) return "network";
+  if (link.revokedAt) return "revoked";
+  if (!link.neverExpires && link.expiresAt.getTime() <= now.getTime()) return "expired";
+  if (link.downloadLimit !== null && link.downloadCount >= link.downloadLimit) return "limit";
+  if (!link.connection) return "missing";
+  if (link.pinned && (link.objectState === "changed" || link.objectState === "missing")) return link.objectState;
+  return null;
+}

@@ -1,0 +1,80 @@
+import "server-only";
+import { filePage, passwordPage, titleCardPage, type FilePreview, type FileView, type OpenGraph } from "@/components/recipient/pages";
+import { formatBytes } from "@/lib/format";
+import { formatExpiryDate } from "@/lib/links/expiry";
+import { relativeTime } from "@/lib/links/status";
+import { log } from "@/lib/log";
+import type { RecipientContext } from "@/lib/recipient/handler";
+import type { RecipientLink } from "@/lib/recipient/link";
+import { readTextPreview } from "@/lib/recipient/object";
+import { htmlResponse, plainPage } from "@/lib/recipient/respond";
+import { previewPlan } from "@/lib/storage/preview";
+
+/** The recipient page (GET /s/<token>) and what every route shows instead of it. */
+
+/** The type the owner set, else the stored one; what the preview rules (lib/storage/preview.ts) judge. */
+export function shownContentType(link: RecipientLink): string | null {
+  return link.contentTypeOverride ?? link.objectContentType;
+}
+
+/** Open Graph for link-preview agents: the file name, or a neutral title when the link has a password or cannot be used. */
+export function titleCard(context: RecipientContext): OpenGraph {
+  const { link, refusal } = context;
+  if (refusal) return { title: "Shared file (unavailable)", description: "This link can no longer be used." };
+  if (link.passwordHash) return { title: "Shared file (password protected)", description: "Open the link and enter the password to see the file." };
+  return { title: link.fileName, description: `${formatBytes(link.objectSize)} · shared by ${link.ownerName} with Bucketshare` };
+}
+
+export function titleCardResponse(context: RecipientContext): Response {
+  return htmlResponse(titleCardPage(titleCard(context)), 200, { head: context.isHead });
+}
+
+export function passwordResponse(context: RecipientContext, error?: string, status = 401): Response {
+  return htmlResponse(passwordPage({ token: context.token, error }), status, { head: context.isHead });
+}
+
+async function preview(context: RecipientContext): Promise<FilePreview> {
+  const { link, token } = context;
+  const plan = previewPlan(link.key, shownContentType(link));
+  if (!plan) return null;
+  const src = `/s/${token}/preview`;
+  if (plan.kind === "pdf") return { kind: "pdf", href: src };
+  if (plan.kind !== "text") return { kind: plan.kind, src };
+  if (context.isHead) return null;
+  try {
+    return { kind: "text", ...(await readTextPreview(link)) };
+  } catch (error) {
+    log.info("recipient.text_preview_failed", { linkId: link.id, error });
+    return null;
+  }
+}
+
+export async function showRecipientPage(context: RecipientContext): Promise<Response> {
+  const { link, now, isHead } = context;
+  if (context.agent.previewAgent) {
+    if (!isHead) context.log("page_view");
+    return titleCardResponse(context);
+  }
+  if (context.refusal) {
+    if (!isHead) context.log("refused", context.refusal);
+    return plainPage(context.refusal, { head: isHead });
+  }
+  if (!context.unlocked) {
+    if (!isHead) context.log("refused", "password");
+    return passwordResponse(context);
+  }
+  const view: FileView = {
+    token: context.token,
+    fileName: link.fileName,
+    size: formatBytes(link.objectSize),
+    type: shownContentType(link) || "Unknown",
+    ownerName: link.ownerName,
+    expires: link.neverExpires
+      ? { never: true }
+      : { never: false, exact: formatExpiryDate(link.expiresAt), relative: relativeTime(link.expiresAt, now), iso: link.expiresAt.toISOString() },
+    downloadsLeft: link.downloadLimit === null ? null : Math.max(0, link.downloadLimit - link.downloadCount),
+    preview: await preview(context),
+  };
+  if (!isHead) context.log("page_view");
+  return htmlResponse(filePage(view), 200, { storageOrigins: context.storageOrigins, head: isHead });
+}

@@ -1,0 +1,72 @@
+import { RECIPIENT_CSS_HASH } from "@/components/recipient/styles";
+import { statusPage } from "@/components/recipient/pages";
+import type { Refusal } from "@/lib/recipient/link";
+
+/**
+ * Every response to a recipient: never stored by caches, never sends a Referer onwards, kept out of
+ * search engines, never framed. The pages run no script at all; their CSP allows the inline
+ * stylesheet (by hash), and images and media only from this app (the /preview redirect) and this
+ * link's own storage origin (where that redirect goes).
+ */
+
+export function recipientCsp(storageOrigins: readonly string[] = []): string {
+  const storage = storageOrigins.join(" ");
+  return [
+    "default-src 'none'",
+    `style-src '${RECIPIENT_CSS_HASH}'`,
+    `img-src 'self' ${storage}`.trim(),
+    `media-src 'self' ${storage}`.trim(),
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+    "base-uri 'none'",
+  ].join("; ");
+}
+
+export function recipientHeaders(extra: Record<string, string> = {}): Headers {
+  const headers = new Headers({
+    "Cache-Control": "no-store",
+    "Referrer-Policy": "no-referrer",
+    "X-Robots-Tag": "noindex, nofollow",
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    ...extra,
+  });
+  return headers;
+}
+
+export function htmlResponse(body: string, status: number, options: { storageOrigins?: readonly string[]; headers?: Record<string, string>; head?: boolean } = {}): Response {
+  const headers = recipientHeaders({
+    "Content-Type": "text/html; charset=utf-8",
+    "Content-Security-Policy": recipientCsp(options.storageOrigins),
+    ...options.headers,
+  });
+  return new Response(options.head ? null : body, { status, headers });
+}
+
+export function redirectResponse(location: string, status: 302 | 303 = 302, headers: Record<string, string> = {}): Response {
+  return new Response(null, { status, headers: recipientHeaders({ Location: location, ...headers }) });
+}
+
+type Plain = { status: number; heading: string; message: string };
+
+export const PLAIN_PAGES = {
+  unknown: { status: 404, heading: "Link not found", message: "This link does not exist. Check that it was copied completely, or ask the person who shared it for a new one." },
+  revoked: { status: 410, heading: "This link was revoked", message: "The person who shared this file has withdrawn the link. Ask them for a new one if you still need the file." },
+  expired: { status: 410, heading: "This link has expired", message: "The link is no longer valid. Ask the person who shared the file for a new one." },
+  limit: { status: 410, heading: "Download limit reached", message: "This link has been used as many times as the person who shared it allowed. Ask them for a new one." },
+  network: { status: 403, heading: "Not available from your network", message: "The person who shared this file allowed it only from certain networks, and your connection is not one of them." },
+  changed: { status: 410, heading: "This file has changed since it was shared", message: "The file was replaced after the link was made, so the link no longer gives it. Ask the person who shared it for a new link." },
+  missing: { status: 410, heading: "This file no longer exists", message: "The file was deleted after the link was made. Ask the person who shared it whether it is still available." },
+  unavailable: { status: 503, heading: "The file cannot be reached right now", message: "The storage that holds this file did not answer. Nothing was counted; try again in a few minutes." },
+  down: { status: 503, heading: "This link cannot be opened right now", message: "The service is briefly unavailable. Nothing was counted; try again in a few minutes." },
+  error: { status: 500, heading: "Something went wrong", message: "This link could not be opened just now. Nothing was counted; try again in a moment." },
+  ready: { status: 200, heading: "Ready to download", message: "A GET request to this address downloads the file." },
+  noPreview: { status: 404, heading: "No preview", message: "This file has no preview. Use Download to get it." },
+} as const satisfies Record<string, Plain>;
+
+export type PlainPage = keyof typeof PLAIN_PAGES;
+
+export function plainPage(page: PlainPage | Refusal, options: { head?: boolean } = {}): Response {
+  const { status, heading, message } = PLAIN_PAGES[page];
+  return htmlResponse(statusPage({ heading, message }), status, options);
+}

@@ -1,0 +1,58 @@
+import "server-only";
+import { verifyPassword } from "@/lib/auth/password";
+import { guardedAttempt } from "@/lib/auth/rate-limit";
+import { getRuntimeSecrets } from "@/lib/env";
+import type { RecipientContext } from "@/lib/recipient/handler";
+import { passwordResponse } from "@/lib/recipient/pages";
+import { plainPage, redirectResponse } from "@/lib/recipient/respond";
+import { signUnlock, unlockCookieHeader } from "@/lib/recipient/unlock-cookie";
+
+/**
+ * POST /s/<token>/unlock (the password form; no script needed). An empty field is answered with a
+ * message and counts nothing; a guess runs under the guessing limits of lib/auth/rate-limit.ts
+ * (scope "link-password", per link and address). A right password sets the unlock cookie for this
+ * link only and sends the browser back to the page (303).
+ */
+
+const MAX_PASSWORD_LENGTH = 1_024;
+
+async function passwordFrom(request: Request): Promise<string | null> {
+  try {
+    const form = await request.formData();
+    const value = form.get("password");
+    return typeof value === "string" ? value : null;
+  } catch {
+    return null;
+  }
+}
+
+export async function unlockLink(context: RecipientContext): Promise<Response> {
+  const { link, token } = context;
+  const page = `/s/${token}`;
+  if (context.agent.previewAgent) return plainPage("noPreview");
+  if (context.refusal) {
+    context.log("refused", context.refusal);
+    return plainPage(context.refusal);
+  }
+  if (!link.passwordHash || context.unlocked) return redirectResponse(page, 303);
+
+  const password = await passwordFrom(context.request);
+  if (!password) return passwordResponse(context, "Enter the password.");
+  if (password.length > MAX_PASSWORD_LENGTH) {
+    context.log("wrong_password");
+    return passwordResponse(context, "Wrong password. Check it and try again.");
+  }
+
+  const passwordHash = link.passwordHash;
+  const result = await guardedAttempt({ scope: "link-password", subject: link.id, address: context.address }, () =>
+    verifyPassword(password, passwordHash),
+  );
+  if (!result.ok) {
+    if (result.limited) return passwordResponse(context, result.message ?? "Too many failed attempts. Try again later.", 429);
+    context.log("wrong_password");
+    return passwordResponse(context, "Wrong password. Check it and try again.");
+  }
+  const { value } = signUnlock({ linkId: link.id, passwordHash, authSecret: getRuntimeSecrets().authSecret, now: context.now });
+  context.log("unlocked");
+  return redirectResponse(page, 303, { "Set-Cookie": unlockCookieHeader({ token, value, secure: context.secure }) });
+}

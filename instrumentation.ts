@@ -1,10 +1,14 @@
 /**
  * Runs once when a Next server process starts (Next's instrumentation hook): background jobs that
  * every instance runs. Failed sign-in attempts are pruned on a schedule (lib/auth/rate-limit.ts);
- * an advisory lock keeps several instances from pruning at the same moment.
+ * an advisory lock keeps several instances from pruning at the same moment. Webhook deliveries are
+ * sent by a polling worker (lib/webhooks/worker.ts); instances share the queue through
+ * `FOR UPDATE SKIP LOCKED`. Nothing starts during `next build` (Next skips this hook then too).
  */
 export async function register() {
-  if (process.env.NEXT_RUNTIME !== "nodejs") return;
+  if (process.env.NEXT_RUNTIME !== "nodejs" || process.env.NEXT_PHASE === "phase-production-build") return;
   const { ensureFailurePruning } = await import("@/lib/auth/rate-limit");
   ensureFailurePruning();
+  const { ensureDeliveryWorker } = await import("@/lib/webhooks/worker");
+  ensureDeliveryWorker();
 }

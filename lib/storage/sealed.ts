@@ -9,6 +9,7 @@ export const SEALED_COLUMNS = {
   secretAccessKey: { table: "storage_connections", column: "secret_access_key_enc", legacyAad: "storage_connections.secret_access_key" },
   sessionToken: { table: "storage_connections", column: "session_token_enc", legacyAad: "storage_connections.session_token" },
   shareUrl: { table: "share_links", column: "url_enc", legacyAad: "share_links.url" },
+  webhookSecret: { table: "users", column: "webhook_secret_enc", legacyAad: "users.webhook_secret" },
 } as const;
 
 export type SealedColumn = keyof typeof SEALED_COLUMNS;

@@ -5,6 +5,8 @@ import { Alert } from "@/components/ui/alert";
 import { ConnectionList } from "@/components/connections/connection-list";
 import { ChangePasswordForm } from "@/components/settings/change-password-form";
 import { SignOutEverywhereForm } from "@/components/settings/sign-out-everywhere-form";
+import { WebhookSection } from "@/components/settings/webhook-section";
+import { getWebhookOverview } from "@/lib/webhooks/settings";
 import { requireUser } from "@/lib/auth/session";
 import { countUserSessions } from "@/lib/auth/session-store";
 import { listConnectionsWithLinkCounts } from "@/lib/storage/connections";
@@ -34,6 +36,7 @@ export default async function SettingsPage({ searchParams }: { searchParams: Pro
         </div>
         <ConnectionList connections={connections} />
       </section>
+      <WebhookSection overview={await getWebhookOverview(user.id)} now={new Date()} />
       <section aria-labelledby="account-heading" className="space-y-3">
         <div className="space-y-1">
           <h2 id="account-heading" className="text-lg font-semibold">

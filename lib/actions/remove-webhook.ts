@@ -1,0 +1,14 @@
+"use server";
+
+import { z } from "zod";
+import { signedInAction } from "@/lib/actions/safe-action";
+import { log } from "@/lib/log";
+import { removeWebhook } from "@/lib/webhooks/settings";
+
+/** Forgets the webhook URL and secret; deliveries still waiting are cancelled. */
+export const removeWebhookAction = signedInAction("removeWebhook", z.object({}), async (_input, user) => {
+  const { cancelled } = await removeWebhook(user.id);
+  log.info("webhook.removed", { userId: user.id, cancelled });
+  const waiting = cancelled === 0 ? "" : ` ${cancelled} waiting ${cancelled === 1 ? "delivery was" : "deliveries were"} cancelled.`;
+  return { message: `Webhook removed: downloads no longer send events.${waiting}`, revalidate: ["/settings"] };
+});

@@ -1,0 +1,23 @@
+"use server";
+
+import { z } from "zod";
+import { signedInAction } from "@/lib/actions/safe-action";
+import { AppError } from "@/lib/errors";
+import { enqueueTestEvent } from "@/lib/webhooks/settings";
+import { runDeliveryRound } from "@/lib/webhooks/worker";
+
+/**
+ * Queues a "webhook.test" event and delivers it right away (bounded by the 5 s delivery timeout),
+ * so the owner sees at once whether the receiver accepts it. A failed test is retried like any event.
+ */
+export const sendTestWebhookAction = signedInAction("sendTestWebhook", z.object({}), async (_input, user) => {
+  const id = await enqueueTestEvent(user.id);
+  if (id === null) throw new AppError("conflict", "There is no webhook to test: save a webhook URL first.");
+  const { results } = await runDeliveryRound({ ids: [id], ownerId: user.id });
+  const result = results[0];
+  if (!result) return { message: "Test event queued: it is on its way (see Recent deliveries).", revalidate: ["/settings"] };
+  if (result.state === "delivered") {
+    return { message: `Test event delivered: the receiver answered HTTP ${result.outcome.status}.`, revalidate: ["/settings"] };
+  }
+  throw new AppError("unavailable", `Test event not delivered: ${result.outcome.error ?? "no answer"}. It stays queued and is tried again.`);
+});

@@ -1,0 +1,65 @@
+import { redactText } from "@/lib/log";
+
+/**
+ * One HTTP POST of a webhook delivery. Bounded: AbortSignal.timeout ends the whole exchange
+ * (connect, TLS, headers) after `timeoutMs`; redirects are not followed (a 3xx is a failure the
+ * owner sees); the response body is never read. What comes back is safe to store and show.
+ */
+
+export type PostOutcome = { ok: boolean; status: number | null; error: string | null; durationMs: number };
+
+export const DELIVERY_TIMEOUT_MS = 5_000;
+const MAX_ERROR_LENGTH = 200;
+
+function errorCode(error: unknown): string | undefined {
+  const seen = new Set<unknown>();
+  let current: unknown = error;
+  while (current && typeof current === "object" && !seen.has(current)) {
+    seen.add(current);
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === "string") return code;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+/** A short, credential-free description of why the POST did not get an answer. */
+export function describeFailure(error: unknown, timeoutMs: number): string {
+  const name = (error as { name?: unknown } | null)?.name;
+  if (name === "TimeoutError" || name === "AbortError") return `No answer within ${timeoutMs / 1000} s`;
+  const code = errorCode(error);
+  const known: Record<string, string> = {
+    ECONNREFUSED: "Connection refused",
+    ENOTFOUND: "Host not found",
+    EAI_AGAIN: "Host name could not be resolved",
+    ECONNRESET: "Connection reset by the receiver",
+    EHOSTUNREACH: "Host unreachable",
+    ENETUNREACH: "Network unreachable",
+    UND_ERR_SOCKET: "Connection closed by the receiver",
+  };
+  if (code && known[code]) return `${known[code]} (${code})`;
+  if (code && /CERT|SSL|TLS|SELF_SIGNED|VERIFY/i.test(code)) return `TLS certificate not accepted (${code})`;
+  const message = error instanceof Error ? error.message : String(error);
+  return shorten(code ? `${message} (${code})` : message);
+}
+
+export function shorten(text: string): string {
+  const clean = redactText(text).replace(/\s+/g, " ").trim();
+  return clean.length > MAX_ERROR_LENGTH ? `${clean.slice(0, MAX_ERROR_LENGTH - 1)}…` : clean;
+}
+
+export async function postWebhook(url: string, body: string, headers: Record<string, string>, timeoutMs = DELIVERY_TIMEOUT_MS): Promise<PostOutcome> {
+  const started = performance.now();
+  const elapsed = () => Math.round(performance.now() - started);
+  try {
+    const response = await fetch(url, { method: "POST", body, headers, redirect: "manual", signal: AbortSignal.timeout(timeoutMs) });
+    // The answer's body is not needed; dropping it frees the connection.
+    void response.body?.cancel().catch(() => undefined);
+    const { status } = response;
+    if (status >= 200 && status < 300) return { ok: true, status, error: null, durationMs: elapsed() };
+    const error = status >= 300 && status < 400 ? `Redirect (HTTP ${status}) not followed: use the final URL` : `HTTP ${status}`;
+    return { ok: false, status, error, durationMs: elapsed() };
+  } catch (error) {
+    return { ok: false, status: null, error: describeFailure(error, timeoutMs), durationMs: elapsed() };
+  }
+}

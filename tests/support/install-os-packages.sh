@@ -1,11 +1,18 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Bucketshare's tests need, and only those missing:
-#   chromium (end-to-end tests), OpenStack Swift + memcached (real S3-compatible server).
+#   chromium (end-to-end tests); the two real S3-compatible servers: OpenStack Swift + memcached,
+#   and Ceph RGW (radosgw, ceph-mon, ceph-osd: a throw-away one-node cluster, lib/dev/ceph.ts);
+#   nginx (two app instances behind one proxy, tests/support/nginx.ts); libarchive-tools (bsdtar)
+#   and unzip (reading the ZIP archives the app makes). setpriv (util-linux) is essential on Debian.
 # Idempotent: runs `apt-get update` only when something must be installed.
+# Package scripts must not start services (nginx would take port 80, memcached 11211, rsyslog…):
+# while installing, a policy-rc.d that denies every start is in place unless one already exists
+# (containers without systemd usually have one; it is removed again afterwards).
 # Works as root; otherwise uses sudo when available.
 set -euo pipefail
 
-packages=(chromium swift-proxy swift-account swift-container swift-object memcached)
+packages=(chromium swift-proxy swift-account swift-container swift-object memcached
+  radosgw ceph-mon ceph-osd nginx libarchive-tools unzip)
 
 missing=()
 for pkg in "${packages[@]}"; do
@@ -32,6 +39,11 @@ as_root() {
 }
 
 echo "install-os-packages: installing ${missing[*]}"
+policy=/usr/sbin/policy-rc.d
+if [[ ! -e $policy ]]; then
+  as_root sh -c "printf '#!/bin/sh\nexit 101\n' > $policy && chmod 755 $policy"
+  trap 'as_root rm -f "$policy"' EXIT
+fi
 as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q
 as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
   -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold "${missing[@]}"

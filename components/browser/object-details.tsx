@@ -1,5 +1,11 @@
 import Link from "next/link";
 import { QuickShareButton } from "@/components/share/quick-share-button";
+import { DownloadsCell } from "@/components/links/downloads-cell";
+import { RevokeLinkButton } from "@/components/links/revoke-link-button";
+import { StatusBadge } from "@/components/links/status-badge";
+import { requireUser } from "@/lib/auth/session";
+import { publicBaseUrl } from "@/lib/env";
+import { listLinksForObject } from "@/lib/links/manage";
 import { FocusOnArrival } from "@/components/browser/focus-on-arrival";
 import { StorageErrorPanel } from "@/components/browser/storage-error-panel";
 import { buttonClass } from "@/components/ui/button";
@@ -19,7 +25,7 @@ type Props = {
 
 /** Key, size, type, ETag, dates, metadata and a preview (presigned for 5 minutes). */
 export async function ObjectDetailsPanel({ view, connectionId, credentialsExpireAt, bucket, objectKey, closeHref }: Props) {
-  const result = await view;
+  const [result, user] = await Promise.all([view, requireUser()]);
   if (!result.ok) {
     return (
       <aside aria-label="Object details" className="space-y-3">
@@ -58,7 +64,7 @@ export async function ObjectDetailsPanel({ view, connectionId, credentialsExpire
           ✕
         </Link>
       </div>
-      <QuickShareButton target={{ connectionId, bucket, key: objectKey, name, credentialsExpireAt }} />
+      <QuickShareButton target={{ connectionId, bucket, key: objectKey, name, credentialsExpireAt, publicUrl: publicBaseUrl() }} />
       {preview?.kind === "image" ? (
         // eslint-disable-next-line @next/next/no-img-element -- a presigned URL on the storage origin
         <img src={preview.url} alt={`Preview of ${name}`} className="max-h-80 w-full rounded border border-zinc-200 object-contain dark:border-zinc-800" />
@@ -91,6 +97,7 @@ export async function ObjectDetailsPanel({ view, connectionId, credentialsExpire
           </div>
         ))}
       </dl>
+      <IssuedLinks userId={user.id} connectionId={connectionId} bucket={bucket} objectKey={objectKey} name={name} />
       {Object.keys(details.metadata).length > 0 ? (
         <div className="space-y-1">
           <h3 className="text-sm font-semibold">Metadata</h3>
@@ -105,5 +112,53 @@ export async function ObjectDetailsPanel({ view, connectionId, credentialsExpire
         </div>
       ) : null}
     </aside>
+  );
+}
+
+/** The links issued for this object, active first, with Revoke for managed ones. */
+async function IssuedLinks({ userId, connectionId, bucket, objectKey, name }: { userId: string; connectionId: string; bucket: string; objectKey: string; name: string }) {
+  const now = new Date();
+  const links = await listLinksForObject(userId, connectionId, bucket, objectKey, now);
+  return (
+    <section aria-labelledby="object-links-title" className="space-y-2">
+      <h3 id="object-links-title" className="text-sm font-semibold">
+        Links to this file
+      </h3>
+      {links.length === 0 ? (
+        <p className="text-sm text-muted">No links issued yet.</p>
+      ) : (
+        <ul className="divide-y divide-zinc-100 text-sm dark:divide-zinc-900">
+          {links.map((link) => (
+            <li key={link.id} className="flex flex-wrap items-center justify-between gap-2 py-2">
+              <div className="min-w-0 space-y-0.5">
+                <div className="flex flex-wrap items-center gap-2">
+                  <StatusBadge status={link.status} />
+                  <span>{link.kind === "managed" ? "Managed" : "Direct"}</span>
+                  {link.kind === "managed" ? (
+                    <span className="text-muted">
+                      Downloads <DownloadsCell kind={link.kind} count={link.downloadCount} limit={link.downloadLimit} />
+                    </span>
+                  ) : null}
+                </div>
+                <p className="text-xs text-muted">
+                  Created <RelativeTime date={link.createdAt} now={now} />
+                  {link.note ? ` · ${link.note}` : ""}
+                </p>
+              </div>
+              <div className="flex items-center gap-1">
+                <Link href={`/links/${link.id}`} className="rounded px-2 py-1 text-xs text-sky-700 hover:underline dark:text-sky-400" aria-label={`Details of the link created ${formatExactDate(link.createdAt)}`}>
+                  Details
+                </Link>
+                {link.kind === "managed" && link.status !== "revoked" ? (
+                  <RevokeLinkButton id={link.id} label={name} compact />
+                ) : link.kind === "direct" && link.status !== "expired" ? (
+                  <span className="text-xs text-muted">Cannot be revoked</span>
+                ) : null}
+              </div>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
   );
 }

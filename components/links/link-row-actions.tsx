@@ -10,8 +10,23 @@ import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { Alert } from "@/components/ui/alert";
 import { ShareResult, copyText } from "@/components/share/share-result";
+import { RevokeLinkButton } from "@/components/links/revoke-link-button";
 
-export function LinkRowActions({ id, label, expired }: { id: string; label: string; expired: boolean }) {
+export function LinkRowActions({
+  id,
+  label,
+  expired,
+  kind = "direct",
+  revoked = false,
+  showDelete = true,
+}: {
+  id: string;
+  label: string;
+  expired: boolean;
+  kind?: "direct" | "managed";
+  revoked?: boolean;
+  showDelete?: boolean;
+}) {
   const [, startTransition] = useTransition();
   const [copyState, setCopyState] = useState<string | null>(null);
   const [copyError, setCopyError] = useState<string | null>(null);
@@ -37,10 +52,16 @@ export function LinkRowActions({ id, label, expired }: { id: string; label: stri
   const timeZone = typeof Intl !== "undefined" ? Intl.DateTimeFormat().resolvedOptions().timeZone : "UTC";
   return (
     <div className="flex flex-wrap items-center justify-end gap-1">
-      {!expired ? (
+      {!expired && !revoked ? (
         <Button variant="ghost" className="px-2 py-1 text-xs" onClick={() => void copy()} aria-label="Copy link" title={`Copy the link to ${label}`}>
           Copy link
         </Button>
+      ) : null}
+      {kind === "managed" && !revoked ? <RevokeLinkButton id={id} label={label} compact /> : null}
+      {kind === "direct" && !expired ? (
+        <span className="px-2 text-xs text-muted" title="A presigned URL cannot be taken back: it works until it expires.">
+          Cannot be revoked
+        </span>
       ) : null}
       <Button
         variant="ghost"
@@ -53,9 +74,11 @@ export function LinkRowActions({ id, label, expired }: { id: string; label: stri
       >
         Share again
       </Button>
-      <Button variant="ghost" className="px-2 py-1 text-xs text-red-700 dark:text-red-400" onClick={() => setConfirming(true)}>
-        Delete from history
-      </Button>
+      {showDelete ? (
+        <Button variant="ghost" className="px-2 py-1 text-xs text-red-700 dark:text-red-400" onClick={() => setConfirming(true)}>
+          Delete from history
+        </Button>
+      ) : null}
       {/* Where the clipboard API is unavailable the URL is selected here for Ctrl+C. */}
       <input ref={fallback} readOnly value={revealed ?? ""} aria-hidden="true" tabIndex={-1} className="sr-only" />
       <span role="status" aria-live="polite" className="text-xs text-emerald-700 dark:text-emerald-400">
@@ -77,10 +100,16 @@ export function LinkRowActions({ id, label, expired }: { id: string; label: stri
         <p>
           This removes <strong className="break-all">{label}</strong> from your history only.
         </p>
-        <p>
-          <strong>It does not stop the link.</strong> S3 cannot revoke a presigned URL: anyone who has it can still download the file until it
-          expires.
-        </p>
+        {kind === "managed" && !revoked ? (
+          <p>
+            This managed link is <strong>revoked</strong> with it: it stops working at once.
+          </p>
+        ) : kind === "direct" ? (
+          <p>
+            <strong>It does not stop the link.</strong> S3 cannot revoke a presigned URL: anyone who has it can still download the file until it
+            expires.
+          </p>
+        ) : null}
         {deleteState.status === "error" ? <Alert tone="error">{deleteState.message}</Alert> : null}
       </ConfirmDialog>
       <ConfirmDialog

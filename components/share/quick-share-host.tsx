@@ -1,42 +1,11 @@
-"use client";
-
-import { useState, type ReactNode } from "react";
-import { QuickShareDialog, type ShareTarget } from "@/components/share/quick-share-dialog";
-import { baseName } from "@/lib/links/content-disposition";
+import type { ReactNode } from "react";
+import { QuickShareHostClient } from "@/components/share/quick-share-host-client";
+import { publicBaseUrl } from "@/lib/env";
 
 /**
- * One Quick Share dialog for a whole listing. Rows render plain buttons carrying
- * `data-share-key` (no client component per row keeps a 100-row page light);
- * a click on any of them opens the dialog for that object.
+ * One Quick Share dialog for a whole listing (server part): hands the dialog the app's public
+ * address, which decides whether "Managed link" is the default.
  */
-export function QuickShareHost({
-  connectionId,
-  bucket,
-  credentialsExpireAt,
-  children,
-}: {
-  connectionId: string;
-  bucket: string;
-  credentialsExpireAt: string | null;
-  children: ReactNode;
-}) {
-  const [target, setTarget] = useState<ShareTarget | null>(null);
-  return (
-    <div
-      onClick={(event) => {
-        const button = (event.target as HTMLElement).closest<HTMLButtonElement>("button[data-share-key]");
-        if (!button) return;
-        setTarget({
-          connectionId,
-          bucket,
-          key: button.dataset.shareKey!,
-          name: baseName(button.dataset.shareKey!),
-          credentialsExpireAt,
-        });
-      }}
-    >
-      {children}
-      {target ? <QuickShareDialog key={target.key} target={target} open onClose={() => setTarget(null)} /> : null}
-    </div>
-  );
+export function QuickShareHost(props: { connectionId: string; bucket: string; credentialsExpireAt: string | null; children: ReactNode }) {
+  return <QuickShareHostClient {...props} publicUrl={publicBaseUrl()} />;
 }

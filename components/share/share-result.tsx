@@ -41,9 +41,29 @@ export function ShareResult({ link, timeZone }: { link: IssuedLink; timeZone: st
           spellCheck={false}
         />
       </div>
-      <p className="text-sm">
-        Works until <strong>{formatExpiryDate(expiresAt, timeZone)}</strong> ({relativeTime(expiresAt, new Date())}).
-      </p>
+      {link.neverExpires ? (
+        <p className="text-sm">Works until you revoke it (no expiry).</p>
+      ) : (
+        <p className="text-sm">
+          Works until <strong>{formatExpiryDate(expiresAt, timeZone)}</strong> ({relativeTime(expiresAt, new Date())}).
+        </p>
+      )}
+      {link.managed ? (
+        <dl aria-label="Managed link settings" className="grid grid-cols-[9rem_1fr] gap-x-3 gap-y-1 text-sm">
+          <dt className="text-muted">Type</dt>
+          <dd>Managed link (revocable)</dd>
+          <dt className="text-muted">Download limit</dt>
+          <dd>{link.managed.downloadLimit === null ? "Unlimited" : link.managed.downloadLimit === 1 ? "1 (one-time)" : link.managed.downloadLimit}</dd>
+          <dt className="text-muted">Password</dt>
+          <dd>{link.managed.password ? "Yes" : "No"}</dd>
+          <dt className="text-muted">Allowed networks</dt>
+          <dd className="break-all font-mono text-xs">{link.managed.allowedNetworks.length > 0 ? link.managed.allowedNetworks.join(", ") : <span className="font-sans text-sm">Anywhere</span>}</dd>
+          <dt className="text-muted">Version</dt>
+          <dd>{link.managed.pinned ? "This version of the file" : "Always the latest version"}</dd>
+        </dl>
+      ) : (
+        <p className="text-sm text-muted">Direct link: it cannot be revoked before it expires.</p>
+      )}
       {link.limitedByCredentials ? (
         <p className="text-sm text-amber-700 dark:text-amber-300">
           Shorter than asked: the connection's temporary credentials end then, and the link with them.

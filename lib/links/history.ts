@@ -209,8 +209,13 @@ export async function revealLinkUrl(userId: string, id: string, now = new Date()
   return unseal("shareUrl", link.id, link.urlEnc, getRuntimeSecrets().encryptionKey);
 }
 
+/** Removes a link from the history; a managed link is revoked with it (nobody could revoke it afterwards). */
 export async function deleteLinkFromHistory(userId: string, id: string): Promise<void> {
-  const { count } = await db.shareLink.updateMany({ where: { id, ownerId: userId, deletedAt: null }, data: { deletedAt: new Date() } });
+  const now = new Date();
+  const [, { count }] = await db.$transaction([
+    db.shareLink.updateMany({ where: { id, ownerId: userId, deletedAt: null, kind: "managed", revokedAt: null }, data: { revokedAt: now } }),
+    db.shareLink.updateMany({ where: { id, ownerId: userId, deletedAt: null }, data: { deletedAt: now } }),
+  ]);
   if (count === 0) throw new AppError("not_found", "This link is not in your history (any more).");
 }
 

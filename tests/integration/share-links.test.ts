@@ -576,9 +576,15 @@ describe("link history", () => {
       "created_at",
       "expires_at",
       "requested_expires_at",
+      "type",
+      "downloads",
+      "download_limit",
+      "last_access_at",
+      "revoked_at",
+      "object_state",
     ]);
     expect(records).toHaveLength(120);
-    for (const record of records) expect(record).toHaveLength(12);
+    for (const record of records) expect(record).toHaveLength(18);
     expect(records.map((r) => r[3]).sort()).toEqual(seeds.map((s) => s.key).sort());
     const byKey = new Map(records.map((r) => [r[3], r]));
     expect(byKey.get(seeds[9]!.key)![8]).toBe('tricky, "quoted"\nnote');

@@ -3,6 +3,7 @@ import Form from "next/form";
 import Link from "next/link";
 import { LinkRowActions } from "@/components/links/link-row-actions";
 import { StatusBadge } from "@/components/links/status-badge";
+import { DownloadsCell, ObjectStateMark } from "@/components/links/downloads-cell";
 import { Button, buttonClass } from "@/components/ui/button";
 import { inputClass } from "@/components/ui/field";
 import { RelativeTime } from "@/components/ui/relative-time";
@@ -26,6 +27,7 @@ export default async function LinksPage({ searchParams }: { searchParams: Promis
   const [scopeConnection, scopeBucket] = (one(search.scope) ?? "").split("::");
   const filter = historyFilterSchema.parse({
     status: one(search.status),
+    type: one(search.type),
     connection: scopeConnection || undefined,
     bucket: scopeBucket || undefined,
     q: one(search.q) || undefined,
@@ -36,6 +38,7 @@ export default async function LinksPage({ searchParams }: { searchParams: Promis
 
   const query = new URLSearchParams();
   if (filter.status !== "all") query.set("status", filter.status);
+  if (filter.type && filter.type !== "all") query.set("type", filter.type);
   if (one(search.scope)) query.set("scope", one(search.scope)!);
   if (filter.q) query.set("q", filter.q);
   const exportHref = `/links/export?${query}`;
@@ -61,6 +64,15 @@ export default async function LinksPage({ searchParams }: { searchParams: Promis
             <option value="active">Active</option>
             <option value="expires_soon">Expires soon</option>
             <option value="expired">Expired</option>
+            <option value="revoked">Revoked</option>
+          </select>
+        </div>
+        <div className="space-y-1">
+          <label htmlFor="links-type" className="block text-xs font-medium">Type</label>
+          <select id="links-type" name="type" defaultValue={filter.type ?? "all"} className={inputClass}>
+            <option value="all">All types</option>
+            <option value="direct">Direct</option>
+            <option value="managed">Managed</option>
           </select>
         </div>
         <div className="space-y-1">
@@ -83,19 +95,22 @@ export default async function LinksPage({ searchParams }: { searchParams: Promis
 
       {rows.length === 0 ? (
         <p className="rounded-lg border border-dashed border-zinc-300 p-6 text-center text-sm text-zinc-600 dark:border-zinc-700 dark:text-zinc-400">
-          {filter.cursor || filter.q || filter.status !== "all" || filter.bucket ? "No links match these filters." : "No links yet. Open an object in Buckets and use Quick Share."}
+          {filter.cursor || filter.q || filter.status !== "all" || (filter.type && filter.type !== "all") || filter.bucket ? "No links match these filters." : "No links yet. Open an object in Buckets and use Quick Share."}
         </p>
       ) : (
         <div className="overflow-x-auto">
-          <table className="w-full min-w-[48rem] text-sm">
+          <table className="w-full min-w-[60rem] text-sm">
             <caption className="sr-only">Issued links</caption>
             <thead className="border-b border-zinc-200 text-left text-xs uppercase tracking-wide text-muted dark:border-zinc-800">
               <tr>
                 <th scope="col" className="py-2 pr-3 font-medium">Status</th>
+                <th scope="col" className="py-2 pr-3 font-medium">Type</th>
                 <th scope="col" className="py-2 pr-3 font-medium">Object</th>
                 <th scope="col" className="py-2 pr-3 font-medium">Note</th>
                 <th scope="col" className="py-2 pr-3 font-medium">Created</th>
                 <th scope="col" className="py-2 pr-3 font-medium">Expires</th>
+                <th scope="col" className="py-2 pr-3 font-medium">Downloads</th>
+                <th scope="col" className="py-2 pr-3 font-medium">Last access</th>
                 <th scope="col" className="py-2 font-medium"><span className="sr-only">Actions</span></th>
               </tr>
             </thead>
@@ -103,6 +118,11 @@ export default async function LinksPage({ searchParams }: { searchParams: Promis
               {rows.map((link) => (
                 <tr key={link.id} className="align-top">
                   <td className="py-2 pr-3"><StatusBadge status={link.status} /></td>
+                  <td className="py-2 pr-3">
+                    <Link href={`/links/${link.id}`} className="text-sky-700 hover:underline dark:text-sky-400" aria-label={`${link.kind === "managed" ? "Managed" : "Direct"}: details of the link to ${link.key}`}>
+                      {link.kind === "managed" ? "Managed" : "Direct"}
+                    </Link>
+                  </td>
                   <td className="max-w-xs py-2 pr-3">
                     <span className="block text-xs text-muted">{link.connectionName} / {link.bucket}</span>
                     {link.connectionId ? (
@@ -112,14 +132,24 @@ export default async function LinksPage({ searchParams }: { searchParams: Promis
                     ) : (
                       <span className="break-all">{link.key}</span>
                     )}
+                    <ObjectStateMark state={link.objectState} />
                   </td>
                   <td className="max-w-[12rem] break-words py-2 pr-3 text-zinc-600 dark:text-zinc-400">{link.note ?? "—"}</td>
                   <td className="whitespace-nowrap py-2 pr-3"><RelativeTime date={link.createdAt} now={now} /></td>
                   <td className="whitespace-nowrap py-2 pr-3">
-                    <span className="block">{formatExactDate(link.expiresAt)}</span>
-                    <span className="text-xs text-muted"><RelativeTime date={link.expiresAt} now={now} /></span>
+                    {link.neverExpires ? (
+                      <span>No expiry</span>
+                    ) : (
+                      <>
+                        <span className="block">{formatExactDate(link.expiresAt)}</span>
+                        <span className="text-xs text-muted"><RelativeTime date={link.expiresAt} now={now} /></span>
+                      </>
+                    )}
+                    {link.revokedAt ? <span className="block text-xs text-muted">Revoked <RelativeTime date={link.revokedAt} now={now} /></span> : null}
                   </td>
-                  <td className="py-2"><LinkRowActions id={link.id} label={link.key} expired={link.status === "expired"} /></td>
+                  <td className="whitespace-nowrap py-2 pr-3"><DownloadsCell kind={link.kind} count={link.downloadCount} limit={link.downloadLimit} /></td>
+                  <td className="whitespace-nowrap py-2 pr-3">{link.lastAccessAt ? <RelativeTime date={link.lastAccessAt} now={now} /> : <span className="text-muted">—</span>}</td>
+                  <td className="py-2"><LinkRowActions id={link.id} label={link.key} expired={link.status === "expired"} kind={link.kind} revoked={link.status === "revoked"} /></td>
                 </tr>
               ))}
             </tbody>

@@ -5,6 +5,8 @@ import { Alert } from "@/components/ui/alert";
 import { ConnectionList } from "@/components/connections/connection-list";
 import { ChangePasswordForm } from "@/components/settings/change-password-form";
 import { SignOutEverywhereForm } from "@/components/settings/sign-out-everywhere-form";
+import { LogNetworkOnlyForm } from "@/components/settings/log-network-only-form";
+import { getLogNetworkOnly } from "@/lib/links/manage";
 import { WebhookSection } from "@/components/settings/webhook-section";
 import { getWebhookOverview } from "@/lib/webhooks/settings";
 import { requireUser } from "@/lib/auth/session";
@@ -53,6 +55,15 @@ export default async function SettingsPage({ searchParams }: { searchParams: Pro
           </p>
         </div>
         <SignOutEverywhereForm />
+      </section>
+      <section aria-labelledby="access-logs-heading" className="space-y-3">
+        <div className="space-y-1">
+          <h2 id="access-logs-heading" className="text-lg font-semibold">
+            Access logs
+          </h2>
+          <p className="text-sm text-zinc-600 dark:text-zinc-400">What managed links record about the people who open them.</p>
+        </div>
+        <LogNetworkOnlyForm initial={await getLogNetworkOnly(user.id)} />
       </section>
       <section aria-labelledby="password-heading" className="space-y-3">
         <div className="space-y-1">

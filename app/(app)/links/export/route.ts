@@ -7,7 +7,7 @@ import { historyFilterSchema } from "@/lib/validation/share";
 
 export const dynamic = "force-dynamic";
 
-const COLUMNS = ["status", "connection", "bucket", "key", "file_name", "disposition", "content_type_override", "size_bytes", "note", "created_at", "expires_at", "requested_expires_at"];
+const COLUMNS = ["status", "connection", "bucket", "key", "file_name", "disposition", "content_type_override", "size_bytes", "note", "created_at", "expires_at", "requested_expires_at", "type", "downloads", "download_limit", "last_access_at", "revoked_at", "object_state"];
 
 /** "Export CSV": the filtered history, without URLs (they are bearer credentials). */
 export async function GET(request: Request) {
@@ -17,6 +17,7 @@ export async function GET(request: Request) {
   const [connection, bucket] = (params.get("scope") ?? "").split("::");
   const filter = historyFilterSchema.parse({
     status: params.get("status") ?? undefined,
+    type: params.get("type") ?? undefined,
     connection: connection || undefined,
     bucket: bucket || undefined,
     q: params.get("q") || undefined,
@@ -38,8 +39,14 @@ export async function GET(request: Request) {
             String(link.objectSize),
             link.note ?? "",
             link.createdAt.toISOString(),
-            link.expiresAt.toISOString(),
-            link.requestedExpiresAt.toISOString(),
+            link.neverExpires ? "never" : link.expiresAt.toISOString(),
+            link.neverExpires ? "never" : link.requestedExpiresAt.toISOString(),
+            link.kind,
+            link.kind === "managed" ? String(link.downloadCount) : "",
+            link.downloadLimit === null ? "" : String(link.downloadLimit),
+            link.lastAccessAt?.toISOString() ?? "",
+            link.revokedAt?.toISOString() ?? "",
+            link.objectState ?? "",
           ];
           controller.enqueue(encoder.encode(csvRow(fields)));
         }

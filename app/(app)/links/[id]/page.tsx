@@ -1,0 +1,148 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { DownloadsCell, OBJECT_STATE_LABEL } from "@/components/links/downloads-cell";
+import { ChangeDownloadLimitForm, ChangeExpiryForm, CopyLinkButton } from "@/components/links/link-owner-actions";
+import { RevokeLinkButton } from "@/components/links/revoke-link-button";
+import { StatusBadge } from "@/components/links/status-badge";
+import { AccessLogTable } from "@/components/links/access-log-table";
+import { buttonClass } from "@/components/ui/button";
+import { RelativeTime } from "@/components/ui/relative-time";
+import { requireUser } from "@/lib/auth/session";
+import { formatBytes, formatExactDate } from "@/lib/format";
+import { getLinkDetails, listAccessLog } from "@/lib/links/manage";
+import { objectHref } from "@/lib/paths";
+import { accessLogCursorSchema, linkIdSchema } from "@/lib/validation/share";
+
+export const metadata: Metadata = { title: "Link details" };
+
+type Search = Record<string, string | string[] | undefined>;
+
+export default async function LinkPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<Search> }) {
+  const user = await requireUser();
+  const [{ id: rawId }, search] = await Promise.all([params, searchParams]);
+  const parsedId = linkIdSchema.safeParse({ id: rawId });
+  if (!parsedId.success) notFound();
+  const id = parsedId.data.id;
+  const cursor = accessLogCursorSchema.parse(Array.isArray(search.cursor) ? search.cursor[0] : search.cursor);
+  const now = new Date();
+  const link = await getLinkDetails(user.id, id, now);
+  if (!link) notFound();
+  const log = link.kind === "managed" ? await listAccessLog(user.id, id, cursor) : null;
+  const managed = link.kind === "managed";
+  const works = link.status === "active" || link.status === "expires_soon";
+
+  const rows: [string, React.ReactNode][] = [
+    ["Status", <StatusBadge key="s" status={link.status} />],
+    ["Type", managed ? "Managed link (checked by Bucketshare at each use)" : "Direct link (presigned URL; cannot be revoked)"],
+    [
+      "File",
+      <span key="f" className="break-all">
+        {link.connectionName} / {link.bucket} /{" "}
+        {link.connectionId ? (
+          <Link href={objectHref(link.connectionId, link.bucket, link.key)} className="text-sky-700 hover:underline dark:text-sky-400">
+            {link.key}
+          </Link>
+        ) : (
+          link.key
+        )}
+        {link.objectState ? (
+          <span className="ml-2 inline-block rounded bg-amber-100 px-1.5 py-0.5 text-xs font-medium text-amber-900 dark:bg-amber-950 dark:text-amber-300">
+            {OBJECT_STATE_LABEL[link.objectState]}
+          </span>
+        ) : null}
+      </span>,
+    ],
+    ["Size when shared", `${formatBytes(link.objectSize)} (${link.objectSize.toLocaleString("en-US")} bytes)`],
+    ["Recipient sees the name", <span key="n" className="break-all">{link.fileName}</span>],
+    ["Opens as", link.disposition === "attachment" ? "Download" : "Open in browser"],
+    ["Content type", link.contentTypeOverride ?? link.objectContentType ?? "—"],
+    ["Note", link.note ?? "—"],
+    ["Created", <span key="c">{formatExactDate(link.createdAt)} (<RelativeTime date={link.createdAt} now={now} />)</span>],
+    [
+      "Expires",
+      link.neverExpires ? "No expiry" : <span key="e">{formatExactDate(link.expiresAt)} (<RelativeTime date={link.expiresAt} now={now} />)</span>,
+    ],
+  ];
+  if (link.revokedAt) rows.push(["Revoked", <span key="r">{formatExactDate(link.revokedAt)} (<RelativeTime date={link.revokedAt} now={now} />)</span>]);
+  if (managed) {
+    rows.push(
+      ["Downloads", <DownloadsCell key="d" kind="managed" count={link.downloadCount} limit={link.downloadLimit} />],
+      ["Download limit", link.downloadLimit === null ? "Unlimited" : link.downloadLimit === 1 ? "1 (one-time)" : String(link.downloadLimit)],
+      ["Password", link.hasPassword ? "Yes" : "No"],
+      ["Allowed networks", link.allowedNetworks.length > 0 ? <span key="a" className="break-all font-mono text-xs">{link.allowedNetworks.join(", ")}</span> : "Anywhere"],
+      [
+        "Version",
+        link.pinned
+          ? `Pinned to the file as shared (${link.objectVersionId ? `version ${link.objectVersionId}` : `ETag ${link.objectEtag ?? "unknown"}`})`
+          : "Always the latest version",
+      ],
+      ["Last access", link.lastAccessAt ? <span key="l">{formatExactDate(link.lastAccessAt)} (<RelativeTime date={link.lastAccessAt} now={now} />)</span> : "Never"],
+    );
+  }
+
+  return (
+    <div className="space-y-6">
+      <div className="space-y-1">
+        <Link href="/links" className="text-sm text-sky-700 hover:underline dark:text-sky-400">
+          ← Links
+        </Link>
+        <h1 className="text-2xl font-semibold">Link details</h1>
+        <p className="break-all text-sm text-zinc-600 dark:text-zinc-400">{link.key}</p>
+      </div>
+
+      <div className="flex flex-wrap items-center gap-2">
+        {works ? <CopyLinkButton id={link.id} /> : null}
+        {managed && link.status !== "revoked" ? <RevokeLinkButton id={link.id} label={link.key} /> : null}
+        {!managed ? <p className="text-sm text-muted">A direct link cannot be revoked: it works until it expires.</p> : null}
+      </div>
+
+      <section aria-labelledby="link-facts" className="space-y-2">
+        <h2 id="link-facts" className="sr-only">
+          About this link
+        </h2>
+        <dl className="grid grid-cols-1 gap-x-4 gap-y-2 text-sm sm:grid-cols-[12rem_1fr]">
+          {rows.map(([label, value]) => (
+            <div key={label} className="contents">
+              <dt className="text-muted">{label}</dt>
+              <dd className="min-w-0">{value}</dd>
+            </div>
+          ))}
+        </dl>
+      </section>
+
+      {managed && link.status !== "revoked" ? (
+        <section aria-label="Change this link" className="grid gap-6 rounded-lg border border-zinc-200 p-4 sm:grid-cols-2 dark:border-zinc-800">
+          <ChangeExpiryForm id={link.id} />
+          <ChangeDownloadLimitForm id={link.id} current={link.downloadLimit} />
+        </section>
+      ) : null}
+
+      {log ? (
+        <section aria-labelledby="access-log-title" className="space-y-3">
+          <div>
+            <h2 id="access-log-title" className="text-lg font-semibold">
+              Access log
+            </h2>
+            <p className="text-sm text-zinc-600 dark:text-zinc-400">Every use of the link, newest first. Only real downloads count towards the limit.</p>
+          </div>
+          <AccessLogTable rows={log.rows} now={now} />
+          <nav aria-label="Access log pages" className="flex justify-between gap-2">
+            {cursor ? (
+              <Link href={`/links/${link.id}`} className={buttonClass("secondary")}>
+                Newest entries
+              </Link>
+            ) : (
+              <span />
+            )}
+            {log.nextCursor ? (
+              <Link href={`/links/${link.id}?${new URLSearchParams({ cursor: log.nextCursor })}`} className={buttonClass("secondary")}>
+                Older entries
+              </Link>
+            ) : null}
+          </nav>
+        </section>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,54 @@
+"use client";
+
+import { useActionState, useEffect, useState, useTransition } from "react";
+import { useRouter } from "next/navigation";
+import { revokeLinkAction } from "@/lib/actions/revoke-link";
+import type { ActionState } from "@/lib/actions/safe-action";
+import { Button } from "@/components/ui/button";
+import { ConfirmDialog } from "@/components/ui/confirm-dialog";
+import { Alert } from "@/components/ui/alert";
+
+/** "Revoke" with a confirmation (managed links): the link stops working at once, everywhere. */
+export function RevokeLinkButton({ id, label, compact = false }: { id: string; label: string; compact?: boolean }) {
+  const router = useRouter();
+  const [, startTransition] = useTransition();
+  const [confirming, setConfirming] = useState(false);
+  const [state, revoke, pending] = useActionState(revokeLinkAction, { status: "idle" } as ActionState);
+
+  useEffect(() => {
+    if (state.status === "success") {
+      setConfirming(false);
+      router.refresh();
+    }
+  }, [state, router]);
+
+  return (
+    <>
+      <Button
+        variant={compact ? "ghost" : "danger"}
+        className={compact ? "px-2 py-1 text-xs text-red-700 dark:text-red-400" : ""}
+        onClick={() => setConfirming(true)}
+        title={`Revoke the link to ${label}`}
+      >
+        Revoke
+      </Button>
+      <span role="status" aria-live="polite" className="sr-only">
+        {state.status === "success" ? state.message : ""}
+      </span>
+      <ConfirmDialog
+        open={confirming}
+        title="Revoke this link?"
+        confirmLabel="Revoke link"
+        pending={pending}
+        onClose={() => setConfirming(false)}
+        onConfirm={() => startTransition(() => revoke({ id }))}
+      >
+        <p>
+          The link to <strong className="break-all">{label}</strong> stops working at once for everyone who has it. It stays in your history as
+          Revoked; this cannot be undone.
+        </p>
+        {state.status === "error" || state.status === "invalid" || state.status === "unauthorized" ? <Alert tone="error">{state.message}</Alert> : null}
+      </ConfirmDialog>
+    </>
+  );
+}

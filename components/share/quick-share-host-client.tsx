@@ -1,0 +1,45 @@
+"use client";
+
+import { useState, type ReactNode } from "react";
+import { QuickShareDialog, type ShareTarget } from "@/components/share/quick-share-dialog";
+import { baseName } from "@/lib/links/content-disposition";
+
+/**
+ * One Quick Share dialog for a whole listing. Rows render plain buttons carrying
+ * `data-share-key` (no client component per row keeps a 100-row page light);
+ * a click on any of them opens the dialog for that object.
+ */
+export function QuickShareHostClient({
+  connectionId,
+  bucket,
+  credentialsExpireAt,
+  publicUrl,
+  children,
+}: {
+  connectionId: string;
+  bucket: string;
+  credentialsExpireAt: string | null;
+  publicUrl: string | null;
+  children: ReactNode;
+}) {
+  const [target, setTarget] = useState<ShareTarget | null>(null);
+  return (
+    <div
+      onClick={(event) => {
+        const button = (event.target as HTMLElement).closest<HTMLButtonElement>("button[data-share-key]");
+        if (!button) return;
+        setTarget({
+          connectionId,
+          bucket,
+          key: button.dataset.shareKey!,
+          name: baseName(button.dataset.shareKey!),
+          credentialsExpireAt,
+          publicUrl,
+        });
+      }}
+    >
+      {children}
+      {target ? <QuickShareDialog key={target.key} target={target} open onClose={() => setTarget(null)} /> : null}
+    </div>
+  );
+}

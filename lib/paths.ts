@@ -22,6 +22,23 @@ export function prefixFromSegments(segments: string[] | undefined): string {
   return `${segments.map(unescapeSegment).join("/")}/`;
 }
 
+/**
+ * The folder prefix of a page's `[[...prefix]]` params. Next 16 hands a page its params
+ * percent-encoded (`encodeURIComponent` of the decoded segment: "a b" arrives as "a%20b", "a+b" as
+ * "a%2Bb"; checked end to end in tests/e2e/05-storage-safety.spec.ts), so each is decoded once.
+ */
+export function prefixFromRouteParams(segments: string[] | undefined): string {
+  return prefixFromSegments(
+    segments?.map((segment) => {
+      try {
+        return decodeURIComponent(segment);
+      } catch {
+        return segment;
+      }
+    }),
+  );
+}
+
 /** Folder prefix → encoded path suffix ("" or "/seg/seg"). */
 export function segmentsFromPrefix(prefix: string): string {
   if (prefix === "") return "";
@@ -31,6 +48,15 @@ export function segmentsFromPrefix(prefix: string): string {
 
 export function folderHref(connectionId: string, bucket: string, prefix = ""): string {
   return `/buckets/${encodeURIComponent(connectionId)}/${encodeURIComponent(bucket)}${segmentsFromPrefix(prefix)}`;
+}
+
+/**
+ * Whether a key has a "." or ".." segment ("dots/../up.txt"). Browsers and every other URL client
+ * remove such segments (percent-encoded too) before sending, so no presigned URL can reach the
+ * object: it can be browsed here, but not previewed from or shared by a link.
+ */
+export function keyHasDotSegment(key: string): boolean {
+  return key.split("/").some((segment) => segment === "." || segment === "..");
 }
 
 /** The folder that holds a key ("" for the bucket root). */

@@ -5,6 +5,7 @@ import { withStorageDeadline } from "@/lib/storage/deadline";
 import { describeStorageError, type StorageErrorInfo } from "@/lib/storage/errors";
 import { previewPlan } from "@/lib/storage/preview";
 import { log } from "@/lib/log";
+import { keyHasDotSegment } from "@/lib/paths";
 
 /**
  * Listing and reading objects. Every call is one bounded S3 request (a page never lists a whole
@@ -139,7 +140,9 @@ export function loadObjectView(open: OpenConnection, bucket: string, key: string
   return settle(
     withStorageDeadline(async (signal) => {
       const details = await headObject(open, bucket, key, signal);
-      const plan = previewPlan(key, details.contentType);
+      // A URL cannot carry a key with a "." or ".." segment (lib/paths.ts): only text previews then.
+      const planned = previewPlan(key, details.contentType);
+      const plan = keyHasDotSegment(key) && planned?.kind !== "text" ? null : planned;
       let preview: ObjectView["preview"] = null;
       try {
         if (plan?.kind === "text") preview = { kind: "text", text: await readTextStart(open, bucket, key, { signal }) };

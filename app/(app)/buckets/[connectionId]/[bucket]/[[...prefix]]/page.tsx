@@ -11,7 +11,7 @@ import { inputClass } from "@/components/ui/field";
 import { getSessionUserId, requireUser } from "@/lib/auth/session";
 import { openConnection } from "@/lib/storage/connections";
 import { loadFolder, loadObjectView } from "@/lib/storage/listing";
-import { breadcrumbs, folderHref, prefixFromSegments } from "@/lib/paths";
+import { breadcrumbs, folderHref, prefixFromRouteParams } from "@/lib/paths";
 
 type Params = { connectionId: string; bucket: string; prefix?: string[] };
 type Search = { page?: string | string[]; q?: string | string[]; object?: string | string[] };
@@ -31,7 +31,7 @@ export default async function FolderPage({ params, searchParams }: { params: Pro
   const [user, open] = await Promise.all([requireUser(), claimedUserId ? openConnection(claimedUserId, connectionId) : null]);
   if (!open || open.connection.id !== connectionId || user.id !== claimedUserId) notFound();
 
-  const prefix = prefixFromSegments(segments);
+  const prefix = prefixFromRouteParams(segments);
   const filter = one(search.q) ?? "";
   const pages = (Array.isArray(search.page) ? search.page : search.page ? [search.page] : []).filter(Boolean);
   const selectedKey = one(search.object);

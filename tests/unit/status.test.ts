@@ -61,7 +61,7 @@ describe("linkStatus", () => {
   });
 
   it("has labels for each status", () => {
-    expect(STATUS_LABEL).toEqual({ active: "Active", expires_soon: "Expires soon", expired: "Expired" });
+    expect(STATUS_LABEL).toEqual({ active: "Active", expires_soon: "Expires soon", expired: "Expired", revoked: "Revoked" });
   });
 });
 

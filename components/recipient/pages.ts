@@ -48,17 +48,18 @@ function previewSection(view: FileView): Html | null {
       content = html`<img src="${preview.src}" alt="${`Preview of ${view.fileName}`}">`;
       break;
     case "audio":
-      content = html`<audio controls preload="metadata" src="${preview.src}" aria-label="${`Preview of ${view.fileName}`}"></audio>`;
+      content = html`<audio controls preload="metadata" src="${preview.src}"></audio>`;
       break;
     case "video":
-      content = html`<video controls preload="metadata" src="${preview.src}" aria-label="${`Preview of ${view.fileName}`}"></video>`;
+      content = html`<video controls preload="metadata" src="${preview.src}"></video>`;
       break;
     case "pdf":
       // Chromium refuses PDFs in sandboxed frames, and this page frames nothing: the PDF opens in its own tab.
       content = html`<p><a href="${preview.href}" target="_blank" rel="noopener noreferrer">Open the PDF preview</a> <span class="muted">(opens in a new tab)</span></p>`;
       break;
     case "text":
-      content = html`<pre tabindex="0" aria-label="${`Text of ${view.fileName}`}">${preview.text}</pre>${
+      // The scrolling box is a labelled region that takes keyboard focus, so the text can be scrolled without a mouse.
+      content = html`<div class="text" role="region" tabindex="0" aria-label="${`Text of ${view.fileName}`}"><pre>${preview.text}</pre></div>${
         preview.truncated ? html`<p class="muted">Only the beginning of the file is shown.</p>` : null
       }`;
       break;

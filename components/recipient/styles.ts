@@ -27,7 +27,8 @@ a{color:var(--link)}
 .preview{border:1px solid var(--line);border-radius:.5rem;background:var(--card);padding:.75rem;overflow:hidden}
 .preview img,.preview video{display:block;max-width:100%;height:auto;margin:0 auto}
 .preview audio{width:100%}
-.preview pre{margin:0;max-height:24rem;overflow:auto;white-space:pre-wrap;overflow-wrap:anywhere;font:13px/1.45 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}
+.preview .text{max-height:24rem;overflow:auto}
+.preview pre{margin:0;white-space:pre-wrap;overflow-wrap:anywhere;font:13px/1.45 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}
 label{display:block;font-weight:600;margin-bottom:.35rem}
 input[type=password]{display:block;width:100%;max-width:22rem;padding:.6rem .7rem;border:1px solid var(--field);border-radius:.5rem;background:var(--bg);color:var(--fg);font:inherit;min-height:44px}
 input[aria-invalid=true]{border-color:var(--error)}

@@ -1,3 +1,5 @@
+import { request as httpRequest } from "node:http";
+import { request as httpsRequest } from "node:https";
 import { redactText } from "@/lib/log";
 
 /**
@@ -48,18 +50,37 @@ export function shorten(text: string): string {
   return clean.length > MAX_ERROR_LENGTH ? `${clean.slice(0, MAX_ERROR_LENGTH - 1)}…` : clean;
 }
 
-export async function postWebhook(url: string, body: string, headers: Record<string, string>, timeoutMs = DELIVERY_TIMEOUT_MS): Promise<PostOutcome> {
+/** The POST itself, on node:http(s) without a connection pool, so nothing outlives it (fetch's pool reconnects after an abort). */
+export function postWebhook(url: string, body: string, headers: Record<string, string>, timeoutMs = DELIVERY_TIMEOUT_MS): Promise<PostOutcome> {
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
-  try {
-    const response = await fetch(url, { method: "POST", body, headers, redirect: "manual", signal: AbortSignal.timeout(timeoutMs) });
-    // The answer's body is not needed; dropping it frees the connection.
-    void response.body?.cancel().catch(() => undefined);
-    const { status } = response;
-    if (status >= 200 && status < 300) return { ok: true, status, error: null, durationMs: elapsed() };
-    const error = status >= 300 && status < 400 ? `Redirect (HTTP ${status}) not followed: use the final URL` : `HTTP ${status}`;
-    return { ok: false, status, error, durationMs: elapsed() };
-  } catch (error) {
-    return { ok: false, status: null, error: describeFailure(error, timeoutMs), durationMs: elapsed() };
-  }
+  return new Promise<PostOutcome>((resolve) => {
+    let target: URL;
+    try {
+      target = new URL(url);
+    } catch (error) {
+      resolve({ ok: false, status: null, error: describeFailure(error, timeoutMs), durationMs: 0 });
+      return;
+    }
+    const send = target.protocol === "https:" ? httpsRequest : httpRequest;
+    const request = send(
+      target,
+      {
+        method: "POST",
+        headers: { ...headers, "Content-Length": String(Buffer.byteLength(body)) },
+        agent: false,
+        signal: AbortSignal.timeout(timeoutMs),
+      },
+      (response) => {
+        // The answer's body is not needed: the status says it all, and closing here frees the socket.
+        const status = response.statusCode ?? 0;
+        response.destroy();
+        if (status >= 200 && status < 300) return resolve({ ok: true, status, error: null, durationMs: elapsed() });
+        const error = status >= 300 && status < 400 ? `Redirect (HTTP ${status}) not followed: use the final URL` : `HTTP ${status}`;
+        resolve({ ok: false, status, error, durationMs: elapsed() });
+      },
+    );
+    request.on("error", (error) => resolve({ ok: false, status: null, error: describeFailure(error, timeoutMs), durationMs: elapsed() }));
+    request.end(body);
+  });
 }

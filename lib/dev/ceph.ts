@@ -139,6 +139,8 @@ ms_mon_client_mode = crc
 ms_bind_msgr1 = false
 ms_bind_msgr2 = true
 ms_bind_ipv6 = false
+# One bind attempt: a port taken meanwhile fails at once (startCeph retries with others), not after 3 × 5 s.
+ms_bind_retry_count = 1
 ms_bind_port_min = ${ports.osdFirst}
 ms_bind_port_max = ${ports.osdFirst + OSD_PORT_COUNT - 1}
 mon_allow_pool_size_one = true
@@ -326,10 +328,20 @@ async function logTails(dir: string, lines: number): Promise<string> {
 }
 
 /** Runs a one-shot command (tool or --mkfs) to its end; fails with its output. */
-async function runTool(name: string, command: string, args: string[], output: Output, dir: string, timeoutMs: number): Promise<string> {
+async function runTool(
+  name: string,
+  command: string,
+  args: string[],
+  output: Output,
+  dir: string,
+  timeoutMs: number,
+  tools: Set<ChildProcess>,
+): Promise<string> {
   const own = new Output((line) => output.push(line));
   let stdout = "";
   const child = startChild(name, command, args, own);
+  tools.add(child.proc);
+  void child.exited.then(() => tools.delete(child.proc));
   child.proc.stdout?.on("data", (chunk: string) => {
     stdout += chunk;
   });
@@ -397,7 +409,8 @@ async function startOnce(dir: string, log: ((line: string) => void) | undefined)
     for (const child of [...children].reverse()) await stopChild(child);
   };
   const c = ["-c", conf];
-  const tool = (name: string, command: string, args: string[]) => runTool(name, command, args, output, dir, remaining());
+  const tools = new Set<ChildProcess>();
+  const tool = (name: string, command: string, args: string[]) => runTool(name, command, args, output, dir, remaining(), tools);
   const checkAlive = async () => {
     const dead = children.find((child) => !isRunning(child));
     if (!dead) return;
@@ -412,9 +425,15 @@ async function startOnce(dir: string, log: ((line: string) => void) | undefined)
     await tool("ceph-mon --mkfs", "ceph-mon", [...c, "--mkfs", "-i", "a", "--monmap", monmap]);
     children.push(startChild("ceph-mon", "ceph-mon", [...c, "-f", "-i", "a"], output));
     // Both wait for the monitor to answer; the OSD's store does not need the map entry yet.
-    await Promise.all([
-      tool("osd new", python, ["-c", OSD_NEW_PY, conf, osdUuid, String(Math.ceil(remaining() / 1000))]),
-      tool("ceph-osd --mkfs", "ceph-osd", [...c, "-i", "0", "--mkfs", "--osd-uuid", osdUuid]),
+    // A monitor that dies (its port was taken meanwhile) ends the wait at once.
+    const monitorDied = children[0]!.exited.then(checkAlive);
+    monitorDied.catch(() => undefined); // reported by the race below, or by a later checkAlive()
+    await Promise.race([
+      monitorDied,
+      Promise.all([
+        tool("osd new", python, ["-c", OSD_NEW_PY, conf, osdUuid, String(Math.ceil(remaining() / 1000))]),
+        tool("ceph-osd --mkfs", "ceph-osd", [...c, "-i", "0", "--mkfs", "--osd-uuid", osdUuid]),
+      ]),
     ]);
     await checkAlive();
     children.push(startChild("ceph-osd", "ceph-osd", [...c, "-f", "-i", "0"], output));
@@ -471,6 +490,7 @@ async function startOnce(dir: string, log: ((line: string) => void) | undefined)
     }
     return server;
   } catch (error) {
+    for (const proc of tools) proc.kill("SIGKILL");
     await stopAll();
     throw error;
   }

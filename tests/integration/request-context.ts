@@ -9,6 +9,10 @@ import type { SessionUser } from "@/lib/auth/session";
  *   vi.mock("next/cache", async () => (await import("./request-context")).cacheModule);
  *   vi.mock("next/navigation", async () => (await import("./request-context")).navigationModule);
  *   const { session } = await import("./request-context");
+ *
+ * This replaces the session module: fine where the test is about something else. Tests about
+ * sessions themselves (sign-in, sign-out, ended or deleted users, the setup code) keep the real one
+ * and stand in only for the browser's cookies: see ./browser.ts.
  */
 
 export const session: { user: SessionUser | null } = { user: null };

@@ -284,7 +284,7 @@ describe("owner actions", () => {
 describe("history filters, access log and the object panel", () => {
   let historian: SessionUser;
   let target: { connectionId: string; bucket: string };
-  const ids: Record<string, string> = {};
+  const ids = { direct: "", managed: "", revoked: "", other: "", expiredRevoked: "" };
 
   beforeAll(async () => {
     historian = await h.createTestUser("managed-history");

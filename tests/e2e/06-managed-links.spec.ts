@@ -1,0 +1,135 @@
+import { png } from "../../lib/dev/sample-files";
+import { expectNoA11yViolations } from "./a11y";
+import { ensureConnection, ensureSignedIn, expect, test } from "./fixtures";
+
+// A managed link from end to end, in Chromium against the production server: the owner issues it in
+// Quick Share (one-time, with a password), a recipient in another browser context unlocks it, sees the
+// preview and downloads the right bytes; a link preview and a HEAD do not count; the owner watches the
+// count and the access log, then revokes the link.
+
+const BUCKET = "e2e-managed";
+const KEY = "photos/sunset 2026.png";
+const NAME = "sunset 2026.png";
+const PASSWORD = "tulip garden 42";
+const SLACK = "Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)";
+
+test("Quick Share a managed one-time link with a password, watch it used, then revoke it", async ({ page, storage, browser }) => {
+  test.setTimeout(120_000);
+  const bytes = png(40, 24, (x, y) => [200, 80 + x * 3, 40 + y * 5]);
+  await storage.bucket(BUCKET);
+  await storage.put(BUCKET, KEY, bytes, "image/png");
+
+  await ensureSignedIn(page);
+  await ensureConnection(page, storage);
+  await page.getByRole("link", { name: "Buckets", exact: true }).click();
+  await page.getByRole("link", { name: BUCKET }).click();
+  await page.getByRole("link", { name: "photos" }).click();
+  await page.getByRole("button", { name: `Quick Share ${NAME}` }).click();
+
+  const dialog = page.getByRole("dialog", { name: "Quick Share" });
+  await expect(dialog).toBeVisible();
+  // No PUBLIC_URL here: the default stays Direct, and choosing Managed says why that matters.
+  const linkType = dialog.getByRole("group", { name: "Link type" });
+  await expect(linkType.getByRole("radio", { name: "Direct link" })).toBeChecked();
+  await expect(dialog.getByText(/cannot be revoked/)).toBeVisible();
+  await expect(dialog.getByLabel("Download limit")).toHaveCount(0);
+  await linkType.getByRole("radio", { name: "Managed link" }).check();
+  await expect(dialog.getByText(/revoke it at once/)).toBeVisible();
+  await expect(dialog.getByText(/Recipients elsewhere cannot reach a localhost address/)).toBeVisible();
+  await expect(dialog.getByLabel("Expires in").locator("option", { hasText: "No expiry" })).toHaveCount(1);
+  await expect(dialog.getByLabel("Expires in").locator("option", { hasText: "90 days" })).toHaveCount(1);
+  await expectNoA11yViolations(page, "the Quick Share dialog, managed");
+
+  // Bad input is refused at its field, and nothing is issued.
+  await dialog.getByLabel("Download limit").fill("0");
+  await dialog.getByLabel("Allowed networks").fill("10.0.0.0/8, not-a-network");
+  await dialog.getByRole("button", { name: "Generate link" }).click();
+  await expect(dialog.getByText("Enter a whole number from 1 to 1,000,000, or leave it empty for unlimited.")).toBeVisible();
+  await expect(dialog.getByText(/Not an IPv4\/IPv6 address or CIDR range: "not-a-network"/)).toBeVisible();
+  await expect(dialog.getByLabel("Share link", { exact: true })).toHaveCount(0);
+
+  await dialog.getByLabel("Download limit").fill("1");
+  await dialog.getByLabel("Allowed networks").fill("");
+  await dialog.getByLabel("Password").fill(PASSWORD);
+  await dialog.getByLabel("Expires in").selectOption({ label: "30 days" });
+  await dialog.getByLabel("Download", { exact: true }).check();
+  await dialog.getByRole("button", { name: "Generate link" }).click();
+
+  const field = dialog.getByLabel("Share link", { exact: true });
+  await expect(field).toHaveValue(/^http:\/\/127\.0\.0\.1:\d+\/s\/[A-Za-z0-9_-]{32}$/);
+  const url = await field.inputValue();
+  const settings = dialog.getByRole("definition");
+  await expect(dialog.getByText("Managed link (revocable)")).toBeVisible();
+  await expect(settings.filter({ hasText: "1 (one-time)" })).toBeVisible();
+  await expect(settings.filter({ hasText: /^Yes$/ })).toBeVisible();
+  await expect(dialog.getByRole("img", { name: "QR code of the share link" })).toBeVisible();
+  await expect(dialog.getByText(/Works until .* \(in 30 days\)/)).toBeVisible();
+  await dialog.getByRole("button", { name: "Done" }).click();
+
+  // The recipient, in a browser of their own.
+  const recipientContext = await browser.newContext();
+  const recipient = await recipientContext.newPage();
+  const locked = await recipient.goto(url);
+  expect(locked?.status()).toBe(401);
+  await expect(recipient.getByRole("heading", { name: "This file is protected", level: 1 })).toBeVisible();
+  await recipient.getByLabel("Password").fill(PASSWORD);
+  await recipient.getByRole("button", { name: "Unlock" }).click();
+  await expect(recipient.getByRole("heading", { name: NAME, level: 1 })).toBeVisible();
+  await expect(recipient.getByRole("img", { name: `Preview of ${NAME}` })).toBeVisible();
+
+  // A chat app's link preview and a HEAD request, with the unlocked browser's cookies: neither counts.
+  // (With a limit of 1, the download below would be refused had either of them counted.)
+  await recipient.request.get(`${url}/download`, { headers: { "user-agent": SLACK }, maxRedirects: 0 });
+  await recipient.request.head(`${url}/download`, { maxRedirects: 0 });
+
+  // The one real download still works, with the right bytes.
+  const [download] = await Promise.all([recipient.waitForEvent("download"), recipient.getByRole("link", { name: "Download" }).click()]);
+  const path = await download.path();
+  const { readFileSync } = await import("node:fs");
+  expect(readFileSync(path!).equals(bytes)).toBe(true);
+
+  const again = await recipient.goto(url);
+  expect(again?.status()).toBe(410);
+  await expect(recipient.getByRole("heading", { name: "Download limit reached", level: 1 })).toBeVisible();
+
+  // The owner sees 1 / 1 and the log.
+  await page.goto("/links?type=managed");
+  const row = page.getByRole("row").filter({ hasText: KEY });
+  await expect(row).toHaveCount(1);
+  await expect(row.getByRole("cell", { name: /^1 \/ 1/ })).toBeVisible();
+  await expect(row.getByRole("link", { name: `Managed: details of the link to ${KEY}` })).toBeVisible();
+  await row.getByRole("link", { name: `Managed: details of the link to ${KEY}` }).click();
+  await expect(page.getByRole("heading", { name: "Link details", level: 1 })).toBeVisible();
+  const log = page.getByRole("region", { name: "Access log" });
+  await expect(log.getByRole("cell", { name: "Download", exact: true })).toHaveCount(1);
+  await expect(log.getByRole("cell", { name: "Unlocked", exact: true })).toHaveCount(1);
+  await expect(log.getByRole("cell", { name: "Page view", exact: true }).first()).toBeVisible();
+  await expect(log.getByRole("cell", { name: "Yes", exact: true }).first()).toBeVisible(); // the preview agent
+  await expect(page.getByText("Limit reached")).toBeVisible();
+  await expect(page.getByRole("button", { name: "Change expiry" })).toBeVisible();
+  await expect(page.getByRole("button", { name: "Change download limit" })).toBeVisible();
+  await expectNoA11yViolations(page, "the link page");
+
+  // Raising the limit works at once for the recipient; then Revoke ends it for good.
+  await page.getByLabel("New download limit").fill("2");
+  await page.getByRole("button", { name: "Change download limit" }).click();
+  await expect(page.getByText("Limit set to 2 (1 used so far).")).toBeVisible();
+  await expect(page.getByText("1 / 2")).toBeVisible();
+
+  await page.getByRole("button", { name: "Revoke", exact: true }).click();
+  const confirm = page.getByRole("dialog", { name: "Revoke this link?" });
+  await expectNoA11yViolations(page, "the Revoke confirmation");
+  await confirm.getByRole("button", { name: "Revoke link" }).click();
+  await expect(page.getByText("Revoked", { exact: true }).first()).toBeVisible();
+  await expect(page.getByRole("button", { name: "Revoke", exact: true })).toHaveCount(0);
+
+  const revoked = await recipient.goto(url);
+  expect(revoked?.status()).toBe(410);
+  await expect(recipient.getByRole("heading", { name: "This link was revoked", level: 1 })).toBeVisible();
+  await recipientContext.close();
+
+  await page.goto("/links?status=revoked");
+  await expect(page.getByRole("row").filter({ hasText: KEY })).toHaveCount(1);
+  await page.goto("/links?status=active");
+  await expect(page.getByRole("row").filter({ hasText: KEY })).toHaveCount(0);
+});

@@ -6,7 +6,7 @@
  * server sets (lib/boot/server.ts), as in production.
  */
 import { randomBytes } from "node:crypto";
-import { DeleteObjectCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import { CreateBucketCommand, DeleteObjectCommand, PutBucketVersioningCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { SessionUser } from "@/lib/auth/session";
 
@@ -23,8 +23,9 @@ const download = await import("@/app/s/[token]/download/route");
 const preview = await import("@/app/s/[token]/preview/route");
 const unlock = await import("@/app/s/[token]/unlock/route");
 const h = await import("./helpers");
+const { adminS3For, storageCases } = await import("./storages");
+type TestStorage = import("./storages").TestStorage;
 
-const { services } = h;
 const BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
 const SLACK = "Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)";
 const ORIGIN = "http://127.0.0.1:3000";
@@ -39,6 +40,7 @@ let owner: SessionUser;
 let admin: S3Client;
 let bucket: string;
 let connectionId: string;
+let store: TestStorage;
 
 // Requests arrive through the Bucketshare server, which puts the TCP peer in its own header.
 (globalThis as Record<symbol, unknown>)[SERVER_MARKER] = true;
@@ -56,6 +58,8 @@ type LinkOptions = {
   neverExpires?: boolean;
   pinned?: boolean;
   etag?: string | null;
+  /** Another connection and bucket (the versioned server), with the pinned version. */
+  on?: { connectionId: string; bucket: string; versionId: string | null };
 };
 
 async function etagOf(key: string): Promise<string> {
@@ -75,12 +79,13 @@ async function managedLink(options: LinkOptions = {}): Promise<{ id: string; tok
       id,
       kind: "managed",
       ownerId: owner.id,
-      connectionId,
+      connectionId: options.on?.connectionId ?? connectionId,
       connectionName: CONNECTION_NAME,
-      bucket,
+      bucket: options.on?.bucket ?? bucket,
       key,
+      objectVersionId: options.on?.versionId ?? null,
       objectSize: BigInt(key === REPORT_KEY ? REPORT.length : 100),
-      objectEtag: options.etag === undefined ? await etagOf(key) : options.etag,
+      objectEtag: options.etag === undefined && !options.on ? await etagOf(key) : (options.etag ?? null),
       objectContentType: options.objectContentType === undefined ? "application/octet-stream" : options.objectContentType,
       requestedExpiresAt: expiresAt,
       expiresAt,
@@ -140,33 +145,40 @@ beforeAll(async () => {
   owner = await h.createTestUser("recipient");
   await db.user.update({ where: { id: owner.id }, data: { name: "Olive Owner" } });
   owner.name = "Olive Owner";
-  admin = h.adminS3();
-  bucket = await h.createBucket(admin, "rcpt");
-  const { png } = await import("@/lib/dev/sample-files");
-  await h.putObjects(admin, bucket, [
-    { key: REPORT_KEY, body: REPORT, contentType: "application/octet-stream" },
-    { key: PHOTO_KEY, body: png(16, 16, () => [10, 120, 200]), contentType: "image/png" },
-    { key: NOTES_KEY, body: Buffer.from("first line <b>not bold</b>\nsecond line\n"), contentType: "text/plain" },
-  ]);
-  connectionId = newRecordId();
-  await db.storageConnection.create({
-    data: {
-      id: connectionId,
-      ownerId: owner.id,
-      name: CONNECTION_NAME,
-      provider: "custom",
-      endpoint: services.s3.endpoint,
-      region: services.s3.region,
-      forcePathStyle: true,
-      accessKeyId: services.s3.accessKeyId,
-      secretAccessKeyEnc: seal("secretAccessKey", connectionId, services.s3.secretAccessKey, getRuntimeSecrets().encryptionKey),
-    },
-  });
 });
+
+/** Inside a describe: a bucket with the test files on `storage`, and the owner's connection to it. */
+function useStorage(storage: TestStorage) {
+  beforeAll(async () => {
+    store = storage;
+    admin = adminS3For(storage);
+    bucket = await h.createBucket(admin, "rcpt");
+    const { png } = await import("@/lib/dev/sample-files");
+    await h.putObjects(admin, bucket, [
+      { key: REPORT_KEY, body: REPORT, contentType: "application/octet-stream" },
+      { key: PHOTO_KEY, body: png(16, 16, () => [10, 120, 200]), contentType: "image/png" },
+      { key: NOTES_KEY, body: Buffer.from("first line <b>not bold</b>\nsecond line\n"), contentType: "text/plain" },
+    ]);
+    connectionId = newRecordId();
+    await db.storageConnection.create({
+      data: {
+        id: connectionId,
+        ownerId: owner.id,
+        name: `${CONNECTION_NAME} ${storage.name} ${h.randomSuffix()}`,
+        provider: "custom",
+        endpoint: storage.endpoint,
+        region: storage.region,
+        forcePathStyle: true,
+        accessKeyId: storage.accessKeyId,
+        secretAccessKeyEnc: seal("secretAccessKey", connectionId, storage.secretAccessKey, getRuntimeSecrets().encryptionKey),
+      },
+    });
+  });
+  afterAll(() => admin?.destroy());
+}
 
 afterAll(async () => {
   await settleLinkEvents();
-  admin?.destroy();
   await h.deleteTestUsers(owner);
   delete (globalThis as Record<symbol, unknown>)[SERVER_MARKER];
 });
@@ -175,249 +187,256 @@ beforeEach(async () => {
   await db.user.update({ where: { id: owner.id }, data: { logNetworkOnly: false, webhookUrl: null } });
 });
 
-describe("the recipient page", () => {
-  it("shows the file, who shared it, its expiry and Download, and nothing of the storage", async () => {
-    const link = await managedLink({ downloadLimit: 3 });
-    const response = await openPage(link.token);
-    expect(response.status).toBe(200);
-    expectRecipientHeaders(response);
-    expect(response.headers.get("content-type")).toBe("text/html; charset=utf-8");
-    expect(response.headers.get("x-robots-tag")).toMatch(/noindex/);
-    const csp = response.headers.get("content-security-policy")!;
-    expect(csp).toContain("frame-ancestors 'none'");
-    expect(csp).toContain("default-src 'none'");
-    expect(csp).not.toMatch(/script-src/);
-    const body = await response.text();
-    expect(body).toContain("<h1>q3 report.bin</h1>");
-    expect(body).toContain("Shared by Olive Owner");
-    expect(body).toContain("<dt>Size</dt><dd>39.1 KB</dd>");
-    expect(body).toMatch(/<time datetime="[^"]+">[^<]+<\/time> \(in 1 day\)/);
-    expect(body).toContain(`<a class="button" href="/s/${link.token}/download">Download</a>`);
-    expect(body).toContain("<dt>Downloads left</dt><dd>3</dd>");
-    const host = new URL(services.s3.endpoint).host;
-    for (const secret of [bucket, REPORT_KEY, "private/reports", host, CONNECTION_NAME, "X-Amz-", services.s3.accessKeyId]) {
-      expect(body, secret).not.toContain(secret);
-    }
-    expect(await downloads(link.id)).toBe(0);
-    expect(await events(link.id)).toEqual([{ outcome: "page_view", reason: null, clientAddress: "198.51.100.7", userAgent: BROWSER, previewAgent: false }]);
-  });
+describe.each(storageCases())("on $name", (storage) => {
+  useStorage(storage);
 
-  it("says No expiry for a link that never expires", async () => {
-    const link = await managedLink({ neverExpires: true });
-    const body = await (await openPage(link.token)).text();
-    expect(body).toContain("<dt>Expires</dt><dd>No expiry</dd>");
-  });
-
-  it("answers unknown, malformed and over-long tokens with one plain 404 page", async () => {
-    for (const token of [generateLinkToken(), "short", "a".repeat(31) + "!", "b".repeat(33), "c".repeat(600), "../../etc/passwd"]) {
-      for (const handler of [page.GET, download.GET, preview.GET] as Handler[]) {
-        const response = await hit(handler, token, "");
-        expect(response.status, token).toBe(404);
-        expectRecipientHeaders(response);
-        expect(await response.text()).toContain("<h1>Link not found</h1>");
-      }
-    }
-  });
-
-  it("previews an image through a 60-second URL with a forced type, and text inline", async () => {
-    const photo = await managedLink({ key: PHOTO_KEY, fileName: "photo.png", objectContentType: "image/png" });
-    const body = await (await openPage(photo.token)).text();
-    expect(body).toContain(`<img src="/s/${photo.token}/preview" alt="Preview of photo.png">`);
-    const csp = (await openPage(photo.token)).headers.get("content-security-policy")!;
-    expect(csp).toContain(`img-src 'self' ${services.s3.endpoint}`);
-    const redirect = await hit(preview.GET, photo.token, "/preview");
-    expect(redirect.status).toBe(302);
-    expectRecipientHeaders(redirect);
-    const target = new URL(redirect.headers.get("location")!);
-    expect(Number(target.searchParams.get("X-Amz-Expires"))).toBeLessThanOrEqual(60);
-    expect(target.searchParams.get("response-content-type")).toBe("image/png");
-    const fetched = await h.fetchBytes(target.toString());
-    expect(fetched.status).toBe(200);
-    expect(fetched.headers.get("content-type")).toBe("image/png");
-    expect(await downloads(photo.id)).toBe(0);
-
-    const notes = await managedLink({ key: NOTES_KEY, fileName: "notes.txt", objectContentType: "text/plain" });
-    const text = await (await openPage(notes.token)).text();
-    expect(text).toContain("first line &lt;b&gt;not bold&lt;/b&gt;\nsecond line");
-    expect((await hit(preview.GET, notes.token, "/preview")).status).toBe(404);
-  });
-});
-
-describe("downloads", () => {
-  it("counts a download and redirects to a URL that lives 60 s and gives the right bytes and headers", async () => {
-    const link = await managedLink({ disposition: "attachment", fileName: "résumé.bin", contentTypeOverride: "application/x-report" });
-    const response = await getDownload(link.token);
-    expect(response.status).toBe(302);
-    expectRecipientHeaders(response);
-    const location = response.headers.get("location")!;
-    const url = new URL(location);
-    expect(url.origin).toBe(new URL(services.s3.endpoint).origin);
-    expect(url.searchParams.get("X-Amz-Expires")).toBe("60");
-    const file = await h.fetchBytes(location);
-    expect(file.status).toBe(200);
-    expect(file.body.equals(REPORT)).toBe(true);
-    expect(file.headers.get("content-type")).toBe("application/x-report");
-    expect(file.headers.get("content-disposition")).toContain("filename*=UTF-8''r%C3%A9sum%C3%A9.bin");
-    expect(await downloads(link.id)).toBe(1);
-    expect(await events(link.id)).toEqual([{ outcome: "download", reason: null, clientAddress: "198.51.100.7", userAgent: BROWSER, previewAgent: false }]);
-  });
-
-  it("gives a one-time link to exactly one of 50 concurrent downloads", async () => {
-    const link = await managedLink({ downloadLimit: 1 });
-    const responses = await Promise.all(Array.from({ length: 50 }, (_, i) => getDownload(link.token, { peer: `203.0.113.${i + 1}` })));
-    const statuses = responses.map((r) => r.status);
-    expect(statuses.filter((s) => s === 302)).toHaveLength(1);
-    expect(statuses.filter((s) => s === 410)).toHaveLength(49);
-    expect(await downloads(link.id)).toBe(1);
-    const log = await events(link.id);
-    expect(log.filter((e) => e.outcome === "download")).toHaveLength(1);
-    expect(log.filter((e) => e.outcome === "refused" && e.reason === "limit")).toHaveLength(49);
-    // And the page says so afterwards.
-    const after = await openPage(link.token);
-    expect(after.status).toBe(410);
-    expect(await after.text()).toContain("Download limit reached");
-  });
-
-  it("never counts HEAD requests or link-preview agents, even on /download", async () => {
-    const link = await managedLink({ downloadLimit: 1 });
-    const head = await hit(download.HEAD, link.token, "/download", { method: "HEAD" });
-    expect(head.status).toBe(200);
-    expect(head.headers.get("location")).toBeNull();
-    expect(await head.text()).toBe("");
-    for (const agent of [SLACK, "facebookexternalhit/1.1 Facebot Twitterbot/1.0", "WhatsApp/2.23.20.0 A", "TelegramBot (like TwitterBot)"]) {
-      const response = await getDownload(link.token, { agent });
+  describe("the recipient page", () => {
+    it("shows the file, who shared it, its expiry and Download, and nothing of the storage", async () => {
+      const link = await managedLink({ downloadLimit: 3 });
+      const response = await openPage(link.token);
       expect(response.status).toBe(200);
-      expect(response.headers.get("location")).toBeNull();
+      expectRecipientHeaders(response);
+      expect(response.headers.get("content-type")).toBe("text/html; charset=utf-8");
+      expect(response.headers.get("x-robots-tag")).toMatch(/noindex/);
+      const csp = response.headers.get("content-security-policy")!;
+      expect(csp).toContain("frame-ancestors 'none'");
+      expect(csp).toContain("default-src 'none'");
+      expect(csp).not.toMatch(/script-src/);
       const body = await response.text();
-      expect(body).toContain('<meta property="og:title" content="q3 report.bin">');
-      expect(body).not.toContain("/download");
-      expect(body).not.toContain("X-Amz-");
-    }
-    expect(await downloads(link.id)).toBe(0);
-    expect((await getDownload(link.token)).status).toBe(302);
-    expect(await downloads(link.id)).toBe(1);
-    const log = await events(link.id);
-    expect(log[0]).toMatchObject({ outcome: "page_view", reason: "head", previewAgent: false });
-    expect(log.slice(1, 5).every((e) => e.outcome === "page_view" && e.reason === "preview_agent" && e.previewAgent)).toBe(true);
-    expect(log[5]).toMatchObject({ outcome: "download" });
-  });
-
-  it("gives preview agents a title card on the page, neutral for a protected link", async () => {
-    const open = await managedLink();
-    const card = await (await openPage(open.token, { agent: SLACK })).text();
-    expect(card).toContain('<meta property="og:title" content="q3 report.bin">');
-    expect(card).toContain("shared by Olive Owner");
-    expect(card).not.toContain("/preview");
-    const locked = await managedLink({ password: "correct horse" });
-    const neutral = await openPage(locked.token, { agent: SLACK });
-    expect(neutral.status).toBe(200);
-    const text = await neutral.text();
-    expect(text).toContain('<meta property="og:title" content="Shared file (password protected)">');
-    expect(text).not.toContain("q3 report.bin");
-    expect(await events(open.id)).toEqual([expect.objectContaining({ outcome: "page_view", previewAgent: true })]);
-  });
-
-  it("refuses a replaced object and a deleted one without counting, and marks the link", async () => {
-    const key = `private/replace-${h.randomSuffix()}.bin`;
-    await admin.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: Buffer.from("version one") }));
-    const replaced = await managedLink({ key });
-    const latest = await managedLink({ key, pinned: false });
-    await admin.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: Buffer.from("version two, longer") }));
-
-    const refused = await getDownload(replaced.token);
-    expect(refused.status).toBe(410);
-    expect(await refused.text()).toContain("This file has changed since it was shared");
-    expect(await downloads(replaced.id)).toBe(0);
-    expect((await db.shareLink.findUniqueOrThrow({ where: { id: replaced.id } })).objectState).toBe("changed");
-    expect((await openPage(replaced.token)).status).toBe(410);
-    expect(await events(replaced.id)).toEqual([
-      expect.objectContaining({ outcome: "refused", reason: "changed" }),
-      expect.objectContaining({ outcome: "refused", reason: "changed" }),
-    ]);
-
-    // "Always the latest version" serves what is there now.
-    const served = await getDownload(latest.token);
-    expect(served.status).toBe(302);
-    expect((await h.fetchBytes(served.headers.get("location")!)).body.toString()).toBe("version two, longer");
-
-    const gone = await managedLink({ key });
-    await admin.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
-    const missing = await getDownload(gone.token);
-    expect(missing.status).toBe(410);
-    expect(await missing.text()).toContain("This file no longer exists");
-    expect(await downloads(gone.id)).toBe(0);
-    expect((await db.shareLink.findUniqueOrThrow({ where: { id: gone.id } })).objectState).toBe("missing");
-  });
-
-  it("takes a revoke and a changed limit into account on the next request", async () => {
-    const link = await managedLink({ downloadLimit: 5 });
-    expect((await getDownload(link.token)).status).toBe(302);
-    await db.shareLink.update({ where: { id: link.id }, data: { downloadLimit: 1 } });
-    const limited = await getDownload(link.token);
-    expect(limited.status).toBe(410);
-    expect(await limited.text()).toContain("Download limit reached");
-    await db.shareLink.update({ where: { id: link.id }, data: { downloadLimit: 2 } });
-    expect((await getDownload(link.token)).status).toBe(302);
-    await db.shareLink.update({ where: { id: link.id }, data: { downloadLimit: null, revokedAt: new Date() } });
-    for (const response of [await getDownload(link.token), await openPage(link.token)]) {
-      expect(response.status).toBe(410);
-      expect(await response.text()).toContain("This link was revoked");
-    }
-    expect(await downloads(link.id)).toBe(2);
-  });
-
-  it("refuses an expired link with 410", async () => {
-    const link = await managedLink({ expiresAt: new Date(Date.now() - 1000) });
-    for (const response of [await openPage(link.token), await getDownload(link.token)]) {
-      expect(response.status).toBe(410);
-      expect(await response.text()).toContain("This link has expired");
-    }
-    expect(await downloads(link.id)).toBe(0);
-  });
-
-  it("allows only the listed networks (403 elsewhere) and keeps only the network part when the owner chose so", async () => {
-    const link = await managedLink({ allowedNetworks: ["10.0.0.0/8", "2001:db8::/32"] });
-    const outside = await getDownload(link.token, { peer: "198.51.100.7" });
-    expect(outside.status).toBe(403);
-    expect(await outside.text()).toContain("Not available from your network");
-    expect((await openPage(link.token, { peer: "198.51.100.7" })).status).toBe(403);
-    expect((await openPage(link.token, { peer: "10.20.30.40" })).status).toBe(200);
-    expect((await openPage(link.token, { peer: "::ffff:10.20.30.40" })).status).toBe(200);
-    await db.user.update({ where: { id: owner.id }, data: { logNetworkOnly: true } });
-    expect((await getDownload(link.token, { peer: "2001:db8:1234:5678::9" })).status).toBe(302);
-    const log = await events(link.id);
-    expect(log.map((e) => [e.outcome, e.reason, e.clientAddress])).toEqual([
-      ["refused", "network", "198.51.100.7"],
-      ["refused", "network", "198.51.100.7"],
-      ["page_view", null, "10.20.30.40"],
-      ["page_view", null, "10.20.30.40"],
-      ["download", null, "2001:db8:1234::/48"],
-    ]);
-  });
-
-  it("queues the owner's webhook in the same statement as the count", async () => {
-    await db.user.update({ where: { id: owner.id }, data: { webhookUrl: "https://hooks.example.com/bucketshare", logNetworkOnly: true } });
-    const link = await managedLink({ downloadLimit: 2 });
-    const before = await db.webhookDelivery.count({ where: { ownerId: owner.id } });
-    expect((await getDownload(link.token, { peer: "203.0.113.77" })).status).toBe(302);
-    await getDownload(link.token, { agent: SLACK });
-    const deliveries = await db.webhookDelivery.findMany({ where: { ownerId: owner.id }, orderBy: { id: "desc" } });
-    expect(deliveries).toHaveLength(before + 1);
-    const delivery = deliveries[0]!;
-    expect(delivery.url).toBe("https://hooks.example.com/bucketshare");
-    expect(delivery.nextAttemptAt).not.toBeNull();
-    const payload = delivery.payload as Record<string, unknown>;
-    expect(payload).toEqual({
-      type: "link.downloaded",
-      occurredAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
-      link: { id: link.id, fileName: "q3 report.bin", downloads: 1, downloadLimit: 2 },
-      recipient: { address: "203.0.113.0/24", userAgent: BROWSER },
+      expect(body).toContain("<h1>q3 report.bin</h1>");
+      expect(body).toContain("Shared by Olive Owner");
+      expect(body).toContain("<dt>Size</dt><dd>39.1 KB</dd>");
+      expect(body).toMatch(/<time datetime="[^"]+">[^<]+<\/time> \(in 1 day\)/);
+      expect(body).toContain(`<a class="button" href="/s/${link.token}/download">Download</a>`);
+      expect(body).toContain("<dt>Downloads left</dt><dd>3</dd>");
+      const host = new URL(store.endpoint).host;
+      for (const secret of [bucket, REPORT_KEY, "private/reports", host, CONNECTION_NAME, "X-Amz-", store.accessKeyId]) {
+        expect(body, secret).not.toContain(secret);
+      }
+      expect(await downloads(link.id)).toBe(0);
+      expect(await events(link.id)).toEqual([{ outcome: "page_view", reason: null, clientAddress: "198.51.100.7", userAgent: BROWSER, previewAgent: false }]);
     });
-    expect(Math.abs(Date.parse(payload.occurredAt as string) - Date.now())).toBeLessThan(60_000);
+
+    it("says No expiry for a link that never expires", async () => {
+      const link = await managedLink({ neverExpires: true });
+      const body = await (await openPage(link.token)).text();
+      expect(body).toContain("<dt>Expires</dt><dd>No expiry</dd>");
+    });
+
+    it("answers unknown, malformed and over-long tokens with one plain 404 page", async () => {
+      for (const token of [generateLinkToken(), "short", "a".repeat(31) + "!", "b".repeat(33), "c".repeat(600), "../../etc/passwd"]) {
+        for (const handler of [page.GET, download.GET, preview.GET] as Handler[]) {
+          const response = await hit(handler, token, "");
+          expect(response.status, token).toBe(404);
+          expectRecipientHeaders(response);
+          expect(await response.text()).toContain("<h1>Link not found</h1>");
+        }
+      }
+    });
+
+    it("previews an image through a 60-second URL with a forced type, and text inline", async () => {
+      const photo = await managedLink({ key: PHOTO_KEY, fileName: "photo.png", objectContentType: "image/png" });
+      const body = await (await openPage(photo.token)).text();
+      expect(body).toContain(`<img src="/s/${photo.token}/preview" alt="Preview of photo.png">`);
+      const csp = (await openPage(photo.token)).headers.get("content-security-policy")!;
+      expect(csp).toContain(`img-src 'self' ${store.endpoint}`);
+      const redirect = await hit(preview.GET, photo.token, "/preview");
+      expect(redirect.status).toBe(302);
+      expectRecipientHeaders(redirect);
+      const target = new URL(redirect.headers.get("location")!);
+      expect(Number(target.searchParams.get("X-Amz-Expires"))).toBeLessThanOrEqual(60);
+      expect(target.searchParams.get("response-content-type")).toBe("image/png");
+      const fetched = await h.fetchBytes(target.toString());
+      expect(fetched.status).toBe(200);
+      expect(fetched.headers.get("content-type")).toBe("image/png");
+      expect(await downloads(photo.id)).toBe(0);
+
+      const notes = await managedLink({ key: NOTES_KEY, fileName: "notes.txt", objectContentType: "text/plain" });
+      const text = await (await openPage(notes.token)).text();
+      expect(text).toContain("first line &lt;b&gt;not bold&lt;/b&gt;\nsecond line");
+      expect((await hit(preview.GET, notes.token, "/preview")).status).toBe(404);
+    });
   });
+
+  describe("downloads", () => {
+    it("counts a download and redirects to a URL that lives 60 s and gives the right bytes and headers", async () => {
+      const link = await managedLink({ disposition: "attachment", fileName: "résumé.bin", contentTypeOverride: "application/x-report" });
+      const response = await getDownload(link.token);
+      expect(response.status).toBe(302);
+      expectRecipientHeaders(response);
+      const location = response.headers.get("location")!;
+      const url = new URL(location);
+      expect(url.origin).toBe(new URL(store.endpoint).origin);
+      expect(url.searchParams.get("X-Amz-Expires")).toBe("60");
+      const file = await h.fetchBytes(location);
+      expect(file.status).toBe(200);
+      expect(file.body.equals(REPORT)).toBe(true);
+      expect(file.headers.get("content-type")).toBe("application/x-report");
+      expect(file.headers.get("content-disposition")).toContain("filename*=UTF-8''r%C3%A9sum%C3%A9.bin");
+      expect(await downloads(link.id)).toBe(1);
+      expect(await events(link.id)).toEqual([{ outcome: "download", reason: null, clientAddress: "198.51.100.7", userAgent: BROWSER, previewAgent: false }]);
+    });
+
+    it("gives a one-time link to exactly one of 50 concurrent downloads", async () => {
+      const link = await managedLink({ downloadLimit: 1 });
+      const responses = await Promise.all(Array.from({ length: 50 }, (_, i) => getDownload(link.token, { peer: `203.0.113.${i + 1}` })));
+      const statuses = responses.map((r) => r.status);
+      expect(statuses.filter((s) => s === 302)).toHaveLength(1);
+      expect(statuses.filter((s) => s === 410)).toHaveLength(49);
+      expect(await downloads(link.id)).toBe(1);
+      const log = await events(link.id);
+      expect(log.filter((e) => e.outcome === "download")).toHaveLength(1);
+      expect(log.filter((e) => e.outcome === "refused" && e.reason === "limit")).toHaveLength(49);
+      // And the page says so afterwards.
+      const after = await openPage(link.token);
+      expect(after.status).toBe(410);
+      expect(await after.text()).toContain("Download limit reached");
+    });
+
+    it("never counts HEAD requests or link-preview agents, even on /download", async () => {
+      const link = await managedLink({ downloadLimit: 1 });
+      const head = await hit(download.HEAD, link.token, "/download", { method: "HEAD" });
+      expect(head.status).toBe(200);
+      expect(head.headers.get("location")).toBeNull();
+      expect(await head.text()).toBe("");
+      for (const agent of [SLACK, "facebookexternalhit/1.1 Facebot Twitterbot/1.0", "WhatsApp/2.23.20.0 A", "TelegramBot (like TwitterBot)"]) {
+        const response = await getDownload(link.token, { agent });
+        expect(response.status).toBe(200);
+        expect(response.headers.get("location")).toBeNull();
+        const body = await response.text();
+        expect(body).toContain('<meta property="og:title" content="q3 report.bin">');
+        expect(body).not.toContain("/download");
+        expect(body).not.toContain("X-Amz-");
+      }
+      expect(await downloads(link.id)).toBe(0);
+      expect((await getDownload(link.token)).status).toBe(302);
+      expect(await downloads(link.id)).toBe(1);
+      const log = await events(link.id);
+      expect(log[0]).toMatchObject({ outcome: "page_view", reason: "head", previewAgent: false });
+      expect(log.slice(1, 5).every((e) => e.outcome === "page_view" && e.reason === "preview_agent" && e.previewAgent)).toBe(true);
+      expect(log[5]).toMatchObject({ outcome: "download" });
+    });
+
+    it("gives preview agents a title card on the page, neutral for a protected link", async () => {
+      const open = await managedLink();
+      const card = await (await openPage(open.token, { agent: SLACK })).text();
+      expect(card).toContain('<meta property="og:title" content="q3 report.bin">');
+      expect(card).toContain("shared by Olive Owner");
+      expect(card).not.toContain("/preview");
+      const locked = await managedLink({ password: "correct horse" });
+      const neutral = await openPage(locked.token, { agent: SLACK });
+      expect(neutral.status).toBe(200);
+      const text = await neutral.text();
+      expect(text).toContain('<meta property="og:title" content="Shared file (password protected)">');
+      expect(text).not.toContain("q3 report.bin");
+      expect(await events(open.id)).toEqual([expect.objectContaining({ outcome: "page_view", previewAgent: true })]);
+    });
+
+    it("refuses a replaced object and a deleted one without counting, and marks the link", async () => {
+      const key = `private/replace-${h.randomSuffix()}.bin`;
+      await admin.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: Buffer.from("version one") }));
+      const replaced = await managedLink({ key });
+      const latest = await managedLink({ key, pinned: false });
+      await admin.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: Buffer.from("version two, longer") }));
+
+      const refused = await getDownload(replaced.token);
+      expect(refused.status).toBe(410);
+      expect(await refused.text()).toContain("This file has changed since it was shared");
+      expect(await downloads(replaced.id)).toBe(0);
+      expect((await db.shareLink.findUniqueOrThrow({ where: { id: replaced.id } })).objectState).toBe("changed");
+      expect((await openPage(replaced.token)).status).toBe(410);
+      expect(await events(replaced.id)).toEqual([
+        expect.objectContaining({ outcome: "refused", reason: "changed" }),
+        expect.objectContaining({ outcome: "refused", reason: "changed" }),
+      ]);
+
+      // "Always the latest version" serves what is there now.
+      const served = await getDownload(latest.token);
+      expect(served.status).toBe(302);
+      expect((await h.fetchBytes(served.headers.get("location")!)).body.toString()).toBe("version two, longer");
+
+      const gone = await managedLink({ key });
+      await admin.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
+      const missing = await getDownload(gone.token);
+      expect(missing.status).toBe(410);
+      expect(await missing.text()).toContain("This file no longer exists");
+      expect(await downloads(gone.id)).toBe(0);
+      expect((await db.shareLink.findUniqueOrThrow({ where: { id: gone.id } })).objectState).toBe("missing");
+    });
+
+    it("takes a revoke and a changed limit into account on the next request", async () => {
+      const link = await managedLink({ downloadLimit: 5 });
+      expect((await getDownload(link.token)).status).toBe(302);
+      await db.shareLink.update({ where: { id: link.id }, data: { downloadLimit: 1 } });
+      const limited = await getDownload(link.token);
+      expect(limited.status).toBe(410);
+      expect(await limited.text()).toContain("Download limit reached");
+      await db.shareLink.update({ where: { id: link.id }, data: { downloadLimit: 2 } });
+      expect((await getDownload(link.token)).status).toBe(302);
+      await db.shareLink.update({ where: { id: link.id }, data: { downloadLimit: null, revokedAt: new Date() } });
+      for (const response of [await getDownload(link.token), await openPage(link.token)]) {
+        expect(response.status).toBe(410);
+        expect(await response.text()).toContain("This link was revoked");
+      }
+      expect(await downloads(link.id)).toBe(2);
+    });
+
+    it("refuses an expired link with 410", async () => {
+      const link = await managedLink({ expiresAt: new Date(Date.now() - 1000) });
+      for (const response of [await openPage(link.token), await getDownload(link.token)]) {
+        expect(response.status).toBe(410);
+        expect(await response.text()).toContain("This link has expired");
+      }
+      expect(await downloads(link.id)).toBe(0);
+    });
+
+    it("allows only the listed networks (403 elsewhere) and keeps only the network part when the owner chose so", async () => {
+      const link = await managedLink({ allowedNetworks: ["10.0.0.0/8", "2001:db8::/32"] });
+      const outside = await getDownload(link.token, { peer: "198.51.100.7" });
+      expect(outside.status).toBe(403);
+      expect(await outside.text()).toContain("Not available from your network");
+      expect((await openPage(link.token, { peer: "198.51.100.7" })).status).toBe(403);
+      expect((await openPage(link.token, { peer: "10.20.30.40" })).status).toBe(200);
+      expect((await openPage(link.token, { peer: "::ffff:10.20.30.40" })).status).toBe(200);
+      await db.user.update({ where: { id: owner.id }, data: { logNetworkOnly: true } });
+      expect((await getDownload(link.token, { peer: "2001:db8:1234:5678::9" })).status).toBe(302);
+      const log = await events(link.id);
+      expect(log.map((e) => [e.outcome, e.reason, e.clientAddress])).toEqual([
+        ["refused", "network", "198.51.100.7"],
+        ["refused", "network", "198.51.100.7"],
+        ["page_view", null, "10.20.30.40"],
+        ["page_view", null, "10.20.30.40"],
+        ["download", null, "2001:db8:1234::/48"],
+      ]);
+    });
+
+    it("queues the owner's webhook in the same statement as the count", async () => {
+      await db.user.update({ where: { id: owner.id }, data: { webhookUrl: "https://hooks.example.com/bucketshare", logNetworkOnly: true } });
+      const link = await managedLink({ downloadLimit: 2 });
+      const before = await db.webhookDelivery.count({ where: { ownerId: owner.id } });
+      expect((await getDownload(link.token, { peer: "203.0.113.77" })).status).toBe(302);
+      await getDownload(link.token, { agent: SLACK });
+      const deliveries = await db.webhookDelivery.findMany({ where: { ownerId: owner.id }, orderBy: { id: "desc" } });
+      expect(deliveries).toHaveLength(before + 1);
+      const delivery = deliveries[0]!;
+      expect(delivery.url).toBe("https://hooks.example.com/bucketshare");
+      expect(delivery.nextAttemptAt).not.toBeNull();
+      const payload = delivery.payload as Record<string, unknown>;
+      expect(payload).toEqual({
+        type: "link.downloaded",
+        occurredAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
+        link: { id: link.id, fileName: "q3 report.bin", downloads: 1, downloadLimit: 2 },
+        recipient: { address: "203.0.113.0/24", userAgent: BROWSER },
+      });
+      expect(Math.abs(Date.parse(payload.occurredAt as string) - Date.now())).toBeLessThan(60_000);
+    });
+  });
+
 });
 
 describe("password", () => {
+  useStorage(storageCases()[0]!);
+
   it("asks for the password (401), unlocks this link only, and lets the download through", async () => {
     const link = await managedLink({ password: "correct horse" });
     const other = await managedLink({ password: "correct horse" });
@@ -470,5 +489,56 @@ describe("password", () => {
     expect(await limited.text()).toMatch(/Too many failed attempts\. Try again in \d+ minutes?\./);
     // Another address still gets its own tries.
     expect((await postUnlock(link.token, "correct horse", { peer: "192.0.2.56" })).status).toBe(303);
+  });
+});
+
+describe.each(storageCases({ versioning: true }))("version pin on $name", (storage) => {
+  it("serves the pinned version after the object was replaced, and says when that version is gone", async () => {
+    const s3 = adminS3For(storage);
+    const versioned = `pin-${h.randomSuffix()}`;
+    await s3.send(new CreateBucketCommand({ Bucket: versioned }));
+    await s3.send(new PutBucketVersioningCommand({ Bucket: versioned, VersioningConfiguration: { Status: "Enabled" } }));
+    const key = "shared/contract.txt";
+    const first = await s3.send(new PutObjectCommand({ Bucket: versioned, Key: key, Body: Buffer.from("first version"), ContentType: "text/plain" }));
+    expect(first.VersionId).toBeTruthy();
+    const cephConnectionId = newRecordId();
+    await db.storageConnection.create({
+      data: {
+        id: cephConnectionId,
+        ownerId: owner.id,
+        name: `Versioned ${storage.name}`,
+        provider: "custom",
+        endpoint: storage.endpoint,
+        region: storage.region,
+        forcePathStyle: true,
+        accessKeyId: storage.accessKeyId,
+        secretAccessKeyEnc: seal("secretAccessKey", cephConnectionId, storage.secretAccessKey, getRuntimeSecrets().encryptionKey),
+      },
+    });
+    const on = { connectionId: cephConnectionId, bucket: versioned, versionId: first.VersionId! };
+    const pinned = await managedLink({ key, fileName: "contract.txt", objectContentType: "text/plain", on });
+    const latest = await managedLink({ key, fileName: "contract.txt", objectContentType: "text/plain", on, pinned: false });
+    await s3.send(new PutObjectCommand({ Bucket: versioned, Key: key, Body: Buffer.from("second version, replaced"), ContentType: "text/plain" }));
+
+    const served = await getDownload(pinned.token);
+    expect(served.status).toBe(302);
+    const url = new URL(served.headers.get("location")!);
+    expect(url.searchParams.get("versionId")).toBe(first.VersionId);
+    expect(url.searchParams.get("X-Amz-Expires")).toBe("60");
+    expect((await h.fetchBytes(url.toString())).body.toString()).toBe("first version");
+    // The page's text preview reads the pinned version too.
+    expect(await (await openPage(pinned.token)).text()).toContain("first version");
+
+    const now = await getDownload(latest.token);
+    expect(new URL(now.headers.get("location")!).searchParams.get("versionId")).toBeNull();
+    expect((await h.fetchBytes(now.headers.get("location")!)).body.toString()).toBe("second version, replaced");
+
+    await s3.send(new DeleteObjectCommand({ Bucket: versioned, Key: key, VersionId: first.VersionId }));
+    const gone = await getDownload(pinned.token);
+    expect(gone.status).toBe(410);
+    expect(await gone.text()).toContain("This file no longer exists");
+    expect(await downloads(pinned.id)).toBe(1);
+    expect((await db.shareLink.findUniqueOrThrow({ where: { id: pinned.id } })).objectState).toBe("missing");
+    s3.destroy();
   });
 });

@@ -140,7 +140,7 @@ test("awkward keys open their details and share correctly through the real route
   await storage.bucket(BUCKET);
   for (const item of AWKWARD) {
     const key = [...item.folders, item.name].join("/");
-    if (item.marker) await storage.put(BUCKET, `${item.folders.join("/")}/`, "", "application/x-directory");
+    if (item.marker) await storage.put(BUCKET, `${item.folders.join("/")}/`, Buffer.alloc(0), "application/x-directory");
     await storage.put(BUCKET, key, `content of ${key}\n`, "text/plain");
   }
 

@@ -6,9 +6,11 @@ import { isbot } from "isbot";
  * preview, no presigned URL), even on /s/<token>/download.
  *
  * The named apps are matched explicitly (their agents change more slowly than isbot's list, and
- * some, like WhatsApp's, look like a phone); any other bot isbot knows (search crawlers, SEO
- * tools) is treated the same. Command-line and library HTTP clients (curl, wget, …) and headless
- * browsers are automation asking for the file on purpose: they download.
+ * some, like WhatsApp's, look like a phone). Other bots isbot knows are treated the same when they
+ * say they are one (a crawler, spider, previewer, unfurler: search engines, other chat apps, SEO
+ * tools). isbot also lists every program that is not a browser (curl, wget, Windows BITS, Java,
+ * okhttp, load testers); those fetch a file because someone asked them to, so they download, as
+ * do headless browsers (a person's automation).
  */
 
 export type PreviewAgent = { previewAgent: false } | { previewAgent: true; name: string };
@@ -34,6 +36,9 @@ const DOWNLOADERS =
   /^(?:curl|libcurl|Wget|Wget2|aria2|HTTPie|xh|PowerShell|python-requests|python-urllib|Python-urllib|python-httpx|aiohttp|Go-http-client|okhttp|axios|node-fetch|undici|node|Java|Apache-HttpClient|rclone|lwp-request|libwww-perl|Transmission|Dart)\b/i;
 /** Headless browsers (Playwright, Puppeteer) are a person's automation, not an unfurler. */
 const HEADLESS_BROWSER = /\bHeadlessChrome\/|\bPlaywright\b/;
+/** Words a crawler or link previewer uses to name itself (checked only when isbot says "bot"). */
+const SELF_DECLARED_BOT =
+  /bot\b|bot\/|crawl|spider|slurp|preview|externalhit|embed|unfurl|scrap|archiv|validat|google|bing|yahoo|yandex|baidu|duckduck|facebook|meta-|viber|signal|mattermost|iframely|pinterest|snapchat|tumblr|vkshare|kakaotalk|line\//i;
 
 const MAX_AGENT_LENGTH = 1_024;
 
@@ -42,5 +47,5 @@ export function detectPreviewAgent(userAgent: string | null | undefined): Previe
   if (!ua) return { previewAgent: false };
   for (const agent of PREVIEW_AGENTS) if (agent.pattern.test(ua)) return { previewAgent: true, name: agent.name };
   if (DOWNLOADERS.test(ua) || HEADLESS_BROWSER.test(ua)) return { previewAgent: false };
-  return isbot(ua) ? { previewAgent: true, name: "bot" } : { previewAgent: false };
+  return isbot(ua) && SELF_DECLARED_BOT.test(ua) ? { previewAgent: true, name: "bot" } : { previewAgent: false };
 }

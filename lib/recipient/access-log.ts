@@ -10,14 +10,25 @@ import { networkPart } from "@/lib/security/cidr";
  *   answered without a download and not counted.
  * - `download`: a counted download (written by the same statement that counts it, lib/recipient/count.ts).
  * - `refused` with a reason: revoked, expired, limit, network, password (locked, no unlock cookie),
- *   changed, missing (the pinned object was replaced or deleted).
+ *   changed, missing (the pinned object was replaced or deleted), rate_limited (a password guess
+ *   refused by the guessing limits, unchecked).
  * - `wrong_password`, `unlocked`.
  * Writing never delays or fails the response: rows are inserted in the background and a failure
  * is only logged.
  */
 
 export type LinkOutcome = "page_view" | "download" | "refused" | "wrong_password" | "unlocked";
-export type LinkEventReason = "revoked" | "expired" | "limit" | "network" | "password" | "changed" | "missing" | "preview_agent" | "head";
+export type LinkEventReason =
+  | "revoked"
+  | "expired"
+  | "limit"
+  | "network"
+  | "password"
+  | "changed"
+  | "missing"
+  | "rate_limited"
+  | "preview_agent"
+  | "head";
 
 export const MAX_USER_AGENT = 512;
 

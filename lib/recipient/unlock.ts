@@ -48,7 +48,10 @@ export async function unlockLink(context: RecipientContext): Promise<Response> {
     verifyPassword(password, passwordHash),
   );
   if (!result.ok) {
-    if (result.limited) return passwordResponse(context, result.message ?? "Too many failed attempts. Try again later.", 429);
+    if (result.limited) {
+      context.log("refused", "rate_limited");
+      return passwordResponse(context, result.message ?? "Too many failed attempts. Try again later.", 429);
+    }
     context.log("wrong_password");
     return passwordResponse(context, "Wrong password. Check it and try again.");
   }

@@ -489,6 +489,11 @@ describe("password", () => {
     expect(await limited.text()).toMatch(/Too many failed attempts\. Try again in \d+ minutes?\./);
     // Another address still gets its own tries.
     expect((await postUnlock(link.token, "correct horse", { peer: "192.0.2.56" })).status).toBe(303);
+    expect((await events(link.id)).map((e) => [e.outcome, e.reason])).toEqual([
+      ...Array.from({ length: 5 }, () => ["wrong_password", null]),
+      ["refused", "rate_limited"],
+      ["unlocked", null],
+    ]);
   });
 });
 

@@ -33,6 +33,14 @@ const PEOPLE = [
   "aria2/1.37.0",
   "python-requests/2.31.0",
   "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/131.0.0.0 Safari/537.36",
+  // Programs isbot lists but that fetch a file because someone asked them to (Windows' downloader, apps, load testers).
+  "Microsoft BITS/7.8",
+  "okhttp/4.12.0",
+  "Java/17.0.9",
+  "Go-http-client/2.0",
+  "PostmanRuntime/7.36.0",
+  "autocannon (bench:redirect)",
+  "k6/0.45.0 (https://k6.io/)",
   "",
 ];
 
@@ -48,6 +56,10 @@ describe("detectPreviewAgent", () => {
   it("treats other bots isbot knows as preview agents (crawlers get the title card, never a download)", () => {
     expect(detectPreviewAgent("Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)")).toEqual({ previewAgent: true, name: "bot" });
     expect(detectPreviewAgent("Mozilla/5.0 (compatible; bingbot/2.0; +http://www.bing.com/bingbot.htm)").previewAgent).toBe(true);
+    expect(detectPreviewAgent("Mozilla/5.0 (compatible; YandexBot/3.0; +http://yandex.com/bots)").previewAgent).toBe(true);
+    expect(detectPreviewAgent("Viber/1.0").previewAgent).toBe(true);
+    expect(detectPreviewAgent("Mattermost-Bot/1.1").previewAgent).toBe(true);
+    expect(detectPreviewAgent("Iframely/1.3.1 (+https://iframely.com/docs/about)").previewAgent).toBe(true);
   });
 
   it("handles a missing user agent", () => {

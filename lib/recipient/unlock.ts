@@ -30,6 +30,8 @@ export async function unlockLink(context: RecipientContext): Promise<Response> {
   const { link, token } = context;
   const page = `/s/${token}`;
   if (context.agent.previewAgent) return plainPage("noPreview");
+  // A form on another site must not spend this visitor's guesses (browsers say where a form came from).
+  if (context.request.headers.get("sec-fetch-site") === "cross-site") return plainPage("crossSite");
   if (context.refusal) {
     context.log("refused", context.refusal);
     return plainPage(context.refusal);

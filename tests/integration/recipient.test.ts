@@ -105,11 +105,12 @@ async function managedLink(options: LinkOptions = {}): Promise<{ id: string; tok
   return { id, token };
 }
 
-type Call = { method?: string; agent?: string; peer?: string; cookie?: string; body?: URLSearchParams };
+type Call = { method?: string; agent?: string; peer?: string; cookie?: string; body?: URLSearchParams; headers?: Record<string, string> };
 
 function request(path: string, call: Call = {}): Request {
   const headers = new Headers({ "user-agent": call.agent ?? BROWSER, [PEER_HEADER]: call.peer ?? "198.51.100.7" });
   if (call.cookie) headers.set("cookie", call.cookie);
+  for (const [name, value] of Object.entries(call.headers ?? {})) headers.set(name, value);
   return new Request(`${ORIGIN}${path}`, { method: call.method ?? (call.body ? "POST" : "GET"), headers, body: call.body });
 }
 
@@ -453,6 +454,10 @@ describe("password", () => {
     expect(empty.status).toBe(401);
     expect(await empty.text()).toContain('<p id="password-error" class="error" role="alert">Enter the password.</p>');
     expect(await db.signInFailure.count({ where: { email: `link-password:${link.id}` } })).toBe(0);
+
+    const crossSite = await hit(unlock.POST, link.token, "/unlock", { body: new URLSearchParams({ password: "correct horse" }), headers: { "sec-fetch-site": "cross-site" } });
+    expect(crossSite.status).toBe(403);
+    expect(crossSite.headers.get("set-cookie")).toBeNull();
 
     const wrong = await postUnlock(link.token, "wrong horse");
     expect(wrong.status).toBe(401);

@@ -52,3 +52,8 @@ export async function countDownload(input: {
 export async function markObjectState(linkId: string, state: "changed" | "missing"): Promise<void> {
   await db.shareLink.updateMany({ where: { id: linkId, OR: [{ objectState: null }, { objectState: { not: state } }] }, data: { objectState: state } });
 }
+
+/** Clears the mark once the pinned object is found as it was shared (put back after a change). */
+export async function clearObjectState(linkId: string): Promise<void> {
+  await db.shareLink.updateMany({ where: { id: linkId, objectState: { not: null } }, data: { objectState: null } });
+}

@@ -1,14 +1,13 @@
 import "server-only";
 import { db } from "@/lib/db";
-import { log } from "@/lib/log";
-import { countDownload, markObjectState } from "@/lib/recipient/count";
+import { countDownload } from "@/lib/recipient/count";
 import type { RecipientContext } from "@/lib/recipient/handler";
 import { linkRefusal, type Refusal } from "@/lib/recipient/link";
-import { checkPin, presignDownload, presignPreview } from "@/lib/recipient/object";
+import { presignDownload, presignPreview } from "@/lib/recipient/object";
+import { pinRefusal } from "@/lib/recipient/pin-check";
 import { passwordResponse, shownContentType, titleCardResponse } from "@/lib/recipient/pages";
 import { plainPage, redirectResponse } from "@/lib/recipient/respond";
 import { previewPlan } from "@/lib/storage/preview";
-import type { PinDecision } from "@/lib/links/pin";
 
 /**
  * GET /s/<token>/download: the only request that counts. Order: preview agents and HEAD are
@@ -17,25 +16,7 @@ import type { PinDecision } from "@/lib/links/pin";
  * the answer is a 302 to a presigned URL that lives 60 s.
  */
 
-/** Runs the pin check; a refusal page (and the object marked) when the object changed or went, or storage failed. */
-async function pinRefusal(context: RecipientContext): Promise<Response | null> {
-  let decision: PinDecision;
-  try {
-    decision = await checkPin(context.link);
-  } catch (error) {
-    log.warn("recipient.pin_check_failed", { linkId: context.link.id, error });
-    return plainPage("unavailable");
-  }
-  if (decision.ok) return null;
-  try {
-    await markObjectState(context.link.id, decision.state);
-  } catch (error) {
-    log.error("recipient.object_state_not_saved", { linkId: context.link.id, error });
-  }
-  return refuse(context, decision.state);
-}
-
-function refuse(context: RecipientContext, reason: Refusal): Response {
+export function refuse(context: RecipientContext, reason: Refusal): Response {
   context.log("refused", reason);
   return plainPage(reason);
 }

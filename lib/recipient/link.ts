@@ -93,6 +93,7 @@ export function linkRefusal(link: RecipientLink, now: Date, addressAllowedHere: 
   if (!link.neverExpires && link.expiresAt.getTime() <= now.getTime()) return "expired";
   if (link.downloadLimit !== null && link.downloadCount >= link.downloadLimit) return "limit";
   if (!link.connection) return "missing";
-  if (link.pinned && (link.objectState === "changed" || link.objectState === "missing")) return link.objectState;
+  // A link marked changed/missing is checked again by the page and the download (lib/recipient/pin-check.ts):
+  // an object put back as it was makes the link work again.
   return null;
 }

@@ -7,6 +7,7 @@ import { log } from "@/lib/log";
 import type { RecipientContext } from "@/lib/recipient/handler";
 import type { RecipientLink } from "@/lib/recipient/link";
 import { readTextPreview } from "@/lib/recipient/object";
+import { pinRefusal } from "@/lib/recipient/pin-check";
 import { htmlResponse, plainPage } from "@/lib/recipient/respond";
 import { previewPlan } from "@/lib/storage/preview";
 
@@ -62,6 +63,11 @@ export async function showRecipientPage(context: RecipientContext): Promise<Resp
   if (!context.unlocked) {
     if (!isHead) context.log("refused", "password");
     return passwordResponse(context);
+  }
+  if (link.pinned && link.objectState) {
+    // Marked changed or missing by an earlier download: look again (rare), so a restored file works again.
+    const refused = await pinRefusal(context, { trustMarkOnFault: true });
+    if (refused) return refused;
   }
   const view: FileView = {
     token: context.token,

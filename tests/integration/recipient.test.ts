@@ -351,6 +351,13 @@ describe.each(storageCases())("on $name", (storage) => {
         expect.objectContaining({ outcome: "refused", reason: "changed" }),
       ]);
 
+      // Put back as it was, the file is the shared one again: the mark goes and the link works.
+      await admin.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: Buffer.from("version one") }));
+      expect((await openPage(replaced.token)).status).toBe(200);
+      expect((await db.shareLink.findUniqueOrThrow({ where: { id: replaced.id } })).objectState).toBeNull();
+      expect((await getDownload(replaced.token)).status).toBe(302);
+      await admin.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: Buffer.from("version two, longer") }));
+
       // "Always the latest version" serves what is there now.
       const served = await getDownload(latest.token);
       expect(served.status).toBe(302);

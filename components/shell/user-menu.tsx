@@ -9,6 +9,7 @@ export function UserMenu({ name, email }: { name: string; email: string }) {
   const [state, action, pending] = useActionState(signOutAction, { status: "idle" } as ActionState);
   const menuId = useId();
   const root = useRef<HTMLDivElement>(null);
+  const toggle = useRef<HTMLButtonElement>(null);
 
   // The session already ended elsewhere ("Sign out everywhere", a changed password): go to sign-in all the same.
   useEffect(() => {
@@ -19,6 +20,8 @@ export function UserMenu({ name, email }: { name: string; email: string }) {
     if (!open) return;
     const close = (event: MouseEvent | KeyboardEvent) => {
       if (event instanceof KeyboardEvent ? event.key === "Escape" : !root.current?.contains(event.target as Node)) {
+        // Escape from inside the menu: the focus goes back to the button rather than to the page's start.
+        if (event instanceof KeyboardEvent && root.current?.contains(document.activeElement)) toggle.current?.focus();
         setOpen(false);
       }
     };
@@ -33,6 +36,7 @@ export function UserMenu({ name, email }: { name: string; email: string }) {
   return (
     <div ref={root} className="relative">
       <button
+        ref={toggle}
         type="button"
         aria-expanded={open}
         aria-controls={menuId}

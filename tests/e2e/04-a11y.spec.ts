@@ -111,6 +111,9 @@ test("every page and dialog has no WCAG 2.1 A/AA violation, in light and dark", 
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Settings" }).click();
   await expect(page.getByRole("heading", { name: "Settings", level: 1 })).toBeVisible();
   await expectNoA11yViolations(page, "settings");
+  await page.getByRole("button", { name: "Change password" }).click();
+  await expect(page.getByLabel("Current password")).toHaveAttribute("aria-invalid", "true");
+  await expectNoA11yViolations(page, "settings: change password with field errors");
 
   await page.getByRole("link", { name: "Add connection" }).click();
   await expect(page.getByRole("heading", { name: "Add connection", level: 1 })).toBeVisible();
@@ -166,9 +169,11 @@ test("every page and dialog has no WCAG 2.1 A/AA violation, in light and dark", 
 
 test("the browser and Quick Share work with the keyboard alone", async ({ page, storage }) => {
   test.setTimeout(120_000);
+  await seed(storage);
   await ensureSignedIn(page);
   await ensureConnection(page, storage);
   await page.goto("/buckets");
+  await expect(page.getByRole("link", { name: BUCKET })).toBeVisible();
   await page.waitForLoadState("networkidle");
 
   // The first Tab offers to skip the header; then open the bucket and a folder.
@@ -176,7 +181,7 @@ test("the browser and Quick Share work with the keyboard alone", async ({ page, 
   await expectFocusVisible(page.getByRole("link", { name: "Skip to content" }));
   await page.keyboard.press("Enter");
   await page.keyboard.press("Tab");
-  await expectFocusVisible(page.getByRole("main").getByRole("link").first());
+  await expectFocusVisible(page.getByRole("main").locator(":focus"));
   await tabTo(page, page.getByRole("link", { name: BUCKET }));
   await page.keyboard.press("Enter");
   await expect(page.getByRole("heading", { name: BUCKET, level: 1 })).toBeVisible();
@@ -252,4 +257,14 @@ test("the browser and Quick Share work with the keyboard alone", async ({ page, 
   await page.keyboard.press("Escape");
   await expect(dialog).toHaveCount(0);
   await expect(rowShare).toBeFocused();
+
+  // The account menu: open it, reach Sign out, Escape closes it and the focus is back on its button.
+  const account = page.getByRole("button", { name: /Account menu/ });
+  await tabTo(page, account, { backwards: true, limit: 40 });
+  await page.keyboard.press("Enter");
+  await expect(account).toHaveAttribute("aria-expanded", "true");
+  await tabTo(page, page.getByRole("button", { name: "Sign out" }), { limit: 3 });
+  await page.keyboard.press("Escape");
+  await expect(page.getByRole("button", { name: "Sign out" })).toHaveCount(0);
+  await expect(account).toBeFocused();
 });

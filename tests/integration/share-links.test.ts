@@ -1,12 +1,13 @@
 /**
- * Quick Share and the link history against the real S3 server (Swift + s3api checks every SigV4
- * presigned URL, including its expiry) and the real database. Only the request context is
+ * Quick Share against each real S3 server (Swift s3api and Ceph RGW both check every SigV4
+ * presigned URL, including its expiry), and the link history, against the real database. Only the request context is
  * mocked: who is signed in, and Next's revalidate/redirect, which need a running Next server.
  */
 import { randomBytes } from "node:crypto";
 import type { S3Client } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { SessionUser } from "@/lib/auth/session";
+import type { TestStorage } from "./storages";
 
 vi.mock("@/lib/auth/session", async () => (await import("./request-context")).sessionModule);
 vi.mock("next/cache", async () => (await import("./request-context")).cacheModule);
@@ -29,16 +30,20 @@ const { expiresSoonFrom, linkStatus } = await import("@/lib/links/status");
 const { contentDisposition } = await import("@/lib/links/content-disposition");
 const { GET: exportCsv } = await import("@/app/(app)/links/export/route");
 const h = await import("./helpers");
+const { adminS3For, storageCases } = await import("./storages");
 
 type Open = Awaited<ReturnType<typeof openConnectionOrThrow>>;
 type LinkStatusFilter = "all" | "active" | "expires_soon" | "expired";
 
-const { services } = h;
+let storage: TestStorage;
+/** The sharer of each server's run (the history tests use the last one's). */
+const sharers: SessionUser[] = [];
 let sharer: SessionUser;
 let historian: SessionUser;
 let admin: S3Client;
 let bucket: string;
 let connectionId: string;
+let connectionName: string;
 let open: Open;
 
 const REPORT_KEY = "reports/q3 report.bin";
@@ -52,11 +57,11 @@ function wholeSecond(date = new Date()): Date {
 async function saveConnection(fields: Record<string, string>): Promise<string> {
   const form = h.formData({
     provider: "custom",
-    endpoint: services.s3.endpoint,
-    region: services.s3.region,
+    endpoint: storage.endpoint,
+    region: storage.region,
     forcePathStyle: "on",
-    accessKeyId: services.s3.accessKeyId,
-    secretAccessKey: services.s3.secretAccessKey,
+    accessKeyId: storage.accessKeyId,
+    secretAccessKey: storage.secretAccessKey,
     ...fields,
   });
   const result = await h.runRedirectingAction(() => saveConnectionAction({ status: "idle" }, form));
@@ -107,26 +112,35 @@ async function allPages(owner: SessionUser, filter: { status: LinkStatusFilter; 
 }
 
 beforeAll(async () => {
-  sharer = await h.createTestUser("share");
   historian = await h.createTestUser("history");
-  session.user = sharer;
-  admin = h.adminS3();
-  bucket = await h.createBucket(admin);
-  await h.putObjects(admin, bucket, [
-    { key: REPORT_KEY, body: REPORT, contentType: "application/octet-stream" },
-    { key: NOTE_KEY, body: Buffer.from("hello\n"), contentType: "text/plain" },
-  ]);
-  connectionId = await saveConnection({ name: "Swift" });
-  open = await openConnectionOrThrow(sharer.id, connectionId);
 });
 
 afterAll(async () => {
   session.user = null;
-  admin?.destroy();
-  await h.deleteTestUsers(sharer, historian);
+  await h.deleteTestUsers(...sharers, historian);
 });
 
-describe("Quick Share", () => {
+describe.each(storageCases())("Quick Share on $name", (server) => {
+  beforeAll(async () => {
+    storage = server;
+    sharer = await h.createTestUser(`share-${server.name}`);
+    sharers.push(sharer);
+    session.user = sharer;
+    admin = adminS3For(server);
+    bucket = await h.createBucket(admin);
+    await h.putObjects(admin, bucket, [
+      { key: REPORT_KEY, body: REPORT, contentType: "application/octet-stream" },
+      { key: NOTE_KEY, body: Buffer.from("hello\n"), contentType: "text/plain" },
+    ]);
+    connectionName = server.name === "swift" ? "Swift" : "Ceph";
+    connectionId = await saveConnection({ name: connectionName });
+    open = await openConnectionOrThrow(sharer.id, connectionId);
+  });
+
+  afterAll(() => {
+    admin?.destroy();
+  });
+
   it("issues a download link with the chosen file name and type, and records it", async () => {
     const before = wholeSecond();
     const link = await shareOk({ disposition: "attachment", fileName: "résumé final.pdf", contentType: "application/x-test", note: "for the board" });
@@ -163,7 +177,7 @@ describe("Quick Share", () => {
     expect(row).toMatchObject({
       ownerId: sharer.id,
       connectionId,
-      connectionName: "Swift",
+      connectionName,
       bucket,
       key: REPORT_KEY,
       objectSize: BigInt(REPORT.length),
@@ -220,7 +234,7 @@ describe("Quick Share", () => {
         id,
         ownerId: sharer.id,
         connectionId,
-        connectionName: "Swift",
+        connectionName,
         bucket,
         key: NOTE_KEY,
         objectSize: 6n,
@@ -334,7 +348,7 @@ describe("Quick Share", () => {
     // The signature itself ends with the credentials, not a day later.
     expect(urlEnd(link.url)).toEqual(credentialsEnd);
     expect(new Date(link.requestedExpiresAt).getTime() - amzDate(link.url).getTime()).toBe(86_400_000);
-    // Swift's s3api does not check session tokens, so the URL works here until then.
+    // Neither Swift's s3api nor Ceph RGW (no STS configured) checks session tokens, so the URL works here until then.
     expect((await h.fetchBytes(link.url)).status).toBe(200);
 
     // A 10-minute link is active at birth and expires soon in its last quarter (2.5 minutes).
@@ -469,7 +483,7 @@ describe("link history", () => {
   it("lists the buckets of the history for the filter menu, by the name a deleted connection had", async () => {
     expect(await listHistoryBuckets(historian.id)).toEqual([{ connectionId: null, connectionName: "Archive", bucket: "archive-bucket" }]);
     const mine = await listHistoryBuckets(sharer.id);
-    expect(mine).toContainEqual({ connectionId, connectionName: "Swift", bucket });
+    expect(mine).toContainEqual({ connectionId, connectionName, bucket });
     // A bucket whose only link was removed from the history is not offered.
     const removedId = newRecordId();
     const issued = new Date();
@@ -478,7 +492,7 @@ describe("link history", () => {
         id: removedId,
         ownerId: sharer.id,
         connectionId,
-        connectionName: "Swift",
+        connectionName,
         bucket: "only-removed-links",
         key: "gone.txt",
         objectSize: 1n,

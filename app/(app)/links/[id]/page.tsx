@@ -40,7 +40,7 @@ export default async function LinkPage({ params, searchParams }: { params: Promi
       <span key="f" className="break-all">
         {link.connectionName} / {link.bucket} /{" "}
         {link.connectionId ? (
-          <Link href={objectHref(link.connectionId, link.bucket, link.key)} className="text-sky-700 hover:underline dark:text-sky-400">
+          <Link href={objectHref(link.connectionId, link.bucket, link.key)} className="text-sky-700 underline dark:text-sky-400">
             {link.key}
           </Link>
         ) : (

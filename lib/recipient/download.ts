@@ -48,11 +48,11 @@ export async function serveDownload(context: RecipientContext): Promise<Response
   const counted = await countDownload({ linkId: link.id, clientAddress: context.loggedAddress, userAgent: context.userAgent });
   if (!counted) {
     // Revoked, expired or at the limit since the look-up: say which.
-    const now = await db.shareLink.findUnique({
+    const current = await db.shareLink.findUnique({
       where: { id: link.id },
       select: { revokedAt: true, expiresAt: true, neverExpires: true, downloadLimit: true, downloadCount: true },
     });
-    const reason = now ? (linkRefusal({ ...link, ...now }, new Date(), true) ?? "limit") : "revoked";
+    const reason = current ? (linkRefusal({ ...link, ...current }, new Date(), true) ?? "limit") : "revoked";
     return refuse(context, reason);
   }
   return redirectResponse(url, 302);
@@ -60,9 +60,10 @@ export async function serveDownload(context: RecipientContext): Promise<Response
 
 /**
  * GET /s/<token>/preview: what the page's image, audio and video elements load and its PDF link
- * opens. Same checks as the page (nothing counted, nothing logged: the page view was), then a 302
- * to a 60-second presigned URL that forces the preview's passive type. A link pinned by ETag is
- * checked first, so a replaced object is never previewed.
+ * opens. Same checks as the page (nothing counted; logged only when the file turns out changed: the
+ * page view was logged), then a 302 to a 60-second presigned URL that forces the preview's passive
+ * type. A link pinned by ETag is checked first, so a replaced object is never previewed (a version
+ * pin needs no check: the URL names the version).
  */
 export async function servePreview(context: RecipientContext): Promise<Response> {
   const { link } = context;

@@ -288,6 +288,11 @@ describe.each(storageCases())("on $name", (storage) => {
       const log = await events(link.id);
       expect(log.filter((e) => e.outcome === "download")).toHaveLength(1);
       expect(log.filter((e) => e.outcome === "refused" && e.reason === "limit")).toHaveLength(49);
+      // A limit of 5 under 40 at once: exactly 5.
+      const five = await managedLink({ downloadLimit: 5 });
+      const burst = await Promise.all(Array.from({ length: 40 }, (_, i) => getDownload(five.token, { peer: `203.0.113.${i + 100}` })));
+      expect(burst.filter((r) => r.status === 302)).toHaveLength(5);
+      expect(await downloads(five.id)).toBe(5);
       // And the page says so afterwards.
       const after = await openPage(link.token);
       expect(after.status).toBe(410);

@@ -1,9 +1,11 @@
 /**
  * "The file that was shared, not whatever has that name now." A managed link pins its object: the
- * version id where the bucket is versioned (that version is what the recipient gets), otherwise the
- * ETag it had when the link was issued. Before a download, HeadObject (with the pinned VersionId)
- * looks at the object; these pure functions say what to ask and what the answer means.
- * `pinned = false` ("Always the latest version") skips the check.
+ * version id where the bucket is versioned, otherwise the ETag it had when the link was issued.
+ * Before a download, HeadObject on the key (the current object) says whether it is still the pinned
+ * one: a newer version or another ETag means "changed", no current object (deleted, or a delete
+ * marker) means "missing". Presigned URLs of a version-pinned link also name the pinned VersionId,
+ * so what the recipient fetches is exactly that version even if the key changes between the check
+ * and the download. `pinned = false` ("Always the latest version") skips the check.
  */
 
 export type PinnedObject = { pinned: boolean; objectVersionId: string | null; objectEtag: string | null };
@@ -15,12 +17,9 @@ export type PinDecision = { ok: true } | { ok: false; state: "changed" | "missin
 
 export type ObjectState = "changed" | "missing";
 
-/** The HeadObject to make before serving, or null when nothing is pinned. */
-export function pinCheck(link: PinnedObject): { versionId: string | null } | null {
-  if (!link.pinned) return null;
-  if (link.objectVersionId) return { versionId: link.objectVersionId };
-  if (link.objectEtag) return { versionId: null };
-  return null;
+/** Whether a HeadObject of the current object must be made before serving (false when nothing is pinned). */
+export function pinCheck(link: PinnedObject): boolean {
+  return link.pinned && Boolean(link.objectVersionId || link.objectEtag);
 }
 
 /** `"abc"`, `W/"abc"` and `abc` are the same ETag. */
@@ -34,8 +33,8 @@ export function pinDecision(link: PinnedObject, observed: ObservedObject): PinDe
   if (!pinCheck(link)) return { ok: true };
   if (!observed.found) return { ok: false, state: "missing" };
   if (link.objectVersionId) {
-    // A version never changes: found is enough (asked by VersionId; a different id means the server ignored it).
-    return observed.versionId === null || observed.versionId === link.objectVersionId ? { ok: true } : { ok: false, state: "changed" };
+    // The current version must still be the one that was shared.
+    return observed.versionId === link.objectVersionId ? { ok: true } : { ok: false, state: "changed" };
   }
   return normalizeEtag(observed.etag) === normalizeEtag(link.objectEtag) ? { ok: true } : { ok: false, state: "changed" };
 }

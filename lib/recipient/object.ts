@@ -8,7 +8,7 @@ import { withStorageDeadline } from "@/lib/storage/deadline";
 import { describeStorageError } from "@/lib/storage/errors";
 
 /**
- * The storage side of a recipient request: the pin check (HeadObject, with the pinned VersionId),
+ * The storage side of a recipient request: the pin check (HeadObject of the current object),
  * presigned URLs that live at most 60 s (the download, with the link's disposition, file name and
  * content type; a preview, with a forced passive type), and the start of a text file.
  */
@@ -26,10 +26,10 @@ function clients(link: RecipientLink) {
 
 /** The pin decision for this link now; throws when storage could not say (a fault, not an answer). */
 export async function checkPin(link: RecipientLink): Promise<PinDecision> {
-  const check = pinCheck(link);
-  if (!check) return { ok: true };
+  if (!pinCheck(link)) return { ok: true };
   const { s3 } = clients(link);
-  const command = new HeadObjectCommand({ Bucket: link.bucket, Key: link.key, VersionId: check.versionId ?? undefined });
+  // The current object (no VersionId): a newer version means the file changed since it was shared.
+  const command = new HeadObjectCommand({ Bucket: link.bucket, Key: link.key });
   try {
     const head = await withStorageDeadline((abortSignal) => s3.send(command, { abortSignal }), { ms: RECIPIENT_STORAGE_MS });
     return pinDecision(link, { found: true, versionId: head.VersionId ?? null, etag: head.ETag ?? null });

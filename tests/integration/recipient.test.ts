@@ -515,7 +515,7 @@ describe("password", () => {
 });
 
 describe.each(storageCases({ versioning: true }))("version pin on $name", (storage) => {
-  it("serves the pinned version after the object was replaced, and says when that version is gone", async () => {
+  it("serves exactly the pinned version, refuses it once a newer version replaced it, and says when the key is deleted", async () => {
     const s3 = adminS3For(storage);
     const versioned = `pin-${h.randomSuffix()}`;
     await s3.send(new CreateBucketCommand({ Bucket: versioned }));
@@ -540,22 +540,31 @@ describe.each(storageCases({ versioning: true }))("version pin on $name", (stora
     const on = { connectionId: cephConnectionId, bucket: versioned, versionId: first.VersionId! };
     const pinned = await managedLink({ key, fileName: "contract.txt", objectContentType: "text/plain", on });
     const latest = await managedLink({ key, fileName: "contract.txt", objectContentType: "text/plain", on, pinned: false });
-    await s3.send(new PutObjectCommand({ Bucket: versioned, Key: key, Body: Buffer.from("second version, replaced"), ContentType: "text/plain" }));
-
+    // Before any change: the pinned version, named in the 60 s target.
     const served = await getDownload(pinned.token);
     expect(served.status).toBe(302);
     const url = new URL(served.headers.get("location")!);
     expect(url.searchParams.get("versionId")).toBe(first.VersionId);
     expect(url.searchParams.get("X-Amz-Expires")).toBe("60");
     expect((await h.fetchBytes(url.toString())).body.toString()).toBe("first version");
-    // The page's text preview reads the pinned version too.
-    expect(await (await openPage(pinned.token)).text()).toContain("first version");
+    expect(await downloads(pinned.id)).toBe(1);
 
+    // A new version of the same key (even with other bytes under the same name) is a replacement.
+    await s3.send(new PutObjectCommand({ Bucket: versioned, Key: key, Body: Buffer.from("second version, replaced"), ContentType: "text/plain" }));
+    const changed = await getDownload(pinned.token);
+    expect(changed.status).toBe(410);
+    expect(await changed.text()).toContain("This file has changed since it was shared");
+    expect(await downloads(pinned.id)).toBe(1);
+    expect((await db.shareLink.findUniqueOrThrow({ where: { id: pinned.id } })).objectState).toBe("changed");
+
+    // "Always the latest version" serves the new one, without a version in the URL.
     const now = await getDownload(latest.token);
+    expect(now.status).toBe(302);
     expect(new URL(now.headers.get("location")!).searchParams.get("versionId")).toBeNull();
     expect((await h.fetchBytes(now.headers.get("location")!)).body.toString()).toBe("second version, replaced");
 
-    await s3.send(new DeleteObjectCommand({ Bucket: versioned, Key: key, VersionId: first.VersionId }));
+    // Deleting the key (a delete marker) leaves no current object: "no longer exists", nothing counted.
+    await s3.send(new DeleteObjectCommand({ Bucket: versioned, Key: key }));
     const gone = await getDownload(pinned.token);
     expect(gone.status).toBe(410);
     expect(await gone.text()).toContain("This file no longer exists");

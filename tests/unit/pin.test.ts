@@ -6,11 +6,11 @@ const byVersion = { pinned: true, objectVersionId: "v-1", objectEtag: '"abc123"'
 const latest = { pinned: false, objectVersionId: "v-1", objectEtag: '"abc123"' };
 
 describe("pin decisions", () => {
-  it("asks HeadObject with the pinned version, plainly for an ETag pin, and not at all when unpinned", () => {
-    expect(pinCheck(byVersion)).toEqual({ versionId: "v-1" });
-    expect(pinCheck(byEtag)).toEqual({ versionId: null });
-    expect(pinCheck(latest)).toBeNull();
-    expect(pinCheck({ pinned: true, objectVersionId: null, objectEtag: null })).toBeNull();
+  it("looks at the current object for a version or ETag pin, and not at all when unpinned", () => {
+    expect(pinCheck(byVersion)).toBe(true);
+    expect(pinCheck(byEtag)).toBe(true);
+    expect(pinCheck(latest)).toBe(false);
+    expect(pinCheck({ pinned: true, objectVersionId: null, objectEtag: null })).toBe(false);
   });
 
   it("serves an object whose ETag is unchanged (quotes and weak markers aside)", () => {
@@ -24,10 +24,13 @@ describe("pin decisions", () => {
     expect(pinDecision(byEtag, { found: false })).toEqual({ ok: false, state: "missing" });
   });
 
-  it("serves the pinned version while it exists, whatever the current object is", () => {
-    expect(pinDecision(byVersion, { found: true, versionId: "v-1", etag: '"other"' })).toEqual({ ok: true });
+  it("serves a version pin only while the pinned version is the current one", () => {
+    expect(pinDecision(byVersion, { found: true, versionId: "v-1", etag: '"abc123"' })).toEqual({ ok: true });
     expect(pinDecision(byVersion, { found: false })).toEqual({ ok: false, state: "missing" });
+    // A newer version with the same bytes (same ETag) is still a replacement.
     expect(pinDecision(byVersion, { found: true, versionId: "v-2", etag: '"abc123"' })).toEqual({ ok: false, state: "changed" });
+    // A server that does not report versions cannot confirm the pin.
+    expect(pinDecision(byVersion, { found: true, versionId: null, etag: '"abc123"' })).toEqual({ ok: false, state: "changed" });
   });
 
   it("never refuses an unpinned link ('Always the latest version')", () => {

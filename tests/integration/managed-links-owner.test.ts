@@ -26,6 +26,7 @@ const { changeLinkExpiryAction } = await import("@/lib/actions/change-link-expir
 const { changeDownloadLimitAction } = await import("@/lib/actions/change-download-limit");
 const { deleteLinkAction } = await import("@/lib/actions/delete-link");
 const { revealLinkAction } = await import("@/lib/actions/reveal-link");
+const { shareAgainAction } = await import("@/lib/actions/share-again");
 const { listLinks } = await import("@/lib/links/history");
 const { listAccessLog, listLinksForObject } = await import("@/lib/links/manage");
 const h = await import("./helpers");
@@ -270,6 +271,18 @@ describe("owner actions", () => {
       expect(await changeDownloadLimitAction({ status: "idle" }, { id: link.id, downloadLimit: bad })).toMatchObject({ status: "invalid", fieldErrors: { downloadLimit: [expect.any(String)] } });
     }
     expect((await snapshot(link.id)).downloadLimit).toBe(2);
+  });
+
+  it("shares a managed link again as a new managed link with the same options and a fresh token", async () => {
+    const first = await shareOk(target, { linkType: "managed", preset: "never", downloadLimit: "4", password: "keep me", allowedNetworks: "192.0.2.0/24" });
+    const again = await shareAgainAction({ status: "idle" }, { id: first.id });
+    expect(again, JSON.stringify(again)).toMatchObject({ status: "success", data: { kind: "managed", neverExpires: true } });
+    if (again.status !== "success" || !again.data) throw new Error("no link");
+    expect(again.data.url).not.toBe(first.url);
+    const [a, b] = await Promise.all([db.shareLink.findUniqueOrThrow({ where: { id: first.id } }), db.shareLink.findUniqueOrThrow({ where: { id: again.data.id } })]);
+    expect(b).toMatchObject({ kind: "managed", downloadLimit: 4, downloadCount: 0, allowedNetworks: ["192.0.2.0/24"], passwordHash: a.passwordHash, neverExpires: true });
+    expect(b.tokenHash).not.toBe(a.tokenHash);
+    expect(await verifyPassword("keep me", b.passwordHash!)).toBe(true);
   });
 
   it("revokes a managed link removed from the history (nobody could revoke it later)", async () => {

@@ -39,7 +39,7 @@ export type CarriedOptions = { passwordHash?: string | null };
  * Where managed links point: PUBLIC_URL (or AUTH_URL), else the address the owner's browser used
  * for this request (fine on one machine, unreachable from elsewhere when it is localhost).
  */
-async function managedLinkBase(): Promise<string> {
+export async function managedLinkBase(): Promise<string> {
   const configured = publicBaseUrl();
   if (configured) return configured;
   try {

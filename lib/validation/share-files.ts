@@ -1,0 +1,64 @@
+import { z } from "zod";
+import { EXPIRY_UNITS } from "@/lib/links/expiry";
+import { MAX_PATTERN_LENGTH, namePatternRegex } from "@/lib/links/name-pattern";
+import { allowedNetworksField, downloadLimitField } from "@/lib/validation/share";
+
+/** Most files one share may hold (the snapshot is listed and stored at share time). */
+export const MAX_SHARE_FILES = 10_000;
+
+const checkbox = z
+  .union([z.string(), z.boolean()])
+  .optional()
+  .transform((v) => v === true || v === "on" || v === "true" || v === "1");
+
+const optionalText = (max: number, message: string) =>
+  z
+    .string()
+    .max(max, message)
+    .optional()
+    .transform((v) => (v === undefined || v.trim() === "" ? undefined : v.trim()));
+
+/**
+ * What a multi-file share is made of: keys selected in one folder (possibly across pages), or a
+ * folder (optionally with its subfolders, optionally only names matching a glob).
+ */
+export const filesSourceSchema = z.object({
+  connectionId: z.string().trim().min(1, "Choose a connection.").max(64),
+  bucket: z.string().min(1, "Choose a bucket.").max(255),
+  mode: z.enum(["keys", "folder"]),
+  keys: z
+    .array(z.string().min(1).max(1024, "Object keys are at most 1024 bytes."))
+    .max(MAX_SHARE_FILES, `Select at most ${MAX_SHARE_FILES.toLocaleString("en-US")} files.`)
+    .default([]),
+  prefix: z.string().max(1024).default(""),
+  recursive: checkbox,
+  pattern: optionalText(MAX_PATTERN_LENGTH, `Keep the pattern under ${MAX_PATTERN_LENGTH} characters.`).superRefine((v, ctx) => {
+    if (v !== undefined && namePatternRegex(v) === null) {
+      ctx.addIssue({ code: "custom", message: "Not a usable pattern: check that every [ has its ] and every { its }. Example: *.pdf" });
+    }
+  }),
+});
+export type FilesSource = z.infer<typeof filesSourceSchema>;
+
+/** One page of the dialog's snapshot preview (a continuation token, or an offset into the selected keys). */
+export const scanFilesSchema = filesSourceSchema.extend({ cursor: z.string().max(2048).optional() });
+
+export const createFilesShareSchema = filesSourceSchema.extend({
+  expiryMode: z.enum(["preset", "custom", "until"], { error: "Choose how long the link lasts." }).default("preset"),
+  preset: z.string().default("7d"),
+  amount: z.string().optional().default(""),
+  unit: z.enum(EXPIRY_UNITS).default("hours"),
+  until: z.string().optional().default(""),
+  timeZone: z.string().max(64).default("UTC"),
+  title: optionalText(200, "Keep the title under 200 characters."),
+  note: optionalText(500, "Keep the note under 500 characters."),
+  downloadLimit: downloadLimitField,
+  password: z
+    .string()
+    .max(256, "Use at most 256 characters.")
+    .optional()
+    .transform((v) => (v === undefined || v === "" ? undefined : v)),
+  allowedNetworks: allowedNetworksField,
+  zipAllowed: checkbox,
+});
+export type CreateFilesShareInput = z.infer<typeof createFilesShareSchema>;

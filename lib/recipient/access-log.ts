@@ -48,6 +48,8 @@ export type LinkEventInput = {
   clientAddress: string;
   userAgent: string | null;
   previewAgent: boolean;
+  /** Multi-file shares: the file's path in the share, "*" for Download all. */
+  filePath?: string | null;
 };
 
 const pending = new Set<Promise<void>>();
@@ -62,6 +64,7 @@ export function recordLinkEvent(event: LinkEventInput): void {
         clientAddress: event.clientAddress,
         userAgent: loggedUserAgent(event.userAgent),
         previewAgent: event.previewAgent,
+        filePath: event.filePath ?? null,
       },
       select: { id: true },
     })

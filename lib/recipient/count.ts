@@ -16,7 +16,10 @@ export async function countDownload(input: {
   linkId: string;
   clientAddress: string;
   userAgent: string | null;
+  /** Multi-file shares: the file's path in the share, or "*" for Download all (the log names it). */
+  filePath?: string | null;
 }): Promise<CountedDownload | null> {
+  const filePath = input.filePath ?? null;
   const rows = await db.$queryRaw<{ downloads: number; downloadLimit: number | null }[]>`
     WITH counted AS (
       UPDATE share_links
@@ -29,15 +32,15 @@ export async function countDownload(input: {
          AND (download_limit IS NULL OR download_count < download_limit)
       RETURNING id, owner_id, file_name, download_count, download_limit
     ), event AS (
-      INSERT INTO link_events (link_id, created_at, outcome, client_address, user_agent, preview_agent)
-      SELECT id, now(), 'download', ${input.clientAddress}, ${input.userAgent}, false FROM counted
+      INSERT INTO link_events (link_id, created_at, outcome, client_address, user_agent, preview_agent, file_path)
+      SELECT id, now(), 'download', ${input.clientAddress}, ${input.userAgent}, false, ${filePath}::text FROM counted
     ), hook AS (
       INSERT INTO webhook_deliveries (owner_id, url, payload, next_attempt_at, created_at)
       SELECT c.owner_id, u.webhook_url,
              jsonb_build_object(
                'type', 'link.downloaded',
                'occurredAt', to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
-               'link', jsonb_build_object('id', c.id, 'fileName', c.file_name, 'downloads', c.download_count, 'downloadLimit', c.download_limit),
+               'link', jsonb_build_object('id', c.id, 'fileName', c.file_name, 'downloads', c.download_count, 'downloadLimit', c.download_limit, 'filePath', ${filePath}::text),
                'recipient', jsonb_build_object('address', ${input.clientAddress}::text, 'userAgent', ${input.userAgent}::text)
              ),
              now(), now()

@@ -39,7 +39,8 @@ export type RecipientContext = {
   storageOrigins: string[];
   /** Cookies set over https are Secure. */
   secure: boolean;
-  log(outcome: LinkOutcome, reason?: LinkEventReason | null): void;
+  /** Writes an access-log row; `filePath` names the file of a multi-file share ("*" = Download all). */
+  log(outcome: LinkOutcome, reason?: LinkEventReason | null, filePath?: string | null): void;
 };
 
 type RouteContext = { params: Promise<{ token: string }> };
@@ -82,8 +83,8 @@ export function withRecipientLink(handler: (context: RecipientContext) => Promis
         unlocked,
         storageOrigins: link.connection ? storageSourcesFor(link.connection.endpoint) : [],
         secure: isSecureRequest(request),
-        log: (outcome, reason) =>
-          recordLinkEvent({ linkId: link.id, outcome, reason, clientAddress: kept, userAgent, previewAgent: agent.previewAgent }),
+        log: (outcome, reason, filePath) =>
+          recordLinkEvent({ linkId: link.id, outcome, reason, clientAddress: kept, userAgent, previewAgent: agent.previewAgent, filePath }),
       });
     } catch (error) {
       const unavailable = isDatabaseUnavailable(error);

@@ -32,12 +32,18 @@ export type RecipientLink = {
   allowedNetworks: string[];
   revokedAt: Date | null;
   deletedAt: Date | null;
+  /** "object" (one file: bucket/key) or "files" (a snapshot in share_link_files; objectSize is the total). */
+  target: "object" | "files";
+  title: string | null;
+  fileCount: number | null;
+  zipAllowed: boolean;
   /** Null once the owner deleted the connection: the file cannot be served any more. */
   connection: ConnectionRecord | null;
 };
 
-type Row = Omit<RecipientLink, "connection" | "disposition"> & {
+type Row = Omit<RecipientLink, "connection" | "disposition" | "target"> & {
   disposition: string;
+  target: string;
   connectionId: string | null;
   endpoint: string | null;
   region: string | null;
@@ -57,6 +63,7 @@ export async function findManagedLink(tokenHash: string): Promise<RecipientLink 
            l.disposition, l.file_name AS "fileName", l.content_type_override AS "contentTypeOverride",
            l.download_limit AS "downloadLimit", l.download_count AS "downloadCount", l.password_hash AS "passwordHash",
            l.allowed_networks AS "allowedNetworks", l.revoked_at AS "revokedAt", l.deleted_at AS "deletedAt",
+           l.target, l.title, l.file_count AS "fileCount", l.zip_allowed AS "zipAllowed",
            c.id AS "connectionId", c.endpoint, c.region, c.force_path_style AS "forcePathStyle",
            c.access_key_id AS "accessKeyId", c.secret_access_key_enc AS "secretAccessKeyEnc",
            c.session_token_enc AS "sessionTokenEnc", c.updated_at AS "connectionUpdatedAt"
@@ -80,7 +87,12 @@ export async function findManagedLink(tokenHash: string): Promise<RecipientLink 
           updatedAt: connectionUpdatedAt,
         }
       : null;
-  return { ...link, disposition: link.disposition === "inline" ? "inline" : "attachment", connection };
+  return {
+    ...link,
+    disposition: link.disposition === "inline" ? "inline" : "attachment",
+    target: link.target === "files" ? "files" : "object",
+    connection,
+  };
 }
 
 /** Why the link may not be used now (before any password or storage check), or null. */

@@ -26,6 +26,10 @@ const link: RecipientLink = {
   allowedNetworks: [],
   revokedAt: null,
   deletedAt: null,
+  target: "object",
+  title: null,
+  fileCount: null,
+  zipAllowed: true,
   connection: { id: "c", endpoint: "http://127.0.0.1:9000", region: "us-east-1", forcePathStyle: true, accessKeyId: "a", secretAccessKeyEnc: "x", sessionTokenEnc: null, updatedAt: now },
 };
 

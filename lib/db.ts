@@ -12,6 +12,9 @@ function createClient(): PrismaClient {
     connectionString: getRuntimeSecrets().databaseUrl,
     connectionTimeoutMillis: 5_000,
     max: 10,
+    // Columns are `timestamp without time zone` holding UTC (as Prisma writes them); SQL that uses now()
+    // (the download count, the webhook queue) must write UTC too, whatever the server's default zone.
+    options: "-c TimeZone=UTC",
   });
   return new PrismaClient({ adapter });
 }

@@ -8,6 +8,7 @@ import { createHmac, timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it, vi } from "vitest";
 import type { SessionUser } from "@/lib/auth/session";
 
@@ -84,7 +85,22 @@ async function deliveryRow(id: bigint) {
 let owner: SessionUser;
 let other: SessionUser;
 
+/** Runs one statement on a connection of its own (not the app's pool). */
+async function onOwnConnection(sql: string) {
+  const client = new pg.Client({ connectionString: inject("databaseUrl") });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
 beforeAll(async () => {
+  // A server whose default time zone is not UTC (initdb copies the machine's): the app's connections must still
+  // write now() as UTC, the way Prisma writes dates, or a download queued with now() would wait for hours.
+  // Set before this file's first query, so every connection of the app's pool starts with it.
+  await onOwnConnection("DO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET timezone TO %L', current_database(), 'Asia/Tokyo'); END $$");
   owner = await h.createTestUser("webhook-owner");
   other = await h.createTestUser("webhook-other");
 });
@@ -98,6 +114,7 @@ beforeEach(async () => {
 afterAll(async () => {
   session.user = null;
   await h.deleteTestUsers(owner, other);
+  await onOwnConnection("DO $$ BEGIN EXECUTE format('ALTER DATABASE %I RESET timezone', current_database()); END $$");
 });
 
 describe("Settings → Webhook URL (the real actions)", () => {
@@ -206,6 +223,20 @@ describe("delivery", () => {
     } finally {
       await worker.stop();
     }
+  });
+
+  it("a download queued with the database's now() (as the download route does) is due at once, whatever the server's time zone", async () => {
+    receiver = await startReceiver();
+    await saveUrl(receiver.url);
+    const [zone] = await db.$queryRaw<{ TimeZone: string }[]>`SHOW TimeZone`;
+    expect(zone?.TimeZone).toBe("UTC");
+    await db.$executeRaw`
+      INSERT INTO webhook_deliveries (owner_id, url, payload, next_attempt_at, created_at)
+      VALUES (${owner.id}, ${receiver.url}, jsonb_build_object('type', 'link.downloaded'), now(), now())`;
+    const round = await runDeliveryRound({ ownerId: owner.id });
+    expect(round.results).toMatchObject([{ state: "delivered" }]);
+    const [shown] = (await getWebhookOverview(owner.id)).deliveries;
+    expect(Math.abs(shown!.createdAt.getTime() - Date.now())).toBeLessThan(60_000);
   });
 
   it("a receiver answering 500 and then 200 is retried after the back-off and ends delivered with attempts 2", async () => {

@@ -4,6 +4,8 @@ import { notFound } from "next/navigation";
 import { FileIcon } from "@/components/browser/file-icon";
 import { StorageErrorPanel } from "@/components/browser/storage-error-panel";
 import { QuickShareHost } from "@/components/share/quick-share-host";
+import { SelectionHost } from "@/components/share/selection-host";
+import { publicBaseUrl } from "@/lib/env";
 import { buttonClass } from "@/components/ui/button";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { fileKind, formatBytes } from "@/lib/format";
@@ -58,10 +60,14 @@ export async function FolderListing({ listing, connectionId, credentialsExpireAt
         </p>
       ) : (
         <QuickShareHost connectionId={connectionId} bucket={bucket} credentialsExpireAt={credentialsExpireAt}>
+          <SelectionHost connectionId={connectionId} bucket={bucket} prefix={prefix} publicUrl={publicBaseUrl()}>
           <table className="listing">
             <caption className="sr-only">Contents of {prefix || bucket}</caption>
             <thead>
               <tr>
+                <th scope="col" className="col-select">
+                  {page.objects.length > 0 ? <input type="checkbox" data-select-all="" aria-label="Select all on this page" /> : <span className="sr-only">Select</span>}
+                </th>
                 <th scope="col">Name</th>
                 <th scope="col" className="col-size">Size</th>
                 <th scope="col" className="col-date">Last modified</th>
@@ -73,6 +79,7 @@ export async function FolderListing({ listing, connectionId, credentialsExpireAt
                 const name = displayName(folder, prefix);
                 return (
                   <tr key={`d:${folder}`}>
+                    <td className="col-select" />
                     <td>
                       <Link href={folderHref(connectionId, bucket, folder)}>
                         <FileIcon kind="folder" />
@@ -81,7 +88,11 @@ export async function FolderListing({ listing, connectionId, credentialsExpireAt
                     </td>
                     <td className="col-size">—</td>
                     <td className="col-date">—</td>
-                    <td />
+                    <td className="col-action">
+                      <button type="button" data-share-folder={folder} data-folder-name={name} aria-label={`Share folder ${name}`}>
+                        Share folder
+                      </button>
+                    </td>
                   </tr>
                 );
               })}
@@ -90,6 +101,9 @@ export async function FolderListing({ listing, connectionId, credentialsExpireAt
                 const selected = object.key === selectedKey;
                 return (
                   <tr key={`o:${object.key}`} {...(selected ? { "data-selected": true } : {})}>
+                    <td className="col-select">
+                      <input type="checkbox" data-select-key={object.key} aria-label={`Select ${name}`} />
+                    </td>
                     <td>
                       <Link href={objectHref(connectionId, bucket, object.key, query)} {...(selected ? { "aria-current": "true" as const } : {})} scroll={false}>
                         <FileIcon kind={fileKind(object.key)} />
@@ -108,6 +122,7 @@ export async function FolderListing({ listing, connectionId, credentialsExpireAt
               })}
             </tbody>
           </table>
+          </SelectionHost>
         </QuickShareHost>
       )}
       <nav aria-label="Pagination" className="flex items-center justify-between gap-2">

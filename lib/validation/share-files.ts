@@ -1,10 +1,10 @@
 import { z } from "zod";
 import { EXPIRY_UNITS } from "@/lib/links/expiry";
+import { MAX_SHARE_FILES } from "@/lib/links/files-limit";
 import { MAX_PATTERN_LENGTH, namePatternRegex } from "@/lib/links/name-pattern";
 import { allowedNetworksField, downloadLimitField } from "@/lib/validation/share";
 
-/** Most files one share may hold (the snapshot is listed and stored at share time). */
-export const MAX_SHARE_FILES = 10_000;
+export { MAX_SHARE_FILES };
 
 const checkbox = z
   .union([z.string(), z.boolean()])

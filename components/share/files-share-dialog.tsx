@@ -1,0 +1,334 @@
+"use client";
+
+import { useEffect, useId, useRef, useState, type FormEvent } from "react";
+import { useModalDialog } from "@/components/ui/use-modal-dialog";
+import { Button } from "@/components/ui/button";
+import { FieldError, inputClass } from "@/components/ui/field";
+import { Alert } from "@/components/ui/alert";
+import { ShareResult } from "@/components/share/share-result";
+import { createFilesShareAction, type IssuedFilesShare } from "@/lib/actions/create-files-share";
+import { scanFilesShareAction } from "@/lib/actions/scan-files-share";
+import type { ActionState } from "@/lib/actions/safe-action";
+import { MANAGED_EXPIRY_PRESETS, NEVER_PRESET } from "@/lib/links/expiry";
+import { MAX_SHARE_FILES } from "@/lib/links/files-limit";
+import { namePatternRegex } from "@/lib/links/name-pattern";
+import { formatBytes } from "@/lib/format";
+
+export type FilesShareSource =
+  | { mode: "keys"; connectionId: string; bucket: string; keys: string[] }
+  | { mode: "folder"; connectionId: string; bucket: string; prefix: string; name: string };
+
+type Scan =
+  | { state: "idle" }
+  | { state: "running"; count: number; bytes: number }
+  | { state: "done"; count: number; bytes: number }
+  | { state: "too_many"; count: number }
+  | { state: "failed"; message: string };
+
+const idle = { status: "idle" } as ActionState<never>;
+const FIELDS = ["expiresIn", "title", "note", "downloadLimit", "password", "allowedNetworks", "pattern"];
+
+function browserTimeZone(): string {
+  try {
+    return Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
+  } catch {
+    return "UTC";
+  }
+}
+
+function plural(n: number, one: string, many: string): string {
+  return `${n.toLocaleString("en-US")} ${n === 1 ? one : many}`;
+}
+
+/**
+ * "Share selected" / "Share folder <name>": a managed link to a snapshot of several files. Before
+ * generating, it lists the files step by step (with progress) and says how many files and bytes
+ * the share will hold; beyond the limit it says so and stops.
+ */
+export function FilesShareDialog({ source, publicUrl, open, onClose, onCreated }: { source: FilesShareSource; publicUrl: string | null; open: boolean; onClose: () => void; onCreated?: () => void }) {
+  const ref = useModalDialog(open);
+  const ids = useId();
+  const [recursive, setRecursive] = useState(false);
+  const [pattern, setPattern] = useState("");
+  const [appliedPattern, setAppliedPattern] = useState("");
+  const [title, setTitle] = useState("");
+  const [expiresIn, setExpiresIn] = useState<string>("7d");
+  const [downloadLimit, setDownloadLimit] = useState("");
+  const [password, setPassword] = useState("");
+  const [networks, setNetworks] = useState("");
+  const [note, setNote] = useState("");
+  const [zipAllowed, setZipAllowed] = useState(true);
+  const [scan, setScan] = useState<Scan>({ state: "idle" });
+  const [result, setResult] = useState<ActionState<IssuedFilesShare>>(idle);
+  const [pending, setPending] = useState(false);
+  const run = useRef(0);
+
+  const patternBroken = appliedPattern !== "" && namePatternRegex(appliedPattern) === null;
+  const sourceFields = source.mode === "keys" ? { mode: "keys", connectionId: source.connectionId, bucket: source.bucket, keys: source.keys } : { mode: "folder", connectionId: source.connectionId, bucket: source.bucket, prefix: source.prefix, recursive, pattern: appliedPattern };
+  const sourceKey = JSON.stringify(sourceFields);
+
+  // The snapshot preview: one server step per 1,000 listed objects (or 100 checked keys).
+  useEffect(() => {
+    if (patternBroken) {
+      setScan({ state: "failed", message: "Not a usable pattern: check that every [ has its ] and every { its }. Example: *.pdf" });
+      return;
+    }
+    const mine = ++run.current;
+    let count = 0;
+    let bytes = 0;
+    let cursor: string | undefined;
+    setScan({ state: "running", count: 0, bytes: 0 });
+    (async () => {
+      do {
+        const step = await scanFilesShareAction(idle, { ...sourceFields, ...(cursor ? { cursor } : {}) });
+        if (mine !== run.current) return;
+        if (step.status !== "success" || !step.data) {
+          setScan({ state: "failed", message: step.status === "invalid" ? Object.values(step.fieldErrors).flat().join(" ") || step.message : ("message" in step && step.message) || "The files could not be listed." });
+          return;
+        }
+        count += step.data.count;
+        bytes += step.data.bytes;
+        if (count > MAX_SHARE_FILES) {
+          setScan({ state: "too_many", count });
+          return;
+        }
+        cursor = step.data.next ?? undefined;
+        setScan(cursor ? { state: "running", count, bytes } : { state: "done", count, bytes });
+      } while (cursor);
+    })().catch(() => {
+      if (mine === run.current) setScan({ state: "failed", message: "The files could not be listed: the server did not answer. Try again." });
+    });
+    return () => {
+      run.current++;
+    };
+  }, [sourceKey]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  const defaultTitle =
+    source.mode === "folder" ? source.name : scan.state === "done" || scan.state === "running" ? plural(scan.state === "done" ? scan.count : source.keys.length, "file", "files") : plural(source.keys.length, "file", "files");
+
+  const serverErrors = result.status === "invalid" ? result.fieldErrors : {};
+  const serverMessage =
+    result.status === "error" || result.status === "unauthorized"
+      ? result.message
+      : result.status === "invalid" && !FIELDS.some((f) => serverErrors[f])
+        ? [result.message, ...Object.values(serverErrors).flat()].join(" ")
+        : null;
+
+  async function onSubmit(event: FormEvent) {
+    event.preventDefault();
+    if (scan.state !== "done" || scan.count === 0) return;
+    setPending(true);
+    try {
+      const state = await createFilesShareAction(idle, {
+        ...sourceFields,
+        expiryMode: "preset",
+        preset: expiresIn,
+        timeZone: browserTimeZone(),
+        title,
+        note,
+        downloadLimit,
+        ...(password ? { password } : {}),
+        allowedNetworks: networks,
+        zipAllowed: zipAllowed ? "on" : "",
+      });
+      setResult(state);
+      if (state.status === "success") onCreated?.();
+    } catch {
+      setResult({ status: "error", message: "The server did not answer, so no link was created. Try again." });
+    } finally {
+      setPending(false);
+    }
+  }
+
+  const titleId = `${ids}-title`;
+  const heading = source.mode === "folder" ? `Share folder ${source.name}` : `Share ${plural(source.keys.length, "file", "files")}`;
+  const nothing = scan.state === "done" && scan.count === 0;
+  return (
+    <dialog
+      ref={ref}
+      onClose={onClose}
+      aria-labelledby={titleId}
+      className="m-auto max-h-[calc(100dvh-2rem)] w-[min(36rem,calc(100vw-1rem))] overflow-y-auto rounded-xl border border-zinc-200 bg-white p-0 text-zinc-900 shadow-xl backdrop:bg-black/40 dark:border-zinc-800 dark:bg-zinc-900 dark:text-zinc-100"
+    >
+      <div className="space-y-4 p-5">
+        <div className="flex items-start justify-between gap-3">
+          <div className="min-w-0">
+            <h2 id={titleId} className="text-lg font-semibold">
+              {heading}
+            </h2>
+            <p className="text-sm text-zinc-600 dark:text-zinc-400">One managed link for all of them: revoke it at once, limit downloads, add a password or networks.</p>
+          </div>
+          <button type="button" onClick={onClose} aria-label="Close" className="rounded p-1 text-muted hover:bg-zinc-100 dark:hover:bg-zinc-800">
+            ✕
+          </button>
+        </div>
+
+        {result.status === "success" && result.data ? (
+          <div className="space-y-4">
+            <p className="text-sm" role="status">
+              Shared {plural(result.data.fileCount, "file", "files")} · {formatBytes(result.data.totalBytes)} as “{result.data.title}”.
+            </p>
+            <ShareResult link={result.data} timeZone={browserTimeZone()} />
+            <div className="flex justify-end border-t border-zinc-200 pt-3 dark:border-zinc-800">
+              <Button variant="secondary" onClick={onClose}>
+                Done
+              </Button>
+            </div>
+          </div>
+        ) : (
+          <form onSubmit={onSubmit} className="space-y-4" noValidate>
+            {source.mode === "folder" ? (
+              <div className="space-y-3 rounded-lg border border-zinc-200 p-3 dark:border-zinc-800">
+                <label className="flex items-center gap-2 text-sm">
+                  <input type="checkbox" checked={recursive} onChange={(e) => setRecursive(e.target.checked)} />
+                  Include subfolders
+                </label>
+                <div className="space-y-1">
+                  <label htmlFor={`${ids}-pattern`} className="block text-sm font-medium">
+                    Name pattern (optional)
+                  </label>
+                  <div className="flex gap-2">
+                    <input
+                      id={`${ids}-pattern`}
+                      value={pattern}
+                      onChange={(e) => setPattern(e.target.value)}
+                      onBlur={() => setAppliedPattern(pattern.trim())}
+                      onKeyDown={(e) => {
+                        if (e.key === "Enter") {
+                          e.preventDefault();
+                          setAppliedPattern(pattern.trim());
+                        }
+                      }}
+                      placeholder="e.g. *.pdf"
+                      className={`${inputClass} font-mono`}
+                      aria-describedby={`${ids}-pattern-help`}
+                      spellCheck={false}
+                    />
+                    <Button variant="secondary" onClick={() => setAppliedPattern(pattern.trim())}>
+                      Apply
+                    </Button>
+                  </div>
+                  <p id={`${ids}-pattern-help`} className="text-xs text-muted">
+                    Matches file names, ignoring case: * any characters, ? one character, {"{pdf,docx}"} alternatives.
+                  </p>
+                  <FieldError errors={serverErrors.pattern} />
+                </div>
+              </div>
+            ) : null}
+
+            <div aria-live="polite" className="text-sm">
+              {scan.state === "running" ? (
+                <p role="status">
+                  Listing files… {plural(scan.count, "file", "files")} ({formatBytes(scan.bytes)}) so far
+                </p>
+              ) : scan.state === "done" && scan.count > 0 ? (
+                <p role="status" className="font-medium">
+                  {plural(scan.count, "file", "files")} · {formatBytes(scan.bytes)} will be shared.
+                </p>
+              ) : nothing ? (
+                <Alert tone="error">
+                  {source.mode === "keys"
+                    ? "Nothing is selected: tick the files to share first."
+                    : appliedPattern
+                      ? `No file ${recursive ? "in this folder or its subfolders" : "in this folder"} matches “${appliedPattern}”, so there is nothing to share.`
+                      : `This folder has no files${recursive ? "" : " directly in it (tick Include subfolders to share what its subfolders hold)"}, so there is nothing to share.`}
+                </Alert>
+              ) : scan.state === "too_many" ? (
+                <Alert tone="error">
+                  More than {MAX_SHARE_FILES.toLocaleString("en-US")} files: one share holds at most {MAX_SHARE_FILES.toLocaleString("en-US")}. Listing stopped. Share a subfolder, narrow it with a name pattern
+                  {source.mode === "folder" && recursive ? ", or leave out subfolders" : ""}.
+                </Alert>
+              ) : scan.state === "failed" ? (
+                <Alert tone="error">{scan.message}</Alert>
+              ) : null}
+            </div>
+
+            <div className="space-y-1">
+              <label htmlFor={`${ids}-title-input`} className="block text-sm font-medium">
+                Title
+              </label>
+              <input id={`${ids}-title-input`} value={title} onChange={(e) => setTitle(e.target.value)} placeholder={defaultTitle} className={inputClass} />
+              <p className="text-xs text-muted">What the recipient sees. Empty: “{defaultTitle}”.</p>
+              <FieldError errors={serverErrors.title} />
+            </div>
+
+            <div className="space-y-1">
+              <label htmlFor={`${ids}-expires`} className="block text-sm font-medium">
+                Expires in
+              </label>
+              <select id={`${ids}-expires`} value={expiresIn} onChange={(e) => setExpiresIn(e.target.value)} className={inputClass}>
+                {MANAGED_EXPIRY_PRESETS.map((p) => (
+                  <option key={p.id} value={p.id}>
+                    {p.label}
+                  </option>
+                ))}
+                <option value={NEVER_PRESET}>No expiry</option>
+              </select>
+              <FieldError errors={serverErrors.expiresIn} />
+            </div>
+
+            <div className="space-y-3 rounded-lg border border-zinc-200 p-3 dark:border-zinc-800">
+              <div className="space-y-1">
+                <label htmlFor={`${ids}-limit`} className="block text-sm font-medium">
+                  Download limit
+                </label>
+                <input id={`${ids}-limit`} inputMode="numeric" value={downloadLimit} onChange={(e) => setDownloadLimit(e.target.value)} placeholder="Unlimited" className={`${inputClass} w-40`} aria-describedby={`${ids}-limit-help`} />
+                <p id={`${ids}-limit-help`} className="text-xs text-muted">
+                  Empty for unlimited. Each file downloaded counts as one, and Download all counts as one.
+                </p>
+                <FieldError errors={serverErrors.downloadLimit} />
+              </div>
+              <div className="space-y-1">
+                <label htmlFor={`${ids}-password`} className="block text-sm font-medium">
+                  Password
+                </label>
+                <input id={`${ids}-password`} type="password" autoComplete="new-password" value={password} onChange={(e) => setPassword(e.target.value)} placeholder="Optional" className={inputClass} />
+                <FieldError errors={serverErrors.password} />
+              </div>
+              <div className="space-y-1">
+                <label htmlFor={`${ids}-networks`} className="block text-sm font-medium">
+                  Allowed networks
+                </label>
+                <textarea id={`${ids}-networks`} rows={2} value={networks} onChange={(e) => setNetworks(e.target.value)} placeholder="Optional, e.g. 203.0.113.0/24, 2001:db8::/32" className={`${inputClass} font-mono text-xs`} spellCheck={false} />
+                <FieldError errors={serverErrors.allowedNetworks} />
+              </div>
+              <div className="space-y-1">
+                <label htmlFor={`${ids}-note`} className="block text-sm font-medium">
+                  Note (optional)
+                </label>
+                <input id={`${ids}-note`} value={note} onChange={(e) => setNote(e.target.value)} placeholder="Who the link is for" className={inputClass} />
+                <FieldError errors={serverErrors.note} />
+              </div>
+              <label className="flex items-start gap-2 text-sm">
+                <input type="checkbox" checked={zipAllowed} onChange={(e) => setZipAllowed(e.target.checked)} className="mt-1" />
+                <span>
+                  Allow Download all (ZIP; these bytes pass through this server)
+                  <span className="block text-xs text-muted">Single files go straight from your storage; a ZIP of everything is streamed through Bucketshare.</span>
+                </span>
+              </label>
+            </div>
+
+            {!publicUrl ? (
+              <Alert tone="warning">
+                Bucketshare has no public address, so this link uses the address you opened it at. Set <code>PUBLIC_URL</code> so recipients elsewhere can reach it.
+              </Alert>
+            ) : null}
+
+            <div role="alert" aria-live="assertive">
+              {serverMessage ? <Alert tone="error">{serverMessage}</Alert> : null}
+            </div>
+
+            <div className="flex justify-end gap-2">
+              <Button variant="secondary" onClick={onClose}>
+                Cancel
+              </Button>
+              <Button type="submit" disabled={pending || scan.state !== "done" || scan.count === 0}>
+                {pending ? "Generating…" : "Generate link"}
+              </Button>
+            </div>
+          </form>
+        )}
+      </div>
+    </dialog>
+  );
+}

@@ -1,0 +1,109 @@
+"use client";
+
+import { useCallback, useEffect, useRef, useState, type ReactNode } from "react";
+import { Button } from "@/components/ui/button";
+import { FilesShareDialog, type FilesShareSource } from "@/components/share/files-share-dialog";
+
+function storageKey(connectionId: string, bucket: string, prefix: string): string {
+  return `bucketshare:selection:${connectionId}:${bucket}:${prefix}`;
+}
+
+function readSelection(key: string): string[] {
+  try {
+    const parsed: unknown = JSON.parse(sessionStorage.getItem(key) ?? "[]");
+    return Array.isArray(parsed) ? parsed.filter((k): k is string => typeof k === "string") : [];
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Selection in one folder's listing: rows render plain checkboxes carrying `data-select-key` and
+ * folder rows a `data-share-folder` button (no client component per row). The selection lives in
+ * sessionStorage per connection, bucket and folder, so it spans the folder's pages; "Share
+ * selected" sends the keys to the server, which checks each one.
+ */
+export function SelectionHost({ connectionId, bucket, prefix, publicUrl, children }: { connectionId: string; bucket: string; prefix: string; publicUrl: string | null; children: ReactNode }) {
+  const key = storageKey(connectionId, bucket, prefix);
+  const [selected, setSelected] = useState<string[]>([]);
+  const [source, setSource] = useState<FilesShareSource | null>(null);
+  const container = useRef<HTMLDivElement>(null);
+
+  useEffect(() => setSelected(readSelection(key)), [key]);
+
+  const update = useCallback(
+    (next: string[]) => {
+      setSelected(next);
+      try {
+        if (next.length === 0) sessionStorage.removeItem(key);
+        else sessionStorage.setItem(key, JSON.stringify(next));
+      } catch {
+        // Storage full or disabled: the selection still works on this page.
+      }
+    },
+    [key],
+  );
+
+  // The rows' checkboxes are uncontrolled: reflect the selection into them after every render.
+  useEffect(() => {
+    const root = container.current;
+    if (!root) return;
+    const set = new Set(selected);
+    const boxes = [...root.querySelectorAll<HTMLInputElement>("input[data-select-key]")];
+    for (const box of boxes) box.checked = set.has(box.dataset.selectKey!);
+    const all = root.querySelector<HTMLInputElement>("input[data-select-all]");
+    if (all) {
+      const on = boxes.filter((b) => b.checked).length;
+      all.checked = boxes.length > 0 && on === boxes.length;
+      all.indeterminate = on > 0 && on < boxes.length;
+    }
+  });
+
+  function onChange(event: React.ChangeEvent<HTMLDivElement>) {
+    const target = event.target as unknown as HTMLInputElement;
+    if (target.dataset.selectKey !== undefined) {
+      const k = target.dataset.selectKey;
+      update(target.checked ? [...new Set([...selected, k])] : selected.filter((s) => s !== k));
+    } else if (target.dataset.selectAll !== undefined) {
+      const pageKeys = [...(container.current?.querySelectorAll<HTMLInputElement>("input[data-select-key]") ?? [])].map((b) => b.dataset.selectKey!);
+      const page = new Set(pageKeys);
+      update(target.checked ? [...new Set([...selected, ...pageKeys])] : selected.filter((s) => !page.has(s)));
+    }
+  }
+
+  function onClick(event: React.MouseEvent<HTMLDivElement>) {
+    const button = (event.target as HTMLElement).closest<HTMLButtonElement>("button[data-share-folder]");
+    if (!button) return;
+    setSource({ mode: "folder", connectionId, bucket, prefix: button.dataset.shareFolder!, name: button.dataset.folderName ?? button.dataset.shareFolder! });
+  }
+
+  const count = selected.length;
+  return (
+    <div ref={container} onChange={onChange} onClick={onClick} className="space-y-2">
+      <div role="region" aria-label="Selection" className={count > 0 ? "flex flex-wrap items-center gap-3 rounded-lg border border-zinc-200 bg-zinc-50 px-3 py-2 dark:border-zinc-800 dark:bg-zinc-900" : "sr-only"}>
+        <span aria-live="polite" className="text-sm font-medium">
+          {count > 0 ? `${count.toLocaleString("en-US")} selected` : ""}
+        </span>
+        {count > 0 ? (
+          <>
+            <Button onClick={() => setSource({ mode: "keys", connectionId, bucket, keys: selected })}>Share selected</Button>
+            <Button variant="secondary" onClick={() => update([])}>
+              Clear selection
+            </Button>
+          </>
+        ) : null}
+      </div>
+      {children}
+      {source ? (
+        <FilesShareDialog
+          key={source.mode === "folder" ? source.prefix : source.keys.join("\n")}
+          source={source}
+          publicUrl={publicUrl}
+          open
+          onClose={() => setSource(null)}
+          onCreated={source.mode === "keys" ? () => update([]) : undefined}
+        />
+      ) : null}
+    </div>
+  );
+}

@@ -10,7 +10,7 @@ import { RECIPIENT_CSS } from "@/components/recipient/styles";
 
 export type OpenGraph = { title: string; description: string };
 
-function document(options: { title: string; body: Html; og?: OpenGraph }): string {
+export function recipientDocument(options: { title: string; body: Html; og?: OpenGraph }): string {
   const og = options.og;
   return (
     "<!DOCTYPE html>" +
@@ -80,7 +80,7 @@ export function filePage(view: FileView): string {
   }</dl>
 <p><a class="button" href="${`/s/${view.token}/download`}">Download</a></p>
 ${previewSection(view)}`;
-  return document({ title: `${view.fileName} · Bucketshare`, body });
+  return recipientDocument({ title: `${view.fileName} · Bucketshare`, body });
 }
 
 export type PasswordView = { token: string; error?: string };
@@ -95,16 +95,16 @@ export function passwordPage(view: PasswordView): string {
   }>${error ? html`<p id="password-error" class="error" role="alert">${error}</p>` : null}</div>
 <button class="button" type="submit">Unlock</button>
 </form>`;
-  return document({ title: "Password required · Bucketshare", body });
+  return recipientDocument({ title: "Password required · Bucketshare", body });
 }
 
 export type StatusView = { heading: string; message: string };
 
 export function statusPage(view: StatusView): string {
-  return document({ title: `${view.heading} · Bucketshare`, body: html`<h1>${view.heading}</h1><p>${view.message}</p>` });
+  return recipientDocument({ title: `${view.heading} · Bucketshare`, body: html`<h1>${view.heading}</h1><p>${view.message}</p>` });
 }
 
 /** For link-preview agents: a title card (Open Graph) and nothing else. */
 export function titleCardPage(og: OpenGraph): string {
-  return document({ title: og.title, og, body: html`<h1>${og.title}</h1><p>${og.description}</p>` });
+  return recipientDocument({ title: og.title, og, body: html`<h1>${og.title}</h1><p>${og.description}</p>` });
 }

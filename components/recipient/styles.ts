@@ -35,6 +35,17 @@ input[aria-invalid=true]{border-color:var(--error)}
 .error{color:var(--error);margin:.4rem 0 0}
 .field{margin:0 0 1rem}
 footer{margin-top:3rem;font-size:.875rem}
+.sr-only{position:absolute;width:1px;height:1px;padding:0;margin:-1px;overflow:hidden;clip:rect(0,0,0,0);white-space:nowrap;border:0}
+table{width:100%;border-collapse:collapse;margin:0 0 1rem}
+th,td{text-align:left;padding:.4rem .5rem;border-bottom:1px solid var(--line);vertical-align:top;overflow-wrap:anywhere}
+tbody th{font-weight:400}
+td:nth-child(2){white-space:nowrap}
+.crumbs{display:flex;flex-wrap:wrap;gap:.25rem;list-style:none;margin:0 0 1rem;padding:0}
+.crumbs li+li::before{content:"/";margin-right:.25rem;color:var(--muted)}
+.filter{display:flex;flex-wrap:wrap;align-items:center;gap:.5rem;margin:0 0 1rem}
+.filter label{margin:0}
+input[type=search]{padding:.6rem .7rem;border:1px solid var(--field);border-radius:.5rem;background:var(--bg);color:var(--fg);font:inherit;min-height:44px}
+.pager{display:flex;gap:1rem}
 `.trim();
 
 export const RECIPIENT_CSS_HASH = `sha256-${createHash("sha256").update(RECIPIENT_CSS).digest("base64")}`;

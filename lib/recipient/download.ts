@@ -1,6 +1,7 @@
 import "server-only";
 import { db } from "@/lib/db";
 import { countDownload } from "@/lib/recipient/count";
+import { serveShareFile, serveShareFilePreview } from "@/lib/recipient/file-download";
 import type { RecipientContext } from "@/lib/recipient/handler";
 import { linkRefusal, type Refusal } from "@/lib/recipient/link";
 import { presignDownload, presignPreview } from "@/lib/recipient/object";
@@ -40,6 +41,7 @@ export async function serveDownload(context: RecipientContext): Promise<Response
     return passwordResponse(context);
   }
 
+  if (link.target === "files") return serveShareFile(context);
   const pinned = await pinRefusal(context);
   if (pinned) return pinned;
 
@@ -70,6 +72,7 @@ export async function servePreview(context: RecipientContext): Promise<Response>
   if (context.agent.previewAgent) return plainPage("noPreview", { head: context.isHead });
   if (context.refusal) return plainPage(context.refusal, { head: context.isHead });
   if (!context.unlocked) return passwordResponse(context);
+  if (link.target === "files") return serveShareFilePreview(context);
   const plan = previewPlan(link.key, shownContentType(link));
   if (!plan || plan.kind === "text") return plainPage("noPreview", { head: context.isHead });
   if (link.pinned && !link.objectVersionId && link.objectEtag) {

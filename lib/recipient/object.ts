@@ -1,7 +1,9 @@
 import "server-only";
+import { Readable } from "node:stream";
 import { GetObjectCommand, HeadObjectCommand } from "@aws-sdk/client-s3";
-import { contentDisposition } from "@/lib/links/content-disposition";
-import { pinCheck, pinDecision, servedVersionId, type PinDecision } from "@/lib/links/pin";
+import { baseName, contentDisposition } from "@/lib/links/content-disposition";
+import { pinCheck, pinDecision, servedVersionId, type PinDecision, type PinnedObject } from "@/lib/links/pin";
+import type { ShareFile } from "@/lib/recipient/files";
 import type { RecipientLink } from "@/lib/recipient/link";
 import { clientsFor } from "@/lib/storage/client";
 import { withStorageDeadline } from "@/lib/storage/deadline";
@@ -25,19 +27,32 @@ function clients(link: RecipientLink) {
 }
 
 /** The pin decision for this link now; throws when storage could not say (a fault, not an answer). */
-export async function checkPin(link: RecipientLink): Promise<PinDecision> {
-  if (!pinCheck(link)) return { ok: true };
+export function checkPin(link: RecipientLink): Promise<PinDecision> {
+  return checkObjectPin(link, link);
+}
+
+/** One object of a share: its key and what pins it. */
+export type SharedObject = PinnedObject & { key: string };
+
+/** A file of a multi-file share as a pinned object (a snapshot is always pinned). */
+export function sharedObjectOf(file: ShareFile): SharedObject {
+  return { key: file.key, pinned: true, objectVersionId: file.versionId, objectEtag: file.etag };
+}
+
+/** The pin decision for one object of the link's bucket (HeadObject of the current object). */
+export async function checkObjectPin(link: RecipientLink, object: SharedObject): Promise<PinDecision> {
+  if (!pinCheck(object)) return { ok: true };
   const { s3 } = clients(link);
   // The current object (no VersionId): a newer version means the file changed since it was shared.
-  const command = new HeadObjectCommand({ Bucket: link.bucket, Key: link.key });
+  const command = new HeadObjectCommand({ Bucket: link.bucket, Key: object.key });
   try {
     const head = await withStorageDeadline((abortSignal) => s3.send(command, { abortSignal }), { ms: RECIPIENT_STORAGE_MS });
-    return pinDecision(link, { found: true, versionId: head.VersionId ?? null, etag: head.ETag ?? null });
+    return pinDecision(object, { found: true, versionId: head.VersionId ?? null, etag: head.ETag ?? null });
   } catch (error) {
     const problem = describeStorageError(error).problem;
     // A version id the server does not know may come back as 400 (malformed) rather than 404.
     const name = (error as { name?: string }).name;
-    if (problem === "no_such_key" || problem === "no_such_bucket" || name === "NoSuchVersion") return pinDecision(link, { found: false });
+    if (problem === "no_such_key" || problem === "no_such_bucket" || name === "NoSuchVersion") return pinDecision(object, { found: false });
     throw error;
   }
 }
@@ -89,4 +104,72 @@ export async function readTextPreview(link: RecipientLink): Promise<{ text: stri
     },
     { ms: 3_000 },
   );
+}
+
+/** A 60-second download URL for one file of a share: the snapshot's version where there is one, saved under its own name. */
+export function presignFileDownload(link: RecipientLink, file: ShareFile, now = new Date()): Promise<string> {
+  return clients(link).presigner.presignGet({
+    bucket: link.bucket,
+    key: file.key,
+    expiresInSeconds: RECIPIENT_URL_SECONDS,
+    responseContentDisposition: contentDisposition("attachment", baseName(file.path)),
+    versionId: file.versionId ?? undefined,
+    signingDate: now,
+  });
+}
+
+/** A 60-second preview URL for one file of a share, with a forced passive type. */
+export function presignFilePreview(link: RecipientLink, file: ShareFile, responseContentType: string, now = new Date()): Promise<string> {
+  return clients(link).presigner.presignGet({
+    bucket: link.bucket,
+    key: file.key,
+    expiresInSeconds: RECIPIENT_URL_SECONDS,
+    responseContentDisposition: "inline",
+    responseContentType,
+    versionId: file.versionId ?? undefined,
+    signingDate: now,
+  });
+}
+
+/** Why a file could not be read for the ZIP: replaced or deleted since the snapshot. */
+export class SnapshotMismatchError extends Error {
+  constructor(readonly state: "changed" | "missing") {
+    super(state === "changed" ? "the file was replaced since it was shared" : "the file was deleted since it was shared");
+    this.name = "SnapshotMismatchError";
+  }
+}
+
+/**
+ * The body of one file of a share, exactly as in the snapshot, in one round trip: GetObject names
+ * the snapshot's version (versioned buckets) or requires its ETag (If-Match), so a replaced object
+ * is refused by storage (412) rather than read. The answer must start within RECIPIENT_STORAGE_MS;
+ * `signal` aborts the transfer (revoked, client gone).
+ */
+export async function openSnapshotObject(link: RecipientLink, file: ShareFile, signal: AbortSignal): Promise<Readable> {
+  const { s3 } = clients(link);
+  const command = new GetObjectCommand({
+    Bucket: link.bucket,
+    Key: file.key,
+    VersionId: file.versionId ?? undefined,
+    IfMatch: file.etag ?? undefined,
+  });
+  const started = new AbortController();
+  const timer = setTimeout(() => started.abort(new Error("storage did not answer in time")), RECIPIENT_STORAGE_MS);
+  const onAbort = () => started.abort(signal.reason);
+  signal.addEventListener("abort", onAbort, { once: true });
+  try {
+    const result = await s3.send(command, { abortSignal: started.signal });
+    clearTimeout(timer);
+    if (!(result.Body instanceof Readable)) throw new Error("storage gave no readable body");
+    return result.Body;
+  } catch (error) {
+    clearTimeout(timer);
+    signal.removeEventListener("abort", onAbort);
+    const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+    const name = (error as { name?: string }).name;
+    if (status === 412 || name === "PreconditionFailed") throw new SnapshotMismatchError("changed");
+    const problem = describeStorageError(error).problem;
+    if (problem === "no_such_key" || name === "NoSuchVersion" || status === 404) throw new SnapshotMismatchError("missing");
+    throw error;
+  }
 }

@@ -2,6 +2,7 @@ import "server-only";
 import { filePage, passwordPage, titleCardPage, type FilePreview, type FileView, type OpenGraph } from "@/components/recipient/pages";
 import { formatBytes } from "@/lib/format";
 import { formatExpiryDate } from "@/lib/links/expiry";
+import { shareTitle, showFilesPage } from "@/lib/recipient/files-page";
 import { relativeTime } from "@/lib/links/status";
 import { log } from "@/lib/log";
 import type { RecipientContext } from "@/lib/recipient/handler";
@@ -23,6 +24,9 @@ export function titleCard(context: RecipientContext): OpenGraph {
   const { link, refusal } = context;
   if (refusal) return { title: "Shared file (unavailable)", description: "This link can no longer be used." };
   if (link.passwordHash) return { title: "Shared file (password protected)", description: "Open the link and enter the password to see the file." };
+  if (link.target === "files") {
+    return { title: shareTitle(link), description: `${link.fileCount ?? 0} files, ${formatBytes(link.objectSize)} · shared by ${link.ownerName} with Bucketshare` };
+  }
   return { title: link.fileName, description: `${formatBytes(link.objectSize)} · shared by ${link.ownerName} with Bucketshare` };
 }
 
@@ -64,6 +68,7 @@ export async function showRecipientPage(context: RecipientContext): Promise<Resp
     if (!isHead) context.log("refused", "password");
     return passwordResponse(context);
   }
+  if (link.target === "files") return showFilesPage(context);
   if (link.pinned && link.objectState) {
     // Marked changed or missing by an earlier download: look again (rare), so a restored file works again.
     const refused = await pinRefusal(context, { trustMarkOnFault: true });

@@ -63,6 +63,9 @@ export const PLAIN_PAGES = {
   crossSite: { status: 403, heading: "Open the link itself", message: "The password can only be entered on the page of the link. Open the link you were sent and enter it there." },
   ready: { status: 200, heading: "Ready to download", message: "A GET request to this address downloads the file." },
   noPreview: { status: 404, heading: "No preview", message: "This file has no preview. Use Download to get it." },
+  unknownFile: { status: 404, heading: "File not found in this share", message: "This share has no file at that path. Go back to the list of files and choose one there." },
+  noZip: { status: 404, heading: "Download all is not available", message: "The person who shared these files turned off downloading them as one ZIP. Download the files one by one from the list." },
+  allGone: { status: 410, heading: "These files no longer exist", message: "Every file in this share was deleted or replaced after the link was made, so there is nothing left to download. Ask the person who shared them for a new link." },
 } as const satisfies Record<string, Plain>;
 
 export type PlainPage = keyof typeof PLAIN_PAGES;

@@ -1,0 +1,77 @@
+import "server-only";
+import { filesPage, type FileRowView } from "@/components/recipient/files-page";
+import { formatBytes } from "@/lib/format";
+import { baseName } from "@/lib/links/content-disposition";
+import { formatExpiryDate } from "@/lib/links/expiry";
+import { relativeTime } from "@/lib/links/status";
+import { countMarkedFiles, listShareFolder, normalizeFolder, MAX_PATH_LENGTH, type ShareFile } from "@/lib/recipient/files";
+import type { RecipientContext } from "@/lib/recipient/handler";
+import { htmlResponse, plainPage } from "@/lib/recipient/respond";
+import { previewPlan } from "@/lib/storage/preview";
+
+/**
+ * GET /s/<token> of a multi-file share: one folder (?dir=a/b/), a name filter (?q=), pages of 100
+ * (?after=<last path shown>). The files' marks ("changed", "missing") are those earlier downloads
+ * found; a share whose every file is gone says so instead of listing them.
+ */
+
+const MAX_QUERY_LENGTH = 200;
+
+export function shareTitle(link: { title: string | null; fileCount: number | null }): string {
+  return link.title || `${link.fileCount ?? 0} files`;
+}
+
+export function filePreviewPlan(file: ShareFile) {
+  return previewPlan(file.key, file.contentType);
+}
+
+function rowView(file: ShareFile): FileRowView {
+  const plan = filePreviewPlan(file);
+  return {
+    path: file.path,
+    name: baseName(file.path),
+    size: formatBytes(file.size),
+    type: file.contentType || "Unknown",
+    state: file.state,
+    previewable: plan !== null,
+  };
+}
+
+export async function showFilesPage(context: RecipientContext): Promise<Response> {
+  const { link, now, isHead } = context;
+  const params = new URL(context.request.url).searchParams;
+  const dir = normalizeFolder((params.get("dir") ?? "").slice(0, MAX_PATH_LENGTH));
+  const query = (params.get("q") ?? "").slice(0, MAX_QUERY_LENGTH).trim();
+  const after = (params.get("after") ?? "").slice(0, MAX_PATH_LENGTH) || null;
+  const fileCount = link.fileCount ?? 0;
+  const marked = await countMarkedFiles(link.id);
+  if (fileCount > 0 && marked.changed + marked.missing >= fileCount) {
+    if (!isHead) context.log("refused", "missing");
+    return plainPage("allGone", { head: isHead });
+  }
+  const page = await listShareFolder(link.id, { dir, query, after });
+  if (!isHead) context.log("page_view");
+  return htmlResponse(
+    filesPage({
+      token: context.token,
+      title: shareTitle(link),
+      ownerName: link.ownerName,
+      fileCount,
+      totalSize: formatBytes(link.objectSize),
+      expires: link.neverExpires
+        ? { never: true }
+        : { never: false, exact: formatExpiryDate(link.expiresAt), relative: relativeTime(link.expiresAt, now), iso: link.expiresAt.toISOString() },
+      downloadsLeft: link.downloadLimit === null ? null : Math.max(0, link.downloadLimit - link.downloadCount),
+      zipAllowed: link.zipAllowed,
+      marked,
+      dir,
+      query,
+      folders: page.folders,
+      files: page.files.map(rowView),
+      nextAfter: page.nextAfter,
+      firstPage: after === null,
+    }),
+    200,
+    { head: isHead },
+  );
+}

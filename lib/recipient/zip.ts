@@ -1,0 +1,190 @@
+import "server-only";
+import type { Readable } from "node:stream";
+import { ZipFile } from "yazl";
+import { db } from "@/lib/db";
+import { log } from "@/lib/log";
+import { contentDisposition } from "@/lib/links/content-disposition";
+import { countDownload } from "@/lib/recipient/count";
+import { listFilesForZip, markShareFile, type ShareFile } from "@/lib/recipient/files";
+import { shareTitle } from "@/lib/recipient/files-page";
+import type { RecipientContext } from "@/lib/recipient/handler";
+import { linkRefusal } from "@/lib/recipient/link";
+import { openSnapshotObject, SnapshotMismatchError } from "@/lib/recipient/object";
+import { passwordResponse, titleCardResponse } from "@/lib/recipient/pages";
+import { plainPage, recipientHeaders } from "@/lib/recipient/respond";
+
+/**
+ * GET /s/<token>/zip: "Download all" of a multi-file share, one ZIP streamed from storage through
+ * this server (yazl: entries STOREd, ZIP64 wherever a size or offset needs it, sizes known up front
+ * so the response has a Content-Length). Counted as one download before the first byte (the log
+ * row's file path is "*"). One object is read at a time, and only as fast as the client takes the
+ * bytes (pull-based stream): memory stays flat whatever the share's size.
+ *
+ * Before each entry the link is checked again (revoked, expired, deleted: one query), and every few
+ * seconds while an entry streams; the object is fetched as the snapshot has it (VersionId or
+ * If-Match). Files already marked changed/missing are left out. Anything that goes wrong once
+ * streaming began — a storage error, a file replaced or deleted, the link revoked or expired — ends
+ * the response as a failed transfer: the stream errors before the central directory is written,
+ * so the client never gets a valid but short archive.
+ */
+
+/** How often a running download re-checks that the link is still usable. */
+export const ZIP_RECHECK_MS = 3_000;
+
+export type ZipOptions = { forceZip64?: boolean; recheckMs?: number };
+
+/** A path as a ZIP entry name: relative, no empty, "." or ".." segments (nothing can land outside the folder it is unpacked in). */
+export function zipEntryName(path: string): string {
+  const parts = path.replaceAll("\\", "/").split("/").filter((part) => part !== "" && part !== "." && part !== "..");
+  return parts.join("/") || "file";
+}
+
+class LinkEndedError extends Error {
+  constructor(readonly reason: string) {
+    super(`the link can no longer be used (${reason})`);
+    this.name = "LinkEndedError";
+  }
+}
+
+async function stillUsable(context: RecipientContext): Promise<void> {
+  const current = await db.shareLink.findUnique({
+    where: { id: context.link.id },
+    select: { revokedAt: true, expiresAt: true, neverExpires: true, deletedAt: true },
+  });
+  if (!current || current.deletedAt) throw new LinkEndedError("deleted");
+  // The download limit was already spent by this download: only revocation and expiry cut it.
+  const reason = linkRefusal({ ...context.link, ...current, downloadLimit: null }, new Date(), true);
+  if (reason === "revoked" || reason === "expired") throw new LinkEndedError(reason);
+}
+
+function zipResponseStream(zip: ZipFile, onCancel: (reason: unknown) => void): ReadableStream<Uint8Array> {
+  const iterator = (zip.outputStream as Readable)[Symbol.asyncIterator]();
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        try {
+          const { value, done } = await iterator.next();
+          if (done) controller.close();
+          else controller.enqueue(value instanceof Uint8Array ? value : new Uint8Array(value as ArrayBuffer));
+        } catch (error) {
+          controller.error(error);
+        }
+      },
+      cancel(reason) {
+        onCancel(reason);
+      },
+    },
+    { highWaterMark: 1 },
+  );
+}
+
+/** The ZIP of these files as a stream, and its exact length. */
+export async function zipStream(
+  context: RecipientContext,
+  files: ShareFile[],
+  options: ZipOptions = {},
+): Promise<{ body: ReadableStream<Uint8Array>; length: number | null }> {
+  const { link } = context;
+  const zip = new ZipFile();
+  const transfer = new AbortController();
+  let current: Readable | null = null;
+  let failed = false;
+  let recheck: ReturnType<typeof setInterval> | undefined;
+
+  const stop = () => {
+    clearInterval(recheck);
+    recheck = undefined;
+  };
+  const fail = (error: unknown, file?: ShareFile) => {
+    if (failed) return;
+    failed = true;
+    stop();
+    log.warn("recipient.zip_failed", { linkId: link.id, path: file?.path, error });
+    if (error instanceof SnapshotMismatchError && file) {
+      void markShareFile(link.id, file.path, error.state).catch((cause: unknown) => log.error("recipient.object_state_not_saved", { linkId: link.id, error: cause }));
+      context.log("refused", error.state, file.path);
+    } else if (error instanceof LinkEndedError && (error.reason === "revoked" || error.reason === "expired")) {
+      context.log("refused", error.reason, "*");
+    }
+    transfer.abort(error);
+    current?.destroy();
+    // Errors the stream the response reads: the archive is never finished (no central directory).
+    (zip.outputStream as Readable).destroy(error instanceof Error ? error : new Error("the ZIP could not be completed"));
+  };
+
+  zip.on("error", (error: unknown) => fail(error));
+  const mtime = new Date();
+  for (const file of files) {
+    zip.addReadStreamLazy(
+      zipEntryName(file.path),
+      { compress: false, size: Number(file.size), mtime, forceZip64Format: options.forceZip64 ?? false },
+      (callback) => {
+        if (failed) return;
+        void (async () => {
+          await stillUsable(context);
+          const body = await openSnapshotObject(link, file, transfer.signal);
+          if (failed) {
+            body.destroy();
+            return;
+          }
+          current = body;
+          body.once("error", (error) => fail(error, file));
+          callback(null, body);
+        })().catch((error: unknown) => fail(error, file));
+      },
+    );
+  }
+  recheck = setInterval(() => {
+    stillUsable(context).catch((error: unknown) => fail(error));
+  }, options.recheckMs ?? ZIP_RECHECK_MS);
+  (zip.outputStream as Readable).once("end", stop);
+  (zip.outputStream as Readable).once("close", stop);
+
+  const length = await new Promise<number | null>((resolve) => {
+    zip.end({ forceZip64Format: options.forceZip64 ?? false, comment: "" }, (total: number) => resolve(total >= 0 ? total : null));
+  });
+  return { body: zipResponseStream(zip, (reason) => fail(reason instanceof Error ? reason : new Error("the client went away"))), length };
+}
+
+export async function serveZip(context: RecipientContext, options: ZipOptions = {}): Promise<Response> {
+  const { link, isHead } = context;
+  if (context.agent.previewAgent) {
+    if (!isHead) context.log("page_view", "preview_agent");
+    return titleCardResponse(context);
+  }
+  if (link.target !== "files" || !link.zipAllowed) return plainPage("noZip", { head: isHead });
+  if (context.refusal) {
+    if (!isHead) context.log("refused", context.refusal, "*");
+    return plainPage(context.refusal, { head: isHead });
+  }
+  if (!context.unlocked) {
+    if (!isHead) context.log("refused", "password", "*");
+    return passwordResponse(context);
+  }
+  if (isHead) {
+    context.log("page_view", "head");
+    return plainPage("ready", { head: true });
+  }
+  const files = await listFilesForZip(link.id);
+  if (files.length === 0) {
+    context.log("refused", "missing", "*");
+    return plainPage("allGone");
+  }
+  const counted = await countDownload({ linkId: link.id, clientAddress: context.loggedAddress, userAgent: context.userAgent, filePath: "*" });
+  if (!counted) {
+    const current = await db.shareLink.findUnique({
+      where: { id: link.id },
+      select: { revokedAt: true, expiresAt: true, neverExpires: true, downloadLimit: true, downloadCount: true },
+    });
+    const reason = current ? (linkRefusal({ ...link, ...current }, new Date(), true) ?? "limit") : "revoked";
+    context.log("refused", reason, "*");
+    return plainPage(reason);
+  }
+  const { body, length } = await zipStream(context, files, options);
+  const headers = recipientHeaders({
+    "Content-Type": "application/zip",
+    "Content-Disposition": contentDisposition("attachment", `${shareTitle(link)}.zip`),
+  });
+  if (length !== null) headers.set("Content-Length", String(length));
+  return new Response(body, { status: 200, headers });
+}

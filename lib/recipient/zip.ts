@@ -141,7 +141,9 @@ export async function zipStream(
   (zip.outputStream as Readable).once("close", stop);
 
   const length = await new Promise<number | null>((resolve) => {
-    zip.end({ forceZip64Format: options.forceZip64 ?? false, comment: "" }, (total: number) => resolve(total >= 0 ? total : null));
+    // @types/yazl leaves out the callback's argument: the archive's final size, or -1 when it cannot be known.
+    const end = zip.end.bind(zip) as unknown as (options: { forceZip64Format: boolean }, done: (total: number) => void) => void;
+    end({ forceZip64Format: options.forceZip64 ?? false }, (total) => resolve(total >= 0 ? total : null));
   });
   return { body: zipResponseStream(zip, (reason) => fail(reason instanceof Error ? reason : new Error("the client went away"))), length };
 }

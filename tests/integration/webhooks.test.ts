@@ -24,6 +24,10 @@ const { rotateWebhookSecretAction } = await import("@/lib/actions/rotate-webhook
 const { removeWebhookAction } = await import("@/lib/actions/remove-webhook");
 const { sendTestWebhookAction } = await import("@/lib/actions/send-test-webhook");
 const { getWebhookOverview } = await import("@/lib/webhooks/settings");
+const { countDownload } = await import("@/lib/recipient/count");
+const { seal } = await import("@/lib/storage/sealed");
+const { getRuntimeSecrets } = await import("@/lib/env");
+const { newRecordId } = await import("@/lib/crypto");
 const { createDeliveryWorker, pruneDeliveries, runDeliveryRound } = await import("@/lib/webhooks/worker");
 const { startHangingServer } = await import("../support/hanging-storage");
 const h = await import("./helpers");
@@ -237,6 +241,36 @@ describe("delivery", () => {
     expect(round.results).toMatchObject([{ state: "delivered" }]);
     const [shown] = (await getWebhookOverview(owner.id)).deliveries;
     expect(Math.abs(shown!.createdAt.getTime() - Date.now())).toBeLessThan(60_000);
+  });
+
+  it("a download counted by the download route's statement arrives as the documented link.downloaded event", async () => {
+    receiver = await startReceiver();
+    const saved = await saveUrl(receiver.url);
+    const secret = saved.status === "success" ? saved.data!.secret : "";
+    const id = newRecordId();
+    const now = new Date();
+    await db.shareLink.create({
+      data: {
+        id, ownerId: owner.id, connectionName: "Test", bucket: "b", key: "docs/report.pdf", objectSize: 10n, fileName: "report.pdf",
+        disposition: "attachment", requestedExpiresAt: new Date(now.getTime() + 86_400_000), expiresAt: new Date(now.getTime() + 86_400_000),
+        expiresSoonAt: new Date(now.getTime() + 43_200_000), kind: "managed", downloadLimit: 3,
+        urlEnc: seal("shareUrl", id, "https://bucketshare.example/s/token", getRuntimeSecrets().encryptionKey),
+      },
+    });
+    expect(await countDownload({ linkId: id, clientAddress: "198.51.100.7", userAgent: "Wget/1.21" })).toEqual({ downloads: 1, downloadLimit: 3 });
+    const round = await runDeliveryRound({ ownerId: owner.id });
+    expect(round.results).toMatchObject([{ state: "delivered" }]);
+    const request = receiver.received[0]!;
+    expect(signatureValid(secret, request)).toBe(true);
+    const event = JSON.parse(request.body) as { occurredAt: string };
+    // The contract's fields (the download route may add more, such as the file within a multi-file share).
+    expect(event).toMatchObject({
+      type: "link.downloaded",
+      occurredAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
+      link: { id, fileName: "report.pdf", downloads: 1, downloadLimit: 3 },
+      recipient: { address: "198.51.100.7", userAgent: "Wget/1.21" },
+    });
+    expect(Math.abs(Date.parse(event.occurredAt) - Date.now())).toBeLessThan(60_000);
   });
 
   it("a receiver answering 500 and then 200 is retried after the back-off and ends delivered with attempts 2", async () => {

@@ -140,9 +140,10 @@ export class SnapshotMismatchError extends Error {
 }
 
 /**
- * The body of one file of a share, exactly as in the snapshot, in one round trip: GetObject names
- * the snapshot's version (versioned buckets) or requires its ETag (If-Match), so a replaced object
- * is refused by storage (412) rather than read. The answer must start within RECIPIENT_STORAGE_MS;
+ * The body of one file of a share, exactly as in the snapshot, in one round trip: GetObject of the
+ * current object with If-Match on the snapshot's ETag (a replaced object is refused by storage, 412),
+ * and in a versioned bucket the answer's version must be the snapshot's (as the pin check decides for
+ * single files: a newer version is "changed"). The answer must start within RECIPIENT_STORAGE_MS;
  * `signal` aborts the transfer (revoked, client gone).
  */
 export async function openSnapshotObject(link: RecipientLink, file: ShareFile, signal: AbortSignal): Promise<Readable> {
@@ -150,7 +151,6 @@ export async function openSnapshotObject(link: RecipientLink, file: ShareFile, s
   const command = new GetObjectCommand({
     Bucket: link.bucket,
     Key: file.key,
-    VersionId: file.versionId ?? undefined,
     IfMatch: file.etag ?? undefined,
   });
   const started = new AbortController();
@@ -161,6 +161,10 @@ export async function openSnapshotObject(link: RecipientLink, file: ShareFile, s
     const result = await s3.send(command, { abortSignal: started.signal });
     clearTimeout(timer);
     if (!(result.Body instanceof Readable)) throw new Error("storage gave no readable body");
+    if (file.versionId && result.VersionId !== file.versionId) {
+      result.Body.destroy();
+      throw new SnapshotMismatchError("changed");
+    }
     return result.Body;
   } catch (error) {
     clearTimeout(timer);

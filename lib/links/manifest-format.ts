@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { contentDisposition } from "@/lib/links/content-disposition";
 import { csvRow } from "@/lib/links/csv";
 import { effectiveExpiry, EXPIRY_PRESETS, MAX_EXPIRY_SECONDS, MIN_EXPIRY_SECONDS } from "@/lib/links/expiry";
 
@@ -94,4 +95,14 @@ export function manifestJsonLine(entry: ManifestEntry, first: boolean): string {
 export function manifestFileName(title: string | null, format: ManifestFormat): string {
   const base = (title ?? "").trim() || "share";
   return `${base} manifest.${format}`;
+}
+
+// Printable ASCII without `"` `\` `%` `/`, no space at either end, at most 255 bytes, not "." or "..":
+// contentDisposition() gives `attachment; filename="<name>"` for these, unchanged. Most names are
+// such; the check is much cheaper than its normalisation (tests/unit/manifest-format.test.ts).
+const PLAIN_NAME = /^(?!\.\.?$)[!#-$&-.0-[\]-~](?:[ !#-$&-.0-[\]-~]{0,253}[!#-$&-.0-[\]-~])?$/;
+
+/** contentDisposition("attachment", name), with a fast path for plain ASCII names. */
+export function attachmentDisposition(name: string): string {
+  return PLAIN_NAME.test(name) ? `attachment; filename="${name}"` : contentDisposition("attachment", name);
 }

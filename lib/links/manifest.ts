@@ -1,8 +1,9 @@
 import "server-only";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
-import { baseName, contentDisposition } from "@/lib/links/content-disposition";
+import { baseName } from "@/lib/links/content-disposition";
 import {
+  attachmentDisposition,
   MANIFEST_JSON_CLOSE,
   MANIFEST_JSON_OPEN,
   manifestCsvHeader,
@@ -87,7 +88,7 @@ export function signEntries(page: readonly FileRow[], bucket: string, sign: Batc
       bucket,
       key: file.key,
       versionId: file.versionId ?? undefined,
-      responseContentDisposition: contentDisposition("attachment", baseName(file.path) || baseName(file.key)),
+      responseContentDisposition: attachmentDisposition(baseName(file.path) || baseName(file.key)),
     }),
   }));
 }

@@ -1,4 +1,4 @@
-import { createHash, createHmac } from "node:crypto";
+import { createHmac, hash as oneShotHash } from "node:crypto";
 import { encodeKeyPath, MAX_PRESIGN_SECONDS, MIN_PRESIGN_SECONDS, type PresignTarget } from "@/lib/storage/presign";
 
 /**
@@ -120,7 +120,7 @@ export function createBatchPresigner(target: PresignTarget, options: { signingDa
     }
 
     const canonicalRequest = `GET\n${path}\n${amzCanonical}${canonicalOperation}\nhost:${host}\n\nhost\nUNSIGNED-PAYLOAD`;
-    const hash = createHash("sha256").update(canonicalRequest, "utf8").digest("hex");
+    const hash = oneShotHash("sha256", canonicalRequest, "hex");
     const signature = createHmac("sha256", signingKey).update(stringToSignHead + hash, "utf8").digest("hex");
     return `${protocol}//${host}${path}?${operation}${amzQuery}&X-Amz-Signature=${signature}`;
   };

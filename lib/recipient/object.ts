@@ -171,7 +171,11 @@ export async function openSnapshotObject(link: RecipientLink, file: ShareFile, s
     signal.removeEventListener("abort", onAbort);
     const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
     const name = (error as { name?: string }).name;
-    if (status === 412 || name === "PreconditionFailed") throw new SnapshotMismatchError("changed");
+    if (status === 412 || name === "PreconditionFailed") {
+      // Some servers (Ceph) answer If-Match on a deleted key with 412: ask which it is (rare, one more round trip).
+      const decision = await checkObjectPin(link, sharedObjectOf(file)).catch(() => null);
+      throw new SnapshotMismatchError(decision && !decision.ok ? decision.state : "changed");
+    }
     const problem = describeStorageError(error).problem;
     if (problem === "no_such_key" || name === "NoSuchVersion" || status === 404) throw new SnapshotMismatchError("missing");
     throw error;

@@ -100,16 +100,23 @@ export async function zipStream(
     failed = true;
     stop();
     log.warn("recipient.zip_failed", { linkId: link.id, path: file?.path, error });
-    if (error instanceof SnapshotMismatchError && file) {
-      void markShareFile(link.id, file.path, error.state).catch((cause: unknown) => log.error("recipient.object_state_not_saved", { linkId: link.id, error: cause }));
-      context.log("refused", error.state, file.path);
-    } else if (error instanceof LinkEndedError && (error.reason === "revoked" || error.reason === "expired")) {
-      context.log("refused", error.reason, "*");
-    }
-    transfer.abort(error);
+    const broken = error instanceof Error ? error : new Error("the ZIP could not be completed");
+    transfer.abort(broken);
     current?.destroy();
     // Errors the stream the response reads: the archive is never finished (no central directory).
-    (zip.outputStream as Readable).destroy(error instanceof Error ? error : new Error("the ZIP could not be completed"));
+    // A file found replaced or deleted is marked first, so the page shows it once the download failed.
+    const end = () => (zip.outputStream as Readable).destroy(broken);
+    if (error instanceof SnapshotMismatchError && file) {
+      context.log("refused", error.state, file.path);
+      markShareFile(link.id, file.path, error.state)
+        .catch((cause: unknown) => log.error("recipient.object_state_not_saved", { linkId: link.id, error: cause }))
+        .finally(end);
+      return;
+    }
+    if (error instanceof LinkEndedError && (error.reason === "revoked" || error.reason === "expired")) {
+      context.log("refused", error.reason, "*");
+    }
+    end();
   };
 
   zip.on("error", (error: unknown) => fail(error));

@@ -1,0 +1,394 @@
+/**
+ * The recipient side of a multi-file share (issue 9) against the real S3 servers (Swift s3api and
+ * Ceph RGW, versioned) and the real database: the page, one file by path, and "Download all" as one
+ * ZIP checked with Debian's `unzip` and `bsdtar`. Shares are written as issuing stores them
+ * (share_links with target "files" + share_link_files snapshot rows); route handlers are called
+ * directly with a Request, as Next calls them.
+ */
+import { execFile } from "node:child_process";
+import { createHash, randomBytes } from "node:crypto";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { DeleteObjectCommand, PutBucketVersioningCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { SessionUser } from "@/lib/auth/session";
+
+const { db } = await import("@/lib/db");
+const { newRecordId } = await import("@/lib/crypto");
+const { getRuntimeSecrets } = await import("@/lib/env");
+const { seal } = await import("@/lib/storage/sealed");
+const { generateLinkToken, hashLinkToken } = await import("@/lib/links/token");
+const { settleLinkEvents } = await import("@/lib/recipient/access-log");
+const { PEER_HEADER, SERVER_MARKER } = await import("@/lib/security/address");
+const { withRecipientLink } = await import("@/lib/recipient/handler");
+const { serveZip } = await import("@/lib/recipient/zip");
+const page = await import("@/app/s/[token]/route");
+const download = await import("@/app/s/[token]/download/route");
+const zipRoute = await import("@/app/s/[token]/zip/route");
+const h = await import("./helpers");
+const { adminS3For, storageCases } = await import("./storages");
+type TestStorage = import("./storages").TestStorage;
+
+const run = promisify(execFile);
+const BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
+const ORIGIN = "http://127.0.0.1:3000";
+const PREFIX = "projects/apollo 11/";
+
+// Awkward relative paths: unicode, spaces, + % # ? & in folder and file names, nested three deep.
+const FILES: { path: string; body: Buffer; contentType: string }[] = [
+  { path: "readme.txt", body: Buffer.from("Read me first\n"), contentType: "text/plain" },
+  { path: "Ünïcode café/naïve résumé 😀.txt", body: randomBytes(3_000), contentType: "text/plain" },
+  { path: "a+b%20c#d?e&f/inner folder/deep & odd+%#?.bin", body: randomBytes(70_000), contentType: "application/octet-stream" },
+  { path: "a+b%20c#d?e&f/photo 1.png", body: randomBytes(5_000), contentType: "image/png" },
+  { path: "docs/日本語 ファイル.pdf", body: randomBytes(12_000), contentType: "application/pdf" },
+];
+
+let owner: SessionUser;
+(globalThis as Record<symbol, unknown>)[SERVER_MARKER] = true;
+
+type Handler = (request: Request, context: { params: Promise<{ token: string }> }) => Promise<Response>;
+
+function call(handler: Handler, token: string, suffix: string): Promise<Response> {
+  const request = new Request(`${ORIGIN}/s/${token}${suffix}`, { headers: { "user-agent": BROWSER, [PEER_HEADER]: "198.51.100.9" } });
+  return handler(request, { params: Promise.resolve({ token }) });
+}
+
+const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
+const pathQuery = (path: string) => `?${new URLSearchParams({ path })}`;
+
+async function downloads(id: string): Promise<number> {
+  return (await db.shareLink.findUniqueOrThrow({ where: { id }, select: { downloadCount: true } })).downloadCount;
+}
+
+async function downloadEvents(id: string) {
+  await settleLinkEvents();
+  return db.linkEvent.findMany({ where: { linkId: id, outcome: "download" }, orderBy: { id: "asc" }, select: { filePath: true } });
+}
+
+async function withTempDir<T>(work: (dir: string) => Promise<T>): Promise<T> {
+  const dir = await mkdtemp(join(tmpdir(), "bs-zip-"));
+  try {
+    return await work(dir);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Reads the whole response body; rejects when the server ended the transfer with an error. */
+async function readAll(response: Response): Promise<Buffer> {
+  return Buffer.from(await response.arrayBuffer());
+}
+
+afterAll(async () => {
+  await settleLinkEvents();
+  await h.deleteTestUsers(owner);
+  delete (globalThis as Record<symbol, unknown>)[SERVER_MARKER];
+});
+
+beforeAll(async () => {
+  owner = await h.createTestUser("recipient-files");
+  await db.user.update({ where: { id: owner.id }, data: { name: "Fiona Files" } });
+});
+
+describe.each(storageCases())("on $name", (storage: TestStorage) => {
+  let admin: S3Client;
+  let bucket: string;
+  let connectionId: string;
+  const snapshot = new Map<string, { etag: string; versionId: string | null }>();
+
+  async function put(path: string, body: Uint8Array, contentType = "application/octet-stream") {
+    const result = await admin.send(new PutObjectCommand({ Bucket: bucket, Key: PREFIX + path, Body: body, ContentType: contentType }));
+    return { etag: result.ETag!, versionId: result.VersionId ?? null };
+  }
+
+  type ShareOptions = { files?: { path: string; size: number; etag: string | null; versionId: string | null; contentType?: string; key?: string }[]; downloadLimit?: number; zipAllowed?: boolean; title?: string };
+
+  /** A multi-file share as issuing stores it: the link row and its snapshot rows. */
+  async function share(options: ShareOptions = {}): Promise<{ id: string; token: string }> {
+    const files =
+      options.files ??
+      FILES.map((file) => ({ path: file.path, size: file.body.length, contentType: file.contentType, ...snapshot.get(file.path)! }));
+    const token = generateLinkToken();
+    const id = newRecordId();
+    const expiresAt = new Date(Date.now() + 86_400_000);
+    await db.shareLink.create({
+      data: {
+        id,
+        kind: "managed",
+        target: "files",
+        ownerId: owner.id,
+        connectionId,
+        connectionName: "Files connection",
+        bucket,
+        key: PREFIX,
+        objectSize: BigInt(files.reduce((sum, file) => sum + file.size, 0)),
+        fileCount: files.length,
+        title: options.title ?? "apollo 11",
+        zipAllowed: options.zipAllowed ?? true,
+        requestedExpiresAt: expiresAt,
+        expiresAt,
+        expiresSoonAt: expiresAt,
+        disposition: "attachment",
+        fileName: options.title ?? "apollo 11",
+        tokenHash: hashLinkToken(token),
+        urlEnc: seal("shareUrl", id, `${ORIGIN}/s/${token}`, getRuntimeSecrets().encryptionKey),
+        downloadLimit: options.downloadLimit ?? null,
+        files: {
+          create: files.map((file) => ({
+            path: file.path,
+            key: (file as { key?: string }).key ?? PREFIX + file.path,
+            size: BigInt(file.size),
+            etag: file.etag,
+            versionId: file.versionId,
+            contentType: file.contentType ?? "application/octet-stream",
+          })),
+        },
+      },
+    });
+    return { id, token };
+  }
+
+  beforeAll(async () => {
+    admin = adminS3For(storage);
+    bucket = await h.createBucket(admin, "files");
+    if (storage.versioning) await admin.send(new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: "Enabled" } }));
+    for (const file of FILES) snapshot.set(file.path, await put(file.path, file.body, file.contentType));
+    connectionId = newRecordId();
+    await db.storageConnection.create({
+      data: {
+        id: connectionId,
+        ownerId: owner.id,
+        name: `Files ${storage.name} ${h.randomSuffix()}`,
+        provider: "custom",
+        endpoint: storage.endpoint,
+        region: storage.region,
+        forcePathStyle: true,
+        accessKeyId: storage.accessKeyId,
+        secretAccessKeyEnc: seal("secretAccessKey", connectionId, storage.secretAccessKey, getRuntimeSecrets().encryptionKey),
+      },
+    });
+  });
+  afterAll(() => admin?.destroy());
+
+  describe("the page", () => {
+    it("shows the title, total and count, top-level files and folders, Download all, and nothing of the storage", async () => {
+      const link = await share();
+      const response = await call(page.GET, link.token, "");
+      expect(response.status).toBe(200);
+      expect(response.headers.get("cache-control")).toBe("no-store");
+      const body = await response.text();
+      expect(body).toContain("<h1>apollo 11</h1>");
+      expect(body).toContain("<dt>Files</dt><dd>5</dd>");
+      expect(body).toContain(`href="/s/${link.token}/zip">Download all</a>`);
+      expect(body).toContain("pass through the Bucketshare server");
+      expect(body).toContain(`href="/s/${link.token}/download?path=readme.txt">Download<span class="sr-only"> readme.txt</span></a>`);
+      for (const folder of ["Ünïcode café/", "a+b%20c#d?e&amp;f/", "docs/"]) expect(body).toContain(`>${folder}</a>`);
+      // Only the top folder's own files: deeper files are behind their folder.
+      expect(body).not.toContain("photo 1.png");
+      expect(body).toContain('<label for="q">Filter by name</label>');
+      for (const secret of [bucket, "projects/", "apollo 11/", new URL(storage.endpoint).host, "Files connection", "X-Amz-"]) {
+        expect(body.replace("<h1>apollo 11</h1>", "").replace("apollo 11 · Bucketshare", ""), secret).not.toContain(secret);
+      }
+      expect(await downloads(link.id)).toBe(0);
+    });
+
+    it("opens a folder by ?dir with breadcrumbs, and filters by name below it", async () => {
+      const link = await share();
+      const folder = await (await call(page.GET, link.token, `?${new URLSearchParams({ dir: "a+b%20c#d?e&f/" })}`)).text();
+      expect(folder).toContain('<span aria-current="page">a+b%20c#d?e&amp;f</span>');
+      expect(folder).toContain(`<a href="/s/${link.token}">All files</a>`);
+      expect(folder).toContain(">inner folder/</a>");
+      expect(folder).toContain("<th scope=\"row\">photo 1.png</th>");
+      expect(folder).not.toContain("readme.txt");
+      const filtered = await (await call(page.GET, link.token, `?${new URLSearchParams({ q: "ODD" })}`)).text();
+      expect(filtered).toContain("<th scope=\"row\">a+b%20c#d?e&amp;f/inner folder/deep &amp; odd+%#?.bin</th>");
+      expect(filtered).not.toContain("readme.txt");
+      const none = await (await call(page.GET, link.token, "?q=zzz")).text();
+      expect(none).toContain("No file name contains “zzz”.");
+    });
+
+    it("pages thousands of files 100 at a time in path order", async () => {
+      const many = Array.from({ length: 250 }, (_, i) => ({ path: `f${String(i).padStart(4, "0")}.txt`, size: 1, etag: '"x"', versionId: null }));
+      const link = await share({ files: many, title: "many" });
+      const first = await (await call(page.GET, link.token, "")).text();
+      expect(first.match(/<tr><th scope="row">/g)).toHaveLength(100);
+      expect(first).toContain(">f0099.txt<");
+      expect(first).not.toContain(">f0100.txt<");
+      const next = /href="([^"]+after=[^"]+)">Next page</.exec(first)![1]!.replaceAll("&amp;", "&");
+      const second = await (await call(page.GET, link.token, next.slice(`/s/${link.token}`.length))).text();
+      expect(second).toContain(">f0100.txt<");
+      expect(second).toContain(">f0199.txt<");
+      expect(second).not.toContain(">f0099.txt<");
+      expect(second).toContain(">First page</a>");
+    });
+  });
+
+  describe("snapshot semantics", () => {
+    it("does not list an object added after sharing, and refuses a path that is not in the snapshot", async () => {
+      const link = await share();
+      await put("added later.txt", Buffer.from("new"));
+      const body = await (await call(page.GET, link.token, "")).text();
+      expect(body).not.toContain("added later.txt");
+      const refused = await call(download.GET, link.token, pathQuery("added later.txt"));
+      expect(refused.status).toBe(404);
+      expect(await refused.text()).toContain("File not found in this share");
+      expect(await downloads(link.id)).toBe(0);
+    });
+
+    it("marks a replaced object, refuses it without counting, and still serves the others", async () => {
+      const path = "replace me.txt";
+      const original = await put(path, Buffer.from("original"));
+      const link = await share({ files: [{ path, size: 8, ...original }, { path: "readme.txt", size: FILES[0]!.body.length, ...snapshot.get("readme.txt")! }] });
+      await put(path, Buffer.from("replaced!"));
+      const refused = await call(download.GET, link.token, pathQuery(path));
+      expect(refused.status).toBe(410);
+      expect(await refused.text()).toContain("This file has changed since it was shared");
+      expect(await downloads(link.id)).toBe(0);
+      const body = await (await call(page.GET, link.token, "")).text();
+      expect(body).toContain("Changed since shared");
+      expect(body).toContain("1 of 2 files have changed or been deleted");
+      expect(body).not.toContain(`download?path=replace`);
+      const ok = await call(download.GET, link.token, pathQuery("readme.txt"));
+      expect(ok.status).toBe(302);
+      const fetched = await h.fetchBytes(ok.headers.get("location")!);
+      expect(fetched.body.equals(FILES[0]!.body)).toBe(true);
+      expect(fetched.headers.get("content-disposition")).toContain("readme.txt");
+      expect(await downloads(link.id)).toBe(1);
+      expect(await downloadEvents(link.id)).toEqual([{ filePath: "readme.txt" }]);
+    });
+
+    it("says clearly when every file of the share was deleted since", async () => {
+      const path = "gone soon.txt";
+      const object = await put(path, Buffer.from("bye"));
+      const link = await share({ files: [{ path, size: 3, ...object }] });
+      await admin.send(new DeleteObjectCommand({ Bucket: bucket, Key: PREFIX + path }));
+      expect((await call(download.GET, link.token, pathQuery(path))).status).toBe(410);
+      const response = await call(page.GET, link.token, "");
+      expect(response.status).toBe(410);
+      expect(await response.text()).toContain("These files no longer exist");
+      const zip = await call(zipRoute.GET, link.token, "");
+      expect(zip.status).toBe(410);
+      expect(await downloads(link.id)).toBe(0);
+    });
+  });
+
+  describe("Download all", () => {
+    it("streams a ZIP of the nested awkward paths that unzip and bsdtar open, every SHA-256 matching, counted once", async () => {
+      const link = await share();
+      const response = await call(zipRoute.GET, link.token, "");
+      expect(response.status).toBe(200);
+      expect(response.headers.get("content-type")).toBe("application/zip");
+      expect(response.headers.get("cache-control")).toBe("no-store");
+      expect(response.headers.get("content-disposition")).toBe(`attachment; filename="apollo 11.zip"`);
+      const bytes = await readAll(response);
+      expect(Number(response.headers.get("content-length"))).toBe(bytes.length);
+      expect(await downloads(link.id)).toBe(1);
+      expect(await downloadEvents(link.id)).toEqual([{ filePath: "*" }]);
+      await withTempDir(async (dir) => {
+        const zipPath = join(dir, "all.zip");
+        await writeFile(zipPath, bytes);
+        await run("unzip", ["-t", "-qq", zipPath]);
+        for (const tool of ["unzip", "bsdtar"] as const) {
+          const out = join(dir, tool);
+          await run("mkdir", [out]);
+          if (tool === "unzip") await run("unzip", ["-qq", zipPath, "-d", out]);
+          else await run("bsdtar", ["-xf", zipPath, "-C", out]);
+          for (const file of FILES) expect(sha256(await readFile(join(out, file.path))), `${tool}: ${file.path}`).toBe(sha256(file.body));
+        }
+      });
+    });
+
+    it("writes ZIP64 records when forced, and the archive still opens", async () => {
+      const link = await share();
+      const forced = withRecipientLink((context) => serveZip(context, { forceZip64: true }));
+      const bytes = await readAll(await call(forced, link.token, ""));
+      // ZIP64 end of central directory record and locator signatures.
+      expect(bytes.includes(Buffer.from([0x50, 0x4b, 0x06, 0x06]))).toBe(true);
+      expect(bytes.includes(Buffer.from([0x50, 0x4b, 0x06, 0x07]))).toBe(true);
+      await withTempDir(async (dir) => {
+        const zipPath = join(dir, "zip64.zip");
+        await writeFile(zipPath, bytes);
+        await run("unzip", ["-t", "-qq", zipPath]);
+        const { stdout } = await run("bsdtar", ["-xOf", zipPath, "a+b%20c#d?e&f/inner folder/deep & odd+%#?.bin"], { encoding: "buffer", maxBuffer: 1 << 20 });
+        expect(sha256(stdout)).toBe(sha256(FILES[2]!.body));
+      });
+    });
+
+    it("ends with a failed transfer, never a valid short archive, when a file is deleted midway; the file is marked", async () => {
+      const path = "zz deleted midway.bin";
+      const object = await put(path, randomBytes(1_000));
+      const files = [
+        { path: "readme.txt", size: FILES[0]!.body.length, ...snapshot.get("readme.txt")! },
+        { path, size: 1_000, ...object },
+      ];
+      const link = await share({ files });
+      await admin.send(new DeleteObjectCommand({ Bucket: bucket, Key: PREFIX + path }));
+      const response = await call(zipRoute.GET, link.token, "");
+      expect(response.status).toBe(200);
+      await expect(readAll(response)).rejects.toThrow();
+      const row = await db.shareLinkFile.findUniqueOrThrow({ where: { linkId_path: { linkId: link.id, path } }, select: { state: true } });
+      expect(row.state).toBe("missing");
+    });
+
+    it("ends with a failed transfer when storage fails midway (the bucket is unreachable)", async () => {
+      const files = [
+        { path: "readme.txt", size: FILES[0]!.body.length, ...snapshot.get("readme.txt")! },
+        { path: "elsewhere.bin", size: 10, etag: '"x"', versionId: null, key: "x" },
+      ];
+      const link = await share({ files });
+      // The second entry's key lives in the link's bucket, which is then switched to one that does not exist.
+      await db.shareLink.update({ where: { id: link.id }, data: { bucket: `missing-${h.randomSuffix()}` } });
+      const response = await call(zipRoute.GET, link.token, "");
+      await expect(readAll(response)).rejects.toThrow();
+    });
+
+    it("a limit of 1 allows one file or one ZIP, not both", async () => {
+      const first = await share({ downloadLimit: 1 });
+      expect((await call(download.GET, first.token, pathQuery("readme.txt"))).status).toBe(302);
+      const refused = await call(zipRoute.GET, first.token, "");
+      expect(refused.status).toBe(410);
+      expect(await refused.text()).toContain("Download limit reached");
+      const second = await share({ downloadLimit: 1 });
+      const zip = await call(zipRoute.GET, second.token, "");
+      expect(zip.status).toBe(200);
+      await readAll(zip);
+      expect((await call(download.GET, second.token, pathQuery("readme.txt"))).status).toBe(410);
+      expect(await downloads(first.id)).toBe(1);
+      expect(await downloads(second.id)).toBe(1);
+    });
+
+    it("is cut when the link is revoked mid-stream", async () => {
+      const big = [randomBytes(2 << 20), randomBytes(2 << 20)];
+      const files = [];
+      for (const [i, body] of big.entries()) files.push({ path: `big ${i}.bin`, size: body.length, ...(await put(`big ${i}.bin`, body)) });
+      const link = await share({ files });
+      const response = await call(zipRoute.GET, link.token, "");
+      const reader = response.body!.getReader();
+      expect((await reader.read()).done).toBe(false);
+      await db.shareLink.update({ where: { id: link.id }, data: { revokedAt: new Date() } });
+      let received = 0;
+      const drain = async () => {
+        for (;;) {
+          const { done, value } = await reader.read();
+          if (done) return;
+          received += value.length;
+        }
+      };
+      await expect(drain()).rejects.toThrow();
+      expect(received).toBeLessThan(big[0]!.length + big[1]!.length);
+      await settleLinkEvents();
+      const refused = await db.linkEvent.findMany({ where: { linkId: link.id, outcome: "refused" }, select: { reason: true, filePath: true } });
+      expect(refused).toEqual([{ reason: "revoked", filePath: "*" }]);
+    });
+
+    it("is not offered when the owner turned it off", async () => {
+      const link = await share({ zipAllowed: false });
+      expect(await (await call(page.GET, link.token, "")).text()).not.toContain("Download all");
+      const response = await call(zipRoute.GET, link.token, "");
+      expect(response.status).toBe(404);
+      expect(await downloads(link.id)).toBe(0);
+    });
+  });
+});

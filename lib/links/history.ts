@@ -38,6 +38,10 @@ export type LinkRow = {
   /** "changed" or "missing": a use found the shared object replaced or deleted. */
   objectState: "changed" | "missing" | null;
   revokedAt: Date | null;
+  /** "files": a multi-file share (key is then the shared folder or the selection's common folder). */
+  target: "object" | "files";
+  title: string | null;
+  fileCount: number | null;
 };
 
 const rowSelect = {
@@ -61,6 +65,9 @@ const rowSelect = {
   lastAccessAt: true,
   objectState: true,
   revokedAt: true,
+  target: true,
+  title: true,
+  fileCount: true,
 } as const;
 
 /** Revoked links are "Revoked" and nothing else: the time-based filters leave them out. */
@@ -113,11 +120,11 @@ export function historyWhere(userId: string, filter: HistoryFilter, now: Date): 
     ...(filter.type && filter.type !== "all" ? { kind: filter.type } : {}),
     ...(filter.connection ? { connectionId: filter.connection } : {}),
     ...(filter.bucket ? { bucket: filter.bucket } : {}),
-    ...(q ? { OR: [{ key: { contains: q, mode: "insensitive" } }, { note: { contains: q, mode: "insensitive" } }] } : {}),
+    ...(q ? { OR: [{ key: { contains: q, mode: "insensitive" } }, { note: { contains: q, mode: "insensitive" } }, { title: { contains: q, mode: "insensitive" } }] } : {}),
   };
 }
 
-type SelectedRow = Omit<LinkRow, "status" | "objectSize" | "kind" | "objectState"> & { objectSize: bigint; kind: string; objectState: string | null };
+type SelectedRow = Omit<LinkRow, "status" | "objectSize" | "kind" | "objectState" | "target"> & { objectSize: bigint; kind: string; objectState: string | null; target: string };
 
 function toRow(row: SelectedRow, now: Date): LinkRow {
   return {
@@ -125,6 +132,7 @@ function toRow(row: SelectedRow, now: Date): LinkRow {
     objectSize: Number(row.objectSize),
     kind: row.kind === "managed" ? "managed" : "direct",
     objectState: row.objectState === "changed" || row.objectState === "missing" ? row.objectState : null,
+    target: row.target === "files" ? "files" : "object",
     status: linkStatus(row, now),
   };
 }
@@ -226,6 +234,9 @@ export async function deleteLinkFromHistory(userId: string, id: string): Promise
 export async function getReshareOptions(userId: string, id: string): Promise<{ input: CreateShareInput; passwordHash: string | null }> {
   const link = await getLinkOrThrow(userId, id);
   if (!link.connectionId) throw new AppError("invalid", "The connection this link came from was deleted, so it cannot be shared again.");
+  if (link.target === "files") {
+    throw new AppError("invalid", "A link to several files is not shared again from here: select the files or the folder in the browser and share them, so the new link lists them as they are now.");
+  }
   const managed = link.kind === "managed";
   const maxMinutes = managed ? MAX_MANAGED_EXPIRY_SECONDS / 60 : 10_080;
   const minutes = Math.min(maxMinutes, Math.max(1, Math.round((link.requestedExpiresAt.getTime() - link.createdAt.getTime()) / 60_000)));

@@ -44,6 +44,11 @@ export type LinkDetails = {
   allowedNetworks: string[];
   revokedAt: Date | null;
   lastAccessAt: Date | null;
+  /** "files": a multi-file share (key is the shared folder or the selection's common folder). */
+  target: "object" | "files";
+  title: string | null;
+  fileCount: number | null;
+  zipAllowed: boolean;
 };
 
 export async function getLinkDetails(userId: string, id: string, now = new Date()): Promise<LinkDetails | null> {
@@ -77,6 +82,10 @@ export async function getLinkDetails(userId: string, id: string, now = new Date(
     allowedNetworks: link.allowedNetworks,
     revokedAt: link.revokedAt,
     lastAccessAt: link.lastAccessAt,
+    target: link.target === "files" ? "files" : "object",
+    title: link.title,
+    fileCount: link.fileCount,
+    zipAllowed: link.zipAllowed,
   };
 }
 

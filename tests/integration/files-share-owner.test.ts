@@ -20,7 +20,9 @@ const { createFilesShareAction } = await import("@/lib/actions/create-files-shar
 const { scanFilesShareAction } = await import("@/lib/actions/scan-files-share");
 const { issueFilesShare } = await import("@/lib/links/issue-files");
 const { createFilesShareSchema } = await import("@/lib/validation/share-files");
-const { listLinks } = await import("@/lib/links/history");
+const { listLinks, getReshareOptions } = await import("@/lib/links/history");
+const { listLinkFiles } = await import("@/lib/links/link-files");
+const { getLinkDetails } = await import("@/lib/links/manage");
 const h = await import("./helpers");
 const { adminS3For, storageCases } = await import("./storages");
 
@@ -133,8 +135,26 @@ describe.each(storageCases())("multi-file shares on $name", (server: TestStorage
       ["b.pdf", 200],
     ]);
     expect(link).toMatchObject({ title: "Sub only", totalBytes: 203 });
-    const { rows } = await listLinks(sharer.id, { status: "all" }, new Date());
-    expect(rows.find((r) => r.id === link.id)).toBeDefined();
+    const { rows } = await listLinks(sharer.id, { status: "all", q: "sub only" }, new Date());
+    expect(rows.map((r) => [r.id, r.target, r.title, r.fileCount, r.objectSize])).toEqual([[link.id, "files", "Sub only", 2, 203]]);
+    expect(await getLinkDetails(sharer.id, link.id)).toMatchObject({ target: "files", title: "Sub only", fileCount: 2, zipAllowed: true, key: "docs/sub/" });
+    await expect(getReshareOptions(sharer.id, link.id)).rejects.toThrow(/several files is not shared again/);
+  });
+
+  it("the link page lists a share's files in pages of 100, in path order, only to its owner", async () => {
+    await h.putObjects(admin, bucket, Array.from({ length: 120 }, (_, i) => ({ key: `many/f${String(i).padStart(3, "0")}.txt`, body: bytes(1, "m") })));
+    const link = await shareOk({ mode: "folder", prefix: "many/", zipAllowed: "" });
+    expect(link.fileCount).toBe(120);
+    expect((await db.shareLink.findUniqueOrThrow({ where: { id: link.id } })).zipAllowed).toBe(false);
+    const first = await listLinkFiles(sharer.id, link.id);
+    expect(first.rows).toHaveLength(100);
+    expect(first.rows[0]).toEqual({ path: "f000.txt", size: 1, state: null });
+    const second = await listLinkFiles(sharer.id, link.id, first.nextCursor!);
+    expect(second.rows.map((r) => r.path)).toEqual(Array.from({ length: 20 }, (_, i) => `f${100 + i}.txt`));
+    expect(second.nextCursor).toBeNull();
+    const stranger = await h.createTestUser("files-stranger");
+    sharers.push(stranger);
+    expect((await listLinkFiles(stranger.id, link.id)).rows).toEqual([]);
   });
 
   it("the dialog's scan reports files and bytes per step", async () => {

@@ -8,9 +8,9 @@ import { Button, buttonClass } from "@/components/ui/button";
 import { inputClass } from "@/components/ui/field";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { requireUser } from "@/lib/auth/session";
-import { formatExactDate } from "@/lib/format";
+import { formatBytes, formatExactDate } from "@/lib/format";
 import { listHistoryBuckets, listLinks } from "@/lib/links/history";
-import { objectHref } from "@/lib/paths";
+import { folderHref, objectHref } from "@/lib/paths";
 import { historyFilterSchema } from "@/lib/validation/share";
 
 export const metadata: Metadata = { title: "Links" };
@@ -125,7 +125,20 @@ export default async function LinksPage({ searchParams }: { searchParams: Promis
                   </td>
                   <td className="max-w-xs py-2 pr-3">
                     <span className="block text-xs text-muted">{link.connectionName} / {link.bucket}</span>
-                    {link.connectionId ? (
+                    {link.target === "files" ? (
+                      <>
+                        {link.connectionId ? (
+                          <Link href={folderHref(link.connectionId, link.bucket, link.key)} className="break-all text-sky-700 hover:underline dark:text-sky-400">
+                            {link.title ?? (link.key || link.bucket)}
+                          </Link>
+                        ) : (
+                          <span className="break-all">{link.title ?? (link.key || link.bucket)}</span>
+                        )}
+                        <span className="block text-xs text-muted">
+                          {(link.fileCount ?? 0).toLocaleString("en-US")} {link.fileCount === 1 ? "file" : "files"} · {formatBytes(link.objectSize)}
+                        </span>
+                      </>
+                    ) : link.connectionId ? (
                       <Link href={objectHref(link.connectionId, link.bucket, link.key)} className="break-all text-sky-700 hover:underline dark:text-sky-400">
                         {link.key}
                       </Link>

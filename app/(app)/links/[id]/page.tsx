@@ -11,7 +11,8 @@ import { RelativeTime } from "@/components/ui/relative-time";
 import { requireUser } from "@/lib/auth/session";
 import { formatBytes, formatExactDate } from "@/lib/format";
 import { getLinkDetails, listAccessLog } from "@/lib/links/manage";
-import { objectHref } from "@/lib/paths";
+import { listLinkFiles } from "@/lib/links/link-files";
+import { folderHref, objectHref } from "@/lib/paths";
 import { accessLogCursorSchema, linkIdSchema } from "@/lib/validation/share";
 
 export const metadata: Metadata = { title: "Link details" };
@@ -29,6 +30,8 @@ export default async function LinkPage({ params, searchParams }: { params: Promi
   const link = await getLinkDetails(user.id, id, now);
   if (!link) notFound();
   const log = link.kind === "managed" ? await listAccessLog(user.id, id, cursor) : null;
+  const filesAfter = typeof search.files === "string" && search.files.length <= 2048 ? search.files : undefined;
+  const files = link.target === "files" ? await listLinkFiles(user.id, id, filesAfter) : null;
   const managed = link.kind === "managed";
   const works = link.status === "active" || link.status === "expires_soon";
 
@@ -36,11 +39,11 @@ export default async function LinkPage({ params, searchParams }: { params: Promi
     ["Status", <StatusBadge key="s" status={link.status} />],
     ["Type", managed ? "Managed link (checked by Bucketshare at each use)" : "Direct link (presigned URL; cannot be revoked)"],
     [
-      "File",
+      link.target === "files" ? "Folder" : "File",
       <span key="f" className="break-all">
         {link.connectionName} / {link.bucket} /{" "}
         {link.connectionId ? (
-          <Link href={objectHref(link.connectionId, link.bucket, link.key)} className="text-sky-700 underline dark:text-sky-400">
+          <Link href={link.target === "files" ? folderHref(link.connectionId, link.bucket, link.key) : objectHref(link.connectionId, link.bucket, link.key)} className="text-sky-700 underline dark:text-sky-400">
             {link.key}
           </Link>
         ) : (
@@ -54,9 +57,17 @@ export default async function LinkPage({ params, searchParams }: { params: Promi
       </span>,
     ],
     ["Size when shared", `${formatBytes(link.objectSize)} (${link.objectSize.toLocaleString("en-US")} bytes)`],
-    ["Recipient sees the name", <span key="n" className="break-all">{link.fileName}</span>],
-    ["Opens as", link.disposition === "attachment" ? "Download" : "Open in browser"],
-    ["Content type", link.contentTypeOverride ?? link.objectContentType ?? "—"],
+    ...(link.target === "files"
+      ? ([
+          ["Title", <span key="t" className="break-all">{link.title ?? link.fileName}</span>],
+          ["Files", `${(link.fileCount ?? 0).toLocaleString("en-US")} ${link.fileCount === 1 ? "file" : "files"} · ${formatBytes(link.objectSize)}`],
+          ["Download all (ZIP)", link.zipAllowed ? "Allowed (these bytes pass through this server)" : "Off"],
+        ] as [string, React.ReactNode][])
+      : ([
+          ["Recipient sees the name", <span key="n" className="break-all">{link.fileName}</span>],
+          ["Opens as", link.disposition === "attachment" ? "Download" : "Open in browser"],
+          ["Content type", link.contentTypeOverride ?? link.objectContentType ?? "—"],
+        ] as [string, React.ReactNode][])),
     ["Note", link.note ?? "—"],
     ["Created", <span key="c">{formatExactDate(link.createdAt)} (<RelativeTime date={link.createdAt} now={now} />)</span>],
     [
@@ -73,7 +84,9 @@ export default async function LinkPage({ params, searchParams }: { params: Promi
       ["Allowed networks", link.allowedNetworks.length > 0 ? <span key="a" className="break-all font-mono text-xs">{link.allowedNetworks.join(", ")}</span> : "Anywhere"],
       [
         "Version",
-        link.pinned
+        link.target === "files"
+          ? "Each file as it was when shared (a replaced or deleted file is marked and not served)"
+          : link.pinned
           ? `Pinned to the file as shared (${link.objectVersionId ? `version ${link.objectVersionId}` : `ETag ${link.objectEtag ?? "unknown"}`})`
           : "Always the latest version",
       ],
@@ -115,6 +128,56 @@ export default async function LinkPage({ params, searchParams }: { params: Promi
         <section aria-label="Change this link" className="grid gap-6 rounded-lg border border-zinc-200 p-4 sm:grid-cols-2 dark:border-zinc-800">
           <ChangeExpiryForm id={link.id} />
           <ChangeDownloadLimitForm id={link.id} current={link.downloadLimit} />
+        </section>
+      ) : null}
+
+      {files ? (
+        <section aria-labelledby="link-files-title" className="space-y-3">
+          <div>
+            <h2 id="link-files-title" className="text-lg font-semibold">
+              Files
+            </h2>
+            <p className="text-sm text-zinc-600 dark:text-zinc-400">The snapshot taken when the link was made. Files added to the folder since are not part of it.</p>
+          </div>
+          <table className="w-full text-sm">
+            <caption className="sr-only">Files in this share</caption>
+            <thead className="border-b border-zinc-200 text-left text-xs uppercase tracking-wide text-muted dark:border-zinc-800">
+              <tr>
+                <th scope="col" className="py-2 pr-3 font-medium">Path</th>
+                <th scope="col" className="w-28 py-2 pr-3 text-right font-medium">Size</th>
+                <th scope="col" className="w-40 py-2 font-medium">Since shared</th>
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-zinc-100 dark:divide-zinc-900">
+              {files.rows.map((file) => (
+                <tr key={file.path}>
+                  <td className="break-all py-1.5 pr-3">{file.path}</td>
+                  <td className="py-1.5 pr-3 text-right tabular-nums">{formatBytes(file.size)}</td>
+                  <td className="py-1.5">
+                    {file.state ? (
+                      <span className="inline-block rounded bg-amber-100 px-1.5 py-0.5 text-xs font-medium text-amber-900 dark:bg-amber-950 dark:text-amber-300">{OBJECT_STATE_LABEL[file.state]}</span>
+                    ) : (
+                      <span className="text-muted">—</span>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <nav aria-label="File list pages" className="flex justify-between gap-2">
+            {filesAfter ? (
+              <Link href={`/links/${link.id}`} className={buttonClass("secondary")}>
+                First files
+              </Link>
+            ) : (
+              <span />
+            )}
+            {files.nextCursor ? (
+              <Link href={`/links/${link.id}?${new URLSearchParams({ files: files.nextCursor })}`} className={buttonClass("secondary")}>
+                More files
+              </Link>
+            ) : null}
+          </nav>
         </section>
       ) : null}
 

@@ -40,7 +40,8 @@ export async function countDownload(input: {
              jsonb_build_object(
                'type', 'link.downloaded',
                'occurredAt', to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
-               'link', jsonb_build_object('id', c.id, 'fileName', c.file_name, 'downloads', c.download_count, 'downloadLimit', c.download_limit, 'filePath', ${filePath}::text),
+               'link', jsonb_build_object('id', c.id, 'fileName', c.file_name, 'downloads', c.download_count, 'downloadLimit', c.download_limit)
+                 || CASE WHEN ${filePath}::text IS NULL THEN '{}'::jsonb ELSE jsonb_build_object('filePath', ${filePath}::text) END,
                'recipient', jsonb_build_object('address', ${input.clientAddress}::text, 'userAgent', ${input.userAgent}::text)
              ),
              now(), now()

@@ -6,6 +6,7 @@ import { ChangeDownloadLimitForm, ChangeExpiryForm, CopyLinkButton } from "@/com
 import { RevokeLinkButton } from "@/components/links/revoke-link-button";
 import { StatusBadge } from "@/components/links/status-badge";
 import { AccessLogTable } from "@/components/links/access-log-table";
+import { ManifestExport } from "@/components/links/manifest-export";
 import { buttonClass } from "@/components/ui/button";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { requireUser } from "@/lib/auth/session";
@@ -180,6 +181,8 @@ export default async function LinkPage({ params, searchParams }: { params: Promi
           </nav>
         </section>
       ) : null}
+
+      {link.target === "files" && link.connectionId ? <ManifestExport id={link.id} title={link.title} fileCount={link.fileCount ?? 0} /> : null}
 
       {log ? (
         <section aria-labelledby="access-log-title" className="space-y-3">

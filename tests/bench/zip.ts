@@ -1,0 +1,222 @@
+/**
+ * `npm run bench:zip`: "Download all" of a 2 GiB share through the production server. Puts
+ * FILES × FILE_MIB MiB objects (default 8 × 256 MiB) into the local Swift server, generated as a
+ * stream (never held in memory), writes the share as issuing stores it (share_links target
+ * "files" + share_link_files), starts the app with `npm start` (builds first when sources changed;
+ * run it under the e2e lock: `flock /tmp/bucketshare-e2e.lock npm run bench:zip`), downloads
+ * /s/<token>/zip and reports throughput and the Next server process's memory: VmHWM (peak RSS)
+ * before and after, and VmRSS sampled every 100 ms during the download. The bytes received must
+ * equal Content-Length; VERIFY=1 also saves the archive and runs `unzip -t` on it.
+ * Uses the test services of `npm test` when BUCKETSHARE_TEST_SERVICES is set, else starts its own.
+ */
+import { execFileSync } from "node:child_process";
+import { createHash, randomBytes } from "node:crypto";
+import { createWriteStream, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Readable } from "node:stream";
+import { CreateBucketCommand, HeadObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
+import { s3ClientFor } from "@/lib/dev/s3";
+import { startApp } from "../support/app-server";
+import { allowServerOnlyImports } from "../support/server-only-hook";
+import { createTestDatabase, servicesFromEnvironment, startServices, type TestServices } from "../support/services";
+
+const FILES = Number(process.env.FILES ?? 8);
+const FILE_MIB = Number(process.env.FILE_MIB ?? 256);
+const VERIFY = process.env.VERIFY === "1";
+const MiB = 1024 * 1024;
+const note = (line: string) => process.stderr.write(`bench: ${line}\n`);
+
+/** `size` bytes of a 1 MiB random block repeated (each copy varied by its index), as a stream. */
+function generated(size: number, seed: Buffer): Readable {
+  let sent = 0;
+  return new Readable({
+    read() {
+      if (sent >= size) return void this.push(null);
+      const chunk = Buffer.from(seed.subarray(0, Math.min(seed.length, size - sent)));
+      chunk.writeUInt32BE(sent / MiB, 0);
+      sent += chunk.length;
+      this.push(chunk);
+    },
+  });
+}
+
+function status(pid: number, field: "VmHWM" | "VmRSS"): number {
+  const match = new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+  return match ? Number(match[1]) * 1024 : NaN;
+}
+
+/** The process under `root` whose command line runs lib/boot/server.ts (the Next server). */
+function serverPid(root: number): number {
+  const children = new Map<number, number[]>();
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const ppid = Number(readFileSync(`/proc/${entry}/stat`, "utf8").split(") ")[1]!.split(" ")[1]);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
+    } catch {
+      // ended meanwhile
+    }
+  }
+  const queue = [root];
+  while (queue.length) {
+    const pid = queue.shift()!;
+    try {
+      if (readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("lib/boot/server.ts")) return pid;
+    } catch {
+      // ended meanwhile
+    }
+    queue.push(...(children.get(pid) ?? []));
+  }
+  throw new Error("the Next server process was not found");
+}
+
+const mib = (bytes: number) => `${(bytes / MiB).toFixed(1)} MiB`;
+
+async function main() {
+  const tmp = mkdtempSync(join(tmpdir(), "bucketshare-bench-zip-"));
+  let services: TestServices | undefined = servicesFromEnvironment();
+  let stopServices: (() => Promise<void>) | undefined;
+  let app: Awaited<ReturnType<typeof startApp>> | undefined;
+  try {
+    if (!services) {
+      note("starting PostgreSQL, Swift and Ceph…");
+      const started = await startServices();
+      services = started.services;
+      stopServices = started.stop;
+    }
+    const storage = services.storages.find((s) => s.name === "swift") ?? services.storages[0]!;
+    const databaseUrl = await createTestDatabase(services, "bench_zip");
+    process.env.DATABASE_URL = databaseUrl;
+    process.env.AUTH_SECRET = services.authSecret;
+    process.env.ENCRYPTION_KEY = services.encryptionKey;
+    process.env.LOG_LEVEL = "error";
+    allowServerOnlyImports();
+    const { db } = await import("@/lib/db");
+    const { newRecordId } = await import("@/lib/crypto");
+    const { seal } = await import("@/lib/storage/sealed");
+    const { getRuntimeSecrets } = await import("@/lib/env");
+    const { generateLinkToken, hashLinkToken } = await import("@/lib/links/token");
+
+    const owner = await db.user.create({ data: { name: "Bench Owner", email: "bench-zip@example.com", passwordHash: "not-a-real-hash" }, select: { id: true } });
+    const connectionId = newRecordId();
+    await db.storageConnection.create({
+      data: {
+        id: connectionId,
+        ownerId: owner.id,
+        name: "Bench Swift",
+        provider: "custom",
+        endpoint: storage.endpoint,
+        region: storage.region,
+        forcePathStyle: true,
+        accessKeyId: storage.accessKeyId,
+        secretAccessKeyEnc: seal("secretAccessKey", connectionId, storage.secretAccessKey, getRuntimeSecrets().encryptionKey),
+      },
+    });
+    const s3 = s3ClientFor(storage);
+    const bucket = `bench-zip-${randomBytes(3).toString("hex")}`;
+    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+    const size = FILE_MIB * MiB;
+    const seed = randomBytes(MiB);
+    const files: { path: string; key: string; size: bigint; etag: string }[] = [];
+    const putStarted = Date.now();
+    for (let i = 0; i < FILES; i++) {
+      const path = `part ${i + 1}/data ${i + 1}.bin`;
+      const key = `bench/${path}`;
+      await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: generated(size, seed), ContentLength: size }));
+      const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+      files.push({ path, key, size: BigInt(size), etag: head.ETag! });
+      note(`put ${i + 1}/${FILES} (${FILE_MIB} MiB)`);
+    }
+    note(`stored ${mib(size * FILES)} in ${((Date.now() - putStarted) / 1000).toFixed(1)} s`);
+    s3.destroy();
+
+    const token = generateLinkToken();
+    const id = newRecordId();
+    const expiresAt = new Date(Date.now() + 86_400_000);
+    await db.shareLink.create({
+      data: {
+        id,
+        kind: "managed",
+        target: "files",
+        ownerId: owner.id,
+        connectionId,
+        connectionName: "Bench Swift",
+        bucket,
+        key: "bench/",
+        objectSize: BigInt(size * FILES),
+        fileCount: FILES,
+        title: "bench",
+        requestedExpiresAt: expiresAt,
+        expiresAt,
+        expiresSoonAt: expiresAt,
+        disposition: "attachment",
+        fileName: "bench",
+        tokenHash: hashLinkToken(token),
+        urlEnc: seal("shareUrl", id, `http://127.0.0.1/s/${token}`, getRuntimeSecrets().encryptionKey),
+        files: { create: files.map((file) => ({ ...file, contentType: "application/octet-stream" })) },
+      },
+    });
+
+    note("starting the production app (npm start; builds first if the sources changed)…");
+    app = await startApp({
+      DATABASE_URL: databaseUrl,
+      AUTH_SECRET: services.authSecret,
+      ENCRYPTION_KEY: services.encryptionKey,
+      DATA_DIR: join(tmp, "data"),
+      LOG_LEVEL: "warn",
+    });
+    const pid = serverPid(app.process.pid!);
+    // Warm the route (first request compiles nothing in production, but loads the route's module).
+    await (await fetch(`${app.url}/s/${token}`)).text();
+    const hwmBefore = status(pid, "VmHWM");
+    const rssBefore = status(pid, "VmRSS");
+    let rssPeak = rssBefore;
+    const sampler = setInterval(() => {
+      try {
+        rssPeak = Math.max(rssPeak, status(pid, "VmRSS"));
+      } catch {
+        // the server ended
+      }
+    }, 100);
+
+    note(`downloading ${mib(size * FILES)} as one ZIP…`);
+    const started = performance.now();
+    const response = await fetch(`${app.url}/s/${token}/zip`);
+    if (response.status !== 200) throw new Error(`GET /zip answered ${response.status}: ${await response.text()}`);
+    const expected = Number(response.headers.get("content-length"));
+    const out = VERIFY ? createWriteStream(join(tmp, "bench.zip")) : null;
+    const hash = createHash("sha256");
+    let received = 0;
+    for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+      received += chunk.length;
+      hash.update(chunk);
+      if (out && !out.write(chunk)) await new Promise((resolve) => out.once("drain", resolve));
+    }
+    const seconds = (performance.now() - started) / 1000;
+    clearInterval(sampler);
+    if (out) await new Promise<void>((resolve) => out.end(() => resolve()));
+    const hwmAfter = status(pid, "VmHWM");
+    if (received !== expected) throw new Error(`received ${received} bytes, Content-Length said ${expected}`);
+    if (VERIFY) execFileSync("unzip", ["-t", "-qq", join(tmp, "bench.zip")], { stdio: "inherit" });
+
+    const report = [
+      `ZIP of ${FILES} × ${FILE_MIB} MiB (${mib(size * FILES)}; archive ${mib(received)}) through the production server on Swift s3api:`,
+      `  time ${seconds.toFixed(1)} s, throughput ${(received / MiB / seconds).toFixed(0)} MiB/s`,
+      `  server RSS before ${mib(rssBefore)}, peak sampled during the download ${mib(rssPeak)}`,
+      `  server VmHWM (peak RSS since start) before ${mib(hwmBefore)}, after ${mib(hwmAfter)}`,
+      `  counted: ${(await db.shareLink.findUniqueOrThrow({ where: { id }, select: { downloadCount: true } })).downloadCount}${VERIFY ? "; unzip -t: OK" : ""}`,
+    ];
+    process.stdout.write(`${report.join("\n")}\n`);
+    await db.$disconnect();
+  } finally {
+    await app?.stop();
+    await stopServices?.();
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

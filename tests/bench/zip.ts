@@ -191,7 +191,7 @@ async function main() {
     for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
       received += chunk.length;
       hash.update(chunk);
-      if (out && !out.write(chunk)) await new Promise((resolve) => out.once("drain", resolve));
+      if (out && !out.write(chunk)) await new Promise<void>((resolve) => out.once("drain", () => resolve()));
     }
     const seconds = (performance.now() - started) / 1000;
     clearInterval(sampler);

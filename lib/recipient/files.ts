@@ -38,11 +38,7 @@ export async function getShareFile(linkId: string, path: string): Promise<ShareF
   return row ? toFile(row) : null;
 }
 
-/** "a/b/" for "a/b", "" for the top; a folder is only ever a prefix of paths, so nothing else needs checking. */
-export function normalizeFolder(dir: string | null | undefined): string {
-  const parts = (dir ?? "").split("/").filter((part) => part !== "");
-  return parts.length ? `${parts.join("/")}/` : "";
-}
+export { normalizeFolder } from "@/lib/recipient/share-paths";
 
 export type FolderPage = { folders: string[]; files: ShareFile[]; nextAfter: string | null };
 

@@ -9,6 +9,7 @@ import { listFilesForZip, markShareFile, type ShareFile } from "@/lib/recipient/
 import { shareTitle } from "@/lib/recipient/files-page";
 import type { RecipientContext } from "@/lib/recipient/handler";
 import { linkRefusal } from "@/lib/recipient/link";
+import { zipEntryName } from "@/lib/recipient/share-paths";
 import { openSnapshotObject, SnapshotMismatchError } from "@/lib/recipient/object";
 import { passwordResponse, titleCardResponse } from "@/lib/recipient/pages";
 import { plainPage, recipientHeaders } from "@/lib/recipient/respond";
@@ -32,12 +33,6 @@ import { plainPage, recipientHeaders } from "@/lib/recipient/respond";
 export const ZIP_RECHECK_MS = 3_000;
 
 export type ZipOptions = { forceZip64?: boolean; recheckMs?: number };
-
-/** A path as a ZIP entry name: relative, no empty, "." or ".." segments (nothing can land outside the folder it is unpacked in). */
-export function zipEntryName(path: string): string {
-  const parts = path.replaceAll("\\", "/").split("/").filter((part) => part !== "" && part !== "." && part !== "..");
-  return parts.join("/") || "file";
-}
 
 class LinkEndedError extends Error {
   constructor(readonly reason: string) {

@@ -200,11 +200,48 @@ async function main() {
     if (received !== expected) throw new Error(`received ${received} bytes, Content-Length said ${expected}`);
     if (VERIFY) execFileSync("unzip", ["-t", "-qq", join(tmp, "bench.zip")], { stdio: "inherit" });
 
+    // A failure midway through the production server: the second file's snapshot ETag no longer
+    // matches, so the response must end as a failed transfer (the client's read rejects).
+    const broken = generateLinkToken();
+    const brokenId = newRecordId();
+    await db.shareLink.create({
+      data: {
+        id: brokenId,
+        kind: "managed",
+        target: "files",
+        ownerId: owner.id,
+        connectionId,
+        connectionName: "Bench Swift",
+        bucket,
+        key: "bench/",
+        objectSize: BigInt(size * 2),
+        fileCount: 2,
+        title: "broken",
+        requestedExpiresAt: expiresAt,
+        expiresAt,
+        expiresSoonAt: expiresAt,
+        disposition: "attachment",
+        fileName: "broken",
+        tokenHash: hashLinkToken(broken),
+        urlEnc: seal("shareUrl", brokenId, `http://127.0.0.1/s/${broken}`, getRuntimeSecrets().encryptionKey),
+        files: { create: [files[0]!, { ...files[1]!, etag: '"0123456789abcdef0123456789abcdef"' }].map((file) => ({ ...file, contentType: "application/octet-stream" })) },
+      },
+    });
+    let brokenReceived = 0;
+    let brokenOutcome = "completed (WRONG)";
+    try {
+      const brokenResponse = await fetch(`${app.url}/s/${broken}/zip`);
+      for await (const chunk of brokenResponse.body as unknown as AsyncIterable<Uint8Array>) brokenReceived += chunk.length;
+    } catch (error) {
+      brokenOutcome = `client read rejected (${(error as Error).message})`;
+    }
+
     const report = [
       `ZIP of ${FILES} × ${FILE_MIB} MiB (${mib(size * FILES)}; archive ${mib(received)}) through the production server on Swift s3api:`,
       `  time ${seconds.toFixed(1)} s, throughput ${(received / MiB / seconds).toFixed(0)} MiB/s`,
       `  server RSS before ${mib(rssBefore)}, peak sampled during the download ${mib(rssPeak)}`,
       `  server VmHWM (peak RSS since start) before ${mib(hwmBefore)}, after ${mib(hwmAfter)}`,
+      `  a file changed midway (through the production server): ${brokenOutcome} after ${mib(brokenReceived)}`,
       `  counted: ${(await db.shareLink.findUniqueOrThrow({ where: { id }, select: { downloadCount: true } })).downloadCount}${VERIFY ? "; unzip -t: OK" : ""}`,
     ];
     process.stdout.write(`${report.join("\n")}\n`);

@@ -161,6 +161,8 @@ export async function openSnapshotObject(link: RecipientLink, file: ShareFile, s
     const result = await s3.send(command, { abortSignal: started.signal });
     clearTimeout(timer);
     if (!(result.Body instanceof Readable)) throw new Error("storage gave no readable body");
+    // The transfer stays abortable while the body streams; the listener goes with it (one per entry, not per share).
+    result.Body.once("close", () => signal.removeEventListener("abort", onAbort));
     if (file.versionId && result.VersionId !== file.versionId) {
       result.Body.destroy();
       throw new SnapshotMismatchError("changed");

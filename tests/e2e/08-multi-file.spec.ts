@@ -1,0 +1,105 @@
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { expectNoA11yViolations } from "./a11y";
+import { ensureConnection, ensureSignedIn, expect, test } from "./fixtures";
+
+// One link for several files, from end to end in Chromium against the production server: the owner
+// selects three files across two pages of one folder, shares them as one managed link; a recipient in
+// another browser context sees the three, downloads one (right bytes) and Download all (a ZIP with the three).
+
+const BUCKET = "e2e-multi";
+const FOLDER = "many";
+const name = (i: number) => `f${String(i).padStart(3, "0")}.txt`;
+const body = (i: number) => `contents of file ${i}\n`;
+
+test("select three files across two pages, share them as one link, download one and all", async ({ page, storage, browser }) => {
+  test.setTimeout(180_000);
+  await storage.bucket(BUCKET);
+  // 105 objects: page 1 lists f000–f099, page 2 f100–f104.
+  for (let start = 0; start < 105; start += 15) {
+    await Promise.all(Array.from({ length: Math.min(15, 105 - start) }, (_, j) => storage.put(BUCKET, `${FOLDER}/${name(start + j)}`, body(start + j), "text/plain")));
+  }
+
+  await ensureSignedIn(page);
+  await ensureConnection(page, storage);
+  await page.getByRole("link", { name: "Buckets", exact: true }).click();
+  await page.getByRole("link", { name: BUCKET }).click();
+
+  // Share folder: Include subfolders and a name pattern; the dialog counts before generating.
+  await page.getByRole("button", { name: `Share folder ${FOLDER}` }).click();
+  const folderDialog = page.getByRole("dialog", { name: `Share folder ${FOLDER}` });
+  await expect(folderDialog.getByText("105 files · ", { exact: false })).toBeVisible();
+  await expect(folderDialog.getByRole("checkbox", { name: "Include subfolders" })).not.toBeChecked();
+  await folderDialog.getByLabel("Name pattern (optional)").fill("F10?.TXT");
+  await folderDialog.getByRole("button", { name: "Apply" }).click();
+  await expect(folderDialog.getByText(/^5 files · .* will be shared\.$/)).toBeVisible();
+  await folderDialog.getByLabel("Name pattern (optional)").fill("*.pdf");
+  await folderDialog.getByRole("button", { name: "Apply" }).click();
+  await expect(folderDialog.getByText("No file in this folder matches “*.pdf”, so there is nothing to share.")).toBeVisible();
+  await expect(folderDialog.getByRole("button", { name: "Generate link" })).toBeDisabled();
+  await folderDialog.getByRole("button", { name: "Cancel" }).click();
+
+  await page.getByRole("link", { name: FOLDER }).click();
+  await page.getByRole("checkbox", { name: `Select ${name(1)}` }).check();
+  await page.getByRole("checkbox", { name: `Select ${name(2)}` }).check();
+  const bar = page.getByRole("region", { name: "Selection" });
+  await expect(bar.getByText("2 selected")).toBeVisible();
+  await expect(page.getByRole("checkbox", { name: "Select all on this page" })).not.toBeChecked();
+
+  await page.getByRole("button", { name: "Next page" }).click();
+  await expect(page.getByRole("checkbox", { name: `Select ${name(103)}` })).toBeVisible();
+  // The selection made on page 1 is still there.
+  await expect(bar.getByText("2 selected")).toBeVisible();
+  await page.getByRole("checkbox", { name: "Select all on this page" }).check();
+  await expect(bar.getByText("7 selected")).toBeVisible();
+  await page.getByRole("checkbox", { name: "Select all on this page" }).uncheck();
+  await expect(bar.getByText("2 selected")).toBeVisible();
+  await page.getByRole("checkbox", { name: `Select ${name(103)}` }).check();
+  await expect(bar.getByText("3 selected")).toBeVisible();
+  await expectNoA11yViolations(page, "the folder listing with the selection bar");
+
+  await bar.getByRole("button", { name: "Share selected" }).click();
+  const dialog = page.getByRole("dialog", { name: "Share 3 files" });
+  await expect(dialog.getByText(/^3 files · \d+ B will be shared\.$/)).toBeVisible();
+  await expect(dialog.getByRole("checkbox", { name: "Allow Download all (ZIP; these bytes pass through this server)" })).toBeChecked();
+  await expect(dialog.getByLabel("Expires in").locator("option", { hasText: "No expiry" })).toHaveCount(1);
+  await expectNoA11yViolations(page, "the multi-file share dialog");
+  await dialog.getByLabel("Note (optional)").fill("for the e2e recipient");
+  await dialog.getByRole("button", { name: "Generate link" }).click();
+  const field = dialog.getByLabel("Share link", { exact: true });
+  await expect(field).toHaveValue(/^http:\/\/127\.0\.0\.1:\d+\/s\/[A-Za-z0-9_-]{32}$/);
+  const url = await field.inputValue();
+  await dialog.getByRole("button", { name: "Done" }).click();
+  // A made share clears the selection.
+  await expect(bar.getByText(/selected/)).toHaveCount(0);
+
+  // The recipient.
+  const context = await browser.newContext({ acceptDownloads: true });
+  const recipient = await context.newPage();
+  await recipient.goto(url);
+  await expect(recipient.getByRole("heading", { name: "3 files", level: 1 })).toBeVisible();
+  for (const i of [1, 2, 103]) await expect(recipient.getByRole("rowheader", { name: name(i) })).toBeVisible();
+  await expect(recipient.getByRole("rowheader", { name: name(0) })).toHaveCount(0);
+
+  const [download] = await Promise.all([recipient.waitForEvent("download"), recipient.getByRole("link", { name: `Download ${name(103)}` }).click()]);
+  expect(readFileSync((await download.path())!).toString("utf8")).toBe(body(103));
+
+  const [zipDownload] = await Promise.all([recipient.waitForEvent("download"), recipient.getByRole("link", { name: "Download all" }).click()]);
+  const zipPath = join(mkdtempSync(join(tmpdir(), "e2e-zip-")), "all.zip");
+  writeFileSync(zipPath, readFileSync((await zipDownload.path())!));
+  const listing = execFileSync("unzip", ["-Z1", zipPath], { encoding: "utf8" }).split("\n").filter(Boolean).sort();
+  expect(listing).toEqual([name(1), name(2), name(103)]);
+  expect(execFileSync("unzip", ["-p", zipPath, name(2)], { encoding: "utf8" })).toBe(body(2));
+  await context.close();
+
+  // The owner's history: the count and total size, and the link page lists the files.
+  await page.goto("/links");
+  const row = page.getByRole("row").filter({ hasText: "for the e2e recipient" });
+  await expect(row.getByText(/^3 files · \d+ B$/)).toBeVisible();
+  await row.getByRole("link", { name: /^Managed: details of the link to/ }).click();
+  const files = page.getByRole("region", { name: "Files" });
+  await expect(files.getByRole("cell", { name: name(103), exact: true })).toBeVisible();
+  await expect(files.getByRole("row")).toHaveCount(4);
+});

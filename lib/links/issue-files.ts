@@ -11,6 +11,7 @@ import { sanitizeFileName } from "@/lib/links/content-disposition";
 import { MIN_EXPIRY_SECONDS, resolveExpiry, type ExpiryChoice } from "@/lib/links/expiry";
 import { managedLinkBase, type IssuedLink } from "@/lib/links/issue";
 import { fileNameOf, namePatternRegex } from "@/lib/links/name-pattern";
+import { selectionRoot } from "@/lib/links/selection-root";
 import { expiresSoonFrom } from "@/lib/links/status";
 import { generateLinkToken, hashLinkToken } from "@/lib/links/token";
 import { log } from "@/lib/log";
@@ -38,16 +39,6 @@ export const LIST_PAGE_SIZE = 1_000;
 export const HEAD_PAGE_SIZE = 100;
 const HEAD_CONCURRENCY = 8;
 const INSERT_BATCH = 1_000;
-
-/** The folder a selection's paths are relative to: the longest common folder prefix of its keys. */
-export function selectionRoot(keys: string[]): string {
-  if (keys.length === 0) return "";
-  let root = keys[0]!.slice(0, keys[0]!.lastIndexOf("/") + 1);
-  for (const key of keys) {
-    while (root && !key.startsWith(root)) root = root.slice(0, root.slice(0, -1).lastIndexOf("/") + 1);
-  }
-  return root;
-}
 
 function normalizedFolder(prefix: string): string {
   return prefix === "" || prefix.endsWith("/") ? prefix : `${prefix}/`;

@@ -3,6 +3,7 @@ import { Readable } from "node:stream";
 import { GetObjectCommand, HeadObjectCommand } from "@aws-sdk/client-s3";
 import { baseName, contentDisposition } from "@/lib/links/content-disposition";
 import { pinCheck, pinDecision, servedVersionId, type PinDecision, type PinnedObject } from "@/lib/links/pin";
+import { servedType } from "@/lib/links/served-type";
 import type { ShareFile } from "@/lib/recipient/files";
 import type { RecipientLink } from "@/lib/recipient/link";
 import { clientsFor } from "@/lib/storage/client";
@@ -62,8 +63,8 @@ export function presignDownload(link: RecipientLink, now = new Date()): Promise<
     bucket: link.bucket,
     key: link.key,
     expiresInSeconds: RECIPIENT_URL_SECONDS,
-    responseContentDisposition: contentDisposition(link.disposition, link.fileName),
-    responseContentType: link.contentTypeOverride ?? undefined,
+    // Inline, the type recorded at share time if passive, else a download (lib/links/served-type.ts).
+    ...servedType(link),
     versionId: servedVersionId(link),
     signingDate: now,
   });

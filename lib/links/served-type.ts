@@ -1,0 +1,45 @@
+import { contentDisposition, type DispositionKind } from "@/lib/links/content-disposition";
+import { GENERIC_TYPES, isActiveType, mediaTypeEssence } from "@/lib/storage/preview";
+
+/**
+ * The Content-Disposition and Content-Type a managed link's download URL forces
+ * (`response-content-disposition`, `response-content-type`), so what the recipient's browser gets
+ * never depends on what the object says about itself at download time:
+ *
+ * - The owner's content-type override wins (issuing refuses an active override shown inline).
+ * - An attachment keeps the stored type: the browser saves it, whatever it is.
+ * - Inline, the type recorded when the link was made is forced when the browser shows it passively
+ *   (an "Always the latest version" link whose object is later replaced by an HTML page still gets
+ *   the old, passive type). An active type (HTML, XHTML, SVG, XML, JavaScript) or one the browser
+ *   would sniff (none, generic, malformed) is served as a download of application/octet-stream.
+ */
+
+export type ServedType = { responseContentDisposition: string; responseContentType?: string };
+
+/** Types the browser does not trust and sniffs instead (Chromium: unknown/unknown, application/unknown, *\/*). */
+const SNIFFED_TYPES = new Set(["unknown/unknown", "application/unknown", "*/*"]);
+/** A media type the browser parses as one (RFC 9110 tokens): anything else is sniffed. */
+const MEDIA_TYPE = /^[a-z0-9!#$&^_.+-]+\/[a-z0-9!#$&^_.+-]+$/;
+
+/** The recorded type, when a browser would show it inline without running anything; else null. */
+export function passiveInlineType(contentType: string | null | undefined): string | null {
+  const type = mediaTypeEssence(contentType);
+  if (GENERIC_TYPES.has(type) || SNIFFED_TYPES.has(type) || !MEDIA_TYPE.test(type) || isActiveType(type)) return null;
+  return type;
+}
+
+export function servedType(link: {
+  disposition: DispositionKind;
+  fileName: string;
+  contentTypeOverride: string | null;
+  /** The type recorded when the link was made. */
+  objectContentType: string | null;
+}): ServedType {
+  if (link.contentTypeOverride) {
+    return { responseContentDisposition: contentDisposition(link.disposition, link.fileName), responseContentType: link.contentTypeOverride };
+  }
+  if (link.disposition === "attachment") return { responseContentDisposition: contentDisposition("attachment", link.fileName) };
+  const passive = passiveInlineType(link.objectContentType);
+  if (passive) return { responseContentDisposition: contentDisposition("inline", link.fileName), responseContentType: passive };
+  return { responseContentDisposition: contentDisposition("attachment", link.fileName), responseContentType: "application/octet-stream" };
+}

@@ -1,0 +1,33 @@
+import { describe, expect, it } from "vitest";
+import { passiveInlineType, servedType } from "@/lib/links/served-type";
+
+const inline = (objectContentType: string | null, contentTypeOverride: string | null = null) =>
+  servedType({ disposition: "inline", fileName: "file.bin", contentTypeOverride, objectContentType });
+
+describe("the type a managed link's download URL forces", () => {
+  it("forces the passive type recorded at share time for an inline link", () => {
+    expect(inline("image/png")).toEqual({ responseContentDisposition: 'inline; filename="file.bin"', responseContentType: "image/png" });
+    expect(inline("Application/PDF; foo=bar")).toEqual({ responseContentDisposition: 'inline; filename="file.bin"', responseContentType: "application/pdf" });
+    expect(inline("text/plain; charset=utf-8").responseContentType).toBe("text/plain");
+  });
+
+  it("serves active, generic, missing and malformed types as a download of application/octet-stream", () => {
+    const download = { responseContentDisposition: 'attachment; filename="file.bin"', responseContentType: "application/octet-stream" };
+    for (const type of ["text/html", "TEXT/HTML; charset=utf-8", "image/svg+xml", "application/xhtml+xml", "text/xml", "application/rss+xml", "text/javascript", "application/octet-stream", "binary/octet-stream", "", null, "unknown/unknown", "application/unknown", "*/*", "html", "text/html garbage", "text/"]) {
+      expect(inline(type), String(type)).toEqual(download);
+    }
+  });
+
+  it("keeps the owner's override and leaves attachments to the browser's save dialog", () => {
+    expect(inline("text/html", "application/x-report")).toEqual({ responseContentDisposition: 'inline; filename="file.bin"', responseContentType: "application/x-report" });
+    expect(servedType({ disposition: "attachment", fileName: "page.html", contentTypeOverride: null, objectContentType: "text/html" })).toEqual({
+      responseContentDisposition: 'attachment; filename="page.html"',
+    });
+  });
+
+  it("names only types a browser shows without running anything", () => {
+    expect(passiveInlineType("video/mp4")).toBe("video/mp4");
+    expect(passiveInlineType("image/svg+xml")).toBeNull();
+    expect(passiveInlineType(undefined)).toBeNull();
+  });
+});

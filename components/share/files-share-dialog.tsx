@@ -26,6 +26,9 @@ type Scan =
   | { state: "failed"; message: string };
 
 const idle = { status: "idle" } as ActionState<never>;
+const KEYS_PER_STEP = 100;
+/** Server actions accept request bodies up to 1 MB (Next's default): the selected keys must fit in one. */
+const MAX_SELECTION_BYTES = 900_000;
 const FIELDS = ["expiresIn", "title", "note", "downloadLimit", "password", "allowedNetworks", "pattern"];
 
 function browserTimeZone(): string {
@@ -69,6 +72,10 @@ export function FilesShareDialog({ source, publicUrl, open, onClose, onCreated }
 
   // The snapshot preview: one server step per 1,000 listed objects (or 100 checked keys).
   useEffect(() => {
+    if (source.mode === "keys" && new Blob([JSON.stringify(source.keys)]).size > MAX_SELECTION_BYTES) {
+      setScan({ state: "failed", message: "This selection is too large to send in one request. Share the folder instead (with a name pattern if needed), or select fewer files." });
+      return;
+    }
     if (patternBroken) {
       setScan({ state: "failed", message: "Not a usable pattern: check that every [ has its ] and every { its }. Example: *.pdf" });
       return;
@@ -79,8 +86,16 @@ export function FilesShareDialog({ source, publicUrl, open, onClose, onCreated }
     let cursor: string | undefined;
     setScan({ state: "running", count: 0, bytes: 0 });
     (async () => {
+      // A selection is checked 100 keys per step, sending only those keys; a folder is listed by continuation token.
+      const chunks = source.mode === "keys" ? Math.ceil(source.keys.length / KEYS_PER_STEP) : 0;
+      let chunk = 0;
       do {
-        const step = await scanFilesShareAction(idle, { ...sourceFields, ...(cursor ? { cursor } : {}) });
+        const step = await scanFilesShareAction(
+          idle,
+          source.mode === "keys"
+            ? { ...sourceFields, keys: source.keys.slice(chunk * KEYS_PER_STEP, (chunk + 1) * KEYS_PER_STEP) }
+            : { ...sourceFields, ...(cursor ? { cursor } : {}) },
+        );
         if (mine !== run.current) return;
         if (step.status !== "success" || !step.data) {
           setScan({ state: "failed", message: step.status === "invalid" ? Object.values(step.fieldErrors).flat().join(" ") || step.message : ("message" in step && step.message) || "The files could not be listed." });
@@ -92,7 +107,10 @@ export function FilesShareDialog({ source, publicUrl, open, onClose, onCreated }
           setScan({ state: "too_many", count });
           return;
         }
-        cursor = step.data.next ?? undefined;
+        if (source.mode === "keys") {
+          chunk++;
+          cursor = chunk < chunks ? String(chunk) : undefined;
+        } else cursor = step.data.next ?? undefined;
         setScan(cursor ? { state: "running", count, bytes } : { state: "done", count, bytes });
       } while (cursor);
     })().catch(() => {

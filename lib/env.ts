@@ -1,5 +1,7 @@
 import { z } from "zod";
 import { redactText } from "@/lib/log";
+import { DEFAULT_TRUSTED_PROXY_NETWORKS } from "@/lib/security/address";
+import { parseRangeList } from "@/lib/security/cidr";
 
 /**
  * The only reader of process.env. Every setting is validated once; a bad value stops start-up
@@ -57,6 +59,18 @@ const envSchema = z.object({
     .min(0, "a whole number of reverse proxies (0-10)")
     .max(10, "a whole number of reverse proxies (0-10)")
     .default(0),
+  /**
+   * Where the reverse proxies are (comma-separated CIDRs): X-Forwarded-For is read only when the
+   * TCP peer lies in one of them; a client reaching the app's port directly counts as itself.
+   */
+  TRUSTED_PROXY_NETWORKS: optionalString.transform((v, ctx) => {
+    if (v === undefined) return [...DEFAULT_TRUSTED_PROXY_NETWORKS];
+    const parsed = parseRangeList(v);
+    if (parsed.ok && parsed.ranges.length > 0) return parsed.ranges;
+    const unread = parsed.ok ? "" : ` (cannot read ${parsed.invalid.map((e) => JSON.stringify(e.slice(0, 40))).join(", ")})`;
+    ctx.addIssue({ code: "custom", message: `comma-separated networks such as 127.0.0.0/8, ::1/128, 10.0.0.0/8${unread}` });
+    return z.NEVER;
+  }),
   S3_ENDPOINT: optionalString.pipe(z.url("an http(s) URL such as https://s3.us-east-1.amazonaws.com").optional()),
   S3_REGION: optionalString.pipe(
     z.string().regex(/^[a-z0-9-]+$/, "a region name without spaces, such as us-east-1").optional(),

@@ -1,4 +1,6 @@
-import { isIPv4, isIPv6 } from "node:net";
+import { isIP } from "node:net";
+import type ipaddr from "ipaddr.js";
+import { addressAllowed, parseAddress } from "@/lib/security/cidr";
 
 /**
  * Client addresses: which one to believe, and how to write it down. Pure functions (no request,
@@ -15,10 +17,14 @@ export const UNKNOWN_ADDRESS = "unknown";
 /** Marker the Bucketshare server sets on globalThis: only then is PEER_HEADER its own. */
 export const SERVER_MARKER = Symbol.for("bucketshare.peer-header");
 
+/** Where reverse proxies normally sit: loopback and private ranges (TRUSTED_PROXY_NETWORKS' default). */
+export const DEFAULT_TRUSTED_PROXY_NETWORKS = ["127.0.0.0/8", "::1/128", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7", "fe80::/10"] as const;
+
 /**
  * One address as written in a header or by the socket, normalised: `::ffff:1.2.3.4` → `1.2.3.4`,
- * IPv6 in its compressed lower-case form, a port or brackets (`[::1]:80`, `1.2.3.4:80`) or a zone
- * (`fe80::1%eth0`) dropped. Anything else is null.
+ * IPv6 in its compressed lower-case form (RFC 5952), a port or brackets (`[::1]:80`, `1.2.3.4:80`)
+ * or a zone (`fe80::1%eth0`) dropped. Anything else is null, including the loose IPv4 spellings
+ * ipaddr.js would accept (`1.2.3`, `3232235777`): only what node:net calls an address gets through.
  */
 export function normalizeAddress(raw: string | null | undefined): string | null {
   let value = raw?.trim();
@@ -27,54 +33,47 @@ export function normalizeAddress(raw: string | null | undefined): string | null 
   if (bracketed) value = bracketed[1]!;
   else if (/^[\d.]+:\d{1,5}$/.test(value)) value = value.slice(0, value.lastIndexOf(":"));
   value = value.replace(/%[\w.-]+$/, "");
-  if (isIPv4(value)) return value;
-  if (!isIPv6(value)) return null;
-  const words = expandIPv6(value);
-  if (words.slice(0, 5).every((w) => w === 0) && words[5] === 0xffff) {
-    return [words[6]! >> 8, words[6]! & 0xff, words[7]! >> 8, words[7]! & 0xff].join(".");
-  }
-  // URL's host serialiser gives the canonical compressed form (RFC 5952).
-  return new URL(`http://[${value}]/`).hostname.slice(1, -1);
-}
-
-/** The eight 16-bit words of a valid IPv6 address (with an optional dotted IPv4 tail). */
-function expandIPv6(address: string): number[] {
-  let text = address.toLowerCase();
-  const v4 = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text);
-  if (v4) {
-    const [a, b, c, d] = v4.slice(1).map(Number) as [number, number, number, number];
-    text = `${text.slice(0, v4.index)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
-  }
-  const [head, tail] = text.includes("::") ? text.split("::") : [text, undefined];
-  const left = head ? head.split(":") : [];
-  const right = tail ? tail.split(":") : [];
-  const fill = tail === undefined ? [] : Array<string>(8 - left.length - right.length).fill("0");
-  return [...left, ...fill, ...right].map((w) => parseInt(w, 16));
+  if (value.includes("%") || isIP(value) === 0) return null;
+  return parseAddress(value)?.toString() ?? null;
 }
 
 /**
- * The address limits are counted against: an IPv4 address as is, an IPv6 address by its /64
- * network (one subscriber usually holds a whole /64, so counting single addresses would bind nobody).
+ * The keys limits are counted against (lib/auth/rate-limit.ts). An IPv4 address is one client.
+ * An IPv6 subscriber usually holds a whole /64, and often a /48: the back-off per (subject,
+ * address) counts by /64 (`pair`), the cap per address by /48 (`cap`), so one /48 holder does not
+ * get 65,536 fresh addresses against the cap. `pair` is what the failure rows store; every /64 key
+ * of a /48 starts with that /48's `capPrefix` (`2001:db8:1:`).
  */
+export function limitKeys(address: string): { pair: string; cap: string; capPrefix: string | null } {
+  const parsed = parseAddress(address);
+  if (!parsed || parsed.kind() === "ipv4") return { pair: address, cap: address, capPrefix: null };
+  const hex = (parsed as ipaddr.IPv6).parts.slice(0, 4).map((w) => w.toString(16));
+  return { pair: `${hex.join(":")}::/64`, cap: `${hex.slice(0, 3).join(":")}::/48`, capPrefix: `${hex.slice(0, 3).join(":")}:` };
+}
+
+/** The key a (subject, address) pair's failures are stored under: see limitKeys. */
 export function limitKey(address: string): string {
-  if (!address.includes(":")) return address;
-  const words = expandIPv6(address).slice(0, 4);
-  return `${words.map((w) => w.toString(16)).join(":")}::/64`;
+  return limitKeys(address).pair;
 }
 
 /**
- * Which address sent the request. With `trustedProxies` = 0 the TCP peer (what the Bucketshare
- * server saw) and nothing the client wrote; with N reverse proxies in front, the N-th entry from
- * the right of X-Forwarded-For (each proxy appends the address it was connected from). A header
- * with fewer entries than proxies did not come through them all: the peer is used then too.
+ * Which address sent the request. The TCP peer (what the Bucketshare server saw) is the client,
+ * and nothing the client wrote counts, unless N reverse proxies stand in front (`trustedProxies`)
+ * AND the peer itself lies in `trustedNetworks` (where those proxies are: a client that reaches
+ * the app's port directly is not one of them, whatever it writes). Then the client is the N-th
+ * entry from the right of X-Forwarded-For (each proxy appends the address it was connected from).
+ * A header with fewer entries than proxies did not come through them all: the peer is used then too.
  */
 export function resolveClientAddress(input: {
   trustedProxies: number;
+  trustedNetworks: readonly string[];
   peer: string | null | undefined;
   forwardedFor: string | null | undefined;
 }): string {
   const peer = normalizeAddress(input.peer) ?? UNKNOWN_ADDRESS;
-  if (input.trustedProxies <= 0) return peer;
+  if (input.trustedProxies <= 0 || peer === UNKNOWN_ADDRESS) return peer;
+  // An empty list trusts nobody (addressAllowed would read it as "everyone").
+  if (input.trustedNetworks.length === 0 || !addressAllowed(peer, input.trustedNetworks)) return peer;
   const entries = (input.forwardedFor ?? "")
     .split(",")
     .map((e) => e.trim())

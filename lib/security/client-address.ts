@@ -8,7 +8,7 @@ let warned = false;
 
 /**
  * The address of whoever sent the request being served, for limits and logs (rules in
- * lib/security/address.ts, TRUSTED_PROXIES in the README). The TCP peer comes from the header the
+ * lib/security/address.ts, TRUSTED_PROXIES and TRUSTED_PROXY_NETWORKS in the README). The TCP peer comes from the header the
  * Bucketshare server (lib/boot/server.ts) overwrites on every request; when Next runs without it,
  * that header could be the client's own words and is ignored.
  */
@@ -27,6 +27,7 @@ export function clientAddressFromHeaders(h: Headers): string {
   }
   return resolveClientAddress({
     trustedProxies: getEnv().TRUSTED_PROXIES,
+    trustedNetworks: getEnv().TRUSTED_PROXY_NETWORKS,
     peer: behindOurServer ? h.get(PEER_HEADER) : UNKNOWN_ADDRESS,
     forwardedFor: h.get("x-forwarded-for"),
   });

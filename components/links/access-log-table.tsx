@@ -20,6 +20,7 @@ const REASON_LABEL: Record<string, string> = {
   missing: "File no longer exists",
   preview_agent: "Link preview (not counted)",
   head: "HEAD request (not counted)",
+  preview: "Preview (not counted)",
   rate_limited: "Too many attempts",
 };
 

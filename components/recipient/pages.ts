@@ -26,6 +26,8 @@ export type FilePreview =
   | { kind: "image" | "audio" | "video"; src: string }
   | { kind: "pdf"; href: string }
   | { kind: "text"; text: string; truncated: boolean }
+  /** A PDF, audio or video of a link with a download limit: a preview would hand over the whole file uncounted. */
+  | { kind: "downloadToView" }
   | null;
 
 export type FileView = {
@@ -62,6 +64,9 @@ function previewSection(view: FileView): Html | null {
       content = html`<div class="text" role="region" tabindex="0" aria-label="${`Text of ${view.fileName}`}"><pre>${preview.text}</pre></div>${
         preview.truncated ? html`<p class="muted">Only the beginning of the file is shown.</p>` : null
       }`;
+      break;
+    case "downloadToView":
+      content = html`<p>Download to view. Links with a download limit do not preview PDFs, audio or video.</p>`;
       break;
   }
   return html`<section aria-labelledby="preview-heading"><h2 id="preview-heading">Preview</h2><div class="preview">${content}</div></section>`;

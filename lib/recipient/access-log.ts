@@ -7,7 +7,8 @@ import { networkPart } from "@/lib/security/cidr";
  * The access log of managed links (link_events; shown on /links/<id>). Outcomes:
  * - `page_view`: the recipient page was shown. With reason `preview_agent` (a chat app's unfurler,
  *   given the title card) or `head` (a HEAD request), it was a request to /download that was
- *   answered without a download and not counted.
+ *   answered without a download and not counted. With reason `preview`, the page's preview
+ *   (/preview: an image, or a PDF, audio or video of a link without a download limit) was fetched.
  * - `download`: a counted download (written by the same statement that counts it, lib/recipient/count.ts).
  * - `refused` with a reason: revoked, expired, limit, network, password (locked, no unlock cookie),
  *   changed, missing (the pinned object was replaced or deleted), rate_limited (a password guess
@@ -28,7 +29,8 @@ export type LinkEventReason =
   | "missing"
   | "rate_limited"
   | "preview_agent"
-  | "head";
+  | "head"
+  | "preview";
 
 export const MAX_USER_AGENT = 512;
 

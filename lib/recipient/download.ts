@@ -6,9 +6,8 @@ import type { RecipientContext } from "@/lib/recipient/handler";
 import { linkRefusal, type Refusal } from "@/lib/recipient/link";
 import { presignDownload, presignPreview } from "@/lib/recipient/object";
 import { pinRefusal } from "@/lib/recipient/pin-check";
-import { passwordResponse, shownContentType, titleCardResponse } from "@/lib/recipient/pages";
+import { offeredPreview, passwordResponse, titleCardResponse } from "@/lib/recipient/pages";
 import { plainPage, redirectResponse } from "@/lib/recipient/respond";
-import { previewPlan } from "@/lib/storage/preview";
 
 /**
  * GET /s/<token>/download: the only request that counts. Order: preview agents and HEAD are
@@ -62,22 +61,36 @@ export async function serveDownload(context: RecipientContext): Promise<Response
 
 /**
  * GET /s/<token>/preview: what the page's image, audio and video elements load and its PDF link
- * opens. Same checks as the page (nothing counted; logged only when the file turns out changed: the
- * page view was logged), then a 302 to a 60-second presigned URL that forces the preview's passive
- * type. A link pinned by ETag is checked first, so a replaced object is never previewed (a version
- * pin needs no check: the URL names the version).
+ * opens, checked as strictly as a download except that nothing is counted: network, revocation,
+ * expiry, the download limit, the password; a link marked changed/missing is refused (the page
+ * looks again and clears a stale mark before it shows a preview), and a pinned link's object must
+ * still be the shared one (HeadObject, version or ETag). A link with a download limit previews only
+ * images (lib/recipient/pages.ts offeredPreview). Each preview is logged (page_view, reason
+ * "preview"); the answer is a 302 to a 60-second presigned URL that forces the passive type.
  */
 export async function servePreview(context: RecipientContext): Promise<Response> {
-  const { link } = context;
-  if (context.agent.previewAgent) return plainPage("noPreview", { head: context.isHead });
-  if (context.refusal) return plainPage(context.refusal, { head: context.isHead });
-  if (!context.unlocked) return passwordResponse(context);
+  const { link, isHead } = context;
+  if (context.agent.previewAgent) return plainPage("noPreview", { head: isHead });
+  if (context.refusal) {
+    if (!isHead) context.log("refused", context.refusal);
+    return plainPage(context.refusal, { head: isHead });
+  }
+  if (!context.unlocked) {
+    if (!isHead) context.log("refused", "password");
+    return passwordResponse(context);
+  }
   if (link.target === "files") return serveShareFilePreview(context);
-  const plan = previewPlan(link.key, shownContentType(link));
-  if (!plan || plan.kind === "text") return plainPage("noPreview", { head: context.isHead });
-  if (link.pinned && !link.objectVersionId && link.objectEtag) {
+  const plan = offeredPreview(link);
+  if (!plan || plan.kind === "text" || plan.kind === "downloadToView") return plainPage("noPreview", { head: isHead });
+  if (link.objectState) {
+    const state = link.objectState === "missing" ? "missing" : "changed";
+    if (!isHead) context.log("refused", state);
+    return plainPage(state, { head: isHead });
+  }
+  if (link.pinned) {
     const pinned = await pinRefusal(context);
     if (pinned) return pinned;
   }
+  if (!isHead) context.log("page_view", "preview");
   return redirectResponse(await presignPreview(link, plan.responseContentType, context.now), 302);
 }

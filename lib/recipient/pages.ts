@@ -10,13 +10,24 @@ import type { RecipientLink } from "@/lib/recipient/link";
 import { readTextPreview } from "@/lib/recipient/object";
 import { pinRefusal } from "@/lib/recipient/pin-check";
 import { htmlResponse, plainPage } from "@/lib/recipient/respond";
-import { previewPlan } from "@/lib/storage/preview";
+import { previewPlan, type PreviewPlan } from "@/lib/storage/preview";
 
 /** The recipient page (GET /s/<token>) and what every route shows instead of it. */
 
 /** The type the owner set, else the stored one; what the preview rules (lib/storage/preview.ts) judge. */
-export function shownContentType(link: RecipientLink): string | null {
+export function shownContentType(link: Pick<RecipientLink, "contentTypeOverride" | "objectContentType">): string | null {
   return link.contentTypeOverride ?? link.objectContentType;
+}
+
+/**
+ * The preview the page offers and /preview serves. A link with a download limit previews only
+ * images (and text, read on the server): a PDF, audio or video preview is the whole file, uncounted,
+ * so the page says "Download to view" instead.
+ */
+export function offeredPreview(link: Pick<RecipientLink, "key" | "contentTypeOverride" | "objectContentType" | "downloadLimit">): PreviewPlan | { kind: "downloadToView" } {
+  const plan = previewPlan(link.key, shownContentType(link));
+  if (plan && link.downloadLimit !== null && plan.kind !== "image" && plan.kind !== "text") return { kind: "downloadToView" };
+  return plan;
 }
 
 /** Open Graph for link-preview agents: the file name, or a neutral title when the link has a password or cannot be used. */
@@ -40,8 +51,9 @@ export function passwordResponse(context: RecipientContext, error?: string, stat
 
 async function preview(context: RecipientContext): Promise<FilePreview> {
   const { link, token } = context;
-  const plan = previewPlan(link.key, shownContentType(link));
+  const plan = offeredPreview(link);
   if (!plan) return null;
+  if (plan.kind === "downloadToView") return plan;
   const src = `/s/${token}/preview`;
   if (plan.kind === "pdf") return { kind: "pdf", href: src };
   if (plan.kind !== "text") return { kind: plan.kind, src };
@@ -87,5 +99,8 @@ export async function showRecipientPage(context: RecipientContext): Promise<Resp
     preview: await preview(context),
   };
   if (!isHead) context.log("page_view");
-  return htmlResponse(filePage(view), 200, { storageOrigins: context.storageOrigins, head: isHead });
+  // The storage origin is named only where an image, audio or video element loads through /preview's redirect.
+  const kind = view.preview?.kind;
+  const loadsFromStorage = kind === "image" || kind === "audio" || kind === "video";
+  return htmlResponse(filePage(view), 200, { storageOrigins: loadsFromStorage ? context.storageOrigins : [], head: isHead });
 }

@@ -111,6 +111,14 @@ async function main() {
       if (sink === 0) throw new Error("no URL");
       return { perSecond: FILES / ((performance.now() - t0) / 1_000), perCpuSecond: FILES / cpuSeconds(cpu0) };
     };
+    const readOnly = async () => {
+      const t0 = performance.now();
+      const cpu0 = process.cpuUsage();
+      let count = 0;
+      for await (const page of manifestPages("bench-link")) count += page.length;
+      if (count !== FILES) throw new Error(`read ${count} rows`);
+      return { perSecond: FILES / ((performance.now() - t0) / 1_000), perCpuSecond: FILES / cpuSeconds(cpu0) };
+    };
     const sdk = createUrlPresigner({ endpoint: "http://127.0.0.1:9000", region: "us-east-1", forcePathStyle: true, credentials: { accessKeyId: "AKIAIOSFODNN7EXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY" } });
     const sdkOnly = async () => {
       const count = Math.min(FILES, 10_000);
@@ -126,7 +134,7 @@ async function main() {
     await endToEnd("csv"); // warm-up
     signOnly();
     type Rate = { perSecond: number; perCpuSecond: number };
-    const results = { csv: [] as Rate[], json: [] as Rate[], sign: [] as Rate[], sdk: [] as Rate[] };
+    const results = { csv: [] as Rate[], json: [] as Rate[], read: [] as Rate[], sign: [] as Rate[], sdk: [] as Rate[] };
     let last = { csv: { lines: 0, bytes: 0, rssMb: 0 }, json: { lines: 0, bytes: 0, rssMb: 0 } };
     for (let run = 0; run < RUNS; run++) {
       const csv = await endToEnd("csv");
@@ -134,6 +142,7 @@ async function main() {
       results.csv.push(csv);
       results.json.push(json);
       last = { csv, json };
+      results.read.push(await readOnly());
       results.sign.push(signOnly());
       results.sdk.push(await sdkOnly());
     }
@@ -146,6 +155,7 @@ async function main() {
       ...([
         [`CSV, end to end (PostgreSQL pages + sign + format; ${(last.csv.bytes / 2 ** 20).toFixed(1)} MiB, peak RSS ${last.csv.rssMb.toFixed(0)} MiB)`, results.csv],
         [`JSON, end to end (${(last.json.bytes / 2 ** 20).toFixed(1)} MiB, peak RSS ${last.json.rssMb.toFixed(0)} MiB)`, results.json],
+        ["reading the snapshot only (keyset pages of 1,000 rows)", results.read],
         ["signing + Content-Disposition only (lib/storage/presign-batch.ts)", results.sign],
         ["for comparison: SDK-based createUrlPresigner().presignGet, one by one", results.sdk],
       ] as const).map(([label, rates]) => {

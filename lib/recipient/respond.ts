@@ -60,6 +60,7 @@ export const PLAIN_PAGES = {
   unavailable: { status: 503, heading: "The file cannot be reached right now", message: "The storage that holds this file did not answer. Nothing was counted; try again in a few minutes." },
   down: { status: 503, heading: "This link cannot be opened right now", message: "The service is briefly unavailable. Nothing was counted; try again in a few minutes." },
   error: { status: 500, heading: "Something went wrong", message: "This link could not be opened just now. Nothing was counted; try again in a moment." },
+  tooLarge: { status: 413, heading: "Request too large", message: "This address takes only the password form of the link. Open the link you were sent and enter the password there." },
   crossSite: { status: 403, heading: "Open the link itself", message: "The password can only be entered on the page of the link. Open the link you were sent and enter it there." },
   ready: { status: 200, heading: "Ready to download", message: "A GET request to this address downloads the file." },
   noPreview: { status: 404, heading: "No preview", message: "This file has no preview. Use Download to get it." },

@@ -15,10 +15,40 @@ import { signUnlock, unlockCookieHeader } from "@/lib/recipient/unlock-cookie";
  */
 
 const MAX_PASSWORD_LENGTH = 1_024;
+/** The form is one password field: a body larger than this (or of undeclared length) is refused unread. */
+export const MAX_UNLOCK_BODY_BYTES = 8 * 1024;
 
-async function passwordFrom(request: Request): Promise<string | null> {
+/** The declared Content-Length when present and within MAX_UNLOCK_BODY_BYTES, else null. */
+function declaredLength(request: Request): number | null {
+  const header = request.headers.get("content-length")?.trim() ?? "";
+  if (!/^\d{1,7}$/.test(header)) return null;
+  const length = Number(header);
+  return length <= MAX_UNLOCK_BODY_BYTES ? length : null;
+}
+
+/** The body, read up to its declared length (at most MAX_UNLOCK_BODY_BYTES); null when it holds more. */
+async function boundedBody(request: Request, declared: number): Promise<Uint8Array<ArrayBuffer> | null> {
+  if (!request.body) return new Uint8Array();
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > declared) {
+      await reader.cancel().catch(() => undefined);
+      return null;
+    }
+    chunks.push(value);
+  }
+  return new Uint8Array(Buffer.concat(chunks));
+}
+
+async function passwordFrom(request: Request, body: Uint8Array<ArrayBuffer>): Promise<string | null> {
   try {
-    const form = await request.formData();
+    const contentType = request.headers.get("content-type") ?? "application/x-www-form-urlencoded";
+    const form = await new Response(body, { headers: { "content-type": contentType } }).formData();
     const value = form.get("password");
     return typeof value === "string" ? value : null;
   } catch {
@@ -29,6 +59,9 @@ async function passwordFrom(request: Request): Promise<string | null> {
 export async function unlockLink(context: RecipientContext): Promise<Response> {
   const { link, token } = context;
   const page = `/s/${token}`;
+  // Before anything reads the body: a declared length within the limit, or 413.
+  const declared = declaredLength(context.request);
+  if (declared === null) return plainPage("tooLarge");
   if (context.agent.previewAgent) return plainPage("noPreview");
   // A form on another site must not spend this visitor's guesses (browsers say where a form came from).
   if (context.request.headers.get("sec-fetch-site") === "cross-site") return plainPage("crossSite");
@@ -38,7 +71,9 @@ export async function unlockLink(context: RecipientContext): Promise<Response> {
   }
   if (!link.passwordHash || context.unlocked) return redirectResponse(page, 303);
 
-  const password = await passwordFrom(context.request);
+  const body = await boundedBody(context.request, declared);
+  if (!body) return plainPage("tooLarge");
+  const password = await passwordFrom(context.request, body);
   if (!password) return passwordResponse(context, "Enter the password.");
   if (password.length > MAX_PASSWORD_LENGTH) {
     context.log("wrong_password");

@@ -35,6 +35,8 @@ const REPORT_KEY = "private/reports/q3 report.bin";
 const REPORT = randomBytes(40_000);
 const PHOTO_KEY = "private/photo.png";
 const NOTES_KEY = "private/notes.txt";
+const PDF_KEY = "private/brief.pdf";
+const AUDIO_KEY = "private/clip.mp3";
 
 let owner: SessionUser;
 let admin: S3Client;
@@ -105,11 +107,13 @@ async function managedLink(options: LinkOptions = {}): Promise<{ id: string; tok
   return { id, token };
 }
 
-type Call = { method?: string; agent?: string; peer?: string; cookie?: string; body?: URLSearchParams; headers?: Record<string, string> };
+type Call = { method?: string; agent?: string; peer?: string; cookie?: string; body?: URLSearchParams; headers?: Record<string, string>; noLength?: boolean };
 
 function request(path: string, call: Call = {}): Request {
   const headers = new Headers({ "user-agent": call.agent ?? BROWSER, [PEER_HEADER]: call.peer ?? "198.51.100.7" });
   if (call.cookie) headers.set("cookie", call.cookie);
+  // Browsers declare a form's length; the Node server hands the header on to the route.
+  if (call.body && !call.noLength) headers.set("content-length", String(Buffer.byteLength(call.body.toString())));
   for (const [name, value] of Object.entries(call.headers ?? {})) headers.set(name, value);
   return new Request(`${ORIGIN}${path}`, { method: call.method ?? (call.body ? "POST" : "GET"), headers, body: call.body });
 }
@@ -257,6 +261,100 @@ describe.each(storageCases())("on $name", (storage) => {
       expect(text).toContain("first line &lt;b&gt;not bold&lt;/b&gt;\nsecond line");
       expect((await hit(preview.GET, notes.token, "/preview")).status).toBe(404);
     });
+
+    it("logs each preview, refuses it once the limit is reached, and previews only images for a link with a limit", async () => {
+      await admin.send(new PutObjectCommand({ Bucket: bucket, Key: PDF_KEY, Body: Buffer.from("%PDF-1.4\n%%EOF\n"), ContentType: "application/pdf" }));
+      await admin.send(new PutObjectCommand({ Bucket: bucket, Key: AUDIO_KEY, Body: randomBytes(2_000), ContentType: "audio/mpeg" }));
+      // A one-time image link keeps its preview; the preview is logged, not counted.
+      const photo = await managedLink({ key: PHOTO_KEY, fileName: "photo.png", objectContentType: "image/png", downloadLimit: 1 });
+      expect(await (await openPage(photo.token)).text()).toContain(`<img src="/s/${photo.token}/preview" alt="Preview of photo.png">`);
+      expect((await hit(preview.GET, photo.token, "/preview")).status).toBe(302);
+      expect(await downloads(photo.id)).toBe(0);
+      await settleLinkEvents(); // the log rows are written in the background; the download's with the count
+      expect((await getDownload(photo.token)).status).toBe(302);
+      const spent = await hit(preview.GET, photo.token, "/preview");
+      expect(spent.status).toBe(410);
+      expect(spent.headers.get("location")).toBeNull();
+      expect(await spent.text()).toContain("Download limit reached");
+      expect((await events(photo.id)).map((e) => [e.outcome, e.reason])).toEqual([
+        ["page_view", null],
+        ["page_view", "preview"],
+        ["download", null],
+        ["refused", "limit"],
+      ]);
+
+      // A PDF or audio file of a link with a limit: "Download to view", and /preview gives nothing.
+      for (const [key, fileName, type] of [[PDF_KEY, "brief.pdf", "application/pdf"], [AUDIO_KEY, "clip.mp3", "audio/mpeg"]] as const) {
+        const limited = await managedLink({ key, fileName, objectContentType: type, downloadLimit: 3 });
+        const body = await (await openPage(limited.token)).text();
+        expect(body, fileName).toContain("Download to view.");
+        expect(body, fileName).not.toContain(`/s/${limited.token}/preview`);
+        const refused = await hit(preview.GET, limited.token, "/preview");
+        expect(refused.status, fileName).toBe(404);
+        expect(refused.headers.get("location")).toBeNull();
+        expect(await downloads(limited.id)).toBe(0);
+      }
+      // Without a limit the PDF preview is offered, and logged.
+      const open = await managedLink({ key: PDF_KEY, fileName: "brief.pdf", objectContentType: "application/pdf" });
+      expect(await (await openPage(open.token)).text()).toContain(`<a href="/s/${open.token}/preview" target="_blank" rel="noopener noreferrer">Open the PDF preview</a>`);
+      await settleLinkEvents();
+      const pdf = await hit(preview.GET, open.token, "/preview");
+      expect(pdf.status).toBe(302);
+      expect(new URL(pdf.headers.get("location")!).searchParams.get("response-content-type")).toBe("application/pdf");
+      expect((await events(open.id)).map((e) => [e.outcome, e.reason])).toEqual([["page_view", null], ["page_view", "preview"]]);
+    });
+
+    it("refuses the preview of a file marked changed, replaced, or deleted", async () => {
+      const key = `private/swap-${h.randomSuffix()}.png`;
+      const { png } = await import("@/lib/dev/sample-files");
+      await admin.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: png(8, 8, () => [1, 2, 3]), ContentType: "image/png" }));
+      // Marked by an earlier download: refused without asking storage (the page looks again first).
+      const marked = await managedLink({ key, fileName: "swap.png", objectContentType: "image/png" });
+      await db.shareLink.update({ where: { id: marked.id }, data: { objectState: "changed" } });
+      const refused = await hit(preview.GET, marked.token, "/preview");
+      expect(refused.status).toBe(410);
+      expect(await refused.text()).toContain("This file has changed since it was shared");
+      expect(await events(marked.id)).toEqual([expect.objectContaining({ outcome: "refused", reason: "changed" })]);
+
+      const pinned = await managedLink({ key, fileName: "swap.png", objectContentType: "image/png" });
+      expect((await hit(preview.GET, pinned.token, "/preview")).status).toBe(302);
+      await admin.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: png(9, 9, () => [4, 5, 6]), ContentType: "image/png" }));
+      expect((await hit(preview.GET, pinned.token, "/preview")).status).toBe(410);
+      expect((await db.shareLink.findUniqueOrThrow({ where: { id: pinned.id } })).objectState).toBe("changed");
+      await admin.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
+      const gone = await managedLink({ key, fileName: "swap.png", objectContentType: "image/png", etag: '"0123456789abcdef0123456789abcdef"' });
+      const missing = await hit(preview.GET, gone.token, "/preview");
+      expect(missing.status).toBe(410);
+      expect(await missing.text()).toContain("This file no longer exists");
+      expect(await downloads(pinned.id)).toBe(0);
+    });
+
+    it("names the storage host only on a page whose image, audio or video loads from it", async () => {
+      const host = new URL(store.endpoint).host;
+      await admin.send(new PutObjectCommand({ Bucket: bucket, Key: PDF_KEY, Body: Buffer.from("%PDF-1.4\n%%EOF\n"), ContentType: "application/pdf" }));
+      const notes = await managedLink({ key: NOTES_KEY, fileName: "notes.txt", objectContentType: "text/plain" });
+      const pdf = await managedLink({ key: PDF_KEY, fileName: "brief.pdf", objectContentType: "application/pdf" });
+      const report = await managedLink();
+      const locked = await managedLink({ password: "correct horse" });
+      const elsewhere = await managedLink({ allowedNetworks: ["10.0.0.0/8"] });
+      const revoked = await managedLink();
+      await db.shareLink.update({ where: { id: revoked.id }, data: { revokedAt: new Date() } });
+      const pages: [string, Response, number][] = [
+        ["text", await openPage(notes.token), 200],
+        ["pdf", await openPage(pdf.token), 200],
+        ["no preview", await openPage(report.token), 200],
+        ["password", await openPage(locked.token), 401],
+        ["network", await openPage(elsewhere.token), 403],
+        ["revoked", await openPage(revoked.token), 410],
+      ];
+      for (const [name, response, status] of pages) {
+        expect(response.status, name).toBe(status);
+        for (const [header, value] of response.headers) expect(value, `${name}: ${header}`).not.toContain(host);
+        expect(await response.text(), name).not.toContain(host);
+      }
+      const photo = await managedLink({ key: PHOTO_KEY, fileName: "photo.png", objectContentType: "image/png" });
+      expect((await openPage(photo.token)).headers.get("content-security-policy")).toContain(host);
+    });
   });
 
   describe("downloads", () => {
@@ -276,6 +374,29 @@ describe.each(storageCases())("on $name", (storage) => {
       expect(file.headers.get("content-disposition")).toContain("filename*=UTF-8''r%C3%A9sum%C3%A9.bin");
       expect(await downloads(link.id)).toBe(1);
       expect(await events(link.id)).toEqual([{ outcome: "download", reason: null, clientAddress: "198.51.100.7", userAgent: BROWSER, previewAgent: false }]);
+    });
+
+    it("never lets an inline download run as a page: active types are saved as octet-stream, passive ones keep the shared type", async () => {
+      const page = `private/page-${h.randomSuffix()}.html`;
+      await admin.send(new PutObjectCommand({ Bucket: bucket, Key: page, Body: Buffer.from("<script>alert(1)</script>"), ContentType: "text/html" }));
+      const html = await managedLink({ key: page, fileName: "page.html", disposition: "inline", objectContentType: "text/html" });
+      const saved = new URL((await getDownload(html.token)).headers.get("location")!);
+      expect(saved.searchParams.get("response-content-disposition")).toBe('attachment; filename="page.html"');
+      expect(saved.searchParams.get("response-content-type")).toBe("application/octet-stream");
+      const fetched = await h.fetchBytes(saved.toString());
+      expect(fetched.headers.get("content-type")).toBe("application/octet-stream");
+      expect(fetched.headers.get("content-disposition")).toMatch(/^attachment/);
+
+      // "Always the latest version", shared as text: the object later swapped for HTML is still served as text.
+      const swapped = `private/swapped-${h.randomSuffix()}.txt`;
+      await admin.send(new PutObjectCommand({ Bucket: bucket, Key: swapped, Body: Buffer.from("plain words"), ContentType: "text/plain" }));
+      const latest = await managedLink({ key: swapped, fileName: "words.txt", disposition: "inline", objectContentType: "text/plain", pinned: false });
+      await admin.send(new PutObjectCommand({ Bucket: bucket, Key: swapped, Body: Buffer.from("<script>alert(1)</script>"), ContentType: "text/html" }));
+      const served = await h.fetchBytes((await getDownload(latest.token)).headers.get("location")!);
+      expect(served.status).toBe(200);
+      expect(served.body.toString()).toBe("<script>alert(1)</script>");
+      expect(served.headers.get("content-type")).toBe("text/plain");
+      expect(served.headers.get("content-disposition")).toBe('inline; filename="words.txt"');
     });
 
     it("gives a one-time link to exactly one of 50 concurrent downloads", async () => {
@@ -477,6 +598,7 @@ describe("password", () => {
 
     const right = await postUnlock(link.token, "correct horse");
     expect(right.status).toBe(303);
+    await settleLinkEvents(); // log rows are written in the background: keep their order for the check below
     expect(right.headers.get("location")).toBe(`/s/${link.token}`);
     const setCookie = right.headers.get("set-cookie")!;
     expect(setCookie).toMatch(new RegExp(`^bs_unlock=\\d+\\.[\\w-]{43}; Path=/s/${link.token}; Max-Age=900; HttpOnly; SameSite=Lax$`));
@@ -494,6 +616,30 @@ describe("password", () => {
       ["unlocked", null],
       ["page_view", null],
       ["download", null],
+    ]);
+  });
+
+  it("refuses an unlock body over 8 KiB or of undeclared length (413) before reading it, and an over-long password unchecked", async () => {
+    const link = await managedLink({ password: "correct horse" });
+    const big = await postUnlock(link.token, "x".repeat(9_000));
+    expect(big.status).toBe(413);
+    expect(await big.text()).toContain("<h1>Request too large</h1>");
+    expect(big.headers.get("set-cookie")).toBeNull();
+    const unsized = await postUnlock(link.token, "correct horse", { noLength: true });
+    expect(unsized.status).toBe(413);
+    expect(unsized.headers.get("set-cookie")).toBeNull();
+    // A body longer than it declared is cut off, not parsed.
+    const lying = await postUnlock(link.token, "correct horse" + "y".repeat(5_000), { headers: { "content-length": "30" } });
+    expect(lying.status).toBe(413);
+    const long = await postUnlock(link.token, "z".repeat(2_000));
+    expect(long.status).toBe(401);
+    expect(await long.text()).toContain("Wrong password. Check it and try again.");
+    expect(await db.signInFailure.count({ where: { email: `link-password:${link.id}` } })).toBe(0);
+    await settleLinkEvents();
+    expect((await postUnlock(link.token, "correct horse")).status).toBe(303);
+    expect((await events(link.id)).map((e) => [e.outcome, e.reason])).toEqual([
+      ["wrong_password", null],
+      ["unlocked", null],
     ]);
   });
 
@@ -562,6 +708,19 @@ describe.each(storageCases({ versioning: true }))("version pin on $name", (stora
     expect(now.status).toBe(302);
     expect(new URL(now.headers.get("location")!).searchParams.get("versionId")).toBeNull();
     expect((await h.fetchBytes(now.headers.get("location")!)).body.toString()).toBe("second version, replaced");
+
+    // The preview of a version-pinned image is refused the same way once a newer version replaced it.
+    const { png } = await import("@/lib/dev/sample-files");
+    const imageKey = "shared/figure.png";
+    const image = await s3.send(new PutObjectCommand({ Bucket: versioned, Key: imageKey, Body: png(8, 8, () => [9, 9, 9]), ContentType: "image/png" }));
+    const figure = await managedLink({ key: imageKey, fileName: "figure.png", objectContentType: "image/png", on: { ...on, versionId: image.VersionId! } });
+    const shown = await hit(preview.GET, figure.token, "/preview");
+    expect(shown.status).toBe(302);
+    expect(new URL(shown.headers.get("location")!).searchParams.get("versionId")).toBe(image.VersionId);
+    await s3.send(new PutObjectCommand({ Bucket: versioned, Key: imageKey, Body: png(9, 9, () => [1, 1, 1]), ContentType: "image/png" }));
+    const stale = await hit(preview.GET, figure.token, "/preview");
+    expect(stale.status).toBe(410);
+    expect(await stale.text()).toContain("This file has changed since it was shared");
 
     // Deleting the key (a delete marker) leaves no current object: "no longer exists", nothing counted.
     await s3.send(new DeleteObjectCommand({ Bucket: versioned, Key: key }));

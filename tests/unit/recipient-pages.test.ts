@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { filePage, passwordPage, titleCardPage, type FileView } from "@/components/recipient/pages";
 import { RECIPIENT_CSS, RECIPIENT_CSS_HASH } from "@/components/recipient/styles";
+import { offeredPreview } from "@/lib/recipient/pages";
 import { recipientCsp } from "@/lib/recipient/respond";
 import { createHash } from "node:crypto";
 
@@ -46,5 +47,25 @@ describe("recipient pages", () => {
     const wrong = passwordPage({ token: view.token, error: "Wrong password. Check it and try again." });
     expect(wrong).toContain('aria-invalid="true" aria-describedby="password-error"');
     expect(wrong).toContain('<p id="password-error" class="error" role="alert">Wrong password. Check it and try again.</p>');
+  });
+});
+
+describe("the preview a managed link offers", () => {
+  const link = (key: string, objectContentType: string | null, downloadLimit: number | null) => ({ key, objectContentType, contentTypeOverride: null, downloadLimit });
+
+  it("previews only images (and server-read text) when the link has a download limit", () => {
+    expect(offeredPreview(link("a.png", "image/png", 1))).toEqual({ kind: "image", responseContentType: "image/png" });
+    expect(offeredPreview(link("a.txt", "text/plain", 1))).toEqual({ kind: "text" });
+    for (const [key, type] of [["a.pdf", "application/pdf"], ["a.mp3", "audio/mpeg"], ["a.mp4", "video/mp4"], ["b.pdf", "application/octet-stream"]] as const) {
+      expect(offeredPreview(link(key, type, 5)), key).toEqual({ kind: "downloadToView" });
+      expect(offeredPreview(link(key, type, null))?.kind, key).not.toBe("downloadToView");
+    }
+    expect(offeredPreview(link("a.html", "text/html", 1))).toBeNull();
+  });
+
+  it("says Download to view instead of a preview, with no /preview address", () => {
+    const page = filePage({ ...view, fileName: "brief.pdf", downloadsLeft: 1, preview: { kind: "downloadToView" } });
+    expect(page).toContain("Download to view.");
+    expect(page).not.toContain("/preview");
   });
 });

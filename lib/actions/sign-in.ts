@@ -1,8 +1,11 @@
 "use server";
 
+import { cookies, headers } from "next/headers";
 import { CredentialsSignin, signIn } from "@/lib/auth";
+import { KNOWN_BROWSER_COOKIE, knownBrowserCookieOptions, servedOverHttps, signKnownBrowser, verifyKnownBrowser } from "@/lib/auth/known-browser";
 import { guardedAttempt } from "@/lib/auth/rate-limit";
 import { publicAction } from "@/lib/actions/safe-action";
+import { getEnv, getRuntimeSecrets } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { log } from "@/lib/log";
 import { getClientAddress } from "@/lib/security/client-address";
@@ -10,7 +13,10 @@ import { safeCallbackPath, signInSchema } from "@/lib/validation/auth";
 
 export const signInAction = publicAction("signIn", signInSchema, async (input) => {
   const address = await getClientAddress();
-  const result = await guardedAttempt({ scope: "sign-in", subject: input.email, address }, async () => {
+  const jar = await cookies();
+  const { authSecret } = getRuntimeSecrets();
+  const knownBrowser = verifyKnownBrowser(jar.get(KNOWN_BROWSER_COOKIE)?.value, { email: input.email, authSecret });
+  const result = await guardedAttempt({ scope: "sign-in", subject: input.email, address, knownBrowser }, async () => {
     try {
       await signIn("credentials", { email: input.email, password: input.password, redirect: false });
       return true;
@@ -24,6 +30,9 @@ export const signInAction = publicAction("signIn", signInSchema, async (input) =
     const message = "Wrong email or password.";
     throw new AppError("invalid", message, { fieldErrors: { form: [message] } });
   }
-  log.info("auth.sign_in.succeeded", { email: input.email, clientAddress: address });
+  // This browser is now known for this email (renewed at every sign-in): see lib/auth/known-browser.ts.
+  const secure = servedOverHttps((await headers()).get("origin"), getEnv().AUTH_URL);
+  jar.set(KNOWN_BROWSER_COOKIE, signKnownBrowser({ email: input.email, authSecret }), knownBrowserCookieOptions(secure));
+  log.info("auth.sign_in.succeeded", { email: input.email, clientAddress: address, knownBrowser });
   return { reloadTo: safeCallbackPath(input.callbackUrl) };
 });

@@ -5,12 +5,16 @@
  * 1. Per (subject, address) pair, growing back-off: the first 5 failures cost nothing; after the
  *    5th the next try waits 1 minute, then 2, 4, 8, and 15 minutes after every later failure.
  *    A pair's failures are remembered for 24 hours (or until it succeeds).
- * 2. Per address (an IPv6 address counts by its /64): at most 20 failures in 15 minutes, whatever
- *    the subject (random emails included).
- * 3. Per subject (an email, the setup code, one user's current password): at most 50 failures in
- *    15 minutes, from all addresses together (a spread-out guesser).
+ *    An IPv6 client counts by its /64 here.
+ * 2. Per address and scope (an IPv6 address counts by its /48): at most 20 failures in 15 minutes
+ *    whatever the subject (random emails included), counting only that scope's failures (link
+ *    passwords mistyped behind a shared NAT do not hold back the owner's sign-in there).
+ * 3. Per subject (an email, the setup code, one user's current password, one link's password): at
+ *    most 50 failures in 15 minutes, from all addresses together (a spread-out guesser). A sign-in
+ *    from a browser that has signed in to that email before (lib/auth/known-browser.ts) is exempt,
+ *    so strangers spread over many addresses cannot keep the owner out of their usual browser.
  * A stranger at one address reaches at most ~9 failures on an email in 15 minutes, far below the
- * subject cap, so the owner signing in from anywhere else is not kept out.
+ * subject cap.
  */
 
 export const FREE_FAILURES_PER_PAIR = 5;

@@ -1,6 +1,6 @@
 import "server-only";
 import { db } from "@/lib/db";
-import type { PrismaClient } from "@/lib/generated/prisma/client";
+import type { Prisma, PrismaClient } from "@/lib/generated/prisma/client";
 import { isPasswordBusy } from "@/lib/auth/password";
 import {
   CAP_WINDOW_MS,
@@ -14,7 +14,7 @@ import {
   retryMessage,
 } from "@/lib/auth/limits";
 import { log } from "@/lib/log";
-import { UNKNOWN_ADDRESS, limitKey } from "@/lib/security/address";
+import { UNKNOWN_ADDRESS, limitKeys } from "@/lib/security/address";
 
 export { retryMessage } from "@/lib/auth/limits";
 
@@ -35,6 +35,11 @@ export type AttemptOptions = {
   subject: string;
   /** From getClientAddress(). */
   address: string;
+  /**
+   * The attempt carries a valid known-browser cookie for this subject (lib/auth/known-browser.ts):
+   * the per-subject cap does not apply to it (the pair back-off and the per-address cap do).
+   */
+  knownBrowser?: boolean;
   /** The clock, for tests. */
   now?: Date;
 };
@@ -51,22 +56,44 @@ export function subjectColumn(scope: AttemptScope, subject: string): string {
 
 type Tx = Pick<PrismaClient, "signInFailure" | "$executeRaw">;
 
+const OTHER_SCOPES = ["setup-code", "current-password", "link-password"] as const;
+
+/**
+ * The rows of one scope, told apart by the subject column's prefix (subjectColumn): sign-in rows
+ * are bare emails, which never contain ":" (emailField), the others start with `<scope>:`.
+ */
+function scopeRows(scope: AttemptScope): Prisma.SignInFailureWhereInput {
+  if (scope === "sign-in") return { NOT: OTHER_SCOPES.map((other) => ({ email: { startsWith: `${other}:` } })) };
+  return { email: { startsWith: `${scope}:` } };
+}
+
+type Keys = ReturnType<typeof limitKeys>;
+
 /** When the next attempt of this subject from this address may run; null when it may run now. */
-async function refusedUntil(tx: Tx, subject: string, address: string, now: Date): Promise<Date | null> {
+async function refusedUntil(tx: Tx, opts: { scope: AttemptScope; subject: string; keys: Keys; knownBrowser: boolean }, now: Date): Promise<Date | null> {
+  const { subject, keys } = opts;
   const desc = { orderBy: { createdAt: "desc" as const }, select: { createdAt: true } };
   const capSince = new Date(now.getTime() - CAP_WINDOW_MS);
+  // An IPv6 address's failures are stored per /64 and capped per /48: every /64 of the /48.
+  const addressRows = keys.capPrefix ? { clientAddress: { startsWith: keys.capPrefix } } : { clientAddress: keys.pair };
   const [pair, byAddress, bySubject] = await Promise.all([
     tx.signInFailure.findMany({
-      where: { email: subject, clientAddress: address, createdAt: { gt: new Date(now.getTime() - PAIR_MEMORY_MS) } },
+      where: { email: subject, clientAddress: keys.pair, createdAt: { gt: new Date(now.getTime() - PAIR_MEMORY_MS) } },
       take: FREE_FAILURES_PER_PAIR + 5,
       ...desc,
     }),
     // "unknown" is no address (Next run without Bucketshare's server): capping it would let one
     // stranger lock every client out, so only the pair back-off and the subject cap apply then.
-    address === UNKNOWN_ADDRESS
+    keys.pair === UNKNOWN_ADDRESS
       ? []
-      : tx.signInFailure.findMany({ where: { clientAddress: address, createdAt: { gt: capSince } }, take: MAX_FAILURES_PER_ADDRESS, ...desc }),
-    tx.signInFailure.findMany({ where: { email: subject, createdAt: { gt: capSince } }, take: MAX_FAILURES_PER_SUBJECT, ...desc }),
+      : tx.signInFailure.findMany({
+          where: { ...addressRows, ...scopeRows(opts.scope), createdAt: { gt: capSince } },
+          take: MAX_FAILURES_PER_ADDRESS,
+          ...desc,
+        }),
+    opts.knownBrowser
+      ? []
+      : tx.signInFailure.findMany({ where: { email: subject, createdAt: { gt: capSince } }, take: MAX_FAILURES_PER_SUBJECT, ...desc }),
   ]);
   const until: number[] = [];
   const wait = backoffAfter(pair.length);
@@ -86,15 +113,17 @@ export async function guardedAttempt(opts: AttemptOptions, verify: () => Promise
   ensureFailurePruning();
   const now = opts.now ?? new Date();
   const subject = subjectColumn(opts.scope, opts.subject);
-  const address = limitKey(opts.address).slice(0, 64);
+  const keys = limitKeys(opts.address);
+  const address = keys.pair.slice(0, 64);
 
   const reserved = await db.$transaction(
     async (tx) => {
       // One lock per subject and per address, taken in a fixed order (no deadlock between two requests).
-      for (const key of [`limit:address:${address}`, `limit:subject:${subject}`].sort()) {
+      // The address lock is the cap's key (an IPv6 /48), which covers every pair key inside it.
+      for (const key of [`limit:address:${keys.cap}`, `limit:subject:${subject}`].sort()) {
         await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${key}, 0))`;
       }
-      const until = await refusedUntil(tx, subject, address, now);
+      const until = await refusedUntil(tx, { scope: opts.scope, subject, keys: { ...keys, pair: address }, knownBrowser: opts.knownBrowser === true }, now);
       if (until) return { until, id: null };
       const row = await tx.signInFailure.create({ data: { email: subject, clientAddress: address, createdAt: now }, select: { id: true } });
       return { until: null, id: row.id };

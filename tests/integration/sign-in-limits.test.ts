@@ -3,6 +3,7 @@ import { afterAll, describe, expect, it, vi } from "vitest";
 import { getDb } from "@/lib/db";
 import { CAP_WINDOW_MS, MAX_FAILURES_PER_ADDRESS, MAX_FAILURES_PER_SUBJECT } from "@/lib/auth/limits";
 import { MAX_CONCURRENT_HASHES, MAX_WAITING, hashPassword, verifyPassword } from "@/lib/auth/password";
+import { signKnownBrowser, verifyKnownBrowser } from "@/lib/auth/known-browser";
 import { BUSY_MESSAGE, guardedAttempt, pruneFailures, type AttemptOptions } from "@/lib/auth/rate-limit";
 import { PEER_HEADER, SERVER_MARKER } from "@/lib/security/address";
 import { randomSuffix } from "./helpers";
@@ -40,6 +41,7 @@ const net = () => `198.51.${Math.floor(Math.random() * 200)}.${Math.floor(Math.r
 
 afterAll(async () => {
   await getDb().signInFailure.deleteMany({ where: { email: { contains: "@limits.test" } } });
+  await getDb().signInFailure.deleteMany({ where: { email: { startsWith: "link-password:limits-test-" } } });
 });
 
 describe("sign-in limits per (email, address)", () => {
@@ -120,6 +122,41 @@ describe("caps per address and per email", () => {
     expect(await guardedAttempt({ scope: "sign-in", subject: email(), address: net(), now: c.now() }, async () => true)).toEqual({ ok: true });
   });
 
+  it(`caps an IPv6 client by its /48: ${MAX_FAILURES_PER_ADDRESS} failures spread over as many /64s refuse the whole /48, not its neighbours`, async () => {
+    const c = clock();
+    const inside = (n: number) => `2001:db8:4848:${n.toString(16)}::1`;
+    for (let i = 0; i < MAX_FAILURES_PER_ADDRESS; i++) {
+      expect(await guardedAttempt({ scope: "sign-in", subject: email(), address: inside(i), now: c.now() }, async () => false)).toEqual({ ok: false, limited: false });
+    }
+    expect(await guardedAttempt({ scope: "sign-in", subject: email(), address: inside(0xbeef), now: c.now() }, async () => true)).toEqual({
+      ok: false,
+      limited: true,
+      message: "Too many failed attempts. Try again in 15 minutes.",
+    });
+    expect(await guardedAttempt({ scope: "sign-in", subject: email(), address: "2001:db8:4849::1", now: c.now() }, async () => true)).toEqual({ ok: true });
+    await getDb().signInFailure.deleteMany({ where: { clientAddress: { startsWith: "2001:db8:4848:" } } });
+  });
+
+  it("counts an address's failures per scope: link passwords mistyped behind a shared address do not hold back sign-in there", async () => {
+    const c = clock();
+    const address = net();
+    const linkAttempt = (link: number, correct: boolean) =>
+      guardedAttempt({ scope: "link-password", subject: `limits-test-${c.start}-${link}`, address, now: c.now() }, async () => correct);
+    // Recipients behind one NAT mistype the passwords of four links, five times each.
+    for (let link = 0; link < MAX_FAILURES_PER_ADDRESS / 5; link++) {
+      for (let i = 0; i < 5; i++) expect(await linkAttempt(link, false)).toEqual({ ok: false, limited: false });
+    }
+    // The cap holds for link passwords from that address…
+    expect(await linkAttempt(99, true)).toMatchObject({ ok: false, limited: true });
+    // …but the owner signs in from the same address.
+    expect(await guardedAttempt({ scope: "sign-in", subject: email(), address, now: c.now() }, async () => true)).toEqual({ ok: true });
+    // And sign-in failures there do not count against link passwords either.
+    const other = net();
+    for (let i = 0; i < MAX_FAILURES_PER_ADDRESS; i++) await guardedAttempt({ scope: "sign-in", subject: email(), address: other, now: c.now() }, async () => false);
+    expect(await guardedAttempt({ scope: "sign-in", subject: email(), address: other, now: c.now() }, async () => true)).toMatchObject({ limited: true });
+    expect(await guardedAttempt({ scope: "link-password", subject: `limits-test-${c.start}-x`, address: other, now: c.now() }, async () => true)).toEqual({ ok: true });
+  });
+
   it("does not cap \"unknown\" (no address known) as if it were one client", async () => {
     const c = clock();
     for (let i = 0; i < MAX_FAILURES_PER_ADDRESS + 5; i++) {
@@ -144,6 +181,35 @@ describe("caps per address and per email", () => {
     });
     c.advance(CAP_WINDOW_MS + 1);
     expect(await guardedAttempt({ scope: "sign-in", subject, address: "10.9.250.1", now: c.now() }, async () => true)).toEqual({ ok: true });
+  });
+
+  it(`lets the owner's known browser in while ${MAX_FAILURES_PER_SUBJECT} failures from many addresses lock the email for everyone else`, async () => {
+    const c = clock();
+    const subject = email();
+    const authSecret = process.env.AUTH_SECRET!;
+    // The owner signed in from this browser a month ago; the cookie has been kept since.
+    const cookie = signKnownBrowser({ email: subject, authSecret, now: new Date(c.start - 30 * DAY) });
+    const known = (value: string | undefined, forEmail = subject) => verifyKnownBrowser(value, { email: forEmail, authSecret, now: c.now() });
+    let checked = 0;
+    const attempt = (address: string, knownBrowser: boolean, correct: boolean) =>
+      guardedAttempt({ scope: "sign-in", subject, address, knownBrowser, now: c.now() }, async () => (checked++, correct));
+    // Strangers on 50 addresses guess the owner's password once each.
+    for (let i = 0; i < MAX_FAILURES_PER_SUBJECT; i++) expect(await attempt(`10.8.${i}.1`, false, false)).toMatchObject({ limited: false });
+    checked = 0;
+    const refused = { ok: false, limited: true, message: "Too many failed attempts. Try again in 15 minutes." };
+    // A fresh browser is refused even with the right password, and so is a forged, foreign or expired cookie.
+    expect(await attempt("192.0.2.77", known(undefined), true)).toEqual(refused);
+    expect(await attempt("192.0.2.77", known(`${cookie.split(".")[0]}.${"A".repeat(43)}`), true)).toEqual(refused);
+    expect(await attempt("192.0.2.77", known(signKnownBrowser({ email: "someone-else@limits.test", authSecret, now: c.now() })), true)).toEqual(refused);
+    expect(await attempt("192.0.2.77", known(signKnownBrowser({ email: subject, authSecret, now: new Date(c.start - 366 * DAY) })), true)).toEqual(refused);
+    expect(await attempt("192.0.2.77", known(signKnownBrowser({ email: subject, authSecret: "another secret of at least 32 characters", now: c.now() })), true)).toEqual(refused);
+    expect(checked).toBe(0);
+    // The owner's own browser gets in.
+    expect(known(cookie)).toBe(true);
+    expect(await attempt("192.0.2.77", known(cookie), true)).toEqual({ ok: true });
+    // A known browser still meets the back-off per (email, address): five wrong passwords, then it waits.
+    for (let i = 0; i < 5; i++) expect(await attempt("192.0.2.78", known(cookie), false)).toEqual({ ok: false, limited: false });
+    expect(await attempt("192.0.2.78", known(cookie), true)).toEqual({ ok: false, limited: true, message: "Too many failed attempts. Try again in 1 minute." });
   });
 
   it("keeps the scopes apart: setup code and a user's current password have limits of their own", async () => {

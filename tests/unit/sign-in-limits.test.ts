@@ -1,5 +1,6 @@
 import { randomBytes, scryptSync } from "node:crypto";
 import { describe, expect, it, vi } from "vitest";
+import { KNOWN_BROWSER_SECONDS, servedOverHttps, signKnownBrowser, verifyKnownBrowser } from "@/lib/auth/known-browser";
 import { backoffAfter, retryMessage } from "@/lib/auth/limits";
 import { MAX_CONCURRENT_HASHES, MAX_WAITING, hashingLoad, isPasswordBusy, PasswordBusyError, verifyPassword, withHashSlot, MAX_WAIT_MS } from "@/lib/auth/password";
 
@@ -64,5 +65,39 @@ describe("password hashing under load", () => {
     expect(isPasswordBusy(new Error("CallbackRouteError", { cause: { err: busy } }))).toBe(true);
     expect(isPasswordBusy(new Error("outer", { cause: busy }))).toBe(true);
     expect(isPasswordBusy(new Error("other"))).toBe(false);
+  });
+});
+
+describe("known-browser cookie", () => {
+  const authSecret = "a".repeat(40);
+  const email = "owner@example.com";
+  const issued = new Date("2026-01-01T00:00:00Z");
+  const value = signKnownBrowser({ email, authSecret, now: issued });
+  const at = (seconds: number) => new Date(issued.getTime() + seconds * 1000);
+
+  it("counts for its email (however it is cased) for a year after it was issued", () => {
+    expect(verifyKnownBrowser(value, { email, authSecret, now: at(0) })).toBe(true);
+    expect(verifyKnownBrowser(value, { email: "Owner@Example.com", authSecret, now: at(KNOWN_BROWSER_SECONDS - 1) })).toBe(true);
+    expect(verifyKnownBrowser(value, { email, authSecret, now: at(KNOWN_BROWSER_SECONDS) })).toBe(false);
+  });
+
+  it("cannot be made without the secret, moved to another email, re-dated or mangled", () => {
+    const [time, mac] = value.split(".") as [string, string];
+    expect(verifyKnownBrowser(value, { email: "other@example.com", authSecret, now: at(1) })).toBe(false);
+    expect(verifyKnownBrowser(value, { email, authSecret: "b".repeat(40), now: at(1) })).toBe(false);
+    expect(verifyKnownBrowser(`${Number(time) + 86_400}.${mac}`, { email, authSecret, now: at(2 * 86_400) })).toBe(false);
+    for (const bad of [undefined, null, "", "x", `${time}.`, `${time}.${mac}x`, `-1.${mac}`, `${time}.${mac.slice(1)}`]) {
+      expect(verifyKnownBrowser(bad, { email, authSecret, now: at(1) }), String(bad)).toBe(false);
+    }
+    // Issued "tomorrow" (a forged clock): refused; a few minutes of skew between instances: accepted.
+    expect(verifyKnownBrowser(signKnownBrowser({ email, authSecret, now: at(86_400) }), { email, authSecret, now: at(0) })).toBe(false);
+    expect(verifyKnownBrowser(signKnownBrowser({ email, authSecret, now: at(60) }), { email, authSecret, now: at(0) })).toBe(true);
+  });
+
+  it("is Secure when the page was served over https", () => {
+    expect(servedOverHttps("https://share.example.com", undefined)).toBe(true);
+    expect(servedOverHttps("http://127.0.0.1:3000", "https://share.example.com")).toBe(false);
+    expect(servedOverHttps(null, "https://share.example.com")).toBe(true);
+    expect(servedOverHttps(null, undefined)).toBe(false);
   });
 });

@@ -1,0 +1,75 @@
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+
+// Only Next's request context is stood in for (a cookie jar per browser); Auth.js, the sign-in
+// action, the limits and the database are the real ones.
+vi.mock("next/headers", async () => (await import("./browser")).headersModule);
+vi.mock("next/cache", async () => (await import("./request-context")).cacheModule);
+vi.mock("next/navigation", async () => (await import("./request-context")).navigationModule);
+
+const { Browser, browser } = await import("./browser");
+const { db } = await import("@/lib/db");
+const { hashPassword } = await import("@/lib/auth/password");
+const { KNOWN_BROWSER_COOKIE, KNOWN_BROWSER_SECONDS } = await import("@/lib/auth/known-browser");
+const { MAX_FAILURES_PER_SUBJECT } = await import("@/lib/auth/limits");
+const { signInAction } = await import("@/lib/actions/sign-in");
+const { formData, randomSuffix } = await import("./helpers");
+
+const PASSWORD = "known-browser-password-1";
+let email = "";
+
+const signIn = (password = PASSWORD, as = email) => signInAction({ status: "idle" }, formData({ email: as, password }));
+
+/** What strangers on many addresses leave behind after guessing the owner's password. */
+async function spreadOutGuesses(subject: string) {
+  const now = Date.now();
+  await db.signInFailure.createMany({
+    data: Array.from({ length: MAX_FAILURES_PER_SUBJECT }, (_, i) => ({ email: subject, clientAddress: `10.7.${i}.1`, createdAt: new Date(now - i * 1000) })),
+  });
+}
+
+beforeAll(async () => {
+  email = `known-${randomSuffix()}@integration.test`;
+  await db.user.create({ data: { name: "Known Owner", email, passwordHash: await hashPassword(PASSWORD) } });
+});
+
+afterAll(async () => {
+  await db.signInFailure.deleteMany({ where: { email: { endsWith: "@integration.test", startsWith: "known-" } } });
+  await db.user.deleteMany({ where: { email } });
+});
+
+describe("the known-browser cookie", () => {
+  it("is set by a successful sign-in: HttpOnly, SameSite=Lax, a year, and not by a failed one", async () => {
+    browser.current = new Browser();
+    expect(await signIn("wrong password")).toMatchObject({ status: "invalid" });
+    expect(browser.current.cookies.has(KNOWN_BROWSER_COOKIE)).toBe(false);
+    expect(await signIn()).toMatchObject({ status: "success" });
+    const cookie = browser.current.cookies.get(KNOWN_BROWSER_COOKIE);
+    expect(cookie?.value).toMatch(/^\d+\.[\w-]{43}$/);
+    // Served over http here (no Origin, no https AUTH_URL): not Secure.
+    expect(cookie?.options).toEqual({ httpOnly: true, sameSite: "lax", secure: false, path: "/", maxAge: KNOWN_BROWSER_SECONDS });
+    await db.signInFailure.deleteMany({ where: { email } });
+  });
+
+  it(`lets the owner's usual browser in while ${MAX_FAILURES_PER_SUBJECT} guesses from many addresses lock the email for every other browser`, async () => {
+    browser.current = new Browser();
+    expect(await signIn()).toMatchObject({ status: "success" });
+    // Later: signed out (only the known-browser cookie is left), and strangers have been guessing.
+    const usual = new Browser();
+    usual.cookies.set(KNOWN_BROWSER_COOKIE, { ...browser.current.cookies.get(KNOWN_BROWSER_COOKIE)! });
+    await spreadOutGuesses(email);
+
+    const locked = { status: "error", message: "Too many failed attempts. Try again in 15 minutes." };
+    browser.current = new Browser();
+    expect(await signIn()).toEqual(locked);
+    // The cookie counts for its own email only: another account's known browser is a fresh one here.
+    const other = `known-other-${randomSuffix()}@integration.test`;
+    await spreadOutGuesses(other);
+    browser.current = usual;
+    expect(await signIn(PASSWORD, other)).toEqual(locked);
+    // The usual browser, right password: signed in, and the cookie renewed.
+    expect(await signIn()).toMatchObject({ status: "success", reloadTo: "/buckets" });
+    expect(browser.current.cookies.has("authjs.session-token")).toBe(true);
+    expect(browser.current.cookies.get(KNOWN_BROWSER_COOKIE)?.value).toMatch(/^\d+\.[\w-]{43}$/);
+    await db.signInFailure.deleteMany({ where: { email } });
+  });
+});

@@ -383,6 +383,25 @@ describe.each(storageCases())("on $name", (storage: TestStorage) => {
       expect(refused).toEqual([{ reason: "revoked", filePath: "*" }]);
     });
 
+    it("is cut within one large file when the link expires mid-stream (the periodic re-check)", async () => {
+      const body = randomBytes(4 << 20);
+      const link = await share({ files: [{ path: "one big.bin", size: body.length, ...(await put("one big.bin", body)) }] });
+      const quickCheck = withRecipientLink((context) => serveZip(context, { recheckMs: 100 }));
+      const reader = (await call(quickCheck, link.token, "")).body!.getReader();
+      // Well into the file's data (its entry was opened while the link was still valid).
+      for (let received = 0; received < 1 << 20; ) {
+        const { done, value } = await reader.read();
+        expect(done).toBe(false);
+        received += value!.length;
+      }
+      await db.shareLink.update({ where: { id: link.id }, data: { expiresAt: new Date(Date.now() - 1_000) } });
+      await h.sleep(400);
+      const drain = async () => {
+        for (;;) if ((await reader.read()).done) return;
+      };
+      await expect(drain()).rejects.toThrow();
+    });
+
     it("is not offered when the owner turned it off", async () => {
       const link = await share({ zipAllowed: false });
       expect(await (await call(page.GET, link.token, "")).text()).not.toContain("Download all");

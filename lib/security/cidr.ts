@@ -1,3 +1,4 @@
+import { isIP } from "node:net";
 import ipaddr from "ipaddr.js";
 
 /**
@@ -16,7 +17,8 @@ function normalise(address: ipaddr.IPv4 | ipaddr.IPv6): ipaddr.IPv4 | ipaddr.IPv
 /** Parses an address (v4, v6, v4-mapped v6); null when it is not one. */
 export function parseAddress(text: string): ipaddr.IPv4 | ipaddr.IPv6 | null {
   const trimmed = text.trim().replace(/^\[|\]$/g, "");
-  if (!ipaddr.isValid(trimmed)) return null;
+  // Strict forms only: ipaddr.js also reads `1.2.3` and `3232235777` as IPv4 addresses.
+  if (isIP(trimmed) === 0) return null;
   try {
     return normalise(ipaddr.parse(trimmed));
   } catch {
@@ -33,7 +35,7 @@ export function parseRange(text: string): ParsedRange | null {
   if (!trimmed || trimmed.length > 64) return null;
   try {
     if (trimmed.includes("/")) {
-      if (!ipaddr.isValidCIDR(trimmed)) return null;
+      if (!ipaddr.isValidCIDR(trimmed) || isIP(trimmed.slice(0, trimmed.indexOf("/"))) === 0) return null;
       const [address, bits] = ipaddr.parseCIDR(trimmed);
       let base = address;
       let prefix = bits;

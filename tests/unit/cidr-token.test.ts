@@ -60,6 +60,11 @@ describe("CIDR ranges", () => {
     expect(parseRangeList("203.0.113.0/33 banana 10.0.0.0/8")).toEqual({ ok: false, invalid: ["203.0.113.0/33", "banana"] });
     expect(parseRange("1.2.3.4/-1")).toBeNull();
     expect(parseRange("999.1.1.1")).toBeNull();
+    // Loose IPv4 forms that ipaddr.js alone would accept are refused.
+    expect(parseRange("1.2.3")).toBeNull();
+    expect(parseRange("3232235777")).toBeNull();
+    expect(parseRange("10.1/16")).toBeNull();
+    expect(parseAddress("0x7f.1")).toBeNull();
   });
 
   it("keeps only the network part for privacy", () => {

@@ -9,7 +9,7 @@
  * equal Content-Length; VERIFY=1 also saves the archive and runs `unzip -t` on it.
  * Uses the test services of `npm test` when BUCKETSHARE_TEST_SERVICES is set, else starts its own.
  */
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import { createWriteStream, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -24,6 +24,8 @@ import { createTestDatabase, servicesFromEnvironment, startServices, type TestSe
 const FILES = Number(process.env.FILES ?? 8);
 const FILE_MIB = Number(process.env.FILE_MIB ?? 256);
 const VERIFY = process.env.VERIFY === "1";
+/** SERVER=handler: the route in a plain node:http server instead of the production app (no build needed). */
+const HANDLER = process.env.SERVER === "handler";
 const MiB = 1024 * 1024;
 const note = (line: string) => process.stderr.write(`bench: ${line}\n`);
 
@@ -78,6 +80,7 @@ async function main() {
   let services: TestServices | undefined = servicesFromEnvironment();
   let stopServices: (() => Promise<void>) | undefined;
   let app: Awaited<ReturnType<typeof startApp>> | undefined;
+  let handler: ChildProcess | undefined;
   try {
     if (!services) {
       note("starting PostgreSQL, Swift and Ceph…");
@@ -158,17 +161,40 @@ async function main() {
       },
     });
 
-    note("starting the production app (npm start; builds first if the sources changed)…");
-    app = await startApp({
-      DATABASE_URL: databaseUrl,
-      AUTH_SECRET: services.authSecret,
-      ENCRYPTION_KEY: services.encryptionKey,
-      DATA_DIR: join(tmp, "data"),
-      LOG_LEVEL: "warn",
-    });
-    const pid = serverPid(app.process.pid!);
+    let base: string;
+    let pid: number;
+    if (HANDLER) {
+      note("starting the zip route in a plain node:http server (SERVER=handler)…");
+      handler = spawn(process.execPath, ["--import", "tsx", "tests/bench/zip-handler-server.ts"], {
+        env: { ...process.env, NODE_ENV: "production", LOG_LEVEL: "warn" },
+        stdio: ["ignore", "pipe", "inherit"],
+      });
+      const child = handler;
+      const port = await new Promise<number>((resolve, reject) => {
+        let out = "";
+        child.stdout!.on("data", (d: Buffer) => {
+          out += d.toString();
+          const found = /listening (\d+)/.exec(out)?.[1];
+          if (found) resolve(Number(found));
+        });
+        child.once("exit", (code) => reject(new Error(`zip-handler-server exited with ${code}`)));
+      });
+      base = `http://127.0.0.1:${port}`;
+      pid = child.pid!;
+    } else {
+      note("starting the production app (npm start; builds first if the sources changed)…");
+      app = await startApp({
+        DATABASE_URL: databaseUrl,
+        AUTH_SECRET: services.authSecret,
+        ENCRYPTION_KEY: services.encryptionKey,
+        DATA_DIR: join(tmp, "data"),
+        LOG_LEVEL: "warn",
+      });
+      base = app.url;
+      pid = serverPid(app.process.pid!);
+    }
     // Warm the route (first request compiles nothing in production, but loads the route's module).
-    await (await fetch(`${app.url}/s/${token}`)).text();
+    await (await fetch(`${base}/s/${token}/zip`, { method: "HEAD" })).body?.cancel();
     const hwmBefore = status(pid, "VmHWM");
     const rssBefore = status(pid, "VmRSS");
     let rssPeak = rssBefore;
@@ -182,7 +208,7 @@ async function main() {
 
     note(`downloading ${mib(size * FILES)} as one ZIP…`);
     const started = performance.now();
-    const response = await fetch(`${app.url}/s/${token}/zip`);
+    const response = await fetch(`${base}/s/${token}/zip`);
     if (response.status !== 200) throw new Error(`GET /zip answered ${response.status}: ${await response.text()}`);
     const expected = Number(response.headers.get("content-length"));
     const out = VERIFY ? createWriteStream(join(tmp, "bench.zip")) : null;
@@ -230,24 +256,25 @@ async function main() {
     let brokenReceived = 0;
     let brokenOutcome = "completed (WRONG)";
     try {
-      const brokenResponse = await fetch(`${app.url}/s/${broken}/zip`);
+      const brokenResponse = await fetch(`${base}/s/${broken}/zip`);
       for await (const chunk of brokenResponse.body as unknown as AsyncIterable<Uint8Array>) brokenReceived += chunk.length;
     } catch (error) {
       brokenOutcome = `client read rejected (${(error as Error).message})`;
     }
 
     const report = [
-      `ZIP of ${FILES} × ${FILE_MIB} MiB (${mib(size * FILES)}; archive ${mib(received)}) through the production server on Swift s3api:`,
+      `ZIP of ${FILES} × ${FILE_MIB} MiB (${mib(size * FILES)}; archive ${mib(received)}) through ${HANDLER ? "the zip route in a plain node:http server" : "the production server"} on Swift s3api:`,
       `  time ${seconds.toFixed(1)} s, throughput ${(received / MiB / seconds).toFixed(0)} MiB/s`,
       `  server RSS before ${mib(rssBefore)}, peak sampled during the download ${mib(rssPeak)}`,
       `  server VmHWM (peak RSS since start) before ${mib(hwmBefore)}, after ${mib(hwmAfter)}`,
-      `  a file changed midway (through the production server): ${brokenOutcome} after ${mib(brokenReceived)}`,
+      `  a file changed midway: ${brokenOutcome} after ${mib(brokenReceived)}`,
       `  counted: ${(await db.shareLink.findUniqueOrThrow({ where: { id }, select: { downloadCount: true } })).downloadCount}${VERIFY ? "; unzip -t: OK" : ""}`,
     ];
     process.stdout.write(`${report.join("\n")}\n`);
     await db.$disconnect();
   } finally {
     await app?.stop();
+    handler?.kill("SIGTERM");
     await stopServices?.();
     rmSync(tmp, { recursive: true, force: true });
   }

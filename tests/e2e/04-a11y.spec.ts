@@ -190,8 +190,8 @@ test("the browser and Quick Share work with the keyboard alone", async ({ page, 
   await expect(page.getByRole("heading", { name: "many", level: 1 })).toBeVisible();
   await expect(page.getByRole("link", { name: "entry-000.txt" })).toBeVisible();
 
-  // Pagination, past a page of 100 rows.
-  await tabTo(page, page.getByRole("button", { name: "Next page" }), { limit: 260 });
+  // Pagination, past a page of 100 rows (each with a "Select <name>" checkbox, its link and Quick Share).
+  await tabTo(page, page.getByRole("button", { name: "Next page" }), { limit: 420 });
   await page.keyboard.press("Enter");
   await expect(page.getByRole("link", { name: "entry-103.txt" })).toBeVisible();
   await tabTo(page, page.getByRole("button", { name: "Previous page" }), { backwards: true, limit: 30 });
@@ -199,7 +199,7 @@ test("the browser and Quick Share work with the keyboard alone", async ({ page, 
   await expect(page.getByRole("link", { name: "entry-000.txt" })).toBeVisible();
 
   // Back to the bucket by the breadcrumbs, into "docs", open a file: the details panel takes the focus.
-  await tabTo(page, page.getByRole("navigation", { name: "Breadcrumb" }).getByRole("link", { name: BUCKET }), { backwards: true, limit: 260 });
+  await tabTo(page, page.getByRole("navigation", { name: "Breadcrumb" }).getByRole("link", { name: BUCKET }), { backwards: true, limit: 420 });
   await page.keyboard.press("Enter");
   await expect(page.getByRole("heading", { name: BUCKET, level: 1 })).toBeVisible();
   await tabTo(page, page.getByRole("link", { name: "docs" }));

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { contentDisposition } from "@/lib/links/content-disposition";
-import { csvRow } from "@/lib/links/csv";
+import { csvField, csvRow } from "@/lib/links/csv";
 import { effectiveExpiry, EXPIRY_PRESETS, MAX_EXPIRY_SECONDS, MIN_EXPIRY_SECONDS } from "@/lib/links/expiry";
 
 /**
@@ -71,8 +71,12 @@ export function manifestCsvHeader(): string {
   return csvRow(MANIFEST_COLUMNS);
 }
 
+/**
+ * As csvRow would write it; the size (digits), the time (ISO, starts with a digit) and the URL
+ * (http…, percent-encoded: no `"`) cannot need escaping or the formula prefix, so they are only quoted.
+ */
 export function manifestCsvLine(entry: ManifestEntry): string {
-  return csvRow([entry.path, String(entry.size), entry.etag ?? "", entry.versionId ?? "", entry.expiresAt.toISOString(), entry.url]);
+  return `${csvField(entry.path)},"${entry.size}",${entry.etag === null ? '""' : csvField(entry.etag)},${entry.versionId === null ? '""' : csvField(entry.versionId)},"${entry.expiresAt.toISOString()}","${entry.url}"\r\n`;
 }
 
 export const MANIFEST_JSON_OPEN = "[\n";

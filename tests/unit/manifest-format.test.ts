@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { contentDisposition } from "@/lib/links/content-disposition";
+import { csvRow } from "@/lib/links/csv";
 import {
   attachmentDisposition,
   MANIFEST_JSON_CLOSE,
@@ -32,6 +33,9 @@ describe("manifest lines", () => {
     );
     expect(manifestCsvLine(entry({ path: "=HYPERLINK(\"x\")", versionId: "v1", etag: null }))).toMatch(/^"'=HYPERLINK\(""x""\)","12345","","v1",/);
     expect(manifestCsvLine(entry({ path: "+1, -2; @3\tx" }))).toMatch(/^"'\+1, -2; @3\tx",/);
+    for (const e of [entry(), entry({ etag: null, versionId: "-v" }), entry({ path: '"q"', etag: "=x" })]) {
+      expect(manifestCsvLine(e)).toBe(csvRow([e.path, String(e.size), e.etag ?? "", e.versionId ?? "", e.expiresAt.toISOString(), e.url]));
+    }
   });
 
   it("JSON: one array with one object per line, valid as a whole", () => {

@@ -1,5 +1,11 @@
-import { isIP } from "node:net";
 import ipaddr from "ipaddr.js";
+
+// Runs in the browser too (the Quick Share dialog checks "Allowed networks" as you type): no node: imports.
+
+/** Strict forms only: ipaddr.js alone also reads `1.2.3` and `3232235777` as IPv4 addresses. */
+function isStrictAddress(text: string): boolean {
+  return ipaddr.IPv4.isValidFourPartDecimal(text) || (text.includes(":") && ipaddr.IPv6.isValid(text));
+}
 
 /**
  * Client addresses and network ranges ("Allowed networks" of a managed link, and the network part
@@ -17,8 +23,7 @@ function normalise(address: ipaddr.IPv4 | ipaddr.IPv6): ipaddr.IPv4 | ipaddr.IPv
 /** Parses an address (v4, v6, v4-mapped v6); null when it is not one. */
 export function parseAddress(text: string): ipaddr.IPv4 | ipaddr.IPv6 | null {
   const trimmed = text.trim().replace(/^\[|\]$/g, "");
-  // Strict forms only: ipaddr.js also reads `1.2.3` and `3232235777` as IPv4 addresses.
-  if (isIP(trimmed) === 0) return null;
+  if (!isStrictAddress(trimmed)) return null;
   try {
     return normalise(ipaddr.parse(trimmed));
   } catch {
@@ -35,7 +40,7 @@ export function parseRange(text: string): ParsedRange | null {
   if (!trimmed || trimmed.length > 64) return null;
   try {
     if (trimmed.includes("/")) {
-      if (!ipaddr.isValidCIDR(trimmed) || isIP(trimmed.slice(0, trimmed.indexOf("/"))) === 0) return null;
+      if (!ipaddr.isValidCIDR(trimmed) || !isStrictAddress(trimmed.slice(0, trimmed.indexOf("/")))) return null;
       const [address, bits] = ipaddr.parseCIDR(trimmed);
       let base = address;
       let prefix = bits;

@@ -65,7 +65,7 @@ export async function serveShareFilePreview(context: RecipientContext): Promise<
   const { link, isHead } = context;
   const file = await requestedFile(context);
   if (!file) return plainPage("unknownFile", { head: isHead });
-  const plan = filePreviewPlan(file);
+  const plan = filePreviewPlan(link, file);
   if (!plan) return plainPage("noPreview", { head: isHead });
   const refused = await snapshotRefusal(context, file);
   if (refused) return refused;

@@ -21,12 +21,19 @@ export function shareTitle(link: { title: string | null; fileCount: number | nul
   return link.title || `${link.fileCount ?? 0} files`;
 }
 
-export function filePreviewPlan(file: ShareFile) {
-  return previewPlan(file.key, file.contentType);
+/**
+ * The preview a file of the share offers (a 60 s URL with a forced passive type). A preview is not
+ * counted, so on a share with a download limit only images are previewed (as for single files);
+ * the rest must be downloaded.
+ */
+export function filePreviewPlan(link: { downloadLimit: number | null }, file: ShareFile) {
+  const plan = previewPlan(file.key, file.contentType);
+  if (plan && link.downloadLimit !== null && plan.kind !== "image") return null;
+  return plan;
 }
 
-function rowView(file: ShareFile): FileRowView {
-  const plan = filePreviewPlan(file);
+function rowView(link: { downloadLimit: number | null }, file: ShareFile): FileRowView {
+  const plan = filePreviewPlan(link, file);
   return {
     path: file.path,
     name: baseName(file.path),
@@ -67,7 +74,7 @@ export async function showFilesPage(context: RecipientContext): Promise<Response
       dir,
       query,
       folders: page.folders,
-      files: page.files.map(rowView),
+      files: page.files.map((file) => rowView(link, file)),
       nextAfter: page.nextAfter,
       firstPage: after === null,
     }),

@@ -26,6 +26,7 @@ const { withRecipientLink } = await import("@/lib/recipient/handler");
 const { serveZip } = await import("@/lib/recipient/zip");
 const page = await import("@/app/s/[token]/route");
 const download = await import("@/app/s/[token]/download/route");
+const preview = await import("@/app/s/[token]/preview/route");
 const zipRoute = await import("@/app/s/[token]/zip/route");
 const h = await import("./helpers");
 const { adminS3For, storageCases } = await import("./storages");
@@ -207,6 +208,22 @@ describe.each(storageCases())("on $name", (storage: TestStorage) => {
       expect(filtered).not.toContain("readme.txt");
       const none = await (await call(page.GET, link.token, "?q=zzz")).text();
       expect(none).toContain("No file name contains “zzz”.");
+    });
+
+    it("previews with a forced passive type; on a share with a download limit only images", async () => {
+      const link = await share();
+      const body = await (await call(page.GET, link.token, "?dir=docs/")).text();
+      expect(body).toContain(">Preview<span class=\"sr-only\"> 日本語 ファイル.pdf</span></a>");
+      const redirect = await call(preview.GET, link.token, pathQuery("docs/日本語 ファイル.pdf"));
+      expect(redirect.status).toBe(302);
+      const target = new URL(redirect.headers.get("location")!);
+      expect(target.searchParams.get("response-content-type")).toBe("application/pdf");
+      expect(target.searchParams.get("response-content-disposition")).toBe("inline");
+      expect(await downloads(link.id)).toBe(0);
+      const limited = await share({ downloadLimit: 3 });
+      expect(await (await call(page.GET, limited.token, "?dir=docs/")).text()).not.toContain(">Preview<");
+      expect((await call(preview.GET, limited.token, pathQuery("docs/日本語 ファイル.pdf"))).status).toBe(404);
+      expect((await call(preview.GET, limited.token, pathQuery("a+b%20c#d?e&f/photo 1.png"))).status).toBe(302);
     });
 
     it("pages thousands of files 100 at a time in path order", async () => {

@@ -37,9 +37,12 @@ export type ManifestSource = {
 export async function getManifestSource(userId: string, linkId: string): Promise<ManifestSource | null> {
   const link = await db.shareLink.findFirst({
     where: { id: linkId, ownerId: userId, deletedAt: null, target: "files" },
-    select: { id: true, title: true, fileCount: true, bucket: true, connection: true },
+    select: { id: true, title: true, fileCount: true, bucket: true, connection: true, revokedAt: true, expiresAt: true },
   });
   if (!link) return null;
+  // A manifest hands out direct URLs that outlive any check: never for a share the owner has ended.
+  if (link.revokedAt) throw new AppError("conflict", "This share was revoked: its files are not exported any more.");
+  if (link.expiresAt.getTime() <= Date.now()) throw new AppError("conflict", "This share has expired: its files are not exported any more.");
   const connection = link.connection;
   if (!connection || connection.ownerId !== userId) {
     throw new AppError("conflict", "The storage connection of this share was deleted: its files cannot be signed any more.");
@@ -49,7 +52,8 @@ export async function getManifestSource(userId: string, linkId: string): Promise
   return {
     linkId: link.id,
     title: link.title,
-    fileCount: link.fileCount ?? (await db.shareLinkFile.count({ where: { linkId: link.id } })),
+    // Files found changed or deleted since the snapshot are left out (their URLs would serve other bytes or fail).
+    fileCount: await db.shareLinkFile.count({ where: { linkId: link.id, state: null } }),
     bucket: link.bucket,
     presigner: (options) => createBatchPresigner(target, options),
     credentialsExpireAt: connection.sessionTokenExpiresAt,
@@ -60,7 +64,7 @@ type FileRow = { path: string; key: string; size: bigint; etag: string | null; v
 
 function readPage(linkId: string, after: string | null, take: number): Promise<FileRow[]> {
   return db.shareLinkFile.findMany({
-    where: after === null ? { linkId } : { linkId, path: { gt: after } },
+    where: after === null ? { linkId, state: null } : { linkId, state: null, path: { gt: after } },
     orderBy: { path: "asc" },
     take,
     select: { path: true, key: true, size: true, etag: true, versionId: true },

@@ -196,6 +196,37 @@ describe.each(storageCases())("manifest export on $name", (storage) => {
     }
   });
 
+  it("leaves out files marked changed or missing, and refuses a revoked or expired share", async () => {
+    const marked = await db.shareLinkFile.findFirstOrThrow({ where: { linkId }, orderBy: { path: "asc" } });
+    await db.shareLinkFile.update({ where: { id: marked.id }, data: { state: "missing" } });
+    try {
+      const response = await exportManifest(linkId, { format: "csv", expires: "3600" });
+      const records = parseCsv(await response.text()).slice(1);
+      expect(response.headers.get("x-total-count")).toBe(String(FILES.length - 1));
+      expect(records).toHaveLength(FILES.length - 1);
+      expect(records.map((r) => r[0])).not.toContain(marked.path);
+    } finally {
+      await db.shareLinkFile.update({ where: { id: marked.id }, data: { state: null } });
+    }
+    const link = await db.shareLink.findUniqueOrThrow({ where: { id: linkId } });
+    await db.shareLink.update({ where: { id: linkId }, data: { revokedAt: new Date() } });
+    try {
+      const revoked = await exportManifest(linkId, { format: "csv" });
+      expect(revoked.status).toBe(409);
+      expect(await revoked.text()).toMatch(/revoked/);
+    } finally {
+      await db.shareLink.update({ where: { id: linkId }, data: { revokedAt: null } });
+    }
+    await db.shareLink.update({ where: { id: linkId }, data: { expiresAt: new Date(Date.now() - 1_000) } });
+    try {
+      const expired = await exportManifest(linkId, { format: "csv" });
+      expect(expired.status).toBe(409);
+      expect(await expired.text()).toMatch(/expired/);
+    } finally {
+      await db.shareLink.update({ where: { id: linkId }, data: { expiresAt: link.expiresAt } });
+    }
+  });
+
   it("another owner's share is 404, an unknown id 404, without a session 401", async () => {
     const other = await exportManifest(linkId, { format: "csv" }, stranger);
     expect(other.status).toBe(404);

@@ -88,12 +88,12 @@ ${previewSection(view)}`;
   return recipientDocument({ title: `${view.fileName} · Bucketshare`, body });
 }
 
-export type PasswordView = { token: string; error?: string };
+export type PasswordView = { token: string; error?: string; several?: boolean };
 
 export function passwordPage(view: PasswordView): string {
   const error = view.error;
-  const body = html`<h1>This file is protected</h1>
-<p>The person who shared it set a password. Enter it to see and download the file.</p>
+  const body = html`<h1>${view.several ? "These files are protected" : "This file is protected"}</h1>
+<p>${view.several ? "The person who shared them set a password. Enter it to see and download the files." : "The person who shared it set a password. Enter it to see and download the file."}</p>
 <form method="post" action="${`/s/${view.token}/unlock`}" novalidate>
 <div class="field"><label for="password">Password</label><input id="password" name="password" type="password" autocomplete="off" autocapitalize="none" spellcheck="false"${
     error ? html` aria-invalid="true" aria-describedby="password-error" autofocus` : null

@@ -46,7 +46,7 @@ export function titleCardResponse(context: RecipientContext): Response {
 }
 
 export function passwordResponse(context: RecipientContext, error?: string, status = 401): Response {
-  return htmlResponse(passwordPage({ token: context.token, error }), status, { head: context.isHead });
+  return htmlResponse(passwordPage({ token: context.token, error, several: context.link.target === "files" }), status, { head: context.isHead });
 }
 
 async function preview(context: RecipientContext): Promise<FilePreview> {

@@ -48,6 +48,11 @@ describe("recipient pages", () => {
     expect(wrong).toContain('aria-invalid="true" aria-describedby="password-error"');
     expect(wrong).toContain('<p id="password-error" class="error" role="alert">Wrong password. Check it and try again.</p>');
   });
+
+  it("speak of one file or of several files", () => {
+    expect(passwordPage({ token: view.token })).toContain("<h1>This file is protected</h1>");
+    expect(passwordPage({ token: view.token, several: true })).toContain("<h1>These files are protected</h1>");
+  });
 });
 
 describe("the preview a managed link offers", () => {

@@ -5,7 +5,17 @@ import { getRuntimeSecrets } from "@/lib/env";
 
 /** One Prisma client per server process (kept on globalThis so hot reload does not leak pools). */
 
-const globalForDb = globalThis as unknown as { bucketshareDb?: PrismaClient };
+/**
+ * The globalThis slot of this copy's client. In production lib/boot/server.ts also loads lib/
+ * outside Next's bundle (its download fast path, lib/boot/download-fast-path.ts), with a Prisma
+ * runtime of its own whose clients would not recognise the other copy's Prisma.sql fragments; that
+ * copy calls useOwnClientSlot() before any query, so it keeps one client of its own: two pools at most.
+ */
+let slot = "bucketshareDb";
+export function useOwnClientSlot(name: string): void {
+  slot = name;
+}
+const globalForDb = globalThis as unknown as Record<string, PrismaClient | undefined>;
 
 function createClient(): PrismaClient {
   const adapter = new PrismaPg({
@@ -20,8 +30,7 @@ function createClient(): PrismaClient {
 }
 
 export function getDb(): PrismaClient {
-  globalForDb.bucketshareDb ??= createClient();
-  return globalForDb.bucketshareDb;
+  return (globalForDb[slot] ??= createClient());
 }
 
 /** Lazily created so that `next build` never needs a database. */

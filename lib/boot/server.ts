@@ -5,8 +5,9 @@
  * Here every request gets the peer's address in a header of its own (any copy the client sent is
  * dropped first); lib/security/client-address.ts reads it. Next's documented custom-server API.
  */
-import { createServer } from "node:http";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import next from "next";
+import { allowServerOnlyImports } from "@/lib/boot/server-only-hook";
 import { PEER_HEADER, SERVER_MARKER, UNKNOWN_ADDRESS, normalizeAddress } from "@/lib/security/address";
 
 const mode = process.argv[2];
@@ -19,6 +20,10 @@ if ((mode !== "start" && mode !== "dev") || !Number.isInteger(port)) {
 // Tells the app (same process) that PEER_HEADER was written by this server, not by a client.
 (globalThis as Record<symbol, unknown>)[SERVER_MARKER] = true;
 
+// Production answers GET/HEAD /s/<token>/download itself, before Next's router
+// (lib/boot/download-fast-path.ts, loaded once Next is prepared, before listening).
+let fastPath: ((req: IncomingMessage, res: ServerResponse) => boolean) | undefined;
+
 const server = createServer();
 const app = next({ dev: mode === "dev", port, httpServer: server });
 const handle = app.getRequestHandler();
@@ -28,6 +33,7 @@ server.on("request", (req, res) => {
     if (req.rawHeaders[i]!.toLowerCase() === PEER_HEADER) req.rawHeaders.splice(i, 2);
   }
   req.headers[PEER_HEADER] = normalizeAddress(req.socket.remoteAddress) ?? UNKNOWN_ADDRESS;
+  if (fastPath?.(req, res)) return;
   handle(req, res).catch((error: unknown) => {
     process.stderr.write(`bucketshare: request failed: ${(error as Error).message}\n`);
     if (!res.headersSent) res.statusCode = 500;
@@ -53,7 +59,19 @@ server.on("error", (error) => {
 });
 
 app.prepare().then(
-  () => server.listen(port),
+  async () => {
+    if (mode === "start") {
+      try {
+        allowServerOnlyImports(); // that code runs outside Next's bundle, where `server-only` throws
+        fastPath = await (await import("@/lib/boot/download-fast-path")).createDownloadFastPath();
+      } catch (error) {
+        process.stderr.write(`bucketshare: cannot load the download fast path: ${(error as Error).message}
+`);
+        process.exit(1);
+      }
+    }
+    server.listen(port);
+  },
   (error: unknown) => {
     process.stderr.write(`bucketshare: Next could not start: ${(error as Error).message}\n`);
     process.exit(1);

@@ -123,6 +123,14 @@ test("a recipient sees the file with its preview, downloads it once, and is told
   });
   expect(bytes.equals(PHOTO)).toBe(true);
 
+  // lib/boot/server.ts answers the download route before Next's router, with the same page; a
+  // request it does not know (here a query string) still goes through Next.
+  const direct = await page.request.get(`/s/${token}/download`, { maxRedirects: 0 });
+  const throughNext = await page.request.get(`/s/${token}/download?via=next`, { maxRedirects: 0 });
+  expect([direct.status(), direct.headers()["x-bucketshare-path"]]).toEqual([410, "direct"]);
+  expect([throughNext.status(), throughNext.headers()["x-bucketshare-path"]]).toEqual([410, undefined]);
+  expect(await direct.text()).toBe(await throughNext.text());
+
   const again = await page.goto(`/s/${token}`);
   expect(again?.status()).toBe(410);
   await expect(page.getByRole("heading", { name: "Download limit reached", level: 1 })).toBeVisible();

@@ -3,12 +3,42 @@
  * waits until it answers. Used by the end-to-end setup and the zero-configuration test.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { findFreePort } from "@/lib/db/embedded";
+import net from "node:net";
+
+/**
+ * A free port below the kernel's ephemeral range (32768+): `npm start` may build for a minute
+ * before it listens, and a port from the ephemeral range can meanwhile be taken by any outgoing
+ * connection on the machine (seen in CI as EADDRINUSE).
+ */
+async function findStablePort(): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    const free = await new Promise<boolean>((resolve) => {
+      const server = net.createServer();
+      server.unref();
+      server.once("error", () => resolve(false));
+      server.listen({ host: "0.0.0.0", port, exclusive: true }, () => server.close(() => resolve(true)));
+    });
+    if (free) return port;
+  }
+  throw new Error("no free port between 20000 and 32000");
+}
 
 export type AppServer = { url: string; port: number; process: ChildProcess; output: () => string; stop(): Promise<number | null> };
 
 export async function startApp(env: Record<string, string>, options: { timeoutMs?: number } = {}): Promise<AppServer> {
-  const port = await findFreePort();
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startAppOnce(env, options);
+    } catch (error) {
+      // Another process took the port between choosing it and listening: choose again.
+      if (attempt >= 3 || !/EADDRINUSE/.test((error as Error).message)) throw error;
+    }
+  }
+}
+
+async function startAppOnce(env: Record<string, string>, options: { timeoutMs?: number }): Promise<AppServer> {
+  const port = await findStablePort();
   const child = spawn(process.execPath, ["--import", "tsx", "lib/boot/cli.ts", "start"], {
     env: { ...process.env, ...env, PORT: String(port), NODE_ENV: "production" },
     stdio: ["ignore", "pipe", "pipe"],

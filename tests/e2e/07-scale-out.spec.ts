@@ -28,7 +28,7 @@ async function issueManagedLink(page: Page, base: string, downloadLimit: string)
   await page.goto(`${base}/`);
   await page.getByRole("link", { name: "Buckets", exact: true }).click();
   await page.getByRole("link", { name: BUCKET }).click();
-  await page.getByRole("link", { name: "scale" }).click();
+  await page.getByRole("link", { name: "scale", exact: true }).click();
   await page.getByRole("button", { name: `Quick Share ${NAME}` }).click();
   const dialog = page.getByRole("dialog", { name: "Quick Share" });
   await dialog.getByRole("group", { name: "Link type" }).getByRole("radio", { name: "Managed link" }).check();

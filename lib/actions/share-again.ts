@@ -1,13 +1,16 @@
 "use server";
 
 import { signedInAction } from "@/lib/actions/safe-action";
-import { getReshareOptions } from "@/lib/links/history";
+import { AppError } from "@/lib/errors";
+import { getReshareOptions, reshareProblem } from "@/lib/links/history";
 import { issueShareLink, type IssuedLink } from "@/lib/links/issue";
 import { linkIdSchema } from "@/lib/validation/share";
 
 /** History → Share again: the same object and options, with a fresh expiry of the same length. */
 export const shareAgainAction = signedInAction<typeof linkIdSchema, IssuedLink>("shareAgain", linkIdSchema, async ({ id }, user) => {
   const { input, passwordHash } = await getReshareOptions(user.id, id);
+  const problem = reshareProblem(input);
+  if (problem) throw new AppError("invalid", problem);
   const link = await issueShareLink(user, input, { passwordHash });
   return { data: link, revalidate: ["/links"] };
 });

@@ -7,7 +7,7 @@ import { HISTORY_PAGE_SIZE, type LinkStatusFilter } from "@/lib/links/filters";
 import { linkStatus, type LinkStatus } from "@/lib/links/status";
 import { unseal } from "@/lib/storage/sealed";
 import { MAX_MANAGED_EXPIRY_SECONDS, NEVER_PRESET } from "@/lib/links/expiry";
-import type { CreateShareInput, HistoryFilter } from "@/lib/validation/share";
+import { contentTypeOverrideProblem, type CreateShareInput, type HistoryFilter } from "@/lib/validation/share";
 
 /**
  * The link history. Status is computed from timestamps when read: expired ⇔ expires_at ≤ now,
@@ -263,4 +263,16 @@ export async function getReshareOptions(userId: string, id: string): Promise<{ i
     },
     passwordHash: managed ? link.passwordHash : null,
   };
+}
+
+/**
+ * Share again re-issues stored options without the form's schema: options stored before today's
+ * rules (an active content type with Open in browser, or CR/LF in an override) are refused here.
+ */
+export function reshareProblem(input: Pick<CreateShareInput, "contentType" | "disposition">): string | null {
+  if (input.contentType !== undefined && !/^[\x20-\x7e]+$/.test(input.contentType)) {
+    return "This link's content type holds characters no longer allowed. Share the object again from the browser.";
+  }
+  const problem = contentTypeOverrideProblem(input.contentType, input.disposition);
+  return problem ? `Not shared again: ${problem} Share the object again from the browser.` : null;
 }

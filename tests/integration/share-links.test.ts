@@ -383,6 +383,20 @@ describe.each(storageCases())("Quick Share on $name", (server) => {
     }
   });
 
+  it("does not share again a link whose stored override today's rules refuse, and creates nothing", async () => {
+    const first = await shareOk({ expiryMode: "preset", preset: "1h", disposition: "inline", note: "legacy override" });
+    // A row written before the override rules: text/html opened in the browser.
+    await db.shareLink.update({ where: { id: first.id }, data: { contentTypeOverride: "text/html" } });
+    const before = await db.shareLink.count({ where: { ownerId: sharer.id } });
+    const state = await shareAgainAction({ status: "idle" }, { id: first.id });
+    expect(state).toMatchObject({ status: "error" });
+    expect(state.status === "error" ? state.message : "").toMatch(/text\/html can run as a web page/);
+    await db.shareLink.update({ where: { id: first.id }, data: { contentTypeOverride: "text/plain\r\nX-Evil: 1" } });
+    const crlf = await shareAgainAction({ status: "idle" }, { id: first.id });
+    expect(crlf.status === "error" ? crlf.message : "").toMatch(/characters no longer allowed/);
+    expect(await db.shareLink.count({ where: { ownerId: sharer.id } })).toBe(before);
+  });
+
   it("keeps the links of a deleted connection in the history, under the name it had", async () => {
     const doomed = await saveConnection({ name: "Doomed" });
     const state = await createShareLinkAction(

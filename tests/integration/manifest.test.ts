@@ -143,7 +143,9 @@ describe.each(storageCases())("manifest export on $name", (storage) => {
       expect(Math.abs(signedSeconds - before)).toBeLessThanOrEqual(5);
       expect(new Date(expiresAt!).getTime() / 1000).toBe(signedSeconds + 7200);
       if (storage.versioning) {
-        expect(versionId).toBe(versions.get(file.key));
+        // Ceph's version ids may start with "-": the CSV then neutralises the cell with a leading "'".
+        const expectedVersion = versions.get(file.key)!;
+        expect(versionId).toBe(/^[=+\-@\t\r]/.test(expectedVersion) ? `'${expectedVersion}` : expectedVersion);
         expect(parsed.searchParams.get("versionId")).toBe(versions.get(file.key));
       } else {
         expect(versionId).toBe("");

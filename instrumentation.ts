@@ -11,4 +11,6 @@ export async function register() {
   ensureFailurePruning();
   const { ensureDeliveryWorker } = await import("@/lib/webhooks/worker");
   ensureDeliveryWorker();
+  const { ensureIdempotencyPruning } = await import("@/lib/api/idempotency");
+  ensureIdempotencyPruning();
 }

@@ -46,5 +46,6 @@ export async function proxy(request: NextRequest) {
 
 export const config = {
   // /s/… (what recipients of managed links see) sets its own headers and CSP (lib/recipient/respond.ts) and needs no session.
-  matcher: ["/((?!_next/static|_next/image|favicon.ico|icon.svg|s/).*)"],
+  // /api/v1/… is the API: bearer tokens, checked by each route (lib/api/endpoint.ts), never cookies.
+  matcher: ["/((?!_next/static|_next/image|favicon.ico|icon.svg|s/|api/v1/).*)"],
 };

@@ -2,6 +2,8 @@ import { API_ENDPOINTS } from "@/lib/api/endpoints";
 import { buildOpenApiDocument } from "@/lib/api/openapi";
 import { managedLinkBase } from "@/lib/links/issue";
 
+export const dynamic = "force-dynamic";
+
 /** The OpenAPI 3.1 document (public: it describes the API, it grants nothing). Built once per server URL. */
 const built = new Map<string, string>();
 

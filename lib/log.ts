@@ -22,14 +22,17 @@ const SIGNATURE_PART = /(\b(?:Signature|Credential)\s*=\s*)[^,\s&"']+/gi;
 // user:password@ in any URL. The password runs to the last `@` before the path, so one that
 // itself contains `@` (postgresql://u:p@ss@host/db) is removed whole.
 const USERINFO = /(\b[a-z][a-z0-9+.-]*:\/\/[^:/\s@]*:)[^\s/?#]*@/gi;
+// Personal access tokens (lib/api/tokens.ts: "bks_" + base64url) wherever they appear, whole or cut short.
+const API_TOKEN = /bks_[A-Za-z0-9_-]+/g;
 
-/** Removes signatures, credentials, Authorization values and URL passwords from free text. */
+/** Removes signatures, credentials, Authorization values, API tokens and URL passwords from free text. */
 export function redactText(text: string): string {
   return text
     .replace(AUTHORIZATION_HEADER, "$1[redacted]")
     .replace(SIGNED_PARAM, "$1[redacted]")
     .replace(SIGNATURE_PART, "$1[redacted]")
-    .replace(USERINFO, "$1[redacted]@");
+    .replace(USERINFO, "$1[redacted]@")
+    .replace(API_TOKEN, "bks_[redacted]");
 }
 
 /** Deep copy of a value with secret fields and signed-URL parameters redacted. */

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { generateApiToken } from "@/lib/api/tokens";
 import { MAX_DEPTH, redact, redactText } from "@/lib/log";
 
 const signed =
@@ -67,6 +68,19 @@ describe("redaction", () => {
     expect(redactText("postgres://bucketshare:a@b@c@127.0.0.1/db?sslmode=require")).toBe(
       "postgres://bucketshare:[redacted]@127.0.0.1/db?sslmode=require",
     );
+  });
+
+  it("removes API tokens (bks_…) from any string, whole or cut short, and keeps the rest", () => {
+    const token = generateApiToken();
+    const secret = token.slice(4);
+    expect(redactText(`curl -H 'X-Token: ${token}' /api/v1/objects`)).toBe("curl -H 'X-Token: bks_[redacted]' /api/v1/objects");
+    expect(redactText(`token=${token}&next=1`)).toBe("token=bks_[redacted]&next=1");
+    expect(redactText(`${token.slice(0, 20)}…`)).toBe("bks_[redacted]…");
+    expect(redactText(`two: ${token},${generateApiToken()}.`)).toBe("two: bks_[redacted],bks_[redacted].");
+    expect(redactText(redactText(token))).toBe("bks_[redacted]");
+    const out = JSON.stringify(redact({ note: `sent ${token}`, list: [token], error: new Error(`refused ${token}`), nested: { deeper: { text: `x${token}` } } }));
+    expect(out).not.toContain(secret);
+    expect(out.match(/bks_\[redacted\]/g)).toHaveLength(4);
   });
 
   it("returns values past the depth limit as [truncated], never as they are", () => {

@@ -41,7 +41,8 @@ async function rowCounts() {
   const rows = await db.$queryRaw<{ table_name: string; n: bigint }[]>`
     SELECT 'users' AS table_name, count(*) AS n FROM users
     UNION ALL SELECT 'storage_connections', count(*) FROM storage_connections
-    UNION ALL SELECT 'share_links', count(*) FROM share_links`;
+    UNION ALL SELECT 'share_links', count(*) FROM share_links
+    UNION ALL SELECT 'api_tokens', count(*) FROM api_tokens`;
   return Object.fromEntries(rows.map((r) => [r.table_name, Number(r.n)]));
 }
 
@@ -62,9 +63,13 @@ function plausibleInput() {
     expiresIn: "3600",
     disposition: "attachment",
     fileName: "file.txt",
+    expiry: "30d",
   })) {
     form.set(k, v);
   }
+  // API tokens (create-api-token.ts): valid scopes, so a refusal can only come from the missing session.
+  form.append("scopes", "objects:read");
+  form.append("scopes", "links:write");
   return form;
 }
 
@@ -92,6 +97,9 @@ describe("server actions without a session", () => {
       expect(["public", "signed-in"], `${action.file}#${action.name} must use signedInAction or publicAction`).toContain(action.fn.access);
     }
     expect(actions.filter((a) => a.fn.access === "public").map((a) => `${a.file}#${a.name}`).sort()).toEqual(PUBLIC_ACTIONS);
+    // Settings → API tokens: both need the owner's session.
+    const signedIn = actions.filter((a) => a.fn.access === "signed-in").map((a) => `${a.file}#${a.name}`);
+    expect(signedIn).toEqual(expect.arrayContaining(["create-api-token.ts#createApiTokenAction", "revoke-api-token.ts#revokeApiTokenAction"]));
   });
 
   it("refuses every signed-in action as unauthorized and changes nothing", async () => {

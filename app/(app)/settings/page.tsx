@@ -9,6 +9,8 @@ import { LogNetworkOnlyForm } from "@/components/settings/log-network-only-form"
 import { getLogNetworkOnly } from "@/lib/links/manage";
 import { WebhookSection } from "@/components/settings/webhook-section";
 import { getWebhookOverview } from "@/lib/webhooks/settings";
+import { ApiTokenSection } from "@/components/settings/api-token-section";
+import { listApiTokens } from "@/lib/api/token-store";
 import { requireUser } from "@/lib/auth/session";
 import { countUserSessions } from "@/lib/auth/session-store";
 import { listConnectionsWithLinkCounts } from "@/lib/storage/connections";
@@ -39,6 +41,7 @@ export default async function SettingsPage({ searchParams }: { searchParams: Pro
         <ConnectionList connections={connections} />
       </section>
       <WebhookSection overview={await getWebhookOverview(user.id)} now={new Date()} />
+      <ApiTokenSection tokens={await listApiTokens(user.id)} now={new Date()} />
       <section aria-labelledby="account-heading" className="space-y-3">
         <div className="space-y-1">
           <h2 id="account-heading" className="text-lg font-semibold">

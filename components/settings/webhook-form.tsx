@@ -1,6 +1,6 @@
 "use client";
 
-import { useActionState, useId, useRef, useState, useTransition } from "react";
+import { useActionState, useState, useTransition } from "react";
 import { useRouter } from "next/navigation";
 import { removeWebhookAction } from "@/lib/actions/remove-webhook";
 import { rotateWebhookSecretAction } from "@/lib/actions/rotate-webhook-secret";
@@ -9,9 +9,9 @@ import { sendTestWebhookAction } from "@/lib/actions/send-test-webhook";
 import type { ActionInput, ActionState, ServerAction } from "@/lib/actions/safe-action";
 import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
-import { Field, inputClass } from "@/components/ui/field";
+import { Field } from "@/components/ui/field";
 import { LiveMessage } from "@/components/ui/alert";
-import { copyText } from "@/components/share/share-result";
+import { ShownOnce } from "@/components/settings/shown-once";
 
 type Notice = { tone: "error" | "success"; text: string } | null;
 
@@ -96,7 +96,15 @@ export function WebhookForm({ url }: { url: string | null }) {
           ) : null}
         </div>
       </form>
-      {secret ? <SecretOnce secret={secret} onDone={() => setSecret(null)} /> : null}
+      {secret ? (
+        <ShownOnce
+          label="Signing secret"
+          value={secret}
+          copyLabel="Copy secret"
+          note="Shown only this once: Bucketshare keeps it encrypted and cannot show it again. If it is lost, rotate it."
+          onDone={() => setSecret(null)}
+        />
+      ) : null}
       <details className="max-w-xl text-sm text-zinc-700 dark:text-zinc-300">
         <summary className="cursor-pointer font-medium">How to check a delivery</summary>
         <div className="mt-2 space-y-2">
@@ -132,41 +140,6 @@ export function WebhookForm({ url }: { url: string | null }) {
       >
         <p>Downloads stop sending events, deliveries still waiting are cancelled, and the secret is forgotten.</p>
       </ConfirmDialog>
-    </div>
-  );
-}
-
-function SecretOnce({ secret, onDone }: { secret: string; onDone: () => void }) {
-  const input = useRef<HTMLInputElement>(null);
-  const fieldId = useId();
-  const [copied, setCopied] = useState<"copied" | "selected" | null>(null);
-  return (
-    <div className="max-w-xl space-y-2 rounded-md border border-amber-300 bg-amber-50 p-3 dark:border-amber-900 dark:bg-amber-950/50">
-      <label htmlFor={fieldId} className="block text-sm font-medium">
-        Signing secret
-      </label>
-      <input
-        ref={input}
-        id={fieldId}
-        readOnly
-        value={secret}
-        onFocus={(e) => e.currentTarget.select()}
-        className={`${inputClass} font-mono text-xs`}
-        spellCheck={false}
-        autoComplete="off"
-      />
-      <p className="text-sm text-amber-900 dark:text-amber-200">
-        Shown only this once: Bucketshare keeps it encrypted and cannot show it again. If it is lost, rotate it.
-      </p>
-      <div className="flex flex-wrap items-center gap-2">
-        <Button onClick={async () => setCopied(await copyText(secret, input.current))}>Copy secret</Button>
-        <Button variant="secondary" onClick={onDone}>
-          Done
-        </Button>
-        <span role="status" aria-live="polite" className="text-sm text-emerald-700 dark:text-emerald-400">
-          {copied === "copied" ? "Copied" : copied === "selected" ? "Selected: press Ctrl+C (⌘C) to copy" : ""}
-        </span>
-      </div>
     </div>
   );
 }

@@ -249,7 +249,9 @@ function toProblem(error: unknown, operation: string, requestId: string): ApiPro
 /** A problem answer outside any endpoint (unsupported method), with the same headers. */
 export function methodNotAllowed(request: Request, allowed: string[]): Response {
   const requestId = randomUUID();
-  const body = problemBody("method-not-allowed", `${request.method} is not supported here. Use ${allowed.join(" or ")}.`, { instance: new URL(request.url).pathname, requestId });
+  const path = new URL(request.url).pathname;
+  const body = problemBody("method-not-allowed", `${request.method} is not supported here. Use ${allowed.join(" or ")}.`, { instance: path, requestId });
+  log.info("api.request", { requestId, method: request.method, path, operation: null, status: 405, ms: 0, client: null });
   return new Response(JSON.stringify(body), {
     status: 405,
     headers: { "Content-Type": PROBLEM_TYPE, "X-Request-Id": requestId, Allow: allowed.join(", "), "Cache-Control": "no-store" },
@@ -257,13 +259,19 @@ export function methodNotAllowed(request: Request, allowed: string[]): Response 
 }
 
 type RouteHandler = ReturnType<typeof apiHandler>;
-type Routes = Record<"GET" | "POST" | "PATCH" | "PUT" | "DELETE", RouteHandler>;
+type Routes = Record<"GET" | "POST" | "PATCH" | "PUT" | "DELETE" | "OPTIONS", RouteHandler>;
 
-/** Everything a route.ts exports for one path: its operations, and 405 for other methods. */
+/**
+ * Everything a route.ts exports for one path: its operations, 405 for other methods, and OPTIONS
+ * naming the methods there are. No Access-Control-* header is ever sent: CORS is off, so browsers
+ * keep other origins' pages from calling the API with a token they may hold.
+ */
 export function apiRoutes(...endpoints: AnyEndpoint[]): Routes {
-  const allowed = endpoints.map((e) => e.method.toUpperCase());
+  const methods = endpoints.map((e) => e.method.toUpperCase());
+  const allowed = [...methods, ...(methods.includes("GET") ? ["HEAD"] : []), "OPTIONS"];
   const refuse: RouteHandler = async (request) => methodNotAllowed(request, allowed);
-  const routes = { GET: refuse, POST: refuse, PATCH: refuse, PUT: refuse, DELETE: refuse } as Routes;
+  const options: RouteHandler = async () => new Response(null, { status: 204, headers: { Allow: allowed.join(", "), "X-Request-Id": randomUUID(), "Cache-Control": "no-store" } });
+  const routes = { GET: refuse, POST: refuse, PATCH: refuse, PUT: refuse, DELETE: refuse, OPTIONS: options } as Routes;
   for (const endpoint of endpoints) routes[endpoint.method.toUpperCase() as keyof Routes] = apiHandler(endpoint);
   return routes;
 }

@@ -24,8 +24,13 @@ const COMMON_HEADERS = {
 function problemResponse(status: number, types: ProblemType[]) {
   const described = types.map((t) => `\`${problemTypeUri(t)}\`: ${PROBLEM_TYPES[t].title}.`).join(" ");
   const headers: Record<string, Header> = { "X-Request-Id": COMMON_HEADERS["X-Request-Id"] };
+  // Every answer after the token was counted carries the rate-limit state (a 401 has no token to count).
+  if (status !== 401) {
+    for (const name of ["RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset"] as const) headers[name] = { ...COMMON_HEADERS[name], description: `${COMMON_HEADERS[name].description} (Absent when the token was not counted.)` };
+  }
   if (status === 401) headers["WWW-Authenticate"] = header("The Bearer challenge.");
-  if (status === 429 || status === 503) headers["Retry-After"] = header("Seconds to wait before retrying.");
+  if (status === 403) headers["WWW-Authenticate"] = header('The Bearer challenge with error="insufficient_scope" and the scope needed.');
+  if (status === 429 || status === 503 || status === 504) headers["Retry-After"] = header("Seconds to wait before retrying.");
   if (status === 409 && types.includes("idempotency-key-in-use")) headers["Retry-After"] = header("Seconds to wait before retrying.");
   return { description: described, headers, content: { "application/problem+json": { schema: problemSchema } } };
 }
@@ -49,7 +54,7 @@ function responsesOf(endpoint: AnyEndpoint): ZodOpenApiResponsesObject {
   const responses: ZodOpenApiResponsesObject = {
     [String(success.status)]: { description: success.description, headers, content: { "application/json": { schema: success.schema } } },
   };
-  if (success.etag) responses["304"] = { description: "Not modified: the If-None-Match ETag is current.", headers: { ETag: headers.ETag!, "X-Request-Id": COMMON_HEADERS["X-Request-Id"] } };
+  if (success.etag && endpoint.method === "get") responses["304"] = { description: "Not modified: the If-None-Match ETag is current.", headers: { ...COMMON_HEADERS, ETag: headers.ETag! } };
   const byStatus = new Map<number, ProblemType[]>();
   for (const type of problemsOf(endpoint)) {
     const status = PROBLEM_TYPES[type].status;
@@ -69,9 +74,11 @@ function operationOf(endpoint: AnyEndpoint): ZodOpenApiOperationObject {
           .meta({ description: "Any unique string (a UUID): retrying with the same key and body returns the first result instead of doing it again. Kept 24 hours." }),
       })
     : undefined;
-  const ifHeaders = endpoint.success.etag && endpoint.method === "get"
-    ? z.object({ "If-None-Match": z.string().optional().meta({ description: "An ETag from an earlier response: 304 when it is still current." }) })
-    : undefined;
+  const ifHeaders = !endpoint.success.etag
+    ? undefined
+    : endpoint.method === "get"
+      ? z.object({ "If-None-Match": z.string().optional().meta({ description: "An ETag from an earlier response: 304 when it is still current." }) })
+      : z.object({ "If-Match": z.string().optional().meta({ description: "The ETag you read: the change is refused (412) when the resource changed since." }) });
   return {
     operationId: endpoint.operationId,
     summary: endpoint.summary,
@@ -82,7 +89,7 @@ function operationOf(endpoint: AnyEndpoint): ZodOpenApiOperationObject {
     requestParams: {
       ...(endpoint.params ? { path: endpoint.params } : {}),
       ...(endpoint.query ? { query: endpoint.query } : {}),
-      ...(headerParams || ifHeaders ? { header: (headerParams ?? ifHeaders)! } : {}),
+      ...(headerParams || ifHeaders ? { header: headerParams && ifHeaders ? headerParams.extend(ifHeaders.shape) : (headerParams ?? ifHeaders)! } : {}),
     },
     ...(endpoint.body ? { requestBody: { required: true, content: { "application/json": { schema: endpoint.body } } } } : {}),
     responses: responsesOf(endpoint),

@@ -1,4 +1,4 @@
 import { apiRoutes } from "@/lib/api/endpoint";
 import { listConnectionsEndpoint } from "@/lib/api/endpoints/storage";
 
-export const { GET, POST, PATCH, PUT, DELETE } = apiRoutes(listConnectionsEndpoint);
+export const { GET, POST, PATCH, PUT, DELETE, OPTIONS } = apiRoutes(listConnectionsEndpoint);

@@ -1,4 +1,4 @@
 import { apiRoutes } from "@/lib/api/endpoint";
 import { listBucketsEndpoint } from "@/lib/api/endpoints/storage";
 
-export const { GET, POST, PATCH, PUT, DELETE } = apiRoutes(listBucketsEndpoint);
+export const { GET, POST, PATCH, PUT, DELETE, OPTIONS } = apiRoutes(listBucketsEndpoint);

@@ -42,6 +42,11 @@ export type LinkRow = {
   target: "object" | "files";
   title: string | null;
   fileCount: number | null;
+  /** Managed links: whether a password is asked (the hash itself never leaves this module). */
+  hasPassword: boolean;
+  allowedNetworks: string[];
+  /** False = "Always the latest version". */
+  pinned: boolean;
 };
 
 const rowSelect = {
@@ -68,6 +73,9 @@ const rowSelect = {
   target: true,
   title: true,
   fileCount: true,
+  passwordHash: true,
+  allowedNetworks: true,
+  pinned: true,
 } as const;
 
 /** Revoked links are "Revoked" and nothing else: the time-based filters leave them out. */
@@ -124,11 +132,18 @@ export function historyWhere(userId: string, filter: HistoryFilter, now: Date): 
   };
 }
 
-type SelectedRow = Omit<LinkRow, "status" | "objectSize" | "kind" | "objectState" | "target"> & { objectSize: bigint; kind: string; objectState: string | null; target: string };
+type SelectedRow = Omit<LinkRow, "status" | "objectSize" | "kind" | "objectState" | "target" | "hasPassword"> & {
+  objectSize: bigint;
+  kind: string;
+  objectState: string | null;
+  target: string;
+  passwordHash: string | null;
+};
 
-function toRow(row: SelectedRow, now: Date): LinkRow {
+function toRow({ passwordHash, ...row }: SelectedRow, now: Date): LinkRow {
   return {
     ...row,
+    hasPassword: passwordHash !== null,
     objectSize: Number(row.objectSize),
     kind: row.kind === "managed" ? "managed" : "direct",
     objectState: row.objectState === "changed" || row.objectState === "missing" ? row.objectState : null,

@@ -32,8 +32,15 @@ export type IssuedLink = {
   managed: { downloadLimit: number | null; password: boolean; allowedNetworks: string[]; pinned: boolean } | null;
 };
 
-/** Options carried over by "Share again" that the form cannot send (the password is kept as its hash). */
-export type CarriedOptions = { passwordHash?: string | null };
+/**
+ * Options the form cannot send: the password hash "Share again" carries over, and the instant the
+ * expiry counts from (the API resolves `expiresIn` seconds against the same whole second it signs at).
+ */
+export type CarriedOptions = { passwordHash?: string | null; now?: Date };
+
+/** Why no link was made when HEAD finds nothing (the API names the field from these). */
+export const NO_SUCH_OBJECT_MESSAGE = "This object does not exist (any more), so no link was created.";
+export const NO_SUCH_BUCKET_MESSAGE = "This bucket does not exist (any more), so no link was created.";
 
 /**
  * Where managed links point: PUBLIC_URL (or AUTH_URL), else the address the owner's browser used
@@ -69,8 +76,8 @@ async function headOrExplain(open: Awaited<ReturnType<typeof openConnectionOrThr
   } catch (error) {
     const info = describeStorageError(error);
     log.info("links.head_failed", { bucket, problem: info.problem, error });
-    if (info.problem === "no_such_key") throw new AppError("not_found", "This object does not exist (any more), so no link was created.");
-    if (info.problem === "no_such_bucket") throw new AppError("not_found", "This bucket does not exist (any more), so no link was created.");
+    if (info.problem === "no_such_key") throw new AppError("not_found", NO_SUCH_OBJECT_MESSAGE);
+    if (info.problem === "no_such_bucket") throw new AppError("not_found", NO_SUCH_BUCKET_MESSAGE);
     if (info.problem === "access_denied") {
       throw new AppError("forbidden", "The connection's credentials may not read this object (AccessDenied), so a link would not work. Give the key read access, then try again.");
     }
@@ -88,7 +95,7 @@ export async function issueShareLink(user: SessionUser, input: CreateShareInput,
   const kind: LinkKind = input.linkType === "managed" ? "managed" : "direct";
   const open = await openConnectionOrThrow(user.id, input.connectionId);
   // X-Amz-Date has whole seconds: sign at a whole second so the stored expiry is exact.
-  const now = new Date(Math.floor(Date.now() / 1000) * 1000);
+  const now = carried.now ?? new Date(Math.floor(Date.now() / 1000) * 1000);
   const expiry = resolveExpiry(expiryChoice(input), now, { timeZone: input.timeZone, kind });
   if (!expiry.ok) {
     throw new AppError("invalid", expiry.message, { fieldErrors: { [EXPIRY_FIELD[expiry.field]]: [expiry.message] } });

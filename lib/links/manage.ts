@@ -2,7 +2,7 @@ import "server-only";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { ACCESS_LOG_PAGE_SIZE } from "@/lib/links/filters";
-import { NEVER_EXPIRES_AT, resolveExpiry } from "@/lib/links/expiry";
+import { NEVER_EXPIRES_AT, resolveExpiry, type ExpiryChoice } from "@/lib/links/expiry";
 import { expiresSoonFrom, linkStatus, type LinkStatus } from "@/lib/links/status";
 
 /**
@@ -14,7 +14,8 @@ import { expiresSoonFrom, linkStatus, type LinkStatus } from "@/lib/links/status
  */
 
 const NOT_FOUND = "This link is not in your history (any more).";
-const DIRECT_CANNOT = "Direct links are presigned URLs: S3 cannot take them back, so they cannot be revoked or changed. They stop at their expiry.";
+export const DIRECT_CANNOT = "Direct links are presigned URLs: S3 cannot take them back, so they cannot be revoked or changed. They stop at their expiry.";
+export const REVOKED_CANNOT = "This link was revoked; a revoked link stays revoked. Use Share again for a fresh one.";
 
 export type LinkDetails = {
   id: string;
@@ -94,7 +95,7 @@ async function explainNoMatch(userId: string, id: string, { refuseRevoked }: { r
   const link = await db.shareLink.findFirst({ where: { id, ownerId: userId, deletedAt: null }, select: { kind: true, revokedAt: true } });
   if (!link) throw new AppError("not_found", NOT_FOUND);
   if (link.kind !== "managed") throw new AppError("invalid", DIRECT_CANNOT);
-  if (refuseRevoked && link.revokedAt) throw new AppError("invalid", "This link was revoked; a revoked link stays revoked. Use Share again for a fresh one.");
+  if (refuseRevoked && link.revokedAt) throw new AppError("invalid", REVOKED_CANNOT);
   throw new AppError("conflict", "The link changed meanwhile. Reload the page and try again.");
 }
 
@@ -112,8 +113,17 @@ export async function revokeLink(userId: string, id: string, now = new Date()): 
 
 /** Change expiry (managed links): a preset counted from now, or "No expiry". */
 export async function changeLinkExpiry(userId: string, id: string, preset: string, now = new Date()): Promise<{ expiresAt: Date; neverExpires: boolean }> {
-  const expiry = resolveExpiry({ mode: "preset", preset }, now, { kind: "managed" });
-  if (!expiry.ok) throw new AppError("invalid", expiry.message, { fieldErrors: { preset: [expiry.message] } });
+  return changeLinkExpiryTo(userId, id, { mode: "preset", preset }, now);
+}
+
+/**
+ * Change expiry (managed links) to any choice Quick Share takes (a preset or "No expiry", a
+ * duration, a date and time), under the same rules; a refusal names the choice's field
+ * (preset, amount, until, timeZone).
+ */
+export async function changeLinkExpiryTo(userId: string, id: string, choice: ExpiryChoice, now = new Date()): Promise<{ expiresAt: Date; neverExpires: boolean }> {
+  const expiry = resolveExpiry(choice, now, { kind: "managed" });
+  if (!expiry.ok) throw new AppError("invalid", expiry.message, { fieldErrors: { [expiry.field]: [expiry.message] } });
   const link = await db.shareLink.findFirst({ where: { id, ownerId: userId, deletedAt: null, kind: "managed", revokedAt: null }, select: { createdAt: true } });
   if (!link) return explainNoMatch(userId, id, { refuseRevoked: true });
   const neverExpires = expiry.neverExpires === true;
@@ -137,6 +147,15 @@ export async function changeDownloadLimit(userId: string, id: string, downloadLi
   return { downloadCount: link.downloadCount };
 }
 
+/** The owner's note on a link, direct or managed (null clears it); refused once the link is revoked. */
+export async function changeLinkNote(userId: string, id: string, note: string | null): Promise<void> {
+  const { count } = await db.shareLink.updateMany({ where: { id, ownerId: userId, deletedAt: null, revokedAt: null }, data: { note } });
+  if (count === 1) return;
+  const link = await db.shareLink.findFirst({ where: { id, ownerId: userId, deletedAt: null }, select: { revokedAt: true } });
+  if (!link) throw new AppError("not_found", NOT_FOUND);
+  throw new AppError("conflict", REVOKED_CANNOT);
+}
+
 export type AccessLogRow = {
   id: string;
   createdAt: Date;
@@ -145,6 +164,8 @@ export type AccessLogRow = {
   clientAddress: string | null;
   userAgent: string | null;
   previewAgent: boolean;
+  /** Multi-file shares: the file's path in the share, or "*" for "Download all". */
+  filePath: string | null;
 };
 
 function encodeEventCursor(row: { createdAt: Date; id: bigint | string }): string {
@@ -181,7 +202,7 @@ export async function listAccessLog(
       : where,
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
     take: pageSize + 1,
-    select: { id: true, createdAt: true, outcome: true, reason: true, clientAddress: true, userAgent: true, previewAgent: true },
+    select: { id: true, createdAt: true, outcome: true, reason: true, clientAddress: true, userAgent: true, previewAgent: true, filePath: true },
   });
   const page = rows.slice(0, pageSize);
   return {

@@ -117,11 +117,14 @@ export function contentTypeOverrideProblem(contentType: string | undefined, disp
   return `${mediaTypeEssence(contentType)} can run as a web page in the recipient's browser: choose Download, or another content type.`;
 }
 
+/** A managed link's option (download limit, password, allowed networks…) on a direct link. */
+export const MANAGED_ONLY_MESSAGE = "Only managed links have this option: choose Managed link, or clear it.";
+
 export const createShareSchema = objectRefSchema.extend(shareOptionsSchema.shape).superRefine((input, ctx) => {
   const problem = contentTypeOverrideProblem(input.contentType, input.disposition);
   if (problem) ctx.addIssue({ code: "custom", path: ["contentType"], message: problem });
   if (input.linkType === "direct") {
-    const managedOnly = "Only managed links have this option: choose Managed link, or clear it.";
+    const managedOnly = MANAGED_ONLY_MESSAGE;
     if (input.expiryMode === "preset" && MANAGED_ONLY_PRESETS.includes(input.preset)) {
       ctx.addIssue({
         code: "custom",

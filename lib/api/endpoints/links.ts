@@ -1,0 +1,372 @@
+import "server-only";
+import { z } from "zod";
+import { API_BASE_PATH, defineEndpoint, etagMatches, etagOf } from "@/lib/api/endpoint";
+import { ApiProblem, type FieldProblem } from "@/lib/api/problem";
+import { idParam, toIso, toIsoOrNull } from "@/lib/api/schemas/common";
+import {
+  createLinkBodySchema,
+  EXPIRY_FIELDS,
+  linkEventListSchema,
+  linkEventsQuerySchema,
+  linkListSchema,
+  linkSchema,
+  listLinksQuerySchema,
+  updateLinkBodySchema,
+  type ApiLink,
+  type CreateLinkBody,
+  type ExpiryField,
+} from "@/lib/api/schemas/links";
+import { storageProblem } from "@/lib/api/storage-problem";
+import type { SessionUser } from "@/lib/auth/session";
+import { db } from "@/lib/db";
+import { AppError } from "@/lib/errors";
+import { DEFAULT_EXPIRY_PRESET, NEVER_PRESET, type ExpiryChoice } from "@/lib/links/expiry";
+import { listLinks, revealLinkUrl, type LinkRow } from "@/lib/links/history";
+import { issueShareLink, NO_SUCH_BUCKET_MESSAGE, NO_SUCH_OBJECT_MESSAGE } from "@/lib/links/issue";
+import {
+  changeDownloadLimit,
+  changeLinkExpiryTo,
+  changeLinkNote,
+  DIRECT_CANNOT,
+  getLinkDetails,
+  listAccessLog,
+  REVOKED_CANNOT,
+  revokeLink,
+  type LinkDetails,
+} from "@/lib/links/manage";
+import { keyHasDotSegment } from "@/lib/paths";
+import { openConnection } from "@/lib/storage/connections";
+import { listFolder } from "@/lib/storage/listing";
+import { createShareSchema, MANAGED_ONLY_MESSAGE } from "@/lib/validation/share";
+
+/**
+ * POST /links, GET /links, GET|PATCH /links/{id}, POST /links/{id}/revoke, GET /links/{id}/events:
+ * Quick Share, the history and the link page for scripts. Creating goes through the dialog's own
+ * schema (createShareSchema) and issueShareLink; changes through lib/links/manage.ts. Every query
+ * names the token's owner, so another owner's link is simply not found.
+ */
+
+const linkIdParams = idParam("The link's id.");
+const NOT_FOUND = "No link in your history has this id.";
+
+function notFound(): ApiProblem {
+  return new ApiProblem("not-found", NOT_FOUND, { errors: [{ in: "path", field: "id", message: "Unknown link." }] });
+}
+
+/** The Link representation (without `url` unless given). */
+function toApiLink(link: LinkDetails | LinkRow, url?: string | null): ApiLink {
+  return {
+    id: link.id,
+    type: link.kind,
+    ...(url === undefined ? {} : { url }),
+    status: link.status,
+    connectionId: link.connectionId,
+    connectionName: link.connectionName,
+    bucket: link.bucket,
+    key: link.key,
+    fileName: link.fileName,
+    disposition: link.disposition === "attachment" ? "attachment" : "inline",
+    contentType: link.contentTypeOverride,
+    note: link.note,
+    objectSize: link.objectSize,
+    createdAt: toIso(link.createdAt),
+    expiresAt: link.neverExpires ? null : toIso(link.expiresAt),
+    neverExpires: link.neverExpires,
+    downloadLimit: link.downloadLimit,
+    downloadCount: link.downloadCount,
+    lastAccessAt: toIsoOrNull(link.lastAccessAt),
+    revokedAt: toIsoOrNull(link.revokedAt),
+    objectState: link.objectState,
+    passwordProtected: link.hasPassword,
+    allowedNetworks: link.allowedNetworks,
+    alwaysLatest: link.kind === "managed" && !link.pinned,
+    target: link.target,
+    title: link.title,
+    fileCount: link.fileCount,
+  };
+}
+
+/** One link with its URL, as GET /links/{id} answers (the URL only while the link still works, as "Copy link"). */
+async function readLink(ownerId: string, id: string, issuedUrl?: string): Promise<ApiLink> {
+  const details = await getLinkDetails(ownerId, id);
+  if (!details) throw notFound();
+  let url: string | null = issuedUrl ?? null;
+  if (url === null && details.status !== "revoked" && details.status !== "expired") {
+    url = await revealLinkUrl(ownerId, id).catch((error: unknown) => {
+      // It expired (or was revoked) between the two reads.
+      if (error instanceof AppError && error.code === "invalid") return null;
+      throw error;
+    });
+  }
+  return toApiLink(details, url);
+}
+
+/** issueShareLink takes the signed-in user: the token's owner. */
+async function ownerOf(ownerId: string): Promise<SessionUser> {
+  const user = await db.user.findUnique({ where: { id: ownerId }, select: { id: true, name: true, email: true } });
+  if (!user) throw new ApiProblem("unauthorized", "This token's owner no longer exists.");
+  return user;
+}
+
+/** An instant as the "until" field takes it, read in UTC ("2026-12-01T09:30:00.000"). */
+function utcWallTime(date: Date): string {
+  return date.toISOString().slice(0, 23);
+}
+
+/** The API's expiry fields as Quick Share's expiry choice, counted from `now`. */
+function expiryOf(body: Partial<Record<ExpiryField, unknown>> & { expiresIn?: number; expiresAt?: string }, now: Date): ExpiryChoice | null {
+  if (body.neverExpires) return { mode: "preset", preset: NEVER_PRESET };
+  if (body.expiresIn !== undefined) return { mode: "until", localDateTime: utcWallTime(new Date(now.getTime() + body.expiresIn * 1000)), timeZone: "UTC" };
+  if (body.expiresAt !== undefined) return { mode: "until", localDateTime: utcWallTime(new Date(body.expiresAt)), timeZone: "UTC" };
+  return null;
+}
+
+/** Quick Share's field names (form and fieldErrors) as the API's. */
+function apiField(field: string, expiryField: ExpiryField): string {
+  if (field === "linkType") return "type";
+  if (["expiryMode", "preset", "amount", "unit", "until", "timeZone", "expiresIn"].includes(field)) return expiryField;
+  return field;
+}
+
+function invalid(errors: FieldProblem[]): ApiProblem {
+  const names = [...new Set(errors.map((e) => e.field))].join(", ");
+  return new ApiProblem("invalid-request", `Check ${names}: see errors for each field. Nothing was changed.`, { errors });
+}
+
+/** An AppError's field errors under the API's names. */
+function renamed(error: AppError, expiryField: ExpiryField): ApiProblem {
+  const errors = Object.entries(error.fieldErrors ?? {}).flatMap(([field, messages]) => messages.map((message) => ({ in: "body" as const, field: apiField(field, expiryField), message })));
+  return errors.length ? invalid(errors) : new ApiProblem("invalid-request", error.message);
+}
+
+const wholeSecond = () => new Date(Math.floor(Date.now() / 1000) * 1000);
+
+/** The request as the Quick Share form sends it (createShareSchema's input). */
+function shareInput(body: CreateLinkBody, expiry: ExpiryChoice | null) {
+  const when =
+    expiry?.mode === "until"
+      ? { expiryMode: "until", until: expiry.localDateTime, timeZone: expiry.timeZone }
+      : { expiryMode: "preset", preset: expiry?.mode === "preset" ? expiry.preset : DEFAULT_EXPIRY_PRESET, timeZone: "UTC" };
+  return {
+    connectionId: body.connectionId,
+    bucket: body.bucket,
+    key: body.key,
+    linkType: body.type,
+    ...when,
+    disposition: body.disposition,
+    fileName: body.fileName,
+    contentType: body.contentType,
+    note: body.note,
+    downloadLimit: body.downloadLimit ?? undefined,
+    password: body.password,
+    allowedNetworks: body.allowedNetworks.join("\n"),
+    alwaysLatest: body.alwaysLatest ?? false,
+  };
+}
+
+/** HEAD found nothing: a missing bucket answers HEAD with a bare 404 too, so ask the bucket itself which it is. */
+async function missingObjectProblem(open: NonNullable<Awaited<ReturnType<typeof openConnection>>>, bucket: string, message: string): Promise<ApiProblem> {
+  try {
+    await listFolder(open, bucket, "", { pageSize: 1 });
+  } catch (error) {
+    const problem = storageProblem(error, { bucket: "body" });
+    if (problem instanceof ApiProblem && problem.errors?.some((e) => e.field === "bucket")) {
+      return new ApiProblem("not-found", NO_SUCH_BUCKET_MESSAGE, { errors: [{ in: "body", field: "bucket", message: "No such bucket." }] });
+    }
+  }
+  return new ApiProblem("not-found", message, { errors: [{ in: "body", field: "key", message: "No such object." }] });
+}
+
+export const createLinkEndpoint = defineEndpoint({
+  method: "post",
+  path: "/links",
+  operationId: "createLink",
+  summary: "Create a link",
+  description:
+    "Quick Share: a direct link (a presigned S3 URL, at most 7 days) or a managed link (checked by Bucketshare at each use: revocable, with an optional download limit, password, allowed networks and no expiry). The answer holds the `url` to hand out. Send an `Idempotency-Key` to retry safely.",
+  tag: "Links",
+  scope: "links:write",
+  body: createLinkBodySchema,
+  success: { status: 201, description: "The link, with its url.", schema: linkSchema, location: true },
+  problems: ["not-found", "storage-error", "storage-timeout"],
+  idempotent: {
+    replay: async ({ caller }, createdId) => ({ status: 201, body: await readLink(caller.ownerId, createdId), headers: { Location: `${API_BASE_PATH}/links/${createdId}` } }),
+  },
+  handler: async ({ caller, body }) => {
+    const expiryField = EXPIRY_FIELDS.find((field) => body[field] !== undefined) ?? "expiresIn";
+    if (keyHasDotSegment(body.key)) {
+      throw invalid([
+        { in: "body", field: "key", message: "This key has a “.” or “..” folder segment, which browsers remove from every link, so a link to it cannot work. Copy or rename the object to a key without one, then share that." },
+      ]);
+    }
+    if (body.type === "direct" && body.alwaysLatest) throw invalid([{ in: "body", field: "alwaysLatest", message: MANAGED_ONLY_MESSAGE }]);
+    const user = await ownerOf(caller.ownerId);
+    const open = await openConnection(user.id, body.connectionId);
+    if (!open) throw new ApiProblem("not-found", "No connection has this id.", { errors: [{ in: "body", field: "connectionId", message: "Unknown connection." }] });
+
+    const now = wholeSecond();
+    const parsed = createShareSchema.safeParse(shareInput(body, expiryOf(body, now)));
+    if (!parsed.success) {
+      throw invalid(parsed.error.issues.map((issue) => ({ in: "body", field: apiField(String(issue.path[0] ?? ""), expiryField), message: issue.message })));
+    }
+    let issued: Awaited<ReturnType<typeof issueShareLink>>;
+    try {
+      issued = await issueShareLink(user, parsed.data, { now });
+    } catch (error) {
+      if (!(error instanceof AppError)) throw storageProblem(error, { bucket: "body", key: "body" });
+      if (error.code === "invalid") throw renamed(error, expiryField);
+      if (error.code === "not_found" && error.message === NO_SUCH_OBJECT_MESSAGE) throw await missingObjectProblem(open, body.bucket, error.message);
+      if (error.code === "not_found" && error.message === NO_SUCH_BUCKET_MESSAGE) throw new ApiProblem("not-found", error.message, { errors: [{ in: "body", field: "bucket", message: "No such bucket." }] });
+      if (error.code === "not_found") throw new ApiProblem("not-found", error.message, { errors: [{ in: "body", field: "connectionId", message: "Unknown connection." }] });
+      throw error;
+    }
+    return {
+      status: 201,
+      body: await readLink(user.id, issued.id, issued.url),
+      headers: { Location: `${API_BASE_PATH}/links/${issued.id}` },
+      createdId: issued.id,
+    };
+  },
+});
+
+export const listLinksEndpoint = defineEndpoint({
+  method: "get",
+  path: "/links",
+  operationId: "listLinks",
+  summary: "List links (the history)",
+  description: "Every link you issued, newest first, with the history's filters. Revoked links count only as `revoked`, not as expired or active.",
+  tag: "Links",
+  scope: "links:read",
+  query: listLinksQuerySchema,
+  success: { status: 200, description: "One page of the history.", schema: linkListSchema },
+  handler: async ({ caller, query }) => {
+    const { limit, ...filter } = query;
+    const page = await listLinks(caller.ownerId, filter, new Date(), limit);
+    return { body: { links: page.rows.map((row) => toApiLink(row)), nextCursor: page.nextCursor } };
+  },
+});
+
+export const getLinkEndpoint = defineEndpoint({
+  method: "get",
+  path: "/links/{id}",
+  operationId: "getLink",
+  summary: "Read a link",
+  description: "One link with its `url` (null once revoked or expired). Send the ETag back in If-None-Match (304 when unchanged) or, to change it, in If-Match.",
+  tag: "Links",
+  scope: "links:read",
+  params: linkIdParams,
+  success: { status: 200, description: "The link.", schema: linkSchema, etag: true },
+  handler: async ({ caller, params }) => ({ body: await readLink(caller.ownerId, params.id) }),
+});
+
+/** Refusals for a change the link's state does not allow (409, naming the fields). */
+function conflict(detail: string, fields: string[]): ApiProblem {
+  return new ApiProblem("conflict", detail, { errors: fields.map((field) => ({ in: "body" as const, field, message: detail })) });
+}
+
+export const updateLinkEndpoint = defineEndpoint({
+  method: "patch",
+  path: "/links/{id}",
+  operationId: "updateLink",
+  summary: "Change a link",
+  description:
+    "Expiry (counted from now) and download limit for managed links; the note for any link. A direct link's expiry is part of its signature and cannot change. A revoked link cannot change. Send If-Match with the ETag you read to refuse (412) a change to a link that changed meanwhile.",
+  tag: "Links",
+  scope: "links:write",
+  params: linkIdParams,
+  body: updateLinkBodySchema,
+  success: { status: 200, description: "The changed link.", schema: linkSchema, etag: true },
+  problems: ["conflict", "precondition-failed"],
+  handler: async ({ caller, params, body, request }) => {
+    const ownerId = caller.ownerId;
+    const current = await readLink(ownerId, params.id);
+    const ifMatch = request.headers.get("if-match");
+    if (ifMatch !== null && !etagMatches(ifMatch, etagOf(JSON.stringify(current)))) {
+      throw new ApiProblem("precondition-failed", "The link changed since you read it (If-Match does not match its ETag). Read it again, then decide. Nothing was changed.", {
+        errors: [{ in: "header", field: "If-Match", message: "Not the link's current ETag." }],
+      });
+    }
+    const expiryField = EXPIRY_FIELDS.find((field) => body[field] !== undefined);
+    const given = [...(expiryField ? [expiryField] : []), ...(body.downloadLimit !== undefined ? ["downloadLimit"] : []), ...(body.note !== undefined ? ["note"] : [])];
+    if (current.status === "revoked") throw conflict(REVOKED_CANNOT, given);
+    if (current.type === "direct") {
+      const managedOnly = given.filter((field) => field !== "note");
+      if (managedOnly.length) throw conflict(DIRECT_CANNOT, managedOnly);
+    }
+    try {
+      if (expiryField) {
+        // From a whole second, so that an expiresAt in whole seconds is kept exactly.
+        const now = wholeSecond();
+        await changeLinkExpiryTo(ownerId, params.id, expiryOf(body, now)!, now);
+      }
+      if (body.downloadLimit !== undefined) await changeDownloadLimit(ownerId, params.id, body.downloadLimit);
+      if (body.note !== undefined) await changeLinkNote(ownerId, params.id, body.note);
+    } catch (error) {
+      if (error instanceof AppError && error.code === "invalid" && error.fieldErrors && expiryField) throw renamed(error, expiryField);
+      // Revoked or removed between the read and the write.
+      if (error instanceof AppError && error.message === REVOKED_CANNOT) throw conflict(REVOKED_CANNOT, given);
+      if (error instanceof AppError && error.code === "not_found") throw notFound();
+      throw error;
+    }
+    return { body: await readLink(ownerId, params.id) };
+  },
+});
+
+export const revokeLinkEndpoint = defineEndpoint({
+  method: "post",
+  path: "/links/{id}/revoke",
+  operationId: "revokeLink",
+  summary: "Revoke a link",
+  description: "Managed links stop working at once, on every instance. Revoking again changes nothing. Direct links cannot be revoked (409): S3 cannot take a presigned URL back.",
+  tag: "Links",
+  scope: "links:write",
+  params: linkIdParams,
+  success: { status: 200, description: "The revoked link.", schema: linkSchema },
+  problems: ["conflict"],
+  handler: async ({ caller, params }) => {
+    const details = await getLinkDetails(caller.ownerId, params.id);
+    if (!details) throw notFound();
+    if (details.kind === "direct") throw new ApiProblem("conflict", DIRECT_CANNOT);
+    try {
+      await revokeLink(caller.ownerId, params.id);
+    } catch (error) {
+      if (error instanceof AppError && error.code === "not_found") throw notFound();
+      throw error;
+    }
+    return { body: await readLink(caller.ownerId, params.id) };
+  },
+});
+
+export const listLinkEventsEndpoint = defineEndpoint({
+  method: "get",
+  path: "/links/{id}/events",
+  operationId: "listLinkEvents",
+  summary: "Read a link's access log",
+  description: "What recipients did with a managed link (page views, downloads, refusals), newest first. Events are written a moment after the request they record.",
+  tag: "Links",
+  scope: "links:read",
+  params: linkIdParams,
+  query: linkEventsQuerySchema,
+  success: { status: 200, description: "One page of the access log.", schema: linkEventListSchema },
+  handler: async ({ caller, params, query }) => {
+    const link = await db.shareLink.findFirst({ where: { id: params.id, ownerId: caller.ownerId, deletedAt: null }, select: { id: true } });
+    if (!link) throw notFound();
+    const page = await listAccessLog(caller.ownerId, params.id, query.cursor, query.limit);
+    return {
+      body: {
+        events: page.rows.map((row) => ({
+          time: toIso(row.createdAt),
+          outcome: row.outcome as z.infer<typeof linkEventListSchema>["events"][number]["outcome"],
+          reason: row.reason,
+          clientAddress: row.clientAddress,
+          userAgent: row.userAgent,
+          previewAgent: row.previewAgent,
+          filePath: row.filePath,
+        })),
+        nextCursor: page.nextCursor,
+      },
+    };
+  },
+});
+
+export const LINK_ENDPOINTS = [createLinkEndpoint, listLinksEndpoint, getLinkEndpoint, updateLinkEndpoint, revokeLinkEndpoint, listLinkEventsEndpoint];

@@ -1,0 +1,173 @@
+import { z } from "zod";
+import { cursorField, isoDateTime, nullableDateTime } from "@/lib/api/schemas/common";
+import { EXPIRY_MESSAGES, MAX_EXPIRY_SECONDS, MAX_MANAGED_EXPIRY_SECONDS, MIN_EXPIRY_SECONDS } from "@/lib/links/expiry";
+import { ACCESS_LOG_PAGE_SIZE, HISTORY_PAGE_SIZE } from "@/lib/links/filters";
+import type { LinkOutcome } from "@/lib/recipient/access-log";
+import { allowedNetworksField, DOWNLOAD_LIMIT_MESSAGE, historyFilterSchema, MAX_DOWNLOAD_LIMIT, objectRefSchema, shareOptionsSchema } from "@/lib/validation/share";
+
+/**
+ * The link endpoints' schemas. Field rules and messages are Quick Share's own (lib/validation/share.ts):
+ * the API only changes the shape (JSON types, camelCase, seconds and ISO dates for expiry).
+ */
+
+export const LINK_TYPES = ["direct", "managed"] as const;
+const LINK_STATUSES = ["active", "expires_soon", "expired", "revoked"] as const;
+const LINK_OUTCOMES = ["page_view", "download", "refused", "wrong_password", "unlocked"] as const satisfies readonly LinkOutcome[];
+
+export const linkSchema = z
+  .object({
+    id: z.string(),
+    type: z.enum(LINK_TYPES).meta({ description: "direct: a presigned S3 URL (at most 7 days, cannot be revoked or changed). managed: <server>/s/<token>, checked by Bucketshare at each use." }),
+    url: z
+      .string()
+      .nullable()
+      .optional()
+      .meta({ description: "The link to hand out. Only in answers about one link (never in lists); null once the link is revoked or expired." }),
+    status: z.enum(LINK_STATUSES).meta({ description: "expires_soon: less than min(1 hour, a quarter of its life) is left." }),
+    connectionId: z.string().nullable().meta({ description: "Null once the connection was deleted (connectionName keeps the name it was issued under)." }),
+    connectionName: z.string(),
+    bucket: z.string(),
+    key: z.string().meta({ description: 'The object; for a multi-file share (target "files"), the shared folder or the selection\'s common folder.' }),
+    fileName: z.string().meta({ description: "The name the recipient's browser saves the file under." }),
+    disposition: z.enum(["inline", "attachment"]),
+    contentType: z.string().nullable().meta({ description: "The Content-Type override, or null to serve the object's own." }),
+    note: z.string().nullable(),
+    objectSize: z.int().min(0).meta({ description: "Bytes, when the link was made (the total for a multi-file share)." }),
+    createdAt: isoDateTime,
+    expiresAt: nullableDateTime.meta({ description: "When the link stops working (earlier than asked when temporary credentials end first); null when it never expires." }),
+    neverExpires: z.boolean(),
+    downloadLimit: z.int().min(1).nullable().meta({ description: "Managed links: downloads allowed; null = unlimited." }),
+    downloadCount: z.int().min(0).meta({ description: "Managed links: downloads served (page views and link previews do not count)." }),
+    lastAccessAt: nullableDateTime,
+    revokedAt: nullableDateTime,
+    objectState: z.enum(["changed", "missing"]).nullable().meta({ description: "Set once a use found the shared object replaced or deleted." }),
+    passwordProtected: z.boolean(),
+    allowedNetworks: z.array(z.string()).meta({ description: "CIDR ranges recipients must come from (canonical form); empty = anywhere." }),
+    alwaysLatest: z.boolean().meta({ description: "Managed links: serve whatever the key holds now, instead of refusing once the object changed (false for direct links)." }),
+    target: z.enum(["object", "files"]),
+    title: z.string().nullable().meta({ description: "Multi-file shares: the title the recipient sees." }),
+    fileCount: z.int().min(0).nullable().meta({ description: "Multi-file shares: the number of files." }),
+  })
+  .meta({ id: "Link" });
+export type ApiLink = z.input<typeof linkSchema>;
+
+/** Expiry in the API: seconds from now, an instant, or never (managed links); at most one of them. */
+const expiresIn = z
+  .int()
+  .min(MIN_EXPIRY_SECONDS, EXPIRY_MESSAGES.tooShort)
+  .max(MAX_MANAGED_EXPIRY_SECONDS, EXPIRY_MESSAGES.managedTooLong)
+  .optional()
+  .meta({ description: `Seconds from now, ${MIN_EXPIRY_SECONDS} to ${MAX_EXPIRY_SECONDS} (7 days) for direct links, up to ${MAX_MANAGED_EXPIRY_SECONDS} for managed ones.` });
+const expiresAt = isoDateTime.optional().meta({ description: "When the link stops working (same limits as expiresIn)." });
+const neverExpires = z.literal(true).optional().meta({ description: "Managed links only: no expiry." });
+export const EXPIRY_FIELDS = ["expiresIn", "expiresAt", "neverExpires"] as const;
+export type ExpiryField = (typeof EXPIRY_FIELDS)[number];
+
+function atMostOneExpiry(body: Partial<Record<ExpiryField, unknown>>, ctx: z.RefinementCtx): void {
+  const given = EXPIRY_FIELDS.filter((field) => body[field] !== undefined);
+  for (const field of given.slice(1)) {
+    ctx.addIssue({ code: "custom", path: [field], message: `Give at most one of expiresIn, expiresAt and neverExpires (${given[0]} is already given).` });
+  }
+}
+
+const downloadLimit = z
+  .int(DOWNLOAD_LIMIT_MESSAGE)
+  .min(1, DOWNLOAD_LIMIT_MESSAGE)
+  .max(MAX_DOWNLOAD_LIMIT, DOWNLOAD_LIMIT_MESSAGE)
+  .nullable()
+  .optional()
+  .meta({ description: "Managed links: downloads allowed (1 = one-time); null or absent = unlimited." });
+
+export const createLinkBodySchema = z
+  .strictObject({
+    connectionId: objectRefSchema.shape.connectionId.meta({ description: "The connection's id (GET /connections)." }),
+    bucket: objectRefSchema.shape.bucket,
+    key: objectRefSchema.shape.key.meta({ description: "The object's key (GET /objects)." }),
+    type: z.enum(LINK_TYPES, { error: "Choose direct or managed." }).default("direct"),
+    expiresIn,
+    expiresAt,
+    neverExpires,
+    disposition: shareOptionsSchema.shape.disposition.meta({ description: "inline: open in the browser; attachment: download." }),
+    fileName: shareOptionsSchema.shape.fileName.meta({ description: "The name to save under (default: the key's last segment)." }),
+    contentType: shareOptionsSchema.shape.contentType.meta({
+      description: "A Content-Type to serve the object with. Types a browser would run as a page (HTML, SVG, XML, JavaScript) need disposition attachment.",
+    }),
+    note: shareOptionsSchema.shape.note.meta({ description: "For you: shown in the history, never to recipients." }),
+    downloadLimit,
+    password: shareOptionsSchema.shape.password.meta({ description: "Managed links: recipients must enter it. Stored as a hash only." }),
+    allowedNetworks: z
+      .array(z.string())
+      .optional()
+      .transform((list) => list?.join("\n"))
+      .pipe(allowedNetworksField)
+      .meta({ description: "Managed links: IPv4/IPv6 addresses or CIDR ranges recipients must come from (at most 100)." }),
+    alwaysLatest: z.boolean().optional().meta({ description: "Managed links: serve the key's current object even after it changed (default false: the link refuses once the object was replaced)." }),
+  })
+  .superRefine(atMostOneExpiry)
+  .meta({ id: "CreateLink", description: "At most one of expiresIn, expiresAt and neverExpires; without any, the link lasts 1 hour." });
+export type CreateLinkBody = z.output<typeof createLinkBodySchema>;
+
+export const UPDATABLE_FIELDS = [...EXPIRY_FIELDS, "downloadLimit", "note"] as const;
+
+export const updateLinkBodySchema = z
+  .strictObject({
+    expiresIn,
+    expiresAt,
+    neverExpires,
+    downloadLimit,
+    note: z
+      .union([z.null(), shareOptionsSchema.shape.note.transform((note) => note ?? null)])
+      .optional()
+      .meta({ description: "For you: shown in the history; null or empty clears it." }),
+  })
+  .superRefine(atMostOneExpiry)
+  .superRefine(
+    (body, ctx) => {
+      if (UPDATABLE_FIELDS.every((field) => body[field] === undefined)) {
+        ctx.addIssue({ code: "custom", path: [], message: `Send at least one of ${UPDATABLE_FIELDS.join(", ")}.` });
+      }
+    },
+    // An unknown field is reason enough: say only that.
+    { when: (payload) => payload.issues.length === 0 },
+  )
+  .meta({ id: "UpdateLink", description: "Expiry and download limit: managed links only. At most one of expiresIn, expiresAt and neverExpires, counted from now." });
+export type UpdateLinkBody = z.output<typeof updateLinkBodySchema>;
+
+const filter = historyFilterSchema.shape;
+
+export const listLinksQuerySchema = z.strictObject({
+  status: filter.status.unwrap().default("all"),
+  type: filter.type.unwrap().default("all"),
+  connection: filter.connection.unwrap().meta({ description: "Only links of this connection (its id)." }),
+  bucket: filter.bucket.unwrap().meta({ description: "Only links to this bucket." }),
+  q: filter.q.unwrap().meta({ description: "Text in the key, note or title (case-insensitive)." }),
+  cursor: cursorField,
+  limit: z.coerce.number().int().min(1).max(200).optional().default(HISTORY_PAGE_SIZE).meta({ description: `Links per page, 1–200; default ${HISTORY_PAGE_SIZE}.` }),
+});
+
+export const linkListSchema = z.object({
+  links: z.array(linkSchema).meta({ description: "Newest first. Items carry no `url`: read one link (GET /links/{id}) for it." }),
+  nextCursor: z.string().nullable().meta({ description: "Pass as `cursor` for the next page; null on the last page." }),
+});
+
+export const linkEventSchema = z
+  .object({
+    time: isoDateTime,
+    outcome: z.enum(LINK_OUTCOMES),
+    reason: z.string().nullable().meta({ description: "Why a request was refused (expired, revoked, limit, network, password, changed, missing) or not counted (preview_agent, head)." }),
+    clientAddress: z.string().nullable().meta({ description: "The recipient's address, or only its network part when you chose so in Settings." }),
+    userAgent: z.string().nullable(),
+    previewAgent: z.boolean().meta({ description: "A chat or mail app fetching a preview, not a person." }),
+    filePath: z.string().nullable().meta({ description: 'Multi-file shares: which file ("*" for Download all).' }),
+  })
+  .meta({ id: "LinkEvent" });
+
+export const linkEventsQuerySchema = z.strictObject({
+  cursor: cursorField,
+  limit: z.coerce.number().int().min(1).max(200).optional().default(ACCESS_LOG_PAGE_SIZE).meta({ description: `Events per page, 1–200; default ${ACCESS_LOG_PAGE_SIZE}.` }),
+});
+
+export const linkEventListSchema = z.object({
+  events: z.array(linkEventSchema).meta({ description: "Newest first." }),
+  nextCursor: z.string().nullable().meta({ description: "Pass as `cursor` for the next page; null on the last page." }),
+});

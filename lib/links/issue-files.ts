@@ -178,9 +178,13 @@ const EXPIRY_FIELD = { preset: "expiresIn", amount: "amount", until: "until", ti
  * checked with HeadObject, a folder is listed again. The share_links row and all its
  * share_link_files rows are written in one transaction (in batches), so nothing is half-written.
  */
-export async function issueFilesShare(user: SessionUser, input: CreateFilesShareInput, options: { limit?: number } = {}): Promise<IssuedLink & { fileCount: number; totalBytes: number; title: string }> {
+export async function issueFilesShare(
+  user: SessionUser,
+  input: CreateFilesShareInput,
+  options: { limit?: number; /** The whole second the expiry counts from (the API's expiresIn). */ now?: Date } = {},
+): Promise<IssuedLink & { fileCount: number; totalBytes: number; title: string }> {
   const open = await openConnectionOrThrow(user.id, input.connectionId);
-  const now = new Date(Math.floor(Date.now() / 1000) * 1000);
+  const now = options.now ?? new Date(Math.floor(Date.now() / 1000) * 1000);
   const expiry = resolveExpiry(expiryChoice(input), now, { timeZone: input.timeZone, kind: "managed" });
   if (!expiry.ok) throw new AppError("invalid", expiry.message, { fieldErrors: { [EXPIRY_FIELD[expiry.field]]: [expiry.message] } });
   if (Math.floor((expiry.expiresAt.getTime() - now.getTime()) / 1000) < MIN_EXPIRY_SECONDS) {

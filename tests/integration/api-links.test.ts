@@ -246,6 +246,63 @@ describe("POST /links: expiry choices", () => {
   });
 });
 
+describe("POST /links with files: a multi-file share", () => {
+  const PDF = randomBytes(3_000);
+  const folder = `share-${h.randomSuffix()}/`;
+
+  beforeAll(async () => {
+    const admin = adminS3For(storageCases()[0]!);
+    admins.push(admin);
+    await h.putObjects(admin, main.bucket, [
+      { key: `${folder}a.pdf`, body: PDF },
+      { key: `${folder}b.txt`, body: Buffer.from("plain") },
+      { key: `${folder}sub/c.pdf`, body: BODY },
+    ]);
+  });
+
+  it("shares a folder with its subfolders, only names matching a pattern; the recipient downloads a file", async () => {
+    const response = await api("POST", "/links", {
+      body: { connectionId: main.connectionId, bucket: main.bucket, files: { folder, includeSubfolders: true, pattern: "*.pdf" }, expiresIn: 86_400, note: "pdfs", downloadLimit: 5 },
+    });
+    expect(response.status, JSON.stringify(response.json)).toBe(201);
+    const link = response.json;
+    expect(link).toMatchObject({ type: "managed", target: "files", key: folder, title: folder.slice(0, -1), fileCount: 2, objectSize: PDF.length + BODY.length, note: "pdfs", downloadLimit: 5, alwaysLatest: false });
+    expect(Date.parse(link.expiresAt) - Date.parse(link.createdAt)).toBe(86_400_000);
+    const files = await db.shareLinkFile.findMany({ where: { linkId: link.id }, orderBy: { path: "asc" }, select: { path: true } });
+    expect(files.map((f) => f.path)).toEqual(["a.pdf", "sub/c.pdf"]);
+    const download = await recipient(recipientDownload.GET, tokenOf(link.url), `/download?path=${encodeURIComponent("sub/c.pdf")}`);
+    expect(download.status).toBe(302);
+    expect((await h.fetchBytes(download.headers.get("location")!)).body.equals(BODY)).toBe(true);
+  });
+
+  it("shares selected keys under a title, without the ZIP, lasting 7 days by default", async () => {
+    const link = (await createLink({ key: undefined, files: { keys: [`${folder}a.pdf`, `${folder}b.txt`] }, title: "Two files", zipAllowed: false })).json;
+    expect(link).toMatchObject({ type: "managed", target: "files", key: folder, title: "Two files", fileCount: 2 });
+    expect(Date.parse(link.expiresAt) - Date.parse(link.createdAt)).toBe(7 * 86_400_000);
+    expect((await db.shareLink.findUniqueOrThrow({ where: { id: link.id } })).zipAllowed).toBe(false);
+  });
+
+  it.each([
+    ["key and files", () => ({ key: KEY, files: { folder } }), 400, ["files"]],
+    ["neither key nor files", () => ({ key: undefined }), 400, ["key"]],
+    ["folder and keys", () => ({ key: undefined, files: { folder, keys: [`${folder}a.pdf`] } }), 400, ["files.keys"]],
+    ["a pattern with keys", () => ({ key: undefined, files: { keys: [`${folder}a.pdf`], pattern: "*.pdf" } }), 400, ["files.pattern"]],
+    ["a broken pattern", () => ({ key: undefined, files: { folder, pattern: "[ab" } }), 400, ["files.pattern"]],
+    ["a direct multi-file share", () => ({ key: undefined, type: "direct", files: { folder } }), 400, ["type"]],
+    ["a disposition on a multi-file share", () => ({ key: undefined, disposition: "attachment", files: { folder } }), 400, ["disposition"]],
+    ["a title on a link to one object", () => ({ title: "One" }), 400, ["title"]],
+    ["a pattern nothing matches", () => ({ key: undefined, files: { folder, pattern: "*.docx" } }), 400, ["files"]],
+    ["an empty selection", () => ({ key: undefined, files: { keys: [] } }), 400, ["files"]],
+    ["a selected key that does not exist", () => ({ key: undefined, files: { keys: [`${folder}a.pdf`, `${folder}gone.pdf`] } }), 404, ["files.keys"]],
+    ["a folder in a bucket that does not exist", () => ({ key: undefined, bucket: `missing-${h.randomSuffix()}`, files: { folder } }), 404, ["bucket"]],
+  ])("refuses %s, naming the field, and stores nothing", async (_label, extra, status, fields) => {
+    const before = await linkCount();
+    const response = await api("POST", "/links", { body: { connectionId: main.connectionId, bucket: main.bucket, key: KEY, ...extra() } });
+    expectProblem(response, status, status === 404 ? "not-found" : "invalid-request", fields);
+    expect(await linkCount()).toBe(before);
+  });
+});
+
 describe("POST /links: bad input stores nothing", () => {
   const valid = () => ({ connectionId: main.connectionId, bucket: main.bucket, key: KEY });
   const hours = (n: number) => new Date(Date.now() + n * 3_600_000).toISOString();

@@ -23,6 +23,7 @@ import { AppError } from "@/lib/errors";
 import { DEFAULT_EXPIRY_PRESET, NEVER_PRESET, type ExpiryChoice } from "@/lib/links/expiry";
 import { listLinks, revealLinkUrl, type LinkRow } from "@/lib/links/history";
 import { issueShareLink, NO_SUCH_BUCKET_MESSAGE, NO_SUCH_OBJECT_MESSAGE } from "@/lib/links/issue";
+import { issueFilesShare } from "@/lib/links/issue-files";
 import {
   changeDownloadLimit,
   changeLinkExpiryTo,
@@ -35,9 +36,10 @@ import {
   type LinkDetails,
 } from "@/lib/links/manage";
 import { keyHasDotSegment } from "@/lib/paths";
-import { openConnection } from "@/lib/storage/connections";
+import { openConnection, type OpenConnection } from "@/lib/storage/connections";
 import { listFolder } from "@/lib/storage/listing";
 import { createShareSchema, MANAGED_ONLY_MESSAGE } from "@/lib/validation/share";
+import { createFilesShareSchema } from "@/lib/validation/share-files";
 
 /**
  * POST /links, GET /links, GET|PATCH /links/{id}, POST /links/{id}/revoke, GET /links/{id}/events:
@@ -141,31 +143,53 @@ function renamed(error: AppError, expiryField: ExpiryField): ApiProblem {
 
 const wholeSecond = () => new Date(Math.floor(Date.now() / 1000) * 1000);
 
+/** The API's expiry as the dialogs' expiry fields (a preset, or "until" a UTC time). */
+function expiryFields(expiry: ExpiryChoice | null, defaultPreset: string) {
+  return expiry?.mode === "until"
+    ? { expiryMode: "until", until: expiry.localDateTime, timeZone: expiry.timeZone }
+    : { expiryMode: "preset", preset: expiry?.mode === "preset" ? expiry.preset : defaultPreset, timeZone: "UTC" };
+}
+
+/** The note and the managed options, as both dialogs' forms send them. */
+function sharedOptions(body: CreateLinkBody) {
+  return { note: body.note, downloadLimit: body.downloadLimit ?? undefined, password: body.password, allowedNetworks: body.allowedNetworks.join("\n") };
+}
+
 /** The request as the Quick Share form sends it (createShareSchema's input). */
 function shareInput(body: CreateLinkBody, expiry: ExpiryChoice | null) {
-  const when =
-    expiry?.mode === "until"
-      ? { expiryMode: "until", until: expiry.localDateTime, timeZone: expiry.timeZone }
-      : { expiryMode: "preset", preset: expiry?.mode === "preset" ? expiry.preset : DEFAULT_EXPIRY_PRESET, timeZone: "UTC" };
   return {
     connectionId: body.connectionId,
     bucket: body.bucket,
     key: body.key,
-    linkType: body.type,
-    ...when,
-    disposition: body.disposition,
+    linkType: body.type ?? "direct",
+    ...expiryFields(expiry, DEFAULT_EXPIRY_PRESET),
+    disposition: body.disposition ?? "inline",
     fileName: body.fileName,
     contentType: body.contentType,
-    note: body.note,
-    downloadLimit: body.downloadLimit ?? undefined,
-    password: body.password,
-    allowedNetworks: body.allowedNetworks.join("\n"),
+    ...sharedOptions(body),
     alwaysLatest: body.alwaysLatest ?? false,
   };
 }
 
+/** The request as the "Share selected" / "Share folder" dialog sends it (createFilesShareSchema's input). */
+function filesShareInput(body: CreateLinkBody, files: NonNullable<CreateLinkBody["files"]>, expiry: ExpiryChoice | null) {
+  return {
+    connectionId: body.connectionId,
+    bucket: body.bucket,
+    ...(files.keys !== undefined ? { mode: "keys", keys: files.keys } : { mode: "folder", prefix: files.folder, recursive: files.includeSubfolders ?? false, pattern: files.pattern }),
+    ...expiryFields(expiry, DEFAULT_FILES_EXPIRY_PRESET),
+    title: body.title,
+    ...sharedOptions(body),
+    zipAllowed: body.zipAllowed ?? true,
+  };
+}
+
+/** The files dialog's default expiry. */
+const DEFAULT_FILES_EXPIRY_PRESET = createFilesShareSchema.shape.preset.parse(undefined);
+const FILES_FIELD: Record<string, string> = { mode: "files", keys: "files.keys", prefix: "files.folder", recursive: "files.includeSubfolders", pattern: "files.pattern" };
+
 /** HEAD found nothing: a missing bucket answers HEAD with a bare 404 too, so ask the bucket itself which it is. */
-async function missingObjectProblem(open: NonNullable<Awaited<ReturnType<typeof openConnection>>>, bucket: string, message: string): Promise<ApiProblem> {
+async function missingObjectProblem(open: OpenConnection, bucket: string, message: string, field: string): Promise<ApiProblem> {
   try {
     await listFolder(open, bucket, "", { pageSize: 1 });
   } catch (error) {
@@ -174,7 +198,19 @@ async function missingObjectProblem(open: NonNullable<Awaited<ReturnType<typeof 
       return new ApiProblem("not-found", NO_SUCH_BUCKET_MESSAGE, { errors: [{ in: "body", field: "bucket", message: "No such bucket." }] });
     }
   }
-  return new ApiProblem("not-found", message, { errors: [{ in: "body", field: "key", message: "No such object." }] });
+  return new ApiProblem("not-found", message, { errors: [{ in: "body", field, message: "No such object." }] });
+}
+
+/** issueShareLink / issueFilesShare refusals as problems naming the API's fields. */
+async function issueProblem(error: unknown, context: { open: OpenConnection; bucket: string; expiryField: ExpiryField; files: boolean }): Promise<unknown> {
+  if (!(error instanceof AppError)) return storageProblem(error, { bucket: "body", key: context.files ? undefined : "body" });
+  if (error.code === "invalid" && error.fieldErrors) return renamed(error, context.expiryField);
+  // What the snapshot cannot share (nothing matches, too many files, a "." segment).
+  if (error.code === "invalid" && context.files) return invalid([{ in: "body", field: "files", message: error.message }]);
+  if (error.code !== "not_found") return error;
+  if (error.message === NO_SUCH_BUCKET_MESSAGE) return new ApiProblem("not-found", error.message, { errors: [{ in: "body", field: "bucket", message: "No such bucket." }] });
+  if (context.files || error.message === NO_SUCH_OBJECT_MESSAGE) return missingObjectProblem(context.open, context.bucket, error.message, context.files ? "files.keys" : "key");
+  return new ApiProblem("not-found", error.message, { errors: [{ in: "body", field: "connectionId", message: "Unknown connection." }] });
 }
 
 export const createLinkEndpoint = defineEndpoint({
@@ -183,7 +219,7 @@ export const createLinkEndpoint = defineEndpoint({
   operationId: "createLink",
   summary: "Create a link",
   description:
-    "Quick Share: a direct link (a presigned S3 URL, at most 7 days) or a managed link (checked by Bucketshare at each use: revocable, with an optional download limit, password, allowed networks and no expiry). The answer holds the `url` to hand out. Send an `Idempotency-Key` to retry safely.",
+    "Quick Share: a direct link (a presigned S3 URL, at most 7 days) or a managed link (checked by Bucketshare at each use: revocable, with an optional download limit, password, allowed networks and no expiry) to one object (`key`); or a multi-file share (`files`: a folder or keys, always managed) as Share selected / Share folder make. The answer holds the `url` to hand out. Send an `Idempotency-Key` to retry safely.",
   tag: "Links",
   scope: "links:write",
   body: createLinkBodySchema,
@@ -194,31 +230,32 @@ export const createLinkEndpoint = defineEndpoint({
   },
   handler: async ({ caller, body }) => {
     const expiryField = EXPIRY_FIELDS.find((field) => body[field] !== undefined) ?? "expiresIn";
-    if (keyHasDotSegment(body.key)) {
+    if (body.key !== undefined && keyHasDotSegment(body.key)) {
       throw invalid([
         { in: "body", field: "key", message: "This key has a “.” or “..” folder segment, which browsers remove from every link, so a link to it cannot work. Copy or rename the object to a key without one, then share that." },
       ]);
     }
-    if (body.type === "direct" && body.alwaysLatest) throw invalid([{ in: "body", field: "alwaysLatest", message: MANAGED_ONLY_MESSAGE }]);
+    if (body.files === undefined && body.type !== "managed" && body.alwaysLatest) throw invalid([{ in: "body", field: "alwaysLatest", message: MANAGED_ONLY_MESSAGE }]);
     const user = await ownerOf(caller.ownerId);
     const open = await openConnection(user.id, body.connectionId);
     if (!open) throw new ApiProblem("not-found", "No connection has this id.", { errors: [{ in: "body", field: "connectionId", message: "Unknown connection." }] });
 
     const now = wholeSecond();
-    const parsed = createShareSchema.safeParse(shareInput(body, expiryOf(body, now)));
-    if (!parsed.success) {
-      throw invalid(parsed.error.issues.map((issue) => ({ in: "body", field: apiField(String(issue.path[0] ?? ""), expiryField), message: issue.message })));
-    }
-    let issued: Awaited<ReturnType<typeof issueShareLink>>;
-    try {
-      issued = await issueShareLink(user, parsed.data, { now });
-    } catch (error) {
-      if (!(error instanceof AppError)) throw storageProblem(error, { bucket: "body", key: "body" });
-      if (error.code === "invalid") throw renamed(error, expiryField);
-      if (error.code === "not_found" && error.message === NO_SUCH_OBJECT_MESSAGE) throw await missingObjectProblem(open, body.bucket, error.message);
-      if (error.code === "not_found" && error.message === NO_SUCH_BUCKET_MESSAGE) throw new ApiProblem("not-found", error.message, { errors: [{ in: "body", field: "bucket", message: "No such bucket." }] });
-      if (error.code === "not_found") throw new ApiProblem("not-found", error.message, { errors: [{ in: "body", field: "connectionId", message: "Unknown connection." }] });
-      throw error;
+    const expiry = expiryOf(body, now);
+    const context = { open, bucket: body.bucket, expiryField, files: body.files !== undefined };
+    let issued: { id: string; url: string };
+    if (body.files) {
+      const parsed = createFilesShareSchema.safeParse(filesShareInput(body, body.files, expiry));
+      if (!parsed.success) throw invalid(parsed.error.issues.map((issue) => ({ in: "body", field: FILES_FIELD[String(issue.path[0])] ?? apiField(String(issue.path[0] ?? ""), expiryField), message: issue.message })));
+      issued = await issueFilesShare(user, parsed.data, { now }).catch(async (error: unknown) => {
+        throw await issueProblem(error, context);
+      });
+    } else {
+      const parsed = createShareSchema.safeParse(shareInput(body, expiry));
+      if (!parsed.success) throw invalid(parsed.error.issues.map((issue) => ({ in: "body", field: apiField(String(issue.path[0] ?? ""), expiryField), message: issue.message })));
+      issued = await issueShareLink(user, parsed.data, { now }).catch(async (error: unknown) => {
+        throw await issueProblem(error, context);
+      });
     }
     return {
       status: 201,

@@ -4,6 +4,7 @@ import { EXPIRY_MESSAGES, MAX_EXPIRY_SECONDS, MAX_MANAGED_EXPIRY_SECONDS, MIN_EX
 import { ACCESS_LOG_PAGE_SIZE, HISTORY_PAGE_SIZE } from "@/lib/links/filters";
 import type { LinkOutcome } from "@/lib/recipient/access-log";
 import { allowedNetworksField, DOWNLOAD_LIMIT_MESSAGE, historyFilterSchema, MAX_DOWNLOAD_LIMIT, objectRefSchema, shareOptionsSchema } from "@/lib/validation/share";
+import { createFilesShareSchema, filesSourceSchema } from "@/lib/validation/share-files";
 
 /**
  * The link endpoints' schemas. Field rules and messages are Quick Share's own (lib/validation/share.ts):
@@ -78,16 +79,41 @@ const downloadLimit = z
   .optional()
   .meta({ description: "Managed links: downloads allowed (1 = one-time); null or absent = unlimited." });
 
+const sourceShape = filesSourceSchema.shape;
+
+/** A multi-file share's files: a folder (with or without its subfolders, optionally names matching a pattern) or keys. */
+const filesField = z
+  .strictObject({
+    folder: sourceShape.prefix.unwrap().optional().meta({ description: 'A folder prefix ending in "/" ("" for the whole bucket).' }),
+    includeSubfolders: z.boolean().optional().meta({ description: "With folder: its subfolders' files too (default false)." }),
+    pattern: sourceShape.pattern.meta({ description: "With folder: only file names matching this glob, such as *.pdf." }),
+    keys: sourceShape.keys.unwrap().optional().meta({ description: "Objects in one bucket; their paths in the share are relative to their common folder." }),
+  })
+  .superRefine((files, ctx) => {
+    if (files.folder === undefined && files.keys === undefined) ctx.addIssue({ code: "custom", path: ["folder"], message: "Give folder or keys." });
+    if (files.folder !== undefined && files.keys !== undefined) ctx.addIssue({ code: "custom", path: ["keys"], message: "Give folder or keys, not both." });
+    if (files.keys !== undefined) {
+      for (const field of ["includeSubfolders", "pattern"] as const) {
+        if (files[field] !== undefined) ctx.addIssue({ code: "custom", path: [field], message: "Only a folder takes this option." });
+      }
+    }
+  })
+  .meta({ id: "LinkFiles", description: "Either `folder` (with optional `includeSubfolders` and `pattern`) or `keys`. The share is a snapshot: files added later are not part of it." });
+
+const OBJECT_ONLY = ["disposition", "fileName", "contentType", "alwaysLatest"] as const;
+const FILES_ONLY = ["title", "zipAllowed"] as const;
+
 export const createLinkBodySchema = z
   .strictObject({
     connectionId: objectRefSchema.shape.connectionId.meta({ description: "The connection's id (GET /connections)." }),
     bucket: objectRefSchema.shape.bucket,
-    key: objectRefSchema.shape.key.meta({ description: "The object's key (GET /objects)." }),
-    type: z.enum(LINK_TYPES, { error: "Choose direct or managed." }).default("direct"),
+    key: objectRefSchema.shape.key.optional().meta({ description: "The object's key (GET /objects). Give key, or files for a multi-file share." }),
+    files: filesField.optional(),
+    type: z.enum(LINK_TYPES, { error: "Choose direct or managed." }).optional().meta({ description: "Default direct; a multi-file share is always managed." }),
     expiresIn,
     expiresAt,
     neverExpires,
-    disposition: shareOptionsSchema.shape.disposition.meta({ description: "inline: open in the browser; attachment: download." }),
+    disposition: shareOptionsSchema.shape.disposition.unwrap().optional().meta({ description: "inline (default): open in the browser; attachment: download." }),
     fileName: shareOptionsSchema.shape.fileName.meta({ description: "The name to save under (default: the key's last segment)." }),
     contentType: shareOptionsSchema.shape.contentType.meta({
       description: "A Content-Type to serve the object with. Types a browser would run as a page (HTML, SVG, XML, JavaScript) need disposition attachment.",
@@ -102,9 +128,29 @@ export const createLinkBodySchema = z
       .pipe(allowedNetworksField)
       .meta({ description: "Managed links: IPv4/IPv6 addresses or CIDR ranges recipients must come from (at most 100)." }),
     alwaysLatest: z.boolean().optional().meta({ description: "Managed links: serve the key's current object even after it changed (default false: the link refuses once the object was replaced)." }),
+    title: createFilesShareSchema.shape.title.meta({ description: 'Multi-file shares: the title recipients see (default: the folder\'s name, or "N files").' }),
+    zipAllowed: z.boolean().optional().meta({ description: "Multi-file shares: offer Download all as one ZIP (default true)." }),
   })
   .superRefine(atMostOneExpiry)
-  .meta({ id: "CreateLink", description: "At most one of expiresIn, expiresAt and neverExpires; without any, the link lasts 1 hour." });
+  .superRefine((body, ctx) => {
+    if (body.key === undefined && body.files === undefined) ctx.addIssue({ code: "custom", path: ["key"], message: "Give key, or files for a multi-file share." });
+    if (body.key !== undefined && body.files !== undefined) ctx.addIssue({ code: "custom", path: ["files"], message: "Give key or files, not both." });
+    if (body.files !== undefined) {
+      if (body.type === "direct") ctx.addIssue({ code: "custom", path: ["type"], message: "A multi-file share is a managed link: leave type out or choose managed." });
+      for (const field of OBJECT_ONLY) {
+        if (body[field] !== undefined) ctx.addIssue({ code: "custom", path: [field], message: "Only a link to one object (key) takes this option." });
+      }
+    } else {
+      for (const field of FILES_ONLY) {
+        if (body[field] !== undefined) ctx.addIssue({ code: "custom", path: [field], message: "Only a multi-file share (files) takes this option." });
+      }
+    }
+  })
+  .meta({
+    id: "CreateLink",
+    description:
+      "A link to one object (key) or a multi-file share (files, always managed). At most one of expiresIn, expiresAt and neverExpires; without any, a link to one object lasts 1 hour and a multi-file share 7 days (the app's defaults).",
+  });
 export type CreateLinkBody = z.output<typeof createLinkBodySchema>;
 
 export const UPDATABLE_FIELDS = [...EXPIRY_FIELDS, "downloadLimit", "note"] as const;

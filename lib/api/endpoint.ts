@@ -55,7 +55,6 @@ export type EndpointSpec<P extends z.ZodType, Q extends z.ZodType, B extends z.Z
   problems?: ProblemType[];
   /** Accept an Idempotency-Key header: a retry with the same key and body gets the first result again (replay). */
   idempotent?: { replay: (ctx: ApiContext<z.output<P>, z.output<Q>, z.output<B>>, createdId: string) => Promise<ApiResult<z.input<R>>> };
-  /** Accept If-Match (with success.etag): the handler gets the current ETag check via ctx. */
   handler: (ctx: ApiContext<z.output<P>, z.output<Q>, z.output<B>>) => Promise<ApiResult<z.input<R>>>;
 };
 

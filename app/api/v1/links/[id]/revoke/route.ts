@@ -1,4 +1,4 @@
 import { apiRoutes } from "@/lib/api/endpoint";
 import { revokeLinkEndpoint } from "@/lib/api/endpoints/links";
 
-export const { GET, POST, PATCH, PUT, DELETE } = apiRoutes(revokeLinkEndpoint);
+export const { GET, POST, PATCH, PUT, DELETE, OPTIONS } = apiRoutes(revokeLinkEndpoint);

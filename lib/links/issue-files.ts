@@ -1,6 +1,5 @@
 import "server-only";
 import { ListObjectsV2Command } from "@aws-sdk/client-s3";
-import QRCode from "qrcode";
 import type { SessionUser } from "@/lib/auth/session";
 import { hashPassword, isPasswordBusy } from "@/lib/auth/password";
 import { newRecordId } from "@/lib/crypto";
@@ -15,6 +14,7 @@ import { selectionRoot } from "@/lib/links/selection-root";
 import { expiresSoonFrom } from "@/lib/links/status";
 import { generateLinkToken, hashLinkToken } from "@/lib/links/token";
 import { log } from "@/lib/log";
+import { linkQrSvg } from "@/lib/links/qr";
 import { keyHasDotSegment } from "@/lib/paths";
 import { openConnectionOrThrow, type OpenConnection } from "@/lib/storage/connections";
 import { withStorageDeadline } from "@/lib/storage/deadline";
@@ -181,7 +181,7 @@ const EXPIRY_FIELD = { preset: "expiresIn", amount: "amount", until: "until", ti
 export async function issueFilesShare(
   user: SessionUser,
   input: CreateFilesShareInput,
-  options: { limit?: number; /** The whole second the expiry counts from (the API's expiresIn). */ now?: Date } = {},
+  options: { limit?: number; /** The whole second the expiry counts from (the API's expiresIn). */ now?: Date; /** false: no QR code (the API). */ qr?: boolean } = {},
 ): Promise<IssuedLink & { fileCount: number; totalBytes: number; title: string }> {
   const open = await openConnectionOrThrow(user.id, input.connectionId);
   const now = options.now ?? new Date(Math.floor(Date.now() / 1000) * 1000);
@@ -259,12 +259,8 @@ export async function issueFilesShare(
   );
   log.info("links.issued", { linkId: id, kind: "managed", target: "files", fileCount: files.length, connectionId: open.connection.id });
 
-  let qrSvg: string | null = null;
-  try {
-    qrSvg = await QRCode.toString(url, { type: "svg", margin: 1, errorCorrectionLevel: "L" });
-  } catch {
-    // The link itself is fine.
-  }
+  // Only the dialog shows a QR code (the API has no use for one).
+  const qrSvg = options.qr === false ? null : await linkQrSvg(url);
   return {
     id,
     kind: "managed",

@@ -1,6 +1,5 @@
 import "server-only";
 import { headers } from "next/headers";
-import QRCode from "qrcode";
 import type { SessionUser } from "@/lib/auth/session";
 import { newRecordId } from "@/lib/crypto";
 import { db } from "@/lib/db";
@@ -13,6 +12,7 @@ import { generateLinkToken, hashLinkToken } from "@/lib/links/token";
 import { hashPassword, isPasswordBusy } from "@/lib/auth/password";
 import { expiresSoonFrom } from "@/lib/links/status";
 import { log } from "@/lib/log";
+import { linkQrSvg } from "@/lib/links/qr";
 import { openConnectionOrThrow } from "@/lib/storage/connections";
 import { describeStorageError } from "@/lib/storage/errors";
 import { headObject, type ObjectDetails } from "@/lib/storage/listing";
@@ -36,7 +36,7 @@ export type IssuedLink = {
  * Options the form cannot send: the password hash "Share again" carries over, and the instant the
  * expiry counts from (the API resolves `expiresIn` seconds against the same whole second it signs at).
  */
-export type CarriedOptions = { passwordHash?: string | null; now?: Date };
+export type CarriedOptions = { passwordHash?: string | null; now?: Date; /** false: no QR code (the API). */ qr?: boolean };
 
 /** Why no link was made when HEAD finds nothing (the API names the field from these). */
 export const NO_SUCH_OBJECT_MESSAGE = "This object does not exist (any more), so no link was created.";
@@ -183,12 +183,8 @@ export async function issueShareLink(user: SessionUser, input: CreateShareInput,
   });
   log.info("links.issued", { linkId: link.id, kind, connectionId: open.connection.id, seconds: expiry.neverExpires ? null : seconds, limitedByCredentials });
 
-  let qrSvg: string | null = null;
-  try {
-    qrSvg = await QRCode.toString(url, { type: "svg", margin: 1, errorCorrectionLevel: "L" });
-  } catch {
-    // Very long keys can exceed what a QR code holds; the link itself is fine.
-  }
+  // Only the dialogs show a QR code (the API has no use for one: drawing it costs ~6 ms).
+  const qrSvg = carried.qr === false ? null : await linkQrSvg(url);
   return {
     id: link.id,
     kind,

@@ -247,13 +247,13 @@ export const createLinkEndpoint = defineEndpoint({
     if (body.files) {
       const parsed = createFilesShareSchema.safeParse(filesShareInput(body, body.files, expiry));
       if (!parsed.success) throw invalid(parsed.error.issues.map((issue) => ({ in: "body", field: FILES_FIELD[String(issue.path[0])] ?? apiField(String(issue.path[0] ?? ""), expiryField), message: issue.message })));
-      issued = await issueFilesShare(user, parsed.data, { now }).catch(async (error: unknown) => {
+      issued = await issueFilesShare(user, parsed.data, { now, qr: false }).catch(async (error: unknown) => {
         throw await issueProblem(error, context);
       });
     } else {
       const parsed = createShareSchema.safeParse(shareInput(body, expiry));
       if (!parsed.success) throw invalid(parsed.error.issues.map((issue) => ({ in: "body", field: apiField(String(issue.path[0] ?? ""), expiryField), message: issue.message })));
-      issued = await issueShareLink(user, parsed.data, { now }).catch(async (error: unknown) => {
+      issued = await issueShareLink(user, parsed.data, { now, qr: false }).catch(async (error: unknown) => {
         throw await issueProblem(error, context);
       });
     }

@@ -1,11 +1,12 @@
 import "server-only";
-import { createHash, randomUUID } from "node:crypto";
+import { createHash, createHmac, randomUUID } from "node:crypto";
 import type { z } from "zod";
 import { authenticate, rateLimitHeaders, requireScope, type ApiCaller } from "@/lib/api/auth";
 import { readJsonBody } from "@/lib/api/body";
 import { beginIdempotentRequest, finishIdempotentRequest, abandonIdempotentRequest, IDEMPOTENCY_KEY_PATTERN } from "@/lib/api/idempotency";
 import { ApiProblem, problemBody, type FieldProblem, type ProblemType } from "@/lib/api/problem";
 import type { ApiScope } from "@/lib/api/tokens";
+import { getRuntimeSecrets } from "@/lib/env";
 import { AppError, isDatabaseUnavailable } from "@/lib/errors";
 import { log } from "@/lib/log";
 
@@ -85,23 +86,37 @@ function fieldProblems(error: z.ZodError, where: FieldProblem["in"]): FieldProbl
   return out;
 }
 
+/** The dotted path of the first string holding a NUL character (PostgreSQL text cannot), or null. */
+function nulCharacterAt(value: unknown, path: string[] = []): string | null {
+  if (typeof value === "string") return value.includes("\u0000") ? path.join(".") : null;
+  if (!value || typeof value !== "object") return null;
+  for (const [key, item] of Object.entries(value)) {
+    const found = nulCharacterAt(item, [...path, key]);
+    if (found !== null) return found;
+  }
+  return null;
+}
+
 function parseOrThrow<S extends z.ZodType>(schema: S | undefined, value: unknown, where: FieldProblem["in"]): z.output<S> {
   if (!schema) return undefined as z.output<S>;
   const parsed = schema.safeParse(value);
-  if (parsed.success) return parsed.data;
-  const errors = fieldProblems(parsed.error, where);
+  // Checked on what the schema let through (known fields only, a few levels deep).
+  const nul = parsed.success ? nulCharacterAt(parsed.data) : null;
+  if (parsed.success && nul === null) return parsed.data;
+  const errors = parsed.success ? [{ in: where, field: nul!, message: "Remove the NUL character (\\u0000): no text here may hold it." }] : fieldProblems(parsed.error, where);
   if (where === "path") throw new ApiProblem("not-found", "Nothing has this id.", { errors });
   const names = [...new Set(errors.map((e) => e.field || "(body)"))].join(", ");
   throw new ApiProblem("invalid-request", `Check ${names}: see errors for each field. Nothing was changed.`, { errors });
 }
 
 function queryObject(url: URL): Record<string, string | string[]> {
-  const out: Record<string, string | string[]> = {};
+  // A Map, then own properties: a parameter named __proto__ or constructor is just an unknown parameter.
+  const out = new Map<string, string | string[]>();
   for (const [key, value] of url.searchParams) {
-    const existing = out[key];
-    out[key] = existing === undefined ? value : Array.isArray(existing) ? [...existing, value] : [existing, value];
+    const existing = out.get(key);
+    out.set(key, existing === undefined ? value : Array.isArray(existing) ? [...existing, value] : [existing, value]);
   }
-  return out;
+  return Object.fromEntries(out);
 }
 
 /** AppError (what lib/ throws for the app's pages and actions) as the matching problem. */
@@ -176,7 +191,8 @@ export function apiHandler(endpoint: AnyEndpoint) {
             errors: [{ in: "header", field: "Idempotency-Key", message: "Use 1 to 255 visible ASCII characters." }],
           });
         }
-        const requestHash = createHash("sha256").update(`${endpoint.operationId}\n${stableJson(rawBody)}`).digest("hex");
+        // Keyed: the body may hold a link's password, which a plain hash would let anyone who reads the table test guesses against.
+        const requestHash = createHmac("sha256", getRuntimeSecrets().authSecret).update(`api-idempotency\n${endpoint.operationId}\n${stableJson(rawBody)}`).digest("hex");
         const begun = await beginIdempotentRequest(caller.tokenId, key, requestHash);
         if (begun.kind === "replay") {
           result = await endpoint.idempotent.replay(ctx, begun.createdId);

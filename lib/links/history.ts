@@ -98,12 +98,18 @@ export function encodeCursor(row: { createdAt: Date; id: string }): string {
   return Buffer.from(JSON.stringify([row.createdAt.toISOString(), row.id])).toString("base64url");
 }
 
+/** A time PostgreSQL can compare with (a crafted cursor may name year -200000): 1970 to 9999. */
+export function isCursorTime(date: Date): boolean {
+  const time = date.getTime();
+  return time >= 0 && time <= Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+}
+
 function decodeCursor(cursor: string | undefined): { createdAt: Date; id: string } | null {
   if (!cursor) return null;
   try {
     const [createdAt, id] = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as [string, string];
     const date = new Date(createdAt);
-    return typeof id === "string" && !Number.isNaN(date.getTime()) ? { createdAt: date, id } : null;
+    return typeof id === "string" && isCursorTime(date) ? { createdAt: date, id } : null;
   } catch {
     return null;
   }

@@ -3,6 +3,7 @@ import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { ACCESS_LOG_PAGE_SIZE } from "@/lib/links/filters";
 import { NEVER_EXPIRES_AT, resolveExpiry, type ExpiryChoice } from "@/lib/links/expiry";
+import { isCursorTime } from "@/lib/links/history";
 import { expiresSoonFrom, linkStatus, type LinkStatus } from "@/lib/links/status";
 
 /**
@@ -172,12 +173,15 @@ function encodeEventCursor(row: { createdAt: Date; id: bigint | string }): strin
   return Buffer.from(JSON.stringify([row.createdAt.toISOString(), String(row.id)])).toString("base64url");
 }
 
+/** link_events.id is a PostgreSQL bigint. */
+const MAX_BIGINT = 9_223_372_036_854_775_807n;
+
 function decodeEventCursor(cursor: string | undefined): { createdAt: Date; id: bigint } | null {
   if (!cursor) return null;
   try {
     const [createdAt, id] = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as [string, string];
     const date = new Date(createdAt);
-    if (typeof id !== "string" || !/^\d{1,19}$/.test(id) || Number.isNaN(date.getTime())) return null;
+    if (typeof id !== "string" || !/^\d{1,19}$/.test(id) || !isCursorTime(date) || BigInt(id) > MAX_BIGINT) return null;
     return { createdAt: date, id: BigInt(id) };
   } catch {
     return null;

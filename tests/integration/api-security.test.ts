@@ -127,6 +127,15 @@ describe("odd input is the client's mistake, never a 500", () => {
     expectProblem(await callApi({ method: "GET", path: "/links?status=all&__proto__=a&__proto__=b", token }), 400, "invalid-request", ["__proto__"]);
   });
 
+  it("deeply nested arrays and numbers beyond a double are refused at the field", async () => {
+    const before = await linkCount();
+    const nested = await rawJson("POST", "/links", `{"connectionId":${"[".repeat(30_000)}${"]".repeat(30_000)},"bucket":"${bucket}","key":"${KEY}"}`);
+    expectProblem(nested, 400, "invalid-request", ["connectionId"]);
+    const huge = await rawJson("POST", "/links", `{"connectionId":"${connectionId}","bucket":"${bucket}","key":"${KEY}","expiresIn":1e400,"downloadLimit":-0}`);
+    expectProblem(huge, 400, "invalid-request", ["expiresIn", "downloadLimit"]);
+    expect(await linkCount()).toBe(before);
+  });
+
   it("a body key named __proto__ is an unknown field, not a way to set fields", async () => {
     const before = await linkCount();
     const response = await rawJson("POST", "/links", `{"__proto__":{"type":"managed","password":"x"},"connectionId":"${connectionId}","bucket":"${bucket}","key":"${KEY}"}`);
@@ -177,6 +186,21 @@ describe("Idempotency-Key", () => {
     const stolen = await callApi({ method: "POST", path: "/links", token: strangerToken, body, headers: { "idempotency-key": key } });
     expectProblem(stolen, 404, "not-found", ["connectionId"]);
     expect(JSON.stringify(stolen.json)).not.toContain(first.json.id);
+  });
+});
+
+describe("revoked and expired tokens", () => {
+  it("a token revoked in Settings, or reaching its expiry, is refused on its very next request", async () => {
+    const { revokeApiToken } = await import("@/lib/api/token-store");
+    const revoking = await createTestToken(owner.id, { scopes: ["links:read"] });
+    expect((await callApi({ method: "GET", path: "/links?limit=1", token: revoking.token })).status).toBe(200);
+    expect(await revokeApiToken(owner.id, revoking.id)).toMatchObject({ status: "revoked" });
+    expect((await callApi({ method: "GET", path: "/links?limit=1", token: revoking.token })).status).toBe(401);
+
+    const expiring = await createTestToken(owner.id, { scopes: ["links:read"], expiresAt: new Date(Date.now() + 1_500) });
+    expect((await callApi({ method: "GET", path: "/links?limit=1", token: expiring.token })).status).toBe(200);
+    await h.sleep(1_600);
+    expect((await callApi({ method: "GET", path: "/links?limit=1", token: expiring.token })).status).toBe(401);
   });
 });
 

@@ -29,6 +29,11 @@ export type ApiContext<P, Q, B> = {
   body: B;
   request: Request;
   requestId: string;
+  /**
+   * Call as soon as something was created (before anything else that may fail): with an
+   * Idempotency-Key, a retry then gets it again instead of creating another.
+   */
+  created: (id: string) => Promise<void>;
 };
 
 export type ApiResult<T> = {
@@ -141,10 +146,14 @@ export function etagOf(json: string): string {
   return `"${createHash("sha256").update(json).digest("base64url").slice(0, 27)}"`;
 }
 
-/** True when an If-None-Match / If-Match list names the tag (weak comparison, as RFC 9110 asks for If-None-Match). */
-export function etagMatches(header: string | null, etag: string): boolean {
+/**
+ * True when an If-None-Match / If-Match list names the tag: weak comparison for If-None-Match,
+ * strong (a W/ tag never matches) for If-Match, as RFC 9110 asks.
+ */
+export function etagMatches(header: string | null, etag: string, options: { strong?: boolean } = {}): boolean {
   if (!header) return false;
   if (header.trim() === "*") return true;
+  if (options.strong) return header.split(",").some((candidate) => candidate.trim() === etag);
   const bare = etag.replace(/^W\//, "");
   return header.split(",").some((candidate) => candidate.trim().replace(/^W\//, "") === bare);
 }
@@ -180,7 +189,8 @@ export function apiHandler(endpoint: AnyEndpoint) {
         rawBody = await readJsonBody(request);
       }
       const body = parseOrThrow(endpoint.body, rawBody, "body");
-      const ctx = { caller, params, query, body, request, requestId };
+      let recorded: string | null = null;
+      const ctx: ApiContext<unknown, unknown, unknown> = { caller, params, query, body, request, requestId, created: async () => undefined };
 
       let result: ApiResult<unknown>;
       let replayed = false;
@@ -199,9 +209,14 @@ export function apiHandler(endpoint: AnyEndpoint) {
           replayed = true;
         } else {
           idempotency = { tokenId: caller.tokenId, key };
+          const tokenId = caller.tokenId;
+          ctx.created = async (id) => {
+            await finishIdempotentRequest(tokenId, key, id);
+            recorded = id;
+          };
           result = await endpoint.handler(ctx);
-          if (result.createdId) await finishIdempotentRequest(caller.tokenId, key, result.createdId);
-          else await abandonIdempotentRequest(caller.tokenId, key);
+          if (result.createdId && recorded !== result.createdId) await ctx.created(result.createdId);
+          else if (!result.createdId && recorded === null) await abandonIdempotentRequest(caller.tokenId, key);
           idempotency = null;
         }
       } else {

@@ -7,11 +7,13 @@ import { ApiProblem } from "@/lib/api/problem";
  * CONFLICT DO NOTHING, so of two concurrent requests exactly one proceeds), then records what it
  * created. A retry with the same key and the same body gets that result again; with another body
  * it is refused (422); while the first is still running, 409 with Retry-After. A claim left by a
- * request that died is taken over after IN_PROGRESS_SECONDS; keys are kept KEEP_HOURS.
+ * request that died is taken over after IN_PROGRESS_SECONDS (15 minutes); keys are kept KEEP_HOURS.
  */
 
 export const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
-const IN_PROGRESS_SECONDS = 60;
+// Longer than any request can run: a multi-file share may check up to 10,000 objects under 10 s
+// storage deadlines. A claim is only taken over when its request surely died.
+const IN_PROGRESS_SECONDS = 15 * 60;
 export const KEEP_HOURS = 24;
 
 type Row = { requestHash: string; createdId: string | null; stale: boolean; expired: boolean };

@@ -1,5 +1,6 @@
 import "server-only";
 import { db } from "@/lib/db";
+import type { Prisma } from "@/lib/generated/prisma/client";
 import { AppError } from "@/lib/errors";
 import { ACCESS_LOG_PAGE_SIZE } from "@/lib/links/filters";
 import { NEVER_EXPIRES_AT, resolveExpiry, type ExpiryChoice } from "@/lib/links/expiry";
@@ -148,13 +149,67 @@ export async function changeDownloadLimit(userId: string, id: string, downloadLi
   return { downloadCount: link.downloadCount };
 }
 
-/** The owner's note on a link, direct or managed (null clears it); refused once the link is revoked. */
-export async function changeLinkNote(userId: string, id: string, note: string | null): Promise<void> {
-  const { count } = await db.shareLink.updateMany({ where: { id, ownerId: userId, deletedAt: null, revokedAt: null }, data: { note } });
+/** The columns a link's changes, downloads and revocation alter. */
+export type LinkVersion = Pick<LinkDetails, "expiresAt" | "neverExpires" | "downloadLimit" | "downloadCount" | "lastAccessAt" | "revokedAt" | "objectState" | "note" | "connectionId">;
+
+export type LinkChanges = { expiry?: ExpiryChoice; downloadLimit?: number | null; note?: string | null };
+
+export const LINK_CHANGED = "The link changed since it was read; nothing was changed.";
+
+/**
+ * Several changes to a link in ONE UPDATE (all or none): expiry and download limit for managed
+ * links, the note for any link; never to a revoked one. With `unchangedSince` (the link as the
+ * caller read it), the UPDATE also requires every column a change, a download or a revocation
+ * alters to be as read, so a concurrent change makes it match nothing (conflict LINK_CHANGED)
+ * instead of being overwritten.
+ */
+export async function changeLink(
+  userId: string,
+  link: { id: string; createdAt: Date },
+  changes: LinkChanges,
+  options: { now?: Date; unchangedSince?: LinkVersion } = {},
+): Promise<void> {
+  const now = options.now ?? new Date();
+  const data: Prisma.ShareLinkUpdateManyMutationInput = {};
+  if (changes.expiry) {
+    const expiry = resolveExpiry(changes.expiry, now, { kind: "managed" });
+    if (!expiry.ok) throw new AppError("invalid", expiry.message, { fieldErrors: { [expiry.field]: [expiry.message] } });
+    const neverExpires = expiry.neverExpires === true;
+    const expiresAt = neverExpires ? NEVER_EXPIRES_AT : expiry.expiresAt;
+    Object.assign(data, { expiresAt, requestedExpiresAt: expiresAt, neverExpires, expiresSoonAt: expiresSoonFrom({ createdAt: link.createdAt, expiresAt }) });
+  }
+  if (changes.downloadLimit !== undefined) data.downloadLimit = changes.downloadLimit;
+  if (changes.note !== undefined) data.note = changes.note;
+  const managedOnly = changes.expiry !== undefined || changes.downloadLimit !== undefined;
+  const seen = options.unchangedSince;
+  const { count } = await db.shareLink.updateMany({
+    where: {
+      id: link.id,
+      ownerId: userId,
+      deletedAt: null,
+      revokedAt: null,
+      ...(managedOnly ? { kind: "managed" } : {}),
+      ...(seen
+        ? {
+            expiresAt: seen.expiresAt,
+            neverExpires: seen.neverExpires,
+            downloadLimit: seen.downloadLimit,
+            downloadCount: seen.downloadCount,
+            lastAccessAt: seen.lastAccessAt,
+            objectState: seen.objectState,
+            note: seen.note,
+            connectionId: seen.connectionId,
+          }
+        : {}),
+    },
+    data,
+  });
   if (count === 1) return;
-  const link = await db.shareLink.findFirst({ where: { id, ownerId: userId, deletedAt: null }, select: { revokedAt: true } });
-  if (!link) throw new AppError("not_found", NOT_FOUND);
-  throw new AppError("conflict", REVOKED_CANNOT);
+  const current = await db.shareLink.findFirst({ where: { id: link.id, ownerId: userId, deletedAt: null }, select: { kind: true, revokedAt: true } });
+  if (!current) throw new AppError("not_found", NOT_FOUND);
+  if (current.revokedAt) throw new AppError("conflict", REVOKED_CANNOT);
+  if (managedOnly && current.kind !== "managed") throw new AppError("conflict", DIRECT_CANNOT);
+  throw new AppError("conflict", LINK_CHANGED);
 }
 
 export type AccessLogRow = {

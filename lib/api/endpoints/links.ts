@@ -25,9 +25,8 @@ import { listLinks, revealLinkUrl, type LinkRow } from "@/lib/links/history";
 import { issueShareLink, NO_SUCH_BUCKET_MESSAGE, NO_SUCH_OBJECT_MESSAGE } from "@/lib/links/issue";
 import { issueFilesShare } from "@/lib/links/issue-files";
 import {
-  changeDownloadLimit,
-  changeLinkExpiryTo,
-  changeLinkNote,
+  changeLink,
+  LINK_CHANGED,
   DIRECT_CANNOT,
   getLinkDetails,
   listAccessLog,
@@ -89,8 +88,8 @@ function toApiLink(link: LinkDetails | LinkRow, url?: string | null): ApiLink {
 }
 
 /** One link with its URL, as GET /links/{id} answers (the URL only while the link still works, as "Copy link"). */
-async function readLink(ownerId: string, id: string, issuedUrl?: string): Promise<ApiLink> {
-  const details = await getLinkDetails(ownerId, id);
+async function readLink(ownerId: string, id: string, issuedUrl?: string, read?: LinkDetails): Promise<ApiLink> {
+  const details = read ?? (await getLinkDetails(ownerId, id));
   if (!details) throw notFound();
   let url: string | null = issuedUrl ?? null;
   if (url === null && details.status !== "revoked" && details.status !== "expired") {
@@ -228,7 +227,7 @@ export const createLinkEndpoint = defineEndpoint({
   idempotent: {
     replay: async ({ caller }, createdId) => ({ status: 201, body: await readLink(caller.ownerId, createdId), headers: { Location: `${API_BASE_PATH}/links/${createdId}` } }),
   },
-  handler: async ({ caller, body }) => {
+  handler: async ({ caller, body, created }) => {
     const expiryField = EXPIRY_FIELDS.find((field) => body[field] !== undefined) ?? "expiresIn";
     if (body.key !== undefined && keyHasDotSegment(body.key)) {
       throw invalid([
@@ -257,6 +256,8 @@ export const createLinkEndpoint = defineEndpoint({
         throw await issueProblem(error, context);
       });
     }
+    // Recorded for Idempotency-Key before anything else can fail: a retry gets this link, not a second one.
+    await created(issued.id);
     return {
       status: 201,
       body: await readLink(user.id, issued.id, issued.url),
@@ -316,13 +317,16 @@ export const updateLinkEndpoint = defineEndpoint({
   problems: ["conflict", "precondition-failed"],
   handler: async ({ caller, params, body, request }) => {
     const ownerId = caller.ownerId;
-    const current = await readLink(ownerId, params.id);
+    // One read gives both the ETag compared with If-Match and the state the UPDATE requires (changeLink's unchangedSince).
+    const details = await getLinkDetails(ownerId, params.id);
+    if (!details) throw notFound();
+    const current = await readLink(ownerId, params.id, undefined, details);
     const ifMatch = request.headers.get("if-match");
-    if (ifMatch !== null && !etagMatches(ifMatch, etagOf(JSON.stringify(current)))) {
-      throw new ApiProblem("precondition-failed", "The link changed since you read it (If-Match does not match its ETag). Read it again, then decide. Nothing was changed.", {
+    const preconditionFailed = () =>
+      new ApiProblem("precondition-failed", "The link changed since you read it (If-Match does not match its ETag). Read it again, then decide. Nothing was changed.", {
         errors: [{ in: "header", field: "If-Match", message: "Not the link's current ETag." }],
       });
-    }
+    if (ifMatch !== null && !etagMatches(ifMatch, etagOf(JSON.stringify(current)), { strong: true })) throw preconditionFailed();
     const expiryField = EXPIRY_FIELDS.find((field) => body[field] !== undefined);
     const given = [...(expiryField ? [expiryField] : []), ...(body.downloadLimit !== undefined ? ["downloadLimit"] : []), ...(body.note !== undefined ? ["note"] : [])];
     if (current.status === "revoked") throw conflict(REVOKED_CANNOT, given);
@@ -330,16 +334,18 @@ export const updateLinkEndpoint = defineEndpoint({
       const managedOnly = given.filter((field) => field !== "note");
       if (managedOnly.length) throw conflict(DIRECT_CANNOT, managedOnly);
     }
+    // From a whole second, so that an expiresAt in whole seconds is kept exactly.
+    const now = wholeSecond();
     try {
-      if (expiryField) {
-        // From a whole second, so that an expiresAt in whole seconds is kept exactly.
-        const now = wholeSecond();
-        await changeLinkExpiryTo(ownerId, params.id, expiryOf(body, now)!, now);
-      }
-      if (body.downloadLimit !== undefined) await changeDownloadLimit(ownerId, params.id, body.downloadLimit);
-      if (body.note !== undefined) await changeLinkNote(ownerId, params.id, body.note);
+      await changeLink(
+        ownerId,
+        details,
+        { expiry: expiryField ? expiryOf(body, now)! : undefined, downloadLimit: body.downloadLimit, note: body.note },
+        { now, unchangedSince: ifMatch !== null ? details : undefined },
+      );
     } catch (error) {
       if (error instanceof AppError && error.code === "invalid" && error.fieldErrors && expiryField) throw renamed(error, expiryField);
+      if (error instanceof AppError && error.message === LINK_CHANGED) throw preconditionFailed();
       // Revoked or removed between the read and the write.
       if (error instanceof AppError && error.message === REVOKED_CANNOT) throw conflict(REVOKED_CANNOT, given);
       if (error instanceof AppError && error.code === "not_found") throw notFound();

@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from "node:crypto";
-import { request as playwrightRequest, type APIRequestContext, type APIResponse } from "@playwright/test";
+import { request as playwrightRequest, type APIResponse } from "@playwright/test";
+import { documentedApiContext } from "./api-contract";
 import { createApiTokenInUi } from "./api-tokens";
 import { ensureConnection, ensureSignedIn, expect, test } from "./fixtures";
 
@@ -7,6 +8,7 @@ import { ensureConnection, ensureSignedIn, expect, test } from "./fixtures";
 // tokens" in Chromium, then plain HTTP (Playwright's APIRequestContext, as curl would): list the
 // bucket, create a one-time managed link, download it (exact bytes), be refused the second time,
 // read the link's count, revoke it; the recipient's page refuses it and the history lists it.
+// Every API response is checked against the document the server serves (./api-contract.ts).
 
 const BUCKET = "e2e-api";
 const KEY = "reports/api report 2026.pdf";
@@ -32,7 +34,7 @@ test("the README walkthrough: a token from Settings lists objects, creates a one
   await ensureConnection(page, storage, CONNECTION);
   const token = await createApiTokenInUi(page, { name: `README walkthrough ${Date.now()}`, scopes: ["objects:read", "links:read", "links:write"] });
 
-  const api: APIRequestContext = await playwrightRequest.newContext({
+  const api = await documentedApiContext(baseURL, {
     baseURL: `${baseURL}/api/v1/`,
     extraHTTPHeaders: { authorization: `Bearer ${token}`, ...CURL },
   });
@@ -107,7 +109,7 @@ test("the README walkthrough: a token from Settings lists objects, creates a one
 });
 
 test("the OpenAPI document is served over HTTP, and a cross-origin preflight gets no CORS headers", async ({ baseURL }) => {
-  const http = await playwrightRequest.newContext({ baseURL });
+  const http = await documentedApiContext(baseURL, { baseURL });
   try {
     const served = await http.get("/api/v1/openapi.json");
     expect(served.status()).toBe(200);
@@ -133,6 +135,9 @@ test("the OpenAPI document is served over HTTP, and a cross-origin preflight get
     expect(simple.status()).toBe(401);
     expect(simple.headers()["access-control-allow-origin"]).toBeUndefined();
     expect(simple.headers()["content-type"]).toMatch(/^application\/problem\+json/);
+
+    // What the document does not describe fails the call (here Next's 404 page for a path the API lacks).
+    await expect(http.get("/api/v1/no-such-endpoint")).rejects.toThrow(/The served document has no path for GET \/api\/v1\/no-such-endpoint, which answered 404/);
   } finally {
     await http.dispose();
   }

@@ -12,21 +12,15 @@
  * callApi finds the route module for the path (app/api/v1/** /route.ts, `[id]` segments become
  * params), calls its handler with a real Request (methods the module does not export are answered
  * as Next answers them: OPTIONS and HEAD made automatically, the rest 405), and fails the test with
- * a clear message when the response is not documented: no operation for (method, path template)
- * (unless it is the 405 the wrapper gives, with an Allow header naming exactly the documented
- * methods), a status the operation does not list, another media type, a body that does not match
- * the schema (Ajv, JSON Schema 2020-12, formats checked), a missing X-Request-Id or required
- * header, or an API header (Retry-After, RateLimit-*, ETag, …) the document does not name for that
- * status. Problem bodies must also carry the response's status, path and request id.
+ * a clear message when the response is not the documented one. The checks themselves (operation,
+ * status, media type, body schema, headers, 405/OPTIONS Allow, problem bodies) are those of
+ * tests/support/openapi-contract.ts, which the e2e specs apply to the production server too.
  *
  * The document itself is checked once to be a valid OpenAPI 3.1 document (@readme/openapi-parser).
  */
 import { readdirSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { compileErrors, validate as validateOpenApiDocument } from "@readme/openapi-parser";
-import Ajv2020, { type ValidateFunction } from "ajv/dist/2020";
-import addFormats from "ajv-formats";
 import { autoImplementMethods } from "next/dist/server/route-modules/app-route/helpers/auto-implement-methods";
 import type { SessionUser } from "@/lib/auth/session";
 import { createApiToken } from "@/lib/api/token-store";
@@ -35,76 +29,25 @@ import { newRecordId } from "@/lib/crypto";
 import { db } from "@/lib/db";
 import { getRuntimeSecrets } from "@/lib/env";
 import { seal } from "@/lib/storage/sealed";
+import { API_PREFIX, assertValidOpenApi31, createOpenApiContract, matchPathTemplate, mediaType, type OpenApiContract, type OpenApiDocument } from "../../support/openapi-contract";
 import * as h from "../helpers";
+
+export { API_PREFIX, assertValidOpenApi31, type OpenApiDocument };
 
 /** The origin requests are made on (the test app server's address; nothing listens there). */
 export const API_ORIGIN = "http://127.0.0.1:3000";
-export const API_PREFIX = "/api/v1";
 
 // ---------------------------------------------------------------------------------------------
 // The document
 
-type HeaderObject = { required?: boolean; schema?: object; $ref?: string };
-type MediaTypeObject = { schema?: object };
-type ResponseObject = { description?: string; headers?: Record<string, HeaderObject>; content?: Record<string, MediaTypeObject>; $ref?: string };
-type OperationObject = { operationId?: string; responses: Record<string, ResponseObject> };
-export type OpenApiDocument = {
-  openapi: string;
-  info: { title: string; version: string };
-  paths: Record<string, Record<string, OperationObject>>;
-  components?: { schemas?: Record<string, object>; [section: string]: unknown };
-  [field: string]: unknown;
-};
-
-const OPERATION_METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"] as const;
-/** Headers that carry API meaning: when a response sends one, the document must name it for that status. */
-const API_HEADERS = ["www-authenticate", "retry-after", "ratelimit-limit", "ratelimit-remaining", "ratelimit-reset", "etag", "location", "idempotent-replayed"];
-const COMPONENTS_ID = "urn:bucketshare:test:openapi-components";
-
-/**
- * Headers the server sends that the document (lib/api/openapi.ts) does not list yet: let through for
- * these statuses only. When the document lists one of them, loading the contract fails until its
- * entry is removed here, so this list can only shrink.
- */
-const KNOWN_GAPS: { headers: string[]; statuses: string[] }[] = [];
-
-function knownGap(header: string, status: string): boolean {
-  return KNOWN_GAPS.some((gap) => gap.headers.includes(header) && gap.statuses.includes(status));
-}
-
-function assertGapsStillOpen(document: OpenApiDocument): void {
-  for (const [template, item] of Object.entries(document.paths)) {
-    for (const [method, operation] of Object.entries(item)) {
-      for (const [status, response] of Object.entries(operation.responses ?? {})) {
-        for (const name of Object.keys(deref(document, response).headers ?? {})) {
-          if (knownGap(name.toLowerCase(), status)) {
-            throw new Error(`The document now lists ${name} for ${method.toUpperCase()} ${template} ${status}: remove it from KNOWN_GAPS in tests/integration/api/contract.ts`);
-          }
-        }
-      }
-    }
-  }
-}
-
-/** The documented methods plus what HTTP gives with them: HEAD with GET, and OPTIONS. */
-function withImplicit(documented: string[]): string[] {
-  return [...documented, ...(documented.includes("GET") ? ["HEAD"] : []), "OPTIONS"];
-}
-
-type Contract = {
-  document: OpenApiDocument;
-  ajv: InstanceType<typeof Ajv2020>;
-  validators: Map<string, ValidateFunction>;
-};
-
-let contract: Promise<Contract> | undefined;
+let contract: Promise<OpenApiContract> | undefined;
 
 /** The served OpenAPI document (fetched once per test file, checked to be valid OpenAPI 3.1). */
 export async function openApiDocument(): Promise<OpenApiDocument> {
   return (await loadContract()).document;
 }
 
-function loadContract(): Promise<Contract> {
+function loadContract(): Promise<OpenApiContract> {
   contract ??= (async () => {
     const { GET } = await import("@/app/api/v1/openapi.json/route");
     const response = await (GET as (request: Request) => Promise<Response>)(new Request(`${API_ORIGIN}${API_PREFIX}/openapi.json`));
@@ -114,103 +57,28 @@ function loadContract(): Promise<Contract> {
     }
     const document = (await response.json()) as OpenApiDocument;
     await assertValidOpenApi31(document);
-    assertGapsStillOpen(document);
-    return { document, ajv: schemaValidator(document), validators: new Map() };
+    return createOpenApiContract(document);
   })();
   contract.catch(() => (contract = undefined));
   return contract;
 }
 
-/** Throws unless the document is a valid OpenAPI 3.1 document (schema and semantic rules). */
-export async function assertValidOpenApi31(document: OpenApiDocument): Promise<void> {
-  if (!/^3\.1\.\d+$/.test(document.openapi)) throw new Error(`The document says openapi ${document.openapi}, not 3.1.x`);
-  // validate() dereferences in place: give it a copy.
-  const result = await validateOpenApiDocument(structuredClone(document) as Parameters<typeof validateOpenApiDocument>[0]);
-  if (!result.valid) throw new Error(`The served document is not valid OpenAPI 3.1:\n${compileErrors(result)}`);
-}
-
-function schemaValidator(document: OpenApiDocument) {
-  const ajv = new Ajv2020({ allErrors: true, strict: true });
-  addFormats(ajv);
-  // OpenAPI's own annotation keywords, and x- extensions, are allowed in its schemas.
-  const extensions = new Set<string>(["example", "discriminator", "xml", "externalDocs"]);
-  collectKeys(document.components?.schemas, (key) => key.startsWith("x-") && extensions.add(key));
-  ajv.addVocabulary([...extensions]);
-  ajv.addSchema({ $id: COMPONENTS_ID, $defs: rewriteRefs(document.components?.schemas ?? {}) });
-  return ajv;
-}
-
-function collectKeys(value: unknown, visit: (key: string) => unknown): void {
-  if (Array.isArray(value)) value.forEach((v) => collectKeys(v, visit));
-  else if (value && typeof value === "object") {
-    for (const [key, v] of Object.entries(value)) {
-      visit(key);
-      collectKeys(v, visit);
-    }
-  }
-}
-
-/** `#/components/schemas/X` → the components schema registered with Ajv. */
-function rewriteRefs(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(rewriteRefs);
-  if (!value || typeof value !== "object") return value;
-  const out: Record<string, unknown> = {};
-  for (const [key, v] of Object.entries(value)) {
-    if (key === "$ref" && typeof v === "string") {
-      if (!v.startsWith("#/components/schemas/")) throw new Error(`The harness does not follow the schema $ref ${v}`);
-      out[key] = `${COMPONENTS_ID}#/$defs/${v.slice("#/components/schemas/".length)}`;
-    } else {
-      out[key] = rewriteRefs(v);
-    }
-  }
-  return out;
-}
-
-/** A `$ref` to another part of the document (#/components/responses/X, #/components/headers/X), followed. */
-function deref<T extends { $ref?: string }>(document: OpenApiDocument, value: T): T {
-  let current: T = value;
-  for (let hops = 0; current.$ref; hops++) {
-    if (hops > 10 || !current.$ref.startsWith("#/")) throw new Error(`Cannot follow $ref ${current.$ref}`);
-    let target: unknown = document;
-    for (const part of current.$ref.slice(2).split("/")) {
-      target = (target as Record<string, unknown> | undefined)?.[part.replace(/~1/g, "/").replace(/~0/g, "~")];
-    }
-    if (!target || typeof target !== "object") throw new Error(`$ref ${current.$ref} points at nothing`);
-    current = target as T;
-  }
-  return current;
-}
-
-function validatorFor(c: Contract, key: string, schema: object): ValidateFunction {
-  let validator = c.validators.get(key);
-  if (!validator) {
-    validator = c.ajv.compile(rewriteRefs(schema) as object);
-    c.validators.set(key, validator);
-  }
-  return validator;
-}
-
 // ---------------------------------------------------------------------------------------------
 // Routes
 
-type RouteEntry = { template: string; segments: string[]; file: string };
-
 const API_DIR = fileURLToPath(new URL("../../../app/api/v1/", import.meta.url));
-let routes: RouteEntry[] | undefined;
+let routes: { template: string; file: string }[] | undefined;
 
 /** Every route.ts under app/api/v1 with its OpenAPI path template ("/connections/{id}/buckets"). */
 export function apiRouteFiles(): { template: string; file: string }[] {
-  routes ??= findRoutes(API_DIR, []).sort(
-    // Static segments before dynamic ones, as Next matches them.
-    (a, b) => a.segments.filter((s) => s.startsWith("{")).length - b.segments.filter((s) => s.startsWith("{")).length,
-  );
+  routes ??= findRoutes(API_DIR, []);
   return routes.map(({ template, file }) => ({ template, file }));
 }
 
-function findRoutes(dir: string, segments: string[]): RouteEntry[] {
-  const found: RouteEntry[] = [];
+function findRoutes(dir: string, segments: string[]): { template: string; file: string }[] {
+  const found: { template: string; file: string }[] = [];
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    if (entry.isFile() && entry.name === "route.ts") found.push({ template: `/${segments.join("/")}`, segments, file: path.join(dir, entry.name) });
+    if (entry.isFile() && entry.name === "route.ts") found.push({ template: `/${segments.join("/")}`, file: path.join(dir, entry.name) });
     if (!entry.isDirectory()) continue;
     if (/^\(.*\)$/.test(entry.name)) {
       found.push(...findRoutes(path.join(dir, entry.name), segments)); // route group: no segment
@@ -223,24 +91,14 @@ function findRoutes(dir: string, segments: string[]): RouteEntry[] {
   return found;
 }
 
-function matchRoute(pathname: string): { route: RouteEntry; params: Record<string, string> } | null {
-  apiRouteFiles();
-  const parts = pathname.split("/").slice(1);
-  for (const route of routes!) {
-    if (route.segments.length !== parts.length) continue;
-    const params: Record<string, string> = {};
-    const matches = route.segments.every((segment, i) => {
-      const part = parts[i]!;
-      if (segment.startsWith("{")) {
-        if (part === "") return false;
-        params[segment.slice(1, -1)] = decodeURIComponent(part);
-        return true;
-      }
-      return segment === part;
-    });
-    if (matches) return { route, params };
-  }
-  return null;
+/** The route.ts that serves a path under /api/v1 (static segments before dynamic ones, as Next matches them). */
+function matchRoute(relative: string): { template: string; file: string; params: Record<string, string> } | null {
+  const files = apiRouteFiles();
+  const matched = matchPathTemplate(
+    files.map((r) => r.template),
+    relative,
+  );
+  return matched ? { ...matched, file: files.find((r) => r.template === matched.template)!.file } : null;
 }
 
 type RouteModule = Record<string, unknown>;
@@ -303,7 +161,7 @@ export async function callApi(call: ApiCall): Promise<ApiResponse> {
   }
   const request = new Request(url, { method, headers, body, ...(body instanceof ReadableStream ? { duplex: "half" } : {}) } as RequestInit);
 
-  const handlers = autoImplementMethods((await routeModule(matched.route.file)) as Parameters<typeof autoImplementMethods>[0]);
+  const handlers = autoImplementMethods((await routeModule(matched.file)) as Parameters<typeof autoImplementMethods>[0]);
   const handler = handlers[method as keyof typeof handlers] as ((request: Request, context: unknown) => Promise<Response> | Response) | undefined;
   if (!handler) throw new Error(`callApi: Next has no handling for the method ${method}`);
   const response = await handler(request, { params: Promise.resolve(matched.params) });
@@ -321,146 +179,8 @@ export async function documentedResponse(method: string, url: URL | string, resp
   const matched = where.pathname.startsWith(`${API_PREFIX}/`) ? matchRoute(where.pathname.slice(API_PREFIX.length)) : null;
   if (!matched) throw new Error(`No app/api/v1/**/route.ts serves ${where.pathname}`);
   const text = upper === "HEAD" ? "" : await response.text();
-  const failures: string[] = [];
-  const json = checkResponse(c, { method: upper, template: matched.route.template, pathname: where.pathname }, response, text, failures);
-  if (failures.length > 0) {
-    throw new Error(
-      [
-        `The response to ${upper} ${where.pathname}${where.search} (${matched.route.template}) is not the documented one:`,
-        ...failures.map((f) => `  - ${f}`),
-        `  status ${response.status}, Content-Type ${response.headers.get("content-type") ?? "(none)"}`,
-        `  body: ${text.length > 2_000 ? `${text.slice(0, 2_000)}…` : text || "(empty)"}`,
-      ].join("\n"),
-    );
-  }
+  const json = c.assertDocumented({ method: upper, template: matched.template, pathname: where.pathname, search: where.search }, { status: response.status, headers: response.headers, text });
   return { status: response.status, headers: response.headers, json };
-}
-
-function mediaType(contentType: string | null): string {
-  return (contentType ?? "").split(";")[0]!.trim().toLowerCase();
-}
-
-function documentedMethods(document: OpenApiDocument, template: string): string[] {
-  const item = document.paths[template] ?? {};
-  return OPERATION_METHODS.filter((m) => item[m]).map((m) => m.toUpperCase());
-}
-
-function parseJson(text: string, type: string, failures: string[]): unknown {
-  if (text === "") return undefined;
-  if (type !== "application/json" && !type.endsWith("+json")) return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    failures.push(`the body is not valid JSON although the Content-Type is ${type}`);
-    return undefined;
-  }
-}
-
-function checkResponse(
-  c: Contract,
-  call: { method: string; template: string; pathname: string },
-  response: Response,
-  text: string,
-  failures: string[],
-): unknown {
-  const { document } = c;
-  const status = String(response.status);
-  const type = mediaType(response.headers.get("content-type"));
-  const json = parseJson(text, type, failures);
-  const requestId = response.headers.get("x-request-id");
-
-  if (!document.paths[call.template]) {
-    failures.push(`the document has no path ${call.template}, yet app/api/v1 serves it`);
-    return json;
-  }
-  const documented = documentedMethods(document, call.template);
-  const operationMethod = call.method === "HEAD" ? "get" : call.method.toLowerCase();
-  const operation = document.paths[call.template]![operationMethod];
-
-  if (!operation) {
-    if (call.method === "OPTIONS") {
-      // The wrapper's answer (no CORS here): 204 and exactly the methods there are in Allow, no body.
-      if (response.status !== 204) failures.push(`OPTIONS answered ${status}, expected 204`);
-      if (text !== "") failures.push("OPTIONS answered with a body");
-      const allow = (response.headers.get("allow") ?? "").split(",").map((m) => m.trim()).filter(Boolean).sort();
-      if (allow.join(", ") !== withImplicit(documented).sort().join(", ")) failures.push(`OPTIONS: Allow is "${allow.join(", ")}", the document lists ${documented.join(", ")}`);
-      return json;
-    }
-    // Any other method the document does not list: the wrapper's 405 problem.
-    if (response.status !== 405) failures.push(`${call.method} is not documented for ${call.template} (documented: ${documented.join(", ")}), and the answer is ${status}, not 405`);
-    if (!requestId) failures.push("no X-Request-Id header");
-    const allow = (response.headers.get("allow") ?? "").split(",").map((m) => m.trim()).filter(Boolean).sort();
-    if (allow.join(", ") !== withImplicit(documented).sort().join(", ")) failures.push(`Allow is "${allow.join(", ")}", the document lists ${documented.join(", ")}`);
-    if (type !== "application/problem+json") failures.push(`a 405 must be application/problem+json, not ${type || "(none)"}`);
-    else validateBody(c, `#problem`, { $ref: "#/components/schemas/Problem" }, json, failures);
-    checkProblem(json, response.status, call.pathname, requestId, failures);
-    return json;
-  }
-
-  const statuses = Object.keys(operation.responses);
-  const specRef = operation.responses[status] ?? operation.responses[`${status[0]}XX`] ?? operation.responses.default;
-  if (!specRef) {
-    failures.push(`status ${status} is not documented for ${call.method} ${call.template} (documented: ${statuses.join(", ")})`);
-    return json;
-  }
-  const spec = deref(document, specRef);
-
-  // Headers: X-Request-Id always, required ones, and no API header the document does not name.
-  if (!requestId) failures.push("no X-Request-Id header");
-  const documentedHeaders = new Map(Object.entries(spec.headers ?? {}).map(([name, header]) => [name.toLowerCase(), deref(document, header)]));
-  if (!documentedHeaders.has("x-request-id")) failures.push(`the document does not list X-Request-Id for ${status}`);
-  for (const [name, header] of documentedHeaders) {
-    const value = response.headers.get(name);
-    if (value === null) {
-      if (header.required) failures.push(`the required header ${name} is missing`);
-      continue;
-    }
-    if (header.schema) validateValue(c, `header ${name} ${JSON.stringify(header.schema)}`, header.schema, value, `header ${name}`, failures);
-  }
-  for (const name of API_HEADERS) {
-    if (response.headers.has(name) && !documentedHeaders.has(name) && !knownGap(name, status)) failures.push(`the response sends ${name}, which the document does not list for ${status}`);
-  }
-
-  // Body: the documented media type and schema, or none.
-  if (!spec.content || Object.keys(spec.content).length === 0) {
-    if (text !== "") failures.push(`status ${status} is documented without a body, yet the response has one`);
-    return json;
-  }
-  const media = Object.keys(spec.content).find((m) => m.toLowerCase() === type);
-  if (!media) {
-    failures.push(`Content-Type ${type || "(none)"} is not documented for ${status} (documented: ${Object.keys(spec.content).join(", ")})`);
-    return json;
-  }
-  if (call.method === "HEAD") return json;
-  if (text === "") {
-    failures.push(`status ${status} is documented with a ${media} body, and the response has none`);
-    return json;
-  }
-  const schema = spec.content[media]!.schema;
-  if (schema) validateBody(c, `${call.method} ${call.template} ${status} ${media}`, schema, json, failures);
-  if (media === "application/problem+json") checkProblem(json, response.status, call.pathname, requestId, failures);
-  return json;
-}
-
-function validateBody(c: Contract, key: string, schema: object, value: unknown, failures: string[]): void {
-  validateValue(c, key, schema, value, "body", failures);
-}
-
-function validateValue(c: Contract, key: string, schema: object, value: unknown, what: string, failures: string[]): void {
-  const validator = validatorFor(c, key, schema);
-  if (validator(value)) return;
-  for (const error of validator.errors ?? []) {
-    failures.push(`${what}${error.instancePath || ""}: ${error.message}${error.params && Object.keys(error.params).length ? ` ${JSON.stringify(error.params)}` : ""}`);
-  }
-}
-
-/** What the Problem schema's descriptions promise beyond its shape. */
-function checkProblem(json: unknown, status: number, pathname: string, requestId: string | null, failures: string[]): void {
-  if (!json || typeof json !== "object") return;
-  const problem = json as { status?: unknown; instance?: unknown; requestId?: unknown };
-  if (problem.status !== status) failures.push(`problem.status is ${String(problem.status)}, the response's status ${status}`);
-  if (problem.instance !== pathname) failures.push(`problem.instance is ${String(problem.instance)}, not the request path ${pathname}`);
-  if (requestId && problem.requestId !== requestId) failures.push(`problem.requestId ${String(problem.requestId)} differs from X-Request-Id ${requestId}`);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 "use client";
 
-import { useActionState, useState, useTransition, type FormEvent } from "react";
+import { useActionState, useLayoutEffect, useRef, useState, useSyncExternalStore, useTransition, type FormEvent } from "react";
 import { saveConnectionAction } from "@/lib/actions/save-connection";
 import { testConnectionAction } from "@/lib/actions/test-connection";
 import type { ActionState } from "@/lib/actions/safe-action";
@@ -32,6 +32,17 @@ function localDateTime(iso?: string): string {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
 }
 
+const subscribeNever = () => () => {};
+
+/** False while the page is the server's HTML alone (before hydration), true once React runs it here. */
+function useHydrated(): boolean {
+  return useSyncExternalStore(
+    subscribeNever,
+    () => true,
+    () => false,
+  );
+}
+
 export function ConnectionForm({ initial }: { initial?: ConnectionFormValues }) {
   const editing = Boolean(initial?.id);
   const [values, setValues] = useState<ConnectionFormValues>(
@@ -57,6 +68,33 @@ export function ConnectionForm({ initial }: { initial?: ConnectionFormValues }) 
   const [testState, test, testing] = useActionState(testConnectionAction, idle);
   const [, startTransition] = useTransition();
   const provider = getProvider(values.provider);
+  const hydrated = useHydrated();
+  const formRef = useRef<HTMLFormElement>(null);
+
+  // What is typed before the form hydrates stays in the fields but not in state, and React would
+  // clear it on the next render (a name typed on a slow connection vanished, or was refused as
+  // missing): take it over once, as the form hydrates. `values` here is what the server rendered.
+  useLayoutEffect(() => {
+    const elements = formRef.current?.elements;
+    const typed = (name: string, rendered: string) => {
+      const field = elements?.namedItem(name);
+      const value = field instanceof HTMLInputElement || field instanceof HTMLSelectElement || field instanceof HTMLTextAreaElement ? field.value : rendered;
+      return value === rendered ? undefined : value;
+    };
+    const providerId = typed("provider", values.provider);
+    if (providerId) onProvider(providerId as ProviderId);
+    const texts = (["name", "endpoint", "region", "accessKeyId", "buckets"] as const).flatMap((key) => {
+      const value = typed(key, values[key]);
+      return value === undefined ? [] : [[key, value] as const];
+    });
+    if (texts.length > 0) setValues((v) => ({ ...v, ...Object.fromEntries(texts) }));
+    if (texts.some(([key]) => key === "endpoint")) setEndpointTouched(true);
+    const pathStyle = elements?.namedItem("forcePathStyle");
+    if (pathStyle instanceof HTMLInputElement && pathStyle.checked !== values.forcePathStyle) set("forcePathStyle", pathStyle.checked);
+    setSecret(typed("secretAccessKey", "") ?? "");
+    setSessionToken(typed("sessionToken", "") ?? "");
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- once, at hydration: later renders hold what the fields hold
+  }, []);
 
   const errors = saveState.status === "invalid" ? saveState.fieldErrors : testState.status === "invalid" ? testState.fieldErrors : {};
 
@@ -116,7 +154,7 @@ export function ConnectionForm({ initial }: { initial?: ConnectionFormValues }) 
   const saveError = saveState.status === "error" || saveState.status === "unauthorized" ? saveState.message : saveState.status === "invalid" ? saveState.message : null;
 
   return (
-    <form onSubmit={onSubmit} className="space-y-5" noValidate>
+    <form ref={formRef} onSubmit={onSubmit} className="space-y-5" noValidate>
       <div className="grid gap-4 sm:grid-cols-2">
         <Field label="Name" name="name" value={values.name} onChange={(e) => set("name", e.target.value)} errors={errors.name} required placeholder="Production media" />
         <SelectField label="Provider" name="provider" value={values.provider} onChange={(e) => onProvider(e.target.value as ProviderId)} errors={errors.provider}>
@@ -251,10 +289,11 @@ export function ConnectionForm({ initial }: { initial?: ConnectionFormValues }) 
       </div>
 
       <div className="flex flex-wrap gap-2">
-        <Button type="button" variant="secondary" disabled={testing} onClick={() => startTransition(() => test(formData()))}>
+        {/* Until the form hydrates, Save would submit it natively (a GET with the secret in the URL) and Test would do nothing. */}
+        <Button type="button" variant="secondary" disabled={!hydrated || testing} onClick={() => startTransition(() => test(formData()))}>
           Test connection
         </Button>
-        <Button type="submit" disabled={saving}>
+        <Button type="submit" disabled={!hydrated || saving}>
           {saving ? "Saving…" : "Save connection"}
         </Button>
       </div>

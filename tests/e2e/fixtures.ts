@@ -89,12 +89,20 @@ export async function ensureConnection(page: Page, storage: Storage, name = "Loc
   await page.goto("/settings");
   if (await page.getByText(name, { exact: true }).count()) return;
   await page.getByRole("link", { name: "Add connection" }).click();
-  await page.getByLabel("Name", { exact: true }).fill(name);
+  // Until the form's page is there, "Name" is the API token form's field on Settings.
+  await expect(page.getByRole("heading", { name: "Add connection", level: 1 })).toBeVisible();
+  const fields: [string, string][] = [
+    ["Name", name],
+    ["Endpoint", storage.services.s3.endpoint],
+    ["Region", storage.services.s3.region],
+    ["Access key ID", storage.services.s3.accessKeyId],
+    ["Secret access key", storage.services.s3.secretAccessKey],
+  ];
+  // The provider first: choosing it prefills the endpoint and region.
   await page.getByLabel("Provider").selectOption({ label: "MinIO / self-hosted" });
-  await page.getByLabel("Endpoint").fill(storage.services.s3.endpoint);
-  await page.getByLabel("Region").fill(storage.services.s3.region);
-  await page.getByLabel("Access key ID").fill(storage.services.s3.accessKeyId);
-  await page.getByLabel("Secret access key").fill(storage.services.s3.secretAccessKey);
+  for (const [label, value] of fields) await page.getByLabel(label, { exact: true }).fill(value);
+  for (const [label, value] of fields) await expect(page.getByLabel(label, { exact: true })).toHaveValue(value);
+  // Save stays disabled until the form has hydrated (and taken over what was typed before).
   await page.getByRole("button", { name: "Save connection" }).click();
   await expect(page.getByText("Connection saved.")).toBeVisible();
 }

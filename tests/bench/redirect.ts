@@ -16,18 +16,14 @@
  *                                 HANDLER=1 adds the app's own route served without Next)
  * Uses the test services of `npm test` when BUCKETSHARE_TEST_SERVICES is set, else starts its own.
  */
-import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
-import { createRequire } from "node:module";
-import { loadavg, tmpdir } from "node:os";
-import { join } from "node:path";
+import { loadavg } from "node:os";
 import { CreateBucketCommand, PutBucketVersioningCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import pg from "pg";
 import { s3ClientFor } from "@/lib/dev/s3";
-import { startApp } from "../support/app-server";
-import { allowServerOnlyImports } from "../support/server-only-hook";
-import { createTestDatabase, servicesFromEnvironment, startServices, type TestServices, type TestStorage } from "../support/services";
+import { insertStorageConnection } from "../support/connection-row";
+import type { TestStorage } from "../support/services";
+import { drive, note, openBench } from "./harness";
 
 const DURATION = Number(process.env.DURATION ?? 10);
 const WARM_UP = Number(process.env.WARM_UP ?? 2);
@@ -36,40 +32,6 @@ const CASES = (process.env.CASES ?? "latest,swift,ceph").split(",");
 const HANDLER = process.env.HANDLER === "1";
 type Server = "app" | "bare" | "handler";
 const SERVERS: Server[] = HANDLER ? ["app", "handler", "bare"] : ["app", "bare"];
-const note = (line: string) => process.stderr.write(`bench: ${line}\n`);
-
-// --- autocannon 9 (CommonJS, no bundled types): the part used here ---------------------------
-type HttpParserHeaders = { statusCode: number };
-type AutocannonClient = {
-  destroyed: boolean;
-  destroy(): void;
-  on(event: "headers", listener: (headers: HttpParserHeaders) => void): void;
-  on(event: "request", listener: () => void): void;
-  pipelinedRequests: { size(): number };
-  timeoutTicker: { clear(): void };
-  emit(event: "done"): void;
-  _destroyConnection(): void;
-};
-type AutocannonResult = {
-  duration: number;
-  errors: number;
-  timeouts: number;
-  statusCodeStats: Record<string, { count: number }>;
-  requests: { average: number; total: number; sent: number };
-  latency: { p50: number; p99: number };
-};
-type AutocannonInstance = Promise<AutocannonResult> & {
-  on(event: "response", listener: (client: unknown, statusCode: number, bytes: number, responseTime: number) => void): void;
-};
-type AutocannonOptions = {
-  url: string;
-  connections: number;
-  duration: number;
-  timeout?: number;
-  headers?: Record<string, string>;
-  setupClient?: (client: AutocannonClient) => void;
-};
-const autocannon = createRequire(import.meta.url)("autocannon") as (options: AutocannonOptions) => AutocannonInstance;
 
 type Run = {
   server: Server;
@@ -87,124 +49,18 @@ type Run = {
   load: string;
 };
 
-/** CPU seconds (user + system) used so far by a process and all its descendants (Linux /proc). */
-function cpuSeconds(root: number): number {
-  const children = new Map<number, number[]>();
-  const used = new Map<number, number>();
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const fields = readFileSync(`/proc/${entry}/stat`, "utf8").split(") ")[1]!.split(" ");
-      const ppid = Number(fields[1]);
-      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
-      used.set(Number(entry), (Number(fields[11]) + Number(fields[12])) / 100);
-    } catch {
-      // the process ended meanwhile
-    }
-  }
-  let total = 0;
-  const walk = (pid: number) => {
-    total += used.get(pid) ?? 0;
-    for (const child of children.get(pid) ?? []) walk(child);
-  };
-  walk(root);
-  return total;
-}
-
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? NaN;
-
-/**
- * One autocannon run against `url`. Status codes are tallied from every response's headers, and
- * when autocannon ends the run its connections wait (at most 10 s) for the answer in flight
- * before closing, so the tally holds every answer the server sent.
- */
-async function drive(url: string, duration: number, pid?: number) {
-  const cpuBefore = pid ? cpuSeconds(pid) : 0;
-  const statuses = new Map<number, number>();
-  let sent = 0;
-  const drains: Promise<void>[] = [];
-  const latencies: number[] = [];
-  const instance = autocannon({
-    url,
-    connections: CONNECTIONS,
-    duration,
-    timeout: 10,
-    headers: { "user-agent": "autocannon (bench:redirect)" },
-    setupClient(client) {
-      let awaiting = false;
-      let answered: (() => void) | undefined;
-      client.on("request", () => {
-        sent++;
-        awaiting = true;
-      });
-      client.on("headers", ({ statusCode }) => {
-        statuses.set(statusCode, (statuses.get(statusCode) ?? 0) + 1);
-        awaiting = false;
-        answered?.();
-      });
-      // autocannon's own destroy() cuts the connection with a request in flight; wait for its answer.
-      client.destroy = function gracefulDestroy(this: AutocannonClient) {
-        if (this.destroyed) return;
-        this.destroyed = true;
-        this.timeoutTicker.clear();
-        this.emit("done");
-        if (!awaiting || this.pipelinedRequests.size() === 0) return this._destroyConnection();
-        drains.push(
-          new Promise<void>((resolve) => {
-            const timer = setTimeout(finish, 10_000);
-            function finish() {
-              clearTimeout(timer);
-              answered = undefined;
-              resolve();
-            }
-            answered = finish;
-          }).then(() => this._destroyConnection()),
-        );
-      };
-    },
-  });
-  instance.on("response", (_client, _status, _bytes, responseTime) => void latencies.push(responseTime));
-  const result = await instance;
-  await Promise.all(drains);
-  const cpu = pid ? cpuSeconds(pid) - cpuBefore : NaN;
-  latencies.sort((a, b) => a - b);
-  const answered = [...statuses.values()].reduce((a, b) => a + b, 0);
-  return {
-    result,
-    sent,
-    answered,
-    redirects: statuses.get(302) ?? 0,
-    other: answered - (statuses.get(302) ?? 0),
-    p50: percentile(latencies, 50),
-    p99: percentile(latencies, 99),
-    /** CPU milliseconds the server used per answer. */
-    cpuMs: (cpu * 1000) / Math.max(1, [...statuses.values()].reduce((a, b) => a + b, 0)),
-  };
+/** One run of GETs on `url` (redirects not followed): the 302s among the answers, and the rest. */
+async function driveGet(url: string, duration: number, pid?: number) {
+  const run = await drive({ url, headers: { "user-agent": "autocannon (bench:redirect)" } }, { connections: CONNECTIONS, duration, pid });
+  const redirects = run.statuses.get(302) ?? 0;
+  return { ...run, redirects, other: run.answered - redirects };
 }
 
 async function main() {
-  const tmp = mkdtempSync(join(tmpdir(), "bucketshare-bench-redirect-"));
-  let services: TestServices | undefined = servicesFromEnvironment();
-  let stopServices: (() => Promise<void>) | undefined;
-  let app: Awaited<ReturnType<typeof startApp>> | undefined;
-  const helpers: ChildProcess[] = [];
+  const bench = await openBench("redirect");
   try {
-    if (!services) {
-      note("starting PostgreSQL, Swift and Ceph…");
-      const started = await startServices();
-      services = started.services;
-      stopServices = started.stop;
-    }
-    const databaseUrl = await createTestDatabase(services, "bench_redirect");
-    process.env.DATABASE_URL = databaseUrl;
-    process.env.AUTH_SECRET = services.authSecret;
-    process.env.ENCRYPTION_KEY = services.encryptionKey;
-    process.env.LOG_LEVEL = "error";
-    allowServerOnlyImports();
+    const { services, databaseUrl } = bench;
     const { db } = await import("@/lib/db");
-    const { newRecordId } = await import("@/lib/crypto");
-    const { seal } = await import("@/lib/storage/sealed");
-    const { getRuntimeSecrets } = await import("@/lib/env");
     const { issueShareLink } = await import("@/lib/links/issue");
     const { createShareSchema } = await import("@/lib/validation/share");
 
@@ -212,20 +68,7 @@ async function main() {
     const owner = await db.user.create({ data: { name: "Bench Owner", email: "bench@example.com", passwordHash: "not-a-real-hash" }, select: { id: true, name: true, email: true } });
     const storages = new Map<string, { storage: TestStorage; connectionId: string; bucket: string; key: string }>();
     for (const storage of services.storages) {
-      const id = newRecordId();
-      await db.storageConnection.create({
-        data: {
-          id,
-          ownerId: owner.id,
-          name: `Bench ${storage.name}`,
-          provider: "custom",
-          endpoint: storage.endpoint,
-          region: storage.region,
-          forcePathStyle: true,
-          accessKeyId: storage.accessKeyId,
-          secretAccessKeyEnc: seal("secretAccessKey", id, storage.secretAccessKey, getRuntimeSecrets().encryptionKey),
-        },
-      });
+      const id = await insertStorageConnection(owner.id, storage, { name: `Bench ${storage.name}` });
       const s3 = s3ClientFor(storage);
       const bucket = `bench-redirect-${randomBytes(3).toString("hex")}`;
       await s3.send(new CreateBucketCommand({ Bucket: bucket }));
@@ -254,36 +97,16 @@ async function main() {
       return { id: link.id, token: link.url.split("/s/")[1]! };
     };
 
-    note("starting the production app (npm start; builds first if the sources changed)…");
-    app = await startApp({
-      DATABASE_URL: databaseUrl,
-      AUTH_SECRET: services.authSecret,
-      ENCRYPTION_KEY: services.encryptionKey,
-      DATA_DIR: join(tmp, "data"),
-      LOG_LEVEL: "warn",
+    const app = await bench.startApp(
       // e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the server (written when it stops).
-      ...(process.env.BENCH_APP_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_APP_NODE_OPTIONS } : {}),
-    });
+      process.env.BENCH_APP_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_APP_NODE_OPTIONS } : {},
+    );
     const bareConfig = {
       databaseUrl,
       connections: Object.fromEntries([...storages.values()].map((s) => [s.connectionId, { endpoint: s.storage.endpoint, region: s.storage.region, accessKeyId: s.storage.accessKeyId, secretAccessKey: s.storage.secretAccessKey }])),
     };
-    const spawnServer = async (script: string, env: Record<string, string>): Promise<{ child: ChildProcess; port: number }> => {
-      const child = spawn(process.execPath, ["--import", "tsx", script], { env: { ...process.env, ...env, NODE_ENV: "production" }, stdio: ["ignore", "pipe", "inherit"] });
-      helpers.push(child);
-      const port = await new Promise<number>((resolve, reject) => {
-        let out = "";
-        child.stdout!.on("data", (d: Buffer) => {
-          out += d.toString();
-          const found = /listening (\d+)/.exec(out)?.[1];
-          if (found) resolve(Number(found));
-        });
-        child.once("exit", (code) => reject(new Error(`${script} exited with ${code}`)));
-      });
-      return { child, port };
-    };
-    const bare = await spawnServer("tests/bench/redirect-bare-server.ts", { BARE_CONFIG: JSON.stringify(bareConfig) });
-    const handler = HANDLER ? await spawnServer("tests/bench/redirect-handler-server.ts", { LOG_LEVEL: "warn" }) : undefined;
+    const bare = await bench.spawnServer("tests/bench/redirect-bare-server.ts", { BARE_CONFIG: JSON.stringify(bareConfig) });
+    const handler = HANDLER ? await bench.spawnServer("tests/bench/redirect-handler-server.ts", { LOG_LEVEL: "warn" }) : undefined;
     const bases: Record<Server, string> = { app: app.url, bare: `http://127.0.0.1:${bare.port}`, handler: `http://127.0.0.1:${handler?.port}` };
     const pids: Record<Server, number> = { app: app.process.pid!, bare: bare.child.pid!, handler: handler?.child.pid ?? 0 };
 
@@ -303,17 +126,17 @@ async function main() {
       const runs: Run[] = [];
       for (const server of SERVERS) {
         const warm = await issue(storageName, alwaysLatest);
-        await drive(`${bases[server]}/s/${warm.token}/download`, WARM_UP, pids[server]);
+        await driveGet(`${bases[server]}/s/${warm.token}/download`, WARM_UP, pids[server]);
         const link = await issue(storageName, alwaysLatest);
         const load = loadavg()[0]!.toFixed(2);
         note(`${name} / ${server}: ${CONNECTIONS} connections for ${DURATION} s (load ${load})…`);
-        const run = await drive(`${bases[server]}/s/${link.token}/download`, DURATION, pids[server]);
+        const run = await driveGet(`${bases[server]}/s/${link.token}/download`, DURATION, pids[server]);
         runs.push({
           server,
-          rps: run.result.requests.average,
+          rps: run.rps,
           p50: run.p50,
           p99: run.p99,
-          errors: run.result.errors,
+          errors: run.errors,
           unanswered: run.sent - run.answered,
           sent: run.sent,
           answered: run.answered,
@@ -334,11 +157,11 @@ async function main() {
         ["Next route alone (malformed token → 404 page, no database)", "/s/not-a-token/download"],
         ["Next route + one Prisma query (/api/health)", "/api/health"],
       ] as const) {
-        await drive(`${bases.app}${path}`, WARM_UP, pids.app);
+        await driveGet(`${bases.app}${path}`, WARM_UP, pids.app);
         const load = loadavg()[0]!.toFixed(2);
         note(`floor ${path}: ${CONNECTIONS} connections for ${DURATION} s (load ${load})…`);
-        const run = await drive(`${bases.app}${path}`, DURATION, pids.app);
-        floors.push(`| ${label} | ${Math.round(run.result.requests.average)} | ${run.p50.toFixed(1)} | ${run.p99.toFixed(1)} | ${run.cpuMs.toFixed(2)} | ${load} |`);
+        const run = await driveGet(`${bases.app}${path}`, DURATION, pids.app);
+        floors.push(`| ${label} | ${Math.round(run.rps)} | ${run.p50.toFixed(1)} | ${run.p99.toFixed(1)} | ${run.cpuMs.toFixed(2)} | ${load} |`);
       }
     }
     await check.end();
@@ -373,14 +196,7 @@ async function main() {
     process.stdout.write(`\n${lines.join("\n")}\n`);
     await db.$disconnect();
   } finally {
-    for (const child of helpers) {
-      if (child.exitCode !== null || child.signalCode !== null) continue;
-      child.kill("SIGTERM");
-      await new Promise((resolve) => child.once("exit", resolve));
-    }
-    await app?.stop();
-    await stopServices?.();
-    rmSync(tmp, { recursive: true, force: true });
+    await bench.close();
   }
 }
 

@@ -9,17 +9,15 @@
  * equal Content-Length; VERIFY=1 also saves the archive and runs `unzip -t` on it.
  * Uses the test services of `npm test` when BUCKETSHARE_TEST_SERVICES is set, else starts its own.
  */
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
-import { createWriteStream, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { createWriteStream, readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { CreateBucketCommand, HeadObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import { s3ClientFor } from "@/lib/dev/s3";
-import { startApp } from "../support/app-server";
-import { allowServerOnlyImports } from "../support/server-only-hook";
-import { createTestDatabase, servicesFromEnvironment, startServices, type TestServices } from "../support/services";
+import { insertStorageConnection } from "../support/connection-row";
+import { note, openBench } from "./harness";
 
 const FILES = Number(process.env.FILES ?? 8);
 const FILE_MIB = Number(process.env.FILE_MIB ?? 256);
@@ -27,7 +25,6 @@ const VERIFY = process.env.VERIFY === "1";
 /** SERVER=handler: the route in a plain node:http server instead of the production app (no build needed). */
 const HANDLER = process.env.SERVER === "handler";
 const MiB = 1024 * 1024;
-const note = (line: string) => process.stderr.write(`bench: ${line}\n`);
 
 /** `size` bytes of a 1 MiB random block repeated (each copy varied by its index), as a stream. */
 function generated(size: number, seed: Buffer): Readable {
@@ -76,25 +73,10 @@ function serverPid(root: number): number {
 const mib = (bytes: number) => `${(bytes / MiB).toFixed(1)} MiB`;
 
 async function main() {
-  const tmp = mkdtempSync(join(tmpdir(), "bucketshare-bench-zip-"));
-  let services: TestServices | undefined = servicesFromEnvironment();
-  let stopServices: (() => Promise<void>) | undefined;
-  let app: Awaited<ReturnType<typeof startApp>> | undefined;
-  let handler: ChildProcess | undefined;
+  const bench = await openBench("zip");
   try {
-    if (!services) {
-      note("starting PostgreSQL, Swift and Ceph…");
-      const started = await startServices();
-      services = started.services;
-      stopServices = started.stop;
-    }
+    const { services, tmp } = bench;
     const storage = services.storages.find((s) => s.name === "swift") ?? services.storages[0]!;
-    const databaseUrl = await createTestDatabase(services, "bench_zip");
-    process.env.DATABASE_URL = databaseUrl;
-    process.env.AUTH_SECRET = services.authSecret;
-    process.env.ENCRYPTION_KEY = services.encryptionKey;
-    process.env.LOG_LEVEL = "error";
-    allowServerOnlyImports();
     const { db } = await import("@/lib/db");
     const { newRecordId } = await import("@/lib/crypto");
     const { seal } = await import("@/lib/storage/sealed");
@@ -102,20 +84,7 @@ async function main() {
     const { generateLinkToken, hashLinkToken } = await import("@/lib/links/token");
 
     const owner = await db.user.create({ data: { name: "Bench Owner", email: "bench-zip@example.com", passwordHash: "not-a-real-hash" }, select: { id: true } });
-    const connectionId = newRecordId();
-    await db.storageConnection.create({
-      data: {
-        id: connectionId,
-        ownerId: owner.id,
-        name: "Bench Swift",
-        provider: "custom",
-        endpoint: storage.endpoint,
-        region: storage.region,
-        forcePathStyle: true,
-        accessKeyId: storage.accessKeyId,
-        secretAccessKeyEnc: seal("secretAccessKey", connectionId, storage.secretAccessKey, getRuntimeSecrets().encryptionKey),
-      },
-    });
+    const connectionId = await insertStorageConnection(owner.id, storage, { name: "Bench Swift" });
     const s3 = s3ClientFor(storage);
     const bucket = `bench-zip-${randomBytes(3).toString("hex")}`;
     await s3.send(new CreateBucketCommand({ Bucket: bucket }));
@@ -165,31 +134,11 @@ async function main() {
     let pid: number;
     if (HANDLER) {
       note("starting the zip route in a plain node:http server (SERVER=handler)…");
-      handler = spawn(process.execPath, ["--import", "tsx", "tests/bench/zip-handler-server.ts"], {
-        env: { ...process.env, NODE_ENV: "production", LOG_LEVEL: "warn" },
-        stdio: ["ignore", "pipe", "inherit"],
-      });
-      const child = handler;
-      const port = await new Promise<number>((resolve, reject) => {
-        let out = "";
-        child.stdout!.on("data", (d: Buffer) => {
-          out += d.toString();
-          const found = /listening (\d+)/.exec(out)?.[1];
-          if (found) resolve(Number(found));
-        });
-        child.once("exit", (code) => reject(new Error(`zip-handler-server exited with ${code}`)));
-      });
+      const { child, port } = await bench.spawnServer("tests/bench/zip-handler-server.ts", { LOG_LEVEL: "warn" });
       base = `http://127.0.0.1:${port}`;
       pid = child.pid!;
     } else {
-      note("starting the production app (npm start; builds first if the sources changed)…");
-      app = await startApp({
-        DATABASE_URL: databaseUrl,
-        AUTH_SECRET: services.authSecret,
-        ENCRYPTION_KEY: services.encryptionKey,
-        DATA_DIR: join(tmp, "data"),
-        LOG_LEVEL: "warn",
-      });
+      const app = await bench.startApp();
       base = app.url;
       pid = serverPid(app.process.pid!);
     }
@@ -274,10 +223,7 @@ async function main() {
     process.stdout.write(`${report.join("\n")}\n`);
     await db.$disconnect();
   } finally {
-    await app?.stop();
-    handler?.kill("SIGTERM");
-    await stopServices?.();
-    rmSync(tmp, { recursive: true, force: true });
+    await bench.close();
   }
 }
 

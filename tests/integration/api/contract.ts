@@ -25,14 +25,12 @@ import { autoImplementMethods } from "next/dist/server/route-modules/app-route/h
 import type { SessionUser } from "@/lib/auth/session";
 import { createApiToken } from "@/lib/api/token-store";
 import type { ApiScope } from "@/lib/api/tokens";
-import { newRecordId } from "@/lib/crypto";
 import { db } from "@/lib/db";
-import { getRuntimeSecrets } from "@/lib/env";
-import { seal } from "@/lib/storage/sealed";
+import { insertStorageConnection, type StorageAccess } from "../../support/connection-row";
 import { API_PREFIX, assertValidOpenApi31, createOpenApiContract, matchPathTemplate, mediaType, type OpenApiContract, type OpenApiDocument } from "../../support/openapi-contract";
 import * as h from "../helpers";
 
-export { API_PREFIX, assertValidOpenApi31, type OpenApiDocument };
+export { API_PREFIX, assertValidOpenApi31, type OpenApiDocument, type StorageAccess };
 
 /** The origin requests are made on (the test app server's address; nothing listens there). */
 export const API_ORIGIN = "http://127.0.0.1:3000";
@@ -211,26 +209,9 @@ export async function createTestToken(ownerId: string, options: TestTokenOptions
   return { token, id: row.id };
 }
 
-export type StorageAccess = { endpoint: string; region: string; accessKeyId: string; secretAccessKey: string };
-
 /** A connection of the owner to a storage server, stored as Settings stores it (secret sealed to the row). */
 export async function createTestConnection(ownerId: string, storage: StorageAccess, options: { name?: string; buckets?: string[] } = {}): Promise<string> {
-  const id = newRecordId();
-  await db.storageConnection.create({
-    data: {
-      id,
-      ownerId,
-      name: options.name ?? `API ${h.randomSuffix()}`,
-      provider: "custom",
-      endpoint: storage.endpoint,
-      region: storage.region,
-      forcePathStyle: true,
-      accessKeyId: storage.accessKeyId,
-      secretAccessKeyEnc: seal("secretAccessKey", id, storage.secretAccessKey, getRuntimeSecrets().encryptionKey),
-      buckets: options.buckets ?? [],
-    },
-  });
-  return id;
+  return insertStorageConnection(ownerId, storage, { name: options.name ?? `API ${h.randomSuffix()}`, buckets: options.buckets });
 }
 
 /** A new owner (unique email) with one connection to `storage`. Remove with h.deleteTestUsers(owner). */

@@ -7,6 +7,7 @@ const items = [
   { href: "/buckets", label: "Buckets" },
   { href: "/links", label: "Links" },
   { href: "/settings", label: "Settings" },
+  { href: "/api-reference", label: "API reference" },
 ];
 
 export function NavLinks() {

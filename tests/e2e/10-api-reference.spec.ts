@@ -1,0 +1,61 @@
+import { expectNoA11yViolations } from "./a11y";
+import { ensureSignedIn, expect, test } from "./fixtures";
+
+// The API reference page, in Chromium against the production server: it renders the OpenAPI document
+// the server serves (the operations' summaries appear), loads nothing from any other origin (the
+// viewer, its styles and the document all come from the app), breaks no CSP rule, and passes the
+// WCAG 2.1 AA audit in both colour schemes, with an operation of each method and a response schema opened.
+
+type OpenApiDocument = { openapi: string; paths: Record<string, Record<string, { summary?: string }>> };
+
+test("the API reference renders the served OpenAPI document from this origin only", async ({ page, baseURL }) => {
+  test.setTimeout(120_000);
+  await ensureSignedIn(page);
+
+  const requested: string[] = [];
+  const cspViolations: string[] = [];
+  const pageErrors: string[] = [];
+  page.on("request", (request) => requested.push(request.url()));
+  page.on("console", (message) => {
+    if (/content security policy/i.test(message.text())) cspViolations.push(message.text());
+  });
+  page.on("pageerror", (error) => pageErrors.push(error.message));
+
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "API reference" }).click();
+  await expect(page).toHaveURL(/\/api-reference$/);
+  await expect(page.getByRole("heading", { name: "API reference", level: 1 })).toBeVisible();
+
+  // The intro: where the API lives, how to authenticate, and the document itself.
+  const main = page.getByRole("main");
+  await expect(main.getByText(/\/api\/v1$/).first()).toBeVisible();
+  await expect(main.getByText("Authorization: Bearer <token>")).toBeVisible();
+  await expect(main.getByRole("link", { name: "Settings → API tokens" })).toHaveAttribute("href", "/settings");
+  const download = main.getByRole("link", { name: "Download openapi.json" });
+  await expect(download).toHaveAttribute("href", "/api/v1/openapi.json");
+
+  // The viewer shows the operations of the document the server serves.
+  const response = await page.request.get((await download.getAttribute("href"))!);
+  expect(response.status()).toBe(200);
+  const document = (await response.json()) as OpenApiDocument;
+  expect(document.openapi).toMatch(/^3\.1\./);
+  const operations = Object.values(document.paths).flatMap((byMethod) => Object.entries(byMethod).map(([method, operation]) => ({ method, summary: operation.summary! })));
+  expect(operations.length).toBeGreaterThan(0);
+  for (const { summary } of operations.slice(0, 3)) await expect(main.getByText(summary, { exact: true })).toBeVisible();
+
+  // Open one operation of each method (parameters, request bodies, responses) and a response's schema: what
+  // a reader looks at. (Not all of them: each takes Swagger UI a second to render, and axe longer to check.)
+  const opened = operations.filter((operation, index) => operations.findIndex((other) => other.method === operation.method) === index);
+  for (const { summary } of opened) await main.getByText(summary, { exact: true }).click();
+  await expect(main.getByRole("heading", { name: "Responses", exact: true })).toHaveCount(opened.length);
+  await main.getByRole("tab", { name: "Schema" }).first().click();
+  await expect(main.getByRole("button", { name: /schema/ }).first()).toBeVisible();
+  await expectNoA11yViolations(page, "the API reference");
+
+  // Everything the page loaded came from the app's own origin (no CDN, no fonts host), within its CSP.
+  const origin = new URL(baseURL).origin;
+  const elsewhere = requested.filter((url) => !url.startsWith("data:") && !url.startsWith("blob:") && new URL(url).origin !== origin);
+  expect(elsewhere, "requests to other origins").toEqual([]);
+  expect(requested.some((url) => new URL(url).pathname === "/api/v1/openapi.json"), "the viewer loaded the served document").toBe(true);
+  expect(cspViolations, "CSP violations in the console").toEqual([]);
+  expect(pageErrors, "uncaught errors in the page").toEqual([]);
+});

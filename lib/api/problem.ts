@@ -46,7 +46,7 @@ export const problemSchema = z
   .object({
     type: z.enum(PROBLEM_TYPE_NAMES.map(problemTypeUri) as [string, ...string[]]).meta({ description: "Stable identifier of the kind of error." }),
     title: z.string(),
-    status: z.int(),
+    status: z.int().min(100).max(599),
     detail: z.string().meta({ description: "What went wrong in this request and what to do." }),
     instance: z.string().meta({ description: "The request path." }),
     requestId: z.string().meta({ description: "Also in the X-Request-Id header and the server log." }),

@@ -136,8 +136,13 @@ test("the OpenAPI document is served over HTTP, and a cross-origin preflight get
     expect(simple.headers()["access-control-allow-origin"]).toBeUndefined();
     expect(simple.headers()["content-type"]).toMatch(/^application\/problem\+json/);
 
-    // What the document does not describe fails the call (here Next's 404 page for a path the API lacks).
+    // What the document does not describe fails the call (here the 404 for a path the API lacks).
     await expect(http.get("/api/v1/no-such-endpoint")).rejects.toThrow(/The served document has no path for GET \/api\/v1\/no-such-endpoint, which answered 404/);
+    // …and that 404 is a problem like every API answer, not the app's HTML page.
+    const unknown = await fetch(`${baseURL}/api/v1/no-such-endpoint`);
+    expect(unknown.status).toBe(404);
+    expect(unknown.headers.get("content-type")).toBe("application/problem+json");
+    expect(await unknown.json()).toMatchObject({ type: "urn:bucketshare:problem:not-found", status: 404, instance: "/api/v1/no-such-endpoint" });
   } finally {
     await http.dispose();
   }

@@ -10,7 +10,7 @@ import { fileURLToPath } from "node:url";
 import type { S3Client } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SessionUser } from "@/lib/auth/session";
-import { problemTypeUri, type ProblemType } from "@/lib/api/problem";
+import { problemSchema, problemTypeUri, type ProblemType } from "@/lib/api/problem";
 import { generateApiToken } from "@/lib/api/tokens";
 import { db } from "@/lib/db";
 import { STORAGE_DEADLINE_MS } from "@/lib/storage/deadline";
@@ -79,6 +79,18 @@ describe("the document", () => {
       .filter((t) => t !== "/openapi.json")
       .sort();
     expect(served).toEqual(Object.keys(document.paths).sort());
+  });
+
+  it("a path no operation serves answers 404 problem+json, not the app's HTML page", async () => {
+    const catchAll = (await import("@/app/api/v1/[...path]/route")) as Record<string, (request: Request) => Response>;
+    for (const method of ["GET", "POST", "PATCH", "PUT", "DELETE"]) {
+      const response = await catchAll[method]!(new Request("http://127.0.0.1:3000/api/v1/link", { method }));
+      expect(response.status).toBe(404);
+      expect(response.headers.get("content-type")).toBe("application/problem+json");
+      const body = problemSchema.parse(await response.json());
+      expect(body).toMatchObject({ type: problemTypeUri("not-found"), status: 404, instance: "/api/v1/link", requestId: response.headers.get("x-request-id") });
+      expect(body.detail).toMatch(/openapi\.json/);
+    }
   });
 
   it("every method a path does not document answers 405 naming the documented ones in Allow", async () => {

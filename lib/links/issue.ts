@@ -16,6 +16,7 @@ import { linkQrSvg } from "@/lib/links/qr";
 import { openConnectionOrThrow } from "@/lib/storage/connections";
 import { describeStorageError } from "@/lib/storage/errors";
 import { headObject, type ObjectDetails } from "@/lib/storage/listing";
+import { isHttpsRequest } from "@/lib/security/client-address";
 import { seal } from "@/lib/storage/sealed";
 import type { CreateShareInput } from "@/lib/validation/share";
 
@@ -53,7 +54,7 @@ export async function managedLinkBase(): Promise<string> {
     const h = await headers();
     const host = h.get("host");
     if (host && /^[A-Za-z0-9.:\[\]-]+$/.test(host)) {
-      const proto = getEnv().TRUSTED_PROXIES > 0 && h.get("x-forwarded-proto") === "https" ? "https" : "http";
+      const proto = isHttpsRequest(h) ? "https" : "http";
       return `${proto}://${host}`;
     }
   } catch {

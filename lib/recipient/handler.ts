@@ -1,5 +1,5 @@
 import "server-only";
-import { getEnv, getRuntimeSecrets } from "@/lib/env";
+import { getRuntimeSecrets } from "@/lib/env";
 import { isDatabaseUnavailable } from "@/lib/errors";
 import { detectPreviewAgent, type PreviewAgent } from "@/lib/links/preview-agent";
 import { hashLinkToken, isWellFormedToken } from "@/lib/links/token";
@@ -9,7 +9,7 @@ import { findManagedLink, linkRefusal, type Refusal, type RecipientLink } from "
 import { plainPage } from "@/lib/recipient/respond";
 import { UNLOCK_COOKIE, cookieValues, verifyUnlock } from "@/lib/recipient/unlock-cookie";
 import { addressAllowed } from "@/lib/security/cidr";
-import { clientAddressFromHeaders } from "@/lib/security/client-address";
+import { clientAddressFromHeaders, isHttpsRequest } from "@/lib/security/client-address";
 import { storageSourcesFor } from "@/lib/security/csp";
 
 /**
@@ -37,18 +37,13 @@ export type RecipientContext = {
   unlocked: boolean;
   /** The link's storage origins for the CSP (previews load from there). */
   storageOrigins: string[];
-  /** Cookies set over https are Secure. */
+  /** Cookies set over https (the URL, or a trusted proxy's X-Forwarded-Proto) are Secure. */
   secure: boolean;
   /** Writes an access-log row; `filePath` names the file of a multi-file share ("*" = Download all). */
   log(outcome: LinkOutcome, reason?: LinkEventReason | null, filePath?: string | null): void;
 };
 
 type RouteContext = { params: Promise<{ token: string }> };
-
-function isSecureRequest(request: Request): boolean {
-  if (new URL(request.url).protocol === "https:") return true;
-  return getEnv().TRUSTED_PROXIES > 0 && request.headers.get("x-forwarded-proto")?.split(",")[0]?.trim() === "https";
-}
 
 export function withRecipientLink(handler: (context: RecipientContext) => Promise<Response>) {
   return async function recipientRoute(request: Request, route: RouteContext): Promise<Response> {
@@ -82,7 +77,7 @@ export function withRecipientLink(handler: (context: RecipientContext) => Promis
         refusal: linkRefusal(link, now, addressAllowed(address, link.allowedNetworks)),
         unlocked,
         storageOrigins: link.connection ? storageSourcesFor(link.connection.endpoint) : [],
-        secure: isSecureRequest(request),
+        secure: isHttpsRequest(request.headers, request.url),
         log: (outcome, reason, filePath) =>
           recordLinkEvent({ linkId: link.id, outcome, reason, clientAddress: kept, userAgent, previewAgent: agent.previewAgent, filePath }),
       });

@@ -64,20 +64,45 @@ export function limitKey(address: string): string {
  * entry from the right of X-Forwarded-For (each proxy appends the address it was connected from).
  * A header with fewer entries than proxies did not come through them all: the peer is used then too.
  */
-export function resolveClientAddress(input: {
-  trustedProxies: number;
-  trustedNetworks: readonly string[];
-  peer: string | null | undefined;
-  forwardedFor: string | null | undefined;
-}): string {
+export function resolveClientAddress(input: ProxyTrust & { forwardedFor: string | null | undefined }): string {
   const peer = normalizeAddress(input.peer) ?? UNKNOWN_ADDRESS;
-  if (input.trustedProxies <= 0 || peer === UNKNOWN_ADDRESS) return peer;
+  if (!peerIsTrustedProxy(input)) return peer;
+  const entries = headerEntries(input.forwardedFor);
+  if (entries.length < input.trustedProxies) return peer;
+  return normalizeAddress(entries[entries.length - input.trustedProxies]) ?? UNKNOWN_ADDRESS;
+}
+
+/** What decides whether the headers reverse proxies write (X-Forwarded-*) can be believed. */
+export type ProxyTrust = { trustedProxies: number; trustedNetworks: readonly string[]; peer: string | null | undefined };
+
+/**
+ * The one trust rule for every X-Forwarded-* header: proxies are configured (`trustedProxies` > 0)
+ * AND the TCP peer lies in `trustedNetworks`. A client that reaches the app's port directly is not
+ * a proxy, whatever it writes; an unknown peer (Next run without Bucketshare's server) vouches for
+ * nothing.
+ */
+export function peerIsTrustedProxy(input: ProxyTrust): boolean {
+  const peer = normalizeAddress(input.peer);
+  if (input.trustedProxies <= 0 || peer === null) return false;
   // An empty list trusts nobody (addressAllowed would read it as "everyone").
-  if (input.trustedNetworks.length === 0 || !addressAllowed(peer, input.trustedNetworks)) return peer;
-  const entries = (input.forwardedFor ?? "")
+  return input.trustedNetworks.length > 0 && addressAllowed(peer, input.trustedNetworks);
+}
+
+/**
+ * Whether the client reached the outermost proxy over https, by X-Forwarded-Proto, under the same
+ * rule as the client address (peerIsTrustedProxy). Proxies that append leave one entry each: the
+ * N-th from the right is the outermost proxy's (what the client wrote sits further left). Proxies
+ * that set the header leave fewer entries, all theirs: the left-most is then the outermost one's.
+ */
+export function resolveForwardedHttps(input: ProxyTrust & { forwardedProto: string | null | undefined }): boolean {
+  if (!peerIsTrustedProxy(input)) return false;
+  const entries = headerEntries(input.forwardedProto);
+  return entries[Math.max(0, entries.length - input.trustedProxies)]?.toLowerCase() === "https";
+}
+
+function headerEntries(header: string | null | undefined): string[] {
+  return (header ?? "")
     .split(",")
     .map((e) => e.trim())
     .filter((e) => e !== "");
-  if (entries.length < input.trustedProxies) return peer;
-  return normalizeAddress(entries[entries.length - input.trustedProxies]) ?? UNKNOWN_ADDRESS;
 }

@@ -2,7 +2,7 @@ import "server-only";
 import { headers } from "next/headers";
 import { getEnv } from "@/lib/env";
 import { log } from "@/lib/log";
-import { PEER_HEADER, SERVER_MARKER, UNKNOWN_ADDRESS, resolveClientAddress } from "@/lib/security/address";
+import { PEER_HEADER, SERVER_MARKER, UNKNOWN_ADDRESS, resolveClientAddress, resolveForwardedHttps, type ProxyTrust } from "@/lib/security/address";
 
 let warned = false;
 
@@ -18,17 +18,34 @@ export async function getClientAddress(): Promise<string> {
 
 /** The same, from a request's headers (route handlers that are handed the Request). */
 export function clientAddressFromHeaders(h: Headers): string {
-  const behindOurServer = (globalThis as Record<symbol, unknown>)[SERVER_MARKER] === true;
-  if (!behindOurServer && !warned) {
+  if (!behindOurServer() && !warned) {
     warned = true;
     log.warn("client_address.no_peer", {
       hint: "Next runs without Bucketshare's server (npm start): every client counts as one address for sign-in limits",
     });
   }
-  return resolveClientAddress({
+  return resolveClientAddress({ ...proxyTrust(h), forwardedFor: h.get("x-forwarded-for") });
+}
+
+/**
+ * Whether the request came over https: its own URL says so, or a trusted proxy's X-Forwarded-Proto
+ * does (the same rule as the client address: TRUSTED_PROXIES > 0 and the TCP peer inside
+ * TRUSTED_PROXY_NETWORKS). Decides Secure cookies and the scheme of links built from the request.
+ */
+export function isHttpsRequest(h: Headers, url?: string): boolean {
+  if (url !== undefined && new URL(url).protocol === "https:") return true;
+  return resolveForwardedHttps({ ...proxyTrust(h), forwardedProto: h.get("x-forwarded-proto") });
+}
+
+function behindOurServer(): boolean {
+  return (globalThis as Record<symbol, unknown>)[SERVER_MARKER] === true;
+}
+
+/** The TCP peer and the proxy settings; when Next runs without our server, PEER_HEADER is the client's own words. */
+function proxyTrust(h: Headers): ProxyTrust {
+  return {
     trustedProxies: getEnv().TRUSTED_PROXIES,
     trustedNetworks: getEnv().TRUSTED_PROXY_NETWORKS,
-    peer: behindOurServer ? h.get(PEER_HEADER) : UNKNOWN_ADDRESS,
-    forwardedFor: h.get("x-forwarded-for"),
-  });
+    peer: behindOurServer() ? h.get(PEER_HEADER) : UNKNOWN_ADDRESS,
+  };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_TRUSTED_PROXY_NETWORKS, limitKey, limitKeys, normalizeAddress, resolveClientAddress } from "@/lib/security/address";
+import { DEFAULT_TRUSTED_PROXY_NETWORKS, limitKey, limitKeys, normalizeAddress, resolveClientAddress, resolveForwardedHttps } from "@/lib/security/address";
 import { parseEnv } from "@/lib/env";
 
 describe("normalizeAddress", () => {
@@ -79,6 +79,38 @@ describe("resolveClientAddress: only a peer inside TRUSTED_PROXY_NETWORKS may sp
     expect(resolveClientAddress({ trustedProxies: 1, trustedNetworks: [], peer: "127.0.0.1", forwardedFor: "203.0.113.7" })).toBe("127.0.0.1");
     // No peer known (Next run without Bucketshare's server): nothing vouches for the header.
     expect(resolveClientAddress({ trustedProxies: 1, trustedNetworks: proxies, peer: "unknown", forwardedFor: "203.0.113.7" })).toBe("unknown");
+  });
+});
+
+describe("resolveForwardedHttps: X-Forwarded-Proto under the client address's trust rule", () => {
+  const proxies = [...DEFAULT_TRUSTED_PROXY_NETWORKS];
+
+  it("ignores the header with no trusted proxy, from a public peer, with an empty network list or an unknown peer", () => {
+    expect(resolveForwardedHttps({ trustedProxies: 0, trustedNetworks: proxies, peer: "10.0.0.2", forwardedProto: "https" })).toBe(false);
+    for (const peer of ["203.0.113.66", "::ffff:203.0.113.66", "2001:db8:66::1", "unknown", undefined]) {
+      expect(resolveForwardedHttps({ trustedProxies: 1, trustedNetworks: proxies, peer, forwardedProto: "https" }), String(peer)).toBe(false);
+    }
+    expect(resolveForwardedHttps({ trustedProxies: 1, trustedNetworks: [], peer: "127.0.0.1", forwardedProto: "https" })).toBe(false);
+    expect(resolveForwardedHttps({ trustedProxies: 1, trustedNetworks: ["198.51.100.0/24"], peer: "127.0.0.1", forwardedProto: "https" })).toBe(false);
+  });
+
+  it("believes a proxy inside TRUSTED_PROXY_NETWORKS", () => {
+    for (const peer of ["127.0.0.1", "::1", "10.1.2.3", "192.168.1.1", "fd12:3456::1"]) {
+      expect(resolveForwardedHttps({ trustedProxies: 1, trustedNetworks: proxies, peer, forwardedProto: "https" }), peer).toBe(true);
+      expect(resolveForwardedHttps({ trustedProxies: 1, trustedNetworks: proxies, peer, forwardedProto: "http" }), peer).toBe(false);
+    }
+    expect(resolveForwardedHttps({ trustedProxies: 1, trustedNetworks: ["198.51.100.0/24"], peer: "198.51.100.20", forwardedProto: "HTTPS" })).toBe(true);
+    expect(resolveForwardedHttps({ trustedProxies: 1, trustedNetworks: proxies, peer: "10.0.0.2", forwardedProto: null })).toBe(false);
+  });
+
+  it("reads the outermost proxy's entry, not what the client wrote before it", () => {
+    // The client wrote "https" itself over plain http; the proxy appended what it saw.
+    expect(resolveForwardedHttps({ trustedProxies: 1, trustedNetworks: proxies, peer: "10.0.0.2", forwardedProto: "https, http" })).toBe(false);
+    // client → CDN (https) → load balancer (http) → app, both appending.
+    expect(resolveForwardedHttps({ trustedProxies: 2, trustedNetworks: proxies, peer: "10.0.0.3", forwardedProto: "https, http" })).toBe(true);
+    expect(resolveForwardedHttps({ trustedProxies: 2, trustedNetworks: proxies, peer: "10.0.0.3", forwardedProto: "http, https, http" })).toBe(true);
+    // Proxies that set the header (one entry) speak for the chain.
+    expect(resolveForwardedHttps({ trustedProxies: 2, trustedNetworks: proxies, peer: "10.0.0.3", forwardedProto: "https" })).toBe(true);
   });
 });
 

@@ -9,7 +9,16 @@ import { ShareResult } from "@/components/share/share-result";
 import { createFilesShareAction, type IssuedFilesShare } from "@/lib/actions/create-files-share";
 import { scanFilesShareAction } from "@/lib/actions/scan-files-share";
 import type { ActionState } from "@/lib/actions/safe-action";
-import { MANAGED_EXPIRY_PRESETS, NEVER_PRESET } from "@/lib/links/expiry";
+import {
+  EXPIRY_FIELDS,
+  ExpiryField,
+  MANAGED_FIELDS,
+  ManagedLinkFields,
+  NO_MANAGED_OPTIONS,
+  managedOptionErrors,
+  managedOptionFields,
+  useExpiryChoice,
+} from "@/components/share/link-option-fields";
 import { MAX_SHARE_FILES } from "@/lib/links/files-limit";
 import { namePatternRegex } from "@/lib/links/name-pattern";
 import { formatBytes } from "@/lib/format";
@@ -29,15 +38,7 @@ const idle = { status: "idle" } as ActionState<never>;
 const KEYS_PER_STEP = 100;
 /** Server actions accept request bodies up to 1 MB (Next's default): the selected keys must fit in one. */
 const MAX_SELECTION_BYTES = 900_000;
-const FIELDS = ["expiresIn", "title", "note", "downloadLimit", "password", "allowedNetworks", "pattern"];
-
-function browserTimeZone(): string {
-  try {
-    return Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
-  } catch {
-    return "UTC";
-  }
-}
+const FIELDS: readonly string[] = [...EXPIRY_FIELDS, "title", "note", ...MANAGED_FIELDS, "pattern"];
 
 function plural(n: number, one: string, many: string): string {
   return `${n.toLocaleString("en-US")} ${n === 1 ? one : many}`;
@@ -55,10 +56,8 @@ export function FilesShareDialog({ source, publicUrl, open, onClose, onCreated }
   const [pattern, setPattern] = useState("");
   const [appliedPattern, setAppliedPattern] = useState("");
   const [title, setTitle] = useState("");
-  const [expiresIn, setExpiresIn] = useState<string>("7d");
-  const [downloadLimit, setDownloadLimit] = useState("");
-  const [password, setPassword] = useState("");
-  const [networks, setNetworks] = useState("");
+  const expiry = useExpiryChoice("managed", "7d");
+  const [managed, setManaged] = useState(NO_MANAGED_OPTIONS);
   const [note, setNote] = useState("");
   const [zipAllowed, setZipAllowed] = useState(true);
   const [scan, setScan] = useState<Scan>({ state: "idle" });
@@ -131,22 +130,20 @@ export function FilesShareDialog({ source, publicUrl, open, onClose, onCreated }
       : result.status === "invalid" && !FIELDS.some((f) => serverErrors[f])
         ? [result.message, ...Object.values(serverErrors).flat()].join(" ")
         : null;
+  // The server checks these (the dialog sends them as typed) and its messages stand under each field.
+  const managedErrors = managedOptionErrors(managed, serverErrors, false);
 
   async function onSubmit(event: FormEvent) {
     event.preventDefault();
-    if (scan.state !== "done" || scan.count === 0) return;
+    if (scan.state !== "done" || scan.count === 0 || expiry.invalid) return;
     setPending(true);
     try {
       const state = await createFilesShareAction(idle, {
         ...sourceFields,
-        expiryMode: "preset",
-        preset: expiresIn,
-        timeZone: browserTimeZone(),
+        ...expiry.fields,
         title,
         note,
-        downloadLimit,
-        ...(password ? { password } : {}),
-        allowedNetworks: networks,
+        ...managedOptionFields(managed),
         zipAllowed: zipAllowed ? "on" : "",
       });
       setResult(state);
@@ -186,7 +183,7 @@ export function FilesShareDialog({ source, publicUrl, open, onClose, onCreated }
             <p className="text-sm" role="status">
               Shared {plural(result.data.fileCount, "file", "files")} · {formatBytes(result.data.totalBytes)} as “{result.data.title}”.
             </p>
-            <ShareResult link={result.data} timeZone={browserTimeZone()} />
+            <ShareResult link={result.data} timeZone={expiry.timeZone} />
             <div className="flex justify-end border-t border-zinc-200 pt-3 dark:border-zinc-800">
               <Button variant="secondary" onClick={onClose}>
                 Done
@@ -270,46 +267,15 @@ export function FilesShareDialog({ source, publicUrl, open, onClose, onCreated }
               <FieldError errors={serverErrors.title} />
             </div>
 
-            <div className="space-y-1">
-              <label htmlFor={`${ids}-expires`} className="block text-sm font-medium">
-                Expires in
-              </label>
-              <select id={`${ids}-expires`} value={expiresIn} onChange={(e) => setExpiresIn(e.target.value)} className={inputClass}>
-                {MANAGED_EXPIRY_PRESETS.map((p) => (
-                  <option key={p.id} value={p.id}>
-                    {p.label}
-                  </option>
-                ))}
-                <option value={NEVER_PRESET}>No expiry</option>
-              </select>
-              <FieldError errors={serverErrors.expiresIn} />
-            </div>
+            <ExpiryField idPrefix={ids} kind="managed" expiry={expiry} serverErrors={serverErrors} />
 
-            <div className="space-y-3 rounded-lg border border-zinc-200 p-3 dark:border-zinc-800">
-              <div className="space-y-1">
-                <label htmlFor={`${ids}-limit`} className="block text-sm font-medium">
-                  Download limit
-                </label>
-                <input id={`${ids}-limit`} inputMode="numeric" value={downloadLimit} onChange={(e) => setDownloadLimit(e.target.value)} placeholder="Unlimited" className={`${inputClass} w-40`} aria-describedby={`${ids}-limit-help`} />
-                <p id={`${ids}-limit-help`} className="text-xs text-muted">
-                  Empty for unlimited. Each file downloaded counts as one, and Download all counts as one.
-                </p>
-                <FieldError errors={serverErrors.downloadLimit} />
-              </div>
-              <div className="space-y-1">
-                <label htmlFor={`${ids}-password`} className="block text-sm font-medium">
-                  Password
-                </label>
-                <input id={`${ids}-password`} type="password" autoComplete="new-password" value={password} onChange={(e) => setPassword(e.target.value)} placeholder="Optional" className={inputClass} />
-                <FieldError errors={serverErrors.password} />
-              </div>
-              <div className="space-y-1">
-                <label htmlFor={`${ids}-networks`} className="block text-sm font-medium">
-                  Allowed networks
-                </label>
-                <textarea id={`${ids}-networks`} rows={2} value={networks} onChange={(e) => setNetworks(e.target.value)} placeholder="Optional, e.g. 203.0.113.0/24, 2001:db8::/32" className={`${inputClass} font-mono text-xs`} spellCheck={false} />
-                <FieldError errors={serverErrors.allowedNetworks} />
-              </div>
+            <ManagedLinkFields
+              idPrefix={ids}
+              options={managed}
+              onChange={setManaged}
+              errors={managedErrors}
+              limitHelp="Empty for unlimited. Each file downloaded counts as one, and Download all counts as one."
+            >
               <div className="space-y-1">
                 <label htmlFor={`${ids}-note`} className="block text-sm font-medium">
                   Note (optional)
@@ -324,7 +290,7 @@ export function FilesShareDialog({ source, publicUrl, open, onClose, onCreated }
                   <span className="block text-xs text-muted">Single files go straight from your storage; a ZIP of everything is streamed through Bucketshare.</span>
                 </span>
               </label>
-            </div>
+            </ManagedLinkFields>
 
             {!publicUrl ? (
               <Alert tone="warning">
@@ -340,7 +306,7 @@ export function FilesShareDialog({ source, publicUrl, open, onClose, onCreated }
               <Button variant="secondary" onClick={onClose}>
                 Cancel
               </Button>
-              <Button type="submit" disabled={pending || scan.state !== "done" || scan.count === 0}>
+              <Button type="submit" disabled={pending || scan.state !== "done" || scan.count === 0 || expiry.invalid}>
                 {pending ? "Generating…" : "Generate link"}
               </Button>
             </div>

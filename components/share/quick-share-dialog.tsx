@@ -1,30 +1,27 @@
 "use client";
 
-import { useActionState, useEffect, useId, useMemo, useState, useTransition, type FormEvent } from "react";
+import { useActionState, useEffect, useId, useState, useTransition, type FormEvent } from "react";
 import { useModalDialog } from "@/components/ui/use-modal-dialog";
 import { createShareLinkAction } from "@/lib/actions/create-share-link";
 import type { ActionState } from "@/lib/actions/safe-action";
 import type { IssuedLink } from "@/lib/links/issue";
 import { baseName } from "@/lib/links/content-disposition";
-import {
-  DEFAULT_EXPIRY_PRESET,
-  EXPIRY_PRESETS,
-  EXPIRY_UNITS,
-  MANAGED_EXPIRY_PRESETS,
-  MAX_EXPIRY_SECONDS,
-  NEVER_PRESET,
-  effectiveExpiry,
-  formatExpiryDate,
-  resolveExpiry,
-  type ExpiryChoice,
-  type ExpiryUnit,
-  type LinkKind,
-} from "@/lib/links/expiry";
-import { parseRangeList } from "@/lib/security/cidr";
+import { DEFAULT_EXPIRY_PRESET, EXPIRY_PRESETS, MAX_EXPIRY_SECONDS, type LinkKind } from "@/lib/links/expiry";
 import { Button } from "@/components/ui/button";
 import { FieldError, inputClass } from "@/components/ui/field";
 import { Alert } from "@/components/ui/alert";
 import { ShareResult } from "@/components/share/share-result";
+import {
+  EXPIRY_FIELDS,
+  ExpiryField,
+  MANAGED_FIELDS,
+  ManagedLinkFields,
+  NO_MANAGED_OPTIONS,
+  managedOptionErrors,
+  managedOptionFields,
+  managedOptionsRefused,
+  useExpiryChoice,
+} from "@/components/share/link-option-fields";
 
 export type ShareTarget = {
   connectionId: string;
@@ -41,110 +38,61 @@ const TRADE_OFF: Record<LinkKind, string> = {
   managed: "Goes through Bucketshare: you can revoke it at once, limit downloads, add a password or networks, and keep it up to 90 days or without expiry.",
 };
 
-/** Checked as the owner types (the server checks again with the same rules). */
-function downloadLimitProblem(text: string): string | null {
-  const t = text.trim();
-  if (t === "") return null;
-  return /^\d+$/.test(t) && Number(t) >= 1 && Number(t) <= 1_000_000 ? null : "Enter a whole number from 1 to 1,000,000, or leave it empty for unlimited.";
-}
-
-function networksProblem(text: string): string | null {
-  const parsed = parseRangeList(text);
-  if (parsed.ok) return null;
-  return `Not an IPv4/IPv6 address or CIDR range: ${parsed.invalid.slice(0, 5).map((e) => `"${e.slice(0, 60)}"`).join(", ")}${parsed.invalid.length > 5 ? ` and ${parsed.invalid.length - 5} more` : ""}. Use forms such as 203.0.113.0/24 or 2001:db8::/32.`;
-}
-
 const idle = { status: "idle" } as ActionState<IssuedLink>;
-
-function browserTimeZone(): string {
-  try {
-    return Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
-  } catch {
-    return "UTC";
-  }
-}
 
 export function QuickShareDialog({ target, open, onClose }: { target: ShareTarget; open: boolean; onClose: () => void }) {
   const ref = useModalDialog(open);
   const ids = useId();
-  const [timeZone, setTimeZone] = useState("UTC");
-  const [expiresIn, setExpiresIn] = useState<string>(DEFAULT_EXPIRY_PRESET);
-  const [amount, setAmount] = useState("2");
-  const [unit, setUnit] = useState<ExpiryUnit>("hours");
-  const [until, setUntil] = useState("");
   const [disposition, setDisposition] = useState<"inline" | "attachment">("inline");
   const [fileName, setFileName] = useState(baseName(target.key));
   const [contentType, setContentType] = useState("");
   const [note, setNote] = useState("");
   const [kind, setKind] = useState<LinkKind>(target.publicUrl ? "managed" : "direct");
-  const [downloadLimit, setDownloadLimit] = useState("");
-  const [password, setPassword] = useState("");
-  const [networks, setNetworks] = useState("");
+  const expiry = useExpiryChoice(kind, DEFAULT_EXPIRY_PRESET);
+  const [managed, setManaged] = useState(NO_MANAGED_OPTIONS);
   const [alwaysLatest, setAlwaysLatest] = useState(false);
   const [checked, setChecked] = useState(false);
   const [state, generate, pending] = useActionState(createShareLinkAction, idle);
   const [, startTransition] = useTransition();
   const [showResult, setShowResult] = useState(false);
 
-  useEffect(() => setTimeZone(browserTimeZone()), []);
-
   useEffect(() => {
     if (state.status === "success") setShowResult(true);
   }, [state]);
 
-  const mode: ExpiryChoice["mode"] = expiresIn === "custom" ? "custom" : expiresIn === "until" ? "until" : "preset";
-  const choice: ExpiryChoice =
-    mode === "custom" ? { mode, amount, unit } : mode === "until" ? { mode, localDateTime: until, timeZone } : { mode, preset: expiresIn };
-  // Checked as the owner types; the server checks again.
-  const preview = useMemo(() => (mode === "until" && !until ? null : resolveExpiry(choice, new Date(), { timeZone, kind })), [mode, until, amount, unit, expiresIn, timeZone, kind]); // eslint-disable-line react-hooks/exhaustive-deps
   // Temporary credentials cap direct links only (a managed link presigns at each download).
   const credentialsEnd = kind === "direct" && target.credentialsExpireAt ? new Date(target.credentialsExpireAt) : null;
-  const capped = preview?.ok ? effectiveExpiry(preview.expiresAt, credentialsEnd) : null;
 
   const serverErrors = state.status === "invalid" ? state.fieldErrors : {};
-  const FIELDS = ["expiresIn", "amount", "until", "fileName", "contentType", "note", "downloadLimit", "password", "allowedNetworks"];
+  const FIELDS: readonly string[] = [...EXPIRY_FIELDS, "fileName", "contentType", "note", ...MANAGED_FIELDS];
   const serverMessage =
     state.status === "error" || state.status === "unauthorized"
       ? state.message
       : state.status === "invalid" && !FIELDS.some((f) => serverErrors[f])
         ? [state.message, ...Object.values(serverErrors).flat()].join(" ")
         : null;
-  const expiryError = preview && !preview.ok ? preview.message : (serverErrors.expiresIn ?? serverErrors.amount ?? serverErrors.until)?.join(" ");
-  const limitError = (checked ? downloadLimitProblem(downloadLimit) : null) ?? serverErrors.downloadLimit?.join(" ");
-  const networksError = (checked ? networksProblem(networks) : null) ?? serverErrors.allowedNetworks?.join(" ");
-  const presets = kind === "managed" ? MANAGED_EXPIRY_PRESETS : EXPIRY_PRESETS;
+  const managedErrors = managedOptionErrors(managed, serverErrors, checked);
 
   function chooseKind(next: LinkKind) {
     setKind(next);
     // 30 days, 90 days and No expiry exist for managed links only.
-    if (next === "direct" && !EXPIRY_PRESETS.some((p) => p.id === expiresIn) && expiresIn !== "custom" && expiresIn !== "until") setExpiresIn("7d");
-  }
-
-  function useLongest() {
-    setExpiresIn("7d");
+    if (next === "direct" && !EXPIRY_PRESETS.some((p) => p.id === expiry.expiresIn) && expiry.mode === "preset") expiry.setExpiresIn("7d");
   }
 
   function onSubmit(event: FormEvent) {
     event.preventDefault();
     setChecked(true);
-    if (kind === "managed" && (downloadLimitProblem(downloadLimit) || networksProblem(networks))) return;
+    if (kind === "managed" && managedOptionsRefused(managed)) return;
     const data = new FormData();
     data.set("linkType", kind);
     if (kind === "managed") {
-      data.set("downloadLimit", downloadLimit);
-      if (password) data.set("password", password);
-      data.set("allowedNetworks", networks);
+      for (const [name, value] of Object.entries(managedOptionFields(managed))) data.set(name, value);
       if (alwaysLatest) data.set("alwaysLatest", "on");
     }
     data.set("connectionId", target.connectionId);
     data.set("bucket", target.bucket);
     data.set("key", target.key);
-    data.set("expiryMode", mode);
-    data.set("preset", mode === "preset" ? expiresIn : DEFAULT_EXPIRY_PRESET);
-    data.set("amount", amount);
-    data.set("unit", unit);
-    data.set("until", until);
-    data.set("timeZone", timeZone);
+    for (const [name, value] of Object.entries(expiry.fields)) data.set(name, value);
     data.set("disposition", disposition);
     data.set("fileName", fileName);
     data.set("contentType", contentType);
@@ -177,7 +125,7 @@ export function QuickShareDialog({ target, open, onClose }: { target: ShareTarge
 
         {showResult && state.status === "success" && state.data ? (
           <div className="space-y-4">
-            <ShareResult link={state.data} timeZone={timeZone} />
+            <ShareResult link={state.data} timeZone={expiry.timeZone} />
             <div className="flex justify-end gap-2 border-t border-zinc-200 pt-3 dark:border-zinc-800">
               <Button variant="secondary" onClick={() => setShowResult(false)}>
                 Change options
@@ -213,75 +161,14 @@ export function QuickShareDialog({ target, open, onClose }: { target: ShareTarge
               ) : null}
             </fieldset>
 
-            <div className="space-y-1">
-              <label htmlFor={`${ids}-expires`} className="block text-sm font-medium">
-                Expires in
-              </label>
-              <select id={`${ids}-expires`} value={expiresIn} onChange={(e) => setExpiresIn(e.target.value)} className={inputClass} aria-describedby={`${ids}-expiry-help`}>
-                {presets.map((p) => (
-                  <option key={p.id} value={p.id}>
-                    {p.label}
-                  </option>
-                ))}
-                {kind === "managed" ? <option value={NEVER_PRESET}>No expiry</option> : null}
-                <option value="custom">Custom duration…</option>
-                <option value="until">Until a date and time…</option>
-              </select>
-              {mode === "custom" ? (
-                <div className="flex gap-2 pt-1">
-                  <div className="w-28">
-                    <label htmlFor={`${ids}-amount`} className="sr-only">
-                      Duration
-                    </label>
-                    <input id={`${ids}-amount`} type="number" min={1} inputMode="numeric" value={amount} onChange={(e) => setAmount(e.target.value)} className={inputClass} aria-invalid={Boolean(expiryError) || undefined} />
-                  </div>
-                  <div className="w-36">
-                    <label htmlFor={`${ids}-unit`} className="sr-only">
-                      Unit
-                    </label>
-                    <select id={`${ids}-unit`} value={unit} onChange={(e) => setUnit(e.target.value as ExpiryUnit)} className={inputClass}>
-                      {EXPIRY_UNITS.map((u) => (
-                        <option key={u} value={u}>
-                          {u}
-                        </option>
-                      ))}
-                    </select>
-                  </div>
-                </div>
-              ) : null}
-              {mode === "until" ? (
-                <div className="space-y-1 pt-1">
-                  <label htmlFor={`${ids}-until`} className="block text-sm">
-                    Expires at ({timeZone})
-                  </label>
-                  <input id={`${ids}-until`} type="datetime-local" value={until} onChange={(e) => setUntil(e.target.value)} className={inputClass} aria-invalid={Boolean(expiryError) || undefined} />
-                </div>
-              ) : null}
-              <div id={`${ids}-expiry-help`} aria-live="polite" className="space-y-1 text-sm">
-                {expiryError ? (
-                  <>
-                    <FieldError errors={[expiryError]} />
-                    {preview && !preview.ok && preview.longestAllowed && kind === "direct" ? (
-                      <Button variant="secondary" onClick={useLongest}>
-                        Use the longest allowed (7 days)
-                      </Button>
-                    ) : null}
-                  </>
-                ) : preview?.ok && preview.neverExpires ? (
-                  <p className="text-zinc-600 dark:text-zinc-400">The link works until you revoke it.</p>
-                ) : capped ? (
-                  <p className="text-zinc-600 dark:text-zinc-400">
-                    The link will work until {formatExpiryDate(capped.expiresAt, timeZone)}.
-                  </p>
-                ) : null}
-                {capped?.limitedByCredentials ? (
-                  <Alert tone="warning">
-                    This connection uses temporary credentials that end {formatExpiryDate(capped.expiresAt, timeZone)}. The link stops working then,
-                    earlier than you asked.
-                  </Alert>
-                ) : null}
-              </div>
-            </div>
+            <ExpiryField
+              idPrefix={ids}
+              kind={kind}
+              expiry={expiry}
+              serverErrors={serverErrors}
+              credentialsExpireAt={credentialsEnd}
+              onUseLongest={kind === "direct" ? () => expiry.setExpiresIn("7d") : undefined}
+            />
 
             <fieldset className="space-y-1">
               <legend className="text-sm font-medium">When the recipient opens it</legend>
@@ -306,66 +193,13 @@ export function QuickShareDialog({ target, open, onClose }: { target: ShareTarge
             </div>
 
             {kind === "managed" ? (
-              <div className="space-y-3 rounded-lg border border-zinc-200 p-3 dark:border-zinc-800">
-                <div className="space-y-1">
-                  <label htmlFor={`${ids}-limit`} className="block text-sm font-medium">
-                    Download limit
-                  </label>
-                  <input
-                    id={`${ids}-limit`}
-                    inputMode="numeric"
-                    value={downloadLimit}
-                    onChange={(e) => setDownloadLimit(e.target.value)}
-                    placeholder="Unlimited"
-                    className={`${inputClass} w-40`}
-                    aria-invalid={limitError ? true : undefined}
-                    aria-describedby={`${ids}-limit-help ${ids}-limit-error`}
-                  />
-                  <p id={`${ids}-limit-help`} className="text-xs text-muted">
-                    Empty for unlimited; 1 for a one-time link. Page views and link previews do not count.
-                  </p>
-                  <div id={`${ids}-limit-error`}>
-                    <FieldError errors={limitError ? [limitError] : undefined} />
-                  </div>
-                </div>
-                <div className="space-y-1">
-                  <label htmlFor={`${ids}-password`} className="block text-sm font-medium">
-                    Password
-                  </label>
-                  <input
-                    id={`${ids}-password`}
-                    type="password"
-                    autoComplete="new-password"
-                    value={password}
-                    onChange={(e) => setPassword(e.target.value)}
-                    placeholder="Optional"
-                    className={inputClass}
-                    aria-invalid={serverErrors.password ? true : undefined}
-                  />
-                  <FieldError errors={serverErrors.password} />
-                </div>
-                <div className="space-y-1">
-                  <label htmlFor={`${ids}-networks`} className="block text-sm font-medium">
-                    Allowed networks
-                  </label>
-                  <textarea
-                    id={`${ids}-networks`}
-                    rows={2}
-                    value={networks}
-                    onChange={(e) => setNetworks(e.target.value)}
-                    placeholder="Optional, e.g. 203.0.113.0/24, 2001:db8::/32"
-                    className={`${inputClass} font-mono text-xs`}
-                    spellCheck={false}
-                    aria-invalid={networksError ? true : undefined}
-                    aria-describedby={`${ids}-networks-help ${ids}-networks-error`}
-                  />
-                  <p id={`${ids}-networks-help`} className="text-xs text-muted">
-                    IPv4/IPv6 addresses or CIDR ranges, separated by commas or new lines. Empty: anywhere.
-                  </p>
-                  <div id={`${ids}-networks-error`}>
-                    <FieldError errors={networksError ? [networksError] : undefined} />
-                  </div>
-                </div>
+              <ManagedLinkFields
+                idPrefix={ids}
+                options={managed}
+                onChange={setManaged}
+                errors={managedErrors}
+                limitHelp="Empty for unlimited; 1 for a one-time link. Page views and link previews do not count."
+              >
                 <label className="flex items-start gap-2 text-sm">
                   <input type="checkbox" checked={alwaysLatest} onChange={(e) => setAlwaysLatest(e.target.checked)} className="mt-1" />
                   <span>
@@ -373,7 +207,7 @@ export function QuickShareDialog({ target, open, onClose }: { target: ShareTarge
                     <span className="block text-xs text-muted">Unchecked: the link serves the file as it is now, and refuses it once replaced.</span>
                   </span>
                 </label>
-              </div>
+              </ManagedLinkFields>
             ) : null}
 
             <details className="text-sm" open={Boolean(serverErrors.contentType)}>
@@ -404,7 +238,7 @@ export function QuickShareDialog({ target, open, onClose }: { target: ShareTarge
               <Button variant="secondary" onClick={onClose}>
                 Cancel
               </Button>
-              <Button type="submit" disabled={pending || Boolean(preview && !preview.ok)}>
+              <Button type="submit" disabled={pending || expiry.invalid}>
                 {pending ? "Generating…" : "Generate link"}
               </Button>
             </div>

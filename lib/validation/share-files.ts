@@ -1,22 +1,9 @@
 import { z } from "zod";
-import { EXPIRY_UNITS } from "@/lib/links/expiry";
 import { MAX_SHARE_FILES } from "@/lib/links/files-limit";
 import { MAX_PATTERN_LENGTH, namePatternRegex } from "@/lib/links/name-pattern";
-import { allowedNetworksField, downloadLimitField } from "@/lib/validation/share";
+import { allowedNetworksField, checkbox, downloadLimitField, expiryChoiceFields, linkPasswordField, optionalText } from "@/lib/validation/share";
 
 export { MAX_SHARE_FILES };
-
-const checkbox = z
-  .union([z.string(), z.boolean()])
-  .optional()
-  .transform((v) => v === true || v === "on" || v === "true" || v === "1");
-
-const optionalText = (max: number, message: string) =>
-  z
-    .string()
-    .max(max, message)
-    .optional()
-    .transform((v) => (v === undefined || v.trim() === "" ? undefined : v.trim()));
 
 /**
  * What a multi-file share is made of: keys selected in one folder (possibly across pages), or a
@@ -43,21 +30,13 @@ export type FilesSource = z.infer<typeof filesSourceSchema>;
 /** One page of the dialog's snapshot preview (a continuation token, or an offset into the selected keys). */
 export const scanFilesSchema = filesSourceSchema.extend({ cursor: z.string().max(2048).optional() });
 
+/** The same expiry and managed-link fields as a one-file share (lib/validation/share.ts), and the ZIP switch. */
 export const createFilesShareSchema = filesSourceSchema.extend({
-  expiryMode: z.enum(["preset", "custom", "until"], { error: "Choose how long the link lasts." }).default("preset"),
-  preset: z.string().default("7d"),
-  amount: z.string().optional().default(""),
-  unit: z.enum(EXPIRY_UNITS).default("hours"),
-  until: z.string().optional().default(""),
-  timeZone: z.string().max(64).default("UTC"),
+  ...expiryChoiceFields("7d"),
   title: optionalText(200, "Keep the title under 200 characters."),
   note: optionalText(500, "Keep the note under 500 characters."),
   downloadLimit: downloadLimitField,
-  password: z
-    .string()
-    .max(256, "Use at most 256 characters.")
-    .optional()
-    .transform((v) => (v === undefined || v === "" ? undefined : v)),
+  password: linkPasswordField,
   allowedNetworks: allowedNetworksField,
   zipAllowed: checkbox,
 });

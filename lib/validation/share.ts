@@ -4,7 +4,7 @@ import { LINK_STATUS_FILTERS, LINK_TYPE_FILTERS } from "@/lib/links/filters";
 import { parseRangeList } from "@/lib/security/cidr";
 import { isActiveType, mediaTypeEssence } from "@/lib/storage/preview";
 
-const optionalText = (max: number, message: string) =>
+export const optionalText = (max: number, message: string) =>
   z
     .string()
     .max(max, message)
@@ -61,7 +61,7 @@ export const allowedNetworksField = z
   });
 
 /** An HTML checkbox: present ("on", "true") or absent. */
-const checkbox = z
+export const checkbox = z
   .union([z.string(), z.boolean()])
   .optional()
   .transform((v) => v === true || v === "on" || v === "true" || v === "1");
@@ -72,13 +72,25 @@ export const objectRefSchema = z.object({
   key: z.string().min(1, "Choose an object.").max(1024, "Object keys are at most 1024 bytes."),
 });
 
-export const shareOptionsSchema = z.object({
+/** How long a link lasts (see lib/links/expiry.ts): a preset, a custom duration, or until a wall-clock time in `timeZone`. */
+export const expiryChoiceFields = (defaultPreset: string) => ({
   expiryMode: z.enum(["preset", "custom", "until"], { error: "Choose how long the link lasts." }).default("preset"),
-  preset: z.string().default("1h"),
+  preset: z.string().default(defaultPreset),
   amount: z.string().optional().default(""),
   unit: z.enum(EXPIRY_UNITS).default("hours"),
   until: z.string().optional().default(""),
   timeZone: z.string().max(64).default("UTC"),
+});
+
+/** A managed link's password: empty = none. */
+export const linkPasswordField = z
+  .string()
+  .max(256, "Use at most 256 characters.")
+  .optional()
+  .transform((v) => (v === undefined || v === "" ? undefined : v));
+
+export const shareOptionsSchema = z.object({
+  ...expiryChoiceFields("1h"),
   disposition: z.enum(["inline", "attachment"], { error: "Choose Open in browser or Download." }).default("inline"),
   fileName: optionalText(255, "Use at most 255 characters."),
   contentType: z
@@ -99,11 +111,7 @@ export const shareOptionsSchema = z.object({
   /** "Link type": a presigned URL, or <public URL>/s/<token> checked by Bucketshare at each use. */
   linkType: z.enum(["direct", "managed"], { error: "Choose Direct link or Managed link." }).default("direct"),
   downloadLimit: downloadLimitField,
-  password: z
-    .string()
-    .max(256, "Use at most 256 characters.")
-    .optional()
-    .transform((v) => (v === undefined || v === "" ? undefined : v)),
+  password: linkPasswordField,
   allowedNetworks: allowedNetworksField,
   /** "Always the latest version": no pin (checked), or the version/ETag seen now (unchecked). */
   alwaysLatest: checkbox,

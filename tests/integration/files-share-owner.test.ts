@@ -183,6 +183,38 @@ describe.each(storageCases())("multi-file shares on $name", (server: TestStorage
     expect(stranger).toMatchObject({ status: "error", message: expect.stringMatching(/connection does not exist/) });
   });
 
+  it("takes Quick Share's managed expiry choices: a custom duration, until a date and time in the sharer's zone; out of range is refused at its field", async () => {
+    const started = Date.now();
+    const custom = await shareOk({ mode: "keys", keys: ["docs/a.pdf"], expiryMode: "custom", amount: "45", unit: "days" });
+    const customRow = await db.shareLink.findUniqueOrThrow({ where: { id: custom.id } });
+    const asked = customRow.expiresAt.getTime() - customRow.createdAt.getTime();
+    expect(Math.abs(asked - 45 * 86_400_000)).toBeLessThan(1_000);
+    expect(customRow.neverExpires).toBe(false);
+    expect(custom.expiresAt).toBe(customRow.expiresAt.toISOString());
+
+    // 20 days from now, to the minute, written as a wall-clock time in Kolkata (UTC+05:30 all year).
+    const target = new Date(Math.floor((started + 20 * 86_400_000) / 60_000) * 60_000);
+    const wall = new Date(target.getTime() + 330 * 60_000).toISOString().slice(0, 16);
+    const until = await shareOk({ mode: "folder", prefix: "docs/sub/deeper/", expiryMode: "until", until: wall, timeZone: "Asia/Kolkata" });
+    expect((await db.shareLink.findUniqueOrThrow({ where: { id: until.id } })).expiresAt.toISOString()).toBe(target.toISOString());
+
+    async function refusedAt(fields: Record<string, unknown>) {
+      session.user = sharer;
+      const before = await linkCount();
+      const state = await createFilesShareAction({ status: "idle" }, { connectionId, bucket, mode: "keys", keys: ["docs/a.pdf"], ...fields });
+      expect(await linkCount()).toBe(before);
+      if (state.status !== "invalid") throw new Error(`not refused at a field: ${JSON.stringify(state)}`);
+      return state.fieldErrors;
+    }
+    expect(await refusedAt({ expiryMode: "custom", amount: "3651", unit: "days" })).toEqual({ amount: ["Managed links can last at most 3,650 days with a duration; choose No expiry for longer."] });
+    expect(await refusedAt({ expiryMode: "custom", amount: "0", unit: "hours" })).toEqual({ amount: ["Enter a whole number greater than 0."] });
+    expect(await refusedAt({ expiryMode: "until", until: "2020-01-01T10:00", timeZone: "UTC" })).toEqual({ until: ["That time has already passed."] });
+    const tooFar = new Date(started + 3_651 * 86_400_000).toISOString().slice(0, 16);
+    expect(await refusedAt({ expiryMode: "until", until: tooFar, timeZone: "UTC" })).toEqual({ until: [expect.stringMatching(/at most 3,650 days/)] });
+    expect(await refusedAt({ expiryMode: "until", until: "2030-02-30T10:00", timeZone: "UTC" })).toEqual({ until: ["Enter a valid date and time."] });
+    expect(await refusedAt({ expiryMode: "until", until: wall, timeZone: "Mars/Olympus" })).toEqual({ until: [expect.stringMatching(/Unknown time zone/)] });
+  });
+
   it("a folder over the limit is refused with a message and nothing is created (limit lowered for the test)", async () => {
     const before = await linkCount();
     const input = createFilesShareSchema.parse({ connectionId, bucket, mode: "folder", prefix: "docs/", recursive: "on", preset: "7d" });

@@ -1,0 +1,276 @@
+"use client";
+
+import { useEffect, useMemo, useState, type ReactNode } from "react";
+import { Button } from "@/components/ui/button";
+import { FieldError, inputClass } from "@/components/ui/field";
+import { Alert } from "@/components/ui/alert";
+import {
+  EXPIRY_PRESETS,
+  EXPIRY_UNITS,
+  MANAGED_EXPIRY_PRESETS,
+  NEVER_PRESET,
+  effectiveExpiry,
+  formatExpiryDate,
+  resolveExpiry,
+  type ExpiryChoice,
+  type ExpiryUnit,
+  type LinkKind,
+} from "@/lib/links/expiry";
+import { parseRangeList } from "@/lib/security/cidr";
+
+/**
+ * The option fields both share dialogs offer (Quick Share, and "Share selected"/"Share folder"):
+ * the expiry choice (a preset, a custom duration or until a date and time) and a managed link's
+ * download limit, password and allowed networks. Each dialog keeps its own state through these
+ * hooks and sends the same field names to its server action.
+ */
+
+/** The field names the server actions report expiry and managed-option errors under. */
+export const EXPIRY_FIELDS = ["expiresIn", "amount", "until"] as const;
+export const MANAGED_FIELDS = ["downloadLimit", "password", "allowedNetworks"] as const;
+
+type ServerErrors = Partial<Record<string, string[]>>;
+
+export function browserTimeZone(): string {
+  try {
+    return Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
+  } catch {
+    return "UTC";
+  }
+}
+
+/** The expiry the owner is choosing, checked as they type (the server checks again with the same rules). */
+export function useExpiryChoice(kind: LinkKind, initialPreset: string) {
+  const [timeZone, setTimeZone] = useState("UTC");
+  const [expiresIn, setExpiresIn] = useState(initialPreset);
+  const [amount, setAmount] = useState("2");
+  const [unit, setUnit] = useState<ExpiryUnit>("hours");
+  const [until, setUntil] = useState("");
+
+  useEffect(() => setTimeZone(browserTimeZone()), []);
+
+  const mode: ExpiryChoice["mode"] = expiresIn === "custom" ? "custom" : expiresIn === "until" ? "until" : "preset";
+  const preview = useMemo(() => {
+    if (mode === "until" && !until) return null;
+    const choice: ExpiryChoice = mode === "custom" ? { mode, amount, unit } : mode === "until" ? { mode, localDateTime: until, timeZone } : { mode, preset: expiresIn };
+    return resolveExpiry(choice, new Date(), { timeZone, kind });
+  }, [mode, until, amount, unit, expiresIn, timeZone, kind]);
+
+  /** What the server actions read (expiryMode, preset, amount, unit, until, timeZone). */
+  const fields = { expiryMode: mode, preset: mode === "preset" ? expiresIn : initialPreset, amount, unit, until, timeZone };
+  return { timeZone, expiresIn, setExpiresIn, amount, setAmount, unit, setUnit, until, setUntil, mode, preview, fields, invalid: Boolean(preview && !preview.ok) };
+}
+export type ExpiryChoiceState = ReturnType<typeof useExpiryChoice>;
+
+/** "Expires in": the presets for the link type (managed adds 30/90 days and No expiry), a custom duration, or until a date and time. */
+export function ExpiryField({
+  idPrefix,
+  kind,
+  expiry,
+  serverErrors,
+  credentialsExpireAt = null,
+  onUseLongest,
+}: {
+  idPrefix: string;
+  kind: LinkKind;
+  expiry: ExpiryChoiceState;
+  serverErrors: ServerErrors;
+  /** Temporary credentials that end before the link would (direct links). */
+  credentialsExpireAt?: Date | null;
+  /** Offered when a direct link asks for more than 7 days. */
+  onUseLongest?: () => void;
+}) {
+  const { preview, mode, timeZone } = expiry;
+  const capped = preview?.ok ? effectiveExpiry(preview.expiresAt, credentialsExpireAt) : null;
+  const error = preview && !preview.ok ? preview.message : (serverErrors.expiresIn ?? serverErrors.amount ?? serverErrors.until)?.join(" ");
+  const presets = kind === "managed" ? MANAGED_EXPIRY_PRESETS : EXPIRY_PRESETS;
+  return (
+    <div className="space-y-1">
+      <label htmlFor={`${idPrefix}-expires`} className="block text-sm font-medium">
+        Expires in
+      </label>
+      <select id={`${idPrefix}-expires`} value={expiry.expiresIn} onChange={(e) => expiry.setExpiresIn(e.target.value)} className={inputClass} aria-describedby={`${idPrefix}-expiry-help`}>
+        {presets.map((p) => (
+          <option key={p.id} value={p.id}>
+            {p.label}
+          </option>
+        ))}
+        {kind === "managed" ? <option value={NEVER_PRESET}>No expiry</option> : null}
+        <option value="custom">Custom duration…</option>
+        <option value="until">Until a date and time…</option>
+      </select>
+      {mode === "custom" ? (
+        <div className="flex gap-2 pt-1">
+          <div className="w-28">
+            <label htmlFor={`${idPrefix}-amount`} className="sr-only">
+              Duration
+            </label>
+            <input id={`${idPrefix}-amount`} type="number" min={1} inputMode="numeric" value={expiry.amount} onChange={(e) => expiry.setAmount(e.target.value)} className={inputClass} aria-invalid={Boolean(error) || undefined} />
+          </div>
+          <div className="w-36">
+            <label htmlFor={`${idPrefix}-unit`} className="sr-only">
+              Unit
+            </label>
+            <select id={`${idPrefix}-unit`} value={expiry.unit} onChange={(e) => expiry.setUnit(e.target.value as ExpiryUnit)} className={inputClass}>
+              {EXPIRY_UNITS.map((u) => (
+                <option key={u} value={u}>
+                  {u}
+                </option>
+              ))}
+            </select>
+          </div>
+        </div>
+      ) : null}
+      {mode === "until" ? (
+        <div className="space-y-1 pt-1">
+          <label htmlFor={`${idPrefix}-until`} className="block text-sm">
+            Expires at ({timeZone})
+          </label>
+          <input id={`${idPrefix}-until`} type="datetime-local" value={expiry.until} onChange={(e) => expiry.setUntil(e.target.value)} className={inputClass} aria-invalid={Boolean(error) || undefined} />
+        </div>
+      ) : null}
+      <div id={`${idPrefix}-expiry-help`} aria-live="polite" className="space-y-1 text-sm">
+        {error ? (
+          <>
+            <FieldError errors={[error]} />
+            {preview && !preview.ok && preview.longestAllowed && onUseLongest ? (
+              <Button variant="secondary" onClick={onUseLongest}>
+                Use the longest allowed (7 days)
+              </Button>
+            ) : null}
+          </>
+        ) : preview?.ok && preview.neverExpires ? (
+          <p className="text-zinc-600 dark:text-zinc-400">The link works until you revoke it.</p>
+        ) : capped ? (
+          <p className="text-zinc-600 dark:text-zinc-400">The link will work until {formatExpiryDate(capped.expiresAt, timeZone)}.</p>
+        ) : null}
+        {capped?.limitedByCredentials ? (
+          <Alert tone="warning">
+            This connection uses temporary credentials that end {formatExpiryDate(capped.expiresAt, timeZone)}. The link stops working then, earlier than
+            you asked.
+          </Alert>
+        ) : null}
+      </div>
+    </div>
+  );
+}
+
+export type ManagedOptions = { downloadLimit: string; password: string; allowedNetworks: string };
+export const NO_MANAGED_OPTIONS: ManagedOptions = { downloadLimit: "", password: "", allowedNetworks: "" };
+
+/** Checked as the owner types (the server checks again with the same rules and messages). */
+function downloadLimitProblem(text: string): string | null {
+  const t = text.trim();
+  if (t === "") return null;
+  return /^\d+$/.test(t) && Number(t) >= 1 && Number(t) <= 1_000_000 ? null : "Enter a whole number from 1 to 1,000,000, or leave it empty for unlimited.";
+}
+
+function networksProblem(text: string): string | null {
+  const parsed = parseRangeList(text);
+  if (parsed.ok) return null;
+  return `Not an IPv4/IPv6 address or CIDR range: ${parsed.invalid.slice(0, 5).map((e) => `"${e.slice(0, 60)}"`).join(", ")}${parsed.invalid.length > 5 ? ` and ${parsed.invalid.length - 5} more` : ""}. Use forms such as 203.0.113.0/24 or 2001:db8::/32.`;
+}
+
+export type ManagedOptionErrors = Partial<Record<keyof ManagedOptions, string>>;
+
+/** Each field's message: the browser's own check (once `checked`), else what the server said. */
+export function managedOptionErrors(options: ManagedOptions, serverErrors: ServerErrors, checked: boolean): ManagedOptionErrors {
+  return {
+    downloadLimit: (checked ? downloadLimitProblem(options.downloadLimit) : null) ?? serverErrors.downloadLimit?.join(" "),
+    password: serverErrors.password?.join(" "),
+    allowedNetworks: (checked ? networksProblem(options.allowedNetworks) : null) ?? serverErrors.allowedNetworks?.join(" "),
+  };
+}
+
+/** Whether the browser's check already refuses these options (nothing is sent then). */
+export function managedOptionsRefused(options: ManagedOptions): boolean {
+  return Boolean(downloadLimitProblem(options.downloadLimit) || networksProblem(options.allowedNetworks));
+}
+
+/** What the server actions read; an empty password is left out. */
+export function managedOptionFields(options: ManagedOptions): Record<string, string> {
+  return { downloadLimit: options.downloadLimit, ...(options.password ? { password: options.password } : {}), allowedNetworks: options.allowedNetworks };
+}
+
+/** Download limit, Password and Allowed networks, each with its message beneath it; `children` follow in the same box. */
+export function ManagedLinkFields({
+  idPrefix,
+  options,
+  onChange,
+  errors,
+  limitHelp,
+  children,
+}: {
+  idPrefix: string;
+  options: ManagedOptions;
+  onChange: (next: ManagedOptions) => void;
+  errors: ManagedOptionErrors;
+  limitHelp: string;
+  children?: ReactNode;
+}) {
+  const set = (field: keyof ManagedOptions) => (e: { target: { value: string } }) => onChange({ ...options, [field]: e.target.value });
+  return (
+    <div className="space-y-3 rounded-lg border border-zinc-200 p-3 dark:border-zinc-800">
+      <div className="space-y-1">
+        <label htmlFor={`${idPrefix}-limit`} className="block text-sm font-medium">
+          Download limit
+        </label>
+        <input
+          id={`${idPrefix}-limit`}
+          inputMode="numeric"
+          value={options.downloadLimit}
+          onChange={set("downloadLimit")}
+          placeholder="Unlimited"
+          className={`${inputClass} w-40`}
+          aria-invalid={errors.downloadLimit ? true : undefined}
+          aria-describedby={`${idPrefix}-limit-help ${idPrefix}-limit-error`}
+        />
+        <p id={`${idPrefix}-limit-help`} className="text-xs text-muted">
+          {limitHelp}
+        </p>
+        <div id={`${idPrefix}-limit-error`}>
+          <FieldError errors={errors.downloadLimit ? [errors.downloadLimit] : undefined} />
+        </div>
+      </div>
+      <div className="space-y-1">
+        <label htmlFor={`${idPrefix}-password`} className="block text-sm font-medium">
+          Password
+        </label>
+        <input
+          id={`${idPrefix}-password`}
+          type="password"
+          autoComplete="new-password"
+          value={options.password}
+          onChange={set("password")}
+          placeholder="Optional"
+          className={inputClass}
+          aria-invalid={errors.password ? true : undefined}
+        />
+        <FieldError errors={errors.password ? [errors.password] : undefined} />
+      </div>
+      <div className="space-y-1">
+        <label htmlFor={`${idPrefix}-networks`} className="block text-sm font-medium">
+          Allowed networks
+        </label>
+        <textarea
+          id={`${idPrefix}-networks`}
+          rows={2}
+          value={options.allowedNetworks}
+          onChange={set("allowedNetworks")}
+          placeholder="Optional, e.g. 203.0.113.0/24, 2001:db8::/32"
+          className={`${inputClass} font-mono text-xs`}
+          spellCheck={false}
+          aria-invalid={errors.allowedNetworks ? true : undefined}
+          aria-describedby={`${idPrefix}-networks-help ${idPrefix}-networks-error`}
+        />
+        <p id={`${idPrefix}-networks-help`} className="text-xs text-muted">
+          IPv4/IPv6 addresses or CIDR ranges, separated by commas or new lines. Empty: anywhere.
+        </p>
+        <div id={`${idPrefix}-networks-error`}>
+          <FieldError errors={errors.allowedNetworks ? [errors.allowedNetworks] : undefined} />
+        </div>
+      </div>
+      {children}
+    </div>
+  );
+}

@@ -50,11 +50,30 @@ function toObject(input: ActionInput): Record<string, unknown> {
   return out;
 }
 
-/** Non-secret text fields sent back so a form can keep what the user typed. */
+/** Non-secret text fields sent back so a form can keep what the user typed (less any NUL: see nulFieldErrors). */
 function echoValues(raw: Record<string, unknown>): Record<string, string> {
   return Object.fromEntries(
-    Object.entries(raw).filter(([k, v]) => typeof v === "string" && !SECRET_FIELDS.test(k)) as [string, string][],
+    Object.entries(raw)
+      .filter(([k, v]) => typeof v === "string" && !SECRET_FIELDS.test(k))
+      .map(([k, v]) => [k, (v as string).replaceAll("\u0000", "")]),
   );
+}
+
+const NUL_MESSAGE = "Remove the invisible control character (NUL) that came with this text: it cannot be saved. Check the field and submit again.";
+
+function holdsNul(value: unknown, depth = 0): boolean {
+  if (typeof value === "string") return value.includes("\u0000");
+  if (depth > 8 || value === null || typeof value !== "object" || value instanceof Blob) return false;
+  return Object.values(value).some((v) => holdsNul(v, depth + 1));
+}
+
+/**
+ * PostgreSQL cannot store U+0000 in text (22021), and any text field may end up in a row or a
+ * query: each top-level field holding one, at any depth, is refused before the handler runs.
+ */
+function nulFieldErrors(raw: Record<string, unknown>): FieldErrors | null {
+  const fields = Object.keys(raw).filter((key) => holdsNul(raw[key]));
+  return fields.length === 0 ? null : Object.fromEntries(fields.map((key) => [key, [NUL_MESSAGE]]));
 }
 
 function fieldErrorsOf(error: z.ZodError): FieldErrors {
@@ -95,6 +114,8 @@ function define<S extends z.ZodType, T>(
     try {
       const user = await getSessionUser();
       if (access === "signed-in" && !user) return { status: "unauthorized", message: UNAUTHORIZED_MESSAGE };
+      const nulErrors = nulFieldErrors(raw);
+      if (nulErrors) return { status: "invalid", message: "Check the highlighted fields.", fieldErrors: nulErrors, values: echoValues(raw) };
       const parsed = schema.safeParse(raw);
       if (!parsed.success) {
         return {

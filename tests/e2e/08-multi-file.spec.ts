@@ -65,12 +65,21 @@ test("select three files across two pages, share them as one link, download one 
   await expect(dialog.getByText(/^3 files · \d+ B will be shared\.$/)).toBeVisible();
   await expect(dialog.getByRole("checkbox", { name: "Allow Download all (ZIP; these bytes pass through this server)" })).toBeChecked();
   await expect(dialog.getByLabel("Expires in").locator("option", { hasText: "No expiry" })).toHaveCount(1);
+  // The same expiry choices as a managed Quick Share: a custom duration (beyond 7 days), checked as it is typed.
+  await dialog.getByLabel("Expires in").selectOption({ label: "Custom duration…" });
+  await dialog.getByLabel("Duration").fill("0");
+  await expect(dialog.getByText("Enter a whole number greater than 0.")).toBeVisible();
+  await expect(dialog.getByRole("button", { name: "Generate link" })).toBeDisabled();
+  await dialog.getByLabel("Duration").fill("45");
+  await dialog.getByLabel("Unit").selectOption("days");
+  await expect(dialog.getByText(/^The link will work until .+\.$/)).toBeVisible();
   await expectNoA11yViolations(page, "the multi-file share dialog");
   await dialog.getByLabel("Note (optional)").fill("for the e2e recipient");
   await dialog.getByRole("button", { name: "Generate link" }).click();
   const field = dialog.getByLabel("Share link", { exact: true });
   await expect(field).toHaveValue(/^http:\/\/127\.0\.0\.1:\d+\/s\/[A-Za-z0-9_-]{32}$/);
   const url = await field.inputValue();
+  await expect(dialog.getByText(/Works until .* \(in 45 days\)/)).toBeVisible();
   await dialog.getByRole("button", { name: "Done" }).click();
   // A made share clears the selection.
   await expect(bar.getByText(/selected/)).toHaveCount(0);
@@ -98,6 +107,7 @@ test("select three files across two pages, share them as one link, download one 
   await page.goto("/links");
   const row = page.getByRole("row").filter({ hasText: "for the e2e recipient" });
   await expect(row.getByText(/^3 files · \d+ B$/)).toBeVisible();
+  await expect(row.getByText("in 45 days")).toBeVisible();
   await row.getByRole("link", { name: /^Managed: details of the link to/ }).click();
   const files = page.getByRole("region", { name: "Files" });
   await expect(files.getByRole("cell", { name: name(103), exact: true })).toBeVisible();

@@ -3,9 +3,8 @@ import { QuickShareButton } from "@/components/share/quick-share-button";
 import { DownloadsCell } from "@/components/links/downloads-cell";
 import { RevokeLinkButton } from "@/components/links/revoke-link-button";
 import { StatusBadge } from "@/components/links/status-badge";
-import { requireUser } from "@/lib/auth/session";
 import { publicBaseUrl } from "@/lib/env";
-import { listLinksForObject } from "@/lib/links/manage";
+import type { ObjectLinkRow } from "@/lib/links/manage";
 import { FocusOnArrival } from "@/components/browser/focus-on-arrival";
 import { StorageErrorPanel } from "@/components/browser/storage-error-panel";
 import { buttonClass } from "@/components/ui/button";
@@ -16,6 +15,8 @@ import type { Loaded, ObjectView } from "@/lib/storage/listing";
 
 type Props = {
   view: Promise<Loaded<ObjectView>>;
+  /** The links issued for this object (lib/links/manage listLinksForObject), read by the page. */
+  links: Promise<ObjectLinkRow[]>;
   connectionId: string;
   credentialsExpireAt: string | null;
   bucket: string;
@@ -24,8 +25,8 @@ type Props = {
 };
 
 /** Key, size, type, ETag, dates, metadata and a preview (presigned for 5 minutes). */
-export async function ObjectDetailsPanel({ view, connectionId, credentialsExpireAt, bucket, objectKey, closeHref }: Props) {
-  const [result, user] = await Promise.all([view, requireUser()]);
+export async function ObjectDetailsPanel({ view, links, connectionId, credentialsExpireAt, bucket, objectKey, closeHref }: Props) {
+  const [result, issued] = await Promise.all([view, links]);
   if (!result.ok) {
     return (
       <aside aria-label="Object details" className="space-y-3">
@@ -97,7 +98,7 @@ export async function ObjectDetailsPanel({ view, connectionId, credentialsExpire
           </div>
         ))}
       </dl>
-      <IssuedLinks userId={user.id} connectionId={connectionId} bucket={bucket} objectKey={objectKey} name={name} />
+      <IssuedLinks links={issued} name={name} />
       {Object.keys(details.metadata).length > 0 ? (
         <div className="space-y-1">
           <h3 className="text-sm font-semibold">Metadata</h3>
@@ -116,9 +117,8 @@ export async function ObjectDetailsPanel({ view, connectionId, credentialsExpire
 }
 
 /** The links issued for this object, active first, with Revoke for managed ones. */
-async function IssuedLinks({ userId, connectionId, bucket, objectKey, name }: { userId: string; connectionId: string; bucket: string; objectKey: string; name: string }) {
+function IssuedLinks({ links, name }: { links: ObjectLinkRow[]; name: string }) {
   const now = new Date();
-  const links = await listLinksForObject(userId, connectionId, bucket, objectKey, now);
   return (
     <section aria-labelledby="object-links-title" className="space-y-2">
       <h3 id="object-links-title" className="text-sm font-semibold">

@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
  * Code under app/, components/ and lib/ never imports from tests/; the local S3 server and the
  * sample files that both the demo and the tests use live in lib/dev/, which the app itself
  * (app/, components/, lib/ outside lib/dev and the demo launcher) never imports.
+ * Components read no data themselves: from lib/'s server-only modules they import types only.
  */
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
@@ -46,6 +47,27 @@ describe("layout", () => {
     const files = [...sourceFiles("app"), ...sourceFiles("components"), ...sourceFiles("lib")];
     expect(files.length).toBeGreaterThan(50);
     expect(offenders(files, (target) => target === "tests" || target.startsWith("tests/"))).toEqual([]);
+  });
+
+  it("components/ read no data: from server-only modules in lib/ they import types only (the page reads and passes the rows)", () => {
+    const files = sourceFiles("components");
+    expect(files.length).toBeGreaterThan(20);
+    const serverOnly = (target: string) =>
+      ["ts", "tsx"].some((ext) => {
+        try {
+          return /^import "server-only";/m.test(readFileSync(join(root, `${target}.${ext}`), "utf8"));
+        } catch {
+          return false;
+        }
+      });
+    // Whole import statements (they may span lines); `import type` ones are erased at build.
+    const valueImports = (file: string) =>
+      [...readFileSync(join(root, file), "utf8").matchAll(/^import\s+(type\s)?[^;]*?from\s*["']([^"']+)["']/gm)]
+        .filter((m) => !m[1])
+        .map((m) => importedPath(file, m[2]!))
+        .filter((p): p is string => p !== null);
+    expect(valueImports("components/browser/object-details.tsx")).toContain("components/share/quick-share-button");
+    expect(files.flatMap((file) => valueImports(file).filter(serverOnly).map((target) => `${file} → ${target}`))).toEqual([]);
   });
 
   it("the app never imports the dev tooling in lib/dev (only the demo launcher does)", () => {

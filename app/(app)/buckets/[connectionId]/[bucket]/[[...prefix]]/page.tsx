@@ -9,6 +9,7 @@ import { ObjectDetailsPanel } from "@/components/browser/object-details";
 import { Button } from "@/components/ui/button";
 import { inputClass } from "@/components/ui/field";
 import { getSessionUserId, requireUser } from "@/lib/auth/session";
+import { listLinksForObject } from "@/lib/links/manage";
 import { openConnection } from "@/lib/storage/connections";
 import { loadFolder, loadObjectView } from "@/lib/storage/listing";
 import { breadcrumbs, folderHref, prefixFromRouteParams } from "@/lib/paths";
@@ -77,6 +78,7 @@ export default async function FolderPage({ params, searchParams }: { params: Pro
           <Suspense key={selectedKey} fallback={<ListingSkeleton rows={4} />}>
             <ObjectDetailsPanel
               view={loadObjectView(open, bucket, selectedKey)}
+              links={listLinksForObject(user.id, connectionId, bucket, selectedKey)}
               connectionId={connectionId}
               credentialsExpireAt={credentialsExpireAt}
               bucket={bucket}

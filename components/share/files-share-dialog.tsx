@@ -9,16 +9,7 @@ import { ShareResult } from "@/components/share/share-result";
 import { createFilesShareAction, type IssuedFilesShare } from "@/lib/actions/create-files-share";
 import { scanFilesShareAction } from "@/lib/actions/scan-files-share";
 import type { ActionState } from "@/lib/actions/safe-action";
-import {
-  EXPIRY_FIELDS,
-  ExpiryField,
-  MANAGED_FIELDS,
-  ManagedLinkFields,
-  NO_MANAGED_OPTIONS,
-  managedOptionErrors,
-  managedOptionFields,
-  useExpiryChoice,
-} from "@/components/share/link-option-fields";
+import { EXPIRY_FIELDS, ExpiryField, MANAGED_FIELDS, ManagedLinkFields, useExpiryChoice, useManagedOptions } from "@/components/share/link-option-fields";
 import { MAX_SHARE_FILES } from "@/lib/links/files-limit";
 import { namePatternRegex } from "@/lib/links/name-pattern";
 import { formatBytes } from "@/lib/format";
@@ -57,7 +48,6 @@ export function FilesShareDialog({ source, publicUrl, open, onClose, onCreated }
   const [appliedPattern, setAppliedPattern] = useState("");
   const [title, setTitle] = useState("");
   const expiry = useExpiryChoice("managed", "7d");
-  const [managed, setManaged] = useState(NO_MANAGED_OPTIONS);
   const [note, setNote] = useState("");
   const [zipAllowed, setZipAllowed] = useState(true);
   const [scan, setScan] = useState<Scan>({ state: "idle" });
@@ -130,8 +120,8 @@ export function FilesShareDialog({ source, publicUrl, open, onClose, onCreated }
       : result.status === "invalid" && !FIELDS.some((f) => serverErrors[f])
         ? [result.message, ...Object.values(serverErrors).flat()].join(" ")
         : null;
-  // The server checks these (the dialog sends them as typed) and its messages stand under each field.
-  const managedErrors = managedOptionErrors(managed, serverErrors, false);
+  // The server checks the managed options (sent as typed); its messages stand under each field.
+  const managed = useManagedOptions(serverErrors, false);
 
   async function onSubmit(event: FormEvent) {
     event.preventDefault();
@@ -143,7 +133,7 @@ export function FilesShareDialog({ source, publicUrl, open, onClose, onCreated }
         ...expiry.fields,
         title,
         note,
-        ...managedOptionFields(managed),
+        ...managed.fields,
         zipAllowed: zipAllowed ? "on" : "",
       });
       setResult(state);
@@ -271,9 +261,7 @@ export function FilesShareDialog({ source, publicUrl, open, onClose, onCreated }
 
             <ManagedLinkFields
               idPrefix={ids}
-              options={managed}
-              onChange={setManaged}
-              errors={managedErrors}
+              managed={managed}
               limitHelp="Empty for unlimited. Each file downloaded counts as one, and Download all counts as one."
             >
               <div className="space-y-1">

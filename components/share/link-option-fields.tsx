@@ -156,7 +156,6 @@ export function ExpiryField({
 }
 
 export type ManagedOptions = { downloadLimit: string; password: string; allowedNetworks: string };
-export const NO_MANAGED_OPTIONS: ManagedOptions = { downloadLimit: "", password: "", allowedNetworks: "" };
 
 /** Checked as the owner types (the server checks again with the same rules and messages). */
 function downloadLimitProblem(text: string): string | null {
@@ -173,42 +172,34 @@ function networksProblem(text: string): string | null {
 
 export type ManagedOptionErrors = Partial<Record<keyof ManagedOptions, string>>;
 
-/** Each field's message: the browser's own check (once `checked`), else what the server said. */
-export function managedOptionErrors(options: ManagedOptions, serverErrors: ServerErrors, checked: boolean): ManagedOptionErrors {
-  return {
-    downloadLimit: (checked ? downloadLimitProblem(options.downloadLimit) : null) ?? serverErrors.downloadLimit?.join(" "),
+/**
+ * A managed link's download limit, password and allowed networks. `checkInBrowser`: once the
+ * owner has tried to submit, the limit and networks are checked here too (Quick Share); otherwise
+ * only the server's messages are shown.
+ */
+export function useManagedOptions(serverErrors: ServerErrors, checkInBrowser: boolean) {
+  const [options, setOptions] = useState<ManagedOptions>({ downloadLimit: "", password: "", allowedNetworks: "" });
+  const errors: ManagedOptionErrors = {
+    downloadLimit: (checkInBrowser ? downloadLimitProblem(options.downloadLimit) : null) ?? serverErrors.downloadLimit?.join(" "),
     password: serverErrors.password?.join(" "),
-    allowedNetworks: (checked ? networksProblem(options.allowedNetworks) : null) ?? serverErrors.allowedNetworks?.join(" "),
+    allowedNetworks: (checkInBrowser ? networksProblem(options.allowedNetworks) : null) ?? serverErrors.allowedNetworks?.join(" "),
+  };
+  return {
+    options,
+    setOptions,
+    errors,
+    /** The browser's check already refuses these options (nothing is sent then). */
+    refused: Boolean(downloadLimitProblem(options.downloadLimit) || networksProblem(options.allowedNetworks)),
+    /** What the server actions read; an empty password is left out. */
+    fields: { downloadLimit: options.downloadLimit, ...(options.password ? { password: options.password } : {}), allowedNetworks: options.allowedNetworks } as Record<string, string>,
   };
 }
-
-/** Whether the browser's check already refuses these options (nothing is sent then). */
-export function managedOptionsRefused(options: ManagedOptions): boolean {
-  return Boolean(downloadLimitProblem(options.downloadLimit) || networksProblem(options.allowedNetworks));
-}
-
-/** What the server actions read; an empty password is left out. */
-export function managedOptionFields(options: ManagedOptions): Record<string, string> {
-  return { downloadLimit: options.downloadLimit, ...(options.password ? { password: options.password } : {}), allowedNetworks: options.allowedNetworks };
-}
+export type ManagedOptionsState = ReturnType<typeof useManagedOptions>;
 
 /** Download limit, Password and Allowed networks, each with its message beneath it; `children` follow in the same box. */
-export function ManagedLinkFields({
-  idPrefix,
-  options,
-  onChange,
-  errors,
-  limitHelp,
-  children,
-}: {
-  idPrefix: string;
-  options: ManagedOptions;
-  onChange: (next: ManagedOptions) => void;
-  errors: ManagedOptionErrors;
-  limitHelp: string;
-  children?: ReactNode;
-}) {
-  const set = (field: keyof ManagedOptions) => (e: { target: { value: string } }) => onChange({ ...options, [field]: e.target.value });
+export function ManagedLinkFields({ idPrefix, managed, limitHelp, children }: { idPrefix: string; managed: ManagedOptionsState; limitHelp: string; children?: ReactNode }) {
+  const { options, errors } = managed;
+  const set = (field: keyof ManagedOptions) => (e: { target: { value: string } }) => managed.setOptions({ ...options, [field]: e.target.value });
   return (
     <div className="space-y-3 rounded-lg border border-zinc-200 p-3 dark:border-zinc-800">
       <div className="space-y-1">

@@ -11,17 +11,7 @@ import { Button } from "@/components/ui/button";
 import { FieldError, inputClass } from "@/components/ui/field";
 import { Alert } from "@/components/ui/alert";
 import { ShareResult } from "@/components/share/share-result";
-import {
-  EXPIRY_FIELDS,
-  ExpiryField,
-  MANAGED_FIELDS,
-  ManagedLinkFields,
-  NO_MANAGED_OPTIONS,
-  managedOptionErrors,
-  managedOptionFields,
-  managedOptionsRefused,
-  useExpiryChoice,
-} from "@/components/share/link-option-fields";
+import { EXPIRY_FIELDS, ExpiryField, MANAGED_FIELDS, ManagedLinkFields, useExpiryChoice, useManagedOptions } from "@/components/share/link-option-fields";
 
 export type ShareTarget = {
   connectionId: string;
@@ -49,7 +39,6 @@ export function QuickShareDialog({ target, open, onClose }: { target: ShareTarge
   const [note, setNote] = useState("");
   const [kind, setKind] = useState<LinkKind>(target.publicUrl ? "managed" : "direct");
   const expiry = useExpiryChoice(kind, DEFAULT_EXPIRY_PRESET);
-  const [managed, setManaged] = useState(NO_MANAGED_OPTIONS);
   const [alwaysLatest, setAlwaysLatest] = useState(false);
   const [checked, setChecked] = useState(false);
   const [state, generate, pending] = useActionState(createShareLinkAction, idle);
@@ -71,7 +60,7 @@ export function QuickShareDialog({ target, open, onClose }: { target: ShareTarge
       : state.status === "invalid" && !FIELDS.some((f) => serverErrors[f])
         ? [state.message, ...Object.values(serverErrors).flat()].join(" ")
         : null;
-  const managedErrors = managedOptionErrors(managed, serverErrors, checked);
+  const managed = useManagedOptions(serverErrors, checked);
 
   function chooseKind(next: LinkKind) {
     setKind(next);
@@ -82,11 +71,11 @@ export function QuickShareDialog({ target, open, onClose }: { target: ShareTarge
   function onSubmit(event: FormEvent) {
     event.preventDefault();
     setChecked(true);
-    if (kind === "managed" && managedOptionsRefused(managed)) return;
+    if (kind === "managed" && managed.refused) return;
     const data = new FormData();
     data.set("linkType", kind);
     if (kind === "managed") {
-      for (const [name, value] of Object.entries(managedOptionFields(managed))) data.set(name, value);
+      for (const [name, value] of Object.entries(managed.fields)) data.set(name, value);
       if (alwaysLatest) data.set("alwaysLatest", "on");
     }
     data.set("connectionId", target.connectionId);
@@ -195,9 +184,7 @@ export function QuickShareDialog({ target, open, onClose }: { target: ShareTarge
             {kind === "managed" ? (
               <ManagedLinkFields
                 idPrefix={ids}
-                options={managed}
-                onChange={setManaged}
-                errors={managedErrors}
+                managed={managed}
                 limitHelp="Empty for unlimited; 1 for a one-time link. Page views and link previews do not count."
               >
                 <label className="flex items-start gap-2 text-sm">

@@ -1,10 +1,11 @@
 "use client";
 
-import { useActionState, useLayoutEffect, useRef, useState, useSyncExternalStore, useTransition, type FormEvent } from "react";
+import { useActionState, useRef, useState, useTransition, type FormEvent } from "react";
 import { saveConnectionAction } from "@/lib/actions/save-connection";
 import { testConnectionAction } from "@/lib/actions/test-connection";
 import type { ActionState } from "@/lib/actions/safe-action";
 import { PROVIDERS, getProvider, presetEndpoint, type ProviderId } from "@/lib/providers";
+import { typedBeforeHydration, useHydrated, useTakeOverOnHydrate } from "@/components/ui/use-hydrated";
 import { Button } from "@/components/ui/button";
 import { useReloadOnSuccess } from "@/components/ui/use-reload-on-success";
 import { Field, SelectField, TextAreaField } from "@/components/ui/field";
@@ -30,17 +31,6 @@ function localDateTime(iso?: string): string {
   const d = new Date(iso);
   const pad = (n: number) => String(n).padStart(2, "0");
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
-}
-
-const subscribeNever = () => () => {};
-
-/** False while the page is the server's HTML alone (before hydration), true once React runs it here. */
-function useHydrated(): boolean {
-  return useSyncExternalStore(
-    subscribeNever,
-    () => true,
-    () => false,
-  );
 }
 
 export function ConnectionForm({ initial }: { initial?: ConnectionFormValues }) {
@@ -74,13 +64,9 @@ export function ConnectionForm({ initial }: { initial?: ConnectionFormValues }) 
   // What is typed before the form hydrates stays in the fields but not in state, and React would
   // clear it on the next render (a name typed on a slow connection vanished, or was refused as
   // missing): take it over once, as the form hydrates. `values` here is what the server rendered.
-  useLayoutEffect(() => {
+  useTakeOverOnHydrate(() => {
     const elements = formRef.current?.elements;
-    const typed = (name: string, rendered: string) => {
-      const field = elements?.namedItem(name);
-      const value = field instanceof HTMLInputElement || field instanceof HTMLSelectElement || field instanceof HTMLTextAreaElement ? field.value : rendered;
-      return value === rendered ? undefined : value;
-    };
+    const typed = (name: string, rendered: string) => typedBeforeHydration(elements?.namedItem(name), rendered);
     const providerId = typed("provider", values.provider);
     if (providerId) onProvider(providerId as ProviderId);
     const texts = (["name", "endpoint", "region", "accessKeyId", "buckets"] as const).flatMap((key) => {
@@ -93,8 +79,7 @@ export function ConnectionForm({ initial }: { initial?: ConnectionFormValues }) 
     if (pathStyle instanceof HTMLInputElement && pathStyle.checked !== values.forcePathStyle) set("forcePathStyle", pathStyle.checked);
     setSecret(typed("secretAccessKey", "") ?? "");
     setSessionToken(typed("sessionToken", "") ?? "");
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- once, at hydration: later renders hold what the fields hold
-  }, []);
+  });
 
   const errors = saveState.status === "invalid" ? saveState.fieldErrors : testState.status === "invalid" ? testState.fieldErrors : {};
 

@@ -10,6 +10,7 @@ import { MANAGED_EXPIRY_PRESETS, NEVER_PRESET } from "@/lib/links/expiry";
 import { Button } from "@/components/ui/button";
 import { FieldError, inputClass } from "@/components/ui/field";
 import { copyText } from "@/components/share/share-result";
+import { typedBeforeHydration, useHydrated, useTakeOverOnHydrate } from "@/components/ui/use-hydrated";
 
 const idle = { status: "idle" } as ActionState;
 
@@ -68,6 +69,13 @@ export function ChangeExpiryForm({ id }: { id: string }) {
   const [preset, setPreset] = useState("30d");
   const [state, change, pending] = useActionState(changeLinkExpiryAction, idle);
   useRefreshOnSuccess(state);
+  // Chosen before the form hydrated: the select shows it, the state must hold it (it is what is sent).
+  const hydrated = useHydrated();
+  const select = useRef<HTMLSelectElement>(null);
+  useTakeOverOnHydrate(() => {
+    const chosen = typedBeforeHydration(select.current, preset);
+    if (chosen !== undefined) setPreset(chosen);
+  });
   function onSubmit(event: FormEvent) {
     event.preventDefault();
     startTransition(() => change({ id, preset }));
@@ -83,7 +91,7 @@ export function ChangeExpiryForm({ id }: { id: string }) {
           <label htmlFor={`${ids}-preset`} className="block text-xs font-medium">
             New expiry, from now
           </label>
-          <select id={`${ids}-preset`} value={preset} onChange={(e) => setPreset(e.target.value)} className={inputClass} aria-invalid={errors ? true : undefined}>
+          <select ref={select} id={`${ids}-preset`} value={preset} onChange={(e) => setPreset(e.target.value)} className={inputClass} aria-invalid={errors ? true : undefined}>
             {MANAGED_EXPIRY_PRESETS.map((p) => (
               <option key={p.id} value={p.id}>
                 {p.label}
@@ -92,7 +100,8 @@ export function ChangeExpiryForm({ id }: { id: string }) {
             <option value={NEVER_PRESET}>No expiry</option>
           </select>
         </div>
-        <Button type="submit" variant="secondary" disabled={pending}>
+        {/* Until the form hydrates, a click would submit it natively (a GET of this page) and change nothing. */}
+        <Button type="submit" variant="secondary" disabled={!hydrated || pending}>
           Change expiry
         </Button>
       </div>
@@ -110,6 +119,13 @@ export function ChangeDownloadLimitForm({ id, current }: { id: string; current: 
   const [clientError, setClientError] = useState<string | null>(null);
   const [state, change, pending] = useActionState(changeDownloadLimitAction, idle);
   useRefreshOnSuccess(state);
+  // Typed before the form hydrated: the field shows it, the state must hold it (it is what is sent).
+  const hydrated = useHydrated();
+  const input = useRef<HTMLInputElement>(null);
+  useTakeOverOnHydrate(() => {
+    const typed = typedBeforeHydration(input.current, value);
+    if (typed !== undefined) setValue(typed);
+  });
   function onSubmit(event: FormEvent) {
     event.preventDefault();
     const t = value.trim();
@@ -132,6 +148,7 @@ export function ChangeDownloadLimitForm({ id, current }: { id: string; current: 
             New download limit
           </label>
           <input
+            ref={input}
             id={`${ids}-limit`}
             inputMode="numeric"
             value={value}
@@ -142,7 +159,7 @@ export function ChangeDownloadLimitForm({ id, current }: { id: string; current: 
             aria-describedby={`${ids}-error`}
           />
         </div>
-        <Button type="submit" variant="secondary" disabled={pending}>
+        <Button type="submit" variant="secondary" disabled={!hydrated || pending}>
           Change download limit
         </Button>
       </div>

@@ -3,6 +3,7 @@
 import { useRef, useState, type FormEvent } from "react";
 import { Button } from "@/components/ui/button";
 import { SelectField } from "@/components/ui/field";
+import { useHydrated } from "@/components/ui/use-hydrated";
 import { DEFAULT_MANIFEST_EXPIRY_SECONDS, MANIFEST_EXPIRY_PRESETS, manifestFileName, type ManifestFormat } from "@/lib/links/manifest-format";
 
 type Progress =
@@ -21,6 +22,7 @@ const number = (n: number) => n.toLocaleString("en-US");
 export function ManifestExport({ id, title, fileCount }: { id: string; title: string | null; fileCount: number }) {
   const [progress, setProgress] = useState<Progress>({ state: "idle" });
   const abort = useRef<AbortController | null>(null);
+  const hydrated = useHydrated();
 
   async function exportManifest(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -98,7 +100,8 @@ export function ManifestExport({ id, title, fileCount }: { id: string; title: st
           ))}
         </SelectField>
         <div>
-          <Button type="submit" disabled={running}>
+          {/* Until the form hydrates, a click would submit it natively (a GET of this page) and export nothing. */}
+          <Button type="submit" disabled={!hydrated || running}>
             Export manifest
           </Button>
         </div>

@@ -1,12 +1,13 @@
 "use client";
 
-import { useActionState, useEffect, useId, useState, useTransition, type FormEvent } from "react";
+import { useActionState, useEffect, useId, useRef, useState, useTransition, type FormEvent } from "react";
 import { createApiTokenAction, type CreatedApiTokenData } from "@/lib/actions/create-api-token";
 import type { ActionInput, ActionState } from "@/lib/actions/safe-action";
 import { Button } from "@/components/ui/button";
 import { Field, FieldError, SelectField } from "@/components/ui/field";
 import { LiveMessage } from "@/components/ui/alert";
 import { ShownOnce } from "@/components/settings/shown-once";
+import { typedBeforeHydration, useHydrated, useTakeOverOnHydrate } from "@/components/ui/use-hydrated";
 
 export type ScopeOption = { id: string; description: string };
 export type ExpiryOption = { id: string; label: string };
@@ -40,6 +41,14 @@ export function ApiTokenForm({
   const [expiry, setExpiry] = useState(defaultExpiry);
   const [timeZone, setTimeZone] = useState("UTC");
   useEffect(() => setTimeZone(Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC"), []);
+  // The name and scopes are uncontrolled and keep what was typed before hydration; the expiry is
+  // controlled (it shows or hides "Expires on"): take over a choice made before then.
+  const hydrated = useHydrated();
+  const form = useRef<HTMLFormElement>(null);
+  useTakeOverOnHydrate(() => {
+    const chosen = typedBeforeHydration(form.current?.elements.namedItem("expiry"), expiry);
+    if (chosen !== undefined) setExpiry(chosen);
+  });
 
   const [state, create, pending] = useActionState(async (previous: ActionState<CreatedApiTokenData>, input: ActionInput) => {
     const next = await createApiTokenAction(previous, input);
@@ -76,7 +85,7 @@ export function ApiTokenForm({
           focus
         />
       ) : null}
-      <form key={formKey} onSubmit={onSubmit} className="max-w-xl space-y-4" noValidate aria-labelledby={`${ids}-title`}>
+      <form ref={form} key={formKey} onSubmit={onSubmit} className="max-w-xl space-y-4" noValidate aria-labelledby={`${ids}-title`}>
         <h3 id={`${ids}-title`} className="text-base font-semibold">
           New token
         </h3>
@@ -128,7 +137,8 @@ export function ApiTokenForm({
           />
         ) : null}
         <input type="hidden" name="timeZone" value={timeZone} />
-        <Button type="submit" disabled={pending}>
+        {/* Until the form hydrates, a click would submit it natively: a GET of Settings with the fields in the URL. */}
+        <Button type="submit" disabled={!hydrated || pending}>
           {pending ? "Creating…" : "Create token"}
         </Button>
       </form>

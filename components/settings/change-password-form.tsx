@@ -3,12 +3,14 @@
 import { useActionState } from "react";
 import { changePasswordAction } from "@/lib/actions/change-password";
 import type { ActionState } from "@/lib/actions/safe-action";
+import { useHydrated } from "@/components/ui/use-hydrated";
 import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
 import { LiveMessage } from "@/components/ui/alert";
 
 export function ChangePasswordForm() {
   const [state, action, pending] = useActionState(changePasswordAction, { status: "idle" } as ActionState);
+  const hydrated = useHydrated();
   const errors = state.status === "invalid" ? state.fieldErrors : {};
   const error = state.status === "error" || state.status === "unauthorized" ? state.message : undefined;
   return (
@@ -41,7 +43,8 @@ export function ChangePasswordForm() {
         required
         errors={errors.confirmNewPassword}
       />
-      <Button type="submit" disabled={pending}>
+      {/* Until the form hydrates, a click would post it natively: with Referrer-Policy no-referrer that POST carries `Origin: null`, which Next refuses as a cross-site action (a bare 500, and what was typed is lost). */}
+      <Button type="submit" disabled={!hydrated || pending}>
         {pending ? "Changing…" : "Change password"}
       </Button>
     </form>

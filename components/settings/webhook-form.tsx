@@ -12,6 +12,7 @@ import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { Field } from "@/components/ui/field";
 import { LiveMessage } from "@/components/ui/alert";
 import { ShownOnce } from "@/components/settings/shown-once";
+import { useHydrated } from "@/components/ui/use-hydrated";
 
 type Notice = { tone: "error" | "success"; text: string } | null;
 
@@ -28,6 +29,7 @@ export function WebhookForm({ url }: { url: string | null }) {
   const [notice, setNotice] = useState<Notice>(null);
   const [secret, setSecret] = useState<string | null>(null);
   const [confirm, setConfirm] = useState<"rotate" | "remove" | null>(null);
+  const hydrated = useHydrated();
 
   /** Wraps an action: its message becomes the notice, a secret it returns is shown (once). */
   function tracked<T>(action: ServerAction<T>, after?: (state: ActionState<T>) => void) {
@@ -78,7 +80,8 @@ export function WebhookForm({ url }: { url: string | null }) {
           hint="Optional. Each download of a managed link is POSTed here as JSON, signed with your secret. Leave it unset to send nothing."
         />
         <div className="flex flex-wrap gap-2">
-          <Button type="submit" disabled={saving}>
+          {/* `save` wraps the server action on the client, so until the form hydrates a click would do nothing (React renders no action for it). */}
+          <Button type="submit" disabled={!hydrated || saving}>
             {saving ? "Saving…" : "Save webhook"}
           </Button>
           {url ? (

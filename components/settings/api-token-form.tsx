@@ -90,7 +90,7 @@ export function ApiTokenForm({
           New token
         </h3>
         <Field
-          label="Name"
+          label="Token name"
           name="name"
           autoComplete="off"
           maxLength={100}

@@ -70,7 +70,7 @@ test("Settings forms wait for their scripts and keep what was chosen before them
   await expect(saveWebhook).toBeDisabled();
   await expect(page.getByRole("button", { name: "Save privacy setting" })).toBeDisabled();
   const tokenForm = page.getByRole("form", { name: "New token" });
-  await tokenForm.getByLabel("Name").fill("Typed early");
+  await tokenForm.getByLabel("Token name").fill("Typed early");
   await tokenForm.getByLabel("Expiry").selectOption({ label: "Custom date…" });
   await page.getByLabel("Webhook URL").fill("https://hooks.example.com/early");
   const networkOnly = page.getByLabel(/Log only the network part/);
@@ -82,7 +82,7 @@ test("Settings forms wait for their scripts and keep what was chosen before them
   await expect(saveWebhook).toBeEnabled();
   // The expiry chosen early is the form's: "Expires on" appears for it, and the name is kept.
   await expect(tokenForm.getByLabel("Expires on")).toBeVisible();
-  await expect(tokenForm.getByLabel("Name")).toHaveValue("Typed early");
+  await expect(tokenForm.getByLabel("Token name")).toHaveValue("Typed early");
   await expect(page.getByLabel("Webhook URL")).toHaveValue("https://hooks.example.com/early");
 
   // Saving re-renders the form: the box ticked early stays ticked, and is what was saved.

@@ -25,6 +25,7 @@ test("a storage endpoint that accepts connections and never answers is explained
     await ensureConnection(page, storage);
     await page.goto("/settings");
     await page.getByRole("link", { name: "Add connection" }).click();
+    await expect(page.getByRole("heading", { name: "Add connection", level: 1 })).toBeVisible();
     await page.getByLabel("Name", { exact: true }).fill("Hanging storage");
     await page.getByLabel("Provider").selectOption({ label: "MinIO / self-hosted" });
     await page.getByLabel("Endpoint").fill(silent.endpoint);

@@ -14,7 +14,7 @@ test("an owner creates an API token, copies it once, sees it listed and revokes 
   await expectNoA11yViolations(page, "settings with the API tokens section");
 
   // Bad input: a message at each field, nothing created.
-  const name = section.getByRole("textbox", { name: "Name", exact: true });
+  const name = section.getByRole("textbox", { name: "Token name", exact: true });
   await section.getByRole("combobox", { name: "Expiry" }).selectOption({ label: "Custom date…" });
   await section.getByLabel("Expires on").fill("2020-01-01");
   await section.getByRole("button", { name: "Create token" }).click();
@@ -35,7 +35,7 @@ test("an owner creates an API token, copies it once, sees it listed and revokes 
   await expect(section.getByRole("status").filter({ hasText: "Copied" })).toBeVisible();
   expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(token);
   // The form is empty again, ready for another token.
-  await expect(section.getByRole("textbox", { name: "Name", exact: true })).toHaveValue("");
+  await expect(section.getByRole("textbox", { name: "Token name", exact: true })).toHaveValue("");
   await expectNoA11yViolations(page, "settings: API token shown once");
 
   // Never again: not after a reload, not in the page's HTML; listed by its prefix.

@@ -10,7 +10,7 @@ export async function createApiTokenInUi(
 ): Promise<string> {
   await page.goto("/settings");
   const section = page.getByRole("region", { name: "API tokens" });
-  await section.getByRole("textbox", { name: "Name", exact: true }).fill(name);
+  await section.getByRole("textbox", { name: "Token name", exact: true }).fill(name);
   for (const scope of scopes) await section.getByRole("checkbox", { name: new RegExp(`^${scope.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} `) }).check();
   await section.getByRole("combobox", { name: "Expiry" }).selectOption({ label: expiry });
   await section.getByRole("button", { name: "Create token" }).click();

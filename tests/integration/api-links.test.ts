@@ -1,5 +1,5 @@
 /**
- * The link endpoints (POST/GET /links, GET/PATCH /links/{id}, POST /links/{id}/revoke, GET
+ * The link endpoints (POST/GET /links, GET/PATCH/DELETE /links/{id}, POST /links/{id}/revoke, GET
  * /links/{id}/events) through their route handlers, against the real database and both local S3
  * servers; every response is checked against the served OpenAPI document (./api/contract.ts).
  * Links made through the API download the right bytes (a direct link's presigned URL from the S3
@@ -562,6 +562,36 @@ describe("POST /links/{id}/revoke", () => {
     expectProblem(refused, 409, "conflict");
     expect(refused.json.detail).toBe(DIRECT_CANNOT);
     expect((await db.shareLink.findUniqueOrThrow({ where: { id: link.id } })).revokedAt).toBeNull();
+  });
+});
+
+describe("DELETE /links/{id}", () => {
+  it("removes a managed link from the history and revokes it: the recipient, the API and the history no longer find it", async () => {
+    const link = (await createLink({ type: "managed", note: "to delete" })).json;
+    const linkToken = tokenOf(link.url);
+    const deleted = await api("DELETE", `/links/${link.id}`);
+    expect(deleted.status).toBe(200);
+    expect(deleted.json).toEqual({ id: link.id, deleted: true, directLinkWorksUntil: null });
+    expect((await recipient(recipientDownload.GET, linkToken, "/download")).status).toBe(404);
+    expect(await db.shareLink.findUniqueOrThrow({ where: { id: link.id } })).toMatchObject({ revokedAt: expect.any(Date), deletedAt: expect.any(Date) });
+    expectProblem(await api("GET", `/links/${link.id}`), 404, "not-found", ["id"]);
+    expectProblem(await api("DELETE", `/links/${link.id}`), 404, "not-found", ["id"]);
+    expect((await listLinks(owner.id, { status: "all", type: "all", q: "to delete" })).rows.map((r) => r.id)).not.toContain(link.id);
+  });
+
+  it("says until when a deleted direct link keeps working (S3 cannot take it back)", async () => {
+    const link = (await createLink({ expiresIn: 7200 })).json;
+    const deleted = await api("DELETE", `/links/${link.id}`);
+    expect(deleted.status).toBe(200);
+    expect(deleted.json).toEqual({ id: link.id, deleted: true, directLinkWorksUntil: link.expiresAt });
+    expect((await fetch(link.url)).status).toBe(200);
+  });
+
+  it("needs links:write, and another owner's link is not found (nothing removed)", async () => {
+    const link = (await createLink({ type: "managed" })).json;
+    expectProblem(await callApi({ method: "DELETE", path: `/links/${link.id}`, token: readToken }), 403, "insufficient-scope");
+    expectProblem(await callApi({ method: "DELETE", path: `/links/${link.id}`, token: strangerToken }), 404, "not-found", ["id"]);
+    expect(await db.shareLink.findUniqueOrThrow({ where: { id: link.id } })).toMatchObject({ deletedAt: null, revokedAt: null });
   });
 });
 

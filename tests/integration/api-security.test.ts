@@ -209,8 +209,8 @@ describe("methods without an operation", () => {
     const { token: limited, id } = await createTestToken(owner.id, { scopes: ["links:read"], rateLimit: 1 });
     const link = await createManagedLink();
     const options = await callApi({ method: "OPTIONS", path: `/links/${link.id}`, token: limited });
-    const refused = await callApi({ method: "DELETE", path: `/links/${link.id}`, token: limited });
-    const missing = await callApi({ method: "DELETE", path: "/links/no-such-link", token: limited });
+    const refused = await callApi({ method: "PUT", path: `/links/${link.id}`, token: limited, body: {} });
+    const missing = await callApi({ method: "PUT", path: "/links/no-such-link", token: limited, body: {} });
     expect(options.status).toBe(204);
     expect(refused.status).toBe(405);
     // The same answer for a link that exists and one that does not.
@@ -259,7 +259,7 @@ describe("logs", () => {
         { method: "POST", path: "/links", token, body: { connectionId, bucket: "no-such-bucket-here", key: KEY, type: "managed", password } },
         { method: "GET", path: `/objects?connection=${connectionId}&bucket=no-such-bucket-here`, token },
         { method: "POST", path: `/links/${managed.id}/revoke`, token },
-        { method: "DELETE", path: `/links/${unknown}`, token },
+        { method: "PUT", path: `/links/${unknown}`, token, body: {} },
       ];
       for (const call of calls) statuses.push((await callApi(call)).status);
     } finally {

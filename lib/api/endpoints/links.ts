@@ -2,7 +2,7 @@ import "server-only";
 import { z } from "zod";
 import { API_BASE_PATH, defineEndpoint, etagMatches, etagOf } from "@/lib/api/endpoint";
 import { ApiProblem, type FieldProblem } from "@/lib/api/problem";
-import { idParam, toIso, toIsoOrNull } from "@/lib/api/schemas/common";
+import { idParam, nullableDateTime, toIso, toIsoOrNull } from "@/lib/api/schemas/common";
 import {
   createLinkBodySchema,
   EXPIRY_FIELDS,
@@ -21,7 +21,7 @@ import type { SessionUser } from "@/lib/auth/session";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { DEFAULT_EXPIRY_PRESET, NEVER_PRESET, type ExpiryChoice } from "@/lib/links/expiry";
-import { listLinks, revealLinkUrl, type LinkRow } from "@/lib/links/history";
+import { deleteLinkFromHistory, listLinks, revealLinkUrl, type LinkRow } from "@/lib/links/history";
 import { issueShareLink, NO_SUCH_BUCKET_MESSAGE, NO_SUCH_OBJECT_MESSAGE } from "@/lib/links/issue";
 import { issueFilesShare } from "@/lib/links/issue-files";
 import {
@@ -380,6 +380,41 @@ export const revokeLinkEndpoint = defineEndpoint({
   },
 });
 
+export const deleteLinkEndpoint = defineEndpoint({
+  method: "delete",
+  path: "/links/{id}",
+  operationId: "deleteLink",
+  summary: "Remove a link from the history",
+  description:
+    "As Delete in the history: the link leaves the history and the API (404 afterwards), and a managed link is revoked with it. A direct link is a presigned URL S3 cannot take back: it keeps working until `directLinkWorksUntil`.",
+  tag: "Links",
+  scope: "links:write",
+  params: linkIdParams,
+  success: {
+    status: 200,
+    description: "The link was removed.",
+    schema: z
+      .object({
+        id: z.string(),
+        deleted: z.literal(true),
+        directLinkWorksUntil: nullableDateTime.meta({ description: "For a direct link that has not expired yet: when its URL stops working. Null otherwise." }),
+      })
+      .meta({ id: "DeletedLink" }),
+  },
+  handler: async ({ caller, params }) => {
+    const details = await getLinkDetails(caller.ownerId, params.id);
+    if (!details) throw notFound();
+    try {
+      await deleteLinkFromHistory(caller.ownerId, params.id);
+    } catch (error) {
+      if (error instanceof AppError && error.code === "not_found") throw notFound();
+      throw error;
+    }
+    const stillWorks = details.kind === "direct" && details.expiresAt.getTime() > Date.now();
+    return { body: { id: details.id, deleted: true as const, directLinkWorksUntil: stillWorks ? toIso(details.expiresAt) : null } };
+  },
+});
+
 export const listLinkEventsEndpoint = defineEndpoint({
   method: "get",
   path: "/links/{id}/events",
@@ -412,4 +447,4 @@ export const listLinkEventsEndpoint = defineEndpoint({
   },
 });
 
-export const LINK_ENDPOINTS = [createLinkEndpoint, listLinksEndpoint, getLinkEndpoint, updateLinkEndpoint, revokeLinkEndpoint, listLinkEventsEndpoint];
+export const LINK_ENDPOINTS = [createLinkEndpoint, listLinksEndpoint, getLinkEndpoint, updateLinkEndpoint, deleteLinkEndpoint, revokeLinkEndpoint, listLinkEventsEndpoint];

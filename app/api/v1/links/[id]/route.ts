@@ -1,4 +1,4 @@
 import { apiRoutes } from "@/lib/api/endpoint";
-import { getLinkEndpoint, updateLinkEndpoint } from "@/lib/api/endpoints/links";
+import { deleteLinkEndpoint, getLinkEndpoint, updateLinkEndpoint } from "@/lib/api/endpoints/links";
 
-export const { GET, POST, PATCH, PUT, DELETE, OPTIONS } = apiRoutes(getLinkEndpoint, updateLinkEndpoint);
+export const { GET, POST, PATCH, PUT, DELETE, OPTIONS } = apiRoutes(getLinkEndpoint, updateLinkEndpoint, deleteLinkEndpoint);

@@ -72,7 +72,9 @@ function holdsNul(value: unknown, depth = 0): boolean {
  * query: each top-level field holding one, at any depth, is refused before the handler runs.
  */
 function nulFieldErrors(raw: Record<string, unknown>): FieldErrors | null {
-  const fields = Object.keys(raw).filter((key) => holdsNul(raw[key]));
+  // Passwords are only ever hashed, never stored or compared as text by PostgreSQL: one set with a
+  // NUL (before this check existed) must keep working.
+  const fields = Object.keys(raw).filter((key) => !/password/i.test(key) && holdsNul(raw[key]));
   return fields.length === 0 ? null : Object.fromEntries(fields.map((key) => [key, [NUL_MESSAGE]]));
 }
 

@@ -48,11 +48,11 @@ export async function beginIdempotentRequest(tokenId: string, key: string, reque
       });
     }
     if (row.createdId) return { kind: "replay", createdId: row.createdId };
-    throw new ApiProblem("idempotency-key-in-use", "A request with this Idempotency-Key is still being processed. Retry in a moment to get its result.", {
+    throw new ApiProblem("idempotency-key-in-use", "A request with this Idempotency-Key is still being processed. Retry in a moment to get its result (if that request died, the key is freed 15 minutes after it began).", {
       headers: { "Retry-After": "1" },
     });
   }
-  throw new ApiProblem("idempotency-key-in-use", "A request with this Idempotency-Key is still being processed. Retry in a moment to get its result.", { headers: { "Retry-After": "1" } });
+  throw new ApiProblem("idempotency-key-in-use", "A request with this Idempotency-Key is still being processed. Retry in a moment to get its result (if that request died, the key is freed 15 minutes after it began).", { headers: { "Retry-After": "1" } });
 }
 
 export async function finishIdempotentRequest(tokenId: string, key: string, createdId: string): Promise<void> {

@@ -77,7 +77,7 @@ export function withRecipientLink(handler: (context: RecipientContext) => Promis
         refusal: linkRefusal(link, now, addressAllowed(address, link.allowedNetworks)),
         unlocked,
         storageOrigins: link.connection ? storageSourcesFor(link.connection.endpoint) : [],
-        secure: isHttpsRequest(request.headers, request.url),
+        secure: isHttpsRequest(request.headers),
         log: (outcome, reason, filePath) =>
           recordLinkEvent({ linkId: link.id, outcome, reason, clientAddress: kept, userAgent, previewAgent: agent.previewAgent, filePath }),
       });

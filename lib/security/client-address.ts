@@ -28,12 +28,13 @@ export function clientAddressFromHeaders(h: Headers): string {
 }
 
 /**
- * Whether the request came over https: its own URL says so, or a trusted proxy's X-Forwarded-Proto
- * does (the same rule as the client address: TRUSTED_PROXIES > 0 and the TCP peer inside
- * TRUSTED_PROXY_NETWORKS). Decides Secure cookies and the scheme of links built from the request.
+ * Whether the client reached us over https, by a trusted proxy's X-Forwarded-Proto (the same rule
+ * as the client address: TRUSTED_PROXIES > 0 and the TCP peer inside TRUSTED_PROXY_NETWORKS).
+ * Decides Secure cookies and the scheme of links built from the request. The request's URL is not
+ * asked: the app's server speaks plain http, and Next builds that URL's scheme from whatever
+ * X-Forwarded-Proto a client sends.
  */
-export function isHttpsRequest(h: Headers, url?: string): boolean {
-  if (url !== undefined && new URL(url).protocol === "https:") return true;
+export function isHttpsRequest(h: Headers): boolean {
   return resolveForwardedHttps({ ...proxyTrust(h), forwardedProto: h.get("x-forwarded-proto") });
 }
 

@@ -82,7 +82,7 @@ describe("the document", () => {
   });
 
   it("a path no operation serves answers 404 problem+json, not the app's HTML page", async () => {
-    const catchAll = (await import("@/app/api/v1/[...path]/route")) as Record<string, (request: Request) => Response>;
+    const catchAll = (await import("@/app/api/v1/[[...path]]/route")) as Record<string, (request: Request) => Response>;
     for (const method of ["GET", "POST", "PATCH", "PUT", "DELETE"]) {
       const response = await catchAll[method]!(new Request("http://127.0.0.1:3000/api/v1/link", { method }));
       expect(response.status).toBe(404);

@@ -78,7 +78,7 @@ function findRoutes(dir: string, segments: string[]): { template: string; file: 
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     if (entry.isFile() && entry.name === "route.ts") found.push({ template: `/${segments.join("/")}`, file: path.join(dir, entry.name) });
     if (!entry.isDirectory()) continue;
-    if (/^\[\.\.\.[A-Za-z0-9_]+\]$/.test(entry.name)) continue; // the catch-all 404 for paths no operation serves (api-core.test.ts)
+    if (/^\[\[?\.\.\.[A-Za-z0-9_]+\]\]?$/.test(entry.name)) continue; // the catch-all 404 for paths no operation serves (api-core.test.ts)
     if (/^\(.*\)$/.test(entry.name)) {
       found.push(...findRoutes(path.join(dir, entry.name), segments)); // route group: no segment
       continue;

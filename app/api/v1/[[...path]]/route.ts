@@ -19,3 +19,4 @@ export const POST = notHere;
 export const PATCH = notHere;
 export const PUT = notHere;
 export const DELETE = notHere;
+export const OPTIONS = notHere;

@@ -29,6 +29,7 @@ const download = await import("@/app/s/[token]/download/route");
 const preview = await import("@/app/s/[token]/preview/route");
 const zipRoute = await import("@/app/s/[token]/zip/route");
 const h = await import("./helpers");
+const { insertStorageConnection } = await import("../support/connection-row");
 const { adminS3For, storageCases } = await import("./storages");
 type TestStorage = import("./storages").TestStorage;
 
@@ -156,20 +157,7 @@ describe.each(storageCases())("on $name", (storage: TestStorage) => {
     bucket = await h.createBucket(admin, "files");
     if (storage.versioning) await admin.send(new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: "Enabled" } }));
     for (const file of FILES) snapshot.set(file.path, await put(file.path, file.body, file.contentType));
-    connectionId = newRecordId();
-    await db.storageConnection.create({
-      data: {
-        id: connectionId,
-        ownerId: owner.id,
-        name: `Files ${storage.name} ${h.randomSuffix()}`,
-        provider: "custom",
-        endpoint: storage.endpoint,
-        region: storage.region,
-        forcePathStyle: true,
-        accessKeyId: storage.accessKeyId,
-        secretAccessKeyEnc: seal("secretAccessKey", connectionId, storage.secretAccessKey, getRuntimeSecrets().encryptionKey),
-      },
-    });
+    connectionId = await insertStorageConnection(owner.id, storage, { name: `Files ${storage.name} ${h.randomSuffix()}` });
   });
   afterAll(() => admin?.destroy());
 

@@ -23,6 +23,7 @@ const download = await import("@/app/s/[token]/download/route");
 const preview = await import("@/app/s/[token]/preview/route");
 const unlock = await import("@/app/s/[token]/unlock/route");
 const h = await import("./helpers");
+const { insertStorageConnection } = await import("../support/connection-row");
 const { adminS3For, storageCases } = await import("./storages");
 type TestStorage = import("./storages").TestStorage;
 
@@ -164,20 +165,7 @@ function useStorage(storage: TestStorage) {
       { key: PHOTO_KEY, body: png(16, 16, () => [10, 120, 200]), contentType: "image/png" },
       { key: NOTES_KEY, body: Buffer.from("first line <b>not bold</b>\nsecond line\n"), contentType: "text/plain" },
     ]);
-    connectionId = newRecordId();
-    await db.storageConnection.create({
-      data: {
-        id: connectionId,
-        ownerId: owner.id,
-        name: `${CONNECTION_NAME} ${storage.name} ${h.randomSuffix()}`,
-        provider: "custom",
-        endpoint: storage.endpoint,
-        region: storage.region,
-        forcePathStyle: true,
-        accessKeyId: storage.accessKeyId,
-        secretAccessKeyEnc: seal("secretAccessKey", connectionId, storage.secretAccessKey, getRuntimeSecrets().encryptionKey),
-      },
-    });
+    connectionId = await insertStorageConnection(owner.id, storage, { name: `${CONNECTION_NAME} ${storage.name} ${h.randomSuffix()}` });
   });
   afterAll(() => admin?.destroy());
 }
@@ -669,20 +657,7 @@ describe.each(storageCases({ versioning: true }))("version pin on $name", (stora
     const key = "shared/contract.txt";
     const first = await s3.send(new PutObjectCommand({ Bucket: versioned, Key: key, Body: Buffer.from("first version"), ContentType: "text/plain" }));
     expect(first.VersionId).toBeTruthy();
-    const cephConnectionId = newRecordId();
-    await db.storageConnection.create({
-      data: {
-        id: cephConnectionId,
-        ownerId: owner.id,
-        name: `Versioned ${storage.name}`,
-        provider: "custom",
-        endpoint: storage.endpoint,
-        region: storage.region,
-        forcePathStyle: true,
-        accessKeyId: storage.accessKeyId,
-        secretAccessKeyEnc: seal("secretAccessKey", cephConnectionId, storage.secretAccessKey, getRuntimeSecrets().encryptionKey),
-      },
-    });
+    const cephConnectionId = await insertStorageConnection(owner.id, storage, { name: `Versioned ${storage.name}` });
     const on = { connectionId: cephConnectionId, bucket: versioned, versionId: first.VersionId! };
     const pinned = await managedLink({ key, fileName: "contract.txt", objectContentType: "text/plain", on });
     const latest = await managedLink({ key, fileName: "contract.txt", objectContentType: "text/plain", on, pinned: false });

@@ -106,7 +106,7 @@ async function main() {
       connections: Object.fromEntries([...storages.values()].map((s) => [s.connectionId, { endpoint: s.storage.endpoint, region: s.storage.region, accessKeyId: s.storage.accessKeyId, secretAccessKey: s.storage.secretAccessKey }])),
     };
     const bare = await bench.spawnServer("tests/bench/redirect-bare-server.ts", { BARE_CONFIG: JSON.stringify(bareConfig) });
-    const handler = HANDLER ? await bench.spawnServer("tests/bench/redirect-handler-server.ts", { LOG_LEVEL: "warn" }) : undefined;
+    const handler = HANDLER ? await bench.spawnServer("tests/bench/route-handler-server.ts", { LOG_LEVEL: "warn", ROUTE: "download" }) : undefined;
     const bases: Record<Server, string> = { app: app.url, bare: `http://127.0.0.1:${bare.port}`, handler: `http://127.0.0.1:${handler?.port}` };
     const pids: Record<Server, number> = { app: app.process.pid!, bare: bare.child.pid!, handler: handler?.child.pid ?? 0 };
 

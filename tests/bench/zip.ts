@@ -134,7 +134,7 @@ async function main() {
     let pid: number;
     if (HANDLER) {
       note("starting the zip route in a plain node:http server (SERVER=handler)…");
-      const { child, port } = await bench.spawnServer("tests/bench/zip-handler-server.ts", { LOG_LEVEL: "warn" });
+      const { child, port } = await bench.spawnServer("tests/bench/route-handler-server.ts", { LOG_LEVEL: "warn", ROUTE: "zip" });
       base = `http://127.0.0.1:${port}`;
       pid = child.pid!;
     } else {

@@ -1,9 +1,11 @@
 /**
- * `npm run bench:zip` with SERVER=handler: the app's own "Download all" route
- * (app/s/[token]/zip/route.ts: withRecipientLink(serveZip)) served by a plain `node:http` server,
- * without Next around it, the response body piped with backpressure. Used when the production
- * build cannot be made (it also shows what the route alone holds in memory). Same environment as
- * the app (DATABASE_URL, AUTH_SECRET, ENCRYPTION_KEY). Prints "listening <port>" when ready.
+ * One of the app's recipient routes called from a plain `node:http` server, without Next's router
+ * around it (ROUTE=download: app/s/[token]/download/route.ts for `npm run bench:redirect` HANDLER=1;
+ * ROUTE=zip: app/s/[token]/zip/route.ts for `npm run bench:zip` SERVER=handler). Next to the
+ * production server it shows how much of a request's time is Next's handling and how much the
+ * route's own work (and what the route alone holds in memory). The body is piped with
+ * backpressure. Same environment as the app (DATABASE_URL, AUTH_SECRET, ENCRYPTION_KEY). Prints
+ * "listening <port>" when ready.
  */
 import { createServer } from "node:http";
 import { Readable } from "node:stream";
@@ -12,14 +14,18 @@ import type { ReadableStream as NodeReadableStream } from "node:stream/web";
 import { allowServerOnlyImports } from "../support/server-only-hook";
 
 allowServerOnlyImports();
+const ROUTES = { download: () => import("@/app/s/[token]/download/route"), zip: () => import("@/app/s/[token]/zip/route") };
+const name = process.env.ROUTE as keyof typeof ROUTES;
+if (!(name in ROUTES)) throw new Error(`ROUTE must be one of ${Object.keys(ROUTES).join(", ")}`);
 const { PEER_HEADER, SERVER_MARKER, UNKNOWN_ADDRESS, normalizeAddress } = await import("@/lib/security/address");
-const { GET } = await import("@/app/s/[token]/zip/route");
+const { GET } = await ROUTES[name]();
 
+// As lib/boot/server.ts does: the TCP peer travels in a header of its own.
 (globalThis as Record<symbol, unknown>)[SERVER_MARKER] = true;
-const ROUTE = /^\/s\/([^/?]+)\/zip(?:\?.*)?$/;
+const PATH = new RegExp(`^/s/([^/?]+)/${name}(?:\\?.*)?$`);
 
 const server = createServer((req, res) => {
-  const match = ROUTE.exec(req.url ?? "");
+  const match = PATH.exec(req.url ?? "");
   if (!match || (req.method !== "GET" && req.method !== "HEAD")) {
     res.writeHead(404).end();
     return;

@@ -156,7 +156,7 @@ export async function serveZip(context: RecipientContext, options: ZipOptions = 
     if (!isHead) context.log("page_view", "preview_agent");
     return titleCardResponse(context);
   }
-  if (link.target !== "files" || !link.zipAllowed) return plainPage("noZip", { head: isHead });
+  // The link's own checks come first: whether it is a multi-file share says something about it.
   if (context.refusal) {
     if (!isHead) context.log("refused", context.refusal, "*");
     return plainPage(context.refusal, { head: isHead });
@@ -165,6 +165,7 @@ export async function serveZip(context: RecipientContext, options: ZipOptions = 
     if (!isHead) context.log("refused", "password", "*");
     return passwordResponse(context);
   }
+  if (link.target !== "files" || !link.zipAllowed) return plainPage("noZip", { head: isHead });
   if (isHead) {
     context.log("page_view", "head");
     return plainPage("ready", { head: true });

@@ -414,5 +414,13 @@ describe.each(storageCases())("on $name", (storage: TestStorage) => {
       expect(response.status).toBe(404);
       expect(await downloads(link.id)).toBe(0);
     });
+
+    it("says nothing about ZIP to someone the link refuses (outside its networks)", async () => {
+      const link = await share({ zipAllowed: false });
+      await db.shareLink.update({ where: { id: link.id }, data: { allowedNetworks: ["203.0.113.0/24"] } });
+      const response = await call(zipRoute.GET, link.token, "");
+      expect(response.status).toBe(403);
+      expect(await response.text()).not.toMatch(/Download all/i);
+    });
   });
 });

@@ -4,7 +4,7 @@ import { useActionState, useRef, useState, useTransition, type FormEvent } from 
 import { saveConnectionAction } from "@/lib/actions/save-connection";
 import { testConnectionAction } from "@/lib/actions/test-connection";
 import type { ActionState } from "@/lib/actions/safe-action";
-import { PROVIDERS, getProvider, presetEndpoint, type ProviderId } from "@/lib/providers";
+import { PROVIDERS, getProvider, presetEndpoint, type ProviderId } from "@/lib/storage/provider-presets";
 import { typedBeforeHydration, useHydrated, useTakeOverOnHydrate } from "@/components/ui/use-hydrated";
 import { Button } from "@/components/ui/button";
 import { useReloadOnSuccess } from "@/components/ui/use-reload-on-success";

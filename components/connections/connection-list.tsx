@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { DeleteConnectionButton } from "@/components/connections/delete-connection-button";
 import { buttonClass } from "@/components/ui/button";
-import { getProvider } from "@/lib/providers";
+import { getProvider } from "@/lib/storage/provider-presets";
 
 type Item = {
   id: string;

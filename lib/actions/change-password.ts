@@ -5,7 +5,7 @@ import { BUSY_MESSAGE, guardedAttempt } from "@/lib/auth/rate-limit";
 import { getCurrentSessionId } from "@/lib/auth/session";
 import { sessionIdHash } from "@/lib/auth/session-store";
 import { signedInAction } from "@/lib/actions/safe-action";
-import { db } from "@/lib/db";
+import { db } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import { log } from "@/lib/log";
 import { getClientAddress } from "@/lib/security/client-address";

@@ -7,7 +7,7 @@ import { guardedAttempt } from "@/lib/auth/rate-limit";
 import { consumeSetupCode, readSetupCode, setupCodeMatches } from "@/lib/auth/setup-code";
 import { publicAction } from "@/lib/actions/safe-action";
 import { syncEnvConnection } from "@/lib/storage/env-connection";
-import { db } from "@/lib/db";
+import { db } from "@/lib/db/client";
 import { getEnv } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { log } from "@/lib/log";

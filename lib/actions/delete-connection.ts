@@ -1,7 +1,7 @@
 "use server";
 
 import { signedInAction } from "@/lib/actions/safe-action";
-import { db } from "@/lib/db";
+import { db } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import { forgetClients } from "@/lib/storage/client";
 import { connectionIdSchema } from "@/lib/validation/connection";

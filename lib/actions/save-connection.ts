@@ -2,7 +2,7 @@
 
 import { signedInAction } from "@/lib/actions/safe-action";
 import { newRecordId } from "@/lib/crypto";
-import { db } from "@/lib/db";
+import { db } from "@/lib/db/client";
 import { getRuntimeSecrets } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { forgetClients } from "@/lib/storage/client";

@@ -1,7 +1,7 @@
 "use server";
 
 import { signedInAction } from "@/lib/actions/safe-action";
-import { db } from "@/lib/db";
+import { db } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import { openCredentials } from "@/lib/storage/client";
 import { checkConnection } from "@/lib/storage/test-connection";

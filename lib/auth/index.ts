@@ -5,7 +5,7 @@ import { headers } from "next/headers";
 import { authConfig } from "@/lib/auth/config";
 import { decoyHash, verifyPassword } from "@/lib/auth/password";
 import { createSession } from "@/lib/auth/session-store";
-import { db } from "@/lib/db";
+import { db } from "@/lib/db/client";
 import { getRuntimeSecrets } from "@/lib/env";
 import { signInSchema } from "@/lib/validation/auth";
 

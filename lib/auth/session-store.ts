@@ -1,7 +1,7 @@
 import "server-only";
 import { createHash, randomBytes } from "node:crypto";
 import { newSessionClaims } from "@/lib/auth/session-cookie";
-import { db } from "@/lib/db";
+import { db } from "@/lib/db/client";
 import { log } from "@/lib/log";
 import type { SessionUser } from "@/lib/auth/session";
 

@@ -5,6 +5,8 @@
  * builds when the sources changed, then runs Next (inside lib/boot/server.ts, which tells the app
  * each request's real TCP peer) and stops the database when Next stops.
  */
+// First: on a Node.js older than the supported LTS, nothing else runs.
+import "@/lib/boot/node-version";
 import { spawn, type ChildProcess } from "node:child_process";
 import { resolve } from "node:path";
 import { EnvError, childProcessEnv, parseEnv, type Env } from "@/lib/env";

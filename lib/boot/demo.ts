@@ -5,6 +5,7 @@
  * what is missing), then runs the app exactly as `npm start` does, with that server as the
  * owner's read-only "Demo storage" connection. Ctrl-C stops the app, PostgreSQL and Swift.
  */
+import "@/lib/boot/node-version";
 import { join, resolve } from "node:path";
 import {
   CreateBucketCommand,

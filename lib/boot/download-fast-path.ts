@@ -6,17 +6,17 @@
  * next.config.js adds to every path, as Next would. Anything else (another method or path, any
  * query string, a malformed token) goes to Next. Loaded only by `npm start` (production), once
  * Next is prepared (next/headers needs Next's AsyncLocalStorage) and after
- * lib/boot/server-only-hook.ts; its copy of lib/db.ts keeps a Prisma client of its own.
+ * lib/boot/server-only-hook.ts; its copy of lib/db/client.ts keeps a Prisma client of its own.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { useOwnClientSlot } from "@/lib/db";
+import { useOwnClientSlot } from "@/lib/db/client";
 import { log } from "@/lib/log";
 import { serveDownload } from "@/lib/recipient/download";
 import { withRecipientLink } from "@/lib/recipient/handler";
 import { plainPage } from "@/lib/recipient/respond";
 import { PEER_HEADER } from "@/lib/security/address";
 
-// This copy of lib/ is not Next's: its own Prisma client, never the one Next's bundle made (lib/db.ts).
+// This copy of lib/ is not Next's: its own Prisma client, never the one Next's bundle made (lib/db/client.ts).
 useOwnClientSlot("bucketshareDirectDb");
 
 const DOWNLOAD_PATH = /^\/s\/([A-Za-z0-9_-]{32})\/download$/; // the shape of lib/links/token.ts isWellFormedToken

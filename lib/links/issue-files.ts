@@ -3,7 +3,7 @@ import { ListObjectsV2Command } from "@aws-sdk/client-s3";
 import type { SessionUser } from "@/lib/auth/session";
 import { hashPassword, isPasswordBusy } from "@/lib/auth/password";
 import { newRecordId } from "@/lib/crypto";
-import { db } from "@/lib/db";
+import { db } from "@/lib/db/client";
 import { getRuntimeSecrets } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { sanitizeFileName } from "@/lib/links/content-disposition";

@@ -2,7 +2,7 @@ import "server-only";
 import { headers } from "next/headers";
 import type { SessionUser } from "@/lib/auth/session";
 import { newRecordId } from "@/lib/crypto";
-import { db } from "@/lib/db";
+import { db } from "@/lib/db/client";
 import { getEnv, getRuntimeSecrets, publicBaseUrl } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import type { Prisma } from "@/lib/generated/prisma/client";

@@ -1,5 +1,5 @@
 import "server-only";
-import { db } from "@/lib/db";
+import { db } from "@/lib/db/client";
 
 /** The link page's file list of a multi-file share: pages of 100 in path order (keyset on the (link_id, path) unique index). */
 export const LINK_FILES_PAGE_SIZE = 100;

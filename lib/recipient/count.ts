@@ -1,5 +1,5 @@
 import "server-only";
-import { db } from "@/lib/db";
+import { db } from "@/lib/db/client";
 
 /**
  * Counts one download, or refuses it, in ONE statement: the conditional UPDATE only matches while

@@ -1,5 +1,5 @@
 import "server-only";
-import { db } from "@/lib/db";
+import { db } from "@/lib/db/client";
 import { countDownload } from "@/lib/recipient/count";
 import { serveShareFile, serveShareFilePreview } from "@/lib/recipient/file-download";
 import type { RecipientContext } from "@/lib/recipient/handler";

@@ -1,5 +1,5 @@
 import "server-only";
-import { db } from "@/lib/db";
+import { db } from "@/lib/db/client";
 import { log } from "@/lib/log";
 import { countDownload } from "@/lib/recipient/count";
 import { filePreviewPlan } from "@/lib/recipient/files-page";

@@ -1,5 +1,5 @@
 import "server-only";
-import { filesPage, type FileRowView } from "@/components/recipient/files-page";
+import { filesPage, type FileRowView } from "@/lib/recipient/html/files-template";
 import { formatBytes } from "@/lib/format";
 import { baseName } from "@/lib/links/content-disposition";
 import { formatExpiryDate } from "@/lib/links/expiry";

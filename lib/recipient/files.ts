@@ -1,5 +1,5 @@
 import "server-only";
-import { db } from "@/lib/db";
+import { db } from "@/lib/db/client";
 
 /**
  * The snapshot of a multi-file share (share_link_files), as recipients read it: one folder's

@@ -1,5 +1,5 @@
 import "server-only";
-import { filePage, passwordPage, titleCardPage, type FilePreview, type FileView, type OpenGraph } from "@/components/recipient/pages";
+import { filePage, passwordPage, titleCardPage, type FilePreview, type FileView, type OpenGraph } from "@/lib/recipient/html/templates";
 import { formatBytes } from "@/lib/format";
 import { formatExpiryDate } from "@/lib/links/expiry";
 import { shareTitle, showFilesPage } from "@/lib/recipient/files-page";

@@ -1,5 +1,5 @@
-import { RECIPIENT_CSS_HASH } from "@/components/recipient/styles";
-import { statusPage } from "@/components/recipient/pages";
+import { RECIPIENT_CSS_HASH } from "@/lib/recipient/html/styles";
+import { statusPage } from "@/lib/recipient/html/templates";
 import type { Refusal } from "@/lib/recipient/link";
 
 /**

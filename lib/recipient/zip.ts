@@ -1,7 +1,7 @@
 import "server-only";
 import type { Readable } from "node:stream";
 import { ZipFile } from "yazl";
-import { db } from "@/lib/db";
+import { db } from "@/lib/db/client";
 import { log } from "@/lib/log";
 import { contentDisposition } from "@/lib/links/content-disposition";
 import { countDownload } from "@/lib/recipient/count";

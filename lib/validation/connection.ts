@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { PROVIDERS, type ProviderId } from "@/lib/providers";
+import { PROVIDERS, type ProviderId } from "@/lib/storage/provider-presets";
 import { parseEndpoint } from "@/lib/validation/endpoint";
 
 const providerIds = PROVIDERS.map((p) => p.id) as [ProviderId, ...ProviderId[]];

@@ -1,5 +1,5 @@
 import "server-only";
-import { db as appDb } from "@/lib/db";
+import { db as appDb } from "@/lib/db/client";
 import { getRuntimeSecrets } from "@/lib/env";
 import { Prisma, type PrismaClient } from "@/lib/generated/prisma/client";
 import { log } from "@/lib/log";

@@ -33,7 +33,7 @@ async function main() {
   const bench = await openBench("api");
   try {
     const { services, databaseUrl } = bench;
-    const { db } = await import("@/lib/db");
+    const { db } = await import("@/lib/db/client");
     const { issueShareLink } = await import("@/lib/links/issue");
     const { createShareSchema } = await import("@/lib/validation/share");
     const { generateApiToken, hashApiToken, shownPrefix, API_SCOPES } = await import("@/lib/api/tokens");

@@ -63,7 +63,7 @@ async function main() {
     process.env.LOG_LEVEL = "error";
     allowServerOnlyImports();
     const { listLinks, listHistoryBuckets, encodeCursor } = await import("@/lib/links/history");
-    const { db } = await import("@/lib/db");
+    const { db } = await import("@/lib/db/client");
     const { historyFilterSchema } = await import("@/lib/validation/share");
 
     const cursor = encodeCursor({ createdAt: deep.rows[0]!.created_at, id: deep.rows[0]!.id });

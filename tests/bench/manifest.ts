@@ -74,7 +74,7 @@ async function main() {
     await client.end();
     note(`${fmt(FILES)} snapshot rows inserted in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 
-    const { db } = await import("@/lib/db");
+    const { db } = await import("@/lib/db/client");
     const { getManifestSource, manifestStream, manifestPages, signEntries } = await import("@/lib/links/manifest");
     const { createUrlPresigner } = await import("@/lib/storage/presign");
     const { contentDisposition, baseName } = await import("@/lib/links/content-disposition");

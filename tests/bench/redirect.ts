@@ -60,7 +60,7 @@ async function main() {
   const bench = await openBench("redirect");
   try {
     const { services, databaseUrl } = bench;
-    const { db } = await import("@/lib/db");
+    const { db } = await import("@/lib/db/client");
     const { issueShareLink } = await import("@/lib/links/issue");
     const { createShareSchema } = await import("@/lib/validation/share");
 

@@ -77,7 +77,7 @@ async function main() {
   try {
     const { services, tmp } = bench;
     const storage = services.storages.find((s) => s.name === "swift") ?? services.storages[0]!;
-    const { db } = await import("@/lib/db");
+    const { db } = await import("@/lib/db/client");
     const { newRecordId } = await import("@/lib/crypto");
     const { seal } = await import("@/lib/storage/sealed");
     const { getRuntimeSecrets } = await import("@/lib/env");

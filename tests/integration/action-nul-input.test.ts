@@ -12,7 +12,7 @@ vi.mock("next/cache", async () => (await import("./request-context")).cacheModul
 vi.mock("next/navigation", async () => (await import("./request-context")).navigationModule);
 const { session } = await import("./request-context");
 
-const { db } = await import("@/lib/db");
+const { db } = await import("@/lib/db/client");
 const { createApiTokenAction } = await import("@/lib/actions/create-api-token");
 const { saveConnectionAction } = await import("@/lib/actions/save-connection");
 const h = await import("./helpers");

@@ -8,7 +8,7 @@ vi.mock("next/headers", () => ({
   cookies: async () => ({ get: () => undefined, getAll: () => [], has: () => false, set: () => undefined, delete: () => undefined }),
 }));
 
-const { db } = await import("@/lib/db");
+const { db } = await import("@/lib/db/client");
 const { createOwner } = await import("@/lib/auth/owner");
 
 /** Files under lib/actions that are not server actions (the wrapper itself). */

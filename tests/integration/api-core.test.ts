@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SessionUser } from "@/lib/auth/session";
 import { problemSchema, problemTypeUri, type ProblemType } from "@/lib/api/problem";
 import { generateApiToken } from "@/lib/api/tokens";
-import { db } from "@/lib/db";
+import { db } from "@/lib/db/client";
 import { STORAGE_DEADLINE_MS } from "@/lib/storage/deadline";
 import { startHangingServer, type HangingServer } from "../support/hanging-storage";
 import {

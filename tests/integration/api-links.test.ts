@@ -11,7 +11,7 @@ import type { S3Client } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SessionUser } from "@/lib/auth/session";
 import { problemTypeUri, type ProblemType } from "@/lib/api/problem";
-import { db } from "@/lib/db";
+import { db } from "@/lib/db/client";
 import { listLinks } from "@/lib/links/history";
 import { settleLinkEvents } from "@/lib/recipient/access-log";
 import { PEER_HEADER, SERVER_MARKER } from "@/lib/security/address";

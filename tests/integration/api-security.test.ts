@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SessionUser } from "@/lib/auth/session";
 import { problemTypeUri, type ProblemType } from "@/lib/api/problem";
 import { generateApiToken, hashApiToken } from "@/lib/api/tokens";
-import { db } from "@/lib/db";
+import { db } from "@/lib/db/client";
 import { callApi, captureLogs, type ApiCall, createTestConnection, createTestToken, openApiDocument, type ApiResponse } from "./api/contract";
 import * as h from "./helpers";
 import { adminS3For, storageCases, type TestStorage } from "./storages";

@@ -11,7 +11,7 @@ vi.mock("next/cache", async () => (await import("./request-context")).cacheModul
 vi.mock("next/navigation", async () => (await import("./request-context")).navigationModule);
 const { session } = await import("./request-context");
 
-const { db } = await import("@/lib/db");
+const { db } = await import("@/lib/db/client");
 const { createApiTokenAction } = await import("@/lib/actions/create-api-token");
 const { revokeApiTokenAction } = await import("@/lib/actions/revoke-api-token");
 const { createApiToken, listApiTokens, revokeApiToken } = await import("@/lib/api/token-store");

@@ -33,3 +33,21 @@ describe("start-up against an existing database", () => {
     await prepared.stop();
   });
 });
+
+describe("start-up on an unsupported Node.js", () => {
+  it("stops at once with one line naming the versions, before touching a database", async () => {
+    const { spawnSync } = await import("node:child_process");
+    // The process believes it is Node.js 20 (the end-of-life release many machines still have).
+    const pretend = "data:text/javascript,Object.defineProperty(process.versions,'node',{value:'20.20.2'})";
+    const result = spawnSync(process.execPath, ["--import", pretend, "--import", "tsx", "lib/boot/cli.ts", "start"], {
+      encoding: "utf8",
+      env: { ...process.env, DATA_DIR: mkdtempSync(join(tmpdir(), "old-node-")) },
+      timeout: 30_000,
+    });
+    expect(result.status).toBe(1);
+    expect(result.stderr.trim().split("\n")).toEqual([
+      expect.stringContaining("bucketshare: needs Node.js 24 or newer, and this is Node.js 20.20.2"),
+    ]);
+    expect(result.stdout).toBe("");
+  });
+});

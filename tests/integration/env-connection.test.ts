@@ -9,7 +9,7 @@ vi.mock("next/navigation", async () => (await import("./request-context")).navig
 const { session } = await import("./request-context");
 
 const h = await import("./helpers");
-const { db } = await import("@/lib/db");
+const { db } = await import("@/lib/db/client");
 const { parseEnv, getRuntimeSecrets } = await import("@/lib/env");
 const { syncEnvConnection } = await import("@/lib/storage/env-connection");
 const { openCredentials } = await import("@/lib/storage/client");

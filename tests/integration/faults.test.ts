@@ -58,7 +58,7 @@ describe("with the database down, then back", () => {
   });
 
   afterAll(async () => {
-    const { db } = await import("@/lib/db");
+    const { db } = await import("@/lib/db/client");
     await db.$disconnect();
     for (const socket of sockets) socket.destroy();
     await new Promise<void>((resolve) => (forwarder ? forwarder.close(() => resolve()) : resolve()));

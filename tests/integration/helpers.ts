@@ -10,7 +10,7 @@ import { createServer, type AddressInfo } from "node:net";
 import { CreateBucketCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { inject } from "vitest";
 import type { SessionUser } from "@/lib/auth/session";
-import { db } from "@/lib/db";
+import { db } from "@/lib/db/client";
 import { s3ClientFor } from "@/lib/dev/s3";
 
 export const services = inject("services");

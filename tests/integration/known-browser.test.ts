@@ -7,7 +7,7 @@ vi.mock("next/cache", async () => (await import("./request-context")).cacheModul
 vi.mock("next/navigation", async () => (await import("./request-context")).navigationModule);
 
 const { Browser, browser } = await import("./browser");
-const { db } = await import("@/lib/db");
+const { db } = await import("@/lib/db/client");
 const { hashPassword } = await import("@/lib/auth/password");
 const { KNOWN_BROWSER_COOKIE, KNOWN_BROWSER_SECONDS } = await import("@/lib/auth/known-browser");
 const { MAX_FAILURES_PER_SUBJECT } = await import("@/lib/auth/limits");

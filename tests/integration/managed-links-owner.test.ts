@@ -15,7 +15,7 @@ vi.mock("next/cache", async () => (await import("./request-context")).cacheModul
 vi.mock("next/navigation", async () => (await import("./request-context")).navigationModule);
 const { session } = await import("./request-context");
 
-const { db } = await import("@/lib/db");
+const { db } = await import("@/lib/db/client");
 const { getRuntimeSecrets } = await import("@/lib/env");
 const { unseal } = await import("@/lib/storage/sealed");
 const { verifyPassword } = await import("@/lib/auth/password");

@@ -15,7 +15,7 @@ import { DeleteObjectCommand, PutBucketVersioningCommand, PutObjectCommand, type
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SessionUser } from "@/lib/auth/session";
 
-const { db } = await import("@/lib/db");
+const { db } = await import("@/lib/db/client");
 const { newRecordId } = await import("@/lib/crypto");
 const { getRuntimeSecrets } = await import("@/lib/env");
 const { seal } = await import("@/lib/storage/sealed");

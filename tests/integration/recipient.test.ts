@@ -10,7 +10,7 @@ import { CreateBucketCommand, DeleteObjectCommand, PutBucketVersioningCommand, P
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { SessionUser } from "@/lib/auth/session";
 
-const { db } = await import("@/lib/db");
+const { db } = await import("@/lib/db/client");
 const { newRecordId } = await import("@/lib/crypto");
 const { getRuntimeSecrets } = await import("@/lib/env");
 const { seal } = await import("@/lib/storage/sealed");

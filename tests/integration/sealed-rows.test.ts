@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { prepareDatabase } from "@/lib/boot/database";
 import { keyId } from "@/lib/crypto";
 import { getRuntimeSecrets, parseEnv } from "@/lib/env";
-import { db } from "@/lib/db";
+import { db } from "@/lib/db/client";
 import { revealLinkUrl } from "@/lib/links/history";
 import { openCredentials } from "@/lib/storage/client";
 import { seal, unseal } from "@/lib/storage/sealed";

@@ -8,7 +8,7 @@ vi.mock("next/cache", async () => (await import("./request-context")).cacheModul
 vi.mock("next/navigation", async () => (await import("./request-context")).navigationModule);
 
 const { Browser, browser } = await import("./browser");
-const { db } = await import("@/lib/db");
+const { db } = await import("@/lib/db/client");
 const { hashPassword } = await import("@/lib/auth/password");
 const { getSessionUser } = await import("@/lib/auth/session");
 const { pruneEndedSessions } = await import("@/lib/auth/session-store");

@@ -17,7 +17,7 @@ vi.mock("next/cache", async () => (await import("./request-context")).cacheModul
 vi.mock("next/navigation", async () => (await import("./request-context")).navigationModule);
 
 const { Browser, browser } = await import("./browser");
-const { db } = await import("@/lib/db");
+const { db } = await import("@/lib/db/client");
 const { parseEnv } = await import("@/lib/env");
 const { getSessionUser } = await import("@/lib/auth/session");
 const { setupCodePath, readSetupCode } = await import("@/lib/auth/setup-code");

@@ -14,7 +14,7 @@ vi.mock("next/cache", async () => (await import("./request-context")).cacheModul
 vi.mock("next/navigation", async () => (await import("./request-context")).navigationModule);
 const { session } = await import("./request-context");
 
-const { db } = await import("@/lib/db");
+const { db } = await import("@/lib/db/client");
 const { newRecordId } = await import("@/lib/crypto");
 const { getRuntimeSecrets } = await import("@/lib/env");
 const { seal } = await import("@/lib/storage/sealed");

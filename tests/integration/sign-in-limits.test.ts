@@ -1,6 +1,6 @@
 import pg from "pg";
 import { afterAll, describe, expect, it, vi } from "vitest";
-import { getDb } from "@/lib/db";
+import { getDb } from "@/lib/db/client";
 import { CAP_WINDOW_MS, MAX_FAILURES_PER_ADDRESS, MAX_FAILURES_PER_SUBJECT } from "@/lib/auth/limits";
 import { MAX_CONCURRENT_HASHES, MAX_WAITING, hashPassword, verifyPassword } from "@/lib/auth/password";
 import { signKnownBrowser, verifyKnownBrowser } from "@/lib/auth/known-browser";

@@ -14,7 +14,7 @@ vi.mock("next/cache", async () => (await import("./request-context")).cacheModul
 vi.mock("next/navigation", async () => (await import("./request-context")).navigationModule);
 const { session } = await import("./request-context");
 
-const { db } = await import("@/lib/db");
+const { db } = await import("@/lib/db/client");
 const { saveConnectionAction } = await import("@/lib/actions/save-connection");
 const { openConnectionOrThrow, listConnections } = await import("@/lib/storage/connections");
 const { listFolder, loadFolder, headObject, PREVIEW_SECONDS } = await import("@/lib/storage/listing");

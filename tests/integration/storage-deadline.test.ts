@@ -14,7 +14,7 @@ vi.mock("next/cache", async () => (await import("./request-context")).cacheModul
 vi.mock("next/navigation", async () => (await import("./request-context")).navigationModule);
 const { session } = await import("./request-context");
 
-const { db } = await import("@/lib/db");
+const { db } = await import("@/lib/db/client");
 const { saveConnectionAction } = await import("@/lib/actions/save-connection");
 const { testConnectionAction } = await import("@/lib/actions/test-connection");
 const { createShareLinkAction } = await import("@/lib/actions/create-share-link");

@@ -17,7 +17,7 @@ vi.mock("next/cache", async () => (await import("./request-context")).cacheModul
 vi.mock("next/navigation", async () => (await import("./request-context")).navigationModule);
 const { session } = await import("./request-context");
 
-const { db } = await import("@/lib/db");
+const { db } = await import("@/lib/db/client");
 const { PrismaClient } = await import("@/lib/generated/prisma/client");
 const { saveWebhookAction } = await import("@/lib/actions/save-webhook");
 const { rotateWebhookSecretAction } = await import("@/lib/actions/rotate-webhook-secret");

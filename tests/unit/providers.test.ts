@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { PROVIDERS, getProvider, presetEndpoint } from "@/lib/providers";
+import { PROVIDERS, getProvider, presetEndpoint } from "@/lib/storage/provider-presets";
 import { connectionSchema } from "@/lib/validation/connection";
 
 describe("provider presets", () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { filePage, passwordPage, titleCardPage, type FileView } from "@/components/recipient/pages";
-import { RECIPIENT_CSS, RECIPIENT_CSS_HASH } from "@/components/recipient/styles";
+import { filePage, passwordPage, titleCardPage, type FileView } from "@/lib/recipient/html/templates";
+import { RECIPIENT_CSS, RECIPIENT_CSS_HASH } from "@/lib/recipient/html/styles";
 import { offeredPreview } from "@/lib/recipient/pages";
 import { recipientCsp } from "@/lib/recipient/respond";
 import { createHash } from "node:crypto";

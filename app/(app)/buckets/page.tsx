@@ -7,7 +7,7 @@ import { buttonClass } from "@/components/ui/button";
 import { requireUser } from "@/lib/auth/session";
 import { listConnections, openConnection } from "@/lib/storage/connections";
 import { loadBuckets } from "@/lib/storage/listing";
-import { getProvider } from "@/lib/providers";
+import { getProvider } from "@/lib/storage/provider-presets";
 
 export const metadata: Metadata = { title: "Buckets" };
 

@@ -4,7 +4,7 @@ import { connection } from "next/server";
 import { AuthCard } from "@/components/auth/auth-card";
 import { SetupForm } from "@/components/auth/setup-form";
 import { ownerExists } from "@/lib/auth/owner";
-import { db } from "@/lib/db";
+import { db } from "@/lib/db/client";
 
 export const metadata: Metadata = { title: "Set up" };
 

@@ -1,4 +1,4 @@
-import { db } from "@/lib/db";
+import { db } from "@/lib/db/client";
 import { log } from "@/lib/log";
 
 export const dynamic = "force-dynamic";

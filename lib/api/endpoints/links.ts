@@ -18,7 +18,7 @@ import {
 } from "@/lib/api/schemas/links";
 import { storageProblem } from "@/lib/api/storage-problem";
 import type { SessionUser } from "@/lib/auth/session";
-import { db } from "@/lib/db";
+import { db } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import { DEFAULT_EXPIRY_PRESET, NEVER_PRESET, type ExpiryChoice } from "@/lib/links/expiry";
 import { deleteLinkFromHistory, listLinks, revealLinkUrl, type LinkRow } from "@/lib/links/history";

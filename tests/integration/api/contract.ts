@@ -25,7 +25,7 @@ import { autoImplementMethods } from "next/dist/server/route-modules/app-route/h
 import type { SessionUser } from "@/lib/auth/session";
 import { createApiToken } from "@/lib/api/token-store";
 import type { ApiScope } from "@/lib/api/tokens";
-import { db } from "@/lib/db";
+import { db } from "@/lib/db/client";
 import { insertStorageConnection, type StorageAccess } from "../../support/connection-row";
 import { API_PREFIX, assertValidOpenApi31, createOpenApiContract, matchPathTemplate, mediaType, type OpenApiContract, type OpenApiDocument } from "../../support/openapi-contract";
 import * as h from "../helpers";

@@ -4,7 +4,7 @@ import { notFound } from "next/navigation";
 import { ConnectionForm } from "@/components/connections/connection-form";
 import { requireUser } from "@/lib/auth/session";
 import { getConnection } from "@/lib/storage/connections";
-import type { ProviderId } from "@/lib/providers";
+import type { ProviderId } from "@/lib/storage/provider-presets";
 
 export const metadata: Metadata = { title: "Edit connection" };
 

@@ -1,5 +1,5 @@
-import { html, type Html } from "@/components/recipient/html";
-import { recipientDocument } from "@/components/recipient/pages";
+import { html, type Html } from "@/lib/recipient/html/escape";
+import { recipientDocument } from "@/lib/recipient/html/templates";
 
 /**
  * The recipient page of a multi-file share (/s/<token> with target "files"): title, total size and

@@ -1,5 +1,5 @@
-import { html, type Html } from "@/components/recipient/html";
-import { RECIPIENT_CSS } from "@/components/recipient/styles";
+import { html, type Html } from "@/lib/recipient/html/escape";
+import { RECIPIENT_CSS } from "@/lib/recipient/html/styles";
 
 /**
  * What recipients of a managed link see (/s/<token>): the file page, the password page, the plain

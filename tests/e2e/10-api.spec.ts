@@ -4,7 +4,7 @@ import { documentedApiContext } from "./api-contract";
 import { createApiTokenInUi } from "./api-tokens";
 import { ensureConnection, ensureSignedIn, expect, test } from "./fixtures";
 
-// The README's curl walkthrough, against the production server: a token made in Settings → "API
+// The API guide's curl walkthrough (docs/api.md), against the production server: a token made in Settings → "API
 // tokens" in Chromium, then plain HTTP (Playwright's APIRequestContext, as curl would): list the
 // bucket, create a one-time managed link, download it (exact bytes), be refused the second time,
 // read the link's count, revoke it; the recipient's page refuses it and the history lists it.
@@ -24,7 +24,7 @@ async function json(response: APIResponse, status: number): Promise<Json> {
   return (await response.json()) as Json;
 }
 
-test("the README walkthrough: a token from Settings lists objects, creates a one-time managed link, reads and revokes it", async ({ page, storage, baseURL, browser }) => {
+test("the API guide's walkthrough: a token from Settings lists objects, creates a one-time managed link, reads and revokes it", async ({ page, storage, baseURL, browser }) => {
   test.setTimeout(120_000);
   const bytes = randomBytes(48 * 1024 + 7);
   await storage.bucket(BUCKET);
@@ -32,7 +32,7 @@ test("the README walkthrough: a token from Settings lists objects, creates a one
 
   await ensureSignedIn(page);
   await ensureConnection(page, storage, CONNECTION);
-  const token = await createApiTokenInUi(page, { name: `README walkthrough ${Date.now()}`, scopes: ["objects:read", "links:read", "links:write"] });
+  const token = await createApiTokenInUi(page, { name: `API guide walkthrough ${Date.now()}`, scopes: ["objects:read", "links:read", "links:write"] });
 
   const api = await documentedApiContext(baseURL, {
     baseURL: `${baseURL}/api/v1/`,

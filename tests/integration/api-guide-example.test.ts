@@ -5,23 +5,24 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 
-// The README's TypeScript example is compiled against types generated, as the README says, by
+// The API guide's TypeScript example (docs/api.md) is compiled against types generated, as the guide says, by
 // openapi-typescript from the OpenAPI document the server serves: when the document and the
 // example drift apart (a renamed field, a path or status that changed), this fails.
 
 const run = promisify(execFile);
 const ROOT = join(import.meta.dirname, "..", "..");
-/** The marker the README puts right before the example's fence: the block extracted is exactly that one. */
-const README_EXAMPLE_MARKER = "<!-- The example below is type-checked by tests/integration/api-readme-example.test.ts -->";
+const GUIDE = "docs/api.md";
+/** The marker the guide puts right before the example's fence: the block extracted is exactly that one. */
+const EXAMPLE_MARKER = "<!-- The example below is type-checked by tests/integration/api-guide-example.test.ts -->";
 const TYPES_FILE = "bucketshare-api.d.ts";
 
 /** The ```ts block that follows the marker (only blank lines between them). */
-function readmeExample(readme: string): string {
-  const at = readme.indexOf(README_EXAMPLE_MARKER);
-  if (at < 0) throw new Error(`README.md has no line ${README_EXAMPLE_MARKER}`);
-  if (readme.indexOf(README_EXAMPLE_MARKER, at + 1) >= 0) throw new Error("README.md has the example marker twice");
-  const block = /^\s*```ts\n([\s\S]*?)\n```\n/.exec(readme.slice(at + README_EXAMPLE_MARKER.length));
-  if (!block) throw new Error("README.md: the marker must be followed by a ```ts block");
+function guideExample(guide: string): string {
+  const at = guide.indexOf(EXAMPLE_MARKER);
+  if (at < 0) throw new Error(`${GUIDE} has no line ${EXAMPLE_MARKER}`);
+  if (guide.indexOf(EXAMPLE_MARKER, at + 1) >= 0) throw new Error(`${GUIDE} has the example marker twice`);
+  const block = /^\s*```ts\n([\s\S]*?)\n```\n/.exec(guide.slice(at + EXAMPLE_MARKER.length));
+  if (!block) throw new Error(`${GUIDE}: the marker must be followed by a \`\`\`ts block`);
   return `${block[1]!}\n`;
 }
 
@@ -41,7 +42,7 @@ async function typeCheck(code: string): Promise<string> {
 }
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), "bucketshare-readme-example-"));
+  dir = mkdtempSync(join(tmpdir(), "bucketshare-api-guide-example-"));
   // The document exactly as the server serves it.
   const { GET } = await import("@/app/api/v1/openapi.json/route");
   const response = await (GET as (request: Request) => Promise<Response>)(new Request("http://127.0.0.1:3000/api/v1/openapi.json"));
@@ -67,14 +68,14 @@ beforeAll(async () => {
       files: ["example.ts"],
     }),
   );
-  example = readmeExample(readFileSync(join(ROOT, "README.md"), "utf8"));
+  example = guideExample(readFileSync(join(ROOT, GUIDE), "utf8"));
 }, 60_000);
 
 afterAll(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-describe("README: the TypeScript example", () => {
+describe("The API guide: the TypeScript example", () => {
   test("uses the types generated from the served document and compiles with them", async () => {
     expect(example).toContain(`from "./${TYPES_FILE.replace(/\.d\.ts$/, "")}"`);
     expect(readFileSync(join(dir, TYPES_FILE), "utf8")).toContain('"/links": {');

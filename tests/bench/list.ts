@@ -13,8 +13,8 @@
  *   (c) listFolder: the app's lib/storage/listing.ts listFolder() in this process, with a client
  *                   built by lib/storage/client.ts (its settings: timeouts, retries);
  *   (d) for scale:  GET /api/health (no session, one SELECT 1) and GET /settings (a signed-in page
- *                   with no storage call): the framework's floor for a page. The README's
- *                   "for scale" sentence quotes the last lines this prints.
+ *                   with no storage call): the framework's floor for a page. The "for scale"
+ *                   sentence of docs/benchmarks.md quotes the last lines this prints.
  *
  *   npm run bench:list            (OBJECTS=… RUNS=… WARM_UP=… to change the sizes)
  *

@@ -145,6 +145,16 @@ export function hasReason(error: unknown, ...reasons: AppErrorReason[]): error i
   return error instanceof AppError && reasons.includes(error.reason);
 }
 
+/** A server action's field errors for an error: its own, or its message at the field it names; none means the form's message. */
+export function actionFieldErrorsOf(error: AppError): Record<string, string[]> | undefined {
+  return error.fieldErrors ?? (error.field ? { [error.field]: [error.message] } : undefined);
+}
+
+/** The plain page a recipient sees when this reason ends a request to a public link. */
+export function plainPageOf(reason: AppErrorReason): PlainPage {
+  return REASONS[reason].plainPage;
+}
+
 /** True for errors that mean the database cannot be reached (as opposed to a bad query). */
 export function isDatabaseUnavailable(error: unknown): boolean {
   const seen = new Set<unknown>();

@@ -3,7 +3,7 @@ import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import type { z } from "zod";
 import { getSessionUser, type SessionUser } from "@/lib/auth/session";
-import { AppError, isDatabaseUnavailable } from "@/lib/errors";
+import { AppError, actionFieldErrorsOf, isDatabaseUnavailable } from "@/lib/errors";
 import { log } from "@/lib/log";
 import { NUL_MESSAGE, nulCharacterPaths } from "@/lib/validation/text";
 
@@ -79,8 +79,7 @@ function failureState<T>(error: unknown, action: string, raw: Record<string, unk
   if (error instanceof AppError) {
     if (error.code !== "invalid") log.warn("action.refused", { action, code: error.code, reason: error.reason, cause: error.cause });
     if (error.code === "unauthorized") return { status: "unauthorized", message: UNAUTHORIZED_MESSAGE };
-    // A field error where the error names a field (its reason's usual field is the API's name for it).
-    const fieldErrors = error.fieldErrors ?? (error.field ? { [error.field]: [error.message] } : undefined);
+    const fieldErrors = actionFieldErrorsOf(error);
     if (fieldErrors) return { status: "invalid", message: error.message, fieldErrors, values: echoValues(raw) };
     return { status: "error", message: error.message };
   }

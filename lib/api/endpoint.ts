@@ -4,10 +4,10 @@ import type { z } from "zod";
 import { authenticate, rateLimitHeaders, requireScope, type ApiCaller } from "@/lib/api/auth";
 import { readJsonBody } from "@/lib/api/body";
 import { beginIdempotentRequest, finishIdempotentRequest, abandonIdempotentRequest, IDEMPOTENCY_KEY_PATTERN } from "@/lib/api/idempotency";
-import { ApiProblem, problemBody, type FieldProblem, type ProblemType } from "@/lib/api/problem";
+import { ApiProblem, problemBody, problemOfAppError, type FieldProblem, type ProblemType } from "@/lib/api/problem";
 import type { ApiScope } from "@/lib/api/tokens";
 import { getRuntimeSecrets } from "@/lib/env";
-import { AppError, isDatabaseUnavailable, REASONS, type ReasonAnswer } from "@/lib/errors";
+import { AppError, isDatabaseUnavailable } from "@/lib/errors";
 import { log } from "@/lib/log";
 import { API_NUL_MESSAGE, nulCharacterPaths } from "@/lib/validation/text";
 
@@ -112,20 +112,6 @@ function queryObject(url: URL): Record<string, string | string[]> {
     out.set(key, existing === undefined ? value : Array.isArray(existing) ? [...existing, value] : [existing, value]);
   }
   return Object.fromEntries(out);
-}
-
-/** AppError (what lib/ throws for the app's pages and actions) as its reason's problem, naming the field. */
-export function problemOfAppError(error: AppError): ApiProblem {
-  const answer: ReasonAnswer = REASONS[error.reason];
-  const field = error.field ?? answer.field;
-  const errors: FieldProblem[] = error.fieldErrors
-    ? Object.entries(error.fieldErrors).flatMap(([name, messages]) => messages.map((message) => ({ in: "body" as const, field: name, message })))
-    : field
-      ? [{ in: field === "id" ? ("path" as const) : field === "If-Match" ? ("header" as const) : ("body" as const), field, message: error.message }]
-      : [];
-  const type = answer.problemType;
-  const headers: Record<string, string> = type === "unavailable" || type === "rate-limited" ? { "Retry-After": "5" } : {};
-  return new ApiProblem(type, error.message, { errors, headers, cause: error.cause });
 }
 
 export function etagOf(json: string): string {

@@ -50,9 +50,6 @@ export function folderHref(connectionId: string, bucket: string, prefix = ""): s
   return `/buckets/${encodeURIComponent(connectionId)}/${encodeURIComponent(bucket)}${segmentsFromPrefix(prefix)}`;
 }
 
-/** The "." / ".." rule lives with the other input-text rules. */
-export { keyHasDotSegment } from "@/lib/validation/text";
-
 /** The folder that holds a key ("" for the bucket root). */
 export function parentPrefix(key: string): string {
   const cut = key.lastIndexOf("/");

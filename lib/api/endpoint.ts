@@ -95,7 +95,8 @@ function fieldProblems(error: z.ZodError, where: FieldProblem["in"]): FieldProbl
 function parseOrThrow<S extends z.ZodType>(schema: S | undefined, value: unknown, where: FieldProblem["in"]): z.output<S> {
   if (!schema) return undefined as z.output<S>;
   const parsed = schema.safeParse(value);
-  // Checked on what the schema let through (known fields only, a few levels deep).
+  // Checked once the schema accepted the value (so every field is a known one), on what was sent:
+  // the same rule as server actions (lib/validation/text.ts), passwords exempt.
   const nul = parsed.success ? (nulCharacterPaths(value)[0] ?? null) : null;
   if (parsed.success && nul === null) return parsed.data;
   const errors = parsed.success ? [{ in: where, field: nul!, message: API_NUL_MESSAGE }] : fieldProblems(parsed.error, where);

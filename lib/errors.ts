@@ -77,7 +77,7 @@ export type ReasonAnswer = {
 /**
  * One table for every reason: the API answers with its problem type (and field), a server action
  * with a field error where the error names a field (else the form's message), a recipient with
- * the plain page. tests/unit/error-reasons.test.ts checks every reason used in lib/ is here.
+ * the plain page. A unit test checks that every reason thrown or branched on is here.
  */
 export const REASONS = {
   invalid: { problemType: "invalid-request", plainPage: "error" },

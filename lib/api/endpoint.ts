@@ -96,7 +96,7 @@ function parseOrThrow<S extends z.ZodType>(schema: S | undefined, value: unknown
   if (!schema) return undefined as z.output<S>;
   const parsed = schema.safeParse(value);
   // Checked once the schema accepted the value (so every field is a known one), on what was sent:
-  // the same rule as server actions (lib/validation/text.ts), passwords exempt.
+  // the same rule as server actions, passwords exempt.
   const nul = parsed.success ? (nulCharacterPaths(value)[0] ?? null) : null;
   if (parsed.success && nul === null) return parsed.data;
   const errors = parsed.success ? [{ in: where, field: nul!, message: API_NUL_MESSAGE }] : fieldProblems(parsed.error, where);

@@ -3,8 +3,8 @@ import type { FilesSource } from "@/lib/validation/share-files";
 
 /**
  * What issuing a link takes, whichever door the request came through: the dialogs' forms
- * (lib/validation/share.ts, share-files.ts) and the API's JSON (lib/api/schemas/links.ts) each
- * convert into these. Dates are dates, lists are lists, "none" is null.
+ * (toShareLinkRequest, toFilesShareRequest) and the API's JSON (toLinkRequest) each convert into
+ * these, so the core never sees a form's shape. Dates are dates, lists are lists, "none" is null.
  */
 
 /**

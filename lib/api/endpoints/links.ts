@@ -32,8 +32,8 @@ import { listFolder } from "@/lib/storage/listing";
  * POST /links, GET /links, GET|PATCH /links/{id}, POST /links/{id}/revoke, GET /links/{id}/events:
  * Quick Share, the history and the link page for scripts. Creating converts the body into the same
  * typed request the dialogs make (toLinkRequest) for issueShareLink / issueFilesShare; changes go
- * through lib/links/manage.ts. Every query
- * names the token's owner, so another owner's link is simply not found.
+ * through changeLink. Every query names the token's owner, so another owner's link is simply not
+ * found.
  */
 
 const linkIdParams = idParam("The link's id.");

@@ -146,7 +146,7 @@ export const createLinkBodySchema = z
     if (body.key === undefined && body.files === undefined) ctx.addIssue({ code: "custom", path: ["key"], message: "Give key, or files for a multi-file share." });
     if (body.key !== undefined && body.files !== undefined) ctx.addIssue({ code: "custom", path: ["files"], message: "Give key or files, not both." });
     if (body.files === undefined) {
-      // The dialog's rules for a link to one object (lib/validation/share.ts createShareSchema).
+      // Quick Share's own rules for a link to one object, in its words (as createShareSchema checks them).
       const problem = contentTypeOverrideProblem(body.contentType, body.disposition ?? "inline");
       if (problem) ctx.addIssue({ code: "custom", path: ["contentType"], message: problem });
       if ((body.type ?? "direct") === "direct") {

@@ -51,8 +51,6 @@ export type AppErrorReason =
   | "invalid_expiry"
   /** A key with a "." or ".." segment, which no URL can reach. */
   | "dot_segment_key"
-  /** Text holding U+0000, which PostgreSQL cannot store. */
-  | "nul_character"
   /** What a multi-file share would hold cannot be shared (nothing, too many files). */
   | "unusable_selection"
   /** The link no longer works (revoked or expired), so it has no URL to give. */
@@ -99,7 +97,6 @@ export const REASONS = {
   managed_only: { problemType: "invalid-request", plainPage: "error" },
   invalid_expiry: { problemType: "invalid-request", field: "expiresIn", plainPage: "expired" },
   dot_segment_key: { problemType: "invalid-request", field: "key", plainPage: "unknown" },
-  nul_character: { problemType: "invalid-request", plainPage: "unknown" },
   unusable_selection: { problemType: "invalid-request", field: "files", plainPage: "allGone" },
   link_not_usable: { problemType: "conflict", plainPage: "expired" },
   revoked: { problemType: "conflict", plainPage: "revoked" },

@@ -50,15 +50,6 @@ export function folderHref(connectionId: string, bucket: string, prefix = ""): s
   return `/buckets/${encodeURIComponent(connectionId)}/${encodeURIComponent(bucket)}${segmentsFromPrefix(prefix)}`;
 }
 
-/**
- * Whether a key has a "." or ".." segment ("dots/../up.txt"). Browsers and every other URL client
- * remove such segments (percent-encoded too) before sending, so no presigned URL can reach the
- * object: it can be browsed here, but not previewed from or shared by a link.
- */
-export function keyHasDotSegment(key: string): boolean {
-  return key.split("/").some((segment) => segment === "." || segment === "..");
-}
-
 /** The folder that holds a key ("" for the bucket root). */
 export function parentPrefix(key: string): string {
   const cut = key.lastIndexOf("/");

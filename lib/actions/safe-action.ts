@@ -3,8 +3,9 @@ import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import type { z } from "zod";
 import { getSessionUser, type SessionUser } from "@/lib/auth/session";
-import { AppError, isDatabaseUnavailable } from "@/lib/errors";
+import { AppError, actionFieldErrorsOf, isDatabaseUnavailable } from "@/lib/errors";
 import { log } from "@/lib/log";
+import { NUL_MESSAGE, nulCharacterPaths } from "@/lib/validation/text";
 
 /**
  * Every server action goes through one of these wrappers: session → zod input → handler →
@@ -59,22 +60,9 @@ function echoValues(raw: Record<string, unknown>): Record<string, string> {
   );
 }
 
-const NUL_MESSAGE = "Remove the invisible control character (NUL) that came with this text: it cannot be saved. Check the field and submit again.";
-
-function holdsNul(value: unknown, depth = 0): boolean {
-  if (typeof value === "string") return value.includes("\u0000");
-  if (depth > 8 || value === null || typeof value !== "object" || value instanceof Blob) return false;
-  return Object.values(value).some((v) => holdsNul(v, depth + 1));
-}
-
-/**
- * PostgreSQL cannot store U+0000 in text (22021), and any text field may end up in a row or a
- * query: each top-level field holding one, at any depth, is refused before the handler runs.
- */
+/** Each top-level field holding a NUL at any depth is refused before the handler runs. */
 function nulFieldErrors(raw: Record<string, unknown>): FieldErrors | null {
-  // Passwords are only ever hashed, never stored or compared as text by PostgreSQL: one set with a
-  // NUL (before this check existed) must keep working.
-  const fields = Object.keys(raw).filter((key) => !/password/i.test(key) && holdsNul(raw[key]));
+  const fields = [...new Set(nulCharacterPaths(raw).map((path) => path.split(".")[0]!))];
   return fields.length === 0 ? null : Object.fromEntries(fields.map((key) => [key, [NUL_MESSAGE]]));
 }
 
@@ -89,11 +77,10 @@ function fieldErrorsOf(error: z.ZodError): FieldErrors {
 
 function failureState<T>(error: unknown, action: string, raw: Record<string, unknown>): ActionState<T> {
   if (error instanceof AppError) {
-    if (error.code !== "invalid") log.warn("action.refused", { action, code: error.code, cause: error.cause });
+    if (error.code !== "invalid") log.warn("action.refused", { action, code: error.code, reason: error.reason, cause: error.cause });
     if (error.code === "unauthorized") return { status: "unauthorized", message: UNAUTHORIZED_MESSAGE };
-    if (error.fieldErrors) {
-      return { status: "invalid", message: error.message, fieldErrors: error.fieldErrors, values: echoValues(raw) };
-    }
+    const fieldErrors = actionFieldErrorsOf(error);
+    if (fieldErrors) return { status: "invalid", message: error.message, fieldErrors, values: echoValues(raw) };
     return { status: "error", message: error.message };
   }
   if (isDatabaseUnavailable(error)) {

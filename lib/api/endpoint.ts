@@ -4,11 +4,12 @@ import type { z } from "zod";
 import { authenticate, rateLimitHeaders, requireScope, type ApiCaller } from "@/lib/api/auth";
 import { readJsonBody } from "@/lib/api/body";
 import { beginIdempotentRequest, finishIdempotentRequest, abandonIdempotentRequest, IDEMPOTENCY_KEY_PATTERN } from "@/lib/api/idempotency";
-import { ApiProblem, problemBody, type FieldProblem, type ProblemType } from "@/lib/api/problem";
+import { ApiProblem, problemBody, problemOfAppError, type FieldProblem, type ProblemType } from "@/lib/api/problem";
 import type { ApiScope } from "@/lib/api/tokens";
 import { getRuntimeSecrets } from "@/lib/env";
 import { AppError, isDatabaseUnavailable } from "@/lib/errors";
 import { log } from "@/lib/log";
+import { API_NUL_MESSAGE, nulCharacterPaths } from "@/lib/validation/text";
 
 /**
  * One definition per API operation: its path, scope, zod schemas and handler. The route handlers
@@ -91,24 +92,14 @@ function fieldProblems(error: z.ZodError, where: FieldProblem["in"]): FieldProbl
   return out;
 }
 
-/** The dotted path of the first string holding a NUL character (PostgreSQL text cannot), or null. */
-function nulCharacterAt(value: unknown, path: string[] = []): string | null {
-  if (typeof value === "string") return value.includes("\u0000") ? path.join(".") : null;
-  if (!value || typeof value !== "object") return null;
-  for (const [key, item] of Object.entries(value)) {
-    const found = nulCharacterAt(item, [...path, key]);
-    if (found !== null) return found;
-  }
-  return null;
-}
-
 function parseOrThrow<S extends z.ZodType>(schema: S | undefined, value: unknown, where: FieldProblem["in"]): z.output<S> {
   if (!schema) return undefined as z.output<S>;
   const parsed = schema.safeParse(value);
-  // Checked on what the schema let through (known fields only, a few levels deep).
-  const nul = parsed.success ? nulCharacterAt(parsed.data) : null;
+  // Checked once the schema accepted the value (so every field is a known one), on what was sent:
+  // the same rule as server actions, passwords exempt.
+  const nul = parsed.success ? (nulCharacterPaths(value)[0] ?? null) : null;
   if (parsed.success && nul === null) return parsed.data;
-  const errors = parsed.success ? [{ in: where, field: nul!, message: "Remove the NUL character (\\u0000): no text here may hold it." }] : fieldProblems(parsed.error, where);
+  const errors = parsed.success ? [{ in: where, field: nul!, message: API_NUL_MESSAGE }] : fieldProblems(parsed.error, where);
   if (where === "path") throw new ApiProblem("not-found", "Nothing has this id.", { errors });
   const names = [...new Set(errors.map((e) => e.field || "(body)"))].join(", ");
   throw new ApiProblem("invalid-request", `Check ${names}: see errors for each field. Nothing was changed.`, { errors });
@@ -122,24 +113,6 @@ function queryObject(url: URL): Record<string, string | string[]> {
     out.set(key, existing === undefined ? value : Array.isArray(existing) ? [...existing, value] : [existing, value]);
   }
   return Object.fromEntries(out);
-}
-
-/** AppError (what lib/ throws for the app's pages and actions) as the matching problem. */
-function problemOfAppError(error: AppError): ApiProblem {
-  const errors: FieldProblem[] = Object.entries(error.fieldErrors ?? {}).flatMap(([field, messages]) => messages.map((message) => ({ in: "body" as const, field, message })));
-  const type: ProblemType = {
-    invalid: "invalid-request",
-    not_found: "not-found",
-    conflict: "conflict",
-    rate_limited: "rate-limited",
-    storage: "storage-error",
-    forbidden: "storage-error",
-    unavailable: "unavailable",
-    unauthorized: "unauthorized",
-    internal: "internal",
-  }[error.code] as ProblemType;
-  const headers: Record<string, string> = type === "unavailable" || type === "rate-limited" ? { "Retry-After": "5" } : {};
-  return new ApiProblem(type, error.message, { errors, headers, cause: error.cause });
 }
 
 export function etagOf(json: string): string {
@@ -265,7 +238,7 @@ function toProblem(error: unknown, operation: string, requestId: string): ApiPro
     return error;
   }
   if (error instanceof AppError) {
-    if (error.code !== "invalid" && error.code !== "not_found") log.warn("api.refused", { requestId, operation, code: error.code, cause: error.cause });
+    if (error.code !== "invalid" && error.code !== "not_found") log.warn("api.refused", { requestId, operation, code: error.code, reason: error.reason, cause: error.cause });
     return problemOfAppError(error);
   }
   if (isDatabaseUnavailable(error)) {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { REASONS, type AppError, type ReasonAnswer } from "@/lib/errors";
 
 /**
  * API errors as RFC 9457 problem details (`application/problem+json`). Each kind of error has a
@@ -85,4 +86,19 @@ export function problemBody(type: ProblemType, detail: string, context: { instan
     requestId: context.requestId,
     ...(context.errors?.length ? { errors: context.errors } : {}),
   };
+}
+
+/** An AppError (what lib/ throws for pages, actions and the API alike) as its reason's problem, naming the field. */
+export function problemOfAppError(error: AppError): ApiProblem {
+  const answer: ReasonAnswer = REASONS[error.reason];
+  const field = error.field ?? answer.field;
+  const where = (name: string): FieldProblem["in"] => (name === "id" ? "path" : name === "If-Match" ? "header" : "body");
+  const errors: FieldProblem[] = error.fieldErrors
+    ? Object.entries(error.fieldErrors).flatMap(([name, messages]) => messages.map((message) => ({ in: where(name), field: name, message })))
+    : field
+      ? [{ in: where(field), field, message: error.message }]
+      : [];
+  const type = answer.problemType;
+  const headers: Record<string, string> = type === "unavailable" || type === "rate-limited" ? { "Retry-After": "5" } : {};
+  return new ApiProblem(type, error.message, { errors, headers, cause: error.cause });
 }

@@ -273,6 +273,24 @@ export function resolveExpiry(choice: ExpiryChoice, now: Date, options: ExpiryOp
 }
 
 /**
+ * A new link's expiry as a typed request gives it (seconds from `now`, an instant, or never), with
+ * the same limits and messages as resolveExpiry; `field` is "amount" for a duration, "until" for
+ * an instant, "preset" for never.
+ */
+export function resolveRequestedExpiry(expiry: { seconds: number } | { at: Date } | { never: true }, now: Date, options: ExpiryOptions = {}): ExpiryResult {
+  if ("never" in expiry) return resolveExpiry({ mode: "preset", preset: NEVER_PRESET }, now, options);
+  const resolved = { timeZone: options.timeZone ?? "UTC", locale: options.locale ?? "en-US", kind: options.kind ?? "direct" };
+  if ("seconds" in expiry) {
+    if (!Number.isSafeInteger(expiry.seconds)) return { ok: false, field: "amount", message: EXPIRY_MESSAGES.notWholeNumber };
+    return checkSeconds(expiry.seconds, now, "amount", resolved);
+  }
+  const remainingMs = expiry.at.getTime() - now.getTime();
+  if (Number.isNaN(remainingMs)) return { ok: false, field: "until", message: EXPIRY_MESSAGES.badDateTime };
+  if (remainingMs <= 0) return { ok: false, field: "until", message: EXPIRY_MESSAGES.passed };
+  return checkSeconds(Math.floor(remainingMs / 1_000), now, "until", resolved);
+}
+
+/**
  * A link signed with temporary credentials (a session token) stops working when they expire,
  * whatever its X-Amz-Expires says: the earlier of the two is when it really ends.
  */

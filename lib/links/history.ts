@@ -6,8 +6,9 @@ import type { Prisma } from "@/lib/generated/prisma/client";
 import { HISTORY_PAGE_SIZE, type LinkStatusFilter } from "@/lib/links/filters";
 import { linkStatus, type LinkStatus } from "@/lib/links/status";
 import { unseal } from "@/lib/storage/sealed";
-import { MAX_MANAGED_EXPIRY_SECONDS, NEVER_PRESET } from "@/lib/links/expiry";
-import { contentTypeOverrideProblem, type CreateShareInput, type HistoryFilter } from "@/lib/validation/share";
+import { MAX_MANAGED_EXPIRY_SECONDS } from "@/lib/links/expiry";
+import type { ShareLinkRequest } from "@/lib/links/share-request";
+import { contentTypeOverrideProblem, type HistoryFilter } from "@/lib/validation/share";
 
 /**
  * The link history. Status is computed from timestamps when read: expired ⇔ expires_at ≤ now,
@@ -224,16 +225,16 @@ export async function listHistoryBuckets(userId: string): Promise<{ connectionId
 
 async function getLinkOrThrow(userId: string, id: string) {
   const link = await db.shareLink.findFirst({ where: { id, ownerId: userId, deletedAt: null } });
-  if (!link) throw new AppError("not_found", "This link is not in your history (any more).");
+  if (!link) throw new AppError("not_found", "This link is not in your history (any more).", { reason: "no_such_link" });
   return link;
 }
 
 /** The issued URL, decrypted on the server, only while the link still works. */
 export async function revealLinkUrl(userId: string, id: string, now = new Date()): Promise<string> {
   const link = await getLinkOrThrow(userId, id);
-  if (link.revokedAt) throw new AppError("invalid", "This link was revoked and no longer works. Use Share again for a fresh one.");
+  if (link.revokedAt) throw new AppError("invalid", "This link was revoked and no longer works. Use Share again for a fresh one.", { reason: "link_not_usable" });
   if (link.expiresAt.getTime() <= now.getTime()) {
-    throw new AppError("invalid", "This link has expired and no longer works. Use Share again for a fresh one.");
+    throw new AppError("invalid", "This link has expired and no longer works. Use Share again for a fresh one.", { reason: "link_not_usable" });
   }
   return unseal("shareUrl", link.id, link.urlEnc, getRuntimeSecrets().encryptionKey);
 }
@@ -245,14 +246,14 @@ export async function deleteLinkFromHistory(userId: string, id: string): Promise
     db.shareLink.updateMany({ where: { id, ownerId: userId, deletedAt: null, kind: "managed", revokedAt: null }, data: { revokedAt: now } }),
     db.shareLink.updateMany({ where: { id, ownerId: userId, deletedAt: null }, data: { deletedAt: now } }),
   ]);
-  if (count === 0) throw new AppError("not_found", "This link is not in your history (any more).");
+  if (count === 0) throw new AppError("not_found", "This link is not in your history (any more).", { reason: "no_such_link" });
 }
 
 /**
  * The options a link was issued with, to issue it again with a fresh expiry (a managed link
  * keeps its kind, limit, networks, pin choice and password hash; its count starts again at 0).
  */
-export async function getReshareOptions(userId: string, id: string): Promise<{ input: CreateShareInput; passwordHash: string | null }> {
+export async function getReshareOptions(userId: string, id: string): Promise<{ input: ShareLinkRequest; passwordHash: string | null }> {
   const link = await getLinkOrThrow(userId, id);
   if (!link.connectionId) throw new AppError("invalid", "The connection this link came from was deleted, so it cannot be shared again.");
   if (link.target === "files") {
@@ -266,21 +267,17 @@ export async function getReshareOptions(userId: string, id: string): Promise<{ i
       connectionId: link.connectionId,
       bucket: link.bucket,
       key: link.key,
-      expiryMode: managed && link.neverExpires ? "preset" : "custom",
-      preset: managed && link.neverExpires ? NEVER_PRESET : "1h",
-      amount: String(minutes),
-      unit: "minutes",
-      until: "",
-      timeZone: "UTC",
+      kind: managed ? "managed" : "direct",
+      expiry: managed && link.neverExpires ? { never: true } : { seconds: minutes * 60 },
       disposition: link.disposition === "attachment" ? "attachment" : "inline",
       fileName: link.fileName,
-      contentType: link.contentTypeOverride ?? undefined,
-      note: link.note ?? undefined,
-      linkType: managed ? "managed" : "direct",
+      contentType: link.contentTypeOverride,
+      note: link.note,
       downloadLimit: managed ? link.downloadLimit : null,
-      password: undefined,
+      password: null,
       allowedNetworks: managed ? link.allowedNetworks : [],
       alwaysLatest: managed ? !link.pinned : false,
+      timeZone: "UTC",
     },
     passwordHash: managed ? link.passwordHash : null,
   };
@@ -290,10 +287,10 @@ export async function getReshareOptions(userId: string, id: string): Promise<{ i
  * Share again re-issues stored options without the form's schema: options stored before today's
  * rules (an active content type with Open in browser, or CR/LF in an override) are refused here.
  */
-export function reshareProblem(input: Pick<CreateShareInput, "contentType" | "disposition">): string | null {
-  if (input.contentType !== undefined && !/^[\x20-\x7e]+$/.test(input.contentType)) {
+export function reshareProblem(input: Pick<ShareLinkRequest, "contentType" | "disposition">): string | null {
+  if (input.contentType !== null && !/^[\x20-\x7e]+$/.test(input.contentType)) {
     return "This link's content type holds characters no longer allowed. Share the object again from the browser.";
   }
-  const problem = contentTypeOverrideProblem(input.contentType, input.disposition);
+  const problem = contentTypeOverrideProblem(input.contentType ?? undefined, input.disposition);
   return problem ? `Not shared again: ${problem} Share the object again from the browser.` : null;
 }

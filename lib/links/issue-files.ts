@@ -7,21 +7,22 @@ import { db } from "@/lib/db/client";
 import { getRuntimeSecrets } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { sanitizeFileName } from "@/lib/links/content-disposition";
-import { MIN_EXPIRY_SECONDS, resolveExpiry, type ExpiryChoice } from "@/lib/links/expiry";
-import { managedLinkBase, type IssuedLink } from "@/lib/links/issue";
+import { MIN_EXPIRY_SECONDS, resolveRequestedExpiry } from "@/lib/links/expiry";
+import { managedLinkBase, NO_SUCH_BUCKET_MESSAGE, type IssuedLink } from "@/lib/links/issue";
 import { fileNameOf, namePatternRegex } from "@/lib/links/name-pattern";
 import { selectionRoot } from "@/lib/links/selection-root";
 import { expiresSoonFrom } from "@/lib/links/status";
 import { generateLinkToken, hashLinkToken } from "@/lib/links/token";
 import { log } from "@/lib/log";
 import { linkQrSvg } from "@/lib/links/qr";
-import { keyHasDotSegment } from "@/lib/paths";
 import { openConnectionOrThrow, type OpenConnection } from "@/lib/storage/connections";
 import { withStorageDeadline } from "@/lib/storage/deadline";
 import { describeStorageError } from "@/lib/storage/errors";
 import { headObject } from "@/lib/storage/listing";
 import { seal } from "@/lib/storage/sealed";
-import { MAX_SHARE_FILES, type CreateFilesShareInput, type FilesSource } from "@/lib/validation/share-files";
+import type { FilesShareRequest } from "@/lib/links/share-request";
+import { MAX_SHARE_FILES, type FilesSource } from "@/lib/validation/share-files";
+import { dotSegmentMessageFor, keyHasDotSegment } from "@/lib/validation/text";
 
 /**
  * Multi-file shares: a managed link whose target is a snapshot of several objects (a selection in
@@ -48,16 +49,13 @@ function storageProblem(error: unknown, what: string): AppError {
   if (error instanceof AppError) return error;
   const info = describeStorageError(error);
   log.info("links.snapshot_failed", { problem: info.problem, error });
-  if (info.problem === "no_such_bucket") return new AppError("not_found", "This bucket does not exist (any more), so no link was created.");
+  if (info.problem === "no_such_bucket") return new AppError("not_found", NO_SUCH_BUCKET_MESSAGE, { reason: "no_such_bucket" });
   if (info.problem === "access_denied") return new AppError("forbidden", `The connection's credentials may not ${what} (AccessDenied), so no link was created.`);
   return new AppError("storage", `${info.title}. ${info.message} No link was created.`);
 }
 
 function dotSegmentProblem(key: string): AppError {
-  return new AppError(
-    "invalid",
-    `“${key}” has a “.” or “..” folder segment, which browsers remove from every link, so it cannot be shared. Rename it or leave it out; no link was created.`,
-  );
+  return new AppError("invalid", dotSegmentMessageFor(key), { reason: "dot_segment_key" });
 }
 
 async function runLimited<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
@@ -92,7 +90,7 @@ export async function snapshotPage(open: OpenConnection, source: FilesSource, cu
         return { path: key.slice(root.length), key, size: head.size, etag: head.etag, versionId: head.versionId, contentType: head.contentType };
       } catch (error) {
         if (describeStorageError(error).problem === "no_such_key") {
-          throw new AppError("not_found", `“${fileNameOf(key)}” does not exist (any more): clear it from the selection and try again. No link was created.`);
+          throw new AppError("not_found", `“${fileNameOf(key)}” does not exist (any more): clear it from the selection and try again. No link was created.`, { reason: "no_such_object" });
         }
         throw storageProblem(error, "read these objects");
       }
@@ -141,17 +139,17 @@ export function snapshotProblem(source: FilesSource, count: number, limit = MAX_
 
 /** The whole snapshot, stopping as soon as it passes the limit (listing then stops: nothing more is read). */
 export async function takeSnapshot(open: OpenConnection, source: FilesSource, limit = MAX_SHARE_FILES): Promise<SnapshotFile[]> {
-  if (source.mode === "keys" && source.keys.length === 0) throw new AppError("invalid", snapshotProblem(source, 0, limit)!);
+  if (source.mode === "keys" && source.keys.length === 0) throw new AppError("invalid", snapshotProblem(source, 0, limit)!, { reason: "unusable_selection" });
   const files: SnapshotFile[] = [];
   let cursor: string | undefined;
   do {
     const page = await snapshotPage(open, source, cursor);
     files.push(...page.files);
-    if (files.length > limit) throw new AppError("invalid", snapshotProblem(source, files.length, limit)!);
+    if (files.length > limit) throw new AppError("invalid", snapshotProblem(source, files.length, limit)!, { reason: "unusable_selection" });
     cursor = page.next ?? undefined;
   } while (cursor);
   const problem = snapshotProblem(source, files.length, limit);
-  if (problem) throw new AppError("invalid", problem);
+  if (problem) throw new AppError("invalid", problem, { reason: "unusable_selection" });
   return files;
 }
 
@@ -165,14 +163,6 @@ export function defaultTitle(source: FilesSource, count: number): string {
   return `${count.toLocaleString("en-US")} ${count === 1 ? "file" : "files"}`;
 }
 
-function expiryChoice(input: CreateFilesShareInput): ExpiryChoice {
-  if (input.expiryMode === "custom") return { mode: "custom", amount: input.amount, unit: input.unit };
-  if (input.expiryMode === "until") return { mode: "until", localDateTime: input.until, timeZone: input.timeZone };
-  return { mode: "preset", preset: input.preset };
-}
-
-const EXPIRY_FIELD = { preset: "expiresIn", amount: "amount", until: "until", timeZone: "until" } as const;
-
 /**
  * Creates a multi-file share (always a managed link) from a fresh snapshot: every selected key is
  * checked with HeadObject, a folder is listed again. The share_links row and all its
@@ -180,15 +170,15 @@ const EXPIRY_FIELD = { preset: "expiresIn", amount: "amount", until: "until", ti
  */
 export async function issueFilesShare(
   user: SessionUser,
-  input: CreateFilesShareInput,
+  input: FilesShareRequest,
   options: { limit?: number; /** The whole second the expiry counts from (the API's expiresIn). */ now?: Date; /** false: no QR code (the API). */ qr?: boolean } = {},
 ): Promise<IssuedLink & { fileCount: number; totalBytes: number; title: string }> {
   const open = await openConnectionOrThrow(user.id, input.connectionId);
   const now = options.now ?? new Date(Math.floor(Date.now() / 1000) * 1000);
-  const expiry = resolveExpiry(expiryChoice(input), now, { timeZone: input.timeZone, kind: "managed" });
-  if (!expiry.ok) throw new AppError("invalid", expiry.message, { fieldErrors: { [EXPIRY_FIELD[expiry.field]]: [expiry.message] } });
+  const expiry = resolveRequestedExpiry(input.expiry, now, { timeZone: input.timeZone, kind: "managed" });
+  if (!expiry.ok) throw new AppError("invalid", expiry.message, { reason: "invalid_expiry", field: "expiresIn" });
   if (Math.floor((expiry.expiresAt.getTime() - now.getTime()) / 1000) < MIN_EXPIRY_SECONDS) {
-    throw new AppError("invalid", "Choose an expiry at least a minute from now.", { fieldErrors: { expiresIn: ["Choose an expiry at least a minute from now."] } });
+    throw new AppError("invalid", "Choose an expiry at least a minute from now.", { reason: "invalid_expiry", field: "expiresIn" });
   }
 
   const files = await takeSnapshot(open, input, options.limit ?? MAX_SHARE_FILES);
@@ -197,7 +187,7 @@ export async function issueFilesShare(
   const key = input.mode === "folder" ? normalizedFolder(input.prefix) : selectionRoot(input.keys);
 
   let passwordHash: string | null = null;
-  if (input.password !== undefined) {
+  if (input.password !== null) {
     try {
       passwordHash = await hashPassword(input.password);
     } catch (error) {

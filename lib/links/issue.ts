@@ -7,7 +7,7 @@ import { getEnv, getRuntimeSecrets, publicBaseUrl } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { baseName, contentDisposition, sanitizeFileName } from "@/lib/links/content-disposition";
-import { MIN_EXPIRY_SECONDS, effectiveExpiry, formatExpiryDate, resolveExpiry, type ExpiryChoice, type LinkKind } from "@/lib/links/expiry";
+import { MIN_EXPIRY_SECONDS, effectiveExpiry, formatExpiryDate, resolveRequestedExpiry, type LinkKind } from "@/lib/links/expiry";
 import { generateLinkToken, hashLinkToken } from "@/lib/links/token";
 import { hashPassword, isPasswordBusy } from "@/lib/auth/password";
 import { expiresSoonFrom } from "@/lib/links/status";
@@ -18,7 +18,9 @@ import { describeStorageError } from "@/lib/storage/errors";
 import { headObject, type ObjectDetails } from "@/lib/storage/listing";
 import { isHttpsRequest } from "@/lib/security/client-address";
 import { seal } from "@/lib/storage/sealed";
-import type { CreateShareInput } from "@/lib/validation/share";
+import type { ShareLinkRequest } from "@/lib/links/share-request";
+import { MANAGED_ONLY_MESSAGE } from "@/lib/validation/share";
+import { DOT_SEGMENT_MESSAGE, keyHasDotSegment } from "@/lib/validation/text";
 
 export type IssuedLink = {
   id: string;
@@ -33,13 +35,10 @@ export type IssuedLink = {
   managed: { downloadLimit: number | null; password: boolean; allowedNetworks: string[]; pinned: boolean } | null;
 };
 
-/**
- * Options the form cannot send: the password hash "Share again" carries over, and the instant the
- * expiry counts from (the API resolves `expiresIn` seconds against the same whole second it signs at).
- */
+/** Options no form sends: the password hash "Share again" carries over, and the instant the expiry counts from. */
 export type CarriedOptions = { passwordHash?: string | null; now?: Date; /** false: no QR code (the API). */ qr?: boolean };
 
-/** Why no link was made when HEAD finds nothing (the API names the field from these). */
+/** Why no link was made when HEAD finds nothing. */
 export const NO_SUCH_OBJECT_MESSAGE = "This object does not exist (any more), so no link was created.";
 export const NO_SUCH_BUCKET_MESSAGE = "This bucket does not exist (any more), so no link was created.";
 
@@ -63,22 +62,14 @@ export async function managedLinkBase(): Promise<string> {
   return `http://127.0.0.1:${getEnv().PORT}`;
 }
 
-function expiryChoice(input: CreateShareInput): ExpiryChoice {
-  if (input.expiryMode === "custom") return { mode: "custom", amount: input.amount, unit: input.unit };
-  if (input.expiryMode === "until") return { mode: "until", localDateTime: input.until, timeZone: input.timeZone };
-  return { mode: "preset", preset: input.preset };
-}
-
-const EXPIRY_FIELD = { preset: "expiresIn", amount: "amount", until: "until", timeZone: "until" } as const;
-
 async function headOrExplain(open: Awaited<ReturnType<typeof openConnectionOrThrow>>, bucket: string, key: string): Promise<ObjectDetails> {
   try {
     return await headObject(open, bucket, key);
   } catch (error) {
     const info = describeStorageError(error);
     log.info("links.head_failed", { bucket, problem: info.problem, error });
-    if (info.problem === "no_such_key") throw new AppError("not_found", NO_SUCH_OBJECT_MESSAGE);
-    if (info.problem === "no_such_bucket") throw new AppError("not_found", NO_SUCH_BUCKET_MESSAGE);
+    if (info.problem === "no_such_key") throw new AppError("not_found", NO_SUCH_OBJECT_MESSAGE, { reason: "no_such_object" });
+    if (info.problem === "no_such_bucket") throw new AppError("not_found", NO_SUCH_BUCKET_MESSAGE, { reason: "no_such_bucket" });
     if (info.problem === "access_denied") {
       throw new AppError("forbidden", "The connection's credentials may not read this object (AccessDenied), so a link would not work. Give the key read access, then try again.");
     }
@@ -92,15 +83,18 @@ async function headOrExplain(open: Awaited<ReturnType<typeof openConnectionOrThr
  * stored for look-up, the whole URL sealed for "Copy link"; a fresh 60-second URL is presigned
  * at each download). Nothing is stored unless every step succeeded.
  */
-export async function issueShareLink(user: SessionUser, input: CreateShareInput, carried: CarriedOptions = {}): Promise<IssuedLink> {
-  const kind: LinkKind = input.linkType === "managed" ? "managed" : "direct";
+export async function issueShareLink(user: SessionUser, input: ShareLinkRequest, carried: CarriedOptions = {}): Promise<IssuedLink> {
+  const kind = input.kind;
+  // Browsers drop such segments from every URL: no link could ever reach this key.
+  if (keyHasDotSegment(input.key)) throw new AppError("invalid", DOT_SEGMENT_MESSAGE, { reason: "dot_segment_key" });
+  if (kind === "direct" && (input.downloadLimit !== null || input.password !== null || input.allowedNetworks.length > 0)) {
+    throw new AppError("invalid", MANAGED_ONLY_MESSAGE, { reason: "managed_only" });
+  }
   const open = await openConnectionOrThrow(user.id, input.connectionId);
   // X-Amz-Date has whole seconds: sign at a whole second so the stored expiry is exact.
   const now = carried.now ?? new Date(Math.floor(Date.now() / 1000) * 1000);
-  const expiry = resolveExpiry(expiryChoice(input), now, { timeZone: input.timeZone, kind });
-  if (!expiry.ok) {
-    throw new AppError("invalid", expiry.message, { fieldErrors: { [EXPIRY_FIELD[expiry.field]]: [expiry.message] } });
-  }
+  const expiry = resolveRequestedExpiry(input.expiry, now, { timeZone: input.timeZone, kind });
+  if (!expiry.ok) throw new AppError("invalid", expiry.message, { reason: "invalid_expiry", field: "expiresIn" });
   // Temporary credentials cap direct links only: a managed link presigns at each download with
   // whatever credentials the connection has then.
   const credentialsEnd = kind === "direct" ? open.connection.sessionTokenExpiresAt : null;
@@ -112,7 +106,7 @@ export async function issueShareLink(user: SessionUser, input: CreateShareInput,
       seconds < 1
         ? `This connection's temporary credentials expired ${when}. Paste fresh ones in Settings → Connections.`
         : `This connection's temporary credentials end ${when}, less than a minute from now. Paste fresh ones in Settings → Connections.`;
-    throw new AppError("invalid", message, { fieldErrors: { expiresIn: [message] } });
+    throw new AppError("invalid", message, { reason: "invalid_expiry", field: "expiresIn" });
   }
 
   const head = await headOrExplain(open, input.bucket, input.key);
@@ -127,7 +121,7 @@ export async function issueShareLink(user: SessionUser, input: CreateShareInput,
     const token = generateLinkToken();
     url = `${await managedLinkBase()}/s/${token}`;
     let passwordHash = carried.passwordHash ?? null;
-    if (input.password !== undefined) {
+    if (input.password !== null) {
       try {
         passwordHash = await hashPassword(input.password);
       } catch (error) {
@@ -153,7 +147,7 @@ export async function issueShareLink(user: SessionUser, input: CreateShareInput,
       key: input.key,
       expiresInSeconds: seconds,
       responseContentDisposition: contentDisposition(input.disposition, fileName),
-      responseContentType: input.contentType,
+      responseContentType: input.contentType ?? undefined,
       signingDate: now,
     });
   }

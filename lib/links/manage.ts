@@ -3,7 +3,8 @@ import { db } from "@/lib/db/client";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { AppError } from "@/lib/errors";
 import { ACCESS_LOG_PAGE_SIZE } from "@/lib/links/filters";
-import { NEVER_EXPIRES_AT, resolveExpiry, type ExpiryChoice } from "@/lib/links/expiry";
+import { NEVER_EXPIRES_AT, resolveExpiry, resolveRequestedExpiry, type ExpiryChoice } from "@/lib/links/expiry";
+import type { RequestedExpiry } from "@/lib/links/share-request";
 import { isCursorTime } from "@/lib/links/history";
 import { expiresSoonFrom, linkStatus, type LinkStatus } from "@/lib/links/status";
 
@@ -95,9 +96,9 @@ export async function getLinkDetails(userId: string, id: string, now = new Date(
 /** Why an update matched nothing: not the owner's (or removed), a direct link, or revoked. */
 async function explainNoMatch(userId: string, id: string, { refuseRevoked }: { refuseRevoked: boolean }): Promise<never> {
   const link = await db.shareLink.findFirst({ where: { id, ownerId: userId, deletedAt: null }, select: { kind: true, revokedAt: true } });
-  if (!link) throw new AppError("not_found", NOT_FOUND);
-  if (link.kind !== "managed") throw new AppError("invalid", DIRECT_CANNOT);
-  if (refuseRevoked && link.revokedAt) throw new AppError("invalid", REVOKED_CANNOT);
+  if (!link) throw new AppError("not_found", NOT_FOUND, { reason: "no_such_link" });
+  if (link.kind !== "managed") throw new AppError("invalid", DIRECT_CANNOT, { reason: "direct_cannot_change" });
+  if (refuseRevoked && link.revokedAt) throw new AppError("invalid", REVOKED_CANNOT, { reason: "revoked_cannot_change" });
   throw new AppError("conflict", "The link changed meanwhile. Reload the page and try again.");
 }
 
@@ -125,7 +126,7 @@ export async function changeLinkExpiry(userId: string, id: string, preset: strin
  */
 export async function changeLinkExpiryTo(userId: string, id: string, choice: ExpiryChoice, now = new Date()): Promise<{ expiresAt: Date; neverExpires: boolean }> {
   const expiry = resolveExpiry(choice, now, { kind: "managed" });
-  if (!expiry.ok) throw new AppError("invalid", expiry.message, { fieldErrors: { [expiry.field]: [expiry.message] } });
+  if (!expiry.ok) throw new AppError("invalid", expiry.message, { reason: "invalid_expiry", fieldErrors: { [expiry.field]: [expiry.message] } });
   const link = await db.shareLink.findFirst({ where: { id, ownerId: userId, deletedAt: null, kind: "managed", revokedAt: null }, select: { createdAt: true } });
   if (!link) return explainNoMatch(userId, id, { refuseRevoked: true });
   const neverExpires = expiry.neverExpires === true;
@@ -152,7 +153,7 @@ export async function changeDownloadLimit(userId: string, id: string, downloadLi
 /** The columns a link's changes, downloads and revocation alter. */
 export type LinkVersion = Pick<LinkDetails, "expiresAt" | "neverExpires" | "downloadLimit" | "downloadCount" | "lastAccessAt" | "revokedAt" | "objectState" | "note" | "connectionId">;
 
-export type LinkChanges = { expiry?: ExpiryChoice; downloadLimit?: number | null; note?: string | null };
+export type LinkChanges = { expiry?: RequestedExpiry; downloadLimit?: number | null; note?: string | null };
 
 export const LINK_CHANGED = "The link changed since it was read; nothing was changed.";
 
@@ -172,8 +173,8 @@ export async function changeLink(
   const now = options.now ?? new Date();
   const data: Prisma.ShareLinkUpdateManyMutationInput = {};
   if (changes.expiry) {
-    const expiry = resolveExpiry(changes.expiry, now, { kind: "managed" });
-    if (!expiry.ok) throw new AppError("invalid", expiry.message, { fieldErrors: { [expiry.field]: [expiry.message] } });
+    const expiry = resolveRequestedExpiry(changes.expiry, now, { kind: "managed" });
+    if (!expiry.ok) throw new AppError("invalid", expiry.message, { reason: "invalid_expiry", field: "expiresIn" });
     const neverExpires = expiry.neverExpires === true;
     const expiresAt = neverExpires ? NEVER_EXPIRES_AT : expiry.expiresAt;
     Object.assign(data, { expiresAt, requestedExpiresAt: expiresAt, neverExpires, expiresSoonAt: expiresSoonFrom({ createdAt: link.createdAt, expiresAt }) });
@@ -206,10 +207,10 @@ export async function changeLink(
   });
   if (count === 1) return;
   const current = await db.shareLink.findFirst({ where: { id: link.id, ownerId: userId, deletedAt: null }, select: { kind: true, revokedAt: true } });
-  if (!current) throw new AppError("not_found", NOT_FOUND);
-  if (current.revokedAt) throw new AppError("conflict", REVOKED_CANNOT);
-  if (managedOnly && current.kind !== "managed") throw new AppError("conflict", DIRECT_CANNOT);
-  throw new AppError("conflict", LINK_CHANGED);
+  if (!current) throw new AppError("not_found", NOT_FOUND, { reason: "no_such_link" });
+  if (current.revokedAt) throw new AppError("conflict", REVOKED_CANNOT, { reason: "revoked_cannot_change" });
+  if (managedOnly && current.kind !== "managed") throw new AppError("conflict", DIRECT_CANNOT, { reason: "direct_cannot_change" });
+  throw new AppError("conflict", LINK_CHANGED, { reason: "link_changed" });
 }
 
 export type AccessLogRow = {

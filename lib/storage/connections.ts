@@ -84,7 +84,7 @@ export async function openConnection(userId: string, id: string): Promise<OpenCo
 
 export async function openConnectionOrThrow(userId: string, id: string): Promise<OpenConnection> {
   const open = await openConnection(userId, id);
-  if (!open) throw new AppError("not_found", "This storage connection does not exist (any more).");
+  if (!open) throw new AppError("not_found", "This storage connection does not exist (any more).", { reason: "no_such_connection" });
   return open;
 }
 

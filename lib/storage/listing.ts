@@ -5,7 +5,7 @@ import { withStorageDeadline } from "@/lib/storage/deadline";
 import { describeStorageError, type StorageErrorInfo } from "@/lib/storage/errors";
 import { previewPlan } from "@/lib/storage/preview";
 import { log } from "@/lib/log";
-import { keyHasDotSegment } from "@/lib/paths";
+import { keyHasDotSegment } from "@/lib/validation/text";
 
 /**
  * Listing and reading objects. Every call is one bounded S3 request (a page never lists a whole

@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { MAX_SHARE_FILES } from "@/lib/links/files-limit";
 import { MAX_PATTERN_LENGTH, namePatternRegex } from "@/lib/links/name-pattern";
-import { allowedNetworksField, checkbox, downloadLimitField, expiryChoiceFields, linkPasswordField, optionalText } from "@/lib/validation/share";
+import type { FilesShareRequest } from "@/lib/links/share-request";
+import { allowedNetworksField, checkbox, downloadLimitField, expiryChoiceFields, linkPasswordField, optionalText, requestedExpiryOf } from "@/lib/validation/share";
 
 export { MAX_SHARE_FILES };
 
@@ -41,3 +42,24 @@ export const createFilesShareSchema = filesSourceSchema.extend({
   zipAllowed: checkbox,
 });
 export type CreateFilesShareInput = z.infer<typeof createFilesShareSchema>;
+
+/** The "Share selected" / "Share folder" form as the request issueFilesShare takes. */
+export function toFilesShareRequest(input: CreateFilesShareInput, now = new Date()): FilesShareRequest {
+  return {
+    connectionId: input.connectionId,
+    bucket: input.bucket,
+    mode: input.mode,
+    keys: input.keys,
+    prefix: input.prefix,
+    recursive: input.recursive,
+    pattern: input.pattern,
+    expiry: requestedExpiryOf(input, "managed", now),
+    title: input.title ?? null,
+    note: input.note ?? null,
+    downloadLimit: input.downloadLimit,
+    password: input.password ?? null,
+    allowedNetworks: input.allowedNetworks,
+    zipAllowed: input.zipAllowed,
+    timeZone: input.timeZone,
+  };
+}

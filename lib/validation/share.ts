@@ -1,5 +1,17 @@
 import { z } from "zod";
-import { EXPIRY_UNITS, MANAGED_EXPIRY_PRESETS, NEVER_PRESET } from "@/lib/links/expiry";
+import { AppError } from "@/lib/errors";
+import {
+  EXPIRY_UNITS,
+  MANAGED_EXPIRY_PRESETS,
+  NEVER_PRESET,
+  parseLocalDateTime,
+  resolveExpiry,
+  zonedWallTimeToInstant,
+  type ExpiryChoice,
+  type ExpiryUnit,
+  type LinkKind,
+} from "@/lib/links/expiry";
+import type { RequestedExpiry, ShareLinkRequest } from "@/lib/links/share-request";
 import { LINK_STATUS_FILTERS, LINK_TYPE_FILTERS } from "@/lib/links/filters";
 import { parseRangeList } from "@/lib/security/cidr";
 import { isActiveType, mediaTypeEssence } from "@/lib/storage/preview";
@@ -146,6 +158,52 @@ export const createShareSchema = objectRefSchema.extend(shareOptionsSchema.shape
   }
 });
 export type CreateShareInput = z.infer<typeof createShareSchema>;
+
+/** The dialogs' expiry fields, as their forms send them. */
+type ExpiryFields = { expiryMode: "preset" | "custom" | "until"; preset: string; amount: string; unit: ExpiryUnit; until: string; timeZone: string };
+
+/** Which form field shows an expiry refusal (the preset select is named expiresIn). */
+const EXPIRY_FIELD_NAMES = { preset: "expiresIn", amount: "amount", until: "until", timeZone: "until" } as const;
+
+/**
+ * The dialogs' expiry fields as the requested expiry, checked for this kind of link: a preset or
+ * a duration counts from the second the link is made, "until" names an instant. A choice that
+ * cannot be had is refused at its field.
+ */
+export function requestedExpiryOf(input: ExpiryFields, kind: LinkKind, now = new Date()): RequestedExpiry {
+  const choice: ExpiryChoice =
+    input.expiryMode === "custom"
+      ? { mode: "custom", amount: input.amount, unit: input.unit }
+      : input.expiryMode === "until"
+        ? { mode: "until", localDateTime: input.until, timeZone: input.timeZone }
+        : { mode: "preset", preset: input.preset };
+  const result = resolveExpiry(choice, now, { timeZone: input.timeZone, kind });
+  if (!result.ok) throw new AppError("invalid", result.message, { reason: "invalid_expiry", fieldErrors: { [EXPIRY_FIELD_NAMES[result.field]]: [result.message] } });
+  if (result.neverExpires) return { never: true };
+  if (choice.mode === "until") return { at: zonedWallTimeToInstant(parseLocalDateTime(choice.localDateTime)!, choice.timeZone) };
+  return { seconds: result.seconds };
+}
+
+/** Quick Share's form as the request issueShareLink takes. */
+export function toShareLinkRequest(input: CreateShareInput, now = new Date()): ShareLinkRequest {
+  const kind: LinkKind = input.linkType === "managed" ? "managed" : "direct";
+  return {
+    connectionId: input.connectionId,
+    bucket: input.bucket,
+    key: input.key,
+    kind,
+    expiry: requestedExpiryOf(input, kind, now),
+    disposition: input.disposition,
+    fileName: input.fileName ?? null,
+    contentType: input.contentType ?? null,
+    note: input.note ?? null,
+    downloadLimit: input.downloadLimit,
+    password: input.password ?? null,
+    allowedNetworks: input.allowedNetworks,
+    alwaysLatest: input.alwaysLatest,
+    timeZone: input.timeZone,
+  };
+}
 
 export const linkIdSchema = z.object({ id: z.string().trim().min(1).max(64) });
 

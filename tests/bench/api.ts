@@ -35,7 +35,7 @@ async function main() {
     const { services, databaseUrl } = bench;
     const { db } = await import("@/lib/db/client");
     const { issueShareLink } = await import("@/lib/links/issue");
-    const { createShareSchema } = await import("@/lib/validation/share");
+    const { createShareSchema, toShareLinkRequest } = await import("@/lib/validation/share");
     const { generateApiToken, hashApiToken, shownPrefix, API_SCOPES } = await import("@/lib/api/tokens");
 
     // The owner, a connection to the Swift server, one object, and a token with every scope.
@@ -55,7 +55,7 @@ async function main() {
 
     // A history of a few thousand direct links, issued the way Quick Share issues them.
     const seeded = performance.now();
-    const input = createShareSchema.parse({ connectionId, bucket, key, linkType: "direct", expiryMode: "preset", preset: "1d", disposition: "attachment" });
+    const input = toShareLinkRequest(createShareSchema.parse({ connectionId, bucket, key, linkType: "direct", expiryMode: "preset", preset: "1d", disposition: "attachment" }));
     for (let done = 0; done < HISTORY; ) {
       const batch = Math.min(50, HISTORY - done);
       await Promise.all(Array.from({ length: batch }, () => issueShareLink(owner, input)));

@@ -62,7 +62,7 @@ async function main() {
     const { services, databaseUrl } = bench;
     const { db } = await import("@/lib/db/client");
     const { issueShareLink } = await import("@/lib/links/issue");
-    const { createShareSchema } = await import("@/lib/validation/share");
+    const { createShareSchema, toShareLinkRequest } = await import("@/lib/validation/share");
 
     // The owner, one connection per S3 server, one object in each (a versioned bucket on Ceph).
     const owner = await db.user.create({ data: { name: "Bench Owner", email: "bench@example.com", passwordHash: "not-a-real-hash" }, select: { id: true, name: true, email: true } });
@@ -93,7 +93,7 @@ async function main() {
         downloadLimit: "",
         alwaysLatest: alwaysLatest ? "on" : undefined,
       });
-      const link = await issueShareLink(owner, input);
+      const link = await issueShareLink(owner, toShareLinkRequest(input));
       return { id: link.id, token: link.url.split("/s/")[1]! };
     };
 

@@ -107,6 +107,14 @@ describe("odd input is the client's mistake, never a 500", () => {
     expect(logs.entries().filter((entry) => entry.level === "error")).toEqual([]);
   });
 
+  it("a link password may hold a NUL, as in the dialogs: it is only ever hashed, never stored as text", async () => {
+    const created = await callApi({ method: "POST", path: "/links", token, body: { connectionId, bucket, key: KEY, type: "managed", password: "pass\u0000word" } });
+    expect(created.status).toBe(201);
+    expect(created.json).toMatchObject({ type: "managed", passwordProtected: true });
+    const row = await db.shareLink.findUniqueOrThrow({ where: { id: created.json.id } });
+    expect(row.passwordHash).not.toContain("pass");
+  });
+
   it("a crafted cursor the database cannot compare with is read as no cursor: the first page", async () => {
     const link = await createManagedLink();
     const farPast = cursorOf(["-200000-01-01T00:00:00.000Z", "x"]);

@@ -19,7 +19,7 @@ const { saveConnectionAction } = await import("@/lib/actions/save-connection");
 const { createFilesShareAction } = await import("@/lib/actions/create-files-share");
 const { scanFilesShareAction } = await import("@/lib/actions/scan-files-share");
 const { issueFilesShare } = await import("@/lib/links/issue-files");
-const { createFilesShareSchema } = await import("@/lib/validation/share-files");
+const { createFilesShareSchema, toFilesShareRequest } = await import("@/lib/validation/share-files");
 const { listLinks, getReshareOptions } = await import("@/lib/links/history");
 const { listLinkFiles } = await import("@/lib/links/link-files");
 const { getLinkDetails } = await import("@/lib/links/manage");
@@ -217,12 +217,12 @@ describe.each(storageCases())("multi-file shares on $name", (server: TestStorage
 
   it("a folder over the limit is refused with a message and nothing is created (limit lowered for the test)", async () => {
     const before = await linkCount();
-    const input = createFilesShareSchema.parse({ connectionId, bucket, mode: "folder", prefix: "docs/", recursive: "on", preset: "7d" });
+    const input = toFilesShareRequest(createFilesShareSchema.parse({ connectionId, bucket, mode: "folder", prefix: "docs/", recursive: "on", preset: "7d" }));
     await expect(issueFilesShare(sharer, input, { limit: 3 })).rejects.toThrow(/more than 3 files, the most one share can hold/);
     expect(await linkCount()).toBe(before);
     expect(await db.shareLinkFile.count({ where: { link: { ownerId: sharer.id } } })).toBeGreaterThan(0);
     // Exactly at the limit is fine.
-    const ok = await issueFilesShare(sharer, createFilesShareSchema.parse({ connectionId, bucket, mode: "folder", prefix: "docs/sub/deeper/", preset: "7d" }), { limit: 2 });
+    const ok = await issueFilesShare(sharer, toFilesShareRequest(createFilesShareSchema.parse({ connectionId, bucket, mode: "folder", prefix: "docs/sub/deeper/", preset: "7d" })), { limit: 2 });
     expect(ok.fileCount).toBe(2);
   });
 });

@@ -18,7 +18,7 @@ const { session } = await import("./request-context");
 const { db } = await import("@/lib/db/client");
 const { saveConnectionAction } = await import("@/lib/actions/save-connection");
 const { issueFilesShare } = await import("@/lib/links/issue-files");
-const { createFilesShareSchema } = await import("@/lib/validation/share-files");
+const { createFilesShareSchema, toFilesShareRequest } = await import("@/lib/validation/share-files");
 const { GET } = await import("@/app/(app)/links/[id]/manifest/route");
 const h = await import("./helpers");
 const { adminS3For, storageCases } = await import("./storages");
@@ -92,7 +92,7 @@ describe.each(storageCases())("manifest export on $name", (storage) => {
     });
     expect(await h.runRedirectingAction(() => saveConnectionAction({ status: "idle" }, form))).toMatchObject({ state: { status: "success" } });
     connectionId = (await db.storageConnection.findFirstOrThrow({ where: { ownerId: owner.id, name } })).id;
-    const input = createFilesShareSchema.parse({ connectionId, bucket, mode: "keys", keys: FILES.map((f) => f.key), preset: "7d" });
+    const input = toFilesShareRequest(createFilesShareSchema.parse({ connectionId, bucket, mode: "keys", keys: FILES.map((f) => f.key), preset: "7d" }));
     linkId = (await issueFilesShare(owner, input)).id;
     if (storage.versioning) {
       // Written after sharing: the manifest's URLs name the version that was shared.

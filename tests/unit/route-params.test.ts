@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { folderHref, keyHasDotSegment, prefixFromRouteParams } from "@/lib/paths";
+import { folderHref, prefixFromRouteParams } from "@/lib/paths";
+import { keyHasDotSegment } from "@/lib/validation/text";
 
 /** What Next 16 hands the folder page: each URL segment decoded, then encodeURIComponent'ed again. */
 function nextParams(href: string): string[] {

@@ -11,40 +11,29 @@ import {
   linkListSchema,
   linkSchema,
   listLinksQuerySchema,
+  requestedExpiryOfBody,
+  toLinkRequest,
   updateLinkBodySchema,
   type ApiLink,
-  type CreateLinkBody,
   type ExpiryField,
 } from "@/lib/api/schemas/links";
 import { storageProblem } from "@/lib/api/storage-problem";
 import type { SessionUser } from "@/lib/auth/session";
 import { db } from "@/lib/db/client";
-import { AppError } from "@/lib/errors";
-import { DEFAULT_EXPIRY_PRESET, NEVER_PRESET, type ExpiryChoice } from "@/lib/links/expiry";
+import { AppError, hasReason } from "@/lib/errors";
 import { deleteLinkFromHistory, listLinks, revealLinkUrl, type LinkRow } from "@/lib/links/history";
-import { issueShareLink, NO_SUCH_BUCKET_MESSAGE, NO_SUCH_OBJECT_MESSAGE } from "@/lib/links/issue";
+import { issueShareLink, NO_SUCH_BUCKET_MESSAGE } from "@/lib/links/issue";
 import { issueFilesShare } from "@/lib/links/issue-files";
-import {
-  changeLink,
-  LINK_CHANGED,
-  DIRECT_CANNOT,
-  getLinkDetails,
-  listAccessLog,
-  REVOKED_CANNOT,
-  revokeLink,
-  type LinkDetails,
-} from "@/lib/links/manage";
-import { keyHasDotSegment } from "@/lib/paths";
+import { changeLink, DIRECT_CANNOT, getLinkDetails, listAccessLog, REVOKED_CANNOT, revokeLink, type LinkDetails } from "@/lib/links/manage";
 import { openConnection, type OpenConnection } from "@/lib/storage/connections";
 import { listFolder } from "@/lib/storage/listing";
-import { createShareSchema, MANAGED_ONLY_MESSAGE } from "@/lib/validation/share";
-import { createFilesShareSchema } from "@/lib/validation/share-files";
 
 /**
  * POST /links, GET /links, GET|PATCH /links/{id}, POST /links/{id}/revoke, GET /links/{id}/events:
- * Quick Share, the history and the link page for scripts. Creating goes through the dialog's own
- * schema (createShareSchema) and issueShareLink; changes through lib/links/manage.ts. Every query
- * names the token's owner, so another owner's link is simply not found.
+ * Quick Share, the history and the link page for scripts. Creating converts the body into the same
+ * typed request the dialogs make (toLinkRequest) for issueShareLink / issueFilesShare; changes go
+ * through changeLink. Every query names the token's owner, so another owner's link is simply not
+ * found.
  */
 
 const linkIdParams = idParam("The link's id.");
@@ -95,7 +84,7 @@ async function readLink(ownerId: string, id: string, issuedUrl?: string, read?: 
   if (url === null && details.status !== "revoked" && details.status !== "expired") {
     url = await revealLinkUrl(ownerId, id).catch((error: unknown) => {
       // It expired (or was revoked) between the two reads.
-      if (error instanceof AppError && error.code === "invalid") return null;
+      if (hasReason(error, "link_not_usable")) return null;
       throw error;
     });
   }
@@ -109,83 +98,12 @@ async function ownerOf(ownerId: string): Promise<SessionUser> {
   return user;
 }
 
-/** An instant as the "until" field takes it, read in UTC ("2026-12-01T09:30:00.000"). */
-function utcWallTime(date: Date): string {
-  return date.toISOString().slice(0, 23);
-}
-
-/** The API's expiry fields as Quick Share's expiry choice, counted from `now`. */
-function expiryOf(body: Partial<Record<ExpiryField, unknown>> & { expiresIn?: number; expiresAt?: string }, now: Date): ExpiryChoice | null {
-  if (body.neverExpires) return { mode: "preset", preset: NEVER_PRESET };
-  if (body.expiresIn !== undefined) return { mode: "until", localDateTime: utcWallTime(new Date(now.getTime() + body.expiresIn * 1000)), timeZone: "UTC" };
-  if (body.expiresAt !== undefined) return { mode: "until", localDateTime: utcWallTime(new Date(body.expiresAt)), timeZone: "UTC" };
-  return null;
-}
-
-/** Quick Share's field names (form and fieldErrors) as the API's. */
-function apiField(field: string, expiryField: ExpiryField): string {
-  if (field === "linkType") return "type";
-  if (["expiryMode", "preset", "amount", "unit", "until", "timeZone", "expiresIn"].includes(field)) return expiryField;
-  return field;
-}
+const wholeSecond = () => new Date(Math.floor(Date.now() / 1000) * 1000);
 
 function invalid(errors: FieldProblem[]): ApiProblem {
   const names = [...new Set(errors.map((e) => e.field))].join(", ");
   return new ApiProblem("invalid-request", `Check ${names}: see errors for each field. Nothing was changed.`, { errors });
 }
-
-/** An AppError's field errors under the API's names. */
-function renamed(error: AppError, expiryField: ExpiryField): ApiProblem {
-  const errors = Object.entries(error.fieldErrors ?? {}).flatMap(([field, messages]) => messages.map((message) => ({ in: "body" as const, field: apiField(field, expiryField), message })));
-  return errors.length ? invalid(errors) : new ApiProblem("invalid-request", error.message);
-}
-
-const wholeSecond = () => new Date(Math.floor(Date.now() / 1000) * 1000);
-
-/** The API's expiry as the dialogs' expiry fields (a preset, or "until" a UTC time). */
-function expiryFields(expiry: ExpiryChoice | null, defaultPreset: string) {
-  return expiry?.mode === "until"
-    ? { expiryMode: "until", until: expiry.localDateTime, timeZone: expiry.timeZone }
-    : { expiryMode: "preset", preset: expiry?.mode === "preset" ? expiry.preset : defaultPreset, timeZone: "UTC" };
-}
-
-/** The note and the managed options, as both dialogs' forms send them. */
-function sharedOptions(body: CreateLinkBody) {
-  return { note: body.note, downloadLimit: body.downloadLimit ?? undefined, password: body.password, allowedNetworks: body.allowedNetworks.join("\n") };
-}
-
-/** The request as the Quick Share form sends it (createShareSchema's input). */
-function shareInput(body: CreateLinkBody, expiry: ExpiryChoice | null) {
-  return {
-    connectionId: body.connectionId,
-    bucket: body.bucket,
-    key: body.key,
-    linkType: body.type ?? "direct",
-    ...expiryFields(expiry, DEFAULT_EXPIRY_PRESET),
-    disposition: body.disposition ?? "inline",
-    fileName: body.fileName,
-    contentType: body.contentType,
-    ...sharedOptions(body),
-    alwaysLatest: body.alwaysLatest ?? false,
-  };
-}
-
-/** The request as the "Share selected" / "Share folder" dialog sends it (createFilesShareSchema's input). */
-function filesShareInput(body: CreateLinkBody, files: NonNullable<CreateLinkBody["files"]>, expiry: ExpiryChoice | null) {
-  return {
-    connectionId: body.connectionId,
-    bucket: body.bucket,
-    ...(files.keys !== undefined ? { mode: "keys", keys: files.keys } : { mode: "folder", prefix: files.folder, recursive: files.includeSubfolders ?? false, pattern: files.pattern }),
-    ...expiryFields(expiry, DEFAULT_FILES_EXPIRY_PRESET),
-    title: body.title,
-    ...sharedOptions(body),
-    zipAllowed: body.zipAllowed ?? true,
-  };
-}
-
-/** The files dialog's default expiry. */
-const DEFAULT_FILES_EXPIRY_PRESET = createFilesShareSchema.shape.preset.parse(undefined);
-const FILES_FIELD: Record<string, string> = { mode: "files", keys: "files.keys", prefix: "files.folder", recursive: "files.includeSubfolders", pattern: "files.pattern" };
 
 /** HEAD found nothing: a missing bucket answers HEAD with a bare 404 too, so ask the bucket itself which it is. */
 async function missingObjectProblem(open: OpenConnection, bucket: string, message: string, field: string): Promise<ApiProblem> {
@@ -200,16 +118,16 @@ async function missingObjectProblem(open: OpenConnection, bucket: string, messag
   return new ApiProblem("not-found", message, { errors: [{ in: "body", field, message: "No such object." }] });
 }
 
-/** issueShareLink / issueFilesShare refusals as problems naming the API's fields. */
+/**
+ * issueShareLink / issueFilesShare refusals that name a field only the request knows (which expiry
+ * field was given; "files" for what a snapshot cannot share); the wrapper maps the other reasons.
+ */
 async function issueProblem(error: unknown, context: { open: OpenConnection; bucket: string; expiryField: ExpiryField; files: boolean }): Promise<unknown> {
   if (!(error instanceof AppError)) return storageProblem(error, { bucket: "body", key: context.files ? undefined : "body" });
-  if (error.code === "invalid" && error.fieldErrors) return renamed(error, context.expiryField);
-  // What the snapshot cannot share (nothing matches, too many files, a "." segment).
-  if (error.code === "invalid" && context.files) return invalid([{ in: "body", field: "files", message: error.message }]);
-  if (error.code !== "not_found") return error;
-  if (error.message === NO_SUCH_BUCKET_MESSAGE) return new ApiProblem("not-found", error.message, { errors: [{ in: "body", field: "bucket", message: "No such bucket." }] });
-  if (context.files || error.message === NO_SUCH_OBJECT_MESSAGE) return missingObjectProblem(context.open, context.bucket, error.message, context.files ? "files.keys" : "key");
-  return new ApiProblem("not-found", error.message, { errors: [{ in: "body", field: "connectionId", message: "Unknown connection." }] });
+  if (error.reason === "invalid_expiry") return invalid([{ in: "body", field: context.expiryField, message: error.message }]);
+  if (context.files && (error.reason === "dot_segment_key" || error.reason === "unusable_selection")) return invalid([{ in: "body", field: "files", message: error.message }]);
+  if (error.reason === "no_such_object") return missingObjectProblem(context.open, context.bucket, error.message, context.files ? "files.keys" : "key");
+  return error;
 }
 
 export const createLinkEndpoint = defineEndpoint({
@@ -229,33 +147,16 @@ export const createLinkEndpoint = defineEndpoint({
   },
   handler: async ({ caller, body, created }) => {
     const expiryField = EXPIRY_FIELDS.find((field) => body[field] !== undefined) ?? "expiresIn";
-    if (body.key !== undefined && keyHasDotSegment(body.key)) {
-      throw invalid([
-        { in: "body", field: "key", message: "This key has a “.” or “..” folder segment, which browsers remove from every link, so a link to it cannot work. Copy or rename the object to a key without one, then share that." },
-      ]);
-    }
-    if (body.files === undefined && body.type !== "managed" && body.alwaysLatest) throw invalid([{ in: "body", field: "alwaysLatest", message: MANAGED_ONLY_MESSAGE }]);
     const user = await ownerOf(caller.ownerId);
     const open = await openConnection(user.id, body.connectionId);
     if (!open) throw new ApiProblem("not-found", "No connection has this id.", { errors: [{ in: "body", field: "connectionId", message: "Unknown connection." }] });
 
-    const now = wholeSecond();
-    const expiry = expiryOf(body, now);
-    const context = { open, bucket: body.bucket, expiryField, files: body.files !== undefined };
-    let issued: { id: string; url: string };
-    if (body.files) {
-      const parsed = createFilesShareSchema.safeParse(filesShareInput(body, body.files, expiry));
-      if (!parsed.success) throw invalid(parsed.error.issues.map((issue) => ({ in: "body", field: FILES_FIELD[String(issue.path[0])] ?? apiField(String(issue.path[0] ?? ""), expiryField), message: issue.message })));
-      issued = await issueFilesShare(user, parsed.data, { now, qr: false }).catch(async (error: unknown) => {
-        throw await issueProblem(error, context);
-      });
-    } else {
-      const parsed = createShareSchema.safeParse(shareInput(body, expiry));
-      if (!parsed.success) throw invalid(parsed.error.issues.map((issue) => ({ in: "body", field: apiField(String(issue.path[0] ?? ""), expiryField), message: issue.message })));
-      issued = await issueShareLink(user, parsed.data, { now, qr: false }).catch(async (error: unknown) => {
-        throw await issueProblem(error, context);
-      });
-    }
+    const link = toLinkRequest(body);
+    const context = { open, bucket: body.bucket, expiryField, files: link.target === "files" };
+    const issuing = link.target === "files" ? issueFilesShare(user, link.request, { qr: false }) : issueShareLink(user, link.request, { qr: false });
+    const issued = await issuing.catch(async (error: unknown) => {
+      throw await issueProblem(error, context);
+    });
     // Recorded for Idempotency-Key before anything else can fail: a retry gets this link, not a second one.
     await created(issued.id);
     return {
@@ -340,15 +241,15 @@ export const updateLinkEndpoint = defineEndpoint({
       await changeLink(
         ownerId,
         details,
-        { expiry: expiryField ? expiryOf(body, now)! : undefined, downloadLimit: body.downloadLimit, note: body.note },
+        { expiry: requestedExpiryOfBody(body) ?? undefined, downloadLimit: body.downloadLimit, note: body.note },
         { now, unchangedSince: ifMatch !== null ? details : undefined },
       );
     } catch (error) {
-      if (error instanceof AppError && error.code === "invalid" && error.fieldErrors && expiryField) throw renamed(error, expiryField);
-      if (error instanceof AppError && error.message === LINK_CHANGED) throw preconditionFailed();
+      if (hasReason(error, "invalid_expiry") && expiryField) throw invalid([{ in: "body", field: expiryField, message: error.message }]);
+      if (hasReason(error, "link_changed")) throw preconditionFailed();
       // Revoked or removed between the read and the write.
-      if (error instanceof AppError && error.message === REVOKED_CANNOT) throw conflict(REVOKED_CANNOT, given);
-      if (error instanceof AppError && error.code === "not_found") throw notFound();
+      if (hasReason(error, "revoked_cannot_change")) throw conflict(REVOKED_CANNOT, given);
+      if (hasReason(error, "no_such_link")) throw notFound();
       throw error;
     }
     return { body: await readLink(ownerId, params.id) };
@@ -373,7 +274,7 @@ export const revokeLinkEndpoint = defineEndpoint({
     try {
       await revokeLink(caller.ownerId, params.id);
     } catch (error) {
-      if (error instanceof AppError && error.code === "not_found") throw notFound();
+      if (hasReason(error, "no_such_link")) throw notFound();
       throw error;
     }
     return { body: await readLink(caller.ownerId, params.id) };
@@ -407,7 +308,7 @@ export const deleteLinkEndpoint = defineEndpoint({
     try {
       await deleteLinkFromHistory(caller.ownerId, params.id);
     } catch (error) {
-      if (error instanceof AppError && error.code === "not_found") throw notFound();
+      if (hasReason(error, "no_such_link")) throw notFound();
       throw error;
     }
     const stillWorks = details.kind === "direct" && details.expiresAt.getTime() > Date.now();

@@ -1,9 +1,19 @@
 import { z } from "zod";
 import { cursorField, isoDateTime, nullableDateTime } from "@/lib/api/schemas/common";
-import { EXPIRY_MESSAGES, MAX_EXPIRY_SECONDS, MAX_MANAGED_EXPIRY_SECONDS, MIN_EXPIRY_SECONDS } from "@/lib/links/expiry";
+import { DEFAULT_EXPIRY_PRESET, EXPIRY_MESSAGES, MANAGED_EXPIRY_PRESETS, MAX_EXPIRY_SECONDS, MAX_MANAGED_EXPIRY_SECONDS, MIN_EXPIRY_SECONDS } from "@/lib/links/expiry";
 import { ACCESS_LOG_PAGE_SIZE, HISTORY_PAGE_SIZE } from "@/lib/links/filters";
 import type { LinkOutcome } from "@/lib/recipient/access-log";
-import { allowedNetworksField, DOWNLOAD_LIMIT_MESSAGE, historyFilterSchema, MAX_DOWNLOAD_LIMIT, objectRefSchema, shareOptionsSchema } from "@/lib/validation/share";
+import type { FilesShareRequest, RequestedExpiry, ShareLinkRequest } from "@/lib/links/share-request";
+import {
+  allowedNetworksField,
+  contentTypeOverrideProblem,
+  DOWNLOAD_LIMIT_MESSAGE,
+  historyFilterSchema,
+  MANAGED_ONLY_MESSAGE,
+  MAX_DOWNLOAD_LIMIT,
+  objectRefSchema,
+  shareOptionsSchema,
+} from "@/lib/validation/share";
 import { createFilesShareSchema, filesSourceSchema } from "@/lib/validation/share-files";
 
 /**
@@ -135,6 +145,15 @@ export const createLinkBodySchema = z
   .superRefine((body, ctx) => {
     if (body.key === undefined && body.files === undefined) ctx.addIssue({ code: "custom", path: ["key"], message: "Give key, or files for a multi-file share." });
     if (body.key !== undefined && body.files !== undefined) ctx.addIssue({ code: "custom", path: ["files"], message: "Give key or files, not both." });
+    if (body.files === undefined) {
+      // Quick Share's own rules for a link to one object, in its words (as createShareSchema checks them).
+      const problem = contentTypeOverrideProblem(body.contentType, body.disposition ?? "inline");
+      if (problem) ctx.addIssue({ code: "custom", path: ["contentType"], message: problem });
+      if ((body.type ?? "direct") === "direct") {
+        const managedOnly = { downloadLimit: body.downloadLimit != null, password: body.password !== undefined, allowedNetworks: body.allowedNetworks.length > 0, alwaysLatest: body.alwaysLatest === true };
+        for (const [field, given] of Object.entries(managedOnly)) if (given) ctx.addIssue({ code: "custom", path: [field], message: MANAGED_ONLY_MESSAGE });
+      }
+    }
     if (body.files !== undefined) {
       if (body.type === "direct") ctx.addIssue({ code: "custom", path: ["type"], message: "A multi-file share is a managed link: leave type out or choose managed." });
       for (const field of OBJECT_ONLY) {
@@ -152,6 +171,57 @@ export const createLinkBodySchema = z
       "A link to one object (key) or a multi-file share (files, always managed). At most one of expiresIn, expiresAt and neverExpires; without any, a link to one object lasts 1 hour and a multi-file share 7 days (the app's defaults).",
   });
 export type CreateLinkBody = z.output<typeof createLinkBodySchema>;
+
+/** The seconds of a dialog's preset (the API's defaults are the dialogs'). */
+const presetSeconds = (id: string) => MANAGED_EXPIRY_PRESETS.find((preset) => preset.id === id)!.seconds;
+/** Without an expiry field: Quick Share's default (1 hour), and the files dialog's (7 days). */
+const DEFAULT_EXPIRY_SECONDS = { object: presetSeconds(DEFAULT_EXPIRY_PRESET), files: presetSeconds(createFilesShareSchema.shape.preset.parse(undefined)) };
+
+/** The API's expiry fields (at most one given) as the requested expiry; null when none is given. */
+export function requestedExpiryOfBody(body: { expiresIn?: number; expiresAt?: string; neverExpires?: true }): RequestedExpiry | null {
+  if (body.neverExpires) return { never: true };
+  if (body.expiresIn !== undefined) return { seconds: body.expiresIn };
+  if (body.expiresAt !== undefined) return { at: new Date(body.expiresAt) };
+  return null;
+}
+
+/** POST /links's body as the request issueShareLink (key) or issueFilesShare (files) takes. */
+export function toLinkRequest(body: CreateLinkBody): { target: "object"; request: ShareLinkRequest } | { target: "files"; request: FilesShareRequest } {
+  const options = { note: body.note ?? null, downloadLimit: body.downloadLimit ?? null, password: body.password ?? null, allowedNetworks: body.allowedNetworks, timeZone: "UTC" };
+  if (body.files) {
+    const files = body.files;
+    const source = files.keys !== undefined
+      ? { mode: "keys" as const, keys: files.keys, prefix: "", recursive: false, pattern: undefined }
+      : { mode: "folder" as const, keys: [], prefix: files.folder ?? "", recursive: files.includeSubfolders ?? false, pattern: files.pattern };
+    return {
+      target: "files",
+      request: {
+        connectionId: body.connectionId,
+        bucket: body.bucket,
+        ...source,
+        expiry: requestedExpiryOfBody(body) ?? { seconds: DEFAULT_EXPIRY_SECONDS.files },
+        title: body.title ?? null,
+        zipAllowed: body.zipAllowed ?? true,
+        ...options,
+      },
+    };
+  }
+  return {
+    target: "object",
+    request: {
+      connectionId: body.connectionId,
+      bucket: body.bucket,
+      key: body.key!,
+      kind: body.type ?? "direct",
+      expiry: requestedExpiryOfBody(body) ?? { seconds: DEFAULT_EXPIRY_SECONDS.object },
+      disposition: body.disposition ?? "inline",
+      fileName: body.fileName ?? null,
+      contentType: body.contentType ?? null,
+      alwaysLatest: body.alwaysLatest ?? false,
+      ...options,
+    },
+  };
+}
 
 export const UPDATABLE_FIELDS = [...EXPIRY_FIELDS, "downloadLimit", "note"] as const;
 

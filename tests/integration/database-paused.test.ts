@@ -147,17 +147,21 @@ describe("a database that stops answering", () => {
     await page.goto(`${base}/links`);
     await expect.poll(() => page.getByRole("heading", { name: "Links", level: 1 }).isVisible()).toBe(true);
 
+    const cookie = (await page.context().cookies()).map((c) => `${c.name}=${c.value}`).join("; ");
+    expect((await fetchText(`${base}/links/export`, { headers: { cookie } })).status).toBe(200);
+
     paused = await clusterProcesses(dataDir);
     expect(paused.length).toBeGreaterThan(1);
     signal(paused, "SIGSTOP");
 
-    const [recipient, download, listing, ownerPage] = await Promise.all([
+    const [recipient, download, listing, exported, ownerPage] = await Promise.all([
       timed(() => fetchText(`${base}/s/${linkToken}`)),
       timed(() => fetchText(`${base}/s/${linkToken}/download`)),
       timed(() => fetchText(`${base}/api/v1/links`, api)),
+      timed(() => fetchText(`${base}/links/export`, { headers: { cookie } })),
       timed(async () => {
-        await page.goto(`${base}/links`, { timeout: 60_000 });
-        return page.locator("body").innerText();
+        const response = await page.goto(`${base}/links`, { timeout: 60_000 });
+        return { status: response?.status(), text: await page.locator("body").innerText() };
       }),
     ]);
 
@@ -174,17 +178,27 @@ describe("a database that stops answering", () => {
     expect(listing.value.type).toBe("application/problem+json");
     expect(JSON.parse(listing.value.text)).toMatchObject({ type: "urn:bucketshare:problem:unavailable", status: 503 });
     expect(listing.ms).toBeLessThan(ANSWER_WITHIN_MS);
+    // The owner's download of the history: the same problem.
+    expect(exported.value.status).toBe(503);
+    expect(exported.value.type).toBe("application/problem+json");
+    expect(JSON.parse(exported.value.text)).toMatchObject({ type: "urn:bucketshare:problem:unavailable", status: 503, instance: "/links/export" });
+    expect(exported.ms).toBeLessThan(ANSWER_WITHIN_MS);
     // The owner: a page that says the database is not answering, with a way to retry.
-    expect(ownerPage.value).toMatch(/database is not answering/i);
+    expect(ownerPage.value.text).toMatch(/database is not answering/i);
     expect(ownerPage.ms).toBeLessThan(ANSWER_WITHIN_MS);
     await expect.poll(() => page.getByRole("button", { name: "Try again" }).isVisible()).toBe(true);
 
+    console.log(
+      `paused database: /s/<token> ${recipient.ms.toFixed(0)} ms, /download ${download.ms.toFixed(0)} ms, /api/v1/links ${listing.ms.toFixed(0)} ms, ` +
+        `/links/export ${exported.ms.toFixed(0)} ms, /links page ${ownerPage.ms.toFixed(0)} ms (HTTP ${ownerPage.value.status})`,
+    );
     signal(paused, "SIGCONT");
     paused = [];
 
     // The same app process serves everyone again: dead connections are dropped and replaced.
     await expect.poll(async () => (await fetchText(`${base}/s/${linkToken}`)).status, { timeout: 20_000 }).toBe(200);
     await expect.poll(async () => (await fetchText(`${base}/api/v1/links`, api)).status, { timeout: 20_000 }).toBe(200);
+    await expect.poll(async () => (await fetchText(`${base}/links/export`, { headers: { cookie } })).status, { timeout: 20_000 }).toBe(200);
     await page.getByRole("button", { name: "Try again" }).click();
     await expect.poll(() => page.getByRole("heading", { name: "Links", level: 1 }).isVisible(), { timeout: 20_000 }).toBe(true);
     expect(app!.process.exitCode).toBeNull();

@@ -7,6 +7,7 @@ import { findSessionUser } from "@/lib/auth/session-store";
 import { databaseUnavailableError } from "@/lib/db/unavailable";
 import { getRuntimeSecrets } from "@/lib/env";
 import { isDatabaseUnavailable } from "@/lib/errors";
+import { markDatabaseUnavailable } from "@/lib/http/request-state";
 import { log } from "@/lib/log";
 
 export type SessionUser = { id: string; name: string; email: string };
@@ -47,6 +48,7 @@ export async function requireUser(): Promise<SessionUser> {
   } catch (error) {
     if (!isDatabaseUnavailable(error)) throw error;
     log.error("auth.session.database_unavailable", { error });
+    markDatabaseUnavailable();
     throw databaseUnavailableError(error);
   }
   if (!user) redirect("/sign-in");

@@ -184,6 +184,7 @@ describe("a database that stops answering", () => {
     expect(JSON.parse(exported.value.text)).toMatchObject({ type: "urn:bucketshare:problem:unavailable", status: 503, instance: "/links/export" });
     expect(exported.ms).toBeLessThan(ANSWER_WITHIN_MS);
     // The owner: a page that says the database is not answering, with a way to retry.
+    expect(ownerPage.value.status).toBe(503);
     expect(ownerPage.value.text).toMatch(/database is not answering/i);
     expect(ownerPage.ms).toBeLessThan(ANSWER_WITHIN_MS);
     await expect.poll(() => page.getByRole("button", { name: "Try again" }).isVisible()).toBe(true);

@@ -8,10 +8,9 @@ import { log } from "@/lib/log";
 
 /**
  * The one wrapper of the signed-in route handlers (downloads the pages offer: the history export,
- * a share's manifest), as lib/actions/safe-action.ts is for server actions and lib/api/endpoint.ts
- * for the API: the session first, then the path and query through their zod schemas, then the
+ * a share's manifest), as the action wrapper is for server actions and apiHandler for the API: the session first, then the path and query through their zod schemas, then the
  * handler, which puts the user's id into every query. Every refusal and fault is a problem answer
- * (lib/http/problem.ts); a raw error never reaches the browser.
+ * in the one format of docs/errors.md; a raw error never reaches the browser.
  */
 
 export type SessionRouteContext<P, Q> = {

@@ -8,9 +8,10 @@ import { log } from "@/lib/log";
 
 /**
  * The one wrapper of the signed-in route handlers (downloads the pages offer: the history export,
- * a share's manifest), as the action wrapper is for server actions and apiHandler for the API: the session first, then the path and query through their zod schemas, then the
- * handler, which puts the user's id into every query. Every refusal and fault is a problem answer
- * in the one format of docs/errors.md; a raw error never reaches the browser.
+ * a share's manifest), as the action wrapper is for server actions and apiHandler for the API:
+ * the session first, then the path and query through their zod schemas, then the handler, which
+ * puts the user's id into every query. Every refusal and fault is a problem answer in the one
+ * format of docs/errors.md; a raw error never reaches the browser.
  */
 
 export type SessionRouteContext<P, Q> = {

@@ -18,7 +18,7 @@ export function useOwnClientSlot(name: string): void {
 const globalForDb = globalThis as unknown as Record<string, PrismaClient | undefined>;
 
 /** Limits of every query (milliseconds). A page may make two or three reads in a row: all within 15 s. */
-export const DATABASE_TIMEOUTS = { connectMs: 4_000, statementMs: 4_000, queryMs: 5_000 } as const;
+export const DATABASE_TIMEOUTS = { connectMs: 5_000, statementMs: 4_000, queryMs: 5_000 } as const;
 
 function createClient(): PrismaClient {
   const adapter = new PrismaPg({

@@ -17,7 +17,11 @@ export function useOwnClientSlot(name: string): void {
 }
 const globalForDb = globalThis as unknown as Record<string, PrismaClient | undefined>;
 
-/** Limits of every query (milliseconds). A page may make two or three reads in a row: all within 15 s. */
+/**
+ * Limits of every query (milliseconds). A signed-in page waits for the CSP's storage origins (at
+ * most 1.5 s) and its session read (a free connection, then the answer: at most 10 s) before it says
+ * the database is not answering; a recipient or API request, for its first read: all within 15 s.
+ */
 export const DATABASE_TIMEOUTS = { connectMs: 5_000, statementMs: 4_000, queryMs: 5_000 } as const;
 
 function createClient(): PrismaClient {

@@ -40,7 +40,8 @@ function answerUnavailableAs503(res: ServerResponse, state: RequestState): void 
   res.writeHead = ((statusCode: number, ...rest: unknown[]) => {
     if (statusCode === 500 && state.databaseUnavailable) {
       res.setHeader("Retry-After", "5");
-      return writeHead(503, ...rest);
+      // A reason phrase given for 500 would not fit 503: Node then uses the standard one.
+      return writeHead(503, ...(typeof rest[0] === "string" ? rest.slice(1) : rest));
     }
     return writeHead(statusCode, ...rest);
   }) as ServerResponse["writeHead"];

@@ -2,6 +2,7 @@ import { NextResponse, type NextRequest } from "next/server";
 import { isPublicPath } from "@/lib/auth/config";
 import { checkSessionCookie } from "@/lib/auth/session-cookie";
 import { getEnv, getRuntimeSecrets } from "@/lib/env";
+import { problemResponse, SIGN_IN_FIRST } from "@/lib/http/problem";
 import { contentSecurityPolicy } from "@/lib/security/csp";
 import { storageOriginsForCsp } from "@/lib/security/storage-origins";
 
@@ -16,7 +17,7 @@ export async function proxy(request: NextRequest) {
   const { pathname, search } = request.nextUrl;
   // Server actions answer for themselves (lib/actions/safe-action.ts), so they are never redirected.
   if (!session.valid && !isPublicPath(pathname) && !request.headers.has("next-action")) {
-    if (pathname.startsWith("/api/")) return NextResponse.json({ error: "Sign in first." }, { status: 401 });
+    if (pathname.startsWith("/api/")) return problemResponse("sign-in-required", SIGN_IN_FIRST, { instance: pathname });
     const signIn = new URL("/sign-in", request.nextUrl);
     if (pathname !== "/") signIn.searchParams.set("callbackUrl", `${pathname}${search}`);
     return NextResponse.redirect(signIn);

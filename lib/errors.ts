@@ -159,10 +159,17 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   while (current && typeof current === "object" && !seen.has(current)) {
     seen.add(current);
     const { code, message, name } = current as { code?: unknown; message?: unknown; name?: unknown };
-    if (typeof code === "string" && ["ECONNREFUSED", "ENOTFOUND", "ETIMEDOUT", "ECONNRESET", "P1001", "P1002", "57P01", "57P03"].includes(code)) {
+    // 57014: a statement cancelled by statement_timeout (the database too slow to answer in time).
+    if (typeof code === "string" && ["ECONNREFUSED", "ENOTFOUND", "ETIMEDOUT", "ECONNRESET", "P1001", "P1002", "57P01", "57P03", "57014", "53300"].includes(code)) {
       return true;
     }
-    if (name === "DriverAdapterError" || (typeof message === "string" && /ECONNREFUSED|Can't reach database|connection terminated|timeout exceeded when trying to connect/i.test(message))) {
+    // node-postgres' own texts: a query without an answer (query_timeout), a pool with no free
+    // connection in time, a connection that did not open in time or was closed under a query.
+    if (
+      name === "DriverAdapterError" ||
+      (typeof message === "string" &&
+        /ECONNREFUSED|Can't reach database|connection terminated|timeout exceeded when trying to connect|Query read timeout|timeout expired|canceling statement due to statement timeout/i.test(message))
+    ) {
       return true;
     }
     current = (current as { cause?: unknown }).cause;

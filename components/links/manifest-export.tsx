@@ -36,8 +36,9 @@ export function ManifestExport({ id, title, fileCount }: { id: string; title: st
     try {
       const response = await fetch(`/links/${encodeURIComponent(id)}/manifest?${new URLSearchParams({ format, expires })}`, { signal: controller.signal, cache: "no-store" });
       if (!response.ok || !response.body) {
-        const body = (await response.json().catch(() => null)) as { error?: string } | null;
-        setProgress({ state: "error", message: body?.error ?? `The manifest could not be made (HTTP ${response.status}). Try again.` });
+        // A problem answer (docs/errors.md): `detail` says what went wrong and what to do.
+        const body = (await response.json().catch(() => null)) as { detail?: string } | null;
+        setProgress({ state: "error", message: body?.detail ?? `The manifest could not be made (HTTP ${response.status}). Try again.` });
         return;
       }
       const total = Number(response.headers.get("X-Total-Count") ?? fileCount) || fileCount;

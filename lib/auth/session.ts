@@ -4,7 +4,11 @@ import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
 import { checkSessionCookie } from "@/lib/auth/session-cookie";
 import { findSessionUser } from "@/lib/auth/session-store";
+import { databaseUnavailableError } from "@/lib/db/unavailable";
 import { getRuntimeSecrets } from "@/lib/env";
+import { isDatabaseUnavailable } from "@/lib/errors";
+import { markDatabaseUnavailable } from "@/lib/http/request-state";
+import { log } from "@/lib/log";
 
 export type SessionUser = { id: string; name: string; email: string };
 
@@ -33,8 +37,20 @@ export const getSessionUser = cache(async (): Promise<SessionUser | null> => {
   return findSessionUser(session.sessionId, session.userId);
 });
 
+/**
+ * The signed-in user of a page, or a redirect to sign-in. A database that does not answer (the
+ * query gave up after a few seconds) becomes the error boundary's "database is not answering".
+ */
 export async function requireUser(): Promise<SessionUser> {
-  const user = await getSessionUser();
+  let user: SessionUser | null;
+  try {
+    user = await getSessionUser();
+  } catch (error) {
+    if (!isDatabaseUnavailable(error)) throw error;
+    log.error("auth.session.database_unavailable", { error });
+    markDatabaseUnavailable();
+    throw databaseUnavailableError(error);
+  }
   if (!user) redirect("/sign-in");
   return user;
 }

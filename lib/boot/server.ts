@@ -5,9 +5,11 @@
  * Here every request gets the peer's address in a header of its own (any copy the client sent is
  * dropped first); lib/security/client-address.ts reads it. Next's documented custom-server API.
  */
+import { AsyncLocalStorage } from "node:async_hooks";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import next from "next";
 import { allowServerOnlyImports } from "@/lib/boot/server-only-hook";
+import { REQUEST_STATE, type RequestState } from "@/lib/http/request-state";
 import { PEER_HEADER, SERVER_MARKER, UNKNOWN_ADDRESS, normalizeAddress } from "@/lib/security/address";
 
 const mode = process.argv[2];
@@ -28,7 +30,30 @@ const server = createServer();
 const app = next({ dev: mode === "dev", port, httpServer: server });
 const handle = app.getRequestHandler();
 
+// Per request, what the app learned (lib/http/request-state.ts): a page that failed because the
+// database did not answer is a 503 with Retry-After, not a 500.
+const requestState = new AsyncLocalStorage<RequestState>();
+(globalThis as Record<symbol, unknown>)[REQUEST_STATE] = requestState;
+
+function answerUnavailableAs503(res: ServerResponse, state: RequestState): void {
+  const writeHead = res.writeHead.bind(res) as (...args: unknown[]) => ServerResponse;
+  res.writeHead = ((statusCode: number, ...rest: unknown[]) => {
+    if (statusCode === 500 && state.databaseUnavailable) {
+      res.setHeader("Retry-After", "5");
+      // A reason phrase given for 500 would not fit 503: Node then uses the standard one.
+      return writeHead(503, ...(typeof rest[0] === "string" ? rest.slice(1) : rest));
+    }
+    return writeHead(statusCode, ...rest);
+  }) as ServerResponse["writeHead"];
+}
+
 server.on("request", (req, res) => {
+  const state: RequestState = { databaseUnavailable: false };
+  answerUnavailableAs503(res, state);
+  requestState.run(state, () => onRequest(req, res));
+});
+
+function onRequest(req: IncomingMessage, res: ServerResponse): void {
   for (let i = req.rawHeaders.length - 2; i >= 0; i -= 2) {
     if (req.rawHeaders[i]!.toLowerCase() === PEER_HEADER) req.rawHeaders.splice(i, 2);
   }
@@ -39,7 +64,7 @@ server.on("request", (req, res) => {
     if (!res.headersSent) res.statusCode = 500;
     res.end();
   });
-});
+}
 
 let closing = false;
 function stop() {

@@ -17,11 +17,33 @@ export function useOwnClientSlot(name: string): void {
 }
 const globalForDb = globalThis as unknown as Record<string, PrismaClient | undefined>;
 
+/**
+ * Limits of every query (milliseconds). A signed-in page waits for the CSP's storage origins (at
+ * most 1.5 s) and its session read (a free connection, then the answer: at most 10 s) before it says
+ * the database is not answering; a recipient or API request, for its first read: all within 15 s.
+ */
+export const DATABASE_TIMEOUTS = { connectMs: 5_000, statementMs: 4_000, queryMs: 5_000 } as const;
+
 function createClient(): PrismaClient {
   const adapter = new PrismaPg({
     connectionString: getRuntimeSecrets().databaseUrl,
-    connectionTimeoutMillis: 5_000,
     max: 10,
+    // A database that stops answering (a stuck server, a network partition) must not hang a
+    // request: every step has a limit, so each caller gets its "not answering" answer in seconds.
+    // Opening a connection, or waiting for a free one in a full pool:
+    connectionTimeoutMillis: DATABASE_TIMEOUTS.connectMs,
+    // The server cancels a statement that runs too long (its answer is an error, the connection stays good)…
+    statement_timeout: DATABASE_TIMEOUTS.statementMs,
+    // …and the client stops waiting a little later when the server says nothing at all. The pool
+    // then drops that connection (a query that failed never goes back into it), so once the
+    // database answers again, fresh connections replace the dead ones without a restart.
+    query_timeout: DATABASE_TIMEOUTS.queryMs,
+    // A transaction left open by a request that gave up does not hold its locks for long.
+    idle_in_transaction_session_timeout: 10_000,
+    // TCP keep-alive notices a peer that vanished; idle connections are closed after 30 s.
+    keepAlive: true,
+    keepAliveInitialDelayMillis: 10_000,
+    idleTimeoutMillis: 30_000,
     // Columns are `timestamp without time zone` holding UTC (as Prisma writes them); SQL that uses now()
     // (the download count, the webhook queue) must write UTC too, whatever the server's default zone.
     options: "-c TimeZone=UTC",

@@ -178,7 +178,11 @@ describe.each(storageCases())("manifest export on $name", (storage) => {
     for (const query of [{ expires: "604801" }, { expires: "30" }, { format: "xml" }] as Record<string, string>[]) {
       const response = await exportManifest(linkId, query);
       expect(response.status, JSON.stringify(query)).toBe(400);
-      expect(((await response.json()) as { error: string }).error).toMatch(/7 days|1 minute|CSV or JSON/);
+      expect(response.headers.get("content-type")).toBe("application/problem+json");
+      const problem = (await response.json()) as { type: string; detail: string; errors: { in: string; field: string; message: string }[] };
+      expect(problem.type).toBe("urn:bucketshare:problem:invalid-request");
+      expect(problem.detail).toMatch(/7 days|1 minute|CSV or JSON/);
+      expect(problem.errors).toEqual([{ in: "query", field: expect.stringMatching(/^(format|expires)$/), message: problem.detail }]);
     }
   });
 
@@ -235,6 +239,9 @@ describe.each(storageCases())("manifest export on $name", (storage) => {
     expect(await other.text()).not.toContain("X-Amz");
     const anonymous = await exportManifest(linkId, { format: "csv" }, null);
     expect(anonymous.status).toBe(401);
-    expect((await exportManifest("no-such-link", {})).status).toBe(404);
+    expect(await anonymous.json()).toMatchObject({ type: "urn:bucketshare:problem:sign-in-required", status: 401, detail: "Sign in first.", instance: `/links/${linkId}/manifest` });
+    const unknown = await exportManifest("no-such-link", {});
+    expect(unknown.status).toBe(404);
+    expect(await unknown.json()).toMatchObject({ type: "urn:bucketshare:problem:not-found", detail: "This share is not in your history, or it is not a multi-file share." });
   });
 });

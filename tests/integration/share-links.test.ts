@@ -575,7 +575,7 @@ describe("link history", () => {
     const exportAs = async (user: SessionUser, url: string) => {
       session.user = user;
       try {
-        const response = await exportCsv(new Request(url));
+        const response = await exportCsv(new Request(url), { params: Promise.resolve({}) });
         return { response, text: await response.text() };
       } finally {
         session.user = sharer;
@@ -626,8 +626,10 @@ describe("link history", () => {
   it("refuses the CSV export without a session", async () => {
     session.user = null;
     try {
-      const response = await exportCsv(new Request("http://bucketshare.test/links/export"));
+      const response = await exportCsv(new Request("http://bucketshare.test/links/export"), { params: Promise.resolve({}) });
       expect(response.status).toBe(401);
+      expect(response.headers.get("content-type")).toBe("application/problem+json");
+      expect(await response.json()).toMatchObject({ type: "urn:bucketshare:problem:sign-in-required", detail: "Sign in first.", instance: "/links/export" });
     } finally {
       session.user = sharer;
     }

@@ -33,11 +33,21 @@ function request(path: string, headers: Record<string, string> = {}) {
 }
 
 describe("proxy", () => {
-  it("answers /api/* without a session with a 401 JSON body, not a redirect", async () => {
+  it("answers /api/* without a session with a 401 problem (docs/errors.md), not a redirect", async () => {
     const response = await proxy(request("/api/v1/anything"));
     expect(response.status).toBe(401);
-    expect(response.headers.get("content-type")).toMatch(/^application\/json/);
-    expect(await response.json()).toEqual({ error: "Sign in first." });
+    expect(response.headers.get("content-type")).toBe("application/problem+json");
+    expect(response.headers.get("cache-control")).toBe("no-store");
+    const body = await response.json();
+    expect(body).toEqual({
+      type: "urn:bucketshare:problem:sign-in-required",
+      title: "Sign in first",
+      status: 401,
+      detail: "Sign in first.",
+      instance: "/api/v1/anything",
+      requestId: expect.stringMatching(/^[0-9a-f-]{36}$/),
+    });
+    expect(response.headers.get("x-request-id")).toBe(body.requestId);
   });
 
   it("sends a page request without a session to sign-in, keeping where it was going", async () => {

@@ -1,5 +1,5 @@
 import type { Page, Request } from "@playwright/test";
-import { ensureConnection, ensureSignedIn, expect, OWNER, test } from "./fixtures";
+import { ensureConnection, ensureSignedIn, expect, OWNER, test } from "../support/fixtures";
 
 // On a slow connection the owner can type into a form before its scripts have run (see
 // 02-connection-form.spec.ts for the connection form). Every form's submit waits for them: a native

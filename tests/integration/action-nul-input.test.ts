@@ -7,15 +7,15 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import type { SessionUser } from "@/lib/auth/session";
 
-vi.mock("@/lib/auth/session", async () => (await import("./request-context")).sessionModule);
-vi.mock("next/cache", async () => (await import("./request-context")).cacheModule);
-vi.mock("next/navigation", async () => (await import("./request-context")).navigationModule);
-const { session } = await import("./request-context");
+vi.mock("@/lib/auth/session", async () => (await import("../support/request-context")).sessionModule);
+vi.mock("next/cache", async () => (await import("../support/request-context")).cacheModule);
+vi.mock("next/navigation", async () => (await import("../support/request-context")).navigationModule);
+const { session } = await import("../support/request-context");
 
 const { db } = await import("@/lib/db/client");
 const { createApiTokenAction } = await import("@/lib/actions/create-api-token");
 const { saveConnectionAction } = await import("@/lib/actions/save-connection");
-const h = await import("./helpers");
+const h = await import("../support/helpers");
 
 const NUL_ERROR = /^Remove the invisible control character/;
 

@@ -3,12 +3,12 @@ import type { SessionUser } from "@/lib/auth/session";
 
 /** S3_* variables become one read-only connection of the owner. */
 
-vi.mock("@/lib/auth/session", async () => (await import("./request-context")).sessionModule);
-vi.mock("next/cache", async () => (await import("./request-context")).cacheModule);
-vi.mock("next/navigation", async () => (await import("./request-context")).navigationModule);
-const { session } = await import("./request-context");
+vi.mock("@/lib/auth/session", async () => (await import("../support/request-context")).sessionModule);
+vi.mock("next/cache", async () => (await import("../support/request-context")).cacheModule);
+vi.mock("next/navigation", async () => (await import("../support/request-context")).navigationModule);
+const { session } = await import("../support/request-context");
 
-const h = await import("./helpers");
+const h = await import("../support/helpers");
 const { db } = await import("@/lib/db/client");
 const { parseEnv, getRuntimeSecrets } = await import("@/lib/env");
 const { syncEnvConnection } = await import("@/lib/storage/env-connection");

@@ -7,12 +7,12 @@
 import type { S3Client } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { SessionUser } from "@/lib/auth/session";
-import type { TestStorage } from "./storages";
+import type { TestStorage } from "../support/storages";
 
-vi.mock("@/lib/auth/session", async () => (await import("./request-context")).sessionModule);
-vi.mock("next/cache", async () => (await import("./request-context")).cacheModule);
-vi.mock("next/navigation", async () => (await import("./request-context")).navigationModule);
-const { session } = await import("./request-context");
+vi.mock("@/lib/auth/session", async () => (await import("../support/request-context")).sessionModule);
+vi.mock("next/cache", async () => (await import("../support/request-context")).cacheModule);
+vi.mock("next/navigation", async () => (await import("../support/request-context")).navigationModule);
+const { session } = await import("../support/request-context");
 
 const { db } = await import("@/lib/db/client");
 const { saveConnectionAction } = await import("@/lib/actions/save-connection");
@@ -23,8 +23,8 @@ const { createFilesShareSchema } = await import("@/lib/validation/share-files");
 const { listLinks, getReshareOptions } = await import("@/lib/links/history");
 const { listLinkFiles } = await import("@/lib/links/link-files");
 const { getLinkDetails } = await import("@/lib/links/manage");
-const h = await import("./helpers");
-const { adminS3For, storageCases } = await import("./storages");
+const h = await import("../support/helpers");
+const { adminS3For, storageCases } = await import("../support/storages");
 
 const sharers: SessionUser[] = [];
 

@@ -10,10 +10,10 @@ import { PutBucketVersioningCommand, PutObjectCommand, type S3Client } from "@aw
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { SessionUser } from "@/lib/auth/session";
 
-vi.mock("@/lib/auth/session", async () => (await import("./request-context")).sessionModule);
-vi.mock("next/cache", async () => (await import("./request-context")).cacheModule);
-vi.mock("next/navigation", async () => (await import("./request-context")).navigationModule);
-const { session } = await import("./request-context");
+vi.mock("@/lib/auth/session", async () => (await import("../support/request-context")).sessionModule);
+vi.mock("next/cache", async () => (await import("../support/request-context")).cacheModule);
+vi.mock("next/navigation", async () => (await import("../support/request-context")).navigationModule);
+const { session } = await import("../support/request-context");
 
 const { db } = await import("@/lib/db/client");
 const { getRuntimeSecrets } = await import("@/lib/env");
@@ -29,8 +29,8 @@ const { revealLinkAction } = await import("@/lib/actions/reveal-link");
 const { shareAgainAction } = await import("@/lib/actions/share-again");
 const { listLinks } = await import("@/lib/links/history");
 const { listAccessLog, listLinksForObject } = await import("@/lib/links/manage");
-const h = await import("./helpers");
-const { adminS3For, storageCases } = await import("./storages");
+const h = await import("../support/helpers");
+const { adminS3For, storageCases } = await import("../support/storages");
 
 const KEY = "reports/q4 figures.bin";
 const BODY = randomBytes(12_345);

@@ -10,18 +10,18 @@ import { PutBucketVersioningCommand, PutObjectCommand, type S3Client } from "@aw
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { SessionUser } from "@/lib/auth/session";
 
-vi.mock("@/lib/auth/session", async () => (await import("./request-context")).sessionModule);
-vi.mock("next/cache", async () => (await import("./request-context")).cacheModule);
-vi.mock("next/navigation", async () => (await import("./request-context")).navigationModule);
-const { session } = await import("./request-context");
+vi.mock("@/lib/auth/session", async () => (await import("../support/request-context")).sessionModule);
+vi.mock("next/cache", async () => (await import("../support/request-context")).cacheModule);
+vi.mock("next/navigation", async () => (await import("../support/request-context")).navigationModule);
+const { session } = await import("../support/request-context");
 
 const { db } = await import("@/lib/db/client");
 const { saveConnectionAction } = await import("@/lib/actions/save-connection");
 const { issueFilesShare } = await import("@/lib/links/issue-files");
 const { createFilesShareSchema } = await import("@/lib/validation/share-files");
 const { GET } = await import("@/app/(app)/links/[id]/manifest/route");
-const h = await import("./helpers");
-const { adminS3For, storageCases } = await import("./storages");
+const h = await import("../support/helpers");
+const { adminS3For, storageCases } = await import("../support/storages");
 
 const FILES = [
   { key: "export/docs/résumé final.pdf", body: randomBytes(3_001) },

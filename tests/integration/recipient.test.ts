@@ -22,10 +22,10 @@ const page = await import("@/app/s/[token]/route");
 const download = await import("@/app/s/[token]/download/route");
 const preview = await import("@/app/s/[token]/preview/route");
 const unlock = await import("@/app/s/[token]/unlock/route");
-const h = await import("./helpers");
+const h = await import("../support/helpers");
 const { insertStorageConnection } = await import("../support/connection-row");
-const { adminS3For, storageCases } = await import("./storages");
-type TestStorage = import("./storages").TestStorage;
+const { adminS3For, storageCases } = await import("../support/storages");
+type TestStorage = import("../support/storages").TestStorage;
 
 const BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
 const SLACK = "Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)";

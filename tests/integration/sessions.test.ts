@@ -3,11 +3,11 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vites
 
 // Only Next's request context is stood in for (a cookie jar per browser); Auth.js, the session
 // cookie, the sessions table and the actions are the real ones.
-vi.mock("next/headers", async () => (await import("./browser")).headersModule);
-vi.mock("next/cache", async () => (await import("./request-context")).cacheModule);
-vi.mock("next/navigation", async () => (await import("./request-context")).navigationModule);
+vi.mock("next/headers", async () => (await import("../support/browser")).headersModule);
+vi.mock("next/cache", async () => (await import("../support/request-context")).cacheModule);
+vi.mock("next/navigation", async () => (await import("../support/request-context")).navigationModule);
 
-const { Browser, browser } = await import("./browser");
+const { Browser, browser } = await import("../support/browser");
 const { db } = await import("@/lib/db/client");
 const { hashPassword } = await import("@/lib/auth/password");
 const { getSessionUser } = await import("@/lib/auth/session");
@@ -16,7 +16,7 @@ const { signInAction } = await import("@/lib/actions/sign-in");
 const { signOutAction } = await import("@/lib/actions/sign-out");
 const { signOutEverywhereAction } = await import("@/lib/actions/sign-out-everywhere");
 const { changePasswordAction } = await import("@/lib/actions/change-password");
-const { formData, randomSuffix, runRedirectingAction } = await import("./helpers");
+const { formData, randomSuffix, runRedirectingAction } = await import("../support/helpers");
 
 let PASSWORD = "sessions-password-123";
 let user: { id: string; email: string };

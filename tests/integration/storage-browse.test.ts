@@ -7,12 +7,12 @@ import { randomBytes } from "node:crypto";
 import type { S3Client } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { SessionUser } from "@/lib/auth/session";
-import type { TestStorage } from "./storages";
+import type { TestStorage } from "../support/storages";
 
-vi.mock("@/lib/auth/session", async () => (await import("./request-context")).sessionModule);
-vi.mock("next/cache", async () => (await import("./request-context")).cacheModule);
-vi.mock("next/navigation", async () => (await import("./request-context")).navigationModule);
-const { session } = await import("./request-context");
+vi.mock("@/lib/auth/session", async () => (await import("../support/request-context")).sessionModule);
+vi.mock("next/cache", async () => (await import("../support/request-context")).cacheModule);
+vi.mock("next/navigation", async () => (await import("../support/request-context")).navigationModule);
+const { session } = await import("../support/request-context");
 
 const { db } = await import("@/lib/db/client");
 const { saveConnectionAction } = await import("@/lib/actions/save-connection");
@@ -22,8 +22,8 @@ const { describeStorageError } = await import("@/lib/storage/errors");
 const { checkConnection } = await import("@/lib/storage/test-connection");
 const { openCredentials } = await import("@/lib/storage/client");
 const { folderHref, objectHref, parentPrefix, prefixFromSegments } = await import("@/lib/paths");
-const h = await import("./helpers");
-const { adminS3For, storageCases } = await import("./storages");
+const h = await import("../support/helpers");
+const { adminS3For, storageCases } = await import("../support/storages");
 
 type Open = Awaited<ReturnType<typeof openConnectionOrThrow>>;
 type Page = Awaited<ReturnType<typeof listFolder>>;

@@ -9,10 +9,10 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { SessionUser } from "@/lib/auth/session";
 import { startHangingServer, type HangingServer } from "../support/hanging-storage";
 
-vi.mock("@/lib/auth/session", async () => (await import("./request-context")).sessionModule);
-vi.mock("next/cache", async () => (await import("./request-context")).cacheModule);
-vi.mock("next/navigation", async () => (await import("./request-context")).navigationModule);
-const { session } = await import("./request-context");
+vi.mock("@/lib/auth/session", async () => (await import("../support/request-context")).sessionModule);
+vi.mock("next/cache", async () => (await import("../support/request-context")).cacheModule);
+vi.mock("next/navigation", async () => (await import("../support/request-context")).navigationModule);
+const { session } = await import("../support/request-context");
 
 const { db } = await import("@/lib/db/client");
 const { saveConnectionAction } = await import("@/lib/actions/save-connection");
@@ -22,7 +22,7 @@ const { openConnectionOrThrow } = await import("@/lib/storage/connections");
 const { loadBuckets, loadFolder, loadObjectView, readTextStart, listFolder } = await import("@/lib/storage/listing");
 const { describeStorageError } = await import("@/lib/storage/errors");
 const { STORAGE_DEADLINE_MS } = await import("@/lib/storage/deadline");
-const h = await import("./helpers");
+const h = await import("../support/helpers");
 
 const { services } = h;
 /** The documented bound plus room for a busy machine. */

@@ -8,12 +8,12 @@
 import type { S3Client } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { SessionUser } from "@/lib/auth/session";
-import type { TestStorage } from "./storages";
+import type { TestStorage } from "../support/storages";
 
-vi.mock("@/lib/auth/session", async () => (await import("./request-context")).sessionModule);
-vi.mock("next/cache", async () => (await import("./request-context")).cacheModule);
-vi.mock("next/navigation", async () => (await import("./request-context")).navigationModule);
-const { session } = await import("./request-context");
+vi.mock("@/lib/auth/session", async () => (await import("../support/request-context")).sessionModule);
+vi.mock("next/cache", async () => (await import("../support/request-context")).cacheModule);
+vi.mock("next/navigation", async () => (await import("../support/request-context")).navigationModule);
+const { session } = await import("../support/request-context");
 
 const { db } = await import("@/lib/db/client");
 const { saveConnectionAction } = await import("@/lib/actions/save-connection");
@@ -22,8 +22,8 @@ const { createShareLinkAction } = await import("@/lib/actions/create-share-link"
 const { openConnectionOrThrow } = await import("@/lib/storage/connections");
 const { loadObjectView } = await import("@/lib/storage/listing");
 const { storageOriginsForCsp } = await import("@/lib/security/storage-origins");
-const h = await import("./helpers");
-const { adminS3For, storageCases } = await import("./storages");
+const h = await import("../support/helpers");
+const { adminS3For, storageCases } = await import("../support/storages");
 
 let owner: SessionUser;
 let stranger: SessionUser;

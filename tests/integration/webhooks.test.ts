@@ -12,10 +12,10 @@ import pg from "pg";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it, vi } from "vitest";
 import type { SessionUser } from "@/lib/auth/session";
 
-vi.mock("@/lib/auth/session", async () => (await import("./request-context")).sessionModule);
-vi.mock("next/cache", async () => (await import("./request-context")).cacheModule);
-vi.mock("next/navigation", async () => (await import("./request-context")).navigationModule);
-const { session } = await import("./request-context");
+vi.mock("@/lib/auth/session", async () => (await import("../support/request-context")).sessionModule);
+vi.mock("next/cache", async () => (await import("../support/request-context")).cacheModule);
+vi.mock("next/navigation", async () => (await import("../support/request-context")).navigationModule);
+const { session } = await import("../support/request-context");
 
 const { db } = await import("@/lib/db/client");
 const { PrismaClient } = await import("@/lib/generated/prisma/client");
@@ -30,7 +30,7 @@ const { getRuntimeSecrets } = await import("@/lib/env");
 const { newRecordId } = await import("@/lib/crypto");
 const { createDeliveryWorker, pruneDeliveries, runDeliveryRound } = await import("@/lib/webhooks/worker");
 const { startHangingServer } = await import("../support/hanging-storage");
-const h = await import("./helpers");
+const h = await import("../support/helpers");
 
 type Received = { method: string; path: string; headers: IncomingHttpHeaders; body: string; at: number };
 

@@ -18,10 +18,9 @@ import { PEER_HEADER, SERVER_MARKER } from "@/lib/security/address";
 import { callApi, createTestConnection, createTestToken, openApiDocument, type ApiCall, type ApiResponse } from "../support/api-contract";
 import * as h from "../support/helpers";
 import { adminS3For, storageCases, type TestStorage } from "../support/storages";
-
-const recipientPage = await import("@/app/s/[token]/route");
-const recipientDownload = await import("@/app/s/[token]/download/route");
-const recipientUnlock = await import("@/app/s/[token]/unlock/route");
+import * as recipientPage from "@/app/s/[token]/route";
+import * as recipientDownload from "@/app/s/[token]/download/route";
+import * as recipientUnlock from "@/app/s/[token]/unlock/route";
 
 const KEY = "reports/q4 figures.bin";
 const BODY = randomBytes(23_456);

@@ -2,6 +2,9 @@ import net from "node:net";
 import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { session } from "../support/request-context";
+
+vi.mock("@/lib/auth/session", async () => (await import("../support/request-context")).sessionModule);
 
 /**
  * When PostgreSQL stops answering: health says 503, and an action explains itself (no stack
@@ -9,11 +12,6 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
  * The app's database URL points at a local port where nothing listens at first; later a TCP
  * forwarder to the real test database opens on that port.
  */
-
-vi.mock("@/lib/auth/session", async () => (await import("../support/request-context")).sessionModule);
-vi.mock("next/cache", async () => (await import("../support/request-context")).cacheModule);
-vi.mock("next/navigation", async () => (await import("../support/request-context")).navigationModule);
-const { session } = await import("../support/request-context");
 
 const realUrl = process.env.DATABASE_URL!;
 

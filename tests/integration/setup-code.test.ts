@@ -13,9 +13,8 @@ await globalForDb.bucketshareDb?.$disconnect();
 delete globalForDb.bucketshareDb;
 
 vi.mock("next/headers", async () => (await import("../support/browser")).headersModule);
-vi.mock("next/cache", async () => (await import("../support/request-context")).cacheModule);
-vi.mock("next/navigation", async () => (await import("../support/request-context")).navigationModule);
 
+// Imported only now, after the switch to this file's own database: lib/env and lib/db/client read it once.
 const { Browser, browser } = await import("../support/browser");
 const { db } = await import("@/lib/db/client");
 const { parseEnv } = await import("@/lib/env");

@@ -64,7 +64,7 @@ function loadContract(): Promise<OpenApiContract> {
 // ---------------------------------------------------------------------------------------------
 // Routes
 
-const API_DIR = fileURLToPath(new URL("../../../app/api/v1/", import.meta.url));
+const API_DIR = fileURLToPath(new URL("../../app/api/v1/", import.meta.url));
 let routes: { template: string; file: string }[] | undefined;
 
 /** Every route.ts under app/api/v1 with its OpenAPI path template ("/connections/{id}/buckets"). */

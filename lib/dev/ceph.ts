@@ -23,17 +23,10 @@ import * as net from "node:net";
 import * as path from "node:path";
 import { ListBucketsCommand } from "@aws-sdk/client-s3";
 import { findFreePort } from "@/lib/db/embedded";
-import { s3ClientFor } from "@/lib/dev/s3";
+import { s3ClientFor, type LocalS3Server } from "@/lib/dev/s3";
 import { LogTail, endsWithin, findExecutable, httpOk, makeTemporaryDir, removeTemporaryDir, shebangPython, sleep, stopInOrder, supervise, waitUntil, writeOwnerFile, type Supervised } from "@/lib/dev/supervise";
 
-export type CephServer = {
-  endpoint: string;
-  region: "us-east-1";
-  accessKeyId: string;
-  secretAccessKey: string;
-  dir: string;
-  stop(): Promise<void>;
-};
+export type CephServer = LocalS3Server;
 
 const ACCESS_KEY = "BUCKETSHARETESTKEY01";
 const SECRET_KEY = "ceph-testing-secret-0123456789abcdefghij";

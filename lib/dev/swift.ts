@@ -20,16 +20,10 @@ import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import { ListBucketsCommand, S3Client } from "@aws-sdk/client-s3";
+import type { LocalS3Server } from "@/lib/dev/s3";
 import { LogTail, findExecutable, httpOk, isExecutable, makeTemporaryDir, removeTemporaryDir, shebangPython, sleep, stopInOrder, supervise, waitUntil, type Supervised } from "@/lib/dev/supervise";
 
-export type SwiftServer = {
-  endpoint: string;
-  region: "us-east-1";
-  accessKeyId: string;
-  secretAccessKey: string;
-  dir: string;
-  stop(): Promise<void>;
-};
+export type SwiftServer = LocalS3Server;
 
 const ACCOUNT = "test";
 const USER = "tester";

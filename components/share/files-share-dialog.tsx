@@ -5,6 +5,7 @@ import { Modal, ModalFooter } from "@/components/ui/modal";
 import { Button } from "@/components/ui/button";
 import { FieldError, inputClass } from "@/components/ui/field";
 import { Alert } from "@/components/ui/alert";
+import { GenerateLinkFooter } from "@/components/share/generate-link-footer";
 import { ShareResult } from "@/components/share/share-result";
 import { createFilesShareAction, type IssuedFilesShare } from "@/lib/actions/create-files-share";
 import { scanFilesShareAction } from "@/lib/actions/scan-files-share";
@@ -274,18 +275,7 @@ export function FilesShareDialog({ source, publicUrl, open, onClose, onCreated }
             </Alert>
           ) : null}
 
-          <div role="alert" aria-live="assertive">
-            {serverMessage ? <Alert tone="error">{serverMessage}</Alert> : null}
-          </div>
-
-          <ModalFooter>
-            <Button variant="secondary" onClick={onClose}>
-              Cancel
-            </Button>
-            <Button type="submit" disabled={pending || scan.state !== "done" || scan.count === 0 || expiry.invalid}>
-              {pending ? "Generating…" : "Generate link"}
-            </Button>
-          </ModalFooter>
+          <GenerateLinkFooter message={serverMessage} pending={pending} disabled={scan.state !== "done" || scan.count === 0 || expiry.invalid} onCancel={onClose} />
         </form>
       )}
     </Modal>

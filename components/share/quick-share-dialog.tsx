@@ -10,6 +10,7 @@ import { DEFAULT_EXPIRY_PRESET, EXPIRY_PRESETS, MAX_EXPIRY_SECONDS, type LinkKin
 import { Button } from "@/components/ui/button";
 import { FieldError, inputClass } from "@/components/ui/field";
 import { Alert } from "@/components/ui/alert";
+import { GenerateLinkFooter } from "@/components/share/generate-link-footer";
 import { ShareResult } from "@/components/share/share-result";
 import { EXPIRY_FIELDS, ExpiryField, MANAGED_FIELDS, ManagedLinkFields, useExpiryChoice, useManagedOptions } from "@/components/share/link-option-fields";
 
@@ -205,18 +206,7 @@ export function QuickShareDialog({ target, open, onClose }: { target: ShareTarge
             </div>
           </details>
 
-          <div role="alert" aria-live="assertive">
-            {serverMessage ? <Alert tone="error">{serverMessage}</Alert> : null}
-          </div>
-
-          <ModalFooter>
-            <Button variant="secondary" onClick={onClose}>
-              Cancel
-            </Button>
-            <Button type="submit" disabled={pending || expiry.invalid}>
-              {pending ? "Generating…" : "Generate link"}
-            </Button>
-          </ModalFooter>
+          <GenerateLinkFooter message={serverMessage} pending={pending} disabled={expiry.invalid} onCancel={onClose} />
           <p className="text-xs text-muted">
             {kind === "direct"
               ? `Direct links can last from 1 minute to ${MAX_EXPIRY_SECONDS / 86_400} days. Anyone with the link can download the file until it expires.`

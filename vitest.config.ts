@@ -23,6 +23,13 @@ export default defineConfig({
       },
       {
         extends: true,
+        resolve: {
+          alias: {
+            // Server actions call these; outside a running Next server they have nothing to act on.
+            "next/cache": `${root}tests/support/next-cache.ts`,
+            "next/navigation": `${root}tests/support/next-navigation.ts`,
+          },
+        },
         test: {
           name: "integration",
           include: ["tests/integration/**/*.test.ts"],

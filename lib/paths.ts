@@ -25,7 +25,7 @@ export function prefixFromSegments(segments: string[] | undefined): string {
 /**
  * The folder prefix of a page's `[[...prefix]]` params. Next 16 hands a page its params
  * percent-encoded (`encodeURIComponent` of the decoded segment: "a b" arrives as "a%20b", "a+b" as
- * "a%2Bb"; checked end to end in tests/e2e/05-storage-safety.spec.ts), so each is decoded once.
+ * "a%2Bb"; checked end to end in tests/e2e/08-storage-safety.spec.ts), so each is decoded once.
  */
 export function prefixFromRouteParams(segments: string[] | undefined): string {
   return prefixFromSegments(

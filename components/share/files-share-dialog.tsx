@@ -1,10 +1,11 @@
 "use client";
 
 import { useEffect, useId, useRef, useState, type FormEvent } from "react";
-import { useModalDialog } from "@/components/ui/use-modal-dialog";
+import { Modal, ModalFooter } from "@/components/ui/modal";
 import { Button } from "@/components/ui/button";
 import { FieldError, inputClass } from "@/components/ui/field";
 import { Alert } from "@/components/ui/alert";
+import { GenerateLinkFooter } from "@/components/share/generate-link-footer";
 import { ShareResult } from "@/components/share/share-result";
 import { createFilesShareAction, type IssuedFilesShare } from "@/lib/actions/create-files-share";
 import { scanFilesShareAction } from "@/lib/actions/scan-files-share";
@@ -41,7 +42,6 @@ function plural(n: number, one: string, many: string): string {
  * the share will hold; beyond the limit it says so and stops.
  */
 export function FilesShareDialog({ source, publicUrl, open, onClose, onCreated }: { source: FilesShareSource; publicUrl: string | null; open: boolean; onClose: () => void; onCreated?: () => void }) {
-  const ref = useModalDialog(open);
   const ids = useId();
   const [recursive, setRecursive] = useState(false);
   const [pattern, setPattern] = useState("");
@@ -145,162 +145,139 @@ export function FilesShareDialog({ source, publicUrl, open, onClose, onCreated }
     }
   }
 
-  const titleId = `${ids}-title`;
   const heading = source.mode === "folder" ? `Share folder ${source.name}` : `Share ${plural(source.keys.length, "file", "files")}`;
   const nothing = scan.state === "done" && scan.count === 0;
   return (
-    <dialog
-      ref={ref}
+    <Modal
+      open={open}
       onClose={onClose}
-      aria-labelledby={titleId}
-      className="m-auto max-h-[calc(100dvh-2rem)] w-[min(36rem,calc(100vw-1rem))] overflow-y-auto rounded-xl border border-zinc-200 bg-white p-0 text-zinc-900 shadow-xl backdrop:bg-black/40 dark:border-zinc-800 dark:bg-zinc-900 dark:text-zinc-100"
+      title={heading}
+      subtitle={
+        <p className="text-sm text-zinc-600 dark:text-zinc-400">One managed link for all of them: revoke it at once, limit downloads, add a password or networks.</p>
+      }
+      size="lg"
     >
-      <div className="space-y-4 p-5">
-        <div className="flex items-start justify-between gap-3">
-          <div className="min-w-0">
-            <h2 id={titleId} className="text-lg font-semibold">
-              {heading}
-            </h2>
-            <p className="text-sm text-zinc-600 dark:text-zinc-400">One managed link for all of them: revoke it at once, limit downloads, add a password or networks.</p>
-          </div>
-          <button type="button" onClick={onClose} aria-label="Close" className="rounded p-1 text-muted hover:bg-zinc-100 dark:hover:bg-zinc-800">
-            ✕
-          </button>
+      {result.status === "success" && result.data ? (
+        <div className="space-y-4">
+          <p className="text-sm" role="status">
+            Shared {plural(result.data.fileCount, "file", "files")} · {formatBytes(result.data.totalBytes)} as “{result.data.title}”.
+          </p>
+          <ShareResult link={result.data} timeZone={expiry.timeZone} />
+          <ModalFooter divided>
+            <Button variant="secondary" onClick={onClose}>
+              Done
+            </Button>
+          </ModalFooter>
         </div>
-
-        {result.status === "success" && result.data ? (
-          <div className="space-y-4">
-            <p className="text-sm" role="status">
-              Shared {plural(result.data.fileCount, "file", "files")} · {formatBytes(result.data.totalBytes)} as “{result.data.title}”.
-            </p>
-            <ShareResult link={result.data} timeZone={expiry.timeZone} />
-            <div className="flex justify-end border-t border-zinc-200 pt-3 dark:border-zinc-800">
-              <Button variant="secondary" onClick={onClose}>
-                Done
-              </Button>
-            </div>
-          </div>
-        ) : (
-          <form onSubmit={onSubmit} className="space-y-4" noValidate>
-            {source.mode === "folder" ? (
-              <div className="space-y-3 rounded-lg border border-zinc-200 p-3 dark:border-zinc-800">
-                <label className="flex items-center gap-2 text-sm">
-                  <input type="checkbox" checked={recursive} onChange={(e) => setRecursive(e.target.checked)} />
-                  Include subfolders
-                </label>
-                <div className="space-y-1">
-                  <label htmlFor={`${ids}-pattern`} className="block text-sm font-medium">
-                    Name pattern (optional)
-                  </label>
-                  <div className="flex gap-2">
-                    <input
-                      id={`${ids}-pattern`}
-                      value={pattern}
-                      onChange={(e) => setPattern(e.target.value)}
-                      onBlur={() => setAppliedPattern(pattern.trim())}
-                      onKeyDown={(e) => {
-                        if (e.key === "Enter") {
-                          e.preventDefault();
-                          setAppliedPattern(pattern.trim());
-                        }
-                      }}
-                      placeholder="e.g. *.pdf"
-                      className={`${inputClass} font-mono`}
-                      aria-describedby={`${ids}-pattern-help`}
-                      spellCheck={false}
-                    />
-                    <Button variant="secondary" onClick={() => setAppliedPattern(pattern.trim())}>
-                      Apply
-                    </Button>
-                  </div>
-                  <p id={`${ids}-pattern-help`} className="text-xs text-muted">
-                    Matches file names, ignoring case: * any characters, ? one character, {"{pdf,docx}"} alternatives.
-                  </p>
-                  <FieldError errors={serverErrors.pattern} />
-                </div>
-              </div>
-            ) : null}
-
-            <div aria-live="polite" className="text-sm">
-              {scan.state === "running" ? (
-                <p role="status">
-                  Listing files… {plural(scan.count, "file", "files")} ({formatBytes(scan.bytes)}) so far
-                </p>
-              ) : scan.state === "done" && scan.count > 0 ? (
-                <p role="status" className="font-medium">
-                  {plural(scan.count, "file", "files")} · {formatBytes(scan.bytes)} will be shared.
-                </p>
-              ) : nothing ? (
-                <Alert tone="error">
-                  {source.mode === "keys"
-                    ? "Nothing is selected: tick the files to share first."
-                    : appliedPattern
-                      ? `No file ${recursive ? "in this folder or its subfolders" : "in this folder"} matches “${appliedPattern}”, so there is nothing to share.`
-                      : `This folder has no files${recursive ? "" : " directly in it (tick Include subfolders to share what its subfolders hold)"}, so there is nothing to share.`}
-                </Alert>
-              ) : scan.state === "too_many" ? (
-                <Alert tone="error">
-                  More than {MAX_SHARE_FILES.toLocaleString("en-US")} files: one share holds at most {MAX_SHARE_FILES.toLocaleString("en-US")}. Listing stopped. Share a subfolder, narrow it with a name pattern
-                  {source.mode === "folder" && recursive ? ", or leave out subfolders" : ""}.
-                </Alert>
-              ) : scan.state === "failed" ? (
-                <Alert tone="error">{scan.message}</Alert>
-              ) : null}
-            </div>
-
-            <div className="space-y-1">
-              <label htmlFor={`${ids}-title-input`} className="block text-sm font-medium">
-                Title
+      ) : (
+        <form onSubmit={onSubmit} className="space-y-4" noValidate>
+          {source.mode === "folder" ? (
+            <div className="space-y-3 rounded-lg border border-zinc-200 p-3 dark:border-zinc-800">
+              <label className="flex items-center gap-2 text-sm">
+                <input type="checkbox" checked={recursive} onChange={(e) => setRecursive(e.target.checked)} />
+                Include subfolders
               </label>
-              <input id={`${ids}-title-input`} value={title} onChange={(e) => setTitle(e.target.value)} placeholder={defaultTitle} className={inputClass} />
-              <p className="text-xs text-muted">What the recipient sees. Empty: “{defaultTitle}”.</p>
-              <FieldError errors={serverErrors.title} />
-            </div>
-
-            <ExpiryField idPrefix={ids} kind="managed" expiry={expiry} serverErrors={serverErrors} />
-
-            <ManagedLinkFields
-              idPrefix={ids}
-              managed={managed}
-              limitHelp="Empty for unlimited. Each file downloaded counts as one, and Download all counts as one."
-            >
               <div className="space-y-1">
-                <label htmlFor={`${ids}-note`} className="block text-sm font-medium">
-                  Note (optional)
+                <label htmlFor={`${ids}-pattern`} className="block text-sm font-medium">
+                  Name pattern (optional)
                 </label>
-                <input id={`${ids}-note`} value={note} onChange={(e) => setNote(e.target.value)} placeholder="Who the link is for" className={inputClass} />
-                <FieldError errors={serverErrors.note} />
+                <div className="flex gap-2">
+                  <input
+                    id={`${ids}-pattern`}
+                    value={pattern}
+                    onChange={(e) => setPattern(e.target.value)}
+                    onBlur={() => setAppliedPattern(pattern.trim())}
+                    onKeyDown={(e) => {
+                      if (e.key === "Enter") {
+                        e.preventDefault();
+                        setAppliedPattern(pattern.trim());
+                      }
+                    }}
+                    placeholder="e.g. *.pdf"
+                    className={`${inputClass} font-mono`}
+                    aria-describedby={`${ids}-pattern-help`}
+                    spellCheck={false}
+                  />
+                  <Button variant="secondary" onClick={() => setAppliedPattern(pattern.trim())}>
+                    Apply
+                  </Button>
+                </div>
+                <p id={`${ids}-pattern-help`} className="text-xs text-muted">
+                  Matches file names, ignoring case: * any characters, ? one character, {"{pdf,docx}"} alternatives.
+                </p>
+                <FieldError errors={serverErrors.pattern} />
               </div>
-              <label className="flex items-start gap-2 text-sm">
-                <input type="checkbox" checked={zipAllowed} onChange={(e) => setZipAllowed(e.target.checked)} className="mt-1" />
-                <span>
-                  Allow Download all (ZIP; these bytes pass through this server)
-                  <span className="block text-xs text-muted">Single files go straight from your storage; a ZIP of everything is streamed through Bucketshare.</span>
-                </span>
-              </label>
-            </ManagedLinkFields>
+            </div>
+          ) : null}
 
-            {!publicUrl ? (
-              <Alert tone="warning">
-                Bucketshare has no public address, so this link uses the address you opened it at. Set <code>PUBLIC_URL</code> so recipients elsewhere can reach it.
+          <div aria-live="polite" className="text-sm">
+            {scan.state === "running" ? (
+              <p role="status">
+                Listing files… {plural(scan.count, "file", "files")} ({formatBytes(scan.bytes)}) so far
+              </p>
+            ) : scan.state === "done" && scan.count > 0 ? (
+              <p role="status" className="font-medium">
+                {plural(scan.count, "file", "files")} · {formatBytes(scan.bytes)} will be shared.
+              </p>
+            ) : nothing ? (
+              <Alert tone="error">
+                {source.mode === "keys"
+                  ? "Nothing is selected: tick the files to share first."
+                  : appliedPattern
+                    ? `No file ${recursive ? "in this folder or its subfolders" : "in this folder"} matches “${appliedPattern}”, so there is nothing to share.`
+                    : `This folder has no files${recursive ? "" : " directly in it (tick Include subfolders to share what its subfolders hold)"}, so there is nothing to share.`}
               </Alert>
+            ) : scan.state === "too_many" ? (
+              <Alert tone="error">
+                More than {MAX_SHARE_FILES.toLocaleString("en-US")} files: one share holds at most {MAX_SHARE_FILES.toLocaleString("en-US")}. Listing stopped. Share a subfolder, narrow it with a name pattern
+                {source.mode === "folder" && recursive ? ", or leave out subfolders" : ""}.
+              </Alert>
+            ) : scan.state === "failed" ? (
+              <Alert tone="error">{scan.message}</Alert>
             ) : null}
+          </div>
 
-            <div role="alert" aria-live="assertive">
-              {serverMessage ? <Alert tone="error">{serverMessage}</Alert> : null}
-            </div>
+          <div className="space-y-1">
+            <label htmlFor={`${ids}-title-input`} className="block text-sm font-medium">
+              Title
+            </label>
+            <input id={`${ids}-title-input`} value={title} onChange={(e) => setTitle(e.target.value)} placeholder={defaultTitle} className={inputClass} />
+            <p className="text-xs text-muted">What the recipient sees. Empty: “{defaultTitle}”.</p>
+            <FieldError errors={serverErrors.title} />
+          </div>
 
-            <div className="flex justify-end gap-2">
-              <Button variant="secondary" onClick={onClose}>
-                Cancel
-              </Button>
-              <Button type="submit" disabled={pending || scan.state !== "done" || scan.count === 0 || expiry.invalid}>
-                {pending ? "Generating…" : "Generate link"}
-              </Button>
+          <ExpiryField idPrefix={ids} kind="managed" expiry={expiry} serverErrors={serverErrors} />
+
+          <ManagedLinkFields
+            idPrefix={ids}
+            managed={managed}
+            limitHelp="Empty for unlimited. Each file downloaded counts as one, and Download all counts as one."
+          >
+            <div className="space-y-1">
+              <label htmlFor={`${ids}-note`} className="block text-sm font-medium">
+                Note (optional)
+              </label>
+              <input id={`${ids}-note`} value={note} onChange={(e) => setNote(e.target.value)} placeholder="Who the link is for" className={inputClass} />
+              <FieldError errors={serverErrors.note} />
             </div>
-          </form>
-        )}
-      </div>
-    </dialog>
+            <label className="flex items-start gap-2 text-sm">
+              <input type="checkbox" checked={zipAllowed} onChange={(e) => setZipAllowed(e.target.checked)} className="mt-1" />
+              <span>
+                Allow Download all (ZIP; these bytes pass through this server)
+                <span className="block text-xs text-muted">Single files go straight from your storage; a ZIP of everything is streamed through Bucketshare.</span>
+              </span>
+            </label>
+          </ManagedLinkFields>
+
+          {!publicUrl ? (
+            <Alert tone="warning">
+              Bucketshare has no public address, so this link uses the address you opened it at. Set <code>PUBLIC_URL</code> so recipients elsewhere can reach it.
+            </Alert>
+          ) : null}
+
+          <GenerateLinkFooter message={serverMessage} pending={pending} disabled={scan.state !== "done" || scan.count === 0 || expiry.invalid} onCancel={onClose} />
+        </form>
+      )}
+    </Modal>
   );
 }

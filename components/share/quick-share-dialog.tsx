@@ -1,7 +1,7 @@
 "use client";
 
 import { useActionState, useEffect, useId, useState, useTransition, type FormEvent } from "react";
-import { useModalDialog } from "@/components/ui/use-modal-dialog";
+import { Modal, ModalFooter } from "@/components/ui/modal";
 import { createShareLinkAction } from "@/lib/actions/create-share-link";
 import type { ActionState } from "@/lib/actions/safe-action";
 import type { IssuedLink } from "@/lib/links/issue";
@@ -10,6 +10,7 @@ import { DEFAULT_EXPIRY_PRESET, EXPIRY_PRESETS, MAX_EXPIRY_SECONDS, type LinkKin
 import { Button } from "@/components/ui/button";
 import { FieldError, inputClass } from "@/components/ui/field";
 import { Alert } from "@/components/ui/alert";
+import { GenerateLinkFooter } from "@/components/share/generate-link-footer";
 import { ShareResult } from "@/components/share/share-result";
 import { EXPIRY_FIELDS, ExpiryField, MANAGED_FIELDS, ManagedLinkFields, useExpiryChoice, useManagedOptions } from "@/components/share/link-option-fields";
 
@@ -31,7 +32,6 @@ const TRADE_OFF: Record<LinkKind, string> = {
 const idle = { status: "idle" } as ActionState<IssuedLink>;
 
 export function QuickShareDialog({ target, open, onClose }: { target: ShareTarget; open: boolean; onClose: () => void }) {
-  const ref = useModalDialog(open);
   const ids = useId();
   const [disposition, setDisposition] = useState<"inline" | "attachment">("inline");
   const [fileName, setFileName] = useState(baseName(target.key));
@@ -89,154 +89,131 @@ export function QuickShareDialog({ target, open, onClose }: { target: ShareTarge
     startTransition(() => generate(data));
   }
 
-  const titleId = `${ids}-title`;
   return (
-    <dialog
-      ref={ref}
+    <Modal
+      open={open}
       onClose={onClose}
-      aria-labelledby={titleId}
-      className="m-auto max-h-[calc(100dvh-2rem)] w-[min(34rem,calc(100vw-1rem))] overflow-y-auto rounded-xl border border-zinc-200 bg-white p-0 text-zinc-900 shadow-xl backdrop:bg-black/40 dark:border-zinc-800 dark:bg-zinc-900 dark:text-zinc-100"
+      title="Quick Share"
+      subtitle={
+        <p className="truncate text-sm text-zinc-600 dark:text-zinc-400" title={target.key}>
+          {target.bucket}/{target.key}
+        </p>
+      }
+      size="md"
     >
-      <div className="space-y-4 p-5">
-        <div className="flex items-start justify-between gap-3">
-          <div className="min-w-0">
-            <h2 id={titleId} className="text-lg font-semibold">
-              Quick Share
-            </h2>
-            <p className="truncate text-sm text-zinc-600 dark:text-zinc-400" title={target.key}>
-              {target.bucket}/{target.key}
-            </p>
-          </div>
-          <button type="button" onClick={onClose} aria-label="Close" className="rounded p-1 text-muted hover:bg-zinc-100 dark:hover:bg-zinc-800">
-            ✕
-          </button>
+      {showResult && state.status === "success" && state.data ? (
+        <div className="space-y-4">
+          <ShareResult link={state.data} timeZone={expiry.timeZone} />
+          <ModalFooter divided>
+            <Button variant="secondary" onClick={() => setShowResult(false)}>
+              Change options
+            </Button>
+            <Button variant="secondary" onClick={onClose}>
+              Done
+            </Button>
+          </ModalFooter>
         </div>
-
-        {showResult && state.status === "success" && state.data ? (
-          <div className="space-y-4">
-            <ShareResult link={state.data} timeZone={expiry.timeZone} />
-            <div className="flex justify-end gap-2 border-t border-zinc-200 pt-3 dark:border-zinc-800">
-              <Button variant="secondary" onClick={() => setShowResult(false)}>
-                Change options
-              </Button>
-              <Button variant="secondary" onClick={onClose}>
-                Done
-              </Button>
-            </div>
-          </div>
-        ) : (
-          <form onSubmit={onSubmit} className="space-y-4" noValidate>
-            <fieldset className="space-y-1" aria-describedby={`${ids}-kind-help`}>
-              <legend className="text-sm font-medium">Link type</legend>
-              <div className="flex flex-wrap gap-4 text-sm">
-                <label className="flex items-center gap-2">
-                  <input type="radio" name="linkType" value="direct" checked={kind === "direct"} onChange={() => chooseKind("direct")} />
-                  Direct link
-                </label>
-                <label className="flex items-center gap-2">
-                  <input type="radio" name="linkType" value="managed" checked={kind === "managed"} onChange={() => chooseKind("managed")} />
-                  Managed link
-                </label>
-              </div>
-              <p id={`${ids}-kind-help`} className="text-sm text-zinc-600 dark:text-zinc-400">
-                {TRADE_OFF[kind]}
-              </p>
-              {kind === "managed" && !target.publicUrl ? (
-                <Alert tone="warning">
-                  Bucketshare has no public address, so this link uses the address you opened it at. Recipients elsewhere cannot reach a localhost
-                  address: set <code>PUBLIC_URL</code> to the address people use to reach Bucketshare (for example https://share.example.com) and
-                  restart it.
-                </Alert>
-              ) : null}
-            </fieldset>
-
-            <ExpiryField
-              idPrefix={ids}
-              kind={kind}
-              expiry={expiry}
-              serverErrors={serverErrors}
-              credentialsExpireAt={credentialsEnd}
-              onUseLongest={kind === "direct" ? () => expiry.setExpiresIn("7d") : undefined}
-            />
-
-            <fieldset className="space-y-1">
-              <legend className="text-sm font-medium">When the recipient opens it</legend>
-              <div className="flex flex-wrap gap-4 text-sm">
-                <label className="flex items-center gap-2">
-                  <input type="radio" name="disposition" value="inline" checked={disposition === "inline"} onChange={() => setDisposition("inline")} />
-                  Open in browser
-                </label>
-                <label className="flex items-center gap-2">
-                  <input type="radio" name="disposition" value="attachment" checked={disposition === "attachment"} onChange={() => setDisposition("attachment")} />
-                  Download
-                </label>
-              </div>
-            </fieldset>
-
-            <div className="space-y-1">
-              <label htmlFor={`${ids}-filename`} className="block text-sm font-medium">
-                File name
+      ) : (
+        <form onSubmit={onSubmit} className="space-y-4" noValidate>
+          <fieldset className="space-y-1" aria-describedby={`${ids}-kind-help`}>
+            <legend className="text-sm font-medium">Link type</legend>
+            <div className="flex flex-wrap gap-4 text-sm">
+              <label className="flex items-center gap-2">
+                <input type="radio" name="linkType" value="direct" checked={kind === "direct"} onChange={() => chooseKind("direct")} />
+                Direct link
               </label>
-              <input id={`${ids}-filename`} value={fileName} onChange={(e) => setFileName(e.target.value)} className={inputClass} aria-invalid={serverErrors.fileName ? true : undefined} />
-              <FieldError errors={serverErrors.fileName} />
+              <label className="flex items-center gap-2">
+                <input type="radio" name="linkType" value="managed" checked={kind === "managed"} onChange={() => chooseKind("managed")} />
+                Managed link
+              </label>
             </div>
-
-            {kind === "managed" ? (
-              <ManagedLinkFields
-                idPrefix={ids}
-                managed={managed}
-                limitHelp="Empty for unlimited; 1 for a one-time link. Page views and link previews do not count."
-              >
-                <label className="flex items-start gap-2 text-sm">
-                  <input type="checkbox" checked={alwaysLatest} onChange={(e) => setAlwaysLatest(e.target.checked)} className="mt-1" />
-                  <span>
-                    Always the latest version
-                    <span className="block text-xs text-muted">Unchecked: the link serves the file as it is now, and refuses it once replaced.</span>
-                  </span>
-                </label>
-              </ManagedLinkFields>
-            ) : null}
-
-            <details className="text-sm" open={Boolean(serverErrors.contentType)}>
-              <summary className="cursor-pointer font-medium">More options</summary>
-              <div className="mt-2 space-y-3">
-                <div className="space-y-1">
-                  <label htmlFor={`${ids}-ctype`} className="block text-sm font-medium">
-                    Content type (optional)
-                  </label>
-                  <input id={`${ids}-ctype`} value={contentType} onChange={(e) => setContentType(e.target.value)} placeholder="Keep the object's own" className={inputClass} aria-invalid={serverErrors.contentType ? true : undefined} />
-                  <FieldError errors={serverErrors.contentType} />
-                </div>
-                <div className="space-y-1">
-                  <label htmlFor={`${ids}-note`} className="block text-sm font-medium">
-                    Note (optional)
-                  </label>
-                  <input id={`${ids}-note`} value={note} onChange={(e) => setNote(e.target.value)} placeholder="Who the link is for" className={inputClass} />
-                  <FieldError errors={serverErrors.note} />
-                </div>
-              </div>
-            </details>
-
-            <div role="alert" aria-live="assertive">
-              {serverMessage ? <Alert tone="error">{serverMessage}</Alert> : null}
-            </div>
-
-            <div className="flex justify-end gap-2">
-              <Button variant="secondary" onClick={onClose}>
-                Cancel
-              </Button>
-              <Button type="submit" disabled={pending || expiry.invalid}>
-                {pending ? "Generating…" : "Generate link"}
-              </Button>
-            </div>
-            <p className="text-xs text-muted">
-              {kind === "direct"
-                ? `Direct links can last from 1 minute to ${MAX_EXPIRY_SECONDS / 86_400} days. Anyone with the link can download the file until it expires.`
-                : "Anyone with the link (and its password, from an allowed network) can download the file until it expires, reaches its limit or you revoke it."}
+            <p id={`${ids}-kind-help`} className="text-sm text-zinc-600 dark:text-zinc-400">
+              {TRADE_OFF[kind]}
             </p>
-          </form>
-        )}
-      </div>
-    </dialog>
+            {kind === "managed" && !target.publicUrl ? (
+              <Alert tone="warning">
+                Bucketshare has no public address, so this link uses the address you opened it at. Recipients elsewhere cannot reach a localhost
+                address: set <code>PUBLIC_URL</code> to the address people use to reach Bucketshare (for example https://share.example.com) and
+                restart it.
+              </Alert>
+            ) : null}
+          </fieldset>
+
+          <ExpiryField
+            idPrefix={ids}
+            kind={kind}
+            expiry={expiry}
+            serverErrors={serverErrors}
+            credentialsExpireAt={credentialsEnd}
+            onUseLongest={kind === "direct" ? () => expiry.setExpiresIn("7d") : undefined}
+          />
+
+          <fieldset className="space-y-1">
+            <legend className="text-sm font-medium">When the recipient opens it</legend>
+            <div className="flex flex-wrap gap-4 text-sm">
+              <label className="flex items-center gap-2">
+                <input type="radio" name="disposition" value="inline" checked={disposition === "inline"} onChange={() => setDisposition("inline")} />
+                Open in browser
+              </label>
+              <label className="flex items-center gap-2">
+                <input type="radio" name="disposition" value="attachment" checked={disposition === "attachment"} onChange={() => setDisposition("attachment")} />
+                Download
+              </label>
+            </div>
+          </fieldset>
+
+          <div className="space-y-1">
+            <label htmlFor={`${ids}-filename`} className="block text-sm font-medium">
+              File name
+            </label>
+            <input id={`${ids}-filename`} value={fileName} onChange={(e) => setFileName(e.target.value)} className={inputClass} aria-invalid={serverErrors.fileName ? true : undefined} />
+            <FieldError errors={serverErrors.fileName} />
+          </div>
+
+          {kind === "managed" ? (
+            <ManagedLinkFields
+              idPrefix={ids}
+              managed={managed}
+              limitHelp="Empty for unlimited; 1 for a one-time link. Page views and link previews do not count."
+            >
+              <label className="flex items-start gap-2 text-sm">
+                <input type="checkbox" checked={alwaysLatest} onChange={(e) => setAlwaysLatest(e.target.checked)} className="mt-1" />
+                <span>
+                  Always the latest version
+                  <span className="block text-xs text-muted">Unchecked: the link serves the file as it is now, and refuses it once replaced.</span>
+                </span>
+              </label>
+            </ManagedLinkFields>
+          ) : null}
+
+          <details className="text-sm" open={Boolean(serverErrors.contentType)}>
+            <summary className="cursor-pointer font-medium">More options</summary>
+            <div className="mt-2 space-y-3">
+              <div className="space-y-1">
+                <label htmlFor={`${ids}-ctype`} className="block text-sm font-medium">
+                  Content type (optional)
+                </label>
+                <input id={`${ids}-ctype`} value={contentType} onChange={(e) => setContentType(e.target.value)} placeholder="Keep the object's own" className={inputClass} aria-invalid={serverErrors.contentType ? true : undefined} />
+                <FieldError errors={serverErrors.contentType} />
+              </div>
+              <div className="space-y-1">
+                <label htmlFor={`${ids}-note`} className="block text-sm font-medium">
+                  Note (optional)
+                </label>
+                <input id={`${ids}-note`} value={note} onChange={(e) => setNote(e.target.value)} placeholder="Who the link is for" className={inputClass} />
+                <FieldError errors={serverErrors.note} />
+              </div>
+            </div>
+          </details>
+
+          <GenerateLinkFooter message={serverMessage} pending={pending} disabled={expiry.invalid} onCancel={onClose} />
+          <p className="text-xs text-muted">
+            {kind === "direct"
+              ? `Direct links can last from 1 minute to ${MAX_EXPIRY_SECONDS / 86_400} days. Anyone with the link can download the file until it expires.`
+              : "Anyone with the link (and its password, from an allowed network) can download the file until it expires, reaches its limit or you revoke it."}
+          </p>
+        </form>
+      )}
+    </Modal>
   );
 }

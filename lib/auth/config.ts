@@ -11,7 +11,7 @@ export const SESSION_MAX_AGE_SECONDS = 7 * 24 * 60 * 60;
 /** However much it slides, a session ends 30 days after sign-in (the row's expires_at). */
 export const SESSION_ABSOLUTE_SECONDS = 30 * 24 * 60 * 60;
 
-/** Paths anyone may open: sign-in, first-run setup, health, and (later) what recipients see. */
+/** Paths anyone may open: sign-in, first-run setup, health, and what recipients see (/s/…). */
 export const PUBLIC_PATHS = [/^\/sign-in\/?$/, /^\/setup\/?$/, /^\/api\/health\/?$/, /^\/s\//];
 
 export function isPublicPath(pathname: string): boolean {
@@ -23,8 +23,8 @@ export function authConfig(secret: string): NextAuthConfig {
     secret,
     trustHost: true,
     // The cookie lasts 7 days; proxy.ts renews it at most once a day while in use (sliding expiry),
-    // never beyond the session's absolute end. Each session is also a row in the sessions table
-    // (lib/auth/sessions.ts), checked on every request and deleted at sign-out.
+    // never beyond the session's absolute end. Each session is also a row in the sessions table,
+    // checked on every request and deleted at sign-out.
     session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_SECONDS },
     providers: [],
     logger: {

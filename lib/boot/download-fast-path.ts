@@ -45,7 +45,7 @@ export async function createDownloadFastPath(): Promise<(req: IncomingMessage, r
     for (const [name, value] of answer.headers) if (name !== "set-cookie") res.setHeader(name, value);
     const cookies = answer.headers.getSetCookie();
     if (cookies.length > 0) res.setHeader("set-cookie", cookies);
-    res.setHeader("x-bucketshare-path", "direct"); // asserted by tests/e2e/06-recipient.spec.ts
+    res.setHeader("x-bucketshare-path", "direct"); // asserted by tests/e2e/10-recipient.spec.ts
     res.end(answer.body ?? undefined);
   }
 

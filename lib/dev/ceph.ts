@@ -10,34 +10,23 @@
  * with radosgw-admin. ~1.5 s from nothing; ~140 MiB RSS for the three daemons.
  *
  * Run as root, the daemons stay root (no --setuser/--setgroup: their default is to keep the
- * caller's identity). Each daemon gets SIGKILL from the kernel when this Node process dies
- * (setpriv --pdeathsig; it follows the spawning *thread*: start from the main thread or a
- * long-lived worker), and an exit hook kills what is still running. stop() ends radosgw, then the
- * OSD, then the monitor (all at once made radosgw hang now and then), each with SIGTERM and a
- * SIGKILL after a timeout. The children are unref'd: a running cluster does not keep Node alive.
+ * caller's identity). The daemons die with this Node process (./supervise.ts). stop() ends
+ * radosgw, then the OSD, then the monitor (all at once made radosgw hang now and then), each with
+ * SIGTERM and a SIGKILL after a grace.
  *
  * Install the packages with tests/support/install-os-packages.sh.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { constants as fsConstants } from "node:fs";
-import * as fs from "node:fs";
 import * as fsp from "node:fs/promises";
 import * as net from "node:net";
-import * as os from "node:os";
 import * as path from "node:path";
 import { ListBucketsCommand } from "@aws-sdk/client-s3";
 import { findFreePort } from "@/lib/db/embedded";
-import { s3ClientFor } from "@/lib/dev/s3";
+import { s3ClientFor, type LocalS3Server } from "@/lib/dev/s3";
+import { LogTail, endsWithin, findExecutable, httpOk, makeTemporaryDir, removeTemporaryDir, shebangPython, sleep, stopInOrder, supervise, waitUntil, writeOwnerFile, type Supervised } from "@/lib/dev/supervise";
 
-export type CephServer = {
-  endpoint: string;
-  region: "us-east-1";
-  accessKeyId: string;
-  secretAccessKey: string;
-  dir: string;
-  stop(): Promise<void>;
-};
+export type CephServer = LocalS3Server;
 
 const ACCESS_KEY = "BUCKETSHARETESTKEY01";
 const SECRET_KEY = "ceph-testing-secret-0123456789abcdefghij";
@@ -50,38 +39,14 @@ const OSD_PORT_COUNT = 10;
 
 // ---------------------------------------------------------------- binaries
 
-async function findBinary(name: string): Promise<string | undefined> {
-  const dirs = [...(process.env.PATH ?? "").split(path.delimiter), "/usr/bin", "/usr/sbin", "/bin", "/sbin"];
-  for (const dir of dirs) {
-    if (!dir) continue;
-    const file = path.join(dir, name);
-    try {
-      await fsp.access(file, fsConstants.X_OK);
-      if ((await fsp.stat(file)).isFile()) return file;
-    } catch {
-      // not here
-    }
-  }
-  return undefined;
-}
-
 /** True when ceph-mon, ceph-osd, radosgw, radosgw-admin, monmaptool, the ceph CLI and setpriv are installed. */
 export async function cephPackagesInstalled(): Promise<boolean> {
-  return (await Promise.all(BINARIES.map(findBinary))).every(Boolean);
+  return (await Promise.all(BINARIES.map(findExecutable))).every(Boolean);
 }
 
 /** The interpreter of Debian's `ceph` CLI (its shebang), which has the `rados` module. */
 async function cephPython(): Promise<string> {
-  const cli = await findBinary("ceph");
-  try {
-    const firstLine = cli ? ((await fsp.readFile(cli, "utf8")).split("\n", 1)[0] ?? "") : "";
-    const m = /^#!\s*(\S+)(?:\s+(\S+))?/.exec(firstLine);
-    const interpreter = m ? (m[1] === "/usr/bin/env" && m[2] ? m[2] : m[1]) : undefined;
-    if (interpreter && path.isAbsolute(interpreter)) return interpreter;
-  } catch {
-    // fall through
-  }
-  return "/usr/bin/python3";
+  return shebangPython(await findExecutable("ceph"));
 }
 
 /**
@@ -181,127 +146,12 @@ rgw_thread_pool_size = 64
 
 // ---------------------------------------------------------------- processes
 
-type Child = { name: string; proc: ChildProcess; exited: Promise<void> };
-
-const running = new Set<ChildProcess>();
-const temporaryDirs = new Set<string>();
-let hooksInstalled = false;
-
-function killAllNow(): void {
-  for (const proc of running) {
-    try {
-      proc.kill("SIGKILL");
-    } catch {
-      // already gone
-    }
-  }
-  running.clear();
-  for (const dir of temporaryDirs) {
-    try {
-      fs.rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
-    } catch {
-      // best effort
-    }
-  }
-  temporaryDirs.clear();
-}
-
-function installExitHooks(): void {
-  if (hooksInstalled) return;
-  hooksInstalled = true;
-  process.once("exit", killAllNow);
-  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
-    const onSignal = (): void => {
-      killAllNow();
-      // When nobody else handles the signal, die of it as if we had not listened.
-      if (process.listenerCount(signal) === 1) {
-        process.removeListener(signal, onSignal);
-        process.kill(process.pid, signal);
-      }
-    };
-    process.on(signal, onSignal);
-  }
-}
-
-class Output {
-  private lines: string[] = [];
-  constructor(private readonly forward?: (line: string) => void) {}
-  push(line: string): void {
-    this.lines.push(line);
-    if (this.lines.length > 300) this.lines.splice(0, this.lines.length - 300);
-    try {
-      this.forward?.(line);
-    } catch {
-      // a failing log callback must not break the server
-    }
-  }
-  tail(n: number): string {
-    return this.lines.slice(-n).join("\n");
-  }
-}
-
-function pipeLines(stream: NodeJS.ReadableStream | null, prefix: string, output: Output): void {
-  if (!stream) return;
-  let partial = "";
-  stream.setEncoding("utf8");
-  stream.on("data", (chunk: string) => {
-    const parts = (partial + chunk).split("\n");
-    partial = parts.pop() ?? "";
-    for (const line of parts) if (line.trim()) output.push(`[${prefix}] ${line}`);
-  });
-  stream.on("end", () => {
-    if (partial.trim()) output.push(`[${prefix}] ${partial}`);
-  });
-  (stream as unknown as { unref?: () => void }).unref?.();
-}
-
-/** Spawns `command` so that it gets SIGKILL when this process dies (even by SIGKILL). */
-function startChild(name: string, command: string, args: string[], output: Output): Child {
+/** A daemon or tool of the cluster, which reads only our ceph.conf. */
+function startChild(name: string, command: string, args: string[], logs: LogTail): Supervised {
   const env: NodeJS.ProcessEnv = { ...process.env };
   delete env.CEPH_CONF;
   delete env.CEPH_ARGS;
-  const proc = spawn("setpriv", ["--pdeathsig", "SIGKILL", "--", command, ...args], {
-    stdio: ["ignore", "pipe", "pipe"],
-    env,
-  });
-  running.add(proc);
-  proc.unref();
-  pipeLines(proc.stdout, name, output);
-  pipeLines(proc.stderr, name, output);
-  const exited = new Promise<void>((resolve) => {
-    proc.once("exit", (code, signal) => {
-      running.delete(proc);
-      output.push(`[${name}] exited (${signal ?? `code ${code}`})`);
-      resolve();
-    });
-    proc.once("error", (error) => {
-      running.delete(proc);
-      output.push(`[${name}] failed to start: ${error.message}`);
-      resolve();
-    });
-  });
-  return { name, proc, exited };
-}
-
-function isRunning(child: Child): boolean {
-  return child.proc.exitCode === null && child.proc.signalCode === null && child.proc.pid !== undefined;
-}
-
-async function stopChild(child: Child): Promise<void> {
-  if (!isRunning(child)) return;
-  child.proc.kill("SIGTERM");
-  let timer: NodeJS.Timeout | undefined;
-  const timedOut = await Promise.race([
-    child.exited.then(() => false),
-    new Promise<boolean>((resolve) => {
-      timer = setTimeout(() => resolve(true), STOP_TIMEOUT_MS);
-    }),
-  ]);
-  clearTimeout(timer);
-  if (timedOut && isRunning(child)) {
-    child.proc.kill("SIGKILL");
-    await child.exited;
-  }
+  return supervise(name, command, args, { logs, env, graceMs: STOP_TIMEOUT_MS });
 }
 
 class StartError extends Error {
@@ -332,12 +182,12 @@ async function runTool(
   name: string,
   command: string,
   args: string[],
-  output: Output,
+  output: LogTail,
   dir: string,
   timeoutMs: number,
   tools: Set<ChildProcess>,
 ): Promise<string> {
-  const own = new Output((line) => output.push(line));
+  const own = new LogTail(300, (line) => output.push(line));
   let stdout = "";
   const child = startChild(name, command, args, own);
   tools.add(child.proc);
@@ -345,14 +195,7 @@ async function runTool(
   child.proc.stdout?.on("data", (chunk: string) => {
     stdout += chunk;
   });
-  let timer: NodeJS.Timeout | undefined;
-  const timedOut = await Promise.race([
-    child.exited.then(() => false),
-    new Promise<boolean>((resolve) => {
-      timer = setTimeout(() => resolve(true), timeoutMs);
-    }),
-  ]);
-  clearTimeout(timer);
+  const timedOut = !(await endsWithin(child.exited, timeoutMs));
   if (timedOut) {
     child.proc.kill("SIGKILL");
     await child.exited;
@@ -370,23 +213,11 @@ async function runTool(
 
 // ---------------------------------------------------------------- start
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-async function httpUp(url: string): Promise<boolean> {
-  try {
-    const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
-    await res.arrayBuffer();
-    return res.status === 200;
-  } catch {
-    return false;
-  }
-}
-
 async function startOnce(dir: string, log: ((line: string) => void) | undefined): Promise<CephServer> {
   const startedAt = Date.now();
   const deadline = startedAt + START_TIMEOUT_MS;
   const remaining = () => Math.max(1000, deadline - Date.now());
-  const output = new Output(log);
+  const output = new LogTail(300, log);
 
   const mon = await findFreePort();
   let rgw = await findFreePort();
@@ -402,17 +233,14 @@ async function startOnce(dir: string, log: ((line: string) => void) | undefined)
   await fsp.writeFile(conf, cephConf(dir, fsid, ports));
   await fsp.writeFile(path.join(dir, "keyring"), "");
 
-  installExitHooks();
-  const children: Child[] = [];
-  const stopAll = async () => {
-    // radosgw first, then the OSD, then the monitor.
-    for (const child of [...children].reverse()) await stopChild(child);
-  };
+  const children: Supervised[] = [];
+  // radosgw first, then the OSD, then the monitor.
+  const stopAll = () => stopInOrder(children);
   const c = ["-c", conf];
   const tools = new Set<ChildProcess>();
   const tool = (name: string, command: string, args: string[]) => runTool(name, command, args, output, dir, remaining(), tools);
   const checkAlive = async () => {
-    const dead = children.find((child) => !isRunning(child));
+    const dead = children.find((child) => !child.isRunning());
     if (!dead) return;
     await sleep(50); // the last output lines
     const text = `${output.tail(40)}\n${await logTails(dir, 20)}`;
@@ -446,22 +274,20 @@ async function startOnce(dir: string, log: ((line: string) => void) | undefined)
           `machine is just slow).\n--- output ---\n${output.tail(40)}\n${await logTails(dir, 20)}`,
         false,
       );
-    for (;;) {
-      await checkAlive();
-      const text = await fsp.readFile(osdLog, "utf8").catch(() => "");
-      if (/state: booting -> active/.test(text)) break;
-      if (Date.now() > deadline) throw await timeoutError("the OSD never became active");
-      await sleep(25);
-    }
+    await waitUntil(async () => /state: booting -> active/.test(await fsp.readFile(osdLog, "utf8").catch(() => "")), {
+      deadline,
+      intervalMs: 25,
+      alive: checkAlive,
+      timedOut: () => timeoutError("the OSD never became active"),
+    });
     children.push(startChild("radosgw", "radosgw", [...c, "-f", "-n", RGW_NAME], output));
 
     const endpoint = `http://127.0.0.1:${ports.rgw}`;
-    for (;;) {
-      await checkAlive();
-      if (await httpUp(`${endpoint}/`)) break;
-      if (Date.now() > deadline) throw await timeoutError(`radosgw never answered on ${endpoint}`);
-      await sleep(50);
-    }
+    await waitUntil(() => httpOk(`${endpoint}/`), {
+      deadline,
+      alive: checkAlive,
+      timedOut: () => timeoutError(`radosgw never answered on ${endpoint}`),
+    });
     await tool("radosgw-admin", "radosgw-admin", [
       ...c,
       "-n",
@@ -497,33 +323,6 @@ async function startOnce(dir: string, log: ((line: string) => void) | undefined)
 }
 
 const TEMP_PREFIX = "bucketshare-ceph-";
-const OWNER_FILE = "owner.pid";
-
-/** Temporary folders left by a Node process that was SIGKILLed (its daemons died with it). */
-async function removeStaleTemporaryDirs(): Promise<void> {
-  try {
-    for (const name of await fsp.readdir(os.tmpdir())) {
-      if (!name.startsWith(TEMP_PREFIX)) continue;
-      const dir = path.join(os.tmpdir(), name);
-      try {
-        const pid = Number(await fsp.readFile(path.join(dir, OWNER_FILE), "utf8"));
-        if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid) continue;
-        try {
-          process.kill(pid, 0);
-          continue; // owner still alive
-        } catch (error) {
-          if ((error as NodeJS.ErrnoException).code !== "ESRCH") continue;
-        }
-        await fsp.rm(dir, { recursive: true, force: true });
-      } catch {
-        // not ours, or already gone
-      }
-    }
-  } catch {
-    // best effort
-  }
-}
-
 /**
  * Starts a throw-away Ceph cluster with radosgw in `options.dir` (emptied first; kept after stop(),
  * with the daemons' logs in log/) or in a new temporary folder (removed by stop()). The data lives
@@ -540,20 +339,15 @@ export async function startCeph(options: { dir?: string; log?: (line: string) =>
   if (options.dir) {
     dir = path.resolve(options.dir);
   } else {
-    void removeStaleTemporaryDirs();
-    dir = await fsp.mkdtemp(path.join(os.tmpdir(), TEMP_PREFIX));
-    temporaryDirs.add(dir);
+    dir = await makeTemporaryDir(TEMP_PREFIX);
   }
-  const removeDir = async () => {
-    await fsp.rm(dir, { recursive: true, force: true, maxRetries: 3 });
-    temporaryDirs.delete(dir);
-  };
+  const removeDir = () => removeTemporaryDir(dir);
 
   for (let attempt = 1; ; attempt++) {
     // A fresh cluster each time: whatever an earlier start left is not reused.
     await fsp.rm(dir, { recursive: true, force: true, maxRetries: 3 });
     await fsp.mkdir(dir, { recursive: true });
-    if (ownsDir) await fsp.writeFile(path.join(dir, OWNER_FILE), String(process.pid));
+    if (ownsDir) await writeOwnerFile(dir);
     try {
       const server = await startOnce(dir, options.log);
       if (!ownsDir) return server;

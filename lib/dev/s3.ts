@@ -4,6 +4,9 @@ import { S3Client } from "@aws-sdk/client-s3";
 
 export type S3Endpoint = { endpoint: string; region: string; accessKeyId: string; secretAccessKey: string };
 
+/** A local S3 server started for tests, the demo or benches: its data folder, and how to stop it. */
+export type LocalS3Server = S3Endpoint & { region: "us-east-1"; dir: string; stop(): Promise<void> };
+
 /** A plain client of the local server (path-style; checksums only when required, as in the app). */
 export function s3ClientFor(server: S3Endpoint): S3Client {
   return new S3Client({

@@ -7,37 +7,23 @@
  * servers on free 127.0.0.1 ports, with every file (swift.conf, rings, server
  * configs, object data) in a temporary folder, and nothing from /etc/swift.
  *
- * The child processes die with this Node process: stop() kills them, an exit
- * hook (exit, SIGINT, SIGTERM, SIGHUP) kills whatever is still running, and
- * each child asks the kernel for SIGTERM when its parent dies (PR_SET_PDEATHSIG),
- * which covers a Node process killed with SIGKILL or crashing (the temporary
- * folder is then left behind; the next startSwift() removes such leftovers).
- * PR_SET_PDEATHSIG follows the spawning *thread*: start the server from the
- * main thread or a long-lived worker (vitest's default "forks" pool is fine).
- *
- * The children and their output pipes are unref'd: a running server does not
- * keep Node alive by itself (a script that only wants the server running must
- * keep its own event loop busy, e.g. wait for SIGINT).
+ * The processes die with this Node process (./supervise.ts: stop(), an exit
+ * hook, and a kernel signal when Node dies however it dies; a temporary folder
+ * left behind then is removed by the next startSwift()). They do not keep Node
+ * alive by themselves: a script that only wants the server running must keep
+ * its own event loop busy, e.g. wait for SIGINT.
  *
  * Install the packages with tests/support/install-os-packages.sh.
  */
-import { spawn, type ChildProcess } from "node:child_process";
-import { constants as fsConstants } from "node:fs";
-import * as fs from "node:fs";
 import * as fsp from "node:fs/promises";
 import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import { ListBucketsCommand, S3Client } from "@aws-sdk/client-s3";
+import type { LocalS3Server } from "@/lib/dev/s3";
+import { LogTail, findExecutable, httpOk, isExecutable, makeTemporaryDir, removeTemporaryDir, shebangPython, sleep, stopInOrder, supervise, waitUntil, type Supervised } from "@/lib/dev/supervise";
 
-export type SwiftServer = {
-  endpoint: string;
-  region: "us-east-1";
-  accessKeyId: string;
-  secretAccessKey: string;
-  dir: string;
-  stop(): Promise<void>;
-};
+export type SwiftServer = LocalS3Server;
 
 const ACCOUNT = "test";
 const USER = "tester";
@@ -55,43 +41,14 @@ type StorageServer = (typeof STORAGE_SERVERS)[number];
 
 // ---------------------------------------------------------------- binaries
 
-async function isExecutable(file: string): Promise<boolean> {
-  try {
-    await fsp.access(file, fsConstants.X_OK);
-    return (await fsp.stat(file)).isFile();
-  } catch {
-    return false;
-  }
-}
-
-async function findMemcached(): Promise<string | undefined> {
-  const dirs = [...(process.env.PATH ?? "").split(path.delimiter), "/usr/bin", "/usr/sbin", "/usr/local/bin"];
-  for (const dir of dirs) {
-    if (dir && (await isExecutable(path.join(dir, "memcached")))) return path.join(dir, "memcached");
-  }
-  return undefined;
-}
-
 /** The interpreter Debian's swift scripts use (their shebang), which has the `swift` module. */
-async function swiftPython(): Promise<string> {
-  try {
-    const firstLine = (await fsp.readFile(PROXY_SERVER_BINARY, "utf8")).split("\n", 1)[0] ?? "";
-    const m = /^#!\s*(\S+)(?:\s+(\S+))?/.exec(firstLine);
-    if (m) {
-      const interpreter = m[1] === "/usr/bin/env" && m[2] ? m[2] : m[1];
-      if (interpreter && path.isAbsolute(interpreter)) return interpreter;
-    }
-  } catch {
-    // fall through
-  }
-  return "/usr/bin/python3";
-}
+const swiftPython = () => shebangPython(PROXY_SERVER_BINARY);
 
 /** True when the swift servers, memcached and their python interpreter are installed. */
 export async function swiftPackagesInstalled(): Promise<boolean> {
   for (const bin of SERVER_BINARIES) if (!(await isExecutable(bin))) return false;
-  if (!(await findMemcached())) return false;
-  return isExecutable(await swiftPython());
+  if (!(await findExecutable("memcached"))) return false;
+  return (await isExecutable(await swiftPython())) && Boolean(await findExecutable("setpriv"));
 }
 
 // ---------------------------------------------------------------- ports
@@ -119,7 +76,7 @@ async function freePorts(count: number): Promise<number[]> {
 // ---------------------------------------------------------------- files
 
 /**
- * Runs Swift (or, with "exec", another program that must die with Node). Keeps swift away from /etc/swift: swift.conf is looked up at
+ * Runs Swift. Keeps swift away from /etc/swift: swift.conf is looked up at
  * a module-level path (swift.common.utils.SWIFT_CONF_FILE, no env var), so the
  * launcher points it at the temp folder before the servers' modules load.
  * Syslog output is dropped (there is no /dev/log; it would go to UDP 514); the
@@ -127,10 +84,9 @@ async function freePorts(count: number): Promise<number[]> {
  *
  * It builds the rings, imports the servers' code once, then forks one process
  * per server (so the import cost is paid once; the servers still use both
- * cores). The master dies with Node; the servers die with the master.
+ * cores). The master dies with Node (supervise); the servers die with the master.
  *
- *   launcher.py exec <program> [args...]                                (memcached)
- *   launcher.py <swift_dir> <account port> <container port> <object port>   (swift)
+ *   launcher.py <swift_dir> <account port> <container port> <object port>
  */
 const LAUNCHER_PY = String.raw`
 import ctypes, os, signal, sys, time
@@ -146,12 +102,6 @@ def die_with_parent(expected_parent):
     if expected_parent and os.getppid() != expected_parent:
         os._exit(1)
 
-
-# Die with the Node process even when it is SIGKILLed or crashes.
-die_with_parent(int(os.environ.get('BUCKETSHARE_SWIFT_PARENT_PID') or 0))
-
-if sys.argv[1] == 'exec':
-    os.execvp(sys.argv[2], sys.argv[2:])
 
 swift_dir = sys.argv[1]
 ring_ports = dict(zip(('account', 'container', 'object'), map(int, sys.argv[2:5])))
@@ -367,163 +317,6 @@ async function writeFiles(dir: string, ports: Ports): Promise<void> {
   ]);
 }
 
-// ---------------------------------------------------------------- processes
-
-type Child = { name: string; proc: ChildProcess; exited: Promise<void>; stopSignal: NodeJS.Signals };
-
-const running = new Set<ChildProcess>();
-const temporaryDirs = new Set<string>();
-let hooksInstalled = false;
-
-function killAllNow(): void {
-  for (const proc of running) {
-    try {
-      proc.kill("SIGKILL");
-    } catch {
-      // already gone
-    }
-  }
-  running.clear();
-  for (const dir of temporaryDirs) {
-    try {
-      fs.rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
-    } catch {
-      // best effort
-    }
-  }
-  temporaryDirs.clear();
-}
-
-function installExitHooks(): void {
-  if (hooksInstalled) return;
-  hooksInstalled = true;
-  process.once("exit", killAllNow);
-  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
-    const onSignal = (): void => {
-      killAllNow();
-      // When nobody else handles the signal, behave as if we had not listened:
-      // die of it (default action).
-      if (process.listenerCount(signal) === 1) {
-        process.removeListener(signal, onSignal);
-        process.kill(process.pid, signal);
-      }
-    };
-    process.on(signal, onSignal);
-  }
-}
-
-class LogTail {
-  private lines: string[] = [];
-  constructor(
-    private readonly max: number,
-    private readonly forward?: (line: string) => void,
-  ) {}
-  push(line: string): void {
-    this.lines.push(line);
-    if (this.lines.length > this.max) this.lines.splice(0, this.lines.length - this.max);
-    if (this.forward) {
-      try {
-        this.forward(line);
-      } catch {
-        // a failing log callback must not break the server
-      }
-    }
-  }
-  tail(n: number): string {
-    return this.lines.slice(-n).join("\n");
-  }
-}
-
-function pipeLines(stream: NodeJS.ReadableStream | null, prefix: string, logs: LogTail): void {
-  if (!stream) return;
-  let partial = "";
-  stream.setEncoding("utf8");
-  stream.on("data", (chunk: string) => {
-    const parts = (partial + chunk).split("\n");
-    partial = parts.pop() ?? "";
-    for (const line of parts) if (line.trim()) logs.push(`[${prefix}] ${line}`);
-  });
-  stream.on("end", () => {
-    if (partial.trim()) logs.push(`[${prefix}] ${partial}`);
-    partial = "";
-  });
-  (stream as unknown as { unref?: () => void }).unref?.();
-}
-
-function startChild(
-  name: string,
-  command: string,
-  args: string[],
-  logs: LogTail,
-  stopSignal: NodeJS.Signals = "SIGTERM",
-): Child {
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    PYTHONUNBUFFERED: "1",
-    PYTHONDONTWRITEBYTECODE: "1",
-    BUCKETSHARE_SWIFT_PARENT_PID: String(process.pid),
-  };
-  delete env.PYTHONPATH;
-  delete env.PYTHONHOME;
-  const proc = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"], env });
-  running.add(proc);
-  proc.unref();
-  pipeLines(proc.stdout, name, logs);
-  pipeLines(proc.stderr, name, logs);
-  const exited = new Promise<void>((resolve) => {
-    proc.once("exit", (code, signal) => {
-      running.delete(proc);
-      logs.push(`[${name}] exited (${signal ?? `code ${code}`})`);
-      resolve();
-    });
-    proc.once("error", (error) => {
-      running.delete(proc);
-      logs.push(`[${name}] failed to start: ${error.message}`);
-      resolve();
-    });
-  });
-  return { name, proc, exited, stopSignal };
-}
-
-function isRunning(child: Child): boolean {
-  return child.proc.exitCode === null && child.proc.signalCode === null && child.proc.pid !== undefined;
-}
-
-async function stopChildren(children: Child[]): Promise<void> {
-  await Promise.all(
-    children.map(async (child) => {
-      if (!isRunning(child)) return;
-      child.proc.kill(child.stopSignal);
-      let timer: NodeJS.Timeout | undefined;
-      const timedOut = await Promise.race([
-        child.exited.then(() => false),
-        new Promise<boolean>((resolve) => {
-          timer = setTimeout(() => resolve(true), 3000);
-        }),
-      ]);
-      clearTimeout(timer);
-      if (timedOut && isRunning(child)) {
-        child.proc.kill("SIGKILL");
-        await child.exited;
-      }
-    }),
-  );
-}
-
-// ---------------------------------------------------------------- readiness
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-async function httpOk(url: string): Promise<boolean> {
-  try {
-    const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
-    await res.arrayBuffer();
-    return res.status === 200;
-  } catch {
-    return false;
-  }
-}
-
 class StartError extends Error {
   constructor(
     message: string,
@@ -536,7 +329,7 @@ class StartError extends Error {
 async function waitUntilReady(
   server: Omit<SwiftServer, "stop">,
   ports: Ports,
-  children: Child[],
+  children: Supervised[],
   logs: LogTail,
   startedAt: number,
 ): Promise<void> {
@@ -556,38 +349,42 @@ async function waitUntilReady(
     maxAttempts: 1,
   });
   try {
-    for (;;) {
-      const dead = children.find((child) => !isRunning(child));
-      if (dead) {
-        await sleep(50); // let the last output lines arrive
-        const tail = logs.tail(60);
-        throw new StartError(
-          `Swift did not start: ${dead.name} exited early.\n--- last log lines ---\n${tail || "(none)"}`,
-          /Address already in use|Could not bind/i.test(tail),
-        );
-      }
-      if (Date.now() > deadline) {
-        throw new StartError(
-          `Swift did not become ready within ${START_TIMEOUT_MS} ms ` +
-            `(waiting for: ${pending.size ? [...pending].join(", ") : `S3 ListBuckets, last error: ${lastS3Error}`}; ` +
-            `raise SWIFT_START_TIMEOUT_MS if the machine is just slow).\n--- last log lines ---\n${logs.tail(60) || "(none)"}`,
-          false,
-        );
-      }
-      if (pending.size) {
-        const results = await Promise.all([...pending].map(async (url) => [url, await httpOk(url)] as const));
-        for (const [url, ok] of results) if (ok) pending.delete(url);
-      }
-      if (!pending.size) {
+    await waitUntil(
+      async () => {
+        if (pending.size) {
+          const results = await Promise.all([...pending].map(async (url) => [url, await httpOk(url)] as const));
+          for (const [url, ok] of results) if (ok) pending.delete(url);
+        }
+        if (pending.size) return false;
         try {
           await client.send(new ListBucketsCommand({}));
-          return;
+          return true;
         } catch (error) {
           lastS3Error = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+          return false;
         }
-      }
-      await sleep(50);
-    }
+      },
+      {
+        deadline,
+        alive: async () => {
+          const dead = children.find((child) => !child.isRunning());
+          if (!dead) return;
+          await sleep(50); // let the last output lines arrive
+          const tail = logs.tail(60);
+          throw new StartError(
+            `Swift did not start: ${dead.name} exited early.\n--- last log lines ---\n${tail || "(none)"}`,
+            /Address already in use|Could not bind/i.test(tail),
+          );
+        },
+        timedOut: () =>
+          new StartError(
+            `Swift did not become ready within ${START_TIMEOUT_MS} ms ` +
+              `(waiting for: ${pending.size ? [...pending].join(", ") : `S3 ListBuckets, last error: ${lastS3Error}`}; ` +
+              `raise SWIFT_START_TIMEOUT_MS if the machine is just slow).\n--- last log lines ---\n${logs.tail(60) || "(none)"}`,
+            false,
+          ),
+      },
+    );
   } finally {
     client.destroy();
   }
@@ -619,26 +416,21 @@ async function startOnce(
   const memcachedArgs = ["-l", "127.0.0.1", "-p", String(ports.memcached), "-U", "0", "-m", "64", "-t", "2"];
   if (process.getuid?.() === 0) memcachedArgs.push("-u", user);
 
-  installExitHooks();
-  const children: Child[] = [
+  const env: NodeJS.ProcessEnv = { ...process.env, PYTHONUNBUFFERED: "1", PYTHONDONTWRITEBYTECODE: "1" };
+  delete env.PYTHONPATH;
+  delete env.PYTHONHOME;
+  const children: Supervised[] = [
     // memcached holds nothing worth keeping and takes ~0.7 s to honour SIGTERM.
-    startChild("memcached", python, [launcher, "exec", memcached, ...memcachedArgs], logs, "SIGKILL"),
-    startChild(
-      "swift",
-      python,
-      [launcher, dir, String(ports.account), String(ports.container), String(ports.object)],
-      logs,
-    ),
+    supervise("memcached", memcached, memcachedArgs, { logs, stopSignal: "SIGKILL" }),
+    // SIGTERM when Node dies: the master then stops the servers it forked.
+    supervise("swift", python, [launcher, dir, String(ports.account), String(ports.container), String(ports.object)], { logs, env, deathSignal: "SIGTERM" }),
   ];
 
   let stopped: Promise<void> | undefined;
   const stop = (): Promise<void> => {
     stopped ??= (async () => {
-      await stopChildren(children);
-      if (ownsDir) {
-        await fsp.rm(dir, { recursive: true, force: true, maxRetries: 3 });
-        temporaryDirs.delete(dir);
-      }
+      await stopInOrder(children);
+      if (ownsDir) await removeTemporaryDir(dir);
     })();
     return stopped;
   };
@@ -654,39 +446,13 @@ async function startOnce(
   try {
     await waitUntilReady(server, ports, children, logs, startedAt);
   } catch (error) {
-    await stopChildren(children);
+    await stopInOrder(children);
     throw error;
   }
   return server;
 }
 
 const TEMP_PREFIX = "bucketshare-swift-";
-const OWNER_FILE = "owner.pid";
-
-/** Temporary folders left by a Node process that was SIGKILLed. */
-async function removeStaleTemporaryDirs(): Promise<void> {
-  try {
-    for (const name of await fsp.readdir(os.tmpdir())) {
-      if (!name.startsWith(TEMP_PREFIX)) continue;
-      const dir = path.join(os.tmpdir(), name);
-      try {
-        const pid = Number(await fsp.readFile(path.join(dir, OWNER_FILE), "utf8"));
-        if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid) continue;
-        try {
-          process.kill(pid, 0);
-          continue; // owner still alive
-        } catch (error) {
-          if ((error as NodeJS.ErrnoException).code !== "ESRCH") continue;
-        }
-        await fsp.rm(dir, { recursive: true, force: true });
-      } catch {
-        // not ours, or already gone
-      }
-    }
-  } catch {
-    // best effort
-  }
-}
 
 /**
  * Starts Swift + s3api in `options.dir` (kept after stop(); object data survives
@@ -694,7 +460,7 @@ async function removeStaleTemporaryDirs(): Promise<void> {
  * `options.log` receives every server log line, prefixed with the process name.
  */
 export async function startSwift(options: { dir?: string; log?: (line: string) => void } = {}): Promise<SwiftServer> {
-  const [python, memcached] = await Promise.all([swiftPython(), findMemcached()]);
+  const [python, memcached] = await Promise.all([swiftPython(), findExecutable("memcached")]);
   if (!memcached || !(await swiftPackagesInstalled())) {
     throw new Error(
       "OpenStack Swift or memcached is not installed: run tests/support/install-os-packages.sh " +
@@ -707,10 +473,7 @@ export async function startSwift(options: { dir?: string; log?: (line: string) =
     dir = path.resolve(options.dir);
     await fsp.mkdir(dir, { recursive: true });
   } else {
-    void removeStaleTemporaryDirs();
-    dir = await fsp.mkdtemp(path.join(os.tmpdir(), TEMP_PREFIX));
-    temporaryDirs.add(dir);
-    await fsp.writeFile(path.join(dir, OWNER_FILE), String(process.pid));
+    dir = await makeTemporaryDir(TEMP_PREFIX);
   }
 
   for (let attempt = 1; ; attempt++) {
@@ -719,10 +482,7 @@ export async function startSwift(options: { dir?: string; log?: (line: string) =
     } catch (error) {
       // A port picked as free can be taken before the server binds it: retry.
       if (error instanceof StartError && error.portClash && attempt < 3) continue;
-      if (ownsDir) {
-        await fsp.rm(dir, { recursive: true, force: true, maxRetries: 3 });
-        temporaryDirs.delete(dir);
-      }
+      if (ownsDir) await removeTemporaryDir(dir);
       throw error;
     }
   }

@@ -16,7 +16,7 @@ import { openCredentials } from "@/lib/storage/client";
 import { createBatchPresigner, type BatchPresigner } from "@/lib/storage/presign-batch";
 
 /**
- * The owner's manifest of a multi-file share (issue 9 item 6): the snapshot in share_link_files
+ * The owner's manifest of a multi-file share: the snapshot in share_link_files
  * read in path order in pages (keyset on (link_id, path), the unique index), each file signed as a
  * direct GetObject URL, written out page by page as the response is read (pull: memory holds one
  * page, whatever the share's size). The URLs are bearer credentials: nothing here logs them.

@@ -13,7 +13,7 @@
  * the figures are the server's, not the limiter's (every request still runs the one UPDATE that
  * authenticates and counts it).
  *
- *   npm run bench:api      (DURATION=… WARM_UP=… CONNECTIONS=… HISTORY=… to change it)
+ *   npm run bench:api      (DURATION=… WARM_UP=… CONNECTIONS=… HISTORY=… to change it; BENCH_QUICK=1: 1 s per case)
  * Uses the test services of `npm test` when BUCKETSHARE_TEST_SERVICES is set, else starts its own.
  */
 import { randomBytes } from "node:crypto";
@@ -23,11 +23,12 @@ import pg from "pg";
 import { s3ClientFor } from "@/lib/dev/s3";
 import { insertStorageConnection } from "../support/connection-row";
 import { drive, note, openBench, type LoadRequest } from "./harness";
+import { setting } from "./quick";
 
-const DURATION = Number(process.env.DURATION ?? 10);
-const WARM_UP = Number(process.env.WARM_UP ?? 2);
-const CONNECTIONS = Number(process.env.CONNECTIONS ?? 10);
-const HISTORY = Number(process.env.HISTORY ?? 3_000);
+const DURATION = setting("DURATION", 10, 1);
+const WARM_UP = setting("WARM_UP", 2, 0);
+const CONNECTIONS = setting("CONNECTIONS", 10, 2);
+const HISTORY = setting("HISTORY", 3_000, 100);
 
 async function main() {
   const bench = await openBench("api");
@@ -94,7 +95,7 @@ async function main() {
     const verdicts: string[] = [];
     let failed = false;
     for (const { label, request, creates } of cases) {
-      await drive(request, { connections: CONNECTIONS, duration: WARM_UP, pid: app.process.pid! });
+      if (WARM_UP > 0) await drive(request, { connections: CONNECTIONS, duration: WARM_UP, pid: app.process.pid! });
       const before = await linkRows();
       const load = loadavg()[0]!.toFixed(2);
       note(`${label}: ${CONNECTIONS} connections for ${DURATION} s (load ${load})…`);

@@ -5,7 +5,7 @@
  * newest first, a page deep in the history (keyset cursor), each status filter, one bucket,
  * and text search over key and note.
  *
- *   npm run bench:links        (LINKS=… RUNS=… to change the sizes)
+ *   npm run bench:links        (LINKS=… RUNS=… to change the sizes; BENCH_QUICK=1: a few seconds)
  */
 import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
@@ -15,9 +15,10 @@ import pg from "pg";
 import { startEmbeddedPostgres } from "@/lib/db/embedded";
 import { applyMigrations } from "@/lib/db/migrate";
 import { allowServerOnlyImports } from "../support/server-only-hook";
+import { setting } from "./quick";
 
-const LINKS = Number(process.env.LINKS ?? 100_000);
-const RUNS = Number(process.env.RUNS ?? 30);
+const LINKS = setting("LINKS", 100_000, 2_000);
+const RUNS = setting("RUNS", 30, 2);
 const note = (line: string) => process.stderr.write(`bench: ${line}\n`);
 
 async function main() {

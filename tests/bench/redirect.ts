@@ -13,7 +13,8 @@
  *
  *   npm run bench:redirect       (DURATION=… CONNECTIONS=… CASES=latest,swift,ceph to change it;
  *                                 FLOORS=1 adds the app's floor: a Next route alone, and with one query;
- *                                 HANDLER=1 adds the app's own route served without Next)
+ *                                 HANDLER=1 adds the app's own route served without Next;
+ *                                 BENCH_QUICK=1: 1 s per run, no warm-up)
  * Uses the test services of `npm test` when BUCKETSHARE_TEST_SERVICES is set, else starts its own.
  */
 import { randomBytes } from "node:crypto";
@@ -24,10 +25,11 @@ import { s3ClientFor } from "@/lib/dev/s3";
 import { insertStorageConnection } from "../support/connection-row";
 import type { TestStorage } from "../support/services";
 import { drive, note, openBench } from "./harness";
+import { setting } from "./quick";
 
-const DURATION = Number(process.env.DURATION ?? 10);
-const WARM_UP = Number(process.env.WARM_UP ?? 2);
-const CONNECTIONS = Number(process.env.CONNECTIONS ?? 50);
+const DURATION = setting("DURATION", 10, 1);
+const WARM_UP = setting("WARM_UP", 2, 0);
+const CONNECTIONS = setting("CONNECTIONS", 50, 4);
 const CASES = (process.env.CASES ?? "latest,swift,ceph").split(",");
 const HANDLER = process.env.HANDLER === "1";
 type Server = "app" | "bare" | "handler";
@@ -125,8 +127,10 @@ async function main() {
       if (!storages.has(storageName)) throw new Error(`no ${storageName} server in the test services`);
       const runs: Run[] = [];
       for (const server of SERVERS) {
-        const warm = await issue(storageName, alwaysLatest);
-        await driveGet(`${bases[server]}/s/${warm.token}/download`, WARM_UP, pids[server]);
+        if (WARM_UP > 0) {
+          const warm = await issue(storageName, alwaysLatest);
+          await driveGet(`${bases[server]}/s/${warm.token}/download`, WARM_UP, pids[server]);
+        }
         const link = await issue(storageName, alwaysLatest);
         const load = loadavg()[0]!.toFixed(2);
         note(`${name} / ${server}: ${CONNECTIONS} connections for ${DURATION} s (load ${load})…`);
@@ -157,7 +161,7 @@ async function main() {
         ["Next route alone (malformed token → 404 page, no database)", "/s/not-a-token/download"],
         ["Next route + one Prisma query (/api/health)", "/api/health"],
       ] as const) {
-        await driveGet(`${bases.app}${path}`, WARM_UP, pids.app);
+        if (WARM_UP > 0) await driveGet(`${bases.app}${path}`, WARM_UP, pids.app);
         const load = loadavg()[0]!.toFixed(2);
         note(`floor ${path}: ${CONNECTIONS} connections for ${DURATION} s (load ${load})…`);
         const run = await driveGet(`${bases.app}${path}`, DURATION, pids.app);

@@ -6,7 +6,8 @@
  * run it under the e2e lock: `flock /tmp/bucketshare-e2e.lock npm run bench:zip`), downloads
  * /s/<token>/zip and reports throughput and the Next server process's memory: VmHWM (peak RSS)
  * before and after, and VmRSS sampled every 100 ms during the download. The bytes received must
- * equal Content-Length; VERIFY=1 also saves the archive and runs `unzip -t` on it.
+ * equal Content-Length; VERIFY=1 also saves the archive and runs `unzip -t` on it. BENCH_QUICK=1:
+ * 2 × 1 MiB.
  * Uses the test services of `npm test` when BUCKETSHARE_TEST_SERVICES is set, else starts its own.
  */
 import { execFileSync } from "node:child_process";
@@ -18,9 +19,10 @@ import { CreateBucketCommand, HeadObjectCommand, PutObjectCommand } from "@aws-s
 import { s3ClientFor } from "@/lib/dev/s3";
 import { insertStorageConnection } from "../support/connection-row";
 import { note, openBench } from "./harness";
+import { setting } from "./quick";
 
-const FILES = Number(process.env.FILES ?? 8);
-const FILE_MIB = Number(process.env.FILE_MIB ?? 256);
+const FILES = setting("FILES", 8, 2);
+const FILE_MIB = setting("FILE_MIB", 256, 1);
 const VERIFY = process.env.VERIFY === "1";
 /** SERVER=handler: the route in a plain node:http server instead of the production app (no build needed). */
 const HANDLER = process.env.SERVER === "handler";

@@ -1,5 +1,5 @@
-import { expectNoA11yViolations } from "./a11y";
-import { OWNER, expect, setupCode, signIn, signOut, submitAndSettle, test } from "./fixtures";
+import { expectNoA11yViolations } from "../support/a11y";
+import { OWNER, expect, setupCode, signIn, signOut, submitAndSettle, test } from "../support/fixtures";
 
 test.describe.configure({ mode: "serial" });
 

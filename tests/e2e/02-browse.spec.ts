@@ -1,5 +1,5 @@
 import { png } from "../../lib/dev/sample-files";
-import { ensureSignedIn, expect, test } from "./fixtures";
+import { ensureSignedIn, expect, test } from "../support/fixtures";
 
 test.describe.configure({ mode: "serial" });
 

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import config from "../../playwright.config";
 import { startApp } from "../support/app-server";
 import { servicesFromEnvironment } from "../support/services";
-import { OWNER, ensureSignedIn, expect, signOut, submitAndSettle, test } from "./fixtures";
+import { OWNER, ensureSignedIn, expect, signOut, submitAndSettle, test } from "../support/fixtures";
 
 // The browser may also reach the app over IPv6 loopback (a second client address on this machine).
 const launchOptions = config.use!.launchOptions!;

@@ -6,16 +6,13 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import type { SessionUser } from "@/lib/auth/session";
+import { session } from "../support/request-context";
+import { db } from "@/lib/db/client";
+import { createApiTokenAction } from "@/lib/actions/create-api-token";
+import { saveConnectionAction } from "@/lib/actions/save-connection";
+import * as h from "../support/helpers";
 
-vi.mock("@/lib/auth/session", async () => (await import("./request-context")).sessionModule);
-vi.mock("next/cache", async () => (await import("./request-context")).cacheModule);
-vi.mock("next/navigation", async () => (await import("./request-context")).navigationModule);
-const { session } = await import("./request-context");
-
-const { db } = await import("@/lib/db/client");
-const { createApiTokenAction } = await import("@/lib/actions/create-api-token");
-const { saveConnectionAction } = await import("@/lib/actions/save-connection");
-const h = await import("./helpers");
+vi.mock("@/lib/auth/session", async () => (await import("../support/request-context")).sessionModule);
 
 const NUL_ERROR = /^Remove the invisible control character/;
 

@@ -1,15 +1,14 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it, vi } from "vitest";
+import { db } from "@/lib/db/client";
+import { createOwner } from "@/lib/auth/owner";
 
 // No request, no cookies: exactly what an anonymous caller of a server action presents.
 vi.mock("next/headers", () => ({
   headers: async () => new Headers({ "x-forwarded-for": "203.0.113.7" }),
   cookies: async () => ({ get: () => undefined, getAll: () => [], has: () => false, set: () => undefined, delete: () => undefined }),
 }));
-
-const { db } = await import("@/lib/db/client");
-const { createOwner } = await import("@/lib/auth/owner");
 
 /** Files under lib/actions that are not server actions (the wrapper itself). */
 const NOT_ACTION_FILES = ["safe-action.ts"];

@@ -1,7 +1,7 @@
 /**
  * The API core (lib/api) and the storage endpoints, called through their route handlers with real
  * Requests against the real database and both local S3 servers. Every response is checked against
- * the served OpenAPI document by ./api/contract.ts (status, media type, schema, headers): tokens and
+ * the served OpenAPI document by tests/support/api-contract.ts (status, media type, schema, headers): tokens and
  * scopes, the per-token rate limit (exact under parallel requests), 405, CORS staying off, request
  * ids in responses and log lines with no token in any log line, and listing connections, buckets
  * and objects (prefix, cursor pages) with 404/400 naming the field at fault, 504 for a silent server.
@@ -26,9 +26,9 @@ import {
   documentedResponse,
   openApiDocument,
   type ApiResponse,
-} from "./api/contract";
-import * as h from "./helpers";
-import { adminS3For, storageCases } from "./storages";
+} from "../support/api-contract";
+import * as h from "../support/helpers";
+import { adminS3For, storageCases } from "../support/storages";
 
 const CHALLENGE = 'Bearer realm="bucketshare"';
 const { services } = h;

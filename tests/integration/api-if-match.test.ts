@@ -6,9 +6,9 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { SessionUser } from "@/lib/auth/session";
-import { callApi, createTestConnection, createTestToken, openApiDocument } from "./api/contract";
-import * as h from "./helpers";
-import { adminS3For, storageCases } from "./storages";
+import { callApi, createTestConnection, createTestToken, openApiDocument } from "../support/api-contract";
+import * as h from "../support/helpers";
+import { adminS3For, storageCases } from "../support/storages";
 
 let owner: SessionUser;
 let tokens: string[];

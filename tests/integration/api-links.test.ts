@@ -1,7 +1,7 @@
 /**
  * The link endpoints (POST/GET /links, GET/PATCH/DELETE /links/{id}, POST /links/{id}/revoke, GET
  * /links/{id}/events) through their route handlers, against the real database and both local S3
- * servers; every response is checked against the served OpenAPI document (./api/contract.ts).
+ * servers; every response is checked against the served OpenAPI document (tests/support/api-contract.ts).
  * Links made through the API download the right bytes (a direct link's presigned URL from the S3
  * server, a managed link through the recipient's /s/<token> routes), appear in the history, replay
  * under an Idempotency-Key, and bad input stores nothing.
@@ -15,13 +15,12 @@ import { db } from "@/lib/db/client";
 import { listLinks } from "@/lib/links/history";
 import { settleLinkEvents } from "@/lib/recipient/access-log";
 import { PEER_HEADER, SERVER_MARKER } from "@/lib/security/address";
-import { callApi, createTestConnection, createTestToken, openApiDocument, type ApiCall, type ApiResponse } from "./api/contract";
-import * as h from "./helpers";
-import { adminS3For, storageCases, type TestStorage } from "./storages";
-
-const recipientPage = await import("@/app/s/[token]/route");
-const recipientDownload = await import("@/app/s/[token]/download/route");
-const recipientUnlock = await import("@/app/s/[token]/unlock/route");
+import { callApi, createTestConnection, createTestToken, openApiDocument, type ApiCall, type ApiResponse } from "../support/api-contract";
+import * as h from "../support/helpers";
+import { adminS3For, storageCases, type TestStorage } from "../support/storages";
+import * as recipientPage from "@/app/s/[token]/route";
+import * as recipientDownload from "@/app/s/[token]/download/route";
+import * as recipientUnlock from "@/app/s/[token]/unlock/route";
 
 const KEY = "reports/q4 figures.bin";
 const BODY = randomBytes(23_456);

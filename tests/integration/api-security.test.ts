@@ -4,7 +4,7 @@
  * belongs to its token and its stored request hash cannot be used to test guesses of a link's
  * password; methods without an operation count nothing and tell nothing; and no secret (token, its
  * hash, a link's password, URL or signature, a storage secret) reaches a log line. Every response is
- * checked against the served OpenAPI document (./api/contract.ts).
+ * checked against the served OpenAPI document (tests/support/api-contract.ts).
  */
 import { createHash, randomBytes } from "node:crypto";
 import type { S3Client } from "@aws-sdk/client-s3";
@@ -13,9 +13,9 @@ import type { SessionUser } from "@/lib/auth/session";
 import { problemTypeUri, type ProblemType } from "@/lib/api/problem";
 import { generateApiToken, hashApiToken } from "@/lib/api/tokens";
 import { db } from "@/lib/db/client";
-import { callApi, captureLogs, type ApiCall, createTestConnection, createTestToken, openApiDocument, type ApiResponse } from "./api/contract";
-import * as h from "./helpers";
-import { adminS3For, storageCases, type TestStorage } from "./storages";
+import { callApi, captureLogs, type ApiCall, createTestConnection, createTestToken, openApiDocument, type ApiResponse } from "../support/api-contract";
+import * as h from "../support/helpers";
+import { adminS3For, storageCases, type TestStorage } from "../support/storages";
 
 const KEY = "reports/figures.bin";
 const BODY = randomBytes(1_234);

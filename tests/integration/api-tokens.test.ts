@@ -5,18 +5,15 @@
 import { createHash } from "node:crypto";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import type { SessionUser } from "@/lib/auth/session";
+import { session } from "../support/request-context";
+import { db } from "@/lib/db/client";
+import { createApiTokenAction } from "@/lib/actions/create-api-token";
+import { revokeApiTokenAction } from "@/lib/actions/revoke-api-token";
+import { createApiToken, listApiTokens, revokeApiToken } from "@/lib/api/token-store";
+import { resolveApiTokenExpiry } from "@/lib/validation/api-token";
+import * as h from "../support/helpers";
 
-vi.mock("@/lib/auth/session", async () => (await import("./request-context")).sessionModule);
-vi.mock("next/cache", async () => (await import("./request-context")).cacheModule);
-vi.mock("next/navigation", async () => (await import("./request-context")).navigationModule);
-const { session } = await import("./request-context");
-
-const { db } = await import("@/lib/db/client");
-const { createApiTokenAction } = await import("@/lib/actions/create-api-token");
-const { revokeApiTokenAction } = await import("@/lib/actions/revoke-api-token");
-const { createApiToken, listApiTokens, revokeApiToken } = await import("@/lib/api/token-store");
-const { resolveApiTokenExpiry } = await import("@/lib/validation/api-token");
-const h = await import("./helpers");
+vi.mock("@/lib/auth/session", async () => (await import("../support/request-context")).sessionModule);
 
 const TOKEN = /^bks_[A-Za-z0-9_-]{32}$/;
 const DAY = 86_400_000;

@@ -1,21 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { SessionUser } from "@/lib/auth/session";
+import { session } from "../support/request-context";
+import * as h from "../support/helpers";
+import { db } from "@/lib/db/client";
+import { parseEnv, getRuntimeSecrets } from "@/lib/env";
+import { syncEnvConnection } from "@/lib/storage/env-connection";
+import { openCredentials } from "@/lib/storage/client";
+import { listConnections } from "@/lib/storage/connections";
+import { saveConnectionAction } from "@/lib/actions/save-connection";
+import { deleteConnectionAction } from "@/lib/actions/delete-connection";
+
+vi.mock("@/lib/auth/session", async () => (await import("../support/request-context")).sessionModule);
 
 /** S3_* variables become one read-only connection of the owner. */
-
-vi.mock("@/lib/auth/session", async () => (await import("./request-context")).sessionModule);
-vi.mock("next/cache", async () => (await import("./request-context")).cacheModule);
-vi.mock("next/navigation", async () => (await import("./request-context")).navigationModule);
-const { session } = await import("./request-context");
-
-const h = await import("./helpers");
-const { db } = await import("@/lib/db/client");
-const { parseEnv, getRuntimeSecrets } = await import("@/lib/env");
-const { syncEnvConnection } = await import("@/lib/storage/env-connection");
-const { openCredentials } = await import("@/lib/storage/client");
-const { listConnections } = await import("@/lib/storage/connections");
-const { saveConnectionAction } = await import("@/lib/actions/save-connection");
-const { deleteConnectionAction } = await import("@/lib/actions/delete-connection");
 
 let created: SessionUser | undefined;
 let owner: SessionUser;

@@ -2,6 +2,9 @@ import net from "node:net";
 import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { session } from "../support/request-context";
+
+vi.mock("@/lib/auth/session", async () => (await import("../support/request-context")).sessionModule);
 
 /**
  * When PostgreSQL stops answering: health says 503, and an action explains itself (no stack
@@ -9,11 +12,6 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
  * The app's database URL points at a local port where nothing listens at first; later a TCP
  * forwarder to the real test database opens on that port.
  */
-
-vi.mock("@/lib/auth/session", async () => (await import("./request-context")).sessionModule);
-vi.mock("next/cache", async () => (await import("./request-context")).cacheModule);
-vi.mock("next/navigation", async () => (await import("./request-context")).navigationModule);
-const { session } = await import("./request-context");
 
 const realUrl = process.env.DATABASE_URL!;
 
@@ -117,7 +115,7 @@ describe("with the database down, then back", () => {
     // Names are unique per owner: had the first attempt stored the connection, this one would be
     // refused with "You already have a connection named …".
     const { saveConnectionAction } = await import("@/lib/actions/save-connection");
-    const { runRedirectingAction } = await import("./helpers");
+    const { runRedirectingAction } = await import("../support/helpers");
     const second = await runRedirectingAction(() => saveConnectionAction({ status: "idle" }, form()));
     expect(second).toMatchObject({ state: { status: "success", reloadTo: "/settings?saved=1" } });
     const rows = await query<{ n: number }>("SELECT count(*)::int AS n FROM storage_connections WHERE owner_id = $1 AND name = 'While down'", [userId]);

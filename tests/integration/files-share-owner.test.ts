@@ -7,24 +7,21 @@
 import type { S3Client } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { SessionUser } from "@/lib/auth/session";
-import type { TestStorage } from "./storages";
+import type { TestStorage } from "../support/storages";
+import { session } from "../support/request-context";
+import { db } from "@/lib/db/client";
+import { saveConnectionAction } from "@/lib/actions/save-connection";
+import { createFilesShareAction } from "@/lib/actions/create-files-share";
+import { scanFilesShareAction } from "@/lib/actions/scan-files-share";
+import { issueFilesShare } from "@/lib/links/issue-files";
+import { createFilesShareSchema, toFilesShareRequest } from "@/lib/validation/share-files";
+import { listLinks, getReshareOptions } from "@/lib/links/history";
+import { listLinkFiles } from "@/lib/links/link-files";
+import { getLinkDetails } from "@/lib/links/manage";
+import * as h from "../support/helpers";
+import { adminS3For, storageCases } from "../support/storages";
 
-vi.mock("@/lib/auth/session", async () => (await import("./request-context")).sessionModule);
-vi.mock("next/cache", async () => (await import("./request-context")).cacheModule);
-vi.mock("next/navigation", async () => (await import("./request-context")).navigationModule);
-const { session } = await import("./request-context");
-
-const { db } = await import("@/lib/db/client");
-const { saveConnectionAction } = await import("@/lib/actions/save-connection");
-const { createFilesShareAction } = await import("@/lib/actions/create-files-share");
-const { scanFilesShareAction } = await import("@/lib/actions/scan-files-share");
-const { issueFilesShare } = await import("@/lib/links/issue-files");
-const { createFilesShareSchema, toFilesShareRequest } = await import("@/lib/validation/share-files");
-const { listLinks, getReshareOptions } = await import("@/lib/links/history");
-const { listLinkFiles } = await import("@/lib/links/link-files");
-const { getLinkDetails } = await import("@/lib/links/manage");
-const h = await import("./helpers");
-const { adminS3For, storageCases } = await import("./storages");
+vi.mock("@/lib/auth/session", async () => (await import("../support/request-context")).sessionModule);
 
 const sharers: SessionUser[] = [];
 

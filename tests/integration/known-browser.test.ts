@@ -1,18 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { Browser, browser } from "../support/browser";
+import { db } from "@/lib/db/client";
+import { hashPassword } from "@/lib/auth/password";
+import { KNOWN_BROWSER_COOKIE, KNOWN_BROWSER_SECONDS } from "@/lib/auth/known-browser";
+import { MAX_FAILURES_PER_SUBJECT } from "@/lib/auth/limits";
+import { signInAction } from "@/lib/actions/sign-in";
+import { formData, randomSuffix } from "../support/helpers";
 
 // Only Next's request context is stood in for (a cookie jar per browser); Auth.js, the sign-in
 // action, the limits and the database are the real ones.
-vi.mock("next/headers", async () => (await import("./browser")).headersModule);
-vi.mock("next/cache", async () => (await import("./request-context")).cacheModule);
-vi.mock("next/navigation", async () => (await import("./request-context")).navigationModule);
-
-const { Browser, browser } = await import("./browser");
-const { db } = await import("@/lib/db/client");
-const { hashPassword } = await import("@/lib/auth/password");
-const { KNOWN_BROWSER_COOKIE, KNOWN_BROWSER_SECONDS } = await import("@/lib/auth/known-browser");
-const { MAX_FAILURES_PER_SUBJECT } = await import("@/lib/auth/limits");
-const { signInAction } = await import("@/lib/actions/sign-in");
-const { formData, randomSuffix } = await import("./helpers");
+vi.mock("next/headers", async () => (await import("../support/browser")).headersModule);
 
 const PASSWORD = "known-browser-password-1";
 let email = "";

@@ -9,19 +9,16 @@ import { createHash, randomBytes } from "node:crypto";
 import { PutBucketVersioningCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { SessionUser } from "@/lib/auth/session";
+import { session } from "../support/request-context";
+import { db } from "@/lib/db/client";
+import { saveConnectionAction } from "@/lib/actions/save-connection";
+import { issueFilesShare } from "@/lib/links/issue-files";
+import { createFilesShareSchema, toFilesShareRequest } from "@/lib/validation/share-files";
+import { GET } from "@/app/(app)/links/[id]/manifest/route";
+import * as h from "../support/helpers";
+import { adminS3For, storageCases } from "../support/storages";
 
-vi.mock("@/lib/auth/session", async () => (await import("./request-context")).sessionModule);
-vi.mock("next/cache", async () => (await import("./request-context")).cacheModule);
-vi.mock("next/navigation", async () => (await import("./request-context")).navigationModule);
-const { session } = await import("./request-context");
-
-const { db } = await import("@/lib/db/client");
-const { saveConnectionAction } = await import("@/lib/actions/save-connection");
-const { issueFilesShare } = await import("@/lib/links/issue-files");
-const { createFilesShareSchema, toFilesShareRequest } = await import("@/lib/validation/share-files");
-const { GET } = await import("@/app/(app)/links/[id]/manifest/route");
-const h = await import("./helpers");
-const { adminS3For, storageCases } = await import("./storages");
+vi.mock("@/lib/auth/session", async () => (await import("../support/request-context")).sessionModule);
 
 const FILES = [
   { key: "export/docs/résumé final.pdf", body: randomBytes(3_001) },

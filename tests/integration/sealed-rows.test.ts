@@ -17,7 +17,7 @@ import { revealLinkUrl } from "@/lib/links/history";
 import { openCredentials } from "@/lib/storage/client";
 import { seal, unseal } from "@/lib/storage/sealed";
 import { createTestDatabase } from "../support/services";
-import { createTestUser, deleteTestUsers } from "./helpers";
+import { createTestUser, deleteTestUsers } from "../support/helpers";
 
 /** What the previous release stored: a v1 envelope bound only to its column. */
 function legacyV1(plaintext: string, key: Buffer, associatedData: string): string {

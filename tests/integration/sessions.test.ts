@@ -1,22 +1,19 @@
 import { createHash } from "node:crypto";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { Browser, browser } from "../support/browser";
+import { db } from "@/lib/db/client";
+import { hashPassword } from "@/lib/auth/password";
+import { getSessionUser } from "@/lib/auth/session";
+import { pruneEndedSessions } from "@/lib/auth/session-store";
+import { signInAction } from "@/lib/actions/sign-in";
+import { signOutAction } from "@/lib/actions/sign-out";
+import { signOutEverywhereAction } from "@/lib/actions/sign-out-everywhere";
+import { changePasswordAction } from "@/lib/actions/change-password";
+import { formData, randomSuffix, runRedirectingAction } from "../support/helpers";
 
 // Only Next's request context is stood in for (a cookie jar per browser); Auth.js, the session
 // cookie, the sessions table and the actions are the real ones.
-vi.mock("next/headers", async () => (await import("./browser")).headersModule);
-vi.mock("next/cache", async () => (await import("./request-context")).cacheModule);
-vi.mock("next/navigation", async () => (await import("./request-context")).navigationModule);
-
-const { Browser, browser } = await import("./browser");
-const { db } = await import("@/lib/db/client");
-const { hashPassword } = await import("@/lib/auth/password");
-const { getSessionUser } = await import("@/lib/auth/session");
-const { pruneEndedSessions } = await import("@/lib/auth/session-store");
-const { signInAction } = await import("@/lib/actions/sign-in");
-const { signOutAction } = await import("@/lib/actions/sign-out");
-const { signOutEverywhereAction } = await import("@/lib/actions/sign-out-everywhere");
-const { changePasswordAction } = await import("@/lib/actions/change-password");
-const { formData, randomSuffix, runRedirectingAction } = await import("./helpers");
+vi.mock("next/headers", async () => (await import("../support/browser")).headersModule);
 
 let PASSWORD = "sessions-password-123";
 let user: { id: string; email: string };

@@ -12,18 +12,17 @@ const globalForDb = globalThis as unknown as { bucketshareDb?: { $disconnect(): 
 await globalForDb.bucketshareDb?.$disconnect();
 delete globalForDb.bucketshareDb;
 
-vi.mock("next/headers", async () => (await import("./browser")).headersModule);
-vi.mock("next/cache", async () => (await import("./request-context")).cacheModule);
-vi.mock("next/navigation", async () => (await import("./request-context")).navigationModule);
+vi.mock("next/headers", async () => (await import("../support/browser")).headersModule);
 
-const { Browser, browser } = await import("./browser");
+// Imported only now, after the switch to this file's own database: lib/env and lib/db/client read it once.
+const { Browser, browser } = await import("../support/browser");
 const { db } = await import("@/lib/db/client");
 const { parseEnv } = await import("@/lib/env");
 const { getSessionUser } = await import("@/lib/auth/session");
 const { setupCodePath, readSetupCode } = await import("@/lib/auth/setup-code");
 const { prepareFirstRun } = await import("@/lib/boot/setup-code");
 const { createOwnerAction } = await import("@/lib/actions/create-owner");
-const { formData } = await import("./helpers");
+const { formData } = await import("../support/helpers");
 
 const owner = { name: "First Owner", email: "first@example.com", password: "first-owner-password", confirmPassword: "first-owner-password" };
 const setup = (fields: Record<string, string>) => createOwnerAction({ status: "idle" }, formData({ ...owner, ...fields }));

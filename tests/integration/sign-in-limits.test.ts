@@ -6,7 +6,7 @@ import { MAX_CONCURRENT_HASHES, MAX_WAITING, hashPassword, verifyPassword } from
 import { signKnownBrowser, verifyKnownBrowser } from "@/lib/auth/known-browser";
 import { BUSY_MESSAGE, guardedAttempt, pruneFailures, type AttemptOptions } from "@/lib/auth/rate-limit";
 import { PEER_HEADER, SERVER_MARKER } from "@/lib/security/address";
-import { randomSuffix } from "./helpers";
+import { randomSuffix } from "../support/helpers";
 
 // What Next's request context would hold behind Bucketshare's server (lib/boot/server.ts).
 const request = vi.hoisted(() => ({ headers: new Headers() }));

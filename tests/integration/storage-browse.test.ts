@@ -7,23 +7,20 @@ import { randomBytes } from "node:crypto";
 import type { S3Client } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { SessionUser } from "@/lib/auth/session";
-import type { TestStorage } from "./storages";
+import type { TestStorage } from "../support/storages";
+import { session } from "../support/request-context";
+import { db } from "@/lib/db/client";
+import { saveConnectionAction } from "@/lib/actions/save-connection";
+import { openConnectionOrThrow, listConnections } from "@/lib/storage/connections";
+import { listFolder, loadFolder, headObject, PREVIEW_SECONDS } from "@/lib/storage/listing";
+import { describeStorageError } from "@/lib/storage/errors";
+import { checkConnection } from "@/lib/storage/test-connection";
+import { openCredentials } from "@/lib/storage/client";
+import { folderHref, objectHref, parentPrefix, prefixFromSegments } from "@/lib/paths";
+import * as h from "../support/helpers";
+import { adminS3For, storageCases } from "../support/storages";
 
-vi.mock("@/lib/auth/session", async () => (await import("./request-context")).sessionModule);
-vi.mock("next/cache", async () => (await import("./request-context")).cacheModule);
-vi.mock("next/navigation", async () => (await import("./request-context")).navigationModule);
-const { session } = await import("./request-context");
-
-const { db } = await import("@/lib/db/client");
-const { saveConnectionAction } = await import("@/lib/actions/save-connection");
-const { openConnectionOrThrow, listConnections } = await import("@/lib/storage/connections");
-const { listFolder, loadFolder, headObject, PREVIEW_SECONDS } = await import("@/lib/storage/listing");
-const { describeStorageError } = await import("@/lib/storage/errors");
-const { checkConnection } = await import("@/lib/storage/test-connection");
-const { openCredentials } = await import("@/lib/storage/client");
-const { folderHref, objectHref, parentPrefix, prefixFromSegments } = await import("@/lib/paths");
-const h = await import("./helpers");
-const { adminS3For, storageCases } = await import("./storages");
+vi.mock("@/lib/auth/session", async () => (await import("../support/request-context")).sessionModule);
 
 type Open = Awaited<ReturnType<typeof openConnectionOrThrow>>;
 type Page = Awaited<ReturnType<typeof listFolder>>;

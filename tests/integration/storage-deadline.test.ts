@@ -8,21 +8,18 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { SessionUser } from "@/lib/auth/session";
 import { startHangingServer, type HangingServer } from "../support/hanging-storage";
+import { session } from "../support/request-context";
+import { db } from "@/lib/db/client";
+import { saveConnectionAction } from "@/lib/actions/save-connection";
+import { testConnectionAction } from "@/lib/actions/test-connection";
+import { createShareLinkAction } from "@/lib/actions/create-share-link";
+import { openConnectionOrThrow } from "@/lib/storage/connections";
+import { loadBuckets, loadFolder, loadObjectView, readTextStart, listFolder } from "@/lib/storage/listing";
+import { describeStorageError } from "@/lib/storage/errors";
+import { STORAGE_DEADLINE_MS } from "@/lib/storage/deadline";
+import * as h from "../support/helpers";
 
-vi.mock("@/lib/auth/session", async () => (await import("./request-context")).sessionModule);
-vi.mock("next/cache", async () => (await import("./request-context")).cacheModule);
-vi.mock("next/navigation", async () => (await import("./request-context")).navigationModule);
-const { session } = await import("./request-context");
-
-const { db } = await import("@/lib/db/client");
-const { saveConnectionAction } = await import("@/lib/actions/save-connection");
-const { testConnectionAction } = await import("@/lib/actions/test-connection");
-const { createShareLinkAction } = await import("@/lib/actions/create-share-link");
-const { openConnectionOrThrow } = await import("@/lib/storage/connections");
-const { loadBuckets, loadFolder, loadObjectView, readTextStart, listFolder } = await import("@/lib/storage/listing");
-const { describeStorageError } = await import("@/lib/storage/errors");
-const { STORAGE_DEADLINE_MS } = await import("@/lib/storage/deadline");
-const h = await import("./helpers");
+vi.mock("@/lib/auth/session", async () => (await import("../support/request-context")).sessionModule);
 
 const { services } = h;
 /** The documented bound plus room for a busy machine. */

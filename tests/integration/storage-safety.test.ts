@@ -8,22 +8,19 @@
 import type { S3Client } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { SessionUser } from "@/lib/auth/session";
-import type { TestStorage } from "./storages";
+import type { TestStorage } from "../support/storages";
+import { session } from "../support/request-context";
+import { db } from "@/lib/db/client";
+import { saveConnectionAction } from "@/lib/actions/save-connection";
+import { testConnectionAction } from "@/lib/actions/test-connection";
+import { createShareLinkAction } from "@/lib/actions/create-share-link";
+import { openConnectionOrThrow } from "@/lib/storage/connections";
+import { loadObjectView } from "@/lib/storage/listing";
+import { storageOriginsForCsp } from "@/lib/security/storage-origins";
+import * as h from "../support/helpers";
+import { adminS3For, storageCases } from "../support/storages";
 
-vi.mock("@/lib/auth/session", async () => (await import("./request-context")).sessionModule);
-vi.mock("next/cache", async () => (await import("./request-context")).cacheModule);
-vi.mock("next/navigation", async () => (await import("./request-context")).navigationModule);
-const { session } = await import("./request-context");
-
-const { db } = await import("@/lib/db/client");
-const { saveConnectionAction } = await import("@/lib/actions/save-connection");
-const { testConnectionAction } = await import("@/lib/actions/test-connection");
-const { createShareLinkAction } = await import("@/lib/actions/create-share-link");
-const { openConnectionOrThrow } = await import("@/lib/storage/connections");
-const { loadObjectView } = await import("@/lib/storage/listing");
-const { storageOriginsForCsp } = await import("@/lib/security/storage-origins");
-const h = await import("./helpers");
-const { adminS3For, storageCases } = await import("./storages");
+vi.mock("@/lib/auth/session", async () => (await import("../support/request-context")).sessionModule);
 
 let owner: SessionUser;
 let stranger: SessionUser;

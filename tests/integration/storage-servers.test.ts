@@ -12,8 +12,8 @@ import { GetObjectCommand, PutBucketVersioningCommand, PutObjectCommand } from "
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startNginx, type NginxServer } from "../support/nginx";
-import { createBucket, fetchBytes } from "./helpers";
-import { adminS3For, storageCases } from "./storages";
+import { createBucket, fetchBytes } from "../support/helpers";
+import { adminS3For, storageCases } from "../support/storages";
 
 describe.each(storageCases())("the $name S3 server", (storage) => {
   const s3 = adminS3For(storage);

@@ -11,26 +11,23 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it, vi } from "vitest";
 import type { SessionUser } from "@/lib/auth/session";
+import { session } from "../support/request-context";
+import { db } from "@/lib/db/client";
+import { PrismaClient } from "@/lib/generated/prisma/client";
+import { saveWebhookAction } from "@/lib/actions/save-webhook";
+import { rotateWebhookSecretAction } from "@/lib/actions/rotate-webhook-secret";
+import { removeWebhookAction } from "@/lib/actions/remove-webhook";
+import { sendTestWebhookAction } from "@/lib/actions/send-test-webhook";
+import { getWebhookOverview } from "@/lib/webhooks/settings";
+import { countDownload } from "@/lib/recipient/count";
+import { seal } from "@/lib/storage/sealed";
+import { getRuntimeSecrets } from "@/lib/env";
+import { newRecordId } from "@/lib/crypto";
+import { createDeliveryWorker, pruneDeliveries, runDeliveryRound } from "@/lib/webhooks/worker";
+import { startHangingServer } from "../support/hanging-storage";
+import * as h from "../support/helpers";
 
-vi.mock("@/lib/auth/session", async () => (await import("./request-context")).sessionModule);
-vi.mock("next/cache", async () => (await import("./request-context")).cacheModule);
-vi.mock("next/navigation", async () => (await import("./request-context")).navigationModule);
-const { session } = await import("./request-context");
-
-const { db } = await import("@/lib/db/client");
-const { PrismaClient } = await import("@/lib/generated/prisma/client");
-const { saveWebhookAction } = await import("@/lib/actions/save-webhook");
-const { rotateWebhookSecretAction } = await import("@/lib/actions/rotate-webhook-secret");
-const { removeWebhookAction } = await import("@/lib/actions/remove-webhook");
-const { sendTestWebhookAction } = await import("@/lib/actions/send-test-webhook");
-const { getWebhookOverview } = await import("@/lib/webhooks/settings");
-const { countDownload } = await import("@/lib/recipient/count");
-const { seal } = await import("@/lib/storage/sealed");
-const { getRuntimeSecrets } = await import("@/lib/env");
-const { newRecordId } = await import("@/lib/crypto");
-const { createDeliveryWorker, pruneDeliveries, runDeliveryRound } = await import("@/lib/webhooks/worker");
-const { startHangingServer } = await import("../support/hanging-storage");
-const h = await import("./helpers");
+vi.mock("@/lib/auth/session", async () => (await import("../support/request-context")).sessionModule);
 
 type Received = { method: string; path: string; headers: IncomingHttpHeaders; body: string; at: number };
 

@@ -1,8 +1,8 @@
 /**
  * The API's contract check, on its own: given the OpenAPI 3.1 document the server serves, says
  * whether one response is the documented one. No test runner, no database: the integration
- * harness (tests/integration/api/contract.ts, route handlers called directly) and the e2e specs
- * (tests/e2e/api-contract.ts, the production server over HTTP) both check every response with it.
+ * harness (api-contract.ts, route handlers called directly) and the e2e specs
+ * (documented-api.ts, the production server over HTTP) both check every response with it.
  *
  *   const contract = createOpenApiContract(document);
  *   const matched = contract.matchPath("/links/abc");          // { template: "/links/{id}", params }

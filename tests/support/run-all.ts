@@ -1,5 +1,5 @@
 /**
- * `npm test`: unit, integration and end-to-end tests in one run. PostgreSQL and the S3 server
+ * `npm test`: unit, integration and end-to-end tests, then every bench in quick mode, in one run. PostgreSQL and the S3 server
  * start once here and every layer reuses them (each layer gets its own database).
  */
 import { spawn } from "node:child_process";
@@ -23,6 +23,8 @@ async function main(): Promise<number> {
   try {
     results.push(["unit + integration", await run("unit + integration (vitest)", "node_modules/vitest/vitest.mjs", ["run"], env)]);
     results.push(["end-to-end", await run("end-to-end (playwright, chromium)", "node_modules/@playwright/test/cli.js", ["test"], env)]);
+    // After the end-to-end tests: the benches that start the app reuse their build.
+    results.push(["benches (quick)", await run("every bench in quick mode", "node_modules/tsx/dist/cli.mjs", ["tests/bench/run-quick.ts"], env)]);
   } finally {
     await services.stop();
   }

@@ -33,7 +33,7 @@ export type TestServices = {
   postgresUrl: string;
   /** The Swift server (the same as `storages` named "swift"): what tests that run against one server use. */
   s3: { endpoint: string; region: string; accessKeyId: string; secretAccessKey: string };
-  /** Every local S3 server: storage tests run against each (tests/integration/storages.ts). */
+  /** Every local S3 server: storage tests run against each (storages.ts). */
   storages: TestStorage[];
   authSecret: string;
   encryptionKey: string;

@@ -1,6 +1,6 @@
-import { expectNoA11yViolations } from "./a11y";
-import { createApiTokenInUi } from "./api-tokens";
-import { ensureSignedIn, expect, test } from "./fixtures";
+import { expectNoA11yViolations } from "../support/a11y";
+import { createApiTokenInUi } from "../support/api-tokens";
+import { ensureSignedIn, expect, test } from "../support/fixtures";
 
 // Settings → "API tokens" in Chromium against the production server: create, copy once, list, revoke.
 

@@ -1,8 +1,8 @@
 import { createHmac } from "node:crypto";
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { expectNoA11yViolations } from "./a11y";
-import { ensureSignedIn, expect, test } from "./fixtures";
+import { expectNoA11yViolations } from "../support/a11y";
+import { ensureSignedIn, expect, test } from "../support/fixtures";
 
 // Settings → "Webhook URL" in Chromium against the production server, with a real receiver the server POSTs to.
 test.describe.configure({ mode: "serial" });

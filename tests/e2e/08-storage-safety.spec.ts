@@ -1,6 +1,6 @@
 import { pdf } from "../../lib/dev/sample-files";
 import { startHangingServer } from "../support/hanging-storage";
-import { ensureConnection, ensureSignedIn, expect, test, type Storage } from "./fixtures";
+import { ensureConnection, ensureSignedIn, expect, test, type Storage } from "../support/fixtures";
 import type { Page } from "@playwright/test";
 
 test.describe.configure({ mode: "serial" });

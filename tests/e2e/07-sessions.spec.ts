@@ -1,5 +1,5 @@
 import type { Browser, Page } from "@playwright/test";
-import { OWNER, ensureSignedIn, expect, signIn, signOut, submitAndSettle, test } from "./fixtures";
+import { OWNER, ensureSignedIn, expect, signIn, signOut, submitAndSettle, test } from "../support/fixtures";
 
 test.describe.configure({ mode: "serial" });
 

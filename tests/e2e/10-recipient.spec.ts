@@ -5,8 +5,8 @@ import { pdf, png } from "../../lib/dev/sample-files";
 import { generateLinkToken, hashLinkToken } from "../../lib/links/token";
 import { seal } from "../../lib/storage/sealed";
 import { hashPassword } from "../../lib/auth/password";
-import { expectNoA11yViolations } from "./a11y";
-import { expect, test, type Storage } from "./fixtures";
+import { expectNoA11yViolations } from "../support/a11y";
+import { expect, test, type Storage } from "../support/fixtures";
 
 // What recipients of a managed link see, in Chromium against the production server: every state of the
 // page (file, password, refusals), light and dark, on a desktop and a phone-sized viewport, with the

@@ -1,5 +1,5 @@
-import { expectNoA11yViolations } from "./a11y";
-import { ensureSignedIn, expect, test } from "./fixtures";
+import { expectNoA11yViolations } from "../support/a11y";
+import { ensureSignedIn, expect, test } from "../support/fixtures";
 
 // The API reference page, in Chromium against the production server: it renders the OpenAPI document
 // the server serves (the operations' summaries appear), loads nothing from any other origin (the

@@ -1,8 +1,8 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { request as playwrightRequest, type APIResponse } from "@playwright/test";
-import { documentedApiContext } from "./api-contract";
-import { createApiTokenInUi } from "./api-tokens";
-import { ensureConnection, ensureSignedIn, expect, test } from "./fixtures";
+import { documentedApiContext } from "../support/documented-api";
+import { createApiTokenInUi } from "../support/api-tokens";
+import { ensureConnection, ensureSignedIn, expect, test } from "../support/fixtures";
 
 // The API guide's curl walkthrough (docs/api.md), against the production server: a token made in Settings → "API
 // tokens" in Chromium, then plain HTTP (Playwright's APIRequestContext, as curl would): list the

@@ -1,5 +1,5 @@
 import { pdf } from "../../lib/dev/sample-files";
-import { ensureConnection, ensureSignedIn, expect, test } from "./fixtures";
+import { ensureConnection, ensureSignedIn, expect, test } from "../support/fixtures";
 
 const BUCKET = "e2e-share";
 const KEY = "docs/report 2026.pdf";

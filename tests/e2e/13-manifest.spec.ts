@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
-import { expectNoA11yViolations } from "./a11y";
-import { ensureConnection, ensureSignedIn, expect, test } from "./fixtures";
+import { expectNoA11yViolations } from "../support/a11y";
+import { ensureConnection, ensureSignedIn, expect, test } from "../support/fixtures";
 
 // "Export manifest" on the link page of a multi-file share, in Chromium against the production
 // server: the owner picks JSON and 7 days, the page streams the manifest, says how many URLs it

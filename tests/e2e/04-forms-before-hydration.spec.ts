@@ -1,8 +1,8 @@
 import type { Page, Request } from "@playwright/test";
-import { ensureConnection, ensureSignedIn, expect, OWNER, test } from "./fixtures";
+import { ensureConnection, ensureSignedIn, expect, OWNER, test } from "../support/fixtures";
 
 // On a slow connection the owner can type into a form before its scripts have run (see
-// 02-connection-form.spec.ts for the connection form). Every form's submit waits for them: a native
+// 03-connection-form.spec.ts for the connection form). Every form's submit waits for them: a native
 // submit of a form whose submit is JavaScript's is a GET of the page with the fields in the URL, and
 // one of a form posting to a server action is refused by Next (the page's no-referrer policy sends
 // `Origin: null`). What was typed or chosen before then is kept, and is what the form sends.

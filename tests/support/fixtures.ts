@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { CreateBucketCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { test as base, expect, type Page } from "@playwright/test";
 import { s3ClientFor } from "../../lib/dev/s3";
-import { servicesFromEnvironment, type TestServices } from "../support/services";
+import { servicesFromEnvironment, type TestServices } from "./services";
 
 export const OWNER = { name: "Olive Owner", email: "olive@example.com", password: "a-very-long-passphrase" };
 

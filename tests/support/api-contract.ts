@@ -3,7 +3,7 @@
  * against the OpenAPI document the server serves (app/api/v1/openapi.json), so the document
  * describes exactly what the server does. Not a test file (vitest only collects *.test.ts).
  *
- *   const { callApi, createTestToken, createOwnerWithConnection } = await import("./api/contract");
+ *   const { callApi, createTestToken, createOwnerWithConnection } = await import("./api-contract");
  *   const { owner, connectionId } = await createOwnerWithConnection("links", storage);
  *   const { token } = await createTestToken(owner.id, { scopes: ["objects:read"] });
  *   const res = await callApi({ method: "GET", path: `/connections/${connectionId}/buckets`, token });
@@ -26,9 +26,9 @@ import type { SessionUser } from "@/lib/auth/session";
 import { createApiToken } from "@/lib/api/token-store";
 import type { ApiScope } from "@/lib/api/tokens";
 import { db } from "@/lib/db/client";
-import { insertStorageConnection, type StorageAccess } from "../../support/connection-row";
-import { API_PREFIX, assertValidOpenApi31, createOpenApiContract, matchPathTemplate, mediaType, type OpenApiContract, type OpenApiDocument } from "../../support/openapi-contract";
-import * as h from "../helpers";
+import { insertStorageConnection, type StorageAccess } from "./connection-row";
+import { API_PREFIX, assertValidOpenApi31, createOpenApiContract, matchPathTemplate, mediaType, type OpenApiContract, type OpenApiDocument } from "./openapi-contract";
+import * as h from "./helpers";
 
 export { API_PREFIX, assertValidOpenApi31, type OpenApiDocument, type StorageAccess };
 
@@ -64,7 +64,7 @@ function loadContract(): Promise<OpenApiContract> {
 // ---------------------------------------------------------------------------------------------
 // Routes
 
-const API_DIR = fileURLToPath(new URL("../../../app/api/v1/", import.meta.url));
+const API_DIR = fileURLToPath(new URL("../../app/api/v1/", import.meta.url));
 let routes: { template: string; file: string }[] | undefined;
 
 /** Every route.ts under app/api/v1 with its OpenAPI path template ("/connections/{id}/buckets"). */

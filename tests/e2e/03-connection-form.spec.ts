@@ -1,4 +1,4 @@
-import { ensureSignedIn, expect, test } from "./fixtures";
+import { ensureSignedIn, expect, test } from "../support/fixtures";
 
 // On a slow connection the owner can type into the "Add connection" form before its scripts have
 // run. What they typed must survive hydration (React alone would clear it on the next render, and

@@ -6,7 +6,7 @@ import pg from "pg";
 import type { Page } from "@playwright/test";
 import { startApp, type AppServer } from "../support/app-server";
 import { startNginx, type NginxServer } from "../support/nginx";
-import { ensureConnection, ensureSignedIn, expect, test } from "./fixtures";
+import { ensureConnection, ensureSignedIn, expect, test } from "../support/fixtures";
 
 // Scale-out on real parts: two production instances (`npm start`) on loopback share the e2e
 // PostgreSQL database behind nginx (round-robin, never retried on the other instance). The owner

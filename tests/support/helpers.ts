@@ -1,9 +1,8 @@
 /**
  * Shared set-up for integration tests that talk to the real S3 server and database: buckets and
  * objects made with the AWS SDK directly, users and connections made the way the app makes them.
- * Not a test file (vitest only collects *.test.ts). The mocks of the request context
- * (`@/lib/auth/session`, `next/cache`, `next/navigation`) live in each test file: vi.mock is
- * hoisted per file.
+ * The signed-in user is stood in for per test file (./request-context.ts: vi.mock is hoisted per
+ * file); `next/cache` and `next/navigation` for all of them (the alias in vitest.config.ts).
  */
 import { randomBytes } from "node:crypto";
 import { createServer, type AddressInfo } from "node:net";
@@ -68,7 +67,7 @@ export function formData(fields: Record<string, string>): FormData {
   return form;
 }
 
-/** The error our `next/navigation` mock throws for redirect(), as Next's own does. */
+/** The error our `next/navigation` stub throws for redirect(), as Next's own does. */
 export type RedirectError = Error & { redirectTo: string };
 
 export function isRedirect(error: unknown): error is RedirectError {

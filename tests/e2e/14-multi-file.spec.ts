@@ -2,8 +2,8 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { expectNoA11yViolations } from "./a11y";
-import { ensureConnection, ensureSignedIn, expect, test } from "./fixtures";
+import { expectNoA11yViolations } from "../support/a11y";
+import { ensureConnection, ensureSignedIn, expect, test } from "../support/fixtures";
 
 // One link for several files, from end to end in Chromium against the production server: the owner
 // selects three files across two pages of one folder, shares them as one managed link; a recipient in

@@ -1,5 +1,5 @@
 import { request, type APIRequestContext, type APIResponse } from "@playwright/test";
-import { API_PREFIX, assertValidOpenApi31, createOpenApiContract, mediaType, type OpenApiContract, type OpenApiDocument } from "../support/openapi-contract";
+import { API_PREFIX, assertValidOpenApi31, createOpenApiContract, mediaType, type OpenApiContract, type OpenApiDocument } from "./openapi-contract";
 
 /**
  * HTTP clients for specs that call the API of the running server: every response to a path under

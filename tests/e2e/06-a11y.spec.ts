@@ -1,6 +1,6 @@
 import { png } from "../../lib/dev/sample-files";
-import { expectFocusVisible, expectNoA11yViolations, tabTo } from "./a11y";
-import { ensureConnection, ensureSignedIn, expect, signOut, test, type Storage } from "./fixtures";
+import { expectFocusVisible, expectNoA11yViolations, tabTo } from "../support/a11y";
+import { ensureConnection, ensureSignedIn, expect, signOut, test, type Storage } from "../support/fixtures";
 
 // axe-core on every page and dialog, light and dark; then the browser and Quick Share by keyboard alone.
 // (The setup page is audited in 01-auth.spec.ts, the only moment it exists.)

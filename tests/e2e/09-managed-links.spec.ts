@@ -1,6 +1,6 @@
 import { png } from "../../lib/dev/sample-files";
-import { expectNoA11yViolations } from "./a11y";
-import { ensureConnection, ensureSignedIn, expect, test } from "./fixtures";
+import { expectNoA11yViolations } from "../support/a11y";
+import { ensureConnection, ensureSignedIn, expect, test } from "../support/fixtures";
 
 // A managed link from end to end, in Chromium against the production server: the owner issues it in
 // Quick Share (one-time, with a password), a recipient in another browser context unlocks it, sees the

@@ -12,9 +12,9 @@
 import type { S3Client } from "@aws-sdk/client-s3";
 import { inject } from "vitest";
 import { s3ClientFor } from "@/lib/dev/s3";
-import type { TestStorage } from "../support/services";
+import type { TestStorage } from "./services";
 
-export type { TestStorage } from "../support/services";
+export type { TestStorage } from "./services";
 
 /** The local S3 servers, optionally only those with (or without) bucket versioning. */
 export function storageCases(filter: { versioning?: boolean } = {}): TestStorage[] {

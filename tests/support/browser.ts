@@ -4,10 +4,8 @@
  * cookie and the server-side session check all run for real. Switch `browser.current` to act as
  * another browser (a copied cookie, a second device). Use in a test file:
  *
- *   vi.mock("next/headers", async () => (await import("./browser")).headersModule);
- *   vi.mock("next/cache", async () => (await import("./request-context")).cacheModule);
- *   vi.mock("next/navigation", async () => (await import("./request-context")).navigationModule);
- *   const { Browser, browser } = await import("./browser");
+ *   import { Browser, browser } from "../support/browser";
+ *   vi.mock("next/headers", async () => (await import("../support/browser")).headersModule);
  */
 
 type CookieOptions = { maxAge?: number; expires?: Date | number; httpOnly?: boolean; sameSite?: string | boolean; path?: string; secure?: boolean };

@@ -6,12 +6,10 @@ import { log } from "@/lib/log";
 import { contentDisposition } from "@/lib/links/content-disposition";
 import { countDownload } from "@/lib/recipient/count";
 import { listFilesForZip, markShareFile, type ShareFile } from "@/lib/recipient/files";
-import { shareTitle } from "@/lib/recipient/files-page";
 import type { RecipientContext } from "@/lib/recipient/handler";
 import { linkRefusal } from "@/lib/recipient/link";
-import { zipEntryName } from "@/lib/recipient/share-paths";
+import { shareTitle, zipEntryNames } from "@/lib/recipient/share-paths";
 import { openSnapshotObject, SnapshotMismatchError } from "@/lib/recipient/object";
-import { passwordResponse, titleCardResponse } from "@/lib/recipient/pages";
 import { plainPage, recipientHeaders } from "@/lib/recipient/respond";
 
 /**
@@ -77,6 +75,7 @@ function zipResponseStream(zip: ZipFile, onCancel: (reason: unknown) => void): R
 export async function zipStream(
   context: RecipientContext,
   files: ShareFile[],
+  names: string[],
   options: ZipOptions = {},
 ): Promise<{ body: ReadableStream<Uint8Array>; length: number | null }> {
   const { link } = context;
@@ -116,9 +115,9 @@ export async function zipStream(
 
   zip.on("error", (error: unknown) => fail(error));
   const mtime = new Date();
-  for (const file of files) {
+  for (const [index, file] of files.entries()) {
     zip.addReadStreamLazy(
-      zipEntryName(file.path),
+      names[index]!,
       { compress: false, size: Number(file.size), mtime, forceZip64Format: options.forceZip64 ?? false },
       (callback) => {
         if (failed) return;
@@ -150,42 +149,22 @@ export async function zipStream(
   return { body: zipResponseStream(zip, (reason) => fail(reason instanceof Error ? reason : new Error("the client went away"))), length };
 }
 
+/**
+ * /s/<token>/zip, once withRecipientLink granted access (policy DOWNLOAD_ALL: the link's checks and
+ * password, Download all allowed; on a link with a download limit only the button's POST gets
+ * here). The entry names are made and checked before anything is counted.
+ */
 export async function serveZip(context: RecipientContext, options: ZipOptions = {}): Promise<Response> {
-  const { link, isHead } = context;
-  if (context.agent.previewAgent) {
-    if (!isHead) context.log("page_view", "preview_agent");
-    return titleCardResponse(context);
-  }
-  // The link's own checks come first: whether it is a multi-file share says something about it.
-  if (context.refusal) {
-    if (!isHead) context.log("refused", context.refusal, "*");
-    return plainPage(context.refusal, { head: isHead });
-  }
-  if (!context.unlocked) {
-    if (!isHead) context.log("refused", "password", "*");
-    return passwordResponse(context);
-  }
-  if (link.target !== "files" || !link.zipAllowed) return plainPage("noZip", { head: isHead });
-  if (isHead) {
-    context.log("page_view", "head");
-    return plainPage("ready", { head: true });
-  }
+  const { link } = context;
   const files = await listFilesForZip(link.id);
   if (files.length === 0) {
-    context.log("refused", "missing", "*");
+    context.log("refused", "missing");
     return plainPage("allGone");
   }
-  const counted = await countDownload({ linkId: link.id, clientAddress: context.loggedAddress, userAgent: context.userAgent, filePath: "*" });
-  if (!counted) {
-    const current = await db.shareLink.findUnique({
-      where: { id: link.id },
-      select: { revokedAt: true, expiresAt: true, neverExpires: true, downloadLimit: true, downloadCount: true },
-    });
-    const reason = current ? (linkRefusal({ ...link, ...current }, new Date(), true) ?? "limit") : "revoked";
-    context.log("refused", reason, "*");
-    return plainPage(reason);
-  }
-  const { body, length } = await zipStream(context, files, options);
+  const names = zipEntryNames(files.map((file) => file.path));
+  const refused = await context.count();
+  if (refused) return refused;
+  const { body, length } = await zipStream(context, files, names, options);
   const headers = recipientHeaders({
     "Content-Type": "application/zip",
     "Content-Disposition": contentDisposition("attachment", `${shareTitle(link)}.zip`),

@@ -24,6 +24,7 @@ const { settleLinkEvents } = await import("@/lib/recipient/access-log");
 const { PEER_HEADER, SERVER_MARKER } = await import("@/lib/security/address");
 const { withRecipientLink } = await import("@/lib/recipient/handler");
 const { serveZip } = await import("@/lib/recipient/zip");
+const { DOWNLOAD_ALL } = await import("@/lib/recipient/policies");
 const page = await import("@/app/s/[token]/route");
 const download = await import("@/app/s/[token]/download/route");
 const preview = await import("@/app/s/[token]/preview/route");
@@ -307,7 +308,7 @@ describe.each(storageCases())("on $name", (storage: TestStorage) => {
 
     it("writes ZIP64 records when forced, and the archive still opens", async () => {
       const link = await share();
-      const forced = withRecipientLink((context) => serveZip(context, { forceZip64: true }));
+      const forced = withRecipientLink(DOWNLOAD_ALL, (context) => serveZip(context, { forceZip64: true }));
       const bytes = await readAll(await call(forced, link.token, ""));
       // ZIP64 end of central directory record and locator signatures.
       expect(bytes.includes(Buffer.from([0x50, 0x4b, 0x06, 0x06]))).toBe(true);
@@ -391,7 +392,7 @@ describe.each(storageCases())("on $name", (storage: TestStorage) => {
     it("is cut within one large file when the link expires mid-stream (the periodic re-check)", async () => {
       const body = randomBytes(4 << 20);
       const link = await share({ files: [{ path: "one big.bin", size: body.length, ...(await put("one big.bin", body)) }] });
-      const quickCheck = withRecipientLink((context) => serveZip(context, { recheckMs: 100 }));
+      const quickCheck = withRecipientLink(DOWNLOAD_ALL, (context) => serveZip(context, { recheckMs: 100 }));
       const reader = (await call(quickCheck, link.token, "")).body!.getReader();
       // Well into the file's data (its entry was opened while the link was still valid).
       for (let received = 0; received < 1 << 20; ) {

@@ -66,6 +66,7 @@ export const PLAIN_PAGES = {
   noPreview: { status: 404, heading: "No preview", message: "This file has no preview. Use Download to get it." },
   unknownFile: { status: 404, heading: "File not found in this share", message: "This share has no file at that path. Go back to the list of files and choose one there." },
   noZip: { status: 404, heading: "Download all is not available", message: "The person who shared these files turned off downloading them as one ZIP. Download the files one by one from the list." },
+  zipBusy: { status: 429, heading: "A download of these files is already running", message: "Your earlier Download all of these files is still running, or too many are running at once. Wait for the running download to finish, then try again. Nothing was counted." },
   allGone: { status: 410, heading: "These files no longer exist", message: "Every file in this share was deleted or replaced after the link was made, so there is nothing left to download. Ask the person who shared them for a new link." },
 } as const satisfies Record<string, Plain>;
 

@@ -2,6 +2,7 @@ import "server-only";
 import type { Readable } from "node:stream";
 import { ZipFile } from "yazl";
 import { db } from "@/lib/db/client";
+import { getEnv } from "@/lib/env";
 import { log } from "@/lib/log";
 import { contentDisposition } from "@/lib/links/content-disposition";
 import { countDownload } from "@/lib/recipient/count";
@@ -11,6 +12,7 @@ import { linkRefusal } from "@/lib/recipient/link";
 import { shareTitle, zipEntryNames } from "@/lib/recipient/share-paths";
 import { openSnapshotObject, SnapshotMismatchError } from "@/lib/recipient/object";
 import { plainPage, recipientHeaders } from "@/lib/recipient/respond";
+import { takeZipSlot, ZIP_SLOT_HEARTBEAT_MS, type ZipSlot } from "@/lib/recipient/zip-slots";
 
 /**
  * GET /s/<token>/zip: "Download all" of a multi-file share, one ZIP streamed from storage through
@@ -30,7 +32,8 @@ import { plainPage, recipientHeaders } from "@/lib/recipient/respond";
 /** How often a running download re-checks that the link is still usable. */
 export const ZIP_RECHECK_MS = 3_000;
 
-export type ZipOptions = { forceZip64?: boolean; recheckMs?: number };
+/** maxMs: the stream's total time limit (ZIP_MAX_MS unless given); slot: its place among the running streams, freed when it ends. */
+export type ZipOptions = { forceZip64?: boolean; recheckMs?: number; maxMs?: number; slot?: ZipSlot };
 
 class LinkEndedError extends Error {
   constructor(readonly reason: string) {
@@ -84,10 +87,13 @@ export async function zipStream(
   let current: Readable | null = null;
   let failed = false;
   let recheck: ReturnType<typeof setInterval> | undefined;
+  let deadline: ReturnType<typeof setTimeout> | undefined;
 
   const stop = () => {
     clearInterval(recheck);
+    clearTimeout(deadline);
     recheck = undefined;
+    void options.slot?.release();
   };
   const fail = (error: unknown, file?: ShareFile) => {
     if (failed) return;
@@ -135,9 +141,18 @@ export async function zipStream(
       },
     );
   }
+  const recheckMs = options.recheckMs ?? ZIP_RECHECK_MS;
+  let sinceHeartbeat = 0;
   recheck = setInterval(() => {
     stillUsable(context).catch((error: unknown) => fail(error));
-  }, options.recheckMs ?? ZIP_RECHECK_MS);
+    sinceHeartbeat += recheckMs;
+    if (sinceHeartbeat >= ZIP_SLOT_HEARTBEAT_MS) {
+      sinceHeartbeat = 0;
+      options.slot?.heartbeat();
+    }
+  }, recheckMs);
+  // A client that reads very slowly (or not at all) must not hold the stream and its slot for ever.
+  deadline = setTimeout(() => fail(new Error("the ZIP took longer than its time limit")), options.maxMs ?? getEnv().ZIP_MAX_MS);
   (zip.outputStream as Readable).once("end", stop);
   (zip.outputStream as Readable).once("close", stop);
 
@@ -152,7 +167,8 @@ export async function zipStream(
 /**
  * /s/<token>/zip, once withRecipientLink granted access (policy DOWNLOAD_ALL: the link's checks and
  * password, Download all allowed; on a link with a download limit only the button's POST gets
- * here). The entry names are made and checked before anything is counted.
+ * here). The entry names are made and checked, and a place among the running streams taken (a few
+ * per address and per link, lib/recipient/zip-slots.ts; 429 otherwise), before anything is counted.
  */
 export async function serveZip(context: RecipientContext, options: ZipOptions = {}): Promise<Response> {
   const { link } = context;
@@ -162,9 +178,21 @@ export async function serveZip(context: RecipientContext, options: ZipOptions = 
     return plainPage("allGone");
   }
   const names = zipEntryNames(files.map((file) => file.path));
-  const refused = await context.count();
-  if (refused) return refused;
-  const { body, length } = await zipStream(context, files, names, options);
+  const maxMs = options.maxMs ?? getEnv().ZIP_MAX_MS;
+  const slot = await takeZipSlot({ linkId: link.id, address: context.address, maxMs });
+  if (!slot) return plainPage("zipBusy");
+  let refused: Response | null;
+  try {
+    refused = await context.count();
+  } catch (error) {
+    await slot.release();
+    throw error;
+  }
+  if (refused) {
+    await slot.release();
+    return refused;
+  }
+  const { body, length } = await zipStream(context, files, names, { ...options, maxMs, slot });
   const headers = recipientHeaders({
     "Content-Type": "application/zip",
     "Content-Disposition": contentDisposition("attachment", `${shareTitle(link)}.zip`),

@@ -53,8 +53,8 @@ let owner: SessionUser;
 
 type Handler = (request: Request, context: { params: Promise<{ token: string }> }) => Promise<Response>;
 
-function call(handler: Handler, token: string, suffix: string, method = "GET"): Promise<Response> {
-  const request = new Request(`${ORIGIN}/s/${token}${suffix}`, { method, headers: { "user-agent": BROWSER, [PEER_HEADER]: "198.51.100.9" } });
+function call(handler: Handler, token: string, suffix: string, method = "GET", peer = "198.51.100.9"): Promise<Response> {
+  const request = new Request(`${ORIGIN}/s/${token}${suffix}`, { method, headers: { "user-agent": BROWSER, [PEER_HEADER]: peer } });
   return handler(request, { params: Promise.resolve({ token }) });
 }
 
@@ -467,6 +467,44 @@ describe.each(storageCases())("on $name", (storage: TestStorage) => {
         for (;;) if ((await reader.read()).done) return;
       };
       await expect(drain()).rejects.toThrow();
+    });
+
+    it("runs at most 3 at once per address and 10 per link (429, nothing counted); a finished one frees its place", async () => {
+      const body = randomBytes(4 << 20);
+      const link = await share({ files: [{ path: "one big.bin", size: body.length, ...(await put("one big.bin", body)) }] });
+      const open = async (peer: string) => call(zipRoute.GET, link.token, "", "GET", peer);
+      const running: Response[] = [];
+      for (let i = 0; i < 3; i++) running.push(await open("198.51.100.20"));
+      expect(running.map((r) => r.status)).toEqual([200, 200, 200]);
+      const busy = await open("198.51.100.20");
+      expect(busy.status).toBe(429);
+      expect(busy.headers.get("content-type")).toBe("text/html; charset=utf-8");
+      expect(await busy.text()).toContain("Wait for the running download to finish");
+      expect(await downloads(link.id)).toBe(3);
+      // Other addresses, up to 10 streams on the link.
+      for (let i = 0; i < 7; i++) running.push(await open(`203.0.113.${i + 1}`));
+      expect(running.every((r) => r.status === 200)).toBe(true);
+      expect((await open("203.0.113.99")).status).toBe(429);
+      expect(await downloads(link.id)).toBe(10);
+      // One ends (the client goes away): its place is free again.
+      await running.shift()!.body!.cancel();
+      await expect.poll(async () => (await open("198.51.100.20")).status, { timeout: 5_000 }).toBe(200);
+      for (const response of running) await response.body!.cancel();
+    });
+
+    it("is cut when it runs longer than its time limit, and frees its place", async () => {
+      const body = randomBytes(4 << 20);
+      const link = await share({ files: [{ path: "one big.bin", size: body.length, ...(await put("one big.bin", body)) }] });
+      const short = withRecipientLink(DOWNLOAD_ALL, (context) => serveZip(context, { maxMs: 300 }));
+      const reader = (await call(short, link.token, "")).body!.getReader();
+      expect((await reader.read()).done).toBe(false);
+      await h.sleep(600);
+      const drain = async () => {
+        for (;;) if ((await reader.read()).done) return;
+      };
+      await expect(drain()).rejects.toThrow();
+      const rows = () => db.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM zip_streams WHERE link_id = ${link.id}`;
+      await expect.poll(async () => (await rows())[0]!.n, { timeout: 5_000 }).toBe(0);
     });
 
     it("is not offered when the owner turned it off", async () => {

@@ -78,6 +78,7 @@ export async function showFilesPage(context: RecipientContext): Promise<Response
       firstPage: after === null,
     }),
     200,
-    { head: isHead },
+    // The per-file Download buttons' POSTs are redirected to storage (the ZIP is served from here).
+    { head: isHead, formOrigins: link.downloadLimit !== null ? context.storageOrigins : [] },
   );
 }

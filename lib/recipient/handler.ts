@@ -64,6 +64,8 @@ export type RecipientHandler = (context: RecipientContext) => Promise<Response>;
 
 type RouteContext = { params: Promise<{ token: string }> };
 
+const storageOrigins = (link: RecipientLink) => (link.connection ? storageSourcesFor(link.connection.endpoint) : []);
+
 /** Why the link refuses now, read again after a count did not match (the first look-up is older). */
 async function refusalAfterCount(link: RecipientLink): Promise<Refusal> {
   const current = await db.shareLink.findUnique({
@@ -140,7 +142,8 @@ async function decide(policy: RecipientPolicy, handler: RecipientHandler, reques
     write("page_view", null);
     const url = new URL(request.url);
     const name = file ? file.path : link.target === "files" ? `${shareTitle(link)}.zip` : link.fileName;
-    return htmlResponse(confirmDownloadPage({ action: url.pathname + url.search, name }), 200, { head: isHead });
+    const formOrigins = link.target === "object" || file ? storageOrigins(link) : [];
+    return htmlResponse(confirmDownloadPage({ action: url.pathname + url.search, name }), 200, { head: isHead, formOrigins });
   }
   if (file) {
     const state = await fileRefusal(link, file);
@@ -171,7 +174,7 @@ async function decide(policy: RecipientPolicy, handler: RecipientHandler, reques
     agent,
     unlocked,
     file,
-    storageOrigins: link.connection ? storageSourcesFor(link.connection.endpoint) : [],
+    storageOrigins: storageOrigins(link),
     secure: isHttpsRequest(request.headers),
     log: write,
     async count() {

@@ -86,5 +86,9 @@ export async function showRecipientPage(context: RecipientContext): Promise<Resp
   // The storage origin is named only where an image, audio or video element loads through /preview's redirect.
   const kind = view.preview?.kind;
   const loadsFromStorage = kind === "image" || kind === "audio" || kind === "video";
-  return htmlResponse(filePage(view), 200, { storageOrigins: loadsFromStorage ? context.storageOrigins : [], head: isHead });
+  return htmlResponse(filePage(view), 200, {
+    storageOrigins: loadsFromStorage ? context.storageOrigins : [],
+    formOrigins: view.downloadByPost ? context.storageOrigins : [],
+    head: isHead,
+  });
 }

@@ -9,14 +9,15 @@ import type { Refusal } from "@/lib/recipient/link";
  * link's own storage origin (where that redirect goes).
  */
 
-export function recipientCsp(storageOrigins: readonly string[] = []): string {
+export function recipientCsp(storageOrigins: readonly string[] = [], formOrigins: readonly string[] = []): string {
   const storage = storageOrigins.join(" ");
   return [
     "default-src 'none'",
     `style-src '${RECIPIENT_CSS_HASH}'`,
     `img-src 'self' ${storage}`.trim(),
     `media-src 'self' ${storage}`.trim(),
-    "form-action 'self'",
+    // A Download button's POST is answered with a redirect to storage, which browsers hold to form-action too.
+    `form-action 'self' ${formOrigins.join(" ")}`.trim(),
     "frame-ancestors 'none'",
     "base-uri 'none'",
   ].join("; ");
@@ -34,10 +35,14 @@ export function recipientHeaders(extra: Record<string, string> = {}): Headers {
   return headers;
 }
 
-export function htmlResponse(body: string, status: number, options: { storageOrigins?: readonly string[]; headers?: Record<string, string>; head?: boolean } = {}): Response {
+export function htmlResponse(
+  body: string,
+  status: number,
+  options: { storageOrigins?: readonly string[]; formOrigins?: readonly string[]; headers?: Record<string, string>; head?: boolean } = {},
+): Response {
   const headers = recipientHeaders({
     "Content-Type": "text/html; charset=utf-8",
-    "Content-Security-Policy": recipientCsp(options.storageOrigins),
+    "Content-Security-Policy": recipientCsp(options.storageOrigins, options.formOrigins),
     ...options.headers,
   });
   return new Response(options.head ? null : body, { status, headers });

@@ -461,7 +461,11 @@ describe.each(storageCases())("on $name", (storage) => {
         const body = await scanned.text();
         expect(body).toContain(`<form method="post" action="/s/${link.token}/download" class="inline"><button class="button" type="submit">Download</button></form>`);
         expect(body).not.toContain("X-Amz-");
+        // The button's POST is answered with a redirect to storage: the page's form-action allows it.
+        expect(/form-action ([^;]+)/.exec(scanned.headers.get("content-security-policy")!)![1]).toContain(new URL(store.endpoint).host);
       }
+      const shown = await openPage(link.token);
+      expect(/form-action ([^;]+)/.exec(shown.headers.get("content-security-policy")!)![1]).toContain(new URL(store.endpoint).host);
       expect(await downloads(link.id)).toBe(0);
       const pressed = await postDownload(link.token);
       expect(pressed.status).toBe(302);

@@ -1,6 +1,6 @@
 /**
  * The statement that counts one download, as text with numbered parameters, so the app
- * (lib/recipient/count.ts) and the bare benchmark server run the very same SQL:
+ * and the bare benchmark server run the very same SQL:
  * $1 link id, $2 client address as logged, $3 user agent, $4 file path (multi-file shares; "*" =
  * Download all) or null.
  *

@@ -2,7 +2,7 @@ import "server-only";
 import { db } from "@/lib/db/client";
 import { COUNT_DOWNLOAD_SQL } from "@/lib/recipient/count-sql";
 
-/** Counts one download, or refuses it, in ONE statement (lib/recipient/count-sql.ts says how); null when refused. */
+/** Counts one download, or refuses it, in ONE statement (COUNT_DOWNLOAD_SQL says how); null when refused. */
 
 export type CountedDownload = { downloads: number; downloadLimit: number | null };
 

@@ -8,7 +8,7 @@ import { plainPage, redirectResponse } from "@/lib/recipient/respond";
 /**
  * /s/<token>/download, once withRecipientLink granted access (policy DOWNLOAD: the link's checks,
  * the password, the pin; on a link with a download limit only the button's POST gets here): the
- * conditional UPDATE counts (lib/recipient/count.ts) and the answer is a 302 to a presigned URL
+ * conditional UPDATE counts and the answer is a 302 to a presigned URL
  * that lives 60 s.
  */
 export async function serveDownload(context: RecipientContext): Promise<Response> {

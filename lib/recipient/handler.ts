@@ -23,9 +23,9 @@ import { storageSourcesFor } from "@/lib/security/csp";
 
 /**
  * The one wrapper every recipient route (/s/<token>, /download, /preview, /zip, /unlock) goes
- * through, as lib/actions/safe-action.ts is for server actions: a well-formed token, one indexed
+ * through, as the action wrapper is for server actions: a well-formed token, one indexed
  * look-up, then every access decision in one order, driven by the route's policy
- * (lib/recipient/policies.ts): preview agents, the link's own checks (network, revoked, expired,
+ * (RecipientPolicy): preview agents, the link's own checks (network, revoked, expired,
  * limit), the password (unlock cookie), what the route needs the link to offer, HEAD, the POST
  * that a download limit asks for, the object (pin) or the requested file of a share (snapshot).
  * The handler starts only once access is granted. Unknown, malformed and over-long tokens are one
@@ -54,7 +54,7 @@ export type RecipientContext = {
   /** Writes an access-log row; the file path is the policy's ("*" = Download all) or the requested file's. */
   log(outcome: LinkOutcome, reason?: LinkEventReason | null, filePath?: string | null): void;
   /**
-   * Counts one download (the conditional UPDATE of lib/recipient/count.ts): null when counted,
+   * Counts one download (one conditional UPDATE): null when counted,
    * else the refusal (revoked, expired or at the limit since the look-up), logged.
    */
   count(): Promise<Response | null>;

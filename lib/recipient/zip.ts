@@ -168,7 +168,7 @@ export async function zipStream(
  * /s/<token>/zip, once withRecipientLink granted access (policy DOWNLOAD_ALL: the link's checks and
  * password, Download all allowed; on a link with a download limit only the button's POST gets
  * here). The entry names are made and checked, and a place among the running streams taken (a few
- * per address and per link, lib/recipient/zip-slots.ts; 429 otherwise), before anything is counted.
+ * per address and per link; 429 otherwise), before anything is counted.
  */
 export async function serveZip(context: RecipientContext, options: ZipOptions = {}): Promise<Response> {
   const { link } = context;

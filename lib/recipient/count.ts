@@ -13,6 +13,7 @@ export async function countDownload(input: {
   /** Multi-file shares: the file's path in the share, or "*" for Download all (the log names it). */
   filePath?: string | null;
 }): Promise<CountedDownload | null> {
+  // Constant text shared with the benchmark; every value is a bound parameter.
   const rows = await db.$queryRawUnsafe<CountedDownload[]>(COUNT_DOWNLOAD_SQL, input.linkId, input.clientAddress, input.userAgent, input.filePath ?? null);
   return rows[0] ?? null;
 }

@@ -52,6 +52,12 @@ const envSchema = z.object({
   OWNER_EMAIL: optionalString.pipe(z.email("an email address").optional()),
   OWNER_PASSWORD: optionalString.pipe(z.string().min(12, "at least 12 characters").optional()),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+  /** The longest one "Download all" ZIP may stream, in milliseconds (default 6 hours); then it is cut. */
+  ZIP_MAX_MS: z.coerce
+    .number({ error: "a number of milliseconds (60000 or more)" })
+    .int("a number of milliseconds (60000 or more)")
+    .min(60_000, "a number of milliseconds (60000 or more)")
+    .default(6 * 60 * 60 * 1000),
   /** Reverse proxies in front of the app: 0 trusts no X-Forwarded-For; N takes its N-th entry from the right. */
   TRUSTED_PROXIES: z.coerce
     .number({ error: "a whole number of reverse proxies (0-10)" })

@@ -1,7 +1,7 @@
 /**
  * GET and HEAD of exactly /s/<token>/download, answered by lib/boot/server.ts before Next's router
  * (about half of a download's CPU time was Next's request handling; `npm run bench:redirect`). It
- * calls the very code of app/s/[token]/download/route.ts (withRecipientLink(serveDownload)) with a
+ * calls the very code of app/s/[token]/download/route.ts (withRecipientLink(DOWNLOAD, serveDownload)) with a
  * web Request built from the node request, and writes the Response back with the headers
  * next.config.js adds to every path, as Next would. Anything else (another method or path, any
  * query string, a malformed token) goes to Next. Loaded only by `npm start` (production), once
@@ -13,6 +13,7 @@ import { useOwnClientSlot } from "@/lib/db/client";
 import { log } from "@/lib/log";
 import { serveDownload } from "@/lib/recipient/download";
 import { withRecipientLink } from "@/lib/recipient/handler";
+import { DOWNLOAD } from "@/lib/recipient/policies";
 import { plainPage } from "@/lib/recipient/respond";
 import { PEER_HEADER } from "@/lib/security/address";
 
@@ -20,7 +21,7 @@ import { PEER_HEADER } from "@/lib/security/address";
 useOwnClientSlot("bucketshareDirectDb");
 
 const DOWNLOAD_PATH = /^\/s\/([A-Za-z0-9_-]{32})\/download$/; // the shape of lib/links/token.ts isWellFormedToken
-const route = withRecipientLink(serveDownload);
+const route = withRecipientLink(DOWNLOAD, serveDownload);
 
 type HeaderRule = { source: string; headers: { key: string; value: string }[] };
 type Answer = { status: number; headers: Headers; body: Buffer | null };

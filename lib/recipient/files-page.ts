@@ -7,6 +7,7 @@ import { relativeTime } from "@/lib/links/status";
 import { countMarkedFiles, listShareFolder, normalizeFolder, MAX_PATH_LENGTH, type ShareFile } from "@/lib/recipient/files";
 import type { RecipientContext } from "@/lib/recipient/handler";
 import { htmlResponse, plainPage } from "@/lib/recipient/respond";
+import { shareTitle } from "@/lib/recipient/share-paths";
 import { previewPlan } from "@/lib/storage/preview";
 
 /**
@@ -17,19 +18,16 @@ import { previewPlan } from "@/lib/storage/preview";
 
 const MAX_QUERY_LENGTH = 200;
 
-export function shareTitle(link: { title: string | null; fileCount: number | null }): string {
-  return link.title || `${link.fileCount ?? 0} files`;
-}
+export { shareTitle } from "@/lib/recipient/share-paths";
 
 /**
  * The preview a file of the share offers (a 60 s URL with a forced passive type). A preview is not
- * counted, so on a share with a download limit only images are previewed (as for single files);
- * the rest must be downloaded.
+ * counted, so a share with a download limit previews nothing (as for single files): every file
+ * must be downloaded.
  */
 export function filePreviewPlan(link: { downloadLimit: number | null }, file: ShareFile) {
-  const plan = previewPlan(file.key, file.contentType);
-  if (plan && link.downloadLimit !== null && plan.kind !== "image") return null;
-  return plan;
+  if (link.downloadLimit !== null) return null;
+  return previewPlan(file.key, file.contentType);
 }
 
 function rowView(link: { downloadLimit: number | null }, file: ShareFile): FileRowView {
@@ -70,6 +68,7 @@ export async function showFilesPage(context: RecipientContext): Promise<Response
         : { never: false, exact: formatExpiryDate(link.expiresAt), relative: relativeTime(link.expiresAt, now), iso: link.expiresAt.toISOString() },
       downloadsLeft: link.downloadLimit === null ? null : Math.max(0, link.downloadLimit - link.downloadCount),
       zipAllowed: link.zipAllowed,
+      downloadByPost: link.downloadLimit !== null,
       marked,
       dir,
       query,
@@ -79,6 +78,7 @@ export async function showFilesPage(context: RecipientContext): Promise<Response
       firstPage: after === null,
     }),
     200,
-    { head: isHead },
+    // The per-file Download buttons' POSTs are redirected to storage (the ZIP is served from here).
+    { head: isHead, formOrigins: link.downloadLimit !== null ? context.storageOrigins : [] },
   );
 }

@@ -2,14 +2,14 @@ import "server-only";
 import { filePage, passwordPage, titleCardPage, type FilePreview, type FileView, type OpenGraph } from "@/lib/recipient/html/templates";
 import { formatBytes } from "@/lib/format";
 import { formatExpiryDate } from "@/lib/links/expiry";
-import { shareTitle, showFilesPage } from "@/lib/recipient/files-page";
+import { showFilesPage } from "@/lib/recipient/files-page";
+import { shareTitle } from "@/lib/recipient/share-paths";
 import { relativeTime } from "@/lib/links/status";
 import { log } from "@/lib/log";
 import type { RecipientContext } from "@/lib/recipient/handler";
-import type { RecipientLink } from "@/lib/recipient/link";
+import type { RecipientLink, Refusal } from "@/lib/recipient/link";
 import { readTextPreview } from "@/lib/recipient/object";
-import { pinRefusal } from "@/lib/recipient/pin-check";
-import { htmlResponse, plainPage } from "@/lib/recipient/respond";
+import { htmlResponse } from "@/lib/recipient/respond";
 import { previewPlan, type PreviewPlan } from "@/lib/storage/preview";
 
 /** The recipient page (GET /s/<token>) and what every route shows instead of it. */
@@ -20,19 +20,18 @@ export function shownContentType(link: Pick<RecipientLink, "contentTypeOverride"
 }
 
 /**
- * The preview the page offers and /preview serves. A link with a download limit previews only
- * images (and text, read on the server): a PDF, audio or video preview is the whole file, uncounted,
- * so the page says "Download to view" instead.
+ * The preview the page offers and /preview serves. A preview is never counted, so a link with a
+ * download limit previews nothing (every kind hands over the whole file, text up to 32 KB included):
+ * the page says "Download to view" instead.
  */
 export function offeredPreview(link: Pick<RecipientLink, "key" | "contentTypeOverride" | "objectContentType" | "downloadLimit">): PreviewPlan | { kind: "downloadToView" } {
   const plan = previewPlan(link.key, shownContentType(link));
-  if (plan && link.downloadLimit !== null && plan.kind !== "image" && plan.kind !== "text") return { kind: "downloadToView" };
+  if (plan && link.downloadLimit !== null) return { kind: "downloadToView" };
   return plan;
 }
 
 /** Open Graph for link-preview agents: the file name, or a neutral title when the link has a password or cannot be used. */
-export function titleCard(context: RecipientContext): OpenGraph {
-  const { link, refusal } = context;
+export function titleCard(link: RecipientLink, refusal: Refusal | null): OpenGraph {
   if (refusal) return { title: "Shared file (unavailable)", description: "This link can no longer be used." };
   if (link.passwordHash) return { title: "Shared file (password protected)", description: "Open the link and enter the password to see the file." };
   if (link.target === "files") {
@@ -41,11 +40,11 @@ export function titleCard(context: RecipientContext): OpenGraph {
   return { title: link.fileName, description: `${formatBytes(link.objectSize)} · shared by ${link.ownerName} with Bucketshare` };
 }
 
-export function titleCardResponse(context: RecipientContext): Response {
-  return htmlResponse(titleCardPage(titleCard(context)), 200, { head: context.isHead });
+export function titleCardResponse(link: RecipientLink, refusal: Refusal | null, head: boolean): Response {
+  return htmlResponse(titleCardPage(titleCard(link, refusal)), 200, { head });
 }
 
-export function passwordResponse(context: RecipientContext, error?: string, status = 401): Response {
+export function passwordResponse(context: Pick<RecipientContext, "token" | "link" | "isHead">, error?: string, status = 401): Response {
   return htmlResponse(passwordPage({ token: context.token, error, several: context.link.target === "files" }), status, { head: context.isHead });
 }
 
@@ -66,26 +65,10 @@ async function preview(context: RecipientContext): Promise<FilePreview> {
   }
 }
 
+/** GET /s/<token>, once withRecipientLink granted access (the object's mark was looked at again). */
 export async function showRecipientPage(context: RecipientContext): Promise<Response> {
   const { link, now, isHead } = context;
-  if (context.agent.previewAgent) {
-    if (!isHead) context.log("page_view");
-    return titleCardResponse(context);
-  }
-  if (context.refusal) {
-    if (!isHead) context.log("refused", context.refusal);
-    return plainPage(context.refusal, { head: isHead });
-  }
-  if (!context.unlocked) {
-    if (!isHead) context.log("refused", "password");
-    return passwordResponse(context);
-  }
   if (link.target === "files") return showFilesPage(context);
-  if (link.pinned && link.objectState) {
-    // Marked changed or missing by an earlier download: look again (rare), so a restored file works again.
-    const refused = await pinRefusal(context, { trustMarkOnFault: true });
-    if (refused) return refused;
-  }
   const view: FileView = {
     token: context.token,
     fileName: link.fileName,
@@ -96,11 +79,16 @@ export async function showRecipientPage(context: RecipientContext): Promise<Resp
       ? { never: true }
       : { never: false, exact: formatExpiryDate(link.expiresAt), relative: relativeTime(link.expiresAt, now), iso: link.expiresAt.toISOString() },
     downloadsLeft: link.downloadLimit === null ? null : Math.max(0, link.downloadLimit - link.downloadCount),
+    downloadByPost: link.downloadLimit !== null,
     preview: await preview(context),
   };
   if (!isHead) context.log("page_view");
   // The storage origin is named only where an image, audio or video element loads through /preview's redirect.
   const kind = view.preview?.kind;
   const loadsFromStorage = kind === "image" || kind === "audio" || kind === "video";
-  return htmlResponse(filePage(view), 200, { storageOrigins: loadsFromStorage ? context.storageOrigins : [], head: isHead });
+  return htmlResponse(filePage(view), 200, {
+    storageOrigins: loadsFromStorage ? context.storageOrigins : [],
+    formOrigins: view.downloadByPost ? context.storageOrigins : [],
+    head: isHead,
+  });
 }

@@ -9,14 +9,15 @@ import type { Refusal } from "@/lib/recipient/link";
  * link's own storage origin (where that redirect goes).
  */
 
-export function recipientCsp(storageOrigins: readonly string[] = []): string {
+export function recipientCsp(storageOrigins: readonly string[] = [], formOrigins: readonly string[] = []): string {
   const storage = storageOrigins.join(" ");
   return [
     "default-src 'none'",
     `style-src '${RECIPIENT_CSS_HASH}'`,
     `img-src 'self' ${storage}`.trim(),
     `media-src 'self' ${storage}`.trim(),
-    "form-action 'self'",
+    // A Download button's POST is answered with a redirect to storage, which browsers hold to form-action too.
+    `form-action 'self' ${formOrigins.join(" ")}`.trim(),
     "frame-ancestors 'none'",
     "base-uri 'none'",
   ].join("; ");
@@ -34,10 +35,14 @@ export function recipientHeaders(extra: Record<string, string> = {}): Headers {
   return headers;
 }
 
-export function htmlResponse(body: string, status: number, options: { storageOrigins?: readonly string[]; headers?: Record<string, string>; head?: boolean } = {}): Response {
+export function htmlResponse(
+  body: string,
+  status: number,
+  options: { storageOrigins?: readonly string[]; formOrigins?: readonly string[]; headers?: Record<string, string>; head?: boolean } = {},
+): Response {
   const headers = recipientHeaders({
     "Content-Type": "text/html; charset=utf-8",
-    "Content-Security-Policy": recipientCsp(options.storageOrigins),
+    "Content-Security-Policy": recipientCsp(options.storageOrigins, options.formOrigins),
     ...options.headers,
   });
   return new Response(options.head ? null : body, { status, headers });
@@ -66,6 +71,7 @@ export const PLAIN_PAGES = {
   noPreview: { status: 404, heading: "No preview", message: "This file has no preview. Use Download to get it." },
   unknownFile: { status: 404, heading: "File not found in this share", message: "This share has no file at that path. Go back to the list of files and choose one there." },
   noZip: { status: 404, heading: "Download all is not available", message: "The person who shared these files turned off downloading them as one ZIP. Download the files one by one from the list." },
+  zipBusy: { status: 429, heading: "A download of these files is already running", message: "Your earlier Download all of these files is still running, or too many are running at once. Wait for the running download to finish, then try again. Nothing was counted." },
   allGone: { status: 410, heading: "These files no longer exist", message: "Every file in this share was deleted or replaced after the link was made, so there is nothing left to download. Ask the person who shared them for a new link." },
 } as const satisfies Record<string, Plain>;
 

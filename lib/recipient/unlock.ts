@@ -8,7 +8,8 @@ import { plainPage, redirectResponse } from "@/lib/recipient/respond";
 import { signUnlock, unlockCookieHeader } from "@/lib/recipient/unlock-cookie";
 
 /**
- * POST /s/<token>/unlock (the password form; no script needed). An empty field is answered with a
+ * POST /s/<token>/unlock (the password form; no script needed), once withRecipientLink found the
+ * link usable (policy UNLOCK: preview agents and the link's own checks come first). An empty field is answered with a
  * message and counts nothing; a guess runs under the guessing limits of lib/auth/rate-limit.ts
  * (scope "link-password", per link and address). A right password sets the unlock cookie for this
  * link only and sends the browser back to the page (303).
@@ -62,13 +63,8 @@ export async function unlockLink(context: RecipientContext): Promise<Response> {
   // Before anything reads the body: a declared length within the limit, or 413.
   const declared = declaredLength(context.request);
   if (declared === null) return plainPage("tooLarge");
-  if (context.agent.previewAgent) return plainPage("noPreview");
   // A form on another site must not spend this visitor's guesses (browsers say where a form came from).
   if (context.request.headers.get("sec-fetch-site") === "cross-site") return plainPage("crossSite");
-  if (context.refusal) {
-    context.log("refused", context.refusal);
-    return plainPage(context.refusal);
-  }
   if (!link.passwordHash || context.unlocked) return redirectResponse(page, 303);
 
   const body = await boundedBody(context.request, declared);

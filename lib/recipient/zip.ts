@@ -2,17 +2,17 @@ import "server-only";
 import type { Readable } from "node:stream";
 import { ZipFile } from "yazl";
 import { db } from "@/lib/db/client";
+import { getEnv } from "@/lib/env";
 import { log } from "@/lib/log";
 import { contentDisposition } from "@/lib/links/content-disposition";
 import { countDownload } from "@/lib/recipient/count";
 import { listFilesForZip, markShareFile, type ShareFile } from "@/lib/recipient/files";
-import { shareTitle } from "@/lib/recipient/files-page";
 import type { RecipientContext } from "@/lib/recipient/handler";
 import { linkRefusal } from "@/lib/recipient/link";
-import { zipEntryName } from "@/lib/recipient/share-paths";
+import { shareTitle, zipEntryNames } from "@/lib/recipient/share-paths";
 import { openSnapshotObject, SnapshotMismatchError } from "@/lib/recipient/object";
-import { passwordResponse, titleCardResponse } from "@/lib/recipient/pages";
 import { plainPage, recipientHeaders } from "@/lib/recipient/respond";
+import { takeZipSlot, ZIP_SLOT_HEARTBEAT_MS, type ZipSlot } from "@/lib/recipient/zip-slots";
 
 /**
  * GET /s/<token>/zip: "Download all" of a multi-file share, one ZIP streamed from storage through
@@ -32,7 +32,8 @@ import { plainPage, recipientHeaders } from "@/lib/recipient/respond";
 /** How often a running download re-checks that the link is still usable. */
 export const ZIP_RECHECK_MS = 3_000;
 
-export type ZipOptions = { forceZip64?: boolean; recheckMs?: number };
+/** maxMs: the stream's total time limit (ZIP_MAX_MS unless given); slot: its place among the running streams, freed when it ends. */
+export type ZipOptions = { forceZip64?: boolean; recheckMs?: number; maxMs?: number; slot?: ZipSlot };
 
 class LinkEndedError extends Error {
   constructor(readonly reason: string) {
@@ -77,6 +78,7 @@ function zipResponseStream(zip: ZipFile, onCancel: (reason: unknown) => void): R
 export async function zipStream(
   context: RecipientContext,
   files: ShareFile[],
+  names: string[],
   options: ZipOptions = {},
 ): Promise<{ body: ReadableStream<Uint8Array>; length: number | null }> {
   const { link } = context;
@@ -85,10 +87,13 @@ export async function zipStream(
   let current: Readable | null = null;
   let failed = false;
   let recheck: ReturnType<typeof setInterval> | undefined;
+  let deadline: ReturnType<typeof setTimeout> | undefined;
 
   const stop = () => {
     clearInterval(recheck);
+    clearTimeout(deadline);
     recheck = undefined;
+    void options.slot?.release();
   };
   const fail = (error: unknown, file?: ShareFile) => {
     if (failed) return;
@@ -116,9 +121,9 @@ export async function zipStream(
 
   zip.on("error", (error: unknown) => fail(error));
   const mtime = new Date();
-  for (const file of files) {
+  for (const [index, file] of files.entries()) {
     zip.addReadStreamLazy(
-      zipEntryName(file.path),
+      names[index]!,
       { compress: false, size: Number(file.size), mtime, forceZip64Format: options.forceZip64 ?? false },
       (callback) => {
         if (failed) return;
@@ -136,9 +141,18 @@ export async function zipStream(
       },
     );
   }
+  const recheckMs = options.recheckMs ?? ZIP_RECHECK_MS;
+  let sinceHeartbeat = 0;
   recheck = setInterval(() => {
     stillUsable(context).catch((error: unknown) => fail(error));
-  }, options.recheckMs ?? ZIP_RECHECK_MS);
+    sinceHeartbeat += recheckMs;
+    if (sinceHeartbeat >= ZIP_SLOT_HEARTBEAT_MS) {
+      sinceHeartbeat = 0;
+      options.slot?.heartbeat();
+    }
+  }, recheckMs);
+  // A client that reads very slowly (or not at all) must not hold the stream and its slot for ever.
+  deadline = setTimeout(() => fail(new Error("the ZIP took longer than its time limit")), options.maxMs ?? getEnv().ZIP_MAX_MS);
   (zip.outputStream as Readable).once("end", stop);
   (zip.outputStream as Readable).once("close", stop);
 
@@ -150,42 +164,35 @@ export async function zipStream(
   return { body: zipResponseStream(zip, (reason) => fail(reason instanceof Error ? reason : new Error("the client went away"))), length };
 }
 
+/**
+ * /s/<token>/zip, once withRecipientLink granted access (policy DOWNLOAD_ALL: the link's checks and
+ * password, Download all allowed; on a link with a download limit only the button's POST gets
+ * here). The entry names are made and checked, and a place among the running streams taken (a few
+ * per address and per link; 429 otherwise), before anything is counted.
+ */
 export async function serveZip(context: RecipientContext, options: ZipOptions = {}): Promise<Response> {
-  const { link, isHead } = context;
-  if (context.agent.previewAgent) {
-    if (!isHead) context.log("page_view", "preview_agent");
-    return titleCardResponse(context);
-  }
-  // The link's own checks come first: whether it is a multi-file share says something about it.
-  if (context.refusal) {
-    if (!isHead) context.log("refused", context.refusal, "*");
-    return plainPage(context.refusal, { head: isHead });
-  }
-  if (!context.unlocked) {
-    if (!isHead) context.log("refused", "password", "*");
-    return passwordResponse(context);
-  }
-  if (link.target !== "files" || !link.zipAllowed) return plainPage("noZip", { head: isHead });
-  if (isHead) {
-    context.log("page_view", "head");
-    return plainPage("ready", { head: true });
-  }
+  const { link } = context;
   const files = await listFilesForZip(link.id);
   if (files.length === 0) {
-    context.log("refused", "missing", "*");
+    context.log("refused", "missing");
     return plainPage("allGone");
   }
-  const counted = await countDownload({ linkId: link.id, clientAddress: context.loggedAddress, userAgent: context.userAgent, filePath: "*" });
-  if (!counted) {
-    const current = await db.shareLink.findUnique({
-      where: { id: link.id },
-      select: { revokedAt: true, expiresAt: true, neverExpires: true, downloadLimit: true, downloadCount: true },
-    });
-    const reason = current ? (linkRefusal({ ...link, ...current }, new Date(), true) ?? "limit") : "revoked";
-    context.log("refused", reason, "*");
-    return plainPage(reason);
+  const names = zipEntryNames(files.map((file) => file.path));
+  const maxMs = options.maxMs ?? getEnv().ZIP_MAX_MS;
+  const slot = await takeZipSlot({ linkId: link.id, address: context.address, maxMs });
+  if (!slot) return plainPage("zipBusy");
+  let refused: Response | null;
+  try {
+    refused = await context.count();
+  } catch (error) {
+    await slot.release();
+    throw error;
   }
-  const { body, length } = await zipStream(context, files, options);
+  if (refused) {
+    await slot.release();
+    return refused;
+  }
+  const { body, length } = await zipStream(context, files, names, { ...options, maxMs, slot });
   const headers = recipientHeaders({
     "Content-Type": "application/zip",
     "Content-Disposition": contentDisposition("attachment", `${shareTitle(link)}.zip`),

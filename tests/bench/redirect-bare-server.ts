@@ -4,7 +4,7 @@
  * (pg, a pool of 10 like the app's), the checks (revoked, expired, limit), the pin check (HeadObject
  * on a reused S3 client, only when the link is pinned, as in the app), a presign with a reused
  * presigner (lib/storage/presign.ts createUrlPresigner, the app's own), then the conditional
- * UPDATE (the app's statement from lib/recipient/count.ts: count, access-log row, webhook queue)
+ * UPDATE (the app's own statement, lib/recipient/count-sql.ts: count, access-log row, webhook queue)
  * and a 302. Counts the 302s it sends (GET /stats).
  *
  *   node --import tsx tests/bench/redirect-bare-server.ts   (BARE_CONFIG: JSON, see Config)
@@ -15,6 +15,7 @@ import { createServer, type ServerResponse } from "node:http";
 import { HeadObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import pg from "pg";
 import { contentDisposition } from "@/lib/links/content-disposition";
+import { COUNT_DOWNLOAD_SQL } from "@/lib/recipient/count-sql";
 import { pinCheck, pinDecision, servedVersionId } from "@/lib/links/pin";
 import { createUrlPresigner, type UrlPresigner } from "@/lib/storage/presign";
 
@@ -71,36 +72,6 @@ const LOOK_UP = `
          object_etag, pinned, revoked_at, deleted_at, expires_at, never_expires, download_limit, download_count
     FROM share_links WHERE token_hash = $1 AND kind = 'managed'`;
 
-// lib/recipient/count.ts, word for word (parameters as $n).
-const COUNT = `
-  WITH counted AS (
-    UPDATE share_links
-       SET download_count = download_count + 1, last_access_at = now()
-     WHERE id = $1
-       AND kind = 'managed'
-       AND revoked_at IS NULL
-       AND deleted_at IS NULL
-       AND (never_expires OR expires_at > now())
-       AND (download_limit IS NULL OR download_count < download_limit)
-    RETURNING id, owner_id, file_name, download_count, download_limit
-  ), event AS (
-    INSERT INTO link_events (link_id, created_at, outcome, client_address, user_agent, preview_agent)
-    SELECT id, now(), 'download', $2, $3, false FROM counted
-  ), hook AS (
-    INSERT INTO webhook_deliveries (owner_id, url, payload, next_attempt_at, created_at)
-    SELECT c.owner_id, u.webhook_url,
-           jsonb_build_object(
-             'type', 'link.downloaded',
-             'occurredAt', to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
-             'link', jsonb_build_object('id', c.id, 'fileName', c.file_name, 'downloads', c.download_count, 'downloadLimit', c.download_limit),
-             'recipient', jsonb_build_object('address', $2::text, 'userAgent', $3::text)
-           ),
-           now(), now()
-      FROM counted c JOIN users u ON u.id = c.owner_id
-     WHERE u.webhook_url IS NOT NULL AND u.webhook_url <> ''
-  )
-  SELECT download_count AS downloads FROM counted`;
-
 const TOKEN = /^\/s\/([A-Za-z0-9_-]{32})\/download$/;
 const stats = { redirects: 0, refused: 0, errors: 0 };
 
@@ -137,7 +108,7 @@ async function download(token: string, clientAddress: string, userAgent: string 
     versionId: servedVersionId(pinned),
     signingDate: now,
   });
-  const counted = await pool.query(COUNT, [link.id, clientAddress, userAgent]);
+  const counted = await pool.query(COUNT_DOWNLOAD_SQL, [link.id, clientAddress, userAgent, null]);
   if (counted.rowCount === 0 || counted.rows.length === 0) {
     stats.refused++;
     return plain(res, 410, "Gone");

@@ -3,8 +3,8 @@ import { expectNoA11yViolations } from "../support/a11y";
 import { ensureConnection, ensureSignedIn, expect, test } from "../support/fixtures";
 
 // A managed link from end to end, in Chromium against the production server: the owner issues it in
-// Quick Share (one-time, with a password), a recipient in another browser context unlocks it, sees the
-// preview and downloads the right bytes; a link preview and a HEAD do not count; the owner watches the
+// Quick Share (one-time, with a password), a recipient in another browser context unlocks it, sees no
+// preview (a one-time link gives none) and downloads the right bytes with the Download button; a link preview and a HEAD do not count; the owner watches the
 // count and the access log, then revokes the link.
 
 const BUCKET = "e2e-managed";
@@ -75,7 +75,8 @@ test("Quick Share a managed one-time link with a password, watch it used, then r
   await recipient.getByLabel("Password").fill(PASSWORD);
   await recipient.getByRole("button", { name: "Unlock" }).click();
   await expect(recipient.getByRole("heading", { name: NAME, level: 1 })).toBeVisible();
-  await expect(recipient.getByRole("img", { name: `Preview of ${NAME}` })).toBeVisible();
+  // A one-time link previews nothing: a preview would give the whole file without counting it.
+  await expect(recipient.getByText("Download to view.")).toBeVisible();
 
   // A chat app's link preview and a HEAD request, with the unlocked browser's cookies: neither counts.
   // (With a limit of 1, the download below would be refused had either of them counted.)
@@ -83,7 +84,7 @@ test("Quick Share a managed one-time link with a password, watch it used, then r
   await recipient.request.head(`${url}/download`, { maxRedirects: 0 });
 
   // The one real download still works, with the right bytes.
-  const [download] = await Promise.all([recipient.waitForEvent("download"), recipient.getByRole("link", { name: "Download" }).click()]);
+  const [download] = await Promise.all([recipient.waitForEvent("download"), recipient.getByRole("button", { name: "Download" }).click()]);
   const path = await download.path();
   const { readFileSync } = await import("node:fs");
   expect(readFileSync(path!).equals(bytes)).toBe(true);

@@ -94,9 +94,10 @@ test.afterAll(async () => {
 
 const PHONE = { width: 390, height: 844 };
 
-test("a recipient sees the file with its preview, downloads it once, and is told the limit is reached", async ({ page }) => {
-  const token = await createLink(seed, { key: "in/photo.png", fileName: "Holiday photo.png", contentType: "image/png", size: PHOTO.length, limit: 1 });
-  const response = await page.goto(`/s/${token}`);
+test("a recipient sees the file with its preview, downloads it once with the button, and is told the limit is reached", async ({ page }) => {
+  // Without a download limit the image is previewed (a preview is never counted).
+  const open = await createLink(seed, { key: "in/photo.png", fileName: "Holiday photo.png", contentType: "image/png", size: PHOTO.length });
+  const response = await page.goto(`/s/${open}`);
   expect(response?.status()).toBe(200);
   expect(response?.headers()["cache-control"]).toBe("no-store");
   expect(response?.headers()["referrer-policy"]).toBe("no-referrer");
@@ -111,7 +112,19 @@ test("a recipient sees the file with its preview, downloads it once, and is told
   await expectNoA11yViolations(page, "recipient page on a phone");
   await page.setViewportSize({ width: 1280, height: 720 });
 
-  const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Download" }).click()]);
+  // A one-time link previews nothing (the preview would be the whole file, uncounted); Download is a button.
+  const token = await createLink(seed, { key: "in/photo.png", fileName: "Holiday photo.png", contentType: "image/png", size: PHOTO.length, limit: 1 });
+  await page.goto(`/s/${token}`);
+  await expect(page.getByText("Download to view.")).toBeVisible();
+  await expect(page.getByRole("img")).toHaveCount(0);
+  await expect(page.getByRole("link", { name: "Download" })).toHaveCount(0);
+  await expectNoA11yViolations(page, "recipient page of a one-time link");
+  // A mail scanner following the download address uses nothing up: it gets the button too.
+  const scanned = await page.request.get(`/s/${token}/download`, { maxRedirects: 0 });
+  expect(scanned.status()).toBe(200);
+  expect(await scanned.text()).toContain('<button class="button" type="submit">Download</button>');
+
+  const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Download" }).click()]);
   expect(download.suggestedFilename()).toBe("Holiday photo.png");
   const bytes = await new Promise<Buffer>((resolve, reject) => {
     void download.createReadStream().then((stream) => {

@@ -64,11 +64,11 @@ async function setUpStorage(storage: TestStorage): Promise<{ connectionId: strin
 }
 
 /** A recipient's request to /s/<token>… as the Bucketshare server hands it to the route. */
-function recipient(handler: (request: Request, context: { params: Promise<{ token: string }> }) => Promise<Response>, linkToken: string, suffix: string, init: { body?: URLSearchParams; cookie?: string; peer?: string } = {}) {
+function recipient(handler: (request: Request, context: { params: Promise<{ token: string }> }) => Promise<Response>, linkToken: string, suffix: string, init: { body?: URLSearchParams; cookie?: string; peer?: string; method?: string } = {}) {
   const headers = new Headers({ "user-agent": BROWSER, [PEER_HEADER]: init.peer ?? "198.51.100.7" });
   if (init.cookie) headers.set("cookie", init.cookie);
   if (init.body) headers.set("content-length", String(Buffer.byteLength(init.body.toString())));
-  const request = new Request(`http://127.0.0.1:3000/s/${linkToken}${suffix}`, { method: init.body ? "POST" : "GET", headers, body: init.body });
+  const request = new Request(`http://127.0.0.1:3000/s/${linkToken}${suffix}`, { method: init.method ?? (init.body ? "POST" : "GET"), headers, body: init.body });
   return handler(request, { params: Promise.resolve({ token: linkToken }) });
 }
 
@@ -205,7 +205,8 @@ describe.each(storageCases())("POST /links on $name", (storage) => {
     const unlocked = await recipient(recipientUnlock.POST, linkToken, "/unlock", { body: new URLSearchParams({ password: "correct horse" }) });
     expect(unlocked.status).toBe(303);
     const cookie = unlocked.headers.get("set-cookie")!.split(";")[0]!;
-    const download = await recipient(recipientDownload.GET, linkToken, "/download", { cookie });
+    // A link with a download limit counts the Download button's POST.
+    const download = await recipient(recipientDownload.POST, linkToken, "/download", { cookie, method: "POST" });
     expect(download.status).toBe(302);
     const file = await h.fetchBytes(download.headers.get("location")!);
     expect(file.status).toBe(200);
@@ -269,7 +270,7 @@ describe("POST /links with files: a multi-file share", () => {
     expect(Date.parse(link.expiresAt) - Date.parse(link.createdAt)).toBe(86_400_000);
     const files = await db.shareLinkFile.findMany({ where: { linkId: link.id }, orderBy: { path: "asc" }, select: { path: true } });
     expect(files.map((f) => f.path)).toEqual(["a.pdf", "sub/c.pdf"]);
-    const download = await recipient(recipientDownload.GET, tokenOf(link.url), `/download?path=${encodeURIComponent("sub/c.pdf")}`);
+    const download = await recipient(recipientDownload.POST, tokenOf(link.url), `/download?path=${encodeURIComponent("sub/c.pdf")}`, { method: "POST" });
     expect(download.status).toBe(302);
     expect((await h.fetchBytes(download.headers.get("location")!)).body.equals(BODY)).toBe(true);
   });

@@ -23,6 +23,7 @@ import { settleLinkEvents } from "@/lib/recipient/access-log";
 import { PEER_HEADER, SERVER_MARKER } from "@/lib/security/address";
 import { withRecipientLink } from "@/lib/recipient/handler";
 import { serveZip } from "@/lib/recipient/zip";
+import { DOWNLOAD_ALL } from "@/lib/recipient/policies";
 import * as page from "@/app/s/[token]/route";
 import * as download from "@/app/s/[token]/download/route";
 import * as preview from "@/app/s/[token]/preview/route";
@@ -51,10 +52,13 @@ let owner: SessionUser;
 
 type Handler = (request: Request, context: { params: Promise<{ token: string }> }) => Promise<Response>;
 
-function call(handler: Handler, token: string, suffix: string): Promise<Response> {
-  const request = new Request(`${ORIGIN}/s/${token}${suffix}`, { headers: { "user-agent": BROWSER, [PEER_HEADER]: "198.51.100.9" } });
+function call(handler: Handler, token: string, suffix: string, method = "GET", peer = "198.51.100.9"): Promise<Response> {
+  const request = new Request(`${ORIGIN}/s/${token}${suffix}`, { method, headers: { "user-agent": BROWSER, [PEER_HEADER]: peer } });
   return handler(request, { params: Promise.resolve({ token }) });
 }
+
+/** A Download button of a share with a download limit (a form POST: only that counts there). */
+const press = (handler: Handler, token: string, suffix: string) => call(handler, token, suffix, "POST");
 
 const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
 const pathQuery = (path: string) => `?${new URLSearchParams({ path })}`;
@@ -197,7 +201,7 @@ describe.each(storageCases())("on $name", (storage: TestStorage) => {
       expect(none).toContain("No file name contains “zzz”.");
     });
 
-    it("previews with a forced passive type; on a share with a download limit only images", async () => {
+    it("previews with a forced passive type and logs each preview; HEAD gets no Location; a share with a download limit previews nothing", async () => {
       const link = await share();
       const body = await (await call(page.GET, link.token, "?dir=docs/")).text();
       expect(body).toContain(">Preview<span class=\"sr-only\"> 日本語 ファイル.pdf</span></a>");
@@ -206,11 +210,24 @@ describe.each(storageCases())("on $name", (storage: TestStorage) => {
       const target = new URL(redirect.headers.get("location")!);
       expect(target.searchParams.get("response-content-type")).toBe("application/pdf");
       expect(target.searchParams.get("response-content-disposition")).toBe("inline");
+      await settleLinkEvents(); // log rows are written in the background: one at a time keeps their order
+      const head = await call(preview.HEAD, link.token, pathQuery("docs/日本語 ファイル.pdf"), "HEAD");
+      expect(head.headers.get("location")).toBeNull();
       expect(await downloads(link.id)).toBe(0);
+      await settleLinkEvents();
+      const logged = await db.linkEvent.findMany({ where: { linkId: link.id, reason: { in: ["preview", "head"] } }, orderBy: { id: "asc" }, select: { outcome: true, reason: true, filePath: true } });
+      expect(logged).toEqual([
+        { outcome: "page_view", reason: "preview", filePath: "docs/日本語 ファイル.pdf" },
+        { outcome: "page_view", reason: "head", filePath: null },
+      ]);
       const limited = await share({ downloadLimit: 3 });
       expect(await (await call(page.GET, limited.token, "?dir=docs/")).text()).not.toContain(">Preview<");
-      expect((await call(preview.GET, limited.token, pathQuery("docs/日本語 ファイル.pdf"))).status).toBe(404);
-      expect((await call(preview.GET, limited.token, pathQuery("a+b%20c#d?e&f/photo 1.png"))).status).toBe(302);
+      for (const path of ["docs/日本語 ファイル.pdf", "a+b%20c#d?e&f/photo 1.png", "readme.txt"]) {
+        const refused = await call(preview.GET, limited.token, pathQuery(path));
+        expect(refused.status, path).toBe(404);
+        expect(refused.headers.get("location"), path).toBeNull();
+      }
+      expect(await downloads(limited.id)).toBe(0);
     });
 
     it("pages thousands of files 100 at a time in path order", async () => {
@@ -306,7 +323,7 @@ describe.each(storageCases())("on $name", (storage: TestStorage) => {
 
     it("writes ZIP64 records when forced, and the archive still opens", async () => {
       const link = await share();
-      const forced = withRecipientLink((context) => serveZip(context, { forceZip64: true }));
+      const forced = withRecipientLink(DOWNLOAD_ALL, (context) => serveZip(context, { forceZip64: true }));
       const bytes = await readAll(await call(forced, link.token, ""));
       // ZIP64 end of central directory record and locator signatures.
       expect(bytes.includes(Buffer.from([0x50, 0x4b, 0x06, 0x06]))).toBe(true);
@@ -350,17 +367,63 @@ describe.each(storageCases())("on $name", (storage: TestStorage) => {
 
     it("a limit of 1 allows one file or one ZIP, not both", async () => {
       const first = await share({ downloadLimit: 1 });
-      expect((await call(download.GET, first.token, pathQuery("readme.txt"))).status).toBe(302);
-      const refused = await call(zipRoute.GET, first.token, "");
+      expect((await press(download.POST, first.token, pathQuery("readme.txt"))).status).toBe(302);
+      const refused = await press(zipRoute.POST, first.token, "");
       expect(refused.status).toBe(410);
       expect(await refused.text()).toContain("Download limit reached");
       const second = await share({ downloadLimit: 1 });
-      const zip = await call(zipRoute.GET, second.token, "");
+      const zip = await press(zipRoute.POST, second.token, "");
       expect(zip.status).toBe(200);
       await readAll(zip);
-      expect((await call(download.GET, second.token, pathQuery("readme.txt"))).status).toBe(410);
+      expect((await press(download.POST, second.token, pathQuery("readme.txt"))).status).toBe(410);
       expect(await downloads(first.id)).toBe(1);
       expect(await downloads(second.id)).toBe(1);
+    });
+
+    it("on a share with a download limit, a GET of a file or of Download all counts nothing and answers the Download button", async () => {
+      const link = await share({ downloadLimit: 1 });
+      const page1 = await (await call(page.GET, link.token, "")).text();
+      expect(page1).toContain(`<form method="post" action="/s/${link.token}/zip" class="inline"><button class="button" type="submit">Download all</button></form>`);
+      expect(page1).toContain(`<form method="post" action="/s/${link.token}/download?path=readme.txt" class="inline"><button class="link-button" type="submit">Download<span class="sr-only"> readme.txt</span></button></form>`);
+      for (const [handler, suffix, action] of [
+        [download.GET, `/download${pathQuery("readme.txt")}`, `/s/${link.token}/download?path=readme.txt`],
+        [zipRoute.GET, "/zip", `/s/${link.token}/zip`],
+      ] as const) {
+        const scanned = await call(handler, link.token, suffix);
+        expect(scanned.status).toBe(200);
+        expect(scanned.headers.get("content-type")).toBe("text/html; charset=utf-8");
+        expect(await scanned.text()).toContain(`<form method="post" action="${action}" class="inline"><button class="button" type="submit">Download</button></form>`);
+      }
+      expect(await downloads(link.id)).toBe(0);
+      const zip = await press(zipRoute.POST, link.token, "");
+      expect(zip.headers.get("content-type")).toBe("application/zip");
+      await readAll(zip);
+      expect(await downloads(link.id)).toBe(1);
+    });
+
+    it("names awkward keys safely and keeps every file: drive letters, backslashes, doubled slashes (checked before counting)", async () => {
+      const bodies = [randomBytes(1_000), randomBytes(1_001), randomBytes(1_002), randomBytes(1_003)];
+      const paths = ["C:/Users/ann/report.pdf", "docs\\report.pdf", "docs//report.pdf", "docs/report.pdf"];
+      const files = [];
+      for (const [i, path] of paths.entries()) files.push({ path, size: bodies[i]!.length, ...(await put(`awkward-${i}.bin`, bodies[i]!)), key: `${PREFIX}awkward-${i}.bin` });
+      const link = await share({ files, title: "awkward" });
+      const response = await call(zipRoute.GET, link.token, "");
+      expect(response.status).toBe(200);
+      const bytes = await readAll(response);
+      expect(await downloads(link.id)).toBe(1);
+      await withTempDir(async (dir) => {
+        const zipPath = join(dir, "awkward.zip");
+        await writeFile(zipPath, bytes);
+        await run("unzip", ["-t", "-qq", zipPath]);
+        const out = join(dir, "out");
+        await run("mkdir", [out]);
+        await run("unzip", ["-qq", zipPath, "-d", out]);
+        // Which of the colliding paths gets the plain name follows the share's path order; every file is there once.
+        const names = ["C_/Users/ann/report.pdf", "docs/report.pdf", "docs/report (2).pdf", "docs/report (3).pdf"];
+        const found = await Promise.all(names.map(async (name) => sha256(await readFile(join(out, name)))));
+        expect(found.sort()).toEqual(bodies.map(sha256).sort());
+        expect(sha256(await readFile(join(out, names[0]!)))).toBe(sha256(bodies[0]!));
+      });
     });
 
     it("is cut when the link is revoked mid-stream", async () => {
@@ -390,7 +453,7 @@ describe.each(storageCases())("on $name", (storage: TestStorage) => {
     it("is cut within one large file when the link expires mid-stream (the periodic re-check)", async () => {
       const body = randomBytes(4 << 20);
       const link = await share({ files: [{ path: "one big.bin", size: body.length, ...(await put("one big.bin", body)) }] });
-      const quickCheck = withRecipientLink((context) => serveZip(context, { recheckMs: 100 }));
+      const quickCheck = withRecipientLink(DOWNLOAD_ALL, (context) => serveZip(context, { recheckMs: 100 }));
       const reader = (await call(quickCheck, link.token, "")).body!.getReader();
       // Well into the file's data (its entry was opened while the link was still valid).
       for (let received = 0; received < 1 << 20; ) {
@@ -404,6 +467,44 @@ describe.each(storageCases())("on $name", (storage: TestStorage) => {
         for (;;) if ((await reader.read()).done) return;
       };
       await expect(drain()).rejects.toThrow();
+    });
+
+    it("runs at most 3 at once per address and 10 per link (429, nothing counted); a finished one frees its place", async () => {
+      const body = randomBytes(4 << 20);
+      const link = await share({ files: [{ path: "one big.bin", size: body.length, ...(await put("one big.bin", body)) }] });
+      const open = async (peer: string) => call(zipRoute.GET, link.token, "", "GET", peer);
+      const running: Response[] = [];
+      for (let i = 0; i < 3; i++) running.push(await open("198.51.100.20"));
+      expect(running.map((r) => r.status)).toEqual([200, 200, 200]);
+      const busy = await open("198.51.100.20");
+      expect(busy.status).toBe(429);
+      expect(busy.headers.get("content-type")).toBe("text/html; charset=utf-8");
+      expect(await busy.text()).toContain("Wait for the running download to finish");
+      expect(await downloads(link.id)).toBe(3);
+      // Other addresses, up to 10 streams on the link.
+      for (let i = 0; i < 7; i++) running.push(await open(`203.0.113.${i + 1}`));
+      expect(running.every((r) => r.status === 200)).toBe(true);
+      expect((await open("203.0.113.99")).status).toBe(429);
+      expect(await downloads(link.id)).toBe(10);
+      // One ends (the client goes away): its place is free again.
+      await running.shift()!.body!.cancel();
+      await expect.poll(async () => (await open("198.51.100.20")).status, { timeout: 5_000 }).toBe(200);
+      for (const response of running) await response.body!.cancel();
+    });
+
+    it("is cut when it runs longer than its time limit, and frees its place", async () => {
+      const body = randomBytes(4 << 20);
+      const link = await share({ files: [{ path: "one big.bin", size: body.length, ...(await put("one big.bin", body)) }] });
+      const short = withRecipientLink(DOWNLOAD_ALL, (context) => serveZip(context, { maxMs: 300 }));
+      const reader = (await call(short, link.token, "")).body!.getReader();
+      expect((await reader.read()).done).toBe(false);
+      await h.sleep(600);
+      const drain = async () => {
+        for (;;) if ((await reader.read()).done) return;
+      };
+      await expect(drain()).rejects.toThrow();
+      const rows = () => db.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM zip_streams WHERE link_id = ${link.id}`;
+      await expect.poll(async () => (await rows())[0]!.n, { timeout: 5_000 }).toBe(0);
     });
 
     it("is not offered when the owner turned it off", async () => {

@@ -126,6 +126,8 @@ async function hit(handler: Handler, token: string, suffix: string, call: Call =
 
 const openPage = (token: string, call?: Call) => hit(page.GET, token, "", call);
 const getDownload = (token: string, call?: Call) => hit(download.GET, token, "/download", call);
+/** The Download button of a link with a download limit (a form POST: only that counts there). */
+const postDownload = (token: string, call?: Call) => hit(download.POST, token, "/download", { ...call, method: "POST" });
 const postUnlock = (token: string, password: string | null, call?: Call) => {
   const body = new URLSearchParams();
   if (password !== null) body.set("password", password);
@@ -199,7 +201,7 @@ describe.each(storageCases())("on $name", (storage) => {
       expect(body).toContain("Shared by Olive Owner");
       expect(body).toContain("<dt>Size</dt><dd>39.1 KB</dd>");
       expect(body).toMatch(/<time datetime="[^"]+">[^<]+<\/time> \(in 1 day\)/);
-      expect(body).toContain(`<a class="button" href="/s/${link.token}/download">Download</a>`);
+      expect(body).toContain(`<form method="post" action="/s/${link.token}/download" class="inline"><button class="button" type="submit">Download</button></form>`);
       expect(body).toContain("<dt>Downloads left</dt><dd>3</dd>");
       const host = new URL(store.endpoint).host;
       for (const secret of [bucket, REPORT_KEY, "private/reports", host, CONNECTION_NAME, "X-Amz-", store.accessKeyId]) {
@@ -249,38 +251,58 @@ describe.each(storageCases())("on $name", (storage) => {
       expect((await hit(preview.GET, notes.token, "/preview")).status).toBe(404);
     });
 
-    it("logs each preview, refuses it once the limit is reached, and previews only images for a link with a limit", async () => {
+    it("previews nothing on a link with a download limit, not even an image or text, however often it is asked", async () => {
       await admin.send(new PutObjectCommand({ Bucket: bucket, Key: PDF_KEY, Body: Buffer.from("%PDF-1.4\n%%EOF\n"), ContentType: "application/pdf" }));
       await admin.send(new PutObjectCommand({ Bucket: bucket, Key: AUDIO_KEY, Body: randomBytes(2_000), ContentType: "audio/mpeg" }));
-      // A one-time image link keeps its preview; the preview is logged, not counted.
-      const photo = await managedLink({ key: PHOTO_KEY, fileName: "photo.png", objectContentType: "image/png", downloadLimit: 1 });
+      const cases = [
+        [PHOTO_KEY, "photo.png", "image/png"],
+        [NOTES_KEY, "notes.txt", "text/plain"],
+        [PDF_KEY, "brief.pdf", "application/pdf"],
+        [AUDIO_KEY, "clip.mp3", "audio/mpeg"],
+      ] as const;
+      for (const [key, fileName, type] of cases) {
+        const limited = await managedLink({ key, fileName, objectContentType: type, downloadLimit: 1 });
+        const body = await (await openPage(limited.token)).text();
+        expect(body, fileName).toContain("Download to view.");
+        expect(body, fileName).not.toContain(`/s/${limited.token}/preview`);
+        expect(body, fileName).not.toContain("first line");
+        for (let i = 0; i < 3; i++) {
+          for (const call of [{}, { method: "HEAD" }]) {
+            const refused = await hit(call.method ? preview.HEAD : preview.GET, limited.token, "/preview", call);
+            expect(refused.status, fileName).toBe(404);
+            expect(refused.headers.get("location"), fileName).toBeNull();
+          }
+        }
+        expect(await downloads(limited.id)).toBe(0);
+      }
+    });
+
+    it("logs each preview and refuses it once the link is spent; HEAD on /preview gets no Location", async () => {
+      const photo = await managedLink({ key: PHOTO_KEY, fileName: "photo.png", objectContentType: "image/png" });
       expect(await (await openPage(photo.token)).text()).toContain(`<img src="/s/${photo.token}/preview" alt="Preview of photo.png">`);
+      await settleLinkEvents(); // the log rows are written in the background: one at a time keeps their order
+      const head = await hit(preview.HEAD, photo.token, "/preview", { method: "HEAD" });
+      expect(head.status).toBe(200);
+      expect(head.headers.get("location")).toBeNull();
+      expect(await head.text()).toBe("");
+      await settleLinkEvents();
       expect((await hit(preview.GET, photo.token, "/preview")).status).toBe(302);
       expect(await downloads(photo.id)).toBe(0);
       await settleLinkEvents(); // the log rows are written in the background; the download's with the count
-      expect((await getDownload(photo.token)).status).toBe(302);
+      await db.shareLink.update({ where: { id: photo.id }, data: { downloadLimit: 1 } });
+      expect((await postDownload(photo.token)).status).toBe(302);
       const spent = await hit(preview.GET, photo.token, "/preview");
       expect(spent.status).toBe(410);
       expect(spent.headers.get("location")).toBeNull();
       expect(await spent.text()).toContain("Download limit reached");
       expect((await events(photo.id)).map((e) => [e.outcome, e.reason])).toEqual([
         ["page_view", null],
+        ["page_view", "head"],
         ["page_view", "preview"],
         ["download", null],
         ["refused", "limit"],
       ]);
 
-      // A PDF or audio file of a link with a limit: "Download to view", and /preview gives nothing.
-      for (const [key, fileName, type] of [[PDF_KEY, "brief.pdf", "application/pdf"], [AUDIO_KEY, "clip.mp3", "audio/mpeg"]] as const) {
-        const limited = await managedLink({ key, fileName, objectContentType: type, downloadLimit: 3 });
-        const body = await (await openPage(limited.token)).text();
-        expect(body, fileName).toContain("Download to view.");
-        expect(body, fileName).not.toContain(`/s/${limited.token}/preview`);
-        const refused = await hit(preview.GET, limited.token, "/preview");
-        expect(refused.status, fileName).toBe(404);
-        expect(refused.headers.get("location")).toBeNull();
-        expect(await downloads(limited.id)).toBe(0);
-      }
       // Without a limit the PDF preview is offered, and logged.
       const open = await managedLink({ key: PDF_KEY, fileName: "brief.pdf", objectContentType: "application/pdf" });
       expect(await (await openPage(open.token)).text()).toContain(`<a href="/s/${open.token}/preview" target="_blank" rel="noopener noreferrer">Open the PDF preview</a>`);
@@ -388,7 +410,7 @@ describe.each(storageCases())("on $name", (storage) => {
 
     it("gives a one-time link to exactly one of 50 concurrent downloads", async () => {
       const link = await managedLink({ downloadLimit: 1 });
-      const responses = await Promise.all(Array.from({ length: 50 }, (_, i) => getDownload(link.token, { peer: `203.0.113.${i + 1}` })));
+      const responses = await Promise.all(Array.from({ length: 50 }, (_, i) => postDownload(link.token, { peer: `203.0.113.${i + 1}` })));
       const statuses = responses.map((r) => r.status);
       expect(statuses.filter((s) => s === 302)).toHaveLength(1);
       expect(statuses.filter((s) => s === 410)).toHaveLength(49);
@@ -398,7 +420,7 @@ describe.each(storageCases())("on $name", (storage) => {
       expect(log.filter((e) => e.outcome === "refused" && e.reason === "limit")).toHaveLength(49);
       // A limit of 5 under 40 at once: exactly 5.
       const five = await managedLink({ downloadLimit: 5 });
-      const burst = await Promise.all(Array.from({ length: 40 }, (_, i) => getDownload(five.token, { peer: `203.0.113.${i + 100}` })));
+      const burst = await Promise.all(Array.from({ length: 40 }, (_, i) => postDownload(five.token, { peer: `203.0.113.${i + 100}` })));
       expect(burst.filter((r) => r.status === 302)).toHaveLength(5);
       expect(await downloads(five.id)).toBe(5);
       // And the page says so afterwards.
@@ -423,12 +445,38 @@ describe.each(storageCases())("on $name", (storage) => {
         expect(body).not.toContain("X-Amz-");
       }
       expect(await downloads(link.id)).toBe(0);
-      expect((await getDownload(link.token)).status).toBe(302);
+      expect((await postDownload(link.token)).status).toBe(302);
       expect(await downloads(link.id)).toBe(1);
       const log = await events(link.id);
       expect(log[0]).toMatchObject({ outcome: "page_view", reason: "head", previewAgent: false });
       expect(log.slice(1, 5).every((e) => e.outcome === "page_view" && e.reason === "preview_agent" && e.previewAgent)).toBe(true);
       expect(log[5]).toMatchObject({ outcome: "download" });
+    });
+
+    it("counts a link with a download limit only on the Download button's POST (a mail scanner's GET uses nothing up)", async () => {
+      const link = await managedLink({ downloadLimit: 1 });
+      for (let i = 0; i < 3; i++) {
+        const scanned = await getDownload(link.token, { agent: "Mozilla/5.0 (compatible; MSIE 9.0; Windows NT 6.1; Trident/5.0)" });
+        expect(scanned.status).toBe(200);
+        expect(scanned.headers.get("location")).toBeNull();
+        const body = await scanned.text();
+        expect(body).toContain(`<form method="post" action="/s/${link.token}/download" class="inline"><button class="button" type="submit">Download</button></form>`);
+        expect(body).not.toContain("X-Amz-");
+        // The button's POST is answered with a redirect to storage: the page's form-action allows it.
+        expect(/form-action ([^;]+)/.exec(scanned.headers.get("content-security-policy")!)![1]).toContain(new URL(store.endpoint).host);
+      }
+      const shown = await openPage(link.token);
+      expect(/form-action ([^;]+)/.exec(shown.headers.get("content-security-policy")!)![1]).toContain(new URL(store.endpoint).host);
+      expect(await downloads(link.id)).toBe(0);
+      const pressed = await postDownload(link.token);
+      expect(pressed.status).toBe(302);
+      expect((await h.fetchBytes(pressed.headers.get("location")!)).body).toEqual(REPORT);
+      expect(await downloads(link.id)).toBe(1);
+      expect((await postDownload(link.token)).status).toBe(410);
+      // Without a limit a plain GET still counts and redirects (curl -L).
+      const open = await managedLink();
+      expect((await getDownload(open.token)).status).toBe(302);
+      expect(await downloads(open.id)).toBe(1);
     });
 
     it("gives preview agents a title card on the page, neutral for a protected link", async () => {
@@ -487,13 +535,13 @@ describe.each(storageCases())("on $name", (storage) => {
 
     it("takes a revoke and a changed limit into account on the next request", async () => {
       const link = await managedLink({ downloadLimit: 5 });
-      expect((await getDownload(link.token)).status).toBe(302);
+      expect((await postDownload(link.token)).status).toBe(302);
       await db.shareLink.update({ where: { id: link.id }, data: { downloadLimit: 1 } });
-      const limited = await getDownload(link.token);
+      const limited = await postDownload(link.token);
       expect(limited.status).toBe(410);
       expect(await limited.text()).toContain("Download limit reached");
       await db.shareLink.update({ where: { id: link.id }, data: { downloadLimit: 2 } });
-      expect((await getDownload(link.token)).status).toBe(302);
+      expect((await postDownload(link.token)).status).toBe(302);
       await db.shareLink.update({ where: { id: link.id }, data: { downloadLimit: null, revokedAt: new Date() } });
       for (const response of [await getDownload(link.token), await openPage(link.token)]) {
         expect(response.status).toBe(410);
@@ -520,6 +568,7 @@ describe.each(storageCases())("on $name", (storage) => {
       expect((await openPage(link.token, { peer: "10.20.30.40" })).status).toBe(200);
       expect((await openPage(link.token, { peer: "::ffff:10.20.30.40" })).status).toBe(200);
       await db.user.update({ where: { id: owner.id }, data: { logNetworkOnly: true } });
+      await settleLinkEvents(); // page views are logged in the background, the download with its count
       expect((await getDownload(link.token, { peer: "2001:db8:1234:5678::9" })).status).toBe(302);
       const log = await events(link.id);
       expect(log.map((e) => [e.outcome, e.reason, e.clientAddress])).toEqual([
@@ -535,8 +584,8 @@ describe.each(storageCases())("on $name", (storage) => {
       await db.user.update({ where: { id: owner.id }, data: { webhookUrl: "https://hooks.example.com/bucketshare", logNetworkOnly: true } });
       const link = await managedLink({ downloadLimit: 2 });
       const before = await db.webhookDelivery.count({ where: { ownerId: owner.id } });
-      expect((await getDownload(link.token, { peer: "203.0.113.77" })).status).toBe(302);
-      await getDownload(link.token, { agent: SLACK });
+      expect((await postDownload(link.token, { peer: "203.0.113.77" })).status).toBe(302);
+      await postDownload(link.token, { agent: SLACK });
       const deliveries = await db.webhookDelivery.findMany({ where: { ownerId: owner.id }, orderBy: { id: "desc" } });
       expect(deliveries).toHaveLength(before + 1);
       const delivery = deliveries[0]!;

@@ -1,5 +1,5 @@
 import { html, type Html } from "@/lib/recipient/html/escape";
-import { recipientDocument } from "@/lib/recipient/html/templates";
+import { downloadButton, recipientDocument } from "@/lib/recipient/html/templates";
 
 /**
  * The recipient page of a multi-file share (/s/<token> with target "files"): title, total size and
@@ -27,6 +27,8 @@ export type FilesView = {
   expires: { never: true } | { never: false; exact: string; relative: string; iso: string };
   downloadsLeft: number | null;
   zipAllowed: boolean;
+  /** A share with a download limit counts only a POST: Download and Download all are form buttons. */
+  downloadByPost: boolean;
   marked: { changed: number; missing: number };
   dir: string;
   query: string;
@@ -67,7 +69,7 @@ function fileRow(view: FilesView, file: FileRowView): Html {
   const shownName = view.query ? file.path : file.name;
   const actions = file.state
     ? html`<span class="error">${STATE_TEXT[file.state]}</span>`
-    : html`<a href="${fileHref(view, "download", file.path)}">Download<span class="sr-only"> ${file.name}</span></a>${
+    : html`${downloadButton(fileHref(view, "download", file.path), view.downloadByPost, html`Download<span class="sr-only"> ${file.name}</span>`, "link-button")}${
         file.previewable
           ? html` · <a href="${fileHref(view, "preview", file.path)}" target="_blank" rel="noopener noreferrer">Preview<span class="sr-only"> ${file.name}</span></a>`
           : null
@@ -88,7 +90,7 @@ export function filesPage(view: FilesView): string {
     ? html`<p role="status">${`${markedTotal} of ${view.fileCount} ${view.fileCount === 1 ? "file has" : "files have"} changed or been deleted since ${view.fileCount === 1 ? "it was" : "they were"} shared; ${markedTotal === 1 ? "it is" : "they are"} marked below and not given out.`}</p>`
     : null;
   const zip = view.zipAllowed
-    ? html`<p><a class="button" href="${`/s/${view.token}/zip`}">Download all</a></p>
+    ? html`<p>${downloadButton(`/s/${view.token}/zip`, view.downloadByPost, "Download all")}</p>
 <p class="muted">Download all gives one ZIP file made by this server: its bytes pass through the Bucketshare server instead of coming straight from storage.${
         markedTotal ? " Files marked below are left out." : ""
       }</p>`

@@ -46,6 +46,8 @@ td:nth-child(2){white-space:nowrap}
 .filter label{margin:0}
 input[type=search]{padding:.6rem .7rem;border:1px solid var(--field);border-radius:.5rem;background:var(--bg);color:var(--fg);font:inherit;min-height:44px}
 .pager{display:flex;gap:1rem}
+form.inline{display:inline;margin:0}
+.link-button{background:none;border:0;padding:0;color:var(--link);text-decoration:underline;font:inherit;cursor:pointer}
 `.trim();
 
 export const RECIPIENT_CSS_HASH = `sha256-${createHash("sha256").update(RECIPIENT_CSS).digest("base64")}`;

@@ -26,7 +26,7 @@ export type FilePreview =
   | { kind: "image" | "audio" | "video"; src: string }
   | { kind: "pdf"; href: string }
   | { kind: "text"; text: string; truncated: boolean }
-  /** A PDF, audio or video of a link with a download limit: a preview would hand over the whole file uncounted. */
+  /** Any file of a link with a download limit: a preview would hand over the whole file uncounted. */
   | { kind: "downloadToView" }
   | null;
 
@@ -38,6 +38,8 @@ export type FileView = {
   ownerName: string;
   expires: { never: true } | { never: false; exact: string; relative: string; iso: string };
   downloadsLeft: number | null;
+  /** A link with a download limit counts only the Download button's POST (a link that mail scanners follow must not use one up). */
+  downloadByPost: boolean;
   preview: FilePreview;
 };
 
@@ -66,7 +68,7 @@ function previewSection(view: FileView): Html | null {
       }`;
       break;
     case "downloadToView":
-      content = html`<p>Download to view. Links with a download limit do not preview PDFs, audio or video.</p>`;
+      content = html`<p>Download to view. Links with a download limit show no preview: a preview would give the whole file without counting it.</p>`;
       break;
   }
   return html`<section aria-labelledby="preview-heading"><h2 id="preview-heading">Preview</h2><div class="preview">${content}</div></section>`;
@@ -83,9 +85,24 @@ export function filePage(view: FileView): string {
       ? null
       : html`<dt>Downloads left</dt><dd>${view.downloadsLeft}</dd>`
   }</dl>
-<p><a class="button" href="${`/s/${view.token}/download`}">Download</a></p>
+<p>${downloadButton(`/s/${view.token}/download`, view.downloadByPost, "Download")}</p>
 ${previewSection(view)}`;
   return recipientDocument({ title: `${view.fileName} · Bucketshare`, body });
+}
+
+/** Download as a plain link (curl -L works), or as a POST button where only a POST counts. */
+export function downloadButton(href: string, byPost: boolean, label: string | Html, buttonClass = "button"): Html {
+  return byPost
+    ? html`<form method="post" action="${href}" class="inline"><button class="${buttonClass}" type="submit">${label}</button></form>`
+    : html`<a class="${buttonClass}" href="${href}">${label}</a>`;
+}
+
+/** What a GET of /download or /zip answers on a link with a download limit: the button that counts. */
+export function confirmDownloadPage(view: { action: string; name: string }): string {
+  const body = html`<h1>${view.name}</h1>
+<p>This link can be downloaded a limited number of times. Each download counts once you press the button.</p>
+<p>${downloadButton(view.action, true, "Download")}</p>`;
+  return recipientDocument({ title: `${view.name} · Bucketshare`, body });
 }
 
 export type PasswordView = { token: string; error?: string; several?: boolean };

@@ -39,7 +39,7 @@ export async function GET(request: Request, context: { params: Promise<{ id: str
     if (!source) return problem(404, "This share is not in your history, or it is not a multi-file share.");
     // Whole seconds: X-Amz-Date has no milliseconds, so expires_at is exactly when S3 stops accepting the URLs.
     const now = new Date(Math.floor(Date.now() / 1_000) * 1_000);
-    const expiry = manifestExpiry(now, query.data.expires, source.credentialsExpireAt);
+    const expiry = manifestExpiry(now, query.data.expires, source.credentialsExpireAt, source.expiresAt);
     if (!expiry.ok) return problem(409, expiry.message);
     const started = performance.now();
     const body = manifestStream(source, {

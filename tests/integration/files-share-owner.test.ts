@@ -128,6 +128,14 @@ describe.each(storageCases())("multi-file shares on $name", (server: TestStorage
     expect(row).toMatchObject({ key: "docs/", fileCount: 5, target: "files" });
   });
 
+  it("a share of the bucket root is titled \"Shared files\", never with the bucket's name (recipients never see the bucket)", async () => {
+    const link = await shareOk({ mode: "folder", prefix: "", recursive: "on", pattern: "*.png" });
+    expect(link).toMatchObject({ fileCount: 1, title: "Shared files" });
+    const row = await db.shareLink.findUniqueOrThrow({ where: { id: link.id } });
+    expect([row.title, row.fileName]).toEqual(["Shared files", "Shared files"]);
+    expect([row.title, row.fileName]).not.toContain(bucket);
+  });
+
   it("without subfolders only the folder's own files are shared; the folder markers are not files", async () => {
     const link = await shareOk({ mode: "folder", prefix: "docs/sub/", title: "Sub only" });
     expect((await fileRows(link.id)).map((f) => [f.path, Number(f.size)])).toEqual([

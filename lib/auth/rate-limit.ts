@@ -48,7 +48,7 @@ export type AttemptResult = { ok: true } | { ok: false; limited: boolean; messag
 
 export const BUSY_MESSAGE = "The server is busy checking other passwords. Try again in a moment.";
 
-/** What goes into the `email` column: the email itself for sign-in, else the scope as a prefix. */
+/** What goes into the `subject` column: the email itself for sign-in, else the scope as a prefix. */
 export function subjectColumn(scope: AttemptScope, subject: string): string {
   const value = scope === "sign-in" ? subject : scope === "setup-code" ? "setup-code:" : `${scope}:${subject}`;
   return value.slice(0, 320);
@@ -63,8 +63,8 @@ const OTHER_SCOPES = ["setup-code", "current-password", "link-password"] as cons
  * are bare emails, which never contain ":" (emailField), the others start with `<scope>:`.
  */
 function scopeRows(scope: AttemptScope): Prisma.SignInFailureWhereInput {
-  if (scope === "sign-in") return { NOT: OTHER_SCOPES.map((other) => ({ email: { startsWith: `${other}:` } })) };
-  return { email: { startsWith: `${scope}:` } };
+  if (scope === "sign-in") return { NOT: OTHER_SCOPES.map((other) => ({ subject: { startsWith: `${other}:` } })) };
+  return { subject: { startsWith: `${scope}:` } };
 }
 
 type Keys = ReturnType<typeof limitKeys>;
@@ -78,7 +78,7 @@ async function refusedUntil(tx: Tx, opts: { scope: AttemptScope; subject: string
   const addressRows = keys.capPrefix ? { clientAddress: { startsWith: keys.capPrefix } } : { clientAddress: keys.pair };
   const [pair, byAddress, bySubject] = await Promise.all([
     tx.signInFailure.findMany({
-      where: { email: subject, clientAddress: keys.pair, createdAt: { gt: new Date(now.getTime() - PAIR_MEMORY_MS) } },
+      where: { subject, clientAddress: keys.pair, createdAt: { gt: new Date(now.getTime() - PAIR_MEMORY_MS) } },
       take: FREE_FAILURES_PER_PAIR + 5,
       ...desc,
     }),
@@ -93,7 +93,7 @@ async function refusedUntil(tx: Tx, opts: { scope: AttemptScope; subject: string
         }),
     opts.knownBrowser
       ? []
-      : tx.signInFailure.findMany({ where: { email: subject, createdAt: { gt: capSince } }, take: MAX_FAILURES_PER_SUBJECT, ...desc }),
+      : tx.signInFailure.findMany({ where: { subject, createdAt: { gt: capSince } }, take: MAX_FAILURES_PER_SUBJECT, ...desc }),
   ]);
   const until: number[] = [];
   const wait = backoffAfter(pair.length);
@@ -125,7 +125,7 @@ export async function guardedAttempt(opts: AttemptOptions, verify: () => Promise
       }
       const until = await refusedUntil(tx, { scope: opts.scope, subject, keys: { ...keys, pair: address }, knownBrowser: opts.knownBrowser === true }, now);
       if (until) return { until, id: null };
-      const row = await tx.signInFailure.create({ data: { email: subject, clientAddress: address, createdAt: now }, select: { id: true } });
+      const row = await tx.signInFailure.create({ data: { subject, clientAddress: address, createdAt: now }, select: { id: true } });
       return { until: null, id: row.id };
     },
     { maxWait: 10_000, timeout: 10_000 },
@@ -147,7 +147,7 @@ export async function guardedAttempt(opts: AttemptOptions, verify: () => Promise
     log.info("auth.attempt.failed", { scope: opts.scope, subject, clientAddress: opts.address });
     return { ok: false, limited: false };
   }
-  await db.signInFailure.deleteMany({ where: { email: subject, clientAddress: address } });
+  await db.signInFailure.deleteMany({ where: { subject, clientAddress: address } });
   return { ok: true };
 }
 

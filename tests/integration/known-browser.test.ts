@@ -23,7 +23,7 @@ const signIn = (password = PASSWORD, as = email) => signInAction({ status: "idle
 async function spreadOutGuesses(subject: string) {
   const now = Date.now();
   await db.signInFailure.createMany({
-    data: Array.from({ length: MAX_FAILURES_PER_SUBJECT }, (_, i) => ({ email: subject, clientAddress: `10.7.${i}.1`, createdAt: new Date(now - i * 1000) })),
+    data: Array.from({ length: MAX_FAILURES_PER_SUBJECT }, (_, i) => ({ subject, clientAddress: `10.7.${i}.1`, createdAt: new Date(now - i * 1000) })),
   });
 }
 
@@ -33,7 +33,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await db.signInFailure.deleteMany({ where: { email: { endsWith: "@integration.test", startsWith: "known-" } } });
+  await db.signInFailure.deleteMany({ where: { subject: { endsWith: "@integration.test", startsWith: "known-" } } });
   await db.user.deleteMany({ where: { email } });
 });
 
@@ -47,7 +47,7 @@ describe("the known-browser cookie", () => {
     expect(cookie?.value).toMatch(/^\d+\.[\w-]{43}$/);
     // Served over http here (no Origin, no https AUTH_URL): not Secure.
     expect(cookie?.options).toEqual({ httpOnly: true, sameSite: "lax", secure: false, path: "/", maxAge: KNOWN_BROWSER_SECONDS });
-    await db.signInFailure.deleteMany({ where: { email } });
+    await db.signInFailure.deleteMany({ where: { subject: email } });
   });
 
   it(`lets the owner's usual browser in while ${MAX_FAILURES_PER_SUBJECT} guesses from many addresses lock the email for every other browser`, async () => {
@@ -70,6 +70,6 @@ describe("the known-browser cookie", () => {
     expect(await signIn()).toMatchObject({ status: "success", reloadTo: "/buckets" });
     expect(browser.current.cookies.has("authjs.session-token")).toBe(true);
     expect(browser.current.cookies.get(KNOWN_BROWSER_COOKIE)?.value).toMatch(/^\d+\.[\w-]{43}$/);
-    await db.signInFailure.deleteMany({ where: { email } });
+    await db.signInFailure.deleteMany({ where: { subject: email } });
   });
 });

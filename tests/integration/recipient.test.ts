@@ -574,7 +574,7 @@ describe("password", () => {
     const empty = await postUnlock(link.token, "");
     expect(empty.status).toBe(401);
     expect(await empty.text()).toContain('<p id="password-error" class="error" role="alert">Enter the password.</p>');
-    expect(await db.signInFailure.count({ where: { email: `link-password:${link.id}` } })).toBe(0);
+    expect(await db.signInFailure.count({ where: { subject: `link-password:${link.id}` } })).toBe(0);
 
     const crossSite = await hit(unlock.POST, link.token, "/unlock", { body: new URLSearchParams({ password: "correct horse" }), headers: { "sec-fetch-site": "cross-site" } });
     expect(crossSite.status).toBe(403);
@@ -622,7 +622,7 @@ describe("password", () => {
     const long = await postUnlock(link.token, "z".repeat(2_000));
     expect(long.status).toBe(401);
     expect(await long.text()).toContain("Wrong password. Check it and try again.");
-    expect(await db.signInFailure.count({ where: { email: `link-password:${link.id}` } })).toBe(0);
+    expect(await db.signInFailure.count({ where: { subject: `link-password:${link.id}` } })).toBe(0);
     await settleLinkEvents();
     expect((await postUnlock(link.token, "correct horse")).status).toBe(303);
     expect((await events(link.id)).map((e) => [e.outcome, e.reason])).toEqual([

@@ -83,12 +83,16 @@ export const expiryChoiceFields = (defaultPreset: string) => ({
   timeZone: z.string().max(64).default("UTC"),
 });
 
+/** Shorter link passwords fall to guessing within the lock-out's allowance (links made before keep theirs). */
+export const MIN_LINK_PASSWORD_LENGTH = 8;
+
 /** A managed link's password: empty = none. */
 export const linkPasswordField = z
   .string()
   .max(256, "Use at most 256 characters.")
   .optional()
-  .transform((v) => (v === undefined || v === "" ? undefined : v));
+  .transform((v) => (v === undefined || v === "" ? undefined : v))
+  .refine((v) => v === undefined || [...v].length >= MIN_LINK_PASSWORD_LENGTH, `Use at least ${MIN_LINK_PASSWORD_LENGTH} characters, or leave it empty for no password.`);
 
 export const shareOptionsSchema = z.object({
   ...expiryChoiceFields("1h"),

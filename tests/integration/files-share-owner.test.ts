@@ -96,7 +96,7 @@ describe.each(storageCases())("multi-file shares on $name", (server: TestStorage
 
   it("a selection records exactly the chosen files (HeadObject each) with paths relative to their folder; a file added later is not in it", async () => {
     const keys = ["docs/a.pdf", "docs/notes.txt", "docs/Übersicht 2026 +%#?&.PDF"];
-    const link = await shareOk({ mode: "keys", keys, note: "for Ann", downloadLimit: "5", password: "pw-1234", allowedNetworks: "10.0.0.0/8" });
+    const link = await shareOk({ mode: "keys", keys, note: "for Ann", downloadLimit: "5", password: "pw-12345678", allowedNetworks: "10.0.0.0/8" });
     expect(link).toMatchObject({ kind: "managed", fileCount: 3, totalBytes: 140, title: "3 files" });
     expect(link.url).toMatch(/\/s\/[A-Za-z0-9_-]+$/);
 

@@ -6,11 +6,13 @@ import {
   CAP_WINDOW_MS,
   FAILURE_RETENTION_MS,
   FREE_FAILURES_PER_PAIR,
+  LINK_LOCK_ROWS,
   MAX_FAILURES_PER_ADDRESS,
   MAX_FAILURES_PER_SUBJECT,
   PAIR_MEMORY_MS,
   PRUNE_INTERVAL_MS,
   backoffAfter,
+  linkLockedUntil,
   retryMessage,
 } from "@/lib/auth/limits";
 import { log } from "@/lib/log";
@@ -36,8 +38,9 @@ export type AttemptOptions = {
   /** From getClientAddress(). */
   address: string;
   /**
-   * The attempt carries a valid known-browser cookie for this subject (lib/auth/known-browser.ts):
-   * the per-subject cap does not apply to it (the pair back-off and the per-address cap do).
+   * The attempt carries a valid known-browser cookie for this subject (lib/auth/known-browser.ts,
+   * lib/recipient/link-known-browser.ts): the per-subject cap and a link's lock-out do not apply to
+   * it (the pair back-off and the per-address cap do).
    */
   knownBrowser?: boolean;
   /** The clock, for tests. */
@@ -76,7 +79,7 @@ async function refusedUntil(tx: Tx, opts: { scope: AttemptScope; subject: string
   const capSince = new Date(now.getTime() - CAP_WINDOW_MS);
   // An IPv6 address's failures are stored per /64 and capped per /48: every /64 of the /48.
   const addressRows = keys.capPrefix ? { clientAddress: { startsWith: keys.capPrefix } } : { clientAddress: keys.pair };
-  const [pair, byAddress, bySubject] = await Promise.all([
+  const [pair, byAddress, bySubject, linkLock] = await Promise.all([
     tx.signInFailure.findMany({
       where: { subject, clientAddress: keys.pair, createdAt: { gt: new Date(now.getTime() - PAIR_MEMORY_MS) } },
       take: FREE_FAILURES_PER_PAIR + 5,
@@ -94,14 +97,46 @@ async function refusedUntil(tx: Tx, opts: { scope: AttemptScope; subject: string
     opts.knownBrowser
       ? []
       : tx.signInFailure.findMany({ where: { subject, createdAt: { gt: capSince } }, take: MAX_FAILURES_PER_SUBJECT, ...desc }),
+    opts.scope === "link-password" && !opts.knownBrowser ? lockedUntil(tx, subject, now) : null,
   ]);
   const until: number[] = [];
   const wait = backoffAfter(pair.length);
   if (wait > 0) until.push(pair[0]!.createdAt.getTime() + wait);
   if (byAddress.length >= MAX_FAILURES_PER_ADDRESS) until.push(byAddress.at(-1)!.createdAt.getTime() + CAP_WINDOW_MS);
   if (bySubject.length >= MAX_FAILURES_PER_SUBJECT) until.push(bySubject.at(-1)!.createdAt.getTime() + CAP_WINDOW_MS);
+  if (linkLock) until.push(linkLock.getTime());
   const latest = Math.max(0, ...until);
   return latest > now.getTime() ? new Date(latest) : null;
+}
+
+/** The end of a link's latest lock-out (maybe past), from its failures of the last 24 hours, all addresses. */
+async function lockedUntil(tx: Tx, subject: string, now: Date): Promise<Date | null> {
+  const failures = await linkFailures(tx, subject, now);
+  return linkLockedUntil(failures);
+}
+
+async function linkFailures(tx: Tx, subject: string, now: Date): Promise<Date[]> {
+  const rows = await tx.signInFailure.findMany({
+    where: { subject, createdAt: { gt: new Date(now.getTime() - PAIR_MEMORY_MS) } },
+    orderBy: { createdAt: "desc" },
+    take: LINK_LOCK_ROWS,
+    select: { createdAt: true },
+  });
+  return rows.map((r) => r.createdAt).reverse();
+}
+
+export type LinkPasswordLockout = {
+  /** Wrong passwords for this link in the last 24 hours, from every address. */
+  failures: number;
+  /** Until when recipients without a known-browser cookie are turned away; null when not locked now. */
+  lockedUntil: Date | null;
+};
+
+/** A managed link's guessing state, for its owner (link page, access log, webhook). */
+export async function linkPasswordLockout(linkId: string, now = new Date()): Promise<LinkPasswordLockout> {
+  const failures = await linkFailures(db, subjectColumn("link-password", linkId), now);
+  const until = linkLockedUntil(failures);
+  return { failures: failures.length, lockedUntil: until && until.getTime() > now.getTime() ? until : null };
 }
 
 /**

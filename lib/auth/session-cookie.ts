@@ -23,7 +23,7 @@ export type SessionCheck =
   | { valid: false }
   | { valid: true; userId: string; sessionId: string; renewal?: CookieRenewal };
 
-type CookieJar = { get(name: string): { value: string } | undefined; getAll?(name: string): { value: string }[] };
+type CookieJar = { get(name: string): { value: string } | undefined; getAll?(name: string): { name?: string; value: string }[] };
 
 /** The claims a new session's cookie starts with (added to the token by Auth.js's jwt callback). */
 export function newSessionClaims(sessionId: string, now = Date.now()): { sid: string; sx: number } {
@@ -32,7 +32,7 @@ export function newSessionClaims(sessionId: string, now = Date.now()): { sid: st
 
 async function readToken(cookies: CookieJar, secret: string, nowSeconds: number, https: boolean): Promise<{ name: string; token: JWT & SessionClaims } | null> {
   const name = sessionCookieName(https);
-  const values = cookies.getAll ? cookies.getAll(name).map((c) => c.value) : [cookies.get(name)?.value];
+  const values = cookies.getAll ? cookies.getAll(name).filter((c) => c.name === undefined || c.name === name).map((c) => c.value) : [cookies.get(name)?.value];
   // A value that does not decode or does not hold a session is skipped: it never ends the check.
   for (const value of values) {
     if (!value) continue;

@@ -6,13 +6,18 @@ vi.mock("next/headers", async () => (await import("./browser")).headersModule);
 vi.mock("next/cache", async () => (await import("./request-context")).cacheModule);
 vi.mock("next/navigation", async () => (await import("./request-context")).navigationModule);
 
+// One reverse proxy in front (its X-Forwarded-Proto counts only when the app's server vouches for the peer).
+vi.stubEnv("TRUSTED_PROXIES", "1");
 const { Browser, browser } = await import("./browser");
 const { db } = await import("@/lib/db/client");
 const { hashPassword } = await import("@/lib/auth/password");
 const { KNOWN_BROWSER_COOKIE, KNOWN_BROWSER_SECONDS } = await import("@/lib/auth/known-browser");
 const { MAX_FAILURES_PER_SUBJECT } = await import("@/lib/auth/limits");
 const { signInAction } = await import("@/lib/actions/sign-in");
-const { formData, randomSuffix } = await import("./helpers");
+const { signOutAction } = await import("@/lib/actions/sign-out");
+const { getSessionUser } = await import("@/lib/auth/session");
+const { PEER_HEADER, SERVER_MARKER } = await import("@/lib/security/address");
+const { formData, randomSuffix, runRedirectingAction } = await import("./helpers");
 
 const PASSWORD = "known-browser-password-1";
 let email = "";
@@ -37,6 +42,37 @@ afterAll(async () => {
   await db.user.deleteMany({ where: { email } });
 });
 
+describe("cookies over https", () => {
+  it("behind a trusted proxy that says https: the session cookie is __Host- and Secure, only it is read, and sign-out drops it", async () => {
+    const marker = globalThis as Record<symbol, unknown>;
+    marker[SERVER_MARKER] = true;
+    try {
+      browser.current = new Browser();
+      Object.assign(browser.current.requestHeaders, { [PEER_HEADER]: "127.0.0.1", "x-forwarded-proto": "https" });
+      expect(await signIn()).toMatchObject({ status: "success" });
+      expect([...browser.current.cookies.keys()].filter((name) => name.includes("session-token"))).toEqual(["__Host-authjs.session-token"]);
+      expect(browser.current.cookies.get("__Host-authjs.session-token")?.options).toMatchObject({ secure: true, path: "/", httpOnly: true });
+      expect(browser.current.cookies.get(KNOWN_BROWSER_COOKIE)?.options).toMatchObject({ secure: true });
+      expect((await getSessionUser())?.email).toBe(email);
+
+      // The same cookie under the plain name is not read over https (it could have been planted over http).
+      const planted = new Browser();
+      Object.assign(planted.requestHeaders, browser.current.requestHeaders);
+      planted.cookies.set("authjs.session-token", { ...browser.current.cookies.get("__Host-authjs.session-token")!, name: "authjs.session-token" });
+      const signedIn = browser.current;
+      browser.current = planted;
+      expect(await getSessionUser()).toBeNull();
+
+      browser.current = signedIn;
+      expect(await runRedirectingAction(() => signOutAction({ status: "idle" }, formData({})))).toEqual({ redirectTo: "/sign-in" });
+      expect(browser.current.cookies.has("__Host-authjs.session-token")).toBe(false);
+    } finally {
+      delete marker[SERVER_MARKER];
+      await db.signInFailure.deleteMany({ where: { subject: email } });
+    }
+  });
+});
+
 describe("the known-browser cookie", () => {
   it("is set by a successful sign-in: HttpOnly, SameSite=Lax, a year, and not by a failed one", async () => {
     browser.current = new Browser();
@@ -45,7 +81,7 @@ describe("the known-browser cookie", () => {
     expect(await signIn()).toMatchObject({ status: "success" });
     const cookie = browser.current.cookies.get(KNOWN_BROWSER_COOKIE);
     expect(cookie?.value).toMatch(/^\d+\.[\w-]{43}$/);
-    // Served over http here (no Origin, no https AUTH_URL): not Secure.
+    // Served over http here (no trusted proxy saying https): not Secure.
     expect(cookie?.options).toEqual({ httpOnly: true, sameSite: "lax", secure: false, path: "/", maxAge: KNOWN_BROWSER_SECONDS });
     await db.signInFailure.deleteMany({ where: { subject: email } });
   });

@@ -1,6 +1,6 @@
 import { randomBytes, scryptSync } from "node:crypto";
 import { describe, expect, it, vi } from "vitest";
-import { KNOWN_BROWSER_SECONDS, servedOverHttps, signKnownBrowser, verifyKnownBrowser } from "@/lib/auth/known-browser";
+import { KNOWN_BROWSER_SECONDS, signKnownBrowser, verifyKnownBrowser } from "@/lib/auth/known-browser";
 import { backoffAfter, linkLockedUntil, retryMessage } from "@/lib/auth/limits";
 import { MAX_CONCURRENT_HASHES, MAX_WAITING, hashingLoad, isPasswordBusy, PasswordBusyError, verifyPassword, withHashSlot, MAX_WAIT_MS } from "@/lib/auth/password";
 
@@ -92,13 +92,6 @@ describe("known-browser cookie", () => {
     // Issued "tomorrow" (a forged clock): refused; a few minutes of skew between instances: accepted.
     expect(verifyKnownBrowser(signKnownBrowser({ email, authSecret, now: at(86_400) }), { email, authSecret, now: at(0) })).toBe(false);
     expect(verifyKnownBrowser(signKnownBrowser({ email, authSecret, now: at(60) }), { email, authSecret, now: at(0) })).toBe(true);
-  });
-
-  it("is Secure when the page was served over https", () => {
-    expect(servedOverHttps("https://share.example.com", undefined)).toBe(true);
-    expect(servedOverHttps("http://127.0.0.1:3000", "https://share.example.com")).toBe(false);
-    expect(servedOverHttps(null, "https://share.example.com")).toBe(true);
-    expect(servedOverHttps(null, undefined)).toBe(false);
   });
 });
 

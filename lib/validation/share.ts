@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { LINK_PASSWORD_TOO_SHORT, linkPasswordProblem } from "@/lib/links/link-password";
 import { isSniffedType } from "@/lib/links/served-type";
 import { EXPIRY_UNITS, MANAGED_EXPIRY_PRESETS, NEVER_PRESET } from "@/lib/links/expiry";
 import { LINK_STATUS_FILTERS, LINK_TYPE_FILTERS } from "@/lib/links/filters";
@@ -83,16 +84,13 @@ export const expiryChoiceFields = (defaultPreset: string) => ({
   timeZone: z.string().max(64).default("UTC"),
 });
 
-/** Shorter link passwords fall to guessing within the lock-out's allowance (links made before keep theirs). */
-export const MIN_LINK_PASSWORD_LENGTH = 8;
-
 /** A managed link's password: empty = none. */
 export const linkPasswordField = z
   .string()
   .max(256, "Use at most 256 characters.")
   .optional()
   .transform((v) => (v === undefined || v === "" ? undefined : v))
-  .refine((v) => v === undefined || [...v].length >= MIN_LINK_PASSWORD_LENGTH, `Use at least ${MIN_LINK_PASSWORD_LENGTH} characters, or leave it empty for no password.`);
+  .refine((v) => v === undefined || linkPasswordProblem(v) === null, LINK_PASSWORD_TOO_SHORT);
 
 export const shareOptionsSchema = z.object({
   ...expiryChoiceFields("1h"),

@@ -656,6 +656,12 @@ describe("password lock-out", () => {
 
   const guessFrom = (token: string, i: number) => postUnlock(token, `guess ${i}`, { peer: `198.51.100.${i}` });
 
+  it("a link made before the 8-character minimum keeps its shorter password for recipients", async () => {
+    const link = await managedLink({ password: "abc" });
+    expect((await postUnlock(link.token, "abd")).status).toBe(401);
+    expect((await postUnlock(link.token, "abc")).status).toBe(303);
+  });
+
   it("every 10th wrong password from any addresses locks the link, escalating; the owner is told; a browser that unlocked before still gets in", async () => {
     await db.user.update({ where: { id: owner.id }, data: { webhookUrl: "https://hooks.example.com/bucketshare" } });
     const link = await managedLink({ password: "correct horse" });

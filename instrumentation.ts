@@ -3,7 +3,8 @@
  * every instance runs. Failed sign-in attempts are pruned on a schedule (lib/auth/rate-limit.ts);
  * an advisory lock keeps several instances from pruning at the same moment. Webhook deliveries are
  * sent by a polling worker (lib/webhooks/worker.ts); instances share the queue through
- * `FOR UPDATE SKIP LOCKED`. Nothing starts during `next build` (Next skips this hook then too).
+ * `FOR UPDATE SKIP LOCKED`. Access-log rows older than ACCESS_LOG_RETENTION_DAYS are deleted hourly
+ * (lib/links/access-log-retention.ts), under an advisory lock too. Nothing starts during `next build` (Next skips this hook then too).
  */
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs" || process.env.NEXT_PHASE === "phase-production-build") return;
@@ -13,4 +14,6 @@ export async function register() {
   ensureDeliveryWorker();
   const { ensureIdempotencyPruning } = await import("@/lib/api/idempotency");
   ensureIdempotencyPruning();
+  const { ensureAccessLogPruning } = await import("@/lib/links/access-log-retention");
+  ensureAccessLogPruning();
 }

@@ -3,6 +3,7 @@ import { isPublicPath } from "@/lib/auth/config";
 import { checkSessionCookie } from "@/lib/auth/session-cookie";
 import { getEnv, getRuntimeSecrets } from "@/lib/env";
 import { problemResponse, SIGN_IN_FIRST } from "@/lib/http/problem";
+import { isHttpsRequest } from "@/lib/security/client-address";
 import { contentSecurityPolicy } from "@/lib/security/csp";
 import { storageOriginsForCsp } from "@/lib/security/storage-origins";
 
@@ -13,7 +14,7 @@ import { storageOriginsForCsp } from "@/lib/security/storage-origins";
  * cookie is renewed at most once a day (sliding 7 days, never beyond the session's absolute end).
  */
 export async function proxy(request: NextRequest) {
-  const session = await checkSessionCookie(request.cookies, getRuntimeSecrets().authSecret);
+  const session = await checkSessionCookie(request.cookies, getRuntimeSecrets().authSecret, Date.now(), { https: isHttpsRequest(request.headers) });
   const { pathname, search } = request.nextUrl;
   // Server actions answer for themselves (lib/actions/safe-action.ts), so they are never redirected.
   if (!session.valid && !isPublicPath(pathname) && !request.headers.has("next-action")) {

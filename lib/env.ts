@@ -77,6 +77,15 @@ const envSchema = z.object({
     ctx.addIssue({ code: "custom", message: `comma-separated networks such as 127.0.0.0/8, ::1/128, 10.0.0.0/8${unread}` });
     return z.NEVER;
   }),
+  /** Lets webhooks go to link-local and cloud metadata addresses (refused by default: lib/webhooks/target.ts). */
+  WEBHOOK_ALLOW_PRIVATE: booleanFlag.transform((v) => v === true),
+  /** Access-log rows (link_events) older than this many days are deleted by a background job. */
+  ACCESS_LOG_RETENTION_DAYS: z.coerce
+    .number({ error: "a whole number of days (1-36500)" })
+    .int("a whole number of days (1-36500)")
+    .min(1, "a whole number of days (1-36500)")
+    .max(36_500, "a whole number of days (1-36500)")
+    .default(365),
   S3_ENDPOINT: optionalString.pipe(z.url("an http(s) URL such as https://s3.us-east-1.amazonaws.com").optional()),
   S3_REGION: optionalString.pipe(
     z.string().regex(/^[a-z0-9-]+$/, "a region name without spaces, such as us-east-1").optional(),

@@ -22,6 +22,7 @@ const REASON_LABEL: Record<string, string> = {
   head: "HEAD request (not counted)",
   preview: "Preview (not counted)",
   rate_limited: "Too many attempts",
+  locked_out: "Link locked: too many wrong passwords",
 };
 
 /** The link page's "Access log" table: time, outcome, reason, address, user agent, preview agent. */

@@ -1,7 +1,7 @@
 import { RelativeTime } from "@/components/ui/relative-time";
 import type { DeliveryView } from "@/lib/webhooks/settings";
 
-const EVENT_LABELS: Record<string, string> = { "link.downloaded": "Download", "webhook.test": "Test event" };
+const EVENT_LABELS: Record<string, string> = { "link.downloaded": "Download", "link.password_locked": "Link locked (wrong passwords)", "webhook.test": "Test event" };
 
 function StatusCell({ delivery, now }: { delivery: DeliveryView; now: Date }) {
   switch (delivery.state) {

@@ -16,6 +16,7 @@ import {
   type ExpiryUnit,
   type LinkKind,
 } from "@/lib/links/expiry";
+import { linkPasswordProblem } from "@/lib/links/link-password";
 import { parseRangeList } from "@/lib/security/cidr";
 
 /**
@@ -181,7 +182,7 @@ export function useManagedOptions(serverErrors: ServerErrors, checkInBrowser: bo
   const [options, setOptions] = useState<ManagedOptions>({ downloadLimit: "", password: "", allowedNetworks: "" });
   const errors: ManagedOptionErrors = {
     downloadLimit: (checkInBrowser ? downloadLimitProblem(options.downloadLimit) : null) ?? serverErrors.downloadLimit?.join(" "),
-    password: serverErrors.password?.join(" "),
+    password: (checkInBrowser ? linkPasswordProblem(options.password) : null) ?? serverErrors.password?.join(" "),
     allowedNetworks: (checkInBrowser ? networksProblem(options.allowedNetworks) : null) ?? serverErrors.allowedNetworks?.join(" "),
   };
   return {
@@ -189,7 +190,7 @@ export function useManagedOptions(serverErrors: ServerErrors, checkInBrowser: bo
     setOptions,
     errors,
     /** The browser's check already refuses these options (nothing is sent then). */
-    refused: Boolean(downloadLimitProblem(options.downloadLimit) || networksProblem(options.allowedNetworks)),
+    refused: Boolean(downloadLimitProblem(options.downloadLimit) || networksProblem(options.allowedNetworks) || linkPasswordProblem(options.password)),
     /** What the server actions read; an empty password is left out. */
     fields: { downloadLimit: options.downloadLimit, ...(options.password ? { password: options.password } : {}), allowedNetworks: options.allowedNetworks } as Record<string, string>,
   };

@@ -1,23 +1,36 @@
 "use server";
 
 import { signedInAction } from "@/lib/actions/safe-action";
+import { getEnv } from "@/lib/env";
+import { AppError } from "@/lib/errors";
 import { log } from "@/lib/log";
 import { webhookUrlSchema } from "@/lib/validation/webhook";
 import { saveWebhookUrl } from "@/lib/webhooks/settings";
+import { webhookTargetProblem } from "@/lib/webhooks/target";
 
 export type WebhookSecretData = { secret: string };
 
 /**
- * Settings → "Webhook URL". A URL that is not plain http(s) is refused at the field and nothing is
- * saved. The first save makes the signing secret and answers with it: the only time it leaves the
- * server.
+ * Settings → "Webhook URL". A URL that is not plain http(s), or that points at a link-local or cloud
+ * metadata address (unless WEBHOOK_ALLOW_PRIVATE=true), is refused at the field and nothing is
+ * saved. The first save, and a save with another URL, make a signing secret and answer with it: the
+ * only time it leaves the server.
  */
 export const saveWebhookAction = signedInAction<typeof webhookUrlSchema, WebhookSecretData>(
   "saveWebhook",
   webhookUrlSchema,
   async ({ webhookUrl }, user) => {
-    const { secret, changed } = await saveWebhookUrl(user.id, webhookUrl);
-    log.info("webhook.saved", { userId: user.id, newSecret: Boolean(secret), changed });
+    const blocked = webhookTargetProblem(webhookUrl, getEnv().WEBHOOK_ALLOW_PRIVATE);
+    if (blocked) throw new AppError("invalid", blocked, { fieldErrors: { webhookUrl: [blocked] } });
+    const { secret, changed, rotated } = await saveWebhookUrl(user.id, webhookUrl);
+    log.info("webhook.saved", { userId: user.id, newSecret: Boolean(secret), changed, rotated });
+    if (secret && rotated) {
+      return {
+        message: "Webhook URL changed, with a new signing secret (the old one signs nothing any more). Copy it now: it is shown only this once.",
+        data: { secret },
+        revalidate: ["/settings"],
+      };
+    }
     return secret
       ? { message: "Webhook saved. Copy the signing secret now: it is shown only this once.", data: { secret }, revalidate: ["/settings"] }
       : { message: "Webhook URL saved. The signing secret is unchanged.", revalidate: ["/settings"] };

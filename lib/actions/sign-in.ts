@@ -2,13 +2,13 @@
 
 import { cookies, headers } from "next/headers";
 import { CredentialsSignin, signIn } from "@/lib/auth";
-import { KNOWN_BROWSER_COOKIE, knownBrowserCookieOptions, servedOverHttps, signKnownBrowser, verifyKnownBrowser } from "@/lib/auth/known-browser";
+import { KNOWN_BROWSER_COOKIE, knownBrowserCookieOptions, signKnownBrowser, verifyKnownBrowser } from "@/lib/auth/known-browser";
 import { guardedAttempt } from "@/lib/auth/rate-limit";
 import { publicAction } from "@/lib/actions/safe-action";
-import { getEnv, getRuntimeSecrets } from "@/lib/env";
+import { getRuntimeSecrets } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { log } from "@/lib/log";
-import { getClientAddress } from "@/lib/security/client-address";
+import { getClientAddress, isHttpsRequest } from "@/lib/security/client-address";
 import { safeCallbackPath, signInSchema } from "@/lib/validation/auth";
 
 export const signInAction = publicAction("signIn", signInSchema, async (input) => {
@@ -31,7 +31,7 @@ export const signInAction = publicAction("signIn", signInSchema, async (input) =
     throw new AppError("invalid", message, { fieldErrors: { form: [message] } });
   }
   // This browser is now known for this email (renewed at every sign-in): see lib/auth/known-browser.ts.
-  const secure = servedOverHttps((await headers()).get("origin"), getEnv().AUTH_URL);
+  const secure = isHttpsRequest(await headers());
   jar.set(KNOWN_BROWSER_COOKIE, signKnownBrowser({ email: input.email, authSecret }), knownBrowserCookieOptions(secure));
   log.info("auth.sign_in.succeeded", { email: input.email, clientAddress: address, knownBrowser });
   return { reloadTo: safeCallbackPath(input.callbackUrl) };

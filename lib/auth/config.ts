@@ -11,6 +11,19 @@ export const SESSION_MAX_AGE_SECONDS = 7 * 24 * 60 * 60;
 /** However much it slides, a session ends 30 days after sign-in (the row's expires_at). */
 export const SESSION_ABSOLUTE_SECONDS = 30 * 24 * 60 * 60;
 
+/**
+ * Over https the cookie is `__Host-` prefixed: the browser then only accepts it Secure, for Path=/
+ * and without a Domain, so neither plain http nor a sibling subdomain can plant or shadow it. Only
+ * that name is read over https, only the plain one over http; which scheme a request came over is
+ * isHttpsRequest's rule (a trusted proxy's X-Forwarded-Proto), as for the unlock cookie.
+ */
+export const HTTPS_SESSION_COOKIE = "__Host-authjs.session-token";
+export const HTTP_SESSION_COOKIE = "authjs.session-token";
+
+export function sessionCookieName(https: boolean): string {
+  return https ? HTTPS_SESSION_COOKIE : HTTP_SESSION_COOKIE;
+}
+
 /** Paths anyone may open: sign-in, first-run setup, health, and what recipients see (/s/…). */
 export const PUBLIC_PATHS = [/^\/sign-in\/?$/, /^\/setup\/?$/, /^\/api\/health\/?$/, /^\/s\//];
 
@@ -18,10 +31,13 @@ export function isPublicPath(pathname: string): boolean {
   return PUBLIC_PATHS.some((pattern) => pattern.test(pathname));
 }
 
-export function authConfig(secret: string): NextAuthConfig {
+/** `https`: the request came over https (isHttpsRequest), which decides the cookies' names and Secure flag. */
+export function authConfig(secret: string, https: boolean): NextAuthConfig {
   return {
     secret,
     trustHost: true,
+    useSecureCookies: https,
+    cookies: { sessionToken: { name: sessionCookieName(https), options: { httpOnly: true, sameSite: "lax", path: "/", secure: https } } },
     // The cookie lasts 7 days; proxy.ts renews it at most once a day while in use (sliding expiry),
     // never beyond the session's absolute end. Each session is also a row in the sessions table,
     // checked on every request and deleted at sign-out.

@@ -7,12 +7,13 @@ import { decoyHash, verifyPassword } from "@/lib/auth/password";
 import { createSession } from "@/lib/auth/session-store";
 import { db } from "@/lib/db/client";
 import { getRuntimeSecrets } from "@/lib/env";
+import { isHttpsRequest } from "@/lib/security/client-address";
 import { signInSchema } from "@/lib/validation/auth";
 
 // Only signIn/signOut are used: sessions are read from the cookie (lib/auth/session-cookie.ts) and
 // checked against the sessions table (lib/auth/session-store.ts) by lib/auth/session.ts.
-export const { signIn, signOut } = NextAuth(() => ({
-  ...authConfig(getRuntimeSecrets().authSecret),
+export const { signIn, signOut } = NextAuth(async () => ({
+  ...authConfig(getRuntimeSecrets().authSecret, isHttpsRequest(await headers())),
   providers: [
     Credentials({
       credentials: { email: { type: "email" }, password: { type: "password" } },

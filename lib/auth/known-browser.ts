@@ -51,17 +51,7 @@ export function verifyKnownBrowser(value: string | null | undefined, input: { em
   return given.length === expected.length && timingSafeEqual(given, expected);
 }
 
-/** Options for cookies().set: `secure` when the page was served over https. */
+/** Options for cookies().set: `secure` when the request came over https (isHttpsRequest, as for the session cookie). */
 export function knownBrowserCookieOptions(secure: boolean) {
   return { httpOnly: true, sameSite: "lax" as const, secure, path: "/", maxAge: KNOWN_BROWSER_SECONDS };
-}
-
-/**
- * Whether the sign-in page was served over https, from the Origin header browsers send with every
- * server action (the scheme the browser itself used, whatever proxies stand in between); without
- * one, from the configured public address.
- */
-export function servedOverHttps(origin: string | null, configuredUrl: string | undefined): boolean {
-  if (origin && origin !== "null") return origin.toLowerCase().startsWith("https:");
-  return configuredUrl?.toLowerCase().startsWith("https:") ?? false;
 }

@@ -13,6 +13,11 @@
  *    most 50 failures in 15 minutes, from all addresses together (a spread-out guesser). A sign-in
  *    from a browser that has signed in to that email before (lib/auth/known-browser.ts) is exempt,
  *    so strangers spread over many addresses cannot keep the owner out of their usual browser.
+ * 4. Per managed link, from all addresses together, an escalating lock-out: every 10th wrong
+ *    password locks the link for 1 minute, then 5, 15, and 1 hour for each 10 after that (failures
+ *    are remembered for 24 hours). A browser that unlocked the link before carries a cookie
+ *    (lib/recipient/link-known-browser.ts) that exempts it, so a stranger's guessing cannot keep
+ *    a recipient out; the pair back-off and the per-address cap still apply to it.
  * A stranger at one address reaches at most ~9 failures on an email in 15 minutes, far below the
  * subject cap.
  */
@@ -41,4 +46,20 @@ export function backoffAfter(failures: number): number {
 export function retryMessage(until: Date, now = new Date()): string {
   const minutes = Math.max(1, Math.ceil((until.getTime() - now.getTime()) / 60_000));
   return `Too many failed attempts. Try again in ${minutes} minute${minutes === 1 ? "" : "s"}.`;
+}
+
+export const LINK_LOCK_EVERY = 10;
+export const LINK_LOCK_STEPS_MS = [60 * 1000, 5 * 60 * 1000, 15 * 60 * 1000, 60 * 60 * 1000] as const;
+/** Enough rows to know the lock of any link within PAIR_MEMORY_MS (at most one 1-hour lock per 10 failures). */
+export const LINK_LOCK_ROWS = LINK_LOCK_EVERY * (LINK_LOCK_STEPS_MS.length + Math.ceil(PAIR_MEMORY_MS / LINK_LOCK_STEPS_MS.at(-1)!) + 2);
+
+/**
+ * When a link's latest lock-out ends (possibly in the past), from its remembered failures, oldest
+ * first; null before the 10th. The k-th lock starts at the (10·k)-th failure.
+ */
+export function linkLockedUntil(failures: readonly Date[]): Date | null {
+  const locks = Math.floor(failures.length / LINK_LOCK_EVERY);
+  if (locks === 0) return null;
+  const start = failures[locks * LINK_LOCK_EVERY - 1]!.getTime();
+  return new Date(start + LINK_LOCK_STEPS_MS[Math.min(locks, LINK_LOCK_STEPS_MS.length) - 1]!);
 }

@@ -6,11 +6,13 @@ import {
   CAP_WINDOW_MS,
   FAILURE_RETENTION_MS,
   FREE_FAILURES_PER_PAIR,
+  LINK_LOCK_ROWS,
   MAX_FAILURES_PER_ADDRESS,
   MAX_FAILURES_PER_SUBJECT,
   PAIR_MEMORY_MS,
   PRUNE_INTERVAL_MS,
   backoffAfter,
+  linkLockedUntil,
   retryMessage,
 } from "@/lib/auth/limits";
 import { log } from "@/lib/log";
@@ -36,8 +38,9 @@ export type AttemptOptions = {
   /** From getClientAddress(). */
   address: string;
   /**
-   * The attempt carries a valid known-browser cookie for this subject (lib/auth/known-browser.ts):
-   * the per-subject cap does not apply to it (the pair back-off and the per-address cap do).
+   * The attempt carries a valid known-browser cookie for this subject (lib/auth/known-browser.ts,
+   * lib/recipient/link-known-browser.ts): the per-subject cap and a link's lock-out do not apply to
+   * it (the pair back-off and the per-address cap do).
    */
   knownBrowser?: boolean;
   /** The clock, for tests. */
@@ -48,7 +51,7 @@ export type AttemptResult = { ok: true } | { ok: false; limited: boolean; messag
 
 export const BUSY_MESSAGE = "The server is busy checking other passwords. Try again in a moment.";
 
-/** What goes into the `email` column: the email itself for sign-in, else the scope as a prefix. */
+/** What goes into the `subject` column: the email itself for sign-in, else the scope as a prefix. */
 export function subjectColumn(scope: AttemptScope, subject: string): string {
   const value = scope === "sign-in" ? subject : scope === "setup-code" ? "setup-code:" : `${scope}:${subject}`;
   return value.slice(0, 320);
@@ -63,8 +66,8 @@ const OTHER_SCOPES = ["setup-code", "current-password", "link-password"] as cons
  * are bare emails, which never contain ":" (emailField), the others start with `<scope>:`.
  */
 function scopeRows(scope: AttemptScope): Prisma.SignInFailureWhereInput {
-  if (scope === "sign-in") return { NOT: OTHER_SCOPES.map((other) => ({ email: { startsWith: `${other}:` } })) };
-  return { email: { startsWith: `${scope}:` } };
+  if (scope === "sign-in") return { NOT: OTHER_SCOPES.map((other) => ({ subject: { startsWith: `${other}:` } })) };
+  return { subject: { startsWith: `${scope}:` } };
 }
 
 type Keys = ReturnType<typeof limitKeys>;
@@ -76,9 +79,9 @@ async function refusedUntil(tx: Tx, opts: { scope: AttemptScope; subject: string
   const capSince = new Date(now.getTime() - CAP_WINDOW_MS);
   // An IPv6 address's failures are stored per /64 and capped per /48: every /64 of the /48.
   const addressRows = keys.capPrefix ? { clientAddress: { startsWith: keys.capPrefix } } : { clientAddress: keys.pair };
-  const [pair, byAddress, bySubject] = await Promise.all([
+  const [pair, byAddress, bySubject, linkLock] = await Promise.all([
     tx.signInFailure.findMany({
-      where: { email: subject, clientAddress: keys.pair, createdAt: { gt: new Date(now.getTime() - PAIR_MEMORY_MS) } },
+      where: { subject, clientAddress: keys.pair, createdAt: { gt: new Date(now.getTime() - PAIR_MEMORY_MS) } },
       take: FREE_FAILURES_PER_PAIR + 5,
       ...desc,
     }),
@@ -93,15 +96,47 @@ async function refusedUntil(tx: Tx, opts: { scope: AttemptScope; subject: string
         }),
     opts.knownBrowser
       ? []
-      : tx.signInFailure.findMany({ where: { email: subject, createdAt: { gt: capSince } }, take: MAX_FAILURES_PER_SUBJECT, ...desc }),
+      : tx.signInFailure.findMany({ where: { subject, createdAt: { gt: capSince } }, take: MAX_FAILURES_PER_SUBJECT, ...desc }),
+    opts.scope === "link-password" && !opts.knownBrowser ? lockedUntil(tx, subject, now) : null,
   ]);
   const until: number[] = [];
   const wait = backoffAfter(pair.length);
   if (wait > 0) until.push(pair[0]!.createdAt.getTime() + wait);
   if (byAddress.length >= MAX_FAILURES_PER_ADDRESS) until.push(byAddress.at(-1)!.createdAt.getTime() + CAP_WINDOW_MS);
   if (bySubject.length >= MAX_FAILURES_PER_SUBJECT) until.push(bySubject.at(-1)!.createdAt.getTime() + CAP_WINDOW_MS);
+  if (linkLock) until.push(linkLock.getTime());
   const latest = Math.max(0, ...until);
   return latest > now.getTime() ? new Date(latest) : null;
+}
+
+/** The end of a link's latest lock-out (maybe past), from its failures of the last 24 hours, all addresses. */
+async function lockedUntil(tx: Tx, subject: string, now: Date): Promise<Date | null> {
+  const failures = await linkFailures(tx, subject, now);
+  return linkLockedUntil(failures);
+}
+
+async function linkFailures(tx: Tx, subject: string, now: Date): Promise<Date[]> {
+  const rows = await tx.signInFailure.findMany({
+    where: { subject, createdAt: { gt: new Date(now.getTime() - PAIR_MEMORY_MS) } },
+    orderBy: { createdAt: "desc" },
+    take: LINK_LOCK_ROWS,
+    select: { createdAt: true },
+  });
+  return rows.map((r) => r.createdAt).reverse();
+}
+
+export type LinkPasswordLockout = {
+  /** Wrong passwords for this link in the last 24 hours, from every address. */
+  failures: number;
+  /** Until when recipients without a known-browser cookie are turned away; null when not locked now. */
+  lockedUntil: Date | null;
+};
+
+/** A managed link's guessing state, for its owner (link page, access log, webhook). */
+export async function linkPasswordLockout(linkId: string, now = new Date()): Promise<LinkPasswordLockout> {
+  const failures = await linkFailures(db, subjectColumn("link-password", linkId), now);
+  const until = linkLockedUntil(failures);
+  return { failures: failures.length, lockedUntil: until && until.getTime() > now.getTime() ? until : null };
 }
 
 /**
@@ -125,7 +160,7 @@ export async function guardedAttempt(opts: AttemptOptions, verify: () => Promise
       }
       const until = await refusedUntil(tx, { scope: opts.scope, subject, keys: { ...keys, pair: address }, knownBrowser: opts.knownBrowser === true }, now);
       if (until) return { until, id: null };
-      const row = await tx.signInFailure.create({ data: { email: subject, clientAddress: address, createdAt: now }, select: { id: true } });
+      const row = await tx.signInFailure.create({ data: { subject, clientAddress: address, createdAt: now }, select: { id: true } });
       return { until: null, id: row.id };
     },
     { maxWait: 10_000, timeout: 10_000 },
@@ -147,7 +182,7 @@ export async function guardedAttempt(opts: AttemptOptions, verify: () => Promise
     log.info("auth.attempt.failed", { scope: opts.scope, subject, clientAddress: opts.address });
     return { ok: false, limited: false };
   }
-  await db.signInFailure.deleteMany({ where: { email: subject, clientAddress: address } });
+  await db.signInFailure.deleteMany({ where: { subject, clientAddress: address } });
   return { ok: true };
 }
 

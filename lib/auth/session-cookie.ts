@@ -1,5 +1,7 @@
 import { decode, encode, type JWT } from "next-auth/jwt";
-import { SESSION_ABSOLUTE_SECONDS, SESSION_MAX_AGE_SECONDS } from "@/lib/auth/config";
+import { SESSION_ABSOLUTE_SECONDS, SESSION_MAX_AGE_SECONDS, sessionCookieName } from "@/lib/auth/config";
+
+export { HTTPS_SESSION_COOKIE, HTTP_SESSION_COOKIE, sessionCookieName } from "@/lib/auth/config";
 
 /**
  * Reading the Auth.js session cookie (a JWE keyed by AUTH_SECRET), for proxy.ts and the server's
@@ -11,7 +13,6 @@ import { SESSION_ABSOLUTE_SECONDS, SESSION_MAX_AGE_SECONDS } from "@/lib/auth/co
  * never beyond the session's absolute end.
  */
 
-export const SESSION_COOKIES = ["__Secure-authjs.session-token", "authjs.session-token"] as const;
 export const RENEW_AFTER_SECONDS = 24 * 60 * 60;
 
 export type SessionClaims = { sub: string; sid: string; sx: number; exp: number };
@@ -22,22 +23,24 @@ export type SessionCheck =
   | { valid: false }
   | { valid: true; userId: string; sessionId: string; renewal?: CookieRenewal };
 
-type CookieJar = { get(name: string): { value: string } | undefined };
+type CookieJar = { get(name: string): { value: string } | undefined; getAll?(name: string): { name?: string; value: string }[] };
 
 /** The claims a new session's cookie starts with (added to the token by Auth.js's jwt callback). */
 export function newSessionClaims(sessionId: string, now = Date.now()): { sid: string; sx: number } {
   return { sid: sessionId, sx: Math.floor(now / 1000) + SESSION_ABSOLUTE_SECONDS };
 }
 
-async function readToken(cookies: CookieJar, secret: string, nowSeconds: number): Promise<{ name: string; token: JWT & SessionClaims } | null> {
-  for (const name of SESSION_COOKIES) {
-    const value = cookies.get(name)?.value;
+async function readToken(cookies: CookieJar, secret: string, nowSeconds: number, https: boolean): Promise<{ name: string; token: JWT & SessionClaims } | null> {
+  const name = sessionCookieName(https);
+  const values = cookies.getAll ? cookies.getAll(name).filter((c) => c.name === undefined || c.name === name).map((c) => c.value) : [cookies.get(name)?.value];
+  // A value that does not decode or does not hold a session is skipped: it never ends the check.
+  for (const value of values) {
     if (!value) continue;
     let token: JWT | null = null;
     try {
       token = await decode({ token: value, secret, salt: name });
     } catch {
-      token = null;
+      continue;
     }
     if (
       !token?.sub ||
@@ -48,7 +51,7 @@ async function readToken(cookies: CookieJar, secret: string, nowSeconds: number)
       token.exp <= nowSeconds ||
       token.sx <= nowSeconds
     ) {
-      return null;
+      continue;
     }
     return { name, token: token as JWT & SessionClaims };
   }
@@ -59,9 +62,15 @@ async function readToken(cookies: CookieJar, secret: string, nowSeconds: number)
  * Checks the cookie's seal, expiry and absolute end (no database). With `renew`, also says
  * whether to send a renewed cookie, whose lifetime is capped at the session's absolute end.
  */
-export async function checkSessionCookie(cookies: CookieJar, secret: string, now = Date.now(), options: { renew?: boolean } = {}): Promise<SessionCheck> {
+export async function checkSessionCookie(
+  cookies: CookieJar,
+  secret: string,
+  now = Date.now(),
+  options: { renew?: boolean; /** The request came over https (isHttpsRequest). */ https?: boolean } = {},
+): Promise<SessionCheck> {
   const nowSeconds = Math.floor(now / 1000);
-  const found = await readToken(cookies, secret, nowSeconds);
+  const https = options.https === true;
+  const found = await readToken(cookies, secret, nowSeconds, https);
   if (!found) return { valid: false };
   const { name, token } = found;
   const session = { valid: true as const, userId: token.sub, sessionId: token.sid };
@@ -72,5 +81,5 @@ export async function checkSessionCookie(cookies: CookieJar, secret: string, now
   if (token.exp >= nowSeconds + maxAge) return session;
   const { iat: _iat, exp: _exp, jti: _jti, ...claims } = token;
   const value = await encode({ token: claims, secret, salt: name, maxAge });
-  return { ...session, renewal: { name, value, secure: name.startsWith("__Secure-"), maxAge } };
+  return { ...session, renewal: { name, value, secure: https, maxAge } };
 }

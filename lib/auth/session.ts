@@ -1,6 +1,6 @@
 import "server-only";
 import { cache } from "react";
-import { cookies } from "next/headers";
+import { cookies, headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { checkSessionCookie } from "@/lib/auth/session-cookie";
 import { findSessionUser } from "@/lib/auth/session-store";
@@ -9,12 +9,13 @@ import { getRuntimeSecrets } from "@/lib/env";
 import { isDatabaseUnavailable } from "@/lib/errors";
 import { markDatabaseUnavailable } from "@/lib/http/request-state";
 import { log } from "@/lib/log";
+import { isHttpsRequest } from "@/lib/security/client-address";
 
 export type SessionUser = { id: string; name: string; email: string };
 
 /** What the request's session cookie claims (sealed and unexpired, not yet checked against the database). */
 const readSessionCookie = cache(async (): Promise<{ userId: string; sessionId: string } | null> => {
-  const session = await checkSessionCookie(await cookies(), getRuntimeSecrets().authSecret, Date.now(), { renew: false });
+  const session = await checkSessionCookie(await cookies(), getRuntimeSecrets().authSecret, Date.now(), { renew: false, https: isHttpsRequest(await headers()) });
   return session.valid ? { userId: session.userId, sessionId: session.sessionId } : null;
 });
 

@@ -9,8 +9,10 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import next from "next";
 import { allowServerOnlyImports } from "@/lib/boot/server-only-hook";
+import { stampRequest } from "@/lib/boot/request-stamp";
+import { getEnv } from "@/lib/env";
 import { REQUEST_STATE, type RequestState } from "@/lib/http/request-state";
-import { PEER_HEADER, SERVER_MARKER, UNKNOWN_ADDRESS, normalizeAddress } from "@/lib/security/address";
+import { SERVER_MARKER } from "@/lib/security/address";
 
 const mode = process.argv[2];
 const port = Number(process.argv[3]);
@@ -53,11 +55,10 @@ server.on("request", (req, res) => {
   requestState.run(state, () => onRequest(req, res));
 });
 
+const proxies = { trustedProxies: getEnv().TRUSTED_PROXIES, trustedNetworks: getEnv().TRUSTED_PROXY_NETWORKS };
+
 function onRequest(req: IncomingMessage, res: ServerResponse): void {
-  for (let i = req.rawHeaders.length - 2; i >= 0; i -= 2) {
-    if (req.rawHeaders[i]!.toLowerCase() === PEER_HEADER) req.rawHeaders.splice(i, 2);
-  }
-  req.headers[PEER_HEADER] = normalizeAddress(req.socket.remoteAddress) ?? UNKNOWN_ADDRESS;
+  stampRequest(req, res, proxies);
   if (fastPath?.(req, res)) return;
   handle(req, res).catch((error: unknown) => {
     process.stderr.write(`bucketshare: request failed: ${(error as Error).message}\n`);

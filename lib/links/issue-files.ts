@@ -154,11 +154,14 @@ export async function takeSnapshot(open: OpenConnection, source: FilesSource, li
 }
 
 /** "The folder name" or "N files". */
+export const ROOT_SHARE_TITLE = "Shared files";
+
 export function defaultTitle(source: FilesSource, count: number): string {
   if (source.mode === "folder") {
     const name = normalizedFolder(source.prefix).slice(0, -1).split("/").at(-1);
     if (name) return name;
-    return source.bucket;
+    // The bucket root: recipients never see the bucket, so its name is not theirs to read.
+    return ROOT_SHARE_TITLE;
   }
   return `${count.toLocaleString("en-US")} ${count === 1 ? "file" : "files"}`;
 }

@@ -52,10 +52,19 @@ export type ManifestExpiry =
 
 /**
  * The URLs' lifetime: what was asked (already 60 s … 7 days), cut to the end of the connection's
- * temporary credentials when they end first (a URL signed with them stops working then anyway).
+ * temporary credentials when they end first (a URL signed with them stops working then anyway),
+ * and never past the share's own end (a manifest must not keep handing out files after it).
  * `now` should have whole seconds (X-Amz-Date does).
  */
-export function manifestExpiry(now: Date, requestedSeconds: number, credentialsExpireAt: Date | null | undefined): ManifestExpiry {
+export function manifestExpiry(now: Date, requestedSeconds: number, credentialsExpireAt: Date | null | undefined, shareExpiresAt?: Date): ManifestExpiry {
+  const byCredentials = manifestExpiryByCredentials(now, requestedSeconds, credentialsExpireAt);
+  if (!byCredentials.ok || !shareExpiresAt || shareExpiresAt.getTime() >= byCredentials.expiresAt.getTime()) return byCredentials;
+  const left = Math.floor((shareExpiresAt.getTime() - now.getTime()) / 1_000);
+  if (left < 1) return { ok: false, message: "This share has expired: its files are not exported any more." };
+  return { ok: true, seconds: left, expiresAt: new Date(now.getTime() + left * 1_000), limitedByCredentials: false };
+}
+
+function manifestExpiryByCredentials(now: Date, requestedSeconds: number, credentialsExpireAt: Date | null | undefined): ManifestExpiry {
   const seconds = Math.min(Math.max(Math.floor(requestedSeconds), MIN_EXPIRY_SECONDS), MAX_EXPIRY_SECONDS);
   const requested = new Date(now.getTime() + seconds * 1_000);
   const effective = effectiveExpiry(requested, credentialsExpireAt);

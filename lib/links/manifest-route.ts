@@ -19,7 +19,7 @@ export async function exportManifest({ user, params, query }: SessionRouteContex
   if (!source) throw new AppError("not_found", "This share is not in your history, or it is not a multi-file share.");
   // Whole seconds: X-Amz-Date has no milliseconds, so expires_at is exactly when S3 stops accepting the URLs.
   const now = new Date(Math.floor(Date.now() / 1_000) * 1_000);
-  const expiry = manifestExpiry(now, query.expires, source.credentialsExpireAt);
+  const expiry = manifestExpiry(now, query.expires, source.credentialsExpireAt, source.expiresAt);
   if (!expiry.ok) throw new AppError("conflict", expiry.message);
   const started = performance.now();
   const body = manifestStream(source, {

@@ -29,6 +29,8 @@ export type ManifestSource = {
   title: string | null;
   fileCount: number;
   bucket: string;
+  /** When the share ends: no URL in its manifest may last longer. */
+  expiresAt: Date;
   presigner: (options: { signingDate: Date; expiresInSeconds: number }) => BatchPresigner;
   credentialsExpireAt: Date | null;
 };
@@ -55,6 +57,7 @@ export async function getManifestSource(userId: string, linkId: string): Promise
     // Files found changed or deleted since the snapshot are left out (their URLs would serve other bytes or fail).
     fileCount: await db.shareLinkFile.count({ where: { linkId: link.id, state: null } }),
     bucket: link.bucket,
+    expiresAt: link.expiresAt,
     presigner: (options) => createBatchPresigner(target, options),
     credentialsExpireAt: connection.sessionTokenExpiresAt,
   };

@@ -18,13 +18,20 @@ export type ServedType = { responseContentDisposition: string; responseContentTy
 
 /** Types the browser does not trust and sniffs instead (Chromium: unknown/unknown, application/unknown, *\/*). */
 const SNIFFED_TYPES = new Set(["unknown/unknown", "application/unknown", "*/*"]);
+
+/** A type the browser sniffs rather than trusts: the list above, or a wildcard family such as text/* or *\/plain. */
+export function isSniffedType(contentType: string | null | undefined): boolean {
+  const type = mediaTypeEssence(contentType);
+  const [family, subtype] = type.split("/");
+  return SNIFFED_TYPES.has(type) || family === "*" || subtype === "*";
+}
 /** A media type the browser parses as one (RFC 9110 tokens): anything else is sniffed. */
 const MEDIA_TYPE = /^[a-z0-9!#$&^_.+-]+\/[a-z0-9!#$&^_.+-]+$/;
 
 /** The recorded type, when a browser would show it inline without running anything; else null. */
 export function passiveInlineType(contentType: string | null | undefined): string | null {
   const type = mediaTypeEssence(contentType);
-  if (GENERIC_TYPES.has(type) || SNIFFED_TYPES.has(type) || !MEDIA_TYPE.test(type) || isActiveType(type)) return null;
+  if (GENERIC_TYPES.has(type) || isSniffedType(type) || !MEDIA_TYPE.test(type) || isActiveType(type)) return null;
   return type;
 }
 

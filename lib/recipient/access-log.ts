@@ -13,7 +13,7 @@ import { networkPart } from "@/lib/security/cidr";
  * - `refused` with a reason: revoked, expired, limit, network, password (locked, no unlock cookie),
  *   changed, missing (the pinned object was replaced or deleted), rate_limited (a password guess
  *   refused by the guessing limits, unchecked).
- * - `wrong_password`, `unlocked`.
+ * - `wrong_password` (with reason `locked_out` when it locked the link: lib/auth/limits.ts), `unlocked`.
  * Writing never delays or fails the response: rows are inserted in the background and a failure
  * is only logged.
  */
@@ -28,6 +28,7 @@ export type LinkEventReason =
   | "changed"
   | "missing"
   | "rate_limited"
+  | "locked_out"
   | "preview_agent"
   | "head"
   | "preview";

@@ -1,10 +1,12 @@
 import "server-only";
 import { verifyPassword } from "@/lib/auth/password";
-import { guardedAttempt } from "@/lib/auth/rate-limit";
+import { guardedAttempt, retryMessage } from "@/lib/auth/rate-limit";
 import { getRuntimeSecrets } from "@/lib/env";
 import type { RecipientContext } from "@/lib/recipient/handler";
 import { passwordResponse } from "@/lib/recipient/pages";
 import { plainPage, redirectResponse } from "@/lib/recipient/respond";
+import { isKnownLinkBrowser, linkKnownBrowserCookieHeader, signLinkKnownBrowser } from "@/lib/recipient/link-known-browser";
+import { lockoutStartedByFailure } from "@/lib/recipient/password-lockout";
 import { signUnlock, unlockCookieHeader } from "@/lib/recipient/unlock-cookie";
 
 /**
@@ -77,7 +79,11 @@ export async function unlockLink(context: RecipientContext): Promise<Response> {
   }
 
   const passwordHash = link.passwordHash;
-  const result = await guardedAttempt({ scope: "link-password", subject: link.id, address: context.address }, () =>
+  const authSecret = getRuntimeSecrets().authSecret;
+  const secret = { linkId: link.id, passwordHash, authSecret, now: context.now };
+  // A browser that unlocked this link before is not held back by others' guessing (the link's lock-out).
+  const knownBrowser = isKnownLinkBrowser(context.request.headers.get("cookie"), secret);
+  const result = await guardedAttempt({ scope: "link-password", subject: link.id, address: context.address, knownBrowser }, () =>
     verifyPassword(password, passwordHash),
   );
   if (!result.ok) {
@@ -85,10 +91,14 @@ export async function unlockLink(context: RecipientContext): Promise<Response> {
       context.log("refused", "rate_limited");
       return passwordResponse(context, result.message ?? "Too many failed attempts. Try again later.", 429);
     }
-    context.log("wrong_password");
-    return passwordResponse(context, "Wrong password. Check it and try again.");
+    // The failure was written after this request began: the lock-out is read as of now.
+    const lockout = await lockoutStartedByFailure({ link, clientAddress: context.loggedAddress, userAgent: context.userAgent, now: new Date() });
+    context.log("wrong_password", lockout ? "locked_out" : null);
+    return passwordResponse(context, lockout ? `Wrong password. ${retryMessage(lockout.lockedUntil)}` : "Wrong password. Check it and try again.");
   }
-  const { value } = signUnlock({ linkId: link.id, passwordHash, authSecret: getRuntimeSecrets().authSecret, now: context.now });
+  const { value } = signUnlock(secret);
   context.log("unlocked");
-  return redirectResponse(page, 303, { "Set-Cookie": unlockCookieHeader({ token, value, secure: context.secure }) });
+  const response = redirectResponse(page, 303, { "Set-Cookie": unlockCookieHeader({ token, value, secure: context.secure }) });
+  response.headers.append("Set-Cookie", linkKnownBrowserCookieHeader({ token, value: signLinkKnownBrowser(secret), secure: context.secure }));
+  return response;
 }

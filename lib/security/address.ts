@@ -17,8 +17,11 @@ export const UNKNOWN_ADDRESS = "unknown";
 /** Marker the Bucketshare server sets on globalThis: only then is PEER_HEADER its own. */
 export const SERVER_MARKER = Symbol.for("bucketshare.peer-header");
 
-/** Where reverse proxies normally sit: loopback and private ranges (TRUSTED_PROXY_NETWORKS' default). */
-export const DEFAULT_TRUSTED_PROXY_NETWORKS = ["127.0.0.0/8", "::1/128", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7", "fe80::/10"] as const;
+/**
+ * TRUSTED_PROXY_NETWORKS' default: loopback only (a proxy on the same machine). Anyone else on a shared
+ * private network could otherwise write their own X-Forwarded-For; trusting private ranges is the operator's choice.
+ */
+export const DEFAULT_TRUSTED_PROXY_NETWORKS = ["127.0.0.0/8", "::1/128"] as const;
 
 /**
  * One address as written in a header or by the socket, normalised: `::ffff:1.2.3.4` → `1.2.3.4`,

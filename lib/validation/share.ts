@@ -12,6 +12,8 @@ import {
   type LinkKind,
 } from "@/lib/links/expiry";
 import type { RequestedExpiry, ShareLinkRequest } from "@/lib/links/share-request";
+import { LINK_PASSWORD_TOO_SHORT, linkPasswordProblem } from "@/lib/links/link-password";
+import { isSniffedType } from "@/lib/links/served-type";
 import { LINK_STATUS_FILTERS, LINK_TYPE_FILTERS } from "@/lib/links/filters";
 import { parseRangeList } from "@/lib/security/cidr";
 import { isActiveType, mediaTypeEssence } from "@/lib/storage/preview";
@@ -99,7 +101,8 @@ export const linkPasswordField = z
   .string()
   .max(256, "Use at most 256 characters.")
   .optional()
-  .transform((v) => (v === undefined || v === "" ? undefined : v));
+  .transform((v) => (v === undefined || v === "" ? undefined : v))
+  .refine((v) => v === undefined || linkPasswordProblem(v) === null, LINK_PASSWORD_TOO_SHORT);
 
 export const shareOptionsSchema = z.object({
   ...expiryChoiceFields("1h"),
@@ -131,10 +134,16 @@ export const shareOptionsSchema = z.object({
 
 const MANAGED_ONLY_PRESETS: readonly string[] = [NEVER_PRESET, ...MANAGED_EXPIRY_PRESETS.map((p) => p.id).filter((id) => !["1h", "6h", "1d", "3d", "7d"].includes(id))];
 
-/** An override the recipient's browser would not run as a page, or why it would. */
+/** An override the recipient's browser would neither run as a page nor sniff into one, or why it would. */
 export function contentTypeOverrideProblem(contentType: string | undefined, disposition: "inline" | "attachment"): string | null {
-  if (!contentType || disposition === "attachment" || !isActiveType(contentType)) return null;
-  return `${mediaTypeEssence(contentType)} can run as a web page in the recipient's browser: choose Download, or another content type.`;
+  if (!contentType || disposition === "attachment") return null;
+  if (isActiveType(contentType)) {
+    return `${mediaTypeEssence(contentType)} can run as a web page in the recipient's browser: choose Download, or another content type.`;
+  }
+  if (isSniffedType(contentType)) {
+    return `${mediaTypeEssence(contentType)} makes the recipient's browser guess the type (it may run the file as a web page): choose Download, or a specific content type.`;
+  }
+  return null;
 }
 
 /** A managed link's option (download limit, password, allowed networks…) on a direct link. */

@@ -1,6 +1,7 @@
 import { request as httpRequest } from "node:http";
 import { request as httpsRequest } from "node:https";
 import { redactText } from "@/lib/log";
+import { BLOCKED_TARGET_MESSAGE, guardedLookup, webhookTargetProblem } from "@/lib/webhooks/target";
 
 /**
  * One HTTP POST of a webhook delivery. Bounded: AbortSignal.timeout ends the whole exchange
@@ -35,10 +36,12 @@ export function describeFailure(error: unknown, timeoutMs: number): string {
     ENOTFOUND: "Host not found",
     EAI_AGAIN: "Host name could not be resolved",
     ECONNRESET: "Connection reset by the receiver",
+    EBLOCKEDTARGET: BLOCKED_TARGET_MESSAGE,
     EHOSTUNREACH: "Host unreachable",
     ENETUNREACH: "Network unreachable",
     UND_ERR_SOCKET: "Connection closed by the receiver",
   };
+  if (code === "EBLOCKEDTARGET") return BLOCKED_TARGET_MESSAGE;
   if (code && known[code]) return `${known[code]} (${code})`;
   if (code && /CERT|SSL|TLS|SELF_SIGNED|VERIFY/i.test(code)) return `TLS certificate not accepted (${code})`;
   const message = error instanceof Error ? error.message : String(error);
@@ -51,7 +54,14 @@ export function shorten(text: string): string {
 }
 
 /** The POST itself, on node:http(s) without a connection pool, so nothing outlives it (fetch's pool reconnects after an abort). */
-export function postWebhook(url: string, body: string, headers: Record<string, string>, timeoutMs = DELIVERY_TIMEOUT_MS): Promise<PostOutcome> {
+export function postWebhook(
+  url: string,
+  body: string,
+  headers: Record<string, string>,
+  timeoutMs = DELIVERY_TIMEOUT_MS,
+  /** WEBHOOK_ALLOW_PRIVATE: link-local and cloud metadata addresses are refused unless allowed (lib/webhooks/target.ts). */
+  allowPrivate = false,
+): Promise<PostOutcome> {
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
   return new Promise<PostOutcome>((resolve) => {
@@ -62,6 +72,11 @@ export function postWebhook(url: string, body: string, headers: Record<string, s
       resolve({ ok: false, status: null, error: describeFailure(error, timeoutMs), durationMs: 0 });
       return;
     }
+    // A literal address is never looked up: it is checked here; a name is checked once resolved.
+    if (webhookTargetProblem(target.href, allowPrivate)) {
+      resolve({ ok: false, status: null, error: BLOCKED_TARGET_MESSAGE, durationMs: 0 });
+      return;
+    }
     const send = target.protocol === "https:" ? httpsRequest : httpRequest;
     const request = send(
       target,
@@ -69,6 +84,7 @@ export function postWebhook(url: string, body: string, headers: Record<string, s
         method: "POST",
         headers: { ...headers, "Content-Length": String(Buffer.byteLength(body)) },
         agent: false,
+        ...(allowPrivate ? {} : { lookup: guardedLookup }),
         signal: AbortSignal.timeout(timeoutMs),
       },
       (response) => {

@@ -61,26 +61,29 @@ type Locked = { webhook_url: string | null; webhook_secret_enc: string | null };
 
 /**
  * Saves the URL. The first save makes the signing secret and returns it (the only time it is
- * shown); later saves keep it. Deliveries still waiting go to the new URL at once.
+ * shown); saving the same URL again keeps it. A new URL gets a new secret, returned once as well:
+ * whoever received (or could read) the old one cannot sign for the new receiver. Deliveries still
+ * waiting go to the new URL at once, signed with the new secret.
  */
-export async function saveWebhookUrl(userId: string, url: string, now = new Date()): Promise<{ secret: string | null; changed: boolean }> {
+export async function saveWebhookUrl(userId: string, url: string, now = new Date()): Promise<{ secret: string | null; changed: boolean; rotated: boolean }> {
   return db.$transaction(async (tx) => {
     // The row lock keeps two saves at once from each making (and showing) a different secret.
     const [current] = await tx.$queryRaw<Locked[]>`SELECT webhook_url, webhook_secret_enc FROM users WHERE id = ${userId} FOR UPDATE`;
     if (!current) throw new AppError("unauthorized", "Your account no longer exists.");
-    const secret = current.webhook_secret_enc ? null : generateWebhookSecret();
+    const changed = current.webhook_url !== url;
+    const rotated = Boolean(current.webhook_secret_enc) && changed;
+    const secret = !current.webhook_secret_enc || rotated ? generateWebhookSecret() : null;
     await tx.user.update({
       where: { id: userId },
       data: { webhookUrl: url, ...(secret ? { webhookSecretEnc: seal("webhookSecret", userId, secret, getRuntimeSecrets().encryptionKey) } : {}) },
     });
-    const changed = current.webhook_url !== url;
     if (changed) {
       await tx.webhookDelivery.updateMany({
         where: { ownerId: userId, deliveredAt: null, failedAt: null },
         data: { url, nextAttemptAt: now },
       });
     }
-    return { secret, changed };
+    return { secret, changed, rotated };
   });
 }
 

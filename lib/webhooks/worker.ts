@@ -1,6 +1,6 @@
 import "server-only";
 import { db as appDb } from "@/lib/db/client";
-import { getRuntimeSecrets } from "@/lib/env";
+import { getEnv, getRuntimeSecrets } from "@/lib/env";
 import { Prisma, type PrismaClient } from "@/lib/generated/prisma/client";
 import { log } from "@/lib/log";
 import { unseal } from "@/lib/storage/sealed";
@@ -109,7 +109,7 @@ export async function deliverClaimed(row: ClaimedDelivery, options: DeliveryOpti
       body,
       timestamp: Math.floor(clock().getTime() / 1000),
     });
-    outcome = await postWebhook(row.url, body, headers, options.timeoutMs ?? DELIVERY_TIMEOUT_MS);
+    outcome = await postWebhook(row.url, body, headers, options.timeoutMs ?? DELIVERY_TIMEOUT_MS, getEnv().WEBHOOK_ALLOW_PRIVATE);
   } else {
     outcome = { ok: false, status: null, error: secret.error, durationMs: 0 };
     permanent = secret.permanent;

@@ -43,8 +43,10 @@ test("Quick Share a managed one-time link with a password, watch it used, then r
   // Bad input is refused at its field, and nothing is issued.
   await dialog.getByLabel("Download limit").fill("0");
   await dialog.getByLabel("Allowed networks").fill("10.0.0.0/8, not-a-network");
+  await dialog.getByLabel("Password").fill("sesame!");
   await dialog.getByRole("button", { name: "Generate link" }).click();
   await expect(dialog.getByText("Enter a whole number from 1 to 1,000,000, or leave it empty for unlimited.")).toBeVisible();
+  await expect(dialog.getByText("Use at least 8 characters, or leave it empty for no password.")).toBeVisible();
   await expect(dialog.getByText(/Not an IPv4\/IPv6 address or CIDR range: "not-a-network"/)).toBeVisible();
   await expect(dialog.getByLabel("Share link", { exact: true })).toHaveCount(0);
 
@@ -110,6 +112,19 @@ test("Quick Share a managed one-time link with a password, watch it used, then r
   await expect(page.getByRole("button", { name: "Change expiry" })).toBeVisible();
   await expect(page.getByRole("button", { name: "Change download limit" })).toBeVisible();
   await expectNoA11yViolations(page, "the link page");
+
+  // Strangers guessed the password from ten addresses: the owner sees it, and the lock.
+  const linkId = new URL(page.url()).pathname.split("/").at(-1)!;
+  const { default: pg } = await import("pg");
+  const client = new pg.Client({ connectionString: process.env.E2E_DATABASE_URL });
+  await client.connect();
+  await client.query(
+    `INSERT INTO sign_in_failures (subject, client_address, created_at) SELECT $1, '198.51.100.' || g, now() - (10 - g) * interval '1 second' FROM generate_series(1, 10) g`,
+    [`link-password:${linkId}`],
+  );
+  await client.end();
+  await page.reload();
+  await expect(page.getByRole("definition").filter({ hasText: /^Yes · 10 failed password attempts in the last 24 hours, locked until .+ for browsers that have not unlocked it before$/ })).toBeVisible();
 
   // Raising the limit works at once for the recipient; then Revoke ends it for good.
   await page.getByLabel("New download limit").fill("2");

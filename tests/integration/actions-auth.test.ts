@@ -138,7 +138,7 @@ describe("server actions without a session", () => {
     const first = await attempt("not the password");
     expect(first).toMatchObject({ status: "invalid", fieldErrors: { form: ["Wrong email or password."] } });
     for (let i = 0; i < 4; i++) await attempt(`wrong ${i}`);
-    expect(await db.signInFailure.count({ where: { email: "owner@example.com" } })).toBe(5);
+    expect(await db.signInFailure.count({ where: { subject: "owner@example.com" } })).toBe(5);
     const locked = await attempt("owner-password-123");
     expect(locked).toEqual({ status: "error", message: "Too many failed attempts. Try again in 1 minute." });
   });
@@ -155,6 +155,6 @@ describe("server actions without a session", () => {
     const checked = results.filter((r) => r.status === "invalid").length;
     expect(checked).toBeLessThanOrEqual(5);
     expect(results.filter((r) => r.status === "error" && /Too many failed attempts/.test(r.message))).toHaveLength(20 - checked);
-    expect(await db.signInFailure.count({ where: { email: "burst@example.com" } })).toBe(checked);
+    expect(await db.signInFailure.count({ where: { subject: "burst@example.com" } })).toBe(checked);
   });
 });

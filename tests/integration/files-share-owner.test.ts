@@ -93,7 +93,7 @@ describe.each(storageCases())("multi-file shares on $name", (server: TestStorage
 
   it("a selection records exactly the chosen files (HeadObject each) with paths relative to their folder; a file added later is not in it", async () => {
     const keys = ["docs/a.pdf", "docs/notes.txt", "docs/Übersicht 2026 +%#?&.PDF"];
-    const link = await shareOk({ mode: "keys", keys, note: "for Ann", downloadLimit: "5", password: "pw-1234", allowedNetworks: "10.0.0.0/8" });
+    const link = await shareOk({ mode: "keys", keys, note: "for Ann", downloadLimit: "5", password: "pw-12345678", allowedNetworks: "10.0.0.0/8" });
     expect(link).toMatchObject({ kind: "managed", fileCount: 3, totalBytes: 140, title: "3 files" });
     expect(link.url).toMatch(/\/s\/[A-Za-z0-9_-]+$/);
 
@@ -123,6 +123,14 @@ describe.each(storageCases())("multi-file shares on $name", (server: TestStorage
     expect((await fileRows(link.id)).map((f) => f.path).sort()).toEqual(paths);
     const row = await db.shareLink.findUniqueOrThrow({ where: { id: link.id } });
     expect(row).toMatchObject({ key: "docs/", fileCount: 5, target: "files" });
+  });
+
+  it("a share of the bucket root is titled \"Shared files\", never with the bucket's name (recipients never see the bucket)", async () => {
+    const link = await shareOk({ mode: "folder", prefix: "", recursive: "on", pattern: "*.png" });
+    expect(link).toMatchObject({ fileCount: 1, title: "Shared files" });
+    const row = await db.shareLink.findUniqueOrThrow({ where: { id: link.id } });
+    expect([row.title, row.fileName]).toEqual(["Shared files", "Shared files"]);
+    expect([row.title, row.fileName]).not.toContain(bucket);
   });
 
   it("without subfolders only the folder's own files are shared; the folder markers are not files", async () => {

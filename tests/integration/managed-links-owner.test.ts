@@ -271,7 +271,7 @@ describe("owner actions", () => {
   });
 
   it("shares a managed link again as a new managed link with the same options and a fresh token", async () => {
-    const first = await shareOk(target, { linkType: "managed", preset: "never", downloadLimit: "4", password: "keep me", allowedNetworks: "192.0.2.0/24" });
+    const first = await shareOk(target, { linkType: "managed", preset: "never", downloadLimit: "4", password: "keep me please", allowedNetworks: "192.0.2.0/24" });
     const again = await shareAgainAction({ status: "idle" }, { id: first.id });
     expect(again, JSON.stringify(again)).toMatchObject({ status: "success", data: { kind: "managed", neverExpires: true } });
     if (again.status !== "success" || !again.data) throw new Error("no link");
@@ -279,7 +279,7 @@ describe("owner actions", () => {
     const [a, b] = await Promise.all([db.shareLink.findUniqueOrThrow({ where: { id: first.id } }), db.shareLink.findUniqueOrThrow({ where: { id: again.data.id } })]);
     expect(b).toMatchObject({ kind: "managed", downloadLimit: 4, downloadCount: 0, allowedNetworks: ["192.0.2.0/24"], passwordHash: a.passwordHash, neverExpires: true });
     expect(b.tokenHash).not.toBe(a.tokenHash);
-    expect(await verifyPassword("keep me", b.passwordHash!)).toBe(true);
+    expect(await verifyPassword("keep me please", b.passwordHash!)).toBe(true);
   });
 
   it("revokes a managed link removed from the history (nobody could revoke it later)", async () => {

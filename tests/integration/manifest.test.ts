@@ -89,7 +89,7 @@ describe.each(storageCases())("manifest export on $name", (storage) => {
     });
     expect(await h.runRedirectingAction(() => saveConnectionAction({ status: "idle" }, form))).toMatchObject({ state: { status: "success" } });
     connectionId = (await db.storageConnection.findFirstOrThrow({ where: { ownerId: owner.id, name } })).id;
-    const input = toFilesShareRequest(createFilesShareSchema.parse({ connectionId, bucket, mode: "keys", keys: FILES.map((f) => f.key), preset: "7d" }));
+    const input = toFilesShareRequest(createFilesShareSchema.parse({ connectionId, bucket, mode: "keys", keys: FILES.map((f) => f.key), preset: "30d" }));
     linkId = (await issueFilesShare(owner, input)).id;
     if (storage.versioning) {
       // Written after sharing: the manifest's URLs name the version that was shared.
@@ -196,6 +196,26 @@ describe.each(storageCases())("manifest export on $name", (storage) => {
       expect(new Date(records[0]![4]!).getTime()).toBeLessThanOrEqual(credentialsEnd.getTime());
     } finally {
       await db.storageConnection.update({ where: { id: connectionId }, data: { sessionTokenExpiresAt: null } });
+    }
+  });
+
+  it("never outlives its share: a share ending in 10 minutes gives URLs of at most 10 minutes", async () => {
+    const link = await db.shareLink.findUniqueOrThrow({ where: { id: linkId } });
+    const shareEnd = new Date(Date.now() + 600_000);
+    await db.shareLink.update({ where: { id: linkId }, data: { expiresAt: shareEnd } });
+    try {
+      const response = await exportManifest(linkId, { format: "csv", expires: "86400" });
+      expect(response.status).toBe(200);
+      expect(new Date(response.headers.get("x-manifest-expires-at")!).getTime()).toBeLessThanOrEqual(shareEnd.getTime());
+      const records = parseCsv(await response.text()).slice(1);
+      for (const record of records) {
+        const seconds = Number(new URL(record[5]!).searchParams.get("X-Amz-Expires"));
+        expect(seconds).toBeGreaterThan(590);
+        expect(seconds).toBeLessThanOrEqual(600);
+        expect(new Date(record[4]!).getTime()).toBeLessThanOrEqual(shareEnd.getTime());
+      }
+    } finally {
+      await db.shareLink.update({ where: { id: linkId }, data: { expiresAt: link.expiresAt } });
     }
   });
 

@@ -1,6 +1,6 @@
 // applyMigrations against real PostgreSQL: the server named by DATABASE_URL, or else an embedded
 // one started here in a temporary directory. Every test gets its own freshly created database.
-import { mkdtemp, readdir, rm } from "node:fs/promises";
+import { cp, mkdtemp, readdir, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -126,6 +126,32 @@ describe("applyMigrations", () => {
 
     expect(again.applied).toEqual([]);
     expect(await migrationRows(url)).toEqual(before);
+  });
+
+  it("renames sign_in_failures.email to subject in place: failures recorded before the upgrade keep counting", async () => {
+    const url = await freshDatabase();
+    const rename = migrationNames.find((name) => name.endsWith("_rename_sign_in_failure_email_to_subject"))!;
+    expect(rename).toBeDefined();
+    const before = await mkdtemp(path.join(os.tmpdir(), "bucketshare-migrations-before-"));
+    try {
+      for (const name of migrationNames.filter((n) => n < rename)) await cp(path.join(MIGRATIONS_DIR, name), path.join(before, name), { recursive: true });
+      await cp(path.join(MIGRATIONS_DIR, "migration_lock.toml"), path.join(before, "migration_lock.toml"));
+      await applyMigrations(url, { migrationsDir: before });
+    } finally {
+      await rm(before, { recursive: true, force: true });
+    }
+    await withClient(url, (c) => c.query("INSERT INTO sign_in_failures (email, client_address) VALUES ('link-password:abc', '192.0.2.1'), ('owner@example.com', '192.0.2.2')"));
+
+    expect((await applyMigrations(url, { migrationsDir: MIGRATIONS_DIR })).applied).toContain(rename);
+
+    await withClient(url, async (c) => {
+      const columns = await c.query<{ column_name: string }>("SELECT column_name FROM information_schema.columns WHERE table_name = 'sign_in_failures' ORDER BY column_name");
+      expect(columns.rows.map((r) => r.column_name)).toEqual(["client_address", "created_at", "id", "subject"]);
+      const rows = await c.query<{ subject: string }>("SELECT subject FROM sign_in_failures ORDER BY subject");
+      expect(rows.rows.map((r) => r.subject)).toEqual(["link-password:abc", "owner@example.com"]);
+      const indexes = await c.query<{ indexname: string }>("SELECT indexname FROM pg_indexes WHERE tablename = 'sign_in_failures' AND indexname LIKE '%subject%' ORDER BY indexname");
+      expect(indexes.rows.map((r) => r.indexname)).toEqual(["sign_in_failures_subject_client_address_created_at_idx", "sign_in_failures_subject_created_at_idx"]);
+    });
   });
 
   it("explains an unreachable database in one line", async () => {

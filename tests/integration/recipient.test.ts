@@ -16,6 +16,7 @@ import { seal } from "@/lib/storage/sealed";
 import { generateLinkToken, hashLinkToken } from "@/lib/links/token";
 import { hashPassword } from "@/lib/auth/password";
 import { settleLinkEvents } from "@/lib/recipient/access-log";
+import { linkPasswordLockout } from "@/lib/auth/rate-limit";
 import { PEER_HEADER, SERVER_MARKER } from "@/lib/security/address";
 import * as page from "@/app/s/[token]/route";
 import * as download from "@/app/s/[token]/download/route";
@@ -622,7 +623,7 @@ describe("password", () => {
     const empty = await postUnlock(link.token, "");
     expect(empty.status).toBe(401);
     expect(await empty.text()).toContain('<p id="password-error" class="error" role="alert">Enter the password.</p>');
-    expect(await db.signInFailure.count({ where: { email: `link-password:${link.id}` } })).toBe(0);
+    expect(await db.signInFailure.count({ where: { subject: `link-password:${link.id}` } })).toBe(0);
 
     const crossSite = await hit(unlock.POST, link.token, "/unlock", { body: new URLSearchParams({ password: "correct horse" }), headers: { "sec-fetch-site": "cross-site" } });
     expect(crossSite.status).toBe(403);
@@ -636,9 +637,11 @@ describe("password", () => {
     expect(right.status).toBe(303);
     await settleLinkEvents(); // log rows are written in the background: keep their order for the check below
     expect(right.headers.get("location")).toBe(`/s/${link.token}`);
-    const setCookie = right.headers.get("set-cookie")!;
+    const [setCookie, knownBrowser] = right.headers.getSetCookie();
     expect(setCookie).toMatch(new RegExp(`^bs_unlock=\\d+\\.[\\w-]{43}; Path=/s/${link.token}; Max-Age=900; HttpOnly; SameSite=Lax$`));
-    const cookie = setCookie.split(";")[0]!;
+    // This browser knew the password: someone else's guessing will not lock it out (30 days).
+    expect(knownBrowser).toMatch(new RegExp(`^bs_link_known=\\d+\\.[\\w-]{43}; Path=/s/${link.token}; Max-Age=2592000; HttpOnly; SameSite=Lax$`));
+    const cookie = setCookie!.split(";")[0]!;
 
     const unlocked = await openPage(link.token, { cookie });
     expect(unlocked.status).toBe(200);
@@ -670,7 +673,7 @@ describe("password", () => {
     const long = await postUnlock(link.token, "z".repeat(2_000));
     expect(long.status).toBe(401);
     expect(await long.text()).toContain("Wrong password. Check it and try again.");
-    expect(await db.signInFailure.count({ where: { email: `link-password:${link.id}` } })).toBe(0);
+    expect(await db.signInFailure.count({ where: { subject: `link-password:${link.id}` } })).toBe(0);
     await settleLinkEvents();
     expect((await postUnlock(link.token, "correct horse")).status).toBe(303);
     expect((await events(link.id)).map((e) => [e.outcome, e.reason])).toEqual([
@@ -693,6 +696,64 @@ describe("password", () => {
       ["refused", "rate_limited"],
       ["unlocked", null],
     ]);
+  });
+});
+
+describe("password lock-out", () => {
+  useStorage(storageCases()[0]!);
+
+  const guessFrom = (token: string, i: number) => postUnlock(token, `guess ${i}`, { peer: `198.51.100.${i}` });
+
+  it("a link made before the 8-character minimum keeps its shorter password for recipients", async () => {
+    const link = await managedLink({ password: "abc" });
+    expect((await postUnlock(link.token, "abd")).status).toBe(401);
+    expect((await postUnlock(link.token, "abc")).status).toBe(303);
+  });
+
+  it("every 10th wrong password from any addresses locks the link, escalating; the owner is told; a browser that unlocked before still gets in", async () => {
+    await db.user.update({ where: { id: owner.id }, data: { webhookUrl: "https://hooks.example.com/bucketshare" } });
+    const link = await managedLink({ password: "correct horse" });
+    const first = await postUnlock(link.token, "correct horse", { peer: "192.0.2.200" });
+    expect(first.status).toBe(303);
+    const knownCookie = first.headers.getSetCookie().find((c) => c.startsWith("bs_link_known="))!.split(";")[0]!;
+
+    for (let i = 1; i <= 9; i++) expect(await (await guessFrom(link.token, i)).text()).toContain("Wrong password. Check it and try again.");
+    const tenth = await guessFrom(link.token, 10);
+    expect(tenth.status).toBe(401);
+    expect(await tenth.text()).toContain("Wrong password. Too many failed attempts. Try again in 1 minute.");
+
+    // Anyone else, even with the right password, waits.
+    const stranger = await postUnlock(link.token, "correct horse", { peer: "203.0.113.50" });
+    expect(stranger.status).toBe(429);
+    expect(await stranger.text()).toContain("Too many failed attempts. Try again in 1 minute.");
+    expect((await postUnlock(link.token, "correct horse", { peer: "192.0.2.201", cookie: "bs_link_known=1.forged" })).status).toBe(429);
+    // The browser that unlocked before is not held back by the others' guessing.
+    expect((await postUnlock(link.token, "correct horse", { peer: "192.0.2.200", cookie: knownCookie })).status).toBe(303);
+
+    // The owner: an access-log row, the link page's figures and a webhook event.
+    const log = await events(link.id);
+    expect(log.filter((e) => e.reason === "locked_out").map((e) => [e.outcome, e.clientAddress])).toEqual([["wrong_password", "198.51.100.10"]]);
+    const state = await linkPasswordLockout(link.id);
+    expect(state.failures).toBe(10);
+    expect(state.lockedUntil!.getTime() - Date.now()).toBeGreaterThan(50_000);
+    expect(state.lockedUntil!.getTime() - Date.now()).toBeLessThanOrEqual(60_000);
+    const delivery = await db.webhookDelivery.findFirstOrThrow({ where: { ownerId: owner.id, payload: { path: ["type"], equals: "link.password_locked" } }, orderBy: { id: "desc" } });
+    expect(delivery.payload).toEqual({
+      type: "link.password_locked",
+      occurredAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+      link: { id: link.id, fileName: "q3 report.bin" },
+      failedAttempts: 10,
+      lockedUntil: state.lockedUntil!.toISOString(),
+      recipient: { address: "198.51.100.10", userAgent: BROWSER },
+    });
+
+    // The minute passes: the next 10 wrong passwords lock it for 5 minutes, and so on.
+    const subject = `link-password:${link.id}`;
+    await db.$executeRaw`UPDATE sign_in_failures SET created_at = created_at - interval '2 minutes' WHERE subject = ${subject}`;
+    expect(await linkPasswordLockout(link.id)).toEqual({ failures: 10, lockedUntil: null });
+    for (let i = 11; i <= 19; i++) expect((await guessFrom(link.token, i)).status).toBe(401);
+    expect(await (await guessFrom(link.token, 20)).text()).toContain("Wrong password. Too many failed attempts. Try again in 5 minutes.");
+    expect(await (await postUnlock(link.token, "correct horse", { peer: "203.0.113.51" })).text()).toContain("Try again in 5 minutes.");
   });
 });
 

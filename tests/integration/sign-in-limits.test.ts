@@ -40,8 +40,8 @@ const email = () => `owner-${randomSuffix()}@limits.test`;
 const net = () => `198.51.${Math.floor(Math.random() * 200)}.${Math.floor(Math.random() * 250) + 1}`;
 
 afterAll(async () => {
-  await getDb().signInFailure.deleteMany({ where: { email: { contains: "@limits.test" } } });
-  await getDb().signInFailure.deleteMany({ where: { email: { startsWith: "link-password:limits-test-" } } });
+  await getDb().signInFailure.deleteMany({ where: { subject: { contains: "@limits.test" } } });
+  await getDb().signInFailure.deleteMany({ where: { subject: { startsWith: "link-password:limits-test-" } } });
 });
 
 describe("sign-in limits per (email, address)", () => {
@@ -218,7 +218,7 @@ describe("caps per address and per email", () => {
     for (let i = 0; i < 5; i++) await guardedAttempt({ scope: "setup-code", subject: "", address, now: c.now() }, async () => false);
     expect(await guardedAttempt({ scope: "setup-code", subject: "", address, now: c.now() }, async () => true)).toMatchObject({ limited: true });
     expect(await guardedAttempt({ scope: "current-password", subject: "user-1", address, now: c.now() }, async () => true)).toEqual({ ok: true });
-    expect(await getDb().signInFailure.count({ where: { clientAddress: address, email: "setup-code:" } })).toBe(5);
+    expect(await getDb().signInFailure.count({ where: { clientAddress: address, subject: "setup-code:" } })).toBe(5);
     await getDb().signInFailure.deleteMany({ where: { clientAddress: address } });
   });
 });
@@ -238,7 +238,7 @@ describe("races, faults and restarts", () => {
     for (let i = 0; i < 5; i++) {
       await expect(guardedAttempt({ ...opts, now: c.now() }, async () => Promise.reject(new Error("database down")))).rejects.toThrow("database down");
     }
-    expect(await getDb().signInFailure.count({ where: { email: opts.subject } })).toBe(0);
+    expect(await getDb().signInFailure.count({ where: { subject: opts.subject } })).toBe(0);
     expect(await guardedAttempt({ ...opts, now: c.now() }, async () => true)).toEqual({ ok: true });
   });
 
@@ -268,7 +268,7 @@ describe("pruning", () => {
     const subject = email();
     const at = (ms: number) => new Date(c.start - ms);
     await db.signInFailure.createMany({
-      data: [DAY + 60_000, DAY + 1, DAY - 60_000, 60_000].map((age) => ({ email: subject, clientAddress: "192.0.2.99", createdAt: at(age) })),
+      data: [DAY + 60_000, DAY + 1, DAY - 60_000, 60_000].map((age) => ({ subject, clientAddress: "192.0.2.99", createdAt: at(age) })),
     });
     // Another instance is pruning: this one skips.
     const other = new pg.Client({ connectionString: process.env.DATABASE_URL });
@@ -279,7 +279,7 @@ describe("pruning", () => {
     await other.end();
 
     expect(await pruneFailures(c.now())).toBeGreaterThanOrEqual(2);
-    const left = await db.signInFailure.findMany({ where: { email: subject }, select: { createdAt: true }, orderBy: { createdAt: "asc" } });
+    const left = await db.signInFailure.findMany({ where: { subject }, select: { createdAt: true }, orderBy: { createdAt: "asc" } });
     expect(left.map((r) => c.start - r.createdAt.getTime())).toEqual([DAY - 60_000, 60_000]);
   });
 });
@@ -299,7 +299,7 @@ describe("the sign-in action behind Bucketshare's server (TRUSTED_PROXIES=0)", (
     }
     expect(results.slice(0, 5).every((r) => r.status === "invalid")).toBe(true);
     expect(results[5]).toEqual({ status: "error", message: "Too many failed attempts. Try again in 1 minute." });
-    const rows = await getDb().signInFailure.findMany({ where: { email: subject }, select: { clientAddress: true } });
+    const rows = await getDb().signInFailure.findMany({ where: { subject }, select: { clientAddress: true } });
     expect(rows.map((r) => r.clientAddress)).toEqual(Array(5).fill("192.0.2.50"));
   });
 
@@ -316,6 +316,6 @@ describe("the sign-in action behind Bucketshare's server (TRUSTED_PROXIES=0)", (
     expect(await signInAction({ status: "idle" }, form)).toEqual({ status: "error", message: BUSY_MESSAGE });
     expect(Date.now() - started).toBeLessThan(2_000);
     await Promise.all(flood);
-    expect(await getDb().signInFailure.count({ where: { email: subject } })).toBe(0);
+    expect(await getDb().signInFailure.count({ where: { subject } })).toBe(0);
   });
 });

@@ -157,21 +157,60 @@ describe("Settings → Webhook URL (the real actions)", () => {
     expect(row.webhookSecretEnc).toMatch(/^v2\./);
     expect(h.stringifyRow(row)).not.toContain(secret!.slice(6));
 
-    // Saving again (same or another URL) keeps the secret and does not show it.
-    const again = await saveUrl("https://hooks.example.com/other");
+    // Saving the same URL again keeps the secret and does not show it.
+    const again = await saveUrl("https://hooks.example.com/in");
     expect(again).toMatchObject({ status: "success", message: "Webhook URL saved. The signing secret is unchanged." });
     expect(JSON.stringify(again)).not.toContain(secret);
     expect((await db.user.findUniqueOrThrow({ where: { id: owner.id } })).webhookSecretEnc).toBe(row.webhookSecretEnc);
 
     // What the Settings page reads has the URL and no secret.
     const overview = await getWebhookOverview(owner.id);
-    expect(overview.url).toBe("https://hooks.example.com/other");
+    expect(overview.url).toBe("https://hooks.example.com/in");
     expect(JSON.stringify(overview)).not.toContain(secret);
     expect(JSON.stringify(overview)).not.toContain("whsec_");
   });
 
+  it("another URL gets a new signing secret, shown once: the old receiver's secret signs nothing for the new one", async () => {
+    const first = await saveUrl("https://hooks.example.com/in");
+    const oldSecret = first.status === "success" ? first.data?.secret : undefined;
+    const before = await db.user.findUniqueOrThrow({ where: { id: owner.id } });
+    const moved = await saveUrl("https://hooks.example.org/elsewhere");
+    expect(moved).toMatchObject({ status: "success", message: expect.stringMatching(/^Webhook URL changed, with a new signing secret .* shown only this once\.$/) });
+    const newSecret = moved.status === "success" ? moved.data?.secret : undefined;
+    expect(newSecret).toMatch(/^whsec_[A-Za-z0-9_-]{43}$/);
+    expect(newSecret).not.toBe(oldSecret);
+    const after = await db.user.findUniqueOrThrow({ where: { id: owner.id } });
+    expect(after.webhookUrl).toBe("https://hooks.example.org/elsewhere");
+    expect(after.webhookSecretEnc).not.toBe(before.webhookSecretEnc);
+    expect(JSON.stringify(await getWebhookOverview(owner.id))).not.toContain("whsec_");
+  });
+
+  it.each([
+    "http://169.254.169.254/latest/meta-data/",
+    "http://169.254.10.1:8080/hook",
+    "http://[fe80::1]/hook",
+    "http://[fd00:ec2::254]/latest/meta-data/",
+    "http://metadata.google.internal/computeMetadata/v1/",
+    "http://Metadata.Google.Internal/x",
+    "http://100.100.100.200/latest/meta-data/",
+    "http://[::ffff:169.254.169.254]/",
+  ])("refuses the link-local or cloud metadata address %j at the field and saves nothing", async (webhookUrl) => {
+    const state = await saveUrl(webhookUrl);
+    expect(state.status).toBe("invalid");
+    expect(state.status === "invalid" ? state.fieldErrors.webhookUrl?.join(" ") : "").toMatch(/link-local or cloud metadata addresses .* WEBHOOK_ALLOW_PRIVATE=true/);
+    const row = await db.user.findUniqueOrThrow({ where: { id: owner.id } });
+    expect([row.webhookUrl, row.webhookSecretEnc]).toEqual([null, null]);
+  });
+
+  it("a delivery queued for such an address before is refused when it is sent, never connected", async () => {
+    await saveUrl("https://hooks.example.com/in");
+    const row = await db.webhookDelivery.create({ data: { ownerId: owner.id, url: "http://169.254.169.254/latest/meta-data/", payload: { type: "webhook.test" }, nextAttemptAt: new Date() } });
+    const round = await runDeliveryRound({ ids: [row.id], ownerId: owner.id });
+    expect(round.results.map((r) => [r.state, r.outcome.error])).toEqual([["retrying", expect.stringMatching(/^Webhooks cannot go to link-local or cloud metadata addresses/)]]);
+  });
+
   it("two saves at once make one secret, and only one of them shows it", async () => {
-    const states = await Promise.all([saveUrl("https://hooks.example.com/a"), saveUrl("https://hooks.example.com/b")]);
+    const states = await Promise.all([saveUrl("https://hooks.example.com/a"), saveUrl("https://hooks.example.com/a")]);
     const secrets = states.map((s) => (s.status === "success" ? s.data?.secret : undefined)).filter(Boolean);
     expect(secrets).toHaveLength(1);
   });

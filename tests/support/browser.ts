@@ -14,6 +14,9 @@ type StoredCookie = { name: string; value: string; options: CookieOptions };
 export class Browser {
   readonly cookies = new Map<string, StoredCookie>();
 
+  /** More request headers, e.g. what the app's server and a trusted proxy add for a request that came over https. */
+  readonly requestHeaders: Record<string, string> = {};
+
   constructor(readonly userAgent = "IntegrationTest/1.0") {}
 
   /** A second browser holding copies of this one's cookies (what a thief would do). */
@@ -61,5 +64,6 @@ export const headersModule = {
       "x-forwarded-proto": "http",
       "user-agent": browser.current.userAgent,
       ...(browser.current.cookies.size ? { cookie: browser.current.cookieHeader() } : {}),
+      ...browser.current.requestHeaders,
     }),
 };

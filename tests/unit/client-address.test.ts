@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_TRUSTED_PROXY_NETWORKS, limitKey, limitKeys, normalizeAddress, resolveClientAddress, resolveForwardedHttps } from "@/lib/security/address";
+import { limitKey, limitKeys, normalizeAddress, resolveClientAddress, resolveForwardedHttps } from "@/lib/security/address";
 import { parseEnv } from "@/lib/env";
 
 describe("normalizeAddress", () => {
@@ -21,9 +21,12 @@ describe("normalizeAddress", () => {
   });
 });
 
+/** An operator's list that trusts proxies on loopback and private networks. */
+const PROXIES_ON_PRIVATE_NETWORKS = ["127.0.0.0/8", "::1/128", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7", "fe80::/10"];
+
 describe("resolveClientAddress", () => {
   const peer = "198.51.100.20";
-  const proxies = [...DEFAULT_TRUSTED_PROXY_NETWORKS];
+  const proxies = PROXIES_ON_PRIVATE_NETWORKS;
 
   it("with no trusted proxy takes the TCP peer and ignores X-Forwarded-For, however it is spoofed", () => {
     for (const forwardedFor of [undefined, "", "1.1.1.1", "1.1.1.1, 2.2.2.2", "unknown", "10.0.0.1, 198.51.100.99"]) {
@@ -54,7 +57,7 @@ describe("resolveClientAddress", () => {
 });
 
 describe("resolveClientAddress: only a peer inside TRUSTED_PROXY_NETWORKS may speak for the client", () => {
-  const proxies = [...DEFAULT_TRUSTED_PROXY_NETWORKS];
+  const proxies = PROXIES_ON_PRIVATE_NETWORKS;
 
   it("ignores X-Forwarded-For from a public peer that reached the app's port directly", () => {
     for (const peer of ["203.0.113.66", "::ffff:203.0.113.66", "2001:db8:66::1", "100.64.0.1", "172.32.0.1", "192.169.0.1"]) {
@@ -83,7 +86,7 @@ describe("resolveClientAddress: only a peer inside TRUSTED_PROXY_NETWORKS may sp
 });
 
 describe("resolveForwardedHttps: X-Forwarded-Proto under the client address's trust rule", () => {
-  const proxies = [...DEFAULT_TRUSTED_PROXY_NETWORKS];
+  const proxies = PROXIES_ON_PRIVATE_NETWORKS;
 
   it("ignores the header with no trusted proxy, from a public peer, with an empty network list or an unknown peer", () => {
     expect(resolveForwardedHttps({ trustedProxies: 0, trustedNetworks: proxies, peer: "10.0.0.2", forwardedProto: "https" })).toBe(false);
@@ -134,14 +137,26 @@ describe("limitKey", () => {
 });
 
 describe("TRUSTED_PROXY_NETWORKS", () => {
-  it("defaults to loopback and private ranges, takes a list of CIDRs, and names what it cannot read", () => {
-    expect(parseEnv({}).TRUSTED_PROXY_NETWORKS).toEqual(["127.0.0.0/8", "::1/128", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7", "fe80::/10"]);
+  it("defaults to loopback only, takes a list of CIDRs, and names what it cannot read", () => {
+    expect(parseEnv({}).TRUSTED_PROXY_NETWORKS).toEqual(["127.0.0.0/8", "::1/128"]);
     expect(parseEnv({ TRUSTED_PROXY_NETWORKS: "" }).TRUSTED_PROXY_NETWORKS).toEqual(parseEnv({}).TRUSTED_PROXY_NETWORKS);
     expect(parseEnv({ TRUSTED_PROXY_NETWORKS: "198.51.100.7/24, 2001:DB8::/32,127.0.0.1" }).TRUSTED_PROXY_NETWORKS).toEqual(["198.51.100.0/24", "2001:db8::/32", "127.0.0.1/32"]);
     expect(() => parseEnv({ TRUSTED_PROXY_NETWORKS: "10.0.0.0/8, proxy.internal" })).toThrow(
       'Invalid TRUSTED_PROXY_NETWORKS: expected comma-separated networks such as 127.0.0.0/8, ::1/128, 10.0.0.0/8 (cannot read "proxy.internal")',
     );
     expect(() => parseEnv({ TRUSTED_PROXY_NETWORKS: " , " })).toThrow(/^Invalid TRUSTED_PROXY_NETWORKS/);
+  });
+});
+
+describe("TRUSTED_PROXY_NETWORKS' default", () => {
+  it("believes a proxy on loopback, and nobody on a private network (a neighbour could write their own X-Forwarded-For)", () => {
+    const trustedNetworks = parseEnv({}).TRUSTED_PROXY_NETWORKS;
+    expect(resolveClientAddress({ trustedProxies: 1, trustedNetworks, peer: "127.0.0.1", forwardedFor: "203.0.113.7" })).toBe("203.0.113.7");
+    expect(resolveClientAddress({ trustedProxies: 1, trustedNetworks, peer: "::1", forwardedFor: "203.0.113.7" })).toBe("203.0.113.7");
+    for (const peer of ["10.1.2.3", "172.16.0.9", "192.168.1.1", "fd12:3456::1", "fe80::1"]) {
+      expect(resolveClientAddress({ trustedProxies: 1, trustedNetworks, peer, forwardedFor: "203.0.113.7" }), peer).toBe(peer);
+      expect(resolveForwardedHttps({ trustedProxies: 1, trustedNetworks, peer, forwardedProto: "https" }), peer).toBe(false);
+    }
   });
 });
 

@@ -78,10 +78,18 @@ describe("Allowed networks", () => {
 });
 
 describe("Password and Always the latest version", () => {
+  it("needs at least 8 characters, said at the password field", () => {
+    for (const password of ["x", "1234567", "sesame!"]) {
+      expect(errorsOf({ linkType: "managed", password }, "password"), password).toEqual(["Use at least 8 characters, or leave it empty for no password."]);
+    }
+    expect(createShareSchema.parse({ ...base, linkType: "managed", password: "12345678" }).password).toBe("12345678");
+    expect(createShareSchema.parse({ ...base, linkType: "managed", password: "ключ-ключ" }).password).toBe("ключ-ключ");
+  });
+
   it("keeps a password as typed (hashed later) and treats empty as none", () => {
     expect(createShareSchema.parse({ ...base, linkType: "managed", password: " open sesame " }).password).toBe(" open sesame ");
     expect(createShareSchema.parse({ ...base, linkType: "managed", password: "" }).password).toBeUndefined();
-    expect(errorsOf({ password: "x" }, "password")).toEqual([expect.stringMatching(/Only managed links/)]);
+    expect(errorsOf({ password: "x-long-password" }, "password")).toEqual([expect.stringMatching(/Only managed links/)]);
   });
 
   it("reads the checkbox: unchecked = pinned", () => {

@@ -77,6 +77,15 @@ describe("manifest expiry", () => {
     expect(manifestExpiry(now, 3_600, new Date("2026-11-28T00:00:00Z")).ok).toBe(false);
   });
 
+  it("never lasts beyond the share's own end", () => {
+    const shareEnd = new Date("2026-11-29T11:10:00Z");
+    expect(manifestExpiry(now, 86_400, null, shareEnd)).toEqual({ ok: true, seconds: 600, expiresAt: shareEnd, limitedByCredentials: false });
+    expect(manifestExpiry(now, 3_600, new Date("2026-11-29T11:30:00Z"), shareEnd)).toMatchObject({ ok: true, seconds: 600 });
+    expect(manifestExpiry(now, 300, null, shareEnd)).toMatchObject({ ok: true, seconds: 300 });
+    expect(manifestExpiry(now, 60, null, new Date("2026-11-29T11:00:30Z"))).toMatchObject({ ok: true, seconds: 30 });
+    expect(manifestExpiry(now, 3_600, null, now).ok).toBe(false);
+  });
+
   it("validates the route's parameters", () => {
     expect(manifestQuerySchema.parse({})).toEqual({ format: "csv", expires: 86_400 });
     expect(manifestQuerySchema.parse({ format: "json", expires: "604800" })).toEqual({ format: "json", expires: 604_800 });

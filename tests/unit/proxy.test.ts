@@ -1,6 +1,7 @@
 import { encode } from "next-auth/jwt";
 import { NextRequest } from "next/server";
-import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { PEER_HEADER, SERVER_MARKER } from "@/lib/security/address";
 
 // The storage origins come from the database; proxy.ts itself needs none.
 vi.mock("@/lib/security/storage-origins", () => ({ storageOriginsForCsp: async () => ["https://storage.example.com"] }));
@@ -15,12 +16,23 @@ beforeAll(async () => {
   process.env.ENCRYPTION_KEY = Buffer.alloc(32, 7).toString("base64");
   process.env.DATABASE_URL = "postgresql://unused@127.0.0.1:9/unused";
   (process.env as Record<string, string>).NODE_ENV = "production";
+  // One reverse proxy on loopback: its X-Forwarded-Proto says whether the browser came over https.
+  process.env.TRUSTED_PROXIES = "1";
+  (globalThis as Record<symbol, unknown>)[SERVER_MARKER] = true;
   ({ proxy } = await import("@/proxy"));
 });
 
 afterEach(() => {
   vi.useRealTimers();
 });
+
+afterAll(() => {
+  delete (globalThis as Record<symbol, unknown>)[SERVER_MARKER];
+  delete process.env.TRUSTED_PROXIES;
+});
+
+/** As the app's server hands it a request its proxy received over https. */
+const OVER_HTTPS = { [PEER_HEADER]: "127.0.0.1", "x-forwarded-proto": "https" };
 
 async function sessionCookie(name = "authjs.session-token", claims: Record<string, unknown> = {}) {
   const sx = Math.floor(Date.now() / 1000) + 30 * DAY;
@@ -109,16 +121,35 @@ describe("proxy", () => {
     expect(Number(/Max-Age=(\d+)/.exec(setCookie)?.[1])).toBe(7 * DAY);
   });
 
-  it("marks a renewed __Secure- cookie Secure", async () => {
-    const cookie = await sessionCookie("__Secure-authjs.session-token");
+  it("over https renews the __Host- cookie, Secure", async () => {
+    const cookie = await sessionCookie("__Host-authjs.session-token");
     vi.useFakeTimers({ toFake: ["Date"], now: Date.now() + 2 * DAY * 1000 });
-    const response = await proxy(request("/buckets", { cookie }));
+    const response = await proxy(request("/buckets", { cookie, ...OVER_HTTPS }));
     const setCookie = response.headers.get("set-cookie") ?? "";
-    expect(setCookie).toMatch(/^__Secure-authjs\.session-token=/);
+    expect(setCookie).toMatch(/^__Host-authjs\.session-token=/);
     expect(setCookie).toMatch(/; Secure(;|$)/);
     expect(setCookie).toMatch(/; HttpOnly(;|$)/);
     expect(setCookie).toMatch(/; SameSite=lax(;|$)/i);
     expect(setCookie).toMatch(/; Path=\/(;|$)/);
+  });
+
+  it("over https reads only the __Host- cookie; over http only the plain one", async () => {
+    const plain = await sessionCookie("authjs.session-token");
+    const prefixed = await sessionCookie("__Host-authjs.session-token");
+    const legacy = await sessionCookie("__Secure-authjs.session-token");
+    expect((await proxy(request("/buckets", { cookie: prefixed, ...OVER_HTTPS }))).status).toBe(200);
+    // A cookie without the prefix may have been planted over plain http or by a sibling subdomain.
+    expect((await proxy(request("/buckets", { cookie: plain, ...OVER_HTTPS }))).status).toBe(307);
+    expect((await proxy(request("/buckets", { cookie: legacy, ...OVER_HTTPS }))).status).toBe(307);
+    expect((await proxy(request("/buckets", { cookie: prefixed }))).status).toBe(307);
+    expect((await proxy(request("/buckets", { cookie: plain }))).status).toBe(200);
+    // A client's own X-Forwarded-Proto, not from the trusted proxy, is not https.
+    expect((await proxy(request("/buckets", { cookie: prefixed, [PEER_HEADER]: "203.0.113.9", "x-forwarded-proto": "https" }))).status).toBe(307);
+  });
+
+  it("an undecodable cookie does not end the check: the session cookie after it is still read", async () => {
+    const session = await sessionCookie("authjs.session-token");
+    expect((await proxy(request("/buckets", { cookie: `theme=%E0%A4%A; broken=%; ${session}; after=%ZZ` }))).status).toBe(200);
   });
 
   it("never renews a cookie beyond the session's absolute end", async () => {

@@ -9,7 +9,7 @@ import { afterAll, beforeEach, describe, expect, it, vi } from "vitest";
 const requestHeaders = vi.hoisted(() => ({ current: new Headers() }));
 vi.mock("next/headers", () => ({ headers: async () => requestHeaders.current }));
 
-// One reverse proxy, on the default (loopback and private) networks; no PUBLIC_URL.
+// One reverse proxy, on the default (loopback) network; no PUBLIC_URL.
 vi.stubEnv("TRUSTED_PROXIES", "1");
 vi.stubEnv("PUBLIC_URL", "");
 vi.stubEnv("AUTH_URL", "");
@@ -38,14 +38,14 @@ describe("isHttpsRequest", () => {
   });
 
   it("believes X-Forwarded-Proto from a proxy on a trusted network only", () => {
-    expect(isHttpsRequest(fromPeer("10.0.0.2", { "x-forwarded-proto": "https" }))).toBe(true);
+    expect(isHttpsRequest(fromPeer("127.0.0.1", { "x-forwarded-proto": "https" }))).toBe(true);
     // A client that reaches the app's port directly is no proxy, whatever it writes.
     expect(isHttpsRequest(fromPeer("203.0.113.66", { "x-forwarded-proto": "https" }))).toBe(false);
   });
 
   it("ignores the peer header when Next runs without Bucketshare's server", () => {
     delete marker[SERVER_MARKER];
-    expect(isHttpsRequest(fromPeer("10.0.0.2", { "x-forwarded-proto": "https" }))).toBe(false);
+    expect(isHttpsRequest(fromPeer("127.0.0.1", { "x-forwarded-proto": "https" }))).toBe(false);
   });
 });
 

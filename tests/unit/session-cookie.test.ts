@@ -38,6 +38,23 @@ describe("checkSessionCookie", () => {
     expect(await checkSessionCookie(await jar({}), secret, now, { renew: false })).toEqual({ valid: true, userId: "user-1", sessionId: SID });
   });
 
+  it("skips a value that does not decode instead of ending the check (a browser may send the name twice)", async () => {
+    const good = (await jar({})).get(NAME)!.value;
+    const both = { get: () => ({ value: "not-a-jwe" }), getAll: () => [{ value: "not-a-jwe" }, { value: "%E0%A4%A" }, { value: good }] };
+    expect(await checkSessionCookie(both, secret)).toEqual({ valid: true, userId: "user-1", sessionId: SID });
+  });
+
+  it("over https reads only the __Host- cookie, and renews it Secure", async () => {
+    const value = await encode({ token: { sub: "user-1", ...newSessionClaims(SID) }, secret, salt: "__Host-authjs.session-token", maxAge: 7 * DAY });
+    const hostJar = { get: (name: string) => (name === "__Host-authjs.session-token" ? { value } : undefined) };
+    expect(await checkSessionCookie(hostJar, secret, Date.now(), { https: true })).toMatchObject({ valid: true, userId: "user-1" });
+    expect(await checkSessionCookie(hostJar, secret, Date.now(), { https: false })).toEqual({ valid: false });
+    expect(await checkSessionCookie(await jar({}), secret, Date.now(), { https: true })).toEqual({ valid: false });
+    const later = Date.now() + (RENEW_AFTER_SECONDS + 60) * 1000;
+    const renewed = await checkSessionCookie(hostJar, secret, later, { https: true });
+    expect(renewed.valid && renewed.renewal).toMatchObject({ name: "__Host-authjs.session-token", secure: true });
+  });
+
   it("refuses an expired, tampered, foreign, session-less or missing cookie", async () => {
     expect(await checkSessionCookie(await jar({}, 1), secret, Date.now() + 5_000)).toEqual({ valid: false });
     const good = await jar({});

@@ -57,6 +57,14 @@ describe("content-type override", () => {
     expect(contentTypeErrors(contentType, "attachment")).toEqual([]);
   });
 
+  it.each(["*/*", "unknown/unknown", "application/unknown", "Application/Unknown; charset=utf-8", "text/*", "*/html"])(
+    "refuses %j, a type the browser sniffs, with Open in browser, accepts it with Download",
+    (contentType) => {
+      expect(contentTypeErrors(contentType, "inline")).toEqual([expect.stringMatching(/makes the recipient's browser guess the type .* choose Download/)]);
+      expect(contentTypeErrors(contentType, "attachment")).toEqual([]);
+    },
+  );
+
   it("applies the rule with the default disposition (Open in browser)", () => {
     const result = createShareSchema.safeParse({ ...base, contentType: "text/html" });
     expect(result.success).toBe(false);

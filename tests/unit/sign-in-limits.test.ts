@@ -1,7 +1,7 @@
 import { randomBytes, scryptSync } from "node:crypto";
 import { describe, expect, it, vi } from "vitest";
-import { KNOWN_BROWSER_SECONDS, servedOverHttps, signKnownBrowser, verifyKnownBrowser } from "@/lib/auth/known-browser";
-import { backoffAfter, retryMessage } from "@/lib/auth/limits";
+import { KNOWN_BROWSER_SECONDS, signKnownBrowser, verifyKnownBrowser } from "@/lib/auth/known-browser";
+import { backoffAfter, linkLockedUntil, retryMessage } from "@/lib/auth/limits";
 import { MAX_CONCURRENT_HASHES, MAX_WAITING, hashingLoad, isPasswordBusy, PasswordBusyError, verifyPassword, withHashSlot, MAX_WAIT_MS } from "@/lib/auth/password";
 
 describe("back-off per (email, address)", () => {
@@ -93,11 +93,21 @@ describe("known-browser cookie", () => {
     expect(verifyKnownBrowser(signKnownBrowser({ email, authSecret, now: at(86_400) }), { email, authSecret, now: at(0) })).toBe(false);
     expect(verifyKnownBrowser(signKnownBrowser({ email, authSecret, now: at(60) }), { email, authSecret, now: at(0) })).toBe(true);
   });
+});
 
-  it("is Secure when the page was served over https", () => {
-    expect(servedOverHttps("https://share.example.com", undefined)).toBe(true);
-    expect(servedOverHttps("http://127.0.0.1:3000", "https://share.example.com")).toBe(false);
-    expect(servedOverHttps(null, "https://share.example.com")).toBe(true);
-    expect(servedOverHttps(null, undefined)).toBe(false);
+describe("a managed link's lock-out", () => {
+  const start = new Date("2026-12-06T10:00:00Z").getTime();
+  const failures = (n: number, everyMs = 1_000) => Array.from({ length: n }, (_, i) => new Date(start + i * everyMs));
+
+  it("locks at every 10th failure from all addresses: 1 minute, then 5, 15, and 1 hour from then on", () => {
+    expect(linkLockedUntil(failures(0))).toBeNull();
+    expect(linkLockedUntil(failures(9))).toBeNull();
+    const at = (n: number) => start + (n - 1) * 1_000;
+    expect(linkLockedUntil(failures(10))).toEqual(new Date(at(10) + 60_000));
+    expect(linkLockedUntil(failures(19))).toEqual(new Date(at(10) + 60_000));
+    expect(linkLockedUntil(failures(20))).toEqual(new Date(at(20) + 5 * 60_000));
+    expect(linkLockedUntil(failures(30))).toEqual(new Date(at(30) + 15 * 60_000));
+    expect(linkLockedUntil(failures(40))).toEqual(new Date(at(40) + 60 * 60_000));
+    expect(linkLockedUntil(failures(90))).toEqual(new Date(at(90) + 60 * 60_000));
   });
 });

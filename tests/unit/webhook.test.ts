@@ -2,6 +2,7 @@ import { createHmac, timingSafeEqual } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { DEFAULT_SCHEDULE, MAX_ATTEMPTS, RETRY_DELAYS_MS, nextRetryAt } from "@/lib/webhooks/backoff";
 import { describeFailure, shorten } from "@/lib/webhooks/post";
+import { isBlockedAddress, webhookTargetProblem } from "@/lib/webhooks/target";
 import { generateWebhookSecret, signWebhook, webhookHeaders } from "@/lib/webhooks/signature";
 import { parseWebhookUrl, webhookUrlSchema } from "@/lib/validation/webhook";
 
@@ -119,5 +120,19 @@ describe("delivery errors shown to the owner", () => {
     expect(describeFailure(new TypeError("fetch failed", { cause: { code: "DEPTH_ZERO_SELF_SIGNED_CERT" } }), 5000)).toMatch(/^TLS certificate not accepted/);
     expect(shorten("failed https://u:hunter2@h/x " + "y".repeat(400))).not.toContain("hunter2");
     expect(shorten("z".repeat(400))).toHaveLength(200);
+  });
+});
+
+describe("webhook targets", () => {
+  it("refuses link-local and cloud metadata addresses, allows loopback and private receivers, and allows all with WEBHOOK_ALLOW_PRIVATE", () => {
+    for (const url of ["http://169.254.169.254/", "http://[fe80::abcd]/", "http://[fd00:ec2::254]/", "http://100.100.100.200/", "http://metadata.google.internal/"]) {
+      expect(webhookTargetProblem(url, false), url).toMatch(/WEBHOOK_ALLOW_PRIVATE=true/);
+      expect(webhookTargetProblem(url, true), url).toBeNull();
+    }
+    for (const url of ["http://127.0.0.1:9000/in", "http://10.0.0.5/in", "http://[fd00::1]/in", "https://hooks.example.com/in", "http://100.100.100.201/"]) {
+      expect(webhookTargetProblem(url, false), url).toBeNull();
+    }
+    expect(isBlockedAddress("::ffff:169.254.169.254")).toBe(true);
+    expect(isBlockedAddress("169.255.0.1")).toBe(false);
   });
 });

@@ -270,7 +270,7 @@ export const linkEventSchema = z
   .object({
     time: isoDateTime,
     outcome: z.enum(LINK_OUTCOMES),
-    reason: z.string().nullable().meta({ description: "Why a request was refused (expired, revoked, limit, network, password, changed, missing) or not counted (preview_agent, head)." }),
+    reason: z.string().nullable().meta({ description: "Why a request was refused (expired, revoked, limit, network, password, changed, missing, rate_limited), not counted (preview_agent, head), or that a wrong password locked the link (locked_out)." }),
     clientAddress: z.string().nullable().meta({ description: "The recipient's address, or only its network part when you chose so in Settings." }),
     userAgent: z.string().nullable(),
     previewAgent: z.boolean().meta({ description: "A chat or mail app fetching a preview, not a person." }),

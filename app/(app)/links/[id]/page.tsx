@@ -9,6 +9,7 @@ import { AccessLogTable } from "@/components/links/access-log-table";
 import { ManifestExport } from "@/components/links/manifest-export";
 import { buttonClass } from "@/components/ui/button";
 import { RelativeTime } from "@/components/ui/relative-time";
+import { linkPasswordLockout } from "@/lib/auth/rate-limit";
 import { requireUser } from "@/lib/auth/session";
 import { formatBytes, formatExactDate } from "@/lib/format";
 import { getLinkDetails, listAccessLog } from "@/lib/links/manage";
@@ -34,6 +35,7 @@ export default async function LinkPage({ params, searchParams }: { params: Promi
   const filesAfter = typeof search.files === "string" && search.files.length <= 2048 ? search.files : undefined;
   const files = link.target === "files" ? await listLinkFiles(user.id, id, filesAfter) : null;
   const managed = link.kind === "managed";
+  const lockout = managed && link.hasPassword ? await linkPasswordLockout(link.id, now) : null;
   const works = link.status === "active" || link.status === "expires_soon";
 
   const rows: [string, React.ReactNode][] = [
@@ -81,7 +83,7 @@ export default async function LinkPage({ params, searchParams }: { params: Promi
     rows.push(
       ["Downloads", <DownloadsCell key="d" kind="managed" count={link.downloadCount} limit={link.downloadLimit} />],
       ["Download limit", link.downloadLimit === null ? "Unlimited" : link.downloadLimit === 1 ? "1 (one-time)" : String(link.downloadLimit)],
-      ["Password", link.hasPassword ? "Yes" : "No"],
+      ["Password", link.hasPassword ? <PasswordFacts key="p" lockout={lockout} now={now} /> : "No"],
       ["Allowed networks", link.allowedNetworks.length > 0 ? <span key="a" className="break-all font-mono text-xs">{link.allowedNetworks.join(", ")}</span> : "Anywhere"],
       [
         "Version",
@@ -210,5 +212,21 @@ export default async function LinkPage({ params, searchParams }: { params: Promi
         </section>
       ) : null}
     </div>
+  );
+}
+
+/** "Yes", and what guessing it has cost: "7 failed password attempts in the last 24 hours, locked until …". */
+function PasswordFacts({ lockout, now }: { lockout: { failures: number; lockedUntil: Date | null } | null; now: Date }) {
+  if (!lockout || lockout.failures === 0) return "Yes";
+  const attempts = `${lockout.failures.toLocaleString("en-US")} failed password ${lockout.failures === 1 ? "attempt" : "attempts"} in the last 24 hours`;
+  return (
+    <span>
+      Yes · {attempts}
+      {lockout.lockedUntil ? (
+        <>
+          , locked until {formatExactDate(lockout.lockedUntil)} (<RelativeTime date={lockout.lockedUntil} now={now} />) for browsers that have not unlocked it before
+        </>
+      ) : null}
+    </span>
   );
 }

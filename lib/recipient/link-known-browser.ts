@@ -1,0 +1,65 @@
+import { createHash, createHmac, timingSafeEqual } from "node:crypto";
+import { cookieValues } from "@/lib/recipient/unlock-cookie";
+
+/**
+ * The "known browser" cookie of a managed link: set with the unlock cookie when the right password
+ * is entered, it says this browser knew the password within LINK_KNOWN_BROWSER_SECONDS. Guesses
+ * carrying one are exempt from the link's lock-out (lib/auth/limits.ts), so a stranger's guessing
+ * cannot keep out a recipient who unlocked the link before (the pair back-off and the per-address
+ * cap still apply to them). The sign-in equivalent is lib/auth/known-browser.ts.
+ *
+ * Value: `<issued-at, Unix seconds>.<HMAC-SHA256>` over the link id, the issue time and a digest of
+ * the link's password hash, with a key derived from AUTH_SECRET: it cannot be made without the
+ * secret, counts for one link only, and stops counting if the link's password changes.
+ * Scoped to /s/<token> (HttpOnly, SameSite=Lax, Secure over https).
+ */
+
+export const LINK_KNOWN_BROWSER_COOKIE = "bs_link_known";
+export const LINK_KNOWN_BROWSER_SECONDS = 30 * 24 * 60 * 60;
+/** A cookie issued this far "in the future" (clock skew between instances) still counts. */
+const SKEW_SECONDS = 5 * 60;
+
+const keys = new Map<string, Buffer>();
+
+function key(authSecret: string): Buffer {
+  let derived = keys.get(authSecret);
+  if (!derived) {
+    derived = createHmac("sha256", authSecret).update("bucketshare:link-known-browser:v1").digest();
+    keys.set(authSecret, derived);
+  }
+  return derived;
+}
+
+function mac(linkId: string, issuedAt: number, passwordHash: string, authSecret: string): Buffer {
+  const passwordDigest = createHash("sha256").update(passwordHash).digest("hex");
+  return createHmac("sha256", key(authSecret)).update(`${linkId}\n${issuedAt}\n${passwordDigest}`).digest();
+}
+
+type LinkSecret = { linkId: string; passwordHash: string; authSecret: string; now?: Date };
+
+export function signLinkKnownBrowser(input: LinkSecret): string {
+  const issuedAt = Math.floor((input.now ?? new Date()).getTime() / 1000);
+  return `${issuedAt}.${mac(input.linkId, issuedAt, input.passwordHash, input.authSecret).toString("base64url")}`;
+}
+
+export function verifyLinkKnownBrowser(value: string | null | undefined, input: LinkSecret): boolean {
+  const match = /^(\d{1,12})\.([A-Za-z0-9_-]{43})$/.exec(value ?? "");
+  if (!match) return false;
+  const issuedAt = Number(match[1]);
+  const now = Math.floor((input.now ?? new Date()).getTime() / 1000);
+  if (issuedAt > now + SKEW_SECONDS || now - issuedAt >= LINK_KNOWN_BROWSER_SECONDS) return false;
+  const given = Buffer.from(match[2]!, "base64url");
+  const expected = mac(input.linkId, issuedAt, input.passwordHash, input.authSecret);
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+/** Whether any of the request's cookies of this name is a valid one for this link. */
+export function isKnownLinkBrowser(cookieHeader: string | null, input: LinkSecret): boolean {
+  return cookieValues(cookieHeader, LINK_KNOWN_BROWSER_COOKIE).some((value) => verifyLinkKnownBrowser(value, input));
+}
+
+export function linkKnownBrowserCookieHeader(input: { token: string; value: string; secure: boolean }): string {
+  const parts = [`${LINK_KNOWN_BROWSER_COOKIE}=${input.value}`, `Path=/s/${input.token}`, `Max-Age=${LINK_KNOWN_BROWSER_SECONDS}`, "HttpOnly", "SameSite=Lax"];
+  if (input.secure) parts.push("Secure");
+  return parts.join("; ");
+}

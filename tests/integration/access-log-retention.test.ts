@@ -5,11 +5,10 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SessionUser } from "@/lib/auth/session";
-
-const { db } = await import("@/lib/db/client");
-const { parseEnv } = await import("@/lib/env");
-const { pruneAccessLog } = await import("@/lib/links/access-log-retention");
-const h = await import("./helpers");
+import { db } from "@/lib/db/client";
+import { parseEnv } from "@/lib/env";
+import { pruneAccessLog } from "@/lib/links/access-log-retention";
+import * as h from "../support/helpers";
 
 const DAY = 86_400_000;
 let owner: SessionUser;

@@ -9,7 +9,7 @@ const chromiumArgs = [
   "--disable-component-update",
   "--disable-sync",
   "--disable-features=AutofillServerCommunication,OptimizationHints,MediaRouter,Translate",
-  '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1',
+  "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1",
 ];
 
 export default defineConfig({

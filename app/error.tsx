@@ -17,7 +17,12 @@ export default function RootError({ error, reset }: { error: Error & { digest?: 
             : "Bucketshare could not reach its database just now. Nothing was changed. Try again in a moment; if it keeps failing, check the server log."}
         </p>
       </div>
-      <button type="button" onClick={retry} disabled={pending} className="rounded-md border border-zinc-300 px-3.5 py-2 text-sm font-medium dark:border-zinc-700">
+      <button
+        type="button"
+        onClick={retry}
+        disabled={pending}
+        className="rounded-md border border-zinc-300 px-3.5 py-2 text-sm font-medium dark:border-zinc-700"
+      >
         Try again
       </button>
     </main>

@@ -26,10 +26,20 @@ const postgresUrl = z
 
 const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
-  PORT: z.coerce.number({ error: "a port number (1-65535)" }).int("a port number (1-65535)").min(1, "a port number (1-65535)").max(65535, "a port number (1-65535)").default(3000),
+  PORT: z.coerce
+    .number({ error: "a port number (1-65535)" })
+    .int("a port number (1-65535)")
+    .min(1, "a port number (1-65535)")
+    .max(65535, "a port number (1-65535)")
+    .default(3000),
   DATA_DIR: z.string().trim().min(1, "a folder path").default(".data"),
   DATABASE_URL: optionalString.pipe(postgresUrl.optional()),
-  EMBEDDED_PG_PORT: z.coerce.number({ error: "a port number (1-65535)" }).int("a port number (1-65535)").min(1, "a port number (1-65535)").max(65535, "a port number (1-65535)").optional(),
+  EMBEDDED_PG_PORT: z.coerce
+    .number({ error: "a port number (1-65535)" })
+    .int("a port number (1-65535)")
+    .min(1, "a port number (1-65535)")
+    .max(65535, "a port number (1-65535)")
+    .optional(),
   AUTH_SECRET: optionalString.pipe(z.string().min(32, "at least 32 characters (openssl rand -base64 33)").optional()),
   AUTH_URL: optionalString.pipe(z.url("an absolute URL such as https://share.example.com").optional()),
   /** The public address managed links are built on (<PUBLIC_URL>/s/<token>); falls back to AUTH_URL. */
@@ -42,10 +52,7 @@ const envSchema = z.object({
   ENCRYPTION_KEY: optionalString.pipe(
     z
       .string()
-      .refine(
-        (v) => Buffer.from(v, "base64").length === 32,
-        "32 random bytes, base64-encoded (openssl rand -base64 32)",
-      )
+      .refine((v) => Buffer.from(v, "base64").length === 32, "32 random bytes, base64-encoded (openssl rand -base64 32)")
       .optional(),
   ),
   OWNER_NAME: optionalString,
@@ -88,16 +95,17 @@ const envSchema = z.object({
     .default(365),
   S3_ENDPOINT: optionalString.pipe(z.url("an http(s) URL such as https://s3.us-east-1.amazonaws.com").optional()),
   S3_REGION: optionalString.pipe(
-    z.string().regex(/^[a-z0-9-]+$/, "a region name without spaces, such as us-east-1").optional(),
+    z
+      .string()
+      .regex(/^[a-z0-9-]+$/, "a region name without spaces, such as us-east-1")
+      .optional(),
   ),
   S3_ACCESS_KEY_ID: optionalString,
   S3_SECRET_ACCESS_KEY: optionalString,
   S3_FORCE_PATH_STYLE: booleanFlag,
   S3_BUCKETS: optionalString,
   /** Name under which the S3_* connection appears (e.g. "Demo storage" for `npm run demo`). */
-  S3_CONNECTION_NAME: optionalString
-    .pipe(z.string().max(64, "a name of at most 64 characters").optional())
-    .transform((v) => v ?? "Environment"),
+  S3_CONNECTION_NAME: optionalString.pipe(z.string().max(64, "a name of at most 64 characters").optional()).transform((v) => v ?? "Environment"),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -130,9 +138,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   }
   const s3 = [env.S3_ENDPOINT, env.S3_ACCESS_KEY_ID, env.S3_SECRET_ACCESS_KEY];
   if (s3.some(Boolean) && !s3.every(Boolean)) {
-    throw new EnvError(
-      "Invalid S3_ENDPOINT/S3_ACCESS_KEY_ID/S3_SECRET_ACCESS_KEY: set all three to add a connection from the environment",
-    );
+    throw new EnvError("Invalid S3_ENDPOINT/S3_ACCESS_KEY_ID/S3_SECRET_ACCESS_KEY: set all three to add a connection from the environment");
   }
   return env;
 }

@@ -6,16 +6,7 @@ import type { PlainPage } from "@/lib/recipient/respond";
  * browser; the cause (which may carry credentials or signed URLs) is only ever logged, redacted.
  */
 
-export type AppErrorCode =
-  | "unauthorized"
-  | "forbidden"
-  | "not_found"
-  | "invalid"
-  | "conflict"
-  | "rate_limited"
-  | "storage"
-  | "unavailable"
-  | "internal";
+export type AppErrorCode = "unauthorized" | "forbidden" | "not_found" | "invalid" | "conflict" | "rate_limited" | "storage" | "unavailable" | "internal";
 
 const statusOf: Record<AppErrorCode, number> = {
   unauthorized: 401,
@@ -160,7 +151,10 @@ export function isDatabaseUnavailable(error: unknown): boolean {
     seen.add(current);
     const { code, message, name } = current as { code?: unknown; message?: unknown; name?: unknown };
     // 57014: a statement cancelled by statement_timeout (the database too slow to answer in time).
-    if (typeof code === "string" && ["ECONNREFUSED", "ENOTFOUND", "ETIMEDOUT", "ECONNRESET", "P1001", "P1002", "57P01", "57P03", "57014", "53300"].includes(code)) {
+    if (
+      typeof code === "string" &&
+      ["ECONNREFUSED", "ENOTFOUND", "ETIMEDOUT", "ECONNRESET", "P1001", "P1002", "57P01", "57P03", "57014", "53300"].includes(code)
+    ) {
       return true;
     }
     // node-postgres' own texts: a query without an answer (query_timeout), a pool with no free
@@ -168,7 +162,9 @@ export function isDatabaseUnavailable(error: unknown): boolean {
     if (
       name === "DriverAdapterError" ||
       (typeof message === "string" &&
-        /ECONNREFUSED|Can't reach database|connection terminated|timeout exceeded when trying to connect|Query read timeout|timeout expired|canceling statement due to statement timeout/i.test(message))
+        /ECONNREFUSED|Can't reach database|connection terminated|timeout exceeded when trying to connect|Query read timeout|timeout expired|canceling statement due to statement timeout/i.test(
+          message,
+        ))
     ) {
       return true;
     }

@@ -12,8 +12,7 @@ export const MAX_DEPTH = 6;
 
 // `=` also percent-encoded once (%3D, a signed URL inside another URL's query) or twice (%253D),
 // or `:` as in a header line; the value ends at `&` (or its encodings), a space, a quote or `,`.
-const SIGNED_PARAM =
-  /(X-Amz-(?:Signature|Credential|Security-Token)(?:=|%3D|%253D|\s*:\s*))(?:(?!%26|%2526)[^&\s"'<>,;])+/gi;
+const SIGNED_PARAM = /(X-Amz-(?:Signature|Credential|Security-Token)(?:=|%3D|%253D|\s*:\s*))(?:(?!%26|%2526)[^&\s"'<>,;])+/gi;
 // Authorization header text (`Authorization: AWS4-HMAC-SHA256 Credential=…, Signature=…`, Bearer, Basic, AWS …):
 // the whole value, to the end of the line.
 const AUTHORIZATION_HEADER = /(\bAuthorization\s*:\s*)[^\r\n]+/gi;

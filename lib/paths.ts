@@ -43,7 +43,10 @@ export function prefixFromRouteParams(segments: string[] | undefined): string {
 export function segmentsFromPrefix(prefix: string): string {
   if (prefix === "") return "";
   const trimmed = prefix.endsWith("/") ? prefix.slice(0, -1) : prefix;
-  return `/${trimmed.split("/").map((s) => encodeURIComponent(escapeSegment(s))).join("/")}`;
+  return `/${trimmed
+    .split("/")
+    .map((s) => encodeURIComponent(escapeSegment(s)))
+    .join("/")}`;
 }
 
 export function folderHref(connectionId: string, bucket: string, prefix = ""): string {

@@ -9,7 +9,10 @@ export default function SignedInError({ error, reset }: { error: Error & { diges
   const { retry, pending } = useRetry(reset);
   const databaseDown = error.digest === DATABASE_UNAVAILABLE_DIGEST;
   return (
-    <div role="alert" className="space-y-3 rounded-lg border border-red-300 bg-red-50 p-4 text-sm text-red-900 dark:border-red-900 dark:bg-red-950/40 dark:text-red-100">
+    <div
+      role="alert"
+      className="space-y-3 rounded-lg border border-red-300 bg-red-50 p-4 text-sm text-red-900 dark:border-red-900 dark:bg-red-950/40 dark:text-red-100"
+    >
       <p className="font-semibold">{databaseDown ? "The database is not answering." : "This page could not be loaded."}</p>
       <p>
         {databaseDown

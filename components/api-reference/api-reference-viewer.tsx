@@ -51,7 +51,11 @@ export function ApiReferenceViewer({ documentUrl }: { documentUrl: string }) {
       <div role="status" aria-live="polite" className="text-sm text-muted">
         {state === "loading" ? "Loading the API reference…" : null}
       </div>
-      {state === "failed" ? <Alert tone="error" role="alert">The API reference could not be loaded. Reload the page to try again.</Alert> : null}
+      {state === "failed" ? (
+        <Alert tone="error" role="alert">
+          The API reference could not be loaded. Reload the page to try again.
+        </Alert>
+      ) : null}
       <div ref={container} />
     </section>
   );
@@ -76,7 +80,16 @@ function followColorScheme(): () => void {
  */
 const namedSchemaToggles: SwaggerPlugin = (system) => ({
   components: {
-    JSONSchema202012Accordion: ({ expanded = false, children, onChange }: { expanded?: boolean; children?: unknown; onChange: (event: unknown, expanded: boolean) => void }) => {
+    // biome-ignore lint/correctness/noComponentHookFactories: Swagger UI plugins hand it components made in the plugin factory; it renders them with its own React
+    JSONSchema202012Accordion: ({
+      expanded = false,
+      children,
+      onChange,
+    }: {
+      expanded?: boolean;
+      children?: unknown;
+      onChange: (event: unknown, expanded: boolean) => void;
+    }) => {
       const h = system.React.createElement;
       const chevron = system.getComponent("JSONSchema202012ChevronRightIcon");
       return h(

@@ -41,14 +41,7 @@ export function SetupForm({ setupCode }: { setupCode?: string }) {
         hint="At least 12 characters."
         errors={errors.password}
       />
-      <Field
-        label="Confirm password"
-        name="confirmPassword"
-        type="password"
-        autoComplete="new-password"
-        required
-        errors={errors.confirmPassword}
-      />
+      <Field label="Confirm password" name="confirmPassword" type="password" autoComplete="new-password" required errors={errors.confirmPassword} />
       {/* Until the form hydrates, a click would post it natively: with Referrer-Policy no-referrer that POST carries `Origin: null`, which Next refuses as a cross-site action (a bare 500, and what was typed is lost). */}
       <Button type="submit" className="w-full" disabled={!hydrated || pending}>
         {pending ? "Creating…" : "Create owner account"}

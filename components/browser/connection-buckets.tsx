@@ -9,7 +9,11 @@ export async function ConnectionBuckets({ connectionId, buckets }: { connectionI
   const result = await buckets;
   if (!result.ok) return <StorageErrorPanel info={result.error} connectionId={connectionId} retryHref="/buckets" />;
   if (result.value.length === 0) {
-    return <p className="text-sm text-zinc-600 dark:text-zinc-400">These credentials see no buckets. List bucket names in the connection if the key may not list them.</p>;
+    return (
+      <p className="text-sm text-zinc-600 dark:text-zinc-400">
+        These credentials see no buckets. List bucket names in the connection if the key may not list them.
+      </p>
+    );
   }
   return (
     <ul className="grid gap-2 sm:grid-cols-2 lg:grid-cols-3">

@@ -61,67 +61,81 @@ export async function FolderListing({ listing, connectionId, credentialsExpireAt
       ) : (
         <QuickShareHost connectionId={connectionId} bucket={bucket} credentialsExpireAt={credentialsExpireAt}>
           <SelectionHost connectionId={connectionId} bucket={bucket} prefix={prefix} publicUrl={publicBaseUrl()}>
-          <table className="listing">
-            <caption className="sr-only">Contents of {prefix || bucket}</caption>
-            <thead>
-              <tr>
-                <th scope="col" className="col-select">
-                  {page.objects.length > 0 ? <input type="checkbox" data-select-all="" aria-label="Select all on this page" /> : <span className="sr-only">Select</span>}
-                </th>
-                <th scope="col">Name</th>
-                <th scope="col" className="col-size">Size</th>
-                <th scope="col" className="col-date">Last modified</th>
-                <th scope="col" className="col-action"><span className="sr-only">Actions</span></th>
-              </tr>
-            </thead>
-            <tbody>
-              {page.folders.map(({ prefix: folder }) => {
-                const name = displayName(folder, prefix);
-                return (
-                  <tr key={`d:${folder}`}>
-                    <td className="col-select" />
-                    <td>
-                      <Link href={folderHref(connectionId, bucket, folder)}>
-                        <FileIcon kind="folder" />
-                        <span>{name === "" ? "(empty name)" : name}</span>
-                      </Link>
-                    </td>
-                    <td className="col-size">—</td>
-                    <td className="col-date">—</td>
-                    <td className="col-action">
-                      <button type="button" data-share-folder={folder} data-folder-name={name} aria-label={`Share folder ${name}`}>
-                        Share folder
-                      </button>
-                    </td>
-                  </tr>
-                );
-              })}
-              {page.objects.map((object) => {
-                const name = displayName(object.key, prefix);
-                const selected = object.key === selectedKey;
-                return (
-                  <tr key={`o:${object.key}`} {...(selected ? { "data-selected": true } : {})}>
-                    <td className="col-select">
-                      <input type="checkbox" data-select-key={object.key} aria-label={`Select ${name}`} />
-                    </td>
-                    <td>
-                      <Link href={objectHref(connectionId, bucket, object.key, query)} {...(selected ? { "aria-current": "true" as const } : {})} scroll={false}>
-                        <FileIcon kind={fileKind(object.key)} />
-                        <span>{name}</span>
-                      </Link>
-                    </td>
-                    <td className="col-size">{formatBytes(object.size)}</td>
-                    <td className="col-date">{object.lastModified ? <RelativeTime date={object.lastModified} now={now} /> : "—"}</td>
-                    <td className="col-action">
-                      <button type="button" data-share-key={object.key} aria-label={`Quick Share ${name}`}>
-                        Quick Share
-                      </button>
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
+            <table className="listing">
+              <caption className="sr-only">Contents of {prefix || bucket}</caption>
+              <thead>
+                <tr>
+                  <th scope="col" className="col-select">
+                    {page.objects.length > 0 ? (
+                      <input type="checkbox" data-select-all="" aria-label="Select all on this page" />
+                    ) : (
+                      <span className="sr-only">Select</span>
+                    )}
+                  </th>
+                  <th scope="col">Name</th>
+                  <th scope="col" className="col-size">
+                    Size
+                  </th>
+                  <th scope="col" className="col-date">
+                    Last modified
+                  </th>
+                  <th scope="col" className="col-action">
+                    <span className="sr-only">Actions</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {page.folders.map(({ prefix: folder }) => {
+                  const name = displayName(folder, prefix);
+                  return (
+                    <tr key={`d:${folder}`}>
+                      <td className="col-select" />
+                      <td>
+                        <Link href={folderHref(connectionId, bucket, folder)}>
+                          <FileIcon kind="folder" />
+                          <span>{name === "" ? "(empty name)" : name}</span>
+                        </Link>
+                      </td>
+                      <td className="col-size">—</td>
+                      <td className="col-date">—</td>
+                      <td className="col-action">
+                        <button type="button" data-share-folder={folder} data-folder-name={name} aria-label={`Share folder ${name}`}>
+                          Share folder
+                        </button>
+                      </td>
+                    </tr>
+                  );
+                })}
+                {page.objects.map((object) => {
+                  const name = displayName(object.key, prefix);
+                  const selected = object.key === selectedKey;
+                  return (
+                    <tr key={`o:${object.key}`} {...(selected ? { "data-selected": true } : {})}>
+                      <td className="col-select">
+                        <input type="checkbox" data-select-key={object.key} aria-label={`Select ${name}`} />
+                      </td>
+                      <td>
+                        <Link
+                          href={objectHref(connectionId, bucket, object.key, query)}
+                          {...(selected ? { "aria-current": "true" as const } : {})}
+                          scroll={false}
+                        >
+                          <FileIcon kind={fileKind(object.key)} />
+                          <span>{name}</span>
+                        </Link>
+                      </td>
+                      <td className="col-size">{formatBytes(object.size)}</td>
+                      <td className="col-date">{object.lastModified ? <RelativeTime date={object.lastModified} now={now} /> : "—"}</td>
+                      <td className="col-action">
+                        <button type="button" data-share-key={object.key} aria-label={`Quick Share ${name}`}>
+                          Quick Share
+                        </button>
+                      </td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
           </SelectionHost>
         </QuickShareHost>
       )}
@@ -129,6 +143,7 @@ export async function FolderListing({ listing, connectionId, credentialsExpireAt
         <Form action={here}>
           {filter ? <input type="hidden" name="q" value={filter} /> : null}
           {pages.slice(0, -1).map((token, i) => (
+            // biome-ignore lint/suspicious/noArrayIndexKey: the page tokens are a fixed, ordered list (one may repeat as "")
             <input key={i} type="hidden" name="page" value={token} />
           ))}
           <button type="submit" className={buttonClass("secondary")} disabled={pages.length === 0}>
@@ -139,6 +154,7 @@ export async function FolderListing({ listing, connectionId, credentialsExpireAt
         <Form action={here}>
           {filter ? <input type="hidden" name="q" value={filter} /> : null}
           {[...pages, page.nextToken ?? ""].slice(-MAX_PAGE_TOKENS).map((token, i) => (
+            // biome-ignore lint/suspicious/noArrayIndexKey: the page tokens are a fixed, ordered list (one may repeat as "")
             <input key={i} type="hidden" name="page" value={token} />
           ))}
           <button type="submit" className={buttonClass("secondary")} disabled={!page.nextToken}>

@@ -38,10 +38,20 @@ export async function ObjectDetailsPanel({ view, links, connectionId, credential
   const preview = details.preview;
   const name = baseName(objectKey);
   const rows: [string, React.ReactNode][] = [
-    ["Key", <span key="k" className="break-all font-mono text-xs">{objectKey}</span>],
+    [
+      "Key",
+      <span key="k" className="break-all font-mono text-xs">
+        {objectKey}
+      </span>,
+    ],
     ["Size", `${formatBytes(details.size)} (${details.size.toLocaleString("en-US")} bytes)`],
     ["Content type", details.contentType ?? "—"],
-    ["ETag", <span key="e" className="break-all font-mono text-xs">{details.etag ?? "—"}</span>],
+    [
+      "ETag",
+      <span key="e" className="break-all font-mono text-xs">
+        {details.etag ?? "—"}
+      </span>,
+    ],
     [
       "Last modified",
       details.lastModified ? (
@@ -67,7 +77,7 @@ export async function ObjectDetailsPanel({ view, links, connectionId, credential
       </div>
       <QuickShareButton target={{ connectionId, bucket, key: objectKey, name, credentialsExpireAt, publicUrl: publicBaseUrl() }} />
       {preview?.kind === "image" ? (
-        // eslint-disable-next-line @next/next/no-img-element -- a presigned URL on the storage origin
+        // biome-ignore lint/performance/noImgElement: a 5-minute presigned URL on the storage origin, not something to optimise or cache
         <img src={preview.url} alt={`Preview of ${name}`} className="max-h-80 w-full rounded border border-zinc-200 object-contain dark:border-zinc-800" />
       ) : preview?.kind === "pdf" ? (
         // Not in a frame: Chromium refuses PDFs in every sandboxed iframe (checked with each sandbox
@@ -80,13 +90,15 @@ export async function ObjectDetailsPanel({ view, links, connectionId, credential
           <p className="text-zinc-600 dark:text-zinc-400">Opens in a new tab; the preview link works for 5 minutes.</p>
         </div>
       ) : preview?.kind === "audio" ? (
+        // biome-ignore lint/a11y/useMediaCaption: a preview of the owner's own file, which has no caption track to offer
         <audio src={preview.url} controls className="w-full" aria-label={`Preview of ${name}`} />
       ) : preview?.kind === "video" ? (
+        // biome-ignore lint/a11y/useMediaCaption: a preview of the owner's own file, which has no caption track to offer
         <video src={preview.url} controls className="max-h-80 w-full rounded" aria-label={`Preview of ${name}`} />
       ) : preview?.kind === "text" ? (
-        <pre aria-label={`Preview of ${name}`} className="max-h-80 overflow-auto whitespace-pre-wrap rounded bg-zinc-50 p-3 text-xs dark:bg-zinc-900">
-          {preview.text}
-        </pre>
+        <section aria-label={`Preview of ${name}`}>
+          <pre className="max-h-80 overflow-auto whitespace-pre-wrap rounded bg-zinc-50 p-3 text-xs dark:bg-zinc-900">{preview.text}</pre>
+        </section>
       ) : (
         <p className="text-sm text-muted">No preview for this type of file.</p>
       )}
@@ -146,7 +158,11 @@ function IssuedLinks({ links, name }: { links: ObjectLinkRow[]; name: string }) 
                 </p>
               </div>
               <div className="flex items-center gap-1">
-                <Link href={`/links/${link.id}`} className="rounded px-2 py-1 text-xs text-sky-700 hover:underline dark:text-sky-400" aria-label={`Details of the link created ${formatExactDate(link.createdAt)}`}>
+                <Link
+                  href={`/links/${link.id}`}
+                  className="rounded px-2 py-1 text-xs text-sky-700 hover:underline dark:text-sky-400"
+                  aria-label={`Details of the link created ${formatExactDate(link.createdAt)}`}
+                >
                   Details
                 </Link>
                 {link.kind === "managed" && link.status !== "revoked" ? (

@@ -135,14 +135,33 @@ export function ConnectionForm({ initial }: { initial?: ConnectionFormValues }) 
   }
 
   const testMessage =
-    testState.status === "success" ? { tone: "success" as const, text: testState.message } : testState.status === "error" ? { tone: "error" as const, text: testState.message } : null;
-  const saveError = saveState.status === "error" || saveState.status === "unauthorized" ? saveState.message : saveState.status === "invalid" ? saveState.message : null;
+    testState.status === "success"
+      ? { tone: "success" as const, text: testState.message }
+      : testState.status === "error"
+        ? { tone: "error" as const, text: testState.message }
+        : null;
+  const saveError =
+    saveState.status === "error" || saveState.status === "unauthorized" ? saveState.message : saveState.status === "invalid" ? saveState.message : null;
 
   return (
     <form ref={formRef} onSubmit={onSubmit} className="space-y-5" noValidate>
       <div className="grid gap-4 sm:grid-cols-2">
-        <Field label="Name" name="name" value={values.name} onChange={(e) => set("name", e.target.value)} errors={errors.name} required placeholder="Production media" />
-        <SelectField label="Provider" name="provider" value={values.provider} onChange={(e) => onProvider(e.target.value as ProviderId)} errors={errors.provider}>
+        <Field
+          label="Name"
+          name="name"
+          value={values.name}
+          onChange={(e) => set("name", e.target.value)}
+          errors={errors.name}
+          required
+          placeholder="Production media"
+        />
+        <SelectField
+          label="Provider"
+          name="provider"
+          value={values.provider}
+          onChange={(e) => onProvider(e.target.value as ProviderId)}
+          errors={errors.provider}
+        >
           {PROVIDERS.map((p) => (
             <option key={p.id} value={p.id}>
               {p.label}
@@ -195,7 +214,13 @@ export function ConnectionForm({ initial }: { initial?: ConnectionFormValues }) 
         </div>
         <div className="flex items-end pb-2">
           <label className="flex items-center gap-2 text-sm">
-            <input type="checkbox" name="forcePathStyle" checked={values.forcePathStyle} onChange={(e) => set("forcePathStyle", e.target.checked)} className="h-4 w-4" />
+            <input
+              type="checkbox"
+              name="forcePathStyle"
+              checked={values.forcePathStyle}
+              onChange={(e) => set("forcePathStyle", e.target.checked)}
+              className="h-4 w-4"
+            />
             Path-style addressing
           </label>
         </div>

@@ -27,8 +27,8 @@ export function DeleteConnectionButton({ id, name, linkCount }: { id: string; na
         <p>Bucketshare forgets this connection's endpoint and keys. Nothing in the storage itself is touched.</p>
         {linkCount > 0 ? (
           <p>
-            {linkCount} link{linkCount === 1 ? "" : "s"} issued through it stay in your history. Links that have not expired keep
-            working until they expire: S3 cannot revoke a presigned link.
+            {linkCount} link{linkCount === 1 ? "" : "s"} issued through it stay in your history. Links that have not expired keep working until they expire: S3
+            cannot revoke a presigned link.
           </p>
         ) : null}
         {state.status === "error" ? <Alert tone="error">{state.message}</Alert> : null}

@@ -28,7 +28,11 @@ const REASON_LABEL: Record<string, string> = {
 /** The link page's "Access log" table: time, outcome, reason, address, user agent, preview agent. */
 export function AccessLogTable({ rows, now }: { rows: AccessLogRow[]; now: Date }) {
   if (rows.length === 0) {
-    return <p className="rounded-lg border border-dashed border-zinc-300 p-4 text-center text-sm text-zinc-600 dark:border-zinc-700 dark:text-zinc-400">Nobody has used this link yet.</p>;
+    return (
+      <p className="rounded-lg border border-dashed border-zinc-300 p-4 text-center text-sm text-zinc-600 dark:border-zinc-700 dark:text-zinc-400">
+        Nobody has used this link yet.
+      </p>
+    );
   }
   return (
     <div className="overflow-x-auto">
@@ -36,12 +40,24 @@ export function AccessLogTable({ rows, now }: { rows: AccessLogRow[]; now: Date 
         <caption className="sr-only">Access log, newest first</caption>
         <thead className="border-b border-zinc-200 text-left text-xs uppercase tracking-wide text-muted dark:border-zinc-800">
           <tr>
-            <th scope="col" className="py-2 pr-3 font-medium">Time</th>
-            <th scope="col" className="py-2 pr-3 font-medium">Outcome</th>
-            <th scope="col" className="py-2 pr-3 font-medium">Reason</th>
-            <th scope="col" className="py-2 pr-3 font-medium">Address</th>
-            <th scope="col" className="py-2 pr-3 font-medium">User agent</th>
-            <th scope="col" className="py-2 font-medium">Preview agent</th>
+            <th scope="col" className="py-2 pr-3 font-medium">
+              Time
+            </th>
+            <th scope="col" className="py-2 pr-3 font-medium">
+              Outcome
+            </th>
+            <th scope="col" className="py-2 pr-3 font-medium">
+              Reason
+            </th>
+            <th scope="col" className="py-2 pr-3 font-medium">
+              Address
+            </th>
+            <th scope="col" className="py-2 pr-3 font-medium">
+              User agent
+            </th>
+            <th scope="col" className="py-2 font-medium">
+              Preview agent
+            </th>
           </tr>
         </thead>
         <tbody className="divide-y divide-zinc-100 dark:divide-zinc-900">
@@ -49,7 +65,9 @@ export function AccessLogTable({ rows, now }: { rows: AccessLogRow[]; now: Date 
             <tr key={row.id} className="align-top">
               <td className="whitespace-nowrap py-2 pr-3">
                 <span className="block">{formatExactDate(row.createdAt)}</span>
-                <span className="text-xs text-muted"><RelativeTime date={row.createdAt} now={now} /></span>
+                <span className="text-xs text-muted">
+                  <RelativeTime date={row.createdAt} now={now} />
+                </span>
               </td>
               <td className="py-2 pr-3">{OUTCOME_LABEL[row.outcome] ?? row.outcome}</td>
               <td className="py-2 pr-3">{row.reason ? (REASON_LABEL[row.reason] ?? row.reason) : "—"}</td>

@@ -26,7 +26,9 @@ function Outcome({ state }: { state: ActionState }) {
     <p role="status" aria-live="polite" className="text-sm">
       {state.status === "success" ? (
         <span className="text-emerald-700 dark:text-emerald-400">{state.message}</span>
-      ) : state.status === "error" || state.status === "unauthorized" || (state.status === "invalid" && Object.keys(state.fieldErrors).every((k) => k === "id")) ? (
+      ) : state.status === "error" ||
+        state.status === "unauthorized" ||
+        (state.status === "invalid" && Object.keys(state.fieldErrors).every((k) => k === "id")) ? (
         <span className="text-red-700 dark:text-red-400">{state.message}</span>
       ) : null}
     </p>
@@ -55,7 +57,11 @@ export function CopyLinkButton({ id }: { id: string }) {
         Copy link
       </Button>
       <input ref={fallback} readOnly value={revealed} aria-hidden="true" tabIndex={-1} className="sr-only" />
-      <span role="status" aria-live="polite" className={`text-sm ${message?.tone === "error" ? "text-red-700 dark:text-red-400" : "text-emerald-700 dark:text-emerald-400"}`}>
+      <span
+        role="status"
+        aria-live="polite"
+        className={`text-sm ${message?.tone === "error" ? "text-red-700 dark:text-red-400" : "text-emerald-700 dark:text-emerald-400"}`}
+      >
         {message?.text}
       </span>
     </span>
@@ -91,7 +97,14 @@ export function ChangeExpiryForm({ id }: { id: string }) {
           <label htmlFor={`${ids}-preset`} className="block text-xs font-medium">
             New expiry, from now
           </label>
-          <select ref={select} id={`${ids}-preset`} value={preset} onChange={(e) => setPreset(e.target.value)} className={inputClass} aria-invalid={errors ? true : undefined}>
+          <select
+            ref={select}
+            id={`${ids}-preset`}
+            value={preset}
+            onChange={(e) => setPreset(e.target.value)}
+            className={inputClass}
+            aria-invalid={errors ? true : undefined}
+          >
             {MANAGED_EXPIRY_PRESETS.map((p) => (
               <option key={p.id} value={p.id}>
                 {p.label}

@@ -106,8 +106,7 @@ export function LinkRowActions({
           </p>
         ) : kind === "direct" ? (
           <p>
-            <strong>It does not stop the link.</strong> S3 cannot revoke a presigned URL: anyone who has it can still download the file until it
-            expires.
+            <strong>It does not stop the link.</strong> S3 cannot revoke a presigned URL: anyone who has it can still download the file until it expires.
           </p>
         ) : null}
         {deleteState.status === "error" ? <Alert tone="error">{deleteState.message}</Alert> : null}

@@ -34,7 +34,10 @@ export function ManifestExport({ id, title, fileCount }: { id: string; title: st
     abort.current = controller;
     setProgress({ state: "running", done: 0, total: fileCount });
     try {
-      const response = await fetch(`/links/${encodeURIComponent(id)}/manifest?${new URLSearchParams({ format, expires })}`, { signal: controller.signal, cache: "no-store" });
+      const response = await fetch(`/links/${encodeURIComponent(id)}/manifest?${new URLSearchParams({ format, expires })}`, {
+        signal: controller.signal,
+        cache: "no-store",
+      });
       if (!response.ok || !response.body) {
         // A problem answer (docs/errors.md): `detail` says what went wrong and what to do.
         const body = (await response.json().catch(() => null)) as { detail?: string } | null;
@@ -83,9 +86,8 @@ export function ManifestExport({ id, title, fileCount }: { id: string; title: st
           Export manifest
         </h2>
         <p className="text-sm text-zinc-600 dark:text-zinc-400">
-          For tools such as curl, wget or a script: one line per file with its path, size, ETag and a direct presigned URL. These URLs go
-          straight to the storage: they work until they expire (at most 7 days) even if you revoke this share, and their downloads are not
-          counted or logged here.
+          For tools such as curl, wget or a script: one line per file with its path, size, ETag and a direct presigned URL. These URLs go straight to the
+          storage: they work until they expire (at most 7 days) even if you revoke this share, and their downloads are not counted or logged here.
         </p>
       </div>
       <form onSubmit={(event) => void exportManifest(event)} className="grid gap-4 sm:grid-cols-[10rem_12rem_auto] sm:items-end">

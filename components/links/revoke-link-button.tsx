@@ -44,8 +44,8 @@ export function RevokeLinkButton({ id, label, compact = false }: { id: string; l
         onConfirm={() => startTransition(() => revoke({ id }))}
       >
         <p>
-          The link to <strong className="break-all">{label}</strong> stops working at once for everyone who has it. It stays in your history as
-          Revoked; this cannot be undone.
+          The link to <strong className="break-all">{label}</strong> stops working at once for everyone who has it. It stays in your history as Revoked; this
+          cannot be undone.
         </p>
         {state.status === "error" || state.status === "invalid" || state.status === "unauthorized" ? <Alert tone="error">{state.message}</Alert> : null}
       </ConfirmDialog>

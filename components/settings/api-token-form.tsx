@@ -72,7 +72,10 @@ export function ApiTokenForm({
 
   return (
     <div className="space-y-4">
-      <LiveMessage tone="error" message={state.status === "error" || state.status === "unauthorized" || state.status === "invalid" ? state.message : undefined} />
+      <LiveMessage
+        tone="error"
+        message={state.status === "error" || state.status === "unauthorized" || state.status === "invalid" ? state.message : undefined}
+      />
       <LiveMessage tone="success" message={created && state.status === "success" ? state.message : undefined} />
       {created ? (
         <ShownOnce
@@ -102,13 +105,7 @@ export function ApiTokenForm({
           <legend className="text-sm font-medium">Scopes</legend>
           {scopes.map((scope) => (
             <label key={scope.id} className="flex items-start gap-2 text-sm">
-              <input
-                type="checkbox"
-                name="scopes"
-                value={scope.id}
-                className="mt-1"
-                aria-invalid={errors.scopes?.length ? true : undefined}
-              />
+              <input type="checkbox" name="scopes" value={scope.id} className="mt-1" aria-invalid={errors.scopes?.length ? true : undefined} />
               <span>
                 <code className="font-mono">{scope.id}</code>
                 <span className="text-muted"> — {scope.description}</span>

@@ -57,13 +57,27 @@ export function ApiTokenList({ tokens, now }: { tokens: ApiTokenView[]; now: Dat
           <table className="w-full text-left text-sm">
             <thead className="bg-zinc-50 text-xs uppercase text-zinc-600 dark:bg-zinc-900 dark:text-zinc-400">
               <tr>
-                <th scope="col" className="px-3 py-2 font-medium">Name</th>
-                <th scope="col" className="px-3 py-2 font-medium">Token</th>
-                <th scope="col" className="px-3 py-2 font-medium">Scopes</th>
-                <th scope="col" className="px-3 py-2 font-medium">Created</th>
-                <th scope="col" className="px-3 py-2 font-medium">Expires</th>
-                <th scope="col" className="px-3 py-2 font-medium">Last used</th>
-                <th scope="col" className="px-3 py-2 font-medium">Status</th>
+                <th scope="col" className="px-3 py-2 font-medium">
+                  Name
+                </th>
+                <th scope="col" className="px-3 py-2 font-medium">
+                  Token
+                </th>
+                <th scope="col" className="px-3 py-2 font-medium">
+                  Scopes
+                </th>
+                <th scope="col" className="px-3 py-2 font-medium">
+                  Created
+                </th>
+                <th scope="col" className="px-3 py-2 font-medium">
+                  Expires
+                </th>
+                <th scope="col" className="px-3 py-2 font-medium">
+                  Last used
+                </th>
+                <th scope="col" className="px-3 py-2 font-medium">
+                  Status
+                </th>
                 <th scope="col" className="px-3 py-2 font-medium">
                   <span className="sr-only">Actions</span>
                 </th>
@@ -122,8 +136,8 @@ export function ApiTokenList({ tokens, now }: { tokens: ApiTokenView[]; now: Dat
         onConfirm={() => confirming && startTransition(() => revoke({ id: confirming.id }))}
       >
         <p>
-          Scripts and apps using <strong className="break-all">{confirming?.name}</strong> ({confirming?.prefix}…) are refused from the next request on.
-          It stays listed as Revoked; this cannot be undone.
+          Scripts and apps using <strong className="break-all">{confirming?.name}</strong> ({confirming?.prefix}…) are refused from the next request on. It
+          stays listed as Revoked; this cannot be undone.
         </p>
         {state.status === "error" || state.status === "invalid" || state.status === "unauthorized" ? <Alert tone="error">{state.message}</Alert> : null}
       </ConfirmDialog>

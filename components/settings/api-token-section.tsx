@@ -18,7 +18,10 @@ export function ApiTokenSection({ tokens, now }: { tokens: ApiTokenView[]; now: 
         </p>
         <p className="text-sm text-zinc-600 dark:text-zinc-400">
           Every endpoint is described in the{" "}
-          <Link href="/api-reference" className="font-medium text-sky-700 underline underline-offset-2 hover:text-sky-800 dark:text-sky-400 dark:hover:text-sky-300">
+          <Link
+            href="/api-reference"
+            className="font-medium text-sky-700 underline underline-offset-2 hover:text-sky-800 dark:text-sky-400 dark:hover:text-sky-300"
+          >
             API reference
           </Link>
           .

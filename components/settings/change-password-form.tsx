@@ -17,14 +17,7 @@ export function ChangePasswordForm() {
     <form action={action} className="max-w-sm space-y-4" noValidate>
       <LiveMessage tone="error" message={error} />
       <LiveMessage tone="success" message={state.status === "success" ? state.message : undefined} />
-      <Field
-        label="Current password"
-        name="currentPassword"
-        type="password"
-        autoComplete="current-password"
-        required
-        errors={errors.currentPassword}
-      />
+      <Field label="Current password" name="currentPassword" type="password" autoComplete="current-password" required errors={errors.currentPassword} />
       <Field
         label="New password"
         name="newPassword"
@@ -35,14 +28,7 @@ export function ChangePasswordForm() {
         hint="At least 12 characters."
         errors={errors.newPassword}
       />
-      <Field
-        label="Confirm new password"
-        name="confirmNewPassword"
-        type="password"
-        autoComplete="new-password"
-        required
-        errors={errors.confirmNewPassword}
-      />
+      <Field label="Confirm new password" name="confirmNewPassword" type="password" autoComplete="new-password" required errors={errors.confirmNewPassword} />
       {/* Until the form hydrates, a click would post it natively: with Referrer-Policy no-referrer that POST carries `Origin: null`, which Next refuses as a cross-site action (a bare 500, and what was typed is lost). */}
       <Button type="submit" disabled={!hydrated || pending}>
         {pending ? "Changing…" : "Change password"}

@@ -1,7 +1,11 @@
 import { RelativeTime } from "@/components/ui/relative-time";
 import type { DeliveryView } from "@/lib/webhooks/settings";
 
-const EVENT_LABELS: Record<string, string> = { "link.downloaded": "Download", "link.password_locked": "Link locked (wrong passwords)", "webhook.test": "Test event" };
+const EVENT_LABELS: Record<string, string> = {
+  "link.downloaded": "Download",
+  "link.password_locked": "Link locked (wrong passwords)",
+  "webhook.test": "Test event",
+};
 
 function StatusCell({ delivery, now }: { delivery: DeliveryView; now: Date }) {
   switch (delivery.state) {
@@ -47,11 +51,21 @@ export function WebhookDeliveries({ deliveries, now }: { deliveries: DeliveryVie
             <table className="w-full text-left text-sm">
               <thead className="bg-zinc-50 text-xs uppercase text-zinc-600 dark:bg-zinc-900 dark:text-zinc-400">
                 <tr>
-                  <th scope="col" className="px-3 py-2 font-medium">Event</th>
-                  <th scope="col" className="px-3 py-2 font-medium">Created</th>
-                  <th scope="col" className="px-3 py-2 font-medium">Status</th>
-                  <th scope="col" className="px-3 py-2 font-medium">Attempts</th>
-                  <th scope="col" className="px-3 py-2 font-medium">Last response</th>
+                  <th scope="col" className="px-3 py-2 font-medium">
+                    Event
+                  </th>
+                  <th scope="col" className="px-3 py-2 font-medium">
+                    Created
+                  </th>
+                  <th scope="col" className="px-3 py-2 font-medium">
+                    Status
+                  </th>
+                  <th scope="col" className="px-3 py-2 font-medium">
+                    Attempts
+                  </th>
+                  <th scope="col" className="px-3 py-2 font-medium">
+                    Last response
+                  </th>
                 </tr>
               </thead>
               <tbody className="divide-y divide-zinc-200 dark:divide-zinc-800">

@@ -57,7 +57,10 @@ export function WebhookForm({ url }: { url: string | null }) {
     idle as ActionState,
   );
   // A failed test is an error state (nothing revalidates then): refresh so the list shows it.
-  const [, test, testing] = useActionState(tracked(sendTestWebhookAction, () => router.refresh()), idle as ActionState);
+  const [, test, testing] = useActionState(
+    tracked(sendTestWebhookAction, () => router.refresh()),
+    idle as ActionState,
+  );
 
   const errors = saveState.status === "invalid" ? saveState.fieldErrors : {};
   const typed = saveState.status === "invalid" ? saveState.values?.webhookUrl : undefined;
@@ -112,13 +115,13 @@ export function WebhookForm({ url }: { url: string | null }) {
         <summary className="cursor-pointer font-medium">How to check a delivery</summary>
         <div className="mt-2 space-y-2">
           <p>
-            Each POST carries <code>X-Bucketshare-Timestamp</code> (unix seconds) and{" "}
-            <code>X-Bucketshare-Signature: sha256=&lt;hex&gt;</code>, the HMAC-SHA256 of <code>&lt;timestamp&gt;.&lt;body&gt;</code>{" "}
-            keyed with the secret exactly as shown. Compare in constant time and refuse old timestamps (say, more than 5 minutes).
+            Each POST carries <code>X-Bucketshare-Timestamp</code> (unix seconds) and <code>X-Bucketshare-Signature: sha256=&lt;hex&gt;</code>, the HMAC-SHA256
+            of <code>&lt;timestamp&gt;.&lt;body&gt;</code> keyed with the secret exactly as shown. Compare in constant time and refuse old timestamps (say, more
+            than 5 minutes).
           </p>
           <p>
-            Answer with any 2xx within 5 seconds. Anything else is retried after 10 s, 30 s, 2 min, 10 min, 1 h, 6 h and 12 h;
-            redirects are not followed. <code>X-Bucketshare-Delivery</code> stays the same across retries: ignore one you have seen.
+            Answer with any 2xx within 5 seconds. Anything else is retried after 10 s, 30 s, 2 min, 10 min, 1 h, 6 h and 12 h; redirects are not followed.{" "}
+            <code>X-Bucketshare-Delivery</code> stays the same across retries: ignore one you have seen.
           </p>
         </div>
       </details>

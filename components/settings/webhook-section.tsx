@@ -11,8 +11,7 @@ export function WebhookSection({ overview, now }: { overview: WebhookOverview; n
           Notifications
         </h2>
         <p className="text-sm text-zinc-600 dark:text-zinc-400">
-          A webhook tells another service each time a managed link is downloaded. Downloads never wait for it: events are queued and
-          retried.
+          A webhook tells another service each time a managed link is downloaded. Downloads never wait for it: events are queued and retried.
         </p>
       </div>
       <WebhookForm url={overview.url} />

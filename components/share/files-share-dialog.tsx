@@ -41,7 +41,19 @@ function plural(n: number, one: string, many: string): string {
  * generating, it lists the files step by step (with progress) and says how many files and bytes
  * the share will hold; beyond the limit it says so and stops.
  */
-export function FilesShareDialog({ source, publicUrl, open, onClose, onCreated }: { source: FilesShareSource; publicUrl: string | null; open: boolean; onClose: () => void; onCreated?: () => void }) {
+export function FilesShareDialog({
+  source,
+  publicUrl,
+  open,
+  onClose,
+  onCreated,
+}: {
+  source: FilesShareSource;
+  publicUrl: string | null;
+  open: boolean;
+  onClose: () => void;
+  onCreated?: () => void;
+}) {
   const ids = useId();
   const [recursive, setRecursive] = useState(false);
   const [pattern, setPattern] = useState("");
@@ -56,13 +68,20 @@ export function FilesShareDialog({ source, publicUrl, open, onClose, onCreated }
   const run = useRef(0);
 
   const patternBroken = appliedPattern !== "" && namePatternRegex(appliedPattern) === null;
-  const sourceFields = source.mode === "keys" ? { mode: "keys", connectionId: source.connectionId, bucket: source.bucket, keys: source.keys } : { mode: "folder", connectionId: source.connectionId, bucket: source.bucket, prefix: source.prefix, recursive, pattern: appliedPattern };
+  const sourceFields =
+    source.mode === "keys"
+      ? { mode: "keys", connectionId: source.connectionId, bucket: source.bucket, keys: source.keys }
+      : { mode: "folder", connectionId: source.connectionId, bucket: source.bucket, prefix: source.prefix, recursive, pattern: appliedPattern };
   const sourceKey = JSON.stringify(sourceFields);
 
   // The snapshot preview: one server step per 1,000 listed objects (or 100 checked keys).
+  // biome-ignore lint/correctness/useExhaustiveDependencies: sourceKey is the source's value (a new object each render): it runs again only when what is shared changes
   useEffect(() => {
     if (source.mode === "keys" && new Blob([JSON.stringify(source.keys)]).size > MAX_SELECTION_BYTES) {
-      setScan({ state: "failed", message: "This selection is too large to send in one request. Share the folder instead (with a name pattern if needed), or select fewer files." });
+      setScan({
+        state: "failed",
+        message: "This selection is too large to send in one request. Share the folder instead (with a name pattern if needed), or select fewer files.",
+      });
       return;
     }
     if (patternBroken) {
@@ -87,7 +106,13 @@ export function FilesShareDialog({ source, publicUrl, open, onClose, onCreated }
         );
         if (mine !== run.current) return;
         if (step.status !== "success" || !step.data) {
-          setScan({ state: "failed", message: step.status === "invalid" ? Object.values(step.fieldErrors).flat().join(" ") || step.message : ("message" in step && step.message) || "The files could not be listed." });
+          setScan({
+            state: "failed",
+            message:
+              step.status === "invalid"
+                ? Object.values(step.fieldErrors).flat().join(" ") || step.message
+                : ("message" in step && step.message) || "The files could not be listed.",
+          });
           return;
         }
         count += step.data.count;
@@ -108,10 +133,14 @@ export function FilesShareDialog({ source, publicUrl, open, onClose, onCreated }
     return () => {
       run.current++;
     };
-  }, [sourceKey]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [sourceKey]);
 
   const defaultTitle =
-    source.mode === "folder" ? source.name : scan.state === "done" || scan.state === "running" ? plural(scan.state === "done" ? scan.count : source.keys.length, "file", "files") : plural(source.keys.length, "file", "files");
+    source.mode === "folder"
+      ? source.name
+      : scan.state === "done" || scan.state === "running"
+        ? plural(scan.state === "done" ? scan.count : source.keys.length, "file", "files")
+        : plural(source.keys.length, "file", "files");
 
   const serverErrors = result.status === "invalid" ? result.fieldErrors : {};
   const serverMessage =
@@ -153,7 +182,9 @@ export function FilesShareDialog({ source, publicUrl, open, onClose, onCreated }
       onClose={onClose}
       title={heading}
       subtitle={
-        <p className="text-sm text-zinc-600 dark:text-zinc-400">One managed link for all of them: revoke it at once, limit downloads, add a password or networks.</p>
+        <p className="text-sm text-zinc-600 dark:text-zinc-400">
+          One managed link for all of them: revoke it at once, limit downloads, add a password or networks.
+        </p>
       }
       size="lg"
     >
@@ -229,7 +260,8 @@ export function FilesShareDialog({ source, publicUrl, open, onClose, onCreated }
               </Alert>
             ) : scan.state === "too_many" ? (
               <Alert tone="error">
-                More than {MAX_SHARE_FILES.toLocaleString("en-US")} files: one share holds at most {MAX_SHARE_FILES.toLocaleString("en-US")}. Listing stopped. Share a subfolder, narrow it with a name pattern
+                More than {MAX_SHARE_FILES.toLocaleString("en-US")} files: one share holds at most {MAX_SHARE_FILES.toLocaleString("en-US")}. Listing stopped.
+                Share a subfolder, narrow it with a name pattern
                 {source.mode === "folder" && recursive ? ", or leave out subfolders" : ""}.
               </Alert>
             ) : scan.state === "failed" ? (
@@ -264,18 +296,26 @@ export function FilesShareDialog({ source, publicUrl, open, onClose, onCreated }
               <input type="checkbox" checked={zipAllowed} onChange={(e) => setZipAllowed(e.target.checked)} className="mt-1" />
               <span>
                 Allow Download all (ZIP; these bytes pass through this server)
-                <span className="block text-xs text-muted">Single files go straight from your storage; a ZIP of everything is streamed through Bucketshare.</span>
+                <span className="block text-xs text-muted">
+                  Single files go straight from your storage; a ZIP of everything is streamed through Bucketshare.
+                </span>
               </span>
             </label>
           </ManagedLinkFields>
 
           {!publicUrl ? (
             <Alert tone="warning">
-              Bucketshare has no public address, so this link uses the address you opened it at. Set <code>PUBLIC_URL</code> so recipients elsewhere can reach it.
+              Bucketshare has no public address, so this link uses the address you opened it at. Set <code>PUBLIC_URL</code> so recipients elsewhere can reach
+              it.
             </Alert>
           ) : null}
 
-          <GenerateLinkFooter message={serverMessage} pending={pending} disabled={scan.state !== "done" || scan.count === 0 || expiry.invalid} onCancel={onClose} />
+          <GenerateLinkFooter
+            message={serverMessage}
+            pending={pending}
+            disabled={scan.state !== "done" || scan.count === 0 || expiry.invalid}
+            onCancel={onClose}
+          />
         </form>
       )}
     </Modal>

@@ -5,7 +5,17 @@ import { Button } from "@/components/ui/button";
 import { ModalFooter } from "@/components/ui/modal";
 
 /** The end of a share dialog's form: the server's message (announced), Cancel and "Generate link". */
-export function GenerateLinkFooter({ message, pending, disabled, onCancel }: { message: string | null; pending: boolean; disabled: boolean; onCancel: () => void }) {
+export function GenerateLinkFooter({
+  message,
+  pending,
+  disabled,
+  onCancel,
+}: {
+  message: string | null;
+  pending: boolean;
+  disabled: boolean;
+  onCancel: () => void;
+}) {
   return (
     <>
       <div role="alert" aria-live="assertive">

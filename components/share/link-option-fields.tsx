@@ -53,13 +53,28 @@ export function useExpiryChoice(kind: LinkKind, initialPreset: string) {
   const mode: ExpiryChoice["mode"] = expiresIn === "custom" ? "custom" : expiresIn === "until" ? "until" : "preset";
   const preview = useMemo(() => {
     if (mode === "until" && !until) return null;
-    const choice: ExpiryChoice = mode === "custom" ? { mode, amount, unit } : mode === "until" ? { mode, localDateTime: until, timeZone } : { mode, preset: expiresIn };
+    const choice: ExpiryChoice =
+      mode === "custom" ? { mode, amount, unit } : mode === "until" ? { mode, localDateTime: until, timeZone } : { mode, preset: expiresIn };
     return resolveExpiry(choice, new Date(), { timeZone, kind });
   }, [mode, until, amount, unit, expiresIn, timeZone, kind]);
 
   /** What the server actions read (expiryMode, preset, amount, unit, until, timeZone). */
   const fields = { expiryMode: mode, preset: mode === "preset" ? expiresIn : initialPreset, amount, unit, until, timeZone };
-  return { timeZone, expiresIn, setExpiresIn, amount, setAmount, unit, setUnit, until, setUntil, mode, preview, fields, invalid: Boolean(preview && !preview.ok) };
+  return {
+    timeZone,
+    expiresIn,
+    setExpiresIn,
+    amount,
+    setAmount,
+    unit,
+    setUnit,
+    until,
+    setUntil,
+    mode,
+    preview,
+    fields,
+    invalid: Boolean(preview && !preview.ok),
+  };
 }
 export type ExpiryChoiceState = ReturnType<typeof useExpiryChoice>;
 
@@ -90,7 +105,13 @@ export function ExpiryField({
       <label htmlFor={`${idPrefix}-expires`} className="block text-sm font-medium">
         Expires in
       </label>
-      <select id={`${idPrefix}-expires`} value={expiry.expiresIn} onChange={(e) => expiry.setExpiresIn(e.target.value)} className={inputClass} aria-describedby={`${idPrefix}-expiry-help`}>
+      <select
+        id={`${idPrefix}-expires`}
+        value={expiry.expiresIn}
+        onChange={(e) => expiry.setExpiresIn(e.target.value)}
+        className={inputClass}
+        aria-describedby={`${idPrefix}-expiry-help`}
+      >
         {presets.map((p) => (
           <option key={p.id} value={p.id}>
             {p.label}
@@ -106,7 +127,16 @@ export function ExpiryField({
             <label htmlFor={`${idPrefix}-amount`} className="sr-only">
               Duration
             </label>
-            <input id={`${idPrefix}-amount`} type="number" min={1} inputMode="numeric" value={expiry.amount} onChange={(e) => expiry.setAmount(e.target.value)} className={inputClass} aria-invalid={Boolean(error) || undefined} />
+            <input
+              id={`${idPrefix}-amount`}
+              type="number"
+              min={1}
+              inputMode="numeric"
+              value={expiry.amount}
+              onChange={(e) => expiry.setAmount(e.target.value)}
+              className={inputClass}
+              aria-invalid={Boolean(error) || undefined}
+            />
           </div>
           <div className="w-36">
             <label htmlFor={`${idPrefix}-unit`} className="sr-only">
@@ -127,7 +157,14 @@ export function ExpiryField({
           <label htmlFor={`${idPrefix}-until`} className="block text-sm">
             Expires at ({timeZone})
           </label>
-          <input id={`${idPrefix}-until`} type="datetime-local" value={expiry.until} onChange={(e) => expiry.setUntil(e.target.value)} className={inputClass} aria-invalid={Boolean(error) || undefined} />
+          <input
+            id={`${idPrefix}-until`}
+            type="datetime-local"
+            value={expiry.until}
+            onChange={(e) => expiry.setUntil(e.target.value)}
+            className={inputClass}
+            aria-invalid={Boolean(error) || undefined}
+          />
         </div>
       ) : null}
       <div id={`${idPrefix}-expiry-help`} aria-live="polite" className="space-y-1 text-sm">
@@ -147,8 +184,8 @@ export function ExpiryField({
         ) : null}
         {capped?.limitedByCredentials ? (
           <Alert tone="warning">
-            This connection uses temporary credentials that end {formatExpiryDate(capped.expiresAt, timeZone)}. The link stops working then, earlier than
-            you asked.
+            This connection uses temporary credentials that end {formatExpiryDate(capped.expiresAt, timeZone)}. The link stops working then, earlier than you
+            asked.
           </Alert>
         ) : null}
       </div>
@@ -168,7 +205,10 @@ function downloadLimitProblem(text: string): string | null {
 function networksProblem(text: string): string | null {
   const parsed = parseRangeList(text);
   if (parsed.ok) return null;
-  return `Not an IPv4/IPv6 address or CIDR range: ${parsed.invalid.slice(0, 5).map((e) => `"${e.slice(0, 60)}"`).join(", ")}${parsed.invalid.length > 5 ? ` and ${parsed.invalid.length - 5} more` : ""}. Use forms such as 203.0.113.0/24 or 2001:db8::/32.`;
+  return `Not an IPv4/IPv6 address or CIDR range: ${parsed.invalid
+    .slice(0, 5)
+    .map((e) => `"${e.slice(0, 60)}"`)
+    .join(", ")}${parsed.invalid.length > 5 ? ` and ${parsed.invalid.length - 5} more` : ""}. Use forms such as 203.0.113.0/24 or 2001:db8::/32.`;
 }
 
 export type ManagedOptionErrors = Partial<Record<keyof ManagedOptions, string>>;
@@ -192,13 +232,27 @@ export function useManagedOptions(serverErrors: ServerErrors, checkInBrowser: bo
     /** The browser's check already refuses these options (nothing is sent then). */
     refused: Boolean(downloadLimitProblem(options.downloadLimit) || networksProblem(options.allowedNetworks) || linkPasswordProblem(options.password)),
     /** What the server actions read; an empty password is left out. */
-    fields: { downloadLimit: options.downloadLimit, ...(options.password ? { password: options.password } : {}), allowedNetworks: options.allowedNetworks } as Record<string, string>,
+    fields: {
+      downloadLimit: options.downloadLimit,
+      ...(options.password ? { password: options.password } : {}),
+      allowedNetworks: options.allowedNetworks,
+    } as Record<string, string>,
   };
 }
 export type ManagedOptionsState = ReturnType<typeof useManagedOptions>;
 
 /** Download limit, Password and Allowed networks, each with its message beneath it; `children` follow in the same box. */
-export function ManagedLinkFields({ idPrefix, managed, limitHelp, children }: { idPrefix: string; managed: ManagedOptionsState; limitHelp: string; children?: ReactNode }) {
+export function ManagedLinkFields({
+  idPrefix,
+  managed,
+  limitHelp,
+  children,
+}: {
+  idPrefix: string;
+  managed: ManagedOptionsState;
+  limitHelp: string;
+  children?: ReactNode;
+}) {
   const { options, errors } = managed;
   const set = (field: keyof ManagedOptions) => (e: { target: { value: string } }) => managed.setOptions({ ...options, [field]: e.target.value });
   return (

@@ -132,9 +132,8 @@ export function QuickShareDialog({ target, open, onClose }: { target: ShareTarge
             </p>
             {kind === "managed" && !target.publicUrl ? (
               <Alert tone="warning">
-                Bucketshare has no public address, so this link uses the address you opened it at. Recipients elsewhere cannot reach a localhost
-                address: set <code>PUBLIC_URL</code> to the address people use to reach Bucketshare (for example https://share.example.com) and
-                restart it.
+                Bucketshare has no public address, so this link uses the address you opened it at. Recipients elsewhere cannot reach a localhost address: set{" "}
+                <code>PUBLIC_URL</code> to the address people use to reach Bucketshare (for example https://share.example.com) and restart it.
               </Alert>
             ) : null}
           </fieldset>
@@ -156,7 +155,13 @@ export function QuickShareDialog({ target, open, onClose }: { target: ShareTarge
                 Open in browser
               </label>
               <label className="flex items-center gap-2">
-                <input type="radio" name="disposition" value="attachment" checked={disposition === "attachment"} onChange={() => setDisposition("attachment")} />
+                <input
+                  type="radio"
+                  name="disposition"
+                  value="attachment"
+                  checked={disposition === "attachment"}
+                  onChange={() => setDisposition("attachment")}
+                />
                 Download
               </label>
             </div>
@@ -166,7 +171,13 @@ export function QuickShareDialog({ target, open, onClose }: { target: ShareTarge
             <label htmlFor={`${ids}-filename`} className="block text-sm font-medium">
               File name
             </label>
-            <input id={`${ids}-filename`} value={fileName} onChange={(e) => setFileName(e.target.value)} className={inputClass} aria-invalid={serverErrors.fileName ? true : undefined} />
+            <input
+              id={`${ids}-filename`}
+              value={fileName}
+              onChange={(e) => setFileName(e.target.value)}
+              className={inputClass}
+              aria-invalid={serverErrors.fileName ? true : undefined}
+            />
             <FieldError errors={serverErrors.fileName} />
           </div>
 
@@ -193,7 +204,14 @@ export function QuickShareDialog({ target, open, onClose }: { target: ShareTarge
                 <label htmlFor={`${ids}-ctype`} className="block text-sm font-medium">
                   Content type (optional)
                 </label>
-                <input id={`${ids}-ctype`} value={contentType} onChange={(e) => setContentType(e.target.value)} placeholder="Keep the object's own" className={inputClass} aria-invalid={serverErrors.contentType ? true : undefined} />
+                <input
+                  id={`${ids}-ctype`}
+                  value={contentType}
+                  onChange={(e) => setContentType(e.target.value)}
+                  placeholder="Keep the object's own"
+                  className={inputClass}
+                  aria-invalid={serverErrors.contentType ? true : undefined}
+                />
                 <FieldError errors={serverErrors.contentType} />
               </div>
               <div className="space-y-1">

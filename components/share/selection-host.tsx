@@ -23,7 +23,19 @@ function readSelection(key: string): string[] {
  * sessionStorage per connection, bucket and folder, so it spans the folder's pages; "Share
  * selected" sends the keys to the server, which checks each one.
  */
-export function SelectionHost({ connectionId, bucket, prefix, publicUrl, children }: { connectionId: string; bucket: string; prefix: string; publicUrl: string | null; children: ReactNode }) {
+export function SelectionHost({
+  connectionId,
+  bucket,
+  prefix,
+  publicUrl,
+  children,
+}: {
+  connectionId: string;
+  bucket: string;
+  prefix: string;
+  publicUrl: string | null;
+  children: ReactNode;
+}) {
   const key = storageKey(connectionId, bucket, prefix);
   const [selected, setSelected] = useState<string[]>([]);
   const [source, setSource] = useState<FilesShareSource | null>(null);
@@ -79,8 +91,16 @@ export function SelectionHost({ connectionId, bucket, prefix, publicUrl, childre
 
   const count = selected.length;
   return (
+    // biome-ignore lint/a11y/noStaticElementInteractions lint/a11y/useKeyWithClickEvents: delegation only; the events come from the real checkboxes and buttons inside (keyboard included)
     <div ref={container} onChange={onChange} onClick={onClick} className="space-y-2">
-      <div role="region" aria-label="Selection" className={count > 0 ? "flex flex-wrap items-center gap-3 rounded-lg border border-zinc-200 bg-zinc-50 px-3 py-2 dark:border-zinc-800 dark:bg-zinc-900" : "sr-only"}>
+      <section
+        aria-label="Selection"
+        className={
+          count > 0
+            ? "flex flex-wrap items-center gap-3 rounded-lg border border-zinc-200 bg-zinc-50 px-3 py-2 dark:border-zinc-800 dark:bg-zinc-900"
+            : "sr-only"
+        }
+      >
         <span aria-live="polite" className="text-sm font-medium">
           {count > 0 ? `${count.toLocaleString("en-US")} selected` : ""}
         </span>
@@ -92,7 +112,7 @@ export function SelectionHost({ connectionId, bucket, prefix, publicUrl, childre
             </Button>
           </>
         ) : null}
-      </div>
+      </section>
       {children}
       {source ? (
         <FilesShareDialog

@@ -57,7 +57,9 @@ export function ShareResult({ link, timeZone }: { link: IssuedLink; timeZone: st
           <dt className="text-muted">Password</dt>
           <dd>{link.managed.password ? "Yes" : "No"}</dd>
           <dt className="text-muted">Allowed networks</dt>
-          <dd className="break-all font-mono text-xs">{link.managed.allowedNetworks.length > 0 ? link.managed.allowedNetworks.join(", ") : <span className="font-sans text-sm">Anywhere</span>}</dd>
+          <dd className="break-all font-mono text-xs">
+            {link.managed.allowedNetworks.length > 0 ? link.managed.allowedNetworks.join(", ") : <span className="font-sans text-sm">Anywhere</span>}
+          </dd>
           <dt className="text-muted">Version</dt>
           <dd>{link.managed.pinned ? "This version of the file" : "Always the latest version"}</dd>
         </dl>
@@ -90,6 +92,7 @@ export function ShareResult({ link, timeZone }: { link: IssuedLink; timeZone: st
             role="img"
             aria-label="QR code of the share link"
             className="rounded bg-white p-1 [&_svg]:h-auto [&_svg]:w-full"
+            // biome-ignore lint/security/noDangerouslySetInnerHtml: the SVG is made on the server by the qrcode package from the link alone
             dangerouslySetInnerHTML={{ __html: link.qrSvg }}
           />
           <figcaption className="mt-1 text-xs text-muted">Scan to open on a phone.</figcaption>

@@ -15,6 +15,7 @@ export function AppShell({ user, children }: { user: { name: string; email: stri
       <header className="border-b border-zinc-200 dark:border-zinc-800">
         <div className="mx-auto flex max-w-6xl flex-wrap items-center gap-x-4 gap-y-2 px-4 py-3">
           <Link href="/buckets" className="flex items-center gap-2 font-semibold">
+            {/* biome-ignore lint/performance/noImgElement: a 24 px SVG from public/, nothing to optimise */}
             <img src="/icon.svg" alt="" width={24} height={24} />
             Bucketshare
           </Link>
@@ -26,7 +27,9 @@ export function AppShell({ user, children }: { user: { name: string; email: stri
           </div>
         </div>
       </header>
-      <main id="main" tabIndex={-1} className="mx-auto w-full max-w-6xl flex-1 px-4 py-6 outline-none">{children}</main>
+      <main id="main" tabIndex={-1} className="mx-auto w-full max-w-6xl flex-1 px-4 py-6 outline-none">
+        {children}
+      </main>
     </div>
   );
 }

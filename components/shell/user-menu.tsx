@@ -56,11 +56,7 @@ export function UserMenu({ name, email }: { name: string; email: string }) {
             <p className="truncate text-xs text-zinc-500 dark:text-zinc-400">{email}</p>
           </div>
           <form action={action}>
-            <button
-              type="submit"
-              disabled={pending}
-              className="mt-1 w-full rounded-md px-2 py-1.5 text-left text-sm hover:bg-zinc-100 dark:hover:bg-zinc-800"
-            >
+            <button type="submit" disabled={pending} className="mt-1 w-full rounded-md px-2 py-1.5 text-left text-sm hover:bg-zinc-100 dark:hover:bg-zinc-800">
               Sign out
             </button>
           </form>

@@ -28,8 +28,7 @@ type FormField = Element | RadioNodeList | null | undefined;
  * is nothing to take over.
  */
 export function typedBeforeHydration(field: FormField, rendered: string): string | undefined {
-  const value =
-    field instanceof HTMLInputElement || field instanceof HTMLSelectElement || field instanceof HTMLTextAreaElement ? field.value : undefined;
+  const value = field instanceof HTMLInputElement || field instanceof HTMLSelectElement || field instanceof HTMLTextAreaElement ? field.value : undefined;
   return value === undefined || value === rendered ? undefined : value;
 }
 
@@ -38,6 +37,6 @@ export function typedBeforeHydration(field: FormField, rendered: string): string
  * so that a controlled field can take over what was typed into it before then.
  */
 export function useTakeOverOnHydrate(takeOver: () => void) {
-  // eslint-disable-next-line react-hooks/exhaustive-deps -- once, at hydration: later renders hold what the fields hold
+  // biome-ignore lint/correctness/useExhaustiveDependencies: once, at hydration: later renders hold what the fields hold
   useLayoutEffect(takeOver, []);
 }

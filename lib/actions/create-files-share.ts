@@ -8,6 +8,10 @@ import { createFilesShareSchema, toFilesShareRequest } from "@/lib/validation/sh
 export type IssuedFilesShare = IssuedLink & { fileCount: number; totalBytes: number; title: string };
 
 /** "Share selected" / "Share folder" → Generate link: a managed link to a snapshot of the files. */
-export const createFilesShareAction = signedInAction<typeof createFilesShareSchema, IssuedFilesShare>("createFilesShare", createFilesShareSchema, async (input, user) => {
-  return { data: await issueFilesShare(user, toFilesShareRequest(input)) };
-});
+export const createFilesShareAction = signedInAction<typeof createFilesShareSchema, IssuedFilesShare>(
+  "createFilesShare",
+  createFilesShareSchema,
+  async (input, user) => {
+    return { data: await issueFilesShare(user, toFilesShareRequest(input)) };
+  },
+);

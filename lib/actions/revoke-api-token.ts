@@ -13,9 +13,7 @@ export const revokeApiTokenAction = signedInAction("revokeApiToken", revokeApiTo
   if (result.status === "revoked") log.info("api_token.revoked", { userId: user.id, tokenId: id });
   return {
     message:
-      result.status === "revoked"
-        ? `Token “${result.name}” revoked: requests with it are refused from now on.`
-        : `Token “${result.name}” was already revoked.`,
+      result.status === "revoked" ? `Token “${result.name}” revoked: requests with it are refused from now on.` : `Token “${result.name}” was already revoked.`,
     revalidate: ["/settings"],
   };
 });

@@ -16,23 +16,19 @@ export type WebhookSecretData = { secret: string };
  * saved. The first save, and a save with another URL, make a signing secret and answer with it: the
  * only time it leaves the server.
  */
-export const saveWebhookAction = signedInAction<typeof webhookUrlSchema, WebhookSecretData>(
-  "saveWebhook",
-  webhookUrlSchema,
-  async ({ webhookUrl }, user) => {
-    const blocked = webhookTargetProblem(webhookUrl, getEnv().WEBHOOK_ALLOW_PRIVATE);
-    if (blocked) throw new AppError("invalid", blocked, { fieldErrors: { webhookUrl: [blocked] } });
-    const { secret, changed, rotated } = await saveWebhookUrl(user.id, webhookUrl);
-    log.info("webhook.saved", { userId: user.id, newSecret: Boolean(secret), changed, rotated });
-    if (secret && rotated) {
-      return {
-        message: "Webhook URL changed, with a new signing secret (the old one signs nothing any more). Copy it now: it is shown only this once.",
-        data: { secret },
-        revalidate: ["/settings"],
-      };
-    }
-    return secret
-      ? { message: "Webhook saved. Copy the signing secret now: it is shown only this once.", data: { secret }, revalidate: ["/settings"] }
-      : { message: "Webhook URL saved. The signing secret is unchanged.", revalidate: ["/settings"] };
-  },
-);
+export const saveWebhookAction = signedInAction<typeof webhookUrlSchema, WebhookSecretData>("saveWebhook", webhookUrlSchema, async ({ webhookUrl }, user) => {
+  const blocked = webhookTargetProblem(webhookUrl, getEnv().WEBHOOK_ALLOW_PRIVATE);
+  if (blocked) throw new AppError("invalid", blocked, { fieldErrors: { webhookUrl: [blocked] } });
+  const { secret, changed, rotated } = await saveWebhookUrl(user.id, webhookUrl);
+  log.info("webhook.saved", { userId: user.id, newSecret: Boolean(secret), changed, rotated });
+  if (secret && rotated) {
+    return {
+      message: "Webhook URL changed, with a new signing secret (the old one signs nothing any more). Copy it now: it is shown only this once.",
+      data: { secret },
+      revalidate: ["/settings"],
+    };
+  }
+  return secret
+    ? { message: "Webhook saved. Copy the signing secret now: it is shown only this once.", data: { secret }, revalidate: ["/settings"] }
+    : { message: "Webhook URL saved. The signing secret is unchanged.", revalidate: ["/settings"] };
+});

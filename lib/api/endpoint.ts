@@ -65,12 +65,15 @@ export type EndpointSpec<P extends z.ZodType, Q extends z.ZodType, B extends z.Z
   handler: (ctx: ApiContext<z.output<P>, z.output<Q>, z.output<B>>) => Promise<ApiResult<z.input<R>>>;
 };
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: a list of endpoints of every shape; each keeps its own types where it is defined
 export type AnyEndpoint = EndpointSpec<any, any, any, any>;
 
-export function defineEndpoint<P extends z.ZodType = z.ZodType, Q extends z.ZodType = z.ZodType, B extends z.ZodType = z.ZodType, R extends z.ZodType = z.ZodType>(
-  spec: EndpointSpec<P, Q, B, R>,
-): EndpointSpec<P, Q, B, R> {
+export function defineEndpoint<
+  P extends z.ZodType = z.ZodType,
+  Q extends z.ZodType = z.ZodType,
+  B extends z.ZodType = z.ZodType,
+  R extends z.ZodType = z.ZodType,
+>(spec: EndpointSpec<P, Q, B, R>): EndpointSpec<P, Q, B, R> {
   return spec;
 }
 
@@ -134,7 +137,10 @@ export function etagMatches(header: string | null, etag: string, options: { stro
 function stableJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(stableJson).join(",")}]`;
   if (value && typeof value === "object") {
-    return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${stableJson((value as Record<string, unknown>)[k])}`).join(",")}}`;
+    return `{${Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${stableJson((value as Record<string, unknown>)[k])}`)
+      .join(",")}}`;
   }
   return JSON.stringify(value ?? null);
 }
@@ -175,7 +181,9 @@ export function apiHandler(endpoint: AnyEndpoint) {
           });
         }
         // Keyed: the body may hold a link's password, which a plain hash would let anyone who reads the table test guesses against.
-        const requestHash = createHmac("sha256", getRuntimeSecrets().authSecret).update(`api-idempotency\n${endpoint.operationId}\n${stableJson(rawBody)}`).digest("hex");
+        const requestHash = createHmac("sha256", getRuntimeSecrets().authSecret)
+          .update(`api-idempotency\n${endpoint.operationId}\n${stableJson(rawBody)}`)
+          .digest("hex");
         const begun = await beginIdempotentRequest(caller.tokenId, key, requestHash);
         if (begun.kind === "replay") {
           result = await endpoint.idempotent.replay(ctx, begun.createdId);
@@ -238,7 +246,8 @@ function toProblem(error: unknown, operation: string, requestId: string): ApiPro
     return error;
   }
   if (error instanceof AppError) {
-    if (error.code !== "invalid" && error.code !== "not_found") log.warn("api.refused", { requestId, operation, code: error.code, reason: error.reason, cause: error.cause });
+    if (error.code !== "invalid" && error.code !== "not_found")
+      log.warn("api.refused", { requestId, operation, code: error.code, reason: error.reason, cause: error.cause });
     return problemOfAppError(error);
   }
   if (isDatabaseUnavailable(error)) {
@@ -246,7 +255,10 @@ function toProblem(error: unknown, operation: string, requestId: string): ApiPro
     return new ApiProblem("unavailable", "The database is not answering, so nothing was changed. Try again in a moment.", { headers: { "Retry-After": "5" } });
   }
   log.error("api.failed", { requestId, operation, error });
-  return new ApiProblem("internal", `Something went wrong and nothing was changed. Quote request id ${requestId} when you report it; the server log has the details.`);
+  return new ApiProblem(
+    "internal",
+    `Something went wrong and nothing was changed. Quote request id ${requestId} when you report it; the server log has the details.`,
+  );
 }
 
 /** A problem answer outside any endpoint (unsupported method), with the same headers. */
@@ -273,7 +285,8 @@ export function apiRoutes(...endpoints: AnyEndpoint[]): Routes {
   const methods = endpoints.map((e) => e.method.toUpperCase());
   const allowed = [...methods, ...(methods.includes("GET") ? ["HEAD"] : []), "OPTIONS"];
   const refuse: RouteHandler = async (request) => methodNotAllowed(request, allowed);
-  const options: RouteHandler = async () => new Response(null, { status: 204, headers: { Allow: allowed.join(", "), "X-Request-Id": randomUUID(), "Cache-Control": "no-store" } });
+  const options: RouteHandler = async () =>
+    new Response(null, { status: 204, headers: { Allow: allowed.join(", "), "X-Request-Id": randomUUID(), "Cache-Control": "no-store" } });
   const routes = { GET: refuse, POST: refuse, PATCH: refuse, PUT: refuse, DELETE: refuse, OPTIONS: options } as Routes;
   for (const endpoint of endpoints) routes[endpoint.method.toUpperCase() as keyof Routes] = apiHandler(endpoint);
   return routes;

@@ -18,7 +18,11 @@ export const KEEP_HOURS = 24;
 
 type Row = { requestHash: string; createdId: string | null; stale: boolean; expired: boolean };
 
-export async function beginIdempotentRequest(tokenId: string, key: string, requestHash: string): Promise<{ kind: "new" } | { kind: "replay"; createdId: string }> {
+export async function beginIdempotentRequest(
+  tokenId: string,
+  key: string,
+  requestHash: string,
+): Promise<{ kind: "new" } | { kind: "replay"; createdId: string }> {
   for (let attempt = 0; attempt < 3; attempt++) {
     const claimed = await db.$executeRaw`
       INSERT INTO api_idempotency_keys (token_id, key, request_hash, created_at)
@@ -48,11 +52,19 @@ export async function beginIdempotentRequest(tokenId: string, key: string, reque
       });
     }
     if (row.createdId) return { kind: "replay", createdId: row.createdId };
-    throw new ApiProblem("idempotency-key-in-use", "A request with this Idempotency-Key is still being processed. Retry in a moment to get its result (if that request died, the key is freed 15 minutes after it began).", {
-      headers: { "Retry-After": "1" },
-    });
+    throw new ApiProblem(
+      "idempotency-key-in-use",
+      "A request with this Idempotency-Key is still being processed. Retry in a moment to get its result (if that request died, the key is freed 15 minutes after it began).",
+      {
+        headers: { "Retry-After": "1" },
+      },
+    );
   }
-  throw new ApiProblem("idempotency-key-in-use", "A request with this Idempotency-Key is still being processed. Retry in a moment to get its result (if that request died, the key is freed 15 minutes after it began).", { headers: { "Retry-After": "1" } });
+  throw new ApiProblem(
+    "idempotency-key-in-use",
+    "A request with this Idempotency-Key is still being processed. Retry in a moment to get its result (if that request died, the key is freed 15 minutes after it began).",
+    { headers: { "Retry-After": "1" } },
+  );
 }
 
 export async function finishIdempotentRequest(tokenId: string, key: string, createdId: string): Promise<void> {

@@ -26,7 +26,8 @@ function problemResponse(status: number, types: ProblemType[]) {
   const headers: Record<string, Header> = { "X-Request-Id": COMMON_HEADERS["X-Request-Id"] };
   // Every answer after the token was counted carries the rate-limit state (a 401 has no token to count).
   if (status !== 401) {
-    for (const name of ["RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset"] as const) headers[name] = { ...COMMON_HEADERS[name], description: `${COMMON_HEADERS[name].description} (Absent when the token was not counted.)` };
+    for (const name of ["RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset"] as const)
+      headers[name] = { ...COMMON_HEADERS[name], description: `${COMMON_HEADERS[name].description} (Absent when the token was not counted.)` };
   }
   if (status === 401) headers["WWW-Authenticate"] = header("The Bearer challenge.");
   if (status === 403) headers["WWW-Authenticate"] = header('The Bearer challenge with error="insufficient_scope" and the scope needed.');
@@ -50,17 +51,20 @@ function responsesOf(endpoint: AnyEndpoint): ZodOpenApiResponsesObject {
   const headers: Record<string, Header> = { ...COMMON_HEADERS };
   if (success.etag) headers.ETag = header("Changes whenever the representation changes; send it back in If-None-Match (304) or If-Match.");
   if (success.location) headers.Location = header("Where the created resource can be read.");
-  if (endpoint.idempotent) headers["Idempotent-Replayed"] = header('"true" when this is the stored result of an earlier request with the same Idempotency-Key.');
+  if (endpoint.idempotent)
+    headers["Idempotent-Replayed"] = header('"true" when this is the stored result of an earlier request with the same Idempotency-Key.');
   const responses: ZodOpenApiResponsesObject = {
     [String(success.status)]: { description: success.description, headers, content: { "application/json": { schema: success.schema } } },
   };
-  if (success.etag && endpoint.method === "get") responses["304"] = { description: "Not modified: the If-None-Match ETag is current.", headers: { ...COMMON_HEADERS, ETag: headers.ETag! } };
+  if (success.etag && endpoint.method === "get")
+    responses["304"] = { description: "Not modified: the If-None-Match ETag is current.", headers: { ...COMMON_HEADERS, ETag: headers.ETag! } };
   const byStatus = new Map<number, ProblemType[]>();
   for (const type of problemsOf(endpoint)) {
     const status = PROBLEM_TYPES[type].status;
     byStatus.set(status, [...(byStatus.get(status) ?? []), type]);
   }
-  for (const [status, types] of [...byStatus].sort((a, b) => a[0] - b[0])) (responses as Record<string, unknown>)[String(status)] = problemResponse(status, types);
+  for (const [status, types] of [...byStatus].sort((a, b) => a[0] - b[0]))
+    (responses as Record<string, unknown>)[String(status)] = problemResponse(status, types);
   return responses;
 }
 
@@ -71,14 +75,18 @@ function operationOf(endpoint: AnyEndpoint): ZodOpenApiOperationObject {
           .string()
           .regex(/^[\x21-\x7e]{1,255}$/)
           .optional()
-          .meta({ description: "Any unique string (a UUID): retrying with the same key and body returns the first result instead of doing it again. Kept 24 hours." }),
+          .meta({
+            description: "Any unique string (a UUID): retrying with the same key and body returns the first result instead of doing it again. Kept 24 hours.",
+          }),
       })
     : undefined;
   const ifHeaders = !endpoint.success.etag
     ? undefined
     : endpoint.method === "get"
       ? z.object({ "If-None-Match": z.string().optional().meta({ description: "An ETag from an earlier response: 304 when it is still current." }) })
-      : z.object({ "If-Match": z.string().optional().meta({ description: "The ETag you read: the change is refused (412) when the resource changed since." }) });
+      : z.object({
+          "If-Match": z.string().optional().meta({ description: "The ETag you read: the change is refused (412) when the resource changed since." }),
+        });
   return {
     operationId: endpoint.operationId,
     summary: endpoint.summary,

@@ -13,9 +13,15 @@ export function storageProblem(error: unknown, fields: { bucket?: FieldProblem["
   const detail = `${info.title}. ${info.message}`;
   switch (info.problem) {
     case "no_such_bucket":
-      return new ApiProblem("not-found", detail, { cause: error, errors: fields.bucket ? [{ in: fields.bucket, field: "bucket", message: "No such bucket." }] : undefined });
+      return new ApiProblem("not-found", detail, {
+        cause: error,
+        errors: fields.bucket ? [{ in: fields.bucket, field: "bucket", message: "No such bucket." }] : undefined,
+      });
     case "no_such_key":
-      return new ApiProblem("not-found", detail, { cause: error, errors: fields.key ? [{ in: fields.key, field: "key", message: "No such object." }] : undefined });
+      return new ApiProblem("not-found", detail, {
+        cause: error,
+        errors: fields.key ? [{ in: fields.key, field: "key", message: "No such object." }] : undefined,
+      });
     case "timeout":
       return new ApiProblem("storage-timeout", detail, { cause: error, headers: { "Retry-After": "5" } });
     default:

@@ -50,9 +50,7 @@ export async function listApiTokens(ownerId: string): Promise<ApiTokenView[]> {
   return rows as ApiTokenView[];
 }
 
-export type RevokeApiTokenResult =
-  | { status: "revoked" | "already_revoked"; name: string; revokedAt: Date }
-  | { status: "not_found" };
+export type RevokeApiTokenResult = { status: "revoked" | "already_revoked"; name: string; revokedAt: Date } | { status: "not_found" };
 
 /**
  * Revokes one of the owner's tokens: requests with it are refused from then on. Revoking twice keeps

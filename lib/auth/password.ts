@@ -79,9 +79,7 @@ function scrypt(password: string, salt: Buffer, options: ScryptOptions): Promise
   return withHashSlot(
     () =>
       new Promise((resolve, reject) => {
-        scryptCallback(password.normalize("NFKC"), salt, KEY_LENGTH, { ...options, maxmem: 128 * N * r * 2 }, (err, key) =>
-          err ? reject(err) : resolve(key),
-        );
+        scryptCallback(password.normalize("NFKC"), salt, KEY_LENGTH, { ...options, maxmem: 128 * N * r * 2 }, (err, key) => (err ? reject(err) : resolve(key)));
       }),
   );
 }

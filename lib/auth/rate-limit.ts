@@ -94,9 +94,7 @@ async function refusedUntil(tx: Tx, opts: { scope: AttemptScope; subject: string
           take: MAX_FAILURES_PER_ADDRESS,
           ...desc,
         }),
-    opts.knownBrowser
-      ? []
-      : tx.signInFailure.findMany({ where: { subject, createdAt: { gt: capSince } }, take: MAX_FAILURES_PER_SUBJECT, ...desc }),
+    opts.knownBrowser ? [] : tx.signInFailure.findMany({ where: { subject, createdAt: { gt: capSince } }, take: MAX_FAILURES_PER_SUBJECT, ...desc }),
     opts.scope === "link-password" && !opts.knownBrowser ? lockedUntil(tx, subject, now) : null,
   ]);
   const until: number[] = [];
@@ -193,7 +191,9 @@ export async function guardedAttempt(opts: AttemptOptions, verify: () => Promise
  */
 export async function pruneFailures(now = new Date()): Promise<number | null> {
   return db.$transaction(async (tx) => {
-    const [lock] = await tx.$queryRaw<{ locked: boolean }[]>`SELECT pg_try_advisory_xact_lock(hashtextextended('bucketshare:prune-sign-in-failures', 0)) AS locked`;
+    const [lock] = await tx.$queryRaw<
+      { locked: boolean }[]
+    >`SELECT pg_try_advisory_xact_lock(hashtextextended('bucketshare:prune-sign-in-failures', 0)) AS locked`;
     if (!lock?.locked) return null;
     const { count } = await tx.signInFailure.deleteMany({ where: { createdAt: { lt: new Date(now.getTime() - FAILURE_RETENTION_MS) } } });
     return count;

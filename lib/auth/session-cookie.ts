@@ -19,9 +19,7 @@ export type SessionClaims = { sub: string; sid: string; sx: number; exp: number 
 
 export type CookieRenewal = { name: string; value: string; secure: boolean; maxAge: number };
 
-export type SessionCheck =
-  | { valid: false }
-  | { valid: true; userId: string; sessionId: string; renewal?: CookieRenewal };
+export type SessionCheck = { valid: false } | { valid: true; userId: string; sessionId: string; renewal?: CookieRenewal };
 
 type CookieJar = { get(name: string): { value: string } | undefined; getAll?(name: string): { name?: string; value: string }[] };
 
@@ -32,7 +30,12 @@ export function newSessionClaims(sessionId: string, now = Date.now()): { sid: st
 
 async function readToken(cookies: CookieJar, secret: string, nowSeconds: number, https: boolean): Promise<{ name: string; token: JWT & SessionClaims } | null> {
   const name = sessionCookieName(https);
-  const values = cookies.getAll ? cookies.getAll(name).filter((c) => c.name === undefined || c.name === name).map((c) => c.value) : [cookies.get(name)?.value];
+  const values = cookies.getAll
+    ? cookies
+        .getAll(name)
+        .filter((c) => c.name === undefined || c.name === name)
+        .map((c) => c.value)
+    : [cookies.get(name)?.value];
   // A value that does not decode or does not hold a session is skipped: it never ends the check.
   for (const value of values) {
     if (!value) continue;
@@ -66,7 +69,7 @@ export async function checkSessionCookie(
   cookies: CookieJar,
   secret: string,
   now = Date.now(),
-  options: { renew?: boolean; /** The request came over https (isHttpsRequest). */ https?: boolean } = {},
+  options: { renew?: boolean /** The request came over https (isHttpsRequest). */; https?: boolean } = {},
 ): Promise<SessionCheck> {
   const nowSeconds = Math.floor(now / 1000);
   const https = options.https === true;

@@ -57,9 +57,7 @@ export async function findSessionUser(sessionId: string, userId: string, now = n
   if (!row) return null;
   if (now.getTime() - row.lastSeenAt.getTime() > LAST_SEEN_PRECISION_MS) {
     // Bookkeeping only; the request does not wait for it.
-    db.session
-      .updateMany({ where: { idHash }, data: { lastSeenAt: now } })
-      .catch((error: unknown) => log.warn("auth.session.last_seen_failed", { error }));
+    db.session.updateMany({ where: { idHash }, data: { lastSeenAt: now } }).catch((error: unknown) => log.warn("auth.session.last_seen_failed", { error }));
   }
   return { id: row.id, name: row.name, email: row.email };
 }

@@ -15,7 +15,10 @@ export type SessionUser = { id: string; name: string; email: string };
 
 /** What the request's session cookie claims (sealed and unexpired, not yet checked against the database). */
 const readSessionCookie = cache(async (): Promise<{ userId: string; sessionId: string } | null> => {
-  const session = await checkSessionCookie(await cookies(), getRuntimeSecrets().authSecret, Date.now(), { renew: false, https: isHttpsRequest(await headers()) });
+  const session = await checkSessionCookie(await cookies(), getRuntimeSecrets().authSecret, Date.now(), {
+    renew: false,
+    https: isHttpsRequest(await headers()),
+  });
   return session.valid ? { userId: session.userId, sessionId: session.sessionId } : null;
 });
 

@@ -65,7 +65,9 @@ export async function buildIfNeeded(build: () => Promise<number>): Promise<numbe
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") {
         // A read-only install (prebuilt image): fine when the build is current, otherwise say why.
         if (buildIsCurrent(sourceFingerprint())) return 0;
-        throw new Error(`Cannot build: ${LOCK} cannot be created in ${process.cwd()} (${(error as NodeJS.ErrnoException).code}). Make it writable or build the image beforehand.`);
+        throw new Error(
+          `Cannot build: ${LOCK} cannot be created in ${process.cwd()} (${(error as NodeJS.ErrnoException).code}). Make it writable or build the image beforehand.`,
+        );
       }
       if (!lockOwnerAlive()) {
         await new Promise((r) => setTimeout(r, 200));

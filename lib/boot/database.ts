@@ -11,7 +11,7 @@ import { resealLegacyValues } from "@/lib/boot/reseal";
 
 export type PreparedDatabase = { url: string; embedded: boolean; stop(): Promise<void> };
 
-function describe(url: string): string {
+function describeUrl(url: string): string {
   try {
     const u = new URL(url);
     return `${u.hostname}:${u.port || 5432}${u.pathname}`;
@@ -84,7 +84,7 @@ export async function prepareDatabase(env: Env, dataDir: string, encryptionKey: 
     const message = (error as Error).message.split("\n")[0];
     throw new Error(
       env.DATABASE_URL && !/^Cannot reach/.test(message ?? "")
-        ? `Database at ${describe(url)} could not be prepared: ${message}`
+        ? `Database at ${describeUrl(url)} could not be prepared: ${message}`
         : (message ?? "Database could not be prepared"),
     );
   }

@@ -7,13 +7,7 @@
  */
 import "@/lib/boot/node-version";
 import { join, resolve } from "node:path";
-import {
-  CreateBucketCommand,
-  ListObjectsV2Command,
-  PutObjectCommand,
-  S3Client,
-  type ListObjectsV2CommandOutput,
-} from "@aws-sdk/client-s3";
+import { CreateBucketCommand, ListObjectsV2Command, PutObjectCommand, type S3Client, type ListObjectsV2CommandOutput } from "@aws-sdk/client-s3";
 import { EnvError, parseEnv, type Env } from "@/lib/env";
 import { main } from "@/lib/boot/cli";
 import { startSwift, swiftPackagesInstalled, type SwiftServer } from "@/lib/dev/swift";
@@ -37,7 +31,6 @@ const mix = (a: Rgb, b: Rgb, t: number): Rgb => [
   Math.round(a[1] + (b[1] - a[1]) * t),
   Math.round(a[2] + (b[2] - a[2]) * t),
 ];
-
 
 const text = (value: string) => Buffer.from(value, "utf8");
 const PNG = "image/png";
@@ -135,7 +128,9 @@ export function demoObjects(): SampleObject[] {
     {
       key: "photos/2025/summer/beach.png",
       contentType: PNG,
-      body: png(640, 426, (_x, y) => (y < 200 ? mix([180, 220, 250], sky, y / 200) : y < 300 ? mix(sea, [40, 130, 190], (y - 200) / 100) : mix(sand, [210, 180, 120], (y - 300) / 126))),
+      body: png(640, 426, (_x, y) =>
+        y < 200 ? mix([180, 220, 250], sky, y / 200) : y < 300 ? mix(sea, [40, 130, 190], (y - 200) / 100) : mix(sand, [210, 180, 120], (y - 300) / 126),
+      ),
     },
     {
       key: "photos/2025/summer/sunset.png",
@@ -181,7 +176,6 @@ export function demoObjects(): SampleObject[] {
 
 // ------------------------------------------------------------------ S3
 
-
 async function ensureBucket(s3: S3Client, bucket: string): Promise<void> {
   try {
     await s3.send(new CreateBucketCommand({ Bucket: bucket }));
@@ -201,7 +195,6 @@ async function listAllKeys(s3: S3Client, bucket: string): Promise<Set<string>> {
   } while (token);
   return keys;
 }
-
 
 /** Creates the bucket and uploads whichever sample objects it lacks. Returns how many were uploaded. */
 export async function fillDemoBucket(s3: S3Client, bucket = DEMO_BUCKET): Promise<{ uploaded: number; total: number }> {

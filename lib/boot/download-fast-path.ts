@@ -9,7 +9,7 @@
  * lib/boot/server-only-hook.ts; its copy of lib/db/client.ts keeps a Prisma client of its own.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { useOwnClientSlot } from "@/lib/db/client";
+import { keepOwnClientSlot } from "@/lib/db/client";
 import { log } from "@/lib/log";
 import { serveDownload } from "@/lib/recipient/download";
 import { withRecipientLink } from "@/lib/recipient/handler";
@@ -18,7 +18,7 @@ import { plainPage } from "@/lib/recipient/respond";
 import { PEER_HEADER } from "@/lib/security/address";
 
 // This copy of lib/ is not Next's: its own Prisma client, never the one Next's bundle made (lib/db/client.ts).
-useOwnClientSlot("bucketshareDirectDb");
+keepOwnClientSlot("bucketshareDirectDb");
 
 const DOWNLOAD_PATH = /^\/s\/([A-Za-z0-9_-]{32})\/download$/; // the shape of lib/links/token.ts isWellFormedToken
 const route = withRecipientLink(DOWNLOAD, serveDownload);

@@ -63,9 +63,7 @@ function loadOrCreateAt(path: string, spec: SecretSpec): string {
     linkSync(temporary, path);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== "EEXIST") {
-      throw new SecretFileError(
-        `Cannot create ${path} (${(error as NodeJS.ErrnoException).code}). Make ${dataDir} writable${orSet(spec)}.`,
-      );
+      throw new SecretFileError(`Cannot create ${path} (${(error as NodeJS.ErrnoException).code}). Make ${dataDir} writable${orSet(spec)}.`);
     }
   } finally {
     rmSync(temporary, { force: true });

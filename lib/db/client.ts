@@ -9,10 +9,10 @@ import { getRuntimeSecrets } from "@/lib/env";
  * The globalThis slot of this copy's client. In production lib/boot/server.ts also loads lib/
  * outside Next's bundle (its download fast path, lib/boot/download-fast-path.ts), with a Prisma
  * runtime of its own whose clients would not recognise the other copy's Prisma.sql fragments; that
- * copy calls useOwnClientSlot() before any query, so it keeps one client of its own: two pools at most.
+ * copy calls keepOwnClientSlot() before any query, so it keeps one client of its own: two pools at most.
  */
 let slot = "bucketshareDb";
-export function useOwnClientSlot(name: string): void {
+export function keepOwnClientSlot(name: string): void {
   slot = name;
 }
 const globalForDb = globalThis as unknown as Record<string, PrismaClient | undefined>;

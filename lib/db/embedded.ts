@@ -102,9 +102,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
   const password = loadOrCreatePostgresPassword(passwordFile);
 
   if (opts.port !== undefined && !(await isPortFree(opts.port))) {
-    throw new Error(
-      `Port ${opts.port} on ${HOST} is already in use: cannot start PostgreSQL there (choose another port, or omit it to use a free one)`,
-    );
+    throw new Error(`Port ${opts.port} on ${HOST} is already in use: cannot start PostgreSQL there (choose another port, or omit it to use a free one)`);
   }
   if (isRoot) await ensureReachableByPostgresUser(dataDir, log);
   if (existsSync(path.join(dataDir, "PG_VERSION"))) {
@@ -113,7 +111,6 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
     await initialiseCluster(EmbeddedPostgres, dataDir, password, isRoot, log);
   }
   await writeHostBasedAuthentication(dataDir, log);
-
 
   // An automatically chosen port can be taken between the check and PostgreSQL binding it.
   const attempts = opts.port === undefined ? 3 : 1;
@@ -159,8 +156,7 @@ function quietOptions(log: (line: string) => void, lines: string[]) {
   };
   return {
     onLog: (message: string) => remember(String(message)),
-    onError: (messageOrError: unknown) =>
-      remember(messageOrError instanceof Error ? messageOrError.message : String(messageOrError)),
+    onError: (messageOrError: unknown) => remember(messageOrError instanceof Error ? messageOrError.message : String(messageOrError)),
   };
 }
 
@@ -181,9 +177,7 @@ async function initialiseCluster(
     throw err;
   });
   if (existing && existing.length > 0) {
-    throw new Error(
-      `${dataDir} exists but is not a PostgreSQL data directory (no PG_VERSION); remove it or choose another directory`,
-    );
+    throw new Error(`${dataDir} exists but is not a PostgreSQL data directory (no PG_VERSION); remove it or choose another directory`);
   }
   // Leftovers of interrupted initialisations whose process is gone.
   for (const name of await fs.readdir(parent)) {
@@ -464,8 +458,7 @@ async function clearStalePostmasterPid(dataDir: string, log: (line: string) => v
   let running = isProcessAlive(pid);
   if (running && process.platform === "linux") {
     const cmdline = (await readProc(pid, "cmdline"))?.split("\0") ?? [];
-    const isPostmasterHere =
-      cmdline.some((arg) => /(^|\/)postgres$/.test(arg)) && cmdline.some((arg) => path.resolve(arg) === dataDir);
+    const isPostmasterHere = cmdline.some((arg) => /(^|\/)postgres$/.test(arg)) && cmdline.some((arg) => path.resolve(arg) === dataDir);
     running = isPostmasterHere;
   }
   if (!running) {
@@ -491,9 +484,7 @@ async function clearStalePostmasterPid(dataDir: string, log: (line: string) => v
       return;
     }
   }
-  throw new Error(
-    `PostgreSQL is already running on ${where}, started by another process; stop that process (or kill ${pid}) or use another data directory`,
-  );
+  throw new Error(`PostgreSQL is already running on ${where}, started by another process; stop that process (or kill ${pid}) or use another data directory`);
 }
 
 /**
@@ -520,9 +511,7 @@ async function ensureReachableByPostgresUser(dataDir: string, log: (line: string
       await fs.chmod(d, (stat.mode & 0o7777) | 0o001);
       log(`gave ${d} the search permission (o+x) so the postgres user can reach ${dataDir}`);
     } else {
-      throw new Error(
-        `The postgres user cannot reach ${dataDir}: ${d} is not searchable by others (run: chmod o+x ${d}, or choose another directory)`,
-      );
+      throw new Error(`The postgres user cannot reach ${dataDir}: ${d} is not searchable by others (run: chmod o+x ${d}, or choose another directory)`);
     }
   }
 }

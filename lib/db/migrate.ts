@@ -16,6 +16,7 @@
 //   transaction (as Prisma's native engine does): a failing migration leaves nothing behind.
 //
 // Node-only. No process.env here: callers pass the URL.
+import type { Dirent } from "node:fs";
 import { readFile, readdir } from "node:fs/promises";
 import { createRequire } from "node:module";
 import path from "node:path";
@@ -53,10 +54,7 @@ export class MigrationError extends Error {
   }
 }
 
-export async function applyMigrations(
-  databaseUrl: string,
-  opts: ApplyMigrationsOptions = {},
-): Promise<{ applied: string[] }> {
+export async function applyMigrations(databaseUrl: string, opts: ApplyMigrationsOptions = {}): Promise<{ applied: string[] }> {
   const log = opts.log ?? (() => {});
   const target = describeTarget(databaseUrl);
   const migrationsDir = path.resolve(opts.migrationsDir ?? path.join("prisma", "migrations"));
@@ -88,9 +86,7 @@ export async function applyMigrations(
     pool.on("error", () => {});
     factory.current = new AtomicScriptPg(pool);
     const started = Date.now();
-    const output = await withSchemaEngine(factory.current, log, (engine) =>
-      engine.applyMigrations({ migrationsList, filters: NO_FILTERS }),
-    );
+    const output = await withSchemaEngine(factory.current, log, (engine) => engine.applyMigrations({ migrationsList, filters: NO_FILTERS }));
     const applied = output.appliedMigrationNames;
     for (const name of applied) log(`applied migration ${name}`);
     log(
@@ -110,9 +106,7 @@ export async function applyMigrations(
 }
 
 async function acquireLock(client: pg.Client, target: string, log: (line: string) => void): Promise<void> {
-  const first = await client.query<{ ok: boolean }>("SELECT pg_try_advisory_lock($1::bigint) AS ok", [
-    MIGRATION_LOCK_KEY,
-  ]);
+  const first = await client.query<{ ok: boolean }>("SELECT pg_try_advisory_lock($1::bigint) AS ok", [MIGRATION_LOCK_KEY]);
   if (first.rows[0]?.ok) return;
   log(`waiting for another process to finish migrating ${target}`);
   await client.query(`SET lock_timeout = '${LOCK_WAIT_TIMEOUT}'`);
@@ -120,9 +114,7 @@ async function acquireLock(client: pg.Client, target: string, log: (line: string
     await client.query("SELECT pg_advisory_lock($1::bigint)", [MIGRATION_LOCK_KEY]);
   } catch (err) {
     if ((err as { code?: string }).code === "55P03") {
-      throw new MigrationError(
-        `Gave up after ${LOCK_WAIT_TIMEOUT} waiting for another process to finish migrating ${target}`,
-      );
+      throw new MigrationError(`Gave up after ${LOCK_WAIT_TIMEOUT} waiting for another process to finish migrating ${target}`);
     }
     throw err;
   }
@@ -133,24 +125,19 @@ async function acquireLock(client: pg.Client, target: string, log: (line: string
 // Migrations folder, read the way Prisma's CLI reads it (directories sorted by name).
 
 async function readMigrationsList(migrationsDir: string): Promise<SchemaEngineWasm.MigrationList> {
-  let entries;
+  let entries: Dirent[];
   try {
     entries = await readdir(migrationsDir, { withFileTypes: true });
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new MigrationError(
-      code === "ENOENT" ? `No migrations directory at ${migrationsDir}` : `Cannot read ${migrationsDir} (${code})`,
-    );
+    throw new MigrationError(code === "ENOENT" ? `No migrations directory at ${migrationsDir}` : `Cannot read ${migrationsDir} (${code})`);
   }
   const lockfilePath = "migration_lock.toml";
   const lockfileContent = await readFile(path.join(migrationsDir, lockfilePath), "utf8").catch(() => null);
   const migrationDirectories: SchemaEngineWasm.MigrationDirectory[] = [];
   for (const entry of entries.filter((e) => e.isDirectory()).sort((a, b) => a.name.localeCompare(b.name))) {
     const file = "migration.sql";
-    const content: SchemaEngineWasm.JsResult<string, string> = await readFile(
-      path.join(migrationsDir, entry.name, file),
-      "utf8",
-    ).then(
+    const content: SchemaEngineWasm.JsResult<string, string> = await readFile(path.join(migrationsDir, entry.name, file), "utf8").then(
       (value) => ({ tag: "ok", value }),
       (err: Error) => ({ tag: "error", value: err.message }),
     );
@@ -209,11 +196,7 @@ async function withSchemaEngine<T>(
       // not JSON: ignore
     }
   };
-  const engine = await SchemaEngineClass.new(
-    { datamodels: undefined },
-    onEngineLog,
-    bindMigrationAwareSqlAdapterFactory(factory),
-  );
+  const engine = await SchemaEngineClass.new({ datamodels: undefined }, onEngineLog, bindMigrationAwareSqlAdapterFactory(factory));
   try {
     return await run(engine);
   } finally {
@@ -265,20 +248,19 @@ const EMPTY_DATAMODEL = 'datasource db {\n  provider = "postgresql"\n}\n';
  * SQL (or, with script: false, a readable summary) taking a database from the `from` schema to
  * the `to` schema. `from: null` means an empty database. Prisma schema text in, no database used.
  */
-export async function diffSchemas(
-  from: string | null,
-  to: string,
-  opts: { script?: boolean } = {},
-): Promise<string> {
+export async function diffSchemas(from: string | null, to: string, opts: { script?: boolean } = {}): Promise<string> {
   try {
-    const result = await withSchemaEngine(new OfflinePostgres(), () => {}, (engine) =>
-      engine.diff({
-        from: { tag: "schemaDatamodel", files: [{ path: "before.prisma", content: from ?? EMPTY_DATAMODEL }] },
-        to: { tag: "schemaDatamodel", files: [{ path: "schema.prisma", content: to }] },
-        script: opts.script ?? true,
-        exitCode: null,
-        filters: NO_FILTERS,
-      }),
+    const result = await withSchemaEngine(
+      new OfflinePostgres(),
+      () => {},
+      (engine) =>
+        engine.diff({
+          from: { tag: "schemaDatamodel", files: [{ path: "before.prisma", content: from ?? EMPTY_DATAMODEL }] },
+          to: { tag: "schemaDatamodel", files: [{ path: "schema.prisma", content: to }] },
+          script: opts.script ?? true,
+          exitCode: null,
+          filters: NO_FILTERS,
+        }),
     );
     return result.stdout ?? "";
   } catch (err) {
@@ -375,11 +357,7 @@ function cleanEngineMessage(err: unknown, opts: { keepLines?: boolean } = {}): s
   return opts.keepLines ? lines.join("\n") : lines.join(" ");
 }
 
-function engineError(
-  err: unknown,
-  target: string,
-  scriptError: { message: string; code?: string } | undefined,
-): MigrationError {
+function engineError(err: unknown, target: string, scriptError: { message: string; code?: string } | undefined): MigrationError {
   if (err instanceof MigrationError) return err;
   const e = err as { code?: string; message?: string };
   if (e.code && /^E[A-Z]+$/.test(e.code)) return connectionError(err, target);

@@ -24,7 +24,21 @@ import * as path from "node:path";
 import { ListBucketsCommand } from "@aws-sdk/client-s3";
 import { findFreePort } from "@/lib/db/embedded";
 import { s3ClientFor, type LocalS3Server } from "@/lib/dev/s3";
-import { LogTail, endsWithin, findExecutable, httpOk, makeTemporaryDir, removeTemporaryDir, shebangPython, sleep, stopInOrder, supervise, waitUntil, writeOwnerFile, type Supervised } from "@/lib/dev/supervise";
+import {
+  LogTail,
+  endsWithin,
+  findExecutable,
+  httpOk,
+  makeTemporaryDir,
+  removeTemporaryDir,
+  shebangPython,
+  sleep,
+  stopInOrder,
+  supervise,
+  waitUntil,
+  writeOwnerFile,
+  type Supervised,
+} from "@/lib/dev/supervise";
 
 export type CephServer = LocalS3Server;
 
@@ -53,7 +67,7 @@ async function cephPython(): Promise<string> {
  * `ceph osd new <uuid> 0` through librados: the `ceph` CLI takes ~0.3–1 s more (it imports a
  * lot and fetches every command's description first). argv: conf, uuid, timeout in seconds.
  */
-const OSD_NEW_PY = String.raw`
+const OSD_NEW_PY = `
 import json, sys, rados
 cluster = rados.Rados(conffile=sys.argv[1], name='client.admin')
 cluster.connect(timeout=int(sys.argv[3]))
@@ -171,7 +185,10 @@ async function logTails(dir: string, lines: number): Promise<string> {
   for (const name of await fsp.readdir(logDir).catch(() => [] as string[])) {
     if (name === "cluster.log") continue;
     const text = await fsp.readFile(path.join(logDir, name), "utf8").catch(() => "");
-    const tail = text.split("\n").filter((l) => / -1 |error|fail|abort/i.test(l)).slice(-lines);
+    const tail = text
+      .split("\n")
+      .filter((l) => / -1 |error|fail|abort/i.test(l))
+      .slice(-lines);
     if (tail.length) parts.push(`--- ${name} ---\n${tail.join("\n")}`);
   }
   return parts.join("\n");
@@ -227,9 +244,7 @@ async function startOnce(dir: string, log: ((line: string) => void) | undefined)
   const fsid = randomUUID();
   const osdUuid = randomUUID();
   const conf = path.join(dir, "ceph.conf");
-  await Promise.all(
-    ["run", "log", "crash", "mon", "osd/osd.0", "rgw"].map((sub) => fsp.mkdir(path.join(dir, sub), { recursive: true })),
-  );
+  await Promise.all(["run", "log", "crash", "mon", "osd/osd.0", "rgw"].map((sub) => fsp.mkdir(path.join(dir, sub), { recursive: true })));
   await fsp.writeFile(conf, cephConf(dir, fsid, ports));
   await fsp.writeFile(path.join(dir, "keyring"), "");
 
@@ -330,9 +345,7 @@ const TEMP_PREFIX = "bucketshare-ceph-";
  */
 export async function startCeph(options: { dir?: string; log?: (line: string) => void } = {}): Promise<CephServer> {
   if (!(await cephPackagesInstalled())) {
-    throw new Error(
-      "Ceph is not installed: run tests/support/install-os-packages.sh (apt packages radosgw ceph-mon ceph-osd; setpriv from util-linux).",
-    );
+    throw new Error("Ceph is not installed: run tests/support/install-os-packages.sh (apt packages radosgw ceph-mon ceph-osd; setpriv from util-linux).");
   }
   const ownsDir = !options.dir;
   let dir: string;

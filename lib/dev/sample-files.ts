@@ -53,16 +53,16 @@ export function png(width: number, height: number, pixel: (x: number, y: number)
 
 /** A one-page PDF (Helvetica, WinAnsi text) with a correct cross-reference table. */
 export function pdf(title: string, lines: string[]): Buffer {
-  const escape = (text: string) => text.replace(/[\\()]/g, (c) => `\\${c}`);
+  const escapePdfText = (text: string) => text.replace(/[\\()]/g, (c) => `\\${c}`);
   const stream = [
     "BT",
     "/F1 24 Tf",
     "72 720 Td",
-    `(${escape(title)}) Tj`,
+    `(${escapePdfText(title)}) Tj`,
     "/F1 12 Tf",
     "0 -36 Td",
     "16 TL",
-    ...lines.map((line) => `(${escape(line)}) '`),
+    ...lines.map((line) => `(${escapePdfText(line)}) '`),
     "ET",
   ].join("\n");
   const objects = [
@@ -71,7 +71,7 @@ export function pdf(title: string, lines: string[]): Buffer {
     "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>",
     `<< /Length ${Buffer.byteLength(stream, "latin1")} >>\nstream\n${stream}\nendstream`,
     "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
-    `<< /Title (${escape(title)}) /Producer (Bucketshare demo) >>`,
+    `<< /Title (${escapePdfText(title)}) /Producer (Bucketshare demo) >>`,
   ];
   let text = "%PDF-1.4\n%\xe2\xe3\xcf\xd3\n";
   const offsets: number[] = [];

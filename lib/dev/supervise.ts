@@ -230,7 +230,12 @@ export async function stopInOrder(children: Supervised[]): Promise<void> {
  */
 export async function waitUntil(
   ready: () => Promise<boolean> | boolean,
-  { deadline, intervalMs = 50, alive, timedOut }: { deadline: number; intervalMs?: number; alive?: () => Promise<void> | void; timedOut: () => Promise<Error> | Error },
+  {
+    deadline,
+    intervalMs = 50,
+    alive,
+    timedOut,
+  }: { deadline: number; intervalMs?: number; alive?: () => Promise<void> | void; timedOut: () => Promise<Error> | Error },
 ): Promise<void> {
   for (;;) {
     await alive?.();

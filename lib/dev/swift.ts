@@ -21,7 +21,20 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { ListBucketsCommand, S3Client } from "@aws-sdk/client-s3";
 import type { LocalS3Server } from "@/lib/dev/s3";
-import { LogTail, findExecutable, httpOk, isExecutable, makeTemporaryDir, removeTemporaryDir, shebangPython, sleep, stopInOrder, supervise, waitUntil, type Supervised } from "@/lib/dev/supervise";
+import {
+  LogTail,
+  findExecutable,
+  httpOk,
+  isExecutable,
+  makeTemporaryDir,
+  removeTemporaryDir,
+  shebangPython,
+  sleep,
+  stopInOrder,
+  supervise,
+  waitUntil,
+  type Supervised,
+} from "@/lib/dev/supervise";
 
 export type SwiftServer = LocalS3Server;
 
@@ -30,12 +43,7 @@ const USER = "tester";
 const SECRET = "testing-secret-0123456789";
 const START_TIMEOUT_MS = Number(process.env.SWIFT_START_TIMEOUT_MS ?? 60_000);
 const PROXY_SERVER_BINARY = "/usr/bin/swift-proxy-server";
-const SERVER_BINARIES = [
-  PROXY_SERVER_BINARY,
-  "/usr/bin/swift-account-server",
-  "/usr/bin/swift-container-server",
-  "/usr/bin/swift-object-server",
-];
+const SERVER_BINARIES = [PROXY_SERVER_BINARY, "/usr/bin/swift-account-server", "/usr/bin/swift-container-server", "/usr/bin/swift-object-server"];
 const STORAGE_SERVERS = ["account", "container", "object"] as const;
 type StorageServer = (typeof STORAGE_SERVERS)[number];
 
@@ -311,9 +319,7 @@ async function writeFiles(dir: string, ports: Ports): Promise<void> {
     fsp.writeFile(path.join(dir, "launcher.py"), LAUNCHER_PY),
     fsp.writeFile(path.join(dir, "swift.conf"), swiftConf()),
     fsp.writeFile(path.join(dir, "proxy-server.conf"), proxyServerConf(dir, ports)),
-    ...STORAGE_SERVERS.map((kind) =>
-      fsp.writeFile(path.join(dir, `${kind}-server.conf`), storageServerConf(dir, kind, ports[kind])),
-    ),
+    ...STORAGE_SERVERS.map((kind) => fsp.writeFile(path.join(dir, `${kind}-server.conf`), storageServerConf(dir, kind, ports[kind]))),
   ]);
 }
 
@@ -326,17 +332,9 @@ class StartError extends Error {
   }
 }
 
-async function waitUntilReady(
-  server: Omit<SwiftServer, "stop">,
-  ports: Ports,
-  children: Supervised[],
-  logs: LogTail,
-  startedAt: number,
-): Promise<void> {
+async function waitUntilReady(server: Omit<SwiftServer, "stop">, ports: Ports, children: Supervised[], logs: LogTail, startedAt: number): Promise<void> {
   const deadline = startedAt + START_TIMEOUT_MS;
-  const healthUrls = [ports.proxy, ports.account, ports.container, ports.object].map(
-    (port) => `http://127.0.0.1:${port}/healthcheck`,
-  );
+  const healthUrls = [ports.proxy, ports.account, ports.container, ports.object].map((port) => `http://127.0.0.1:${port}/healthcheck`);
   const pending = new Set(healthUrls);
   let lastS3Error = "";
   const client = new S3Client({
@@ -392,21 +390,9 @@ async function waitUntilReady(
 
 // ---------------------------------------------------------------- start
 
-async function startOnce(
-  dir: string,
-  ownsDir: boolean,
-  python: string,
-  memcached: string,
-  log: ((line: string) => void) | undefined,
-): Promise<SwiftServer> {
+async function startOnce(dir: string, ownsDir: boolean, python: string, memcached: string, log: ((line: string) => void) | undefined): Promise<SwiftServer> {
   const startedAt = Date.now();
-  const [memcachedPort, proxy, account, container, object] = (await freePorts(5)) as [
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
+  const [memcachedPort, proxy, account, container, object] = (await freePorts(5)) as [number, number, number, number, number];
   const ports: Ports = { memcached: memcachedPort, proxy, account, container, object };
   await writeFiles(dir, ports);
 

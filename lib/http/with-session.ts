@@ -72,8 +72,11 @@ export function withSession<P extends z.ZodType = z.ZodType<Record<string, never
       return await handler({ request, user, params, query, requestId });
     } catch (error) {
       if (error instanceof AppError) {
-        if (error.code !== "invalid" && error.code !== "not_found") log.warn("session_route.refused", { route: options.name, requestId, code: error.code, cause: error.cause });
-        const errors = Object.entries(error.fieldErrors ?? {}).flatMap(([field, messages]) => messages.map((message) => ({ in: "query" as const, field, message })));
+        if (error.code !== "invalid" && error.code !== "not_found")
+          log.warn("session_route.refused", { route: options.name, requestId, code: error.code, cause: error.cause });
+        const errors = Object.entries(error.fieldErrors ?? {}).flatMap(([field, messages]) =>
+          messages.map((message) => ({ in: "query" as const, field, message })),
+        );
         return problemResponse(PROBLEM_OF_APP_ERROR[error.code], error.message, { instance, requestId, errors });
       }
       if (isDatabaseUnavailable(error)) {

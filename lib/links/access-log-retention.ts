@@ -17,16 +17,16 @@ const PRUNE_INTERVAL_MS = 60 * 60_000;
 const DAY_MS = 86_400_000;
 
 /** Deletes rows older than the retention; returns how many went, or null when another instance was pruning. */
-export async function pruneAccessLog(
-  options: { now?: Date; retentionDays?: number; batchSize?: number; client?: PrismaClient } = {},
-): Promise<number | null> {
+export async function pruneAccessLog(options: { now?: Date; retentionDays?: number; batchSize?: number; client?: PrismaClient } = {}): Promise<number | null> {
   const client = options.client ?? appDb;
   const cutoff = new Date((options.now ?? new Date()).getTime() - (options.retentionDays ?? getEnv().ACCESS_LOG_RETENTION_DAYS) * DAY_MS);
   const batch = options.batchSize ?? ACCESS_LOG_PRUNE_BATCH;
   let total = 0;
   for (;;) {
     const deleted = await client.$transaction(async (tx) => {
-      const [lock] = await tx.$queryRaw<{ locked: boolean }[]>`SELECT pg_try_advisory_xact_lock(hashtextextended('bucketshare:prune-link-events', 0)) AS locked`;
+      const [lock] = await tx.$queryRaw<
+        { locked: boolean }[]
+      >`SELECT pg_try_advisory_xact_lock(hashtextextended('bucketshare:prune-link-events', 0)) AS locked`;
       if (!lock?.locked) return null;
       return tx.$executeRaw`
         DELETE FROM link_events

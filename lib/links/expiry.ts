@@ -176,14 +176,7 @@ function offsetAt(timeZone: string, instant: number): number {
   for (const part of offsetFormatter(timeZone).formatToParts(new Date(whole))) parts[part.type] = part.value;
   let year = Number(parts.year);
   if (parts.era === "BC" || parts.era === "B") year = 1 - year;
-  const wall = Date.UTC(
-    year,
-    Number(parts.month) - 1,
-    Number(parts.day),
-    Number(parts.hour),
-    Number(parts.minute),
-    Number(parts.second),
-  );
+  const wall = Date.UTC(year, Number(parts.month) - 1, Number(parts.day), Number(parts.hour), Number(parts.minute), Number(parts.second));
   return wall - whole;
 }
 
@@ -228,8 +221,7 @@ export function parseLocalDateTime(value: string): number | null {
 }
 
 export function resolveExpiry(choice: ExpiryChoice, now: Date, options: ExpiryOptions = {}): ExpiryResult {
-  const messageZone =
-    options.timeZone ?? (choice.mode === "until" && isValidTimeZone(choice.timeZone) ? choice.timeZone : "UTC");
+  const messageZone = options.timeZone ?? (choice.mode === "until" && isValidTimeZone(choice.timeZone) ? choice.timeZone : "UTC");
   const kind = options.kind ?? "direct";
   const resolved = { timeZone: messageZone, locale: options.locale ?? "en-US", kind };
 
@@ -294,10 +286,7 @@ export function resolveRequestedExpiry(expiry: { seconds: number } | { at: Date 
  * A link signed with temporary credentials (a session token) stops working when they expire,
  * whatever its X-Amz-Expires says: the earlier of the two is when it really ends.
  */
-export function effectiveExpiry(
-  requestedAt: Date,
-  credentialsExpireAt: Date | null | undefined,
-): { expiresAt: Date; limitedByCredentials: boolean } {
+export function effectiveExpiry(requestedAt: Date, credentialsExpireAt: Date | null | undefined): { expiresAt: Date; limitedByCredentials: boolean } {
   if (credentialsExpireAt && credentialsExpireAt.getTime() < requestedAt.getTime()) {
     return { expiresAt: credentialsExpireAt, limitedByCredentials: true };
   }

@@ -7,7 +7,26 @@ import { STATUS_LABEL } from "@/lib/links/status";
 import { log } from "@/lib/log";
 import { historyFilterSchema, type HistoryFilter } from "@/lib/validation/share";
 
-const COLUMNS = ["status", "connection", "bucket", "key", "file_name", "disposition", "content_type_override", "size_bytes", "note", "created_at", "expires_at", "requested_expires_at", "type", "downloads", "download_limit", "last_access_at", "revoked_at", "object_state"];
+const COLUMNS = [
+  "status",
+  "connection",
+  "bucket",
+  "key",
+  "file_name",
+  "disposition",
+  "content_type_override",
+  "size_bytes",
+  "note",
+  "created_at",
+  "expires_at",
+  "requested_expires_at",
+  "type",
+  "downloads",
+  "download_limit",
+  "last_access_at",
+  "revoked_at",
+  "object_state",
+];
 
 /**
  * The history page's filters as its "Export CSV" link carries them (`scope` is "<connection>::<bucket>").

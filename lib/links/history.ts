@@ -135,7 +135,9 @@ export function historyWhere(userId: string, filter: HistoryFilter, now: Date): 
     ...(filter.type && filter.type !== "all" ? { kind: filter.type } : {}),
     ...(filter.connection ? { connectionId: filter.connection } : {}),
     ...(filter.bucket ? { bucket: filter.bucket } : {}),
-    ...(q ? { OR: [{ key: { contains: q, mode: "insensitive" } }, { note: { contains: q, mode: "insensitive" } }, { title: { contains: q, mode: "insensitive" } }] } : {}),
+    ...(q
+      ? { OR: [{ key: { contains: q, mode: "insensitive" } }, { note: { contains: q, mode: "insensitive" } }, { title: { contains: q, mode: "insensitive" } }] }
+      : {}),
   };
 }
 
@@ -232,7 +234,8 @@ async function getLinkOrThrow(userId: string, id: string) {
 /** The issued URL, decrypted on the server, only while the link still works. */
 export async function revealLinkUrl(userId: string, id: string, now = new Date()): Promise<string> {
   const link = await getLinkOrThrow(userId, id);
-  if (link.revokedAt) throw new AppError("invalid", "This link was revoked and no longer works. Use Share again for a fresh one.", { reason: "link_not_usable" });
+  if (link.revokedAt)
+    throw new AppError("invalid", "This link was revoked and no longer works. Use Share again for a fresh one.", { reason: "link_not_usable" });
   if (link.expiresAt.getTime() <= now.getTime()) {
     throw new AppError("invalid", "This link has expired and no longer works. Use Share again for a fresh one.", { reason: "link_not_usable" });
   }
@@ -257,7 +260,10 @@ export async function getReshareOptions(userId: string, id: string): Promise<{ i
   const link = await getLinkOrThrow(userId, id);
   if (!link.connectionId) throw new AppError("invalid", "The connection this link came from was deleted, so it cannot be shared again.");
   if (link.target === "files") {
-    throw new AppError("invalid", "A link to several files is not shared again from here: select the files or the folder in the browser and share them, so the new link lists them as they are now.");
+    throw new AppError(
+      "invalid",
+      "A link to several files is not shared again from here: select the files or the folder in the browser and share them, so the new link lists them as they are now.",
+    );
   }
   const managed = link.kind === "managed";
   const maxMinutes = managed ? MAX_MANAGED_EXPIRY_SECONDS / 60 : 10_080;

@@ -1,5 +1,5 @@
 import "server-only";
-import { ListObjectsV2Command } from "@aws-sdk/client-s3";
+import { ListObjectsV2Command, type ListObjectsV2CommandOutput } from "@aws-sdk/client-s3";
 import type { SessionUser } from "@/lib/auth/session";
 import { hashPassword, isPasswordBusy } from "@/lib/auth/password";
 import { newRecordId } from "@/lib/crypto";
@@ -50,7 +50,8 @@ function storageProblem(error: unknown, what: string): AppError {
   const info = describeStorageError(error);
   log.info("links.snapshot_failed", { problem: info.problem, error });
   if (info.problem === "no_such_bucket") return new AppError("not_found", NO_SUCH_BUCKET_MESSAGE, { reason: "no_such_bucket" });
-  if (info.problem === "access_denied") return new AppError("forbidden", `The connection's credentials may not ${what} (AccessDenied), so no link was created.`);
+  if (info.problem === "access_denied")
+    return new AppError("forbidden", `The connection's credentials may not ${what} (AccessDenied), so no link was created.`);
   return new AppError("storage", `${info.title}. ${info.message} No link was created.`);
 }
 
@@ -90,7 +91,9 @@ export async function snapshotPage(open: OpenConnection, source: FilesSource, cu
         return { path: key.slice(root.length), key, size: head.size, etag: head.etag, versionId: head.versionId, contentType: head.contentType };
       } catch (error) {
         if (describeStorageError(error).problem === "no_such_key") {
-          throw new AppError("not_found", `“${fileNameOf(key)}” does not exist (any more): clear it from the selection and try again. No link was created.`, { reason: "no_such_object" });
+          throw new AppError("not_found", `“${fileNameOf(key)}” does not exist (any more): clear it from the selection and try again. No link was created.`, {
+            reason: "no_such_object",
+          });
         }
         throw storageProblem(error, "read these objects");
       }
@@ -108,7 +111,7 @@ export async function snapshotPage(open: OpenConnection, source: FilesSource, cu
     MaxKeys: LIST_PAGE_SIZE,
     ContinuationToken: cursor || undefined,
   });
-  let result;
+  let result: ListObjectsV2CommandOutput;
   try {
     result = await withStorageDeadline((abortSignal) => open.clients.s3.send(command, { abortSignal }));
   } catch (error) {
@@ -174,7 +177,11 @@ export function defaultTitle(source: FilesSource, count: number): string {
 export async function issueFilesShare(
   user: SessionUser,
   input: FilesShareRequest,
-  options: { limit?: number; /** The whole second the expiry counts from (the API's expiresIn). */ now?: Date; /** false: no QR code (the API). */ qr?: boolean } = {},
+  options: {
+    limit?: number /** The whole second the expiry counts from (the API's expiresIn). */;
+    now?: Date /** false: no QR code (the API). */;
+    qr?: boolean;
+  } = {},
 ): Promise<IssuedLink & { fileCount: number; totalBytes: number; title: string }> {
   const open = await openConnectionOrThrow(user.id, input.connectionId);
   const now = options.now ?? new Date(Math.floor(Date.now() / 1000) * 1000);

@@ -36,7 +36,7 @@ export type IssuedLink = {
 };
 
 /** Options no form sends: the password hash "Share again" carries over, and the instant the expiry counts from. */
-export type CarriedOptions = { passwordHash?: string | null; now?: Date; /** false: no QR code (the API). */ qr?: boolean };
+export type CarriedOptions = { passwordHash?: string | null; now?: Date /** false: no QR code (the API). */; qr?: boolean };
 
 /** Why no link was made when HEAD finds nothing. */
 export const NO_SUCH_OBJECT_MESSAGE = "This object does not exist (any more), so no link was created.";
@@ -52,7 +52,7 @@ export async function managedLinkBase(): Promise<string> {
   try {
     const h = await headers();
     const host = h.get("host");
-    if (host && /^[A-Za-z0-9.:\[\]-]+$/.test(host)) {
+    if (host && /^[A-Za-z0-9.:[\]-]+$/.test(host)) {
       const proto = isHttpsRequest(h) ? "https" : "http";
       return `${proto}://${host}`;
     }
@@ -71,7 +71,10 @@ async function headOrExplain(open: Awaited<ReturnType<typeof openConnectionOrThr
     if (info.problem === "no_such_key") throw new AppError("not_found", NO_SUCH_OBJECT_MESSAGE, { reason: "no_such_object" });
     if (info.problem === "no_such_bucket") throw new AppError("not_found", NO_SUCH_BUCKET_MESSAGE, { reason: "no_such_bucket" });
     if (info.problem === "access_denied") {
-      throw new AppError("forbidden", "The connection's credentials may not read this object (AccessDenied), so a link would not work. Give the key read access, then try again.");
+      throw new AppError(
+        "forbidden",
+        "The connection's credentials may not read this object (AccessDenied), so a link would not work. Give the key read access, then try again.",
+      );
     }
     throw new AppError("storage", `${info.title}. ${info.message} No link was created.`);
   }
@@ -115,7 +118,10 @@ export async function issueShareLink(user: SessionUser, input: ShareLinkRequest,
   const id = newRecordId();
 
   let url: string;
-  let managed: Pick<Prisma.ShareLinkUncheckedCreateInput, "kind" | "tokenHash" | "neverExpires" | "downloadLimit" | "passwordHash" | "allowedNetworks" | "objectVersionId" | "pinned"> = {};
+  let managed: Pick<
+    Prisma.ShareLinkUncheckedCreateInput,
+    "kind" | "tokenHash" | "neverExpires" | "downloadLimit" | "passwordHash" | "allowedNetworks" | "objectVersionId" | "pinned"
+  > = {};
   let summary: IssuedLink["managed"] = null;
   if (kind === "managed") {
     const token = generateLinkToken();

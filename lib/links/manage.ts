@@ -124,7 +124,12 @@ export async function changeLinkExpiry(userId: string, id: string, preset: strin
  * duration, a date and time), under the same rules; a refusal names the choice's field
  * (preset, amount, until, timeZone).
  */
-export async function changeLinkExpiryTo(userId: string, id: string, choice: ExpiryChoice, now = new Date()): Promise<{ expiresAt: Date; neverExpires: boolean }> {
+export async function changeLinkExpiryTo(
+  userId: string,
+  id: string,
+  choice: ExpiryChoice,
+  now = new Date(),
+): Promise<{ expiresAt: Date; neverExpires: boolean }> {
   const expiry = resolveExpiry(choice, now, { kind: "managed" });
   if (!expiry.ok) throw new AppError("invalid", expiry.message, { reason: "invalid_expiry", fieldErrors: { [expiry.field]: [expiry.message] } });
   const link = await db.shareLink.findFirst({ where: { id, ownerId: userId, deletedAt: null, kind: "managed", revokedAt: null }, select: { createdAt: true } });
@@ -151,7 +156,10 @@ export async function changeDownloadLimit(userId: string, id: string, downloadLi
 }
 
 /** The columns a link's changes, downloads and revocation alter. */
-export type LinkVersion = Pick<LinkDetails, "expiresAt" | "neverExpires" | "downloadLimit" | "downloadCount" | "lastAccessAt" | "revokedAt" | "objectState" | "note" | "connectionId">;
+export type LinkVersion = Pick<
+  LinkDetails,
+  "expiresAt" | "neverExpires" | "downloadLimit" | "downloadCount" | "lastAccessAt" | "revokedAt" | "objectState" | "note" | "connectionId"
+>;
 
 export type LinkChanges = { expiry?: RequestedExpiry; downloadLimit?: number | null; note?: string | null };
 
@@ -291,7 +299,17 @@ export async function listLinksForObject(userId: string, connectionId: string, b
     where: { connectionId, bucket, key, ownerId: userId, deletedAt: null },
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
     take: 50,
-    select: { id: true, kind: true, createdAt: true, expiresAt: true, neverExpires: true, downloadCount: true, downloadLimit: true, note: true, revokedAt: true },
+    select: {
+      id: true,
+      kind: true,
+      createdAt: true,
+      expiresAt: true,
+      neverExpires: true,
+      downloadCount: true,
+      downloadLimit: true,
+      note: true,
+      revokedAt: true,
+    },
   });
   return rows
     .map((r) => ({

@@ -46,9 +46,7 @@ export type ManifestEntry = {
   url: string;
 };
 
-export type ManifestExpiry =
-  | { ok: true; seconds: number; expiresAt: Date; limitedByCredentials: boolean }
-  | { ok: false; message: string };
+export type ManifestExpiry = { ok: true; seconds: number; expiresAt: Date; limitedByCredentials: boolean } | { ok: false; message: string };
 
 /**
  * The URLs' lifetime: what was asked (already 60 s … 7 days), cut to the end of the connection's
@@ -71,7 +69,10 @@ function manifestExpiryByCredentials(now: Date, requestedSeconds: number, creden
   if (!effective.limitedByCredentials) return { ok: true, seconds, expiresAt: requested, limitedByCredentials: false };
   const left = Math.floor((effective.expiresAt.getTime() - now.getTime()) / 1_000);
   if (left < MIN_EXPIRY_SECONDS) {
-    return { ok: false, message: "The storage connection's temporary credentials end within a minute: renew them in Settings → Connections, then export again." };
+    return {
+      ok: false,
+      message: "The storage connection's temporary credentials end within a minute: renew them in Settings → Connections, then export again.",
+    };
   }
   return { ok: true, seconds: left, expiresAt: new Date(now.getTime() + left * 1_000), limitedByCredentials: true };
 }

@@ -29,7 +29,13 @@ export async function exportManifest({ user, params, query }: SessionRouteContex
     expiresAt: expiry.expiresAt,
     onError: (error) => log.error("links.manifest_failed", { linkId: source.linkId, error }),
     onDone: (count) =>
-      log.info("links.manifest_exported", { linkId: source.linkId, format: query.format, files: count, seconds: expiry.seconds, ms: Math.round(performance.now() - started) }),
+      log.info("links.manifest_exported", {
+        linkId: source.linkId,
+        format: query.format,
+        files: count,
+        seconds: expiry.seconds,
+        ms: Math.round(performance.now() - started),
+      }),
   });
   return new Response(body, {
     headers: {

@@ -106,7 +106,14 @@ export function signEntries(page: readonly FileRow[], bucket: string, sign: Batc
  */
 export function manifestStream(
   source: ManifestSource,
-  options: { format: ManifestFormat; signingDate: Date; expiresInSeconds: number; expiresAt: Date; onError?: (error: unknown) => void; onDone?: (count: number) => void },
+  options: {
+    format: ManifestFormat;
+    signingDate: Date;
+    expiresInSeconds: number;
+    expiresAt: Date;
+    onError?: (error: unknown) => void;
+    onDone?: (count: number) => void;
+  },
 ): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
   const sign = source.presigner({ signingDate: options.signingDate, expiresInSeconds: options.expiresInSeconds });

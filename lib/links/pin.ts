@@ -25,7 +25,10 @@ export function pinCheck(link: PinnedObject): boolean {
 /** `"abc"`, `W/"abc"` and `abc` are the same ETag. */
 export function normalizeEtag(etag: string | null | undefined): string | null {
   if (!etag) return null;
-  const value = etag.trim().replace(/^W\//, "").replace(/^"(.*)"$/, "$1");
+  const value = etag
+    .trim()
+    .replace(/^W\//, "")
+    .replace(/^"(.*)"$/, "$1");
   return value === "" ? null : value;
 }
 

@@ -77,7 +77,7 @@ async function refusalAfterCount(link: RecipientLink): Promise<Refusal> {
 
 /** The requested file still as its snapshot has it (a stale mark is cleared), else why not (marked). */
 async function fileRefusal(link: RecipientLink, file: ShareFile): Promise<"changed" | "missing" | "unavailable" | null> {
-  let decision;
+  let decision: Awaited<ReturnType<typeof checkObjectPin>>;
   try {
     decision = await checkObjectPin(link, sharedObjectOf(file));
   } catch (error) {
@@ -106,7 +106,15 @@ async function decide(policy: RecipientPolicy, handler: RecipientHandler, reques
     );
   let loggedPath: string | null = policy.filePath ?? null;
   const write = (outcome: LinkOutcome, reason?: LinkEventReason | null, filePath?: string | null) =>
-    recordLinkEvent({ linkId: link.id, outcome, reason, clientAddress: kept, userAgent, previewAgent: agent.previewAgent, filePath: filePath === undefined ? loggedPath : filePath });
+    recordLinkEvent({
+      linkId: link.id,
+      outcome,
+      reason,
+      clientAddress: kept,
+      userAgent,
+      previewAgent: agent.previewAgent,
+      filePath: filePath === undefined ? loggedPath : filePath,
+    });
   // A HEAD is answered like the GET it stands for, but never logged as a refusal.
   const refuse = (page: Parameters<typeof plainPage>[0], reason: LinkEventReason | null) => {
     if (!isHead && reason) write("refused", reason);

@@ -24,7 +24,9 @@ export function shownContentType(link: Pick<RecipientLink, "contentTypeOverride"
  * download limit previews nothing (every kind hands over the whole file, text up to 32 KB included):
  * the page says "Download to view" instead.
  */
-export function offeredPreview(link: Pick<RecipientLink, "key" | "contentTypeOverride" | "objectContentType" | "downloadLimit">): PreviewPlan | { kind: "downloadToView" } {
+export function offeredPreview(
+  link: Pick<RecipientLink, "key" | "contentTypeOverride" | "objectContentType" | "downloadLimit">,
+): PreviewPlan | { kind: "downloadToView" } {
   const plan = previewPlan(link.key, shownContentType(link));
   if (plan && link.downloadLimit !== null) return { kind: "downloadToView" };
   return plan;
@@ -35,7 +37,10 @@ export function titleCard(link: RecipientLink, refusal: Refusal | null): OpenGra
   if (refusal) return { title: "Shared file (unavailable)", description: "This link can no longer be used." };
   if (link.passwordHash) return { title: "Shared file (password protected)", description: "Open the link and enter the password to see the file." };
   if (link.target === "files") {
-    return { title: shareTitle(link), description: `${link.fileCount ?? 0} files, ${formatBytes(link.objectSize)} · shared by ${link.ownerName} with Bucketshare` };
+    return {
+      title: shareTitle(link),
+      description: `${link.fileCount ?? 0} files, ${formatBytes(link.objectSize)} · shared by ${link.ownerName} with Bucketshare`,
+    };
   }
   return { title: link.fileName, description: `${formatBytes(link.objectSize)} · shared by ${link.ownerName} with Bucketshare` };
 }

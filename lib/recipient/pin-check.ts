@@ -12,7 +12,10 @@ import { plainPage } from "@/lib/recipient/respond";
  * "changed" or "missing" for the owner's history and the refusal logged. A storage fault is a 503
  * page ("cannot be reached right now"), nothing marked.
  */
-export async function pinRefusal(context: Pick<RecipientContext, "link" | "isHead" | "log">, options: { trustMarkOnFault?: boolean } = {}): Promise<Response | null> {
+export async function pinRefusal(
+  context: Pick<RecipientContext, "link" | "isHead" | "log">,
+  options: { trustMarkOnFault?: boolean } = {},
+): Promise<Response | null> {
   const { link } = context;
   let decision: PinDecision;
   try {

@@ -15,7 +15,10 @@ export function normalizeFolder(dir: string | null | undefined): string {
  * no leading "/", no drive letter ("C:" becomes "C_").
  */
 export function zipEntryName(path: string): string {
-  const parts = path.replaceAll("\\", "/").split("/").filter((part) => part !== "" && part !== "." && part !== "..");
+  const parts = path
+    .replaceAll("\\", "/")
+    .split("/")
+    .filter((part) => part !== "" && part !== "." && part !== "..");
   if (parts[0] && /^[a-zA-Z]:/.test(parts[0])) parts[0] = `${parts[0][0]}_${parts[0].slice(2)}`;
   return parts.join("/") || "file";
 }

@@ -36,10 +36,7 @@ export function signUnlock(input: { linkId: string; passwordHash: string; authSe
   return { value: `${expires}.${mac(input.linkId, expires, input.passwordHash, input.authSecret).toString("base64url")}`, expires };
 }
 
-export function verifyUnlock(
-  value: string | null | undefined,
-  input: { linkId: string; passwordHash: string; authSecret: string; now?: Date },
-): boolean {
+export function verifyUnlock(value: string | null | undefined, input: { linkId: string; passwordHash: string; authSecret: string; now?: Date }): boolean {
   const match = /^(\d{1,12})\.([A-Za-z0-9_-]{43})$/.exec(value ?? "");
   if (!match) return false;
   const expires = Number(match[1]);
@@ -63,13 +60,7 @@ export function cookieValues(header: string | null, name: string): string[] {
 
 /** The Set-Cookie line for a link unlocked until `expires` (Unix seconds). */
 export function unlockCookieHeader(input: { token: string; value: string; seconds?: number; secure: boolean }): string {
-  const parts = [
-    `${UNLOCK_COOKIE}=${input.value}`,
-    `Path=/s/${input.token}`,
-    `Max-Age=${input.seconds ?? UNLOCK_SECONDS}`,
-    "HttpOnly",
-    "SameSite=Lax",
-  ];
+  const parts = [`${UNLOCK_COOKIE}=${input.value}`, `Path=/s/${input.token}`, `Max-Age=${input.seconds ?? UNLOCK_SECONDS}`, "HttpOnly", "SameSite=Lax"];
   if (input.secure) parts.push("Secure");
   return parts.join("; ");
 }

@@ -55,7 +55,9 @@ export async function takeZipSlot(input: { linkId: string; address: string; maxM
     id,
     heartbeat() {
       if (released) return;
-      db.$executeRaw`UPDATE zip_streams SET heartbeat_at = now() WHERE id = ${id}`.catch((error: unknown) => log.warn("recipient.zip_slot_heartbeat_failed", { error }));
+      db.$executeRaw`UPDATE zip_streams SET heartbeat_at = now() WHERE id = ${id}`.catch((error: unknown) =>
+        log.warn("recipient.zip_slot_heartbeat_failed", { error }),
+      );
     },
     async release() {
       if (released) return;

@@ -5,7 +5,6 @@ import { db } from "@/lib/db/client";
 import { getEnv } from "@/lib/env";
 import { log } from "@/lib/log";
 import { contentDisposition } from "@/lib/links/content-disposition";
-import { countDownload } from "@/lib/recipient/count";
 import { listFilesForZip, markShareFile, type ShareFile } from "@/lib/recipient/files";
 import type { RecipientContext } from "@/lib/recipient/handler";
 import { linkRefusal } from "@/lib/recipient/link";
@@ -122,24 +121,20 @@ export async function zipStream(
   zip.on("error", (error: unknown) => fail(error));
   const mtime = new Date();
   for (const [index, file] of files.entries()) {
-    zip.addReadStreamLazy(
-      names[index]!,
-      { compress: false, size: Number(file.size), mtime, forceZip64Format: options.forceZip64 ?? false },
-      (callback) => {
-        if (failed) return;
-        void (async () => {
-          await stillUsable(context);
-          const body = await openSnapshotObject(link, file, transfer.signal);
-          if (failed) {
-            body.destroy();
-            return;
-          }
-          current = body;
-          body.once("error", (error) => fail(error, file));
-          callback(null, body);
-        })().catch((error: unknown) => fail(error, file));
-      },
-    );
+    zip.addReadStreamLazy(names[index]!, { compress: false, size: Number(file.size), mtime, forceZip64Format: options.forceZip64 ?? false }, (callback) => {
+      if (failed) return;
+      void (async () => {
+        await stillUsable(context);
+        const body = await openSnapshotObject(link, file, transfer.signal);
+        if (failed) {
+          body.destroy();
+          return;
+        }
+        current = body;
+        body.once("error", (error) => fail(error, file));
+        callback(null, body);
+      })().catch((error: unknown) => fail(error, file));
+    });
   }
   const recheckMs = options.recheckMs ?? ZIP_RECHECK_MS;
   let sinceHeartbeat = 0;

@@ -15,9 +15,7 @@ function isStrictAddress(text: string): boolean {
 export type ParsedRange = { text: string; range: [ipaddr.IPv4 | ipaddr.IPv6, number] };
 
 function normalise(address: ipaddr.IPv4 | ipaddr.IPv6): ipaddr.IPv4 | ipaddr.IPv6 {
-  return address.kind() === "ipv6" && (address as ipaddr.IPv6).isIPv4MappedAddress()
-    ? (address as ipaddr.IPv6).toIPv4Address()
-    : address;
+  return address.kind() === "ipv6" && (address as ipaddr.IPv6).isIPv4MappedAddress() ? (address as ipaddr.IPv6).toIPv4Address() : address;
 }
 
 /** Parses an address (v4, v6, v4-mapped v6); null when it is not one. */
@@ -74,7 +72,10 @@ function networkAddress(address: ipaddr.IPv4 | ipaddr.IPv6, prefix: number): ipa
  * names the entries that do not parse.
  */
 export function parseRangeList(text: string): { ok: true; ranges: string[] } | { ok: false; invalid: string[] } {
-  const entries = text.split(/[\s,]+/).map((e) => e.trim()).filter(Boolean);
+  const entries = text
+    .split(/[\s,]+/)
+    .map((e) => e.trim())
+    .filter(Boolean);
   const ranges: string[] = [];
   const invalid: string[] = [];
   for (const entry of entries) {

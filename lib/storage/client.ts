@@ -37,10 +37,7 @@ export type StorageClients = {
 
 const cache = new Map<string, { version: number; clients: StorageClients }>();
 
-export function buildClients(
-  target: { endpoint: string; region: string; forcePathStyle: boolean },
-  credentials: PlainCredentials,
-): StorageClients {
+export function buildClients(target: { endpoint: string; region: string; forcePathStyle: boolean }, credentials: PlainCredentials): StorageClients {
   const s3 = new S3Client({
     endpoint: target.endpoint,
     region: target.region,

@@ -25,10 +25,7 @@ export class StorageTimeoutError extends Error {
  * Runs `work` with a signal that aborts after `ms`; rejects with StorageTimeoutError at that moment
  * whatever `work` is doing. A signal from the caller (an enclosing deadline) aborts it too.
  */
-export async function withStorageDeadline<T>(
-  work: (signal: AbortSignal) => Promise<T>,
-  options: { ms?: number; signal?: AbortSignal } = {},
-): Promise<T> {
+export async function withStorageDeadline<T>(work: (signal: AbortSignal) => Promise<T>, options: { ms?: number; signal?: AbortSignal } = {}): Promise<T> {
   const ms = options.ms ?? STORAGE_DEADLINE_MS;
   const controller = new AbortController();
   let timer: ReturnType<typeof setTimeout> | undefined;

@@ -11,11 +11,7 @@ import { seal } from "@/lib/storage/sealed";
 /** The connection's name when S3_CONNECTION_NAME is unset. */
 export const ENV_CONNECTION_NAME = "Environment";
 
-export async function syncEnvConnection(
-  client: PrismaClient,
-  env: Env = getEnv(),
-  encryptionKey: Buffer = getRuntimeSecrets().encryptionKey,
-): Promise<void> {
+export async function syncEnvConnection(client: PrismaClient, env: Env = getEnv(), encryptionKey: Buffer = getRuntimeSecrets().encryptionKey): Promise<void> {
   const owner = await client.user.findFirst({ select: { id: true }, orderBy: { createdAt: "asc" } });
   if (!owner) return;
   if (!env.S3_ENDPOINT || !env.S3_ACCESS_KEY_ID || !env.S3_SECRET_ACCESS_KEY) {
@@ -31,7 +27,10 @@ export async function syncEnvConnection(
     accessKeyId: env.S3_ACCESS_KEY_ID,
     sessionTokenEnc: null,
     sessionTokenExpiresAt: null,
-    buckets: (env.S3_BUCKETS ?? "").split(",").map((b) => b.trim()).filter(Boolean),
+    buckets: (env.S3_BUCKETS ?? "")
+      .split(",")
+      .map((b) => b.trim())
+      .filter(Boolean),
   };
   const existing = await client.storageConnection.findFirst({ where: { ownerId: owner.id, fromEnv: true } });
   // The secret is bound to its row: the id of a new row is made here, before the INSERT.

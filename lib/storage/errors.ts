@@ -47,28 +47,63 @@ export function describeStorageError(error: unknown): StorageErrorInfo {
   const has = (...candidates: string[]) => names.some((n) => candidates.includes(n));
 
   if (has("SignatureDoesNotMatch", "InvalidAccessKeyId", "InvalidClientTokenId", "AuthorizationHeaderMalformed") && !has("AuthorizationHeaderMalformed")) {
-    return info("bad_credentials", "Wrong access key or secret", "The storage service did not accept the access key ID or secret access key (signature mismatch). Check both, then save the connection again.", "edit");
+    return info(
+      "bad_credentials",
+      "Wrong access key or secret",
+      "The storage service did not accept the access key ID or secret access key (signature mismatch). Check both, then save the connection again.",
+      "edit",
+    );
   }
   if (has("ExpiredToken", "TokenRefreshRequired", "InvalidToken")) {
-    return info("expired_credentials", "Temporary credentials have expired", "The session token of this connection is no longer valid. Paste fresh temporary credentials into the connection.", "edit");
+    return info(
+      "expired_credentials",
+      "Temporary credentials have expired",
+      "The session token of this connection is no longer valid. Paste fresh temporary credentials into the connection.",
+      "edit",
+    );
   }
   if (has("RequestTimeTooSkewed")) {
-    return info("clock_skew", "This server's clock is off", "The storage service refused the request because this server's clock differs too much from its own. Synchronise the clock (NTP) and retry.", "retry");
+    return info(
+      "clock_skew",
+      "This server's clock is off",
+      "The storage service refused the request because this server's clock differs too much from its own. Synchronise the clock (NTP) and retry.",
+      "retry",
+    );
   }
   if (has("AuthorizationHeaderMalformed", "PermanentRedirect", "IllegalLocationConstraintException", "InvalidRegion", "IncorrectEndpoint") || status === 301) {
-    return info("wrong_region", "Wrong region or endpoint", "The bucket lives in another region or behind another endpoint. Set the connection's region (and endpoint) to the bucket's own.", "edit");
+    return info(
+      "wrong_region",
+      "Wrong region or endpoint",
+      "The bucket lives in another region or behind another endpoint. Set the connection's region (and endpoint) to the bucket's own.",
+      "edit",
+    );
   }
   if (has("NoSuchBucket")) {
-    return info("no_such_bucket", "Bucket not found", "This bucket does not exist (any more) at this endpoint. Check its name or the connection's endpoint.", "edit");
+    return info(
+      "no_such_bucket",
+      "Bucket not found",
+      "This bucket does not exist (any more) at this endpoint. Check its name or the connection's endpoint.",
+      "edit",
+    );
   }
   if (has("NoSuchKey", "NotFound") || status === 404) {
     return info("no_such_key", "Object not found", "This object does not exist (any more). It may have been deleted or renamed.", "none");
   }
   if (has("AccessDenied", "Forbidden", "AllAccessDisabled", "AccountProblem") || status === 403) {
-    return info("access_denied", "Access denied", "The credentials are valid but may not do this here. Give the key permission for this bucket (or list the buckets it may use in the connection).", "edit");
+    return info(
+      "access_denied",
+      "Access denied",
+      "The credentials are valid but may not do this here. Give the key permission for this bucket (or list the buckets it may use in the connection).",
+      "edit",
+    );
   }
   if (names.some((n) => TLS_CODE.test(n))) {
-    return info("tls", "Secure connection failed", "The endpoint's TLS certificate could not be verified. Check the endpoint address (https vs http) and its certificate.", "edit");
+    return info(
+      "tls",
+      "Secure connection failed",
+      "The endpoint's TLS certificate could not be verified. Check the endpoint address (https vs http) and its certificate.",
+      "edit",
+    );
   }
   if (names.some((n) => TIMEOUT_CODES.has(n))) {
     return info(
@@ -89,5 +124,10 @@ export function describeStorageError(error: unknown): StorageErrorInfo {
       dns ? "edit" : "retry",
     );
   }
-  return info("unknown", "Storage request failed", "The storage service returned an unexpected error. Retry; if it persists, check the connection's settings.", "retry");
+  return info(
+    "unknown",
+    "Storage request failed",
+    "The storage service returned an unexpected error. Retry; if it persists, check the connection's settings.",
+    "retry",
+  );
 }

@@ -92,13 +92,21 @@ export async function headObject({ clients }: OpenConnection, bucket: string, ke
 }
 
 /** The first bytes of a text object, for its preview (the body's transfer is under the deadline too). */
-export async function readTextStart({ clients }: OpenConnection, bucket: string, key: string, options: { bytes?: number; signal?: AbortSignal } = {}): Promise<string> {
+export async function readTextStart(
+  { clients }: OpenConnection,
+  bucket: string,
+  key: string,
+  options: { bytes?: number; signal?: AbortSignal } = {},
+): Promise<string> {
   const bytes = options.bytes ?? 64 * 1024;
   const command = new GetObjectCommand({ Bucket: bucket, Key: key, Range: `bytes=0-${bytes - 1}` });
-  return withStorageDeadline(async (abortSignal) => {
-    const result = await clients.s3.send(command, { abortSignal });
-    return (await result.Body?.transformToString("utf-8")) ?? "";
-  }, { signal: options.signal });
+  return withStorageDeadline(
+    async (abortSignal) => {
+      const result = await clients.s3.send(command, { abortSignal });
+      return (await result.Body?.transformToString("utf-8")) ?? "";
+    },
+    { signal: options.signal },
+  );
 }
 
 /**

@@ -38,7 +38,10 @@ function hmac(key: Buffer | string, data: string): Buffer {
 
 /** "20261129T110000Z" and "20261129" for a date (whole seconds, UTC). */
 function amzDates(date: Date): { amzDate: string; shortDate: string } {
-  const iso = date.toISOString().replace(/\.\d{3}Z$/, "Z").replace(/[-:]/g, "");
+  const iso = date
+    .toISOString()
+    .replace(/\.\d{3}Z$/, "Z")
+    .replace(/[-:]/g, "");
   return { amzDate: iso, shortDate: iso.slice(0, 8) };
 }
 
@@ -121,7 +124,9 @@ export function createBatchPresigner(target: PresignTarget, options: { signingDa
 
     const canonicalRequest = `GET\n${path}\n${amzCanonical}${canonicalOperation}\nhost:${host}\n\nhost\nUNSIGNED-PAYLOAD`;
     const hash = oneShotHash("sha256", canonicalRequest, "hex");
-    const signature = createHmac("sha256", signingKey).update(stringToSignHead + hash, "utf8").digest("hex");
+    const signature = createHmac("sha256", signingKey)
+      .update(stringToSignHead + hash, "utf8")
+      .digest("hex");
     return `${protocol}//${host}${path}?${operation}${amzQuery}&X-Amz-Signature=${signature}`;
   };
 }

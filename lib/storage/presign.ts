@@ -85,9 +85,7 @@ function isIpHost(hostname: string): boolean {
 
 function checkExpiry(seconds: number): void {
   if (!Number.isInteger(seconds) || seconds < MIN_PRESIGN_SECONDS || seconds > MAX_PRESIGN_SECONDS) {
-    throw new RangeError(
-      `expiresInSeconds must be a whole number from ${MIN_PRESIGN_SECONDS} to ${MAX_PRESIGN_SECONDS} (got ${seconds}).`,
-    );
+    throw new RangeError(`expiresInSeconds must be a whole number from ${MIN_PRESIGN_SECONDS} to ${MAX_PRESIGN_SECONDS} (got ${seconds}).`);
   }
 }
 
@@ -124,9 +122,7 @@ export function createUrlPresigner(target: PresignTarget): UrlPresigner {
 
       const virtual = !pathStyleOnly && isVirtualHostableBucket(input.bucket);
       const host = virtual ? `${input.bucket}.${hostname}` : hostname;
-      const path = virtual
-        ? `${basePath}/${encodeKeyPath(input.key)}`
-        : `${basePath}/${escapeUri(input.bucket)}/${encodeKeyPath(input.key)}`;
+      const path = virtual ? `${basePath}/${encodeKeyPath(input.key)}` : `${basePath}/${escapeUri(input.bucket)}/${encodeKeyPath(input.key)}`;
 
       const operationParams: [string, string][] = [];
       if (input.responseContentDisposition !== undefined) {

@@ -11,10 +11,7 @@
  * - Active types (HTML, XHTML, SVG, any XML, JavaScript) get no preview at all.
  */
 
-export type PreviewPlan =
-  | { kind: "text" }
-  | { kind: "image" | "pdf" | "audio" | "video"; responseContentType: string }
-  | null;
+export type PreviewPlan = { kind: "text" } | { kind: "image" | "pdf" | "audio" | "video"; responseContentType: string } | null;
 
 /** Stored types that say nothing about the content: the extension decides. */
 export const GENERIC_TYPES = new Set(["", "application/octet-stream", "binary/octet-stream"]);

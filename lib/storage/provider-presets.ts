@@ -3,17 +3,7 @@
  * `{accountId}`) placeholders. Pure data, safe for client components.
  */
 
-export type ProviderId =
-  | "aws"
-  | "digitalocean"
-  | "storj"
-  | "r2"
-  | "b2"
-  | "wasabi"
-  | "minio"
-  | "outscale"
-  | "gcore"
-  | "custom";
+export type ProviderId = "aws" | "digitalocean" | "storj" | "r2" | "b2" | "wasabi" | "minio" | "outscale" | "gcore" | "custom";
 
 export type ProviderPreset = {
   id: ProviderId;
@@ -33,7 +23,25 @@ export const PROVIDERS: readonly ProviderPreset[] = [
     id: "aws",
     label: "Amazon S3",
     endpointPattern: "https://s3.{region}.amazonaws.com",
-    regions: ["us-east-1", "us-east-2", "us-west-1", "us-west-2", "ca-central-1", "eu-west-1", "eu-west-2", "eu-west-3", "eu-central-1", "eu-north-1", "eu-south-1", "ap-south-1", "ap-northeast-1", "ap-northeast-2", "ap-southeast-1", "ap-southeast-2", "sa-east-1"],
+    regions: [
+      "us-east-1",
+      "us-east-2",
+      "us-west-1",
+      "us-west-2",
+      "ca-central-1",
+      "eu-west-1",
+      "eu-west-2",
+      "eu-west-3",
+      "eu-central-1",
+      "eu-north-1",
+      "eu-south-1",
+      "ap-south-1",
+      "ap-northeast-1",
+      "ap-northeast-2",
+      "ap-southeast-1",
+      "ap-southeast-2",
+      "sa-east-1",
+    ],
     defaultRegion: "us-east-1",
     pathStyle: false,
     hint: "Use the bucket's region; links signed for another region are refused.",
@@ -79,7 +87,20 @@ export const PROVIDERS: readonly ProviderPreset[] = [
     id: "wasabi",
     label: "Wasabi",
     endpointPattern: "https://s3.{region}.wasabisys.com",
-    regions: ["us-east-1", "us-east-2", "us-central-1", "us-west-1", "eu-central-1", "eu-central-2", "eu-west-1", "eu-west-2", "ap-northeast-1", "ap-northeast-2", "ap-southeast-1", "ap-southeast-2"],
+    regions: [
+      "us-east-1",
+      "us-east-2",
+      "us-central-1",
+      "us-west-1",
+      "eu-central-1",
+      "eu-central-2",
+      "eu-west-1",
+      "eu-west-2",
+      "ap-northeast-1",
+      "ap-northeast-2",
+      "ap-southeast-1",
+      "ap-southeast-2",
+    ],
     defaultRegion: "us-east-1",
     pathStyle: false,
     hint: "Use the region the bucket was created in.",

@@ -55,10 +55,7 @@ function parseDate(value: string): number | null {
 export type ApiTokenExpiryResult = { ok: true; expiresAt: Date | null } | { ok: false; field: "expiry" | "expiryDate"; message: string };
 
 /** When a token made `now` with this choice stops working (null: never). */
-export function resolveApiTokenExpiry(
-  choice: { expiry: string; expiryDate?: string; timeZone?: string },
-  now: Date,
-): ApiTokenExpiryResult {
+export function resolveApiTokenExpiry(choice: { expiry: string; expiryDate?: string; timeZone?: string }, now: Date): ApiTokenExpiryResult {
   const preset = API_TOKEN_EXPIRY_CHOICES.find((c) => c.id === choice.expiry);
   if (!preset) return { ok: false, field: "expiry", message: API_TOKEN_MESSAGES.expiry };
   if (preset.id === "never") return { ok: true, expiresAt: null };
@@ -87,11 +84,7 @@ const scopesSchema = z.preprocess(
 
 export const createApiTokenSchema = z
   .object({
-    name: z
-      .string({ error: API_TOKEN_MESSAGES.name })
-      .trim()
-      .min(1, API_TOKEN_MESSAGES.name)
-      .max(MAX_API_TOKEN_NAME_LENGTH, API_TOKEN_MESSAGES.nameTooLong),
+    name: z.string({ error: API_TOKEN_MESSAGES.name }).trim().min(1, API_TOKEN_MESSAGES.name).max(MAX_API_TOKEN_NAME_LENGTH, API_TOKEN_MESSAGES.nameTooLong),
     scopes: scopesSchema,
     expiry: z.string({ error: API_TOKEN_MESSAGES.expiry }).default(DEFAULT_API_TOKEN_EXPIRY),
     expiryDate: z.string().max(32).optional(),

@@ -17,11 +17,7 @@ export const signInSchema = z.object({
 export const PASSWORD_MIN_LENGTH = 12;
 
 /** Checked against DATA_DIR/setup-code by the action; here only its presence and size. */
-export const setupCodeField = z
-  .string({ error: "Enter the setup code." })
-  .trim()
-  .min(1, "Enter the setup code.")
-  .max(64, "That is not a setup code.");
+export const setupCodeField = z.string({ error: "Enter the setup code." }).trim().min(1, "Enter the setup code.").max(64, "That is not a setup code.");
 
 const newPasswordField = z
   .string({ error: "Choose a password." })
@@ -43,10 +39,7 @@ export const ownerSchema = z
 
 export const changePasswordSchema = z
   .object({
-    currentPassword: z
-      .string({ error: "Enter your current password." })
-      .min(1, "Enter your current password.")
-      .max(1024, "That password is too long."),
+    currentPassword: z.string({ error: "Enter your current password." }).min(1, "Enter your current password.").max(1024, "That password is too long."),
     newPassword: newPasswordField,
     confirmNewPassword: z.string({ error: "Type the new password again." }),
   })
@@ -63,7 +56,7 @@ export const changePasswordSchema = z
 export function safeCallbackPath(value: string | undefined): string {
   const fallback = "/buckets";
   // Browsers drop tabs and newlines inside URLs ("/\t/evil.example" is "//evil.example"): refuse them all.
-  if (!value || !value.startsWith("/") || /[\s\u0000-\u001f\u007f\\]/.test(value)) return fallback;
+  if (!value?.startsWith("/") || /[\s\u0000-\u001f\u007f\\]/.test(value)) return fallback;
   let url: URL;
   try {
     url = new URL(value, "http://bucketshare.invalid");

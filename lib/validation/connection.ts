@@ -43,14 +43,17 @@ export const connectionSchema = z.object({
   accessKeyId: z.string({ error: "Enter the access key ID." }).trim().min(1, "Enter the access key ID.").max(256),
   secretAccessKey: optionalText,
   sessionToken: optionalText,
-  sessionTokenExpiresAt: optionalText.pipe(
-    z.iso.datetime({ offset: true, message: "Enter when the temporary credentials expire." }).optional(),
-  ),
+  sessionTokenExpiresAt: optionalText.pipe(z.iso.datetime({ offset: true, message: "Enter when the temporary credentials expire." }).optional()),
   clearSessionToken: checkbox,
   buckets: z
     .string()
     .optional()
-    .transform((v) => (v ?? "").split(/[\s,]+/).map((b) => b.trim()).filter(Boolean))
+    .transform((v) =>
+      (v ?? "")
+        .split(/[\s,]+/)
+        .map((b) => b.trim())
+        .filter(Boolean),
+    )
     .pipe(z.array(bucketName).max(100, "List at most 100 buckets.")),
 });
 

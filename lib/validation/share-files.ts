@@ -2,7 +2,15 @@ import { z } from "zod";
 import { MAX_SHARE_FILES } from "@/lib/links/files-limit";
 import { MAX_PATTERN_LENGTH, namePatternRegex } from "@/lib/links/name-pattern";
 import type { FilesShareRequest } from "@/lib/links/share-request";
-import { allowedNetworksField, checkbox, downloadLimitField, expiryChoiceFields, linkPasswordField, optionalText, requestedExpiryOf } from "@/lib/validation/share";
+import {
+  allowedNetworksField,
+  checkbox,
+  downloadLimitField,
+  expiryChoiceFields,
+  linkPasswordField,
+  optionalText,
+  requestedExpiryOf,
+} from "@/lib/validation/share";
 
 export { MAX_SHARE_FILES };
 

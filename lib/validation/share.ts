@@ -59,7 +59,10 @@ export const allowedNetworksField = z
   .transform((v, ctx): string[] => {
     const parsed = parseRangeList(v ?? "");
     if (!parsed.ok) {
-      const shown = parsed.invalid.slice(0, 5).map((e) => `"${e.slice(0, 60)}"`).join(", ");
+      const shown = parsed.invalid
+        .slice(0, 5)
+        .map((e) => `"${e.slice(0, 60)}"`)
+        .join(", ");
       const more = parsed.invalid.length > 5 ? ` and ${parsed.invalid.length - 5} more` : "";
       ctx.addIssue({
         code: "custom",
@@ -132,7 +135,10 @@ export const shareOptionsSchema = z.object({
   alwaysLatest: checkbox,
 });
 
-const MANAGED_ONLY_PRESETS: readonly string[] = [NEVER_PRESET, ...MANAGED_EXPIRY_PRESETS.map((p) => p.id).filter((id) => !["1h", "6h", "1d", "3d", "7d"].includes(id))];
+const MANAGED_ONLY_PRESETS: readonly string[] = [
+  NEVER_PRESET,
+  ...MANAGED_EXPIRY_PRESETS.map((p) => p.id).filter((id) => !["1h", "6h", "1d", "3d", "7d"].includes(id)),
+];
 
 /** An override the recipient's browser would neither run as a page nor sniff into one, or why it would. */
 export function contentTypeOverrideProblem(contentType: string | undefined, disposition: "inline" | "attachment"): string | null {
@@ -158,7 +164,10 @@ export const createShareSchema = objectRefSchema.extend(shareOptionsSchema.shape
       ctx.addIssue({
         code: "custom",
         path: ["expiresIn"],
-        message: input.preset === NEVER_PRESET ? "Direct links cannot last forever (at most 7 days). Choose Managed link for No expiry." : "Direct links last at most 7 days. Choose Managed link for 30 or 90 days.",
+        message:
+          input.preset === NEVER_PRESET
+            ? "Direct links cannot last forever (at most 7 days). Choose Managed link for No expiry."
+            : "Direct links last at most 7 days. Choose Managed link for 30 or 90 days.",
       });
     }
     if (input.downloadLimit !== null) ctx.addIssue({ code: "custom", path: ["downloadLimit"], message: managedOnly });
@@ -187,7 +196,8 @@ export function requestedExpiryOf(input: ExpiryFields, kind: LinkKind, now = new
         ? { mode: "until", localDateTime: input.until, timeZone: input.timeZone }
         : { mode: "preset", preset: input.preset };
   const result = resolveExpiry(choice, now, { timeZone: input.timeZone, kind });
-  if (!result.ok) throw new AppError("invalid", result.message, { reason: "invalid_expiry", fieldErrors: { [EXPIRY_FIELD_NAMES[result.field]]: [result.message] } });
+  if (!result.ok)
+    throw new AppError("invalid", result.message, { reason: "invalid_expiry", fieldErrors: { [EXPIRY_FIELD_NAMES[result.field]]: [result.message] } });
   if (result.neverExpires) return { never: true };
   if (choice.mode === "until") return { at: zonedWallTimeToInstant(parseLocalDateTime(choice.localDateTime)!, choice.timeZone) };
   return { seconds: result.seconds };
@@ -218,7 +228,9 @@ export const linkIdSchema = z.object({ id: z.string().trim().min(1).max(64) });
 
 /** Link page → Change expiry (managed links): a preset from now, or No expiry. */
 export const changeExpirySchema = linkIdSchema.extend({
-  preset: z.enum([...MANAGED_EXPIRY_PRESETS.map((p) => p.id), NEVER_PRESET] as unknown as [string, ...string[]], { error: "Choose one of the listed durations." }),
+  preset: z.enum([...MANAGED_EXPIRY_PRESETS.map((p) => p.id), NEVER_PRESET] as unknown as [string, ...string[]], {
+    error: "Choose one of the listed durations.",
+  }),
 });
 
 /** Link page → Change download limit (managed links): empty = unlimited. */

@@ -45,8 +45,7 @@ export function parseWebhookUrl(raw: string): WebhookUrlCheck {
     return { ok: false, message: WEBHOOK_URL_EXAMPLE };
   }
   const host = url.hostname;
-  const hostOk =
-    IPV4.test(host) || IPV6.test(host) || (host.length <= 253 && host.split(".").every((label) => LABEL.test(label)));
+  const hostOk = IPV4.test(host) || IPV6.test(host) || (host.length <= 253 && host.split(".").every((label) => LABEL.test(label)));
   if (!hostOk) return { ok: false, message: "Enter a host name (letters, digits, dots and hyphens) or an IP address, such as hooks.example.com." };
   if (url.port === "0") return { ok: false, message: "Enter a port from 1 to 65535." };
   return { ok: true, url: url.href };

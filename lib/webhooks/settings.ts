@@ -45,7 +45,17 @@ export async function getWebhookOverview(userId: string): Promise<WebhookOvervie
       where: { ownerId: userId },
       orderBy: [{ createdAt: "desc" }, { id: "desc" }],
       take: RECENT_DELIVERIES,
-      select: { id: true, payload: true, createdAt: true, attempts: true, nextAttemptAt: true, deliveredAt: true, failedAt: true, lastStatus: true, lastError: true },
+      select: {
+        id: true,
+        payload: true,
+        createdAt: true,
+        attempts: true,
+        nextAttemptAt: true,
+        deliveredAt: true,
+        failedAt: true,
+        lastStatus: true,
+        lastError: true,
+      },
     }),
   ]);
   return {

@@ -27,7 +27,10 @@ export function webhookTargetProblem(url: string, allowPrivate: boolean): string
   if (allowPrivate) return null;
   let host: string;
   try {
-    host = new URL(url).hostname.replace(/^\[|\]$/g, "").replace(/\.$/, "").toLowerCase();
+    host = new URL(url).hostname
+      .replace(/^\[|\]$/g, "")
+      .replace(/\.$/, "")
+      .toLowerCase();
   } catch {
     return null;
   }

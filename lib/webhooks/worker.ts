@@ -152,14 +152,13 @@ export async function runDeliveryRound(options: DeliveryOptions = {}): Promise<R
  */
 export async function pruneDeliveries(now = new Date(), client: PrismaClient = appDb): Promise<number | null> {
   return client.$transaction(async (tx) => {
-    const [lock] = await tx.$queryRaw<{ locked: boolean }[]>`SELECT pg_try_advisory_xact_lock(hashtextextended('bucketshare:prune-webhook-deliveries', 0)) AS locked`;
+    const [lock] = await tx.$queryRaw<
+      { locked: boolean }[]
+    >`SELECT pg_try_advisory_xact_lock(hashtextextended('bucketshare:prune-webhook-deliveries', 0)) AS locked`;
     if (!lock?.locked) return null;
     const { count } = await tx.webhookDelivery.deleteMany({
       where: {
-        OR: [
-          { deliveredAt: { lt: new Date(now.getTime() - DELIVERED_RETENTION_MS) } },
-          { failedAt: { lt: new Date(now.getTime() - FAILED_RETENTION_MS) } },
-        ],
+        OR: [{ deliveredAt: { lt: new Date(now.getTime() - DELIVERED_RETENTION_MS) } }, { failedAt: { lt: new Date(now.getTime() - FAILED_RETENTION_MS) } }],
       },
     });
     return count;

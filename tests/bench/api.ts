@@ -40,7 +40,10 @@ async function main() {
     const { generateApiToken, hashApiToken, shownPrefix, API_SCOPES } = await import("@/lib/api/tokens");
 
     // The owner, a connection to the Swift server, one object, and a token with every scope.
-    const owner = await db.user.create({ data: { name: "Bench Owner", email: "bench@example.com", passwordHash: "not-a-real-hash" }, select: { id: true, name: true, email: true } });
+    const owner = await db.user.create({
+      data: { name: "Bench Owner", email: "bench@example.com", passwordHash: "not-a-real-hash" },
+      select: { id: true, name: true, email: true },
+    });
     const storage = services.storages.find((s) => s.name === "swift")!;
     const connectionId = await insertStorageConnection(owner.id, storage, { name: "Bench Swift" });
     const s3 = s3ClientFor(storage);
@@ -51,12 +54,21 @@ async function main() {
     s3.destroy();
     const token = generateApiToken();
     await db.apiToken.create({
-      data: { ownerId: owner.id, name: "bench:api", tokenHash: hashApiToken(token), prefix: shownPrefix(token), scopes: [...API_SCOPES], rateLimit: 100_000_000 },
+      data: {
+        ownerId: owner.id,
+        name: "bench:api",
+        tokenHash: hashApiToken(token),
+        prefix: shownPrefix(token),
+        scopes: [...API_SCOPES],
+        rateLimit: 100_000_000,
+      },
     });
 
     // A history of a few thousand direct links, issued the way Quick Share issues them.
     const seeded = performance.now();
-    const input = toShareLinkRequest(createShareSchema.parse({ connectionId, bucket, key, linkType: "direct", expiryMode: "preset", preset: "1d", disposition: "attachment" }));
+    const input = toShareLinkRequest(
+      createShareSchema.parse({ connectionId, bucket, key, linkType: "direct", expiryMode: "preset", preset: "1d", disposition: "attachment" }),
+    );
     for (let done = 0; done < HISTORY; ) {
       const batch = Math.min(50, HISTORY - done);
       await Promise.all(Array.from({ length: batch }, () => issueShareLink(owner, input)));
@@ -104,13 +116,18 @@ async function main() {
       const ok201 = run.statuses.get(201) ?? 0;
       const non2xx = run.answered - [...run.statuses].filter(([status]) => status >= 200 && status < 300).reduce((a, [, n]) => a + n, 0);
       const fmt = (n: number, digits = 1) => n.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
-      const statuses = [...run.statuses].sort((a, b) => a[0] - b[0]).map(([s, n]) => `${s}: ${n.toLocaleString("en-US")}`).join(", ");
+      const statuses = [...run.statuses]
+        .sort((a, b) => a[0] - b[0])
+        .map(([s, n]) => `${s}: ${n.toLocaleString("en-US")}`)
+        .join(", ");
       rows.push(
         `| ${label} | ${fmt(run.rps, 0)} | ${fmt(run.p50)} | ${fmt(run.p99)} | ${run.errors} | ${run.timeouts} | ${run.sent - run.answered} | ${non2xx} | ${statuses} | ` +
           `${creates ? `${created.toLocaleString("en-US")}${created === ok201 ? "" : " ✘"}` : `${created}`} | ${fmt(run.cpuMs, 2)} | ${load} |`,
       );
       if (creates) {
-        verdicts.push(`- ${label}: share_links rows created ${created === ok201 ? "equal" : "✘ DIFFER from"} the 201s counted (${created.toLocaleString("en-US")} rows, ${ok201.toLocaleString("en-US")} × 201).`);
+        verdicts.push(
+          `- ${label}: share_links rows created ${created === ok201 ? "equal" : "✘ DIFFER from"} the 201s counted (${created.toLocaleString("en-US")} rows, ${ok201.toLocaleString("en-US")} × 201).`,
+        );
         failed ||= created !== ok201;
       }
       if (run.errors + run.timeouts + non2xx + (run.sent - run.answered) > 0) {

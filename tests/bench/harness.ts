@@ -71,7 +71,13 @@ export async function openBench(name: string): Promise<Bench> {
     process.env.ENCRYPTION_KEY = services.encryptionKey;
     process.env.LOG_LEVEL = "error";
     allowServerOnlyImports();
-    const appEnv = { DATABASE_URL: databaseUrl, AUTH_SECRET: services.authSecret, ENCRYPTION_KEY: services.encryptionKey, DATA_DIR: join(tmp, "data"), LOG_LEVEL: "warn" };
+    const appEnv = {
+      DATABASE_URL: databaseUrl,
+      AUTH_SECRET: services.authSecret,
+      ENCRYPTION_KEY: services.encryptionKey,
+      DATA_DIR: join(tmp, "data"),
+      LOG_LEVEL: "warn",
+    };
     return {
       tmp,
       services,
@@ -83,7 +89,10 @@ export async function openBench(name: string): Promise<Bench> {
         return app;
       },
       async spawnServer(script, env = {}) {
-        const child = spawn(process.execPath, ["--import", "tsx", script], { env: { ...process.env, ...env, NODE_ENV: "production" }, stdio: ["ignore", "pipe", "inherit"] });
+        const child = spawn(process.execPath, ["--import", "tsx", script], {
+          env: { ...process.env, ...env, NODE_ENV: "production" },
+          stdio: ["ignore", "pipe", "inherit"],
+        });
         helpers.push(child);
         const port = await new Promise<number>((resolve, reject) => {
           let out = "";

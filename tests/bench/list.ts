@@ -26,7 +26,7 @@ import { allowServerOnlyImports } from "../support/server-only-hook";
 import { eachLimited, s3ClientFor } from "@/lib/dev/s3";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
-import { CreateBucketCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { CreateBucketCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { encode } from "next-auth/jwt";
 import pg from "pg";
 import { startEmbeddedPostgres, type RunningPostgres } from "@/lib/db/embedded";
@@ -49,8 +49,6 @@ const SESSION_COOKIE = "authjs.session-token";
 
 const note = (line: string) => process.stderr.write(`bench: ${line}\n`);
 const keyOf = (i: number) => `${FOLDER}object-${String(i).padStart(5, "0")}.txt`;
-
-
 
 async function fill(s3: S3Client): Promise<void> {
   const started = performance.now();
@@ -237,7 +235,9 @@ async function main(): Promise<number> {
     ] as const;
     console.log(
       `\nFirst page (${PAGE_SIZE} keys, Delimiter "/") of a folder of ${OBJECTS.toLocaleString("en-US")} objects on OpenStack Swift (s3api), ` +
-        `${RUNS} runs after ${WARM_UP} warm-up runs, Node ${process.version}, load average ${loadavg().map((n) => n.toFixed(1)).join(" ")}. ` +
+        `${RUNS} runs after ${WARM_UP} warm-up runs, Node ${process.version}, load average ${loadavg()
+          .map((n) => n.toFixed(1))
+          .join(" ")}. ` +
         `Page HTML: ${Math.round(htmlBytes.big / 1024)} KiB (1-object folder: ${Math.round(htmlBytes.small / 1024)} KiB).\n`,
     );
     console.log("| measure | median ms | p95 ms | min ms | max ms | median / raw median |");

@@ -122,14 +122,25 @@ async function main() {
       if (count !== FILES) throw new Error(`read ${count} rows`);
       return { perSecond: FILES / ((performance.now() - t0) / 1_000), perCpuSecond: FILES / cpuSeconds(cpu0) };
     };
-    const sdk = createUrlPresigner({ endpoint: "http://127.0.0.1:9000", region: "us-east-1", forcePathStyle: true, credentials: { accessKeyId: "AKIAIOSFODNN7EXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY" } });
+    const sdk = createUrlPresigner({
+      endpoint: "http://127.0.0.1:9000",
+      region: "us-east-1",
+      forcePathStyle: true,
+      credentials: { accessKeyId: "AKIAIOSFODNN7EXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY" },
+    });
     const sdkOnly = async () => {
       const count = Math.min(FILES, 10_000);
       const flat = rows.flat().slice(0, count);
       const t0 = performance.now();
       const cpu0 = process.cpuUsage();
       for (const file of flat) {
-        await sdk.presignGet({ bucket: "bench-bucket", key: file.key, expiresInSeconds: 604_800, signingDate: now, responseContentDisposition: contentDisposition("attachment", baseName(file.path)) });
+        await sdk.presignGet({
+          bucket: "bench-bucket",
+          key: file.key,
+          expiresInSeconds: 604_800,
+          signingDate: now,
+          responseContentDisposition: contentDisposition("attachment", baseName(file.path)),
+        });
       }
       return { perSecond: count / ((performance.now() - t0) / 1_000), perCpuSecond: count / cpuSeconds(cpu0) };
     };
@@ -155,25 +166,34 @@ async function main() {
     const table = [
       "| generation | URLs/s median (wall clock) | min | max | URLs per CPU-second, median |",
       "| --- | ---: | ---: | ---: | ---: |",
-      ...([
-        [`CSV, end to end (PostgreSQL pages + sign + format; ${(last.csv.bytes / 2 ** 20).toFixed(1)} MiB, peak RSS ${last.csv.rssMb.toFixed(0)} MiB)`, results.csv],
-        [`JSON, end to end (${(last.json.bytes / 2 ** 20).toFixed(1)} MiB, peak RSS ${last.json.rssMb.toFixed(0)} MiB)`, results.json],
-        ["reading the snapshot only (keyset pages of 1,000 rows)", results.read],
-        ["signing + Content-Disposition only (lib/storage/presign-batch.ts)", results.sign],
-        ["for comparison: SDK-based createUrlPresigner().presignGet, one by one", results.sdk],
-      ] as const).map(([label, rates]) => {
+      ...(
+        [
+          [
+            `CSV, end to end (PostgreSQL pages + sign + format; ${(last.csv.bytes / 2 ** 20).toFixed(1)} MiB, peak RSS ${last.csv.rssMb.toFixed(0)} MiB)`,
+            results.csv,
+          ],
+          [`JSON, end to end (${(last.json.bytes / 2 ** 20).toFixed(1)} MiB, peak RSS ${last.json.rssMb.toFixed(0)} MiB)`, results.json],
+          ["reading the snapshot only (keyset pages of 1,000 rows)", results.read],
+          ["signing + Content-Disposition only (lib/storage/presign-batch.ts)", results.sign],
+          ["for comparison: SDK-based createUrlPresigner().presignGet, one by one", results.sdk],
+        ] as const
+      ).map(([label, rates]) => {
         const wall = rates.map((r) => r.perSecond);
         return `| ${label} | ${fmt(median(wall))} | ${fmt(Math.min(...wall))} | ${fmt(Math.max(...wall))} | ${fmt(median(rates.map((r) => r.perCpuSecond)))} |`;
       }),
     ];
-    process.stdout.write(`\nManifest of a ${fmt(FILES)}-file share, ${RUNS} runs after a warm-up, Node ${process.version}\n\n${table.join("\n")}\n\ntarget ≥ ${fmt(TARGET)} URLs/s end to end; load average now ${os.loadavg()[0]!.toFixed(1)} on ${os.availableParallelism()} cores (wall-clock figures fall when other work shares them)\n`);
+    process.stdout.write(
+      `\nManifest of a ${fmt(FILES)}-file share, ${RUNS} runs after a warm-up, Node ${process.version}\n\n${table.join("\n")}\n\ntarget ≥ ${fmt(TARGET)} URLs/s end to end; load average now ${os.loadavg()[0]!.toFixed(1)} on ${os.availableParallelism()} cores (wall-clock figures fall when other work shares them)\n`,
+    );
     if (process.argv.includes("--route")) {
       note("through the production route: starting the app (builds when the sources changed) and Chromium for the sign-in…");
       const { measureManifestRoute } = await import("./manifest-route");
       const route = await measureManifestRoute(FILES, RUNS);
       process.stdout.write(
         `\nThrough the production route (GET /links/<id>/manifest, signed in, read to the end by Node's fetch)\n\n| format | URLs/s median | min | max |\n| --- | ---: | ---: | ---: |\n` +
-          route.map((r) => `| ${r.format.toUpperCase()} | ${fmt(median(r.perSecond))} | ${fmt(Math.min(...r.perSecond))} | ${fmt(Math.max(...r.perSecond))} |`).join("\n") +
+          route
+            .map((r) => `| ${r.format.toUpperCase()} | ${fmt(median(r.perSecond))} | ${fmt(Math.min(...r.perSecond))} | ${fmt(Math.max(...r.perSecond))} |`)
+            .join("\n") +
           "\n",
       );
     }

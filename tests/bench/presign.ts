@@ -54,11 +54,7 @@ const signFast: Signer = (i) =>
   });
 
 const signNaive: Signer = (i) =>
-  getSignedUrl(
-    client,
-    new GetObjectCommand({ Bucket: BUCKET, Key: keys[i]!, ResponseContentDisposition: dispositions[i] }),
-    { expiresIn: EXPIRES },
-  );
+  getSignedUrl(client, new GetObjectCommand({ Bucket: BUCKET, Key: keys[i]!, ResponseContentDisposition: dispositions[i] }), { expiresIn: EXPIRES });
 
 /** Links per second for `count` links, one after another (as a page issuing links does). */
 async function run(sign: Signer, count: number): Promise<number> {
@@ -123,7 +119,9 @@ async function shareLatency() {
   const { measureShareLatency } = await import("./share-latency");
   const r = await measureShareLatency({ runs: SHARE_RUNS });
   const ms = (n: number) => n.toFixed(1);
-  console.log(`\nGenerate click → link shown (ms): headless Chromium, production app, server action with HeadObject, presign and database write; ${r.runs} runs after ${r.warmUp} warm-up\n`);
+  console.log(
+    `\nGenerate click → link shown (ms): headless Chromium, production app, server action with HeadObject, presign and database write; ${r.runs} runs after ${r.warmUp} warm-up\n`,
+  );
   console.log("| runs | median | p95 | min | max |");
   console.log("| ---: | ---: | ---: | ---: | ---: |");
   console.log(`| ${r.runs} | ${ms(r.medianMs)} | ${ms(r.p95Ms)} | ${ms(r.minMs)} | ${ms(r.maxMs)} |`);

@@ -67,7 +67,10 @@ async function main() {
     const { createShareSchema, toShareLinkRequest } = await import("@/lib/validation/share");
 
     // The owner, one connection per S3 server, one object in each (a versioned bucket on Ceph).
-    const owner = await db.user.create({ data: { name: "Bench Owner", email: "bench@example.com", passwordHash: "not-a-real-hash" }, select: { id: true, name: true, email: true } });
+    const owner = await db.user.create({
+      data: { name: "Bench Owner", email: "bench@example.com", passwordHash: "not-a-real-hash" },
+      select: { id: true, name: true, email: true },
+    });
     const storages = new Map<string, { storage: TestStorage; connectionId: string; bucket: string; key: string }>();
     for (const storage of services.storages) {
       const id = await insertStorageConnection(owner.id, storage, { name: `Bench ${storage.name}` });
@@ -105,7 +108,12 @@ async function main() {
     );
     const bareConfig = {
       databaseUrl,
-      connections: Object.fromEntries([...storages.values()].map((s) => [s.connectionId, { endpoint: s.storage.endpoint, region: s.storage.region, accessKeyId: s.storage.accessKeyId, secretAccessKey: s.storage.secretAccessKey }])),
+      connections: Object.fromEntries(
+        [...storages.values()].map((s) => [
+          s.connectionId,
+          { endpoint: s.storage.endpoint, region: s.storage.region, accessKeyId: s.storage.accessKeyId, secretAccessKey: s.storage.secretAccessKey },
+        ]),
+      ),
     };
     const bare = await bench.spawnServer("tests/bench/redirect-bare-server.ts", { BARE_CONFIG: JSON.stringify(bareConfig) });
     const handler = HANDLER ? await bench.spawnServer("tests/bench/route-handler-server.ts", { LOG_LEVEL: "warn", ROUTE: "download" }) : undefined;
@@ -114,7 +122,8 @@ async function main() {
 
     const check = new pg.Client({ connectionString: databaseUrl });
     await check.connect();
-    const countOf = async (id: string) => (await check.query<{ download_count: number }>("SELECT download_count FROM share_links WHERE id = $1", [id])).rows[0]!.download_count;
+    const countOf = async (id: string) =>
+      (await check.query<{ download_count: number }>("SELECT download_count FROM share_links WHERE id = $1", [id])).rows[0]!.download_count;
 
     const labels: Record<string, [string, string, boolean]> = {
       latest: ["swift", "Always the latest version (no storage call)", true],
@@ -123,7 +132,11 @@ async function main() {
     };
     const results: { label: string; runs: Run[] }[] = [];
     for (const name of CASES) {
-      const [storageName, label, alwaysLatest] = labels[name] ?? (() => { throw new Error(`unknown case ${name}`); })();
+      const [storageName, label, alwaysLatest] =
+        labels[name] ??
+        (() => {
+          throw new Error(`unknown case ${name}`);
+        })();
       if (!storages.has(storageName)) throw new Error(`no ${storageName} server in the test services`);
       const runs: Run[] = [];
       for (const server of SERVERS) {
@@ -182,7 +195,9 @@ async function main() {
     for (const { label, runs } of results) {
       for (const r of runs) {
         const name = { app: "Bucketshare (`npm start`)", handler: "Bucketshare's route on node:http (no Next)", bare: "bare node:http" }[r.server];
-        lines.push(`| ${label} | ${name} | ${fmt(r.rps, 0)} | ${fmt(r.p50)} | ${fmt(r.p99)} | ${r.errors} | ${r.unanswered} | ${r.other} | ${r.redirects} | ${r.counted}${r.counted === r.redirects ? "" : " ✘"} | ${fmt(r.cpuMs, 2)} | ${r.load} |`);
+        lines.push(
+          `| ${label} | ${name} | ${fmt(r.rps, 0)} | ${fmt(r.p50)} | ${fmt(r.p99)} | ${r.errors} | ${r.unanswered} | ${r.other} | ${r.redirects} | ${r.counted}${r.counted === r.redirects ? "" : " ✘"} | ${fmt(r.cpuMs, 2)} | ${r.load} |`,
+        );
       }
       const [a, b] = [runs.find((r) => r.server === "app")!, runs.find((r) => r.server === "bare")!];
       const ratio = a.rps / b.rps;
@@ -190,12 +205,19 @@ async function main() {
       verdicts.push(
         `- ${label}: app/bare throughput ${fmt(ratio * 100, 0)} % (target ≥ 50 %), app p99 ${fmt(a.p99)} ms (target < 50 ms), ` +
           `app errors ${a.errors}, non-302 ${a.other}, counts ${runs.every((r) => r.counted === r.redirects) ? "equal to the 302s" : "DIFFER from the 302s"}: ${ok ? "✔ targets met" : "✘ target missed"}` +
-          (runs.some((r) => r.server === "handler") ? `; the same route without Next: ${fmt((runs.find((r) => r.server === "handler")!.rps / b.rps) * 100, 0)} % of bare` : ""),
+          (runs.some((r) => r.server === "handler")
+            ? `; the same route without Next: ${fmt((runs.find((r) => r.server === "handler")!.rps / b.rps) * 100, 0)} % of bare`
+            : ""),
       );
     }
     lines.push("", ...verdicts, "", `(bare server's own tally: ${bareStats.redirects} redirects, ${bareStats.errors} errors, warm-ups included)`);
     if (floors.length > 0) {
-      lines.push("", "| Bucketshare, other routes | requests/s | p50 ms | p99 ms | server CPU ms / request | load (1 min) |", "| --- | ---: | ---: | ---: | ---: | ---: |", ...floors);
+      lines.push(
+        "",
+        "| Bucketshare, other routes | requests/s | p50 ms | p99 ms | server CPU ms / request | load (1 min) |",
+        "| --- | ---: | ---: | ---: | ---: | ---: |",
+        ...floors,
+      );
     }
     process.stdout.write(`\n${lines.join("\n")}\n`);
     await db.$disconnect();

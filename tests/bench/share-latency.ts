@@ -63,7 +63,7 @@ function launchOptions(): LaunchOptions {
  * Plain JavaScript in a string: tsx compiles this file with esbuild's keepNames, whose `__name`
  * helper a serialised TypeScript function would carry into the page, where it does not exist.
  */
-const CLICK_AND_TIME = String.raw`(timeoutMs) => new Promise((resolve, reject) => {
+const CLICK_AND_TIME = `(timeoutMs) => new Promise((resolve, reject) => {
   const dialog = document.querySelector("dialog[open]");
   const button = dialog && Array.from(dialog.querySelectorAll("button")).find((b) => b.textContent.trim() === "Generate link");
   if (!dialog || !button || button.disabled) return reject(new Error("no enabled Generate link button in an open dialog"));

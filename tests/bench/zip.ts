@@ -85,7 +85,10 @@ async function main() {
     const { getRuntimeSecrets } = await import("@/lib/env");
     const { generateLinkToken, hashLinkToken } = await import("@/lib/links/token");
 
-    const owner = await db.user.create({ data: { name: "Bench Owner", email: "bench-zip@example.com", passwordHash: "not-a-real-hash" }, select: { id: true } });
+    const owner = await db.user.create({
+      data: { name: "Bench Owner", email: "bench-zip@example.com", passwordHash: "not-a-real-hash" },
+      select: { id: true },
+    });
     const connectionId = await insertStorageConnection(owner.id, storage, { name: "Bench Swift" });
     const s3 = s3ClientFor(storage);
     const bucket = `bench-zip-${randomBytes(3).toString("hex")}`;
@@ -202,7 +205,12 @@ async function main() {
         fileName: "broken",
         tokenHash: hashLinkToken(broken),
         urlEnc: seal("shareUrl", brokenId, `http://127.0.0.1/s/${broken}`, getRuntimeSecrets().encryptionKey),
-        files: { create: [files[0]!, { ...files[1]!, etag: '"0123456789abcdef0123456789abcdef"' }].map((file) => ({ ...file, contentType: "application/octet-stream" })) },
+        files: {
+          create: [files[0]!, { ...files[1]!, etag: '"0123456789abcdef0123456789abcdef"' }].map((file) => ({
+            ...file,
+            contentType: "application/octet-stream",
+          })),
+        },
       },
     });
     let brokenReceived = 0;

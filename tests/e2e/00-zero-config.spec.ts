@@ -46,7 +46,10 @@ test("starts with no configuration, keeps its data and secrets, and stops cleanl
 });
 
 test("an unreachable DATABASE_URL gives one clear line and a non-zero exit", async () => {
-  const app = startApp({ DATABASE_URL: "postgresql://nobody:x@127.0.0.1:9/none", DATA_DIR: mkdtempSync(join(tmpdir(), "bucketshare-bad-")) }, { timeoutMs: 60_000 });
+  const app = startApp(
+    { DATABASE_URL: "postgresql://nobody:x@127.0.0.1:9/none", DATA_DIR: mkdtempSync(join(tmpdir(), "bucketshare-bad-")) },
+    { timeoutMs: 60_000 },
+  );
   await expect(app).rejects.toThrow(/Bucketshare exited with 1 before answering:[\s\S]*bucketshare: Cannot reach PostgreSQL at 127\.0\.0\.1:9/);
 });
 

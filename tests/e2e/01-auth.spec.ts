@@ -41,10 +41,7 @@ test("first visit sets up the owner, then setup is gone for good", async ({ page
   await page.getByLabel("Confirm password").fill(OWNER.password);
   await page.getByRole("button", { name: "Create owner account" }).click();
   await expect(page).toHaveURL(/\/buckets$/);
-  await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Buckets" })).toHaveAttribute(
-    "aria-current",
-    "page",
-  );
+  await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Buckets" })).toHaveAttribute("aria-current", "page");
 
   await page.goto("/setup");
   await expect(page).toHaveURL(/\/(sign-in|buckets)/);

@@ -7,7 +7,12 @@ const BUCKET = "e2e-browse";
 
 test("add a connection through the form, test it, then browse folders, pages and an image preview", async ({ page, storage }) => {
   await storage.bucket(BUCKET);
-  await storage.put(BUCKET, "photos/2026/summer/beach.png", png(64, 48, () => [30, 120, 200]), "image/png");
+  await storage.put(
+    BUCKET,
+    "photos/2026/summer/beach.png",
+    png(64, 48, () => [30, 120, 200]),
+    "image/png",
+  );
   await storage.put(BUCKET, "readme.txt", "hello from the root\n", "text/plain");
   const keys = Array.from({ length: 130 }, (_, i) => `many/file-${String(i).padStart(3, "0")}.txt`);
   for (let i = 0; i < keys.length; i += 16) {

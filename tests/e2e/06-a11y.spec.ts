@@ -11,7 +11,12 @@ const UNREACHABLE = "A11y unreachable";
 
 async function seed(storage: Storage) {
   await storage.bucket(BUCKET);
-  await storage.put(BUCKET, "docs/photo.png", png(32, 24, () => [200, 80, 40]), "image/png");
+  await storage.put(
+    BUCKET,
+    "docs/photo.png",
+    png(32, 24, () => [200, 80, 40]),
+    "image/png",
+  );
   await storage.put(BUCKET, "docs/notes.txt", "plain text notes\n", "text/plain");
   // A second page of entries (pages hold 100).
   const keys = Array.from({ length: 104 }, (_, i) => `many/entry-${String(i).padStart(3, "0")}.txt`);
@@ -158,7 +163,11 @@ test("every page and dialog has no WCAG 2.1 A/AA violation, in light and dark", 
   await expectNoA11yViolations(page, "folder not found");
 
   await page.goto("/settings");
-  await page.getByRole("listitem").filter({ hasText: UNREACHABLE }).getByRole("button", { name: /Delete/ }).click();
+  await page
+    .getByRole("listitem")
+    .filter({ hasText: UNREACHABLE })
+    .getByRole("button", { name: /Delete/ })
+    .click();
   const remove = page.getByRole("dialog", { name: `Delete “${UNREACHABLE}”?` });
   await expect(remove).toBeVisible();
   await expectNoA11yViolations(page, "settings: delete connection");

@@ -124,7 +124,11 @@ test("Quick Share a managed one-time link with a password, watch it used, then r
   );
   await client.end();
   await page.reload();
-  await expect(page.getByRole("definition").filter({ hasText: /^Yes · 10 failed password attempts in the last 24 hours, locked until .+ for browsers that have not unlocked it before$/ })).toBeVisible();
+  await expect(
+    page
+      .getByRole("definition")
+      .filter({ hasText: /^Yes · 10 failed password attempts in the last 24 hours, locked until .+ for browsers that have not unlocked it before$/ }),
+  ).toBeVisible();
 
   // Raising the limit works at once for the recipient; then Revoke ends it for good.
   await page.getByLabel("New download limit").fill("2");

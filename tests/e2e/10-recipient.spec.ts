@@ -18,7 +18,17 @@ const PHOTO = png(48, 32, (x) => [20 + x * 4, 90, 160]);
 const REPORT = randomBytes(5_000);
 
 type Seed = { storage: Storage; client: pg.Client; ownerId: string; connectionId: string };
-type LinkOptions = { key: string; fileName: string; contentType: string; size: number; limit?: number; password?: string; networks?: string[]; revoked?: boolean; expired?: boolean };
+type LinkOptions = {
+  key: string;
+  fileName: string;
+  contentType: string;
+  size: number;
+  limit?: number;
+  password?: string;
+  networks?: string[];
+  revoked?: boolean;
+  expired?: boolean;
+};
 
 async function createLink(seed: Seed, options: LinkOptions): Promise<string> {
   const token = generateLinkToken();
@@ -164,7 +174,13 @@ test("text and PDF previews", async ({ page }) => {
 });
 
 test("a protected link asks for the password, explains mistakes, and unlocks", async ({ page }) => {
-  const token = await createLink(seed, { key: "in/report.bin", fileName: "report.bin", contentType: "application/octet-stream", size: REPORT.length, password: "open sesame 42" });
+  const token = await createLink(seed, {
+    key: "in/report.bin",
+    fileName: "report.bin",
+    contentType: "application/octet-stream",
+    size: REPORT.length,
+    password: "open sesame 42",
+  });
   const response = await page.goto(`/s/${token}`);
   expect(response?.status()).toBe(401);
   await expect(page.getByRole("heading", { name: "This file is protected", level: 1 })).toBeVisible();
@@ -193,9 +209,21 @@ test("a protected link asks for the password, explains mistakes, and unlocks", a
 
 test("refusals are plain pages with the right status", async ({ page }) => {
   const cases: [string, number, string][] = [
-    [await createLink(seed, { key: "in/report.bin", fileName: "r.bin", contentType: "application/octet-stream", size: 1, revoked: true }), 410, "This link was revoked"],
-    [await createLink(seed, { key: "in/report.bin", fileName: "r.bin", contentType: "application/octet-stream", size: 1, expired: true }), 410, "This link has expired"],
-    [await createLink(seed, { key: "in/report.bin", fileName: "r.bin", contentType: "application/octet-stream", size: 1, networks: ["10.0.0.0/8"] }), 403, "Not available from your network"],
+    [
+      await createLink(seed, { key: "in/report.bin", fileName: "r.bin", contentType: "application/octet-stream", size: 1, revoked: true }),
+      410,
+      "This link was revoked",
+    ],
+    [
+      await createLink(seed, { key: "in/report.bin", fileName: "r.bin", contentType: "application/octet-stream", size: 1, expired: true }),
+      410,
+      "This link has expired",
+    ],
+    [
+      await createLink(seed, { key: "in/report.bin", fileName: "r.bin", contentType: "application/octet-stream", size: 1, networks: ["10.0.0.0/8"] }),
+      403,
+      "Not available from your network",
+    ],
     [generateLinkToken(), 404, "Link not found"],
     ["not-a-token", 404, "Link not found"],
   ];

@@ -49,7 +49,10 @@ async function revokeOn(page: Page, base: string, linkId: string): Promise<void>
   await expect(page.getByText("Revoked", { exact: true }).first()).toBeVisible();
 }
 
-test("two instances behind nginx: a limit of 100 gives exactly 100 of 1,000 concurrent downloads; a revoke on A is refused by B at once", async ({ page, storage }) => {
+test("two instances behind nginx: a limit of 100 gives exactly 100 of 1,000 concurrent downloads; a revoke on A is refused by B at once", async ({
+  page,
+  storage,
+}) => {
   test.setTimeout(120_000);
   const started = Date.now();
   const bytes = randomBytes(4_096);
@@ -102,7 +105,12 @@ test("two instances behind nginx: a limit of 100 gives exactly 100 of 1,000 conc
       Array.from({ length: REQUESTS }, async () => {
         const response = await fetch(`${nginx!.url}/s/${token}/download`, { method: "POST", redirect: "manual" });
         const body = await response.text();
-        return { status: response.status, location: response.headers.get("location"), cacheControl: response.headers.get("cache-control"), heading: heading(body) };
+        return {
+          status: response.status,
+          location: response.headers.get("location"),
+          cacheControl: response.headers.get("cache-control"),
+          heading: heading(body),
+        };
       }),
     );
     const loadMs = Date.now() - fired;
@@ -111,7 +119,11 @@ test("two instances behind nginx: a limit of 100 gives exactly 100 of 1,000 conc
     expect(Object.fromEntries(byStatus)).toEqual({ 302: LIMIT, 410: REQUESTS - LIMIT });
     expect(answers.filter((x) => x.status === 410).every((x) => x.heading === "Download limit reached")).toBe(true);
     const redirects = answers.filter((x) => x.status === 302);
-    expect(redirects.every((x) => x.cacheControl === "no-store" && x.location!.startsWith(storage.services.s3.endpoint) && x.location!.includes("X-Amz-Expires=60&"))).toBe(true);
+    expect(
+      redirects.every(
+        (x) => x.cacheControl === "no-store" && x.location!.startsWith(storage.services.s3.endpoint) && x.location!.includes("X-Amz-Expires=60&"),
+      ),
+    ).toBe(true);
     // A redirect's target gives the file's bytes (the storage checks the signature).
     const target = await fetch(redirects[0]!.location!);
     expect(target.status).toBe(200);

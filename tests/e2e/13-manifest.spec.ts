@@ -29,7 +29,11 @@ test("export a multi-file share's manifest as JSON with 7-day direct URLs", asyn
   await dialog.getByRole("button", { name: "Done" }).click();
 
   await page.goto("/links");
-  await page.getByRole("row").filter({ hasText: "for the manifest test" }).getByRole("link", { name: /^Managed: details of the link to/ }).click();
+  await page
+    .getByRole("row")
+    .filter({ hasText: "for the manifest test" })
+    .getByRole("link", { name: /^Managed: details of the link to/ })
+    .click();
   const section = page.getByRole("region", { name: "Export manifest" });
   await section.getByLabel("Format").selectOption("json");
   await section.getByLabel("Expires in").selectOption({ label: "7 days" });

@@ -19,7 +19,9 @@ test("select three files across two pages, share them as one link, download one 
   await storage.bucket(BUCKET);
   // 105 objects: page 1 lists f000–f099, page 2 f100–f104.
   for (let start = 0; start < 105; start += 15) {
-    await Promise.all(Array.from({ length: Math.min(15, 105 - start) }, (_, j) => storage.put(BUCKET, `${FOLDER}/${name(start + j)}`, body(start + j), "text/plain")));
+    await Promise.all(
+      Array.from({ length: Math.min(15, 105 - start) }, (_, j) => storage.put(BUCKET, `${FOLDER}/${name(start + j)}`, body(start + j), "text/plain")),
+    );
   }
 
   await ensureSignedIn(page);

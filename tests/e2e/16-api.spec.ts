@@ -24,7 +24,12 @@ async function json(response: APIResponse, status: number): Promise<Json> {
   return (await response.json()) as Json;
 }
 
-test("the API guide's walkthrough: a token from Settings lists objects, creates a one-time managed link, reads and revokes it", async ({ page, storage, baseURL, browser }) => {
+test("the API guide's walkthrough: a token from Settings lists objects, creates a one-time managed link, reads and revokes it", async ({
+  page,
+  storage,
+  baseURL,
+  browser,
+}) => {
   test.setTimeout(120_000);
   const bytes = randomBytes(48 * 1024 + 7);
   await storage.bucket(BUCKET);
@@ -56,14 +61,22 @@ test("the API guide's walkthrough: a token from Settings lists objects, creates 
     const create = () =>
       api.post("links", {
         headers: { "Idempotency-Key": idempotencyKey },
-        data: { connectionId: connection!.id, bucket: BUCKET, key: KEY, type: "managed", expiresIn: 7 * 24 * 3600, downloadLimit: 1, disposition: "attachment" },
+        data: {
+          connectionId: connection!.id,
+          bucket: BUCKET,
+          key: KEY,
+          type: "managed",
+          expiresIn: 7 * 24 * 3600,
+          downloadLimit: 1,
+          disposition: "attachment",
+        },
       });
     const createdResponse = await create();
     const link = (await json(createdResponse, 201)) as { id: string; url: string; type: string; downloadLimit: number; downloadCount: number; status: string };
     expect(link).toMatchObject({ type: "managed", downloadLimit: 1, downloadCount: 0, status: "active" });
     expect(link.url).toMatch(new RegExp(`^${baseURL}/s/[A-Za-z0-9_-]{32}$`));
     linkUrl = link.url;
-    expect(createdResponse.headers()["location"]).toMatch(new RegExp(`/api/v1/links/${link.id}$`));
+    expect(createdResponse.headers().location).toMatch(new RegExp(`/api/v1/links/${link.id}$`));
     const replay = await create();
     expect(await json(replay, 201)).toEqual(link);
     expect(replay.headers()["idempotent-replayed"]).toBe("true");
@@ -79,7 +92,7 @@ test("the API guide's walkthrough: a token from Settings lists objects, creates 
     const readResponse = await api.get(`links/${link.id}`);
     const read = await json(readResponse, 200);
     expect(read).toMatchObject({ id: link.id, url: link.url, downloadCount: 1, downloadLimit: 1 });
-    const etag = readResponse.headers()["etag"];
+    const etag = readResponse.headers().etag;
     expect(etag).toBeTruthy();
     expect((await api.get(`links/${link.id}`, { headers: { "If-None-Match": etag! } })).status()).toBe(304);
 
@@ -118,7 +131,9 @@ test("the OpenAPI document is served over HTTP, and a cross-origin preflight get
     expect(document.openapi).toBe("3.1.0");
     expect(document.info.title).toBe("Bucketshare API");
     expect(document.servers).toEqual([{ url: `${baseURL}/api/v1` }]);
-    expect(Object.keys(document.paths)).toEqual(expect.arrayContaining(["/connections", "/objects", "/links", "/links/{id}", "/links/{id}/revoke", "/links/{id}/events"]));
+    expect(Object.keys(document.paths)).toEqual(
+      expect.arrayContaining(["/connections", "/objects", "/links", "/links/{id}", "/links/{id}/revoke", "/links/{id}/events"]),
+    );
 
     // A web page elsewhere asking to POST a link: no Access-Control-Allow-Origin, so its browser refuses.
     const origin = "https://elsewhere.example";
@@ -137,7 +152,9 @@ test("the OpenAPI document is served over HTTP, and a cross-origin preflight get
     expect(simple.headers()["content-type"]).toMatch(/^application\/problem\+json/);
 
     // What the document does not describe fails the call (here the 404 for a path the API lacks).
-    await expect(http.get("/api/v1/no-such-endpoint")).rejects.toThrow(/The served document has no path for GET \/api\/v1\/no-such-endpoint, which answered 404/);
+    await expect(http.get("/api/v1/no-such-endpoint")).rejects.toThrow(
+      /The served document has no path for GET \/api\/v1\/no-such-endpoint, which answered 404/,
+    );
     // …and that 404 is a problem like every API answer, not the app's HTML page.
     const unknown = await fetch(`${baseURL}/api/v1/no-such-endpoint`);
     expect(unknown.status).toBe(404);

@@ -38,7 +38,9 @@ test("the API reference renders the served OpenAPI document from this origin onl
   expect(response.status()).toBe(200);
   const document = (await response.json()) as OpenApiDocument;
   expect(document.openapi).toMatch(/^3\.1\./);
-  const operations = Object.values(document.paths).flatMap((byMethod) => Object.entries(byMethod).map(([method, operation]) => ({ method, summary: operation.summary! })));
+  const operations = Object.values(document.paths).flatMap((byMethod) =>
+    Object.entries(byMethod).map(([method, operation]) => ({ method, summary: operation.summary! })),
+  );
   expect(operations.length).toBeGreaterThan(0);
   for (const { summary } of operations.slice(0, 3)) await expect(main.getByText(summary, { exact: true })).toBeVisible();
 
@@ -55,7 +57,10 @@ test("the API reference renders the served OpenAPI document from this origin onl
   const origin = new URL(baseURL).origin;
   const elsewhere = requested.filter((url) => !url.startsWith("data:") && !url.startsWith("blob:") && new URL(url).origin !== origin);
   expect(elsewhere, "requests to other origins").toEqual([]);
-  expect(requested.some((url) => new URL(url).pathname === "/api/v1/openapi.json"), "the viewer loaded the served document").toBe(true);
+  expect(
+    requested.some((url) => new URL(url).pathname === "/api/v1/openapi.json"),
+    "the viewer loaded the served document",
+  ).toBe(true);
   expect(cspViolations, "CSP violations in the console").toEqual([]);
   expect(pageErrors, "uncaught errors in the page").toEqual([]);
 });

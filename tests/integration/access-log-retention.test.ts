@@ -42,7 +42,9 @@ afterAll(async () => {
 
 async function seed(ageDays: number[]): Promise<void> {
   const now = Date.now();
-  await db.linkEvent.createMany({ data: ageDays.map((age) => ({ linkId, outcome: "download", clientAddress: "192.0.2.1", createdAt: new Date(now - age * DAY) })) });
+  await db.linkEvent.createMany({
+    data: ageDays.map((age) => ({ linkId, outcome: "download", clientAddress: "192.0.2.1", createdAt: new Date(now - age * DAY) })),
+  });
 }
 
 async function agesLeft(): Promise<number[]> {

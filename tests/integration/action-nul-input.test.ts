@@ -39,7 +39,10 @@ afterAll(async () => {
 
 describe("text with a NUL character", () => {
   it("API token name: refused at the name field, no token stored", async () => {
-    const result = await createApiTokenAction({ status: "idle" }, form({ name: "Nightly\u0000 backup", scopes: ["objects:read"], expiry: "30d", timeZone: "UTC" }));
+    const result = await createApiTokenAction(
+      { status: "idle" },
+      form({ name: "Nightly\u0000 backup", scopes: ["objects:read"], expiry: "30d", timeZone: "UTC" }),
+    );
     expect(result.status).toBe("invalid");
     if (result.status !== "invalid") return;
     expect(result.fieldErrors.name).toEqual([expect.stringMatching(NUL_ERROR)]);
@@ -68,12 +71,17 @@ describe("text with a NUL character", () => {
     expect(result.values).not.toHaveProperty("secretAccessKey");
     expect(await db.storageConnection.count({ where: { ownerId: owner.id } })).toBe(0);
 
-    const scopes = await createApiTokenAction({ status: "idle" }, form({ name: "Nightly", scopes: ["objects:read", "links:write\u0000"], expiry: "30d", timeZone: "UTC" }));
+    const scopes = await createApiTokenAction(
+      { status: "idle" },
+      form({ name: "Nightly", scopes: ["objects:read", "links:write\u0000"], expiry: "30d", timeZone: "UTC" }),
+    );
     expect(scopes).toMatchObject({ status: "invalid", fieldErrors: { scopes: [expect.stringMatching(NUL_ERROR)] } });
   });
 
   it("stays a sign-in question for anyone without a session", async () => {
     session.user = null;
-    expect(await createApiTokenAction({ status: "idle" }, form({ name: "Nightly\u0000", scopes: ["objects:read"], expiry: "30d" }))).toMatchObject({ status: "unauthorized" });
+    expect(await createApiTokenAction({ status: "idle" }, form({ name: "Nightly\u0000", scopes: ["objects:read"], expiry: "30d" }))).toMatchObject({
+      status: "unauthorized",
+    });
   });
 });

@@ -95,7 +95,12 @@ describe("server actions without a session", () => {
     for (const action of actions) {
       expect(["public", "signed-in"], `${action.file}#${action.name} must use signedInAction or publicAction`).toContain(action.fn.access);
     }
-    expect(actions.filter((a) => a.fn.access === "public").map((a) => `${a.file}#${a.name}`).sort()).toEqual(PUBLIC_ACTIONS);
+    expect(
+      actions
+        .filter((a) => a.fn.access === "public")
+        .map((a) => `${a.file}#${a.name}`)
+        .sort(),
+    ).toEqual(PUBLIC_ACTIONS);
     // Settings → API tokens: both need the owner's session.
     const signedIn = actions.filter((a) => a.fn.access === "signed-in").map((a) => `${a.file}#${a.name}`);
     expect(signedIn).toEqual(expect.arrayContaining(["create-api-token.ts#createApiTokenAction", "revoke-api-token.ts#revokeApiTokenAction"]));

@@ -52,7 +52,11 @@ beforeAll(async () => {
   ({ owner, connectionId: swiftConnectionId } = await createOwnerWithConnection("api-core", services.s3, { name: "Swift" }));
   ({ owner: stranger, connectionId: strangerConnectionId } = await createOwnerWithConnection("api-core-stranger", services.s3, { name: "Stranger's" }));
   readToken = (await createTestToken(owner.id, { scopes: ["objects:read"] })).token;
-  const silentId = await createTestConnection(owner.id, { endpoint: silent.endpoint, region: "us-east-1", accessKeyId: "AKIASILENT", secretAccessKey: "silent-secret" }, { name: "Silent" });
+  const silentId = await createTestConnection(
+    owner.id,
+    { endpoint: silent.endpoint, region: "us-east-1", accessKeyId: "AKIASILENT", secretAccessKey: "silent-secret" },
+    { name: "Silent" },
+  );
   // Load the document and the route first, so that the time measured is the handler's.
   await openApiDocument();
   expect((await callApi({ method: "GET", path: `/connections/${silentId}/buckets` })).status).toBe(401);
@@ -116,7 +120,14 @@ describe("the contract harness", () => {
   const reply = (status: number, body: unknown, headers: Record<string, string> = {}) =>
     new Response(typeof body === "string" ? body : JSON.stringify(body), {
       status,
-      headers: { "Content-Type": "application/json", "X-Request-Id": "r-1", "RateLimit-Limit": "600", "RateLimit-Remaining": "599", "RateLimit-Reset": "60", ...headers },
+      headers: {
+        "Content-Type": "application/json",
+        "X-Request-Id": "r-1",
+        "RateLimit-Limit": "600",
+        "RateLimit-Remaining": "599",
+        "RateLimit-Reset": "60",
+        ...headers,
+      },
     });
   const problem = (status: number, overrides: Record<string, unknown> = {}) => ({
     type: problemTypeUri("not-found"),
@@ -134,20 +145,35 @@ describe("the contract harness", () => {
       [reply(418, { connections: [] }), /status 418 is not documented for GET \/connections \(documented: 200, 401, 403, 429, 500, 503\)/],
       [reply(200, { connections: [] }, { "X-Request-Id": "" }), /no X-Request-Id header/],
       [reply(200, { connections: [], more: true }), /body: must NOT have additional properties \{"additionalProperty":"more"\}/],
-      [reply(200, { connections: [{ ...connection, temporaryCredentialsExpireAt: "tomorrow" }] }), /body\/connections\/0\/temporaryCredentialsExpireAt: must match format "date-time"/],
+      [
+        reply(200, { connections: [{ ...connection, temporaryCredentialsExpireAt: "tomorrow" }] }),
+        /body\/connections\/0\/temporaryCredentialsExpireAt: must match format "date-time"/,
+      ],
       [reply(200, { connections: [{ ...connection, region: undefined }] }), /body\/connections\/0: must have required property 'region'/],
       [reply(200, "connections", { "Content-Type": "text/plain" }), /Content-Type text\/plain is not documented for 200/],
       [reply(200, "{", {}), /not valid JSON/],
       [reply(200, { connections: [] }, { ETag: '"x"' }), /sends etag, which the document does not list for 200/],
-      [reply(401, problem(400, { type: problemTypeUri("unauthorized") }), { "Content-Type": "application/problem+json" }), /problem.status is 400, the response's status 401/],
+      [
+        reply(401, problem(400, { type: problemTypeUri("unauthorized") }), { "Content-Type": "application/problem+json" }),
+        /problem.status is 400, the response's status 401/,
+      ],
       [reply(401, problem(401, { requestId: "r-2" }), { "Content-Type": "application/problem+json" }), /problem.requestId r-2 differs from X-Request-Id r-1/],
-      [reply(401, problem(401, { type: "about:blank" }), { "Content-Type": "application/problem+json" }), /body\/type: must be equal to one of the allowed values/],
+      [
+        reply(401, problem(401, { type: "about:blank" }), { "Content-Type": "application/problem+json" }),
+        /body\/type: must be equal to one of the allowed values/,
+      ],
     ];
     for (const [response, message] of refusals) await expect(documentedResponse("GET", url, response)).rejects.toThrow(message);
-    await expect(documentedResponse("DELETE", url, reply(405, problem(405, { type: problemTypeUri("method-not-allowed") }), { "Content-Type": "application/problem+json", Allow: "GET, DELETE" }))).rejects.toThrow(
-      /Allow is "DELETE, GET", the document lists GET/,
+    await expect(
+      documentedResponse(
+        "DELETE",
+        url,
+        reply(405, problem(405, { type: problemTypeUri("method-not-allowed") }), { "Content-Type": "application/problem+json", Allow: "GET, DELETE" }),
+      ),
+    ).rejects.toThrow(/Allow is "DELETE, GET", the document lists GET/);
+    await expect(documentedResponse("GET", "http://127.0.0.1:3000/api/v1/nothing-here", reply(200, {}))).rejects.toThrow(
+      /No app\/api\/v1\/\*\*\/route.ts serves/,
     );
-    await expect(documentedResponse("GET", "http://127.0.0.1:3000/api/v1/nothing-here", reply(200, {}))).rejects.toThrow(/No app\/api\/v1\/\*\*\/route.ts serves/);
   });
 });
 
@@ -258,7 +284,8 @@ describe("request bodies", () => {
   beforeAll(async () => {
     writeToken = (await createTestToken(owner.id, { scopes: ["links:write"] })).token;
   });
-  const post = (init: { rawBody?: string | Uint8Array | ReadableStream<Uint8Array>; headers?: Record<string, string> }) => callApi({ method: "POST", path: "/links", token: writeToken, ...init });
+  const post = (init: { rawBody?: string | Uint8Array | ReadableStream<Uint8Array>; headers?: Record<string, string> }) =>
+    callApi({ method: "POST", path: "/links", token: writeToken, ...init });
   /** A JSON document of exactly `bytes` bytes. */
   const jsonOfSize = (bytes: number) => {
     const text = JSON.stringify({ pad: "x".repeat(bytes - 10) });
@@ -369,7 +396,11 @@ describe("request ids and logs", () => {
       const line = requests.find((entry) => entry.requestId === ids[i]);
       expect(line, `no api.request log line for request ${i}`).toMatchObject({ level: "info", method: "GET", status: response.status });
     }
-    expect(requests.find((entry) => entry.requestId === ids[0])).toMatchObject({ path: "/api/v1/connections", operation: "listConnections", client: expect.any(String) });
+    expect(requests.find((entry) => entry.requestId === ids[0])).toMatchObject({
+      path: "/api/v1/connections",
+      operation: "listConnections",
+      client: expect.any(String),
+    });
 
     const written = logs.lines().join("\n");
     for (const secret of [readToken, scoped, unknown]) {
@@ -462,7 +493,13 @@ describe("storage endpoints", () => {
         ["a.txt", 5],
         ["b.bin", 6],
       ]);
-      expect(top.json.objects[0]).toEqual({ key: "a.txt", size: 5, lastModified: expect.any(String), etag: expect.any(String), storageClass: expect.toBeOneOf([expect.any(String), null]) });
+      expect(top.json.objects[0]).toEqual({
+        key: "a.txt",
+        size: 5,
+        lastModified: expect.any(String),
+        etag: expect.any(String),
+        storageClass: expect.toBeOneOf([expect.any(String), null]),
+      });
     });
 
     it("pages through a folder with the cursor", async () => {

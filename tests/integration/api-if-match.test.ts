@@ -32,8 +32,15 @@ it("of concurrent PATCHes carrying the same If-Match, exactly one changes the li
   for (let round = 0; round < 10; round++) {
     const etag = (await callApi({ method: "GET", path: `/links/${linkId}`, token: tokens[0] })).headers.get("etag")!;
     const statuses = (
-      await Promise.all(tokens.map((token, i) => callApi({ method: "PATCH", path: `/links/${linkId}`, token, body: { downloadLimit: 100 + round * 10 + i }, headers: { "if-match": etag } })))
+      await Promise.all(
+        tokens.map((token, i) =>
+          callApi({ method: "PATCH", path: `/links/${linkId}`, token, body: { downloadLimit: 100 + round * 10 + i }, headers: { "if-match": etag } }),
+        ),
+      )
     ).map((r) => r.status);
-    expect(statuses.filter((s) => s === 200), `round ${round}: ${statuses}`).toHaveLength(1);
+    expect(
+      statuses.filter((s) => s === 200),
+      `round ${round}: ${statuses}`,
+    ).toHaveLength(1);
   }
 });

@@ -64,11 +64,20 @@ async function setUpStorage(storage: TestStorage): Promise<{ connectionId: strin
 }
 
 /** A recipient's request to /s/<token>… as the Bucketshare server hands it to the route. */
-function recipient(handler: (request: Request, context: { params: Promise<{ token: string }> }) => Promise<Response>, linkToken: string, suffix: string, init: { body?: URLSearchParams; cookie?: string; peer?: string; method?: string } = {}) {
+function recipient(
+  handler: (request: Request, context: { params: Promise<{ token: string }> }) => Promise<Response>,
+  linkToken: string,
+  suffix: string,
+  init: { body?: URLSearchParams; cookie?: string; peer?: string; method?: string } = {},
+) {
   const headers = new Headers({ "user-agent": BROWSER, [PEER_HEADER]: init.peer ?? "198.51.100.7" });
   if (init.cookie) headers.set("cookie", init.cookie);
   if (init.body) headers.set("content-length", String(Buffer.byteLength(init.body.toString())));
-  const request = new Request(`http://127.0.0.1:3000/s/${linkToken}${suffix}`, { method: init.method ?? (init.body ? "POST" : "GET"), headers, body: init.body });
+  const request = new Request(`http://127.0.0.1:3000/s/${linkToken}${suffix}`, {
+    method: init.method ?? (init.body ? "POST" : "GET"),
+    headers,
+    body: init.body,
+  });
   return handler(request, { params: Promise.resolve({ token: linkToken }) });
 }
 
@@ -112,7 +121,15 @@ describe.each(storageCases())("POST /links on $name", (storage) => {
   it("creates a direct link (201, Location) whose url downloads the right bytes, and it is in the history", async () => {
     const before = await linkCount();
     const response = await api("POST", "/links", {
-      body: { connectionId: target.connectionId, bucket: target.bucket, key: KEY, expiresIn: 600, disposition: "attachment", fileName: "figures.bin", note: `direct ${storage.name}` },
+      body: {
+        connectionId: target.connectionId,
+        bucket: target.bucket,
+        key: KEY,
+        expiresIn: 600,
+        disposition: "attachment",
+        fileName: "figures.bin",
+        note: `direct ${storage.name}`,
+      },
     });
     expect(response.status, JSON.stringify(response.json)).toBe(201);
     const link = response.json;
@@ -152,7 +169,10 @@ describe.each(storageCases())("POST /links on $name", (storage) => {
 
     const history = await listLinks(owner.id, { status: "all", q: `direct ${storage.name}` });
     expect(history.rows.map((r) => r.id)).toEqual([link.id]);
-    const listed = await api("GET", `/links?type=direct&connection=${target.connectionId}&bucket=${encodeURIComponent(target.bucket)}&q=${encodeURIComponent(`direct ${storage.name}`)}`);
+    const listed = await api(
+      "GET",
+      `/links?type=direct&connection=${target.connectionId}&bucket=${encodeURIComponent(target.bucket)}&q=${encodeURIComponent(`direct ${storage.name}`)}`,
+    );
     expect(listed.status).toBe(200);
     const { url, ...withoutUrl } = link;
     expect(url).toBeTruthy();
@@ -262,11 +282,28 @@ describe("POST /links with files: a multi-file share", () => {
 
   it("shares a folder with its subfolders, only names matching a pattern; the recipient downloads a file", async () => {
     const response = await api("POST", "/links", {
-      body: { connectionId: main.connectionId, bucket: main.bucket, files: { folder, includeSubfolders: true, pattern: "*.pdf" }, expiresIn: 86_400, note: "pdfs", downloadLimit: 5 },
+      body: {
+        connectionId: main.connectionId,
+        bucket: main.bucket,
+        files: { folder, includeSubfolders: true, pattern: "*.pdf" },
+        expiresIn: 86_400,
+        note: "pdfs",
+        downloadLimit: 5,
+      },
     });
     expect(response.status, JSON.stringify(response.json)).toBe(201);
     const link = response.json;
-    expect(link).toMatchObject({ type: "managed", target: "files", key: folder, title: folder.slice(0, -1), fileCount: 2, objectSize: PDF.length + BODY.length, note: "pdfs", downloadLimit: 5, alwaysLatest: false });
+    expect(link).toMatchObject({
+      type: "managed",
+      target: "files",
+      key: folder,
+      title: folder.slice(0, -1),
+      fileCount: 2,
+      objectSize: PDF.length + BODY.length,
+      note: "pdfs",
+      downloadLimit: 5,
+      alwaysLatest: false,
+    });
     expect(Date.parse(link.expiresAt) - Date.parse(link.createdAt)).toBe(86_400_000);
     const files = await db.shareLinkFile.findMany({ where: { linkId: link.id }, orderBy: { path: "asc" }, select: { path: true } });
     expect(files.map((f) => f.path)).toEqual(["a.pdf", "sub/c.pdf"]);
@@ -353,7 +390,11 @@ describe("POST /links: bad input stores nothing", () => {
     const before = await linkCount();
     expectProblem(await api("POST", "/links", { rawBody: '{"connectionId": ', headers: { "content-type": "application/json" } }), 400, "malformed-json");
     expectProblem(await api("POST", "/links", { body: { ...valid(), note: "x".repeat(70 * 1024) } }), 413, "payload-too-large");
-    expectProblem(await api("POST", "/links", { rawBody: "connectionId=x", headers: { "content-type": "application/x-www-form-urlencoded" } }), 415, "unsupported-media-type");
+    expectProblem(
+      await api("POST", "/links", { rawBody: "connectionId=x", headers: { "content-type": "application/x-www-form-urlencoded" } }),
+      415,
+      "unsupported-media-type",
+    );
     expect(await linkCount()).toBe(before);
   });
 
@@ -495,7 +536,10 @@ describe("GET and PATCH /links/{id}", () => {
     const etag = (await api("GET", `/links/${link.id}`)).headers.get("etag")!;
 
     const started = Date.now();
-    const changed = await api("PATCH", `/links/${link.id}`, { body: { expiresIn: 30 * 86_400, downloadLimit: null, note: "second" }, headers: { "if-match": etag } });
+    const changed = await api("PATCH", `/links/${link.id}`, {
+      body: { expiresIn: 30 * 86_400, downloadLimit: null, note: "second" },
+      headers: { "if-match": etag },
+    });
     expect(changed.status, JSON.stringify(changed.json)).toBe(200);
     expect(changed.json).toMatchObject({ id: link.id, downloadLimit: null, note: "second", neverExpires: false, url: link.url });
     const expiresAt = Date.parse(changed.json.expiresAt);
@@ -521,7 +565,9 @@ describe("GET and PATCH /links/{id}", () => {
     const link = (await createLink({ type: "managed" })).json;
     expectProblem(await api("PATCH", `/links/${link.id}`, { body: {} }), 400, "invalid-request", [""]);
     expectProblem(await api("PATCH", `/links/${link.id}`, { body: { expiresIn: 30 } }), 400, "invalid-request", ["expiresIn"]);
-    expectProblem(await api("PATCH", `/links/${link.id}`, { body: { expiresAt: new Date(Date.now() - 60_000).toISOString() } }), 400, "invalid-request", ["expiresAt"]);
+    expectProblem(await api("PATCH", `/links/${link.id}`, { body: { expiresAt: new Date(Date.now() - 60_000).toISOString() } }), 400, "invalid-request", [
+      "expiresAt",
+    ]);
     expectProblem(await api("PATCH", `/links/${link.id}`, { body: { downloadLimit: -1 } }), 400, "invalid-request", ["downloadLimit"]);
     expectProblem(await api("PATCH", `/links/${link.id}`, { body: { note: "x".repeat(501) } }), 400, "invalid-request", ["note"]);
     expectProblem(await api("PATCH", `/links/${link.id}`, { body: { fileName: "other.bin" } }), 400, "invalid-request", ["fileName"]);

@@ -108,7 +108,12 @@ describe("odd input is the client's mistake, never a 500", () => {
   });
 
   it("a link password may hold a NUL, as in the dialogs: it is only ever hashed, never stored as text", async () => {
-    const created = await callApi({ method: "POST", path: "/links", token, body: { connectionId, bucket, key: KEY, type: "managed", password: "pass\u0000word" } });
+    const created = await callApi({
+      method: "POST",
+      path: "/links",
+      token,
+      body: { connectionId, bucket, key: KEY, type: "managed", password: "pass\u0000word" },
+    });
     expect(created.status).toBe(201);
     expect(created.json).toMatchObject({ type: "managed", passwordProtected: true });
     const row = await db.shareLink.findUniqueOrThrow({ where: { id: created.json.id } });
@@ -146,7 +151,11 @@ describe("odd input is the client's mistake, never a 500", () => {
 
   it("a body key named __proto__ is an unknown field, not a way to set fields", async () => {
     const before = await linkCount();
-    const response = await rawJson("POST", "/links", `{"__proto__":{"type":"managed","password":"x"},"connectionId":"${connectionId}","bucket":"${bucket}","key":"${KEY}"}`);
+    const response = await rawJson(
+      "POST",
+      "/links",
+      `{"__proto__":{"type":"managed","password":"x"},"connectionId":"${connectionId}","bucket":"${bucket}","key":"${KEY}"}`,
+    );
     expectProblem(response, 400, "invalid-request", ["__proto__"]);
     expect(await linkCount()).toBe(before);
   });
@@ -165,9 +174,14 @@ describe("Idempotency-Key", () => {
       Array.isArray(value)
         ? `[${value.map(canonical).join(",")}]`
         : value && typeof value === "object"
-          ? `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`).join(",")}}`
+          ? `{${Object.keys(value)
+              .sort()
+              .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`)
+              .join(",")}}`
           : JSON.stringify(value ?? null);
-    const unkeyed = createHash("sha256").update(`createLink\n${canonical(body)}`).digest("hex");
+    const unkeyed = createHash("sha256")
+      .update(`createLink\n${canonical(body)}`)
+      .digest("hex");
     expect(row.requestHash).not.toBe(unkeyed);
     expect(row.requestHash).toMatch(/^[0-9a-f]{64}$/);
 
@@ -253,7 +267,13 @@ describe("logs", () => {
     const statuses: number[] = [];
     try {
       managed = await createManagedLink({ password, note: "logged?", allowedNetworks: ["198.51.100.0/24"] });
-      const created = await callApi({ method: "POST", path: "/links", token, body: { connectionId, bucket, key: KEY, expiresIn: 600 }, headers: { "idempotency-key": `log-${h.randomSuffix()}` } });
+      const created = await callApi({
+        method: "POST",
+        path: "/links",
+        token,
+        body: { connectionId, bucket, key: KEY, expiresIn: 600 },
+        headers: { "idempotency-key": `log-${h.randomSuffix()}` },
+      });
       direct = created.json;
       const calls: ApiCall[] = [
         { method: "GET", path: `/links/${managed.id}`, token },

@@ -109,8 +109,16 @@ describe("Settings → API tokens → Create token", () => {
     ["a past date", { name: "Script", scopes: ["links:read"], expiry: "custom", expiryDate: isoDay(-2) }, { expiryDate: ["Choose a date after today."] }],
     ["today", { name: "Script", scopes: ["links:read"], expiry: "custom", expiryDate: isoDay(0) }, { expiryDate: ["Choose a date after today."] }],
     ["no date", { name: "Script", scopes: ["links:read"], expiry: "custom" }, { expiryDate: ["Enter the date the token expires, such as 2027-01-31."] }],
-    ["an impossible date", { name: "Script", scopes: ["links:read"], expiry: "custom", expiryDate: "2031-02-30" }, { expiryDate: ["Enter the date the token expires, such as 2027-01-31."] }],
-    ["a date 11 years out", { name: "Script", scopes: ["links:read"], expiry: "custom", expiryDate: isoDay(11 * 365) }, { expiryDate: ["Choose a date at most 10 years from now, or No expiry."] }],
+    [
+      "an impossible date",
+      { name: "Script", scopes: ["links:read"], expiry: "custom", expiryDate: "2031-02-30" },
+      { expiryDate: ["Enter the date the token expires, such as 2027-01-31."] },
+    ],
+    [
+      "a date 11 years out",
+      { name: "Script", scopes: ["links:read"], expiry: "custom", expiryDate: isoDay(11 * 365) },
+      { expiryDate: ["Choose a date at most 10 years from now, or No expiry."] },
+    ],
     ["an unknown expiry", { name: "Script", scopes: ["links:read"], expiry: "forever" }, { expiry: ["Choose when the token expires."] }],
   ])("refuses %s at the field and stores nothing", async (_label, fields, fieldErrors) => {
     const result = await create(fields);
@@ -129,7 +137,10 @@ describe("Settings → API tokens → Create token", () => {
 
   it("allows a date just under 10 years out", () => {
     const now = new Date("2026-12-01T12:00:00Z");
-    expect(resolveApiTokenExpiry({ expiry: "custom", expiryDate: "2036-11-28", timeZone: "UTC" }, now)).toEqual({ ok: true, expiresAt: new Date("2036-11-28T00:00:00Z") });
+    expect(resolveApiTokenExpiry({ expiry: "custom", expiryDate: "2036-11-28", timeZone: "UTC" }, now)).toEqual({
+      ok: true,
+      expiresAt: new Date("2036-11-28T00:00:00Z"),
+    });
     expect(resolveApiTokenExpiry({ expiry: "1y" }, now)).toEqual({ ok: true, expiresAt: new Date("2027-12-01T12:00:00Z") });
   });
 });
@@ -144,7 +155,13 @@ describe("Settings → API tokens → the list", () => {
     const list = await listApiTokens(owner.id);
     expect(list.map((t) => t.name)).toEqual(["Second", "First"]);
     expect(Object.keys(list[0]!).sort()).toEqual(["createdAt", "expiresAt", "id", "lastUsedAt", "name", "prefix", "revokedAt", "scopes"]);
-    expect(list[0]).toMatchObject({ id: second.row.id, prefix: second.token.slice(0, 8), scopes: ["links:read", "links:write"], lastUsedAt: null, revokedAt: null });
+    expect(list[0]).toMatchObject({
+      id: second.row.id,
+      prefix: second.token.slice(0, 8),
+      scopes: ["links:read", "links:write"],
+      lastUsedAt: null,
+      revokedAt: null,
+    });
     expect(list[1]).toMatchObject({ id: first.row.id, prefix: first.token.slice(0, 8), expiresAt: null });
   });
 
@@ -154,9 +171,7 @@ describe("Settings → API tokens → the list", () => {
       // index can serve both the filter and the order (no Sort step).
       await tx.$executeRawUnsafe("SET LOCAL enable_seqscan = off");
       await tx.$executeRawUnsafe("SET LOCAL enable_bitmapscan = off");
-      return tx.$queryRawUnsafe<{ "QUERY PLAN": string }[]>(
-        `EXPLAIN SELECT id FROM api_tokens WHERE owner_id = '${owner.id}' ORDER BY created_at DESC`,
-      );
+      return tx.$queryRawUnsafe<{ "QUERY PLAN": string }[]>(`EXPLAIN SELECT id FROM api_tokens WHERE owner_id = '${owner.id}' ORDER BY created_at DESC`);
     });
     const text = plan.map((r) => r["QUERY PLAN"]).join("\n");
     expect(text).toContain("api_tokens_owner_id_created_at_idx");

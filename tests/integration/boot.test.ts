@@ -45,9 +45,7 @@ describe("start-up on an unsupported Node.js", () => {
       timeout: 30_000,
     });
     expect(result.status).toBe(1);
-    expect(result.stderr.trim().split("\n")).toEqual([
-      expect.stringContaining("bucketshare: needs Node.js 24 or newer, and this is Node.js 20.20.2"),
-    ]);
+    expect(result.stderr.trim().split("\n")).toEqual([expect.stringContaining("bucketshare: needs Node.js 24 or newer, and this is Node.js 20.20.2")]);
     expect(result.stdout).toBe("");
   });
 });

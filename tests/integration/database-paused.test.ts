@@ -161,7 +161,7 @@ describe("a database that stops answering", () => {
       timed(() => fetchText(`${base}/links/export`, { headers: { cookie } })),
       timed(async () => {
         const response = await page.goto(`${base}/links`, { timeout: 60_000 });
-        return { status: response?.status(), text: await page.locator("body").innerText() };
+        return { status: response?.status(), text: await page.locator("body").textContent() };
       }),
     ]);
 

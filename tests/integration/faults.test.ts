@@ -43,10 +43,7 @@ describe("with the database down, then back", () => {
   let port = 0;
 
   beforeAll(async () => {
-    await query(`INSERT INTO users (id, name, email, password_hash, updated_at) VALUES ($1, 'Faults', $2, 'x', now())`, [
-      userId,
-      `${userId}@integration.test`,
-    ]);
+    await query(`INSERT INTO users (id, name, email, password_hash, updated_at) VALUES ($1, 'Faults', $2, 'x', now())`, [userId, `${userId}@integration.test`]);
     session.user = { id: userId, name: "Faults", email: `${userId}@integration.test` };
     port = await freePort();
     const url = new URL(realUrl);

@@ -98,7 +98,18 @@ describe.each(storageCases())("multi-file shares on $name", (server: TestStorage
     expect(link.url).toMatch(/\/s\/[A-Za-z0-9_-]+$/);
 
     const row = await db.shareLink.findUniqueOrThrow({ where: { id: link.id } });
-    expect(row).toMatchObject({ target: "files", kind: "managed", key: "docs/", fileCount: 3, title: "3 files", fileName: "3 files", zipAllowed: true, downloadLimit: 5, note: "for Ann", allowedNetworks: ["10.0.0.0/8"] });
+    expect(row).toMatchObject({
+      target: "files",
+      kind: "managed",
+      key: "docs/",
+      fileCount: 3,
+      title: "3 files",
+      fileName: "3 files",
+      zipAllowed: true,
+      downloadLimit: 5,
+      note: "for Ann",
+      allowedNetworks: ["10.0.0.0/8"],
+    });
     expect(row.objectSize).toBe(140n);
     expect(row.passwordHash).not.toBeNull();
 
@@ -125,7 +136,7 @@ describe.each(storageCases())("multi-file shares on $name", (server: TestStorage
     expect(row).toMatchObject({ key: "docs/", fileCount: 5, target: "files" });
   });
 
-  it("a share of the bucket root is titled \"Shared files\", never with the bucket's name (recipients never see the bucket)", async () => {
+  it('a share of the bucket root is titled "Shared files", never with the bucket\'s name (recipients never see the bucket)', async () => {
     const link = await shareOk({ mode: "folder", prefix: "", recursive: "on", pattern: "*.png" });
     expect(link).toMatchObject({ fileCount: 1, title: "Shared files" });
     const row = await db.shareLink.findUniqueOrThrow({ where: { id: link.id } });
@@ -147,7 +158,11 @@ describe.each(storageCases())("multi-file shares on $name", (server: TestStorage
   });
 
   it("the link page lists a share's files in pages of 100, in path order, only to its owner", async () => {
-    await h.putObjects(admin, bucket, Array.from({ length: 120 }, (_, i) => ({ key: `many/f${String(i).padStart(3, "0")}.txt`, body: bytes(1, "m") })));
+    await h.putObjects(
+      admin,
+      bucket,
+      Array.from({ length: 120 }, (_, i) => ({ key: `many/f${String(i).padStart(3, "0")}.txt`, body: bytes(1, "m") })),
+    );
     const link = await shareOk({ mode: "folder", prefix: "many/", zipAllowed: "" });
     expect(link.fileCount).toBe(120);
     expect((await db.shareLink.findUniqueOrThrow({ where: { id: link.id } })).zipAllowed).toBe(false);
@@ -177,7 +192,9 @@ describe.each(storageCases())("multi-file shares on $name", (server: TestStorage
 
   it("refuses bad input with a clear message and creates nothing", async () => {
     expect(await refused({ mode: "keys", keys: [] })).toMatch(/Nothing is selected/);
-    expect(await refused({ mode: "folder", prefix: "docs/", recursive: "on", pattern: "*.docx" })).toMatch(/No file in this folder or its subfolders matches “\*\.docx”/);
+    expect(await refused({ mode: "folder", prefix: "docs/", recursive: "on", pattern: "*.docx" })).toMatch(
+      /No file in this folder or its subfolders matches “\*\.docx”/,
+    );
     expect(await refused({ mode: "folder", prefix: "docs/", pattern: "[abc" })).toMatch(/Not a usable pattern/);
     expect(await refused({ mode: "keys", keys: ["docs/a.pdf", "docs/gone.pdf"] })).toMatch(/“gone\.pdf” does not exist/);
     expect(await refused({ mode: "keys", keys: ["docs/a.pdf"], downloadLimit: "0" })).toMatch(/whole number/);
@@ -211,7 +228,9 @@ describe.each(storageCases())("multi-file shares on $name", (server: TestStorage
       if (state.status !== "invalid") throw new Error(`not refused at a field: ${JSON.stringify(state)}`);
       return state.fieldErrors;
     }
-    expect(await refusedAt({ expiryMode: "custom", amount: "3651", unit: "days" })).toEqual({ amount: ["Managed links can last at most 3,650 days with a duration; choose No expiry for longer."] });
+    expect(await refusedAt({ expiryMode: "custom", amount: "3651", unit: "days" })).toEqual({
+      amount: ["Managed links can last at most 3,650 days with a duration; choose No expiry for longer."],
+    });
     expect(await refusedAt({ expiryMode: "custom", amount: "0", unit: "hours" })).toEqual({ amount: ["Enter a whole number greater than 0."] });
     expect(await refusedAt({ expiryMode: "until", until: "2020-01-01T10:00", timeZone: "UTC" })).toEqual({ until: ["That time has already passed."] });
     const tooFar = new Date(started + 3_651 * 86_400_000).toISOString().slice(0, 16);
@@ -227,7 +246,11 @@ describe.each(storageCases())("multi-file shares on $name", (server: TestStorage
     expect(await linkCount()).toBe(before);
     expect(await db.shareLinkFile.count({ where: { link: { ownerId: sharer.id } } })).toBeGreaterThan(0);
     // Exactly at the limit is fine.
-    const ok = await issueFilesShare(sharer, toFilesShareRequest(createFilesShareSchema.parse({ connectionId, bucket, mode: "folder", prefix: "docs/sub/deeper/", preset: "7d" })), { limit: 2 });
+    const ok = await issueFilesShare(
+      sharer,
+      toFilesShareRequest(createFilesShareSchema.parse({ connectionId, bucket, mode: "folder", prefix: "docs/sub/deeper/", preset: "7d" })),
+      { limit: 2 },
+    );
     expect(ok.fileCount).toBe(2);
   });
 });

@@ -54,7 +54,16 @@ async function saveConnection(storage: { endpoint: string; region: string; acces
 async function share(target: { connectionId: string; bucket: string; key?: string }, fields: Record<string, string>) {
   const state = await createShareLinkAction(
     { status: "idle" },
-    h.formData({ connectionId: target.connectionId, bucket: target.bucket, key: target.key ?? KEY, expiryMode: "preset", preset: "1d", disposition: "attachment", timeZone: "UTC", ...fields }),
+    h.formData({
+      connectionId: target.connectionId,
+      bucket: target.bucket,
+      key: target.key ?? KEY,
+      expiryMode: "preset",
+      preset: "1d",
+      disposition: "attachment",
+      timeZone: "UTC",
+      ...fields,
+    }),
   );
   return state;
 }
@@ -148,7 +157,11 @@ describe.each(storageCases())("issuing a managed link on $name", (storage) => {
 
   it("turns the pin off with Always the latest version, and keeps No expiry as 9999-12-31", async () => {
     const link = await shareOk(target, { linkType: "managed", preset: "never", alwaysLatest: "on" });
-    expect(link).toMatchObject({ neverExpires: true, expiresAt: "9999-12-31T00:00:00.000Z", managed: { pinned: false, password: false, downloadLimit: null, allowedNetworks: [] } });
+    expect(link).toMatchObject({
+      neverExpires: true,
+      expiresAt: "9999-12-31T00:00:00.000Z",
+      managed: { pinned: false, password: false, downloadLimit: null, allowedNetworks: [] },
+    });
     const row = await db.shareLink.findUniqueOrThrow({ where: { id: link.id } });
     expect(row).toMatchObject({ pinned: false, neverExpires: true, passwordHash: null, downloadLimit: null });
     expect(row.expiresAt.toISOString()).toBe("9999-12-31T00:00:00.000Z");
@@ -199,7 +212,10 @@ describe("owner actions", () => {
   });
 
   const snapshot = (id: string) =>
-    db.shareLink.findUniqueOrThrow({ where: { id }, select: { revokedAt: true, expiresAt: true, expiresSoonAt: true, neverExpires: true, downloadLimit: true, deletedAt: true } });
+    db.shareLink.findUniqueOrThrow({
+      where: { id },
+      select: { revokedAt: true, expiresAt: true, expiresSoonAt: true, neverExpires: true, downloadLimit: true, deletedAt: true },
+    });
 
   it("revokes at once, idempotently; another owner's id is not found and changes nothing", async () => {
     const link = await shareOk(target, { linkType: "managed" });
@@ -216,7 +232,10 @@ describe("owner actions", () => {
     expect((await snapshot(link.id)).revokedAt).toEqual(revoked.revokedAt);
     // A revoked link is no longer copied, nor changed.
     expect(await revealLinkAction({ status: "idle" }, { id: link.id })).toMatchObject({ status: "error", message: expect.stringMatching(/revoked/) });
-    expect(await changeLinkExpiryAction({ status: "idle" }, { id: link.id, preset: "90d" })).toMatchObject({ status: "error", message: expect.stringMatching(/revoked/) });
+    expect(await changeLinkExpiryAction({ status: "idle" }, { id: link.id, preset: "90d" })).toMatchObject({
+      status: "error",
+      message: expect.stringMatching(/revoked/),
+    });
   });
 
   it("cannot revoke or change a direct link (S3 cannot take a presigned URL back)", async () => {
@@ -235,7 +254,10 @@ describe("owner actions", () => {
   it("changes the expiry to a preset from now or to No expiry; another owner changes nothing", async () => {
     const link = await shareOk(target, { linkType: "managed", preset: "1h" });
     const untouched = await snapshot(link.id);
-    expect(await as(stranger, () => changeLinkExpiryAction({ status: "idle" }, { id: link.id, preset: "never" }))).toMatchObject({ status: "error", message: "This link is not in your history (any more)." });
+    expect(await as(stranger, () => changeLinkExpiryAction({ status: "idle" }, { id: link.id, preset: "never" }))).toMatchObject({
+      status: "error",
+      message: "This link is not in your history (any more).",
+    });
     expect(await snapshot(link.id)).toEqual(untouched);
 
     const before = Date.now();
@@ -246,7 +268,10 @@ describe("owner actions", () => {
     expect(ninety.expiresSoonAt.getTime()).toBe(ninety.expiresAt.getTime() - 3_600_000);
     expect(ninety.neverExpires).toBe(false);
 
-    expect(await changeLinkExpiryAction({ status: "idle" }, { id: link.id, preset: "never" })).toMatchObject({ status: "success", message: "The link now never expires." });
+    expect(await changeLinkExpiryAction({ status: "idle" }, { id: link.id, preset: "never" })).toMatchObject({
+      status: "success",
+      message: "The link now never expires.",
+    });
     expect(await snapshot(link.id)).toMatchObject({ neverExpires: true, expiresAt: new Date("9999-12-31T00:00:00Z") });
 
     expect(await changeLinkExpiryAction({ status: "idle" }, { id: link.id, preset: "2y" })).toMatchObject({ status: "invalid" });
@@ -257,27 +282,52 @@ describe("owner actions", () => {
     expect(await as(stranger, () => changeDownloadLimitAction({ status: "idle" }, { id: link.id, downloadLimit: "1" }))).toMatchObject({ status: "error" });
     expect((await snapshot(link.id)).downloadLimit).toBe(5);
 
-    expect(await changeDownloadLimitAction({ status: "idle" }, { id: link.id, downloadLimit: "" })).toMatchObject({ status: "success", message: "The link now has no download limit." });
+    expect(await changeDownloadLimitAction({ status: "idle" }, { id: link.id, downloadLimit: "" })).toMatchObject({
+      status: "success",
+      message: "The link now has no download limit.",
+    });
     expect((await snapshot(link.id)).downloadLimit).toBeNull();
 
     await db.shareLink.update({ where: { id: link.id }, data: { downloadCount: 3 } });
-    expect(await changeDownloadLimitAction({ status: "idle" }, { id: link.id, downloadLimit: "2" })).toMatchObject({ status: "success", message: expect.stringMatching(/already reached \(3 downloads\)/) });
+    expect(await changeDownloadLimitAction({ status: "idle" }, { id: link.id, downloadLimit: "2" })).toMatchObject({
+      status: "success",
+      message: expect.stringMatching(/already reached \(3 downloads\)/),
+    });
     expect((await snapshot(link.id)).downloadLimit).toBe(2);
 
     for (const bad of ["0", "-1", "two"]) {
-      expect(await changeDownloadLimitAction({ status: "idle" }, { id: link.id, downloadLimit: bad })).toMatchObject({ status: "invalid", fieldErrors: { downloadLimit: [expect.any(String)] } });
+      expect(await changeDownloadLimitAction({ status: "idle" }, { id: link.id, downloadLimit: bad })).toMatchObject({
+        status: "invalid",
+        fieldErrors: { downloadLimit: [expect.any(String)] },
+      });
     }
     expect((await snapshot(link.id)).downloadLimit).toBe(2);
   });
 
   it("shares a managed link again as a new managed link with the same options and a fresh token", async () => {
-    const first = await shareOk(target, { linkType: "managed", preset: "never", downloadLimit: "4", password: "keep me please", allowedNetworks: "192.0.2.0/24" });
+    const first = await shareOk(target, {
+      linkType: "managed",
+      preset: "never",
+      downloadLimit: "4",
+      password: "keep me please",
+      allowedNetworks: "192.0.2.0/24",
+    });
     const again = await shareAgainAction({ status: "idle" }, { id: first.id });
     expect(again, JSON.stringify(again)).toMatchObject({ status: "success", data: { kind: "managed", neverExpires: true } });
     if (again.status !== "success" || !again.data) throw new Error("no link");
     expect(again.data.url).not.toBe(first.url);
-    const [a, b] = await Promise.all([db.shareLink.findUniqueOrThrow({ where: { id: first.id } }), db.shareLink.findUniqueOrThrow({ where: { id: again.data.id } })]);
-    expect(b).toMatchObject({ kind: "managed", downloadLimit: 4, downloadCount: 0, allowedNetworks: ["192.0.2.0/24"], passwordHash: a.passwordHash, neverExpires: true });
+    const [a, b] = await Promise.all([
+      db.shareLink.findUniqueOrThrow({ where: { id: first.id } }),
+      db.shareLink.findUniqueOrThrow({ where: { id: again.data.id } }),
+    ]);
+    expect(b).toMatchObject({
+      kind: "managed",
+      downloadLimit: 4,
+      downloadCount: 0,
+      allowedNetworks: ["192.0.2.0/24"],
+      passwordHash: a.passwordHash,
+      neverExpires: true,
+    });
     expect(b.tokenHash).not.toBe(a.tokenHash);
     expect(await verifyPassword("keep me please", b.passwordHash!)).toBe(true);
   });
@@ -315,7 +365,12 @@ describe("history filters, access log and the object panel", () => {
     ids.expiredRevoked = (await shareOk(target, { linkType: "managed", preset: "1h" })).id;
     await db.shareLink.update({
       where: { id: ids.expiredRevoked },
-      data: { createdAt: new Date(Date.now() - 7_200_000), expiresAt: new Date(Date.now() - 3_600_000), expiresSoonAt: new Date(Date.now() - 4_500_000), revokedAt: new Date() },
+      data: {
+        createdAt: new Date(Date.now() - 7_200_000),
+        expiresAt: new Date(Date.now() - 3_600_000),
+        expiresSoonAt: new Date(Date.now() - 4_500_000),
+        revokedAt: new Date(),
+      },
     });
     session.user = owner;
   });
@@ -334,7 +389,13 @@ describe("history filters, access log and the object panel", () => {
     expect(await keysOf({ status: "all", type: "managed" })).toEqual([ids.managed, ids.revoked, ids.other, ids.expiredRevoked].sort());
     expect(await keysOf({ status: "revoked", type: "direct" })).toEqual([]);
     const rows = (await listLinks(historian.id, { status: "all" })).rows;
-    expect(rows.find((r) => r.id === ids.managed)).toMatchObject({ kind: "managed", status: "active", downloadCount: 0, downloadLimit: 10, lastAccessAt: null });
+    expect(rows.find((r) => r.id === ids.managed)).toMatchObject({
+      kind: "managed",
+      status: "active",
+      downloadCount: 0,
+      downloadLimit: 10,
+      lastAccessAt: null,
+    });
     expect(rows.find((r) => r.id === ids.revoked)).toMatchObject({ status: "revoked" });
     expect(rows.find((r) => r.id === ids.direct)).toMatchObject({ kind: "direct", status: "active" });
     // Another owner sees none of them.
@@ -374,7 +435,12 @@ describe("history filters, access log and the object panel", () => {
   it("lists an object's links, active first, and not another object's", async () => {
     const rows = await listLinksForObject(historian.id, target.connectionId, target.bucket, KEY);
     // Links issued in the same second keep no particular order between them.
-    expect(rows.slice(0, 2).map((r) => r.id).sort()).toEqual([ids.managed, ids.direct].sort());
+    expect(
+      rows
+        .slice(0, 2)
+        .map((r) => r.id)
+        .sort(),
+    ).toEqual([ids.managed, ids.direct].sort());
     expect(rows.slice(2).map((r) => r.id)).toEqual([ids.revoked, ids.expiredRevoked]);
     expect(rows.map((r) => r.status)).toEqual(["active", "active", "revoked", "revoked"]);
     expect(rows.map((r) => r.id)).not.toContain(ids.other);

@@ -256,9 +256,17 @@ describe.each(storageCases())("manifest export on $name", (storage) => {
     expect(await other.text()).not.toContain("X-Amz");
     const anonymous = await exportManifest(linkId, { format: "csv" }, null);
     expect(anonymous.status).toBe(401);
-    expect(await anonymous.json()).toMatchObject({ type: "urn:bucketshare:problem:sign-in-required", status: 401, detail: "Sign in first.", instance: `/links/${linkId}/manifest` });
+    expect(await anonymous.json()).toMatchObject({
+      type: "urn:bucketshare:problem:sign-in-required",
+      status: 401,
+      detail: "Sign in first.",
+      instance: `/links/${linkId}/manifest`,
+    });
     const unknown = await exportManifest("no-such-link", {});
     expect(unknown.status).toBe(404);
-    expect(await unknown.json()).toMatchObject({ type: "urn:bucketshare:problem:not-found", detail: "This share is not in your history, or it is not a multi-file share." });
+    expect(await unknown.json()).toMatchObject({
+      type: "urn:bucketshare:problem:not-found",
+      detail: "This share is not in your history, or it is not a multi-file share.",
+    });
   });
 });

@@ -68,9 +68,7 @@ async function freshDatabase(): Promise<string> {
 
 async function tablesIn(url: string): Promise<string[]> {
   return withClient(url, async (c) => {
-    const r = await c.query<{ table_name: string }>(
-      "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name",
-    );
+    const r = await c.query<{ table_name: string }>("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name");
     return r.rows.map((row) => row.table_name);
   });
 }
@@ -140,17 +138,26 @@ describe("applyMigrations", () => {
     } finally {
       await rm(before, { recursive: true, force: true });
     }
-    await withClient(url, (c) => c.query("INSERT INTO sign_in_failures (email, client_address) VALUES ('link-password:abc', '192.0.2.1'), ('owner@example.com', '192.0.2.2')"));
+    await withClient(url, (c) =>
+      c.query("INSERT INTO sign_in_failures (email, client_address) VALUES ('link-password:abc', '192.0.2.1'), ('owner@example.com', '192.0.2.2')"),
+    );
 
     expect((await applyMigrations(url, { migrationsDir: MIGRATIONS_DIR })).applied).toContain(rename);
 
     await withClient(url, async (c) => {
-      const columns = await c.query<{ column_name: string }>("SELECT column_name FROM information_schema.columns WHERE table_name = 'sign_in_failures' ORDER BY column_name");
+      const columns = await c.query<{ column_name: string }>(
+        "SELECT column_name FROM information_schema.columns WHERE table_name = 'sign_in_failures' ORDER BY column_name",
+      );
       expect(columns.rows.map((r) => r.column_name)).toEqual(["client_address", "created_at", "id", "subject"]);
       const rows = await c.query<{ subject: string }>("SELECT subject FROM sign_in_failures ORDER BY subject");
       expect(rows.rows.map((r) => r.subject)).toEqual(["link-password:abc", "owner@example.com"]);
-      const indexes = await c.query<{ indexname: string }>("SELECT indexname FROM pg_indexes WHERE tablename = 'sign_in_failures' AND indexname LIKE '%subject%' ORDER BY indexname");
-      expect(indexes.rows.map((r) => r.indexname)).toEqual(["sign_in_failures_subject_client_address_created_at_idx", "sign_in_failures_subject_created_at_idx"]);
+      const indexes = await c.query<{ indexname: string }>(
+        "SELECT indexname FROM pg_indexes WHERE tablename = 'sign_in_failures' AND indexname LIKE '%subject%' ORDER BY indexname",
+      );
+      expect(indexes.rows.map((r) => r.indexname)).toEqual([
+        "sign_in_failures_subject_client_address_created_at_idx",
+        "sign_in_failures_subject_created_at_idx",
+      ]);
     });
   });
 

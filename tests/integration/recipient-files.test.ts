@@ -108,13 +108,17 @@ describe.each(storageCases())("on $name", (storage: TestStorage) => {
     return { etag: result.ETag!, versionId: result.VersionId ?? null };
   }
 
-  type ShareOptions = { files?: { path: string; size: number; etag: string | null; versionId: string | null; contentType?: string; key?: string }[]; downloadLimit?: number; zipAllowed?: boolean; title?: string };
+  type ShareOptions = {
+    files?: { path: string; size: number; etag: string | null; versionId: string | null; contentType?: string; key?: string }[];
+    downloadLimit?: number;
+    zipAllowed?: boolean;
+    title?: string;
+  };
 
   /** A multi-file share as issuing stores it: the link row and its snapshot rows. */
   async function share(options: ShareOptions = {}): Promise<{ id: string; token: string }> {
     const files =
-      options.files ??
-      FILES.map((file) => ({ path: file.path, size: file.body.length, contentType: file.contentType, ...snapshot.get(file.path)! }));
+      options.files ?? FILES.map((file) => ({ path: file.path, size: file.body.length, contentType: file.contentType, ...snapshot.get(file.path)! }));
     const token = generateLinkToken();
     const id = newRecordId();
     const expiresAt = new Date(Date.now() + 86_400_000);
@@ -192,10 +196,10 @@ describe.each(storageCases())("on $name", (storage: TestStorage) => {
       expect(folder).toContain('<span aria-current="page">a+b%20c#d?e&amp;f</span>');
       expect(folder).toContain(`<a href="/s/${link.token}">All files</a>`);
       expect(folder).toContain(">inner folder/</a>");
-      expect(folder).toContain("<th scope=\"row\">photo 1.png</th>");
+      expect(folder).toContain('<th scope="row">photo 1.png</th>');
       expect(folder).not.toContain("readme.txt");
       const filtered = await (await call(page.GET, link.token, `?${new URLSearchParams({ q: "ODD" })}`)).text();
-      expect(filtered).toContain("<th scope=\"row\">a+b%20c#d?e&amp;f/inner folder/deep &amp; odd+%#?.bin</th>");
+      expect(filtered).toContain('<th scope="row">a+b%20c#d?e&amp;f/inner folder/deep &amp; odd+%#?.bin</th>');
       expect(filtered).not.toContain("readme.txt");
       const none = await (await call(page.GET, link.token, "?q=zzz")).text();
       expect(none).toContain("No file name contains “zzz”.");
@@ -204,7 +208,7 @@ describe.each(storageCases())("on $name", (storage: TestStorage) => {
     it("previews with a forced passive type and logs each preview; HEAD gets no Location; a share with a download limit previews nothing", async () => {
       const link = await share();
       const body = await (await call(page.GET, link.token, "?dir=docs/")).text();
-      expect(body).toContain(">Preview<span class=\"sr-only\"> 日本語 ファイル.pdf</span></a>");
+      expect(body).toContain('>Preview<span class="sr-only"> 日本語 ファイル.pdf</span></a>');
       const redirect = await call(preview.GET, link.token, pathQuery("docs/日本語 ファイル.pdf"));
       expect(redirect.status).toBe(302);
       const target = new URL(redirect.headers.get("location")!);
@@ -215,7 +219,11 @@ describe.each(storageCases())("on $name", (storage: TestStorage) => {
       expect(head.headers.get("location")).toBeNull();
       expect(await downloads(link.id)).toBe(0);
       await settleLinkEvents();
-      const logged = await db.linkEvent.findMany({ where: { linkId: link.id, reason: { in: ["preview", "head"] } }, orderBy: { id: "asc" }, select: { outcome: true, reason: true, filePath: true } });
+      const logged = await db.linkEvent.findMany({
+        where: { linkId: link.id, reason: { in: ["preview", "head"] } },
+        orderBy: { id: "asc" },
+        select: { outcome: true, reason: true, filePath: true },
+      });
       expect(logged).toEqual([
         { outcome: "page_view", reason: "preview", filePath: "docs/日本語 ファイル.pdf" },
         { outcome: "page_view", reason: "head", filePath: null },
@@ -261,7 +269,12 @@ describe.each(storageCases())("on $name", (storage: TestStorage) => {
     it("marks a replaced object, refuses it without counting, and still serves the others", async () => {
       const path = "replace me.txt";
       const original = await put(path, Buffer.from("original"));
-      const link = await share({ files: [{ path, size: 8, ...original }, { path: "readme.txt", size: FILES[0]!.body.length, ...snapshot.get("readme.txt")! }] });
+      const link = await share({
+        files: [
+          { path, size: 8, ...original },
+          { path: "readme.txt", size: FILES[0]!.body.length, ...snapshot.get("readme.txt")! },
+        ],
+      });
       await put(path, Buffer.from("replaced!"));
       const refused = await call(download.GET, link.token, pathQuery(path));
       expect(refused.status).toBe(410);
@@ -383,8 +396,12 @@ describe.each(storageCases())("on $name", (storage: TestStorage) => {
     it("on a share with a download limit, a GET of a file or of Download all counts nothing and answers the Download button", async () => {
       const link = await share({ downloadLimit: 1 });
       const page1 = await (await call(page.GET, link.token, "")).text();
-      expect(page1).toContain(`<form method="post" action="/s/${link.token}/zip" class="inline"><button class="button" type="submit">Download all</button></form>`);
-      expect(page1).toContain(`<form method="post" action="/s/${link.token}/download?path=readme.txt" class="inline"><button class="link-button" type="submit">Download<span class="sr-only"> readme.txt</span></button></form>`);
+      expect(page1).toContain(
+        `<form method="post" action="/s/${link.token}/zip" class="inline"><button class="button" type="submit">Download all</button></form>`,
+      );
+      expect(page1).toContain(
+        `<form method="post" action="/s/${link.token}/download?path=readme.txt" class="inline"><button class="link-button" type="submit">Download<span class="sr-only"> readme.txt</span></button></form>`,
+      );
       for (const [handler, suffix, action] of [
         [download.GET, `/download${pathQuery("readme.txt")}`, `/s/${link.token}/download?path=readme.txt`],
         [zipRoute.GET, "/zip", `/s/${link.token}/zip`],
@@ -392,7 +409,9 @@ describe.each(storageCases())("on $name", (storage: TestStorage) => {
         const scanned = await call(handler, link.token, suffix);
         expect(scanned.status).toBe(200);
         expect(scanned.headers.get("content-type")).toBe("text/html; charset=utf-8");
-        expect(await scanned.text()).toContain(`<form method="post" action="${action}" class="inline"><button class="button" type="submit">Download</button></form>`);
+        expect(await scanned.text()).toContain(
+          `<form method="post" action="${action}" class="inline"><button class="button" type="submit">Download</button></form>`,
+        );
       }
       expect(await downloads(link.id)).toBe(0);
       const zip = await press(zipRoute.POST, link.token, "");
@@ -405,7 +424,8 @@ describe.each(storageCases())("on $name", (storage: TestStorage) => {
       const bodies = [randomBytes(1_000), randomBytes(1_001), randomBytes(1_002), randomBytes(1_003)];
       const paths = ["C:/Users/ann/report.pdf", "docs\\report.pdf", "docs//report.pdf", "docs/report.pdf"];
       const files = [];
-      for (const [i, path] of paths.entries()) files.push({ path, size: bodies[i]!.length, ...(await put(`awkward-${i}.bin`, bodies[i]!)), key: `${PREFIX}awkward-${i}.bin` });
+      for (const [i, path] of paths.entries())
+        files.push({ path, size: bodies[i]!.length, ...(await put(`awkward-${i}.bin`, bodies[i]!)), key: `${PREFIX}awkward-${i}.bin` });
       const link = await share({ files, title: "awkward" });
       const response = await call(zipRoute.GET, link.token, "");
       expect(response.status).toBe(200);

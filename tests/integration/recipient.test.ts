@@ -141,7 +141,11 @@ async function downloads(id: string): Promise<number> {
 
 async function events(id: string) {
   await settleLinkEvents();
-  return db.linkEvent.findMany({ where: { linkId: id }, orderBy: { id: "asc" }, select: { outcome: true, reason: true, clientAddress: true, userAgent: true, previewAgent: true } });
+  return db.linkEvent.findMany({
+    where: { linkId: id },
+    orderBy: { id: "asc" },
+    select: { outcome: true, reason: true, clientAddress: true, userAgent: true, previewAgent: true },
+  });
 }
 
 function expectRecipientHeaders(response: Response) {
@@ -202,7 +206,9 @@ describe.each(storageCases())("on $name", (storage) => {
       expect(body).toContain("Shared by Olive Owner");
       expect(body).toContain("<dt>Size</dt><dd>39.1 KB</dd>");
       expect(body).toMatch(/<time datetime="[^"]+">[^<]+<\/time> \(in 1 day\)/);
-      expect(body).toContain(`<form method="post" action="/s/${link.token}/download" class="inline"><button class="button" type="submit">Download</button></form>`);
+      expect(body).toContain(
+        `<form method="post" action="/s/${link.token}/download" class="inline"><button class="button" type="submit">Download</button></form>`,
+      );
       expect(body).toContain("<dt>Downloads left</dt><dd>3</dd>");
       const host = new URL(store.endpoint).host;
       for (const secret of [bucket, REPORT_KEY, "private/reports", host, CONNECTION_NAME, "X-Amz-", store.accessKeyId]) {
@@ -219,7 +225,7 @@ describe.each(storageCases())("on $name", (storage) => {
     });
 
     it("answers unknown, malformed and over-long tokens with one plain 404 page", async () => {
-      for (const token of [generateLinkToken(), "short", "a".repeat(31) + "!", "b".repeat(33), "c".repeat(600), "../../etc/passwd"]) {
+      for (const token of [generateLinkToken(), "short", `${"a".repeat(31)}!`, "b".repeat(33), "c".repeat(600), "../../etc/passwd"]) {
         for (const handler of [page.GET, download.GET, preview.GET] as Handler[]) {
           const response = await hit(handler, token, "");
           expect(response.status, token).toBe(404);
@@ -306,12 +312,17 @@ describe.each(storageCases())("on $name", (storage) => {
 
       // Without a limit the PDF preview is offered, and logged.
       const open = await managedLink({ key: PDF_KEY, fileName: "brief.pdf", objectContentType: "application/pdf" });
-      expect(await (await openPage(open.token)).text()).toContain(`<a href="/s/${open.token}/preview" target="_blank" rel="noopener noreferrer">Open the PDF preview</a>`);
+      expect(await (await openPage(open.token)).text()).toContain(
+        `<a href="/s/${open.token}/preview" target="_blank" rel="noopener noreferrer">Open the PDF preview</a>`,
+      );
       await settleLinkEvents();
       const pdf = await hit(preview.GET, open.token, "/preview");
       expect(pdf.status).toBe(302);
       expect(new URL(pdf.headers.get("location")!).searchParams.get("response-content-type")).toBe("application/pdf");
-      expect((await events(open.id)).map((e) => [e.outcome, e.reason])).toEqual([["page_view", null], ["page_view", "preview"]]);
+      expect((await events(open.id)).map((e) => [e.outcome, e.reason])).toEqual([
+        ["page_view", null],
+        ["page_view", "preview"],
+      ]);
     });
 
     it("refuses the preview of a file marked changed, replaced, or deleted", async () => {
@@ -461,7 +472,9 @@ describe.each(storageCases())("on $name", (storage) => {
         expect(scanned.status).toBe(200);
         expect(scanned.headers.get("location")).toBeNull();
         const body = await scanned.text();
-        expect(body).toContain(`<form method="post" action="/s/${link.token}/download" class="inline"><button class="button" type="submit">Download</button></form>`);
+        expect(body).toContain(
+          `<form method="post" action="/s/${link.token}/download" class="inline"><button class="button" type="submit">Download</button></form>`,
+        );
         expect(body).not.toContain("X-Amz-");
         // The button's POST is answered with a redirect to storage: the page's form-action allows it.
         expect(/form-action ([^;]+)/.exec(scanned.headers.get("content-security-policy")!)![1]).toContain(new URL(store.endpoint).host);
@@ -602,7 +615,6 @@ describe.each(storageCases())("on $name", (storage) => {
       expect(Math.abs(Date.parse(payload.occurredAt as string) - Date.now())).toBeLessThan(60_000);
     });
   });
-
 });
 
 describe("password", () => {
@@ -625,7 +637,10 @@ describe("password", () => {
     expect(await empty.text()).toContain('<p id="password-error" class="error" role="alert">Enter the password.</p>');
     expect(await db.signInFailure.count({ where: { subject: `link-password:${link.id}` } })).toBe(0);
 
-    const crossSite = await hit(unlock.POST, link.token, "/unlock", { body: new URLSearchParams({ password: "correct horse" }), headers: { "sec-fetch-site": "cross-site" } });
+    const crossSite = await hit(unlock.POST, link.token, "/unlock", {
+      body: new URLSearchParams({ password: "correct horse" }),
+      headers: { "sec-fetch-site": "cross-site" },
+    });
     expect(crossSite.status).toBe(403);
     expect(crossSite.headers.get("set-cookie")).toBeNull();
 
@@ -668,7 +683,7 @@ describe("password", () => {
     expect(unsized.status).toBe(413);
     expect(unsized.headers.get("set-cookie")).toBeNull();
     // A body longer than it declared is cut off, not parsed.
-    const lying = await postUnlock(link.token, "correct horse" + "y".repeat(5_000), { headers: { "content-length": "30" } });
+    const lying = await postUnlock(link.token, `correct horse${"y".repeat(5_000)}`, { headers: { "content-length": "30" } });
     expect(lying.status).toBe(413);
     const long = await postUnlock(link.token, "z".repeat(2_000));
     expect(long.status).toBe(401);
@@ -715,7 +730,10 @@ describe("password lock-out", () => {
     const link = await managedLink({ password: "correct horse" });
     const first = await postUnlock(link.token, "correct horse", { peer: "192.0.2.200" });
     expect(first.status).toBe(303);
-    const knownCookie = first.headers.getSetCookie().find((c) => c.startsWith("bs_link_known="))!.split(";")[0]!;
+    const knownCookie = first.headers
+      .getSetCookie()
+      .find((c) => c.startsWith("bs_link_known="))!
+      .split(";")[0]!;
 
     for (let i = 1; i <= 9; i++) expect(await (await guessFrom(link.token, i)).text()).toContain("Wrong password. Check it and try again.");
     const tenth = await guessFrom(link.token, 10);
@@ -737,7 +755,10 @@ describe("password lock-out", () => {
     expect(state.failures).toBe(10);
     expect(state.lockedUntil!.getTime() - Date.now()).toBeGreaterThan(50_000);
     expect(state.lockedUntil!.getTime() - Date.now()).toBeLessThanOrEqual(60_000);
-    const delivery = await db.webhookDelivery.findFirstOrThrow({ where: { ownerId: owner.id, payload: { path: ["type"], equals: "link.password_locked" } }, orderBy: { id: "desc" } });
+    const delivery = await db.webhookDelivery.findFirstOrThrow({
+      where: { ownerId: owner.id, payload: { path: ["type"], equals: "link.password_locked" } },
+      orderBy: { id: "desc" },
+    });
     expect(delivery.payload).toEqual({
       type: "link.password_locked",
       occurredAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),

@@ -169,10 +169,12 @@ describe("change password", () => {
     const elsewhere = await signInNewBrowser("Elsewhere");
     const hash = await storedHash();
     browser.current = here;
-    expect(await change({ currentPassword: "not-my-password", newPassword: "brand-new-password-1", confirmNewPassword: "brand-new-password-1" })).toMatchObject({
-      status: "invalid",
-      fieldErrors: { currentPassword: ["Wrong current password."] },
-    });
+    expect(await change({ currentPassword: "not-my-password", newPassword: "brand-new-password-1", confirmNewPassword: "brand-new-password-1" })).toMatchObject(
+      {
+        status: "invalid",
+        fieldErrors: { currentPassword: ["Wrong current password."] },
+      },
+    );
     expect(await storedHash()).toBe(hash);
     expect(await userIn(elsewhere)).toMatchObject({ id: user.id });
   });

@@ -398,7 +398,16 @@ describe.each(storageCases())("Quick Share on $name", (server) => {
     const doomed = await saveConnection({ name: "Doomed" });
     const state = await createShareLinkAction(
       { status: "idle" },
-      h.formData({ connectionId: doomed, bucket, key: REPORT_KEY, expiryMode: "preset", preset: "1h", disposition: "inline", timeZone: "UTC", note: "via doomed" }),
+      h.formData({
+        connectionId: doomed,
+        bucket,
+        key: REPORT_KEY,
+        expiryMode: "preset",
+        preset: "1h",
+        disposition: "inline",
+        timeZone: "UTC",
+        note: "via doomed",
+      }),
     );
     const link = state.status === "success" ? state.data! : undefined;
     expect(link).toBeDefined();
@@ -617,7 +626,17 @@ describe("link history", () => {
     expect(byKey.get(seeds[10]!.key)).toMatchObject({ 1: "Archive", 2: "archive-bucket", 8: "Invoice #10 for ACME", 9: seeds[10]!.createdAt.toISOString() });
 
     const filtered = parseCsv((await exportAs(historian, "http://bucketshare.test/links/export?q=acme")).text);
-    expect(filtered.slice(1).map((r) => r[3]).sort()).toEqual(seeds.filter((s) => s.note?.includes("ACME")).map((s) => s.key).sort());
+    expect(
+      filtered
+        .slice(1)
+        .map((r) => r[3])
+        .sort(),
+    ).toEqual(
+      seeds
+        .filter((s) => s.note?.includes("ACME"))
+        .map((s) => s.key)
+        .sort(),
+    );
   });
 
   it("refuses the CSV export without a session", async () => {

@@ -105,7 +105,11 @@ describe("caps per address and per email", () => {
     const c = clock();
     const address = net();
     let checked = 0;
-    const randomEmail = () => guardedAttempt({ scope: "sign-in", subject: email(), address, now: c.now() }, async () => (checked++, false));
+    const randomEmail = () =>
+      guardedAttempt({ scope: "sign-in", subject: email(), address, now: c.now() }, async () => {
+        checked++;
+        return false;
+      });
     for (let i = 0; i < MAX_FAILURES_PER_ADDRESS; i++) {
       expect(await randomEmail()).toEqual({ ok: false, limited: false });
       c.advance(1_000);
@@ -126,7 +130,10 @@ describe("caps per address and per email", () => {
     const c = clock();
     const inside = (n: number) => `2001:db8:4848:${n.toString(16)}::1`;
     for (let i = 0; i < MAX_FAILURES_PER_ADDRESS; i++) {
-      expect(await guardedAttempt({ scope: "sign-in", subject: email(), address: inside(i), now: c.now() }, async () => false)).toEqual({ ok: false, limited: false });
+      expect(await guardedAttempt({ scope: "sign-in", subject: email(), address: inside(i), now: c.now() }, async () => false)).toEqual({
+        ok: false,
+        limited: false,
+      });
     }
     expect(await guardedAttempt({ scope: "sign-in", subject: email(), address: inside(0xbeef), now: c.now() }, async () => true)).toEqual({
       ok: false,
@@ -152,15 +159,21 @@ describe("caps per address and per email", () => {
     expect(await guardedAttempt({ scope: "sign-in", subject: email(), address, now: c.now() }, async () => true)).toEqual({ ok: true });
     // And sign-in failures there do not count against link passwords either.
     const other = net();
-    for (let i = 0; i < MAX_FAILURES_PER_ADDRESS; i++) await guardedAttempt({ scope: "sign-in", subject: email(), address: other, now: c.now() }, async () => false);
+    for (let i = 0; i < MAX_FAILURES_PER_ADDRESS; i++)
+      await guardedAttempt({ scope: "sign-in", subject: email(), address: other, now: c.now() }, async () => false);
     expect(await guardedAttempt({ scope: "sign-in", subject: email(), address: other, now: c.now() }, async () => true)).toMatchObject({ limited: true });
-    expect(await guardedAttempt({ scope: "link-password", subject: `limits-test-${c.start}-x`, address: other, now: c.now() }, async () => true)).toEqual({ ok: true });
+    expect(await guardedAttempt({ scope: "link-password", subject: `limits-test-${c.start}-x`, address: other, now: c.now() }, async () => true)).toEqual({
+      ok: true,
+    });
   });
 
-  it("does not cap \"unknown\" (no address known) as if it were one client", async () => {
+  it('does not cap "unknown" (no address known) as if it were one client', async () => {
     const c = clock();
     for (let i = 0; i < MAX_FAILURES_PER_ADDRESS + 5; i++) {
-      expect(await guardedAttempt({ scope: "sign-in", subject: email(), address: "unknown", now: c.now() }, async () => false)).toEqual({ ok: false, limited: false });
+      expect(await guardedAttempt({ scope: "sign-in", subject: email(), address: "unknown", now: c.now() }, async () => false)).toEqual({
+        ok: false,
+        limited: false,
+      });
     }
     // The back-off per (email, address) still holds.
     const subject = email();
@@ -192,7 +205,10 @@ describe("caps per address and per email", () => {
     const known = (value: string | undefined, forEmail = subject) => verifyKnownBrowser(value, { email: forEmail, authSecret, now: c.now() });
     let checked = 0;
     const attempt = (address: string, knownBrowser: boolean, correct: boolean) =>
-      guardedAttempt({ scope: "sign-in", subject, address, knownBrowser, now: c.now() }, async () => (checked++, correct));
+      guardedAttempt({ scope: "sign-in", subject, address, knownBrowser, now: c.now() }, async () => {
+        checked++;
+        return correct;
+      });
     // Strangers on 50 addresses guess the owner's password once each.
     for (let i = 0; i < MAX_FAILURES_PER_SUBJECT; i++) expect(await attempt(`10.8.${i}.1`, false, false)).toMatchObject({ limited: false });
     checked = 0;
@@ -202,7 +218,9 @@ describe("caps per address and per email", () => {
     expect(await attempt("192.0.2.77", known(`${cookie.split(".")[0]}.${"A".repeat(43)}`), true)).toEqual(refused);
     expect(await attempt("192.0.2.77", known(signKnownBrowser({ email: "someone-else@limits.test", authSecret, now: c.now() })), true)).toEqual(refused);
     expect(await attempt("192.0.2.77", known(signKnownBrowser({ email: subject, authSecret, now: new Date(c.start - 366 * DAY) })), true)).toEqual(refused);
-    expect(await attempt("192.0.2.77", known(signKnownBrowser({ email: subject, authSecret: "another secret of at least 32 characters", now: c.now() })), true)).toEqual(refused);
+    expect(
+      await attempt("192.0.2.77", known(signKnownBrowser({ email: subject, authSecret: "another secret of at least 32 characters", now: c.now() })), true),
+    ).toEqual(refused);
     expect(checked).toBe(0);
     // The owner's own browser gets in.
     expect(known(cookie)).toBe(true);
@@ -303,7 +321,7 @@ describe("the sign-in action behind Bucketshare's server (TRUSTED_PROXIES=0)", (
     expect(rows.map((r) => r.clientAddress)).toEqual(Array(5).fill("192.0.2.50"));
   });
 
-  it("answers \"busy\" at once, and counts nothing, when password checks pile up", async () => {
+  it('answers "busy" at once, and counts nothing, when password checks pile up', async () => {
     const { signInAction } = await import("@/lib/actions/sign-in");
     request.headers = new Headers({ [PEER_HEADER]: "192.0.2.51" });
     const hash = await hashPassword("x".repeat(12));

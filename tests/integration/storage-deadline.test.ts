@@ -124,12 +124,23 @@ describe.each([
     for (const loaded of [buckets.value, folder.value, details.value]) {
       expect(loaded).toEqual({
         ok: false,
-        error: expect.objectContaining({ problem: "timeout", title: "Storage did not answer in time", fix: "retry", message: expect.stringContaining(TIMEOUT_MESSAGE) }),
+        error: expect.objectContaining({
+          problem: "timeout",
+          title: "Storage did not answer in time",
+          fix: "retry",
+          message: expect.stringContaining(TIMEOUT_MESSAGE),
+        }),
       });
     }
     expect(previewText.value).toMatchObject({ problem: "timeout", title: "Storage did not answer in time" });
-    expect(testConnection.value).toEqual({ status: "error", message: expect.stringMatching(new RegExp(`^Storage did not answer in time: .*${TIMEOUT_MESSAGE}`)) });
-    expect(quickShare.value).toEqual({ status: "error", message: expect.stringMatching(new RegExp(`^Storage did not answer in time\\. .*${TIMEOUT_MESSAGE}.* No link was created\\.$`)) });
+    expect(testConnection.value).toEqual({
+      status: "error",
+      message: expect.stringMatching(new RegExp(`^Storage did not answer in time: .*${TIMEOUT_MESSAGE}`)),
+    });
+    expect(quickShare.value).toEqual({
+      status: "error",
+      message: expect.stringMatching(new RegExp(`^Storage did not answer in time\\. .*${TIMEOUT_MESSAGE}.* No link was created\\.$`)),
+    });
     expect(await db.shareLink.count({ where: { ownerId: user.id } })).toBe(0);
 
     // The abandoned requests do not keep their sockets: the client closed them.

@@ -178,7 +178,7 @@ describe("the endpoint field", () => {
 
   it("stores the parsed URL, not the text as typed", async () => {
     session.user = owner;
-    const upper = anyStorage.endpoint.replace("http://", "HTTP://") + "//";
+    const upper = `${anyStorage.endpoint.replace("http://", "HTTP://")}//`;
     const name = `Normalised ${h.randomSuffix()}`;
     expect(await save(connectionFields({ name, endpoint: upper }))).toEqual({ state: expect.objectContaining({ status: "success" }) });
     const row = await db.storageConnection.findFirstOrThrow({ where: { ownerId: owner.id, name } });
@@ -196,12 +196,24 @@ describe("the Content-Security-Policy's storage sources", () => {
     // A row written around the form (an old version, a hand edit) still cannot inject anything.
     await db.storageConnection.updateMany({ where: { ownerId: stranger.id }, data: { endpoint: "https://stranger-storage.example:9443;sandbox" } });
     await db.storageConnection.create({
-      data: { ownerId: stranger.id, name: "Raw", provider: "custom", endpoint: "https://ok.example 'unsafe-inline'", region: "x", accessKeyId: "k", secretAccessKeyEnc: "x" },
+      data: {
+        ownerId: stranger.id,
+        name: "Raw",
+        provider: "custom",
+        endpoint: "https://ok.example 'unsafe-inline'",
+        region: "x",
+        accessKeyId: "k",
+        secretAccessKeyEnc: "x",
+      },
     });
 
     const ownerSources = await storageOriginsForCsp(owner.id);
     // The owner has one connection on each server (made above): one origin each.
-    expect([...ownerSources].sort()).toEqual(storageCases().map((storage) => storage.endpoint).sort());
+    expect([...ownerSources].sort()).toEqual(
+      storageCases()
+        .map((storage) => storage.endpoint)
+        .sort(),
+    );
     const strangerSources = await storageOriginsForCsp(stranger.id);
     expect(strangerSources).toEqual([]);
     expect(JSON.stringify(ownerSources)).not.toContain("stranger");

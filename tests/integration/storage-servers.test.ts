@@ -27,11 +27,9 @@ describe.each(storageCases())("the $name S3 server", (storage) => {
 
   it("serves a presigned URL and refuses it once its signature or a signed parameter is altered (403)", async () => {
     const url = new URL(
-      await getSignedUrl(
-        s3,
-        new GetObjectCommand({ Bucket: bucket, Key: "report.txt", ResponseContentDisposition: 'attachment; filename="report.txt"' }),
-        { expiresIn: 60 },
-      ),
+      await getSignedUrl(s3, new GetObjectCommand({ Bucket: bucket, Key: "report.txt", ResponseContentDisposition: 'attachment; filename="report.txt"' }), {
+        expiresIn: 60,
+      }),
     );
     const good = await fetchBytes(url.toString());
     expect(good.status).toBe(200);

@@ -175,7 +175,10 @@ describe("Settings → Webhook URL (the real actions)", () => {
     const oldSecret = first.status === "success" ? first.data?.secret : undefined;
     const before = await db.user.findUniqueOrThrow({ where: { id: owner.id } });
     const moved = await saveUrl("https://hooks.example.org/elsewhere");
-    expect(moved).toMatchObject({ status: "success", message: expect.stringMatching(/^Webhook URL changed, with a new signing secret .* shown only this once\.$/) });
+    expect(moved).toMatchObject({
+      status: "success",
+      message: expect.stringMatching(/^Webhook URL changed, with a new signing secret .* shown only this once\.$/),
+    });
     const newSecret = moved.status === "success" ? moved.data?.secret : undefined;
     expect(newSecret).toMatch(/^whsec_[A-Za-z0-9_-]{43}$/);
     expect(newSecret).not.toBe(oldSecret);
@@ -197,16 +200,22 @@ describe("Settings → Webhook URL (the real actions)", () => {
   ])("refuses the link-local or cloud metadata address %j at the field and saves nothing", async (webhookUrl) => {
     const state = await saveUrl(webhookUrl);
     expect(state.status).toBe("invalid");
-    expect(state.status === "invalid" ? state.fieldErrors.webhookUrl?.join(" ") : "").toMatch(/link-local or cloud metadata addresses .* WEBHOOK_ALLOW_PRIVATE=true/);
+    expect(state.status === "invalid" ? state.fieldErrors.webhookUrl?.join(" ") : "").toMatch(
+      /link-local or cloud metadata addresses .* WEBHOOK_ALLOW_PRIVATE=true/,
+    );
     const row = await db.user.findUniqueOrThrow({ where: { id: owner.id } });
     expect([row.webhookUrl, row.webhookSecretEnc]).toEqual([null, null]);
   });
 
   it("a delivery queued for such an address before is refused when it is sent, never connected", async () => {
     await saveUrl("https://hooks.example.com/in");
-    const row = await db.webhookDelivery.create({ data: { ownerId: owner.id, url: "http://169.254.169.254/latest/meta-data/", payload: { type: "webhook.test" }, nextAttemptAt: new Date() } });
+    const row = await db.webhookDelivery.create({
+      data: { ownerId: owner.id, url: "http://169.254.169.254/latest/meta-data/", payload: { type: "webhook.test" }, nextAttemptAt: new Date() },
+    });
     const round = await runDeliveryRound({ ids: [row.id], ownerId: owner.id });
-    expect(round.results.map((r) => [r.state, r.outcome.error])).toEqual([["retrying", expect.stringMatching(/^Webhooks cannot go to link-local or cloud metadata addresses/)]]);
+    expect(round.results.map((r) => [r.state, r.outcome.error])).toEqual([
+      ["retrying", expect.stringMatching(/^Webhooks cannot go to link-local or cloud metadata addresses/)],
+    ]);
   });
 
   it("two saves at once make one secret, and only one of them shows it", async () => {
@@ -287,9 +296,19 @@ describe("delivery", () => {
     const now = new Date();
     await db.shareLink.create({
       data: {
-        id, ownerId: owner.id, connectionName: "Test", bucket: "b", key: "docs/report.pdf", objectSize: 10n, fileName: "report.pdf",
-        disposition: "attachment", requestedExpiresAt: new Date(now.getTime() + 86_400_000), expiresAt: new Date(now.getTime() + 86_400_000),
-        expiresSoonAt: new Date(now.getTime() + 43_200_000), kind: "managed", downloadLimit: 3,
+        id,
+        ownerId: owner.id,
+        connectionName: "Test",
+        bucket: "b",
+        key: "docs/report.pdf",
+        objectSize: 10n,
+        fileName: "report.pdf",
+        disposition: "attachment",
+        requestedExpiresAt: new Date(now.getTime() + 86_400_000),
+        expiresAt: new Date(now.getTime() + 86_400_000),
+        expiresSoonAt: new Date(now.getTime() + 43_200_000),
+        kind: "managed",
+        downloadLimit: 3,
         urlEnc: seal("shareUrl", id, "https://bucketshare.example/s/token", getRuntimeSecrets().encryptionKey),
       },
     });
@@ -453,10 +472,16 @@ describe("delivery", () => {
     expect(await sendTestWebhookAction({ status: "idle" }, {})).toMatchObject({ status: "error", message: expect.stringMatching(/save a webhook URL first/) });
     const saved = await saveUrl(receiver.url);
     const secret = saved.status === "success" ? saved.data!.secret : "";
-    expect(await sendTestWebhookAction({ status: "idle" }, {})).toMatchObject({ status: "success", message: "Test event delivered: the receiver answered HTTP 200." });
+    expect(await sendTestWebhookAction({ status: "idle" }, {})).toMatchObject({
+      status: "success",
+      message: "Test event delivered: the receiver answered HTTP 200.",
+    });
     expect(receiver.received[0]!.headers["x-bucketshare-event"]).toBe("webhook.test");
     expect(signatureValid(secret, receiver.received[0]!)).toBe(true);
-    expect(await sendTestWebhookAction({ status: "idle" }, {})).toMatchObject({ status: "error", message: expect.stringMatching(/^Test event not delivered: HTTP 500/) });
+    expect(await sendTestWebhookAction({ status: "idle" }, {})).toMatchObject({
+      status: "error",
+      message: expect.stringMatching(/^Test event not delivered: HTTP 500/),
+    });
   });
 
   it("one owner's actions never touch another owner's webhook or deliveries", async () => {

@@ -27,7 +27,15 @@ import { createApiToken } from "@/lib/api/token-store";
 import type { ApiScope } from "@/lib/api/tokens";
 import { db } from "@/lib/db/client";
 import { insertStorageConnection, type StorageAccess } from "./connection-row";
-import { API_PREFIX, assertValidOpenApi31, createOpenApiContract, matchPathTemplate, mediaType, type OpenApiContract, type OpenApiDocument } from "./openapi-contract";
+import {
+  API_PREFIX,
+  assertValidOpenApi31,
+  createOpenApiContract,
+  matchPathTemplate,
+  mediaType,
+  type OpenApiContract,
+  type OpenApiDocument,
+} from "./openapi-contract";
 import * as h from "./helpers";
 
 export { API_PREFIX, assertValidOpenApi31, type OpenApiDocument, type StorageAccess };
@@ -129,7 +137,7 @@ export type ApiCall = {
 };
 
 /** The body is whatever the document allowed, so tests read it freely. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: the body is whatever the document allowed, so tests read it freely
 export type ApiJson = any;
 
 export type ApiResponse = {
@@ -178,7 +186,10 @@ export async function documentedResponse(method: string, url: URL | string, resp
   const matched = where.pathname.startsWith(`${API_PREFIX}/`) ? matchRoute(where.pathname.slice(API_PREFIX.length)) : null;
   if (!matched) throw new Error(`No app/api/v1/**/route.ts serves ${where.pathname}`);
   const text = upper === "HEAD" ? "" : await response.text();
-  const json = c.assertDocumented({ method: upper, template: matched.template, pathname: where.pathname, search: where.search }, { status: response.status, headers: response.headers, text });
+  const json = c.assertDocumented(
+    { method: upper, template: matched.template, pathname: where.pathname, search: where.search },
+    { status: response.status, headers: response.headers, text },
+  );
   return { status: response.status, headers: response.headers, json };
 }
 
@@ -216,7 +227,11 @@ export async function createTestConnection(ownerId: string, storage: StorageAcce
 }
 
 /** A new owner (unique email) with one connection to `storage`. Remove with h.deleteTestUsers(owner). */
-export async function createOwnerWithConnection(label: string, storage: StorageAccess, options: { name?: string; buckets?: string[] } = {}): Promise<{ owner: SessionUser; connectionId: string }> {
+export async function createOwnerWithConnection(
+  label: string,
+  storage: StorageAccess,
+  options: { name?: string; buckets?: string[] } = {},
+): Promise<{ owner: SessionUser; connectionId: string }> {
   const owner = await h.createTestUser(label);
   const connectionId = await createTestConnection(owner.id, storage, options);
   return { owner, connectionId };
@@ -249,7 +264,11 @@ export function captureLogs(): LogCapture {
   };
   process.stdout.write = record as typeof process.stdout.write;
   process.stderr.write = record as typeof process.stderr.write;
-  const lines = () => written.join("").split("\n").filter((line) => line !== "");
+  const lines = () =>
+    written
+      .join("")
+      .split("\n")
+      .filter((line) => line !== "");
   return {
     lines,
     entries: () =>

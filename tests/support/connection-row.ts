@@ -8,7 +8,12 @@ export type StorageAccess = { endpoint: string; region: string; accessKeyId: str
 
 /** Inserts the owner's connection to `storage` and returns its id. */
 export async function insertStorageConnection(ownerId: string, storage: StorageAccess, options: { name: string; buckets?: string[] }): Promise<string> {
-  const [{ db }, { newRecordId }, { seal }, { getRuntimeSecrets }] = await Promise.all([import("@/lib/db/client"), import("@/lib/crypto"), import("@/lib/storage/sealed"), import("@/lib/env")]);
+  const [{ db }, { newRecordId }, { seal }, { getRuntimeSecrets }] = await Promise.all([
+    import("@/lib/db/client"),
+    import("@/lib/crypto"),
+    import("@/lib/storage/sealed"),
+    import("@/lib/env"),
+  ]);
   const id = newRecordId();
   await db.storageConnection.create({
     data: {

@@ -51,7 +51,10 @@ export async function assertDocumentedResponse(contract: OpenApiContract, method
       `The served document has no path for ${upper} ${url.pathname}, which answered ${response.status()} ${headers.get("content-type") ?? "(no Content-Type)"}: ${text.slice(0, 500) || "(empty)"}`,
     );
   }
-  contract.assertDocumented({ method: upper, template: matched.template, pathname: url.pathname, search: url.search }, { status: response.status(), headers, text });
+  contract.assertDocumented(
+    { method: upper, template: matched.template, pathname: url.pathname, search: url.search },
+    { status: response.status(), headers, text },
+  );
 }
 
 type RequestMethod = "get" | "post" | "put" | "patch" | "delete" | "head";
@@ -73,7 +76,8 @@ export async function documentedApiContext(origin: string, options: Parameters<t
       checked(typeof urlOrRequest === "string" ? (fetchOptions?.method ?? "GET") : urlOrRequest.method(), await context.fetch(urlOrRequest, fetchOptions)),
   };
   for (const method of METHODS) {
-    overrides[method] = async (url: string, methodOptions?: object) => checked(method, await (context[method] as (url: string, options?: object) => Promise<APIResponse>)(url, methodOptions));
+    overrides[method] = async (url: string, methodOptions?: object) =>
+      checked(method, await (context[method] as (url: string, options?: object) => Promise<APIResponse>)(url, methodOptions));
   }
   return new Proxy(context, {
     get(target, property) {

@@ -1,21 +1,28 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { CreateBucketCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { CreateBucketCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { test as base, expect, type Page } from "@playwright/test";
 import { s3ClientFor } from "../../lib/dev/s3";
 import { servicesFromEnvironment, type TestServices } from "./services";
 
 export const OWNER = { name: "Olive Owner", email: "olive@example.com", password: "a-very-long-passphrase" };
 
-export type Storage = { services: TestServices; s3: S3Client; put(bucket: string, key: string, body: Buffer | string, contentType?: string): Promise<void>; bucket(name: string): Promise<string> };
+export type Storage = {
+  services: TestServices;
+  s3: S3Client;
+  put(bucket: string, key: string, body: Buffer | string, contentType?: string): Promise<void>;
+  bucket(name: string): Promise<string>;
+};
 
 export const test = base.extend<{ baseURL: string; storage: Storage }>({
+  // biome-ignore lint/correctness/noEmptyPattern: Playwright reads the fixtures a fixture needs from this pattern; it needs none
   baseURL: async ({}, use) => {
     const url = process.env.E2E_BASE_URL;
     if (!url) throw new Error("E2E_BASE_URL is set by tests/support/e2e-global-setup.ts");
     await use(url);
   },
   /** The real S3 server the app talks to, for putting test objects in place. */
+  // biome-ignore lint/correctness/noEmptyPattern: as above
   storage: async ({}, use) => {
     const services = servicesFromEnvironment();
     if (!services) throw new Error("test services are started by tests/support/e2e-global-setup.ts");

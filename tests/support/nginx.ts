@@ -65,8 +65,12 @@ events {
 }
 
 http {
-  ${accessLog ? `log_format upstreams '$remote_addr "$request" $status upstream=$upstream_addr xff="$http_x_forwarded_for"';
-  access_log ${d("access.log")} upstreams;` : "access_log off;"}
+  ${
+    accessLog
+      ? `log_format upstreams '$remote_addr "$request" $status upstream=$upstream_addr xff="$http_x_forwarded_for"';
+  access_log ${d("access.log")} upstreams;`
+      : "access_log off;"
+  }
   client_body_temp_path ${d("temp/client_body")};
   proxy_temp_path ${d("temp/proxy")};
   fastcgi_temp_path ${d("temp/fastcgi")};

@@ -120,7 +120,9 @@ export function createOpenApiContract(document: OpenApiDocument): OpenApiContrac
       }
       if (validator(value)) return;
       for (const error of validator.errors ?? []) {
-        failures.push(`${what}${error.instancePath || ""}: ${error.message}${error.params && Object.keys(error.params).length ? ` ${JSON.stringify(error.params)}` : ""}`);
+        failures.push(
+          `${what}${error.instancePath || ""}: ${error.message}${error.params && Object.keys(error.params).length ? ` ${JSON.stringify(error.params)}` : ""}`,
+        );
       }
     },
   };
@@ -164,7 +166,9 @@ function assertGapsStillOpen(document: OpenApiDocument): void {
       for (const [status, response] of Object.entries(operation.responses ?? {})) {
         for (const name of Object.keys(deref(document, response).headers ?? {})) {
           if (knownGap(name.toLowerCase(), status)) {
-            throw new Error(`The document now lists ${name} for ${method.toUpperCase()} ${template} ${status}: remove it from KNOWN_GAPS in tests/support/openapi-contract.ts`);
+            throw new Error(
+              `The document now lists ${name} for ${method.toUpperCase()} ${template} ${status}: remove it from KNOWN_GAPS in tests/support/openapi-contract.ts`,
+            );
           }
         }
       }
@@ -184,8 +188,9 @@ function schemaValidator(document: OpenApiDocument) {
 }
 
 function collectKeys(value: unknown, visit: (key: string) => unknown): void {
-  if (Array.isArray(value)) value.forEach((v) => collectKeys(v, visit));
-  else if (value && typeof value === "object") {
+  if (Array.isArray(value)) {
+    for (const v of value) collectKeys(v, visit);
+  } else if (value && typeof value === "object") {
     for (const [key, v] of Object.entries(value)) {
       visit(key);
       collectKeys(v, visit);
@@ -238,7 +243,11 @@ function documentedMethods(document: OpenApiDocument, template: string): string[
 }
 
 function allowOf(headers: Headers): string[] {
-  return (headers.get("allow") ?? "").split(",").map((m) => m.trim()).filter(Boolean).sort();
+  return (headers.get("allow") ?? "")
+    .split(",")
+    .map((m) => m.trim())
+    .filter(Boolean)
+    .sort();
 }
 
 function parseJson(text: string, type: string, failures: string[]): unknown {
@@ -274,13 +283,16 @@ function checkResponse(c: Checker, call: ContractCall, response: ContractRespons
       // The wrapper's answer (no CORS here): 204 and exactly the methods there are in Allow, no body.
       if (response.status !== 204) failures.push(`OPTIONS answered ${status}, expected 204`);
       if (text !== "") failures.push("OPTIONS answered with a body");
-      if (allow.join(", ") !== withImplicit(documented).sort().join(", ")) failures.push(`OPTIONS: Allow is "${allow.join(", ")}", the document lists ${documented.join(", ")}`);
+      if (allow.join(", ") !== withImplicit(documented).sort().join(", "))
+        failures.push(`OPTIONS: Allow is "${allow.join(", ")}", the document lists ${documented.join(", ")}`);
       return json;
     }
     // Any other method the document does not list: the wrapper's 405 problem.
-    if (response.status !== 405) failures.push(`${method} is not documented for ${call.template} (documented: ${documented.join(", ")}), and the answer is ${status}, not 405`);
+    if (response.status !== 405)
+      failures.push(`${method} is not documented for ${call.template} (documented: ${documented.join(", ")}), and the answer is ${status}, not 405`);
     if (!requestId) failures.push("no X-Request-Id header");
-    if (allow.join(", ") !== withImplicit(documented).sort().join(", ")) failures.push(`Allow is "${allow.join(", ")}", the document lists ${documented.join(", ")}`);
+    if (allow.join(", ") !== withImplicit(documented).sort().join(", "))
+      failures.push(`Allow is "${allow.join(", ")}", the document lists ${documented.join(", ")}`);
     if (type !== "application/problem+json") failures.push(`a 405 must be application/problem+json, not ${type || "(none)"}`);
     else c.validate("#problem", { $ref: "#/components/schemas/Problem" }, json, "body", failures);
     checkProblem(json, response.status, call.pathname, requestId, failures);
@@ -308,7 +320,8 @@ function checkResponse(c: Checker, call: ContractCall, response: ContractRespons
     if (header.schema) c.validate(`header ${name} ${JSON.stringify(header.schema)}`, header.schema, value, `header ${name}`, failures);
   }
   for (const name of API_HEADERS) {
-    if (response.headers.has(name) && !documentedHeaders.has(name) && !knownGap(name, status)) failures.push(`the response sends ${name}, which the document does not list for ${status}`);
+    if (response.headers.has(name) && !documentedHeaders.has(name) && !knownGap(name, status))
+      failures.push(`the response sends ${name}, which the document does not list for ${status}`);
   }
 
   // Body: the documented media type and schema, or none.

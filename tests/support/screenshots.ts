@@ -196,7 +196,10 @@ async function main() {
     await visitor.goto(`${base}${recipientPath}`);
     await visitor.close();
     await setup.goto(`${base}/links`);
-    await setup.getByRole("link", { name: /details of the link to photos\/2025\/summer\/sunset\.png/ }).first().click();
+    await setup
+      .getByRole("link", { name: /details of the link to photos\/2025\/summer\/sunset\.png/ })
+      .first()
+      .click();
     await setup.getByRole("heading", { name: "Link details", level: 1 }).waitFor();
     const detailsPath = new URL(setup.url()).pathname;
     await setup.close();

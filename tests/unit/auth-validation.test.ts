@@ -21,9 +21,7 @@ describe("owner setup input", () => {
         "password: Use at least 12 characters.",
       ]),
     );
-    expect(ownerSchema.safeParse({ ...valid, confirmPassword: "a-long-passworD" }).error?.issues[0]?.message).toBe(
-      "The passwords do not match.",
-    );
+    expect(ownerSchema.safeParse({ ...valid, confirmPassword: "a-long-passworD" }).error?.issues[0]?.message).toBe("The passwords do not match.");
   });
 
   it("accepts exactly 12 characters", () => {
@@ -77,12 +75,9 @@ describe("retryMessage", () => {
 });
 
 describe("safeCallbackPath against browser URL quirks", () => {
-  it.each(["/\t/evil.example", "/\n/evil.example", "/%09/evil.example".replace("%09", "\t"), "/\\\\evil.example", " /x", "/\u0000x"])(
-    "refuses %j",
-    (value) => {
-      expect(safeCallbackPath(value)).toBe("/buckets");
-    },
-  );
+  it.each(["/\t/evil.example", "/\n/evil.example", "/%09/evil.example".replace("%09", "\t"), "/\\\\evil.example", " /x", "/\u0000x"])("refuses %j", (value) => {
+    expect(safeCallbackPath(value)).toBe("/buckets");
+  });
 
   it("keeps query and hash of a same-site path", () => {
     expect(safeCallbackPath("/buckets/c/b/photos?q=a#top")).toBe("/buckets/c/b/photos?q=a#top");

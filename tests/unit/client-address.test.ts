@@ -15,7 +15,22 @@ describe("normalizeAddress", () => {
   });
 
   it("refuses what is not an address", () => {
-    for (const bad of ["", "unknown", "3232235777", "0x7f.0.0.1", "10.1", "fe80::1%eth0%x", "evil.example", "1.2.3", "999.1.1.1", "1.2.3.4, 5.6.7.8", "<script>", undefined, null, "1".repeat(200)]) {
+    for (const bad of [
+      "",
+      "unknown",
+      "3232235777",
+      "0x7f.0.0.1",
+      "10.1",
+      "fe80::1%eth0%x",
+      "evil.example",
+      "1.2.3",
+      "999.1.1.1",
+      "1.2.3.4, 5.6.7.8",
+      "<script>",
+      undefined,
+      null,
+      "1".repeat(200),
+    ]) {
       expect(normalizeAddress(bad), String(bad)).toBeNull();
     }
   });
@@ -45,7 +60,9 @@ describe("resolveClientAddress", () => {
 
   it("with two proxies takes the second entry from the right", () => {
     // client → CDN (appends client) → load balancer (appends CDN) → app
-    expect(resolveClientAddress({ trustedProxies: 2, trustedNetworks: proxies, peer: "10.0.0.3", forwardedFor: "6.6.6.6, 203.0.113.7, 10.0.0.2" })).toBe("203.0.113.7");
+    expect(resolveClientAddress({ trustedProxies: 2, trustedNetworks: proxies, peer: "10.0.0.3", forwardedFor: "6.6.6.6, 203.0.113.7, 10.0.0.2" })).toBe(
+      "203.0.113.7",
+    );
     expect(resolveClientAddress({ trustedProxies: 2, trustedNetworks: proxies, peer: "10.0.0.3", forwardedFor: "203.0.113.7, 10.0.0.2" })).toBe("203.0.113.7");
   });
 
@@ -63,7 +80,9 @@ describe("resolveClientAddress: only a peer inside TRUSTED_PROXY_NETWORKS may sp
     for (const peer of ["203.0.113.66", "::ffff:203.0.113.66", "2001:db8:66::1", "100.64.0.1", "172.32.0.1", "192.169.0.1"]) {
       for (const forwardedFor of ["192.0.2.1", "6.6.6.6, 192.0.2.1", "10.0.0.1, 192.0.2.1, 127.0.0.1"]) {
         for (const trustedProxies of [1, 2]) {
-          expect(resolveClientAddress({ trustedProxies, trustedNetworks: proxies, peer, forwardedFor }), `${peer} ${forwardedFor}`).toBe(normalizeAddress(peer));
+          expect(resolveClientAddress({ trustedProxies, trustedNetworks: proxies, peer, forwardedFor }), `${peer} ${forwardedFor}`).toBe(
+            normalizeAddress(peer),
+          );
         }
       }
     }
@@ -140,7 +159,11 @@ describe("TRUSTED_PROXY_NETWORKS", () => {
   it("defaults to loopback only, takes a list of CIDRs, and names what it cannot read", () => {
     expect(parseEnv({}).TRUSTED_PROXY_NETWORKS).toEqual(["127.0.0.0/8", "::1/128"]);
     expect(parseEnv({ TRUSTED_PROXY_NETWORKS: "" }).TRUSTED_PROXY_NETWORKS).toEqual(parseEnv({}).TRUSTED_PROXY_NETWORKS);
-    expect(parseEnv({ TRUSTED_PROXY_NETWORKS: "198.51.100.7/24, 2001:DB8::/32,127.0.0.1" }).TRUSTED_PROXY_NETWORKS).toEqual(["198.51.100.0/24", "2001:db8::/32", "127.0.0.1/32"]);
+    expect(parseEnv({ TRUSTED_PROXY_NETWORKS: "198.51.100.7/24, 2001:DB8::/32,127.0.0.1" }).TRUSTED_PROXY_NETWORKS).toEqual([
+      "198.51.100.0/24",
+      "2001:db8::/32",
+      "127.0.0.1/32",
+    ]);
     expect(() => parseEnv({ TRUSTED_PROXY_NETWORKS: "10.0.0.0/8, proxy.internal" })).toThrow(
       'Invalid TRUSTED_PROXY_NETWORKS: expected comma-separated networks such as 127.0.0.0/8, ::1/128, 10.0.0.0/8 (cannot read "proxy.internal")',
     );

@@ -1,11 +1,5 @@
 import { describe, expect, it } from "vitest";
-import {
-  asciiFallback,
-  baseName,
-  contentDisposition,
-  encodeRfc8187,
-  sanitizeFileName,
-} from "@/lib/links/content-disposition";
+import { asciiFallback, baseName, contentDisposition, encodeRfc8187, sanitizeFileName } from "@/lib/links/content-disposition";
 
 describe("contentDisposition", () => {
   it("plain ASCII names: a quoted filename only", () => {
@@ -14,31 +8,21 @@ describe("contentDisposition", () => {
   });
 
   it("résumé.pdf: accent-stripped fallback plus UTF-8 filename*", () => {
-    expect(contentDisposition("attachment", "résumé.pdf")).toBe(
-      `attachment; filename="resume.pdf"; filename*=UTF-8''r%C3%A9sum%C3%A9.pdf`,
-    );
+    expect(contentDisposition("attachment", "résumé.pdf")).toBe(`attachment; filename="resume.pdf"; filename*=UTF-8''r%C3%A9sum%C3%A9.pdf`);
     // Decomposed (NFD, as macOS writes names) gives the same header.
-    expect(contentDisposition("attachment", "re\u0301sume\u0301.pdf")).toBe(
-      `attachment; filename="resume.pdf"; filename*=UTF-8''r%C3%A9sum%C3%A9.pdf`,
-    );
+    expect(contentDisposition("attachment", "re\u0301sume\u0301.pdf")).toBe(`attachment; filename="resume.pdf"; filename*=UTF-8''r%C3%A9sum%C3%A9.pdf`);
   });
 
   it("日本語.txt: underscores in the fallback", () => {
-    expect(contentDisposition("inline", "日本語.txt")).toBe(
-      `inline; filename="___.txt"; filename*=UTF-8''%E6%97%A5%E6%9C%AC%E8%AA%9E.txt`,
-    );
+    expect(contentDisposition("inline", "日本語.txt")).toBe(`inline; filename="___.txt"; filename*=UTF-8''%E6%97%A5%E6%9C%AC%E8%AA%9E.txt`);
   });
 
   it("quotes are escaped in the fallback and percent-encoded in filename*", () => {
     expect(contentDisposition("attachment", 'the "final" draft.pdf')).toBe(
       `attachment; filename="the \\"final\\" draft.pdf"; filename*=UTF-8''the%20%22final%22%20draft.pdf`,
     );
-    expect(contentDisposition("attachment", "100% done.txt")).toBe(
-      `attachment; filename="100% done.txt"; filename*=UTF-8''100%25%20done.txt`,
-    );
-    expect(contentDisposition("attachment", "l'été.txt")).toBe(
-      `attachment; filename="l'ete.txt"; filename*=UTF-8''l%27%C3%A9t%C3%A9.txt`,
-    );
+    expect(contentDisposition("attachment", "100% done.txt")).toBe(`attachment; filename="100% done.txt"; filename*=UTF-8''100%25%20done.txt`);
+    expect(contentDisposition("attachment", "l'été.txt")).toBe(`attachment; filename="l'ete.txt"; filename*=UTF-8''l%27%C3%A9t%C3%A9.txt`);
   });
 
   it("never lets a control character or path separator through", () => {
@@ -60,9 +44,7 @@ describe("contentDisposition", () => {
 describe("encodeRfc8187", () => {
   it("keeps attr-chars, encodes the rest as UTF-8 bytes", () => {
     expect(encodeRfc8187("aZ9!#$&+-.^_`|~")).toBe("aZ9!#$&+-.^_`|~");
-    expect(encodeRfc8187(` "%'()*,/:;<=>?@[\\]{}`)).toBe(
-      "%20%22%25%27%28%29%2A%2C%2F%3A%3B%3C%3D%3E%3F%40%5B%5C%5D%7B%7D",
-    );
+    expect(encodeRfc8187(` "%'()*,/:;<=>?@[\\]{}`)).toBe("%20%22%25%27%28%29%2A%2C%2F%3A%3B%3C%3D%3E%3F%40%5B%5C%5D%7B%7D");
     expect(encodeRfc8187("€")).toBe("%E2%82%AC");
   });
 });

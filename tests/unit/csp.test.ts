@@ -5,7 +5,10 @@ const NONCE = "q2T0bW9ja05vbmNlMTIzNA==";
 
 /** The policy as a map of directive → its tokens (and the raw names, to catch duplicates). */
 function parse(policy: string): { names: string[]; directives: Map<string, string[]> } {
-  const parts = policy.split(";").map((p) => p.trim()).filter(Boolean);
+  const parts = policy
+    .split(";")
+    .map((p) => p.trim())
+    .filter(Boolean);
   const names: string[] = [];
   const directives = new Map<string, string[]>();
   for (const part of parts) {
@@ -115,10 +118,16 @@ describe("storageSourcesFor", () => {
     expect(storageSourcesFor(endpoint)).toEqual(sources);
   });
 
-  it.each(["http://host;sandbox", "http://host,other", "http://a b", "http://*.example.com", "http://user:pw@host", "http://[::1]:9000", "ftp://host", "not a url"])(
-    "gives no source for %j",
-    (endpoint) => {
-      expect(storageSourcesFor(endpoint)).toEqual([]);
-    },
-  );
+  it.each([
+    "http://host;sandbox",
+    "http://host,other",
+    "http://a b",
+    "http://*.example.com",
+    "http://user:pw@host",
+    "http://[::1]:9000",
+    "ftp://host",
+    "not a url",
+  ])("gives no source for %j", (endpoint) => {
+    expect(storageSourcesFor(endpoint)).toEqual([]);
+  });
 });

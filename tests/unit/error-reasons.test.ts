@@ -55,7 +55,9 @@ describe("error reasons", () => {
   it("lists every reason used in lib/ and every recipient refusal", () => {
     const used = reasonsUsedInLib();
     // The scan itself works: it sees reasons thrown in lib/links and branched on in lib/api.
-    expect([...used.keys()]).toEqual(expect.arrayContaining(["no_such_object", "no_such_bucket", "link_changed", "revoked_cannot_change", "direct_cannot_change", "invalid_expiry"]));
+    expect([...used.keys()]).toEqual(
+      expect.arrayContaining(["no_such_object", "no_such_bucket", "link_changed", "revoked_cannot_change", "direct_cannot_change", "invalid_expiry"]),
+    );
     for (const [reason, file] of used) expect(reasons, `${reason} (${file})`).toContain(reason);
     const refusals = recipientRefusals();
     expect(refusals.length).toBeGreaterThan(0);
@@ -87,6 +89,9 @@ describe("error reasons", () => {
     expect(new AppError("not_found", "Gone.").reason).toBe("not_found");
     const missing = new AppError("not_found", "This object does not exist (any more), so no link was created.", { reason: "no_such_object" });
     expect(problemOfAppError(missing)).toMatchObject({ type: "not-found", errors: [{ in: "body", field: "key" }] });
-    expect(problemOfAppError(new AppError("conflict", "Changed.", { reason: "link_changed" }))).toMatchObject({ type: "precondition-failed", errors: [{ in: "header", field: "If-Match" }] });
+    expect(problemOfAppError(new AppError("conflict", "Changed.", { reason: "link_changed" }))).toMatchObject({
+      type: "precondition-failed",
+      errors: [{ in: "header", field: "If-Match" }],
+    });
   });
 });

@@ -87,16 +87,13 @@ describe("custom durations", () => {
     expect(result.message).toContain("The longest allowed ends Nov 29, 2026, 11:00 AM GMT+1.");
   });
 
-  it.each([["0"], [0], ["-3"], [-3], ["1.5"], [1.5], ["abc"], [""], ["  "], ["1e3"], [Number.NaN]])(
-    "refuses %j as an amount",
-    (amount) => {
-      expect(failure(resolveExpiry({ mode: "custom", amount, unit: "hours" }, NOW))).toEqual({
-        ok: false,
-        field: "amount",
-        message: EXPIRY_MESSAGES.notWholeNumber,
-      });
-    },
-  );
+  it.each([["0"], [0], ["-3"], [-3], ["1.5"], [1.5], ["abc"], [""], ["  "], ["1e3"], [Number.NaN]])("refuses %j as an amount", (amount) => {
+    expect(failure(resolveExpiry({ mode: "custom", amount, unit: "hours" }, NOW))).toEqual({
+      ok: false,
+      field: "amount",
+      message: EXPIRY_MESSAGES.notWholeNumber,
+    });
+  });
 
   it("refuses an unknown unit", () => {
     const choice = { mode: "custom", amount: "3", unit: "weeks" } as unknown as Parameters<typeof resolveExpiry>[0];
@@ -138,13 +135,9 @@ describe("until a wall-clock time", () => {
       });
     }
     // 09:30 in New York is 14:30 UTC: still ahead although 09:30 UTC has passed.
-    expect(
-      ok(resolveExpiry({ mode: "until", localDateTime: "2026-11-22T09:30", timeZone: "America/New_York" }, NOW)).seconds,
-    ).toBe(4.5 * 3600);
+    expect(ok(resolveExpiry({ mode: "until", localDateTime: "2026-11-22T09:30", timeZone: "America/New_York" }, NOW)).seconds).toBe(4.5 * 3600);
     // 10:30 in Tokyo is 01:30 UTC: already passed.
-    expect(failure(resolveExpiry({ mode: "until", localDateTime: "2026-11-22T10:30", timeZone: "Asia/Tokyo" }, NOW)).message).toBe(
-      EXPIRY_MESSAGES.passed,
-    );
+    expect(failure(resolveExpiry({ mode: "until", localDateTime: "2026-11-22T10:30", timeZone: "Asia/Tokyo" }, NOW)).message).toBe(EXPIRY_MESSAGES.passed);
   });
 
   it("refuses an unknown time zone and malformed or impossible dates", () => {

@@ -8,7 +8,14 @@ import { keyHasDotSegment, nulCharacterPaths } from "@/lib/validation/text";
 
 describe("the NUL rule", () => {
   it("names every field holding a NUL, at any depth, and leaves passwords out", () => {
-    const input = { name: "Nightly\u0000", note: "fine", password: "pw\u0000", newPassword: "\u0000", files: { keys: ["a.pdf", "b\u0000.pdf"] }, scopes: ["links:write\u0000"] };
+    const input = {
+      name: "Nightly\u0000",
+      note: "fine",
+      password: "pw\u0000",
+      newPassword: "\u0000",
+      files: { keys: ["a.pdf", "b\u0000.pdf"] },
+      scopes: ["links:write\u0000"],
+    };
     expect(nulCharacterPaths(input)).toEqual(["name", "files.keys.1", "scopes.0"]);
     expect(nulCharacterPaths({ note: "no control characters" })).toEqual([]);
   });

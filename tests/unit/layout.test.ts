@@ -34,7 +34,11 @@ function importsOf(file: string): string[] {
 }
 
 const offenders = (files: string[], forbidden: (target: string) => boolean) =>
-  files.flatMap((file) => importsOf(file).filter(forbidden).map((target) => `${file} → ${target}`));
+  files.flatMap((file) =>
+    importsOf(file)
+      .filter(forbidden)
+      .map((target) => `${file} → ${target}`),
+  );
 
 describe("layout", () => {
   it("finds the imports it checks (the scan itself works)", () => {
@@ -67,7 +71,13 @@ describe("layout", () => {
         .map((m) => importedPath(file, m[2]!))
         .filter((p): p is string => p !== null);
     expect(valueImports("components/browser/object-details.tsx")).toContain("components/share/quick-share-button");
-    expect(files.flatMap((file) => valueImports(file).filter(serverOnly).map((target) => `${file} → ${target}`))).toEqual([]);
+    expect(
+      files.flatMap((file) =>
+        valueImports(file)
+          .filter(serverOnly)
+          .map((target) => `${file} → ${target}`),
+      ),
+    ).toEqual([]);
   });
 
   it("the app never imports the dev tooling in lib/dev (only the demo launcher does)", () => {
@@ -75,5 +85,19 @@ describe("layout", () => {
       (file) => !file.startsWith("lib/dev/") && file !== "lib/boot/demo.ts",
     );
     expect(offenders(files, (target) => target.startsWith("lib/dev/"))).toEqual([]);
+  });
+});
+
+describe("one linter", () => {
+  it("no ESLint directives are left in the code (Biome is the linter; its ignores carry a reason)", () => {
+    const files = [...sourceFiles("app"), ...sourceFiles("components"), ...sourceFiles("lib"), ...sourceFiles("tests")].filter(
+      (file) => !file.startsWith("tests/support/openapi-typescript/node_modules"),
+    );
+    const offending = files.filter((file) => /eslint-(?:disable|enable)/.test(readFileSync(join(root, file), "utf8")) && file !== "tests/unit/layout.test.ts");
+    expect(offending).toEqual([]);
+    const reasonless = files.flatMap((file) =>
+      [...readFileSync(join(root, file), "utf8").matchAll(/biome-ignore[^\n]*/g)].filter((m) => !/biome-ignore(?:-all|-start|-end)? lint\/\S+(?: lint\/\S+)*: \S/.test(m[0])).map((m) => `${file}: ${m[0]}`),
+    );
+    expect(reasonless).toEqual([]);
   });
 });

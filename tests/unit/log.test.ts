@@ -62,12 +62,8 @@ describe("redaction", () => {
   });
 
   it("removes a database password that contains @", () => {
-    expect(redactText("connect postgresql://u:p@ss@db.example:5432/app failed")).toBe(
-      "connect postgresql://u:[redacted]@db.example:5432/app failed",
-    );
-    expect(redactText("postgres://bucketshare:a@b@c@127.0.0.1/db?sslmode=require")).toBe(
-      "postgres://bucketshare:[redacted]@127.0.0.1/db?sslmode=require",
-    );
+    expect(redactText("connect postgresql://u:p@ss@db.example:5432/app failed")).toBe("connect postgresql://u:[redacted]@db.example:5432/app failed");
+    expect(redactText("postgres://bucketshare:a@b@c@127.0.0.1/db?sslmode=require")).toBe("postgres://bucketshare:[redacted]@127.0.0.1/db?sslmode=require");
   });
 
   it("removes API tokens (bks_…) from any string, whole or cut short, and keeps the rest", () => {
@@ -78,7 +74,9 @@ describe("redaction", () => {
     expect(redactText(`${token.slice(0, 20)}…`)).toBe("bks_[redacted]…");
     expect(redactText(`two: ${token},${generateApiToken()}.`)).toBe("two: bks_[redacted],bks_[redacted].");
     expect(redactText(redactText(token))).toBe("bks_[redacted]");
-    const out = JSON.stringify(redact({ note: `sent ${token}`, list: [token], error: new Error(`refused ${token}`), nested: { deeper: { text: `x${token}` } } }));
+    const out = JSON.stringify(
+      redact({ note: `sent ${token}`, list: [token], error: new Error(`refused ${token}`), nested: { deeper: { text: `x${token}` } } }),
+    );
     expect(out).not.toContain(secret);
     expect(out.match(/bks_\[redacted\]/g)).toHaveLength(4);
   });

@@ -1,10 +1,5 @@
 import { describe, expect, it } from "vitest";
-import {
-  EXPIRY_MESSAGES,
-  MANAGED_EXPIRY_PRESETS,
-  NEVER_EXPIRES_AT,
-  resolveExpiry,
-} from "@/lib/links/expiry";
+import { EXPIRY_MESSAGES, MANAGED_EXPIRY_PRESETS, NEVER_EXPIRES_AT, resolveExpiry } from "@/lib/links/expiry";
 import { linkStatus, nextStatusChange } from "@/lib/links/status";
 import { changeDownloadLimitSchema, changeExpirySchema, createShareSchema, historyFilterSchema } from "@/lib/validation/share";
 

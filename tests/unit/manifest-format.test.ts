@@ -31,7 +31,7 @@ describe("manifest lines", () => {
     expect(manifestCsvLine(entry())).toBe(
       '"photos/day 1/a.jpg","12345","""9b2cf535f27731c974343645a3985328""","","2026-11-30T11:00:00.000Z","http://127.0.0.1:9000/b/photos/a.jpg?X-Amz-Signature=abc"\r\n',
     );
-    expect(manifestCsvLine(entry({ path: "=HYPERLINK(\"x\")", versionId: "v1", etag: null }))).toMatch(/^"'=HYPERLINK\(""x""\)","12345","","v1",/);
+    expect(manifestCsvLine(entry({ path: '=HYPERLINK("x")', versionId: "v1", etag: null }))).toMatch(/^"'=HYPERLINK\(""x""\)","12345","","v1",/);
     expect(manifestCsvLine(entry({ path: "+1, -2; @3\tx" }))).toMatch(/^"'\+1, -2; @3\tx",/);
     for (const e of [entry(), entry({ etag: null, versionId: "-v" }), entry({ path: '"q"', etag: "=x" })]) {
       expect(manifestCsvLine(e)).toBe(csvRow([e.path, String(e.size), e.etag ?? "", e.versionId ?? "", e.expiresAt.toISOString(), e.url]));
@@ -39,12 +39,27 @@ describe("manifest lines", () => {
   });
 
   it("JSON: one array with one object per line, valid as a whole", () => {
-    const text = MANIFEST_JSON_OPEN + manifestJsonLine(entry(), true) + manifestJsonLine(entry({ path: "b\n\"c\".txt", versionId: "v2" }), false) + MANIFEST_JSON_CLOSE;
+    const text =
+      MANIFEST_JSON_OPEN + manifestJsonLine(entry(), true) + manifestJsonLine(entry({ path: 'b\n"c".txt', versionId: "v2" }), false) + MANIFEST_JSON_CLOSE;
     expect(text.split("\n")).toHaveLength(5); // "[", two entries, "]", ""
     const parsed = JSON.parse(text) as Record<string, unknown>[];
     expect(parsed).toEqual([
-      { path: "photos/day 1/a.jpg", size: 12_345, etag: '"9b2cf535f27731c974343645a3985328"', versionId: null, expiresAt: "2026-11-30T11:00:00.000Z", url: entry().url },
-      { path: 'b\n"c".txt', size: 12_345, etag: '"9b2cf535f27731c974343645a3985328"', versionId: "v2", expiresAt: "2026-11-30T11:00:00.000Z", url: entry().url },
+      {
+        path: "photos/day 1/a.jpg",
+        size: 12_345,
+        etag: '"9b2cf535f27731c974343645a3985328"',
+        versionId: null,
+        expiresAt: "2026-11-30T11:00:00.000Z",
+        url: entry().url,
+      },
+      {
+        path: 'b\n"c".txt',
+        size: 12_345,
+        etag: '"9b2cf535f27731c974343645a3985328"',
+        versionId: "v2",
+        expiresAt: "2026-11-30T11:00:00.000Z",
+        url: entry().url,
+      },
     ]);
     expect(JSON.parse(MANIFEST_JSON_OPEN + MANIFEST_JSON_CLOSE)).toEqual([]);
   });
@@ -55,7 +70,26 @@ describe("manifest lines", () => {
   });
 
   it("attachmentDisposition is contentDisposition's value, fast path or not", () => {
-    const names = ["a.jpg", "report 2026.pdf", "a+b&c#d.csv", ".", "..", "...", " lead.txt", "trail.txt ", 'q"uote.txt', "back\\slash", "50%.txt", "a/b", "résumé.pdf", "日本語.txt", "x".repeat(255), "y".repeat(256) + ".txt", "tab\tname", "~`!#$&'()*+,-.;<=>?@[]^_{|}"];
+    const names = [
+      "a.jpg",
+      "report 2026.pdf",
+      "a+b&c#d.csv",
+      ".",
+      "..",
+      "...",
+      " lead.txt",
+      "trail.txt ",
+      'q"uote.txt',
+      "back\\slash",
+      "50%.txt",
+      "a/b",
+      "résumé.pdf",
+      "日本語.txt",
+      "x".repeat(255),
+      `${"y".repeat(256)}.txt`,
+      "tab\tname",
+      "~`!#$&'()*+,-.;<=>?@[]^_{|}",
+    ];
     for (const name of names) expect(attachmentDisposition(name), name).toBe(contentDisposition("attachment", name));
   });
 });

@@ -7,19 +7,7 @@ function routeSegments(href: string): string[] {
   return path.split("/").slice(4).map(decodeURIComponent);
 }
 
-const awkward = [
-  "photos/",
-  "a b/c d/",
-  "résumé/日本語/",
-  "+%#?&'\"/",
-  "/leading/",
-  "a//b/",
-  "//",
-  "-dash/--double/",
-  "./../",
-  "%2F/",
-  `${"x".repeat(1000)}/`,
-];
+const awkward = ["photos/", "a b/c d/", "résumé/日本語/", "+%#?&'\"/", "/leading/", "a//b/", "//", "-dash/--double/", "./../", "%2F/", `${"x".repeat(1000)}/`];
 
 describe("folder prefixes in page URLs", () => {
   it.each(awkward)("round-trips %j through the URL", (prefix) => {

@@ -7,10 +7,29 @@ const credentials = { accessKeyId: "AKIAIOSFODNN7EXAMPLE", secretAccessKey: "wJa
 const targets: [string, PresignTarget][] = [
   ["path-style with a port", { endpoint: "http://127.0.0.1:9000", region: "us-east-1", forcePathStyle: true, credentials }],
   ["virtual-hosted", { endpoint: "https://s3.eu-west-3.amazonaws.com", region: "eu-west-3", forcePathStyle: false, credentials }],
-  ["a path prefix and a session token", { endpoint: "https://gw.example.com:8443/s3/", region: "auto", forcePathStyle: false, credentials: { ...credentials, sessionToken: "FwoGZXIvYXdzE+/a=b&c" } }],
-  ["an account:user key (Swift)", { endpoint: "http://localhost:8080", region: "us-east-1", forcePathStyle: true, credentials: { accessKeyId: "test:tester", secretAccessKey: "testing" } }],
+  [
+    "a path prefix and a session token",
+    {
+      endpoint: "https://gw.example.com:8443/s3/",
+      region: "auto",
+      forcePathStyle: false,
+      credentials: { ...credentials, sessionToken: "FwoGZXIvYXdzE+/a=b&c" },
+    },
+  ],
+  [
+    "an account:user key (Swift)",
+    { endpoint: "http://localhost:8080", region: "us-east-1", forcePathStyle: true, credentials: { accessKeyId: "test:tester", secretAccessKey: "testing" } },
+  ],
 ];
-const keys = ["report.pdf", "a/b/résumé final.docx", "日本語/ファイル.txt", "+%#?&=;/ weird 'name' (1)!*.csv", "//double//slash", "dir/emoji 😀.png", "~tilde_-.x"];
+const keys = [
+  "report.pdf",
+  "a/b/résumé final.docx",
+  "日本語/ファイル.txt",
+  "+%#?&=;/ weird 'name' (1)!*.csv",
+  "//double//slash",
+  "dir/emoji 😀.png",
+  "~tilde_-.x",
+];
 const buckets = ["bucket-one", "Bucket.With.Dots", "ab"];
 
 describe("createBatchPresigner", () => {
@@ -22,7 +41,11 @@ describe("createBatchPresigner", () => {
       it.each(keys)(`gives the SDK presigner's URL for bucket ${bucket}, key %s`, async (key) => {
         const input = { bucket, key, responseContentDisposition: contentDisposition("attachment", key.split("/").at(-1) || "x") };
         expect(batch(input)).toBe(await reference.presignGet({ ...input, expiresInSeconds: 604_800, signingDate }));
-        const versioned = { ...input, versionId: "3/L4kqtJlcpXroDTDmJ+rmSpXd3dIbrHY+MTRCxf3vjVBH40Nr8X8gdRQBpUMLUo", responseContentType: "text/plain; charset=utf-8" };
+        const versioned = {
+          ...input,
+          versionId: "3/L4kqtJlcpXroDTDmJ+rmSpXd3dIbrHY+MTRCxf3vjVBH40Nr8X8gdRQBpUMLUo",
+          responseContentType: "text/plain; charset=utf-8",
+        };
         expect(batch(versioned)).toBe(await reference.presignGet({ ...versioned, expiresInSeconds: 604_800, signingDate }));
       });
     }

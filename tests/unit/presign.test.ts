@@ -61,11 +61,13 @@ type ReferenceInput = {
 };
 
 function referencePresign(input: ReferenceInput): string {
-  const amzDate = input.date.toISOString().replace(/[-:]/g, "").replace(/\.\d{3}/, "");
+  const amzDate = input.date
+    .toISOString()
+    .replace(/[-:]/g, "")
+    .replace(/\.\d{3}/, "");
   const day = amzDate.slice(0, 8);
   const scope = `${day}/${input.region}/s3/aws4_request`;
-  const path =
-    (input.bucketInPath === null ? "" : `/${uriEncode(input.bucketInPath)}`) + `/${uriEncode(input.key, true)}`;
+  const path = `${input.bucketInPath === null ? "" : `/${uriEncode(input.bucketInPath)}`}/${uriEncode(input.key, true)}`;
 
   const auth: [string, string][] = [
     ["X-Amz-Algorithm", "AWS4-HMAC-SHA256"],
@@ -168,12 +170,7 @@ describe("createUrlPresigner", () => {
     });
     expect(url).toBe(reference);
     expect(url).toBe(CLI_WEIRD_KEY_VIRTUAL_HOSTED);
-    expect(paramNames(url)).toEqual([
-      "response-content-disposition",
-      "response-content-type",
-      ...AUTH_PARAMS,
-      "X-Amz-Signature",
-    ]);
+    expect(paramNames(url)).toEqual(["response-content-disposition", "response-content-type", ...AUTH_PARAMS, "X-Amz-Signature"]);
     const parsed = new URL(url);
     expect(parsed.searchParams.get("response-content-disposition")).toBe(DISPOSITION);
     expect(decodeURIComponent(parsed.pathname)).toBe(`/${WEIRD_KEY}`);
@@ -271,8 +268,7 @@ describe("createUrlPresigner", () => {
 
   it("accepts 1 to 604,800 seconds and throws RangeError outside", async () => {
     const presigner = createUrlPresigner(target("http://127.0.0.1:9000", "us-east-1", true));
-    const sign = (expiresInSeconds: number) =>
-      presigner.presignGet({ bucket: "b1b", key: "k", expiresInSeconds, signingDate: SIGNING_DATE });
+    const sign = (expiresInSeconds: number) => presigner.presignGet({ bucket: "b1b", key: "k", expiresInSeconds, signingDate: SIGNING_DATE });
     await expect(sign(0)).rejects.toThrow(RangeError);
     await expect(sign(604_801)).rejects.toThrow(RangeError);
     await expect(sign(-5)).rejects.toThrow(RangeError);
@@ -304,9 +300,7 @@ describe("createUrlPresigner", () => {
   it("reuses one presigner across many keys without mixing them up", async () => {
     const presigner = createUrlPresigner(target("http://127.0.0.1:9000", "us-east-1", true));
     const keys = ["a", "b/c", "d e", "f+g", "é"];
-    const urls = await Promise.all(
-      keys.map((key) => presigner.presignGet({ bucket: "my-bucket", key, expiresInSeconds: 120, signingDate: SIGNING_DATE })),
-    );
+    const urls = await Promise.all(keys.map((key) => presigner.presignGet({ bucket: "my-bucket", key, expiresInSeconds: 120, signingDate: SIGNING_DATE })));
     urls.forEach((url, i) => {
       const key = keys[i]!;
       expect(url).toBe(

@@ -5,7 +5,10 @@ import { detectPreviewAgent } from "@/lib/links/preview-agent";
 const PREVIEW_AGENTS: [string, string][] = [
   ["Slack", "Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)"],
   ["Slack", "Slack-ImgProxy (+https://api.slack.com/robots)"],
-  ["Teams", "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/91.0.4472.114 Safari/537.36 Edg/91.0.864.54 MicrosoftPreview/2.0 +https://aka.ms/MicrosoftPreview"],
+  [
+    "Teams",
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/91.0.4472.114 Safari/537.36 Edg/91.0.864.54 MicrosoftPreview/2.0 +https://aka.ms/MicrosoftPreview",
+  ],
   ["Skype", "Mozilla/5.0 (Windows NT 6.1; WOW64) SkypeUriPreview Preview/0.5 skype-url-preview@microsoft.com"],
   ["WhatsApp", "WhatsApp/2.23.20.0 A"],
   ["WhatsApp", "WhatsApp/2.2345.3 i"],
@@ -15,7 +18,10 @@ const PREVIEW_AGENTS: [string, string][] = [
   ["Twitter/X", "Twitterbot/1.0"],
   ["LinkedIn", "LinkedInBot/1.0 (compatible; Mozilla/5.0; Apache-HttpClient +http://www.linkedin.com)"],
   ["iMessage", "facebookexternalhit/1.1 Facebot Twitterbot/1.0"],
-  ["iMessage", "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_11_1) AppleWebKit/601.2.4 (KHTML, like Gecko) Version/9.0.1 Safari/601.2.4 facebookexternalhit/1.1 Facebot Twitterbot/1.0"],
+  [
+    "iMessage",
+    "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_11_1) AppleWebKit/601.2.4 (KHTML, like Gecko) Version/9.0.1 Safari/601.2.4 facebookexternalhit/1.1 Facebot Twitterbot/1.0",
+  ],
 ];
 
 const PEOPLE = [

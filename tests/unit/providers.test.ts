@@ -50,8 +50,8 @@ describe("provider presets", () => {
       expect(result.success, p.id).toBe(true);
     }
     expect(
-      connectionSchema.safeParse({ name: "R2", provider: "r2", endpoint: presetEndpoint(getProvider("r2"), "auto"), region: "auto", accessKeyId: "k" })
-        .error?.issues[0]?.path,
+      connectionSchema.safeParse({ name: "R2", provider: "r2", endpoint: presetEndpoint(getProvider("r2"), "auto"), region: "auto", accessKeyId: "k" }).error
+        ?.issues[0]?.path,
     ).toEqual(["endpoint"]);
   });
 });

@@ -9,7 +9,7 @@ vi.mock("@/lib/security/storage-origins", () => ({ storageOriginsForCsp: async (
 const secret = "a-unit-test-secret-that-is-long-enough-0123456789";
 const DAY = 86_400;
 
-let proxy: (typeof import("@/proxy"))["proxy"];
+let proxy: typeof import("@/proxy")["proxy"];
 
 beforeAll(async () => {
   process.env.AUTH_SECRET = secret;
@@ -88,7 +88,10 @@ describe("proxy", () => {
     const second = await proxy(request("/sign-in"));
     const nonces = [first, second].map((response) => {
       const csp = response.headers.get("content-security-policy") ?? "";
-      const scriptSrc = csp.split(";").map((d) => d.trim()).find((d) => d.startsWith("script-src "));
+      const scriptSrc = csp
+        .split(";")
+        .map((d) => d.trim())
+        .find((d) => d.startsWith("script-src "));
       expect(scriptSrc).toBeDefined();
       expect(scriptSrc).not.toContain("'unsafe-inline'");
       const nonce = /'nonce-([A-Za-z0-9+/=]+)'/.exec(scriptSrc!)?.[1];

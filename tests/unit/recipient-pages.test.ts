@@ -57,12 +57,24 @@ describe("recipient pages", () => {
 });
 
 describe("the preview a managed link offers", () => {
-  const link = (key: string, objectContentType: string | null, downloadLimit: number | null) => ({ key, objectContentType, contentTypeOverride: null, downloadLimit });
+  const link = (key: string, objectContentType: string | null, downloadLimit: number | null) => ({
+    key,
+    objectContentType,
+    contentTypeOverride: null,
+    downloadLimit,
+  });
 
   it("previews nothing when the link has a download limit (every preview would give the whole file uncounted)", () => {
     expect(offeredPreview(link("a.png", "image/png", null))).toEqual({ kind: "image", responseContentType: "image/png" });
     expect(offeredPreview(link("a.txt", "text/plain", null))).toEqual({ kind: "text" });
-    for (const [key, type] of [["a.png", "image/png"], ["a.txt", "text/plain"], ["a.pdf", "application/pdf"], ["a.mp3", "audio/mpeg"], ["a.mp4", "video/mp4"], ["b.pdf", "application/octet-stream"]] as const) {
+    for (const [key, type] of [
+      ["a.png", "image/png"],
+      ["a.txt", "text/plain"],
+      ["a.pdf", "application/pdf"],
+      ["a.mp3", "audio/mpeg"],
+      ["a.mp4", "video/mp4"],
+      ["b.pdf", "application/octet-stream"],
+    ] as const) {
       expect(offeredPreview(link(key, type, 5)), key).toEqual({ kind: "downloadToView" });
       expect(offeredPreview(link(key, type, null))?.kind, key).not.toBe("downloadToView");
     }
@@ -77,7 +89,9 @@ describe("the preview a managed link offers", () => {
 
   it("make Download a POST button (no script) on a link with a download limit, a plain link otherwise", () => {
     const limited = filePage({ ...view, downloadsLeft: 1, downloadByPost: true });
-    expect(limited).toContain(`<form method="post" action="/s/${view.token}/download" class="inline"><button class="button" type="submit">Download</button></form>`);
+    expect(limited).toContain(
+      `<form method="post" action="/s/${view.token}/download" class="inline"><button class="button" type="submit">Download</button></form>`,
+    );
     expect(limited).not.toContain(`href="/s/${view.token}/download"`);
     expect(filePage(view)).toContain(`<a class="button" href="/s/${view.token}/download">Download</a>`);
   });

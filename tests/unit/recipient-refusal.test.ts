@@ -30,7 +30,16 @@ const link: RecipientLink = {
   title: null,
   fileCount: null,
   zipAllowed: true,
-  connection: { id: "c", endpoint: "http://127.0.0.1:9000", region: "us-east-1", forcePathStyle: true, accessKeyId: "a", secretAccessKeyEnc: "x", sessionTokenEnc: null, updatedAt: now },
+  connection: {
+    id: "c",
+    endpoint: "http://127.0.0.1:9000",
+    region: "us-east-1",
+    forcePathStyle: true,
+    accessKeyId: "a",
+    secretAccessKeyEnc: "x",
+    sessionTokenEnc: null,
+    updatedAt: now,
+  },
 };
 
 describe("linkRefusal", () => {

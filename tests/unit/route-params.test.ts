@@ -5,7 +5,10 @@ import { keyHasDotSegment } from "@/lib/validation/text";
 /** What Next 16 hands the folder page: each URL segment decoded, then encodeURIComponent'ed again. */
 function nextParams(href: string): string[] {
   const path = new URL(href, "http://bucketshare.test").pathname;
-  return path.split("/").slice(4).map((segment) => encodeURIComponent(decodeURIComponent(segment)));
+  return path
+    .split("/")
+    .slice(4)
+    .map((segment) => encodeURIComponent(decodeURIComponent(segment)));
 }
 
 describe("prefixFromRouteParams", () => {

@@ -23,8 +23,10 @@ const IMPORT = /^import\s+(type\s+)?([^;]*?)\s+from\s*["']([^"']+)["'];?$/gm;
 const importsOf = (text: string) => [...text.matchAll(IMPORT)].map((m) => ({ typeOnly: Boolean(m[1]), names: m[2]!, from: m[3]! }));
 
 /** Modules and names that belong inside a wrapper: a route naming them is doing the wrapper's work. */
-const FORBIDDEN_MODULE = /^(?:@\/lib\/(?:db\/|db$|auth\/|api\/(?:auth|tokens|token-store)$|links\/token$|recipient\/(?:link|unlock-cookie|count|pin-check|access-log)$|security\/)|next-auth|next\/headers|pg$|@prisma\/)/;
-const FORBIDDEN_NAME = /\b(?:linkRefusal|findManagedLink|hashLinkToken|isWellFormedToken|verifyUnlock|getSession\w*|requireSession\w*|auth\(|cookies\(|headers\(|db\.|\$queryRaw|countDownload|addressAllowed|passwordHash)\b/;
+const FORBIDDEN_MODULE =
+  /^(?:@\/lib\/(?:db\/|db$|auth\/|api\/(?:auth|tokens|token-store)$|links\/token$|recipient\/(?:link|unlock-cookie|count|pin-check|access-log)$|security\/)|next-auth|next\/headers|pg$|@prisma\/)/;
+const FORBIDDEN_NAME =
+  /\b(?:linkRefusal|findManagedLink|hashLinkToken|isWellFormedToken|verifyUnlock|getSession\w*|requireSession\w*|auth\(|cookies\(|headers\(|db\.|\$queryRaw|countDownload|addressAllowed|passwordHash)\b/;
 
 /** Public by design, and saying only what is public: the API's description, and "no operation here". */
 const PUBLIC_API_ROUTES = new Set(["app/api/v1/openapi.json/route.ts", "app/api/v1/[[...path]]/route.ts"]);
@@ -57,7 +59,13 @@ const API = { module: "@/lib/api/endpoint", name: "apiRoutes", from: /^@\/lib\/a
 describe("public routes go through their one wrapper", () => {
   it("finds the routes it checks", () => {
     expect(routeFiles("app/s")).toEqual(
-      expect.arrayContaining(["app/s/[token]/route.ts", "app/s/[token]/download/route.ts", "app/s/[token]/preview/route.ts", "app/s/[token]/zip/route.ts", "app/s/[token]/unlock/route.ts"]),
+      expect.arrayContaining([
+        "app/s/[token]/route.ts",
+        "app/s/[token]/download/route.ts",
+        "app/s/[token]/preview/route.ts",
+        "app/s/[token]/zip/route.ts",
+        "app/s/[token]/unlock/route.ts",
+      ]),
     );
     expect(routeFiles("app/api/v1").length).toBeGreaterThan(5);
   });
@@ -67,9 +75,17 @@ describe("public routes go through their one wrapper", () => {
     const text = readFileSync(join(root, file), "utf8");
     expect(problems(file, RECIPIENT, text)).toEqual([]);
     const own = `import { db } from "@/lib/db/client";\n${text}\nexport async function POST() { return Response.json(await db.shareLink.count()); }\n`;
-    expect(problems(file, RECIPIENT, own)).toEqual([`${file}: imports @/lib/db/client`, `${file}: uses db.`, `${file}: exports a function of its own instead of the wrapper's`]);
+    expect(problems(file, RECIPIENT, own)).toEqual([
+      `${file}: imports @/lib/db/client`,
+      `${file}: uses db.`,
+      `${file}: exports a function of its own instead of the wrapper's`,
+    ]);
     const refusal = `import { linkRefusal } from "@/lib/recipient/link";\n${text.replace("withRecipientLink(RECIPIENT_PAGE, showRecipientPage)", "linkRefusal as never")}`;
-    expect(problems(file, RECIPIENT, refusal)).toEqual([`${file}: imports @/lib/recipient/link`, `${file}: uses linkRefusal`, `${file}: GET is not withRecipientLink(…)`]);
+    expect(problems(file, RECIPIENT, refusal)).toEqual([
+      `${file}: imports @/lib/recipient/link`,
+      `${file}: uses linkRefusal`,
+      `${file}: GET is not withRecipientLink(…)`,
+    ]);
     const other = `import { cookies } from "next/headers";\n${text}`;
     expect(problems(file, RECIPIENT, other)).toEqual([`${file}: imports next/headers`]);
   });
@@ -85,7 +101,10 @@ describe("public routes go through their one wrapper", () => {
     expect(files.filter((file) => !PUBLIC_API_ROUTES.has(file)).flatMap((file) => problems(file, API))).toEqual([]);
     for (const file of PUBLIC_API_ROUTES) {
       const imports = importsOf(readFileSync(join(root, file), "utf8")).map((i) => i.from);
-      expect(imports.filter((from) => FORBIDDEN_MODULE.test(from)), file).toEqual([]);
+      expect(
+        imports.filter((from) => FORBIDDEN_MODULE.test(from)),
+        file,
+      ).toEqual([]);
     }
   });
 });

@@ -13,13 +13,34 @@ describe("the type a managed link's download URL forces", () => {
 
   it("serves active, generic, missing and malformed types as a download of application/octet-stream", () => {
     const download = { responseContentDisposition: 'attachment; filename="file.bin"', responseContentType: "application/octet-stream" };
-    for (const type of ["text/html", "TEXT/HTML; charset=utf-8", "image/svg+xml", "application/xhtml+xml", "text/xml", "application/rss+xml", "text/javascript", "application/octet-stream", "binary/octet-stream", "", null, "unknown/unknown", "application/unknown", "*/*", "html", "text/html garbage", "text/"]) {
+    for (const type of [
+      "text/html",
+      "TEXT/HTML; charset=utf-8",
+      "image/svg+xml",
+      "application/xhtml+xml",
+      "text/xml",
+      "application/rss+xml",
+      "text/javascript",
+      "application/octet-stream",
+      "binary/octet-stream",
+      "",
+      null,
+      "unknown/unknown",
+      "application/unknown",
+      "*/*",
+      "html",
+      "text/html garbage",
+      "text/",
+    ]) {
       expect(inline(type), String(type)).toEqual(download);
     }
   });
 
   it("keeps the owner's override and leaves attachments to the browser's save dialog", () => {
-    expect(inline("text/html", "application/x-report")).toEqual({ responseContentDisposition: 'inline; filename="file.bin"', responseContentType: "application/x-report" });
+    expect(inline("text/html", "application/x-report")).toEqual({
+      responseContentDisposition: 'inline; filename="file.bin"',
+      responseContentType: "application/x-report",
+    });
     expect(servedType({ disposition: "attachment", fileName: "page.html", contentTypeOverride: null, objectContentType: "text/html" })).toEqual({
       responseContentDisposition: 'attachment; filename="page.html"',
     });

@@ -33,7 +33,8 @@ describe("signed-in route handlers", () => {
       for (const method of exported) {
         if (!new RegExp(`export\\s+const\\s+${method}\\s*=\\s*withSession\\(`).test(text)) offenders.push(`${file}: ${method} is not made by withSession`);
       }
-      if (/@\/lib\/auth\/session|@\/lib\/db\/|getSessionUser|requireUser/.test(text)) offenders.push(`${file}: checks the session or reads the database itself`);
+      if (/@\/lib\/auth\/session|@\/lib\/db\/|getSessionUser|requireUser/.test(text))
+        offenders.push(`${file}: checks the session or reads the database itself`);
     }
     expect(offenders).toEqual([]);
   });

@@ -30,7 +30,12 @@ describe("setup code", () => {
     expect(statSync(setupCodePath(dir)).mode & 0o777).toBe(0o600);
     expect(ensureSetupCode(dir)).toEqual({ code, created: false });
     expect(setupCodeMatches(dir, code.toLowerCase())).toBe(true);
-    expect(setupCodeMatches(dir, code.replace(/.$/, (c) => (c === "0" ? "1" : "0")))).toBe(false);
+    expect(
+      setupCodeMatches(
+        dir,
+        code.replace(/.$/, (c) => (c === "0" ? "1" : "0")),
+      ),
+    ).toBe(false);
     expect(setupCodeMatches(dir, "")).toBe(false);
     consumeSetupCode(dir);
     expect(setupCodeMatches(dir, code)).toBe(false);

@@ -66,7 +66,13 @@ describe("a link to one object", () => {
     expect(fromApi.request.expiry).toEqual({ at });
     expect(toLinkRequest(createLinkBodySchema.parse({ ...target, type: "managed", neverExpires: true })).request.expiry).toEqual({ never: true });
     // Without an expiry: the dialog's default, 1 hour.
-    expect(toLinkRequest(createLinkBodySchema.parse(target)).request).toMatchObject({ kind: "direct", expiry: { seconds: 3_600 }, password: null, downloadLimit: null, allowedNetworks: [] });
+    expect(toLinkRequest(createLinkBodySchema.parse(target)).request).toMatchObject({
+      kind: "direct",
+      expiry: { seconds: 3_600 },
+      password: null,
+      downloadLimit: null,
+      allowedNetworks: [],
+    });
   });
 
   it("refuses an expiry the kind of link cannot have at the form's own field, with the dialog's words", () => {
@@ -84,8 +90,20 @@ describe("a link to one object", () => {
 
 describe("a multi-file share", () => {
   it("is the same request from the dialog's form and from the API's body", () => {
-    const fromForm = toFilesShareRequest(createFilesShareSchema.parse({ connectionId: "c1", bucket: "reports", mode: "folder", prefix: "2026/", recursive: "on", pattern: "*.pdf", zipAllowed: "on" }));
-    const fromApi = toLinkRequest(createLinkBodySchema.parse({ connectionId: "c1", bucket: "reports", files: { folder: "2026/", includeSubfolders: true, pattern: "*.pdf" } }));
+    const fromForm = toFilesShareRequest(
+      createFilesShareSchema.parse({
+        connectionId: "c1",
+        bucket: "reports",
+        mode: "folder",
+        prefix: "2026/",
+        recursive: "on",
+        pattern: "*.pdf",
+        zipAllowed: "on",
+      }),
+    );
+    const fromApi = toLinkRequest(
+      createLinkBodySchema.parse({ connectionId: "c1", bucket: "reports", files: { folder: "2026/", includeSubfolders: true, pattern: "*.pdf" } }),
+    );
     expect(fromApi).toEqual({ target: "files", request: fromForm });
     expect(fromForm).toMatchObject({ mode: "folder", expiry: { seconds: 7 * 86_400 }, title: null, password: null, zipAllowed: true });
   });

@@ -38,9 +38,12 @@ describe("content-type override", () => {
     expect(contentTypeErrors(contentType)).toEqual([expect.stringMatching(/printable ASCII only/)]);
   });
 
-  it.each(["pdf", "text/", "text/plain;", "text /plain", "text/plain; charset", "a/b/c", 'text/plain; x="unterminated'])("refuses %j: not a media type", (contentType) => {
-    expect(contentTypeErrors(contentType)).toEqual([expect.stringMatching(/Enter a media type/)]);
-  });
+  it.each(["pdf", "text/", "text/plain;", "text /plain", "text/plain; charset", "a/b/c", 'text/plain; x="unterminated'])(
+    "refuses %j: not a media type",
+    (contentType) => {
+      expect(contentTypeErrors(contentType)).toEqual([expect.stringMatching(/Enter a media type/)]);
+    },
+  );
 
   it.each([
     "text/html",

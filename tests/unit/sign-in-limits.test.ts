@@ -2,7 +2,16 @@ import { randomBytes, scryptSync } from "node:crypto";
 import { describe, expect, it, vi } from "vitest";
 import { KNOWN_BROWSER_SECONDS, signKnownBrowser, verifyKnownBrowser } from "@/lib/auth/known-browser";
 import { backoffAfter, linkLockedUntil, retryMessage } from "@/lib/auth/limits";
-import { MAX_CONCURRENT_HASHES, MAX_WAITING, hashingLoad, isPasswordBusy, PasswordBusyError, verifyPassword, withHashSlot, MAX_WAIT_MS } from "@/lib/auth/password";
+import {
+  MAX_CONCURRENT_HASHES,
+  MAX_WAITING,
+  hashingLoad,
+  isPasswordBusy,
+  PasswordBusyError,
+  verifyPassword,
+  withHashSlot,
+  MAX_WAIT_MS,
+} from "@/lib/auth/password";
 
 describe("back-off per (email, address)", () => {
   it("lets 5 failures through, then waits 1, 2, 4, 8 and at most 15 minutes", () => {
@@ -23,7 +32,14 @@ describe("password hashing under load", () => {
   it(`runs at most ${MAX_CONCURRENT_HASHES} at a time and refuses, rather than queues, a flood`, async () => {
     // A cheap stored hash (N=1024) keeps the test fast; the slots are the same for every cost.
     const salt = randomBytes(16);
-    const cheap = ["scrypt", 1024, 8, 1, salt.toString("base64url"), scryptSync("right password 1", salt, 32, { N: 1024, r: 8, p: 1 }).toString("base64url")].join("$");
+    const cheap = [
+      "scrypt",
+      1024,
+      8,
+      1,
+      salt.toString("base64url"),
+      scryptSync("right password 1", salt, 32, { N: 1024, r: 8, p: 1 }).toString("base64url"),
+    ].join("$");
     const total = MAX_CONCURRENT_HASHES + MAX_WAITING + 10;
     const calls = Array.from({ length: total }, (_, i) => verifyPassword(i === 0 ? "right password 1" : "wrong", cheap));
     // Right after the flood arrives: two running, the waiting line full, the rest already refused.

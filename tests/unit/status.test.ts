@@ -1,63 +1,57 @@
 import { describe, expect, it } from "vitest";
-import {
-  STATUS_LABEL,
-  expiresSoonFrom,
-  linkStatus,
-  nextStatusChange,
-  relativeTime,
-} from "@/lib/links/status";
+import { STATUS_LABEL, expiresSoonFrom, linkStatus, nextStatusChange, relativeTime } from "@/lib/links/status";
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 const created = new Date("2026-11-22T10:00:00Z");
 const link = (lifeMs: number) => ({ createdAt: created, expiresAt: new Date(created.getTime() + lifeMs) });
-const after = (ms: number) => new Date(created.getTime() + ms);
+const later = (ms: number) => new Date(created.getTime() + ms);
 
 describe("linkStatus", () => {
   it("is expired exactly at expiry, expires soon 1 ms before", () => {
     const oneDay = link(DAY);
     expect(linkStatus(oneDay, oneDay.expiresAt)).toBe("expired");
-    expect(linkStatus(oneDay, after(DAY + 1))).toBe("expired");
-    expect(linkStatus(oneDay, after(DAY - 1))).toBe("expires_soon");
+    expect(linkStatus(oneDay, later(DAY + 1))).toBe("expired");
+    expect(linkStatus(oneDay, later(DAY - 1))).toBe("expires_soon");
   });
 
   it("a fresh 1-hour link is active for its first 45 minutes", () => {
     const oneHour = link(HOUR);
     expect(linkStatus(oneHour, created)).toBe("active");
-    expect(linkStatus(oneHour, after(1))).toBe("active");
-    expect(linkStatus(oneHour, after(45 * 60_000))).toBe("active"); // exactly a quarter left: not "less than"
-    expect(linkStatus(oneHour, after(45 * 60_000 + 1))).toBe("expires_soon");
-    expect(linkStatus(oneHour, after(HOUR - 1))).toBe("expires_soon");
-    expect(linkStatus(oneHour, after(HOUR))).toBe("expired");
-    expect(expiresSoonFrom(oneHour)).toEqual(after(45 * 60_000));
+    expect(linkStatus(oneHour, later(1))).toBe("active");
+    expect(linkStatus(oneHour, later(45 * 60_000))).toBe("active"); // exactly a quarter left: not "less than"
+    expect(linkStatus(oneHour, later(45 * 60_000 + 1))).toBe("expires_soon");
+    expect(linkStatus(oneHour, later(HOUR - 1))).toBe("expires_soon");
+    expect(linkStatus(oneHour, later(HOUR))).toBe("expired");
+    expect(expiresSoonFrom(oneHour)).toEqual(later(45 * 60_000));
   });
 
   it("a 7-day link expires soon only in its last hour", () => {
     const week = link(7 * DAY);
-    expect(linkStatus(week, after(7 * DAY - HOUR))).toBe("active"); // exactly 1 h left
-    expect(linkStatus(week, after(7 * DAY - HOUR + 1))).toBe("expires_soon");
-    expect(linkStatus(week, after(6.5 * DAY))).toBe("active"); // 12 h left: the old 10% rule said "soon"
-    expect(linkStatus(week, after(DAY))).toBe("active");
-    expect(expiresSoonFrom(week)).toEqual(after(7 * DAY - HOUR));
+    expect(linkStatus(week, later(7 * DAY - HOUR))).toBe("active"); // exactly 1 h left
+    expect(linkStatus(week, later(7 * DAY - HOUR + 1))).toBe("expires_soon");
+    expect(linkStatus(week, later(6.5 * DAY))).toBe("active"); // 12 h left: the old 10% rule said "soon"
+    expect(linkStatus(week, later(DAY))).toBe("active");
+    expect(expiresSoonFrom(week)).toEqual(later(7 * DAY - HOUR));
   });
 
   it("a 2-hour link: a quarter (30 min) is less than an hour, so the quarter decides", () => {
     const twoHours = link(2 * HOUR);
-    expect(linkStatus(twoHours, after(90 * 60_000))).toBe("active");
-    expect(linkStatus(twoHours, after(90 * 60_000 + 1))).toBe("expires_soon");
+    expect(linkStatus(twoHours, later(90 * 60_000))).toBe("active");
+    expect(linkStatus(twoHours, later(90 * 60_000 + 1))).toBe("expires_soon");
   });
 
   it("a 4-hour link: a quarter is exactly an hour", () => {
     const fourHours = link(4 * HOUR);
-    expect(expiresSoonFrom(fourHours)).toEqual(after(3 * HOUR));
-    expect(linkStatus(fourHours, after(3 * HOUR))).toBe("active");
-    expect(linkStatus(fourHours, after(3 * HOUR + 1))).toBe("expires_soon");
+    expect(expiresSoonFrom(fourHours)).toEqual(later(3 * HOUR));
+    expect(linkStatus(fourHours, later(3 * HOUR))).toBe("active");
+    expect(linkStatus(fourHours, later(3 * HOUR + 1))).toBe("expires_soon");
   });
 
   it("a 1-minute link is active for 45 seconds", () => {
     const minute = link(60_000);
-    expect(linkStatus(minute, after(45_000))).toBe("active");
-    expect(linkStatus(minute, after(45_001))).toBe("expires_soon");
+    expect(linkStatus(minute, later(45_000))).toBe("active");
+    expect(linkStatus(minute, later(45_001))).toBe("expires_soon");
   });
 
   it("has labels for each status", () => {
@@ -68,12 +62,12 @@ describe("linkStatus", () => {
 describe("nextStatusChange", () => {
   it("names the next instant the status changes", () => {
     const sixHours = link(6 * HOUR);
-    const change = nextStatusChange(sixHours, after(HOUR));
-    expect(change).toEqual(after(5 * HOUR + 1));
+    const change = nextStatusChange(sixHours, later(HOUR));
+    expect(change).toEqual(later(5 * HOUR + 1));
     expect(linkStatus(sixHours, change!)).toBe("expires_soon");
     expect(linkStatus(sixHours, new Date(change!.getTime() - 1))).toBe("active");
-    expect(nextStatusChange(sixHours, after(5.5 * HOUR))).toEqual(sixHours.expiresAt);
-    expect(nextStatusChange(sixHours, after(6 * HOUR))).toBeNull();
+    expect(nextStatusChange(sixHours, later(5.5 * HOUR))).toEqual(sixHours.expiresAt);
+    expect(nextStatusChange(sixHours, later(6 * HOUR))).toBeNull();
   });
 
   it("agrees with the migration's SQL (expires_at − LEAST(1 h, life / 4)) at sampled instants", () => {
@@ -83,7 +77,7 @@ describe("nextStatusChange", () => {
       const soonAt = l.expiresAt.getTime() - Math.min(HOUR, life / 4);
       expect(expiresSoonFrom(l).getTime()).toBe(soonAt);
       for (let t = 0; t <= life + HOUR; t += 30_000) {
-        const now = after(t).getTime();
+        const now = later(t).getTime();
         const sqlSoon = now < l.expiresAt.getTime() && now > soonAt;
         expect(linkStatus(l, new Date(now)) === "expires_soon").toBe(sqlSoon);
       }

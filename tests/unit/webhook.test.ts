@@ -118,14 +118,20 @@ describe("delivery errors shown to the owner", () => {
     expect(describeFailure(Object.assign(new Error("x"), { name: "TimeoutError" }), 5000)).toBe("No answer within 5 s");
     expect(describeFailure(new TypeError("fetch failed", { cause: { code: "ECONNREFUSED" } }), 5000)).toBe("Connection refused (ECONNREFUSED)");
     expect(describeFailure(new TypeError("fetch failed", { cause: { code: "DEPTH_ZERO_SELF_SIGNED_CERT" } }), 5000)).toMatch(/^TLS certificate not accepted/);
-    expect(shorten("failed https://u:hunter2@h/x " + "y".repeat(400))).not.toContain("hunter2");
+    expect(shorten(`failed https://u:hunter2@h/x ${"y".repeat(400)}`)).not.toContain("hunter2");
     expect(shorten("z".repeat(400))).toHaveLength(200);
   });
 });
 
 describe("webhook targets", () => {
   it("refuses link-local and cloud metadata addresses, allows loopback and private receivers, and allows all with WEBHOOK_ALLOW_PRIVATE", () => {
-    for (const url of ["http://169.254.169.254/", "http://[fe80::abcd]/", "http://[fd00:ec2::254]/", "http://100.100.100.200/", "http://metadata.google.internal/"]) {
+    for (const url of [
+      "http://169.254.169.254/",
+      "http://[fe80::abcd]/",
+      "http://[fd00:ec2::254]/",
+      "http://100.100.100.200/",
+      "http://metadata.google.internal/",
+    ]) {
       expect(webhookTargetProblem(url, false), url).toMatch(/WEBHOOK_ALLOW_PRIVATE=true/);
       expect(webhookTargetProblem(url, true), url).toBeNull();
     }

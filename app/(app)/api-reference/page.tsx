@@ -18,7 +18,9 @@ export default async function ApiReferencePage() {
       <div className="flex flex-wrap items-end justify-between gap-3">
         <div className="space-y-1">
           <h1 className="text-2xl font-semibold">API reference</h1>
-          <p className="text-sm text-muted">What apps and scripts can do with a personal access token: browse storage, create, read, change and revoke links.</p>
+          <p className="text-sm text-muted">
+            What apps and scripts can do with a personal access token: browse storage, create, read, change and revoke links.
+          </p>
         </div>
         <a href={DOCUMENT_PATH} className={buttonClass("secondary")} download="openapi.json">
           Download openapi.json

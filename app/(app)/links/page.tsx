@@ -58,7 +58,9 @@ export default async function LinksPage({ searchParams }: { searchParams: Promis
 
       <Form action="/links" className="flex flex-wrap items-end gap-2" role="search">
         <div className="space-y-1">
-          <label htmlFor="links-status" className="block text-xs font-medium">Status</label>
+          <label htmlFor="links-status" className="block text-xs font-medium">
+            Status
+          </label>
           <select id="links-status" name="status" defaultValue={filter.status} className={inputClass}>
             <option value="all">All</option>
             <option value="active">Active</option>
@@ -68,7 +70,9 @@ export default async function LinksPage({ searchParams }: { searchParams: Promis
           </select>
         </div>
         <div className="space-y-1">
-          <label htmlFor="links-type" className="block text-xs font-medium">Type</label>
+          <label htmlFor="links-type" className="block text-xs font-medium">
+            Type
+          </label>
           <select id="links-type" name="type" defaultValue={filter.type ?? "all"} className={inputClass}>
             <option value="all">All types</option>
             <option value="direct">Direct</option>
@@ -76,7 +80,9 @@ export default async function LinksPage({ searchParams }: { searchParams: Promis
           </select>
         </div>
         <div className="space-y-1">
-          <label htmlFor="links-scope" className="block text-xs font-medium">Bucket</label>
+          <label htmlFor="links-scope" className="block text-xs font-medium">
+            Bucket
+          </label>
           <select id="links-scope" name="scope" defaultValue={one(search.scope) ?? ""} className={inputClass}>
             <option value="">All buckets</option>
             {scopes.map((s) => (
@@ -87,15 +93,21 @@ export default async function LinksPage({ searchParams }: { searchParams: Promis
           </select>
         </div>
         <div className="space-y-1">
-          <label htmlFor="links-q" className="block text-xs font-medium">Search</label>
+          <label htmlFor="links-q" className="block text-xs font-medium">
+            Search
+          </label>
           <input id="links-q" name="q" type="search" defaultValue={filter.q ?? ""} placeholder="Key or note" className={`${inputClass} w-56`} />
         </div>
-        <Button type="submit" variant="secondary">Apply</Button>
+        <Button type="submit" variant="secondary">
+          Apply
+        </Button>
       </Form>
 
       {rows.length === 0 ? (
         <p className="rounded-lg border border-dashed border-zinc-300 p-6 text-center text-sm text-zinc-600 dark:border-zinc-700 dark:text-zinc-400">
-          {filter.cursor || filter.q || filter.status !== "all" || (filter.type && filter.type !== "all") || filter.bucket ? "No links match these filters." : "No links yet. Open an object in Buckets and use Quick Share."}
+          {filter.cursor || filter.q || filter.status !== "all" || (filter.type && filter.type !== "all") || filter.bucket
+            ? "No links match these filters."
+            : "No links yet. Open an object in Buckets and use Quick Share."}
         </p>
       ) : (
         <div className="overflow-x-auto">
@@ -103,32 +115,61 @@ export default async function LinksPage({ searchParams }: { searchParams: Promis
             <caption className="sr-only">Issued links</caption>
             <thead className="border-b border-zinc-200 text-left text-xs uppercase tracking-wide text-muted dark:border-zinc-800">
               <tr>
-                <th scope="col" className="py-2 pr-3 font-medium">Status</th>
-                <th scope="col" className="py-2 pr-3 font-medium">Type</th>
-                <th scope="col" className="py-2 pr-3 font-medium">Object</th>
-                <th scope="col" className="py-2 pr-3 font-medium">Note</th>
-                <th scope="col" className="py-2 pr-3 font-medium">Created</th>
-                <th scope="col" className="py-2 pr-3 font-medium">Expires</th>
-                <th scope="col" className="py-2 pr-3 font-medium">Downloads</th>
-                <th scope="col" className="py-2 pr-3 font-medium">Last access</th>
-                <th scope="col" className="py-2 font-medium"><span className="sr-only">Actions</span></th>
+                <th scope="col" className="py-2 pr-3 font-medium">
+                  Status
+                </th>
+                <th scope="col" className="py-2 pr-3 font-medium">
+                  Type
+                </th>
+                <th scope="col" className="py-2 pr-3 font-medium">
+                  Object
+                </th>
+                <th scope="col" className="py-2 pr-3 font-medium">
+                  Note
+                </th>
+                <th scope="col" className="py-2 pr-3 font-medium">
+                  Created
+                </th>
+                <th scope="col" className="py-2 pr-3 font-medium">
+                  Expires
+                </th>
+                <th scope="col" className="py-2 pr-3 font-medium">
+                  Downloads
+                </th>
+                <th scope="col" className="py-2 pr-3 font-medium">
+                  Last access
+                </th>
+                <th scope="col" className="py-2 font-medium">
+                  <span className="sr-only">Actions</span>
+                </th>
               </tr>
             </thead>
             <tbody className="divide-y divide-zinc-100 dark:divide-zinc-900">
               {rows.map((link) => (
                 <tr key={link.id} className="align-top">
-                  <td className="py-2 pr-3"><StatusBadge status={link.status} /></td>
                   <td className="py-2 pr-3">
-                    <Link href={`/links/${link.id}`} className="text-sky-700 hover:underline dark:text-sky-400" aria-label={`${link.kind === "managed" ? "Managed" : "Direct"}: details of the link to ${link.key}`}>
+                    <StatusBadge status={link.status} />
+                  </td>
+                  <td className="py-2 pr-3">
+                    <Link
+                      href={`/links/${link.id}`}
+                      className="text-sky-700 hover:underline dark:text-sky-400"
+                      aria-label={`${link.kind === "managed" ? "Managed" : "Direct"}: details of the link to ${link.key}`}
+                    >
                       {link.kind === "managed" ? "Managed" : "Direct"}
                     </Link>
                   </td>
                   <td className="max-w-xs py-2 pr-3">
-                    <span className="block text-xs text-muted">{link.connectionName} / {link.bucket}</span>
+                    <span className="block text-xs text-muted">
+                      {link.connectionName} / {link.bucket}
+                    </span>
                     {link.target === "files" ? (
                       <>
                         {link.connectionId ? (
-                          <Link href={folderHref(link.connectionId, link.bucket, link.key)} className="break-all text-sky-700 hover:underline dark:text-sky-400">
+                          <Link
+                            href={folderHref(link.connectionId, link.bucket, link.key)}
+                            className="break-all text-sky-700 hover:underline dark:text-sky-400"
+                          >
                             {link.title ?? (link.key || link.bucket)}
                           </Link>
                         ) : (
@@ -148,21 +189,35 @@ export default async function LinksPage({ searchParams }: { searchParams: Promis
                     <ObjectStateMark state={link.objectState} />
                   </td>
                   <td className="max-w-[12rem] break-words py-2 pr-3 text-zinc-600 dark:text-zinc-400">{link.note ?? "—"}</td>
-                  <td className="whitespace-nowrap py-2 pr-3"><RelativeTime date={link.createdAt} now={now} /></td>
+                  <td className="whitespace-nowrap py-2 pr-3">
+                    <RelativeTime date={link.createdAt} now={now} />
+                  </td>
                   <td className="whitespace-nowrap py-2 pr-3">
                     {link.neverExpires ? (
                       <span>No expiry</span>
                     ) : (
                       <>
                         <span className="block">{formatExactDate(link.expiresAt)}</span>
-                        <span className="text-xs text-muted"><RelativeTime date={link.expiresAt} now={now} /></span>
+                        <span className="text-xs text-muted">
+                          <RelativeTime date={link.expiresAt} now={now} />
+                        </span>
                       </>
                     )}
-                    {link.revokedAt ? <span className="block text-xs text-muted">Revoked <RelativeTime date={link.revokedAt} now={now} /></span> : null}
+                    {link.revokedAt ? (
+                      <span className="block text-xs text-muted">
+                        Revoked <RelativeTime date={link.revokedAt} now={now} />
+                      </span>
+                    ) : null}
                   </td>
-                  <td className="whitespace-nowrap py-2 pr-3"><DownloadsCell kind={link.kind} count={link.downloadCount} limit={link.downloadLimit} /></td>
-                  <td className="whitespace-nowrap py-2 pr-3">{link.lastAccessAt ? <RelativeTime date={link.lastAccessAt} now={now} /> : <span className="text-muted">—</span>}</td>
-                  <td className="py-2"><LinkRowActions id={link.id} label={link.key} expired={link.status === "expired"} kind={link.kind} revoked={link.status === "revoked"} /></td>
+                  <td className="whitespace-nowrap py-2 pr-3">
+                    <DownloadsCell kind={link.kind} count={link.downloadCount} limit={link.downloadLimit} />
+                  </td>
+                  <td className="whitespace-nowrap py-2 pr-3">
+                    {link.lastAccessAt ? <RelativeTime date={link.lastAccessAt} now={now} /> : <span className="text-muted">—</span>}
+                  </td>
+                  <td className="py-2">
+                    <LinkRowActions id={link.id} label={link.key} expired={link.status === "expired"} kind={link.kind} revoked={link.status === "revoked"} />
+                  </td>
                 </tr>
               ))}
             </tbody>
@@ -170,8 +225,18 @@ export default async function LinksPage({ searchParams }: { searchParams: Promis
         </div>
       )}
       <nav aria-label="Pagination" className="flex justify-between gap-2">
-        {filter.cursor ? <Link href={`/links?${query}`} className={buttonClass("secondary")}>First page</Link> : <span />}
-        {nextHref ? <Link href={nextHref} className={buttonClass("secondary")}>Older links</Link> : null}
+        {filter.cursor ? (
+          <Link href={`/links?${query}`} className={buttonClass("secondary")}>
+            First page
+          </Link>
+        ) : (
+          <span />
+        )}
+        {nextHref ? (
+          <Link href={nextHref} className={buttonClass("secondary")}>
+            Older links
+          </Link>
+        ) : null}
       </nav>
     </div>
   );

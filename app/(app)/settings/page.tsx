@@ -51,10 +51,8 @@ export default async function SettingsPage({ searchParams }: { searchParams: Pro
             Signed in as {user.name} ({user.email}).
           </p>
           <p className="text-sm text-zinc-600 dark:text-zinc-400">
-            {sessions <= 1
-              ? "Signed in on this browser only."
-              : `Signed in on ${sessions} browsers or devices, this one included.`}{" "}
-            A session ends when you sign out, after 7 days unused, and at the latest 30 days after signing in.
+            {sessions <= 1 ? "Signed in on this browser only." : `Signed in on ${sessions} browsers or devices, this one included.`} A session ends when you
+            sign out, after 7 days unused, and at the latest 30 days after signing in.
           </p>
         </div>
         <SignOutEverywhereForm />

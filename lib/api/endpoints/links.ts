@@ -125,7 +125,8 @@ async function missingObjectProblem(open: OpenConnection, bucket: string, messag
 async function issueProblem(error: unknown, context: { open: OpenConnection; bucket: string; expiryField: ExpiryField; files: boolean }): Promise<unknown> {
   if (!(error instanceof AppError)) return storageProblem(error, { bucket: "body", key: context.files ? undefined : "body" });
   if (error.reason === "invalid_expiry") return invalid([{ in: "body", field: context.expiryField, message: error.message }]);
-  if (context.files && (error.reason === "dot_segment_key" || error.reason === "unusable_selection")) return invalid([{ in: "body", field: "files", message: error.message }]);
+  if (context.files && (error.reason === "dot_segment_key" || error.reason === "unusable_selection"))
+    return invalid([{ in: "body", field: "files", message: error.message }]);
   if (error.reason === "no_such_object") return missingObjectProblem(context.open, context.bucket, error.message, context.files ? "files.keys" : "key");
   return error;
 }
@@ -143,13 +144,18 @@ export const createLinkEndpoint = defineEndpoint({
   success: { status: 201, description: "The link, with its url.", schema: linkSchema, location: true },
   problems: ["not-found", "storage-error", "storage-timeout"],
   idempotent: {
-    replay: async ({ caller }, createdId) => ({ status: 201, body: await readLink(caller.ownerId, createdId), headers: { Location: `${API_BASE_PATH}/links/${createdId}` } }),
+    replay: async ({ caller }, createdId) => ({
+      status: 201,
+      body: await readLink(caller.ownerId, createdId),
+      headers: { Location: `${API_BASE_PATH}/links/${createdId}` },
+    }),
   },
   handler: async ({ caller, body, created }) => {
     const expiryField = EXPIRY_FIELDS.find((field) => body[field] !== undefined) ?? "expiresIn";
     const user = await ownerOf(caller.ownerId);
     const open = await openConnection(user.id, body.connectionId);
-    if (!open) throw new ApiProblem("not-found", "No connection has this id.", { errors: [{ in: "body", field: "connectionId", message: "Unknown connection." }] });
+    if (!open)
+      throw new ApiProblem("not-found", "No connection has this id.", { errors: [{ in: "body", field: "connectionId", message: "Unknown connection." }] });
 
     const link = toLinkRequest(body);
     const context = { open, bucket: body.bucket, expiryField, files: link.target === "files" };
@@ -190,7 +196,8 @@ export const getLinkEndpoint = defineEndpoint({
   path: "/links/{id}",
   operationId: "getLink",
   summary: "Read a link",
-  description: "One link with its `url` (null once revoked or expired). Send the ETag back in If-None-Match (304 when unchanged) or, to change it, in If-Match.",
+  description:
+    "One link with its `url` (null once revoked or expired). Send the ETag back in If-None-Match (304 when unchanged) or, to change it, in If-Match.",
   tag: "Links",
   scope: "links:read",
   params: linkIdParams,
@@ -224,12 +231,20 @@ export const updateLinkEndpoint = defineEndpoint({
     const current = await readLink(ownerId, params.id, undefined, details);
     const ifMatch = request.headers.get("if-match");
     const preconditionFailed = () =>
-      new ApiProblem("precondition-failed", "The link changed since you read it (If-Match does not match its ETag). Read it again, then decide. Nothing was changed.", {
-        errors: [{ in: "header", field: "If-Match", message: "Not the link's current ETag." }],
-      });
+      new ApiProblem(
+        "precondition-failed",
+        "The link changed since you read it (If-Match does not match its ETag). Read it again, then decide. Nothing was changed.",
+        {
+          errors: [{ in: "header", field: "If-Match", message: "Not the link's current ETag." }],
+        },
+      );
     if (ifMatch !== null && !etagMatches(ifMatch, etagOf(JSON.stringify(current)), { strong: true })) throw preconditionFailed();
     const expiryField = EXPIRY_FIELDS.find((field) => body[field] !== undefined);
-    const given = [...(expiryField ? [expiryField] : []), ...(body.downloadLimit !== undefined ? ["downloadLimit"] : []), ...(body.note !== undefined ? ["note"] : [])];
+    const given = [
+      ...(expiryField ? [expiryField] : []),
+      ...(body.downloadLimit !== undefined ? ["downloadLimit"] : []),
+      ...(body.note !== undefined ? ["note"] : []),
+    ];
     if (current.status === "revoked") throw conflict(REVOKED_CANNOT, given);
     if (current.type === "direct") {
       const managedOnly = given.filter((field) => field !== "note");
@@ -261,7 +276,8 @@ export const revokeLinkEndpoint = defineEndpoint({
   path: "/links/{id}/revoke",
   operationId: "revokeLink",
   summary: "Revoke a link",
-  description: "Managed links stop working at once, on every instance. Revoking again changes nothing. Direct links cannot be revoked (409): S3 cannot take a presigned URL back.",
+  description:
+    "Managed links stop working at once, on every instance. Revoking again changes nothing. Direct links cannot be revoked (409): S3 cannot take a presigned URL back.",
   tag: "Links",
   scope: "links:write",
   params: linkIdParams,
@@ -321,7 +337,8 @@ export const listLinkEventsEndpoint = defineEndpoint({
   path: "/links/{id}/events",
   operationId: "listLinkEvents",
   summary: "Read a link's access log",
-  description: "What recipients did with a managed link (page views, downloads, refusals), newest first. Events are written a moment after the request they record.",
+  description:
+    "What recipients did with a managed link (page views, downloads, refusals), newest first. Events are written a moment after the request they record.",
   tag: "Links",
   scope: "links:read",
   params: linkIdParams,
@@ -348,4 +365,12 @@ export const listLinkEventsEndpoint = defineEndpoint({
   },
 });
 
-export const LINK_ENDPOINTS = [createLinkEndpoint, listLinksEndpoint, getLinkEndpoint, updateLinkEndpoint, deleteLinkEndpoint, revokeLinkEndpoint, listLinkEventsEndpoint];
+export const LINK_ENDPOINTS = [
+  createLinkEndpoint,
+  listLinksEndpoint,
+  getLinkEndpoint,
+  updateLinkEndpoint,
+  deleteLinkEndpoint,
+  revokeLinkEndpoint,
+  listLinkEventsEndpoint,
+];

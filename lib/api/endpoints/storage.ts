@@ -78,7 +78,14 @@ const objectsQuery = z.strictObject({
   bucket: z.string().min(1, "Name the bucket.").max(255),
   prefix: z.string().max(1024).optional().default("").meta({ description: 'The folder to list, ending in "/" ("" for the top).' }),
   cursor: cursorField,
-  limit: z.coerce.number().int().min(1).max(1000).optional().default(PAGE_SIZE).meta({ description: `Entries per page (folders and objects), 1–1000; default ${PAGE_SIZE}.` }),
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(1000)
+    .optional()
+    .default(PAGE_SIZE)
+    .meta({ description: `Entries per page (folders and objects), 1–1000; default ${PAGE_SIZE}.` }),
 });
 
 export const listObjectsEndpoint = defineEndpoint({
@@ -113,7 +120,9 @@ export const listObjectsEndpoint = defineEndpoint({
   problems: ["not-found", "storage-error", "storage-timeout"],
   handler: async ({ caller, query }) => {
     const open = await openOrNotFound(caller.ownerId, query.connection, "query", "connection");
-    const page = await withStorageProblems(() => listFolder(open, query.bucket, query.prefix, { token: query.cursor, pageSize: query.limit }), { bucket: "query" });
+    const page = await withStorageProblems(() => listFolder(open, query.bucket, query.prefix, { token: query.cursor, pageSize: query.limit }), {
+      bucket: "query",
+    });
     return {
       body: {
         prefix: query.prefix,
@@ -124,4 +133,3 @@ export const listObjectsEndpoint = defineEndpoint({
     };
   },
 });
-

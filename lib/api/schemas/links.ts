@@ -1,6 +1,13 @@
 import { z } from "zod";
 import { cursorField, isoDateTime, nullableDateTime } from "@/lib/api/schemas/common";
-import { DEFAULT_EXPIRY_PRESET, EXPIRY_MESSAGES, MANAGED_EXPIRY_PRESETS, MAX_EXPIRY_SECONDS, MAX_MANAGED_EXPIRY_SECONDS, MIN_EXPIRY_SECONDS } from "@/lib/links/expiry";
+import {
+  DEFAULT_EXPIRY_PRESET,
+  EXPIRY_MESSAGES,
+  MANAGED_EXPIRY_PRESETS,
+  MAX_EXPIRY_SECONDS,
+  MAX_MANAGED_EXPIRY_SECONDS,
+  MIN_EXPIRY_SECONDS,
+} from "@/lib/links/expiry";
 import { ACCESS_LOG_PAGE_SIZE, HISTORY_PAGE_SIZE } from "@/lib/links/filters";
 import type { LinkOutcome } from "@/lib/recipient/access-log";
 import type { FilesShareRequest, RequestedExpiry, ShareLinkRequest } from "@/lib/links/share-request";
@@ -28,7 +35,12 @@ const LINK_OUTCOMES = ["page_view", "download", "refused", "wrong_password", "un
 export const linkSchema = z
   .object({
     id: z.string(),
-    type: z.enum(LINK_TYPES).meta({ description: "direct: a presigned S3 URL (at most 7 days, cannot be revoked or changed). managed: <server>/s/<token>, checked by Bucketshare at each use." }),
+    type: z
+      .enum(LINK_TYPES)
+      .meta({
+        description:
+          "direct: a presigned S3 URL (at most 7 days, cannot be revoked or changed). managed: <server>/s/<token>, checked by Bucketshare at each use.",
+      }),
     url: z
       .string()
       .nullable()
@@ -45,7 +57,9 @@ export const linkSchema = z
     note: z.string().nullable(),
     objectSize: z.int().min(0).meta({ description: "Bytes, when the link was made (the total for a multi-file share)." }),
     createdAt: isoDateTime,
-    expiresAt: nullableDateTime.meta({ description: "When the link stops working (earlier than asked when temporary credentials end first); null when it never expires." }),
+    expiresAt: nullableDateTime.meta({
+      description: "When the link stops working (earlier than asked when temporary credentials end first); null when it never expires.",
+    }),
     neverExpires: z.boolean(),
     downloadLimit: z.int().min(1).nullable().meta({ description: "Managed links: downloads allowed; null = unlimited." }),
     downloadCount: z.int().min(0).meta({ description: "Managed links: downloads served (page views and link previews do not count)." }),
@@ -54,7 +68,9 @@ export const linkSchema = z
     objectState: z.enum(["changed", "missing"]).nullable().meta({ description: "Set once a use found the shared object replaced or deleted." }),
     passwordProtected: z.boolean(),
     allowedNetworks: z.array(z.string()).meta({ description: "CIDR ranges recipients must come from (canonical form); empty = anywhere." }),
-    alwaysLatest: z.boolean().meta({ description: "Managed links: serve whatever the key holds now, instead of refusing once the object changed (false for direct links)." }),
+    alwaysLatest: z
+      .boolean()
+      .meta({ description: "Managed links: serve whatever the key holds now, instead of refusing once the object changed (false for direct links)." }),
     target: z.enum(["object", "files"]),
     title: z.string().nullable().meta({ description: "Multi-file shares: the title the recipient sees." }),
     fileCount: z.int().min(0).nullable().meta({ description: "Multi-file shares: the number of files." }),
@@ -68,7 +84,9 @@ const expiresIn = z
   .min(MIN_EXPIRY_SECONDS, EXPIRY_MESSAGES.tooShort)
   .max(MAX_MANAGED_EXPIRY_SECONDS, EXPIRY_MESSAGES.managedTooLong)
   .optional()
-  .meta({ description: `Seconds from now, ${MIN_EXPIRY_SECONDS} to ${MAX_EXPIRY_SECONDS} (7 days) for direct links, up to ${MAX_MANAGED_EXPIRY_SECONDS} for managed ones.` });
+  .meta({
+    description: `Seconds from now, ${MIN_EXPIRY_SECONDS} to ${MAX_EXPIRY_SECONDS} (7 days) for direct links, up to ${MAX_MANAGED_EXPIRY_SECONDS} for managed ones.`,
+  });
 const expiresAt = isoDateTime.optional().meta({ description: "When the link stops working (same limits as expiresIn)." });
 const neverExpires = z.literal(true).optional().meta({ description: "Managed links only: no expiry." });
 export const EXPIRY_FIELDS = ["expiresIn", "expiresAt", "neverExpires"] as const;
@@ -108,7 +126,10 @@ const filesField = z
       }
     }
   })
-  .meta({ id: "LinkFiles", description: "Either `folder` (with optional `includeSubfolders` and `pattern`) or `keys`. The share is a snapshot: files added later are not part of it." });
+  .meta({
+    id: "LinkFiles",
+    description: "Either `folder` (with optional `includeSubfolders` and `pattern`) or `keys`. The share is a snapshot: files added later are not part of it.",
+  });
 
 const OBJECT_ONLY = ["disposition", "fileName", "contentType", "alwaysLatest"] as const;
 const FILES_ONLY = ["title", "zipAllowed"] as const;
@@ -137,25 +158,37 @@ export const createLinkBodySchema = z
       .transform((list) => list?.join("\n"))
       .pipe(allowedNetworksField)
       .meta({ description: "Managed links: IPv4/IPv6 addresses or CIDR ranges recipients must come from (at most 100)." }),
-    alwaysLatest: z.boolean().optional().meta({ description: "Managed links: serve the key's current object even after it changed (default false: the link refuses once the object was replaced)." }),
+    alwaysLatest: z
+      .boolean()
+      .optional()
+      .meta({
+        description: "Managed links: serve the key's current object even after it changed (default false: the link refuses once the object was replaced).",
+      }),
     title: createFilesShareSchema.shape.title.meta({ description: 'Multi-file shares: the title recipients see (default: the folder\'s name, or "N files").' }),
     zipAllowed: z.boolean().optional().meta({ description: "Multi-file shares: offer Download all as one ZIP (default true)." }),
   })
   .superRefine(atMostOneExpiry)
   .superRefine((body, ctx) => {
-    if (body.key === undefined && body.files === undefined) ctx.addIssue({ code: "custom", path: ["key"], message: "Give key, or files for a multi-file share." });
+    if (body.key === undefined && body.files === undefined)
+      ctx.addIssue({ code: "custom", path: ["key"], message: "Give key, or files for a multi-file share." });
     if (body.key !== undefined && body.files !== undefined) ctx.addIssue({ code: "custom", path: ["files"], message: "Give key or files, not both." });
     if (body.files === undefined) {
       // Quick Share's own rules for a link to one object, in its words (as createShareSchema checks them).
       const problem = contentTypeOverrideProblem(body.contentType, body.disposition ?? "inline");
       if (problem) ctx.addIssue({ code: "custom", path: ["contentType"], message: problem });
       if ((body.type ?? "direct") === "direct") {
-        const managedOnly = { downloadLimit: body.downloadLimit != null, password: body.password !== undefined, allowedNetworks: body.allowedNetworks.length > 0, alwaysLatest: body.alwaysLatest === true };
+        const managedOnly = {
+          downloadLimit: body.downloadLimit != null,
+          password: body.password !== undefined,
+          allowedNetworks: body.allowedNetworks.length > 0,
+          alwaysLatest: body.alwaysLatest === true,
+        };
         for (const [field, given] of Object.entries(managedOnly)) if (given) ctx.addIssue({ code: "custom", path: [field], message: MANAGED_ONLY_MESSAGE });
       }
     }
     if (body.files !== undefined) {
-      if (body.type === "direct") ctx.addIssue({ code: "custom", path: ["type"], message: "A multi-file share is a managed link: leave type out or choose managed." });
+      if (body.type === "direct")
+        ctx.addIssue({ code: "custom", path: ["type"], message: "A multi-file share is a managed link: leave type out or choose managed." });
       for (const field of OBJECT_ONLY) {
         if (body[field] !== undefined) ctx.addIssue({ code: "custom", path: [field], message: "Only a link to one object (key) takes this option." });
       }
@@ -187,12 +220,19 @@ export function requestedExpiryOfBody(body: { expiresIn?: number; expiresAt?: st
 
 /** POST /links's body as the request issueShareLink (key) or issueFilesShare (files) takes. */
 export function toLinkRequest(body: CreateLinkBody): { target: "object"; request: ShareLinkRequest } | { target: "files"; request: FilesShareRequest } {
-  const options = { note: body.note ?? null, downloadLimit: body.downloadLimit ?? null, password: body.password ?? null, allowedNetworks: body.allowedNetworks, timeZone: "UTC" };
+  const options = {
+    note: body.note ?? null,
+    downloadLimit: body.downloadLimit ?? null,
+    password: body.password ?? null,
+    allowedNetworks: body.allowedNetworks,
+    timeZone: "UTC",
+  };
   if (body.files) {
     const files = body.files;
-    const source = files.keys !== undefined
-      ? { mode: "keys" as const, keys: files.keys, prefix: "", recursive: false, pattern: undefined }
-      : { mode: "folder" as const, keys: [], prefix: files.folder ?? "", recursive: files.includeSubfolders ?? false, pattern: files.pattern };
+    const source =
+      files.keys !== undefined
+        ? { mode: "keys" as const, keys: files.keys, prefix: "", recursive: false, pattern: undefined }
+        : { mode: "folder" as const, keys: [], prefix: files.folder ?? "", recursive: files.includeSubfolders ?? false, pattern: files.pattern };
     return {
       target: "files",
       request: {
@@ -246,7 +286,10 @@ export const updateLinkBodySchema = z
     // An unknown field is reason enough: say only that.
     { when: (payload) => payload.issues.length === 0 },
   )
-  .meta({ id: "UpdateLink", description: "Expiry and download limit: managed links only. At most one of expiresIn, expiresAt and neverExpires, counted from now." });
+  .meta({
+    id: "UpdateLink",
+    description: "Expiry and download limit: managed links only. At most one of expiresIn, expiresAt and neverExpires, counted from now.",
+  });
 export type UpdateLinkBody = z.output<typeof updateLinkBodySchema>;
 
 const filter = historyFilterSchema.shape;
@@ -258,7 +301,14 @@ export const listLinksQuerySchema = z.strictObject({
   bucket: filter.bucket.unwrap().meta({ description: "Only links to this bucket." }),
   q: filter.q.unwrap().meta({ description: "Text in the key, note or title (case-insensitive)." }),
   cursor: cursorField,
-  limit: z.coerce.number().int().min(1).max(200).optional().default(HISTORY_PAGE_SIZE).meta({ description: `Links per page, 1–200; default ${HISTORY_PAGE_SIZE}.` }),
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(200)
+    .optional()
+    .default(HISTORY_PAGE_SIZE)
+    .meta({ description: `Links per page, 1–200; default ${HISTORY_PAGE_SIZE}.` }),
 });
 
 export const linkListSchema = z.object({
@@ -270,7 +320,13 @@ export const linkEventSchema = z
   .object({
     time: isoDateTime,
     outcome: z.enum(LINK_OUTCOMES),
-    reason: z.string().nullable().meta({ description: "Why a request was refused (expired, revoked, limit, network, password, changed, missing, rate_limited), not counted (preview_agent, head), or that a wrong password locked the link (locked_out)." }),
+    reason: z
+      .string()
+      .nullable()
+      .meta({
+        description:
+          "Why a request was refused (expired, revoked, limit, network, password, changed, missing, rate_limited), not counted (preview_agent, head), or that a wrong password locked the link (locked_out).",
+      }),
     clientAddress: z.string().nullable().meta({ description: "The recipient's address, or only its network part when you chose so in Settings." }),
     userAgent: z.string().nullable(),
     previewAgent: z.boolean().meta({ description: "A chat or mail app fetching a preview, not a person." }),
@@ -280,7 +336,14 @@ export const linkEventSchema = z
 
 export const linkEventsQuerySchema = z.strictObject({
   cursor: cursorField,
-  limit: z.coerce.number().int().min(1).max(200).optional().default(ACCESS_LOG_PAGE_SIZE).meta({ description: `Events per page, 1–200; default ${ACCESS_LOG_PAGE_SIZE}.` }),
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(200)
+    .optional()
+    .default(ACCESS_LOG_PAGE_SIZE)
+    .meta({ description: `Events per page, 1–200; default ${ACCESS_LOG_PAGE_SIZE}.` }),
 });
 
 export const linkEventListSchema = z.object({

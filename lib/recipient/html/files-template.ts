@@ -54,7 +54,9 @@ function fileHref(view: FilesView, route: "download" | "preview", path: string):
 function breadcrumbs(view: FilesView): Html {
   const parts = view.dir.split("/").filter((part) => part !== "");
   const crumbs: Html[] = [];
-  crumbs.push(parts.length || view.query ? html`<li><a href="${pageHref(view, {})}">All files</a></li>` : html`<li><span aria-current="page">All files</span></li>`);
+  crumbs.push(
+    parts.length || view.query ? html`<li><a href="${pageHref(view, {})}">All files</a></li>` : html`<li><span aria-current="page">All files</span></li>`,
+  );
   parts.forEach((part, index) => {
     const dir = `${parts.slice(0, index + 1).join("/")}/`;
     const last = index === parts.length - 1 && !view.query;
@@ -82,9 +84,7 @@ function folderRow(view: FilesView, name: string): Html {
 }
 
 export function filesPage(view: FilesView): string {
-  const expires = view.expires.never
-    ? html`No expiry`
-    : html`<time datetime="${view.expires.iso}">${view.expires.exact}</time> (${view.expires.relative})`;
+  const expires = view.expires.never ? html`No expiry` : html`<time datetime="${view.expires.iso}">${view.expires.exact}</time> (${view.expires.relative})`;
   const markedTotal = view.marked.changed + view.marked.missing;
   const marked = markedTotal
     ? html`<p role="status">${`${markedTotal} of ${view.fileCount} ${view.fileCount === 1 ? "file has" : "files have"} changed or been deleted since ${view.fileCount === 1 ? "it was" : "they were"} shared; ${markedTotal === 1 ? "it is" : "they are"} marked below and not given out.`}</p>`

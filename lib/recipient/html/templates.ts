@@ -18,7 +18,8 @@ export function recipientDocument(options: { title: string; body: Html; og?: Ope
       og
         ? html`<meta property="og:title" content="${og.title}"><meta property="og:description" content="${og.description}"><meta property="og:type" content="website"><meta property="og:site_name" content="Bucketshare"><meta name="twitter:card" content="summary"><meta name="twitter:title" content="${og.title}"><meta name="twitter:description" content="${og.description}">`
         : null
-    }<style>${{ html: RECIPIENT_CSS }}</style></head><body><main>${options.body}<footer class="muted">Shared with Bucketshare</footer></main></body></html>`.html
+    }<style>${{ html: RECIPIENT_CSS }}</style></head><body><main>${options.body}<footer class="muted">Shared with Bucketshare</footer></main></body></html>`
+      .html
   );
 }
 
@@ -75,15 +76,11 @@ function previewSection(view: FileView): Html | null {
 }
 
 export function filePage(view: FileView): string {
-  const expires = view.expires.never
-    ? html`No expiry`
-    : html`<time datetime="${view.expires.iso}">${view.expires.exact}</time> (${view.expires.relative})`;
+  const expires = view.expires.never ? html`No expiry` : html`<time datetime="${view.expires.iso}">${view.expires.exact}</time> (${view.expires.relative})`;
   const body = html`<h1>${view.fileName}</h1>
 <p class="muted">${`Shared by ${view.ownerName}`}</p>
 <dl class="facts"><dt>Size</dt><dd>${view.size}</dd><dt>Type</dt><dd>${view.type}</dd><dt>Expires</dt><dd>${expires}</dd>${
-    view.downloadsLeft === null
-      ? null
-      : html`<dt>Downloads left</dt><dd>${view.downloadsLeft}</dd>`
+    view.downloadsLeft === null ? null : html`<dt>Downloads left</dt><dd>${view.downloadsLeft}</dd>`
   }</dl>
 <p>${downloadButton(`/s/${view.token}/download`, view.downloadByPost, "Download")}</p>
 ${previewSection(view)}`;

@@ -46,7 +46,10 @@ export default async function LinkPage({ params, searchParams }: { params: Promi
       <span key="f" className="break-all">
         {link.connectionName} / {link.bucket} /{" "}
         {link.connectionId ? (
-          <Link href={link.target === "files" ? folderHref(link.connectionId, link.bucket, link.key) : objectHref(link.connectionId, link.bucket, link.key)} className="text-sky-700 underline dark:text-sky-400">
+          <Link
+            href={link.target === "files" ? folderHref(link.connectionId, link.bucket, link.key) : objectHref(link.connectionId, link.bucket, link.key)}
+            className="text-sky-700 underline dark:text-sky-400"
+          >
             {link.key}
           </Link>
         ) : (
@@ -62,38 +65,83 @@ export default async function LinkPage({ params, searchParams }: { params: Promi
     ["Size when shared", `${formatBytes(link.objectSize)} (${link.objectSize.toLocaleString("en-US")} bytes)`],
     ...(link.target === "files"
       ? ([
-          ["Title", <span key="t" className="break-all">{link.title ?? link.fileName}</span>],
+          [
+            "Title",
+            <span key="t" className="break-all">
+              {link.title ?? link.fileName}
+            </span>,
+          ],
           ["Files", `${(link.fileCount ?? 0).toLocaleString("en-US")} ${link.fileCount === 1 ? "file" : "files"} · ${formatBytes(link.objectSize)}`],
           ["Download all (ZIP)", link.zipAllowed ? "Allowed (these bytes pass through this server)" : "Off"],
         ] as [string, React.ReactNode][])
       : ([
-          ["Recipient sees the name", <span key="n" className="break-all">{link.fileName}</span>],
+          [
+            "Recipient sees the name",
+            <span key="n" className="break-all">
+              {link.fileName}
+            </span>,
+          ],
           ["Opens as", link.disposition === "attachment" ? "Download" : "Open in browser"],
           ["Content type", link.contentTypeOverride ?? link.objectContentType ?? "—"],
         ] as [string, React.ReactNode][])),
     ["Note", link.note ?? "—"],
-    ["Created", <span key="c">{formatExactDate(link.createdAt)} (<RelativeTime date={link.createdAt} now={now} />)</span>],
+    [
+      "Created",
+      <span key="c">
+        {formatExactDate(link.createdAt)} (<RelativeTime date={link.createdAt} now={now} />)
+      </span>,
+    ],
     [
       "Expires",
-      link.neverExpires ? "No expiry" : <span key="e">{formatExactDate(link.expiresAt)} (<RelativeTime date={link.expiresAt} now={now} />)</span>,
+      link.neverExpires ? (
+        "No expiry"
+      ) : (
+        <span key="e">
+          {formatExactDate(link.expiresAt)} (<RelativeTime date={link.expiresAt} now={now} />)
+        </span>
+      ),
     ],
   ];
-  if (link.revokedAt) rows.push(["Revoked", <span key="r">{formatExactDate(link.revokedAt)} (<RelativeTime date={link.revokedAt} now={now} />)</span>]);
+  if (link.revokedAt)
+    rows.push([
+      "Revoked",
+      <span key="r">
+        {formatExactDate(link.revokedAt)} (<RelativeTime date={link.revokedAt} now={now} />)
+      </span>,
+    ]);
   if (managed) {
     rows.push(
       ["Downloads", <DownloadsCell key="d" kind="managed" count={link.downloadCount} limit={link.downloadLimit} />],
       ["Download limit", link.downloadLimit === null ? "Unlimited" : link.downloadLimit === 1 ? "1 (one-time)" : String(link.downloadLimit)],
       ["Password", link.hasPassword ? <PasswordFacts key="p" lockout={lockout} now={now} /> : "No"],
-      ["Allowed networks", link.allowedNetworks.length > 0 ? <span key="a" className="break-all font-mono text-xs">{link.allowedNetworks.join(", ")}</span> : "Anywhere"],
+      [
+        "Allowed networks",
+        link.allowedNetworks.length > 0 ? (
+          <span key="a" className="break-all font-mono text-xs">
+            {link.allowedNetworks.join(", ")}
+          </span>
+        ) : (
+          "Anywhere"
+        ),
+      ],
       [
         "Version",
         link.target === "files"
           ? "Each file as it was when shared (a replaced or deleted file is marked and not served)"
           : link.pinned
-          ? `Pinned to the file as shared (${link.objectVersionId ? `version ${link.objectVersionId}` : `ETag ${link.objectEtag ?? "unknown"}`})`
-          : "Always the latest version",
+            ? `Pinned to the file as shared (${link.objectVersionId ? `version ${link.objectVersionId}` : `ETag ${link.objectEtag ?? "unknown"}`})`
+            : "Always the latest version",
       ],
-      ["Last access", link.lastAccessAt ? <span key="l">{formatExactDate(link.lastAccessAt)} (<RelativeTime date={link.lastAccessAt} now={now} />)</span> : "Never"],
+      [
+        "Last access",
+        link.lastAccessAt ? (
+          <span key="l">
+            {formatExactDate(link.lastAccessAt)} (<RelativeTime date={link.lastAccessAt} now={now} />)
+          </span>
+        ) : (
+          "Never"
+        ),
+      ],
     );
   }
 
@@ -140,15 +188,23 @@ export default async function LinkPage({ params, searchParams }: { params: Promi
             <h2 id="link-files-title" className="text-lg font-semibold">
               Files
             </h2>
-            <p className="text-sm text-zinc-600 dark:text-zinc-400">The snapshot taken when the link was made. Files added to the folder since are not part of it.</p>
+            <p className="text-sm text-zinc-600 dark:text-zinc-400">
+              The snapshot taken when the link was made. Files added to the folder since are not part of it.
+            </p>
           </div>
           <table className="w-full text-sm">
             <caption className="sr-only">Files in this share</caption>
             <thead className="border-b border-zinc-200 text-left text-xs uppercase tracking-wide text-muted dark:border-zinc-800">
               <tr>
-                <th scope="col" className="py-2 pr-3 font-medium">Path</th>
-                <th scope="col" className="w-28 py-2 pr-3 text-right font-medium">Size</th>
-                <th scope="col" className="w-40 py-2 font-medium">Since shared</th>
+                <th scope="col" className="py-2 pr-3 font-medium">
+                  Path
+                </th>
+                <th scope="col" className="w-28 py-2 pr-3 text-right font-medium">
+                  Size
+                </th>
+                <th scope="col" className="w-40 py-2 font-medium">
+                  Since shared
+                </th>
               </tr>
             </thead>
             <tbody className="divide-y divide-zinc-100 dark:divide-zinc-900">
@@ -158,7 +214,9 @@ export default async function LinkPage({ params, searchParams }: { params: Promi
                   <td className="py-1.5 pr-3 text-right tabular-nums">{formatBytes(file.size)}</td>
                   <td className="py-1.5">
                     {file.state ? (
-                      <span className="inline-block rounded bg-amber-100 px-1.5 py-0.5 text-xs font-medium text-amber-900 dark:bg-amber-950 dark:text-amber-300">{OBJECT_STATE_LABEL[file.state]}</span>
+                      <span className="inline-block rounded bg-amber-100 px-1.5 py-0.5 text-xs font-medium text-amber-900 dark:bg-amber-950 dark:text-amber-300">
+                        {OBJECT_STATE_LABEL[file.state]}
+                      </span>
                     ) : (
                       <span className="text-muted">—</span>
                     )}
@@ -224,7 +282,8 @@ function PasswordFacts({ lockout, now }: { lockout: { failures: number; lockedUn
       Yes · {attempts}
       {lockout.lockedUntil ? (
         <>
-          , locked until {formatExactDate(lockout.lockedUntil)} (<RelativeTime date={lockout.lockedUntil} now={now} />) for browsers that have not unlocked it before
+          , locked until {formatExactDate(lockout.lockedUntil)} (<RelativeTime date={lockout.lockedUntil} now={now} />) for browsers that have not unlocked it
+          before
         </>
       ) : null}
     </span>

@@ -4,4 +4,7 @@ import { exportHistoryCsv, historyExportQuerySchema } from "@/lib/links/history-
 export const dynamic = "force-dynamic";
 
 /** "Export CSV" of the history: its filters, without URLs. */
-export const GET = withSession({ name: "links.export", query: historyExportQuerySchema, failure: "The export could not be made. Try again." }, exportHistoryCsv);
+export const GET = withSession(
+  { name: "links.export", query: historyExportQuerySchema, failure: "The export could not be made. Try again." },
+  exportHistoryCsv,
+);

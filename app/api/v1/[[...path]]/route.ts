@@ -11,7 +11,10 @@ function notHere(request: Request): Response {
   const path = new URL(request.url).pathname;
   log.info("api.request", { requestId, method: request.method, path, operation: null, status: 404, ms: 0, client: null });
   const body = problemBody("not-found", "No API operation has this path. The operations are listed in /api/v1/openapi.json.", { instance: path, requestId });
-  return new Response(JSON.stringify(body), { status: 404, headers: { "Content-Type": "application/problem+json", "X-Request-Id": requestId, "Cache-Control": "no-store" } });
+  return new Response(JSON.stringify(body), {
+    status: 404,
+    headers: { "Content-Type": "application/problem+json", "X-Request-Id": requestId, "Cache-Control": "no-store" },
+  });
 }
 
 export const GET = notHere;

@@ -7,6 +7,12 @@ export const dynamic = "force-dynamic";
 
 /** "Export manifest" of a multi-file share: one presigned URL per file. */
 export const GET = withSession(
-  { name: "links.manifest", params: linkIdSchema, query: manifestQuerySchema, notFound: "This share is not in your history.", failure: "The manifest could not be made. Try again." },
+  {
+    name: "links.manifest",
+    params: linkIdSchema,
+    query: manifestQuerySchema,
+    notFound: "This share is not in your history.",
+    failure: "The manifest could not be made. Try again.",
+  },
   exportManifest,
 );

@@ -6,7 +6,10 @@ import { Button, buttonClass } from "@/components/ui/button";
 /** Anything unexpected while browsing: say so, offer a retry. Details stay in the server log. */
 export default function BucketError({ reset }: { error: Error & { digest?: string }; reset: () => void }) {
   return (
-    <div role="alert" className="space-y-3 rounded-lg border border-red-300 bg-red-50 p-4 text-sm text-red-900 dark:border-red-900 dark:bg-red-950/40 dark:text-red-100">
+    <div
+      role="alert"
+      className="space-y-3 rounded-lg border border-red-300 bg-red-50 p-4 text-sm text-red-900 dark:border-red-900 dark:bg-red-950/40 dark:text-red-100"
+    >
       <p className="font-semibold">This folder could not be shown.</p>
       <p>The storage or the database did not answer as expected. Retry; if it keeps failing, check the connection in Settings.</p>
       <div className="flex gap-2">

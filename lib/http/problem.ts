@@ -1,5 +1,5 @@
-import { PROBLEM_URN_PREFIX, type FieldProblem } from "@/lib/api/problem";
-import type { AppErrorCode } from "@/lib/errors";
+import { PROBLEM_TYPES, PROBLEM_URN_PREFIX, type FieldProblem, type ProblemType } from "@/lib/api/problem";
+import { type AppError, REASONS } from "@/lib/errors";
 
 /**
  * Every JSON error Bucketshare answers outside the API (the proxy's "sign in first", the history
@@ -9,34 +9,24 @@ import type { AppErrorCode } from "@/lib/errors";
  * switches on `type`. One format, so a client of both sides needs one parser.
  */
 
-export const PAGE_PROBLEM_TYPES = {
-  "invalid-request": { status: 400, title: "The request is not valid" },
-  "sign-in-required": { status: 401, title: "Sign in first" },
-  forbidden: { status: 403, title: "Not allowed" },
-  "not-found": { status: 404, title: "Not found" },
-  conflict: { status: 409, title: "The request conflicts with the resource's state" },
-  "rate-limited": { status: 429, title: "Too many requests" },
-  internal: { status: 500, title: "Something went wrong on the server" },
-  "storage-error": { status: 502, title: "The storage service refused or failed" },
-  unavailable: { status: 503, title: "A service Bucketshare needs is not answering" },
-} as const satisfies Record<string, { status: number; title: string }>;
+/**
+ * The API's problem types (one table: lib/api/problem.ts), plus the one a signed-in page's caller
+ * meets that an API client never does: its session is gone.
+ */
+const SIGN_IN_REQUIRED = { status: 401, title: "Sign in first" } as const;
+export type PageProblemType = ProblemType | "sign-in-required";
 
-export type PageProblemType = keyof typeof PAGE_PROBLEM_TYPES;
+function pageProblemType(type: PageProblemType): { status: number; title: string } {
+  return type === "sign-in-required" ? SIGN_IN_REQUIRED : PROBLEM_TYPES[type];
+}
 
 export const PROBLEM_CONTENT_TYPE = "application/problem+json";
 
-/** What each AppError code answers with (its message becomes the detail). */
-export const PROBLEM_OF_APP_ERROR: Record<AppErrorCode, PageProblemType> = {
-  invalid: "invalid-request",
-  unauthorized: "sign-in-required",
-  forbidden: "forbidden",
-  not_found: "not-found",
-  conflict: "conflict",
-  rate_limited: "rate-limited",
-  storage: "storage-error",
-  unavailable: "unavailable",
-  internal: "internal",
-};
+/** What an AppError answers with: its reason's problem type (lib/errors.ts REASONS); a lost session is "sign-in-required". */
+export function pageProblemTypeOf(error: AppError): PageProblemType {
+  const type = REASONS[error.reason].problemType;
+  return type === "unauthorized" ? "sign-in-required" : type;
+}
 
 export type PageProblem = {
   type: string;
@@ -51,8 +41,8 @@ export type PageProblem = {
 export function pageProblemBody(type: PageProblemType, detail: string, context: { instance: string; requestId: string; errors?: FieldProblem[] }): PageProblem {
   return {
     type: `${PROBLEM_URN_PREFIX}${type}`,
-    title: PAGE_PROBLEM_TYPES[type].title,
-    status: PAGE_PROBLEM_TYPES[type].status,
+    title: pageProblemType(type).title,
+    status: pageProblemType(type).status,
     detail,
     instance: context.instance,
     requestId: context.requestId,

@@ -3,7 +3,7 @@ import type { z } from "zod";
 import type { FieldProblem } from "@/lib/api/problem";
 import { getSessionUser, type SessionUser } from "@/lib/auth/session";
 import { AppError, isDatabaseUnavailable } from "@/lib/errors";
-import { problemResponse, PROBLEM_OF_APP_ERROR, SIGN_IN_FIRST } from "@/lib/http/problem";
+import { pageProblemTypeOf, problemResponse, SIGN_IN_FIRST } from "@/lib/http/problem";
 import { log } from "@/lib/log";
 
 /**
@@ -77,7 +77,7 @@ export function withSession<P extends z.ZodType = z.ZodType<Record<string, never
         const errors = Object.entries(error.fieldErrors ?? {}).flatMap(([field, messages]) =>
           messages.map((message) => ({ in: "query" as const, field, message })),
         );
-        return problemResponse(PROBLEM_OF_APP_ERROR[error.code], error.message, { instance, requestId, errors });
+        return problemResponse(pageProblemTypeOf(error), error.message, { instance, requestId, errors });
       }
       if (isDatabaseUnavailable(error)) {
         log.error("session_route.database_unavailable", { route: options.name, requestId, error });

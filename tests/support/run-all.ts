@@ -1,5 +1,5 @@
 /**
- * `npm test`: unit, integration and end-to-end tests, then every bench in quick mode, in one run. PostgreSQL and the S3 server
+ * `npm test`: Biome (lint and format), then unit, integration and end-to-end tests, then every bench in quick mode, in one run. PostgreSQL and the S3 server
  * start once here and every layer reuses them (each layer gets its own database).
  */
 import { spawn } from "node:child_process";
@@ -16,10 +16,12 @@ function run(label: string, command: string, args: string[], env: NodeJS.Process
 
 async function main(): Promise<number> {
   const started = Date.now();
+  const results: [string, number][] = [];
+  // Lint and format first: seconds, and a finding is worth knowing before the long layers run.
+  results.push(["lint and format (biome)", await run("lint and format (biome check)", "node_modules/@biomejs/biome/bin/biome", ["check", "."], process.env)]);
   const services = await startServices();
   process.stdout.write(`test services ready in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
   const env = { ...process.env, [SERVICES_VARIABLE]: JSON.stringify(services.services), NEXT_TELEMETRY_DISABLED: "1", CHECKPOINT_DISABLE: "1" };
-  const results: [string, number][] = [];
   try {
     results.push(["unit + integration", await run("unit + integration (vitest)", "node_modules/vitest/vitest.mjs", ["run"], env)]);
     results.push(["end-to-end", await run("end-to-end (playwright, chromium)", "node_modules/@playwright/test/cli.js", ["test"], env)]);

@@ -1,5 +1,5 @@
-import { createHash, createHmac, timingSafeEqual } from "node:crypto";
-import { cookieValues } from "@/lib/recipient/unlock-cookie";
+import { timingSafeEqual } from "node:crypto";
+import { cookieValues, linkCookieMac, parseLinkCookie } from "@/lib/recipient/unlock-cookie";
 
 /**
  * The "known browser" cookie of a managed link: set with the unlock cookie when the right password
@@ -19,21 +19,8 @@ export const LINK_KNOWN_BROWSER_SECONDS = 30 * 24 * 60 * 60;
 /** A cookie issued this far "in the future" (clock skew between instances) still counts. */
 const SKEW_SECONDS = 5 * 60;
 
-const keys = new Map<string, Buffer>();
-
-function key(authSecret: string): Buffer {
-  let derived = keys.get(authSecret);
-  if (!derived) {
-    derived = createHmac("sha256", authSecret).update("bucketshare:link-known-browser:v1").digest();
-    keys.set(authSecret, derived);
-  }
-  return derived;
-}
-
-function mac(linkId: string, issuedAt: number, passwordHash: string, authSecret: string): Buffer {
-  const passwordDigest = createHash("sha256").update(passwordHash).digest("hex");
-  return createHmac("sha256", key(authSecret)).update(`${linkId}\n${issuedAt}\n${passwordDigest}`).digest();
-}
+const mac = (linkId: string, issuedAt: number, passwordHash: string, authSecret: string) =>
+  linkCookieMac("link-known-browser", linkId, issuedAt, passwordHash, authSecret);
 
 type LinkSecret = { linkId: string; passwordHash: string; authSecret: string; now?: Date };
 
@@ -43,14 +30,12 @@ export function signLinkKnownBrowser(input: LinkSecret): string {
 }
 
 export function verifyLinkKnownBrowser(value: string | null | undefined, input: LinkSecret): boolean {
-  const match = /^(\d{1,12})\.([A-Za-z0-9_-]{43})$/.exec(value ?? "");
-  if (!match) return false;
-  const issuedAt = Number(match[1]);
+  const parsed = parseLinkCookie(value);
+  if (!parsed) return false;
   const now = Math.floor((input.now ?? new Date()).getTime() / 1000);
-  if (issuedAt > now + SKEW_SECONDS || now - issuedAt >= LINK_KNOWN_BROWSER_SECONDS) return false;
-  const given = Buffer.from(match[2]!, "base64url");
-  const expected = mac(input.linkId, issuedAt, input.passwordHash, input.authSecret);
-  return given.length === expected.length && timingSafeEqual(given, expected);
+  if (parsed.time > now + SKEW_SECONDS || now - parsed.time >= LINK_KNOWN_BROWSER_SECONDS) return false;
+  const expected = mac(input.linkId, parsed.time, input.passwordHash, input.authSecret);
+  return parsed.mac.length === expected.length && timingSafeEqual(parsed.mac, expected);
 }
 
 /** Whether any of the request's cookies of this name is a valid one for this link. */

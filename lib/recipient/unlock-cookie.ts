@@ -13,19 +13,30 @@ export const UNLOCK_SECONDS = 15 * 60;
 
 const keys = new Map<string, Buffer>();
 
-function unlockKey(authSecret: string): Buffer {
-  let key = keys.get(authSecret);
+/**
+ * The MAC of a cookie bound to one managed link and its password: over the link id, a time (the
+ * value's own number) and a digest of the password hash, with a key derived from AUTH_SECRET for
+ * this purpose only. Both link cookies (this one and the known-browser one) are made with it.
+ */
+export function linkCookieMac(purpose: string, linkId: string, time: number, passwordHash: string, authSecret: string): Buffer {
+  const id = `${purpose}\n${authSecret}`;
+  let key = keys.get(id);
   if (!key) {
-    key = createHmac("sha256", authSecret).update("bucketshare:managed-link-unlock:v1").digest();
-    keys.set(authSecret, key);
+    key = createHmac("sha256", authSecret).update(`bucketshare:${purpose}:v1`).digest();
+    keys.set(id, key);
   }
-  return key;
+  const passwordDigest = createHash("sha256").update(passwordHash).digest("hex");
+  return createHmac("sha256", key).update(`${linkId}\n${time}\n${passwordDigest}`).digest();
 }
 
-function mac(linkId: string, expires: number, passwordHash: string, authSecret: string): Buffer {
-  const passwordDigest = createHash("sha256").update(passwordHash).digest("hex");
-  return createHmac("sha256", unlockKey(authSecret)).update(`${linkId}\n${expires}\n${passwordDigest}`).digest();
+/** `<number>.<43 base64url characters>`, the shape of both link cookies, or null. */
+export function parseLinkCookie(value: string | null | undefined): { time: number; mac: Buffer } | null {
+  const match = /^(\d{1,12})\.([A-Za-z0-9_-]{43})$/.exec(value ?? "");
+  return match ? { time: Number(match[1]), mac: Buffer.from(match[2]!, "base64url") } : null;
 }
+
+const mac = (linkId: string, expires: number, passwordHash: string, authSecret: string) =>
+  linkCookieMac("managed-link-unlock", linkId, expires, passwordHash, authSecret);
 
 export function signUnlock(input: { linkId: string; passwordHash: string; authSecret: string; now?: Date; seconds?: number }): {
   value: string;
@@ -37,13 +48,11 @@ export function signUnlock(input: { linkId: string; passwordHash: string; authSe
 }
 
 export function verifyUnlock(value: string | null | undefined, input: { linkId: string; passwordHash: string; authSecret: string; now?: Date }): boolean {
-  const match = /^(\d{1,12})\.([A-Za-z0-9_-]{43})$/.exec(value ?? "");
-  if (!match) return false;
-  const expires = Number(match[1]);
-  if (expires * 1000 <= (input.now ?? new Date()).getTime()) return false;
-  const given = Buffer.from(match[2]!, "base64url");
-  const expected = mac(input.linkId, expires, input.passwordHash, input.authSecret);
-  return given.length === expected.length && timingSafeEqual(given, expected);
+  const parsed = parseLinkCookie(value);
+  if (!parsed) return false;
+  if (parsed.time * 1000 <= (input.now ?? new Date()).getTime()) return false;
+  const expected = mac(input.linkId, parsed.time, input.passwordHash, input.authSecret);
+  return parsed.mac.length === expected.length && timingSafeEqual(parsed.mac, expected);
 }
 
 /** Every value of `name` in a Cookie header (a browser may send several with different paths). */

@@ -24,6 +24,8 @@ test("export a multi-file share's manifest as JSON with 7-day direct URLs", asyn
   await page.getByRole("region", { name: "Selection" }).getByRole("button", { name: "Share selected" }).click();
   const dialog = page.getByRole("dialog", { name: "Share 3 files" });
   await dialog.getByLabel("Note (optional)").fill("for the manifest test");
+  // Manifest URLs never outlive their share: a 30-day share leaves room for 7-day URLs.
+  await dialog.getByLabel("Expires in").selectOption({ label: "30 days" });
   await dialog.getByRole("button", { name: "Generate link" }).click();
   await expect(dialog.getByLabel("Share link", { exact: true })).toHaveValue(/\/s\//);
   await dialog.getByRole("button", { name: "Done" }).click();

@@ -82,10 +82,11 @@ test("the API guide's walkthrough: a token from Settings lists objects, creates 
     expect(replay.headers()["idempotent-replayed"]).toBe("true");
 
     // The recipient's download (curl -L): exactly the object's bytes; the second one is refused.
-    const download = await recipientHttp.get(`${link.url}/download`);
+    // A link with a download limit counts only on POST (the page's Download button; `curl -L -d ''`).
+    const download = await recipientHttp.post(`${link.url}/download`);
     expect(download.status()).toBe(200);
     expect(Buffer.from(await download.body()).equals(bytes)).toBe(true);
-    const again = await recipientHttp.get(`${link.url}/download`, { maxRedirects: 0 });
+    const again = await recipientHttp.post(`${link.url}/download`, { maxRedirects: 0 });
     expect(again.status()).toBe(410);
 
     // The owner reads the count (with an ETag that answers 304 while nothing changes), then revokes.

@@ -35,12 +35,10 @@ const LINK_OUTCOMES = ["page_view", "download", "refused", "wrong_password", "un
 export const linkSchema = z
   .object({
     id: z.string(),
-    type: z
-      .enum(LINK_TYPES)
-      .meta({
-        description:
-          "direct: a presigned S3 URL (at most 7 days, cannot be revoked or changed). managed: <server>/s/<token>, checked by Bucketshare at each use.",
-      }),
+    type: z.enum(LINK_TYPES).meta({
+      description:
+        "direct: a presigned S3 URL (at most 7 days, cannot be revoked or changed). managed: <server>/s/<token>, checked by Bucketshare at each use.",
+    }),
     url: z
       .string()
       .nullable()
@@ -158,12 +156,9 @@ export const createLinkBodySchema = z
       .transform((list) => list?.join("\n"))
       .pipe(allowedNetworksField)
       .meta({ description: "Managed links: IPv4/IPv6 addresses or CIDR ranges recipients must come from (at most 100)." }),
-    alwaysLatest: z
-      .boolean()
-      .optional()
-      .meta({
-        description: "Managed links: serve the key's current object even after it changed (default false: the link refuses once the object was replaced).",
-      }),
+    alwaysLatest: z.boolean().optional().meta({
+      description: "Managed links: serve the key's current object even after it changed (default false: the link refuses once the object was replaced).",
+    }),
     title: createFilesShareSchema.shape.title.meta({ description: 'Multi-file shares: the title recipients see (default: the folder\'s name, or "N files").' }),
     zipAllowed: z.boolean().optional().meta({ description: "Multi-file shares: offer Download all as one ZIP (default true)." }),
   })
@@ -320,13 +315,10 @@ export const linkEventSchema = z
   .object({
     time: isoDateTime,
     outcome: z.enum(LINK_OUTCOMES),
-    reason: z
-      .string()
-      .nullable()
-      .meta({
-        description:
-          "Why a request was refused (expired, revoked, limit, network, password, changed, missing, rate_limited), not counted (preview_agent, head), or that a wrong password locked the link (locked_out).",
-      }),
+    reason: z.string().nullable().meta({
+      description:
+        "Why a request was refused (expired, revoked, limit, network, password, changed, missing, rate_limited), not counted (preview_agent, head), or that a wrong password locked the link (locked_out).",
+    }),
     clientAddress: z.string().nullable().meta({ description: "The recipient's address, or only its network part when you chose so in Settings." }),
     userAgent: z.string().nullable(),
     previewAgent: z.boolean().meta({ description: "A chat or mail app fetching a preview, not a person." }),

@@ -65,6 +65,12 @@ const envSchema = z.object({
     .int("a number of milliseconds (60000 or more)")
     .min(60_000, "a number of milliseconds (60000 or more)")
     .default(6 * 60 * 60 * 1000),
+  /** How long a "Download all" ZIP may wait for the client to take its next bytes, in milliseconds (default 1 minute); then it is cut. */
+  ZIP_IDLE_MS: z.coerce
+    .number({ error: "a number of milliseconds (5000 or more)" })
+    .int("a number of milliseconds (5000 or more)")
+    .min(5_000, "a number of milliseconds (5000 or more)")
+    .default(60_000),
   /** Reverse proxies in front of the app: 0 trusts no X-Forwarded-For; N takes its N-th entry from the right. */
   TRUSTED_PROXIES: z.coerce
     .number({ error: "a whole number of reverse proxies (0-10)" })

@@ -1,8 +1,11 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { PEER_HEADER, UNKNOWN_ADDRESS, normalizeAddress, resolveForwardedHttps } from "@/lib/security/address";
 
-/** Browsers that reached us over https keep to https for a year, on every host below this one. */
-export const STRICT_TRANSPORT_SECURITY = "max-age=31536000; includeSubDomains";
+/**
+ * Browsers that reached us over https keep to https for a year, on this host only: Bucketshare
+ * often runs on a subdomain of a domain whose other hosts it does not speak for.
+ */
+export const STRICT_TRANSPORT_SECURITY = "max-age=31536000";
 
 export type ProxySettings = { trustedProxies: number; trustedNetworks: readonly string[] };
 

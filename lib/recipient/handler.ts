@@ -25,7 +25,7 @@ import { storageSourcesFor } from "@/lib/security/csp";
  * The one wrapper every recipient route (/s/<token>, /download, /preview, /zip, /unlock) goes
  * through, as the action wrapper is for server actions: a well-formed token, one indexed
  * look-up, then every access decision in one order, driven by the route's policy
- * (RecipientPolicy): preview agents, the link's own checks (network, revoked, expired,
+ * (RecipientPolicy): the allowed networks, preview agents, the link's other checks (revoked, expired,
  * limit), the password (unlock cookie), what the route needs the link to offer, HEAD, the POST
  * that a download limit asks for, the object (pin) or the requested file of a share (snapshot).
  * The handler starts only once access is granted. Unknown, malformed and over-long tokens are one
@@ -121,6 +121,9 @@ async function decide(policy: RecipientPolicy, handler: RecipientHandler, reques
     return plainPage(page, { head: isHead });
   };
 
+  // Outside the allowed networks nobody learns anything about the link, a preview agent neither:
+  // refused (and logged so) before the title card.
+  if (refusal === "network") return refuse(refusal, refusal);
   if (agent.previewAgent) {
     if (!isHead) write("page_view", policy.previewAgent.reason);
     return policy.previewAgent.answer === "titleCard" ? titleCardResponse(link, refusal, isHead) : plainPage("noPreview", { head: isHead });

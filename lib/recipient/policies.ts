@@ -4,8 +4,9 @@ import type { PlainPage } from "@/lib/recipient/respond";
 
 /**
  * What each recipient route asks of withRecipientLink before its handler runs, side by side so the
- * routes can be compared at a glance. The wrapper applies them in one order: preview agent, the
- * link's own checks, password, offered, HEAD, the download button, file/pin.
+ * routes can be compared at a glance. The wrapper applies them in one order: the allowed networks
+ * (nothing at all for anyone outside them, preview agents included), preview agent, the link's
+ * other checks, password, offered, HEAD, the download button, file/pin.
  */
 export type RecipientPolicy = {
   /** Link-preview agents (chat apps, mail scanners) get the title card or the plain "No preview" page, logged as a page view with this reason. */

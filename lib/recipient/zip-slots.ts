@@ -2,6 +2,7 @@ import "server-only";
 import { createHash, randomUUID } from "node:crypto";
 import { db } from "@/lib/db/client";
 import { log } from "@/lib/log";
+import { limitKeys } from "@/lib/security/address";
 
 /**
  * How many "Download all" ZIPs may stream at once, counted in PostgreSQL so that every instance
@@ -21,13 +22,19 @@ export const ZIP_SLOT_HEARTBEAT_MS = 30_000;
 
 export type ZipSlot = { id: string; heartbeat(): void; release(): Promise<void> };
 
-/** The address as the slot table keeps it: a hash, so no address is stored for this. */
+/**
+ * The address as the slot table keeps it: its network as the sign-in limits count it (an IPv4
+ * address, an IPv6 /48), since one IPv6 subscriber can pick a fresh address for every request;
+ * hashed, so no address is stored for this.
+ */
 function addressKey(address: string): string {
-  return createHash("sha256").update(`zip-slot:${address}`).digest("hex");
+  return createHash("sha256")
+    .update(`zip-slot:${limitKeys(address).cap}`)
+    .digest("hex");
 }
 
 /**
- * Takes a slot for one stream of this link, or returns null when the address already runs
+ * Takes a slot for one stream of this link, or returns null when the address (its network) already runs
  * ZIP_STREAMS_PER_ADDRESS of them or the link ZIP_STREAMS_PER_LINK. The link's row is locked for
  * the check (FOR UPDATE), so concurrent requests on any instance are counted one after the other.
  */

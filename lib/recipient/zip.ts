@@ -31,8 +31,12 @@ import { takeZipSlot, ZIP_SLOT_HEARTBEAT_MS, type ZipSlot } from "@/lib/recipien
 /** How often a running download re-checks that the link is still usable. */
 export const ZIP_RECHECK_MS = 3_000;
 
-/** maxMs: the stream's total time limit (ZIP_MAX_MS unless given); slot: its place among the running streams, freed when it ends. */
-export type ZipOptions = { forceZip64?: boolean; recheckMs?: number; maxMs?: number; slot?: ZipSlot };
+/**
+ * maxMs: the stream's total time limit (ZIP_MAX_MS unless given); idleMs: how long it waits for the
+ * client to take the next bytes (ZIP_IDLE_MS unless given); slot: its place among the running
+ * streams, freed when it ends.
+ */
+export type ZipOptions = { forceZip64?: boolean; recheckMs?: number; maxMs?: number; idleMs?: number; slot?: ZipSlot };
 
 class LinkEndedError extends Error {
   constructor(readonly reason: string) {
@@ -52,20 +56,37 @@ async function stillUsable(context: RecipientContext): Promise<void> {
   if (reason === "revoked" || reason === "expired") throw new LinkEndedError(reason);
 }
 
-function zipResponseStream(zip: ZipFile, onCancel: (reason: unknown) => void): ReadableStream<Uint8Array> {
-  const iterator = (zip.outputStream as Readable)[Symbol.asyncIterator]();
+/**
+ * The response body. pull runs when the client has taken the chunk waiting for it (highWaterMark 1),
+ * so the time between handing a chunk over and the next pull is the client's: longer than idleMs and
+ * onIdle cuts the stream. Time spent reading from storage does not count against the client.
+ */
+function zipResponseStream(zip: ZipFile, idleMs: number, onIdle: (error: Error) => void, onCancel: (reason: unknown) => void): ReadableStream<Uint8Array> {
+  const output = zip.outputStream as Readable;
+  const iterator = output[Symbol.asyncIterator]();
+  let idle: ReturnType<typeof setTimeout> | undefined;
+  output.once("close", () => clearTimeout(idle));
   return new ReadableStream<Uint8Array>(
     {
       async pull(controller) {
+        clearTimeout(idle);
         try {
           const { value, done } = await iterator.next();
           if (done) controller.close();
-          else controller.enqueue(value instanceof Uint8Array ? value : new Uint8Array(value as ArrayBuffer));
+          else {
+            controller.enqueue(value instanceof Uint8Array ? value : new Uint8Array(value as ArrayBuffer));
+            idle = setTimeout(() => {
+              const error = new Error("the client stopped reading the ZIP");
+              onIdle(error);
+              controller.error(error);
+            }, idleMs);
+          }
         } catch (error) {
           controller.error(error);
         }
       },
       cancel(reason) {
+        clearTimeout(idle);
         onCancel(reason);
       },
     },
@@ -156,7 +177,14 @@ export async function zipStream(
     const end = zip.end.bind(zip) as unknown as (options: { forceZip64Format: boolean }, done: (total: number) => void) => void;
     end({ forceZip64Format: options.forceZip64 ?? false }, (total) => resolve(total >= 0 ? total : null));
   });
-  return { body: zipResponseStream(zip, (reason) => fail(reason instanceof Error ? reason : new Error("the client went away"))), length };
+  // A client that stops reading (a stalled connection) must not hold the stream and its slot until the time limit.
+  const body = zipResponseStream(
+    zip,
+    options.idleMs ?? getEnv().ZIP_IDLE_MS,
+    (error) => fail(error),
+    (reason) => fail(reason instanceof Error ? reason : new Error("the client went away")),
+  );
+  return { body, length };
 }
 
 /**

@@ -527,6 +527,53 @@ describe.each(storageCases())("on $name", (storage: TestStorage) => {
       await expect.poll(async () => (await rows())[0]!.n, { timeout: 5_000 }).toBe(0);
     });
 
+    it("counts the 3 per address by network: fresh addresses of one IPv6 /48 get no more streams", async () => {
+      const body = randomBytes(1 << 20);
+      const link = await share({ files: [{ path: "one.bin", size: body.length, ...(await put("one.bin", body)) }] });
+      const open = async (peer: string) => call(zipRoute.GET, link.token, "", "GET", peer);
+      const running: Response[] = [];
+      for (const peer of ["2001:db8:7:1::1", "2001:db8:7:2::1", "2001:db8:7:3::1"]) running.push(await open(peer));
+      expect(running.map((r) => r.status)).toEqual([200, 200, 200]);
+      const busy = await open("2001:db8:7:ffff::9");
+      expect(busy.status).toBe(429);
+      expect(await busy.text()).toContain("Wait for the running download to finish");
+      // Another /48 is another address.
+      const other = await open("2001:db8:8::1");
+      expect(other.status).toBe(200);
+      running.push(other);
+      expect(await downloads(link.id)).toBe(4);
+      for (const response of running) await response.body!.cancel();
+    });
+
+    it("is cut when the client stops reading for a while, and frees its place; a slow but steady reader is not cut", async () => {
+      const body = randomBytes(4 << 20);
+      const link = await share({ files: [{ path: "one big.bin", size: body.length, ...(await put("one big.bin", body)) }] });
+      const impatient = withRecipientLink(DOWNLOAD_ALL, (context) => serveZip(context, { idleMs: 400 }));
+      const rows = () => db.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM zip_streams WHERE link_id = ${link.id}`;
+
+      // Slow: a pause shorter than the idle limit between reads, for longer than the limit in all.
+      const steady = (await call(impatient, link.token, "")).body!.getReader();
+      const started = Date.now();
+      let received = 0;
+      for (;;) {
+        const { done, value } = await steady.read();
+        if (done) break;
+        received += value.length;
+        if (Date.now() - started < 1_200) await h.sleep(100);
+      }
+      expect(received).toBeGreaterThan(body.length);
+      expect(Date.now() - started).toBeGreaterThan(1_000);
+
+      // Stalled: one chunk, then nothing.
+      const stalled = (await call(impatient, link.token, "")).body!.getReader();
+      expect((await stalled.read()).done).toBe(false);
+      await expect.poll(async () => (await rows())[0]!.n, { timeout: 5_000 }).toBe(0);
+      const drain = async () => {
+        for (;;) if ((await stalled.read()).done) return;
+      };
+      await expect(drain()).rejects.toThrow();
+    });
+
     it("is not offered when the owner turned it off", async () => {
       const link = await share({ zipAllowed: false });
       expect(await (await call(page.GET, link.token, "")).text()).not.toContain("Download all");

@@ -594,6 +594,26 @@ describe.each(storageCases())("on $name", (storage) => {
       ]);
     });
 
+    it("refuses link-preview agents outside the allowed networks like anyone else: no title card, logged as refused", async () => {
+      const link = await managedLink({ allowedNetworks: ["10.0.0.0/8"] });
+      for (const response of [
+        await openPage(link.token, { agent: SLACK, peer: "198.51.100.7" }),
+        await getDownload(link.token, { agent: SLACK, peer: "198.51.100.7" }),
+      ]) {
+        expect(response.status).toBe(403);
+        const text = await response.text();
+        expect(text).toContain("Not available from your network");
+        expect(text).not.toContain("og:title");
+        expect(text).not.toContain("q3 report.bin");
+      }
+      expect(await events(link.id)).toEqual([
+        { outcome: "refused", reason: "network", clientAddress: "198.51.100.7", userAgent: SLACK, previewAgent: true },
+        { outcome: "refused", reason: "network", clientAddress: "198.51.100.7", userAgent: SLACK, previewAgent: true },
+      ]);
+      // Inside the networks the agent still gets its card.
+      expect(await (await openPage(link.token, { agent: SLACK, peer: "10.1.2.3" })).text()).toContain('<meta property="og:title" content="q3 report.bin">');
+    });
+
     it("queues the owner's webhook in the same statement as the count", async () => {
       await db.user.update({ where: { id: owner.id }, data: { webhookUrl: "https://hooks.example.com/bucketshare", logNetworkOnly: true } });
       const link = await managedLink({ downloadLimit: 2 });

@@ -447,8 +447,11 @@ describe.each(storageCases())("on $name", (storage) => {
       expect(head.status).toBe(200);
       expect(head.headers.get("location")).toBeNull();
       expect(await head.text()).toBe("");
+      // Log rows are written in the background: each one lands before the next request, so the log keeps their order.
+      await settleLinkEvents();
       for (const agent of [SLACK, "facebookexternalhit/1.1 Facebot Twitterbot/1.0", "WhatsApp/2.23.20.0 A", "TelegramBot (like TwitterBot)"]) {
         const response = await getDownload(link.token, { agent });
+        await settleLinkEvents();
         expect(response.status).toBe(200);
         expect(response.headers.get("location")).toBeNull();
         const body = await response.text();

@@ -15,9 +15,10 @@
  *    so strangers spread over many addresses cannot keep the owner out of their usual browser.
  * 4. Per managed link, from all addresses together, an escalating lock-out: every 10th wrong
  *    password locks the link for 1 minute, then 5, 15, and 1 hour for each 10 after that (failures
- *    are remembered for 24 hours). A browser that unlocked the link before carries a cookie
- *    (lib/recipient/link-known-browser.ts) that exempts it, so a stranger's guessing cannot keep
- *    a recipient out; the pair back-off and the per-address cap still apply to it.
+ *    are remembered for 24 hours, and a right password does not take them back). A browser that
+ *    unlocked the link before carries a cookie (lib/recipient/link-known-browser.ts) that exempts
+ *    it, so a stranger's guessing cannot keep a recipient out; the pair back-off and the
+ *    per-address cap still apply to it. The owner can clear the lock-out on the link's page.
  * A stranger at one address reaches at most ~9 failures on an email in 15 minutes, far below the
  * subject cap.
  */

@@ -6,6 +6,7 @@ import {
   CAP_WINDOW_MS,
   FAILURE_RETENTION_MS,
   FREE_FAILURES_PER_PAIR,
+  LINK_LOCK_EVERY,
   LINK_LOCK_ROWS,
   MAX_FAILURES_PER_ADDRESS,
   MAX_FAILURES_PER_SUBJECT,
@@ -47,7 +48,15 @@ export type AttemptOptions = {
   now?: Date;
 };
 
-export type AttemptResult = { ok: true } | { ok: false; limited: boolean; message?: string };
+export type AttemptResult =
+  | { ok: true }
+  | {
+      ok: false;
+      limited: boolean;
+      message?: string;
+      /** A wrong link password: its row on the link's lock-out ladder (linkLockoutStartedBy). */
+      lockFailureId?: bigint;
+    };
 
 export const BUSY_MESSAGE = "The server is busy checking other passwords. Try again in a moment.";
 
@@ -59,7 +68,23 @@ export function subjectColumn(scope: AttemptScope, subject: string): string {
 
 type Tx = Pick<PrismaClient, "signInFailure" | "$executeRaw">;
 
-const OTHER_SCOPES = ["setup-code", "current-password", "link-password"] as const;
+/**
+ * A link's lock-out ladder counts wrong passwords in rows of their own: a recipient's success
+ * forgets the failures of their own address (the pair back-off), but the ladder must keep them, or
+ * the next lock comes late and the 10th failure that starts a lock could be counted twice.
+ */
+const LINK_LOCK_PREFIX = "link-password-lock:";
+
+function linkLockSubject(linkId: string): string {
+  return `${LINK_LOCK_PREFIX}${linkId}`.slice(0, 320);
+}
+
+/** Every failure row of a managed link's password (the per-address ones and the lock-out ladder). */
+export function linkFailureSubjects(linkId: string): string[] {
+  return [subjectColumn("link-password", linkId), linkLockSubject(linkId)];
+}
+
+const OTHER_SCOPES = ["setup-code", "current-password", "link-password", "link-password-lock"] as const;
 
 /**
  * The rows of one scope, told apart by the subject column's prefix (subjectColumn): sign-in rows
@@ -73,7 +98,11 @@ function scopeRows(scope: AttemptScope): Prisma.SignInFailureWhereInput {
 type Keys = ReturnType<typeof limitKeys>;
 
 /** When the next attempt of this subject from this address may run; null when it may run now. */
-async function refusedUntil(tx: Tx, opts: { scope: AttemptScope; subject: string; keys: Keys; knownBrowser: boolean }, now: Date): Promise<Date | null> {
+async function refusedUntil(
+  tx: Tx,
+  opts: { scope: AttemptScope; subject: string; lockSubject: string; keys: Keys; knownBrowser: boolean },
+  now: Date,
+): Promise<Date | null> {
   const { subject, keys } = opts;
   const desc = { orderBy: { createdAt: "desc" as const }, select: { createdAt: true } };
   const capSince = new Date(now.getTime() - CAP_WINDOW_MS);
@@ -95,7 +124,7 @@ async function refusedUntil(tx: Tx, opts: { scope: AttemptScope; subject: string
           ...desc,
         }),
     opts.knownBrowser ? [] : tx.signInFailure.findMany({ where: { subject, createdAt: { gt: capSince } }, take: MAX_FAILURES_PER_SUBJECT, ...desc }),
-    opts.scope === "link-password" && !opts.knownBrowser ? lockedUntil(tx, subject, now) : null,
+    opts.scope === "link-password" && !opts.knownBrowser ? lockedUntil(tx, opts.lockSubject, now) : null,
   ]);
   const until: number[] = [];
   const wait = backoffAfter(pair.length);
@@ -108,19 +137,20 @@ async function refusedUntil(tx: Tx, opts: { scope: AttemptScope; subject: string
 }
 
 /** The end of a link's latest lock-out (maybe past), from its failures of the last 24 hours, all addresses. */
-async function lockedUntil(tx: Tx, subject: string, now: Date): Promise<Date | null> {
-  const failures = await linkFailures(tx, subject, now);
-  return linkLockedUntil(failures);
+async function lockedUntil(tx: Tx, lockSubject: string, now: Date): Promise<Date | null> {
+  const failures = await linkFailures(tx, lockSubject, now);
+  return linkLockedUntil(failures.map((f) => f.createdAt));
 }
 
-async function linkFailures(tx: Tx, subject: string, now: Date): Promise<Date[]> {
+/** The ladder's failures of the last 24 hours, oldest first. */
+async function linkFailures(tx: Tx, lockSubject: string, now: Date): Promise<{ id: bigint; createdAt: Date }[]> {
   const rows = await tx.signInFailure.findMany({
-    where: { subject, createdAt: { gt: new Date(now.getTime() - PAIR_MEMORY_MS) } },
-    orderBy: { createdAt: "desc" },
+    where: { subject: lockSubject, createdAt: { gt: new Date(now.getTime() - PAIR_MEMORY_MS) } },
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
     take: LINK_LOCK_ROWS,
-    select: { createdAt: true },
+    select: { id: true, createdAt: true },
   });
-  return rows.map((r) => r.createdAt).reverse();
+  return rows.reverse();
 }
 
 export type LinkPasswordLockout = {
@@ -132,9 +162,29 @@ export type LinkPasswordLockout = {
 
 /** A managed link's guessing state, for its owner (link page, access log, webhook). */
 export async function linkPasswordLockout(linkId: string, now = new Date()): Promise<LinkPasswordLockout> {
-  const failures = await linkFailures(db, subjectColumn("link-password", linkId), now);
-  const until = linkLockedUntil(failures);
+  const failures = await linkFailures(db, linkLockSubject(linkId), now);
+  const until = linkLockedUntil(failures.map((f) => f.createdAt));
   return { failures: failures.length, lockedUntil: until && until.getTime() > now.getTime() ? until : null };
+}
+
+/**
+ * The lock-out that this wrong password (its lockFailureId) started, or null when it started none:
+ * a lock starts at the 10th, 20th… failure on the ladder, so exactly one failure starts each lock,
+ * however many are checked at once.
+ */
+export async function linkLockoutStartedBy(linkId: string, failureId: bigint, now = new Date()): Promise<(LinkPasswordLockout & { lockedUntil: Date }) | null> {
+  const failures = await linkFailures(db, linkLockSubject(linkId), now);
+  const locks = Math.floor(failures.length / LINK_LOCK_EVERY);
+  if (locks === 0 || failures[locks * LINK_LOCK_EVERY - 1]!.id !== failureId) return null;
+  const until = linkLockedUntil(failures.map((f) => f.createdAt));
+  if (!until || until.getTime() <= now.getTime()) return null;
+  return { failures: failures.length, lockedUntil: until };
+}
+
+/** The owner's "Clear lock-out": forgets every wrong password of the link (ladder and per-address back-off). */
+export async function clearLinkFailures(linkId: string): Promise<number> {
+  const { count } = await db.signInFailure.deleteMany({ where: { subject: { in: linkFailureSubjects(linkId) } } });
+  return count;
 }
 
 /**
@@ -146,6 +196,7 @@ export async function guardedAttempt(opts: AttemptOptions, verify: () => Promise
   ensureFailurePruning();
   const now = opts.now ?? new Date();
   const subject = subjectColumn(opts.scope, opts.subject);
+  const lockSubject = opts.scope === "link-password" ? linkLockSubject(opts.subject) : null;
   const keys = limitKeys(opts.address);
   const address = keys.pair.slice(0, 64);
 
@@ -156,10 +207,17 @@ export async function guardedAttempt(opts: AttemptOptions, verify: () => Promise
       for (const key of [`limit:address:${keys.cap}`, `limit:subject:${subject}`].sort()) {
         await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${key}, 0))`;
       }
-      const until = await refusedUntil(tx, { scope: opts.scope, subject, keys: { ...keys, pair: address }, knownBrowser: opts.knownBrowser === true }, now);
-      if (until) return { until, id: null };
+      const until = await refusedUntil(
+        tx,
+        { scope: opts.scope, subject, lockSubject: lockSubject ?? subject, keys: { ...keys, pair: address }, knownBrowser: opts.knownBrowser === true },
+        now,
+      );
+      if (until) return { until, id: null, lockId: null };
       const row = await tx.signInFailure.create({ data: { subject, clientAddress: address, createdAt: now }, select: { id: true } });
-      return { until: null, id: row.id };
+      const lockRow = lockSubject
+        ? await tx.signInFailure.create({ data: { subject: lockSubject, clientAddress: address, createdAt: now }, select: { id: true } })
+        : null;
+      return { until: null, id: row.id, lockId: lockRow?.id ?? null };
     },
     { maxWait: 10_000, timeout: 10_000 },
   );
@@ -168,19 +226,21 @@ export async function guardedAttempt(opts: AttemptOptions, verify: () => Promise
     return { ok: false, limited: true, message: retryMessage(reserved.until ?? now, now) };
   }
 
+  const reservedIds = reserved.lockId === null ? [reserved.id] : [reserved.id, reserved.lockId];
   let valid: boolean;
   try {
     valid = await verify();
   } catch (error) {
-    await db.signInFailure.deleteMany({ where: { id: reserved.id } });
+    await db.signInFailure.deleteMany({ where: { id: { in: reservedIds } } });
     if (isPasswordBusy(error)) return { ok: false, limited: true, message: BUSY_MESSAGE };
     throw error;
   }
   if (!valid) {
     log.info("auth.attempt.failed", { scope: opts.scope, subject, clientAddress: opts.address });
-    return { ok: false, limited: false };
+    return reserved.lockId === null ? { ok: false, limited: false } : { ok: false, limited: false, lockFailureId: reserved.lockId };
   }
-  await db.signInFailure.deleteMany({ where: { subject, clientAddress: address } });
+  // The pair's back-off starts over; the link's ladder loses only this attempt's own row (it was no failure).
+  await db.signInFailure.deleteMany({ where: { OR: [{ subject, clientAddress: address }, ...(reserved.lockId === null ? [] : [{ id: reserved.lockId }])] } });
   return { ok: true };
 }
 

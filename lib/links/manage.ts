@@ -1,4 +1,5 @@
 import "server-only";
+import { clearLinkFailures } from "@/lib/auth/rate-limit";
 import { db } from "@/lib/db/client";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { AppError } from "@/lib/errors";
@@ -112,6 +113,17 @@ export async function revokeLink(userId: string, id: string, now = new Date()): 
   const link = await db.shareLink.findFirst({ where: { id, ownerId: userId, deletedAt: null }, select: { kind: true, revokedAt: true } });
   if (link?.kind === "managed" && link.revokedAt) return { alreadyRevoked: true };
   return explainNoMatch(userId, id, { refuseRevoked: false });
+}
+
+/**
+ * Clear lock-out (password-protected managed links): forgets the link's wrong passwords, so
+ * recipients locked out by someone's guessing may try again at once. Only the link's owner.
+ */
+export async function clearLinkLockout(userId: string, id: string): Promise<{ cleared: number }> {
+  const link = await db.shareLink.findFirst({ where: { id, ownerId: userId, deletedAt: null }, select: { id: true, kind: true } });
+  if (!link) throw new AppError("not_found", NOT_FOUND, { reason: "no_such_link" });
+  if (link.kind !== "managed") throw new AppError("invalid", DIRECT_CANNOT, { reason: "direct_cannot_change" });
+  return { cleared: await clearLinkFailures(link.id) };
 }
 
 /** Change expiry (managed links): a preset counted from now, or "No expiry". */

@@ -1,6 +1,5 @@
 import "server-only";
-import { LINK_LOCK_EVERY } from "@/lib/auth/limits";
-import { linkPasswordLockout, type LinkPasswordLockout } from "@/lib/auth/rate-limit";
+import { linkLockoutStartedBy, type LinkPasswordLockout } from "@/lib/auth/rate-limit";
 import { db } from "@/lib/db/client";
 
 /**
@@ -10,13 +9,15 @@ import { db } from "@/lib/db/client";
  */
 export async function lockoutStartedByFailure(input: {
   link: { id: string; ownerId: string; fileName: string };
+  /** The failure's row on the link's lock-out ladder (guardedAttempt's lockFailureId). */
+  failureId: bigint;
   /** As the access log keeps it. */
   clientAddress: string;
   userAgent: string | null;
   now: Date;
 }): Promise<(LinkPasswordLockout & { lockedUntil: Date }) | null> {
-  const state = await linkPasswordLockout(input.link.id, input.now);
-  if (!state.lockedUntil || state.failures === 0 || state.failures % LINK_LOCK_EVERY !== 0) return null;
+  const state = await linkLockoutStartedBy(input.link.id, input.failureId, input.now);
+  if (!state) return null;
   const owner = await db.user.findUnique({ where: { id: input.link.ownerId }, select: { webhookUrl: true } });
   if (owner?.webhookUrl) {
     await db.webhookDelivery.create({
@@ -31,6 +32,7 @@ export async function lockoutStartedByFailure(input: {
           failedAttempts: state.failures,
           lockedUntil: state.lockedUntil.toISOString(),
           recipient: { address: input.clientAddress, userAgent: input.userAgent },
+          clearLockout: `The owner can clear the lock-out on the link's page in Bucketshare, /links/${input.link.id} (Clear lock-out).`,
         },
       },
     });

@@ -92,7 +92,16 @@ export async function unlockLink(context: RecipientContext): Promise<Response> {
       return passwordResponse(context, result.message ?? "Too many failed attempts. Try again later.", 429);
     }
     // The failure was written after this request began: the lock-out is read as of now.
-    const lockout = await lockoutStartedByFailure({ link, clientAddress: context.loggedAddress, userAgent: context.userAgent, now: new Date() });
+    const lockout =
+      result.lockFailureId === undefined
+        ? null
+        : await lockoutStartedByFailure({
+            link,
+            failureId: result.lockFailureId,
+            clientAddress: context.loggedAddress,
+            userAgent: context.userAgent,
+            now: new Date(),
+          });
     context.log("wrong_password", lockout ? "locked_out" : null);
     return passwordResponse(context, lockout ? `Wrong password. ${retryMessage(lockout.lockedUntil)}` : "Wrong password. Check it and try again.");
   }

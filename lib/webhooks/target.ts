@@ -1,17 +1,37 @@
 import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from "node:dns";
 import { isIP } from "node:net";
+import ipaddr from "ipaddr.js";
 import { addressAllowed } from "@/lib/security/cidr";
 
 /**
  * Where a webhook may not be sent unless WEBHOOK_ALLOW_PRIVATE=true: link-local addresses and the
  * cloud metadata services reachable from a server (AWS/Azure/GCP 169.254.169.254, AWS IPv6
- * fd00:ec2::254, Alibaba 100.100.100.200, metadata.google.internal), which hand out the machine's
+ * fd00:ec2::254, GCP IPv6 fd20:ce::254, Alibaba 100.100.100.200, metadata.google.internal), which hand out the machine's
  * own credentials. A receiver on loopback or a private network stays allowed (self-hosted
  * services). The URL is checked when it is saved, and the address actually connected to is
  * checked at every delivery, so a host name that resolves there later is refused too.
  */
 
-const BLOCKED_RANGES = ["169.254.0.0/16", "fe80::/10", "fd00:ec2::254/128", "100.100.100.200/32"];
+const BLOCKED_RANGES = ["169.254.0.0/16", "fe80::/10", "fd00:ec2::254/128", "fd20:ce::254/128", "100.100.100.200/32"];
+
+/**
+ * IPv6 prefixes whose last 32 bits are an IPv4 address that the network (NAT64, SIIT) or the
+ * operating system may connect to: NAT64 64:ff9b::/96, IPv4-compatible ::/96, IPv4-mapped
+ * ::ffff:0:0/96 and IPv4-translated ::ffff:0:0:0/96. Such an address is checked as its IPv4 too.
+ */
+const EMBEDDING_PREFIXES = [
+  ipaddr.parseCIDR("64:ff9b::/96"),
+  ipaddr.parseCIDR("::/96"),
+  ipaddr.parseCIDR("::ffff:0:0/96"),
+  ipaddr.parseCIDR("::ffff:0:0:0/96"),
+];
+
+function embeddedIPv4(address: string): string | null {
+  if (!address.includes(":") || !ipaddr.IPv6.isValid(address)) return null;
+  const parsed = ipaddr.IPv6.parse(address);
+  if (!EMBEDDING_PREFIXES.some((prefix) => parsed.match(prefix))) return null;
+  return ipaddr.fromByteArray(parsed.toByteArray().slice(12)).toString();
+}
 const BLOCKED_HOSTS = new Set(["metadata.google.internal", "metadata.goog", "metadata"]);
 
 export const BLOCKED_TARGET_MESSAGE =
@@ -19,7 +39,8 @@ export const BLOCKED_TARGET_MESSAGE =
 
 /** An address (v4, v6, v4-mapped v6) in a blocked range. */
 export function isBlockedAddress(address: string): boolean {
-  return BLOCKED_RANGES.some((range) => addressAllowed(address, [range]));
+  const embedded = embeddedIPv4(address.replace(/^\[|\]$/g, ""));
+  return BLOCKED_RANGES.some((range) => addressAllowed(address, [range]) || (embedded !== null && addressAllowed(embedded, [range])));
 }
 
 /** Why this URL's host may not receive webhooks, or null. */

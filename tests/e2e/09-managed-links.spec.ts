@@ -113,22 +113,28 @@ test("Quick Share a managed one-time link with a password, watch it used, then r
   await expect(page.getByRole("button", { name: "Change download limit" })).toBeVisible();
   await expectNoA11yViolations(page, "the link page");
 
-  // Strangers guessed the password from ten addresses: the owner sees it, and the lock.
+  // Strangers guessed the password from ten addresses: the owner sees it, and the lock, and can clear it.
+  await expect(page.getByRole("button", { name: "Clear lock-out" })).toHaveCount(0);
   const linkId = new URL(page.url()).pathname.split("/").at(-1)!;
   const { default: pg } = await import("pg");
   const client = new pg.Client({ connectionString: process.env.E2E_DATABASE_URL });
   await client.connect();
-  await client.query(
-    `INSERT INTO sign_in_failures (subject, client_address, created_at) SELECT $1, '198.51.100.' || g, now() - (10 - g) * interval '1 second' FROM generate_series(1, 10) g`,
-    [`link-password:${linkId}`],
-  );
+  for (const subject of [`link-password:${linkId}`, `link-password-lock:${linkId}`]) {
+    await client.query(
+      `INSERT INTO sign_in_failures (subject, client_address, created_at) SELECT $1, '198.51.100.' || g, now() - (10 - g) * interval '1 second' FROM generate_series(1, 10) g`,
+      [subject],
+    );
+  }
   await client.end();
   await page.reload();
   await expect(
-    page
-      .getByRole("definition")
-      .filter({ hasText: /^Yes · 10 failed password attempts in the last 24 hours, locked until .+ for browsers that have not unlocked it before$/ }),
+    page.getByRole("definition").filter({
+      hasText: /^Yes · 10 failed password attempts in the last 24 hours, locked until .+ for browsers that have not unlocked it before\s*Clear lock-out$/,
+    }),
   ).toBeVisible();
+  await page.getByRole("button", { name: "Clear lock-out" }).click();
+  await expect(page.getByRole("button", { name: "Clear lock-out" })).toHaveCount(0);
+  await expect(page.getByText(/failed password attempts/)).toHaveCount(0);
 
   // Raising the limit works at once for the recipient; then Revoke ends it for good.
   await page.getByLabel("New download limit").fill("2");

@@ -22,6 +22,8 @@ import { changeDownloadLimitAction } from "@/lib/actions/change-download-limit";
 import { deleteLinkAction } from "@/lib/actions/delete-link";
 import { revealLinkAction } from "@/lib/actions/reveal-link";
 import { shareAgainAction } from "@/lib/actions/share-again";
+import { clearLinkLockoutAction } from "@/lib/actions/clear-link-lockout";
+import { guardedAttempt, linkPasswordLockout } from "@/lib/auth/rate-limit";
 import { listLinks } from "@/lib/links/history";
 import { listAccessLog, listLinksForObject } from "@/lib/links/manage";
 import * as h from "../support/helpers";
@@ -330,6 +332,43 @@ describe("owner actions", () => {
     });
     expect(b.tokenHash).not.toBe(a.tokenHash);
     expect(await verifyPassword("keep me please", b.passwordHash!)).toBe(true);
+  });
+
+  it("clears a link's password lock-out for its owner; another owner or no session changes nothing", async () => {
+    const link = await shareOk(target, { linkType: "managed", password: "correct horse battery" });
+    for (let i = 1; i <= 10; i++) {
+      expect(await guardedAttempt({ scope: "link-password", subject: link.id, address: `198.51.100.${i}` }, async () => false)).toMatchObject({
+        ok: false,
+        limited: false,
+      });
+    }
+    const locked = await linkPasswordLockout(link.id);
+    expect(locked.failures).toBe(10);
+    expect(locked.lockedUntil).not.toBeNull();
+    const stillLocked = () => guardedAttempt({ scope: "link-password", subject: link.id, address: "203.0.113.60" }, async () => true);
+    expect(await stillLocked()).toMatchObject({ ok: false, limited: true });
+
+    expect(await as(stranger, () => clearLinkLockoutAction({ status: "idle" }, { id: link.id }))).toMatchObject({
+      status: "error",
+      message: "This link is not in your history (any more).",
+    });
+    expect(await linkPasswordLockout(link.id)).toEqual(locked);
+    session.user = null;
+    try {
+      expect(await clearLinkLockoutAction({ status: "idle" }, { id: link.id })).toMatchObject({ status: "unauthorized" });
+    } finally {
+      session.user = owner;
+    }
+    expect(await linkPasswordLockout(link.id)).toEqual(locked);
+
+    expect(await clearLinkLockoutAction({ status: "idle" }, h.formData({ id: link.id }))).toMatchObject({
+      status: "success",
+      message: "Lock-out cleared: recipients can enter the password again.",
+    });
+    expect(await linkPasswordLockout(link.id)).toEqual({ failures: 0, lockedUntil: null });
+    expect(await db.signInFailure.count({ where: { subject: { endsWith: `:${link.id}` } } })).toBe(0);
+    // A recipient with the password gets in at once.
+    expect(await stillLocked()).toEqual({ ok: true });
   });
 
   it("revokes a managed link removed from the history (nobody could revoke it later)", async () => {

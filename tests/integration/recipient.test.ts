@@ -789,15 +789,46 @@ describe("password lock-out", () => {
       failedAttempts: 10,
       lockedUntil: state.lockedUntil!.toISOString(),
       recipient: { address: "198.51.100.10", userAgent: BROWSER },
+      clearLockout: `The owner can clear the lock-out on the link's page in Bucketshare, /links/${link.id} (Clear lock-out).`,
     });
 
     // The minute passes: the next 10 wrong passwords lock it for 5 minutes, and so on.
-    const subject = `link-password:${link.id}`;
-    await db.$executeRaw`UPDATE sign_in_failures SET created_at = created_at - interval '2 minutes' WHERE subject = ${subject}`;
+    const subjects = [`link-password:${link.id}`, `link-password-lock:${link.id}`];
+    await db.$executeRaw`UPDATE sign_in_failures SET created_at = created_at - interval '2 minutes' WHERE subject = ANY(${subjects})`;
     expect(await linkPasswordLockout(link.id)).toEqual({ failures: 10, lockedUntil: null });
     for (let i = 11; i <= 19; i++) expect((await guessFrom(link.token, i)).status).toBe(401);
     expect(await (await guessFrom(link.token, 20)).text()).toContain("Wrong password. Too many failed attempts. Try again in 5 minutes.");
     expect(await (await postUnlock(link.token, "correct horse", { peer: "203.0.113.51" })).text()).toContain("Try again in 5 minutes.");
+  });
+
+  it("a recipient's own mistypes still count after they unlock: the 10th failure locks, and the owner is told once per lock", async () => {
+    await db.user.update({ where: { id: owner.id }, data: { webhookUrl: "https://hooks.example.com/bucketshare" } });
+    const link = await managedLink({ password: "correct horse" });
+    const lockEvents = () => db.webhookDelivery.findMany({ where: { ownerId: owner.id, payload: { path: ["link", "id"], equals: link.id } } });
+    const recipient = "192.0.2.210";
+    for (let i = 0; i < 3; i++) expect((await postUnlock(link.token, `typo ${i}`, { peer: recipient })).status).toBe(401);
+    const unlocked = await postUnlock(link.token, "correct horse", { peer: recipient });
+    expect(unlocked.status).toBe(303);
+    const knownCookie = unlocked.headers
+      .getSetCookie()
+      .find((c) => c.startsWith("bs_link_known="))!
+      .split(";")[0]!;
+
+    for (let i = 1; i <= 6; i++) expect(await (await guessFrom(link.token, 100 + i)).text()).toContain("Wrong password. Check it and try again.");
+    const tenth = await guessFrom(link.token, 107);
+    expect(await tenth.text()).toContain("Wrong password. Too many failed attempts. Try again in 1 minute.");
+    expect((await postUnlock(link.token, "correct horse", { peer: "203.0.113.61" })).status).toBe(429);
+    expect(await linkPasswordLockout(link.id)).toMatchObject({ failures: 10, lockedUntil: expect.any(Date) });
+
+    // The recipient mistypes again and gets in (their browser is known): the lock and its count stay.
+    expect((await postUnlock(link.token, "typo again", { peer: recipient, cookie: knownCookie })).status).toBe(401);
+    expect((await postUnlock(link.token, "correct horse", { peer: recipient, cookie: knownCookie })).status).toBe(303);
+    expect(await linkPasswordLockout(link.id)).toMatchObject({ failures: 11, lockedUntil: expect.any(Date) });
+    expect((await postUnlock(link.token, "correct horse", { peer: "203.0.113.62" })).status).toBe(429);
+
+    const sent = await lockEvents();
+    expect(sent.map((d) => (d.payload as { type: string; failedAttempts: number }).type)).toEqual(["link.password_locked"]);
+    expect(sent[0]!.payload).toMatchObject({ failedAttempts: 10, recipient: { address: "198.51.100.107" } });
   });
 });
 

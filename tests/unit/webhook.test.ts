@@ -2,7 +2,7 @@ import { createHmac, timingSafeEqual } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { DEFAULT_SCHEDULE, MAX_ATTEMPTS, RETRY_DELAYS_MS, nextRetryAt } from "@/lib/webhooks/backoff";
 import { describeFailure, shorten } from "@/lib/webhooks/post";
-import { isBlockedAddress, webhookTargetProblem } from "@/lib/webhooks/target";
+import { guardedLookup, isBlockedAddress, webhookTargetProblem } from "@/lib/webhooks/target";
 import { generateWebhookSecret, signWebhook, webhookHeaders } from "@/lib/webhooks/signature";
 import { parseWebhookUrl, webhookUrlSchema } from "@/lib/validation/webhook";
 
@@ -140,5 +140,33 @@ describe("webhook targets", () => {
     }
     expect(isBlockedAddress("::ffff:169.254.169.254")).toBe(true);
     expect(isBlockedAddress("169.255.0.1")).toBe(false);
+  });
+
+  // GCP's IPv6 metadata address, and 169.254.169.254 inside IPv6 forms that NAT64, SIIT or the
+  // operating system turn back into the IPv4 address.
+  const metadataInIPv6 = ["fd20:ce::254", "64:ff9b::a9fe:a9fe", "64:ff9b::169.254.169.254", "::169.254.169.254", "::a9fe:a9fe", "::ffff:0:a9fe:a9fe"];
+
+  it("refuses the metadata service's IPv6 forms when the URL is saved", () => {
+    for (const address of metadataInIPv6) {
+      expect(webhookTargetProblem(`http://[${address}]/in`, false), address).toMatch(/WEBHOOK_ALLOW_PRIVATE=true/);
+      expect(webhookTargetProblem(`http://[${address}]/in`, true), address).toBeNull();
+    }
+    for (const address of ["64:ff9b::a00:5", "::ffff:0:a00:5", "::1", "fd20:ce::253"]) {
+      expect(webhookTargetProblem(`http://[${address}]/in`, false), address).toBeNull();
+    }
+  });
+
+  it("refuses the metadata service's IPv6 forms at delivery, when the host name resolves to one", async () => {
+    const lookup = (host: string) =>
+      new Promise<{ error: NodeJS.ErrnoException | null; address: unknown }>((resolve) =>
+        guardedLookup(host, {}, (error, address) => resolve({ error, address })),
+      );
+    for (const address of metadataInIPv6) {
+      expect(isBlockedAddress(address), address).toBe(true);
+      expect((await lookup(address)).error?.code, address).toBe("EBLOCKEDTARGET");
+    }
+    const allowed = await lookup("64:ff9b::a00:5");
+    expect(allowed.error).toBeNull();
+    expect(allowed.address).toBe("64:ff9b::a00:5");
   });
 });

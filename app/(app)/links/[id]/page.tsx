@@ -6,6 +6,7 @@ import { ChangeDownloadLimitForm, ChangeExpiryForm, CopyLinkButton } from "@/com
 import { RevokeLinkButton } from "@/components/links/revoke-link-button";
 import { StatusBadge } from "@/components/links/status-badge";
 import { AccessLogTable } from "@/components/links/access-log-table";
+import { ClearLockoutButton } from "@/components/links/clear-lockout-button";
 import { ManifestExport } from "@/components/links/manifest-export";
 import { buttonClass } from "@/components/ui/button";
 import { RelativeTime } from "@/components/ui/relative-time";
@@ -113,7 +114,7 @@ export default async function LinkPage({ params, searchParams }: { params: Promi
     rows.push(
       ["Downloads", <DownloadsCell key="d" kind="managed" count={link.downloadCount} limit={link.downloadLimit} />],
       ["Download limit", link.downloadLimit === null ? "Unlimited" : link.downloadLimit === 1 ? "1 (one-time)" : String(link.downloadLimit)],
-      ["Password", link.hasPassword ? <PasswordFacts key="p" lockout={lockout} now={now} /> : "No"],
+      ["Password", link.hasPassword ? <PasswordFacts key="p" id={link.id} lockout={lockout} now={now} /> : "No"],
       [
         "Allowed networks",
         link.allowedNetworks.length > 0 ? (
@@ -274,11 +275,11 @@ export default async function LinkPage({ params, searchParams }: { params: Promi
 }
 
 /** "Yes", and what guessing it has cost: "7 failed password attempts in the last 24 hours, locked until …". */
-function PasswordFacts({ lockout, now }: { lockout: { failures: number; lockedUntil: Date | null } | null; now: Date }) {
+function PasswordFacts({ id, lockout, now }: { id: string; lockout: { failures: number; lockedUntil: Date | null } | null; now: Date }) {
   if (!lockout || lockout.failures === 0) return "Yes";
   const attempts = `${lockout.failures.toLocaleString("en-US")} failed password ${lockout.failures === 1 ? "attempt" : "attempts"} in the last 24 hours`;
   return (
-    <span>
+    <div>
       Yes · {attempts}
       {lockout.lockedUntil ? (
         <>
@@ -286,6 +287,7 @@ function PasswordFacts({ lockout, now }: { lockout: { failures: number; lockedUn
           before
         </>
       ) : null}
-    </span>
+      <ClearLockoutButton id={id} />
+    </div>
   );
 }

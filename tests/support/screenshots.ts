@@ -25,7 +25,7 @@ const BUCKET = "demo";
 /** What recipients' links show; the pictures never name the machine they were taken on. */
 const PUBLIC_URL = "https://share.example.com";
 
-export const SCREENS = ["sign-in", "bucket-browser", "quick-share", "link-history", "link-details", "recipient", "settings"] as const;
+export const SCREENS = ["sign-in", "bucket-browser", "quick-share", "link-history", "link-details", "recipient", "recipient-one-time", "settings"] as const;
 type Screen = (typeof SCREENS)[number];
 const WIDTHS = { desktop: { width: 1280, height: 800 }, phone: { width: 390, height: 844 } } as const;
 const THEMES = ["light", "dark"] as const;
@@ -192,6 +192,9 @@ async function main() {
     await revokeNewest(setup, base, "notes.md");
     const recipientLink = await shareManaged(setup, base, `${bucketPath}/photos/2025/summer`, "sunset.png", { note: "holiday pictures for Sam" });
     const recipientPath = new URL(recipientLink.url).pathname;
+    // A one-time link: its page offers no preview that would hand over the file, and Download is a button (POST).
+    const oneTimeLink = await shareManaged(setup, base, `${bucketPath}/photos/2025/summer`, "sunset.png", { limit: "1", expiry: "30 days" });
+    const oneTimePath = new URL(oneTimeLink.url).pathname;
     const visitor = await browser.newPage({ viewport: WIDTHS.desktop });
     await visitor.goto(`${base}${recipientPath}`);
     await visitor.close();
@@ -237,6 +240,9 @@ async function main() {
         await recipientPage.goto(`${base}${recipientPath}`);
         await recipientPage.getByRole("heading", { name: "sunset.png", level: 1 }).waitFor();
         await capture(recipientPage, "recipient", width, theme);
+        await recipientPage.goto(`${base}${oneTimePath}`);
+        await recipientPage.getByRole("button", { name: "Download" }).waitFor();
+        await capture(recipientPage, "recipient-one-time", width, theme);
         await recipient.close();
 
         await page.goto(`${base}/settings`);

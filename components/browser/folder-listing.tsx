@@ -16,6 +16,8 @@ type Props = {
   listing: Promise<Loaded<FolderPage>>;
   connectionId: string;
   credentialsExpireAt: string | null;
+  /** The storage's host when it is a loopback or private address (lib/storage/private-endpoint.ts). */
+  storagePrivateHost: string | null;
   bucket: string;
   prefix: string;
   filter: string;
@@ -37,7 +39,7 @@ function baseQuery(filter: string, pages: string[]): URLSearchParams {
 }
 
 /** One page (100 entries) of a folder: folders first, then objects, with Previous/Next kept in the URL. */
-export async function FolderListing({ listing, connectionId, credentialsExpireAt, bucket, prefix, filter, pages, selectedKey }: Props) {
+export async function FolderListing({ listing, connectionId, credentialsExpireAt, storagePrivateHost, bucket, prefix, filter, pages, selectedKey }: Props) {
   const here = folderHref(connectionId, bucket, prefix);
   const result = await listing;
   if (!result.ok) {
@@ -59,8 +61,8 @@ export async function FolderListing({ listing, connectionId, credentialsExpireAt
           {filter ? `Nothing here starts with “${filter}”.` : prefix ? "This folder is empty." : "This bucket is empty."}
         </p>
       ) : (
-        <QuickShareHost connectionId={connectionId} bucket={bucket} credentialsExpireAt={credentialsExpireAt}>
-          <SelectionHost connectionId={connectionId} bucket={bucket} prefix={prefix} publicUrl={publicBaseUrl()}>
+        <QuickShareHost connectionId={connectionId} bucket={bucket} credentialsExpireAt={credentialsExpireAt} storagePrivateHost={storagePrivateHost}>
+          <SelectionHost connectionId={connectionId} bucket={bucket} prefix={prefix} publicUrl={publicBaseUrl()} storagePrivateHost={storagePrivateHost}>
             <table className="listing">
               <caption className="sr-only">Contents of {prefix || bucket}</caption>
               <thead>

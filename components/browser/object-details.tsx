@@ -19,13 +19,15 @@ type Props = {
   links: Promise<ObjectLinkRow[]>;
   connectionId: string;
   credentialsExpireAt: string | null;
+  /** The storage's host when it is a loopback or private address (lib/storage/private-endpoint.ts). */
+  storagePrivateHost: string | null;
   bucket: string;
   objectKey: string;
   closeHref: string;
 };
 
 /** Key, size, type, ETag, dates, metadata and a preview (presigned for 5 minutes). */
-export async function ObjectDetailsPanel({ view, links, connectionId, credentialsExpireAt, bucket, objectKey, closeHref }: Props) {
+export async function ObjectDetailsPanel({ view, links, connectionId, credentialsExpireAt, storagePrivateHost, bucket, objectKey, closeHref }: Props) {
   const [result, issued] = await Promise.all([view, links]);
   if (!result.ok) {
     return (
@@ -75,7 +77,7 @@ export async function ObjectDetailsPanel({ view, links, connectionId, credential
           ✕
         </Link>
       </div>
-      <QuickShareButton target={{ connectionId, bucket, key: objectKey, name, credentialsExpireAt, publicUrl: publicBaseUrl() }} />
+      <QuickShareButton target={{ connectionId, bucket, key: objectKey, name, credentialsExpireAt, storagePrivateHost, publicUrl: publicBaseUrl() }} />
       {preview?.kind === "image" ? (
         // biome-ignore lint/performance/noImgElement: a 5-minute presigned URL on the storage origin, not something to optimise or cache
         <img src={preview.url} alt={`Preview of ${name}`} className="max-h-80 w-full rounded border border-zinc-200 object-contain dark:border-zinc-800" />

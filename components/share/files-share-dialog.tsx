@@ -10,7 +10,15 @@ import { ShareResult } from "@/components/share/share-result";
 import { createFilesShareAction, type IssuedFilesShare } from "@/lib/actions/create-files-share";
 import { scanFilesShareAction } from "@/lib/actions/scan-files-share";
 import type { ActionState } from "@/lib/actions/safe-action";
-import { EXPIRY_FIELDS, ExpiryField, MANAGED_FIELDS, ManagedLinkFields, useExpiryChoice, useManagedOptions } from "@/components/share/link-option-fields";
+import {
+  EXPIRY_FIELDS,
+  ExpiryField,
+  MANAGED_FIELDS,
+  ManagedLinkFields,
+  PrivateStorageWarning,
+  useExpiryChoice,
+  useManagedOptions,
+} from "@/components/share/link-option-fields";
 import { MAX_SHARE_FILES } from "@/lib/links/files-limit";
 import { namePatternRegex } from "@/lib/links/name-pattern";
 import { formatBytes } from "@/lib/format";
@@ -44,12 +52,15 @@ function plural(n: number, one: string, many: string): string {
 export function FilesShareDialog({
   source,
   publicUrl,
+  storagePrivateHost,
   open,
   onClose,
   onCreated,
 }: {
   source: FilesShareSource;
   publicUrl: string | null;
+  /** The storage's host when it is a loopback or private address (lib/storage/private-endpoint.ts). */
+  storagePrivateHost: string | null;
   open: boolean;
   onClose: () => void;
   onCreated?: () => void;
@@ -309,6 +320,7 @@ export function FilesShareDialog({
               it.
             </Alert>
           ) : null}
+          {storagePrivateHost ? <PrivateStorageWarning host={storagePrivateHost} zip /> : null}
 
           <GenerateLinkFooter
             message={serverMessage}

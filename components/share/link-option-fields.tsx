@@ -320,3 +320,21 @@ export function ManagedLinkFields({
     </div>
   );
 }
+
+/**
+ * Said when the connection's endpoint is a loopback or private address (decided on the server:
+ * lib/storage/private-endpoint.ts). Every download is a presigned URL to the storage itself, for
+ * a direct link and a managed link alike, so recipients elsewhere cannot open the link (a
+ * several-files share's Download all, streamed through Bucketshare, is the one exception).
+ */
+export function PrivateStorageWarning({ host, zip = false }: { host: string; zip?: boolean }) {
+  return (
+    <Alert tone="warning">
+      This storage is at a private address (<code>{host}</code>):{" "}
+      {zip
+        ? "each file downloads straight from it, so recipients elsewhere cannot open the files (only Download all passes through Bucketshare)."
+        : "downloads come straight from it, so this link works only on this machine or its network and recipients elsewhere cannot open it."}{" "}
+      Share from a connection whose endpoint they can reach.
+    </Alert>
+  );
+}

@@ -12,7 +12,15 @@ import { FieldError, inputClass } from "@/components/ui/field";
 import { Alert } from "@/components/ui/alert";
 import { GenerateLinkFooter } from "@/components/share/generate-link-footer";
 import { ShareResult } from "@/components/share/share-result";
-import { EXPIRY_FIELDS, ExpiryField, MANAGED_FIELDS, ManagedLinkFields, useExpiryChoice, useManagedOptions } from "@/components/share/link-option-fields";
+import {
+  EXPIRY_FIELDS,
+  ExpiryField,
+  MANAGED_FIELDS,
+  ManagedLinkFields,
+  PrivateStorageWarning,
+  useExpiryChoice,
+  useManagedOptions,
+} from "@/components/share/link-option-fields";
 
 export type ShareTarget = {
   connectionId: string;
@@ -20,6 +28,11 @@ export type ShareTarget = {
   key: string;
   name: string;
   credentialsExpireAt: string | null;
+  /**
+   * The storage's host when it is a loopback or private address (decided on the server by
+   * lib/storage/private-endpoint.ts): a direct link to it works only on this network.
+   */
+  storagePrivateHost: string | null;
   /** PUBLIC_URL (or AUTH_URL) when set: managed links are then the default. */
   publicUrl: string | null;
 };
@@ -136,6 +149,7 @@ export function QuickShareDialog({ target, open, onClose }: { target: ShareTarge
                 <code>PUBLIC_URL</code> to the address people use to reach Bucketshare (for example https://share.example.com) and restart it.
               </Alert>
             ) : null}
+            {target.storagePrivateHost ? <PrivateStorageWarning host={target.storagePrivateHost} /> : null}
           </fieldset>
 
           <ExpiryField

@@ -13,12 +13,14 @@ export function QuickShareHostClient({
   connectionId,
   bucket,
   credentialsExpireAt,
+  storagePrivateHost,
   publicUrl,
   children,
 }: {
   connectionId: string;
   bucket: string;
   credentialsExpireAt: string | null;
+  storagePrivateHost: string | null;
   publicUrl: string | null;
   children: ReactNode;
 }) {
@@ -35,6 +37,7 @@ export function QuickShareHostClient({
           key: button.dataset.shareKey!,
           name: baseName(button.dataset.shareKey!),
           credentialsExpireAt,
+          storagePrivateHost,
           publicUrl,
         });
       }}

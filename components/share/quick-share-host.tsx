@@ -6,6 +6,12 @@ import { publicBaseUrl } from "@/lib/env";
  * One Quick Share dialog for a whole listing (server part): hands the dialog the app's public
  * address, which decides whether "Managed link" is the default.
  */
-export function QuickShareHost(props: { connectionId: string; bucket: string; credentialsExpireAt: string | null; children: ReactNode }) {
+export function QuickShareHost(props: {
+  connectionId: string;
+  bucket: string;
+  credentialsExpireAt: string | null;
+  storagePrivateHost: string | null;
+  children: ReactNode;
+}) {
   return <QuickShareHostClient {...props} publicUrl={publicBaseUrl()} />;
 }

@@ -28,12 +28,14 @@ export function SelectionHost({
   bucket,
   prefix,
   publicUrl,
+  storagePrivateHost,
   children,
 }: {
   connectionId: string;
   bucket: string;
   prefix: string;
   publicUrl: string | null;
+  storagePrivateHost: string | null;
   children: ReactNode;
 }) {
   const key = storageKey(connectionId, bucket, prefix);
@@ -119,6 +121,7 @@ export function SelectionHost({
           key={source.mode === "folder" ? source.prefix : source.keys.join("\n")}
           source={source}
           publicUrl={publicUrl}
+          storagePrivateHost={storagePrivateHost}
           open
           onClose={() => setSource(null)}
           onCreated={source.mode === "keys" ? () => update([]) : undefined}

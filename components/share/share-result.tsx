@@ -24,6 +24,10 @@ export function ShareResult({ link, timeZone }: { link: IssuedLink; timeZone: st
   const input = useRef<HTMLInputElement>(null);
   const fieldId = useId();
   const [copy, setCopy] = useState<"idle" | "copied" | "selected">("idle");
+  // A presigned URL is long, so its QR code is dense and hard to scan: shown only on request.
+  // A managed link is short and its QR code is shown at once.
+  const [qrShown, setQrShown] = useState(Boolean(link.managed));
+  const qrId = useId();
   const expiresAt = new Date(link.expiresAt);
   return (
     <div className="space-y-3">
@@ -86,8 +90,13 @@ export function ShareResult({ link, timeZone }: { link: IssuedLink; timeZone: st
           {copy === "copied" ? "Copied" : copy === "selected" ? "Selected: press Ctrl+C (⌘C) to copy" : ""}
         </span>
       </div>
-      {link.qrSvg ? (
-        <figure className="w-40">
+      {link.qrSvg && !link.managed ? (
+        <Button variant="secondary" aria-controls={qrShown ? qrId : undefined} onClick={() => setQrShown((shown) => !shown)}>
+          {qrShown ? "Hide QR code" : "Show QR code"}
+        </Button>
+      ) : null}
+      {link.qrSvg && qrShown ? (
+        <figure id={qrId} className="w-40">
           <div
             role="img"
             aria-label="QR code of the share link"

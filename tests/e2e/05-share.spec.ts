@@ -21,6 +21,8 @@ test("Quick Share an object, copy the link, download it, find it in the history,
   await expect(dialog).toBeVisible();
   await expect(dialog.getByLabel("Expires in")).toHaveValue("1h");
   await expect(dialog.getByLabel("File name")).toHaveValue("report 2026.pdf");
+  // The test storage listens on 127.0.0.1: the dialog says a link to it works only here.
+  await expect(dialog.getByText(/This storage is at a private address \(127\.0\.0\.1\): .*recipients elsewhere cannot open it/)).toBeVisible();
 
   // More than 7 days is refused with the reason and the longest allowed on offer.
   await dialog.getByLabel("Expires in").selectOption({ label: "Custom duration…" });
@@ -44,8 +46,14 @@ test("Quick Share an object, copy the link, download it, find it in the history,
   const url = await field.inputValue();
   expect(new URL(url).searchParams.get("X-Amz-Expires")).toBe("86400");
   await expect(dialog.getByText(/Works until .* \(in 1 day\)/)).toBeVisible();
-  await expect(dialog.getByRole("img", { name: "QR code of the share link" })).toBeVisible();
+  // A presigned URL's QR code is dense: shown only on request.
+  const qr = dialog.getByRole("img", { name: "QR code of the share link" });
   await expect(dialog.getByRole("button", { name: "Open link" })).toBeVisible();
+  await expect(qr).toHaveCount(0);
+  await dialog.getByRole("button", { name: "Show QR code" }).click();
+  await expect(qr).toBeVisible();
+  await dialog.getByRole("button", { name: "Hide QR code" }).click();
+  await expect(qr).toHaveCount(0);
 
   await dialog.getByRole("button", { name: "Copy link" }).click();
   await expect(dialog.getByText("Copied", { exact: true })).toBeVisible();

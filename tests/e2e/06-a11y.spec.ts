@@ -93,6 +93,9 @@ test("every page and dialog has no WCAG 2.1 A/AA violation, in light and dark", 
   await dialog.getByRole("button", { name: "Copy link" }).click();
   await expect(dialog.getByText("Copied", { exact: true })).toBeVisible();
   await expectNoA11yViolations(page, "Quick Share result");
+  await dialog.getByRole("button", { name: "Show QR code" }).click();
+  await expect(dialog.getByRole("img", { name: "QR code of the share link" })).toBeVisible();
+  await expectNoA11yViolations(page, "Quick Share result with its QR code");
   await dialog.getByRole("button", { name: "Done" }).click();
   await expect(dialog).toHaveCount(0);
 

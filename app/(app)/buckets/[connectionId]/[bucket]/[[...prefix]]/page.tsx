@@ -12,6 +12,7 @@ import { getSessionUserId, requireUser } from "@/lib/auth/session";
 import { listLinksForObject } from "@/lib/links/manage";
 import { openConnection } from "@/lib/storage/connections";
 import { loadFolder, loadObjectView } from "@/lib/storage/listing";
+import { privateEndpointHost } from "@/lib/storage/private-endpoint";
 import { breadcrumbs, folderHref, prefixFromRouteParams } from "@/lib/paths";
 
 type Params = { connectionId: string; bucket: string; prefix?: string[] };
@@ -41,6 +42,8 @@ export default async function FolderPage({ params, searchParams }: { params: Pro
   if (filter) listQuery.set("q", filter);
   for (const page of pages) listQuery.append("page", page);
   const credentialsExpireAt = open.connection.sessionTokenExpiresAt?.toISOString() ?? null;
+  // Only the host, and only when a direct link would work on this network alone (the dialog says so).
+  const storagePrivateHost = privateEndpointHost(open.connection.endpoint);
   const closeHref = listQuery.size ? `${here}?${listQuery}` : here;
   const crumbs = breadcrumbs(connectionId, bucket, prefix);
 
@@ -67,6 +70,7 @@ export default async function FolderPage({ params, searchParams }: { params: Pro
             listing={loadFolder(open, bucket, prefix, { token: pages.at(-1), filter })}
             connectionId={connectionId}
             credentialsExpireAt={credentialsExpireAt}
+            storagePrivateHost={storagePrivateHost}
             bucket={bucket}
             prefix={prefix}
             filter={filter}
@@ -81,6 +85,7 @@ export default async function FolderPage({ params, searchParams }: { params: Pro
               links={listLinksForObject(user.id, connectionId, bucket, selectedKey)}
               connectionId={connectionId}
               credentialsExpireAt={credentialsExpireAt}
+              storagePrivateHost={storagePrivateHost}
               bucket={bucket}
               objectKey={selectedKey}
               closeHref={closeHref}

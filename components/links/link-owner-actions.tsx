@@ -2,11 +2,14 @@
 
 import { useActionState, useEffect, useId, useRef, useState, useTransition, type FormEvent } from "react";
 import { useRouter } from "next/navigation";
+import { changeAllowedNetworksAction } from "@/lib/actions/change-allowed-networks";
 import { changeDownloadLimitAction } from "@/lib/actions/change-download-limit";
+import { changeLinkPasswordAction } from "@/lib/actions/change-link-password";
 import { changeLinkExpiryAction } from "@/lib/actions/change-link-expiry";
 import { revealLinkAction } from "@/lib/actions/reveal-link";
 import type { ActionState } from "@/lib/actions/safe-action";
 import { MANAGED_EXPIRY_PRESETS, NEVER_PRESET } from "@/lib/links/expiry";
+import { linkPasswordProblem, NEW_LINK_PASSWORD_TOO_SHORT } from "@/lib/links/link-password";
 import { Button } from "@/components/ui/button";
 import { FieldError, inputClass } from "@/components/ui/field";
 import { copyText } from "@/components/share/share-result";
@@ -176,6 +179,141 @@ export function ChangeDownloadLimitForm({ id, current }: { id: string; current: 
           Change download limit
         </Button>
       </div>
+      <div id={`${ids}-error`}>
+        <FieldError errors={errors} />
+      </div>
+      <Outcome state={state} />
+    </form>
+  );
+}
+
+/**
+ * Link page → "Change password" (managed links): set or change it, or "Remove password". Who
+ * entered the old one must enter the new one at their next request.
+ */
+export function ChangePasswordForm({ id, hasPassword }: { id: string; hasPassword: boolean }) {
+  const ids = useId();
+  const [, startTransition] = useTransition();
+  const [password, setPassword] = useState("");
+  const [clientError, setClientError] = useState<string | null>(null);
+  const [state, change, pending] = useActionState(changeLinkPasswordAction, idle);
+  useRefreshOnSuccess(state);
+  const hydrated = useHydrated();
+  const input = useRef<HTMLInputElement>(null);
+  useTakeOverOnHydrate(() => {
+    const typed = typedBeforeHydration(input.current, password);
+    if (typed !== undefined) setPassword(typed);
+  });
+  useEffect(() => {
+    if (state.status === "success") setPassword("");
+  }, [state]);
+  function onSubmit(event: FormEvent) {
+    event.preventDefault();
+    if (password === "" || linkPasswordProblem(password) !== null) {
+      setClientError(NEW_LINK_PASSWORD_TOO_SHORT);
+      return;
+    }
+    setClientError(null);
+    startTransition(() => change({ id, mode: "set", password }));
+  }
+  function remove() {
+    setClientError(null);
+    startTransition(() => change({ id, mode: "remove" }));
+  }
+  const errors = clientError ? [clientError] : state.status === "invalid" ? state.fieldErrors.password : undefined;
+  return (
+    <form onSubmit={onSubmit} className="space-y-2" aria-labelledby={`${ids}-title`} noValidate>
+      <h3 id={`${ids}-title`} className="text-sm font-semibold">
+        Change password
+      </h3>
+      <p id={`${ids}-hint`} className="text-xs text-muted">
+        {hasPassword
+          ? "Recipients who entered the current password must enter the new one."
+          : "The link has no password now: recipients will need to enter this one."}
+      </p>
+      <div className="flex flex-wrap items-end gap-2">
+        <div className="space-y-1">
+          <label htmlFor={`${ids}-password`} className="block text-xs font-medium">
+            New password
+          </label>
+          <input
+            ref={input}
+            id={`${ids}-password`}
+            type="password"
+            autoComplete="new-password"
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+            className={`${inputClass} w-56`}
+            aria-invalid={errors ? true : undefined}
+            aria-describedby={`${ids}-hint ${ids}-error`}
+          />
+        </div>
+        <Button type="submit" variant="secondary" disabled={!hydrated || pending}>
+          Change password
+        </Button>
+        {hasPassword ? (
+          <Button type="button" variant="secondary" disabled={!hydrated || pending} onClick={remove}>
+            Remove password
+          </Button>
+        ) : null}
+      </div>
+      <div id={`${ids}-error`}>
+        <FieldError errors={errors} />
+      </div>
+      <Outcome state={state} />
+    </form>
+  );
+}
+
+/** Link page → "Change allowed networks" (managed links): IPv4/IPv6 addresses or CIDR ranges; empty = anywhere. */
+export function ChangeAllowedNetworksForm({ id, current }: { id: string; current: string[] }) {
+  const ids = useId();
+  const [, startTransition] = useTransition();
+  const currentText = current.join("\n");
+  const [value, setValue] = useState(currentText);
+  const [state, change, pending] = useActionState(changeAllowedNetworksAction, idle);
+  useRefreshOnSuccess(state);
+  // After a change the page reloads with the stored (canonical) list.
+  useEffect(() => setValue(currentText), [currentText]);
+  const hydrated = useHydrated();
+  const textarea = useRef<HTMLTextAreaElement>(null);
+  useTakeOverOnHydrate(() => {
+    const typed = typedBeforeHydration(textarea.current, value);
+    if (typed !== undefined) setValue(typed);
+  });
+  function onSubmit(event: FormEvent) {
+    event.preventDefault();
+    startTransition(() => change({ id, allowedNetworks: value }));
+  }
+  const errors = state.status === "invalid" ? state.fieldErrors.allowedNetworks : undefined;
+  return (
+    <form onSubmit={onSubmit} className="space-y-2 sm:col-span-2" aria-labelledby={`${ids}-title`} noValidate>
+      <h3 id={`${ids}-title`} className="text-sm font-semibold">
+        Change allowed networks
+      </h3>
+      <div className="space-y-1">
+        <label htmlFor={`${ids}-networks`} className="block text-xs font-medium">
+          Allowed networks
+        </label>
+        <textarea
+          ref={textarea}
+          id={`${ids}-networks`}
+          rows={3}
+          value={value}
+          onChange={(e) => setValue(e.target.value)}
+          placeholder="Anywhere, or e.g. 203.0.113.0/24, 2001:db8::/32"
+          className={`${inputClass} font-mono text-xs`}
+          spellCheck={false}
+          aria-invalid={errors ? true : undefined}
+          aria-describedby={`${ids}-help ${ids}-error`}
+        />
+        <p id={`${ids}-help`} className="text-xs text-muted">
+          IPv4/IPv6 addresses or CIDR ranges, separated by commas or new lines. Empty: anywhere. Applies from the recipient&apos;s next request.
+        </p>
+      </div>
+      <Button type="submit" variant="secondary" disabled={!hydrated || pending}>
+        Change allowed networks
+      </Button>
       <div id={`${ids}-error`}>
         <FieldError errors={errors} />
       </div>

@@ -11,3 +11,6 @@ export const LINK_PASSWORD_TOO_SHORT = `Use at least ${MIN_LINK_PASSWORD_LENGTH}
 export function linkPasswordProblem(password: string): string | null {
   return password !== "" && [...password].length < MIN_LINK_PASSWORD_LENGTH ? LINK_PASSWORD_TOO_SHORT : null;
 }
+
+/** Change password on a link that went out: a new password under the same rule (removing it is its own button). */
+export const NEW_LINK_PASSWORD_TOO_SHORT = `Use at least ${MIN_LINK_PASSWORD_LENGTH} characters.`;

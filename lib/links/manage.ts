@@ -1,4 +1,5 @@
 import "server-only";
+import { hashPassword, isPasswordBusy } from "@/lib/auth/password";
 import { clearLinkFailures } from "@/lib/auth/rate-limit";
 import { db } from "@/lib/db/client";
 import type { Prisma } from "@/lib/generated/prisma/client";
@@ -11,7 +12,7 @@ import { expiresSoonFrom, linkStatus, type LinkStatus } from "@/lib/links/status
 
 /**
  * The owner's side of managed links: the link page, its access log, and the actions Revoke,
- * Change expiry and Change download limit. Every query names the owner (ownership is in every
+ * Change expiry, Change download limit, Change password and Change allowed networks. Every query names the owner (ownership is in every
  * `where`, so another owner's id reads as "not found" and changes nothing). The recipient side
  * (app/s/[token]) reads the same row from PostgreSQL at each request, so a change here is in
  * force at once on every instance.
@@ -170,29 +171,57 @@ export async function changeDownloadLimit(userId: string, id: string, downloadLi
 /** The columns a link's changes, downloads and revocation alter. */
 export type LinkVersion = Pick<
   LinkDetails,
-  "expiresAt" | "neverExpires" | "downloadLimit" | "downloadCount" | "lastAccessAt" | "revokedAt" | "objectState" | "note" | "connectionId"
+  | "expiresAt"
+  | "neverExpires"
+  | "downloadLimit"
+  | "downloadCount"
+  | "lastAccessAt"
+  | "revokedAt"
+  | "objectState"
+  | "note"
+  | "connectionId"
+  | "hasPassword"
+  | "allowedNetworks"
 >;
 
-export type LinkChanges = { expiry?: RequestedExpiry; downloadLimit?: number | null; note?: string | null };
+/**
+ * `password`: a new password (checked by the callers' schemas: at least MIN_LINK_PASSWORD_LENGTH
+ * characters), or null to remove it. `allowedNetworks`: canonical ranges (parseRangeList), [] for anywhere.
+ */
+export type LinkChanges = {
+  expiry?: RequestedExpiry;
+  downloadLimit?: number | null;
+  note?: string | null;
+  password?: string | null;
+  allowedNetworks?: string[];
+};
 
 export const LINK_CHANGED = "The link changed since it was read; nothing was changed.";
 
 /**
- * Several changes to a link in ONE UPDATE (all or none): expiry and download limit for managed
- * links, the note for any link; never to a revoked one. With `unchangedSince` (the link as the
- * caller read it), the UPDATE also requires every column a change, a download or a revocation
- * alters to be as read, so a concurrent change makes it match nothing (conflict LINK_CHANGED)
- * instead of being overwritten.
+ * Several changes to a link in ONE UPDATE (all or none): expiry, download limit, password and
+ * allowed networks for managed links, the note for any link; never to a revoked one. With
+ * `unchangedSince` (the link as the caller read it), the UPDATE also requires every column a
+ * change, a download or a revocation alters to be as read, so a concurrent change makes it match
+ * nothing (conflict LINK_CHANGED) instead of being overwritten. `link.createdAt` is needed only
+ * for a new expiry (the "expires soon" mark is counted from it).
+ *
+ * A new or removed password takes effect at the recipient's next request: unlock cookies are
+ * bound to the password's hash (lib/recipient/unlock-cookie.ts), and every hash has its own salt,
+ * so no cookie issued before opens the link again, even for the same password typed anew; the
+ * wrong tries counted against the old password are forgotten. New networks too: the recipient
+ * side reads them from the row at each request.
  */
 export async function changeLink(
   userId: string,
-  link: { id: string; createdAt: Date },
+  link: { id: string; createdAt?: Date },
   changes: LinkChanges,
   options: { now?: Date; unchangedSince?: LinkVersion } = {},
 ): Promise<void> {
   const now = options.now ?? new Date();
   const data: Prisma.ShareLinkUpdateManyMutationInput = {};
   if (changes.expiry) {
+    if (!link.createdAt) throw new Error("changeLink: a new expiry needs the link's createdAt");
     const expiry = resolveRequestedExpiry(changes.expiry, now, { kind: "managed" });
     if (!expiry.ok) throw new AppError("invalid", expiry.message, { reason: "invalid_expiry", field: "expiresIn" });
     const neverExpires = expiry.neverExpires === true;
@@ -201,7 +230,10 @@ export async function changeLink(
   }
   if (changes.downloadLimit !== undefined) data.downloadLimit = changes.downloadLimit;
   if (changes.note !== undefined) data.note = changes.note;
-  const managedOnly = changes.expiry !== undefined || changes.downloadLimit !== undefined;
+  if (changes.allowedNetworks !== undefined) data.allowedNetworks = changes.allowedNetworks;
+  if (changes.password !== undefined) data.passwordHash = changes.password === null ? null : await hashLinkPassword(changes.password);
+  const managedOnly =
+    changes.expiry !== undefined || changes.downloadLimit !== undefined || changes.password !== undefined || changes.allowedNetworks !== undefined;
   const seen = options.unchangedSince;
   const { count } = await db.shareLink.updateMany({
     where: {
@@ -220,17 +252,31 @@ export async function changeLink(
             objectState: seen.objectState,
             note: seen.note,
             connectionId: seen.connectionId,
+            passwordHash: seen.hasPassword ? { not: null } : null,
+            allowedNetworks: { equals: seen.allowedNetworks },
           }
         : {}),
     },
     data,
   });
-  if (count === 1) return;
+  if (count === 1) {
+    if (changes.password !== undefined) await clearLinkFailures(link.id);
+    return;
+  }
   const current = await db.shareLink.findFirst({ where: { id: link.id, ownerId: userId, deletedAt: null }, select: { kind: true, revokedAt: true } });
   if (!current) throw new AppError("not_found", NOT_FOUND, { reason: "no_such_link" });
   if (current.revokedAt) throw new AppError("conflict", REVOKED_CANNOT, { reason: "revoked_cannot_change" });
   if (managedOnly && current.kind !== "managed") throw new AppError("conflict", DIRECT_CANNOT, { reason: "direct_cannot_change" });
   throw new AppError("conflict", LINK_CHANGED, { reason: "link_changed" });
+}
+
+async function hashLinkPassword(password: string): Promise<string> {
+  try {
+    return await hashPassword(password);
+  } catch (error) {
+    if (isPasswordBusy(error)) throw new AppError("unavailable", "The server is busy checking passwords. Try again in a moment; nothing was changed.");
+    throw error;
+  }
 }
 
 export type AccessLogRow = {

@@ -12,7 +12,7 @@ import {
   type LinkKind,
 } from "@/lib/links/expiry";
 import type { RequestedExpiry, ShareLinkRequest } from "@/lib/links/share-request";
-import { LINK_PASSWORD_TOO_SHORT, linkPasswordProblem } from "@/lib/links/link-password";
+import { LINK_PASSWORD_TOO_SHORT, linkPasswordProblem, NEW_LINK_PASSWORD_TOO_SHORT } from "@/lib/links/link-password";
 import { isSniffedType } from "@/lib/links/served-type";
 import { LINK_STATUS_FILTERS, LINK_TYPE_FILTERS } from "@/lib/links/filters";
 import { parseRangeList } from "@/lib/security/cidr";
@@ -235,6 +235,24 @@ export const changeExpirySchema = linkIdSchema.extend({
 
 /** Link page → Change download limit (managed links): empty = unlimited. */
 export const changeDownloadLimitSchema = linkIdSchema.extend({ downloadLimit: downloadLimitField });
+
+/**
+ * Link page → Change password (managed links): "set" a new one (the rule of new links' passwords:
+ * at least MIN_LINK_PASSWORD_LENGTH characters), or "remove" it.
+ */
+export const changeLinkPasswordSchema = linkIdSchema
+  .extend({
+    mode: z.enum(["set", "remove"], { error: "Choose Change password or Remove password." }).default("set"),
+    password: z.string().max(256, "Use at most 256 characters.").optional().default(""),
+  })
+  .superRefine((input, ctx) => {
+    if (input.mode === "set" && (input.password === "" || linkPasswordProblem(input.password) !== null))
+      ctx.addIssue({ code: "custom", path: ["password"], message: NEW_LINK_PASSWORD_TOO_SHORT });
+  })
+  .transform(({ id, mode, password }) => ({ id, password: mode === "remove" ? null : password }));
+
+/** Link page → Change allowed networks (managed links): Quick Share's field; empty = anywhere. */
+export const changeAllowedNetworksSchema = linkIdSchema.extend({ allowedNetworks: allowedNetworksField });
 
 /** Settings → "Log only the network part of recipients' addresses". */
 export const logNetworkOnlySchema = z.object({ logNetworkOnly: checkbox });

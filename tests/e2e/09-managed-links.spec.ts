@@ -159,3 +159,83 @@ test("Quick Share a managed one-time link with a password, watch it used, then r
   await page.goto("/links?status=active");
   await expect(page.getByRole("row").filter({ hasText: KEY })).toHaveCount(0);
 });
+
+test("Change password and Change allowed networks on the link page: the recipient's next request obeys them", async ({ page, storage, browser }) => {
+  test.setTimeout(120_000);
+  const key = "photos/harbour 2026.png";
+  const name = "harbour 2026.png";
+  await storage.bucket(BUCKET);
+  await storage.put(
+    BUCKET,
+    key,
+    png(16, 16, (x, y) => [20 + x * 9, 120, 40 + y * 9]),
+    "image/png",
+  );
+
+  await ensureSignedIn(page);
+  await ensureConnection(page, storage);
+  await page.getByRole("link", { name: "Buckets", exact: true }).click();
+  await page.getByRole("link", { name: BUCKET }).click();
+  await page.getByRole("link", { name: "photos" }).click();
+  await page.getByRole("button", { name: `Quick Share ${name}` }).click();
+  const dialog = page.getByRole("dialog", { name: "Quick Share" });
+  await dialog.getByRole("group", { name: "Link type" }).getByRole("radio", { name: "Managed link" }).check();
+  await dialog.getByLabel("Password").fill(PASSWORD);
+  await dialog.getByRole("button", { name: "Generate link" }).click();
+  const field = dialog.getByLabel("Share link", { exact: true });
+  await expect(field).toHaveValue(/\/s\/[A-Za-z0-9_-]{32}$/);
+  const url = await field.inputValue();
+  await dialog.getByRole("button", { name: "Done" }).click();
+
+  // The recipient unlocks it with the first password.
+  const recipientContext = await browser.newContext();
+  const recipient = await recipientContext.newPage();
+  await recipient.goto(url);
+  await recipient.getByLabel("Password").fill(PASSWORD);
+  await recipient.getByRole("button", { name: "Unlock" }).click();
+  await expect(recipient.getByRole("heading", { name, level: 1 })).toBeVisible();
+
+  // The owner changes the password on the link page; a short one is refused at the field first.
+  await page.goto("/links?type=managed");
+  await page.getByRole("link", { name: `Managed: details of the link to ${key}` }).click();
+  await expect(page.getByRole("heading", { name: "Link details", level: 1 })).toBeVisible();
+  const passwordForm = page.getByRole("form", { name: "Change password" });
+  await passwordForm.getByLabel("New password").fill("short");
+  await passwordForm.getByRole("button", { name: "Change password" }).click();
+  await expect(passwordForm.getByText("Use at least 8 characters.")).toBeVisible();
+  await passwordForm.getByLabel("New password").fill("lighthouse at dawn");
+  await passwordForm.getByRole("button", { name: "Change password" }).click();
+  await expect(passwordForm.getByText(/^Password changed/)).toBeVisible();
+  await expectNoA11yViolations(page, "the link page after Change password");
+
+  // The same browser, with its cookie from the old password, must enter the new one.
+  const relocked = await recipient.goto(url);
+  expect(relocked?.status()).toBe(401);
+  await recipient.getByLabel("Password").fill(PASSWORD);
+  await recipient.getByRole("button", { name: "Unlock" }).click();
+  await expect(recipient.getByRole("heading", { name, level: 1 })).toHaveCount(0);
+  await recipient.getByLabel("Password").fill("lighthouse at dawn");
+  await recipient.getByRole("button", { name: "Unlock" }).click();
+  await expect(recipient.getByRole("heading", { name, level: 1 })).toBeVisible();
+
+  // Networks: the recipient (on 127.0.0.1) is outside the new list, then the list is cleared.
+  const networksForm = page.getByRole("form", { name: "Change allowed networks" });
+  await networksForm.getByLabel("Allowed networks").fill("203.0.113.0/24, nope");
+  await networksForm.getByRole("button", { name: "Change allowed networks" }).click();
+  await expect(networksForm.getByText(/Not an IPv4\/IPv6 address or CIDR range: "nope"/)).toBeVisible();
+  await networksForm.getByLabel("Allowed networks").fill("203.0.113.9/24");
+  await networksForm.getByRole("button", { name: "Change allowed networks" }).click();
+  await expect(networksForm.getByText("The link now opens only from this network: 203.0.113.0/24.")).toBeVisible();
+  await expect(page.getByRole("definition").filter({ hasText: /^203\.0\.113\.0\/24$/ })).toBeVisible();
+  const outside = await recipient.goto(url);
+  expect(outside?.status()).toBe(403);
+  await expect(recipient.getByRole("heading", { name: "Not available from your network", level: 1 })).toBeVisible();
+
+  await networksForm.getByLabel("Allowed networks").fill("");
+  await networksForm.getByRole("button", { name: "Change allowed networks" }).click();
+  await expect(networksForm.getByText("The link now opens from any network.")).toBeVisible();
+  const back = await recipient.goto(url);
+  expect(back?.status()).toBe(200);
+  await expect(recipient.getByRole("heading", { name, level: 1 })).toBeVisible();
+  await recipientContext.close();
+});

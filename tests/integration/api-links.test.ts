@@ -586,6 +586,98 @@ describe("GET and PATCH /links/{id}", () => {
   });
 });
 
+describe("PATCH /links/{id}: password and allowed networks", () => {
+  it("changes the password: the old unlock cookie no longer opens the link, the new password does; null removes it", async () => {
+    const link = (await createLink({ type: "managed", password: "correct horse" })).json;
+    const linkToken = tokenOf(link.url);
+    const unlocked = await recipient(recipientUnlock.POST, linkToken, "/unlock", { body: new URLSearchParams({ password: "correct horse" }) });
+    expect(unlocked.status).toBe(303);
+    const oldCookie = unlocked.headers.get("set-cookie")!.split(";")[0]!;
+    expect((await recipient(recipientPage.GET, linkToken, "", { cookie: oldCookie })).status).toBe(200);
+    const etag = (await api("GET", `/links/${link.id}`)).headers.get("etag")!;
+
+    const changed = await api("PATCH", `/links/${link.id}`, { body: { password: "battery staple" }, headers: { "if-match": etag } });
+    expect(changed.status, JSON.stringify(changed.json)).toBe(200);
+    expect(changed.json).toMatchObject({ id: link.id, passwordProtected: true, url: link.url });
+    expect(JSON.stringify(changed.json)).not.toContain("battery staple");
+
+    // The next request with the cookie of the old password meets the password page again.
+    expect((await recipient(recipientPage.GET, linkToken, "", { cookie: oldCookie })).status).toBe(401);
+    expect((await recipient(recipientDownload.GET, linkToken, "/download", { cookie: oldCookie })).status).not.toBe(302);
+    const refused = await recipient(recipientUnlock.POST, linkToken, "/unlock", { body: new URLSearchParams({ password: "correct horse" }) });
+    expect(refused.headers.get("set-cookie") ?? "").not.toMatch(/unlock/i);
+    const again = await recipient(recipientUnlock.POST, linkToken, "/unlock", { body: new URLSearchParams({ password: "battery staple" }) });
+    expect(again.status).toBe(303);
+    const newCookie = again.headers.get("set-cookie")!.split(";")[0]!;
+    expect((await recipient(recipientPage.GET, linkToken, "", { cookie: newCookie })).status).toBe(200);
+
+    const removed = await api("PATCH", `/links/${link.id}`, { body: { password: null } });
+    expect(removed.json).toMatchObject({ passwordProtected: false });
+    expect((await recipient(recipientPage.GET, linkToken, "")).status).toBe(200);
+    expect((await db.shareLink.findUniqueOrThrow({ where: { id: link.id } })).passwordHash).toBeNull();
+  });
+
+  it("changes the allowed networks: a recipient from outside gets 403 at the next request; [] allows anywhere; If-Match still guards", async () => {
+    const link = (await createLink({ type: "managed" })).json;
+    const linkToken = tokenOf(link.url);
+    expect((await recipient(recipientPage.GET, linkToken, "", { peer: "198.51.100.7" })).status).toBe(200);
+    const etag = (await api("GET", `/links/${link.id}`)).headers.get("etag")!;
+
+    const changed = await api("PATCH", `/links/${link.id}`, {
+      body: { allowedNetworks: ["203.0.113.9/24", "2001:DB8::1", "203.0.113.0/24"] },
+      headers: { "if-match": etag },
+    });
+    expect(changed.status, JSON.stringify(changed.json)).toBe(200);
+    expect(changed.json.allowedNetworks).toEqual(["203.0.113.0/24", "2001:db8::1/128"]);
+    expect(changed.headers.get("etag")).not.toBe(etag);
+    expect((await recipient(recipientPage.GET, linkToken, "", { peer: "198.51.100.7" })).status).toBe(403);
+    expect((await recipient(recipientDownload.GET, linkToken, "/download", { peer: "198.51.100.7" })).status).toBe(403);
+    expect((await recipient(recipientPage.GET, linkToken, "", { peer: "203.0.113.77" })).status).toBe(200);
+
+    // The ETag read before the change no longer matches.
+    expectProblem(await api("PATCH", `/links/${link.id}`, { body: { allowedNetworks: [] }, headers: { "if-match": etag } }), 412, "precondition-failed", [
+      "If-Match",
+    ]);
+    expect((await db.shareLink.findUniqueOrThrow({ where: { id: link.id } })).allowedNetworks).toEqual(["203.0.113.0/24", "2001:db8::1/128"]);
+
+    const cleared = await api("PATCH", `/links/${link.id}`, { body: { allowedNetworks: [] }, headers: { "if-match": changed.headers.get("etag")! } });
+    expect(cleared.json.allowedNetworks).toEqual([]);
+    expect((await recipient(recipientPage.GET, linkToken, "", { peer: "198.51.100.7" })).status).toBe(200);
+  });
+
+  it("refuses a short password and an entry that is not a network, naming the field; nothing changes", async () => {
+    const link = (await createLink({ type: "managed", password: "correct horse", allowedNetworks: ["198.51.100.0/24"] })).json;
+    const before = await db.shareLink.findUniqueOrThrow({ where: { id: link.id } });
+    const short = await api("PATCH", `/links/${link.id}`, { body: { password: "seven77" } });
+    expectProblem(short, 400, "invalid-request", ["password"]);
+    expect(short.json.errors[0].message).toBe("Use at least 8 characters.");
+    expectProblem(await api("PATCH", `/links/${link.id}`, { body: { password: "" } }), 400, "invalid-request", ["password"]);
+    expectProblem(await api("PATCH", `/links/${link.id}`, { body: { password: 12345678 } }), 400, "invalid-request", ["password"]);
+    const bad = await api("PATCH", `/links/${link.id}`, { body: { allowedNetworks: ["10.0.0.0/8", "10.0.0.0/33", "nope"] } });
+    expectProblem(bad, 400, "invalid-request", ["allowedNetworks.1", "allowedNetworks.2"]);
+    expect(bad.json.errors[1].message).toMatch(/^Not an IPv4\/IPv6 address or CIDR range: "nope"/);
+    expectProblem(await api("PATCH", `/links/${link.id}`, { body: { allowedNetworks: "10.0.0.0/8" } }), 400, "invalid-request", ["allowedNetworks"]);
+    const after = await db.shareLink.findUniqueOrThrow({ where: { id: link.id } });
+    expect({ passwordHash: after.passwordHash, allowedNetworks: after.allowedNetworks }).toEqual({
+      passwordHash: before.passwordHash,
+      allowedNetworks: before.allowedNetworks,
+    });
+  });
+
+  it("refuses a password or networks for a direct link (409 naming the field): a presigned URL cannot take them", async () => {
+    const link = (await createLink({})).json;
+    const refused = await api("PATCH", `/links/${link.id}`, { body: { password: "direct secret", allowedNetworks: ["10.0.0.0/8"], note: "kept?" } });
+    expectProblem(refused, 409, "conflict", ["password", "allowedNetworks"]);
+    expect(refused.json.detail).toBe(DIRECT_CANNOT);
+    const row = await db.shareLink.findUniqueOrThrow({ where: { id: link.id } });
+    expect({ passwordHash: row.passwordHash, allowedNetworks: row.allowedNetworks, note: row.note }).toEqual({
+      passwordHash: null,
+      allowedNetworks: [],
+      note: null,
+    });
+  });
+});
+
 describe("POST /links/{id}/revoke", () => {
   it("revokes a managed link at once (the recipient gets 410), again changes nothing, and a revoked link cannot change", async () => {
     const link = (await createLink({ type: "managed" })).json;

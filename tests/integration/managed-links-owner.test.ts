@@ -1,7 +1,8 @@
 /**
  * The owner's side of managed links against the real database and both local S3 servers (Swift
  * s3api, and Ceph RGW with bucket versioning for the version pin): issuing through the real
- * Quick Share action, Revoke / Change expiry / Change download limit through the real actions
+ * Quick Share action, Revoke / Change expiry / Change download limit / Change password / Change
+ * allowed networks through the real actions
  * (another owner's id changes nothing), the history's Revoked and Type filters, the access log's
  * pages and the object panel's list. Only the request context is stood in for (who is signed in).
  */
@@ -23,6 +24,8 @@ import { deleteLinkAction } from "@/lib/actions/delete-link";
 import { revealLinkAction } from "@/lib/actions/reveal-link";
 import { shareAgainAction } from "@/lib/actions/share-again";
 import { clearLinkLockoutAction } from "@/lib/actions/clear-link-lockout";
+import { changeLinkPasswordAction } from "@/lib/actions/change-link-password";
+import { changeAllowedNetworksAction } from "@/lib/actions/change-allowed-networks";
 import { guardedAttempt, linkPasswordLockout } from "@/lib/auth/rate-limit";
 import { listLinks } from "@/lib/links/history";
 import { listAccessLog, listLinksForObject } from "@/lib/links/manage";
@@ -369,6 +372,90 @@ describe("owner actions", () => {
     expect(await db.signInFailure.count({ where: { subject: { endsWith: `:${link.id}` } } })).toBe(0);
     // A recipient with the password gets in at once.
     expect(await stillLocked()).toEqual({ ok: true });
+  });
+
+  const protection = (id: string) => db.shareLink.findUniqueOrThrow({ where: { id }, select: { passwordHash: true, allowedNetworks: true } });
+
+  it("sets, changes and removes a link's password; another owner, a direct link or a short password changes nothing", async () => {
+    const link = await shareOk(target, { linkType: "managed" });
+    expect((await protection(link.id)).passwordHash).toBeNull();
+    expect(await as(stranger, () => changeLinkPasswordAction({ status: "idle" }, { id: link.id, password: "their password" }))).toMatchObject({
+      status: "error",
+      message: "This link is not in your history (any more).",
+    });
+    expect((await protection(link.id)).passwordHash).toBeNull();
+
+    for (const short of ["", "seven77"]) {
+      expect(await changeLinkPasswordAction({ status: "idle" }, h.formData({ id: link.id, password: short }))).toMatchObject({
+        status: "invalid",
+        fieldErrors: { password: ["Use at least 8 characters."] },
+      });
+    }
+    expect((await protection(link.id)).passwordHash).toBeNull();
+
+    expect(await changeLinkPasswordAction({ status: "idle" }, h.formData({ id: link.id, password: "first secret" }))).toMatchObject({
+      status: "success",
+      message: expect.stringMatching(/^Password changed/),
+    });
+    const first = (await protection(link.id)).passwordHash!;
+    expect(await verifyPassword("first secret", first)).toBe(true);
+
+    // Wrong tries against the old password are forgotten with it.
+    await guardedAttempt({ scope: "link-password", subject: link.id, address: "198.51.100.1" }, async () => false);
+    expect((await linkPasswordLockout(link.id)).failures).toBe(1);
+    expect(await changeLinkPasswordAction({ status: "idle" }, { id: link.id, mode: "set", password: "second secret" })).toMatchObject({ status: "success" });
+    const second = (await protection(link.id)).passwordHash!;
+    expect(await verifyPassword("second secret", second)).toBe(true);
+    expect(await verifyPassword("first secret", second)).toBe(false);
+    expect((await linkPasswordLockout(link.id)).failures).toBe(0);
+
+    expect(await changeLinkPasswordAction({ status: "idle" }, { id: link.id, mode: "remove" })).toMatchObject({
+      status: "success",
+      message: "The link no longer asks for a password.",
+    });
+    expect((await protection(link.id)).passwordHash).toBeNull();
+
+    const direct = await shareOk(target, { linkType: "direct" });
+    expect(await changeLinkPasswordAction({ status: "idle" }, { id: direct.id, password: "direct secret" })).toMatchObject({
+      status: "error",
+      message: expect.stringMatching(/Direct links .* cannot be revoked or changed/),
+    });
+    expect((await protection(direct.id)).passwordHash).toBeNull();
+  });
+
+  it("changes a link's allowed networks (canonical; empty = anywhere); another owner, a direct link or a bad entry changes nothing", async () => {
+    const link = await shareOk(target, { linkType: "managed", allowedNetworks: "198.51.100.0/24" });
+    expect(await as(stranger, () => changeAllowedNetworksAction({ status: "idle" }, { id: link.id, allowedNetworks: "0.0.0.0/0" }))).toMatchObject({
+      status: "error",
+      message: "This link is not in your history (any more).",
+    });
+    expect((await protection(link.id)).allowedNetworks).toEqual(["198.51.100.0/24"]);
+
+    expect(
+      await changeAllowedNetworksAction({ status: "idle" }, h.formData({ id: link.id, allowedNetworks: "10.0.0.0/8, 203.0.113.300/24\nnope" })),
+    ).toMatchObject({
+      status: "invalid",
+      fieldErrors: { allowedNetworks: [expect.stringMatching(/^Not an IPv4\/IPv6 address or CIDR range: "203.0.113.300\/24", "nope"/)] },
+    });
+    expect((await protection(link.id)).allowedNetworks).toEqual(["198.51.100.0/24"]);
+
+    expect(
+      await changeAllowedNetworksAction({ status: "idle" }, h.formData({ id: link.id, allowedNetworks: "203.0.113.9/24\n2001:DB8::1, 203.0.113.0/24" })),
+    ).toMatchObject({ status: "success", message: "The link now opens only from these 2 networks: 203.0.113.0/24, 2001:db8::1/128." });
+    expect((await protection(link.id)).allowedNetworks).toEqual(["203.0.113.0/24", "2001:db8::1/128"]);
+
+    expect(await changeAllowedNetworksAction({ status: "idle" }, h.formData({ id: link.id, allowedNetworks: "" }))).toMatchObject({
+      status: "success",
+      message: "The link now opens from any network.",
+    });
+    expect((await protection(link.id)).allowedNetworks).toEqual([]);
+
+    const direct = await shareOk(target, { linkType: "direct" });
+    expect(await changeAllowedNetworksAction({ status: "idle" }, { id: direct.id, allowedNetworks: "10.0.0.0/8" })).toMatchObject({
+      status: "error",
+      message: expect.stringMatching(/Direct links .* cannot be revoked or changed/),
+    });
+    expect((await protection(direct.id)).allowedNetworks).toEqual([]);
   });
 
   it("revokes a managed link removed from the history (nobody could revoke it later)", async () => {

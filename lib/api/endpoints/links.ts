@@ -216,7 +216,7 @@ export const updateLinkEndpoint = defineEndpoint({
   operationId: "updateLink",
   summary: "Change a link",
   description:
-    "Expiry (counted from now) and download limit for managed links; the note for any link. A direct link's expiry is part of its signature and cannot change. A revoked link cannot change. Send If-Match with the ETag you read to refuse (412) a change to a link that changed meanwhile.",
+    "Expiry (counted from now), download limit, password and allowed networks for managed links; the note for any link. A new or removed password and new networks apply from the recipient's next request (who entered the old password must enter the new one). A direct link's expiry is part of its signature and cannot change. A revoked link cannot change. Send If-Match with the ETag you read to refuse (412) a change to a link that changed meanwhile.",
   tag: "Links",
   scope: "links:write",
   params: linkIdParams,
@@ -244,6 +244,8 @@ export const updateLinkEndpoint = defineEndpoint({
       ...(expiryField ? [expiryField] : []),
       ...(body.downloadLimit !== undefined ? ["downloadLimit"] : []),
       ...(body.note !== undefined ? ["note"] : []),
+      ...(body.password !== undefined ? ["password"] : []),
+      ...(body.allowedNetworks !== undefined ? ["allowedNetworks"] : []),
     ];
     if (current.status === "revoked") throw conflict(REVOKED_CANNOT, given);
     if (current.type === "direct") {
@@ -256,7 +258,13 @@ export const updateLinkEndpoint = defineEndpoint({
       await changeLink(
         ownerId,
         details,
-        { expiry: requestedExpiryOfBody(body) ?? undefined, downloadLimit: body.downloadLimit, note: body.note },
+        {
+          expiry: requestedExpiryOfBody(body) ?? undefined,
+          downloadLimit: body.downloadLimit,
+          note: body.note,
+          password: body.password,
+          allowedNetworks: body.allowedNetworks,
+        },
         { now, unchangedSince: ifMatch !== null ? details : undefined },
       );
     } catch (error) {

@@ -22,6 +22,8 @@ import {
   shareOptionsSchema,
 } from "@/lib/validation/share";
 import { createFilesShareSchema, filesSourceSchema } from "@/lib/validation/share-files";
+import { linkPasswordProblem, MIN_LINK_PASSWORD_LENGTH, NEW_LINK_PASSWORD_TOO_SHORT } from "@/lib/links/link-password";
+import { parseRange } from "@/lib/security/cidr";
 
 /**
  * The link endpoints' schemas. Field rules and messages are Quick Share's own (lib/validation/share.ts):
@@ -258,7 +260,37 @@ export function toLinkRequest(body: CreateLinkBody): { target: "object"; request
   };
 }
 
-export const UPDATABLE_FIELDS = [...EXPIRY_FIELDS, "downloadLimit", "note"] as const;
+export const UPDATABLE_FIELDS = [...EXPIRY_FIELDS, "downloadLimit", "note", "password", "allowedNetworks"] as const;
+
+/** PATCH: a new password under new links' rule, or null to remove it. */
+const newPassword = z
+  .union([
+    z.null(),
+    z
+      .string()
+      .max(256, "Use at most 256 characters.")
+      .refine((password) => password !== "" && linkPasswordProblem(password) === null, NEW_LINK_PASSWORD_TOO_SHORT),
+  ])
+  .optional()
+  .meta({
+    description: `Managed links: a new password (at least ${MIN_LINK_PASSWORD_LENGTH} characters), or null to remove it. Recipients who entered the old one must enter the new one.`,
+  });
+
+/** PATCH: the whole list, each entry checked where it stands (allowedNetworks.N); stored canonical and without repeats. */
+const newAllowedNetworks = z
+  .array(
+    z.string().superRefine((entry, ctx) => {
+      if (parseRange(entry) === null)
+        ctx.addIssue({
+          code: "custom",
+          message: `Not an IPv4/IPv6 address or CIDR range: "${entry.slice(0, 60)}". Use forms such as 203.0.113.0/24 or 2001:db8::/32.`,
+        });
+    }),
+  )
+  .max(100, "List at most 100 networks.")
+  .transform((list) => [...new Set(list.map((entry) => parseRange(entry)!.text))])
+  .optional()
+  .meta({ description: "Managed links: IPv4/IPv6 addresses or CIDR ranges recipients must come from (at most 100); [] = anywhere." });
 
 export const updateLinkBodySchema = z
   .strictObject({
@@ -270,6 +302,8 @@ export const updateLinkBodySchema = z
       .union([z.null(), shareOptionsSchema.shape.note.transform((note) => note ?? null)])
       .optional()
       .meta({ description: "For you: shown in the history; null or empty clears it." }),
+    password: newPassword,
+    allowedNetworks: newAllowedNetworks,
   })
   .superRefine(atMostOneExpiry)
   .superRefine(
@@ -283,7 +317,8 @@ export const updateLinkBodySchema = z
   )
   .meta({
     id: "UpdateLink",
-    description: "Expiry and download limit: managed links only. At most one of expiresIn, expiresAt and neverExpires, counted from now.",
+    description:
+      "Expiry, download limit, password and allowed networks: managed links only. At most one of expiresIn, expiresAt and neverExpires, counted from now.",
   });
 export type UpdateLinkBody = z.output<typeof updateLinkBodySchema>;
 

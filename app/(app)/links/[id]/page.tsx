@@ -2,7 +2,13 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { DownloadsCell, OBJECT_STATE_LABEL } from "@/components/links/downloads-cell";
-import { ChangeDownloadLimitForm, ChangeExpiryForm, CopyLinkButton } from "@/components/links/link-owner-actions";
+import {
+  ChangeAllowedNetworksForm,
+  ChangeDownloadLimitForm,
+  ChangeExpiryForm,
+  ChangePasswordForm,
+  CopyLinkButton,
+} from "@/components/links/link-owner-actions";
 import { RevokeLinkButton } from "@/components/links/revoke-link-button";
 import { StatusBadge } from "@/components/links/status-badge";
 import { AccessLogTable } from "@/components/links/access-log-table";
@@ -180,6 +186,8 @@ export default async function LinkPage({ params, searchParams }: { params: Promi
         <section aria-label="Change this link" className="grid gap-6 rounded-lg border border-zinc-200 p-4 sm:grid-cols-2 dark:border-zinc-800">
           <ChangeExpiryForm id={link.id} />
           <ChangeDownloadLimitForm id={link.id} current={link.downloadLimit} />
+          <ChangePasswordForm id={link.id} hasPassword={link.hasPassword} />
+          <ChangeAllowedNetworksForm id={link.id} current={link.allowedNetworks} />
         </section>
       ) : null}
 

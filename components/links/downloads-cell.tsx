@@ -1,3 +1,5 @@
+import { limitReached } from "@/lib/links/status";
+
 /** "Downloads": n / limit, or n when unlimited. */
 export function formatDownloads(count: number, limit: number | null): string {
   return limit === null ? String(count) : `${count} / ${limit}`;
@@ -12,13 +14,9 @@ export function DownloadsCell({ kind, count, limit }: { kind: "direct" | "manage
       </span>
     );
   }
-  const reached = limit !== null && count >= limit;
-  return (
-    <span className={reached ? "font-medium text-red-700 dark:text-red-400" : undefined}>
-      {formatDownloads(count, limit)}
-      {reached ? <span className="block text-xs">Limit reached</span> : null}
-    </span>
-  );
+  // The status says "Limit reached" (lib/links/status.ts): the count only stands out.
+  const reached = limitReached({ downloadLimit: limit, downloadCount: count });
+  return <span className={reached ? "font-medium text-red-700 dark:text-red-400" : undefined}>{formatDownloads(count, limit)}</span>;
 }
 
 export const OBJECT_STATE_LABEL = { changed: "File changed since shared", missing: "File no longer exists" } as const;

@@ -5,6 +5,9 @@ const tone: Record<LinkStatus, string> = {
   expires_soon: "bg-amber-100 text-amber-900 dark:bg-amber-950 dark:text-amber-300",
   expired: "bg-zinc-200 text-zinc-700 dark:bg-zinc-800 dark:text-zinc-300",
   revoked: "bg-red-100 text-red-800 dark:bg-red-950 dark:text-red-300",
+  limit_reached: "bg-orange-100 text-orange-900 dark:bg-orange-950 dark:text-orange-300",
+  changed: "bg-violet-100 text-violet-900 dark:bg-violet-950 dark:text-violet-300",
+  missing: "bg-violet-100 text-violet-900 dark:bg-violet-950 dark:text-violet-300",
 };
 
 export function StatusBadge({ status }: { status: LinkStatus }) {

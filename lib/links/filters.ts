@@ -1,5 +1,7 @@
 /** History filters shared by the /links page, its CSV export and the query layer. */
-export const LINK_STATUS_FILTERS = ["all", "active", "expires_soon", "expired", "revoked"] as const;
+import { LINK_STATUSES } from "@/lib/links/status";
+
+export const LINK_STATUS_FILTERS = ["all", ...LINK_STATUSES] as const;
 export type LinkStatusFilter = (typeof LINK_STATUS_FILTERS)[number];
 export const LINK_TYPE_FILTERS = ["all", "direct", "managed"] as const;
 export type LinkTypeFilter = (typeof LINK_TYPE_FILTERS)[number];

@@ -11,9 +11,9 @@ import type { ShareLinkRequest } from "@/lib/links/share-request";
 import { contentTypeOverrideProblem, type HistoryFilter } from "@/lib/validation/share";
 
 /**
- * The link history. Status is computed from timestamps when read: expired ⇔ expires_at ≤ now,
- * expires soon ⇔ expires_soon_at < now < expires_at, active ⇔ expires_soon_at ≥ now. Pages are
- * keyset-paginated on (created_at, id), newest first, so page 2,000 costs what page 1 costs.
+ * The link history. Status is computed when read, by linkStatus (lib/links/status.ts), and the
+ * status filter is its SQL twin (statusWhere below). Pages are keyset-paginated on
+ * (created_at, id), newest first, so page 2,000 costs what page 1 costs.
  */
 
 export type LinkRow = {
@@ -79,15 +79,30 @@ const rowSelect = {
   pinned: true,
 } as const;
 
-/** Revoked links are "Revoked" and nothing else: the time-based filters leave them out. */
+/**
+ * The SQL twin of linkStatus (lib/links/status.ts, whose comment lists the conditions): each
+ * status's rows are exactly those linkStatus names so. Revoked links are "Revoked" and nothing else;
+ * expired ones "Expired" whatever their count or mark. The time bounds are range conditions on the
+ * indexed columns; the count and the mark are plain column comparisons on the rows they find.
+ */
 function statusWhere(status: LinkStatusFilter, now: Date): Prisma.ShareLinkWhereInput {
+  // download_limit IS NOT NULL AND download_count >= download_limit
+  const usedUp: Prisma.ShareLinkWhereInput = { downloadLimit: { not: null }, downloadCount: { gte: db.shareLink.fields.downloadLimit } };
+  // download_limit IS NULL OR download_count < download_limit
+  const notUsedUp: Prisma.ShareLinkWhereInput = { OR: [{ downloadLimit: null }, { downloadCount: { lt: db.shareLink.fields.downloadLimit } }] };
+  const live = { expiresAt: { gt: now }, revokedAt: null };
   switch (status) {
     case "expired":
       return { expiresAt: { lte: now }, revokedAt: null };
+    case "limit_reached":
+      return { ...live, ...usedUp };
+    case "missing":
+    case "changed":
+      return { ...live, objectState: status, AND: [notUsedUp] };
     case "expires_soon":
-      return { expiresAt: { gt: now }, expiresSoonAt: { lt: now }, revokedAt: null };
+      return { ...live, expiresSoonAt: { lt: now }, objectState: null, AND: [notUsedUp] };
     case "active":
-      return { expiresSoonAt: { gte: now }, revokedAt: null };
+      return { expiresSoonAt: { gte: now }, revokedAt: null, objectState: null, AND: [notUsedUp] };
     case "revoked":
       return { revokedAt: { not: null } };
     default:

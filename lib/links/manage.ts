@@ -349,7 +349,8 @@ export type ObjectLinkRow = {
   note: string | null;
 };
 
-const STATUS_ORDER: Record<LinkStatus, number> = { active: 0, expires_soon: 1, expired: 2, revoked: 3 };
+/** Working links first, then those that stopped (and might work again), then the ended ones. */
+const STATUS_ORDER: Record<LinkStatus, number> = { active: 0, expires_soon: 1, changed: 2, missing: 3, limit_reached: 4, expired: 5, revoked: 6 };
 
 /** The object details panel: links issued for one object, active first (index connection_id, bucket, key). */
 export async function listLinksForObject(userId: string, connectionId: string, bucket: string, key: string, now = new Date()): Promise<ObjectLinkRow[]> {
@@ -367,6 +368,7 @@ export async function listLinksForObject(userId: string, connectionId: string, b
       downloadLimit: true,
       note: true,
       revokedAt: true,
+      objectState: true,
     },
   });
   return rows

@@ -1,10 +1,15 @@
 /**
- * A share link's status, derived from its times, unless it was revoked (managed links only):
- * a revoked link is "revoked" whatever its times say, and the time-based filters leave it out.
+ * A share link's status: the one function every place asks (history, details page, object panel,
+ * CSV, API); the history's status filter (lib/links/history.ts statusWhere) is its SQL twin.
+ * In the order the recipient side refuses a link (lib/recipient/link.ts linkRefusal):
  *
- * - expired      ⇔ now ≥ expiresAt
- * - expires soon ⇔ now < expiresAt AND less than min(1 hour, a quarter of its life) is left
- * - active       otherwise
+ * - revoked        ⇔ revokedAt set (managed links only), whatever its times say
+ * - expired        ⇔ now ≥ expiresAt
+ * - limit reached  ⇔ downloadLimit set and downloadCount ≥ downloadLimit (managed links)
+ * - missing        ⇔ object_state = 'missing' (a use found the shared object deleted)
+ * - changed        ⇔ object_state = 'changed' (a use found it replaced; a pinned link refuses it)
+ * - expires soon   ⇔ now < expiresAt AND less than min(1 hour, a quarter of its life) is left
+ * - active         otherwise: the link works
  *
  * "Life" is expiresAt − createdAt. A fresh 1-hour link is active for its first 45 minutes, a
  * 2-hour link for its first 90; any link of 4 hours or more expires soon only in its last hour
@@ -13,21 +18,31 @@
  * expiresSoonFrom(link) = expiresAt − min(1 h, life / 4) is stored as share_links.expires_soon_at
  * (the hardening migration recomputed it for older rows with the same formula:
  *   expires_at - LEAST(interval '1 hour', (expires_at - created_at) / 4)),
- * so the history's status filters are range queries on indexed columns ($1 = now):
- *   expired:      expires_at <= $1
- *   expires soon: expires_at > $1 AND expires_soon_at < $1
- *   active:       expires_soon_at >= $1
- * (lib/links/history.ts statusWhere; indexes (owner_id, expires_at) and (owner_id, expires_soon_at).)
+ * so the history's status filters are range queries on indexed columns ($1 = now), the
+ * other conditions plain column comparisons checked on the rows the range finds:
+ *   expired:       expires_at <= $1
+ *   limit reached: expires_at > $1 AND download_count >= download_limit
+ *   missing:       expires_at > $1 AND NOT limit reached AND object_state = 'missing'
+ *   changed:       expires_at > $1 AND NOT limit reached AND object_state = 'changed'
+ *   expires soon:  expires_at > $1 AND expires_soon_at < $1 AND NOT limit reached AND object_state IS NULL
+ *   active:        expires_soon_at >= $1 AND NOT limit reached AND object_state IS NULL
+ * (each with revoked_at IS NULL; indexes (owner_id, expires_at) and (owner_id, expires_soon_at).)
  */
 
-export type LinkStatus = "active" | "expires_soon" | "expired" | "revoked";
+export type LinkStatus = "active" | "expires_soon" | "expired" | "revoked" | "limit_reached" | "changed" | "missing";
 
 export const STATUS_LABEL: Record<LinkStatus, string> = {
   active: "Active",
   expires_soon: "Expires soon",
   expired: "Expired",
   revoked: "Revoked",
+  limit_reached: "Limit reached",
+  changed: "File changed",
+  missing: "File missing",
 };
+
+/** Every status, in the order the filters offer them. */
+export const LINK_STATUSES = ["active", "expires_soon", "expired", "revoked", "limit_reached", "changed", "missing"] as const satisfies readonly LinkStatus[];
 
 /** A link expires soon at most in its last hour… */
 export const SOON_WINDOW_MS = 3_600_000;
@@ -42,12 +57,34 @@ export function soonWindowMs(link: LinkTimes): number {
   return Math.min(SOON_WINDOW_MS, life * SOON_LIFE_FRACTION);
 }
 
-/** A revoked link (share_links.revoked_at set) is "revoked" whatever its times say. */
-export function linkStatus(link: LinkTimes & { revokedAt?: Date | null }, now: Date): LinkStatus {
+/** What decides a status besides the times (a share_links row has them all; direct links never use up or get marked). */
+export type LinkStatusInput = LinkTimes & {
+  revokedAt?: Date | null;
+  downloadLimit?: number | null;
+  downloadCount?: number;
+  /** share_links.object_state: "changed" or "missing" once a use found the shared object replaced or deleted. */
+  objectState?: string | null;
+};
+
+/** Whether every allowed download was served (the recipient side then refuses with "limit reached"). */
+export function limitReached(link: Pick<LinkStatusInput, "downloadLimit" | "downloadCount">): boolean {
+  return link.downloadLimit != null && (link.downloadCount ?? 0) >= link.downloadLimit;
+}
+
+/** The link's status at `now` (see the top of this file for the order and the filters' SQL). */
+export function linkStatus(link: LinkStatusInput, now: Date): LinkStatus {
   if (link.revokedAt) return "revoked";
   const left = link.expiresAt.getTime() - now.getTime();
   if (left <= 0) return "expired";
+  if (limitReached(link)) return "limit_reached";
+  if (link.objectState === "missing") return "missing";
+  if (link.objectState === "changed") return "changed";
   return left < soonWindowMs(link) ? "expires_soon" : "active";
+}
+
+/** Whether the link still opens for a recipient (a changed object still opens an "Always the latest version" link). */
+export function isWorkingStatus(status: LinkStatus): boolean {
+  return status === "active" || status === "expires_soon";
 }
 
 /**
@@ -58,11 +95,14 @@ export function expiresSoonFrom(link: LinkTimes): Date {
   return new Date(link.expiresAt.getTime() - soonWindowMs(link));
 }
 
-/** When a link's status next changes after `now` (to refresh a page then), or null once expired. */
-export function nextStatusChange(link: LinkTimes & { revokedAt?: Date | null }, now: Date): Date | null {
+/**
+ * When a link's status next changes after `now` by time alone (to refresh a page then), or null once
+ * expired. A used-up or marked link turns "expired" at its expiry.
+ */
+export function nextStatusChange(link: LinkStatusInput, now: Date): Date | null {
   const status = linkStatus(link, now);
   if (status === "expired" || status === "revoked") return null;
-  if (status === "expires_soon") return link.expiresAt;
+  if (status !== "active") return link.expiresAt;
   // Active until the first instant strictly after soonFrom; 1 ms later is the first we can name.
   return new Date(expiresSoonFrom(link).getTime() + 1);
 }

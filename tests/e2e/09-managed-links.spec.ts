@@ -100,6 +100,12 @@ test("Quick Share a managed one-time link with a password, watch it used, then r
   const row = page.getByRole("row").filter({ hasText: KEY });
   await expect(row).toHaveCount(1);
   await expect(row.getByRole("cell", { name: /^1 \/ 1/ })).toBeVisible();
+  // Used up, it says so: "Limit reached", not a green "Active"; and the status filter finds it.
+  await expect(row.getByRole("cell", { name: "Limit reached", exact: true })).toBeVisible();
+  await expect(row.getByRole("cell", { name: "Active", exact: true })).toHaveCount(0);
+  await expect(page.getByLabel("Status", { exact: true }).getByRole("option", { name: "Limit reached" })).toHaveCount(1);
+  await page.goto("/links?type=managed&status=limit_reached");
+  await expect(row.getByRole("cell", { name: "Limit reached", exact: true })).toBeVisible();
   await expect(row.getByRole("link", { name: `Managed: details of the link to ${KEY}` })).toBeVisible();
   await row.getByRole("link", { name: `Managed: details of the link to ${KEY}` }).click();
   await expect(page.getByRole("heading", { name: "Link details", level: 1 })).toBeVisible();
@@ -108,7 +114,9 @@ test("Quick Share a managed one-time link with a password, watch it used, then r
   await expect(log.getByRole("cell", { name: "Unlocked", exact: true })).toHaveCount(1);
   await expect(log.getByRole("cell", { name: "Page view", exact: true }).first()).toBeVisible();
   await expect(log.getByRole("cell", { name: "Yes", exact: true }).first()).toBeVisible(); // the preview agent
-  await expect(page.getByText("Limit reached", { exact: true })).toBeVisible();
+  const status = page.getByRole("definition").first();
+  await expect(status).toHaveText("Limit reached");
+  await expect(page.getByText("Limit reached", { exact: true })).toHaveCount(1);
   await expect(page.getByRole("button", { name: "Change expiry" })).toBeVisible();
   await expect(page.getByRole("button", { name: "Change download limit" })).toBeVisible();
   await expectNoA11yViolations(page, "the link page");
@@ -141,6 +149,7 @@ test("Quick Share a managed one-time link with a password, watch it used, then r
   await page.getByRole("button", { name: "Change download limit" }).click();
   await expect(page.getByText("Limit set to 2 (1 used so far).")).toBeVisible();
   await expect(page.getByText("1 / 2")).toBeVisible();
+  await expect(status).toHaveText("Active");
 
   await page.getByRole("button", { name: "Revoke", exact: true }).click();
   const confirm = page.getByRole("dialog", { name: "Revoke this link?" });

@@ -512,6 +512,42 @@ describe("GET /links", () => {
     const response = await callApi({ method: "GET", path: `/links?q=${q}`, token: strangerToken });
     expect(response.json).toEqual({ links: [], nextCursor: null });
   });
+
+  it("says limit_reached, changed and missing for links that stopped working, in the list, its filter and GET /links/{id}", async () => {
+    const stopped = `stopped-${h.randomSuffix()}`;
+    const usedUp = (await createLink({ type: "managed", downloadLimit: 1, note: `${stopped} used up` })).json.id;
+    const changed = (await createLink({ type: "managed", note: `${stopped} changed` })).json.id;
+    const missing = (await createLink({ type: "managed", note: `${stopped} missing` })).json.id;
+    await db.shareLink.update({ where: { id: usedUp }, data: { downloadCount: 1 } });
+    await db.shareLink.update({ where: { id: changed }, data: { objectState: "changed" } });
+    await db.shareLink.update({ where: { id: missing }, data: { objectState: "missing" } });
+
+    const list = await api("GET", `/links?q=${stopped}`);
+    const statusOf = new Map(list.json.links.map((l: { id: string; status: string }) => [l.id, l.status]));
+    expect(Object.fromEntries([usedUp, changed, missing].map((id) => [id, statusOf.get(id)]))).toEqual({
+      [usedUp]: "limit_reached",
+      [changed]: "changed",
+      [missing]: "missing",
+    });
+    const only = async (status: string) => (await api("GET", `/links?q=${stopped}&status=${status}`)).json.links.map((l: { id: string }) => l.id);
+    expect(await only("limit_reached")).toEqual([usedUp]);
+    expect(await only("changed")).toEqual([changed]);
+    expect(await only("missing")).toEqual([missing]);
+    expect(await only("active")).toEqual([]);
+
+    const read = await api("GET", `/links/${usedUp}`);
+    expect(read.json).toMatchObject({ status: "limit_reached", downloadCount: 1, downloadLimit: 1 });
+    // Still the URL: raising the limit makes it work again.
+    expect(read.json.url).toMatch(/\/s\/[A-Za-z0-9_-]{32}$/);
+    const raised = await api("PATCH", `/links/${usedUp}`, { body: { downloadLimit: 2 } });
+    expect(raised.json).toMatchObject({ status: "active", downloadLimit: 2 });
+
+    // The served document lists every status a link can have.
+    const document = (await openApiDocument()) as unknown as { components: { schemas: { Link: { properties: { status: { enum: string[] } } } } } };
+    expect(document.components.schemas.Link.properties.status.enum).toEqual(
+      expect.arrayContaining(["active", "expires_soon", "expired", "revoked", "limit_reached", "changed", "missing"]),
+    );
+  });
 });
 
 describe("GET and PATCH /links/{id}", () => {

@@ -28,7 +28,7 @@ import { changeLinkPasswordAction } from "@/lib/actions/change-link-password";
 import { changeAllowedNetworksAction } from "@/lib/actions/change-allowed-networks";
 import { guardedAttempt, linkPasswordLockout } from "@/lib/auth/rate-limit";
 import { listLinks } from "@/lib/links/history";
-import { listAccessLog, listLinksForObject } from "@/lib/links/manage";
+import { getLinkDetails, listAccessLog, listLinksForObject } from "@/lib/links/manage";
 import * as h from "../support/helpers";
 import { adminS3For, storageCases } from "../support/storages";
 
@@ -571,5 +571,33 @@ describe("history filters, access log and the object panel", () => {
     expect(rows.map((r) => r.status)).toEqual(["active", "active", "revoked", "revoked"]);
     expect(rows.map((r) => r.id)).not.toContain(ids.other);
     expect(await listLinksForObject(stranger.id, target.connectionId, target.bucket, KEY)).toEqual([]);
+  });
+
+  it("says Limit reached, File changed and File missing in the history, its filter, the details page and the object panel", async () => {
+    const usedUp = (await as(historian, () => shareOk(target, { linkType: "managed", downloadLimit: "1" }))).id;
+    const changed = (await as(historian, () => shareOk(target, { linkType: "managed" }))).id;
+    const missing = (await as(historian, () => shareOk(target, { linkType: "managed", downloadLimit: "5" }))).id;
+    await db.shareLink.update({ where: { id: usedUp }, data: { downloadCount: 1 } });
+    await db.shareLink.update({ where: { id: changed }, data: { objectState: "changed" } });
+    await db.shareLink.update({ where: { id: missing }, data: { objectState: "missing", downloadCount: 2 } });
+
+    expect(await keysOf({ status: "limit_reached" })).toEqual([usedUp]);
+    expect(await keysOf({ status: "changed" })).toEqual([changed]);
+    expect(await keysOf({ status: "missing" })).toEqual([missing]);
+    expect(await keysOf({ status: "active" })).toEqual([ids.direct, ids.managed, ids.other].sort());
+    const rows = (await listLinks(historian.id, { status: "all" })).rows;
+    expect(rows.find((r) => r.id === usedUp)).toMatchObject({ status: "limit_reached", downloadCount: 1, downloadLimit: 1 });
+    expect((await getLinkDetails(historian.id, usedUp))?.status).toBe("limit_reached");
+    expect((await getLinkDetails(historian.id, changed))?.status).toBe("changed");
+    expect((await getLinkDetails(historian.id, missing))?.status).toBe("missing");
+
+    const panel = await listLinksForObject(historian.id, target.connectionId, target.bucket, KEY);
+    expect(panel.map((r) => r.status)).toEqual(["active", "active", "changed", "missing", "limit_reached", "revoked", "revoked"]);
+    expect(panel.find((r) => r.id === usedUp)?.status).toBe("limit_reached");
+
+    // Raising the limit makes it work again, and it says so.
+    expect(await as(historian, () => changeDownloadLimitAction({ status: "idle" }, { id: usedUp, downloadLimit: "2" }))).toMatchObject({ status: "success" });
+    expect((await getLinkDetails(historian.id, usedUp))?.status).toBe("active");
+    expect(await keysOf({ status: "limit_reached" })).toEqual([]);
   });
 });

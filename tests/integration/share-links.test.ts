@@ -30,7 +30,7 @@ import { adminS3For, storageCases } from "../support/storages";
 vi.mock("@/lib/auth/session", async () => (await import("../support/request-context")).sessionModule);
 
 type Open = Awaited<ReturnType<typeof openConnectionOrThrow>>;
-type LinkStatusFilter = "all" | "active" | "expires_soon" | "expired";
+type LinkStatusFilter = "all" | "active" | "expires_soon" | "expired" | "limit_reached" | "changed" | "missing";
 
 let storage: TestStorage;
 /** The sharer of each server's run (the history tests use the last one's). */
@@ -439,7 +439,18 @@ describe("link history", () => {
   const HOUR = 60 * MINUTE;
   const LIVES = [MINUTE, HOUR, 6 * HOUR, 24 * HOUR, 72 * HOUR, 168 * HOUR];
   const TIED = [48, 49, 50, 51, 52]; // same createdAt, across the boundary of pages 1 and 2
-  type Seed = { key: string; note: string | null; createdAt: Date; expiresAt: Date };
+  type Seed = { key: string; note: string | null; createdAt: Date; expiresAt: Date; downloadLimit?: number; downloadCount?: number; objectState?: string };
+  // Links that stopped working before their expiry (managed): used up, or their file replaced or deleted.
+  const STOPPED: Record<number, Pick<Seed, "downloadLimit" | "downloadCount" | "objectState">> = {
+    30: { downloadLimit: 1, downloadCount: 1 }, // limit reached
+    31: { downloadLimit: 3, downloadCount: 3, objectState: "missing" }, // limit reached (the limit is said first)
+    32: { downloadLimit: 3, downloadCount: 2 }, // still active
+    33: { objectState: "changed" },
+    34: { objectState: "missing" },
+    35: { downloadLimit: 2, downloadCount: 1, objectState: "changed" }, // changed
+    36: { downloadLimit: 1, downloadCount: 1 }, // limit reached, in its last hour (not "expires soon")
+    42: { downloadLimit: 1, downloadCount: 1, objectState: "changed" }, // expired: expiry is said first
+  };
   const seeds: Seed[] = [];
 
   function noteFor(i: number): string | null {
@@ -463,15 +474,20 @@ describe("link history", () => {
       if (i === 3) expiresAt = new Date(now.getTime() + HOUR - 1); // expires soon
       if (i === 4) expiresAt = new Date(now.getTime() + 1); // expires soon
       if (i === 5) expiresAt = new Date(now.getTime() - 1); // expired
+      if (i >= 30 && i <= 35) expiresAt = new Date(now.getTime() + 48 * HOUR);
+      if (i === 36) expiresAt = new Date(now.getTime() + 10 * MINUTE);
+      if (i === 42) expiresAt = new Date(now.getTime() - MINUTE);
       const key = i === 17 ? `files/report_final-${i}.bin` : i % 4 === 0 ? `invoices/INVOICE-${i}.pdf` : `files/report-${i}.bin`;
-      seeds.push({ key, note: noteFor(i), createdAt, expiresAt });
+      seeds.push({ key, note: noteFor(i), createdAt, expiresAt, ...STOPPED[i] });
     }
-    const deleted = [0, 1].map((i) => ({
-      key: `invoices/deleted-${i}.pdf`,
-      note: "Invoice deleted",
-      createdAt: new Date(now.getTime() - 5 * MINUTE),
-      expiresAt: new Date(now.getTime() + 7 * 24 * HOUR),
-    }));
+    const deleted = [0, 1].map(
+      (i): Seed => ({
+        key: `invoices/deleted-${i}.pdf`,
+        note: "Invoice deleted",
+        createdAt: new Date(now.getTime() - 5 * MINUTE),
+        expiresAt: new Date(now.getTime() + 7 * 24 * HOUR),
+      }),
+    );
     const key = getRuntimeSecrets().encryptionKey;
     const data = await Promise.all(
       [...seeds, ...deleted].map(async (seed, i) => {
@@ -494,6 +510,8 @@ describe("link history", () => {
           urlEnc: seal("shareUrl", id, url, key),
           createdAt: seed.createdAt,
           deletedAt: i >= seeds.length ? now : null,
+          ...(seed.downloadLimit === undefined ? {} : { kind: "managed", downloadLimit: seed.downloadLimit, downloadCount: seed.downloadCount ?? 0 }),
+          ...(seed.objectState === undefined ? {} : { kind: "managed", objectState: seed.objectState }),
         };
       }),
     );
@@ -550,18 +568,41 @@ describe("link history", () => {
     expect(rows.map((r) => r.key)).not.toContain("invoices/deleted-0.pdf");
   });
 
-  it.each(["active", "expires_soon", "expired"] as const)("filters by status %s exactly as each row's status reads", async (status) => {
-    const expected = seeds.filter((s) => linkStatus(s, now) === status).map((s) => s.key);
-    expect(expected.length).toBeGreaterThan(0);
-    const rows = (await allPages(historian, { status }, now)).flat();
-    expect(rows.map((r) => r.key).sort()).toEqual(expected.sort());
-    for (const row of rows) expect(row.status).toBe(status);
-  });
+  it.each(["active", "expires_soon", "expired", "limit_reached", "changed", "missing"] as const)(
+    "filters by status %s exactly as each row's status reads",
+    async (status) => {
+      const expected = seeds.filter((s) => linkStatus(s, now) === status).map((s) => s.key);
+      expect(expected.length).toBeGreaterThan(0);
+      const rows = (await allPages(historian, { status }, now)).flat();
+      expect(rows.map((r) => r.key).sort()).toEqual(expected.sort());
+      for (const row of rows) expect(row.status).toBe(status);
+    },
+  );
 
   it("puts the boundary rows where their timestamps say", async () => {
     const rows = (await allPages(historian, { status: "all" }, now)).flat();
     const statusOf = (i: number) => rows.find((r) => r.key === seeds[i]!.key)?.status;
     expect([1, 2, 3, 4, 5].map(statusOf)).toEqual(["expired", "active", "expires_soon", "expires_soon", "expired"]);
+  });
+
+  it("says a used-up link reached its limit and a replaced or deleted file changed or went missing, not Active", async () => {
+    const rows = (await allPages(historian, { status: "all" }, now)).flat();
+    const statusOf = (i: number) => rows.find((r) => r.key === seeds[i]!.key)?.status;
+    expect([30, 31, 32, 33, 34, 35, 36, 42].map(statusOf)).toEqual([
+      "limit_reached",
+      "limit_reached",
+      "active",
+      "changed",
+      "missing",
+      "changed",
+      "limit_reached",
+      "expired",
+    ]);
+    const activeKeys = (await allPages(historian, { status: "active" }, now)).flat().map((r) => r.key);
+    expect(activeKeys).toContain(seeds[32]!.key);
+    for (const i of [30, 31, 33, 34, 35, 36]) expect(activeKeys).not.toContain(seeds[i]!.key);
+    const usedUp = (await allPages(historian, { status: "limit_reached" }, now)).flat().map((r) => r.key);
+    expect(usedUp.sort()).toEqual([30, 31, 36].map((i) => seeds[i]!.key).sort());
   });
 
   it.each([
@@ -624,6 +665,15 @@ describe("link history", () => {
     expect(byKey.get(seeds[9]!.key)![8]).toBe('tricky, "quoted"\nnote');
     expect(byKey.get(seeds[13]!.key)![8]).toBe(`'=HYPERLINK("http://example.com")`);
     expect(byKey.get(seeds[10]!.key)).toMatchObject({ 1: "Archive", 2: "archive-bucket", 8: "Invoice #10 for ACME", 9: seeds[10]!.createdAt.toISOString() });
+    // The status column says why a link stopped working before its expiry.
+    expect(byKey.get(seeds[30]!.key)).toMatchObject({ 0: "Limit reached", 12: "managed", 13: "1", 14: "1" });
+    expect(byKey.get(seeds[33]!.key)).toMatchObject({ 0: "File changed", 17: "changed" });
+    expect(byKey.get(seeds[34]!.key)).toMatchObject({ 0: "File missing", 17: "missing" });
+    expect(byKey.get(seeds[32]!.key)![0]).toBe("Active");
+
+    const usedUp = parseCsv((await exportAs(historian, "http://bucketshare.test/links/export?status=limit_reached")).text).slice(1);
+    expect(usedUp.map((r) => r[0])).toEqual(["Limit reached", "Limit reached", "Limit reached"]);
+    expect(usedUp.map((r) => r[3]).sort()).toEqual([30, 31, 36].map((i) => seeds[i]!.key).sort());
 
     const filtered = parseCsv((await exportAs(historian, "http://bucketshare.test/links/export?q=acme")).text);
     expect(

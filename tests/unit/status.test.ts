@@ -55,7 +55,50 @@ describe("linkStatus", () => {
   });
 
   it("has labels for each status", () => {
-    expect(STATUS_LABEL).toEqual({ active: "Active", expires_soon: "Expires soon", expired: "Expired", revoked: "Revoked" });
+    expect(STATUS_LABEL).toEqual({
+      active: "Active",
+      expires_soon: "Expires soon",
+      expired: "Expired",
+      revoked: "Revoked",
+      limit_reached: "Limit reached",
+      changed: "File changed",
+      missing: "File missing",
+    });
+  });
+});
+
+describe("linkStatus of a link that stopped working before its expiry", () => {
+  const week = link(7 * DAY);
+  const midweek = later(3 * DAY);
+  const lastHour = later(7 * DAY - HOUR / 2);
+
+  it("is limit reached once every allowed download was served, not active", () => {
+    expect(linkStatus({ ...week, downloadLimit: 1, downloadCount: 1 }, midweek)).toBe("limit_reached");
+    expect(linkStatus({ ...week, downloadLimit: 3, downloadCount: 3 }, lastHour)).toBe("limit_reached");
+    expect(linkStatus({ ...week, downloadLimit: 3, downloadCount: 2 }, midweek)).toBe("active");
+    expect(linkStatus({ ...week, downloadLimit: 3, downloadCount: 2 }, lastHour)).toBe("expires_soon");
+    expect(linkStatus({ ...week, downloadLimit: null, downloadCount: 500 }, midweek)).toBe("active");
+    expect(STATUS_LABEL[linkStatus({ ...week, downloadLimit: 1, downloadCount: 1, revokedAt: null, objectState: null }, midweek)]).toBe("Limit reached");
+  });
+
+  it("is file missing or file changed once a use found the object deleted or replaced", () => {
+    expect(linkStatus({ ...week, objectState: "missing" }, midweek)).toBe("missing");
+    expect(linkStatus({ ...week, objectState: "changed" }, lastHour)).toBe("changed");
+    expect(linkStatus({ ...week, objectState: null }, midweek)).toBe("active");
+  });
+
+  it("says the first reason the recipient is refused: revoked, expired, limit, then the file", () => {
+    const everything = { ...week, downloadLimit: 1, downloadCount: 1, objectState: "missing" };
+    expect(linkStatus({ ...everything, revokedAt: midweek }, midweek)).toBe("revoked");
+    expect(linkStatus(everything, week.expiresAt)).toBe("expired");
+    expect(linkStatus(everything, midweek)).toBe("limit_reached");
+    expect(linkStatus({ ...everything, downloadCount: 0 }, midweek)).toBe("missing");
+  });
+
+  it("turns expired at the expiry, the next change a page waits for", () => {
+    const usedUp = { ...week, downloadLimit: 1, downloadCount: 1 };
+    expect(nextStatusChange(usedUp, midweek)).toEqual(week.expiresAt);
+    expect(nextStatusChange({ ...week, objectState: "changed" }, midweek)).toEqual(week.expiresAt);
   });
 });
 

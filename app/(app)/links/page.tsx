@@ -10,6 +10,7 @@ import { RelativeTime } from "@/components/ui/relative-time";
 import { requireUser } from "@/lib/auth/session";
 import { formatBytes, formatExactDate } from "@/lib/format";
 import { listHistoryBuckets, listLinks } from "@/lib/links/history";
+import { LINK_STATUSES, STATUS_LABEL } from "@/lib/links/status";
 import { folderHref, objectHref } from "@/lib/paths";
 import { historyFilterSchema } from "@/lib/validation/share";
 
@@ -63,10 +64,11 @@ export default async function LinksPage({ searchParams }: { searchParams: Promis
           </label>
           <select id="links-status" name="status" defaultValue={filter.status} className={inputClass}>
             <option value="all">All</option>
-            <option value="active">Active</option>
-            <option value="expires_soon">Expires soon</option>
-            <option value="expired">Expired</option>
-            <option value="revoked">Revoked</option>
+            {LINK_STATUSES.map((status) => (
+              <option key={status} value={status}>
+                {STATUS_LABEL[status]}
+              </option>
+            ))}
           </select>
         </div>
         <div className="space-y-1">
@@ -186,7 +188,7 @@ export default async function LinksPage({ searchParams }: { searchParams: Promis
                     ) : (
                       <span className="break-all">{link.key}</span>
                     )}
-                    <ObjectStateMark state={link.objectState} />
+                    <ObjectStateMark state={link.status === link.objectState ? null : link.objectState} />
                   </td>
                   <td className="max-w-[12rem] break-words py-2 pr-3 text-zinc-600 dark:text-zinc-400">{link.note ?? "—"}</td>
                   <td className="whitespace-nowrap py-2 pr-3">

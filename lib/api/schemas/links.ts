@@ -9,6 +9,7 @@ import {
   MIN_EXPIRY_SECONDS,
 } from "@/lib/links/expiry";
 import { ACCESS_LOG_PAGE_SIZE, HISTORY_PAGE_SIZE } from "@/lib/links/filters";
+import { LINK_STATUSES } from "@/lib/links/status";
 import type { LinkOutcome } from "@/lib/recipient/access-log";
 import type { FilesShareRequest, RequestedExpiry, ShareLinkRequest } from "@/lib/links/share-request";
 import {
@@ -31,7 +32,6 @@ import { parseRange } from "@/lib/security/cidr";
  */
 
 export const LINK_TYPES = ["direct", "managed"] as const;
-const LINK_STATUSES = ["active", "expires_soon", "expired", "revoked"] as const;
 const LINK_OUTCOMES = ["page_view", "download", "refused", "wrong_password", "unlocked"] as const satisfies readonly LinkOutcome[];
 
 export const linkSchema = z
@@ -46,7 +46,10 @@ export const linkSchema = z
       .nullable()
       .optional()
       .meta({ description: "The link to hand out. Only in answers about one link (never in lists); null once the link is revoked or expired." }),
-    status: z.enum(LINK_STATUSES).meta({ description: "expires_soon: less than min(1 hour, a quarter of its life) is left." }),
+    status: z.enum(LINK_STATUSES).meta({
+      description:
+        "The first that applies: revoked; expired; limit_reached (every allowed download was served); missing or changed (a use found the shared object deleted or replaced); expires_soon (less than min(1 hour, a quarter of its life) is left); active.",
+    }),
     connectionId: z.string().nullable().meta({ description: "Null once the connection was deleted (connectionName keeps the name it was issued under)." }),
     connectionName: z.string(),
     bucket: z.string(),

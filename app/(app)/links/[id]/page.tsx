@@ -43,7 +43,8 @@ export default async function LinkPage({ params, searchParams }: { params: Promi
   const files = link.target === "files" ? await listLinkFiles(user.id, id, filesAfter) : null;
   const managed = link.kind === "managed";
   const lockout = managed && link.hasPassword ? await linkPasswordLockout(link.id, now) : null;
-  const works = link.status === "active" || link.status === "expires_soon";
+  // The issued URL is still handed out while it may work again (a raised limit, the file put back).
+  const copyable = link.status !== "expired" && link.status !== "revoked";
 
   const rows: [string, React.ReactNode][] = [
     ["Status", <StatusBadge key="s" status={link.status} />],
@@ -62,7 +63,7 @@ export default async function LinkPage({ params, searchParams }: { params: Promi
         ) : (
           link.key
         )}
-        {link.objectState ? (
+        {link.objectState && link.status !== link.objectState ? (
           <span className="ml-2 inline-block rounded bg-amber-100 px-1.5 py-0.5 text-xs font-medium text-amber-900 dark:bg-amber-950 dark:text-amber-300">
             {OBJECT_STATE_LABEL[link.objectState]}
           </span>
@@ -163,7 +164,7 @@ export default async function LinkPage({ params, searchParams }: { params: Promi
       </div>
 
       <div className="flex flex-wrap items-center gap-2">
-        {works ? <CopyLinkButton id={link.id} /> : null}
+        {copyable ? <CopyLinkButton id={link.id} /> : null}
         {managed && link.status !== "revoked" ? <RevokeLinkButton id={link.id} label={link.key} /> : null}
         {!managed ? <p className="text-sm text-muted">A direct link cannot be revoked: it works until it expires.</p> : null}
       </div>

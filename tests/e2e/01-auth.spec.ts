@@ -10,6 +10,8 @@ test("first visit sets up the owner, then setup is gone for good", async ({ page
   await expectNoA11yViolations(page, "setup"); // the only moment the setup page exists (see 04-a11y.spec.ts)
 
   // Bad input: errors next to the fields, nothing created.
+  const passwordHint = page.getByText("At least 12 characters.", { exact: true });
+  await expect(passwordHint).toBeVisible();
   await page.getByLabel("Name").fill(OWNER.name);
   await page.getByLabel("Email").fill("not-an-email");
   await page.getByLabel("Password", { exact: true }).fill("short");
@@ -17,6 +19,7 @@ test("first visit sets up the owner, then setup is gone for good", async ({ page
   await submitAndSettle(page, "Create owner account");
   await expect(page.getByText("Enter a valid email address, like you@example.com.")).toBeVisible();
   await expect(page.getByText("Use at least 12 characters.")).toBeVisible();
+  await expect(passwordHint, "the error says what the hint said: shown instead of it").toHaveCount(0);
   await expect(page.getByLabel("Email")).toHaveAttribute("aria-invalid", "true");
   await expect(page.getByLabel("Name")).toHaveValue(OWNER.name);
   await expect(page.getByLabel("Email")).toHaveValue("not-an-email");
@@ -30,6 +33,7 @@ test("first visit sets up the owner, then setup is gone for good", async ({ page
   await submitAndSettle(page, "Create owner account");
   await expect(page.getByText("Wrong setup code.")).toBeVisible();
   await expect(page.getByLabel("Setup code")).toHaveAttribute("aria-invalid", "true");
+  await expect(passwordHint).toBeVisible();
   // What was typed in the other fields stays (the passwords are not sent back).
   await expect(page.getByLabel("Name")).toHaveValue(OWNER.name);
   await expect(page.getByLabel("Email")).toHaveValue(OWNER.email);

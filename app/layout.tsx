@@ -5,6 +5,13 @@ export const metadata: Metadata = {
   title: { default: "Bucketshare", template: "%s · Bucketshare" },
   description: "Share private objects from your S3-compatible storage through time-limited links.",
   referrer: "no-referrer",
+  // public/icon.svg for browsers that take SVG, public/favicon.ico (the same picture) for the rest and for /favicon.ico.
+  icons: {
+    icon: [
+      { url: "/icon.svg", type: "image/svg+xml" },
+      { url: "/favicon.ico", sizes: "16x16 32x32 48x48" },
+    ],
+  },
 };
 
 export const viewport: Viewport = {

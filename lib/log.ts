@@ -39,6 +39,8 @@ export function redact(value: unknown, depth = 0): unknown {
   if (typeof value === "string") return redactText(value);
   if (typeof value === "bigint") return value.toString();
   if (value === null || typeof value !== "object") return value;
+  // A Date has no own fields: without this it would be logged as `{}`.
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? "Invalid Date" : value.toISOString();
   if (depth > MAX_DEPTH) return "[truncated]";
   if (value instanceof Error) {
     const cause = (value as { cause?: unknown }).cause;

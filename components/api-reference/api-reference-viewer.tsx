@@ -1,7 +1,7 @@
 "use client";
 
 import { useEffect, useRef, useState } from "react";
-import type { SwaggerPlugin } from "swagger-ui-dist/swagger-ui-es-bundle.js";
+import type { SwaggerPlugin, SwaggerSystem } from "swagger-ui-dist/swagger-ui-es-bundle.js";
 import { Alert } from "@/components/ui/alert";
 import "swagger-ui-dist/swagger-ui.css";
 import "./swagger-ui-theme.css";
@@ -26,7 +26,7 @@ export function ApiReferenceViewer({ documentUrl }: { documentUrl: string }) {
         SwaggerUI({
           domNode: container.current,
           url: documentUrl,
-          plugins: [namedSchemaToggles],
+          plugins: [namedSchemaToggles, oneMain],
           // Its badge would load from validator.swagger.io.
           validatorUrl: null,
           // The highlighter's inline colours fall below 4.5:1; plain code blocks are readable in both schemes.
@@ -102,3 +102,71 @@ const namedSchemaToggles: SwaggerPlugin = (system) => ({
     },
   },
 });
+
+/**
+ * Swagger UI's layout wraps the operations in a <main>; the app shell's <main> already holds the whole page, and a
+ * page has one. Swagger UI's own BaseLayout renders the page as ever, with that element as a <div> (same props).
+ * The BaseLayout a wrapper receives is Swagger UI's error boundary around the real one (class names do not survive
+ * minifying, so it is found by shape): the real one, its only child, is drawn by a subclass that swaps the element.
+ */
+const oneMain: SwaggerPlugin = () => ({
+  wrapComponents: {
+    BaseLayout: (Original, system) =>
+      class extends Original {
+        render() {
+          const out = super.render();
+          if (isElement(out) && typeof out.type !== "string" && isElement(out.props.children) && isClassComponent(out.props.children.type)) {
+            const layout = out.props.children;
+            return cloneWithChild(out, system.React.createElement(layoutWithoutMain(layout.type as ClassComponent, system), layout.props), system);
+          }
+          return withoutMain(out, system);
+        }
+      },
+  },
+});
+
+type Element = { type: unknown; key: string | null; ref?: unknown; props: { children?: unknown } & Record<string, unknown> };
+type ClassComponent = new (...args: never[]) => { render(): unknown };
+
+function isElement(node: unknown): node is Element {
+  return typeof node === "object" && node !== null && "$$typeof" in node && "props" in node;
+}
+
+function isClassComponent(type: unknown): type is ClassComponent {
+  return typeof type === "function" && typeof type.prototype?.render === "function";
+}
+
+// One subclass per layout class: a new one at each render would make React mount the page afresh.
+const layoutsWithoutMain = new WeakMap<ClassComponent, ClassComponent>();
+
+function layoutWithoutMain(Layout: ClassComponent, system: SwaggerSystem): ClassComponent {
+  let subclass = layoutsWithoutMain.get(Layout);
+  if (!subclass) {
+    subclass = class extends Layout {
+      render() {
+        return withoutMain(super.render(), system);
+      }
+    };
+    layoutsWithoutMain.set(Layout, subclass);
+  }
+  return subclass;
+}
+
+function cloneWithChild(element: Element, children: unknown, system: SwaggerSystem, type: unknown = element.type): unknown {
+  const { children: _, ...props } = element.props;
+  const config = { ...props, ...(element.key === null ? {} : { key: element.key }), ...(element.ref ? { ref: element.ref } : {}) };
+  if (children === undefined) return system.React.createElement(type, config);
+  return Array.isArray(children) ? system.React.createElement(type, config, ...children) : system.React.createElement(type, config, children);
+}
+
+/** The elements Swagger UI's layout draws, with its <main> made a <div>; untouched branches stay as they are. */
+function withoutMain(node: unknown, system: SwaggerSystem): unknown {
+  if (Array.isArray(node)) {
+    const mapped = node.map((child) => withoutMain(child, system));
+    return mapped.some((child, index) => child !== node[index]) ? mapped : node;
+  }
+  if (!isElement(node)) return node;
+  const children = withoutMain(node.props.children, system);
+  if (node.type !== "main" && children === node.props.children) return node;
+  return cloneWithChild(node, children, system, node.type === "main" ? "div" : node.type);
+}

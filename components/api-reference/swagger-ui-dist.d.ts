@@ -8,7 +8,12 @@ declare module "swagger-ui-dist/swagger-ui-es-bundle.js" {
     React: { createElement(type: unknown, props?: Record<string, unknown> | null, ...children: unknown[]): SwaggerElement };
     getComponent(name: string): unknown;
   };
-  export type SwaggerPlugin = (system: SwaggerSystem) => { components?: Record<string, (props: never) => SwaggerElement> };
+  /** One of Swagger UI's class components (BaseLayout): `render()` returns its element tree. */
+  export type SwaggerClassComponent = new (...args: never[]) => { render(): SwaggerElement };
+  export type SwaggerPlugin = (system: SwaggerSystem) => {
+    components?: Record<string, (props: never) => SwaggerElement>;
+    wrapComponents?: Record<string, (Original: SwaggerClassComponent, system: SwaggerSystem) => unknown>;
+  };
   export type SwaggerOptions = {
     domNode: HTMLElement;
     url: string;

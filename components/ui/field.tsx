@@ -13,12 +13,23 @@ type FieldProps = {
 
 type ControlProps = { id: string; name: string; "aria-invalid"?: true; "aria-describedby"?: string; className: string };
 
+/**
+ * True when an error already says what the hint says (the hint's words, less its full stop, are in it: "Use at least
+ * 12 characters." under "At least 12 characters."): the error is shown in the hint's place, not both.
+ */
+export function errorRepeatsHint(errors: string[] | undefined, hint: ReactNode): boolean {
+  if (typeof hint !== "string" || !errors?.length) return false;
+  const said = hint.trim().replace(/[.!]$/, "").toLowerCase();
+  return said !== "" && errors.some((error) => error.toLowerCase().includes(said));
+}
+
 /** Label, control, hint and errors, tied together with ids for assistive tech. */
-function FieldShell({ label, name, errors, hint, id, control }: FieldProps & { control: (props: ControlProps) => ReactNode }) {
+function FieldShell({ label, name, errors, hint: givenHint, id, control }: FieldProps & { control: (props: ControlProps) => ReactNode }) {
   const generated = useId();
   const controlId = id ?? `${name}-${generated}`;
   const errorId = `${controlId}-error`;
   const hintId = `${controlId}-hint`;
+  const hint = errorRepeatsHint(errors, givenHint) ? null : givenHint;
   const describedBy = [hint ? hintId : null, errors?.length ? errorId : null].filter(Boolean).join(" ") || undefined;
   return (
     <div className="space-y-1">

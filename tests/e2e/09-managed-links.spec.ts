@@ -147,9 +147,13 @@ test("Quick Share a managed one-time link with a password, watch it used, then r
   // Raising the limit works at once for the recipient; then Revoke ends it for good.
   await page.getByLabel("New download limit").fill("2");
   await page.getByRole("button", { name: "Change download limit" }).click();
-  await expect(page.getByText("Limit set to 2 (1 used so far).")).toBeVisible();
+  const limitForm = page.getByRole("form", { name: "Change download limit" });
+  await expect(limitForm.getByRole("status")).toHaveText("Limit set to 2 (1 used so far).");
   await expect(page.getByText("1 / 2")).toBeVisible();
   await expect(status).toHaveText("Active");
+  // The confirmation stays once the page shows the new limit.
+  await page.waitForLoadState("networkidle");
+  await expect(limitForm.getByRole("status")).toHaveText("Limit set to 2 (1 used so far).");
 
   await page.getByRole("button", { name: "Revoke", exact: true }).click();
   const confirm = page.getByRole("dialog", { name: "Revoke this link?" });

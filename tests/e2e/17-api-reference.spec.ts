@@ -28,7 +28,7 @@ test("the API reference renders the served OpenAPI document from this origin onl
   // The intro: where the API lives, how to authenticate, and the document itself.
   const main = page.getByRole("main");
   await expect(main.getByText(/\/api\/v1$/).first()).toBeVisible();
-  await expect(main.getByText("Authorization: Bearer <token>")).toBeVisible();
+  await expect(main.getByText("Authorization: Bearer <token>").first()).toBeVisible(); // the intro; the document says it too
   await expect(main.getByRole("link", { name: "Settings → API tokens" })).toHaveAttribute("href", "/settings");
   const download = main.getByRole("link", { name: "Download openapi.json" });
   await expect(download).toHaveAttribute("href", "/api/v1/openapi.json");
@@ -43,6 +43,9 @@ test("the API reference renders the served OpenAPI document from this origin onl
   );
   expect(operations.length).toBeGreaterThan(0);
   for (const { summary } of operations.slice(0, 3)) await expect(main.getByText(summary, { exact: true })).toBeVisible();
+  // One <main> on the page: the app shell's (Swagger UI wraps its operations in another of its own).
+  await expect(page.locator("main")).toHaveCount(1);
+  await expect(page.getByRole("main")).toHaveCount(1);
 
   // Open one operation of each method (parameters, request bodies, responses) and a response's schema: what
   // a reader looks at. (Not all of them: each takes Swagger UI a second to render, and axe longer to check.)

@@ -1,6 +1,6 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { generateApiToken } from "@/lib/api/tokens";
-import { MAX_DEPTH, redact, redactText } from "@/lib/log";
+import { log, MAX_DEPTH, redact, redactText } from "@/lib/log";
 
 const signed =
   "https://bucket.s3.amazonaws.com/a.txt?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIAEXAMPLE%2F20261122%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Date=20261122T000000Z&X-Amz-Expires=3600&X-Amz-Security-Token=FQoGZXIvYXdzEXAMPLE&X-Amz-SignedHeaders=host&X-Amz-Signature=abcdef0123456789";
@@ -94,5 +94,29 @@ describe("redaction", () => {
 
   it("keeps values within the depth limit", () => {
     expect(redact({ a: { b: { c: "plain" } } })).toEqual({ a: { b: { c: "plain" } } });
+  });
+
+  it("writes dates as ISO strings at any depth, not as {}", () => {
+    const when = new Date("2026-12-06T20:30:00.000Z");
+    const out = JSON.stringify(redact({ nextAttemptAt: when, job: { runs: [{ at: when }] }, bad: new Date(Number.NaN), password: when }));
+    expect(out).not.toContain("{}");
+    expect(out).toContain('"nextAttemptAt":"2026-12-06T20:30:00.000Z"');
+    expect(out).toContain('"runs":[{"at":"2026-12-06T20:30:00.000Z"}]');
+    expect(out).toContain('"bad":"Invalid Date"');
+    expect(out).toContain('"password":"[redacted]"');
+  });
+
+  it("prints a date in a log line", () => {
+    const lines: string[] = [];
+    const spy = vi.spyOn(process.stderr, "write").mockImplementation((chunk) => {
+      lines.push(String(chunk));
+      return true;
+    });
+    try {
+      log.warn("webhook.retry", { nextAttemptAt: new Date("2026-12-06T20:30:00.000Z") });
+    } finally {
+      spy.mockRestore();
+    }
+    expect(JSON.parse(lines.join(""))).toMatchObject({ event: "webhook.retry", nextAttemptAt: "2026-12-06T20:30:00.000Z" });
   });
 });

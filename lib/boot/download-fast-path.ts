@@ -4,7 +4,7 @@
  * calls the very code of app/s/[token]/download/route.ts (withRecipientLink(DOWNLOAD, serveDownload)) with a
  * web Request built from the node request, and writes the Response back with the headers
  * next.config.js adds to every path, as Next would. Anything else (another method or path, any
- * query string, a malformed token) goes to Next. Loaded only by `npm start` (production), once
+ * query string but "Open"'s ?open=1, a malformed token) goes to Next. Loaded only by `npm start` (production), once
  * Next is prepared (next/headers needs Next's AsyncLocalStorage) and after
  * lib/boot/server-only-hook.ts; its copy of lib/db/client.ts keeps a Prisma client of its own.
  */
@@ -20,7 +20,8 @@ import { PEER_HEADER } from "@/lib/security/address";
 // This copy of lib/ is not Next's: its own Prisma client, never the one Next's bundle made (lib/db/client.ts).
 keepOwnClientSlot("bucketshareDirectDb");
 
-const DOWNLOAD_PATH = /^\/s\/([A-Za-z0-9_-]{32})\/download$/; // the shape of lib/links/token.ts isWellFormedToken
+// The shape of lib/links/token.ts isWellFormedToken; ?open=1 is "Open" (lib/recipient/policies.ts OPEN_PARAM).
+const DOWNLOAD_PATH = /^\/s\/([A-Za-z0-9_-]{32})\/download(?:\?open=1)?$/;
 const route = withRecipientLink(DOWNLOAD, serveDownload);
 
 type HeaderRule = { source: string; headers: { key: string; value: string }[] };

@@ -1,5 +1,5 @@
 import { contentDisposition, type DispositionKind } from "@/lib/links/content-disposition";
-import { GENERIC_TYPES, isActiveType, mediaTypeEssence } from "@/lib/storage/preview";
+import { GENERIC_TYPES, isActiveType, mediaTypeEssence, previewPlan } from "@/lib/storage/preview";
 
 /**
  * The Content-Disposition and Content-Type a managed link's download URL forces
@@ -49,4 +49,25 @@ export function servedType(link: {
   const passive = passiveInlineType(link.objectContentType);
   if (passive) return { responseContentDisposition: contentDisposition("inline", link.fileName), responseContentType: passive };
   return { responseContentDisposition: contentDisposition("attachment", link.fileName), responseContentType: "application/octet-stream" };
+}
+
+type ServedLink = Parameters<typeof servedType>[0];
+
+/** What the recipient's Download gets: the served type, always as an attachment under the link's file name. */
+export function savedType(link: ServedLink): ServedType {
+  return { ...servedType(link), responseContentDisposition: contentDisposition("attachment", link.fileName) };
+}
+
+/**
+ * What "Open" gets, or null where the link offers no Open: an inline link whose served type a
+ * browser shows without running anything (images, PDF, audio, video, plain text).
+ */
+export function openedType(link: ServedLink): (ServedType & { responseContentType: string }) | null {
+  if (link.disposition !== "inline") return null;
+  const served = servedType(link);
+  const type = served.responseContentType;
+  if (!type || !served.responseContentDisposition.startsWith("inline")) return null;
+  const passive = passiveInlineType(type);
+  if (!passive || !previewPlan(link.fileName, passive)) return null;
+  return { responseContentDisposition: served.responseContentDisposition, responseContentType: type };
 }

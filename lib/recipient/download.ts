@@ -2,20 +2,25 @@ import "server-only";
 import { serveShareFile, serveShareFilePreview } from "@/lib/recipient/file-download";
 import type { RecipientContext } from "@/lib/recipient/handler";
 import { presignDownload, presignPreview } from "@/lib/recipient/object";
+import { OPEN_PARAM } from "@/lib/recipient/policies";
 import { offeredPreview } from "@/lib/recipient/pages";
 import { plainPage, redirectResponse } from "@/lib/recipient/respond";
 
 /**
  * /s/<token>/download, once withRecipientLink granted access (policy DOWNLOAD: the link's checks,
  * the password, the pin; on a link with a download limit only the button's POST gets here): the
- * conditional UPDATE counts and the answer is a 302 to a presigned URL
- * that lives 60 s.
+ * conditional UPDATE counts and the answer is a 302 to a presigned URL that lives 60 s, saved as
+ * an attachment whatever the link's disposition. With ?open=1 ("Open", offered only for an inline
+ * link of a passive type) the URL shows the file inline instead; it hands over the whole file, so
+ * it is counted the same way. Files of a multi-file share are always saved.
  */
 export async function serveDownload(context: RecipientContext): Promise<Response> {
   const { link } = context;
   if (link.target === "files") return serveShareFile(context);
+  const open = new URL(context.request.url).searchParams.has(OPEN_PARAM);
   // Presigning is local work: done before counting, so a counted download always gets its URL.
-  const url = await presignDownload(link, context.now);
+  const url = await presignDownload(link, context.now, open);
+  if (!url) return plainPage("noPreview");
   const refused = await context.count();
   return refused ?? redirectResponse(url, 302);
 }

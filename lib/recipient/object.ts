@@ -3,7 +3,7 @@ import { Readable } from "node:stream";
 import { GetObjectCommand, HeadObjectCommand } from "@aws-sdk/client-s3";
 import { baseName, contentDisposition } from "@/lib/links/content-disposition";
 import { pinCheck, pinDecision, servedVersionId, type PinDecision, type PinnedObject } from "@/lib/links/pin";
-import { servedType } from "@/lib/links/served-type";
+import { openedType, savedType } from "@/lib/links/served-type";
 import type { ShareFile } from "@/lib/recipient/files";
 import type { RecipientLink } from "@/lib/recipient/link";
 import { clientsFor } from "@/lib/storage/client";
@@ -12,8 +12,8 @@ import { describeStorageError } from "@/lib/storage/errors";
 
 /**
  * The storage side of a recipient request: the pin check (HeadObject of the current object),
- * presigned URLs that live at most 60 s (the download, with the link's disposition, file name and
- * content type; a preview, with a forced passive type), and the start of a text file.
+ * presigned URLs that live at most 60 s (the download, saved under the link's file name, or opened
+ * inline with a passive type; a preview, with a forced passive type), and the start of a text file.
  */
 
 /** How long a presigned URL handed to a recipient lives. */
@@ -58,13 +58,18 @@ export async function checkObjectPin(link: RecipientLink, object: SharedObject):
   }
 }
 
-export function presignDownload(link: RecipientLink, now = new Date()): Promise<string> {
+/**
+ * The download URL: saved as an attachment under the link's file name, or, for "Open" (`open`),
+ * shown inline with the passive type (lib/links/served-type.ts); null when the link offers no Open.
+ */
+export async function presignDownload(link: RecipientLink, now = new Date(), open = false): Promise<string | null> {
+  const served = open ? openedType(link) : savedType(link);
+  if (!served) return null;
   return clients(link).presigner.presignGet({
     bucket: link.bucket,
     key: link.key,
     expiresInSeconds: RECIPIENT_URL_SECONDS,
-    // Inline, the type recorded at share time if passive, else a download (lib/links/served-type.ts).
-    ...servedType(link),
+    ...served,
     versionId: servedVersionId(link),
     signingDate: now,
   });

@@ -2,6 +2,7 @@ import "server-only";
 import { filePage, passwordPage, titleCardPage, type FilePreview, type FileView, type OpenGraph } from "@/lib/recipient/html/templates";
 import { formatBytes } from "@/lib/format";
 import { formatExpiryDate } from "@/lib/links/expiry";
+import { openedType } from "@/lib/links/served-type";
 import { showFilesPage } from "@/lib/recipient/files-page";
 import { shareTitle } from "@/lib/recipient/share-paths";
 import { relativeTime } from "@/lib/links/status";
@@ -85,6 +86,7 @@ export async function showRecipientPage(context: RecipientContext): Promise<Resp
       : { never: false, exact: formatExpiryDate(link.expiresAt), relative: relativeTime(link.expiresAt, now), iso: link.expiresAt.toISOString() },
     downloadsLeft: link.downloadLimit === null ? null : Math.max(0, link.downloadLimit - link.downloadCount),
     downloadByPost: link.downloadLimit !== null,
+    openable: openedType(link) !== null,
     preview: await preview(context),
   };
   if (!isHead) context.log("page_view");

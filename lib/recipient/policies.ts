@@ -39,7 +39,10 @@ export const RECIPIENT_PAGE: RecipientPolicy = {
   pin: "ifMarked",
 };
 
-/** /s/<token>/download (?path= for one file of a share): the request that counts. */
+/** The query parameter of "Open" (/s/<token>/download?open=1): the file shown in the browser, counted like a download. */
+export const OPEN_PARAM = "open";
+
+/** /s/<token>/download (?path= for one file of a share, ?open=1 for "Open"): the request that counts. */
 export const DOWNLOAD: RecipientPolicy = {
   previewAgent: { answer: "titleCard", reason: "preview_agent" },
   locked: "passwordPage",

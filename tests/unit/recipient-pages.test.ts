@@ -14,6 +14,7 @@ const view: FileView = {
   expires: { never: false, exact: "Nov 30, 2026, 10:00 AM UTC", relative: "in 1 day", iso: "2026-11-30T10:00:00.000Z" },
   downloadsLeft: null,
   downloadByPost: false,
+  openable: false,
   preview: { kind: "text", text: "</pre><script>alert(3)</script>", truncated: true },
 };
 

@@ -24,6 +24,7 @@ a{color:var(--link)}
 .facts dd{margin:0;overflow-wrap:anywhere}
 .button{display:inline-block;border:0;border-radius:.5rem;padding:.7rem 1.25rem;background:var(--accent);color:var(--on-accent);font:inherit;font-weight:600;text-decoration:none;cursor:pointer;min-height:44px}
 .button:hover{filter:brightness(1.1)}
+.button.secondary{background:none;color:var(--link);box-shadow:inset 0 0 0 1px var(--link)}
 .preview{border:1px solid var(--line);border-radius:.5rem;background:var(--card);padding:.75rem;overflow:hidden}
 .preview img,.preview video{display:block;max-width:100%;height:auto;margin:0 auto}
 .preview audio{width:100%}

@@ -41,6 +41,8 @@ export type FileView = {
   downloadsLeft: number | null;
   /** A link with a download limit counts only the Download button's POST (a link that mail scanners follow must not use one up). */
   downloadByPost: boolean;
+  /** "Open" is offered: an inline link whose served type a browser shows passively (counted like a download). */
+  openable: boolean;
   preview: FilePreview;
 };
 
@@ -82,23 +84,28 @@ export function filePage(view: FileView): string {
 <dl class="facts"><dt>Size</dt><dd>${view.size}</dd><dt>Type</dt><dd>${view.type}</dd><dt>Expires</dt><dd>${expires}</dd>${
     view.downloadsLeft === null ? null : html`<dt>Downloads left</dt><dd>${view.downloadsLeft}</dd>`
   }</dl>
-<p>${downloadButton(`/s/${view.token}/download`, view.downloadByPost, "Download")}</p>
+<p>${downloadButton(`/s/${view.token}/download`, view.downloadByPost, "Download")}${
+    view.openable ? html` ${downloadButton(`/s/${view.token}/download?open=1`, view.downloadByPost, "Open", "button secondary", true)}` : null
+  }</p>
 ${previewSection(view)}`;
   return recipientDocument({ title: `${view.fileName} · Bucketshare`, body });
 }
 
-/** Download as a plain link (curl -L works), or as a POST button where only a POST counts. */
-export function downloadButton(href: string, byPost: boolean, label: string | Html, buttonClass = "button"): Html {
-  return byPost
-    ? html`<form method="post" action="${href}" class="inline"><button class="${buttonClass}" type="submit">${label}</button></form>`
-    : html`<a class="${buttonClass}" href="${href}">${label}</a>`;
+/** Download as a plain link (curl -L works), or as a POST button where only a POST counts; "Open" opens a new tab. */
+export function downloadButton(href: string, byPost: boolean, label: string | Html, buttonClass = "button", newTab = false): Html {
+  if (byPost) {
+    const target = newTab ? html` target="_blank" rel="noopener noreferrer"` : null;
+    return html`<form method="post" action="${href}" class="inline"${target}><button class="${buttonClass}" type="submit">${label}</button></form>`;
+  }
+  const target = newTab ? html` target="_blank" rel="noopener noreferrer"` : null;
+  return html`<a class="${buttonClass}" href="${href}"${target}>${label}</a>`;
 }
 
 /** What a GET of /download or /zip answers on a link with a download limit: the button that counts. */
-export function confirmDownloadPage(view: { action: string; name: string }): string {
+export function confirmDownloadPage(view: { action: string; name: string; label?: "Download" | "Open" }): string {
   const body = html`<h1>${view.name}</h1>
 <p>This link can be downloaded a limited number of times. Each download counts once you press the button.</p>
-<p>${downloadButton(view.action, true, "Download")}</p>`;
+<p>${downloadButton(view.action, true, view.label ?? "Download")}</p>`;
   return recipientDocument({ title: `${view.name} · Bucketshare`, body });
 }
 

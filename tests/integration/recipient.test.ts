@@ -127,6 +127,7 @@ async function hit(handler: Handler, token: string, suffix: string, call: Call =
 
 const openPage = (token: string, call?: Call) => hit(page.GET, token, "", call);
 const getDownload = (token: string, call?: Call) => hit(download.GET, token, "/download", call);
+const getOpen = (token: string, call?: Call) => hit(download.GET, token, "/download?open=1", call);
 /** The Download button of a link with a download limit (a form POST: only that counts there). */
 const postDownload = (token: string, call?: Call) => hit(download.POST, token, "/download", { ...call, method: "POST" });
 const postUnlock = (token: string, password: string | null, call?: Call) => {
@@ -417,7 +418,84 @@ describe.each(storageCases())("on $name", (storage) => {
       expect(served.status).toBe(200);
       expect(served.body.toString()).toBe("<script>alert(1)</script>");
       expect(served.headers.get("content-type")).toBe("text/plain");
-      expect(served.headers.get("content-disposition")).toBe('inline; filename="words.txt"');
+      expect(served.headers.get("content-disposition")).toBe('attachment; filename="words.txt"');
+      // Its "Open" shows it inline, still as text.
+      const opened = await h.fetchBytes((await getOpen(latest.token)).headers.get("location")!);
+      expect(opened.status).toBe(200);
+      expect(opened.headers.get("content-type")).toBe("text/plain");
+      expect(opened.headers.get("content-disposition")).toBe('inline; filename="words.txt"');
+    });
+
+    it('saves the file on Download even for an "Open in browser" link, under the link\'s file name', async () => {
+      const photo = await managedLink({ key: PHOTO_KEY, fileName: "Été photo.png", disposition: "inline", objectContentType: "image/png" });
+      const response = await getDownload(photo.token);
+      expect(response.status).toBe(302);
+      const target = new URL(response.headers.get("location")!);
+      expect(target.searchParams.get("response-content-disposition")).toBe(`attachment; filename="Ete photo.png"; filename*=UTF-8''%C3%89t%C3%A9%20photo.png`);
+      const fetched = await h.fetchBytes(target.toString());
+      expect(fetched.status).toBe(200);
+      expect(fetched.headers.get("content-disposition")).toMatch(/^attachment; /);
+      expect(await downloads(photo.id)).toBe(1);
+    });
+
+    it("offers Open on an inline link of a passive type: shown inline with that type, counted as one download", async () => {
+      const photo = await managedLink({ key: PHOTO_KEY, fileName: "photo.png", disposition: "inline", objectContentType: "image/png" });
+      const body = await (await openPage(photo.token)).text();
+      expect(body).toContain(`<a class="button" href="/s/${photo.token}/download">Download</a>`);
+      expect(body).toContain(`<a class="button secondary" href="/s/${photo.token}/download?open=1" target="_blank" rel="noopener noreferrer">Open</a>`);
+      const response = await getOpen(photo.token);
+      expect(response.status).toBe(302);
+      expectRecipientHeaders(response);
+      const target = new URL(response.headers.get("location")!);
+      expect(target.searchParams.get("X-Amz-Expires")).toBe("60");
+      expect(target.searchParams.get("response-content-disposition")).toBe('inline; filename="photo.png"');
+      expect(target.searchParams.get("response-content-type")).toBe("image/png");
+      const fetched = await h.fetchBytes(target.toString());
+      expect(fetched.status).toBe(200);
+      expect(fetched.headers.get("content-type")).toBe("image/png");
+      expect(fetched.headers.get("content-disposition")).toBe('inline; filename="photo.png"');
+      expect(await downloads(photo.id)).toBe(1);
+      expect(await events(photo.id)).toEqual([
+        { outcome: "page_view", reason: null, clientAddress: "198.51.100.7", userAgent: BROWSER, previewAgent: false },
+        { outcome: "download", reason: null, clientAddress: "198.51.100.7", userAgent: BROWSER, previewAgent: false },
+      ]);
+
+      // With a download limit, Open is a button that counts, like Download; its GET only shows that button.
+      const limited = await managedLink({ key: PHOTO_KEY, fileName: "photo.png", disposition: "inline", objectContentType: "image/png", downloadLimit: 1 });
+      expect(await (await openPage(limited.token)).text()).toContain(
+        `<form method="post" action="/s/${limited.token}/download?open=1" class="inline" target="_blank" rel="noopener noreferrer"><button class="button secondary" type="submit">Open</button></form>`,
+      );
+      const confirm = await getOpen(limited.token);
+      expect(confirm.status).toBe(200);
+      expect(await confirm.text()).toContain(
+        `<form method="post" action="/s/${limited.token}/download?open=1" class="inline"><button class="button" type="submit">Open</button></form>`,
+      );
+      expect(await downloads(limited.id)).toBe(0);
+      const posted = await hit(download.POST, limited.token, "/download?open=1", { method: "POST" });
+      expect(posted.status).toBe(302);
+      expect(new URL(posted.headers.get("location")!).searchParams.get("response-content-disposition")).toBe('inline; filename="photo.png"');
+      expect(await downloads(limited.id)).toBe(1);
+      expect((await postDownload(limited.token)).status).toBe(410);
+    });
+
+    it("offers no Open where the link saves the file or the type is not safe to show, and refuses ?open=1 there uncounted", async () => {
+      const page = `private/open-${h.randomSuffix()}.html`;
+      await admin.send(new PutObjectCommand({ Bucket: bucket, Key: page, Body: Buffer.from("<script>alert(1)</script>"), ContentType: "text/html" }));
+      const cases = [
+        await managedLink({ key: page, fileName: "page.html", disposition: "inline", objectContentType: "text/html" }),
+        await managedLink({ disposition: "inline" }), // application/octet-stream: the browser would sniff it
+        await managedLink({ key: PHOTO_KEY, fileName: "photo.png", disposition: "attachment", objectContentType: "image/png" }),
+      ];
+      for (const link of cases) {
+        const body = await (await openPage(link.token)).text();
+        expect(body).toContain(`<a class="button" href="/s/${link.token}/download">Download</a>`);
+        expect(body).not.toContain(">Open<");
+        expect(body).not.toContain("open=1");
+        const refused = await getOpen(link.token);
+        expect(refused.status).toBe(404);
+        expect(refused.headers.get("location")).toBeNull();
+        expect(await downloads(link.id)).toBe(0);
+      }
     });
 
     it("gives a one-time link to exactly one of 50 concurrent downloads", async () => {

@@ -28,6 +28,8 @@ type LinkOptions = {
   networks?: string[];
   revoked?: boolean;
   expired?: boolean;
+  /** "Open in browser" (inline) or "Download" (attachment, the default here). */
+  disposition?: "inline" | "attachment";
 };
 
 async function createLink(seed: Seed, options: LinkOptions): Promise<string> {
@@ -38,7 +40,7 @@ async function createLink(seed: Seed, options: LinkOptions): Promise<string> {
     `INSERT INTO share_links (id, kind, owner_id, connection_id, connection_name, bucket, key, object_size, object_etag, object_content_type,
        requested_expires_at, expires_at, expires_soon_at, disposition, file_name, url_enc, token_hash, download_limit, password_hash,
        allowed_networks, revoked_at, pinned)
-     VALUES ($1, 'managed', $2, $3, 'Recipient storage', $4, $5, $6, NULL, $7, $8, $8, $8, 'attachment', $9, $10, $11, $12, $13, $14, $15, false)`,
+     VALUES ($1, 'managed', $2, $3, 'Recipient storage', $4, $5, $6, NULL, $7, $8, $8, $8, $16, $9, $10, $11, $12, $13, $14, $15, false)`,
     [
       id,
       seed.ownerId,
@@ -55,6 +57,7 @@ async function createLink(seed: Seed, options: LinkOptions): Promise<string> {
       options.password ? await hashPassword(options.password) : null,
       options.networks ?? [],
       options.revoked ? new Date() : null,
+      options.disposition ?? "attachment",
     ],
   );
   return token;
@@ -158,6 +161,49 @@ test("a recipient sees the file with its preview, downloads it once with the but
   expect(again?.status()).toBe(410);
   await expect(page.getByRole("heading", { name: "Download limit reached", level: 1 })).toBeVisible();
   await expectNoA11yViolations(page, "download limit reached");
+});
+
+async function bytesOf(download: import("@playwright/test").Download): Promise<Buffer> {
+  const stream = await download.createReadStream();
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+test('on an "Open in browser" link, Download saves the file and the page stays; Open shows it; a one-time link viewed on its page still downloads once', async ({
+  page,
+}) => {
+  const photo = { key: "in/photo.png", fileName: "Holiday photo.png", contentType: "image/png", size: PHOTO.length, disposition: "inline" } as const;
+  const token = await createLink(seed, photo);
+  await page.goto(`/s/${token}`);
+  await expect(page.getByRole("img", { name: "Preview of Holiday photo.png" })).toBeVisible();
+  await expect(page.getByRole("link", { name: "Open", exact: true })).toHaveAttribute("href", `/s/${token}/download?open=1`);
+  const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Download" }).click()]);
+  expect(download.suggestedFilename()).toBe("Holiday photo.png");
+  expect((await bytesOf(download)).equals(PHOTO)).toBe(true);
+  expect(page.url()).toMatch(new RegExp(`/s/${token}$`));
+  await expect(page.getByRole("heading", { name: "Holiday photo.png", level: 1 })).toBeVisible();
+  await expectNoA11yViolations(page, "recipient page with Download and Open");
+
+  // Open is answered before Next too, and shows the image inline.
+  const opened = await page.request.get(`/s/${token}/download?open=1`, { maxRedirects: 0 });
+  expect([opened.status(), opened.headers()["x-bucketshare-path"]]).toEqual([302, "direct"]);
+  const target = new URL(opened.headers().location!);
+  expect(target.searchParams.get("response-content-disposition")).toBe('inline; filename="Holiday photo.png"');
+  expect(target.searchParams.get("response-content-type")).toBe("image/png");
+
+  // A one-time "Open in browser" link: looking at its page (twice) uses nothing up; Download saves it once.
+  const once = await createLink(seed, { ...photo, limit: 1 });
+  await page.goto(`/s/${once}`);
+  await page.reload();
+  await expect(page.getByText("Download to view.")).toBeVisible();
+  await expect(page.getByRole("button", { name: "Open", exact: true })).toBeVisible();
+  const [saved] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Download" }).click()]);
+  expect(saved.suggestedFilename()).toBe("Holiday photo.png");
+  expect((await bytesOf(saved)).equals(PHOTO)).toBe(true);
+  await expect(page.getByRole("heading", { name: "Holiday photo.png", level: 1 })).toBeVisible();
+  const after = await page.goto(`/s/${once}`);
+  expect(after?.status()).toBe(410);
 });
 
 test("text and PDF previews", async ({ page }) => {

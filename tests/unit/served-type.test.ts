@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { passiveInlineType, servedType } from "@/lib/links/served-type";
+import { openedType, passiveInlineType, savedType, servedType } from "@/lib/links/served-type";
 
 const inline = (objectContentType: string | null, contentTypeOverride: string | null = null) =>
   servedType({ disposition: "inline", fileName: "file.bin", contentTypeOverride, objectContentType });
@@ -50,5 +50,36 @@ describe("the type a managed link's download URL forces", () => {
     expect(passiveInlineType("video/mp4")).toBe("video/mp4");
     expect(passiveInlineType("image/svg+xml")).toBeNull();
     expect(passiveInlineType(undefined)).toBeNull();
+  });
+});
+
+describe("the recipient's Download and Open", () => {
+  const link = (disposition: "inline" | "attachment", objectContentType: string | null, contentTypeOverride: string | null = null) => ({
+    disposition,
+    fileName: "Été.png",
+    contentTypeOverride,
+    objectContentType,
+  });
+  const attachment = `attachment; filename="Ete.png"; filename*=UTF-8''%C3%89t%C3%A9.png`;
+
+  it("Download always saves, under the link's file name, whatever the disposition", () => {
+    expect(savedType(link("inline", "image/png"))).toEqual({ responseContentDisposition: attachment, responseContentType: "image/png" });
+    expect(savedType(link("inline", "text/html"))).toEqual({ responseContentDisposition: attachment, responseContentType: "application/octet-stream" });
+    expect(savedType(link("attachment", "image/png"))).toEqual({ responseContentDisposition: attachment });
+  });
+
+  it("Open shows inline only an inline link's passive type (image, PDF, audio, video, text)", () => {
+    for (const type of ["image/png", "application/pdf", "audio/mpeg", "video/mp4", "text/plain"]) {
+      expect(openedType(link("inline", type)), type).toEqual({
+        responseContentDisposition: `inline; filename="Ete.png"; filename*=UTF-8''%C3%89t%C3%A9.png`,
+        responseContentType: type,
+      });
+    }
+    expect(openedType(link("inline", "text/plain", "text/plain; charset=utf-8"))?.responseContentType).toBe("text/plain; charset=utf-8");
+    for (const type of ["text/html", "image/svg+xml", "application/octet-stream", null, "application/zip"]) {
+      expect(openedType(link("inline", type)), String(type)).toBeNull();
+    }
+    expect(openedType(link("inline", "image/png", "application/x-report"))).toBeNull();
+    expect(openedType(link("attachment", "image/png"))).toBeNull();
   });
 });

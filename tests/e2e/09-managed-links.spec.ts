@@ -115,7 +115,9 @@ test("Quick Share a managed one-time link with a password, watch it used, then r
   await expect(log.getByRole("cell", { name: "Viewed the page", exact: true })).toHaveCount(1);
   // The password page shown to a fresh visitor is no refusal.
   await expect(log.getByRole("cell", { name: "Asked for the password", exact: true })).toHaveCount(1);
-  await expect(log.getByText(/^Refused/)).toHaveCount(0);
+  // The only refusal: the visit after the one download.
+  await expect(log.getByRole("cell", { name: /^Refused/ })).toHaveCount(1);
+  await expect(log.getByRole("cell", { name: "Refused The download limit was reached", exact: true })).toHaveCount(1);
   await expect(log.getByRole("row").filter({ hasText: "Checked the link (HEAD request)" })).toHaveCount(1);
   // The chat app's preview: a badge on its row, its user agent summarised, the raw string one click away.
   const unfurl = log.getByRole("row").filter({ hasText: "Shown the title card" });

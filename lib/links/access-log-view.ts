@@ -35,8 +35,10 @@ export type AccessLogRow = AccessLogEvent & {
  */
 export const PREVIEW_FOLD_MS = 10_000;
 
-const isPreview = (e: AccessLogEvent) => e.outcome === "page_view" && e.reason === "preview" && !e.previewAgent;
-const isPageView = (e: AccessLogEvent) => e.outcome === "page_view" && e.reason === null && !e.previewAgent;
+/** "outcome:reason" of a log row (the reasons of link_events are not AppError reasons). */
+const kind = (e: AccessLogEvent) => `${e.outcome}:${e.reason ?? ""}`;
+const isPreview = (e: AccessLogEvent) => kind(e) === "page_view:preview" && !e.previewAgent;
+const isPageView = (e: AccessLogEvent) => kind(e) === "page_view:" && !e.previewAgent;
 
 /**
  * Folds each preview into the latest page view before it from the same address and user agent
@@ -102,7 +104,7 @@ export function describeEvent(row: AccessLogRow): { action: string; detail: stri
       return { action: what ? `Refused ${what}` : "Refused", detail: why };
     }
     case "wrong_password":
-      return { action: "Wrong password", detail: row.reason === "locked_out" ? "The link is locked: too many wrong passwords" : null };
+      return { action: "Wrong password", detail: kind(row) === "wrong_password:locked_out" ? "The link is locked: too many wrong passwords" : null };
     case "unlocked":
       return { action: "Unlocked", detail: null };
     default:

@@ -4,6 +4,7 @@ import { clearLinkFailures } from "@/lib/auth/rate-limit";
 import { db } from "@/lib/db/client";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { AppError } from "@/lib/errors";
+import { type AccessLogRow, foldPreviews } from "@/lib/links/access-log-view";
 import { ACCESS_LOG_PAGE_SIZE } from "@/lib/links/filters";
 import { NEVER_EXPIRES_AT, resolveExpiry, resolveRequestedExpiry, type ExpiryChoice } from "@/lib/links/expiry";
 import type { RequestedExpiry } from "@/lib/links/share-request";
@@ -279,17 +280,7 @@ async function hashLinkPassword(password: string): Promise<string> {
   }
 }
 
-export type AccessLogRow = {
-  id: string;
-  createdAt: Date;
-  outcome: string;
-  reason: string | null;
-  clientAddress: string | null;
-  userAgent: string | null;
-  previewAgent: boolean;
-  /** Multi-file shares: the file's path in the share, or "*" for "Download all". */
-  filePath: string | null;
-};
+export type { AccessLogRow } from "@/lib/links/access-log-view";
 
 function encodeEventCursor(row: { createdAt: Date; id: bigint | string }): string {
   return Buffer.from(JSON.stringify([row.createdAt.toISOString(), String(row.id)])).toString("base64url");
@@ -312,29 +303,35 @@ function decodeEventCursor(cursor: string | undefined): { createdAt: Date; id: b
 
 /**
  * "Access log": newest first, keyset-paginated on (created_at, id) over the index
- * (link_id, created_at DESC, id DESC); the link's owner is part of the where.
+ * (link_id, created_at DESC, id DESC); the link's owner is part of the where. For a person
+ * (the default) a preview the page loaded is folded into its page view (foldPreviews): up to
+ * twice a page is read so a page stays full; a preview whose page view is on the next page stays
+ * a row of its own. The API reads every row as written (`foldPreviews: false`).
  */
 export async function listAccessLog(
   userId: string,
   linkId: string,
   cursor?: string,
   pageSize = ACCESS_LOG_PAGE_SIZE,
+  options: { foldPreviews?: boolean } = {},
 ): Promise<{ rows: AccessLogRow[]; nextCursor: string | null }> {
+  const fold = options.foldPreviews ?? true;
+  const take = fold ? pageSize * 2 + 1 : pageSize + 1;
   const after = decodeEventCursor(cursor);
   const where = { linkId, link: { ownerId: userId, deletedAt: null } };
-  const rows = await db.linkEvent.findMany({
+  const read = await db.linkEvent.findMany({
     where: after
       ? { AND: [where, { createdAt: { lte: after.createdAt } }, { OR: [{ createdAt: { lt: after.createdAt } }, { id: { lt: after.id } }] }] }
       : where,
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-    take: pageSize + 1,
+    take,
     select: { id: true, createdAt: true, outcome: true, reason: true, clientAddress: true, userAgent: true, previewAgent: true, filePath: true },
   });
+  const events = read.map((r) => ({ ...r, id: String(r.id) }));
+  const rows = fold ? foldPreviews(events) : events.map((e) => ({ ...e, previews: [] }));
   const page = rows.slice(0, pageSize);
-  return {
-    rows: page.map((r) => ({ ...r, id: String(r.id) })),
-    nextCursor: rows.length > pageSize ? encodeEventCursor(page[page.length - 1]!) : null,
-  };
+  const more = rows.length > pageSize || (fold && read.length === take);
+  return { rows: page, nextCursor: more && page.length > 0 ? encodeEventCursor(page[page.length - 1]!) : null };
 }
 
 export type ObjectLinkRow = {

@@ -5,12 +5,16 @@ import { networkPart } from "@/lib/security/cidr";
 
 /**
  * The access log of managed links (link_events; shown on /links/<id>). Outcomes:
- * - `page_view`: the recipient page was shown. With reason `preview_agent` (a chat app's unfurler,
+ * - `page_view`: the recipient page was shown. With reason `password_page`, the password page was
+ *   (no valid unlock cookie yet: being asked is not a refusal). With reason `preview_agent` (a chat app's unfurler,
  *   given the title card) or `head` (a HEAD request), it was a request to /download that was
  *   answered without a download and not counted. With reason `preview`, the page's preview
- *   (/preview: an image, or a PDF, audio or video of a link without a download limit) was fetched.
+ *   (/preview: an image, or a PDF, audio or video of a link without a download limit) was fetched:
+ *   a row of its own, which the owner's table folds into the page view that loaded it
+ *   (lib/links/access-log-view.ts foldPreviews).
  * - `download`: a counted download (written by the same statement that counts it, lib/recipient/count.ts).
- * - `refused` with a reason: revoked, expired, limit, network, password (locked, no unlock cookie),
+ * - `refused` with a reason: revoked, expired, limit, network, password (rows written
+ *   before the password page was logged as `password_page`),
  *   changed, missing (the pinned object was replaced or deleted), rate_limited (a password guess
  *   refused by the guessing limits, unchecked).
  * - `wrong_password` (with reason `locked_out` when it locked the link: lib/auth/limits.ts), `unlocked`.
@@ -25,6 +29,7 @@ export type LinkEventReason =
   | "limit"
   | "network"
   | "password"
+  | "password_page"
   | "changed"
   | "missing"
   | "rate_limited"
@@ -53,6 +58,8 @@ export type LinkEventInput = {
   previewAgent: boolean;
   /** Multi-file shares: the file's path in the share, "*" for Download all. */
   filePath?: string | null;
+  /** When the request arrived (default: now); a page's preview is then always logged after the page. */
+  at?: Date;
 };
 
 const pending = new Set<Promise<void>>();
@@ -68,6 +75,7 @@ export function recordLinkEvent(event: LinkEventInput): void {
         userAgent: loggedUserAgent(event.userAgent),
         previewAgent: event.previewAgent,
         filePath: event.filePath ?? null,
+        ...(event.at ? { createdAt: event.at } : {}),
       },
       select: { id: true },
     })

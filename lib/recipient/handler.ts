@@ -114,6 +114,7 @@ async function decide(policy: RecipientPolicy, handler: RecipientHandler, reques
       userAgent,
       previewAgent: agent.previewAgent,
       filePath: filePath === undefined ? loggedPath : filePath,
+      at: now,
     });
   // A HEAD is answered like the GET it stands for, but never logged as a refusal.
   const refuse = (page: Parameters<typeof plainPage>[0], reason: LinkEventReason | null) => {
@@ -130,7 +131,8 @@ async function decide(policy: RecipientPolicy, handler: RecipientHandler, reques
   }
   if (refusal) return refuse(refusal, refusal);
   if (!unlocked && policy.locked === "passwordPage") {
-    if (!isHead) write("refused", "password");
+    // Being asked for the password is not a refusal: the owner's log says "Asked for the password".
+    if (!isHead) write("page_view", "password_page");
     return passwordResponse({ token, link, isHead });
   }
   const notOffered = policy.offered?.(link);

@@ -110,10 +110,23 @@ test("Quick Share a managed one-time link with a password, watch it used, then r
   await row.getByRole("link", { name: `Managed: details of the link to ${KEY}` }).click();
   await expect(page.getByRole("heading", { name: "Link details", level: 1 })).toBeVisible();
   const log = page.getByRole("region", { name: "Access log" });
-  await expect(log.getByRole("cell", { name: "Download", exact: true })).toHaveCount(1);
+  await expect(log.getByRole("cell", { name: "Downloaded", exact: true })).toHaveCount(1);
   await expect(log.getByRole("cell", { name: "Unlocked", exact: true })).toHaveCount(1);
-  await expect(log.getByRole("cell", { name: "Page view", exact: true }).first()).toBeVisible();
-  await expect(log.getByRole("cell", { name: "Yes", exact: true }).first()).toBeVisible(); // the preview agent
+  await expect(log.getByRole("cell", { name: "Viewed the page", exact: true })).toHaveCount(1);
+  // The password page shown to a fresh visitor is no refusal.
+  await expect(log.getByRole("cell", { name: "Asked for the password", exact: true })).toHaveCount(1);
+  // The only refusal: the visit after the one download.
+  await expect(log.getByRole("cell", { name: /^Refused/ })).toHaveCount(1);
+  await expect(log.getByRole("cell", { name: "Refused The download limit was reached", exact: true })).toHaveCount(1);
+  await expect(log.getByRole("row").filter({ hasText: "Checked the link (HEAD request)" })).toHaveCount(1);
+  // The chat app's preview: a badge on its row, its user agent summarised, the raw string one click away.
+  const unfurl = log.getByRole("row").filter({ hasText: "Shown the title card" });
+  await expect(unfurl.getByText("Link preview", { exact: true })).toBeVisible();
+  await expect(log.getByText("Link preview", { exact: true })).toHaveCount(1);
+  await expect(unfurl.getByText(SLACK, { exact: true })).toBeHidden();
+  await unfurl.getByText("Slack link preview", { exact: true }).click();
+  await expect(unfurl.getByText(SLACK, { exact: true })).toBeVisible();
+  await expect(log.getByText(/^(Headless )?Chrome \d+ on Linux$/).first()).toBeVisible();
   const status = page.getByRole("definition").first();
   await expect(status).toHaveText("Limit reached");
   await expect(page.getByText("Limit reached", { exact: true })).toHaveCount(1);

@@ -245,13 +245,13 @@ describe.each(storageCases())("POST /links on $name", (storage) => {
       ["download", null],
       ["unlocked", null],
       ["refused", "network"],
-      ["refused", "password"],
+      ["page_view", "password_page"],
     ]);
     expect(events.json.events[0]).toMatchObject({ clientAddress: "198.51.100.7", userAgent: BROWSER, previewAgent: false, filePath: null });
     const firstPage = await api("GET", `/links/${link.id}/events?limit=3`);
     expect(firstPage.json.events).toHaveLength(3);
     const secondPage = await api("GET", `/links/${link.id}/events?limit=3&cursor=${firstPage.json.nextCursor}`);
-    expect(secondPage.json).toMatchObject({ events: [{ outcome: "refused", reason: "password" }], nextCursor: null });
+    expect(secondPage.json).toMatchObject({ events: [{ outcome: "page_view", reason: "password_page" }], nextCursor: null });
   });
 });
 

@@ -20,6 +20,8 @@ import { getRuntimeSecrets } from "@/lib/env";
 import { seal } from "@/lib/storage/sealed";
 import { generateLinkToken, hashLinkToken } from "@/lib/links/token";
 import { settleLinkEvents } from "@/lib/recipient/access-log";
+import { describeEvent } from "@/lib/links/access-log-view";
+import { listAccessLog } from "@/lib/links/manage";
 import { PEER_HEADER, SERVER_MARKER } from "@/lib/security/address";
 import { withRecipientLink } from "@/lib/recipient/handler";
 import { serveZip } from "@/lib/recipient/zip";
@@ -376,6 +378,15 @@ describe.each(storageCases())("on $name", (storage: TestStorage) => {
       await db.shareLink.update({ where: { id: link.id }, data: { bucket: `missing-${h.randomSuffix()}` } });
       const response = await call(zipRoute.GET, link.token, "");
       await expect(readAll(response)).rejects.toThrow();
+    });
+
+    it("the owner's access log names the file of each download, and Download all", async () => {
+      const link = await share();
+      expect((await call(download.GET, link.token, pathQuery("docs/日本語 ファイル.pdf"))).status).toBe(302);
+      await readAll(await call(zipRoute.GET, link.token, ""));
+      await settleLinkEvents();
+      const { rows } = await listAccessLog(owner.id, link.id);
+      expect(rows.map((row) => describeEvent(row).action)).toEqual(["Downloaded all files (ZIP)", "Downloaded docs/日本語 ファイル.pdf"]);
     });
 
     it("a limit of 1 allows one file or one ZIP, not both", async () => {

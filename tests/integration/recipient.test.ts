@@ -16,6 +16,8 @@ import { seal } from "@/lib/storage/sealed";
 import { generateLinkToken, hashLinkToken } from "@/lib/links/token";
 import { hashPassword } from "@/lib/auth/password";
 import { settleLinkEvents } from "@/lib/recipient/access-log";
+import { describeEvent } from "@/lib/links/access-log-view";
+import { listAccessLog } from "@/lib/links/manage";
 import { linkPasswordLockout } from "@/lib/auth/rate-limit";
 import { PEER_HEADER, SERVER_MARKER } from "@/lib/security/address";
 import * as page from "@/app/s/[token]/route";
@@ -283,6 +285,22 @@ describe.each(storageCases())("on $name", (storage) => {
         }
         expect(await downloads(limited.id)).toBe(0);
       }
+    });
+
+    it("shows a page view and the image preview it loaded as one row of the owner's access log; a preview fetched on its own is a row", async () => {
+      const photo = await managedLink({ key: PHOTO_KEY, fileName: "photo.png", objectContentType: "image/png" });
+      expect((await openPage(photo.token)).status).toBe(200);
+      expect((await hit(preview.GET, photo.token, "/preview")).status).toBe(302);
+      // Someone else fetching /preview directly (another address): logged, and not folded into the page view.
+      expect((await hit(preview.GET, photo.token, "/preview", { peer: "203.0.113.9" })).status).toBe(302);
+      await settleLinkEvents();
+      const { rows } = await listAccessLog(owner.id, photo.id);
+      expect(rows.map((row) => [describeEvent(row).action, describeEvent(row).detail, row.clientAddress])).toEqual([
+        ["Viewed the preview", "Not counted", "203.0.113.9"],
+        ["Viewed the page", "Its preview loaded", "198.51.100.7"],
+      ]);
+      // The API reads every event as written: the page's preview is an event of its own.
+      expect((await listAccessLog(owner.id, photo.id, undefined, 50, { foldPreviews: false })).rows).toHaveLength(3);
     });
 
     it("logs each preview and refuses it once the link is spent; HEAD on /preview gets no Location", async () => {
@@ -659,8 +677,11 @@ describe.each(storageCases())("on $name", (storage) => {
       const outside = await getDownload(link.token, { peer: "198.51.100.7" });
       expect(outside.status).toBe(403);
       expect(await outside.text()).toContain("Not available from your network");
+      await settleLinkEvents(); // log rows are written in the background: one at a time keeps their order
       expect((await openPage(link.token, { peer: "198.51.100.7" })).status).toBe(403);
+      await settleLinkEvents();
       expect((await openPage(link.token, { peer: "10.20.30.40" })).status).toBe(200);
+      await settleLinkEvents();
       expect((await openPage(link.token, { peer: "::ffff:10.20.30.40" })).status).toBe(200);
       await db.user.update({ where: { id: owner.id }, data: { logNetworkOnly: true } });
       await settleLinkEvents(); // page views are logged in the background, the download with its count
@@ -765,13 +786,24 @@ describe("password", () => {
     expect((await openPage(other.token, { cookie })).status).toBe(401);
     expect((await getDownload(link.token, { cookie })).status).toBe(302);
     expect((await events(link.id)).map((e) => [e.outcome, e.reason])).toEqual([
-      ["refused", "password"],
-      ["refused", "password"],
+      ["page_view", "password_page"],
+      ["page_view", "password_page"],
       ["wrong_password", null],
       ["unlocked", null],
       ["page_view", null],
       ["download", null],
     ]);
+  });
+
+  it("logs the password page shown to a fresh visitor as asked for the password, not as a refusal", async () => {
+    const link = await managedLink({ password: "correct horse" });
+    expect((await openPage(link.token)).status).toBe(401);
+    await settleLinkEvents();
+    expect((await postUnlock(link.token, "wrong horse")).status).toBe(401);
+    await settleLinkEvents();
+    const { rows } = await listAccessLog(owner.id, link.id);
+    expect(rows.map((row) => row.outcome)).not.toContain("refused");
+    expect(rows.map((row) => describeEvent(row).action)).toEqual(["Wrong password", "Asked for the password"]);
   });
 
   it("refuses an unlock body over 8 KiB or of undeclared length (413) before reading it, and an over-long password unchecked", async () => {

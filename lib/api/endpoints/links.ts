@@ -346,7 +346,7 @@ export const listLinkEventsEndpoint = defineEndpoint({
   operationId: "listLinkEvents",
   summary: "Read a link's access log",
   description:
-    "What recipients did with a managed link (page views, downloads, refusals), newest first. Events are written a moment after the request they record.",
+    "What recipients did with a managed link (page views, downloads, refusals), newest first, every event as written (a page's preview is an event of its own). Events are written a moment after the request they record.",
   tag: "Links",
   scope: "links:read",
   params: linkIdParams,
@@ -355,7 +355,7 @@ export const listLinkEventsEndpoint = defineEndpoint({
   handler: async ({ caller, params, query }) => {
     const link = await db.shareLink.findFirst({ where: { id: params.id, ownerId: caller.ownerId, deletedAt: null }, select: { id: true } });
     if (!link) throw notFound();
-    const page = await listAccessLog(caller.ownerId, params.id, query.cursor, query.limit);
+    const page = await listAccessLog(caller.ownerId, params.id, query.cursor, query.limit, { foldPreviews: false });
     return {
       body: {
         events: page.rows.map((row) => ({

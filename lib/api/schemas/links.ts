@@ -355,7 +355,7 @@ export const linkEventSchema = z
     outcome: z.enum(LINK_OUTCOMES),
     reason: z.string().nullable().meta({
       description:
-        "Why a request was refused (expired, revoked, limit, network, password, changed, missing, rate_limited), not counted (preview_agent, head), or that a wrong password locked the link (locked_out).",
+        "Why a request was refused (expired, revoked, limit, network, changed, missing, rate_limited; password in events written before password_page), what a page view was (password_page: asked for the password; preview: the page's preview) or why it was not counted (preview_agent, head), or that a wrong password locked the link (locked_out).",
     }),
     clientAddress: z.string().nullable().meta({ description: "The recipient's address, or only its network part when you chose so in Settings." }),
     userAgent: z.string().nullable(),

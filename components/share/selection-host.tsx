@@ -4,8 +4,16 @@ import { useCallback, useEffect, useRef, useState, type ReactNode } from "react"
 import { Button } from "@/components/ui/button";
 import { FilesShareDialog, type FilesShareSource } from "@/components/share/files-share-dialog";
 
-function storageKey(connectionId: string, bucket: string, prefix: string): string {
-  return `bucketshare:selection:${connectionId}:${bucket}:${prefix}`;
+function storageKey(connectionId: string, bucket: string): string {
+  return `bucketshare:selection:${connectionId}:${bucket}`;
+}
+
+/** "5 selected", or "5 selected in 2 folders" once the selection is not only in the folder shown. */
+function selectionSummary(selected: string[], prefix: string): string {
+  const folders = new Set(selected.map((k) => k.slice(0, k.lastIndexOf("/") + 1)));
+  const count = `${selected.length.toLocaleString("en-US")} selected`;
+  if (folders.size === 1 && folders.has(prefix)) return count;
+  return `${count} in ${folders.size.toLocaleString("en-US")} ${folders.size === 1 ? "folder" : "folders"}`;
 }
 
 function readSelection(key: string): string[] {
@@ -18,10 +26,10 @@ function readSelection(key: string): string[] {
 }
 
 /**
- * Selection in one folder's listing: rows render plain checkboxes carrying `data-select-key` and
+ * Selection in a folder's listing: rows render plain checkboxes carrying `data-select-key` and
  * folder rows a `data-share-folder` button (no client component per row). The selection lives in
- * sessionStorage per connection, bucket and folder, so it spans the folder's pages; "Share
- * selected" sends the keys to the server, which checks each one.
+ * sessionStorage per connection and bucket, so it spans pages and folders; "Share selected" sends
+ * the keys to the server, which checks each one (paths relative to the keys' common folder).
  */
 export function SelectionHost({
   connectionId,
@@ -38,7 +46,7 @@ export function SelectionHost({
   storagePrivateHost: string | null;
   children: ReactNode;
 }) {
-  const key = storageKey(connectionId, bucket, prefix);
+  const key = storageKey(connectionId, bucket);
   const [selected, setSelected] = useState<string[]>([]);
   const [source, setSource] = useState<FilesShareSource | null>(null);
   const container = useRef<HTMLDivElement>(null);
@@ -104,7 +112,7 @@ export function SelectionHost({
         }
       >
         <span aria-live="polite" className="text-sm font-medium">
-          {count > 0 ? `${count.toLocaleString("en-US")} selected` : ""}
+          {count > 0 ? selectionSummary(selected, prefix) : ""}
         </span>
         {count > 0 ? (
           <>

@@ -36,6 +36,7 @@ type Scan =
 
 const idle = { status: "idle" } as ActionState<never>;
 const KEYS_PER_STEP = 100;
+const PATTERN_DEBOUNCE_MS = 400;
 /** Server actions accept request bodies up to 1 MB (Next's default): the selected keys must fit in one. */
 const MAX_SELECTION_BYTES = 900_000;
 const FIELDS: readonly string[] = [...EXPIRY_FIELDS, "title", "note", ...MANAGED_FIELDS, "pattern"];
@@ -77,6 +78,13 @@ export function FilesShareDialog({
   const [result, setResult] = useState<ActionState<IssuedFilesShare>>(idle);
   const [pending, setPending] = useState(false);
   const run = useRef(0);
+
+  // Typing in the name pattern re-counts once the typing pauses; until then what is shown is not of the pattern as typed.
+  const recounting = source.mode === "folder" && pattern.trim() !== appliedPattern;
+  useEffect(() => {
+    const timer = setTimeout(() => setAppliedPattern(pattern.trim()), PATTERN_DEBOUNCE_MS);
+    return () => clearTimeout(timer);
+  }, [pattern]);
 
   const patternBroken = appliedPattern !== "" && namePatternRegex(appliedPattern) === null;
   const sourceFields =
@@ -165,7 +173,7 @@ export function FilesShareDialog({
 
   async function onSubmit(event: FormEvent) {
     event.preventDefault();
-    if (scan.state !== "done" || scan.count === 0 || expiry.invalid) return;
+    if (recounting || scan.state !== "done" || scan.count === 0 || expiry.invalid) return;
     setPending(true);
     try {
       const state = await createFilesShareAction(idle, {
@@ -186,7 +194,7 @@ export function FilesShareDialog({
   }
 
   const heading = source.mode === "folder" ? `Share folder ${source.name}` : `Share ${plural(source.keys.length, "file", "files")}`;
-  const nothing = scan.state === "done" && scan.count === 0;
+  const nothing = !recounting && scan.state === "done" && scan.count === 0;
   return (
     <Modal
       open={open}
@@ -253,7 +261,9 @@ export function FilesShareDialog({
           ) : null}
 
           <div aria-live="polite" className="text-sm">
-            {scan.state === "running" ? (
+            {recounting ? (
+              <p role="status">{pattern.trim() ? `Counting the files matching “${pattern.trim()}”…` : "Counting the files…"}</p>
+            ) : scan.state === "running" ? (
               <p role="status">
                 Listing files… {plural(scan.count, "file", "files")} ({formatBytes(scan.bytes)}) so far
               </p>
@@ -325,7 +335,7 @@ export function FilesShareDialog({
           <GenerateLinkFooter
             message={serverMessage}
             pending={pending}
-            disabled={scan.state !== "done" || scan.count === 0 || expiry.invalid}
+            disabled={recounting || scan.state !== "done" || scan.count === 0 || expiry.invalid}
             onCancel={onClose}
           />
         </form>

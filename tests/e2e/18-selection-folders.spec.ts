@@ -73,3 +73,41 @@ test("tick files in two folders, share both as one link, clear the selection", a
   await expect(page.getByRole("checkbox", { name: "Select skip.txt" })).not.toBeChecked();
   await expect(bar.getByText(/selected/)).toHaveCount(0);
 });
+
+test("a folder share counts the name pattern as typed, and Generate waits for the count", async ({ page, storage }) => {
+  test.setTimeout(120_000);
+  const bucket = "e2e-pattern";
+  await storage.bucket(bucket);
+  await Promise.all([
+    storage.put(bucket, "docs/a.txt", "a\n", "text/plain"),
+    storage.put(bucket, "docs/b.txt", "b\n", "text/plain"),
+    storage.put(bucket, "docs/c.pdf", "c\n", "application/pdf"),
+  ]);
+  await ensureSignedIn(page);
+  await ensureConnection(page, storage);
+  await page.getByRole("link", { name: "Buckets", exact: true }).click();
+  await page.getByRole("link", { name: bucket }).click();
+  await page.getByRole("button", { name: "Share folder docs" }).click();
+  const dialog = page.getByRole("dialog", { name: "Share folder docs" });
+  const pattern = dialog.getByLabel("Name pattern (optional)");
+  const generate = dialog.getByRole("button", { name: "Generate link" });
+  await expect(dialog.getByText(/^3 files · .* will be shared\.$/)).toBeVisible();
+
+  // Typing re-counts without Apply, Enter or leaving the field.
+  await pattern.fill("*.txt");
+  await expect(generate).toBeDisabled();
+  await expect(dialog.getByText(/^2 files · .* will be shared\.$/)).toBeVisible();
+  await expect(generate).toBeEnabled();
+
+  await pattern.fill("*.zip");
+  await expect(dialog.getByText("No file in this folder matches “*.zip”, so there is nothing to share.")).toBeVisible();
+  await expect(generate).toBeDisabled();
+  // A stale "nothing to share" does not linger once the pattern changes.
+  await pattern.fill("*.pdf");
+  await expect(dialog.getByText(/nothing to share/)).toHaveCount(0);
+  await expect(dialog.getByText(/^1 file · .* will be shared\.$/)).toBeVisible();
+
+  // Generate shares what the dialog last showed: the one PDF.
+  await generate.click();
+  await expect(dialog.getByText(/^Shared 1 file · .* as “docs”\.$/)).toBeVisible();
+});

@@ -15,7 +15,7 @@ import {
 export { MAX_SHARE_FILES };
 
 /**
- * What a multi-file share is made of: keys selected in one folder (possibly across pages), or a
+ * What a multi-file share is made of: keys selected in a bucket (across pages and folders), or a
  * folder (optionally with its subfolders, optionally only names matching a glob).
  */
 export const filesSourceSchema = z.object({

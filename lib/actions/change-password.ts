@@ -46,5 +46,5 @@ export const changePasswordAction = signedInAction("changePassword", changePassw
     db.session.deleteMany({ where: { userId: user.id, ...(current ? { idHash: { not: sessionIdHash(current) } } : {}) } }),
   ]);
   log.info("auth.change_password.changed", { userId: user.id, otherSessionsEnded: ended.count });
-  return { message: PASSWORD_CHANGED_MESSAGE, revalidate: ["/settings"] };
+  return { message: PASSWORD_CHANGED_MESSAGE, revalidate: ["/settings/account"] };
 });

@@ -20,7 +20,7 @@ export const createApiTokenAction = signedInAction<typeof createApiTokenSchema, 
     return {
       message: `Token “${row.name}” created. Copy it now: it is shown only this once.`,
       data: { id: row.id, name: row.name, token },
-      revalidate: ["/settings"],
+      revalidate: ["/settings/api-tokens"],
     };
   },
 );

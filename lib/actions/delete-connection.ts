@@ -13,5 +13,5 @@ export const deleteConnectionAction = signedInAction("deleteConnection", connect
   if (connection.fromEnv) throw new AppError("forbidden", "This connection comes from S3_* environment variables; remove them instead.");
   await db.storageConnection.delete({ where: { id: connection.id } });
   forgetClients(connection.id);
-  return { redirectTo: "/settings?deleted=1", revalidate: ["/settings", "/buckets", "/links"] };
+  return { redirectTo: "/settings/connections?deleted=1", revalidate: ["/settings/connections", "/buckets", "/links"] };
 });

@@ -10,5 +10,5 @@ export const removeWebhookAction = signedInAction("removeWebhook", z.object({}),
   const { cancelled } = await removeWebhook(user.id);
   log.info("webhook.removed", { userId: user.id, cancelled });
   const waiting = cancelled === 0 ? "" : ` ${cancelled} waiting ${cancelled === 1 ? "delivery was" : "deliveries were"} cancelled.`;
-  return { message: `Webhook removed: downloads no longer send events.${waiting}`, revalidate: ["/settings"] };
+  return { message: `Webhook removed: downloads no longer send events.${waiting}`, revalidate: ["/settings/notifications"] };
 });

@@ -14,6 +14,6 @@ export const revokeApiTokenAction = signedInAction("revokeApiToken", revokeApiTo
   return {
     message:
       result.status === "revoked" ? `Token “${result.name}” revoked: requests with it are refused from now on.` : `Token “${result.name}” was already revoked.`,
-    revalidate: ["/settings"],
+    revalidate: ["/settings/api-tokens"],
   };
 });

@@ -13,6 +13,6 @@ export const rotateWebhookSecretAction = signedInAction<z.ZodObject, WebhookSecr
   return {
     message: "New signing secret made: copy it now, it is shown only this once. Deliveries from now on are signed with it.",
     data: { secret },
-    revalidate: ["/settings"],
+    revalidate: ["/settings/notifications"],
   };
 });

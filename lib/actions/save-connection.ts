@@ -59,5 +59,5 @@ export const saveConnectionAction = signedInAction("saveConnection", connectionS
       data: { ...data, id, ownerId: user.id, secretAccessKeyEnc: data.secretAccessKeyEnc! },
     });
   }
-  return { reloadTo: "/settings?saved=1", revalidate: ["/settings", "/buckets"] };
+  return { reloadTo: "/settings/connections?saved=1", revalidate: ["/settings/connections", "/buckets"] };
 });

@@ -25,10 +25,10 @@ export const saveWebhookAction = signedInAction<typeof webhookUrlSchema, Webhook
     return {
       message: "Webhook URL changed, with a new signing secret (the old one signs nothing any more). Copy it now: it is shown only this once.",
       data: { secret },
-      revalidate: ["/settings"],
+      revalidate: ["/settings/notifications"],
     };
   }
   return secret
-    ? { message: "Webhook saved. Copy the signing secret now: it is shown only this once.", data: { secret }, revalidate: ["/settings"] }
-    : { message: "Webhook URL saved. The signing secret is unchanged.", revalidate: ["/settings"] };
+    ? { message: "Webhook saved. Copy the signing secret now: it is shown only this once.", data: { secret }, revalidate: ["/settings/notifications"] }
+    : { message: "Webhook URL saved. The signing secret is unchanged.", revalidate: ["/settings/notifications"] };
 });

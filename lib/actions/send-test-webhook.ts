@@ -15,9 +15,9 @@ export const sendTestWebhookAction = signedInAction("sendTestWebhook", z.object(
   if (id === null) throw new AppError("conflict", "There is no webhook to test: save a webhook URL first.");
   const { results } = await runDeliveryRound({ ids: [id], ownerId: user.id });
   const result = results[0];
-  if (!result) return { message: "Test event queued: it is on its way (see Recent deliveries).", revalidate: ["/settings"] };
+  if (!result) return { message: "Test event queued: it is on its way (see Recent deliveries).", revalidate: ["/settings/notifications"] };
   if (result.state === "delivered") {
-    return { message: `Test event delivered: the receiver answered HTTP ${result.outcome.status}.`, revalidate: ["/settings"] };
+    return { message: `Test event delivered: the receiver answered HTTP ${result.outcome.status}.`, revalidate: ["/settings/notifications"] };
   }
   throw new AppError("unavailable", `Test event not delivered: ${result.outcome.error ?? "no answer"}. It stays queued and is tried again.`);
 });

@@ -11,6 +11,6 @@ export const setLogNetworkOnlyAction = signedInAction("setLogNetworkOnly", logNe
     message: logNetworkOnly
       ? "Access logs now keep only the network part of addresses (/24 for IPv4, /48 for IPv6)."
       : "Access logs now keep recipients' full addresses.",
-    revalidate: ["/settings"],
+    revalidate: ["/settings/account"],
   };
 });

@@ -34,7 +34,12 @@ function waitFor(child: ChildProcess): Promise<number> {
   return new Promise((done) => child.on("exit", (code, signal) => done(code ?? (signal ? 1 : 0))));
 }
 
-export async function main(mode: Mode, extraEnv: Record<string, string> = {}, source: NodeJS.ProcessEnv = process.env): Promise<number> {
+export async function main(
+  mode: Mode,
+  extraEnv: Record<string, string> = {},
+  source: NodeJS.ProcessEnv = process.env,
+  { sampleStorage = false } = {},
+): Promise<number> {
   let env: Env;
   try {
     env = parseEnv({ ...source, ...extraEnv });
@@ -60,7 +65,7 @@ export async function main(mode: Mode, extraEnv: Record<string, string> = {}, so
   // No owner yet: a one-time setup code (printed below, once the server is up).
   let firstRun: string[];
   try {
-    firstRun = await prepareFirstRun(env, dataDir, database.url);
+    firstRun = await prepareFirstRun(env, dataDir, database.url, { sampleStorage });
   } catch (error) {
     await database.stop();
     fail(`Cannot prepare first-run setup: ${(error as Error).message}`);

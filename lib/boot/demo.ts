@@ -261,12 +261,12 @@ async function demo(): Promise<number> {
     } finally {
       s3.destroy();
     }
-    say(`storage ready in ${seconds(started)}; starting Bucketshare…`);
+    // Bucketshare then prints where it serves and, until the owner exists, the one link to finish setup.
     say(
-      `open http://localhost:${settings.PORT} (the very first visit asks for the owner account); ` +
-        `the bucket appears under the "${DEMO_CONNECTION_NAME}" connection (access key ${swift.accessKeyId}, secret ${swift.secretAccessKey}).`,
+      `storage ready in ${seconds(started)}: the bucket "${DEMO_BUCKET}" will appear under the "${DEMO_CONNECTION_NAME}" connection ` +
+        `(S3 access key ${swift.accessKeyId}, secret ${swift.secretAccessKey}); starting Bucketshare…`,
     );
-    return await main("start", demoConnectionEnv(swift));
+    return await main("start", demoConnectionEnv(swift), process.env, { sampleStorage: true });
   } finally {
     await swift.stop();
   }

@@ -179,7 +179,7 @@ async function main(): Promise<number> {
       return elapsed;
     };
     const health: Timer = () => fetchWhole("/api/health", false, '"db":"ok"');
-    const settings: Timer = () => fetchWhole("/settings", true, "Settings");
+    const settings: Timer = () => fetchWhole("/settings/connections", true, "Settings");
 
     allowServerOnlyImports();
     const { listFolder } = await import("@/lib/storage/listing");

@@ -20,9 +20,9 @@ test("add a connection through the form, test it, then browse folders, pages and
   }
 
   await ensureSignedIn(page);
-  await page.goto("/settings");
+  await page.goto("/settings/connections");
   await page.getByRole("link", { name: "Add connection" }).click();
-  // Settings has a "Name" field of its own (API tokens): fill only once the form's page is there.
+  // Fill only once the form's page is there.
   await expect(page.getByRole("heading", { name: "Add connection", level: 1 })).toBeVisible();
 
   // Bad input: field errors, nothing saved.

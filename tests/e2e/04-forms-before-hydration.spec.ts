@@ -61,31 +61,41 @@ test("Sign in waits for its scripts and keeps what was typed before them", async
 test("Settings forms wait for their scripts and keep what was chosen before them", async ({ page }) => {
   await ensureSignedIn(page);
   const requests = recordRequests(page);
-  const release = await holdScripts(page);
-  await page.goto("/settings", { waitUntil: "domcontentloaded" });
 
+  // API tokens: the expiry and name chosen early are the form's.
+  let release = await holdScripts(page);
+  await page.goto("/settings/api-tokens", { waitUntil: "domcontentloaded" });
   const createToken = page.getByRole("button", { name: "Create token" });
-  const saveWebhook = page.getByRole("button", { name: "Save webhook" });
   await expect(createToken).toBeDisabled();
-  await expect(saveWebhook).toBeDisabled();
-  await expect(page.getByRole("button", { name: "Save privacy setting" })).toBeDisabled();
   const tokenForm = page.getByRole("form", { name: "New token" });
   await tokenForm.getByLabel("Token name").fill("Typed early");
   await tokenForm.getByLabel("Expiry").selectOption({ label: "Custom date…" });
+  release();
+  await expect(createToken).toBeEnabled();
+  // "Expires on" appears for the expiry chosen early, and the name is kept.
+  await expect(tokenForm.getByLabel("Expires on")).toBeVisible();
+  await expect(tokenForm.getByLabel("Token name")).toHaveValue("Typed early");
+  await page.unroute(SCRIPTS);
+
+  // Notifications: the webhook URL typed early is kept.
+  release = await holdScripts(page);
+  await page.goto("/settings/notifications", { waitUntil: "domcontentloaded" });
+  const saveWebhook = page.getByRole("button", { name: "Save webhook" });
+  await expect(saveWebhook).toBeDisabled();
   await page.getByLabel("Webhook URL").fill("https://hooks.example.com/early");
+  release();
+  await expect(saveWebhook).toBeEnabled();
+  await expect(page.getByLabel("Webhook URL")).toHaveValue("https://hooks.example.com/early");
+  await page.unroute(SCRIPTS);
+
+  // Account: saving re-renders the form; the box ticked early stays ticked, and is what was saved.
+  release = await holdScripts(page);
+  await page.goto("/settings/account", { waitUntil: "domcontentloaded" });
+  await expect(page.getByRole("button", { name: "Save privacy setting" })).toBeDisabled();
   const networkOnly = page.getByLabel(/Log only the network part/);
   await expect(networkOnly).not.toBeChecked();
   await networkOnly.check();
-
   release();
-  await expect(createToken).toBeEnabled();
-  await expect(saveWebhook).toBeEnabled();
-  // The expiry chosen early is the form's: "Expires on" appears for it, and the name is kept.
-  await expect(tokenForm.getByLabel("Expires on")).toBeVisible();
-  await expect(tokenForm.getByLabel("Token name")).toHaveValue("Typed early");
-  await expect(page.getByLabel("Webhook URL")).toHaveValue("https://hooks.example.com/early");
-
-  // Saving re-renders the form: the box ticked early stays ticked, and is what was saved.
   await page.getByRole("button", { name: "Save privacy setting" }).click();
   await expect(page.getByText("Access logs now keep only the network part of addresses")).toBeVisible();
   await expect(networkOnly).toBeChecked();
@@ -101,7 +111,7 @@ test("Change password waits for its scripts and keeps what was typed before them
   await ensureSignedIn(page);
   const requests = recordRequests(page);
   const release = await holdScripts(page);
-  await page.goto("/settings", { waitUntil: "domcontentloaded" });
+  await page.goto("/settings/account", { waitUntil: "domcontentloaded" });
   const change = page.getByRole("button", { name: "Change password" });
   await expect(change).toBeDisabled();
   await expect(page.getByRole("button", { name: "Sign out everywhere" })).toBeDisabled();

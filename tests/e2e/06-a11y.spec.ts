@@ -116,12 +116,24 @@ test("every page and dialog has no WCAG 2.1 A/AA violation, in light and dark", 
   await confirm.getByRole("button", { name: "Cancel" }).click();
   await expect(confirm).toHaveCount(0);
 
+  // Settings: one page per section, reached through the section nav, which marks the one shown.
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Settings" }).click();
-  await expect(page.getByRole("heading", { name: "Settings", level: 1 })).toBeVisible();
-  await expectNoA11yViolations(page, "settings");
-  await page.getByRole("button", { name: "Change password" }).click();
-  await expect(page.getByLabel("Current password")).toHaveAttribute("aria-invalid", "true");
-  await expectNoA11yViolations(page, "settings: change password with field errors");
+  const sections = page.getByRole("navigation", { name: "Settings" });
+  await expect(sections.getByRole("link", { name: "Connections" })).toHaveAttribute("aria-current", "page");
+  for (const section of ["Notifications", "API tokens", "Account", "Connections"]) {
+    await sections.getByRole("link", { name: section }).click();
+    await expect(page).toHaveURL(new RegExp(`/settings/${section.toLowerCase().replace(" ", "-")}$`));
+    await expect(sections.getByRole("link", { name: section })).toHaveAttribute("aria-current", "page");
+    await expect(sections.locator("[aria-current]")).toHaveCount(1);
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText("Settings");
+    await expect(page.getByRole("heading", { level: 2 })).toHaveText(section);
+    await expectNoA11yViolations(page, `settings: ${section}`);
+    if (section === "Account") {
+      await page.getByRole("button", { name: "Change password" }).click();
+      await expect(page.getByLabel("Current password")).toHaveAttribute("aria-invalid", "true");
+      await expectNoA11yViolations(page, "settings: change password with field errors");
+    }
+  }
 
   await page.getByRole("link", { name: "Add connection" }).click();
   await expect(page.getByRole("heading", { name: "Add connection", level: 1 })).toBeVisible();
@@ -165,7 +177,7 @@ test("every page and dialog has no WCAG 2.1 A/AA violation, in light and dark", 
   await expect(page.getByRole("heading", { name: "Not found", level: 1 })).toBeVisible();
   await expectNoA11yViolations(page, "folder not found");
 
-  await page.goto("/settings");
+  await page.goto("/settings/connections");
   await page
     .getByRole("listitem")
     .filter({ hasText: UNREACHABLE })

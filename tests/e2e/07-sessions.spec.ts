@@ -35,7 +35,7 @@ test("a copied session cookie stops working the moment its owner signs out", asy
   await expectSignedIn(thief);
 
   await signOut(page);
-  await expectSentToSignIn(thief, "/settings");
+  await expectSentToSignIn(thief, "/settings/account");
   await expectSentToSignIn(thief, "/buckets");
   await thief.context().close();
 });
@@ -43,7 +43,7 @@ test("a copied session cookie stops working the moment its owner signs out", asy
 test("Sign out everywhere ends the sessions of every browser", async ({ page, browser, baseURL }) => {
   // Earlier specs left sessions behind: start from none, so the count below is exact.
   await ensureSignedIn(page);
-  await page.goto("/settings");
+  await page.goto("/settings/account");
   await page.getByRole("button", { name: "Sign out everywhere" }).click();
   await expect(page).toHaveURL(/\/sign-in/);
 
@@ -52,7 +52,7 @@ test("Sign out everywhere ends the sessions of every browser", async ({ page, br
   await signIn(laptop);
   await expect(laptop).toHaveURL(/\/buckets$/);
 
-  await page.goto("/settings");
+  await page.goto("/settings/account");
   await expect(page.getByText("Signed in on 2 browsers or devices, this one included.")).toBeVisible();
   await page.getByRole("button", { name: "Sign out everywhere" }).click();
   await expect(page).toHaveURL(/\/sign-in/);
@@ -68,7 +68,7 @@ test("Change password: a wrong current password is refused; the change signs out
   await signIn(other);
   await expect(other).toHaveURL(/\/buckets$/);
 
-  await page.goto("/settings");
+  await page.goto("/settings/account");
   await expect(page.getByRole("heading", { name: "Change password" })).toBeVisible();
   // Bad input: each refused near its field, nothing changed.
   await changePassword(page, "not my password at all", newPassword);
@@ -80,7 +80,7 @@ test("Change password: a wrong current password is refused; the change signs out
   await expect(page.getByText("The new passwords do not match.")).toBeVisible();
   await expectSignedIn(other);
 
-  await page.goto("/settings");
+  await page.goto("/settings/account");
   await changePassword(page, OWNER.password, newPassword);
   await expect(page.getByRole("status").filter({ hasText: "Password changed. Every other session was signed out." })).toBeVisible();
   // This browser stays signed in; the other one is sent to sign-in.
@@ -98,7 +98,7 @@ test("Change password: a wrong current password is refused; the change signs out
   await other.context().close();
 
   // Back to the password the other specs use.
-  await page.goto("/settings");
+  await page.goto("/settings/account");
   await changePassword(page, newPassword, OWNER.password);
   await expect(page.getByText("Password changed. Every other session was signed out.")).toBeVisible();
 });

@@ -23,7 +23,7 @@ test("a storage endpoint that accepts connections and never answers is explained
   try {
     await ensureSignedIn(page);
     await ensureConnection(page, storage);
-    await page.goto("/settings");
+    await page.goto("/settings/connections");
     await page.getByRole("link", { name: "Add connection" }).click();
     await expect(page.getByRole("heading", { name: "Add connection", level: 1 })).toBeVisible();
     await page.getByLabel("Name", { exact: true }).fill("Hanging storage");
@@ -64,7 +64,7 @@ test("a storage endpoint that accepts connections and never answers is explained
     expect(Date.now() - started).toBeLessThan(5_000);
   } finally {
     // Leave no hanging connection for the specs that follow.
-    await page.goto("/settings");
+    await page.goto("/settings/connections");
     const remove = page.getByRole("button", { name: "Delete Hanging storage" });
     if (await remove.count()) {
       await remove.click();

@@ -34,7 +34,7 @@ test.afterAll(async () => {
 test("an owner sets a webhook, copies the secret shown once, and sees a signed test event delivered", async ({ page, context }) => {
   await context.grantPermissions(["clipboard-read", "clipboard-write"]);
   await ensureSignedIn(page);
-  await page.goto("/settings");
+  await page.goto("/settings/notifications");
   const section = page.getByRole("region", { name: "Notifications" });
   const field = section.getByLabel("Webhook URL");
 

@@ -7,7 +7,7 @@ import { ensureSignedIn, expect, test } from "../support/fixtures";
 test("an owner creates an API token, copies it once, sees it listed and revokes it", async ({ page, context }) => {
   await context.grantPermissions(["clipboard-read", "clipboard-write"]);
   await ensureSignedIn(page);
-  await page.goto("/settings");
+  await page.goto("/settings/api-tokens");
   const section = page.getByRole("region", { name: "API tokens" });
   await expect(page.getByRole("heading", { level: 2, name: "API tokens" })).toBeVisible();
   await expect(section.getByRole("link", { name: "API reference" })).toHaveAttribute("href", "/api-reference");

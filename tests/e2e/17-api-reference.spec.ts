@@ -29,7 +29,7 @@ test("the API reference renders the served OpenAPI document from this origin onl
   const main = page.getByRole("main");
   await expect(main.getByText(/\/api\/v1$/).first()).toBeVisible();
   await expect(main.getByText("Authorization: Bearer <token>").first()).toBeVisible(); // the intro; the document says it too
-  await expect(main.getByRole("link", { name: "Settings → API tokens" })).toHaveAttribute("href", "/settings");
+  await expect(main.getByRole("link", { name: "Settings → API tokens" })).toHaveAttribute("href", "/settings/api-tokens");
   const download = main.getByRole("link", { name: "Download openapi.json" });
   await expect(download).toHaveAttribute("href", "/api/v1/openapi.json");
 

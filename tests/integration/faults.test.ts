@@ -114,7 +114,7 @@ describe("with the database down, then back", () => {
     const { saveConnectionAction } = await import("@/lib/actions/save-connection");
     const { runRedirectingAction } = await import("../support/helpers");
     const second = await runRedirectingAction(() => saveConnectionAction({ status: "idle" }, form()));
-    expect(second).toMatchObject({ state: { status: "success", reloadTo: "/settings?saved=1" } });
+    expect(second).toMatchObject({ state: { status: "success", reloadTo: "/settings/connections?saved=1" } });
     const rows = await query<{ n: number }>("SELECT count(*)::int AS n FROM storage_connections WHERE owner_id = $1 AND name = 'While down'", [userId]);
     expect(rows[0]!.n).toBe(1);
   });

@@ -45,6 +45,8 @@ describe("first-run setup code", () => {
     expect(lines[1]).toMatch(/^bucketshare: warning: S3_\* is set but no owner exists yet/);
     // A restart keeps the same code (a printed URL keeps working) and, without S3_*, prints no warning.
     expect(await prepareFirstRun(parseEnv({ PORT: "4123" }), dataDir, process.env.DATABASE_URL!)).toEqual([lines[0]]);
+    // `npm run demo`: S3_* is its own sample server, so only the link to finish setup, no warning.
+    expect(await prepareFirstRun(env, dataDir, process.env.DATABASE_URL!, { sampleStorage: true })).toEqual([lines[0]]);
   });
 
   it("refuses setup without the code, even in a direct call, and creates nothing", async () => {

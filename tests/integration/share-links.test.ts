@@ -62,7 +62,7 @@ async function saveConnection(fields: Record<string, string>): Promise<string> {
     ...fields,
   });
   const result = await h.runRedirectingAction(() => saveConnectionAction({ status: "idle" }, form));
-  expect(result).toMatchObject({ state: { status: "success", reloadTo: "/settings?saved=1" } });
+  expect(result).toMatchObject({ state: { status: "success", reloadTo: "/settings/connections?saved=1" } });
   const row = await db.storageConnection.findFirstOrThrow({ where: { ownerId: session.user!.id, name: fields.name } });
   return row.id;
 }
@@ -411,7 +411,9 @@ describe.each(storageCases())("Quick Share on $name", (server) => {
     );
     const link = state.status === "success" ? state.data! : undefined;
     expect(link).toBeDefined();
-    expect(await h.runRedirectingAction(() => deleteConnectionAction({ status: "idle" }, { id: doomed }))).toEqual({ redirectTo: "/settings?deleted=1" });
+    expect(await h.runRedirectingAction(() => deleteConnectionAction({ status: "idle" }, { id: doomed }))).toEqual({
+      redirectTo: "/settings/connections?deleted=1",
+    });
     expect(await db.storageConnection.count({ where: { id: doomed } })).toBe(0);
     const [row] = (await listLinks(sharer.id, { status: "all", q: "via doomed" })).rows;
     expect(row).toMatchObject({ id: link!.id, connectionId: null, connectionName: "Doomed", key: REPORT_KEY, status: "active" }); // a fresh 1-hour link is active for its first 45 minutes

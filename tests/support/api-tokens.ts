@@ -8,7 +8,7 @@ export async function createApiTokenInUi(
   page: Page,
   { name, scopes, expiry = "30 days" }: { name: string; scopes: string[]; expiry?: string },
 ): Promise<string> {
-  await page.goto("/settings");
+  await page.goto("/settings/api-tokens");
   const section = page.getByRole("region", { name: "API tokens" });
   await section.getByRole("textbox", { name: "Token name", exact: true }).fill(name);
   for (const scope of scopes) await section.getByRole("checkbox", { name: new RegExp(`^${scope.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} `) }).check();

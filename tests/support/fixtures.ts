@@ -93,10 +93,10 @@ export async function signOut(page: Page) {
 
 /** Adds the test S3 server as a connection through Settings (once per run). */
 export async function ensureConnection(page: Page, storage: Storage, name = "Local Swift") {
-  await page.goto("/settings");
+  await page.goto("/settings/connections");
   if (await page.getByText(name, { exact: true }).count()) return;
   await page.getByRole("link", { name: "Add connection" }).click();
-  // Until the form's page is there, "Name" is the API token form's field on Settings.
+  // Fill only once the form's page is there.
   await expect(page.getByRole("heading", { name: "Add connection", level: 1 })).toBeVisible();
   const fields: [string, string][] = [
     ["Name", name],

@@ -245,8 +245,8 @@ async function main() {
         await capture(recipientPage, "recipient-one-time", width, theme);
         await recipient.close();
 
-        await page.goto(`${base}/settings`);
-        await page.getByRole("heading", { name: "Settings", level: 1 }).waitFor();
+        await page.goto(`${base}/settings/connections`);
+        await page.getByRole("heading", { name: "Connections", level: 2 }).waitFor();
         await capture(page, "settings", width, theme);
         await context.close();
       }

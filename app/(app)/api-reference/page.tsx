@@ -34,7 +34,7 @@ export default async function ApiReferencePage() {
         <dt className="font-medium">Authentication</dt>
         <dd>
           Send <code className="font-mono">Authorization: Bearer &lt;token&gt;</code> with a token from{" "}
-          <Link href="/settings" className="text-sky-700 underline hover:no-underline dark:text-sky-400">
+          <Link href="/settings/api-tokens" className="text-sky-700 underline hover:no-underline dark:text-sky-400">
             Settings → API tokens
           </Link>
           .

@@ -16,8 +16,8 @@ export default async function EditConnectionPage({ params }: { params: Promise<{
   return (
     <div className="max-w-3xl space-y-6">
       <div className="space-y-1">
-        <Link href="/settings" className="text-sm text-sky-700 hover:underline dark:text-sky-400">
-          ← Settings
+        <Link href="/settings/connections" className="text-sm text-sky-700 hover:underline dark:text-sky-400">
+          ← Connections
         </Link>
         <h1 className="text-2xl font-semibold">Edit {connection.name}</h1>
       </div>

@@ -10,8 +10,8 @@ export default async function NewConnectionPage() {
   return (
     <div className="max-w-3xl space-y-6">
       <div className="space-y-1">
-        <Link href="/settings" className="text-sm text-sky-700 hover:underline dark:text-sky-400">
-          ← Settings
+        <Link href="/settings/connections" className="text-sm text-sky-700 hover:underline dark:text-sky-400">
+          ← Connections
         </Link>
         <h1 className="text-2xl font-semibold">Add connection</h1>
         <p className="text-sm text-zinc-600 dark:text-zinc-400">Pick your provider to prefill its endpoint, then paste an access key.</p>

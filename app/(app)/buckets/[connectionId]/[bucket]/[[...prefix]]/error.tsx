@@ -16,7 +16,7 @@ export default function BucketError({ reset }: { error: Error & { digest?: strin
         <Button variant="secondary" onClick={reset}>
           Retry
         </Button>
-        <Link href="/settings" className={buttonClass("secondary")}>
+        <Link href="/settings/connections" className={buttonClass("secondary")}>
           Settings
         </Link>
       </div>

@@ -1,0 +1,36 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { buttonClass } from "@/components/ui/button";
+import { Alert } from "@/components/ui/alert";
+import { ConnectionList } from "@/components/connections/connection-list";
+import { SettingsShell } from "@/components/settings/settings-shell";
+import { requireUser } from "@/lib/auth/session";
+import { listConnectionsWithLinkCounts } from "@/lib/storage/connections";
+
+export const metadata: Metadata = { title: "Connections · Settings" };
+
+export default async function ConnectionsSettingsPage({ searchParams }: { searchParams: Promise<{ saved?: string; deleted?: string }> }) {
+  const user = await requireUser();
+  const [connections, params] = await Promise.all([listConnectionsWithLinkCounts(user.id), searchParams]);
+  return (
+    <SettingsShell current="connections">
+      <section aria-labelledby="connections-heading" className="space-y-4">
+        <div className="flex flex-wrap items-center justify-between gap-2">
+          <div>
+            <h2 id="connections-heading" className="text-lg font-semibold">
+              Connections
+            </h2>
+            <p className="text-sm text-zinc-600 dark:text-zinc-400">S3-compatible storage accounts Bucketshare can browse and share from.</p>
+          </div>
+          <Link href="/settings/connections/new" className={buttonClass("primary")}>
+            Add connection
+          </Link>
+        </div>
+        <div role="status" aria-live="polite">
+          {params.saved ? <Alert tone="success">Connection saved.</Alert> : params.deleted ? <Alert tone="success">Connection deleted.</Alert> : null}
+        </div>
+        <ConnectionList connections={connections} />
+      </section>
+    </SettingsShell>
+  );
+}

@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
-import Form from "next/form";
 import Link from "next/link";
+import { HistoryFilters } from "@/components/links/history-filters";
 import { LinkRowActions } from "@/components/links/link-row-actions";
 import { StatusBadge } from "@/components/links/status-badge";
 import { DownloadsCell, ObjectStateMark } from "@/components/links/downloads-cell";
@@ -9,7 +9,7 @@ import { inputClass } from "@/components/ui/field";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { requireUser } from "@/lib/auth/session";
 import { formatBytes, formatExactDate } from "@/lib/format";
-import { listHistoryBuckets, listLinks } from "@/lib/links/history";
+import { countLinks, listHistoryBuckets, listLinks } from "@/lib/links/history";
 import { LINK_STATUSES, STATUS_LABEL } from "@/lib/links/status";
 import { folderHref, objectHref } from "@/lib/paths";
 import { historyFilterSchema } from "@/lib/validation/share";
@@ -35,13 +35,18 @@ export default async function LinksPage({ searchParams }: { searchParams: Promis
     cursor: one(search.cursor) || undefined,
   });
   const now = new Date();
-  const [{ rows, nextCursor }, scopes] = await Promise.all([listLinks(user.id, filter, now), listHistoryBuckets(user.id)]);
+  const [{ rows, nextCursor }, scopes, total] = await Promise.all([
+    listLinks(user.id, filter, now),
+    listHistoryBuckets(user.id),
+    countLinks(user.id, filter, now),
+  ]);
 
   const query = new URLSearchParams();
   if (filter.status !== "all") query.set("status", filter.status);
   if (filter.type && filter.type !== "all") query.set("type", filter.type);
   if (one(search.scope)) query.set("scope", one(search.scope)!);
   if (filter.q) query.set("q", filter.q);
+  const filtered = query.size > 0;
   const exportHref = `/links/export?${query}`;
   const nextHref = nextCursor ? `/links?${new URLSearchParams([...query, ["cursor", nextCursor]])}` : null;
 
@@ -57,7 +62,7 @@ export default async function LinksPage({ searchParams }: { searchParams: Promis
         </a>
       </div>
 
-      <Form action="/links" className="flex flex-wrap items-end gap-2" role="search">
+      <HistoryFilters filtered={filtered} current={query.toString()}>
         <div className="space-y-1">
           <label htmlFor="links-status" className="block text-xs font-medium">
             Status
@@ -100,16 +105,19 @@ export default async function LinksPage({ searchParams }: { searchParams: Promis
           </label>
           <input id="links-q" name="q" type="search" defaultValue={filter.q ?? ""} placeholder="Key or note" className={`${inputClass} w-56`} />
         </div>
-        <Button type="submit" variant="secondary">
-          Apply
-        </Button>
-      </Form>
+        <noscript>
+          <Button type="submit" variant="secondary">
+            Apply
+          </Button>
+        </noscript>
+      </HistoryFilters>
+      <p role="status" className="text-sm text-zinc-600 dark:text-zinc-400">
+        {total.capped ? `${total.count.toLocaleString("en-US")}+ links` : `${total.count.toLocaleString("en-US")} ${total.count === 1 ? "link" : "links"}`}
+      </p>
 
       {rows.length === 0 ? (
         <p className="rounded-lg border border-dashed border-zinc-300 p-6 text-center text-sm text-zinc-600 dark:border-zinc-700 dark:text-zinc-400">
-          {filter.cursor || filter.q || filter.status !== "all" || (filter.type && filter.type !== "all") || filter.bucket
-            ? "No links match these filters."
-            : "No links yet. Open an object in Buckets and use Quick Share."}
+          {filter.cursor || filtered ? "No links match these filters." : "No links yet. Open an object in Buckets and use Quick Share."}
         </p>
       ) : (
         <div className="overflow-x-auto">

@@ -43,6 +43,12 @@ test("filters apply as they change, count the matches and clear; the Actions men
   await expect(page).toHaveURL(/[?&]type=managed/);
   await expect(page.getByRole("status").filter({ hasText: /links?$/ })).toHaveText("1 link");
   const row = page.getByRole("row").filter({ hasText: `${TAG}-managed.txt` });
+  // One page: where you are, and both ways on are visibly off.
+  const pages = page.getByRole("navigation", { name: "Pagination" });
+  await expect(pages.getByText("Page 1 · links 1–1")).toBeVisible();
+  await expect(pages.getByText("First page")).toHaveAttribute("aria-disabled", "true");
+  await expect(pages.getByText("Older links")).toHaveAttribute("aria-disabled", "true");
+  await expect(pages.getByRole("link")).toHaveCount(0);
   await expect(page.getByRole("row").filter({ hasText: TAG })).toHaveCount(1);
 
   // The Actions menu, by keyboard only.

@@ -10,9 +10,14 @@ import { RelativeTime } from "@/components/ui/relative-time";
 import { requireUser } from "@/lib/auth/session";
 import { formatBytes, formatExactDate } from "@/lib/format";
 import { countLinks, listHistoryBuckets, listLinks } from "@/lib/links/history";
+import { HISTORY_PAGE_SIZE } from "@/lib/links/filters";
 import { LINK_STATUSES, STATUS_LABEL } from "@/lib/links/status";
 import { folderHref, objectHref } from "@/lib/paths";
 import { historyFilterSchema } from "@/lib/validation/share";
+
+/** A pagination control that cannot be used here: visibly off, and said so to assistive technology. */
+const pageOff =
+  "inline-flex cursor-not-allowed items-center rounded-md border border-dashed border-zinc-300 px-3.5 py-2 text-sm font-medium text-zinc-500 dark:border-zinc-700 dark:text-zinc-400";
 
 export const metadata: Metadata = { title: "Links" };
 
@@ -48,7 +53,11 @@ export default async function LinksPage({ searchParams }: { searchParams: Promis
   if (filter.q) query.set("q", filter.q);
   const filtered = query.size > 0;
   const exportHref = `/links/export?${query}`;
-  const nextHref = nextCursor ? `/links?${new URLSearchParams([...query, ["cursor", nextCursor]])}` : null;
+  // The page number rides along with the cursor, for display only (a wrong one misnumbers nothing but the label).
+  const pageParam = Number.parseInt(one(search.page) ?? "", 10);
+  const pageNumber = filter.cursor && Number.isSafeInteger(pageParam) && pageParam > 1 && pageParam <= 1_000_000 ? pageParam : 1;
+  const first = (pageNumber - 1) * HISTORY_PAGE_SIZE;
+  const nextHref = nextCursor ? `/links?${new URLSearchParams([...query, ["cursor", nextCursor], ["page", String(pageNumber + 1)]])}` : null;
 
   return (
     <div className="space-y-5">
@@ -234,19 +243,29 @@ export default async function LinksPage({ searchParams }: { searchParams: Promis
           </table>
         </div>
       )}
-      <nav aria-label="Pagination" className="flex justify-between gap-2">
+      <nav aria-label="Pagination" className="flex flex-wrap items-center justify-between gap-2">
         {filter.cursor ? (
           <Link href={`/links?${query}`} className={buttonClass("secondary")}>
             First page
           </Link>
         ) : (
-          <span />
+          <span aria-disabled="true" className={pageOff}>
+            First page
+          </span>
         )}
+        <p className="text-sm text-zinc-600 dark:text-zinc-400">
+          Page {pageNumber}
+          {rows.length > 0 ? ` · links ${(first + 1).toLocaleString("en-US")}–${(first + rows.length).toLocaleString("en-US")}` : ""}
+        </p>
         {nextHref ? (
           <Link href={nextHref} className={buttonClass("secondary")}>
             Older links
           </Link>
-        ) : null}
+        ) : (
+          <span aria-disabled="true" className={pageOff}>
+            Older links
+          </span>
+        )}
       </nav>
     </div>
   );

@@ -204,9 +204,14 @@ export const HISTORY_COUNT_CAP = 1000;
  * How many links match the filter (not the page: the cursor is ignored), counted up to
  * HISTORY_COUNT_CAP + 1 with the list's own where clause; `capped` says there are more than the cap.
  */
-export async function countLinks(userId: string, filter: HistoryFilter, now = new Date()): Promise<{ count: number; capped: boolean }> {
-  const found = await db.shareLink.count({ where: historyWhere(userId, filter, now), take: HISTORY_COUNT_CAP + 1 });
-  return found > HISTORY_COUNT_CAP ? { count: HISTORY_COUNT_CAP, capped: true } : { count: found, capped: false };
+export async function countLinks(
+  userId: string,
+  filter: HistoryFilter,
+  now = new Date(),
+  cap = HISTORY_COUNT_CAP,
+): Promise<{ count: number; capped: boolean }> {
+  const found = await db.shareLink.count({ where: historyWhere(userId, filter, now), take: cap + 1 });
+  return found > cap ? { count: cap, capped: true } : { count: found, capped: false };
 }
 
 /** Every matching row, in batches, for the CSV export (no URLs). */

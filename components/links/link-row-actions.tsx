@@ -6,11 +6,12 @@ import { revealLinkAction } from "@/lib/actions/reveal-link";
 import { shareAgainAction } from "@/lib/actions/share-again";
 import type { ActionState } from "@/lib/actions/safe-action";
 import type { IssuedLink } from "@/lib/links/issue";
-import { Button } from "@/components/ui/button";
+import { Button, buttonClass } from "@/components/ui/button";
+import { MenuButton } from "@/components/ui/menu-button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { Alert } from "@/components/ui/alert";
 import { ShareResult, copyText } from "@/components/share/share-result";
-import { RevokeLinkButton } from "@/components/links/revoke-link-button";
+import { RevokeLinkDialog } from "@/components/links/revoke-link-button";
 
 export function LinkRowActions({
   id,
@@ -32,6 +33,7 @@ export function LinkRowActions({
   const [copyError, setCopyError] = useState<string | null>(null);
   const [confirming, setConfirming] = useState(false);
   const [resharing, setResharing] = useState(false);
+  const [revoking, setRevoking] = useState(false);
   const fallback = useRef<HTMLInputElement>(null);
   const [revealed, setRevealed] = useState<string | null>(null);
   const [deleteState, remove, deleting] = useActionState(deleteLinkAction, { status: "idle" } as ActionState);
@@ -57,28 +59,38 @@ export function LinkRowActions({
           Copy link
         </Button>
       ) : null}
-      {kind === "managed" && !revoked ? <RevokeLinkButton id={id} label={label} compact /> : null}
-      {kind === "direct" && !expired ? (
-        <span className="px-2 text-xs text-muted" title="A presigned URL cannot be taken back: it works until it expires.">
-          Cannot be revoked
-        </span>
-      ) : null}
-      <Button
-        variant="ghost"
-        className="px-2 py-1 text-xs"
-        disabled={sharing}
-        onClick={() => {
-          setResharing(true);
-          startTransition(() => again({ id }));
-        }}
-      >
-        Share again
-      </Button>
-      {showDelete ? (
-        <Button variant="ghost" className="px-2 py-1 text-xs text-red-700 dark:text-red-400" onClick={() => setConfirming(true)}>
-          Delete from history
-        </Button>
-      ) : null}
+      <MenuButton
+        label="Actions"
+        title={`Actions for the link to ${label}`}
+        buttonClassName={buttonClass("ghost", "px-2 py-1 text-xs")}
+        entries={[
+          ...(kind === "managed" && !revoked
+            ? [{ kind: "action" as const, label: "Revoke", tone: "danger" as const, onSelect: () => setRevoking(true) }]
+            : kind === "direct" && !expired
+              ? [
+                  {
+                    kind: "action" as const,
+                    label: "Cannot be revoked",
+                    disabled: true,
+                    title: "A presigned URL cannot be taken back: it works until it expires.",
+                    onSelect: () => undefined,
+                  },
+                ]
+              : []),
+          {
+            kind: "action",
+            label: "Share again",
+            disabled: sharing,
+            onSelect: () => {
+              setResharing(true);
+              startTransition(() => again({ id }));
+            },
+          },
+          ...(showDelete ? [{ kind: "action" as const, label: "Delete from history", tone: "danger" as const, onSelect: () => setConfirming(true) }] : []),
+          { kind: "link", label: "Details…", href: `/links/${id}` },
+        ]}
+      />
+      {kind === "managed" && !revoked ? <RevokeLinkDialog id={id} label={label} open={revoking} onClose={() => setRevoking(false)} /> : null}
       {/* Where the clipboard API is unavailable the URL is selected here for Ctrl+C. */}
       <input ref={fallback} readOnly value={revealed ?? ""} aria-hidden="true" tabIndex={-1} className="sr-only" />
       <span role="status" aria-live="polite" className="text-xs text-emerald-700 dark:text-emerald-400">

@@ -1,6 +1,6 @@
 "use client";
 
-import { useActionState, useEffect, useState, useTransition } from "react";
+import { useActionState, useEffect, useRef, useState, useTransition } from "react";
 import { useRouter } from "next/navigation";
 import { revokeLinkAction } from "@/lib/actions/revoke-link";
 import type { ActionState } from "@/lib/actions/safe-action";
@@ -10,18 +10,7 @@ import { Alert } from "@/components/ui/alert";
 
 /** "Revoke" with a confirmation (managed links): the link stops working at once, everywhere. */
 export function RevokeLinkButton({ id, label, compact = false }: { id: string; label: string; compact?: boolean }) {
-  const router = useRouter();
-  const [, startTransition] = useTransition();
   const [confirming, setConfirming] = useState(false);
-  const [state, revoke, pending] = useActionState(revokeLinkAction, { status: "idle" } as ActionState);
-
-  useEffect(() => {
-    if (state.status === "success") {
-      setConfirming(false);
-      router.refresh();
-    }
-  }, [state, router]);
-
   return (
     <>
       <Button
@@ -32,15 +21,38 @@ export function RevokeLinkButton({ id, label, compact = false }: { id: string; l
       >
         Revoke
       </Button>
+      <RevokeLinkDialog id={id} label={label} open={confirming} onClose={() => setConfirming(false)} />
+    </>
+  );
+}
+
+/** The Revoke confirmation alone, for a trigger elsewhere (the history's Actions menu). */
+export function RevokeLinkDialog({ id, label, open, onClose }: { id: string; label: string; open: boolean; onClose: () => void }) {
+  const router = useRouter();
+  const [, startTransition] = useTransition();
+  const [state, revoke, pending] = useActionState(revokeLinkAction, { status: "idle" } as ActionState);
+
+  // Once per result: onClose is a new function on every render of the caller.
+  const closeRef = useRef(onClose);
+  closeRef.current = onClose;
+  useEffect(() => {
+    if (state.status === "success") {
+      closeRef.current();
+      router.refresh();
+    }
+  }, [state, router]);
+
+  return (
+    <>
       <span role="status" aria-live="polite" className="sr-only">
         {state.status === "success" ? state.message : ""}
       </span>
       <ConfirmDialog
-        open={confirming}
+        open={open}
         title="Revoke this link?"
         confirmLabel="Revoke link"
         pending={pending}
-        onClose={() => setConfirming(false)}
+        onClose={onClose}
         onConfirm={() => startTransition(() => revoke({ id }))}
       >
         <p>

@@ -197,6 +197,23 @@ export async function listLinks(
   return { rows: page, nextCursor: rows.length > pageSize ? encodeCursor(page[page.length - 1]!) : null };
 }
 
+/** Counting stops here: "1,000+" is as useful as an exact figure and stays cheap on a million rows. */
+export const HISTORY_COUNT_CAP = 1000;
+
+/**
+ * How many links match the filter (not the page: the cursor is ignored), counted up to
+ * HISTORY_COUNT_CAP + 1 with the list's own where clause; `capped` says there are more than the cap.
+ */
+export async function countLinks(
+  userId: string,
+  filter: HistoryFilter,
+  now = new Date(),
+  cap = HISTORY_COUNT_CAP,
+): Promise<{ count: number; capped: boolean }> {
+  const found = await db.shareLink.count({ where: historyWhere(userId, filter, now), take: cap + 1 });
+  return found > cap ? { count: cap, capped: true } : { count: found, capped: false };
+}
+
 /** Every matching row, in batches, for the CSV export (no URLs). */
 export async function* iterateLinks(userId: string, filter: HistoryFilter, now = new Date()): AsyncGenerator<LinkRow> {
   let cursor: string | undefined;

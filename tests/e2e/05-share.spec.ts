@@ -77,7 +77,8 @@ test("Quick Share an object, copy the link, download it, find it in the history,
   await expect(row.getByText("for Bob in finance")).toBeVisible();
 
   // Deleting from the history asks first, and says honestly that the link keeps working.
-  await row.getByRole("button", { name: "Delete from history" }).click();
+  await row.getByRole("button", { name: "Actions" }).click();
+  await page.getByRole("menu", { name: "Actions" }).getByRole("menuitem", { name: "Delete from history" }).click();
   const confirm = page.getByRole("dialog", { name: "Delete this link from your history?" });
   await expect(confirm.getByText("It does not stop the link.")).toBeVisible();
   await confirm.getByRole("button", { name: "Delete from history" }).click();

@@ -20,7 +20,7 @@ import { deleteLinkAction } from "@/lib/actions/delete-link";
 import { shareAgainAction } from "@/lib/actions/share-again";
 import { deleteConnectionAction } from "@/lib/actions/delete-connection";
 import { openConnectionOrThrow } from "@/lib/storage/connections";
-import { listLinks, listHistoryBuckets, revealLinkUrl } from "@/lib/links/history";
+import { countLinks, listLinks, listHistoryBuckets, revealLinkUrl } from "@/lib/links/history";
 import { expiresSoonFrom, linkStatus } from "@/lib/links/status";
 import { contentDisposition } from "@/lib/links/content-disposition";
 import { GET as exportCsv } from "@/app/(app)/links/export/route";
@@ -548,6 +548,16 @@ describe("link history", () => {
     });
     expect((await listHistoryBuckets(sharer.id)).map((m) => m.bucket)).not.toContain("only-removed-links");
     expect(new Set(mine.map((m) => `${m.connectionId}/${m.bucket}`)).size).toBe(mine.length);
+  });
+
+  it("counts the matches with the list's own filter, the cursor aside, and stops counting at the cap", async () => {
+    expect(await countLinks(historian.id, { status: "all" }, now)).toEqual({ count: 120, capped: false });
+    expect(await countLinks(historian.id, { status: "all", cursor: "anything" }, now)).toEqual({ count: 120, capped: false });
+    expect(await countLinks(historian.id, { status: "all" }, now, 100)).toEqual({ count: 100, capped: true });
+    expect(await countLinks(historian.id, { status: "all" }, now, 120)).toEqual({ count: 120, capped: false });
+    for (const status of ["expired", "active", "limit_reached"] as const) {
+      expect((await countLinks(historian.id, { status }, now)).count).toBe((await allPages(historian, { status }, now)).flat().length);
+    }
   });
 
   it("pages through all links 50 at a time, newest first, each exactly once", async () => {

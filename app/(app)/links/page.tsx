@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
-import Form from "next/form";
 import Link from "next/link";
+import { HistoryFilters } from "@/components/links/history-filters";
 import { LinkRowActions } from "@/components/links/link-row-actions";
 import { StatusBadge } from "@/components/links/status-badge";
 import { DownloadsCell, ObjectStateMark } from "@/components/links/downloads-cell";
@@ -9,10 +9,15 @@ import { inputClass } from "@/components/ui/field";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { requireUser } from "@/lib/auth/session";
 import { formatBytes, formatExactDate } from "@/lib/format";
-import { listHistoryBuckets, listLinks } from "@/lib/links/history";
+import { countLinks, listHistoryBuckets, listLinks } from "@/lib/links/history";
+import { HISTORY_PAGE_SIZE } from "@/lib/links/filters";
 import { LINK_STATUSES, STATUS_LABEL } from "@/lib/links/status";
 import { folderHref, objectHref } from "@/lib/paths";
 import { historyFilterSchema } from "@/lib/validation/share";
+
+/** A pagination control that cannot be used here: visibly off, and said so to assistive technology. */
+const pageOff =
+  "inline-flex cursor-not-allowed items-center rounded-md border border-dashed border-zinc-300 px-3.5 py-2 text-sm font-medium text-zinc-500 dark:border-zinc-700 dark:text-zinc-400";
 
 export const metadata: Metadata = { title: "Links" };
 
@@ -35,15 +40,24 @@ export default async function LinksPage({ searchParams }: { searchParams: Promis
     cursor: one(search.cursor) || undefined,
   });
   const now = new Date();
-  const [{ rows, nextCursor }, scopes] = await Promise.all([listLinks(user.id, filter, now), listHistoryBuckets(user.id)]);
+  const [{ rows, nextCursor }, scopes, total] = await Promise.all([
+    listLinks(user.id, filter, now),
+    listHistoryBuckets(user.id),
+    countLinks(user.id, filter, now),
+  ]);
 
   const query = new URLSearchParams();
   if (filter.status !== "all") query.set("status", filter.status);
   if (filter.type && filter.type !== "all") query.set("type", filter.type);
   if (one(search.scope)) query.set("scope", one(search.scope)!);
   if (filter.q) query.set("q", filter.q);
+  const filtered = query.size > 0;
   const exportHref = `/links/export?${query}`;
-  const nextHref = nextCursor ? `/links?${new URLSearchParams([...query, ["cursor", nextCursor]])}` : null;
+  // The page number rides along with the cursor, for display only (a wrong one misnumbers nothing but the label).
+  const pageParam = Number.parseInt(one(search.page) ?? "", 10);
+  const pageNumber = filter.cursor && Number.isSafeInteger(pageParam) && pageParam > 1 && pageParam <= 1_000_000 ? pageParam : 1;
+  const first = (pageNumber - 1) * HISTORY_PAGE_SIZE;
+  const nextHref = nextCursor ? `/links?${new URLSearchParams([...query, ["cursor", nextCursor], ["page", String(pageNumber + 1)]])}` : null;
 
   return (
     <div className="space-y-5">
@@ -57,7 +71,7 @@ export default async function LinksPage({ searchParams }: { searchParams: Promis
         </a>
       </div>
 
-      <Form action="/links" className="flex flex-wrap items-end gap-2" role="search">
+      <HistoryFilters filtered={filtered} current={query.toString()}>
         <div className="space-y-1">
           <label htmlFor="links-status" className="block text-xs font-medium">
             Status
@@ -100,16 +114,18 @@ export default async function LinksPage({ searchParams }: { searchParams: Promis
           </label>
           <input id="links-q" name="q" type="search" defaultValue={filter.q ?? ""} placeholder="Key or note" className={`${inputClass} w-56`} />
         </div>
-        <Button type="submit" variant="secondary">
+        {/* Filters apply as they change; this button is for a browser without JavaScript, and shows when focused. */}
+        <Button type="submit" variant="secondary" className="sr-only focus:not-sr-only">
           Apply
         </Button>
-      </Form>
+      </HistoryFilters>
+      <p role="status" className="text-sm text-zinc-600 dark:text-zinc-400">
+        {total.capped ? `${total.count.toLocaleString("en-US")}+ links` : `${total.count.toLocaleString("en-US")} ${total.count === 1 ? "link" : "links"}`}
+      </p>
 
       {rows.length === 0 ? (
         <p className="rounded-lg border border-dashed border-zinc-300 p-6 text-center text-sm text-zinc-600 dark:border-zinc-700 dark:text-zinc-400">
-          {filter.cursor || filter.q || filter.status !== "all" || (filter.type && filter.type !== "all") || filter.bucket
-            ? "No links match these filters."
-            : "No links yet. Open an object in Buckets and use Quick Share."}
+          {filter.cursor || filtered ? "No links match these filters." : "No links yet. Open an object in Buckets and use Quick Share."}
         </p>
       ) : (
         <div className="overflow-x-auto">
@@ -226,19 +242,29 @@ export default async function LinksPage({ searchParams }: { searchParams: Promis
           </table>
         </div>
       )}
-      <nav aria-label="Pagination" className="flex justify-between gap-2">
+      <nav aria-label="Pagination" className="flex flex-wrap items-center justify-between gap-2">
         {filter.cursor ? (
           <Link href={`/links?${query}`} className={buttonClass("secondary")}>
             First page
           </Link>
         ) : (
-          <span />
+          <span aria-disabled="true" className={pageOff}>
+            First page
+          </span>
         )}
+        <p className="text-sm text-zinc-600 dark:text-zinc-400">
+          Page {pageNumber}
+          {rows.length > 0 ? ` · links ${(first + 1).toLocaleString("en-US")}–${(first + rows.length).toLocaleString("en-US")}` : ""}
+        </p>
         {nextHref ? (
           <Link href={nextHref} className={buttonClass("secondary")}>
             Older links
           </Link>
-        ) : null}
+        ) : (
+          <span aria-disabled="true" className={pageOff}>
+            Older links
+          </span>
+        )}
       </nav>
     </div>
   );

@@ -95,13 +95,23 @@ async function smaller(png: Buffer): Promise<Buffer> {
 }
 
 /** The history's row of the newest link to `fileName`. */
+/** The row's Actions menu; a click before the page's scripts arrive does nothing, so it is tried until the menu opens. */
+async function openActions(page: Page, fileName: string) {
+  const menu = page.getByRole("menu", { name: "Actions" });
+  for (let attempt = 0; attempt < 20 && !(await menu.isVisible()); attempt++) {
+    await newestRow(page, fileName).getByRole("button", { name: "Actions" }).click();
+    await menu.waitFor({ timeout: 500 }).catch(() => undefined);
+  }
+  return menu;
+}
+
 function newestRow(page: Page, fileName: string) {
   return page.getByRole("row").filter({ hasText: fileName }).first();
 }
 
 async function revokeNewest(page: Page, base: string, fileName: string) {
   await page.goto(`${base}/links`);
-  await newestRow(page, fileName).getByRole("button", { name: "Revoke", exact: true }).click();
+  await (await openActions(page, fileName)).getByRole("menuitem", { name: "Revoke", exact: true }).click();
   await page.getByRole("dialog", { name: "Revoke this link?" }).getByRole("button", { name: "Revoke link" }).click();
   await newestRow(page, fileName).getByText("Revoked", { exact: true }).waitFor();
 }
@@ -111,7 +121,7 @@ async function deleteNewest(page: Page, base: string, fileName: string) {
   const rows = page.getByRole("row").filter({ hasText: fileName });
   await rows.first().waitFor(); // past the loading skeleton
   const before = await rows.count();
-  await newestRow(page, fileName).getByRole("button", { name: "Delete from history" }).click();
+  await (await openActions(page, fileName)).getByRole("menuitem", { name: "Delete from history" }).click();
   await page.getByRole("dialog", { name: "Delete this link from your history?" }).getByRole("button", { name: "Delete from history" }).click();
   const deadline = Date.now() + 30_000;
   while ((await rows.count()) >= before) {

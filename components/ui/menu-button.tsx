@@ -1,6 +1,7 @@
 "use client";
 
 import Link from "next/link";
+import { useHydrated } from "@/components/ui/use-hydrated";
 import { type KeyboardEvent, type ReactNode, useEffect, useId, useLayoutEffect, useRef, useState } from "react";
 
 export type MenuEntry =
@@ -22,6 +23,8 @@ const itemClass =
  */
 export function MenuButton({ label, title, entries, buttonClassName }: { label: ReactNode; title?: string; entries: MenuEntry[]; buttonClassName: string }) {
   const [open, setOpen] = useState(false);
+  // Until the scripts arrive a click would do nothing: the button says so by being disabled.
+  const hydrated = useHydrated();
   const [focusAt, setFocusAt] = useState<"first" | "last">("first");
   const [place, setPlace] = useState<{ top?: number; bottom?: number; right: number }>({ right: 0 });
   const button = useRef<HTMLButtonElement>(null);
@@ -114,6 +117,7 @@ export function MenuButton({ label, title, entries, buttonClassName }: { label: 
         aria-controls={open ? `${id}-menu` : undefined}
         title={title}
         className={buttonClassName}
+        disabled={!hydrated}
         onClick={() => (open ? close(false) : show("first"))}
         onKeyDown={onButtonKey}
       >

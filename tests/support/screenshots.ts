@@ -95,13 +95,11 @@ async function smaller(png: Buffer): Promise<Buffer> {
 }
 
 /** The history's row of the newest link to `fileName`. */
-/** The row's Actions menu; a click before the page's scripts arrive does nothing, so it is tried until the menu opens. */
+/** The row's Actions menu (its button is enabled once the page's scripts have arrived). */
 async function openActions(page: Page, fileName: string) {
+  await newestRow(page, fileName).getByRole("button", { name: "Actions" }).click();
   const menu = page.getByRole("menu", { name: "Actions" });
-  for (let attempt = 0; attempt < 20 && !(await menu.isVisible()); attempt++) {
-    await newestRow(page, fileName).getByRole("button", { name: "Actions" }).click();
-    await menu.waitFor({ timeout: 500 }).catch(() => undefined);
-  }
+  await menu.waitFor();
   return menu;
 }
 

@@ -24,6 +24,29 @@ function useRefreshOnSuccess(state: ActionState) {
   }, [state, router]);
 }
 
+type ChangeAction = (previous: ActionState, input: Record<string, unknown>) => Promise<ActionState>;
+
+/**
+ * What the link page's change forms share: one controlled field that takes over what was typed or
+ * chosen before the form hydrated (it is what is sent), its action, and a refresh of the page's
+ * figures on success.
+ */
+function useChangeForm<T extends HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement>(action: ChangeAction, initial: string) {
+  const ids = useId();
+  const [, startTransition] = useTransition();
+  const [value, setValue] = useState(initial);
+  const [state, run, pending] = useActionState(action, idle);
+  useRefreshOnSuccess(state);
+  const hydrated = useHydrated();
+  const field = useRef<T>(null);
+  useTakeOverOnHydrate(() => {
+    const typed = typedBeforeHydration(field.current, value);
+    if (typed !== undefined) setValue(typed);
+  });
+  const send = (input: Record<string, unknown>) => startTransition(() => run(input));
+  return { ids, value, setValue, state, pending, hydrated, field, send };
+}
+
 function Outcome({ state }: { state: ActionState }) {
   return (
     <p role="status" aria-live="polite" className="text-sm">
@@ -73,21 +96,19 @@ export function CopyLinkButton({ id }: { id: string }) {
 
 /** Link page → "Change expiry" (managed links): a preset counted from now, or No expiry. */
 export function ChangeExpiryForm({ id }: { id: string }) {
-  const ids = useId();
-  const [, startTransition] = useTransition();
-  const [preset, setPreset] = useState("30d");
-  const [state, change, pending] = useActionState(changeLinkExpiryAction, idle);
-  useRefreshOnSuccess(state);
-  // Chosen before the form hydrated: the select shows it, the state must hold it (it is what is sent).
-  const hydrated = useHydrated();
-  const select = useRef<HTMLSelectElement>(null);
-  useTakeOverOnHydrate(() => {
-    const chosen = typedBeforeHydration(select.current, preset);
-    if (chosen !== undefined) setPreset(chosen);
-  });
+  const {
+    ids,
+    value: preset,
+    setValue: setPreset,
+    state,
+    pending,
+    hydrated,
+    field: select,
+    send,
+  } = useChangeForm<HTMLSelectElement>(changeLinkExpiryAction, "30d");
   function onSubmit(event: FormEvent) {
     event.preventDefault();
-    startTransition(() => change({ id, preset }));
+    send({ id, preset });
   }
   const errors = state.status === "invalid" ? state.fieldErrors.preset : undefined;
   return (
@@ -129,19 +150,17 @@ export function ChangeExpiryForm({ id }: { id: string }) {
 
 /** Link page → "Change download limit" (managed links): empty = unlimited. */
 export function ChangeDownloadLimitForm({ id, current }: { id: string; current: number | null }) {
-  const ids = useId();
-  const [, startTransition] = useTransition();
-  const [value, setValue] = useState(current === null ? "" : String(current));
+  const {
+    ids,
+    value,
+    setValue,
+    state,
+    pending,
+    hydrated,
+    field: input,
+    send,
+  } = useChangeForm<HTMLInputElement>(changeDownloadLimitAction, current === null ? "" : String(current));
   const [clientError, setClientError] = useState<string | null>(null);
-  const [state, change, pending] = useActionState(changeDownloadLimitAction, idle);
-  useRefreshOnSuccess(state);
-  // Typed before the form hydrated: the field shows it, the state must hold it (it is what is sent).
-  const hydrated = useHydrated();
-  const input = useRef<HTMLInputElement>(null);
-  useTakeOverOnHydrate(() => {
-    const typed = typedBeforeHydration(input.current, value);
-    if (typed !== undefined) setValue(typed);
-  });
   function onSubmit(event: FormEvent) {
     event.preventDefault();
     const t = value.trim();
@@ -150,7 +169,7 @@ export function ChangeDownloadLimitForm({ id, current }: { id: string; current: 
       return;
     }
     setClientError(null);
-    startTransition(() => change({ id, downloadLimit: t }));
+    send({ id, downloadLimit: t });
   }
   const errors = clientError ? [clientError] : state.status === "invalid" ? state.fieldErrors.downloadLimit : undefined;
   return (
@@ -192,21 +211,20 @@ export function ChangeDownloadLimitForm({ id, current }: { id: string; current: 
  * entered the old one must enter the new one at their next request.
  */
 export function ChangePasswordForm({ id, hasPassword }: { id: string; hasPassword: boolean }) {
-  const ids = useId();
-  const [, startTransition] = useTransition();
-  const [password, setPassword] = useState("");
+  const {
+    ids,
+    value: password,
+    setValue: setPassword,
+    state,
+    pending,
+    hydrated,
+    field: input,
+    send,
+  } = useChangeForm<HTMLInputElement>(changeLinkPasswordAction, "");
   const [clientError, setClientError] = useState<string | null>(null);
-  const [state, change, pending] = useActionState(changeLinkPasswordAction, idle);
-  useRefreshOnSuccess(state);
-  const hydrated = useHydrated();
-  const input = useRef<HTMLInputElement>(null);
-  useTakeOverOnHydrate(() => {
-    const typed = typedBeforeHydration(input.current, password);
-    if (typed !== undefined) setPassword(typed);
-  });
   useEffect(() => {
     if (state.status === "success") setPassword("");
-  }, [state]);
+  }, [state, setPassword]);
   function onSubmit(event: FormEvent) {
     event.preventDefault();
     if (password === "" || linkPasswordProblem(password) !== null) {
@@ -214,11 +232,11 @@ export function ChangePasswordForm({ id, hasPassword }: { id: string; hasPasswor
       return;
     }
     setClientError(null);
-    startTransition(() => change({ id, mode: "set", password }));
+    send({ id, mode: "set", password });
   }
   function remove() {
     setClientError(null);
-    startTransition(() => change({ id, mode: "remove" }));
+    send({ id, mode: "remove" });
   }
   const errors = clientError ? [clientError] : state.status === "invalid" ? state.fieldErrors.password : undefined;
   return (
@@ -267,23 +285,22 @@ export function ChangePasswordForm({ id, hasPassword }: { id: string; hasPasswor
 
 /** Link page → "Change allowed networks" (managed links): IPv4/IPv6 addresses or CIDR ranges; empty = anywhere. */
 export function ChangeAllowedNetworksForm({ id, current }: { id: string; current: string[] }) {
-  const ids = useId();
-  const [, startTransition] = useTransition();
   const currentText = current.join("\n");
-  const [value, setValue] = useState(currentText);
-  const [state, change, pending] = useActionState(changeAllowedNetworksAction, idle);
-  useRefreshOnSuccess(state);
+  const {
+    ids,
+    value,
+    setValue,
+    state,
+    pending,
+    hydrated,
+    field: textarea,
+    send,
+  } = useChangeForm<HTMLTextAreaElement>(changeAllowedNetworksAction, currentText);
   // After a change the page reloads with the stored (canonical) list.
-  useEffect(() => setValue(currentText), [currentText]);
-  const hydrated = useHydrated();
-  const textarea = useRef<HTMLTextAreaElement>(null);
-  useTakeOverOnHydrate(() => {
-    const typed = typedBeforeHydration(textarea.current, value);
-    if (typed !== undefined) setValue(typed);
-  });
+  useEffect(() => setValue(currentText), [currentText, setValue]);
   function onSubmit(event: FormEvent) {
     event.preventDefault();
-    startTransition(() => change({ id, allowedNetworks: value }));
+    send({ id, allowedNetworks: value });
   }
   const errors = state.status === "invalid" ? state.fieldErrors.allowedNetworks : undefined;
   return (

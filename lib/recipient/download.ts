@@ -2,7 +2,7 @@ import "server-only";
 import { serveShareFile, serveShareFilePreview } from "@/lib/recipient/file-download";
 import type { RecipientContext } from "@/lib/recipient/handler";
 import { presignDownload, presignPreview } from "@/lib/recipient/object";
-import { OPEN_PARAM } from "@/lib/recipient/policies";
+import { asksToOpen } from "@/lib/recipient/policies";
 import { offeredPreview } from "@/lib/recipient/pages";
 import { plainPage, redirectResponse } from "@/lib/recipient/respond";
 
@@ -17,7 +17,7 @@ import { plainPage, redirectResponse } from "@/lib/recipient/respond";
 export async function serveDownload(context: RecipientContext): Promise<Response> {
   const { link } = context;
   if (link.target === "files") return serveShareFile(context);
-  const open = new URL(context.request.url).searchParams.has(OPEN_PARAM);
+  const open = asksToOpen(new URL(context.request.url));
   // Presigning is local work: done before counting, so a counted download always gets its URL.
   const url = await presignDownload(link, context.now, open);
   if (!url) return plainPage("noPreview");

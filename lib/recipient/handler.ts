@@ -13,7 +13,7 @@ import { findManagedLink, linkRefusal, type Refusal, type RecipientLink } from "
 import { checkObjectPin, sharedObjectOf } from "@/lib/recipient/object";
 import { passwordResponse, titleCardResponse } from "@/lib/recipient/pages";
 import { pinRefusal } from "@/lib/recipient/pin-check";
-import { OPEN_PARAM, type RecipientPolicy } from "@/lib/recipient/policies";
+import { asksToOpen, type RecipientPolicy } from "@/lib/recipient/policies";
 import { htmlResponse, plainPage } from "@/lib/recipient/respond";
 import { shareTitle } from "@/lib/recipient/share-paths";
 import { UNLOCK_COOKIE, cookieValues, verifyUnlock } from "@/lib/recipient/unlock-cookie";
@@ -156,7 +156,7 @@ async function decide(policy: RecipientPolicy, handler: RecipientHandler, reques
     const url = new URL(request.url);
     const name = file ? file.path : link.target === "files" ? `${shareTitle(link)}.zip` : link.fileName;
     const formOrigins = link.target === "object" || file ? storageOrigins(link) : [];
-    const label = link.target === "object" && url.searchParams.has(OPEN_PARAM) ? "Open" : "Download";
+    const label = link.target === "object" && asksToOpen(url) ? "Open" : "Download";
     return htmlResponse(confirmDownloadPage({ action: url.pathname + url.search, name, label }), 200, { head: isHead, formOrigins });
   }
   if (file) {

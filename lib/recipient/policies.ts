@@ -42,6 +42,11 @@ export const RECIPIENT_PAGE: RecipientPolicy = {
 /** The query parameter of "Open" (/s/<token>/download?open=1): the file shown in the browser, counted like a download. */
 export const OPEN_PARAM = "open";
 
+/** Whether a request asks for "Open": exactly `?open=1`, the one form the download fast path also serves. */
+export function asksToOpen(url: URL): boolean {
+  return url.searchParams.get(OPEN_PARAM) === "1";
+}
+
 /** /s/<token>/download (?path= for one file of a share, ?open=1 for "Open"): the request that counts. */
 export const DOWNLOAD: RecipientPolicy = {
   previewAgent: { answer: "titleCard", reason: "preview_agent" },

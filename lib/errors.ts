@@ -52,7 +52,11 @@ export type AppErrorReason =
   | "limit"
   | "network"
   | "changed"
-  | "missing";
+  | "missing"
+  /** Settings → Appearance: an accent colour white text cannot be read on. */
+  | "accent_contrast"
+  /** Settings → Appearance: a logo that is not an image this app decodes, or too large. */
+  | "unusable_logo";
 
 export type ReasonAnswer = {
   /** The API's problem type. */
@@ -96,6 +100,8 @@ export const REASONS = {
   network: { problemType: "conflict", plainPage: "network" },
   changed: { problemType: "conflict", plainPage: "changed" },
   missing: { problemType: "conflict", plainPage: "missing" },
+  accent_contrast: { problemType: "invalid-request", field: "accent", plainPage: "error" },
+  unusable_logo: { problemType: "invalid-request", field: "logo", plainPage: "error" },
 } as const satisfies Record<AppErrorReason, ReasonAnswer>;
 
 export type AppErrorOptions = {

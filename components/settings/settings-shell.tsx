@@ -7,6 +7,7 @@ export const SETTINGS_SECTIONS = [
   { id: "notifications", href: "/settings/notifications", label: "Notifications" },
   { id: "api-tokens", href: "/settings/api-tokens", label: "API tokens" },
   { id: "account", href: "/settings/account", label: "Account" },
+  { id: "appearance", href: "/settings/appearance", label: "Appearance" },
 ] as const;
 
 export type SettingsSectionId = (typeof SETTINGS_SECTIONS)[number]["id"];

@@ -1,0 +1,30 @@
+"use server";
+
+import { signedInAction } from "@/lib/actions/safe-action";
+import { resetAppearance, saveAppearance } from "@/lib/appearance/settings";
+import { AppError } from "@/lib/errors";
+import { saveAppearanceSchema } from "@/lib/validation/appearance";
+import { z } from "zod";
+
+/**
+ * Settings → Appearance: saves the name shown to recipients, the accent colour and the logo (a new file replaces it,
+ * "Remove logo" removes it, neither keeps it). Recipient pages show the change on their next load.
+ */
+export const saveAppearanceAction = signedInAction("saveAppearance", saveAppearanceSchema, async (input, user) => {
+  if (input.logo && input.removeLogo) {
+    throw new AppError("invalid", "Choose a new logo or tick “Remove logo”, not both.", { reason: "unusable_logo", field: "logo" });
+  }
+  const logo = input.logo
+    ? ({ kind: "replace", upload: new Uint8Array(await input.logo.arrayBuffer()) } as const)
+    : input.removeLogo
+      ? ({ kind: "remove" } as const)
+      : ({ kind: "keep" } as const);
+  await saveAppearance(user.id, { name: input.name, accent: input.accent, logo });
+  return { message: "Appearance saved. Recipients see it on the next page they open.", revalidate: ["/settings/appearance"] };
+});
+
+/** "Reset to Bucketshare's": the default name and colour, no logo. */
+export const resetAppearanceAction = signedInAction("resetAppearance", z.object({}), async (_input, user) => {
+  await resetAppearance(user.id);
+  return { message: "Appearance reset to Bucketshare’s.", revalidate: ["/settings/appearance"] };
+});

@@ -20,8 +20,12 @@ const idle = { status: "idle" } as ActionState;
 
 /** Settings → Appearance: the name, logo and accent colour recipients see, with a preview of a recipient page. */
 export function AppearanceForm({ saved }: { saved: SavedAppearance }) {
-  const [state, save, pending] = useActionState(saveAppearanceAction, idle);
-  const [resetState, reset, resetting] = useActionState(resetAppearanceAction, idle);
+  // One state for both forms: the message shown is the last action's.
+  const [state, run, pending] = useActionState(
+    (previous: ActionState, request: { kind: "save" | "reset"; input: FormData }) =>
+      request.kind === "save" ? saveAppearanceAction(previous, request.input) : resetAppearanceAction(previous, request.input),
+    idle,
+  );
   const hydrated = useHydrated();
   const ids = useId();
   const [name, setName] = useState(saved.name);
@@ -48,7 +52,6 @@ export function AppearanceForm({ saved }: { saved: SavedAppearance }) {
   const errors = state.status === "invalid" ? state.fieldErrors : {};
   const logoErrors = logoTooLarge ? [LOGO_TOO_LARGE] : errors.logo;
   const formError = state.status === "error" || state.status === "unauthorized" || state.status === "invalid" ? state.message : undefined;
-  const resetError = resetState.status === "error" || resetState.status === "unauthorized" ? resetState.message : undefined;
   // The preview shows the colour typed once it is usable, else the saved one.
   const previewAccent = accentColourProblem(accent) === null ? normaliseHexColour(accent)! : saved.accent;
   const previewLogo = chosenLogo ?? (removeLogo ? null : saved.logoUrl);
@@ -69,12 +72,12 @@ export function AppearanceForm({ saved }: { saved: SavedAppearance }) {
       return;
     }
     const input = new FormData(event.currentTarget);
-    startTransition(() => save(input));
+    startTransition(() => run({ kind: "save", input }));
   }
 
   function onReset(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    startTransition(() => reset(new FormData()));
+    startTransition(() => run({ kind: "reset", input: new FormData() }));
   }
 
   const logoHintId = `${ids}-logo-hint`;
@@ -171,14 +174,12 @@ export function AppearanceForm({ saved }: { saved: SavedAppearance }) {
 
         {saved.isDefault ? null : (
           <form onSubmit={onReset} className="space-y-2 border-t border-zinc-200 pt-4 dark:border-zinc-800">
-            <LiveMessage tone="error" message={resetError} />
             <p className="text-sm text-zinc-600 dark:text-zinc-400">Back to Bucketshare’s name and colour, without a logo.</p>
-            <Button type="submit" variant="secondary" disabled={!hydrated || resetting}>
+            <Button type="submit" variant="secondary" disabled={!hydrated || pending}>
               Reset to Bucketshare’s
             </Button>
           </form>
         )}
-        <LiveMessage tone="success" message={resetState.status === "success" && saved.isDefault ? resetState.message : undefined} />
       </div>
 
       <figure className="space-y-2">

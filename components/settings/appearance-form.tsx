@@ -51,7 +51,13 @@ export function AppearanceForm({ saved }: { saved: SavedAppearance }) {
 
   const errors = state.status === "invalid" ? state.fieldErrors : {};
   const logoErrors = logoTooLarge ? [LOGO_TOO_LARGE] : errors.logo;
-  const formError = state.status === "error" || state.status === "unauthorized" || state.status === "invalid" ? state.message : undefined;
+  // A refusal is said at its field; above the form only that there is one (never the same words twice).
+  const formError =
+    state.status === "error" || state.status === "unauthorized"
+      ? state.message
+      : state.status === "invalid" || logoTooLarge
+        ? "Check the highlighted fields."
+        : undefined;
   // The preview shows the colour typed once it is usable, else the saved one.
   const previewAccent = accentColourProblem(accent) === null ? normaliseHexColour(accent)! : saved.accent;
   const previewLogo = chosenLogo ?? (removeLogo ? null : saved.logoUrl);

@@ -136,7 +136,7 @@ export function AppearanceForm({ saved }: { saved: SavedAppearance }) {
             </p>
             <FieldError id={logoErrorId} errors={logoErrors} />
             {saved.logoUrl ? (
-              <label className="flex items-center gap-2 text-sm">
+              <label className="flex items-center gap-2 pt-1 text-sm">
                 <input type="checkbox" name="removeLogo" checked={removeLogo} onChange={(e) => setRemoveLogo(e.target.checked)} />
                 Remove logo
               </label>
@@ -194,7 +194,7 @@ export function AppearanceForm({ saved }: { saved: SavedAppearance }) {
           <div className="flex items-center gap-3 border-b border-zinc-200 px-4 py-3">
             {previewLogo ? (
               // biome-ignore lint/performance/noImgElement: the chosen file (a blob: URL) or the saved logo
-              <img src={previewLogo} alt="" className="h-8 w-8 object-contain" />
+              <img src={previewLogo} alt="" className="h-8 w-auto max-w-32 object-contain" />
             ) : null}
             <span className="font-semibold">{previewName}</span>
           </div>

@@ -12,7 +12,7 @@ import type { SessionUser } from "@/lib/auth/session";
 import { session } from "../support/request-context";
 import { GET as logoRoute } from "@/app/brand/logo/[file]/route";
 import { resetAppearanceAction, saveAppearanceAction } from "@/lib/actions/save-appearance";
-import { DEFAULT_BRAND, loadRecipientBrand } from "@/lib/appearance/brand";
+import { BRAND_CACHE_MS, DEFAULT_BRAND, loadRecipientBrand } from "@/lib/appearance/brand";
 import { getAppearanceSettings } from "@/lib/appearance/settings";
 import { db } from "@/lib/db/client";
 import * as h from "../support/helpers";
@@ -113,6 +113,26 @@ describe("saving the appearance", () => {
     await save({ name: "Acme Studio" });
     // Recipient pages show the newest appearance (one owner per instance today).
     expect((await loadRecipientBrand()).name).toBe("Acme Studio");
+  });
+});
+
+describe("recipient pages on other instances", () => {
+  it("see a change saved elsewhere within a few seconds", async () => {
+    await save({ name: "Acme Studio" });
+    const start = Date.now();
+    const now = vi.spyOn(Date, "now").mockReturnValue(start);
+    try {
+      expect((await loadRecipientBrand()).name).toBe("Acme Studio");
+      // Another instance saves: this one's cache was not cleared.
+      await db.appearance.update({ where: { userId: owner.id }, data: { name: "Renamed Elsewhere" } });
+      now.mockReturnValue(start + BRAND_CACHE_MS - 1);
+      expect((await loadRecipientBrand()).name).toBe("Acme Studio");
+      now.mockReturnValue(start + BRAND_CACHE_MS);
+      expect((await loadRecipientBrand()).name).toBe("Renamed Elsewhere");
+    } finally {
+      now.mockRestore();
+    }
+    expect(BRAND_CACHE_MS).toBeLessThanOrEqual(5_000);
   });
 });
 

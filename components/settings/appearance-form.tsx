@@ -131,8 +131,9 @@ export function AppearanceForm({ saved }: { saved: SavedAppearance }) {
               />
             </div>
             <p id={logoHintId} className="text-xs text-muted">
-              {saved.logoUrl ? "Choose a file to replace the current logo. " : "No logo yet: recipients see the name alone. "}
-              PNG, JPEG, WebP, GIF or SVG up to 512 KiB; it is shown at most 256 × 256 pixels.
+              {saved.logoUrl ? "Choose a file to replace the current logo." : "No logo yet: recipients see the name alone."}
+              {/* An error says which files are taken: the hint does not say it again. */}
+              {logoErrors?.length ? null : " PNG, JPEG, WebP, GIF or SVG up to 512 KiB; it is shown at most 256 × 256 pixels."}
             </p>
             <FieldError id={logoErrorId} errors={logoErrors} />
             {saved.logoUrl ? (
@@ -168,7 +169,8 @@ export function AppearanceForm({ saved }: { saved: SavedAppearance }) {
               />
             </div>
             <p id={accentHintId} className="text-xs text-muted">
-              Buttons and links on recipient pages, with white text on it: #rgb or #rrggbb, dark enough for a 4.5:1 contrast.
+              Buttons and links on recipient pages, with white text on it
+              {errors.accent?.length ? "." : ": #rgb or #rrggbb, dark enough for a 4.5:1 contrast."}
             </p>
             <FieldError id={accentErrorId} errors={errors.accent} />
           </div>

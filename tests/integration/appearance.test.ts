@@ -188,6 +188,15 @@ describe("logos", () => {
     expect(Buffer.from(await response.arrayBuffer()).toString("latin1")).not.toContain("<script");
   });
 
+  it("never loads what an SVG points to (files on the server, other hosts)", async () => {
+    const svg = `<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="64" height="64">
+  <image href="file:///etc/hostname" width="64" height="64"/><image xlink:href="/etc/passwd" width="64" height="64"/>
+  <image href="http://127.0.0.1:9/x.png" width="64" height="64"/></svg>`;
+    expect(await save({}, { bytes: svg, name: "refs.svg", type: "image/svg+xml" })).toMatchObject({ status: "success" });
+    const { channels } = await sharp(Buffer.from((await logoRow(owner.id)).logoPng!)).stats();
+    expect(channels[3]!.max).toBe(0); // fully transparent: nothing was drawn
+  });
+
   it("refuses what is not an image, too large, too many pixels, or another image type, and changes nothing", async () => {
     const before = await logoRow(owner.id);
     const refusal = async (logo: { bytes: Uint8Array | string; name: string; type: string }) => {

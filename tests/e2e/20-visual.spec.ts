@@ -266,6 +266,8 @@ async function settle(page: Page) {
   await page.waitForLoadState("networkidle");
   await page.evaluate(async () => {
     await document.fonts.ready;
+    // Whatever renders right after hydration (a date in the browser's time zone, say) has rendered.
+    await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
     await Promise.all(
       [...document.images].map((img) => (img.complete ? undefined : new Promise((resolve) => img.addEventListener("load", resolve, { once: true })))),
     );
@@ -304,7 +306,8 @@ for (const size of Object.keys(SIZES) as Size[]) {
         try {
           await page.goto(`/s/${seed.single}`);
           await expect(page.getByRole("heading", { name: "harbour.png", level: 1 })).toBeVisible();
-          const preview = page.getByRole("img", { name: "Preview of harbour.png" });
+          // The preview (its picture comes through a redirect to storage) has loaded.
+          const preview = page.getByRole("img", { name: /harbour\.png/ });
           await expect.poll(() => preview.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(480);
           await settle(page);
           await expect(page).toHaveScreenshot(`recipient-file-${size}-${scheme}.png`, SHOT);
@@ -318,7 +321,7 @@ for (const size of Object.keys(SIZES) as Size[]) {
         try {
           await page.goto(`/s/${seed.multi}`);
           await expect(page.getByRole("heading", { name: "Project Alder", level: 1 })).toBeVisible();
-          await expect(page.getByRole("rowheader", { name: "minutes.txt" })).toBeVisible();
+          await expect(page.getByText("minutes.txt", { exact: true }).first()).toBeVisible();
           await settle(page);
           await expect(page).toHaveScreenshot(`recipient-files-${size}-${scheme}.png`, SHOT);
         } finally {
@@ -331,11 +334,9 @@ for (const size of Object.keys(SIZES) as Size[]) {
         try {
           await page.goto("/links");
           await expect(page.getByRole("heading", { name: "Links", level: 1 })).toBeVisible();
-          await expect(page.getByRole("status").filter({ hasText: /links?$/ })).toHaveText("4 links");
-          // The rows' Actions buttons are enabled once the page has hydrated.
-          const actions = page.getByRole("button", { name: "Actions" });
-          await expect(actions).toHaveCount(4);
-          for (const button of await actions.all()) await expect(button).toBeEnabled();
+          await expect(page.getByText("Project Alder", { exact: true }).first()).toBeVisible();
+          // A row's Actions button is enabled once the page has hydrated.
+          await expect(page.getByRole("button", { name: "Actions" }).first()).toBeEnabled();
           await settle(page);
           await expect(page).toHaveScreenshot(`history-${size}-${scheme}.png`, SHOT);
         } finally {

@@ -21,7 +21,12 @@ export default defineConfig({
   workers: 1,
   retries: 0,
   timeout: 60_000,
-  expect: { timeout: 10_000 },
+  expect: {
+    timeout: 10_000,
+    // The visual check's committed pictures (tests/e2e/20-visual.spec.ts; docs/testing.md says how to refresh them).
+    // No platform in the name: CI runs the same Debian Chromium and fonts as the machines that made them.
+    toHaveScreenshot: { pathTemplate: "{testDir}/__screenshots__/{testFilePath}/{arg}{ext}" },
+  },
   reporter: [["list"]],
   use: {
     // baseURL comes from the global setup (the app runs on a free port).

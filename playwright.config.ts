@@ -23,7 +23,7 @@ export default defineConfig({
   timeout: 60_000,
   expect: {
     timeout: 10_000,
-    // The visual check's committed pictures (tests/e2e/20-visual.spec.ts; docs/testing.md says how to refresh them).
+    // The visual check's committed pictures (tests/e2e/21-visual.spec.ts; docs/testing.md says how to refresh them).
     // No platform in the name: CI runs the same Debian Chromium and fonts as the machines that made them.
     toHaveScreenshot: { pathTemplate: "{testDir}/__screenshots__/{testFilePath}/{arg}{ext}" },
   },

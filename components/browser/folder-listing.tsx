@@ -176,7 +176,7 @@ export async function FolderListing({
         ) : (
           <PagerOff>Previous page</PagerOff>
         )}
-        <p className="text-sm text-zinc-600 dark:text-zinc-400">
+        <p className="text-sm text-zinc-600 max-sm:order-first max-sm:w-full max-sm:text-center dark:text-zinc-400">
           Page {pageNumber.toLocaleString("en-US")}
           {count > 0 ? ` · items ${(first + 1).toLocaleString("en-US")}–${(first + count).toLocaleString("en-US")}` : ""}
         </p>

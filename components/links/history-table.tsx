@@ -80,7 +80,7 @@ export function HistoryTable({ rows, now }: { rows: LinkRow[]; now: Date }) {
                   </span>
                   <Link
                     href={`/links/${link.id}`}
-                    className="break-all font-medium text-sky-700 hover:underline dark:text-sky-400"
+                    className="font-medium text-sky-700 wrap-anywhere hover:underline dark:text-sky-400"
                     aria-label={`${kind}: details of the link to ${shown}`}
                   >
                     {shown}
@@ -124,7 +124,7 @@ export function HistoryTable({ rows, now }: { rows: LinkRow[]; now: Date }) {
                     </span>
                   )}
                 </td>
-                <td className="max-sm:col-span-2 max-sm:block max-sm:border-t max-sm:border-zinc-100 max-sm:pt-2 sm:py-2 max-sm:dark:border-zinc-900">
+                <td className="max-sm:col-span-2 max-sm:block max-sm:border-t max-sm:border-zinc-100 max-sm:pt-2 sm:py-2 max-sm:dark:border-zinc-900 sm:whitespace-nowrap">
                   <LinkRowActions id={link.id} label={shown} expired={link.status === "expired"} kind={link.kind} revoked={link.status === "revoked"} />
                 </td>
               </tr>

@@ -53,7 +53,7 @@ export function LinkRowActions({
 
   const timeZone = typeof Intl !== "undefined" ? Intl.DateTimeFormat().resolvedOptions().timeZone : "UTC";
   return (
-    <div className="flex flex-wrap items-center justify-end gap-1">
+    <div className="flex flex-wrap items-center justify-end gap-1 sm:flex-nowrap">
       {!expired && !revoked ? (
         <Button variant="ghost" className="px-2 py-1 text-xs" onClick={() => void copy()} aria-label="Copy link" title={`Copy the link to ${label}`}>
           Copy link

@@ -130,7 +130,7 @@ export default async function LinksPage({ searchParams }: { searchParams: Promis
         ) : (
           <PagerOff>First page</PagerOff>
         )}
-        <p className="text-sm text-zinc-600 dark:text-zinc-400">
+        <p className="text-sm text-zinc-600 max-sm:order-first max-sm:w-full max-sm:text-center dark:text-zinc-400">
           Page {pageNumber}
           {rows.length > 0 ? ` · links ${(first + 1).toLocaleString("en-US")}–${(first + rows.length).toLocaleString("en-US")}` : ""}
         </p>

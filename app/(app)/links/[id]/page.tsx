@@ -173,10 +173,11 @@ export default async function LinkPage({ params, searchParams }: { params: Promi
         <h2 id="link-facts" className="sr-only">
           About this link
         </h2>
-        <dl className="grid grid-cols-1 gap-x-4 gap-y-2 text-sm sm:grid-cols-[12rem_1fr]">
+        {/* On a phone each fact is a small label over its value; from 640 px up, two columns. */}
+        <dl className="grid grid-cols-1 gap-x-4 gap-y-3 text-sm sm:grid-cols-[12rem_1fr] sm:gap-y-2">
           {rows.map(([label, value]) => (
-            <div key={label} className="contents">
-              <dt className="text-muted">{label}</dt>
+            <div key={label} className="sm:contents">
+              <dt className="text-xs text-muted sm:text-sm">{label}</dt>
               <dd className="min-w-0">{value}</dd>
             </div>
           ))}

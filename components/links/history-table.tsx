@@ -38,7 +38,7 @@ export function HistoryTable({ rows, now }: { rows: LinkRow[]; now: Date }) {
             <th scope="col" className={th}>
               Type
             </th>
-            <th scope="col" className={th}>
+            <th scope="col" className={`${th} min-w-52`}>
               Object
             </th>
             <th scope="col" className={th}>

@@ -10,7 +10,7 @@ import { buttonClass } from "@/components/ui/button";
 import { PagerOff } from "@/components/ui/pager";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { fileKind, formatBytes } from "@/lib/format";
-import { PAGE_SIZE, type FolderPage, type Loaded } from "@/lib/storage/listing";
+import type { FolderPage, Loaded } from "@/lib/storage/listing";
 import { displayName, folderHref, objectHref } from "@/lib/paths";
 
 type Props = {
@@ -25,6 +25,8 @@ type Props = {
   pages: string[];
   /** The page's number as the pager's last step said it (`n`), for the label past MAX_PAGE_TOKENS. */
   pageNumberParam?: number;
+  /** Entries per page (lib/storage/listing.ts PAGE_SIZE), for "items 101–200". */
+  pageSize: number;
   selectedKey?: string;
 };
 
@@ -52,6 +54,7 @@ export async function FolderListing({
   filter,
   pages,
   pageNumberParam,
+  pageSize,
   selectedKey,
 }: Props) {
   const here = folderHref(connectionId, bucket, prefix);
@@ -72,7 +75,7 @@ export async function FolderListing({
   // (display only; a wrong one misnumbers nothing but the label).
   const pageNumber = pages.length === 0 ? 1 : Math.max(pages.length + 1, pageNumberParam ?? 0);
   const count = page.folders.length + page.objects.length;
-  const first = (pageNumber - 1) * PAGE_SIZE;
+  const first = (pageNumber - 1) * pageSize;
   return (
     <div className="space-y-3">
       {empty ? (

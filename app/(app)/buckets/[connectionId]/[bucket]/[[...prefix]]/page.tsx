@@ -11,7 +11,7 @@ import { inputClass } from "@/components/ui/field";
 import { getSessionUserId, requireUser } from "@/lib/auth/session";
 import { listLinksForObject } from "@/lib/links/manage";
 import { openConnection } from "@/lib/storage/connections";
-import { loadFolder, loadObjectView } from "@/lib/storage/listing";
+import { loadFolder, loadObjectView, PAGE_SIZE } from "@/lib/storage/listing";
 import { privateEndpointHost } from "@/lib/storage/private-endpoint";
 import { breadcrumbs, folderHref, prefixFromRouteParams } from "@/lib/paths";
 
@@ -76,6 +76,7 @@ export default async function FolderPage({ params, searchParams }: { params: Pro
             prefix={prefix}
             filter={filter}
             pages={pages}
+            pageSize={PAGE_SIZE}
             pageNumberParam={Number.isSafeInteger(pageNumberParam) && pageNumberParam <= 10_000_000 ? pageNumberParam : undefined}
             selectedKey={selectedKey}
           />

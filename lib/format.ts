@@ -27,6 +27,30 @@ export function formatExactDate(date: Date, timeZone?: string): string {
   return format.format(date);
 }
 
+const shortFormats = new Map<string, Intl.DateTimeFormat>();
+
+/**
+ * "6 Dec 2026, 14:05", the signed-in app's one way of writing a moment (with the relative part, see
+ * components/ui/relative-time.tsx). In `timeZone`, or the runtime's own zone when none is given.
+ */
+export function formatDateTime(date: Date, timeZone?: string): string {
+  const zone = timeZone ?? "";
+  let format = shortFormats.get(zone);
+  if (!format) {
+    format = new Intl.DateTimeFormat("en-GB", {
+      day: "numeric",
+      month: "short",
+      year: "numeric",
+      hour: "2-digit",
+      minute: "2-digit",
+      hourCycle: "h23",
+      timeZone,
+    });
+    shortFormats.set(zone, format);
+  }
+  return format.format(date);
+}
+
 export type FileKind = "folder" | "image" | "pdf" | "text" | "audio" | "video" | "archive" | "code" | "file";
 
 const EXTENSIONS: Record<string, FileKind> = {

@@ -7,6 +7,7 @@ import { QuickShareHost } from "@/components/share/quick-share-host";
 import { SelectionHost } from "@/components/share/selection-host";
 import { publicBaseUrl } from "@/lib/env";
 import { buttonClass } from "@/components/ui/button";
+import { PagerOff } from "@/components/ui/pager";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { fileKind, formatBytes } from "@/lib/format";
 import type { FolderPage, Loaded } from "@/lib/storage/listing";
@@ -22,6 +23,10 @@ type Props = {
   prefix: string;
   filter: string;
   pages: string[];
+  /** The page's number as the pager's last step said it (`n`), for the label past MAX_PAGE_TOKENS. */
+  pageNumberParam?: number;
+  /** Entries per page (lib/storage/listing.ts PAGE_SIZE), for "items 101–200". */
+  pageSize: number;
   selectedKey?: string;
 };
 
@@ -39,7 +44,19 @@ function baseQuery(filter: string, pages: string[]): URLSearchParams {
 }
 
 /** One page (100 entries) of a folder: folders first, then objects, with Previous/Next kept in the URL. */
-export async function FolderListing({ listing, connectionId, credentialsExpireAt, storagePrivateHost, bucket, prefix, filter, pages, selectedKey }: Props) {
+export async function FolderListing({
+  listing,
+  connectionId,
+  credentialsExpireAt,
+  storagePrivateHost,
+  bucket,
+  prefix,
+  filter,
+  pages,
+  pageNumberParam,
+  pageSize,
+  selectedKey,
+}: Props) {
   const here = folderHref(connectionId, bucket, prefix);
   const result = await listing;
   if (!result.ok) {
@@ -54,6 +71,11 @@ export async function FolderListing({ listing, connectionId, credentialsExpireAt
 
   const now = new Date();
   const query = baseQuery(filter, pages);
+  // Past MAX_PAGE_TOKENS pages the URL no longer says how deep it is: the number rides along
+  // (display only; a wrong one misnumbers nothing but the label).
+  const pageNumber = pages.length === 0 ? 1 : Math.max(pages.length + 1, pageNumberParam ?? 0);
+  const count = page.folders.length + page.objects.length;
+  const first = (pageNumber - 1) * pageSize;
   return (
     <div className="space-y-3">
       {empty ? (
@@ -127,7 +149,7 @@ export async function FolderListing({ listing, connectionId, credentialsExpireAt
                         </Link>
                       </td>
                       <td className="col-size">{formatBytes(object.size)}</td>
-                      <td className="col-date">{object.lastModified ? <RelativeTime date={object.lastModified} now={now} /> : "—"}</td>
+                      <td className="col-date">{object.lastModified ? <RelativeTime date={object.lastModified} now={now} layout="stacked" /> : "—"}</td>
                       <td className="col-action">
                         <button type="button" data-share-key={object.key} aria-label={`Quick Share ${name}`}>
                           Quick Share
@@ -141,28 +163,41 @@ export async function FolderListing({ listing, connectionId, credentialsExpireAt
           </SelectionHost>
         </QuickShareHost>
       )}
-      <nav aria-label="Pagination" className="flex items-center justify-between gap-2">
-        <Form action={here}>
-          {filter ? <input type="hidden" name="q" value={filter} /> : null}
-          {pages.slice(0, -1).map((token, i) => (
-            // biome-ignore lint/suspicious/noArrayIndexKey: the page tokens are a fixed, ordered list (one may repeat as "")
-            <input key={i} type="hidden" name="page" value={token} />
-          ))}
-          <button type="submit" className={buttonClass("secondary")} disabled={pages.length === 0}>
-            Previous page
-          </button>
-        </Form>
-        <span className="text-xs text-muted">Page {pages.length + 1}</span>
-        <Form action={here}>
-          {filter ? <input type="hidden" name="q" value={filter} /> : null}
-          {[...pages, page.nextToken ?? ""].slice(-MAX_PAGE_TOKENS).map((token, i) => (
-            // biome-ignore lint/suspicious/noArrayIndexKey: the page tokens are a fixed, ordered list (one may repeat as "")
-            <input key={i} type="hidden" name="page" value={token} />
-          ))}
-          <button type="submit" className={buttonClass("secondary")} disabled={!page.nextToken}>
-            Next page
-          </button>
-        </Form>
+      <nav aria-label="Pagination" className="flex flex-wrap items-center justify-between gap-2">
+        {pages.length > 0 ? (
+          <Form action={here}>
+            {filter ? <input type="hidden" name="q" value={filter} /> : null}
+            {pages.slice(0, -1).map((token, i) => (
+              // biome-ignore lint/suspicious/noArrayIndexKey: the page tokens are a fixed, ordered list (one may repeat as "")
+              <input key={i} type="hidden" name="page" value={token} />
+            ))}
+            {pages.length > 1 ? <input type="hidden" name="n" value={pageNumber - 1} /> : null}
+            <button type="submit" className={buttonClass("secondary")}>
+              Previous page
+            </button>
+          </Form>
+        ) : (
+          <PagerOff>Previous page</PagerOff>
+        )}
+        <p className="text-sm text-zinc-600 max-sm:order-first max-sm:w-full max-sm:text-center dark:text-zinc-400">
+          Page {pageNumber.toLocaleString("en-US")}
+          {count > 0 ? ` · items ${(first + 1).toLocaleString("en-US")}–${(first + count).toLocaleString("en-US")}` : ""}
+        </p>
+        {page.nextToken ? (
+          <Form action={here}>
+            {filter ? <input type="hidden" name="q" value={filter} /> : null}
+            {[...pages, page.nextToken].slice(-MAX_PAGE_TOKENS).map((token, i) => (
+              // biome-ignore lint/suspicious/noArrayIndexKey: the page tokens are a fixed, ordered list (one may repeat as "")
+              <input key={i} type="hidden" name="page" value={token} />
+            ))}
+            <input type="hidden" name="n" value={pageNumber + 1} />
+            <button type="submit" className={buttonClass("secondary")}>
+              Next page
+            </button>
+          </Form>
+        ) : (
+          <PagerOff>Next page</PagerOff>
+        )}
       </nav>
     </div>
   );

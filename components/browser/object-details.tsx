@@ -9,7 +9,7 @@ import { FocusOnArrival } from "@/components/browser/focus-on-arrival";
 import { StorageErrorPanel } from "@/components/browser/storage-error-panel";
 import { buttonClass } from "@/components/ui/button";
 import { RelativeTime } from "@/components/ui/relative-time";
-import { formatBytes, formatExactDate } from "@/lib/format";
+import { formatBytes, formatDateTime } from "@/lib/format";
 import { baseName } from "@/lib/links/content-disposition";
 import type { Loaded, ObjectView } from "@/lib/storage/listing";
 
@@ -58,7 +58,7 @@ export async function ObjectDetailsPanel({ view, links, connectionId, credential
       "Last modified",
       details.lastModified ? (
         <span key="m">
-          {formatExactDate(details.lastModified)} (<RelativeTime date={details.lastModified} now={new Date()} />)
+          <RelativeTime date={details.lastModified} now={new Date()} />
         </span>
       ) : (
         "—"
@@ -163,7 +163,7 @@ function IssuedLinks({ links, name }: { links: ObjectLinkRow[]; name: string }) 
                 <Link
                   href={`/links/${link.id}`}
                   className="rounded px-2 py-1 text-xs text-sky-700 hover:underline dark:text-sky-400"
-                  aria-label={`Details of the link created ${formatExactDate(link.createdAt)}`}
+                  aria-label={`Details of the link created ${formatDateTime(link.createdAt, "UTC")} UTC`}
                 >
                   Details
                 </Link>

@@ -1,5 +1,4 @@
 import { RelativeTime } from "@/components/ui/relative-time";
-import { formatExactDate } from "@/lib/format";
 import { describeEvent, summariseUserAgent } from "@/lib/links/access-log-view";
 import type { AccessLogRow } from "@/lib/links/manage";
 
@@ -17,10 +16,11 @@ export function AccessLogTable({ rows, now }: { rows: AccessLogRow[]; now: Date 
     );
   }
   return (
-    <div className="overflow-x-auto">
-      <table className="w-full min-w-[40rem] text-sm">
+    // A table from 640 px up; below, each event is a card (one markup: see history-table.tsx).
+    <div className="sm:overflow-x-auto">
+      <table className="w-full text-sm max-sm:block sm:min-w-[40rem]">
         <caption className="sr-only">Access log, newest first</caption>
-        <thead className="border-b border-zinc-200 text-left text-xs uppercase tracking-wide text-muted dark:border-zinc-800">
+        <thead className="border-b border-zinc-200 text-left text-xs uppercase tracking-wide text-muted max-sm:sr-only dark:border-zinc-800">
           <tr>
             <th scope="col" className="py-2 pr-3 font-medium">
               Time
@@ -36,18 +36,18 @@ export function AccessLogTable({ rows, now }: { rows: AccessLogRow[]; now: Date 
             </th>
           </tr>
         </thead>
-        <tbody className="divide-y divide-zinc-100 dark:divide-zinc-900">
+        <tbody className="divide-y divide-zinc-100 max-sm:block max-sm:space-y-3 dark:divide-zinc-900">
           {rows.map((row) => {
             const { action, detail } = describeEvent(row);
             return (
-              <tr key={row.id} className="align-top">
-                <td className="whitespace-nowrap py-2 pr-3">
-                  <span className="block">{formatExactDate(row.createdAt)}</span>
-                  <span className="text-xs text-muted">
-                    <RelativeTime date={row.createdAt} now={now} />
-                  </span>
+              <tr
+                key={row.id}
+                className="align-top max-sm:grid max-sm:grid-cols-2 max-sm:gap-x-4 max-sm:gap-y-2 max-sm:rounded-lg max-sm:border max-sm:border-zinc-200 max-sm:p-3 max-sm:dark:border-zinc-800"
+              >
+                <td className="max-sm:col-span-2 max-sm:block sm:py-2 sm:pr-3">
+                  <RelativeTime date={row.createdAt} now={now} layout="stacked" />
                 </td>
-                <td className="py-2 pr-3">
+                <td className="max-sm:col-span-2 max-sm:block sm:py-2 sm:pr-3">
                   <span className="break-words">{action}</span>
                   {row.previewAgent ? (
                     <span className="ml-2 inline-block rounded bg-zinc-100 px-1.5 py-0.5 text-xs font-medium text-zinc-700 dark:bg-zinc-800 dark:text-zinc-300">
@@ -56,8 +56,16 @@ export function AccessLogTable({ rows, now }: { rows: AccessLogRow[]; now: Date 
                   ) : null}
                   {detail ? <span className="block text-xs text-muted">{detail}</span> : null}
                 </td>
-                <td className="whitespace-nowrap py-2 pr-3 font-mono text-xs">{row.clientAddress ?? "—"}</td>
-                <td className="max-w-xs py-2 text-xs">
+                <td className="break-all font-mono text-xs max-sm:col-span-1 max-sm:block sm:whitespace-nowrap sm:py-2 sm:pr-3">
+                  <span aria-hidden="true" className="block font-sans text-muted sm:hidden">
+                    Address
+                  </span>
+                  {row.clientAddress ?? "—"}
+                </td>
+                <td className="text-xs max-sm:col-span-1 max-sm:block sm:max-w-xs sm:py-2">
+                  <span aria-hidden="true" className="block text-muted sm:hidden">
+                    Browser or app
+                  </span>
                   {row.userAgent ? (
                     <details>
                       <summary className="cursor-pointer">{summariseUserAgent(row.userAgent)}</summary>

@@ -53,16 +53,22 @@ export function LinkRowActions({
 
   const timeZone = typeof Intl !== "undefined" ? Intl.DateTimeFormat().resolvedOptions().timeZone : "UTC";
   return (
-    <div className="flex flex-wrap items-center justify-end gap-1">
+    <div className="flex flex-wrap items-center justify-end gap-1 sm:flex-nowrap">
       {!expired && !revoked ? (
-        <Button variant="ghost" className="px-2 py-1 text-xs" onClick={() => void copy()} aria-label="Copy link" title={`Copy the link to ${label}`}>
+        <Button
+          variant="ghost"
+          className="px-2 py-1 text-xs max-sm:px-3 max-sm:py-2 max-sm:text-sm"
+          onClick={() => void copy()}
+          aria-label="Copy link"
+          title={`Copy the link to ${label}`}
+        >
           Copy link
         </Button>
       ) : null}
       <MenuButton
         label="Actions"
         title={`Actions for the link to ${label}`}
-        buttonClassName={buttonClass("ghost", "px-2 py-1 text-xs")}
+        buttonClassName={buttonClass("ghost", "px-2 py-1 text-xs max-sm:px-3 max-sm:py-2 max-sm:text-sm")}
         entries={[
           ...(kind === "managed" && !revoked
             ? [{ kind: "action" as const, label: "Revoke", tone: "danger" as const, onSelect: () => setRevoking(true) }]

@@ -103,10 +103,14 @@ export function ApiTokenList({ tokens, now }: { tokens: ApiTokenView[]; now: Dat
                       </ul>
                     </td>
                     <td className="whitespace-nowrap px-3 py-2">
-                      <RelativeTime date={token.createdAt} now={now} />
+                      <RelativeTime date={token.createdAt} now={now} layout="stacked" />
                     </td>
-                    <td className="whitespace-nowrap px-3 py-2">{token.expiresAt ? <RelativeTime date={token.expiresAt} now={now} /> : "Never"}</td>
-                    <td className="whitespace-nowrap px-3 py-2">{token.lastUsedAt ? <RelativeTime date={token.lastUsedAt} now={now} /> : "Never used"}</td>
+                    <td className="whitespace-nowrap px-3 py-2">
+                      {token.expiresAt ? <RelativeTime date={token.expiresAt} now={now} layout="stacked" /> : "Never"}
+                    </td>
+                    <td className="whitespace-nowrap px-3 py-2">
+                      {token.lastUsedAt ? <RelativeTime date={token.lastUsedAt} now={now} layout="stacked" /> : "Never used"}
+                    </td>
                     <td className={`whitespace-nowrap px-3 py-2 ${STATUS[status].className}`}>{STATUS[status].label}</td>
                     <td className="whitespace-nowrap px-3 py-2 text-right">
                       {status === "active" ? (

@@ -75,7 +75,7 @@ export function WebhookDeliveries({ deliveries, now }: { deliveries: DeliveryVie
                       {EVENT_LABELS[d.event] ?? d.event} <span className="text-xs text-muted">#{d.id}</span>
                     </td>
                     <td className="whitespace-nowrap px-3 py-2">
-                      <RelativeTime date={d.createdAt} now={now} />
+                      <RelativeTime date={d.createdAt} now={now} layout="stacked" />
                     </td>
                     <td className="whitespace-nowrap px-3 py-2">
                       <StatusCell delivery={d} now={now} />

@@ -1,12 +1,35 @@
-import { formatExactDate } from "@/lib/format";
+"use client";
+
+import { useHydrated } from "@/components/ui/use-hydrated";
+import { formatDateTime, formatExactDate } from "@/lib/format";
 import { relativeTime } from "@/lib/links/status";
 
-/** "3 hours ago", with the exact time on hover and for assistive tech via <time>. */
-export function RelativeTime({ date, now }: { date: Date; now: Date }) {
-  const exact = formatExactDate(date);
+/**
+ * The signed-in app's one date format: exact and relative, "6 Dec 2026, 14:05 · in 3 days", in the
+ * viewer's time zone. The server cannot know that zone, so the server's HTML (and the render that
+ * hydrates it) says the time in UTC, labelled; once hydrated it says it in the browser's zone. The
+ * relative part counts from the server's `now`, so both renders agree on it. The title and the
+ * <time> element carry the exact moment with seconds and zone.
+ *
+ * `stacked` puts the relative part on its own line under the exact one (table cells, cards).
+ */
+export function RelativeTime({ date, now, layout = "inline" }: { date: Date; now: Date; layout?: "inline" | "stacked" }) {
+  const hydrated = useHydrated();
+  const zone = hydrated ? undefined : "UTC";
+  const exact = `${formatDateTime(date, zone)}${hydrated ? "" : " UTC"}`;
+  const relative = relativeTime(date, now);
+  const title = formatExactDate(date, zone);
+  if (layout === "stacked") {
+    return (
+      <time dateTime={date.toISOString()} title={title} className="block">
+        <span className="block whitespace-nowrap">{exact}</span>
+        <span className="block whitespace-nowrap text-xs text-muted">{relative}</span>
+      </time>
+    );
+  }
   return (
-    <time dateTime={date.toISOString()} title={exact}>
-      {relativeTime(date, now)}
+    <time dateTime={date.toISOString()} title={title}>
+      {exact} · {relative}
     </time>
   );
 }

@@ -1,23 +1,15 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { HistoryFilters } from "@/components/links/history-filters";
-import { LinkRowActions } from "@/components/links/link-row-actions";
-import { StatusBadge } from "@/components/links/status-badge";
-import { DownloadsCell, ObjectStateMark } from "@/components/links/downloads-cell";
+import { HistoryTable } from "@/components/links/history-table";
 import { Button, buttonClass } from "@/components/ui/button";
 import { inputClass } from "@/components/ui/field";
-import { RelativeTime } from "@/components/ui/relative-time";
+import { PagerOff } from "@/components/ui/pager";
 import { requireUser } from "@/lib/auth/session";
-import { formatBytes, formatExactDate } from "@/lib/format";
 import { countLinks, listHistoryBuckets, listLinks } from "@/lib/links/history";
 import { HISTORY_PAGE_SIZE } from "@/lib/links/filters";
 import { LINK_STATUSES, STATUS_LABEL } from "@/lib/links/status";
-import { folderHref, objectHref } from "@/lib/paths";
 import { historyFilterSchema } from "@/lib/validation/share";
-
-/** A pagination control that cannot be used here: visibly off, and said so to assistive technology. */
-const pageOff =
-  "inline-flex cursor-not-allowed items-center rounded-md border border-dashed border-zinc-300 px-3.5 py-2 text-sm font-medium text-zinc-500 dark:border-zinc-700 dark:text-zinc-400";
 
 export const metadata: Metadata = { title: "Links" };
 
@@ -128,119 +120,7 @@ export default async function LinksPage({ searchParams }: { searchParams: Promis
           {filter.cursor || filtered ? "No links match these filters." : "No links yet. Open an object in Buckets and use Quick Share."}
         </p>
       ) : (
-        <div className="overflow-x-auto">
-          <table className="w-full min-w-[60rem] text-sm">
-            <caption className="sr-only">Issued links</caption>
-            <thead className="border-b border-zinc-200 text-left text-xs uppercase tracking-wide text-muted dark:border-zinc-800">
-              <tr>
-                <th scope="col" className="py-2 pr-3 font-medium">
-                  Status
-                </th>
-                <th scope="col" className="py-2 pr-3 font-medium">
-                  Type
-                </th>
-                <th scope="col" className="py-2 pr-3 font-medium">
-                  Object
-                </th>
-                <th scope="col" className="py-2 pr-3 font-medium">
-                  Note
-                </th>
-                <th scope="col" className="py-2 pr-3 font-medium">
-                  Created
-                </th>
-                <th scope="col" className="py-2 pr-3 font-medium">
-                  Expires
-                </th>
-                <th scope="col" className="py-2 pr-3 font-medium">
-                  Downloads
-                </th>
-                <th scope="col" className="py-2 pr-3 font-medium">
-                  Last access
-                </th>
-                <th scope="col" className="py-2 font-medium">
-                  <span className="sr-only">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-zinc-100 dark:divide-zinc-900">
-              {rows.map((link) => (
-                <tr key={link.id} className="align-top">
-                  <td className="py-2 pr-3">
-                    <StatusBadge status={link.status} />
-                  </td>
-                  <td className="py-2 pr-3">
-                    <Link
-                      href={`/links/${link.id}`}
-                      className="text-sky-700 hover:underline dark:text-sky-400"
-                      aria-label={`${link.kind === "managed" ? "Managed" : "Direct"}: details of the link to ${link.key}`}
-                    >
-                      {link.kind === "managed" ? "Managed" : "Direct"}
-                    </Link>
-                  </td>
-                  <td className="max-w-xs py-2 pr-3">
-                    <span className="block text-xs text-muted">
-                      {link.connectionName} / {link.bucket}
-                    </span>
-                    {link.target === "files" ? (
-                      <>
-                        {link.connectionId ? (
-                          <Link
-                            href={folderHref(link.connectionId, link.bucket, link.key)}
-                            className="break-all text-sky-700 hover:underline dark:text-sky-400"
-                          >
-                            {link.title ?? (link.key || link.bucket)}
-                          </Link>
-                        ) : (
-                          <span className="break-all">{link.title ?? (link.key || link.bucket)}</span>
-                        )}
-                        <span className="block text-xs text-muted">
-                          {(link.fileCount ?? 0).toLocaleString("en-US")} {link.fileCount === 1 ? "file" : "files"} · {formatBytes(link.objectSize)}
-                        </span>
-                      </>
-                    ) : link.connectionId ? (
-                      <Link href={objectHref(link.connectionId, link.bucket, link.key)} className="break-all text-sky-700 hover:underline dark:text-sky-400">
-                        {link.key}
-                      </Link>
-                    ) : (
-                      <span className="break-all">{link.key}</span>
-                    )}
-                    <ObjectStateMark state={link.status === link.objectState ? null : link.objectState} />
-                  </td>
-                  <td className="max-w-[12rem] break-words py-2 pr-3 text-zinc-600 dark:text-zinc-400">{link.note ?? "—"}</td>
-                  <td className="whitespace-nowrap py-2 pr-3">
-                    <RelativeTime date={link.createdAt} now={now} />
-                  </td>
-                  <td className="whitespace-nowrap py-2 pr-3">
-                    {link.neverExpires ? (
-                      <span>No expiry</span>
-                    ) : (
-                      <>
-                        <span className="block">{formatExactDate(link.expiresAt)}</span>
-                        <span className="text-xs text-muted">
-                          <RelativeTime date={link.expiresAt} now={now} />
-                        </span>
-                      </>
-                    )}
-                    {link.revokedAt ? (
-                      <span className="block text-xs text-muted">
-                        Revoked <RelativeTime date={link.revokedAt} now={now} />
-                      </span>
-                    ) : null}
-                  </td>
-                  <td className="whitespace-nowrap py-2 pr-3">
-                    <DownloadsCell kind={link.kind} count={link.downloadCount} limit={link.downloadLimit} />
-                  </td>
-                  <td className="whitespace-nowrap py-2 pr-3">
-                    {link.lastAccessAt ? <RelativeTime date={link.lastAccessAt} now={now} /> : <span className="text-muted">—</span>}
-                  </td>
-                  <td className="py-2">
-                    <LinkRowActions id={link.id} label={link.key} expired={link.status === "expired"} kind={link.kind} revoked={link.status === "revoked"} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <HistoryTable rows={rows} now={now} />
       )}
       <nav aria-label="Pagination" className="flex flex-wrap items-center justify-between gap-2">
         {filter.cursor ? (
@@ -248,11 +128,9 @@ export default async function LinksPage({ searchParams }: { searchParams: Promis
             First page
           </Link>
         ) : (
-          <span aria-disabled="true" className={pageOff}>
-            First page
-          </span>
+          <PagerOff>First page</PagerOff>
         )}
-        <p className="text-sm text-zinc-600 dark:text-zinc-400">
+        <p className="text-sm text-zinc-600 max-sm:order-first max-sm:w-full max-sm:text-center dark:text-zinc-400">
           Page {pageNumber}
           {rows.length > 0 ? ` · links ${(first + 1).toLocaleString("en-US")}–${(first + rows.length).toLocaleString("en-US")}` : ""}
         </p>
@@ -261,9 +139,7 @@ export default async function LinksPage({ searchParams }: { searchParams: Promis
             Older links
           </Link>
         ) : (
-          <span aria-disabled="true" className={pageOff}>
-            Older links
-          </span>
+          <PagerOff>Older links</PagerOff>
         )}
       </nav>
     </div>

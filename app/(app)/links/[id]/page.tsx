@@ -18,7 +18,7 @@ import { buttonClass } from "@/components/ui/button";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { linkPasswordLockout } from "@/lib/auth/rate-limit";
 import { requireUser } from "@/lib/auth/session";
-import { formatBytes, formatExactDate } from "@/lib/format";
+import { formatBytes } from "@/lib/format";
 import { getLinkDetails, listAccessLog } from "@/lib/links/manage";
 import { listLinkFiles } from "@/lib/links/link-files";
 import { folderHref, objectHref } from "@/lib/paths";
@@ -96,7 +96,7 @@ export default async function LinkPage({ params, searchParams }: { params: Promi
     [
       "Created",
       <span key="c">
-        {formatExactDate(link.createdAt)} (<RelativeTime date={link.createdAt} now={now} />)
+        <RelativeTime date={link.createdAt} now={now} />
       </span>,
     ],
     [
@@ -105,7 +105,7 @@ export default async function LinkPage({ params, searchParams }: { params: Promi
         "No expiry"
       ) : (
         <span key="e">
-          {formatExactDate(link.expiresAt)} (<RelativeTime date={link.expiresAt} now={now} />)
+          <RelativeTime date={link.expiresAt} now={now} />
         </span>
       ),
     ],
@@ -114,7 +114,7 @@ export default async function LinkPage({ params, searchParams }: { params: Promi
     rows.push([
       "Revoked",
       <span key="r">
-        {formatExactDate(link.revokedAt)} (<RelativeTime date={link.revokedAt} now={now} />)
+        <RelativeTime date={link.revokedAt} now={now} />
       </span>,
     ]);
   if (managed) {
@@ -144,7 +144,7 @@ export default async function LinkPage({ params, searchParams }: { params: Promi
         "Last access",
         link.lastAccessAt ? (
           <span key="l">
-            {formatExactDate(link.lastAccessAt)} (<RelativeTime date={link.lastAccessAt} now={now} />)
+            <RelativeTime date={link.lastAccessAt} now={now} />
           </span>
         ) : (
           "Never"
@@ -173,10 +173,11 @@ export default async function LinkPage({ params, searchParams }: { params: Promi
         <h2 id="link-facts" className="sr-only">
           About this link
         </h2>
-        <dl className="grid grid-cols-1 gap-x-4 gap-y-2 text-sm sm:grid-cols-[12rem_1fr]">
+        {/* On a phone each fact is a small label over its value; from 640 px up, two columns. */}
+        <dl className="grid grid-cols-1 gap-x-4 gap-y-3 text-sm sm:grid-cols-[12rem_1fr] sm:gap-y-2">
           {rows.map(([label, value]) => (
-            <div key={label} className="contents">
-              <dt className="text-muted">{label}</dt>
+            <div key={label} className="sm:contents">
+              <dt className="text-xs text-muted sm:text-sm">{label}</dt>
               <dd className="min-w-0">{value}</dd>
             </div>
           ))}
@@ -209,10 +210,10 @@ export default async function LinkPage({ params, searchParams }: { params: Promi
                 <th scope="col" className="py-2 pr-3 font-medium">
                   Path
                 </th>
-                <th scope="col" className="w-28 py-2 pr-3 text-right font-medium">
+                <th scope="col" className="py-2 pr-3 text-right font-medium sm:w-28">
                   Size
                 </th>
-                <th scope="col" className="w-40 py-2 font-medium">
+                <th scope="col" className="py-2 font-medium sm:w-40">
                   Since shared
                 </th>
               </tr>
@@ -292,8 +293,7 @@ function PasswordFacts({ id, lockout, now }: { id: string; lockout: { failures: 
       Yes · {attempts}
       {lockout.lockedUntil ? (
         <>
-          , locked until {formatExactDate(lockout.lockedUntil)} (<RelativeTime date={lockout.lockedUntil} now={now} />) for browsers that have not unlocked it
-          before
+          , locked until <RelativeTime date={lockout.lockedUntil} now={now} /> for browsers that have not unlocked it before
         </>
       ) : null}
       <ClearLockoutButton id={id} />

@@ -11,12 +11,12 @@ import { inputClass } from "@/components/ui/field";
 import { getSessionUserId, requireUser } from "@/lib/auth/session";
 import { listLinksForObject } from "@/lib/links/manage";
 import { openConnection } from "@/lib/storage/connections";
-import { loadFolder, loadObjectView } from "@/lib/storage/listing";
+import { loadFolder, loadObjectView, PAGE_SIZE } from "@/lib/storage/listing";
 import { privateEndpointHost } from "@/lib/storage/private-endpoint";
 import { breadcrumbs, folderHref, prefixFromRouteParams } from "@/lib/paths";
 
 type Params = { connectionId: string; bucket: string; prefix?: string[] };
-type Search = { page?: string | string[]; q?: string | string[]; object?: string | string[] };
+type Search = { page?: string | string[]; n?: string | string[]; q?: string | string[]; object?: string | string[] };
 
 function one(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
@@ -37,6 +37,7 @@ export default async function FolderPage({ params, searchParams }: { params: Pro
   const filter = one(search.q) ?? "";
   const pages = (Array.isArray(search.page) ? search.page : search.page ? [search.page] : []).filter(Boolean);
   const selectedKey = one(search.object);
+  const pageNumberParam = Number.parseInt(one(search.n) ?? "", 10);
   const here = folderHref(connectionId, bucket, prefix);
   const listQuery = new URLSearchParams();
   if (filter) listQuery.set("q", filter);
@@ -75,6 +76,8 @@ export default async function FolderPage({ params, searchParams }: { params: Pro
             prefix={prefix}
             filter={filter}
             pages={pages}
+            pageSize={PAGE_SIZE}
+            pageNumberParam={Number.isSafeInteger(pageNumberParam) && pageNumberParam <= 10_000_000 ? pageNumberParam : undefined}
             selectedKey={selectedKey}
           />
         </Suspense>

@@ -1,0 +1,137 @@
+import Link from "next/link";
+import { DownloadsCell, ObjectStateMark } from "@/components/links/downloads-cell";
+import { LinkRowActions } from "@/components/links/link-row-actions";
+import { StatusBadge } from "@/components/links/status-badge";
+import { RelativeTime } from "@/components/ui/relative-time";
+import { formatBytes } from "@/lib/format";
+import type { LinkRow } from "@/lib/links/history";
+
+/*
+ * One markup for both sizes. From 640 px up it is a table; below, each row is a card: the rows
+ * become grids, the column headers stay for assistive technology only (sr-only), and each cell
+ * shows its own small label instead (aria-hidden: the header already names the cell).
+ */
+const th = "py-2 pr-3 font-medium";
+const cell = "max-sm:block sm:py-2 sm:pr-3";
+const labelled = `${cell} max-sm:col-span-1`;
+const cardLabel = "block text-xs text-muted sm:hidden";
+
+function CellLabel({ children }: { children: string }) {
+  return (
+    <span aria-hidden="true" className={cardLabel}>
+      {children}
+    </span>
+  );
+}
+
+/** The history's list of links: a table on a wide screen, a list of cards on a phone. */
+export function HistoryTable({ rows, now }: { rows: LinkRow[]; now: Date }) {
+  return (
+    <div className="sm:overflow-x-auto">
+      <table className="w-full text-sm max-sm:block sm:min-w-[60rem]">
+        <caption className="sr-only">Issued links</caption>
+        <thead className="border-b border-zinc-200 text-left text-xs uppercase tracking-wide text-muted max-sm:sr-only dark:border-zinc-800">
+          <tr>
+            <th scope="col" className={th}>
+              Status
+            </th>
+            <th scope="col" className={th}>
+              Type
+            </th>
+            <th scope="col" className={`${th} min-w-52`}>
+              Object
+            </th>
+            <th scope="col" className={th}>
+              Note
+            </th>
+            <th scope="col" className={th}>
+              Created
+            </th>
+            <th scope="col" className={th}>
+              Expires
+            </th>
+            <th scope="col" className={th}>
+              Downloads
+            </th>
+            <th scope="col" className={th}>
+              Last access
+            </th>
+            <th scope="col" className="py-2 font-medium">
+              <span className="sr-only">Actions</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody className="divide-y divide-zinc-100 max-sm:block max-sm:space-y-3 dark:divide-zinc-900">
+          {rows.map((link) => {
+            const kind = link.kind === "managed" ? "Managed" : "Direct";
+            const shown = link.target === "files" ? (link.title ?? (link.key || link.bucket)) : link.key;
+            return (
+              <tr
+                key={link.id}
+                className="align-top max-sm:grid max-sm:grid-cols-2 max-sm:gap-x-4 max-sm:gap-y-3 max-sm:rounded-lg max-sm:border max-sm:border-zinc-200 max-sm:p-3 max-sm:dark:border-zinc-800"
+              >
+                <td className={`${cell} max-sm:col-span-1`}>
+                  <StatusBadge status={link.status} />
+                </td>
+                <td className={`${cell} whitespace-nowrap max-sm:col-span-1 max-sm:text-right max-sm:text-xs max-sm:text-muted`}>{kind}</td>
+                <td className={`${cell} max-sm:col-span-2 sm:max-w-xs`}>
+                  <span className="block text-xs text-muted">
+                    {link.connectionName} / {link.bucket}
+                  </span>
+                  <Link
+                    href={`/links/${link.id}`}
+                    className="font-medium text-sky-700 wrap-anywhere hover:underline dark:text-sky-400"
+                    aria-label={`${kind}: details of the link to ${shown}`}
+                  >
+                    {shown}
+                  </Link>
+                  {link.target === "files" ? (
+                    <span className="block text-xs text-muted">
+                      {(link.fileCount ?? 0).toLocaleString("en-US")} {link.fileCount === 1 ? "file" : "files"} · {formatBytes(link.objectSize)}
+                    </span>
+                  ) : null}
+                  <ObjectStateMark state={link.status === link.objectState ? null : link.objectState} />
+                </td>
+                <td className={`${cell} break-words text-zinc-600 max-sm:col-span-2 sm:max-w-[12rem] dark:text-zinc-400 ${link.note ? "" : "max-sm:hidden"}`}>
+                  <CellLabel>Note</CellLabel>
+                  {link.note ?? "—"}
+                </td>
+                <td className={labelled}>
+                  <CellLabel>Created</CellLabel>
+                  <RelativeTime date={link.createdAt} now={now} layout="stacked" />
+                </td>
+                <td className={labelled}>
+                  <CellLabel>Expires</CellLabel>
+                  {link.neverExpires ? <span>No expiry</span> : <RelativeTime date={link.expiresAt} now={now} layout="stacked" />}
+                  {link.revokedAt ? (
+                    <span className="block text-xs text-muted">
+                      Revoked <RelativeTime date={link.revokedAt} now={now} />
+                    </span>
+                  ) : null}
+                </td>
+                <td className={`${labelled} whitespace-nowrap`}>
+                  <CellLabel>Downloads</CellLabel>
+                  <DownloadsCell kind={link.kind} count={link.downloadCount} limit={link.downloadLimit} />
+                </td>
+                <td className={labelled}>
+                  <CellLabel>Last access</CellLabel>
+                  {link.lastAccessAt ? (
+                    <RelativeTime date={link.lastAccessAt} now={now} layout="stacked" />
+                  ) : (
+                    <span className="text-muted">
+                      <span aria-hidden="true">—</span>
+                      <span className="sr-only">Never</span>
+                    </span>
+                  )}
+                </td>
+                <td className="max-sm:col-span-2 max-sm:block max-sm:border-t max-sm:border-zinc-100 max-sm:pt-2 sm:py-2 max-sm:dark:border-zinc-900 sm:whitespace-nowrap">
+                  <LinkRowActions id={link.id} label={shown} expired={link.status === "expired"} kind={link.kind} revoked={link.status === "revoked"} />
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
+  );
+}

@@ -9,7 +9,8 @@ import { ensureSignedIn, expect, test } from "../support/fixtures";
 type OpenApiDocument = { openapi: string; paths: Record<string, Record<string, { summary?: string }>> };
 
 test("the API reference renders the served OpenAPI document from this origin only", async ({ page, baseURL }) => {
-  test.setTimeout(120_000);
+  // Four axe runs (light and dark, desktop and phone) over a long page: slow on a busy machine.
+  test.setTimeout(240_000);
   await ensureSignedIn(page);
 
   const requested: string[] = [];

@@ -3,7 +3,7 @@
 import { useEffect, useRef, useState } from "react";
 import type { SwaggerPlugin, SwaggerSystem } from "swagger-ui-dist/swagger-ui-es-bundle.js";
 import { Alert } from "@/components/ui/alert";
-import "swagger-ui-dist/swagger-ui.css";
+// Swagger UI's own stylesheet is imported by the theme, into a cascade layer below the theme's rules.
 import "./swagger-ui-theme.css";
 
 /**

@@ -19,7 +19,7 @@ function queryOf(form: HTMLFormElement): string {
 /**
  * The history's filter form: a change of a select applies at once, typing in the search after a
  * pause (300 ms), each by replacing the URL. Without JavaScript it is a plain GET form whose
- * Apply button (visually hidden until focused) submits it.
+ * Apply button (shown only where scripting is off) submits it.
  */
 export function HistoryFilters({ children, filtered, current }: { children: ReactNode; filtered: boolean; current: string }) {
   const router = useRouter();

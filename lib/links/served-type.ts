@@ -1,4 +1,4 @@
-import { contentDisposition, type DispositionKind } from "@/lib/links/content-disposition";
+import { baseName, contentDisposition, type DispositionKind } from "@/lib/links/content-disposition";
 import { GENERIC_TYPES, isActiveType, mediaTypeEssence, previewPlan } from "@/lib/storage/preview";
 
 /**
@@ -67,7 +67,22 @@ export function openedType(link: ServedLink): (ServedType & { responseContentTyp
   const served = servedType(link);
   const type = served.responseContentType;
   if (!type || !served.responseContentDisposition.startsWith("inline")) return null;
-  const passive = passiveInlineType(type);
-  if (!passive || !previewPlan(link.fileName, passive)) return null;
+  if (!openableType(link.fileName, type)) return null;
   return { responseContentDisposition: served.responseContentDisposition, responseContentType: type };
+}
+
+/** The type "Open" shows a file of this name and recorded type with (one a browser shows passively and the page could preview), or null. */
+export function openableType(fileName: string, contentType: string | null | undefined): string | null {
+  const passive = passiveInlineType(contentType);
+  return passive && previewPlan(fileName, passive) ? passive : null;
+}
+
+/**
+ * What "Open" gets for one file of a multi-file share, or null where it offers no Open: the same rule as a
+ * single file's (the type recorded in the share's snapshot, passive and previewable), inline under its own name.
+ */
+export function openedFileType(file: { path: string; contentType: string | null }): (ServedType & { responseContentType: string }) | null {
+  const name = baseName(file.path);
+  const type = openableType(name, file.contentType);
+  return type ? { responseContentDisposition: contentDisposition("inline", name), responseContentType: type } : null;
 }

@@ -12,7 +12,7 @@ import { plainPage, redirectResponse } from "@/lib/recipient/respond";
  * conditional UPDATE counts and the answer is a 302 to a presigned URL that lives 60 s, saved as
  * an attachment whatever the link's disposition. With ?open=1 ("Open", offered only for an inline
  * link of a passive type) the URL shows the file inline instead; it hands over the whole file, so
- * it is counted the same way. Files of a multi-file share are always saved.
+ * it is counted the same way. Files of a multi-file share follow the same rule, file by file.
  */
 export async function serveDownload(context: RecipientContext): Promise<Response> {
   const { link } = context;

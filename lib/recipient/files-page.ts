@@ -3,6 +3,7 @@ import { filesPage, type FileRowView } from "@/lib/recipient/html/files-template
 import { formatBytes } from "@/lib/format";
 import { baseName } from "@/lib/links/content-disposition";
 import { formatExpiryDate } from "@/lib/links/expiry";
+import { openedFileType } from "@/lib/links/served-type";
 import { relativeTime } from "@/lib/links/status";
 import { countMarkedFiles, listShareFolder, normalizeFolder, MAX_PATH_LENGTH, type ShareFile } from "@/lib/recipient/files";
 import type { RecipientContext } from "@/lib/recipient/handler";
@@ -39,6 +40,7 @@ function rowView(link: { downloadLimit: number | null }, file: ShareFile): FileR
     type: file.contentType || "Unknown",
     state: file.state,
     previewable: plan !== null,
+    openable: openedFileType(file) !== null,
   };
 }
 

@@ -4,6 +4,7 @@ import { getRuntimeSecrets } from "@/lib/env";
 import { isDatabaseUnavailable } from "@/lib/errors";
 import { detectPreviewAgent, type PreviewAgent } from "@/lib/links/preview-agent";
 import { hashLinkToken, isWellFormedToken } from "@/lib/links/token";
+import { openedFileType } from "@/lib/links/served-type";
 import { log } from "@/lib/log";
 import { loggedAddress, loggedUserAgent, recordLinkEvent, type LinkEventReason, type LinkOutcome } from "@/lib/recipient/access-log";
 import { countDownload } from "@/lib/recipient/count";
@@ -156,7 +157,7 @@ async function decide(policy: RecipientPolicy, handler: RecipientHandler, reques
     const url = new URL(request.url);
     const name = file ? file.path : link.target === "files" ? `${shareTitle(link)}.zip` : link.fileName;
     const formOrigins = link.target === "object" || file ? storageOrigins(link) : [];
-    const label = link.target === "object" && asksToOpen(url) ? "Open" : "Download";
+    const label = asksToOpen(url) && (link.target === "object" || (file && openedFileType(file))) ? "Open" : "Download";
     return htmlResponse(confirmDownloadPage({ action: url.pathname + url.search, name, label }), 200, { head: isHead, formOrigins });
   }
   if (file) {

@@ -3,7 +3,7 @@ import { Readable } from "node:stream";
 import { GetObjectCommand, HeadObjectCommand } from "@aws-sdk/client-s3";
 import { baseName, contentDisposition } from "@/lib/links/content-disposition";
 import { pinCheck, pinDecision, servedVersionId, type PinDecision, type PinnedObject } from "@/lib/links/pin";
-import { openedType, savedType } from "@/lib/links/served-type";
+import { openedFileType, openedType, savedType } from "@/lib/links/served-type";
 import type { ShareFile } from "@/lib/recipient/files";
 import type { RecipientLink } from "@/lib/recipient/link";
 import { clientsFor } from "@/lib/storage/client";
@@ -112,13 +112,18 @@ export async function readTextPreview(link: RecipientLink): Promise<{ text: stri
   );
 }
 
-/** A 60-second download URL for one file of a share: the snapshot's version where there is one, saved under its own name. */
-export function presignFileDownload(link: RecipientLink, file: ShareFile, now = new Date()): Promise<string> {
+/**
+ * A 60-second download URL for one file of a share: the snapshot's version where there is one, saved under its
+ * own name, or, for "Open" (`open`), shown inline with its passive type; null when the file offers no Open.
+ */
+export async function presignFileDownload(link: RecipientLink, file: ShareFile, now = new Date(), open = false): Promise<string | null> {
+  const served = open ? openedFileType(file) : { responseContentDisposition: contentDisposition("attachment", baseName(file.path)) };
+  if (!served) return null;
   return clients(link).presigner.presignGet({
     bucket: link.bucket,
     key: file.key,
     expiresInSeconds: RECIPIENT_URL_SECONDS,
-    responseContentDisposition: contentDisposition("attachment", baseName(file.path)),
+    ...served,
     versionId: file.versionId ?? undefined,
     signingDate: now,
   });

@@ -2,6 +2,7 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { png } from "../../lib/dev/sample-files";
 import { expectNoA11yViolations } from "../support/a11y";
 import { ensureConnection, ensureSignedIn, expect, test } from "../support/fixtures";
 
@@ -114,4 +115,63 @@ test("select three files across two pages, share them as one link, download one 
   const files = page.getByRole("region", { name: "Files" });
   await expect(files.getByRole("cell", { name: name(103), exact: true })).toBeVisible();
   await expect(files.getByRole("row")).toHaveCount(4);
+});
+
+test("a share's recipient opens a picture or a text file in the browser, downloads the rest; HTML and SVG are never opened", async ({
+  page,
+  storage,
+  browser,
+}) => {
+  test.setTimeout(180_000);
+  const folder = "open-me";
+  const photo = png(24, 16, (x) => [30 + x * 8, 120, 200]);
+  await storage.bucket(BUCKET);
+  await storage.put(BUCKET, `${folder}/photo.png`, photo, "image/png");
+  await storage.put(BUCKET, `${folder}/notes.txt`, "Line one\nLine two\n", "text/plain");
+  await storage.put(BUCKET, `${folder}/page.html`, "<!doctype html><title>x</title><script>alert(1)</script>", "text/html");
+  await storage.put(BUCKET, `${folder}/logo.svg`, '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>', "image/svg+xml");
+
+  await ensureSignedIn(page);
+  await ensureConnection(page, storage);
+  await page.goto("/buckets");
+  await page.getByRole("link", { name: BUCKET }).click();
+  await page.getByRole("link", { name: folder }).click();
+  await page.getByRole("checkbox", { name: "Select all on this page" }).check();
+  await page.getByRole("region", { name: "Selection" }).getByRole("button", { name: "Share selected" }).click();
+  const dialog = page.getByRole("dialog", { name: "Share 4 files" });
+  await dialog.getByRole("button", { name: "Generate link" }).click();
+  const url = await dialog.getByLabel("Share link", { exact: true }).inputValue();
+  expect(url).toMatch(/\/s\/[A-Za-z0-9_-]{32}$/);
+  await dialog.getByRole("button", { name: "Done" }).click();
+
+  const context = await browser.newContext({ acceptDownloads: true });
+  const recipient = await context.newPage();
+  await recipient.goto(url);
+  const token = new URL(url).pathname.split("/")[2];
+  // Open next to Download where the type is safe to show; none for HTML or SVG (they would run script).
+  for (const file of ["photo.png", "notes.txt"]) {
+    await expect(recipient.getByRole("link", { name: `Open ${file}` })).toHaveAttribute("href", `/s/${token}/download?path=${file}&open=1`);
+  }
+  for (const file of ["page.html", "logo.svg"]) {
+    await expect(recipient.getByRole("link", { name: `Download ${file}` })).toBeVisible();
+    await expect(recipient.getByRole("link", { name: `Open ${file}` })).toHaveCount(0);
+  }
+  await expectNoA11yViolations(recipient, "a multi-file share's page with Open");
+
+  // Open shows the picture in a new tab (inline, its own type); the share's page stays.
+  const shown = context.waitForEvent("response", (response) => response.url().includes("response-content-disposition=inline"));
+  const [tab] = await Promise.all([context.waitForEvent("page"), recipient.getByRole("link", { name: "Open photo.png" }).click()]);
+  const response = await shown;
+  expect(response.headers()["content-disposition"]).toMatch(/^inline; filename="photo.png"/);
+  expect(response.headers()["content-type"]).toBe("image/png");
+  expect((await response.body()).equals(photo)).toBe(true);
+  await expect(tab.locator("img")).toBeVisible();
+  await tab.close();
+
+  // Download saves the file under its name, and the page stays.
+  const [download] = await Promise.all([recipient.waitForEvent("download"), recipient.getByRole("link", { name: "Download notes.txt" }).click()]);
+  expect(download.suggestedFilename()).toBe("notes.txt");
+  expect(readFileSync((await download.path())!).toString("utf8")).toBe("Line one\nLine two\n");
+  expect(recipient.url()).toBe(url);
+  await context.close();
 });

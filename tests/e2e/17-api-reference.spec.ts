@@ -9,7 +9,8 @@ import { ensureSignedIn, expect, test } from "../support/fixtures";
 type OpenApiDocument = { openapi: string; paths: Record<string, Record<string, { summary?: string }>> };
 
 test("the API reference renders the served OpenAPI document from this origin only", async ({ page, baseURL }) => {
-  test.setTimeout(120_000);
+  // Four axe runs (light and dark, desktop and phone) over a long page: slow on a busy machine.
+  test.setTimeout(240_000);
   await ensureSignedIn(page);
 
   const requested: string[] = [];
@@ -55,6 +56,32 @@ test("the API reference renders the served OpenAPI document from this origin onl
   await main.getByRole("tab", { name: "Schema" }).first().click();
   await expect(main.getByRole("button", { name: /schema/ }).first()).toBeVisible();
   await expectNoA11yViolations(page, "the API reference");
+
+  // The app's look, not Swagger UI's own: the app's font, zinc panels, sky links, a tinted badge per method.
+  const operation = main.locator(".opblock").first();
+  const look = () =>
+    operation.evaluate((block) => {
+      const style = (element: Element | null) => (element ? getComputedStyle(element) : null);
+      const badge = style(block.querySelector(".opblock-summary-method"));
+      return {
+        font: style(block.querySelector(".opblock-summary-description"))?.fontFamily,
+        appFont: getComputedStyle(block.ownerDocument.body).fontFamily,
+        background: style(block)?.backgroundColor,
+        border: style(block)?.borderTopColor,
+        text: style(block.querySelector(".opblock-summary-description"))?.color,
+        badge: badge?.backgroundColor,
+      };
+    });
+  const light = await look();
+  expect(light.font).toBe(light.appFont);
+  expect(light).toMatchObject({ background: "rgb(255, 255, 255)", border: "rgb(228, 228, 231)", text: "rgb(24, 24, 27)", badge: "rgb(224, 242, 254)" });
+  await page.emulateMedia({ colorScheme: "dark" });
+  expect(await look()).toMatchObject({ background: "rgb(9, 9, 11)", border: "rgb(39, 39, 42)", text: "rgb(244, 244, 245)", badge: "rgb(8, 47, 73)" });
+  await page.emulateMedia({ colorScheme: "light" });
+
+  // On a phone: the same audit.
+  await page.setViewportSize({ width: 390, height: 844 });
+  await expectNoA11yViolations(page, "the API reference on a phone");
 
   // Everything the page loaded came from the app's own origin (no CDN, no fonts host), within its CSP.
   const origin = new URL(baseURL).origin;

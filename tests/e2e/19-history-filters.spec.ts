@@ -93,3 +93,43 @@ test("filters apply as they change, count the matches and clear; the Actions men
   await expect(page.getByRole("link", { name: "Clear filters" })).toHaveCount(0);
   await expect(page.getByRole("row").filter({ hasText: TAG })).toHaveCount(2);
 });
+
+test("without JavaScript the filters are a plain form: Apply shows and filters, Clear filters clears", async ({ page, storage, browser }) => {
+  test.setTimeout(120_000);
+  const tag = "zq7nojs";
+  await storage.bucket(BUCKET);
+  await storage.put(BUCKET, `${tag}-direct.txt`, "direct\n", "text/plain");
+  await storage.put(BUCKET, `${tag}-managed.txt`, "managed\n", "text/plain");
+  await ensureSignedIn(page);
+  await ensureConnection(page, storage);
+  await quickShare(page, `${tag}-direct.txt`, false);
+  await quickShare(page, `${tag}-managed.txt`, true);
+
+  // With scripts the filters apply as they change: no Apply button.
+  await page.goto("/links");
+  await expect(page.getByLabel("Type")).toBeVisible();
+  await expect(page.getByRole("button", { name: "Apply" })).toHaveCount(0);
+
+  const context = await browser.newContext({ storageState: await page.context().storageState(), javaScriptEnabled: false });
+  const plain = await context.newPage();
+  await plain.goto("/links");
+  const apply = plain.getByRole("button", { name: "Apply" });
+  await expect(apply).toBeVisible();
+  await plain.getByLabel("Search").fill(tag);
+  await plain.getByLabel("Type").selectOption("managed");
+  await apply.click();
+  await expect(plain).toHaveURL(/\/links\?(.*&)?type=managed(&|$)/);
+  await expect(plain).toHaveURL(new RegExp(`[?&]q=${tag}(&|$)`));
+  await expect(plain.getByLabel("Type")).toHaveValue("managed");
+  await expect(plain.getByLabel("Search")).toHaveValue(tag);
+  await expect(plain.getByRole("status").filter({ hasText: /links?$/ })).toHaveText("1 link");
+  await expect(plain.getByRole("row").filter({ hasText: tag })).toHaveCount(1);
+  await expect(plain.getByRole("row").filter({ hasText: `${tag}-managed.txt` })).toHaveCount(1);
+
+  await plain.getByRole("link", { name: "Clear filters" }).click();
+  await expect(plain).toHaveURL(/\/links$/);
+  await expect(plain.getByLabel("Type")).toHaveValue("all");
+  await expect(plain.getByRole("link", { name: "Clear filters" })).toHaveCount(0);
+  await expect(apply).toBeVisible();
+  await context.close();
+});

@@ -256,6 +256,83 @@ describe.each(storageCases())("on $name", (storage: TestStorage) => {
     });
   });
 
+  describe("Open", () => {
+    it("offers Open only for passive types: shown inline with the recorded type and counted like a download; Download saves; HTML and SVG get no Open", async () => {
+      const active = {
+        "open/page.html": { body: Buffer.from("<!doctype html><script>alert(1)</script>"), contentType: "text/html" },
+        "open/logo.svg": { body: Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'), contentType: "image/svg+xml" },
+      };
+      const files: NonNullable<ShareOptions["files"]> = [
+        { path: "readme.txt", size: FILES[0]!.body.length, contentType: "text/plain", ...snapshot.get("readme.txt")! },
+      ];
+      for (const [path, file] of Object.entries(active)) {
+        files.push({
+          path: path.slice("open/".length),
+          size: file.body.length,
+          contentType: file.contentType,
+          key: PREFIX + path,
+          ...(await put(path, file.body, file.contentType)),
+        });
+      }
+      const link = await share({ files });
+      const body = await (await call(page.GET, link.token, "")).text();
+      expect(body).toContain(
+        `<a class="link-button" href="/s/${link.token}/download?path=readme.txt&amp;open=1" target="_blank" rel="noopener noreferrer">Open<span class="sr-only"> readme.txt</span></a>`,
+      );
+      expect(body).toContain('>Download<span class="sr-only"> page.html</span>');
+      expect(body).toContain('>Download<span class="sr-only"> logo.svg</span>');
+      expect(body).not.toContain('>Open<span class="sr-only"> page.html</span>');
+      expect(body).not.toContain('>Open<span class="sr-only"> logo.svg</span>');
+
+      // Open: inline, with the type recorded when the file was shared.
+      const opened = await call(download.GET, link.token, `${pathQuery("readme.txt")}&open=1`);
+      expect(opened.status).toBe(302);
+      const inline = await h.fetchBytes(opened.headers.get("location")!);
+      expect(inline.status).toBe(200);
+      expect(inline.headers.get("content-disposition")).toMatch(/^inline; filename="readme.txt"/);
+      expect(inline.headers.get("content-type")).toMatch(/^text\/plain/);
+      expect(inline.body.equals(FILES[0]!.body)).toBe(true);
+      expect(await downloads(link.id)).toBe(1);
+
+      // Download: saved as an attachment.
+      const saved = await h.fetchBytes((await call(download.GET, link.token, pathQuery("readme.txt"))).headers.get("location")!);
+      expect(saved.headers.get("content-disposition")).toMatch(/^attachment; filename="readme.txt"/);
+      expect(await downloads(link.id)).toBe(2);
+
+      // Asking to open an active type is refused without counting; its Download still saves it.
+      for (const name of ["page.html", "logo.svg"]) {
+        const refused = await call(download.GET, link.token, `${pathQuery(name)}&open=1`);
+        expect(refused.status, name).toBe(404);
+        expect(refused.headers.get("location"), name).toBeNull();
+        const attachment = await h.fetchBytes((await call(download.GET, link.token, pathQuery(name))).headers.get("location")!);
+        expect(attachment.headers.get("content-disposition"), name).toMatch(/^attachment;/);
+      }
+      expect(await downloads(link.id)).toBe(4);
+      expect(await downloadEvents(link.id)).toEqual([
+        { filePath: "readme.txt" },
+        { filePath: "readme.txt" },
+        { filePath: "page.html" },
+        { filePath: "logo.svg" },
+      ]);
+    });
+
+    it("on a share with a download limit, Open is a POST button and a GET asks for it without counting", async () => {
+      const link = await share({ downloadLimit: 2 });
+      const body = await (await call(page.GET, link.token, "")).text();
+      expect(body).toContain(
+        `<form method="post" action="/s/${link.token}/download?path=readme.txt&amp;open=1" class="inline" target="_blank" rel="noopener noreferrer"><button class="link-button" type="submit">Open<span class="sr-only"> readme.txt</span></button></form>`,
+      );
+      const asked = await call(download.GET, link.token, `${pathQuery("readme.txt")}&open=1`);
+      expect(asked.status).toBe(200);
+      expect(await asked.text()).toContain('<button class="button" type="submit">Open</button>');
+      expect(await downloads(link.id)).toBe(0);
+      const opened = await press(download.POST, link.token, `${pathQuery("readme.txt")}&open=1`);
+      expect(opened.status).toBe(302);
+      expect(new URL(opened.headers.get("location")!).searchParams.get("response-content-disposition")).toMatch(/^inline;/);
+      expect(await downloads(link.id)).toBe(1);
+    });
+  });
+
   describe("snapshot semantics", () => {
     it("does not list an object added after sharing, and refuses a path that is not in the snapshot", async () => {
       const link = await share();

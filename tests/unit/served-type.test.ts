@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { openedType, passiveInlineType, savedType, servedType } from "@/lib/links/served-type";
+import { openedFileType, openedType, passiveInlineType, savedType, servedType } from "@/lib/links/served-type";
 
 const inline = (objectContentType: string | null, contentTypeOverride: string | null = null) =>
   servedType({ disposition: "inline", fileName: "file.bin", contentTypeOverride, objectContentType });
@@ -81,5 +81,17 @@ describe("the recipient's Download and Open", () => {
     }
     expect(openedType(link("inline", "image/png", "application/x-report"))).toBeNull();
     expect(openedType(link("attachment", "image/png"))).toBeNull();
+  });
+
+  it("Open of one file of a multi-file share: the same passive types, inline under the file's own name", () => {
+    for (const type of ["image/png", "application/pdf", "audio/mpeg", "video/mp4", "text/plain"]) {
+      expect(openedFileType({ path: "photos/Été.png", contentType: type }), type).toEqual({
+        responseContentDisposition: `inline; filename="Ete.png"; filename*=UTF-8''%C3%89t%C3%A9.png`,
+        responseContentType: type,
+      });
+    }
+    for (const type of ["text/html", "image/svg+xml", "application/xhtml+xml", "application/octet-stream", null, "application/zip"]) {
+      expect(openedFileType({ path: "photos/Été.png", contentType: type }), String(type)).toBeNull();
+    }
   });
 });

@@ -106,10 +106,12 @@ export default async function LinksPage({ searchParams }: { searchParams: Promis
           </label>
           <input id="links-q" name="q" type="search" defaultValue={filter.q ?? ""} placeholder="Key or note" className={`${inputClass} w-56`} />
         </div>
-        {/* Filters apply as they change; this button is for a browser without JavaScript, and shows when focused. */}
-        <Button type="submit" variant="secondary" className="sr-only focus:not-sr-only">
-          Apply
-        </Button>
+        {/* Filters apply as they change; this button is for a browser without JavaScript (`noscript:`, a CSS media query), and only there. */}
+        <span className="hidden noscript:contents">
+          <Button type="submit" variant="secondary">
+            Apply
+          </Button>
+        </span>
       </HistoryFilters>
       <p role="status" className="text-sm text-zinc-600 dark:text-zinc-400">
         {total.capped ? `${total.count.toLocaleString("en-US")}+ links` : `${total.count.toLocaleString("en-US")} ${total.count === 1 ? "link" : "links"}`}

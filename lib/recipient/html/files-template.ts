@@ -16,6 +16,8 @@ export type FileRowView = {
   state: "changed" | "missing" | null;
   /** Only for types shown with a forced passive type. */
   previewable: boolean;
+  /** "Open" is offered: a type a browser shows passively (counted like a download). */
+  openable: boolean;
 };
 
 export type FilesView = {
@@ -72,6 +74,10 @@ function fileRow(view: FilesView, file: FileRowView): Html {
   const actions = file.state
     ? html`<span class="error">${STATE_TEXT[file.state]}</span>`
     : html`${downloadButton(fileHref(view, "download", file.path), view.downloadByPost, html`Download<span class="sr-only"> ${file.name}</span>`, "link-button")}${
+        file.openable
+          ? html` · ${downloadButton(`${fileHref(view, "download", file.path)}&open=1`, view.downloadByPost, html`Open<span class="sr-only"> ${file.name}</span>`, "link-button", true)}`
+          : null
+      }${
         file.previewable
           ? html` · <a href="${fileHref(view, "preview", file.path)}" target="_blank" rel="noopener noreferrer">Preview<span class="sr-only"> ${file.name}</span></a>`
           : null

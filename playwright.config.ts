@@ -25,7 +25,7 @@ export default defineConfig({
     timeout: 10_000,
     // The visual check's committed pictures (tests/e2e/21-visual.spec.ts; docs/testing.md says how to refresh them).
     // No platform in the name: CI runs the same Debian Chromium and fonts as the machines that made them.
-    toHaveScreenshot: { pathTemplate: "{testDir}/__screenshots__/{testFilePath}/{arg}{ext}" },
+    toHaveScreenshot: { pathTemplate: "{testDir}/../visual/{testFilePath}/{arg}{ext}" },
   },
   reporter: [["list"]],
   use: {

@@ -10,7 +10,7 @@ import { servicesFromEnvironment, type TestServices } from "../support/services"
 
 // A visual check of what recipients see (one file, several files) and of the owner's history, at desktop
 // and phone size, light and dark: each page is compared with a committed picture
-// (tests/e2e/__screenshots__/21-visual.spec.ts/, see docs/testing.md), so a layout that breaks is seen.
+// (tests/visual/21-visual.spec.ts/, see docs/testing.md), so a layout that breaks is seen.
 //
 // Determinism is the point. Everything on these pages comes from fixed data written straight into the
 // database (fixed names, sizes, notes and dates) for an account of this spec's own, so the history shows

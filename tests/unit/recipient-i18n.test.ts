@@ -6,6 +6,7 @@ import { CATALOGUES } from "@/lib/i18n/catalogues";
 import { formatSize, formatUtcDate } from "@/lib/i18n/format";
 import { LOCALES, negotiate, t } from "@/lib/i18n";
 import { brandCss, brandCssHash, safeBrand } from "@/lib/recipient/html/brand-style";
+import { breakableName } from "@/lib/recipient/html/escape";
 import { filesPage } from "@/lib/recipient/html/files-template";
 import { filePage, type FileView, type RecipientPageContext, statusPage } from "@/lib/recipient/html/templates";
 import { PLAIN_PAGES, plainPageText, recipientCsp } from "@/lib/recipient/respond";
@@ -226,5 +227,15 @@ describe("pages in the visitor's language", () => {
     expect(de).toContain(">Alle herunterladen</a>");
     expect(de).toContain('Herunterladen<span class="sr-only"> a.txt</span>');
     expect(de).toContain('<label for="q">Nach Name filtern</label>');
+  });
+});
+
+describe("long file names", () => {
+  it("break after their separators, not inside words; short names are untouched; everything stays escaped", () => {
+    expect(breakableName("Quarterly_financial_statement_Q3_2026_final.xlsx").html).toBe(
+      "Quarterly_<wbr>financial_<wbr>statement_<wbr>Q3_<wbr>2026_<wbr>final.<wbr>xlsx",
+    );
+    expect(breakableName("q3 report-final.bin").html).toBe("q3 report-final.bin");
+    expect(breakableName("<b>_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.txt").html).toBe("&lt;b&gt;_<wbr>aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.<wbr>txt");
   });
 });

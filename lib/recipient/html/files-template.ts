@@ -1,5 +1,5 @@
 import type { FileIcon } from "@/lib/file-type";
-import { html, type Html } from "@/lib/recipient/html/escape";
+import { breakableName, html, type Html } from "@/lib/recipient/html/escape";
 import { fileIcon } from "@/lib/recipient/html/icons";
 import { downloadButton, type Expiry, expiresText, type RecipientPageContext, recipientDocument } from "@/lib/recipient/html/templates";
 
@@ -84,7 +84,7 @@ function fileRow(page: RecipientPageContext, view: FilesView, file: FileRowView)
           : null
       }`;
   // The row header is the name alone (what a screen reader announces for the row); the icon leads the type.
-  return html`<tr><th scope="row">${shownName}</th><td class="size">${file.size}</td><td class="type"><span class="type-cell">${fileIcon(file.icon)}${file.type}</span></td><td class="row-actions">${actions}</td></tr>`;
+  return html`<tr><th scope="row">${breakableName(shownName)}</th><td class="size">${file.size}</td><td class="type"><span class="type-cell">${fileIcon(file.icon)}${file.type}</span></td><td class="row-actions">${actions}</td></tr>`;
 }
 
 function folderRow(page: RecipientPageContext, view: FilesView, name: string): Html {
@@ -107,7 +107,7 @@ export function filesPage(page: RecipientPageContext, view: FilesView): string {
   const pager = html`<nav aria-label="${t("files.pages")}" class="pager">${
     view.firstPage ? null : html`<a href="${pageHref(view, { dir: view.dir, q: view.query })}">${t("files.firstPage")}</a> `
   }${view.nextAfter ? html`<a href="${pageHref(view, { dir: view.dir, q: view.query, after: view.nextAfter })}">${t("files.nextPage")}</a>` : null}</nav>`;
-  const body = html`<div class="title-row">${fileIcon("folder", "large")}<div class="title-text"><h1>${view.title}</h1>
+  const body = html`<div class="title-row">${fileIcon("folder", "large")}<div class="title-text"><h1>${breakableName(view.title)}</h1>
 <p class="muted">${t("page.sharedBy", { name: view.ownerName })}</p></div></div>
 <dl class="facts"><dt>${t("facts.files")}</dt><dd>${view.fileCount}</dd><dt>${t("facts.totalSize")}</dt><dd>${view.totalSize}</dd><dt>${t("facts.expires")}</dt><dd>${expiresText(t, view.expires)}</dd>${
     view.downloadsLeft === null ? null : html`<dt>${t("facts.downloadsLeft")}</dt><dd>${view.downloadsLeft}</dd>`

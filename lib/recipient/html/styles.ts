@@ -56,7 +56,7 @@ table{width:100%;border-collapse:collapse;margin:0 0 1rem}
 th,td{text-align:left;padding:.5rem;border-bottom:1px solid var(--line);vertical-align:middle}
 thead th{font-size:.875rem;color:var(--muted);font-weight:600}
 tbody th{font-weight:400}
-tbody th{overflow-wrap:break-word}
+tbody th{overflow-wrap:anywhere}
 .type-cell{display:inline-flex;align-items:center;gap:.5rem}
 td.size,td.type{white-space:nowrap;color:var(--muted)}
 .row-actions{white-space:nowrap;text-align:right}
@@ -79,7 +79,7 @@ table.files thead{position:absolute;width:1px;height:1px;overflow:hidden;clip:re
 table.files,table.files tbody{display:block}
 table.files tr{display:flex;flex-wrap:wrap;align-items:center;column-gap:.75rem;padding:.65rem 0;border-bottom:1px solid var(--line)}
 table.files th,table.files td{display:block;padding:0;border:0;text-align:left}
-table.files th{flex:1 1 100%;font-weight:600;margin-bottom:.2rem}
+table.files th{flex:1 1 100%;min-width:0;font-weight:600;margin-bottom:.2rem}
 table.files td.size,table.files td.type{font-size:.875rem;white-space:normal}
 table.files td.type{order:1}
 table.files td.size{order:2}

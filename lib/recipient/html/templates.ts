@@ -2,7 +2,7 @@ import type { RecipientBrand } from "@/lib/appearance/brand";
 import type { FileIcon } from "@/lib/file-type";
 import type { Translate } from "@/lib/i18n";
 import { brandCss } from "@/lib/recipient/html/brand-style";
-import { html, type Html } from "@/lib/recipient/html/escape";
+import { breakableName, html, type Html } from "@/lib/recipient/html/escape";
 import { fileIcon } from "@/lib/recipient/html/icons";
 import { RECIPIENT_CSS } from "@/lib/recipient/html/styles";
 
@@ -111,7 +111,7 @@ function previewSection(page: RecipientPageContext, view: FileView): Html | null
 
 export function filePage(page: RecipientPageContext, view: FileView): string {
   const { t } = page;
-  const body = html`<div class="title-row">${fileIcon(view.icon, "large")}<div class="title-text"><h1>${view.fileName}</h1>
+  const body = html`<div class="title-row">${fileIcon(view.icon, "large")}<div class="title-text"><h1>${breakableName(view.fileName)}</h1>
 <p class="muted">${t("page.sharedBy", { name: view.ownerName })}</p></div></div>
 <dl class="facts"><dt>${t("facts.size")}</dt><dd>${view.size}</dd><dt>${t("facts.type")}</dt><dd>${view.type}</dd><dt>${t("facts.expires")}</dt><dd>${expiresText(t, view.expires)}</dd>${
     view.downloadsLeft === null ? null : html`<dt>${t("facts.downloadsLeft")}</dt><dd>${view.downloadsLeft}</dd>`

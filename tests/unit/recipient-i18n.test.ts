@@ -5,7 +5,7 @@ import { describeFileType, humanType } from "@/lib/file-type";
 import { CATALOGUES } from "@/lib/i18n/catalogues";
 import { formatSize, formatUtcDate } from "@/lib/i18n/format";
 import { LOCALES, negotiate, t } from "@/lib/i18n";
-import { brandCss, brandCssHash, safeBrand } from "@/lib/recipient/html/brand-style";
+import { brandCss, brandCssHash, safeBrand, whiteContrast } from "@/lib/recipient/html/brand-style";
 import { breakableName } from "@/lib/recipient/html/escape";
 import { filesPage } from "@/lib/recipient/html/files-template";
 import { filePage, type FileView, type RecipientPageContext, statusPage } from "@/lib/recipient/html/templates";
@@ -237,5 +237,16 @@ describe("long file names", () => {
     );
     expect(breakableName("q3 report-final.bin").html).toBe("q3 report-final.bin");
     expect(breakableName("<b>_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.txt").html).toBe("&lt;b&gt;_<wbr>aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.<wbr>txt");
+  });
+});
+
+describe("the accent's contrast", () => {
+  it("is white text's ratio on it; links keep the default blue when the accent is only just readable", () => {
+    expect(whiteContrast("#ffffff")).toBeCloseTo(1, 5);
+    expect(whiteContrast("#000000")).toBeCloseTo(21, 5);
+    expect(whiteContrast("#0369a1")).toBeGreaterThan(5.5);
+    const edge = "#757575"; // 4.6:1 on white
+    expect(whiteContrast(edge)).toBeGreaterThan(4.5);
+    expect(brandCss(safeBrand({ name: "A", logoUrl: null, accent: edge }))).toContain(`:root{--accent:${edge};--on-accent:#fff;--link:#0369a1`);
   });
 });

@@ -32,11 +32,13 @@ export function safeBrand(brand: RecipientBrand): RecipientBrand {
 /**
  * The accent as CSS custom properties, or null for Bucketshare's own (the stylesheet has it). White text on the
  * accent in both schemes (its contrast was checked); links take the accent in light mode (the same ratio holds
- * against white) and keep the stylesheet's light sky in dark mode, where a dark accent would not be readable.
+ * against white, with a margin for the cards' grey) and keep the stylesheet's light sky in dark mode, where a dark accent would not be readable.
  */
 export function brandCss(brand: RecipientBrand): string | null {
   if (brand.accent === DEFAULT_ACCENT) return null;
-  return `:root{--accent:${brand.accent};--on-accent:#fff;--link:${brand.accent};--focus:${brand.accent}}@media (prefers-color-scheme:dark){:root{--accent:${brand.accent};--on-accent:#fff;--link:#7dd3fc;--focus:#7dd3fc}}`;
+  // Links also sit on the light grey of cards (#fafafa): an accent only just at 4.5:1 on white leaves them to the default blue.
+  const link = whiteContrast(brand.accent) >= 4.75 ? brand.accent : DEFAULT_ACCENT;
+  return `:root{--accent:${brand.accent};--on-accent:#fff;--link:${link};--focus:${link}}@media (prefers-color-scheme:dark){:root{--accent:${brand.accent};--on-accent:#fff;--link:#7dd3fc;--focus:#7dd3fc}}`;
 }
 
 const hashes = new Map<string, string>();

@@ -43,6 +43,7 @@ a{color:var(--link)}
 .preview{border:1px solid var(--line);border-radius:.75rem;background:var(--card);padding:.75rem;overflow:hidden}
 .preview img,.preview video{display:block;max-width:100%;height:auto;margin:0 auto}
 .preview audio{width:100%}
+.preview p:last-child{margin-bottom:0}
 .preview .text{max-height:24rem;overflow:auto}
 .preview pre{margin:0;white-space:pre-wrap;overflow-wrap:anywhere;font:13px/1.45 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}
 label{display:block;font-weight:600;margin-bottom:.35rem}
@@ -75,6 +76,9 @@ main{padding-top:1.25rem}
 h1{font-size:1.3rem}
 .icon-large{width:2.75rem;height:2.75rem}
 .actions .button{flex:1 1 auto}
+.facts{grid-template-columns:minmax(0,1fr);gap:0}
+.facts dt{font-size:.875rem}
+.facts dt:not(:first-child){margin-top:.6rem}
 table.files thead{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0,0,0,0)}
 table.files,table.files tbody{display:block}
 table.files tr{display:flex;flex-wrap:wrap;align-items:center;column-gap:.75rem;padding:.65rem 0;border-bottom:1px solid var(--line)}

@@ -33,7 +33,7 @@ export function recipientDocument(page: RecipientPageContext, options: { title: 
     "<!DOCTYPE html>" +
     html`<html lang="${t.locale}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="robots" content="noindex, nofollow"><meta name="referrer" content="no-referrer"><title>${options.title}</title>${
       og
-        ? html`<meta property="og:title" content="${og.title}"><meta property="og:description" content="${og.description}"><meta property="og:type" content="website"><meta property="og:site_name" content="${brand.name}"><meta property="og:locale" content="${t.locale}"><meta name="twitter:card" content="summary"><meta name="twitter:title" content="${og.title}"><meta name="twitter:description" content="${og.description}">`
+        ? html`<meta property="og:title" content="${og.title}"><meta property="og:description" content="${og.description}"><meta property="og:type" content="website"><meta property="og:site_name" content="${brand.name}"><meta name="twitter:card" content="summary"><meta name="twitter:title" content="${og.title}"><meta name="twitter:description" content="${og.description}">`
         : null
     }<style>${{ html: RECIPIENT_CSS }}</style>${accent ? html`<style>${{ html: accent }}</style>` : null}</head><body>${brandHeader(brand)}<main>${options.body}</main><footer class="foot muted">${t("document.footer")}</footer></body></html>`
       .html

@@ -11,13 +11,14 @@ import type { RecipientLink } from "@/lib/recipient/link";
 /**
  * What every recipient page is rendered with: the visitor's language (Accept-Language) and the owner's brand,
  * read once per page (never for a redirect or a download, which render nothing). A brand that cannot be read
- * (the database is down: the very page saying so) is Bucketshare's.
+ * is Bucketshare's; the pages saying the service is down or failed do not even try (loadBrand: false), so they
+ * never wait on the database they report.
  */
-export async function recipientPageContext(request: Request | null): Promise<RecipientPageContext> {
+export async function recipientPageContext(request: Request | null, options: { loadBrand?: boolean } = {}): Promise<RecipientPageContext> {
   const locale = negotiate(request?.headers.get("accept-language"));
   let brand = DEFAULT_BRAND;
   try {
-    brand = await loadRecipientBrand();
+    if (options.loadBrand !== false) brand = await loadRecipientBrand();
   } catch (error) {
     log.warn("recipient.brand_not_loaded", { error });
   }

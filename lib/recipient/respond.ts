@@ -104,6 +104,6 @@ export function plainPageText(page: RecipientPageContext, name: PlainPage): { he
  * owner's brand. lib/errors.ts maps each AppError reason to one of these pages.
  */
 export async function plainPage(name: PlainPage | Refusal, request: Request | null, options: { head?: boolean } = {}): Promise<Response> {
-  const page = await recipientPageContext(request);
+  const page = await recipientPageContext(request, { loadBrand: name !== "down" && name !== "error" });
   return htmlResponse(statusPage(page, plainPageText(page, name)), PLAIN_PAGES[name], { ...options, page });
 }

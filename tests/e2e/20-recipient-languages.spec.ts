@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import pg from "pg";
+import { hashPassword } from "../../lib/auth/password";
 import { newRecordId } from "../../lib/crypto";
 import { pdf, png } from "../../lib/dev/sample-files";
 import { generateLinkToken, hashLinkToken } from "../../lib/links/token";
@@ -25,8 +26,9 @@ type Seed = { client: pg.Client; ownerId: string; connectionId: string; encrypti
 let seed: Seed;
 
 const ROW = `INSERT INTO share_links (id, kind, target, owner_id, connection_id, connection_name, bucket, key, object_size, object_etag, object_content_type,
-   requested_expires_at, expires_at, expires_soon_at, disposition, file_name, title, file_count, url_enc, token_hash, allowed_networks, pinned)
- VALUES ($1, 'managed', $2, $3, $4, 'Storage', $5, $6, $7, NULL, $8, $9, $9, $9, 'attachment', $10, $11, $12, $13, $14, '{}', false)`;
+   requested_expires_at, expires_at, expires_soon_at, disposition, file_name, title, file_count, url_enc, token_hash, allowed_networks, pinned,
+   password_hash)
+ VALUES ($1, 'managed', $2, $3, $4, 'Storage', $5, $6, $7, NULL, $8, $9, $9, $9, $15, $10, $11, $12, $13, $14, '{}', false, $16)`;
 
 /** A link expiring in 3 days (plus a minute: "in 3 days" whenever the page is read). */
 async function createLink(options: {
@@ -36,6 +38,8 @@ async function createLink(options: {
   size: number;
   contentType?: string;
   files?: { path: string; size: number; contentType: string }[];
+  disposition?: "inline" | "attachment";
+  password?: string;
 }): Promise<string> {
   const token = generateLinkToken();
   const id = newRecordId();
@@ -55,6 +59,8 @@ async function createLink(options: {
     options.files?.length ?? null,
     seal("shareUrl", id, `/s/${token}`, seed.encryptionKey),
     hashLinkToken(token),
+    options.disposition ?? "attachment",
+    options.password ? await hashPassword(options.password) : null,
   ]);
   for (const file of options.files ?? []) {
     await seed.client.query("INSERT INTO share_link_files (link_id, path, key, size, etag, version_id, content_type) VALUES ($1, $2, $3, $4, NULL, NULL, $5)", [
@@ -112,7 +118,8 @@ test.afterAll(async () => {
 });
 
 const FILE_NAME = "Rapport annuel 2026 – version finale (signée).pdf";
-const fileLink = () => createLink({ target: "object", key: `one/${FILE_NAME}`, name: FILE_NAME, size: BRIEF.length, contentType: "application/pdf" });
+const fileLink = (options: { disposition?: "inline" | "attachment"; password?: string } = {}) =>
+  createLink({ target: "object", key: `one/${FILE_NAME}`, name: FILE_NAME, size: BRIEF.length, contentType: "application/pdf", ...options });
 const filesLink = () =>
   createLink({
     target: "files",
@@ -189,6 +196,21 @@ test.describe("in French", () => {
     expect(download!.x + download!.width).toBeLessThanOrEqual(PHONE.width);
   });
 
+  test("the password page and its mistakes in French", async ({ page }) => {
+    const response = await page.goto(`/s/${await fileLink({ password: "cheval correct" })}`);
+    expect(response?.status()).toBe(401);
+    await expect(page.getByRole("heading", { name: "Ce fichier est protégé", level: 1 })).toBeVisible();
+    await page.getByRole("button", { name: "Déverrouiller" }).click();
+    await expect(page.getByRole("alert")).toHaveText("Saisissez le mot de passe.");
+    await page.getByLabel("Mot de passe").fill("cheval faux");
+    await page.getByRole("button", { name: "Déverrouiller" }).click();
+    await expect(page.getByRole("alert")).toHaveText("Mot de passe incorrect. Vérifiez-le et réessayez.");
+    await checkLayouts(page, "fr password page");
+    await page.getByLabel("Mot de passe").fill("cheval correct");
+    await page.getByRole("button", { name: "Déverrouiller" }).click();
+    await expect(page.getByRole("link", { name: "Télécharger", exact: true })).toBeVisible();
+  });
+
   test("refusals in French", async ({ page }) => {
     const response = await page.goto(`/s/${generateLinkToken()}`);
     expect(response?.status()).toBe(404);
@@ -202,9 +224,10 @@ test.describe("in German", () => {
   test.use({ locale: "de-DE", extraHTTPHeaders: { "Accept-Language": "de-DE,de;q=0.9,en;q=0.8" } });
 
   test("the file page and the multi-file page in German", async ({ page }) => {
-    await page.goto(`/s/${await fileLink()}`);
+    await page.goto(`/s/${await fileLink({ disposition: "inline" })}`);
     expect(await page.locator("html").getAttribute("lang")).toBe("de");
     await expect(page.getByRole("link", { name: "Herunterladen", exact: true })).toBeVisible();
+    await expect(page.getByRole("link", { name: "Öffnen", exact: true })).toBeVisible();
     await expect(page.getByRole("definition").filter({ hasText: "PDF-Dokument" })).toBeVisible();
     await expect(page.getByRole("definition").filter({ hasText: /in 3 Tagen/ })).toBeVisible();
     await expect(page.getByRole("definition").filter({ hasText: /\d{1,2}\. Dez\. 2026.* UTC/ })).toBeVisible();

@@ -39,7 +39,7 @@ export async function createDownloadFastPath(): Promise<(req: IncomingMessage, r
   const rules = (await config.headers?.()) ?? [];
   const configHeaders = rules.filter((rule) => rule.source === "/:path*").flatMap((rule) => rule.headers);
   // The wrapper's own plain 500 page, ready for a failure outside it (never a stack trace).
-  const failed = { get: await read(plainPage("error"), false), head: await read(plainPage("error", { head: true }), true) };
+  const failed = { get: await read(await plainPage("error", null), false), head: await read(await plainPage("error", null, { head: true }), true) };
 
   function send(res: ServerResponse, answer: Answer): void {
     res.statusCode = answer.status;

@@ -20,7 +20,7 @@ export async function serveDownload(context: RecipientContext): Promise<Response
   const open = asksToOpen(new URL(context.request.url));
   // Presigning is local work: done before counting, so a counted download always gets its URL.
   const url = await presignDownload(link, context.now, open);
-  if (!url) return plainPage("noPreview");
+  if (!url) return plainPage("noPreview", context.request);
   const refused = await context.count();
   return refused ?? redirectResponse(url, 302);
 }
@@ -35,7 +35,7 @@ export async function servePreview(context: RecipientContext): Promise<Response>
   const { link } = context;
   if (link.target === "files") return serveShareFilePreview(context);
   const plan = offeredPreview(link);
-  if (!plan || plan.kind === "text" || plan.kind === "downloadToView") return plainPage("noPreview");
+  if (!plan || plan.kind === "text" || plan.kind === "downloadToView") return plainPage("noPreview", context.request);
   context.log("page_view", "preview");
   return redirectResponse(await presignPreview(link, plan.responseContentType, context.now), 302);
 }

@@ -15,18 +15,18 @@ import { plainPage, redirectResponse } from "@/lib/recipient/respond";
 
 export async function serveShareFile(context: RecipientContext): Promise<Response> {
   const file = context.file;
-  if (!file) return plainPage("unknownFile");
+  if (!file) return plainPage("unknownFile", context.request);
   const url = await presignFileDownload(context.link, file, context.now, asksToOpen(new URL(context.request.url)));
-  if (!url) return plainPage("noPreview");
+  if (!url) return plainPage("noPreview", context.request);
   const refused = await context.count();
   return refused ?? redirectResponse(url, 302);
 }
 
 export async function serveShareFilePreview(context: RecipientContext): Promise<Response> {
   const { link, file } = context;
-  if (!file) return plainPage("unknownFile");
+  if (!file) return plainPage("unknownFile", context.request);
   const plan = filePreviewPlan(link, file);
-  if (!plan) return plainPage("noPreview");
+  if (!plan) return plainPage("noPreview", context.request);
   context.log("page_view", "preview");
   const type = plan.kind === "text" ? "text/plain; charset=utf-8" : plan.responseContentType;
   return redirectResponse(await presignFilePreview(link, file, type, context.now), 302);

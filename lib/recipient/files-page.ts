@@ -1,12 +1,13 @@
 import "server-only";
+import { describeFileType } from "@/lib/file-type";
+import type { Translate } from "@/lib/i18n";
+import { formatSize } from "@/lib/i18n/format";
 import { filesPage, type FileRowView } from "@/lib/recipient/html/files-template";
-import { formatBytes } from "@/lib/format";
 import { baseName } from "@/lib/links/content-disposition";
-import { formatExpiryDate } from "@/lib/links/expiry";
 import { openedFileType } from "@/lib/links/served-type";
-import { relativeTime } from "@/lib/links/status";
 import { countMarkedFiles, listShareFolder, normalizeFolder, MAX_PATH_LENGTH, type ShareFile } from "@/lib/recipient/files";
 import type { RecipientContext } from "@/lib/recipient/handler";
+import { expiryView, recipientPageContext } from "@/lib/recipient/page-context";
 import { htmlResponse, plainPage } from "@/lib/recipient/respond";
 import { shareTitle } from "@/lib/recipient/share-paths";
 import { previewPlan } from "@/lib/storage/preview";
@@ -31,13 +32,16 @@ export function filePreviewPlan(link: { downloadLimit: number | null }, file: Sh
   return previewPlan(file.key, file.contentType);
 }
 
-function rowView(link: { downloadLimit: number | null }, file: ShareFile): FileRowView {
+function rowView(t: Translate, link: { downloadLimit: number | null }, file: ShareFile): FileRowView {
   const plan = filePreviewPlan(link, file);
+  const name = baseName(file.path);
+  const type = describeFileType(name, file.contentType);
   return {
     path: file.path,
-    name: baseName(file.path),
-    size: formatBytes(file.size),
-    type: file.contentType || "Unknown",
+    name,
+    size: formatSize(file.size, t),
+    type: t(type.message, type.values),
+    icon: type.icon,
     state: file.state,
     previewable: plan !== null,
     openable: openedFileType(file) !== null,
@@ -54,20 +58,20 @@ export async function showFilesPage(context: RecipientContext): Promise<Response
   const marked = await countMarkedFiles(link.id);
   if (fileCount > 0 && marked.changed + marked.missing >= fileCount) {
     if (!isHead) context.log("refused", "missing");
-    return plainPage("allGone", { head: isHead });
+    return plainPage("allGone", context.request, { head: isHead });
   }
   const page = await listShareFolder(link.id, { dir, query, after });
   if (!isHead) context.log("page_view");
+  const pageContext = await recipientPageContext(context.request);
+  const { t } = pageContext;
   return htmlResponse(
-    filesPage({
+    filesPage(pageContext, {
       token: context.token,
       title: shareTitle(link),
       ownerName: link.ownerName,
       fileCount,
-      totalSize: formatBytes(link.objectSize),
-      expires: link.neverExpires
-        ? { never: true }
-        : { never: false, exact: formatExpiryDate(link.expiresAt), relative: relativeTime(link.expiresAt, now), iso: link.expiresAt.toISOString() },
+      totalSize: formatSize(link.objectSize, t),
+      expires: expiryView(t, link, now),
       downloadsLeft: link.downloadLimit === null ? null : Math.max(0, link.downloadLimit - link.downloadCount),
       zipAllowed: link.zipAllowed,
       downloadByPost: link.downloadLimit !== null,
@@ -75,12 +79,12 @@ export async function showFilesPage(context: RecipientContext): Promise<Response
       dir,
       query,
       folders: page.folders,
-      files: page.files.map((file) => rowView(link, file)),
+      files: page.files.map((file) => rowView(t, link, file)),
       nextAfter: page.nextAfter,
       firstPage: after === null,
     }),
     200,
     // The per-file Download buttons' POSTs are redirected to storage (the ZIP is served from here).
-    { head: isHead, formOrigins: link.downloadLimit !== null ? context.storageOrigins : [] },
+    { page: pageContext, head: isHead, formOrigins: link.downloadLimit !== null ? context.storageOrigins : [] },
   );
 }

@@ -12,6 +12,7 @@ import { getShareFile, markShareFile, type ShareFile } from "@/lib/recipient/fil
 import { confirmDownloadPage } from "@/lib/recipient/html/templates";
 import { findManagedLink, linkRefusal, type Refusal, type RecipientLink } from "@/lib/recipient/link";
 import { checkObjectPin, sharedObjectOf } from "@/lib/recipient/object";
+import { recipientPageContext } from "@/lib/recipient/page-context";
 import { passwordResponse, titleCardResponse } from "@/lib/recipient/pages";
 import { pinRefusal } from "@/lib/recipient/pin-check";
 import { asksToOpen, type RecipientPolicy } from "@/lib/recipient/policies";
@@ -120,7 +121,7 @@ async function decide(policy: RecipientPolicy, handler: RecipientHandler, reques
   // A HEAD is answered like the GET it stands for, but never logged as a refusal.
   const refuse = (page: Parameters<typeof plainPage>[0], reason: LinkEventReason | null) => {
     if (!isHead && reason) write("refused", reason);
-    return plainPage(page, { head: isHead });
+    return plainPage(page, request, { head: isHead });
   };
 
   // Outside the allowed networks nobody learns anything about the link, a preview agent neither:
@@ -128,27 +129,27 @@ async function decide(policy: RecipientPolicy, handler: RecipientHandler, reques
   if (refusal === "network") return refuse(refusal, refusal);
   if (agent.previewAgent) {
     if (!isHead) write("page_view", policy.previewAgent.reason);
-    return policy.previewAgent.answer === "titleCard" ? titleCardResponse(link, refusal, isHead) : plainPage("noPreview", { head: isHead });
+    return policy.previewAgent.answer === "titleCard" ? titleCardResponse(request, link, refusal, isHead) : plainPage("noPreview", request, { head: isHead });
   }
   if (refusal) return refuse(refusal, refusal);
   if (!unlocked && policy.locked === "passwordPage") {
     // Being asked for the password is not a refusal: the owner's log says "Asked for the password".
     if (!isHead) write("page_view", "password_page");
-    return passwordResponse({ token, link, isHead });
+    return passwordResponse({ request, token, link, isHead });
   }
   const notOffered = policy.offered?.(link);
-  if (notOffered) return plainPage(notOffered, { head: isHead });
+  if (notOffered) return plainPage(notOffered, request, { head: isHead });
   if (isHead && policy.head === "status") {
     // curl -I, link checkers: the status a GET would start from, no Location, nothing counted.
     write("page_view", "head");
-    return plainPage("ready", { head: true });
+    return plainPage("ready", request, { head: true });
   }
 
   let file: ShareFile | null = null;
   if (policy.file && link.target === "files") {
     const path = new URL(request.url).searchParams.get("path");
     file = path ? await getShareFile(link.id, path) : null;
-    if (!file) return plainPage("unknownFile", { head: isHead });
+    if (!file) return plainPage("unknownFile", request, { head: isHead });
     loggedPath = file.path;
   }
   if (policy.counts && link.downloadLimit !== null && request.method !== "POST") {
@@ -157,12 +158,13 @@ async function decide(policy: RecipientPolicy, handler: RecipientHandler, reques
     const url = new URL(request.url);
     const name = file ? file.path : link.target === "files" ? `${shareTitle(link)}.zip` : link.fileName;
     const formOrigins = link.target === "object" || file ? storageOrigins(link) : [];
-    const label = asksToOpen(url) && (link.target === "object" || (file && openedFileType(file))) ? "Open" : "Download";
-    return htmlResponse(confirmDownloadPage({ action: url.pathname + url.search, name, label }), 200, { head: isHead, formOrigins });
+    const label = asksToOpen(url) && (link.target === "object" || (file && openedFileType(file))) ? "open" : "download";
+    const page = await recipientPageContext(request);
+    return htmlResponse(confirmDownloadPage(page, { action: url.pathname + url.search, name, label }), 200, { page, head: isHead, formOrigins });
   }
   if (file) {
     const state = await fileRefusal(link, file);
-    if (state === "unavailable") return plainPage("unavailable", { head: isHead });
+    if (state === "unavailable") return plainPage("unavailable", request, { head: isHead });
     if (state) return refuse(state, state);
   } else if (link.target === "object" && policy.pin !== "none") {
     // A mark left by an earlier check: the preview refuses at once; the page and the download look again.
@@ -172,7 +174,7 @@ async function decide(policy: RecipientPolicy, handler: RecipientHandler, reques
     }
     const look = policy.pin === "ifMarked" ? link.pinned && link.objectState !== null : true;
     if (look) {
-      const pinned = await pinRefusal({ link, isHead, log: write }, { trustMarkOnFault: policy.pin === "ifMarked" });
+      const pinned = await pinRefusal({ request, link, isHead, log: write }, { trustMarkOnFault: policy.pin === "ifMarked" });
       if (pinned) return pinned;
     }
   }
@@ -197,7 +199,7 @@ async function decide(policy: RecipientPolicy, handler: RecipientHandler, reques
       if (counted) return null;
       const reason = await refusalAfterCount(link);
       write("refused", reason);
-      return plainPage(reason);
+      return plainPage(reason, request);
     },
   });
 }
@@ -207,14 +209,14 @@ export function withRecipientLink(policy: RecipientPolicy, handler: RecipientHan
     const isHead = request.method === "HEAD";
     try {
       const { token } = await route.params;
-      if (!isWellFormedToken(token)) return plainPage("unknown", { head: isHead });
+      if (!isWellFormedToken(token)) return plainPage("unknown", request, { head: isHead });
       const link = await findManagedLink(hashLinkToken(token));
-      if (!link || link.deletedAt) return plainPage("unknown", { head: isHead });
+      if (!link || link.deletedAt) return plainPage("unknown", request, { head: isHead });
       return await decide(policy, handler, request, token, link);
     } catch (error) {
       const unavailable = isDatabaseUnavailable(error);
       log.error("recipient.request_failed", { path: new URL(request.url).pathname.replace(/\/s\/[^/]+/, "/s/[token]"), unavailable, error });
-      return plainPage(unavailable ? "down" : "error", { head: isHead });
+      return plainPage(unavailable ? "down" : "error", request, { head: isHead });
     }
   };
 }

@@ -1,15 +1,16 @@
 import "server-only";
+import { humanType, describeFileType } from "@/lib/file-type";
+import type { MessageKey, MessageValues, Translate } from "@/lib/i18n";
+import { formatSize } from "@/lib/i18n/format";
 import { filePage, passwordPage, titleCardPage, type FilePreview, type FileView, type OpenGraph } from "@/lib/recipient/html/templates";
-import { formatBytes } from "@/lib/format";
-import { formatExpiryDate } from "@/lib/links/expiry";
 import { openedType } from "@/lib/links/served-type";
 import { showFilesPage } from "@/lib/recipient/files-page";
 import { shareTitle } from "@/lib/recipient/share-paths";
-import { relativeTime } from "@/lib/links/status";
 import { log } from "@/lib/log";
 import type { RecipientContext } from "@/lib/recipient/handler";
 import type { RecipientLink, Refusal } from "@/lib/recipient/link";
 import { readTextPreview } from "@/lib/recipient/object";
+import { expiryView, recipientPageContext } from "@/lib/recipient/page-context";
 import { htmlResponse } from "@/lib/recipient/respond";
 import { previewPlan, type PreviewPlan } from "@/lib/storage/preview";
 
@@ -34,24 +35,32 @@ export function offeredPreview(
 }
 
 /** Open Graph for link-preview agents: the file name, or a neutral title when the link has a password or cannot be used. */
-export function titleCard(link: RecipientLink, refusal: Refusal | null): OpenGraph {
-  if (refusal) return { title: "Shared file (unavailable)", description: "This link can no longer be used." };
-  if (link.passwordHash) return { title: "Shared file (password protected)", description: "Open the link and enter the password to see the file." };
+export function titleCard(t: Translate, link: RecipientLink, refusal: Refusal | null): OpenGraph {
+  if (refusal) return { title: t("card.unavailableTitle"), description: t("card.unavailable") };
+  if (link.passwordHash) return { title: t("card.protectedTitle"), description: t("card.protected") };
+  const size = formatSize(link.objectSize, t);
   if (link.target === "files") {
-    return {
-      title: shareTitle(link),
-      description: `${link.fileCount ?? 0} files, ${formatBytes(link.objectSize)} · shared by ${link.ownerName} with Bucketshare`,
-    };
+    return { title: shareTitle(link), description: t("card.files", { count: link.fileCount ?? 0, size, name: link.ownerName }) };
   }
-  return { title: link.fileName, description: `${formatBytes(link.objectSize)} · shared by ${link.ownerName} with Bucketshare` };
+  return { title: link.fileName, description: t("card.file", { size, name: link.ownerName }) };
 }
 
-export function titleCardResponse(link: RecipientLink, refusal: Refusal | null, head: boolean): Response {
-  return htmlResponse(titleCardPage(titleCard(link, refusal)), 200, { head });
+export async function titleCardResponse(request: Request, link: RecipientLink, refusal: Refusal | null, head: boolean): Promise<Response> {
+  const page = await recipientPageContext(request);
+  return htmlResponse(titleCardPage(page, titleCard(page.t, link, refusal)), 200, { page, head });
 }
 
-export function passwordResponse(context: Pick<RecipientContext, "token" | "link" | "isHead">, error?: string, status = 401): Response {
-  return htmlResponse(passwordPage({ token: context.token, error, several: context.link.target === "files" }), status, { head: context.isHead });
+/** A message of the password form, said in the visitor's language. */
+export type PasswordError = { key: MessageKey; values?: MessageValues };
+
+export async function passwordResponse(
+  context: Pick<RecipientContext, "request" | "token" | "link" | "isHead">,
+  error?: PasswordError,
+  status = 401,
+): Promise<Response> {
+  const page = await recipientPageContext(context.request);
+  const view = { token: context.token, error: error && page.t(error.key, error.values), several: context.link.target === "files" };
+  return htmlResponse(passwordPage(page, view), status, { page, head: context.isHead });
 }
 
 async function preview(context: RecipientContext): Promise<FilePreview> {
@@ -75,15 +84,17 @@ async function preview(context: RecipientContext): Promise<FilePreview> {
 export async function showRecipientPage(context: RecipientContext): Promise<Response> {
   const { link, now, isHead } = context;
   if (link.target === "files") return showFilesPage(context);
+  const page = await recipientPageContext(context.request);
+  const { t } = page;
+  const shownType = shownContentType(link);
   const view: FileView = {
     token: context.token,
     fileName: link.fileName,
-    size: formatBytes(link.objectSize),
-    type: shownContentType(link) || "Unknown",
+    size: formatSize(link.objectSize, t),
+    type: humanType(t, link.fileName, shownType),
+    icon: describeFileType(link.fileName, shownType).icon,
     ownerName: link.ownerName,
-    expires: link.neverExpires
-      ? { never: true }
-      : { never: false, exact: formatExpiryDate(link.expiresAt), relative: relativeTime(link.expiresAt, now), iso: link.expiresAt.toISOString() },
+    expires: expiryView(t, link, now),
     downloadsLeft: link.downloadLimit === null ? null : Math.max(0, link.downloadLimit - link.downloadCount),
     downloadByPost: link.downloadLimit !== null,
     openable: openedType(link) !== null,
@@ -93,7 +104,8 @@ export async function showRecipientPage(context: RecipientContext): Promise<Resp
   // The storage origin is named only where an image, audio or video element loads through /preview's redirect.
   const kind = view.preview?.kind;
   const loadsFromStorage = kind === "image" || kind === "audio" || kind === "video";
-  return htmlResponse(filePage(view), 200, {
+  return htmlResponse(filePage(page, view), 200, {
+    page,
     storageOrigins: loadsFromStorage ? context.storageOrigins : [],
     formOrigins: view.downloadByPost ? context.storageOrigins : [],
     head: isHead,

@@ -13,7 +13,7 @@ import { plainPage } from "@/lib/recipient/respond";
  * page ("cannot be reached right now"), nothing marked.
  */
 export async function pinRefusal(
-  context: Pick<RecipientContext, "link" | "isHead" | "log">,
+  context: Pick<RecipientContext, "request" | "link" | "isHead" | "log">,
   options: { trustMarkOnFault?: boolean } = {},
 ): Promise<Response | null> {
   const { link } = context;
@@ -25,9 +25,9 @@ export async function pinRefusal(
     const mark = link.objectState;
     if (options.trustMarkOnFault && link.pinned && (mark === "changed" || mark === "missing")) {
       context.log("refused", mark);
-      return plainPage(mark, { head: context.isHead });
+      return plainPage(mark, context.request, { head: context.isHead });
     }
-    return plainPage("unavailable", { head: context.isHead });
+    return plainPage("unavailable", context.request, { head: context.isHead });
   }
   if (decision.ok) {
     if (link.objectState) {
@@ -39,5 +39,5 @@ export async function pinRefusal(
     await markObjectState(link.id, decision.state).catch((error: unknown) => log.error("recipient.object_state_not_saved", { linkId: link.id, error }));
   }
   if (!context.isHead) context.log("refused", decision.state);
-  return plainPage(decision.state, { head: context.isHead });
+  return plainPage(decision.state, context.request, { head: context.isHead });
 }

@@ -1,6 +1,9 @@
+import type { MessageKey } from "@/lib/i18n";
+import { brandCssHash } from "@/lib/recipient/html/brand-style";
 import { RECIPIENT_CSS_HASH } from "@/lib/recipient/html/styles";
-import { statusPage } from "@/lib/recipient/html/templates";
+import { type RecipientPageContext, statusPage } from "@/lib/recipient/html/templates";
 import type { Refusal } from "@/lib/recipient/link";
+import { recipientPageContext } from "@/lib/recipient/page-context";
 
 /**
  * Every response to a recipient: never stored by caches, never sends a Referer onwards, kept out of
@@ -9,11 +12,11 @@ import type { Refusal } from "@/lib/recipient/link";
  * link's own storage origin (where that redirect goes).
  */
 
-export function recipientCsp(storageOrigins: readonly string[] = [], formOrigins: readonly string[] = []): string {
+export function recipientCsp(storageOrigins: readonly string[] = [], formOrigins: readonly string[] = [], styleHashes: readonly string[] = []): string {
   const storage = storageOrigins.join(" ");
   return [
     "default-src 'none'",
-    `style-src '${RECIPIENT_CSS_HASH}'`,
+    `style-src ${[RECIPIENT_CSS_HASH, ...styleHashes].map((hash) => `'${hash}'`).join(" ")}`,
     `img-src 'self' ${storage}`.trim(),
     `media-src 'self' ${storage}`.trim(),
     // A Download button's POST is answered with a redirect to storage, which browsers hold to form-action too.
@@ -35,14 +38,27 @@ export function recipientHeaders(extra: Record<string, string> = {}): Headers {
   return headers;
 }
 
+/**
+ * A recipient page, rendered with `page`: its CSP allows the brand's accent stylesheet too, and it varies with
+ * Accept-Language (the page is in the visitor's language; no-store already keeps it out of shared caches).
+ */
 export function htmlResponse(
   body: string,
   status: number,
-  options: { storageOrigins?: readonly string[]; formOrigins?: readonly string[]; headers?: Record<string, string>; head?: boolean } = {},
+  options: {
+    page: RecipientPageContext;
+    storageOrigins?: readonly string[];
+    formOrigins?: readonly string[];
+    headers?: Record<string, string>;
+    head?: boolean;
+  },
 ): Response {
+  const brandHash = brandCssHash(options.page.brand);
   const headers = recipientHeaders({
     "Content-Type": "text/html; charset=utf-8",
-    "Content-Security-Policy": recipientCsp(options.storageOrigins, options.formOrigins),
+    "Content-Security-Policy": recipientCsp(options.storageOrigins, options.formOrigins, brandHash ? [brandHash] : []),
+    "Content-Language": options.page.t.locale,
+    Vary: "Accept-Language",
     ...options.headers,
   });
   return new Response(options.head ? null : body, { status, headers });
@@ -52,90 +68,42 @@ export function redirectResponse(location: string, status: 302 | 303 = 302, head
   return new Response(null, { status, headers: recipientHeaders({ Location: location, ...headers }) });
 }
 
-type Plain = { status: number; heading: string; message: string };
-
+/** The plain pages: a status and the catalogue's plain.<page>.heading / plain.<page>.message (lib/i18n/messages). */
 export const PLAIN_PAGES = {
-  unknown: {
-    status: 404,
-    heading: "Link not found",
-    message: "This link does not exist. Check that it was copied completely, or ask the person who shared it for a new one.",
-  },
-  revoked: {
-    status: 410,
-    heading: "This link was revoked",
-    message: "The person who shared this file has withdrawn the link. Ask them for a new one if you still need the file.",
-  },
-  expired: { status: 410, heading: "This link has expired", message: "The link is no longer valid. Ask the person who shared the file for a new one." },
-  limit: {
-    status: 410,
-    heading: "Download limit reached",
-    message: "This link has been used as many times as the person who shared it allowed. Ask them for a new one.",
-  },
-  network: {
-    status: 403,
-    heading: "Not available from your network",
-    message: "The person who shared this file allowed it only from certain networks, and your connection is not one of them.",
-  },
-  changed: {
-    status: 410,
-    heading: "This file has changed since it was shared",
-    message: "The file was replaced after the link was made, so the link no longer gives it. Ask the person who shared it for a new link.",
-  },
-  missing: {
-    status: 410,
-    heading: "This file no longer exists",
-    message: "The file was deleted after the link was made. Ask the person who shared it whether it is still available.",
-  },
-  unavailable: {
-    status: 503,
-    heading: "The file cannot be reached right now",
-    message: "The storage that holds this file did not answer. Nothing was counted; try again in a few minutes.",
-  },
-  down: {
-    status: 503,
-    heading: "This link cannot be opened right now",
-    message: "The service is briefly unavailable. Nothing was counted; try again in a few minutes.",
-  },
-  error: { status: 500, heading: "Something went wrong", message: "This link could not be opened just now. Nothing was counted; try again in a moment." },
-  tooLarge: {
-    status: 413,
-    heading: "Request too large",
-    message: "This address takes only the password form of the link. Open the link you were sent and enter the password there.",
-  },
-  crossSite: {
-    status: 403,
-    heading: "Open the link itself",
-    message: "The password can only be entered on the page of the link. Open the link you were sent and enter it there.",
-  },
-  ready: { status: 200, heading: "Ready to download", message: "A GET request to this address downloads the file." },
-  noPreview: { status: 404, heading: "No preview", message: "This file has no preview. Use Download to get it." },
-  unknownFile: {
-    status: 404,
-    heading: "File not found in this share",
-    message: "This share has no file at that path. Go back to the list of files and choose one there.",
-  },
-  noZip: {
-    status: 404,
-    heading: "Download all is not available",
-    message: "The person who shared these files turned off downloading them as one ZIP. Download the files one by one from the list.",
-  },
-  zipBusy: {
-    status: 429,
-    heading: "A download of these files is already running",
-    message:
-      "Your earlier Download all of these files is still running, or too many are running at once. Wait for the running download to finish, then try again. Nothing was counted.",
-  },
-  allGone: {
-    status: 410,
-    heading: "These files no longer exist",
-    message:
-      "Every file in this share was deleted or replaced after the link was made, so there is nothing left to download. Ask the person who shared them for a new link.",
-  },
-} as const satisfies Record<string, Plain>;
+  unknown: 404,
+  revoked: 410,
+  expired: 410,
+  limit: 410,
+  network: 403,
+  changed: 410,
+  missing: 410,
+  unavailable: 503,
+  down: 503,
+  error: 500,
+  tooLarge: 413,
+  crossSite: 403,
+  ready: 200,
+  noPreview: 404,
+  unknownFile: 404,
+  noZip: 404,
+  zipBusy: 429,
+  allGone: 410,
+} as const satisfies Record<string, number>;
 
 export type PlainPage = keyof typeof PLAIN_PAGES;
 
-export function plainPage(page: PlainPage | Refusal, options: { head?: boolean } = {}): Response {
-  const { status, heading, message } = PLAIN_PAGES[page];
-  return htmlResponse(statusPage({ heading, message }), status, options);
+export function plainPageText(page: RecipientPageContext, name: PlainPage): { heading: string; message: string } {
+  return {
+    heading: page.t(`plain.${name}.heading` as MessageKey),
+    message: page.t(`plain.${name}.message` as MessageKey),
+  };
+}
+
+/**
+ * A plain page (a refusal, a fault, "no preview"…) in the language of `request` (English without one), with the
+ * owner's brand. lib/errors.ts maps each AppError reason to one of these pages.
+ */
+export async function plainPage(name: PlainPage | Refusal, request: Request | null, options: { head?: boolean } = {}): Promise<Response> {
+  const page = await recipientPageContext(request, { loadBrand: name !== "down" && name !== "error" });
+  return htmlResponse(statusPage(page, plainPageText(page, name)), PLAIN_PAGES[name], { ...options, page });
 }

@@ -1,9 +1,9 @@
 import "server-only";
 import { verifyPassword } from "@/lib/auth/password";
-import { guardedAttempt, retryMessage } from "@/lib/auth/rate-limit";
+import { BUSY_MESSAGE, guardedAttempt } from "@/lib/auth/rate-limit";
 import { getRuntimeSecrets } from "@/lib/env";
 import type { RecipientContext } from "@/lib/recipient/handler";
-import { passwordResponse } from "@/lib/recipient/pages";
+import { type PasswordError, passwordResponse } from "@/lib/recipient/pages";
 import { plainPage, redirectResponse } from "@/lib/recipient/respond";
 import { isKnownLinkBrowser, linkKnownBrowserCookieHeader, signLinkKnownBrowser } from "@/lib/recipient/link-known-browser";
 import { lockoutStartedByFailure } from "@/lib/recipient/password-lockout";
@@ -59,23 +59,35 @@ async function passwordFrom(request: Request, body: Uint8Array<ArrayBuffer>): Pr
   }
 }
 
+/** Whole minutes until `until`, at least 1 (as lib/auth/limits.ts retryMessage counts them). */
+function minutesUntil(until: Date, now = new Date()): number {
+  return Math.max(1, Math.ceil((until.getTime() - now.getTime()) / 60_000));
+}
+
+/** The guessing limits' message (English, lib/auth/rate-limit.ts) as a catalogue message: busy, or "try again in N minutes". */
+function limitedMessage(message: string | undefined): PasswordError {
+  if (message === BUSY_MESSAGE) return { key: "password.busy" };
+  const minutes = /in (\d+) minutes?\./.exec(message ?? "")?.[1];
+  return minutes ? { key: "password.retryIn", values: { minutes: Number(minutes) } } : { key: "password.tooMany" };
+}
+
 export async function unlockLink(context: RecipientContext): Promise<Response> {
   const { link, token } = context;
   const page = `/s/${token}`;
   // Before anything reads the body: a declared length within the limit, or 413.
   const declared = declaredLength(context.request);
-  if (declared === null) return plainPage("tooLarge");
+  if (declared === null) return plainPage("tooLarge", context.request);
   // A form on another site must not spend this visitor's guesses (browsers say where a form came from).
-  if (context.request.headers.get("sec-fetch-site") === "cross-site") return plainPage("crossSite");
+  if (context.request.headers.get("sec-fetch-site") === "cross-site") return plainPage("crossSite", context.request);
   if (!link.passwordHash || context.unlocked) return redirectResponse(page, 303);
 
   const body = await boundedBody(context.request, declared);
-  if (!body) return plainPage("tooLarge");
+  if (!body) return plainPage("tooLarge", context.request);
   const password = await passwordFrom(context.request, body);
-  if (!password) return passwordResponse(context, "Enter the password.");
+  if (!password) return passwordResponse(context, { key: "password.empty" });
   if (password.length > MAX_PASSWORD_LENGTH) {
     context.log("wrong_password");
-    return passwordResponse(context, "Wrong password. Check it and try again.");
+    return passwordResponse(context, { key: "password.wrong" });
   }
 
   const passwordHash = link.passwordHash;
@@ -89,7 +101,7 @@ export async function unlockLink(context: RecipientContext): Promise<Response> {
   if (!result.ok) {
     if (result.limited) {
       context.log("refused", "rate_limited");
-      return passwordResponse(context, result.message ?? "Too many failed attempts. Try again later.", 429);
+      return passwordResponse(context, limitedMessage(result.message), 429);
     }
     // The failure was written after this request began: the lock-out is read as of now.
     const lockout =
@@ -103,7 +115,10 @@ export async function unlockLink(context: RecipientContext): Promise<Response> {
             now: new Date(),
           });
     context.log("wrong_password", lockout ? "locked_out" : null);
-    return passwordResponse(context, lockout ? `Wrong password. ${retryMessage(lockout.lockedUntil)}` : "Wrong password. Check it and try again.");
+    return passwordResponse(
+      context,
+      lockout ? { key: "password.lockedOut", values: { minutes: minutesUntil(lockout.lockedUntil) } } : { key: "password.wrong" },
+    );
   }
   const { value } = signUnlock(secret);
   context.log("unlocked");

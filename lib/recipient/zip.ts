@@ -198,12 +198,12 @@ export async function serveZip(context: RecipientContext, options: ZipOptions = 
   const files = await listFilesForZip(link.id);
   if (files.length === 0) {
     context.log("refused", "missing");
-    return plainPage("allGone");
+    return plainPage("allGone", context.request);
   }
   const names = zipEntryNames(files.map((file) => file.path));
   const maxMs = options.maxMs ?? getEnv().ZIP_MAX_MS;
   const slot = await takeZipSlot({ linkId: link.id, address: context.address, maxMs });
-  if (!slot) return plainPage("zipBusy");
+  if (!slot) return plainPage("zipBusy", context.request);
   let refused: Response | null;
   try {
     refused = await context.count();

@@ -180,7 +180,7 @@ describe.each(storageCases())("on $name", (storage: TestStorage) => {
       expect(body).toContain("<h1>apollo 11</h1>");
       expect(body).toContain("<dt>Files</dt><dd>5</dd>");
       expect(body).toContain(`href="/s/${link.token}/zip">Download all</a>`);
-      expect(body).toContain("pass through the Bucketshare server");
+      expect(body).toContain("Downloads all files as one ZIP.");
       expect(body).toContain(`href="/s/${link.token}/download?path=readme.txt">Download<span class="sr-only"> readme.txt</span></a>`);
       for (const folder of ["Ünïcode café/", "a+b%20c#d?e&amp;f/", "docs/"]) expect(body).toContain(`>${folder}</a>`);
       // Only the top folder's own files: deeper files are behind their folder.

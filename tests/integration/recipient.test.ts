@@ -1001,3 +1001,58 @@ describe.each(storageCases({ versioning: true }))("version pin on $name", (stora
     s3.destroy();
   });
 });
+
+describe("in the visitor's language", () => {
+  useStorage(storageCases()[0]!);
+  const lang = (language: string): Call => ({ headers: { "accept-language": language } });
+
+  it("answers the page in the language Accept-Language asks for, says so, and varies on it", async () => {
+    const link = await managedLink({ downloadLimit: 2 });
+    const response = await openPage(link.token, lang("fr-CH, fr;q=0.9, en;q=0.8"));
+    expect(response.status).toBe(200);
+    expect(response.headers.get("vary")).toBe("Accept-Language");
+    expect(response.headers.get("content-language")).toBe("fr");
+    expect(response.headers.get("cache-control")).toBe("no-store");
+    const body = await response.text();
+    expect(body).toContain('<html lang="fr">');
+    expect(body).toContain("Partagé par Olive Owner");
+    expect(body).toContain("<dt>Taille</dt><dd>39,1 Ko</dd>");
+    expect(body).toMatch(/<time datetime="[^"]+">[^<]+ UTC<\/time> \(dans 1 jour\)/);
+    expect(body).toContain('<button class="button" type="submit">Télécharger</button>');
+    expect(body).toContain("<dt>Téléchargements restants</dt><dd>2</dd>");
+    // The confirm page a GET of the download address gets, in German.
+    const confirm = await getDownload(link.token, lang("de"));
+    expect(await confirm.text()).toContain('<button class="button" type="submit">Herunterladen</button>');
+    expect(await downloads(link.id)).toBe(0);
+  });
+
+  it("says refusals and password mistakes in that language", async () => {
+    const unknown = await hit(page.GET, generateLinkToken(), "", lang("de-DE"));
+    expect(unknown.status).toBe(404);
+    expect(unknown.headers.get("vary")).toBe("Accept-Language");
+    const body = await unknown.text();
+    expect(body).toContain('<html lang="de">');
+    expect(body).toContain("<h1>Link nicht gefunden</h1>");
+    const revoked = await managedLink();
+    await db.shareLink.update({ where: { id: revoked.id }, data: { revokedAt: new Date() } });
+    expect(await (await openPage(revoked.token, lang("es"))).text()).toContain("<h1>Este enlace se revocó</h1>");
+
+    const locked = await managedLink({ password: "correct horse" });
+    expect(await (await openPage(locked.token, lang("es"))).text()).toContain("<h1>Este archivo está protegido</h1>");
+    const empty = await postUnlock(locked.token, "", lang("es"));
+    expect(await empty.text()).toContain('<p id="password-error" class="error" role="alert">Escriba la contraseña.</p>');
+    const wrong = await postUnlock(locked.token, "wrong horse", lang("fr"));
+    expect(await wrong.text()).toContain("Mot de passe incorrect. Vérifiez-le et réessayez.");
+  });
+
+  it("falls back to English for a language not translated, and for a malformed or enormous header", async () => {
+    const link = await managedLink();
+    for (const header of ["ja-JP,ja;q=0.9", "**;;q=x,,;", `fr,${"de;q=0.5,".repeat(2_000)}`]) {
+      const response = await openPage(link.token, lang(header));
+      expect(response.status, header.slice(0, 20)).toBe(200);
+      const body = await response.text();
+      expect(body).toContain('<html lang="en">');
+      expect(body).toContain(`<a class="button" href="/s/${link.token}/download">Download</a>`);
+    }
+  });
+});

@@ -29,3 +29,17 @@ export function html(strings: TemplateStringsArray, ...values: Part[]): Html {
   for (let i = 0; i < values.length; i++) out += render(values[i]!) + strings[i + 1]!;
   return { html: out };
 }
+
+/** Runs of this many characters without a space get break opportunities after their separators. */
+const LONG_RUN = 24;
+
+/**
+ * A file name that wraps where a person would break it: a long run without spaces
+ * ("Quarterly_financial_statement_Q3.xlsx") gets <wbr> after its separators (_ - . / +), so lines break
+ * there instead of inside a word; short names are left as they are.
+ */
+export function breakableName(name: string): Html {
+  if (!name.split(/\s+/).some((run) => run.length > LONG_RUN)) return html`${name}`;
+  const parts = name.split(/(?<=[_\-./+])(?=[^\s])/);
+  return { html: parts.map(escapeHtml).join("<wbr>") };
+}

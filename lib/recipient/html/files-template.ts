@@ -1,5 +1,7 @@
-import { html, type Html } from "@/lib/recipient/html/escape";
-import { downloadButton, recipientDocument } from "@/lib/recipient/html/templates";
+import type { FileIcon } from "@/lib/file-type";
+import { breakableName, html, type Html } from "@/lib/recipient/html/escape";
+import { fileIcon } from "@/lib/recipient/html/icons";
+import { downloadButton, type Expiry, expiresText, type RecipientPageContext, recipientDocument } from "@/lib/recipient/html/templates";
 
 /**
  * The recipient page of a multi-file share (/s/<token> with target "files"): title, total size and
@@ -11,8 +13,11 @@ import { downloadButton, recipientDocument } from "@/lib/recipient/html/template
 export type FileRowView = {
   path: string;
   name: string;
+  /** In the visitor's language ("1.5 KB", "1,5 Ko"). */
   size: string;
+  /** In words ("PDF document"), lib/file-type.ts. */
   type: string;
+  icon: FileIcon;
   state: "changed" | "missing" | null;
   /** Only for types shown with a forced passive type. */
   previewable: boolean;
@@ -26,7 +31,7 @@ export type FilesView = {
   ownerName: string;
   fileCount: number;
   totalSize: string;
-  expires: { never: true } | { never: false; exact: string; relative: string; iso: string };
+  expires: Expiry;
   downloadsLeft: number | null;
   zipAllowed: boolean;
   /** A share with a download limit counts only a POST: Download and Download all are form buttons. */
@@ -53,73 +58,78 @@ function fileHref(view: FilesView, route: "download" | "preview", path: string):
   return `/s/${view.token}/${route}?${new URLSearchParams({ path }).toString()}`;
 }
 
-function breadcrumbs(view: FilesView): Html {
+function breadcrumbs(page: RecipientPageContext, view: FilesView): Html {
+  const { t } = page;
   const parts = view.dir.split("/").filter((part) => part !== "");
   const crumbs: Html[] = [];
   crumbs.push(
-    parts.length || view.query ? html`<li><a href="${pageHref(view, {})}">All files</a></li>` : html`<li><span aria-current="page">All files</span></li>`,
+    parts.length || view.query
+      ? html`<li><a href="${pageHref(view, {})}">${t("files.allFiles")}</a></li>`
+      : html`<li><span aria-current="page">${t("files.allFiles")}</span></li>`,
   );
   parts.forEach((part, index) => {
     const dir = `${parts.slice(0, index + 1).join("/")}/`;
     const last = index === parts.length - 1 && !view.query;
     crumbs.push(last ? html`<li><span aria-current="page">${part}</span></li>` : html`<li><a href="${pageHref(view, { dir })}">${part}</a></li>`);
   });
-  return html`<nav aria-label="Folder"><ol class="crumbs">${crumbs}</ol></nav>`;
+  return html`<nav aria-label="${t("files.folderNav")}"><ol class="crumbs">${crumbs}</ol></nav>`;
 }
 
-const STATE_TEXT = { changed: "Changed since shared", missing: "No longer exists" } as const;
-
-function fileRow(view: FilesView, file: FileRowView): Html {
+function fileRow(page: RecipientPageContext, view: FilesView, file: FileRowView): Html {
+  const { t } = page;
   const shownName = view.query ? file.path : file.name;
   const actions = file.state
-    ? html`<span class="error">${STATE_TEXT[file.state]}</span>`
-    : html`${downloadButton(fileHref(view, "download", file.path), view.downloadByPost, html`Download<span class="sr-only"> ${file.name}</span>`, "link-button")}${
+    ? html`<span class="error">${t(file.state === "changed" ? "files.changed" : "files.missing")}</span>`
+    : html`${downloadButton(fileHref(view, "download", file.path), view.downloadByPost, html`${t("action.download")}<span class="sr-only"> ${file.name}</span>`, "link-button")}${
         file.openable
-          ? html` · ${downloadButton(`${fileHref(view, "download", file.path)}&open=1`, view.downloadByPost, html`Open<span class="sr-only"> ${file.name}</span>`, "link-button", true)}`
+          ? downloadButton(
+              `${fileHref(view, "download", file.path)}&open=1`,
+              view.downloadByPost,
+              html`${t("action.open")}<span class="sr-only"> ${file.name}</span>`,
+              "link-button",
+              true,
+            )
           : null
       }${
         file.previewable
-          ? html` · <a href="${fileHref(view, "preview", file.path)}" target="_blank" rel="noopener noreferrer">Preview<span class="sr-only"> ${file.name}</span></a>`
+          ? html`<a href="${fileHref(view, "preview", file.path)}" target="_blank" rel="noopener noreferrer">${t("action.preview")}<span class="sr-only"> ${file.name}</span></a>`
           : null
       }`;
-  return html`<tr><th scope="row">${shownName}</th><td>${file.size}</td><td>${file.type}</td><td>${actions}</td></tr>`;
+  // The row header is the name alone (what a screen reader announces for the row); the icon leads the type.
+  return html`<tr><th scope="row">${breakableName(shownName)}</th><td class="size">${file.size}</td><td class="type"><span class="type-cell">${fileIcon(file.icon)}${file.type}</span></td><td class="row-actions">${actions}</td></tr>`;
 }
 
-function folderRow(view: FilesView, name: string): Html {
-  return html`<tr><th scope="row"><a href="${pageHref(view, { dir: `${view.dir}${name}/` })}">${name}/</a></th><td></td><td>Folder</td><td></td></tr>`;
+function folderRow(page: RecipientPageContext, view: FilesView, name: string): Html {
+  return html`<tr><th scope="row"><a href="${pageHref(view, { dir: `${view.dir}${name}/` })}">${name}/</a></th><td class="size"></td><td class="type"><span class="type-cell">${fileIcon("folder")}${page.t("files.folder")}</span></td><td class="row-actions"></td></tr>`;
 }
 
-export function filesPage(view: FilesView): string {
-  const expires = view.expires.never ? html`No expiry` : html`<time datetime="${view.expires.iso}">${view.expires.exact}</time> (${view.expires.relative})`;
+export function filesPage(page: RecipientPageContext, view: FilesView): string {
+  const { t } = page;
   const markedTotal = view.marked.changed + view.marked.missing;
-  const marked = markedTotal
-    ? html`<p role="status">${`${markedTotal} of ${view.fileCount} ${view.fileCount === 1 ? "file has" : "files have"} changed or been deleted since ${view.fileCount === 1 ? "it was" : "they were"} shared; ${markedTotal === 1 ? "it is" : "they are"} marked below and not given out.`}</p>`
-    : null;
+  const marked = markedTotal ? html`<p role="status">${t("files.marked", { marked: markedTotal, total: view.fileCount })}</p>` : null;
   const zip = view.zipAllowed
-    ? html`<p>${downloadButton(`/s/${view.token}/zip`, view.downloadByPost, "Download all")}</p>
-<p class="muted">Download all gives one ZIP file made by this server: its bytes pass through the Bucketshare server instead of coming straight from storage.${
-        markedTotal ? " Files marked below are left out." : ""
-      }</p>`
+    ? html`<p class="actions">${downloadButton(`/s/${view.token}/zip`, view.downloadByPost, t("action.downloadAll"))}</p>
+<p class="muted">${t("files.zipNote")}${markedTotal ? ` ${t("files.zipLeftOut")}` : ""}</p>`
     : null;
-  const rows = [...view.folders.map((name) => folderRow(view, name)), ...view.files.map((file) => fileRow(view, file))];
-  const empty = rows.length === 0 ? html`<p>${view.query ? `No file name contains “${view.query}”.` : "This folder has no files."}</p>` : null;
+  const rows = [...view.folders.map((name) => folderRow(page, view, name)), ...view.files.map((file) => fileRow(page, view, file))];
+  const empty = rows.length === 0 ? html`<p>${view.query ? t("files.noMatch", { query: view.query }) : t("files.empty")}</p>` : null;
   const table = rows.length
-    ? html`<table><caption class="sr-only">Files</caption><thead><tr><th scope="col">Name</th><th scope="col">Size</th><th scope="col">Type</th><th scope="col"><span class="sr-only">Actions</span></th></tr></thead><tbody>${rows}</tbody></table>`
+    ? html`<table class="files"><caption class="sr-only">${t("files.caption")}</caption><thead><tr><th scope="col">${t("files.name")}</th><th scope="col">${t("files.size")}</th><th scope="col">${t("files.type")}</th><th scope="col"><span class="sr-only">${t("files.actions")}</span></th></tr></thead><tbody>${rows}</tbody></table>`
     : null;
-  const pager = html`<nav aria-label="Pages" class="pager">${
-    view.firstPage ? null : html`<a href="${pageHref(view, { dir: view.dir, q: view.query })}">First page</a> `
-  }${view.nextAfter ? html`<a href="${pageHref(view, { dir: view.dir, q: view.query, after: view.nextAfter })}">Next page</a>` : null}</nav>`;
-  const body = html`<h1>${view.title}</h1>
-<p class="muted">${`Shared by ${view.ownerName}`}</p>
-<dl class="facts"><dt>Files</dt><dd>${view.fileCount}</dd><dt>Total size</dt><dd>${view.totalSize}</dd><dt>Expires</dt><dd>${expires}</dd>${
-    view.downloadsLeft === null ? null : html`<dt>Downloads left</dt><dd>${view.downloadsLeft}</dd>`
+  const pager = html`<nav aria-label="${t("files.pages")}" class="pager">${
+    view.firstPage ? null : html`<a href="${pageHref(view, { dir: view.dir, q: view.query })}">${t("files.firstPage")}</a> `
+  }${view.nextAfter ? html`<a href="${pageHref(view, { dir: view.dir, q: view.query, after: view.nextAfter })}">${t("files.nextPage")}</a>` : null}</nav>`;
+  const body = html`<div class="title-row">${fileIcon("folder", "large")}<div class="title-text"><h1>${breakableName(view.title)}</h1>
+<p class="muted">${t("page.sharedBy", { name: view.ownerName })}</p></div></div>
+<dl class="facts"><dt>${t("facts.files")}</dt><dd>${view.fileCount}</dd><dt>${t("facts.totalSize")}</dt><dd>${view.totalSize}</dd><dt>${t("facts.expires")}</dt><dd>${expiresText(t, view.expires)}</dd>${
+    view.downloadsLeft === null ? null : html`<dt>${t("facts.downloadsLeft")}</dt><dd>${view.downloadsLeft}</dd>`
   }</dl>
 ${marked}${zip}
-<h2 id="files-heading">Files</h2>
-${breadcrumbs(view)}
+<h2 id="files-heading">${t("files.heading")}</h2>
+${breadcrumbs(page, view)}
 <form method="get" action="${`/s/${view.token}`}" role="search" class="filter">${
     view.dir ? html`<input type="hidden" name="dir" value="${view.dir}">` : null
-  }<label for="q">Filter by name</label><input id="q" name="q" type="search" value="${view.query}"> <button class="button" type="submit">Filter</button></form>
+  }<label for="q">${t("files.filterLabel")}</label><input id="q" name="q" type="search" value="${view.query}"> <button class="button" type="submit">${t("files.filter")}</button></form>
 ${empty}${table}${pager}`;
-  return recipientDocument({ title: `${view.title} · Bucketshare`, body });
+  return recipientDocument(page, { title: `${view.title} · ${page.brand.name}`, body });
 }

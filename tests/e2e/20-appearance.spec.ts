@@ -87,6 +87,12 @@ test("an owner sets the name, accent colour and logo recipients see, and is told
   expect((await sharp(await response.body()).metadata()).format).toBe("png");
   const unknown = await stranger.request.get(new URL(`/brand/logo/${"0".repeat(64)}.png`, page.url()).toString(), { maxRedirects: 0 });
   expect(unknown.status()).toBe(404);
+  // Recipients see it: an unknown link's page (a stranger, no session) carries the logo, named, and the accent.
+  const recipient = await stranger.newPage();
+  await recipient.goto(new URL("/s/not-a-real-link-token", page.url()).toString());
+  await expect(recipient.getByRole("img", { name: "Acme Studio" })).toBeVisible();
+  await expect(recipient.getByRole("img", { name: "Acme Studio" })).toHaveAttribute("src", src!);
+  expect(await recipient.evaluate(() => getComputedStyle(document.documentElement).getPropertyValue("--accent").trim())).toBe("#1d4ed8");
   await stranger.close();
 
   // Back to Bucketshare's own.

@@ -385,7 +385,7 @@ export function LinkTypeField({
           </label>
         </div>
       ) : (
-        <p className="text-sm">Managed link (several files are always shared through Bucketshare)</p>
+        <p className="text-sm">Managed link (the one kind for several files)</p>
       )}
       <p id={`${idPrefix}-kind-help`} className="text-sm text-zinc-600 dark:text-zinc-400">
         {LINK_TYPE_TRADE_OFF[kind]}

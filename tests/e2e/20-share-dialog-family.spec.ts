@@ -214,6 +214,7 @@ test("Quick Share and Share selected are one family: same groups in the same ord
   // Change options on the several-files link changes it too (a managed link).
   await files.getByRole("button", { name: "Change options" }).click();
   await expect(files.getByRole("radio", { name: "Change this link" })).toBeChecked();
+  await look("share-selected-change");
   await files.getByRole("textbox", { name: "Download limit" }).fill("");
   await files.getByRole("button", { name: "Save changes" }).click();
   await expect(files.getByRole("status").filter({ hasText: "Saved: the link keeps its address" })).toBeVisible();

@@ -1,11 +1,12 @@
 "use client";
 
-import { useState } from "react";
+import { type RefObject, useEffect, useRef, useState } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import type { ManagedOptions } from "@/components/share/link-option-fields";
 import type { ChangedLinkOptions } from "@/lib/actions/change-link-options";
 import { revokeLinkAction } from "@/lib/actions/revoke-link";
+import { formatExpiryDate } from "@/lib/links/expiry";
 import type { IssuedLink } from "@/lib/links/issue";
 
 /**
@@ -42,6 +43,13 @@ export function changeRequest(id: string, sent: SentOptions, expiryFields: Recor
   if (options.allowedNetworks.trim() !== sent.options.allowedNetworks.trim())
     Object.assign(request, { changeAllowedNetworks: "on", allowedNetworks: options.allowedNetworks });
   return request;
+}
+
+/** Changing a link, its expiry untouched: the expiry it keeps (counted again from now only when another is chosen). */
+export function keptExpiry(link: IssuedLink | null, sent: SentOptions | null, expiryFields: Record<string, string>, timeZone: string): string | null {
+  if (!link || !sent || expiryKey(expiryFields) !== sent.expiry) return null;
+  if (link.neverExpires) return "Unchanged: the link works until you revoke it.";
+  return `Unchanged: the link works until ${formatExpiryDate(new Date(link.expiresAt), timeZone)}. Choose another expiry to count it from now.`;
 }
 
 export type LinkFlowMode = "first" | "change" | "new";
@@ -209,4 +217,21 @@ export function FlowNotice<L extends IssuedLink>({ flow }: { flow: LinkFlow<L> }
       {flow.notice ? <Alert tone="success">{flow.notice}</Alert> : null}
     </div>
   );
+}
+
+/**
+ * When the dialog switches between the form and the link (Generate, Save changes, Change options,
+ * Back to the link), the focus moves to the first field of what is now shown instead of being lost
+ * with the button that was pressed.
+ */
+export function useFocusOnSwitch(showing: boolean, container: RefObject<HTMLElement | null>) {
+  const mounted = useRef(false);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs when the view switches, and only then
+  useEffect(() => {
+    if (!mounted.current) {
+      mounted.current = true;
+      return;
+    }
+    container.current?.querySelector<HTMLElement>("input:not([type=hidden]), select, textarea, button")?.focus();
+  }, [showing]);
 }

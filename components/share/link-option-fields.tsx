@@ -95,6 +95,7 @@ export function ExpiryField({
   serverErrors,
   credentialsExpireAt = null,
   onUseLongest,
+  kept = null,
 }: {
   idPrefix: string;
   kind: LinkKind;
@@ -104,6 +105,8 @@ export function ExpiryField({
   credentialsExpireAt?: Date | null;
   /** Offered when a direct link asks for more than 7 days. */
   onUseLongest?: () => void;
+  /** Changing a link made already, its expiry untouched: what it keeps (said instead of the preview). */
+  kept?: string | null;
 }) {
   const { preview, mode, timeZone } = expiry;
   const capped = preview?.ok ? effectiveExpiry(preview.expiresAt, credentialsExpireAt) : null;
@@ -186,6 +189,8 @@ export function ExpiryField({
               </Button>
             ) : null}
           </>
+        ) : kept ? (
+          <p className="text-zinc-600 dark:text-zinc-400">{kept}</p>
         ) : preview?.ok && preview.neverExpires ? (
           <p className="text-zinc-600 dark:text-zinc-400">The link works until you revoke it.</p>
         ) : capped ? (

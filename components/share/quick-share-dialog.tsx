@@ -1,6 +1,6 @@
 "use client";
 
-import { useId, useState, type FormEvent } from "react";
+import { useId, useRef, useState, type FormEvent } from "react";
 import { Modal, ModalFooter } from "@/components/ui/modal";
 import { createShareLinkAction } from "@/lib/actions/create-share-link";
 import { changeLinkOptionsAction } from "@/lib/actions/change-link-options";
@@ -12,7 +12,16 @@ import { Button } from "@/components/ui/button";
 import { FieldError, inputClass } from "@/components/ui/field";
 import { GenerateLinkFooter } from "@/components/share/generate-link-footer";
 import { ShareResult } from "@/components/share/share-result";
-import { AfterLinkChoice, changeRequest, expiryKey, FirstLinkStillWorks, FlowNotice, useLinkFlow } from "@/components/share/link-change";
+import {
+  AfterLinkChoice,
+  changeRequest,
+  expiryKey,
+  FirstLinkStillWorks,
+  FlowNotice,
+  keptExpiry,
+  useFocusOnSwitch,
+  useLinkFlow,
+} from "@/components/share/link-change";
 import {
   AddressWarnings,
   defaultExpiryPreset,
@@ -54,6 +63,8 @@ export function QuickShareDialog({ target, open, onClose }: { target: ShareTarge
   const [kind, setKind] = useState<LinkKind>(defaultLinkKind(target.publicUrl));
   const flow = useLinkFlow<IssuedLink>();
   const changing = flow.mode === "change";
+  const view = useRef<HTMLDivElement>(null);
+  useFocusOnSwitch(flow.showing, view);
   // Changing the link made already: a managed link's options.
   const linkKind: LinkKind = changing ? "managed" : kind;
   const expiry = useExpiryChoice(linkKind, defaultExpiryPreset(kind));
@@ -143,137 +154,140 @@ export function QuickShareDialog({ target, open, onClose }: { target: ShareTarge
       }
       size="md"
     >
-      {flow.showing && flow.link ? (
-        <div className="space-y-4">
-          <FlowNotice flow={flow} />
-          <ShareResult key={flow.link.id} link={flow.link} timeZone={expiry.timeZone} />
-          <FirstLinkStillWorks flow={flow} />
-          <ModalFooter divided>
-            <Button
-              variant="secondary"
-              onClick={() => {
-                setState(idle);
-                flow.changeOptions();
-              }}
-            >
-              Change options
-            </Button>
-            <Button variant="secondary" onClick={onClose}>
-              Done
-            </Button>
-          </ModalFooter>
-        </div>
-      ) : (
-        <form onSubmit={onSubmit} className="space-y-4" noValidate>
-          <AfterLinkChoice idPrefix={ids} flow={flow} />
-          {changing ? null : (
-            <>
-              <LinkTypeField idPrefix={ids} kind={kind} onChange={chooseKind} />
-              <AddressWarnings kind={kind} publicUrl={target.publicUrl} storagePrivateHost={target.storagePrivateHost} />
-            </>
-          )}
+      <div ref={view}>
+        {flow.showing && flow.link ? (
+          <div className="space-y-4">
+            <FlowNotice flow={flow} />
+            <ShareResult key={flow.link.id} link={flow.link} timeZone={expiry.timeZone} />
+            <FirstLinkStillWorks flow={flow} />
+            <ModalFooter divided>
+              <Button
+                variant="secondary"
+                onClick={() => {
+                  setState(idle);
+                  flow.changeOptions();
+                }}
+              >
+                Change options
+              </Button>
+              <Button variant="secondary" onClick={onClose}>
+                Done
+              </Button>
+            </ModalFooter>
+          </div>
+        ) : (
+          <form onSubmit={onSubmit} className="space-y-4" noValidate>
+            <AfterLinkChoice idPrefix={ids} flow={flow} />
+            {changing ? null : (
+              <>
+                <LinkTypeField idPrefix={ids} kind={kind} onChange={chooseKind} />
+                <AddressWarnings kind={kind} publicUrl={target.publicUrl} storagePrivateHost={target.storagePrivateHost} />
+              </>
+            )}
 
-          <ExpiryField
-            idPrefix={ids}
-            kind={linkKind}
-            expiry={expiry}
-            serverErrors={serverErrors}
-            credentialsExpireAt={credentialsEnd}
-            onUseLongest={linkKind === "direct" ? () => expiry.setExpiresIn("7d") : undefined}
-          />
-
-          {linkKind === "managed" ? (
-            <ProtectionFields
+            <ExpiryField
               idPrefix={ids}
-              managed={managed}
-              limitHelp="Empty for unlimited; 1 for a one-time link. Page views and link previews do not count."
-              passwordHelp={changing ? "Leave it as it is to keep the password; empty it to remove the password." : undefined}
+              kind={linkKind}
+              expiry={expiry}
+              serverErrors={serverErrors}
+              credentialsExpireAt={credentialsEnd}
+              onUseLongest={linkKind === "direct" ? () => expiry.setExpiresIn("7d") : undefined}
+              kept={changing ? keptExpiry(flow.link, flow.sent, expiry.fields, expiry.timeZone) : null}
             />
-          ) : null}
 
-          {changing ? null : (
-            <>
-              <fieldset className="space-y-1">
-                <legend className="text-sm font-medium">When the recipient opens it</legend>
-                <div className="flex flex-wrap gap-4 text-sm">
-                  <label className="flex items-center gap-2">
-                    <input type="radio" name="disposition" value="inline" checked={disposition === "inline"} onChange={() => setDisposition("inline")} />
-                    Open in browser
-                  </label>
-                  <label className="flex items-center gap-2">
-                    <input
-                      type="radio"
-                      name="disposition"
-                      value="attachment"
-                      checked={disposition === "attachment"}
-                      onChange={() => setDisposition("attachment")}
-                    />
-                    Download
-                  </label>
-                </div>
-              </fieldset>
+            {linkKind === "managed" ? (
+              <ProtectionFields
+                idPrefix={ids}
+                managed={managed}
+                limitHelp="Empty for unlimited; 1 for a one-time link. Page views and link previews do not count."
+                passwordHelp={changing ? "Leave it as it is to keep the password; empty it to remove the password." : undefined}
+              />
+            ) : null}
 
-              <div className="space-y-1">
-                <label htmlFor={`${ids}-filename`} className="block text-sm font-medium">
-                  File name
-                </label>
-                <input
-                  id={`${ids}-filename`}
-                  value={fileName}
-                  onChange={(e) => setFileName(e.target.value)}
-                  className={inputClass}
-                  aria-invalid={serverErrors.fileName ? true : undefined}
-                />
-                <FieldError errors={serverErrors.fileName} />
-              </div>
+            {changing ? null : (
+              <>
+                <fieldset className="space-y-1">
+                  <legend className="text-sm font-medium">When the recipient opens it</legend>
+                  <div className="flex flex-wrap gap-4 text-sm">
+                    <label className="flex items-center gap-2">
+                      <input type="radio" name="disposition" value="inline" checked={disposition === "inline"} onChange={() => setDisposition("inline")} />
+                      Open in browser
+                    </label>
+                    <label className="flex items-center gap-2">
+                      <input
+                        type="radio"
+                        name="disposition"
+                        value="attachment"
+                        checked={disposition === "attachment"}
+                        onChange={() => setDisposition("attachment")}
+                      />
+                      Download
+                    </label>
+                  </div>
+                </fieldset>
 
-              {kind === "managed" ? (
-                <label className="flex items-start gap-2 text-sm">
-                  <input type="checkbox" checked={alwaysLatest} onChange={(e) => setAlwaysLatest(e.target.checked)} className="mt-1" />
-                  <span>
-                    Always the latest version
-                    <span className="block text-xs text-muted">Unchecked: the link serves the file as it is now, and refuses it once replaced.</span>
-                  </span>
-                </label>
-              ) : null}
-
-              <NoteField idPrefix={ids} value={note} onChange={setNote} errors={serverErrors.note} />
-
-              <details className="text-sm" open={Boolean(serverErrors.contentType)}>
-                <summary className="cursor-pointer font-medium">More options</summary>
-                <div className="mt-2 space-y-1">
-                  <label htmlFor={`${ids}-ctype`} className="block text-sm font-medium">
-                    Content type (optional)
+                <div className="space-y-1">
+                  <label htmlFor={`${ids}-filename`} className="block text-sm font-medium">
+                    File name
                   </label>
                   <input
-                    id={`${ids}-ctype`}
-                    value={contentType}
-                    onChange={(e) => setContentType(e.target.value)}
-                    placeholder="Keep the object's own"
+                    id={`${ids}-filename`}
+                    value={fileName}
+                    onChange={(e) => setFileName(e.target.value)}
                     className={inputClass}
-                    aria-invalid={serverErrors.contentType ? true : undefined}
+                    aria-invalid={serverErrors.fileName ? true : undefined}
                   />
-                  <FieldError errors={serverErrors.contentType} />
+                  <FieldError errors={serverErrors.fileName} />
                 </div>
-              </details>
-            </>
-          )}
 
-          <GenerateLinkFooter
-            message={serverMessage}
-            pending={pending}
-            disabled={expiry.invalid}
-            onCancel={flow.link ? flow.backToLink : onClose}
-            saving={changing}
-            afterLink={flow.link !== null}
-          />
-          <p className="text-xs text-muted">
-            {linkKind === "direct"
-              ? `Direct links can last from 1 minute to ${MAX_EXPIRY_SECONDS / 86_400} days. Anyone with the link can download the file until it expires.`
-              : "Anyone with the link (and its password, from an allowed network) can download the file until it expires, reaches its limit or you revoke it."}
-          </p>
-        </form>
-      )}
+                {kind === "managed" ? (
+                  <label className="flex items-start gap-2 text-sm">
+                    <input type="checkbox" checked={alwaysLatest} onChange={(e) => setAlwaysLatest(e.target.checked)} className="mt-1" />
+                    <span>
+                      Always the latest version
+                      <span className="block text-xs text-muted">Unchecked: the link serves the file as it is now, and refuses it once replaced.</span>
+                    </span>
+                  </label>
+                ) : null}
+
+                <NoteField idPrefix={ids} value={note} onChange={setNote} errors={serverErrors.note} />
+
+                <details className="text-sm" open={Boolean(serverErrors.contentType)}>
+                  <summary className="cursor-pointer font-medium">More options</summary>
+                  <div className="mt-2 space-y-1">
+                    <label htmlFor={`${ids}-ctype`} className="block text-sm font-medium">
+                      Content type (optional)
+                    </label>
+                    <input
+                      id={`${ids}-ctype`}
+                      value={contentType}
+                      onChange={(e) => setContentType(e.target.value)}
+                      placeholder="Keep the object's own"
+                      className={inputClass}
+                      aria-invalid={serverErrors.contentType ? true : undefined}
+                    />
+                    <FieldError errors={serverErrors.contentType} />
+                  </div>
+                </details>
+              </>
+            )}
+
+            <GenerateLinkFooter
+              message={serverMessage}
+              pending={pending}
+              disabled={expiry.invalid}
+              onCancel={flow.link ? flow.backToLink : onClose}
+              saving={changing}
+              afterLink={flow.link !== null}
+            />
+            <p className="text-xs text-muted">
+              {linkKind === "direct"
+                ? `Direct links can last from 1 minute to ${MAX_EXPIRY_SECONDS / 86_400} days. Anyone with the link can download the file until it expires.`
+                : "Anyone with the link (and its password, from an allowed network) can download the file until it expires, reaches its limit or you revoke it."}
+            </p>
+          </form>
+        )}
+      </div>
     </Modal>
   );
 }

@@ -184,8 +184,8 @@ export function AfterLinkChoice<L extends IssuedLink>({ idPrefix, flow }: { idPr
       <div aria-live="polite" className="space-y-2">
         {flow.mode === "change" ? (
           <p className="text-sm text-zinc-600 dark:text-zinc-400">
-            Same address: the new options apply from the recipient's next request. The file name and the other options stay as they are; to change those, make a
-            new link.
+            Same address: the new expiry and protection apply from the recipient's next request. Everything else stays as it is; to change that, make a new
+            link.
           </p>
         ) : (
           <Alert tone="info">{revoked && link.managed ? NEW_LINK_FIRST_REVOKED : NEW_LINK_NOTICE}</Alert>

@@ -167,6 +167,10 @@ test("Quick Share and Share selected are one family: same groups in the same ord
         for (const colorScheme of ["light", "dark"] as const) {
           await page.emulateMedia({ colorScheme });
           await page.screenshot({ path: `${shots}/${name}-${size}-${colorScheme}.png`, fullPage: true });
+          // The dialog scrolls on its own: its end too.
+          await page.getByRole("dialog").evaluate((dialog) => dialog.scrollTo(0, dialog.scrollHeight));
+          await page.screenshot({ path: `${shots}/${name}-${size}-${colorScheme}-end.png` });
+          await page.getByRole("dialog").evaluate((dialog) => dialog.scrollTo(0, 0));
         }
     }
     await page.emulateMedia({ colorScheme: "light" });

@@ -10,12 +10,26 @@ import { ShareResult } from "@/components/share/share-result";
 import { createFilesShareAction, type IssuedFilesShare } from "@/lib/actions/create-files-share";
 import { scanFilesShareAction } from "@/lib/actions/scan-files-share";
 import type { ActionState } from "@/lib/actions/safe-action";
+import { changeLinkOptionsAction } from "@/lib/actions/change-link-options";
 import {
+  AfterLinkChoice,
+  changeRequest,
+  expiryKey,
+  FirstLinkStillWorks,
+  FlowNotice,
+  keptExpiry,
+  useFocusOnSwitch,
+  useLinkFlow,
+} from "@/components/share/link-change";
+import {
+  AddressWarnings,
+  defaultExpiryPreset,
   EXPIRY_FIELDS,
   ExpiryField,
+  LinkTypeField,
   MANAGED_FIELDS,
-  ManagedLinkFields,
-  PrivateStorageWarning,
+  NoteField,
+  ProtectionFields,
   useExpiryChoice,
   useManagedOptions,
 } from "@/components/share/link-option-fields";
@@ -71,11 +85,15 @@ export function FilesShareDialog({
   const [pattern, setPattern] = useState("");
   const [appliedPattern, setAppliedPattern] = useState("");
   const [title, setTitle] = useState("");
-  const expiry = useExpiryChoice("managed", "7d");
+  const expiry = useExpiryChoice("managed", defaultExpiryPreset("managed"));
   const [note, setNote] = useState("");
   const [zipAllowed, setZipAllowed] = useState(true);
   const [scan, setScan] = useState<Scan>({ state: "idle" });
-  const [result, setResult] = useState<ActionState<IssuedFilesShare>>(idle);
+  const [result, setResult] = useState<ActionState<unknown>>(idle);
+  const flow = useLinkFlow<IssuedFilesShare>();
+  const changing = flow.mode === "change";
+  const view = useRef<HTMLDivElement>(null);
+  useFocusOnSwitch(flow.showing, view);
   const [pending, setPending] = useState(false);
   const run = useRef(0);
 
@@ -171,11 +189,20 @@ export function FilesShareDialog({
   // The server checks the managed options (sent as typed); its messages stand under each field.
   const managed = useManagedOptions(serverErrors, false);
 
+  const cannotGenerate = recounting || scan.state !== "done" || scan.count === 0;
+
   async function onSubmit(event: FormEvent) {
     event.preventDefault();
-    if (recounting || scan.state !== "done" || scan.count === 0 || expiry.invalid) return;
+    if ((!changing && cannotGenerate) || expiry.invalid) return;
+    const sent = { expiry: expiryKey(expiry.fields), options: managed.options };
     setPending(true);
     try {
+      if (changing && flow.link && flow.sent) {
+        const state = await changeLinkOptionsAction(idle, changeRequest(flow.link.id, flow.sent, expiry.fields, managed.options));
+        setResult(state);
+        if (state.status === "success") flow.changed(state.data, sent, state.message);
+        return;
+      }
       const state = await createFilesShareAction(idle, {
         ...sourceFields,
         ...expiry.fields,
@@ -185,7 +212,10 @@ export function FilesShareDialog({
         zipAllowed: zipAllowed ? "on" : "",
       });
       setResult(state);
-      if (state.status === "success") onCreated?.();
+      if (state.status === "success" && state.data) {
+        flow.made(state.data, sent);
+        onCreated?.();
+      }
     } catch {
       setResult({ status: "error", message: "The server did not answer, so no link was created. Try again." });
     } finally {
@@ -201,145 +231,175 @@ export function FilesShareDialog({
       onClose={onClose}
       title={heading}
       subtitle={
-        <p className="text-sm text-zinc-600 dark:text-zinc-400">
-          One managed link for all of them: revoke it at once, limit downloads, add a password or networks.
+        <p className="truncate text-sm text-zinc-600 dark:text-zinc-400" title={source.mode === "folder" ? source.prefix : undefined}>
+          {source.mode === "folder" ? `${source.bucket}/${source.prefix}` : `${source.bucket}: ${plural(source.keys.length, "file", "files")} selected`}
         </p>
       }
       size="lg"
     >
-      {result.status === "success" && result.data ? (
-        <div className="space-y-4">
-          <p className="text-sm" role="status">
-            Shared {plural(result.data.fileCount, "file", "files")} · {formatBytes(result.data.totalBytes)} as “{result.data.title}”.
-          </p>
-          <ShareResult link={result.data} timeZone={expiry.timeZone} />
-          <ModalFooter divided>
-            <Button variant="secondary" onClick={onClose}>
-              Done
-            </Button>
-          </ModalFooter>
-        </div>
-      ) : (
-        <form onSubmit={onSubmit} className="space-y-4" noValidate>
-          {source.mode === "folder" ? (
-            <div className="space-y-3 rounded-lg border border-zinc-200 p-3 dark:border-zinc-800">
-              <label className="flex items-center gap-2 text-sm">
-                <input type="checkbox" checked={recursive} onChange={(e) => setRecursive(e.target.checked)} />
-                Include subfolders
-              </label>
-              <div className="space-y-1">
-                <label htmlFor={`${ids}-pattern`} className="block text-sm font-medium">
-                  Name pattern (optional)
-                </label>
-                <div className="flex gap-2">
-                  <input
-                    id={`${ids}-pattern`}
-                    value={pattern}
-                    onChange={(e) => setPattern(e.target.value)}
-                    onBlur={() => setAppliedPattern(pattern.trim())}
-                    onKeyDown={(e) => {
-                      if (e.key === "Enter") {
-                        e.preventDefault();
-                        setAppliedPattern(pattern.trim());
-                      }
-                    }}
-                    placeholder="e.g. *.pdf"
-                    className={`${inputClass} font-mono`}
-                    aria-describedby={`${ids}-pattern-help`}
-                    spellCheck={false}
-                  />
-                  <Button variant="secondary" onClick={() => setAppliedPattern(pattern.trim())}>
-                    Apply
-                  </Button>
+      <div ref={view}>
+        {flow.showing && flow.link ? (
+          <div className="space-y-4">
+            <FlowNotice flow={flow} />
+            <p className="text-sm" role="status">
+              Shared {plural(flow.link.fileCount, "file", "files")} · {formatBytes(flow.link.totalBytes)} as “{flow.link.title}”.
+            </p>
+            <ShareResult key={flow.link.id} link={flow.link} timeZone={expiry.timeZone} />
+            <FirstLinkStillWorks flow={flow} />
+            <ModalFooter divided>
+              <Button
+                variant="secondary"
+                onClick={() => {
+                  setResult(idle);
+                  flow.changeOptions();
+                }}
+              >
+                Change options
+              </Button>
+              <Button variant="secondary" onClick={onClose}>
+                Done
+              </Button>
+            </ModalFooter>
+          </div>
+        ) : (
+          <form onSubmit={onSubmit} className="space-y-4" noValidate>
+            <AfterLinkChoice idPrefix={ids} flow={flow} />
+            {changing ? null : (
+              <>
+                {source.mode === "folder" ? (
+                  <div className="space-y-3 rounded-lg border border-zinc-200 p-3 dark:border-zinc-800">
+                    <label className="flex items-center gap-2 text-sm">
+                      <input type="checkbox" checked={recursive} onChange={(e) => setRecursive(e.target.checked)} />
+                      Include subfolders
+                    </label>
+                    <div className="space-y-1">
+                      <label htmlFor={`${ids}-pattern`} className="block text-sm font-medium">
+                        Name pattern (optional)
+                      </label>
+                      <div className="flex gap-2">
+                        <input
+                          id={`${ids}-pattern`}
+                          value={pattern}
+                          onChange={(e) => setPattern(e.target.value)}
+                          onBlur={() => setAppliedPattern(pattern.trim())}
+                          onKeyDown={(e) => {
+                            if (e.key === "Enter") {
+                              e.preventDefault();
+                              setAppliedPattern(pattern.trim());
+                            }
+                          }}
+                          placeholder="e.g. *.pdf"
+                          className={`${inputClass} font-mono`}
+                          aria-describedby={`${ids}-pattern-help`}
+                          spellCheck={false}
+                        />
+                        <Button variant="secondary" onClick={() => setAppliedPattern(pattern.trim())}>
+                          Apply
+                        </Button>
+                      </div>
+                      <p id={`${ids}-pattern-help`} className="text-xs text-muted">
+                        Matches file names, ignoring case: * any characters, ? one character, {"{pdf,docx}"} alternatives.
+                      </p>
+                      <FieldError errors={serverErrors.pattern} />
+                    </div>
+                  </div>
+                ) : null}
+
+                <div aria-live="polite" className="text-sm">
+                  {recounting ? (
+                    <p role="status">{pattern.trim() ? `Counting the files matching “${pattern.trim()}”…` : "Counting the files…"}</p>
+                  ) : scan.state === "running" ? (
+                    <p role="status">
+                      Listing files… {plural(scan.count, "file", "files")} ({formatBytes(scan.bytes)}) so far
+                    </p>
+                  ) : scan.state === "done" && scan.count > 0 ? (
+                    <p role="status" className="font-medium">
+                      {plural(scan.count, "file", "files")} · {formatBytes(scan.bytes)} will be shared.
+                    </p>
+                  ) : nothing ? (
+                    <Alert tone="error">
+                      {source.mode === "keys"
+                        ? "Nothing is selected: tick the files to share first."
+                        : appliedPattern
+                          ? `No file ${recursive ? "in this folder or its subfolders" : "in this folder"} matches “${appliedPattern}”, so there is nothing to share.`
+                          : `This folder has no files${recursive ? "" : " directly in it (tick Include subfolders to share what its subfolders hold)"}, so there is nothing to share.`}
+                    </Alert>
+                  ) : scan.state === "too_many" ? (
+                    <Alert tone="error">
+                      More than {MAX_SHARE_FILES.toLocaleString("en-US")} files: one share holds at most {MAX_SHARE_FILES.toLocaleString("en-US")}. Listing
+                      stopped. Share a subfolder, narrow it with a name pattern
+                      {source.mode === "folder" && recursive ? ", or leave out subfolders" : ""}.
+                    </Alert>
+                  ) : scan.state === "failed" ? (
+                    <Alert tone="error">{scan.message}</Alert>
+                  ) : null}
                 </div>
-                <p id={`${ids}-pattern-help`} className="text-xs text-muted">
-                  Matches file names, ignoring case: * any characters, ? one character, {"{pdf,docx}"} alternatives.
-                </p>
-                <FieldError errors={serverErrors.pattern} />
-              </div>
-            </div>
-          ) : null}
 
-          <div aria-live="polite" className="text-sm">
-            {recounting ? (
-              <p role="status">{pattern.trim() ? `Counting the files matching “${pattern.trim()}”…` : "Counting the files…"}</p>
-            ) : scan.state === "running" ? (
-              <p role="status">
-                Listing files… {plural(scan.count, "file", "files")} ({formatBytes(scan.bytes)}) so far
-              </p>
-            ) : scan.state === "done" && scan.count > 0 ? (
-              <p role="status" className="font-medium">
-                {plural(scan.count, "file", "files")} · {formatBytes(scan.bytes)} will be shared.
-              </p>
-            ) : nothing ? (
-              <Alert tone="error">
-                {source.mode === "keys"
-                  ? "Nothing is selected: tick the files to share first."
-                  : appliedPattern
-                    ? `No file ${recursive ? "in this folder or its subfolders" : "in this folder"} matches “${appliedPattern}”, so there is nothing to share.`
-                    : `This folder has no files${recursive ? "" : " directly in it (tick Include subfolders to share what its subfolders hold)"}, so there is nothing to share.`}
-              </Alert>
-            ) : scan.state === "too_many" ? (
-              <Alert tone="error">
-                More than {MAX_SHARE_FILES.toLocaleString("en-US")} files: one share holds at most {MAX_SHARE_FILES.toLocaleString("en-US")}. Listing stopped.
-                Share a subfolder, narrow it with a name pattern
-                {source.mode === "folder" && recursive ? ", or leave out subfolders" : ""}.
-              </Alert>
-            ) : scan.state === "failed" ? (
-              <Alert tone="error">{scan.message}</Alert>
-            ) : null}
-          </div>
+                <LinkTypeField idPrefix={ids} kind="managed" />
+                <AddressWarnings kind="managed" publicUrl={publicUrl} storagePrivateHost={storagePrivateHost} zip />
+              </>
+            )}
 
-          <div className="space-y-1">
-            <label htmlFor={`${ids}-title-input`} className="block text-sm font-medium">
-              Title
-            </label>
-            <input id={`${ids}-title-input`} value={title} onChange={(e) => setTitle(e.target.value)} placeholder={defaultTitle} className={inputClass} />
-            <p className="text-xs text-muted">What the recipient sees. Empty: “{defaultTitle}”.</p>
-            <FieldError errors={serverErrors.title} />
-          </div>
+            <ExpiryField
+              idPrefix={ids}
+              kind="managed"
+              expiry={expiry}
+              serverErrors={serverErrors}
+              kept={changing ? keptExpiry(flow.link, flow.sent, expiry.fields, expiry.timeZone) : null}
+            />
 
-          <ExpiryField idPrefix={ids} kind="managed" expiry={expiry} serverErrors={serverErrors} />
+            <ProtectionFields
+              idPrefix={ids}
+              managed={managed}
+              limitHelp="Empty for unlimited. Each file downloaded counts as one, and Download all counts as one."
+              passwordHelp={changing ? "Leave it as it is to keep the password; empty it to remove the password." : undefined}
+            />
 
-          <ManagedLinkFields
-            idPrefix={ids}
-            managed={managed}
-            limitHelp="Empty for unlimited. Each file downloaded counts as one, and Download all counts as one."
-          >
-            <div className="space-y-1">
-              <label htmlFor={`${ids}-note`} className="block text-sm font-medium">
-                Note (optional)
-              </label>
-              <input id={`${ids}-note`} value={note} onChange={(e) => setNote(e.target.value)} placeholder="Who the link is for" className={inputClass} />
-              <FieldError errors={serverErrors.note} />
-            </div>
-            <label className="flex items-start gap-2 text-sm">
-              <input type="checkbox" checked={zipAllowed} onChange={(e) => setZipAllowed(e.target.checked)} className="mt-1" />
-              <span>
-                Allow Download all (ZIP; these bytes pass through this server)
-                <span className="block text-xs text-muted">
-                  Single files go straight from your storage; a ZIP of everything is streamed through Bucketshare.
-                </span>
-              </span>
-            </label>
-          </ManagedLinkFields>
+            {changing ? null : (
+              <>
+                <div className="space-y-1">
+                  <label htmlFor={`${ids}-title-input`} className="block text-sm font-medium">
+                    Title
+                  </label>
+                  <input
+                    id={`${ids}-title-input`}
+                    value={title}
+                    onChange={(e) => setTitle(e.target.value)}
+                    placeholder={defaultTitle}
+                    className={inputClass}
+                    aria-describedby={`${ids}-title-help`}
+                  />
+                  <p id={`${ids}-title-help`} className="text-xs text-muted">
+                    What the recipient sees. Empty: “{defaultTitle}”.
+                  </p>
+                  <FieldError errors={serverErrors.title} />
+                </div>
 
-          {!publicUrl ? (
-            <Alert tone="warning">
-              Bucketshare has no public address, so this link uses the address you opened it at. Set <code>PUBLIC_URL</code> so recipients elsewhere can reach
-              it.
-            </Alert>
-          ) : null}
-          {storagePrivateHost ? <PrivateStorageWarning host={storagePrivateHost} zip /> : null}
+                <label className="flex items-start gap-2 text-sm">
+                  <input type="checkbox" checked={zipAllowed} onChange={(e) => setZipAllowed(e.target.checked)} className="mt-1" />
+                  <span>
+                    Allow Download all (ZIP; these bytes pass through this server)
+                    <span className="block text-xs text-muted">
+                      Single files go straight from your storage; a ZIP of everything is streamed through Bucketshare.
+                    </span>
+                  </span>
+                </label>
 
-          <GenerateLinkFooter
-            message={serverMessage}
-            pending={pending}
-            disabled={recounting || scan.state !== "done" || scan.count === 0 || expiry.invalid}
-            onCancel={onClose}
-          />
-        </form>
-      )}
+                <NoteField idPrefix={ids} value={note} onChange={setNote} errors={serverErrors.note} />
+              </>
+            )}
+
+            <GenerateLinkFooter
+              message={serverMessage}
+              pending={pending}
+              disabled={(!changing && cannotGenerate) || expiry.invalid}
+              onCancel={flow.link ? flow.backToLink : onClose}
+              saving={changing}
+              afterLink={flow.link !== null}
+            />
+          </form>
+        )}
+      </div>
     </Modal>
   );
 }

@@ -1,10 +1,11 @@
 "use client";
 
-import { useEffect, useMemo, useState, type ReactNode } from "react";
+import { useEffect, useMemo, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { FieldError, inputClass } from "@/components/ui/field";
 import { Alert } from "@/components/ui/alert";
 import {
+  DEFAULT_EXPIRY_PRESET,
   EXPIRY_PRESETS,
   EXPIRY_UNITS,
   MANAGED_EXPIRY_PRESETS,
@@ -43,7 +44,9 @@ export function browserTimeZone(): string {
 /** The expiry the owner is choosing, checked as they type (the server checks again with the same rules). */
 export function useExpiryChoice(kind: LinkKind, initialPreset: string) {
   const [timeZone, setTimeZone] = useState("UTC");
-  const [expiresIn, setExpiresIn] = useState(initialPreset);
+  const [expiresIn, suggest] = useState(initialPreset);
+  /** The owner chose an expiry (a link type's default no longer replaces it). */
+  const [touched, setTouched] = useState(false);
   const [amount, setAmount] = useState("2");
   const [unit, setUnit] = useState<ExpiryUnit>("hours");
   const [until, setUntil] = useState("");
@@ -63,7 +66,13 @@ export function useExpiryChoice(kind: LinkKind, initialPreset: string) {
   return {
     timeZone,
     expiresIn,
-    setExpiresIn,
+    setExpiresIn: (value: string) => {
+      setTouched(true);
+      suggest(value);
+    },
+    /** Sets the preset without counting as the owner's choice (a link type's default). */
+    suggest,
+    touched,
     amount,
     setAmount,
     unit,
@@ -86,6 +95,7 @@ export function ExpiryField({
   serverErrors,
   credentialsExpireAt = null,
   onUseLongest,
+  kept = null,
 }: {
   idPrefix: string;
   kind: LinkKind;
@@ -95,6 +105,8 @@ export function ExpiryField({
   credentialsExpireAt?: Date | null;
   /** Offered when a direct link asks for more than 7 days. */
   onUseLongest?: () => void;
+  /** Changing a link made already, its expiry untouched: what it keeps (said instead of the preview). */
+  kept?: string | null;
 }) {
   const { preview, mode, timeZone } = expiry;
   const capped = preview?.ok ? effectiveExpiry(preview.expiresAt, credentialsExpireAt) : null;
@@ -177,6 +189,8 @@ export function ExpiryField({
               </Button>
             ) : null}
           </>
+        ) : kept ? (
+          <p className="text-zinc-600 dark:text-zinc-400">{kept}</p>
         ) : preview?.ok && preview.neverExpires ? (
           <p className="text-zinc-600 dark:text-zinc-400">The link works until you revoke it.</p>
         ) : capped ? (
@@ -241,22 +255,27 @@ export function useManagedOptions(serverErrors: ServerErrors, checkInBrowser: bo
 }
 export type ManagedOptionsState = ReturnType<typeof useManagedOptions>;
 
-/** Download limit, Password and Allowed networks, each with its message beneath it; `children` follow in the same box. */
-export function ManagedLinkFields({
+/**
+ * "Protection": a managed link's Download limit, Password and Allowed networks, each with its
+ * message beneath it, in the same place and order in both share dialogs. `passwordHelp` is said
+ * under the password (when changing a link made already: what an empty field does).
+ */
+export function ProtectionFields({
   idPrefix,
   managed,
   limitHelp,
-  children,
+  passwordHelp,
 }: {
   idPrefix: string;
   managed: ManagedOptionsState;
   limitHelp: string;
-  children?: ReactNode;
+  passwordHelp?: string;
 }) {
   const { options, errors } = managed;
   const set = (field: keyof ManagedOptions) => (e: { target: { value: string } }) => managed.setOptions({ ...options, [field]: e.target.value });
   return (
-    <div className="space-y-3 rounded-lg border border-zinc-200 p-3 dark:border-zinc-800">
+    <fieldset className="space-y-3 rounded-lg border border-zinc-200 p-3 dark:border-zinc-800">
+      <legend className="px-1 text-sm font-medium">Protection</legend>
       <div className="space-y-1">
         <label htmlFor={`${idPrefix}-limit`} className="block text-sm font-medium">
           Download limit
@@ -291,7 +310,13 @@ export function ManagedLinkFields({
           placeholder="Optional"
           className={inputClass}
           aria-invalid={errors.password ? true : undefined}
+          aria-describedby={passwordHelp ? `${idPrefix}-password-help` : undefined}
         />
+        {passwordHelp ? (
+          <p id={`${idPrefix}-password-help`} className="text-xs text-muted">
+            {passwordHelp}
+          </p>
+        ) : null}
         <FieldError errors={errors.password ? [errors.password] : undefined} />
       </div>
       <div className="space-y-1">
@@ -316,7 +341,102 @@ export function ManagedLinkFields({
           <FieldError errors={errors.allowedNetworks ? [errors.allowedNetworks] : undefined} />
         </div>
       </div>
-      {children}
+    </fieldset>
+  );
+}
+
+/** Both dialogs' default link type: managed when Bucketshare knows its public address (PUBLIC_URL), else direct. */
+export function defaultLinkKind(publicUrl: string | null): LinkKind {
+  return publicUrl ? "managed" : "direct";
+}
+
+/** Both dialogs' default expiry for a link type: a managed link 7 days, a direct link 1 hour. */
+export function defaultExpiryPreset(kind: LinkKind): string {
+  return kind === "managed" ? "7d" : DEFAULT_EXPIRY_PRESET;
+}
+
+/** What each link type means for the owner: the dialogs' intro, under "Link type" (gone once a link is shown). */
+export const LINK_TYPE_TRADE_OFF: Record<LinkKind, string> = {
+  direct: "A presigned URL straight to your storage: works without Bucketshare, lasts up to 7 days, and cannot be revoked.",
+  managed: "Goes through Bucketshare: you can revoke it at once, limit downloads, add a password or networks, and keep it up to 90 days or without expiry.",
+};
+
+/**
+ * "Link type", first in both dialogs: Direct or Managed (Quick Share), or Managed only (several
+ * files), with what the choice means beneath.
+ */
+export function LinkTypeField({
+  idPrefix,
+  kind,
+  onChange,
+}: {
+  idPrefix: string;
+  kind: LinkKind;
+  /** Absent: only a managed link can be made (several files). */
+  onChange?: (kind: LinkKind) => void;
+}) {
+  return (
+    <fieldset className="space-y-1" aria-describedby={`${idPrefix}-kind-help`}>
+      <legend className="text-sm font-medium">Link type</legend>
+      {onChange ? (
+        <div className="flex flex-wrap gap-4 text-sm">
+          <label className="flex items-center gap-2">
+            <input type="radio" name="linkType" value="direct" checked={kind === "direct"} onChange={() => onChange("direct")} />
+            Direct link
+          </label>
+          <label className="flex items-center gap-2">
+            <input type="radio" name="linkType" value="managed" checked={kind === "managed"} onChange={() => onChange("managed")} />
+            Managed link
+          </label>
+        </div>
+      ) : (
+        <p className="text-sm">Managed link (the one kind for several files)</p>
+      )}
+      <p id={`${idPrefix}-kind-help`} className="text-sm text-zinc-600 dark:text-zinc-400">
+        {LINK_TYPE_TRADE_OFF[kind]}
+      </p>
+    </fieldset>
+  );
+}
+
+/**
+ * Right under "Link type" in both dialogs: a managed link without a public address (it carries
+ * the address the owner opened Bucketshare at), and storage at a private address.
+ */
+export function AddressWarnings({
+  kind,
+  publicUrl,
+  storagePrivateHost,
+  zip = false,
+}: {
+  kind: LinkKind;
+  publicUrl: string | null;
+  storagePrivateHost: string | null;
+  zip?: boolean;
+}) {
+  if (!(kind === "managed" && !publicUrl) && !storagePrivateHost) return null;
+  return (
+    <div className="space-y-2">
+      {kind === "managed" && !publicUrl ? (
+        <Alert tone="warning">
+          Bucketshare has no public address, so this link uses the address you opened it at. Recipients elsewhere cannot reach a localhost address: set{" "}
+          <code>PUBLIC_URL</code> to the address people use to reach Bucketshare (for example https://share.example.com) and restart it.
+        </Alert>
+      ) : null}
+      {storagePrivateHost ? <PrivateStorageWarning host={storagePrivateHost} zip={zip} /> : null}
+    </div>
+  );
+}
+
+/** "Note (optional)": who the link is for, shown in the history (both dialogs, after the link's options). */
+export function NoteField({ idPrefix, value, onChange, errors }: { idPrefix: string; value: string; onChange: (v: string) => void; errors?: string[] }) {
+  return (
+    <div className="space-y-1">
+      <label htmlFor={`${idPrefix}-note`} className="block text-sm font-medium">
+        Note (optional)
+      </label>
+      <input id={`${idPrefix}-note`} value={value} onChange={(e) => onChange(e.target.value)} placeholder="Who the link is for" className={inputClass} />
+      <FieldError errors={errors} />
     </div>
   );
 }

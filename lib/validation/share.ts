@@ -269,3 +269,25 @@ export const historyFilterSchema = z.object({
   cursor: z.string().max(200).optional().catch(undefined),
 });
 export type HistoryFilter = Omit<z.infer<typeof historyFilterSchema>, "type"> & { type?: z.infer<typeof historyFilterSchema>["type"] };
+
+/**
+ * Quick Share / Share selected → Change options (managed links): only what the owner changed is
+ * sent. The expiry fields when the expiry changed (expiryMode absent: kept), the download limit
+ * and networks when given, and the password as "set" (with the new one), "remove", or "keep".
+ */
+export const changeLinkOptionsSchema = linkIdSchema
+  .extend({
+    ...expiryChoiceFields("7d"),
+    expiryMode: z.enum(["keep", "preset", "custom", "until"], { error: "Choose how long the link lasts." }).default("keep"),
+    downloadLimit: downloadLimitField,
+    changeDownloadLimit: checkbox,
+    passwordMode: z.enum(["keep", "set", "remove"], { error: "Choose to keep, change or remove the password." }).default("keep"),
+    password: z.string().max(256, "Use at most 256 characters.").optional().default(""),
+    allowedNetworks: allowedNetworksField,
+    changeAllowedNetworks: checkbox,
+  })
+  .superRefine((input, ctx) => {
+    if (input.passwordMode === "set" && (input.password === "" || linkPasswordProblem(input.password) !== null))
+      ctx.addIssue({ code: "custom", path: ["password"], message: LINK_PASSWORD_TOO_SHORT });
+  });
+export type ChangeLinkOptionsInput = z.infer<typeof changeLinkOptionsSchema>;

@@ -1,5 +1,5 @@
 import "server-only";
-import { logoPath } from "@/lib/appearance/logo";
+import { logoPath } from "@/lib/appearance/logo-path";
 import { db } from "@/lib/db/client";
 import { log } from "@/lib/log";
 

@@ -1,6 +1,5 @@
 import "server-only";
 import { createHash } from "node:crypto";
-import sharp from "sharp";
 import { AppError } from "@/lib/errors";
 
 /**
@@ -33,6 +32,8 @@ export async function reencodeLogo(upload: Uint8Array): Promise<EncodedLogo> {
   if (upload.byteLength > MAX_LOGO_BYTES) refuse(LOGO_TOO_LARGE_MESSAGE);
   if (upload.byteLength === 0) refuse(LOGO_TYPES_MESSAGE);
   const options = { limitInputPixels: MAX_LOGO_PIXELS, failOn: "error" as const, animated: false };
+  // Loaded here, not at the top: only saving a logo needs libvips (see lib/appearance/logo-path.ts).
+  const { default: sharp } = await import("sharp");
   let format: string | undefined;
   let pixels = 0;
   let longest = 0;
@@ -63,15 +64,4 @@ export async function reencodeLogo(upload: Uint8Array): Promise<EncodedLogo> {
     refuse(LOGO_TYPES_MESSAGE, error);
   }
   return { png, sha256: createHash("sha256").update(png).digest("hex") };
-}
-
-/** The path recipients load a logo from; the hash changes with the logo, so it may be cached for good. */
-export function logoPath(sha256: string): string {
-  return `/brand/logo/${sha256}.png`;
-}
-
-/** The file name in a logo URL ("<64 hex>.png") to its hash, or null for anything else. */
-export function logoHashOf(fileName: string): string | null {
-  const match = /^([0-9a-f]{64})\.png$/.exec(fileName);
-  return match ? match[1]! : null;
 }

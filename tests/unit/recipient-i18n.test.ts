@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { DEFAULT_BRAND } from "@/lib/appearance/brand";
 import { contrastWithWhite } from "@/lib/appearance/colour";
 import { describeFileType, humanType } from "@/lib/file-type";
+import { formatBytes } from "@/lib/format";
 import { CATALOGUES } from "@/lib/i18n/catalogues";
 import { formatSize, formatUtcDate } from "@/lib/i18n/format";
 import { LOCALES, negotiate, t } from "@/lib/i18n";
@@ -117,6 +118,8 @@ describe("sizes and dates in the visitor's language", () => {
     expect(formatSize(1_572_864, t("de"))).toBe("1,5 MB");
     expect(formatSize(12, t("fr"))).toBe("12 o");
     expect(formatSize(0, t("es"))).toBe("0 B");
+    // The same scale and rounding as the signed-in app's formatBytes (lib/format.ts).
+    for (const bytes of [0, 12, 1536, 2047, 40_000, 5_000_000, 3.2e12]) expect(formatSize(bytes, t("en")), String(bytes)).toBe(formatBytes(bytes));
   });
 
   it("dates in UTC, labelled, and relative phrases", () => {

@@ -48,7 +48,8 @@ export async function proxy(request: NextRequest) {
 
 export const config = {
   // /s/… (what recipients of managed links see) sets its own headers and CSP (lib/recipient/respond.ts) and needs no session.
-  // /brand/… (appearance logos, lib/appearance/logo-route.ts) is public and sets its own headers.
+  // /brand/logo/<64 hex>.png (appearance logos, lib/appearance/logo-route.ts) is public and sets its own headers;
+  // nothing else under /brand is.
   // /api/v1/… is the API: bearer tokens, checked by each route (lib/api/endpoint.ts), never cookies.
-  matcher: ["/((?!_next/static|_next/image|favicon.ico|icon.svg|s/|brand/|api/v1/).*)"],
+  matcher: ["/((?!_next/static|_next/image|favicon.ico|icon.svg|s/|brand/logo/[0-9a-f]{64}\\.png$|api/v1/).*)"],
 };

@@ -2,15 +2,25 @@
 
 const UNITS = ["B", "KB", "MB", "GB", "TB", "PB"];
 
-/** 1536 → "1.5 KB" (powers of 1024, as storage consoles show). */
-export function formatBytes(bytes: number | bigint): string {
+/**
+ * The number and unit a size is written with: powers of 1024 up to the last of `unitCount` units, rounded to 2
+ * digits below 10, 1 below 100, none above (and none for bytes). Shared by formatBytes and the recipient pages'
+ * localised formatSize (lib/i18n/format.ts).
+ */
+export function scaleBytes(bytes: number | bigint, unitCount = UNITS.length): { value: number; digits: number; unit: number } {
   let value = Number(bytes);
   let unit = 0;
-  while (value >= 1024 && unit < UNITS.length - 1) {
+  while (value >= 1024 && unit < unitCount - 1) {
     value /= 1024;
     unit++;
   }
   const digits = unit === 0 || value >= 100 ? 0 : value >= 10 ? 1 : 2;
+  return { value: Number(value.toFixed(digits)), digits, unit };
+}
+
+/** 1536 → "1.5 KB" (powers of 1024, as storage consoles show). */
+export function formatBytes(bytes: number | bigint): string {
+  const { value, digits, unit } = scaleBytes(bytes);
   return `${value.toFixed(digits).replace(/\.0+$|(\.\d*[1-9])0+$/, "$1")} ${UNITS[unit]}`;
 }
 

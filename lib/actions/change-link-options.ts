@@ -2,7 +2,7 @@
 
 import { signedInAction } from "@/lib/actions/safe-action";
 import { AppError } from "@/lib/errors";
-import { changeLink, getLinkDetails, type LinkChanges } from "@/lib/links/manage";
+import { changeLink, DIRECT_CANNOT, getLinkDetails, REVOKED_CANNOT, type LinkChanges } from "@/lib/links/manage";
 import { changeLinkOptionsSchema, requestedExpiryOf } from "@/lib/validation/share";
 
 /** What the dialog shows of the link once changed. */
@@ -25,6 +25,9 @@ export const changeLinkOptionsAction = signedInAction<typeof changeLinkOptionsSc
   async (input, user) => {
     const link = await getLinkDetails(user.id, input.id);
     if (!link) throw new AppError("not_found", "This link is not in your history (any more).", { reason: "no_such_link" });
+    // As changeLink refuses them, also when nothing was asked to change: never "Nothing was changed" on such a link.
+    if (link.revokedAt) throw new AppError("conflict", REVOKED_CANNOT, { reason: "revoked_cannot_change" });
+    if (link.kind !== "managed") throw new AppError("conflict", DIRECT_CANNOT, { reason: "direct_cannot_change" });
     const changes: LinkChanges = {};
     if (input.expiryMode !== "keep") changes.expiry = requestedExpiryOf({ ...input, expiryMode: input.expiryMode }, "managed");
     if (input.changeDownloadLimit) changes.downloadLimit = input.downloadLimit;

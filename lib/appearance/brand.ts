@@ -1,5 +1,5 @@
 import "server-only";
-import { logoPath } from "@/lib/appearance/logo";
+import { logoPath } from "@/lib/appearance/logo-path";
 import { db } from "@/lib/db/client";
 import { log } from "@/lib/log";
 
@@ -8,7 +8,11 @@ import { log } from "@/lib/log";
  * (Settings → Appearance). Until an owner sets them, recipients see Bucketshare's own.
  */
 export type RecipientBrand = {
-  /** "Name shown to recipients": the header of every recipient page and the "shared by" line. */
+  /**
+   * "Name shown to recipients": the header of every recipient page (the logo's alt text when there is a logo), the
+   * end of the page title and the link card's site name. "Shared by <person>" names the account that made the
+   * link, not this.
+   */
   name: string;
   /** A same-origin URL of the re-encoded logo (changes when the logo does), or null for none. */
   logoUrl: string | null;

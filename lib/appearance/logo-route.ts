@@ -1,6 +1,6 @@
 import "server-only";
 import { getLogoPng } from "@/lib/appearance/settings";
-import { logoHashOf } from "@/lib/appearance/logo";
+import { logoHashOf } from "@/lib/appearance/logo-path";
 import { isDatabaseUnavailable } from "@/lib/errors";
 import { log } from "@/lib/log";
 

@@ -1,7 +1,8 @@
 import "server-only";
 import { DEFAULT_BRAND, invalidateRecipientBrand } from "@/lib/appearance/brand";
 import { accentColourProblem, normaliseHexColour } from "@/lib/appearance/colour";
-import { logoPath, reencodeLogo } from "@/lib/appearance/logo";
+import { reencodeLogo } from "@/lib/appearance/logo";
+import { logoPath } from "@/lib/appearance/logo-path";
 import { db } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import { log } from "@/lib/log";

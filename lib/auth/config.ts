@@ -24,8 +24,8 @@ export function sessionCookieName(https: boolean): string {
   return https ? HTTPS_SESSION_COOKIE : HTTP_SESSION_COOKIE;
 }
 
-/** Paths anyone may open: sign-in, first-run setup, health, and what recipients see (/s/…, and logos at /brand/…). */
-export const PUBLIC_PATHS = [/^\/sign-in\/?$/, /^\/setup\/?$/, /^\/api\/health\/?$/, /^\/s\//, /^\/brand\//];
+/** Paths anyone may open: sign-in, first-run setup, health, and what recipients see (/s/…, and appearance logos, /brand/logo/<sha256>.png). */
+export const PUBLIC_PATHS = [/^\/sign-in\/?$/, /^\/setup\/?$/, /^\/api\/health\/?$/, /^\/s\//, /^\/brand\/logo\/[0-9a-f]{64}\.png$/];
 
 export function isPublicPath(pathname: string): boolean {
   return PUBLIC_PATHS.some((pattern) => pattern.test(pathname));

@@ -15,6 +15,7 @@ import {
   backoffAfter,
   linkLockedUntil,
   retryMessage,
+  retryMinutes,
 } from "@/lib/auth/limits";
 import { log } from "@/lib/log";
 import { UNKNOWN_ADDRESS, limitKeys } from "@/lib/security/address";
@@ -54,6 +55,10 @@ export type AttemptResult =
       ok: false;
       limited: boolean;
       message?: string;
+      /** Refused by the limits: the minutes the message names ("Try again in N minutes"), for callers that word it themselves. */
+      retryInMinutes?: number;
+      /** Refused because the server is busy checking other passwords (BUSY_MESSAGE), not by the limits. */
+      busy?: boolean;
       /** A wrong link password: its row on the link's lock-out ladder (linkLockoutStartedBy). */
       lockFailureId?: bigint;
     };
@@ -223,7 +228,8 @@ export async function guardedAttempt(opts: AttemptOptions, verify: () => Promise
   );
   if (reserved.until || reserved.id === null) {
     log.warn("auth.attempt.rate_limited", { scope: opts.scope, subject, clientAddress: opts.address });
-    return { ok: false, limited: true, message: retryMessage(reserved.until ?? now, now) };
+    const until = reserved.until ?? now;
+    return { ok: false, limited: true, message: retryMessage(until, now), retryInMinutes: retryMinutes(until, now) };
   }
 
   const reservedIds = reserved.lockId === null ? [reserved.id] : [reserved.id, reserved.lockId];
@@ -232,7 +238,7 @@ export async function guardedAttempt(opts: AttemptOptions, verify: () => Promise
     valid = await verify();
   } catch (error) {
     await db.signInFailure.deleteMany({ where: { id: { in: reservedIds } } });
-    if (isPasswordBusy(error)) return { ok: false, limited: true, message: BUSY_MESSAGE };
+    if (isPasswordBusy(error)) return { ok: false, limited: true, busy: true, message: BUSY_MESSAGE };
     throw error;
   }
   if (!valid) {

@@ -1,3 +1,4 @@
+import { scaleBytes } from "@/lib/format";
 import type { Locale, Translate } from "@/lib/i18n";
 
 /** Sizes and dates in the visitor's language (pure; Intl formatters cached per locale). */
@@ -17,16 +18,9 @@ function numberFormat(locale: Locale, digits: number): Intl.NumberFormat {
 /** 1536 → "1.5 KB" in English, "1,5 Ko" in French, "1,5 KB" in German (powers of 1024, as lib/format.ts formatBytes). */
 export function formatSize(bytes: number | bigint, t: Translate): string {
   const units = t("size.units").split(" ");
-  let value = Number(bytes);
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  const digits = unit === 0 || value >= 100 ? 0 : value >= 10 ? 1 : 2;
-  // Rounded first, as formatBytes does (1.999 KB is "2 KB"); the locale then writes the number.
-  const rounded = Number(value.toFixed(digits));
-  return `${numberFormat(t.locale, digits).format(rounded)} ${units[unit]}`;
+  // Rounded as formatBytes rounds (1.999 KB is "2 KB"); the locale then writes the number.
+  const { value, digits, unit } = scaleBytes(bytes, units.length);
+  return `${numberFormat(t.locale, digits).format(value)} ${units[unit]}`;
 }
 
 const dateFormats = new Map<string, Intl.DateTimeFormat>();

@@ -4,7 +4,7 @@ import { getRuntimeSecrets } from "@/lib/env";
 import { isDatabaseUnavailable } from "@/lib/errors";
 import { detectPreviewAgent, type PreviewAgent } from "@/lib/links/preview-agent";
 import { hashLinkToken, isWellFormedToken } from "@/lib/links/token";
-import { openedFileType } from "@/lib/links/served-type";
+import { openedFileType, openedType } from "@/lib/links/served-type";
 import { log } from "@/lib/log";
 import { loggedAddress, loggedUserAgent, recordLinkEvent, type LinkEventReason, type LinkOutcome } from "@/lib/recipient/access-log";
 import { countDownload } from "@/lib/recipient/count";
@@ -152,13 +152,17 @@ async function decide(policy: RecipientPolicy, handler: RecipientHandler, reques
     if (!file) return plainPage("unknownFile", request, { head: isHead });
     loggedPath = file.path;
   }
+  const url = new URL(request.url);
+  // "Open" (?open=1) for something that cannot be shown in the browser: the same page whether or not a download
+  // limit asks for a confirming POST first, and nothing counted.
+  const opens = asksToOpen(url);
+  if (policy.file && opens && !(file ? openedFileType(file) : openedType(link))) return plainPage("noPreview", request, { head: isHead });
   if (policy.counts && link.downloadLimit !== null && request.method !== "POST") {
     // A mail scanner following the link must not use up a limited download: only the button's POST counts.
     write("page_view", null);
-    const url = new URL(request.url);
     const name = file ? file.path : link.target === "files" ? `${shareTitle(link)}.zip` : link.fileName;
     const formOrigins = link.target === "object" || file ? storageOrigins(link) : [];
-    const label = asksToOpen(url) && (link.target === "object" || (file && openedFileType(file))) ? "open" : "download";
+    const label = policy.file && opens ? "open" : "download";
     const page = await recipientPageContext(request);
     return htmlResponse(confirmDownloadPage(page, { action: url.pathname + url.search, name, label }), 200, { page, head: isHead, formOrigins });
   }

@@ -1,6 +1,7 @@
 import "server-only";
 import { verifyPassword } from "@/lib/auth/password";
-import { BUSY_MESSAGE, guardedAttempt } from "@/lib/auth/rate-limit";
+import { retryMinutes } from "@/lib/auth/limits";
+import { guardedAttempt } from "@/lib/auth/rate-limit";
 import { getRuntimeSecrets } from "@/lib/env";
 import type { RecipientContext } from "@/lib/recipient/handler";
 import { type PasswordError, passwordResponse } from "@/lib/recipient/pages";
@@ -59,16 +60,10 @@ async function passwordFrom(request: Request, body: Uint8Array<ArrayBuffer>): Pr
   }
 }
 
-/** Whole minutes until `until`, at least 1 (as lib/auth/limits.ts retryMessage counts them). */
-function minutesUntil(until: Date, now = new Date()): number {
-  return Math.max(1, Math.ceil((until.getTime() - now.getTime()) / 60_000));
-}
-
-/** The guessing limits' message (English, lib/auth/rate-limit.ts) as a catalogue message: busy, or "try again in N minutes". */
-function limitedMessage(message: string | undefined): PasswordError {
-  if (message === BUSY_MESSAGE) return { key: "password.busy" };
-  const minutes = /in (\d+) minutes?\./.exec(message ?? "")?.[1];
-  return minutes ? { key: "password.retryIn", values: { minutes: Number(minutes) } } : { key: "password.tooMany" };
+/** A refusal by the guessing limits as a catalogue message: busy, or "try again in N minutes". */
+function limitedMessage(result: { busy?: boolean; retryInMinutes?: number }): PasswordError {
+  if (result.busy) return { key: "password.busy" };
+  return result.retryInMinutes ? { key: "password.retryIn", values: { minutes: result.retryInMinutes } } : { key: "password.tooMany" };
 }
 
 export async function unlockLink(context: RecipientContext): Promise<Response> {
@@ -101,7 +96,7 @@ export async function unlockLink(context: RecipientContext): Promise<Response> {
   if (!result.ok) {
     if (result.limited) {
       context.log("refused", "rate_limited");
-      return passwordResponse(context, limitedMessage(result.message), 429);
+      return passwordResponse(context, limitedMessage(result), 429);
     }
     // The failure was written after this request began: the lock-out is read as of now.
     const lockout =
@@ -117,7 +112,7 @@ export async function unlockLink(context: RecipientContext): Promise<Response> {
     context.log("wrong_password", lockout ? "locked_out" : null);
     return passwordResponse(
       context,
-      lockout ? { key: "password.lockedOut", values: { minutes: minutesUntil(lockout.lockedUntil) } } : { key: "password.wrong" },
+      lockout ? { key: "password.lockedOut", values: { minutes: retryMinutes(lockout.lockedUntil) } } : { key: "password.wrong" },
     );
   }
   const { value } = signUnlock(secret);

@@ -2,7 +2,7 @@
  * Settings → Appearance against the real database and the real image decoder (sharp): saving the name shown to
  * recipients, the accent colour and the logo through the real action; refusals for a colour that is not one or that
  * white text cannot be read on, and for logos that are not images, too large or too large in pixels; an SVG with a
- * script comes out as a plain PNG; the public logo route's headers and its 404s; what recipient pages are given
+ * script comes out as a plain PNG, one that embeds or links to other files is refused; the public logo route's headers and its 404s; what recipient pages are given
  * (loadRecipientBrand), fresh after each save. Only the request context is stood in for.
  */
 import { createHash } from "node:crypto";
@@ -175,7 +175,7 @@ describe("logos", () => {
 <svg xmlns="http://www.w3.org/2000/svg" width="120" height="60" onload="alert(1)">
   <script>alert(document.cookie)</script>
   <rect width="120" height="60" fill="#1d4ed8"/>
-  <a href="javascript:alert(2)"><text x="10" y="40">Acme</text></a>
+  <a href="#top"><text x="10" y="40">Acme</text></a>
 </svg>`;
     expect(await save({}, { bytes: svg, name: "logo.svg", type: "image/svg+xml" })).toMatchObject({ status: "success" });
     const row = await logoRow(owner.id);
@@ -188,13 +188,29 @@ describe("logos", () => {
     expect(Buffer.from(await response.arrayBuffer()).toString("latin1")).not.toContain("<script");
   });
 
-  it("never loads what an SVG points to (files on the server, other hosts)", async () => {
-    const svg = `<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="64" height="64">
-  <image href="file:///etc/hostname" width="64" height="64"/><image xlink:href="/etc/passwd" width="64" height="64"/>
-  <image href="http://127.0.0.1:9/x.png" width="64" height="64"/></svg>`;
-    expect(await save({}, { bytes: svg, name: "refs.svg", type: "image/svg+xml" })).toMatchObject({ status: "success" });
-    const { channels } = await sharp(Buffer.from((await logoRow(owner.id)).logoPng!)).stats();
-    expect(channels[3]!.max).toBe(0); // fully transparent: nothing was drawn
+  it("refuses an SVG that embeds or links to other images or files, saying why, and changes nothing", async () => {
+    const before = await logoRow(owner.id);
+    const svgs = [
+      '<svg xmlns="http://www.w3.org/2000/svg" width="64" height="64"><image href="file:///etc/hostname" width="64" height="64"/></svg>',
+      '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"><use xlink:href="/etc/passwd"/></svg>',
+      '<svg xmlns="http://www.w3.org/2000/svg"><rect width="9" height="9" fill="url(http://127.0.0.1:9/x.svg#p)"/></svg>',
+      '<svg xmlns="http://www.w3.org/2000/svg"><rect width="9" height="9" style="fill:url(data:image/png;base64,AAAA)"/></svg>',
+      '<svg xmlns="http://www.w3.org/2000/svg"><a href="javascript:alert(1)"><rect width="9" height="9"/></a></svg>',
+      '<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY x SYSTEM "file:///etc/passwd">]><svg xmlns="http://www.w3.org/2000/svg"><text>&x;</text></svg>',
+    ];
+    for (const svg of svgs) {
+      const state = await save({ name: "Should Not Be Saved" }, { bytes: svg, name: "refs.svg", type: "image/svg+xml" });
+      expect(state.status === "invalid" ? state.fieldErrors.logo?.[0] : state).toBe(
+        "SVG logos cannot embed or link to other images or files (an <image>, a data: URL, a link or an entity). Export the logo as PNG and try again.",
+      );
+    }
+    const after = await logoRow(owner.id);
+    expect(after.logoSha256).toBe(before.logoSha256);
+    // Links within the file itself (a gradient, a reused shape) are fine.
+    const own = `<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="64" height="64">
+  <defs><linearGradient id="g"><stop offset="0" stop-color="#000"/></linearGradient><rect id="r" width="64" height="64"/></defs>
+  <use xlink:href="#r" fill="url(#g)"/></svg>`;
+    expect(await save({}, { bytes: own, name: "own.svg", type: "image/svg+xml" })).toMatchObject({ status: "success" });
   });
 
   it("refuses what is not an image, too large, too many pixels, or another image type, and changes nothing", async () => {

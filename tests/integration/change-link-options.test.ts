@@ -150,6 +150,8 @@ describe("Change options on a managed link", () => {
       message: expect.stringMatching(/Direct links .* cannot be revoked or changed/),
     });
     expect((await row(direct.id)).downloadLimit).toBeNull();
+    // Asking to change nothing is refused the same way, not answered "Nothing was changed".
+    expect(await change({ id: direct.id })).toMatchObject({ status: "error", message: expect.stringMatching(/Direct links .* cannot be revoked or changed/) });
 
     expect(await revokeLinkAction({ status: "idle" }, { id: link.id })).toMatchObject({ status: "success" });
     expect(await change({ id: link.id, changeDownloadLimit: "on", downloadLimit: "2" })).toMatchObject({
@@ -157,5 +159,6 @@ describe("Change options on a managed link", () => {
       message: expect.stringMatching(/revoked/),
     });
     expect((await row(link.id)).downloadLimit).toBeNull();
+    expect(await change({ id: link.id })).toMatchObject({ status: "error", message: expect.stringMatching(/revoked/) });
   });
 });

@@ -330,6 +330,16 @@ describe.each(storageCases())("on $name", (storage: TestStorage) => {
       expect(opened.status).toBe(302);
       expect(new URL(opened.headers.get("location")!).searchParams.get("response-content-disposition")).toMatch(/^inline;/);
       expect(await downloads(link.id)).toBe(1);
+
+      // A file that cannot be opened: its GET with ?open=1 answers "No preview" at once, as the POST would, with no
+      // button to press and nothing counted.
+      const binary = FILES[2]!.path;
+      const refused = await call(download.GET, link.token, `${pathQuery(binary)}&open=1`);
+      expect(refused.status).toBe(404);
+      const text = await refused.text();
+      expect(text).toContain("No preview");
+      expect(text).not.toContain("<form");
+      expect(await downloads(link.id)).toBe(1);
     });
   });
 

@@ -514,6 +514,22 @@ describe.each(storageCases())("on $name", (storage) => {
         expect(refused.headers.get("location")).toBeNull();
         expect(await downloads(link.id)).toBe(0);
       }
+      // With a download limit too: ?open=1 gets the same "No preview" page at once, never a button that says Open
+      // (or Download) and ends in it; nothing is counted.
+      const limited = [
+        await managedLink({ key: page, fileName: "page.html", disposition: "inline", objectContentType: "text/html", downloadLimit: 1 }),
+        await managedLink({ key: PHOTO_KEY, fileName: "photo.png", disposition: "attachment", objectContentType: "image/png", downloadLimit: 1 }),
+      ];
+      for (const link of limited) {
+        const body = await (await openPage(link.token)).text();
+        expect(body).not.toContain("open=1");
+        const refused = await getOpen(link.token);
+        expect(refused.status).toBe(404);
+        const text = await refused.text();
+        expect(text).toContain("No preview");
+        expect(text).not.toContain("<form");
+        expect(await downloads(link.id)).toBe(0);
+      }
     });
 
     it("gives a one-time link to exactly one of 50 concurrent downloads", async () => {

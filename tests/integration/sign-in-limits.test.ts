@@ -50,17 +50,22 @@ describe("sign-in limits per (email, address)", () => {
     const c = clock();
     const stranger = guesser({ scope: "sign-in", subject: email(), address: net() }, c.now);
     for (let i = 0; i < 5; i++) expect(await stranger.attempt(false)).toEqual({ ok: false, limited: false });
-    expect(await stranger.attempt(true)).toEqual({ ok: false, limited: true, message: "Too many failed attempts. Try again in 1 minute." });
+    expect(await stranger.attempt(true)).toEqual({ ok: false, limited: true, message: "Too many failed attempts. Try again in 1 minute.", retryInMinutes: 1 });
     expect(stranger.stats.checked).toBe(5);
 
     c.advance(59_000);
     expect(await stranger.attempt(false)).toMatchObject({ limited: true });
     c.advance(1_000); // the minute is over
     expect(await stranger.attempt(false)).toEqual({ ok: false, limited: false });
-    expect(await stranger.attempt(false)).toEqual({ ok: false, limited: true, message: "Too many failed attempts. Try again in 2 minutes." });
+    expect(await stranger.attempt(false)).toEqual({
+      ok: false,
+      limited: true,
+      message: "Too many failed attempts. Try again in 2 minutes.",
+      retryInMinutes: 2,
+    });
     c.advance(2 * 60_000);
     expect(await stranger.attempt(false)).toEqual({ ok: false, limited: false });
-    expect(await stranger.attempt(false)).toMatchObject({ message: "Too many failed attempts. Try again in 4 minutes." });
+    expect(await stranger.attempt(false)).toMatchObject({ message: "Too many failed attempts. Try again in 4 minutes.", retryInMinutes: 4 });
     expect(stranger.stats.checked).toBe(7);
   });
 
@@ -115,7 +120,7 @@ describe("caps per address and per email", () => {
       expect(await randomEmail()).toEqual({ ok: false, limited: false });
       c.advance(1_000);
     }
-    expect(await randomEmail()).toEqual({ ok: false, limited: true, message: "Too many failed attempts. Try again in 15 minutes." });
+    expect(await randomEmail()).toEqual({ ok: false, limited: true, message: "Too many failed attempts. Try again in 15 minutes.", retryInMinutes: 15 });
     expect(checked).toBe(MAX_FAILURES_PER_ADDRESS);
     // Rows stay bounded: refused attempts are not written down.
     expect(await getDb().signInFailure.count({ where: { clientAddress: address } })).toBe(MAX_FAILURES_PER_ADDRESS);
@@ -140,6 +145,7 @@ describe("caps per address and per email", () => {
       ok: false,
       limited: true,
       message: "Too many failed attempts. Try again in 15 minutes.",
+      retryInMinutes: 15,
     });
     expect(await guardedAttempt({ scope: "sign-in", subject: email(), address: "2001:db8:4849::1", now: c.now() }, async () => true)).toEqual({ ok: true });
     await getDb().signInFailure.deleteMany({ where: { clientAddress: { startsWith: "2001:db8:4848:" } } });
@@ -192,6 +198,7 @@ describe("caps per address and per email", () => {
       ok: false,
       limited: true,
       message: "Too many failed attempts. Try again in 15 minutes.",
+      retryInMinutes: 15,
     });
     c.advance(CAP_WINDOW_MS + 1);
     expect(await guardedAttempt({ scope: "sign-in", subject, address: "10.9.250.1", now: c.now() }, async () => true)).toEqual({ ok: true });
@@ -213,7 +220,7 @@ describe("caps per address and per email", () => {
     // Strangers on 50 addresses guess the owner's password once each.
     for (let i = 0; i < MAX_FAILURES_PER_SUBJECT; i++) expect(await attempt(`10.8.${i}.1`, false, false)).toMatchObject({ limited: false });
     checked = 0;
-    const refused = { ok: false, limited: true, message: "Too many failed attempts. Try again in 15 minutes." };
+    const refused = { ok: false, limited: true, message: "Too many failed attempts. Try again in 15 minutes.", retryInMinutes: 15 };
     // A fresh browser is refused even with the right password, and so is a forged, foreign or expired cookie.
     expect(await attempt("192.0.2.77", known(undefined), true)).toEqual(refused);
     expect(await attempt("192.0.2.77", known(`${cookie.split(".")[0]}.${"A".repeat(43)}`), true)).toEqual(refused);
@@ -228,7 +235,12 @@ describe("caps per address and per email", () => {
     expect(await attempt("192.0.2.77", known(cookie), true)).toEqual({ ok: true });
     // A known browser still meets the back-off per (email, address): five wrong passwords, then it waits.
     for (let i = 0; i < 5; i++) expect(await attempt("192.0.2.78", known(cookie), false)).toEqual({ ok: false, limited: false });
-    expect(await attempt("192.0.2.78", known(cookie), true)).toEqual({ ok: false, limited: true, message: "Too many failed attempts. Try again in 1 minute." });
+    expect(await attempt("192.0.2.78", known(cookie), true)).toEqual({
+      ok: false,
+      limited: true,
+      message: "Too many failed attempts. Try again in 1 minute.",
+      retryInMinutes: 1,
+    });
   });
 
   it("keeps the scopes apart: setup code and a user's current password have limits of their own", async () => {
@@ -275,6 +287,7 @@ describe("races, faults and restarts", () => {
       ok: false,
       limited: true,
       message: "Too many failed attempts. Try again in 1 minute.",
+      retryInMinutes: 1,
     });
     expect(checked).toBe(false);
   });

@@ -1,6 +1,7 @@
 import { encode } from "next-auth/jwt";
 import { NextRequest } from "next/server";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { isPublicPath } from "@/lib/auth/config";
 import { PEER_HEADER, SERVER_MARKER } from "@/lib/security/address";
 
 // The storage origins come from the database; proxy.ts itself needs none.
@@ -172,5 +173,25 @@ describe("proxy", () => {
     vi.useFakeTimers({ toFake: ["Date"], now: Date.now() + 2 * DAY * 1000 });
     const response = await proxy(request("/api/v1/anything", { cookie }));
     expect(response.status).toBe(401);
+  });
+});
+
+describe("which paths need no session", () => {
+  const logo = `/brand/logo/${"0a".repeat(32)}.png`;
+  const others = ["/brand", "/brand/", "/brand/logo", `/brand/logo/${"0a".repeat(32)}.svg`, `${logo}/x`, "/brand/settings", "/branding"];
+
+  it("runs the proxy for everything but static files, recipient links, appearance logos and the API", async () => {
+    const { unstable_doesMiddlewareMatch } = await import("next/experimental/testing/server");
+    const { config } = await import("@/proxy");
+    const runs = (url: string) => unstable_doesMiddlewareMatch({ config, url });
+    expect([logo, "/s/abc", "/api/v1/buckets"].filter(runs)).toEqual([]);
+    expect(others.filter((url) => !runs(url))).toEqual([]);
+  });
+
+  it("opens only the logo route under /brand without a session", async () => {
+    expect(isPublicPath(logo)).toBe(true);
+    expect(others.filter(isPublicPath)).toEqual([]);
+    const response = await proxy(request("/brand/anything"));
+    expect(response.status).toBe(307);
   });
 });

@@ -1,15 +1,18 @@
 import { IntlMessageFormat } from "intl-messageformat";
 import { describe, expect, it } from "vitest";
 import { DEFAULT_BRAND } from "@/lib/appearance/brand";
+import { contrastWithWhite } from "@/lib/appearance/colour";
 import { describeFileType, humanType } from "@/lib/file-type";
+import { formatBytes } from "@/lib/format";
 import { CATALOGUES } from "@/lib/i18n/catalogues";
 import { formatSize, formatUtcDate } from "@/lib/i18n/format";
 import { LOCALES, negotiate, t } from "@/lib/i18n";
-import { brandCss, brandCssHash, safeBrand, whiteContrast } from "@/lib/recipient/html/brand-style";
+import { brandCss, brandCssHash, safeBrand } from "@/lib/recipient/html/brand-style";
 import { breakableName } from "@/lib/recipient/html/escape";
 import { filesPage } from "@/lib/recipient/html/files-template";
 import { filePage, type FileView, type RecipientPageContext, statusPage } from "@/lib/recipient/html/templates";
 import { PLAIN_PAGES, plainPageText, recipientCsp } from "@/lib/recipient/respond";
+import { MAX_BRAND_NAME_LENGTH } from "@/lib/validation/appearance";
 import { relativeTime } from "@/lib/links/status";
 
 describe("negotiate (Accept-Language → one of en, fr, de, es)", () => {
@@ -115,6 +118,8 @@ describe("sizes and dates in the visitor's language", () => {
     expect(formatSize(1_572_864, t("de"))).toBe("1,5 MB");
     expect(formatSize(12, t("fr"))).toBe("12 o");
     expect(formatSize(0, t("es"))).toBe("0 B");
+    // The same scale and rounding as the signed-in app's formatBytes (lib/format.ts).
+    for (const bytes of [0, 12, 1536, 2047, 40_000, 5_000_000, 3.2e12]) expect(formatSize(bytes, t("en")), String(bytes)).toBe(formatBytes(bytes));
   });
 
   it("dates in UTC, labelled, and relative phrases", () => {
@@ -178,6 +183,9 @@ describe("the owner's brand on recipient pages", () => {
     expect(safeBrand({ ...brand, logoUrl: "//evil.example/x.png" }).logoUrl).toBeNull();
     expect(safeBrand({ ...brand, logoUrl: '/x" onerror="y' }).logoUrl).toBeNull();
     expect(safeBrand({ ...brand, name: "   " }).name).toBe("Bucketshare");
+    // Bounded as Settings → Appearance bounds it (lib/validation/appearance.ts).
+    expect(safeBrand({ ...brand, name: "A".repeat(100) }).name).toBe("A".repeat(MAX_BRAND_NAME_LENGTH));
+    expect(MAX_BRAND_NAME_LENGTH).toBe(60);
   });
 });
 
@@ -242,11 +250,11 @@ describe("long file names", () => {
 
 describe("the accent's contrast", () => {
   it("is white text's ratio on it; links keep the default blue when the accent is only just readable", () => {
-    expect(whiteContrast("#ffffff")).toBeCloseTo(1, 5);
-    expect(whiteContrast("#000000")).toBeCloseTo(21, 5);
-    expect(whiteContrast("#0369a1")).toBeGreaterThan(5.5);
+    expect(contrastWithWhite("#ffffff")).toBeCloseTo(1, 5);
+    expect(contrastWithWhite("#000000")).toBeCloseTo(21, 5);
+    expect(contrastWithWhite("#0369a1")).toBeGreaterThan(5.5);
     const edge = "#757575"; // 4.6:1 on white
-    expect(whiteContrast(edge)).toBeGreaterThan(4.5);
+    expect(contrastWithWhite(edge)).toBeGreaterThan(4.5);
     expect(brandCss(safeBrand({ name: "A", logoUrl: null, accent: edge }))).toContain(`:root{--accent:${edge};--on-accent:#fff;--link:#0369a1`);
   });
 });

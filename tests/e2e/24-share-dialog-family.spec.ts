@@ -15,7 +15,12 @@ const INTRO = /^Goes through Bucketshare: you can revoke it at once/;
 async function openFolder(page: Page, folder: string) {
   await page.getByRole("link", { name: "Buckets", exact: true }).click();
   await page.getByRole("link", { name: BUCKET }).click();
-  await page.getByRole("link", { name: folder }).click();
+  await expect(page.getByRole("heading", { name: BUCKET, level: 1 })).toBeVisible();
+  // A click while the listing is still arriving (or hydrating) can be lost: click until the folder is open.
+  await expect(async () => {
+    if (!new URL(page.url()).pathname.endsWith(`/${folder}`)) await page.getByRole("link", { name: folder, exact: true }).click({ timeout: 5_000 });
+    await expect(page).toHaveURL(new RegExp(`/${folder}$`), { timeout: 5_000 });
+  }).toPass({ timeout: 30_000 });
 }
 
 /** The labels of the form fields in the dialog's "Protection" group, in document order. */

@@ -25,7 +25,17 @@ const BUCKET = "demo";
 /** What recipients' links show; the pictures never name the machine they were taken on. */
 const PUBLIC_URL = "https://share.example.com";
 
-export const SCREENS = ["sign-in", "bucket-browser", "quick-share", "link-history", "link-details", "recipient", "recipient-one-time", "settings"] as const;
+export const SCREENS = [
+  "sign-in",
+  "bucket-browser",
+  "quick-share",
+  "link-history",
+  "link-details",
+  "recipient",
+  "recipient-one-time",
+  "settings",
+  "appearance",
+] as const;
 type Screen = (typeof SCREENS)[number];
 const WIDTHS = { desktop: { width: 1280, height: 800 }, phone: { width: 390, height: 844 } } as const;
 const THEMES = ["light", "dark"] as const;
@@ -256,6 +266,10 @@ async function main() {
         await page.goto(`${base}/settings/connections`);
         await page.getByRole("heading", { name: "Connections", level: 2 }).waitFor();
         await capture(page, "settings", width, theme);
+
+        await page.goto(`${base}/settings/appearance`);
+        await page.getByRole("heading", { name: "Appearance", level: 2 }).waitFor();
+        await capture(page, "appearance", width, theme);
         await context.close();
       }
     }

@@ -97,13 +97,15 @@ function addSeconds(date: Date, seconds: number): Date {
 }
 
 /** A date as people read it in messages: "Nov 29, 2026, 10:00 AM UTC". */
-export function formatExpiryDate(date: Date, timeZone = "UTC", locale = "en-US"): string {
+/** The signed-in app's one date format ("29 Nov 2026, 10:00 UTC", as RelativeTime shows), with the zone named. */
+export function formatExpiryDate(date: Date, timeZone = "UTC", locale = "en-GB"): string {
   return new Intl.DateTimeFormat(locale, {
     year: "numeric",
     month: "short",
     day: "numeric",
-    hour: "numeric",
+    hour: "2-digit",
     minute: "2-digit",
+    hourCycle: "h23",
     timeZone,
     timeZoneName: "short",
   }).format(date);
@@ -223,7 +225,7 @@ export function parseLocalDateTime(value: string): number | null {
 export function resolveExpiry(choice: ExpiryChoice, now: Date, options: ExpiryOptions = {}): ExpiryResult {
   const messageZone = options.timeZone ?? (choice.mode === "until" && isValidTimeZone(choice.timeZone) ? choice.timeZone : "UTC");
   const kind = options.kind ?? "direct";
-  const resolved = { timeZone: messageZone, locale: options.locale ?? "en-US", kind };
+  const resolved = { timeZone: messageZone, locale: options.locale ?? "en-GB", kind };
 
   switch (choice.mode) {
     case "preset": {
@@ -271,7 +273,7 @@ export function resolveExpiry(choice: ExpiryChoice, now: Date, options: ExpiryOp
  */
 export function resolveRequestedExpiry(expiry: { seconds: number } | { at: Date } | { never: true }, now: Date, options: ExpiryOptions = {}): ExpiryResult {
   if ("never" in expiry) return resolveExpiry({ mode: "preset", preset: NEVER_PRESET }, now, options);
-  const resolved = { timeZone: options.timeZone ?? "UTC", locale: options.locale ?? "en-US", kind: options.kind ?? "direct" };
+  const resolved = { timeZone: options.timeZone ?? "UTC", locale: options.locale ?? "en-GB", kind: options.kind ?? "direct" };
   if ("seconds" in expiry) {
     if (!Number.isSafeInteger(expiry.seconds)) return { ok: false, field: "amount", message: EXPIRY_MESSAGES.notWholeNumber };
     return checkSeconds(expiry.seconds, now, "amount", resolved);

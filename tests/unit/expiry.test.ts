@@ -76,7 +76,7 @@ describe("custom durations", () => {
     expect(result.field).toBe("amount");
     expect(result.message).toBe(
       "Links can last at most 7 days (604,800 seconds): that is the longest an S3 signature stays valid. " +
-        "The longest allowed ends Nov 29, 2026, 10:00 AM UTC.",
+        "The longest allowed ends 29 Nov 2026, 10:00 UTC.",
     );
     expect(result.longestAllowed).toEqual({ seconds: 604_800, expiresAt: at("2026-11-29T10:00:00Z") });
     expect(failure(resolveExpiry({ mode: "custom", amount: 8, unit: "days" }, NOW)).longestAllowed?.seconds).toBe(604_800);
@@ -84,7 +84,7 @@ describe("custom durations", () => {
 
   it("writes the longest allowed end in the time zone asked for", () => {
     const result = failure(resolveExpiry({ mode: "custom", amount: 30, unit: "days" }, NOW, { timeZone: "Europe/Paris" }));
-    expect(result.message).toContain("The longest allowed ends Nov 29, 2026, 11:00 AM GMT+1.");
+    expect(result.message).toContain("The longest allowed ends 29 Nov 2026, 11:00 CET.");
   });
 
   it.each([["0"], [0], ["-3"], [-3], ["1.5"], [1.5], ["abc"], [""], ["  "], ["1e3"], [Number.NaN]])("refuses %j as an amount", (amount) => {

@@ -1,5 +1,6 @@
 import "server-only";
 import { createHash, randomBytes } from "node:crypto";
+import { ACTOR_COLUMNS } from "@/lib/auth/actor";
 import { newSessionClaims } from "@/lib/auth/session-cookie";
 import { db } from "@/lib/db/client";
 import { log } from "@/lib/log";
@@ -50,16 +51,16 @@ type SessionRow = SessionUser & { lastSeenAt: Date };
 export async function findSessionUser(sessionId: string, userId: string, now = new Date()): Promise<SessionUser | null> {
   const idHash = sessionIdHash(sessionId);
   const rows = await db.$queryRaw<SessionRow[]>`
-    SELECT u.id, u.name, u.email, s.last_seen_at AS "lastSeenAt"
+    SELECT u.id, u.name, u.email, ${ACTOR_COLUMNS}, s.last_seen_at AS "lastSeenAt"
     FROM sessions s JOIN users u ON u.id = s.user_id
-    WHERE s.id_hash = ${idHash} AND s.user_id = ${userId} AND s.expires_at > ${now}`;
+    WHERE s.id_hash = ${idHash} AND s.user_id = ${userId} AND s.expires_at > ${now} AND u.removed_at IS NULL`;
   const row = rows[0];
   if (!row) return null;
   if (now.getTime() - row.lastSeenAt.getTime() > LAST_SEEN_PRECISION_MS) {
     // Bookkeeping only; the request does not wait for it.
     db.session.updateMany({ where: { idHash }, data: { lastSeenAt: now } }).catch((error: unknown) => log.warn("auth.session.last_seen_failed", { error }));
   }
-  return { id: row.id, name: row.name, email: row.email };
+  return { id: row.id, name: row.name, email: row.email, role: row.role, teamId: row.teamId, grants: row.grants };
 }
 
 /** Ends one session (sign-out). */

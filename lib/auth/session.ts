@@ -2,6 +2,7 @@ import "server-only";
 import { cache } from "react";
 import { cookies, headers } from "next/headers";
 import { redirect } from "next/navigation";
+import type { Actor } from "@/lib/auth/permissions";
 import { checkSessionCookie } from "@/lib/auth/session-cookie";
 import { findSessionUser } from "@/lib/auth/session-store";
 import { databaseUnavailableError } from "@/lib/db/unavailable";
@@ -11,7 +12,8 @@ import { markDatabaseUnavailable } from "@/lib/http/request-state";
 import { log } from "@/lib/log";
 import { isHttpsRequest } from "@/lib/security/client-address";
 
-export type SessionUser = { id: string; name: string; email: string };
+/** The signed-in person: who they are, and (as an Actor) what lib/auth/permissions.ts lets them do. */
+export type SessionUser = Actor & { name: string; email: string };
 
 /** What the request's session cookie claims (sealed and unexpired, not yet checked against the database). */
 const readSessionCookie = cache(async (): Promise<{ userId: string; sessionId: string } | null> => {

@@ -214,7 +214,8 @@ export async function issueFilesShare(
       await tx.shareLink.create({
         data: {
           id,
-          ownerId: user.id,
+          ownerId: user.teamId,
+          issuedById: user.id,
           connectionId: open.connection.id,
           connectionName: open.connection.name,
           bucket: input.bucket,

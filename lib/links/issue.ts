@@ -161,7 +161,8 @@ export async function issueShareLink(user: SessionUser, input: ShareLinkRequest,
   const link = await db.shareLink.create({
     data: {
       id,
-      ownerId: user.id,
+      ownerId: user.teamId,
+      issuedById: user.id,
       connectionId: open.connection.id,
       connectionName: open.connection.name,
       bucket: input.bucket,

@@ -16,6 +16,7 @@
  *   npm run bench:api      (DURATION=… WARM_UP=… CONNECTIONS=… HISTORY=… to change it; BENCH_QUICK=1: 1 s per case)
  * Uses the test services of `npm test` when BUCKETSHARE_TEST_SERVICES is set, else starts its own.
  */
+import { soleOwner } from "@/lib/auth/permissions";
 import { randomBytes } from "node:crypto";
 import { loadavg } from "node:os";
 import { CreateBucketCommand, PutObjectCommand } from "@aws-sdk/client-s3";
@@ -40,10 +41,11 @@ async function main() {
     const { generateApiToken, hashApiToken, shownPrefix, API_SCOPES } = await import("@/lib/api/tokens");
 
     // The owner, a connection to the Swift server, one object, and a token with every scope.
-    const owner = await db.user.create({
+    const ownerRow = await db.user.create({
       data: { name: "Bench Owner", email: "bench@example.com", passwordHash: "not-a-real-hash" },
       select: { id: true, name: true, email: true },
     });
+    const owner = { ...soleOwner(ownerRow.id), name: ownerRow.name, email: ownerRow.email };
     const storage = services.storages.find((s) => s.name === "swift")!;
     const connectionId = await insertStorageConnection(owner.id, storage, { name: "Bench Swift" });
     const s3 = s3ClientFor(storage);

@@ -17,6 +17,7 @@
  *                                 BENCH_QUICK=1: 1 s per run, no warm-up)
  * Uses the test services of `npm test` when BUCKETSHARE_TEST_SERVICES is set, else starts its own.
  */
+import { soleOwner } from "@/lib/auth/permissions";
 import { randomBytes } from "node:crypto";
 import { loadavg } from "node:os";
 import { CreateBucketCommand, PutBucketVersioningCommand, PutObjectCommand } from "@aws-sdk/client-s3";
@@ -67,10 +68,11 @@ async function main() {
     const { createShareSchema, toShareLinkRequest } = await import("@/lib/validation/share");
 
     // The owner, one connection per S3 server, one object in each (a versioned bucket on Ceph).
-    const owner = await db.user.create({
+    const ownerRow = await db.user.create({
       data: { name: "Bench Owner", email: "bench@example.com", passwordHash: "not-a-real-hash" },
       select: { id: true, name: true, email: true },
     });
+    const owner = { ...soleOwner(ownerRow.id), name: ownerRow.name, email: ownerRow.email };
     const storages = new Map<string, { storage: TestStorage; connectionId: string; bucket: string; key: string }>();
     for (const storage of services.storages) {
       const id = await insertStorageConnection(owner.id, storage, { name: `Bench ${storage.name}` });

@@ -1,3 +1,4 @@
+import { soleOwner } from "@/lib/auth/permissions";
 import net from "node:net";
 import { randomBytes } from "node:crypto";
 import pg from "pg";
@@ -44,7 +45,7 @@ describe("with the database down, then back", () => {
 
   beforeAll(async () => {
     await query(`INSERT INTO users (id, name, email, password_hash, updated_at) VALUES ($1, 'Faults', $2, 'x', now())`, [userId, `${userId}@integration.test`]);
-    session.user = { id: userId, name: "Faults", email: `${userId}@integration.test` };
+    session.user = { ...soleOwner(userId), name: "Faults", email: `${userId}@integration.test` };
     port = await freePort();
     const url = new URL(realUrl);
     url.hostname = "127.0.0.1";

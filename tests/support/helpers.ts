@@ -4,6 +4,7 @@
  * The signed-in user is stood in for per test file (./request-context.ts: vi.mock is hoisted per
  * file); `next/cache` and `next/navigation` for all of them (the alias in vitest.config.ts).
  */
+import { soleOwner } from "@/lib/auth/permissions";
 import { randomBytes } from "node:crypto";
 import { createServer, type AddressInfo } from "node:net";
 import { CreateBucketCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
@@ -48,10 +49,12 @@ export async function putObjects(s3: S3Client, bucket: string, objects: SeedObje
 
 /** A user of its own for one test file (unique email), as the session would return it. */
 export async function createTestUser(label: string): Promise<SessionUser> {
-  return db.user.create({
+  const user = await db.user.create({
     data: { name: `Test ${label}`, email: `${label}-${randomSuffix()}@integration.test`, passwordHash: "not-a-real-hash" },
     select: { id: true, name: true, email: true },
   });
+  // The Owner of a team of their own, so that test files never see each other's connections and links.
+  return { ...soleOwner(user.id), name: user.name, email: user.email };
 }
 
 /** Removes the file's users; their connections and links go with them (ON DELETE CASCADE). */

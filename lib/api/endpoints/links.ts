@@ -1,3 +1,4 @@
+import { loadActor } from "@/lib/auth/actor";
 import "server-only";
 import { z } from "zod";
 import { API_BASE_PATH, defineEndpoint, etagMatches, etagOf } from "@/lib/api/endpoint";
@@ -93,9 +94,9 @@ async function readLink(ownerId: string, id: string, issuedUrl?: string, read?: 
 
 /** issueShareLink takes the signed-in user: the token's owner. */
 async function ownerOf(ownerId: string): Promise<SessionUser> {
-  const user = await db.user.findUnique({ where: { id: ownerId }, select: { id: true, name: true, email: true } });
-  if (!user) throw new ApiProblem("unauthorized", "This token's owner no longer exists.");
-  return user;
+  const [user, actor] = await Promise.all([db.user.findUnique({ where: { id: ownerId }, select: { name: true, email: true } }), loadActor(ownerId)]);
+  if (!user || !actor) throw new ApiProblem("unauthorized", "This token's owner no longer exists.");
+  return { ...actor, name: user.name, email: user.email };
 }
 
 const wholeSecond = () => new Date(Math.floor(Date.now() / 1000) * 1000);

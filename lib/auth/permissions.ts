@@ -1,0 +1,184 @@
+/**
+ * Who may do what: the one place that decides. Pages, server actions, route handlers and the API ask
+ * these functions; none of them compares roles or folders by hand.
+ *
+ * - Roles: the Owner (everything, including members and the instance's settings), Admins (members,
+ *   connections, every link of the team) and Members (only what their grants allow).
+ * - Grants: per Member and connection, "Can browse" (list, search, preview), "Can share" (issue links),
+ *   optionally inside one "Folder" (a key prefix; everything outside it is invisible), the "Link types"
+ *   allowed and the "Longest expiry". No grant: the connection does not exist for them.
+ *
+ * Pure functions of an Actor (loaded once per request by lib/auth/actor.ts), so every role × action ×
+ * grant is covered by unit tests.
+ */
+
+export const ROLES = ["owner", "admin", "member"] as const;
+export type Role = (typeof ROLES)[number];
+
+export type LinkTypes = "managed" | "both";
+
+export type Grant = {
+  connectionId: string;
+  canBrowse: boolean;
+  canShare: boolean;
+  /** "" for the whole connection, else a clean key prefix ending in "/" (see isCleanFolder). */
+  folder: string;
+  linkTypes: LinkTypes;
+  longestExpirySeconds: number | null;
+};
+
+export type Actor = {
+  id: string;
+  /** The team's id: its Owner's user id. Connections, links and settings of the team carry it as owner_id. */
+  teamId: string;
+  role: Role;
+  /** A Member's grants; ignored for Admins and the Owner, who hold every right on the team's connections. */
+  grants: readonly Grant[];
+};
+
+/** Actions not about one object, and the roles that may take them. */
+const ROLE_ACTIONS = {
+  /** Settings → Members: see the people, invite, change roles and grants, remove. */
+  "members.manage": ["owner", "admin"],
+  /** Make an Admin the Owner (the Owner becomes an Admin). */
+  "owner.transfer": ["owner"],
+  /** Add, change, test and delete connections; see their endpoints and settings. */
+  "connections.manage": ["owner", "admin"],
+  /** See and act on every link of the team, whoever issued it ("Issued by" column and filter). */
+  "links.all": ["owner", "admin"],
+  /** The instance's own settings: Appearance. */
+  "instance.settings": ["owner"],
+  /** The audit log and the background jobs page. */
+  "audit.view": ["owner", "admin"],
+  /** One's own account, webhook, API tokens and links: everyone. */
+  "self.settings": ["owner", "admin", "member"],
+} as const satisfies Record<string, readonly Role[]>;
+
+export type RoleAction = keyof typeof ROLE_ACTIONS;
+export const ROLE_ACTION_NAMES = Object.keys(ROLE_ACTIONS) as RoleAction[];
+
+export function can(actor: Actor, action: RoleAction): boolean {
+  return (ROLE_ACTIONS[action] as readonly Role[]).includes(actor.role);
+}
+
+/** Admins and the Owner: every right on every connection of their team. */
+function isTeamWide(actor: Actor): boolean {
+  return actor.role === "owner" || actor.role === "admin";
+}
+
+const FULL: Omit<Grant, "connectionId"> = { canBrowse: true, canShare: true, folder: "", linkTypes: "both", longestExpirySeconds: null };
+
+/**
+ * A folder a grant may name: "" (everything) or segments of at least one character, none "." or "..",
+ * ending in "/", not starting with "/". Keys are literal strings in S3, but some servers and proxies
+ * normalise dot segments in paths, so a folder with them could name another place.
+ */
+export function isCleanFolder(folder: string): boolean {
+  if (folder === "") return true;
+  if (!folder.endsWith("/") || folder.startsWith("/")) return false;
+  const segments = folder.slice(0, -1).split("/");
+  return segments.every((segment) => segment !== "" && segment !== "." && segment !== ".." && !/[\u0000-\u001f\u007f]/.test(segment));
+}
+
+/** A key or listing prefix with a "." or ".." segment, which a path-normalising server could resolve elsewhere. */
+function hasDotSegment(key: string): boolean {
+  return key.split("/").some((segment) => segment === "." || segment === "..");
+}
+
+/**
+ * Whether `key` lies inside `folder`. "press/" holds "press/a.pdf" and "press/x/y", never "press-old/a"
+ * or "press" itself; a folder-limited grant never holds a key with dot segments ("press/../secret").
+ */
+export function folderContains(folder: string, key: string): boolean {
+  if (folder === "") return true;
+  if (!isCleanFolder(folder) || hasDotSegment(key)) return false;
+  return key.length > folder.length && key.startsWith(folder);
+}
+
+/** The actor's rights on one connection of their team, or null when it is invisible to them. */
+export function grantFor(actor: Actor, connectionId: string): Grant | null {
+  if (isTeamWide(actor)) return { connectionId, ...FULL };
+  const grant = actor.grants.find((g) => g.connectionId === connectionId);
+  if (!grant || !(grant.canBrowse || grant.canShare)) return null;
+  return grant;
+}
+
+export type ObjectRight = "browse" | "share";
+
+function holds(grant: Grant, right: ObjectRight): boolean {
+  return right === "browse" ? grant.canBrowse : grant.canShare;
+}
+
+/** May the actor browse (list, search, preview) or share (issue a link to) this object? */
+export function canOnObject(actor: Actor, right: ObjectRight, connectionId: string, key: string): boolean {
+  const grant = grantFor(actor, connectionId);
+  return grant !== null && holds(grant, right) && folderContains(grant.folder, key);
+}
+
+/**
+ * What the actor may see of a listing at `prefix` ("" for a bucket's root, else ending in "/"):
+ * - "all": everything in it (the prefix is inside their folder);
+ * - { only: child }: only the one sub-folder leading to their folder (the prefix is above it);
+ * - "none": nothing (the prefix is beside their folder, or the connection is not theirs).
+ */
+export type ListingView = "all" | { only: string } | "none";
+
+export function listingView(actor: Actor, right: ObjectRight, connectionId: string, prefix: string): ListingView {
+  const grant = grantFor(actor, connectionId);
+  if (!grant || !holds(grant, right)) return "none";
+  const folder = grant.folder;
+  if (folder === "") return "all";
+  if (!isCleanFolder(folder) || hasDotSegment(prefix)) return "none";
+  if (prefix.startsWith(folder)) return "all";
+  if (folder.startsWith(prefix)) {
+    // Above their folder (or a name prefix of its path): only the one entry leading down to it.
+    const rest = folder.slice(prefix.length);
+    return { only: prefix + rest.slice(0, rest.indexOf("/") + 1) };
+  }
+  return "none";
+}
+
+/** The link kinds the actor may issue on a connection: both, managed only, or none. */
+export function allowedLinkKinds(actor: Actor, connectionId: string): ("direct" | "managed")[] {
+  const grant = grantFor(actor, connectionId);
+  if (!grant?.canShare) return [];
+  return grant.linkTypes === "managed" ? ["managed"] : ["managed", "direct"];
+}
+
+/** The longest expiry the actor may give a link on a connection, in seconds; null: only the link type's own limit. */
+export function longestExpirySeconds(actor: Actor, connectionId: string): number | null {
+  return grantFor(actor, connectionId)?.longestExpirySeconds ?? null;
+}
+
+/** Which links the actor sees, as a filter on share_links: the team's, and for a Member only their own. */
+export function linkScope(actor: Actor): { ownerId: string; issuedById?: string } {
+  return can(actor, "links.all") ? { ownerId: actor.teamId } : { ownerId: actor.teamId, issuedById: actor.id };
+}
+
+export type LinkSubject = { ownerId: string; issuedById: string | null; connectionId: string | null; key: string };
+
+/**
+ * May the actor act on a link (revoke, change, delete from history, reveal)? Admins and the Owner on
+ * every link of the team; a Member on a link they issued, while they still hold Can share on its object.
+ */
+export function canManageLink(actor: Actor, link: LinkSubject): boolean {
+  if (link.ownerId !== actor.teamId) return false;
+  if (can(actor, "links.all")) return true;
+  return link.issuedById === actor.id && link.connectionId !== null && canOnObject(actor, "share", link.connectionId, link.key);
+}
+
+/** May the actor see a link's details and access log? Whoever may manage it, and a Member on their own links. */
+export function canViewLink(actor: Actor, link: LinkSubject): boolean {
+  return link.ownerId === actor.teamId && (can(actor, "links.all") || link.issuedById === actor.id);
+}
+
+/** The connections the actor sees, as a filter on storage_connections. */
+export function connectionScope(actor: Actor): { ownerId: string; id?: { in: string[] } } {
+  if (isTeamWide(actor)) return { ownerId: actor.teamId };
+  return { ownerId: actor.teamId, id: { in: actor.grants.filter((g) => g.canBrowse || g.canShare).map((g) => g.connectionId) } };
+}
+
+/** An Owner acting alone (every install before teams, and every test user): every right on their own team. */
+export function soleOwner(userId: string): Actor {
+  return { id: userId, teamId: userId, role: "owner", grants: [] };
+}

@@ -1,0 +1,189 @@
+import { describe, expect, it } from "vitest";
+import {
+  type Actor,
+  type Grant,
+  type RoleAction,
+  ROLE_ACTION_NAMES,
+  allowedLinkKinds,
+  can,
+  canManageLink,
+  canOnObject,
+  canViewLink,
+  connectionScope,
+  folderContains,
+  grantFor,
+  isCleanFolder,
+  linkScope,
+  listingView,
+  longestExpirySeconds,
+  soleOwner,
+} from "@/lib/auth/permissions";
+
+const TEAM = "team-1";
+const owner: Actor = { id: TEAM, teamId: TEAM, role: "owner", grants: [] };
+const admin: Actor = { id: "adam", teamId: TEAM, role: "admin", grants: [] };
+
+function grant(partial: Partial<Grant> = {}): Grant {
+  return { connectionId: "media", canBrowse: true, canShare: true, folder: "", linkTypes: "both", longestExpirySeconds: null, ...partial };
+}
+
+function member(...grants: Grant[]): Actor {
+  return { id: "ana", teamId: TEAM, role: "member", grants };
+}
+
+describe("the role table", () => {
+  const expected: Record<RoleAction, { owner: boolean; admin: boolean; member: boolean }> = {
+    "members.manage": { owner: true, admin: true, member: false },
+    "owner.transfer": { owner: true, admin: false, member: false },
+    "connections.manage": { owner: true, admin: true, member: false },
+    "links.all": { owner: true, admin: true, member: false },
+    "instance.settings": { owner: true, admin: false, member: false },
+    "audit.view": { owner: true, admin: true, member: false },
+    "self.settings": { owner: true, admin: true, member: true },
+  };
+
+  it("names every action once, and nothing else", () => {
+    expect([...ROLE_ACTION_NAMES].sort()).toEqual(Object.keys(expected).sort());
+  });
+
+  for (const action of ROLE_ACTION_NAMES) {
+    it(`${action}: owner ${expected[action].owner}, admin ${expected[action].admin}, member ${expected[action].member}`, () => {
+      expect(can(owner, action)).toBe(expected[action].owner);
+      expect(can(admin, action)).toBe(expected[action].admin);
+      // A member's grants never widen a role action.
+      expect(can(member(grant()), action)).toBe(expected[action].member);
+    });
+  }
+
+  it("an owner acting alone (every install before teams) is the Owner of their own team", () => {
+    expect(soleOwner("u1")).toEqual({ id: "u1", teamId: "u1", role: "owner", grants: [] });
+  });
+});
+
+describe("folders", () => {
+  it("accepts only clean prefixes", () => {
+    for (const folder of ["", "press/", "press/2026/", "a b/ü/", "press-old/"]) expect(isCleanFolder(folder), folder).toBe(true);
+    for (const folder of ["press", "/press/", "a//b/", "a/./b/", "a/../b/", "../", "./", "/", "a/\u0000/", "a\n/"])
+      expect(isCleanFolder(folder), folder).toBe(false);
+  });
+
+  it("holds what is inside and nothing beside it", () => {
+    expect(folderContains("press/", "press/a.pdf")).toBe(true);
+    expect(folderContains("press/", "press/2026/b.pdf")).toBe(true);
+    // A string prefix of another folder's name gives nothing of it.
+    expect(folderContains("press/", "press-old/a.pdf")).toBe(false);
+    expect(folderContains("press", "press-old/a.pdf")).toBe(false);
+    expect(folderContains("press/", "press")).toBe(false);
+    expect(folderContains("press/", "other/press/a.pdf")).toBe(false);
+    expect(folderContains("", "anything/at/all")).toBe(true);
+  });
+
+  it("never lets a dot segment or an unclean folder through", () => {
+    expect(folderContains("a/", "a/../b")).toBe(false);
+    expect(folderContains("a/", "a/./b")).toBe(false);
+    expect(folderContains("a/", "a/x/..")).toBe(false);
+    // An empty segment is a literal key inside the folder (S3 does not normalise it).
+    expect(folderContains("a/", "a//b")).toBe(true);
+    expect(folderContains("a//", "a//b")).toBe(false);
+    expect(folderContains("../", "../b")).toBe(false);
+  });
+});
+
+describe("grants", () => {
+  it("Admins and the Owner hold every right on every connection of their team", () => {
+    for (const actor of [owner, admin]) {
+      expect(grantFor(actor, "any")).toMatchObject({ canBrowse: true, canShare: true, folder: "" });
+      expect(canOnObject(actor, "share", "any", "x/y")).toBe(true);
+      expect(allowedLinkKinds(actor, "any")).toEqual(["managed", "direct"]);
+      expect(longestExpirySeconds(actor, "any")).toBeNull();
+    }
+  });
+
+  it("a Member without a grant sees nothing of a connection", () => {
+    const ana = member(grant({ connectionId: "media" }));
+    expect(grantFor(ana, "finance")).toBeNull();
+    expect(canOnObject(ana, "browse", "finance", "a.pdf")).toBe(false);
+    expect(listingView(ana, "browse", "finance", "")).toBe("none");
+    expect(allowedLinkKinds(ana, "finance")).toEqual([]);
+    // A row with neither right is no grant at all.
+    expect(grantFor(member(grant({ canBrowse: false, canShare: false })), "media")).toBeNull();
+  });
+
+  it("Can browse and Can share are separate rights", () => {
+    const viewer = member(grant({ canShare: false }));
+    expect(canOnObject(viewer, "browse", "media", "a.png")).toBe(true);
+    expect(canOnObject(viewer, "share", "media", "a.png")).toBe(false);
+    expect(allowedLinkKinds(viewer, "media")).toEqual([]);
+    const sharer = member(grant({ canBrowse: false }));
+    expect(canOnObject(sharer, "browse", "media", "a.png")).toBe(false);
+    expect(canOnObject(sharer, "share", "media", "a.png")).toBe(true);
+  });
+
+  it("a folder grant covers its folder only", () => {
+    const ana = member(grant({ folder: "press/" }));
+    expect(canOnObject(ana, "share", "media", "press/kit.zip")).toBe(true);
+    expect(canOnObject(ana, "share", "media", "press-old/kit.zip")).toBe(false);
+    expect(canOnObject(ana, "browse", "media", "press/../finance/q3.pdf")).toBe(false);
+    expect(canOnObject(ana, "browse", "media", "top.pdf")).toBe(false);
+  });
+
+  it("link types and the longest expiry come from the grant", () => {
+    const ana = member(grant({ linkTypes: "managed", longestExpirySeconds: 30 * 86_400 }));
+    expect(allowedLinkKinds(ana, "media")).toEqual(["managed"]);
+    expect(longestExpirySeconds(ana, "media")).toBe(30 * 86_400);
+  });
+});
+
+describe("listings", () => {
+  const ana = member(grant({ folder: "acme/press/" }));
+
+  it("inside the folder: everything; above it: only the way down; beside it: nothing", () => {
+    expect(listingView(ana, "browse", "media", "acme/press/")).toBe("all");
+    expect(listingView(ana, "browse", "media", "acme/press/2026/")).toBe("all");
+    expect(listingView(ana, "browse", "media", "")).toEqual({ only: "acme/" });
+    expect(listingView(ana, "browse", "media", "acme/")).toEqual({ only: "acme/press/" });
+    expect(listingView(ana, "browse", "media", "acme/pr")).toEqual({ only: "acme/press/" });
+    expect(listingView(ana, "browse", "media", "acme/press-old/")).toBe("none");
+    expect(listingView(ana, "browse", "media", "other/")).toBe("none");
+    expect(listingView(ana, "browse", "media", "acme/press/../")).toBe("none");
+  });
+
+  it("a right the member lacks shows nothing, a team-wide role everything", () => {
+    expect(listingView(member(grant({ canBrowse: false })), "browse", "media", "")).toBe("none");
+    expect(listingView(admin, "browse", "media", "")).toBe("all");
+  });
+});
+
+describe("links", () => {
+  const link = { ownerId: TEAM, issuedById: "ana", connectionId: "media", key: "press/kit.zip" };
+
+  it("Members see their own links, Admins and the Owner every link of the team", () => {
+    expect(linkScope(owner)).toEqual({ ownerId: TEAM });
+    expect(linkScope(admin)).toEqual({ ownerId: TEAM });
+    expect(linkScope(member(grant()))).toEqual({ ownerId: TEAM, issuedById: "ana" });
+    expect(canViewLink(member(), link)).toBe(true);
+    expect(canViewLink({ ...member(), id: "bob" }, link)).toBe(false);
+    expect(canViewLink(admin, link)).toBe(true);
+  });
+
+  it("the issuer acts on a link only while they may still share its object; Admins always", () => {
+    expect(canManageLink(member(grant({ folder: "press/" })), link)).toBe(true);
+    expect(canManageLink(member(grant({ folder: "other/" })), link)).toBe(false);
+    expect(canManageLink(member(grant({ canShare: false })), link)).toBe(false);
+    expect(canManageLink(member(), link)).toBe(false);
+    expect(canManageLink({ ...member(grant()), id: "bob" }, link)).toBe(false);
+    expect(canManageLink(admin, link)).toBe(true);
+    expect(canManageLink(owner, { ...link, issuedById: null, connectionId: null })).toBe(true);
+  });
+
+  it("nobody reaches another team's links or connections", () => {
+    const elsewhere = { ...link, ownerId: "team-2" };
+    expect(canManageLink(owner, elsewhere)).toBe(false);
+    expect(canViewLink(admin, elsewhere)).toBe(false);
+    expect(connectionScope(owner)).toEqual({ ownerId: TEAM });
+    expect(connectionScope(member(grant({ connectionId: "media" }), grant({ connectionId: "x", canBrowse: false, canShare: false })))).toEqual({
+      ownerId: TEAM,
+      id: { in: ["media"] },
+    });
+  });
+});

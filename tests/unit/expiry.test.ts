@@ -75,8 +75,7 @@ describe("custom durations", () => {
     const result = failure(resolveExpiry({ mode: "custom", amount: "10081", unit: "minutes" }, NOW));
     expect(result.field).toBe("amount");
     expect(result.message).toBe(
-      "Links can last at most 7 days (604,800 seconds): that is the longest an S3 signature stays valid. " +
-        "The longest allowed ends 29 Nov 2026, 10:00 UTC.",
+      "Links can last at most 7 days (604,800 seconds): that is the longest an S3 signature stays valid. " + "The longest allowed ends 29 Nov 2026, 10:00 UTC.",
     );
     expect(result.longestAllowed).toEqual({ seconds: 604_800, expiresAt: at("2026-11-29T10:00:00Z") });
     expect(failure(resolveExpiry({ mode: "custom", amount: 8, unit: "days" }, NOW)).longestAllowed?.seconds).toBe(604_800);

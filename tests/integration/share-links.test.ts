@@ -670,9 +670,11 @@ describe("link history", () => {
       "last_access_at",
       "revoked_at",
       "object_state",
+      // The Owner sees every link of the team: who issued each.
+      "issued_by",
     ]);
     expect(records).toHaveLength(120);
-    for (const record of records) expect(record).toHaveLength(18);
+    for (const record of records) expect(record).toHaveLength(19);
     expect(records.map((r) => r[3]).sort()).toEqual(seeds.map((s) => s.key).sort());
     const byKey = new Map(records.map((r) => [r[3], r]));
     expect(byKey.get(seeds[9]!.key)![8]).toBe('tricky, "quoted"\nnote');

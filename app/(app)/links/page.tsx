@@ -35,7 +35,8 @@ export default async function LinksPage({ searchParams }: { searchParams: Promis
     cursor: one(search.cursor) || undefined,
   });
   const now = new Date();
-  // Admins and the Owner see every link of the team, with "Issued by"; a Member's list is their own.
+  // Admins and the Owner see every link of the team, with an "Issued by" column and filter once the
+  // team has someone besides them (a team of one has nobody to tell apart); a Member's list is their own.
   const teamWide = can(user, "links.all");
   const [{ rows, nextCursor }, scopes, total, issuers] = await Promise.all([
     listLinks(user, filter, now),
@@ -44,12 +45,13 @@ export default async function LinksPage({ searchParams }: { searchParams: Promis
     listIssuers(user),
   ]);
 
+  const showIssuer = teamWide && issuers.length > 1;
   const query = new URLSearchParams();
   if (filter.status !== "all") query.set("status", filter.status);
   if (filter.type && filter.type !== "all") query.set("type", filter.type);
   if (one(search.scope)) query.set("scope", one(search.scope)!);
   if (filter.q) query.set("q", filter.q);
-  if (teamWide && filter.issuedBy) query.set("issuedBy", filter.issuedBy);
+  if (showIssuer && filter.issuedBy) query.set("issuedBy", filter.issuedBy);
   const filtered = query.size > 0;
   const exportHref = `/links/export?${query}`;
   // The page number rides along with the cursor, for display only (a wrong one misnumbers nothing but the label).
@@ -64,7 +66,7 @@ export default async function LinksPage({ searchParams }: { searchParams: Promis
         <div>
           <h1 className="text-2xl font-semibold">Links</h1>
           <p className="text-sm text-zinc-600 dark:text-zinc-400">
-            {teamWide && issuers.length > 1 ? "Every link of your team" : "Every link you issued"}, newest first, with whether it still works.
+            {showIssuer ? "Every link of your team" : "Every link you issued"}, newest first, with whether it still works.
           </p>
         </div>
         <a href={exportHref} className={buttonClass("secondary")} download>
@@ -109,7 +111,7 @@ export default async function LinksPage({ searchParams }: { searchParams: Promis
             ))}
           </select>
         </div>
-        {teamWide ? (
+        {showIssuer ? (
           <div className="space-y-1">
             <label htmlFor="links-issued-by" className="block text-xs font-medium">
               Issued by
@@ -146,7 +148,7 @@ export default async function LinksPage({ searchParams }: { searchParams: Promis
           {filter.cursor || filtered ? "No links match these filters." : "No links yet. Open an object in Buckets and use Quick Share."}
         </p>
       ) : (
-        <HistoryTable rows={rows} now={now} showIssuer={teamWide} />
+        <HistoryTable rows={rows} now={now} showIssuer={showIssuer} />
       )}
       <nav aria-label="Pagination" className="flex flex-wrap items-center justify-between gap-2">
         {filter.cursor ? (

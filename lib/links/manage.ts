@@ -132,7 +132,7 @@ export async function revokeLink(actor: Actor, id: string, now = new Date()): Pr
 
 /**
  * Clear lock-out (password-protected managed links): forgets the link's wrong passwords, so
- * recipients locked out by someone's guessing may try again at once. Only the link's owner.
+ * recipients locked out by someone's guessing may try again at once. Whoever may act on the link (canManageLink).
  */
 export async function clearLinkLockout(actor: Actor, id: string): Promise<{ cleared: number }> {
   const link = await getManageableLinkOrThrow(actor, id);

@@ -32,6 +32,8 @@ export type AppErrorReason =
   | "no_such_connection"
   /** The link is not the owner's (or was removed from the history). */
   | "no_such_link"
+  /** A link the actor sees but may not act on (a Member who no longer holds Can share on its object). */
+  | "link_not_manageable"
   /** A conditional change found the link changed since it was read. */
   | "link_changed"
   | "revoked_cannot_change"
@@ -86,6 +88,7 @@ export const REASONS = {
   no_such_object: { problemType: "not-found", field: "key", plainPage: "missing" },
   no_such_connection: { problemType: "not-found", field: "connectionId", plainPage: "unavailable" },
   no_such_link: { problemType: "not-found", field: "id", plainPage: "unknown" },
+  link_not_manageable: { problemType: "conflict", plainPage: "error" },
   link_changed: { problemType: "precondition-failed", field: "If-Match", plainPage: "error" },
   revoked_cannot_change: { problemType: "conflict", plainPage: "revoked" },
   direct_cannot_change: { problemType: "conflict", plainPage: "error" },

@@ -5,6 +5,7 @@ import { StatusBadge } from "@/components/links/status-badge";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { formatBytes } from "@/lib/format";
 import type { LinkRow } from "@/lib/links/history";
+import { issuerLabel } from "@/lib/links/issuer";
 
 /*
  * One markup for both sizes. From 640 px up it is a table; below, each row is a card: the rows
@@ -24,8 +25,11 @@ function CellLabel({ children }: { children: string }) {
   );
 }
 
-/** The history's list of links: a table on a wide screen, a list of cards on a phone. */
-export function HistoryTable({ rows, now }: { rows: LinkRow[]; now: Date }) {
+/**
+ * The history's list of links: a table on a wide screen, a list of cards on a phone. `showIssuer`:
+ * the "Issued by" column, for those who see every link of the team (a Member's list is their own).
+ */
+export function HistoryTable({ rows, now, showIssuer = false }: { rows: LinkRow[]; now: Date; showIssuer?: boolean }) {
   return (
     <div className="sm:overflow-x-auto">
       <table className="w-full text-sm max-sm:block sm:min-w-[60rem]">
@@ -41,6 +45,11 @@ export function HistoryTable({ rows, now }: { rows: LinkRow[]; now: Date }) {
             <th scope="col" className={`${th} min-w-52`}>
               Object
             </th>
+            {showIssuer ? (
+              <th scope="col" className={th}>
+                Issued by
+              </th>
+            ) : null}
             <th scope="col" className={th}>
               Note
             </th>
@@ -92,6 +101,12 @@ export function HistoryTable({ rows, now }: { rows: LinkRow[]; now: Date }) {
                   ) : null}
                   <ObjectStateMark state={link.status === link.objectState ? null : link.objectState} />
                 </td>
+                {showIssuer ? (
+                  <td className={`${cell} max-sm:col-span-2`}>
+                    <CellLabel>Issued by</CellLabel>
+                    {issuerLabel(link.issuedBy)}
+                  </td>
+                ) : null}
                 <td className={`${cell} break-words text-zinc-600 max-sm:col-span-2 sm:max-w-[12rem] dark:text-zinc-400 ${link.note ? "" : "max-sm:hidden"}`}>
                   <CellLabel>Note</CellLabel>
                   {link.note ?? "—"}

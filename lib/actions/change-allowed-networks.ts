@@ -6,7 +6,7 @@ import { changeAllowedNetworksSchema } from "@/lib/validation/share";
 
 /** Link page → Change allowed networks (managed links): the recipient's next request must come from one of them; empty = anywhere. */
 export const changeAllowedNetworksAction = signedInAction("changeAllowedNetworks", changeAllowedNetworksSchema, async ({ id, allowedNetworks }, user) => {
-  await changeLink(user.id, { id }, { allowedNetworks });
+  await changeLink(user, { id }, { allowedNetworks });
   const count = allowedNetworks.length;
   return {
     message:

@@ -6,7 +6,7 @@ import { changeDownloadLimitSchema } from "@/lib/validation/share";
 
 /** Link page → Change download limit (managed links): empty = unlimited. */
 export const changeDownloadLimitAction = signedInAction("changeDownloadLimit", changeDownloadLimitSchema, async ({ id, downloadLimit }, user) => {
-  const { downloadCount } = await changeDownloadLimit(user.id, id, downloadLimit);
+  const { downloadCount } = await changeDownloadLimit(user, id, downloadLimit);
   const message =
     downloadLimit === null
       ? "The link now has no download limit."

@@ -10,7 +10,7 @@ import { changeLinkPasswordSchema } from "@/lib/validation/share";
  * to the password's hash).
  */
 export const changeLinkPasswordAction = signedInAction("changeLinkPassword", changeLinkPasswordSchema, async ({ id, password }, user) => {
-  await changeLink(user.id, { id }, { password });
+  await changeLink(user, { id }, { password });
   return {
     message:
       password === null

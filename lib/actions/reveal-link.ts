@@ -6,5 +6,5 @@ import { linkIdSchema } from "@/lib/validation/share";
 
 /** History → Copy link: the URL is decrypted on the server, only while the link is active. */
 export const revealLinkAction = signedInAction<typeof linkIdSchema, { url: string }>("revealLink", linkIdSchema, async ({ id }, user) => ({
-  data: { url: await revealLinkUrl(user.id, id) },
+  data: { url: await revealLinkUrl(user, id) },
 }));

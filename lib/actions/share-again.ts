@@ -8,7 +8,7 @@ import { linkIdSchema } from "@/lib/validation/share";
 
 /** History → Share again: the same object and options, with a fresh expiry of the same length. */
 export const shareAgainAction = signedInAction<typeof linkIdSchema, IssuedLink>("shareAgain", linkIdSchema, async ({ id }, user) => {
-  const { input, passwordHash } = await getReshareOptions(user.id, id);
+  const { input, passwordHash } = await getReshareOptions(user, id);
   const problem = reshareProblem(input);
   if (problem) throw new AppError("invalid", problem);
   const link = await issueShareLink(user, input, { passwordHash });

@@ -1,8 +1,10 @@
 import "server-only";
 import { z } from "zod";
+import { can } from "@/lib/auth/permissions";
 import type { SessionRouteContext } from "@/lib/http/with-session";
 import { csvRow } from "@/lib/links/csv";
 import { iterateLinks } from "@/lib/links/history";
+import { issuerLabel } from "@/lib/links/issuer";
 import { STATUS_LABEL } from "@/lib/links/status";
 import { log } from "@/lib/log";
 import { historyFilterSchema, type HistoryFilter } from "@/lib/validation/share";
@@ -27,26 +29,41 @@ const COLUMNS = [
   "revoked_at",
   "object_state",
 ];
+/** For Admins and the Owner, whose export holds every link of the team: who issued each. */
+const ISSUER_COLUMN = "issued_by";
 
 /**
  * The history page's filters as its "Export CSV" link carries them (`scope` is "<connection>::<bucket>").
  * Like the page, an unknown value falls back to "all" rather than failing the download.
  */
 export const historyExportQuerySchema = z
-  .object({ status: z.string().optional(), type: z.string().optional(), scope: z.string().optional(), q: z.string().optional() })
-  .transform(({ scope, q, ...rest }): HistoryFilter => {
+  .object({
+    status: z.string().optional(),
+    type: z.string().optional(),
+    scope: z.string().optional(),
+    q: z.string().optional(),
+    issuedBy: z.string().optional(),
+  })
+  .transform(({ scope, q, issuedBy, ...rest }): HistoryFilter => {
     const [connection, bucket] = (scope ?? "").split("::");
-    return historyFilterSchema.parse({ ...rest, connection: connection || undefined, bucket: bucket || undefined, q: q || undefined });
+    return historyFilterSchema.parse({
+      ...rest,
+      connection: connection || undefined,
+      bucket: bucket || undefined,
+      q: q || undefined,
+      issuedBy: issuedBy || undefined,
+    });
   });
 
 /** "Export CSV": the filtered history, without URLs (they are bearer credentials). */
 export async function exportHistoryCsv({ user, query: filter }: SessionRouteContext<unknown, HistoryFilter>): Promise<Response> {
   const encoder = new TextEncoder();
+  const teamWide = can(user, "links.all");
   const body = new ReadableStream<Uint8Array>({
     async start(controller) {
       try {
-        controller.enqueue(encoder.encode(csvRow(COLUMNS)));
-        for await (const link of iterateLinks(user.id, filter)) {
+        controller.enqueue(encoder.encode(csvRow(teamWide ? [...COLUMNS, ISSUER_COLUMN] : COLUMNS)));
+        for await (const link of iterateLinks(user, filter)) {
           const fields = [
             STATUS_LABEL[link.status],
             link.connectionName,
@@ -66,6 +83,7 @@ export async function exportHistoryCsv({ user, query: filter }: SessionRouteCont
             link.lastAccessAt?.toISOString() ?? "",
             link.revokedAt?.toISOString() ?? "",
             link.objectState ?? "",
+            ...(teamWide ? [issuerLabel(link.issuedBy)] : []),
           ];
           controller.enqueue(encoder.encode(csvRow(fields)));
         }

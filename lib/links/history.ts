@@ -1,8 +1,9 @@
 import "server-only";
+import { type Actor, can, canManageLink, canViewLink, linkScope } from "@/lib/auth/permissions";
 import { db } from "@/lib/db/client";
 import { getRuntimeSecrets } from "@/lib/env";
 import { AppError } from "@/lib/errors";
-import type { Prisma } from "@/lib/generated/prisma/client";
+import { Prisma } from "@/lib/generated/prisma/client";
 import { HISTORY_PAGE_SIZE, type LinkStatusFilter } from "@/lib/links/filters";
 import { linkStatus, type LinkStatus } from "@/lib/links/status";
 import { unseal } from "@/lib/storage/sealed";
@@ -48,6 +49,9 @@ export type LinkRow = {
   allowedNetworks: string[];
   /** False = "Always the latest version". */
   pinned: boolean;
+  /** "Issued by": the person's id and name (removed: still named, marked); null for a link from before teams whose issuer is gone. */
+  issuedById: string | null;
+  issuedBy: { name: string; removed: boolean } | null;
 };
 
 const rowSelect = {
@@ -77,6 +81,8 @@ const rowSelect = {
   passwordHash: true,
   allowedNetworks: true,
   pinned: true,
+  issuedById: true,
+  issuedBy: { select: { name: true, removedAt: true } },
 } as const;
 
 /**
@@ -139,11 +145,18 @@ function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
-export function historyWhere(userId: string, filter: HistoryFilter, now: Date): Prisma.ShareLinkWhereInput {
+/**
+ * The links the actor sees (linkScope: the team's, a Member's own) matching the filter. With an
+ * issuer (a Member's own scope, or the "Issued by" filter of Admins and the Owner) the list reads the
+ * index (owner_id, issued_by, created_at, id); without, (owner_id, created_at, id).
+ */
+export function historyWhere(actor: Actor, filter: HistoryFilter, now: Date): Prisma.ShareLinkWhereInput {
   const text = filter.q?.trim();
   const q = text ? escapeLike(text) : undefined;
+  const scope = linkScope(actor);
   return {
-    ownerId: userId,
+    ...scope,
+    ...(scope.issuedById === undefined && filter.issuedBy && can(actor, "links.all") ? { issuedById: filter.issuedBy } : {}),
     deletedAt: null,
     ...statusWhere(filter.status, now),
     // index (owner_id, kind, created_at, id)
@@ -156,7 +169,8 @@ export function historyWhere(userId: string, filter: HistoryFilter, now: Date): 
   };
 }
 
-type SelectedRow = Omit<LinkRow, "status" | "objectSize" | "kind" | "objectState" | "target" | "hasPassword"> & {
+type SelectedRow = Omit<LinkRow, "status" | "objectSize" | "kind" | "objectState" | "target" | "hasPassword" | "issuedBy"> & {
+  issuedBy: { name: string; removedAt: Date | null } | null;
   objectSize: bigint;
   kind: string;
   objectState: string | null;
@@ -164,9 +178,10 @@ type SelectedRow = Omit<LinkRow, "status" | "objectSize" | "kind" | "objectState
   passwordHash: string | null;
 };
 
-function toRow({ passwordHash, ...row }: SelectedRow, now: Date): LinkRow {
+function toRow({ passwordHash, issuedBy, ...row }: SelectedRow, now: Date): LinkRow {
   return {
     ...row,
+    issuedBy: issuedBy ? { name: issuedBy.name, removed: issuedBy.removedAt !== null } : null,
     hasPassword: passwordHash !== null,
     objectSize: Number(row.objectSize),
     kind: row.kind === "managed" ? "managed" : "direct",
@@ -177,13 +192,13 @@ function toRow({ passwordHash, ...row }: SelectedRow, now: Date): LinkRow {
 }
 
 export async function listLinks(
-  userId: string,
+  actor: Actor,
   filter: HistoryFilter,
   now = new Date(),
   pageSize = HISTORY_PAGE_SIZE,
 ): Promise<{ rows: LinkRow[]; nextCursor: string | null }> {
   const after = decodeCursor(filter.cursor);
-  const where = historyWhere(userId, filter, now);
+  const where = historyWhere(actor, filter, now);
   const rows = await db.shareLink.findMany({
     where: after
       ? // (created_at, id) < cursor, written so that created_at <= cursor bounds the index range scan.
@@ -204,21 +219,16 @@ export const HISTORY_COUNT_CAP = 1000;
  * How many links match the filter (not the page: the cursor is ignored), counted up to
  * HISTORY_COUNT_CAP + 1 with the list's own where clause; `capped` says there are more than the cap.
  */
-export async function countLinks(
-  userId: string,
-  filter: HistoryFilter,
-  now = new Date(),
-  cap = HISTORY_COUNT_CAP,
-): Promise<{ count: number; capped: boolean }> {
-  const found = await db.shareLink.count({ where: historyWhere(userId, filter, now), take: cap + 1 });
+export async function countLinks(actor: Actor, filter: HistoryFilter, now = new Date(), cap = HISTORY_COUNT_CAP): Promise<{ count: number; capped: boolean }> {
+  const found = await db.shareLink.count({ where: historyWhere(actor, filter, now), take: cap + 1 });
   return found > cap ? { count: cap, capped: true } : { count: found, capped: false };
 }
 
 /** Every matching row, in batches, for the CSV export (no URLs). */
-export async function* iterateLinks(userId: string, filter: HistoryFilter, now = new Date()): AsyncGenerator<LinkRow> {
+export async function* iterateLinks(actor: Actor, filter: HistoryFilter, now = new Date()): AsyncGenerator<LinkRow> {
   let cursor: string | undefined;
   do {
-    const { rows, nextCursor } = await listLinks(userId, { ...filter, cursor }, now, 1000);
+    const { rows, nextCursor } = await listLinks(actor, { ...filter, cursor }, now, 1000);
     yield* rows;
     cursor = nextCursor ?? undefined;
   } while (cursor);
@@ -231,17 +241,21 @@ export async function* iterateLinks(userId: string, filter: HistoryFilter, now =
  * from the history are skipped, so a bucket whose links were all removed is not offered). Links
  * whose connection was deleted are listed by the name they were issued under.
  */
-export async function listHistoryBuckets(userId: string): Promise<{ connectionId: string | null; connectionName: string; bucket: string }[]> {
+export async function listHistoryBuckets(actor: Actor): Promise<{ connectionId: string | null; connectionName: string; bucket: string }[]> {
+  const scope = linkScope(actor);
+  const teamId = scope.ownerId;
+  // A Member's own links only (linkScope); Admins and the Owner: the team's.
+  const issuer = scope.issuedById === undefined ? Prisma.empty : Prisma.sql`AND issued_by = ${scope.issuedById}`;
   const [live, orphaned] = await Promise.all([
     db.$queryRaw<{ connectionId: string; connectionName: string; bucket: string }[]>`
       WITH RECURSIVE pairs AS (
         (SELECT connection_id, bucket FROM share_links
-          WHERE owner_id = ${userId} AND connection_id IS NOT NULL AND deleted_at IS NULL
+          WHERE owner_id = ${teamId} ${issuer} AND connection_id IS NOT NULL AND deleted_at IS NULL
           ORDER BY connection_id, bucket LIMIT 1)
         UNION ALL
         SELECT next.connection_id, next.bucket FROM pairs, LATERAL (
           SELECT connection_id, bucket FROM share_links
-           WHERE owner_id = ${userId} AND connection_id IS NOT NULL AND deleted_at IS NULL
+           WHERE owner_id = ${teamId} ${issuer} AND connection_id IS NOT NULL AND deleted_at IS NULL
              AND (connection_id, bucket) > (pairs.connection_id, pairs.bucket)
            ORDER BY connection_id, bucket LIMIT 1) AS next
       )
@@ -251,21 +265,44 @@ export async function listHistoryBuckets(userId: string): Promise<{ connectionId
        ORDER BY c.name, pairs.bucket`,
     db.$queryRaw<{ connectionName: string; bucket: string }[]>`
       SELECT DISTINCT connection_name AS "connectionName", bucket FROM share_links
-       WHERE owner_id = ${userId} AND connection_id IS NULL AND deleted_at IS NULL
+       WHERE owner_id = ${teamId} ${issuer} AND connection_id IS NULL AND deleted_at IS NULL
        ORDER BY 1, 2 LIMIT 50`,
   ]);
   return [...live, ...orphaned.map((row) => ({ connectionId: null, ...row }))];
 }
 
-async function getLinkOrThrow(userId: string, id: string) {
-  const link = await db.shareLink.findFirst({ where: { id, ownerId: userId, deletedAt: null } });
-  if (!link) throw new AppError("not_found", "This link is not in your history (any more).", { reason: "no_such_link" });
+/**
+ * The "Issued by" filter's choices: the team's people, removed ones too (their links stay), for
+ * those who see every link of the team; nobody else gets the filter.
+ */
+export async function listIssuers(actor: Actor): Promise<{ id: string; name: string; removed: boolean }[]> {
+  if (!can(actor, "links.all")) return [];
+  const people = await db.user.findMany({
+    where: { OR: [{ id: actor.teamId }, { teamId: actor.teamId }] },
+    orderBy: [{ name: "asc" }, { id: "asc" }],
+    select: { id: true, name: true, removedAt: true },
+  });
+  return people.map((p) => ({ id: p.id, name: p.name, removed: p.removedAt !== null }));
+}
+
+const NOT_IN_HISTORY = "This link is not in your history (any more).";
+export const NOT_MANAGEABLE = "Only the person who issued this link, while they may still share its object, and Admins can change it. Nothing was changed.";
+
+/**
+ * A link the actor may act on (canManageLink: Admins and the Owner on the team's links, a Member on
+ * their own while they hold Can share on its object). A link they cannot see is "not found"; one
+ * they see but may no longer act on is refused.
+ */
+export async function getManageableLinkOrThrow(actor: Actor, id: string) {
+  const link = await db.shareLink.findFirst({ where: { id, ...linkScope(actor), deletedAt: null } });
+  if (!link || !canViewLink(actor, link)) throw new AppError("not_found", NOT_IN_HISTORY, { reason: "no_such_link" });
+  if (!canManageLink(actor, link)) throw new AppError("forbidden", NOT_MANAGEABLE, { reason: "link_not_manageable" });
   return link;
 }
 
 /** The issued URL, decrypted on the server, only while the link still works. */
-export async function revealLinkUrl(userId: string, id: string, now = new Date()): Promise<string> {
-  const link = await getLinkOrThrow(userId, id);
+export async function revealLinkUrl(actor: Actor, id: string, now = new Date()): Promise<string> {
+  const link = await getManageableLinkOrThrow(actor, id);
   if (link.revokedAt)
     throw new AppError("invalid", "This link was revoked and no longer works. Use Share again for a fresh one.", { reason: "link_not_usable" });
   if (link.expiresAt.getTime() <= now.getTime()) {
@@ -275,21 +312,23 @@ export async function revealLinkUrl(userId: string, id: string, now = new Date()
 }
 
 /** Removes a link from the history; a managed link is revoked with it (nobody could revoke it afterwards). */
-export async function deleteLinkFromHistory(userId: string, id: string): Promise<void> {
+export async function deleteLinkFromHistory(actor: Actor, id: string): Promise<void> {
+  await getManageableLinkOrThrow(actor, id);
   const now = new Date();
+  const scope = linkScope(actor);
   const [, { count }] = await db.$transaction([
-    db.shareLink.updateMany({ where: { id, ownerId: userId, deletedAt: null, kind: "managed", revokedAt: null }, data: { revokedAt: now } }),
-    db.shareLink.updateMany({ where: { id, ownerId: userId, deletedAt: null }, data: { deletedAt: now } }),
+    db.shareLink.updateMany({ where: { id, ...scope, deletedAt: null, kind: "managed", revokedAt: null }, data: { revokedAt: now } }),
+    db.shareLink.updateMany({ where: { id, ...scope, deletedAt: null }, data: { deletedAt: now } }),
   ]);
-  if (count === 0) throw new AppError("not_found", "This link is not in your history (any more).", { reason: "no_such_link" });
+  if (count === 0) throw new AppError("not_found", NOT_IN_HISTORY, { reason: "no_such_link" });
 }
 
 /**
  * The options a link was issued with, to issue it again with a fresh expiry (a managed link
  * keeps its kind, limit, networks, pin choice and password hash; its count starts again at 0).
  */
-export async function getReshareOptions(userId: string, id: string): Promise<{ input: ShareLinkRequest; passwordHash: string | null }> {
-  const link = await getLinkOrThrow(userId, id);
+export async function getReshareOptions(actor: Actor, id: string): Promise<{ input: ShareLinkRequest; passwordHash: string | null }> {
+  const link = await getManageableLinkOrThrow(actor, id);
   if (!link.connectionId) throw new AppError("invalid", "The connection this link came from was deleted, so it cannot be shared again.");
   if (link.target === "files") {
     throw new AppError(

@@ -1,4 +1,5 @@
 import "server-only";
+import { type Actor, linkScope } from "@/lib/auth/permissions";
 import { db } from "@/lib/db/client";
 
 /** The link page's file list of a multi-file share: pages of 100 in path order (keyset on the (link_id, path) unique index). */
@@ -6,9 +7,9 @@ export const LINK_FILES_PAGE_SIZE = 100;
 
 export type LinkFileRow = { path: string; size: number; state: "changed" | "missing" | null };
 
-export async function listLinkFiles(userId: string, linkId: string, after?: string): Promise<{ rows: LinkFileRow[]; nextCursor: string | null }> {
+export async function listLinkFiles(actor: Actor, linkId: string, after?: string): Promise<{ rows: LinkFileRow[]; nextCursor: string | null }> {
   const rows = await db.shareLinkFile.findMany({
-    where: { linkId, link: { ownerId: userId, deletedAt: null }, ...(after ? { path: { gt: after } } : {}) },
+    where: { linkId, link: { ...linkScope(actor), deletedAt: null }, ...(after ? { path: { gt: after } } : {}) },
     orderBy: { path: "asc" },
     take: LINK_FILES_PAGE_SIZE + 1,
     select: { path: true, size: true, state: true },

@@ -1,6 +1,7 @@
 import "server-only";
 import { hashPassword, isPasswordBusy } from "@/lib/auth/password";
 import { clearLinkFailures } from "@/lib/auth/rate-limit";
+import { type Actor, canManageLink, canViewLink, linkScope } from "@/lib/auth/permissions";
 import { db } from "@/lib/db/client";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { AppError } from "@/lib/errors";
@@ -8,13 +9,14 @@ import { type AccessLogRow, foldPreviews } from "@/lib/links/access-log-view";
 import { ACCESS_LOG_PAGE_SIZE } from "@/lib/links/filters";
 import { NEVER_EXPIRES_AT, resolveExpiry, resolveRequestedExpiry, type ExpiryChoice } from "@/lib/links/expiry";
 import type { RequestedExpiry } from "@/lib/links/share-request";
-import { isCursorTime } from "@/lib/links/history";
+import { getManageableLinkOrThrow, isCursorTime } from "@/lib/links/history";
 import { expiresSoonFrom, linkStatus, type LinkStatus } from "@/lib/links/status";
 
 /**
  * The owner's side of managed links: the link page, its access log, and the actions Revoke,
- * Change expiry, Change download limit, Change password and Change allowed networks. Every query names the owner (ownership is in every
- * `where`, so another owner's id reads as "not found" and changes nothing). The recipient side
+ * Change expiry, Change download limit, Change password and Change allowed networks. Every query names the actor's links (linkScope:
+ * the team's, a Member's own), so a link outside them reads as "not found" and changes nothing; every
+ * action first asks canManageLink (lib/links/history.ts getManageableLinkOrThrow). The recipient side
  * (app/s/[token]) reads the same row from PostgreSQL at each request, so a change here is in
  * force at once on every instance.
  */
@@ -56,11 +58,18 @@ export type LinkDetails = {
   title: string | null;
   fileCount: number | null;
   zipAllowed: boolean;
+  /** "Issued by": null for a link from before teams whose issuer is gone. */
+  issuedBy: { id: string; name: string; removed: boolean } | null;
+  /** Whether the reader may act on it (canManageLink): the owner actions are shown only then. */
+  canManage: boolean;
 };
 
-export async function getLinkDetails(userId: string, id: string, now = new Date()): Promise<LinkDetails | null> {
-  const link = await db.shareLink.findFirst({ where: { id, ownerId: userId, deletedAt: null } });
-  if (!link) return null;
+export async function getLinkDetails(actor: Actor, id: string, now = new Date()): Promise<LinkDetails | null> {
+  const link = await db.shareLink.findFirst({
+    where: { id, ...linkScope(actor), deletedAt: null },
+    include: { issuedBy: { select: { id: true, name: true, removedAt: true } } },
+  });
+  if (!link || !canViewLink(actor, link)) return null;
   return {
     id: link.id,
     kind: link.kind === "managed" ? "managed" : "direct",
@@ -93,12 +102,14 @@ export async function getLinkDetails(userId: string, id: string, now = new Date(
     title: link.title,
     fileCount: link.fileCount,
     zipAllowed: link.zipAllowed,
+    issuedBy: link.issuedBy ? { id: link.issuedBy.id, name: link.issuedBy.name, removed: link.issuedBy.removedAt !== null } : null,
+    canManage: canManageLink(actor, link),
   };
 }
 
 /** Why an update matched nothing: not the owner's (or removed), a direct link, or revoked. */
-async function explainNoMatch(userId: string, id: string, { refuseRevoked }: { refuseRevoked: boolean }): Promise<never> {
-  const link = await db.shareLink.findFirst({ where: { id, ownerId: userId, deletedAt: null }, select: { kind: true, revokedAt: true } });
+async function explainNoMatch(actor: Actor, id: string, { refuseRevoked }: { refuseRevoked: boolean }): Promise<never> {
+  const link = await db.shareLink.findFirst({ where: { id, ...linkScope(actor), deletedAt: null }, select: { kind: true, revokedAt: true } });
   if (!link) throw new AppError("not_found", NOT_FOUND, { reason: "no_such_link" });
   if (link.kind !== "managed") throw new AppError("invalid", DIRECT_CANNOT, { reason: "direct_cannot_change" });
   if (refuseRevoked && link.revokedAt) throw new AppError("invalid", REVOKED_CANNOT, { reason: "revoked_cannot_change" });
@@ -106,31 +117,32 @@ async function explainNoMatch(userId: string, id: string, { refuseRevoked }: { r
 }
 
 /** Revoke: effective at once (the recipient side reads revoked_at at each request). Idempotent. */
-export async function revokeLink(userId: string, id: string, now = new Date()): Promise<{ alreadyRevoked: boolean }> {
+export async function revokeLink(actor: Actor, id: string, now = new Date()): Promise<{ alreadyRevoked: boolean }> {
+  await getManageableLinkOrThrow(actor, id);
+  const scope = linkScope(actor);
   const { count } = await db.shareLink.updateMany({
-    where: { id, ownerId: userId, deletedAt: null, kind: "managed", revokedAt: null },
+    where: { id, ...scope, deletedAt: null, kind: "managed", revokedAt: null },
     data: { revokedAt: now },
   });
   if (count === 1) return { alreadyRevoked: false };
-  const link = await db.shareLink.findFirst({ where: { id, ownerId: userId, deletedAt: null }, select: { kind: true, revokedAt: true } });
+  const link = await db.shareLink.findFirst({ where: { id, ...scope, deletedAt: null }, select: { kind: true, revokedAt: true } });
   if (link?.kind === "managed" && link.revokedAt) return { alreadyRevoked: true };
-  return explainNoMatch(userId, id, { refuseRevoked: false });
+  return explainNoMatch(actor, id, { refuseRevoked: false });
 }
 
 /**
  * Clear lock-out (password-protected managed links): forgets the link's wrong passwords, so
- * recipients locked out by someone's guessing may try again at once. Only the link's owner.
+ * recipients locked out by someone's guessing may try again at once. Whoever may act on the link (canManageLink).
  */
-export async function clearLinkLockout(userId: string, id: string): Promise<{ cleared: number }> {
-  const link = await db.shareLink.findFirst({ where: { id, ownerId: userId, deletedAt: null }, select: { id: true, kind: true } });
-  if (!link) throw new AppError("not_found", NOT_FOUND, { reason: "no_such_link" });
+export async function clearLinkLockout(actor: Actor, id: string): Promise<{ cleared: number }> {
+  const link = await getManageableLinkOrThrow(actor, id);
   if (link.kind !== "managed") throw new AppError("invalid", DIRECT_CANNOT, { reason: "direct_cannot_change" });
   return { cleared: await clearLinkFailures(link.id) };
 }
 
 /** Change expiry (managed links): a preset counted from now, or "No expiry". */
-export async function changeLinkExpiry(userId: string, id: string, preset: string, now = new Date()): Promise<{ expiresAt: Date; neverExpires: boolean }> {
-  return changeLinkExpiryTo(userId, id, { mode: "preset", preset }, now);
+export async function changeLinkExpiry(actor: Actor, id: string, preset: string, now = new Date()): Promise<{ expiresAt: Date; neverExpires: boolean }> {
+  return changeLinkExpiryTo(actor, id, { mode: "preset", preset }, now);
 }
 
 /**
@@ -139,33 +151,37 @@ export async function changeLinkExpiry(userId: string, id: string, preset: strin
  * (preset, amount, until, timeZone).
  */
 export async function changeLinkExpiryTo(
-  userId: string,
+  actor: Actor,
   id: string,
   choice: ExpiryChoice,
   now = new Date(),
 ): Promise<{ expiresAt: Date; neverExpires: boolean }> {
+  await getManageableLinkOrThrow(actor, id);
   const expiry = resolveExpiry(choice, now, { kind: "managed" });
   if (!expiry.ok) throw new AppError("invalid", expiry.message, { reason: "invalid_expiry", fieldErrors: { [expiry.field]: [expiry.message] } });
-  const link = await db.shareLink.findFirst({ where: { id, ownerId: userId, deletedAt: null, kind: "managed", revokedAt: null }, select: { createdAt: true } });
-  if (!link) return explainNoMatch(userId, id, { refuseRevoked: true });
+  const scope = linkScope(actor);
+  const link = await db.shareLink.findFirst({ where: { id, ...scope, deletedAt: null, kind: "managed", revokedAt: null }, select: { createdAt: true } });
+  if (!link) return explainNoMatch(actor, id, { refuseRevoked: true });
   const neverExpires = expiry.neverExpires === true;
   const expiresAt = neverExpires ? NEVER_EXPIRES_AT : expiry.expiresAt;
   const { count } = await db.shareLink.updateMany({
-    where: { id, ownerId: userId, deletedAt: null, kind: "managed", revokedAt: null },
+    where: { id, ...scope, deletedAt: null, kind: "managed", revokedAt: null },
     data: { expiresAt, requestedExpiresAt: expiresAt, neverExpires, expiresSoonAt: expiresSoonFrom({ createdAt: link.createdAt, expiresAt }) },
   });
-  if (count === 0) return explainNoMatch(userId, id, { refuseRevoked: true });
+  if (count === 0) return explainNoMatch(actor, id, { refuseRevoked: true });
   return { expiresAt, neverExpires };
 }
 
 /** Change download limit (managed links): null = unlimited; a limit at or below the count means "reached". */
-export async function changeDownloadLimit(userId: string, id: string, downloadLimit: number | null): Promise<{ downloadCount: number }> {
+export async function changeDownloadLimit(actor: Actor, id: string, downloadLimit: number | null): Promise<{ downloadCount: number }> {
+  await getManageableLinkOrThrow(actor, id);
+  const scope = linkScope(actor);
   const { count } = await db.shareLink.updateMany({
-    where: { id, ownerId: userId, deletedAt: null, kind: "managed" },
+    where: { id, ...scope, deletedAt: null, kind: "managed" },
     data: { downloadLimit },
   });
-  if (count === 0) return explainNoMatch(userId, id, { refuseRevoked: false });
-  const link = await db.shareLink.findFirstOrThrow({ where: { id, ownerId: userId }, select: { downloadCount: true } });
+  if (count === 0) return explainNoMatch(actor, id, { refuseRevoked: false });
+  const link = await db.shareLink.findFirstOrThrow({ where: { id, ...scope }, select: { downloadCount: true } });
   return { downloadCount: link.downloadCount };
 }
 
@@ -214,11 +230,13 @@ export const LINK_CHANGED = "The link changed since it was read; nothing was cha
  * side reads them from the row at each request.
  */
 export async function changeLink(
-  userId: string,
+  actor: Actor,
   link: { id: string; createdAt?: Date },
   changes: LinkChanges,
   options: { now?: Date; unchangedSince?: LinkVersion } = {},
 ): Promise<void> {
+  await getManageableLinkOrThrow(actor, link.id);
+  const scope = linkScope(actor);
   const now = options.now ?? new Date();
   const data: Prisma.ShareLinkUpdateManyMutationInput = {};
   if (changes.expiry) {
@@ -239,7 +257,7 @@ export async function changeLink(
   const { count } = await db.shareLink.updateMany({
     where: {
       id: link.id,
-      ownerId: userId,
+      ...scope,
       deletedAt: null,
       revokedAt: null,
       ...(managedOnly ? { kind: "managed" } : {}),
@@ -264,7 +282,7 @@ export async function changeLink(
     if (changes.password !== undefined) await clearLinkFailures(link.id);
     return;
   }
-  const current = await db.shareLink.findFirst({ where: { id: link.id, ownerId: userId, deletedAt: null }, select: { kind: true, revokedAt: true } });
+  const current = await db.shareLink.findFirst({ where: { id: link.id, ...scope, deletedAt: null }, select: { kind: true, revokedAt: true } });
   if (!current) throw new AppError("not_found", NOT_FOUND, { reason: "no_such_link" });
   if (current.revokedAt) throw new AppError("conflict", REVOKED_CANNOT, { reason: "revoked_cannot_change" });
   if (managedOnly && current.kind !== "managed") throw new AppError("conflict", DIRECT_CANNOT, { reason: "direct_cannot_change" });
@@ -303,13 +321,13 @@ function decodeEventCursor(cursor: string | undefined): { createdAt: Date; id: b
 
 /**
  * "Access log": newest first, keyset-paginated on (created_at, id) over the index
- * (link_id, created_at DESC, id DESC); the link's owner is part of the where. For a person
+ * (link_id, created_at DESC, id DESC); the links the actor sees (linkScope) are part of the where. For a person
  * (the default) a preview the page loaded is folded into its page view (foldPreviews): up to
  * twice a page is read so a page stays full; a preview whose page view is on the next page stays
  * a row of its own. The API reads every row as written (`foldPreviews: false`).
  */
 export async function listAccessLog(
-  userId: string,
+  actor: Actor,
   linkId: string,
   cursor?: string,
   pageSize = ACCESS_LOG_PAGE_SIZE,
@@ -318,7 +336,7 @@ export async function listAccessLog(
   const fold = options.foldPreviews ?? true;
   const take = fold ? pageSize * 2 + 1 : pageSize + 1;
   const after = decodeEventCursor(cursor);
-  const where = { linkId, link: { ownerId: userId, deletedAt: null } };
+  const where = { linkId, link: { ...linkScope(actor), deletedAt: null } };
   const read = await db.linkEvent.findMany({
     where: after
       ? { AND: [where, { createdAt: { lte: after.createdAt } }, { OR: [{ createdAt: { lt: after.createdAt } }, { id: { lt: after.id } }] }] }
@@ -350,9 +368,9 @@ export type ObjectLinkRow = {
 const STATUS_ORDER: Record<LinkStatus, number> = { active: 0, expires_soon: 1, changed: 2, missing: 3, limit_reached: 4, expired: 5, revoked: 6 };
 
 /** The object details panel: links issued for one object, active first (index connection_id, bucket, key). */
-export async function listLinksForObject(userId: string, connectionId: string, bucket: string, key: string, now = new Date()): Promise<ObjectLinkRow[]> {
+export async function listLinksForObject(actor: Actor, connectionId: string, bucket: string, key: string, now = new Date()): Promise<ObjectLinkRow[]> {
   const rows = await db.shareLink.findMany({
-    where: { connectionId, bucket, key, ownerId: userId, deletedAt: null },
+    where: { connectionId, bucket, key, ...linkScope(actor), deletedAt: null },
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
     take: 50,
     select: {

@@ -15,7 +15,7 @@ const CONTENT_TYPE = { csv: "text/csv; charset=utf-8", json: "application/json; 
  * the number of files for the page's progress. The URLs never reach a log line.
  */
 export async function exportManifest({ user, params, query }: SessionRouteContext<{ id: string }, ManifestQuery>): Promise<Response> {
-  const source = await getManifestSource(user.id, params.id);
+  const source = await getManifestSource(user, params.id);
   if (!source) throw new AppError("not_found", "This share is not in your history, or it is not a multi-file share.");
   // Whole seconds: X-Amz-Date has no milliseconds, so expires_at is exactly when S3 stops accepting the URLs.
   const now = new Date(Math.floor(Date.now() / 1_000) * 1_000);

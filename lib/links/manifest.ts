@@ -1,7 +1,9 @@
 import "server-only";
+import { type Actor, canManageLink, linkScope } from "@/lib/auth/permissions";
 import { db } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import { baseName } from "@/lib/links/content-disposition";
+import { NOT_MANAGEABLE } from "@/lib/links/history";
 import {
   attachmentDisposition,
   MANIFEST_JSON_CLOSE,
@@ -35,18 +37,34 @@ export type ManifestSource = {
   credentialsExpireAt: Date | null;
 };
 
-/** The share if `userId` owns it (ownership in the query) and it is a multi-file share; else null. */
-export async function getManifestSource(userId: string, linkId: string): Promise<ManifestSource | null> {
+/**
+ * The share if the actor sees it (linkScope in the query) and it is a multi-file share; else null.
+ * Its direct URLs are the link's own to hand out: only for who may act on it (canManageLink).
+ */
+export async function getManifestSource(actor: Actor, linkId: string): Promise<ManifestSource | null> {
   const link = await db.shareLink.findFirst({
-    where: { id: linkId, ownerId: userId, deletedAt: null, target: "files" },
-    select: { id: true, title: true, fileCount: true, bucket: true, connection: true, revokedAt: true, expiresAt: true },
+    where: { id: linkId, ...linkScope(actor), deletedAt: null, target: "files" },
+    select: {
+      id: true,
+      ownerId: true,
+      issuedById: true,
+      connectionId: true,
+      key: true,
+      title: true,
+      fileCount: true,
+      bucket: true,
+      connection: true,
+      revokedAt: true,
+      expiresAt: true,
+    },
   });
   if (!link) return null;
+  if (!canManageLink(actor, link)) throw new AppError("forbidden", NOT_MANAGEABLE, { reason: "link_not_manageable" });
   // A manifest hands out direct URLs that outlive any check: never for a share the owner has ended.
   if (link.revokedAt) throw new AppError("conflict", "This share was revoked: its files are not exported any more.");
   if (link.expiresAt.getTime() <= Date.now()) throw new AppError("conflict", "This share has expired: its files are not exported any more.");
   const connection = link.connection;
-  if (!connection || connection.ownerId !== userId) {
+  if (!connection || connection.ownerId !== actor.teamId) {
     throw new AppError("conflict", "The storage connection of this share was deleted: its files cannot be signed any more.");
   }
   const credentials = openCredentials(connection);

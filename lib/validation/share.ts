@@ -266,6 +266,8 @@ export const historyFilterSchema = z.object({
   connection: z.string().max(64).optional().catch(undefined),
   bucket: z.string().max(255).optional().catch(undefined),
   q: z.string().max(200).optional().catch(undefined),
+  /** "Issued by": a person's id (Admins and the Owner; ignored for Members, who see only their own links). */
+  issuedBy: z.string().max(64).optional().catch(undefined),
   cursor: z.string().max(200).optional().catch(undefined),
 });
 export type HistoryFilter = Omit<z.infer<typeof historyFilterSchema>, "type"> & { type?: z.infer<typeof historyFilterSchema>["type"] };

@@ -7,6 +7,7 @@
  *
  *   npm run bench:links        (LINKS=… RUNS=… to change the sizes; BENCH_QUICK=1: a few seconds)
  */
+import { soleOwner } from "@/lib/auth/permissions";
 import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -85,7 +86,7 @@ async function main() {
       let count = 0;
       for (let run = -3; run < RUNS; run++) {
         const t0 = performance.now();
-        const page = await listLinks(ownerId, filter);
+        const page = await listLinks(soleOwner(ownerId), filter);
         const elapsed = performance.now() - t0;
         count = page.rows.length;
         if (run >= 0) times.push(elapsed);
@@ -100,7 +101,7 @@ async function main() {
       let count = 0;
       for (let run = -3; run < RUNS; run++) {
         const t0 = performance.now();
-        count = (await listHistoryBuckets(ownerId)).length;
+        count = (await listHistoryBuckets(soleOwner(ownerId))).length;
         if (run >= 0) times.push(performance.now() - t0);
       }
       times.sort((a, b) => a - b);

@@ -11,6 +11,7 @@
  *
  * Target: ≥ 20,000 URLs/s end to end (not enforced in quick mode).
  */
+import { soleOwner } from "@/lib/auth/permissions";
 import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import os, { tmpdir } from "node:os";
@@ -80,7 +81,7 @@ async function main() {
     const { createUrlPresigner } = await import("@/lib/storage/presign");
     const { contentDisposition, baseName } = await import("@/lib/links/content-disposition");
 
-    const source = await getManifestSource("bench-owner", "bench-link");
+    const source = await getManifestSource(soleOwner("bench-owner"), "bench-link");
     if (!source) throw new Error("bench share not found");
     const now = new Date(Math.floor(Date.now() / 1_000) * 1_000);
     const expiresAt = new Date(now.getTime() + 604_800_000);

@@ -6,6 +6,7 @@
  * server, a managed link through the recipient's /s/<token> routes), appear in the history, replay
  * under an Idempotency-Key, and bad input stores nothing.
  */
+import { soleOwner } from "@/lib/auth/permissions";
 import { randomBytes } from "node:crypto";
 import type { S3Client } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -167,7 +168,7 @@ describe.each(storageCases())("POST /links on $name", (storage) => {
     expect(file.headers.get("content-disposition")).toContain("figures.bin");
     expect(await linkCount()).toBe(before + 1);
 
-    const history = await listLinks(owner.id, { status: "all", q: `direct ${storage.name}` });
+    const history = await listLinks(soleOwner(owner.id), { status: "all", q: `direct ${storage.name}` });
     expect(history.rows.map((r) => r.id)).toEqual([link.id]);
     const listed = await api(
       "GET",
@@ -593,7 +594,7 @@ describe("GET and PATCH /links/{id}", () => {
     const until = new Date(Math.floor(Date.now() / 1000) * 1000 + 5 * 86_400_000).toISOString();
     const dated = await api("PATCH", `/links/${link.id}`, { body: { expiresAt: until } });
     expect(dated.json).toMatchObject({ expiresAt: until, neverExpires: false });
-    const history = await listLinks(owner.id, { status: "all" });
+    const history = await listLinks(soleOwner(owner.id), { status: "all" });
     expect(history.rows.find((r) => r.id === link.id)).toMatchObject({ downloadLimit: 1, expiresAt: new Date(until), neverExpires: false });
   });
 
@@ -752,7 +753,7 @@ describe("DELETE /links/{id}", () => {
     expect(await db.shareLink.findUniqueOrThrow({ where: { id: link.id } })).toMatchObject({ revokedAt: expect.any(Date), deletedAt: expect.any(Date) });
     expectProblem(await api("GET", `/links/${link.id}`), 404, "not-found", ["id"]);
     expectProblem(await api("DELETE", `/links/${link.id}`), 404, "not-found", ["id"]);
-    expect((await listLinks(owner.id, { status: "all", type: "all", q: "to delete" })).rows.map((r) => r.id)).not.toContain(link.id);
+    expect((await listLinks(soleOwner(owner.id), { status: "all", type: "all", q: "to delete" })).rows.map((r) => r.id)).not.toContain(link.id);
   });
 
   it("says until when a deleted direct link keeps working (S3 cannot take it back)", async () => {

@@ -4,6 +4,7 @@
  * without subfolders and a name pattern), the limit, and bad input that creates nothing. Only
  * the request context is mocked (who is signed in).
  */
+import { soleOwner } from "@/lib/auth/permissions";
 import type { S3Client } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { SessionUser } from "@/lib/auth/session";
@@ -151,10 +152,16 @@ describe.each(storageCases())("multi-file shares on $name", (server: TestStorage
       ["b.pdf", 200],
     ]);
     expect(link).toMatchObject({ title: "Sub only", totalBytes: 203 });
-    const { rows } = await listLinks(sharer.id, { status: "all", q: "sub only" }, new Date());
+    const { rows } = await listLinks(soleOwner(sharer.id), { status: "all", q: "sub only" }, new Date());
     expect(rows.map((r) => [r.id, r.target, r.title, r.fileCount, r.objectSize])).toEqual([[link.id, "files", "Sub only", 2, 203]]);
-    expect(await getLinkDetails(sharer.id, link.id)).toMatchObject({ target: "files", title: "Sub only", fileCount: 2, zipAllowed: true, key: "docs/sub/" });
-    await expect(getReshareOptions(sharer.id, link.id)).rejects.toThrow(/several files is not shared again/);
+    expect(await getLinkDetails(soleOwner(sharer.id), link.id)).toMatchObject({
+      target: "files",
+      title: "Sub only",
+      fileCount: 2,
+      zipAllowed: true,
+      key: "docs/sub/",
+    });
+    await expect(getReshareOptions(soleOwner(sharer.id), link.id)).rejects.toThrow(/several files is not shared again/);
   });
 
   it("the link page lists a share's files in pages of 100, in path order, only to its owner", async () => {
@@ -166,15 +173,15 @@ describe.each(storageCases())("multi-file shares on $name", (server: TestStorage
     const link = await shareOk({ mode: "folder", prefix: "many/", zipAllowed: "" });
     expect(link.fileCount).toBe(120);
     expect((await db.shareLink.findUniqueOrThrow({ where: { id: link.id } })).zipAllowed).toBe(false);
-    const first = await listLinkFiles(sharer.id, link.id);
+    const first = await listLinkFiles(soleOwner(sharer.id), link.id);
     expect(first.rows).toHaveLength(100);
     expect(first.rows[0]).toEqual({ path: "f000.txt", size: 1, state: null });
-    const second = await listLinkFiles(sharer.id, link.id, first.nextCursor!);
+    const second = await listLinkFiles(soleOwner(sharer.id), link.id, first.nextCursor!);
     expect(second.rows.map((r) => r.path)).toEqual(Array.from({ length: 20 }, (_, i) => `f${100 + i}.txt`));
     expect(second.nextCursor).toBeNull();
     const stranger = await h.createTestUser("files-stranger");
     sharers.push(stranger);
-    expect((await listLinkFiles(stranger.id, link.id)).rows).toEqual([]);
+    expect((await listLinkFiles(soleOwner(stranger.id), link.id)).rows).toEqual([]);
   });
 
   it("the dialog's scan reports files and bytes per step", async () => {

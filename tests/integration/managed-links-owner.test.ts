@@ -6,6 +6,7 @@
  * (another owner's id changes nothing), the history's Revoked and Type filters, the access log's
  * pages and the object panel's list. Only the request context is stood in for (who is signed in).
  */
+import { soleOwner } from "@/lib/auth/permissions";
 import { createHash, randomBytes } from "node:crypto";
 import { PutBucketVersioningCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
@@ -505,7 +506,7 @@ describe("history filters, access log and the object panel", () => {
     await h.deleteTestUsers(historian);
   });
 
-  const keysOf = async (filter: Parameters<typeof listLinks>[1]) => (await listLinks(historian.id, filter)).rows.map((r) => r.id).sort();
+  const keysOf = async (filter: Parameters<typeof listLinks>[1]) => (await listLinks(soleOwner(historian.id), filter)).rows.map((r) => r.id).sort();
 
   it("filters Revoked, leaves revoked links out of Active and Expired, and filters by Type", async () => {
     expect(await keysOf({ status: "revoked" })).toEqual([ids.revoked, ids.expiredRevoked].sort());
@@ -514,7 +515,7 @@ describe("history filters, access log and the object panel", () => {
     expect(await keysOf({ status: "all", type: "direct" })).toEqual([ids.direct]);
     expect(await keysOf({ status: "all", type: "managed" })).toEqual([ids.managed, ids.revoked, ids.other, ids.expiredRevoked].sort());
     expect(await keysOf({ status: "revoked", type: "direct" })).toEqual([]);
-    const rows = (await listLinks(historian.id, { status: "all" })).rows;
+    const rows = (await listLinks(soleOwner(historian.id), { status: "all" })).rows;
     expect(rows.find((r) => r.id === ids.managed)).toMatchObject({
       kind: "managed",
       status: "active",
@@ -525,7 +526,7 @@ describe("history filters, access log and the object panel", () => {
     expect(rows.find((r) => r.id === ids.revoked)).toMatchObject({ status: "revoked" });
     expect(rows.find((r) => r.id === ids.direct)).toMatchObject({ kind: "direct", status: "active" });
     // Another owner sees none of them.
-    expect((await listLinks(stranger.id, { status: "all", type: "managed" })).rows.map((r) => r.id)).not.toContain(ids.managed);
+    expect((await listLinks(soleOwner(stranger.id), { status: "all", type: "managed" })).rows.map((r) => r.id)).not.toContain(ids.managed);
   });
 
   it("pages the access log newest first, 50 at a time, without gaps or repeats; only the owner reads it", async () => {
@@ -545,7 +546,7 @@ describe("history filters, access log and the object panel", () => {
     const pages: string[][] = [];
     let cursor: string | undefined;
     do {
-      const page = await listAccessLog(historian.id, ids.managed, cursor);
+      const page = await listAccessLog(soleOwner(historian.id), ids.managed, cursor);
       pages.push(page.rows.map((r) => r.userAgent!));
       cursor = page.nextCursor ?? undefined;
     } while (cursor && pages.length < 10);
@@ -555,11 +556,11 @@ describe("history filters, access log and the object panel", () => {
     // Newest first: the later event of each pair (higher id) comes first.
     expect(all.slice(0, 3)).toEqual(["agent 119", "agent 118", "agent 117"]);
     expect(all.at(-1)).toBe("agent 0");
-    expect((await listAccessLog(stranger.id, ids.managed)).rows).toEqual([]);
+    expect((await listAccessLog(soleOwner(stranger.id), ids.managed)).rows).toEqual([]);
   });
 
   it("lists an object's links, active first, and not another object's", async () => {
-    const rows = await listLinksForObject(historian.id, target.connectionId, target.bucket, KEY);
+    const rows = await listLinksForObject(soleOwner(historian.id), target.connectionId, target.bucket, KEY);
     // Links issued in the same second keep no particular order between them.
     expect(
       rows
@@ -570,7 +571,7 @@ describe("history filters, access log and the object panel", () => {
     expect(rows.slice(2).map((r) => r.id)).toEqual([ids.revoked, ids.expiredRevoked]);
     expect(rows.map((r) => r.status)).toEqual(["active", "active", "revoked", "revoked"]);
     expect(rows.map((r) => r.id)).not.toContain(ids.other);
-    expect(await listLinksForObject(stranger.id, target.connectionId, target.bucket, KEY)).toEqual([]);
+    expect(await listLinksForObject(soleOwner(stranger.id), target.connectionId, target.bucket, KEY)).toEqual([]);
   });
 
   it("says Limit reached, File changed and File missing in the history, its filter, the details page and the object panel", async () => {
@@ -585,19 +586,19 @@ describe("history filters, access log and the object panel", () => {
     expect(await keysOf({ status: "changed" })).toEqual([changed]);
     expect(await keysOf({ status: "missing" })).toEqual([missing]);
     expect(await keysOf({ status: "active" })).toEqual([ids.direct, ids.managed, ids.other].sort());
-    const rows = (await listLinks(historian.id, { status: "all" })).rows;
+    const rows = (await listLinks(soleOwner(historian.id), { status: "all" })).rows;
     expect(rows.find((r) => r.id === usedUp)).toMatchObject({ status: "limit_reached", downloadCount: 1, downloadLimit: 1 });
-    expect((await getLinkDetails(historian.id, usedUp))?.status).toBe("limit_reached");
-    expect((await getLinkDetails(historian.id, changed))?.status).toBe("changed");
-    expect((await getLinkDetails(historian.id, missing))?.status).toBe("missing");
+    expect((await getLinkDetails(soleOwner(historian.id), usedUp))?.status).toBe("limit_reached");
+    expect((await getLinkDetails(soleOwner(historian.id), changed))?.status).toBe("changed");
+    expect((await getLinkDetails(soleOwner(historian.id), missing))?.status).toBe("missing");
 
-    const panel = await listLinksForObject(historian.id, target.connectionId, target.bucket, KEY);
+    const panel = await listLinksForObject(soleOwner(historian.id), target.connectionId, target.bucket, KEY);
     expect(panel.map((r) => r.status)).toEqual(["active", "active", "changed", "missing", "limit_reached", "revoked", "revoked"]);
     expect(panel.find((r) => r.id === usedUp)?.status).toBe("limit_reached");
 
     // Raising the limit makes it work again, and it says so.
     expect(await as(historian, () => changeDownloadLimitAction({ status: "idle" }, { id: usedUp, downloadLimit: "2" }))).toMatchObject({ status: "success" });
-    expect((await getLinkDetails(historian.id, usedUp))?.status).toBe("active");
+    expect((await getLinkDetails(soleOwner(historian.id), usedUp))?.status).toBe("active");
     expect(await keysOf({ status: "limit_reached" })).toEqual([]);
   });
 });

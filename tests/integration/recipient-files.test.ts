@@ -5,6 +5,7 @@
  * (share_links with target "files" + share_link_files snapshot rows); route handlers are called
  * directly with a Request, as Next calls them.
  */
+import { soleOwner } from "@/lib/auth/permissions";
 import { execFile } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
@@ -472,7 +473,7 @@ describe.each(storageCases())("on $name", (storage: TestStorage) => {
       expect((await call(download.GET, link.token, pathQuery("docs/日本語 ファイル.pdf"))).status).toBe(302);
       await readAll(await call(zipRoute.GET, link.token, ""));
       await settleLinkEvents();
-      const { rows } = await listAccessLog(owner.id, link.id);
+      const { rows } = await listAccessLog(soleOwner(owner.id), link.id);
       expect(rows.map((row) => describeEvent(row).action)).toEqual(["Downloaded all files (ZIP)", "Downloaded docs/日本語 ファイル.pdf"]);
     });
 

@@ -5,6 +5,7 @@
  * row is stored (token hash, sealed URL). Client addresses come in the header the Bucketshare
  * server sets (lib/boot/server.ts), as in production.
  */
+import { soleOwner } from "@/lib/auth/permissions";
 import { randomBytes } from "node:crypto";
 import { CreateBucketCommand, DeleteObjectCommand, PutBucketVersioningCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -294,13 +295,13 @@ describe.each(storageCases())("on $name", (storage) => {
       // Someone else fetching /preview directly (another address): logged, and not folded into the page view.
       expect((await hit(preview.GET, photo.token, "/preview", { peer: "203.0.113.9" })).status).toBe(302);
       await settleLinkEvents();
-      const { rows } = await listAccessLog(owner.id, photo.id);
+      const { rows } = await listAccessLog(soleOwner(owner.id), photo.id);
       expect(rows.map((row) => [describeEvent(row).action, describeEvent(row).detail, row.clientAddress])).toEqual([
         ["Viewed the preview", "Not counted", "203.0.113.9"],
         ["Viewed the page", "Its preview loaded", "198.51.100.7"],
       ]);
       // The API reads every event as written: the page's preview is an event of its own.
-      expect((await listAccessLog(owner.id, photo.id, undefined, 50, { foldPreviews: false })).rows).toHaveLength(3);
+      expect((await listAccessLog(soleOwner(owner.id), photo.id, undefined, 50, { foldPreviews: false })).rows).toHaveLength(3);
     });
 
     it("logs each preview and refuses it once the link is spent; HEAD on /preview gets no Location", async () => {
@@ -817,7 +818,7 @@ describe("password", () => {
     await settleLinkEvents();
     expect((await postUnlock(link.token, "wrong horse")).status).toBe(401);
     await settleLinkEvents();
-    const { rows } = await listAccessLog(owner.id, link.id);
+    const { rows } = await listAccessLog(soleOwner(owner.id), link.id);
     expect(rows.map((row) => row.outcome)).not.toContain("refused");
     expect(rows.map((row) => describeEvent(row).action)).toEqual(["Wrong password", "Asked for the password"]);
   });

@@ -3,6 +3,7 @@
  * real PostgreSQL, with two instances starting at once, and values moved between rows refused by
  * the app's own read paths.
  */
+import { soleOwner } from "@/lib/auth/permissions";
 import { createCipheriv, randomBytes } from "node:crypto";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -129,14 +130,14 @@ describe("a value moved to another row", () => {
     const b = `cb${randomBytes(8).toString("hex")}`;
     await createLink(a, "https://s3.example/a?X-Amz-Signature=aaa");
     await createLink(b, "https://s3.example/b?X-Amz-Signature=bbb");
-    expect(await revealLinkUrl(owner.id, b)).toBe("https://s3.example/b?X-Amz-Signature=bbb");
+    expect(await revealLinkUrl(soleOwner(owner.id), b)).toBe("https://s3.example/b?X-Amz-Signature=bbb");
 
     const { urlEnc } = await db.shareLink.findUniqueOrThrow({ where: { id: a } });
     await db.shareLink.update({ where: { id: b }, data: { urlEnc } });
-    await expect(revealLinkUrl(owner.id, b)).rejects.toThrow(
+    await expect(revealLinkUrl(soleOwner(owner.id), b)).rejects.toThrow(
       `share_links.url_enc of row ${b} cannot be decrypted: the value was sealed for another row (copied from elsewhere?) or is corrupted`,
     );
-    expect(await revealLinkUrl(owner.id, a)).toBe("https://s3.example/a?X-Amz-Signature=aaa");
+    expect(await revealLinkUrl(soleOwner(owner.id), a)).toBe("https://s3.example/a?X-Amz-Signature=aaa");
   });
 
   it("a connection's secret key copied into another connection does not decrypt there", async () => {

@@ -3,6 +3,7 @@
  * presigned URL, including its expiry), and the link history, against the real database. Only the request context is
  * mocked: who is signed in, and Next's revalidate/redirect, which need a running Next server.
  */
+import { soleOwner } from "@/lib/auth/permissions";
 import { randomBytes } from "node:crypto";
 import type { S3Client } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
@@ -100,7 +101,7 @@ async function allPages(owner: SessionUser, filter: { status: LinkStatusFilter; 
   const pages: Awaited<ReturnType<typeof listLinks>>["rows"][] = [];
   let cursor: string | undefined;
   do {
-    const page = await listLinks(owner.id, { ...filter, cursor }, now);
+    const page = await listLinks(soleOwner(owner.id), { ...filter, cursor }, now);
     pages.push(page.rows);
     cursor = page.nextCursor ?? undefined;
     if (pages.length > 20) throw new Error("history does not end");
@@ -252,17 +253,17 @@ describe.each(storageCases())("Quick Share on $name", (server) => {
 
     // The history at instants of the link's life (now injected): active, then expires soon, then expired.
     const statusAt = async (ms: number) =>
-      (await listLinks(sharer.id, { status: "all", q: NOTE_KEY }, new Date(signedAt.getTime() + ms))).rows.find((r) => r.id === id)?.status;
+      (await listLinks(soleOwner(sharer.id), { status: "all", q: NOTE_KEY }, new Date(signedAt.getTime() + ms))).rows.find((r) => r.id === id)?.status;
     expect(await statusAt(1_000)).toBe("active");
     expect(await statusAt(4_000)).toBe("expires_soon"); // less than a quarter (1.25 s) left
-    const soonIds = (await listLinks(sharer.id, { status: "expires_soon" }, new Date(signedAt.getTime() + 4_000))).rows.map((r) => r.id);
+    const soonIds = (await listLinks(soleOwner(sharer.id), { status: "expires_soon" }, new Date(signedAt.getTime() + 4_000))).rows.map((r) => r.id);
     expect(soonIds).toContain(id);
-    expect(await revealLinkUrl(sharer.id, id, new Date(signedAt.getTime() + 4_000))).toBe(url);
+    expect(await revealLinkUrl(soleOwner(sharer.id), id, new Date(signedAt.getTime() + 4_000))).toBe(url);
 
-    const rowNow = (await listLinks(sharer.id, { status: "all", q: NOTE_KEY })).rows.find((r) => r.id === id);
+    const rowNow = (await listLinks(soleOwner(sharer.id), { status: "all", q: NOTE_KEY })).rows.find((r) => r.id === id);
     expect(rowNow).toMatchObject({ status: "expired", expiresAt });
-    expect((await listLinks(sharer.id, { status: "expired" })).rows.map((r) => r.id)).toContain(id);
-    expect((await listLinks(sharer.id, { status: "expires_soon" })).rows.map((r) => r.id)).not.toContain(id);
+    expect((await listLinks(soleOwner(sharer.id), { status: "expired" })).rows.map((r) => r.id)).toContain(id);
+    expect((await listLinks(soleOwner(sharer.id), { status: "expires_soon" })).rows.map((r) => r.id)).not.toContain(id);
     const reveal = await revealLinkAction({ status: "idle" }, { id });
     expect(reveal).toMatchObject({ status: "error", message: expect.stringMatching(/expired/) });
     expect(JSON.stringify(reveal)).not.toContain("X-Amz");
@@ -349,10 +350,10 @@ describe.each(storageCases())("Quick Share on $name", (server) => {
     expect((await h.fetchBytes(link.url)).status).toBe(200);
 
     // A 10-minute link is active at birth and expires soon in its last quarter (2.5 minutes).
-    const row = (await listLinks(sharer.id, { status: "all" })).rows.find((r) => r.id === link.id);
+    const row = (await listLinks(soleOwner(sharer.id), { status: "all" })).rows.find((r) => r.id === link.id);
     expect(row).toMatchObject({ connectionName: "Temporary", status: "active", expiresAt: credentialsEnd });
     const lastMinute = new Date(credentialsEnd.getTime() - 60_000);
-    expect((await listLinks(sharer.id, { status: "all" }, lastMinute)).rows.find((r) => r.id === link.id)?.status).toBe("expires_soon");
+    expect((await listLinks(soleOwner(sharer.id), { status: "all" }, lastMinute)).rows.find((r) => r.id === link.id)?.status).toBe("expires_soon");
     expect(row!.requestedExpiresAt).toEqual(new Date(link.requestedExpiresAt));
   });
 
@@ -415,7 +416,7 @@ describe.each(storageCases())("Quick Share on $name", (server) => {
       redirectTo: "/settings/connections?deleted=1",
     });
     expect(await db.storageConnection.count({ where: { id: doomed } })).toBe(0);
-    const [row] = (await listLinks(sharer.id, { status: "all", q: "via doomed" })).rows;
+    const [row] = (await listLinks(soleOwner(sharer.id), { status: "all", q: "via doomed" })).rows;
     expect(row).toMatchObject({ id: link!.id, connectionId: null, connectionName: "Doomed", key: REPORT_KEY, status: "active" }); // a fresh 1-hour link is active for its first 45 minutes
     expect((await h.fetchBytes(link!.url)).status).toBe(200);
   });
@@ -425,7 +426,7 @@ describe.each(storageCases())("Quick Share on $name", (server) => {
     expect(await deleteLinkAction({ status: "idle" }, { id: link.id })).toEqual({ status: "success", message: "Removed from your history." });
     const history = await allPages(sharer, { status: "all" }, new Date());
     expect(history.flat().map((r) => r.id)).not.toContain(link.id);
-    expect((await listLinks(sharer.id, { status: "all", q: "delete me" })).rows).toEqual([]);
+    expect((await listLinks(soleOwner(sharer.id), { status: "all", q: "delete me" })).rows).toEqual([]);
     expect(await revealLinkAction({ status: "idle" }, { id: link.id })).toMatchObject({ status: "error" });
     expect(await deleteLinkAction({ status: "idle" }, { id: link.id })).toMatchObject({ status: "error" });
 
@@ -521,8 +522,8 @@ describe("link history", () => {
   });
 
   it("lists the buckets of the history for the filter menu, by the name a deleted connection had", async () => {
-    expect(await listHistoryBuckets(historian.id)).toEqual([{ connectionId: null, connectionName: "Archive", bucket: "archive-bucket" }]);
-    const mine = await listHistoryBuckets(sharer.id);
+    expect(await listHistoryBuckets(soleOwner(historian.id))).toEqual([{ connectionId: null, connectionName: "Archive", bucket: "archive-bucket" }]);
+    const mine = await listHistoryBuckets(soleOwner(sharer.id));
     expect(mine).toContainEqual({ connectionId, connectionName, bucket });
     // A bucket whose only link was removed from the history is not offered.
     const removedId = newRecordId();
@@ -546,17 +547,17 @@ describe("link history", () => {
         deletedAt: issued,
       },
     });
-    expect((await listHistoryBuckets(sharer.id)).map((m) => m.bucket)).not.toContain("only-removed-links");
+    expect((await listHistoryBuckets(soleOwner(sharer.id))).map((m) => m.bucket)).not.toContain("only-removed-links");
     expect(new Set(mine.map((m) => `${m.connectionId}/${m.bucket}`)).size).toBe(mine.length);
   });
 
   it("counts the matches with the list's own filter, the cursor aside, and stops counting at the cap", async () => {
-    expect(await countLinks(historian.id, { status: "all" }, now)).toEqual({ count: 120, capped: false });
-    expect(await countLinks(historian.id, { status: "all", cursor: "anything" }, now)).toEqual({ count: 120, capped: false });
-    expect(await countLinks(historian.id, { status: "all" }, now, 100)).toEqual({ count: 100, capped: true });
-    expect(await countLinks(historian.id, { status: "all" }, now, 120)).toEqual({ count: 120, capped: false });
+    expect(await countLinks(soleOwner(historian.id), { status: "all" }, now)).toEqual({ count: 120, capped: false });
+    expect(await countLinks(soleOwner(historian.id), { status: "all", cursor: "anything" }, now)).toEqual({ count: 120, capped: false });
+    expect(await countLinks(soleOwner(historian.id), { status: "all" }, now, 100)).toEqual({ count: 100, capped: true });
+    expect(await countLinks(soleOwner(historian.id), { status: "all" }, now, 120)).toEqual({ count: 120, capped: false });
     for (const status of ["expired", "active", "limit_reached"] as const) {
-      expect((await countLinks(historian.id, { status }, now)).count).toBe((await allPages(historian, { status }, now)).flat().length);
+      expect((await countLinks(soleOwner(historian.id), { status }, now)).count).toBe((await allPages(historian, { status }, now)).flat().length);
     }
   });
 
@@ -669,9 +670,11 @@ describe("link history", () => {
       "last_access_at",
       "revoked_at",
       "object_state",
+      // The Owner sees every link of the team: who issued each.
+      "issued_by",
     ]);
     expect(records).toHaveLength(120);
-    for (const record of records) expect(record).toHaveLength(18);
+    for (const record of records) expect(record).toHaveLength(19);
     expect(records.map((r) => r[3]).sort()).toEqual(seeds.map((s) => s.key).sort());
     const byKey = new Map(records.map((r) => [r[3], r]));
     expect(byKey.get(seeds[9]!.key)![8]).toBe('tricky, "quoted"\nnote');

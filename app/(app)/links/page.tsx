@@ -6,7 +6,9 @@ import { Button, buttonClass } from "@/components/ui/button";
 import { inputClass } from "@/components/ui/field";
 import { PagerOff } from "@/components/ui/pager";
 import { requireUser } from "@/lib/auth/session";
-import { countLinks, listHistoryBuckets, listLinks } from "@/lib/links/history";
+import { can } from "@/lib/auth/permissions";
+import { countLinks, listHistoryBuckets, listIssuers, listLinks } from "@/lib/links/history";
+import { issuerLabel } from "@/lib/links/issuer";
 import { HISTORY_PAGE_SIZE } from "@/lib/links/filters";
 import { LINK_STATUSES, STATUS_LABEL } from "@/lib/links/status";
 import { historyFilterSchema } from "@/lib/validation/share";
@@ -29,20 +31,27 @@ export default async function LinksPage({ searchParams }: { searchParams: Promis
     connection: scopeConnection || undefined,
     bucket: scopeBucket || undefined,
     q: one(search.q) || undefined,
+    issuedBy: one(search.issuedBy) || undefined,
     cursor: one(search.cursor) || undefined,
   });
   const now = new Date();
-  const [{ rows, nextCursor }, scopes, total] = await Promise.all([
-    listLinks(user.id, filter, now),
-    listHistoryBuckets(user.id),
-    countLinks(user.id, filter, now),
+  // Admins and the Owner see every link of the team, with an "Issued by" column and filter once the
+  // team has someone besides them (a team of one has nobody to tell apart); a Member's list is their own.
+  const teamWide = can(user, "links.all");
+  const [{ rows, nextCursor }, scopes, total, issuers] = await Promise.all([
+    listLinks(user, filter, now),
+    listHistoryBuckets(user),
+    countLinks(user, filter, now),
+    listIssuers(user),
   ]);
 
+  const showIssuer = teamWide && issuers.length > 1;
   const query = new URLSearchParams();
   if (filter.status !== "all") query.set("status", filter.status);
   if (filter.type && filter.type !== "all") query.set("type", filter.type);
   if (one(search.scope)) query.set("scope", one(search.scope)!);
   if (filter.q) query.set("q", filter.q);
+  if (showIssuer && filter.issuedBy) query.set("issuedBy", filter.issuedBy);
   const filtered = query.size > 0;
   const exportHref = `/links/export?${query}`;
   // The page number rides along with the cursor, for display only (a wrong one misnumbers nothing but the label).
@@ -56,7 +65,9 @@ export default async function LinksPage({ searchParams }: { searchParams: Promis
       <div className="flex flex-wrap items-end justify-between gap-3">
         <div>
           <h1 className="text-2xl font-semibold">Links</h1>
-          <p className="text-sm text-zinc-600 dark:text-zinc-400">Every link you issued, newest first, with whether it still works.</p>
+          <p className="text-sm text-zinc-600 dark:text-zinc-400">
+            {showIssuer ? "Every link of your team" : "Every link you issued"}, newest first, with whether it still works.
+          </p>
         </div>
         <a href={exportHref} className={buttonClass("secondary")} download>
           Export CSV
@@ -100,6 +111,21 @@ export default async function LinksPage({ searchParams }: { searchParams: Promis
             ))}
           </select>
         </div>
+        {showIssuer ? (
+          <div className="space-y-1">
+            <label htmlFor="links-issued-by" className="block text-xs font-medium">
+              Issued by
+            </label>
+            <select id="links-issued-by" name="issuedBy" defaultValue={filter.issuedBy ?? ""} className={inputClass}>
+              <option value="">Everyone</option>
+              {issuers.map((person) => (
+                <option key={person.id} value={person.id}>
+                  {issuerLabel(person)}
+                </option>
+              ))}
+            </select>
+          </div>
+        ) : null}
         <div className="space-y-1">
           <label htmlFor="links-q" className="block text-xs font-medium">
             Search
@@ -122,7 +148,7 @@ export default async function LinksPage({ searchParams }: { searchParams: Promis
           {filter.cursor || filtered ? "No links match these filters." : "No links yet. Open an object in Buckets and use Quick Share."}
         </p>
       ) : (
-        <HistoryTable rows={rows} now={now} />
+        <HistoryTable rows={rows} now={now} showIssuer={showIssuer} />
       )}
       <nav aria-label="Pagination" className="flex flex-wrap items-center justify-between gap-2">
         {filter.cursor ? (

@@ -19,6 +19,7 @@ import {
   type ExpiryField,
 } from "@/lib/api/schemas/links";
 import { storageProblem } from "@/lib/api/storage-problem";
+import type { Actor } from "@/lib/auth/permissions";
 import type { SessionUser } from "@/lib/auth/session";
 import { db } from "@/lib/db/client";
 import { AppError, hasReason } from "@/lib/errors";
@@ -33,8 +34,9 @@ import { listFolder } from "@/lib/storage/listing";
  * POST /links, GET /links, GET|PATCH /links/{id}, POST /links/{id}/revoke, GET /links/{id}/events:
  * Quick Share, the history and the link page for scripts. Creating converts the body into the same
  * typed request the dialogs make (toLinkRequest) for issueShareLink / issueFilesShare; changes go
- * through changeLink. Every query names the token's owner, so another owner's link is simply not
- * found.
+ * through changeLink. The token's user is the actor (ownerOf): every query names the links they
+ * see (linkScope: a Member's own, the team's for Admins and the Owner), so another's link is simply
+ * not found; changes ask canManageLink (a Member without Can share on the object any more: 409).
  */
 
 const linkIdParams = idParam("The link's id.");
@@ -78,21 +80,22 @@ function toApiLink(link: LinkDetails | LinkRow, url?: string | null): ApiLink {
 }
 
 /** One link with its URL, as GET /links/{id} answers (the URL only while the link still works, as "Copy link"). */
-async function readLink(ownerId: string, id: string, issuedUrl?: string, read?: LinkDetails): Promise<ApiLink> {
-  const details = read ?? (await getLinkDetails(ownerId, id));
+async function readLink(actor: Actor, id: string, issuedUrl?: string, read?: LinkDetails): Promise<ApiLink> {
+  const details = read ?? (await getLinkDetails(actor, id));
   if (!details) throw notFound();
   let url: string | null = issuedUrl ?? null;
-  if (url === null && details.status !== "revoked" && details.status !== "expired") {
-    url = await revealLinkUrl(ownerId, id).catch((error: unknown) => {
-      // It expired (or was revoked) between the two reads.
-      if (hasReason(error, "link_not_usable")) return null;
+  // The URL is handed out as "Copy link" is: to who may act on the link (canManageLink).
+  if (url === null && details.canManage && details.status !== "revoked" && details.status !== "expired") {
+    url = await revealLinkUrl(actor, id).catch((error: unknown) => {
+      // It expired (or was revoked, or its issuer lost Can share) between the two reads.
+      if (hasReason(error, "link_not_usable", "link_not_manageable")) return null;
       throw error;
     });
   }
   return toApiLink(details, url);
 }
 
-/** issueShareLink takes the signed-in user: the token's owner. */
+/** The token's user as the signed-in user (an Actor): issueShareLink and every link read or change take it. */
 async function ownerOf(ownerId: string): Promise<SessionUser> {
   const [user, actor] = await Promise.all([db.user.findUnique({ where: { id: ownerId }, select: { name: true, email: true } }), loadActor(ownerId)]);
   if (!user || !actor) throw new ApiProblem("unauthorized", "This token's owner no longer exists.");
@@ -147,7 +150,7 @@ export const createLinkEndpoint = defineEndpoint({
   idempotent: {
     replay: async ({ caller }, createdId) => ({
       status: 201,
-      body: await readLink(caller.ownerId, createdId),
+      body: await readLink(await ownerOf(caller.ownerId), createdId),
       headers: { Location: `${API_BASE_PATH}/links/${createdId}` },
     }),
   },
@@ -168,7 +171,7 @@ export const createLinkEndpoint = defineEndpoint({
     await created(issued.id);
     return {
       status: 201,
-      body: await readLink(user.id, issued.id, issued.url),
+      body: await readLink(user, issued.id, issued.url),
       headers: { Location: `${API_BASE_PATH}/links/${issued.id}` },
       createdId: issued.id,
     };
@@ -187,7 +190,7 @@ export const listLinksEndpoint = defineEndpoint({
   success: { status: 200, description: "One page of the history.", schema: linkListSchema },
   handler: async ({ caller, query }) => {
     const { limit, ...filter } = query;
-    const page = await listLinks(caller.ownerId, filter, new Date(), limit);
+    const page = await listLinks(await ownerOf(caller.ownerId), filter, new Date(), limit);
     return { body: { links: page.rows.map((row) => toApiLink(row)), nextCursor: page.nextCursor } };
   },
 });
@@ -203,7 +206,7 @@ export const getLinkEndpoint = defineEndpoint({
   scope: "links:read",
   params: linkIdParams,
   success: { status: 200, description: "The link.", schema: linkSchema, etag: true },
-  handler: async ({ caller, params }) => ({ body: await readLink(caller.ownerId, params.id) }),
+  handler: async ({ caller, params }) => ({ body: await readLink(await ownerOf(caller.ownerId), params.id) }),
 });
 
 /** Refusals for a change the link's state does not allow (409, naming the fields). */
@@ -225,11 +228,11 @@ export const updateLinkEndpoint = defineEndpoint({
   success: { status: 200, description: "The changed link.", schema: linkSchema, etag: true },
   problems: ["conflict", "precondition-failed"],
   handler: async ({ caller, params, body, request }) => {
-    const ownerId = caller.ownerId;
+    const actor = await ownerOf(caller.ownerId);
     // One read gives both the ETag compared with If-Match and the state the UPDATE requires (changeLink's unchangedSince).
-    const details = await getLinkDetails(ownerId, params.id);
+    const details = await getLinkDetails(actor, params.id);
     if (!details) throw notFound();
-    const current = await readLink(ownerId, params.id, undefined, details);
+    const current = await readLink(actor, params.id, undefined, details);
     const ifMatch = request.headers.get("if-match");
     const preconditionFailed = () =>
       new ApiProblem(
@@ -257,7 +260,7 @@ export const updateLinkEndpoint = defineEndpoint({
     const now = wholeSecond();
     try {
       await changeLink(
-        ownerId,
+        actor,
         details,
         {
           expiry: requestedExpiryOfBody(body) ?? undefined,
@@ -276,7 +279,7 @@ export const updateLinkEndpoint = defineEndpoint({
       if (hasReason(error, "no_such_link")) throw notFound();
       throw error;
     }
-    return { body: await readLink(ownerId, params.id) };
+    return { body: await readLink(actor, params.id) };
   },
 });
 
@@ -293,16 +296,17 @@ export const revokeLinkEndpoint = defineEndpoint({
   success: { status: 200, description: "The revoked link.", schema: linkSchema },
   problems: ["conflict"],
   handler: async ({ caller, params }) => {
-    const details = await getLinkDetails(caller.ownerId, params.id);
+    const actor = await ownerOf(caller.ownerId);
+    const details = await getLinkDetails(actor, params.id);
     if (!details) throw notFound();
     if (details.kind === "direct") throw new ApiProblem("conflict", DIRECT_CANNOT);
     try {
-      await revokeLink(caller.ownerId, params.id);
+      await revokeLink(actor, params.id);
     } catch (error) {
       if (hasReason(error, "no_such_link")) throw notFound();
       throw error;
     }
-    return { body: await readLink(caller.ownerId, params.id) };
+    return { body: await readLink(actor, params.id) };
   },
 });
 
@@ -328,10 +332,11 @@ export const deleteLinkEndpoint = defineEndpoint({
       .meta({ id: "DeletedLink" }),
   },
   handler: async ({ caller, params }) => {
-    const details = await getLinkDetails(caller.ownerId, params.id);
+    const actor = await ownerOf(caller.ownerId);
+    const details = await getLinkDetails(actor, params.id);
     if (!details) throw notFound();
     try {
-      await deleteLinkFromHistory(caller.ownerId, params.id);
+      await deleteLinkFromHistory(actor, params.id);
     } catch (error) {
       if (hasReason(error, "no_such_link")) throw notFound();
       throw error;
@@ -354,9 +359,9 @@ export const listLinkEventsEndpoint = defineEndpoint({
   query: linkEventsQuerySchema,
   success: { status: 200, description: "One page of the access log.", schema: linkEventListSchema },
   handler: async ({ caller, params, query }) => {
-    const link = await db.shareLink.findFirst({ where: { id: params.id, ownerId: caller.ownerId, deletedAt: null }, select: { id: true } });
-    if (!link) throw notFound();
-    const page = await listAccessLog(caller.ownerId, params.id, query.cursor, query.limit, { foldPreviews: false });
+    const actor = await ownerOf(caller.ownerId);
+    if (!(await getLinkDetails(actor, params.id))) throw notFound();
+    const page = await listAccessLog(actor, params.id, query.cursor, query.limit, { foldPreviews: false });
     return {
       body: {
         events: page.rows.map((row) => ({

@@ -17,9 +17,11 @@ import { ManifestExport } from "@/components/links/manifest-export";
 import { buttonClass } from "@/components/ui/button";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { linkPasswordLockout } from "@/lib/auth/rate-limit";
+import { can } from "@/lib/auth/permissions";
 import { requireUser } from "@/lib/auth/session";
 import { formatBytes } from "@/lib/format";
 import { getLinkDetails, listAccessLog } from "@/lib/links/manage";
+import { issuerLabel } from "@/lib/links/issuer";
 import { listLinkFiles } from "@/lib/links/link-files";
 import { folderHref, objectHref } from "@/lib/paths";
 import { accessLogCursorSchema, linkIdSchema } from "@/lib/validation/share";
@@ -36,15 +38,17 @@ export default async function LinkPage({ params, searchParams }: { params: Promi
   const id = parsedId.data.id;
   const cursor = accessLogCursorSchema.parse(Array.isArray(search.cursor) ? search.cursor[0] : search.cursor);
   const now = new Date();
-  const link = await getLinkDetails(user.id, id, now);
+  const link = await getLinkDetails(user, id, now);
   if (!link) notFound();
-  const log = link.kind === "managed" ? await listAccessLog(user.id, id, cursor) : null;
+  const log = link.kind === "managed" ? await listAccessLog(user, id, cursor) : null;
   const filesAfter = typeof search.files === "string" && search.files.length <= 2048 ? search.files : undefined;
-  const files = link.target === "files" ? await listLinkFiles(user.id, id, filesAfter) : null;
+  const files = link.target === "files" ? await listLinkFiles(user, id, filesAfter) : null;
   const managed = link.kind === "managed";
+  // The owner actions (Copy link, Revoke, the changes, Clear lock-out, the manifest): only for who may act on it.
+  const canManage = link.canManage;
   const lockout = managed && link.hasPassword ? await linkPasswordLockout(link.id, now) : null;
   // The issued URL is still handed out while it may work again (a raised limit, the file put back).
-  const copyable = link.status !== "expired" && link.status !== "revoked";
+  const copyable = canManage && link.status !== "expired" && link.status !== "revoked";
 
   const rows: [string, React.ReactNode][] = [
     ["Status", <StatusBadge key="s" status={link.status} />],
@@ -92,6 +96,7 @@ export default async function LinkPage({ params, searchParams }: { params: Promi
           ["Opens as", link.disposition === "attachment" ? "Download" : "Open in browser"],
           ["Content type", link.contentTypeOverride ?? link.objectContentType ?? "—"],
         ] as [string, React.ReactNode][])),
+    ...(can(user, "links.all") ? ([["Issued by", issuerLabel(link.issuedBy)]] as [string, React.ReactNode][]) : []),
     ["Note", link.note ?? "—"],
     [
       "Created",
@@ -121,7 +126,7 @@ export default async function LinkPage({ params, searchParams }: { params: Promi
     rows.push(
       ["Downloads", <DownloadsCell key="d" kind="managed" count={link.downloadCount} limit={link.downloadLimit} />],
       ["Download limit", link.downloadLimit === null ? "Unlimited" : link.downloadLimit === 1 ? "1 (one-time)" : String(link.downloadLimit)],
-      ["Password", link.hasPassword ? <PasswordFacts key="p" id={link.id} lockout={lockout} now={now} /> : "No"],
+      ["Password", link.hasPassword ? <PasswordFacts key="p" id={link.id} lockout={lockout} now={now} canManage={canManage} /> : "No"],
       [
         "Allowed networks",
         link.allowedNetworks.length > 0 ? (
@@ -165,8 +170,11 @@ export default async function LinkPage({ params, searchParams }: { params: Promi
 
       <div className="flex flex-wrap items-center gap-2">
         {copyable ? <CopyLinkButton id={link.id} /> : null}
-        {managed && link.status !== "revoked" ? <RevokeLinkButton id={link.id} label={link.key} /> : null}
+        {canManage && managed && link.status !== "revoked" ? <RevokeLinkButton id={link.id} label={link.key} /> : null}
         {!managed ? <p className="text-sm text-muted">A direct link cannot be revoked: it works until it expires.</p> : null}
+        {!canManage ? (
+          <p className="text-sm text-muted">You no longer hold Can share on this object, so only an Admin can revoke or change this link.</p>
+        ) : null}
       </div>
 
       <section aria-labelledby="link-facts" className="space-y-2">
@@ -184,7 +192,7 @@ export default async function LinkPage({ params, searchParams }: { params: Promi
         </dl>
       </section>
 
-      {managed && link.status !== "revoked" ? (
+      {canManage && managed && link.status !== "revoked" ? (
         <section aria-label="Change this link" className="grid gap-6 rounded-lg border border-zinc-200 p-4 sm:grid-cols-2 dark:border-zinc-800">
           <ChangeExpiryForm id={link.id} />
           <ChangeDownloadLimitForm id={link.id} current={link.downloadLimit} />
@@ -253,7 +261,7 @@ export default async function LinkPage({ params, searchParams }: { params: Promi
         </section>
       ) : null}
 
-      {link.target === "files" && link.connectionId ? <ManifestExport id={link.id} title={link.title} fileCount={link.fileCount ?? 0} /> : null}
+      {canManage && link.target === "files" && link.connectionId ? <ManifestExport id={link.id} title={link.title} fileCount={link.fileCount ?? 0} /> : null}
 
       {log ? (
         <section aria-labelledby="access-log-title" className="space-y-3">
@@ -285,7 +293,17 @@ export default async function LinkPage({ params, searchParams }: { params: Promi
 }
 
 /** "Yes", and what guessing it has cost: "7 failed password attempts in the last 24 hours, locked until …". */
-function PasswordFacts({ id, lockout, now }: { id: string; lockout: { failures: number; lockedUntil: Date | null } | null; now: Date }) {
+function PasswordFacts({
+  id,
+  lockout,
+  now,
+  canManage,
+}: {
+  id: string;
+  lockout: { failures: number; lockedUntil: Date | null } | null;
+  now: Date;
+  canManage: boolean;
+}) {
   if (!lockout || lockout.failures === 0) return "Yes";
   const attempts = `${lockout.failures.toLocaleString("en-US")} failed password ${lockout.failures === 1 ? "attempt" : "attempts"} in the last 24 hours`;
   return (
@@ -296,7 +314,7 @@ function PasswordFacts({ id, lockout, now }: { id: string; lockout: { failures: 
           , locked until <RelativeTime date={lockout.lockedUntil} now={now} /> for browsers that have not unlocked it before
         </>
       ) : null}
-      <ClearLockoutButton id={id} />
+      {canManage ? <ClearLockoutButton id={id} /> : null}
     </div>
   );
 }

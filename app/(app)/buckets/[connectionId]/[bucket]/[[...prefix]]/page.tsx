@@ -85,7 +85,7 @@ export default async function FolderPage({ params, searchParams }: { params: Pro
           <Suspense key={selectedKey} fallback={<ListingSkeleton rows={4} />}>
             <ObjectDetailsPanel
               view={loadObjectView(open, bucket, selectedKey)}
-              links={listLinksForObject(user.id, connectionId, bucket, selectedKey)}
+              links={listLinksForObject(user, connectionId, bucket, selectedKey)}
               connectionId={connectionId}
               credentialsExpireAt={credentialsExpireAt}
               storagePrivateHost={storagePrivateHost}

@@ -10,11 +10,15 @@ const items = [
   { href: "/api-reference", label: "API reference" },
 ];
 
-export function NavLinks() {
+const auditItem = { href: "/audit", label: "Audit log" };
+
+/** `audit`: whether the person may see the Audit log (lib/auth/permissions.ts decides, in the layout). */
+export function NavLinks({ audit = false }: { audit?: boolean }) {
   const pathname = usePathname();
+  const shown = audit ? [...items.slice(0, 3), auditItem, ...items.slice(3)] : items;
   return (
     <ul className="flex items-center gap-1">
-      {items.map((item) => {
+      {shown.map((item) => {
         const current = pathname === item.href || pathname.startsWith(`${item.href}/`);
         return (
           <li key={item.href}>

@@ -1,5 +1,6 @@
 import "server-only";
 import { db } from "@/lib/db/client";
+import { recordLinkAudit } from "@/lib/audit/record";
 import { getRuntimeSecrets } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import type { Prisma } from "@/lib/generated/prisma/client";
@@ -282,6 +283,7 @@ export async function deleteLinkFromHistory(userId: string, id: string): Promise
     db.shareLink.updateMany({ where: { id, ownerId: userId, deletedAt: null }, data: { deletedAt: now } }),
   ]);
   if (count === 0) throw new AppError("not_found", "This link is not in your history (any more).", { reason: "no_such_link" });
+  await recordLinkAudit(userId, "link.deleted", id);
 }
 
 /**

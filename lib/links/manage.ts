@@ -2,6 +2,7 @@ import "server-only";
 import { hashPassword, isPasswordBusy } from "@/lib/auth/password";
 import { clearLinkFailures } from "@/lib/auth/rate-limit";
 import { db } from "@/lib/db/client";
+import { recordLinkAudit } from "@/lib/audit/record";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { AppError } from "@/lib/errors";
 import { type AccessLogRow, foldPreviews } from "@/lib/links/access-log-view";
@@ -111,7 +112,10 @@ export async function revokeLink(userId: string, id: string, now = new Date()): 
     where: { id, ownerId: userId, deletedAt: null, kind: "managed", revokedAt: null },
     data: { revokedAt: now },
   });
-  if (count === 1) return { alreadyRevoked: false };
+  if (count === 1) {
+    await recordLinkAudit(userId, "link.revoked", id);
+    return { alreadyRevoked: false };
+  }
   const link = await db.shareLink.findFirst({ where: { id, ownerId: userId, deletedAt: null }, select: { kind: true, revokedAt: true } });
   if (link?.kind === "managed" && link.revokedAt) return { alreadyRevoked: true };
   return explainNoMatch(userId, id, { refuseRevoked: false });
@@ -155,6 +159,7 @@ export async function changeLinkExpiryTo(
     data: { expiresAt, requestedExpiresAt: expiresAt, neverExpires, expiresSoonAt: expiresSoonFrom({ createdAt: link.createdAt, expiresAt }) },
   });
   if (count === 0) return explainNoMatch(userId, id, { refuseRevoked: true });
+  await recordLinkAudit(userId, "link.changed", id, { changed: ["expiry"] });
   return { expiresAt, neverExpires };
 }
 
@@ -165,6 +170,7 @@ export async function changeDownloadLimit(userId: string, id: string, downloadLi
     data: { downloadLimit },
   });
   if (count === 0) return explainNoMatch(userId, id, { refuseRevoked: false });
+  await recordLinkAudit(userId, "link.changed", id, { changed: ["downloadLimit"] });
   const link = await db.shareLink.findFirstOrThrow({ where: { id, ownerId: userId }, select: { downloadCount: true } });
   return { downloadCount: link.downloadCount };
 }
@@ -261,6 +267,7 @@ export async function changeLink(
     data,
   });
   if (count === 1) {
+    await recordLinkAudit(userId, "link.changed", link.id, { changed: Object.keys(changes) });
     if (changes.password !== undefined) await clearLinkFailures(link.id);
     return;
   }

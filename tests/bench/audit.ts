@@ -5,7 +5,8 @@
  * filter and page direction, beside the plain indexed SQL it stands for (the same WHERE, ORDER BY and
  * LIMIT sent by pg directly): the difference is what the app adds (Prisma, the cursor, the mapping).
  *
- *   npm run bench:audit        (ROWS=… RUNS=… to change the sizes; BENCH_QUICK=1: a few seconds)
+ *   npm run bench:audit        (ROWS=… RUNS=… to change the sizes; BENCH_QUICK=1: a few seconds;
+ *                               PERSON_KIND_INDEX=1 adds an index on (team, person, kind, time) first, to measure it)
  */
 import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
@@ -66,6 +67,9 @@ async function main() {
       );
     await fill(TEAM, ROWS);
     await fill("other-team", Math.ceil(ROWS / 10));
+    if (process.env.PERSON_KIND_INDEX === "1") {
+      await client.query("CREATE INDEX bench_audit_person_kind ON audit_events (team_id, actor_id, kind, created_at DESC, id DESC)");
+    }
     await client.query("ANALYZE audit_events");
     note(`${(ROWS + Math.ceil(ROWS / 10)).toLocaleString("en-US")} audit rows inserted in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 

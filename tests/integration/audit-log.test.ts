@@ -10,7 +10,11 @@ import { Browser, browser } from "../support/browser";
 import { GET as exportAudit } from "@/app/(app)/audit/export/route";
 import AuditPage from "@/app/(app)/audit/page";
 import { createApiTokenAction } from "@/lib/actions/create-api-token";
+import { changeDownloadLimitAction } from "@/lib/actions/change-download-limit";
+import { changePasswordAction } from "@/lib/actions/change-password";
 import { createShareLinkAction } from "@/lib/actions/create-share-link";
+import { deleteLinkAction } from "@/lib/actions/delete-link";
+import { saveWebhookAction } from "@/lib/actions/save-webhook";
 import { revokeLinkAction } from "@/lib/actions/revoke-link";
 import { saveConnectionAction } from "@/lib/actions/save-connection";
 import { setLogNetworkOnlyAction } from "@/lib/actions/set-log-network-only";
@@ -37,6 +41,7 @@ let ownerId = "";
 let ownerEmail = "";
 let memberEmail = "";
 let admin: S3Client;
+let shared: { connectionId: string; bucket: string };
 const marker = globalThis as Record<symbol, unknown>;
 
 const ownerBrowser = new Browser();
@@ -110,6 +115,7 @@ describe("what is recorded", () => {
     );
     expect(saved).toMatchObject({ state: { status: "success" } });
     const connection = await db.storageConnection.findFirstOrThrow({ where: { ownerId, name: "Audit S3" } });
+    shared = { connectionId: connection.id, bucket };
     const [added] = await rowsOfTeam("connection.added");
     expect(added).toMatchObject({ actorId: ownerId, actorName: "Audit Owner", subject: "Audit S3", subjectId: connection.id, address: ADDRESS });
     expect(h.stringifyRow(added)).not.toContain(storage.secretAccessKey);
@@ -154,6 +160,42 @@ describe("what is recorded", () => {
     const [changed] = await rowsOfTeam("settings.changed");
     expect(changed).toMatchObject({ subject: "Access logs", address: "203.0.113.0/24", details: { setting: "logNetworkOnly", value: true } });
     await db.user.update({ where: { id: ownerId }, data: { logNetworkOnly: false } });
+  });
+});
+
+describe("more changes", () => {
+  it("a link's limit changed and the link deleted; webhook and password changed: recorded without URLs or passwords", async () => {
+    browser.current = ownerBrowser;
+    const issued = await createShareLinkAction(
+      { status: "idle" },
+      h.formData({ ...shared, key: KEY, linkType: "managed", expiryMode: "preset", preset: "1d", disposition: "attachment", timeZone: "UTC" }),
+    );
+    if (issued.status !== "success" || !issued.data) throw new Error(JSON.stringify(issued));
+    expect(await changeDownloadLimitAction({ status: "idle" }, h.formData({ id: issued.data.id, downloadLimit: "3" }))).toMatchObject({ status: "success" });
+    expect(await deleteLinkAction({ status: "idle" }, h.formData({ id: issued.data.id }))).toMatchObject({ status: "success" });
+    const linkRows = (await rowsOfTeam()).filter((r) => r.subjectId === issued.data!.id);
+    expect(linkRows.map((r) => [r.kind, r.details])).toEqual([
+      ["link.deleted", { linkKind: "managed" }],
+      ["link.changed", { linkKind: "managed", changed: ["downloadLimit"] }],
+      ["link.issued", { linkKind: "managed" }],
+    ]);
+
+    const hook = "https://hooks.example.com/bucketshare?secret=audit-hook-secret";
+    expect(await saveWebhookAction({ status: "idle" }, h.formData({ webhookUrl: hook }))).toMatchObject({ status: "success" });
+    const newPassword = "a brand new owner password 2";
+    expect(
+      await changePasswordAction({ status: "idle" }, h.formData({ currentPassword: PASSWORD, newPassword, confirmNewPassword: newPassword })),
+    ).toMatchObject({ status: "success" });
+    const settings = await rowsOfTeam("settings.changed");
+    expect(settings.slice(0, 2).map((r) => [r.subject, r.actorName, r.address])).toEqual([
+      ["Password", "Audit Owner", ADDRESS],
+      ["Webhook", "Audit Owner", ADDRESS],
+    ]);
+    for (const row of settings) {
+      expect(h.stringifyRow(row)).not.toContain("hooks.example.com");
+      expect(h.stringifyRow(row)).not.toContain("audit-hook-secret");
+      expect(h.stringifyRow(row)).not.toContain(newPassword);
+    }
   });
 });
 

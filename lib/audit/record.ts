@@ -2,6 +2,7 @@ import "server-only";
 import { newRecordId } from "@/lib/crypto";
 import { db } from "@/lib/db/client";
 import type { Prisma, PrismaClient } from "@/lib/generated/prisma/client";
+import { cleanDetails } from "@/lib/audit/details";
 import type { AuditKind } from "@/lib/audit/kinds";
 import { log } from "@/lib/log";
 import { getClientAddress } from "@/lib/security/client-address";
@@ -36,12 +37,6 @@ export type AuditRecord = {
 };
 
 type Client = PrismaClient | Prisma.TransactionClient;
-
-const SECRET_KEYS = /pass|secret|token|key|url|hash/i;
-
-export function cleanDetails(details: Record<string, unknown> = {}): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(details).filter(([k, v]) => !SECRET_KEYS.test(k) && v !== undefined));
-}
 
 async function requestAddress(): Promise<string | null> {
   try {

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { Browser, browser } from "../support/browser";
 import { GET as exportAudit } from "@/app/(app)/audit/export/route";
 import AuditPage from "@/app/(app)/audit/page";
+import SignedInLayout from "@/app/(app)/layout";
 import { createApiTokenAction } from "@/lib/actions/create-api-token";
 import { changeDownloadLimitAction } from "@/lib/actions/change-download-limit";
 import { changePasswordAction } from "@/lib/actions/change-password";
@@ -272,6 +273,7 @@ describe("CSV export and who may see the log", () => {
   it("the Owner's CSV holds the filtered rows, quoted", async () => {
     const { response, text } = await exportAs(ownerBrowser, "?kind=token.created");
     expect(response.status).toBe(200);
+    expect(((await SignedInLayout({ children: null })) as { props: { audit: boolean } }).props.audit).toBe(true);
     expect(response.headers.get("content-disposition")).toMatch(/^attachment; filename="bucketshare-audit-\d{4}-\d{2}-\d{2}\.csv"$/);
     const lines = text.trim().split("\r\n");
     expect(lines[0]).toBe('"created_at","person","kind","what","subject","address","details"');
@@ -284,6 +286,8 @@ describe("CSV export and who may see the log", () => {
     expect(await signIn(memberEmail, MEMBER_PASSWORD)).toMatchObject({ status: "success" });
     expect((await getSessionUser())?.role).toBe("member");
     await expect(AuditPage({ searchParams: Promise.resolve({}) })).rejects.toThrow("NEXT_NOT_FOUND");
+    // The main nav offers "Audit log" only to those who may see it.
+    expect(((await SignedInLayout({ children: null })) as { props: { audit: boolean } }).props.audit).toBe(false);
     const { response, text } = await exportAs(memberBrowser);
     expect(response.status).toBe(404);
     expect(text).not.toContain("Audit Owner");

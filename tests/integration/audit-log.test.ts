@@ -28,6 +28,7 @@ import { getSessionUser } from "@/lib/auth/session";
 import { db } from "@/lib/db/client";
 import { parseEnv } from "@/lib/env";
 import { PEER_HEADER, SERVER_MARKER } from "@/lib/security/address";
+import { callApi, createTestToken } from "../support/api-contract";
 import * as h from "../support/helpers";
 import { adminS3For, storageCases } from "../support/storages";
 
@@ -197,6 +198,27 @@ describe("more changes", () => {
       expect(h.stringifyRow(row)).not.toContain("audit-hook-secret");
       expect(h.stringifyRow(row)).not.toContain(newPassword);
     }
+  });
+});
+
+describe("through the API", () => {
+  it("a managed link issued and revoked with a token is recorded as its owner's", async () => {
+    browser.current = ownerBrowser;
+    const { token } = await createTestToken(ownerId, { scopes: ["links:write", "links:read"] });
+    const issued = await callApi({
+      method: "POST",
+      path: "/links",
+      token,
+      body: { ...shared, key: KEY, expiresIn: 3600, type: "managed" },
+    });
+    expect(issued.status, JSON.stringify(issued.json)).toBe(201);
+    const id = (issued.json as { id: string }).id;
+    expect((await callApi({ method: "POST", path: `/links/${id}/revoke`, token })).status).toBe(200);
+    const rows = (await rowsOfTeam()).filter((r) => r.subjectId === id);
+    expect(rows.map((r) => [r.kind, r.actorName, r.subject])).toEqual([
+      ["link.revoked", "Audit Owner", `${shared.bucket}/${KEY}`],
+      ["link.issued", "Audit Owner", `${shared.bucket}/${KEY}`],
+    ]);
   });
 });
 

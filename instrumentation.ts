@@ -4,7 +4,7 @@
  * an advisory lock keeps several instances from pruning at the same moment. Webhook deliveries are
  * sent by a polling worker (lib/webhooks/worker.ts); instances share the queue through
  * `FOR UPDATE SKIP LOCKED`. Access-log rows older than ACCESS_LOG_RETENTION_DAYS are deleted hourly
- * (lib/links/access-log-retention.ts), under an advisory lock too. Nothing starts during `next build` (Next skips this hook then too).
+ * (lib/links/access-log-retention.ts), under an advisory lock too. Audit-log rows older than AUDIT_RETENTION_DAYS likewise (lib/audit/retention.ts). Nothing starts during `next build` (Next skips this hook then too).
  */
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs" || process.env.NEXT_PHASE === "phase-production-build") return;
@@ -16,4 +16,6 @@ export async function register() {
   ensureIdempotencyPruning();
   const { ensureAccessLogPruning } = await import("@/lib/links/access-log-retention");
   ensureAccessLogPruning();
+  const { ensureAuditPruning } = await import("@/lib/audit/retention");
+  ensureAuditPruning();
 }

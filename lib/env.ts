@@ -99,6 +99,13 @@ const envSchema = z.object({
     .min(1, "a whole number of days (1-36500)")
     .max(36_500, "a whole number of days (1-36500)")
     .default(365),
+  /** Audit-log rows (audit_events) older than this many days are deleted by a background job. */
+  AUDIT_RETENTION_DAYS: z.coerce
+    .number({ error: "a whole number of days (1-36500)" })
+    .int("a whole number of days (1-36500)")
+    .min(1, "a whole number of days (1-36500)")
+    .max(36_500, "a whole number of days (1-36500)")
+    .default(365),
   S3_ENDPOINT: optionalString.pipe(z.url("an http(s) URL such as https://s3.us-east-1.amazonaws.com").optional()),
   S3_REGION: optionalString.pipe(
     z

@@ -1,7 +1,12 @@
 import { AppShell } from "@/components/shell/app-shell";
+import { can } from "@/lib/auth/permissions";
 import { requireUser } from "@/lib/auth/session";
 
 export default async function SignedInLayout({ children }: { children: React.ReactNode }) {
   const user = await requireUser();
-  return <AppShell user={user}>{children}</AppShell>;
+  return (
+    <AppShell user={user} audit={can(user, "audit.view")}>
+      {children}
+    </AppShell>
+  );
 }

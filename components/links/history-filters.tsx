@@ -21,7 +21,18 @@ function queryOf(form: HTMLFormElement): string {
  * pause (300 ms), each by replacing the URL. Without JavaScript it is a plain GET form whose
  * Apply button (shown only where scripting is off) submits it.
  */
-export function HistoryFilters({ children, filtered, current }: { children: ReactNode; filtered: boolean; current: string }) {
+export function HistoryFilters({
+  children,
+  filtered,
+  current,
+  label = "Filter links",
+}: {
+  children: ReactNode;
+  filtered: boolean;
+  current: string;
+  /** The search landmark's name. */
+  label?: string;
+}) {
   const router = useRouter();
   const pathname = usePathname();
   const form = useRef<HTMLFormElement>(null);
@@ -61,7 +72,7 @@ export function HistoryFilters({ children, filtered, current }: { children: Reac
   }
 
   return (
-    <search aria-label="Filter links">
+    <search aria-label={label}>
       <form
         ref={form}
         action={pathname}

@@ -3,7 +3,7 @@ import type { ReactNode } from "react";
 import { NavLinks } from "@/components/shell/nav-links";
 import { UserMenu } from "@/components/shell/user-menu";
 
-export function AppShell({ user, children }: { user: { name: string; email: string }; children: ReactNode }) {
+export function AppShell({ user, children, audit = false }: { user: { name: string; email: string }; children: ReactNode; audit?: boolean }) {
   return (
     <div className="flex min-h-dvh flex-col">
       <a
@@ -20,7 +20,7 @@ export function AppShell({ user, children }: { user: { name: string; email: stri
             Bucketshare
           </Link>
           <nav aria-label="Main" className="order-3 w-full overflow-x-auto sm:order-none sm:w-auto">
-            <NavLinks />
+            <NavLinks audit={audit} />
           </nav>
           <div className="ml-auto">
             <UserMenu name={user.name} email={user.email} />

@@ -10,18 +10,22 @@ const items = [
   { href: "/api-reference", label: "API reference" },
 ];
 
-export function NavLinks() {
+const auditItem = { href: "/audit", label: "Audit log" };
+
+/** `audit`: whether the person may see the Audit log (lib/auth/permissions.ts decides, in the layout). */
+export function NavLinks({ audit = false }: { audit?: boolean }) {
   const pathname = usePathname();
+  const shown = audit ? [...items.slice(0, 3), auditItem, ...items.slice(3)] : items;
   return (
     <ul className="flex items-center gap-1">
-      {items.map((item) => {
+      {shown.map((item) => {
         const current = pathname === item.href || pathname.startsWith(`${item.href}/`);
         return (
           <li key={item.href}>
             <Link
               href={item.href}
               aria-current={current ? "page" : undefined}
-              className={`rounded-md px-3 py-2 text-sm font-medium ${
+              className={`whitespace-nowrap rounded-md px-3 py-2 text-sm font-medium max-sm:px-2.5 ${
                 current
                   ? "bg-zinc-100 text-zinc-900 dark:bg-zinc-800 dark:text-white"
                   : "text-zinc-600 hover:bg-zinc-100 hover:text-zinc-900 dark:text-zinc-400 dark:hover:bg-zinc-800 dark:hover:text-white"

@@ -5,6 +5,7 @@ import { BUSY_MESSAGE, guardedAttempt } from "@/lib/auth/rate-limit";
 import { getCurrentSessionId } from "@/lib/auth/session";
 import { sessionIdHash } from "@/lib/auth/session-store";
 import { signedInAction } from "@/lib/actions/safe-action";
+import { recordAuditAfter } from "@/lib/audit/record";
 import { db } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import { log } from "@/lib/log";
@@ -45,6 +46,7 @@ export const changePasswordAction = signedInAction("changePassword", changePassw
     db.user.update({ where: { id: user.id }, data: { passwordHash } }),
     db.session.deleteMany({ where: { userId: user.id, ...(current ? { idHash: { not: sessionIdHash(current) } } : {}) } }),
   ]);
+  await recordAuditAfter({ actor: user, kind: "settings.changed", subject: "Password", details: { setting: "password", otherSessionsEnded: ended.count } });
   log.info("auth.change_password.changed", { userId: user.id, otherSessionsEnded: ended.count });
   return { message: PASSWORD_CHANGED_MESSAGE, revalidate: ["/settings/account"] };
 });

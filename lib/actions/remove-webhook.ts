@@ -4,10 +4,12 @@ import { z } from "zod";
 import { signedInAction } from "@/lib/actions/safe-action";
 import { log } from "@/lib/log";
 import { removeWebhook } from "@/lib/webhooks/settings";
+import { recordAuditAfter } from "@/lib/audit/record";
 
 /** Forgets the webhook URL and secret; deliveries still waiting are cancelled. */
 export const removeWebhookAction = signedInAction("removeWebhook", z.object({}), async (_input, user) => {
   const { cancelled } = await removeWebhook(user.id);
+  await recordAuditAfter({ actor: user, kind: "settings.changed", subject: "Webhook", details: { setting: "webhook", change: "removed" } });
   log.info("webhook.removed", { userId: user.id, cancelled });
   const waiting = cancelled === 0 ? "" : ` ${cancelled} waiting ${cancelled === 1 ? "delivery was" : "deliveries were"} cancelled.`;
   return { message: `Webhook removed: downloads no longer send events.${waiting}`, revalidate: ["/settings/notifications"] };

@@ -5,10 +5,12 @@ import { signedInAction } from "@/lib/actions/safe-action";
 import type { WebhookSecretData } from "@/lib/actions/save-webhook";
 import { log } from "@/lib/log";
 import { rotateWebhookSecret } from "@/lib/webhooks/settings";
+import { recordAuditAfter } from "@/lib/audit/record";
 
 /** Replaces the signing secret; the new one is shown once, the old one stops signing at once. */
 export const rotateWebhookSecretAction = signedInAction<z.ZodObject, WebhookSecretData>("rotateWebhookSecret", z.object({}), async (_input, user) => {
   const secret = await rotateWebhookSecret(user.id);
+  await recordAuditAfter({ actor: user, kind: "settings.changed", subject: "Webhook", details: { setting: "webhook", change: "new signing secret" } });
   log.info("webhook.secret_rotated", { userId: user.id });
   return {
     message: "New signing secret made: copy it now, it is shown only this once. Deliveries from now on are signed with it.",

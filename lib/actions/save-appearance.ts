@@ -5,6 +5,7 @@ import { resetAppearance, saveAppearance } from "@/lib/appearance/settings";
 import { AppError } from "@/lib/errors";
 import { saveAppearanceSchema } from "@/lib/validation/appearance";
 import { z } from "zod";
+import { recordAuditAfter } from "@/lib/audit/record";
 
 /**
  * Settings → Appearance: saves the name shown to recipients, the accent colour and the logo (a new file replaces it,
@@ -20,11 +21,13 @@ export const saveAppearanceAction = signedInAction("saveAppearance", saveAppeara
       ? ({ kind: "remove" } as const)
       : ({ kind: "keep" } as const);
   await saveAppearance(user.id, { name: input.name, accent: input.accent, logo });
+  await recordAuditAfter({ actor: user, kind: "settings.changed", subject: "Appearance", details: { setting: "appearance", logo: logo.kind } });
   return { message: "Appearance saved. Recipients see it on the next page they open.", revalidate: ["/settings/appearance"] };
 });
 
 /** "Reset to Bucketshare's": the default name and colour, no logo. */
 export const resetAppearanceAction = signedInAction("resetAppearance", z.object({}), async (_input, user) => {
   await resetAppearance(user.id);
+  await recordAuditAfter({ actor: user, kind: "settings.changed", subject: "Appearance", details: { setting: "appearance", change: "reset" } });
   return { message: "Appearance reset to Bucketshare’s.", revalidate: ["/settings/appearance"] };
 });

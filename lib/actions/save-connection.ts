@@ -8,6 +8,7 @@ import { AppError } from "@/lib/errors";
 import { forgetClients } from "@/lib/storage/client";
 import { seal } from "@/lib/storage/sealed";
 import { connectionSchema } from "@/lib/validation/connection";
+import { recordAudit } from "@/lib/audit/record";
 
 export const saveConnectionAction = signedInAction("saveConnection", connectionSchema, async (input, user) => {
   const key = getRuntimeSecrets().encryptionKey;
@@ -51,13 +52,43 @@ export const saveConnectionAction = signedInAction("saveConnection", connectionS
     ...sessionToken,
   };
 
-  if (existing) {
-    await db.storageConnection.update({ where: { id: existing.id }, data });
-    forgetClients(existing.id);
-  } else {
-    await db.storageConnection.create({
-      data: { ...data, id, ownerId: user.id, secretAccessKeyEnc: data.secretAccessKeyEnc! },
+  // What changed, by field name (never the values of keys or secrets).
+  const changed = existing ? changedConnectionFields(existing, input) : [];
+  await db.$transaction(async (tx) => {
+    if (existing) await tx.storageConnection.update({ where: { id: existing.id }, data });
+    else await tx.storageConnection.create({ data: { ...data, id, ownerId: user.id, secretAccessKeyEnc: data.secretAccessKeyEnc! } });
+    await recordAudit(tx, {
+      actor: user,
+      kind: existing ? "connection.changed" : "connection.added",
+      subject: input.name,
+      subjectId: id,
+      details: existing ? { changed } : { provider: input.provider },
     });
-  }
+  });
+  if (existing) forgetClients(existing.id);
   return { reloadTo: "/settings/connections?saved=1", revalidate: ["/settings/connections", "/buckets"] };
 });
+
+function changedConnectionFields(
+  existing: { name: string; provider: string; endpoint: string; region: string; forcePathStyle: boolean; accessKeyId: string; buckets: string[] },
+  input: {
+    name: string;
+    provider: string;
+    endpoint: string;
+    region: string;
+    forcePathStyle: boolean;
+    accessKeyId: string;
+    buckets: string[];
+    secretAccessKey?: string | null;
+    sessionToken?: string | null;
+    clearSessionToken?: boolean;
+  },
+): string[] {
+  const changed: string[] = [];
+  for (const field of ["name", "provider", "endpoint", "region", "forcePathStyle", "accessKeyId"] as const)
+    if (existing[field] !== input[field]) changed.push(field);
+  if (existing.buckets.join("\n") !== input.buckets.join("\n")) changed.push("buckets");
+  if (input.secretAccessKey) changed.push("secret access key");
+  if (input.sessionToken || input.clearSessionToken) changed.push("session credentials");
+  return changed;
+}

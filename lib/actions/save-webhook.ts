@@ -7,6 +7,7 @@ import { log } from "@/lib/log";
 import { webhookUrlSchema } from "@/lib/validation/webhook";
 import { saveWebhookUrl } from "@/lib/webhooks/settings";
 import { webhookTargetProblem } from "@/lib/webhooks/target";
+import { recordAuditAfter } from "@/lib/audit/record";
 
 export type WebhookSecretData = { secret: string };
 
@@ -20,6 +21,12 @@ export const saveWebhookAction = signedInAction<typeof webhookUrlSchema, Webhook
   const blocked = webhookTargetProblem(webhookUrl, getEnv().WEBHOOK_ALLOW_PRIVATE);
   if (blocked) throw new AppError("invalid", blocked, { fieldErrors: { webhookUrl: [blocked] } });
   const { secret, changed, rotated } = await saveWebhookUrl(user.id, webhookUrl);
+  await recordAuditAfter({
+    actor: user,
+    kind: "settings.changed",
+    subject: "Webhook",
+    details: { setting: "webhook", change: changed ? "url changed" : "saved" },
+  });
   log.info("webhook.saved", { userId: user.id, newSecret: Boolean(secret), changed, rotated });
   if (secret && rotated) {
     return {

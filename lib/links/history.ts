@@ -1,6 +1,7 @@
 import "server-only";
 import { type Actor, can, canManageLink, canViewLink, linkScope } from "@/lib/auth/permissions";
 import { db } from "@/lib/db/client";
+import { recordLinkAudit } from "@/lib/audit/record";
 import { getRuntimeSecrets } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { Prisma } from "@/lib/generated/prisma/client";
@@ -321,6 +322,7 @@ export async function deleteLinkFromHistory(actor: Actor, id: string): Promise<v
     db.shareLink.updateMany({ where: { id, ...scope, deletedAt: null }, data: { deletedAt: now } }),
   ]);
   if (count === 0) throw new AppError("not_found", NOT_IN_HISTORY, { reason: "no_such_link" });
+  await recordLinkAudit(actor.id, "link.deleted", id);
 }
 
 /**

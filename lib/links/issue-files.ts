@@ -4,6 +4,7 @@ import type { SessionUser } from "@/lib/auth/session";
 import { hashPassword, isPasswordBusy } from "@/lib/auth/password";
 import { newRecordId } from "@/lib/crypto";
 import { db } from "@/lib/db/client";
+import { recordAudit } from "@/lib/audit/record";
 import { getRuntimeSecrets } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { sanitizeFileName } from "@/lib/links/content-disposition";
@@ -255,6 +256,7 @@ export async function issueFilesShare(
           })),
         });
       }
+      await recordAudit(tx, { actor: user, kind: "link.issued", subject: title, subjectId: id, details: { linkKind: "managed", fileCount: files.length } });
     },
     { timeout: 60_000, maxWait: 10_000 },
   );

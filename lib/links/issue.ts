@@ -3,6 +3,7 @@ import { headers } from "next/headers";
 import type { SessionUser } from "@/lib/auth/session";
 import { newRecordId } from "@/lib/crypto";
 import { db } from "@/lib/db/client";
+import { recordAuditAfter } from "@/lib/audit/record";
 import { getEnv, getRuntimeSecrets, publicBaseUrl } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import type { Prisma } from "@/lib/generated/prisma/client";
@@ -183,6 +184,7 @@ export async function issueShareLink(user: SessionUser, input: ShareLinkRequest,
     },
     select: { id: true },
   });
+  await recordAuditAfter({ actor: user, kind: "link.issued", subject: `${input.bucket}/${input.key}`, subjectId: link.id, details: { linkKind: kind } });
   log.info("links.issued", { linkId: link.id, kind, connectionId: open.connection.id, seconds: expiry.neverExpires ? null : seconds, limitedByCredentials });
 
   // Only the dialogs show a QR code (the API has no use for one: drawing it costs ~6 ms).

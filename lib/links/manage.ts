@@ -3,6 +3,7 @@ import { hashPassword, isPasswordBusy } from "@/lib/auth/password";
 import { clearLinkFailures } from "@/lib/auth/rate-limit";
 import { type Actor, canManageLink, canViewLink, linkScope } from "@/lib/auth/permissions";
 import { db } from "@/lib/db/client";
+import { recordLinkAudit } from "@/lib/audit/record";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { AppError } from "@/lib/errors";
 import { type AccessLogRow, foldPreviews } from "@/lib/links/access-log-view";
@@ -124,7 +125,10 @@ export async function revokeLink(actor: Actor, id: string, now = new Date()): Pr
     where: { id, ...scope, deletedAt: null, kind: "managed", revokedAt: null },
     data: { revokedAt: now },
   });
-  if (count === 1) return { alreadyRevoked: false };
+  if (count === 1) {
+    await recordLinkAudit(actor.id, "link.revoked", id);
+    return { alreadyRevoked: false };
+  }
   const link = await db.shareLink.findFirst({ where: { id, ...scope, deletedAt: null }, select: { kind: true, revokedAt: true } });
   if (link?.kind === "managed" && link.revokedAt) return { alreadyRevoked: true };
   return explainNoMatch(actor, id, { refuseRevoked: false });
@@ -169,6 +173,7 @@ export async function changeLinkExpiryTo(
     data: { expiresAt, requestedExpiresAt: expiresAt, neverExpires, expiresSoonAt: expiresSoonFrom({ createdAt: link.createdAt, expiresAt }) },
   });
   if (count === 0) return explainNoMatch(actor, id, { refuseRevoked: true });
+  await recordLinkAudit(actor.id, "link.changed", id, { changed: ["expiry"] });
   return { expiresAt, neverExpires };
 }
 
@@ -181,6 +186,7 @@ export async function changeDownloadLimit(actor: Actor, id: string, downloadLimi
     data: { downloadLimit },
   });
   if (count === 0) return explainNoMatch(actor, id, { refuseRevoked: false });
+  await recordLinkAudit(actor.id, "link.changed", id, { changed: ["downloadLimit"] });
   const link = await db.shareLink.findFirstOrThrow({ where: { id, ...scope }, select: { downloadCount: true } });
   return { downloadCount: link.downloadCount };
 }
@@ -279,6 +285,7 @@ export async function changeLink(
     data,
   });
   if (count === 1) {
+    await recordLinkAudit(actor.id, "link.changed", link.id, { changed: Object.keys(changes) });
     if (changes.password !== undefined) await clearLinkFailures(link.id);
     return;
   }

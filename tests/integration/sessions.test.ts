@@ -1,3 +1,4 @@
+import { soleOwner } from "@/lib/auth/permissions";
 import { createHash } from "node:crypto";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { Browser, browser } from "../support/browser";
@@ -58,7 +59,7 @@ describe("server-side sessions", () => {
     const b = await signInNewBrowser("Firefox/140");
     const cookie = sessionCookieOf(b);
     expect(cookie?.options).toMatchObject({ httpOnly: true, sameSite: "lax", path: "/" });
-    expect(await userIn(b)).toEqual({ id: user.id, name: "Session Owner", email: user.email });
+    expect(await userIn(b)).toEqual({ ...soleOwner(user.id), name: "Session Owner", email: user.email });
 
     const rows = await db.session.findMany({ where: { userId: user.id } });
     expect(rows).toHaveLength(1);

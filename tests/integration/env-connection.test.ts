@@ -50,7 +50,7 @@ describe("a connection from S3_* variables", () => {
     expect(row).toMatchObject({ name: "From env", endpoint: h.services.s3.endpoint, forcePathStyle: true, buckets: ["alpha", "beta"] });
     expect(row.secretAccessKeyEnc).not.toContain(h.services.s3.secretAccessKey);
     expect(openCredentials(row).secretAccessKey).toBe(h.services.s3.secretAccessKey);
-    expect((await listConnections(owner.id)).find((c) => c.id === row.id)).toMatchObject({ fromEnv: true });
+    expect((await listConnections(owner)).find((c) => c.id === row.id)).toMatchObject({ fromEnv: true });
 
     const edit = h.formData({
       id: row.id,

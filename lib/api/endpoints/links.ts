@@ -148,7 +148,8 @@ export const createLinkEndpoint = defineEndpoint({
   idempotent: {
     replay: async ({ caller }, createdId) => ({
       status: 201,
-      body: await readLink(caller.ownerId, createdId),
+      // The link is the team's (share_links.owner_id): read it as the team's.
+      body: await readLink((await ownerOf(caller.ownerId)).teamId, createdId),
       headers: { Location: `${API_BASE_PATH}/links/${createdId}` },
     }),
   },
@@ -170,7 +171,7 @@ export const createLinkEndpoint = defineEndpoint({
     await created(issued.id);
     return {
       status: 201,
-      body: await readLink(user.id, issued.id, issued.url),
+      body: await readLink(user.teamId, issued.id, issued.url),
       headers: { Location: `${API_BASE_PATH}/links/${issued.id}` },
       createdId: issued.id,
     };

@@ -316,6 +316,17 @@ describe.each(storageCases())("a Member's grants on $name", (server: TestStorage
     );
     expect(await linkCount()).toBe(before);
 
+    // Browsing without Can share: the token's links:write scope does not add the right.
+    const cleoToken = (await createTestToken(cleo.id, { scopes: ["objects:read", "links:write"] })).token;
+    const browseOnly = await callApi({
+      method: "POST",
+      path: "/links",
+      token: cleoToken,
+      body: { connectionId: granted, bucket, key: "top.txt", type: "managed", expiresIn: 3600 },
+    });
+    expect(browseOnly.status).toBe(403);
+    expect(await linkCount()).toBe(before);
+
     const made = await create({ expiresIn: THIRTY_DAYS });
     expect(made.status, JSON.stringify(made.json)).toBe(201);
     expect(await db.shareLink.findUniqueOrThrow({ where: { id: made.json.id } })).toMatchObject({ ownerId: owner.id, issuedById: ana.id });

@@ -37,6 +37,7 @@ export const listConnectionsEndpoint = defineEndpoint({
   path: "/connections",
   operationId: "listConnections",
   summary: "List storage connections",
+  description: "The connections you may browse. For a Member: only those they were granted, with provider, endpoint and region left empty.",
   tag: "Storage",
   scope: "objects:read",
   success: { status: 200, description: "The connections, in the order Settings lists them.", schema: z.object({ connections: z.array(connectionSchema) }) },
@@ -108,7 +109,8 @@ export const listObjectsEndpoint = defineEndpoint({
   path: "/objects",
   operationId: "listObjects",
   summary: "List a folder's objects",
-  description: 'One page of a folder, as the bucket browser shows it: sub-folders ("common prefixes") and objects directly inside `prefix`.',
+  description:
+    'One page of a folder, as the bucket browser shows it: sub-folders ("common prefixes") and objects directly inside `prefix`. A Member whose grant names a folder sees only inside it: above it, just the one sub-folder leading down to it; beside it, 404.',
   tag: "Storage",
   scope: "objects:read",
   query: objectsQuery,

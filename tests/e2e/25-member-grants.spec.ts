@@ -3,6 +3,7 @@ import pg from "pg";
 import { hashPassword } from "../../lib/auth/password";
 import { newRecordId } from "../../lib/crypto";
 import { seal } from "../../lib/storage/sealed";
+import { expectNoA11yViolations } from "../support/a11y";
 import { ensureConnection, ensureSignedIn, expect, OWNER, signIn, test } from "../support/fixtures";
 
 // A Member's grant in the browser (issue 16, item 3): Ana may browse and share from press/ of one
@@ -126,10 +127,22 @@ test("a Member sees only the granted connection and folder, gets the 404 page el
     await dialog.getByLabel("Duration").fill("31");
     await dialog.getByLabel("Unit").selectOption("days");
     await expect(dialog.getByText("Your access allows links of at most 30 days. Choose a shorter expiry.")).toBeVisible();
+    await expectNoA11yViolations(ana, "Quick Share of a Member with a managed-only, 30-day grant");
     await expires.selectOption({ label: "30 days" });
     await dialog.getByRole("button", { name: "Generate link" }).click();
     await expect(dialog.getByLabel("Share link", { exact: true })).toHaveValue(/\/s\/[A-Za-z0-9_-]{32}$/);
     await expect(dialog.getByText(/\(in 30 days\)/)).toBeVisible();
+    await dialog.getByRole("button", { name: "Done" }).click();
+
+    // Share selected: the same cap, said the same way; no 90 days and no No expiry.
+    await ana.getByRole("checkbox", { name: "Select plan.txt" }).check();
+    await ana.getByRole("region", { name: "Selection" }).getByRole("button", { name: "Share selected" }).click();
+    const files = ana.getByRole("dialog", { name: "Share 1 file" });
+    await expect(files.getByText("Your access allows links of at most 30 days.")).toBeVisible();
+    const fileOptions = await files.getByLabel("Expires in").locator("option").allTextContents();
+    expect(fileOptions).toContain("30 days");
+    expect(fileOptions).not.toContain("90 days");
+    expect(fileOptions).not.toContain("No expiry");
     await context.close();
 
     const issued = await client.query<{ issued_by: string; owner_id: string; kind: string }>(

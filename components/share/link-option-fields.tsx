@@ -371,6 +371,11 @@ export function defaultExpiryPreset(kind: LinkKind, longestSeconds: number | nul
   return offered.at(-1)?.id ?? "custom";
 }
 
+/** The longest preset a link type offers within a grant's longest expiry ("custom" when none fits). */
+export function longestPreset(kind: LinkKind, longestSeconds: number | null): string {
+  return presetsWithin(kind === "managed" ? MANAGED_EXPIRY_PRESETS : EXPIRY_PRESETS, longestSeconds).at(-1)?.id ?? "custom";
+}
+
 /** The presets no longer than a grant's longest expiry (all of them without one). */
 function presetsWithin<P extends { seconds: number }>(presets: readonly P[], longestSeconds: number | null): readonly P[] {
   return longestSeconds === null ? presets : presets.filter((p) => p.seconds <= longestSeconds);

@@ -30,6 +30,7 @@ import {
   EXPIRY_FIELDS,
   ExpiryField,
   LinkTypeField,
+  longestPreset,
   MANAGED_FIELDS,
   NoteField,
   ProtectionFields,
@@ -95,7 +96,7 @@ export function QuickShareDialog({ target, open, onClose }: { target: ShareTarge
     // Each link type has its default expiry until one is chosen; 30 days, 90 days and No expiry exist for managed links only.
     if (expiry.mode !== "preset") return;
     if (!expiry.touched) expiry.suggest(defaultExpiryPreset(next, longest));
-    else if (next === "direct" && !EXPIRY_PRESETS.some((p) => p.id === expiry.expiresIn)) expiry.suggest("7d");
+    else if (next === "direct" && !EXPIRY_PRESETS.some((p) => p.id === expiry.expiresIn)) expiry.suggest(longestPreset("direct", longest));
   }
 
   async function run(action: () => Promise<ActionState<unknown>>, done: (state: ActionState<unknown>) => void) {

@@ -55,6 +55,10 @@ export type AppErrorReason =
   | "network"
   | "changed"
   | "missing"
+  /** A Member's grant allows browsing an object or folder, not sharing it. */
+  | "not_granted"
+  /** A Member's grant allows managed links only. */
+  | "link_type_not_granted"
   /** Settings → Appearance: an accent colour white text cannot be read on. */
   | "accent_contrast"
   /** Settings → Appearance: a logo that is not an image this app decodes, or too large. */
@@ -103,6 +107,8 @@ export const REASONS = {
   network: { problemType: "conflict", plainPage: "network" },
   changed: { problemType: "conflict", plainPage: "changed" },
   missing: { problemType: "conflict", plainPage: "missing" },
+  not_granted: { problemType: "insufficient-scope", plainPage: "error" },
+  link_type_not_granted: { problemType: "invalid-request", field: "type", plainPage: "error" },
   accent_contrast: { problemType: "invalid-request", field: "accent", plainPage: "error" },
   unusable_logo: { problemType: "invalid-request", field: "logo", plainPage: "error" },
 } as const satisfies Record<AppErrorReason, ReasonAnswer>;

@@ -5,9 +5,18 @@ import { folderHref } from "@/lib/paths";
 import type { BucketEntry, Loaded } from "@/lib/storage/listing";
 
 /** The buckets of one connection, or what went wrong reaching it. */
-export async function ConnectionBuckets({ connectionId, buckets }: { connectionId: string; buckets: Promise<Loaded<BucketEntry[]>> }) {
+export async function ConnectionBuckets({
+  connectionId,
+  buckets,
+  manageConnection,
+}: {
+  connectionId: string;
+  buckets: Promise<Loaded<BucketEntry[]>>;
+  /** May open the connection's settings (the storage error's "Edit connection"). */
+  manageConnection: boolean;
+}) {
   const result = await buckets;
-  if (!result.ok) return <StorageErrorPanel info={result.error} connectionId={connectionId} retryHref="/buckets" />;
+  if (!result.ok) return <StorageErrorPanel info={result.error} connectionId={manageConnection ? connectionId : undefined} retryHref="/buckets" />;
   if (result.value.length === 0) {
     return (
       <p className="text-sm text-zinc-600 dark:text-zinc-400">

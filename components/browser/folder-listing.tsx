@@ -6,6 +6,7 @@ import { StorageErrorPanel } from "@/components/browser/storage-error-panel";
 import { QuickShareHost } from "@/components/share/quick-share-host";
 import { SelectionHost } from "@/components/share/selection-host";
 import { publicBaseUrl } from "@/lib/env";
+import type { ShareLimits } from "@/lib/links/grant-limits";
 import { buttonClass } from "@/components/ui/button";
 import { PagerOff } from "@/components/ui/pager";
 import { RelativeTime } from "@/components/ui/relative-time";
@@ -28,6 +29,10 @@ type Props = {
   /** Entries per page (lib/storage/listing.ts PAGE_SIZE), for "items 101–200". */
   pageSize: number;
   selectedKey?: string;
+  /** What the person may share here (lib/links/grant-limits.ts); null: nothing (no share buttons or selection). */
+  shareLimits: ShareLimits | null;
+  /** May open the connection's settings (the storage error's "Edit connection"). */
+  manageConnection: boolean;
 };
 
 /**
@@ -56,13 +61,15 @@ export async function FolderListing({
   pageNumberParam,
   pageSize,
   selectedKey,
+  shareLimits,
+  manageConnection,
 }: Props) {
   const here = folderHref(connectionId, bucket, prefix);
   const result = await listing;
   if (!result.ok) {
     if (result.error.problem === "no_such_bucket") notFound();
     const query = baseQuery(filter, pages).toString();
-    return <StorageErrorPanel info={result.error} connectionId={connectionId} retryHref={query ? `${here}?${query}` : here} />;
+    return <StorageErrorPanel info={result.error} connectionId={manageConnection ? connectionId : undefined} retryHref={query ? `${here}?${query}` : here} />;
   }
   const page = result.value;
   const empty = page.folders.length === 0 && page.objects.length === 0;
@@ -83,14 +90,27 @@ export async function FolderListing({
           {filter ? `Nothing here starts with “${filter}”.` : prefix ? "This folder is empty." : "This bucket is empty."}
         </p>
       ) : (
-        <QuickShareHost connectionId={connectionId} bucket={bucket} credentialsExpireAt={credentialsExpireAt} storagePrivateHost={storagePrivateHost}>
-          <SelectionHost connectionId={connectionId} bucket={bucket} prefix={prefix} publicUrl={publicBaseUrl()} storagePrivateHost={storagePrivateHost}>
+        <QuickShareHost
+          connectionId={connectionId}
+          bucket={bucket}
+          credentialsExpireAt={credentialsExpireAt}
+          storagePrivateHost={storagePrivateHost}
+          limits={shareLimits}
+        >
+          <SelectionHost
+            connectionId={connectionId}
+            bucket={bucket}
+            prefix={prefix}
+            publicUrl={publicBaseUrl()}
+            storagePrivateHost={storagePrivateHost}
+            longestSeconds={shareLimits?.longestExpirySeconds ?? null}
+          >
             <table className="listing">
               <caption className="sr-only">Contents of {prefix || bucket}</caption>
               <thead>
                 <tr>
                   <th scope="col" className="col-select">
-                    {page.objects.length > 0 ? (
+                    {page.objects.length > 0 && shareLimits ? (
                       <input type="checkbox" data-select-all="" aria-label="Select all on this page" />
                     ) : (
                       <span className="sr-only">Select</span>
@@ -123,9 +143,11 @@ export async function FolderListing({
                       <td className="col-size">—</td>
                       <td className="col-date">—</td>
                       <td className="col-action">
-                        <button type="button" data-share-folder={folder} data-folder-name={name} aria-label={`Share folder ${name}`}>
-                          Share folder
-                        </button>
+                        {shareLimits ? (
+                          <button type="button" data-share-folder={folder} data-folder-name={name} aria-label={`Share folder ${name}`}>
+                            Share folder
+                          </button>
+                        ) : null}
                       </td>
                     </tr>
                   );
@@ -136,7 +158,7 @@ export async function FolderListing({
                   return (
                     <tr key={`o:${object.key}`} {...(selected ? { "data-selected": true } : {})}>
                       <td className="col-select">
-                        <input type="checkbox" data-select-key={object.key} aria-label={`Select ${name}`} />
+                        {shareLimits ? <input type="checkbox" data-select-key={object.key} aria-label={`Select ${name}`} /> : null}
                       </td>
                       <td>
                         <Link
@@ -151,9 +173,11 @@ export async function FolderListing({
                       <td className="col-size">{formatBytes(object.size)}</td>
                       <td className="col-date">{object.lastModified ? <RelativeTime date={object.lastModified} now={now} layout="stacked" /> : "—"}</td>
                       <td className="col-action">
-                        <button type="button" data-share-key={object.key} aria-label={`Quick Share ${name}`}>
-                          Quick Share
-                        </button>
+                        {shareLimits ? (
+                          <button type="button" data-share-key={object.key} aria-label={`Quick Share ${name}`}>
+                            Quick Share
+                          </button>
+                        ) : null}
                       </td>
                     </tr>
                   );

@@ -4,6 +4,7 @@ import { DownloadsCell } from "@/components/links/downloads-cell";
 import { RevokeLinkButton } from "@/components/links/revoke-link-button";
 import { StatusBadge } from "@/components/links/status-badge";
 import { publicBaseUrl } from "@/lib/env";
+import type { ShareLimits } from "@/lib/links/grant-limits";
 import type { ObjectLinkRow } from "@/lib/links/manage";
 import { FocusOnArrival } from "@/components/browser/focus-on-arrival";
 import { StorageErrorPanel } from "@/components/browser/storage-error-panel";
@@ -24,15 +25,30 @@ type Props = {
   bucket: string;
   objectKey: string;
   closeHref: string;
+  /** What the person may share of this object (lib/links/grant-limits.ts); null: no Quick Share. */
+  shareLimits: ShareLimits | null;
+  /** May open the connection's settings (the storage error's "Edit connection"). */
+  manageConnection: boolean;
 };
 
 /** Key, size, type, ETag, dates, metadata and a preview (presigned for 5 minutes). */
-export async function ObjectDetailsPanel({ view, links, connectionId, credentialsExpireAt, storagePrivateHost, bucket, objectKey, closeHref }: Props) {
+export async function ObjectDetailsPanel({
+  view,
+  links,
+  connectionId,
+  credentialsExpireAt,
+  storagePrivateHost,
+  bucket,
+  objectKey,
+  closeHref,
+  shareLimits,
+  manageConnection,
+}: Props) {
   const [result, issued] = await Promise.all([view, links]);
   if (!result.ok) {
     return (
       <aside aria-label="Object details" className="space-y-3">
-        <StorageErrorPanel info={result.error} connectionId={connectionId} retryHref={closeHref} />
+        <StorageErrorPanel info={result.error} connectionId={manageConnection ? connectionId : undefined} retryHref={closeHref} />
       </aside>
     );
   }
@@ -77,7 +93,11 @@ export async function ObjectDetailsPanel({ view, links, connectionId, credential
           ✕
         </Link>
       </div>
-      <QuickShareButton target={{ connectionId, bucket, key: objectKey, name, credentialsExpireAt, storagePrivateHost, publicUrl: publicBaseUrl() }} />
+      {shareLimits ? (
+        <QuickShareButton
+          target={{ connectionId, bucket, key: objectKey, name, credentialsExpireAt, storagePrivateHost, publicUrl: publicBaseUrl(), limits: shareLimits }}
+        />
+      ) : null}
       {preview?.kind === "image" ? (
         // biome-ignore lint/performance/noImgElement: a 5-minute presigned URL on the storage origin, not something to optimise or cache
         <img src={preview.url} alt={`Preview of ${name}`} className="max-h-80 w-full rounded border border-zinc-200 object-contain dark:border-zinc-800" />

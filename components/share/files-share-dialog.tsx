@@ -71,11 +71,14 @@ export function FilesShareDialog({
   open,
   onClose,
   onCreated,
+  longestSeconds = null,
 }: {
   source: FilesShareSource;
   publicUrl: string | null;
   /** The storage's host when it is a loopback or private address (lib/storage/private-endpoint.ts). */
   storagePrivateHost: string | null;
+  /** The person's grant allows links of at most this long; null: no limit of theirs. */
+  longestSeconds?: number | null;
   open: boolean;
   onClose: () => void;
   onCreated?: () => void;
@@ -85,7 +88,7 @@ export function FilesShareDialog({
   const [pattern, setPattern] = useState("");
   const [appliedPattern, setAppliedPattern] = useState("");
   const [title, setTitle] = useState("");
-  const expiry = useExpiryChoice("managed", defaultExpiryPreset("managed"));
+  const expiry = useExpiryChoice("managed", defaultExpiryPreset("managed", longestSeconds));
   const [note, setNote] = useState("");
   const [zipAllowed, setZipAllowed] = useState(true);
   const [scan, setScan] = useState<Scan>({ state: "idle" });
@@ -345,6 +348,7 @@ export function FilesShareDialog({
               kind="managed"
               expiry={expiry}
               serverErrors={serverErrors}
+              longestSeconds={longestSeconds}
               kept={changing ? keptExpiry(flow.link, flow.sent, expiry.fields, expiry.timeZone) : null}
             />
 

@@ -17,6 +17,7 @@ import {
   type ExpiryUnit,
   type LinkKind,
 } from "@/lib/links/expiry";
+import { durationText, MANAGED_ONLY_GRANT_MESSAGE } from "@/lib/links/grant-limits";
 import { linkPasswordProblem } from "@/lib/links/link-password";
 import { parseRangeList } from "@/lib/security/cidr";
 
@@ -96,10 +97,13 @@ export function ExpiryField({
   credentialsExpireAt = null,
   onUseLongest,
   kept = null,
+  longestSeconds = null,
 }: {
   idPrefix: string;
   kind: LinkKind;
   expiry: ExpiryChoiceState;
+  /** The person's grant allows links of at most this long (lib/links/grant-limits.ts); null: the link type's own limit. */
+  longestSeconds?: number | null;
   serverErrors: ServerErrors;
   /** Temporary credentials that end before the link would (direct links). */
   credentialsExpireAt?: Date | null;
@@ -110,8 +114,14 @@ export function ExpiryField({
 }) {
   const { preview, mode, timeZone } = expiry;
   const capped = preview?.ok ? effectiveExpiry(preview.expiresAt, credentialsExpireAt) : null;
-  const error = preview && !preview.ok ? preview.message : (serverErrors.expiresIn ?? serverErrors.amount ?? serverErrors.until)?.join(" ");
-  const presets = kind === "managed" ? MANAGED_EXPIRY_PRESETS : EXPIRY_PRESETS;
+  const beyondGrant = longestSeconds !== null && preview?.ok === true && (preview.neverExpires === true || preview.seconds > longestSeconds);
+  const error =
+    preview && !preview.ok
+      ? preview.message
+      : beyondGrant
+        ? `Your access allows links of at most ${durationText(longestSeconds)}. Choose a shorter expiry.`
+        : (serverErrors.expiresIn ?? serverErrors.amount ?? serverErrors.until)?.join(" ");
+  const presets = presetsWithin(kind === "managed" ? MANAGED_EXPIRY_PRESETS : EXPIRY_PRESETS, longestSeconds);
   return (
     <div className="space-y-1">
       <label htmlFor={`${idPrefix}-expires`} className="block text-sm font-medium">
@@ -129,7 +139,7 @@ export function ExpiryField({
             {p.label}
           </option>
         ))}
-        {kind === "managed" ? <option value={NEVER_PRESET}>No expiry</option> : null}
+        {kind === "managed" && longestSeconds === null ? <option value={NEVER_PRESET}>No expiry</option> : null}
         <option value="custom">Custom duration…</option>
         <option value="until">Until a date and time…</option>
       </select>
@@ -180,6 +190,9 @@ export function ExpiryField({
         </div>
       ) : null}
       <div id={`${idPrefix}-expiry-help`} aria-live="polite" className="space-y-1 text-sm">
+        {longestSeconds !== null ? (
+          <p className="text-zinc-600 dark:text-zinc-400">Your access allows links of at most {durationText(longestSeconds)}.</p>
+        ) : null}
         {error ? (
           <>
             <FieldError errors={[error]} />
@@ -350,9 +363,22 @@ export function defaultLinkKind(publicUrl: string | null): LinkKind {
   return publicUrl ? "managed" : "direct";
 }
 
-/** Both dialogs' default expiry for a link type: a managed link 7 days, a direct link 1 hour. */
-export function defaultExpiryPreset(kind: LinkKind): string {
-  return kind === "managed" ? "7d" : DEFAULT_EXPIRY_PRESET;
+/** Both dialogs' default expiry for a link type: a managed link 7 days, a direct link 1 hour; never beyond the grant's longest. */
+export function defaultExpiryPreset(kind: LinkKind, longestSeconds: number | null = null): string {
+  const preferred = kind === "managed" ? "7d" : DEFAULT_EXPIRY_PRESET;
+  const offered = presetsWithin(kind === "managed" ? MANAGED_EXPIRY_PRESETS : EXPIRY_PRESETS, longestSeconds);
+  if (offered.some((p) => p.id === preferred)) return preferred;
+  return offered.at(-1)?.id ?? "custom";
+}
+
+/** The longest preset a link type offers within a grant's longest expiry ("custom" when none fits). */
+export function longestPreset(kind: LinkKind, longestSeconds: number | null): string {
+  return presetsWithin(kind === "managed" ? MANAGED_EXPIRY_PRESETS : EXPIRY_PRESETS, longestSeconds).at(-1)?.id ?? "custom";
+}
+
+/** The presets no longer than a grant's longest expiry (all of them without one). */
+function presetsWithin<P extends { seconds: number }>(presets: readonly P[], longestSeconds: number | null): readonly P[] {
+  return longestSeconds === null ? presets : presets.filter((p) => p.seconds <= longestSeconds);
 }
 
 /** What each link type means for the owner: the dialogs' intro, under "Link type" (gone once a link is shown). */
@@ -369,12 +395,26 @@ export function LinkTypeField({
   idPrefix,
   kind,
   onChange,
+  managedOnlyByGrant = false,
 }: {
   idPrefix: string;
   kind: LinkKind;
   /** Absent: only a managed link can be made (several files). */
   onChange?: (kind: LinkKind) => void;
+  /** The person's grant allows managed links only: no choice, and the reason said. */
+  managedOnlyByGrant?: boolean;
 }) {
+  if (managedOnlyByGrant) {
+    return (
+      <fieldset className="space-y-1" aria-describedby={`${idPrefix}-kind-help`}>
+        <legend className="text-sm font-medium">Link type</legend>
+        <p className="text-sm">Managed link</p>
+        <p id={`${idPrefix}-kind-help`} className="text-sm text-zinc-600 dark:text-zinc-400">
+          {MANAGED_ONLY_GRANT_MESSAGE} {LINK_TYPE_TRADE_OFF.managed}
+        </p>
+      </fieldset>
+    );
+  }
   return (
     <fieldset className="space-y-1" aria-describedby={`${idPrefix}-kind-help`}>
       <legend className="text-sm font-medium">Link type</legend>

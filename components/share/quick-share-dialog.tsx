@@ -22,6 +22,7 @@ import {
   useFocusOnSwitch,
   useLinkFlow,
 } from "@/components/share/link-change";
+import type { ShareLimits } from "@/lib/links/grant-limits";
 import {
   AddressWarnings,
   defaultExpiryPreset,
@@ -29,6 +30,7 @@ import {
   EXPIRY_FIELDS,
   ExpiryField,
   LinkTypeField,
+  longestPreset,
   MANAGED_FIELDS,
   NoteField,
   ProtectionFields,
@@ -49,6 +51,8 @@ export type ShareTarget = {
   storagePrivateHost: string | null;
   /** PUBLIC_URL (or AUTH_URL) when set: managed links are then the default. */
   publicUrl: string | null;
+  /** What the person's grant allows (link types, longest expiry); null: everything. */
+  limits?: ShareLimits | null;
 };
 
 const idle = { status: "idle" } as ActionState<never>;
@@ -60,14 +64,16 @@ export function QuickShareDialog({ target, open, onClose }: { target: ShareTarge
   const [fileName, setFileName] = useState(baseName(target.key));
   const [contentType, setContentType] = useState("");
   const [note, setNote] = useState("");
-  const [kind, setKind] = useState<LinkKind>(defaultLinkKind(target.publicUrl));
+  const longest = target.limits?.longestExpirySeconds ?? null;
+  const managedOnly = target.limits ? !target.limits.kinds.includes("direct") : false;
+  const [kind, setKind] = useState<LinkKind>(managedOnly ? "managed" : defaultLinkKind(target.publicUrl));
   const flow = useLinkFlow<IssuedLink>();
   const changing = flow.mode === "change";
   const view = useRef<HTMLDivElement>(null);
   useFocusOnSwitch(flow.showing, view);
   // Changing the link made already: a managed link's options.
   const linkKind: LinkKind = changing ? "managed" : kind;
-  const expiry = useExpiryChoice(linkKind, defaultExpiryPreset(kind));
+  const expiry = useExpiryChoice(linkKind, defaultExpiryPreset(kind, longest));
   const [alwaysLatest, setAlwaysLatest] = useState(false);
   const [checked, setChecked] = useState(false);
   const [state, setState] = useState<ActionState<unknown>>(idle);
@@ -89,8 +95,8 @@ export function QuickShareDialog({ target, open, onClose }: { target: ShareTarge
     setKind(next);
     // Each link type has its default expiry until one is chosen; 30 days, 90 days and No expiry exist for managed links only.
     if (expiry.mode !== "preset") return;
-    if (!expiry.touched) expiry.suggest(defaultExpiryPreset(next));
-    else if (next === "direct" && !EXPIRY_PRESETS.some((p) => p.id === expiry.expiresIn)) expiry.suggest("7d");
+    if (!expiry.touched) expiry.suggest(defaultExpiryPreset(next, longest));
+    else if (next === "direct" && !EXPIRY_PRESETS.some((p) => p.id === expiry.expiresIn)) expiry.suggest(longestPreset("direct", longest));
   }
 
   async function run(action: () => Promise<ActionState<unknown>>, done: (state: ActionState<unknown>) => void) {
@@ -180,7 +186,7 @@ export function QuickShareDialog({ target, open, onClose }: { target: ShareTarge
             <AfterLinkChoice idPrefix={ids} flow={flow} />
             {changing ? null : (
               <>
-                <LinkTypeField idPrefix={ids} kind={kind} onChange={chooseKind} />
+                <LinkTypeField idPrefix={ids} kind={kind} onChange={chooseKind} managedOnlyByGrant={managedOnly} />
                 <AddressWarnings kind={kind} publicUrl={target.publicUrl} storagePrivateHost={target.storagePrivateHost} />
               </>
             )}
@@ -191,6 +197,7 @@ export function QuickShareDialog({ target, open, onClose }: { target: ShareTarge
               expiry={expiry}
               serverErrors={serverErrors}
               credentialsExpireAt={credentialsEnd}
+              longestSeconds={longest}
               onUseLongest={linkKind === "direct" ? () => expiry.setExpiresIn("7d") : undefined}
               kept={changing ? keptExpiry(flow.link, flow.sent, expiry.fields, expiry.timeZone) : null}
             />

@@ -3,6 +3,7 @@
 import { useState, type ReactNode } from "react";
 import { QuickShareDialog, type ShareTarget } from "@/components/share/quick-share-dialog";
 import { baseName } from "@/lib/links/content-disposition";
+import type { ShareLimits } from "@/lib/links/grant-limits";
 
 /**
  * One Quick Share dialog for a whole listing. Rows render plain buttons carrying
@@ -15,6 +16,7 @@ export function QuickShareHostClient({
   credentialsExpireAt,
   storagePrivateHost,
   publicUrl,
+  limits,
   children,
 }: {
   connectionId: string;
@@ -22,6 +24,8 @@ export function QuickShareHostClient({
   credentialsExpireAt: string | null;
   storagePrivateHost: string | null;
   publicUrl: string | null;
+  /** What the person's grant allows (lib/links/grant-limits.ts); null: everything. */
+  limits: ShareLimits | null;
   children: ReactNode;
 }) {
   const [target, setTarget] = useState<ShareTarget | null>(null);
@@ -39,6 +43,7 @@ export function QuickShareHostClient({
           credentialsExpireAt,
           storagePrivateHost,
           publicUrl,
+          limits,
         });
       }}
     >

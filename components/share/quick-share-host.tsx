@@ -1,6 +1,7 @@
 import type { ReactNode } from "react";
 import { QuickShareHostClient } from "@/components/share/quick-share-host-client";
 import { publicBaseUrl } from "@/lib/env";
+import type { ShareLimits } from "@/lib/links/grant-limits";
 
 /**
  * One Quick Share dialog for a whole listing (server part): hands the dialog the app's public
@@ -11,6 +12,7 @@ export function QuickShareHost(props: {
   bucket: string;
   credentialsExpireAt: string | null;
   storagePrivateHost: string | null;
+  limits: ShareLimits | null;
   children: ReactNode;
 }) {
   return <QuickShareHostClient {...props} publicUrl={publicBaseUrl()} />;

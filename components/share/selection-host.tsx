@@ -37,6 +37,7 @@ export function SelectionHost({
   prefix,
   publicUrl,
   storagePrivateHost,
+  longestSeconds = null,
   children,
 }: {
   connectionId: string;
@@ -44,6 +45,8 @@ export function SelectionHost({
   prefix: string;
   publicUrl: string | null;
   storagePrivateHost: string | null;
+  /** The person's grant allows links of at most this long (null: no limit of theirs). */
+  longestSeconds?: number | null;
   children: ReactNode;
 }) {
   const key = storageKey(connectionId, bucket);
@@ -130,6 +133,7 @@ export function SelectionHost({
           source={source}
           publicUrl={publicUrl}
           storagePrivateHost={storagePrivateHost}
+          longestSeconds={longestSeconds}
           open
           onClose={() => setSource(null)}
           onCreated={source.mode === "keys" ? () => update([]) : undefined}

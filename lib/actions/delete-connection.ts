@@ -2,6 +2,8 @@
 
 import { signedInAction } from "@/lib/actions/safe-action";
 import { db } from "@/lib/db/client";
+import { can } from "@/lib/auth/permissions";
+import { CONNECTIONS_MANAGE_MESSAGE } from "@/lib/storage/connections";
 import { AppError } from "@/lib/errors";
 import { forgetClients } from "@/lib/storage/client";
 import { connectionIdSchema } from "@/lib/validation/connection";
@@ -9,7 +11,8 @@ import { recordAudit } from "@/lib/audit/record";
 
 /** Deletes a connection. Links issued through it stay in the history (connection_id becomes null). */
 export const deleteConnectionAction = signedInAction("deleteConnection", connectionIdSchema, async ({ id }, user) => {
-  const connection = await db.storageConnection.findFirst({ where: { id, ownerId: user.id }, select: { id: true, name: true, fromEnv: true } });
+  if (!can(user, "connections.manage")) throw new AppError("forbidden", CONNECTIONS_MANAGE_MESSAGE);
+  const connection = await db.storageConnection.findFirst({ where: { id, ownerId: user.teamId }, select: { id: true, name: true, fromEnv: true } });
   if (!connection) throw new AppError("not_found", "This connection does not exist (any more).");
   if (connection.fromEnv) throw new AppError("forbidden", "This connection comes from S3_* environment variables; remove them instead.");
   await db.$transaction(async (tx) => {

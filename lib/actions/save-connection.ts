@@ -4,6 +4,8 @@ import { signedInAction } from "@/lib/actions/safe-action";
 import { newRecordId } from "@/lib/crypto";
 import { db } from "@/lib/db/client";
 import { getRuntimeSecrets } from "@/lib/env";
+import { can } from "@/lib/auth/permissions";
+import { CONNECTIONS_MANAGE_MESSAGE } from "@/lib/storage/connections";
 import { AppError } from "@/lib/errors";
 import { forgetClients } from "@/lib/storage/client";
 import { seal } from "@/lib/storage/sealed";
@@ -11,15 +13,16 @@ import { connectionSchema } from "@/lib/validation/connection";
 import { recordAudit } from "@/lib/audit/record";
 
 export const saveConnectionAction = signedInAction("saveConnection", connectionSchema, async (input, user) => {
+  if (!can(user, "connections.manage")) throw new AppError("forbidden", CONNECTIONS_MANAGE_MESSAGE);
   const key = getRuntimeSecrets().encryptionKey;
-  const existing = input.id ? await db.storageConnection.findFirst({ where: { id: input.id, ownerId: user.id } }) : null;
+  const existing = input.id ? await db.storageConnection.findFirst({ where: { id: input.id, ownerId: user.teamId } }) : null;
   if (input.id && !existing) throw new AppError("not_found", "This connection does not exist (any more).");
   if (existing?.fromEnv) throw new AppError("forbidden", "This connection comes from S3_* environment variables; change them instead.");
   if (!existing && !input.secretAccessKey) {
     throw new AppError("invalid", "Check the highlighted fields.", { fieldErrors: { secretAccessKey: ["Enter the secret access key."] } });
   }
   const clash = await db.storageConnection.findFirst({
-    where: { ownerId: user.id, name: input.name, ...(existing ? { NOT: { id: existing.id } } : {}) },
+    where: { ownerId: user.teamId, name: input.name, ...(existing ? { NOT: { id: existing.id } } : {}) },
     select: { id: true },
   });
   if (clash) {
@@ -56,7 +59,7 @@ export const saveConnectionAction = signedInAction("saveConnection", connectionS
   const changed = existing ? changedConnectionFields(existing, input) : [];
   await db.$transaction(async (tx) => {
     if (existing) await tx.storageConnection.update({ where: { id: existing.id }, data });
-    else await tx.storageConnection.create({ data: { ...data, id, ownerId: user.id, secretAccessKeyEnc: data.secretAccessKeyEnc! } });
+    else await tx.storageConnection.create({ data: { ...data, id, ownerId: user.teamId, secretAccessKeyEnc: data.secretAccessKeyEnc! } });
     await recordAudit(tx, {
       actor: user,
       kind: existing ? "connection.changed" : "connection.added",

@@ -2,7 +2,7 @@
 
 import { signedInAction } from "@/lib/actions/safe-action";
 import { AppError } from "@/lib/errors";
-import { snapshotPage } from "@/lib/links/issue-files";
+import { assertMayShareSource, snapshotPage } from "@/lib/links/issue-files";
 import { openConnectionOrThrow } from "@/lib/storage/connections";
 import { scanFilesSchema } from "@/lib/validation/share-files";
 
@@ -14,7 +14,8 @@ export type ScanStep = { count: number; bytes: number; next: string | null };
  */
 export const scanFilesShareAction = signedInAction<typeof scanFilesSchema, ScanStep>("scanFilesShare", scanFilesSchema, async (input, user) => {
   if (input.mode === "keys" && input.keys.length === 0) throw new AppError("invalid", "Nothing is selected: tick the files to share first.");
-  const open = await openConnectionOrThrow(user.id, input.connectionId);
+  const open = await openConnectionOrThrow(user, input.connectionId);
+  assertMayShareSource(user, open.connection.id, input);
   const page = await snapshotPage(open, input, input.cursor);
   return { data: { count: page.files.length, bytes: page.files.reduce((sum, f) => sum + f.size, 0), next: page.next } };
 });

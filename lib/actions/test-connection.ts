@@ -2,6 +2,8 @@
 
 import { signedInAction } from "@/lib/actions/safe-action";
 import { db } from "@/lib/db/client";
+import { can } from "@/lib/auth/permissions";
+import { CONNECTIONS_MANAGE_MESSAGE } from "@/lib/storage/connections";
 import { AppError } from "@/lib/errors";
 import { openCredentials } from "@/lib/storage/client";
 import { checkConnection } from "@/lib/storage/test-connection";
@@ -12,10 +14,11 @@ export const testConnectionAction = signedInAction(
   "testConnection",
   connectionSchema.omit({ name: true }).extend({ name: connectionSchema.shape.name.optional() }),
   async (input, user) => {
+    if (!can(user, "connections.manage")) throw new AppError("forbidden", CONNECTIONS_MANAGE_MESSAGE);
     let secretAccessKey = input.secretAccessKey;
     let sessionToken = input.sessionToken;
     if (!secretAccessKey || (!sessionToken && !input.clearSessionToken)) {
-      const stored = input.id ? await db.storageConnection.findFirst({ where: { id: input.id, ownerId: user.id } }) : null;
+      const stored = input.id ? await db.storageConnection.findFirst({ where: { id: input.id, ownerId: user.teamId } }) : null;
       if (stored) {
         const credentials = openCredentials(stored);
         secretAccessKey ??= credentials.secretAccessKey;

@@ -1,5 +1,6 @@
 import "server-only";
 import { ListObjectsV2Command, type ListObjectsV2CommandOutput } from "@aws-sdk/client-s3";
+import type { Actor } from "@/lib/auth/permissions";
 import type { SessionUser } from "@/lib/auth/session";
 import { hashPassword, isPasswordBusy } from "@/lib/auth/password";
 import { newRecordId } from "@/lib/crypto";
@@ -10,6 +11,7 @@ import { AppError } from "@/lib/errors";
 import { sanitizeFileName } from "@/lib/links/content-disposition";
 import { MIN_EXPIRY_SECONDS, resolveRequestedExpiry } from "@/lib/links/expiry";
 import { managedLinkBase, NO_SUCH_BUCKET_MESSAGE, type IssuedLink } from "@/lib/links/issue";
+import { assertExpiryAllowed, assertLinkKindAllowed, assertMayShareFolder, assertMayShareKeys } from "@/lib/links/grant-limits";
 import { fileNameOf, namePatternRegex } from "@/lib/links/name-pattern";
 import { selectionRoot } from "@/lib/links/selection-root";
 import { expiresSoonFrom } from "@/lib/links/status";
@@ -44,6 +46,12 @@ const INSERT_BATCH = 1_000;
 
 function normalizedFolder(prefix: string): string {
   return prefix === "" || prefix.endsWith("/") ? prefix : `${prefix}/`;
+}
+
+/** A folder or selection the actor may share all of (lib/links/grant-limits.ts): checked before anything is listed. */
+export function assertMayShareSource(actor: Actor, connectionId: string, source: FilesSource): void {
+  if (source.mode === "folder") assertMayShareFolder(actor, connectionId, normalizedFolder(source.prefix));
+  else assertMayShareKeys(actor, connectionId, source.keys);
 }
 
 function storageProblem(error: unknown, what: string): AppError {
@@ -184,10 +192,16 @@ export async function issueFilesShare(
     qr?: boolean;
   } = {},
 ): Promise<IssuedLink & { fileCount: number; totalBytes: number; title: string }> {
-  const open = await openConnectionOrThrow(user.id, input.connectionId);
+  const open = await openConnectionOrThrow(user, input.connectionId);
+  assertMayShareSource(user, open.connection.id, input);
+  assertLinkKindAllowed(user, open.connection.id, "managed");
   const now = options.now ?? new Date(Math.floor(Date.now() / 1000) * 1000);
   const expiry = resolveRequestedExpiry(input.expiry, now, { timeZone: input.timeZone, kind: "managed" });
   if (!expiry.ok) throw new AppError("invalid", expiry.message, { reason: "invalid_expiry", field: "expiresIn" });
+  assertExpiryAllowed(user, open.connection.id, {
+    seconds: Math.floor((expiry.expiresAt.getTime() - now.getTime()) / 1000),
+    neverExpires: expiry.neverExpires === true,
+  });
   if (Math.floor((expiry.expiresAt.getTime() - now.getTime()) / 1000) < MIN_EXPIRY_SECONDS) {
     throw new AppError("invalid", "Choose an expiry at least a minute from now.", { reason: "invalid_expiry", field: "expiresIn" });
   }

@@ -9,6 +9,7 @@ import { AppError } from "@/lib/errors";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { baseName, contentDisposition, sanitizeFileName } from "@/lib/links/content-disposition";
 import { MIN_EXPIRY_SECONDS, effectiveExpiry, formatExpiryDate, resolveRequestedExpiry, type LinkKind } from "@/lib/links/expiry";
+import { assertExpiryAllowed, assertLinkKindAllowed, assertMayShareKeys } from "@/lib/links/grant-limits";
 import { generateLinkToken, hashLinkToken } from "@/lib/links/token";
 import { hashPassword, isPasswordBusy } from "@/lib/auth/password";
 import { expiresSoonFrom } from "@/lib/links/status";
@@ -94,11 +95,17 @@ export async function issueShareLink(user: SessionUser, input: ShareLinkRequest,
   if (kind === "direct" && (input.downloadLimit !== null || input.password !== null || input.allowedNetworks.length > 0)) {
     throw new AppError("invalid", MANAGED_ONLY_MESSAGE, { reason: "managed_only" });
   }
-  const open = await openConnectionOrThrow(user.id, input.connectionId);
+  const open = await openConnectionOrThrow(user, input.connectionId);
+  assertMayShareKeys(user, open.connection.id, [input.key]);
+  assertLinkKindAllowed(user, open.connection.id, kind);
   // X-Amz-Date has whole seconds: sign at a whole second so the stored expiry is exact.
   const now = carried.now ?? new Date(Math.floor(Date.now() / 1000) * 1000);
   const expiry = resolveRequestedExpiry(input.expiry, now, { timeZone: input.timeZone, kind });
   if (!expiry.ok) throw new AppError("invalid", expiry.message, { reason: "invalid_expiry", field: "expiresIn" });
+  assertExpiryAllowed(user, open.connection.id, {
+    seconds: Math.floor((expiry.expiresAt.getTime() - now.getTime()) / 1000),
+    neverExpires: expiry.neverExpires === true,
+  });
   // Temporary credentials cap direct links only: a managed link presigns at each download with
   // whatever credentials the connection has then.
   const credentialsEnd = kind === "direct" ? open.connection.sessionTokenExpiresAt : null;

@@ -1,4 +1,5 @@
 import "server-only";
+import { loadActor } from "@/lib/auth/actor";
 import { listStorageOrigins } from "@/lib/storage/connections";
 import { log } from "@/lib/log";
 
@@ -6,8 +7,8 @@ import { log } from "@/lib/log";
 const BUDGET_MS = 1_500;
 
 /**
- * Storage origins for the CSP (previews load from presigned URLs): the signed-in owner's
- * connections only. Read on each signed-in document request (one small indexed query) so a
+ * Storage origins for the CSP (previews load from presigned URLs): the connections the signed-in
+ * person sees only. Read on each signed-in document request (one small indexed query) so a
  * connection added a moment ago can preview at once. A database that does not answer costs the
  * page at most BUDGET_MS here; the page's own session check then says what is wrong.
  */
@@ -15,7 +16,7 @@ export async function storageOriginsForCsp(userId: string): Promise<string[]> {
   let timer: NodeJS.Timeout | undefined;
   try {
     return await Promise.race([
-      listStorageOrigins(userId),
+      loadActor(userId).then((actor) => (actor ? listStorageOrigins(actor) : [])),
       new Promise<never>((_, reject) => {
         timer = setTimeout(() => reject(new Error(`no answer within ${BUDGET_MS} ms`)), BUDGET_MS);
       }),

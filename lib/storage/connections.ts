@@ -1,4 +1,5 @@
 import "server-only";
+import { type Actor, connectionScope } from "@/lib/auth/permissions";
 import { db } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import { storageSourcesFor } from "@/lib/security/csp";
@@ -7,6 +8,9 @@ import { clientsFor, type StorageClients } from "@/lib/storage/client";
 /**
  * Reads of storage connections. What components receive (ConnectionSummary) never holds a
  * secret; the decrypted credentials stay inside the S3 clients built in lib/storage/client.ts.
+ * Every read names the actor: a connection is found only within connectionScope(actor) (the team's,
+ * and for a Member only those they hold a grant on). Its endpoint, key id and settings are for those
+ * who may manage connections (can(actor, "connections.manage")); pages decide what to show.
  */
 
 export type ConnectionSummary = {
@@ -59,49 +63,52 @@ function toSummary(row: SummaryRow): ConnectionSummary {
   };
 }
 
-export async function listConnections(userId: string): Promise<ConnectionSummary[]> {
+export async function listConnections(actor: Actor): Promise<ConnectionSummary[]> {
   const rows = await db.storageConnection.findMany({
-    where: { ownerId: userId },
+    where: connectionScope(actor),
     orderBy: [{ fromEnv: "desc" }, { name: "asc" }],
     select: summarySelect,
   });
   return rows.map(toSummary);
 }
 
-export async function getConnection(userId: string, id: string): Promise<ConnectionSummary | null> {
-  const row = await db.storageConnection.findFirst({ where: { id, ownerId: userId }, select: summarySelect });
+export async function getConnection(actor: Actor, id: string): Promise<ConnectionSummary | null> {
+  const row = await db.storageConnection.findFirst({ where: { ...connectionScope(actor), AND: [{ id }] }, select: summarySelect });
   return row ? toSummary(row) : null;
 }
 
 export type OpenConnection = { connection: ConnectionSummary; clients: StorageClients };
 
-/** A connection the user owns, with its S3 clients ready. */
-export async function openConnection(userId: string, id: string): Promise<OpenConnection | null> {
-  const row = await db.storageConnection.findFirst({ where: { id, ownerId: userId } });
+/** A connection the actor sees, with its S3 clients ready. */
+export async function openConnection(actor: Actor, id: string): Promise<OpenConnection | null> {
+  const row = await db.storageConnection.findFirst({ where: { ...connectionScope(actor), AND: [{ id }] } });
   if (!row) return null;
   return { connection: toSummary(row), clients: clientsFor(row) };
 }
 
-export async function openConnectionOrThrow(userId: string, id: string): Promise<OpenConnection> {
-  const open = await openConnection(userId, id);
+export async function openConnectionOrThrow(actor: Actor, id: string): Promise<OpenConnection> {
+  const open = await openConnection(actor, id);
   if (!open) throw new AppError("not_found", "This storage connection does not exist (any more).", { reason: "no_such_connection" });
   return open;
 }
 
 /**
- * Sources the browser may load this owner's previews from (for the Content-Security-Policy):
- * only the signed-in owner's connections, each built from its parsed endpoint.
+ * Sources the browser may load this person's previews from (for the Content-Security-Policy):
+ * only the connections they see, each built from its parsed endpoint.
  */
-export async function listStorageOrigins(userId: string): Promise<string[]> {
-  const rows = await db.storageConnection.findMany({ where: { ownerId: userId }, select: { endpoint: true }, distinct: ["endpoint"] });
+export async function listStorageOrigins(actor: Actor): Promise<string[]> {
+  const rows = await db.storageConnection.findMany({ where: connectionScope(actor), select: { endpoint: true }, distinct: ["endpoint"] });
   return [...new Set(rows.flatMap(({ endpoint }) => storageSourcesFor(endpoint)))];
 }
 
-export async function listConnectionsWithLinkCounts(userId: string): Promise<(ConnectionSummary & { linkCount: number })[]> {
+export async function listConnectionsWithLinkCounts(actor: Actor): Promise<(ConnectionSummary & { linkCount: number })[]> {
   const [connections, counts] = await Promise.all([
-    listConnections(userId),
-    db.shareLink.groupBy({ by: ["connectionId"], where: { ownerId: userId, deletedAt: null }, _count: { _all: true } }),
+    listConnections(actor),
+    db.shareLink.groupBy({ by: ["connectionId"], where: { ownerId: actor.teamId, deletedAt: null }, _count: { _all: true } }),
   ]);
   const byId = new Map(counts.map((c) => [c.connectionId, c._count._all]));
   return connections.map((c) => ({ ...c, linkCount: byId.get(c.id) ?? 0 }));
 }
+
+/** What a person who may not manage connections is told when a connection action is tried anyway. */
+export const CONNECTIONS_MANAGE_MESSAGE = "Only Admins and the Owner add, change, test or delete connections. Nothing was changed.";

@@ -1,3 +1,4 @@
+import { soleOwner } from "@/lib/auth/permissions";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { SessionUser } from "@/lib/auth/session";
 import { session } from "../support/request-context";
@@ -30,7 +31,8 @@ const s3Env = () =>
 beforeAll(async () => {
   // The environment connection belongs to the first user (the owner): reuse one if an earlier file made it.
   if (!(await db.user.findFirst())) created = await h.createTestUser("env-owner");
-  owner = (await db.user.findFirstOrThrow({ orderBy: { createdAt: "asc" }, select: { id: true, name: true, email: true } })) as SessionUser;
+  const first = await db.user.findFirstOrThrow({ orderBy: { createdAt: "asc" }, select: { id: true, name: true, email: true } });
+  owner = { ...soleOwner(first.id), name: first.name, email: first.email } satisfies SessionUser;
   session.user = owner;
 });
 
@@ -50,7 +52,7 @@ describe("a connection from S3_* variables", () => {
     expect(row).toMatchObject({ name: "From env", endpoint: h.services.s3.endpoint, forcePathStyle: true, buckets: ["alpha", "beta"] });
     expect(row.secretAccessKeyEnc).not.toContain(h.services.s3.secretAccessKey);
     expect(openCredentials(row).secretAccessKey).toBe(h.services.s3.secretAccessKey);
-    expect((await listConnections(owner.id)).find((c) => c.id === row.id)).toMatchObject({ fromEnv: true });
+    expect((await listConnections(owner)).find((c) => c.id === row.id)).toMatchObject({ fromEnv: true });
 
     const edit = h.formData({
       id: row.id,

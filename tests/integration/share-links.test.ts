@@ -132,7 +132,7 @@ describe.each(storageCases())("Quick Share on $name", (server) => {
     ]);
     connectionName = server.name === "swift" ? "Swift" : "Ceph";
     connectionId = await saveConnection({ name: connectionName });
-    open = await openConnectionOrThrow(sharer.id, connectionId);
+    open = await openConnectionOrThrow(sharer, connectionId);
   });
 
   afterAll(() => {

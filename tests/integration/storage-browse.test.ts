@@ -94,7 +94,7 @@ describe.each(storageCases())("on $name", (server) => {
     expect(saved).toMatchObject({ state: { status: "success", reloadTo: "/settings/connections?saved=1" } });
     const row = await db.storageConnection.findFirstOrThrow({ where: { ownerId: user.id, name: connectionName() } });
     connectionId = row.id;
-    open = await openConnectionOrThrow(user.id, connectionId);
+    open = await openConnectionOrThrow(user, connectionId);
   });
 
   afterAll(async () => {
@@ -320,7 +320,7 @@ describe.each(storageCases())("on $name", (server) => {
       const row = await db.storageConnection.findUniqueOrThrow({ where: { id: connectionId } });
       expect(openCredentials(row).secretAccessKey).toBe(secret);
 
-      const summaries = JSON.stringify(await listConnections(user.id));
+      const summaries = JSON.stringify(await listConnections(user));
       expect(summaries).toContain(connectionName());
       expect(summaries).not.toContain(secret);
       expect(summaries).not.toContain(row.secretAccessKeyEnc);

@@ -79,8 +79,8 @@ describe.each([
 ] as const)("an endpoint that %s", (_label, name) => {
   it(`ends every storage call within ${UPPER_LIMIT_MS / 1000} s with the explained message, while other pages stay fast`, async () => {
     const server = name === "Silent" ? silent : half;
-    const open = await openConnectionOrThrow(user.id, ids[name]!);
-    const swift = await openConnectionOrThrow(user.id, ids.Swift!);
+    const open = await openConnectionOrThrow(user, ids[name]!);
+    const swift = await openConnectionOrThrow(user, ids.Swift!);
     const before = server.connections();
 
     const calls = {

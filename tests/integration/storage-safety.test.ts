@@ -84,7 +84,7 @@ describe.each(storageCases())("on $name", (storage) => {
 
   describe("previews", () => {
     async function view(key: string) {
-      const open = await openConnectionOrThrow(owner.id, connectionId);
+      const open = await openConnectionOrThrow(owner, connectionId);
       const loaded = await loadObjectView(open, bucket, key);
       if (!loaded.ok) throw new Error(`${key}: ${loaded.error.title}`);
       return loaded.value;

@@ -129,6 +129,7 @@ async function missingObjectProblem(open: OpenConnection, bucket: string, messag
 async function issueProblem(error: unknown, context: { open: OpenConnection; bucket: string; expiryField: ExpiryField; files: boolean }): Promise<unknown> {
   if (!(error instanceof AppError)) return storageProblem(error, { bucket: "body", key: context.files ? undefined : "body" });
   if (error.reason === "invalid_expiry") return invalid([{ in: "body", field: context.expiryField, message: error.message }]);
+  if (error.reason === "link_type_not_granted") return invalid([{ in: "body", field: "type", message: error.message }]);
   if (context.files && (error.reason === "dot_segment_key" || error.reason === "unusable_selection"))
     return invalid([{ in: "body", field: "files", message: error.message }]);
   if (error.reason === "no_such_object") return missingObjectProblem(context.open, context.bucket, error.message, context.files ? "files.keys" : "key");
@@ -141,7 +142,7 @@ export const createLinkEndpoint = defineEndpoint({
   operationId: "createLink",
   summary: "Create a link",
   description:
-    "Quick Share: a direct link (a presigned S3 URL, at most 7 days) or a managed link (checked by Bucketshare at each use: revocable, with an optional download limit, password, allowed networks and no expiry) to one object (`key`); or a multi-file share (`files`: a folder or keys, always managed) as Share selected / Share folder make. The answer holds the `url` to hand out. Send an `Idempotency-Key` to retry safely.",
+    "Quick Share: a direct link (a presigned S3 URL, at most 7 days) or a managed link (checked by Bucketshare at each use: revocable, with an optional download limit, password, allowed networks and no expiry) to one object (`key`); or a multi-file share (`files`: a folder or keys, always managed) as Share selected / Share folder make. The answer holds the `url` to hand out. Send an `Idempotency-Key` to retry safely. A Member may link only to objects inside their grant (404 otherwise), with the link types and longest expiry it allows (400 naming `type` or the expiry field).",
   tag: "Links",
   scope: "links:write",
   body: createLinkBodySchema,
@@ -157,7 +158,8 @@ export const createLinkEndpoint = defineEndpoint({
   handler: async ({ caller, body, created }) => {
     const expiryField = EXPIRY_FIELDS.find((field) => body[field] !== undefined) ?? "expiresIn";
     const user = await ownerOf(caller.ownerId);
-    const open = await openConnection(user.id, body.connectionId);
+    // The token's person with their rights now: the grant is checked again when the link is issued.
+    const open = await openConnection(user, body.connectionId);
     if (!open)
       throw new ApiProblem("not-found", "No connection has this id.", { errors: [{ in: "body", field: "connectionId", message: "Unknown connection." }] });
 

@@ -2,12 +2,24 @@ import "server-only";
 import { z } from "zod";
 import { defineEndpoint } from "@/lib/api/endpoint";
 import { ApiProblem } from "@/lib/api/problem";
+import { loadActor } from "@/lib/auth/actor";
+import { type Actor, can, listingView } from "@/lib/auth/permissions";
 import { cursorField, idParam, nullableDateTime, toIsoOrNull } from "@/lib/api/schemas/common";
 import { withStorageProblems } from "@/lib/api/storage-problem";
 import { listConnections, openConnection } from "@/lib/storage/connections";
 import { listBuckets, listFolder, PAGE_SIZE } from "@/lib/storage/listing";
 
-/** GET /connections, GET /connections/{id}/buckets, GET /objects: what the owner browses in the app. */
+/**
+ * GET /connections, GET /connections/{id}/buckets, GET /objects: what the token's person browses in
+ * the app, with their rights at this moment (a token's rights = its scopes ∩ its person's rights).
+ */
+
+/** The token's person as an actor, read now (a removed person's token no longer works). */
+async function actorOf(userId: string): Promise<Actor> {
+  const actor = await loadActor(userId);
+  if (!actor) throw new ApiProblem("unauthorized", "This token's owner no longer exists.");
+  return actor;
+}
 
 const connectionSchema = z
   .object({
@@ -25,19 +37,23 @@ export const listConnectionsEndpoint = defineEndpoint({
   path: "/connections",
   operationId: "listConnections",
   summary: "List storage connections",
+  description: "The connections you may browse. For a Member: only those they were granted, with provider, endpoint and region left empty.",
   tag: "Storage",
   scope: "objects:read",
   success: { status: 200, description: "The connections, in the order Settings lists them.", schema: z.object({ connections: z.array(connectionSchema) }) },
   handler: async ({ caller }) => {
-    const connections = await listConnections(caller.ownerId);
+    const actor = await actorOf(caller.ownerId);
+    const connections = await listConnections(actor);
+    // A Member never sees a connection's endpoint or settings: the fields stay, empty.
+    const settings = can(actor, "connections.manage");
     return {
       body: {
         connections: connections.map((c) => ({
           id: c.id,
           name: c.name,
-          provider: c.provider,
-          endpoint: c.endpoint,
-          region: c.region,
+          provider: settings ? c.provider : "",
+          endpoint: settings ? c.endpoint : "",
+          region: settings ? c.region : "",
           temporaryCredentialsExpireAt: toIsoOrNull(c.sessionTokenExpiresAt),
         })),
       },
@@ -45,8 +61,8 @@ export const listConnectionsEndpoint = defineEndpoint({
   },
 });
 
-async function openOrNotFound(ownerId: string, id: string, where: "path" | "query", field: string) {
-  const open = await openConnection(ownerId, id);
+async function openOrNotFound(actor: Actor, id: string, where: "path" | "query", field: string) {
+  const open = await openConnection(actor, id);
   if (!open) throw new ApiProblem("not-found", "No connection has this id.", { errors: [{ in: where, field, message: "Unknown connection." }] });
   return open;
 }
@@ -67,7 +83,7 @@ export const listBucketsEndpoint = defineEndpoint({
   },
   problems: ["storage-error", "storage-timeout"],
   handler: async ({ caller, params }) => {
-    const open = await openOrNotFound(caller.ownerId, params.id, "path", "id");
+    const open = await openOrNotFound(await actorOf(caller.ownerId), params.id, "path", "id");
     const buckets = await withStorageProblems(() => listBuckets(open));
     return { body: { buckets: buckets.map((b) => ({ name: b.name, createdAt: toIsoOrNull(b.createdAt) })) } };
   },
@@ -93,7 +109,8 @@ export const listObjectsEndpoint = defineEndpoint({
   path: "/objects",
   operationId: "listObjects",
   summary: "List a folder's objects",
-  description: 'One page of a folder, as the bucket browser shows it: sub-folders ("common prefixes") and objects directly inside `prefix`.',
+  description:
+    'One page of a folder, as the bucket browser shows it: sub-folders ("common prefixes") and objects directly inside `prefix`. A Member whose grant names a folder sees only inside it: above it, just the one sub-folder leading down to it; beside it, 404.',
   tag: "Storage",
   scope: "objects:read",
   query: objectsQuery,
@@ -119,7 +136,13 @@ export const listObjectsEndpoint = defineEndpoint({
   },
   problems: ["not-found", "storage-error", "storage-timeout"],
   handler: async ({ caller, query }) => {
-    const open = await openOrNotFound(caller.ownerId, query.connection, "query", "connection");
+    const actor = await actorOf(caller.ownerId);
+    const open = await openOrNotFound(actor, query.connection, "query", "connection");
+    const view = listingView(actor, "browse", open.connection.id, query.prefix);
+    // Beside a Member's folder: as if it did not exist. Above it: only the folder leading down to it.
+    if (view === "none")
+      throw new ApiProblem("not-found", "No folder has this prefix.", { errors: [{ in: "query", field: "prefix", message: "Unknown folder." }] });
+    if (view !== "all") return { body: { prefix: query.prefix, folders: [{ prefix: view.only }], objects: [], nextCursor: null } };
     const page = await withStorageProblems(() => listFolder(open, query.bucket, query.prefix, { token: query.cursor, pageSize: query.limit }), {
       bucket: "query",
     });

@@ -4,6 +4,8 @@ import { buttonClass } from "@/components/ui/button";
 import { Alert } from "@/components/ui/alert";
 import { ConnectionList } from "@/components/connections/connection-list";
 import { SettingsShell } from "@/components/settings/settings-shell";
+import { notFound } from "next/navigation";
+import { can } from "@/lib/auth/permissions";
 import { requireUser } from "@/lib/auth/session";
 import { listConnectionsWithLinkCounts } from "@/lib/storage/connections";
 
@@ -11,7 +13,9 @@ export const metadata: Metadata = { title: "Connections · Settings" };
 
 export default async function ConnectionsSettingsPage({ searchParams }: { searchParams: Promise<{ saved?: string; deleted?: string }> }) {
   const user = await requireUser();
-  const [connections, params] = await Promise.all([listConnectionsWithLinkCounts(user.id), searchParams]);
+  // Endpoints, keys and settings: only for those who may manage connections.
+  if (!can(user, "connections.manage")) notFound();
+  const [connections, params] = await Promise.all([listConnectionsWithLinkCounts(user), searchParams]);
   return (
     <SettingsShell current="connections">
       <section aria-labelledby="connections-heading" className="space-y-4">

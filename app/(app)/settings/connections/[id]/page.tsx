@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { ConnectionForm } from "@/components/connections/connection-form";
+import { can } from "@/lib/auth/permissions";
 import { requireUser } from "@/lib/auth/session";
 import { getConnection } from "@/lib/storage/connections";
 import type { ProviderId } from "@/lib/storage/provider-presets";
@@ -11,7 +12,8 @@ export const metadata: Metadata = { title: "Edit connection" };
 export default async function EditConnectionPage({ params }: { params: Promise<{ id: string }> }) {
   const user = await requireUser();
   const { id } = await params;
-  const connection = await getConnection(user.id, id);
+  if (!can(user, "connections.manage")) notFound();
+  const connection = await getConnection(user, id);
   if (!connection || connection.fromEnv) notFound();
   return (
     <div className="max-w-3xl space-y-6">

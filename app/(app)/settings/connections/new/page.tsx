@@ -1,12 +1,14 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { ConnectionForm } from "@/components/connections/connection-form";
+import { notFound } from "next/navigation";
+import { can } from "@/lib/auth/permissions";
 import { requireUser } from "@/lib/auth/session";
 
 export const metadata: Metadata = { title: "Add connection" };
 
 export default async function NewConnectionPage() {
-  await requireUser();
+  if (!can(await requireUser(), "connections.manage")) notFound();
   return (
     <div className="max-w-3xl space-y-6">
       <div className="space-y-1">

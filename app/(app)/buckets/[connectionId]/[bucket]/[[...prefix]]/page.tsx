@@ -8,10 +8,13 @@ import { ListingSkeleton } from "@/components/browser/listing-skeleton";
 import { ObjectDetailsPanel } from "@/components/browser/object-details";
 import { Button } from "@/components/ui/button";
 import { inputClass } from "@/components/ui/field";
+import { loadActor } from "@/lib/auth/actor";
+import { can, canOnObject, listingView } from "@/lib/auth/permissions";
 import { getSessionUserId, requireUser } from "@/lib/auth/session";
+import { shareLimitsFor } from "@/lib/links/grant-limits";
 import { listLinksForObject } from "@/lib/links/manage";
 import { openConnection } from "@/lib/storage/connections";
-import { loadFolder, loadObjectView, PAGE_SIZE } from "@/lib/storage/listing";
+import { type FolderPage as Listing, type Loaded, loadFolder, loadObjectView, PAGE_SIZE } from "@/lib/storage/listing";
 import { privateEndpointHost } from "@/lib/storage/private-endpoint";
 import { breadcrumbs, folderHref, prefixFromRouteParams } from "@/lib/paths";
 
@@ -22,6 +25,12 @@ function one(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
+/** Above a Member's folder: the one folder leading down to it (if the filter lets it through), nothing read from storage. */
+async function leadingFolderOnly(folder: string, prefix: string, filter: string): Promise<Loaded<Listing>> {
+  const folders = folder.slice(prefix.length).startsWith(filter) ? [{ prefix: folder }] : [];
+  return { ok: true, value: { folders, objects: [], nextToken: null, markerExists: true } };
+}
+
 export async function generateMetadata({ params }: { params: Promise<Params> }): Promise<Metadata> {
   const { bucket } = await params;
   return { title: bucket };
@@ -30,13 +39,22 @@ export async function generateMetadata({ params }: { params: Promise<Params> }):
 export default async function FolderPage({ params, searchParams }: { params: Promise<Params>; searchParams: Promise<Search> }) {
   const [{ connectionId, bucket, prefix: segments }, search, claimedUserId] = await Promise.all([params, searchParams, getSessionUserId()]);
   // The connection is read alongside the user check; it is only used once that check passed.
-  const [user, open] = await Promise.all([requireUser(), claimedUserId ? openConnection(claimedUserId, connectionId) : null]);
+  const [user, open] = await Promise.all([
+    requireUser(),
+    claimedUserId ? loadActor(claimedUserId).then((actor) => (actor ? openConnection(actor, connectionId) : null)) : null,
+  ]);
   if (!open || open.connection.id !== connectionId || user.id !== claimedUserId) notFound();
 
   const prefix = prefixFromRouteParams(segments);
+  // A Member sees their folder only: beside it nothing exists; above it, only the folder leading down to it.
+  const view = listingView(user, "browse", connectionId, prefix);
+  if (view === "none") notFound();
+  const selectedKeyParam = one(search.object);
+  if (selectedKeyParam !== undefined && !canOnObject(user, "browse", connectionId, selectedKeyParam)) notFound();
+  const shareLimits = listingView(user, "share", connectionId, prefix) === "all" ? shareLimitsFor(user, connectionId) : null;
   const filter = one(search.q) ?? "";
   const pages = (Array.isArray(search.page) ? search.page : search.page ? [search.page] : []).filter(Boolean);
-  const selectedKey = one(search.object);
+  const selectedKey = selectedKeyParam;
   const pageNumberParam = Number.parseInt(one(search.n) ?? "", 10);
   const here = folderHref(connectionId, bucket, prefix);
   const listQuery = new URLSearchParams();
@@ -44,7 +62,8 @@ export default async function FolderPage({ params, searchParams }: { params: Pro
   for (const page of pages) listQuery.append("page", page);
   const credentialsExpireAt = open.connection.sessionTokenExpiresAt?.toISOString() ?? null;
   // Only the host, and only when a direct link would work on this network alone (the dialog says so).
-  const storagePrivateHost = privateEndpointHost(open.connection.endpoint);
+  // Never for someone who may not see the connection's settings.
+  const storagePrivateHost = can(user, "connections.manage") ? privateEndpointHost(open.connection.endpoint) : null;
   const closeHref = listQuery.size ? `${here}?${listQuery}` : here;
   const crumbs = breadcrumbs(connectionId, bucket, prefix);
 
@@ -68,7 +87,7 @@ export default async function FolderPage({ params, searchParams }: { params: Pro
       <div className={selectedKey ? "grid gap-6 lg:grid-cols-[minmax(0,1fr)_24rem]" : ""}>
         <Suspense key={`${here}|${filter}|${pages.at(-1) ?? ""}`} fallback={<ListingSkeleton />}>
           <FolderListing
-            listing={loadFolder(open, bucket, prefix, { token: pages.at(-1), filter })}
+            listing={view === "all" ? loadFolder(open, bucket, prefix, { token: pages.at(-1), filter }) : leadingFolderOnly(view.only, prefix, filter)}
             connectionId={connectionId}
             credentialsExpireAt={credentialsExpireAt}
             storagePrivateHost={storagePrivateHost}
@@ -79,6 +98,8 @@ export default async function FolderPage({ params, searchParams }: { params: Pro
             pageSize={PAGE_SIZE}
             pageNumberParam={Number.isSafeInteger(pageNumberParam) && pageNumberParam <= 10_000_000 ? pageNumberParam : undefined}
             selectedKey={selectedKey}
+            shareLimits={shareLimits}
+            manageConnection={can(user, "connections.manage")}
           />
         </Suspense>
         {selectedKey ? (
@@ -91,6 +112,8 @@ export default async function FolderPage({ params, searchParams }: { params: Pro
               storagePrivateHost={storagePrivateHost}
               bucket={bucket}
               objectKey={selectedKey}
+              manageConnection={can(user, "connections.manage")}
+              shareLimits={canOnObject(user, "share", connectionId, selectedKey) ? shareLimitsFor(user, connectionId) : null}
               closeHref={closeHref}
             />
           </Suspense>

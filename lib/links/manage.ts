@@ -3,6 +3,7 @@ import { hashPassword, isPasswordBusy } from "@/lib/auth/password";
 import { clearLinkFailures } from "@/lib/auth/rate-limit";
 import { type Actor, canManageLink, canViewLink, linkScope } from "@/lib/auth/permissions";
 import { db } from "@/lib/db/client";
+import { assertExpiryAllowed } from "@/lib/links/grant-limits";
 import { recordLinkAudit } from "@/lib/audit/record";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { AppError } from "@/lib/errors";
@@ -160,9 +161,10 @@ export async function changeLinkExpiryTo(
   choice: ExpiryChoice,
   now = new Date(),
 ): Promise<{ expiresAt: Date; neverExpires: boolean }> {
-  await getManageableLinkOrThrow(actor, id);
+  const owned = await getManageableLinkOrThrow(actor, id);
   const expiry = resolveExpiry(choice, now, { kind: "managed" });
   if (!expiry.ok) throw new AppError("invalid", expiry.message, { reason: "invalid_expiry", fieldErrors: { [expiry.field]: [expiry.message] } });
+  withinGrant(actor, owned.connectionId, expiry, now);
   const scope = linkScope(actor);
   const link = await db.shareLink.findFirst({ where: { id, ...scope, deletedAt: null, kind: "managed", revokedAt: null }, select: { createdAt: true } });
   if (!link) return explainNoMatch(actor, id, { refuseRevoked: true });
@@ -241,7 +243,7 @@ export async function changeLink(
   changes: LinkChanges,
   options: { now?: Date; unchangedSince?: LinkVersion } = {},
 ): Promise<void> {
-  await getManageableLinkOrThrow(actor, link.id);
+  const owned = await getManageableLinkOrThrow(actor, link.id);
   const scope = linkScope(actor);
   const now = options.now ?? new Date();
   const data: Prisma.ShareLinkUpdateManyMutationInput = {};
@@ -249,6 +251,7 @@ export async function changeLink(
     if (!link.createdAt) throw new Error("changeLink: a new expiry needs the link's createdAt");
     const expiry = resolveRequestedExpiry(changes.expiry, now, { kind: "managed" });
     if (!expiry.ok) throw new AppError("invalid", expiry.message, { reason: "invalid_expiry", field: "expiresIn" });
+    withinGrant(actor, owned.connectionId, expiry, now);
     const neverExpires = expiry.neverExpires === true;
     const expiresAt = neverExpires ? NEVER_EXPIRES_AT : expiry.expiresAt;
     Object.assign(data, { expiresAt, requestedExpiresAt: expiresAt, neverExpires, expiresSoonAt: expiresSoonFrom({ createdAt: link.createdAt, expiresAt }) });
@@ -416,4 +419,12 @@ export async function setLogNetworkOnly(userId: string, logNetworkOnly: boolean)
 export async function getLogNetworkOnly(userId: string): Promise<boolean> {
   const user = await db.user.findUnique({ where: { id: userId }, select: { logNetworkOnly: true } });
   return user?.logNetworkOnly ?? false;
+}
+
+/** A new expiry on an existing link keeps to the issuer's Longest expiry, as a new link would. */
+function withinGrant(actor: Actor, connectionId: string | null, expiry: { neverExpires?: boolean; expiresAt?: Date }, now: Date): void {
+  if (!connectionId) return;
+  const neverExpires = expiry.neverExpires === true;
+  const seconds = neverExpires || !expiry.expiresAt ? 0 : Math.ceil((expiry.expiresAt.getTime() - now.getTime()) / 1000);
+  assertExpiryAllowed(actor, connectionId, { seconds, neverExpires });
 }

@@ -189,6 +189,21 @@ describe("a Member's links", () => {
     ana = await grant(ana, true, "press/");
     expect(await getLinkDetails(ana, later)).toMatchObject({ canManage: true });
   });
+
+  it("a new expiry on their link keeps to their Longest expiry, on the link page and in Change options", async () => {
+    const own = await insertLink(ana, "press/expiry.pdf");
+    await db.memberGrant.update({ where: { userId_connectionId: { userId: ana.id, connectionId } }, data: { longestExpirySeconds: 7 * 86_400 } });
+    const capped = await asSignedIn(ana.id);
+    const before = await linkRow(own);
+    const state = await as(capped, () => changeLinkExpiryAction({ status: "idle" }, h.formData({ id: own, preset: "30d" })));
+    expect(state.status).toBe("invalid");
+    await expect(changeLink(capped, { id: own, createdAt: before.createdAt }, { expiry: { never: true } })).rejects.toSatisfy((e) =>
+      hasReason(e, "invalid_expiry"),
+    );
+    expect((await linkRow(own)).expiresAt).toEqual(before.expiresAt);
+    expect(await as(capped, () => changeLinkExpiryAction({ status: "idle" }, h.formData({ id: own, preset: "1d" })))).toMatchObject({ status: "success" });
+    await db.memberGrant.update({ where: { userId_connectionId: { userId: ana.id, connectionId } }, data: { longestExpirySeconds: null } });
+  });
 });
 
 describe("Admins and the Owner", () => {

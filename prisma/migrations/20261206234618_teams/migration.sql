@@ -90,8 +90,6 @@ ALTER TABLE "member_grants" ADD CONSTRAINT "member_grants_connection_id_fkey" FO
 
 -- AddForeignKey
 ALTER TABLE "invites" ADD CONSTRAINT "invites_invited_by_fkey" FOREIGN KEY ("invited_by") REFERENCES "users"("id") ON DELETE SET NULL ON UPDATE CASCADE;
--- AddForeignKey
-ALTER TABLE "member_grants" ADD CONSTRAINT "member_grants_connection_id_fkey" FOREIGN KEY ("connection_id") REFERENCES "storage_connections"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
 -- Roles and grants hold only the values lib/auth/permissions.ts knows; an Owner heads a team, everyone else is in one.
 ALTER TABLE "users" ADD CONSTRAINT "users_role_check" CHECK ("role" IN ('owner', 'admin', 'member'));

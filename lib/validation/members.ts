@@ -51,7 +51,7 @@ function withGrants(raw: unknown): unknown {
   if (!raw || typeof raw !== "object") return raw;
   const input = raw as Record<string, unknown>;
   const list = asList(input.grants);
-  if (list.every((g) => typeof g === "object" && g !== null)) return input;
+  if (list.length > 0 && list.every((g) => typeof g === "object" && g !== null)) return input;
   const grants = [...new Set(list.filter((g): g is string => typeof g === "string"))].map((connectionId) => ({
     connectionId,
     canBrowse: input[grantFieldName("canBrowse", connectionId)] === "on",

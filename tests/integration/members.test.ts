@@ -146,7 +146,9 @@ describe("inviting", () => {
   it("stores only the hash of the token, valid 7 days, and the invite page names who invited whom", async () => {
     const email = `ana-${suffix}@members.test`;
     const before = Date.now();
-    const token = await inviteToken(email, "member", { [connectionId]: { canBrowse: "on", canShare: "on", folder: "press/", linkTypes: "managed", longestExpiry: "2592000" } });
+    const token = await inviteToken(email, "member", {
+      [connectionId]: { canBrowse: "on", canShare: "on", folder: "press/", linkTypes: "managed", longestExpiry: "2592000" },
+    });
     const row = await db.invite.findFirstOrThrow({ where: { teamId: ownerId, email } });
     expect(row.tokenHash).toBe(createHash("sha256").update(token).digest("hex"));
     expect(JSON.stringify(row)).not.toContain(token);
@@ -158,8 +160,14 @@ describe("inviting", () => {
   it("refuses a non-email, an email with an account, the Owner role and a folder that is not a clean prefix, changing nothing", async () => {
     const before = await teamSnapshot();
     expect(await invite("not-an-email")).toMatchObject({ status: "invalid", fieldErrors: { email: [expect.stringMatching(/valid email/)] } });
-    expect(await invite(`OWNER-${suffix}@members.test`)).toMatchObject({ status: "invalid", fieldErrors: { email: ["Someone with this email already has an account."] } });
-    expect(await invite(`new-${suffix}@members.test`, "owner")).toMatchObject({ status: "invalid", fieldErrors: { role: [expect.stringMatching(/Only the Owner/)] } });
+    expect(await invite(`OWNER-${suffix}@members.test`)).toMatchObject({
+      status: "invalid",
+      fieldErrors: { email: ["Someone with this email already has an account."] },
+    });
+    expect(await invite(`new-${suffix}@members.test`, "owner")).toMatchObject({
+      status: "invalid",
+      fieldErrors: { role: [expect.stringMatching(/Only the Owner/)] },
+    });
     for (const folder of ["/press/", "press", "a/../b/", "a//b/"]) {
       const state = await invite(`new-${suffix}@members.test`, "member", { [connectionId]: { canBrowse: "on", folder } });
       expect(state, folder).toMatchObject({ status: "invalid", fieldErrors: { [`folder:${connectionId}`]: [expect.stringMatching(/folder path/)] } });
@@ -171,7 +179,7 @@ describe("inviting", () => {
 
 describe("accepting", () => {
   it("makes the person with the invite's role, team and grants, signs them in, and uses the invite up", async () => {
-    const grants = {
+    const grants: Record<string, Record<string, string>> = {
       [connectionId]: { canBrowse: "on", canShare: "on", folder: "press/", linkTypes: "managed", longestExpiry: "2592000" },
       [otherConnectionId]: {},
     };
@@ -192,7 +200,9 @@ describe("accepting", () => {
     const token = await inviteToken(`dora-${suffix}@members.test`);
     const b = new Browser();
     expect(await accept(token, b, "Dora", "short")).toMatchObject({ status: "invalid", fieldErrors: { password: ["Use at least 12 characters."] } });
-    const mismatch = await as(b, () => acceptInviteAction(idle, formData({ token, name: "Dora", password: MEMBER_PASSWORD, confirmPassword: "something-else-12" })));
+    const mismatch = await as(b, () =>
+      acceptInviteAction(idle, formData({ token, name: "Dora", password: MEMBER_PASSWORD, confirmPassword: "something-else-12" })),
+    );
     expect(mismatch).toMatchObject({ status: "invalid", fieldErrors: { confirmPassword: ["The passwords do not match."] } });
     expect(await db.user.findUnique({ where: { email: `dora-${suffix}@members.test` } })).toBeNull();
   });
@@ -230,7 +240,9 @@ describe("accepting", () => {
     const [first, second] = [new Browser("First/1.0"), new Browser("Second/1.0")];
     const results = await Promise.all([
       as(first, () => acceptInviteAction(idle, formData({ token, name: "First", password: MEMBER_PASSWORD, confirmPassword: MEMBER_PASSWORD }))),
-      as(second, () => acceptInviteAction(idle, formData({ token, name: "Second", password: "another-password-123", confirmPassword: "another-password-123" }))),
+      as(second, () =>
+        acceptInviteAction(idle, formData({ token, name: "Second", password: "another-password-123", confirmPassword: "another-password-123" })),
+      ),
     ]);
     expect(results.map((r) => r.status).sort()).toEqual(["invalid", "success"]);
     expect(await db.user.count({ where: { email } })).toBe(1);
@@ -243,7 +255,10 @@ describe("changing and removing", () => {
     const state = await as(ownerBrowser, () =>
       changeMemberAction(
         idle,
-        grantForm({ id, role: "member" }, { [otherConnectionId]: { canBrowse: "on", canShare: "on", folder: "reports/", linkTypes: "both", longestExpiry: "86400" }, [connectionId]: {} }),
+        grantForm(
+          { id, role: "member" },
+          { [otherConnectionId]: { canBrowse: "on", canShare: "on", folder: "reports/", linkTypes: "both", longestExpiry: "86400" }, [connectionId]: {} },
+        ),
       ),
     );
     expect(state).toMatchObject({ status: "success" });
@@ -252,7 +267,9 @@ describe("changing and removing", () => {
     ]);
     expect(await as(ownerBrowser, () => changeMemberAction(idle, grantForm({ id, role: "admin" })))).toMatchObject({ status: "success" });
     expect(await loadActor(id)).toMatchObject({ role: "admin", grants: [] });
-    const refused = await as(ownerBrowser, () => changeMemberAction(idle, grantForm({ id, role: "member" }, { [connectionId]: { canBrowse: "on", folder: "a/../" } })));
+    const refused = await as(ownerBrowser, () =>
+      changeMemberAction(idle, grantForm({ id, role: "member" }, { [connectionId]: { canBrowse: "on", folder: "a/../" } })),
+    );
     expect(refused).toMatchObject({ status: "invalid", fieldErrors: { [`folder:${connectionId}`]: [expect.any(String)] } });
     expect(await loadActor(id)).toMatchObject({ role: "admin" });
   });

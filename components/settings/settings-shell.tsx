@@ -1,7 +1,6 @@
 import Link from "next/link";
 import type { ReactNode } from "react";
-import { can, type RoleAction } from "@/lib/auth/permissions";
-import { getSessionUser } from "@/lib/auth/session";
+import { type Actor, can, type RoleAction } from "@/lib/auth/permissions";
 
 /**
  * The sections of Settings, each a page of its own under /settings/…; the nav marks the one shown and
@@ -19,9 +18,8 @@ export const SETTINGS_SECTIONS: readonly { id: string; href: string; label: stri
 export type SettingsSectionId = "connections" | "members" | "notifications" | "api-tokens" | "account" | "appearance";
 
 /** Every Settings page: one h1 "Settings", the section nav, then the section (which brings its one h2). */
-export async function SettingsShell({ current, children }: { current: SettingsSectionId; children: ReactNode }) {
-  const user = await getSessionUser();
-  const sections = SETTINGS_SECTIONS.filter((s) => !s.requires || (user !== null && can(user, s.requires)));
+export function SettingsShell({ current, actor, children }: { current: SettingsSectionId; actor: Actor; children: ReactNode }) {
+  const sections = SETTINGS_SECTIONS.filter((s) => !s.requires || can(actor, s.requires));
   return (
     <div className="space-y-6">
       <h1 className="text-2xl font-semibold">Settings</h1>

@@ -13,7 +13,7 @@ export default async function ConnectionsSettingsPage({ searchParams }: { search
   const user = await requireUser();
   const [connections, params] = await Promise.all([listConnectionsWithLinkCounts(user.id), searchParams]);
   return (
-    <SettingsShell current="connections">
+    <SettingsShell current="connections" actor={user}>
       <section aria-labelledby="connections-heading" className="space-y-4">
         <div className="flex flex-wrap items-center justify-between gap-2">
           <div>

@@ -14,7 +14,7 @@ export default async function MembersSettingsPage() {
   const now = new Date();
   const [members, invites, connections] = await Promise.all([listMembers(user), listPendingInvites(user, now), listTeamConnections(user)]);
   return (
-    <SettingsShell current="members">
+    <SettingsShell current="members" actor={user}>
       <MembersSection members={members} invites={invites} connections={connections} now={now} />
     </SettingsShell>
   );

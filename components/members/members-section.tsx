@@ -35,9 +35,13 @@ export function MembersSection({
         </h2>
         <p className="text-sm text-muted">Admins manage members, connections and every link. Members see only the connections and folders you grant them.</p>
       </div>
-      <div className="overflow-x-auto rounded-lg border border-zinc-200 dark:border-zinc-800">
+      {/* Focusable so that keyboard users can scroll it sideways on a narrow screen. */}
+      {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a region that scrolls sideways must take the focus to be scrolled by keyboard (axe scrollable-region-focusable) */}
+      <section aria-labelledby="members-table-caption" tabIndex={0} className="overflow-x-auto rounded-lg border border-zinc-200 dark:border-zinc-800">
         <table className="w-full text-left text-sm">
-          <caption className="sr-only">People of this Bucketshare</caption>
+          <caption id="members-table-caption" className="sr-only">
+            People and invites
+          </caption>
           <thead className="bg-zinc-50 text-xs uppercase text-zinc-600 dark:bg-zinc-900 dark:text-zinc-400">
             <tr>
               <th scope="col" className={th}>
@@ -103,7 +107,7 @@ export function MembersSection({
             ))}
           </tbody>
         </table>
-      </div>
+      </section>
       <InviteMemberForm connections={connections} />
     </section>
   );

@@ -1,7 +1,9 @@
 import type { Metadata } from "next";
+import { redirect } from "next/navigation";
 import { connection } from "next/server";
 import { AuthCard } from "@/components/auth/auth-card";
 import { AcceptInviteForm } from "@/components/members/accept-invite-form";
+import { getSessionUser } from "@/lib/auth/session";
 import { findInvite } from "@/lib/members/store";
 
 export const metadata: Metadata = { title: "Invite", referrer: "no-referrer" };
@@ -21,6 +23,8 @@ export default async function InvitePage({ params }: { params: Promise<{ token: 
   const { token } = await params;
   const invite = await findInvite(token);
   if (invite.status !== "open") {
+    // Just accepted: the action signed them in and the page is rendered again before the browser follows on.
+    if (invite.status === "used" && (await getSessionUser())) redirect("/buckets");
     const gone = GONE[invite.status];
     return (
       <AuthCard title={gone.title} intro={gone.intro}>

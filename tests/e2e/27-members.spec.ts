@@ -18,7 +18,7 @@ async function audit(page: Page, label: string) {
 }
 
 test("the Owner invites a member, who joins in their own browser; removed, their open page goes to sign-in", async ({ page, browser, baseURL, context }) => {
-  test.setTimeout(240_000);
+  test.setTimeout(360_000);
   await context.grantPermissions(["clipboard-read", "clipboard-write"]);
   await ensureSignedIn(page);
   await page.goto("/settings");
@@ -34,7 +34,7 @@ test("the Owner invites a member, who joins in their own browser; removed, their
   await invite.getByRole("textbox", { name: "Email" }).fill("not-an-email");
   await invite.getByRole("button", { name: "Invite member" }).click();
   await expect(invite.getByText("Enter a valid email address, like you@example.com.")).toBeVisible();
-  await audit(page, "settings: members with a field error");
+  await expectNoA11yViolations(page, "settings: members with a field error");
 
   await invite.getByRole("textbox", { name: "Email" }).fill(MEMBER.email);
   await expect(invite.getByRole("combobox", { name: "Role" })).toHaveValue("member");
@@ -53,7 +53,7 @@ test("the Owner invites a member, who joins in their own browser; removed, their
   const inviteUrl = await page.evaluate(() => navigator.clipboard.readText());
   expect(inviteUrl).toBe(await link.inputValue());
   await expect(members.getByRole("row", { name: new RegExp(MEMBER.email) })).toContainText("Invited");
-  await audit(page, "settings: members with an invite link shown");
+  await expectNoA11yViolations(page, "settings: members with an invite link shown");
 
   // The member, in a browser of their own.
   const memberContext = await browser.newContext({ baseURL });
@@ -98,7 +98,6 @@ test("the Owner invites a member, who joins in their own browser; removed, their
   const dialog = page.getByRole("dialog", { name: `Remove ${MEMBER.name}?` });
   await expect(dialog.getByRole("radio", { name: "Keep them working" })).toBeChecked();
   await dialog.getByRole("radio", { name: "Revoke them" }).check();
-  await audit(page, "settings: members, remove dialog");
   await dialog.getByRole("button", { name: "Remove member" }).click();
   await expect(dialog).toBeHidden();
   await expect(members.getByRole("row", { name: new RegExp(MEMBER.name) })).toContainText("Removed");

@@ -1,25 +1,31 @@
 import Link from "next/link";
 import type { ReactNode } from "react";
+import { type Actor, can, type RoleAction } from "@/lib/auth/permissions";
 
-/** The sections of Settings, each a page of its own under /settings/…; the nav marks the one shown. */
-export const SETTINGS_SECTIONS = [
+/**
+ * The sections of Settings, each a page of its own under /settings/…; the nav marks the one shown and
+ * lists a section with `requires` only for those lib/auth/permissions.ts lets take that action.
+ */
+export const SETTINGS_SECTIONS: readonly { id: string; href: string; label: string; requires?: RoleAction }[] = [
   { id: "connections", href: "/settings/connections", label: "Connections" },
+  { id: "members", href: "/settings/members", label: "Members", requires: "members.manage" },
   { id: "notifications", href: "/settings/notifications", label: "Notifications" },
   { id: "api-tokens", href: "/settings/api-tokens", label: "API tokens" },
   { id: "account", href: "/settings/account", label: "Account" },
   { id: "appearance", href: "/settings/appearance", label: "Appearance" },
-] as const;
+];
 
-export type SettingsSectionId = (typeof SETTINGS_SECTIONS)[number]["id"];
+export type SettingsSectionId = "connections" | "members" | "notifications" | "api-tokens" | "account" | "appearance";
 
 /** Every Settings page: one h1 "Settings", the section nav, then the section (which brings its one h2). */
-export function SettingsShell({ current, children }: { current: SettingsSectionId; children: ReactNode }) {
+export function SettingsShell({ current, actor, children }: { current: SettingsSectionId; actor: Actor; children: ReactNode }) {
+  const sections = SETTINGS_SECTIONS.filter((s) => !s.requires || can(actor, s.requires));
   return (
     <div className="space-y-6">
       <h1 className="text-2xl font-semibold">Settings</h1>
       <nav aria-label="Settings" className="border-b border-zinc-200 dark:border-zinc-800">
         <ul className="-mb-px flex flex-wrap gap-1">
-          {SETTINGS_SECTIONS.map((s) => {
+          {sections.map((s) => {
             const isCurrent = s.id === current;
             return (
               <li key={s.id}>

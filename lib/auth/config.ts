@@ -25,7 +25,14 @@ export function sessionCookieName(https: boolean): string {
 }
 
 /** Paths anyone may open: sign-in, first-run setup, health, and what recipients see (/s/…, and appearance logos, /brand/logo/<sha256>.png). */
-export const PUBLIC_PATHS = [/^\/sign-in\/?$/, /^\/setup\/?$/, /^\/api\/health\/?$/, /^\/s\//, /^\/brand\/logo\/[0-9a-f]{64}\.png$/];
+export const PUBLIC_PATHS = [
+  /^\/sign-in\/?$/,
+  /^\/setup\/?$/,
+  /^\/api\/health\/?$/,
+  /^\/s\//,
+  /^\/invite\/[A-Za-z0-9_-]{1,64}\/?$/,
+  /^\/brand\/logo\/[0-9a-f]{64}\.png$/,
+];
 
 export function isPublicPath(pathname: string): boolean {
   return PUBLIC_PATHS.some((pattern) => pattern.test(pathname));

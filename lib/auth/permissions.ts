@@ -182,3 +182,19 @@ export function connectionScope(actor: Actor): { ownerId: string; id?: { in: str
 export function soleOwner(userId: string): Actor {
   return { id: userId, teamId: userId, role: "owner", grants: [] };
 }
+
+/** A person of a team, as Settings → Members shows them. */
+export type MemberSubject = { id: string; teamId: string; role: Role; removed: boolean };
+
+/**
+ * May the actor change this person's role and grants, or remove them? Those who manage members, on a
+ * present person of their own team who is neither the Owner nor themselves.
+ */
+export function canManageMember(actor: Actor, member: MemberSubject): boolean {
+  return can(actor, "members.manage") && member.teamId === actor.teamId && !member.removed && member.role !== "owner" && member.id !== actor.id;
+}
+
+/** The roles an invite or a change of role may give: Admin and Member (the Owner role passes only by "owner.transfer"). */
+export function assignableRoles(actor: Actor): Role[] {
+  return can(actor, "members.manage") ? ["admin", "member"] : [];
+}

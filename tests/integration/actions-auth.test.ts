@@ -72,7 +72,7 @@ function plausibleInput() {
   return form;
 }
 
-const PUBLIC_ACTIONS = ["create-owner.ts#createOwnerAction", "sign-in.ts#signInAction"];
+const PUBLIC_ACTIONS = ["accept-invite.ts#acceptInviteAction", "create-owner.ts#createOwnerAction", "sign-in.ts#signInAction"];
 
 describe("server actions without a session", () => {
   beforeAll(async () => {

@@ -5,7 +5,9 @@ import {
   type RoleAction,
   ROLE_ACTION_NAMES,
   allowedLinkKinds,
+  assignableRoles,
   can,
+  canManageMember,
   canManageLink,
   canOnObject,
   canViewLink,
@@ -185,5 +187,31 @@ describe("links", () => {
       ownerId: TEAM,
       id: { in: ["media"] },
     });
+  });
+});
+
+describe("members", () => {
+  const ana = { id: "ana", teamId: TEAM, role: "member" as const, removed: false };
+  const otherAdmin = { id: "bea", teamId: TEAM, role: "admin" as const, removed: false };
+  const theOwner = { id: TEAM, teamId: TEAM, role: "owner" as const, removed: false };
+
+  it("the Owner and Admins manage the team's present Members and Admins; nobody the Owner, themselves or another team", () => {
+    expect(canManageMember(owner, ana)).toBe(true);
+    expect(canManageMember(owner, otherAdmin)).toBe(true);
+    expect(canManageMember(admin, ana)).toBe(true);
+    expect(canManageMember(admin, otherAdmin)).toBe(true);
+    expect(canManageMember(admin, theOwner)).toBe(false);
+    expect(canManageMember(owner, theOwner)).toBe(false);
+    expect(canManageMember(admin, { ...otherAdmin, id: admin.id })).toBe(false);
+    expect(canManageMember(admin, { ...ana, teamId: "team-2" })).toBe(false);
+    expect(canManageMember(admin, { ...ana, removed: true })).toBe(false);
+    expect(canManageMember(member(grant()), otherAdmin)).toBe(false);
+    expect(canManageMember(member(grant()), { ...ana, id: "carl" })).toBe(false);
+  });
+
+  it("invites and changes give Admin or Member, never Owner; a Member gives nothing", () => {
+    expect(assignableRoles(owner)).toEqual(["admin", "member"]);
+    expect(assignableRoles(admin)).toEqual(["admin", "member"]);
+    expect(assignableRoles(member(grant()))).toEqual([]);
   });
 });

@@ -13,7 +13,7 @@ export default async function AccountSettingsPage() {
   const user = await requireUser();
   const [sessions, logNetworkOnly] = await Promise.all([countUserSessions(user.id), getLogNetworkOnly(user.id)]);
   return (
-    <SettingsShell current="account">
+    <SettingsShell current="account" actor={user}>
       <section aria-labelledby="account-heading" className="space-y-8">
         <div className="space-y-3">
           <div className="space-y-1">

@@ -9,7 +9,7 @@ export const metadata: Metadata = { title: "API tokens · Settings" };
 export default async function ApiTokensSettingsPage() {
   const user = await requireUser();
   return (
-    <SettingsShell current="api-tokens">
+    <SettingsShell current="api-tokens" actor={user}>
       <ApiTokenSection tokens={await listApiTokens(user.id)} now={new Date()} />
     </SettingsShell>
   );

@@ -10,7 +10,7 @@ export default async function AppearanceSettingsPage() {
   const user = await requireUser();
   const saved = await getAppearanceSettings(user.id);
   return (
-    <SettingsShell current="appearance">
+    <SettingsShell current="appearance" actor={user}>
       <section aria-labelledby="appearance-heading" className="space-y-4">
         <div className="space-y-1">
           <h2 id="appearance-heading" className="text-lg font-semibold">

@@ -17,7 +17,7 @@ export default async function ConnectionsSettingsPage({ searchParams }: { search
   if (!can(user, "connections.manage")) notFound();
   const [connections, params] = await Promise.all([listConnectionsWithLinkCounts(user), searchParams]);
   return (
-    <SettingsShell current="connections">
+    <SettingsShell current="connections" actor={user}>
       <section aria-labelledby="connections-heading" className="space-y-4">
         <div className="flex flex-wrap items-center justify-between gap-2">
           <div>

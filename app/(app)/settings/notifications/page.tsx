@@ -9,7 +9,7 @@ export const metadata: Metadata = { title: "Notifications · Settings" };
 export default async function NotificationsSettingsPage() {
   const user = await requireUser();
   return (
-    <SettingsShell current="notifications">
+    <SettingsShell current="notifications" actor={user}>
       <WebhookSection overview={await getWebhookOverview(user.id)} now={new Date()} />
     </SettingsShell>
   );

@@ -1,4 +1,5 @@
 import "server-only";
+import { recordAudit } from "@/lib/audit/record";
 import { hashPassword } from "@/lib/auth/password";
 import { type Actor, type Grant, type Role, assignableRoles, can, canManageMember } from "@/lib/auth/permissions";
 import { db } from "@/lib/db/client";
@@ -137,18 +138,22 @@ export async function createInvite(
   }
   const grants = input.role === "member" ? await grantRows(db, actor.teamId, input.grants) : [];
   const token = generateInviteToken();
-  const invite = await db.invite.create({
-    data: {
-      teamId: actor.teamId,
-      email: input.email,
-      role: input.role,
-      grants: grants as unknown as Prisma.InputJsonValue,
-      tokenHash: hashInviteToken(token),
-      invitedById: actor.id,
-      expiresAt: new Date(now.getTime() + INVITE_VALID_MS),
-      createdAt: now,
-    },
-    select: { id: true, expiresAt: true },
+  const invite = await db.$transaction(async (tx) => {
+    const created = await tx.invite.create({
+      data: {
+        teamId: actor.teamId,
+        email: input.email,
+        role: input.role,
+        grants: grants as unknown as Prisma.InputJsonValue,
+        tokenHash: hashInviteToken(token),
+        invitedById: actor.id,
+        expiresAt: new Date(now.getTime() + INVITE_VALID_MS),
+        createdAt: now,
+      },
+      select: { id: true, expiresAt: true },
+    });
+    await recordAudit(tx, { actor, kind: "invite.sent", subject: input.email, subjectId: created.id, details: { role: input.role } });
+    return created;
   });
   return { id: invite.id, token, expiresAt: invite.expiresAt };
 }
@@ -158,7 +163,8 @@ export async function revokeInvite(actor: Actor, id: string, now = new Date()): 
   requireManager(actor);
   const invite = await db.invite.findFirst({ where: { id, teamId: actor.teamId }, select: { email: true } });
   if (!invite) return null;
-  await db.invite.updateMany({ where: { id, teamId: actor.teamId, acceptedAt: null, revokedAt: null }, data: { revokedAt: now } });
+  const { count } = await db.invite.updateMany({ where: { id, teamId: actor.teamId, acceptedAt: null, revokedAt: null }, data: { revokedAt: now } });
+  if (count === 1) await recordAudit(db, { actor, kind: "invite.revoked", subject: invite.email, subjectId: id });
   return invite;
 }
 
@@ -208,7 +214,7 @@ export async function acceptInvite(token: string, input: { name: string; passwor
       const claimed = await tx.invite.updateManyAndReturn({
         where: { tokenHash, acceptedAt: null, revokedAt: null, expiresAt: { gt: now } },
         data: { acceptedAt: now },
-        select: { teamId: true, email: true, role: true, grants: true },
+        select: { id: true, teamId: true, email: true, role: true, grants: true },
       });
       const invite = claimed[0];
       if (!invite) throw gone();
@@ -238,6 +244,7 @@ export async function acceptInvite(token: string, input: { name: string; passwor
             })),
         });
       }
+      await recordAudit(tx, { actor: { id: user.id }, kind: "invite.accepted", subject: invite.email, subjectId: invite.id, details: { role: invite.role } });
       return { userId: user.id, email: user.email };
     });
   } catch (error) {
@@ -280,6 +287,14 @@ export async function changeMember(actor: Actor, input: { id: string; role: Role
         longestExpirySeconds: g.longestExpirySeconds,
       })),
     });
+    const roleChanged = member.role !== input.role;
+    await recordAudit(tx, {
+      actor,
+      kind: roleChanged ? "member.role_changed" : "member.grants_changed",
+      subject: member.name,
+      subjectId: member.id,
+      details: roleChanged ? { from: member.role, to: input.role, grants: grants.length } : { grants: grants.length },
+    });
   });
   return { name: member.name };
 }
@@ -314,6 +329,7 @@ export async function removeMember(
       });
       revokedLinks = revoked.count;
     }
+    await recordAudit(tx, { actor, kind: "member.removed", subject: member.name, subjectId: member.id, details: { links: input.links, revokedLinks } });
     return { name: member.name, revokedLinks };
   });
 }

@@ -189,6 +189,16 @@ describe("accepting", () => {
     expect(user?.grants).toEqual([{ connectionId, canBrowse: true, canShare: true, folder: "press/", linkTypes: "managed", longestExpirySeconds: 2_592_000 }]);
     const used = await db.invite.findFirstOrThrow({ where: { email: `bruno-${suffix}@members.test` } });
     expect(used.acceptedAt).not.toBeNull();
+    // The audit log has both: who sent it, and the newcomer accepting it.
+    const audit = await db.auditEvent.findMany({
+      where: { subjectId: used.id },
+      orderBy: { createdAt: "asc" },
+      select: { kind: true, actorId: true, teamId: true },
+    });
+    expect(audit).toEqual([
+      { kind: "invite.sent", actorId: ownerId, teamId: ownerId },
+      { kind: "invite.accepted", actorId: id, teamId: ownerId },
+    ]);
   });
 
   it("an Admin invite makes an Admin, with no grants", async () => {
@@ -305,6 +315,10 @@ describe("changing and removing", () => {
     expect(state).toMatchObject({ status: "success", message: expect.stringMatching(/1 managed link revoked/) });
     expect(await db.shareLink.findUniqueOrThrow({ where: { id: theirs } })).toMatchObject({ revokedAt: expect.any(Date) });
     expect(await db.shareLink.findUniqueOrThrow({ where: { id: someoneElses } })).toMatchObject({ revokedAt: null });
+    expect(await db.auditEvent.findFirst({ where: { subjectId: id, kind: "member.removed" }, select: { actorId: true, details: true } })).toEqual({
+      actorId: ownerId,
+      details: { links: "revoke", revokedLinks: 1 },
+    });
   });
 
   it("nobody removes or changes the Owner or themselves", async () => {

@@ -7,12 +7,12 @@ import { type Actor, can, type RoleAction } from "@/lib/auth/permissions";
  * lists a section with `requires` only for those lib/auth/permissions.ts lets take that action.
  */
 export const SETTINGS_SECTIONS: readonly { id: string; href: string; label: string; requires?: RoleAction }[] = [
-  { id: "connections", href: "/settings/connections", label: "Connections" },
+  { id: "connections", href: "/settings/connections", label: "Connections", requires: "connections.manage" },
   { id: "members", href: "/settings/members", label: "Members", requires: "members.manage" },
   { id: "notifications", href: "/settings/notifications", label: "Notifications" },
   { id: "api-tokens", href: "/settings/api-tokens", label: "API tokens" },
   { id: "account", href: "/settings/account", label: "Account" },
-  { id: "appearance", href: "/settings/appearance", label: "Appearance" },
+  { id: "appearance", href: "/settings/appearance", label: "Appearance", requires: "instance.settings" },
 ];
 
 export type SettingsSectionId = "connections" | "members" | "notifications" | "api-tokens" | "account" | "appearance";

@@ -114,6 +114,24 @@ describe("saving the appearance", () => {
     // Recipient pages show the newest appearance (one owner per instance today).
     expect((await loadRecipientBrand()).name).toBe("Acme Studio");
   });
+
+  it("is the Owner's alone: an Admin or a Member of the team is refused and nothing changes", async () => {
+    const before = await logoRow(owner.id);
+    for (const role of ["admin", "member"] as const) {
+      const row = await db.user.create({
+        data: { name: `Team ${role}`, email: `${role}-${h.randomSuffix()}@integration.test`, passwordHash: "x", role, teamId: owner.id },
+      });
+      session.user = { id: row.id, teamId: owner.id, role, grants: [], name: row.name, email: row.email };
+      expect(await save({ name: "Not Theirs", accent: "#7c2d12" })).toMatchObject({
+        status: "error",
+        message: "Only the Owner changes how recipient pages look.",
+      });
+      expect(await resetAppearanceAction({ status: "idle" }, undefined)).toMatchObject({ status: "error" });
+      await db.user.delete({ where: { id: row.id } });
+    }
+    session.user = owner;
+    expect(await logoRow(owner.id)).toEqual(before);
+  });
 });
 
 describe("recipient pages on other instances", () => {

@@ -2,13 +2,16 @@ import type { Metadata } from "next";
 import { AppearanceForm } from "@/components/settings/appearance-form";
 import { SettingsShell } from "@/components/settings/settings-shell";
 import { getAppearanceSettings } from "@/lib/appearance/settings";
+import { can } from "@/lib/auth/permissions";
 import { requireUser } from "@/lib/auth/session";
+import { notFound } from "next/navigation";
 
 export const metadata: Metadata = { title: "Appearance · Settings" };
 
 export default async function AppearanceSettingsPage() {
   const user = await requireUser();
-  const saved = await getAppearanceSettings(user.id);
+  if (!can(user, "instance.settings")) notFound();
+  const saved = await getAppearanceSettings(user.teamId);
   return (
     <SettingsShell current="appearance" actor={user}>
       <section aria-labelledby="appearance-heading" className="space-y-4">

@@ -1,6 +1,8 @@
 "use server";
 
 import { signedInAction } from "@/lib/actions/safe-action";
+import { can } from "@/lib/auth/permissions";
+import { WEBHOOKS_OWNER_ONLY } from "@/lib/webhooks/settings";
 import { getEnv } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { log } from "@/lib/log";
@@ -18,6 +20,7 @@ export type WebhookSecretData = { secret: string };
  * only time it leaves the server.
  */
 export const saveWebhookAction = signedInAction<typeof webhookUrlSchema, WebhookSecretData>("saveWebhook", webhookUrlSchema, async ({ webhookUrl }, user) => {
+  if (!can(user, "webhooks.manage")) throw new AppError("forbidden", WEBHOOKS_OWNER_ONLY);
   const blocked = webhookTargetProblem(webhookUrl, getEnv().WEBHOOK_ALLOW_PRIVATE);
   if (blocked) throw new AppError("invalid", blocked, { fieldErrors: { webhookUrl: [blocked] } });
   const { secret, changed, rotated } = await saveWebhookUrl(user.id, webhookUrl);

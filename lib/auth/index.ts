@@ -22,7 +22,8 @@ export const { signIn, signOut } = NextAuth(async () => ({
         if (!parsed.success) throw new CredentialsSignin();
         const user = await db.user.findUnique({ where: { email: parsed.data.email } });
         const valid = await verifyPassword(parsed.data.password, user?.passwordHash ?? (await decoyHash()));
-        if (!user || !valid) throw new CredentialsSignin();
+        // A removed person is refused like a wrong password (the password check still runs: no timing difference).
+        if (!user || !valid || user.removedAt) throw new CredentialsSignin();
         return { id: user.id, name: user.name, email: user.email };
       },
     }),

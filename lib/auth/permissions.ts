@@ -48,6 +48,11 @@ const ROLE_ACTIONS = {
   "links.all": ["owner", "admin"],
   /** The instance's own settings: Appearance. */
   "instance.settings": ["owner"],
+  /**
+   * The webhook (Settings → Notifications). The Owner's alone until each person's webhook can be held to
+   * public addresses: the Owner's may reach private ones, a colleague's must not reach the app's network.
+   */
+  "webhooks.manage": ["owner"],
   /** The audit log and the background jobs page. */
   "audit.view": ["owner", "admin"],
   /** One's own account, webhook, API tokens and links: everyone. */
@@ -164,7 +169,18 @@ export type LinkSubject = { ownerId: string; issuedById: string | null; connecti
 export function canManageLink(actor: Actor, link: LinkSubject): boolean {
   if (link.ownerId !== actor.teamId) return false;
   if (can(actor, "links.all")) return true;
-  return link.issuedById === actor.id && link.connectionId !== null && canOnObject(actor, "share", link.connectionId, link.key);
+  if (link.issuedById !== actor.id || link.connectionId === null) return false;
+  // A share of several files keeps the folder they lie in as its key ("press/", or "" for a bucket's root).
+  if (link.key === "" || link.key.endsWith("/")) return listingView(actor, "share", link.connectionId, link.key) === "all";
+  return canOnObject(actor, "share", link.connectionId, link.key);
+}
+
+/**
+ * May the actor export a share's manifest? It hands out presigned URLs that nobody can take back: direct
+ * links, so only for those who may manage the share and may issue direct links on its connection.
+ */
+export function canExportManifest(actor: Actor, link: LinkSubject): boolean {
+  return canManageLink(actor, link) && link.connectionId !== null && allowedLinkKinds(actor, link.connectionId).includes("direct");
 }
 
 /** May the actor see a link's details and access log? Whoever may manage it, and a Member on their own links. */

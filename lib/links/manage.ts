@@ -1,7 +1,7 @@
 import "server-only";
 import { hashPassword, isPasswordBusy } from "@/lib/auth/password";
 import { clearLinkFailures } from "@/lib/auth/rate-limit";
-import { type Actor, canManageLink, canViewLink, linkScope } from "@/lib/auth/permissions";
+import { type Actor, canExportManifest, canManageLink, canViewLink, linkScope } from "@/lib/auth/permissions";
 import { db } from "@/lib/db/client";
 import { assertExpiryAllowed } from "@/lib/links/grant-limits";
 import { recordLinkAudit } from "@/lib/audit/record";
@@ -64,6 +64,8 @@ export type LinkDetails = {
   issuedBy: { id: string; name: string; removed: boolean } | null;
   /** Whether the reader may act on it (canManageLink): the owner actions are shown only then. */
   canManage: boolean;
+  /** Whether the reader may export its manifest of direct URLs (canExportManifest). */
+  canExportManifest: boolean;
 };
 
 export async function getLinkDetails(actor: Actor, id: string, now = new Date()): Promise<LinkDetails | null> {
@@ -106,6 +108,7 @@ export async function getLinkDetails(actor: Actor, id: string, now = new Date())
     zipAllowed: link.zipAllowed,
     issuedBy: link.issuedBy ? { id: link.issuedBy.id, name: link.issuedBy.name, removed: link.issuedBy.removedAt !== null } : null,
     canManage: canManageLink(actor, link),
+    canExportManifest: canExportManifest(actor, link),
   };
 }
 

@@ -1,5 +1,5 @@
 import "server-only";
-import { type Actor, canManageLink, linkScope } from "@/lib/auth/permissions";
+import { type Actor, canExportManifest, linkScope } from "@/lib/auth/permissions";
 import { db } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import { baseName } from "@/lib/links/content-disposition";
@@ -39,7 +39,7 @@ export type ManifestSource = {
 
 /**
  * The share if the actor sees it (linkScope in the query) and it is a multi-file share; else null.
- * Its direct URLs are the link's own to hand out: only for who may act on it (canManageLink).
+ * Its direct URLs are the link's own to hand out: only for who may act on it and issue direct links (canExportManifest).
  */
 export async function getManifestSource(actor: Actor, linkId: string): Promise<ManifestSource | null> {
   const link = await db.shareLink.findFirst({
@@ -59,7 +59,7 @@ export async function getManifestSource(actor: Actor, linkId: string): Promise<M
     },
   });
   if (!link) return null;
-  if (!canManageLink(actor, link)) throw new AppError("forbidden", NOT_MANAGEABLE, { reason: "link_not_manageable" });
+  if (!canExportManifest(actor, link)) throw new AppError("forbidden", NOT_MANAGEABLE, { reason: "link_not_manageable" });
   // A manifest hands out direct URLs that outlive any check: never for a share the owner has ended.
   if (link.revokedAt) throw new AppError("conflict", "This share was revoked: its files are not exported any more.");
   if (link.expiresAt.getTime() <= Date.now()) throw new AppError("conflict", "This share has expired: its files are not exported any more.");

@@ -275,6 +275,10 @@ export async function changeMember(actor: Actor, input: { id: string; role: Role
     const grants = input.role === "member" ? await grantRows(tx, actor.teamId, input.grants) : [];
     const updated = await tx.user.updateMany({ where: { id: member.id, teamId: actor.teamId, removedAt: null }, data: { role: input.role } });
     if (updated.count !== 1) throw refuse();
+    // An Admin made a Member can no longer invite: the invites they sent stop working too.
+    if (member.role === "admin" && input.role !== "admin") {
+      await tx.invite.updateMany({ where: { invitedById: member.id, acceptedAt: null, revokedAt: null }, data: { revokedAt: new Date() } });
+    }
     await tx.memberGrant.deleteMany({ where: { userId: member.id } });
     await tx.memberGrant.createMany({
       data: grants.map((g) => ({
@@ -314,6 +318,8 @@ export async function removeMember(
     if (updated.count !== 1) throw refuse();
     await tx.session.deleteMany({ where: { userId: member.id } });
     await tx.apiToken.deleteMany({ where: { ownerId: member.id } });
+    // Invites they sent go with them: nobody gets in on the word of someone removed.
+    await tx.invite.updateMany({ where: { invitedById: member.id, acceptedAt: null, revokedAt: null }, data: { revokedAt: now } });
     let revokedLinks = 0;
     if (input.links === "revoke") {
       const revoked = await tx.shareLink.updateMany({

@@ -135,3 +135,6 @@ export async function enqueueTestEvent(userId: string, now = new Date()): Promis
   });
   return row.id;
 }
+
+/** Until each person's webhook is held to public addresses, the webhook is the Owner's. */
+export const WEBHOOKS_OWNER_ONLY = "Only the Owner sets the webhook for now.";

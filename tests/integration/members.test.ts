@@ -14,7 +14,10 @@ import { acceptInviteAction } from "@/lib/actions/accept-invite";
 import { changeMemberAction } from "@/lib/actions/change-member";
 import { inviteMemberAction, type CreatedInviteData } from "@/lib/actions/invite-member";
 import { removeMemberAction } from "@/lib/actions/remove-member";
+import { removeWebhookAction } from "@/lib/actions/remove-webhook";
 import { revokeInviteAction } from "@/lib/actions/revoke-invite";
+import { saveWebhookAction } from "@/lib/actions/save-webhook";
+import { sendTestWebhookAction } from "@/lib/actions/send-test-webhook";
 import type { ActionState } from "@/lib/actions/safe-action";
 import { signInAction } from "@/lib/actions/sign-in";
 import { authenticate } from "@/lib/api/auth";
@@ -300,10 +303,35 @@ describe("changing and removing", () => {
     expect(await db.shareLink.findUniqueOrThrow({ where: { id: link } })).toMatchObject({ revokedAt: null, issuedById: id });
     // Signing in again gets them nowhere.
     const again = new Browser();
-    await as(again, () => signInAction(idle, formData({ email: `fritz-${suffix}@members.test`, password: MEMBER_PASSWORD })));
+    const signIn = await as(again, () => signInAction(idle, formData({ email: `fritz-${suffix}@members.test`, password: MEMBER_PASSWORD })));
+    // Refused like a wrong password: the right one tells them nothing, and no session is made.
+    expect(signIn.status).not.toBe("success");
     expect(await as(again, () => getSessionUser())).toBeNull();
     const members = await as(ownerBrowser, async () => listMembers((await getSessionUser())!));
     expect(members.find((m) => m.id === id)).toMatchObject({ status: "removed", manageable: false });
+  });
+
+  it("the webhook is the Owner's: an Admin or a Member cannot set, test or remove one", async () => {
+    for (const role of ["admin", "member"] as const) {
+      const { browser: b, id } = await join(`hook-${role}`, role);
+      const refused = { status: "error", message: "Only the Owner sets the webhook for now." };
+      expect(await as(b, () => saveWebhookAction(idle, formData({ webhookUrl: "http://127.0.0.1:5432/" })))).toMatchObject(refused);
+      expect(await as(b, () => sendTestWebhookAction(idle, undefined))).toMatchObject(refused);
+      expect(await as(b, () => removeWebhookAction(idle, undefined))).toMatchObject(refused);
+      expect(await db.user.findUniqueOrThrow({ where: { id }, select: { webhookUrl: true } })).toEqual({ webhookUrl: null });
+      expect(await db.webhookDelivery.count({ where: { ownerId: id } })).toBe(0);
+    }
+  });
+
+  it("an Admin's open invites stop working when the Admin is removed", async () => {
+    const { browser: adminBrowser, id: adminId } = await join("ines", "admin");
+    const sent = await invite(`jon-${suffix}@members.test`, "member", {}, adminBrowser);
+    expect(sent).toMatchObject({ status: "success" });
+    const token = (sent as { data: CreatedInviteData }).data.path.slice("/invite/".length);
+    expect(await as(ownerBrowser, () => removeMemberAction(idle, { id: adminId, links: "keep" }))).toMatchObject({ status: "success" });
+    expect(await findInvite(token)).toEqual({ status: "revoked" });
+    expect(await accept(token, new Browser(), "Jon")).toMatchObject({ status: "invalid", message: expect.stringMatching(/can no longer be used/) });
+    expect(await db.user.findUnique({ where: { email: `jon-${suffix}@members.test` } })).toBeNull();
   });
 
   it("“Revoke them” revokes the member's active managed links, and only theirs", async () => {

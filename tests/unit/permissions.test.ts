@@ -8,6 +8,7 @@ import {
   assignableRoles,
   can,
   canManageMember,
+  canExportManifest,
   canManageLink,
   canOnObject,
   canViewLink,
@@ -41,6 +42,7 @@ describe("the role table", () => {
     "links.all": { owner: true, admin: true, member: false },
     "instance.settings": { owner: true, admin: false, member: false },
     "audit.view": { owner: true, admin: true, member: false },
+    "webhooks.manage": { owner: true, admin: false, member: false },
     "self.settings": { owner: true, admin: true, member: true },
   };
 
@@ -176,6 +178,21 @@ describe("links", () => {
     expect(canManageLink({ ...member(grant()), id: "bob" }, link)).toBe(false);
     expect(canManageLink(admin, link)).toBe(true);
     expect(canManageLink(owner, { ...link, issuedById: null, connectionId: null })).toBe(true);
+  });
+
+  it("a share of several files is the issuer's while their grant holds its whole folder", () => {
+    const share = { ownerId: TEAM, issuedById: "ana", connectionId: "media", key: "press/" };
+    expect(canManageLink(member(grant({ folder: "press/" })), share)).toBe(true);
+    expect(canManageLink(member(grant({ folder: "press/2026/" })), share)).toBe(false);
+    expect(canManageLink(member(grant()), { ...share, key: "" })).toBe(true);
+    expect(canManageLink(member(grant({ folder: "press/" })), { ...share, key: "" })).toBe(false);
+  });
+
+  it("a manifest of direct URLs only for those who may issue direct links", () => {
+    const share = { ownerId: TEAM, issuedById: "ana", connectionId: "media", key: "press/" };
+    expect(canExportManifest(member(grant()), share)).toBe(true);
+    expect(canExportManifest(member(grant({ linkTypes: "managed" })), share)).toBe(false);
+    expect(canExportManifest(admin, { ...share, issuedById: "someone" })).toBe(true);
   });
 
   it("nobody reaches another team's links or connections", () => {

@@ -261,7 +261,9 @@ export default async function LinkPage({ params, searchParams }: { params: Promi
         </section>
       ) : null}
 
-      {canManage && link.target === "files" && link.connectionId ? <ManifestExport id={link.id} title={link.title} fileCount={link.fileCount ?? 0} /> : null}
+      {link.canExportManifest && link.target === "files" && link.connectionId ? (
+        <ManifestExport id={link.id} title={link.title} fileCount={link.fileCount ?? 0} />
+      ) : null}
 
       {log ? (
         <section aria-labelledby="access-log-title" className="space-y-3">

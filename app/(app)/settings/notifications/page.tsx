@@ -1,13 +1,16 @@
 import type { Metadata } from "next";
 import { SettingsShell } from "@/components/settings/settings-shell";
 import { WebhookSection } from "@/components/settings/webhook-section";
+import { can } from "@/lib/auth/permissions";
 import { requireUser } from "@/lib/auth/session";
+import { notFound } from "next/navigation";
 import { getWebhookOverview } from "@/lib/webhooks/settings";
 
 export const metadata: Metadata = { title: "Notifications · Settings" };
 
 export default async function NotificationsSettingsPage() {
   const user = await requireUser();
+  if (!can(user, "webhooks.manage")) notFound();
   return (
     <SettingsShell current="notifications" actor={user}>
       <WebhookSection overview={await getWebhookOverview(user.id)} now={new Date()} />

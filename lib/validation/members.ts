@@ -64,7 +64,13 @@ function withGrants(raw: unknown): unknown {
 }
 
 function checkFolders(value: { grants: GrantInput[] }, ctx: z.RefinementCtx) {
+  const seen = new Set<string>();
   for (const grant of value.grants) {
+    if (seen.has(grant.connectionId)) {
+      ctx.addIssue({ code: "custom", path: ["grants"], message: "Each connection can be granted once." });
+      return;
+    }
+    seen.add(grant.connectionId);
     const folder = grant.folder;
     if (!isCleanFolder(folder)) {
       ctx.addIssue({

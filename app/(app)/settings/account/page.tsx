@@ -3,6 +3,7 @@ import { ChangePasswordForm } from "@/components/settings/change-password-form";
 import { LogNetworkOnlyForm } from "@/components/settings/log-network-only-form";
 import { SettingsShell } from "@/components/settings/settings-shell";
 import { SignOutEverywhereForm } from "@/components/settings/sign-out-everywhere-form";
+import { can } from "@/lib/auth/permissions";
 import { requireUser } from "@/lib/auth/session";
 import { countUserSessions } from "@/lib/auth/session-store";
 import { getLogNetworkOnly } from "@/lib/links/manage";
@@ -11,7 +12,7 @@ export const metadata: Metadata = { title: "Account · Settings" };
 
 export default async function AccountSettingsPage() {
   const user = await requireUser();
-  const [sessions, logNetworkOnly] = await Promise.all([countUserSessions(user.id), getLogNetworkOnly(user.id)]);
+  const [sessions, logNetworkOnly] = await Promise.all([countUserSessions(user.id), getLogNetworkOnly(user.teamId)]);
   return (
     <SettingsShell current="account" actor={user}>
       <section aria-labelledby="account-heading" className="space-y-8">
@@ -30,15 +31,17 @@ export default async function AccountSettingsPage() {
           </div>
           <SignOutEverywhereForm />
         </div>
-        <section aria-labelledby="access-logs-heading" className="space-y-3">
-          <div className="space-y-1">
-            <h3 id="access-logs-heading" className="text-base font-semibold">
-              Access logs
-            </h3>
-            <p className="text-sm text-zinc-600 dark:text-zinc-400">What managed links record about the people who open them.</p>
-          </div>
-          <LogNetworkOnlyForm initial={logNetworkOnly} />
-        </section>
+        {can(user, "instance.settings") ? (
+          <section aria-labelledby="access-logs-heading" className="space-y-3">
+            <div className="space-y-1">
+              <h3 id="access-logs-heading" className="text-base font-semibold">
+                Access logs
+              </h3>
+              <p className="text-sm text-zinc-600 dark:text-zinc-400">What managed links record about the people who open them.</p>
+            </div>
+            <LogNetworkOnlyForm initial={logNetworkOnly} />
+          </section>
+        ) : null}
         <section aria-labelledby="password-heading" className="space-y-3">
           <div className="space-y-1">
             <h3 id="password-heading" className="text-base font-semibold">

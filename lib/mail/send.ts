@@ -1,5 +1,5 @@
 import nodemailer from "nodemailer";
-import { getEnv, publicBaseUrl } from "@/lib/env";
+import { getEnv } from "@/lib/env";
 import { log } from "@/lib/log";
 
 /**
@@ -20,7 +20,7 @@ export function mailConfigured(): boolean {
 export function mailFrom(): string {
   const env = getEnv();
   if (env.MAIL_FROM) return env.MAIL_FROM;
-  const base = publicBaseUrl();
+  const base = env.PUBLIC_URL ?? env.AUTH_URL;
   const host = base ? new URL(base).hostname.replace(/^\[|\]$/g, "") : "localhost";
   return `Bucketshare <bucketshare@${host}>`;
 }

@@ -4,6 +4,7 @@
  * nothing is sent; with an SMTP server that is not there the invite is still made, the answer says
  * the e-mail failed, within a bounded time, and the link is never logged.
  */
+import { type AddressInfo, createServer, type Socket } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { Browser, browser } from "../support/browser";
 import { closedPort, formData, randomSuffix } from "../support/helpers";
@@ -141,6 +142,30 @@ describe("invite e-mail", () => {
     expect(logs).not.toContain(token);
     expect(logs).not.toContain("hunter2-secret");
   });
+});
+
+describe("a server that never answers", () => {
+  it("accepts the connection but sends no greeting: the invite is still made and the answer says the e-mail failed, in under 10 s", async () => {
+    const sockets: Socket[] = [];
+    const silent = createServer((socket) => sockets.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    try {
+      vi.stubEnv("SMTP_URL", `smtp://127.0.0.1:${(silent.address() as AddressInfo).port}`);
+      const email = `di-${suffix}@mail.test`;
+      const started = Date.now();
+      const state = await invite(email, "member");
+      expect(Date.now() - started).toBeLessThan(10_000);
+      expect(state).toMatchObject({
+        status: "success",
+        data: { email, mail: "failed" },
+        message: expect.stringMatching(/The e-mail could not be sent: copy the link instead/),
+      });
+      expect(await db.invite.count({ where: { teamId: ownerId, email } })).toBe(1);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => silent.close(() => resolve()));
+    }
+  }, 15_000);
 });
 
 describe("SMTP_URL setting", () => {

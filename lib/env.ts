@@ -24,6 +24,15 @@ const postgresUrl = z
   .trim()
   .refine((v) => /^postgres(ql)?:\/\/.+/.test(v), "a postgresql:// connection URL");
 
+function isSmtpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === "smtp:" || url.protocol === "smtps:") && url.hostname !== "";
+  } catch {
+    return false;
+  }
+}
+
 const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   PORT: z.coerce
@@ -106,6 +115,15 @@ const envSchema = z.object({
     .min(1, "a whole number of days (1-36500)")
     .max(36_500, "a whole number of days (1-36500)")
     .default(365),
+  /** Where e-mail (invites) is sent through: smtp://[user:pass@]host[:port] or smtps://…; without it nothing is sent. */
+  SMTP_URL: optionalString.pipe(z.string().refine(isSmtpUrl, "an smtp:// or smtps:// URL such as smtps://user:password@mail.example.com:465").optional()),
+  /** The From of e-mail sent; defaults to "Bucketshare <bucketshare@<host of PUBLIC_URL>>". */
+  MAIL_FROM: optionalString.pipe(
+    z
+      .string()
+      .regex(/^[^\r\n]*@[^\r\n]*$/, "an address such as Bucketshare <share@example.com>")
+      .optional(),
+  ),
   S3_ENDPOINT: optionalString.pipe(z.url("an http(s) URL such as https://s3.us-east-1.amazonaws.com").optional()),
   S3_REGION: optionalString.pipe(
     z
@@ -123,7 +141,7 @@ const envSchema = z.object({
 
 export type Env = z.infer<typeof envSchema>;
 
-const SECRET_VARIABLES = new Set(["AUTH_SECRET", "ENCRYPTION_KEY", "OWNER_PASSWORD", "S3_SECRET_ACCESS_KEY", "S3_ACCESS_KEY_ID"]);
+const SECRET_VARIABLES = new Set(["AUTH_SECRET", "ENCRYPTION_KEY", "OWNER_PASSWORD", "S3_SECRET_ACCESS_KEY", "S3_ACCESS_KEY_ID", "SMTP_URL"]);
 
 export class EnvError extends Error {
   constructor(message: string) {

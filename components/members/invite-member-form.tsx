@@ -50,14 +50,19 @@ export function InviteMemberForm({ connections }: { connections: ConnectionOptio
         tone="error"
         message={state.status === "error" || state.status === "unauthorized" || state.status === "invalid" ? state.message : undefined}
       />
-      <LiveMessage tone="success" message={created && state.status === "success" ? state.message : undefined} />
+      <LiveMessage tone="success" message={created && state.status === "success" && created.mail !== "failed" ? state.message : undefined} />
+      <LiveMessage tone="error" message={created && state.status === "success" && created.mail === "failed" ? state.message : undefined} />
       {created ? (
         <ShownOnce
           key={created.id}
           label={`Invite link for ${created.email}`}
           value={typeof window === "undefined" ? created.path : new URL(created.path, window.location.origin).toString()}
           copyLabel="Copy invite link"
-          note="Send it to them yourself: it is shown only this once and works once, for 7 days. Bucketshare keeps only a hash of it."
+          note={
+            created.mail === "sent"
+              ? "It was e-mailed to them; you may also send it yourself. It is shown only this once and works once, for 7 days. Bucketshare keeps only a hash of it."
+              : "Send it to them yourself: it is shown only this once and works once, for 7 days. Bucketshare keeps only a hash of it."
+          }
           onDone={() => setCreated(null)}
           focus
         />

@@ -36,7 +36,7 @@ function refuse(): AppError {
 }
 
 function requireManager(actor: Actor): void {
-  if (!can(actor, "members.manage")) throw refuse();
+  if (!can(actor, "members.manage")) throw new AppError("forbidden", "Only Admins and the Owner manage members and invites.");
 }
 
 /** The team's people (Owner first, then by name), with their last sign-in (the latest session seen). */

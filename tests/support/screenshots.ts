@@ -270,6 +270,14 @@ async function main() {
         await page.goto(`${base}/settings/appearance`);
         await page.getByRole("heading", { name: "Appearance", level: 2 }).waitFor();
         await capture(page, "appearance", width, theme);
+
+        await page.goto(`${base}/settings/members`);
+        await page.getByRole("heading", { name: "Members", level: 2 }).waitFor();
+        await capture(page, "members", width, theme);
+
+        await page.goto(`${base}/audit`);
+        await page.getByRole("heading", { name: "Audit log", level: 1 }).waitFor();
+        await capture(page, "audit-log", width, theme);
         await context.close();
       }
     }

@@ -16,6 +16,9 @@ const th = "px-3 py-2 font-medium";
 const td = "px-3 py-2 align-top";
 
 /** Settings → "Members": the team's people, its pending invites and "Invite member". */
+/** On a phone each person is a card: name and email across, role, last sign-in and status below, then the actions. */
+const PHONE_CARD = "max-sm:grid max-sm:grid-cols-2 max-sm:py-1";
+
 export function MembersSection({
   members,
   invites,
@@ -37,12 +40,12 @@ export function MembersSection({
       </div>
       {/* Focusable so that keyboard users can scroll it sideways on a narrow screen. */}
       {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a region that scrolls sideways must take the focus to be scrolled by keyboard (axe scrollable-region-focusable) */}
-      <section aria-labelledby="members-table-caption" tabIndex={0} className="overflow-x-auto rounded-lg border border-zinc-200 dark:border-zinc-800">
-        <table className="w-full text-left text-sm">
+      <section aria-labelledby="members-table-caption" tabIndex={0} className="rounded-lg border sm:overflow-x-auto border-zinc-200 dark:border-zinc-800">
+        <table className="w-full text-left text-sm max-sm:block">
           <caption id="members-table-caption" className="sr-only">
             People and invites
           </caption>
-          <thead className="bg-zinc-50 text-xs uppercase text-zinc-600 dark:bg-zinc-900 dark:text-zinc-400">
+          <thead className="max-sm:sr-only bg-zinc-50 text-xs uppercase text-zinc-600 dark:bg-zinc-900 dark:text-zinc-400">
             <tr>
               <th scope="col" className={th}>
                 Name
@@ -64,19 +67,19 @@ export function MembersSection({
               </th>
             </tr>
           </thead>
-          <tbody className="divide-y divide-zinc-200 dark:divide-zinc-800">
+          <tbody className="divide-y divide-zinc-200 dark:divide-zinc-800 max-sm:block">
             {members.map((member) => (
-              <tr key={member.id}>
-                <th scope="row" className={`${td} font-medium`}>
+              <tr key={member.id} className={PHONE_CARD}>
+                <th scope="row" className={`${td} font-medium max-sm:col-span-2`}>
                   {member.name}
                 </th>
-                <td className={`${td} break-all`}>{member.email}</td>
+                <td className={`${td} [overflow-wrap:anywhere] max-sm:col-span-2`}>{member.email}</td>
                 <td className={td}>{ROLE_LABELS[member.role]}</td>
                 <td className={`${td} whitespace-nowrap`}>
                   {member.lastSignInAt ? <RelativeTime date={member.lastSignInAt} now={now} layout="stacked" /> : "Never"}
                 </td>
                 <td className={`${td} ${STATUS[member.status].className}`}>{STATUS[member.status].label}</td>
-                <td className={`${td} space-y-2`}>
+                <td className={`${td} space-y-2 max-sm:col-span-2`}>
                   {member.manageable ? (
                     <>
                       <ChangeMemberForm member={member} connections={connections} />
@@ -87,11 +90,11 @@ export function MembersSection({
               </tr>
             ))}
             {invites.map((invite) => (
-              <tr key={invite.id}>
-                <th scope="row" className={`${td} font-medium text-muted`}>
+              <tr key={invite.id} className={PHONE_CARD}>
+                <th scope="row" className={`${td} font-medium text-muted max-sm:col-span-2`}>
                   —
                 </th>
-                <td className={`${td} break-all`}>{invite.email}</td>
+                <td className={`${td} [overflow-wrap:anywhere] max-sm:col-span-2`}>{invite.email}</td>
                 <td className={td}>{ROLE_LABELS[invite.role]}</td>
                 <td className={td}>Never</td>
                 <td className={`${td} ${STATUS.invited.className}`}>

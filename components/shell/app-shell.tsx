@@ -19,7 +19,7 @@ export function AppShell({ user, children, audit = false }: { user: { name: stri
             <img src="/icon.svg" alt="" width={24} height={24} />
             Bucketshare
           </Link>
-          <nav aria-label="Main" className="order-3 w-full overflow-x-auto sm:order-none sm:w-auto">
+          <nav aria-label="Main" className="order-3 w-full sm:order-none sm:w-auto">
             <NavLinks audit={audit} />
           </nav>
           <div className="ml-auto">

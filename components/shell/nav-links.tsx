@@ -17,7 +17,7 @@ export function NavLinks({ audit = false }: { audit?: boolean }) {
   const pathname = usePathname();
   const shown = audit ? [...items.slice(0, 3), auditItem, ...items.slice(3)] : items;
   return (
-    <ul className="flex items-center gap-1">
+    <ul className="flex flex-wrap items-center gap-1">
       {shown.map((item) => {
         const current = pathname === item.href || pathname.startsWith(`${item.href}/`);
         return (

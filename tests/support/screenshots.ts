@@ -35,6 +35,8 @@ export const SCREENS = [
   "recipient-one-time",
   "settings",
   "appearance",
+  "members",
+  "audit-log",
 ] as const;
 type Screen = (typeof SCREENS)[number];
 const WIDTHS = { desktop: { width: 1280, height: 800 }, phone: { width: 390, height: 844 } } as const;

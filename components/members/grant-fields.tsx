@@ -8,7 +8,7 @@ import { grantFieldName, LINK_TYPE_CHOICES, LONGEST_EXPIRY_CHOICES } from "@/lib
 export type ConnectionOption = { id: string; name: string };
 
 /**
- * A Member's grants, one group per connection of the team: "Can browse", "Can share", "Folder",
+ * A Member's grants, one group per connection of the team: "Can browse", "Can share", "Bucket", "Folder",
  * "Link types" and "Longest expiry". No right ticked: the connection does not exist for them.
  */
 export function GrantFields({
@@ -46,15 +46,26 @@ export function GrantFields({
                 Can share
               </label>
             </div>
-            <Field
-              label="Folder"
-              name={name("folder")}
-              autoComplete="off"
-              spellCheck={false}
-              defaultValue={grant?.folder ?? ""}
-              hint="A key prefix like press/ (everything outside it is invisible to them); empty for the whole connection."
-              errors={errors[name("folder")]}
-            />
+            <div className="grid gap-3 sm:grid-cols-2">
+              <Field
+                label="Bucket"
+                name={name("bucket")}
+                autoComplete="off"
+                spellCheck={false}
+                defaultValue={grant?.bucket ?? ""}
+                hint="Only this bucket (the others are invisible to them); empty for every bucket."
+                errors={errors[name("bucket")]}
+              />
+              <Field
+                label="Folder"
+                name={name("folder")}
+                autoComplete="off"
+                spellCheck={false}
+                defaultValue={grant?.folder ?? ""}
+                hint="A key prefix like press/ (everything outside it is invisible to them); empty for the whole bucket."
+                errors={errors[name("folder")]}
+              />
+            </div>
             <div className="grid gap-3 sm:grid-cols-2">
               <SelectField label="Link types" name={name("linkTypes")} defaultValue={grant?.linkTypes ?? "managed"} errors={errors[name("linkTypes")]}>
                 {LINK_TYPE_CHOICES.map((choice) => (

@@ -5,8 +5,9 @@
  * - Roles: the Owner (everything, including members and the instance's settings), Admins (members,
  *   connections, every link of the team) and Members (only what their grants allow).
  * - Grants: per Member and connection, "Can browse" (list, search, preview), "Can share" (issue links),
- *   optionally inside one "Folder" (a key prefix; everything outside it is invisible), the "Link types"
- *   allowed and the "Longest expiry". No grant: the connection does not exist for them.
+ *   optionally in one "Bucket" of it and inside one "Folder" (a key prefix; everything outside is
+ *   invisible), the "Link types" allowed and the "Longest expiry". No grant: the connection does not
+ *   exist for them.
  *
  * Pure functions of an Actor (loaded once per request by lib/auth/actor.ts), so every role × action ×
  * grant is covered by unit tests.
@@ -21,7 +22,9 @@ export type Grant = {
   connectionId: string;
   canBrowse: boolean;
   canShare: boolean;
-  /** "" for the whole connection, else a clean key prefix ending in "/" (see isCleanFolder). */
+  /** The one bucket of the connection the grant is about; null for every bucket. */
+  bucket: string | null;
+  /** "" for the whole bucket, else a clean key prefix ending in "/" (see isCleanFolder). */
   folder: string;
   linkTypes: LinkTypes;
   longestExpirySeconds: number | null;
@@ -71,7 +74,7 @@ function isTeamWide(actor: Actor): boolean {
   return actor.role === "owner" || actor.role === "admin";
 }
 
-const FULL: Omit<Grant, "connectionId"> = { canBrowse: true, canShare: true, folder: "", linkTypes: "both", longestExpirySeconds: null };
+const FULL: Omit<Grant, "connectionId"> = { canBrowse: true, canShare: true, bucket: null, folder: "", linkTypes: "both", longestExpirySeconds: null };
 
 /**
  * A folder a grant may name: "" (everything) or segments of at least one character, none "." or "..",
@@ -114,10 +117,20 @@ function holds(grant: Grant, right: ObjectRight): boolean {
   return right === "browse" ? grant.canBrowse : grant.canShare;
 }
 
+/** Whether a grant reaches into this bucket (a grant naming no bucket reaches every one). */
+function coversBucket(grant: Grant, bucket: string): boolean {
+  return grant.bucket === null || grant.bucket === bucket;
+}
+
+/** The one bucket of a connection the actor's grant is about (their list of buckets is just it); null: every bucket. */
+export function grantedBucket(actor: Actor, connectionId: string): string | null {
+  return grantFor(actor, connectionId)?.bucket ?? null;
+}
+
 /** May the actor browse (list, search, preview) or share (issue a link to) this object? */
-export function canOnObject(actor: Actor, right: ObjectRight, connectionId: string, key: string): boolean {
+export function canOnObject(actor: Actor, right: ObjectRight, connectionId: string, bucket: string, key: string): boolean {
   const grant = grantFor(actor, connectionId);
-  return grant !== null && holds(grant, right) && folderContains(grant.folder, key);
+  return grant !== null && holds(grant, right) && coversBucket(grant, bucket) && folderContains(grant.folder, key);
 }
 
 /**
@@ -128,9 +141,9 @@ export function canOnObject(actor: Actor, right: ObjectRight, connectionId: stri
  */
 export type ListingView = "all" | { only: string } | "none";
 
-export function listingView(actor: Actor, right: ObjectRight, connectionId: string, prefix: string): ListingView {
+export function listingView(actor: Actor, right: ObjectRight, connectionId: string, bucket: string, prefix: string): ListingView {
   const grant = grantFor(actor, connectionId);
-  if (!grant || !holds(grant, right)) return "none";
+  if (!grant || !holds(grant, right) || !coversBucket(grant, bucket)) return "none";
   const folder = grant.folder;
   if (folder === "") return "all";
   if (!isCleanFolder(folder) || hasDotSegment(prefix)) return "none";
@@ -160,7 +173,7 @@ export function linkScope(actor: Actor): { ownerId: string; issuedById?: string 
   return can(actor, "links.all") ? { ownerId: actor.teamId } : { ownerId: actor.teamId, issuedById: actor.id };
 }
 
-export type LinkSubject = { ownerId: string; issuedById: string | null; connectionId: string | null; key: string };
+export type LinkSubject = { ownerId: string; issuedById: string | null; connectionId: string | null; bucket: string; key: string };
 
 /**
  * May the actor act on a link (revoke, change, delete from history, reveal)? Admins and the Owner on
@@ -171,8 +184,8 @@ export function canManageLink(actor: Actor, link: LinkSubject): boolean {
   if (can(actor, "links.all")) return true;
   if (link.issuedById !== actor.id || link.connectionId === null) return false;
   // A share of several files keeps the folder they lie in as its key ("press/", or "" for a bucket's root).
-  if (link.key === "" || link.key.endsWith("/")) return listingView(actor, "share", link.connectionId, link.key) === "all";
-  return canOnObject(actor, "share", link.connectionId, link.key);
+  if (link.key === "" || link.key.endsWith("/")) return listingView(actor, "share", link.connectionId, link.bucket, link.key) === "all";
+  return canOnObject(actor, "share", link.connectionId, link.bucket, link.key);
 }
 
 /**

@@ -30,20 +30,20 @@ export function longestExpiryMessage(seconds: number): string {
 const OUTSIDE_MESSAGE = "This object does not exist (any more), so no link was created.";
 const BROWSE_ONLY_MESSAGE = "Your access allows browsing here, not sharing. Ask an Admin for Can share.";
 
-function refuseOutside(actor: Actor, connectionId: string, key: string): never {
-  if (canOnObject(actor, "browse", connectionId, key)) throw new AppError("forbidden", BROWSE_ONLY_MESSAGE, { reason: "not_granted" });
+function refuseOutside(actor: Actor, connectionId: string, bucket: string, key: string): never {
+  if (canOnObject(actor, "browse", connectionId, bucket, key)) throw new AppError("forbidden", BROWSE_ONLY_MESSAGE, { reason: "not_granted" });
   throw new AppError("not_found", OUTSIDE_MESSAGE, { reason: "no_such_object" });
 }
 
-/** Every key must be one the actor may share (Can share, inside their folder). */
-export function assertMayShareKeys(actor: Actor, connectionId: string, keys: readonly string[]): void {
-  for (const key of keys) if (!canOnObject(actor, "share", connectionId, key)) refuseOutside(actor, connectionId, key);
+/** Every key must be one the actor may share (Can share, in their bucket and inside their folder). */
+export function assertMayShareKeys(actor: Actor, connectionId: string, bucket: string, keys: readonly string[]): void {
+  for (const key of keys) if (!canOnObject(actor, "share", connectionId, bucket, key)) refuseOutside(actor, connectionId, bucket, key);
 }
 
 /** A whole folder ("" for the bucket's root): only one inside the actor's folder. */
-export function assertMayShareFolder(actor: Actor, connectionId: string, prefix: string): void {
-  if (listingView(actor, "share", connectionId, prefix) === "all") return;
-  if (listingView(actor, "browse", connectionId, prefix) === "all") throw new AppError("forbidden", BROWSE_ONLY_MESSAGE, { reason: "not_granted" });
+export function assertMayShareFolder(actor: Actor, connectionId: string, bucket: string, prefix: string): void {
+  if (listingView(actor, "share", connectionId, bucket, prefix) === "all") return;
+  if (listingView(actor, "browse", connectionId, bucket, prefix) === "all") throw new AppError("forbidden", BROWSE_ONLY_MESSAGE, { reason: "not_granted" });
   throw new AppError("not_found", "This folder does not exist (any more), so no link was created.", { reason: "no_such_object", field: "prefix" });
 }
 

@@ -50,8 +50,8 @@ function normalizedFolder(prefix: string): string {
 
 /** A folder or selection the actor may share all of (lib/links/grant-limits.ts): checked before anything is listed. */
 export function assertMayShareSource(actor: Actor, connectionId: string, source: FilesSource): void {
-  if (source.mode === "folder") assertMayShareFolder(actor, connectionId, normalizedFolder(source.prefix));
-  else assertMayShareKeys(actor, connectionId, source.keys);
+  if (source.mode === "folder") assertMayShareFolder(actor, connectionId, source.bucket, normalizedFolder(source.prefix));
+  else assertMayShareKeys(actor, connectionId, source.bucket, source.keys);
 }
 
 function storageProblem(error: unknown, what: string): AppError {

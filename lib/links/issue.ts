@@ -96,7 +96,7 @@ export async function issueShareLink(user: SessionUser, input: ShareLinkRequest,
     throw new AppError("invalid", MANAGED_ONLY_MESSAGE, { reason: "managed_only" });
   }
   const open = await openConnectionOrThrow(user, input.connectionId);
-  assertMayShareKeys(user, open.connection.id, [input.key]);
+  assertMayShareKeys(user, open.connection.id, input.bucket, [input.key]);
   assertLinkKindAllowed(user, open.connection.id, kind);
   // X-Amz-Date has whole seconds: sign at a whole second so the stored expiry is exact.
   const now = carried.now ?? new Date(Math.floor(Date.now() / 1000) * 1000);

@@ -68,14 +68,7 @@ export async function listMembers(actor: Actor): Promise<MemberView[]> {
         role,
         status: (row.removedAt ? "removed" : "active") as MemberStatus,
         lastSignInAt: session?.lastSeenAt ?? null,
-        grants: row.grants.map((g) => ({
-          connectionId: g.connectionId,
-          canBrowse: g.canBrowse,
-          canShare: g.canShare,
-          folder: g.folder,
-          linkTypes: g.linkTypes as Grant["linkTypes"],
-          longestExpirySeconds: g.longestExpirySeconds,
-        })),
+        grants: row.grants.map(({ userId: _, ...g }) => ({ ...g, linkTypes: g.linkTypes as Grant["linkTypes"] })),
         manageable: canManageMember(actor, { id: row.id, teamId: row.teamId ?? row.id, role, removed: row.removedAt !== null }),
       };
     })
@@ -121,6 +114,12 @@ async function grantRows(client: Prisma.TransactionClient | typeof db, teamId: s
   const unknown = wanted.find((g) => !ids.has(g.connectionId));
   if (unknown) throw new AppError("not_found", "One of these connections no longer exists. Reload the page and try again.", { reason: "no_such_connection" });
   return wanted;
+}
+
+/** A member_grants row of a person from a validated grant (an invite's stored grants may predate "Bucket"). */
+function grantData(userId: string, g: GrantInput) {
+  const { connectionId, canBrowse, canShare, bucket, folder, linkTypes, longestExpirySeconds } = g;
+  return { userId, connectionId, canBrowse, canShare, bucket: bucket ?? null, folder, linkTypes, longestExpirySeconds };
 }
 
 /** "Invite member": a one-time link bound to the email, valid 7 days; returns the token (shown once). */
@@ -231,17 +230,7 @@ export async function acceptInvite(token: string, input: { name: string; passwor
         });
         const ids = new Set(existing.map((c) => c.id));
         await tx.memberGrant.createMany({
-          data: grants
-            .filter((g) => ids.has(g.connectionId))
-            .map((g) => ({
-              userId: user.id,
-              connectionId: g.connectionId,
-              canBrowse: g.canBrowse,
-              canShare: g.canShare,
-              folder: g.folder,
-              linkTypes: g.linkTypes,
-              longestExpirySeconds: g.longestExpirySeconds,
-            })),
+          data: grants.filter((g) => ids.has(g.connectionId)).map((g) => grantData(user.id, g)),
         });
       }
       await recordAudit(tx, { actor: { id: user.id }, kind: "invite.accepted", subject: invite.email, subjectId: invite.id, details: { role: invite.role } });
@@ -281,15 +270,7 @@ export async function changeMember(actor: Actor, input: { id: string; role: Role
     }
     await tx.memberGrant.deleteMany({ where: { userId: member.id } });
     await tx.memberGrant.createMany({
-      data: grants.map((g) => ({
-        userId: member.id,
-        connectionId: g.connectionId,
-        canBrowse: g.canBrowse,
-        canShare: g.canShare,
-        folder: g.folder,
-        linkTypes: g.linkTypes,
-        longestExpirySeconds: g.longestExpirySeconds,
-      })),
+      data: grants.map((g) => grantData(member.id, g)),
     });
     const roleChanged = member.role !== input.role;
     await recordAudit(tx, {

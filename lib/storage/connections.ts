@@ -1,5 +1,5 @@
 import "server-only";
-import { type Actor, connectionScope } from "@/lib/auth/permissions";
+import { type Actor, connectionScope, grantedBucket } from "@/lib/auth/permissions";
 import { db } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import { storageSourcesFor } from "@/lib/security/csp";
@@ -79,11 +79,13 @@ export async function getConnection(actor: Actor, id: string): Promise<Connectio
 
 export type OpenConnection = { connection: ConnectionSummary; clients: StorageClients };
 
-/** A connection the actor sees, with its S3 clients ready. */
+/** A connection the actor sees, with its S3 clients ready; its buckets are only the granted one, when the grant names one. */
 export async function openConnection(actor: Actor, id: string): Promise<OpenConnection | null> {
   const row = await db.storageConnection.findFirst({ where: { ...connectionScope(actor), AND: [{ id }] } });
   if (!row) return null;
-  return { connection: toSummary(row), clients: clientsFor(row) };
+  const summary = toSummary(row);
+  const only = grantedBucket(actor, row.id);
+  return { connection: only === null ? summary : { ...summary, buckets: [only] }, clients: clientsFor(row) };
 }
 
 export async function openConnectionOrThrow(actor: Actor, id: string): Promise<OpenConnection> {

@@ -28,6 +28,11 @@ const grantSchema = z.object({
   connectionId: id,
   canBrowse: z.boolean(),
   canShare: z.boolean(),
+  bucket: z
+    .string()
+    .trim()
+    .optional()
+    .transform((v) => v || null),
   folder: z.string().trim().max(1024, "Use at most 1024 characters."),
   linkTypes: z.enum(["managed", "both"], { error: "Choose the link types." }),
   longestExpirySeconds: z
@@ -56,6 +61,7 @@ function withGrants(raw: unknown): unknown {
     connectionId,
     canBrowse: input[grantFieldName("canBrowse", connectionId)] === "on",
     canShare: input[grantFieldName("canShare", connectionId)] === "on",
+    bucket: input[grantFieldName("bucket", connectionId)] ?? "",
     folder: input[grantFieldName("folder", connectionId)] ?? "",
     linkTypes: input[grantFieldName("linkTypes", connectionId)] ?? "both",
     longestExpirySeconds: input[grantFieldName("longestExpiry", connectionId)] ?? "",
@@ -63,7 +69,7 @@ function withGrants(raw: unknown): unknown {
   return { ...input, grants };
 }
 
-function checkFolders(value: { grants: GrantInput[] }, ctx: z.RefinementCtx) {
+function checkPlaces(value: { grants: GrantInput[] }, ctx: z.RefinementCtx) {
   const seen = new Set<string>();
   for (const grant of value.grants) {
     if (seen.has(grant.connectionId)) {
@@ -71,13 +77,18 @@ function checkFolders(value: { grants: GrantInput[] }, ctx: z.RefinementCtx) {
       return;
     }
     seen.add(grant.connectionId);
+    const bucket = grant.bucket;
+    if (bucket !== null && (bucket.length > 255 || /[/\u0000-\u001f\u007f]/.test(bucket))) {
+      const message = bucket.length > 255 ? "Use at most 255 characters." : "A bucket name has no “/” and no control characters.";
+      ctx.addIssue({ code: "custom", path: [grantFieldName("bucket", grant.connectionId)], message });
+    }
     const folder = grant.folder;
     if (!isCleanFolder(folder)) {
       ctx.addIssue({
         code: "custom",
         path: [grantFieldName("folder", grant.connectionId)],
         message:
-          "Use a folder path like press/ or press/2026/: ending in “/”, without a leading “/”, empty parts, “.” or “..”. Leave it empty for the whole connection.",
+          "Use a folder path like press/ or press/2026/: ending in “/”, without a leading “/”, empty parts, “.” or “..”. Leave it empty for the whole bucket.",
       });
     }
   }
@@ -93,7 +104,7 @@ export const inviteMemberSchema = z.preprocess(
       role: roleField,
       grants: z.array(grantSchema).max(200),
     })
-    .superRefine(checkFolders),
+    .superRefine(checkPlaces),
 );
 
 export const changeMemberSchema = z.preprocess(
@@ -104,7 +115,7 @@ export const changeMemberSchema = z.preprocess(
       role: roleField,
       grants: z.array(grantSchema).max(200),
     })
-    .superRefine(checkFolders),
+    .superRefine(checkPlaces),
 );
 
 export const removeMemberSchema = z.object({

@@ -30,7 +30,7 @@ const THIRTY_DAYS = 30 * 86_400;
 async function createMember(
   owner: SessionUser,
   label: string,
-  grants: { connectionId: string; canShare?: boolean; folder?: string; linkTypes?: string; longest?: number | null }[],
+  grants: { connectionId: string; canShare?: boolean; bucket?: string; folder?: string; linkTypes?: string; longest?: number | null }[],
 ) {
   const row = await db.user.create({
     data: {
@@ -49,6 +49,7 @@ async function createMember(
         connectionId: g.connectionId,
         canBrowse: true,
         canShare: g.canShare ?? true,
+        bucket: g.bucket ?? null,
         folder: g.folder ?? "",
         linkTypes: g.linkTypes ?? "both",
         longestExpirySeconds: g.longest ?? null,
@@ -161,6 +162,50 @@ describe.each(storageCases())("a Member's grants on $name", (server: TestStorage
     expect(await folderPage(granted, bucket, [])).toEqual({ notFound: true });
     session.user = owner;
     expect(await folderPage(granted, bucket, [])).toMatchObject({ listing: { folders: ["press-old/", "press/", "secret/"], objects: ["top.txt"] } });
+  });
+
+  it("a grant naming one bucket: only it is listed (pages and API), every other bucket does not exist for them", async () => {
+    const elsewhere = await h.createBucket(admin);
+    await h.putObjects(admin, elsewhere, [{ key: "press/z.pdf", body: Buffer.from("z\n"), contentType: "text/plain" }]);
+    const dora = await createMember(owner, "dora", [{ connectionId: granted, bucket, folder: "press/" }]);
+    const doraToken = (await createTestToken(dora.id, { scopes: ["objects:read", "links:read", "links:write"] })).token;
+    try {
+      const buckets = await callApi({ method: "GET", path: `/connections/${granted}/buckets`, token: doraToken });
+      expect(buckets.json.buckets.map((b: { name: string }) => b.name)).toEqual([bucket]);
+      session.user = dora;
+      expect(await folderPage(granted, bucket, ["press"])).toMatchObject({ listing: { objects: ["press/a.pdf", "press/alpha.txt"] } });
+      // The same folder in another bucket of the same connection: not found, through the page and the API.
+      expect(await folderPage(granted, elsewhere, ["press"])).toEqual({ notFound: true });
+      expect(await folderPage(granted, elsewhere, [])).toEqual({ notFound: true });
+      const listed = await callApi({
+        method: "GET",
+        path: `/objects?${new URLSearchParams({ connection: granted, bucket: elsewhere, prefix: "press/" })}`,
+        token: doraToken,
+      });
+      expect(listed.status).toBe(404);
+      const before = await linkCount();
+      const refused = await createShareLinkAction(
+        { status: "idle" },
+        h.formData({
+          connectionId: granted,
+          bucket: elsewhere,
+          key: "press/z.pdf",
+          linkType: "managed",
+          expiryMode: "preset",
+          preset: "7d",
+          disposition: "inline",
+          timeZone: "UTC",
+        }),
+      );
+      expect(refused).toMatchObject({ status: "error", message: "This object does not exist (any more), so no link was created." });
+      expect(await linkCount()).toBe(before);
+      // A grant without a bucket (ana's) still reaches every bucket of the connection.
+      session.user = ana;
+      expect(await folderPage(granted, elsewhere, ["press"])).toMatchObject({ listing: { objects: ["press/z.pdf"] } });
+    } finally {
+      session.user = null;
+      await h.deleteTestUsers(dora);
+    }
   });
 
   it("filters only inside their folder", async () => {

@@ -189,7 +189,9 @@ describe("accepting", () => {
     const { browser: b, id } = await join("bruno", "member", grants);
     const user = await as(b, () => getSessionUser());
     expect(user).toMatchObject({ id, name: "Person bruno", role: "member", teamId: ownerId });
-    expect(user?.grants).toEqual([{ connectionId, canBrowse: true, canShare: true, folder: "press/", linkTypes: "managed", longestExpirySeconds: 2_592_000 }]);
+    expect(user?.grants).toEqual([
+      { connectionId, canBrowse: true, canShare: true, bucket: null, folder: "press/", linkTypes: "managed", longestExpirySeconds: 2_592_000 },
+    ]);
     const used = await db.invite.findFirstOrThrow({ where: { email: `bruno-${suffix}@members.test` } });
     expect(used.acceptedAt).not.toBeNull();
     // The audit log has both: who sent it, and the newcomer accepting it.
@@ -270,13 +272,24 @@ describe("changing and removing", () => {
         idle,
         grantForm(
           { id, role: "member" },
-          { [otherConnectionId]: { canBrowse: "on", canShare: "on", folder: "reports/", linkTypes: "both", longestExpiry: "86400" }, [connectionId]: {} },
+          {
+            [otherConnectionId]: { canBrowse: "on", canShare: "on", bucket: " acme-reports ", folder: "reports/", linkTypes: "both", longestExpiry: "86400" },
+            [connectionId]: {},
+          },
         ),
       ),
     );
     expect(state).toMatchObject({ status: "success" });
     expect((await as(b, () => getSessionUser()))?.grants).toEqual([
-      { connectionId: otherConnectionId, canBrowse: true, canShare: true, folder: "reports/", linkTypes: "both", longestExpirySeconds: 86_400 },
+      {
+        connectionId: otherConnectionId,
+        canBrowse: true,
+        canShare: true,
+        bucket: "acme-reports",
+        folder: "reports/",
+        linkTypes: "both",
+        longestExpirySeconds: 86_400,
+      },
     ]);
     expect(await as(ownerBrowser, () => changeMemberAction(idle, grantForm({ id, role: "admin" })))).toMatchObject({ status: "success" });
     expect(await loadActor(id)).toMatchObject({ role: "admin", grants: [] });
@@ -284,6 +297,10 @@ describe("changing and removing", () => {
       changeMemberAction(idle, grantForm({ id, role: "member" }, { [connectionId]: { canBrowse: "on", folder: "a/../" } })),
     );
     expect(refused).toMatchObject({ status: "invalid", fieldErrors: { [`folder:${connectionId}`]: [expect.any(String)] } });
+    const slashed = await as(ownerBrowser, () =>
+      changeMemberAction(idle, grantForm({ id, role: "member" }, { [connectionId]: { canBrowse: "on", bucket: "acme/press" } })),
+    );
+    expect(slashed).toMatchObject({ status: "invalid", fieldErrors: { [`bucket:${connectionId}`]: ["A bucket name has no “/” and no control characters."] } });
     expect(await loadActor(id)).toMatchObject({ role: "admin" });
   });
 

@@ -16,13 +16,13 @@ const ana: Actor = {
   id: "a",
   teamId: "o",
   role: "member",
-  grants: [{ connectionId: "c1", canBrowse: true, canShare: true, folder: "press/", linkTypes: "managed", longestExpirySeconds: 30 * 86_400 }],
+  grants: [{ connectionId: "c1", canBrowse: true, canShare: true, bucket: null, folder: "press/", linkTypes: "managed", longestExpirySeconds: 30 * 86_400 }],
 };
 const cleo: Actor = {
   id: "c",
   teamId: "o",
   role: "member",
-  grants: [{ connectionId: "c1", canBrowse: true, canShare: false, folder: "", linkTypes: "both", longestExpirySeconds: null }],
+  grants: [{ connectionId: "c1", canBrowse: true, canShare: false, bucket: null, folder: "", linkTypes: "both", longestExpirySeconds: null }],
 };
 
 function refusal(run: () => void): { reason: string; field?: string; message: string } | null {
@@ -45,32 +45,32 @@ describe("grant limits on issuing links", () => {
 
   it("an Owner may do everything: no limits", () => {
     expect(shareLimitsFor(owner, "c1")).toEqual({ kinds: ["managed", "direct"], longestExpirySeconds: null });
-    expect(refusal(() => assertMayShareFolder(owner, "c1", ""))).toBeNull();
+    expect(refusal(() => assertMayShareFolder(owner, "c1", "acme", ""))).toBeNull();
     expect(refusal(() => assertLinkKindAllowed(owner, "c1", "direct"))).toBeNull();
     expect(refusal(() => assertExpiryAllowed(owner, "c1", { seconds: 0, neverExpires: true }))).toBeNull();
   });
 
   it("a folder grant: keys and folders inside it only (press/ never gives press-old/, no dot segments)", () => {
-    expect(refusal(() => assertMayShareKeys(ana, "c1", ["press/a.pdf", "press/x/y.txt"]))).toBeNull();
+    expect(refusal(() => assertMayShareKeys(ana, "c1", "acme", ["press/a.pdf", "press/x/y.txt"]))).toBeNull();
     for (const key of ["press-old/a.pdf", "press", "a/../press/x", "press/../secret/x", "secret/x"]) {
       expect(
-        refusal(() => assertMayShareKeys(ana, "c1", ["press/a.pdf", key])),
+        refusal(() => assertMayShareKeys(ana, "c1", "acme", ["press/a.pdf", key])),
         key,
       ).toMatchObject({ reason: "no_such_object" });
     }
-    expect(refusal(() => assertMayShareKeys(ana, "c2", ["press/a.pdf"]))).toMatchObject({ reason: "no_such_object" });
-    expect(refusal(() => assertMayShareFolder(ana, "c1", "press/sub/"))).toBeNull();
+    expect(refusal(() => assertMayShareKeys(ana, "c2", "acme", ["press/a.pdf"]))).toMatchObject({ reason: "no_such_object" });
+    expect(refusal(() => assertMayShareFolder(ana, "c1", "acme", "press/sub/"))).toBeNull();
     for (const prefix of ["", "press-old/", "pre"])
       expect(
-        refusal(() => assertMayShareFolder(ana, "c1", prefix)),
+        refusal(() => assertMayShareFolder(ana, "c1", "acme", prefix)),
         prefix,
       ).toMatchObject({ reason: "no_such_object" });
   });
 
   it("browse without share: refused as not granted, not as missing", () => {
     expect(shareLimitsFor(cleo, "c1")).toBeNull();
-    expect(refusal(() => assertMayShareKeys(cleo, "c1", ["a.txt"]))).toMatchObject({ reason: "not_granted" });
-    expect(refusal(() => assertMayShareFolder(cleo, "c1", ""))).toMatchObject({ reason: "not_granted" });
+    expect(refusal(() => assertMayShareKeys(cleo, "c1", "acme", ["a.txt"]))).toMatchObject({ reason: "not_granted" });
+    expect(refusal(() => assertMayShareFolder(cleo, "c1", "acme", ""))).toMatchObject({ reason: "not_granted" });
   });
 
   it("managed only and a longest expiry: field errors on linkType and expiresIn", () => {

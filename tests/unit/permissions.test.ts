@@ -17,6 +17,7 @@ import {
   grantFor,
   isCleanFolder,
   linkScope,
+  grantedBucket,
   listingView,
   longestExpirySeconds,
   soleOwner,
@@ -27,7 +28,7 @@ const owner: Actor = { id: TEAM, teamId: TEAM, role: "owner", grants: [] };
 const admin: Actor = { id: "adam", teamId: TEAM, role: "admin", grants: [] };
 
 function grant(partial: Partial<Grant> = {}): Grant {
-  return { connectionId: "media", canBrowse: true, canShare: true, folder: "", linkTypes: "both", longestExpirySeconds: null, ...partial };
+  return { connectionId: "media", canBrowse: true, canShare: true, bucket: null, folder: "", linkTypes: "both", longestExpirySeconds: null, ...partial };
 }
 
 function member(...grants: Grant[]): Actor {
@@ -97,7 +98,7 @@ describe("grants", () => {
   it("Admins and the Owner hold every right on every connection of their team", () => {
     for (const actor of [owner, admin]) {
       expect(grantFor(actor, "any")).toMatchObject({ canBrowse: true, canShare: true, folder: "" });
-      expect(canOnObject(actor, "share", "any", "x/y")).toBe(true);
+      expect(canOnObject(actor, "share", "any", "acme", "x/y")).toBe(true);
       expect(allowedLinkKinds(actor, "any")).toEqual(["managed", "direct"]);
       expect(longestExpirySeconds(actor, "any")).toBeNull();
     }
@@ -106,8 +107,8 @@ describe("grants", () => {
   it("a Member without a grant sees nothing of a connection", () => {
     const ana = member(grant({ connectionId: "media" }));
     expect(grantFor(ana, "finance")).toBeNull();
-    expect(canOnObject(ana, "browse", "finance", "a.pdf")).toBe(false);
-    expect(listingView(ana, "browse", "finance", "")).toBe("none");
+    expect(canOnObject(ana, "browse", "finance", "acme", "a.pdf")).toBe(false);
+    expect(listingView(ana, "browse", "finance", "acme", "")).toBe("none");
     expect(allowedLinkKinds(ana, "finance")).toEqual([]);
     // A row with neither right is no grant at all.
     expect(grantFor(member(grant({ canBrowse: false, canShare: false })), "media")).toBeNull();
@@ -115,20 +116,36 @@ describe("grants", () => {
 
   it("Can browse and Can share are separate rights", () => {
     const viewer = member(grant({ canShare: false }));
-    expect(canOnObject(viewer, "browse", "media", "a.png")).toBe(true);
-    expect(canOnObject(viewer, "share", "media", "a.png")).toBe(false);
+    expect(canOnObject(viewer, "browse", "media", "acme", "a.png")).toBe(true);
+    expect(canOnObject(viewer, "share", "media", "acme", "a.png")).toBe(false);
     expect(allowedLinkKinds(viewer, "media")).toEqual([]);
     const sharer = member(grant({ canBrowse: false }));
-    expect(canOnObject(sharer, "browse", "media", "a.png")).toBe(false);
-    expect(canOnObject(sharer, "share", "media", "a.png")).toBe(true);
+    expect(canOnObject(sharer, "browse", "media", "acme", "a.png")).toBe(false);
+    expect(canOnObject(sharer, "share", "media", "acme", "a.png")).toBe(true);
   });
 
   it("a folder grant covers its folder only", () => {
     const ana = member(grant({ folder: "press/" }));
-    expect(canOnObject(ana, "share", "media", "press/kit.zip")).toBe(true);
-    expect(canOnObject(ana, "share", "media", "press-old/kit.zip")).toBe(false);
-    expect(canOnObject(ana, "browse", "media", "press/../finance/q3.pdf")).toBe(false);
-    expect(canOnObject(ana, "browse", "media", "top.pdf")).toBe(false);
+    expect(canOnObject(ana, "share", "media", "acme", "press/kit.zip")).toBe(true);
+    expect(canOnObject(ana, "share", "media", "acme", "press-old/kit.zip")).toBe(false);
+    expect(canOnObject(ana, "browse", "media", "acme", "press/../finance/q3.pdf")).toBe(false);
+    expect(canOnObject(ana, "browse", "media", "acme", "top.pdf")).toBe(false);
+  });
+
+  it("a grant naming a bucket covers that bucket only; without one, every bucket", () => {
+    const ana = member(grant({ bucket: "acme-media", folder: "press/" }));
+    expect(grantedBucket(ana, "media")).toBe("acme-media");
+    expect(canOnObject(ana, "share", "media", "acme-media", "press/kit.zip")).toBe(true);
+    expect(canOnObject(ana, "browse", "media", "acme-finance", "press/kit.zip")).toBe(false);
+    expect(canOnObject(ana, "browse", "media", "acme-media-old", "press/kit.zip")).toBe(false);
+    expect(listingView(ana, "browse", "media", "acme-media", "")).toEqual({ only: "press/" });
+    expect(listingView(ana, "browse", "media", "acme-finance", "")).toBe("none");
+    const link = { ownerId: TEAM, issuedById: "ana", connectionId: "media", key: "press/kit.zip" };
+    expect(canManageLink(ana, { ...link, bucket: "acme-media" })).toBe(true);
+    expect(canManageLink(ana, { ...link, bucket: "acme-finance" })).toBe(false);
+    expect(grantedBucket(member(grant()), "media")).toBeNull();
+    expect(canOnObject(member(grant()), "browse", "media", "any-bucket", "a.pdf")).toBe(true);
+    expect(grantedBucket(admin, "media")).toBeNull();
   });
 
   it("link types and the longest expiry come from the grant", () => {
@@ -142,24 +159,24 @@ describe("listings", () => {
   const ana = member(grant({ folder: "acme/press/" }));
 
   it("inside the folder: everything; above it: only the way down; beside it: nothing", () => {
-    expect(listingView(ana, "browse", "media", "acme/press/")).toBe("all");
-    expect(listingView(ana, "browse", "media", "acme/press/2026/")).toBe("all");
-    expect(listingView(ana, "browse", "media", "")).toEqual({ only: "acme/" });
-    expect(listingView(ana, "browse", "media", "acme/")).toEqual({ only: "acme/press/" });
-    expect(listingView(ana, "browse", "media", "acme/pr")).toEqual({ only: "acme/press/" });
-    expect(listingView(ana, "browse", "media", "acme/press-old/")).toBe("none");
-    expect(listingView(ana, "browse", "media", "other/")).toBe("none");
-    expect(listingView(ana, "browse", "media", "acme/press/../")).toBe("none");
+    expect(listingView(ana, "browse", "media", "acme", "acme/press/")).toBe("all");
+    expect(listingView(ana, "browse", "media", "acme", "acme/press/2026/")).toBe("all");
+    expect(listingView(ana, "browse", "media", "acme", "")).toEqual({ only: "acme/" });
+    expect(listingView(ana, "browse", "media", "acme", "acme/")).toEqual({ only: "acme/press/" });
+    expect(listingView(ana, "browse", "media", "acme", "acme/pr")).toEqual({ only: "acme/press/" });
+    expect(listingView(ana, "browse", "media", "acme", "acme/press-old/")).toBe("none");
+    expect(listingView(ana, "browse", "media", "acme", "other/")).toBe("none");
+    expect(listingView(ana, "browse", "media", "acme", "acme/press/../")).toBe("none");
   });
 
   it("a right the member lacks shows nothing, a team-wide role everything", () => {
-    expect(listingView(member(grant({ canBrowse: false })), "browse", "media", "")).toBe("none");
-    expect(listingView(admin, "browse", "media", "")).toBe("all");
+    expect(listingView(member(grant({ canBrowse: false })), "browse", "media", "acme", "")).toBe("none");
+    expect(listingView(admin, "browse", "media", "acme", "")).toBe("all");
   });
 });
 
 describe("links", () => {
-  const link = { ownerId: TEAM, issuedById: "ana", connectionId: "media", key: "press/kit.zip" };
+  const link = { ownerId: TEAM, issuedById: "ana", connectionId: "media", bucket: "acme", key: "press/kit.zip" };
 
   it("Members see their own links, Admins and the Owner every link of the team", () => {
     expect(linkScope(owner)).toEqual({ ownerId: TEAM });
@@ -181,7 +198,7 @@ describe("links", () => {
   });
 
   it("a share of several files is the issuer's while their grant holds its whole folder", () => {
-    const share = { ownerId: TEAM, issuedById: "ana", connectionId: "media", key: "press/" };
+    const share = { ownerId: TEAM, issuedById: "ana", connectionId: "media", bucket: "acme", key: "press/" };
     expect(canManageLink(member(grant({ folder: "press/" })), share)).toBe(true);
     expect(canManageLink(member(grant({ folder: "press/2026/" })), share)).toBe(false);
     expect(canManageLink(member(grant()), { ...share, key: "" })).toBe(true);
@@ -189,7 +206,7 @@ describe("links", () => {
   });
 
   it("a manifest of direct URLs only for those who may issue direct links", () => {
-    const share = { ownerId: TEAM, issuedById: "ana", connectionId: "media", key: "press/" };
+    const share = { ownerId: TEAM, issuedById: "ana", connectionId: "media", bucket: "acme", key: "press/" };
     expect(canExportManifest(member(grant()), share)).toBe(true);
     expect(canExportManifest(member(grant({ linkTypes: "managed" })), share)).toBe(false);
     expect(canExportManifest(admin, { ...share, issuedById: "someone" })).toBe(true);

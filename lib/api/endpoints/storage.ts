@@ -138,7 +138,7 @@ export const listObjectsEndpoint = defineEndpoint({
   handler: async ({ caller, query }) => {
     const actor = await actorOf(caller.ownerId);
     const open = await openOrNotFound(actor, query.connection, "query", "connection");
-    const view = listingView(actor, "browse", open.connection.id, query.prefix);
+    const view = listingView(actor, "browse", open.connection.id, query.bucket, query.prefix);
     // Beside a Member's folder: as if it did not exist. Above it: only the folder leading down to it.
     if (view === "none")
       throw new ApiProblem("not-found", "No folder has this prefix.", { errors: [{ in: "query", field: "prefix", message: "Unknown folder." }] });

@@ -47,11 +47,11 @@ export default async function FolderPage({ params, searchParams }: { params: Pro
 
   const prefix = prefixFromRouteParams(segments);
   // A Member sees their folder only: beside it nothing exists; above it, only the folder leading down to it.
-  const view = listingView(user, "browse", connectionId, prefix);
+  const view = listingView(user, "browse", connectionId, bucket, prefix);
   if (view === "none") notFound();
   const selectedKeyParam = one(search.object);
-  if (selectedKeyParam !== undefined && !canOnObject(user, "browse", connectionId, selectedKeyParam)) notFound();
-  const shareLimits = listingView(user, "share", connectionId, prefix) === "all" ? shareLimitsFor(user, connectionId) : null;
+  if (selectedKeyParam !== undefined && !canOnObject(user, "browse", connectionId, bucket, selectedKeyParam)) notFound();
+  const shareLimits = listingView(user, "share", connectionId, bucket, prefix) === "all" ? shareLimitsFor(user, connectionId) : null;
   const filter = one(search.q) ?? "";
   const pages = (Array.isArray(search.page) ? search.page : search.page ? [search.page] : []).filter(Boolean);
   const selectedKey = selectedKeyParam;
@@ -113,7 +113,7 @@ export default async function FolderPage({ params, searchParams }: { params: Pro
               bucket={bucket}
               objectKey={selectedKey}
               manageConnection={can(user, "connections.manage")}
-              shareLimits={canOnObject(user, "share", connectionId, selectedKey) ? shareLimitsFor(user, connectionId) : null}
+              shareLimits={canOnObject(user, "share", connectionId, bucket, selectedKey) ? shareLimitsFor(user, connectionId) : null}
               closeHref={closeHref}
             />
           </Suspense>

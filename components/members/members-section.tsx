@@ -3,6 +3,7 @@ import { RelativeTime } from "@/components/ui/relative-time";
 import { InviteMemberForm } from "@/components/members/invite-member-form";
 import { ChangeMemberForm, RemoveMemberButton, RevokeInviteButton } from "@/components/members/member-actions";
 import type { ConnectionOption } from "@/components/members/grant-fields";
+import { MakeOwnerButton } from "@/components/members/make-owner-button";
 
 const ROLE_LABELS = { owner: "Owner", admin: "Admin", member: "Member" } as const;
 
@@ -86,6 +87,7 @@ export function MembersSection({
                       <RemoveMemberButton member={member} />
                     </>
                   ) : null}
+                  {member.mayBecomeOwner ? <MakeOwnerButton member={member} /> : null}
                 </td>
               </tr>
             ))}

@@ -11,6 +11,7 @@ export const KINDS = [
   { kind: "member.removed", label: "Member removed" },
   { kind: "member.role_changed", label: "Role changed" },
   { kind: "member.grants_changed", label: "Grants changed" },
+  { kind: "owner.transferred", label: "Owner role handed over" },
   { kind: "connection.added", label: "Connection added" },
   { kind: "connection.changed", label: "Connection changed" },
   { kind: "connection.deleted", label: "Connection deleted" },

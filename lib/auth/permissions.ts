@@ -223,6 +223,14 @@ export function canManageMember(actor: Actor, member: MemberSubject): boolean {
   return can(actor, "members.manage") && member.teamId === actor.teamId && !member.removed && member.role !== "owner" && member.id !== actor.id;
 }
 
+/**
+ * May the actor hand the Owner role to this person? Only the Owner, only to a present Admin of their own
+ * team (the Owner then becomes an Admin).
+ */
+export function canHandOwnership(actor: Actor, member: MemberSubject): boolean {
+  return can(actor, "owner.transfer") && member.teamId === actor.teamId && !member.removed && member.role === "admin" && member.id !== actor.id;
+}
+
 /** The roles an invite or a change of role may give: Admin and Member (the Owner role passes only by "owner.transfer"). */
 export function assignableRoles(actor: Actor): Role[] {
   return can(actor, "members.manage") ? ["admin", "member"] : [];

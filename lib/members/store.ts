@@ -1,7 +1,7 @@
 import "server-only";
 import { recordAudit } from "@/lib/audit/record";
 import { hashPassword } from "@/lib/auth/password";
-import { type Actor, type Grant, type Role, assignableRoles, can, canManageMember } from "@/lib/auth/permissions";
+import { type Actor, type Grant, type Role, assignableRoles, can, canHandOwnership, canManageMember } from "@/lib/auth/permissions";
 import { db } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import { Prisma } from "@/lib/generated/prisma/client";
@@ -25,6 +25,8 @@ export type MemberView = {
   grants: Grant[];
   /** Whether the viewer may change or remove them. */
   manageable: boolean;
+  /** Whether the viewer (the Owner) may hand them the Owner role. */
+  mayBecomeOwner: boolean;
 };
 
 export type InviteView = { id: string; email: string; role: Role; invitedBy: string | null; expiresAt: Date; createdAt: Date };
@@ -61,6 +63,7 @@ export async function listMembers(actor: Actor): Promise<MemberView[]> {
     .map((row) => {
       const role = row.role as Role;
       const session = row.sessions[0];
+      const subject = { id: row.id, teamId: row.teamId ?? row.id, role, removed: row.removedAt !== null };
       return {
         id: row.id,
         name: row.name,
@@ -69,7 +72,8 @@ export async function listMembers(actor: Actor): Promise<MemberView[]> {
         status: (row.removedAt ? "removed" : "active") as MemberStatus,
         lastSignInAt: session?.lastSeenAt ?? null,
         grants: row.grants.map(({ userId: _, ...g }) => ({ ...g, linkTypes: g.linkTypes as Grant["linkTypes"] })),
-        manageable: canManageMember(actor, { id: row.id, teamId: row.teamId ?? row.id, role, removed: row.removedAt !== null }),
+        manageable: canManageMember(actor, subject),
+        mayBecomeOwner: canHandOwnership(actor, subject),
       };
     })
     .sort((a, b) => Number(a.status === "removed") - Number(b.status === "removed") || order[a.role]! - order[b.role]! || a.name.localeCompare(b.name));
@@ -318,5 +322,30 @@ export async function removeMember(
     }
     await recordAudit(tx, { actor, kind: "member.removed", subject: member.name, subjectId: member.id, details: { links: input.links, revokedLinks } });
     return { name: member.name, revokedLinks };
+  });
+}
+
+/**
+ * "Make Owner": the Owner hands the role to an Admin and becomes an Admin. The team keeps its id, so its
+ * connections, links and settings stay where they are; both people's rights change on their next request.
+ */
+export async function handOwnership(actor: Actor, input: { id: string }): Promise<{ name: string }> {
+  const refused = () => new AppError("forbidden", "Only the Owner can hand over the Owner role, and only to an Admin of the team.", { reason: "forbidden" });
+  if (!can(actor, "owner.transfer")) throw refused();
+  return db.$transaction(async (tx) => {
+    // Both rows locked, in one order, so two hand-overs at once cannot make two Owners or none.
+    const rows = await tx.$queryRaw<{ id: string; name: string; role: Role; teamId: string | null; removedAt: Date | null }[]>`
+      SELECT id, name, role, team_id AS "teamId", removed_at AS "removedAt" FROM users
+       WHERE id IN (${actor.id}, ${input.id}) ORDER BY id FOR UPDATE`;
+    const me = rows.find((r) => r.id === actor.id);
+    const heir = rows.find((r) => r.id === input.id);
+    if (me?.role !== "owner" || me.removedAt) throw refused();
+    if (!heir || !canHandOwnership(actor, { id: heir.id, teamId: heir.teamId ?? heir.id, role: heir.role, removed: heir.removedAt !== null })) throw refuse();
+    // First the Owner steps down (one Owner per team, enforced by a unique index), then the Admin steps up.
+    await tx.user.update({ where: { id: actor.id }, data: { role: "admin", teamId: actor.teamId } });
+    await tx.user.update({ where: { id: heir.id }, data: { role: "owner" } });
+    await tx.memberGrant.deleteMany({ where: { userId: { in: [actor.id, heir.id] } } });
+    await recordAudit(tx, { actor, kind: "owner.transferred", subject: heir.name, subjectId: heir.id, details: { from: actor.id, to: heir.id } });
+    return { name: heir.name };
   });
 }

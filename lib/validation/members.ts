@@ -125,6 +125,8 @@ export const removeMemberSchema = z.object({
 
 export const revokeInviteSchema = z.object({ id });
 
+export const handOwnershipSchema = z.object({ id });
+
 export const acceptInviteSchema = z
   .object({
     token: z.string().max(64),

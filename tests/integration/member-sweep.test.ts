@@ -125,6 +125,7 @@ function inputsFor(id: string, actor: SessionUser): Record<string, unknown>[] {
     ],
     "delete-connection.ts#deleteConnectionAction": [{ id: connectionId }],
     "delete-link.ts#deleteLinkAction": links.map((l) => ({ id: l })),
+    "hand-ownership.ts#handOwnershipAction": [{ id: other.id }, { id: actor.id }],
     "invite-member.ts#inviteMemberAction": [
       { email: `new-${h.randomSuffix()}@integration.test`, role: "member", grants: anyGrant() },
       { email: `new-${h.randomSuffix()}@integration.test`, role: "admin", grants: [] },

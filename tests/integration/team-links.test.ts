@@ -305,10 +305,24 @@ describe("the API with a Member's token", () => {
     }
   });
 
-  it("an Admin's token lists every link of the team", async () => {
+  it("an Admin's token lists every link of the team, each naming who issued it, and filters by issuer", async () => {
     const { token } = await createTestToken(admin.id, { scopes: ["links:read"] });
     const list = await callApi({ method: "GET", path: "/links?limit=200", token });
+    const links = (list.json as { links: { id: string; issuedBy: { id: string; name: string; removed: boolean } | null }[] }).links;
+    expect(links.map((l) => l.id)).toEqual(expect.arrayContaining([anaLink, benLink, ownerLink]));
+    expect(links.find((l) => l.id === anaLink)?.issuedBy).toEqual({ id: ana.id, name: ana.name, removed: false });
+    const one = await callApi({ method: "GET", path: `/links/${benLink}`, token });
+    expect((one.json as { issuedBy: unknown }).issuedBy).toEqual({ id: ben.id, name: ben.name, removed: false });
+    const filtered = await callApi({ method: "GET", path: `/links?limit=200&issuedBy=${ana.id}`, token });
+    const issuers = new Set((filtered.json as { links: { issuedBy: { id: string } | null }[] }).links.map((l) => l.issuedBy?.id));
+    expect([...issuers]).toEqual([ana.id]);
+  });
+
+  it("a Member's token asking for another issuer's links still gets only their own", async () => {
+    const { token } = await createTestToken(ben.id, { scopes: ["links:read"] });
+    const list = await callApi({ method: "GET", path: `/links?limit=200&issuedBy=${ana.id}`, token });
     const ids = (list.json as { links: { id: string }[] }).links.map((l) => l.id);
-    expect(ids).toEqual(expect.arrayContaining([anaLink, benLink, ownerLink]));
+    expect(ids).toContain(benLink);
+    expect(ids).not.toContain(anaLink);
   });
 });

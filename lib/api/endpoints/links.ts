@@ -76,7 +76,13 @@ function toApiLink(link: LinkDetails | LinkRow, url?: string | null): ApiLink {
     target: link.target,
     title: link.title,
     fileCount: link.fileCount,
+    issuedBy: issuerOf(link),
   };
+}
+
+function issuerOf(link: LinkDetails | LinkRow): ApiLink["issuedBy"] {
+  if ("issuedById" in link) return link.issuedById && link.issuedBy ? { id: link.issuedById, ...link.issuedBy } : null;
+  return link.issuedBy;
 }
 
 /** One link with its URL, as GET /links/{id} answers (the URL only while the link still works, as "Copy link"). */

@@ -77,6 +77,14 @@ export const linkSchema = z
     target: z.enum(["object", "files"]),
     title: z.string().nullable().meta({ description: "Multi-file shares: the title the recipient sees." }),
     fileCount: z.int().min(0).nullable().meta({ description: "Multi-file shares: the number of files." }),
+    issuedBy: z
+      .object({
+        id: z.string(),
+        name: z.string(),
+        removed: z.boolean().meta({ description: "The person was removed from the team; the link keeps naming them." }),
+      })
+      .nullable()
+      .meta({ id: "Issuer", description: "Who issued the link; null for a link from before teams whose issuer is gone." }),
   })
   .meta({ id: "Link" });
 export type ApiLink = z.input<typeof linkSchema>;
@@ -333,6 +341,9 @@ export const listLinksQuerySchema = z.strictObject({
   connection: filter.connection.unwrap().meta({ description: "Only links of this connection (its id)." }),
   bucket: filter.bucket.unwrap().meta({ description: "Only links to this bucket." }),
   q: filter.q.unwrap().meta({ description: "Text in the key, note or title (case-insensitive)." }),
+  issuedBy: filter.issuedBy
+    .unwrap()
+    .meta({ description: "Only links issued by this person (their id). Admins and the Owner; a Member's list holds only their own links anyway." }),
   cursor: cursorField,
   limit: z.coerce
     .number()

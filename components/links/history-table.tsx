@@ -140,7 +140,11 @@ export function HistoryTable({ rows, now, showIssuer = false }: { rows: LinkRow[
                   )}
                 </td>
                 <td className="max-sm:col-span-2 max-sm:block max-sm:border-t max-sm:border-zinc-100 max-sm:pt-2 sm:py-2 max-sm:dark:border-zinc-900 sm:whitespace-nowrap">
-                  <LinkRowActions id={link.id} label={shown} expired={link.status === "expired"} kind={link.kind} revoked={link.status === "revoked"} />
+                  {link.canManage ? (
+                    <LinkRowActions id={link.id} label={shown} expired={link.status === "expired"} kind={link.kind} revoked={link.status === "revoked"} />
+                  ) : (
+                    <span className="text-xs text-muted">View only: you may no longer share this object</span>
+                  )}
                 </td>
               </tr>
             );

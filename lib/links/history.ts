@@ -53,6 +53,8 @@ export type LinkRow = {
   /** "Issued by": the person's id and name (removed: still named, marked); null for a link from before teams whose issuer is gone. */
   issuedById: string | null;
   issuedBy: { name: string; removed: boolean } | null;
+  /** Whether the reader may act on it (canManageLink): a Member who lost Can share on its object sees it without actions. */
+  canManage: boolean;
 };
 
 const rowSelect = {
@@ -170,7 +172,7 @@ export function historyWhere(actor: Actor, filter: HistoryFilter, now: Date): Pr
   };
 }
 
-type SelectedRow = Omit<LinkRow, "status" | "objectSize" | "kind" | "objectState" | "target" | "hasPassword" | "issuedBy"> & {
+type SelectedRow = Omit<LinkRow, "status" | "objectSize" | "kind" | "objectState" | "target" | "hasPassword" | "issuedBy" | "canManage"> & {
   issuedBy: { name: string; removedAt: Date | null } | null;
   objectSize: bigint;
   kind: string;
@@ -179,9 +181,11 @@ type SelectedRow = Omit<LinkRow, "status" | "objectSize" | "kind" | "objectState
   passwordHash: string | null;
 };
 
-function toRow({ passwordHash, issuedBy, ...row }: SelectedRow, now: Date): LinkRow {
+function toRow(actor: Actor, { passwordHash, issuedBy, ...row }: SelectedRow, now: Date): LinkRow {
   return {
     ...row,
+    // Every row is of the actor's team (historyWhere): the issuer and the grant decide.
+    canManage: canManageLink(actor, { ownerId: actor.teamId, issuedById: row.issuedById, connectionId: row.connectionId, bucket: row.bucket, key: row.key }),
     issuedBy: issuedBy ? { name: issuedBy.name, removed: issuedBy.removedAt !== null } : null,
     hasPassword: passwordHash !== null,
     objectSize: Number(row.objectSize),
@@ -209,7 +213,7 @@ export async function listLinks(
     take: pageSize + 1,
     select: rowSelect,
   });
-  const page = rows.slice(0, pageSize).map((r) => toRow(r, now));
+  const page = rows.slice(0, pageSize).map((r) => toRow(actor, r, now));
   return { rows: page, nextCursor: rows.length > pageSize ? encodeCursor(page[page.length - 1]!) : null };
 }
 

@@ -176,6 +176,9 @@ describe("a Member's links", () => {
     const withoutShare = await grant(ana, false, "press/");
     // They still see it (it is theirs), without the owner actions.
     expect(await getLinkDetails(withoutShare, later)).toMatchObject({ id: later, canManage: false });
+    // The history lists it without its actions ("View only").
+    const listed = (await listLinks(withoutShare, { status: "all" })).rows.find((r) => r.id === later);
+    expect(listed).toMatchObject({ canManage: false });
     const state = await as(withoutShare, () => revokeLinkAction({ status: "idle" }, h.formData({ id: later })));
     expect(state).toMatchObject({ status: "error" });
     expect(state.status === "error" && state.message).toMatch(/Only the person who issued this link/);
@@ -188,6 +191,7 @@ describe("a Member's links", () => {
     expect(await getLinkDetails(elsewhere, later)).toMatchObject({ canManage: false });
     ana = await grant(ana, true, "press/");
     expect(await getLinkDetails(ana, later)).toMatchObject({ canManage: true });
+    expect((await listLinks(ana, { status: "all" })).rows.find((r) => r.id === later)).toMatchObject({ canManage: true });
   });
 
   it("a new expiry on their link keeps to their Longest expiry, on the link page and in Change options", async () => {

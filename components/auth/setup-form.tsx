@@ -7,6 +7,7 @@ import { useHydrated } from "@/components/ui/use-hydrated";
 import { Button } from "@/components/ui/button";
 import { useReloadOnSuccess } from "@/components/ui/use-reload-on-success";
 import { Field } from "@/components/ui/field";
+import { NewPasswordFields } from "@/components/auth/new-password-fields";
 import { LiveMessage } from "@/components/ui/alert";
 
 export function SetupForm({ setupCode }: { setupCode?: string }) {
@@ -31,17 +32,7 @@ export function SetupForm({ setupCode }: { setupCode?: string }) {
       />
       <Field label="Name" name="name" autoComplete="name" required defaultValue={values.name} errors={errors.name} />
       <Field label="Email" name="email" type="email" autoComplete="email" required defaultValue={values.email} errors={errors.email} />
-      <Field
-        label="Password"
-        name="password"
-        type="password"
-        autoComplete="new-password"
-        required
-        minLength={12}
-        hint="At least 12 characters."
-        errors={errors.password}
-      />
-      <Field label="Confirm password" name="confirmPassword" type="password" autoComplete="new-password" required errors={errors.confirmPassword} />
+      <NewPasswordFields errors={errors} />
       {/* Until the form hydrates, a click would post it natively: with Referrer-Policy no-referrer that POST carries `Origin: null`, which Next refuses as a cross-site action (a bare 500, and what was typed is lost). */}
       <Button type="submit" className="w-full" disabled={!hydrated || pending}>
         {pending ? "Creating…" : "Create owner account"}

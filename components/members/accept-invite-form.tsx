@@ -7,6 +7,7 @@ import { useHydrated } from "@/components/ui/use-hydrated";
 import { Button } from "@/components/ui/button";
 import { useReloadOnSuccess } from "@/components/ui/use-reload-on-success";
 import { Field, FieldError } from "@/components/ui/field";
+import { NewPasswordFields } from "@/components/auth/new-password-fields";
 import { LiveMessage } from "@/components/ui/alert";
 
 /** /invite/<token>: the invited person's name and password; on success they are signed in and land on /buckets. */
@@ -23,17 +24,7 @@ export function AcceptInviteForm({ token, email }: { token: string; email: strin
       <input type="hidden" name="token" value={token} />
       <Field label="Email" name="shownEmail" value={email} readOnly autoComplete="username" hint="The invite is for this address: you sign in with it." />
       <Field label="Name" name="name" autoComplete="name" required defaultValue={values.name} errors={errors.name} />
-      <Field
-        label="Password"
-        name="password"
-        type="password"
-        autoComplete="new-password"
-        required
-        minLength={12}
-        hint="At least 12 characters."
-        errors={errors.password}
-      />
-      <Field label="Confirm password" name="confirmPassword" type="password" autoComplete="new-password" required errors={errors.confirmPassword} />
+      <NewPasswordFields errors={errors} />
       <Button type="submit" className="w-full" disabled={!hydrated || pending}>
         {pending ? "Joining…" : "Join and sign in"}
       </Button>

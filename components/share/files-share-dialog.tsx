@@ -1,26 +1,16 @@
 "use client";
 
 import { useEffect, useId, useRef, useState, type FormEvent } from "react";
-import { Modal, ModalFooter } from "@/components/ui/modal";
+import { Modal } from "@/components/ui/modal";
 import { Button } from "@/components/ui/button";
 import { FieldError, inputClass } from "@/components/ui/field";
 import { Alert } from "@/components/ui/alert";
 import { GenerateLinkFooter } from "@/components/share/generate-link-footer";
-import { ShareResult } from "@/components/share/share-result";
 import { createFilesShareAction, type IssuedFilesShare } from "@/lib/actions/create-files-share";
 import { scanFilesShareAction } from "@/lib/actions/scan-files-share";
 import type { ActionState } from "@/lib/actions/safe-action";
 import { changeLinkOptionsAction } from "@/lib/actions/change-link-options";
-import {
-  AfterLinkChoice,
-  changeRequest,
-  expiryKey,
-  FirstLinkStillWorks,
-  FlowNotice,
-  keptExpiry,
-  useFocusOnSwitch,
-  useLinkFlow,
-} from "@/components/share/link-change";
+import { AfterLinkChoice, changeRequest, expiryKey, LinkShown, keptExpiry, useFocusOnSwitch, useLinkFlow } from "@/components/share/link-change";
 import {
   AddressWarnings,
   defaultExpiryPreset,
@@ -242,28 +232,18 @@ export function FilesShareDialog({
     >
       <div ref={view}>
         {flow.showing && flow.link ? (
-          <div className="space-y-4">
-            <FlowNotice flow={flow} />
-            <p className="text-sm" role="status">
-              Shared {plural(flow.link.fileCount, "file", "files")} · {formatBytes(flow.link.totalBytes)} as “{flow.link.title}”.
-            </p>
-            <ShareResult key={flow.link.id} link={flow.link} timeZone={expiry.timeZone} />
-            <FirstLinkStillWorks flow={flow} />
-            <ModalFooter divided>
-              <Button
-                variant="secondary"
-                onClick={() => {
-                  setResult(idle);
-                  flow.changeOptions();
-                }}
-              >
-                Change options
-              </Button>
-              <Button variant="secondary" onClick={onClose}>
-                Done
-              </Button>
-            </ModalFooter>
-          </div>
+          <LinkShown
+            flow={flow}
+            link={flow.link}
+            timeZone={expiry.timeZone}
+            summary={
+              <p className="text-sm" role="status">
+                Shared {plural(flow.link.fileCount, "file", "files")} · {formatBytes(flow.link.totalBytes)} as “{flow.link.title}”.
+              </p>
+            }
+            onChangeOptions={() => setResult(idle)}
+            onDone={onClose}
+          />
         ) : (
           <form onSubmit={onSubmit} className="space-y-4" noValidate>
             <AfterLinkChoice idPrefix={ids} flow={flow} />

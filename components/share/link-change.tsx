@@ -1,8 +1,10 @@
 "use client";
 
-import { type RefObject, useEffect, useRef, useState } from "react";
+import { type ReactNode, type RefObject, useEffect, useRef, useState } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
+import { ModalFooter } from "@/components/ui/modal";
+import { ShareResult } from "@/components/share/share-result";
 import type { ManagedOptions } from "@/components/share/link-option-fields";
 import type { ChangedLinkOptions } from "@/lib/actions/change-link-options";
 import { revokeLinkAction } from "@/lib/actions/revoke-link";
@@ -215,6 +217,50 @@ export function FlowNotice<L extends IssuedLink>({ flow }: { flow: LinkFlow<L> }
   return (
     <div role="status" aria-live="polite">
       {flow.notice ? <Alert tone="success">{flow.notice}</Alert> : null}
+    </div>
+  );
+}
+
+/**
+ * The link a share dialog made: what changed, the link itself, the first link when a new one replaced it,
+ * and "Change options" (back to the form, for this link) or "Done".
+ */
+export function LinkShown<L extends IssuedLink>({
+  flow,
+  link,
+  timeZone,
+  summary,
+  onChangeOptions,
+  onDone,
+}: {
+  flow: LinkFlow<L>;
+  link: L;
+  timeZone: string;
+  /** A line above the link (what a multi-file share holds). */
+  summary?: ReactNode;
+  onChangeOptions: () => void;
+  onDone: () => void;
+}) {
+  return (
+    <div className="space-y-4">
+      <FlowNotice flow={flow} />
+      {summary}
+      <ShareResult key={link.id} link={link} timeZone={timeZone} />
+      <FirstLinkStillWorks flow={flow} />
+      <ModalFooter divided>
+        <Button
+          variant="secondary"
+          onClick={() => {
+            onChangeOptions();
+            flow.changeOptions();
+          }}
+        >
+          Change options
+        </Button>
+        <Button variant="secondary" onClick={onDone}>
+          Done
+        </Button>
+      </ModalFooter>
     </div>
   );
 }

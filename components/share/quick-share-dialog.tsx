@@ -1,27 +1,16 @@
 "use client";
 
 import { useId, useRef, useState, type FormEvent } from "react";
-import { Modal, ModalFooter } from "@/components/ui/modal";
+import { Modal } from "@/components/ui/modal";
 import { createShareLinkAction } from "@/lib/actions/create-share-link";
 import { changeLinkOptionsAction } from "@/lib/actions/change-link-options";
 import type { ActionState } from "@/lib/actions/safe-action";
 import type { IssuedLink } from "@/lib/links/issue";
 import { baseName } from "@/lib/links/content-disposition";
 import { EXPIRY_PRESETS, MAX_EXPIRY_SECONDS, type LinkKind } from "@/lib/links/expiry";
-import { Button } from "@/components/ui/button";
 import { FieldError, inputClass } from "@/components/ui/field";
 import { GenerateLinkFooter } from "@/components/share/generate-link-footer";
-import { ShareResult } from "@/components/share/share-result";
-import {
-  AfterLinkChoice,
-  changeRequest,
-  expiryKey,
-  FirstLinkStillWorks,
-  FlowNotice,
-  keptExpiry,
-  useFocusOnSwitch,
-  useLinkFlow,
-} from "@/components/share/link-change";
+import { AfterLinkChoice, changeRequest, expiryKey, LinkShown, keptExpiry, useFocusOnSwitch, useLinkFlow } from "@/components/share/link-change";
 import type { ShareLimits } from "@/lib/links/grant-limits";
 import {
   AddressWarnings,
@@ -162,25 +151,7 @@ export function QuickShareDialog({ target, open, onClose }: { target: ShareTarge
     >
       <div ref={view}>
         {flow.showing && flow.link ? (
-          <div className="space-y-4">
-            <FlowNotice flow={flow} />
-            <ShareResult key={flow.link.id} link={flow.link} timeZone={expiry.timeZone} />
-            <FirstLinkStillWorks flow={flow} />
-            <ModalFooter divided>
-              <Button
-                variant="secondary"
-                onClick={() => {
-                  setState(idle);
-                  flow.changeOptions();
-                }}
-              >
-                Change options
-              </Button>
-              <Button variant="secondary" onClick={onClose}>
-                Done
-              </Button>
-            </ModalFooter>
-          </div>
+          <LinkShown flow={flow} link={flow.link} timeZone={expiry.timeZone} onChangeOptions={() => setState(idle)} onDone={onClose} />
         ) : (
           <form onSubmit={onSubmit} className="space-y-4" noValidate>
             <AfterLinkChoice idPrefix={ids} flow={flow} />

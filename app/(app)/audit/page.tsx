@@ -10,16 +10,11 @@ import { KINDS } from "@/lib/audit/kinds";
 import { AUDIT_PAGE_SIZE, auditFilterSchema, listAuditEvents, listAuditPeople } from "@/lib/audit/list";
 import { can } from "@/lib/auth/permissions";
 import { requireUser } from "@/lib/auth/session";
+import { pageNumberOf, type SearchParams } from "@/lib/search-params";
 
 export const metadata: Metadata = { title: "Audit log" };
 
-type Search = Record<string, string | string[] | undefined>;
-
-function one(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value;
-}
-
-export default async function AuditPage({ searchParams }: { searchParams: Promise<Search> }) {
+export default async function AuditPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const user = await requireUser();
   if (!can(user, "audit.view")) notFound();
   const search = await searchParams;
@@ -32,9 +27,8 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   if (filter.kind) query.set("kind", filter.kind);
   const filtered = query.size > 0;
   // The page number rides along with the cursors, for the position text only.
-  const pageParam = Number.parseInt(one(search.page) ?? "", 10);
   const paged = Boolean(filter.after || filter.before);
-  const pageNumber = paged && Number.isSafeInteger(pageParam) && pageParam > 1 && pageParam <= 1_000_000 ? pageParam : 1;
+  const pageNumber = pageNumberOf(search, paged);
   const first = (pageNumber - 1) * AUDIT_PAGE_SIZE;
   const newerHref = newer
     ? `/audit?${new URLSearchParams([...query, ["before", newer], ["page", String(pageNumber - 1)]])}`

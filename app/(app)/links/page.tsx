@@ -11,28 +11,23 @@ import { countLinks, listHistoryBuckets, listIssuers, listLinks } from "@/lib/li
 import { issuerLabel } from "@/lib/links/issuer";
 import { HISTORY_PAGE_SIZE } from "@/lib/links/filters";
 import { LINK_STATUSES, STATUS_LABEL } from "@/lib/links/status";
+import { firstValue, pageNumberOf, type SearchParams } from "@/lib/search-params";
 import { historyFilterSchema } from "@/lib/validation/share";
 
 export const metadata: Metadata = { title: "Links" };
 
-type Search = Record<string, string | string[] | undefined>;
-
-function one(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value;
-}
-
-export default async function LinksPage({ searchParams }: { searchParams: Promise<Search> }) {
+export default async function LinksPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const user = await requireUser();
   const search = await searchParams;
-  const [scopeConnection, scopeBucket] = (one(search.scope) ?? "").split("::");
+  const [scopeConnection, scopeBucket] = (firstValue(search.scope) ?? "").split("::");
   const filter = historyFilterSchema.parse({
-    status: one(search.status),
-    type: one(search.type),
+    status: firstValue(search.status),
+    type: firstValue(search.type),
     connection: scopeConnection || undefined,
     bucket: scopeBucket || undefined,
-    q: one(search.q) || undefined,
-    issuedBy: one(search.issuedBy) || undefined,
-    cursor: one(search.cursor) || undefined,
+    q: firstValue(search.q) || undefined,
+    issuedBy: firstValue(search.issuedBy) || undefined,
+    cursor: firstValue(search.cursor) || undefined,
   });
   const now = new Date();
   // Admins and the Owner see every link of the team, with an "Issued by" column and filter once the
@@ -49,14 +44,13 @@ export default async function LinksPage({ searchParams }: { searchParams: Promis
   const query = new URLSearchParams();
   if (filter.status !== "all") query.set("status", filter.status);
   if (filter.type && filter.type !== "all") query.set("type", filter.type);
-  if (one(search.scope)) query.set("scope", one(search.scope)!);
+  if (firstValue(search.scope)) query.set("scope", firstValue(search.scope)!);
   if (filter.q) query.set("q", filter.q);
   if (showIssuer && filter.issuedBy) query.set("issuedBy", filter.issuedBy);
   const filtered = query.size > 0;
   const exportHref = `/links/export?${query}`;
   // The page number rides along with the cursor, for display only (a wrong one misnumbers nothing but the label).
-  const pageParam = Number.parseInt(one(search.page) ?? "", 10);
-  const pageNumber = filter.cursor && Number.isSafeInteger(pageParam) && pageParam > 1 && pageParam <= 1_000_000 ? pageParam : 1;
+  const pageNumber = pageNumberOf(search, Boolean(filter.cursor));
   const first = (pageNumber - 1) * HISTORY_PAGE_SIZE;
   const nextHref = nextCursor ? `/links?${new URLSearchParams([...query, ["cursor", nextCursor], ["page", String(pageNumber + 1)]])}` : null;
 
@@ -102,7 +96,7 @@ export default async function LinksPage({ searchParams }: { searchParams: Promis
           <label htmlFor="links-scope" className="block text-xs font-medium">
             Bucket
           </label>
-          <select id="links-scope" name="scope" defaultValue={one(search.scope) ?? ""} className={inputClass}>
+          <select id="links-scope" name="scope" defaultValue={firstValue(search.scope) ?? ""} className={inputClass}>
             <option value="">All buckets</option>
             {scopes.map((s) => (
               <option key={`${s.connectionId}::${s.bucket}`} value={`${s.connectionId ?? ""}::${s.bucket}`}>

@@ -24,19 +24,18 @@ import { getLinkDetails, listAccessLog } from "@/lib/links/manage";
 import { issuerLabel } from "@/lib/links/issuer";
 import { listLinkFiles } from "@/lib/links/link-files";
 import { folderHref, objectHref } from "@/lib/paths";
+import { firstValue, type SearchParams } from "@/lib/search-params";
 import { accessLogCursorSchema, linkIdSchema } from "@/lib/validation/share";
 
 export const metadata: Metadata = { title: "Link details" };
 
-type Search = Record<string, string | string[] | undefined>;
-
-export default async function LinkPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<Search> }) {
+export default async function LinkPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<SearchParams> }) {
   const user = await requireUser();
   const [{ id: rawId }, search] = await Promise.all([params, searchParams]);
   const parsedId = linkIdSchema.safeParse({ id: rawId });
   if (!parsedId.success) notFound();
   const id = parsedId.data.id;
-  const cursor = accessLogCursorSchema.parse(Array.isArray(search.cursor) ? search.cursor[0] : search.cursor);
+  const cursor = accessLogCursorSchema.parse(firstValue(search.cursor));
   const now = new Date();
   const link = await getLinkDetails(user, id, now);
   if (!link) notFound();

@@ -12,6 +12,7 @@ import { loadActor } from "@/lib/auth/actor";
 import { can, canOnObject, listingView } from "@/lib/auth/permissions";
 import { getSessionUserId, requireUser } from "@/lib/auth/session";
 import { shareLimitsFor } from "@/lib/links/grant-limits";
+import { firstValue } from "@/lib/search-params";
 import { listLinksForObject } from "@/lib/links/manage";
 import { openConnection } from "@/lib/storage/connections";
 import { type FolderPage as Listing, type Loaded, loadFolder, loadObjectView, PAGE_SIZE } from "@/lib/storage/listing";
@@ -20,10 +21,6 @@ import { breadcrumbs, folderHref, prefixFromRouteParams } from "@/lib/paths";
 
 type Params = { connectionId: string; bucket: string; prefix?: string[] };
 type Search = { page?: string | string[]; n?: string | string[]; q?: string | string[]; object?: string | string[] };
-
-function one(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value;
-}
 
 /** Above a Member's folder: the one folder leading down to it (if the filter lets it through), nothing read from storage. */
 async function leadingFolderOnly(folder: string, prefix: string, filter: string): Promise<Loaded<Listing>> {
@@ -49,13 +46,13 @@ export default async function FolderPage({ params, searchParams }: { params: Pro
   // A Member sees their folder only: beside it nothing exists; above it, only the folder leading down to it.
   const view = listingView(user, "browse", connectionId, bucket, prefix);
   if (view === "none") notFound();
-  const selectedKeyParam = one(search.object);
+  const selectedKeyParam = firstValue(search.object);
   if (selectedKeyParam !== undefined && !canOnObject(user, "browse", connectionId, bucket, selectedKeyParam)) notFound();
   const shareLimits = listingView(user, "share", connectionId, bucket, prefix) === "all" ? shareLimitsFor(user, connectionId) : null;
-  const filter = one(search.q) ?? "";
+  const filter = firstValue(search.q) ?? "";
   const pages = (Array.isArray(search.page) ? search.page : search.page ? [search.page] : []).filter(Boolean);
   const selectedKey = selectedKeyParam;
-  const pageNumberParam = Number.parseInt(one(search.n) ?? "", 10);
+  const pageNumberParam = Number.parseInt(firstValue(search.n) ?? "", 10);
   const here = folderHref(connectionId, bucket, prefix);
   const listQuery = new URLSearchParams();
   if (filter) listQuery.set("q", filter);

@@ -18,7 +18,9 @@ import { rotateWebhookSecretAction } from "@/lib/actions/rotate-webhook-secret";
 import { saveWebhookAction } from "@/lib/actions/save-webhook";
 import { sendTestWebhookAction } from "@/lib/actions/send-test-webhook";
 import { db } from "@/lib/db/client";
+import { guardedAttempt } from "@/lib/auth/rate-limit";
 import { countDownload } from "@/lib/recipient/count";
+import { lockoutStartedByFailure } from "@/lib/recipient/password-lockout";
 import { runDeliveryRound } from "@/lib/webhooks/worker";
 import { createTestConnection } from "../support/api-contract";
 import * as h from "../support/helpers";
@@ -147,6 +149,26 @@ describe("each person's webhook", () => {
     // Deliveries are keyed by the receiving person: each sees their own in Settings.
     expect(await db.webhookDelivery.count({ where: { ownerId: ana.id, deliveredAt: { not: null } } })).toBe(1);
     expect(await db.webhookDelivery.count({ where: { ownerId: owner.id, deliveredAt: { not: null } } })).toBe(2);
+  });
+
+  it("a lock-out of a Member's link by wrong passwords is told to the Member and to the Owner, once each", async () => {
+    await db.user.updateMany({ where: { id: { in: [owner.id, ana.id] } }, data: { webhookUrl: "https://hooks.example.com/in" } });
+    const linkId = await issueManagedLink(ana);
+    const link = await db.shareLink.findUniqueOrThrow({ where: { id: linkId }, select: { id: true, ownerId: true, fileName: true } });
+    let lockFailureId: bigint | undefined;
+    for (let i = 1; i <= 10; i++) {
+      const result = await guardedAttempt({ scope: "link-password", subject: linkId, address: `198.51.100.${i}` }, async () => false);
+      if (!result.ok && result.lockFailureId !== undefined) lockFailureId = result.lockFailureId;
+    }
+    expect(lockFailureId).toBeDefined();
+    const lockout = await lockoutStartedByFailure({ link, failureId: lockFailureId!, clientAddress: "198.51.100.10", userAgent: "curl/8", now: new Date() });
+    expect(lockout).toMatchObject({ failures: 10 });
+    const queued = await db.webhookDelivery.findMany({
+      where: { payload: { path: ["link", "id"], equals: linkId } },
+      select: { ownerId: true, payload: true },
+    });
+    expect(queued.map((d) => d.ownerId).sort()).toEqual([owner.id, ana.id].sort());
+    expect(queued.every((d) => (d.payload as { type: string }).type === "link.password_locked")).toBe(true);
   });
 
   it("a Member's webhook URL to a private address is refused at the field and nothing is stored", async () => {

@@ -37,7 +37,7 @@ export const COUNT_DOWNLOAD_SQL = `
              'recipient', jsonb_build_object('address', $2::text, 'userAgent', $3::text)
            ),
            now(), now()
-      FROM counted c JOIN users u ON u.id = c.owner_id OR u.id = c.issued_by
+      FROM counted c JOIN users u ON u.id IN (c.owner_id, c.issued_by)
      WHERE u.webhook_url IS NOT NULL AND u.webhook_url <> '' AND u.removed_at IS NULL
   )
   SELECT download_count AS downloads, download_limit AS "downloadLimit" FROM counted`;

@@ -101,6 +101,20 @@ const envSchema = z.object({
   }),
   /** Lets webhooks go to link-local and cloud metadata addresses (refused by default: lib/webhooks/target.ts). */
   WEBHOOK_ALLOW_PRIVATE: booleanFlag.transform((v) => v === true),
+  /**
+   * Private networks (comma-separated CIDRs) that the webhooks of Admins and Members may reach too, such as
+   * an office network's receiver; none by default: theirs reach public addresses only (lib/webhooks/target.ts).
+   */
+  WEBHOOK_TRUSTED_NETWORKS: optionalString.transform((v, ctx) => {
+    if (v === undefined) return [] as string[];
+    const parsed = parseRangeList(v);
+    if (parsed.ok) return parsed.ranges;
+    ctx.addIssue({
+      code: "custom",
+      message: `comma-separated networks such as 10.20.0.0/16, fd12:3456::/48 (cannot read ${parsed.invalid.map((e) => JSON.stringify(e.slice(0, 40))).join(", ")})`,
+    });
+    return z.NEVER;
+  }),
   /** Access-log rows (link_events) older than this many days are deleted by a background job. */
   ACCESS_LOG_RETENTION_DAYS: z.coerce
     .number({ error: "a whole number of days (1-36500)" })

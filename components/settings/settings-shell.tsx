@@ -9,7 +9,7 @@ import { type Actor, can, type RoleAction } from "@/lib/auth/permissions";
 export const SETTINGS_SECTIONS: readonly { id: string; href: string; label: string; requires?: RoleAction }[] = [
   { id: "connections", href: "/settings/connections", label: "Connections", requires: "connections.manage" },
   { id: "members", href: "/settings/members", label: "Members", requires: "members.manage" },
-  { id: "notifications", href: "/settings/notifications", label: "Notifications", requires: "webhooks.manage" },
+  { id: "notifications", href: "/settings/notifications", label: "Notifications", requires: "webhooks.own" },
   { id: "api-tokens", href: "/settings/api-tokens", label: "API tokens" },
   { id: "account", href: "/settings/account", label: "Account" },
   { id: "appearance", href: "/settings/appearance", label: "Appearance", requires: "instance.settings" },

@@ -2,8 +2,11 @@ import { WebhookDeliveries } from "@/components/settings/webhook-deliveries";
 import { WebhookForm } from "@/components/settings/webhook-form";
 import type { WebhookOverview } from "@/lib/webhooks/settings";
 
-/** Settings → Notifications: the webhook and its recent deliveries. */
-export function WebhookSection({ overview, now }: { overview: WebhookOverview; now: Date }) {
+/**
+ * Settings → Notifications: the person's own webhook and its recent deliveries. `publicOnly`: theirs may
+ * reach public addresses only (everyone's but the Owner's), and it receives the links they issued.
+ */
+export function WebhookSection({ overview, now, publicOnly }: { overview: WebhookOverview; now: Date; publicOnly: boolean }) {
   return (
     <section aria-labelledby="notifications-heading" className="space-y-4">
       <div className="space-y-1">
@@ -11,7 +14,10 @@ export function WebhookSection({ overview, now }: { overview: WebhookOverview; n
           Notifications
         </h2>
         <p className="text-sm text-zinc-600 dark:text-zinc-400">
-          A webhook tells another service each time a managed link is downloaded. Downloads never wait for it: events are queued and retried.
+          {publicOnly
+            ? "Your webhook tells another service each time a managed link you issued is downloaded. It must be a public address."
+            : "A webhook tells another service each time a managed link of your team is downloaded."}{" "}
+          Downloads never wait for it: events are queued and retried.
         </p>
       </div>
       <WebhookForm url={overview.url} />

@@ -2,26 +2,28 @@
 
 import { signedInAction } from "@/lib/actions/safe-action";
 import { can } from "@/lib/auth/permissions";
-import { WEBHOOKS_OWNER_ONLY } from "@/lib/webhooks/settings";
-import { getEnv } from "@/lib/env";
+import { WEBHOOKS_NOT_YOURS } from "@/lib/webhooks/settings";
 import { AppError } from "@/lib/errors";
 import { log } from "@/lib/log";
 import { webhookUrlSchema } from "@/lib/validation/webhook";
 import { saveWebhookUrl } from "@/lib/webhooks/settings";
-import { webhookTargetProblem } from "@/lib/webhooks/target";
+import { webhookPolicyFor } from "@/lib/webhooks/policy";
+import { resolvedTargetProblem } from "@/lib/webhooks/target";
 import { recordAuditAfter } from "@/lib/audit/record";
 
 export type WebhookSecretData = { secret: string };
 
 /**
- * Settings → "Webhook URL". A URL that is not plain http(s), or that points at a link-local or cloud
- * metadata address (unless WEBHOOK_ALLOW_PRIVATE=true), is refused at the field and nothing is
- * saved. The first save, and a save with another URL, make a signing secret and answer with it: the
- * only time it leaves the server.
+ * Settings → "Webhook URL": the caller's own webhook. A URL that is not plain http(s) is refused at the
+ * field and nothing is saved; so is one the caller's webhook may not reach (lib/webhooks/target.ts): for
+ * the Owner a link-local or cloud metadata address (unless WEBHOOK_ALLOW_PRIVATE=true), for everyone
+ * else any address that is not public, the URL's host name resolved now (and again at every delivery).
+ * The first save, and a save with another URL, make a signing secret and answer with it: the only time
+ * it leaves the server.
  */
 export const saveWebhookAction = signedInAction<typeof webhookUrlSchema, WebhookSecretData>("saveWebhook", webhookUrlSchema, async ({ webhookUrl }, user) => {
-  if (!can(user, "webhooks.manage")) throw new AppError("forbidden", WEBHOOKS_OWNER_ONLY);
-  const blocked = webhookTargetProblem(webhookUrl, getEnv().WEBHOOK_ALLOW_PRIVATE);
+  if (!can(user, "webhooks.own")) throw new AppError("forbidden", WEBHOOKS_NOT_YOURS);
+  const blocked = await resolvedTargetProblem(webhookUrl, webhookPolicyFor(user));
   if (blocked) throw new AppError("invalid", blocked, { fieldErrors: { webhookUrl: [blocked] } });
   const { secret, changed, rotated } = await saveWebhookUrl(user.id, webhookUrl);
   await recordAuditAfter({

@@ -3,7 +3,7 @@
 import { z } from "zod";
 import { signedInAction } from "@/lib/actions/safe-action";
 import { can } from "@/lib/auth/permissions";
-import { WEBHOOKS_OWNER_ONLY } from "@/lib/webhooks/settings";
+import { WEBHOOKS_NOT_YOURS } from "@/lib/webhooks/settings";
 import { AppError } from "@/lib/errors";
 import { enqueueTestEvent } from "@/lib/webhooks/settings";
 import { runDeliveryRound } from "@/lib/webhooks/worker";
@@ -13,7 +13,7 @@ import { runDeliveryRound } from "@/lib/webhooks/worker";
  * so the owner sees at once whether the receiver accepts it. A failed test is retried like any event.
  */
 export const sendTestWebhookAction = signedInAction("sendTestWebhook", z.object({}), async (_input, user) => {
-  if (!can(user, "webhooks.manage")) throw new AppError("forbidden", WEBHOOKS_OWNER_ONLY);
+  if (!can(user, "webhooks.own")) throw new AppError("forbidden", WEBHOOKS_NOT_YOURS);
   const id = await enqueueTestEvent(user.id);
   if (id === null) throw new AppError("conflict", "There is no webhook to test: save a webhook URL first.");
   const { results } = await runDeliveryRound({ ids: [id], ownerId: user.id });

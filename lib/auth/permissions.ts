@@ -52,10 +52,10 @@ const ROLE_ACTIONS = {
   /** The instance's own settings: Appearance. */
   "instance.settings": ["owner"],
   /**
-   * The webhook (Settings → Notifications). The Owner's alone until each person's webhook can be held to
-   * public addresses: the Owner's may reach private ones, a colleague's must not reach the app's network.
+   * One's own webhook (Settings → Notifications): everyone sets theirs, for the links they issued (the
+   * Owner's also gets every link of the team). Where it may point: webhookMustBePublic.
    */
-  "webhooks.manage": ["owner"],
+  "webhooks.own": ["owner", "admin", "member"],
   /** The audit log and the background jobs page. */
   "audit.view": ["owner", "admin"],
   /** One's own account, webhook, API tokens and links: everyone. */
@@ -205,6 +205,15 @@ export function canViewLink(actor: Actor, link: LinkSubject): boolean {
 export function connectionScope(actor: Actor): { ownerId: string; id?: { in: string[] } } {
   if (isTeamWide(actor)) return { ownerId: actor.teamId };
   return { ownerId: actor.teamId, id: { in: actor.grants.filter((g) => g.canBrowse || g.canShare).map((g) => g.connectionId) } };
+}
+
+/**
+ * Must this person's webhook reach only public addresses (checked when saved and at every delivery)?
+ * Everyone's but the Owner's: the Owner runs the instance and may post to their own network (a
+ * self-hosted receiver on the LAN); a colleague's webhook must not reach the app's network.
+ */
+export function webhookMustBePublic(actor: Pick<Actor, "role">): boolean {
+  return actor.role !== "owner";
 }
 
 /** An Owner acting alone (every install before teams, and every test user): every right on their own team. */

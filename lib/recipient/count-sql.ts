@@ -6,9 +6,11 @@
  *
  * The conditional UPDATE only matches while the link is neither revoked, expired nor at its limit
  * (PostgreSQL re-checks the WHERE on the row it locks, so a limit of N gives exactly N under any
- * concurrency, across instances), and the same statement writes the access-log row and, when the
- * owner has a webhook URL, queues the webhook delivery (payload as documented for Settings →
- * "Webhook URL"). Nothing is written unless the download counts. Returns one row when counted.
+ * concurrency, across instances), and the same statement writes the access-log row and queues the
+ * webhook deliveries (payload as documented for Settings → "Webhook URL"), keyed by the receiving
+ * person: one for the team's Owner (owner_id: every link of the team) and one for the person who
+ * issued the link (issued_by), each where they have a webhook URL and were not removed; the join
+ * matches a person once, so an Owner who issued the link gets the event once. Nothing is written unless the download counts. Returns one row when counted.
  */
 export const COUNT_DOWNLOAD_SQL = `
   WITH counted AS (
@@ -20,13 +22,13 @@ export const COUNT_DOWNLOAD_SQL = `
        AND deleted_at IS NULL
        AND (never_expires OR expires_at > now())
        AND (download_limit IS NULL OR download_count < download_limit)
-    RETURNING id, owner_id, file_name, download_count, download_limit
+    RETURNING id, owner_id, issued_by, file_name, download_count, download_limit
   ), event AS (
     INSERT INTO link_events (link_id, created_at, outcome, client_address, user_agent, preview_agent, file_path)
     SELECT id, now(), 'download', $2::text, $3::text, false, $4::text FROM counted
   ), hook AS (
     INSERT INTO webhook_deliveries (owner_id, url, payload, next_attempt_at, created_at)
-    SELECT c.owner_id, u.webhook_url,
+    SELECT u.id, u.webhook_url,
            jsonb_build_object(
              'type', 'link.downloaded',
              'occurredAt', to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
@@ -35,7 +37,7 @@ export const COUNT_DOWNLOAD_SQL = `
              'recipient', jsonb_build_object('address', $2::text, 'userAgent', $3::text)
            ),
            now(), now()
-      FROM counted c JOIN users u ON u.id = c.owner_id
-     WHERE u.webhook_url IS NOT NULL AND u.webhook_url <> ''
+      FROM counted c JOIN users u ON u.id IN (c.owner_id, c.issued_by)
+     WHERE u.webhook_url IS NOT NULL AND u.webhook_url <> '' AND u.removed_at IS NULL
   )
   SELECT download_count AS downloads, download_limit AS "downloadLimit" FROM counted`;

@@ -5,7 +5,8 @@ import { db } from "@/lib/db/client";
 /**
  * Tells a link's owner when wrong passwords have just locked it (lib/auth/limits.ts): the caller
  * writes the access-log row (reason `locked_out`), and a `link.password_locked` webhook event is
- * queued when the owner has a webhook URL. Null when this failure started no lock.
+ * queued for the team's Owner and for the person who issued the link (once each), where they have a
+ * webhook URL and were not removed. Null when this failure started no lock.
  */
 export async function lockoutStartedByFailure(input: {
   link: { id: string; ownerId: string; fileName: string };
@@ -18,23 +19,27 @@ export async function lockoutStartedByFailure(input: {
 }): Promise<(LinkPasswordLockout & { lockedUntil: Date }) | null> {
   const state = await linkLockoutStartedBy(input.link.id, input.failureId, input.now);
   if (!state) return null;
-  const owner = await db.user.findUnique({ where: { id: input.link.ownerId }, select: { webhookUrl: true } });
-  if (owner?.webhookUrl) {
-    await db.webhookDelivery.create({
-      data: {
-        ownerId: input.link.ownerId,
-        url: owner.webhookUrl,
-        nextAttemptAt: input.now,
-        payload: {
-          type: "link.password_locked",
-          occurredAt: input.now.toISOString(),
-          link: { id: input.link.id, fileName: input.link.fileName },
-          failedAttempts: state.failures,
-          lockedUntil: state.lockedUntil.toISOString(),
-          recipient: { address: input.clientAddress, userAgent: input.userAgent },
-          clearLockout: `The owner can clear the lock-out on the link's page in Bucketshare, /links/${input.link.id} (Clear lock-out).`,
-        },
-      },
+  // The link's receivers: the team's Owner (every link of the team) and the person who issued it, each once.
+  const receivers = await db.user.findMany({
+    where: {
+      removedAt: null,
+      webhookUrl: { not: null },
+      OR: [{ id: input.link.ownerId }, { issuedLinks: { some: { id: input.link.id } } }],
+    },
+    select: { id: true, webhookUrl: true },
+  });
+  if (receivers.length > 0) {
+    const payload = {
+      type: "link.password_locked",
+      occurredAt: input.now.toISOString(),
+      link: { id: input.link.id, fileName: input.link.fileName },
+      failedAttempts: state.failures,
+      lockedUntil: state.lockedUntil.toISOString(),
+      recipient: { address: input.clientAddress, userAgent: input.userAgent },
+      clearLockout: `The owner can clear the lock-out on the link's page in Bucketshare, /links/${input.link.id} (Clear lock-out).`,
+    };
+    await db.webhookDelivery.createMany({
+      data: receivers.map((receiver) => ({ ownerId: receiver.id, url: receiver.webhookUrl ?? "", nextAttemptAt: input.now, payload })),
     });
   }
   return { failures: state.failures, lockedUntil: state.lockedUntil };

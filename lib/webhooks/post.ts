@@ -1,7 +1,7 @@
 import { request as httpRequest } from "node:http";
 import { request as httpsRequest } from "node:https";
 import { redactText } from "@/lib/log";
-import { BLOCKED_TARGET_MESSAGE, guardedLookup, webhookTargetProblem } from "@/lib/webhooks/target";
+import { BLOCKED_TARGET_MESSAGE, type GuardedLookup, guardedLookupFor, type TargetPolicy, webhookTargetProblem } from "@/lib/webhooks/target";
 
 /**
  * One HTTP POST of a webhook delivery. Bounded: AbortSignal.timeout ends the whole exchange
@@ -42,6 +42,8 @@ export function describeFailure(error: unknown, timeoutMs: number): string {
     UND_ERR_SOCKET: "Connection closed by the receiver",
   };
   if (code === "EBLOCKEDTARGET") return BLOCKED_TARGET_MESSAGE;
+  // Says which name resolved where (the person's own URL), so they can see why their receiver got nothing.
+  if (code === "EPRIVATETARGET") return shorten(error instanceof Error ? error.message : String(error));
   if (code && known[code]) return `${known[code]} (${code})`;
   if (code && /CERT|SSL|TLS|SELF_SIGNED|VERIFY/i.test(code)) return `TLS certificate not accepted (${code})`;
   const message = error instanceof Error ? error.message : String(error);
@@ -59,8 +61,13 @@ export function postWebhook(
   body: string,
   headers: Record<string, string>,
   timeoutMs = DELIVERY_TIMEOUT_MS,
-  /** WEBHOOK_ALLOW_PRIVATE: link-local and cloud metadata addresses are refused unless allowed (lib/webhooks/target.ts). */
-  allowPrivate = false,
+  /**
+   * Where it may go (lib/webhooks/target.ts): `true`/`false` is the Owner's policy with or without
+   * WEBHOOK_ALLOW_PRIVATE; a public-only policy for everyone else's webhook.
+   */
+  policy: TargetPolicy | boolean = false,
+  /** Resolves the host and checks every address (a stand-in resolver in tests); guardedLookupFor(policy) by default. */
+  lookup: GuardedLookup = guardedLookupFor(policy),
 ): Promise<PostOutcome> {
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
@@ -73,8 +80,9 @@ export function postWebhook(
       return;
     }
     // A literal address is never looked up: it is checked here; a name is checked once resolved.
-    if (webhookTargetProblem(target.href, allowPrivate)) {
-      resolve({ ok: false, status: null, error: BLOCKED_TARGET_MESSAGE, durationMs: 0 });
+    const problem = webhookTargetProblem(target.href, policy);
+    if (problem) {
+      resolve({ ok: false, status: null, error: problem, durationMs: 0 });
       return;
     }
     const send = target.protocol === "https:" ? httpsRequest : httpRequest;
@@ -84,7 +92,8 @@ export function postWebhook(
         method: "POST",
         headers: { ...headers, "Content-Length": String(Buffer.byteLength(body)) },
         agent: false,
-        ...(allowPrivate ? {} : { lookup: guardedLookup }),
+        // Always the guarded lookup: the socket connects to the address it checked (a literal address is not looked up).
+        lookup,
         signal: AbortSignal.timeout(timeoutMs),
       },
       (response) => {

@@ -136,5 +136,5 @@ export async function enqueueTestEvent(userId: string, now = new Date()): Promis
   return row.id;
 }
 
-/** Until each person's webhook is held to public addresses, the webhook is the Owner's. */
-export const WEBHOOKS_OWNER_ONLY = "Only the Owner sets the webhook for now.";
+/** Every signed-in person may set their own webhook; kept for a role that may not (none today). */
+export const WEBHOOKS_NOT_YOURS = "Your role does not let you set a webhook.";

@@ -1,12 +1,15 @@
 import "server-only";
 import { db as appDb } from "@/lib/db/client";
-import { getEnv, getRuntimeSecrets } from "@/lib/env";
+import { getRuntimeSecrets } from "@/lib/env";
 import { Prisma, type PrismaClient } from "@/lib/generated/prisma/client";
 import { log } from "@/lib/log";
 import { unseal } from "@/lib/storage/sealed";
 import { DEFAULT_SCHEDULE, nextRetryAt, type RetrySchedule } from "@/lib/webhooks/backoff";
 import { DELIVERY_TIMEOUT_MS, postWebhook, shorten, type PostOutcome } from "@/lib/webhooks/post";
 import { webhookHeaders } from "@/lib/webhooks/signature";
+import { guardedLookupFor, type GuardedLookup, type TargetPolicy } from "@/lib/webhooks/target";
+import type { Role } from "@/lib/auth/permissions";
+import { webhookPolicyFor } from "@/lib/webhooks/policy";
 
 /**
  * The delivery side of the webhook queue (webhook_deliveries). The download route inserts a row in
@@ -33,6 +36,10 @@ export type DeliveryOptions = {
   ids?: bigint[];
   /** Another Prisma client (a second instance in tests); the app's by default. */
   client?: PrismaClient;
+  /** WEBHOOK_TRUSTED_NETWORKS by default. */
+  trustedNetworks?: readonly string[];
+  /** The resolver the guarded lookup asks (the system's by default; a stand-in in tests, whose DNS cannot be changed). */
+  resolve?: Parameters<typeof guardedLookupFor>[1];
 };
 
 export type ClaimedDelivery = { id: bigint; ownerId: string; url: string; payload: unknown; attempts: number };
@@ -47,6 +54,7 @@ export const FAILED_RETENTION_MS = 30 * 86_400_000;
 const PRUNE_INTERVAL_MS = 10 * 60_000;
 
 export const WEBHOOK_REMOVED_ERROR = "Cancelled: the webhook was removed";
+export const PERSON_REMOVED_ERROR = "Cancelled: this person was removed from the team";
 
 function clockOf(options: DeliveryOptions): () => Date {
   return options.now ?? (() => new Date());
@@ -82,11 +90,19 @@ function eventOf(payload: unknown): string {
   return typeof type === "string" ? type : "unknown";
 }
 
-async function signingSecret(client: PrismaClient, ownerId: string): Promise<string | { error: string; permanent: boolean }> {
-  const owner = await client.user.findUnique({ where: { id: ownerId }, select: { webhookSecretEnc: true, webhookUrl: true } });
+type Receiver = { secret: string; policy: TargetPolicy } | { error: string; permanent: boolean };
+
+/**
+ * The receiving person's signing secret and where their webhook may go, as of now: a person removed
+ * from the team receives nothing more, and a changed role changes the policy at the next attempt.
+ */
+async function receiverOf(client: PrismaClient, ownerId: string, options: DeliveryOptions): Promise<Receiver> {
+  const owner = await client.user.findUnique({ where: { id: ownerId }, select: { webhookSecretEnc: true, webhookUrl: true, role: true, removedAt: true } });
+  if (owner?.removedAt) return { error: PERSON_REMOVED_ERROR, permanent: true };
   if (!owner?.webhookSecretEnc || !owner.webhookUrl) return { error: WEBHOOK_REMOVED_ERROR, permanent: true };
+  const policy = webhookPolicyFor({ role: owner.role as Role }, options.trustedNetworks);
   try {
-    return unseal("webhookSecret", ownerId, owner.webhookSecretEnc, getRuntimeSecrets().encryptionKey);
+    return { secret: unseal("webhookSecret", ownerId, owner.webhookSecretEnc, getRuntimeSecrets().encryptionKey), policy };
   } catch (error) {
     log.error("webhook.secret_unreadable", { ownerId, error });
     return { error: "The signing secret cannot be decrypted (was ENCRYPTION_KEY changed?): rotate it in Settings", permanent: false };
@@ -97,10 +113,11 @@ async function signingSecret(client: PrismaClient, ownerId: string): Promise<str
 export async function deliverClaimed(row: ClaimedDelivery, options: DeliveryOptions = {}): Promise<DeliveryResult> {
   const client = options.client ?? appDb;
   const clock = clockOf(options);
-  const secret = await signingSecret(client, row.ownerId);
+  const receiver = await receiverOf(client, row.ownerId, options);
   let outcome: PostOutcome;
   let permanent = false;
-  if (typeof secret === "string") {
+  if ("secret" in receiver) {
+    const { secret, policy } = receiver;
     const body = bodyOf(row.payload);
     const headers = webhookHeaders({
       secret,
@@ -109,10 +126,11 @@ export async function deliverClaimed(row: ClaimedDelivery, options: DeliveryOpti
       body,
       timestamp: Math.floor(clock().getTime() / 1000),
     });
-    outcome = await postWebhook(row.url, body, headers, options.timeoutMs ?? DELIVERY_TIMEOUT_MS, getEnv().WEBHOOK_ALLOW_PRIVATE);
+    const lookup: GuardedLookup = guardedLookupFor(policy, options.resolve);
+    outcome = await postWebhook(row.url, body, headers, options.timeoutMs ?? DELIVERY_TIMEOUT_MS, policy, lookup);
   } else {
-    outcome = { ok: false, status: null, error: secret.error, durationMs: 0 };
-    permanent = secret.permanent;
+    outcome = { ok: false, status: null, error: receiver.error, durationMs: 0 };
+    permanent = receiver.permanent;
   }
 
   const at = clock();

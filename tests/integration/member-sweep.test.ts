@@ -36,6 +36,12 @@ const OWN_ACCOUNT = {
   "sign-out-everywhere.ts#signOutEverywhereAction": "ends the caller's own sessions",
   "change-password.ts#changePasswordAction": "changes the caller's own password (needs their current one)",
   "create-api-token.ts#createApiTokenAction": "a token of one's own; its rights are its scopes ∩ its person's (API sweep below)",
+  // Everyone's own webhook (issue 16): these act on the caller's row alone, take no id, and hold an Admin's or
+  // a Member's webhook to public addresses; webhooks-per-person.test.ts shows they never touch another person's.
+  "save-webhook.ts#saveWebhookAction": "sets the caller's own webhook (public addresses only for a Member)",
+  "rotate-webhook-secret.ts#rotateWebhookSecretAction": "a new secret for the caller's own webhook",
+  "remove-webhook.ts#removeWebhookAction": "removes the caller's own webhook",
+  "send-test-webhook.ts#sendTestWebhookAction": "a test event to the caller's own webhook",
 };
 
 /** Reached without a session at all (actions-auth.test.ts): nothing a Member's session adds. */
@@ -134,21 +140,17 @@ function inputsFor(id: string, actor: SessionUser): Record<string, unknown>[] {
       { id: other.id, links: "revoke" },
       { id: owner.id, links: "keep" },
     ],
-    "remove-webhook.ts#removeWebhookAction": [{}],
     "reveal-link.ts#revealLinkAction": links.map((l) => ({ id: l })),
     "revoke-api-token.ts#revokeApiTokenAction": [{ id: ownerTokenId }],
     "revoke-invite.ts#revokeInviteAction": [{ id: inviteId }],
     "revoke-link.ts#revokeLinkAction": links.map((l) => ({ id: l })),
-    "rotate-webhook-secret.ts#rotateWebhookSecretAction": [{}],
     "save-appearance.ts#saveAppearanceAction": [{ name: "Taken over", accent: "#1d4ed8" }],
     "save-appearance.ts#resetAppearanceAction": [{}],
     "save-connection.ts#saveConnectionAction": [
       { id: connectionId, name: "Renamed", ...access },
       { name: "Another", ...access },
     ],
-    "save-webhook.ts#saveWebhookAction": [{ webhookUrl: "https://hooks.example.com/bucketshare" }],
     "scan-files-share.ts#scanFilesShareAction": [{ connectionId, bucket, mode: "folder", prefix: "docs/", recursive: "on" }],
-    "send-test-webhook.ts#sendTestWebhookAction": [{}],
     "set-log-network-only.ts#setLogNetworkOnlyAction": [{ logNetworkOnly: "on" }],
     "share-again.ts#shareAgainAction": links.map((l) => ({ id: l })),
     "test-connection.ts#testConnectionAction": [{ id: connectionId, ...access }],

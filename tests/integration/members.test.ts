@@ -328,14 +328,23 @@ describe("changing and removing", () => {
     expect(members.find((m) => m.id === id)).toMatchObject({ status: "removed", manageable: false });
   });
 
-  it("the webhook is the Owner's: an Admin or a Member cannot set, test or remove one", async () => {
+  it("an Admin and a Member set their own webhook, to public addresses only", async () => {
     for (const role of ["admin", "member"] as const) {
       const { browser: b, id } = await join(`hook-${role}`, role);
-      const refused = { status: "error", message: "Only the Owner sets the webhook for now." };
-      expect(await as(b, () => saveWebhookAction(idle, formData({ webhookUrl: "http://127.0.0.1:5432/" })))).toMatchObject(refused);
-      expect(await as(b, () => sendTestWebhookAction(idle, undefined))).toMatchObject(refused);
-      expect(await as(b, () => removeWebhookAction(idle, undefined))).toMatchObject(refused);
-      expect(await db.user.findUniqueOrThrow({ where: { id }, select: { webhookUrl: true } })).toEqual({ webhookUrl: null });
+      const url = async () => (await db.user.findUniqueOrThrow({ where: { id }, select: { webhookUrl: true } })).webhookUrl;
+      expect(await as(b, () => saveWebhookAction(idle, formData({ webhookUrl: "http://127.0.0.1:5432/" })))).toMatchObject({
+        status: "invalid",
+        fieldErrors: { webhookUrl: [expect.stringMatching(/^This address is private/)] },
+      });
+      expect(await url()).toBeNull();
+      expect(await as(b, () => sendTestWebhookAction(idle, undefined))).toMatchObject({
+        status: "error",
+        message: expect.stringMatching(/save a webhook URL first/),
+      });
+      expect(await as(b, () => saveWebhookAction(idle, formData({ webhookUrl: "https://hooks.example.com/mine" })))).toMatchObject({ status: "success" });
+      expect(await url()).toBe("https://hooks.example.com/mine");
+      expect(await as(b, () => removeWebhookAction(idle, undefined))).toMatchObject({ status: "success" });
+      expect(await url()).toBeNull();
       expect(await db.webhookDelivery.count({ where: { ownerId: id } })).toBe(0);
     }
   });

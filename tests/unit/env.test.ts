@@ -33,6 +33,14 @@ describe("parseEnv", () => {
     expect(run({ DATABASE_URL: "mysql://app:hunter2@db/x" })).not.toContain("hunter2");
   });
 
+  it("reads WEBHOOK_TRUSTED_NETWORKS as canonical ranges, none by default, and stops on one it cannot read", () => {
+    expect(parseEnv({}).WEBHOOK_TRUSTED_NETWORKS).toEqual([]);
+    expect(parseEnv({ WEBHOOK_TRUSTED_NETWORKS: "10.20.3.0/16, fd12:3456::/48" }).WEBHOOK_TRUSTED_NETWORKS).toEqual(["10.20.0.0/16", "fd12:3456::/48"]);
+    expect(() => parseEnv({ WEBHOOK_TRUSTED_NETWORKS: "10.20.0.0/16,office" })).toThrow(
+      /^Invalid WEBHOOK_TRUSTED_NETWORKS: expected comma-separated networks .*"office"/,
+    );
+  });
+
   it("rejects an encryption key that is not 32 bytes", () => {
     expect(() => parseEnv({ ENCRYPTION_KEY: Buffer.alloc(16).toString("base64") })).toThrow(/Invalid ENCRYPTION_KEY: expected 32 random bytes/);
     expect(parseEnv({ ENCRYPTION_KEY: Buffer.alloc(32, 1).toString("base64") }).ENCRYPTION_KEY).toBeDefined();

@@ -21,6 +21,7 @@ import {
   listingView,
   longestExpirySeconds,
   soleOwner,
+  webhookMustBePublic,
 } from "@/lib/auth/permissions";
 
 const TEAM = "team-1";
@@ -43,7 +44,7 @@ describe("the role table", () => {
     "links.all": { owner: true, admin: true, member: false },
     "instance.settings": { owner: true, admin: false, member: false },
     "audit.view": { owner: true, admin: true, member: false },
-    "webhooks.manage": { owner: true, admin: false, member: false },
+    "webhooks.own": { owner: true, admin: true, member: true },
     "self.settings": { owner: true, admin: true, member: true },
   };
 
@@ -59,6 +60,14 @@ describe("the role table", () => {
       expect(can(member(grant()), action)).toBe(expected[action].member);
     });
   }
+
+  it("only the Owner's webhook may reach private addresses; an Admin's and a Member's must be public", () => {
+    expect(webhookMustBePublic(owner)).toBe(false);
+    expect(webhookMustBePublic(soleOwner("u1"))).toBe(false);
+    expect(webhookMustBePublic(admin)).toBe(true);
+    expect(webhookMustBePublic(member(grant()))).toBe(true);
+    expect(webhookMustBePublic(member())).toBe(true);
+  });
 
   it("an owner acting alone (every install before teams) is the Owner of their own team", () => {
     expect(soleOwner("u1")).toEqual({ id: "u1", teamId: "u1", role: "owner", grants: [] });

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { SettingsShell } from "@/components/settings/settings-shell";
 import { WebhookSection } from "@/components/settings/webhook-section";
-import { can } from "@/lib/auth/permissions";
+import { can, webhookMustBePublic } from "@/lib/auth/permissions";
 import { requireUser } from "@/lib/auth/session";
 import { notFound } from "next/navigation";
 import { getWebhookOverview } from "@/lib/webhooks/settings";
@@ -10,10 +10,10 @@ export const metadata: Metadata = { title: "Notifications · Settings" };
 
 export default async function NotificationsSettingsPage() {
   const user = await requireUser();
-  if (!can(user, "webhooks.manage")) notFound();
+  if (!can(user, "webhooks.own")) notFound();
   return (
     <SettingsShell current="notifications" actor={user}>
-      <WebhookSection overview={await getWebhookOverview(user.id)} now={new Date()} />
+      <WebhookSection overview={await getWebhookOverview(user.id)} now={new Date()} publicOnly={webhookMustBePublic(user)} />
     </SettingsShell>
   );
 }

@@ -8,7 +8,7 @@
  * (PostgreSQL re-checks the WHERE on the row it locks, so a limit of N gives exactly N under any
  * concurrency, across instances), and the same statement writes the access-log row and queues the
  * webhook deliveries (payload as documented for Settings → "Webhook URL"), keyed by the receiving
- * person: one for the team's Owner (owner_id: every link of the team) and one for the person who
+ * person: one for the team's Owner (whoever holds the role now: every link of the team) and one for the person who
  * issued the link (issued_by), each where they have a webhook URL and were not removed; the join
  * matches a person once, so an Owner who issued the link gets the event once. Nothing is written unless the download counts. Returns one row when counted.
  */
@@ -37,7 +37,8 @@ export const COUNT_DOWNLOAD_SQL = `
              'recipient', jsonb_build_object('address', $2::text, 'userAgent', $3::text)
            ),
            now(), now()
-      FROM counted c JOIN users u ON u.id IN (c.owner_id, c.issued_by)
+      FROM counted c JOIN users u ON u.id IN (c.issued_by,
+             (SELECT o.id FROM users o WHERE o.role = 'owner' AND COALESCE(o.team_id, o.id) = c.owner_id))
      WHERE u.webhook_url IS NOT NULL AND u.webhook_url <> '' AND u.removed_at IS NULL
   )
   SELECT download_count AS downloads, download_limit AS "downloadLimit" FROM counted`;

@@ -24,7 +24,8 @@ export async function lockoutStartedByFailure(input: {
     where: {
       removedAt: null,
       webhookUrl: { not: null },
-      OR: [{ id: input.link.ownerId }, { issuedLinks: { some: { id: input.link.id } } }],
+      // The Owner now (after "Make Owner" the team's id stays the first Owner's), and the issuer.
+      OR: [{ role: "owner", OR: [{ id: input.link.ownerId, teamId: null }, { teamId: input.link.ownerId }] }, { issuedLinks: { some: { id: input.link.id } } }],
     },
     select: { id: true, webhookUrl: true },
   });

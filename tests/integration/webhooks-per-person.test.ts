@@ -19,6 +19,7 @@ import { saveWebhookAction } from "@/lib/actions/save-webhook";
 import { sendTestWebhookAction } from "@/lib/actions/send-test-webhook";
 import { db } from "@/lib/db/client";
 import { guardedAttempt } from "@/lib/auth/rate-limit";
+import { handOwnership } from "@/lib/members/store";
 import { countDownload } from "@/lib/recipient/count";
 import { lockoutStartedByFailure } from "@/lib/recipient/password-lockout";
 import { runDeliveryRound } from "@/lib/webhooks/worker";
@@ -169,6 +170,24 @@ describe("each person's webhook", () => {
     });
     expect(queued.map((d) => d.ownerId).sort()).toEqual([owner.id, ana.id].sort());
     expect(queued.every((d) => (d.payload as { type: string }).type === "link.password_locked")).toBe(true);
+  });
+
+  it("after Make Owner, the team's events go to the new Owner's webhook; the former Owner gets only their own links", async () => {
+    const cara = await db.user.create({
+      data: { name: "Admin cara", email: `cara-${h.randomSuffix()}@integration.test`, passwordHash: "x", role: "admin", teamId: owner.id },
+    });
+    await db.user.updateMany({ where: { id: { in: [owner.id, cara.id, ana.id] } }, data: { webhookUrl: "https://hooks.example.com/in" } });
+    await handOwnership(owner, { id: cara.id });
+    try {
+      const linkId = await issueManagedLink(ana);
+      expect(await countDownload({ linkId, clientAddress: "198.51.100.9", userAgent: "Wget/1.21" })).toMatchObject({ downloads: 1 });
+      const queued = await db.webhookDelivery.findMany({ where: { payload: { path: ["link", "id"], equals: linkId } }, select: { ownerId: true } });
+      expect(queued.map((d) => d.ownerId).sort()).toEqual([ana.id, cara.id].sort());
+    } finally {
+      await handOwnership((await loadActor(cara.id))!, { id: owner.id });
+      await db.webhookDelivery.deleteMany({ where: { ownerId: cara.id } });
+      await db.user.delete({ where: { id: cara.id } });
+    }
   });
 
   it("a Member's webhook URL to a private address is refused at the field and nothing is stored", async () => {

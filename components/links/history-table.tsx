@@ -2,28 +2,13 @@ import Link from "next/link";
 import { DownloadsCell, ObjectStateMark } from "@/components/links/downloads-cell";
 import { LinkRowActions } from "@/components/links/link-row-actions";
 import { StatusBadge } from "@/components/links/status-badge";
+import { CardTableHead, CellLabel, cardBody, cardCell, cardRow } from "@/components/ui/card-table";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { formatBytes } from "@/lib/format";
 import type { LinkRow } from "@/lib/links/history";
 import { issuerLabel } from "@/lib/links/issuer";
 
-/*
- * One markup for both sizes. From 640 px up it is a table; below, each row is a card: the rows
- * become grids, the column headers stay for assistive technology only (sr-only), and each cell
- * shows its own small label instead (aria-hidden: the header already names the cell).
- */
-const th = "py-2 pr-3 font-medium";
-const cell = "max-sm:block sm:py-2 sm:pr-3";
-const labelled = `${cell} max-sm:col-span-1`;
-const cardLabel = "block text-xs text-muted sm:hidden";
-
-function CellLabel({ children }: { children: string }) {
-  return (
-    <span aria-hidden="true" className={cardLabel}>
-      {children}
-    </span>
-  );
-}
+const labelled = `${cardCell} max-sm:col-span-1`;
 
 /**
  * The history's list of links: a table on a wide screen, a list of cards on a phone. `showIssuer`:
@@ -34,56 +19,31 @@ export function HistoryTable({ rows, now, showIssuer = false }: { rows: LinkRow[
     <div className="sm:overflow-x-auto">
       <table className="w-full text-sm max-sm:block sm:min-w-[60rem]">
         <caption className="sr-only">Issued links</caption>
-        <thead className="border-b border-zinc-200 text-left text-xs uppercase tracking-wide text-muted max-sm:sr-only dark:border-zinc-800">
-          <tr>
-            <th scope="col" className={th}>
-              Status
-            </th>
-            <th scope="col" className={th}>
-              Type
-            </th>
-            <th scope="col" className={`${th} min-w-52`}>
-              Object
-            </th>
-            {showIssuer ? (
-              <th scope="col" className={th}>
-                Issued by
-              </th>
-            ) : null}
-            <th scope="col" className={th}>
-              Note
-            </th>
-            <th scope="col" className={th}>
-              Created
-            </th>
-            <th scope="col" className={th}>
-              Expires
-            </th>
-            <th scope="col" className={th}>
-              Downloads
-            </th>
-            <th scope="col" className={th}>
-              Last access
-            </th>
-            <th scope="col" className="py-2 font-medium">
-              <span className="sr-only">Actions</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody className="divide-y divide-zinc-100 max-sm:block max-sm:space-y-3 dark:divide-zinc-900">
+        <CardTableHead
+          columns={[
+            { label: "Status" },
+            { label: "Type" },
+            { label: "Object", className: "min-w-52" },
+            ...(showIssuer ? [{ label: "Issued by" }] : []),
+            { label: "Note" },
+            { label: "Created" },
+            { label: "Expires" },
+            { label: "Downloads" },
+            { label: "Last access" },
+            { label: <span className="sr-only">Actions</span> },
+          ]}
+        />
+        <tbody className={cardBody}>
           {rows.map((link) => {
             const kind = link.kind === "managed" ? "Managed" : "Direct";
             const shown = link.target === "files" ? (link.title ?? (link.key || link.bucket)) : link.key;
             return (
-              <tr
-                key={link.id}
-                className="align-top max-sm:grid max-sm:grid-cols-2 max-sm:gap-x-4 max-sm:gap-y-3 max-sm:rounded-lg max-sm:border max-sm:border-zinc-200 max-sm:p-3 max-sm:dark:border-zinc-800"
-              >
-                <td className={`${cell} max-sm:col-span-1`}>
+              <tr key={link.id} className={cardRow}>
+                <td className={`${cardCell} max-sm:col-span-1`}>
                   <StatusBadge status={link.status} />
                 </td>
-                <td className={`${cell} whitespace-nowrap max-sm:col-span-1 max-sm:text-right max-sm:text-xs max-sm:text-muted`}>{kind}</td>
-                <td className={`${cell} max-sm:col-span-2 sm:max-w-xs`}>
+                <td className={`${cardCell} whitespace-nowrap max-sm:col-span-1 max-sm:text-right max-sm:text-xs max-sm:text-muted`}>{kind}</td>
+                <td className={`${cardCell} max-sm:col-span-2 sm:max-w-xs`}>
                   <span className="block text-xs text-muted">
                     {link.connectionName} / {link.bucket}
                   </span>
@@ -102,12 +62,14 @@ export function HistoryTable({ rows, now, showIssuer = false }: { rows: LinkRow[
                   <ObjectStateMark state={link.status === link.objectState ? null : link.objectState} />
                 </td>
                 {showIssuer ? (
-                  <td className={`${cell} max-sm:col-span-2`}>
+                  <td className={`${cardCell} max-sm:col-span-2`}>
                     <CellLabel>Issued by</CellLabel>
                     {issuerLabel(link.issuedBy)}
                   </td>
                 ) : null}
-                <td className={`${cell} break-words text-zinc-600 max-sm:col-span-2 sm:max-w-[12rem] dark:text-zinc-400 ${link.note ? "" : "max-sm:hidden"}`}>
+                <td
+                  className={`${cardCell} break-words text-zinc-600 max-sm:col-span-2 sm:max-w-[12rem] dark:text-zinc-400 ${link.note ? "" : "max-sm:hidden"}`}
+                >
                   <CellLabel>Note</CellLabel>
                   {link.note ?? "—"}
                 </td>

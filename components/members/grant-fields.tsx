@@ -27,7 +27,7 @@ export function GrantFields({
   return (
     <div className="space-y-3">
       <p id={`${ids}-about`} className="text-sm text-muted">
-        What the member may do on each connection. Without “Can browse” or “Can share”, the connection does not exist for them.
+        What the member may do on each connection. Without “Can browse”, “Can share” or “Can upload”, the connection does not exist for them.
       </p>
       {connections.map((connection) => {
         const grant = grants.find((g) => g.connectionId === connection.id);
@@ -44,6 +44,10 @@ export function GrantFields({
               <label className="flex items-center gap-2 text-sm">
                 <input type="checkbox" name={name("canShare")} defaultChecked={grant?.canShare ?? false} />
                 Can share
+              </label>
+              <label className="flex items-center gap-2 text-sm">
+                <input type="checkbox" name={name("canUpload")} defaultChecked={grant?.canUpload ?? false} />
+                Can upload
               </label>
             </div>
             <div className="grid gap-3 sm:grid-cols-2">

@@ -22,6 +22,8 @@ export type Grant = {
   connectionId: string;
   canBrowse: boolean;
   canShare: boolean;
+  /** "Can upload": put files into the folder (and make folders there). */
+  canUpload: boolean;
   /** The one bucket of the connection the grant is about; null for every bucket. */
   bucket: string | null;
   /** "" for the whole bucket, else a clean key prefix ending in "/" (see isCleanFolder). */
@@ -74,7 +76,15 @@ function isTeamWide(actor: Actor): boolean {
   return actor.role === "owner" || actor.role === "admin";
 }
 
-const FULL: Omit<Grant, "connectionId"> = { canBrowse: true, canShare: true, bucket: null, folder: "", linkTypes: "both", longestExpirySeconds: null };
+const FULL: Omit<Grant, "connectionId"> = {
+  canBrowse: true,
+  canShare: true,
+  canUpload: true,
+  bucket: null,
+  folder: "",
+  linkTypes: "both",
+  longestExpirySeconds: null,
+};
 
 /**
  * A folder a grant may name: "" (everything) or segments of at least one character, none "." or "..",
@@ -107,14 +117,14 @@ export function folderContains(folder: string, key: string): boolean {
 export function grantFor(actor: Actor, connectionId: string): Grant | null {
   if (isTeamWide(actor)) return { connectionId, ...FULL };
   const grant = actor.grants.find((g) => g.connectionId === connectionId);
-  if (!grant || !(grant.canBrowse || grant.canShare)) return null;
+  if (!grant || !(grant.canBrowse || grant.canShare || grant.canUpload)) return null;
   return grant;
 }
 
-export type ObjectRight = "browse" | "share";
+export type ObjectRight = "browse" | "share" | "upload";
 
 function holds(grant: Grant, right: ObjectRight): boolean {
-  return right === "browse" ? grant.canBrowse : grant.canShare;
+  return right === "browse" ? grant.canBrowse : right === "share" ? grant.canShare : grant.canUpload;
 }
 
 /** Whether a grant reaches into this bucket (a grant naming no bucket reaches every one). */
@@ -127,7 +137,7 @@ export function grantedBucket(actor: Actor, connectionId: string): string | null
   return grantFor(actor, connectionId)?.bucket ?? null;
 }
 
-/** May the actor browse (list, search, preview) or share (issue a link to) this object? */
+/** May the actor browse (list, search, preview), share (issue a link to) or upload (write) this object? */
 export function canOnObject(actor: Actor, right: ObjectRight, connectionId: string, bucket: string, key: string): boolean {
   const grant = grantFor(actor, connectionId);
   return grant !== null && holds(grant, right) && coversBucket(grant, bucket) && folderContains(grant.folder, key);
@@ -204,7 +214,7 @@ export function canViewLink(actor: Actor, link: LinkSubject): boolean {
 /** The connections the actor sees, as a filter on storage_connections. */
 export function connectionScope(actor: Actor): { ownerId: string; id?: { in: string[] } } {
   if (isTeamWide(actor)) return { ownerId: actor.teamId };
-  return { ownerId: actor.teamId, id: { in: actor.grants.filter((g) => g.canBrowse || g.canShare).map((g) => g.connectionId) } };
+  return { ownerId: actor.teamId, id: { in: actor.grants.filter((g) => g.canBrowse || g.canShare || g.canUpload).map((g) => g.connectionId) } };
 }
 
 /**

@@ -28,6 +28,7 @@ const grantSchema = z.object({
   connectionId: id,
   canBrowse: z.boolean(),
   canShare: z.boolean(),
+  canUpload: z.boolean().optional().default(false),
   bucket: z
     .string()
     .trim()
@@ -61,6 +62,7 @@ function withGrants(raw: unknown): unknown {
     connectionId,
     canBrowse: input[grantFieldName("canBrowse", connectionId)] === "on",
     canShare: input[grantFieldName("canShare", connectionId)] === "on",
+    canUpload: input[grantFieldName("canUpload", connectionId)] === "on",
     bucket: input[grantFieldName("bucket", connectionId)] ?? "",
     folder: input[grantFieldName("folder", connectionId)] ?? "",
     linkTypes: input[grantFieldName("linkTypes", connectionId)] ?? "both",

@@ -190,7 +190,16 @@ describe("accepting", () => {
     const user = await as(b, () => getSessionUser());
     expect(user).toMatchObject({ id, name: "Person bruno", role: "member", teamId: ownerId });
     expect(user?.grants).toEqual([
-      { connectionId, canBrowse: true, canShare: true, bucket: null, folder: "press/", linkTypes: "managed", longestExpirySeconds: 2_592_000 },
+      {
+        connectionId,
+        canBrowse: true,
+        canShare: true,
+        canUpload: false,
+        bucket: null,
+        folder: "press/",
+        linkTypes: "managed",
+        longestExpirySeconds: 2_592_000,
+      },
     ]);
     const used = await db.invite.findFirstOrThrow({ where: { email: `bruno-${suffix}@members.test` } });
     expect(used.acceptedAt).not.toBeNull();
@@ -273,7 +282,7 @@ describe("changing and removing", () => {
         grantForm(
           { id, role: "member" },
           {
-            [otherConnectionId]: { canBrowse: "on", canShare: "on", bucket: " acme-reports ", folder: "reports/", linkTypes: "both", longestExpiry: "86400" },
+            [otherConnectionId]: { canBrowse: "on", canShare: "on", canUpload: "on", bucket: " acme-reports ", folder: "reports/", linkTypes: "both", longestExpiry: "86400" },
             [connectionId]: {},
           },
         ),
@@ -285,6 +294,7 @@ describe("changing and removing", () => {
         connectionId: otherConnectionId,
         canBrowse: true,
         canShare: true,
+        canUpload: true,
         bucket: "acme-reports",
         folder: "reports/",
         linkTypes: "both",

@@ -16,13 +16,24 @@ const ana: Actor = {
   id: "a",
   teamId: "o",
   role: "member",
-  grants: [{ connectionId: "c1", canBrowse: true, canShare: true, bucket: null, folder: "press/", linkTypes: "managed", longestExpirySeconds: 30 * 86_400 }],
+  grants: [
+    {
+      connectionId: "c1",
+      canBrowse: true,
+      canShare: true,
+      canUpload: false,
+      bucket: null,
+      folder: "press/",
+      linkTypes: "managed",
+      longestExpirySeconds: 30 * 86_400,
+    },
+  ],
 };
 const cleo: Actor = {
   id: "c",
   teamId: "o",
   role: "member",
-  grants: [{ connectionId: "c1", canBrowse: true, canShare: false, bucket: null, folder: "", linkTypes: "both", longestExpirySeconds: null }],
+  grants: [{ connectionId: "c1", canBrowse: true, canShare: false, canUpload: false, bucket: null, folder: "", linkTypes: "both", longestExpirySeconds: null }],
 };
 
 function refusal(run: () => void): { reason: string; field?: string; message: string } | null {

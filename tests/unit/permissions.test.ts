@@ -29,7 +29,17 @@ const owner: Actor = { id: TEAM, teamId: TEAM, role: "owner", grants: [] };
 const admin: Actor = { id: "adam", teamId: TEAM, role: "admin", grants: [] };
 
 function grant(partial: Partial<Grant> = {}): Grant {
-  return { connectionId: "media", canBrowse: true, canShare: true, bucket: null, folder: "", linkTypes: "both", longestExpirySeconds: null, ...partial };
+  return {
+    connectionId: "media",
+    canBrowse: true,
+    canShare: true,
+    canUpload: false,
+    bucket: null,
+    folder: "",
+    linkTypes: "both",
+    longestExpirySeconds: null,
+    ...partial,
+  };
 }
 
 function member(...grants: Grant[]): Actor {
@@ -155,6 +165,17 @@ describe("grants", () => {
     expect(grantedBucket(member(grant()), "media")).toBeNull();
     expect(canOnObject(member(grant()), "browse", "media", "any-bucket", "a.pdf")).toBe(true);
     expect(grantedBucket(admin, "media")).toBeNull();
+  });
+
+  it("Can upload is a right of its own, inside the same bucket and folder", () => {
+    const dropper = member(grant({ canBrowse: false, canShare: false, canUpload: true, folder: "inbox/" }));
+    expect(grantFor(dropper, "media")).not.toBeNull();
+    expect(canOnObject(dropper, "upload", "media", "acme", "inbox/new.pdf")).toBe(true);
+    expect(canOnObject(dropper, "upload", "media", "acme", "inbox-old/new.pdf")).toBe(false);
+    expect(canOnObject(dropper, "browse", "media", "acme", "inbox/new.pdf")).toBe(false);
+    expect(listingView(dropper, "upload", "media", "acme", "inbox/")).toBe("all");
+    expect(canOnObject(member(grant()), "upload", "media", "acme", "a.pdf")).toBe(false);
+    expect(canOnObject(admin, "upload", "media", "acme", "a.pdf")).toBe(true);
   });
 
   it("link types and the longest expiry come from the grant", () => {

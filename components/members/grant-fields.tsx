@@ -71,7 +71,13 @@ export function GrantFields({
               />
             </div>
             <div className="grid gap-3 sm:grid-cols-2">
-              <SelectField label="Link types" name={name("linkTypes")} defaultValue={grant?.linkTypes ?? "managed"} errors={errors[name("linkTypes")]}>
+              <SelectField
+                label="Link types"
+                name={name("linkTypes")}
+                defaultValue={grant?.linkTypes ?? "managed"}
+                hint="A direct link is a presigned storage URL: it shows the storage address and the key's id, and cannot be revoked."
+                errors={errors[name("linkTypes")]}
+              >
                 {LINK_TYPE_CHOICES.map((choice) => (
                   <option key={choice.value} value={choice.value}>
                     {choice.label}

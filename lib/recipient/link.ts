@@ -11,6 +11,7 @@ import type { ConnectionRecord } from "@/lib/storage/client";
 export type RecipientLink = {
   id: string;
   ownerId: string;
+  /** "Shared by": the person who issued the link (the team's first Owner for a link whose issuer is unknown). */
   ownerName: string;
   logNetworkOnly: boolean;
   bucket: string;
@@ -56,7 +57,7 @@ type Row = Omit<RecipientLink, "connection" | "disposition" | "target"> & {
 
 export async function findManagedLink(tokenHash: string): Promise<RecipientLink | null> {
   const rows = await db.$queryRaw<Row[]>`
-    SELECT l.id, l.owner_id AS "ownerId", u.name AS "ownerName", u.log_network_only AS "logNetworkOnly",
+    SELECT l.id, l.owner_id AS "ownerId", COALESCE(i.name, u.name) AS "ownerName", u.log_network_only AS "logNetworkOnly",
            l.bucket, l.key, l.object_size AS "objectSize", l.object_etag AS "objectEtag",
            l.object_content_type AS "objectContentType", l.object_version_id AS "objectVersionId", l.pinned,
            l.object_state AS "objectState", l.expires_at AS "expiresAt", l.never_expires AS "neverExpires",
@@ -69,6 +70,7 @@ export async function findManagedLink(tokenHash: string): Promise<RecipientLink 
            c.session_token_enc AS "sessionTokenEnc", c.updated_at AS "connectionUpdatedAt"
       FROM share_links l
       JOIN users u ON u.id = l.owner_id
+      LEFT JOIN users i ON i.id = l.issued_by
       LEFT JOIN storage_connections c ON c.id = l.connection_id
      WHERE l.token_hash = ${tokenHash} AND l.kind = 'managed'`;
   const row = rows[0];

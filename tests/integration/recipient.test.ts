@@ -52,6 +52,7 @@ let store: TestStorage;
 (globalThis as Record<symbol, unknown>)[SERVER_MARKER] = true;
 
 type LinkOptions = {
+  issuedById?: string;
   key?: string;
   fileName?: string;
   disposition?: "inline" | "attachment";
@@ -85,6 +86,7 @@ async function managedLink(options: LinkOptions = {}): Promise<{ id: string; tok
       id,
       kind: "managed",
       ownerId: owner.id,
+      issuedById: options.issuedById ?? owner.id,
       connectionId: options.on?.connectionId ?? connectionId,
       connectionName: CONNECTION_NAME,
       bucket: options.on?.bucket ?? bucket,
@@ -194,6 +196,20 @@ describe.each(storageCases())("on $name", (storage) => {
   useStorage(storage);
 
   describe("the recipient page", () => {
+    it("names the colleague who issued the link as who shared it", async () => {
+      const colleague = await db.user.create({
+        data: { name: "Ana Colleague", email: `ana-${h.randomSuffix()}@integration.test`, passwordHash: "x", role: "member", teamId: owner.id },
+      });
+      try {
+        const link = await managedLink({ issuedById: colleague.id });
+        const body = await (await openPage(link.token)).text();
+        expect(body).toContain("Shared by Ana Colleague");
+        expect(body).not.toContain("Olive Owner");
+      } finally {
+        await db.user.delete({ where: { id: colleague.id } });
+      }
+    });
+
     it("shows the file, who shared it, its expiry and Download, and nothing of the storage", async () => {
       const link = await managedLink({ downloadLimit: 3 });
       const response = await openPage(link.token);

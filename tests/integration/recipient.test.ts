@@ -476,6 +476,8 @@ describe.each(storageCases())("on $name", (storage) => {
     it("offers Open on an inline link of a passive type: shown inline with that type, counted as one download", async () => {
       const photo = await managedLink({ key: PHOTO_KEY, fileName: "photo.png", disposition: "inline", objectContentType: "image/png" });
       const body = await (await openPage(photo.token)).text();
+      // The page view is written after the answer: let it land before the click, as it does for a person.
+      await settleLinkEvents();
       expect(body).toContain(`<a class="button" href="/s/${photo.token}/download">Download</a>`);
       expect(body).toContain(`<a class="button secondary" href="/s/${photo.token}/download?open=1" target="_blank" rel="noopener noreferrer">Open</a>`);
       const response = await getOpen(photo.token);

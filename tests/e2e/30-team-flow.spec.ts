@@ -100,6 +100,7 @@ test("invited by e-mail with a folder grant, a Member shares a capped managed li
     // A managed link from her folder, offered for 7 days at most (and told so).
     await tess.goto(`${granted}/press`);
     await expect(tess.getByRole("heading", { name: "press", level: 1 })).toBeVisible();
+    await expect(tess).toHaveTitle(`${BUCKET} · Bucketshare`);
     const dialog = await openQuickShare(tess, "plan.txt");
     await expectManagedOnlyUpTo(dialog, "7 days", ["30 days", "90 days"]);
     await dialog.getByLabel("Expires in").selectOption({ label: "7 days" });

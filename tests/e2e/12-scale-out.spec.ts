@@ -3,16 +3,19 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
-import type { Page } from "@playwright/test";
+import type { Locator, Page } from "@playwright/test";
+import { hashPassword } from "../../lib/auth/password";
+import { newRecordId } from "../../lib/crypto";
 import { startApp, type AppServer } from "../support/app-server";
 import { startNginx, type NginxServer } from "../support/nginx";
-import { ensureConnection, ensureSignedIn, expect, test } from "../support/fixtures";
+import { ensureConnection, ensureSignedIn, expect, OWNER, type Storage, test } from "../support/fixtures";
 
 // Scale-out on real parts: two production instances (`npm start`) on loopback share the e2e
 // PostgreSQL database behind nginx (round-robin, never retried on the other instance). The owner
 // issues managed links in Quick Share on instance A; 1,000 concurrent downloads of a link limited
 // to 100 through nginx give exactly 100 redirects and a count of exactly 100; a revoke through A is
-// refused by B on its very next request.
+// refused by B on its very next request. A Member signed in through nginx: the Owner's change of their grant
+// through one instance holds on both at their very next request, and removal ends their session on both.
 
 const BUCKET = "e2e-scale-out";
 const KEY = "scale/report.bin";
@@ -49,6 +52,44 @@ async function revokeOn(page: Page, base: string, linkId: string): Promise<void>
   await expect(page.getByText("Revoked", { exact: true }).first()).toBeVisible();
 }
 
+type ScaledOut = { a: AppServer; b: AppServer; nginx: NginxServer; dirs: string[]; stop(): Promise<void> };
+
+/** Two production instances on the e2e database (started at once: the global setup built the app) behind nginx. */
+async function startScaledOut(storage: Storage): Promise<ScaledOut> {
+  const dirs = [0, 1, 2].map((i) => mkdtempSync(join(tmpdir(), `bucketshare-scale-${i}-`)));
+  const instance = (dataDir: string) =>
+    startApp(
+      {
+        DATABASE_URL: process.env.E2E_DATABASE_URL!,
+        AUTH_SECRET: storage.services.authSecret,
+        ENCRYPTION_KEY: storage.services.encryptionKey,
+        DATA_DIR: dataDir,
+        TRUSTED_PROXIES: "1",
+        LOG_LEVEL: "warn",
+      },
+      { timeoutMs: 90_000 },
+    );
+  let a: AppServer | undefined;
+  let b: AppServer | undefined;
+  let nginx: NginxServer | undefined;
+  const stop = async () => {
+    await nginx?.stop();
+    await Promise.all([a?.stop(), b?.stop()]);
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    const [first, second] = await Promise.allSettled([instance(dirs[0]!), instance(dirs[1]!)]);
+    a = first.status === "fulfilled" ? first.value : undefined;
+    b = second.status === "fulfilled" ? second.value : undefined;
+    if (!a || !b) throw [first, second].find((x) => x.status === "rejected")!.reason;
+    nginx = await startNginx({ dir: dirs[2]!, upstreams: [a.url, b.url], accessLog: true });
+    return { a, b, nginx, dirs, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
 test("two instances behind nginx: a limit of 100 gives exactly 100 of 1,000 concurrent downloads; a revoke on A is refused by B at once", async ({
   page,
   storage,
@@ -62,31 +103,11 @@ test("two instances behind nginx: a limit of 100 gives exactly 100 of 1,000 conc
   await ensureSignedIn(page);
   await ensureConnection(page, storage);
 
-  const databaseUrl = process.env.E2E_DATABASE_URL!;
-  const dirs = [0, 1, 2].map((i) => mkdtempSync(join(tmpdir(), `bucketshare-scale-${i}-`)));
-  const instance = (dataDir: string) =>
-    startApp(
-      {
-        DATABASE_URL: databaseUrl,
-        AUTH_SECRET: storage.services.authSecret,
-        ENCRYPTION_KEY: storage.services.encryptionKey,
-        DATA_DIR: dataDir,
-        TRUSTED_PROXIES: "1",
-        LOG_LEVEL: "warn",
-      },
-      { timeoutMs: 90_000 },
-    );
-  const db = new pg.Client({ connectionString: databaseUrl });
-  let a: AppServer | undefined;
-  let b: AppServer | undefined;
-  let nginx: NginxServer | undefined;
+  const db = new pg.Client({ connectionString: process.env.E2E_DATABASE_URL! });
+  let servers: ScaledOut | undefined;
   try {
-    // The build is current (the global setup built it): both start without building, at once.
-    const [first, second] = await Promise.allSettled([instance(dirs[0]!), instance(dirs[1]!)]);
-    a = first.status === "fulfilled" ? first.value : undefined;
-    b = second.status === "fulfilled" ? second.value : undefined;
-    if (!a || !b) throw [first, second].find((x) => x.status === "rejected")!.reason;
-    nginx = await startNginx({ dir: dirs[2]!, upstreams: [a.url, b.url], accessLog: true });
+    servers = await startScaledOut(storage);
+    const { a, b, nginx, dirs } = servers;
     await db.connect();
     const ready = Date.now();
 
@@ -179,8 +200,119 @@ test("two instances behind nginx: a limit of 100 gives exactly 100 of 1,000 conc
     );
   } finally {
     await db.end().catch(() => undefined);
-    await nginx?.stop();
-    await Promise.all([a?.stop(), b?.stop()]);
-    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+    await servers?.stop();
+  }
+});
+
+const MEMBER = { name: "Sam Scaled", email: `sam-${Date.now()}@example.com`, password: "sam-long-passphrase-12" };
+
+/** The member's page on one instance shows the folder (its heading), or the 404 page. */
+async function expectFolder(member: Page, base: string, path: string, folder: string, shown: boolean) {
+  await member.goto(`${base}${path}`);
+  await expect(member.getByRole("heading", { level: 1, name: shown ? folder : "Not found" })).toBeVisible();
+}
+
+/** The Owner's "Change" form of the member on one instance: `edit` sets the grant, then "Save changes". */
+async function changeGrant(page: Page, base: string, connection: string, edit: (grant: Locator) => Promise<void>) {
+  await page.goto(`${base}/settings/members`);
+  await page.getByLabel(`Change role and grants of ${MEMBER.name}`).click();
+  const form = page.getByRole("form", { name: `Role and grants of ${MEMBER.name}` });
+  await edit(form.getByRole("group", { name: connection }));
+  await form.getByRole("button", { name: "Save changes" }).click();
+  await expect(form.getByText(`${MEMBER.name}: role and grants saved.`)).toBeVisible();
+}
+
+test("two instances behind nginx: a Member's grant changed on A holds on A and B at their very next request; removal ends the session on both", async ({
+  page,
+  browser,
+  storage,
+}) => {
+  test.setTimeout(150_000);
+  await storage.bucket(BUCKET);
+  await storage.put(BUCKET, "press/brief.txt", "the brief\n", "text/plain");
+  await storage.put(BUCKET, KEY, randomBytes(64), "application/octet-stream");
+  await ensureSignedIn(page);
+  await ensureConnection(page, storage);
+
+  const db = new pg.Client({ connectionString: process.env.E2E_DATABASE_URL! });
+  await db.connect();
+  let servers: ScaledOut | undefined;
+  let memberId = "";
+  try {
+    const owner = (await db.query<{ id: string }>("SELECT id FROM users WHERE email = $1", [OWNER.email])).rows[0]!;
+    const connection = (
+      await db.query<{ id: string; name: string }>("SELECT id, name FROM storage_connections WHERE owner_id = $1 AND name = $2", [owner.id, "Local Swift"])
+    ).rows[0]!;
+    // Sam may browse the whole connection (written straight in: inviting is e2e 27 and 30).
+    memberId = newRecordId();
+    await db.query(`INSERT INTO users (id, name, email, password_hash, role, team_id, updated_at) VALUES ($1, $2, $3, $4, 'member', $5, now())`, [
+      memberId,
+      MEMBER.name,
+      MEMBER.email,
+      await hashPassword(MEMBER.password),
+      owner.id,
+    ]);
+    await db.query(
+      `INSERT INTO member_grants (user_id, connection_id, can_browse, can_share, folder, link_types, longest_expiry_seconds)
+       VALUES ($1, $2, true, false, '', 'managed', NULL)`,
+      [memberId, connection.id],
+    );
+    servers = await startScaledOut(storage);
+    const { a, b, nginx } = servers;
+
+    // Sam signs in through nginx; the session cookie (host-only, so for every port of 127.0.0.1) reaches A and B as well.
+    const context = await browser.newContext();
+    const sam = await context.newPage();
+    await sam.goto(`${nginx.url}/sign-in`);
+    await sam.waitForLoadState("networkidle");
+    await sam.getByLabel("Email").fill(MEMBER.email);
+    await sam.getByLabel("Password").fill(MEMBER.password);
+    await sam.getByRole("button", { name: "Sign in" }).click();
+    await expect(sam.getByRole("navigation", { name: "Main" })).toBeVisible();
+    const cookie = (await context.cookies(nginx.url)).map((c) => `${c.name}=${c.value}`).join("; ");
+    /** Sam's history export on one instance with the cookie of that sign-in: a session route answering per request. */
+    const exportStatus = async (base: string) => (await fetch(`${base}/links/export`, { headers: { cookie }, redirect: "manual" })).status;
+
+    const bucketPath = `/buckets/${connection.id}/${BUCKET}`;
+    for (const base of [a.url, b.url]) {
+      await expectFolder(sam, base, `${bucketPath}/scale`, "scale", true);
+      await expectFolder(sam, base, `${bucketPath}/press`, "press", true);
+      expect(await exportStatus(base)).toBe(200);
+    }
+
+    // The Owner narrows the grant to press/ on A: scale/ is gone for Sam on A and on B at once, press/ stays.
+    await changeGrant(page, a.url, connection.name, (grant) => grant.getByRole("textbox", { name: "Folder" }).fill("press/"));
+    for (const base of [b.url, a.url]) {
+      await expectFolder(sam, base, `${bucketPath}/scale`, "scale", false);
+      await expectFolder(sam, base, `${bucketPath}/press`, "press", true);
+    }
+
+    // Can browse taken away on B this time: the connection no longer exists for Sam on either instance.
+    await changeGrant(page, b.url, connection.name, (grant) => grant.getByRole("checkbox", { name: "Can browse" }).uncheck());
+    for (const base of [a.url, b.url]) {
+      await expectFolder(sam, base, `${bucketPath}/press`, "press", false);
+      await sam.goto(`${base}/buckets`);
+      await expect(sam.getByRole("heading", { level: 1, name: "Buckets" })).toBeVisible();
+      await expect(sam.getByRole("heading", { level: 2, name: connection.name })).toHaveCount(0);
+    }
+
+    // Removed through A: the same session cookie is refused by both instances on its very next request, and Sam's
+    // page (through nginx) goes to sign-in on its next step.
+    await page.goto(`${a.url}/settings/members`);
+    await page
+      .getByRole("region", { name: "Members" })
+      .getByRole("button", { name: `Remove member ${MEMBER.name}` })
+      .click();
+    const confirm = page.getByRole("dialog", { name: `Remove ${MEMBER.name}?` });
+    await confirm.getByRole("button", { name: "Remove member" }).click();
+    await expect(confirm).toBeHidden();
+    expect([await exportStatus(b.url), await exportStatus(a.url)]).toEqual([401, 401]);
+    await sam.goto(`${nginx.url}/links`);
+    await expect(sam).toHaveURL(/\/sign-in/);
+    await context.close();
+  } finally {
+    if (memberId) await db.query("DELETE FROM users WHERE id = $1", [memberId]).catch(() => undefined);
+    await db.end().catch(() => undefined);
+    await servers?.stop();
   }
 });

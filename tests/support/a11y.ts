@@ -6,10 +6,25 @@ export const WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
 
 const SCHEMES = ["light", "dark"] as const;
 
-/** Waits until CSS transitions (a button's colour easing after the scheme changed, say) have finished. */
+/**
+ * Waits until CSS transitions (a button's colour easing after the scheme changed, say) have finished, on what is
+ * rendered. Chromium skips the rendering of a skipped subtree (a closed <details>' content, which it hides with
+ * content-visibility, like a member's "Change" form on Settings → Members) and never services its animations: a
+ * transition there reports "finished" but its `finished` promise never settles, so waiting on it hung the audit.
+ * Such an element is not rendered (checkVisibility() is false) and axe does not look at it either.
+ */
 async function settleAnimations(page: Page) {
   await page.evaluate(async () => {
-    await Promise.all(document.getAnimations().map((animation) => animation.finished.catch(() => undefined)));
+    const rendered = (animation: Animation) => {
+      const target = animation.effect instanceof KeyframeEffect ? animation.effect.target : null;
+      return !target || target.checkVisibility();
+    };
+    await Promise.all(
+      document
+        .getAnimations()
+        .filter(rendered)
+        .map((animation) => animation.finished.catch(() => undefined)),
+    );
   });
 }
 

@@ -10,11 +10,11 @@ import { Button } from "@/components/ui/button";
 import { inputClass } from "@/components/ui/field";
 import { loadActor } from "@/lib/auth/actor";
 import { can, canOnObject, listingView } from "@/lib/auth/permissions";
-import { getSessionUserId, requireUser } from "@/lib/auth/session";
+import { getSessionUser, getSessionUserId, requireUser } from "@/lib/auth/session";
 import { shareLimitsFor } from "@/lib/links/grant-limits";
 import { firstValue } from "@/lib/search-params";
 import { listLinksForObject } from "@/lib/links/manage";
-import { openConnection } from "@/lib/storage/connections";
+import { getConnection, openConnection } from "@/lib/storage/connections";
 import { type FolderPage as Listing, type Loaded, loadFolder, loadObjectView, PAGE_SIZE } from "@/lib/storage/listing";
 import { privateEndpointHost } from "@/lib/storage/private-endpoint";
 import { breadcrumbs, folderHref, prefixFromRouteParams } from "@/lib/paths";
@@ -28,9 +28,19 @@ async function leadingFolderOnly(folder: string, prefix: string, filter: string)
   return { ok: true, value: { folders, objects: [], nextToken: null, markerExists: true } };
 }
 
-export async function generateMetadata({ params }: { params: Promise<Params> }): Promise<Metadata> {
-  const { bucket } = await params;
-  return { title: bucket };
+/**
+ * The bucket's name as the title, only where the page shows it: an address outside a Member's grant (another
+ * connection, a folder or object beside theirs) gets the 404 page, whose title must not repeat what was typed.
+ */
+export async function generateMetadata({ params, searchParams }: { params: Promise<Params>; searchParams: Promise<Search> }): Promise<Metadata> {
+  const [{ connectionId, bucket, prefix: segments }, search, user] = await Promise.all([params, searchParams, getSessionUser()]);
+  const selectedKey = one(search.object);
+  const visible =
+    user !== null &&
+    listingView(user, "browse", connectionId, prefixFromRouteParams(segments)) !== "none" &&
+    (selectedKey === undefined || canOnObject(user, "browse", connectionId, selectedKey)) &&
+    (await getConnection(user, connectionId)) !== null;
+  return { title: visible ? bucket : "Not found" };
 }
 
 export default async function FolderPage({ params, searchParams }: { params: Promise<Params>; searchParams: Promise<Search> }) {

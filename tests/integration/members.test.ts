@@ -282,7 +282,15 @@ describe("changing and removing", () => {
         grantForm(
           { id, role: "member" },
           {
-            [otherConnectionId]: { canBrowse: "on", canShare: "on", canUpload: "on", bucket: " acme-reports ", folder: "reports/", linkTypes: "both", longestExpiry: "86400" },
+            [otherConnectionId]: {
+              canBrowse: "on",
+              canShare: "on",
+              canUpload: "on",
+              bucket: " acme-reports ",
+              folder: "reports/",
+              linkTypes: "both",
+              longestExpiry: "86400",
+            },
             [connectionId]: {},
           },
         ),

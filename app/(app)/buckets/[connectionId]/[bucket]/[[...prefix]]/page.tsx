@@ -34,11 +34,11 @@ async function leadingFolderOnly(folder: string, prefix: string, filter: string)
  */
 export async function generateMetadata({ params, searchParams }: { params: Promise<Params>; searchParams: Promise<Search> }): Promise<Metadata> {
   const [{ connectionId, bucket, prefix: segments }, search, user] = await Promise.all([params, searchParams, getSessionUser()]);
-  const selectedKey = one(search.object);
+  const selectedKey = firstValue(search.object);
   const visible =
     user !== null &&
-    listingView(user, "browse", connectionId, prefixFromRouteParams(segments)) !== "none" &&
-    (selectedKey === undefined || canOnObject(user, "browse", connectionId, selectedKey)) &&
+    listingView(user, "browse", connectionId, bucket, prefixFromRouteParams(segments)) !== "none" &&
+    (selectedKey === undefined || canOnObject(user, "browse", connectionId, bucket, selectedKey)) &&
     (await getConnection(user, connectionId)) !== null;
   return { title: visible ? bucket : "Not found" };
 }

@@ -324,6 +324,23 @@ describe.each(storageCases())("uploads on $name", (storage) => {
     await abort(owner, upload.id);
   });
 
+  it("without a session every upload route answers 401 “sign in first” and does nothing", async () => {
+    const upload = await begun(owner, { path: "no-session.bin", size: 10 });
+    const nobody = null as unknown as SessionUser;
+    const answers = [
+      await sign(nobody, { id: upload.id, method: "PUT", key: upload.key, uploadId: upload.uploadId, partNumber: 1 }),
+      await create(nobody, upload.id),
+      await complete(nobody, upload.id),
+      await abort(nobody, upload.id),
+    ];
+    for (const res of answers) {
+      expect(res.status).toBe(401);
+      expect(((await res.json()) as { type: string }).type).toBe("urn:bucketshare:problem:sign-in-required");
+    }
+    expect(await db.upload.findUnique({ where: { id: upload.id } })).toMatchObject({ state: "uploading" });
+    await abort(owner, upload.id);
+  });
+
   it("abortAbandonedUploads aborts an expired upload and frees its key", async () => {
     const upload = await begun(owner, { path: "abandoned.bin", size: PART_SIZE + 1 });
     expect((await putPart(owner, upload, 1, randomBytes(PART_SIZE))).status).toBe(200);

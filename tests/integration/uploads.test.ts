@@ -26,6 +26,7 @@ import { db } from "@/lib/db/client";
 import { openConnectionOrThrow } from "@/lib/storage/connections";
 import { addUploadCorsRule, checkUploadCors } from "@/lib/uploads/cors";
 import { PART_SIZE } from "@/lib/uploads/parts";
+import { folderUploadState } from "@/lib/uploads/session";
 import { abortAbandonedUploads } from "@/lib/uploads/store";
 import { createTestConnection } from "../support/api-contract";
 import * as h from "../support/helpers";
@@ -339,6 +340,14 @@ describe.each(storageCases())("uploads on $name", (storage) => {
     }
     expect(await db.upload.findUnique({ where: { id: upload.id } })).toMatchObject({ state: "uploading" });
     await abort(owner, upload.id);
+  });
+
+  it("tells the folder page who may upload where, and who may add the CORS rule", async () => {
+    const state = async (who: SessionUser, prefix: string) => folderUploadState(who, await openConnectionOrThrow(who, connectionId), bucket, prefix);
+    expect(await state(browserOnly, "press/")).toEqual({ canUpload: false, cors: null, canAddCorsRule: false });
+    expect(await state(pressUploader, "")).toMatchObject({ canUpload: false, canAddCorsRule: false });
+    expect(await state(pressUploader, "press/2026/")).toMatchObject({ canUpload: true, canAddCorsRule: false });
+    expect(await state(owner, "")).toMatchObject({ canUpload: true, canAddCorsRule: true });
   });
 
   it("abortAbandonedUploads aborts an expired upload and frees its key", async () => {

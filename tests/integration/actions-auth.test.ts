@@ -72,7 +72,12 @@ function plausibleInput() {
   return form;
 }
 
-const PUBLIC_ACTIONS = ["accept-invite.ts#acceptInviteAction", "create-owner.ts#createOwnerAction", "sign-in.ts#signInAction"];
+const PUBLIC_ACTIONS = [
+  "accept-invite.ts#acceptInviteAction",
+  "create-owner.ts#createOwnerAction",
+  "sign-in.ts#signInAction",
+  "sign-in-sso.ts#signInWithSsoAction",
+];
 
 describe("server actions without a session", () => {
   beforeAll(async () => {

@@ -49,7 +49,11 @@ export const { signIn, signOut, handlers } = NextAuth(async () => {
     logger: {
       // Auth.js logs CredentialsSignin for every wrong password; our own log line covers it.
       error: (error: Error & { type?: string }) => {
-        if (error.type !== "CredentialsSignin") log.warn("auth.sso.refused", { type: error.type ?? error.name, message: error.message });
+        if (error.type === "CredentialsSignin") return;
+        // Auth.js wraps what went wrong (a failed check, the provider's error) as the error's cause.
+        const cause = (error.cause as { err?: unknown } | undefined)?.err ?? error.cause;
+        const reason = cause instanceof Error ? `${cause.name}: ${cause.message}` : `${error.name}: ${error.message}`;
+        log.warn("auth.sso.refused", { type: error.type ?? error.name, reason });
       },
       warn: () => undefined,
     },

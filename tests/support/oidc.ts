@@ -28,6 +28,8 @@ export type TestOidcProvider = {
   /** Registers the app's callback (<app>/api/auth/callback/oidc) as the client's only redirect URI. */
   allowRedirect(uri: string): void;
   tamper: { mode: Tamper };
+  /** What the provider refused (grant, authorization and server errors), for a failing test's message. */
+  errors: string[];
   /** The ID tokens the provider issued (after any tampering), newest last. */
   issuedIdTokens: string[];
   close(): Promise<void>;
@@ -54,6 +56,7 @@ export async function startOidcProvider(options: { clientId?: string } = {}): Pr
   const accounts = new Map<string, OidcAccount>();
   const tamper = { mode: "none" as Tamper };
   const issuedIdTokens: string[] = [];
+  const errors: string[] = [];
   const clientId = options.clientId ?? "bucketshare";
   const clientSecret = b64(randomBytes(24));
   let handler: ((req: http.IncomingMessage, res: http.ServerResponse) => void) | null = null;
@@ -115,6 +118,9 @@ export async function startOidcProvider(options: { clientId?: string } = {}): Pr
         return grant;
       },
     });
+    for (const event of ["grant.error", "server_error", "authorization.error"]) {
+      provider.on(event, (_ctx: unknown, error: unknown) => errors.push(`${event}: ${String(error)}`));
+    }
     provider.use(async (ctx, next) => {
       await next();
       const mode = tamper.mode;
@@ -155,6 +161,7 @@ export async function startOidcProvider(options: { clientId?: string } = {}): Pr
       handler = build(uri).callback();
     },
     tamper,
+    errors,
     issuedIdTokens,
     close: () =>
       new Promise<void>((resolve) => {

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { connection } from "next/server";
 import { AuthCard } from "@/components/auth/auth-card";
+import { OwnerPasswordSignIn } from "@/components/auth/owner-password-sign-in";
 import { SignInForm } from "@/components/auth/sign-in-form";
 import { SsoSignIn } from "@/components/auth/sso-sign-in";
 import { Alert } from "@/components/ui/alert";
@@ -36,12 +37,9 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
         {sso ? <SsoSignIn providerName={sso.name} callbackUrl={next} primary /> : null}
         {sso?.only ? (
           // OIDC_ONLY: the password is the Owner's way in when the identity provider is down (the server refuses anyone else's).
-          <details className="text-sm">
-            <summary className="cursor-pointer text-zinc-700 dark:text-zinc-300">Owner sign-in with password</summary>
-            <div className="mt-4">
-              <SignInForm callbackUrl={next} />
-            </div>
-          </details>
+          <OwnerPasswordSignIn>
+            <SignInForm callbackUrl={next} />
+          </OwnerPasswordSignIn>
         ) : sso ? (
           <>
             <p className="flex items-center gap-3 text-xs text-zinc-600 uppercase dark:text-zinc-400">

@@ -3,6 +3,7 @@ import { randomBytes } from "node:crypto";
 import { recordAudit, recordAuditAfter } from "@/lib/audit/record";
 import { hashPassword } from "@/lib/auth/password";
 import type { Role } from "@/lib/auth/permissions";
+import { domainOf, groupsOf, roleAfterSsoSignIn } from "@/lib/auth/sso-rules";
 import { db } from "@/lib/db/client";
 import type { SsoSettings } from "@/lib/env";
 import { Prisma } from "@/lib/generated/prisma/client";
@@ -30,26 +31,6 @@ export type SsoRefusal = SsoRefusalReason;
 export type SsoAdmission =
   | { ok: true; userId: string; name: string; email: string; joined: "account" | "invite" | "domain" }
   | { ok: false; reason: SsoRefusal; email?: string };
-
-/** The groups claim as a list (a single string counts as one group). */
-export function groupsOf(claim: unknown): string[] {
-  if (typeof claim === "string") return [claim];
-  if (Array.isArray(claim)) return claim.filter((g): g is string => typeof g === "string");
-  return [];
-}
-
-/**
- * The role a person gets at an SSO sign-in: the Owner stays Owner; without OIDC_ADMIN_GROUPS the role is
- * kept; with it, a person in one of those groups is an Admin and everybody else a Member.
- */
-export function roleAfterSsoSignIn(current: Role, groups: string[], adminGroups: string[]): Role {
-  if (current === "owner" || adminGroups.length === 0) return current;
-  return groups.some((g) => adminGroups.includes(g)) ? "admin" : "member";
-}
-
-export function domainOf(email: string): string {
-  return email.slice(email.lastIndexOf("@") + 1).toLowerCase();
-}
 
 function displayName(profile: SsoProfile, email: string): string {
   const named = [profile.name, profile.preferred_username].find((v): v is string => typeof v === "string" && v.trim() !== "");

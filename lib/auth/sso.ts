@@ -89,7 +89,11 @@ export async function admitSsoUser(
       const user = await tx.user.create({ data: { name, email, passwordHash, role: "member", teamId }, select: { id: true, email: true } });
       return { userId: user.id, email: user.email, via: "domain" as const };
     });
-    if (!joined) return { ok: false, reason: "not_invited", email };
+    if (!joined) {
+      // The invite was taken meanwhile by a second sign-in of the same person, whose account now exists.
+      if (await db.user.findUnique({ where: { email }, select: { id: true } })) return admitSsoUser(profile, settings, now);
+      return { ok: false, reason: "not_invited", email };
+    }
     log.info("auth.sso.joined", { userId: joined.userId, via: joined.via });
     const role = (await db.user.findUniqueOrThrow({ where: { id: joined.userId }, select: { role: true } })).role as Role;
     await applyGroups({ id: joined.userId, name, role }, groups, settings.adminGroups);

@@ -75,8 +75,8 @@ function plausibleInput() {
 const PUBLIC_ACTIONS = [
   "accept-invite.ts#acceptInviteAction",
   "create-owner.ts#createOwnerAction",
-  "sign-in.ts#signInAction",
   "sign-in-sso.ts#signInWithSsoAction",
+  "sign-in.ts#signInAction",
 ];
 
 describe("server actions without a session", () => {

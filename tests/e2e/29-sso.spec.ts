@@ -30,9 +30,9 @@ const PEOPLE = {
 };
 const REFUSED = `Single sign-on did not finish: the answer from ${PROVIDER_NAME} could not be verified, so you were not signed in.`;
 
-/** Opens the SSO instance's sign-in page and goes through the provider's own login page as `email`. */
-async function ssoSignIn(page: Page, app: AppServer, provider: TestOidcProvider, email: string) {
-  await page.goto(`${app.url}/sign-in`);
+/** Opens the SSO instance's sign-in page (or `path`) and goes through the provider's own login page as `email`. */
+async function ssoSignIn(page: Page, app: AppServer, provider: TestOidcProvider, email: string, path = "/sign-in") {
+  await page.goto(`${app.url}${path}`);
   await page.getByRole("button", { name: `Sign in with ${PROVIDER_NAME}` }).click();
   await page.waitForURL((url) => url.href.startsWith(provider.issuer));
   await page.getByPlaceholder("Enter any login").fill(email);
@@ -133,10 +133,18 @@ test("single sign-on through a real OpenID provider: invited, allowed domain, ad
       await invite.getByRole("textbox", { name: "Email" }).fill(PEOPLE.invited.email);
       await invite.getByRole("group").first().getByRole("checkbox", { name: "Can browse" }).check();
       await invite.getByRole("button", { name: "Invite member" }).click();
-      await expect(invite.getByRole("textbox", { name: `Invite link for ${PEOPLE.invited.email}` })).toHaveValue(/\/invite\//);
+      const link = invite.getByRole("textbox", { name: `Invite link for ${PEOPLE.invited.email}` });
+      await expect(link).toHaveValue(/\/invite\/[A-Za-z0-9_-]{32}$/);
+      const invitePath = new URL(await link.inputValue()).pathname;
 
+      // With OIDC_ONLY the invite page offers only single sign-on: no password to choose.
       const ivy = await freshPage(browser);
-      await ssoSignIn(ivy, app!, provider, PEOPLE.invited.email);
+      await ivy.goto(`${app!.url}${invitePath}`);
+      await expect(ivy.getByRole("heading", { level: 1, name: "Join Bucketshare" })).toBeVisible();
+      await expect(ivy.getByText(`Sign in with ${PROVIDER_NAME} as ${PEOPLE.invited.email} to join.`)).toBeVisible();
+      await expect(ivy.getByLabel("Password", { exact: true })).toHaveCount(0);
+      await expectNoA11yViolations(ivy, "invite: single sign-on only");
+      await ssoSignIn(ivy, app!, provider, PEOPLE.invited.email, invitePath);
       await expect(ivy).toHaveURL(/\/buckets$/);
       await expect(ivy.getByRole("navigation", { name: "Main" })).toBeVisible();
       const user = (await userByEmail(PEOPLE.invited.email))!;

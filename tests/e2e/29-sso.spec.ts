@@ -13,7 +13,8 @@ import { startOidcProvider, type Tamper, type TestOidcProvider } from "../suppor
 // a production instance (`npm start`) sharing the e2e database runs with OIDC_* set and OIDC_ONLY=true. An
 // invited email joins with the invite's role and grants; an allowed domain joins as a Member with no grants;
 // an admin group makes an Admin, and leaving it makes a Member at the next sign-in; an uninvited email is
-// refused with nothing created. The password form is only the Owner's. A provider answer with another
+// refused with nothing created. The password form is only the Owner's (a second instance without OIDC_ONLY shows it
+// to everyone). A provider answer with another
 // issuer (in discovery or in the ID token), another audience, another nonce, or a callback whose state was
 // changed is refused with a plain message and no session.
 
@@ -125,6 +126,40 @@ test("single sign-on through a real OpenID provider: invited, allowed domain, ad
       await expect(visitor).toHaveURL(/\/buckets$/);
       await expect(visitor.getByRole("navigation", { name: "Main" })).toBeVisible();
       await visitor.context().close();
+    });
+
+    await test.step("without OIDC_ONLY the password form is there for everyone, beside the provider's button", async () => {
+      const plainDir = mkdtempSync(join(tmpdir(), "bucketshare-sso-plain-"));
+      const plain = await startApp(
+        {
+          DATABASE_URL: databaseUrl,
+          AUTH_SECRET: storage.services.authSecret,
+          ENCRYPTION_KEY: storage.services.encryptionKey,
+          DATA_DIR: plainDir,
+          LOG_LEVEL: "warn",
+          OIDC_ISSUER: provider.issuer,
+          OIDC_CLIENT_ID: provider.clientId,
+          OIDC_CLIENT_SECRET: provider.clientSecret,
+          OIDC_NAME: PROVIDER_NAME,
+        },
+        { timeoutMs: 120_000 },
+      );
+      try {
+        const visitor = await freshPage(browser);
+        await visitor.goto(`${plain.url}/sign-in`);
+        await expect(visitor.getByRole("button", { name: `Sign in with ${PROVIDER_NAME}` })).toBeVisible();
+        await expect(visitor.getByLabel("Password")).toBeVisible();
+        await expectNoA11yViolations(visitor, "sign-in with single sign-on beside the password form");
+        // The Member refused above signs in with the same password here.
+        await visitor.getByLabel("Email").fill(`pat-${stamp}@example.com`);
+        await visitor.getByLabel("Password").fill("pat-long-passphrase");
+        await visitor.getByRole("button", { name: "Sign in", exact: true }).click();
+        await expect(visitor).toHaveURL(/\/buckets$/);
+        await visitor.context().close();
+      } finally {
+        await plain.stop();
+        rmSync(plainDir, { recursive: true, force: true });
+      }
     });
 
     await test.step("an invited email joins with the invite's role and grants", async () => {

@@ -13,10 +13,9 @@ import { startOidcProvider, type Tamper, type TestOidcProvider } from "../suppor
 // a production instance (`npm start`) sharing the e2e database runs with OIDC_* set and OIDC_ONLY=true. An
 // invited email joins with the invite's role and grants; an allowed domain joins as a Member with no grants;
 // an admin group makes an Admin, and leaving it makes a Member at the next sign-in; an uninvited email is
-// refused with nothing created. The password form is only the Owner's (a second instance without OIDC_ONLY shows it
-// to everyone). A provider answer with another
-// issuer (in discovery or in the ID token), another audience, another nonce, or a callback whose state was
-// changed is refused with a plain message and no session.
+// refused with nothing created. The password form is only the Owner's (a second instance without OIDC_ONLY
+// shows it to everyone). A provider answer with another issuer (in discovery or in the ID token), another
+// audience, another nonce, or a callback whose state was changed is refused with a plain message and no session.
 
 const PROVIDER_NAME = "Acme ID";
 const ADMINS = "bucketshare-admins";

@@ -15,10 +15,11 @@ import { emailField } from "@/lib/validation/auth";
 /**
  * Who may come in through single sign-on (lib/auth/index.ts runs this in Auth.js's signIn callback, once the
  * OpenID provider's answer passed discovery, state, PKCE, nonce, issuer and audience checks):
- * - an existing, not removed account with that email (the provider must say the email is verified);
+ * - an existing, not removed account with that email;
  * - a pending invite for that email: the person joins with the invite's role and grants, the invite is used;
  * - an email in OIDC_ALLOWED_DOMAINS: the person joins the instance Owner's team as a Member with no grants.
- * Everybody else is refused and nothing is created. With OIDC_ADMIN_GROUPS, the `groups` claim decides at every
+ * In every case the provider must say the email is verified (email_verified: true). Everybody else is refused
+ * and nothing is created. With OIDC_ADMIN_GROUPS, the `groups` claim decides at every
  * sign-in whether a person (never the Owner) is an Admin or a Member.
  * Accounts made here have an unusable password (the scrypt hash of random bytes nobody knows).
  */

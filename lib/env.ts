@@ -24,6 +24,14 @@ const postgresUrl = z
   .trim()
   .refine((v) => /^postgres(ql)?:\/\/.+/.test(v), "a postgresql:// connection URL");
 
+function commaList(value: string | undefined, options: { lowercase?: boolean } = {}): string[] {
+  const items = (value ?? "")
+    .split(",")
+    .map((item) => item.trim())
+    .filter(Boolean);
+  return options.lowercase === false ? items : items.map((item) => item.toLowerCase());
+}
+
 function isSmtpUrl(value: string): boolean {
   try {
     const url = new URL(value);
@@ -138,6 +146,28 @@ const envSchema = z.object({
       .regex(/^[^\r\n]*@[^\r\n]*$/, "an address such as Bucketshare <share@example.com>")
       .optional(),
   ),
+  /** Single sign-on (OpenID Connect): the identity provider's issuer URL (its discovery document is <issuer>/.well-known/openid-configuration). */
+  OIDC_ISSUER: optionalString.pipe(
+    z
+      .url("the identity provider's issuer URL, such as https://id.example.com/realms/acme")
+      .refine((v) => /^https?:\/\//i.test(v), "the identity provider's issuer URL, such as https://id.example.com/realms/acme")
+      .optional(),
+  ),
+  OIDC_CLIENT_ID: optionalString,
+  OIDC_CLIENT_SECRET: optionalString,
+  /** What the sign-in button calls the identity provider: "Sign in with <OIDC_NAME>". */
+  OIDC_NAME: optionalString.pipe(z.string().max(64, "a name of at most 64 characters").optional()).transform((v) => v ?? "SSO"),
+  /** People whose verified email is in one of these domains (comma-separated) join as Members with no grants. */
+  OIDC_ALLOWED_DOMAINS: optionalString.transform((v, ctx) => {
+    const domains = commaList(v).map((d) => d.replace(/^@/, ""));
+    if (domains.every((d) => /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/.test(d))) return domains;
+    ctx.addIssue({ code: "custom", message: "comma-separated email domains such as example.com, example.org" });
+    return z.NEVER;
+  }),
+  /** Members of these groups (comma-separated, from the ID token's `groups` claim) are Admins; checked at every sign-in. */
+  OIDC_ADMIN_GROUPS: optionalString.transform((v) => commaList(v, { lowercase: false })),
+  /** Hides the password form for everyone but the Owner, who keeps it as a way in when the identity provider is down. */
+  OIDC_ONLY: booleanFlag.transform((v) => v === true),
   S3_ENDPOINT: optionalString.pipe(z.url("an http(s) URL such as https://s3.us-east-1.amazonaws.com").optional()),
   S3_REGION: optionalString.pipe(
     z
@@ -155,7 +185,15 @@ const envSchema = z.object({
 
 export type Env = z.infer<typeof envSchema>;
 
-const SECRET_VARIABLES = new Set(["AUTH_SECRET", "ENCRYPTION_KEY", "OWNER_PASSWORD", "S3_SECRET_ACCESS_KEY", "S3_ACCESS_KEY_ID", "SMTP_URL"]);
+const SECRET_VARIABLES = new Set([
+  "AUTH_SECRET",
+  "ENCRYPTION_KEY",
+  "OWNER_PASSWORD",
+  "S3_SECRET_ACCESS_KEY",
+  "S3_ACCESS_KEY_ID",
+  "SMTP_URL",
+  "OIDC_CLIENT_SECRET",
+]);
 
 export class EnvError extends Error {
   constructor(message: string) {
@@ -185,6 +223,13 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   if (s3.some(Boolean) && !s3.every(Boolean)) {
     throw new EnvError("Invalid S3_ENDPOINT/S3_ACCESS_KEY_ID/S3_SECRET_ACCESS_KEY: set all three to add a connection from the environment");
   }
+  const oidc = [env.OIDC_ISSUER, env.OIDC_CLIENT_ID, env.OIDC_CLIENT_SECRET];
+  if (oidc.some(Boolean) && !oidc.every(Boolean)) {
+    throw new EnvError("Invalid OIDC_ISSUER/OIDC_CLIENT_ID/OIDC_CLIENT_SECRET: set all three to offer single sign-on, or none");
+  }
+  if (env.OIDC_ONLY && !env.OIDC_ISSUER) {
+    throw new EnvError("Invalid OIDC_ONLY: single sign-on only needs OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET");
+  }
   return env;
 }
 
@@ -206,6 +251,33 @@ export function publicBaseUrl(): string | null {
   if (!configured) return null;
   const url = new URL(configured);
   return `${url.origin}${url.pathname.replace(/\/+$/, "")}`;
+}
+
+/** Single sign-on through an OpenID Connect provider (OIDC_*), or null when it is not configured. */
+export type SsoSettings = {
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  /** "Sign in with <name>". */
+  name: string;
+  allowedDomains: string[];
+  adminGroups: string[];
+  /** The password form is only for the Owner. */
+  only: boolean;
+};
+
+export function ssoSettings(): SsoSettings | null {
+  const env = getEnv();
+  if (!env.OIDC_ISSUER || !env.OIDC_CLIENT_ID || !env.OIDC_CLIENT_SECRET) return null;
+  return {
+    issuer: env.OIDC_ISSUER,
+    clientId: env.OIDC_CLIENT_ID,
+    clientSecret: env.OIDC_CLIENT_SECRET,
+    name: env.OIDC_NAME,
+    allowedDomains: env.OIDC_ALLOWED_DOMAINS,
+    adminGroups: env.OIDC_ADMIN_GROUPS,
+    only: env.OIDC_ONLY,
+  };
 }
 
 /** Secrets the running server needs; the launcher (lib/boot) puts them in place before Next starts. */

@@ -24,9 +24,10 @@ export function sessionCookieName(https: boolean): string {
   return https ? HTTPS_SESSION_COOKIE : HTTP_SESSION_COOKIE;
 }
 
-/** Paths anyone may open: sign-in, first-run setup, health, and what recipients see (/s/…, and appearance logos, /brand/logo/<sha256>.png). */
+/** Paths anyone may open: sign-in (and the single sign-on callback), first-run setup, health, and what recipients see (/s/…, and appearance logos, /brand/logo/<sha256>.png). */
 export const PUBLIC_PATHS = [
   /^\/sign-in\/?$/,
+  /^\/api\/auth\/callback\/oidc\/?$/,
   /^\/setup\/?$/,
   /^\/api\/health\/?$/,
   /^\/s\//,

@@ -221,24 +221,7 @@ export async function acceptInvite(token: string, input: { name: string; passwor
       });
       const invite = claimed[0];
       if (!invite) throw gone();
-      const user = await tx.user.create({
-        data: { name: input.name, email: invite.email, passwordHash, role: invite.role, teamId: invite.teamId },
-        select: { id: true, email: true },
-      });
-      if (invite.role === "member") {
-        const grants = (invite.grants as unknown as GrantInput[]) ?? [];
-        // Connections deleted since the invite was sent are left out.
-        const existing = await tx.storageConnection.findMany({
-          where: { ownerId: invite.teamId, id: { in: grants.map((g) => g.connectionId) } },
-          select: { id: true },
-        });
-        const ids = new Set(existing.map((c) => c.id));
-        await tx.memberGrant.createMany({
-          data: grants.filter((g) => ids.has(g.connectionId)).map((g) => grantData(user.id, g)),
-        });
-      }
-      await recordAudit(tx, { actor: { id: user.id }, kind: "invite.accepted", subject: invite.email, subjectId: invite.id, details: { role: invite.role } });
-      return { userId: user.id, email: user.email };
+      return joinFromInvite(tx, invite, { name: input.name, passwordHash });
     });
   } catch (error) {
     if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
@@ -247,6 +230,36 @@ export async function acceptInvite(token: string, input: { name: string; passwor
     }
     throw error;
   }
+}
+
+/**
+ * The person an invite (already marked used in `tx`) brings in: their account with the invite's role and
+ * team, its grants (on connections that still exist) and the "invite accepted" audit row. Used by the invite
+ * page and by single sign-on (lib/auth/sso.ts), whose accounts have an unusable random password.
+ */
+export async function joinFromInvite(
+  tx: Prisma.TransactionClient,
+  invite: { id: string; teamId: string; email: string; role: string; grants: Prisma.JsonValue },
+  person: { name: string; passwordHash: string },
+): Promise<{ userId: string; email: string }> {
+  const user = await tx.user.create({
+    data: { name: person.name, email: invite.email, passwordHash: person.passwordHash, role: invite.role, teamId: invite.teamId },
+    select: { id: true, email: true },
+  });
+  if (invite.role === "member") {
+    const grants = (invite.grants as unknown as GrantInput[]) ?? [];
+    // Connections deleted since the invite was sent are left out.
+    const existing = await tx.storageConnection.findMany({
+      where: { ownerId: invite.teamId, id: { in: grants.map((g) => g.connectionId) } },
+      select: { id: true },
+    });
+    const ids = new Set(existing.map((c) => c.id));
+    await tx.memberGrant.createMany({
+      data: grants.filter((g) => ids.has(g.connectionId)).map((g) => grantData(user.id, g)),
+    });
+  }
+  await recordAudit(tx, { actor: { id: user.id }, kind: "invite.accepted", subject: invite.email, subjectId: invite.id, details: { role: invite.role } });
+  return { userId: user.id, email: user.email };
 }
 
 async function manageableMember(actor: Actor, id: string) {

@@ -78,7 +78,12 @@ function plausibleInput() {
   return form;
 }
 
-const PUBLIC_ACTIONS = ["accept-invite.ts#acceptInviteAction", "create-owner.ts#createOwnerAction", "sign-in.ts#signInAction"];
+const PUBLIC_ACTIONS = [
+  "accept-invite.ts#acceptInviteAction",
+  "create-owner.ts#createOwnerAction",
+  "sign-in-sso.ts#signInWithSsoAction",
+  "sign-in.ts#signInAction",
+];
 
 describe("server actions without a session", () => {
   beforeAll(async () => {

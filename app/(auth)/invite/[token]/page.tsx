@@ -2,8 +2,10 @@ import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { connection } from "next/server";
 import { AuthCard } from "@/components/auth/auth-card";
+import { SsoSignIn } from "@/components/auth/sso-sign-in";
 import { AcceptInviteForm } from "@/components/members/accept-invite-form";
 import { getSessionUser } from "@/lib/auth/session";
+import { ssoSettings } from "@/lib/env";
 import { findInvite } from "@/lib/members/store";
 
 export const metadata: Metadata = { title: "Invite", referrer: "no-referrer" };
@@ -36,10 +38,27 @@ export default async function InvitePage({ params }: { params: Promise<{ token: 
       </AuthCard>
     );
   }
-  const intro = `${invite.invitedBy ?? "Someone"} invited you to join ${invite.teamName}’s Bucketshare as ${ROLE_WORDS[invite.role]}. Choose your name and a password.`;
+  const invited = `${invite.invitedBy ?? "Someone"} invited you to join ${invite.teamName}’s Bucketshare as ${ROLE_WORDS[invite.role]}.`;
+  const sso = ssoSettings();
+  // Single sign-on accepts the invite too (lib/auth/sso.ts); with OIDC_ONLY it is the only way.
+  if (sso?.only) {
+    return (
+      <AuthCard title="Join Bucketshare" intro={`${invited} Sign in with ${sso.name} as ${invite.email} to join.`}>
+        <SsoSignIn providerName={sso.name} primary />
+      </AuthCard>
+    );
+  }
   return (
-    <AuthCard title="Join Bucketshare" intro={intro}>
-      <AcceptInviteForm token={token} email={invite.email} />
+    <AuthCard title="Join Bucketshare" intro={`${invited} Choose your name and a password.`}>
+      <div className="space-y-4">
+        {sso ? (
+          <>
+            <SsoSignIn providerName={sso.name} primary={false} />
+            <p className="text-center text-xs text-zinc-600 uppercase dark:text-zinc-400">or with a password</p>
+          </>
+        ) : null}
+        <AcceptInviteForm token={token} email={invite.email} />
+      </div>
     </AuthCard>
   );
 }

@@ -15,6 +15,8 @@ export const KINDS = [
   { kind: "connection.added", label: "Connection added" },
   { kind: "connection.changed", label: "Connection changed" },
   { kind: "connection.deleted", label: "Connection deleted" },
+  { kind: "object.uploaded", label: "File uploaded" },
+  { kind: "folder.created", label: "Folder created" },
   { kind: "link.issued", label: "Link issued" },
   { kind: "link.revoked", label: "Link revoked" },
   { kind: "link.changed", label: "Link changed" },

@@ -1,0 +1,93 @@
+import { ListPartsCommand, type S3Client, UploadPartCommand } from "@aws-sdk/client-s3";
+import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
+import { AppError } from "@/lib/errors";
+import { partLength } from "@/lib/uploads/parts";
+
+/**
+ * The signer of browser uploads. It knows nothing of sessions or people: whoever calls it (the
+ * signed-in owner's route, later an upload request's page) has already checked that the caller may
+ * touch this upload; here the request Uppy wants signed is checked against the upload's own row.
+ * Each UploadPart URL is signed WITH its exact Content-Length (a body of another size fails the
+ * signature at the storage server) and lives 15 minutes. The S3 client computes checksums only when
+ * required (lib/storage/client.ts), so no x-amz-checksum parameter is baked into a URL.
+ */
+
+/** How long a part (or ListParts) URL works. */
+export const PART_URL_SECONDS = 15 * 60;
+
+/** What the signer needs of an upload row. */
+export type SignableUpload = {
+  id: string;
+  bucket: string;
+  key: string;
+  size: bigint | number;
+  partCount: number;
+  multipartId: string | null;
+  state: string;
+};
+
+/** Uppy's PresignableRequest (@uppy/aws-s3 signRequest), plus nothing else the signer trusts. */
+export type SignRequest = { method: "GET" | "PUT" | "POST" | "DELETE"; key: string; uploadId?: string; partNumber?: number };
+
+/** Uppy's PresignedResponse. */
+export type SignedRequest = { url: string; method?: string; headers?: Record<string, string> };
+
+export async function signUploadPart(
+  s3: S3Client,
+  input: { bucket: string; key: string; uploadId: string; partNumber: number; contentLength: number },
+): Promise<string> {
+  const command = new UploadPartCommand({
+    Bucket: input.bucket,
+    Key: input.key,
+    UploadId: input.uploadId,
+    PartNumber: input.partNumber,
+    ContentLength: input.contentLength,
+  });
+  return getSignedUrl(s3, command, { expiresIn: PART_URL_SECONDS, signableHeaders: new Set(["content-length"]) });
+}
+
+export async function signListParts(s3: S3Client, input: { bucket: string; key: string; uploadId: string }): Promise<string> {
+  return getSignedUrl(s3, new ListPartsCommand({ Bucket: input.bucket, Key: input.key, UploadId: input.uploadId }), { expiresIn: PART_URL_SECONDS });
+}
+
+const refuse = (message: string) => new AppError("invalid", `${message} Nothing was signed.`);
+
+/** The app's own paths that stand in for the storage operations the server does itself. */
+export const uploadPaths = {
+  create: (id: string) => `/uploads/${encodeURIComponent(id)}/create`,
+  complete: (id: string) => `/uploads/${encodeURIComponent(id)}/complete`,
+  abort: (id: string) => `/uploads/${encodeURIComponent(id)}/abort`,
+};
+
+/**
+ * Answers one sign request of Uppy for this upload: a presigned UploadPart (PUT) or ListParts (GET)
+ * of the row's own key and multipart upload, or the app's path for Create, Complete and Abort.
+ * Anything not about this row (another key, another upload id, a part out of range, a single PUT)
+ * is refused before anything is signed.
+ */
+export async function answerSignRequest(s3: S3Client, upload: SignableUpload, request: SignRequest): Promise<SignedRequest> {
+  if (upload.state !== "uploading") throw new AppError("conflict", "This upload is no longer in progress. Nothing was signed.");
+  if (request.key !== upload.key) throw refuse("This request is for another object than the upload's.");
+  if (request.uploadId === undefined) {
+    if (request.method === "POST") return { url: uploadPaths.create(upload.id), method: "POST" };
+    throw refuse(request.method === "PUT" ? "Every upload goes in parts; a single PUT is not signed." : "This request needs the upload's id.");
+  }
+  if (upload.multipartId === null || request.uploadId !== upload.multipartId) throw refuse("This request names another upload.");
+  switch (request.method) {
+    case "PUT": {
+      const part = request.partNumber;
+      if (part === undefined || !Number.isInteger(part) || part < 1 || part > upload.partCount) {
+        throw refuse(`The part number must be from 1 to ${upload.partCount}.`);
+      }
+      const contentLength = partLength(Number(upload.size), part);
+      const url = await signUploadPart(s3, { bucket: upload.bucket, key: upload.key, uploadId: upload.multipartId, partNumber: part, contentLength });
+      return { url, method: "PUT" };
+    }
+    case "GET":
+      return { url: await signListParts(s3, { bucket: upload.bucket, key: upload.key, uploadId: upload.multipartId }), method: "GET" };
+    case "POST":
+      return { url: uploadPaths.complete(upload.id), method: "POST" };
+    case "DELETE":
+      return { url: uploadPaths.abort(upload.id), method: "DELETE" };
+  }
+}

@@ -37,7 +37,7 @@ type Props = {
   /** The current folder ("" or ending in "/"). */
   prefix: string;
   beginUpload: Action<BeginInput, BeginData>;
-  createFolder: Action<CreateFolderInput, unknown>;
+  createFolder: Action<CreateFolderInput, { key: string }>;
   /** Quick Share on a file just uploaded: null when the person may not share here. */
   share: { limits: ShareLimits | null; credentialsExpireAt: string | null; storagePrivateHost: string | null; publicUrl: string | null } | null;
   children: ReactNode;
@@ -500,7 +500,7 @@ function NewFolderDialog({
   onCreated: () => void;
   create: (name: string) => Promise<ActionState<unknown>>;
 }) {
-  const [state, setState] = useState<ActionState<unknown>>(idle);
+  const [state, setState] = useState<ActionState<{ key: string }>>(idle);
   const [pending, setPending] = useState(false);
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();

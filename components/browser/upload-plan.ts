@@ -1,3 +1,5 @@
+import type { BeginResult } from "@/lib/uploads/begin";
+
 /**
  * The browser half of "Upload" (pure, unit-tested): which files a pick or a drop holds and under
  * which relative path, how far a batch has come, and what the server's answer to beginUploadAction
@@ -23,10 +25,7 @@ export type BeginInput = {
 };
 
 /** beginUploadAction's data on success: a clash, an empty file written at once, or the multipart upload to send. */
-export type BeginData =
-  | { conflict: { key: string; size: number; lastModified: string | null } }
-  | { done: true; key: string; id?: string }
-  | { id: string; key: string; partSize: number; partCount: number; uploadId: string };
+export type BeginData = BeginResult;
 
 export type BeginOutcome =
   | { kind: "conflict"; key: string; size: number; lastModified: string | null }

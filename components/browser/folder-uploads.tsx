@@ -502,6 +502,9 @@ function NewFolderDialog({
 }) {
   const [state, setState] = useState<ActionState<{ key: string }>>(idle);
   const [pending, setPending] = useState(false);
+  const nameId = useId();
+  // The name first (the dialog, opened just before this runs, would focus its ✕).
+  useEffect(() => document.getElementById(nameId)?.focus(), [nameId]);
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const name = String(new FormData(event.currentTarget).get("name") ?? "");
@@ -522,7 +525,7 @@ function NewFolderDialog({
   return (
     <Modal open onClose={onClose} title="New folder" size="sm">
       <form onSubmit={(event) => void submit(event)} className="space-y-3" noValidate>
-        <Field label="Name" name="name" required autoComplete="off" errors={nameErrors} />
+        <Field label="Name" name="name" id={nameId} required autoComplete="off" errors={nameErrors} />
         {message ? (
           <Alert tone="error" role="alert">
             {message}

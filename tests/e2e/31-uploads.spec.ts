@@ -216,3 +216,46 @@ test("the folder page with the upload controls passes the audit (light, dark, ph
   await expect(page.getByRole("button", { name: "Upload", exact: true })).toBeVisible();
   await expectNoA11yViolations(page, "folder page with Upload (phone)");
 });
+
+test("an upload pauses and resumes, and one whose parts failed is retried from where it stopped", async ({ page, storage }) => {
+  test.setTimeout(180_000);
+  const s3 = s3ClientFor(ceph(storage));
+  await openBucket(page, storage);
+  const storageOrigin = new URL(ceph(storage).endpoint).origin;
+  const files = page.locator('input[data-upload-input="files"]');
+
+  // Parts reach storage slowly (each PUT held for a moment), so there is time to pause.
+  let failing = false;
+  await page.route(`${storageOrigin}/**`, async (route) => {
+    if (route.request().method() !== "PUT") return route.continue();
+    if (failing) return route.abort("connectionreset");
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    await route.continue().catch(() => undefined);
+  });
+
+  const paused = `paused ${RUN}.bin`;
+  const pausedBytes = randomBytes(20 * MiB);
+  await files.setInputFiles({ name: paused, mimeType: "application/octet-stream", buffer: pausedBytes });
+  await page.getByRole("button", { name: `Pause ${paused}` }).click();
+  await expect(page.getByText(/^Paused \d+%/)).toBeVisible();
+  await expect(page.getByRole("button", { name: "Resume all" })).toBeVisible();
+  await page.getByRole("button", { name: `Resume ${paused}` }).click();
+  await expect(page.getByRole("status").filter({ hasText: "1 of 1 file uploaded." })).toBeVisible({ timeout: 60_000 });
+  expect(sha256(await objectBytes(s3, paused))).toBe(sha256(pausedBytes));
+
+  // The storage cannot be reached: the file fails with a reason and "Retry"; nothing is in the bucket yet.
+  failing = true;
+  const retried = `retried ${RUN}.bin`;
+  const retriedBytes = randomBytes(12 * MiB);
+  await files.setInputFiles({ name: retried, mimeType: "application/octet-stream", buffer: retriedBytes });
+  const retry = page.getByRole("button", { name: `Retry ${retried}` });
+  await expect(retry).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByText(/could not be reached/)).toBeVisible();
+  await expect(objectBytes(s3, retried)).rejects.toThrow();
+  failing = false;
+  await retry.click();
+  await expect(page.getByRole("status").filter({ hasText: "1 of 1 file uploaded." })).toBeVisible({ timeout: 60_000 });
+  expect(sha256(await objectBytes(s3, retried))).toBe(sha256(retriedBytes));
+  await expect(page.getByRole("link", { name: retried })).toBeVisible();
+  s3.destroy();
+});

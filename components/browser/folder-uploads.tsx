@@ -426,7 +426,10 @@ export function FolderUploads({ connectionId, bucket, prefix, beginUpload, creat
       {clash ? (
         <Modal
           open
-          onClose={() => clash.resolve({ onExisting: "skip", all: false })}
+          onClose={() => {
+            setClash(null);
+            clash.resolve({ onExisting: "skip", all: false });
+          }}
           title="A file with this name is already here"
           size="sm"
           closeButton={false}

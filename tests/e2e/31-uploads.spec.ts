@@ -224,11 +224,16 @@ test("an upload pauses and resumes, and one whose parts failed is retried from w
   const storageOrigin = new URL(ceph(storage).endpoint).origin;
   const files = page.locator('input[data-upload-input="files"]');
 
-  // Parts reach storage slowly (each PUT held for a moment), so there is time to pause.
-  let failing = false;
+  // Parts reach storage slowly (each PUT held for a moment), so there is time to pause; or fail after the first.
+  let mode: "slow" | "fail-after-one" = "slow";
+  let puts = 0;
+  let lists = 0;
   await page.route(`${storageOrigin}/**`, async (route) => {
-    if (route.request().method() !== "PUT") return route.continue();
-    if (failing) return route.abort("connectionreset");
+    const method = route.request().method();
+    if (method === "GET") lists++;
+    if (method !== "PUT") return route.continue();
+    puts++;
+    if (mode === "fail-after-one" && puts > 1) return route.abort("connectionreset");
     await new Promise((resolve) => setTimeout(resolve, 1_500));
     await route.continue().catch(() => undefined);
   });
@@ -243,8 +248,10 @@ test("an upload pauses and resumes, and one whose parts failed is retried from w
   await expect(page.getByRole("status").filter({ hasText: "1 of 1 file uploaded." })).toBeVisible({ timeout: 60_000 });
   expect(sha256(await objectBytes(s3, paused))).toBe(sha256(pausedBytes));
 
-  // The storage cannot be reached: the file fails with a reason and "Retry"; nothing is in the bucket yet.
-  failing = true;
+  // The storage cannot be reached after the first part: the file fails with a reason and "Retry"; nothing is in
+  // the bucket yet. Retry asks storage which parts it has (ListParts) and sends only the missing one.
+  mode = "fail-after-one";
+  puts = 0;
   const retried = `retried ${RUN}.bin`;
   const retriedBytes = randomBytes(12 * MiB);
   await files.setInputFiles({ name: retried, mimeType: "application/octet-stream", buffer: retriedBytes });
@@ -252,10 +259,14 @@ test("an upload pauses and resumes, and one whose parts failed is retried from w
   await expect(retry).toBeVisible({ timeout: 30_000 });
   await expect(page.getByText(/could not be reached/)).toBeVisible();
   await expect(objectBytes(s3, retried)).rejects.toThrow();
-  failing = false;
+  mode = "slow";
+  puts = 0;
+  lists = 0;
   await retry.click();
   await expect(page.getByRole("status").filter({ hasText: "1 of 1 file uploaded." })).toBeVisible({ timeout: 60_000 });
   expect(sha256(await objectBytes(s3, retried))).toBe(sha256(retriedBytes));
+  expect(lists).toBeGreaterThanOrEqual(1);
+  expect(puts).toBe(1);
   await expect(page.getByRole("link", { name: retried })).toBeVisible();
   s3.destroy();
 });

@@ -175,6 +175,20 @@ test("the owner uploads a 30 MiB file and shares it in the same flow, drops a fo
   await expect(page.getByRole("link", { name: "a (1).txt" })).toBeVisible();
   expect((await objectBytes(s3, `${INBOX}/trip/a (1).txt`)).toString()).toBe("third version of a\n");
   expect((await objectBytes(s3, `${INBOX}/trip/a.txt`)).toString()).toBe("second version of a\n");
+
+  // Two taken names at once: one question, "Apply to all", and both are kept.
+  await files.setInputFiles([
+    { name: "a.txt", mimeType: "text/plain", buffer: Buffer.from("fourth a\n") },
+    { name: "b.txt", mimeType: "text/plain", buffer: Buffer.from("second bee\n") },
+  ]);
+  await expect(clash).toBeVisible();
+  await clash.getByLabel("Apply to all").check();
+  await clash.getByRole("button", { name: "Keep both" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "2 of 2 files uploaded." })).toBeVisible();
+  await expect(clash).toHaveCount(0);
+  expect((await objectBytes(s3, `${INBOX}/trip/a (2).txt`)).toString()).toBe("fourth a\n");
+  expect((await objectBytes(s3, `${INBOX}/trip/b (1).txt`)).toString()).toBe("second bee\n");
+  expect((await objectBytes(s3, `${INBOX}/trip/b.txt`)).toString()).toBe("bee\n");
   s3.destroy();
 });
 

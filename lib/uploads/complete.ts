@@ -15,7 +15,7 @@ import { uploadStorageFault } from "@/lib/uploads/faults";
 import { partLength } from "@/lib/uploads/parts";
 import { type DetectedType, sniffObject } from "@/lib/uploads/sniff";
 import { markComplete, markFailed, type UploadRow } from "@/lib/uploads/store";
-import { onStorage, storageErrorName } from "@/lib/uploads/storage";
+import { isUploadGone, onStorage } from "@/lib/uploads/storage";
 
 /**
  * Completing an upload, done by the server and never signed for the browser: ListParts must show
@@ -63,7 +63,7 @@ async function failWithoutTrace(s3: S3Client, row: UploadRow, uploadId: string, 
     const command = new AbortMultipartUploadCommand({ Bucket: row.bucket, Key: row.key, UploadId: uploadId });
     await onStorage((abortSignal) => s3.send(command, { abortSignal }));
   } catch (error) {
-    if (storageErrorName(error) !== "NoSuchUpload") log.warn("uploads.abort_failed", { upload: row.id, error });
+    if (!isUploadGone(error)) log.warn("uploads.abort_failed", { upload: row.id, error });
   }
   await markFailed(row.id, failure);
 }
@@ -91,7 +91,7 @@ export async function completeUpload(s3: S3Client, row: UploadRow): Promise<Comp
   try {
     parts = await listAllParts(s3, row, uploadId);
   } catch (error) {
-    if (storageErrorName(error) === "NoSuchUpload") {
+    if (isUploadGone(error)) {
       await markFailed(row.id, "The storage no longer knows this upload.");
       return { status: "refused", code: "NoSuchUpload", message: "The storage no longer knows this upload. Upload the file again." };
     }

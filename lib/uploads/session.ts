@@ -12,7 +12,7 @@ import { checkUploadCors, type UploadCorsCheck } from "@/lib/uploads/cors";
 import { uploadStorageFault } from "@/lib/uploads/faults";
 import { answerSignRequest } from "@/lib/uploads/sign";
 import { findTeamUpload, markAborted, type UploadRow } from "@/lib/uploads/store";
-import { onStorage, storageErrorName } from "@/lib/uploads/storage";
+import { isUploadGone, onStorage } from "@/lib/uploads/storage";
 import { xmlError, xmlResponse } from "@/lib/uploads/xml";
 
 /**
@@ -99,7 +99,7 @@ export async function abortUploadRoute({ user, params }: SessionRouteContext<{ i
         const command = new AbortMultipartUploadCommand({ Bucket: row.bucket, Key: row.key, UploadId: row.multipartId });
         await onStorage((abortSignal) => open.clients.s3.send(command, { abortSignal }));
       } catch (error) {
-        if (storageErrorName(error) !== "NoSuchUpload") throw uploadStorageFault(error, "Cancelling the upload");
+        if (!isUploadGone(error)) throw uploadStorageFault(error, "Cancelling the upload");
       }
     }
     await markAborted(row.id, "The upload was cancelled.");

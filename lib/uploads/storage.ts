@@ -18,3 +18,12 @@ export function storageErrorName(error: unknown): string | undefined {
 export function storageErrorStatus(error: unknown): number | undefined {
   return (error as { $metadata?: { httpStatusCode?: number } } | null)?.$metadata?.httpStatusCode;
 }
+
+/**
+ * Whether a multipart operation failed because the storage no longer knows the upload: S3 says
+ * NoSuchUpload; Ceph RGW says NoSuchKey for an upload that was aborted or completed.
+ */
+export function isUploadGone(error: unknown): boolean {
+  const name = storageErrorName(error);
+  return name === "NoSuchUpload" || name === "NoSuchKey";
+}

@@ -5,7 +5,7 @@ import { AppError } from "@/lib/errors";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { log } from "@/lib/log";
 import { clientsFor } from "@/lib/storage/client";
-import { onStorage, storageErrorName } from "@/lib/uploads/storage";
+import { isUploadGone, onStorage } from "@/lib/uploads/storage";
 
 /**
  * The uploads rows. A row in state "uploading" holds its key (the partial unique index
@@ -95,7 +95,7 @@ export async function abortAbandonedUploads(now = new Date()): Promise<number> {
           const command = new AbortMultipartUploadCommand({ Bucket: row.bucket, Key: row.key, UploadId: row.multipartId });
           await onStorage((abortSignal) => s3.send(command, { abortSignal }));
         } catch (error) {
-          if (storageErrorName(error) !== "NoSuchUpload") throw error;
+          if (!isUploadGone(error)) throw error;
         }
       }
       if (await markAborted(row.id, "The upload was abandoned: it did not finish within 24 hours.")) aborted++;

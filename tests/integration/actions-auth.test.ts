@@ -41,7 +41,8 @@ async function rowCounts() {
     SELECT 'users' AS table_name, count(*) AS n FROM users
     UNION ALL SELECT 'storage_connections', count(*) FROM storage_connections
     UNION ALL SELECT 'share_links', count(*) FROM share_links
-    UNION ALL SELECT 'api_tokens', count(*) FROM api_tokens`;
+    UNION ALL SELECT 'api_tokens', count(*) FROM api_tokens
+    UNION ALL SELECT 'uploads', count(*) FROM uploads`;
   return Object.fromEntries(rows.map((r) => [r.table_name, Number(r.n)]));
 }
 
@@ -63,6 +64,11 @@ function plausibleInput() {
     disposition: "attachment",
     fileName: "file.txt",
     expiry: "30d",
+    // Uploads (begin-upload.ts, create-folder.ts): a folder, a path and a size.
+    prefix: "",
+    path: "file.txt",
+    size: "10",
+    onExisting: "ask",
   })) {
     form.set(k, v);
   }

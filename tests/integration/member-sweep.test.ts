@@ -106,6 +106,14 @@ function inputsFor(id: string, actor: SessionUser): Record<string, unknown>[] {
   };
   const links = [managedLink, filesShare];
   const table: Record<string, Record<string, unknown>[]> = {
+    // Issue 17: uploading and New folder need "Can upload" (neither Member holds it); Add CORS rule is for who manages connections.
+    "add-upload-cors-rule.ts#addUploadCorsRuleAction": [{ connectionId, bucket }],
+    "begin-upload.ts#beginUploadAction": [
+      { connectionId, bucket, prefix: "", path: "new.pdf", size: "10", type: "application/pdf", onExisting: "ask" },
+      { connectionId, bucket, prefix: "docs/", path: "a.txt", size: "0", type: "text/plain", onExisting: "replace" },
+      { connectionId, bucket, prefix: "", path: "report.pdf", size: "10", type: "application/pdf", onExisting: "keep-both" },
+    ],
+    "create-folder.ts#createFolderAction": [{ connectionId, bucket, prefix: "docs/", name: "new folder" }],
     "change-allowed-networks.ts#changeAllowedNetworksAction": links.map((l) => ({ id: l, allowedNetworks: "198.51.100.0/24" })),
     "change-download-limit.ts#changeDownloadLimitAction": links.map((l) => ({ id: l, downloadLimit: "3" })),
     "change-link-expiry.ts#changeLinkExpiryAction": links.map((l) => ({ id: l, preset: "30d" })),
@@ -173,6 +181,7 @@ async function teamSnapshot(): Promise<string> {
     UNION ALL SELECT 'appearances', to_jsonb(a) FROM appearances a WHERE a.user_id IN (SELECT id FROM users WHERE id = ${team} OR team_id = ${team})
     UNION ALL SELECT 'tokens', to_jsonb(k) - 'last_used_at' - 'window_count' - 'window_started_at' FROM api_tokens k WHERE k.owner_id IN (SELECT id FROM users WHERE id = ${team} OR team_id = ${team})
     UNION ALL SELECT 'webhook_deliveries', to_jsonb(w) FROM webhook_deliveries w WHERE w.owner_id IN (SELECT id FROM users WHERE id = ${team} OR team_id = ${team})
+    UNION ALL SELECT 'uploads', to_jsonb(p) FROM uploads p WHERE p.owner_id = ${team}
     UNION ALL SELECT 'audit', to_jsonb(e) FROM audit_events e WHERE e.team_id = ${team}`;
   return rows
     .map((row) => `${row.t} ${JSON.stringify(row.r)}`)

@@ -21,7 +21,17 @@ function signedInRoutes(): string[] {
 
 describe("signed-in route handlers", () => {
   it("finds them (the scan itself works)", () => {
-    expect(signedInRoutes()).toEqual(expect.arrayContaining(["app/(app)/links/export/route.ts", "app/(app)/links/[id]/manifest/route.ts"]));
+    expect(signedInRoutes()).toEqual(
+      expect.arrayContaining([
+        "app/(app)/links/export/route.ts",
+        "app/(app)/links/[id]/manifest/route.ts",
+        // Issue 17: the upload signer and the server's own Create, Complete and Abort.
+        "app/(app)/uploads/sign/route.ts",
+        "app/(app)/uploads/[id]/create/route.ts",
+        "app/(app)/uploads/[id]/complete/route.ts",
+        "app/(app)/uploads/[id]/abort/route.ts",
+      ]),
+    );
   });
 
   it("each method is one withSession call, and no route reads the session or the database itself", () => {

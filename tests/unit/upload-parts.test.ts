@@ -32,3 +32,27 @@ describe("part arithmetic of uploads", () => {
     expect(() => partCount(1.5)).toThrow(RangeError);
   });
 });
+
+describe("the parts Complete accepts", () => {
+  it("exactly 1..count with their exact lengths: a missing, extra or wrong-sized part is named", async () => {
+    const { partsProblem } = await import("@/lib/uploads/complete");
+    const size = PART_SIZE + 7;
+    const good = [
+      { PartNumber: 2, Size: 7 },
+      { PartNumber: 1, Size: PART_SIZE },
+    ];
+    expect(partsProblem(good, size, 2)).toBeNull();
+    expect(partsProblem([good[1]!], size, 2)).toBe("Part 2 of 2 never arrived.");
+    expect(partsProblem([...good, { PartNumber: 3, Size: 1 }], size, 2)).toBe("Part 3 is not a part of this upload (it has 2).");
+    expect(
+      partsProblem(
+        [
+          { PartNumber: 1, Size: PART_SIZE },
+          { PartNumber: 2, Size: 8 },
+        ],
+        size,
+        2,
+      ),
+    ).toBe("Part 2 has 8 bytes instead of 7.");
+  });
+});

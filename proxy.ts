@@ -5,7 +5,7 @@ import { getEnv, getRuntimeSecrets } from "@/lib/env";
 import { problemResponse, SIGN_IN_FIRST } from "@/lib/http/problem";
 import { isHttpsRequest } from "@/lib/security/client-address";
 import { contentSecurityPolicy } from "@/lib/security/csp";
-import { storageOriginsForCsp } from "@/lib/security/storage-origins";
+import { cspOriginsFor } from "@/lib/security/storage-origins";
 
 /**
  * Runs before every request: sends visitors without a session to sign-in (an optimistic check;
@@ -27,8 +27,9 @@ export async function proxy(request: NextRequest) {
   const nonce = Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString("base64");
   // Only documents need the storage origins (previews): skip the query for RSC fetches and prefetches.
   const isDocument = !request.headers.has("rsc") && !request.headers.has("next-action");
-  const storageOrigins = session.valid && isDocument ? await storageOriginsForCsp(session.userId) : [];
-  const csp = contentSecurityPolicy({ nonce, dev: getEnv().NODE_ENV === "development", storageOrigins });
+  // On the bucket browser's pages, also the storage that uploads go to (connect-src), for who may upload there.
+  const origins = session.valid && isDocument ? await cspOriginsFor(session.userId, pathname) : { storageOrigins: [], uploadOrigins: [] };
+  const csp = contentSecurityPolicy({ nonce, dev: getEnv().NODE_ENV === "development", ...origins });
   const requestHeaders = new Headers(request.headers);
   requestHeaders.set("x-nonce", nonce);
   requestHeaders.set("content-security-policy", csp);

@@ -166,6 +166,15 @@ export function listingView(actor: Actor, right: ObjectRight, connectionId: stri
   return "none";
 }
 
+/**
+ * May the actor upload somewhere on this connection (in `bucket`, when named)? Only for what the browser is
+ * allowed to reach (the CSP's connect-src on the bucket browser's pages); each upload asks canOnObject.
+ */
+export function uploadsOnConnection(actor: Actor, connectionId: string, bucket?: string): boolean {
+  const grant = grantFor(actor, connectionId);
+  return grant?.canUpload === true && (bucket === undefined || coversBucket(grant, bucket));
+}
+
 /** The link kinds the actor may issue on a connection: both, managed only, or none. */
 export function allowedLinkKinds(actor: Actor, connectionId: string): ("direct" | "managed")[] {
   const grant = grantFor(actor, connectionId);

@@ -1,3 +1,4 @@
+import { prefixFromSegments } from "@/lib/paths";
 import { parseEndpoint } from "@/lib/validation/endpoint";
 
 /**
@@ -28,9 +29,33 @@ export function storageSourcesFor(endpoint: string): string[] {
   return sources.filter((source) => STORAGE_SOURCE.test(source));
 }
 
-export function contentSecurityPolicy(options: { nonce: string; dev?: boolean; storageOrigins?: string[] }): string {
+/**
+ * The place a bucket browser page shows, from its path: `/buckets/<connection>[/<bucket>[/<folder…>]]` (each
+ * segment percent-decoded, the folder as lib/paths.ts writes it); null for any other page.
+ */
+export function bucketPlaceFromPath(pathname: string): { connectionId: string; bucket?: string; prefix: string } | null {
+  const segments = pathname.split("/").filter(Boolean);
+  if (segments[0] !== "buckets" || segments.length < 2) return null;
+  try {
+    const [connectionId, bucket, ...rest] = segments.slice(1).map((segment) => decodeURIComponent(segment));
+    return { connectionId: connectionId!, ...(bucket === undefined ? {} : { bucket }), prefix: prefixFromSegments(rest) };
+  } catch {
+    return null;
+  }
+}
+
+function sourcesOf(origins: string[] | undefined): string {
+  return [...new Set((origins ?? []).filter((source) => STORAGE_SOURCE.test(source)))].join(" ");
+}
+
+/**
+ * `uploadOrigins`: the storage a bucket browser page may send upload parts to (connect-src), only on that
+ * page and only for who may upload there (lib/security/storage-origins.ts).
+ */
+export function contentSecurityPolicy(options: { nonce: string; dev?: boolean; storageOrigins?: string[]; uploadOrigins?: string[] }): string {
   if (!NONCE.test(options.nonce)) throw new Error("The CSP nonce must be base64 text of at least 16 characters.");
-  const storage = [...new Set((options.storageOrigins ?? []).filter((source) => STORAGE_SOURCE.test(source)))].join(" ");
+  const storage = sourcesOf(options.storageOrigins);
+  const upload = sourcesOf(options.uploadOrigins);
   const directives: Record<string, string> = {
     "default-src": "'self'",
     "script-src": `'self' 'nonce-${options.nonce}' 'strict-dynamic'${options.dev ? " 'unsafe-eval'" : ""}`,
@@ -39,7 +64,7 @@ export function contentSecurityPolicy(options: { nonce: string; dev?: boolean; s
     "media-src": `'self' ${storage}`.trim(),
     // Previews are never framed (a PDF preview opens in its own tab): nothing may be.
     "frame-src": "'none'",
-    "connect-src": `'self'${options.dev ? " ws: wss:" : ""}`,
+    "connect-src": `'self'${options.dev ? " ws: wss:" : ""} ${upload}`.trim(),
     "font-src": "'self'",
     "object-src": "'none'",
     "base-uri": "'self'",

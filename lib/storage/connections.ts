@@ -1,5 +1,5 @@
 import "server-only";
-import { type Actor, connectionScope, grantedBucket } from "@/lib/auth/permissions";
+import { type Actor, connectionScope, grantedBucket, uploadsOnConnection } from "@/lib/auth/permissions";
 import { db } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import { storageSourcesFor } from "@/lib/security/csp";
@@ -101,6 +101,16 @@ export async function openConnectionOrThrow(actor: Actor, id: string): Promise<O
 export async function listStorageOrigins(actor: Actor): Promise<string[]> {
   const rows = await db.storageConnection.findMany({ where: connectionScope(actor), select: { endpoint: true }, distinct: ["endpoint"] });
   return [...new Set(rows.flatMap(({ endpoint }) => storageSourcesFor(endpoint)))];
+}
+
+/**
+ * Sources a bucket browser page may send upload parts to (the CSP's connect-src): the page's connection
+ * (or, on the list of connections, each) when the actor may upload there (in the page's bucket, when named).
+ */
+export async function listUploadOrigins(actor: Actor, place: { connectionId?: string; bucket?: string }): Promise<string[]> {
+  const where = place.connectionId ? { ...connectionScope(actor), AND: [{ id: place.connectionId }] } : connectionScope(actor);
+  const rows = await db.storageConnection.findMany({ where, select: { id: true, endpoint: true } });
+  return [...new Set(rows.filter(({ id }) => uploadsOnConnection(actor, id, place.bucket)).flatMap(({ endpoint }) => storageSourcesFor(endpoint)))];
 }
 
 export async function listConnectionsWithLinkCounts(actor: Actor): Promise<(ConnectionSummary & { linkCount: number })[]> {

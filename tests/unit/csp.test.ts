@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { contentSecurityPolicy, storageSourcesFor } from "@/lib/security/csp";
+import { bucketPlaceFromPath, contentSecurityPolicy, storageSourcesFor } from "@/lib/security/csp";
 
 const NONCE = "q2T0bW9ja05vbmNlMTIzNA==";
 
@@ -129,5 +129,29 @@ describe("storageSourcesFor", () => {
     "not a url",
   ])("gives no source for %j", (endpoint) => {
     expect(storageSourcesFor(endpoint)).toEqual([]);
+  });
+});
+
+describe("uploads (connect-src)", () => {
+  it("lets the page reach the upload storage only when it is given, checked like the preview sources", () => {
+    const policy = parse(
+      contentSecurityPolicy({
+        nonce: NONCE,
+        storageOrigins: ["https://s3.example.com"],
+        uploadOrigins: ["https://s3.example.com", "https://*.s3.example.com", "https://x;script-src *"],
+      }),
+    );
+    expect(policy.directives.get("connect-src")).toEqual(["'self'", "https://s3.example.com", "https://*.s3.example.com"]);
+    expect(policy.names).toEqual(EXPECTED_DIRECTIVES);
+    expect(parse(contentSecurityPolicy({ nonce: NONCE, storageOrigins: ["https://s3.example.com"] })).directives.get("connect-src")).toEqual(["'self'"]);
+  });
+
+  it("reads the bucket browser's place from a path, and nothing from other pages", () => {
+    expect(bucketPlaceFromPath("/buckets/c1/photos/2026/a%20b")).toEqual({ connectionId: "c1", bucket: "photos", prefix: "2026/a b/" });
+    expect(bucketPlaceFromPath("/buckets/c1/photos")).toEqual({ connectionId: "c1", bucket: "photos", prefix: "" });
+    expect(bucketPlaceFromPath("/buckets/c1")).toEqual({ connectionId: "c1", prefix: "" });
+    expect(bucketPlaceFromPath("/buckets")).toBeNull();
+    expect(bucketPlaceFromPath("/links/c1")).toBeNull();
+    expect(bucketPlaceFromPath("/buckets/%E0%A4%A")).toBeNull();
   });
 });

@@ -21,6 +21,7 @@ import {
   listingView,
   longestExpirySeconds,
   soleOwner,
+  uploadsOnConnection,
   webhookMustBePublic,
 } from "@/lib/auth/permissions";
 
@@ -202,6 +203,19 @@ describe("listings", () => {
   it("a right the member lacks shows nothing, a team-wide role everything", () => {
     expect(listingView(member(grant({ canBrowse: false })), "browse", "media", "acme", "")).toBe("none");
     expect(listingView(admin, "browse", "media", "acme", "")).toBe("all");
+  });
+});
+
+describe("uploads reach storage (the bucket browser's connect-src)", () => {
+  it("only with Can upload, in the granted bucket; Admins and the Owner everywhere", () => {
+    expect(uploadsOnConnection(member(grant()), "media")).toBe(false);
+    const uploader = member(grant({ canUpload: true, bucket: "acme", folder: "in/" }));
+    expect(uploadsOnConnection(uploader, "media")).toBe(true);
+    expect(uploadsOnConnection(uploader, "media", "acme")).toBe(true);
+    expect(uploadsOnConnection(uploader, "media", "other")).toBe(false);
+    expect(uploadsOnConnection(uploader, "elsewhere")).toBe(false);
+    expect(uploadsOnConnection(owner, "media", "any")).toBe(true);
+    expect(uploadsOnConnection(admin, "media")).toBe(true);
   });
 });
 

@@ -5,7 +5,13 @@ import { isPublicPath } from "@/lib/auth/config";
 import { PEER_HEADER, SERVER_MARKER } from "@/lib/security/address";
 
 // The storage origins come from the database; proxy.ts itself needs none.
-vi.mock("@/lib/security/storage-origins", () => ({ storageOriginsForCsp: async () => ["https://storage.example.com"] }));
+// Uploads may go to storage from the bucket browser's pages only (the real look-up also asks the person's rights).
+vi.mock("@/lib/security/storage-origins", () => ({
+  cspOriginsFor: async (_userId: string, pathname: string) => ({
+    storageOrigins: ["https://storage.example.com"],
+    uploadOrigins: pathname.startsWith("/buckets/") ? ["https://upload.example.com"] : [],
+  }),
+}));
 
 const secret = "a-unit-test-secret-that-is-long-enough-0123456789";
 const DAY = 86_400;
@@ -104,6 +110,18 @@ describe("proxy", () => {
     });
     expect(Buffer.from(nonces[0]!, "base64")).toHaveLength(16);
     expect(nonces[0]).not.toBe(nonces[1]);
+  });
+
+  it("lets a bucket browser page, and no other, send upload parts to storage (connect-src)", async () => {
+    const cookie = await sessionCookie();
+    const connectSrc = async (path: string) =>
+      ((await proxy(request(path, { cookie }))).headers.get("content-security-policy") ?? "")
+        .split(";")
+        .map((d) => d.trim())
+        .find((d) => d.startsWith("connect-src "));
+    expect(await connectSrc("/buckets/c1/photos/2026")).toBe("connect-src 'self' https://upload.example.com");
+    expect(await connectSrc("/links")).toBe("connect-src 'self'");
+    expect(await connectSrc("/settings")).toBe("connect-src 'self'");
   });
 
   it("does not renew a cookie issued less than a day ago", async () => {

@@ -3,21 +3,27 @@ import Form from "next/form";
 import { notFound } from "next/navigation";
 import { Suspense } from "react";
 import { Breadcrumbs } from "@/components/browser/breadcrumbs";
+import { FolderUploads } from "@/components/browser/folder-uploads";
+import { UploadCorsNotice } from "@/components/browser/upload-cors-notice";
 import { FolderListing } from "@/components/browser/folder-listing";
 import { ListingSkeleton } from "@/components/browser/listing-skeleton";
 import { ObjectDetailsPanel } from "@/components/browser/object-details";
 import { Button } from "@/components/ui/button";
+import { beginUploadAction } from "@/lib/actions/begin-upload";
+import { createFolderAction } from "@/lib/actions/create-folder";
 import { inputClass } from "@/components/ui/field";
 import { loadActor } from "@/lib/auth/actor";
 import { can, canOnObject, listingView } from "@/lib/auth/permissions";
 import { getSessionUser, getSessionUserId, requireUser } from "@/lib/auth/session";
 import { shareLimitsFor } from "@/lib/links/grant-limits";
+import { publicBaseUrl } from "@/lib/env";
 import { firstValue } from "@/lib/search-params";
 import { listLinksForObject } from "@/lib/links/manage";
 import { getConnection, openConnection } from "@/lib/storage/connections";
 import { type FolderPage as Listing, type Loaded, loadFolder, loadObjectView, PAGE_SIZE } from "@/lib/storage/listing";
 import { privateEndpointHost } from "@/lib/storage/private-endpoint";
 import { breadcrumbs, folderHref, prefixFromRouteParams } from "@/lib/paths";
+import { folderUploadState } from "@/lib/uploads/session";
 
 type Params = { connectionId: string; bucket: string; prefix?: string[] };
 type Search = { page?: string | string[]; n?: string | string[]; q?: string | string[]; object?: string | string[] };
@@ -73,6 +79,27 @@ export default async function FolderPage({ params, searchParams }: { params: Pro
   const storagePrivateHost = can(user, "connections.manage") ? privateEndpointHost(open.connection.endpoint) : null;
   const closeHref = listQuery.size ? `${here}?${listQuery}` : here;
   const crumbs = breadcrumbs(connectionId, bucket, prefix);
+  // Upload controls only for who may upload into this very folder (decided here, on the server).
+  const mayUpload = listingView(user, "upload", connectionId, bucket, prefix) === "all";
+  const listingArea = (
+    <Suspense key={`${here}|${filter}|${pages.at(-1) ?? ""}`} fallback={<ListingSkeleton />}>
+      <FolderListing
+        listing={view === "all" ? loadFolder(open, bucket, prefix, { token: pages.at(-1), filter }) : leadingFolderOnly(view.only, prefix, filter)}
+        connectionId={connectionId}
+        credentialsExpireAt={credentialsExpireAt}
+        storagePrivateHost={storagePrivateHost}
+        bucket={bucket}
+        prefix={prefix}
+        filter={filter}
+        pages={pages}
+        pageSize={PAGE_SIZE}
+        pageNumberParam={Number.isSafeInteger(pageNumberParam) && pageNumberParam <= 10_000_000 ? pageNumberParam : undefined}
+        selectedKey={selectedKey}
+        shareLimits={shareLimits}
+        manageConnection={can(user, "connections.manage")}
+      />
+    </Suspense>
+  );
 
   return (
     <div className="space-y-4">
@@ -92,23 +119,25 @@ export default async function FolderPage({ params, searchParams }: { params: Pro
         </Form>
       </div>
       <div className={selectedKey ? "grid gap-6 lg:grid-cols-[minmax(0,1fr)_24rem]" : ""}>
-        <Suspense key={`${here}|${filter}|${pages.at(-1) ?? ""}`} fallback={<ListingSkeleton />}>
-          <FolderListing
-            listing={view === "all" ? loadFolder(open, bucket, prefix, { token: pages.at(-1), filter }) : leadingFolderOnly(view.only, prefix, filter)}
-            connectionId={connectionId}
-            credentialsExpireAt={credentialsExpireAt}
-            storagePrivateHost={storagePrivateHost}
-            bucket={bucket}
-            prefix={prefix}
-            filter={filter}
-            pages={pages}
-            pageSize={PAGE_SIZE}
-            pageNumberParam={Number.isSafeInteger(pageNumberParam) && pageNumberParam <= 10_000_000 ? pageNumberParam : undefined}
-            selectedKey={selectedKey}
-            shareLimits={shareLimits}
-            manageConnection={can(user, "connections.manage")}
-          />
-        </Suspense>
+        {mayUpload ? (
+          <div className="min-w-0 space-y-3">
+            <Suspense fallback={null}>
+              <UploadCorsNotice state={folderUploadState(user, open, bucket, prefix)} connectionId={connectionId} bucket={bucket} />
+            </Suspense>
+            <FolderUploads
+              connectionId={connectionId}
+              bucket={bucket}
+              prefix={prefix}
+              beginUpload={beginUploadAction}
+              createFolder={createFolderAction}
+              share={shareLimits ? { limits: shareLimits, credentialsExpireAt, storagePrivateHost, publicUrl: publicBaseUrl() } : null}
+            >
+              {listingArea}
+            </FolderUploads>
+          </div>
+        ) : (
+          listingArea
+        )}
         {selectedKey ? (
           <Suspense key={selectedKey} fallback={<ListingSkeleton rows={4} />}>
             <ObjectDetailsPanel

@@ -45,7 +45,7 @@ const OWN_ACCOUNT = {
 };
 
 /** Reached without a session at all (actions-auth.test.ts): nothing a Member's session adds. */
-const PUBLIC = ["accept-invite.ts#acceptInviteAction", "create-owner.ts#createOwnerAction", "sign-in.ts#signInAction"];
+const PUBLIC = ["accept-invite.ts#acceptInviteAction", "create-owner.ts#createOwnerAction", "sign-in-sso.ts#signInWithSsoAction", "sign-in.ts#signInAction"];
 
 const actionDir = join(process.cwd(), "lib/actions");
 const actionFiles = readdirSync(actionDir).filter((f) => f.endsWith(".ts") && f !== "safe-action.ts");

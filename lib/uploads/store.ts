@@ -106,3 +106,19 @@ export async function abortAbandonedUploads(now = new Date()): Promise<number> {
   if (aborted > 0) log.info("uploads.abandoned_aborted", { count: aborted });
   return aborted;
 }
+
+const CLEANUP_INTERVAL_MS = 60 * 60_000;
+const globalForCleanup = globalThis as unknown as { bucketshareUploadCleanup?: NodeJS.Timeout };
+
+/**
+ * Aborts abandoned uploads hourly, the first time five minutes after start (started from
+ * instrumentation.ts; one timer per process). Several instances may run it at once: each row is
+ * marked aborted once (a conditional update), and aborting a multipart upload twice is harmless.
+ */
+export function ensureUploadCleanup(): void {
+  if (globalForCleanup.bucketshareUploadCleanup) return;
+  const run = () => void abortAbandonedUploads().catch((error: unknown) => log.warn("uploads.cleanup_failed", { error }));
+  globalForCleanup.bucketshareUploadCleanup = setInterval(run, CLEANUP_INTERVAL_MS);
+  globalForCleanup.bucketshareUploadCleanup.unref();
+  setTimeout(run, 5 * 60_000).unref();
+}

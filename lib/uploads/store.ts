@@ -74,7 +74,7 @@ export const markFailed = (id: string, failure: string) => finish(id, { state: "
 export const markAborted = (id: string, failure: string) => finish(id, { state: "aborted", failure });
 
 /**
- * The clean-up job's work (to be scheduled): every upload still "uploading" past its expires_at is
+ * The clean-up job's work (ensureUploadCleanup, hourly): every upload still "uploading" past its expires_at is
  * aborted at the storage server (an upload it no longer knows counts as aborted) and marked
  * "aborted", which frees its key. Returns how many were aborted; one failing is logged and retried
  * on the next run.

@@ -1,6 +1,7 @@
 "use server";
 
 import { signedInAction } from "@/lib/actions/safe-action";
+import { canReplaceObject } from "@/lib/auth/permissions";
 import { AppError } from "@/lib/errors";
 import { openConnectionOrThrow } from "@/lib/storage/connections";
 import { type BeginResult, beginUpload } from "@/lib/uploads/begin";
@@ -27,7 +28,8 @@ export const beginUploadAction = signedInAction<typeof beginUploadSchema, BeginR
     key,
     size: input.size,
     type: input.type,
-    onExisting: input.onExisting,
+    // Who may not see the folder's files neither replaces one nor learns of it: a clash is kept beside it.
+    onExisting: canReplaceObject(user, input.connectionId, input.bucket, key) ? input.onExisting : "keep-both",
   });
   return { data };
 });

@@ -144,6 +144,15 @@ export function canOnObject(actor: Actor, right: ObjectRight, connectionId: stri
 }
 
 /**
+ * May the actor replace an object that exists, or learn that it does (its size and date when a name clashes)?
+ * Only who may both upload and browse it: an upload-only grant (a drop box) never overwrites nor peeks, its
+ * clashes are kept side by side under a new name.
+ */
+export function canReplaceObject(actor: Actor, connectionId: string, bucket: string, key: string): boolean {
+  return canOnObject(actor, "upload", connectionId, bucket, key) && canOnObject(actor, "browse", connectionId, bucket, key);
+}
+
+/**
  * What the actor may see of a listing at `prefix` ("" for a bucket's root, else ending in "/"):
  * - "all": everything in it (the prefix is inside their folder);
  * - { only: child }: only the one sub-folder leading to their folder (the prefix is above it);

@@ -93,11 +93,13 @@ describe.each(storageCases())("uploads on $name", (storage) => {
   let strangerConnection: string;
   let bucket: string;
 
-  async function member(label: string, grant: { canUpload: boolean; folder: string }): Promise<SessionUser> {
+  async function member(label: string, grant: { canUpload: boolean; folder: string; canBrowse?: boolean }): Promise<SessionUser> {
     const row = await db.user.create({
       data: { name: `Member ${label}`, email: `${label}-${h.randomSuffix()}@integration.test`, passwordHash: "x", role: "member", teamId: owner.id },
     });
-    await db.memberGrant.create({ data: { userId: row.id, connectionId, canBrowse: true, canShare: false, canUpload: grant.canUpload, folder: grant.folder } });
+    await db.memberGrant.create({
+      data: { userId: row.id, connectionId, canBrowse: grant.canBrowse ?? true, canShare: false, canUpload: grant.canUpload, folder: grant.folder },
+    });
     const actor = await loadActor(row.id);
     return { ...actor!, name: row.name, email: row.email };
   }
@@ -276,6 +278,23 @@ describe.each(storageCases())("uploads on $name", (storage) => {
     // The original is untouched until a replacing upload completes.
     const kept = await admin.send(new GetObjectCommand({ Bucket: bucket, Key: "docs/exists.pdf" }));
     expect(await kept.Body!.transformToString()).toBe("old bytes");
+  });
+
+  it("an upload-only grant (a drop box) neither replaces nor learns of an existing file: the clash is kept beside it", async () => {
+    await admin.send(new PutObjectCommand({ Bucket: bucket, Key: "press/secret-plan.pdf", Body: "theirs" }));
+    const dropper = await member("dropper", { canUpload: true, canBrowse: false, folder: "press/" });
+    try {
+      for (const onExisting of ["ask", "replace"]) {
+        const state = await begin(dropper, { prefix: "press/", path: "secret-plan.pdf", size: 20, onExisting });
+        expect(state, onExisting).toMatchObject({ status: "success", data: { key: "press/secret-plan (1).pdf" } });
+        expect(JSON.stringify(state)).not.toContain("conflict");
+        await abort(dropper, (state as { data: { id: string } }).data.id);
+      }
+      const kept = await admin.send(new GetObjectCommand({ Bucket: bucket, Key: "press/secret-plan.pdf" }));
+      expect(await kept.Body!.transformToString()).toBe("theirs");
+    } finally {
+      await h.deleteTestUsers(dropper);
+    }
   });
 
   it("two begins on the same key at once: exactly one wins", async () => {

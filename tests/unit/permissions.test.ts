@@ -11,6 +11,7 @@ import {
   canExportManifest,
   canManageLink,
   canOnObject,
+  canReplaceObject,
   canViewLink,
   connectionScope,
   folderContains,
@@ -177,6 +178,10 @@ describe("grants", () => {
     expect(listingView(dropper, "upload", "media", "acme", "inbox/")).toBe("all");
     expect(canOnObject(member(grant()), "upload", "media", "acme", "a.pdf")).toBe(false);
     expect(canOnObject(admin, "upload", "media", "acme", "a.pdf")).toBe(true);
+    // A drop box never overwrites what it cannot see; who browses and uploads may.
+    expect(canReplaceObject(dropper, "media", "acme", "inbox/new.pdf")).toBe(false);
+    expect(canReplaceObject(member(grant({ canUpload: true, folder: "inbox/" })), "media", "acme", "inbox/new.pdf")).toBe(true);
+    expect(canReplaceObject(admin, "media", "acme", "a.pdf")).toBe(true);
   });
 
   it("link types and the longest expiry come from the grant", () => {

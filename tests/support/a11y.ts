@@ -35,6 +35,9 @@ async function settleAnimations(page: Page) {
  * Leaves the page in the light scheme.
  */
 export async function expectNoA11yViolations(page: Page, label: string) {
+  // Next streams the <title> of a page with async metadata just after its body: audit once it is there (a page
+  // that never gets one still fails, on axe's document-title rule).
+  await page.waitForFunction(() => document.title.trim() !== "", undefined, { timeout: 5_000 }).catch(() => undefined);
   for (const colorScheme of SCHEMES) {
     await page.emulateMedia({ colorScheme });
     await settleAnimations(page);

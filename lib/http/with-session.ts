@@ -48,6 +48,12 @@ export function withSession<P extends z.ZodType = z.ZodType<Record<string, never
     const url = new URL(request.url);
     const instance = url.pathname;
     try {
+      // A change asked by another site's page (the session cookie is SameSite=Lax, a sibling host is same-site):
+      // refused before anything is read. Browsers say where a request comes from; other clients have no cookie to abuse.
+      const site = request.headers.get("sec-fetch-site");
+      if (request.method !== "GET" && request.method !== "HEAD" && site && site !== "same-origin" && site !== "none") {
+        return problemResponse("insufficient-scope", "This request came from another site. Nothing was done.", { instance, requestId });
+      }
       const user = await getSessionUser();
       if (!user) return problemResponse("sign-in-required", SIGN_IN_FIRST, { instance, requestId });
 

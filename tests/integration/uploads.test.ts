@@ -220,6 +220,23 @@ describe.each(storageCases())("uploads on $name", (storage) => {
     await abort(owner, again.id);
   });
 
+  it("a sign request sent by another site's page is refused before anything is read", async () => {
+    const upload = await begun(owner, { prefix: "xsite/", path: "x.bin", size: 10 });
+    const forged = await as(owner, () =>
+      signRoute(
+        new Request(`${ORIGIN}/uploads/sign`, {
+          method: "POST",
+          body: JSON.stringify({ id: upload.id, method: "PUT", key: upload.key, uploadId: upload.uploadId, partNumber: 1 }),
+          headers: { "content-type": "text/plain", "sec-fetch-site": "same-site" },
+        }),
+        { params: Promise.resolve({}) },
+      ),
+    );
+    expect(forged.status).toBe(403);
+    expect(JSON.stringify(await forged.json())).not.toContain("X-Amz-Signature");
+    await abort(owner, upload.id);
+  });
+
   it("refuses forged sign requests and signs nothing", async () => {
     const a = await begun(owner, { path: "forge-a.bin", size: PART_SIZE + 1 });
     const b = await begun(owner, { path: "forge-b.bin", size: 10 });

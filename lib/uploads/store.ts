@@ -86,6 +86,19 @@ export async function abortAbandonedUploads(now = new Date()): Promise<number> {
     orderBy: { expiresAt: "asc" },
     take: 500,
   });
+  return abortRows(rows, "The upload was abandoned: it did not finish within 24 hours.");
+}
+
+/**
+ * Before a connection is deleted (its upload rows go with it): its uploads still in progress are aborted at the
+ * storage server, so no multipart upload is left there that nothing would clean up.
+ */
+export async function abortConnectionUploads(connectionId: string): Promise<number> {
+  const rows = await db.upload.findMany({ where: { connectionId, state: "uploading" }, include: { connection: true }, take: 1_000 });
+  return abortRows(rows, "The upload was cancelled: its storage connection was deleted.");
+}
+
+async function abortRows(rows: Prisma.UploadGetPayload<{ include: { connection: true } }>[], reason: string): Promise<number> {
   let aborted = 0;
   for (const row of rows) {
     try {
@@ -98,7 +111,7 @@ export async function abortAbandonedUploads(now = new Date()): Promise<number> {
           if (!isUploadGone(error)) throw error;
         }
       }
-      if (await markAborted(row.id, "The upload was abandoned: it did not finish within 24 hours.")) aborted++;
+      if (await markAborted(row.id, reason)) aborted++;
     } catch (error) {
       log.warn("uploads.abort_failed", { upload: row.id, error });
     }

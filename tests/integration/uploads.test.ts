@@ -18,6 +18,7 @@ import { DELETE as abortRoute } from "@/app/(app)/uploads/[id]/abort/route";
 import { POST as completeRoute } from "@/app/(app)/uploads/[id]/complete/route";
 import { POST as createRoute } from "@/app/(app)/uploads/[id]/create/route";
 import { POST as signRoute } from "@/app/(app)/uploads/sign/route";
+import { deleteConnectionAction } from "@/lib/actions/delete-connection";
 import { beginUploadAction } from "@/lib/actions/begin-upload";
 import { createFolderAction } from "@/lib/actions/create-folder";
 import { loadActor } from "@/lib/auth/actor";
@@ -398,6 +399,24 @@ describe.each(storageCases())("uploads on $name", (storage) => {
     const again = await begun(owner, { path: "abandoned.bin", size: 10 });
     expect(again.key).toBe("abandoned.bin");
     for (const u of [fresh, again]) await abort(owner, u.id);
+  });
+
+  it("deleting a connection aborts its uploads in progress at the storage server", async () => {
+    const doomed = await createTestConnection(owner.id, storage, { name: "Doomed storage" });
+    const upload = await as(owner, () =>
+      beginUploadAction(
+        { status: "idle" },
+        { connectionId: doomed, bucket, prefix: "", path: "doomed.bin", size: 10, type: "application/octet-stream", onExisting: "ask" },
+      ),
+    );
+    if (upload.status !== "success") throw new Error(JSON.stringify(upload));
+    const { key, uploadId } = upload.data as Begun;
+    // Success ends in a redirect to Settings → Connections.
+    await expect(as(owner, () => deleteConnectionAction({ status: "idle" }, { id: doomed }))).rejects.toMatchObject({
+      redirectTo: "/settings/connections?deleted=1",
+    });
+    expect(await db.storageConnection.findUnique({ where: { id: doomed } })).toBeNull();
+    expect(await listPartsFails(admin, bucket, key, uploadId)).toBe("NoSuchUpload");
   });
 
   it("createFolderAction makes “name/” and refuses an existing one", async () => {

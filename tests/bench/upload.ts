@@ -183,11 +183,16 @@ function plainPresigner(storage: { endpoint: string; region: string; accessKeyId
 
 // ---------------------------------------------------------------------------------------------
 
+/** Where one upload's time went (ms): begin and complete (app path), each part's sign and PUT. */
+type Steps = { begin: number; complete: number; sign: number[]; put: number[] };
+const newSteps = (): Steps => ({ begin: 0, complete: 0, sign: [], put: [] });
+
 const median = (values: number[]) => {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 };
+const p95 = (values: number[]) => [...values].sort((a, b) => a - b)[Math.max(0, Math.ceil(values.length * 0.95) - 1)]!;
 const fmt = (n: number, digits = 1) => n.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
 
 /** Reads one server action's result from its RSC answer: row 0 is `{ a: "$@<row>", … }`. */
@@ -211,7 +216,7 @@ async function main(): Promise<number> {
     if (!storage) throw new Error(`no ${STORAGE} server in the test services`);
     const { db } = await import("@/lib/db/client");
     const { buildClients } = await import("@/lib/storage/client");
-    const { answerSignRequest } = await import("@/lib/uploads/sign");
+    const { answerSignRequest, PART_URL_SECONDS } = await import("@/lib/uploads/sign");
 
     // The owner, their connection to the storage server, a bucket of this run's own.
     const ownerRow = await db.user.create({
@@ -266,8 +271,8 @@ async function main(): Promise<number> {
       return response.headers.get("etag");
     };
 
-    /** The upload page's path: begin (server action), then Uppy's requests, in Uppy's order. */
-    const uploadThroughApp = async (name: string, size: number) => {
+    /** beginUploadAction, called as the folder page's client calls it (React's server action request). */
+    const begin = async (name: string, size: number) => {
       const input = { connectionId, bucket, prefix: FOLDER, path: name, size, type: "application/octet-stream", onExisting: "replace" };
       const begun = await appFetch(folderPage, {
         method: "POST",
@@ -277,8 +282,15 @@ async function main(): Promise<number> {
       if (begun.status !== 200) throw new Error(`beginUploadAction answered ${begun.status}: ${begun.text.slice(0, 300)}`);
       const state = actionResult(begun.text) as { status: string; message?: string; data?: { id: string; key: string; partCount: number; uploadId: string } };
       if (state.status !== "success" || !state.data?.uploadId) throw new Error(`beginUploadAction: ${JSON.stringify(state)}`);
-      const { id, key, uploadId } = state.data;
       if (state.data.partCount !== partCount(size)) throw new Error(`begin planned ${state.data.partCount} parts, not ${partCount(size)}`);
+      return state.data;
+    };
+
+    /** The upload page's path: begin (server action), then Uppy's requests, in Uppy's order. */
+    const uploadThroughApp = async (name: string, size: number, steps?: Steps) => {
+      const t0 = performance.now();
+      const { id, key, uploadId } = await begin(name, size);
+      if (steps) steps.begin = performance.now() - t0;
       // Uppy's createMultipartUpload: sign POST without uploadId → the app's /create, which names the upload.
       const create = await sign(id, { method: "POST", key });
       const created = await appFetch(create.url, { method: "POST" });
@@ -287,23 +299,29 @@ async function main(): Promise<number> {
       const etags: string[] = [];
       const parts = Array.from({ length: partCount(size) }, (_, i) => i + 1);
       await eachLimited(parts, IN_FLIGHT, async (partNumber) => {
+        const t1 = performance.now();
         const signed = await sign(id, { method: "PUT", key, uploadId, partNumber });
+        const t2 = performance.now();
         if (new URL(signed.url).origin !== storageOrigin)
           throw new Error(`part ${partNumber} was signed for ${new URL(signed.url).origin}, not the storage server`);
         etags[partNumber - 1] = (await putPart(signed.url, partBody(size, partNumber), signed.headers)) ?? "";
+        steps?.sign.push(t2 - t1);
+        steps?.put.push(performance.now() - t2);
       });
+      const t3 = performance.now();
       const complete = await sign(id, { method: "POST", key, uploadId });
       const xml = `<CompleteMultipartUpload>${etags.map((e, i) => `<Part><PartNumber>${i + 1}</PartNumber><ETag>${e}</ETag></Part>`).join("")}</CompleteMultipartUpload>`;
       const completed = await appFetch(complete.url, { method: "POST", headers: { "content-type": "application/xml" }, body: xml });
       if (completed.status !== 200 || !completed.text.includes("<CompleteMultipartUploadResult>"))
         throw new Error(`complete answered ${completed.status}: ${completed.text}`);
+      if (steps) steps.complete = performance.now() - t3;
       const row = await db.upload.findUnique({ where: { id }, select: { state: true } });
       if (row?.state !== "complete") throw new Error(`the upload row is "${row?.state}", not complete`);
       return key;
     };
 
     /** The same multipart upload with the SDK alone. */
-    const uploadWithSdk = async (name: string, size: number) => {
+    const uploadWithSdk = async (name: string, size: number, steps?: Steps) => {
       const key = `${FOLDER}${name}`;
       const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: key, ContentType: "application/octet-stream" }));
       const etags: string[] = [];
@@ -311,7 +329,9 @@ async function main(): Promise<number> {
       try {
         await eachLimited(parts, IN_FLIGHT, async (PartNumber) => {
           const body = partBody(size, PartNumber);
+          const t1 = performance.now();
           const { ETag } = await s3.send(new UploadPartCommand({ Bucket: bucket, Key: key, UploadId, PartNumber, Body: body, ContentLength: body.length }));
+          steps?.put.push(performance.now() - t1);
           etags[PartNumber - 1] = ETag ?? "";
         });
         await s3.send(
@@ -334,7 +354,17 @@ async function main(): Promise<number> {
     await uploadThroughApp("warm-up.bin", MiB);
     await uploadWithSdk("warm-up-sdk.bin", MiB);
 
-    type Round = { path: "app" | "sdk"; seconds: number; mibps: number; toApp: number; fromApp: number; rchar: number; etag: string; load: string };
+    type Round = {
+      path: "app" | "sdk";
+      steps: Steps;
+      seconds: number;
+      mibps: number;
+      toApp: number;
+      fromApp: number;
+      rchar: number;
+      etag: string;
+      load: string;
+    };
     const rounds: Round[] = [];
     for (let round = 1; round <= ROUNDS; round++) {
       const order: ("app" | "sdk")[] = round % 2 ? ["app", "sdk"] : ["sdk", "app"];
@@ -344,7 +374,8 @@ async function main(): Promise<number> {
         const pids = appPids();
         const before = { toApp: proxy.counts.toApp, fromApp: proxy.counts.fromApp, rchar: rchar(pids) };
         const t0 = performance.now();
-        const key = path === "app" ? await uploadThroughApp(`app-${round}.bin`, SIZE) : await uploadWithSdk(`sdk-${round}.bin`, SIZE);
+        const steps = newSteps();
+        const key = path === "app" ? await uploadThroughApp(`app-${round}.bin`, SIZE, steps) : await uploadWithSdk(`sdk-${round}.bin`, SIZE, steps);
         const seconds = (performance.now() - t0) / 1000;
         const after = { toApp: proxy.counts.toApp, fromApp: proxy.counts.fromApp, rchar: rchar(pids) };
         const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
@@ -358,10 +389,29 @@ async function main(): Promise<number> {
           fromApp: after.fromApp - before.fromApp,
           rchar: after.rchar - before.rchar,
           etag: head.ETag ?? "",
+          steps,
           load,
         });
       }
     }
+
+    // POST /uploads/sign alone (one at a time, nothing else running): the app's own cost per part.
+    const alone = await begin("sign-alone.bin", SIZE);
+    const signAlone: number[] = [];
+    for (let partNumber = 1; partNumber <= Math.min(50, alone.partCount); partNumber++) {
+      const t = performance.now();
+      await sign(alone.id, { method: "PUT", key: alone.key, uploadId: alone.uploadId, partNumber });
+      signAlone.push(performance.now() - t);
+    }
+    // The app's floor on this machine now: GET /api/health (a Next route, one SELECT 1), one at a time.
+    const health: number[] = [];
+    for (let i = 0; i < signAlone.length; i++) {
+      const t = performance.now();
+      if ((await fetch(`${base}/api/health`)).status !== 200) throw new Error("GET /api/health failed");
+      health.push(performance.now() - t);
+    }
+    const aborted = await appFetch(`/uploads/${alone.id}/abort`, { method: "DELETE" });
+    if (aborted.status !== 204) throw new Error(`abort answered ${aborted.status}`);
 
     // Signing: lib/uploads/sign.ts in process (the app's S3 client) against a plain node:crypto presign.
     const clients = buildClients(
@@ -394,6 +444,8 @@ async function main(): Promise<number> {
     note(`signing: lib/uploads/sign.ts and plain node:crypto SigV4, ${SIGN_SECONDS} s each (load ${signLoad})…`);
     const appRate = await timeLoop(appSign);
     const plainRate = await timeLoop(plainSign);
+    // For comparison: the downloads' presigner (lib/storage/presign.ts, made once and reused), a GET.
+    const getRate = await timeLoop(() => clients.presigner.presignGet({ bucket, key: upload.key, expiresInSeconds: PART_URL_SECONDS }));
     // Both sign real URLs: one part each, PUT to the storage server.
     await putPart((await appSign(1)).url, BLOCKS[0]!);
     await putPart(plainSign(2), BLOCKS[1]!);
@@ -418,10 +470,19 @@ async function main(): Promise<number> {
           `| ${Math.floor(i / 2) + 1} | ${r.path === "app" ? "upload page's path (app signs)" : "AWS SDK direct"} | ${fmt(r.seconds, 2)} | ${fmt(r.mibps)} | ${r.path === "app" ? fmt(r.toApp, 0) : "–"} | ${r.path === "app" ? fmt(r.fromApp, 0) : "–"} | ${fmt(r.rchar, 0)} | ${r.load} |`,
       ),
       "",
+      "| round | path | begin ms | sign p50 / p95 ms (per part) | PUT p50 / p95 ms (per 8 MiB part) | sign + complete ms |",
+      "| ---: | --- | ---: | ---: | ---: | ---: |",
+      ...rounds.map((r, i) => {
+        const s = r.steps;
+        const p = (v: number[]) => (v.length ? `${fmt(median(v))} / ${fmt(p95(v))}` : "–");
+        return `| ${Math.floor(i / 2) + 1} | ${r.path} | ${r.path === "app" ? fmt(s.begin) : "–"} | ${p(s.sign)} | ${p(s.put)} | ${r.path === "app" ? fmt(s.complete) : "–"} |`;
+      }),
+      "",
       "| signer | part URLs / s |",
       "| --- | ---: |",
       `| lib/uploads/sign.ts answerSignRequest (in process) | ${fmt(appRate, 0)} |`,
-      `| plain node:crypto SigV4 presign | ${fmt(plainRate, 0)} |`,
+      `| plain node:crypto SigV4 presign (the baseline) | ${fmt(plainRate, 0)} |`,
+      `| for comparison: the downloads' reused presigner (lib/storage/presign.ts), a GET URL | ${fmt(getRate, 0)} |`,
       "",
     ];
     const throughputOk = ratio >= TARGET_RATIO;
@@ -430,6 +491,7 @@ async function main(): Promise<number> {
     lines.push(
       `- throughput: app path ${fmt(appMiBps)} MiB/s, SDK ${fmt(sdkMiBps)} MiB/s (medians): ${fmt(ratio * 100, 0)} % (target ≥ ${TARGET_RATIO * 100} %) ${throughputOk ? "✔" : "✘"}`,
       `- the app received at most ${fmt(maxToApp, 0)} bytes per upload (target < ${fmt(MAX_APP_BYTES, 0)}) ${bytesOk ? "✔" : "✘"}; its processes read at most ${fmt(maxRchar, 0)} bytes from all their descriptors (rchar) while ${fmt(SIZE, 0)} were uploaded`,
+      `- POST /uploads/sign alone (one at a time, no upload running, ${signAlone.length} parts): p50 ${fmt(median(signAlone))} ms, p95 ${fmt(p95(signAlone))} ms (the app's floor, GET /api/health the same way: p50 ${fmt(median(health))} ms)`,
       `- signing: ${fmt(appRate, 0)} part URLs/s (target ≥ ${fmt(TARGET_SIGN_RATE, 0)}) ${signOk ? "✔" : "✘"}, ${fmt((appRate / plainRate) * 100, 0)} % of plain node:crypto (load ${signLoad})`,
       `- every object ${fmt(SIZE, 0)} bytes; ETags ${sameBytes ? "equal on both paths (the same bytes)" : `differ: ${[...new Set(rounds.map((r) => r.etag))].join(", ")}`}`,
     );

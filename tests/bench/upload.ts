@@ -9,8 +9,8 @@
  *              (POST to the folder page with the `Next-Action` id from the build's
  *              server-reference-manifest.json, the arguments encoded as React's encodeReply encodes
  *              plain JSON), then Uppy's requests in Uppy's order: sign Create → POST /uploads/<id>/create,
- *              per 8 MiB part sign PUT → PUT the part to the storage URL (4 parts in flight, the
- *              engine's `limit`), sign Complete → POST /uploads/<id>/complete (with Uppy's XML body).
+ *              per 8 MiB part sign PUT → PUT the part to the storage URL (4 parts in flight: see
+ *              IN_FLIGHT), sign Complete → POST /uploads/<id>/complete (with Uppy's XML body).
  *   SDK path   CreateMultipartUpload, UploadPart (same part size, same 4 in flight), CompleteMultipartUpload.
  *
  * Both send the same bytes; each round runs both (order alternating), the figures are the medians.
@@ -23,7 +23,7 @@
  * app's S3 client), beside a minimal node:crypto SigV4 presign of the same UploadPart URL (its
  * signing key cached per day, as the SDK does); one URL of each is PUT to the storage server.
  *
- *   npm run bench:upload       (SIZE=256M|1G|<bytes>, ROUNDS=…, SIGN_SECONDS=…, STORAGE=swift|ceph;
+ *   npm run bench:upload       (SIZE=256M|1G|<bytes>, ROUNDS=…, IN_FLIGHT=…, SIGN_SECONDS=…, STORAGE=swift|ceph;
  *                               BENCH_QUICK=1: 24 MiB, one round, targets not enforced)
  * Targets: app ≥ 90 % of the SDK's throughput, signing ≥ 2,000 URLs/s (outside quick mode); the
  * app receives < 1 MiB per upload (always).
@@ -61,8 +61,12 @@ function sizeSetting(): number {
 const SIZE = sizeSetting();
 const ROUNDS = setting("ROUNDS", 3, 1);
 const SIGN_SECONDS = setting("SIGN_SECONDS", 3, 0.5);
-/** Parts in flight: components/browser/upload-engine.ts gives Uppy `limit: 4`. */
-const IN_FLIGHT = 4;
+/**
+ * Parts in flight, on both paths. components/browser/upload-engine.ts gives Uppy `limit: 4`; in
+ * @uppy/aws-s3 6.3.1 that limit counts FILES, and one file's parts go one after another (sign, PUT,
+ * sign, PUT: S3Uploader #uploadRemainingParts), so IN_FLIGHT=1 is what a browser does with one file.
+ */
+const IN_FLIGHT = setting("IN_FLIGHT", 4, 4);
 const STORAGE = process.env.STORAGE ?? "swift";
 const SESSION_COOKIE = "authjs.session-token";
 const FOLDER = "bench/";

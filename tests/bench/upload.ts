@@ -355,13 +355,46 @@ async function main(): Promise<number> {
       return key;
     };
 
+    /** The bench's own transport without the app: SDK Create, parts presigned here (node:crypto) and PUT with fetch, SDK Complete. */
+    const plain = plainPresigner(storage);
+    const uploadPresignedFetch = async (name: string, size: number, steps?: Steps) => {
+      const key = `${FOLDER}${name}`;
+      const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: key, ContentType: "application/octet-stream" }));
+      const etags: string[] = [];
+      const parts = Array.from({ length: partCount(size) }, (_, i) => i + 1);
+      await eachLimited(parts, IN_FLIGHT, async (partNumber) => {
+        const url = plain({ bucket, key, uploadId: UploadId!, partNumber, contentLength: partLength(size, partNumber) });
+        const t1 = performance.now();
+        etags[partNumber - 1] = (await putPart(url, partBody(size, partNumber))) ?? "";
+        steps?.put.push(performance.now() - t1);
+      });
+      await s3.send(
+        new CompleteMultipartUploadCommand({
+          Bucket: bucket,
+          Key: key,
+          UploadId,
+          MultipartUpload: { Parts: etags.map((ETag, i) => ({ ETag, PartNumber: i + 1 })) },
+        }),
+      );
+      return key;
+    };
+
     const appPids = () => processTree(app.process.pid!);
     // Warm-up (not measured): the routes compiled on first use, the connections open.
     await uploadThroughApp("warm-up.bin", MiB);
     await uploadWithSdk("warm-up-sdk.bin", MiB);
+    await uploadPresignedFetch("warm-up-fetch.bin", MiB);
 
+    type Path = "app" | "fetch" | "sdk";
+    const uploaders: Record<Path, typeof uploadWithSdk> = { app: uploadThroughApp, fetch: uploadPresignedFetch, sdk: uploadWithSdk };
+    const pathNames: Record<Path, string> = {
+      app: "upload page's path (app signs)",
+      fetch: "presigned here, PUT with fetch (no app)",
+      sdk: "AWS SDK direct",
+    };
     type Round = {
-      path: "app" | "sdk";
+      round: number;
+      path: Path;
       steps: Steps;
       seconds: number;
       mibps: number;
@@ -373,7 +406,7 @@ async function main(): Promise<number> {
     };
     const rounds: Round[] = [];
     for (let round = 1; round <= ROUNDS; round++) {
-      const order: ("app" | "sdk")[] = round % 2 ? ["app", "sdk"] : ["sdk", "app"];
+      const order: Path[] = round % 2 ? ["app", "fetch", "sdk"] : ["sdk", "fetch", "app"];
       for (const path of order) {
         const load = loadavg()[0]!.toFixed(2);
         note(`round ${round}/${ROUNDS}: ${path}, ${fmt(SIZE / MiB, 0)} MiB in ${partCount(SIZE)} parts, ${IN_FLIGHT} in flight (load ${load})…`);
@@ -381,13 +414,14 @@ async function main(): Promise<number> {
         const before = { toApp: proxy.counts.toApp, fromApp: proxy.counts.fromApp, rchar: rchar(pids) };
         const t0 = performance.now();
         const steps = newSteps();
-        const key = path === "app" ? await uploadThroughApp(`app-${round}.bin`, SIZE, steps) : await uploadWithSdk(`sdk-${round}.bin`, SIZE, steps);
+        const key = await uploaders[path](`${path}-${round}.bin`, SIZE, steps);
         const seconds = (performance.now() - t0) / 1000;
         const after = { toApp: proxy.counts.toApp, fromApp: proxy.counts.fromApp, rchar: rchar(pids) };
         const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
         if (head.ContentLength !== SIZE) throw new Error(`${key} holds ${head.ContentLength} bytes, not ${SIZE}`);
         await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
         rounds.push({
+          round,
           path,
           seconds,
           mibps: SIZE / MiB / seconds,
@@ -451,7 +485,6 @@ async function main(): Promise<number> {
       multipartId: signUploadId!,
       state: "uploading",
     };
-    const plain = plainPresigner(storage);
     const timeLoop = async (work: (i: number) => unknown) => {
       let n = 0;
       const t0 = performance.now();
@@ -475,9 +508,10 @@ async function main(): Promise<number> {
     clients.s3.destroy();
 
     // Report
-    const of = (path: "app" | "sdk") => rounds.filter((r) => r.path === path);
+    const of = (path: Path) => rounds.filter((r) => r.path === path);
     const appMiBps = median(of("app").map((r) => r.mibps));
     const sdkMiBps = median(of("sdk").map((r) => r.mibps));
+    const fetchMiBps = median(of("fetch").map((r) => r.mibps));
     const ratio = appMiBps / sdkMiBps;
     const maxToApp = Math.max(...of("app").map((r) => r.toApp));
     const maxRchar = Math.max(...of("app").map((r) => r.rchar));
@@ -488,16 +522,16 @@ async function main(): Promise<number> {
       "| round | path | seconds | MiB/s | bytes to the app (proxy) | bytes from the app (proxy) | app processes' rchar | load (1 min) |",
       "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
       ...rounds.map(
-        (r, i) =>
-          `| ${Math.floor(i / 2) + 1} | ${r.path === "app" ? "upload page's path (app signs)" : "AWS SDK direct"} | ${fmt(r.seconds, 2)} | ${fmt(r.mibps)} | ${r.path === "app" ? fmt(r.toApp, 0) : "–"} | ${r.path === "app" ? fmt(r.fromApp, 0) : "–"} | ${fmt(r.rchar, 0)} | ${r.load} |`,
+        (r) =>
+          `| ${r.round} | ${pathNames[r.path]} | ${fmt(r.seconds, 2)} | ${fmt(r.mibps)} | ${r.path === "app" ? fmt(r.toApp, 0) : "–"} | ${r.path === "app" ? fmt(r.fromApp, 0) : "–"} | ${fmt(r.rchar, 0)} | ${r.load} |`,
       ),
       "",
       "| round | path | begin ms | sign p50 / p95 ms (per part) | PUT p50 / p95 ms (per 8 MiB part) | sign + complete ms |",
       "| ---: | --- | ---: | ---: | ---: | ---: |",
-      ...rounds.map((r, i) => {
+      ...rounds.map((r) => {
         const s = r.steps;
         const p = (v: number[]) => (v.length ? `${fmt(median(v))} / ${fmt(p95(v))}` : "–");
-        return `| ${Math.floor(i / 2) + 1} | ${r.path} | ${r.path === "app" ? fmt(s.begin) : "–"} | ${p(s.sign)} | ${p(s.put)} | ${r.path === "app" ? fmt(s.complete) : "–"} |`;
+        return `| ${r.round} | ${r.path} | ${r.path === "app" ? fmt(s.begin) : "–"} | ${p(s.sign)} | ${p(s.put)} | ${r.path === "app" ? fmt(s.complete) : "–"} |`;
       }),
       "",
       "| signer | part URLs / s |",
@@ -512,10 +546,11 @@ async function main(): Promise<number> {
     const signOk = appRate >= TARGET_SIGN_RATE;
     lines.push(
       `- throughput: app path ${fmt(appMiBps)} MiB/s, SDK ${fmt(sdkMiBps)} MiB/s (medians): ${fmt(ratio * 100, 0)} % (target ≥ ${TARGET_RATIO * 100} %) ${throughputOk ? "✔" : "✘"}`,
+      `- the same parts presigned here and PUT with fetch, no app: ${fmt(fetchMiBps)} MiB/s, ${fmt((fetchMiBps / sdkMiBps) * 100, 0)} % of the SDK; the app path reaches ${fmt((appMiBps / fetchMiBps) * 100, 0)} % of it (what is left: begin, a sign round trip per part, complete)`,
       `- the app received at most ${fmt(maxToApp, 0)} bytes per upload (target < ${fmt(MAX_APP_BYTES, 0)}) ${bytesOk ? "✔" : "✘"}; its processes read at most ${fmt(maxRchar, 0)} bytes from all their descriptors (rchar) while ${fmt(SIZE, 0)} were uploaded`,
       `- POST /uploads/sign alone (one at a time, no upload running, ${signAlone.length} parts): p50 ${fmt(median(signAlone))} ms, p95 ${fmt(p95(signAlone))} ms (straight to the app, not through the proxy: p50 ${fmt(median(signDirect))} ms; the same checks without signing, POST /uploads/<id>/create: p50 ${fmt(median(createAlone))} ms; the app's floor, GET /api/health: p50 ${fmt(median(health))} ms)`,
       `- signing: ${fmt(appRate, 0)} part URLs/s (target ≥ ${fmt(TARGET_SIGN_RATE, 0)}) ${signOk ? "✔" : "✘"}, ${fmt((appRate / plainRate) * 100, 0)} % of plain node:crypto (load ${signLoad})`,
-      `- every object ${fmt(SIZE, 0)} bytes; ETags ${sameBytes ? "equal on both paths (the same bytes)" : `differ: ${[...new Set(rounds.map((r) => r.etag))].join(", ")}`}`,
+      `- every object ${fmt(SIZE, 0)} bytes; ETags ${sameBytes ? "equal on every path (the same bytes)" : `differ: ${[...new Set(rounds.map((r) => r.etag))].join(", ")}`}`,
     );
     process.stdout.write(`\n${lines.join("\n")}\n`);
     s3.destroy();

@@ -381,9 +381,12 @@ async function main(): Promise<number> {
 
     const appPids = () => processTree(app.process.pid!);
     // Warm-up (not measured): the routes compiled on first use, the connections open.
-    await uploadThroughApp("warm-up.bin", MiB);
-    await uploadWithSdk("warm-up-sdk.bin", MiB);
-    await uploadPresignedFetch("warm-up-fetch.bin", MiB);
+    const warmKeys = [
+      await uploadThroughApp("warm-up.bin", MiB),
+      await uploadWithSdk("warm-up-sdk.bin", MiB),
+      await uploadPresignedFetch("warm-up-fetch.bin", MiB),
+    ];
+    for (const key of warmKeys) await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
 
     type Path = "app" | "fetch" | "sdk";
     const uploaders: Record<Path, typeof uploadWithSdk> = { app: uploadThroughApp, fetch: uploadPresignedFetch, sdk: uploadWithSdk };

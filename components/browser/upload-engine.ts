@@ -1,5 +1,6 @@
 import AwsS3 from "@uppy/aws-s3";
 import Uppy from "@uppy/core";
+import { PART_SIZE, SIGN_AHEAD } from "@/lib/uploads/parts";
 
 /**
  * Uppy, set up for THE CONTRACT (loaded on first use by the folder page's uploader, bundled by the app):
@@ -8,18 +9,39 @@ import Uppy from "@uppy/core";
  * browser holds no credentials and the server completes each upload after its own checks.
  */
 
-export const PART_SIZE = 8 * 1024 * 1024;
+export { PART_SIZE };
 
 export type EngineMeta = { uploadId: string; key: string; localId: string; relativePath: string };
 export type Engine = Uppy<EngineMeta, Record<string, never>>;
 
-/** The JSON body the signer gets: Uppy's request plus the upload row's id. */
-export function signBody(id: string, request: object): string {
-  return JSON.stringify({ id, ...request });
+/** Part URLs signed ahead are used only while they are this fresh (the app signs them for 15 minutes). */
+const AHEAD_FRESH_MS = 10 * 60_000;
+
+/** The JSON body the signer gets: Uppy's request plus the upload row's id (and, for a part, how many to sign ahead). */
+export function signBody(id: string, request: { method: string; partNumber?: number }): string {
+  return JSON.stringify({ id, ...request, ...(request.method === "PUT" && request.partNumber ? { ahead: SIGN_AHEAD } : {}) });
+}
+
+/** Part URLs the app signed ahead, by upload id and part number, each used once. */
+export function createAheadCache(now: () => number = Date.now) {
+  const urls = new Map<string, { url: string; at: number }>();
+  const slot = (uploadId: string, partNumber: number) => `${uploadId}:${partNumber}`;
+  return {
+    keep(uploadId: string, next: readonly { partNumber: number; url: string }[]) {
+      for (const part of next) urls.set(slot(uploadId, part.partNumber), { url: part.url, at: now() });
+    },
+    take(uploadId: string, partNumber: number): string | null {
+      const key = slot(uploadId, partNumber);
+      const found = urls.get(key);
+      urls.delete(key);
+      return found && now() - found.at < AHEAD_FRESH_MS ? found.url : null;
+    },
+  };
 }
 
 export function createEngine(): Engine {
   const uppy: Engine = new Uppy<EngineMeta, Record<string, never>>({ autoProceed: false, allowMultipleUploadBatches: true });
+  const ahead = createAheadCache();
   uppy.use(AwsS3, {
     shouldUseMultipart: true,
     getChunkSize: () => PART_SIZE,
@@ -28,6 +50,10 @@ export function createEngine(): Engine {
     signRequest: async (request) => {
       const file = uppy.getFiles().find((candidate) => candidate.meta.key === request.key);
       if (!file) throw new Error("This upload is no longer in the list.");
+      if (request.method === "PUT" && "partNumber" in request) {
+        const ready = ahead.take(file.meta.uploadId, request.partNumber);
+        if (ready) return { url: ready };
+      }
       const response = await fetch("/uploads/sign", {
         method: "POST",
         headers: { "content-type": "application/json" },
@@ -38,10 +64,12 @@ export function createEngine(): Engine {
         url?: string;
         headers?: Record<string, string>;
         key?: string;
+        next?: { partNumber: number; url: string }[];
         detail?: string;
         message?: string;
       } | null;
       if (!response.ok || !body?.url) throw new Error(body?.detail ?? body?.message ?? `The app refused to sign this part (${response.status}).`);
+      if (body.next) ahead.keep(file.meta.uploadId, body.next);
       return { url: body.url, ...(body.headers ? { headers: body.headers } : {}), ...(body.key ? { key: body.key } : {}) };
     },
   });

@@ -6,6 +6,13 @@
 
 /** Bytes per part (every part but the last). */
 export const PART_SIZE = 8 * 1024 * 1024;
+/**
+ * With a part's PUT, how many following parts the browser asks the app to sign too (Uppy sends one file's
+ * parts one after another: URLs signed ahead spare each part a round trip), and the most the app signs so.
+ */
+export const SIGN_AHEAD = 4;
+export const MAX_SIGN_AHEAD = 8;
+
 /** S3's limit on the parts of one multipart upload. */
 export const MAX_PARTS = 10_000;
 /** The largest file one upload can carry at PART_SIZE. */

@@ -10,6 +10,7 @@ import { type OpenConnection, openConnectionOrThrow } from "@/lib/storage/connec
 import { completeUpload } from "@/lib/uploads/complete";
 import { checkUploadCors, type UploadCorsCheck } from "@/lib/uploads/cors";
 import { uploadStorageFault } from "@/lib/uploads/faults";
+import { MAX_SIGN_AHEAD } from "@/lib/uploads/parts";
 import { answerSignRequest } from "@/lib/uploads/sign";
 import { findTeamUpload, markAborted, type UploadRow } from "@/lib/uploads/store";
 import { isUploadGone, onStorage } from "@/lib/uploads/storage";
@@ -52,6 +53,7 @@ export const signRequestSchema = z.object({
   key: z.string().min(1).max(2048),
   uploadId: z.string().min(1).max(1024).optional(),
   partNumber: z.number().int().optional(),
+  ahead: z.number().int().min(0).max(MAX_SIGN_AHEAD).optional(),
 });
 
 /** POST /uploads/sign: one of Uppy's requests, signed for the caller's own upload (or refused, nothing signed). */

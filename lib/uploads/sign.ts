@@ -1,7 +1,7 @@
 import { ListPartsCommand, type S3Client, UploadPartCommand } from "@aws-sdk/client-s3";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import { AppError } from "@/lib/errors";
-import { partLength } from "@/lib/uploads/parts";
+import { MAX_SIGN_AHEAD, partLength } from "@/lib/uploads/parts";
 
 /**
  * The signer of browser uploads. It knows nothing of sessions or people: whoever calls it (the
@@ -26,11 +26,15 @@ export type SignableUpload = {
   state: string;
 };
 
-/** Uppy's PresignableRequest (@uppy/aws-s3 signRequest), plus nothing else the signer trusts. */
-export type SignRequest = { method: "GET" | "PUT" | "POST" | "DELETE"; key: string; uploadId?: string; partNumber?: number };
+/**
+ * Uppy's PresignableRequest (@uppy/aws-s3 signRequest), plus `ahead`: with a part's PUT, how many of the
+ * following parts to sign as well (Uppy sends one file's parts one after another; URLs signed ahead spare
+ * each part a round trip to the app). Nothing else is trusted.
+ */
+export type SignRequest = { method: "GET" | "PUT" | "POST" | "DELETE"; key: string; uploadId?: string; partNumber?: number; ahead?: number };
 
-/** Uppy's PresignedResponse. */
-export type SignedRequest = { url: string; method?: string; headers?: Record<string, string> };
+/** Uppy's PresignedResponse, plus the parts signed ahead. */
+export type SignedRequest = { url: string; method?: string; headers?: Record<string, string>; next?: { partNumber: number; url: string }[] };
 
 export async function signUploadPart(
   s3: S3Client,
@@ -79,9 +83,18 @@ export async function answerSignRequest(s3: S3Client, upload: SignableUpload, re
       if (part === undefined || !Number.isInteger(part) || part < 1 || part > upload.partCount) {
         throw refuse(`The part number must be from 1 to ${upload.partCount}.`);
       }
-      const contentLength = partLength(Number(upload.size), part);
-      const url = await signUploadPart(s3, { bucket: upload.bucket, key: upload.key, uploadId: upload.multipartId, partNumber: part, contentLength });
-      return { url, method: "PUT" };
+      const ahead = Math.max(0, Math.min(request.ahead ?? 0, MAX_SIGN_AHEAD, upload.partCount - part));
+      const sign = (partNumber: number) =>
+        signUploadPart(s3, {
+          bucket: upload.bucket,
+          key: upload.key,
+          uploadId: upload.multipartId!,
+          partNumber,
+          contentLength: partLength(Number(upload.size), partNumber),
+        });
+      const following = Array.from({ length: ahead }, (_, i) => part + 1 + i);
+      const [url, ...next] = await Promise.all([sign(part), ...following.map(sign)]);
+      return { url: url!, method: "PUT", ...(ahead > 0 ? { next: next.map((u, i) => ({ partNumber: following[i]!, url: u })) } : {}) };
     }
     case "GET":
       return { url: await signListParts(s3, { bucket: upload.bucket, key: upload.key, uploadId: upload.multipartId }), method: "GET" };

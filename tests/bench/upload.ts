@@ -45,7 +45,7 @@ import { encode } from "next-auth/jwt";
 import { soleOwner } from "@/lib/auth/permissions";
 import { newSessionClaims } from "@/lib/auth/session-cookie";
 import { eachLimited, s3ClientFor } from "@/lib/dev/s3";
-import { MAX_UPLOAD_BYTES, PART_SIZE, partCount, partLength } from "@/lib/uploads/parts";
+import { MAX_UPLOAD_BYTES, PART_SIZE, partCount, partLength, SIGN_AHEAD } from "@/lib/uploads/parts";
 import { insertStorageConnection } from "../support/connection-row";
 import { note, openBench } from "./harness";
 import { failsTarget, QUICK, setting } from "./quick";
@@ -304,9 +304,19 @@ async function main(): Promise<number> {
         throw new Error(`create answered ${created.status}: ${created.text}`);
       const etags: string[] = [];
       const parts = Array.from({ length: partCount(size) }, (_, i) => i + 1);
+      // As the browser's engine does (components/browser/upload-engine.ts): each sign request also signs the
+      // next SIGN_AHEAD parts, and a part signed ahead is not asked for again.
+      const aheadUrls = new Map<number, string>();
       await eachLimited(parts, IN_FLIGHT, async (partNumber) => {
         const t1 = performance.now();
-        const signed = await sign(id, { method: "PUT", key, uploadId, partNumber });
+        const cached = aheadUrls.get(partNumber);
+        aheadUrls.delete(partNumber);
+        const signed = cached
+          ? { url: cached, headers: undefined }
+          : await sign(id, { method: "PUT", key, uploadId, partNumber, ahead: SIGN_AHEAD }).then((answer) => {
+              for (const next of (answer as { next?: { partNumber: number; url: string }[] }).next ?? []) aheadUrls.set(next.partNumber, next.url);
+              return answer;
+            });
         const t2 = performance.now();
         if (new URL(signed.url).origin !== storageOrigin)
           throw new Error(`part ${partNumber} was signed for ${new URL(signed.url).origin}, not the storage server`);

@@ -177,6 +177,21 @@ describe.each(storageCases())("uploads on $name", (storage) => {
     expect(audit?.subject).toBe(`${bucket}/inbox/photos/big.bin`);
   });
 
+  it("signs the following parts ahead when asked (at most 8, never past the last part), each for its exact length", async () => {
+    const bytes = randomBytes(PART_SIZE + 5);
+    const upload = await begun(owner, { prefix: "ahead/", path: "two.bin", size: bytes.length });
+    const answer = await sign(owner, { id: upload.id, method: "PUT", key: upload.key, uploadId: upload.uploadId, partNumber: 1, ahead: 4 });
+    expect(answer.status).toBe(200);
+    const signed = (await answer.json()) as { url: string; next: { partNumber: number; url: string }[] };
+    expect(signed.next.map((p) => p.partNumber)).toEqual([2]);
+    // The part signed ahead takes exactly its 5 bytes, and nothing else.
+    expect((await fetch(signed.next[0]!.url, { method: "PUT", body: new Uint8Array(bytes.subarray(0, 6)) })).status).toBe(403);
+    expect((await fetch(signed.next[0]!.url, { method: "PUT", body: new Uint8Array(bytes.subarray(PART_SIZE)) })).status).toBe(200);
+    const tooMany = await sign(owner, { id: upload.id, method: "PUT", key: upload.key, uploadId: upload.uploadId, partNumber: 1, ahead: 9 });
+    expect(tooMany.status).toBe(400);
+    await abort(owner, upload.id);
+  });
+
   it("records the type the first bytes show, and writes a 0-byte file at begin", async () => {
     const png = Buffer.concat([Buffer.from("89504e470d0a1a0a0000000d49484452", "hex"), Buffer.alloc(200)]);
     const upload = await begun(owner, { path: "not-really.txt", size: png.length, type: "text/plain" });

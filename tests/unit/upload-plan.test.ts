@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { createEngine, PART_SIZE } from "@/components/browser/upload-engine";
+import { createAheadCache, createEngine, PART_SIZE } from "@/components/browser/upload-engine";
+import { SIGN_AHEAD } from "@/lib/uploads/parts";
 import {
   documentAllowsUploads,
   filesFromDrop,
@@ -135,10 +136,37 @@ describe("the Uppy set-up (THE CONTRACT)", () => {
     const [url, init] = fetchMock.mock.calls[0] as unknown as [string, RequestInit];
     expect(url).toBe("/uploads/sign");
     expect(init.method).toBe("POST");
-    expect(JSON.parse(String(init.body))).toEqual({ id: "row-1", ...request });
+    expect(JSON.parse(String(init.body))).toEqual({ id: "row-1", ...request, ahead: SIGN_AHEAD });
 
     fetchMock.mockImplementationOnce(async () => new Response(JSON.stringify({ detail: "Part 9 is out of range." }), { status: 400 }));
     await expect(plugin.opts.signRequest!({ ...request, partNumber: 9 } as never)).rejects.toThrow("Part 9 is out of range.");
+
+    // Parts signed ahead are served without asking the app again, each once.
+    fetchMock.mockImplementationOnce(
+      async () =>
+        new Response(JSON.stringify({ url: "https://s3.example.com/p3", next: [{ partNumber: 4, url: "https://s3.example.com/p4" }] }), { status: 200 }),
+    );
+    await expect(plugin.opts.signRequest!({ ...request, partNumber: 3 } as never)).resolves.toEqual({ url: "https://s3.example.com/p3" });
+    const asked = fetchMock.mock.calls.length;
+    await expect(plugin.opts.signRequest!({ ...request, partNumber: 4 } as never)).resolves.toEqual({ url: "https://s3.example.com/p4" });
+    expect(fetchMock.mock.calls.length).toBe(asked);
+    // A retry of part 4 (its URL was used) asks the app again.
+    await plugin.opts.signRequest!({ ...request, partNumber: 4 } as never);
+    expect(fetchMock.mock.calls.length).toBe(asked + 1);
     uppy.destroy();
+  });
+
+  it("a part URL signed ahead is used once, and not after 10 minutes", () => {
+    let now = 0;
+    const cache = createAheadCache(() => now);
+    cache.keep("U", [
+      { partNumber: 2, url: "u2" },
+      { partNumber: 3, url: "u3" },
+    ]);
+    expect(cache.take("U", 2)).toBe("u2");
+    expect(cache.take("U", 2)).toBeNull();
+    expect(cache.take("V", 3)).toBeNull();
+    now = 10 * 60_000;
+    expect(cache.take("U", 3)).toBeNull();
   });
 });

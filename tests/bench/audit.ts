@@ -8,15 +8,11 @@
  *   npm run bench:audit        (ROWS=… RUNS=… to change the sizes; BENCH_QUICK=1: a few seconds)
  */
 import { randomBytes } from "node:crypto";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import pg from "pg";
-import { startEmbeddedPostgres } from "@/lib/db/embedded";
-import { applyMigrations } from "@/lib/db/migrate";
 import { AUDIT_KINDS } from "@/lib/audit/kinds";
 import { allowServerOnlyImports } from "../support/server-only-hook";
 import { failsTarget, setting } from "./quick";
+import { runBench, withScratchPostgres } from "./scratch-db";
 
 const ROWS = setting("ROWS", 1_000_000, 5_000);
 const RUNS = setting("RUNS", 30, 2);
@@ -42,11 +38,8 @@ async function timed(run: () => Promise<number>): Promise<{ rows: number; median
 }
 
 async function main() {
-  const dir = await mkdtemp(join(tmpdir(), "bucketshare-bench-audit-"));
-  const postgres = await startEmbeddedPostgres({ dataDir: join(dir, "postgres") });
-  try {
-    await applyMigrations(postgres.url);
-    const client = new pg.Client({ connectionString: postgres.url });
+  await withScratchPostgres("audit", async (url) => {
+    const client = new pg.Client({ connectionString: url });
     await client.connect();
     const started = performance.now();
     await client.query(`INSERT INTO users (id, name, email, password_hash, updated_at) VALUES ($1, 'Bench', 'bench@example.com', 'x', now())`, [TEAM]);
@@ -69,7 +62,7 @@ async function main() {
     await client.query("ANALYZE audit_events");
     note(`${(ROWS + Math.ceil(ROWS / 10)).toLocaleString("en-US")} audit rows inserted in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 
-    process.env.DATABASE_URL = postgres.url;
+    process.env.DATABASE_URL = url;
     process.env.AUTH_SECRET = randomBytes(48).toString("base64");
     process.env.ENCRYPTION_KEY = randomBytes(32).toString("base64");
     process.env.LOG_LEVEL = "error";
@@ -144,16 +137,7 @@ async function main() {
     await db.$disconnect();
     process.stdout.write(`\nAudit log, ${ROWS.toLocaleString("en-US")} rows of one team, ${RUNS} runs each after 3 warm-up\n\n${table.join("\n")}\n`);
     if (failsTarget(missed)) throw new Error(`a page took more than ${TARGET_P95_MS} ms (p95)`);
-  } finally {
-    await postgres.stop();
-    await rm(dir, { recursive: true, force: true });
-  }
+  });
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    process.stderr.write(`bench:audit failed: ${(error as Error).stack ?? String(error)}\n`);
-    process.exit(1);
-  },
-);
+runBench("audit", main);

@@ -9,25 +9,18 @@
  */
 import { soleOwner } from "@/lib/auth/permissions";
 import { randomBytes } from "node:crypto";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import pg from "pg";
-import { startEmbeddedPostgres } from "@/lib/db/embedded";
-import { applyMigrations } from "@/lib/db/migrate";
 import { allowServerOnlyImports } from "../support/server-only-hook";
 import { setting } from "./quick";
+import { runBench, withScratchPostgres } from "./scratch-db";
 
 const LINKS = setting("LINKS", 100_000, 2_000);
 const RUNS = setting("RUNS", 30, 2);
 const note = (line: string) => process.stderr.write(`bench: ${line}\n`);
 
 async function main() {
-  const dir = await mkdtemp(join(tmpdir(), "bucketshare-bench-links-"));
-  const postgres = await startEmbeddedPostgres({ dataDir: join(dir, "postgres") });
-  try {
-    await applyMigrations(postgres.url);
-    const client = new pg.Client({ connectionString: postgres.url });
+  await withScratchPostgres("links", async (url) => {
+    const client = new pg.Client({ connectionString: url });
     await client.connect();
     const started = performance.now();
     const { rows } = await client.query<{ id: string }>(
@@ -59,7 +52,7 @@ async function main() {
     await client.end();
     note(`${LINKS.toLocaleString("en-US")} links inserted in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 
-    process.env.DATABASE_URL = postgres.url;
+    process.env.DATABASE_URL = url;
     process.env.AUTH_SECRET = randomBytes(48).toString("base64");
     process.env.ENCRYPTION_KEY = randomBytes(32).toString("base64");
     process.env.LOG_LEVEL = "error";
@@ -110,16 +103,7 @@ async function main() {
     }
     await db.$disconnect();
     process.stdout.write(`\nLink history, ${LINKS.toLocaleString("en-US")} links, ${RUNS} runs each after 3 warm-up\n\n${table.join("\n")}\n`);
-  } finally {
-    await postgres.stop();
-    await rm(dir, { recursive: true, force: true });
-  }
+  });
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    process.stderr.write(`bench:links failed: ${(error as Error).stack ?? String(error)}\n`);
-    process.exit(1);
-  },
-);
+runBench("links", main);

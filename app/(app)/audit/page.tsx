@@ -4,7 +4,7 @@ import { notFound } from "next/navigation";
 import { AuditTable } from "@/components/audit/audit-table";
 import { HistoryFilters } from "@/components/links/history-filters";
 import { Button, buttonClass } from "@/components/ui/button";
-import { inputClass } from "@/components/ui/field";
+import { FilterSelect } from "@/components/ui/filter-select";
 import { PagerOff } from "@/components/ui/pager";
 import { KINDS } from "@/lib/audit/kinds";
 import { AUDIT_PAGE_SIZE, auditFilterSchema, listAuditEvents, listAuditPeople } from "@/lib/audit/list";
@@ -50,32 +50,22 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
       </div>
 
       <HistoryFilters filtered={filtered} current={query.toString()} label="Filter the audit log">
-        <div className="space-y-1">
-          <label htmlFor="audit-person" className="block text-xs font-medium">
-            Person
-          </label>
-          <select id="audit-person" name="person" defaultValue={filter.person ?? "all"} className={inputClass}>
-            <option value="all">Everyone</option>
-            {people.map((person) => (
-              <option key={person.id} value={person.id}>
-                {person.removed ? `${person.name} (removed)` : person.name}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="space-y-1">
-          <label htmlFor="audit-kind" className="block text-xs font-medium">
-            Kind
-          </label>
-          <select id="audit-kind" name="kind" defaultValue={filter.kind ?? "all"} className={inputClass}>
-            <option value="all">All kinds</option>
-            {KINDS.map((k) => (
-              <option key={k.kind} value={k.kind}>
-                {k.label}
-              </option>
-            ))}
-          </select>
-        </div>
+        <FilterSelect id="audit-person" label="Person" name="person" defaultValue={filter.person ?? "all"}>
+          <option value="all">Everyone</option>
+          {people.map((person) => (
+            <option key={person.id} value={person.id}>
+              {person.removed ? `${person.name} (removed)` : person.name}
+            </option>
+          ))}
+        </FilterSelect>
+        <FilterSelect id="audit-kind" label="Kind" name="kind" defaultValue={filter.kind ?? "all"}>
+          <option value="all">All kinds</option>
+          {KINDS.map((k) => (
+            <option key={k.kind} value={k.kind}>
+              {k.label}
+            </option>
+          ))}
+        </FilterSelect>
         {/* Filters apply as they change; this button is for a browser without JavaScript only. */}
         <span className="hidden noscript:contents">
           <Button type="submit" variant="secondary">

@@ -4,6 +4,7 @@ import { HistoryFilters } from "@/components/links/history-filters";
 import { HistoryTable } from "@/components/links/history-table";
 import { Button, buttonClass } from "@/components/ui/button";
 import { inputClass } from "@/components/ui/field";
+import { FilterSelect } from "@/components/ui/filter-select";
 import { PagerOff } from "@/components/ui/pager";
 import { requireUser } from "@/lib/auth/session";
 import { can } from "@/lib/auth/permissions";
@@ -69,56 +70,36 @@ export default async function LinksPage({ searchParams }: { searchParams: Promis
       </div>
 
       <HistoryFilters filtered={filtered} current={query.toString()}>
-        <div className="space-y-1">
-          <label htmlFor="links-status" className="block text-xs font-medium">
-            Status
-          </label>
-          <select id="links-status" name="status" defaultValue={filter.status} className={inputClass}>
-            <option value="all">All</option>
-            {LINK_STATUSES.map((status) => (
-              <option key={status} value={status}>
-                {STATUS_LABEL[status]}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="space-y-1">
-          <label htmlFor="links-type" className="block text-xs font-medium">
-            Type
-          </label>
-          <select id="links-type" name="type" defaultValue={filter.type ?? "all"} className={inputClass}>
-            <option value="all">All types</option>
-            <option value="direct">Direct</option>
-            <option value="managed">Managed</option>
-          </select>
-        </div>
-        <div className="space-y-1">
-          <label htmlFor="links-scope" className="block text-xs font-medium">
-            Bucket
-          </label>
-          <select id="links-scope" name="scope" defaultValue={firstValue(search.scope) ?? ""} className={inputClass}>
-            <option value="">All buckets</option>
-            {scopes.map((s) => (
-              <option key={`${s.connectionId}::${s.bucket}`} value={`${s.connectionId ?? ""}::${s.bucket}`}>
-                {s.connectionName} / {s.bucket}
-              </option>
-            ))}
-          </select>
-        </div>
+        <FilterSelect id="links-status" label="Status" name="status" defaultValue={filter.status}>
+          <option value="all">All</option>
+          {LINK_STATUSES.map((status) => (
+            <option key={status} value={status}>
+              {STATUS_LABEL[status]}
+            </option>
+          ))}
+        </FilterSelect>
+        <FilterSelect id="links-type" label="Type" name="type" defaultValue={filter.type ?? "all"}>
+          <option value="all">All types</option>
+          <option value="direct">Direct</option>
+          <option value="managed">Managed</option>
+        </FilterSelect>
+        <FilterSelect id="links-scope" label="Bucket" name="scope" defaultValue={firstValue(search.scope) ?? ""}>
+          <option value="">All buckets</option>
+          {scopes.map((s) => (
+            <option key={`${s.connectionId}::${s.bucket}`} value={`${s.connectionId ?? ""}::${s.bucket}`}>
+              {s.connectionName} / {s.bucket}
+            </option>
+          ))}
+        </FilterSelect>
         {showIssuer ? (
-          <div className="space-y-1">
-            <label htmlFor="links-issued-by" className="block text-xs font-medium">
-              Issued by
-            </label>
-            <select id="links-issued-by" name="issuedBy" defaultValue={filter.issuedBy ?? ""} className={inputClass}>
-              <option value="">Everyone</option>
-              {issuers.map((person) => (
-                <option key={person.id} value={person.id}>
-                  {issuerLabel(person)}
-                </option>
-              ))}
-            </select>
-          </div>
+          <FilterSelect id="links-issued-by" label="Issued by" name="issuedBy" defaultValue={filter.issuedBy ?? ""}>
+            <option value="">Everyone</option>
+            {issuers.map((person) => (
+              <option key={person.id} value={person.id}>
+                {issuerLabel(person)}
+              </option>
+            ))}
+          </FilterSelect>
         ) : null}
         <div className="space-y-1">
           <label htmlFor="links-q" className="block text-xs font-medium">

@@ -1,7 +1,7 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { type DragEvent, type FormEvent, type ReactNode, useCallback, useEffect, useId, useRef, useState } from "react";
+import { type DragEvent, type FormEvent, type ReactNode, type RefObject, useCallback, useEffect, useId, useRef, useState } from "react";
 import type { Engine } from "@/components/browser/upload-engine";
 import {
   type BeginData,
@@ -296,41 +296,9 @@ export function FolderUploads({ connectionId, bucket, prefix, beginUpload, creat
           New folder
         </Button>
         <p className="text-xs text-muted">or drop files and folders onto the list</p>
-        <input
-          ref={filesInput}
-          type="file"
-          multiple
-          hidden
-          data-upload-input="files"
-          aria-label="Files to upload"
-          onChange={(event) => {
-            void start(filesFromInput(event.currentTarget.files));
-            event.currentTarget.value = "";
-          }}
-        />
-        <input
-          ref={folderInput}
-          type="file"
-          hidden
-          data-upload-input="folder"
-          aria-label="Folder to upload"
-          {...({ webkitdirectory: "" } as object)}
-          onChange={(event) => {
-            void start(filesFromInput(event.currentTarget.files));
-            event.currentTarget.value = "";
-          }}
-        />
-        <input
-          ref={shareInput}
-          type="file"
-          hidden
-          data-upload-input="share"
-          aria-label="File to upload and share"
-          onChange={(event) => {
-            void start(filesFromInput(event.currentTarget.files), { share: true });
-            event.currentTarget.value = "";
-          }}
-        />
+        <HiddenFileInput ref={filesInput} kind="files" label="Files to upload" multiple onFiles={(files) => void start(files)} />
+        <HiddenFileInput ref={folderInput} kind="folder" label="Folder to upload" directory onFiles={(files) => void start(files)} />
+        <HiddenFileInput ref={shareInput} kind="share" label="File to upload and share" onFiles={(files) => void start(files, { share: true })} />
       </div>
 
       {notice ? (
@@ -544,5 +512,38 @@ function NewFolderDialog({
         </ModalFooter>
       </form>
     </Modal>
+  );
+}
+
+/** The file picker behind "Upload", "Upload folder" or "Upload and share": what was picked, then emptied for the next pick. */
+function HiddenFileInput({
+  ref,
+  kind,
+  label,
+  multiple = false,
+  directory = false,
+  onFiles,
+}: {
+  ref: RefObject<HTMLInputElement | null>;
+  kind: string;
+  label: string;
+  multiple?: boolean;
+  directory?: boolean;
+  onFiles: (files: PickedFile[]) => void;
+}) {
+  return (
+    <input
+      ref={ref}
+      type="file"
+      multiple={multiple}
+      hidden
+      data-upload-input={kind}
+      aria-label={label}
+      {...(directory ? ({ webkitdirectory: "" } as object) : {})}
+      onChange={(event) => {
+        onFiles(filesFromInput(event.currentTarget.files));
+        event.currentTarget.value = "";
+      }}
+    />
   );
 }

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Form from "next/form";
 import { notFound } from "next/navigation";
-import { Suspense } from "react";
+import { cache, Suspense } from "react";
 import { Breadcrumbs } from "@/components/browser/breadcrumbs";
 import { FolderUploads } from "@/components/browser/folder-uploads";
 import { UploadCorsNotice } from "@/components/browser/upload-cors-notice";
@@ -19,7 +19,7 @@ import { shareLimitsFor } from "@/lib/links/grant-limits";
 import { publicBaseUrl } from "@/lib/env";
 import { firstValue } from "@/lib/search-params";
 import { listLinksForObject } from "@/lib/links/manage";
-import { getConnection, openConnection } from "@/lib/storage/connections";
+import { openConnection } from "@/lib/storage/connections";
 import { type FolderPage as Listing, type Loaded, loadFolder, loadObjectView, PAGE_SIZE } from "@/lib/storage/listing";
 import { privateEndpointHost } from "@/lib/storage/private-endpoint";
 import { breadcrumbs, folderHref, prefixFromRouteParams } from "@/lib/paths";
@@ -34,6 +34,12 @@ async function leadingFolderOnly(folder: string, prefix: string, filter: string)
   return { ok: true, value: { folders, objects: [], nextToken: null, markerExists: true } };
 }
 
+/** The connection as the person sees it, read once per request for the page and its title (React's cache). */
+const connectionFor = cache(async (userId: string, connectionId: string) => {
+  const actor = await loadActor(userId);
+  return actor ? openConnection(actor, connectionId) : null;
+});
+
 /**
  * The bucket's name as the title, only where the page shows it: an address outside a Member's grant (another
  * connection, a folder or object beside theirs) gets the 404 page, whose title must not repeat what was typed.
@@ -45,17 +51,14 @@ export async function generateMetadata({ params, searchParams }: { params: Promi
     user !== null &&
     listingView(user, "browse", connectionId, bucket, prefixFromRouteParams(segments)) !== "none" &&
     (selectedKey === undefined || canOnObject(user, "browse", connectionId, bucket, selectedKey)) &&
-    (await getConnection(user, connectionId)) !== null;
+    (await connectionFor(user.id, connectionId)) !== null;
   return { title: visible ? bucket : "Not found" };
 }
 
 export default async function FolderPage({ params, searchParams }: { params: Promise<Params>; searchParams: Promise<Search> }) {
   const [{ connectionId, bucket, prefix: segments }, search, claimedUserId] = await Promise.all([params, searchParams, getSessionUserId()]);
   // The connection is read alongside the user check; it is only used once that check passed.
-  const [user, open] = await Promise.all([
-    requireUser(),
-    claimedUserId ? loadActor(claimedUserId).then((actor) => (actor ? openConnection(actor, connectionId) : null)) : null,
-  ]);
+  const [user, open] = await Promise.all([requireUser(), claimedUserId ? connectionFor(claimedUserId, connectionId) : null]);
   if (!open || open.connection.id !== connectionId || user.id !== claimedUserId) notFound();
 
   const prefix = prefixFromRouteParams(segments);

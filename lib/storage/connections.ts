@@ -95,22 +95,23 @@ export async function openConnectionOrThrow(actor: Actor, id: string): Promise<O
 }
 
 /**
- * Sources the browser may load this person's previews from (for the Content-Security-Policy):
- * only the connections they see, each built from its parsed endpoint.
+ * The sources the browser may reach for this person (the Content-Security-Policy), from one query of the
+ * connections they see, each source built from the connection's parsed endpoint:
+ * - `storageOrigins`: where previews load from (img-src and the like): every such connection;
+ * - `uploadOrigins`: on a bucket browser page (`place`; null elsewhere), where upload parts go (connect-src):
+ *   the page's connection (or, on the list of connections, each) where the actor may upload, in the page's
+ *   bucket when it names one.
  */
-export async function listStorageOrigins(actor: Actor): Promise<string[]> {
-  const rows = await db.storageConnection.findMany({ where: connectionScope(actor), select: { endpoint: true }, distinct: ["endpoint"] });
-  return [...new Set(rows.flatMap(({ endpoint }) => storageSourcesFor(endpoint)))];
-}
-
-/**
- * Sources a bucket browser page may send upload parts to (the CSP's connect-src): the page's connection
- * (or, on the list of connections, each) when the actor may upload there (in the page's bucket, when named).
- */
-export async function listUploadOrigins(actor: Actor, place: { connectionId?: string; bucket?: string }): Promise<string[]> {
-  const where = place.connectionId ? { ...connectionScope(actor), AND: [{ id: place.connectionId }] } : connectionScope(actor);
-  const rows = await db.storageConnection.findMany({ where, select: { id: true, endpoint: true } });
-  return [...new Set(rows.filter(({ id }) => uploadsOnConnection(actor, id, place.bucket)).flatMap(({ endpoint }) => storageSourcesFor(endpoint)))];
+export async function listCspSources(
+  actor: Actor,
+  place: { connectionId?: string; bucket?: string } | null,
+): Promise<{ storageOrigins: string[]; uploadOrigins: string[] }> {
+  const rows = await db.storageConnection.findMany({ where: connectionScope(actor), select: { id: true, endpoint: true } });
+  const sources = (list: typeof rows) => [...new Set(list.flatMap(({ endpoint }) => storageSourcesFor(endpoint)))];
+  const uploads = place
+    ? rows.filter(({ id }) => (place.connectionId === undefined || id === place.connectionId) && uploadsOnConnection(actor, id, place.bucket))
+    : [];
+  return { storageOrigins: sources(rows), uploadOrigins: sources(uploads) };
 }
 
 export async function listConnectionsWithLinkCounts(actor: Actor): Promise<(ConnectionSummary & { linkCount: number })[]> {

@@ -5,7 +5,7 @@ import { newRecordId } from "@/lib/crypto";
 import { db } from "@/lib/db/client";
 import { getRuntimeSecrets } from "@/lib/env";
 import { can } from "@/lib/auth/permissions";
-import { CONNECTIONS_MANAGE_MESSAGE } from "@/lib/storage/connections";
+import { CONNECTIONS_MANAGE_MESSAGE, type ConnectionSummary } from "@/lib/storage/connections";
 import { AppError } from "@/lib/errors";
 import { forgetClients } from "@/lib/storage/client";
 import { seal } from "@/lib/storage/sealed";
@@ -72,20 +72,12 @@ export const saveConnectionAction = signedInAction("saveConnection", connectionS
   return { reloadTo: "/settings/connections?saved=1", revalidate: ["/settings/connections", "/buckets"] };
 });
 
+/** The fields of a connection the audit row names when they change (secrets only as "changed"). */
+type AuditedFields = Pick<ConnectionSummary, "name" | "provider" | "endpoint" | "region" | "forcePathStyle" | "accessKeyId" | "buckets">;
+
 function changedConnectionFields(
-  existing: { name: string; provider: string; endpoint: string; region: string; forcePathStyle: boolean; accessKeyId: string; buckets: string[] },
-  input: {
-    name: string;
-    provider: string;
-    endpoint: string;
-    region: string;
-    forcePathStyle: boolean;
-    accessKeyId: string;
-    buckets: string[];
-    secretAccessKey?: string | null;
-    sessionToken?: string | null;
-    clearSessionToken?: boolean;
-  },
+  existing: AuditedFields,
+  input: AuditedFields & { secretAccessKey?: string | null; sessionToken?: string | null; clearSessionToken?: boolean },
 ): string[] {
   const changed: string[] = [];
   for (const field of ["name", "provider", "endpoint", "region", "forcePathStyle", "accessKeyId"] as const)

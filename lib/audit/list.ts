@@ -44,7 +44,7 @@ export function decodeAuditCursor(text: string | undefined): AuditCursor | null 
   }
 }
 
-const optionalText = z.preprocess((v) => (Array.isArray(v) ? v[0] : v), z.string().max(200).optional());
+const optionalText = z.preprocess((v) => (Array.isArray(v) ? v[0] : v), z.string().max(200).optional().catch(undefined));
 
 /** The page's GET parameters: unknown values fall back to "everything" rather than failing. */
 export const auditFilterSchema = z

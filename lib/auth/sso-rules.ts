@@ -21,3 +21,13 @@ export function roleAfterSsoSignIn(current: Role, groups: string[], adminGroups:
 export function domainOf(email: string): string {
   return email.slice(email.lastIndexOf("@") + 1).toLowerCase();
 }
+
+/**
+ * The name an account made by single sign-on gets: the provider's `name`, else `preferred_username`, else the
+ * email's local part. A claim that is an email address (many providers' usernames are) is never taken: the
+ * name is shown to recipients ("Shared by"), the email is not.
+ */
+export function ssoDisplayName(profile: { name?: unknown; preferred_username?: unknown }, email: string): string {
+  const named = [profile.name, profile.preferred_username].find((v): v is string => typeof v === "string" && v.trim() !== "" && !v.includes("@"));
+  return (named?.trim() ?? email.slice(0, email.indexOf("@"))).slice(0, 100);
+}

@@ -3,7 +3,7 @@ import { randomBytes } from "node:crypto";
 import { recordAudit, recordAuditAfter } from "@/lib/audit/record";
 import { hashPassword } from "@/lib/auth/password";
 import type { Role } from "@/lib/auth/permissions";
-import { domainOf, groupsOf, roleAfterSsoSignIn } from "@/lib/auth/sso-rules";
+import { domainOf, groupsOf, roleAfterSsoSignIn, ssoDisplayName } from "@/lib/auth/sso-rules";
 import { db } from "@/lib/db/client";
 import type { SsoSettings } from "@/lib/env";
 import { Prisma } from "@/lib/generated/prisma/client";
@@ -33,11 +33,6 @@ export type SsoAdmission =
   | { ok: true; userId: string; name: string; email: string; joined: "account" | "invite" | "domain" }
   | { ok: false; reason: SsoRefusal; email?: string };
 
-function displayName(profile: SsoProfile, email: string): string {
-  const named = [profile.name, profile.preferred_username].find((v): v is string => typeof v === "string" && v.trim() !== "");
-  return (named?.trim() ?? email.slice(0, email.indexOf("@"))).slice(0, 100);
-}
-
 async function unusablePasswordHash(): Promise<string> {
   return hashPassword(randomBytes(32).toString("base64url"));
 }
@@ -66,7 +61,7 @@ export async function admitSsoUser(
     return { ok: true, userId: existing.id, name: existing.name, email, joined: "account" };
   }
 
-  const name = displayName(profile, email);
+  const name = ssoDisplayName(profile, email);
   const passwordHash = await unusablePasswordHash();
   try {
     const joined = await db.$transaction(async (tx) => {

@@ -279,7 +279,11 @@ export async function changeMember(actor: Actor, input: { id: string; role: Role
   if (refusal) throw refusal;
   await db.$transaction(async (tx) => {
     const grants = input.role === "member" ? await grantRows(tx, actor.teamId, input.grants) : [];
-    const updated = await tx.user.updateMany({ where: { id: member.id, teamId: actor.teamId, removedAt: null }, data: { role: input.role } });
+    // The role read above must still hold: a "Make Owner" in between must not be undone or removed.
+    const updated = await tx.user.updateMany({
+      where: { id: member.id, teamId: actor.teamId, role: member.role, removedAt: null },
+      data: { role: input.role },
+    });
     if (updated.count !== 1) throw refuse();
     // An Admin made a Member can no longer invite: the invites they sent stop working too.
     if (member.role === "admin" && input.role !== "admin") {
@@ -312,7 +316,7 @@ export async function removeMember(
 ): Promise<{ name: string; revokedLinks: number }> {
   const member = await manageableMember(actor, input.id);
   return db.$transaction(async (tx) => {
-    const updated = await tx.user.updateMany({ where: { id: member.id, teamId: actor.teamId, removedAt: null }, data: { removedAt: now } });
+    const updated = await tx.user.updateMany({ where: { id: member.id, teamId: actor.teamId, role: member.role, removedAt: null }, data: { removedAt: now } });
     if (updated.count !== 1) throw refuse();
     await tx.session.deleteMany({ where: { userId: member.id } });
     await tx.apiToken.deleteMany({ where: { ownerId: member.id } });

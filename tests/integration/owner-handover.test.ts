@@ -10,6 +10,7 @@ import { insertStorageConnection } from "../support/connection-row";
 import { formData, randomSuffix, services } from "../support/helpers";
 import { changeMemberAction } from "@/lib/actions/change-member";
 import { handOwnershipAction } from "@/lib/actions/hand-ownership";
+import { removeMemberAction } from "@/lib/actions/remove-member";
 import { signInAction } from "@/lib/actions/sign-in";
 import { can } from "@/lib/auth/permissions";
 import { hashPassword } from "@/lib/auth/password";
@@ -109,6 +110,31 @@ describe("handing over the Owner role", () => {
     expect(await as(heir.browser, () => changeMemberAction(idle, formData({ id: owner.id, role: "admin" })))).toMatchObject({ status: "success" });
     expect(await as(heir.browser, () => handOwnershipAction(idle, { id: owner.id }))).toMatchObject({ status: "success" });
     expect(await as(owner.browser, () => getSessionUser())).toMatchObject({ role: "owner", teamId });
+  });
+
+  it("a hand-over racing another Admin's removal or demotion of the heir still leaves one working Owner", async () => {
+    const remover = await person("rita", "admin");
+    for (const [i, race] of ["remove", "demote"].entries()) {
+      const heir = await person(`heir${i}`, "admin");
+      const by = owner.browser.copy(`Owner-race-${i}/1.0`);
+      await Promise.all([
+        as(by, () => handOwnershipAction(idle, { id: heir.id })),
+        (async () => {
+          const b = remover.browser.copy(`Rita-race-${i}/1.0`);
+          return race === "remove"
+            ? as(b, () => removeMemberAction(idle, { id: heir.id, links: "keep" }))
+            : as(b, () => changeMemberAction(idle, formData({ id: heir.id, role: "member" })));
+        })(),
+      ]);
+      const owners = await db.user.findMany({ where: { OR: [{ id: teamId }, { teamId }], role: "owner" }, select: { id: true, removedAt: true } });
+      expect(owners, race).toHaveLength(1);
+      expect(owners[0]!.removedAt, race).toBeNull();
+      // Back to Olga as the Owner for what follows.
+      if (owners[0]!.id !== owner.id) {
+        const heirBrowser = heir.browser;
+        expect(await as(heirBrowser, () => handOwnershipAction(idle, { id: owner.id }))).toMatchObject({ status: "success" });
+      }
+    }
   });
 
   it("two hand-overs at the same moment leave exactly one Owner", async () => {

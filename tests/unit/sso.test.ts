@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ssoErrorMessage, ssoRefusalPath } from "@/lib/auth/sso-messages";
-import { domainOf, groupsOf, roleAfterSsoSignIn } from "@/lib/auth/sso-rules";
+import { domainOf, groupsOf, roleAfterSsoSignIn, ssoDisplayName } from "@/lib/auth/sso-rules";
 import { EnvError, parseEnv } from "@/lib/env";
 
 const OIDC = { OIDC_ISSUER: "https://id.example.com/realms/acme", OIDC_CLIENT_ID: "bucketshare", OIDC_CLIENT_SECRET: "s3cret-value" };
@@ -79,5 +79,14 @@ describe("single sign-on rules", () => {
     expect(ssoErrorMessage("sso_unverified", "uma@corp.test", "Acme ID")).toContain("Acme ID has not confirmed that uma@corp.test is yours");
     expect(ssoErrorMessage("Configuration", undefined, "Acme ID")).toMatch(/^Single sign-on did not finish: the answer from Acme ID could not be verified/);
     expect(ssoErrorMessage("anything else <b>", undefined, "Acme ID")).toMatch(/^Single sign-on did not finish/);
+  });
+});
+
+describe("the name an SSO account gets", () => {
+  it("takes the name, else the username, never an email address (recipients see it)", () => {
+    expect(ssoDisplayName({ name: " Ana Lima ", preferred_username: "ana" }, "ana@acme.test")).toBe("Ana Lima");
+    expect(ssoDisplayName({ preferred_username: "ana.lima" }, "ana@acme.test")).toBe("ana.lima");
+    expect(ssoDisplayName({ name: "ana@acme.test", preferred_username: "ana.lima@acme.onmicrosoft.com" }, "ana@acme.test")).toBe("ana");
+    expect(ssoDisplayName({}, "bo@acme.test")).toBe("bo");
   });
 });

@@ -25,6 +25,7 @@ function withBrowserOrigin(request: NextRequest): NextRequest {
   const host = request.headers.get("x-forwarded-host") ?? request.headers.get("host");
   if (!host) return request;
   const proto = (request.headers.get("x-forwarded-proto") ?? request.nextUrl.protocol).replace(/:$/, "");
+  if (proto !== "http" && proto !== "https") return request;
   let origin: string;
   try {
     origin = new URL(`${proto}://${host}`).origin;

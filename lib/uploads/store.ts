@@ -31,22 +31,92 @@ export type NewUpload = {
   contentType: string | null;
   partSize: number;
   partCount: number;
+  /** An upload request's file: its slot is reserved with the row (see reserveSlot), and who sent it. */
+  request?: RequestUpload;
 };
+
+export type RequestUpload = {
+  requestId: string;
+  secretHash: string;
+  fileName: string;
+  uploaderName: string | null;
+  uploaderEmail: string | null;
+  uploaderAddress: string | null;
+};
+
+/** An upload request's file not yet complete is abandoned (its slot given back) after this long without a signed part. */
+export const REQUEST_UPLOAD_IDLE_MS = 60 * 60 * 1000;
+
+/** Why a request has no slot for a file (reserveSlot's refusals, in words for the uploader). */
+export type SlotRefusal = "closed" | "full" | "too_large" | "total";
 
 function isKeyHeld(error: unknown): boolean {
   return error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002";
 }
 
-/** A new "uploading" row, which holds its key; a key another upload holds is refused (conflict). */
+/**
+ * A new "uploading" row, which holds its key; a key another upload holds is refused (conflict). For an upload
+ * request's file, the request's slot (one file, its bytes) is reserved in the same transaction, so a refused
+ * reservation creates nothing and a key clash gives the slot back.
+ */
 export async function beginUploadRow(upload: NewUpload, now = new Date()): Promise<UploadRow> {
+  const { request, ...fields } = upload;
+  const lifetime = request ? REQUEST_UPLOAD_IDLE_MS : UPLOAD_LIFETIME_MS;
+  const data = { ...fields, ...request, size: BigInt(upload.size), state: "uploading", expiresAt: new Date(now.getTime() + lifetime) };
   try {
-    return await db.upload.create({
-      data: { ...upload, size: BigInt(upload.size), state: "uploading", expiresAt: new Date(now.getTime() + UPLOAD_LIFETIME_MS) },
+    if (!request) return await db.upload.create({ data });
+    return await db.$transaction(async (tx) => {
+      const refusal = await reserveSlot(tx, request.requestId, upload.size, now);
+      if (refusal) throw new SlotRefusedError(refusal);
+      return tx.upload.create({ data });
     });
   } catch (error) {
     if (isKeyHeld(error)) throw new AppError("conflict", KEY_HELD_MESSAGE, { field: "path" });
     throw error;
   }
+}
+
+/** Thrown by beginUploadRow when the request has no slot; its caller says why in the uploader's words. */
+export class SlotRefusedError extends Error {
+  constructor(readonly refusal: SlotRefusal) {
+    super(`No slot: ${refusal}`);
+  }
+}
+
+type Tx = Parameters<Parameters<typeof db.$transaction>[0]>[0];
+
+/**
+ * One conditional UPDATE takes a slot: the request open (not closed, deleted or expired), the file within "Max file
+ * size", a file left under "Max files" and the bytes under "Max total size". Under any number of racing uploaders
+ * and instances, exactly as many get a slot as there are. Null when reserved; otherwise why not.
+ */
+export async function reserveSlot(tx: Tx, requestId: string, size: number, now = new Date()): Promise<SlotRefusal | null> {
+  const taken = await tx.$executeRaw`
+    UPDATE upload_requests r SET reserved_files = r.reserved_files + 1, reserved_bytes = r.reserved_bytes + ${BigInt(size)}
+    FROM share_links l
+    WHERE r.link_id = ${requestId} AND l.id = r.link_id
+      AND l.revoked_at IS NULL AND l.deleted_at IS NULL AND l.expires_at > ${now}
+      AND ${BigInt(size)} <= r.max_file_size
+      AND r.reserved_files < r.max_files
+      AND r.reserved_bytes + ${BigInt(size)} <= r.max_total_size`;
+  if (taken === 1) return null;
+  const rows = await tx.$queryRaw<{ open: boolean; fits: boolean; room: boolean }[]>`
+    SELECT (l.revoked_at IS NULL AND l.deleted_at IS NULL AND l.expires_at > ${now}) AS open,
+           ${BigInt(size)} <= r.max_file_size AS fits,
+           r.reserved_files < r.max_files AS room
+    FROM upload_requests r JOIN share_links l ON l.id = r.link_id WHERE r.link_id = ${requestId}`;
+  const row = rows[0];
+  if (!row?.open) return "closed";
+  if (!row.fits) return "too_large";
+  return row.room ? "total" : "full";
+}
+
+/** An upload request's file keeps its slot while parts are being signed for it (REQUEST_UPLOAD_IDLE_MS after the last). */
+export async function keepAlive(id: string, now = new Date()): Promise<void> {
+  await db.upload.updateMany({
+    where: { id, state: "uploading", requestId: { not: null } },
+    data: { expiresAt: new Date(now.getTime() + REQUEST_UPLOAD_IDLE_MS) },
+  });
 }
 
 /** Whether an upload in progress holds this key. */
@@ -63,18 +133,37 @@ export async function findTeamUpload(ownerId: string, id: string): Promise<Uploa
   return db.upload.findFirst({ where: { id, ownerId } });
 }
 
-/** Ends an upload in progress; false when it had already ended (another request got there first). */
-async function finish(id: string, data: Prisma.UploadUpdateManyMutationInput): Promise<boolean> {
-  const { count } = await db.upload.updateMany({ where: { id, state: "uploading" }, data });
-  return count === 1;
+/**
+ * Ends an upload in progress; false when it had already ended (another request got there first). For an upload
+ * request's file the request's counters move in the same statement: a completed file is received (its slot stays
+ * held), a failed or aborted one gives its slot and bytes back.
+ */
+async function finish(id: string, state: "complete" | "failed" | "aborted", failure: string | null, now = new Date()): Promise<boolean> {
+  const rows = await db.$queryRaw<{ ended: number }[]>`
+    WITH ended AS (
+      UPDATE uploads SET state = ${state}, failure = ${failure}, completed_at = ${state === "complete" ? now : null}
+      WHERE id = ${id} AND state = 'uploading'
+      RETURNING request_id, size
+    ), counted AS (
+      UPDATE upload_requests r SET
+        reserved_files = r.reserved_files - ${state === "complete" ? 0 : 1},
+        reserved_bytes = r.reserved_bytes - CASE WHEN ${state} = 'complete' THEN 0 ELSE e.size END,
+        received_files = r.received_files + ${state === "complete" ? 1 : 0},
+        received_bytes = r.received_bytes + CASE WHEN ${state} = 'complete' THEN e.size ELSE 0 END,
+        last_upload_at = CASE WHEN ${state} = 'complete' THEN ${now}::timestamp ELSE r.last_upload_at END
+      FROM ended e WHERE r.link_id = e.request_id
+      RETURNING 1
+    )
+    SELECT (SELECT count(*) FROM ended)::int AS ended`;
+  return rows[0]?.ended === 1;
 }
 
-export const markComplete = (id: string, now = new Date()) => finish(id, { state: "complete", completedAt: now, failure: null });
-export const markFailed = (id: string, failure: string) => finish(id, { state: "failed", failure });
-export const markAborted = (id: string, failure: string) => finish(id, { state: "aborted", failure });
+export const markComplete = (id: string, now = new Date()) => finish(id, "complete", null, now);
+export const markFailed = (id: string, failure: string) => finish(id, "failed", failure);
+export const markAborted = (id: string, failure: string) => finish(id, "aborted", failure);
 
 /**
- * The clean-up job's work (ensureUploadCleanup, hourly): every upload still "uploading" past its expires_at is
+ * The clean-up job's work (ensureUploadCleanup, every ten minutes): every upload still "uploading" past its expires_at is
  * aborted at the storage server (an upload it no longer knows counts as aborted) and marked
  * "aborted", which frees its key. Returns how many were aborted; one failing is logged and retried
  * on the next run.
@@ -86,7 +175,7 @@ export async function abortAbandonedUploads(now = new Date()): Promise<number> {
     orderBy: { expiresAt: "asc" },
     take: 500,
   });
-  return abortRows(rows, "The upload was abandoned: it did not finish within 24 hours.");
+  return abortRows(rows, "The upload was abandoned: it did not finish in time.");
 }
 
 /**
@@ -120,11 +209,12 @@ async function abortRows(rows: Prisma.UploadGetPayload<{ include: { connection: 
   return aborted;
 }
 
-const CLEANUP_INTERVAL_MS = 60 * 60_000;
+/** Often enough that an abandoned upload request's slot comes back within minutes of its idle time. */
+const CLEANUP_INTERVAL_MS = 10 * 60_000;
 const globalForCleanup = globalThis as unknown as { bucketshareUploadCleanup?: NodeJS.Timeout };
 
 /**
- * Aborts abandoned uploads hourly, the first time five minutes after start (started from
+ * Aborts abandoned uploads every ten minutes, the first time five minutes after start (started from
  * instrumentation.ts; one timer per process). Several instances may run it at once: each row is
  * marked aborted once (a conditional update), and aborting a multipart upload twice is harmless.
  */

@@ -1,4 +1,7 @@
 -- AlterTable
+ALTER TABLE "member_grants" ADD COLUMN     "can_request" BOOLEAN NOT NULL DEFAULT false;
+
+-- AlterTable
 ALTER TABLE "uploads" ADD COLUMN     "detected_type" TEXT,
 ADD COLUMN     "file_name" TEXT,
 ADD COLUMN     "notified_at" TIMESTAMP(3),

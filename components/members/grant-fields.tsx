@@ -27,7 +27,8 @@ export function GrantFields({
   return (
     <div className="space-y-3">
       <p id={`${ids}-about`} className="text-sm text-muted">
-        What the member may do on each connection. Without “Can browse”, “Can share” or “Can upload”, the connection does not exist for them.
+        What the member may do on each connection. Without “Can browse”, “Can share”, “Can upload” or “Can request uploads”, the connection does not exist for
+        them.
       </p>
       {connections.map((connection) => {
         const grant = grants.find((g) => g.connectionId === connection.id);
@@ -48,6 +49,10 @@ export function GrantFields({
               <label className="flex items-center gap-2 text-sm">
                 <input type="checkbox" name={name("canUpload")} defaultChecked={grant?.canUpload ?? false} />
                 Can upload
+              </label>
+              <label className="flex items-center gap-2 text-sm">
+                <input type="checkbox" name={name("canRequest")} defaultChecked={grant?.canRequest ?? false} />
+                Can request uploads
               </label>
             </div>
             <div className="grid gap-3 sm:grid-cols-2">

@@ -14,7 +14,7 @@ export type ActorRow = { role: Role; teamId: string; grants: Grant[] };
 /** The columns of users `u` that make an actor (with the member's grants as one JSON array). */
 export const ACTOR_COLUMNS = Prisma.sql`u.role, COALESCE(u.team_id, u.id) AS "teamId",
   CASE WHEN u.role = 'member' THEN COALESCE((
-    SELECT json_agg(json_build_object('connectionId', g.connection_id, 'canBrowse', g.can_browse, 'canShare', g.can_share, 'canUpload', g.can_upload,
+    SELECT json_agg(json_build_object('connectionId', g.connection_id, 'canBrowse', g.can_browse, 'canShare', g.can_share, 'canUpload', g.can_upload, 'canRequest', g.can_request,
       'bucket', g.bucket,
       'folder', g.folder, 'linkTypes', g.link_types, 'longestExpirySeconds', g.longest_expiry_seconds) ORDER BY g.connection_id)
     FROM member_grants g WHERE g.user_id = u.id), '[]'::json) ELSE '[]'::json END AS grants`;

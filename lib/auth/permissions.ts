@@ -24,6 +24,8 @@ export type Grant = {
   canShare: boolean;
   /** "Can upload": put files into the folder (and make folders there). */
   canUpload: boolean;
+  /** "Can request uploads": issue upload requests (links people without an account upload through) into the folder. */
+  canRequest?: boolean;
   /** The one bucket of the connection the grant is about; null for every bucket. */
   bucket: string | null;
   /** "" for the whole bucket, else a clean key prefix ending in "/" (see isCleanFolder). */
@@ -80,6 +82,7 @@ const FULL: Omit<Grant, "connectionId"> = {
   canBrowse: true,
   canShare: true,
   canUpload: true,
+  canRequest: true,
   bucket: null,
   folder: "",
   linkTypes: "both",
@@ -117,14 +120,24 @@ export function folderContains(folder: string, key: string): boolean {
 export function grantFor(actor: Actor, connectionId: string): Grant | null {
   if (isTeamWide(actor)) return { connectionId, ...FULL };
   const grant = actor.grants.find((g) => g.connectionId === connectionId);
-  if (!grant || !(grant.canBrowse || grant.canShare || grant.canUpload)) return null;
+  if (!grant || !(grant.canBrowse || grant.canShare || grant.canUpload || grant.canRequest)) return null;
   return grant;
 }
 
-export type ObjectRight = "browse" | "share" | "upload";
+/** "request": issue upload requests landing there (a Member's "Can request uploads"). */
+export type ObjectRight = "browse" | "share" | "upload" | "request";
 
 function holds(grant: Grant, right: ObjectRight): boolean {
-  return right === "browse" ? grant.canBrowse : right === "share" ? grant.canShare : grant.canUpload;
+  switch (right) {
+    case "browse":
+      return grant.canBrowse;
+    case "share":
+      return grant.canShare;
+    case "upload":
+      return grant.canUpload;
+    case "request":
+      return grant.canRequest === true;
+  }
 }
 
 /** Whether a grant reaches into this bucket (a grant naming no bucket reaches every one). */
@@ -184,6 +197,14 @@ export function uploadsOnConnection(actor: Actor, connectionId: string, bucket?:
   return grant?.canUpload === true && (bucket === undefined || coversBucket(grant, bucket));
 }
 
+/**
+ * May the actor issue an upload request whose files land in `folder` ("" for a bucket's root, else ending in "/")?
+ * The Owner and Admins always; a Member whose grant has "Can request uploads", in its bucket and inside its folder.
+ */
+export function canRequestUploads(actor: Actor, connectionId: string, bucket: string, folder: string): boolean {
+  return listingView(actor, "request", connectionId, bucket, folder) === "all";
+}
+
 /** The link kinds the actor may issue on a connection: both, managed only, or none. */
 export function allowedLinkKinds(actor: Actor, connectionId: string): ("direct" | "managed")[] {
   const grant = grantFor(actor, connectionId);
@@ -201,16 +222,26 @@ export function linkScope(actor: Actor): { ownerId: string; issuedById?: string 
   return can(actor, "links.all") ? { ownerId: actor.teamId } : { ownerId: actor.teamId, issuedById: actor.id };
 }
 
-export type LinkSubject = { ownerId: string; issuedById: string | null; connectionId: string | null; bucket: string; key: string };
+export type LinkSubject = {
+  ownerId: string;
+  issuedById: string | null;
+  connectionId: string | null;
+  bucket: string;
+  key: string;
+  /** "request": an upload request (key = its landing folder), managed under the "request" right. */
+  target?: string;
+};
 
 /**
  * May the actor act on a link (revoke, change, delete from history, reveal)? Admins and the Owner on
- * every link of the team; a Member on a link they issued, while they still hold Can share on its object.
+ * every link of the team; a Member on a link they issued, while they still hold Can share on its object (an
+ * upload request: Can request uploads on its landing folder).
  */
 export function canManageLink(actor: Actor, link: LinkSubject): boolean {
   if (link.ownerId !== actor.teamId) return false;
   if (can(actor, "links.all")) return true;
   if (link.issuedById !== actor.id || link.connectionId === null) return false;
+  if (link.target === "request") return canRequestUploads(actor, link.connectionId, link.bucket, link.key);
   // A share of several files keeps the folder they lie in as its key ("press/", or "" for a bucket's root).
   if (link.key === "" || link.key.endsWith("/")) return listingView(actor, "share", link.connectionId, link.bucket, link.key) === "all";
   return canOnObject(actor, "share", link.connectionId, link.bucket, link.key);
@@ -221,6 +252,7 @@ export function canManageLink(actor: Actor, link: LinkSubject): boolean {
  * links, so only for those who may manage the share and may issue direct links on its connection.
  */
 export function canExportManifest(actor: Actor, link: LinkSubject): boolean {
+  if (link.target === "request") return false;
   return canManageLink(actor, link) && link.connectionId !== null && allowedLinkKinds(actor, link.connectionId).includes("direct");
 }
 
@@ -232,7 +264,7 @@ export function canViewLink(actor: Actor, link: LinkSubject): boolean {
 /** The connections the actor sees, as a filter on storage_connections. */
 export function connectionScope(actor: Actor): { ownerId: string; id?: { in: string[] } } {
   if (isTeamWide(actor)) return { ownerId: actor.teamId };
-  return { ownerId: actor.teamId, id: { in: actor.grants.filter((g) => g.canBrowse || g.canShare || g.canUpload).map((g) => g.connectionId) } };
+  return { ownerId: actor.teamId, id: { in: actor.grants.filter((g) => g.canBrowse || g.canShare || g.canUpload || g.canRequest).map((g) => g.connectionId) } };
 }
 
 /**

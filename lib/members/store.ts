@@ -111,7 +111,7 @@ function roleRefusal(actor: Actor, role: Role): AppError | null {
 
 /** Grants kept for a Member: only the team's connections, only those giving some right. */
 async function grantRows(client: Prisma.TransactionClient | typeof db, teamId: string, grants: GrantInput[]) {
-  const wanted = grants.filter((g) => g.canBrowse || g.canShare || g.canUpload);
+  const wanted = grants.filter((g) => g.canBrowse || g.canShare || g.canUpload || g.canRequest);
   if (wanted.length === 0) return [];
   const known = await client.storageConnection.findMany({ where: { ownerId: teamId, id: { in: wanted.map((g) => g.connectionId) } }, select: { id: true } });
   const ids = new Set(known.map((c) => c.id));
@@ -123,7 +123,18 @@ async function grantRows(client: Prisma.TransactionClient | typeof db, teamId: s
 /** A member_grants row of a person from a validated grant (an invite's stored grants may predate "Bucket"). */
 function grantData(userId: string, g: GrantInput) {
   const { connectionId, canBrowse, canShare, bucket, folder, linkTypes, longestExpirySeconds } = g;
-  return { userId, connectionId, canBrowse, canShare, canUpload: g.canUpload ?? false, bucket: bucket ?? null, folder, linkTypes, longestExpirySeconds };
+  return {
+    userId,
+    connectionId,
+    canBrowse,
+    canShare,
+    canUpload: g.canUpload ?? false,
+    canRequest: g.canRequest ?? false,
+    bucket: bucket ?? null,
+    folder,
+    linkTypes,
+    longestExpirySeconds,
+  };
 }
 
 /** "Invite member": a one-time link bound to the email, valid 7 days; returns the token (shown once). */

@@ -29,6 +29,7 @@ const grantSchema = z.object({
   canBrowse: z.boolean(),
   canShare: z.boolean(),
   canUpload: z.boolean().optional().default(false),
+  canRequest: z.boolean().optional().default(false),
   bucket: z
     .string()
     .trim()
@@ -63,6 +64,7 @@ function withGrants(raw: unknown): unknown {
     canBrowse: input[grantFieldName("canBrowse", connectionId)] === "on",
     canShare: input[grantFieldName("canShare", connectionId)] === "on",
     canUpload: input[grantFieldName("canUpload", connectionId)] === "on",
+    canRequest: input[grantFieldName("canRequest", connectionId)] === "on",
     bucket: input[grantFieldName("bucket", connectionId)] ?? "",
     folder: input[grantFieldName("folder", connectionId)] ?? "",
     linkTypes: input[grantFieldName("linkTypes", connectionId)] ?? "both",

@@ -12,6 +12,7 @@ import {
   canManageLink,
   canOnObject,
   canReplaceObject,
+  canRequestUploads,
   canViewLink,
   connectionScope,
   folderContains,
@@ -208,6 +209,42 @@ describe("listings", () => {
   it("a right the member lacks shows nothing, a team-wide role everything", () => {
     expect(listingView(member(grant({ canBrowse: false })), "browse", "media", "acme", "")).toBe("none");
     expect(listingView(admin, "browse", "media", "acme", "")).toBe("all");
+  });
+});
+
+describe("the request right (Can request uploads)", () => {
+  const requester = member(grant({ canBrowse: true, canShare: false, canRequest: true, bucket: "acme", folder: "inbox/" }));
+
+  it("the Owner and Admins always; a Member only with Can request uploads, inside the grant's bucket and folder", () => {
+    expect(canRequestUploads(owner, "media", "any", "")).toBe(true);
+    expect(canRequestUploads(admin, "media", "acme", "x/")).toBe(true);
+    expect(canRequestUploads(requester, "media", "acme", "inbox/")).toBe(true);
+    expect(canRequestUploads(requester, "media", "acme", "inbox/2026/")).toBe(true);
+    expect(canRequestUploads(requester, "media", "acme", "")).toBe(false);
+    expect(canRequestUploads(requester, "media", "acme", "inbox-old/")).toBe(false);
+    expect(canRequestUploads(requester, "media", "other", "inbox/")).toBe(false);
+    expect(canRequestUploads(requester, "elsewhere", "acme", "inbox/")).toBe(false);
+    expect(canRequestUploads(requester, "media", "acme", "inbox/../")).toBe(false);
+    // Can share, Can upload or Can browse do not give it.
+    expect(canRequestUploads(member(grant({ canUpload: true })), "media", "acme", "")).toBe(false);
+  });
+
+  it("is a right of its own: a request-only grant still makes the connection exist for them", () => {
+    const only = member(grant({ canBrowse: false, canShare: false, canRequest: true }));
+    expect(grantFor(only, "media")).not.toBeNull();
+    expect(connectionScope(only)).toEqual({ ownerId: TEAM, id: { in: ["media"] } });
+    expect(canOnObject(only, "browse", "media", "acme", "a.pdf")).toBe(false);
+  });
+
+  it("a request (target request) is managed under the request right on its landing folder, never exported as a manifest", () => {
+    const request = { ownerId: TEAM, issuedById: "ana", connectionId: "media", bucket: "acme", key: "inbox/Photos/", target: "request" };
+    expect(canManageLink(requester, request)).toBe(true);
+    // Without the right any more: seen, not managed.
+    expect(canManageLink(member(grant({ bucket: "acme", folder: "inbox/" })), request)).toBe(false);
+    expect(canViewLink(member(grant({ bucket: "acme", folder: "inbox/" })), request)).toBe(true);
+    expect(canManageLink(requester, { ...request, issuedById: "someone-else" })).toBe(false);
+    expect(canManageLink(admin, request)).toBe(true);
+    expect(canExportManifest(owner, request)).toBe(false);
   });
 });
 

@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { DownloadsCell, ObjectStateMark } from "@/components/links/downloads-cell";
 import { LinkRowActions } from "@/components/links/link-row-actions";
-import { StatusBadge } from "@/components/links/status-badge";
+import { RequestStatusBadge, StatusBadge } from "@/components/links/status-badge";
 import { CardTableHead, CellLabel, cardBody, cardCell, cardRow } from "@/components/ui/card-table";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { formatBytes } from "@/lib/format";
@@ -35,12 +35,13 @@ export function HistoryTable({ rows, now, showIssuer = false }: { rows: LinkRow[
         />
         <tbody className={cardBody}>
           {rows.map((link) => {
-            const kind = link.kind === "managed" ? "Managed" : "Direct";
-            const shown = link.target === "files" ? (link.title ?? (link.key || link.bucket)) : link.key;
+            const request = link.request;
+            const kind = request ? "Upload request" : link.kind === "managed" ? "Managed" : "Direct";
+            const shown = link.target === "files" || request ? (link.title ?? (link.key || link.bucket)) : link.key;
             return (
               <tr key={link.id} className={cardRow}>
                 <td className={`${cardCell} max-sm:col-span-1`}>
-                  <StatusBadge status={link.status} />
+                  {request ? <RequestStatusBadge status={request.status} /> : <StatusBadge status={link.status} />}
                 </td>
                 <td className={`${cardCell} whitespace-nowrap max-sm:col-span-1 max-sm:text-right max-sm:text-xs max-sm:text-muted`}>{kind}</td>
                 <td className={`${cardCell} max-sm:col-span-2 sm:max-w-xs`}>
@@ -50,10 +51,11 @@ export function HistoryTable({ rows, now, showIssuer = false }: { rows: LinkRow[
                   <Link
                     href={`/links/${link.id}`}
                     className="font-medium text-sky-700 wrap-anywhere hover:underline dark:text-sky-400"
-                    aria-label={`${kind}: details of the link to ${shown}`}
+                    aria-label={request ? `Upload request: details of ${shown}` : `${kind}: details of the link to ${shown}`}
                   >
                     {shown}
                   </Link>
+                  {request ? <span className="block text-xs text-muted wrap-anywhere">Into {link.key}</span> : null}
                   {link.target === "files" ? (
                     <span className="block text-xs text-muted">
                       {(link.fileCount ?? 0).toLocaleString("en-US")} {link.fileCount === 1 ? "file" : "files"} · {formatBytes(link.objectSize)}
@@ -87,13 +89,20 @@ export function HistoryTable({ rows, now, showIssuer = false }: { rows: LinkRow[
                   ) : null}
                 </td>
                 <td className={`${labelled} whitespace-nowrap`}>
-                  <CellLabel>Downloads</CellLabel>
-                  <DownloadsCell kind={link.kind} count={link.downloadCount} limit={link.downloadLimit} />
+                  <CellLabel>{request ? "Files received" : "Downloads"}</CellLabel>
+                  {request ? (
+                    <span>
+                      {request.receivedFiles.toLocaleString("en-US")} / {request.maxFiles.toLocaleString("en-US")} files
+                      <span className="block text-xs text-muted">{formatBytes(request.receivedBytes)}</span>
+                    </span>
+                  ) : (
+                    <DownloadsCell kind={link.kind} count={link.downloadCount} limit={link.downloadLimit} />
+                  )}
                 </td>
                 <td className={labelled}>
-                  <CellLabel>Last access</CellLabel>
-                  {link.lastAccessAt ? (
-                    <RelativeTime date={link.lastAccessAt} now={now} layout="stacked" />
+                  <CellLabel>{request ? "Last upload" : "Last access"}</CellLabel>
+                  {(request ? request.lastUploadAt : link.lastAccessAt) ? (
+                    <RelativeTime date={(request ? request.lastUploadAt : link.lastAccessAt)!} now={now} layout="stacked" />
                   ) : (
                     <span className="text-muted">
                       <span aria-hidden="true">—</span>
@@ -103,9 +112,18 @@ export function HistoryTable({ rows, now, showIssuer = false }: { rows: LinkRow[
                 </td>
                 <td className="max-sm:col-span-2 max-sm:block max-sm:border-t max-sm:border-zinc-100 max-sm:pt-2 sm:py-2 max-sm:dark:border-zinc-900 sm:whitespace-nowrap">
                   {link.canManage ? (
-                    <LinkRowActions id={link.id} label={shown} expired={link.status === "expired"} kind={link.kind} revoked={link.status === "revoked"} />
+                    <LinkRowActions
+                      id={link.id}
+                      label={shown}
+                      expired={link.status === "expired"}
+                      kind={link.kind}
+                      revoked={link.status === "revoked"}
+                      request={request !== null}
+                    />
                   ) : (
-                    <span className="text-xs text-muted">View only: you may no longer share this object</span>
+                    <span className="text-xs text-muted">
+                      {request ? "View only: you may no longer request uploads here" : "View only: you may no longer share this object"}
+                    </span>
                   )}
                 </td>
               </tr>

@@ -20,6 +20,7 @@ export function LinkRowActions({
   kind = "direct",
   revoked = false,
   showDelete = true,
+  request = false,
 }: {
   id: string;
   label: string;
@@ -27,6 +28,8 @@ export function LinkRowActions({
   kind?: "direct" | "managed";
   revoked?: boolean;
   showDelete?: boolean;
+  /** An upload request: "Close request" instead of Revoke, and nothing to share again. */
+  request?: boolean;
 }) {
   const [, startTransition] = useTransition();
   const [copyState, setCopyState] = useState<string | null>(null);
@@ -71,7 +74,7 @@ export function LinkRowActions({
         buttonClassName={buttonClass("ghost", "px-2 py-1 text-xs max-sm:px-3 max-sm:py-2 max-sm:text-sm")}
         entries={[
           ...(kind === "managed" && !revoked
-            ? [{ kind: "action" as const, label: "Revoke", tone: "danger" as const, onSelect: () => setRevoking(true) }]
+            ? [{ kind: "action" as const, label: request ? "Close request" : "Revoke", tone: "danger" as const, onSelect: () => setRevoking(true) }]
             : kind === "direct" && !expired
               ? [
                   {
@@ -83,20 +86,24 @@ export function LinkRowActions({
                   },
                 ]
               : []),
-          {
-            kind: "action",
-            label: "Share again",
-            disabled: sharing,
-            onSelect: () => {
-              setResharing(true);
-              startTransition(() => again({ id }));
-            },
-          },
+          ...(request
+            ? []
+            : [
+                {
+                  kind: "action" as const,
+                  label: "Share again",
+                  disabled: sharing,
+                  onSelect: () => {
+                    setResharing(true);
+                    startTransition(() => again({ id }));
+                  },
+                },
+              ]),
           ...(showDelete ? [{ kind: "action" as const, label: "Delete from history", tone: "danger" as const, onSelect: () => setConfirming(true) }] : []),
           { kind: "link", label: "Details…", href: `/links/${id}` },
         ]}
       />
-      {kind === "managed" && !revoked ? <RevokeLinkDialog id={id} label={label} open={revoking} onClose={() => setRevoking(false)} /> : null}
+      {kind === "managed" && !revoked ? <RevokeLinkDialog id={id} label={label} open={revoking} onClose={() => setRevoking(false)} request={request} /> : null}
       {/* Where the clipboard API is unavailable the URL is selected here for Ctrl+C. */}
       <input ref={fallback} readOnly value={revealed ?? ""} aria-hidden="true" tabIndex={-1} className="sr-only" />
       <span role="status" aria-live="polite" className="text-xs text-emerald-700 dark:text-emerald-400">
@@ -120,7 +127,7 @@ export function LinkRowActions({
         </p>
         {kind === "managed" && !revoked ? (
           <p>
-            This managed link is <strong>revoked</strong> with it: it stops working at once.
+            {request ? "This upload request is" : "This managed link is"} <strong>{request ? "closed" : "revoked"}</strong> with it: it stops working at once.
           </p>
         ) : kind === "direct" ? (
           <p>

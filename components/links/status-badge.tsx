@@ -1,4 +1,5 @@
 import { STATUS_LABEL, type LinkStatus } from "@/lib/links/status";
+import { REQUEST_STATUS_LABEL, type RequestStatus } from "@/lib/upload-requests/request";
 
 const tone: Record<LinkStatus, string> = {
   active: "bg-emerald-100 text-emerald-800 dark:bg-emerald-950 dark:text-emerald-300",
@@ -12,4 +13,18 @@ const tone: Record<LinkStatus, string> = {
 
 export function StatusBadge({ status }: { status: LinkStatus }) {
   return <span className={`inline-block whitespace-nowrap rounded-full px-2 py-0.5 text-xs font-medium ${tone[status]}`}>{STATUS_LABEL[status]}</span>;
+}
+
+const requestTone: Record<RequestStatus, string> = {
+  open: tone.active,
+  full: tone.limit_reached,
+  expired: tone.expired,
+  closed: tone.revoked,
+};
+
+/** An upload request's status: Open, Full, Expired, Closed. */
+export function RequestStatusBadge({ status }: { status: RequestStatus }) {
+  return (
+    <span className={`inline-block whitespace-nowrap rounded-full px-2 py-0.5 text-xs font-medium ${requestTone[status]}`}>{REQUEST_STATUS_LABEL[status]}</span>
+  );
 }

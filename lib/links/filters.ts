@@ -3,7 +3,8 @@ import { LINK_STATUSES } from "@/lib/links/status";
 
 export const LINK_STATUS_FILTERS = ["all", ...LINK_STATUSES] as const;
 export type LinkStatusFilter = (typeof LINK_STATUS_FILTERS)[number];
-export const LINK_TYPE_FILTERS = ["all", "direct", "managed"] as const;
+/** "request": upload requests (managed links of target "request"); "managed" means managed share links without them. */
+export const LINK_TYPE_FILTERS = ["all", "direct", "managed", "request"] as const;
 export type LinkTypeFilter = (typeof LINK_TYPE_FILTERS)[number];
 export const HISTORY_PAGE_SIZE = 50;
 /** /links/<id> "Access log": rows per page. */

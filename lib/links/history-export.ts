@@ -6,6 +6,7 @@ import { csvRow } from "@/lib/links/csv";
 import { iterateLinks } from "@/lib/links/history";
 import { issuerLabel } from "@/lib/links/issuer";
 import { STATUS_LABEL } from "@/lib/links/status";
+import { REQUEST_STATUS_LABEL } from "@/lib/upload-requests/request";
 import { log } from "@/lib/log";
 import { historyFilterSchema, type HistoryFilter } from "@/lib/validation/share";
 
@@ -65,22 +66,23 @@ export async function exportHistoryCsv({ user, query: filter }: SessionRouteCont
         controller.enqueue(encoder.encode(csvRow(teamWide ? [...COLUMNS, ISSUER_COLUMN] : COLUMNS)));
         for await (const link of iterateLinks(user, filter)) {
           const fields = [
-            STATUS_LABEL[link.status],
+            link.request ? REQUEST_STATUS_LABEL[link.request.status] : STATUS_LABEL[link.status],
             link.connectionName,
             link.bucket,
             link.key,
             link.fileName,
             link.disposition,
             link.contentTypeOverride ?? "",
-            String(link.objectSize),
+            String(link.request ? link.request.receivedBytes : link.objectSize),
             link.note ?? "",
             link.createdAt.toISOString(),
             link.neverExpires ? "never" : link.expiresAt.toISOString(),
             link.neverExpires ? "never" : link.requestedExpiresAt.toISOString(),
-            link.kind,
-            link.kind === "managed" ? String(link.downloadCount) : "",
-            link.downloadLimit === null ? "" : String(link.downloadLimit),
-            link.lastAccessAt?.toISOString() ?? "",
+            // An upload request: "request", the files received of the most, the last upload.
+            link.request ? "request" : link.kind,
+            link.request ? String(link.request.receivedFiles) : link.kind === "managed" ? String(link.downloadCount) : "",
+            link.request ? String(link.request.maxFiles) : link.downloadLimit === null ? "" : String(link.downloadLimit),
+            (link.request ? link.request.lastUploadAt : link.lastAccessAt)?.toISOString() ?? "",
             link.revokedAt?.toISOString() ?? "",
             link.objectState ?? "",
             ...(teamWide ? [issuerLabel(link.issuedBy)] : []),

@@ -8,6 +8,7 @@ import { Prisma } from "@/lib/generated/prisma/client";
 import { HISTORY_PAGE_SIZE, type LinkStatusFilter } from "@/lib/links/filters";
 import { linkStatus, type LinkStatus } from "@/lib/links/status";
 import { unseal } from "@/lib/storage/sealed";
+import { type RequestStatus, requestStatus } from "@/lib/upload-requests/request";
 import { MAX_MANAGED_EXPIRY_SECONDS } from "@/lib/links/expiry";
 import type { ShareLinkRequest } from "@/lib/links/share-request";
 import { contentTypeOverrideProblem, type HistoryFilter } from "@/lib/validation/share";
@@ -41,8 +42,8 @@ export type LinkRow = {
   /** "changed" or "missing": a use found the shared object replaced or deleted. */
   objectState: "changed" | "missing" | null;
   revokedAt: Date | null;
-  /** "files": a multi-file share (key is then the shared folder or the selection's common folder). */
-  target: "object" | "files";
+  /** "files": a multi-file share (key is then the shared folder or the selection's common folder); "request": an upload request. */
+  target: "object" | "files" | "request";
   title: string | null;
   fileCount: number | null;
   /** Managed links: whether a password is asked (the hash itself never leaves this module). */
@@ -55,6 +56,16 @@ export type LinkRow = {
   issuedBy: { name: string; removed: boolean } | null;
   /** Whether the reader may act on it (canManageLink): a Member who lost Can share on its object sees it without actions. */
   canManage: boolean;
+  /** Upload requests (target "request"): files received of the most, bytes, the last upload and the status; null for share links. */
+  request: RequestSummary | null;
+};
+
+export type RequestSummary = {
+  maxFiles: number;
+  receivedFiles: number;
+  receivedBytes: number;
+  lastUploadAt: Date | null;
+  status: RequestStatus;
 };
 
 const rowSelect = {
@@ -86,6 +97,8 @@ const rowSelect = {
   pinned: true,
   issuedById: true,
   issuedBy: { select: { name: true, removedAt: true } },
+  // Upload requests: their counters (one row by primary key per request of the page).
+  request: { select: { maxFiles: true, maxTotalSize: true, receivedFiles: true, receivedBytes: true, lastUploadAt: true } },
 } as const;
 
 /**
@@ -117,6 +130,11 @@ function statusWhere(status: LinkStatusFilter, now: Date): Prisma.ShareLinkWhere
     default:
       return {};
   }
+}
+
+/** share_links.target as the app types it. */
+export function linkTarget(target: string): "object" | "files" | "request" {
+  return target === "files" || target === "request" ? target : "object";
 }
 
 export function encodeCursor(row: { createdAt: Date; id: string }): string {
@@ -163,7 +181,10 @@ export function historyWhere(actor: Actor, filter: HistoryFilter, now: Date): Pr
     deletedAt: null,
     ...statusWhere(filter.status, now),
     // index (owner_id, kind, created_at, id)
-    ...(filter.type && filter.type !== "all" ? { kind: filter.type } : {}),
+    ...(filter.type === "direct" ? { kind: "direct" } : {}),
+    ...(filter.type === "managed" ? { kind: "managed", target: { not: "request" } } : {}),
+    ...(filter.type === "request" ? { kind: "managed", target: "request" } : {}),
+    ...(filter.withoutRequests && filter.type !== "managed" ? { target: filter.type === "request" ? "no-such-target" : { not: "request" } } : {}),
     ...(filter.connection ? { connectionId: filter.connection } : {}),
     ...(filter.bucket ? { bucket: filter.bucket } : {}),
     ...(q
@@ -172,26 +193,47 @@ export function historyWhere(actor: Actor, filter: HistoryFilter, now: Date): Pr
   };
 }
 
-type SelectedRow = Omit<LinkRow, "status" | "objectSize" | "kind" | "objectState" | "target" | "hasPassword" | "issuedBy" | "canManage"> & {
+type SelectedRow = Omit<LinkRow, "status" | "objectSize" | "kind" | "objectState" | "target" | "hasPassword" | "issuedBy" | "canManage" | "request"> & {
   issuedBy: { name: string; removedAt: Date | null } | null;
   objectSize: bigint;
   kind: string;
   objectState: string | null;
   target: string;
   passwordHash: string | null;
+  request: { maxFiles: number; maxTotalSize: bigint; receivedFiles: number; receivedBytes: bigint; lastUploadAt: Date | null } | null;
 };
 
-function toRow(actor: Actor, { passwordHash, issuedBy, ...row }: SelectedRow, now: Date): LinkRow {
+function toRow(actor: Actor, { passwordHash, issuedBy, request, ...row }: SelectedRow, now: Date): LinkRow {
+  const counters = request
+    ? { maxFiles: request.maxFiles, maxTotalSize: Number(request.maxTotalSize), receivedFiles: request.receivedFiles, receivedBytes: Number(request.receivedBytes) }
+    : null;
   return {
+    request:
+      row.target === "request" && counters && request
+        ? {
+            maxFiles: counters.maxFiles,
+            receivedFiles: counters.receivedFiles,
+            receivedBytes: counters.receivedBytes,
+            lastUploadAt: request.lastUploadAt,
+            status: requestStatus(row, counters, now),
+          }
+        : null,
     ...row,
     // Every row is of the actor's team (historyWhere): the issuer and the grant decide.
-    canManage: canManageLink(actor, { ownerId: actor.teamId, issuedById: row.issuedById, connectionId: row.connectionId, bucket: row.bucket, key: row.key }),
+    canManage: canManageLink(actor, {
+      ownerId: actor.teamId,
+      issuedById: row.issuedById,
+      connectionId: row.connectionId,
+      bucket: row.bucket,
+      key: row.key,
+      target: row.target,
+    }),
     issuedBy: issuedBy ? { name: issuedBy.name, removed: issuedBy.removedAt !== null } : null,
     hasPassword: passwordHash !== null,
     objectSize: Number(row.objectSize),
     kind: row.kind === "managed" ? "managed" : "direct",
     objectState: row.objectState === "changed" || row.objectState === "missing" ? row.objectState : null,
-    target: row.target === "files" ? "files" : "object",
+    target: linkTarget(row.target),
     status: linkStatus(row, now),
   };
 }
@@ -336,6 +378,7 @@ export async function deleteLinkFromHistory(actor: Actor, id: string): Promise<v
 export async function getReshareOptions(actor: Actor, id: string): Promise<{ input: ShareLinkRequest; passwordHash: string | null }> {
   const link = await getManageableLinkOrThrow(actor, id);
   if (!link.connectionId) throw new AppError("invalid", "The connection this link came from was deleted, so it cannot be shared again.");
+  if (link.target === "request") throw new AppError("invalid", "An upload request is not shared again: make a new one with Request files in the browser.");
   if (link.target === "files") {
     throw new AppError(
       "invalid",

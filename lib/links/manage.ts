@@ -11,7 +11,7 @@ import { type AccessLogRow, foldPreviews } from "@/lib/links/access-log-view";
 import { ACCESS_LOG_PAGE_SIZE } from "@/lib/links/filters";
 import { NEVER_EXPIRES_AT, resolveExpiry, resolveRequestedExpiry, type ExpiryChoice } from "@/lib/links/expiry";
 import type { RequestedExpiry } from "@/lib/links/share-request";
-import { getManageableLinkOrThrow, isCursorTime } from "@/lib/links/history";
+import { getManageableLinkOrThrow, isCursorTime, linkTarget } from "@/lib/links/history";
 import { expiresSoonFrom, linkStatus, type LinkStatus } from "@/lib/links/status";
 
 /**
@@ -55,8 +55,8 @@ export type LinkDetails = {
   allowedNetworks: string[];
   revokedAt: Date | null;
   lastAccessAt: Date | null;
-  /** "files": a multi-file share (key is the shared folder or the selection's common folder). */
-  target: "object" | "files";
+  /** "files": a multi-file share (key is the shared folder or the selection's common folder); "request": an upload request (key is where uploads land). */
+  target: "object" | "files" | "request";
   title: string | null;
   fileCount: number | null;
   zipAllowed: boolean;
@@ -102,7 +102,7 @@ export async function getLinkDetails(actor: Actor, id: string, now = new Date())
     allowedNetworks: link.allowedNetworks,
     revokedAt: link.revokedAt,
     lastAccessAt: link.lastAccessAt,
-    target: link.target === "files" ? "files" : "object",
+    target: linkTarget(link.target),
     title: link.title,
     fileCount: link.fileCount,
     zipAllowed: link.zipAllowed,
@@ -383,7 +383,7 @@ const STATUS_ORDER: Record<LinkStatus, number> = { active: 0, expires_soon: 1, c
 /** The object details panel: links issued for one object, active first (index connection_id, bucket, key). */
 export async function listLinksForObject(actor: Actor, connectionId: string, bucket: string, key: string, now = new Date()): Promise<ObjectLinkRow[]> {
   const rows = await db.shareLink.findMany({
-    where: { connectionId, bucket, key, ...linkScope(actor), deletedAt: null },
+    where: { connectionId, bucket, key, ...linkScope(actor), deletedAt: null, target: { not: "request" } },
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
     take: 50,
     select: {

@@ -270,7 +270,11 @@ export const historyFilterSchema = z.object({
   issuedBy: z.string().max(64).optional().catch(undefined),
   cursor: z.string().max(200).optional().catch(undefined),
 });
-export type HistoryFilter = Omit<z.infer<typeof historyFilterSchema>, "type"> & { type?: z.infer<typeof historyFilterSchema>["type"] };
+export type HistoryFilter = Omit<z.infer<typeof historyFilterSchema>, "type"> & {
+  type?: z.infer<typeof historyFilterSchema>["type"];
+  /** The API's GET /links: share links only (upload requests have their own endpoints). */
+  withoutRequests?: boolean;
+};
 
 /**
  * Quick Share / Share selected → Change options (managed links): only what the owner changed is

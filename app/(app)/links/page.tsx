@@ -82,6 +82,7 @@ export default async function LinksPage({ searchParams }: { searchParams: Promis
           <option value="all">All types</option>
           <option value="direct">Direct</option>
           <option value="managed">Managed</option>
+          <option value="request">Upload request</option>
         </FilterSelect>
         <FilterSelect id="links-scope" label="Bucket" name="scope" defaultValue={firstValue(search.scope) ?? ""}>
           <option value="">All buckets</option>

@@ -46,6 +46,12 @@ function notFound(): ApiProblem {
   return new ApiProblem("not-found", NOT_FOUND, { errors: [{ in: "path", field: "id", message: "Unknown link." }] });
 }
 
+/** A link of the history, but not an upload request (those are /upload-requests' own): null when none. */
+async function shareLinkDetails(actor: Actor, id: string): Promise<LinkDetails | null> {
+  const details = await getLinkDetails(actor, id);
+  return details && details.target !== "request" ? details : null;
+}
+
 /** The Link representation (without `url` unless given). */
 function toApiLink(link: LinkDetails | LinkRow, url?: string | null): ApiLink {
   return {
@@ -73,7 +79,7 @@ function toApiLink(link: LinkDetails | LinkRow, url?: string | null): ApiLink {
     passwordProtected: link.hasPassword,
     allowedNetworks: link.allowedNetworks,
     alwaysLatest: link.kind === "managed" && !link.pinned,
-    target: link.target,
+    target: link.target === "files" ? "files" : "object",
     title: link.title,
     fileCount: link.fileCount,
     issuedBy: issuerOf(link),
@@ -87,7 +93,7 @@ function issuerOf(link: LinkDetails | LinkRow): ApiLink["issuedBy"] {
 
 /** One link with its URL, as GET /links/{id} answers (the URL only while the link still works, as "Copy link"). */
 async function readLink(actor: Actor, id: string, issuedUrl?: string, read?: LinkDetails): Promise<ApiLink> {
-  const details = read ?? (await getLinkDetails(actor, id));
+  const details = read ?? (await shareLinkDetails(actor, id));
   if (!details) throw notFound();
   let url: string | null = issuedUrl ?? null;
   // The URL is handed out as "Copy link" is: to who may act on the link (canManageLink).
@@ -191,14 +197,15 @@ export const listLinksEndpoint = defineEndpoint({
   path: "/links",
   operationId: "listLinks",
   summary: "List links (the history)",
-  description: "Every link you issued, newest first, with the history's filters. Revoked links count only as `revoked`, not as expired or active.",
+  description:
+    "Every link you issued, newest first, with the history's filters. Revoked links count only as `revoked`, not as expired or active. Upload requests are not listed (they are not share links): read them with GET /upload-requests/{id}.",
   tag: "Links",
   scope: "links:read",
   query: listLinksQuerySchema,
   success: { status: 200, description: "One page of the history.", schema: linkListSchema },
   handler: async ({ caller, query }) => {
     const { limit, ...filter } = query;
-    const page = await listLinks(await ownerOf(caller.ownerId), filter, new Date(), limit);
+    const page = await listLinks(await ownerOf(caller.ownerId), { ...filter, withoutRequests: true }, new Date(), limit);
     return { body: { links: page.rows.map((row) => toApiLink(row)), nextCursor: page.nextCursor } };
   },
 });
@@ -238,7 +245,7 @@ export const updateLinkEndpoint = defineEndpoint({
   handler: async ({ caller, params, body, request }) => {
     const actor = await ownerOf(caller.ownerId);
     // One read gives both the ETag compared with If-Match and the state the UPDATE requires (changeLink's unchangedSince).
-    const details = await getLinkDetails(actor, params.id);
+    const details = await shareLinkDetails(actor, params.id);
     if (!details) throw notFound();
     const current = await readLink(actor, params.id, undefined, details);
     const ifMatch = request.headers.get("if-match");
@@ -305,7 +312,7 @@ export const revokeLinkEndpoint = defineEndpoint({
   problems: ["conflict"],
   handler: async ({ caller, params }) => {
     const actor = await ownerOf(caller.ownerId);
-    const details = await getLinkDetails(actor, params.id);
+    const details = await shareLinkDetails(actor, params.id);
     if (!details) throw notFound();
     if (details.kind === "direct") throw new ApiProblem("conflict", DIRECT_CANNOT);
     try {
@@ -341,7 +348,7 @@ export const deleteLinkEndpoint = defineEndpoint({
   },
   handler: async ({ caller, params }) => {
     const actor = await ownerOf(caller.ownerId);
-    const details = await getLinkDetails(actor, params.id);
+    const details = await shareLinkDetails(actor, params.id);
     if (!details) throw notFound();
     try {
       await deleteLinkFromHistory(actor, params.id);
@@ -368,7 +375,7 @@ export const listLinkEventsEndpoint = defineEndpoint({
   success: { status: 200, description: "One page of the access log.", schema: linkEventListSchema },
   handler: async ({ caller, params, query }) => {
     const actor = await ownerOf(caller.ownerId);
-    if (!(await getLinkDetails(actor, params.id))) throw notFound();
+    if (!(await shareLinkDetails(actor, params.id))) throw notFound();
     const page = await listAccessLog(actor, params.id, query.cursor, query.limit, { foldPreviews: false });
     return {
       body: {

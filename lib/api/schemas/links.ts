@@ -337,7 +337,7 @@ const filter = historyFilterSchema.shape;
 
 export const listLinksQuerySchema = z.strictObject({
   status: filter.status.unwrap().default("all"),
-  type: filter.type.unwrap().default("all"),
+  type: z.enum(["all", "direct", "managed"]).default("all").meta({ description: "Upload requests are not listed here: see /upload-requests." }),
   connection: filter.connection.unwrap().meta({ description: "Only links of this connection (its id)." }),
   bucket: filter.bucket.unwrap().meta({ description: "Only links to this bucket." }),
   q: filter.q.unwrap().meta({ description: "Text in the key, note or title (case-insensitive)." }),

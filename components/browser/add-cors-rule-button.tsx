@@ -7,7 +7,15 @@ import { addUploadCorsRuleAction } from "@/lib/actions/add-upload-cors-rule";
 import type { ActionState } from "@/lib/actions/safe-action";
 
 /** "Add CORS rule": adds the upload rule to the bucket's CORS (keeping its rules), then shows the page again. */
-export function AddCorsRuleButton({ connectionId, bucket }: { connectionId: string; bucket: string }) {
+export function AddCorsRuleButton({
+  connectionId,
+  bucket,
+  onAdded,
+}: {
+  connectionId: string;
+  bucket: string /** Instead of showing the page again. */;
+  onAdded?: () => void;
+}) {
   const router = useRouter();
   const [pending, setPending] = useState(false);
   const [message, setMessage] = useState<string | null>(null);
@@ -16,7 +24,7 @@ export function AddCorsRuleButton({ connectionId, bucket }: { connectionId: stri
     setMessage(null);
     try {
       const state: ActionState<unknown> = await addUploadCorsRuleAction({ status: "idle" }, { connectionId, bucket });
-      if (state.status === "success") router.refresh();
+      if (state.status === "success") (onAdded ?? router.refresh)();
       else setMessage(state.status === "idle" ? null : state.message);
     } catch {
       setMessage("The app could not be reached. Try again.");

@@ -20,7 +20,16 @@ export async function copyText(text: string, fallbackInput?: HTMLInputElement | 
   }
 }
 
-export function ShareResult({ link, timeZone }: { link: IssuedLink; timeZone: string }) {
+export function ShareResult({
+  link,
+  timeZone,
+  request = false,
+}: {
+  link: IssuedLink;
+  timeZone: string;
+  /** An upload request's link ("Upload link"): none of a share link's settings apply. */
+  request?: boolean;
+}) {
   const input = useRef<HTMLInputElement>(null);
   const fieldId = useId();
   const [copy, setCopy] = useState<"idle" | "copied" | "selected">("idle");
@@ -33,7 +42,7 @@ export function ShareResult({ link, timeZone }: { link: IssuedLink; timeZone: st
     <div className="space-y-3">
       <div className="space-y-1">
         <label htmlFor={fieldId} className="block text-sm font-medium">
-          Share link
+          {request ? "Upload link" : "Share link"}
         </label>
         <input
           ref={input}
@@ -52,7 +61,7 @@ export function ShareResult({ link, timeZone }: { link: IssuedLink; timeZone: st
           Works until <strong>{formatExpiryDate(expiresAt, timeZone)}</strong> ({relativeTime(expiresAt, new Date())}).
         </p>
       )}
-      {link.managed ? (
+      {request ? null : link.managed ? (
         <dl aria-label="Managed link settings" className="grid grid-cols-[9rem_1fr] gap-x-3 gap-y-1 text-sm">
           <dt className="text-muted">Type</dt>
           <dd>Managed link (revocable)</dd>

@@ -205,7 +205,12 @@ type SelectedRow = Omit<LinkRow, "status" | "objectSize" | "kind" | "objectState
 
 function toRow(actor: Actor, { passwordHash, issuedBy, request, ...row }: SelectedRow, now: Date): LinkRow {
   const counters = request
-    ? { maxFiles: request.maxFiles, maxTotalSize: Number(request.maxTotalSize), receivedFiles: request.receivedFiles, receivedBytes: Number(request.receivedBytes) }
+    ? {
+        maxFiles: request.maxFiles,
+        maxTotalSize: Number(request.maxTotalSize),
+        receivedFiles: request.receivedFiles,
+        receivedBytes: Number(request.receivedBytes),
+      }
     : null;
   return {
     request:

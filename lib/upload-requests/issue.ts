@@ -83,7 +83,8 @@ export function requestFieldProblems(input: UploadRequestRequest): Record<string
   const types = allowedTypesProblem(input.allowedTypes);
   if (types) problems.allowedTypes = types;
   if (input.title !== null && input.title.length > MAX_TITLE_LENGTH) problems.title = `Keep the title under ${MAX_TITLE_LENGTH} characters.`;
-  if (input.message !== null && input.message.length > MAX_MESSAGE_LENGTH) problems.message = `Keep the message under ${MAX_MESSAGE_LENGTH.toLocaleString("en-US")} characters.`;
+  if (input.message !== null && input.message.length > MAX_MESSAGE_LENGTH)
+    problems.message = `Keep the message under ${MAX_MESSAGE_LENGTH.toLocaleString("en-US")} characters.`;
   if (input.folderPerUploader && !input.askName) problems.folderPerUploader = "A folder per uploader needs their name: tick Ask for name too.";
   return problems;
 }
@@ -96,7 +97,7 @@ export async function requestCors(open: OpenConnection, bucket: string): Promise
 export async function issueUploadRequest(
   actor: Actor,
   input: UploadRequestRequest,
-  options: { now?: Date; /** false: no QR code (the API). */ qr?: boolean } = {},
+  options: { now?: Date /** false: no QR code (the API). */; qr?: boolean } = {},
 ): Promise<IssuedUploadRequest> {
   const open = await openConnectionOrThrow(actor, input.connectionId);
   assertMayRequest(actor, open.connection.id, input.bucket, input.folder);
@@ -108,7 +109,8 @@ export async function issueUploadRequest(
   if (!expiry.ok) throw new AppError("invalid", expiry.message, { reason: "invalid_expiry", field: "expiresIn" });
   const seconds = Math.floor((expiry.expiresAt.getTime() - now.getTime()) / 1000);
   assertExpiryAllowed(actor, open.connection.id, { seconds, neverExpires: expiry.neverExpires === true });
-  if (seconds < MIN_EXPIRY_SECONDS) throw new AppError("invalid", "Choose an expiry at least a minute from now.", { reason: "invalid_expiry", field: "expiresIn" });
+  if (seconds < MIN_EXPIRY_SECONDS)
+    throw new AppError("invalid", "Choose an expiry at least a minute from now.", { reason: "invalid_expiry", field: "expiresIn" });
 
   const title = input.title ?? `Files for ${dateSegment(now, input.timeZone)}`;
   const landing = landingFolder(input.folder, input.title, now, input.timeZone);

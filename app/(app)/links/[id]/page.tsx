@@ -17,7 +17,9 @@ import { ManifestExport } from "@/components/links/manifest-export";
 import { buttonClass } from "@/components/ui/button";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { linkPasswordLockout } from "@/lib/auth/rate-limit";
-import { can } from "@/lib/auth/permissions";
+import { can, canOnObject } from "@/lib/auth/permissions";
+import { RequestDetails } from "@/components/upload-requests/request-details";
+import { getRequestFacts, listReceivedFiles } from "@/lib/upload-requests/manage";
 import { requireUser } from "@/lib/auth/session";
 import { formatBytes } from "@/lib/format";
 import { getLinkDetails, listAccessLog } from "@/lib/links/manage";
@@ -39,6 +41,24 @@ export default async function LinkPage({ params, searchParams }: { params: Promi
   const now = new Date();
   const link = await getLinkDetails(user, id, now);
   if (!link) notFound();
+  if (link.target === "request") {
+    const [facts, received, requestLog] = await Promise.all([getRequestFacts(user, id, now), listReceivedFiles(user, id), listAccessLog(user, id, cursor)]);
+    if (!facts) notFound();
+    return (
+      <RequestDetails
+        link={link}
+        facts={facts}
+        files={received}
+        fileHref={(file) =>
+          canOnObject(user, "browse", file.connectionId, file.bucket, file.key) ? objectHref(file.connectionId, file.bucket, file.key) : null
+        }
+        log={requestLog}
+        cursor={cursor}
+        issuedBy={can(user, "links.all") ? issuerLabel(link.issuedBy) : null}
+        now={now}
+      />
+    );
+  }
   const log = link.kind === "managed" ? await listAccessLog(user, id, cursor) : null;
   const filesAfter = typeof search.files === "string" && search.files.length <= 2048 ? search.files : undefined;
   const files = link.target === "files" ? await listLinkFiles(user, id, filesAfter) : null;

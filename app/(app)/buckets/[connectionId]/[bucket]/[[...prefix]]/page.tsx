@@ -13,7 +13,8 @@ import { beginUploadAction } from "@/lib/actions/begin-upload";
 import { createFolderAction } from "@/lib/actions/create-folder";
 import { inputClass } from "@/components/ui/field";
 import { loadActor } from "@/lib/auth/actor";
-import { can, canOnObject, listingView } from "@/lib/auth/permissions";
+import { can, canOnObject, canRequestUploads, listingView, longestExpirySeconds } from "@/lib/auth/permissions";
+import { RequestFilesButton } from "@/components/upload-requests/request-files-dialog";
 import { getSessionUser, getSessionUserId, requireUser } from "@/lib/auth/session";
 import { shareLimitsFor } from "@/lib/links/grant-limits";
 import { publicBaseUrl } from "@/lib/env";
@@ -84,6 +85,8 @@ export default async function FolderPage({ params, searchParams }: { params: Pro
   const crumbs = breadcrumbs(connectionId, bucket, prefix);
   // Upload controls only for who may upload into this very folder (decided here, on the server).
   const mayUpload = listingView(user, "upload", connectionId, bucket, prefix) === "all";
+  // "Request files" only for who may request uploads into this very folder.
+  const mayRequest = view === "all" && canRequestUploads(user, connectionId, bucket, prefix);
   const listingArea = (
     <Suspense key={`${here}|${filter}|${pages.at(-1) ?? ""}`} fallback={<ListingSkeleton />}>
       <FolderListing
@@ -111,15 +114,26 @@ export default async function FolderPage({ params, searchParams }: { params: Pro
           <Breadcrumbs connectionName={open.connection.name} crumbs={crumbs} />
           <h1 className="truncate text-2xl font-semibold">{crumbs.at(-1)?.label ?? bucket}</h1>
         </div>
-        <Form action={here} className="flex items-end gap-2" role="search">
-          <label htmlFor="filter" className="sr-only">
-            Filter by name
-          </label>
-          <input id="filter" name="q" defaultValue={filter} placeholder="Filter by name prefix" className={`${inputClass} w-56`} />
-          <Button type="submit" variant="secondary">
-            Filter
-          </Button>
-        </Form>
+        <div className="flex flex-wrap items-end gap-2">
+          {mayRequest ? (
+            <RequestFilesButton
+              connectionId={connectionId}
+              bucket={bucket}
+              prefix={prefix}
+              folderName={crumbs.at(-1)?.label ?? bucket}
+              longestSeconds={longestExpirySeconds(user, connectionId)}
+            />
+          ) : null}
+          <Form action={here} className="flex items-end gap-2" role="search">
+            <label htmlFor="filter" className="sr-only">
+              Filter by name
+            </label>
+            <input id="filter" name="q" defaultValue={filter} placeholder="Filter by name prefix" className={`${inputClass} w-56`} />
+            <Button type="submit" variant="secondary">
+              Filter
+            </Button>
+          </Form>
+        </div>
       </div>
       <div className={selectedKey ? "grid gap-6 lg:grid-cols-[minmax(0,1fr)_24rem]" : ""}>
         {mayUpload ? (

@@ -130,6 +130,10 @@ export function buildOpenApiDocument(endpoints: AnyEndpoint[], serverUrl: string
     tags: [
       { name: "Storage", description: "Connections, buckets and objects (scope objects:read)." },
       { name: "Links", description: "Create, read, change and revoke share links (scopes links:read, links:write)." },
+      {
+        name: "Upload requests",
+        description: "Links people without an account upload files through, straight into your storage (scopes links:read, links:write).",
+      },
     ],
     components: {
       securitySchemes: {

@@ -90,7 +90,7 @@ export const linkSchema = z
 export type ApiLink = z.input<typeof linkSchema>;
 
 /** Expiry in the API: seconds from now, an instant, or never (managed links); at most one of them. */
-const expiresIn = z
+export const expiresIn = z
   .int()
   .min(MIN_EXPIRY_SECONDS, EXPIRY_MESSAGES.tooShort)
   .max(MAX_MANAGED_EXPIRY_SECONDS, EXPIRY_MESSAGES.managedTooLong)
@@ -98,12 +98,12 @@ const expiresIn = z
   .meta({
     description: `Seconds from now, ${MIN_EXPIRY_SECONDS} to ${MAX_EXPIRY_SECONDS} (7 days) for direct links, up to ${MAX_MANAGED_EXPIRY_SECONDS} for managed ones.`,
   });
-const expiresAt = isoDateTime.optional().meta({ description: "When the link stops working (same limits as expiresIn)." });
-const neverExpires = z.literal(true).optional().meta({ description: "Managed links only: no expiry." });
+export const expiresAt = isoDateTime.optional().meta({ description: "When the link stops working (same limits as expiresIn)." });
+export const neverExpires = z.literal(true).optional().meta({ description: "Managed links only: no expiry." });
 export const EXPIRY_FIELDS = ["expiresIn", "expiresAt", "neverExpires"] as const;
 export type ExpiryField = (typeof EXPIRY_FIELDS)[number];
 
-function atMostOneExpiry(body: Partial<Record<ExpiryField, unknown>>, ctx: z.RefinementCtx): void {
+export function atMostOneExpiry(body: Partial<Record<ExpiryField, unknown>>, ctx: z.RefinementCtx): void {
   const given = EXPIRY_FIELDS.filter((field) => body[field] !== undefined);
   for (const field of given.slice(1)) {
     ctx.addIssue({ code: "custom", path: [field], message: `Give at most one of expiresIn, expiresAt and neverExpires (${given[0]} is already given).` });

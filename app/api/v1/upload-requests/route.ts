@@ -1,0 +1,4 @@
+import { apiRoutes } from "@/lib/api/endpoint";
+import { createUploadRequestEndpoint } from "@/lib/api/endpoints/upload-requests";
+
+export const { GET, POST, PATCH, PUT, DELETE, OPTIONS } = apiRoutes(createUploadRequestEndpoint);

@@ -20,4 +20,6 @@ export async function register() {
   ensureAuditPruning();
   const { ensureUploadCleanup } = await import("@/lib/uploads/store");
   ensureUploadCleanup();
+  const { ensureRequestDigests } = await import("@/lib/upload-requests/notify");
+  ensureRequestDigests();
 }

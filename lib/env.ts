@@ -137,6 +137,13 @@ const envSchema = z.object({
     .min(1, "a whole number of days (1-36500)")
     .max(36_500, "a whole number of days (1-36500)")
     .default(365),
+  /** Upload requests: at most one e-mail per request this often, listing the files received since the last one. */
+  UPLOAD_NOTIFY_INTERVAL_SECONDS: z.coerce
+    .number({ error: "a whole number of seconds (1-86400)" })
+    .int("a whole number of seconds (1-86400)")
+    .min(1, "a whole number of seconds (1-86400)")
+    .max(86_400, "a whole number of seconds (1-86400)")
+    .default(300),
   /** Where e-mail (invites) is sent through: smtp://[user:pass@]host[:port] or smtps://…; without it nothing is sent. */
   SMTP_URL: optionalString.pipe(z.string().refine(isSmtpUrl, "an smtp:// or smtps:// URL such as smtps://user:password@mail.example.com:465").optional()),
   /** The From of e-mail sent; defaults to "Bucketshare <bucketshare@<host of PUBLIC_URL>>". */

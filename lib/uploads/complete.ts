@@ -1,3 +1,4 @@
+import { onRequestFileReceived } from "@/lib/upload-requests/notify";
 import "server-only";
 import {
   AbortMultipartUploadCommand,
@@ -79,6 +80,8 @@ export async function recordUploaded(row: UploadRow, detectedType: DetectedType 
     subjectId: row.id,
     details: { connectionId: row.connectionId, size: Number(row.size), declaredType: row.contentType, detectedType: detectedType?.mime ?? null },
   });
+  // An upload request's file: the webhook event and the requester's batched e-mail.
+  if (row.requestId) await onRequestFileReceived(row, detectedType);
   return true;
 }
 

@@ -24,13 +24,9 @@ export const createUploadRequestBodySchema = z
   .strictObject({
     connectionId: z.string().trim().min(1, "Choose a connection.").max(64).meta({ description: "The connection's id (GET /connections)." }),
     bucket: z.string().min(1, "Choose a bucket.").max(255),
-    folder: z
-      .string()
-      .max(1024)
-      .optional()
-      .meta({
-        description: 'The folder the request is made on: "" (default, the bucket\'s root) or a prefix ending in "/". Files land in <folder><title or date>/.',
-      }),
+    folder: z.string().max(1024).optional().meta({
+      description: 'The folder the request is made on: "" (default, the bucket\'s root) or a prefix ending in "/". Files land in <folder><title or date>/.',
+    }),
     title: z
       .string()
       .trim()
@@ -118,12 +114,9 @@ export const receivedFileSchema = z
 export const uploadRequestSchema = z
   .object({
     id: z.string(),
-    url: z
-      .string()
-      .nullable()
-      .meta({
-        description: "The upload link <server>/u/<token> to hand out; null once the request is closed or expired (or for who may no longer manage it).",
-      }),
+    url: z.string().nullable().meta({
+      description: "The upload link <server>/u/<token> to hand out; null once the request is closed or expired (or for who may no longer manage it).",
+    }),
     status: z.enum(["open", "full", "expired", "closed"]).meta({
       description: "The first that applies: closed (Close request); expired; full (maxFiles files or maxTotalSize bytes received); open.",
     }),

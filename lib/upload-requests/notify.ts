@@ -1,0 +1,147 @@
+import "server-only";
+import { db } from "@/lib/db/client";
+import { getEnv, publicBaseUrl } from "@/lib/env";
+import { formatBytes } from "@/lib/format";
+import { log } from "@/lib/log";
+import { escapeHtml, mailConfigured, sendMail } from "@/lib/mail/send";
+import type { DetectedType } from "@/lib/uploads/sniff";
+import type { UploadRow } from "@/lib/uploads/store";
+
+/**
+ * Telling the requester that files arrived. Each file received (lib/uploads/complete.ts
+ * recordUploaded, once the row is complete) queues the webhook event `upload.received` for the
+ * request's issuer and the team's Owner (the webhook queue of lib/webhooks, as `link.downloaded`).
+ * The e-mail is batched: a timer (ensureRequestDigests, from instrumentation.ts) sends each request's
+ * issuer at most one e-mail per UPLOAD_NOTIFY_INTERVAL_SECONDS, listing the files received since the
+ * last one. Files are claimed with one UPDATE … SET notified_at … RETURNING, so several instances
+ * never send the same file twice.
+ */
+
+/**
+ * Queues `upload.received` for the issuer and the team's Owner (each once, where they have a webhook and
+ * were not removed). Never throws: a notification must not undo a file that arrived.
+ */
+export async function onRequestFileReceived(row: UploadRow, detectedType: DetectedType | null = null): Promise<void> {
+  if (!row.requestId) return;
+  try {
+    if (detectedType) await db.upload.updateMany({ where: { id: row.id, detectedType: null }, data: { detectedType: detectedType.mime } });
+    await db.$executeRaw`
+      INSERT INTO webhook_deliveries (owner_id, url, payload, next_attempt_at, created_at)
+      SELECT u.id, u.webhook_url,
+             jsonb_build_object(
+               'type', 'upload.received',
+               'occurredAt', to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+               'request', jsonb_build_object('id', l.id, 'title', l.title, 'receivedFiles', r.received_files, 'maxFiles', r.max_files,
+                 'receivedBytes', r.received_bytes),
+               'file', jsonb_build_object('name', ${row.fileName ?? row.key.slice(row.key.lastIndexOf("/") + 1)}::text, 'size', ${Number(row.size)}::bigint,
+                 'key', ${row.key}::text, 'bucket', ${row.bucket}::text, 'detectedType', ${detectedType?.mime ?? null}::text),
+               'uploader', jsonb_build_object('name', ${row.uploaderName}::text, 'email', ${row.uploaderEmail}::text, 'address', ${row.uploaderAddress}::text)
+             ),
+             now(), now()
+        FROM share_links l JOIN upload_requests r ON r.link_id = l.id
+        JOIN users u ON u.id IN (l.issued_by, (SELECT o.id FROM users o WHERE o.role = 'owner' AND COALESCE(o.team_id, o.id) = l.owner_id))
+       WHERE l.id = ${row.requestId} AND u.webhook_url IS NOT NULL AND u.webhook_url <> '' AND u.removed_at IS NULL`;
+  } catch (error) {
+    log.warn("upload_requests.notify_failed", { upload: row.id, error });
+  }
+}
+
+type Claimed = {
+  id: string;
+  requestId: string;
+  fileName: string | null;
+  key: string;
+  size: bigint;
+  uploaderName: string | null;
+  uploaderEmail: string | null;
+};
+
+/** The interval between two e-mails of one request (UPLOAD_NOTIFY_INTERVAL_SECONDS). */
+export function digestIntervalMs(): number {
+  return getEnv().UPLOAD_NOTIFY_INTERVAL_SECONDS * 1000;
+}
+
+/**
+ * Claims the files of one request that no e-mail named yet, unless one was sent for it within the
+ * interval. The conditional UPDATE re-checks notified_at IS NULL on every row it locks, so two
+ * instances racing claim each file once.
+ */
+async function claimFiles(requestId: string, intervalMs: number, now: Date): Promise<Claimed[]> {
+  const since = new Date(now.getTime() - intervalMs);
+  return db.$queryRaw<Claimed[]>`
+    UPDATE uploads SET notified_at = ${now}
+     WHERE request_id = ${requestId} AND state = 'complete' AND notified_at IS NULL
+       AND NOT EXISTS (SELECT 1 FROM uploads s WHERE s.request_id = ${requestId} AND s.notified_at > ${since})
+    RETURNING id, request_id AS "requestId", file_name AS "fileName", key, size, uploader_name AS "uploaderName", uploader_email AS "uploaderEmail"`;
+}
+
+function digestMail(to: string, request: { id: string; title: string | null }, files: Claimed[]): { to: string; subject: string; text: string; html: string } {
+  const title = request.title ?? "your upload request";
+  const count = `${files.length} ${files.length === 1 ? "file" : "files"}`;
+  const base = publicBaseUrl();
+  const page = base ? `${base}/links/${request.id}` : null;
+  const line = (f: Claimed) => {
+    const name = f.fileName ?? f.key.slice(f.key.lastIndexOf("/") + 1);
+    const who = [f.uploaderName, f.uploaderEmail].filter(Boolean).join(", ");
+    return `${name} (${formatBytes(f.size)})${who ? ` from ${who}` : ""}`;
+  };
+  const lines = files.map(line);
+  return {
+    to,
+    subject: `${count} received for “${title}”`,
+    text: [`${count} arrived through your upload request “${title}”:`, "", ...lines.map((l) => `- ${l}`), "", page ? `See them all: ${page}` : ""].join("\n"),
+    html: [
+      `<p>${escapeHtml(count)} arrived through your upload request “${escapeHtml(title)}”:</p>`,
+      `<ul>${lines.map((l) => `<li>${escapeHtml(l)}</li>`).join("")}</ul>`,
+      page ? `<p><a href="${escapeHtml(page)}">See them all</a></p>` : "",
+    ].join(""),
+  };
+}
+
+/**
+ * One round: for each request with files no e-mail named yet (and none sent within the interval), one
+ * e-mail to its issuer listing them. A failed send gives the files back for the next round. Returns
+ * the e-mails sent.
+ */
+export async function sendRequestDigests(options: { intervalMs?: number; now?: Date } = {}): Promise<number> {
+  if (!mailConfigured()) return 0;
+  const intervalMs = options.intervalMs ?? digestIntervalMs();
+  const now = options.now ?? new Date();
+  const pending = await db.$queryRaw<{ requestId: string }[]>`
+    SELECT DISTINCT request_id AS "requestId" FROM uploads
+     WHERE request_id IS NOT NULL AND state = 'complete' AND notified_at IS NULL LIMIT 500`;
+  let sent = 0;
+  for (const { requestId } of pending) {
+    const request = await db.shareLink.findUnique({
+      where: { id: requestId },
+      select: { id: true, title: true, deletedAt: true, issuedBy: { select: { email: true, removedAt: true } } },
+    });
+    const to = request?.issuedBy && !request.issuedBy.removedAt && !request.deletedAt ? request.issuedBy.email : null;
+    const files = await claimFiles(requestId, intervalMs, now);
+    if (files.length === 0 || !request || !to) continue;
+    try {
+      await sendMail(digestMail(to, request, files));
+      sent++;
+      log.info("upload_requests.digest_sent", { request: requestId, files: files.length });
+    } catch {
+      // Not named after all: the next round tries again (sendMail logged why).
+      await db.upload.updateMany({ where: { id: { in: files.map((f) => f.id) }, notifiedAt: now }, data: { notifiedAt: null } });
+    }
+  }
+  return sent;
+}
+
+const globalForDigests = globalThis as unknown as { bucketshareRequestDigests?: NodeJS.Timeout };
+
+/**
+ * Sends the batched e-mails (started from instrumentation.ts; one timer per process), checking every
+ * fifth of the interval (at least every second, at most every minute) so the first file of a quiet
+ * request is told soon and later ones wait for the interval.
+ */
+export function ensureRequestDigests(): void {
+  if (globalForDigests.bucketshareRequestDigests) return;
+  const every = Math.min(60_000, Math.max(1_000, Math.floor(digestIntervalMs() / 5)));
+  const run = () => void sendRequestDigests().catch((error: unknown) => log.warn("upload_requests.digest_failed", { error }));
+  globalForDigests.bucketshareRequestDigests = setInterval(run, every);
+  globalForDigests.bucketshareRequestDigests.unref();
+}

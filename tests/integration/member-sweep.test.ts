@@ -70,6 +70,7 @@ let connectionId: string;
 let bucket: string;
 let managedLink: string;
 let filesShare: string;
+let uploadRequest: string;
 let inviteId: string;
 let ownerTokenId: string;
 
@@ -104,7 +105,7 @@ function inputsFor(id: string, actor: SessionUser): Record<string, unknown>[] {
     secretAccessKey: storage.secretAccessKey,
     forcePathStyle: "on",
   };
-  const links = [managedLink, filesShare];
+  const links = [managedLink, filesShare, uploadRequest];
   const table: Record<string, Record<string, unknown>[]> = {
     // Issue 17: uploading and New folder need "Can upload" (neither Member holds it); Add CORS rule is for who manages connections.
     "add-upload-cors-rule.ts#addUploadCorsRuleAction": [{ connectionId, bucket }],
@@ -114,6 +115,13 @@ function inputsFor(id: string, actor: SessionUser): Record<string, unknown>[] {
       { connectionId, bucket, prefix: "", path: "report.pdf", size: "10", type: "application/pdf", onExisting: "keep-both" },
     ],
     "create-folder.ts#createFolderAction": [{ connectionId, bucket, prefix: "docs/", name: "new folder" }],
+    // Upload requests need the "request" right (Can request uploads): neither Member holds it.
+    "create-upload-request.ts#createUploadRequestAction": [
+      { connectionId, bucket, folder: "docs/", title: "Sweep", preset: "7d", maxFiles: "5", askName: "on" },
+      { connectionId, bucket, folder: "", preset: "never" },
+    ],
+    "check-request-cors.ts#checkRequestCorsAction": [{ connectionId, bucket, folder: "docs/" }],
+    "change-request-limits.ts#changeRequestLimitsAction": [{ id: uploadRequest, maxFiles: "50", maxFileSize: "2 GB", maxTotalSize: "10 GB" }],
     "change-allowed-networks.ts#changeAllowedNetworksAction": links.map((l) => ({ id: l, allowedNetworks: "198.51.100.0/24" })),
     "change-download-limit.ts#changeDownloadLimitAction": links.map((l) => ({ id: l, downloadLimit: "3" })),
     "change-link-expiry.ts#changeLinkExpiryAction": links.map((l) => ({ id: l, preset: "30d" })),
@@ -182,6 +190,7 @@ async function teamSnapshot(): Promise<string> {
     UNION ALL SELECT 'tokens', to_jsonb(k) - 'last_used_at' - 'window_count' - 'window_started_at' FROM api_tokens k WHERE k.owner_id IN (SELECT id FROM users WHERE id = ${team} OR team_id = ${team})
     UNION ALL SELECT 'webhook_deliveries', to_jsonb(w) FROM webhook_deliveries w WHERE w.owner_id IN (SELECT id FROM users WHERE id = ${team} OR team_id = ${team})
     UNION ALL SELECT 'uploads', to_jsonb(p) FROM uploads p WHERE p.owner_id = ${team}
+    UNION ALL SELECT 'upload_requests', to_jsonb(q) FROM upload_requests q WHERE q.link_id IN (SELECT id FROM share_links WHERE owner_id = ${team})
     UNION ALL SELECT 'audit', to_jsonb(e) FROM audit_events e WHERE e.team_id = ${team}`;
   return rows
     .map((row) => `${row.t} ${JSON.stringify(row.r)}`)
@@ -207,6 +216,32 @@ beforeAll(async () => {
   );
   if (files.status !== "success") throw new Error(JSON.stringify(files));
   filesShare = files.data!.id;
+  // An upload request of the Owner's (written directly: this storage may have no bucket CORS for the dialog's check).
+  const expiresAt = new Date(Date.now() + 7 * 86_400_000);
+  uploadRequest = (
+    await db.shareLink.create({
+      data: {
+        ownerId: owner.id,
+        issuedById: owner.id,
+        connectionId,
+        connectionName: "Team storage",
+        bucket,
+        key: "docs/Sweep/",
+        objectSize: 0n,
+        requestedExpiresAt: expiresAt,
+        expiresAt,
+        expiresSoonAt: expiresAt,
+        disposition: "attachment",
+        fileName: "",
+        urlEnc: "x",
+        kind: "managed",
+        target: "request",
+        title: "Sweep",
+        tokenHash: `sweep-${h.randomSuffix()}`,
+        request: { create: { maxFiles: 10, maxFileSize: 1024n ** 3n, maxTotalSize: 5n * 1024n ** 3n } },
+      },
+    })
+  ).id;
   const invite = await as(owner, () =>
     inviteMemberAction({ status: "idle" }, { email: `invited-${h.randomSuffix()}@integration.test`, role: "member", grants: [] }),
   );
@@ -292,7 +327,7 @@ describe("a Member without the right", () => {
         await call("GET", "/connections/{id}/buckets", `/connections/${connectionId}/buckets`, refused);
         await call("GET", "/objects", `/objects?${new URLSearchParams({ connection: connectionId, bucket, prefix: "" })}`, refused);
       }
-      for (const id of [managedLink, filesShare]) {
+      for (const id of [managedLink, filesShare, uploadRequest]) {
         await call("GET", "/links/{id}", `/links/${id}`, refused);
         await call("GET", "/links/{id}/events", `/links/${id}/events`, refused);
         await call("PATCH", "/links/{id}", `/links/${id}`, refused, { note: "taken over" });
@@ -301,6 +336,8 @@ describe("a Member without the right", () => {
       }
       await call("POST", "/links", "/links", refused, { connectionId, bucket, key: "report.pdf", type: "managed", expiresIn: 3600 });
       await call("POST", "/links", "/links", refused, { connectionId, bucket, files: { folder: "docs/" } });
+      await call("POST", "/upload-requests", "/upload-requests", refused, { connectionId, bucket, folder: "docs/", title: "Taken over" });
+      await call("GET", "/upload-requests/{id}", `/upload-requests/${uploadRequest}`, refused);
     }
     expect(problems).toEqual([]);
     expect(await teamSnapshot()).toBe(before);

@@ -9,6 +9,7 @@ import {
   MAX_LIMITS,
   MAX_MESSAGE_LENGTH,
   MAX_TITLE_LENGTH,
+  parseAllowedTypes,
   type UploadRequestRequest,
 } from "@/lib/upload-requests/request";
 import { linkPasswordField } from "@/lib/validation/share";
@@ -77,6 +78,12 @@ export const createUploadRequestBodySchema = z
   });
 export type CreateUploadRequestBody = z.output<typeof createUploadRequestBodySchema>;
 
+/** "pdf" → ".pdf", "IMAGE/*" → "image/*" (as the dialog's field); a list with a bad entry is left for the core to refuse by name. */
+function normalisedTypes(types: string[]): string[] {
+  const parsed = parseAllowedTypes(types.join(","));
+  return parsed.ok ? parsed.types : types;
+}
+
 /** POST /upload-requests' body as the request issueUploadRequest takes (the limits' rules are the core's, as for the dialog). */
 export function toUploadRequestFromBody(body: CreateUploadRequestBody): UploadRequestRequest {
   return {
@@ -88,7 +95,7 @@ export function toUploadRequestFromBody(body: CreateUploadRequestBody): UploadRe
     maxFiles: body.maxFiles ?? DEFAULT_LIMITS.maxFiles,
     maxFileSize: body.maxFileSize ?? DEFAULT_LIMITS.maxFileSize,
     maxTotalSize: body.maxTotalSize ?? DEFAULT_LIMITS.maxTotalSize,
-    allowedTypes: body.allowedTypes ?? [],
+    allowedTypes: normalisedTypes(body.allowedTypes ?? []),
     expiry: requestedExpiryOfBody(body) ?? { seconds: DEFAULT_EXPIRY_SECONDS },
     password: body.password ?? null,
     askName: body.askName ?? false,

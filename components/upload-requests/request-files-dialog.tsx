@@ -283,21 +283,20 @@ function RequestFilesDialog({
                 <input type="checkbox" name="askEmail" />
                 Ask for email
               </label>
-              <label className="flex items-start gap-2 text-sm">
-                <input
-                  type="checkbox"
-                  name="folderPerUploader"
-                  disabled={!askName}
-                  className="mt-1"
-                  aria-describedby={`${ids}-folderPerUploader-help ${ids}-folderPerUploader-error`}
-                />
-                <span>
+              <div>
+                <label className="flex items-center gap-2 text-sm">
+                  <input
+                    type="checkbox"
+                    name="folderPerUploader"
+                    disabled={!askName}
+                    aria-describedby={`${ids}-folderPerUploader-help ${ids}-folderPerUploader-error`}
+                  />
                   A folder per uploader
-                  <span id={`${ids}-folderPerUploader-help`} className="block text-xs text-muted">
-                    Each uploader's files go into a folder of their name (needs Ask for name).
-                  </span>
-                </span>
-              </label>
+                </label>
+                <p id={`${ids}-folderPerUploader-help`} className="ml-6 text-xs text-muted">
+                  Each uploader's files go into a folder of their name (needs Ask for name).
+                </p>
+              </div>
               {error("folderPerUploader")}
             </fieldset>
             {formMessage ? <Alert tone="error">{formMessage}</Alert> : null}

@@ -66,7 +66,7 @@ test("the owner requests files into a folder, finds the request in the history, 
   await corsFor(s3, new URL(baseURL!).origin);
   await page.getByRole("button", { name: "Request files" }).click();
   dialog = page.getByRole("dialog", { name: `Request files into ${BUCKET}` });
-  await expect(dialog.getByLabel("Title")).toBeVisible();
+  await expect(dialog.getByLabel("Title", { exact: true })).toBeVisible();
   for (const label of [
     "Message to uploaders",
     "Max files",
@@ -88,13 +88,13 @@ test("the owner requests files into a folder, finds the request in the history, 
   await expect(dialog.getByText(/Not a size/)).toBeVisible();
   await expect(dialog.getByText(/Not an extension or a MIME type: “\*\*\*”/)).toBeVisible();
 
-  await dialog.getByLabel("Title").fill(TITLE);
-  await dialog.getByLabel("Message to uploaders").fill("The RAW files, please.");
+  await dialog.getByLabel("Title", { exact: true }).fill(TITLE);
+  await dialog.getByLabel("Message to uploaders", { exact: true }).fill("The RAW files, please.");
   await dialog.getByLabel("Max file size", { exact: true }).fill("2 GB");
   await dialog.getByLabel("Allowed file types", { exact: true }).fill("jpg, image/*");
   await dialog.getByLabel("Password", { exact: true }).fill("a-long-request-password");
-  await dialog.getByLabel("Ask for name").check();
-  await dialog.getByLabel("A folder per uploader").check();
+  await dialog.getByLabel("Ask for name", { exact: true }).check();
+  await dialog.getByLabel("A folder per uploader", { exact: true }).check();
   await dialog.getByRole("button", { name: "Create request" }).click();
 
   const link = dialog.getByLabel("Upload link");

@@ -57,26 +57,6 @@ export async function getRequestFacts(actor: Actor, linkId: string, now = new Da
   };
 }
 
-/** The counters of several requests at once (the history's rows), by link id. */
-export async function requestCounters(
-  linkIds: string[],
-): Promise<Map<string, { maxFiles: number; maxTotalSize: number; receivedFiles: number; receivedBytes: number; lastUploadAt: Date | null }>> {
-  if (linkIds.length === 0) return new Map();
-  const rows = await db.uploadRequest.findMany({ where: { linkId: { in: linkIds } } });
-  return new Map(
-    rows.map((r) => [
-      r.linkId,
-      {
-        maxFiles: r.maxFiles,
-        maxTotalSize: Number(r.maxTotalSize),
-        receivedFiles: r.receivedFiles,
-        receivedBytes: Number(r.receivedBytes),
-        lastUploadAt: r.lastUploadAt,
-      },
-    ]),
-  );
-}
-
 export type ReceivedFile = {
   id: string;
   fileName: string;

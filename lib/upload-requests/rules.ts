@@ -55,9 +55,10 @@ export function allowedTypesInWords(allowed: readonly string[]): string | null {
 
 /** "Up to 10 files, 1 GB each, 5 GB in all; PDF or images". */
 export function limitsInWords(limits: RequestLimits): string {
-  const files = limits.maxFiles === 1 ? "Up to 1 file" : `Up to ${limits.maxFiles} files`;
-  const each = limits.maxFiles === 1 ? `of ${formatBytes(limits.maxFileSize)}` : `${formatBytes(limits.maxFileSize)} each`;
-  const parts = [files, each];
+  const parts =
+    limits.maxFiles === 1
+      ? [`Up to 1 file of ${formatBytes(Math.min(limits.maxFileSize, limits.maxTotalSize))}`]
+      : [`Up to ${limits.maxFiles} files`, `${formatBytes(limits.maxFileSize)} each`];
   if (limits.maxFiles > 1 && limits.maxTotalSize < limits.maxFileSize * limits.maxFiles) parts.push(`${formatBytes(limits.maxTotalSize)} in all`);
   const types = allowedTypesInWords(limits.allowedTypes);
   return `${parts.join(", ")}${types ? `; ${types}` : ""}`;

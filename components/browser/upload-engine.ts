@@ -58,23 +58,27 @@ export function createEngine(options: EngineOptions = {}): Engine {
   const appHeaders = options.appHeaders ?? (() => ({}));
   const uppy: Engine = new Uppy<EngineMeta, Record<string, never>>({ autoProceed: false, allowMultipleUploadBatches: true });
   const ahead = createAheadCache();
+  // Each key's upload id, kept after the file leaves Uppy's list: removing a file aborts its upload, and that
+  // Abort is signed after the file is gone from the list.
+  const uploadIds = new Map<string, string>();
+  uppy.on("file-added", (file) => uploadIds.set(String(file.meta.key), file.meta.uploadId));
   uppy.use(AwsS3, {
     shouldUseMultipart: true,
     getChunkSize: () => PART_SIZE,
     limit: 4,
     generateObjectKey: (file) => String(file.meta.key),
     signRequest: async (request) => {
-      const file = uppy.getFiles().find((candidate) => candidate.meta.key === request.key);
-      if (!file) throw new Error("This upload is no longer in the list.");
+      const uploadId = uppy.getFiles().find((candidate) => candidate.meta.key === request.key)?.meta.uploadId ?? uploadIds.get(request.key);
+      if (!uploadId) throw new Error("This upload is no longer in the list.");
       if (request.method === "PUT" && "partNumber" in request) {
-        const ready = ahead.take(file.meta.uploadId, request.partNumber);
+        const ready = ahead.take(uploadId, request.partNumber);
         if (ready) return { url: ready };
       }
       const response = await fetch(signUrl, {
         method: "POST",
-        headers: { "content-type": "application/json", ...appHeaders(file.meta.uploadId) },
+        headers: { "content-type": "application/json", ...appHeaders(uploadId) },
         credentials: "same-origin",
-        body: signBody(file.meta.uploadId, request),
+        body: signBody(uploadId, request),
       });
       const body = (await response.json().catch(() => null)) as {
         url?: string;
@@ -88,8 +92,8 @@ export function createEngine(options: EngineOptions = {}): Engine {
         // The status goes along: a page can tell an upload the server ended (404, 409) from a fault on the way.
         throw Object.assign(new Error(body?.detail ?? body?.message ?? `The app refused to sign this part (${response.status}).`), { status: response.status });
       }
-      if (body.next) ahead.keep(file.meta.uploadId, body.next);
-      const headers = { ...body.headers, ...(isAppPath(body.url) ? appHeaders(file.meta.uploadId) : {}) };
+      if (body.next) ahead.keep(uploadId, body.next);
+      const headers = { ...body.headers, ...(isAppPath(body.url) ? appHeaders(uploadId) : {}) };
       return { url: body.url, ...(Object.keys(headers).length > 0 ? { headers } : {}), ...(body.key ? { key: body.key } : {}) };
     },
   });

@@ -169,7 +169,7 @@ test("someone without an account unlocks the request, drops three files, reloads
   await tabTo(page, page.getByLabel("Password"));
   await page.keyboard.type("not it");
   await page.keyboard.press("Enter");
-  await expect(page.getByText("Wrong password.")).toBeVisible();
+  await expect(page.getByLabel("Password")).toHaveAccessibleDescription("Wrong password.");
   await page.getByLabel("Password").fill(PASSWORD);
   await page.getByRole("button", { name: "Unlock" }).click();
   await expect(page.getByRole("button", { name: "Add files" })).toBeVisible();

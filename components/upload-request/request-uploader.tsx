@@ -45,6 +45,18 @@ type Item = {
 
 type Begun = { id: string; key: string; name: string; partSize: number; partCount: number; uploadId: string; secret: string };
 type Problem = { detail?: string; errors?: { field: string; message: string }[] };
+type Arrived = { id: string; name: string; size: number };
+
+function readArrived(key: string): Arrived[] {
+  try {
+    const value = JSON.parse(window.sessionStorage.getItem(key) ?? "[]") as unknown;
+    return Array.isArray(value)
+      ? value.filter((entry): entry is Arrived => typeof entry?.id === "string" && typeof entry?.name === "string" && typeof entry?.size === "number")
+      : [];
+  } catch {
+    return [];
+  }
+}
 
 const SECRET_HEADER = "x-upload-secret";
 const STATE_LABEL: Record<ItemState, string> = {
@@ -84,12 +96,16 @@ export function RequestUploader({ token, requestKey, limits, askName, askEmail }
   const [fieldErrors, setFieldErrors] = useState<Record<string, string[]>>({});
   const [notice, setNotice] = useState<string | null>(null);
   const [dragging, setDragging] = useState(false);
+  /** What arrived from this browser tab, kept across reloads (sessionStorage), for "Done". */
+  const [arrivedBefore, setArrivedBefore] = useState<Arrived[]>([]);
   const wasBusy = useRef(false);
+  const arrivedKey = `bucketshare.arrived:${requestKey}`;
 
   useEffect(() => {
     const resume = createResumeStore(typeof window === "undefined" ? null : window.localStorage, requestKey);
     store.current = resume;
     setInterrupted(resume.interrupted());
+    setArrivedBefore(readArrived(`bucketshare.arrived:${requestKey}`));
     try {
       const saved = JSON.parse(window.localStorage.getItem(`bucketshare.uploader:${requestKey}`) ?? "{}") as { name?: unknown; email?: unknown };
       if (typeof saved.name === "string") setUploaderName(saved.name);
@@ -126,6 +142,12 @@ export function RequestUploader({ token, requestKey, limits, askName, askEmail }
         current.map((item) => {
           if (item.id !== file.meta.localId) return item;
           store.current?.forget(item.file);
+          try {
+            const list = [...readArrived(arrivedKey), { id: file.meta.uploadId, name: item.name, size: item.size }];
+            window.sessionStorage.setItem(arrivedKey, JSON.stringify(list.slice(-500)));
+          } catch {
+            // Only this page's list then.
+          }
           return { ...item, state: "done", bytes: item.size, message: undefined, resumes: false };
         }),
       );
@@ -145,7 +167,7 @@ export function RequestUploader({ token, requestKey, limits, askName, askEmail }
     });
     engine.current = uppy;
     return uppy;
-  }, [token, update]);
+  }, [token, update, arrivedKey]);
 
   function addFiles(files: File[]) {
     if (files.length === 0) return;
@@ -316,6 +338,11 @@ export function RequestUploader({ token, requestKey, limits, askName, askEmail }
   const percent = size === 0 ? 0 : Math.floor((bytes / size) * 100);
   const busy = items.some((item) => running(item.state));
   const arrived = items.filter((item) => item.state === "done");
+  // What arrived before a reload (read once, when the page loaded), then what arrived since.
+  const arrivedAll: Arrived[] = [
+    ...arrivedBefore.map((entry) => ({ ...entry, id: `before-${entry.id}` })),
+    ...arrived.map((item) => ({ id: item.id, name: item.name, size: item.size })),
+  ];
   const settled = items.length > 0 && !busy && !items.some((item) => item.state === "ready");
   const anyRunning = items.some((item) => item.state === "uploading" || item.state === "starting");
   const anyPaused = items.some((item) => item.state === "paused");
@@ -350,7 +377,10 @@ export function RequestUploader({ token, requestKey, limits, askName, askEmail }
               required
               maxLength={200}
               value={uploaderName}
-              onChange={(event) => setUploaderName(event.currentTarget.value)}
+              onChange={(event) => {
+                setUploaderName(event.currentTarget.value);
+                setFieldErrors(({ uploaderName: _, ...rest }) => rest);
+              }}
               errors={fieldErrors.uploaderName}
             />
           ) : null}
@@ -364,7 +394,10 @@ export function RequestUploader({ token, requestKey, limits, askName, askEmail }
               required
               maxLength={320}
               value={uploaderEmail}
-              onChange={(event) => setUploaderEmail(event.currentTarget.value)}
+              onChange={(event) => {
+                setUploaderEmail(event.currentTarget.value);
+                setFieldErrors(({ uploaderEmail: _, ...rest }) => rest);
+              }}
               errors={fieldErrors.uploaderEmail}
             />
           ) : null}
@@ -498,12 +531,14 @@ export function RequestUploader({ token, requestKey, limits, askName, askEmail }
             Done
           </h2>
           <p className="text-sm">
-            {arrived.length === 1 ? "This file arrived" : `These ${arrived.length} files arrived`}; the person who asked for them has them now.
+            {arrivedAll.length === 1
+              ? "This file arrived: the person who asked for it has it now."
+              : `These ${arrivedAll.length} files arrived: the person who asked for them has them now.`}
           </p>
           <ul className="list-disc pl-5 text-sm" aria-label="Files that arrived">
-            {arrived.map((item) => (
-              <li key={item.id}>
-                <span className="break-all">{item.name}</span> ({formatBytes(item.size)})
+            {arrivedAll.map((entry) => (
+              <li key={entry.id}>
+                <span className="break-all">{entry.name}</span> ({formatBytes(entry.size)})
               </li>
             ))}
           </ul>

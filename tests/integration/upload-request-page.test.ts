@@ -300,6 +300,16 @@ describe.each(storageCases())("upload request page on $name", (storage) => {
     expect((await begin(req.token, { name: "a.bin", size: 1, type: "" }, { cookie, peer: "198.51.100.67" })).status).toBe(200);
   });
 
+  it("says clearly when the storage refuses the connection's writes, and reserves nothing", async () => {
+    const refusing = await createTestConnection(owner.id, { ...storage, secretAccessKey: "not-the-secret" }, { name: "Refusing storage" });
+    const req = await newRequest({ connectionId: refusing });
+    const res = await begin(req.token, { name: "a.bin", size: 10, type: "" });
+    expect(res.status).toBe(502);
+    expect(await problem(res)).toMatch(/failed: /);
+    expect(await db.upload.count({ where: { requestId: req.id, state: "uploading" } })).toBe(0);
+    expect(await counters(req.id)).toMatchObject({ reservedFiles: 0, reservedBytes: 0n });
+  });
+
   it("answers unknown, closed, expired and full requests with plain pages, and /s/ of a request token is unknown", async () => {
     const page = async (token: string) => {
       const gate = await uploadPageGate(request(`/u/${token}`, { method: "GET" }), token);

@@ -95,10 +95,11 @@ function errorResponse(error: AppError, format: AnswerFormat, instance: string, 
 
 /**
  * The wrapper of every /u/<token>/… endpoint. `locked: "handler"` only for the password form itself; `format`: how
- * refusals and faults are answered (Uppy reads S3-style XML from Create, Complete and Abort).
+ * refusals and faults are answered (Uppy reads S3-style XML from Create, Complete and Abort); `idInBody`: the upload's
+ * id is the body's `id` (sign), not the path's.
  */
 export function withUploadRequest(
-  options: { name: string; failure: string; format?: AnswerFormat; locked?: "refuse" | "handler" },
+  options: { name: string; failure: string; format?: AnswerFormat; locked?: "refuse" | "handler"; idInBody?: boolean },
   handler: (context: RequestRouteContext) => Promise<Response>,
 ) {
   const format = options.format ?? "json";
@@ -119,7 +120,19 @@ export function withUploadRequest(
       const now = new Date();
       const address = clientAddressFromHeaders(request.headers);
       const refusal = requestRefusal(found, now, address);
-      if (refusal) throw REFUSALS[refusal];
+      if (refusal) {
+        // An upload under way when the request closed, expired or filled up: cancelled now, not left to the clean-up.
+        if (refusal !== "network" && refusal !== "unavailable") {
+          const id = options.idInBody
+            ? await readBody(request.clone()).then(
+                (body) => (body as { id?: unknown } | null)?.id,
+                () => undefined,
+              )
+            : params.id;
+          if (typeof id === "string") await abandonUpload(found, id, request.headers.get(UPLOAD_SECRET_HEADER));
+        }
+        throw REFUSALS[refusal];
+      }
       if (options.locked !== "handler" && !isUnlocked(found, request.headers.get("cookie"), now)) {
         if (format === "xml") return xmlError(401, "AccessDenied", LOCKED);
         return problemResponse("unauthorized", LOCKED, { instance, requestId });
@@ -154,6 +167,24 @@ export function withUploadRequest(
       return errorResponse(fault, format, instance, requestId);
     }
   };
+}
+
+/** Aborts one upload of a request that no longer takes it (its secret must match); faults are only logged. */
+async function abandonUpload(found: PublicRequest, id: string, secret: string | null): Promise<void> {
+  try {
+    const row = await db.upload.findFirst({ where: { id: id.slice(0, 64), requestId: found.id, state: "uploading" } });
+    if (!row || !found.connection || !secretMatches(secret, row.secretHash)) return;
+    if (row.multipartId) {
+      const command = new AbortMultipartUploadCommand({ Bucket: row.bucket, Key: row.key, UploadId: row.multipartId });
+      const s3 = clientsFor(found.connection).s3;
+      await onStorage((abortSignal) => s3.send(command, { abortSignal })).catch((error: unknown) => {
+        if (!isUploadGone(error)) throw error;
+      });
+    }
+    await markAborted(row.id, "The request no longer takes files, so the upload was cancelled.");
+  } catch (error) {
+    log.warn("upload_request.abandon_failed", { upload: id, error });
+  }
 }
 
 /** The body, read up to MAX_BODY_BYTES, as JSON (or a form, for the password); refused when larger or unreadable. */

@@ -300,6 +300,21 @@ describe.each(storageCases())("upload request page on $name", (storage) => {
     expect((await begin(req.token, { name: "a.bin", size: 1, type: "" }, { cookie, peer: "198.51.100.67" })).status).toBe(200);
   });
 
+  it("cancels an upload under way when the request is closed: nothing is signed or completed, nothing left at the storage", async () => {
+    const req = await newRequest();
+    const upload = await begun(req.token, { name: "late.bin", size: PART_SIZE + 5, type: "" });
+    expect((await putPart(req.token, upload, 1, randomBytes(PART_SIZE))).status).toBe(200);
+    await db.shareLink.update({ where: { id: req.id }, data: { revokedAt: new Date() } });
+    const refused = await sign(req.token, upload.secret, { id: upload.id, method: "PUT", key: upload.key, uploadId: upload.uploadId, partNumber: 2 });
+    expect(refused.status).toBe(409);
+    expect(await problem(refused)).toContain("This request is closed");
+    const row = await db.upload.findUniqueOrThrow({ where: { id: upload.id } });
+    expect(row.state).toBe("aborted");
+    await expect(admin.send(new ListPartsCommand({ Bucket: bucket, Key: row.key, UploadId: upload.uploadId }))).rejects.toThrow();
+    expect(await counters(req.id)).toMatchObject({ reservedFiles: 0, receivedFiles: 0 });
+    expect((await complete(req.token, upload.id, upload.secret)).status).toBe(409);
+  });
+
   it("says clearly when the storage refuses the connection's writes, and reserves nothing", async () => {
     const refusing = await createTestConnection(owner.id, { ...storage, secretAccessKey: "not-the-secret" }, { name: "Refusing storage" });
     const req = await newRequest({ connectionId: refusing });

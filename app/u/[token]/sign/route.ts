@@ -1,7 +1,5 @@
 import { signRequestUploadRoute, withUploadRequest } from "@/lib/upload-requests/routes";
 
-export const dynamic = "force-dynamic";
-
 /** Uppy's signRequest for one upload of this request (its secret in x-upload-secret). */
 export const POST = withUploadRequest(
   { name: "upload_request.sign", failure: "The upload could not be signed. Try again.", idInBody: true },

@@ -277,27 +277,31 @@ describe.each(storageCases())("upload request page on $name", (storage) => {
 
   it("asks for the password, limits wrong guesses like managed links, and unlocks with the right one", async () => {
     const req = await newRequest({ password: "correct horse battery" });
+    // Addresses of this run only: the per-address cap counts across tests and runs.
+    const octet = () => Math.floor(Math.random() * 250) + 1;
+    const guesser = `10.${octet()}.${octet()}.${octet()}`;
+    const uploader = `10.${octet()}.${octet()}.${octet()}`;
     const locked = await begin(req.token, { name: "a.bin", size: 1, type: "" });
     expect(locked.status).toBe(401);
     expect(await problem(locked)).toContain("password");
     for (let i = 0; i < 5; i++) {
-      const wrong = await unlock(req.token, `guess ${i}`, { peer: "198.51.100.66" });
+      const wrong = await unlock(req.token, `guess ${i}`, { peer: guesser });
       expect(wrong.status).toBe(401);
       expect(await problem(wrong)).toBe("Wrong password.");
     }
     // The sixth guess from that address is held back, even the right password.
-    const held = await unlock(req.token, "correct horse battery", { peer: "198.51.100.66" });
+    const held = await unlock(req.token, "correct horse battery", { peer: guesser });
     expect(held.status).toBe(429);
     expect(await problem(held)).toMatch(/Too many wrong passwords/);
     const log = await db.linkEvent.findMany({ where: { linkId: req.id }, orderBy: { id: "asc" } });
     expect(log.filter((e) => e.outcome === "wrong_password")).toHaveLength(5);
 
-    const right = await unlock(req.token, "correct horse battery", { peer: "198.51.100.67" });
+    const right = await unlock(req.token, "correct horse battery", { peer: uploader });
     expect(right.status).toBe(200);
     const cookies = right.headers.getSetCookie();
     expect(cookies.some((c) => c.startsWith("bs_unlock=") && c.includes(`Path=/u/${req.token}`) && c.includes("HttpOnly"))).toBe(true);
     const cookie = cookies.map((c) => c.split(";")[0]).join("; ");
-    expect((await begin(req.token, { name: "a.bin", size: 1, type: "" }, { cookie, peer: "198.51.100.67" })).status).toBe(200);
+    expect((await begin(req.token, { name: "a.bin", size: 1, type: "" }, { cookie, peer: uploader })).status).toBe(200);
   });
 
   it("cancels an upload under way when the request is closed: nothing is signed or completed, nothing left at the storage", async () => {

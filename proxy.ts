@@ -6,6 +6,7 @@ import { problemResponse, SIGN_IN_FIRST } from "@/lib/http/problem";
 import { isHttpsRequest } from "@/lib/security/client-address";
 import { contentSecurityPolicy } from "@/lib/security/csp";
 import { cspOriginsFor } from "@/lib/security/storage-origins";
+import { uploadPageGate, uploadPageToken } from "@/lib/upload-requests/public";
 
 /**
  * Runs before every request: sends visitors without a session to sign-in (an optimistic check;
@@ -28,7 +29,15 @@ export async function proxy(request: NextRequest) {
   // Only documents need the storage origins (previews): skip the query for RSC fetches and prefetches.
   const isDocument = !request.headers.has("rsc") && !request.headers.has("next-action");
   // On the bucket browser's pages, also the storage that uploads go to (connect-src), for who may upload there.
-  const origins = session.valid && isDocument ? await cspOriginsFor(session.userId, pathname) : { storageOrigins: [], uploadOrigins: [] };
+  let origins = session.valid && isDocument ? await cspOriginsFor(session.userId, pathname) : { storageOrigins: [], uploadOrigins: [] };
+  // An upload request's page (/u/<token>): a refused token gets its plain page here (404, 410, 403); an open one
+  // lets the page send parts to that request's storage (connect-src), on this page only.
+  const requestToken = uploadPageToken(pathname);
+  if (requestToken !== null && (request.method === "GET" || request.method === "HEAD")) {
+    const gate = await uploadPageGate(request, requestToken);
+    if ("refused" in gate) return gate.refused;
+    origins = { storageOrigins: [], uploadOrigins: gate.uploadOrigins };
+  }
   const csp = contentSecurityPolicy({ nonce, dev: getEnv().NODE_ENV === "development", ...origins });
   const requestHeaders = new Headers(request.headers);
   requestHeaders.set("x-nonce", nonce);

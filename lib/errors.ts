@@ -62,7 +62,13 @@ export type AppErrorReason =
   /** Settings → Appearance: an accent colour white text cannot be read on. */
   | "accent_contrast"
   /** Settings → Appearance: a logo that is not an image this app decodes, or too large. */
-  | "unusable_logo";
+  | "unusable_logo"
+  /** An upload request's page (/u/<token>): closed by its owner, past its expiry, or holding every file it takes. */
+  | "request_closed"
+  | "request_expired"
+  | "request_full"
+  /** An upload request's file of a type the request does not take (said before the upload, checked again on the bytes). */
+  | "type_refused";
 
 export type ReasonAnswer = {
   /** The API's problem type. */
@@ -111,6 +117,10 @@ export const REASONS = {
   link_type_not_granted: { problemType: "invalid-request", field: "type", plainPage: "error" },
   accent_contrast: { problemType: "invalid-request", field: "accent", plainPage: "error" },
   unusable_logo: { problemType: "invalid-request", field: "logo", plainPage: "error" },
+  request_closed: { problemType: "conflict", plainPage: "requestClosed" },
+  request_expired: { problemType: "conflict", plainPage: "requestExpired" },
+  request_full: { problemType: "conflict", plainPage: "requestFull" },
+  type_refused: { problemType: "invalid-request", field: "name", plainPage: "error" },
 } as const satisfies Record<AppErrorReason, ReasonAnswer>;
 
 export type AppErrorOptions = {

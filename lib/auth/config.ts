@@ -24,13 +24,17 @@ export function sessionCookieName(https: boolean): string {
   return https ? HTTPS_SESSION_COOKIE : HTTP_SESSION_COOKIE;
 }
 
-/** Paths anyone may open: sign-in (and the single sign-on callback), first-run setup, health, and what recipients see (/s/…, and appearance logos, /brand/logo/<sha256>.png). */
+/**
+ * Paths anyone may open: sign-in (and the single sign-on callback), first-run setup, health, what recipients see
+ * (/s/…, and appearance logos, /brand/logo/<sha256>.png), and upload requests' pages (/u/…: their token is checked there).
+ */
 export const PUBLIC_PATHS = [
   /^\/sign-in\/?$/,
   /^\/api\/auth\/callback\/oidc\/?$/,
   /^\/setup\/?$/,
   /^\/api\/health\/?$/,
   /^\/s\//,
+  /^\/u\//,
   /^\/invite\/[A-Za-z0-9_-]{1,64}\/?$/,
   /^\/brand\/logo\/[0-9a-f]{64}\.png$/,
 ];

@@ -6,6 +6,7 @@ import type { ConnectionRecord } from "@/lib/storage/client";
  * The one look-up a recipient request makes: the managed link by the SHA-256 of its token
  * (share_links.token_hash, unique index), joined with what the page needs of its owner and, for
  * the storage calls of previews and downloads, its connection. One round trip, one indexed row.
+ * An upload request's token (target "request", opened at /u/<token>) is no link here: /s/ says "unknown".
  */
 
 export type RecipientLink = {
@@ -72,7 +73,7 @@ export async function findManagedLink(tokenHash: string): Promise<RecipientLink 
       JOIN users u ON u.id = l.owner_id
       LEFT JOIN users i ON i.id = l.issued_by
       LEFT JOIN storage_connections c ON c.id = l.connection_id
-     WHERE l.token_hash = ${tokenHash} AND l.kind = 'managed'`;
+     WHERE l.token_hash = ${tokenHash} AND l.kind = 'managed' AND l.target <> 'request'`;
   const row = rows[0];
   if (!row) return null;
   const { connectionId, endpoint, region, forcePathStyle, accessKeyId, secretAccessKeyEnc, sessionTokenEnc, connectionUpdatedAt, ...link } = row;

@@ -88,6 +88,11 @@ export const PLAIN_PAGES = {
   noZip: 404,
   zipBusy: 429,
   allGone: 410,
+  requestClosed: 410,
+  requestExpired: 410,
+  requestFull: 410,
+  requestNetwork: 403,
+  requestUnavailable: 503,
 } as const satisfies Record<string, number>;
 
 export type PlainPage = keyof typeof PLAIN_PAGES;

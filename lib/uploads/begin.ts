@@ -5,7 +5,7 @@ import { recordUploaded } from "@/lib/uploads/complete";
 import { uploadStorageFault } from "@/lib/uploads/faults";
 import { keepBothKey } from "@/lib/uploads/keys";
 import { PART_SIZE, partCount } from "@/lib/uploads/parts";
-import { beginUploadRow, isKeyUploading, markFailed, setMultipartId } from "@/lib/uploads/store";
+import { beginUploadRow, isKeyUploading, markFailed, type RequestUpload, setMultipartId } from "@/lib/uploads/store";
 import { onStorage, storageErrorName, storageErrorStatus } from "@/lib/uploads/storage";
 
 /**
@@ -26,6 +26,8 @@ export type BeginRequest = {
   size: number;
   type: string;
   onExisting: OnExisting;
+  /** An upload request's file: its slot is reserved with the row (beginUploadRow), and who sent it. */
+  request?: RequestUpload;
 };
 
 export type UploadConflict = { conflict: { key: string; size: number; lastModified: string | null } };
@@ -87,6 +89,7 @@ export async function beginUpload(s3: S3Client, request: BeginRequest): Promise<
     contentType,
     partSize: PART_SIZE,
     partCount: count,
+    ...(request.request ? { request: request.request } : {}),
   });
 
   if (request.size === 0) {

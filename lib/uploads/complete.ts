@@ -30,8 +30,15 @@ import { isUploadGone, onStorage } from "@/lib/uploads/storage";
 const COMPLETE_DEADLINE_MS = 60_000;
 
 export type CompletedUpload = { status: "complete"; bucket: string; key: string; etag: string; location: string; detectedType: DetectedType | null };
-/** S3-style refusal (the complete route answers 409 with this code and message in XML). */
-export type RefusedUpload = { status: "refused"; code: "InvalidPart" | "InvalidPartOrder" | "NoSuchUpload" | "BadDigest"; message: string };
+/** S3-style refusal (the complete route answers 409 with this code and message in XML); "NotAccepted": the acceptance check said no. */
+export type RefusedUpload = { status: "refused"; code: "InvalidPart" | "InvalidPartOrder" | "NoSuchUpload" | "BadDigest" | "NotAccepted"; message: string };
+
+/**
+ * A caller's own check of the whole, stored object (an upload request's "Allowed file types"), run after the size
+ * and type checks and before the upload counts as received: null to accept, else why not, in the uploader's words
+ * (the object is then deleted and the row failed with that reason).
+ */
+export type AcceptanceCheck = (input: { s3: S3Client; row: UploadRow; detectedType: DetectedType | null }) => Promise<string | null>;
 
 async function listAllParts(s3: S3Client, row: UploadRow, uploadId: string): Promise<Part[]> {
   const parts: Part[] = [];
@@ -85,7 +92,17 @@ export async function recordUploaded(row: UploadRow, detectedType: DetectedType 
   return true;
 }
 
-export async function completeUpload(s3: S3Client, row: UploadRow): Promise<CompletedUpload | RefusedUpload> {
+async function deleteRefused(s3: S3Client, row: UploadRow, message: string): Promise<void> {
+  try {
+    const command = new DeleteObjectCommand({ Bucket: row.bucket, Key: row.key });
+    await onStorage((abortSignal) => s3.send(command, { abortSignal }));
+  } catch (error) {
+    log.error("uploads.delete_failed", { upload: row.id, error });
+  }
+  await markFailed(row.id, message);
+}
+
+export async function completeUpload(s3: S3Client, row: UploadRow, options: { accept?: AcceptanceCheck } = {}): Promise<CompletedUpload | RefusedUpload> {
   const uploadId = row.multipartId;
   if (row.state !== "uploading" || !uploadId) return { status: "refused", code: "NoSuchUpload", message: "This upload is no longer in progress." };
   const size = Number(row.size);
@@ -131,17 +148,16 @@ export async function completeUpload(s3: S3Client, row: UploadRow): Promise<Comp
   }
   if (stored !== size) {
     const message = `The stored file has ${stored ?? 0} bytes instead of ${size}, so it was deleted. Upload it again.`;
-    try {
-      const command = new DeleteObjectCommand({ Bucket: row.bucket, Key: row.key });
-      await onStorage((abortSignal) => s3.send(command, { abortSignal }));
-    } catch (error) {
-      log.error("uploads.delete_failed", { upload: row.id, error });
-    }
-    await markFailed(row.id, message);
+    await deleteRefused(s3, row, message);
     return { status: "refused", code: "BadDigest", message };
   }
 
   const detectedType = await sniffObject(s3, row.bucket, row.key, size);
+  const refusal = options.accept ? await options.accept({ s3, row, detectedType }) : null;
+  if (refusal) {
+    await deleteRefused(s3, row, refusal);
+    return { status: "refused", code: "NotAccepted", message: refusal };
+  }
   await recordUploaded(row, detectedType);
   return { status: "complete", bucket: row.bucket, key: row.key, etag, location: objectHref(row.connectionId, row.bucket, row.key), detectedType };
 }

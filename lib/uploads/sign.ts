@@ -57,7 +57,10 @@ export async function signListParts(s3: S3Client, input: { bucket: string; key: 
 const refuse = (message: string) => new AppError("invalid", `${message} Nothing was signed.`);
 
 /** The app's own paths that stand in for the storage operations the server does itself. */
-export const uploadPaths = {
+export type UploadPaths = { create: (id: string) => string; complete: (id: string) => string; abort: (id: string) => string };
+
+/** The signed-in person's (app/(app)/uploads/…); an upload request's page has its own under /u/<token>. */
+export const uploadPaths: UploadPaths = {
   create: (id: string) => `/uploads/${encodeURIComponent(id)}/create`,
   complete: (id: string) => `/uploads/${encodeURIComponent(id)}/complete`,
   abort: (id: string) => `/uploads/${encodeURIComponent(id)}/abort`,
@@ -69,11 +72,11 @@ export const uploadPaths = {
  * Anything not about this row (another key, another upload id, a part out of range, a single PUT)
  * is refused before anything is signed.
  */
-export async function answerSignRequest(s3: S3Client, upload: SignableUpload, request: SignRequest): Promise<SignedRequest> {
+export async function answerSignRequest(s3: S3Client, upload: SignableUpload, request: SignRequest, paths: UploadPaths = uploadPaths): Promise<SignedRequest> {
   if (upload.state !== "uploading") throw new AppError("conflict", "This upload is no longer in progress. Nothing was signed.");
   if (request.key !== upload.key) throw refuse("This request is for another object than the upload's.");
   if (request.uploadId === undefined) {
-    if (request.method === "POST") return { url: uploadPaths.create(upload.id), method: "POST" };
+    if (request.method === "POST") return { url: paths.create(upload.id), method: "POST" };
     throw refuse(request.method === "PUT" ? "Every upload goes in parts; a single PUT is not signed." : "This request needs the upload's id.");
   }
   if (upload.multipartId === null || request.uploadId !== upload.multipartId) throw refuse("This request names another upload.");
@@ -99,8 +102,8 @@ export async function answerSignRequest(s3: S3Client, upload: SignableUpload, re
     case "GET":
       return { url: await signListParts(s3, { bucket: upload.bucket, key: upload.key, uploadId: upload.multipartId }), method: "GET" };
     case "POST":
-      return { url: uploadPaths.complete(upload.id), method: "POST" };
+      return { url: paths.complete(upload.id), method: "POST" };
     case "DELETE":
-      return { url: uploadPaths.abort(upload.id), method: "DELETE" };
+      return { url: paths.abort(upload.id), method: "DELETE" };
   }
 }

@@ -55,6 +55,7 @@ function problems(file: string, wrapper: Wrapper, text = readFileSync(join(root,
 
 const RECIPIENT = { module: "@/lib/recipient/handler", name: "withRecipientLink", from: /^@\/lib\/recipient\/(?!handler$)[\w-]+$/ };
 const API = { module: "@/lib/api/endpoint", name: "apiRoutes", from: /^@\/lib\/api\/endpoints\/[\w-]+$/ };
+const UPLOAD_REQUEST = { module: "@/lib/upload-requests/routes", name: "withUploadRequest", from: /^$/ };
 
 describe("public routes go through their one wrapper", () => {
   it("finds the routes it checks", () => {
@@ -94,6 +95,12 @@ describe("public routes go through their one wrapper", () => {
     const files = routeFiles("app/s");
     expect(files.flatMap((file) => problems(file, RECIPIENT))).toEqual([]);
     for (const file of files) expect(readFileSync(join(root, file), "utf8"), file).toMatch(/withRecipientLink\([A-Z_]+, /);
+  });
+
+  it("every route under app/u/ (an upload request's endpoints) is withUploadRequest(options, handler), nothing else", () => {
+    const files = routeFiles("app/u");
+    expect(files).toEqual(expect.arrayContaining(["app/u/[token]/begin/route.ts", "app/u/[token]/sign/route.ts", "app/u/[token]/unlock/route.ts"]));
+    expect(files.flatMap((file) => problems(file, UPLOAD_REQUEST))).toEqual([]);
   });
 
   it("every operation under app/api/v1/ is apiRoutes(endpoint); the public exceptions touch no auth or data", () => {

@@ -65,10 +65,17 @@ export function abortsIncompleteUploads(rule: LifecycleRule): number | null {
   return days;
 }
 
+/**
+ * The bucket's lifecycle rules: [] when it has none (NoSuchLifecycleConfiguration), "unsupported" when the
+ * storage does not implement them: NotImplemented, or a success without a single rule, which S3 never
+ * answers (a configuration holds at least one rule) but Swift's s3api does, as it takes `?lifecycle` for a
+ * plain bucket request (GET lists the objects; PUT would "create" the bucket and keep no rule).
+ */
 async function currentRules(s3: S3Client, bucket: string, ms?: number): Promise<LifecycleRule[] | "unsupported"> {
   try {
     const command = new GetBucketLifecycleConfigurationCommand({ Bucket: bucket });
-    return (await onStorage((abortSignal) => s3.send(command, { abortSignal }), ms)).Rules ?? [];
+    const rules = (await onStorage((abortSignal) => s3.send(command, { abortSignal }), ms)).Rules ?? [];
+    return rules.length > 0 ? rules : "unsupported";
   } catch (error) {
     const name = storageErrorName(error);
     if (name === "NoSuchLifecycleConfiguration") return [];

@@ -11,8 +11,8 @@ const days = (n: number) => `${n} day${n === 1 ? "" : "s"}`;
 
 function BucketRow({ connectionId, item }: { connectionId: string; item: BucketLifecycle }) {
   return (
-    <li className="flex flex-wrap items-start justify-between gap-x-3 gap-y-1 py-1.5">
-      <div className="min-w-0 flex-1">
+    <li className="flex flex-col gap-x-3 gap-y-1 py-1.5 sm:flex-row sm:items-start sm:justify-between">
+      <div className="min-w-0 sm:flex-1">
         <span className="break-all font-mono text-xs">{item.bucket}</span>
         <span className="block text-sm text-zinc-600 dark:text-zinc-400">
           {item.status === "ok"

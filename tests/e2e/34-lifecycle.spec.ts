@@ -69,6 +69,11 @@ test("Settings shows whether each bucket aborts incomplete uploads, and adds the
   await add.click();
   await expect(section.getByText("Rule in place: incomplete uploads are aborted after 2 days.")).toBeVisible();
   await expect(section.getByRole("button", { name: `Add lifecycle rule to ${BUCKET}` })).toHaveCount(0);
+  if (SHOTS) {
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.screenshot({ path: `${SHOTS}/lifecycle-added-phone-light.png`, fullPage: true });
+    await page.setViewportSize({ width: 1280, height: 720 });
+  }
   const rules = (await s3.send(new GetBucketLifecycleConfigurationCommand({ Bucket: BUCKET }))).Rules ?? [];
   expect(rules).toEqual([
     expect.objectContaining({ ID: "bucketshare-abort-incomplete-uploads", Status: "Enabled", AbortIncompleteMultipartUpload: { DaysAfterInitiation: 2 } }),

@@ -4,6 +4,7 @@ import { AppError } from "@/lib/errors";
 import { log } from "@/lib/log";
 import type { Actor } from "@/lib/auth/permissions";
 import { type OpenConnection, openConnection } from "@/lib/storage/connections";
+import { withStorageDeadline } from "@/lib/storage/deadline";
 import { describeStorageError } from "@/lib/storage/errors";
 import { listBuckets } from "@/lib/storage/listing";
 import { uploadStorageFault } from "@/lib/uploads/faults";
@@ -26,8 +27,6 @@ export const LIFECYCLE_RULE_ID = "bucketshare-abort-incomplete-uploads";
 export const ABORT_AFTER_DAYS = 2;
 /** How many buckets of one connection Settings checks (a connection may reach hundreds). */
 export const LIFECYCLE_BUCKETS_CHECKED = 10;
-/** Each storage call of the Settings check ends within this (the page streams; a slow storage must not hold it). */
-const CHECK_DEADLINE_MS = 5_000;
 
 export type BucketLifecycle =
   | { bucket: string; status: "ok"; days: number }
@@ -71,10 +70,10 @@ export function abortsIncompleteUploads(rule: LifecycleRule): number | null {
  * answers (a configuration holds at least one rule) but Swift's s3api does, as it takes `?lifecycle` for a
  * plain bucket request (GET lists the objects; PUT would "create" the bucket and keep no rule).
  */
-async function currentRules(s3: S3Client, bucket: string, ms?: number): Promise<LifecycleRule[] | "unsupported"> {
+async function currentRules(s3: S3Client, bucket: string, signal?: AbortSignal): Promise<LifecycleRule[] | "unsupported"> {
   try {
     const command = new GetBucketLifecycleConfigurationCommand({ Bucket: bucket });
-    const rules = (await onStorage((abortSignal) => s3.send(command, { abortSignal }), ms)).Rules ?? [];
+    const rules = (await withStorageDeadline((abortSignal) => s3.send(command, { abortSignal }), { signal })).Rules ?? [];
     return rules.length > 0 ? rules : "unsupported";
   } catch (error) {
     const name = storageErrorName(error);
@@ -86,11 +85,14 @@ async function currentRules(s3: S3Client, bucket: string, ms?: number): Promise<
 
 type Storage = Pick<OpenConnection, "clients">;
 
-/** Whether the bucket has an enabled rule that aborts every incomplete upload (never throws: a failure is a status). */
-export async function checkBucketLifecycle(open: Storage, bucket: string, ms = CHECK_DEADLINE_MS): Promise<BucketLifecycle> {
+/**
+ * Whether the bucket has an enabled rule that aborts every incomplete upload (never throws: a failure is a
+ * status), within STORAGE_DEADLINE_MS or the caller's `signal`.
+ */
+export async function checkBucketLifecycle(open: Storage, bucket: string, signal?: AbortSignal): Promise<BucketLifecycle> {
   let rules: LifecycleRule[] | "unsupported";
   try {
-    rules = await currentRules(open.clients.s3, bucket, ms);
+    rules = await currentRules(open.clients.s3, bucket, signal);
   } catch (error) {
     const info = describeStorageError(error);
     log.info("uploads.lifecycle_check_failed", { bucket, problem: info.problem, error });
@@ -103,20 +105,21 @@ export async function checkBucketLifecycle(open: Storage, bucket: string, ms = C
 
 /**
  * Settings' view of one connection: its buckets (the configured ones, else ListBuckets), the first
- * LIFECYCLE_BUCKETS_CHECKED of them checked at once, each call bounded. Never throws.
+ * LIFECYCLE_BUCKETS_CHECKED of them checked at once, all of it within one STORAGE_DEADLINE_MS. Never throws.
  */
 export async function checkConnectionLifecycle(open: OpenConnection): Promise<ConnectionLifecycle> {
-  let names: string[];
   try {
-    names = (await onStorage((signal) => listBuckets(open, signal), CHECK_DEADLINE_MS)).map((b) => b.name);
+    return await withStorageDeadline(async (signal): Promise<ConnectionLifecycle> => {
+      const names = (await listBuckets(open, signal)).map((b) => b.name);
+      const checked = names.slice(0, LIFECYCLE_BUCKETS_CHECKED);
+      const buckets = await Promise.all(checked.map((bucket) => checkBucketLifecycle(open, bucket, signal)));
+      return { status: "checked", buckets, unchecked: names.length - checked.length };
+    });
   } catch (error) {
     const info = describeStorageError(error);
     log.info("uploads.lifecycle_list_failed", { connection: open.connection.id, problem: info.problem, error });
     return { status: "error", message: info.message };
   }
-  const checked = names.slice(0, LIFECYCLE_BUCKETS_CHECKED);
-  const buckets = await Promise.all(checked.map((bucket) => checkBucketLifecycle(open, bucket)));
-  return { status: "checked", buckets, unchecked: names.length - checked.length };
 }
 
 /** checkConnectionLifecycle for a connection the actor sees (Settings starts one per connection and streams each). Never throws. */

@@ -1,6 +1,7 @@
 import { CreateBucketCommand, GetBucketLifecycleConfigurationCommand } from "@aws-sdk/client-s3";
 import { s3ClientFor } from "../../lib/dev/s3";
 import { expectNoA11yViolations } from "../support/a11y";
+import { startHangingServer } from "../support/hanging-storage";
 import { ensureSignedIn, expect, type Storage, test } from "../support/fixtures";
 
 // Issue 17, item 5: Settings → Connections says per bucket whether the storage aborts incomplete uploads
@@ -85,4 +86,41 @@ test("Settings shows whether each bucket aborts incomplete uploads, and adds the
     ).toBeVisible();
   }
   await expectNoA11yViolations(page, "settings: connections after a lifecycle rule was added");
+});
+
+test("a storage that never answers does not hold up the list of connections, and says so within the bound", async ({ page }) => {
+  test.setTimeout(120_000);
+  const silent = await startHangingServer("silent");
+  const name = `Hanging lifecycle ${RUN}`;
+  try {
+    await ensureSignedIn(page);
+    await page.goto("/settings/connections/new");
+    await expect(page.getByRole("heading", { name: "Add connection", level: 1 })).toBeVisible();
+    await page.getByLabel("Provider").selectOption({ label: "MinIO / self-hosted" });
+    await page.getByLabel("Name", { exact: true }).fill(name);
+    await page.getByLabel("Endpoint").fill(silent.endpoint);
+    await page.getByLabel("Region").fill("us-east-1");
+    await page.getByLabel("Access key ID").fill("AKIAHANGING");
+    await page.getByLabel("Secret access key").fill("hanging-secret");
+    await page.getByRole("button", { name: "Save connection" }).click();
+    await expect(page.getByText("Connection saved.")).toBeVisible();
+
+    // "commit": the document streams; the list is there at once, the check of the hanging storage follows.
+    const started = Date.now();
+    await page.goto("/settings/connections", { waitUntil: "commit" });
+    await expect(page.getByRole("button", { name: `Delete ${name}` })).toBeVisible({ timeout: 5_000 });
+    expect(Date.now() - started).toBeLessThan(5_000);
+    const section = page.getByRole("region", { name: `Clean-up of incomplete uploads in ${name}` });
+    await expect(section.getByText(/Could not check the buckets: The endpoint did not answer within 10 seconds/)).toBeVisible({ timeout: 15_000 });
+    expect(Date.now() - started).toBeLessThan(15_000);
+  } finally {
+    await page.goto("/settings/connections");
+    const remove = page.getByRole("button", { name: `Delete ${name}` });
+    if (await remove.count()) {
+      await remove.click();
+      await page.getByRole("button", { name: "Delete connection" }).click();
+      await expect(remove).toHaveCount(0);
+    }
+    await silent.close();
+  }
 });

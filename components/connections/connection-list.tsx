@@ -1,7 +1,10 @@
 import Link from "next/link";
+import { Suspense } from "react";
+import { ConnectionLifecycleSkeleton, ConnectionLifecycleStatus } from "@/components/connections/connection-lifecycle";
 import { DeleteConnectionButton } from "@/components/connections/delete-connection-button";
 import { buttonClass } from "@/components/ui/button";
 import { getProvider } from "@/lib/storage/provider-presets";
+import type { ConnectionLifecycle } from "@/lib/uploads/lifecycle";
 
 type Item = {
   id: string;
@@ -16,7 +19,8 @@ type Item = {
   buckets: string[];
 };
 
-export function ConnectionList({ connections }: { connections: Item[] }) {
+/** `lifecycle`: per connection id, the check of its buckets' lifecycle rules, streamed into each row. */
+export function ConnectionList({ connections, lifecycle = {} }: { connections: Item[]; lifecycle?: Record<string, Promise<ConnectionLifecycle>> }) {
   if (connections.length === 0) {
     return (
       <p className="rounded-lg border border-dashed border-zinc-300 p-6 text-center text-sm text-zinc-600 dark:border-zinc-700 dark:text-zinc-400">
@@ -26,35 +30,48 @@ export function ConnectionList({ connections }: { connections: Item[] }) {
   }
   return (
     <ul className="divide-y divide-zinc-200 rounded-lg border border-zinc-200 dark:divide-zinc-800 dark:border-zinc-800">
-      {connections.map((c) => (
-        <li key={c.id} className="flex flex-wrap items-center gap-3 p-4">
-          <div className="min-w-0 flex-1 space-y-0.5">
-            <p className="flex items-center gap-2 font-medium">
-              {c.name}
-              {c.fromEnv ? (
-                <span className="rounded bg-zinc-100 px-1.5 py-0.5 text-xs font-normal text-zinc-600 dark:bg-zinc-800 dark:text-zinc-300">
-                  From environment (read-only)
-                </span>
-              ) : null}
-            </p>
-            <p className="truncate text-sm text-zinc-600 dark:text-zinc-400">
-              {getProvider(c.provider).label} · {c.endpoint} · {c.region} · {c.forcePathStyle ? "path-style" : "virtual-hosted"}
-            </p>
-            <p className="truncate text-xs text-muted">
-              Key {c.accessKeyId}
-              {c.buckets.length ? ` · buckets: ${c.buckets.join(", ")}` : ""} · {c.linkCount} link{c.linkCount === 1 ? "" : "s"} issued
-            </p>
-          </div>
-          {c.fromEnv ? null : (
-            <div className="flex gap-1">
-              <Link href={`/settings/connections/${c.id}`} className={buttonClass("secondary")} aria-label={`Edit ${c.name}`}>
-                Edit
-              </Link>
-              <DeleteConnectionButton id={c.id} name={c.name} linkCount={c.linkCount} />
+      {connections.map((c) => {
+        const check = lifecycle[c.id];
+        return (
+          <li key={c.id} className="flex flex-wrap items-center gap-3 p-4">
+            <div className="min-w-0 flex-1 space-y-0.5">
+              <p className="flex items-center gap-2 font-medium">
+                {c.name}
+                {c.fromEnv ? (
+                  <span className="rounded bg-zinc-100 px-1.5 py-0.5 text-xs font-normal text-zinc-600 dark:bg-zinc-800 dark:text-zinc-300">
+                    From environment (read-only)
+                  </span>
+                ) : null}
+              </p>
+              <p className="truncate text-sm text-zinc-600 dark:text-zinc-400">
+                {getProvider(c.provider).label} · {c.endpoint} · {c.region} · {c.forcePathStyle ? "path-style" : "virtual-hosted"}
+              </p>
+              <p className="truncate text-xs text-muted">
+                Key {c.accessKeyId}
+                {c.buckets.length ? ` · buckets: ${c.buckets.join(", ")}` : ""} · {c.linkCount} link{c.linkCount === 1 ? "" : "s"} issued
+              </p>
             </div>
-          )}
-        </li>
-      ))}
+            {c.fromEnv ? null : (
+              <div className="flex gap-1">
+                <Link href={`/settings/connections/${c.id}`} className={buttonClass("secondary")} aria-label={`Edit ${c.name}`}>
+                  Edit
+                </Link>
+                <DeleteConnectionButton id={c.id} name={c.name} linkCount={c.linkCount} />
+              </div>
+            )}
+            {check ? (
+              <section aria-labelledby={`lifecycle-${c.id}`} className="basis-full space-y-1 rounded-md bg-zinc-50 px-3 py-2 dark:bg-zinc-900/60">
+                <h3 id={`lifecycle-${c.id}`} className="text-sm font-medium">
+                  Clean-up of incomplete uploads <span className="sr-only">in {c.name}</span>
+                </h3>
+                <Suspense fallback={<ConnectionLifecycleSkeleton />}>
+                  <ConnectionLifecycleStatus connectionId={c.id} lifecycle={check} />
+                </Suspense>
+              </section>
+            ) : null}
+          </li>
+        );
+      })}
     </ul>
   );
 }

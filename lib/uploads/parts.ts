@@ -9,9 +9,11 @@ export const PART_SIZE = 8 * 1024 * 1024;
 /**
  * With a part's PUT, how many following parts the browser asks the app to sign too (Uppy sends one file's
  * parts one after another: URLs signed ahead spare each part a round trip), and the most the app signs so.
+ * 16: a 1 GiB file (128 parts) waits for 8 sign requests instead of 128 (bench:upload, docs/benchmarks.md);
+ * 17 URLs cost the app about 4 ms more than one, and a URL signed ahead is used within 10 minutes or not at all.
  */
-export const SIGN_AHEAD = 4;
-export const MAX_SIGN_AHEAD = 8;
+export const SIGN_AHEAD = 16;
+export const MAX_SIGN_AHEAD = 32;
 
 /** S3's limit on the parts of one multipart upload. */
 export const MAX_PARTS = 10_000;

@@ -2,16 +2,23 @@
  * `npm run bench:upload` (issue 17, item 9): one file uploaded through the upload page's code path,
  * against the same multipart upload done directly with the AWS SDK, in the same run, on the local
  * OpenStack Swift s3api server (it checks the Content-Length signed into each part URL, like Ceph
- * RGW: STORAGE=ceph to run on RGW instead).
+ * RGW: STORAGE=ceph to run on RGW instead; the test RGW stores in a 1 GiB memstore and frees deleted
+ * objects only hours later, so on it keep SIZE × uploads under that, e.g. SIZE=128M ROUNDS=2 FETCH=0: a
+ * full store stops reading request bodies and the bench hangs).
  *
  *   app path   the browser's requests, sent from Node to the production app (`npm start`) with a
  *              real session cookie: beginUploadAction called the way React calls a server action
  *              (POST to the folder page with the `Next-Action` id from the build's
  *              server-reference-manifest.json, the arguments encoded as React's encodeReply encodes
  *              plain JSON), then Uppy's requests in Uppy's order: sign Create → POST /uploads/<id>/create,
- *              per 8 MiB part sign PUT → PUT the part to the storage URL (4 parts in flight: see
- *              IN_FLIGHT), sign Complete → POST /uploads/<id>/complete (with Uppy's XML body).
- *   SDK path   CreateMultipartUpload, UploadPart (same part size, same 4 in flight), CompleteMultipartUpload.
+ *              per 8 MiB part sign PUT (or a URL signed ahead) → PUT the part to the storage URL (one
+ *              part at a time, as Uppy sends one file: see IN_FLIGHT), sign Complete → POST
+ *              /uploads/<id>/complete (with Uppy's XML body). The parts are PUT through the SDK's own
+ *              HTTP transport (@smithy/node-http-handler, as the SDK path), so the two paths differ only
+ *              by what the app adds: begin, create, sign round trips, complete.
+ *   SDK path   CreateMultipartUpload, UploadPart (same part size, same parts in flight), CompleteMultipartUpload.
+ *   fetch path the same PUTs presigned in the bench and sent with Node's fetch (undici), no app: the
+ *              cost of a different client transport, for comparison.
  *
  * Both send the same bytes; each round runs both (order alternating), the figures are the medians.
  * The app's received bytes: every request to the app goes through a counting TCP proxy in this
@@ -23,7 +30,7 @@
  * app's S3 client), beside a minimal node:crypto SigV4 presign of the same UploadPart URL (its
  * signing key cached per day, as the SDK does); one URL of each is PUT to the storage server.
  *
- *   npm run bench:upload       (SIZE=256M|1G|<bytes>, ROUNDS=…, IN_FLIGHT=…, SIGN_SECONDS=…, STORAGE=swift|ceph;
+ *   npm run bench:upload       (SIZE=256M|1G|<bytes>, ROUNDS=…, IN_FLIGHT=…, SIGN_SECONDS=…, STORAGE=swift|ceph, FETCH=0|1;
  *                               BENCH_QUICK=1: 24 MiB, one round, targets not enforced)
  * Targets: app ≥ 90 % of the SDK's throughput, signing ≥ 2,000 URLs/s (outside quick mode); the
  * app receives < 1 MiB per upload (always).
@@ -39,12 +46,15 @@ import {
   DeleteObjectCommand,
   HeadObjectCommand,
   AbortMultipartUploadCommand,
+  S3Client,
   UploadPartCommand,
 } from "@aws-sdk/client-s3";
+import { NodeHttpHandler } from "@smithy/node-http-handler";
+import type { HttpRequest } from "@smithy/types";
 import { encode } from "next-auth/jwt";
 import { soleOwner } from "@/lib/auth/permissions";
 import { newSessionClaims } from "@/lib/auth/session-cookie";
-import { eachLimited, s3ClientFor } from "@/lib/dev/s3";
+import { eachLimited } from "@/lib/dev/s3";
 import { MAX_UPLOAD_BYTES, PART_SIZE, partCount, partLength, SIGN_AHEAD } from "@/lib/uploads/parts";
 import { insertStorageConnection } from "../support/connection-row";
 import { note, openBench } from "./harness";
@@ -62,12 +72,14 @@ const SIZE = sizeSetting();
 const ROUNDS = setting("ROUNDS", 3, 1);
 const SIGN_SECONDS = setting("SIGN_SECONDS", 3, 0.5);
 /**
- * Parts in flight, on both paths. components/browser/upload-engine.ts gives Uppy `limit: 4`; in
+ * Parts in flight, on every path. components/browser/upload-engine.ts gives Uppy `limit: 4`; in
  * @uppy/aws-s3 6.3.1 that limit counts FILES, and one file's parts go one after another (sign, PUT,
- * sign, PUT: S3Uploader #uploadRemainingParts), so IN_FLIGHT=1 is what a browser does with one file.
+ * sign, PUT: S3Uploader #uploadRemainingParts), so 1 (the default) is what a browser does with one file.
  */
-const IN_FLIGHT = setting("IN_FLIGHT", 4, 4);
+const IN_FLIGHT = setting("IN_FLIGHT", 1, 1);
 const STORAGE = process.env.STORAGE ?? "swift";
+/** The fetch path (a comparison only: the client's transport without the app); FETCH=0 leaves it out. */
+const FETCH_PATH = process.env.FETCH !== "0";
 const SESSION_COOKIE = "authjs.session-token";
 const FOLDER = "bench/";
 const TARGET_RATIO = 0.9;
@@ -189,9 +201,10 @@ function plainPresigner(storage: { endpoint: string; region: string; accessKeyId
 
 // ---------------------------------------------------------------------------------------------
 
-/** Where one upload's time went (ms): begin and complete (app path), each part's sign and PUT. */
-type Steps = { begin: number; complete: number; sign: number[]; put: number[] };
-const newSteps = (): Steps => ({ begin: 0, complete: 0, sign: [], put: [] });
+/** Where one upload's time went (ms): begin and create (app path; the SDK's Create), each part's sign wait and PUT, complete. */
+type Steps = { begin: number; create: number; complete: number; sign: number[]; put: number[] };
+const newSteps = (): Steps => ({ begin: 0, create: 0, complete: 0, sign: [], put: [] });
+const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
 
 const median = (values: number[]) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -231,7 +244,17 @@ async function main(): Promise<number> {
     });
     const owner = soleOwner(ownerRow.id);
     const connectionId = await insertStorageConnection(owner.id, storage, { name: `Bench ${storage.name}` });
-    const s3 = s3ClientFor(storage);
+    // The SDK path as a browser's PUT goes: the SDK's default `Expect: 100-continue` on bodies over 2 MB (a wait
+    // for the server's 100 before each part's body) is off, as a browser cannot send it (a forbidden header).
+    const s3 = new S3Client({
+      endpoint: storage.endpoint,
+      region: storage.region,
+      forcePathStyle: true,
+      credentials: { accessKeyId: storage.accessKeyId, secretAccessKey: storage.secretAccessKey },
+      requestChecksumCalculation: "WHEN_REQUIRED",
+      responseChecksumValidation: "WHEN_REQUIRED",
+      expectContinueHeader: false,
+    });
     const bucket = `bench-upload-${randomBytes(3).toString("hex")}`;
     await s3.send(new CreateBucketCommand({ Bucket: bucket }));
     const storageOrigin = new URL(storage.endpoint).origin;
@@ -270,6 +293,26 @@ async function main(): Promise<number> {
       if (answer.status !== 200) throw new Error(`POST /uploads/sign answered ${answer.status}: ${answer.text.slice(0, 300)}`);
       return JSON.parse(answer.text) as { url: string; headers?: Record<string, string> };
     };
+    /** A part PUT to a presigned URL through the SDK's own HTTP transport (what the SDK path's UploadPart goes through). */
+    const transport = new NodeHttpHandler();
+    const putPartSdkTransport = async (url: string, body: Uint8Array<ArrayBuffer>, headers: Record<string, string> = {}) => {
+      const target = new URL(url);
+      const request: HttpRequest = {
+        method: "PUT",
+        protocol: target.protocol,
+        hostname: target.hostname,
+        port: Number(target.port) || undefined,
+        path: target.pathname,
+        query: Object.fromEntries(target.searchParams),
+        headers: { host: target.host, "content-length": String(body.length), ...headers },
+        body,
+      };
+      const { response } = await transport.handle(request as Parameters<typeof transport.handle>[0]);
+      const chunks: Buffer[] = [];
+      for await (const chunk of response.body as AsyncIterable<Buffer>) chunks.push(chunk);
+      if (response.statusCode !== 200) throw new Error(`PUT part answered ${response.statusCode}: ${Buffer.concat(chunks).toString().slice(0, 300)}`);
+      return response.headers.etag ?? null;
+    };
     const putPart = async (url: string, body: Uint8Array<ArrayBuffer>, headers: Record<string, string> = {}) => {
       const response = await fetch(url, { method: "PUT", body, headers });
       const text = await response.text();
@@ -296,12 +339,14 @@ async function main(): Promise<number> {
     const uploadThroughApp = async (name: string, size: number, steps?: Steps) => {
       const t0 = performance.now();
       const { id, key, uploadId } = await begin(name, size);
-      if (steps) steps.begin = performance.now() - t0;
+      const tBegun = performance.now();
+      if (steps) steps.begin = tBegun - t0;
       // Uppy's createMultipartUpload: sign POST without uploadId → the app's /create, which names the upload.
       const create = await sign(id, { method: "POST", key });
       const created = await appFetch(create.url, { method: "POST" });
       if (created.status !== 200 || !created.text.includes(`<UploadId>${uploadId}</UploadId>`))
         throw new Error(`create answered ${created.status}: ${created.text}`);
+      if (steps) steps.create = performance.now() - tBegun;
       const etags: string[] = [];
       const parts = Array.from({ length: partCount(size) }, (_, i) => i + 1);
       // As the browser's engine does (components/browser/upload-engine.ts): each sign request also signs the
@@ -320,7 +365,7 @@ async function main(): Promise<number> {
         const t2 = performance.now();
         if (new URL(signed.url).origin !== storageOrigin)
           throw new Error(`part ${partNumber} was signed for ${new URL(signed.url).origin}, not the storage server`);
-        etags[partNumber - 1] = (await putPart(signed.url, partBody(size, partNumber), signed.headers)) ?? "";
+        etags[partNumber - 1] = (await putPartSdkTransport(signed.url, partBody(size, partNumber), signed.headers)) ?? "";
         steps?.sign.push(t2 - t1);
         steps?.put.push(performance.now() - t2);
       });
@@ -339,7 +384,9 @@ async function main(): Promise<number> {
     /** The same multipart upload with the SDK alone. */
     const uploadWithSdk = async (name: string, size: number, steps?: Steps) => {
       const key = `${FOLDER}${name}`;
+      const t0 = performance.now();
       const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: key, ContentType: "application/octet-stream" }));
+      if (steps) steps.create = performance.now() - t0;
       const etags: string[] = [];
       const parts = Array.from({ length: partCount(size) }, (_, i) => i + 1);
       try {
@@ -350,6 +397,7 @@ async function main(): Promise<number> {
           steps?.put.push(performance.now() - t1);
           etags[PartNumber - 1] = ETag ?? "";
         });
+        const t3 = performance.now();
         await s3.send(
           new CompleteMultipartUploadCommand({
             Bucket: bucket,
@@ -358,6 +406,7 @@ async function main(): Promise<number> {
             MultipartUpload: { Parts: etags.map((ETag, i) => ({ ETag, PartNumber: i + 1 })) },
           }),
         );
+        if (steps) steps.complete = performance.now() - t3;
       } catch (error) {
         await s3.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId })).catch(() => undefined);
         throw error;
@@ -394,7 +443,7 @@ async function main(): Promise<number> {
     const warmKeys = [
       await uploadThroughApp("warm-up.bin", MiB),
       await uploadWithSdk("warm-up-sdk.bin", MiB),
-      await uploadPresignedFetch("warm-up-fetch.bin", MiB),
+      ...(FETCH_PATH ? [await uploadPresignedFetch("warm-up-fetch.bin", MiB)] : []),
     ];
     for (const key of warmKeys) await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
 
@@ -419,7 +468,7 @@ async function main(): Promise<number> {
     };
     const rounds: Round[] = [];
     for (let round = 1; round <= ROUNDS; round++) {
-      const order: Path[] = round % 2 ? ["app", "fetch", "sdk"] : ["sdk", "fetch", "app"];
+      const order = (round % 2 ? (["app", "fetch", "sdk"] as const) : (["sdk", "fetch", "app"] as const)).filter((p) => p !== "fetch" || FETCH_PATH);
       for (const path of order) {
         const load = loadavg()[0]!.toFixed(2);
         note(`round ${round}/${ROUNDS}: ${path}, ${fmt(SIZE / MiB, 0)} MiB in ${partCount(SIZE)} parts, ${IN_FLIGHT} in flight (load ${load})…`);
@@ -515,8 +564,8 @@ async function main(): Promise<number> {
     // For comparison: the downloads' presigner (lib/storage/presign.ts, made once and reused), a GET.
     const getRate = await timeLoop(() => clients.presigner.presignGet({ bucket, key: upload.key, expiresInSeconds: PART_URL_SECONDS }));
     // Both sign real URLs: one part each, PUT to the storage server.
-    await putPart((await appSign(1)).url, BLOCKS[0]!);
-    await putPart(plainSign(2), BLOCKS[1]!);
+    await putPartSdkTransport((await appSign(1)).url, BLOCKS[0]!);
+    await putPartSdkTransport(plainSign(2), BLOCKS[1]!);
     await s3.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: upload.key, UploadId: signUploadId }));
     clients.s3.destroy();
 
@@ -539,12 +588,13 @@ async function main(): Promise<number> {
           `| ${r.round} | ${pathNames[r.path]} | ${fmt(r.seconds, 2)} | ${fmt(r.mibps)} | ${r.path === "app" ? fmt(r.toApp, 0) : "–"} | ${r.path === "app" ? fmt(r.fromApp, 0) : "–"} | ${fmt(r.rchar, 0)} | ${r.load} |`,
       ),
       "",
-      "| round | path | begin ms | sign p50 / p95 ms (per part) | PUT p50 / p95 ms (per 8 MiB part) | sign + complete ms |",
-      "| ---: | --- | ---: | ---: | ---: | ---: |",
+      "| round | path | begin ms | create ms | sign requests, waited ms (all parts) | PUT p50 / p95 ms (per 8 MiB part) | PUTs s (all parts) | complete ms |",
+      "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
       ...rounds.map((r) => {
         const s = r.steps;
         const p = (v: number[]) => (v.length ? `${fmt(median(v))} / ${fmt(p95(v))}` : "–");
-        return `| ${r.round} | ${r.path} | ${r.path === "app" ? fmt(s.begin) : "–"} | ${p(s.sign)} | ${p(s.put)} | ${r.path === "app" ? fmt(s.complete) : "–"} |`;
+        const signs = s.sign.filter((ms) => ms > 0.5).length;
+        return `| ${r.round} | ${r.path} | ${r.path === "app" ? fmt(s.begin) : "–"} | ${r.path === "fetch" ? "–" : fmt(s.create)} | ${r.path === "app" ? `${signs}, ${fmt(sum(s.sign), 0)}` : "–"} | ${p(s.put)} | ${fmt(sum(s.put) / 1000, 2)} | ${r.path === "fetch" ? "–" : fmt(s.complete)} |`;
       }),
       "",
       "| signer | part URLs / s |",
@@ -554,12 +604,32 @@ async function main(): Promise<number> {
       `| for comparison: the downloads' reused presigner (lib/storage/presign.ts), a GET URL | ${fmt(getRate, 0)} |`,
       "",
     ];
+    // The app path's extra time against the SDK's, step by step (medians over the rounds).
+    const m = (path: Path, pick: (s: Steps) => number) => median(of(path).map((r) => pick(r.steps)));
+    const extra = {
+      total: (median(of("app").map((r) => r.seconds)) - median(of("sdk").map((r) => r.seconds))) * 1000,
+      start: m("app", (s) => s.begin + s.create) - m("sdk", (s) => s.create),
+      sign: m("app", (s) => sum(s.sign)),
+      puts: m("app", (s) => sum(s.put)) - m("sdk", (s) => sum(s.put)),
+      complete: m("app", (s) => s.complete) - m("sdk", (s) => s.complete),
+    };
+    lines.push(
+      `- the app path's extra time against the SDK's (medians): ${fmt(extra.total, 0)} ms = begin + create ${fmt(extra.start, 0)} ms (the SDK's Create included on its side), waiting for part URLs ${fmt(extra.sign, 0)} ms, the PUTs themselves ${fmt(extra.puts, 0)} ms, sign + complete (ListParts, CompleteMultipartUpload, HeadObject, the first bytes, the row) against the SDK's CompleteMultipartUpload ${fmt(extra.complete, 0)} ms, the rest ${fmt(extra.total - extra.start - extra.sign - extra.puts - extra.complete, 0)} ms`,
+    );
+    // Stricter: the app's own steps (and the unexplained rest) added to the SDK's time, as if its PUTs cost what the SDK's do.
+    const sdkMs = median(of("sdk").map((r) => r.seconds)) * 1000;
+    const ownMs = extra.total - extra.puts;
+    lines.push(
+      `- the app's own steps (everything but the PUTs) cost ${fmt(ownMs, 0)} ms per upload: were its PUTs as slow as the SDK's UploadPart (which hashes each body to sign it: x-amz-content-sha256), the app path would reach ${fmt((sdkMs / (sdkMs + ownMs)) * 100, 0)} % of the SDK`,
+    );
     const throughputOk = ratio >= TARGET_RATIO;
     const bytesOk = maxToApp < MAX_APP_BYTES;
     const signOk = appRate >= TARGET_SIGN_RATE;
     lines.push(
       `- throughput: app path ${fmt(appMiBps)} MiB/s, SDK ${fmt(sdkMiBps)} MiB/s (medians): ${fmt(ratio * 100, 0)} % (target ≥ ${TARGET_RATIO * 100} %) ${throughputOk ? "✔" : "✘"}`,
-      `- the same parts presigned here and PUT with fetch, no app: ${fmt(fetchMiBps)} MiB/s, ${fmt((fetchMiBps / sdkMiBps) * 100, 0)} % of the SDK; the app path reaches ${fmt((appMiBps / fetchMiBps) * 100, 0)} % of it (what is left: begin, a sign round trip per part, complete)`,
+      FETCH_PATH
+        ? `- the same parts presigned here and PUT with fetch, no app: ${fmt(fetchMiBps)} MiB/s, ${fmt((fetchMiBps / sdkMiBps) * 100, 0)} % of the SDK; the difference is the client's HTTP transport (undici against the SDK's node:http handler, which the app path's PUTs use too)`
+        : "- the fetch path was not run (FETCH=0)",
       `- the app received at most ${fmt(maxToApp, 0)} bytes per upload (target < ${fmt(MAX_APP_BYTES, 0)}) ${bytesOk ? "✔" : "✘"}; its processes read at most ${fmt(maxRchar, 0)} bytes from all their descriptors (rchar) while ${fmt(SIZE, 0)} were uploaded`,
       `- POST /uploads/sign alone (one at a time, no upload running, ${signAlone.length} parts): p50 ${fmt(median(signAlone))} ms, p95 ${fmt(p95(signAlone))} ms (straight to the app, not through the proxy: p50 ${fmt(median(signDirect))} ms; the same checks without signing, POST /uploads/<id>/create: p50 ${fmt(median(createAlone))} ms; the app's floor, GET /api/health: p50 ${fmt(median(health))} ms)`,
       `- signing: ${fmt(appRate, 0)} part URLs/s (target ≥ ${fmt(TARGET_SIGN_RATE, 0)}) ${signOk ? "✔" : "✘"}, ${fmt((appRate / plainRate) * 100, 0)} % of plain node:crypto (load ${signLoad})`,

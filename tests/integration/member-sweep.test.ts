@@ -109,6 +109,8 @@ function inputsFor(id: string, actor: SessionUser): Record<string, unknown>[] {
   const table: Record<string, Record<string, unknown>[]> = {
     // Issue 17: uploading and New folder need "Can upload" (neither Member holds it); Add CORS rule is for who manages connections.
     "add-upload-cors-rule.ts#addUploadCorsRuleAction": [{ connectionId, bucket }],
+    // Issue 17, item 5: Add lifecycle rule (Settings → Connections) is for who manages connections.
+    "add-lifecycle-rule.ts#addLifecycleRuleAction": [{ connectionId, bucket }],
     "begin-upload.ts#beginUploadAction": [
       { connectionId, bucket, prefix: "", path: "new.pdf", size: "10", type: "application/pdf", onExisting: "ask" },
       { connectionId, bucket, prefix: "docs/", path: "a.txt", size: "0", type: "text/plain", onExisting: "replace" },

@@ -26,7 +26,7 @@ import type { SessionUser } from "@/lib/auth/session";
 import { db } from "@/lib/db/client";
 import { openConnectionOrThrow } from "@/lib/storage/connections";
 import { addUploadCorsRule, checkUploadCors } from "@/lib/uploads/cors";
-import { PART_SIZE } from "@/lib/uploads/parts";
+import { MAX_SIGN_AHEAD, PART_SIZE } from "@/lib/uploads/parts";
 import { folderUploadState } from "@/lib/uploads/session";
 import { abortAbandonedUploads } from "@/lib/uploads/store";
 import { createTestConnection } from "../support/api-contract";
@@ -177,7 +177,7 @@ describe.each(storageCases())("uploads on $name", (storage) => {
     expect(audit?.subject).toBe(`${bucket}/inbox/photos/big.bin`);
   });
 
-  it("signs the following parts ahead when asked (at most 8, never past the last part), each for its exact length", async () => {
+  it("signs the following parts ahead when asked (at most MAX_SIGN_AHEAD, never past the last part), each for its exact length", async () => {
     const bytes = randomBytes(PART_SIZE + 5);
     const upload = await begun(owner, { prefix: "ahead/", path: "two.bin", size: bytes.length });
     const answer = await sign(owner, { id: upload.id, method: "PUT", key: upload.key, uploadId: upload.uploadId, partNumber: 1, ahead: 4 });
@@ -187,7 +187,7 @@ describe.each(storageCases())("uploads on $name", (storage) => {
     // The part signed ahead takes exactly its 5 bytes, and nothing else.
     expect((await fetch(signed.next[0]!.url, { method: "PUT", body: new Uint8Array(bytes.subarray(0, 6)) })).status).toBe(403);
     expect((await fetch(signed.next[0]!.url, { method: "PUT", body: new Uint8Array(bytes.subarray(PART_SIZE)) })).status).toBe(200);
-    const tooMany = await sign(owner, { id: upload.id, method: "PUT", key: upload.key, uploadId: upload.uploadId, partNumber: 1, ahead: 9 });
+    const tooMany = await sign(owner, { id: upload.id, method: "PUT", key: upload.key, uploadId: upload.uploadId, partNumber: 1, ahead: MAX_SIGN_AHEAD + 1 });
     expect(tooMany.status).toBe(400);
     await abort(owner, upload.id);
   });

@@ -8,6 +8,7 @@ import { notFound } from "next/navigation";
 import { can } from "@/lib/auth/permissions";
 import { requireUser } from "@/lib/auth/session";
 import { listConnectionsWithLinkCounts } from "@/lib/storage/connections";
+import { lifecycleOfConnection } from "@/lib/uploads/lifecycle";
 
 export const metadata: Metadata = { title: "Connections · Settings" };
 
@@ -16,6 +17,8 @@ export default async function ConnectionsSettingsPage({ searchParams }: { search
   // Endpoints, keys and settings: only for those who may manage connections.
   if (!can(user, "connections.manage")) notFound();
   const [connections, params] = await Promise.all([listConnectionsWithLinkCounts(user), searchParams]);
+  // Storage calls, not awaited here: each connection's row streams its buckets' lifecycle rules in when they are known.
+  const lifecycle = Object.fromEntries(connections.map((c) => [c.id, lifecycleOfConnection(user, c.id)]));
   return (
     <SettingsShell current="connections" actor={user}>
       <section aria-labelledby="connections-heading" className="space-y-4">
@@ -33,7 +36,7 @@ export default async function ConnectionsSettingsPage({ searchParams }: { search
         <div role="status" aria-live="polite">
           {params.saved ? <Alert tone="success">Connection saved.</Alert> : params.deleted ? <Alert tone="success">Connection deleted.</Alert> : null}
         </div>
-        <ConnectionList connections={connections} />
+        <ConnectionList connections={connections} lifecycle={lifecycle} />
       </section>
     </SettingsShell>
   );

@@ -25,14 +25,24 @@ import {
   requestLoggedAddress,
   requestRefusal,
 } from "@/lib/upload-requests/public";
-import { allowedTypesInWords, extensionOf, looksLikeText, nameAllowed, precheckFile, TEXT_EXTENSIONS } from "@/lib/upload-requests/rules";
+import { uploaderSegment } from "@/lib/upload-requests/request";
+import {
+  allowedTypesInWords,
+  extensionOf,
+  looksLikeText,
+  matchesRules,
+  nameAllowed,
+  precheckFile,
+  requestStoredType,
+  TEXT_EXTENSIONS,
+} from "@/lib/upload-requests/rules";
 import { beginUpload } from "@/lib/uploads/begin";
 import { type AcceptanceCheck, completeUpload } from "@/lib/uploads/complete";
 import { uploadStorageFault } from "@/lib/uploads/faults";
-import { cleanSegment, keyForPath, UnusableNameError } from "@/lib/uploads/keys";
+import { cleanSegment, keyForPath, stripInvisible, UnusableNameError } from "@/lib/uploads/keys";
 import { MAX_SIGN_AHEAD, MAX_UPLOAD_BYTES } from "@/lib/uploads/parts";
 import { answerSignRequest, type UploadPaths } from "@/lib/uploads/sign";
-import { allowsType, SNIFF_BYTES } from "@/lib/uploads/sniff";
+import { SNIFF_BYTES } from "@/lib/uploads/sniff";
 import { KEY_HELD_MESSAGE, keepAlive, markAborted, SlotRefusedError, type SlotRefusal, type UploadRow } from "@/lib/uploads/store";
 import { db } from "@/lib/db/client";
 import { isUploadGone, onStorage } from "@/lib/uploads/storage";
@@ -371,7 +381,7 @@ const KEY_RACE_TRIES = 5;
 export async function beginRequestUploadRoute(context: RequestRouteContext): Promise<Response> {
   const { found } = context;
   const input = parse(beginSchema, await readBody(context.request), "The file's details are not valid.");
-  const uploaderName = input.uploaderName?.trim() || null;
+  const uploaderName = input.uploaderName ? stripInvisible(input.uploaderName).trim() || null : null;
   const uploaderEmail = input.uploaderEmail?.trim() || null;
   const fieldErrors: Record<string, string[]> = {};
   if (found.askName && !uploaderName) fieldErrors.uploaderName = ["Enter your name."];
@@ -387,7 +397,7 @@ export async function beginRequestUploadRoute(context: RequestRouteContext): Pro
 
   const segment = cleanSegment(input.name);
   if (!segment) throw new AppError("invalid", "The file has no usable name. Rename it and try again.", { field: "name" });
-  const folder = found.folderPerUploader && uploaderName ? cleanSegment(uploaderName) : null;
+  const folder = found.folderPerUploader ? uploaderSegment(uploaderName) : null;
   let key: string;
   try {
     key = keyForPath(found.prefix, folder ? `${folder}/${segment}` : segment);
@@ -414,7 +424,7 @@ export async function beginRequestUploadRoute(context: RequestRouteContext): Pro
         bucket: found.bucket,
         key,
         size: input.size,
-        type: input.type,
+        type: requestStoredType(segment),
         onExisting: "keep-both",
         request: requestUpload,
       });
@@ -491,7 +501,7 @@ export function acceptAllowedTypes(allowed: readonly string[]): AcceptanceCheck 
     const takes = allowedTypesInWords(allowed);
     const name = row.fileName ?? storedName(row.key);
     if (detectedType) {
-      if (allowsType(allowed, detectedType)) return null;
+      if (matchesRules(allowed, detectedType.ext, detectedType.mime)) return null;
       return `This file is really a ${detectedType.ext.toUpperCase()} file (${detectedType.mime}), and this request takes only ${takes}. It was deleted.`;
     }
     const ext = extensionOf(name);

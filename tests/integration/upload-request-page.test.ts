@@ -220,6 +220,50 @@ describe.each(storageCases())("upload request page on $name", (storage) => {
     expect(await counters(req.id)).toMatchObject({ receivedFiles: 2, reservedFiles: 2 });
   });
 
+  it("stores a file with the type of its extension, never the browser's; HTML and SVG as downloads; image/* takes no SVG (review 17, finding 3)", async () => {
+    const req = await newRequest({ allowedTypes: ["image/*", ".html"] });
+    const png = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==", "base64");
+    const storedType = async (upload: Begun) => {
+      const row = await db.upload.findUniqueOrThrow({ where: { id: upload.id } });
+      return { row: row.contentType, storage: (await admin.send(new HeadObjectCommand({ Bucket: bucket, Key: row.key }))).ContentType };
+    };
+    // A PNG (a PNG/HTML polyglot would do the same) sent with the browser's word that it is HTML: stored as image/png.
+    const polyglot = await begun(req.token, { name: "x.png", size: png.length, type: "text/html" });
+    expect((await send(req.token, polyglot, png)).status).toBe(200);
+    expect(await storedType(polyglot)).toEqual({ row: "image/png", storage: "image/png" });
+    // HTML, allowed by its extension: to be stored as a download, not as a page the storage's origin would run.
+    const html = await begun(req.token, { name: "page.html", size: 40, type: "text/html" });
+    expect((await db.upload.findUniqueOrThrow({ where: { id: html.id } })).contentType).toBe("application/octet-stream");
+    expect((await abort(req.token, html.id, html.secret)).status).toBe(204);
+    // An SVG where ".svg" is listed: it arrives, stored as a download.
+    const svgRequest = await newRequest({ allowedTypes: [".svg"] });
+    const drawing = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>');
+    const listed = await begun(svgRequest.token, { name: "logo.svg", size: drawing.length, type: "image/svg+xml" });
+    expect((await send(svgRequest.token, listed, drawing)).status).toBe(200);
+    expect(await storedType(listed)).toEqual({ row: "application/octet-stream", storage: "application/octet-stream" });
+    // image/* does not take an SVG (any text named .svg passed before).
+    const svg = await begin(req.token, { name: "logo.svg", size: 40, type: "image/svg+xml" });
+    expect(svg.status).toBe(400);
+    expect(await problem(svg)).toContain("takes only images or HTML");
+  });
+
+  it("puts an uploader whose name cleans to nothing in “Unnamed”, never beside the other uploaders' folders (review 17, finding 6)", async () => {
+    const prefix = `inbox-${h.randomSuffix()}/`;
+    const req = await newRequest({ prefix, askName: true, folderPerUploader: true });
+    for (const [i, uploaderName] of [".", "..", "\u202E\u200B"].entries()) {
+      const upload = await begin(req.token, { name: `a${i}.txt`, size: 3, type: "text/plain", uploaderName });
+      if (uploaderName.startsWith(".")) {
+        expect(upload.status).toBe(200);
+        const row = await db.upload.findUniqueOrThrow({ where: { id: ((await upload.json()) as Begun).id } });
+        expect(row.key).toBe(`${prefix}Unnamed/a${i}.txt`);
+      } else {
+        // Only invisible characters: no name at all.
+        expect(upload.status).toBe(400);
+        expect(((await upload.json()) as { errors: { field: string }[] }).errors.map((e) => e.field)).toContain("uploaderName");
+      }
+    }
+  });
+
   it("gives exactly 3 of 20 racing uploaders the last 3 slots through the begin endpoint", async () => {
     const req = await newRequest({ maxFiles: 5, maxFileSize: 1_000, maxTotalSize: 1_000_000 });
     await begun(req.token, { name: "early-1.bin", size: 10, type: "" });

@@ -13,6 +13,7 @@ import { POST as unlockRoute } from "@/app/u/[token]/unlock/route";
 import { DELETE as abortRoute } from "@/app/u/[token]/uploads/[id]/abort/route";
 import { POST as completeRoute } from "@/app/u/[token]/uploads/[id]/complete/route";
 import { POST as createRoute } from "@/app/u/[token]/uploads/[id]/create/route";
+import { GET as partsRoute } from "@/app/u/[token]/uploads/[id]/parts/route";
 import { GET as recipientPage } from "@/app/s/[token]/route";
 import type { SessionUser } from "@/lib/auth/session";
 import { db } from "@/lib/db/client";
@@ -53,6 +54,8 @@ const create = (token: string, id: string, secret: string, call: Call = {}) =>
   createRoute(request(`/u/${token}/uploads/${id}/create`, { ...call, secret }), params({ token, id }));
 const abort = (token: string, id: string, secret: string, call: Call = {}) =>
   abortRoute(request(`/u/${token}/uploads/${id}/abort`, { ...call, secret, method: "DELETE" }), params({ token, id }));
+const listParts = (token: string, id: string, secret: string | undefined, call: Call = {}) =>
+  partsRoute(request(`/u/${token}/uploads/${id}/parts`, { ...call, ...(secret ? { secret } : {}), method: "GET" }), params({ token, id }));
 const unlock = (token: string, password: string, call: Call = {}) =>
   unlockRoute(request(`/u/${token}/unlock`, { ...call, body: { password } }), params({ token }));
 
@@ -262,6 +265,36 @@ describe.each(storageCases())("upload request page on $name", (storage) => {
         expect(((await upload.json()) as { errors: { field: string }[] }).errors.map((e) => e.field)).toContain("uploaderName");
       }
     }
+  });
+
+  it("lists the parts already sent through the app, with only their numbers, ETags and sizes (review 17, finding 8)", async () => {
+    const req = await newRequest();
+    const bytes = randomBytes(PART_SIZE + 77);
+    const upload = await begun(req.token, { name: "resume.bin", size: bytes.length, type: "" });
+    const put = await putPart(req.token, upload, 1, bytes.subarray(0, PART_SIZE));
+    expect(put.status).toBe(200);
+    // Uppy's ListParts is signed to the app's own path, never to the storage.
+    const signed = await sign(req.token, upload.secret, { id: upload.id, method: "GET", key: upload.key, uploadId: upload.uploadId });
+    expect(signed.status).toBe(200);
+    expect(await signed.json()).toEqual({ url: `/u/${req.token}/uploads/${upload.id}/parts`, method: "GET" });
+
+    const listed = await listParts(req.token, upload.id, upload.secret);
+    expect(listed.status).toBe(200);
+    expect(listed.headers.get("content-type")).toBe("application/xml");
+    const xml = await listed.text();
+    const etag = put.headers.get("etag")!.replace(/"/g, "&quot;");
+    expect(xml).toContain(
+      `<ListPartsResult><IsTruncated>false</IsTruncated><Part><PartNumber>1</PartNumber><ETag>${etag}</ETag><Size>${PART_SIZE}</Size></Part></ListPartsResult>`,
+    );
+    for (const hidden of ["Owner", "Initiator", "Bucket", "Key", "UploadId", "StorageClass", bucket, "resume.bin"]) expect(xml).not.toContain(hidden);
+
+    // Bound by the upload's secret and this request's token.
+    expect((await listParts(req.token, upload.id, undefined)).status).toBe(404);
+    expect((await listParts(req.token, upload.id, "x".repeat(43))).status).toBe(404);
+    expect((await listParts((await newRequest()).token, upload.id, upload.secret)).status).toBe(404);
+    // Once aborted, there is nothing to list.
+    expect((await abort(req.token, upload.id, upload.secret)).status).toBe(204);
+    expect((await listParts(req.token, upload.id, upload.secret)).status).toBe(409);
   });
 
   it("gives exactly 3 of 20 racing uploaders the last 3 slots through the begin endpoint", async () => {

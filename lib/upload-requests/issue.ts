@@ -1,4 +1,5 @@
 import "server-only";
+import { ListObjectsV2Command } from "@aws-sdk/client-s3";
 import { recordAudit } from "@/lib/audit/record";
 import { hashPassword, isPasswordBusy } from "@/lib/auth/password";
 import { type Actor, canRequestUploads, isCleanFolder, listingView } from "@/lib/auth/permissions";
@@ -16,6 +17,8 @@ import { log } from "@/lib/log";
 import { openConnectionOrThrow, type OpenConnection } from "@/lib/storage/connections";
 import { seal } from "@/lib/storage/sealed";
 import { checkUploadCors, type UploadCorsCheck } from "@/lib/uploads/cors";
+import { uploadStorageFault } from "@/lib/uploads/faults";
+import { onStorage } from "@/lib/uploads/storage";
 import {
   allowedTypesProblem,
   dateSegment,
@@ -94,6 +97,38 @@ export async function requestCors(open: OpenConnection, bucket: string): Promise
   return checkUploadCors(open, bucket, new URL(await managedLinkBase()).origin);
 }
 
+/** How many "Title (n)" landing folders are tried before the request is refused. */
+const LANDING_TRIES = 50;
+
+/** Whether a landing folder is taken: another request lands there (even a closed one), or the storage holds anything under it. */
+async function landingTaken(open: OpenConnection, bucket: string, landing: string): Promise<boolean> {
+  const other = await db.shareLink.findFirst({
+    where: { connectionId: open.connection.id, bucket, key: landing, target: "request" },
+    select: { id: true },
+  });
+  if (other) return true;
+  try {
+    const list = new ListObjectsV2Command({ Bucket: bucket, Prefix: landing, MaxKeys: 1 });
+    const s3 = open.clients.s3;
+    return ((await onStorage((abortSignal) => s3.send(list, { abortSignal }))).KeyCount ?? 0) > 0;
+  } catch (error) {
+    throw uploadStorageFault(error, "Looking for a free folder for the uploads");
+  }
+}
+
+/**
+ * A landing folder of its own for every request: "Title/" when nothing is there yet, else "Title (2)/", "Title (3)/"…
+ * So no two requests share files, and an uploader's "Keep both" name ("x (1).pdf") never tells what was there before.
+ */
+export async function uniqueLanding(open: OpenConnection, bucket: string, landing: string): Promise<string> {
+  const base = landing.slice(0, -1);
+  for (let n = 1; n <= LANDING_TRIES; n++) {
+    const candidate = n === 1 ? landing : `${base} (${n})/`;
+    if (!(await landingTaken(open, bucket, candidate))) return candidate;
+  }
+  throw invalid({ title: `Folders of this name are taken up to “(${LANDING_TRIES})”: choose another title.` });
+}
+
 export async function issueUploadRequest(
   actor: Actor,
   input: UploadRequestRequest,
@@ -113,12 +148,15 @@ export async function issueUploadRequest(
     throw new AppError("invalid", "Choose an expiry at least a minute from now.", { reason: "invalid_expiry", field: "expiresIn" });
 
   const title = input.title ?? `Files for ${dateSegment(now, input.timeZone)}`;
-  const landing = landingFolder(input.folder, input.title, now, input.timeZone);
+  let landing = landingFolder(input.folder, input.title, now, input.timeZone);
   if (Buffer.byteLength(landing, "utf8") > MAX_LANDING_BYTES)
     throw invalid({ title: "The folder uploads land in would be too long: choose a shorter title, or make the request in a folder higher up." });
 
   const cors = await requestCors(open, input.bucket);
   if (cors.status !== "ok") throw new AppError(cors.status === "error" ? "storage" : "invalid", `${CORS_REFUSAL} ${cors.message}`, { field: "bucket" });
+  landing = await uniqueLanding(open, input.bucket, landing);
+  if (Buffer.byteLength(landing, "utf8") > MAX_LANDING_BYTES)
+    throw invalid({ title: "The folder uploads land in would be too long: choose a shorter title, or make the request in a folder higher up." });
 
   let passwordHash: string | null = null;
   if (input.password !== null) {

@@ -151,9 +151,18 @@ export function landingFolder(folder: string, title: string | null, now: Date, t
   return `${folder}${segment}/`;
 }
 
-/** The uploader's sub-folder ("A folder per uploader"): their name as one segment, or "Unnamed". */
+/**
+ * The uploader's sub-folder's name ("A folder per uploader"): their name as one segment (lib/uploads/keys.ts
+ * cleanSegment, at most 100 characters), or "Unnamed" when nothing usable is left ("", ".", "..", only invisible
+ * characters), so a file never lands beside the other uploaders' folders.
+ */
+export function uploaderSegment(uploaderName: string | null): string {
+  return (uploaderName ? cleanSegment(uploaderName.slice(0, 100)) : null) ?? "Unnamed";
+}
+
+/** The uploader's sub-folder ("A folder per uploader"): `<landing><uploaderSegment>/`. */
 export function uploaderFolder(landing: string, uploaderName: string | null): string {
-  return `${landing}${(uploaderName ? cleanSegment(uploaderName.slice(0, 100)) : null) ?? "Unnamed"}/`;
+  return `${landing}${uploaderSegment(uploaderName)}/`;
 }
 
 export type RequestStatus = "open" | "full" | "expired" | "closed";

@@ -25,14 +25,24 @@ import {
   requestLoggedAddress,
   requestRefusal,
 } from "@/lib/upload-requests/public";
-import { allowedTypesInWords, extensionOf, looksLikeText, nameAllowed, precheckFile, TEXT_EXTENSIONS } from "@/lib/upload-requests/rules";
+import { uploaderSegment } from "@/lib/upload-requests/request";
+import {
+  allowedTypesInWords,
+  extensionOf,
+  looksLikeText,
+  matchesRules,
+  nameAllowed,
+  precheckFile,
+  requestStoredType,
+  TEXT_EXTENSIONS,
+} from "@/lib/upload-requests/rules";
 import { beginUpload } from "@/lib/uploads/begin";
 import { type AcceptanceCheck, completeUpload } from "@/lib/uploads/complete";
 import { uploadStorageFault } from "@/lib/uploads/faults";
-import { cleanSegment, keyForPath, UnusableNameError } from "@/lib/uploads/keys";
+import { cleanSegment, keyForPath, stripInvisible, UnusableNameError } from "@/lib/uploads/keys";
 import { MAX_SIGN_AHEAD, MAX_UPLOAD_BYTES } from "@/lib/uploads/parts";
-import { answerSignRequest, type UploadPaths } from "@/lib/uploads/sign";
-import { allowsType, SNIFF_BYTES } from "@/lib/uploads/sniff";
+import { answerSignRequest, listPartsForBrowser, type UploadPaths } from "@/lib/uploads/sign";
+import { SNIFF_BYTES } from "@/lib/uploads/sniff";
 import { KEY_HELD_MESSAGE, keepAlive, markAborted, SlotRefusedError, type SlotRefusal, type UploadRow } from "@/lib/uploads/store";
 import { db } from "@/lib/db/client";
 import { isUploadGone, onStorage } from "@/lib/uploads/storage";
@@ -245,7 +255,12 @@ async function requestUpload(context: RequestRouteContext, id: string | undefine
 /** The app's paths Uppy is given for Create, Complete and Abort of one upload of this request. */
 export function requestUploadPaths(token: string): UploadPaths {
   const base = (id: string) => `/u/${token}/uploads/${encodeURIComponent(id)}`;
-  return { create: (id) => `${base(id)}/create`, complete: (id) => `${base(id)}/complete`, abort: (id) => `${base(id)}/abort` };
+  return {
+    create: (id) => `${base(id)}/create`,
+    complete: (id) => `${base(id)}/complete`,
+    abort: (id) => `${base(id)}/abort`,
+    listParts: (id) => `${base(id)}/parts`,
+  };
 }
 
 /** The file's name as the uploader will see it listed ("photo (1).jpg"): the key's last segment. */
@@ -371,7 +386,7 @@ const KEY_RACE_TRIES = 5;
 export async function beginRequestUploadRoute(context: RequestRouteContext): Promise<Response> {
   const { found } = context;
   const input = parse(beginSchema, await readBody(context.request), "The file's details are not valid.");
-  const uploaderName = input.uploaderName?.trim() || null;
+  const uploaderName = input.uploaderName ? stripInvisible(input.uploaderName).trim() || null : null;
   const uploaderEmail = input.uploaderEmail?.trim() || null;
   const fieldErrors: Record<string, string[]> = {};
   if (found.askName && !uploaderName) fieldErrors.uploaderName = ["Enter your name."];
@@ -387,7 +402,7 @@ export async function beginRequestUploadRoute(context: RequestRouteContext): Pro
 
   const segment = cleanSegment(input.name);
   if (!segment) throw new AppError("invalid", "The file has no usable name. Rename it and try again.", { field: "name" });
-  const folder = found.folderPerUploader && uploaderName ? cleanSegment(uploaderName) : null;
+  const folder = found.folderPerUploader ? uploaderSegment(uploaderName) : null;
   let key: string;
   try {
     key = keyForPath(found.prefix, folder ? `${folder}/${segment}` : segment);
@@ -414,7 +429,7 @@ export async function beginRequestUploadRoute(context: RequestRouteContext): Pro
         bucket: found.bucket,
         key,
         size: input.size,
-        type: input.type,
+        type: requestStoredType(segment),
         onExisting: "keep-both",
         request: requestUpload,
       });
@@ -461,7 +476,7 @@ export async function signRequestUploadRoute(context: RequestRouteContext): Prom
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// POST /u/<token>/uploads/<id>/create | complete, DELETE …/abort
+// POST /u/<token>/uploads/<id>/create | complete, GET …/parts, DELETE …/abort
 // ---------------------------------------------------------------------------------------------------------------
 
 /** Create: the multipart upload the server already made (Uppy asks for it; a reload asks again to resume). */
@@ -469,6 +484,23 @@ export async function createRequestUploadRoute(context: RequestRouteContext): Pr
   const row = await requestUpload(context, context.params.id);
   if (row.state !== "uploading" || !row.multipartId) return xmlError(409, "NoSuchUpload", "This upload is no longer in progress. Add the file again.");
   return xmlResponse("InitiateMultipartUploadResult", { Bucket: "upload", Key: row.id, UploadId: row.multipartId });
+}
+
+/**
+ * ListParts (Uppy resuming after a reload), done here rather than presigned: S3's own answer names the storage
+ * account's owner and initiator. Only each part's number, ETag and size are answered, in S3's XML.
+ */
+export async function listPartsRequestUploadRoute(context: RequestRouteContext): Promise<Response> {
+  const row = await requestUpload(context, context.params.id);
+  if (row.state !== "uploading" || !row.multipartId) return xmlError(409, "NoSuchUpload", "This upload is no longer in progress. Add the file again.");
+  let xml: string;
+  try {
+    xml = await listPartsForBrowser(context.s3(), row);
+  } catch (error) {
+    if (isUploadGone(error)) return xmlError(404, "NoSuchUpload", "This upload is no longer in progress. Add the file again.");
+    throw uploadStorageFault(error, "Listing the parts already sent");
+  }
+  return new Response(xml, { status: 200, headers: { "content-type": "application/xml", "cache-control": "no-store" } });
 }
 
 async function firstBytes(s3: S3Client, row: UploadRow): Promise<Uint8Array> {
@@ -491,7 +523,7 @@ export function acceptAllowedTypes(allowed: readonly string[]): AcceptanceCheck 
     const takes = allowedTypesInWords(allowed);
     const name = row.fileName ?? storedName(row.key);
     if (detectedType) {
-      if (allowsType(allowed, detectedType)) return null;
+      if (matchesRules(allowed, detectedType.ext, detectedType.mime)) return null;
       return `This file is really a ${detectedType.ext.toUpperCase()} file (${detectedType.mime}), and this request takes only ${takes}. It was deleted.`;
     }
     const ext = extensionOf(name);

@@ -134,13 +134,62 @@ export function extensionOf(name: string): string {
   return dot <= 0 || dot === base.length - 1 ? "" : base.slice(dot + 1).toLowerCase();
 }
 
+/**
+ * Types a browser runs when it opens them from the storage's own origin (a direct link): HTML, XHTML, SVG, XML (and
+ * its XSLT), JavaScript, Flash. A request's file of such a type is stored as application/octet-stream (a download),
+ * and a MIME family ("image/*", "text/*") never covers one: only the extension (".svg") or the exact type listed does.
+ */
+export function isActiveType(mime: string): boolean {
+  const type = mime.split(";")[0]!.trim().toLowerCase();
+  return (
+    /^(text|application)\/(x-)?(html|xhtml\+xml|xml|xslt?\+xml|javascript|ecmascript|x-javascript|jscript|vbscript)$/.test(type) ||
+    type.endsWith("+xml") ||
+    type === "text/xml" ||
+    type === "image/svg+xml" ||
+    type === "application/x-shockwave-flash"
+  );
+}
+
+/** Extensions of active content (isActiveType) whose usual type is not in EXTENSION_TYPES. */
+const ACTIVE_EXTENSIONS: ReadonlySet<string> = new Set([
+  "html",
+  "htm",
+  "shtml",
+  "xhtml",
+  "xht",
+  "svg",
+  "svgz",
+  "xml",
+  "xsl",
+  "xslt",
+  "js",
+  "mjs",
+  "cjs",
+  "swf",
+  "mht",
+  "mhtml",
+]);
+
+/**
+ * The Content-Type a request's file is stored with: the usual type of its extension (never the type the browser
+ * claims), or of the type detected from its bytes when the extension says nothing; application/octet-stream for
+ * active content (HTML, SVG, XML, scripts: isActiveType) and for what is not known.
+ */
+export function requestStoredType(name: string, detectedMime?: string | null): string {
+  const ext = extensionOf(name);
+  if (ACTIVE_EXTENSIONS.has(ext)) return "application/octet-stream";
+  const type = EXTENSION_TYPES[ext] ?? (detectedMime ?? "").split(";")[0]!.trim().toLowerCase();
+  return type === "" || isActiveType(type) ? "application/octet-stream" : type;
+}
+
 /** Whether a type (extension and media type, either may be "") matches one of the rules. */
 export function matchesRules(allowed: readonly string[], ext: string, mime: string): boolean {
   const type = mime.split(";")[0]!.trim().toLowerCase();
   return allowed.some((entry) => {
     const rule = entry.trim().toLowerCase();
     if (rule === "") return false;
-    if (rule.endsWith("/*")) return type !== "" && type.startsWith(rule.slice(0, -1));
+    // "image/*" does not take an SVG (nor "text/*" an HTML page): active content only when listed by itself.
+    if (rule.endsWith("/*")) return type !== "" && type.startsWith(rule.slice(0, -1)) && !isActiveType(type) && !ACTIVE_EXTENSIONS.has(ext);
     if (rule.includes("/")) return type === rule;
     return ext !== "" && ext === rule.replace(/^\./, "");
   });

@@ -14,7 +14,16 @@ export const MAX_SEGMENT_BYTES = 255;
 export const MAX_KEY_BYTES = 1024;
 
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
+/**
+ * Bidi controls (U+061C, U+200E, U+200F, U+202A–U+202E, U+2066–U+2069) and invisible characters (U+200B, U+2060,
+ * U+FEFF): "invoice\u202Efdp.exe" would show as "invoiceexe.pdf". ZWNJ and ZWJ (U+200C, U+200D) stay: emoji and
+ * scripts need them.
+ */
+const INVISIBLE = /[\u061c\u200b\u200e\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]/g;
 const SEPARATOR = /[/\\]/g;
+
+/** A name (a file's, an uploader's) without bidi controls and invisible characters (INVISIBLE). */
+export const stripInvisible = (text: string): string => text.replace(INVISIBLE, "");
 
 const utf8Length = (text: string) => Buffer.byteLength(text, "utf8");
 
@@ -48,12 +57,12 @@ function fitName(name: string, bytes: number): string {
 }
 
 /**
- * One name segment, cleaned: NFC, control characters dropped, "/" and "\" turned into "_",
+ * One name segment, cleaned: NFC, control, bidi and invisible characters dropped, "/" and "\" turned into "_",
  * surrounding spaces trimmed, cut to 255 bytes (keeping the extension). "", "." and ".." give
  * null: such a segment names no file.
  */
 export function cleanSegment(raw: string): string | null {
-  const name = raw.normalize("NFC").replace(CONTROL, "").replace(SEPARATOR, "_").trim();
+  const name = raw.normalize("NFC").replace(CONTROL, "").replace(INVISIBLE, "").replace(SEPARATOR, "_").trim();
   if (name === "" || name === "." || name === "..") return null;
   const fitted = fitName(name, MAX_SEGMENT_BYTES);
   return fitted === "" || fitted === "." || fitted === ".." ? null : fitted;

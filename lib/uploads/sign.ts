@@ -2,6 +2,8 @@ import { ListPartsCommand, type S3Client, UploadPartCommand } from "@aws-sdk/cli
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import { AppError } from "@/lib/errors";
 import { MAX_SIGN_AHEAD, partLength } from "@/lib/uploads/parts";
+import { onStorage } from "@/lib/uploads/storage";
+import { escapeXml } from "@/lib/uploads/xml";
 
 /**
  * The signer of browser uploads. It knows nothing of sessions or people: whoever calls it (the
@@ -56,8 +58,17 @@ export async function signListParts(s3: S3Client, input: { bucket: string; key: 
 
 const refuse = (message: string) => new AppError("invalid", `${message} Nothing was signed.`);
 
-/** The app's own paths that stand in for the storage operations the server does itself. */
-export type UploadPaths = { create: (id: string) => string; complete: (id: string) => string; abort: (id: string) => string };
+/**
+ * The app's own paths that stand in for the storage operations the server does itself. `listParts`, when given,
+ * stands in for the presigned ListParts too (an upload request's page: S3's answer names the storage account's
+ * owner and initiator, so the server lists the parts and answers only their numbers, ETags and sizes).
+ */
+export type UploadPaths = {
+  create: (id: string) => string;
+  complete: (id: string) => string;
+  abort: (id: string) => string;
+  listParts?: (id: string) => string;
+};
 
 /** The signed-in person's (app/(app)/uploads/…); an upload request's page has its own under /u/<token>. */
 export const uploadPaths: UploadPaths = {
@@ -100,10 +111,36 @@ export async function answerSignRequest(s3: S3Client, upload: SignableUpload, re
       return { url: url!, method: "PUT", ...(ahead > 0 ? { next: next.map((u, i) => ({ partNumber: following[i]!, url: u })) } : {}) };
     }
     case "GET":
+      if (paths.listParts) return { url: paths.listParts(upload.id), method: "GET" };
       return { url: await signListParts(s3, { bucket: upload.bucket, key: upload.key, uploadId: upload.multipartId }), method: "GET" };
     case "POST":
       return { url: paths.complete(upload.id), method: "POST" };
     case "DELETE":
       return { url: paths.abort(upload.id), method: "DELETE" };
   }
+}
+
+/** ListParts pages read at most (1,000 parts a page: S3's 10,000 parts of one upload). */
+const LIST_PAGES = 10;
+
+/**
+ * ListParts done by the server for the browser (UploadPaths.listParts): every part the storage holds for this
+ * upload, as S3's ListPartsResult XML with only PartNumber, ETag and Size (no Owner, Initiator, bucket or key; the
+ * pages read here, so IsTruncated is false). @uppy/aws-s3 reads Part/PartNumber and Part/ETag of it to resume.
+ */
+export async function listPartsForBrowser(s3: S3Client, upload: SignableUpload): Promise<string> {
+  if (upload.state !== "uploading" || upload.multipartId === null) throw new AppError("conflict", "This upload is no longer in progress.");
+  const parts: { number: number; etag: string; size: number }[] = [];
+  let marker: string | undefined;
+  for (let page = 0; page < LIST_PAGES; page++) {
+    const command = new ListPartsCommand({ Bucket: upload.bucket, Key: upload.key, UploadId: upload.multipartId, PartNumberMarker: marker });
+    const answer = await onStorage((abortSignal) => s3.send(command, { abortSignal }));
+    for (const part of answer.Parts ?? []) {
+      if (part.PartNumber !== undefined && part.ETag) parts.push({ number: part.PartNumber, etag: part.ETag, size: part.Size ?? 0 });
+    }
+    if (!answer.IsTruncated || !answer.NextPartNumberMarker) break;
+    marker = answer.NextPartNumberMarker;
+  }
+  const inner = parts.map((p) => `<Part><PartNumber>${p.number}</PartNumber><ETag>${escapeXml(p.etag)}</ETag><Size>${p.size}</Size></Part>`).join("");
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<ListPartsResult><IsTruncated>false</IsTruncated>${inner}</ListPartsResult>`;
 }

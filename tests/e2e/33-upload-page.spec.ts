@@ -155,14 +155,13 @@ test("someone without an account unlocks the request, drops three files, reloads
   const context = await browser.newContext({ baseURL });
   const page = await context.newPage();
   await page.goto(requestUrl);
-  await expect(page.getByRole("heading", { name: "Photos from the shoot", level: 1 })).toBeVisible();
-  await expect(page.getByText("Requested by Olive Owner")).toBeVisible();
-  await expect(page.getByText("Up to 10 files, 100 MB each")).toBeVisible();
-  await expect(page.getByText("Please send the raw files")).toBeVisible();
+  // Locked: a generic heading and the password form, nothing of the request itself (its title, message, requester, limits).
+  await expect(page.getByRole("heading", { name: "Files requested", level: 1 })).toBeVisible();
+  const locked = await page.content();
+  for (const secret of ["Photos from the shoot", "Olive Owner", "Up to 10 files", "Please send the raw files"]) expect(locked).not.toContain(secret);
   // Nothing in the page (its HTML and the data it carries) names the bucket or the folder.
-  const text = await page.content();
-  expect(text).not.toContain(BUCKET);
-  expect(text).not.toContain(`requests ${RUN}`);
+  expect(locked).not.toContain(BUCKET);
+  expect(locked).not.toContain(`requests ${RUN}`);
   await expectNoA11yViolations(page, "upload page: the password form");
 
   // The password by keyboard: a wrong one is said, the right one unlocks.
@@ -173,6 +172,13 @@ test("someone without an account unlocks the request, drops three files, reloads
   await page.getByLabel("Password").fill(PASSWORD);
   await page.getByRole("button", { name: "Unlock" }).click();
   await expect(page.getByRole("button", { name: "Add files" })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Photos from the shoot", level: 1 })).toBeVisible();
+  await expect(page.getByText("Requested by Olive Owner")).toBeVisible();
+  await expect(page.getByText("Up to 10 files, 100 MB each")).toBeVisible();
+  await expect(page.getByText("Please send the raw files")).toBeVisible();
+  const text = await page.content();
+  expect(text).not.toContain(BUCKET);
+  expect(text).not.toContain(`requests ${RUN}`);
 
   // "Add files" by keyboard opens the file chooser; then Upload without a name: the name is asked for first.
   await tabTo(page, page.getByRole("button", { name: "Add files" }));

@@ -13,6 +13,7 @@ import { POST as unlockRoute } from "@/app/u/[token]/unlock/route";
 import { DELETE as abortRoute } from "@/app/u/[token]/uploads/[id]/abort/route";
 import { POST as completeRoute } from "@/app/u/[token]/uploads/[id]/complete/route";
 import { POST as createRoute } from "@/app/u/[token]/uploads/[id]/create/route";
+import { GET as partsRoute } from "@/app/u/[token]/uploads/[id]/parts/route";
 import { GET as recipientPage } from "@/app/s/[token]/route";
 import type { SessionUser } from "@/lib/auth/session";
 import { db } from "@/lib/db/client";
@@ -53,6 +54,8 @@ const create = (token: string, id: string, secret: string, call: Call = {}) =>
   createRoute(request(`/u/${token}/uploads/${id}/create`, { ...call, secret }), params({ token, id }));
 const abort = (token: string, id: string, secret: string, call: Call = {}) =>
   abortRoute(request(`/u/${token}/uploads/${id}/abort`, { ...call, secret, method: "DELETE" }), params({ token, id }));
+const listParts = (token: string, id: string, secret: string | undefined, call: Call = {}) =>
+  partsRoute(request(`/u/${token}/uploads/${id}/parts`, { ...call, ...(secret ? { secret } : {}), method: "GET" }), params({ token, id }));
 const unlock = (token: string, password: string, call: Call = {}) =>
   unlockRoute(request(`/u/${token}/unlock`, { ...call, body: { password } }), params({ token }));
 
@@ -218,6 +221,80 @@ describe.each(storageCases())("upload request page on $name", (storage) => {
     const fakeText = await send(req.token, await begun(req.token, { name: "data.txt", size: binary.length, type: "text/plain" }), binary);
     expect(fakeText.status).toBe(422);
     expect(await counters(req.id)).toMatchObject({ receivedFiles: 2, reservedFiles: 2 });
+  });
+
+  it("stores a file with the type of its extension, never the browser's; HTML and SVG as downloads; image/* takes no SVG (review 17, finding 3)", async () => {
+    const req = await newRequest({ allowedTypes: ["image/*", ".html"] });
+    const png = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==", "base64");
+    const storedType = async (upload: Begun) => {
+      const row = await db.upload.findUniqueOrThrow({ where: { id: upload.id } });
+      return { row: row.contentType, storage: (await admin.send(new HeadObjectCommand({ Bucket: bucket, Key: row.key }))).ContentType };
+    };
+    // A PNG (a PNG/HTML polyglot would do the same) sent with the browser's word that it is HTML: stored as image/png.
+    const polyglot = await begun(req.token, { name: "x.png", size: png.length, type: "text/html" });
+    expect((await send(req.token, polyglot, png)).status).toBe(200);
+    expect(await storedType(polyglot)).toEqual({ row: "image/png", storage: "image/png" });
+    // HTML, allowed by its extension: to be stored as a download, not as a page the storage's origin would run.
+    const html = await begun(req.token, { name: "page.html", size: 40, type: "text/html" });
+    expect((await db.upload.findUniqueOrThrow({ where: { id: html.id } })).contentType).toBe("application/octet-stream");
+    expect((await abort(req.token, html.id, html.secret)).status).toBe(204);
+    // An SVG where ".svg" is listed: it arrives, stored as a download.
+    const svgRequest = await newRequest({ allowedTypes: [".svg"] });
+    const drawing = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>');
+    const listed = await begun(svgRequest.token, { name: "logo.svg", size: drawing.length, type: "image/svg+xml" });
+    expect((await send(svgRequest.token, listed, drawing)).status).toBe(200);
+    expect(await storedType(listed)).toEqual({ row: "application/octet-stream", storage: "application/octet-stream" });
+    // image/* does not take an SVG (any text named .svg passed before).
+    const svg = await begin(req.token, { name: "logo.svg", size: 40, type: "image/svg+xml" });
+    expect(svg.status).toBe(400);
+    expect(await problem(svg)).toContain("takes only images or HTML");
+  });
+
+  it("puts an uploader whose name cleans to nothing in “Unnamed”, never beside the other uploaders' folders (review 17, finding 6)", async () => {
+    const prefix = `inbox-${h.randomSuffix()}/`;
+    const req = await newRequest({ prefix, askName: true, folderPerUploader: true });
+    for (const [i, uploaderName] of [".", "..", "\u202E\u200B"].entries()) {
+      const upload = await begin(req.token, { name: `a${i}.txt`, size: 3, type: "text/plain", uploaderName });
+      if (uploaderName.startsWith(".")) {
+        expect(upload.status).toBe(200);
+        const row = await db.upload.findUniqueOrThrow({ where: { id: ((await upload.json()) as Begun).id } });
+        expect(row.key).toBe(`${prefix}Unnamed/a${i}.txt`);
+      } else {
+        // Only invisible characters: no name at all.
+        expect(upload.status).toBe(400);
+        expect(((await upload.json()) as { errors: { field: string }[] }).errors.map((e) => e.field)).toContain("uploaderName");
+      }
+    }
+  });
+
+  it("lists the parts already sent through the app, with only their numbers, ETags and sizes (review 17, finding 8)", async () => {
+    const req = await newRequest();
+    const bytes = randomBytes(PART_SIZE + 77);
+    const upload = await begun(req.token, { name: "resume.bin", size: bytes.length, type: "" });
+    const put = await putPart(req.token, upload, 1, bytes.subarray(0, PART_SIZE));
+    expect(put.status).toBe(200);
+    // Uppy's ListParts is signed to the app's own path, never to the storage.
+    const signed = await sign(req.token, upload.secret, { id: upload.id, method: "GET", key: upload.key, uploadId: upload.uploadId });
+    expect(signed.status).toBe(200);
+    expect(await signed.json()).toEqual({ url: `/u/${req.token}/uploads/${upload.id}/parts`, method: "GET" });
+
+    const listed = await listParts(req.token, upload.id, upload.secret);
+    expect(listed.status).toBe(200);
+    expect(listed.headers.get("content-type")).toBe("application/xml");
+    const xml = await listed.text();
+    const etag = put.headers.get("etag")!.replace(/"/g, "&quot;");
+    expect(xml).toContain(
+      `<ListPartsResult><IsTruncated>false</IsTruncated><Part><PartNumber>1</PartNumber><ETag>${etag}</ETag><Size>${PART_SIZE}</Size></Part></ListPartsResult>`,
+    );
+    for (const hidden of ["Owner", "Initiator", "Bucket", "Key", "UploadId", "StorageClass", bucket, "resume.bin"]) expect(xml).not.toContain(hidden);
+
+    // Bound by the upload's secret and this request's token.
+    expect((await listParts(req.token, upload.id, undefined)).status).toBe(404);
+    expect((await listParts(req.token, upload.id, "x".repeat(43))).status).toBe(404);
+    expect((await listParts((await newRequest()).token, upload.id, upload.secret)).status).toBe(404);
+    // Once aborted, there is nothing to list.
+    expect((await abort(req.token, upload.id, upload.secret)).status).toBe(204);
+    expect((await listParts(req.token, upload.id, upload.secret)).status).toBe(409);
   });
 
   it("gives exactly 3 of 20 racing uploaders the last 3 slots through the begin endpoint", async () => {

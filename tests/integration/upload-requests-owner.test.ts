@@ -9,7 +9,7 @@
  */
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { PutBucketCorsCommand } from "@aws-sdk/client-s3";
+import { PutBucketCorsCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { changeRequestLimitsAction } from "@/lib/actions/change-request-limits";
 import { checkRequestCorsAction } from "@/lib/actions/check-request-cors";
@@ -177,6 +177,18 @@ describe("Request files (the dialog's action)", () => {
     expect(issued).toMatchObject({ maxFiles: 10, maxFileSize: 1024 ** 3, maxTotalSize: 5 * 1024 ** 3 });
     expect(issued.landing).toMatch(/^inbox\/\d{4}-\d{2}-\d{2}\/$/);
     expect(new Date(issued.expiresAt).getTime() - Date.now()).toBeGreaterThan(6.9 * 86_400_000);
+  });
+
+  it("gives every request a landing folder of its own: a second request of the same title, or a title naming a folder in use, gets “(2)” (review 17, finding 6)", async () => {
+    const title = `Quarterly ${h.randomSuffix()}`;
+    const first = await made(owner, { title });
+    const second = await made(owner, { title });
+    expect(first.landing).toBe(`inbox/${title}/`);
+    expect(second.landing).toBe(`inbox/${title} (2)/`);
+    expect((await db.shareLink.findUniqueOrThrow({ where: { id: second.id } })).key).toBe(`inbox/${title} (2)/`);
+    const existing = `Existing ${h.randomSuffix()}`;
+    await admin.send(new PutObjectCommand({ Bucket: bucket, Key: `inbox/${existing}/old.pdf`, Body: "old" }));
+    expect((await made(owner, { title: existing })).landing).toBe(`inbox/${existing} (2)/`);
   });
 
   it("refuses bad input at each field and writes nothing", async () => {

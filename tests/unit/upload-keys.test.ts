@@ -66,3 +66,35 @@ describe("keys of uploads", () => {
     expect(long.endsWith(" (12).pdf")).toBe(true);
   });
 });
+
+describe("bidi and invisible characters in names (security review 17, finding 10)", () => {
+  it("drops bidi controls and invisible characters, so a name shows as what it is", () => {
+    expect(cleanSegment("invoice\u202Efdp.exe")).toBe("invoicefdp.exe");
+    const hidden = [
+      "\u061C",
+      "\u200B",
+      "\u200E",
+      "\u200F",
+      "\u202A",
+      "\u202B",
+      "\u202C",
+      "\u202D",
+      "\u202E",
+      "\u2060",
+      "\u2066",
+      "\u2067",
+      "\u2068",
+      "\u2069",
+      "\uFEFF",
+    ];
+    for (const char of hidden) expect(cleanSegment(`a${char}b.txt`), `U+${char.codePointAt(0)!.toString(16)}`).toBe("ab.txt");
+    expect(cleanSegment("\u202E\u200B\uFEFF")).toBeNull();
+    expect(keyForPath("inbox/", "x\u2066/y\u202E.pdf")).toBe("inbox/x/y.pdf");
+  });
+
+  it("keeps ZWJ and ZWNJ, which emoji and scripts need", () => {
+    const family = "\u{1F468}\u200D\u{1F469}\u200D\u{1F467}.png";
+    expect(cleanSegment(family)).toBe(family);
+    expect(cleanSegment("\u0645\u06CC\u200C\u062E\u0648\u0627\u0647\u0645.txt")).toBe("\u0645\u06CC\u200C\u062E\u0648\u0627\u0647\u0645.txt");
+  });
+});

@@ -1,6 +1,15 @@
 import { describe, expect, it } from "vitest";
 import { createResumeStore, fingerprint, RESUME_MAX_AGE_MS } from "@/components/upload-request/resume";
-import { allowedTypesInWords, limitsInWords, looksLikeText, nameAllowed, precheckFile } from "@/lib/upload-requests/rules";
+import {
+  allowedTypesInWords,
+  isActiveType,
+  limitsInWords,
+  looksLikeText,
+  matchesRules,
+  nameAllowed,
+  precheckFile,
+  requestStoredType,
+} from "@/lib/upload-requests/rules";
 
 const GB = 1024 ** 3;
 const MB = 1024 ** 2;
@@ -40,6 +49,41 @@ describe("a picked file against the limits, before its first byte", () => {
     expect(precheckFile(limits, { name: "big.pdf", size: 101, type: "application/pdf" })).toContain("larger than 100 B");
     expect(nameAllowed([], "anything.bin", "")).toBe(true);
     expect(nameAllowed(["pdf"], "pdf", "")).toBe(false);
+  });
+});
+
+describe("active content (security review 17, finding 3)", () => {
+  it("stores a request's file with the type of its extension, never the browser's, and active types as a download", () => {
+    expect(requestStoredType("scan.PDF")).toBe("application/pdf");
+    expect(requestStoredType("photo.png")).toBe("image/png");
+    expect(requestStoredType("notes.txt")).toBe("text/plain");
+    for (const name of ["x.html", "x.HTM", "x.xhtml", "x.svg", "x.xml", "x.js", "x.mjs", "x.xsl", "x.swf"]) {
+      expect(requestStoredType(name), name).toBe("application/octet-stream");
+    }
+    expect(requestStoredType("no-extension")).toBe("application/octet-stream");
+    expect(requestStoredType("data.weird")).toBe("application/octet-stream");
+    // What the bytes say counts only when the extension says nothing, and never for active content.
+    expect(requestStoredType("camera-upload", "image/jpeg")).toBe("image/jpeg");
+    expect(requestStoredType("page", "application/xml")).toBe("application/octet-stream");
+    expect(requestStoredType("a.png", "text/html")).toBe("image/png");
+  });
+
+  it("knows HTML, XHTML, SVG, XML and scripts as active", () => {
+    for (const type of ["text/html", "application/xhtml+xml", "image/svg+xml", "application/xml", "text/xml", "text/javascript", "application/javascript"]) {
+      expect(isActiveType(type), type).toBe(true);
+    }
+    for (const type of ["image/png", "application/pdf", "text/plain", "text/csv", "application/json"]) expect(isActiveType(type), type).toBe(false);
+  });
+
+  it("does not let image/* take an SVG, nor text/* an HTML page, unless listed by itself", () => {
+    expect(nameAllowed(["image/*"], "x.svg", "")).toBe(false);
+    expect(nameAllowed(["image/*"], "x.svg", "image/svg+xml")).toBe(false);
+    expect(nameAllowed(["image/*"], "x.svg", "image/png")).toBe(false);
+    expect(nameAllowed(["text/*"], "x.html", "text/html")).toBe(false);
+    expect(matchesRules(["image/*"], "svg", "image/svg+xml")).toBe(false);
+    expect(nameAllowed(["image/*"], "x.png", "")).toBe(true);
+    expect(nameAllowed(["image/*", ".svg"], "x.svg", "")).toBe(true);
+    expect(nameAllowed(["image/svg+xml"], "x.svg", "")).toBe(true);
   });
 });
 

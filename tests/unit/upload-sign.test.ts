@@ -52,6 +52,16 @@ describe("the upload signer", () => {
     }
   });
 
+  it("answers ListParts with the app's own path when the caller gives one (an upload request's page: review 17, finding 8)", async () => {
+    const paths = { create: () => "/c", complete: () => "/d", abort: () => "/a", listParts: (id: string) => `/u/tok/uploads/${id}/parts` };
+    expect(await answerSignRequest(s3, upload, { method: "GET", key: upload.key, uploadId: "mp-123" }, paths)).toEqual({
+      url: "/u/tok/uploads/u1/parts",
+      method: "GET",
+    });
+    // Still only for this upload's own multipart upload.
+    await expect(answerSignRequest(s3, upload, { method: "GET", key: upload.key, uploadId: "mp-other" }, paths)).rejects.toThrow(/another upload/);
+  });
+
   it("answers Create, Complete and Abort with the app's own paths", async () => {
     expect(await answerSignRequest(s3, upload, { method: "POST", key: upload.key })).toEqual({ url: "/uploads/u1/create", method: "POST" });
     expect(await answerSignRequest(s3, upload, { method: "POST", key: upload.key, uploadId: "mp-123" })).toEqual({

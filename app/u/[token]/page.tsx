@@ -12,13 +12,16 @@ export const dynamic = "force-dynamic";
 
 type Props = { params: Promise<{ token: string }> };
 
+/** The locked page's only heading: nothing of the request itself before its password. */
+const LOCKED_HEADING = "Files requested";
+
 export const metadata: Metadata = { title: "Send files", robots: { index: false, follow: false } };
 
 /**
  * An upload request's page (/u/<token>): public, no session. proxy.ts has already answered a refused token with its
  * plain page (unknown, closed, expired, full, network) and set this page's CSP to let parts go to the request's
  * storage; the checks are made again here. The uploader sees the title, the message, who asked and the limits,
- * never the bucket, the folder or the storage.
+ * never the bucket, the folder or the storage; with a password, only a generic heading and the form until unlocked.
  */
 export default async function UploadRequestPage({ params }: Props) {
   const { token } = await params;
@@ -39,6 +42,19 @@ export default async function UploadRequestPage({ params }: Props) {
     at: now,
   });
 
+  // A request with a password says nothing of itself (title, message, who asked, limits) until it is unlocked, as /s/ does.
+  if (!unlocked) {
+    return (
+      <main className="mx-auto max-w-2xl space-y-6 px-4 py-8 sm:py-12">
+        <header className="space-y-2">
+          <h1 className="text-2xl font-semibold">{LOCKED_HEADING}</h1>
+          <p className="text-sm text-muted">Someone asked you for files. Enter the password they gave you to see the request.</p>
+        </header>
+        <UnlockForm token={token} />
+      </main>
+    );
+  }
+
   return (
     <main className="mx-auto max-w-2xl space-y-6 px-4 py-8 sm:py-12">
       <header className="space-y-2">
@@ -49,17 +65,13 @@ export default async function UploadRequestPage({ params }: Props) {
         {found.message ? <p className="whitespace-pre-line break-words">{found.message}</p> : null}
         <p className="text-sm">{limitsInWords(found.limits)}</p>
       </header>
-      {unlocked ? (
-        <RequestUploader
-          token={token}
-          requestKey={found.id}
-          limits={{ ...found.limits, allowedTypes: [...found.limits.allowedTypes] }}
-          askName={found.askName}
-          askEmail={found.askEmail}
-        />
-      ) : (
-        <UnlockForm token={token} />
-      )}
+      <RequestUploader
+        token={token}
+        requestKey={found.id}
+        limits={{ ...found.limits, allowedTypes: [...found.limits.allowedTypes] }}
+        askName={found.askName}
+        askEmail={found.askEmail}
+      />
     </main>
   );
 }

@@ -140,13 +140,14 @@ export async function reserveSlot(tx: Tx, requestId: string, size: number, now =
 
 /**
  * An upload request's file keeps its slot while parts are being signed for it (REQUEST_UPLOAD_IDLE_MS after the last),
- * never past REQUEST_UPLOAD_MAX_LIFETIME_MS after it began.
+ * never past REQUEST_UPLOAD_MAX_LIFETIME_MS after it began. One already past its time stays abandoned (the clean-up
+ * job may be aborting it).
  */
 export async function keepAlive(id: string, now = new Date()): Promise<void> {
   await db.$executeRaw`
     UPDATE uploads SET expires_at = LEAST(${new Date(now.getTime() + REQUEST_UPLOAD_IDLE_MS)}::timestamp,
                                           created_at + make_interval(secs => ${REQUEST_UPLOAD_MAX_LIFETIME_MS / 1000}::double precision))
-    WHERE id = ${id} AND state = 'uploading' AND request_id IS NOT NULL`;
+    WHERE id = ${id} AND state = 'uploading' AND request_id IS NOT NULL AND expires_at > ${now}::timestamp`;
 }
 
 /** Whether an upload in progress (or being completed) holds this key. */

@@ -1,6 +1,6 @@
 import "server-only";
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
-import { AbortMultipartUploadCommand, GetObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import { GetObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { z } from "zod";
 import type { FieldProblem } from "@/lib/api/problem";
 import { verifyPassword } from "@/lib/auth/password";
@@ -25,7 +25,7 @@ import {
   requestLoggedAddress,
   requestRefusal,
 } from "@/lib/upload-requests/public";
-import { uploaderSegment } from "@/lib/upload-requests/request";
+import { uploaderFolder } from "@/lib/upload-requests/request";
 import {
   allowedTypesInWords,
   extensionOf,
@@ -37,13 +37,14 @@ import {
   TEXT_EXTENSIONS,
 } from "@/lib/upload-requests/rules";
 import { beginUpload } from "@/lib/uploads/begin";
-import { type AcceptanceCheck, completeUpload } from "@/lib/uploads/complete";
+import { ALREADY_COMPLETING, type AcceptanceCheck, completeUpload } from "@/lib/uploads/complete";
 import { uploadStorageFault } from "@/lib/uploads/faults";
 import { cleanSegment, keyForPath, stripInvisible, UnusableNameError } from "@/lib/uploads/keys";
 import { MAX_SIGN_AHEAD, MAX_UPLOAD_BYTES } from "@/lib/uploads/parts";
+import { abortAtStorage } from "@/lib/uploads/session";
 import { answerSignRequest, listPartsForBrowser, type UploadPaths } from "@/lib/uploads/sign";
 import { SNIFF_BYTES } from "@/lib/uploads/sniff";
-import { KEY_HELD_MESSAGE, keepAlive, markAborted, SlotRefusedError, type SlotRefusal, type UploadRow } from "@/lib/uploads/store";
+import { KEY_HELD_MESSAGE, keepAlive, markAborted, SlotRefusedError, type SlotRefusal, type UploadRow, uploadState } from "@/lib/uploads/store";
 import { db } from "@/lib/db/client";
 import { isUploadGone, onStorage } from "@/lib/uploads/storage";
 import { xmlError, xmlResponse } from "@/lib/uploads/xml";
@@ -184,14 +185,9 @@ async function abandonUpload(found: PublicRequest, id: string, secret: string | 
   try {
     const row = await db.upload.findFirst({ where: { id: id.slice(0, 64), requestId: found.id, state: "uploading" } });
     if (!row || !found.connection || !secretMatches(secret, row.secretHash)) return;
-    if (row.multipartId) {
-      const command = new AbortMultipartUploadCommand({ Bucket: row.bucket, Key: row.key, UploadId: row.multipartId });
-      const s3 = clientsFor(found.connection).s3;
-      await onStorage((abortSignal) => s3.send(command, { abortSignal })).catch((error: unknown) => {
-        if (!isUploadGone(error)) throw error;
-      });
-    }
-    await markAborted(row.id, "The request no longer takes files, so the upload was cancelled.");
+    // The row first (a complete that claimed it meanwhile goes on), then the storage.
+    if (!(await markAborted(row.id, "The request no longer takes files, so the upload was cancelled."))) return;
+    if (row.multipartId) await abortAtStorage(clientsFor(found.connection).s3, row, row.multipartId);
   } catch (error) {
     log.warn("upload_request.abandon_failed", { upload: id, error });
   }
@@ -381,7 +377,7 @@ const SLOT_MESSAGES: Record<SlotRefusal, AppError> = {
 };
 
 /** How often a begin is tried again when a racing uploader took the same name at the same moment. */
-const KEY_RACE_TRIES = 5;
+const KEY_RACE_TRIES = 3;
 
 export async function beginRequestUploadRoute(context: RequestRouteContext): Promise<Response> {
   const { found } = context;
@@ -402,10 +398,11 @@ export async function beginRequestUploadRoute(context: RequestRouteContext): Pro
 
   const segment = cleanSegment(input.name);
   if (!segment) throw new AppError("invalid", "The file has no usable name. Rename it and try again.", { field: "name" });
-  const folder = found.folderPerUploader ? uploaderSegment(uploaderName) : null;
+  // "A folder per uploader": their name as one segment ("Unnamed" when it cleans to nothing, never "." or "..").
+  const landing = found.folderPerUploader ? uploaderFolder(found.prefix, uploaderName) : found.prefix;
   let key: string;
   try {
-    key = keyForPath(found.prefix, folder ? `${folder}/${segment}` : segment);
+    key = keyForPath(landing, segment);
   } catch (error) {
     if (error instanceof UnusableNameError) throw new AppError("invalid", `${error.message} Rename the file and try again.`, { field: "name" });
     throw error;
@@ -548,19 +545,18 @@ export async function completeRequestUploadRoute(context: RequestRouteContext): 
   return xmlResponse("CompleteMultipartUploadResult", { Location: name, Bucket: "upload", Key: row.id, ETag: result.etag });
 }
 
-/** Abort: the multipart upload aborted at the storage, the row "aborted" and its slot given back (204 also when it had ended). */
+/**
+ * Abort: the multipart upload aborted at the storage, the row "aborted" and its slot given back (204 also when it had
+ * ended); 409 when the file is being (or was just) completed, which a cancel no longer undoes (nothing is freed).
+ */
 export async function abortRequestUploadRoute(context: RequestRouteContext): Promise<Response> {
   const row = await requestUpload(context, context.params.id);
+  if (row.state === "completing") return xmlError(409, "OperationAborted", ALREADY_COMPLETING);
   if (row.state === "uploading") {
-    if (row.multipartId) {
-      try {
-        const command = new AbortMultipartUploadCommand({ Bucket: row.bucket, Key: row.key, UploadId: row.multipartId });
-        await onStorage((abortSignal) => context.s3().send(command, { abortSignal }));
-      } catch (error) {
-        if (!isUploadGone(error)) throw uploadStorageFault(error, "Cancelling the upload");
-      }
-    }
-    await markAborted(row.id, "The uploader cancelled the upload.");
+    // The row first: a complete that claimed it meanwhile is never cut short at the storage.
+    if (!(await markAborted(row.id, "The uploader cancelled the upload."))) {
+      if ((await uploadState(row.id)) === "completing") return xmlError(409, "OperationAborted", ALREADY_COMPLETING);
+    } else if (row.multipartId) await abortAtStorage(context.s3(), row, row.multipartId);
   }
   return new Response(null, { status: 204, headers: { "cache-control": "no-store" } });
 }

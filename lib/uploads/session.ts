@@ -1,5 +1,5 @@
 import "server-only";
-import { AbortMultipartUploadCommand } from "@aws-sdk/client-s3";
+import { AbortMultipartUploadCommand, type S3Client } from "@aws-sdk/client-s3";
 import { z } from "zod";
 import { type Actor, can, canOnObject, listingView } from "@/lib/auth/permissions";
 import type { SessionRouteContext } from "@/lib/http/with-session";
@@ -7,12 +7,11 @@ import { publicBaseUrl } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { log } from "@/lib/log";
 import { type OpenConnection, openConnectionOrThrow } from "@/lib/storage/connections";
-import { completeUpload } from "@/lib/uploads/complete";
+import { ALREADY_COMPLETING, completeUpload } from "@/lib/uploads/complete";
 import { checkUploadCors, type UploadCorsCheck } from "@/lib/uploads/cors";
-import { uploadStorageFault } from "@/lib/uploads/faults";
 import { MAX_SIGN_AHEAD } from "@/lib/uploads/parts";
 import { answerSignRequest } from "@/lib/uploads/sign";
-import { findTeamUpload, markAborted, type UploadRow } from "@/lib/uploads/store";
+import { findTeamUpload, markAborted, type UploadRow, uploadState } from "@/lib/uploads/store";
 import { isUploadGone, onStorage } from "@/lib/uploads/storage";
 import { xmlError, xmlResponse } from "@/lib/uploads/xml";
 
@@ -92,22 +91,33 @@ export async function completeUploadRoute({ user, params }: SessionRouteContext<
   }
 }
 
-/** DELETE /uploads/<id>/abort: the multipart upload aborted at the storage, the row "aborted" (204 also when it had ended). */
+/**
+ * DELETE /uploads/<id>/abort: the row "aborted" first (so a complete under way is never cut short at the storage),
+ * then the multipart upload aborted there (a fault is only logged: its parts can no longer become a file). 204 also
+ * when it had ended; 409 when it is being completed, which a cancel no longer undoes.
+ */
 export async function abortUploadRoute({ user, params }: SessionRouteContext<{ id: string }, unknown>): Promise<Response> {
   const { row, open } = await openOwnUpload(user, params.id);
+  if (row.state === "completing") return xmlError(409, "OperationAborted", ALREADY_COMPLETING);
   if (row.state === "uploading") {
-    if (row.multipartId) {
-      try {
-        const command = new AbortMultipartUploadCommand({ Bucket: row.bucket, Key: row.key, UploadId: row.multipartId });
-        await onStorage((abortSignal) => open.clients.s3.send(command, { abortSignal }));
-      } catch (error) {
-        if (!isUploadGone(error)) throw uploadStorageFault(error, "Cancelling the upload");
-      }
+    if (!(await markAborted(row.id, "The upload was cancelled."))) {
+      if ((await uploadState(row.id)) === "completing") return xmlError(409, "OperationAborted", ALREADY_COMPLETING);
+    } else {
+      log.info("uploads.aborted", { upload: row.id });
+      if (row.multipartId) await abortAtStorage(open.clients.s3, row, row.multipartId);
     }
-    await markAborted(row.id, "The upload was cancelled.");
-    log.info("uploads.aborted", { upload: row.id });
   }
   return new Response(null, { status: 204, headers: { "cache-control": "no-store" } });
+}
+
+/** AbortMultipartUpload of an upload whose row has ended; a fault is logged (the parts are only the storage's to expire). */
+export async function abortAtStorage(s3: S3Client, row: UploadRow, uploadId: string): Promise<void> {
+  try {
+    const command = new AbortMultipartUploadCommand({ Bucket: row.bucket, Key: row.key, UploadId: uploadId });
+    await onStorage((abortSignal) => s3.send(command, { abortSignal }));
+  } catch (error) {
+    if (!isUploadGone(error)) log.warn("uploads.abort_failed", { upload: row.id, error });
+  }
 }
 
 export type FolderUploadState = { canUpload: boolean; cors: UploadCorsCheck | null; canAddCorsRule: boolean };

@@ -8,10 +8,12 @@ import { clientsFor } from "@/lib/storage/client";
 import { isUploadGone, onStorage } from "@/lib/uploads/storage";
 
 /**
- * The uploads rows. A row in state "uploading" holds its key (the partial unique index
- * uploads_uploading_key): one upload at a time per object, across instances. It ends "complete",
- * "failed" (with the reason in words) or "aborted"; each change is conditional on the row still
- * uploading, so two endings racing leave one.
+ * The uploads rows. A row in state "uploading" or "completing" holds its key (the partial unique index
+ * uploads_uploading_key): one upload at a time per object, across instances. Completing first claims the row
+ * ("uploading" → "completing", claimCompleting), so a second complete, an abort or the clean-up job can no longer
+ * end it while its object is being written and checked; the completer then ends it "complete" or "failed" (with the
+ * reason in words). A row still "uploading" ends "failed" or "aborted". Each change is conditional on the state the
+ * row is in, so two endings racing leave one, and an upload request's counters move exactly once.
  */
 
 /** How long an upload may stay in progress before it counts as abandoned. */
@@ -46,6 +48,10 @@ export type RequestUpload = {
 
 /** An upload request's file not yet complete is abandoned (its slot given back) after this long without a signed part. */
 export const REQUEST_UPLOAD_IDLE_MS = 60 * 60 * 1000;
+/** However often its parts are signed, an upload request's file holds its slot at most this long after it began. */
+export const REQUEST_UPLOAD_MAX_LIFETIME_MS = 24 * 60 * 60 * 1000;
+/** How long a completer's claim lasts: past it, the clean-up job settles the row (a crash or a fault mid-complete). */
+export const COMPLETING_LEASE_MS = 10 * 60 * 1000;
 
 /** Why a request has no slot for a file (reserveSlot's refusals, in words for the uploader). */
 export type SlotRefusal = "closed" | "full" | "too_large" | "total";
@@ -84,6 +90,35 @@ export class SlotRefusedError extends Error {
 }
 
 type Tx = Parameters<Parameters<typeof db.$transaction>[0]>[0];
+type Queryable = Pick<typeof db, "$queryRaw">;
+
+/**
+ * Why the request has no slot for a file of `size`, from a plain read of its counters (no reservation): a begin
+ * refused this way makes no storage call. Null when a slot looks free; only reserveSlot's UPDATE reserves it.
+ */
+export async function slotRefusal(client: Queryable, requestId: string, size: number, now = new Date()): Promise<SlotRefusal | null> {
+  const rows = await client.$queryRaw<{ open: boolean; fits: boolean; room: boolean; bytes: boolean }[]>`
+    SELECT (l.revoked_at IS NULL AND l.deleted_at IS NULL AND l.expires_at > ${now}) AS open,
+           ${BigInt(size)} <= r.max_file_size AS fits,
+           r.reserved_files < r.max_files AS room,
+           r.reserved_bytes + ${BigInt(size)} <= r.max_total_size AS bytes
+    FROM upload_requests r JOIN share_links l ON l.id = r.link_id WHERE r.link_id = ${requestId}`;
+  const row = rows[0];
+  if (!row?.open) return "closed";
+  if (!row.fits) return "too_large";
+  if (!row.room) return "full";
+  return row.bytes ? null : "total";
+}
+
+/** The same refusal, before a begin makes any storage call (a plain read; the reservation is still reserveSlot's). */
+export const precheckSlot = (requestId: string, size: number, now = new Date()) => slotRefusal(db, requestId, size, now);
+
+/** How many of a request's uploads began in the last hour and then failed or were cancelled (bounds begins per request). */
+export async function recentUnfinishedUploads(requestId: string, now = new Date()): Promise<number> {
+  return db.upload.count({
+    where: { requestId, state: { in: ["failed", "aborted"] }, createdAt: { gt: new Date(now.getTime() - 60 * 60 * 1000) } },
+  });
+}
 
 /**
  * One conditional UPDATE takes a slot: the request open (not closed, deleted or expired), the file within "Max file
@@ -100,28 +135,71 @@ export async function reserveSlot(tx: Tx, requestId: string, size: number, now =
       AND r.reserved_files < r.max_files
       AND r.reserved_bytes + ${BigInt(size)} <= r.max_total_size`;
   if (taken === 1) return null;
-  const rows = await tx.$queryRaw<{ open: boolean; fits: boolean; room: boolean }[]>`
-    SELECT (l.revoked_at IS NULL AND l.deleted_at IS NULL AND l.expires_at > ${now}) AS open,
-           ${BigInt(size)} <= r.max_file_size AS fits,
-           r.reserved_files < r.max_files AS room
-    FROM upload_requests r JOIN share_links l ON l.id = r.link_id WHERE r.link_id = ${requestId}`;
-  const row = rows[0];
-  if (!row?.open) return "closed";
-  if (!row.fits) return "too_large";
-  return row.room ? "total" : "full";
+  return (await slotRefusal(tx, requestId, size, now)) ?? "full";
 }
 
-/** An upload request's file keeps its slot while parts are being signed for it (REQUEST_UPLOAD_IDLE_MS after the last). */
+/**
+ * An upload request's file keeps its slot while parts are being signed for it (REQUEST_UPLOAD_IDLE_MS after the last),
+ * never past REQUEST_UPLOAD_MAX_LIFETIME_MS after it began. One already past its time stays abandoned (the clean-up
+ * job may be aborting it).
+ */
 export async function keepAlive(id: string, now = new Date()): Promise<void> {
-  await db.upload.updateMany({
-    where: { id, state: "uploading", requestId: { not: null } },
-    data: { expiresAt: new Date(now.getTime() + REQUEST_UPLOAD_IDLE_MS) },
-  });
+  await db.$executeRaw`
+    UPDATE uploads SET expires_at = LEAST(${new Date(now.getTime() + REQUEST_UPLOAD_IDLE_MS)}::timestamp,
+                                          created_at + make_interval(secs => ${REQUEST_UPLOAD_MAX_LIFETIME_MS / 1000}::double precision))
+    WHERE id = ${id} AND state = 'uploading' AND request_id IS NOT NULL AND expires_at > ${now}::timestamp`;
 }
 
-/** Whether an upload in progress holds this key. */
+/** Whether an upload in progress (or being completed) holds this key. */
 export async function isKeyUploading(connectionId: string, bucket: string, key: string): Promise<boolean> {
-  return (await db.upload.count({ where: { connectionId, bucket, key, state: "uploading" } })) > 0;
+  return (await db.upload.count({ where: { connectionId, bucket, key, state: { in: ["uploading", "completing"] } } })) > 0;
+}
+
+/** The keys under `prefix` that uploads in progress (or being completed) hold (at most `take`). */
+export async function heldKeys(connectionId: string, bucket: string, prefix: string, take: number): Promise<Set<string>> {
+  const rows = await db.upload.findMany({
+    where: { connectionId, bucket, key: { startsWith: prefix }, state: { in: ["uploading", "completing"] } },
+    select: { key: true },
+    take,
+  });
+  return new Set(rows.map((row) => row.key));
+}
+
+/**
+ * The completer's claim: "uploading" → "completing" (its key and slot stay held), for COMPLETING_LEASE_MS. False when
+ * the row is not uploading (another complete, an abort or the clean-up job got there first) or is past its time.
+ */
+export async function claimCompleting(id: string, now = new Date()): Promise<boolean> {
+  // Not past its time: an abandoned upload is the clean-up job's, which may be aborting it at the storage.
+  const claimed = await db.upload.updateMany({
+    where: { id, state: "uploading", expiresAt: { gt: now } },
+    data: { state: "completing", expiresAt: new Date(now.getTime() + COMPLETING_LEASE_MS) },
+  });
+  return claimed.count === 1;
+}
+
+/**
+ * Gives a claim back when nothing was written ("completing" → "uploading"), so completing can be tried again: for
+ * an upload request's file with its idle time (within its lifetime), for a person's own upload its original lifetime.
+ */
+export async function releaseCompleting(id: string, now = new Date()): Promise<boolean> {
+  const released = await db.$executeRaw`
+    UPDATE uploads SET state = 'uploading', expires_at = CASE
+      WHEN request_id IS NULL THEN created_at + make_interval(secs => ${UPLOAD_LIFETIME_MS / 1000}::double precision)
+      ELSE LEAST(${new Date(now.getTime() + REQUEST_UPLOAD_IDLE_MS)}::timestamp, created_at + make_interval(secs => ${REQUEST_UPLOAD_MAX_LIFETIME_MS / 1000}::double precision))
+    END
+    WHERE id = ${id} AND state = 'completing'`;
+  return released === 1;
+}
+
+/** A claimed row whose settling failed is looked at again this much later (not on every clean-up run). */
+export async function postponeCompleting(id: string, now = new Date()): Promise<void> {
+  await db.upload.updateMany({ where: { id, state: "completing" }, data: { expiresAt: new Date(now.getTime() + 60 * 60 * 1000) } });
+}
+
+/** The upload's state now (null when it no longer exists). */
+export async function uploadState(id: string): Promise<string | null> {
+  return (await db.upload.findUnique({ where: { id }, select: { state: true } }))?.state ?? null;
 }
 
 export async function setMultipartId(id: string, multipartId: string): Promise<void> {
@@ -134,15 +212,21 @@ export async function findTeamUpload(ownerId: string, id: string): Promise<Uploa
 }
 
 /**
- * Ends an upload in progress; false when it had already ended (another request got there first). For an upload
- * request's file the request's counters move in the same statement: a completed file is received (its slot stays
- * held), a failed or aborted one gives its slot and bytes back.
+ * Ends an upload in one of the states `from`; false when it was in none (another request got there first). For an
+ * upload request's file the request's counters move in the same statement: a completed file is received (its slot
+ * stays held), a failed or aborted one gives its slot and bytes back.
  */
-async function finish(id: string, state: "complete" | "failed" | "aborted", failure: string | null, now = new Date()): Promise<boolean> {
+async function finish(
+  id: string,
+  state: "complete" | "failed" | "aborted",
+  failure: string | null,
+  from: readonly ("uploading" | "completing")[],
+  now = new Date(),
+): Promise<boolean> {
   const rows = await db.$queryRaw<{ ended: number }[]>`
     WITH ended AS (
       UPDATE uploads SET state = ${state}, failure = ${failure}, completed_at = ${state === "complete" ? now : null}
-      WHERE id = ${id} AND state = 'uploading'
+      WHERE id = ${id} AND state = ANY(${[...from]}::text[])
       RETURNING request_id, size
     ), counted AS (
       UPDATE upload_requests r SET
@@ -158,9 +242,14 @@ async function finish(id: string, state: "complete" | "failed" | "aborted", fail
   return rows[0]?.ended === 1;
 }
 
-export const markComplete = (id: string, now = new Date()) => finish(id, "complete", null, now);
-export const markFailed = (id: string, failure: string) => finish(id, "failed", failure);
-export const markAborted = (id: string, failure: string) => finish(id, "aborted", failure);
+/** Complete: the completer's claimed row (or a 0-byte file's row, written by its begin). */
+export const markComplete = (id: string, now = new Date()) => finish(id, "complete", null, ["uploading", "completing"], now);
+/** Failed before completing began (the storage refused to start it); a claimed row is failed with failCompleting. */
+export const markFailed = (id: string, failure: string) => finish(id, "failed", failure, ["uploading"]);
+/** Cancelled while uploading; never a row being completed. */
+export const markAborted = (id: string, failure: string) => finish(id, "aborted", failure, ["uploading"]);
+/** The completer's (or the clean-up job's) refusal of a claimed row: nothing of it is left in the storage. */
+export const failCompleting = (id: string, failure: string) => finish(id, "failed", failure, ["completing"]);
 
 /**
  * The clean-up job's work (ensureUploadCleanup, every ten minutes): every upload still "uploading" past its expires_at is
@@ -220,7 +309,13 @@ const globalForCleanup = globalThis as unknown as { bucketshareUploadCleanup?: N
  */
 export function ensureUploadCleanup(): void {
   if (globalForCleanup.bucketshareUploadCleanup) return;
-  const run = () => void abortAbandonedUploads().catch((error: unknown) => log.warn("uploads.cleanup_failed", { error }));
+  const cleanUp = async () => {
+    await abortAbandonedUploads();
+    // Imported here: lib/uploads/complete.ts imports this module.
+    const { settleStaleCompletions } = await import("@/lib/uploads/complete");
+    await settleStaleCompletions();
+  };
+  const run = () => void cleanUp().catch((error: unknown) => log.warn("uploads.cleanup_failed", { error }));
   globalForCleanup.bucketshareUploadCleanup = setInterval(run, CLEANUP_INTERVAL_MS);
   globalForCleanup.bucketshareUploadCleanup.unref();
   setTimeout(run, 5 * 60_000).unref();

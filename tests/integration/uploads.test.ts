@@ -28,7 +28,7 @@ import { openConnectionOrThrow } from "@/lib/storage/connections";
 import { addUploadCorsRule, checkUploadCors } from "@/lib/uploads/cors";
 import { MAX_SIGN_AHEAD, PART_SIZE } from "@/lib/uploads/parts";
 import { folderUploadState } from "@/lib/uploads/session";
-import { abortAbandonedUploads } from "@/lib/uploads/store";
+import { abortAbandonedUploads, claimCompleting } from "@/lib/uploads/store";
 import { createTestConnection } from "../support/api-contract";
 import * as h from "../support/helpers";
 import { session } from "../support/request-context";
@@ -175,6 +175,28 @@ describe.each(storageCases())("uploads on $name", (storage) => {
     expect(await db.upload.findUnique({ where: { id: upload.id } })).toMatchObject({ state: "complete", failure: null });
     const audit = await db.auditEvent.findFirst({ where: { subjectId: upload.id, kind: "object.uploaded" } });
     expect(audit?.subject).toBe(`${bucket}/inbox/photos/big.bin`);
+  });
+
+  it("a complete or a cancel while another complete is under way frees nothing (409); a retry of a finished complete answers its success", async () => {
+    const upload = await begun(owner, { prefix: "claimed/", path: "once.bin", size: 10 });
+    expect((await putPart(owner, upload, 1, randomBytes(10))).status).toBe(200);
+    // Another request (another tab, a retry) has claimed it and is completing it right now.
+    expect(await claimCompleting(upload.id)).toBe(true);
+    const second = await complete(owner, upload.id);
+    expect(second.status).toBe(409);
+    expect(await second.text()).toContain("already being completed");
+    const cancelled = await abort(owner, upload.id);
+    expect(cancelled.status).toBe(409);
+    expect(await db.upload.findUnique({ where: { id: upload.id } })).toMatchObject({ state: "completing" });
+    expect(await listPartsFails(admin, bucket, upload.key, upload.uploadId)).toBeNull();
+
+    // The claim given back (as when nothing was written), the complete goes through once; its retry answers the same.
+    await db.upload.update({ where: { id: upload.id }, data: { state: "uploading" } });
+    expect((await complete(owner, upload.id)).status).toBe(200);
+    const retry = await complete(owner, upload.id);
+    expect(retry.status).toBe(200);
+    expect(await retry.text()).toContain("<Key>claimed/once.bin</Key>");
+    expect(await db.auditEvent.count({ where: { subjectId: upload.id, kind: "object.uploaded" } })).toBe(1);
   });
 
   it("signs the following parts ahead when asked (at most MAX_SIGN_AHEAD, never past the last part), each for its exact length", async () => {

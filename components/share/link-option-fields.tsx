@@ -10,6 +10,7 @@ import {
   EXPIRY_UNITS,
   MANAGED_EXPIRY_PRESETS,
   NEVER_PRESET,
+  credentialsEndSentence,
   effectiveExpiry,
   formatExpiryDate,
   resolveExpiry,
@@ -209,12 +210,7 @@ export function ExpiryField({
         ) : capped ? (
           <p className="text-zinc-600 dark:text-zinc-400">The link will work until {formatExpiryDate(capped.expiresAt, timeZone)}.</p>
         ) : null}
-        {capped?.limitedByCredentials ? (
-          <Alert tone="warning">
-            This connection uses temporary credentials that end {formatExpiryDate(capped.expiresAt, timeZone)}. The link stops working then, earlier than you
-            asked.
-          </Alert>
-        ) : null}
+        {capped?.limitedByCredentials ? <Alert tone="warning">{credentialsEndSentence(capped.expiresAt, timeZone)}</Alert> : null}
       </div>
     </div>
   );

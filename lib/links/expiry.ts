@@ -295,6 +295,33 @@ export function effectiveExpiry(requestedAt: Date, credentialsExpireAt: Date | n
   return { expiresAt: requestedAt, limitedByCredentials: false };
 }
 
+/**
+ * What the dialogs say before Generate, and the API's warning, when a direct link would outlive the
+ * connection's temporary credentials: it stops working when they end, not when asked.
+ */
+export function credentialsEndSentence(end: Date, timeZone = "UTC", locale = "en-GB"): string {
+  return `This link will stop working at ${formatExpiryDate(end, timeZone, locale)}, when the connection's temporary credentials end.`;
+}
+
+/** Why an issued link differs from what was asked (the API's `warnings`); the reason is stable, the message plain. */
+export type LinkWarning = { reason: "credentials_end_first"; message: string; requestedExpiresAt: Date; expiresAt: Date };
+
+/**
+ * The warnings of an issued link, from what it stores (so an Idempotency-Key replay answers the same):
+ * a direct link whose true end (the credentials') is earlier than the expiry asked for.
+ */
+export function issuedLinkWarnings(link: { kind: LinkKind; neverExpires: boolean; requestedExpiresAt: Date; expiresAt: Date }): LinkWarning[] {
+  if (link.kind !== "direct" || link.neverExpires || link.expiresAt.getTime() >= link.requestedExpiresAt.getTime()) return [];
+  return [
+    {
+      reason: "credentials_end_first",
+      message: credentialsEndSentence(link.expiresAt),
+      requestedExpiresAt: link.requestedExpiresAt,
+      expiresAt: link.expiresAt,
+    },
+  ];
+}
+
 const DURATION_UNITS = [
   { seconds: 86_400, one: "day", many: "days" },
   { seconds: 3_600, one: "hour", many: "hours" },

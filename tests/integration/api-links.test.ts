@@ -14,6 +14,9 @@ import type { SessionUser } from "@/lib/auth/session";
 import { problemTypeUri, type ProblemType } from "@/lib/api/problem";
 import { db } from "@/lib/db/client";
 import { listLinks } from "@/lib/links/history";
+import { formatExpiryDate } from "@/lib/links/expiry";
+import { getRuntimeSecrets } from "@/lib/env";
+import { seal } from "@/lib/storage/sealed";
 import { settleLinkEvents } from "@/lib/recipient/access-log";
 import { PEER_HEADER, SERVER_MARKER } from "@/lib/security/address";
 import { callApi, createTestConnection, createTestToken, openApiDocument, type ApiCall, type ApiResponse } from "../support/api-contract";
@@ -175,8 +178,9 @@ describe.each(storageCases())("POST /links on $name", (storage) => {
       `/links?type=direct&connection=${target.connectionId}&bucket=${encodeURIComponent(target.bucket)}&q=${encodeURIComponent(`direct ${storage.name}`)}`,
     );
     expect(listed.status).toBe(200);
-    const { url, ...withoutUrl } = link;
+    const { url, warnings, ...withoutUrl } = link;
     expect(url).toBeTruthy();
+    expect(warnings).toEqual([]);
     expect(listed.json).toEqual({ links: [withoutUrl], nextCursor: null });
   });
 
@@ -264,6 +268,56 @@ describe("POST /links: expiry choices", () => {
     expect(never).toMatchObject({ expiresAt: null, neverExpires: true, status: "active", alwaysLatest: false, passwordProtected: false });
     const long = (await createLink({ type: "managed", expiresIn: 90 * 86_400 })).json;
     expect(Date.parse(long.expiresAt) - Date.parse(long.createdAt)).toBe(90 * 86_400_000);
+  });
+});
+
+describe("POST /links: honest expiry with temporary credentials", () => {
+  it("gives a 7-day direct link the credentials' true end and a warning; a managed link or a shorter one has none; a replay says the same", async () => {
+    const connectionId = await createTestConnection(owner.id, storageCases()[0]!, { name: `Temporary ${h.randomSuffix()}` });
+    const credentialsEnd = new Date(Math.floor(Date.now() / 1000) * 1000 + 3_600_000);
+    await db.storageConnection.update({
+      where: { id: connectionId },
+      data: {
+        sessionTokenEnc: seal("sessionToken", connectionId, "FwoGZXIvYXdzEJr-api-session-token", getRuntimeSecrets().encryptionKey),
+        sessionTokenExpiresAt: credentialsEnd,
+      },
+    });
+    const body = { connectionId, bucket: main.bucket, key: KEY, type: "direct", expiresIn: 604_800 };
+    const idempotencyKey = `dies-early-${h.randomSuffix()}`;
+    const week = await createLink(body, { "idempotency-key": idempotencyKey });
+    const requested = new Date(Date.parse(week.json.createdAt) + 604_800_000).toISOString();
+    expect(week.json.expiresAt).toBe(credentialsEnd.toISOString());
+    expect(week.json.warnings).toEqual([
+      {
+        reason: "credentials_end_first",
+        message: `This link will stop working at ${formatExpiryDate(credentialsEnd)}, when the connection's temporary credentials end.`,
+        requestedExpiresAt: requested,
+        expiresAt: credentialsEnd.toISOString(),
+      },
+    ]);
+    // The URL itself ends then too, and works until then (neither local S3 server checks session tokens).
+    const url = new URL(week.json.url);
+    expect(url.searchParams.get("X-Amz-Security-Token")).toBe("FwoGZXIvYXdzEJr-api-session-token");
+    const signedAt = url.searchParams.get("X-Amz-Date")!.replace(/^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/, "$1-$2-$3T$4:$5:$6Z");
+    expect(Date.parse(signedAt) + Number(url.searchParams.get("X-Amz-Expires")) * 1000).toBe(credentialsEnd.getTime());
+    expect((await h.fetchBytes(week.json.url)).status).toBe(200);
+
+    const replay = await api("POST", "/links", { body, headers: { "idempotency-key": idempotencyKey } });
+    expect(replay.headers.get("idempotent-replayed")).toBe("true");
+    expect(replay.json.warnings).toEqual(week.json.warnings);
+
+    // GET /links/{id} keeps the Link shape (the warnings are the creation's answer).
+    const read = await api("GET", `/links/${week.json.id}`);
+    expect(read.json.expiresAt).toBe(credentialsEnd.toISOString());
+    expect(read.json).not.toHaveProperty("warnings");
+
+    const halfHour = await createLink({ ...body, expiresIn: 1_800 });
+    expect(halfHour.json.warnings).toEqual([]);
+    expect(Date.parse(halfHour.json.expiresAt) - Date.parse(halfHour.json.createdAt)).toBe(1_800_000);
+    // A managed link presigns at each download with the connection's credentials of then: not shortened.
+    const managed = await createLink({ ...body, type: "managed" });
+    expect(managed.json.warnings).toEqual([]);
+    expect(Date.parse(managed.json.expiresAt) - Date.parse(managed.json.createdAt)).toBe(604_800_000);
   });
 });
 
@@ -553,7 +607,9 @@ describe("GET /links", () => {
 
 describe("GET and PATCH /links/{id}", () => {
   it("answers with an ETag, and 304 for If-None-Match while nothing changed", async () => {
-    const link = (await createLink({ type: "managed" })).json;
+    // The creation's answer is the Link with its warnings.
+    const { warnings, ...link } = (await createLink({ type: "managed" })).json;
+    expect(warnings).toEqual([]);
     const read = await api("GET", `/links/${link.id}`);
     expect(read.status).toBe(200);
     expect(read.json).toEqual(link);
@@ -599,7 +655,7 @@ describe("GET and PATCH /links/{id}", () => {
   });
 
   it("refuses bad changes, naming the field", async () => {
-    const link = (await createLink({ type: "managed" })).json;
+    const { warnings: _, ...link } = (await createLink({ type: "managed" })).json;
     expectProblem(await api("PATCH", `/links/${link.id}`, { body: {} }), 400, "invalid-request", [""]);
     expectProblem(await api("PATCH", `/links/${link.id}`, { body: { expiresIn: 30 } }), 400, "invalid-request", ["expiresIn"]);
     expectProblem(await api("PATCH", `/links/${link.id}`, { body: { expiresAt: new Date(Date.now() - 60_000).toISOString() } }), 400, "invalid-request", [

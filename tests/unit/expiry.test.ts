@@ -5,7 +5,9 @@ import {
   EXPIRY_PRESETS,
   MAX_EXPIRY_SECONDS,
   MIN_EXPIRY_SECONDS,
+  credentialsEndSentence,
   effectiveExpiry,
+  issuedLinkWarnings,
   formatDuration,
   parseLocalDateTime,
   resolveExpiry,
@@ -222,5 +224,30 @@ describe("formatDuration", () => {
     [0, "0 seconds"],
   ])("%i s → %s", (seconds, text) => {
     expect(formatDuration(seconds)).toBe(text);
+  });
+});
+
+describe("credentialsEndSentence and issuedLinkWarnings", () => {
+  const created = { kind: "direct" as const, neverExpires: false, requestedExpiresAt: at("2026-11-29T10:00:00Z"), expiresAt: at("2026-11-22T11:00:00Z") };
+
+  it("says when and why the link stops working, in the owner's time zone", () => {
+    expect(credentialsEndSentence(at("2026-11-22T11:00:00Z"))).toBe(
+      "This link will stop working at 22 Nov 2026, 11:00 UTC, when the connection's temporary credentials end.",
+    );
+    expect(credentialsEndSentence(at("2026-11-22T11:00:00Z"), "Europe/Paris")).toContain("22 Nov 2026, 12:00 CET");
+  });
+
+  it("warns about a direct link that ends before it was asked to, and nothing else", () => {
+    expect(issuedLinkWarnings(created)).toEqual([
+      {
+        reason: "credentials_end_first",
+        message: credentialsEndSentence(created.expiresAt),
+        requestedExpiresAt: created.requestedExpiresAt,
+        expiresAt: created.expiresAt,
+      },
+    ]);
+    expect(issuedLinkWarnings({ ...created, expiresAt: created.requestedExpiresAt })).toEqual([]);
+    expect(issuedLinkWarnings({ ...created, kind: "managed" })).toEqual([]);
+    expect(issuedLinkWarnings({ ...created, neverExpires: true })).toEqual([]);
   });
 });

@@ -5,6 +5,7 @@ import { API_BASE_PATH, defineEndpoint, etagMatches, etagOf } from "@/lib/api/en
 import { ApiProblem, type FieldProblem } from "@/lib/api/problem";
 import { idParam, nullableDateTime, toIso, toIsoOrNull } from "@/lib/api/schemas/common";
 import {
+  createdLinkSchema,
   createLinkBodySchema,
   EXPIRY_FIELDS,
   linkEventListSchema,
@@ -15,6 +16,7 @@ import {
   requestedExpiryOfBody,
   toLinkRequest,
   updateLinkBodySchema,
+  type ApiCreatedLink,
   type ApiLink,
   type ExpiryField,
 } from "@/lib/api/schemas/links";
@@ -26,6 +28,7 @@ import { AppError, hasReason } from "@/lib/errors";
 import { deleteLinkFromHistory, listLinks, revealLinkUrl, type LinkRow } from "@/lib/links/history";
 import { issueShareLink, NO_SUCH_BUCKET_MESSAGE } from "@/lib/links/issue";
 import { issueFilesShare } from "@/lib/links/issue-files";
+import { issuedLinkWarnings } from "@/lib/links/expiry";
 import { changeLink, DIRECT_CANNOT, getLinkDetails, listAccessLog, REVOKED_CANNOT, revokeLink, type LinkDetails } from "@/lib/links/manage";
 import { openConnection, type OpenConnection } from "@/lib/storage/connections";
 import { listFolder } from "@/lib/storage/listing";
@@ -107,6 +110,14 @@ async function readLink(actor: Actor, id: string, issuedUrl?: string, read?: Lin
   return toApiLink(details, url);
 }
 
+/** A link just created (or replayed under its Idempotency-Key), with its warnings: derived from the stored link, so a replay answers the same. */
+async function readCreatedLink(actor: Actor, id: string, issuedUrl?: string): Promise<ApiCreatedLink> {
+  const details = await shareLinkDetails(actor, id);
+  if (!details) throw notFound();
+  const warnings = issuedLinkWarnings(details).map((w) => ({ ...w, requestedExpiresAt: toIso(w.requestedExpiresAt), expiresAt: toIso(w.expiresAt) }));
+  return { ...(await readLink(actor, id, issuedUrl, details)), warnings };
+}
+
 /** The token's user as the signed-in user (an Actor): issueShareLink and every link read or change take it. */
 async function ownerOf(ownerId: string): Promise<SessionUser> {
   const [user, actor] = await Promise.all([db.user.findUnique({ where: { id: ownerId }, select: { name: true, email: true } }), loadActor(ownerId)]);
@@ -158,12 +169,12 @@ export const createLinkEndpoint = defineEndpoint({
   tag: "Links",
   scope: "links:write",
   body: createLinkBodySchema,
-  success: { status: 201, description: "The link, with its url.", schema: linkSchema, location: true },
+  success: { status: 201, description: "The link, with its url, its true `expiresAt` and `warnings`.", schema: createdLinkSchema, location: true },
   problems: ["not-found", "storage-error", "storage-timeout"],
   idempotent: {
     replay: async ({ caller }, createdId) => ({
       status: 201,
-      body: await readLink(await ownerOf(caller.ownerId), createdId),
+      body: await readCreatedLink(await ownerOf(caller.ownerId), createdId),
       headers: { Location: `${API_BASE_PATH}/links/${createdId}` },
     }),
   },
@@ -185,7 +196,7 @@ export const createLinkEndpoint = defineEndpoint({
     await created(issued.id);
     return {
       status: 201,
-      body: await readLink(user, issued.id, issued.url),
+      body: await readCreatedLink(user, issued.id, issued.url),
       headers: { Location: `${API_BASE_PATH}/links/${issued.id}` },
       createdId: issued.id,
     };

@@ -89,6 +89,29 @@ export const linkSchema = z
   .meta({ id: "Link" });
 export type ApiLink = z.input<typeof linkSchema>;
 
+export const linkWarningSchema = z
+  .object({
+    reason: z.enum(["credentials_end_first"]).meta({
+      description:
+        "credentials_end_first: a direct link signed with the connection's temporary credentials stops working when they end, earlier than asked (expiresAt is that true end).",
+    }),
+    message: z.string().meta({ description: "The warning in the dialog's words." }),
+    requestedExpiresAt: isoDateTime.meta({ description: "The expiry that was asked for." }),
+    expiresAt: isoDateTime.meta({ description: "When the link really stops working." }),
+  })
+  .meta({ id: "LinkWarning" });
+
+/** POST /links: the link and what differs from the request (the link is made either way). */
+export const createdLinkSchema = linkSchema
+  .extend({
+    warnings: z.array(linkWarningSchema).meta({
+      description:
+        "What differs from what was asked, each with a stable `reason`; empty when the link is exactly as asked. Nothing is ever shortened silently.",
+    }),
+  })
+  .meta({ id: "CreatedLink" });
+export type ApiCreatedLink = z.input<typeof createdLinkSchema>;
+
 /** Expiry in the API: seconds from now, an instant, or never (managed links); at most one of them. */
 export const expiresIn = z
   .int()

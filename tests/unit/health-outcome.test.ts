@@ -16,7 +16,6 @@ import {
  * dies early, and whether the checker slows down.
  */
 
-const CREATED = new Date("2026-12-01T10:00:00Z");
 const WEEK = new Date("2026-12-08T10:00:00Z");
 const HOUR = new Date("2026-12-01T11:00:00Z");
 const ETAG = '"0f343b0931126a20f133d67c2b018a3b"';

@@ -10,6 +10,7 @@ import {
   EXPIRY_UNITS,
   MANAGED_EXPIRY_PRESETS,
   NEVER_PRESET,
+  credentialsEndProblem,
   credentialsEndSentence,
   effectiveExpiry,
   formatExpiryDate,
@@ -115,6 +116,8 @@ export function ExpiryField({
 }) {
   const { preview, mode, timeZone } = expiry;
   const capped = preview?.ok ? effectiveExpiry(preview.expiresAt, credentialsExpireAt) : null;
+  // Credentials that ended, or end within a minute: no direct link can be signed on them (the server refuses the same way).
+  const credentialsProblem = capped?.limitedByCredentials && credentialsExpireAt ? credentialsEndProblem(credentialsExpireAt, new Date(), timeZone) : null;
   const beyondGrant = longestSeconds !== null && preview?.ok === true && (preview.neverExpires === true || preview.seconds > longestSeconds);
   const error =
     preview && !preview.ok
@@ -207,10 +210,14 @@ export function ExpiryField({
           <p className="text-zinc-600 dark:text-zinc-400">{kept}</p>
         ) : preview?.ok && preview.neverExpires ? (
           <p className="text-zinc-600 dark:text-zinc-400">The link works until you revoke it.</p>
-        ) : capped ? (
+        ) : capped && !credentialsProblem ? (
           <p className="text-zinc-600 dark:text-zinc-400">The link will work until {formatExpiryDate(capped.expiresAt, timeZone)}.</p>
         ) : null}
-        {capped?.limitedByCredentials ? <Alert tone="warning">{credentialsEndSentence(capped.expiresAt, timeZone)}</Alert> : null}
+        {credentialsProblem ? (
+          <Alert tone="warning">{credentialsProblem}</Alert>
+        ) : capped?.limitedByCredentials ? (
+          <Alert tone="warning">{credentialsEndSentence(capped.expiresAt, timeZone)}</Alert>
+        ) : null}
       </div>
     </div>
   );

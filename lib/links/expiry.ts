@@ -303,6 +303,19 @@ export function credentialsEndSentence(end: Date, timeZone = "UTC", locale = "en
   return `This link will stop working at ${formatExpiryDate(end, timeZone, locale)}, when the connection's temporary credentials end.`;
 }
 
+/**
+ * Why no direct link can be signed now on credentials ending at `end`: they ended, or end within a
+ * minute (the shortest link); null while they last longer. The dialogs say it before Generate, the server refuses with it.
+ */
+export function credentialsEndProblem(end: Date, now: Date, timeZone = "UTC"): string | null {
+  const seconds = Math.floor((end.getTime() - now.getTime()) / 1000);
+  if (seconds >= MIN_EXPIRY_SECONDS) return null;
+  const when = formatExpiryDate(end, timeZone);
+  return seconds < 1
+    ? `This connection's temporary credentials expired ${when}. Paste fresh ones in Settings → Connections.`
+    : `This connection's temporary credentials end ${when}, less than a minute from now. Paste fresh ones in Settings → Connections.`;
+}
+
 /** Why an issued link differs from what was asked (the API's `warnings`); the reason is stable, the message plain. */
 export type LinkWarning = { reason: "credentials_end_first"; message: string; requestedExpiresAt: Date; expiresAt: Date };
 

@@ -8,7 +8,7 @@ import { getEnv, getRuntimeSecrets, publicBaseUrl } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { baseName, contentDisposition, sanitizeFileName } from "@/lib/links/content-disposition";
-import { MIN_EXPIRY_SECONDS, effectiveExpiry, formatExpiryDate, resolveRequestedExpiry, type LinkKind } from "@/lib/links/expiry";
+import { credentialsEndProblem, effectiveExpiry, resolveRequestedExpiry, type LinkKind } from "@/lib/links/expiry";
 import { assertExpiryAllowed, assertLinkKindAllowed, assertMayShareKeys } from "@/lib/links/grant-limits";
 import { generateLinkToken, hashLinkToken } from "@/lib/links/token";
 import { hashPassword, isPasswordBusy } from "@/lib/auth/password";
@@ -111,14 +111,8 @@ export async function issueShareLink(user: SessionUser, input: ShareLinkRequest,
   const credentialsEnd = kind === "direct" ? open.connection.sessionTokenExpiresAt : null;
   const { expiresAt, limitedByCredentials } = effectiveExpiry(expiry.expiresAt, credentialsEnd);
   const seconds = Math.floor((expiresAt.getTime() - now.getTime()) / 1000);
-  if (seconds < MIN_EXPIRY_SECONDS) {
-    const when = credentialsEnd ? formatExpiryDate(credentialsEnd, input.timeZone) : "";
-    const message =
-      seconds < 1
-        ? `This connection's temporary credentials expired ${when}. Paste fresh ones in Settings → Connections.`
-        : `This connection's temporary credentials end ${when}, less than a minute from now. Paste fresh ones in Settings → Connections.`;
-    throw new AppError("invalid", message, { reason: "invalid_expiry", field: "expiresIn" });
-  }
+  const credentialsProblem = limitedByCredentials && credentialsEnd ? credentialsEndProblem(credentialsEnd, now, input.timeZone) : null;
+  if (credentialsProblem) throw new AppError("invalid", credentialsProblem, { reason: "invalid_expiry", field: "expiresIn" });
 
   const head = await headOrExplain(open, input.bucket, input.key);
   const fileName = sanitizeFileName(input.fileName ?? baseName(input.key));

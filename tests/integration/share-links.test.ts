@@ -357,6 +357,28 @@ describe.each(storageCases())("Quick Share on $name", (server) => {
     expect(row!.requestedExpiresAt).toEqual(new Date(link.requestedExpiresAt));
   });
 
+  it("refuses a direct link on temporary credentials that ended or end within a minute, saying so; a managed link is still made", async () => {
+    const credentialsEnd = new Date(wholeSecond().getTime() + 10 * 60_000);
+    const temporaryId = await saveConnection({
+      name: "Ending",
+      sessionToken: "FwoGZXIvYXdzEJr-ending-session-token",
+      sessionTokenExpiresAt: credentialsEnd.toISOString(),
+    });
+    const before = await linkCount(sharer);
+    for (const [offsetMs, words] of [
+      [30_000, "less than a minute from now"],
+      [-60_000, "expired"],
+    ] as const) {
+      await db.storageConnection.update({ where: { id: temporaryId }, data: { sessionTokenExpiresAt: new Date(Date.now() + offsetMs) } });
+      const state = await share({ connectionId: temporaryId, preset: "1d" });
+      expect(state).toMatchObject({ status: "invalid", fieldErrors: { expiresIn: [expect.stringContaining(words)] } });
+      expect(JSON.stringify(state)).toContain("Paste fresh ones in Settings → Connections.");
+    }
+    expect(await linkCount(sharer)).toBe(before);
+    const managed = await shareOk({ connectionId: temporaryId, preset: "1d", linkType: "managed" });
+    expect(managed.limitedByCredentials).toBe(false);
+  });
+
   it("shares again with the same object and options and a fresh expiry of the same length", async () => {
     const first = await shareOk({ expiryMode: "custom", amount: "2", unit: "hours", disposition: "attachment", fileName: "again.pdf", note: "again" });
     await h.sleep(1100);

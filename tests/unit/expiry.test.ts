@@ -5,6 +5,7 @@ import {
   EXPIRY_PRESETS,
   MAX_EXPIRY_SECONDS,
   MIN_EXPIRY_SECONDS,
+  credentialsEndProblem,
   credentialsEndSentence,
   effectiveExpiry,
   issuedLinkWarnings,
@@ -249,5 +250,17 @@ describe("credentialsEndSentence and issuedLinkWarnings", () => {
     expect(issuedLinkWarnings({ ...created, expiresAt: created.requestedExpiresAt })).toEqual([]);
     expect(issuedLinkWarnings({ ...created, kind: "managed" })).toEqual([]);
     expect(issuedLinkWarnings({ ...created, neverExpires: true })).toEqual([]);
+  });
+});
+
+describe("credentialsEndProblem", () => {
+  it("says when credentials ended or end within a minute, and nothing while they last longer", () => {
+    expect(credentialsEndProblem(at("2026-11-22T10:01:00Z"), NOW)).toBeNull();
+    expect(credentialsEndProblem(at("2026-11-22T10:00:59Z"), NOW)).toBe(
+      "This connection's temporary credentials end 22 Nov 2026, 10:00 UTC, less than a minute from now. Paste fresh ones in Settings → Connections.",
+    );
+    expect(credentialsEndProblem(at("2026-11-22T09:00:00Z"), NOW, "Europe/Paris")).toBe(
+      "This connection's temporary credentials expired 22 Nov 2026, 10:00 CET. Paste fresh ones in Settings → Connections.",
+    );
   });
 });

@@ -104,6 +104,7 @@ export async function FolderListing({
             publicUrl={publicBaseUrl()}
             storagePrivateHost={storagePrivateHost}
             longestSeconds={shareLimits?.longestExpirySeconds ?? null}
+            credentialsExpireAt={credentialsExpireAt}
           >
             <table className="listing">
               <caption className="sr-only">Contents of {prefix || bucket}</caption>

@@ -62,6 +62,7 @@ export function FilesShareDialog({
   onClose,
   onCreated,
   longestSeconds = null,
+  credentialsExpireAt = null,
 }: {
   source: FilesShareSource;
   publicUrl: string | null;
@@ -69,6 +70,8 @@ export function FilesShareDialog({
   storagePrivateHost: string | null;
   /** The person's grant allows links of at most this long; null: no limit of theirs. */
   longestSeconds?: number | null;
+  /** When the connection's temporary credentials end (ISO); null for long-lived keys. */
+  credentialsExpireAt?: string | null;
   open: boolean;
   onClose: () => void;
   onCreated?: () => void;
@@ -330,6 +333,7 @@ export function FilesShareDialog({
               serverErrors={serverErrors}
               longestSeconds={longestSeconds}
               kept={changing ? keptExpiry(flow.link, flow.sent, expiry.fields, expiry.timeZone) : null}
+              managedCredentialsEndAt={!changing && credentialsExpireAt ? new Date(credentialsExpireAt) : null}
             />
 
             <ProtectionFields

@@ -12,6 +12,8 @@ import {
   NEVER_PRESET,
   credentialsEndProblem,
   credentialsEndSentence,
+  managedCredentialsEndSentence,
+  outlivesCredentials,
   effectiveExpiry,
   formatExpiryDate,
   resolveExpiry,
@@ -97,6 +99,7 @@ export function ExpiryField({
   expiry,
   serverErrors,
   credentialsExpireAt = null,
+  managedCredentialsEndAt = null,
   onUseLongest,
   kept = null,
   longestSeconds = null,
@@ -109,6 +112,8 @@ export function ExpiryField({
   serverErrors: ServerErrors;
   /** Temporary credentials that end before the link would (direct links). */
   credentialsExpireAt?: Date | null;
+  /** Managed links: when the connection's temporary credentials end (the link is not shortened, but fails from then unless they are renewed). */
+  managedCredentialsEndAt?: Date | null;
   /** Offered when a direct link asks for more than 7 days. */
   onUseLongest?: () => void;
   /** Changing a link made already, its expiry untouched: what it keeps (said instead of the preview). */
@@ -217,6 +222,8 @@ export function ExpiryField({
           <Alert tone="warning">{credentialsProblem}</Alert>
         ) : capped?.limitedByCredentials ? (
           <Alert tone="warning">{credentialsEndSentence(capped.expiresAt, timeZone)}</Alert>
+        ) : kind === "managed" && managedCredentialsEndAt && preview?.ok && outlivesCredentials(preview, managedCredentialsEndAt) ? (
+          <Alert tone="warning">{managedCredentialsEndSentence(managedCredentialsEndAt, timeZone)}</Alert>
         ) : null}
       </div>
     </div>

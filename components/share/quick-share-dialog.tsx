@@ -168,6 +168,7 @@ export function QuickShareDialog({ target, open, onClose }: { target: ShareTarge
               expiry={expiry}
               serverErrors={serverErrors}
               credentialsExpireAt={credentialsEnd}
+              managedCredentialsEndAt={kind === "managed" && !changing && target.credentialsExpireAt ? new Date(target.credentialsExpireAt) : null}
               longestSeconds={longest}
               onUseLongest={linkKind === "direct" ? () => expiry.setExpiresIn("7d") : undefined}
               kept={changing ? keptExpiry(flow.link, flow.sent, expiry.fields, expiry.timeZone) : null}

@@ -38,6 +38,7 @@ export function SelectionHost({
   publicUrl,
   storagePrivateHost,
   longestSeconds = null,
+  credentialsExpireAt = null,
   children,
 }: {
   connectionId: string;
@@ -47,6 +48,8 @@ export function SelectionHost({
   storagePrivateHost: string | null;
   /** The person's grant allows links of at most this long (null: no limit of theirs). */
   longestSeconds?: number | null;
+  /** When the connection's temporary credentials end (ISO); null for long-lived keys. */
+  credentialsExpireAt?: string | null;
   children: ReactNode;
 }) {
   const key = storageKey(connectionId, bucket);
@@ -134,6 +137,7 @@ export function SelectionHost({
           publicUrl={publicUrl}
           storagePrivateHost={storagePrivateHost}
           longestSeconds={longestSeconds}
+          credentialsExpireAt={credentialsExpireAt}
           open
           onClose={() => setSource(null)}
           onCreated={source.mode === "keys" ? () => update([]) : undefined}

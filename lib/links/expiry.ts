@@ -304,6 +304,19 @@ export function credentialsEndSentence(end: Date, timeZone = "UTC", locale = "en
 }
 
 /**
+ * The managed links' counterpart (they are signed afresh at each download, so renewed credentials
+ * keep them working): said before Generate when the chosen expiry goes past the credentials' end.
+ */
+export function managedCredentialsEndSentence(end: Date, timeZone = "UTC", locale = "en-GB"): string {
+  return `This link will stop working at ${formatExpiryDate(end, timeZone, locale)}, when the connection's temporary credentials end, unless fresh ones are pasted in Settings → Connections before then.`;
+}
+
+/** Whether a managed link chosen to end at `expiresAt` (or never) outlives credentials that end at `end`. */
+export function outlivesCredentials(expiry: { expiresAt: Date; neverExpires?: boolean }, end: Date | null | undefined): boolean {
+  return Boolean(end) && (expiry.neverExpires === true || expiry.expiresAt.getTime() > end!.getTime());
+}
+
+/**
  * Why no direct link can be signed now on credentials ending at `end`: they ended, or end within a
  * minute (the shortest link); null while they last longer. The dialogs say it before Generate, the server refuses with it.
  */

@@ -9,6 +9,8 @@ import {
   credentialsEndSentence,
   effectiveExpiry,
   issuedLinkWarnings,
+  managedCredentialsEndSentence,
+  outlivesCredentials,
   formatDuration,
   parseLocalDateTime,
   resolveExpiry,
@@ -261,6 +263,23 @@ describe("credentialsEndProblem", () => {
     );
     expect(credentialsEndProblem(at("2026-11-22T09:00:00Z"), NOW, "Europe/Paris")).toBe(
       "This connection's temporary credentials expired 22 Nov 2026, 10:00 CET. Paste fresh ones in Settings → Connections.",
+    );
+  });
+});
+
+describe("managed links on temporary credentials", () => {
+  const end = at("2026-11-22T22:00:00Z");
+
+  it("warn only when the chosen expiry (or No expiry) goes past the credentials' end", () => {
+    expect(outlivesCredentials({ expiresAt: at("2026-11-23T10:00:00Z") }, end)).toBe(true);
+    expect(outlivesCredentials({ expiresAt: at("2026-11-22T11:00:00Z"), neverExpires: true }, end)).toBe(true);
+    expect(outlivesCredentials({ expiresAt: end }, end)).toBe(false);
+    expect(outlivesCredentials({ expiresAt: at("2026-11-23T10:00:00Z") }, null)).toBe(false);
+  });
+
+  it("say the link stops then unless the credentials are renewed", () => {
+    expect(managedCredentialsEndSentence(end)).toBe(
+      "This link will stop working at 22 Nov 2026, 22:00 UTC, when the connection's temporary credentials end, unless fresh ones are pasted in Settings → Connections before then.",
     );
   });
 });

@@ -53,6 +53,51 @@ export type HealthPin = {
   credentialsEndAt: Date | null;
 };
 
+/** What a share_links row stores, as far as health needs it. */
+export type StoredLink = {
+  kind: LinkKind;
+  pinned: boolean;
+  objectEtag: string | null;
+  objectVersionId: string | null;
+  neverExpires: boolean;
+  requestedExpiresAt: Date;
+  expiresAt: Date;
+};
+
+/**
+ * The pin of a link's one object, from its row alone: a direct link issued on temporary credentials
+ * was stored with expiresAt = their end, earlier than requestedExpiresAt (lib/links/issue.ts), and
+ * its URL keeps those credentials whatever the connection holds later; so no column is needed.
+ */
+export function healthPinOf(link: StoredLink): HealthPin {
+  const limited = link.kind === "direct" && !link.neverExpires && link.expiresAt.getTime() < link.requestedExpiresAt.getTime();
+  return {
+    kind: link.kind,
+    entry: "object",
+    pinned: link.kind === "direct" ? true : link.pinned,
+    objectEtag: link.objectEtag,
+    objectVersionId: link.objectVersionId,
+    requestedExpiresAt: link.neverExpires ? null : link.requestedExpiresAt,
+    credentialsEndAt: limited ? link.expiresAt : null,
+  };
+}
+
+/** The pin of one file of a multi-file share (a snapshot: always managed and pinned, by its own ETag or version). */
+export function healthPinOfFile(
+  link: Pick<StoredLink, "neverExpires" | "requestedExpiresAt">,
+  file: { etag: string | null; versionId: string | null },
+): HealthPin {
+  return {
+    kind: "managed",
+    entry: "file",
+    pinned: true,
+    objectEtag: file.etag,
+    objectVersionId: file.versionId,
+    requestedExpiresAt: link.neverExpires ? null : link.requestedExpiresAt,
+    credentialsEndAt: null,
+  };
+}
+
 /** What storage answered to HeadObject of the current object. */
 export type StorageAnswer =
   | { type: "found"; etag: string | null; versionId: string | null; size: number | null }

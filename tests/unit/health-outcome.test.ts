@@ -2,6 +2,8 @@ import { describe, expect, it } from "vitest";
 import {
   combineDecisions,
   decideHealth,
+  healthPinOf,
+  healthPinOfFile,
   HEALTH_LABELS,
   needsAttention,
   storageAnswerOf,
@@ -269,5 +271,35 @@ describe("storageAnswerOf: a thrown SDK or network error", () => {
     expect(decideHealth(pin, storageAnswerOf(sdkError("Forbidden", 403))).outcome).toBe("access_denied");
     expect(decideHealth(pin, storageAnswerOf(sdkError("SlowDown", 503))).slowDown).toBe(true);
     expect(decideHealth(pin, storageAnswerOf(Object.assign(new Error("x"), { code: "ECONNREFUSED" }))).outcome).toBe("connection_failing");
+  });
+});
+
+describe("healthPinOf: the pin from a stored link", () => {
+  const row = {
+    kind: "direct" as const,
+    pinned: true,
+    objectEtag: ETAG,
+    objectVersionId: null,
+    neverExpires: false,
+    requestedExpiresAt: WEEK,
+    expiresAt: WEEK,
+  };
+
+  it("a direct link stored shorter than asked (temporary credentials) dies early at its stored end", () => {
+    const pin = healthPinOf({ ...row, expiresAt: HOUR });
+    expect(pin).toEqual(PINS["direct on temporary credentials (ETag)"]);
+    expect(decideHealth(pin, ANSWERS["found, same ETag"])).toMatchObject({ outcome: "dies_early", trueEnd: HOUR });
+    expect(healthPinOf(row)).toEqual(PINS["direct, pinned ETag"]);
+  });
+
+  it("keeps a managed link's pin or Always the latest version, and never makes it die early", () => {
+    expect(healthPinOf({ ...row, kind: "managed", expiresAt: HOUR })).toEqual({ ...PINS["managed, pinned ETag"], requestedExpiresAt: WEEK });
+    expect(healthPinOf({ ...row, kind: "managed", pinned: false })).toEqual(PINS["managed, Always the latest version"]);
+    expect(healthPinOf({ ...row, kind: "managed", neverExpires: true }).requestedExpiresAt).toBeNull();
+  });
+
+  it("pins each file of a multi-file share by its own ETag or version", () => {
+    expect(healthPinOfFile(row, { etag: ETAG, versionId: VERSION })).toEqual(PINS["multi-file entry, pinned version"]);
+    expect(healthPinOfFile(row, { etag: ETAG, versionId: null })).toEqual(PINS["multi-file entry, pinned ETag"]);
   });
 });

@@ -165,7 +165,7 @@ export const createLinkEndpoint = defineEndpoint({
   operationId: "createLink",
   summary: "Create a link",
   description:
-    "Quick Share: a direct link (a presigned S3 URL, at most 7 days) or a managed link (checked by Bucketshare at each use: revocable, with an optional download limit, password, allowed networks and no expiry) to one object (`key`); or a multi-file share (`files`: a folder or keys, always managed) as Share selected / Share folder make. The answer holds the `url` to hand out. Send an `Idempotency-Key` to retry safely. A Member may link only to objects inside their grant (404 otherwise), with the link types and longest expiry it allows (400 naming `type` or the expiry field).",
+    "Quick Share: a direct link (a presigned S3 URL, at most 7 days) or a managed link (checked by Bucketshare at each use: revocable, with an optional download limit, password, allowed networks and no expiry) to one object (`key`); or a multi-file share (`files`: a folder or keys, always managed) as Share selected / Share folder make. The answer holds the `url` to hand out, the true `expiresAt` and `warnings` (what differs from what was asked: a direct link on temporary credentials ends with them, never silently). Send an `Idempotency-Key` to retry safely. A Member may link only to objects inside their grant (404 otherwise), with the link types and longest expiry it allows (400 naming `type` or the expiry field).",
   tag: "Links",
   scope: "links:write",
   body: createLinkBodySchema,

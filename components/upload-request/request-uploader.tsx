@@ -444,8 +444,9 @@ export function RequestUploader({ token, requestKey, limits, askName, askEmail }
               const itemPercent = item.size === 0 ? 0 : Math.floor((Math.min(item.bytes, item.size) / item.size) * 100);
               return (
                 <li key={item.id} className="flex flex-wrap items-center gap-x-3 gap-y-1 py-2">
-                  <span className="min-w-0 flex-1 font-medium break-all">{item.name}</span>
-                  <span className="text-muted">
+                  {/* On a phone the name has a line of its own (the state, progress and buttons go below it). */}
+                  <span className="min-w-0 basis-full font-medium break-words sm:basis-0 sm:flex-1">{item.name}</span>
+                  <span className="flex-1 text-muted sm:flex-none">
                     {STATE_LABEL[item.state]}
                     {item.state === "uploading" || item.state === "paused" ? ` ${itemPercent}%` : ""} · {formatBytes(item.size)}
                   </span>

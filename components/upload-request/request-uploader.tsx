@@ -7,6 +7,7 @@ import { createResumeStore, type ResumeEntry, type ResumeStore } from "@/compone
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
+import { useHydrated } from "@/components/ui/use-hydrated";
 import { formatBytes } from "@/lib/format";
 import { precheckFile, type RequestLimits } from "@/lib/upload-requests/rules";
 
@@ -84,6 +85,7 @@ function endedOnServer(error: unknown): boolean {
 
 export function RequestUploader({ token, requestKey, limits, askName, askEmail }: Props) {
   const ids = useId();
+  const hydrated = useHydrated();
   const input = useRef<HTMLInputElement>(null);
   const doneHeading = useRef<HTMLHeadingElement>(null);
   const engine = useRef<Engine | null>(null);
@@ -420,7 +422,8 @@ export function RequestUploader({ token, requestKey, limits, askName, askEmail }
         className={`space-y-3 rounded-lg border-2 border-dashed p-4 ${dragging ? "border-sky-600 bg-sky-50 dark:bg-sky-950/40" : "border-zinc-300 dark:border-zinc-700"}`}
       >
         <div className="flex flex-wrap items-center gap-3">
-          <Button variant="secondary" onClick={() => input.current?.click()}>
+          {/* Disabled until hydrated: pressed earlier it would open nothing. */}
+          <Button variant="secondary" onClick={() => input.current?.click()} disabled={!hydrated}>
             Add files
           </Button>
           <p className="text-sm text-muted">or drop them here</p>
@@ -491,7 +494,7 @@ export function RequestUploader({ token, requestKey, limits, askName, askEmail }
       </section>
 
       <div className="flex flex-wrap items-center gap-2">
-        <Button onClick={() => void uploadAll()} disabled={busy && !items.some((item) => item.state === "ready")}>
+        <Button onClick={() => void uploadAll()} disabled={!hydrated || (busy && !items.some((item) => item.state === "ready"))}>
           Upload
         </Button>
         {anyRunning ? (

@@ -17,6 +17,9 @@ import type { StoredMail } from "../support/smtp";
 // the bytes are the same, the `upload.received` webhook reached a receiver this spec runs, and the real SMTP server
 // of the e2e setup got ONE e-mail naming all three files. Spec 32 covers the dialog's other states and bad input.
 test.describe.configure({ mode: "serial" });
+// No traces here: the uploader's would hold the 60 MiB of parts sent, and writing it took ~2 s at the end of every
+// run (Playwright allows trace settings per file only). A failure still leaves its screenshot.
+test.use({ trace: "off" });
 
 const BUCKET = "e2e-requests";
 const CONNECTION = "Local Ceph";
@@ -204,14 +207,17 @@ test("someone without an account unlocks the request, drops three files, reloads
   expect(text).not.toContain(CONNECTION);
   await expectNoA11yViolations(page, "upload page: the password form");
 
-  // The password by keyboard: a wrong one is said, the right one unlocks.
+  // The password by keyboard: a wrong one is said, the right one unlocks (once the page has hydrated: Unlock is
+  // disabled before, so that Enter cannot submit the form natively, the password in the URL).
+  await expect(page.getByRole("button", { name: "Unlock" })).toBeEnabled();
   await tabTo(page, page.getByLabel("Password"));
   await page.keyboard.type("not it");
   await page.keyboard.press("Enter");
   await expect(page.getByLabel("Password")).toHaveAccessibleDescription("Wrong password.");
   await page.getByLabel("Password").fill(PASSWORD);
   await page.getByRole("button", { name: "Unlock" }).click();
-  await expect(page.getByRole("button", { name: "Add files" })).toBeVisible();
+  // The page reloads unlocked; Add files is enabled once it has hydrated (pressed before, it would open nothing).
+  await expect(page.getByRole("button", { name: "Add files" })).toBeEnabled();
 
   // "Add files" by keyboard opens the file chooser; then Upload without a name: the name is asked for first.
   await tabTo(page, page.getByRole("button", { name: "Add files" }));

@@ -4,7 +4,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { CreateBucketCommand, GetObjectCommand, PutBucketCorsCommand, type S3Client } from "@aws-sdk/client-s3";
-import type { BrowserContext, Page, Request as PlaywrightRequest } from "@playwright/test";
+import type { BrowserContext, FileChooser, Page, Request as PlaywrightRequest } from "@playwright/test";
 import { s3ClientFor } from "../../lib/dev/s3";
 import { expectNoA11yViolations, tabTo } from "../support/a11y";
 import { ensureConnection, ensureSignedIn, expect, OWNER, type Storage, test } from "../support/fixtures";
@@ -196,6 +196,9 @@ test("someone without an account unlocks the request, drops three files, reloads
   test.setTimeout(240_000);
   const context = await browser.newContext({ baseURL });
   const page = await context.newPage();
+  // Listened for from the start: Playwright intercepts the file chooser only once a listener is there, and set up
+  // just before the key press it raced the press (the chooser then opened unseen).
+  const chooser = new Promise<FileChooser>((resolve) => page.once("filechooser", resolve));
   await page.goto(requestUrl);
   await expect(page.getByRole("heading", { name: TITLE, level: 1 })).toBeVisible();
   await expect(page.getByText("Requested by Olive Owner")).toBeVisible();
@@ -221,9 +224,9 @@ test("someone without an account unlocks the request, drops three files, reloads
 
   // "Add files" by keyboard opens the file chooser; then Upload without a name: the name is asked for first.
   await tabTo(page, page.getByRole("button", { name: "Add files" }));
-  const chooser = page.waitForEvent("filechooser");
   await page.keyboard.press("Enter");
-  await (await chooser).setFiles({ name: "notes.txt", mimeType: "text/plain", buffer: Buffer.from("notes from the shoot\n") });
+  const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error("Add files opened no file chooser")), 15_000));
+  await (await Promise.race([chooser, timeout])).setFiles({ name: "notes.txt", mimeType: "text/plain", buffer: Buffer.from("notes from the shoot\n") });
   await expect(page.getByRole("listitem").filter({ hasText: "notes.txt" })).toContainText("Ready");
   await page.getByRole("button", { name: "Upload", exact: true }).click();
   await expect(page.getByText("Enter your name.")).toBeVisible();

@@ -7,6 +7,7 @@ import { createResumeStore, type ResumeEntry, type ResumeStore } from "@/compone
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
+import { useHydrated } from "@/components/ui/use-hydrated";
 import { formatBytes } from "@/lib/format";
 import { precheckFile, type RequestLimits } from "@/lib/upload-requests/rules";
 
@@ -84,6 +85,7 @@ function endedOnServer(error: unknown): boolean {
 
 export function RequestUploader({ token, requestKey, limits, askName, askEmail }: Props) {
   const ids = useId();
+  const hydrated = useHydrated();
   const input = useRef<HTMLInputElement>(null);
   const doneHeading = useRef<HTMLHeadingElement>(null);
   const engine = useRef<Engine | null>(null);
@@ -420,7 +422,8 @@ export function RequestUploader({ token, requestKey, limits, askName, askEmail }
         className={`space-y-3 rounded-lg border-2 border-dashed p-4 ${dragging ? "border-sky-600 bg-sky-50 dark:bg-sky-950/40" : "border-zinc-300 dark:border-zinc-700"}`}
       >
         <div className="flex flex-wrap items-center gap-3">
-          <Button variant="secondary" onClick={() => input.current?.click()}>
+          {/* Disabled until hydrated: pressed earlier it would open nothing. */}
+          <Button variant="secondary" onClick={() => input.current?.click()} disabled={!hydrated}>
             Add files
           </Button>
           <p className="text-sm text-muted">or drop them here</p>
@@ -444,8 +447,9 @@ export function RequestUploader({ token, requestKey, limits, askName, askEmail }
               const itemPercent = item.size === 0 ? 0 : Math.floor((Math.min(item.bytes, item.size) / item.size) * 100);
               return (
                 <li key={item.id} className="flex flex-wrap items-center gap-x-3 gap-y-1 py-2">
-                  <span className="min-w-0 flex-1 font-medium break-all">{item.name}</span>
-                  <span className="text-muted">
+                  {/* On a phone the name has a line of its own (the state, progress and buttons go below it). */}
+                  <span className="min-w-0 basis-full font-medium break-words sm:basis-0 sm:flex-1">{item.name}</span>
+                  <span className="flex-1 text-muted sm:flex-none">
                     {STATE_LABEL[item.state]}
                     {item.state === "uploading" || item.state === "paused" ? ` ${itemPercent}%` : ""} · {formatBytes(item.size)}
                   </span>
@@ -490,7 +494,7 @@ export function RequestUploader({ token, requestKey, limits, askName, askEmail }
       </section>
 
       <div className="flex flex-wrap items-center gap-2">
-        <Button onClick={() => void uploadAll()} disabled={busy && !items.some((item) => item.state === "ready")}>
+        <Button onClick={() => void uploadAll()} disabled={!hydrated || (busy && !items.some((item) => item.state === "ready"))}>
           Upload
         </Button>
         {anyRunning ? (

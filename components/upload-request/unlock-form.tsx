@@ -3,11 +3,14 @@
 import { type FormEvent, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
+import { useHydrated } from "@/components/ui/use-hydrated";
 
 /** "Password" and "Unlock" on an upload request with a password (the managed links' guessing limits hold). */
 export function UnlockForm({ token }: { token: string }) {
   const [error, setError] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
+  // Until hydrated, Unlock (and Enter in the field) would submit natively: a GET with the password in the URL.
+  const hydrated = useHydrated();
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -48,7 +51,7 @@ export function UnlockForm({ token }: { token: string }) {
         required
         errors={error ? [error] : undefined}
       />
-      <Button type="submit" disabled={pending}>
+      <Button type="submit" disabled={pending || !hydrated}>
         Unlock
       </Button>
       <p aria-live="polite" className="sr-only">

@@ -13,7 +13,8 @@ import type { UploadRow } from "@/lib/uploads/store";
  * request's issuer and the team's Owner (the webhook queue of lib/webhooks, as `link.downloaded`).
  * The e-mail is batched: a timer (ensureRequestDigests, from instrumentation.ts) sends each request's
  * issuer at most one e-mail per UPLOAD_NOTIFY_INTERVAL_SECONDS, listing the files received since the
- * last one. Files are claimed with one UPDATE … SET notified_at … RETURNING, so several instances
+ * last one; while other files of the request are still on their way it waits for them (at most the
+ * interval). Files are claimed with one UPDATE … SET notified_at … RETURNING, so several instances
  * never send the same file twice.
  */
 
@@ -63,8 +64,10 @@ export function digestIntervalMs(): number {
 
 /**
  * Claims the files of one request that no e-mail named yet, unless one was sent for it within the
- * interval. The conditional UPDATE re-checks notified_at IS NULL on every row it locks, so two
- * instances racing claim each file once.
+ * interval, and unless another file of it is still on its way (an upload in progress, not abandoned)
+ * while the files waiting have waited less than the interval: an uploader's batch is named in one
+ * e-mail, not file by file. The conditional UPDATE re-checks notified_at IS NULL on every row it
+ * locks, so two instances racing claim each file once.
  */
 async function claimFiles(requestId: string, intervalMs: number, now: Date): Promise<Claimed[]> {
   const since = new Date(now.getTime() - intervalMs);
@@ -72,6 +75,9 @@ async function claimFiles(requestId: string, intervalMs: number, now: Date): Pro
     UPDATE uploads SET notified_at = ${now}
      WHERE request_id = ${requestId} AND state = 'complete' AND notified_at IS NULL
        AND NOT EXISTS (SELECT 1 FROM uploads s WHERE s.request_id = ${requestId} AND s.notified_at > ${since})
+       AND (NOT EXISTS (SELECT 1 FROM uploads p WHERE p.request_id = ${requestId} AND p.state = 'uploading' AND p.expires_at > ${now})
+            OR EXISTS (SELECT 1 FROM uploads w WHERE w.request_id = ${requestId} AND w.state = 'complete' AND w.notified_at IS NULL
+                         AND w.completed_at <= ${since}))
     RETURNING id, request_id AS "requestId", file_name AS "fileName", key, size, uploader_name AS "uploaderName", uploader_email AS "uploaderEmail"`;
 }
 

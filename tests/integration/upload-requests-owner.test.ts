@@ -387,6 +387,52 @@ describe("notifications", () => {
     expect(smtp.received[1]!.mail.text).not.toContain("one.pdf");
   });
 
+  it("a file still on its way holds the e-mail (at most the interval), so the batch is named once", async () => {
+    vi.stubEnv("SMTP_URL", smtp.url);
+    const intervalMs = 60_000;
+    await sendRequestDigests({ intervalMs });
+    smtp.received.length = 0;
+
+    const issued = await made(requester, { title: "Still uploading" });
+    await receive(issued.id, "small.pdf", 1);
+    const big = await beginUploadRow({
+      ownerId: owner.id,
+      uploadedById: null,
+      connectionId,
+      bucket,
+      key: `inbox/x/${h.randomSuffix()}-big.pdf`,
+      size: 2,
+      contentType: "application/pdf",
+      partSize: 8 * 1024 * 1024,
+      partCount: 1,
+      request: { requestId: issued.id, secretHash: "h", fileName: "big.pdf", uploaderName: "Ana", uploaderEmail: null, uploaderAddress: "203.0.113.7" },
+    });
+    // big.pdf is still uploading: nothing yet.
+    expect(await sendRequestDigests({ intervalMs })).toBe(0);
+    expect(await markComplete(big.id)).toBe(true);
+    await onRequestFileReceived(big);
+    expect(await sendRequestDigests({ intervalMs })).toBe(1);
+    expect(smtp.received).toHaveLength(1);
+    expect(smtp.received[0]!.mail.subject).toBe("2 files received for “Still uploading”");
+
+    // A file waiting the whole interval goes out even while another one is still uploading.
+    await receive(issued.id, "late.pdf", 3);
+    await beginUploadRow({
+      ownerId: owner.id,
+      uploadedById: null,
+      connectionId,
+      bucket,
+      key: `inbox/x/${h.randomSuffix()}-slow.pdf`,
+      size: 4,
+      contentType: "application/pdf",
+      partSize: 8 * 1024 * 1024,
+      partCount: 1,
+      request: { requestId: issued.id, secretHash: "h", fileName: "slow.pdf", uploaderName: "Ana", uploaderEmail: null, uploaderAddress: "203.0.113.7" },
+    });
+    expect(await sendRequestDigests({ intervalMs, now: new Date(Date.now() + intervalMs + 1_000) })).toBe(1);
+    expect(smtp.received[1]!.mail.subject).toBe("1 file received for “Still uploading”");
+  });
+
   it("without SMTP_URL nothing is claimed or sent", async () => {
     vi.stubEnv("SMTP_URL", "");
     const issued = await made(owner, { title: "No mail" });

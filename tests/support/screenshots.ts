@@ -4,14 +4,16 @@
  * Starts the test services (PostgreSQL and the local S3 servers), fills a `demo` bucket with the
  * sample files of `npm run demo`, starts the production app (`npm start`, built first if the
  * sources changed) with an owner and that bucket's server as a connection, issues a few links
- * through Quick Share as a person would, then captures each screen in Chromium at desktop
+ * through Quick Share as a person would, and an upload request (Request files, with a password and
+ * "Ask for name") into a bucket of the local Ceph RGW server, added as a second connection (its bucket
+ * CORS lets the upload page's browser PUT there), then captures each screen in Chromium at desktop
  * (1280×800) and phone (390×844) width, in light and dark: docs/screenshots/<screen>-<width>-<theme>.png.
  * Only the visible part of each page is kept, which keeps every picture small.
  */
 import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { DeleteObjectCommand } from "@aws-sdk/client-s3";
+import { CreateBucketCommand, DeleteObjectCommand, PutBucketCorsCommand } from "@aws-sdk/client-s3";
 import { chromium, type Browser, type BrowserContext, type LaunchOptions, type Page } from "@playwright/test";
 import playwrightConfig from "../../playwright.config";
 import { startApp, type AppServer } from "./app-server";
@@ -22,6 +24,11 @@ const OUT_DIR = join(import.meta.dirname, "..", "..", "docs", "screenshots");
 const OWNER = { name: "Olive Owner", email: "olive@example.com", password: "a-very-long-passphrase" };
 const CONNECTION_NAME = "Demo storage";
 const BUCKET = "demo";
+/** Upload requests need a bucket whose CORS lets browsers PUT: on Ceph RGW (Swift's s3api has no bucket CORS). */
+const REQUEST_CONNECTION = "Studio storage";
+const REQUEST_BUCKET = "client-uploads";
+const REQUEST_PASSWORD = "tulip orbit seven";
+const UPLOADERS = ["Ann Lee", "Bo Grant", "Cleo Park", "Dev Rao"];
 /** What recipients' links show; the pictures never name the machine they were taken on. */
 const PUBLIC_URL = "https://share.example.com";
 
@@ -37,6 +44,10 @@ export const SCREENS = [
   "appearance",
   "members",
   "audit-log",
+  "request-files",
+  "upload-password",
+  "upload-list",
+  "upload-done",
 ] as const;
 type Screen = (typeof SCREENS)[number];
 const WIDTHS = { desktop: { width: 1280, height: 800 }, phone: { width: 390, height: 844 } } as const;
@@ -109,10 +120,17 @@ async function smaller(png: Buffer): Promise<Buffer> {
 /** The history's row of the newest link to `fileName`. */
 /** The row's Actions menu (its button is enabled once the page's scripts have arrived). */
 async function openActions(page: Page, fileName: string) {
-  await newestRow(page, fileName).getByRole("button", { name: "Actions" }).click();
   const menu = page.getByRole("menu", { name: "Actions" });
-  await menu.waitFor();
-  return menu;
+  // A click that lands before the page has hydrated opens nothing: click again (on a busy machine it happens).
+  for (let attempt = 1; ; attempt++) {
+    await newestRow(page, fileName).getByRole("button", { name: "Actions" }).click();
+    try {
+      await menu.waitFor({ timeout: 5_000 });
+      return menu;
+    } catch (error) {
+      if (attempt >= 4) throw error;
+    }
+  }
 }
 
 function newestRow(page: Page, fileName: string) {
@@ -141,6 +159,43 @@ async function deleteNewest(page: Page, base: string, fileName: string) {
     }
     await page.waitForTimeout(250);
   }
+}
+
+/** Adds a connection through Settings as a person would (MinIO / self-hosted: path-style, the endpoint given). */
+async function addConnection(
+  page: Page,
+  base: string,
+  name: string,
+  storage: { endpoint: string; region: string; accessKeyId: string; secretAccessKey: string },
+) {
+  await page.goto(`${base}/settings/connections/new`);
+  await page.getByRole("heading", { name: "Add connection", level: 1 }).waitFor();
+  await page.getByLabel("Provider").selectOption({ label: "MinIO / self-hosted" });
+  const fields: [string, string][] = [
+    ["Name", name],
+    ["Endpoint", storage.endpoint],
+    ["Region", storage.region],
+    ["Access key ID", storage.accessKeyId],
+    ["Secret access key", storage.secretAccessKey],
+  ];
+  for (const [label, value] of fields) await page.getByLabel(label, { exact: true }).fill(value);
+  await page.getByRole("button", { name: "Save connection" }).click();
+  await page.getByText("Connection saved.").waitFor();
+}
+
+/** Fills "Request files" as the owner would for a client's photos (the dialog stays open). */
+async function fillRequestFiles(page: Page, base: string, requestBucketPath: string) {
+  await page.goto(`${base}${requestBucketPath}`);
+  await page.getByRole("button", { name: "Request files" }).click();
+  const dialog = page.getByRole("dialog", { name: `Request files into ${REQUEST_BUCKET}` });
+  await dialog.getByLabel("Title", { exact: true }).fill("Photos from the shoot");
+  await dialog.getByLabel("Message to uploaders", { exact: true }).fill("Please send the RAW files and your shot list. Thank you!");
+  await dialog.getByLabel("Max files", { exact: true }).fill("50");
+  await dialog.getByLabel("Max file size", { exact: true }).fill("2 GB");
+  await dialog.getByLabel("Password", { exact: true }).fill(REQUEST_PASSWORD);
+  await dialog.getByLabel("Ask for name", { exact: true }).check();
+  await dialog.getByLabel("A folder per uploader", { exact: true }).check();
+  return dialog;
 }
 
 async function capture(page: Page, screen: Screen, width: keyof typeof WIDTHS, theme: (typeof THEMES)[number]) {
@@ -225,9 +280,44 @@ async function main() {
       .click();
     await setup.getByRole("heading", { name: "Link details", level: 1 }).waitFor();
     const detailsPath = new URL(setup.url()).pathname;
+
+    // An upload request into a Ceph RGW bucket whose CORS lets the app's pages PUT there.
+    const ceph = services.storages.find((storage) => storage.name === "ceph");
+    if (!ceph) throw new Error("the test services list no Ceph RGW server");
+    const cephS3 = s3ClientFor(ceph);
+    try {
+      await cephS3.send(new CreateBucketCommand({ Bucket: REQUEST_BUCKET }));
+      await cephS3.send(
+        new PutBucketCorsCommand({
+          Bucket: REQUEST_BUCKET,
+          CORSConfiguration: {
+            CORSRules: [
+              {
+                AllowedOrigins: [new URL(base).origin, PUBLIC_URL],
+                AllowedMethods: ["PUT", "GET", "HEAD"],
+                AllowedHeaders: ["*"],
+                ExposeHeaders: ["ETag"],
+                MaxAgeSeconds: 3600,
+              },
+            ],
+          },
+        }),
+      );
+    } finally {
+      cephS3.destroy();
+    }
+    await addConnection(setup, base, REQUEST_CONNECTION, ceph);
+    await setup.goto(`${base}/buckets`);
+    await setup.getByRole("link", { name: REQUEST_BUCKET, exact: true }).first().click();
+    await setup.getByRole("heading", { name: REQUEST_BUCKET, level: 1 }).waitFor();
+    const requestBucketPath = new URL(setup.url()).pathname;
+    const requestDialog = await fillRequestFiles(setup, base, requestBucketPath);
+    await requestDialog.getByRole("button", { name: "Create request" }).click();
+    const uploadPath = new URL(await requestDialog.getByLabel("Upload link").inputValue()).pathname;
     await setup.close();
 
     mkdirSync(OUT_DIR, { recursive: true });
+    let uploaded = 0;
     for (const theme of THEMES) {
       for (const width of Object.keys(WIDTHS) as (keyof typeof WIDTHS)[]) {
         const context: BrowserContext = await browser.newContext({ viewport: WIDTHS[width], colorScheme: theme, deviceScaleFactor: 1 });
@@ -280,7 +370,38 @@ async function main() {
         await page.goto(`${base}/audit`);
         await page.getByRole("heading", { name: "Audit log", level: 1 }).waitFor();
         await capture(page, "audit-log", width, theme);
+
+        const requestDialog = await fillRequestFiles(page, base, requestBucketPath);
+        // Its top (the title and where files land) in the picture, not the last field filled.
+        await requestDialog.evaluate((element) => {
+          for (const node of [element, ...element.querySelectorAll("*")]) node.scrollTop = 0;
+        });
+        await capture(page, "request-files", width, theme);
         await context.close();
+
+        // The upload page, as someone with only the link sees it: the password, the files ready, Done.
+        const uploader = await browser.newContext({ viewport: WIDTHS[width], colorScheme: theme, deviceScaleFactor: 1 });
+        const uploadPage = await uploader.newPage();
+        await uploadPage.goto(`${base}${uploadPath}`);
+        await uploadPage.getByRole("button", { name: "Unlock" }).waitFor();
+        await capture(uploadPage, "upload-password", width, theme);
+        await uploadPage.getByLabel("Password").fill(REQUEST_PASSWORD);
+        await uploadPage.getByRole("button", { name: "Unlock" }).click();
+        const chooser = uploadPage.waitForEvent("filechooser");
+        await uploadPage.getByRole("button", { name: "Add files" }).click();
+        await (await chooser).setFiles([
+          { name: "IMG_2041.CR3", mimeType: "application/octet-stream", buffer: Buffer.alloc(2_400_000, 7) },
+          { name: "IMG_2042.CR3", mimeType: "application/octet-stream", buffer: Buffer.alloc(2_300_000, 9) },
+          { name: "shot list.txt", mimeType: "text/plain", buffer: Buffer.from("1. wide\n2. close\n") },
+        ]);
+        // Another uploader each time (a folder per uploader): no "(1)" from the same names sent again.
+        await uploadPage.getByLabel("Your name").fill(UPLOADERS[uploaded++ % UPLOADERS.length]!);
+        await uploadPage.getByRole("listitem").filter({ hasText: "shot list.txt" }).waitFor();
+        await capture(uploadPage, "upload-list", width, theme);
+        await uploadPage.getByRole("button", { name: "Upload", exact: true }).click();
+        await uploadPage.getByRole("heading", { name: "Done" }).waitFor({ timeout: 60_000 });
+        await capture(uploadPage, "upload-done", width, theme);
+        await uploader.close();
       }
     }
     say(`${SCREENS.length * THEMES.length * Object.keys(WIDTHS).length} pictures in ${OUT_DIR}`);

@@ -4,9 +4,9 @@ import { generateLinkToken, hashLinkToken } from "../../lib/links/token";
 
 /**
  * An upload request put straight into the database (a share_links row, kind "managed", target "request", and its
- * upload_requests row), for the uploader side's tests until they go through the owner's "Request files". `run`
- * executes one statement with $1… values: Prisma's `(sql, values) => db.$executeRawUnsafe(sql, ...values)` in
- * integration tests, a pg client's `(sql, values) => client.query(sql, values)` in end-to-end ones.
+ * upload_requests row), for the uploader side's integration tests (tests/integration/upload-request-page.test.ts:
+ * closed, expired, full requests…; the end-to-end flow, spec 33, makes its request through "Request files"). `run`
+ * executes one statement with $1… values, such as Prisma's `(sql, values) => db.$executeRawUnsafe(sql, ...values)`.
  */
 
 export type Run = (sql: string, values: unknown[]) => Promise<unknown>;

@@ -494,9 +494,12 @@ export function RequestUploader({ token, requestKey, limits, askName, askEmail }
       </section>
 
       <div className="flex flex-wrap items-center gap-2">
-        <Button onClick={() => void uploadAll()} disabled={!hydrated || (busy && !items.some((item) => item.state === "ready"))}>
-          Upload
-        </Button>
+        {/* Once everything added has arrived, "Upload" has nothing left to send (Add files starts another batch). */}
+        {settled && arrived.length > 0 ? null : (
+          <Button onClick={() => void uploadAll()} disabled={!hydrated || (busy && !items.some((item) => item.state === "ready"))}>
+            Upload
+          </Button>
+        )}
         {anyRunning ? (
           <Button variant="secondary" onClick={() => engine.current?.pauseAll()}>
             Pause all

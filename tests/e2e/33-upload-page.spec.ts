@@ -282,6 +282,9 @@ test("someone without an account unlocks the request, drops three files, reloads
   await expect(arrived).toHaveCount(3);
   expect((await arrived.allTextContents()).sort()).toEqual([`${BIG.name} (30 MB)`, "notes.txt (21 B)", "shot list.txt (17 B)"]);
   expect(sentParts.sort()).toEqual(["3", "4"]);
+  // Nothing is left to send: no "Upload" that would only answer "Add files first."; Add files starts another batch.
+  await expect(page.getByRole("button", { name: "Upload", exact: true })).toHaveCount(0);
+  await expect(page.getByRole("button", { name: "Add files" })).toBeEnabled();
   await expectNoA11yViolations(page, "upload page: Done");
   await page.setViewportSize({ width: 390, height: 844 });
   await expectNoA11yViolations(page, "upload page: Done on a phone");

@@ -141,7 +141,7 @@ export async function sendRequestDigests(options: { intervalMs?: number; now?: D
 function mailFailure(error: unknown): string {
   const code = error instanceof MailError ? error.code : undefined;
   if (code === "ETIMEDOUT") return "the SMTP server did not answer in time";
-  if (code === "ECONNECTION" || code === "ECONNREFUSED") return "the SMTP server could not be reached";
+  if (code === "ECONNECTION" || code === "ECONNREFUSED" || code === "ESOCKET") return "the SMTP server could not be reached";
   return code ? `SMTP error ${code}` : "SMTP error";
 }
 

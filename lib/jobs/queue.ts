@@ -2,6 +2,7 @@ import "server-only";
 import { db } from "@/lib/db/client";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { log } from "@/lib/log";
+import { WEBHOOK_DELIVERY_TASK, deliveryJobKey } from "@/lib/jobs/names";
 
 /**
  * Putting work on the job queue (graphile-worker's tables in the `graphile_worker` schema, created
@@ -35,4 +36,16 @@ export async function queueJob(task: string, payload: Record<string, unknown> = 
     log.warn("jobs.queue_failed", { task, error });
     return false;
   }
+}
+
+/**
+ * Queues the delivery of one webhook_deliveries row at its next attempt (one job per row: its key).
+ * "replace" (an attempt was just recorded: this is the row's time) or "preserve_run_at" (a guess).
+ */
+export function queueDelivery(
+  id: bigint | string,
+  runAt: Date,
+  options: { client?: QueueOptions["client"]; jobKeyMode?: QueueOptions["jobKeyMode"] } = {},
+): Promise<boolean> {
+  return queueJob(WEBHOOK_DELIVERY_TASK, { id: String(id) }, { runAt, jobKey: deliveryJobKey(id), maxAttempts: 1, ...options });
 }

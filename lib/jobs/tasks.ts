@@ -3,8 +3,8 @@ import type { JobHelpers, Task, TaskList } from "graphile-worker";
 import { db } from "@/lib/db/client";
 import { getEnv } from "@/lib/env";
 import { log } from "@/lib/log";
-import { queueJob } from "@/lib/jobs/queue";
-import { DIGEST_JOB_KEY, DIGEST_TASK, WEBHOOK_DELIVERY_TASK, deliveryJobKey } from "@/lib/jobs/names";
+import { queueDelivery, queueJob } from "@/lib/jobs/queue";
+import { DIGEST_JOB_KEY, DIGEST_TASK, WEBHOOK_DELIVERY_TASK } from "@/lib/jobs/names";
 
 /**
  * Every kind of background work, by the name the queue knows it under. Each task is idempotent (it
@@ -13,16 +13,12 @@ import { DIGEST_JOB_KEY, DIGEST_TASK, WEBHOOK_DELIVERY_TASK, deliveryJobKey } fr
  * and its error is what Settings → Background jobs shows (redacted).
  */
 
-/** Queues the delivery of one webhook_deliveries row at its next attempt (one job per row: the key). */
-export function queueDelivery(id: bigint | string, runAt: Date): Promise<boolean> {
-  return queueJob(WEBHOOK_DELIVERY_TASK, { id: String(id) }, { runAt, jobKey: deliveryJobKey(id), maxAttempts: 1 });
-}
-
 /**
  * One attempt of one webhook delivery (the row in webhook_deliveries stays the record: attempts, last
  * status, last error, next attempt). The row's own schedule (lib/webhooks/backoff.ts: 10 s … 12 h, 8
- * attempts) is the back-off: a failed attempt queues the next one at the row's next_attempt_at, and
- * the job itself fails (one attempt per job) so it shows in Background jobs with its error. The claim
+ * attempts) is the back-off: recording a failed attempt queues the next one at the row's
+ * next_attempt_at (deliverClaimed), and the job itself fails (one attempt per job) so it shows in
+ * Background jobs with its error. The claim
  * (FOR UPDATE SKIP LOCKED and a lease) keeps a row from being POSTed by two jobs at once.
  */
 const deliverWebhook: Task = async (payload) => {
@@ -35,10 +31,10 @@ const deliverWebhook: Task = async (payload) => {
   if (!result) {
     // Not due (its lease is held by another attempt, or it was retried early): come back when it is.
     const row = await db.webhookDelivery.findUnique({ where: { id }, select: { nextAttemptAt: true, deliveredAt: true, failedAt: true } });
-    if (row?.nextAttemptAt && !row.deliveredAt && !row.failedAt) await queueDelivery(id, row.nextAttemptAt);
+    // The attempt under way records its own next time ("replace"), which this guess must not undo.
+    if (row?.nextAttemptAt && !row.deliveredAt && !row.failedAt) await queueDelivery(id, row.nextAttemptAt, { jobKeyMode: "preserve_run_at" });
     return;
   }
-  if (result.state === "retrying" && result.nextAttemptAt) await queueDelivery(id, result.nextAttemptAt);
   if (result.state === "retrying" || result.state === "failed") {
     const why = result.outcome.error ?? (result.outcome.status ? `HTTP ${result.outcome.status}` : "no answer");
     throw new Error(`Delivery ${id} ${result.state === "failed" ? "given up" : "failed, tried again later"}: ${why}`);

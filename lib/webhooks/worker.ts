@@ -10,6 +10,7 @@ import { webhookHeaders } from "@/lib/webhooks/signature";
 import { guardedLookupFor, type GuardedLookup, type TargetPolicy } from "@/lib/webhooks/target";
 import type { Role } from "@/lib/auth/permissions";
 import { webhookPolicyFor } from "@/lib/webhooks/policy";
+import { queueDelivery } from "@/lib/jobs/queue";
 
 /**
  * The delivery side of webhooks (webhook_deliveries, the record Settings shows). The download route
@@ -152,6 +153,8 @@ export async function deliverClaimed(row: ClaimedDelivery, options: DeliveryOpti
     log.warn("webhook.result_superseded", fields);
     return { id: row.id, state: "superseded", outcome, nextAttemptAt };
   }
+  // Whoever records an attempt queues the next one (the job of this row, by its key, at the new time).
+  if (state === "retrying" && nextAttemptAt) await queueDelivery(row.id, nextAttemptAt, { client });
   if (state === "delivered") log.info("webhook.delivered", fields);
   else log.warn(state === "failed" ? "webhook.gave_up" : "webhook.retry_scheduled", { ...fields, error: outcome.error, nextAttemptAt });
   return { id: row.id, state, outcome, nextAttemptAt };

@@ -13,7 +13,7 @@ export default async function BackgroundJobsSettingsPage() {
   if (!can(user, "audit.view")) notFound();
   const now = new Date();
   return (
-    <SettingsShell current="jobs" actor={user}>
+    <SettingsShell current="background-jobs" actor={user}>
       <BackgroundJobs overview={await getBackgroundJobsOverview(user, now)} now={now} />
     </SettingsShell>
   );

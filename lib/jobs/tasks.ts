@@ -75,8 +75,9 @@ const cleanUpUploads: Task = async () => {
  */
 const sendDigests: Task = async (_payload, helpers: JobHelpers) => {
   const { sendRequestDigests, digestIntervalMs, hasWaitingFiles } = await import("@/lib/upload-requests/notify");
+  const { mailConfigured } = await import("@/lib/mail/send");
   await sendRequestDigests();
-  if (await hasWaitingFiles()) {
+  if (mailConfigured() && (await hasWaitingFiles())) {
     const every = Math.min(60_000, Math.max(1_000, Math.floor(digestIntervalMs() / 5)));
     await queueJob(DIGEST_TASK, {}, { runAt: new Date(Date.now() + every), jobKey: DIGEST_JOB_KEY, jobKeyMode: "preserve_run_at", maxAttempts: 5 });
   }

@@ -3,16 +3,16 @@ import type { BackgroundJobsOverview } from "@/lib/jobs/overview";
 
 /** What each job is for, in the words of the pages that show its effect. */
 const KIND_LABELS: Record<string, string> = {
-  "webhooks.deliver": "Webhook delivery",
-  "webhooks.queue_overdue": "Webhook catch-up",
-  "webhooks.prune": "Old webhook deliveries removed",
-  "uploads.cleanup": "Unfinished uploads cleaned up",
-  "upload_requests.digests": "Upload request e-mails",
-  "links.prune_access_log": "Access log retention",
-  "audit.prune": "Audit log retention",
-  "auth.prune_failures": "Old sign-in failures removed",
-  "api.prune_idempotency_keys": "Old API idempotency keys removed",
-  "jobs.prune_failed": "Old failed jobs removed",
+  "webhooks:deliver": "Webhook delivery",
+  "webhooks:queue_overdue": "Webhook catch-up",
+  "webhooks:prune": "Old webhook deliveries removed",
+  "uploads:cleanup": "Unfinished uploads cleaned up",
+  "upload_requests:digests": "Upload request e-mails",
+  "links:prune_access_log": "Access log retention",
+  "audit:prune": "Audit log retention",
+  "auth:prune_failures": "Old sign-in failures removed",
+  "api:prune_idempotency_keys": "Old API idempotency keys removed",
+  "jobs:prune_failed": "Old failed jobs removed",
 };
 
 export function BackgroundJobs({ overview, now }: { overview: BackgroundJobsOverview; now: Date }) {

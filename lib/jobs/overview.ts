@@ -8,7 +8,7 @@ import { redactError } from "@/lib/jobs/redact";
  * Settings → Background jobs (the Owner and Admins): how many jobs wait and run, how many failed in
  * the last day, and the last error of each kind that failed, redacted (lib/jobs/redact.ts). Read from
  * the queue's own view (graphile_worker.jobs): finished jobs are deleted by the queue, failed ones
- * are kept a week (jobs.prune_failed).
+ * are kept a week (jobs:prune_failed).
  */
 
 export type JobKindView = {

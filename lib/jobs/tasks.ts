@@ -118,15 +118,15 @@ const pruneFailedJobs: Task = async () => {
 
 export const TASKS: TaskList = {
   [WEBHOOK_DELIVERY_TASK]: deliverWebhook,
-  "webhooks.queue_overdue": queueOverdueDeliveries,
-  "webhooks.prune": pruneWebhookDeliveries,
-  "uploads.cleanup": cleanUpUploads,
+  "webhooks:queue_overdue": queueOverdueDeliveries,
+  "webhooks:prune": pruneWebhookDeliveries,
+  "uploads:cleanup": cleanUpUploads,
   [DIGEST_TASK]: sendDigests,
-  "links.prune_access_log": pruneAccessLog,
-  "audit.prune": pruneAudit,
-  "auth.prune_failures": pruneSignInFailures,
-  "api.prune_idempotency_keys": pruneIdempotencyKeys,
-  "jobs.prune_failed": pruneFailedJobs,
+  "links:prune_access_log": pruneAccessLog,
+  "audit:prune": pruneAudit,
+  "auth:prune_failures": pruneSignInFailures,
+  "api:prune_idempotency_keys": pruneIdempotencyKeys,
+  "jobs:prune_failed": pruneFailedJobs,
 };
 
 /**
@@ -134,13 +134,13 @@ export const TASKS: TaskList = {
  * last run in graphile_worker's known crontabs); a missed time is not made up (no backfill).
  */
 export const CRONTAB = [
-  "* * * * * webhooks.queue_overdue ?max=1&jobKey=webhooks.queue_overdue",
-  "*/10 * * * * webhooks.prune ?max=3",
-  "*/10 * * * * uploads.cleanup ?max=3&jobKey=uploads.cleanup",
+  "* * * * * webhooks:queue_overdue ?max=1&jobKey=webhooks:queue_overdue",
+  "*/10 * * * * webhooks:prune ?max=3",
+  "*/10 * * * * uploads:cleanup ?max=3&jobKey=uploads:cleanup",
   `* * * * * ${DIGEST_TASK} ?max=5&jobKey=${DIGEST_JOB_KEY}&jobKeyMode=preserve_run_at`,
-  "*/10 * * * * auth.prune_failures ?max=3",
-  "17 * * * * links.prune_access_log ?max=3",
-  "27 * * * * audit.prune ?max=3",
-  "37 * * * * api.prune_idempotency_keys ?max=3",
-  "47 * * * * jobs.prune_failed ?max=3",
+  "*/10 * * * * auth:prune_failures ?max=3",
+  "17 * * * * links:prune_access_log ?max=3",
+  "27 * * * * audit:prune ?max=3",
+  "37 * * * * api:prune_idempotency_keys ?max=3",
+  "47 * * * * jobs:prune_failed ?max=3",
 ].join("\n");

@@ -147,19 +147,20 @@ describe("the job queue", () => {
     const kinds = CRONTAB.split("\n").map((line) => line.split(" ")[5]!);
     expect(kinds).toEqual(
       expect.arrayContaining([
-        "webhooks.queue_overdue",
-        "webhooks.prune",
-        "uploads.cleanup",
-        "upload_requests.digests",
-        "auth.prune_failures",
-        "links.prune_access_log",
-        "audit.prune",
-        "api.prune_idempotency_keys",
-        "jobs.prune_failed",
+        "webhooks:queue_overdue",
+        "webhooks:prune",
+        "uploads:cleanup",
+        "upload_requests:digests",
+        "auth:prune_failures",
+        "links:prune_access_log",
+        "audit:prune",
+        "api:prune_idempotency_keys",
+        "jobs:prune_failed",
       ]),
     );
     for (const kind of kinds) expect(await queueJob(kind, {}, { maxAttempts: 1 })).toBe(true);
-    await start();
+    // With the schedule, as the app runs it (the crontab must parse, or no runner starts).
+    await start({ cron: true });
     await vi.waitFor(async () => expect(await jobs()).toEqual([]), { timeout: 15_000, interval: 100 });
     const left = await db.linkEvent.findMany({ where: { linkId }, select: { createdAt: true } });
     expect(left.map((r) => Math.round((Date.now() - r.createdAt.getTime()) / DAY))).toEqual([2]);
@@ -168,14 +169,14 @@ describe("the job queue", () => {
   it("two runners (two instances) against one database run each scheduled job once", async () => {
     await clearJobQueue();
     const runs: string[] = [];
-    const tasks = { "test.count": async (payload: unknown) => void runs.push((payload as { n: string }).n) };
+    const tasks = { "test:count": async (payload: unknown) => void runs.push((payload as { n: string }).n) };
     const runAt = new Date(Date.now() + 500);
-    for (let i = 0; i < 40; i++) await queueJob("test.count", { n: `job-${i}` }, { runAt });
+    for (let i = 0; i < 40; i++) await queueJob("test:count", { n: `job-${i}` }, { runAt });
     // The same scheduled job added by both instances (each at its start): one job, by its key.
-    await queueJob("test.count", { n: "keyed" }, { runAt, jobKey: "test.keyed" });
-    await queueJob("test.count", { n: "keyed" }, { runAt, jobKey: "test.keyed" });
+    await queueJob("test:count", { n: "keyed" }, { runAt, jobKey: "test:keyed" });
+    await queueJob("test:count", { n: "keyed" }, { runAt, jobKey: "test:keyed" });
     await Promise.all([start({ tasks }), start({ tasks })]);
-    await vi.waitFor(async () => expect(await jobs("test.count")).toEqual([]), { timeout: 10_000, interval: 50 });
+    await vi.waitFor(async () => expect(await jobs("test:count")).toEqual([]), { timeout: 10_000, interval: 50 });
     await h.sleep(300);
     expect(runs).toHaveLength(41);
     expect(new Set(runs).size).toBe(41);
@@ -185,32 +186,32 @@ describe("the job queue", () => {
     await clearJobQueue();
     const failures: number[] = [];
     const tasks = {
-      "test.fail": async () => {
+      "test:fail": async () => {
         failures.push(Date.now());
         throw new Error(
           "POST https://hook:hunter2@receiver.example/in?token=tok_abc123 failed; sent X-Bucketshare-Signature: sha256=0123456789abcdef0123456789abcdef",
         );
       },
     };
-    await queueJob("test.fail", {}, { maxAttempts: 3 });
+    await queueJob("test:fail", {}, { maxAttempts: 3 });
     await start({ tasks });
-    await vi.waitFor(async () => expect((await jobs("test.fail"))[0]?.attempts).toBe(1), { timeout: 5_000, interval: 50 });
-    await vi.waitFor(async () => expect((await jobs("test.fail"))[0]?.lockedAt).toBeNull(), { timeout: 5_000, interval: 50 });
-    const [first] = await jobs("test.fail");
+    await vi.waitFor(async () => expect((await jobs("test:fail"))[0]?.attempts).toBe(1), { timeout: 5_000, interval: 50 });
+    await vi.waitFor(async () => expect((await jobs("test:fail"))[0]?.lockedAt).toBeNull(), { timeout: 5_000, interval: 50 });
+    const [first] = await jobs("test:fail");
     expect(first!.lastError).toContain("hunter2"); // stored as thrown; only ever shown redacted
     const firstPause = first!.runAt.getTime() - failures[0]!;
     expect(firstPause).toBeGreaterThan(1_500); // e^1 s
 
     const overview = await getBackgroundJobsOverview(owner);
-    const kind = overview.kinds.find((k) => k.kind === "test.fail")!;
+    const kind = overview.kinds.find((k) => k.kind === "test:fail")!;
     expect(kind).toMatchObject({ queued: 1, failedLastDay: 1 });
     expect(overview.failedLastDay).toBeGreaterThanOrEqual(1);
     expect(kind.lastError).toContain("POST https://");
     expect(kind.lastError).not.toMatch(/hunter2|tok_abc123|0123456789abcdef/);
 
-    await vi.waitFor(async () => expect((await jobs("test.fail"))[0]?.attempts).toBe(2), { timeout: 8_000, interval: 100 });
-    await vi.waitFor(async () => expect((await jobs("test.fail"))[0]?.lockedAt).toBeNull(), { timeout: 5_000, interval: 50 });
-    const [second] = await jobs("test.fail");
+    await vi.waitFor(async () => expect((await jobs("test:fail"))[0]?.attempts).toBe(2), { timeout: 8_000, interval: 100 });
+    await vi.waitFor(async () => expect((await jobs("test:fail"))[0]?.lockedAt).toBeNull(), { timeout: 5_000, interval: 50 });
+    const [second] = await jobs("test:fail");
     expect(second!.runAt.getTime() - failures[1]!).toBeGreaterThan(firstPause * 2); // e^2 s
   });
 
@@ -218,16 +219,16 @@ describe("the job queue", () => {
     await clearJobQueue();
     vi.stubEnv("SMTP_URL", `smtp://127.0.0.1:${await h.closedPort()}`);
     await fileWaitingForMail();
-    await queueJob("upload_requests.digests", {}, { maxAttempts: 5 });
+    await queueJob("upload_requests:digests", {}, { maxAttempts: 5 });
     await start();
-    await vi.waitFor(async () => expect(await jobs("upload_requests.digests")).toMatchObject([{ attempts: 1, lockedAt: null }]), {
+    await vi.waitFor(async () => expect(await jobs("upload_requests:digests")).toMatchObject([{ attempts: 1, lockedAt: null }]), {
       timeout: 10_000,
       interval: 20,
     });
-    const [job] = await jobs("upload_requests.digests");
+    const [job] = await jobs("upload_requests:digests");
     expect(job!.lastError).toMatch(/^The upload e-mail could not be sent \(0 sent in this round\): the SMTP server could not be reached$/);
     expect(job!.runAt.getTime()).toBeGreaterThan(Date.now() + 500);
-    const kind = (await getBackgroundJobsOverview(owner)).kinds.find((k) => k.kind === "upload_requests.digests");
+    const kind = (await getBackgroundJobsOverview(owner)).kinds.find((k) => k.kind === "upload_requests:digests");
     expect(kind?.failedLastDay).toBe(1);
     expect(kind?.lastError).toMatch(/The upload e-mail could not be sent/);
     // The file was given back: the retry sends it.
@@ -241,18 +242,18 @@ describe("the job queue", () => {
       vi.stubEnv("SMTP_URL", silent.url);
       await fileWaitingForMail();
       const done: string[] = [];
-      const tasks = { "test.quick": async (payload: unknown) => void done.push((payload as { n: string }).n) };
+      const tasks = { "test:quick": async (payload: unknown) => void done.push((payload as { n: string }).n) };
       await start({ tasks });
       const queuedAt = Date.now();
-      await queueJob("upload_requests.digests", {}, { maxAttempts: 5 });
-      await vi.waitFor(async () => expect((await jobs("upload_requests.digests"))[0]?.lockedAt).not.toBeNull(), { timeout: 3_000, interval: 50 });
+      await queueJob("upload_requests:digests", {}, { maxAttempts: 5 });
+      await vi.waitFor(async () => expect((await jobs("upload_requests:digests"))[0]?.lockedAt).not.toBeNull(), { timeout: 3_000, interval: 50 });
       // While the e-mail job hangs on the server, other jobs run at once.
-      for (let i = 0; i < 3; i++) await queueJob("test.quick", { n: `q${i}` });
+      for (let i = 0; i < 3; i++) await queueJob("test:quick", { n: `q${i}` });
       await vi.waitFor(() => expect(done).toHaveLength(3), { timeout: 2_000, interval: 20 });
-      expect((await jobs("upload_requests.digests"))[0]?.lockedAt).not.toBeNull();
+      expect((await jobs("upload_requests:digests"))[0]?.lockedAt).not.toBeNull();
       await vi.waitFor(
         async () => {
-          const [job] = await jobs("upload_requests.digests");
+          const [job] = await jobs("upload_requests:digests");
           expect(job).toMatchObject({ attempts: 1, lockedAt: null });
           expect(job!.lastError).toMatch(/did not answer in time|could not be sent/);
         },

@@ -252,7 +252,7 @@ export const markAborted = (id: string, failure: string) => finish(id, "aborted"
 export const failCompleting = (id: string, failure: string) => finish(id, "failed", failure, ["completing"]);
 
 /**
- * The clean-up job's work (ensureUploadCleanup, every ten minutes): every upload still "uploading" past its expires_at is
+ * The clean-up job's work (uploads:cleanup on the job queue, lib/jobs, every ten minutes): every upload still "uploading" past its expires_at is
  * aborted at the storage server (an upload it no longer knows counts as aborted) and marked
  * "aborted", which frees its key. Returns how many were aborted; one failing is logged and retried
  * on the next run.

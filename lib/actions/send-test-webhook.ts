@@ -6,7 +6,7 @@ import { can } from "@/lib/auth/permissions";
 import { WEBHOOKS_NOT_YOURS } from "@/lib/webhooks/settings";
 import { AppError } from "@/lib/errors";
 import { enqueueTestEvent } from "@/lib/webhooks/settings";
-import { runDeliveryRound } from "@/lib/webhooks/worker";
+import { runDeliveryRound, waitForFirstAttempt } from "@/lib/webhooks/worker";
 
 /**
  * Queues a "webhook.test" event and delivers it right away (bounded by the 5 s delivery timeout),
@@ -17,7 +17,8 @@ export const sendTestWebhookAction = signedInAction("sendTestWebhook", z.object(
   const id = await enqueueTestEvent(user.id);
   if (id === null) throw new AppError("conflict", "There is no webhook to test: save a webhook URL first.");
   const { results } = await runDeliveryRound({ ids: [id], ownerId: user.id });
-  const result = results[0];
+  // The job queue may have taken the row first (its job is queued with the row): wait for that attempt.
+  const result = results[0] ?? (await waitForFirstAttempt(id));
   if (!result) return { message: "Test event queued: it is on its way (see Recent deliveries).", revalidate: ["/settings/notifications"] };
   if (result.state === "delivered") {
     return { message: `Test event delivered: the receiver answered HTTP ${result.outcome.status}.`, revalidate: ["/settings/notifications"] };

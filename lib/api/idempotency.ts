@@ -76,17 +76,7 @@ export async function abandonIdempotentRequest(tokenId: string, key: string): Pr
   await db.apiIdempotencyKey.deleteMany({ where: { tokenId, key, linkId: null } });
 }
 
-/** Deletes keys past KEEP_HOURS (called by the pruning timer). */
+/** Deletes keys past KEEP_HOURS (the hourly job "api.prune_idempotency_keys", lib/jobs). */
 export async function pruneIdempotencyKeys(): Promise<number> {
   return db.$executeRaw`DELETE FROM api_idempotency_keys WHERE created_at < now() - make_interval(hours => ${KEEP_HOURS})`;
-}
-
-const globalForPruning = globalThis as unknown as { bucketshareIdempotencyPruning?: NodeJS.Timeout };
-
-/** Prunes old keys hourly (started from instrumentation.ts; one timer per process). */
-export function ensureIdempotencyPruning(): void {
-  if (globalForPruning.bucketshareIdempotencyPruning) return;
-  const run = () => void pruneIdempotencyKeys().catch(() => undefined);
-  globalForPruning.bucketshareIdempotencyPruning = setInterval(run, 60 * 60_000);
-  globalForPruning.bucketshareIdempotencyPruning.unref();
 }

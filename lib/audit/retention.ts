@@ -2,7 +2,6 @@ import "server-only";
 import { db as appDb } from "@/lib/db/client";
 import { getEnv } from "@/lib/env";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
-import { log } from "@/lib/log";
 
 /**
  * Audit-log rows (audit_events: who changed what, from which address) are kept AUDIT_RETENTION_DAYS
@@ -12,7 +11,6 @@ import { log } from "@/lib/log";
  */
 
 export const AUDIT_PRUNE_BATCH = 5_000;
-const PRUNE_INTERVAL_MS = 60 * 60_000;
 const DAY_MS = 86_400_000;
 
 /** Deletes rows older than the retention; returns how many went, or null when another instance was pruning. */
@@ -35,19 +33,4 @@ export async function pruneAuditLog(options: { now?: Date; retentionDays?: numbe
     total += deleted;
     if (deleted < batch) return total;
   }
-}
-
-const globalForPruning = globalThis as unknown as { bucketshareAuditPruning?: NodeJS.Timeout };
-
-/** Prunes hourly, the first time a minute after start (started from instrumentation.ts; one timer per process). */
-export function ensureAuditPruning(): void {
-  if (globalForPruning.bucketshareAuditPruning) return;
-  const run = () =>
-    void pruneAuditLog().then(
-      (count) => count && log.info("audit.pruned", { count, retentionDays: getEnv().AUDIT_RETENTION_DAYS }),
-      (error: unknown) => log.warn("audit.prune_failed", { error }),
-    );
-  globalForPruning.bucketshareAuditPruning = setInterval(run, PRUNE_INTERVAL_MS);
-  globalForPruning.bucketshareAuditPruning.unref();
-  setTimeout(run, 60_000).unref();
 }

@@ -33,9 +33,8 @@ export const CAP_WINDOW_MS = 15 * 60 * 1000;
 export const MAX_FAILURES_PER_ADDRESS = 20;
 export const MAX_FAILURES_PER_SUBJECT = 50;
 
-/** Failure rows older than this are deleted by the scheduled pruning. */
+/** Failure rows older than this are deleted by the scheduled pruning (auth:prune_failures every 10 minutes, lib/jobs). */
 export const FAILURE_RETENTION_MS = PAIR_MEMORY_MS;
-export const PRUNE_INTERVAL_MS = 10 * 60 * 1000;
 
 /** How long a pair must wait after its `failures`-th failure (0 while it is within the free ones). */
 export function backoffAfter(failures: number): number {

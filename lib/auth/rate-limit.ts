@@ -11,7 +11,6 @@ import {
   MAX_FAILURES_PER_ADDRESS,
   MAX_FAILURES_PER_SUBJECT,
   PAIR_MEMORY_MS,
-  PRUNE_INTERVAL_MS,
   backoffAfter,
   linkLockedUntil,
   retryMessage,
@@ -198,7 +197,6 @@ export async function clearLinkFailures(linkId: string): Promise<number> {
  * forgets this pair's failures. `verify` throwing (a fault, not a wrong answer) counts nothing.
  */
 export async function guardedAttempt(opts: AttemptOptions, verify: () => Promise<boolean>): Promise<AttemptResult> {
-  ensureFailurePruning();
   const now = opts.now ?? new Date();
   const subject = subjectColumn(opts.scope, opts.subject);
   const lockSubject = opts.scope === "link-password" ? linkLockSubject(opts.subject) : null;
@@ -264,24 +262,4 @@ export async function pruneFailures(now = new Date()): Promise<number | null> {
     const { count } = await tx.signInFailure.deleteMany({ where: { createdAt: { lt: new Date(now.getTime() - FAILURE_RETENTION_MS) } } });
     return count;
   });
-}
-
-const globalForPruning = globalThis as unknown as { bucketsharePruning?: NodeJS.Timeout };
-
-/**
- * Starts pruning in this process: a first run a minute after start, then every 10 minutes. Called
- * from instrumentation.ts at server start and again (a no-op then) by every attempt. The timer
- * never keeps a process alive, so a build that loads this module is not held up.
- */
-export function ensureFailurePruning(): void {
-  if (globalForPruning.bucketsharePruning) return;
-  const run = () =>
-    void pruneFailures().then(
-      (count) => count && log.info("auth.failures.pruned", { count }),
-      (error: unknown) => log.warn("auth.failures.prune_failed", { error }),
-    );
-  globalForPruning.bucketsharePruning = setInterval(run, PRUNE_INTERVAL_MS);
-  globalForPruning.bucketsharePruning.unref();
-  setTimeout(run, 60_000).unref();
-  log.debug("auth.failures.pruning_scheduled", { everyMinutes: PRUNE_INTERVAL_MS / 60_000 });
 }

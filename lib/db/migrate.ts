@@ -22,6 +22,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import pg from "pg";
+import { migrateJobQueue } from "@/lib/jobs/migrate";
 import { PrismaPg } from "@prisma/adapter-pg";
 import {
   bindMigrationAwareSqlAdapterFactory,
@@ -89,6 +90,11 @@ export async function applyMigrations(databaseUrl: string, opts: ApplyMigrations
     const output = await withSchemaEngine(factory.current, log, (engine) => engine.applyMigrations({ migrationsList, filters: NO_FILTERS }));
     const applied = output.appliedMigrationNames;
     for (const name of applied) log(`applied migration ${name}`);
+    try {
+      await migrateJobQueue(databaseUrl, log);
+    } catch (err) {
+      throw new Error(`Could not create the job queue's schema (graphile_worker) in ${target}: ${err instanceof Error ? err.message : String(err)}`);
+    }
     log(
       applied.length === 0
         ? `database ${target} is up to date (${migrationsList.migrationDirectories.length} migrations)`

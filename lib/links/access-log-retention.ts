@@ -2,18 +2,16 @@ import "server-only";
 import { db as appDb } from "@/lib/db/client";
 import { getEnv } from "@/lib/env";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
-import { log } from "@/lib/log";
 
 /**
  * Access-log rows (link_events: who opened or downloaded a managed link, from which address) are
  * personal data kept no longer than ACCESS_LOG_RETENTION_DAYS (default 365). Old rows are deleted
  * in batches (the created_at index finds them; each batch is its own short transaction, so a large
- * backlog never holds locks for long) by a job every instance schedules; an advisory lock lets one
- * instance prune at a time.
+ * backlog never holds locks for long) by the hourly job "links.prune_access_log" (lib/jobs); an advisory
+ * lock lets one prune run at a time.
  */
 
 export const ACCESS_LOG_PRUNE_BATCH = 5_000;
-const PRUNE_INTERVAL_MS = 60 * 60_000;
 const DAY_MS = 86_400_000;
 
 /** Deletes rows older than the retention; returns how many went, or null when another instance was pruning. */
@@ -36,19 +34,4 @@ export async function pruneAccessLog(options: { now?: Date; retentionDays?: numb
     total += deleted;
     if (deleted < batch) return total;
   }
-}
-
-const globalForPruning = globalThis as unknown as { bucketshareAccessLogPruning?: NodeJS.Timeout };
-
-/** Prunes hourly, the first time a minute after start (started from instrumentation.ts; one timer per process). */
-export function ensureAccessLogPruning(): void {
-  if (globalForPruning.bucketshareAccessLogPruning) return;
-  const run = () =>
-    void pruneAccessLog().then(
-      (count) => count && log.info("links.access_log_pruned", { count, retentionDays: getEnv().ACCESS_LOG_RETENTION_DAYS }),
-      (error: unknown) => log.warn("links.access_log_prune_failed", { error }),
-    );
-  globalForPruning.bucketshareAccessLogPruning = setInterval(run, PRUNE_INTERVAL_MS);
-  globalForPruning.bucketshareAccessLogPruning.unref();
-  setTimeout(run, 60_000).unref();
 }

@@ -3,18 +3,21 @@ import { db } from "@/lib/db/client";
 import { getEnv, publicBaseUrl } from "@/lib/env";
 import { formatBytes } from "@/lib/format";
 import { log } from "@/lib/log";
-import { escapeHtml, mailConfigured, sendMail } from "@/lib/mail/send";
+import { MailError, escapeHtml, mailConfigured, sendMail } from "@/lib/mail/send";
 import type { DetectedType } from "@/lib/uploads/sniff";
 import type { UploadRow } from "@/lib/uploads/store";
+import { queueJob } from "@/lib/jobs/queue";
+import { DIGEST_JOB_KEY, DIGEST_TASK } from "@/lib/jobs/names";
 
 /**
  * Telling the requester that files arrived. Each file received (lib/uploads/complete.ts
  * recordUploaded, once the row is complete) queues the webhook event `upload.received` for the
  * request's issuer and the team's Owner (the webhook queue of lib/webhooks, as `link.downloaded`).
- * The e-mail is batched: a timer (ensureRequestDigests, from instrumentation.ts) sends each request's
- * issuer at most one e-mail per UPLOAD_NOTIFY_INTERVAL_SECONDS, listing the files received since the
- * last one; while other files of the request are still on their way it waits for them (at most the
- * interval). Files are claimed with one UPDATE … SET notified_at … RETURNING, so several instances
+ * The e-mail is batched: a job on the job queue (upload_requests.digests, lib/jobs/tasks.ts; queued by
+ * each file received and every minute by the schedule) sends each request's issuer at most one e-mail
+ * per UPLOAD_NOTIFY_INTERVAL_SECONDS, listing the files received since the last one; while other files of
+ * the request are still on their way it waits for them (at most the interval). Files are claimed with one
+ * UPDATE … SET notified_at … RETURNING, so several instances
  * never send the same file twice.
  */
 
@@ -42,6 +45,8 @@ export async function onRequestFileReceived(row: UploadRow, detectedType: Detect
         FROM share_links l JOIN upload_requests r ON r.link_id = l.id
         JOIN users u ON u.id IN (l.issued_by, (SELECT o.id FROM users o WHERE o.role = 'owner' AND COALESCE(o.team_id, o.id) = l.owner_id))
        WHERE l.id = ${row.requestId} AND u.webhook_url IS NOT NULL AND u.webhook_url <> '' AND u.removed_at IS NULL`;
+    // The e-mail: a digest round soon (one job however many files arrive; a waiting retry keeps its time).
+    if (mailConfigured()) await queueJob(DIGEST_TASK, {}, { jobKey: DIGEST_JOB_KEY, jobKeyMode: "preserve_run_at", maxAttempts: 5 });
   } catch (error) {
     log.warn("upload_requests.notify_failed", { upload: row.id, error });
   }
@@ -106,8 +111,9 @@ function digestMail(to: string, request: { id: string; title: string | null }, f
 
 /**
  * One round: for each request with files no e-mail named yet (and none sent within the interval), one
- * e-mail to its issuer listing them. A failed send gives the files back for the next round. Returns
- * the e-mails sent.
+ * e-mail to its issuer listing them. A failed send gives the files back and ends the round with its
+ * error (the job is retried with back-off; a server that hangs costs one send's timeout, not one per
+ * request). Returns the e-mails sent.
  */
 export async function sendRequestDigests(options: { intervalMs?: number; now?: Date } = {}): Promise<number> {
   if (!mailConfigured()) return 0;
@@ -129,25 +135,26 @@ export async function sendRequestDigests(options: { intervalMs?: number; now?: D
       await sendMail(digestMail(to, request, files));
       sent++;
       log.info("upload_requests.digest_sent", { request: requestId, files: files.length });
-    } catch {
-      // Not named after all: the next round tries again (sendMail logged why).
+    } catch (error) {
+      // Not named after all: the retry tries again (sendMail logged why).
       await db.upload.updateMany({ where: { id: { in: files.map((f) => f.id) }, notifiedAt: now }, data: { notifiedAt: null } });
+      throw new Error(`The upload e-mail could not be sent (${sent} sent in this round): ${mailFailure(error)}`);
     }
   }
   return sent;
 }
 
-const globalForDigests = globalThis as unknown as { bucketshareRequestDigests?: NodeJS.Timeout };
+/** The kind of failure only (sendMail never passes the server's reply or the URL on). */
+function mailFailure(error: unknown): string {
+  const code = error instanceof MailError ? error.code : undefined;
+  if (code === "ETIMEDOUT") return "the SMTP server did not answer in time";
+  if (code === "ECONNECTION" || code === "ECONNREFUSED" || code === "ESOCKET") return "the SMTP server could not be reached";
+  return code ? `SMTP error ${code}` : "SMTP error";
+}
 
-/**
- * Sends the batched e-mails (started from instrumentation.ts; one timer per process), checking every
- * fifth of the interval (at least every second, at most every minute) so the first file of a quiet
- * request is told soon and later ones wait for the interval.
- */
-export function ensureRequestDigests(): void {
-  if (globalForDigests.bucketshareRequestDigests) return;
-  const every = Math.min(60_000, Math.max(1_000, Math.floor(digestIntervalMs() / 5)));
-  const run = () => void sendRequestDigests().catch((error: unknown) => log.warn("upload_requests.digest_failed", { error }));
-  globalForDigests.bucketshareRequestDigests = setInterval(run, every);
-  globalForDigests.bucketshareRequestDigests.unref();
+/** Whether files are waiting for an e-mail (the digest job then comes back for them). */
+export async function hasWaitingFiles(): Promise<boolean> {
+  const rows = await db.$queryRaw<{ one: number }[]>`
+    SELECT 1 AS one FROM uploads WHERE request_id IS NOT NULL AND state = 'complete' AND notified_at IS NULL LIMIT 1`;
+  return rows.length > 0;
 }

@@ -252,7 +252,7 @@ export const markAborted = (id: string, failure: string) => finish(id, "aborted"
 export const failCompleting = (id: string, failure: string) => finish(id, "failed", failure, ["completing"]);
 
 /**
- * The clean-up job's work (ensureUploadCleanup, every ten minutes): every upload still "uploading" past its expires_at is
+ * The clean-up job's work (uploads:cleanup on the job queue, lib/jobs, every ten minutes): every upload still "uploading" past its expires_at is
  * aborted at the storage server (an upload it no longer knows counts as aborted) and marked
  * "aborted", which frees its key. Returns how many were aborted; one failing is logged and retried
  * on the next run.
@@ -296,27 +296,4 @@ async function abortRows(rows: Prisma.UploadGetPayload<{ include: { connection: 
   }
   if (aborted > 0) log.info("uploads.abandoned_aborted", { count: aborted });
   return aborted;
-}
-
-/** Often enough that an abandoned upload request's slot comes back within minutes of its idle time. */
-const CLEANUP_INTERVAL_MS = 10 * 60_000;
-const globalForCleanup = globalThis as unknown as { bucketshareUploadCleanup?: NodeJS.Timeout };
-
-/**
- * Aborts abandoned uploads every ten minutes, the first time five minutes after start (started from
- * instrumentation.ts; one timer per process). Several instances may run it at once: each row is
- * marked aborted once (a conditional update), and aborting a multipart upload twice is harmless.
- */
-export function ensureUploadCleanup(): void {
-  if (globalForCleanup.bucketshareUploadCleanup) return;
-  const cleanUp = async () => {
-    await abortAbandonedUploads();
-    // Imported here: lib/uploads/complete.ts imports this module.
-    const { settleStaleCompletions } = await import("@/lib/uploads/complete");
-    await settleStaleCompletions();
-  };
-  const run = () => void cleanUp().catch((error: unknown) => log.warn("uploads.cleanup_failed", { error }));
-  globalForCleanup.bucketshareUploadCleanup = setInterval(run, CLEANUP_INTERVAL_MS);
-  globalForCleanup.bucketshareUploadCleanup.unref();
-  setTimeout(run, 5 * 60_000).unref();
 }

@@ -10,11 +10,14 @@ import { webhookHeaders } from "@/lib/webhooks/signature";
 import { guardedLookupFor, type GuardedLookup, type TargetPolicy } from "@/lib/webhooks/target";
 import type { Role } from "@/lib/auth/permissions";
 import { webhookPolicyFor } from "@/lib/webhooks/policy";
+import { queueDelivery } from "@/lib/jobs/queue";
 
 /**
- * The delivery side of the webhook queue (webhook_deliveries). The download route inserts a row in
- * the transaction that counts the download; every app instance runs this worker, which polls for
- * due rows about once a second and POSTs them, so a download never waits for a receiver.
+ * The delivery side of webhooks (webhook_deliveries, the record Settings shows). The download route
+ * inserts a row in the transaction that counts the download; a trigger queues its job on the job
+ * queue in that same transaction (lib/jobs: "webhooks.deliver", one job per row, at the row's
+ * next_attempt_at), and whichever instance's runner takes the job POSTs it, so a download never
+ * waits for a receiver. The row's retry schedule (backoff.ts) decides when the next job runs.
  *
  * Claiming: one statement selects due rows `FOR UPDATE SKIP LOCKED` and moves their
  * next_attempt_at forward by a lease (60 s, far beyond the 5 s POST timeout). Two instances never
@@ -48,10 +51,8 @@ export type RoundResult = { claimed: number; results: DeliveryResult[] };
 
 const DEFAULT_BATCH = 20;
 const DEFAULT_LEASE_MS = 60_000;
-export const POLL_INTERVAL_MS = 1_000;
 export const DELIVERED_RETENTION_MS = 7 * 86_400_000;
 export const FAILED_RETENTION_MS = 30 * 86_400_000;
-const PRUNE_INTERVAL_MS = 10 * 60_000;
 
 export const WEBHOOK_REMOVED_ERROR = "Cancelled: the webhook was removed";
 export const PERSON_REMOVED_ERROR = "Cancelled: this person was removed from the team";
@@ -152,6 +153,8 @@ export async function deliverClaimed(row: ClaimedDelivery, options: DeliveryOpti
     log.warn("webhook.result_superseded", fields);
     return { id: row.id, state: "superseded", outcome, nextAttemptAt };
   }
+  // Whoever records an attempt queues the next one (the job of this row, by its key, at the new time).
+  if (state === "retrying" && nextAttemptAt) await queueDelivery(row.id, nextAttemptAt, { client });
   if (state === "delivered") log.info("webhook.delivered", fields);
   else log.warn(state === "failed" ? "webhook.gave_up" : "webhook.retry_scheduled", { ...fields, error: outcome.error, nextAttemptAt });
   return { id: row.id, state, outcome, nextAttemptAt };
@@ -183,62 +186,25 @@ export async function pruneDeliveries(now = new Date(), client: PrismaClient = a
   });
 }
 
-export type DeliveryWorker = { stop: () => Promise<void> };
+export type RecordedAttempt = { state: "delivered" | "retrying" | "failed"; outcome: { status: number | null; error: string | null } };
 
 /**
- * A polling loop: a round every second (at once again while rounds come back full), pruning every
- * 10 minutes. Its timers never keep a process alive. A database that does not answer is logged at
- * most once a minute and tried again on the next tick.
+ * The first attempt of a row another runner is delivering (its job was queued with the row), once it
+ * is recorded, waiting at most the POST's timeout and a second; null when none is recorded by then.
  */
-export function createDeliveryWorker(options: DeliveryOptions & { pollMs?: number } = {}): DeliveryWorker {
-  const pollMs = options.pollMs ?? POLL_INTERVAL_MS;
-  const batchSize = options.batchSize ?? DEFAULT_BATCH;
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  let current: Promise<void> = Promise.resolve();
-  let lastErrorLogged = 0;
-  let lastPrune = Date.now() - PRUNE_INTERVAL_MS + 60_000;
-
-  const schedule = (ms: number) => {
-    if (stopped) return;
-    timer = setTimeout(() => {
-      current = tick();
-    }, ms);
-    timer.unref();
-  };
-  const tick = async () => {
-    let full = false;
-    try {
-      const round = await runDeliveryRound({ ...options, batchSize });
-      full = round.claimed === batchSize;
-      if (Date.now() - lastPrune >= PRUNE_INTERVAL_MS) {
-        lastPrune = Date.now();
-        const pruned = await pruneDeliveries(clockOf(options)(), options.client ?? appDb);
-        if (pruned) log.info("webhook.deliveries_pruned", { count: pruned });
-      }
-    } catch (error) {
-      if (Date.now() - lastErrorLogged >= 60_000) {
-        lastErrorLogged = Date.now();
-        log.warn("webhook.worker_round_failed", { error });
-      }
+export async function waitForFirstAttempt(id: bigint, client: PrismaClient = appDb): Promise<RecordedAttempt | null> {
+  const until = Date.now() + DELIVERY_TIMEOUT_MS + 1_000;
+  for (;;) {
+    const row = await client.webhookDelivery.findUnique({
+      where: { id },
+      select: { attempts: true, deliveredAt: true, failedAt: true, lastStatus: true, lastError: true },
+    });
+    if (!row) return null;
+    if (row.deliveredAt || row.failedAt || row.attempts > 0) {
+      const state = row.deliveredAt ? "delivered" : row.failedAt ? "failed" : "retrying";
+      return { state, outcome: { status: row.lastStatus, error: row.lastError } };
     }
-    schedule(full ? 0 : pollMs);
-  };
-  schedule(0);
-  return {
-    stop: async () => {
-      stopped = true;
-      clearTimeout(timer);
-      await current;
-    },
-  };
-}
-
-const globalForWorker = globalThis as unknown as { bucketshareWebhookWorker?: DeliveryWorker };
-
-/** Starts this process's delivery worker once (instrumentation.ts at server start). */
-export function ensureDeliveryWorker(): void {
-  if (globalForWorker.bucketshareWebhookWorker) return;
-  globalForWorker.bucketshareWebhookWorker = createDeliveryWorker();
-  log.debug("webhook.worker_started", { pollMs: POLL_INTERVAL_MS });
+    if (Date.now() >= until) return null;
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }

@@ -124,7 +124,7 @@ test("every page and dialog has no WCAG 2.1 A/AA violation, in light and dark", 
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Settings" }).click();
   const sections = page.getByRole("navigation", { name: "Settings" });
   await expect(sections.getByRole("link", { name: "Connections" })).toHaveAttribute("aria-current", "page");
-  for (const section of ["Notifications", "API tokens", "Account", "Appearance", "Connections"]) {
+  for (const section of ["Notifications", "API tokens", "Account", "Appearance", "Background jobs", "Connections"]) {
     await sections.getByRole("link", { name: section }).click();
     await expect(page).toHaveURL(new RegExp(`/settings/${section.toLowerCase().replace(" ", "-")}$`));
     await expect(sections.getByRole("link", { name: section })).toHaveAttribute("aria-current", "page");

@@ -87,6 +87,10 @@ test("the Owner invites a member, who joins in their own browser; removed, their
   await expect(memberPage.getByRole("navigation", { name: "Settings" }).getByRole("link", { name: "Members" })).toHaveCount(0);
   const notFound = await memberPage.goto("/settings/members");
   expect(notFound?.status()).toBe(404);
+  // Nor Background jobs (the Owner and Admins only).
+  await memberPage.goto("/settings/account");
+  await expect(memberPage.getByRole("navigation", { name: "Settings" }).getByRole("link", { name: "Background jobs" })).toHaveCount(0);
+  expect((await memberPage.goto("/settings/background-jobs"))?.status()).toBe(404);
   await memberPage.goto("/buckets");
   await expect(memberPage).toHaveURL(/\/buckets$/);
 

@@ -23,7 +23,8 @@ import { countDownload } from "@/lib/recipient/count";
 import { seal } from "@/lib/storage/sealed";
 import { getRuntimeSecrets } from "@/lib/env";
 import { newRecordId } from "@/lib/crypto";
-import { createDeliveryWorker, pruneDeliveries, runDeliveryRound } from "@/lib/webhooks/worker";
+import { pruneDeliveries, runDeliveryRound } from "@/lib/webhooks/worker";
+import { clearJobQueue, startTestRunner } from "../support/jobs";
 import { startHangingServer } from "../support/hanging-storage";
 import * as h from "../support/helpers";
 
@@ -240,11 +241,12 @@ describe("delivery", () => {
     receiver = undefined;
   });
 
-  it("the running worker POSTs a download within a couple of seconds, signed so the receiver can verify it", async () => {
+  it("the job runner POSTs a download within a couple of seconds, signed so the receiver can verify it", async () => {
     receiver = await startReceiver();
     const saved = await saveUrl(receiver.url);
     const secret = saved.status === "success" ? saved.data!.secret : "";
-    const worker = createDeliveryWorker({ ownerId: owner.id });
+    await clearJobQueue();
+    const worker = await startTestRunner();
     try {
       const queuedAt = Date.now();
       const { id, payload } = await enqueueDownload(owner, receiver.url);

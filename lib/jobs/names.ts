@@ -1,0 +1,8 @@
+/** The names the job queue knows tasks and unique jobs by (lib/jobs/tasks.ts runs them). */
+export const WEBHOOK_DELIVERY_TASK = "webhooks:deliver";
+export const DIGEST_TASK = "upload_requests:digests";
+export const DIGEST_JOB_KEY = "upload_requests:digests";
+
+export function deliveryJobKey(id: bigint | string): string {
+  return `webhook-delivery:${id}`;
+}

@@ -1,0 +1,146 @@
+import "server-only";
+import type { JobHelpers, Task, TaskList } from "graphile-worker";
+import { db } from "@/lib/db/client";
+import { getEnv } from "@/lib/env";
+import { log } from "@/lib/log";
+import { queueDelivery, queueJob } from "@/lib/jobs/queue";
+import { DIGEST_JOB_KEY, DIGEST_TASK, WEBHOOK_DELIVERY_TASK } from "@/lib/jobs/names";
+
+/**
+ * Every kind of background work, by the name the queue knows it under. Each task is idempotent (it
+ * may run again after an instance died mid-way) and says what it did in the log; a task that throws
+ * is retried by the queue with exponential back-off (about e^attempt seconds) up to its max attempts,
+ * and its error is what Settings → Background jobs shows (redacted).
+ */
+
+/**
+ * One attempt of one webhook delivery (the row in webhook_deliveries stays the record: attempts, last
+ * status, last error, next attempt). The row's own schedule (lib/webhooks/backoff.ts: 10 s … 12 h, 8
+ * attempts) is the back-off: recording a failed attempt queues the next one at the row's
+ * next_attempt_at (deliverClaimed), and the job itself fails (one attempt per job) so it shows in
+ * Background jobs with its error. The claim
+ * (FOR UPDATE SKIP LOCKED and a lease) keeps a row from being POSTed by two jobs at once.
+ */
+const deliverWebhook: Task = async (payload) => {
+  const { runDeliveryRound } = await import("@/lib/webhooks/worker");
+  const raw = (payload as { id?: unknown } | null)?.id;
+  if (typeof raw !== "string" || !/^\d+$/.test(raw)) return;
+  const id = BigInt(raw);
+  const { results } = await runDeliveryRound({ ids: [id] });
+  const result = results[0];
+  if (!result) {
+    // Not due (its lease is held by another attempt, or it was retried early): come back when it is.
+    const row = await db.webhookDelivery.findUnique({ where: { id }, select: { nextAttemptAt: true, deliveredAt: true, failedAt: true } });
+    // The attempt under way records its own next time ("replace"), which this guess must not undo.
+    if (row?.nextAttemptAt && !row.deliveredAt && !row.failedAt) await queueDelivery(id, row.nextAttemptAt, { jobKeyMode: "preserve_run_at" });
+    return;
+  }
+  if (result.state === "retrying" || result.state === "failed") {
+    const why = result.outcome.error ?? (result.outcome.status ? `HTTP ${result.outcome.status}` : "no answer");
+    throw new Error(`Delivery ${id} ${result.state === "failed" ? "given up" : "failed, tried again later"}: ${why}`);
+  }
+};
+
+/**
+ * Rows due for more than a minute with no job (added before the queue existed, or a job lost with
+ * its instance before it queued the next attempt) get one; existing waiting jobs keep their time.
+ */
+const queueOverdueDeliveries: Task = async () => {
+  const count = await db.$executeRaw`
+    SELECT graphile_worker.add_job(${WEBHOOK_DELIVERY_TASK}::text, json_build_object('id', id::text),
+             run_at := next_attempt_at, max_attempts := 1, job_key := 'webhook-delivery:' || id, job_key_mode := 'preserve_run_at')
+      FROM webhook_deliveries
+     WHERE next_attempt_at < now() - interval '1 minute' AND delivered_at IS NULL AND failed_at IS NULL
+     LIMIT 1000`;
+  if (count > 0) log.info("webhook.overdue_queued", { count });
+};
+
+const pruneWebhookDeliveries: Task = async () => {
+  const { pruneDeliveries } = await import("@/lib/webhooks/worker");
+  const count = await pruneDeliveries();
+  if (count) log.info("webhook.deliveries_pruned", { count });
+};
+
+/** Aborts abandoned uploads and settles completions left half-way (lib/uploads). */
+const cleanUpUploads: Task = async () => {
+  const { abortAbandonedUploads } = await import("@/lib/uploads/store");
+  const { settleStaleCompletions } = await import("@/lib/uploads/complete");
+  await abortAbandonedUploads();
+  await settleStaleCompletions();
+};
+
+/**
+ * The upload requests' batched e-mail. A failed send throws (the files wait for the retry); while
+ * files are waiting for their request's interval, the next round is queued for when they may go.
+ */
+const sendDigests: Task = async (_payload, helpers: JobHelpers) => {
+  const { sendRequestDigests, digestIntervalMs, hasWaitingFiles } = await import("@/lib/upload-requests/notify");
+  const { mailConfigured } = await import("@/lib/mail/send");
+  await sendRequestDigests();
+  if (mailConfigured() && (await hasWaitingFiles())) {
+    const every = Math.min(60_000, Math.max(1_000, Math.floor(digestIntervalMs() / 5)));
+    await queueJob(DIGEST_TASK, {}, { runAt: new Date(Date.now() + every), jobKey: DIGEST_JOB_KEY, jobKeyMode: "preserve_run_at", maxAttempts: 5 });
+  }
+  helpers.logger.debug("digest round done");
+};
+
+const pruneAccessLog: Task = async () => {
+  const { pruneAccessLog: prune } = await import("@/lib/links/access-log-retention");
+  const count = await prune();
+  if (count) log.info("links.access_log_pruned", { count, retentionDays: getEnv().ACCESS_LOG_RETENTION_DAYS });
+};
+
+const pruneAudit: Task = async () => {
+  const { pruneAuditLog } = await import("@/lib/audit/retention");
+  const count = await pruneAuditLog();
+  if (count) log.info("audit.pruned", { count, retentionDays: getEnv().AUDIT_RETENTION_DAYS });
+};
+
+const pruneSignInFailures: Task = async () => {
+  const { pruneFailures } = await import("@/lib/auth/rate-limit");
+  const count = await pruneFailures();
+  if (count) log.info("auth.failures.pruned", { count });
+};
+
+const pruneIdempotencyKeys: Task = async () => {
+  const { pruneIdempotencyKeys: prune } = await import("@/lib/api/idempotency");
+  const count = await prune();
+  if (count) log.info("api.idempotency_pruned", { count });
+};
+
+/** Failed jobs are kept a week for Background jobs, then deleted (finished jobs are deleted at once by the queue). */
+const pruneFailedJobs: Task = async () => {
+  const count = await db.$executeRaw`
+    DELETE FROM graphile_worker._private_jobs
+     WHERE attempts >= max_attempts AND locked_at IS NULL AND updated_at < now() - interval '7 days'`;
+  if (count > 0) log.info("jobs.failed_pruned", { count });
+};
+
+export const TASKS: TaskList = {
+  [WEBHOOK_DELIVERY_TASK]: deliverWebhook,
+  "webhooks:queue_overdue": queueOverdueDeliveries,
+  "webhooks:prune": pruneWebhookDeliveries,
+  "uploads:cleanup": cleanUpUploads,
+  [DIGEST_TASK]: sendDigests,
+  "links:prune_access_log": pruneAccessLog,
+  "audit:prune": pruneAudit,
+  "auth:prune_failures": pruneSignInFailures,
+  "api:prune_idempotency_keys": pruneIdempotencyKeys,
+  "jobs:prune_failed": pruneFailedJobs,
+};
+
+/**
+ * The schedule (UTC). The queue runs each line once per time across all instances (it records the
+ * last run in graphile_worker's known crontabs); a missed time is not made up (no backfill).
+ */
+export const CRONTAB = [
+  "* * * * * webhooks:queue_overdue ?max=1&jobKey=webhooks:queue_overdue",
+  "*/10 * * * * webhooks:prune ?max=3",
+  "*/10 * * * * uploads:cleanup ?max=3&jobKey=uploads:cleanup",
+  `* * * * * ${DIGEST_TASK} ?max=5&jobKey=${DIGEST_JOB_KEY}&jobKeyMode=preserve_run_at`,
+  "*/10 * * * * auth:prune_failures ?max=3",
+  "17 * * * * links:prune_access_log ?max=3",
+  "27 * * * * audit:prune ?max=3",
+  "37 * * * * api:prune_idempotency_keys ?max=3",
+  "47 * * * * jobs:prune_failed ?max=3",
+].join("\n");

@@ -26,7 +26,8 @@ export function sessionCookieName(https: boolean): string {
 
 /**
  * Paths anyone may open: sign-in (and the single sign-on callback), first-run setup, health, what recipients see
- * (/s/…, and appearance logos, /brand/logo/<sha256>.png), and upload requests' pages (/u/…: their token is checked there).
+ * (/s/…, and appearance logos, /brand/logo/<sha256>.png), upload requests' pages (/u/…: their token is checked there), and notification e-mails' unsubscribe links
+ * (/unsubscribe/<signed token>).
  */
 export const PUBLIC_PATHS = [
   /^\/sign-in\/?$/,
@@ -37,6 +38,7 @@ export const PUBLIC_PATHS = [
   /^\/u\//,
   /^\/invite\/[A-Za-z0-9_-]{1,64}\/?$/,
   /^\/brand\/logo\/[0-9a-f]{64}\.png$/,
+  /^\/unsubscribe\/[A-Za-z0-9._%-]{1,400}(\/confirm)?\/?$/,
 ];
 
 export function isPublicPath(pathname: string): boolean {

@@ -116,6 +116,24 @@ const pruneFailedJobs: Task = async () => {
   if (count > 0) log.info("jobs.failed_pruned", { count });
 };
 
+/** "Links about to expire": one batched reminder per person for links entering their N days (each link once). */
+const remindExpiring: Task = async () => {
+  const { sendExpiringReminders } = await import("@/lib/notifications/expiring");
+  await sendExpiringReminders();
+};
+
+/**
+ * "Links that broke", queued by the health checker: `{ personId, links: [{ id, health, detail? }] }`
+ * (lib/notifications/broken.ts notifyBrokenLinks; one e-mail and one link.broken event per job).
+ */
+const notifyBroken: Task = async (payload) => {
+  const { notifyBrokenLinks } = await import("@/lib/notifications/broken");
+  const p = payload as { personId?: unknown; links?: unknown } | null;
+  if (typeof p?.personId !== "string" || !Array.isArray(p.links)) return;
+  const links = p.links.filter((l): l is { id: string; health: string; detail?: string } => typeof l?.id === "string" && typeof l?.health === "string");
+  await notifyBrokenLinks(p.personId, links.slice(0, 1000));
+};
+
 export const TASKS: TaskList = {
   [WEBHOOK_DELIVERY_TASK]: deliverWebhook,
   "webhooks:queue_overdue": queueOverdueDeliveries,
@@ -127,6 +145,8 @@ export const TASKS: TaskList = {
   "auth:prune_failures": pruneSignInFailures,
   "api:prune_idempotency_keys": pruneIdempotencyKeys,
   "jobs:prune_failed": pruneFailedJobs,
+  "links:expiring_reminders": remindExpiring,
+  "links:broken": notifyBroken,
 };
 
 /**
@@ -143,4 +163,5 @@ export const CRONTAB = [
   "27 * * * * audit:prune ?max=3",
   "37 * * * * api:prune_idempotency_keys ?max=3",
   "47 * * * * jobs:prune_failed ?max=3",
+  "7 * * * * links:expiring_reminders ?max=5&jobKey=links:expiring_reminders",
 ].join("\n");

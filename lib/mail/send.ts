@@ -11,7 +11,8 @@ import { log } from "@/lib/log";
 /** How long connecting, the greeting and an idle socket may take, in milliseconds. */
 const TIMEOUT_MS = 5_000;
 
-export type Mail = { to: string; subject: string; text: string; html: string };
+/** `headers`: extra header lines (List-Unsubscribe and List-Unsubscribe-Post for notifications). */
+export type Mail = { to: string; subject: string; text: string; html: string; headers?: Record<string, string> };
 
 export function mailConfigured(): boolean {
   return Boolean(getEnv().SMTP_URL);
@@ -52,7 +53,7 @@ export async function sendMail(mail: Mail): Promise<boolean> {
   if (!smtpUrl) return false;
   const transport = nodemailer.createTransport(transportOptions(smtpUrl));
   try {
-    await transport.sendMail({ from: mailFrom(), to: mail.to, subject: mail.subject, text: mail.text, html: mail.html });
+    await transport.sendMail({ from: mailFrom(), to: mail.to, subject: mail.subject, text: mail.text, html: mail.html, headers: mail.headers });
     return true;
   } catch (error) {
     const code = error && typeof error === "object" && "code" in error ? String((error as { code: unknown }).code) : undefined;

@@ -8,6 +8,7 @@ import type { DetectedType } from "@/lib/uploads/sniff";
 import type { UploadRow } from "@/lib/uploads/store";
 import { queueJob } from "@/lib/jobs/queue";
 import { DIGEST_JOB_KEY, DIGEST_TASK } from "@/lib/jobs/names";
+import { withUnsubscribe } from "@/lib/notifications/deliver";
 
 /**
  * Telling the requester that files arrived. Each file received (lib/uploads/complete.ts
@@ -126,13 +127,20 @@ export async function sendRequestDigests(options: { intervalMs?: number; now?: D
   for (const { requestId } of pending) {
     const request = await db.shareLink.findUnique({
       where: { id: requestId },
-      select: { id: true, title: true, deletedAt: true, issuedBy: { select: { email: true, removedAt: true } } },
+      select: {
+        id: true,
+        title: true,
+        deletedAt: true,
+        issuedBy: { select: { id: true, email: true, removedAt: true, notifyUploads: true, notifyByEmail: true } },
+      },
     });
-    const to = request?.issuedBy && !request.issuedBy.removedAt && !request.deletedAt ? request.issuedBy.email : null;
+    // Settings → Notifications: "Uploads received" and "By e-mail" (the files are still claimed: not e-mailed later).
+    const issuer = request?.issuedBy;
+    const to = issuer && !issuer.removedAt && !request.deletedAt && issuer.notifyUploads && issuer.notifyByEmail ? issuer.email : null;
     const files = await claimFiles(requestId, intervalMs, now);
-    if (files.length === 0 || !request || !to) continue;
+    if (files.length === 0 || !request || !issuer || !to) continue;
     try {
-      await sendMail(digestMail(to, request, files));
+      await sendMail(withUnsubscribe(digestMail(to, request, files), issuer.id, "uploads", "uploads received"));
       sent++;
       log.info("upload_requests.digest_sent", { request: requestId, files: files.length });
     } catch (error) {

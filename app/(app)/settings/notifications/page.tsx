@@ -5,6 +5,9 @@ import { can, webhookMustBePublic } from "@/lib/auth/permissions";
 import { requireUser } from "@/lib/auth/session";
 import { notFound } from "next/navigation";
 import { getWebhookOverview } from "@/lib/webhooks/settings";
+import { NotificationPreferencesForm } from "@/components/settings/notification-preferences-form";
+import { getNotificationPreferences } from "@/lib/notifications/preferences";
+import { mailConfigured } from "@/lib/mail/send";
 
 export const metadata: Metadata = { title: "Notifications · Settings" };
 
@@ -13,6 +16,7 @@ export default async function NotificationsSettingsPage() {
   if (!can(user, "webhooks.own")) notFound();
   return (
     <SettingsShell current="notifications" actor={user}>
+      <NotificationPreferencesForm initial={await getNotificationPreferences(user.id)} mailConfigured={mailConfigured()} />
       <WebhookSection overview={await getWebhookOverview(user.id)} now={new Date()} publicOnly={webhookMustBePublic(user)} />
     </SettingsShell>
   );

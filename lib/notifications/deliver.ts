@@ -9,10 +9,12 @@ export type Recipient = { id: string; email: string; webhookUrl: string | null; 
 
 export const RECIPIENT_SELECT = { id: true, email: true, webhookUrl: true, notifyByEmail: true, notifyByWebhook: true } as const;
 
-/** /unsubscribe/<token> for this person and kind (absolute when PUBLIC_URL/AUTH_URL is set). */
-export function unsubscribeUrl(personId: string, kind: NotificationKind): string {
+/** <PUBLIC_URL>/unsubscribe/<token> for this person and kind; null when the app does not know its address (PUBLIC_URL/AUTH_URL). */
+export function unsubscribeUrl(personId: string, kind: NotificationKind): string | null {
+  const base = publicBaseUrl();
+  if (!base) return null;
   const token = signUnsubscribeToken({ personId, kind }, unsubscribeKey(getRuntimeSecrets().authSecret));
-  return `${publicBaseUrl() ?? ""}/unsubscribe/${token}`;
+  return `${base}/unsubscribe/${token}`;
 }
 
 /**
@@ -21,6 +23,12 @@ export function unsubscribeUrl(personId: string, kind: NotificationKind): string
  */
 export function withUnsubscribe(mail: Mail, personId: string, kind: NotificationKind, what: string): Mail {
   const url = unsubscribeUrl(personId, kind);
+  if (!url)
+    return {
+      ...mail,
+      text: `${mail.text}\n\n--\nChange these e-mails in Settings → Notifications.`,
+      html: `${mail.html}\n<hr><p>Change these e-mails in Settings → Notifications.</p>`,
+    };
   return {
     ...mail,
     text: `${mail.text}\n\n--\nStop these e-mails (${what}): ${url}\nOr change them in Settings → Notifications.`,

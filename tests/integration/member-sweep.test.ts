@@ -42,6 +42,8 @@ const OWN_ACCOUNT = {
   "rotate-webhook-secret.ts#rotateWebhookSecretAction": "a new secret for the caller's own webhook",
   "remove-webhook.ts#removeWebhookAction": "removes the caller's own webhook",
   "send-test-webhook.ts#sendTestWebhookAction": "a test event to the caller's own webhook",
+  // Settings → Notifications (issue 18): the caller's own choices, on their own row; takes no id.
+  "save-notifications.ts#saveNotificationsAction": "the caller's own notification choices (notifications.test.ts)",
 };
 
 /** Reached without a session at all (actions-auth.test.ts): nothing a Member's session adds. */

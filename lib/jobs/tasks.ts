@@ -134,6 +134,12 @@ const notifyBroken: Task = async (payload) => {
   await notifyBrokenLinks(p.personId, links.slice(0, 1000));
 };
 
+/** "Downloads: daily digest": one e-mail and one digest.daily event per person who chose it. */
+const dailyDigest: Task = async () => {
+  const { sendDailyDigests } = await import("@/lib/notifications/digest");
+  await sendDailyDigests();
+};
+
 export const TASKS: TaskList = {
   [WEBHOOK_DELIVERY_TASK]: deliverWebhook,
   "webhooks:queue_overdue": queueOverdueDeliveries,
@@ -147,6 +153,7 @@ export const TASKS: TaskList = {
   "jobs:prune_failed": pruneFailedJobs,
   "links:expiring_reminders": remindExpiring,
   "links:broken": notifyBroken,
+  "notifications:daily_digest": dailyDigest,
 };
 
 /**
@@ -164,4 +171,5 @@ export const CRONTAB = [
   "37 * * * * api:prune_idempotency_keys ?max=3",
   "47 * * * * jobs:prune_failed ?max=3",
   "7 * * * * links:expiring_reminders ?max=5&jobKey=links:expiring_reminders",
+  "0 7 * * * notifications:daily_digest ?max=5&jobKey=notifications:daily_digest",
 ].join("\n");

@@ -16,6 +16,7 @@ import { saveNotificationsAction } from "@/lib/actions/save-notifications";
 import { saveWebhookAction } from "@/lib/actions/save-webhook";
 import { db } from "@/lib/db/client";
 import { notifyBrokenLinks } from "@/lib/notifications/broken";
+import { sendDailyDigests } from "@/lib/notifications/digest";
 import { sendExpiringReminders } from "@/lib/notifications/expiring";
 import { getNotificationPreferences } from "@/lib/notifications/preferences";
 import { runDeliveryRound } from "@/lib/webhooks/worker";
@@ -280,5 +281,30 @@ describe("links that broke (for the health checker)", () => {
     await db.user.update({ where: { id: owner.id }, data: { notifyBroken: false } });
     expect(await notifyBrokenLinks(owner.id, [{ id: a, health: "missing" }])).toEqual({ mailed: false, webhook: false });
     expect(smtp.received).toHaveLength(1);
+  });
+});
+
+describe("downloads: daily digest", () => {
+  it("one e-mail and one digest.daily event counting the day's downloads of each link; nothing twice, nothing when off", async () => {
+    expect(await as(owner, () => saveWebhookAction({ status: "idle" }, h.formData({ webhookUrl: hook.url })))).toMatchObject({ status: "success" });
+    const [a, b] = [await issue("a.pdf", 5 * DAY), await issue("b.pdf", 5 * DAY)];
+    await db.linkEvent.createMany({ data: [a, a, b, a].map((linkId) => ({ linkId, outcome: "download" })) });
+    await db.linkEvent.create({ data: { linkId: b, outcome: "page_view" } });
+    await db.user.update({ where: { id: owner.id }, data: { notifyDownloads: "off", downloadsDigestAt: null } });
+    expect(await sendDailyDigests()).toEqual({ mails: 0, events: 0 });
+
+    await db.user.update({ where: { id: owner.id }, data: { notifyDownloads: "digest" } });
+    const [first, second] = await Promise.all([sendDailyDigests(), sendDailyDigests()]);
+    expect(first.mails + second.mails).toBe(1);
+    expect(smtp.received).toHaveLength(1);
+    expect(smtp.received[0]!.mail.subject).toBe("4 downloads of your links today");
+    expect(smtp.received[0]!.mail.text).toContain("a.pdf: 3 downloads");
+    expect(smtp.received[0]!.mail.text).toContain("b.pdf: 1 download");
+    expect(header(smtp.received[0]!, "List-Unsubscribe")).toMatch(/unsubscribe/);
+    await runDeliveryRound({ ownerId: owner.id });
+    expect(hook.received.map((r) => r.event)).toEqual(["digest.daily"]);
+    expect(JSON.parse(hook.received[0]!.body)).toMatchObject({ type: "digest.daily", downloads: 4, links: [{ id: a, downloads: 3 }, { id: b, downloads: 1 }] });
+    expect(await sendDailyDigests({ now: new Date(Date.now() + 3_600_000) })).toEqual({ mails: 0, events: 0 });
+    await db.user.update({ where: { id: owner.id }, data: { notifyDownloads: "off", downloadsDigestAt: null } });
   });
 });

@@ -26,7 +26,8 @@ async function findStablePort(): Promise<number> {
 
 export type AppServer = { url: string; port: number; process: ChildProcess; output: () => string; stop(): Promise<number | null> };
 
-export async function startApp(env: Record<string, string>, options: { timeoutMs?: number } = {}): Promise<AppServer> {
+/** `ownPublicUrl`: PUBLIC_URL is the app's own address (what background e-mails link to). */
+export async function startApp(env: Record<string, string>, options: { timeoutMs?: number; ownPublicUrl?: boolean } = {}): Promise<AppServer> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await startAppOnce(env, options);
@@ -37,8 +38,9 @@ export async function startApp(env: Record<string, string>, options: { timeoutMs
   }
 }
 
-async function startAppOnce(env: Record<string, string>, options: { timeoutMs?: number }): Promise<AppServer> {
+async function startAppOnce(env: Record<string, string>, options: { timeoutMs?: number; ownPublicUrl?: boolean }): Promise<AppServer> {
   const port = await findStablePort();
+  if (options.ownPublicUrl) env = { ...env, PUBLIC_URL: `http://127.0.0.1:${port}` };
   const child = spawn(process.execPath, ["--import", "tsx", "lib/boot/cli.ts", "start"], {
     env: { ...process.env, ...env, PORT: String(port), NODE_ENV: "production" },
     stdio: ["ignore", "pipe", "pipe"],

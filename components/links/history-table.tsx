@@ -42,6 +42,11 @@ export function HistoryTable({ rows, now, showIssuer = false }: { rows: LinkRow[
               <tr key={link.id} className={cardRow}>
                 <td className={`${cardCell} max-sm:col-span-1`}>
                   {request ? <RequestStatusBadge status={request.status} /> : <StatusBadge status={link.status} />}
+                  {link.replacedById ? (
+                    <Link href={`/links/${link.replacedById}`} className="ml-1 text-xs underline">
+                      Replaced
+                    </Link>
+                  ) : null}
                 </td>
                 <td className={`${cardCell} whitespace-nowrap max-sm:col-span-1 max-sm:text-right max-sm:text-xs max-sm:text-muted`}>{kind}</td>
                 <td className={`${cardCell} max-sm:col-span-2 sm:max-w-xs`}>

@@ -58,6 +58,8 @@ export type LinkRow = {
   canManage: boolean;
   /** Upload requests (target "request"): files received of the most, bytes, the last upload and the status; null for share links. */
   request: RequestSummary | null;
+  /** "Share again" made this link's successor (its id): the row shows "Replaced". */
+  replacedById: string | null;
 };
 
 export type RequestSummary = {
@@ -96,6 +98,7 @@ const rowSelect = {
   allowedNetworks: true,
   pinned: true,
   issuedById: true,
+  replacedById: true,
   issuedBy: { select: { name: true, removedAt: true } },
   // Upload requests: their counters (one row by primary key per request of the page).
   request: { select: { maxFiles: true, maxTotalSize: true, receivedFiles: true, receivedBytes: true, lastUploadAt: true } },
@@ -424,4 +427,9 @@ export function reshareProblem(input: Pick<ShareLinkRequest, "contentType" | "di
   }
   const problem = contentTypeOverrideProblem(input.contentType ?? undefined, input.disposition);
   return problem ? `Not shared again: ${problem} Share the object again from the browser.` : null;
+}
+
+/** Share again: the old row names its successor (once; the caller checked the right to the old row). */
+export async function markReplaced(oldId: string, newId: string): Promise<void> {
+  await db.shareLink.updateMany({ where: { id: oldId, replacedById: null }, data: { replacedById: newId } });
 }

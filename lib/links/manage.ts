@@ -66,6 +66,8 @@ export type LinkDetails = {
   canManage: boolean;
   /** Whether the reader may export its manifest of direct URLs (canExportManifest). */
   canExportManifest: boolean;
+  /** "Share again" made this link's successor: "Replaced", linking to it. */
+  replacedById: string | null;
 };
 
 export async function getLinkDetails(actor: Actor, id: string, now = new Date()): Promise<LinkDetails | null> {
@@ -106,6 +108,7 @@ export async function getLinkDetails(actor: Actor, id: string, now = new Date())
     title: link.title,
     fileCount: link.fileCount,
     zipAllowed: link.zipAllowed,
+    replacedById: link.replacedById,
     issuedBy: link.issuedBy ? { id: link.issuedBy.id, name: link.issuedBy.name, removed: link.issuedBy.removedAt !== null } : null,
     canManage: canManageLink(actor, link),
     canExportManifest: canExportManifest(actor, link),

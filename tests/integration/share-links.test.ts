@@ -393,7 +393,12 @@ describe.each(storageCases())("Quick Share on $name", (server) => {
     expect(response.status).toBe(200);
     expect(response.headers.get("content-disposition")).toBe('attachment; filename="again.pdf"');
     const row = await db.shareLink.findUniqueOrThrow({ where: { id: again!.id } });
-    expect(row).toMatchObject({ key: REPORT_KEY, disposition: "attachment", fileName: "again.pdf", note: "again", ownerId: sharer.id });
+    expect(row).toMatchObject({ key: REPORT_KEY, disposition: "attachment", fileName: "again.pdf", note: "again", ownerId: sharer.id, replacedById: null });
+    // The old row is marked as replaced by the new one (the history shows "Replaced", linking to it).
+    expect((await db.shareLink.findUniqueOrThrow({ where: { id: first.id } })).replacedById).toBe(again!.id);
+    const listed = await listLinks(soleOwner(sharer.id), { status: "all", q: "again" });
+    expect(listed.rows.find((r) => r.id === first.id)?.replacedById).toBe(again!.id);
+    expect(listed.rows.find((r) => r.id === again!.id)?.replacedById).toBeNull();
 
     session.user = historian;
     try {
@@ -401,6 +406,7 @@ describe.each(storageCases())("Quick Share on $name", (server) => {
     } finally {
       session.user = sharer;
     }
+    expect((await db.shareLink.findUniqueOrThrow({ where: { id: first.id } })).replacedById).toBe(again!.id);
   });
 
   it("does not share again a link whose stored override today's rules refuse, and creates nothing", async () => {

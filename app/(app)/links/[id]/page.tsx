@@ -70,7 +70,17 @@ export default async function LinkPage({ params, searchParams }: { params: Promi
   const copyable = canManage && link.status !== "expired" && link.status !== "revoked";
 
   const rows: [string, React.ReactNode][] = [
-    ["Status", <StatusBadge key="s" status={link.status} />],
+    [
+      "Status",
+      <span key="s">
+        <StatusBadge status={link.status} />
+        {link.replacedById ? (
+          <Link href={`/links/${link.replacedById}`} className="ml-2 text-sm underline">
+            Replaced
+          </Link>
+        ) : null}
+      </span>,
+    ],
     ["Type", managed ? "Managed link (checked by Bucketshare at each use)" : "Direct link (presigned URL; cannot be revoked)"],
     [
       link.target === "files" ? "Folder" : "File",

@@ -112,7 +112,7 @@ export function ChangeExpiryForm({ id }: { id: string }) {
   }
   const errors = state.status === "invalid" ? state.fieldErrors.preset : undefined;
   return (
-    <form onSubmit={onSubmit} className="space-y-2" aria-labelledby={`${ids}-title`} noValidate>
+    <form id="extend" onSubmit={onSubmit} className="scroll-mt-20 space-y-2" aria-labelledby={`${ids}-title`} noValidate>
       <h3 id={`${ids}-title`} className="text-sm font-semibold">
         Change expiry
       </h3>

@@ -86,6 +86,8 @@ export function LinkRowActions({
                   },
                 ]
               : []),
+          // "Extend" (managed links): the link page's Change expiry, a new expiry counted from now.
+          ...(kind === "managed" && !revoked && !request ? [{ kind: "link" as const, label: "Extend", href: `/links/${id}#extend` }] : []),
           ...(request
             ? []
             : [

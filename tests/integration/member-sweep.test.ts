@@ -161,6 +161,8 @@ function inputsFor(id: string, actor: SessionUser): Record<string, unknown>[] {
       { id: owner.id, links: "keep" },
     ],
     "reveal-link.ts#revealLinkAction": links.map((l) => ({ id: l })),
+    // Issue 18: Re-pin (canManageLink); the ETag is what the Owner would see (the file as it is now).
+    "repin-link.ts#repinLinkAction": links.map((l) => ({ id: l, seenEtag: "" })),
     "revoke-api-token.ts#revokeApiTokenAction": [{ id: ownerTokenId }],
     "revoke-invite.ts#revokeInviteAction": [{ id: inviteId }],
     "revoke-link.ts#revokeLinkAction": links.map((l) => ({ id: l })),

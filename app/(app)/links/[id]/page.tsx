@@ -13,6 +13,8 @@ import { RevokeLinkButton } from "@/components/links/revoke-link-button";
 import { StatusBadge } from "@/components/links/status-badge";
 import { AccessLogTable } from "@/components/links/access-log-table";
 import { ClearLockoutButton } from "@/components/links/clear-lockout-button";
+import { RepinButton } from "@/components/links/repin-button";
+import { repinPreview } from "@/lib/links/repin";
 import { ManifestExport } from "@/components/links/manifest-export";
 import { buttonClass } from "@/components/ui/button";
 import { RelativeTime } from "@/components/ui/relative-time";
@@ -68,6 +70,11 @@ export default async function LinkPage({ params, searchParams }: { params: Promi
   const lockout = managed && link.hasPassword ? await linkPasswordLockout(link.id, now) : null;
   // The issued URL is still handed out while it may work again (a raised limit, the file put back).
   const copyable = canManage && link.status !== "expired" && link.status !== "revoked";
+  // Re-pin: a pinned managed link whose file changed; the dialog shows the file as it is now (none if storage cannot say).
+  const repin =
+    canManage && managed && link.pinned && link.target === "object" && link.objectState === "changed" && link.status !== "revoked"
+      ? await repinPreview(user, link.id).catch(() => null)
+      : null;
 
   const rows: [string, React.ReactNode][] = [
     [
@@ -199,6 +206,14 @@ export default async function LinkPage({ params, searchParams }: { params: Promi
 
       <div className="flex flex-wrap items-center gap-2">
         {copyable ? <CopyLinkButton id={link.id} /> : null}
+        {repin ? (
+          <RepinButton
+            id={link.id}
+            label={link.key}
+            pinned={{ ...repin.pinned, lastModified: null }}
+            now={{ ...repin.now, lastModified: repin.now.lastModified?.toISOString() ?? null }}
+          />
+        ) : null}
         {canManage && managed && link.status !== "revoked" ? <RevokeLinkButton id={link.id} label={link.key} /> : null}
         {!managed ? <p className="text-sm text-muted">A direct link cannot be revoked: it works until it expires.</p> : null}
         {!canManage ? (

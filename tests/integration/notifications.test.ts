@@ -303,7 +303,14 @@ describe("downloads: daily digest", () => {
     expect(header(smtp.received[0]!, "List-Unsubscribe")).toMatch(/unsubscribe/);
     await runDeliveryRound({ ownerId: owner.id });
     expect(hook.received.map((r) => r.event)).toEqual(["digest.daily"]);
-    expect(JSON.parse(hook.received[0]!.body)).toMatchObject({ type: "digest.daily", downloads: 4, links: [{ id: a, downloads: 3 }, { id: b, downloads: 1 }] });
+    expect(JSON.parse(hook.received[0]!.body)).toMatchObject({
+      type: "digest.daily",
+      downloads: 4,
+      links: [
+        { id: a, downloads: 3 },
+        { id: b, downloads: 1 },
+      ],
+    });
     expect(await sendDailyDigests({ now: new Date(Date.now() + 3_600_000) })).toEqual({ mails: 0, events: 0 });
     await db.user.update({ where: { id: owner.id }, data: { notifyDownloads: "off", downloadsDigestAt: null } });
   });

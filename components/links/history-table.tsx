@@ -124,6 +124,7 @@ export function HistoryTable({ rows, now, showIssuer = false }: { rows: LinkRow[
                       kind={link.kind}
                       revoked={link.status === "revoked"}
                       request={request !== null}
+                      repinnable={link.kind === "managed" && link.pinned && link.objectState === "changed" && link.target === "object"}
                     />
                   ) : (
                     <span className="text-xs text-muted">

@@ -21,6 +21,7 @@ export function LinkRowActions({
   revoked = false,
   showDelete = true,
   request = false,
+  repinnable = false,
 }: {
   id: string;
   label: string;
@@ -30,6 +31,8 @@ export function LinkRowActions({
   showDelete?: boolean;
   /** An upload request: "Close request" instead of Revoke, and nothing to share again. */
   request?: boolean;
+  /** A pinned managed link whose file changed: "Re-pin" opens its page, where the confirmation shows what changed. */
+  repinnable?: boolean;
 }) {
   const [, startTransition] = useTransition();
   const [copyState, setCopyState] = useState<string | null>(null);
@@ -88,6 +91,7 @@ export function LinkRowActions({
               : []),
           // "Extend" (managed links): the link page's Change expiry, a new expiry counted from now.
           ...(kind === "managed" && !revoked && !request ? [{ kind: "link" as const, label: "Extend", href: `/links/${id}#extend` }] : []),
+          ...(repinnable && !revoked ? [{ kind: "link" as const, label: "Re-pin", href: `/links/${id}#repin` }] : []),
           ...(request
             ? []
             : [

@@ -17,6 +17,10 @@ export function RepinButton({ id, label, pinned, now }: { id: string; label: str
   const [open, setOpen] = useState(false);
   const [, startTransition] = useTransition();
   const [state, repin, pending] = useActionState(repinLinkAction, { status: "idle" } as ActionState);
+  // From the history's "Re-pin" (…/links/<id>#repin): the confirmation opens at once.
+  useEffect(() => {
+    if (window.location.hash === "#repin") setOpen(true);
+  }, []);
   useEffect(() => {
     if (state.status === "success") {
       setOpen(false);
@@ -34,7 +38,7 @@ export function RepinButton({ id, label, pinned, now }: { id: string; label: str
       .join(", ");
   return (
     <>
-      <Button variant="secondary" onClick={() => setOpen(true)}>
+      <Button id="repin" variant="secondary" onClick={() => setOpen(true)}>
         Re-pin
       </Button>
       <span role="status" aria-live="polite" className="sr-only">

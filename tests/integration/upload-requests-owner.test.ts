@@ -387,6 +387,31 @@ describe("notifications", () => {
     expect(smtp.received[1]!.mail.text).not.toContain("one.pdf");
   });
 
+  it('Settings → Notifications: "Uploads received" off (or e-mail off) sends nothing', async () => {
+    vi.stubEnv("SMTP_URL", smtp.url);
+    const intervalMs = 60_000;
+    await sendRequestDigests({ intervalMs });
+    smtp.received.length = 0;
+    const issued = await made(requester, { title: "Quiet" });
+    try {
+      await db.user.update({ where: { id: requester.id }, data: { notifyUploads: false } });
+      await receive(issued.id, "quiet.pdf", 1);
+      expect(await sendRequestDigests({ intervalMs })).toBe(0);
+      await db.user.update({ where: { id: requester.id }, data: { notifyUploads: true, notifyByEmail: false } });
+      await receive(issued.id, "quiet-too.pdf", 2);
+      expect(await sendRequestDigests({ intervalMs, now: new Date(Date.now() + intervalMs + 1_000) })).toBe(0);
+      expect(smtp.received).toHaveLength(0);
+      // Turned back on: the next file is e-mailed (the ones received while off are not named later).
+      await db.user.update({ where: { id: requester.id }, data: { notifyByEmail: true } });
+      await receive(issued.id, "loud.pdf", 3);
+      expect(await sendRequestDigests({ intervalMs, now: new Date(Date.now() + 2 * intervalMs + 2_000) })).toBe(1);
+      expect(smtp.received[0]!.mail.text).toContain("loud.pdf");
+      expect(smtp.received[0]!.mail.text).not.toContain("quiet");
+    } finally {
+      await db.user.update({ where: { id: requester.id }, data: { notifyUploads: true, notifyByEmail: true } });
+    }
+  });
+
   it("a file still on its way holds the e-mail (at most the interval), so the batch is named once", async () => {
     vi.stubEnv("SMTP_URL", smtp.url);
     const intervalMs = 60_000;

@@ -13,7 +13,13 @@ export type UnsubscribeTarget = (UnsubscribeClaim & { what: string; email: strin
 
 /** The person and kind a token names, or null when it was tampered with or names no current person. */
 export async function readUnsubscribeToken(token: string): Promise<UnsubscribeTarget> {
-  const claim = verifyUnsubscribeToken(decodeURIComponent(token), unsubscribeKey(getRuntimeSecrets().authSecret));
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(token);
+  } catch {
+    return null; // a malformed %-escape: not a token this app made
+  }
+  const claim = verifyUnsubscribeToken(decoded, unsubscribeKey(getRuntimeSecrets().authSecret));
   if (!claim) return null;
   const person = await db.user.findUnique({ where: { id: claim.personId }, select: { email: true, removedAt: true } });
   if (!person || person.removedAt) return null;

@@ -230,6 +230,7 @@ describe("links about to expire", () => {
       `${payload}.${mac.slice(0, -2)}${mac.endsWith("AA") ? "BB" : "AA"}`,
       `${Buffer.from(JSON.stringify({ p: "someoneelse1", k: "expiring" })).toString("base64url")}.${mac}`,
     ];
+    tampered.push("%E0%A4%A", "", `${token}.x`);
     for (const bad of tampered) {
       const refused = await post(bad);
       expect(refused.status).toBe(400);

@@ -7,7 +7,7 @@ import { unsubscribeWithToken } from "@/lib/notifications/unsubscribe";
  */
 export async function POST(request: Request, { params }: { params: Promise<{ token: string }> }) {
   const { token } = await params;
-  const body = await request.text().catch(() => "");
+  const body = await readStart(request, 1024);
   const oneClick = new URLSearchParams(body.slice(0, 200)).get("List-Unsubscribe") === "One-Click";
   const target = await unsubscribeWithToken(token);
   if (!target) {
@@ -15,4 +15,25 @@ export async function POST(request: Request, { params }: { params: Promise<{ tok
   }
   if (oneClick) return new Response("Unsubscribed.", { status: 200, headers: { "content-type": "text/plain; charset=utf-8" } });
   return new Response(null, { status: 303, headers: { location: `/unsubscribe/${encodeURIComponent(token)}?done=1` } });
+}
+
+/** The first `max` bytes of the body at most (the one-click body is one short form field); the rest is not read. */
+async function readStart(request: Request, max: number): Promise<string> {
+  const reader = request.body?.getReader();
+  if (!reader) return "";
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    while (size < max) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      size += value.byteLength;
+    }
+  } catch {
+    return "";
+  } finally {
+    reader.cancel().catch(() => undefined);
+  }
+  return Buffer.concat(chunks).subarray(0, max).toString("utf8");
 }

@@ -20,11 +20,11 @@ export function NotificationPreferencesForm({ initial, mailConfigured }: { initi
   const daysError = state.status === "invalid" ? state.fieldErrors?.expiringDays?.[0] : undefined;
   const k = JSON.stringify(initial);
   return (
-    <section aria-labelledby="what-you-hear-heading" className="space-y-4">
+    <section aria-labelledby="what-you-hear-heading" className="space-y-4 rounded-lg border border-zinc-200 p-4 dark:border-zinc-800">
       <div className="space-y-1">
-        <h2 id="what-you-hear-heading" className="text-lg font-semibold">
+        <h3 id="what-you-hear-heading" className="text-base font-semibold">
           What you hear about
-        </h2>
+        </h3>
         <p className="text-sm text-zinc-600 dark:text-zinc-400">
           About the links you issued, batched: one e-mail per kind and round, never one per link. Each e-mail has a link to stop it without signing in.
           {mailConfigured ? "" : " E-mail is not set up on this server (SMTP_URL), so only your webhook hears about them."}

@@ -1,3 +1,4 @@
+import type { ReactNode } from "react";
 import { WebhookDeliveries } from "@/components/settings/webhook-deliveries";
 import { WebhookForm } from "@/components/settings/webhook-form";
 import type { WebhookOverview } from "@/lib/webhooks/settings";
@@ -6,7 +7,18 @@ import type { WebhookOverview } from "@/lib/webhooks/settings";
  * Settings → Notifications: the person's own webhook and its recent deliveries. `publicOnly`: theirs may
  * reach public addresses only (everyone's but the Owner's), and it receives the links they issued.
  */
-export function WebhookSection({ overview, now, publicOnly }: { overview: WebhookOverview; now: Date; publicOnly: boolean }) {
+export function WebhookSection({
+  overview,
+  now,
+  publicOnly,
+  children,
+}: {
+  overview: WebhookOverview;
+  now: Date;
+  publicOnly: boolean;
+  /** What the person hears about (Settings → Notifications' choices), above the webhook. */
+  children?: ReactNode;
+}) {
   return (
     <section aria-labelledby="notifications-heading" className="space-y-4">
       <div className="space-y-1">
@@ -20,6 +32,7 @@ export function WebhookSection({ overview, now, publicOnly }: { overview: Webhoo
           Downloads never wait for it: events are queued and retried.
         </p>
       </div>
+      {children}
       <WebhookForm url={overview.url} />
       {overview.url || overview.deliveries.length > 0 ? <WebhookDeliveries deliveries={overview.deliveries} now={now} /> : null}
     </section>

@@ -16,8 +16,9 @@ export default async function NotificationsSettingsPage() {
   if (!can(user, "webhooks.own")) notFound();
   return (
     <SettingsShell current="notifications" actor={user}>
-      <NotificationPreferencesForm initial={await getNotificationPreferences(user.id)} mailConfigured={mailConfigured()} />
-      <WebhookSection overview={await getWebhookOverview(user.id)} now={new Date()} publicOnly={webhookMustBePublic(user)} />
+      <WebhookSection overview={await getWebhookOverview(user.id)} now={new Date()} publicOnly={webhookMustBePublic(user)}>
+        <NotificationPreferencesForm initial={await getNotificationPreferences(user.id)} mailConfigured={mailConfigured()} />
+      </WebhookSection>
     </SettingsShell>
   );
 }

@@ -74,12 +74,13 @@ const LINK_COLUMNS = Prisma.sql`s.id, s.connection_id, s.bucket, s.key, s.kind, 
   s.never_expires, s.requested_expires_at, s.expires_at, s.target, s.health_detail`;
 
 /** Claims up to `limit` active links due for a check (never checked, or checked before `dueBefore`), marking them checked now. */
-export async function claimDueLinks(limit: number, now: Date, dueBefore: Date): Promise<DueLink[]> {
+export async function claimDueLinks(limit: number, now: Date, dueBefore: Date, ownerId: string | null = null): Promise<DueLink[]> {
   return db.$queryRaw<DueLink[]>`
     WITH due AS (
       SELECT id, health_checked_at AS previous_checked_at FROM share_links
        WHERE deleted_at IS NULL AND revoked_at IS NULL AND expires_at > ${now}
          AND target <> 'request' AND connection_id IS NOT NULL
+         AND (${ownerId}::text IS NULL OR owner_id = ${ownerId})
          AND (health_checked_at IS NULL OR health_checked_at < ${dueBefore})
        ORDER BY health_checked_at ASC NULLS FIRST, id
        LIMIT ${limit}
@@ -195,6 +196,8 @@ export type PassOptions = {
   budgetMs?: number;
   /** Requests per second per connection (default HEALTH_CHECK_RATE; never above MAX_CHECK_RATE). */
   rate?: number;
+  /** Only this team's links (tests share one database). */
+  ownerId?: string;
 };
 
 export type PassResult = { claimed: number; checked: number; outcomes: Partial<Record<HealthOutcome, number>> };
@@ -210,7 +213,7 @@ export async function runHealthPass(options: PassOptions = {}): Promise<PassResu
   const rate = Math.min(MAX_CHECK_RATE, options.rate ?? env.HEALTH_CHECK_RATE);
   const now = clock();
   const dueBefore = new Date(now.getTime() - env.HEALTH_CHECK_INTERVAL_MINUTES * 60_000);
-  const rows = await claimDueLinks(options.limit ?? PASS_BATCH, now, dueBefore);
+  const rows = await claimDueLinks(options.limit ?? PASS_BATCH, now, dueBefore, options.ownerId ?? null);
   const result: PassResult = { claimed: rows.length, checked: 0, outcomes: {} };
   if (rows.length === 0) return result;
 

@@ -102,7 +102,6 @@ function pinOfRow(row: DueLink): HealthPin {
   });
 }
 
-type Head = (key: string) => Promise<HealthDecision>;
 type Checked = { decision: HealthDecision; detail: HealthDetail };
 
 /** HeadObject of the current object at `key` under `pin`: one decision, never throws. */

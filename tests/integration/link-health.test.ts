@@ -145,7 +145,7 @@ describe.each(storageCases({ versioning: true }))("on $name with versioning", (s
 });
 
 describe("Check now", () => {
-  const storage = storageCases()[0];
+  const [storage] = storageCases() as [ReturnType<typeof storageCases>[number]];
   const s3 = adminS3For(storage);
   afterAll(() => s3.destroy());
 

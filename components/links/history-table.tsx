@@ -1,5 +1,6 @@
 import Link from "next/link";
 import { DownloadsCell, ObjectStateMark } from "@/components/links/downloads-cell";
+import { HealthMark } from "@/components/links/health-mark";
 import { LinkRowActions } from "@/components/links/link-row-actions";
 import { RequestStatusBadge, StatusBadge } from "@/components/links/status-badge";
 import { CardTableHead, CellLabel, cardBody, cardCell, cardRow } from "@/components/ui/card-table";
@@ -17,12 +18,13 @@ const labelled = `${cardCell} max-sm:col-span-1`;
 export function HistoryTable({ rows, now, showIssuer = false }: { rows: LinkRow[]; now: Date; showIssuer?: boolean }) {
   return (
     <div className="sm:overflow-x-auto">
-      <table className="w-full text-sm max-sm:block sm:min-w-[60rem]">
+      <table className="w-full text-sm max-sm:block sm:min-w-[66rem]">
         <caption className="sr-only">Issued links</caption>
         <CardTableHead
           columns={[
             { label: "Status" },
             { label: "Type" },
+            { label: "Health" },
             { label: "Object", className: "min-w-52" },
             ...(showIssuer ? [{ label: "Issued by" }] : []),
             { label: "Note" },
@@ -44,6 +46,17 @@ export function HistoryTable({ rows, now, showIssuer = false }: { rows: LinkRow[
                   {request ? <RequestStatusBadge status={request.status} /> : <StatusBadge status={link.status} />}
                 </td>
                 <td className={`${cardCell} whitespace-nowrap max-sm:col-span-1 max-sm:text-right max-sm:text-xs max-sm:text-muted`}>{kind}</td>
+                <td className={`${cardCell} max-sm:col-span-2`}>
+                  <CellLabel>Health</CellLabel>
+                  {request ? (
+                    <span className="text-muted">
+                      <span aria-hidden="true">—</span>
+                      <span className="sr-only">Not checked (an upload request)</span>
+                    </span>
+                  ) : (
+                    <HealthMark health={link.health} checkedAt={link.healthCheckedAt} trueEnd={link.healthDetail?.trueEnd} now={now} />
+                  )}
+                </td>
                 <td className={`${cardCell} max-sm:col-span-2 sm:max-w-xs`}>
                   <span className="block text-xs text-muted">
                     {link.connectionName} / {link.bucket}

@@ -9,7 +9,10 @@ import { DeleteObjectCommand, PutBucketVersioningCommand, PutObjectCommand } fro
 import type { Runner } from "graphile-worker";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { SessionUser } from "@/lib/auth/session";
+import { newRecordId } from "@/lib/crypto";
 import { db } from "@/lib/db/client";
+import { getRuntimeSecrets } from "@/lib/env";
+import { seal } from "@/lib/storage/sealed";
 import { AppError } from "@/lib/errors";
 import { checkLinkHealthNow } from "@/lib/health/check-now";
 import { CHECK_DEADLINE_MS, runHealthPass } from "@/lib/health/checker";
@@ -20,6 +23,7 @@ import { insertStorageConnection } from "../support/connection-row";
 import * as h from "../support/helpers";
 import { clearJobQueue, startTestRunner } from "../support/jobs";
 import { adminS3For, storageCases } from "../support/storages";
+import { callApi, createTestToken } from "../support/api-contract";
 
 const users: SessionUser[] = [];
 afterAll(async () => {
@@ -36,8 +40,10 @@ type LinkSeed = { key: string; etag?: string | null; versionId?: string | null; 
 
 async function insertLink(ownerId: string, connectionId: string, bucket: string, seed: LinkSeed): Promise<string> {
   const later = new Date(Date.now() + 86_400_000);
+  const id = newRecordId();
   const link = await db.shareLink.create({
     data: {
+      id,
       ownerId,
       issuedById: ownerId,
       connectionId,
@@ -53,7 +59,7 @@ async function insertLink(ownerId: string, connectionId: string, bucket: string,
       expiresSoonAt: later,
       disposition: "attachment",
       fileName: seed.key,
-      urlEnc: "not-a-real-envelope",
+      urlEnc: seal("shareUrl", id, `https://bucketshare.test/s/${id}`, getRuntimeSecrets().encryptionKey),
       kind: seed.kind ?? "managed",
     },
   });
@@ -167,6 +173,38 @@ describe("Check now", () => {
     expect(refusal).toBeInstanceOf(AppError);
     expect((refusal as AppError).message).toBe("This link was revoked and no longer works. Nothing was checked.");
     expect((await health(id)).checks).toBe(2);
+  });
+
+  it("the API gives health and checkedAt on links and filters GET /links by health (documented answers only)", async () => {
+    const user = await owner("health-api");
+    const connectionId = await insertStorageConnection(user.id, storage, { name: "Api" });
+    const bucket = await h.createBucket(s3, "healthapi");
+    const etag = (await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "api.txt", Body: "api" }))).ETag ?? null;
+    const fine = await insertLink(user.id, connectionId, bucket, { key: "api.txt", etag });
+    const broken = await insertLink(user.id, connectionId, bucket, { key: "gone.txt", etag: '"0"' });
+    const unchecked = await insertLink(user.id, connectionId, bucket, { key: "api.txt", etag });
+    await checkLinkHealthNow(user, fine);
+    await checkLinkHealthNow(user, broken);
+    const { token } = await createTestToken(user.id, { scopes: ["links:read"] });
+    const get = (path: string) => callApi({ method: "GET", path, token });
+    type Item = { id: string; health: string | null; checkedAt: string | null };
+    const ids = async (path: string) => ((await get(path)).json as { links: Item[] }).links.map((l) => l.id).sort();
+
+    const answer = await get(`/links/${broken}`);
+    expect(answer.status).toBe(200);
+    const one = answer.json as Item;
+    expect(one.health).toBe("missing");
+    expect(Date.parse(one.checkedAt ?? "")).toBeGreaterThan(Date.now() - 60_000);
+    expect(((await get(`/links/${unchecked}`)).json as Item).health).toBeNull();
+    expect(await ids("/links?health=needs-attention")).toEqual([broken]);
+    expect(await ids("/links?health=ok")).toEqual([fine]);
+    expect(await ids("/links?health=missing")).toEqual([broken]);
+    expect(await ids("/links")).toEqual([fine, broken, unchecked].sort());
+    const refused = await get("/links?health=broken");
+    expect(refused.status).toBe(400);
+    // Revoked links need no attention.
+    await db.shareLink.update({ where: { id: broken }, data: { revokedAt: new Date() } });
+    expect(await ids("/links?health=needs-attention")).toEqual([]);
   });
 });
 

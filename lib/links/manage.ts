@@ -381,6 +381,9 @@ export type ObjectLinkRow = {
   downloadCount: number;
   downloadLimit: number | null;
   note: string | null;
+  /** The last health check's outcome (null: not checked yet) and when. */
+  health: HealthOutcome | null;
+  healthCheckedAt: Date | null;
 };
 
 /** Working links first, then those that stopped (and might work again), then the ended ones. */
@@ -403,6 +406,8 @@ export async function listLinksForObject(actor: Actor, connectionId: string, buc
       note: true,
       revokedAt: true,
       objectState: true,
+      health: true,
+      healthCheckedAt: true,
     },
   });
   return rows
@@ -416,6 +421,8 @@ export async function listLinksForObject(actor: Actor, connectionId: string, buc
       downloadCount: r.downloadCount,
       downloadLimit: r.downloadLimit,
       note: r.note,
+      health: healthOf(r.health),
+      healthCheckedAt: r.healthCheckedAt,
     }))
     .sort((a, b) => STATUS_ORDER[a.status] - STATUS_ORDER[b.status] || b.createdAt.getTime() - a.createdAt.getTime());
 }

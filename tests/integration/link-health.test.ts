@@ -130,6 +130,37 @@ describe.each(storageCases())("on $name", (storage) => {
   });
 });
 
+describe("a multi-file share", () => {
+  const [storage] = storageCases() as [ReturnType<typeof storageCases>[number]];
+  const s3 = adminS3For(storage);
+  afterAll(() => s3.destroy());
+
+  it("is checked on a rolling sample of its files, the worst outcome counting", async () => {
+    const user = await owner("health-files");
+    const connectionId = await insertStorageConnection(user.id, storage, { name: "Files" });
+    const bucket = await h.createBucket(s3, "healthfiles");
+    const id = await insertLink(user.id, connectionId, bucket, { key: "batch/" });
+    const names = ["a.txt", "b.txt", "c.txt", "d.txt", "e.txt"];
+    for (const name of names) {
+      const put = await s3.send(new PutObjectCommand({ Bucket: bucket, Key: `batch/${name}`, Body: name }));
+      await db.shareLinkFile.create({ data: { linkId: id, path: name, key: `batch/${name}`, size: 5n, etag: put.ETag ?? null } });
+    }
+    await db.shareLink.update({ where: { id }, data: { target: "files", fileCount: names.length } });
+    await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: "batch/e.txt" }));
+
+    // The first pass samples a, b, c: all there.
+    await runHealthPass({ ownerId: user.id, rate: 50 });
+    expect(await health(id)).toMatchObject({ health: "ok", healthDetail: { files: { checked: 3 } } });
+    // The next (an hour and more later) samples d, e and round to a: e is gone.
+    await runHealthPass({ ownerId: user.id, rate: 50, now: () => new Date(Date.now() + 2 * 3_600_000) });
+    expect(await health(id)).toMatchObject({
+      health: "missing",
+      checks: 2,
+      healthDetail: { cause: "no_such_key", files: { checked: 3, counts: { ok: 2, missing: 1 } } },
+    });
+  });
+});
+
 describe.each(storageCases({ versioning: true }))("on $name with versioning", (storage) => {
   const s3 = adminS3For(storage);
   afterAll(() => s3.destroy());

@@ -59,12 +59,12 @@ test("a link whose object was deleted shows Needs attention after Check now", as
   }
   await banner.click();
   await expect(page).toHaveURL(/[?&]health=needs-attention/);
-  await expect(page.getByLabel("Health")).toHaveValue("needs-attention");
-  await expect(page.getByLabel("Health").locator("option:checked")).toHaveText("Needs attention");
+  await expect(page.getByRole("combobox", { name: "Health" })).toHaveValue("needs-attention");
+  await expect(page.getByRole("combobox", { name: "Health" }).locator("option:checked")).toHaveText("Needs attention");
   await expect(row).toBeVisible();
 
   // The filter by its name, from "Any health": the row is there, and gone under OK.
-  await page.getByLabel("Health").selectOption({ label: "OK" });
+  await page.getByRole("combobox", { name: "Health" }).selectOption({ label: "OK" });
   await expect(page).toHaveURL(/[?&]health=ok/);
   await expect(row).toHaveCount(0);
 });

@@ -15,7 +15,7 @@ import { getRuntimeSecrets } from "@/lib/env";
 import { seal } from "@/lib/storage/sealed";
 import { AppError } from "@/lib/errors";
 import { checkLinkHealthNow } from "@/lib/health/check-now";
-import { CHECK_DEADLINE_MS, runHealthPass } from "@/lib/health/checker";
+import { CHECK_DEADLINE_MS, HEALTH_CHECKS_KEPT, pruneHealthChecks, runHealthPass } from "@/lib/health/checker";
 import { queueJob } from "@/lib/jobs/queue";
 import { HEALTH_CHECK_TASK } from "@/lib/jobs/names";
 import { startHangingServer } from "../support/hanging-storage";
@@ -204,6 +204,20 @@ describe("Check now", () => {
     expect(refusal).toBeInstanceOf(AppError);
     expect((refusal as AppError).message).toBe("This link was revoked and no longer works. Nothing was checked.");
     expect((await health(id)).checks).toBe(2);
+  });
+
+  it("keeps the newest health checks of each link when the pruning job runs", async () => {
+    const user = await owner("health-prune");
+    const connectionId = await insertStorageConnection(user.id, storage, { name: "Prune" });
+    const id = await insertLink(user.id, connectionId, "prune", { key: "p.txt" });
+    const start = Date.now() - 3_600_000;
+    await db.linkHealthCheck.createMany({
+      data: Array.from({ length: HEALTH_CHECKS_KEPT + 5 }, (_, i) => ({ linkId: id, checkedAt: new Date(start + i * 60_000), outcome: "ok" })),
+    });
+    expect(await pruneHealthChecks()).toBeGreaterThanOrEqual(5);
+    const kept = await db.linkHealthCheck.findMany({ where: { linkId: id }, orderBy: { checkedAt: "asc" } });
+    expect(kept).toHaveLength(HEALTH_CHECKS_KEPT);
+    expect(kept[0]?.checkedAt.getTime()).toBe(start + 5 * 60_000);
   });
 
   it("the API gives health and checkedAt on links and filters GET /links by health (documented answers only)", async () => {

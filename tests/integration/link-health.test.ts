@@ -206,6 +206,29 @@ describe("Check now", () => {
     expect((await health(id)).checks).toBe(2);
   });
 
+  it("reads Needs attention from its partial index (an index range, newest first)", async () => {
+    const user = await owner("health-plan");
+    const plan = await db.$transaction(async (tx) => {
+      await tx.$executeRawUnsafe("SET LOCAL enable_seqscan = off");
+      await tx.$executeRawUnsafe("SET LOCAL enable_bitmapscan = off");
+      // The shape historyWhere gives "needs-attention" (parameters as Prisma sends them).
+      return tx.$queryRawUnsafe<{ "QUERY PLAN": string }[]>(
+        `EXPLAIN SELECT id FROM share_links
+          WHERE owner_id = $1 AND deleted_at IS NULL AND revoked_at IS NULL AND expires_at > $2
+            AND health IN ($3, $4, $5, $6, $7)
+          ORDER BY created_at DESC, id DESC LIMIT 51`,
+        user.id,
+        new Date(),
+        "missing",
+        "changed",
+        "access_denied",
+        "connection_failing",
+        "dies_early",
+      );
+    });
+    expect(plan.map((row) => row["QUERY PLAN"]).join("\n")).toContain("share_links_needs_attention_idx");
+  });
+
   it("keeps the newest health checks of each link when the pruning job runs", async () => {
     const user = await owner("health-prune");
     const connectionId = await insertStorageConnection(user.id, storage, { name: "Prune" });

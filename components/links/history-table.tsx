@@ -24,12 +24,12 @@ export function HistoryTable({ rows, now, showIssuer = false }: { rows: LinkRow[
           columns={[
             { label: "Status" },
             { label: "Type" },
-            { label: "Health" },
             { label: "Object", className: "min-w-52" },
             ...(showIssuer ? [{ label: "Issued by" }] : []),
             { label: "Note" },
             { label: "Created" },
             { label: "Expires" },
+            { label: "Health" },
             { label: "Downloads" },
             { label: "Last access" },
             { label: <span className="sr-only">Actions</span> },
@@ -46,17 +46,6 @@ export function HistoryTable({ rows, now, showIssuer = false }: { rows: LinkRow[
                   {request ? <RequestStatusBadge status={request.status} /> : <StatusBadge status={link.status} />}
                 </td>
                 <td className={`${cardCell} whitespace-nowrap max-sm:col-span-1 max-sm:text-right max-sm:text-xs max-sm:text-muted`}>{kind}</td>
-                <td className={`${cardCell} max-sm:col-span-2`}>
-                  <CellLabel>Health</CellLabel>
-                  {request ? (
-                    <span className="text-muted">
-                      <span aria-hidden="true">—</span>
-                      <span className="sr-only">Not checked (an upload request)</span>
-                    </span>
-                  ) : (
-                    <HealthMark health={link.health} checkedAt={link.healthCheckedAt} trueEnd={link.healthDetail?.trueEnd} now={now} />
-                  )}
-                </td>
                 <td className={`${cardCell} max-sm:col-span-2 sm:max-w-xs`}>
                   <span className="block text-xs text-muted">
                     {link.connectionName} / {link.bucket}
@@ -100,6 +89,17 @@ export function HistoryTable({ rows, now, showIssuer = false }: { rows: LinkRow[
                       Revoked <RelativeTime date={link.revokedAt} now={now} />
                     </span>
                   ) : null}
+                </td>
+                <td className={`${cardCell} max-sm:col-span-2`}>
+                  <CellLabel>Health</CellLabel>
+                  {request ? (
+                    <span className="text-muted">
+                      <span aria-hidden="true">—</span>
+                      <span className="sr-only">Not checked (an upload request)</span>
+                    </span>
+                  ) : (
+                    <HealthMark health={link.health} checkedAt={link.healthCheckedAt} trueEnd={link.healthDetail?.trueEnd} now={now} />
+                  )}
                 </td>
                 <td className={`${labelled} whitespace-nowrap`}>
                   <CellLabel>{request ? "Files received" : "Downloads"}</CellLabel>

@@ -20,7 +20,7 @@ test("a link whose object was deleted shows Needs attention after Check now", as
   await ensureConnection(page, storage);
   await page.getByRole("link", { name: "Buckets", exact: true }).click();
   await page.getByRole("link", { name: BUCKET }).click();
-  await page.getByRole("link", { name: "health" }).click();
+  await page.getByRole("link", { name: "health", exact: true }).click();
   await page.getByRole("button", { name: `Quick Share ${NAME}` }).click();
   const dialog = page.getByRole("dialog", { name: "Quick Share" });
   await dialog.getByRole("group", { name: "Link type" }).getByRole("radio", { name: "Managed link" }).check();

@@ -13,16 +13,38 @@ const tone: Record<HealthOutcome, string> = {
 
 /**
  * A link's health in words and when it was last checked: "Missing · 5 minutes ago" (the history's
- * Health column, the link page). Not checked yet: "Not checked yet". Dies early: also when it really stops.
+ * Health column, the link page; `stacked`: the time on a line of its own). Not checked yet: "Not checked yet".
+ * Dies early: also when it really stops.
  */
-export function HealthMark({ health, checkedAt, trueEnd, now }: { health: HealthOutcome | null; checkedAt: Date | null; trueEnd?: string | null; now: Date }) {
-  if (!health || !checkedAt) return <span className="whitespace-nowrap text-muted">Not checked yet</span>;
+export function HealthMark({
+  health,
+  checkedAt,
+  trueEnd,
+  now,
+  stacked = false,
+}: {
+  health: HealthOutcome | null;
+  checkedAt: Date | null;
+  trueEnd?: string | null;
+  now: Date;
+  /** The time on a line of its own under the outcome (table cells). */
+  stacked?: boolean;
+}) {
+  if (!health || !checkedAt)
+    return stacked ? (
+      <span className="text-muted">
+        <span aria-hidden="true">—</span>
+        <span className="sr-only">Not checked yet</span>
+      </span>
+    ) : (
+      <span className="text-muted">Not checked yet</span>
+    );
   const end = trueEnd ? new Date(trueEnd) : null;
   return (
     <span className="block">
       <span className={`whitespace-nowrap font-medium ${tone[health]}`}>{HEALTH_LABELS[health]}</span>
-      <span className="text-muted">
-        {" · "}
+      <span className={`text-muted ${stacked ? "block whitespace-nowrap text-xs" : ""}`}>
+        <span className={stacked ? "sr-only" : undefined}>{" · "}</span>
         <time dateTime={checkedAt.toISOString()} title={`Checked ${formatExactDate(checkedAt, "UTC")}`}>
           {relativeTime(checkedAt, now)}
         </time>

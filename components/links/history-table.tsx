@@ -18,7 +18,7 @@ const labelled = `${cardCell} max-sm:col-span-1`;
 export function HistoryTable({ rows, now, showIssuer = false }: { rows: LinkRow[]; now: Date; showIssuer?: boolean }) {
   return (
     <div className="sm:overflow-x-auto">
-      <table className="w-full text-sm max-sm:block sm:min-w-[66rem]">
+      <table className="w-full text-sm max-sm:block sm:min-w-[60rem]">
         <caption className="sr-only">Issued links</caption>
         <CardTableHead
           columns={[
@@ -98,7 +98,7 @@ export function HistoryTable({ rows, now, showIssuer = false }: { rows: LinkRow[
                       <span className="sr-only">Not checked (an upload request)</span>
                     </span>
                   ) : (
-                    <HealthMark health={link.health} checkedAt={link.healthCheckedAt} trueEnd={link.healthDetail?.trueEnd} now={now} />
+                    <HealthMark health={link.health} checkedAt={link.healthCheckedAt} trueEnd={link.healthDetail?.trueEnd} now={now} stacked />
                   )}
                 </td>
                 <td className={`${labelled} whitespace-nowrap`}>

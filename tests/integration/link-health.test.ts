@@ -108,6 +108,18 @@ describe.each(storageCases())("on $name", (storage) => {
     expect((await runHealthPass({ ownerId: user.id, rate: 50 })).claimed).toBe(0);
   });
 
+  it("marks a direct link signed with temporary credentials that end before its expiry Dies early, with its true end", async () => {
+    const other = await owner(`health-early-${storage.name}`);
+    const conn = await insertStorageConnection(other.id, storage, { name: "Early" });
+    const etag = (await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "early.txt", Body: "early" }))).ETag ?? null;
+    const id = await insertLink(other.id, conn, bucket, { key: "early.txt", etag, kind: "direct" });
+    // Issued for 7 days, stored with the credentials' end in an hour (lib/links/issue.ts).
+    const trueEnd = new Date(Date.now() + 3_600_000);
+    await db.shareLink.update({ where: { id }, data: { requestedExpiresAt: new Date(Date.now() + 7 * 86_400_000), expiresAt: trueEnd } });
+    await runHealthPass({ ownerId: other.id, rate: 50 });
+    expect(await health(id)).toMatchObject({ health: "dies_early", healthDetail: { cause: "credentials_end_first", trueEnd: trueEnd.toISOString() } });
+  });
+
   it("gives Access denied when the connection's secret is wrong (a rotated key)", async () => {
     const other = await owner(`health-denied-${storage.name}`);
     const wrong = await insertStorageConnection(other.id, { ...storage, secretAccessKey: `${storage.secretAccessKey}x` }, { name: "Rotated" });

@@ -137,6 +137,19 @@ const envSchema = z.object({
     .min(1, "a whole number of days (1-36500)")
     .max(36_500, "a whole number of days (1-36500)")
     .default(365),
+  /** Link health checks: HeadObject requests per second per storage connection (lib/health/rate.ts: above 0, at most 50). */
+  HEALTH_CHECK_RATE: z.coerce
+    .number({ error: "requests per second, above 0 and at most 50" })
+    .gt(0, "requests per second, above 0 and at most 50")
+    .max(50, "requests per second, above 0 and at most 50")
+    .default(5),
+  /** Link health checks: each active link is checked again after this many minutes. */
+  HEALTH_CHECK_INTERVAL_MINUTES: z.coerce
+    .number({ error: "a whole number of minutes (1-10080)" })
+    .int("a whole number of minutes (1-10080)")
+    .min(1, "a whole number of minutes (1-10080)")
+    .max(10_080, "a whole number of minutes (1-10080)")
+    .default(60),
   /** Upload requests: at most one e-mail per request this often, listing the files received since the last one. */
   UPLOAD_NOTIFY_INTERVAL_SECONDS: z.coerce
     .number({ error: "a whole number of seconds (1-86400)" })

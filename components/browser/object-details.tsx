@@ -1,6 +1,7 @@
 import Link from "next/link";
 import { QuickShareButton } from "@/components/share/quick-share-button";
 import { DownloadsCell } from "@/components/links/downloads-cell";
+import { HealthMark } from "@/components/links/health-mark";
 import { RevokeLinkButton } from "@/components/links/revoke-link-button";
 import { StatusBadge } from "@/components/links/status-badge";
 import { publicBaseUrl } from "@/lib/env";
@@ -178,6 +179,12 @@ function IssuedLinks({ links, name }: { links: ObjectLinkRow[]; name: string }) 
                   Created <RelativeTime date={link.createdAt} now={now} />
                   {link.note ? ` · ${link.note}` : ""}
                 </p>
+                {link.status !== "expired" && link.status !== "revoked" ? (
+                  <div className="text-xs">
+                    <span className="text-muted">Health: </span>
+                    <HealthMark health={link.health} checkedAt={link.healthCheckedAt} now={now} />
+                  </div>
+                ) : null}
               </div>
               <div className="flex items-center gap-1">
                 <Link

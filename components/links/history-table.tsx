@@ -1,5 +1,6 @@
 import Link from "next/link";
 import { DownloadsCell, ObjectStateMark } from "@/components/links/downloads-cell";
+import { HealthMark } from "@/components/links/health-mark";
 import { LinkRowActions } from "@/components/links/link-row-actions";
 import { RequestStatusBadge, StatusBadge } from "@/components/links/status-badge";
 import { CardTableHead, CellLabel, cardBody, cardCell, cardRow } from "@/components/ui/card-table";
@@ -28,6 +29,7 @@ export function HistoryTable({ rows, now, showIssuer = false }: { rows: LinkRow[
             { label: "Note" },
             { label: "Created" },
             { label: "Expires" },
+            { label: "Health" },
             { label: "Downloads" },
             { label: "Last access" },
             { label: <span className="sr-only">Actions</span> },
@@ -92,6 +94,17 @@ export function HistoryTable({ rows, now, showIssuer = false }: { rows: LinkRow[
                       Revoked <RelativeTime date={link.revokedAt} now={now} />
                     </span>
                   ) : null}
+                </td>
+                <td className={`${cardCell} max-sm:col-span-2`}>
+                  <CellLabel>Health</CellLabel>
+                  {request ? (
+                    <span className="text-muted">
+                      <span aria-hidden="true">—</span>
+                      <span className="sr-only">Not checked (an upload request)</span>
+                    </span>
+                  ) : (
+                    <HealthMark health={link.health} checkedAt={link.healthCheckedAt} trueEnd={link.healthDetail?.trueEnd} now={now} stacked />
+                  )}
                 </td>
                 <td className={`${labelled} whitespace-nowrap`}>
                   <CellLabel>{request ? "Files received" : "Downloads"}</CellLabel>

@@ -1,10 +1,12 @@
 "use client";
 
 import { useActionState, useRef, useState, useTransition } from "react";
+import { checkLinkHealthAction } from "@/lib/actions/check-link-health";
 import { deleteLinkAction } from "@/lib/actions/delete-link";
 import { revealLinkAction } from "@/lib/actions/reveal-link";
 import { shareAgainAction } from "@/lib/actions/share-again";
 import type { ActionState } from "@/lib/actions/safe-action";
+import type { HealthOutcome } from "@/lib/health/outcome";
 import type { IssuedLink } from "@/lib/links/issue";
 import { Button, buttonClass } from "@/components/ui/button";
 import { MenuButton } from "@/components/ui/menu-button";
@@ -44,6 +46,7 @@ export function LinkRowActions({
   const [revealed, setRevealed] = useState<string | null>(null);
   const [deleteState, remove, deleting] = useActionState(deleteLinkAction, { status: "idle" } as ActionState);
   const [againState, again, sharing] = useActionState(shareAgainAction, { status: "idle" } as ActionState<IssuedLink>);
+  const [checkState, check, checking] = useActionState(checkLinkHealthAction, { status: "idle" } as ActionState<{ outcome: HealthOutcome | null }>);
 
   async function copy() {
     setCopyError(null);
@@ -105,6 +108,9 @@ export function LinkRowActions({
                   },
                 },
               ]),
+          ...(request || expired || revoked
+            ? []
+            : [{ kind: "action" as const, label: "Check now", disabled: checking, onSelect: () => startTransition(() => check({ id })) }]),
           ...(showDelete ? [{ kind: "action" as const, label: "Delete from history", tone: "danger" as const, onSelect: () => setConfirming(true) }] : []),
           { kind: "link", label: "Details…", href: `/links/${id}` },
         ]}
@@ -114,7 +120,13 @@ export function LinkRowActions({
       <input ref={fallback} readOnly value={revealed ?? ""} aria-hidden="true" tabIndex={-1} className="sr-only" />
       <span role="status" aria-live="polite" className="text-xs text-emerald-700 dark:text-emerald-400">
         {copyState}
+        {checking ? "Checking…" : checkState.status === "success" ? checkState.message : null}
       </span>
+      {checkState.status === "error" || checkState.status === "invalid" || checkState.status === "unauthorized" ? (
+        <span role="alert" className="text-xs text-red-700 dark:text-red-400">
+          {checkState.message}
+        </span>
+      ) : null}
       {copyError ? (
         <span role="alert" className="text-xs text-red-700 dark:text-red-400">
           {copyError}

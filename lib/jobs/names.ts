@@ -2,6 +2,8 @@
 export const WEBHOOK_DELIVERY_TASK = "webhooks:deliver";
 export const DIGEST_TASK = "upload_requests:digests";
 export const DIGEST_JOB_KEY = "upload_requests:digests";
+/** One pass of the link health checker a minute (several instances: each claims its own links). */
+export const HEALTH_CHECK_TASK = "links:health_check";
 
 export function deliveryJobKey(id: bigint | string): string {
   return `webhook-delivery:${id}`;

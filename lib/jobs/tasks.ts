@@ -4,7 +4,7 @@ import { db } from "@/lib/db/client";
 import { getEnv } from "@/lib/env";
 import { log } from "@/lib/log";
 import { queueDelivery, queueJob } from "@/lib/jobs/queue";
-import { DIGEST_JOB_KEY, DIGEST_TASK, WEBHOOK_DELIVERY_TASK } from "@/lib/jobs/names";
+import { DIGEST_JOB_KEY, DIGEST_TASK, HEALTH_CHECK_TASK, WEBHOOK_DELIVERY_TASK } from "@/lib/jobs/names";
 
 /**
  * Every kind of background work, by the name the queue knows it under. Each task is idempotent (it
@@ -88,6 +88,16 @@ const pruneAccessLog: Task = async () => {
   const { pruneAccessLog: prune } = await import("@/lib/links/access-log-retention");
   const count = await prune();
   if (count) log.info("links.access_log_pruned", { count, retentionDays: getEnv().ACCESS_LOG_RETENTION_DAYS });
+  // The links' health history keeps its newest rows per link (lib/health/checker.ts HEALTH_CHECKS_KEPT).
+  const { pruneHealthChecks } = await import("@/lib/health/checker");
+  const checks = await pruneHealthChecks();
+  if (checks) log.info("health.checks_pruned", { count: checks });
+};
+
+/** One pass of the link health checker (lib/health/checker.ts): the links due, at each connection's pace. */
+const checkLinkHealth: Task = async () => {
+  const { runHealthPass } = await import("@/lib/health/checker");
+  await runHealthPass();
 };
 
 const pruneAudit: Task = async () => {
@@ -147,6 +157,7 @@ export const TASKS: TaskList = {
   "uploads:cleanup": cleanUpUploads,
   [DIGEST_TASK]: sendDigests,
   "links:prune_access_log": pruneAccessLog,
+  [HEALTH_CHECK_TASK]: checkLinkHealth,
   "audit:prune": pruneAudit,
   "auth:prune_failures": pruneSignInFailures,
   "api:prune_idempotency_keys": pruneIdempotencyKeys,
@@ -167,6 +178,7 @@ export const CRONTAB = [
   `* * * * * ${DIGEST_TASK} ?max=5&jobKey=${DIGEST_JOB_KEY}&jobKeyMode=preserve_run_at`,
   "*/10 * * * * auth:prune_failures ?max=3",
   "17 * * * * links:prune_access_log ?max=3",
+  `* * * * * ${HEALTH_CHECK_TASK} ?max=1&jobKey=${HEALTH_CHECK_TASK}`,
   "27 * * * * audit:prune ?max=3",
   "37 * * * * api:prune_idempotency_keys ?max=3",
   "47 * * * * jobs:prune_failed ?max=3",

@@ -1,4 +1,5 @@
 /** History filters shared by the /links page, its CSV export and the query layer. */
+import { HEALTH_OUTCOMES } from "@/lib/health/outcome";
 import { LINK_STATUSES } from "@/lib/links/status";
 
 export const LINK_STATUS_FILTERS = ["all", ...LINK_STATUSES] as const;
@@ -9,3 +10,6 @@ export type LinkTypeFilter = (typeof LINK_TYPE_FILTERS)[number];
 export const HISTORY_PAGE_SIZE = 50;
 /** /links/<id> "Access log": rows per page. */
 export const ACCESS_LOG_PAGE_SIZE = 50;
+/** The history's health filter: "needs-attention" (every outcome but OK: "Needs attention"), or one outcome. */
+export const LINK_HEALTH_FILTERS = ["all", "needs-attention", ...HEALTH_OUTCOMES] as const;
+export type LinkHealthFilter = (typeof LINK_HEALTH_FILTERS)[number];

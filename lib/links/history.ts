@@ -5,7 +5,8 @@ import { recordLinkAudit } from "@/lib/audit/record";
 import { getRuntimeSecrets } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { Prisma } from "@/lib/generated/prisma/client";
-import { HISTORY_PAGE_SIZE, type LinkStatusFilter } from "@/lib/links/filters";
+import { HISTORY_PAGE_SIZE, type LinkHealthFilter, type LinkStatusFilter } from "@/lib/links/filters";
+import { HEALTH_OUTCOMES, type HealthOutcome, needsAttention } from "@/lib/health/outcome";
 import { linkStatus, type LinkStatus } from "@/lib/links/status";
 import { unseal } from "@/lib/storage/sealed";
 import { type RequestStatus, requestStatus } from "@/lib/upload-requests/request";
@@ -60,6 +61,10 @@ export type LinkRow = {
   request: RequestSummary | null;
   /** "Share again" made this link's successor (its id): the row shows "Replaced". */
   replacedById: string | null;
+  /** The last health check's outcome (null: not checked yet), when, and its cause / true end (lib/health/checker.ts). */
+  health: HealthOutcome | null;
+  healthCheckedAt: Date | null;
+  healthDetail: { cause?: string; trueEnd?: string } | null;
 };
 
 export type RequestSummary = {
@@ -100,6 +105,9 @@ const rowSelect = {
   issuedById: true,
   replacedById: true,
   issuedBy: { select: { name: true, removedAt: true } },
+  health: true,
+  healthCheckedAt: true,
+  healthDetail: true,
   // Upload requests: their counters (one row by primary key per request of the page).
   request: { select: { maxFiles: true, maxTotalSize: true, receivedFiles: true, receivedBytes: true, lastUploadAt: true } },
 } as const;
@@ -183,6 +191,7 @@ export function historyWhere(actor: Actor, filter: HistoryFilter, now: Date): Pr
     ...(scope.issuedById === undefined && filter.issuedBy && can(actor, "links.all") ? { issuedById: filter.issuedBy } : {}),
     deletedAt: null,
     ...statusWhere(filter.status, now),
+    ...(filter.health && filter.health !== "all" ? { AND: [healthWhere(filter.health, now)] } : {}),
     // index (owner_id, kind, created_at, id)
     ...(filter.type === "direct" ? { kind: "direct" } : {}),
     ...(filter.type === "managed" ? { kind: "managed", target: { not: "request" } } : {}),
@@ -196,7 +205,12 @@ export function historyWhere(actor: Actor, filter: HistoryFilter, now: Date): Pr
   };
 }
 
-type SelectedRow = Omit<LinkRow, "status" | "objectSize" | "kind" | "objectState" | "target" | "hasPassword" | "issuedBy" | "canManage" | "request"> & {
+type SelectedRow = Omit<
+  LinkRow,
+  "status" | "objectSize" | "kind" | "objectState" | "target" | "hasPassword" | "issuedBy" | "canManage" | "request" | "health" | "healthDetail"
+> & {
+  health: string | null;
+  healthDetail: unknown;
   issuedBy: { name: string; removedAt: Date | null } | null;
   objectSize: bigint;
   kind: string;
@@ -243,7 +257,28 @@ function toRow(actor: Actor, { passwordHash, issuedBy, request, ...row }: Select
     objectState: row.objectState === "changed" || row.objectState === "missing" ? row.objectState : null,
     target: linkTarget(row.target),
     status: linkStatus(row, now),
+    health: healthOf(row.health),
+    healthDetail: row.healthDetail && typeof row.healthDetail === "object" ? (row.healthDetail as { cause?: string; trueEnd?: string }) : null,
   };
+}
+
+/** share_links.health as the app types it. */
+export function healthOf(value: string | null): HealthOutcome | null {
+  return (HEALTH_OUTCOMES as readonly string[]).includes(value ?? "") ? (value as HealthOutcome) : null;
+}
+
+const ATTENTION = HEALTH_OUTCOMES.filter((o) => needsAttention(o));
+
+/**
+ * The health filter. "Needs attention" is the live links (not revoked, not expired) whose last check
+ * was anything but OK: the partial index share_links_needs_attention_idx (owner_id, created_at, id)
+ * WHERE health IN (those outcomes) AND deleted_at IS NULL AND revoked_at IS NULL is its index range.
+ */
+function healthWhere(health: LinkHealthFilter | undefined, now: Date): Prisma.ShareLinkWhereInput {
+  if (!health || health === "all") return {};
+  const live = { revokedAt: null, expiresAt: { gt: now } };
+  if (health === "needs-attention") return { ...live, health: { in: ATTENTION } };
+  return { ...live, health };
 }
 
 export async function listLinks(
@@ -277,6 +312,18 @@ export const HISTORY_COUNT_CAP = 1000;
 export async function countLinks(actor: Actor, filter: HistoryFilter, now = new Date(), cap = HISTORY_COUNT_CAP): Promise<{ count: number; capped: boolean }> {
   const found = await db.shareLink.count({ where: historyWhere(actor, filter, now), take: cap + 1 });
   return found > cap ? { count: cap, capped: true } : { count: found, capped: false };
+}
+
+/** The "N links need attention" banner counts up to this (then "99+"): cheap at a million links (the partial index). */
+export const ATTENTION_COUNT_CAP = 99;
+
+/** How many of the actor's live links need attention, up to ATTENTION_COUNT_CAP + 1 (`capped`: more than the cap). */
+export async function countLinksNeedingAttention(actor: Actor, now = new Date()): Promise<{ count: number; capped: boolean }> {
+  const found = await db.shareLink.count({
+    where: { ...linkScope(actor), deletedAt: null, ...healthWhere("needs-attention", now) },
+    take: ATTENTION_COUNT_CAP + 1,
+  });
+  return found > ATTENTION_COUNT_CAP ? { count: ATTENTION_COUNT_CAP, capped: true } : { count: found, capped: false };
 }
 
 /** Every matching row, in batches, for the CSV export (no URLs). */

@@ -11,7 +11,8 @@ import { type AccessLogRow, foldPreviews } from "@/lib/links/access-log-view";
 import { ACCESS_LOG_PAGE_SIZE } from "@/lib/links/filters";
 import { NEVER_EXPIRES_AT, resolveExpiry, resolveRequestedExpiry, type ExpiryChoice } from "@/lib/links/expiry";
 import type { RequestedExpiry } from "@/lib/links/share-request";
-import { getManageableLinkOrThrow, isCursorTime, linkTarget } from "@/lib/links/history";
+import { getManageableLinkOrThrow, healthOf, isCursorTime, linkTarget } from "@/lib/links/history";
+import type { HealthOutcome } from "@/lib/health/outcome";
 import { expiresSoonFrom, linkStatus, type LinkStatus } from "@/lib/links/status";
 
 /**
@@ -28,6 +29,9 @@ export const DIRECT_CANNOT = "Direct links are presigned URLs: S3 cannot take th
 export const REVOKED_CANNOT = "This link was revoked; a revoked link stays revoked. Use Share again for a fresh one.";
 
 export type LinkDetails = {
+  /** The last health check's outcome (null: not checked yet) and when (lib/health/checker.ts). */
+  health: HealthOutcome | null;
+  healthCheckedAt: Date | null;
   id: string;
   kind: "direct" | "managed";
   status: LinkStatus;
@@ -112,6 +116,8 @@ export async function getLinkDetails(actor: Actor, id: string, now = new Date())
     issuedBy: link.issuedBy ? { id: link.issuedBy.id, name: link.issuedBy.name, removed: link.issuedBy.removedAt !== null } : null,
     canManage: canManageLink(actor, link),
     canExportManifest: canExportManifest(actor, link),
+    health: healthOf(link.health),
+    healthCheckedAt: link.healthCheckedAt,
   };
 }
 
@@ -378,6 +384,9 @@ export type ObjectLinkRow = {
   downloadCount: number;
   downloadLimit: number | null;
   note: string | null;
+  /** The last health check's outcome (null: not checked yet) and when. */
+  health: HealthOutcome | null;
+  healthCheckedAt: Date | null;
 };
 
 /** Working links first, then those that stopped (and might work again), then the ended ones. */
@@ -400,6 +409,8 @@ export async function listLinksForObject(actor: Actor, connectionId: string, buc
       note: true,
       revokedAt: true,
       objectState: true,
+      health: true,
+      healthCheckedAt: true,
     },
   });
   return rows
@@ -413,6 +424,8 @@ export async function listLinksForObject(actor: Actor, connectionId: string, buc
       downloadCount: r.downloadCount,
       downloadLimit: r.downloadLimit,
       note: r.note,
+      health: healthOf(r.health),
+      healthCheckedAt: r.healthCheckedAt,
     }))
     .sort((a, b) => STATUS_ORDER[a.status] - STATUS_ORDER[b.status] || b.createdAt.getTime() - a.createdAt.getTime());
 }

@@ -14,7 +14,7 @@ import {
 import type { RequestedExpiry, ShareLinkRequest } from "@/lib/links/share-request";
 import { LINK_PASSWORD_TOO_SHORT, linkPasswordProblem, NEW_LINK_PASSWORD_TOO_SHORT } from "@/lib/links/link-password";
 import { isSniffedType } from "@/lib/links/served-type";
-import { LINK_STATUS_FILTERS, LINK_TYPE_FILTERS } from "@/lib/links/filters";
+import { LINK_HEALTH_FILTERS, LINK_STATUS_FILTERS, LINK_TYPE_FILTERS } from "@/lib/links/filters";
 import { parseRangeList } from "@/lib/security/cidr";
 import { isActiveType, mediaTypeEssence } from "@/lib/storage/preview";
 
@@ -263,6 +263,8 @@ export const accessLogCursorSchema = z.string().max(200).optional().catch(undefi
 export const historyFilterSchema = z.object({
   status: z.enum(LINK_STATUS_FILTERS).catch("all"),
   type: z.enum(LINK_TYPE_FILTERS).catch("all"),
+  /** Health (link health checks): "needs-attention" or one outcome. */
+  health: z.enum(LINK_HEALTH_FILTERS).catch("all"),
   connection: z.string().max(64).optional().catch(undefined),
   bucket: z.string().max(255).optional().catch(undefined),
   q: z.string().max(200).optional().catch(undefined),
@@ -270,8 +272,9 @@ export const historyFilterSchema = z.object({
   issuedBy: z.string().max(64).optional().catch(undefined),
   cursor: z.string().max(200).optional().catch(undefined),
 });
-export type HistoryFilter = Omit<z.infer<typeof historyFilterSchema>, "type"> & {
+export type HistoryFilter = Omit<z.infer<typeof historyFilterSchema>, "type" | "health"> & {
   type?: z.infer<typeof historyFilterSchema>["type"];
+  health?: z.infer<typeof historyFilterSchema>["health"];
   /** The API's GET /links: share links only (upload requests have their own endpoints). */
   withoutRequests?: boolean;
 };

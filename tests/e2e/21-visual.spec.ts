@@ -74,8 +74,10 @@ async function insertLink(client: pg.Client, services: TestServices, ownerId: st
   await client.query(
     `INSERT INTO share_links (id, kind, owner_id, connection_id, connection_name, bucket, key, object_size, object_etag, object_content_type,
        requested_expires_at, expires_at, expires_soon_at, disposition, file_name, note, url_enc, token_hash, revoked_at, download_count,
-       last_access_at, created_at, pinned, target, title, file_count)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, NULL, $9, $10, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, false, $21, $22, $23)`,
+       last_access_at, created_at, pinned, target, title, file_count, health_checked_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, NULL, $9, $10, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, false, $21, $22, $23,
+       -- Never due for a health check (the schedule runs in the app under test): the Health column says "Not checked yet".
+       '9999-12-31')`,
     [
       id,
       link.kind,

@@ -143,6 +143,8 @@ function inputsFor(id: string, actor: SessionUser): Record<string, unknown>[] {
       { id: actor.id, role: "owner", grants: anyGrant() },
       { id: actor.id, role: "member", grants: anyGrant() },
     ],
+    // Issue 18: Check now (link health) is for whoever may act on the link; an upload request has nothing to check.
+    "check-link-health.ts#checkLinkHealthAction": [managedLink, filesShare].map((l) => ({ id: l })),
     "clear-link-lockout.ts#clearLinkLockoutAction": links.map((l) => ({ id: l })),
     "create-files-share.ts#createFilesShareAction": [{ connectionId, bucket, mode: "folder", prefix: "docs/", recursive: "on", preset: "7d" }],
     "create-share-link.ts#createShareLinkAction": [
@@ -189,6 +191,7 @@ async function teamSnapshot(): Promise<string> {
     SELECT 'users' AS t, to_jsonb(u) AS r FROM users u WHERE u.id = ${team} OR u.team_id = ${team}
     UNION ALL SELECT 'connections', to_jsonb(c) FROM storage_connections c WHERE c.owner_id = ${team}
     UNION ALL SELECT 'links', to_jsonb(l) FROM share_links l WHERE l.owner_id = ${team}
+    UNION ALL SELECT 'link_health_checks', to_jsonb(x) FROM link_health_checks x WHERE x.link_id IN (SELECT id FROM share_links WHERE owner_id = ${team})
     UNION ALL SELECT 'link_files', to_jsonb(f) FROM share_link_files f WHERE f.link_id IN (SELECT id FROM share_links WHERE owner_id = ${team})
     UNION ALL SELECT 'invites', to_jsonb(i) FROM invites i WHERE i.team_id = ${team}
     UNION ALL SELECT 'grants', to_jsonb(g) FROM member_grants g WHERE g.user_id IN (SELECT id FROM users WHERE id = ${team} OR team_id = ${team})

@@ -8,7 +8,8 @@ import { FilterSelect } from "@/components/ui/filter-select";
 import { PagerOff } from "@/components/ui/pager";
 import { requireUser } from "@/lib/auth/session";
 import { can } from "@/lib/auth/permissions";
-import { countLinks, listHistoryBuckets, listIssuers, listLinks } from "@/lib/links/history";
+import { countLinks, countLinksNeedingAttention, listHistoryBuckets, listIssuers, listLinks } from "@/lib/links/history";
+import { HEALTH_LABELS, HEALTH_OUTCOMES } from "@/lib/health/outcome";
 import { issuerLabel } from "@/lib/links/issuer";
 import { HISTORY_PAGE_SIZE } from "@/lib/links/filters";
 import { LINK_STATUSES, STATUS_LABEL } from "@/lib/links/status";
@@ -24,6 +25,7 @@ export default async function LinksPage({ searchParams }: { searchParams: Promis
   const filter = historyFilterSchema.parse({
     status: firstValue(search.status),
     type: firstValue(search.type),
+    health: firstValue(search.health),
     connection: scopeConnection || undefined,
     bucket: scopeBucket || undefined,
     q: firstValue(search.q) || undefined,
@@ -34,17 +36,19 @@ export default async function LinksPage({ searchParams }: { searchParams: Promis
   // Admins and the Owner see every link of the team, with an "Issued by" column and filter once the
   // team has someone besides them (a team of one has nobody to tell apart); a Member's list is their own.
   const teamWide = can(user, "links.all");
-  const [{ rows, nextCursor }, scopes, total, issuers] = await Promise.all([
+  const [{ rows, nextCursor }, scopes, total, issuers, attention] = await Promise.all([
     listLinks(user, filter, now),
     listHistoryBuckets(user),
     countLinks(user, filter, now),
     listIssuers(user),
+    countLinksNeedingAttention(user, now),
   ]);
 
   const showIssuer = teamWide && issuers.length > 1;
   const query = new URLSearchParams();
   if (filter.status !== "all") query.set("status", filter.status);
   if (filter.type && filter.type !== "all") query.set("type", filter.type);
+  if (filter.health !== "all") query.set("health", filter.health);
   if (firstValue(search.scope)) query.set("scope", firstValue(search.scope)!);
   if (filter.q) query.set("q", filter.q);
   if (showIssuer && filter.issuedBy) query.set("issuedBy", filter.issuedBy);
@@ -69,12 +73,35 @@ export default async function LinksPage({ searchParams }: { searchParams: Promis
         </a>
       </div>
 
+      {attention.count > 0 && filter.health !== "needs-attention" ? (
+        <div className="flex flex-wrap items-center justify-between gap-2 rounded-lg border border-amber-300 bg-amber-50 px-4 py-3 text-sm text-amber-950 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-100">
+          <p>
+            <strong>
+              {attention.capped ? `${attention.count}+` : attention.count} {attention.count === 1 && !attention.capped ? "link needs" : "links need"} attention
+            </strong>
+            : a health check found {attention.count === 1 && !attention.capped ? "it" : "them"} missing, changed, refused or about to stop working early.
+          </p>
+          <Link href="/links?health=needs-attention" className="font-medium underline underline-offset-2">
+            Show links that need attention
+          </Link>
+        </div>
+      ) : null}
+
       <HistoryFilters filtered={filtered} current={query.toString()}>
         <FilterSelect id="links-status" label="Status" name="status" defaultValue={filter.status}>
           <option value="all">All</option>
           {LINK_STATUSES.map((status) => (
             <option key={status} value={status}>
               {STATUS_LABEL[status]}
+            </option>
+          ))}
+        </FilterSelect>
+        <FilterSelect id="links-health" label="Health" name="health" defaultValue={filter.health}>
+          <option value="all">Any health</option>
+          <option value="needs-attention">Needs attention</option>
+          {HEALTH_OUTCOMES.map((outcome) => (
+            <option key={outcome} value={outcome}>
+              {HEALTH_LABELS[outcome]}
             </option>
           ))}
         </FilterSelect>

@@ -79,6 +79,8 @@ function toApiLink(link: LinkDetails | LinkRow, url?: string | null): ApiLink {
     lastAccessAt: toIsoOrNull(link.lastAccessAt),
     revokedAt: toIsoOrNull(link.revokedAt),
     objectState: link.objectState,
+    health: link.health,
+    checkedAt: toIsoOrNull(link.health ? link.healthCheckedAt : null),
     passwordProtected: link.hasPassword,
     allowedNetworks: link.allowedNetworks,
     alwaysLatest: link.kind === "managed" && !link.pinned,

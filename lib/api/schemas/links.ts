@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { HEALTH_OUTCOMES } from "@/lib/health/outcome";
+import { LINK_HEALTH_FILTERS } from "@/lib/links/filters";
 import { cursorField, isoDateTime, nullableDateTime } from "@/lib/api/schemas/common";
 import {
   DEFAULT_EXPIRY_PRESET,
@@ -69,6 +71,11 @@ export const linkSchema = z
     lastAccessAt: nullableDateTime,
     revokedAt: nullableDateTime,
     objectState: z.enum(["changed", "missing"]).nullable().meta({ description: "Set once a use found the shared object replaced or deleted." }),
+    health: z.enum(HEALTH_OUTCOMES).nullable().meta({
+      description:
+        "The last health check's outcome (HeadObject on a schedule, or Check now): ok, missing, changed (another ETag or version than the pin), access_denied (the connection's key is refused), connection_failing, dies_early (a direct link signed with temporary credentials that end before its expiry); null = not checked yet.",
+    }),
+    checkedAt: nullableDateTime.meta({ description: "When `health` was found; null = not checked yet." }),
     passwordProtected: z.boolean(),
     allowedNetworks: z.array(z.string()).meta({ description: "CIDR ranges recipients must come from (canonical form); empty = anywhere." }),
     alwaysLatest: z
@@ -361,6 +368,10 @@ const filter = historyFilterSchema.shape;
 export const listLinksQuerySchema = z.strictObject({
   status: filter.status.unwrap().default("all"),
   type: z.enum(["all", "direct", "managed"]).default("all").meta({ description: "Upload requests are not listed here: see /upload-requests." }),
+  health: z
+    .enum(LINK_HEALTH_FILTERS)
+    .default("all")
+    .meta({ description: "Only live links (not revoked or expired) whose last health check found this; needs-attention: any outcome but ok." }),
   connection: filter.connection.unwrap().meta({ description: "Only links of this connection (its id)." }),
   bucket: filter.bucket.unwrap().meta({ description: "Only links to this bucket." }),
   q: filter.q.unwrap().meta({ description: "Text in the key, note or title (case-insensitive)." }),

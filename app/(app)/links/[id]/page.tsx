@@ -11,6 +11,8 @@ import {
 } from "@/components/links/link-owner-actions";
 import { RevokeLinkButton } from "@/components/links/revoke-link-button";
 import { StatusBadge } from "@/components/links/status-badge";
+import { HealthHistory } from "@/components/links/health-history";
+import { getLinkHealth } from "@/lib/health/history";
 import { AccessLogTable } from "@/components/links/access-log-table";
 import { ClearLockoutButton } from "@/components/links/clear-lockout-button";
 import { RepinButton } from "@/components/links/repin-button";
@@ -64,6 +66,7 @@ export default async function LinkPage({ params, searchParams }: { params: Promi
   const log = link.kind === "managed" ? await listAccessLog(user, id, cursor) : null;
   const filesAfter = typeof search.files === "string" && search.files.length <= 2048 ? search.files : undefined;
   const files = link.target === "files" ? await listLinkFiles(user, id, filesAfter) : null;
+  const health = await getLinkHealth(user, id);
   const managed = link.kind === "managed";
   // The owner actions (Copy link, Revoke, the changes, Clear lock-out, the manifest): only for who may act on it.
   const canManage = link.canManage;
@@ -243,6 +246,10 @@ export default async function LinkPage({ params, searchParams }: { params: Promi
           <ChangePasswordForm id={link.id} hasPassword={link.hasPassword} />
           <ChangeAllowedNetworksForm id={link.id} current={link.allowedNetworks} />
         </section>
+      ) : null}
+
+      {health ? (
+        <HealthHistory id={link.id} health={health} now={now} canCheck={link.canManage && link.status !== "expired" && link.status !== "revoked"} />
       ) : null}
 
       {files ? (

@@ -1,0 +1,70 @@
+import { DeleteObjectCommand } from "@aws-sdk/client-s3";
+import { expectNoA11yViolations } from "../support/a11y";
+import { ensureConnection, ensureSignedIn, expect, test } from "../support/fixtures";
+
+// Link health in Chromium: Quick Share a managed link, delete its object in storage, press "Check now"
+// on the link page: it says Missing, the history's Health column says so, the banner "N links need
+// attention" links to the "Needs attention" filter, which lists it. axe on the history with the Health
+// column and on the link page with its health history, light and dark.
+
+const BUCKET = "e2e-health";
+const KEY = "health/brochure.txt";
+const NAME = "brochure.txt";
+
+test("a link whose object was deleted shows Needs attention after Check now", async ({ page, storage }) => {
+  test.setTimeout(120_000);
+  await storage.bucket(BUCKET);
+  await storage.put(BUCKET, KEY, "the brochure\n", "text/plain");
+
+  await ensureSignedIn(page);
+  await ensureConnection(page, storage);
+  await page.getByRole("link", { name: "Buckets", exact: true }).click();
+  await page.getByRole("link", { name: BUCKET }).click();
+  await page.getByRole("link", { name: "health", exact: true }).click();
+  await page.getByRole("button", { name: `Quick Share ${NAME}` }).click();
+  const dialog = page.getByRole("dialog", { name: "Quick Share" });
+  await dialog.getByRole("group", { name: "Link type" }).getByRole("radio", { name: "Managed link" }).check();
+  await dialog.getByLabel("Note (optional)").fill("health check e2e");
+  await dialog.getByRole("button", { name: "Generate link" }).click();
+  await expect(dialog.getByLabel("Share link", { exact: true })).toHaveValue(/\/s\//);
+  await dialog.getByRole("button", { name: "Done" }).click();
+
+  await page.goto("/links");
+  const row = page.getByRole("row").filter({ hasText: "health check e2e" });
+  await expect(page.getByRole("columnheader", { name: "Health" })).toBeVisible();
+  await row.getByRole("link", { name: /^Managed: details of the link to/ }).click();
+
+  const health = page.getByRole("region", { name: "Health" });
+  await health.getByRole("button", { name: "Check now" }).click();
+  await expect(health.getByRole("status")).toHaveText("Checked: OK.");
+
+  await storage.s3.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: KEY }));
+  await health.getByRole("button", { name: "Check now" }).click();
+  await expect(health.getByRole("status")).toHaveText("Checked: Missing.");
+  await expect(health.getByRole("table", { name: "Health history, newest first" }).getByRole("row")).toHaveCount(3);
+  await expect(health.getByText("No object at this key").first()).toBeVisible();
+  for (const scheme of ["light", "dark"] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    await expectNoA11yViolations(page, `the link page with its health history (${scheme})`);
+  }
+
+  await page.emulateMedia({ colorScheme: "light" });
+  await page.goto("/links");
+  await expect(row.getByRole("cell").filter({ hasText: /Missing · \d+ (seconds?|minutes?) ago/ })).toBeVisible();
+  const banner = page.getByRole("link", { name: "Show links that need attention" });
+  await expect(page.getByText(/^\d+\+? links? needs? attention$/)).toBeVisible();
+  for (const scheme of ["light", "dark"] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    await expectNoA11yViolations(page, `the history with the Health column and the banner (${scheme})`);
+  }
+  await banner.click();
+  await expect(page).toHaveURL(/[?&]health=needs-attention/);
+  await expect(page.getByRole("combobox", { name: "Health" })).toHaveValue("needs-attention");
+  await expect(page.getByRole("combobox", { name: "Health" }).locator("option:checked")).toHaveText("Needs attention");
+  await expect(row).toBeVisible();
+
+  // The filter by its name, from "Any health": the row is there, and gone under OK.
+  await page.getByRole("combobox", { name: "Health" }).selectOption({ label: "OK" });
+  await expect(page).toHaveURL(/[?&]health=ok/);
+  await expect(row).toHaveCount(0);
+});

@@ -12,9 +12,13 @@ import {
   healthPinOf,
   healthPinOfFile,
   type HealthPin,
+  needsAttention,
   storageAnswerOf,
 } from "@/lib/health/outcome";
 import { MAX_CHECK_RATE, RateLimiter } from "@/lib/health/rate";
+import { BROKEN_TASK } from "@/lib/jobs/names";
+import { queueJob } from "@/lib/jobs/queue";
+import type { BrokenLink } from "@/lib/notifications/broken";
 import { log } from "@/lib/log";
 import { type ConnectionRecord, clientsFor } from "@/lib/storage/client";
 import { withStorageDeadline } from "@/lib/storage/deadline";
@@ -170,21 +174,30 @@ function detailOf(decision: HealthDecision): HealthDetail {
   return { cause: decision.cause, ...(decision.trueEnd ? { trueEnd: decision.trueEnd.toISOString() } : {}) };
 }
 
+/** A link that a check found broken while it was not before, for its issuer's "Links that broke" notice. */
+export type NewlyBroken = { personId: string; link: BrokenLink };
+
 /**
  * Records a check: the link's mark and a row of its health history. A check with no verdict
- * (throttled) keeps the last mark and is tried again soon (its claim is given back).
+ * (throttled) keeps the last mark and is tried again soon (its claim is given back). Returns the
+ * link when this check is the one that found it broken (its previous mark read under the row's lock).
  */
-async function record(row: Pick<DueLink, "id" | "previous_checked_at">, checked: Checked | null, now: Date): Promise<void> {
+async function record(row: Pick<DueLink, "id" | "previous_checked_at">, checked: Checked | null, now: Date): Promise<NewlyBroken | null> {
   if (!checked || checked.decision.outcome === null) {
     await db.shareLink.updateMany({ where: { id: row.id, healthCheckedAt: now }, data: { healthCheckedAt: row.previous_checked_at } });
-    return;
+    return null;
   }
   const { outcome } = checked.decision;
   const detail = checked.detail as Prisma.InputJsonValue;
-  await db.$transaction([
-    db.shareLink.update({ where: { id: row.id }, data: { health: outcome, healthCheckedAt: now, healthDetail: detail } }),
-    db.linkHealthCheck.create({ data: { linkId: row.id, checkedAt: now, outcome, detail } }),
-  ]);
+  const before = await db.$transaction(async (tx) => {
+    const [previous] = await tx.$queryRaw<{ health: string | null; issued_by: string | null }[]>`
+      SELECT health, issued_by FROM share_links WHERE id = ${row.id} FOR UPDATE`;
+    await tx.shareLink.update({ where: { id: row.id }, data: { health: outcome, healthCheckedAt: now, healthDetail: detail } });
+    await tx.linkHealthCheck.create({ data: { linkId: row.id, checkedAt: now, outcome, detail } });
+    return previous;
+  });
+  if (!before?.issued_by || !needsAttention(outcome) || needsAttention((before.health as HealthOutcome | null) ?? null)) return null;
+  return { personId: before.issued_by, link: { id: row.id, health: outcome, ...(checked.detail.cause ? { detail: checked.detail.cause } : {}) } };
 }
 
 export type PassOptions = {
@@ -199,7 +212,13 @@ export type PassOptions = {
   ownerId?: string;
 };
 
-export type PassResult = { claimed: number; checked: number; outcomes: Partial<Record<HealthOutcome, number>> };
+export type PassResult = {
+  claimed: number;
+  checked: number;
+  outcomes: Partial<Record<HealthOutcome, number>>;
+  /** Links this pass found broken that were not before, by issuer (each person gets one "Links that broke" notice). */
+  newlyBroken: Record<string, string[]>;
+};
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -213,7 +232,7 @@ export async function runHealthPass(options: PassOptions = {}): Promise<PassResu
   const now = clock();
   const dueBefore = new Date(now.getTime() - env.HEALTH_CHECK_INTERVAL_MINUTES * 60_000);
   const rows = await claimDueLinks(options.limit ?? PASS_BATCH, now, dueBefore, options.ownerId ?? null);
-  const result: PassResult = { claimed: rows.length, checked: 0, outcomes: {} };
+  const result: PassResult = { claimed: rows.length, checked: 0, outcomes: {}, newlyBroken: {} };
   if (rows.length === 0) return result;
 
   const connectionIds = [...new Set(rows.map((r) => r.connection_id).filter((id): id is string => id !== null))];
@@ -223,6 +242,8 @@ export async function runHealthPass(options: PassOptions = {}): Promise<PassResu
     () => Date.now(),
   );
   const byConnection = new Map<string, DueLink[]>();
+  /** Links this pass found newly broken, by issuer: one "Links that broke" notice per person, never one per link. */
+  const brokenByPerson = new Map<string, BrokenLink[]>();
   for (const row of rows) {
     const list = byConnection.get(row.connection_id ?? "") ?? [];
     list.push(row);
@@ -249,7 +270,8 @@ export async function runHealthPass(options: PassOptions = {}): Promise<PassResu
         }
         try {
           const checked = await checkRow(row, connection, pace, (d) => limiter.record(connectionId, { slowDown: d.slowDown }));
-          await record(row, checked, clock());
+          const broken = await record(row, checked, clock());
+          if (broken) brokenByPerson.set(broken.personId, [...(brokenByPerson.get(broken.personId) ?? []), broken.link]);
           if (checked?.decision.outcome) {
             result.checked += 1;
             result.outcomes[checked.decision.outcome] = (result.outcomes[checked.decision.outcome] ?? 0) + 1;
@@ -260,7 +282,15 @@ export async function runHealthPass(options: PassOptions = {}): Promise<PassResu
       }
     }),
   );
-  log.info("health.pass", { ...result });
+  for (const [personId, links] of brokenByPerson) {
+    result.newlyBroken[personId] = links.map((link) => link.id);
+    try {
+      await queueJob(BROKEN_TASK, { personId, links }, { maxAttempts: 5 });
+    } catch (error) {
+      log.warn("health.broken_notice_failed", { personId, error });
+    }
+  }
+  log.info("health.pass", { claimed: result.claimed, checked: result.checked, outcomes: result.outcomes, newlyBroken: brokenByPerson.size });
   return result;
 }
 

@@ -4,7 +4,7 @@ import { db } from "@/lib/db/client";
 import { getEnv } from "@/lib/env";
 import { log } from "@/lib/log";
 import { queueDelivery, queueJob } from "@/lib/jobs/queue";
-import { DIGEST_JOB_KEY, DIGEST_TASK, HEALTH_CHECK_TASK, WEBHOOK_DELIVERY_TASK } from "@/lib/jobs/names";
+import { BROKEN_TASK, DIGEST_JOB_KEY, DIGEST_TASK, HEALTH_CHECK_TASK, WEBHOOK_DELIVERY_TASK } from "@/lib/jobs/names";
 
 /**
  * Every kind of background work, by the name the queue knows it under. Each task is idempotent (it
@@ -163,7 +163,7 @@ export const TASKS: TaskList = {
   "api:prune_idempotency_keys": pruneIdempotencyKeys,
   "jobs:prune_failed": pruneFailedJobs,
   "links:expiring_reminders": remindExpiring,
-  "links:broken": notifyBroken,
+  [BROKEN_TASK]: notifyBroken,
   "notifications:daily_digest": dailyDigest,
 };
 

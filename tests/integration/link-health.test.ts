@@ -104,8 +104,16 @@ describe.each(storageCases())("on $name", (storage) => {
     expect(ok).toMatchObject({ health: "ok", checks: 1, healthDetail: { cause: "found" } });
     expect(ok.healthCheckedAt).toBeInstanceOf(Date);
 
+    // The two that broke make one "Links that broke" notice for their issuer (queued as one job), not one per link.
+    expect(Object.keys(result.newlyBroken)).toEqual([user.id]);
+    expect([...result.newlyBroken[user.id]!].sort()).toEqual([gone, replaced].sort());
+
     // Checked just now: a second pass finds nothing due.
     expect((await runHealthPass({ ownerId: user.id, rate: 50 })).claimed).toBe(0);
+    // Due again later and still broken: nothing newly broken, so no second notice.
+    const later = await runHealthPass({ ownerId: user.id, rate: 50, now: () => new Date(Date.now() + 2 * 3_600_000) });
+    expect(later.claimed).toBe(4);
+    expect(later.newlyBroken).toEqual({});
   });
 
   it("marks a direct link signed with temporary credentials that end before its expiry Dies early, with its true end", async () => {

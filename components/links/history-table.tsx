@@ -137,7 +137,9 @@ export function HistoryTable({ rows, now, showIssuer = false }: { rows: LinkRow[
                       kind={link.kind}
                       revoked={link.status === "revoked"}
                       request={request !== null}
-                      repinnable={link.kind === "managed" && link.pinned && link.objectState === "changed" && link.target === "object"}
+                      repinnable={
+                        link.kind === "managed" && link.pinned && (link.objectState === "changed" || link.health === "changed") && link.target === "object"
+                      }
                     />
                   ) : (
                     <span className="text-xs text-muted">

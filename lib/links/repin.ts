@@ -1,4 +1,5 @@
 import "server-only";
+import { Prisma } from "@/lib/generated/prisma/client";
 import { HeadObjectCommand } from "@aws-sdk/client-s3";
 import type { Actor } from "@/lib/auth/permissions";
 import { recordLinkAudit } from "@/lib/audit/record";
@@ -72,6 +73,10 @@ export async function repinLink(actor: Actor, id: string, seenEtag: string): Pro
       objectSize: BigInt(now.size),
       objectContentType: head.ContentType ?? link.objectContentType,
       objectState: null,
+      // Pinned to what is there now: no longer "Changed"; the checker looks at it again on its next pass.
+      health: null,
+      healthCheckedAt: null,
+      healthDetail: Prisma.DbNull,
     },
   });
   if (count === 0) throw new AppError("conflict", "The link changed while you looked at it: nothing was changed. Reload the page.", { reason: "link_changed" });

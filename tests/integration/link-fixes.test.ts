@@ -58,7 +58,8 @@ describe.each(storageCases())("Re-pin on $name", (storage) => {
     const before = await db.shareLink.findUniqueOrThrow({ where: { id } });
 
     await admin.send(new PutObjectCommand({ Bucket: bucket, Key: "plan.txt", Body: "the second, longer plan\n" }));
-    await db.shareLink.update({ where: { id }, data: { objectState: "changed" } });
+    // Found by a download (object_state) and by the health checker ("Changed", in Needs attention).
+    await db.shareLink.update({ where: { id }, data: { objectState: "changed", health: "changed", healthCheckedAt: new Date() } });
     const head = await admin.send(new HeadObjectCommand({ Bucket: bucket, Key: "plan.txt" }));
     expect(pinDecision(before, { found: true, etag: head.ETag ?? null, versionId: head.VersionId ?? null })).toEqual({ ok: false, state: "changed" });
 
@@ -81,7 +82,8 @@ describe.each(storageCases())("Re-pin on $name", (storage) => {
 
     expect(await as(owner, () => repinLinkAction({ status: "idle" }, { id, seenEtag: head.ETag ?? "" }))).toMatchObject({ status: "success" });
     const after = await db.shareLink.findUniqueOrThrow({ where: { id } });
-    expect(after).toMatchObject({ objectEtag: head.ETag, objectSize: 24n, objectState: null });
+    // Re-pinned: neither "changed" for recipients nor "Changed" in the history (the checker looks again on its next pass).
+    expect(after).toMatchObject({ objectEtag: head.ETag, objectSize: 24n, objectState: null, health: null, healthCheckedAt: null });
     expect(pinDecision(after, { found: true, etag: head.ETag ?? null, versionId: head.VersionId ?? null })).toEqual({ ok: true });
   });
 });

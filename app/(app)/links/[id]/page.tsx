@@ -75,7 +75,12 @@ export default async function LinkPage({ params, searchParams }: { params: Promi
   const copyable = canManage && link.status !== "expired" && link.status !== "revoked";
   // Re-pin: a pinned managed link whose file changed; the dialog shows the file as it is now (none if storage cannot say).
   const repin =
-    canManage && managed && link.pinned && link.target === "object" && link.objectState === "changed" && link.status !== "revoked"
+    canManage &&
+    managed &&
+    link.pinned &&
+    link.target === "object" &&
+    (link.objectState === "changed" || link.health === "changed") &&
+    link.status !== "revoked"
       ? await repinPreview(user, link.id).catch(() => null)
       : null;
 

@@ -59,10 +59,10 @@ test("filters apply as they change, count the matches and clear; the Actions men
   const menu = page.getByRole("menu", { name: "Actions" });
   await expect(menu).toBeVisible();
   await expect(actions).toHaveAttribute("aria-expanded", "true");
-  await expect(menu.getByRole("menuitem")).toHaveText(["Revoke", "Share again", "Check now", "Delete from history", "Details…"]);
+  await expect(menu.getByRole("menuitem")).toHaveText(["Revoke", "Extend", "Share again", "Check now", "Delete from history", "Details…"]);
   await expect(menu.getByRole("menuitem", { name: "Revoke" })).toBeFocused();
   await page.keyboard.press("ArrowDown");
-  await expect(menu.getByRole("menuitem", { name: "Share again" })).toBeFocused();
+  await expect(menu.getByRole("menuitem", { name: "Extend" })).toBeFocused();
   await page.keyboard.press("End");
   await expect(menu.getByRole("menuitem", { name: "Details…" })).toBeFocused();
   await page.keyboard.press("ArrowDown");

@@ -113,7 +113,11 @@ test("invited by e-mail with a folder grant, a Member shares a capped managed li
 
     // The Owner's history: the link, issued by Tess.
     await page.goto("/links");
-    await page.getByRole("combobox", { name: "Issued by" }).selectOption({ label: TESS.name });
+    // The filter applies as it changes once the page has hydrated; chosen before that, it is chosen again.
+    await expect(async () => {
+      await page.getByRole("combobox", { name: "Issued by" }).selectOption({ label: TESS.name });
+      await expect(page).toHaveURL(/[?&]issuedBy=/, { timeout: 2_000 });
+    }).toPass({ timeout: 15_000 });
     const table = page.getByRole("table", { name: "Issued links" });
     const row = table.getByRole("row").filter({ hasText: "plan.txt" });
     await expect(row).toHaveCount(1);

@@ -62,12 +62,21 @@ export function NotificationPreferencesForm({ initial, mailConfigured }: { initi
             <span className={hint}>When a check finds a link Missing, Changed, Access denied, Connection failing or Dies early.</span>
           </span>
         </label>
-        <label className="flex items-center gap-2 text-sm">
+        <label className="flex flex-wrap items-center gap-2 text-sm">
           <span>Downloads</span>
-          <select name="downloads" defaultValue={initial.downloads} className="rounded border border-zinc-400 bg-transparent px-2 py-1">
-            <option value="off">Only each download to my webhook (link.downloaded)</option>
-            <option value="digest">Also a daily digest</option>
+          <select
+            name="downloads"
+            defaultValue={initial.downloads}
+            aria-describedby="downloads-hint"
+            className="max-w-full rounded border border-zinc-400 bg-transparent px-2 py-1"
+          >
+            <option value="off">No e-mail</option>
+            <option value="each">An e-mail for each download (within a minute, several in one)</option>
+            <option value="digest">A daily digest</option>
           </select>
+          <span id="downloads-hint" className={`${hint} basis-full`}>
+            Your webhook gets every download as link.downloaded whatever you choose here.
+          </span>
         </label>
         <label className="flex items-start gap-2 text-sm">
           <input type="checkbox" name="uploads" defaultChecked={initial.uploads} className="mt-1" />

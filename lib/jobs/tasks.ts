@@ -150,6 +150,12 @@ const dailyDigest: Task = async () => {
   await sendDailyDigests();
 };
 
+/** "Downloads: each download": one e-mail per person per round naming the downloads since their last. */
+const downloadNotices: Task = async () => {
+  const { sendDownloadNotices } = await import("@/lib/notifications/downloads");
+  await sendDownloadNotices();
+};
+
 export const TASKS: TaskList = {
   [WEBHOOK_DELIVERY_TASK]: deliverWebhook,
   "webhooks:queue_overdue": queueOverdueDeliveries,
@@ -165,6 +171,7 @@ export const TASKS: TaskList = {
   "links:expiring_reminders": remindExpiring,
   [BROKEN_TASK]: notifyBroken,
   "notifications:daily_digest": dailyDigest,
+  "notifications:downloads": downloadNotices,
 };
 
 /**
@@ -184,4 +191,5 @@ export const CRONTAB = [
   "47 * * * * jobs:prune_failed ?max=3",
   "7 * * * * links:expiring_reminders ?max=5&jobKey=links:expiring_reminders",
   "0 7 * * * notifications:daily_digest ?max=5&jobKey=notifications:daily_digest",
+  "* * * * * notifications:downloads ?max=5&jobKey=notifications:downloads",
 ].join("\n");

@@ -4,7 +4,7 @@ import { db } from "@/lib/db/client";
 import type { NotificationKind } from "@/lib/notifications/token";
 
 /** Settings → Notifications, stored per person on users (notify_*). */
-export const DOWNLOAD_CHOICES = ["off", "digest"] as const;
+export const DOWNLOAD_CHOICES = ["off", "each", "digest"] as const;
 
 export const notificationPreferencesSchema = z.object({
   expiring: z.literal("on").optional(),
@@ -43,7 +43,7 @@ export async function getNotificationPreferences(personId: string): Promise<Noti
     expiring: u.notifyExpiring,
     expiringDays: u.notifyExpiringDays,
     broken: u.notifyBroken,
-    downloads: u.notifyDownloads === "digest" ? "digest" : "off",
+    downloads: DOWNLOAD_CHOICES.find((c) => c === u.notifyDownloads) ?? "off",
     uploads: u.notifyUploads,
     byEmail: u.notifyByEmail,
     byWebhook: u.notifyByWebhook,
@@ -51,9 +51,12 @@ export async function getNotificationPreferences(personId: string): Promise<Noti
 }
 
 export async function saveNotificationPreferences(personId: string, p: NotificationPreferences): Promise<void> {
+  const before = await db.user.findUniqueOrThrow({ where: { id: personId }, select: { notifyDownloads: true } });
   await db.user.update({
     where: { id: personId },
     data: {
+      // A new "Downloads" choice starts its window now: no e-mail about downloads from before it was chosen.
+      ...(before.notifyDownloads === p.downloads ? {} : { downloadsDigestAt: new Date() }),
       notifyExpiring: p.expiring,
       notifyExpiringDays: p.expiringDays,
       notifyBroken: p.broken,

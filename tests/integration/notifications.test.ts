@@ -17,8 +17,10 @@ import { saveWebhookAction } from "@/lib/actions/save-webhook";
 import { db } from "@/lib/db/client";
 import { notifyBrokenLinks } from "@/lib/notifications/broken";
 import { sendDailyDigests } from "@/lib/notifications/digest";
+import { sendDownloadNotices } from "@/lib/notifications/downloads";
 import { sendExpiringReminders } from "@/lib/notifications/expiring";
 import { getNotificationPreferences } from "@/lib/notifications/preferences";
+import { countDownload } from "@/lib/recipient/count";
 import { runDeliveryRound } from "@/lib/webhooks/worker";
 import { createTestConnection } from "../support/api-contract";
 import * as h from "../support/helpers";
@@ -108,7 +110,7 @@ beforeAll(async () => {
   await h.putObjects(
     admin,
     bucket,
-    ["a.pdf", "b.pdf", "c.pdf", "later.pdf", "revoked.pdf"].map((key) => ({ key, body: Buffer.from(`bytes of ${key}`) })),
+    ["a.pdf", "b.pdf", "c.pdf", "later.pdf", "revoked.pdf", "each-a.pdf", "each-b.pdf"].map((key) => ({ key, body: Buffer.from(`bytes of ${key}`) })),
   );
 });
 
@@ -314,5 +316,52 @@ describe("downloads: daily digest", () => {
     });
     expect(await sendDailyDigests({ now: new Date(Date.now() + 3_600_000) })).toEqual({ mails: 0, events: 0 });
     await db.user.update({ where: { id: owner.id }, data: { notifyDownloads: "off", downloadsDigestAt: null } });
+  });
+});
+
+describe("downloads: each download", () => {
+  it("one e-mail per round naming every download since the last one, never a download twice, nothing when off", async () => {
+    const [a, b] = [await issue("each-a.pdf", 5 * DAY), await issue("each-b.pdf", 5 * DAY)];
+    const download = (linkId: string) => countDownload({ linkId, clientAddress: "203.0.113.9", userAgent: "curl/8" });
+    expect(
+      await as(owner, () => saveNotificationsAction({ status: "idle" }, h.formData({ expiringDays: "2", downloads: "off", byEmail: "on" }))),
+    ).toMatchObject({
+      status: "success",
+    });
+    await download(a);
+    expect(await sendDownloadNotices()).toEqual({ mails: 0 });
+
+    // Choosing "each" starts the window then: the download before it is not e-mailed.
+    expect(
+      await as(owner, () => saveNotificationsAction({ status: "idle" }, h.formData({ expiringDays: "2", downloads: "each", byEmail: "on" }))),
+    ).toMatchObject({
+      status: "success",
+    });
+    expect((await as(owner, () => getNotificationPreferences(owner.id))).downloads).toBe("each");
+    expect(await sendDownloadNotices()).toEqual({ mails: 0 });
+    await download(a);
+    await download(b);
+    await download(a);
+    // Two instances' rounds at once: one e-mail.
+    const [first, second] = await Promise.all([sendDownloadNotices(), sendDownloadNotices()]);
+    expect(first.mails + second.mails).toBe(1);
+    expect(smtp.received).toHaveLength(1);
+    const mail = smtp.received[0]!;
+    expect(mail.mail.subject).toBe("3 downloads of your links");
+    expect(mail.mail.text).toMatch(/each-a\.pdf: downloaded 2 times, last /);
+    expect(mail.mail.text).toMatch(/each-b\.pdf: downloaded once, last /);
+    expect(header(mail, "List-Unsubscribe")).toMatch(/unsubscribe/);
+    expect(await sendDownloadNotices()).toEqual({ mails: 0 });
+
+    // The next download is the next e-mail, alone.
+    await download(b);
+    expect(await sendDownloadNotices()).toEqual({ mails: 1 });
+    expect(smtp.received[1]!.mail.subject).toBe("each-b.pdf was downloaded");
+    expect(smtp.received[1]!.mail.text).not.toContain("each-a.pdf");
+
+    await as(owner, () => saveNotificationsAction({ status: "idle" }, h.formData({ expiringDays: "2", downloads: "off", byEmail: "on" })));
+    await download(b);
+    expect(await sendDownloadNotices()).toEqual({ mails: 0 });
+    expect(smtp.received).toHaveLength(2);
   });
 });

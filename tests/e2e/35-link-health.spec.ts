@@ -5,7 +5,8 @@ import { ensureConnection, ensureSignedIn, expect, test } from "../support/fixtu
 // Link health in Chromium: Quick Share a managed link, delete its object in storage, press "Check now"
 // on the link page: it says Missing, the history's Health column says so, the banner "N links need
 // attention" links to the "Needs attention" filter, which lists it. axe on the history with the Health
-// column and on the link page with its health history, light and dark.
+// column and on the link page with its health history, light and dark. Once the object is back, "Share again" gives
+// a new link whose download is the file, and the old row says "Replaced".
 
 const BUCKET = "e2e-health";
 const KEY = "health/brochure.txt";
@@ -68,4 +69,23 @@ test("a link whose object was deleted shows Needs attention after Check now", as
   await page.getByRole("combobox", { name: "Health" }).selectOption({ label: "OK" });
   await expect(page).toHaveURL(/[?&]health=ok/);
   await expect(row).toHaveCount(0);
+
+  // Fixed in one click: the object is back, and "Share again" gives a new link that works; the old row says "Replaced".
+  await storage.put(BUCKET, KEY, "the brochure, again\n", "text/plain");
+  await page.getByRole("combobox", { name: "Health" }).selectOption({ label: "Needs attention" });
+  await row.getByRole("button", { name: "Actions" }).click();
+  await page.getByRole("menu", { name: "Actions" }).getByRole("menuitem", { name: "Share again" }).click();
+  const again = page.getByRole("dialog", { name: "Shared again" });
+  const fresh = again.getByLabel("Share link", { exact: true });
+  await expect(fresh).toHaveValue(/\/s\/[^/]+$/);
+  const download = await page.request.get(`${await fresh.inputValue()}/download`);
+  expect(download.status()).toBe(200);
+  expect(await download.text()).toBe("the brochure, again\n");
+  await again.getByRole("button", { name: "Done" }).click();
+  await page.goto("/links?q=brochure.txt");
+  await expect(row).toHaveCount(2);
+  await expect(row.getByRole("link", { name: "Replaced" })).toHaveCount(1);
+  await row.getByRole("link", { name: "Replaced" }).click();
+  await expect(page.getByRole("heading", { name: "Link details", level: 1 })).toBeVisible();
+  await expect(page.getByRole("region", { name: "Health" }).getByRole("button", { name: "Check now" })).toBeVisible();
 });

@@ -23,8 +23,8 @@ export function BackgroundJobs({ overview, now }: { overview: BackgroundJobsOver
         Background jobs
       </h2>
       <p className="text-sm text-muted">
-        Webhook deliveries, upload e-mails, clean-up and pruning run on a job queue in the database: each job runs once across instances, and a failed job is
-        tried again after a growing pause.
+        Link health checks, reminders and digests, webhook deliveries, upload e-mails, clean-up and pruning run on a job queue in the database: each job runs
+        once across instances, and a failed job is tried again after a growing pause.
       </p>
       <dl className="grid grid-cols-3 gap-4 sm:max-w-md">
         <div>

@@ -41,6 +41,8 @@ export const SCREENS = [
   "recipient",
   "recipient-one-time",
   "settings",
+  "notifications",
+  "background-jobs",
   "appearance",
   "members",
   "audit-log",
@@ -87,6 +89,13 @@ async function shareManaged(page: Page, base: string, bucketPath: string, fileNa
   const field = dialog.getByLabel("Share link", { exact: true });
   await field.waitFor();
   return { dialog, url: await field.inputValue() };
+}
+
+/** The link page's "Check now", waiting for its outcome. */
+async function checkNow(page: Page, outcome: string) {
+  const health = page.getByRole("region", { name: "Health" });
+  await health.getByRole("button", { name: "Check now" }).click();
+  await health.getByRole("status").filter({ hasText: outcome }).waitFor();
 }
 
 async function shareDirect(page: Page, base: string, bucketPath: string, fileName: string) {
@@ -280,6 +289,16 @@ async function main() {
       .click();
     await setup.getByRole("heading", { name: "Link details", level: 1 }).waitFor();
     const detailsPath = new URL(setup.url()).pathname;
+    await checkNow(setup, "Checked: OK.");
+    // A link whose file was deleted since: "Check now" marks it Missing (the history's banner and Health column).
+    await shareManaged(setup, base, `${bucketPath}/docs/reports`, "summary.csv", { note: "numbers for finance" });
+    const deleting = s3ClientFor(services.s3);
+    await deleting.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: "docs/reports/summary.csv" }));
+    deleting.destroy();
+    await setup.goto(`${base}/links`);
+    await setup.getByRole("link", { name: /details of the link to docs\/reports\/summary\.csv/ }).click();
+    await setup.getByRole("heading", { name: "Link details", level: 1 }).waitFor();
+    await checkNow(setup, "Checked: Missing.");
 
     // An upload request into a Ceph RGW bucket whose CORS lets the app's pages PUT there.
     const ceph = services.storages.find((storage) => storage.name === "ceph");
@@ -358,6 +377,14 @@ async function main() {
         await page.goto(`${base}/settings/connections`);
         await page.getByRole("heading", { name: "Connections", level: 2 }).waitFor();
         await capture(page, "settings", width, theme);
+
+        await page.goto(`${base}/settings/notifications`);
+        await page.getByRole("heading", { name: "Notifications", level: 2 }).waitFor();
+        await capture(page, "notifications", width, theme);
+
+        await page.goto(`${base}/settings/background-jobs`);
+        await page.getByRole("heading", { name: "Background jobs", level: 2 }).waitFor();
+        await capture(page, "background-jobs", width, theme);
 
         await page.goto(`${base}/settings/appearance`);
         await page.getByRole("heading", { name: "Appearance", level: 2 }).waitFor();

@@ -310,7 +310,11 @@ export async function checkLinkNow(linkId: string, now = new Date()): Promise<{ 
     () => {},
   );
   if (!checked) return null;
-  if (checked.decision.outcome !== null) await record(row, checked, now);
+  if (checked.decision.outcome !== null) {
+    // A link Check now found broken gets its issuer's "Links that broke" notice, as a scheduled pass's would.
+    const broken = await record(row, checked, now);
+    if (broken) await queueJob(BROKEN_TASK, { personId: broken.personId, links: [broken.link] }, { maxAttempts: 5 });
+  }
   return { outcome: checked.decision.outcome, detail: checked.detail };
 }
 

@@ -108,8 +108,11 @@ const pruneAudit: Task = async () => {
 
 const pruneSignInFailures: Task = async () => {
   const { pruneFailures } = await import("@/lib/auth/rate-limit");
+  const { pruneBudgets } = await import("@/lib/limits/budget");
   const count = await pruneFailures();
   if (count) log.info("auth.failures.pruned", { count });
+  const budgets = await pruneBudgets();
+  if (budgets) log.info("limits.budgets_pruned", { count: budgets });
 };
 
 const pruneIdempotencyKeys: Task = async () => {

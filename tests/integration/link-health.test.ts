@@ -14,10 +14,10 @@ import { db } from "@/lib/db/client";
 import { getRuntimeSecrets } from "@/lib/env";
 import { seal } from "@/lib/storage/sealed";
 import { AppError } from "@/lib/errors";
-import { checkLinkHealthNow } from "@/lib/health/check-now";
+import { CHECK_NOW_PER_MINUTE, checkLinkHealthNow } from "@/lib/health/check-now";
 import { CHECK_DEADLINE_MS, HEALTH_CHECKS_KEPT, pruneHealthChecks, runHealthPass } from "@/lib/health/checker";
 import { queueJob } from "@/lib/jobs/queue";
-import { HEALTH_CHECK_TASK } from "@/lib/jobs/names";
+import { BROKEN_TASK, HEALTH_CHECK_TASK } from "@/lib/jobs/names";
 import { startHangingServer } from "../support/hanging-storage";
 import { insertStorageConnection } from "../support/connection-row";
 import * as h from "../support/helpers";
@@ -224,6 +224,40 @@ describe("Check now", () => {
     expect(refusal).toBeInstanceOf(AppError);
     expect((refusal as AppError).message).toBe("This link was revoked and no longer works. Nothing was checked.");
     expect((await health(id)).checks).toBe(2);
+  });
+
+  it("a link it finds broken gets its issuer's Links that broke notice, once; a person's checks are limited per minute, in parallel too", async () => {
+    const user = await owner("health-now-limit");
+    const connectionId = await insertStorageConnection(user.id, storage, { name: "Now limit" });
+    const bucket = await h.createBucket(s3, "healthlimit");
+    const etag = (await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "gone.txt", Body: "gone" }))).ETag ?? null;
+    const id = await insertLink(user.id, connectionId, bucket, { key: "gone.txt", etag });
+    await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: "gone.txt" }));
+    const notices = async () =>
+      (
+        await db.$queryRaw<{ payload: { personId: string; links: { id: string; health: string }[] } }[]>`
+          SELECT j.payload FROM graphile_worker._private_jobs j JOIN graphile_worker._private_tasks t ON t.id = j.task_id
+           WHERE t.identifier = ${BROKEN_TASK}`
+      ).filter((job) => job.payload.personId === user.id);
+    expect(await checkLinkHealthNow(user, id)).toMatchObject({ outcome: "missing" });
+    expect((await notices()).map((job) => job.payload.links)).toEqual([[{ id, health: "missing", detail: "no_such_key" }]]);
+    // Still broken: no second notice.
+    expect(await checkLinkHealthNow(user, id)).toMatchObject({ outcome: "missing" });
+    expect(await notices()).toHaveLength(1);
+
+    // The rest of the minute's budget, asked for all at once: exactly the budget is checked, the rest refused in words.
+    const results = await Promise.allSettled(Array.from({ length: CHECK_NOW_PER_MINUTE + 5 }, () => checkLinkHealthNow(user, id)));
+    const refused = results.filter((r): r is PromiseRejectedResult => r.status === "rejected");
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(CHECK_NOW_PER_MINUTE - 2);
+    expect(refused).toHaveLength(7);
+    expect(refused[0]!.reason).toMatchObject({ code: "rate_limited" });
+    expect((refused[0]!.reason as AppError).message).toMatch(
+      new RegExp(`^You checked ${CHECK_NOW_PER_MINUTE} links in the last minute\\. Try again in \\d+ seconds; the scheduled checks go on meanwhile\\.$`),
+    );
+    expect((await health(id)).checks).toBe(CHECK_NOW_PER_MINUTE);
+    // Someone of another team is refused before anything is spent or checked.
+    const other = await owner("health-now-other");
+    await expect(checkLinkHealthNow(other, id)).rejects.toMatchObject({ reason: "no_such_link" });
   });
 
   it("reads Needs attention from its partial index (an index range, newest first)", async () => {

@@ -137,6 +137,7 @@ export function HistoryTable({ rows, now, showIssuer = false }: { rows: LinkRow[
                       kind={link.kind}
                       revoked={link.status === "revoked"}
                       request={request !== null}
+                      replaced={link.replacedById !== null}
                       repinnable={
                         link.kind === "managed" && link.pinned && (link.objectState === "changed" || link.health === "changed") && link.target === "object"
                       }

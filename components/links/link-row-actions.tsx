@@ -24,6 +24,7 @@ export function LinkRowActions({
   showDelete = true,
   request = false,
   repinnable = false,
+  replaced = false,
 }: {
   id: string;
   label: string;
@@ -35,6 +36,8 @@ export function LinkRowActions({
   request?: boolean;
   /** A pinned managed link whose file changed: "Re-pin" opens its page, where the confirmation shows what changed. */
   repinnable?: boolean;
+  /** Shared again already: its successor is the one to share again. */
+  replaced?: boolean;
 }) {
   const [, startTransition] = useTransition();
   const [copyState, setCopyState] = useState<string | null>(null);
@@ -95,7 +98,7 @@ export function LinkRowActions({
           // "Extend" (managed links): the link page's Change expiry, a new expiry counted from now.
           ...(kind === "managed" && !revoked && !request ? [{ kind: "link" as const, label: "Extend", href: `/links/${id}#extend` }] : []),
           ...(repinnable && !revoked ? [{ kind: "link" as const, label: "Re-pin", href: `/links/${id}#repin` }] : []),
-          ...(request
+          ...(request || replaced
             ? []
             : [
                 {

@@ -2,7 +2,7 @@
 
 import { signedInAction } from "@/lib/actions/safe-action";
 import { AppError } from "@/lib/errors";
-import { getReshareOptions, markReplaced, reshareProblem } from "@/lib/links/history";
+import { getReshareOptions, reshareProblem, withReplaceClaim } from "@/lib/links/history";
 import { issueShareLink, type IssuedLink } from "@/lib/links/issue";
 import { linkIdSchema } from "@/lib/validation/share";
 
@@ -12,8 +12,8 @@ export const shareAgainAction = signedInAction<typeof linkIdSchema, IssuedLink>(
   const { input, passwordHash } = await getReshareOptions(user, id);
   const problem = reshareProblem(input);
   if (problem) throw new AppError("invalid", problem);
-  const link = await issueShareLink(user, input, { passwordHash });
-  // The old row points at its successor ("Replaced"); a row already replaced keeps its first successor.
-  await markReplaced(id, link.id);
+  // The old row is locked while its successor is issued, so a double submit (or two instances) makes one new link:
+  // the second finds the row replaced and is refused. A failed issue rolls back and leaves the old row as it was.
+  const link = await withReplaceClaim(id, async () => issueShareLink(user, input, { passwordHash }));
   return { data: link, revalidate: ["/links"] };
 });

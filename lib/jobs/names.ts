@@ -7,6 +7,19 @@ export const HEALTH_CHECK_TASK = "links:health_check";
 /** "Links that broke": one notice for one person's links a health pass found newly broken. */
 export const BROKEN_TASK = "links:broken";
 
+/**
+ * The tasks that send e-mail run in one named queue, one at a time across instances: an SMTP server
+ * that hangs holds up only the e-mails (each send is bounded), never webhook deliveries or health passes.
+ */
+export const MAIL_QUEUE = "mail";
+export const MAIL_TASKS: ReadonlySet<string> = new Set([
+  DIGEST_TASK,
+  BROKEN_TASK,
+  "links:expiring_reminders",
+  "notifications:daily_digest",
+  "notifications:downloads",
+]);
+
 export function deliveryJobKey(id: bigint | string): string {
   return `webhook-delivery:${id}`;
 }

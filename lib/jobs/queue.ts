@@ -2,7 +2,7 @@ import "server-only";
 import { db } from "@/lib/db/client";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { log } from "@/lib/log";
-import { WEBHOOK_DELIVERY_TASK, deliveryJobKey } from "@/lib/jobs/names";
+import { MAIL_QUEUE, MAIL_TASKS, WEBHOOK_DELIVERY_TASK, deliveryJobKey } from "@/lib/jobs/names";
 
 /**
  * Putting work on the job queue (graphile-worker's tables in the `graphile_worker` schema, created
@@ -27,6 +27,7 @@ export async function queueJob(task: string, payload: Record<string, unknown> = 
     await client.$executeRaw`
       SELECT graphile_worker.add_job(
         ${task}::text, ${JSON.stringify(payload)}::json,
+        queue_name := ${MAIL_TASKS.has(task) ? MAIL_QUEUE : null}::text,
         run_at := ${options.runAt ?? null}::timestamptz,
         max_attempts := ${options.maxAttempts ?? null}::int,
         job_key := ${options.jobKey ?? null}::text,

@@ -4,7 +4,7 @@ import { db } from "@/lib/db/client";
 import { getEnv } from "@/lib/env";
 import { log } from "@/lib/log";
 import { queueDelivery, queueJob } from "@/lib/jobs/queue";
-import { BROKEN_TASK, DIGEST_JOB_KEY, DIGEST_TASK, HEALTH_CHECK_TASK, WEBHOOK_DELIVERY_TASK } from "@/lib/jobs/names";
+import { BROKEN_TASK, DIGEST_JOB_KEY, DIGEST_TASK, HEALTH_CHECK_TASK, MAIL_QUEUE, WEBHOOK_DELIVERY_TASK } from "@/lib/jobs/names";
 
 /**
  * Every kind of background work, by the name the queue knows it under. Each task is idempotent (it
@@ -185,14 +185,14 @@ export const CRONTAB = [
   "* * * * * webhooks:queue_overdue ?max=1&jobKey=webhooks:queue_overdue",
   "*/10 * * * * webhooks:prune ?max=3",
   "*/10 * * * * uploads:cleanup ?max=3&jobKey=uploads:cleanup",
-  `* * * * * ${DIGEST_TASK} ?max=5&jobKey=${DIGEST_JOB_KEY}&jobKeyMode=preserve_run_at`,
+  `* * * * * ${DIGEST_TASK} ?max=5&jobKey=${DIGEST_JOB_KEY}&jobKeyMode=preserve_run_at&queue=${MAIL_QUEUE}`,
   "*/10 * * * * auth:prune_failures ?max=3",
   "17 * * * * links:prune_access_log ?max=3",
   `* * * * * ${HEALTH_CHECK_TASK} ?max=1&jobKey=${HEALTH_CHECK_TASK}`,
   "27 * * * * audit:prune ?max=3",
   "37 * * * * api:prune_idempotency_keys ?max=3",
   "47 * * * * jobs:prune_failed ?max=3",
-  "7 * * * * links:expiring_reminders ?max=5&jobKey=links:expiring_reminders",
-  "0 7 * * * notifications:daily_digest ?max=5&jobKey=notifications:daily_digest",
-  "* * * * * notifications:downloads ?max=5&jobKey=notifications:downloads",
+  "7 * * * * links:expiring_reminders ?max=5&jobKey=links:expiring_reminders&queue=mail",
+  "0 7 * * * notifications:daily_digest ?max=5&jobKey=notifications:daily_digest&queue=mail",
+  "* * * * * notifications:downloads ?max=5&jobKey=notifications:downloads&queue=mail",
 ].join("\n");

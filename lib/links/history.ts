@@ -476,7 +476,23 @@ export function reshareProblem(input: Pick<ShareLinkRequest, "contentType" | "di
   return problem ? `Not shared again: ${problem} Share the object again from the browser.` : null;
 }
 
-/** Share again: the old row names its successor (once; the caller checked the right to the old row). */
-export async function markReplaced(oldId: string, newId: string): Promise<void> {
-  await db.shareLink.updateMany({ where: { id: oldId, replacedById: null }, data: { replacedById: newId } });
+export const ALREADY_REPLACED = "This link was already shared again: its new link is in your history. Share that one again instead.";
+
+/**
+ * Share again: issues the successor while the old row is locked (FOR UPDATE), then names it on the old row
+ * ("Replaced"), in one transaction; an old row already replaced is refused and nothing is issued. The caller
+ * checked the right to the old row.
+ */
+export async function withReplaceClaim<T extends { id: string }>(oldId: string, issue: () => Promise<T>): Promise<T> {
+  return db.$transaction(
+    async (tx) => {
+      const [row] = await tx.$queryRaw<{ replaced_by: string | null }[]>`SELECT replaced_by FROM share_links WHERE id = ${oldId} FOR UPDATE`;
+      if (row?.replaced_by) throw new AppError("conflict", ALREADY_REPLACED, { reason: "link_not_usable" });
+      const link = await issue();
+      await tx.shareLink.update({ where: { id: oldId }, data: { replacedById: link.id } });
+      return link;
+    },
+    // Issuing asks storage (bounded by its deadline) while the row stays locked.
+    { timeout: 60_000, maxWait: 10_000 },
+  );
 }

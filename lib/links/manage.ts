@@ -184,7 +184,14 @@ export async function changeLinkExpiryTo(
   const expiresAt = neverExpires ? NEVER_EXPIRES_AT : expiry.expiresAt;
   const { count } = await db.shareLink.updateMany({
     where: { id, ...scope, deletedAt: null, kind: "managed", revokedAt: null },
-    data: { expiresAt, requestedExpiresAt: expiresAt, neverExpires, expiresSoonAt: expiresSoonFrom({ createdAt: link.createdAt, expiresAt }) },
+    // A new end is reminded of again ("Links about to expire" reminds a link once per end).
+    data: {
+      expiresAt,
+      requestedExpiresAt: expiresAt,
+      neverExpires,
+      expiresSoonAt: expiresSoonFrom({ createdAt: link.createdAt, expiresAt }),
+      expiryRemindedAt: null,
+    },
   });
   if (count === 0) return explainNoMatch(actor, id, { refuseRevoked: true });
   await recordLinkAudit(actor.id, "link.changed", id, { changed: ["expiry"] });

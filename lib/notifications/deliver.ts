@@ -19,7 +19,7 @@ export function unsubscribeUrl(personId: string, kind: NotificationKind): string
 
 /**
  * Adds the one-click unsubscribe (RFC 8058: List-Unsubscribe with the URL that a POST unsubscribes at,
- * List-Unsubscribe-Post) and the same link at the end of both parts.
+ * List-Unsubscribe-Post) and the page's link at the end of both parts.
  */
 export function withUnsubscribe(mail: Mail, personId: string, kind: NotificationKind, what: string): Mail {
   const url = unsubscribeUrl(personId, kind);
@@ -33,7 +33,9 @@ export function withUnsubscribe(mail: Mail, personId: string, kind: Notification
     ...mail,
     text: `${mail.text}\n\n--\nStop these e-mails (${what}): ${url}\nOr change them in Settings → Notifications.`,
     html: `${mail.html}\n<hr><p>Stop these e-mails (${escapeHtml(what)}): <a href="${escapeHtml(url)}">Unsubscribe</a>. Or change them in Settings → Notifications.</p>`,
-    headers: { "List-Unsubscribe": `<${url}>`, "List-Unsubscribe-Post": "List-Unsubscribe=One-Click" },
+    // RFC 8058: mail clients POST "List-Unsubscribe=One-Click" to the header's URL itself, so it is the route that
+    // unsubscribes (/confirm; a GET there only leads to the page); the body's link is the page with its button.
+    headers: { "List-Unsubscribe": `<${url}/confirm>`, "List-Unsubscribe-Post": "List-Unsubscribe=One-Click" },
   };
 }
 

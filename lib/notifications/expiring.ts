@@ -23,7 +23,7 @@ export async function claimExpiringLinks(now: Date): Promise<Claimed[]> {
     UPDATE share_links l SET expiry_reminded_at = ${now}
       FROM users u
      WHERE u.id = l.issued_by AND u.notify_expiring AND u.removed_at IS NULL
-       AND l.expiry_reminded_at IS NULL AND l.revoked_at IS NULL AND l.deleted_at IS NULL AND NOT l.never_expires
+       AND l.expiry_reminded_at IS NULL AND l.revoked_at IS NULL AND l.deleted_at IS NULL AND NOT l.never_expires AND l.target <> 'request'
        AND l.expires_at > ${now} AND l.expires_at <= ${now}::timestamp + make_interval(days => u.notify_expiring_days)
     RETURNING l.id, l.issued_by AS "personId", COALESCE(l.title, l.file_name) AS name, l.kind, l.expires_at AS "expiresAt"`;
 }

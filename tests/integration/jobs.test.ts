@@ -14,6 +14,7 @@ import { db } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import { getBackgroundJobsOverview } from "@/lib/jobs/overview";
 import { queueJob } from "@/lib/jobs/queue";
+import { BROKEN_TASK, MAIL_TASKS } from "@/lib/jobs/names";
 import { CRONTAB } from "@/lib/jobs/tasks";
 import * as h from "../support/helpers";
 import { clearJobQueue, startTestRunner } from "../support/jobs";
@@ -145,6 +146,15 @@ describe("the job queue", () => {
       ],
     });
     const kinds = CRONTAB.split("\n").map((line) => line.split(" ")[5]!);
+    // The e-mail tasks run in one queue (one at a time): a hanging SMTP server holds up nothing else.
+    for (const line of CRONTAB.split("\n")) expect(line.endsWith("&queue=mail")).toBe(MAIL_TASKS.has(line.split(" ")[5]!));
+    expect(await queueJob(BROKEN_TASK, { personId: "nobody", links: [] })).toBe(true);
+    expect(
+      await db.$queryRaw`
+      SELECT q.queue_name FROM graphile_worker._private_jobs j JOIN graphile_worker._private_tasks t ON t.id = j.task_id
+        JOIN graphile_worker._private_job_queues q ON q.id = j.job_queue_id WHERE t.identifier = ${BROKEN_TASK}`,
+    ).toEqual([{ queue_name: "mail" }]);
+    await clearJobQueue();
     expect(kinds).toEqual(
       expect.arrayContaining([
         "webhooks:queue_overdue",
@@ -278,5 +288,23 @@ describe("Background jobs", () => {
     expect(refused).toBeInstanceOf(AppError);
     expect((refused as AppError).code).toBe("forbidden");
     expect((refused as AppError).message).toBe("Only the Owner and Admins can see the background jobs.");
+  });
+
+  it("a failed job about one team's webhook or notice shows its error to that team only; the counts to everyone", async () => {
+    await clearJobQueue();
+    const other = await h.createTestUser("jobs-other-team");
+    const delivery = await db.webhookDelivery.create({ data: { ownerId: owner.id, url: "https://hooks.team-a.example/in", payload: {}, nextAttemptAt: null } });
+    await queueJob("webhooks:deliver", { id: String(delivery.id) }, { maxAttempts: 1 });
+    await queueJob("links:broken", { personId: owner.id, links: [] }, { maxAttempts: 1 });
+    // As the runner records a failed attempt (the error as thrown).
+    await db.$executeRaw`
+      UPDATE graphile_worker._private_jobs SET attempts = 1, last_error = 'This address is private: hooks.team-a.example resolves to 10.0.0.5'`;
+    const mine = await getBackgroundJobsOverview(soleOwner(owner.id));
+    const theirs = await getBackgroundJobsOverview(soleOwner(other.id));
+    for (const kind of ["webhooks:deliver", "links:broken"]) {
+      expect(mine.kinds.find((k) => k.kind === kind)).toMatchObject({ failedLastDay: 1, lastError: expect.stringContaining("hooks.team-a.example") });
+      expect(theirs.kinds.find((k) => k.kind === kind)).toMatchObject({ failedLastDay: 1, lastError: null });
+    }
+    await clearJobQueue();
   });
 });

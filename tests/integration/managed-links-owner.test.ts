@@ -24,6 +24,7 @@ import { changeDownloadLimitAction } from "@/lib/actions/change-download-limit";
 import { deleteLinkAction } from "@/lib/actions/delete-link";
 import { revealLinkAction } from "@/lib/actions/reveal-link";
 import { shareAgainAction } from "@/lib/actions/share-again";
+import { ALREADY_REPLACED } from "@/lib/links/history";
 import { clearLinkLockoutAction } from "@/lib/actions/clear-link-lockout";
 import { changeLinkPasswordAction } from "@/lib/actions/change-link-password";
 import { changeAllowedNetworksAction } from "@/lib/actions/change-allowed-networks";
@@ -336,6 +337,23 @@ describe("owner actions", () => {
     });
     expect(b.tokenHash).not.toBe(a.tokenHash);
     expect(await verifyPassword("keep me please", b.passwordHash!)).toBe(true);
+    expect(a.replacedById).toBe(b.id);
+    // Shared again already: refused, nothing issued.
+    expect(await shareAgainAction({ status: "idle" }, { id: first.id })).toEqual({ status: "error", message: ALREADY_REPLACED });
+  });
+
+  it("a double submit of Share again makes one new link, named by the old row", async () => {
+    const first = await shareOk(target, { linkType: "managed", preset: "7d" });
+    const before = await db.shareLink.count({ where: { ownerId: owner.id } });
+    const results = await Promise.all([1, 2, 3].map(() => shareAgainAction({ status: "idle" }, { id: first.id })));
+    const made = results.filter((r) => r.status === "success");
+    expect(made).toHaveLength(1);
+    expect(results.filter((r) => r.status !== "success")).toEqual([
+      { status: "error", message: ALREADY_REPLACED },
+      { status: "error", message: ALREADY_REPLACED },
+    ]);
+    expect(await db.shareLink.count({ where: { ownerId: owner.id } })).toBe(before + 1);
+    expect((await db.shareLink.findUniqueOrThrow({ where: { id: first.id } })).replacedById).toBe(made[0]!.data!.id);
   });
 
   it("clears a link's password lock-out for its owner; another owner or no session changes nothing", async () => {

@@ -9,12 +9,13 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { POST as unsubscribePost } from "@/app/unsubscribe/[token]/confirm/route";
+import { GET as unsubscribeGet, POST as unsubscribePost } from "@/app/unsubscribe/[token]/confirm/route";
 import type { SessionUser } from "@/lib/auth/session";
 import { createShareLinkAction } from "@/lib/actions/create-share-link";
 import { saveNotificationsAction } from "@/lib/actions/save-notifications";
 import { saveWebhookAction } from "@/lib/actions/save-webhook";
 import { db } from "@/lib/db/client";
+import { changeLinkExpiryTo } from "@/lib/links/manage";
 import { notifyBrokenLinks } from "@/lib/notifications/broken";
 import { sendDailyDigests } from "@/lib/notifications/digest";
 import { sendDownloadNotices } from "@/lib/notifications/downloads";
@@ -185,7 +186,8 @@ describe("links about to expire", () => {
     for (const name of ["a.pdf", "b.pdf", "c.pdf"]) expect(mail.mail.text).toContain(name);
     expect(mail.mail.text).not.toContain("later.pdf");
     expect(mail.mail.text).not.toContain("revoked.pdf");
-    expect(header(mail, "List-Unsubscribe")).toMatch(/^<http:\/\/bucketshare\.test\/unsubscribe\/[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+>$/);
+    // The header's URL is the one a mail client's one-click POST unsubscribes at (RFC 8058), not the page.
+    expect(header(mail, "List-Unsubscribe")).toMatch(/^<http:\/\/bucketshare\.test\/unsubscribe\/[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\/confirm>$/);
     expect(header(mail, "List-Unsubscribe-Post")).toBe("List-Unsubscribe=One-Click");
 
     await runDeliveryRound({ ownerId: owner.id });
@@ -202,6 +204,15 @@ describe("links about to expire", () => {
     expect(smtp.received[1]!.mail.subject).toBe("1 link about to expire");
     expect(smtp.received[1]!.mail.text).toContain("later.pdf");
     expect(later).toBeTruthy();
+  });
+
+  it("a reminded link that is extended is reminded again before its new end", async () => {
+    const id = await issue("a.pdf", DAY);
+    expect(await sendExpiringReminders()).toMatchObject({ mails: 1, links: 1 });
+    await as(owner, () => changeLinkExpiryTo(owner, id, { mode: "preset", preset: "7d" }));
+    expect(await sendExpiringReminders()).toMatchObject({ mails: 0, links: 0 });
+    expect(await sendExpiringReminders({ now: new Date(Date.now() + 5.5 * DAY) })).toMatchObject({ mails: 1, links: 1 });
+    expect(smtp.received.map((m) => m.mail.subject)).toEqual(["1 link about to expire", "1 link about to expire"]);
   });
 
   it("two rounds racing remind each link once", async () => {
@@ -238,6 +249,12 @@ describe("links about to expire", () => {
       expect(refused.status).toBe(400);
       expect(await refused.text()).toContain("not valid");
     }
+    expect((await getNotificationPreferences(owner.id)).expiring).toBe(true);
+    // The header's URL opened by a browser or a previewer (GET) leads to the page and changes nothing.
+    expect(new URL(url).pathname).toBe(`/unsubscribe/${token}/confirm`);
+    const opened = await unsubscribeGet(new Request(url), { params: Promise.resolve({ token }) });
+    expect(opened.status).toBe(303);
+    expect(opened.headers.get("location")).toBe(`/unsubscribe/${token}`);
     expect((await getNotificationPreferences(owner.id)).expiring).toBe(true);
 
     const done = await post(token);

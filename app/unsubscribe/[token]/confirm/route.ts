@@ -17,6 +17,15 @@ export async function POST(request: Request, { params }: { params: Promise<{ tok
   return new Response(null, { status: 303, headers: { location: `/unsubscribe/${encodeURIComponent(token)}?done=1` } });
 }
 
+/**
+ * GET /unsubscribe/<token>/confirm (the List-Unsubscribe header's URL opened in a browser, or fetched by a link
+ * previewer): changes nothing, leads to the page and its button.
+ */
+export async function GET(_request: Request, { params }: { params: Promise<{ token: string }> }) {
+  const { token } = await params;
+  return new Response(null, { status: 303, headers: { location: `/unsubscribe/${encodeURIComponent(token)}` } });
+}
+
 /** The first `max` bytes of the body at most (the one-click body is one short form field); the rest is not read. */
 async function readStart(request: Request, max: number): Promise<string> {
   const reader = request.body?.getReader();

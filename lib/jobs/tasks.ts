@@ -144,6 +144,13 @@ const notifyBroken: Task = async (payload) => {
   await notifyBrokenLinks(p.personId, links.slice(0, 1000));
 };
 
+/** Storage events seen long enough ago that a replay is refused by its time (lib/storage-events/receive.ts). */
+const pruneStorageEvents: Task = async () => {
+  const { pruneSeenEvents } = await import("@/lib/storage-events/receive");
+  const count = await pruneSeenEvents();
+  if (count) log.info("storage_events.pruned", { count });
+};
+
 /** "Downloads: daily digest": one e-mail and one digest.daily event per person who chose it. */
 const dailyDigest: Task = async () => {
   const { sendDailyDigests } = await import("@/lib/notifications/digest");
@@ -165,6 +172,7 @@ export const TASKS: TaskList = {
   "links:expiring_reminders": remindExpiring,
   [BROKEN_TASK]: notifyBroken,
   "notifications:daily_digest": dailyDigest,
+  "storage_events:prune": pruneStorageEvents,
 };
 
 /**
@@ -184,4 +192,5 @@ export const CRONTAB = [
   "47 * * * * jobs:prune_failed ?max=3",
   "7 * * * * links:expiring_reminders ?max=5&jobKey=links:expiring_reminders",
   "0 7 * * * notifications:daily_digest ?max=5&jobKey=notifications:daily_digest",
+  "*/10 * * * * storage_events:prune ?max=3",
 ].join("\n");

@@ -2,8 +2,9 @@ import "server-only";
 import { randomBytes } from "node:crypto";
 import { type Actor, can } from "@/lib/auth/permissions";
 import { db } from "@/lib/db/client";
-import { publicBaseUrl, getRuntimeSecrets } from "@/lib/env";
+import { getRuntimeSecrets } from "@/lib/env";
 import { AppError } from "@/lib/errors";
+import { managedLinkBase } from "@/lib/links/issue";
 import { newEventsToken, STORAGE_EVENT_PROVIDERS, type StorageEventProvider } from "@/lib/storage-events/format";
 import { CONNECTIONS_MANAGE_MESSAGE } from "@/lib/storage/connections";
 import { seal } from "@/lib/storage/sealed";
@@ -18,13 +19,9 @@ import { seal } from "@/lib/storage/sealed";
 
 export type StorageEventsSetting = { provider: StorageEventProvider | null; url: string };
 
-/** The address a provider posts to: <PUBLIC_URL>/hooks/storage/<id> (the browser's address when PUBLIC_URL is not set). */
-export function storageEventsPath(connectionId: string): string {
-  return `/hooks/storage/${connectionId}`;
-}
-
-export function storageEventsUrl(connectionId: string, fallbackOrigin = ""): string {
-  return `${publicBaseUrl() ?? fallbackOrigin}${storageEventsPath(connectionId)}`;
+/** The address a provider posts to: <PUBLIC_URL>/hooks/storage/<id> (the browser's address when PUBLIC_URL is not set, as for managed links). */
+export async function storageEventsUrl(connectionId: string): Promise<string> {
+  return `${await managedLinkBase()}/hooks/storage/${connectionId}`;
 }
 
 async function manageableConnection(actor: Actor, connectionId: string) {

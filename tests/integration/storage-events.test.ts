@@ -5,7 +5,7 @@
  * unknown connections are refused and mark nothing.
  */
 import { DeleteObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { POST } from "@/app/hooks/storage/[connectionId]/route";
 import type { SessionUser } from "@/lib/auth/session";
 import { newRecordId } from "@/lib/crypto";
@@ -17,7 +17,13 @@ import { turnOffStorageEvents, turnOnStorageEvents } from "@/lib/storage-events/
 import { seal } from "@/lib/storage/sealed";
 import { insertStorageConnection } from "../support/connection-row";
 import * as h from "../support/helpers";
+import { session } from "../support/request-context";
 import { adminS3For, storageCases } from "../support/storages";
+import { saveStorageEventsAction } from "@/lib/actions/save-storage-events";
+import { turnOffStorageEventsAction } from "@/lib/actions/turn-off-storage-events";
+import { loadActor } from "@/lib/auth/actor";
+
+vi.mock("@/lib/auth/session", async () => (await import("../support/request-context")).sessionModule);
 
 const users: SessionUser[] = [];
 afterAll(async () => {
@@ -329,5 +335,69 @@ describe("seen events", () => {
     });
     expect(await pruneSeenEvents()).toBeGreaterThanOrEqual(1);
     expect((await db.storageEventSeen.findMany({ where: { connectionId } })).map((r) => r.eventId)).toEqual(["b2:recent"]);
+  });
+});
+
+describe("Settings → Connections → Storage events", () => {
+  it("an Admin turns them on (the MinIO token shown once and sealed at rest, a B2 secret checked), and off; a Member is refused", async () => {
+    const owner = await h.createTestUser("events-settings");
+    users.push(owner);
+    const [storage] = storageCases();
+    const connectionId = await insertStorageConnection(owner.id, storage!, { name: "Settings" });
+    const person = async (role: "admin" | "member") => {
+      const row = await db.user.create({
+        data: { name: role, email: `${role}-${h.randomSuffix()}@integration.test`, passwordHash: "x", role, teamId: owner.id },
+      });
+      return { ...(await loadActor(row.id))!, name: row.name, email: row.email };
+    };
+    const admin = await person("admin");
+    const member = await person("member");
+    const as = async <T>(user: SessionUser, run: () => Promise<T>) => {
+      session.user = user;
+      try {
+        return await run();
+      } finally {
+        session.user = null;
+      }
+    };
+    const stored = () => db.storageConnection.findUniqueOrThrow({ where: { id: connectionId }, select: { eventsProvider: true, eventsSecretEnc: true } });
+
+    const on = await as(admin, () => saveStorageEventsAction({ status: "idle" }, { connectionId, provider: "minio" }));
+    expect(on).toMatchObject({ status: "success", data: { secret: expect.stringMatching(/^bse_/) } });
+    const token = on.status === "success" ? on.data!.secret! : "";
+    const row = await stored();
+    expect(row.eventsProvider).toBe("minio");
+    expect(row.eventsSecretEnc).toMatch(/^v2\./);
+    expect(row.eventsSecretEnc).not.toContain(token.slice(4));
+    const body = minioDelivery("s3:ObjectRemoved:Delete", "any-bucket", "nothing-shared.txt");
+    expect((await deliver(connectionId, body, { authorization: `Bearer ${token}` })).status).toBe(200);
+
+    // A new token: the old one stops working at once.
+    await as(owner, () => saveStorageEventsAction({ status: "idle" }, { connectionId, provider: "minio" }));
+    expect((await deliver(connectionId, minioDelivery("s3:ObjectRemoved:Delete", "b", "k"), { authorization: `Bearer ${token}` })).status).toBe(404);
+
+    expect(await as(admin, () => saveStorageEventsAction({ status: "idle" }, { connectionId, provider: "b2", secret: "too short" }))).toMatchObject({
+      status: "invalid",
+      fieldErrors: { secret: [expect.stringMatching(/signing secret/)] },
+    });
+    expect(await as(admin, () => saveStorageEventsAction({ status: "idle" }, { connectionId, provider: "b2", secret: B2_SECRET }))).toMatchObject({
+      status: "success",
+      data: { secret: null },
+    });
+    const b2Body = b2Delivery([{ eventType: "b2:TestEvent", bucket: "b", key: "k" }]);
+    expect((await deliver(connectionId, b2Body, { "x-bz-event-notification-signature": signB2(b2Body, B2_SECRET) })).status).toBe(200);
+
+    const before = await stored();
+    for (const attempt of [
+      () => saveStorageEventsAction({ status: "idle" }, { connectionId, provider: "minio" }),
+      () => turnOffStorageEventsAction({ status: "idle" }, { connectionId }),
+    ]) {
+      expect(await as(member, attempt)).toMatchObject({ status: "error", message: expect.stringMatching(/Only Admins and the Owner/) });
+    }
+    expect(await stored()).toEqual(before);
+
+    expect(await as(admin, () => turnOffStorageEventsAction({ status: "idle" }, { connectionId }))).toMatchObject({ status: "success" });
+    expect(await stored()).toEqual({ eventsProvider: null, eventsSecretEnc: null });
+    expect((await deliver(connectionId, b2Body, { "x-bz-event-notification-signature": signB2(b2Body, B2_SECRET) })).status).toBe(404);
   });
 });

@@ -80,6 +80,7 @@ export function StorageEvents({
         {provider
           ? `On, from ${LABELS[provider]}: links to an object are checked the moment the storage reports it deleted or replaced. The scheduled checks go on as a safety net.`
           : "Off: links are checked on the schedule only. MinIO and Backblaze B2 can tell Bucketshare at once when an object is deleted or replaced."}
+        {provider === "minio" ? " “Make a new token” stops the current one at once: put the new one in MinIO’s auth_token." : ""}
       </p>
       <div className="flex flex-wrap items-center gap-2 text-sm">
         <span className="font-medium">Hook URL</span>
@@ -168,6 +169,11 @@ mc event add ALIAS/${where} arn:minio:sqs::bucketshare:webhook --event put,delet
               </li>
               <li>
                 Webhook URL: <code className="break-all">{hookUrl}</code> (B2 posts to HTTPS addresses only). Save the rule.
+                {hookUrl.startsWith("http://") ? (
+                  <strong className="block text-amber-800 dark:text-amber-300">
+                    This address is not HTTPS, so B2 will not post to it: set PUBLIC_URL to the HTTPS address Bucketshare is reached at.
+                  </strong>
+                ) : null}
               </li>
               <li>
                 Click <strong>Secret</strong> beside the rule, copy the signing secret, paste it above as “B2 signing secret” and save.

@@ -43,6 +43,8 @@ export function StorageEvents({
   const [confirmOff, setConfirmOff] = useState(false);
   const [notice, setNotice] = useState<{ tone: "error" | "success"; text: string } | null>(null);
   const [copied, setCopied] = useState(false);
+  // A new form after each save: a pasted secret does not stay on the screen.
+  const [formKey, setFormKey] = useState(0);
 
   const [saveState, save, saving] = useActionState(
     async (previous: ActionState<StorageEventsSecretData>, input: ActionInput) => {
@@ -50,6 +52,7 @@ export function StorageEvents({
       if (state.status === "success") {
         setNotice(state.message ? { tone: "success", text: state.message } : null);
         setToken(state.data?.secret ?? null);
+        setFormKey((k) => k + 1);
       } else if (state.status === "error" || state.status === "unauthorized") setNotice({ tone: "error", text: state.message });
       else setNotice(null);
       return state;
@@ -99,7 +102,17 @@ export function StorageEvents({
       </div>
       <LiveMessage tone="error" message={notice?.tone === "error" ? notice.text : undefined} />
       <LiveMessage tone="success" message={notice?.tone === "success" ? notice.text : undefined} />
-      <form action={save} className="flex flex-wrap items-end gap-3" noValidate>
+      {/* Submitted by hand, not as a form action: React resets a form after its action, which would put the provider back and clear a pasted secret. */}
+      <form
+        key={formKey}
+        onSubmit={(event) => {
+          event.preventDefault();
+          const data = new FormData(event.currentTarget);
+          startTransition(() => save(data));
+        }}
+        className="flex flex-wrap items-end gap-3"
+        noValidate
+      >
         <input type="hidden" name="connectionId" value={connectionId} />
         <div className="w-48">
           <SelectField label="Provider" name="provider" value={chosen} onChange={(e) => setChosen(e.currentTarget.value as Provider)} errors={errors.provider}>

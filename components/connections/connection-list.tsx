@@ -2,6 +2,7 @@ import Link from "next/link";
 import { Suspense } from "react";
 import { ConnectionLifecycleSkeleton, ConnectionLifecycleStatus } from "@/components/connections/connection-lifecycle";
 import { DeleteConnectionButton } from "@/components/connections/delete-connection-button";
+import { StorageEvents } from "@/components/connections/storage-events";
 import { buttonClass } from "@/components/ui/button";
 import { getProvider } from "@/lib/storage/provider-presets";
 import type { ConnectionLifecycle } from "@/lib/uploads/lifecycle";
@@ -19,8 +20,22 @@ type Item = {
   buckets: string[];
 };
 
-/** `lifecycle`: per connection id, the check of its buckets' lifecycle rules, streamed into each row. */
-export function ConnectionList({ connections, lifecycle = {} }: { connections: Item[]; lifecycle?: Record<string, Promise<ConnectionLifecycle>> }) {
+/** Per connection id: its storage events provider (null = off) and hook URL (shown to those who may manage connections). */
+export type StorageEventsByConnection = Record<string, { provider: "minio" | "b2" | null; hookUrl: string }>;
+
+/**
+ * `lifecycle`: per connection id, the check of its buckets' lifecycle rules, streamed into each row.
+ * `storageEvents`: per connection id, its "Storage events" section.
+ */
+export function ConnectionList({
+  connections,
+  lifecycle = {},
+  storageEvents = {},
+}: {
+  connections: Item[];
+  lifecycle?: Record<string, Promise<ConnectionLifecycle>>;
+  storageEvents?: StorageEventsByConnection;
+}) {
   if (connections.length === 0) {
     return (
       <p className="rounded-lg border border-dashed border-zinc-300 p-6 text-center text-sm text-zinc-600 dark:border-zinc-700 dark:text-zinc-400">
@@ -67,6 +82,20 @@ export function ConnectionList({ connections, lifecycle = {} }: { connections: I
                 <Suspense fallback={<ConnectionLifecycleSkeleton />}>
                   <ConnectionLifecycleStatus connectionId={c.id} lifecycle={check} />
                 </Suspense>
+              </section>
+            ) : null}
+            {storageEvents[c.id] ? (
+              <section aria-labelledby={`events-${c.id}`} className="basis-full space-y-1 rounded-md bg-zinc-50 px-3 py-2 dark:bg-zinc-900/60">
+                <h3 id={`events-${c.id}`} className="text-sm font-medium">
+                  Storage events <span className="sr-only">in {c.name}</span>
+                </h3>
+                <StorageEvents
+                  connectionId={c.id}
+                  connectionName={c.name}
+                  provider={storageEvents[c.id]!.provider}
+                  hookUrl={storageEvents[c.id]!.hookUrl}
+                  bucket={c.buckets[0] ?? null}
+                />
               </section>
             ) : null}
           </li>

@@ -13,6 +13,7 @@ const KIND_LABELS: Record<string, string> = {
   "auth:prune_failures": "Old sign-in failures removed",
   "api:prune_idempotency_keys": "Old API idempotency keys removed",
   "jobs:prune_failed": "Old failed jobs removed",
+  "storage_events:prune": "Old storage events forgotten",
 };
 
 export function BackgroundJobs({ overview, now }: { overview: BackgroundJobsOverview; now: Date }) {

@@ -27,7 +27,7 @@ export function sessionCookieName(https: boolean): string {
 /**
  * Paths anyone may open: sign-in (and the single sign-on callback), first-run setup, health, what recipients see
  * (/s/…, and appearance logos, /brand/logo/<sha256>.png), upload requests' pages (/u/…: their token is checked there), and notification e-mails' unsubscribe links
- * (/unsubscribe/<signed token>).
+ * (/unsubscribe/<signed token>), and storage events pushed by a provider (/hooks/storage/<connection id>: its signature is checked there).
  */
 export const PUBLIC_PATHS = [
   /^\/sign-in\/?$/,
@@ -39,6 +39,7 @@ export const PUBLIC_PATHS = [
   /^\/invite\/[A-Za-z0-9_-]{1,64}\/?$/,
   /^\/brand\/logo\/[0-9a-f]{64}\.png$/,
   /^\/unsubscribe\/[A-Za-z0-9._%-]{1,400}(\/confirm)?\/?$/,
+  /^\/hooks\/storage\/[^/]{1,64}\/?$/,
 ];
 
 export function isPublicPath(pathname: string): boolean {

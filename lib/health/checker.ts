@@ -57,7 +57,7 @@ export type HealthDetail = {
   cursor?: string;
 };
 
-type DueLink = {
+export type DueLink = {
   id: string;
   connection_id: string | null;
   bucket: string;
@@ -74,7 +74,7 @@ type DueLink = {
   previous_checked_at: Date | null;
 };
 
-const LINK_COLUMNS = Prisma.sql`s.id, s.connection_id, s.bucket, s.key, s.kind, s.pinned, s.object_etag, s.object_version_id,
+export const LINK_COLUMNS = Prisma.sql`s.id, s.connection_id, s.bucket, s.key, s.kind, s.pinned, s.object_etag, s.object_version_id,
   s.never_expires, s.requested_expires_at, s.expires_at, s.target, s.health_detail`;
 
 /** Claims up to `limit` active links due for a check (never checked, or checked before `dueBefore`), marking them checked now. */
@@ -94,7 +94,7 @@ export async function claimDueLinks(limit: number, now: Date, dueBefore: Date, o
     RETURNING ${LINK_COLUMNS}, due.previous_checked_at`;
 }
 
-function pinOfRow(row: DueLink): HealthPin {
+export function pinOfRow(row: DueLink): HealthPin {
   return healthPinOf({
     kind: row.kind === "managed" ? "managed" : "direct",
     pinned: row.pinned,
@@ -106,10 +106,10 @@ function pinOfRow(row: DueLink): HealthPin {
   });
 }
 
-type Checked = { decision: HealthDecision; detail: HealthDetail };
+export type Checked = { decision: HealthDecision; detail: HealthDetail };
 
 /** HeadObject of the current object at `key` under `pin`: one decision, never throws. */
-function headerFor(connection: ConnectionRecord, bucket: string, signal?: AbortSignal): (key: string, pin: HealthPin) => Promise<HealthDecision> {
+export function headerFor(connection: ConnectionRecord, bucket: string, signal?: AbortSignal): (key: string, pin: HealthPin) => Promise<HealthDecision> {
   const { s3 } = clientsFor(connection);
   return async (key, pin) => {
     try {
@@ -170,7 +170,7 @@ async function checkRow(row: DueLink, connection: ConnectionRecord, before: () =
   };
 }
 
-function detailOf(decision: HealthDecision): HealthDetail {
+export function detailOf(decision: HealthDecision): HealthDetail {
   return { cause: decision.cause, ...(decision.trueEnd ? { trueEnd: decision.trueEnd.toISOString() } : {}) };
 }
 
@@ -182,7 +182,7 @@ export type NewlyBroken = { personId: string; link: BrokenLink };
  * (throttled) keeps the last mark and is tried again soon (its claim is given back). Returns the
  * link when this check is the one that found it broken (its previous mark read under the row's lock).
  */
-async function record(row: Pick<DueLink, "id" | "previous_checked_at">, checked: Checked | null, now: Date): Promise<NewlyBroken | null> {
+export async function record(row: Pick<DueLink, "id" | "previous_checked_at">, checked: Checked | null, now: Date): Promise<NewlyBroken | null> {
   if (!checked || checked.decision.outcome === null) {
     await db.shareLink.updateMany({ where: { id: row.id, healthCheckedAt: now }, data: { healthCheckedAt: row.previous_checked_at } });
     return null;

@@ -147,6 +147,13 @@ const notifyBroken: Task = async (payload) => {
   await notifyBrokenLinks(p.personId, links.slice(0, 1000));
 };
 
+/** Storage events seen long enough ago that a replay is refused by its time (lib/storage-events/receive.ts). */
+const pruneStorageEvents: Task = async () => {
+  const { pruneSeenEvents } = await import("@/lib/storage-events/receive");
+  const count = await pruneSeenEvents();
+  if (count) log.info("storage_events.pruned", { count });
+};
+
 /** "Downloads: daily digest": one e-mail and one digest.daily event per person who chose it. */
 const dailyDigest: Task = async () => {
   const { sendDailyDigests } = await import("@/lib/notifications/digest");
@@ -175,6 +182,7 @@ export const TASKS: TaskList = {
   [BROKEN_TASK]: notifyBroken,
   "notifications:daily_digest": dailyDigest,
   "notifications:downloads": downloadNotices,
+  "storage_events:prune": pruneStorageEvents,
 };
 
 /**
@@ -195,4 +203,5 @@ export const CRONTAB = [
   "7 * * * * links:expiring_reminders ?max=5&jobKey=links:expiring_reminders&queue=mail",
   "0 7 * * * notifications:daily_digest ?max=5&jobKey=notifications:daily_digest&queue=mail",
   "* * * * * notifications:downloads ?max=5&jobKey=notifications:downloads&queue=mail",
+  "*/10 * * * * storage_events:prune ?max=3",
 ].join("\n");

@@ -10,6 +10,7 @@ export const SEALED_COLUMNS = {
   sessionToken: { table: "storage_connections", column: "session_token_enc", legacyAad: "storage_connections.session_token" },
   shareUrl: { table: "share_links", column: "url_enc", legacyAad: "share_links.url" },
   webhookSecret: { table: "users", column: "webhook_secret_enc", legacyAad: "users.webhook_secret" },
+  storageEventsSecret: { table: "storage_connections", column: "events_secret_enc", legacyAad: "storage_connections.events_secret" },
 } as const;
 
 export type SealedColumn = keyof typeof SEALED_COLUMNS;

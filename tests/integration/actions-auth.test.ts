@@ -112,13 +112,15 @@ describe("server actions without a session", () => {
         .map((a) => `${a.file}#${a.name}`)
         .sort(),
     ).toEqual(PUBLIC_ACTIONS);
-    // Settings → API tokens and Connections' "Add lifecycle rule": each needs a session.
+    // Settings → API tokens and Connections' "Add lifecycle rule" and "Storage events": each needs a session.
     const signedIn = actions.filter((a) => a.fn.access === "signed-in").map((a) => `${a.file}#${a.name}`);
     expect(signedIn).toEqual(
       expect.arrayContaining([
         "create-api-token.ts#createApiTokenAction",
         "revoke-api-token.ts#revokeApiTokenAction",
         "add-lifecycle-rule.ts#addLifecycleRuleAction",
+        "save-storage-events.ts#saveStorageEventsAction",
+        "turn-off-storage-events.ts#turnOffStorageEventsAction",
       ]),
     );
   });

@@ -174,10 +174,16 @@ function inputsFor(id: string, actor: SessionUser): Record<string, unknown>[] {
       { id: connectionId, name: "Renamed", ...access },
       { name: "Another", ...access },
     ],
+    // Issue 18: Settings → Connections → "Storage events" (connections.manage).
+    "save-storage-events.ts#saveStorageEventsAction": [
+      { connectionId, provider: "minio" },
+      { connectionId, provider: "b2", secret: "k3Jd9QmZp2Xw7RtL5vNc8HbF4sGy6UaE" },
+    ],
     "scan-files-share.ts#scanFilesShareAction": [{ connectionId, bucket, mode: "folder", prefix: "docs/", recursive: "on" }],
     "set-log-network-only.ts#setLogNetworkOnlyAction": [{ logNetworkOnly: "on" }],
     "share-again.ts#shareAgainAction": links.map((l) => ({ id: l })),
     "test-connection.ts#testConnectionAction": [{ id: connectionId, ...access }],
+    "turn-off-storage-events.ts#turnOffStorageEventsAction": [{ connectionId }],
   };
   const inputs = table[id];
   if (!inputs) throw new Error(`${id}: a new action; add the input that would succeed for the Owner to this sweep`);

@@ -213,3 +213,15 @@ describe("which paths need no session", () => {
     expect(response.status).toBe(307);
   });
 });
+
+describe("storage events hooks", () => {
+  it("let a provider post to /hooks/storage/<connection id> without a session (its proof is checked by the route), nothing else under /hooks", async () => {
+    const hook = "/hooks/storage/cl0000000000000000000000a";
+    expect(isPublicPath(hook)).toBe(true);
+    expect(
+      ["/hooks", "/hooks/", "/hooks/storage", "/hooks/storage/", `${hook}/x`, "/hooks/other/x", `/hooks/storage/${"a".repeat(65)}`].filter(isPublicPath),
+    ).toEqual([]);
+    expect((await proxy(request(hook))).status).not.toBe(307);
+    expect((await proxy(request("/hooks/storage"))).status).toBe(307);
+  });
+});

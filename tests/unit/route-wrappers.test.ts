@@ -103,6 +103,16 @@ describe("public routes go through their one wrapper", () => {
     expect(files.flatMap((file) => problems(file, UPLOAD_REQUEST))).toEqual([]);
   });
 
+  it("the storage events hook (app/hooks/) hands the request to receiveStorageEvents and does nothing itself", () => {
+    const files = routeFiles("app/hooks");
+    expect(files).toEqual(["app/hooks/storage/[connectionId]/route.ts"]);
+    const text = readFileSync(join(root, files[0]!), "utf8");
+    expect(importsOf(text).map((i) => i.from)).toEqual(["@/lib/storage-events/receive"]);
+    const code = text.replace(/\/\*[\s\S]*?\*\//g, "").replace(/^\s*\/\/.*$/gm, "");
+    expect(FORBIDDEN_NAME.exec(code)).toBeNull();
+    expect(code).toMatch(/await receiveStorageEvents\(connectionId, request\)/);
+  });
+
   it("every operation under app/api/v1/ is apiRoutes(endpoint); the public exceptions touch no auth or data", () => {
     const files = routeFiles("app/api/v1");
     expect(files.filter((file) => !PUBLIC_API_ROUTES.has(file)).flatMap((file) => problems(file, API))).toEqual([]);

@@ -9,6 +9,7 @@ import { can } from "@/lib/auth/permissions";
 import { requireUser } from "@/lib/auth/session";
 import { listConnectionsWithLinkCounts } from "@/lib/storage/connections";
 import { lifecycleOfConnection } from "@/lib/uploads/lifecycle";
+import { listStorageEventsSettings, storageEventsUrl } from "@/lib/storage-events/settings";
 
 export const metadata: Metadata = { title: "Connections · Settings" };
 
@@ -16,7 +17,10 @@ export default async function ConnectionsSettingsPage({ searchParams }: { search
   const user = await requireUser();
   // Endpoints, keys and settings: only for those who may manage connections.
   if (!can(user, "connections.manage")) notFound();
-  const [connections, params] = await Promise.all([listConnectionsWithLinkCounts(user), searchParams]);
+  const [connections, params, events] = await Promise.all([listConnectionsWithLinkCounts(user), searchParams, listStorageEventsSettings(user)]);
+  const storageEvents = Object.fromEntries(
+    await Promise.all(connections.map(async (c) => [c.id, { provider: events[c.id] ?? null, hookUrl: await storageEventsUrl(c.id) }] as const)),
+  );
   // Storage calls, not awaited here: each connection's row streams its buckets' lifecycle rules in when they are known.
   const lifecycle = Object.fromEntries(connections.map((c) => [c.id, lifecycleOfConnection(user, c.id)]));
   return (
@@ -36,7 +40,7 @@ export default async function ConnectionsSettingsPage({ searchParams }: { search
         <div role="status" aria-live="polite">
           {params.saved ? <Alert tone="success">Connection saved.</Alert> : params.deleted ? <Alert tone="success">Connection deleted.</Alert> : null}
         </div>
-        <ConnectionList connections={connections} lifecycle={lifecycle} />
+        <ConnectionList connections={connections} lifecycle={lifecycle} storageEvents={storageEvents} />
       </section>
     </SettingsShell>
   );

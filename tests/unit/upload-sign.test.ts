@@ -10,7 +10,7 @@ import { answerSignRequest, PART_URL_SECONDS, type SignableUpload } from "@/lib/
  * Signing is local: nothing is sent.
  */
 
-const { s3 } = buildClients(
+const { presigner } = buildClients(
   { endpoint: "https://s3.example.com", region: "eu-central-1", forcePathStyle: false },
   { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY" },
 );
@@ -32,7 +32,7 @@ describe("the upload signer", () => {
       [1, PART_SIZE],
       [2, 5],
     ] as const) {
-      const signed = await answerSignRequest(s3, upload, { method: "PUT", key: upload.key, uploadId: "mp-123", partNumber });
+      const signed = await answerSignRequest(presigner, upload, { method: "PUT", key: upload.key, uploadId: "mp-123", partNumber });
       const url = new URL(signed.url);
       urls.push(signed.url);
       expect(signed.method).toBe("PUT");
@@ -43,7 +43,7 @@ describe("the upload signer", () => {
       expect(url.searchParams.get("X-Amz-SignedHeaders")?.split(";")).toEqual(["content-length", "host"]);
       expect(length).toBeGreaterThan(0);
     }
-    const list = await answerSignRequest(s3, upload, { method: "GET", key: upload.key, uploadId: "mp-123" });
+    const list = await answerSignRequest(presigner, upload, { method: "GET", key: upload.key, uploadId: "mp-123" });
     urls.push(list.url);
     expect(new URL(list.url).searchParams.get("uploadId")).toBe("mp-123");
     for (const url of urls) {
@@ -54,21 +54,21 @@ describe("the upload signer", () => {
 
   it("answers ListParts with the app's own path when the caller gives one (an upload request's page: review 17, finding 8)", async () => {
     const paths = { create: () => "/c", complete: () => "/d", abort: () => "/a", listParts: (id: string) => `/u/tok/uploads/${id}/parts` };
-    expect(await answerSignRequest(s3, upload, { method: "GET", key: upload.key, uploadId: "mp-123" }, paths)).toEqual({
+    expect(await answerSignRequest(presigner, upload, { method: "GET", key: upload.key, uploadId: "mp-123" }, paths)).toEqual({
       url: "/u/tok/uploads/u1/parts",
       method: "GET",
     });
     // Still only for this upload's own multipart upload.
-    await expect(answerSignRequest(s3, upload, { method: "GET", key: upload.key, uploadId: "mp-other" }, paths)).rejects.toThrow(/another upload/);
+    await expect(answerSignRequest(presigner, upload, { method: "GET", key: upload.key, uploadId: "mp-other" }, paths)).rejects.toThrow(/another upload/);
   });
 
   it("answers Create, Complete and Abort with the app's own paths", async () => {
-    expect(await answerSignRequest(s3, upload, { method: "POST", key: upload.key })).toEqual({ url: "/uploads/u1/create", method: "POST" });
-    expect(await answerSignRequest(s3, upload, { method: "POST", key: upload.key, uploadId: "mp-123" })).toEqual({
+    expect(await answerSignRequest(presigner, upload, { method: "POST", key: upload.key })).toEqual({ url: "/uploads/u1/create", method: "POST" });
+    expect(await answerSignRequest(presigner, upload, { method: "POST", key: upload.key, uploadId: "mp-123" })).toEqual({
       url: "/uploads/u1/complete",
       method: "POST",
     });
-    expect(await answerSignRequest(s3, upload, { method: "DELETE", key: upload.key, uploadId: "mp-123" })).toEqual({
+    expect(await answerSignRequest(presigner, upload, { method: "DELETE", key: upload.key, uploadId: "mp-123" })).toEqual({
       url: "/uploads/u1/abort",
       method: "DELETE",
     });
@@ -84,9 +84,9 @@ describe("the upload signer", () => {
       { method: "PUT", key: upload.key },
       { method: "GET", key: upload.key },
     ] as const;
-    for (const request of refusals) await expect(answerSignRequest(s3, upload, request), JSON.stringify(request)).rejects.toThrow(/Nothing was signed/);
+    for (const request of refusals) await expect(answerSignRequest(presigner, upload, request), JSON.stringify(request)).rejects.toThrow(/Nothing was signed/);
     await expect(
-      answerSignRequest(s3, { ...upload, state: "complete" }, { method: "PUT", key: upload.key, uploadId: "mp-123", partNumber: 1 }),
+      answerSignRequest(presigner, { ...upload, state: "complete" }, { method: "PUT", key: upload.key, uploadId: "mp-123", partNumber: 1 }),
     ).rejects.toThrow(/no longer in progress/);
   });
 });

@@ -77,7 +77,7 @@ const HOST = "127.0.0.1:9000";
 const UPLOAD_ID = "2~bench-upload-id";
 const PART_BYTES = 8 * 1024 * 1024;
 /** RFC 3986 percent-encoding, as any SigV4 signer must do it. */
-const escape = (value: string) => encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+const percentEncode = (value: string) => encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 
 /** The minimal loop: derive the key once; per URL one canonical request string, one SHA-256, one HMAC. */
 function minimalLoop(operation: "get" | "part") {
@@ -87,8 +87,8 @@ function minimalLoop(operation: "get" | "part") {
   if (operation === "get") {
     const amz = `X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=${credential}&X-Amz-Date=${AMZ_DATE}&X-Amz-Expires=${EXPIRES}&X-Amz-SignedHeaders=host`;
     return (i: number) => {
-      const path = `/${BUCKET}/${escape(keys[i]!).replace(/%2F/g, "/")}`;
-      const disposition = `response-content-disposition=${escape(dispositions[i]!)}`;
+      const path = `/${BUCKET}/${percentEncode(keys[i]!).replace(/%2F/g, "/")}`;
+      const disposition = `response-content-disposition=${percentEncode(dispositions[i]!)}`;
       const canonical = `GET\n${path}\n${amz}&${disposition}\nhost:${HOST}\n\nhost\nUNSIGNED-PAYLOAD`;
       const signature = createHmac("sha256", key)
         .update(head + oneShotHash("sha256", canonical, "hex"))
@@ -98,7 +98,7 @@ function minimalLoop(operation: "get" | "part") {
   }
   const amz = `X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Content-Sha256=UNSIGNED-PAYLOAD&X-Amz-Credential=${credential}&X-Amz-Date=${AMZ_DATE}&X-Amz-Expires=${PART_SECONDS}`;
   return (i: number) => {
-    const path = `/${BUCKET}/${escape(keys[i]!).replace(/%2F/g, "/")}`;
+    const path = `/${BUCKET}/${percentEncode(keys[i]!).replace(/%2F/g, "/")}`;
     const tail = `X-Amz-SignedHeaders=content-length%3Bhost&partNumber=${(i % 10_000) + 1}&uploadId=${encodeURIComponent(UPLOAD_ID)}&x-id=UploadPart`;
     const canonical = `PUT\n${path}\n${amz}&${tail}\ncontent-length:${PART_BYTES}\nhost:${HOST}\n\ncontent-length;host\nUNSIGNED-PAYLOAD`;
     const signature = createHmac("sha256", key)

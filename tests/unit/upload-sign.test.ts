@@ -1,7 +1,8 @@
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { buildClients } from "@/lib/storage/client";
 import { PART_SIZE } from "@/lib/uploads/parts";
 import { answerSignRequest, PART_URL_SECONDS, type SignableUpload } from "@/lib/uploads/sign";
+import { sdkOperationPresigner } from "@/tests/support/sdk-presigner";
 
 /**
  * The upload signer's URLs: UploadPart signed with its exact Content-Length and 15 minutes of life,
@@ -10,7 +11,7 @@ import { answerSignRequest, PART_URL_SECONDS, type SignableUpload } from "@/lib/
  * Signing is local: nothing is sent.
  */
 
-const { presigner } = buildClients(
+const { presigner, s3 } = buildClients(
   { endpoint: "https://s3.example.com", region: "eu-central-1", forcePathStyle: false },
   { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY" },
 );
@@ -50,6 +51,27 @@ describe("the upload signer", () => {
       for (const name of new URL(url).searchParams.keys()) expect(name.toLowerCase()).not.toMatch(/^x-amz-checksum|^x-amz-sdk-checksum/);
       expect(url.toLowerCase()).not.toContain("checksum");
     }
+  });
+
+  afterEach(() => vi.useRealTimers());
+
+  it("gives Uppy the very URLs the SDK's getSignedUrl gave before (parts signed ahead and ListParts included)", async () => {
+    const now = new Date("2026-12-07T08:00:00Z");
+    vi.useFakeTimers({ now, toFake: ["Date"] });
+    const sdk = sdkOperationPresigner({
+      endpoint: "https://s3.example.com",
+      region: "eu-central-1",
+      forcePathStyle: false,
+      credentials: { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY" },
+    });
+    const common = { bucket: upload.bucket, key: upload.key, uploadId: "mp-123", expiresInSeconds: PART_URL_SECONDS, signingDate: now };
+    const signed = await answerSignRequest(presigner, upload, { method: "PUT", key: upload.key, uploadId: "mp-123", partNumber: 1, ahead: 1 });
+    expect(signed.url).toBe(await sdk.presign({ ...common, operation: "UploadPart", partNumber: 1, contentLength: PART_SIZE }));
+    expect(signed.next).toEqual([{ partNumber: 2, url: await sdk.presign({ ...common, operation: "UploadPart", partNumber: 2, contentLength: 5 }) }]);
+    const list = await answerSignRequest(presigner, upload, { method: "GET", key: upload.key, uploadId: "mp-123" });
+    expect(list.url).toBe(await sdk.presign({ ...common, operation: "ListParts" }));
+    sdk.destroy();
+    s3.destroy();
   });
 
   it("answers ListParts with the app's own path when the caller gives one (an upload request's page: review 17, finding 8)", async () => {

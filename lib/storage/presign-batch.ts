@@ -135,7 +135,7 @@ type Dated = {
   expires: number;
   signingKey: Buffer;
   scope: string;
-  /** Credential, Date, Expires (and Security-Token) as they go into a query, encoded. */
+  /** The X-Amz-Credential value as it goes into a query, encoded. */
   credential: string;
   stringToSignHead: string;
   /** The GET shape: the X-Amz-* parameters of the canonical query, and of the URL (without the signature). */

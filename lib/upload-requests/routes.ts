@@ -16,6 +16,7 @@ import { lockoutStartedByFailure } from "@/lib/recipient/password-lockout";
 import { signUnlock, UNLOCK_COOKIE } from "@/lib/recipient/unlock-cookie";
 import { clientAddressFromHeaders, isHttpsRequest } from "@/lib/security/client-address";
 import { clientsFor } from "@/lib/storage/client";
+import type { UrlPresigner } from "@/lib/storage/presign";
 import {
   isUnlocked,
   type PublicRequest,
@@ -76,6 +77,7 @@ export type RequestRouteContext = {
   userAgent: string | null;
   secure: boolean;
   s3: () => S3Client;
+  presigner: () => UrlPresigner;
   log: (outcome: LinkOutcome, reason?: LinkEventReason | null) => void;
 };
 
@@ -160,6 +162,7 @@ export function withUploadRequest(
         userAgent,
         secure: isHttpsRequest(request.headers),
         s3: () => clientsFor(found.connection!).s3,
+        presigner: () => clientsFor(found.connection!).presigner,
         log: (outcome, reason) =>
           recordLinkEvent({ linkId: found.id, outcome, reason: reason ?? null, clientAddress: kept, userAgent, previewAgent: false, at: now }),
       });
@@ -467,7 +470,7 @@ export async function signRequestUploadRoute(context: RequestRouteContext): Prom
   const { id, key, ...request } = parse(signSchema, await readBody(context.request), "The sign request is not one Bucketshare signs.");
   const row = await requestUpload(context, id);
   if (key !== row.id) throw new AppError("invalid", "This request is for another file than the upload's. Nothing was signed.");
-  const signed = await answerSignRequest(context.s3(), row, { ...request, key: row.key }, requestUploadPaths(context.token));
+  const signed = await answerSignRequest(context.presigner(), row, { ...request, key: row.key }, requestUploadPaths(context.token));
   await keepAlive(row.id);
   return Response.json(signed, { headers: { "cache-control": "no-store" } });
 }

@@ -67,7 +67,7 @@ export async function signUploadRoute({ request, user }: SessionRouteContext<unk
   if (!parsed.success) throw new AppError("invalid", "The sign request is not one Bucketshare signs. Nothing was signed.");
   const { id, ...signRequest } = parsed.data;
   const { row, open } = await openOwnUpload(user, id);
-  const signed = await answerSignRequest(open.clients.s3, row, signRequest);
+  const signed = await answerSignRequest(open.clients.presigner, row, signRequest);
   return Response.json(signed, { headers: { "cache-control": "no-store" } });
 }
 

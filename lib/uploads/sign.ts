@@ -1,6 +1,6 @@
-import { ListPartsCommand, type S3Client, UploadPartCommand } from "@aws-sdk/client-s3";
-import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
+import { ListPartsCommand, type S3Client } from "@aws-sdk/client-s3";
 import { AppError } from "@/lib/errors";
+import type { UrlPresigner } from "@/lib/storage/presign";
 import { MAX_SIGN_AHEAD, partLength } from "@/lib/uploads/parts";
 import { onStorage } from "@/lib/uploads/storage";
 import { escapeXml } from "@/lib/uploads/xml";
@@ -10,8 +10,10 @@ import { escapeXml } from "@/lib/uploads/xml";
  * signed-in owner's route, later an upload request's page) has already checked that the caller may
  * touch this upload; here the request Uppy wants signed is checked against the upload's own row.
  * Each UploadPart URL is signed WITH its exact Content-Length (a body of another size fails the
- * signature at the storage server) and lives 15 minutes. The S3 client computes checksums only when
- * required (lib/storage/client.ts), so no x-amz-checksum parameter is baked into a URL.
+ * signature at the storage server) and lives 15 minutes. The URLs come from the connection's one signer
+ * (lib/storage/presign-batch.ts: node:crypto, the signing key cached per connection and day), byte for byte what
+ * the SDK's `getSignedUrl` gives for UploadPartCommand and ListPartsCommand, and never with an x-amz-checksum
+ * parameter.
  */
 
 /** How long a part (or ListParts) URL works. */
@@ -38,22 +40,15 @@ export type SignRequest = { method: "GET" | "PUT" | "POST" | "DELETE"; key: stri
 /** Uppy's PresignedResponse, plus the parts signed ahead. */
 export type SignedRequest = { url: string; method?: string; headers?: Record<string, string>; next?: { partNumber: number; url: string }[] };
 
-export async function signUploadPart(
-  s3: S3Client,
+export function signUploadPart(
+  presigner: UrlPresigner,
   input: { bucket: string; key: string; uploadId: string; partNumber: number; contentLength: number },
-): Promise<string> {
-  const command = new UploadPartCommand({
-    Bucket: input.bucket,
-    Key: input.key,
-    UploadId: input.uploadId,
-    PartNumber: input.partNumber,
-    ContentLength: input.contentLength,
-  });
-  return getSignedUrl(s3, command, { expiresIn: PART_URL_SECONDS, signableHeaders: new Set(["content-length"]) });
+): string {
+  return presigner.presignOperation({ operation: "UploadPart", ...input, expiresInSeconds: PART_URL_SECONDS });
 }
 
-export async function signListParts(s3: S3Client, input: { bucket: string; key: string; uploadId: string }): Promise<string> {
-  return getSignedUrl(s3, new ListPartsCommand({ Bucket: input.bucket, Key: input.key, UploadId: input.uploadId }), { expiresIn: PART_URL_SECONDS });
+export function signListParts(presigner: UrlPresigner, input: { bucket: string; key: string; uploadId: string }): string {
+  return presigner.presignOperation({ operation: "ListParts", ...input, expiresInSeconds: PART_URL_SECONDS });
 }
 
 const refuse = (message: string) => new AppError("invalid", `${message} Nothing was signed.`);
@@ -83,7 +78,12 @@ export const uploadPaths: UploadPaths = {
  * Anything not about this row (another key, another upload id, a part out of range, a single PUT)
  * is refused before anything is signed.
  */
-export async function answerSignRequest(s3: S3Client, upload: SignableUpload, request: SignRequest, paths: UploadPaths = uploadPaths): Promise<SignedRequest> {
+export async function answerSignRequest(
+  presigner: UrlPresigner,
+  upload: SignableUpload,
+  request: SignRequest,
+  paths: UploadPaths = uploadPaths,
+): Promise<SignedRequest> {
   if (upload.state !== "uploading") throw new AppError("conflict", "This upload is no longer in progress. Nothing was signed.");
   if (request.key !== upload.key) throw refuse("This request is for another object than the upload's.");
   if (request.uploadId === undefined) {
@@ -99,7 +99,7 @@ export async function answerSignRequest(s3: S3Client, upload: SignableUpload, re
       }
       const ahead = Math.max(0, Math.min(request.ahead ?? 0, MAX_SIGN_AHEAD, upload.partCount - part));
       const sign = (partNumber: number) =>
-        signUploadPart(s3, {
+        signUploadPart(presigner, {
           bucket: upload.bucket,
           key: upload.key,
           uploadId: upload.multipartId!,
@@ -107,12 +107,12 @@ export async function answerSignRequest(s3: S3Client, upload: SignableUpload, re
           contentLength: partLength(Number(upload.size), partNumber),
         });
       const following = Array.from({ length: ahead }, (_, i) => part + 1 + i);
-      const [url, ...next] = await Promise.all([sign(part), ...following.map(sign)]);
-      return { url: url!, method: "PUT", ...(ahead > 0 ? { next: next.map((u, i) => ({ partNumber: following[i]!, url: u })) } : {}) };
+      const url = sign(part);
+      return { url, method: "PUT", ...(ahead > 0 ? { next: following.map((partNumber) => ({ partNumber, url: sign(partNumber) })) } : {}) };
     }
     case "GET":
       if (paths.listParts) return { url: paths.listParts(upload.id), method: "GET" };
-      return { url: await signListParts(s3, { bucket: upload.bucket, key: upload.key, uploadId: upload.multipartId }), method: "GET" };
+      return { url: signListParts(presigner, { bucket: upload.bucket, key: upload.key, uploadId: upload.multipartId }), method: "GET" };
     case "POST":
       return { url: paths.complete(upload.id), method: "POST" };
     case "DELETE":

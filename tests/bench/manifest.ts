@@ -3,7 +3,8 @@
  * (default 50,000). Fills an embedded PostgreSQL with one share and its snapshot rows, then
  * times the whole generation in process: keyset pages of share_link_files, one direct presigned
  * URL per file (lib/storage/presign-batch.ts), CSV and JSON lines, read as a stream to the end.
- * Also the signing alone (no database), and the SDK-based presigner for comparison.
+ * Also the signing alone (no database), and the per-link door of the same signer
+ * (`createUrlPresigner().presignGet`, one URL at a time, awaited) for comparison.
  *
  *   npm run bench:manifest              (FILES=… RUNS=… to change the sizes; BENCH_QUICK=1: a few seconds)
  *   npm run bench:manifest -- --route   (also through the production route: tests/bench/manifest-route.ts;
@@ -123,19 +124,19 @@ async function main() {
       if (count !== FILES) throw new Error(`read ${count} rows`);
       return { perSecond: FILES / ((performance.now() - t0) / 1_000), perCpuSecond: FILES / cpuSeconds(cpu0) };
     };
-    const sdk = createUrlPresigner({
+    const perLink = createUrlPresigner({
       endpoint: "http://127.0.0.1:9000",
       region: "us-east-1",
       forcePathStyle: true,
       credentials: { accessKeyId: "AKIAIOSFODNN7EXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY" },
     });
-    const sdkOnly = async () => {
+    const perLinkOnly = async () => {
       const count = Math.min(FILES, 10_000);
       const flat = rows.flat().slice(0, count);
       const t0 = performance.now();
       const cpu0 = process.cpuUsage();
       for (const file of flat) {
-        await sdk.presignGet({
+        await perLink.presignGet({
           bucket: "bench-bucket",
           key: file.key,
           expiresInSeconds: 604_800,
@@ -149,7 +150,7 @@ async function main() {
     await endToEnd("csv"); // warm-up
     signOnly();
     type Rate = { perSecond: number; perCpuSecond: number };
-    const results = { csv: [] as Rate[], json: [] as Rate[], read: [] as Rate[], sign: [] as Rate[], sdk: [] as Rate[] };
+    const results = { csv: [] as Rate[], json: [] as Rate[], read: [] as Rate[], sign: [] as Rate[], perLink: [] as Rate[] };
     let last = { csv: { lines: 0, bytes: 0, rssMb: 0 }, json: { lines: 0, bytes: 0, rssMb: 0 } };
     for (let run = 0; run < RUNS; run++) {
       const csv = await endToEnd("csv");
@@ -159,7 +160,7 @@ async function main() {
       last = { csv, json };
       results.read.push(await readOnly());
       results.sign.push(signOnly());
-      results.sdk.push(await sdkOnly());
+      results.perLink.push(await perLinkOnly());
     }
     if (last.csv.lines !== FILES + 1) throw new Error(`CSV has ${last.csv.lines} lines, expected ${FILES + 1}`);
     await db.$disconnect();
@@ -176,7 +177,7 @@ async function main() {
           [`JSON, end to end (${(last.json.bytes / 2 ** 20).toFixed(1)} MiB, peak RSS ${last.json.rssMb.toFixed(0)} MiB)`, results.json],
           ["reading the snapshot only (keyset pages of 1,000 rows)", results.read],
           ["signing + Content-Disposition only (lib/storage/presign-batch.ts)", results.sign],
-          ["for comparison: SDK-based createUrlPresigner().presignGet, one by one", results.sdk],
+          ["for comparison: the per-link createUrlPresigner().presignGet, one by one, awaited", results.perLink],
         ] as const
       ).map(([label, rates]) => {
         const wall = rates.map((r) => r.perSecond);

@@ -27,7 +27,7 @@
  * file, PostgreSQL's and the storage server's answers included), an upper bound.
  *
  * Signing: part URLs per second through lib/uploads/sign.ts (answerSignRequest, in process, the
- * app's S3 client), beside a minimal node:crypto SigV4 presign of the same UploadPart URL (its
+ * connection's one signer, lib/storage/presign-batch.ts), beside a minimal node:crypto SigV4 presign of the same UploadPart URL (its
  * signing key cached per day, as the SDK does); one URL of each is PUT to the storage server.
  *
  *   npm run bench:upload       (SIZE=256M|1G|<bytes>, ROUNDS=…, IN_FLIGHT=…, SIGN_SECONDS=…, STORAGE=swift|ceph, FETCH=0|1;
@@ -531,7 +531,7 @@ async function main(): Promise<number> {
     const aborted = await appFetch(`/uploads/${alone.id}/abort`, { method: "DELETE" });
     if (aborted.status !== 204) throw new Error(`abort answered ${aborted.status}`);
 
-    // Signing: lib/uploads/sign.ts in process (the app's S3 client) against a plain node:crypto presign.
+    // Signing: lib/uploads/sign.ts in process (the connection's one signer) against a plain node:crypto presign.
     const clients = buildClients(
       { endpoint: storage.endpoint, region: storage.region, forcePathStyle: true },
       { accessKeyId: storage.accessKeyId, secretAccessKey: storage.secretAccessKey },
@@ -554,7 +554,8 @@ async function main(): Promise<number> {
       while (performance.now() < end) for (let k = 0; k < 100; k++) await work((n++ % 9_999) + 1);
       return n / ((performance.now() - t0) / 1000);
     };
-    const appSign = (partNumber: number) => answerSignRequest(clients.s3, upload, { method: "PUT", key: upload.key, uploadId: upload.multipartId, partNumber });
+    const appSign = (partNumber: number) =>
+      answerSignRequest(clients.presigner, upload, { method: "PUT", key: upload.key, uploadId: upload.multipartId, partNumber });
     const plainSign = (partNumber: number) => plain({ bucket, key: upload.key, uploadId: upload.multipartId, partNumber, contentLength: PART_SIZE });
     await timeLoop(appSign); // warm-up, as long as a measured run
     const signLoad = loadavg()[0]!.toFixed(2);

@@ -1,7 +1,8 @@
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { buildClients } from "@/lib/storage/client";
 import { PART_SIZE } from "@/lib/uploads/parts";
 import { answerSignRequest, PART_URL_SECONDS, type SignableUpload } from "@/lib/uploads/sign";
+import { sdkOperationPresigner } from "@/tests/support/sdk-presigner";
 
 /**
  * The upload signer's URLs: UploadPart signed with its exact Content-Length and 15 minutes of life,
@@ -10,7 +11,7 @@ import { answerSignRequest, PART_URL_SECONDS, type SignableUpload } from "@/lib/
  * Signing is local: nothing is sent.
  */
 
-const { s3 } = buildClients(
+const { presigner, s3 } = buildClients(
   { endpoint: "https://s3.example.com", region: "eu-central-1", forcePathStyle: false },
   { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY" },
 );
@@ -32,7 +33,7 @@ describe("the upload signer", () => {
       [1, PART_SIZE],
       [2, 5],
     ] as const) {
-      const signed = await answerSignRequest(s3, upload, { method: "PUT", key: upload.key, uploadId: "mp-123", partNumber });
+      const signed = await answerSignRequest(presigner, upload, { method: "PUT", key: upload.key, uploadId: "mp-123", partNumber });
       const url = new URL(signed.url);
       urls.push(signed.url);
       expect(signed.method).toBe("PUT");
@@ -43,7 +44,7 @@ describe("the upload signer", () => {
       expect(url.searchParams.get("X-Amz-SignedHeaders")?.split(";")).toEqual(["content-length", "host"]);
       expect(length).toBeGreaterThan(0);
     }
-    const list = await answerSignRequest(s3, upload, { method: "GET", key: upload.key, uploadId: "mp-123" });
+    const list = await answerSignRequest(presigner, upload, { method: "GET", key: upload.key, uploadId: "mp-123" });
     urls.push(list.url);
     expect(new URL(list.url).searchParams.get("uploadId")).toBe("mp-123");
     for (const url of urls) {
@@ -52,23 +53,44 @@ describe("the upload signer", () => {
     }
   });
 
+  afterEach(() => vi.useRealTimers());
+
+  it("gives Uppy the very URLs the SDK's getSignedUrl gave before (parts signed ahead and ListParts included)", async () => {
+    const now = new Date("2026-12-07T08:00:00Z");
+    vi.useFakeTimers({ now, toFake: ["Date"] });
+    const sdk = sdkOperationPresigner({
+      endpoint: "https://s3.example.com",
+      region: "eu-central-1",
+      forcePathStyle: false,
+      credentials: { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY" },
+    });
+    const common = { bucket: upload.bucket, key: upload.key, uploadId: "mp-123", expiresInSeconds: PART_URL_SECONDS, signingDate: now };
+    const signed = await answerSignRequest(presigner, upload, { method: "PUT", key: upload.key, uploadId: "mp-123", partNumber: 1, ahead: 1 });
+    expect(signed.url).toBe(await sdk.presign({ ...common, operation: "UploadPart", partNumber: 1, contentLength: PART_SIZE }));
+    expect(signed.next).toEqual([{ partNumber: 2, url: await sdk.presign({ ...common, operation: "UploadPart", partNumber: 2, contentLength: 5 }) }]);
+    const list = await answerSignRequest(presigner, upload, { method: "GET", key: upload.key, uploadId: "mp-123" });
+    expect(list.url).toBe(await sdk.presign({ ...common, operation: "ListParts" }));
+    sdk.destroy();
+    s3.destroy();
+  });
+
   it("answers ListParts with the app's own path when the caller gives one (an upload request's page: review 17, finding 8)", async () => {
     const paths = { create: () => "/c", complete: () => "/d", abort: () => "/a", listParts: (id: string) => `/u/tok/uploads/${id}/parts` };
-    expect(await answerSignRequest(s3, upload, { method: "GET", key: upload.key, uploadId: "mp-123" }, paths)).toEqual({
+    expect(await answerSignRequest(presigner, upload, { method: "GET", key: upload.key, uploadId: "mp-123" }, paths)).toEqual({
       url: "/u/tok/uploads/u1/parts",
       method: "GET",
     });
     // Still only for this upload's own multipart upload.
-    await expect(answerSignRequest(s3, upload, { method: "GET", key: upload.key, uploadId: "mp-other" }, paths)).rejects.toThrow(/another upload/);
+    await expect(answerSignRequest(presigner, upload, { method: "GET", key: upload.key, uploadId: "mp-other" }, paths)).rejects.toThrow(/another upload/);
   });
 
   it("answers Create, Complete and Abort with the app's own paths", async () => {
-    expect(await answerSignRequest(s3, upload, { method: "POST", key: upload.key })).toEqual({ url: "/uploads/u1/create", method: "POST" });
-    expect(await answerSignRequest(s3, upload, { method: "POST", key: upload.key, uploadId: "mp-123" })).toEqual({
+    expect(await answerSignRequest(presigner, upload, { method: "POST", key: upload.key })).toEqual({ url: "/uploads/u1/create", method: "POST" });
+    expect(await answerSignRequest(presigner, upload, { method: "POST", key: upload.key, uploadId: "mp-123" })).toEqual({
       url: "/uploads/u1/complete",
       method: "POST",
     });
-    expect(await answerSignRequest(s3, upload, { method: "DELETE", key: upload.key, uploadId: "mp-123" })).toEqual({
+    expect(await answerSignRequest(presigner, upload, { method: "DELETE", key: upload.key, uploadId: "mp-123" })).toEqual({
       url: "/uploads/u1/abort",
       method: "DELETE",
     });
@@ -84,9 +106,9 @@ describe("the upload signer", () => {
       { method: "PUT", key: upload.key },
       { method: "GET", key: upload.key },
     ] as const;
-    for (const request of refusals) await expect(answerSignRequest(s3, upload, request), JSON.stringify(request)).rejects.toThrow(/Nothing was signed/);
+    for (const request of refusals) await expect(answerSignRequest(presigner, upload, request), JSON.stringify(request)).rejects.toThrow(/Nothing was signed/);
     await expect(
-      answerSignRequest(s3, { ...upload, state: "complete" }, { method: "PUT", key: upload.key, uploadId: "mp-123", partNumber: 1 }),
+      answerSignRequest(presigner, { ...upload, state: "complete" }, { method: "PUT", key: upload.key, uploadId: "mp-123", partNumber: 1 }),
     ).rejects.toThrow(/no longer in progress/);
   });
 });

@@ -16,7 +16,8 @@ import type { Prisma, PrismaClient } from "@/lib/generated/prisma/client";
  * landed in DEFAULT (a gap: the job did not run for months) are moved into a new partition of
  * their month, in the same transaction that attaches it (a partition cannot be created while
  * DEFAULT holds rows of its range); DEFAULT rows already past the retention are left to the
- * retention's batched delete. One instance at a time (a transaction-level advisory lock; the other
+ * retention's batched delete (DEFAULT is a safety net for a gap of hours or days: a backlog of
+ * millions of rows there would take this job minutes of moving). One instance at a time (a transaction-level advisory lock; the other
  * waits, then finds the months made); CREATE TABLE IF NOT EXISTS makes a repeat a no-op.
  */
 
@@ -25,6 +26,8 @@ const PARENT = "link_events";
 const DEFAULT_PARTITION = "link_events_default";
 const LOCK = "bucketshare:link-events-partitions";
 const DAY_MS = 86_400_000;
+/** Rows moved out of DEFAULT a statement. */
+const MOVE_BATCH = 10_000;
 
 type Tx = Prisma.TransactionClient;
 
@@ -83,7 +86,7 @@ export async function ensureAccessLogMonths(
     async (tx) => {
       // Waits behind a long reader of link_events at most this long (then the job retries) rather
       // than queueing every insert behind this DDL.
-      await tx.$executeRawUnsafe("SET LOCAL lock_timeout = '10s'");
+      await tx.$executeRawUnsafe("SET LOCAL lock_timeout = '3s'");
       await tx.$queryRaw`SELECT pg_advisory_xact_lock(hashtextextended(${LOCK}, 0))::text`;
       const existing = await listAccessLogPartitions(tx);
       const covered = (month: Date) => existing.some((p) => p.from <= month && month < p.to);
@@ -103,10 +106,18 @@ export async function ensureAccessLogMonths(
         } else {
           // Made beside the table, filled from DEFAULT, then attached (which builds its indexes and checks its range).
           await tx.$executeRawUnsafe(`CREATE TABLE "${name}" (LIKE "${PARENT}" INCLUDING DEFAULTS INCLUDING CONSTRAINTS)`);
-          await tx.$executeRawUnsafe(
-            `WITH moved AS (DELETE FROM "${DEFAULT_PARTITION}" WHERE created_at >= ${literal(month)} AND created_at < ${literal(monthStart(month, 1))} RETURNING *)
-             INSERT INTO "${name}" SELECT * FROM moved`,
-          );
+          // In batches: each statement stays well within the client's query limit (lib/db/client.ts).
+          for (;;) {
+            const moved = await tx.$executeRawUnsafe(
+              `WITH moved AS (
+                 DELETE FROM "${DEFAULT_PARTITION}"
+                  WHERE (id, created_at) IN (SELECT id, created_at FROM "${DEFAULT_PARTITION}"
+                                              WHERE created_at >= ${literal(month)} AND created_at < ${literal(monthStart(month, 1))} LIMIT ${MOVE_BATCH})
+                 RETURNING *)
+               INSERT INTO "${name}" SELECT * FROM moved`,
+            );
+            if (moved < MOVE_BATCH) break;
+          }
           await tx.$executeRawUnsafe(`ALTER TABLE "${PARENT}" ATTACH PARTITION "${name}" FOR VALUES ${range}`);
         }
         made.push(name);

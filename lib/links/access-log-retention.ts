@@ -39,7 +39,7 @@ export async function pruneAccessLog(
       if (!lock?.locked) return null;
       // DROP of a partition locks the whole table for an instant: wait behind a long reader at most
       // this long (the job retries) rather than queue every insert behind it.
-      await tx.$executeRawUnsafe("SET LOCAL lock_timeout = '10s'");
+      await tx.$executeRawUnsafe("SET LOCAL lock_timeout = '3s'");
       const months: DroppedMonth[] = [];
       for (const p of await listAccessLogPartitions(tx)) {
         if (p.to > cutoff) continue;

@@ -1,5 +1,6 @@
 import "server-only";
 import { db as appDb } from "@/lib/db/client";
+import { getEnv } from "@/lib/env";
 import type { Prisma, PrismaClient } from "@/lib/generated/prisma/client";
 
 /**
@@ -80,7 +81,7 @@ export async function ensureAccessLogMonths(
   const client = options.client ?? appDb;
   const now = options.now ?? new Date();
   const ahead = options.monthsAhead ?? ACCESS_LOG_MONTHS_AHEAD;
-  const retentionDays = options.retentionDays ?? (await import("@/lib/env")).getEnv().ACCESS_LOG_RETENTION_DAYS;
+  const retentionDays = options.retentionDays ?? getEnv().ACCESS_LOG_RETENTION_DAYS;
   const cutoff = new Date(now.getTime() - retentionDays * DAY_MS);
   return client.$transaction(
     async (tx) => {

@@ -85,8 +85,14 @@ const sendDigests: Task = async (_payload, helpers: JobHelpers) => {
 };
 
 const pruneAccessLog: Task = async () => {
+  // The access log's months ahead first (lib/links/access-log-partitions.ts), then its retention.
+  const { ensureAccessLogMonths } = await import("@/lib/links/access-log-partitions");
+  const made = await ensureAccessLogMonths();
+  if (made.length) log.info("links.access_log_months_made", { partitions: made });
   const { pruneAccessLog: prune } = await import("@/lib/links/access-log-retention");
-  const count = await prune();
+  const count = await prune({
+    onDropped: (month) => log.info("links.access_log_month_dropped", { partition: month.name, from: month.from, to: month.to, rows: month.rows }),
+  });
   if (count) log.info("links.access_log_pruned", { count, retentionDays: getEnv().ACCESS_LOG_RETENTION_DAYS });
   // The links' health history keeps its newest rows per link (lib/health/checker.ts HEALTH_CHECKS_KEPT).
   const { pruneHealthChecks } = await import("@/lib/health/checker");

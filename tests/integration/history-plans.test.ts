@@ -131,7 +131,7 @@ beforeAll(async () => {
     }
     return (originalQuery as (...a: unknown[]) => unknown).apply(this, args);
   } as typeof pg.Client.prototype.query;
-}, 120_000);
+}, 300_000);
 
 afterAll(async () => {
   pg.Client.prototype.query = originalQuery;

@@ -7,7 +7,7 @@ import { AppError } from "@/lib/errors";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { HISTORY_PAGE_SIZE, type LinkHealthFilter, type LinkStatusFilter } from "@/lib/links/filters";
 import { HEALTH_OUTCOMES, type HealthOutcome, needsAttention } from "@/lib/health/outcome";
-import { linkStatus, type LinkStatus } from "@/lib/links/status";
+import { linkStatus, type LinkStatus, SOON_WINDOW_MS } from "@/lib/links/status";
 import { unseal } from "@/lib/storage/sealed";
 import { type RequestStatus, requestStatus } from "@/lib/upload-requests/request";
 import { MAX_MANAGED_EXPIRY_SECONDS } from "@/lib/links/expiry";
@@ -133,7 +133,16 @@ function statusWhere(status: LinkStatusFilter, now: Date): Prisma.ShareLinkWhere
     case "changed":
       return { ...live, objectState: status, AND: [notUsedUp] };
     case "expires_soon":
-      return { ...live, expiresSoonAt: { lt: now }, objectState: null, AND: [notUsedUp] };
+      // expires_soon_at >= expires_at - 1 hour on every row (expiresSoonFrom), so a link that expires
+      // soon expires within the hour: that bound changes no result and makes the (owner_id, expires_at)
+      // range one hour of links, not every live link (never-expiring ones included).
+      return {
+        ...live,
+        expiresAt: { gt: now, lte: new Date(now.getTime() + SOON_WINDOW_MS) },
+        expiresSoonAt: { lt: now },
+        objectState: null,
+        AND: [notUsedUp],
+      };
     case "active":
       return { expiresSoonAt: { gte: now }, revokedAt: null, objectState: null, AND: [notUsedUp] };
     case "revoked":
@@ -310,7 +319,9 @@ export const HISTORY_COUNT_CAP = 1000;
  * HISTORY_COUNT_CAP + 1 with the list's own where clause; `capped` says there are more than the cap.
  */
 export async function countLinks(actor: Actor, filter: HistoryFilter, now = new Date(), cap = HISTORY_COUNT_CAP): Promise<{ count: number; capped: boolean }> {
-  const found = await db.shareLink.count({ where: historyWhere(actor, filter, now), take: cap + 1 });
+  // Counted in the list's order, so the count reads the index the list reads (in primary-key order it
+  // would walk share_links_pkey until cap + 1 rows match: the whole table when few do).
+  const found = await db.shareLink.count({ where: historyWhere(actor, filter, now), orderBy: [{ createdAt: "desc" }, { id: "desc" }], take: cap + 1 });
   return found > cap ? { count: cap, capped: true } : { count: found, capped: false };
 }
 
@@ -321,6 +332,7 @@ export const ATTENTION_COUNT_CAP = 99;
 export async function countLinksNeedingAttention(actor: Actor, now = new Date()): Promise<{ count: number; capped: boolean }> {
   const found = await db.shareLink.count({
     where: { ...linkScope(actor), deletedAt: null, ...healthWhere("needs-attention", now) },
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
     take: ATTENTION_COUNT_CAP + 1,
   });
   return found > ATTENTION_COUNT_CAP ? { count: ATTENTION_COUNT_CAP, capped: true } : { count: found, capped: false };

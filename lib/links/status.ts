@@ -25,6 +25,7 @@
  *   missing:       expires_at > $1 AND NOT limit reached AND object_state = 'missing'
  *   changed:       expires_at > $1 AND NOT limit reached AND object_state = 'changed'
  *   expires soon:  expires_at > $1 AND expires_soon_at < $1 AND NOT limit reached AND object_state IS NULL
+ *                  (and expires_at <= $1 + 1 hour, which those imply: it bounds the index range to one hour)
  *   active:        expires_soon_at >= $1 AND NOT limit reached AND object_state IS NULL
  * (each with revoked_at IS NULL; indexes (owner_id, expires_at) and (owner_id, expires_soon_at).)
  */

@@ -15,7 +15,7 @@ import {
   needsAttention,
   storageAnswerOf,
 } from "@/lib/health/outcome";
-import { MAX_CHECK_RATE, RateLimiter } from "@/lib/health/rate";
+import { checkRateProblem, MAX_CHECK_RATE, RateLimiter } from "@/lib/health/rate";
 import { BROKEN_TASK } from "@/lib/jobs/names";
 import { queueJob } from "@/lib/jobs/queue";
 import type { BrokenLink } from "@/lib/notifications/broken";
@@ -28,8 +28,8 @@ import { withStorageDeadline } from "@/lib/storage/deadline";
  * active links due for a check, the ones checked longest ago first, and claims them atomically
  * (UPDATE … WHERE id IN (SELECT … FOR UPDATE SKIP LOCKED)): with several instances each link is
  * checked once per pass. Each link costs one HeadObject (a multi-file share: a rolling sample of
- * SAMPLE_FILES of its files, the worst outcome counts) at its connection's pace (lib/health/rate.ts;
- * HEALTH_CHECK_RATE per second, slower while the provider throttles). Connections are checked side
+ * SAMPLE_FILES of its files, and all of them once a day (FULL_PASS_EVERY_MS); the worst outcome counts) at its connection's pace (lib/health/rate.ts;
+ * the connection's "Health checks per second", else HEALTH_CHECK_RATE; slower while the provider throttles). Connections are checked side
  * by side, so a stalled storage server slows only its own links; every HeadObject is bounded by
  * CHECK_DEADLINE_MS and the pass by PASS_BUDGET_MS (links claimed but not reached are given back).
  * "Check now" (checkLinkNow) checks one link at once, outside the pace.
@@ -37,6 +37,15 @@ import { withStorageDeadline } from "@/lib/storage/deadline";
 
 /** Files of a multi-file share checked per pass (the next ones each pass, round the snapshot). */
 export const SAMPLE_FILES = 3;
+/**
+ * Besides the rolling sample, every file of a multi-file share is checked once a day: the first check
+ * after its last full pass (or its issue, when its files were listed) is this old checks all its files,
+ * one after another at the connection's pace. A full pass cut short by the pass budget (or a throttle)
+ * goes on from where it stopped at the link's next check.
+ */
+export const FULL_PASS_EVERY_MS = 24 * 3_600_000;
+/** Files read from the database at a time during a full pass. */
+const FULL_PASS_PAGE = 500;
 /** Links claimed per pass (per instance). */
 export const PASS_BATCH = 500;
 /** A pass stops taking links after this long (the schedule runs one a minute). */
@@ -55,6 +64,10 @@ export type HealthDetail = {
   files?: { checked: number; counts: Partial<Record<HealthOutcome, number>> };
   /** Multi-file shares: the last file id checked (the next pass starts after it). */
   cursor?: string;
+  /** Multi-file shares: when the last full pass over all files ended (ISO). */
+  fullPassAt?: string;
+  /** Multi-file shares: a full pass not finished yet goes on after this file id. */
+  fullCursor?: string;
 };
 
 type DueLink = {
@@ -71,11 +84,12 @@ type DueLink = {
   expires_at: Date;
   target: string;
   health_detail: HealthDetail | null;
+  created_at: Date;
   previous_checked_at: Date | null;
 };
 
 const LINK_COLUMNS = Prisma.sql`s.id, s.connection_id, s.bucket, s.key, s.kind, s.pinned, s.object_etag, s.object_version_id,
-  s.never_expires, s.requested_expires_at, s.expires_at, s.target, s.health_detail`;
+  s.never_expires, s.requested_expires_at, s.expires_at, s.target, s.health_detail, s.created_at`;
 
 /** Claims up to `limit` active links due for a check (never checked, or checked before `dueBefore`), marking them checked now. */
 export async function claimDueLinks(limit: number, now: Date, dueBefore: Date, ownerId: string | null = null): Promise<DueLink[]> {
@@ -124,8 +138,36 @@ function headerFor(connection: ConnectionRecord, bucket: string, signal?: AbortS
   };
 }
 
-/** Checks one link (its object, or a rolling sample of its files), with `before` run ahead of each HeadObject (the pace). */
-async function checkRow(row: DueLink, connection: ConnectionRecord, before: () => Promise<void>, after: (d: HealthDecision) => void): Promise<Checked | null> {
+type CheckOptions = {
+  /** The pass's time (a full pass is due by it). */
+  now: Date;
+  /** While true, a full pass may go on to the next file (the pass budget); absent: no full pass (Check now). */
+  more?: () => boolean;
+};
+
+const fileSelect = { id: true, key: true, etag: true, versionId: true } as const;
+type FileRow = { id: bigint; key: string; etag: string | null; versionId: string | null };
+
+const idOf = (text: string | undefined) => (text && /^\d+$/.test(text) ? BigInt(text) : null);
+
+/** True when a multi-file share's next check is (the rest of) a full pass over its files. */
+export function fullPassDue(detail: HealthDetail | null, createdAt: Date, now: Date): boolean {
+  if (idOf(detail?.fullCursor) !== null) return true;
+  const last = detail?.fullPassAt ? Date.parse(detail.fullPassAt) : createdAt.getTime();
+  return !Number.isFinite(last) || now.getTime() - last >= FULL_PASS_EVERY_MS;
+}
+
+/**
+ * Checks one link (its object; a multi-file share: a rolling sample of its files, or all of them on its
+ * daily full pass), with `before` run ahead of each HeadObject (the pace).
+ */
+async function checkRow(
+  row: DueLink,
+  connection: ConnectionRecord,
+  before: () => Promise<void>,
+  after: (d: HealthDecision) => void,
+  options: CheckOptions,
+): Promise<Checked | null> {
   const head = headerFor(connection, row.bucket);
   const pin = pinOfRow(row);
   if (row.target !== "files") {
@@ -134,12 +176,62 @@ async function checkRow(row: DueLink, connection: ConnectionRecord, before: () =
     after(decision);
     return { decision, detail: detailOf(decision) };
   }
-  const cursor = row.health_detail?.cursor && /^\d+$/.test(row.health_detail.cursor) ? BigInt(row.health_detail.cursor) : 0n;
-  let files = await db.shareLinkFile.findMany({
+  const previous = row.health_detail;
+  const checkFile = async (file: FileRow) => {
+    await before();
+    const decision = await head(file.key, healthPinOfFile({ neverExpires: row.never_expires, requestedExpiresAt: row.requested_expires_at }, file));
+    after(decision);
+    return decision;
+  };
+  const combine = (decisions: HealthDecision[], detail: Omit<HealthDetail, "cause">): Checked => {
+    const combined = combineDecisions(decisions);
+    const worst = decisions.find((d) => d.outcome === combined.outcome) ?? decisions[0];
+    const decision: HealthDecision = { outcome: combined.outcome, cause: worst?.cause ?? "throttled", trueEnd: null, slowDown: combined.slowDown };
+    return { decision, detail: { ...detailOf(decision), files: { checked: decisions.length, counts: combined.counts }, ...detail } };
+  };
+
+  if (options.more && fullPassDue(previous, row.created_at, options.now)) {
+    // The full pass: every file from where it stopped (or the first), as long as the pass budget lasts.
+    let from = idOf(previous?.fullCursor) ?? 0n;
+    let reached: bigint | null = null;
+    let finished = false;
+    const decisions: HealthDecision[] = [];
+    pages: for (;;) {
+      const page: FileRow[] = await db.shareLinkFile.findMany({
+        where: { linkId: row.id, id: { gt: from } },
+        orderBy: { id: "asc" },
+        take: FULL_PASS_PAGE,
+        select: fileSelect,
+      });
+      for (const file of page) {
+        if (decisions.length > 0 && !options.more()) break pages;
+        const decision = await checkFile(file);
+        decisions.push(decision);
+        // Throttled: this file is not checked; the full pass goes on from it next time.
+        if (decision.outcome === null) break pages;
+        reached = file.id;
+      }
+      if (page.length < FULL_PASS_PAGE) {
+        finished = true;
+        break;
+      }
+      from = page.at(-1)!.id;
+    }
+    if (decisions.length === 0) return null;
+    const cursor = reached ?? idOf(previous?.fullCursor);
+    return combine(decisions, {
+      cursor: previous?.cursor,
+      fullPassAt: finished ? options.now.toISOString() : previous?.fullPassAt,
+      fullCursor: finished ? undefined : cursor !== null ? String(cursor) : undefined,
+    });
+  }
+
+  const cursor = idOf(previous?.cursor) ?? 0n;
+  let files: FileRow[] = await db.shareLinkFile.findMany({
     where: { linkId: row.id, id: { gt: cursor } },
     orderBy: { id: "asc" },
     take: SAMPLE_FILES,
-    select: { id: true, key: true, etag: true, versionId: true },
+    select: fileSelect,
   });
   if (files.length < SAMPLE_FILES && cursor > 0n) {
     // Round the snapshot: the first files again.
@@ -148,26 +240,19 @@ async function checkRow(row: DueLink, connection: ConnectionRecord, before: () =
       where: { linkId: row.id, id: { lte: cursor } },
       orderBy: { id: "asc" },
       take: SAMPLE_FILES - files.length,
-      select: { id: true, key: true, etag: true, versionId: true },
+      select: fileSelect,
     });
     files = [...files, ...more.filter((f) => !seen.has(f.id))];
   }
   if (files.length === 0) return null;
   const decisions: HealthDecision[] = [];
-  for (const file of files) {
-    await before();
-    const decision = await head(file.key, healthPinOfFile({ neverExpires: row.never_expires, requestedExpiresAt: row.requested_expires_at }, file));
-    after(decision);
-    decisions.push(decision);
-  }
-  const combined = combineDecisions(decisions);
-  const worst = decisions.find((d) => d.outcome === combined.outcome) ?? decisions[0];
-  const decision: HealthDecision = { outcome: combined.outcome, cause: worst?.cause ?? "throttled", trueEnd: null, slowDown: combined.slowDown };
+  for (const file of files) decisions.push(await checkFile(file));
   const last = files.at(-1);
-  return {
-    decision,
-    detail: { ...detailOf(decision), files: { checked: decisions.length, counts: combined.counts }, cursor: last ? String(last.id) : undefined },
-  };
+  return combine(decisions, {
+    cursor: last ? String(last.id) : undefined,
+    ...(previous?.fullPassAt ? { fullPassAt: previous.fullPassAt } : {}),
+    ...(previous?.fullCursor ? { fullCursor: previous.fullCursor } : {}),
+  });
 }
 
 function detailOf(decision: HealthDecision): HealthDetail {
@@ -206,7 +291,7 @@ export type PassOptions = {
   now?: () => Date;
   /** Stop taking links after this long (default PASS_BUDGET_MS). */
   budgetMs?: number;
-  /** Requests per second per connection (default HEALTH_CHECK_RATE; never above MAX_CHECK_RATE). */
+  /** Requests per second on a connection without its own setting (default HEALTH_CHECK_RATE; never above MAX_CHECK_RATE). */
   rate?: number;
   /** Only this team's links (tests share one database). */
   ownerId?: string;
@@ -220,6 +305,13 @@ export type PassResult = {
   newlyBroken: Record<string, string[]>;
 };
 
+/** A connection's pace: its own setting, else `fallback`; never above MAX_CHECK_RATE (a bad stored value falls back). */
+export function rateOf(connection: { healthCheckRate: number | null } | undefined, fallback: number): number {
+  const own = connection?.healthCheckRate;
+  const rate = own !== null && own !== undefined && checkRateProblem(own) === null ? own : fallback;
+  return Math.min(MAX_CHECK_RATE, rate);
+}
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** One pass of the checker on this instance (the job "links:health_check"). */
@@ -228,7 +320,7 @@ export async function runHealthPass(options: PassOptions = {}): Promise<PassResu
   const clock = options.now ?? (() => new Date());
   const started = Date.now();
   const budget = options.budgetMs ?? PASS_BUDGET_MS;
-  const rate = Math.min(MAX_CHECK_RATE, options.rate ?? env.HEALTH_CHECK_RATE);
+  const defaultRate = options.rate ?? env.HEALTH_CHECK_RATE;
   const now = clock();
   const dueBefore = new Date(now.getTime() - env.HEALTH_CHECK_INTERVAL_MINUTES * 60_000);
   const rows = await claimDueLinks(options.limit ?? PASS_BATCH, now, dueBefore, options.ownerId ?? null);
@@ -237,8 +329,9 @@ export async function runHealthPass(options: PassOptions = {}): Promise<PassResu
 
   const connectionIds = [...new Set(rows.map((r) => r.connection_id).filter((id): id is string => id !== null))];
   const connections = new Map((await db.storageConnection.findMany({ where: { id: { in: connectionIds } } })).map((c) => [c.id, c]));
+  // Each connection at its own pace (Settings → Connections "Health checks per second"), else the default.
   const limiter = new RateLimiter(
-    () => ({ rate }),
+    (connectionId) => ({ rate: rateOf(connections.get(connectionId), defaultRate) }),
     () => Date.now(),
   );
   const byConnection = new Map<string, DueLink[]>();
@@ -269,7 +362,10 @@ export async function runHealthPass(options: PassOptions = {}): Promise<PassResu
           return;
         }
         try {
-          const checked = await checkRow(row, connection, pace, (d) => limiter.record(connectionId, { slowDown: d.slowDown }));
+          const checked = await checkRow(row, connection, pace, (d) => limiter.record(connectionId, { slowDown: d.slowDown }), {
+            now,
+            more: () => Date.now() - started <= budget,
+          });
           const broken = await record(row, checked, clock());
           if (broken) brokenByPerson.set(broken.personId, [...(brokenByPerson.get(broken.personId) ?? []), broken.link]);
           if (checked?.decision.outcome) {
@@ -303,11 +399,13 @@ export async function checkLinkNow(linkId: string, now = new Date()): Promise<{ 
   if (!row?.connection_id) return null;
   const connection = await db.storageConnection.findUnique({ where: { id: row.connection_id } });
   if (!connection) return null;
+  // One sample, never a full pass (that one goes at the connection's pace).
   const checked = await checkRow(
     row,
     connection,
     async () => {},
     () => {},
+    { now },
   );
   if (!checked) return null;
   if (checked.decision.outcome !== null) await record(row, checked, now);

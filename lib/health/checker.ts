@@ -52,6 +52,8 @@ export const PASS_BATCH = 500;
 export const PASS_BUDGET_MS = 45_000;
 /** One HeadObject waits at most this long (retries included). */
 export const CHECK_DEADLINE_MS = 5_000;
+/** Checks under way at once per connection (their starts paced by the rate). */
+export const IN_FLIGHT = 8;
 /** Health-history rows kept per link (older ones are pruned by "links:prune_health_checks"). */
 export const HEALTH_CHECKS_KEPT = 20;
 
@@ -273,16 +275,62 @@ async function record(row: Pick<DueLink, "id" | "previous_checked_at">, checked:
     return null;
   }
   const { outcome } = checked.decision;
-  const detail = checked.detail as Prisma.InputJsonValue;
-  const before = await db.$transaction(async (tx) => {
-    const [previous] = await tx.$queryRaw<{ health: string | null; issued_by: string | null }[]>`
-      SELECT health, issued_by FROM share_links WHERE id = ${row.id} FOR UPDATE`;
-    await tx.shareLink.update({ where: { id: row.id }, data: { health: outcome, healthCheckedAt: now, healthDetail: detail } });
-    await tx.linkHealthCheck.create({ data: { linkId: row.id, checkedAt: now, outcome, detail } });
-    return previous;
-  });
+  const detail = JSON.stringify(checked.detail);
+  // One statement (one round trip, atomic): the previous mark read under the row's lock (a concurrent
+  // check waits, then reads this one's mark), the new mark, and its row of health history.
+  const [before] = await db.$queryRaw<{ health: string | null; issued_by: string | null }[]>`
+    WITH previous AS (SELECT id, health, issued_by FROM share_links WHERE id = ${row.id} FOR UPDATE),
+    marked AS (
+      UPDATE share_links s SET health = ${outcome}, health_checked_at = ${now}, health_detail = ${detail}::jsonb
+        FROM previous WHERE s.id = previous.id
+      RETURNING s.id),
+    history AS (
+      INSERT INTO link_health_checks (link_id, checked_at, outcome, detail)
+      SELECT id, ${now}, ${outcome}, ${detail}::jsonb FROM marked)
+    SELECT health, issued_by FROM previous`;
   if (!before?.issued_by || !needsAttention(outcome) || needsAttention((before.health as HealthOutcome | null) ?? null)) return null;
   return { personId: before.issued_by, link: { id: row.id, health: outcome, ...(checked.detail.cause ? { detail: checked.detail.cause } : {}) } };
+}
+
+/** A pass records its checks in batches of up to this many (one statement each), or after RECORD_WAIT_MS. */
+const RECORD_BATCH = 50;
+const RECORD_WAIT_MS = 200;
+
+type Recorded = { row: Pick<DueLink, "id">; checked: Checked & { decision: { outcome: HealthOutcome } }; at: Date };
+
+/**
+ * Records many checks in one statement (a pass's batch): as record() does for one, the rows locked in
+ * id order (two passes never deadlock); returns the links each check found newly broken.
+ */
+async function recordMany(items: readonly Recorded[]): Promise<NewlyBroken[]> {
+  if (items.length === 0) return [];
+  const ids = items.map((i) => i.row.id);
+  const outcomes = items.map((i) => i.checked.decision.outcome);
+  const details = items.map((i) => JSON.stringify(i.checked.detail));
+  const ats = items.map((i) => i.at.toISOString());
+  const previous = await db.$queryRaw<{ id: string; health: string | null; issued_by: string | null }[]>`
+    WITH input AS (
+      SELECT * FROM unnest(${ids}::text[], ${outcomes}::text[], ${details}::text[], ${ats}::text[]) AS i(id, outcome, detail, at)),
+    previous AS (
+      SELECT s.id, s.health, s.issued_by FROM share_links s WHERE s.id IN (SELECT id FROM input) ORDER BY s.id FOR UPDATE),
+    marked AS (
+      UPDATE share_links s
+         SET health = i.outcome, health_checked_at = i.at::timestamptz AT TIME ZONE 'UTC', health_detail = i.detail::jsonb
+        FROM input i WHERE s.id = i.id AND s.id IN (SELECT id FROM previous)
+      RETURNING s.id),
+    history AS (
+      INSERT INTO link_health_checks (link_id, checked_at, outcome, detail)
+      SELECT i.id, i.at::timestamptz AT TIME ZONE 'UTC', i.outcome, i.detail::jsonb FROM input i JOIN marked m ON m.id = i.id)
+    SELECT id, health, issued_by FROM previous`;
+  const byId = new Map(items.map((i) => [i.row.id, i]));
+  return previous.flatMap((before) => {
+    const item = byId.get(before.id);
+    if (!item || !before.issued_by) return [];
+    const { outcome } = item.checked.decision;
+    if (!needsAttention(outcome) || needsAttention((before.health as HealthOutcome | null) ?? null)) return [];
+    const cause = item.checked.detail.cause;
+    return [{ personId: before.issued_by, link: { id: before.id, health: outcome, ...(cause ? { detail: cause } : {}) } }];
+  });
 }
 
 export type PassOptions = {
@@ -303,6 +351,8 @@ export type PassResult = {
   outcomes: Partial<Record<HealthOutcome, number>>;
   /** Links this pass found broken that were not before, by issuer (each person gets one "Links that broke" notice). */
   newlyBroken: Record<string, string[]>;
+  /** Links may still be due: the batch was full, or the pass ran out of time (the job queues the next pass at once). */
+  more: boolean;
 };
 
 /** A connection's pace: its own setting, else `fallback`; never above MAX_CHECK_RATE (a bad stored value falls back). */
@@ -323,20 +373,54 @@ export async function runHealthPass(options: PassOptions = {}): Promise<PassResu
   const defaultRate = options.rate ?? env.HEALTH_CHECK_RATE;
   const now = clock();
   const dueBefore = new Date(now.getTime() - env.HEALTH_CHECK_INTERVAL_MINUTES * 60_000);
-  const rows = await claimDueLinks(options.limit ?? PASS_BATCH, now, dueBefore, options.ownerId ?? null);
-  const result: PassResult = { claimed: rows.length, checked: 0, outcomes: {}, newlyBroken: {} };
+  const limit = options.limit ?? PASS_BATCH;
+  const rows = await claimDueLinks(limit, now, dueBefore, options.ownerId ?? null);
+  const result: PassResult = { claimed: rows.length, checked: 0, outcomes: {}, newlyBroken: {}, more: rows.length >= limit };
   if (rows.length === 0) return result;
 
   const connectionIds = [...new Set(rows.map((r) => r.connection_id).filter((id): id is string => id !== null))];
   const connections = new Map((await db.storageConnection.findMany({ where: { id: { in: connectionIds } } })).map((c) => [c.id, c]));
-  // Each connection at its own pace (Settings → Connections "Health checks per second"), else the default.
+  // Each connection at its own pace (Settings → Connections "Health checks per second"), else the default;
+  // a tenth of a second's requests may go together when a timer fired late (a busy process), so that
+  // lateness does not lower the pace, while a million links still make no burst.
   const limiter = new RateLimiter(
-    (connectionId) => ({ rate: rateOf(connections.get(connectionId), defaultRate) }),
+    (connectionId) => {
+      const rate = rateOf(connections.get(connectionId), defaultRate);
+      return { rate, burst: Math.max(1, Math.floor(rate / 10)) };
+    },
     () => Date.now(),
   );
   const byConnection = new Map<string, DueLink[]>();
   /** Links this pass found newly broken, by issuer: one "Links that broke" notice per person, never one per link. */
   const brokenByPerson = new Map<string, BrokenLink[]>();
+  const noteBroken = (broken: NewlyBroken | null) => {
+    if (broken) brokenByPerson.set(broken.personId, [...(brokenByPerson.get(broken.personId) ?? []), broken.link]);
+  };
+  // Checks with an outcome are recorded in batches (one statement each, one at a time), not one by one.
+  let pending: Recorded[] = [];
+  let flushing: Promise<void> = Promise.resolve();
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  const flush = () => {
+    if (timer) clearTimeout(timer);
+    timer = null;
+    const batch = pending;
+    pending = [];
+    if (batch.length === 0) return flushing;
+    flushing = flushing.then(async () => {
+      try {
+        for (const broken of await recordMany(batch)) noteBroken(broken);
+      } catch (error) {
+        // The links stay claimed (checked now) without a new mark: they are checked again after the interval.
+        log.warn("health.record_failed", { links: batch.length, error });
+      }
+    });
+    return flushing;
+  };
+  const recordLater = (item: Recorded) => {
+    pending.push(item);
+    if (pending.length >= RECORD_BATCH) void flush();
+    else timer ??= setTimeout(() => void flush(), RECORD_WAIT_MS);
+  };
   for (const row of rows) {
     const list = byConnection.get(row.connection_id ?? "") ?? [];
     list.push(row);
@@ -353,21 +437,20 @@ export async function runHealthPass(options: PassOptions = {}): Promise<PassResu
           await sleep(take.waitMs);
         }
       };
-      for (const [index, row] of links.entries()) {
-        if (!connection || Date.now() - started > budget) {
-          // Not reached this pass: give the claims back so the next pass takes them first.
-          const left = links.slice(index);
-          await Promise.all(left.map((r) => record(r, null, now)));
-          if (connection) log.info("health.pass_budget_reached", { connectionId, left: left.length });
-          return;
-        }
+      const checkOne = async (row: DueLink, connection: ConnectionRecord) => {
+        // The loop took the first request's token; a multi-file share's further files take their own.
+        let paced = true;
+        const before = async () => {
+          if (paced) paced = false;
+          else await pace();
+        };
         try {
-          const checked = await checkRow(row, connection, pace, (d) => limiter.record(connectionId, { slowDown: d.slowDown }), {
+          const checked = await checkRow(row, connection, before, (d) => limiter.record(connectionId, { slowDown: d.slowDown }), {
             now,
             more: () => Date.now() - started <= budget,
           });
-          const broken = await record(row, checked, clock());
-          if (broken) brokenByPerson.set(broken.personId, [...(brokenByPerson.get(broken.personId) ?? []), broken.link]);
+          if (checked && checked.decision.outcome !== null) recordLater({ row, checked: checked as Recorded["checked"], at: clock() });
+          else await record(row, null, now);
           if (checked?.decision.outcome) {
             result.checked += 1;
             result.outcomes[checked.decision.outcome] = (result.outcomes[checked.decision.outcome] ?? 0) + 1;
@@ -375,9 +458,31 @@ export async function runHealthPass(options: PassOptions = {}): Promise<PassResu
         } catch (error) {
           log.warn("health.check_failed", { linkId: row.id, error });
         }
+      };
+      // Checks start at the connection's pace, not each after the last one's end: up to IN_FLIGHT at
+      // once, so the time an answer takes does not lower the pace (a stalled server still holds only IN_FLIGHT).
+      const inFlight = new Set<Promise<void>>();
+      for (const [index, row] of links.entries()) {
+        while (inFlight.size >= IN_FLIGHT) await Promise.race(inFlight);
+        if (connection) await pace();
+        if (!connection || Date.now() - started > budget) {
+          // Not reached this pass: give the claims back so the next pass takes them first.
+          await Promise.all(inFlight);
+          const left = links.slice(index);
+          await Promise.all(left.map((r) => record(r, null, now)));
+          if (connection) {
+            result.more = true;
+            log.info("health.pass_budget_reached", { connectionId, left: left.length });
+          }
+          return;
+        }
+        const task: Promise<void> = checkOne(row, connection).finally(() => inFlight.delete(task));
+        inFlight.add(task);
       }
+      await Promise.all(inFlight);
     }),
   );
+  await flush();
   for (const [personId, links] of brokenByPerson) {
     result.newlyBroken[personId] = links.map((link) => link.id);
     try {

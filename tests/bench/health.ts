@@ -38,11 +38,11 @@ import { allowServerOnlyImports } from "../support/server-only-hook";
 import { failsTarget, setting } from "./quick";
 import { runBench, withScratchPostgres } from "./scratch-db";
 
-const LINKS = setting("LINKS", 100_000, 2_000);
+const LINKS = setting("LINKS", 100_000, 600);
 const RATE = setting("RATE", 50, 50);
 const WARM = setting("WARM", 5, 1);
-const WINDOW = setting("WINDOW", 60, 4);
-const ATTENTION_LINKS = setting("ATTENTION_LINKS", 1_000_000, 20_000);
+const WINDOW = setting("WINDOW", 60, 3);
+const ATTENTION_LINKS = setting("ATTENTION_LINKS", 1_000_000, 5_000);
 const RUNS = setting("RUNS", 30, 3);
 const RAW_HEADS = setting("RAW_HEADS", 500, 50);
 const OBJECTS = 100;

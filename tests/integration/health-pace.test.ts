@@ -96,6 +96,22 @@ describe("each connection's own pace", () => {
   });
 });
 
+describe("a pass that leaves links due", () => {
+  it("says so (the job then queues the next pass at once) until none are left", async () => {
+    const user = await owner("pace-more");
+    const bucket = await h.createBucket(s3, "more");
+    const etag = (await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "one.txt", Body: "one" }))).ETag ?? null;
+    const connectionId = await insertStorageConnection(user.id, storage, { name: "More" });
+    for (let i = 0; i < 3; i++) await insertLink(user.id, connectionId, bucket, "one.txt", etag);
+    expect(await runHealthPass({ ownerId: user.id, rate: MAX_CHECK_RATE, limit: 2 })).toMatchObject({ claimed: 2, checked: 2, more: true });
+    expect(await runHealthPass({ ownerId: user.id, rate: MAX_CHECK_RATE, limit: 2 })).toMatchObject({ claimed: 1, checked: 1, more: false });
+    // Out of time: the links not reached are given back, and the pass says more are due.
+    for (let i = 0; i < 3; i++) await insertLink(user.id, connectionId, bucket, "one.txt", etag);
+    expect(await runHealthPass({ ownerId: user.id, rate: MAX_CHECK_RATE, budgetMs: -1 })).toMatchObject({ claimed: 3, checked: 0, more: true });
+    expect(await runHealthPass({ ownerId: user.id, rate: MAX_CHECK_RATE })).toMatchObject({ claimed: 3, checked: 3, more: false });
+  });
+});
+
 describe("the form's “Health checks per second”", () => {
   let user: SessionUser;
   let connectionId: string;

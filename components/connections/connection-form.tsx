@@ -10,6 +10,7 @@ import { Button } from "@/components/ui/button";
 import { useReloadOnSuccess } from "@/components/ui/use-reload-on-success";
 import { Field, SelectField, TextAreaField } from "@/components/ui/field";
 import { Alert } from "@/components/ui/alert";
+import { MAX_CHECK_RATE } from "@/lib/health/rate";
 
 export type ConnectionFormValues = {
   id?: string;
@@ -22,6 +23,8 @@ export type ConnectionFormValues = {
   buckets: string;
   hasSessionToken: boolean;
   sessionTokenExpiresAt?: string;
+  /** Health checks per second, as typed; blank: the server's default. */
+  healthCheckRate: string;
 };
 
 const idle = { status: "idle" } as ActionState;
@@ -33,7 +36,7 @@ function localDateTime(iso?: string): string {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
 }
 
-export function ConnectionForm({ initial }: { initial?: ConnectionFormValues }) {
+export function ConnectionForm({ initial, defaultHealthCheckRate }: { initial?: ConnectionFormValues; defaultHealthCheckRate: number }) {
   const editing = Boolean(initial?.id);
   const [values, setValues] = useState<ConnectionFormValues>(
     initial ?? {
@@ -45,6 +48,7 @@ export function ConnectionForm({ initial }: { initial?: ConnectionFormValues }) 
       accessKeyId: "",
       buckets: "",
       hasSessionToken: false,
+      healthCheckRate: "",
     },
   );
   const [secret, setSecret] = useState("");
@@ -69,7 +73,7 @@ export function ConnectionForm({ initial }: { initial?: ConnectionFormValues }) 
     const typed = (name: string, rendered: string) => typedBeforeHydration(elements?.namedItem(name), rendered);
     const providerId = typed("provider", values.provider);
     if (providerId) onProvider(providerId as ProviderId);
-    const texts = (["name", "endpoint", "region", "accessKeyId", "buckets"] as const).flatMap((key) => {
+    const texts = (["name", "endpoint", "region", "accessKeyId", "buckets", "healthCheckRate"] as const).flatMap((key) => {
       const value = typed(key, values[key]);
       return value === undefined ? [] : [[key, value] as const];
     });
@@ -126,6 +130,7 @@ export function ConnectionForm({ initial }: { initial?: ConnectionFormValues }) 
     data.set("sessionTokenExpiresAt", tokenExpiry ? new Date(tokenExpiry).toISOString() : "");
     data.set("clearSessionToken", clearToken ? "on" : "");
     data.set("buckets", values.buckets);
+    data.set("healthCheckRate", values.healthCheckRate);
     return data;
   }
 
@@ -245,6 +250,17 @@ export function ConnectionForm({ initial }: { initial?: ConnectionFormValues }) 
           placeholder={editing ? "Leave blank to keep the saved secret" : ""}
           hint="Stored encrypted; never shown again."
           required={!editing}
+        />
+        <Field
+          label="Health checks per second"
+          name="healthCheckRate"
+          inputMode="decimal"
+          value={values.healthCheckRate}
+          onChange={(e) => set("healthCheckRate", e.target.value)}
+          errors={errors.healthCheckRate}
+          autoComplete="off"
+          placeholder={String(defaultHealthCheckRate)}
+          hint={`How many links' objects the health checker may look at per second on this connection: above 0, at most ${MAX_CHECK_RATE}; keep it under your provider's request limit. Blank: the default, ${defaultHealthCheckRate} per second.`}
         />
       </div>
 

@@ -51,6 +51,7 @@ export const saveConnectionAction = signedInAction("saveConnection", connectionS
     forcePathStyle: input.forcePathStyle,
     accessKeyId: input.accessKeyId,
     buckets: input.buckets,
+    ...(input.healthCheckRate !== undefined ? { healthCheckRate: input.healthCheckRate } : {}),
     ...(input.secretAccessKey ? { secretAccessKeyEnc: seal("secretAccessKey", id, input.secretAccessKey, key) } : {}),
     ...sessionToken,
   };
@@ -74,15 +75,19 @@ export const saveConnectionAction = signedInAction("saveConnection", connectionS
 
 /** The fields of a connection the audit row names when they change (secrets only as "changed"). */
 type AuditedFields = Pick<ConnectionSummary, "name" | "provider" | "endpoint" | "region" | "forcePathStyle" | "accessKeyId" | "buckets">;
+type AuditedInput = AuditedFields & {
+  healthCheckRate?: number | null;
+  secretAccessKey?: string | null;
+  sessionToken?: string | null;
+  clearSessionToken?: boolean;
+};
 
-function changedConnectionFields(
-  existing: AuditedFields,
-  input: AuditedFields & { secretAccessKey?: string | null; sessionToken?: string | null; clearSessionToken?: boolean },
-): string[] {
+function changedConnectionFields(existing: AuditedFields & { healthCheckRate: number | null }, input: AuditedInput): string[] {
   const changed: string[] = [];
   for (const field of ["name", "provider", "endpoint", "region", "forcePathStyle", "accessKeyId"] as const)
     if (existing[field] !== input[field]) changed.push(field);
   if (existing.buckets.join("\n") !== input.buckets.join("\n")) changed.push("buckets");
+  if (input.healthCheckRate !== undefined && input.healthCheckRate !== existing.healthCheckRate) changed.push("health checks per second");
   if (input.secretAccessKey) changed.push("secret access key");
   if (input.sessionToken || input.clearSessionToken) changed.push("session credentials");
   return changed;

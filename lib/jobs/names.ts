@@ -4,6 +4,8 @@ export const DIGEST_TASK = "upload_requests:digests";
 export const DIGEST_JOB_KEY = "upload_requests:digests";
 /** One pass of the link health checker a minute (several instances: each claims its own links). */
 export const HEALTH_CHECK_TASK = "links:health_check";
+/** The health checker's passes run one at a time across all instances (a named queue): one pace per connection. */
+export const HEALTH_CHECK_QUEUE = "links:health_check";
 /** "Links that broke": one notice for one person's links a health pass found newly broken. */
 export const BROKEN_TASK = "links:broken";
 

@@ -17,6 +17,8 @@ export type QueueOptions = {
   jobKey?: string;
   jobKeyMode?: "replace" | "preserve_run_at";
   maxAttempts?: number;
+  /** A named queue: its jobs run one at a time across all instances (the health checker's passes). */
+  queueName?: string;
   client?: Pick<PrismaClient, "$executeRaw">;
 };
 
@@ -27,7 +29,7 @@ export async function queueJob(task: string, payload: Record<string, unknown> = 
     await client.$executeRaw`
       SELECT graphile_worker.add_job(
         ${task}::text, ${JSON.stringify(payload)}::json,
-        queue_name := ${MAIL_TASKS.has(task) ? MAIL_QUEUE : null}::text,
+        queue_name := ${options.queueName ?? (MAIL_TASKS.has(task) ? MAIL_QUEUE : null)}::text,
         run_at := ${options.runAt ?? null}::timestamptz,
         max_attempts := ${options.maxAttempts ?? null}::int,
         job_key := ${options.jobKey ?? null}::text,

@@ -4,7 +4,7 @@ import { db } from "@/lib/db/client";
 import { getEnv } from "@/lib/env";
 import { log } from "@/lib/log";
 import { queueDelivery, queueJob } from "@/lib/jobs/queue";
-import { BROKEN_TASK, DIGEST_JOB_KEY, DIGEST_TASK, HEALTH_CHECK_TASK, MAIL_QUEUE, WEBHOOK_DELIVERY_TASK } from "@/lib/jobs/names";
+import { BROKEN_TASK, DIGEST_JOB_KEY, DIGEST_TASK, HEALTH_CHECK_QUEUE, HEALTH_CHECK_TASK, MAIL_QUEUE, WEBHOOK_DELIVERY_TASK } from "@/lib/jobs/names";
 
 /**
  * Every kind of background work, by the name the queue knows it under. Each task is idempotent (it
@@ -100,10 +100,16 @@ const pruneAccessLog: Task = async () => {
   if (checks) log.info("health.checks_pruned", { count: checks });
 };
 
-/** One pass of the link health checker (lib/health/checker.ts): the links due, at each connection's pace. */
+/**
+ * One pass of the link health checker (lib/health/checker.ts): the links due, at each connection's pace.
+ * A pass that leaves links due (its batch was full, or its time ran out) queues the next at once, so
+ * the checker keeps each connection busy at its rate while links are due, not one batch a minute;
+ * passes run one at a time (HEALTH_CHECK_QUEUE), so two never share a connection's pace.
+ */
 const checkLinkHealth: Task = async () => {
   const { runHealthPass } = await import("@/lib/health/checker");
-  await runHealthPass();
+  const result = await runHealthPass();
+  if (result.more) await queueJob(HEALTH_CHECK_TASK, {}, { jobKey: HEALTH_CHECK_TASK, queueName: HEALTH_CHECK_QUEUE });
 };
 
 const pruneAudit: Task = async () => {
@@ -202,7 +208,7 @@ export const CRONTAB = [
   `* * * * * ${DIGEST_TASK} ?max=5&jobKey=${DIGEST_JOB_KEY}&jobKeyMode=preserve_run_at&queue=${MAIL_QUEUE}`,
   "*/10 * * * * auth:prune_failures ?max=3",
   "17 * * * * links:prune_access_log ?max=3",
-  `* * * * * ${HEALTH_CHECK_TASK} ?max=1&jobKey=${HEALTH_CHECK_TASK}`,
+  `* * * * * ${HEALTH_CHECK_TASK} ?max=1&jobKey=${HEALTH_CHECK_TASK}&queue=${HEALTH_CHECK_QUEUE}`,
   "27 * * * * audit:prune ?max=3",
   "37 * * * * api:prune_idempotency_keys ?max=3",
   "47 * * * * jobs:prune_failed ?max=3",

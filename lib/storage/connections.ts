@@ -25,6 +25,8 @@ export type ConnectionSummary = {
   fromEnv: boolean;
   hasSessionToken: boolean;
   sessionTokenExpiresAt: Date | null;
+  /** Link health checks per second on this connection; null: HEALTH_CHECK_RATE. */
+  healthCheckRate: number | null;
   updatedAt: Date;
 };
 
@@ -40,6 +42,7 @@ const summarySelect = {
   fromEnv: true,
   sessionTokenEnc: true,
   sessionTokenExpiresAt: true,
+  healthCheckRate: true,
   updatedAt: true,
 } as const;
 
@@ -59,6 +62,7 @@ function toSummary(row: SummaryRow): ConnectionSummary {
     fromEnv: row.fromEnv,
     hasSessionToken: row.sessionTokenEnc !== null,
     sessionTokenExpiresAt: row.sessionTokenExpiresAt,
+    healthCheckRate: row.healthCheckRate,
     updatedAt: row.updatedAt,
   };
 }

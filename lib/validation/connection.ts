@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { checkRateProblem } from "@/lib/health/rate";
 import { PROVIDERS, type ProviderId } from "@/lib/storage/provider-presets";
 import { parseEndpoint } from "@/lib/validation/endpoint";
 
@@ -16,6 +17,25 @@ const optionalText = z
 
 /** S3 bucket names (3–63 characters of a-z, 0-9, dots and hyphens; some providers allow more, so only the basics). */
 const bucketName = z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9._-]{1,254}$/, "Bucket names use letters, digits, dots, hyphens and underscores.");
+
+/**
+ * "Health checks per second": blank for the default (null: HEALTH_CHECK_RATE), else a number above 0 and
+ * at most MAX_CHECK_RATE (lib/health/rate.ts checkRateProblem says why not). Left out: unchanged.
+ */
+export const healthCheckRateField = z
+  .union([z.string(), z.number(), z.null()])
+  .optional()
+  .transform((v, ctx) => {
+    if (v === undefined) return undefined;
+    if (v === null || (typeof v === "string" && v.trim() === "")) return null;
+    const rate = typeof v === "number" ? v : /^\s*(\d+(\.\d*)?|\.\d+)\s*$/.test(v) ? Number(v) : Number.NaN;
+    const problem = checkRateProblem(rate);
+    if (problem) {
+      ctx.addIssue({ code: "custom", message: problem });
+      return z.NEVER;
+    }
+    return rate;
+  });
 
 export const connectionSchema = z.object({
   id: optionalText,
@@ -55,6 +75,7 @@ export const connectionSchema = z.object({
         .filter(Boolean),
     )
     .pipe(z.array(bucketName).max(100, "List at most 100 buckets.")),
+  healthCheckRate: healthCheckRateField,
 });
 
 export type ConnectionInput = z.infer<typeof connectionSchema>;

@@ -116,7 +116,15 @@ describe("the document", () => {
 
 describe("the contract harness", () => {
   const url = "http://127.0.0.1:3000/api/v1/connections";
-  const connection = { id: "c1", name: "One", provider: "custom", endpoint: "http://s3.test", region: "us-east-1", temporaryCredentialsExpireAt: null };
+  const connection = {
+    id: "c1",
+    name: "One",
+    provider: "custom",
+    endpoint: "http://s3.test",
+    region: "us-east-1",
+    temporaryCredentialsExpireAt: null,
+    healthChecksPerSecond: 5,
+  };
   const reply = (status: number, body: unknown, headers: Record<string, string> = {}) =>
     new Response(typeof body === "string" ? body : JSON.stringify(body), {
       status,
@@ -422,6 +430,7 @@ describe("storage endpoints", () => {
       endpoint: services.s3.endpoint,
       region: services.s3.region,
       temporaryCredentialsExpireAt: null,
+      healthChecksPerSecond: 5,
     });
     expect(response.json.connections.map((c: { id: string }) => c.id)).not.toContain(strangerConnectionId);
   });

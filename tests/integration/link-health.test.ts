@@ -148,6 +148,22 @@ describe.each(storageCases())("on $name", (storage) => {
     expect(counts).toHaveLength(24);
     expect(counts.every((c) => c._count === 1)).toBe(true);
   });
+
+  it("gives each connection its share of a pass: one connection's backlog does not hold back another's due links", async () => {
+    const other = await owner(`health-fair-${storage.name}`);
+    const busy = await insertStorageConnection(other.id, storage, { name: "Busy" });
+    const quiet = await insertStorageConnection(other.id, storage, { name: "Quiet" });
+    const etag = (await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "fair.txt", Body: "fair" }))).ETag ?? null;
+    // A backlog of never-checked links on one connection (a bulk import), one link due again on the other.
+    for (let i = 0; i < 10; i++) await insertLink(other.id, busy, bucket, { key: "fair.txt", etag });
+    const waiting = await insertLink(other.id, quiet, bucket, { key: "fair.txt", etag });
+    await db.shareLink.update({ where: { id: waiting }, data: { healthCheckedAt: new Date(Date.now() - 2 * 3_600_000) } });
+    // A batch of 4 (PASS_BATCH stands in) at 2 checks/s for 1.5 s: each connection gets at most what it can check (3).
+    const pass = await runHealthPass({ ownerId: other.id, limit: 4, rate: 2, budgetMs: 1_500 });
+    expect(pass.claimed).toBe(4);
+    expect(await health(waiting)).toMatchObject({ health: "ok", checks: 1 });
+    expect(await db.shareLink.count({ where: { connectionId: busy, health: "ok" } })).toBe(3);
+  });
 });
 
 describe("a multi-file share", () => {

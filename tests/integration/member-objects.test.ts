@@ -321,7 +321,9 @@ describe.each(storageCases())("a Member's grants on $name", (server: TestStorage
 
   it("the API lists only their connection (without its endpoint or settings) and only inside their folder", async () => {
     const connections = await callApi({ method: "GET", path: "/connections", token: anaToken });
-    expect(connections.json.connections).toEqual([{ id: granted, name: "Media", provider: "", endpoint: "", region: "", temporaryCredentialsExpireAt: null }]);
+    expect(connections.json.connections).toEqual([
+      { id: granted, name: "Media", provider: "", endpoint: "", region: "", temporaryCredentialsExpireAt: null, healthChecksPerSecond: null },
+    ]);
     expect((await callApi({ method: "GET", path: "/connections", token: bobToken })).json.connections).toEqual([]);
 
     const list = (token: string, connection: string, prefix: string) =>

@@ -6,6 +6,7 @@ import { loadActor } from "@/lib/auth/actor";
 import { type Actor, can, listingView } from "@/lib/auth/permissions";
 import { cursorField, idParam, nullableDateTime, toIsoOrNull } from "@/lib/api/schemas/common";
 import { withStorageProblems } from "@/lib/api/storage-problem";
+import { getEnv } from "@/lib/env";
 import { listConnections, openConnection } from "@/lib/storage/connections";
 import { listBuckets, listFolder, PAGE_SIZE } from "@/lib/storage/listing";
 
@@ -29,6 +30,10 @@ const connectionSchema = z
     endpoint: z.string().meta({ description: "The S3 endpoint URL (empty for AWS S3's default)." }),
     region: z.string(),
     temporaryCredentialsExpireAt: nullableDateTime.meta({ description: "When temporary credentials (a session token) end; null for long-lived keys." }),
+    healthChecksPerSecond: z.number().nullable().meta({
+      description:
+        "The link health checker's pace on this connection (HeadObject requests per second, at most 50): its setting in Settings → Connections, or the server's default (HEALTH_CHECK_RATE). Null for a Member.",
+    }),
   })
   .meta({ id: "Connection" });
 
@@ -55,6 +60,7 @@ export const listConnectionsEndpoint = defineEndpoint({
           endpoint: settings ? c.endpoint : "",
           region: settings ? c.region : "",
           temporaryCredentialsExpireAt: toIsoOrNull(c.sessionTokenExpiresAt),
+          healthChecksPerSecond: settings ? (c.healthCheckRate ?? getEnv().HEALTH_CHECK_RATE) : null,
         })),
       },
     };

@@ -4,6 +4,7 @@ import { notFound } from "next/navigation";
 import { ConnectionForm } from "@/components/connections/connection-form";
 import { can } from "@/lib/auth/permissions";
 import { requireUser } from "@/lib/auth/session";
+import { getEnv } from "@/lib/env";
 import { getConnection } from "@/lib/storage/connections";
 import type { ProviderId } from "@/lib/storage/provider-presets";
 
@@ -35,7 +36,9 @@ export default async function EditConnectionPage({ params }: { params: Promise<{
           buckets: connection.buckets.join(", "),
           hasSessionToken: connection.hasSessionToken,
           sessionTokenExpiresAt: connection.sessionTokenExpiresAt?.toISOString(),
+          healthCheckRate: connection.healthCheckRate === null ? "" : String(connection.healthCheckRate),
         }}
+        defaultHealthCheckRate={getEnv().HEALTH_CHECK_RATE}
       />
     </div>
   );

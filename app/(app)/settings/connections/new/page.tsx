@@ -4,6 +4,7 @@ import { ConnectionForm } from "@/components/connections/connection-form";
 import { notFound } from "next/navigation";
 import { can } from "@/lib/auth/permissions";
 import { requireUser } from "@/lib/auth/session";
+import { getEnv } from "@/lib/env";
 
 export const metadata: Metadata = { title: "Add connection" };
 
@@ -18,7 +19,7 @@ export default async function NewConnectionPage() {
         <h1 className="text-2xl font-semibold">Add connection</h1>
         <p className="text-sm text-zinc-600 dark:text-zinc-400">Pick your provider to prefill its endpoint, then paste an access key.</p>
       </div>
-      <ConnectionForm />
+      <ConnectionForm defaultHealthCheckRate={getEnv().HEALTH_CHECK_RATE} />
     </div>
   );
 }

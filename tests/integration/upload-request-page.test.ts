@@ -17,6 +17,7 @@ import { GET as partsRoute } from "@/app/u/[token]/uploads/[id]/parts/route";
 import { GET as recipientPage } from "@/app/s/[token]/route";
 import type { SessionUser } from "@/lib/auth/session";
 import { db } from "@/lib/db/client";
+import { settleLinkEvents } from "@/lib/recipient/access-log";
 import { PEER_HEADER, SERVER_MARKER } from "@/lib/security/address";
 import { uploadPageGate } from "@/lib/upload-requests/public";
 import { PART_SIZE } from "@/lib/uploads/parts";
@@ -370,6 +371,8 @@ describe.each(storageCases())("upload request page on $name", (storage) => {
     const held = await unlock(req.token, "correct horse battery", { peer: guesser });
     expect(held.status).toBe(429);
     expect(await problem(held)).toMatch(/Too many wrong passwords/);
+    // The access log is written in the background (lib/recipient/access-log.ts): wait for its rows before counting them.
+    await settleLinkEvents();
     const log = await db.linkEvent.findMany({ where: { linkId: req.id }, orderBy: { id: "asc" } });
     expect(log.filter((e) => e.outcome === "wrong_password")).toHaveLength(5);
 

@@ -3,6 +3,7 @@ import {
   CompleteMultipartUploadCommand,
   CreateMultipartUploadCommand,
   ListPartsCommand,
+  HeadObjectCommand,
   PutObjectCommand,
   S3Client,
   UploadPartCommand,
@@ -123,6 +124,8 @@ export function sdkOperationPresigner(target: PresignTarget): {
         return getSignedUrl(s3, new AbortMultipartUploadCommand({ ...common, UploadId: input.uploadId }), options);
       case "PutObject":
         return getSignedUrl(s3, new PutObjectCommand(common), options);
+      case "HeadObject":
+        return getSignedUrl(s3, new HeadObjectCommand(common), options);
     }
   };
   return { presign, destroy: () => s3.destroy() };

@@ -55,6 +55,7 @@ function operations(bucket: string, key: string): (OperationPresignInput & { sig
     { ...common, operation: "CompleteMultipartUpload", uploadId: UPLOAD_ID },
     { ...common, operation: "AbortMultipartUpload", uploadId: UPLOAD_ID },
     { ...common, operation: "PutObject", expiresInSeconds: 1 },
+    { ...common, operation: "HeadObject", expiresInSeconds: 60 },
   ];
 }
 

@@ -141,6 +141,22 @@ const pruneFailedJobs: Task = async () => {
   if (count > 0) log.info("jobs.failed_pruned", { count });
 };
 
+/**
+ * An instance that died while running a job of a named queue ("mail", the health checks: one job at a time) leaves
+ * that queue locked, and the queue would wait out graphile-worker's 4-hour lock expiry. No job of ours runs this
+ * long (a health pass has 45 s, each e-mail a bounded send), so locks older than STALE_LOCK_MINUTES are released.
+ */
+export const STALE_LOCK_MINUTES = 15;
+const unlockStale: Task = async () => {
+  const queues = await db.$executeRaw`
+    UPDATE graphile_worker._private_job_queues SET locked_at = NULL, locked_by = NULL
+     WHERE locked_at < now() - make_interval(mins => ${STALE_LOCK_MINUTES})`;
+  const jobs = await db.$executeRaw`
+    UPDATE graphile_worker._private_jobs SET locked_at = NULL, locked_by = NULL
+     WHERE locked_at < now() - make_interval(mins => ${STALE_LOCK_MINUTES})`;
+  if (queues || jobs) log.warn("jobs.stale_locks_released", { queues, jobs });
+};
+
 /** "Links about to expire": one batched reminder per person for links entering their N days (each link once). */
 const remindExpiring: Task = async () => {
   const { sendExpiringReminders } = await import("@/lib/notifications/expiring");
@@ -190,6 +206,7 @@ export const TASKS: TaskList = {
   "auth:prune_failures": pruneSignInFailures,
   "api:prune_idempotency_keys": pruneIdempotencyKeys,
   "jobs:prune_failed": pruneFailedJobs,
+  "jobs:unlock_stale": unlockStale,
   "links:expiring_reminders": remindExpiring,
   [BROKEN_TASK]: notifyBroken,
   "notifications:daily_digest": dailyDigest,
@@ -212,6 +229,7 @@ export const CRONTAB = [
   "27 * * * * audit:prune ?max=3",
   "37 * * * * api:prune_idempotency_keys ?max=3",
   "47 * * * * jobs:prune_failed ?max=3",
+  "*/5 * * * * jobs:unlock_stale ?max=1&jobKey=jobs:unlock_stale",
   "7 * * * * links:expiring_reminders ?max=5&jobKey=links:expiring_reminders&queue=mail",
   "0 7 * * * notifications:daily_digest ?max=5&jobKey=notifications:daily_digest&queue=mail",
   "* * * * * notifications:downloads ?max=5&jobKey=notifications:downloads&queue=mail",

@@ -225,6 +225,20 @@ describe("the job queue", () => {
     expect(second!.runAt.getTime() - failures[1]!).toBeGreaterThan(firstPause * 2); // e^2 s
   });
 
+  it("a named queue left locked by an instance that died is released after a while, and its jobs run", async () => {
+    await clearJobQueue();
+    await queueJob(BROKEN_TASK, { personId: "nobody", links: [] }, { maxAttempts: 1 });
+    // As a runner that died in the middle of the job leaves them (graphile-worker would wait 4 hours):
+    await db.$executeRaw`UPDATE graphile_worker._private_jobs SET locked_at = now() - interval '20 minutes', locked_by = 'dead-worker'`;
+    await db.$executeRaw`
+      UPDATE graphile_worker._private_job_queues SET locked_at = now() - interval '20 minutes', locked_by = 'dead-worker' WHERE queue_name = 'mail'`;
+    await start();
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(await jobs(BROKEN_TASK)).toHaveLength(1);
+    await queueJob("jobs:unlock_stale", {});
+    await vi.waitFor(async () => expect(await jobs(BROKEN_TASK)).toEqual([]), { timeout: 10_000, interval: 50 });
+  });
+
   it("an SMTP server that refuses fails the e-mail job, which is retried with back-off and shown in Background jobs", async () => {
     await clearJobQueue();
     vi.stubEnv("SMTP_URL", `smtp://127.0.0.1:${await h.closedPort()}`);

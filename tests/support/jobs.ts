@@ -8,6 +8,8 @@ import { startJobRunner, type JobRunnerOptions } from "@/lib/jobs/runner";
  */
 export async function clearJobQueue(): Promise<void> {
   await db.$executeRawUnsafe("DELETE FROM graphile_worker._private_jobs");
+  // A named queue ("mail", the health checks) stays locked by a runner that held one of the deleted jobs.
+  await db.$executeRawUnsafe("DELETE FROM graphile_worker._private_job_queues");
 }
 
 export function startTestRunner(options: JobRunnerOptions = {}) {

@@ -325,7 +325,7 @@ const OPERATIONS = {
   AbortMultipartUpload: { method: "DELETE", uploadId: true, xId: "AbortMultipartUpload" },
   PutObject: { method: "PUT", xId: "PutObject" },
   /** The link health checker's HEAD (lib/health/checker.ts), sent with node:http rather than the SDK. */
-  HeadObject: { method: "HEAD", xId: "HeadObject" },
+  HeadObject: { method: "HEAD" },
 } as const satisfies Record<string, OperationSpec>;
 
 export type PresignedOperation = keyof typeof OPERATIONS;

@@ -134,7 +134,7 @@ test("Settings → Notifications shows the person's choices and saves them", asy
   await expectNoA11yViolations(page, "settings notifications");
   await form.getByRole("checkbox", { name: "Links about to expire" }).check();
   await form.getByRole("spinbutton", { name: "Days before" }).fill("3");
-  await form.getByRole("combobox", { name: "Downloads" }).selectOption({ label: "Also a daily digest" });
+  await form.getByRole("combobox", { name: "Downloads" }).selectOption({ label: "A daily digest" });
   await form.getByRole("button", { name: "Save notifications" }).click();
   await expect(form.getByText("Notification settings saved.")).toBeVisible();
   await page.reload();

@@ -1,7 +1,6 @@
 "use client";
 
 import Link from "next/link";
-import { FileIcon } from "@/components/browser/file-icon";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { fileKind, formatBytes } from "@/lib/format";
 import { displayName, folderHref, objectHref } from "@/lib/paths";
@@ -9,12 +8,16 @@ import { displayName, folderHref, objectHref } from "@/lib/paths";
 /** An object as the listing sends it: [its name after the folder's prefix, size in bytes, last modified in ms since 1970 or null]. */
 export type ListedObject = [rest: string, size: number, lastModified: number | null];
 
+/** An object's address relative to the folder's page it is listed on (its query alone): the same link, shorter. */
+const sameFolder = (href: string) => href.slice(href.indexOf("?"));
+
 /**
  * The rows of one listing page, drawn here from plain data: the page's React Server Component payload
  * then carries a hundred short tuples rather than a second copy of a hundred rows of markup beside the
- * HTML. Rows stay plain markup: the checkboxes, Quick Share and Share folder buttons are handled by
- * SelectionHost and QuickShareHostClient around the table (event delegation), the columns are styled
- * once in app/globals.css (`.listing`).
+ * HTML. Rows stay plain markup: an object's row carries its key once (`data-key`) for its checkbox and
+ * Quick Share button, which SelectionHost and QuickShareHostClient around the table handle (event
+ * delegation), as they do a folder's Share folder button; columns and icons (the link's `kind-…` class) are
+ * styled once in app/globals.css (`.listing`).
  */
 export function ListingRows({
   connectionId,
@@ -52,8 +55,7 @@ export function ListingRows({
           <tr key={`d:${rest}`}>
             <td />
             <td>
-              <Link href={folderHref(connectionId, bucket, folder)}>
-                <FileIcon kind="folder" />
+              <Link href={folderHref(connectionId, bucket, folder)} className="kind-folder">
                 <span>{name === "" ? "(empty name)" : name}</span>
               </Link>
             </td>
@@ -74,11 +76,15 @@ export function ListingRows({
         const name = displayName(key, prefix);
         const selected = key === selectedKey;
         return (
-          <tr key={`o:${rest}`} data-selected={selected ? true : undefined}>
-            <td>{share ? <input type="checkbox" data-select-key={key} aria-label={`Select ${name}`} /> : null}</td>
+          <tr key={`o:${rest}`} data-key={key} data-selected={selected ? true : undefined}>
+            <td>{share ? <input type="checkbox" aria-label={`Select ${name}`} /> : null}</td>
             <td>
-              <Link href={objectHref(connectionId, bucket, key, search)} aria-current={selected ? "true" : undefined} scroll={false}>
-                <FileIcon kind={fileKind(key)} />
+              <Link
+                href={sameFolder(objectHref(connectionId, bucket, key, search))}
+                className={`kind-${fileKind(key)}`}
+                aria-current={selected ? "true" : undefined}
+                scroll={false}
+              >
                 <span>{name}</span>
               </Link>
             </td>
@@ -86,7 +92,7 @@ export function ListingRows({
             <td>{lastModified === null ? "—" : <RelativeTime date={new Date(lastModified)} now={nowDate} layout="cell" />}</td>
             <td>
               {share ? (
-                <button type="button" data-share-key={key} aria-label={`Quick Share ${name}`}>
+                <button type="button" aria-label={`Quick Share ${name}`}>
                   Quick Share
                 </button>
               ) : null}

@@ -1,7 +1,6 @@
-import Link from "next/link";
 import Form from "next/form";
 import { notFound } from "next/navigation";
-import { FileIcon } from "@/components/browser/file-icon";
+import { type ListedObject, ListingRows } from "@/components/browser/listing-rows";
 import { StorageErrorPanel } from "@/components/browser/storage-error-panel";
 import { QuickShareHost } from "@/components/share/quick-share-host";
 import { SelectionHost } from "@/components/share/selection-host";
@@ -9,10 +8,8 @@ import { publicBaseUrl } from "@/lib/env";
 import type { ShareLimits } from "@/lib/links/grant-limits";
 import { buttonClass } from "@/components/ui/button";
 import { PagerOff } from "@/components/ui/pager";
-import { RelativeTime } from "@/components/ui/relative-time";
-import { fileKind, formatBytes } from "@/lib/format";
 import type { FolderPage, Loaded } from "@/lib/storage/listing";
-import { displayName, folderHref, objectHref } from "@/lib/paths";
+import { folderHref } from "@/lib/paths";
 
 type Props = {
   listing: Promise<Loaded<FolderPage>>;
@@ -129,61 +126,17 @@ export async function FolderListing({
                   </th>
                 </tr>
               </thead>
-              <tbody>
-                {page.folders.map(({ prefix: folder }) => {
-                  const name = displayName(folder, prefix);
-                  return (
-                    <tr key={`d:${folder}`}>
-                      <td className="col-select" />
-                      <td>
-                        <Link href={folderHref(connectionId, bucket, folder)}>
-                          <FileIcon kind="folder" />
-                          <span>{name === "" ? "(empty name)" : name}</span>
-                        </Link>
-                      </td>
-                      <td className="col-size">—</td>
-                      <td className="col-date">—</td>
-                      <td className="col-action">
-                        {shareLimits ? (
-                          <button type="button" data-share-folder={folder} data-folder-name={name} aria-label={`Share folder ${name}`}>
-                            Share folder
-                          </button>
-                        ) : null}
-                      </td>
-                    </tr>
-                  );
-                })}
-                {page.objects.map((object) => {
-                  const name = displayName(object.key, prefix);
-                  const selected = object.key === selectedKey;
-                  return (
-                    <tr key={`o:${object.key}`} {...(selected ? { "data-selected": true } : {})}>
-                      <td className="col-select">
-                        {shareLimits ? <input type="checkbox" data-select-key={object.key} aria-label={`Select ${name}`} /> : null}
-                      </td>
-                      <td>
-                        <Link
-                          href={objectHref(connectionId, bucket, object.key, query)}
-                          {...(selected ? { "aria-current": "true" as const } : {})}
-                          scroll={false}
-                        >
-                          <FileIcon kind={fileKind(object.key)} />
-                          <span>{name}</span>
-                        </Link>
-                      </td>
-                      <td className="col-size">{formatBytes(object.size)}</td>
-                      <td className="col-date">{object.lastModified ? <RelativeTime date={object.lastModified} now={now} layout="stacked" /> : "—"}</td>
-                      <td className="col-action">
-                        {shareLimits ? (
-                          <button type="button" data-share-key={object.key} aria-label={`Quick Share ${name}`}>
-                            Quick Share
-                          </button>
-                        ) : null}
-                      </td>
-                    </tr>
-                  );
-                })}
-              </tbody>
+              <ListingRows
+                connectionId={connectionId}
+                bucket={bucket}
+                prefix={prefix}
+                query={query.toString()}
+                folders={page.folders.map(({ prefix: folder }) => folder.slice(prefix.length))}
+                objects={page.objects.map((o): ListedObject => [o.key.slice(prefix.length), o.size, o.lastModified?.getTime() ?? null])}
+                selectedKey={selectedKey ?? null}
+                share={shareLimits !== null}
+                now={now.getTime()}
+              />
             </table>
           </SelectionHost>
         </QuickShareHost>

@@ -6,8 +6,8 @@ import { baseName } from "@/lib/links/content-disposition";
 import type { ShareLimits } from "@/lib/links/grant-limits";
 
 /**
- * One Quick Share dialog for a whole listing. Rows render plain buttons carrying
- * `data-share-key` (no client component per row keeps a 100-row page light);
+ * One Quick Share dialog for a whole listing. Object rows render a plain button in a row carrying
+ * the key (`data-key`; no client component per row keeps a 100-row page light);
  * a click on any of them opens the dialog for that object.
  */
 export function QuickShareHostClient({
@@ -33,13 +33,14 @@ export function QuickShareHostClient({
     // biome-ignore lint/a11y/noStaticElementInteractions lint/a11y/useKeyWithClickEvents: delegation only; the clicks come from the real Quick Share buttons inside (keyboard included)
     <div
       onClick={(event) => {
-        const button = (event.target as HTMLElement).closest<HTMLButtonElement>("button[data-share-key]");
+        const button = (event.target as HTMLElement).closest<HTMLButtonElement>("tr[data-key] button");
         if (!button) return;
+        const key = button.closest<HTMLElement>("tr[data-key]")!.dataset.key!;
         setTarget({
           connectionId,
           bucket,
-          key: button.dataset.shareKey!,
-          name: baseName(button.dataset.shareKey!),
+          key,
+          name: baseName(key),
           credentialsExpireAt,
           storagePrivateHost,
           publicUrl,

@@ -25,8 +25,12 @@ function readSelection(key: string): string[] {
   }
 }
 
+/** The rows' checkboxes: each object's row carries its key (`data-key`, components/browser/listing-rows.tsx). */
+const ROW_BOXES = "tr[data-key] input[type=checkbox]";
+const keyOf = (box: HTMLInputElement) => box.closest<HTMLElement>("tr[data-key]")!.dataset.key!;
+
 /**
- * Selection in a folder's listing: rows render plain checkboxes carrying `data-select-key` and
+ * Selection in a folder's listing: object rows render plain checkboxes in a row carrying `data-key` and
  * folder rows a `data-share-folder` button (no client component per row). The selection lives in
  * sessionStorage per connection and bucket, so it spans pages and folders; "Share selected" sends
  * the keys to the server, which checks each one (paths relative to the keys' common folder).
@@ -77,8 +81,8 @@ export function SelectionHost({
     const root = container.current;
     if (!root) return;
     const set = new Set(selected);
-    const boxes = [...root.querySelectorAll<HTMLInputElement>("input[data-select-key]")];
-    for (const box of boxes) box.checked = set.has(box.dataset.selectKey!);
+    const boxes = [...root.querySelectorAll<HTMLInputElement>(ROW_BOXES)];
+    for (const box of boxes) box.checked = set.has(keyOf(box));
     const all = root.querySelector<HTMLInputElement>("input[data-select-all]");
     if (all) {
       const on = boxes.filter((b) => b.checked).length;
@@ -89,11 +93,11 @@ export function SelectionHost({
 
   function onChange(event: React.ChangeEvent<HTMLDivElement>) {
     const target = event.target as unknown as HTMLInputElement;
-    if (target.dataset.selectKey !== undefined) {
-      const k = target.dataset.selectKey;
+    if (target.matches(ROW_BOXES)) {
+      const k = keyOf(target);
       update(target.checked ? [...new Set([...selected, k])] : selected.filter((s) => s !== k));
     } else if (target.dataset.selectAll !== undefined) {
-      const pageKeys = [...(container.current?.querySelectorAll<HTMLInputElement>("input[data-select-key]") ?? [])].map((b) => b.dataset.selectKey!);
+      const pageKeys = [...(container.current?.querySelectorAll<HTMLInputElement>(ROW_BOXES) ?? [])].map(keyOf);
       const page = new Set(pageKeys);
       update(target.checked ? [...new Set([...selected, ...pageKeys])] : selected.filter((s) => !page.has(s)));
     }

@@ -261,10 +261,21 @@ export function canViewLink(actor: Actor, link: LinkSubject): boolean {
   return link.ownerId === actor.teamId && (can(actor, "links.all") || link.issuedById === actor.id);
 }
 
+/** The connections a Member holds a grant on (any right). */
+function grantedConnectionIds(actor: Actor): string[] {
+  return actor.grants.filter((g) => g.canBrowse || g.canShare || g.canUpload || g.canRequest).map((g) => g.connectionId);
+}
+
 /** The connections the actor sees, as a filter on storage_connections. */
 export function connectionScope(actor: Actor): { ownerId: string; id?: { in: string[] } } {
   if (isTeamWide(actor)) return { ownerId: actor.teamId };
-  return { ownerId: actor.teamId, id: { in: actor.grants.filter((g) => g.canBrowse || g.canShare || g.canUpload || g.canRequest).map((g) => g.connectionId) } };
+  return { ownerId: actor.teamId, id: { in: grantedConnectionIds(actor) } };
+}
+
+/** connectionScope's rule for one connection row read by its id alone: does the actor see it? */
+export function seesConnection(actor: Actor, connection: { id: string; ownerId: string }): boolean {
+  if (connection.ownerId !== actor.teamId) return false;
+  return isTeamWide(actor) || grantedConnectionIds(actor).includes(connection.id);
 }
 
 /**

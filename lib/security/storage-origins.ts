@@ -1,7 +1,6 @@
 import "server-only";
-import { loadActor } from "@/lib/auth/actor";
 import { bucketPlaceFromPath } from "@/lib/security/csp";
-import { listCspSources } from "@/lib/storage/connections";
+import { listCspSourcesOfUser } from "@/lib/storage/connections";
 import { log } from "@/lib/log";
 
 /** The CSP can do without the origins (previews then do not load): never wait long for them. */
@@ -11,7 +10,7 @@ export type CspOrigins = { storageOrigins: string[]; uploadOrigins: string[] };
 
 /**
  * Storage origins for the CSP (previews load from presigned URLs): the connections the signed-in
- * person sees only. Read on each signed-in document request (the person, then one small indexed query) so a
+ * person sees only. Read on each signed-in document request (the person and their team's connections: one small indexed query) so a
  * connection added a moment ago can preview at once. A database that does not answer costs the
  * page at most BUDGET_MS here; the page's own session check then says what is wrong.
  * On the bucket browser's pages (`pathname` under /buckets), also where uploads may go (connect-src).
@@ -21,7 +20,7 @@ export async function cspOriginsFor(userId: string, pathname = ""): Promise<CspO
   const place = pathname === "/buckets" ? {} : bucketPlaceFromPath(pathname);
   try {
     return await Promise.race([
-      loadActor(userId).then((actor) => (actor ? listCspSources(actor, place ?? null) : { storageOrigins: [], uploadOrigins: [] })),
+      listCspSourcesOfUser(userId, place ?? null).then((sources) => sources ?? { storageOrigins: [], uploadOrigins: [] }),
       new Promise<never>((_, reject) => {
         timer = setTimeout(() => reject(new Error(`no answer within ${BUDGET_MS} ms`)), BUDGET_MS);
       }),

@@ -15,6 +15,7 @@ import {
   canRequestUploads,
   canViewLink,
   connectionScope,
+  seesConnection,
   folderContains,
   grantFor,
   isCleanFolder,
@@ -307,6 +308,18 @@ describe("links", () => {
       ownerId: TEAM,
       id: { in: ["media"] },
     });
+  });
+
+  it("seesConnection says of one connection row what connectionScope says as a filter", () => {
+    const granted = member(grant({ connectionId: "media" }), grant({ connectionId: "x", canBrowse: false, canShare: false }));
+    expect(seesConnection(owner, { id: "any", ownerId: TEAM })).toBe(true);
+    expect(seesConnection(admin, { id: "any", ownerId: TEAM })).toBe(true);
+    expect(seesConnection(owner, { id: "any", ownerId: "team-2" })).toBe(false);
+    expect(seesConnection(granted, { id: "media", ownerId: TEAM })).toBe(true);
+    expect(seesConnection(granted, { id: "x", ownerId: TEAM })).toBe(false);
+    expect(seesConnection(granted, { id: "other", ownerId: TEAM })).toBe(false);
+    expect(seesConnection(granted, { id: "media", ownerId: "team-2" })).toBe(false);
+    expect(seesConnection(member(grant({ connectionId: "up", canBrowse: false, canShare: false, canUpload: true })), { id: "up", ownerId: TEAM })).toBe(true);
   });
 });
 

@@ -12,7 +12,6 @@ import { Button } from "@/components/ui/button";
 import { beginUploadAction } from "@/lib/actions/begin-upload";
 import { createFolderAction } from "@/lib/actions/create-folder";
 import { inputClass } from "@/components/ui/field";
-import { loadActor } from "@/lib/auth/actor";
 import { can, canOnObject, canRequestUploads, listingView, longestExpirySeconds } from "@/lib/auth/permissions";
 import { RequestFilesButton } from "@/components/upload-requests/request-files-dialog";
 import { getSessionUser, getSessionUserId, requireUser } from "@/lib/auth/session";
@@ -20,7 +19,7 @@ import { shareLimitsFor } from "@/lib/links/grant-limits";
 import { publicBaseUrl } from "@/lib/env";
 import { firstValue } from "@/lib/search-params";
 import { listLinksForObject } from "@/lib/links/manage";
-import { openConnection } from "@/lib/storage/connections";
+import { openConnectionAlongside } from "@/lib/storage/connections";
 import { type FolderPage as Listing, type Loaded, loadFolder, loadObjectView, PAGE_SIZE } from "@/lib/storage/listing";
 import { privateEndpointHost } from "@/lib/storage/private-endpoint";
 import { breadcrumbs, folderHref, prefixFromRouteParams } from "@/lib/paths";
@@ -35,11 +34,20 @@ async function leadingFolderOnly(folder: string, prefix: string, filter: string)
   return { ok: true, value: { folders, objects: [], nextToken: null, markerExists: true } };
 }
 
-/** The connection as the person sees it, read once per request for the page and its title (React's cache). */
-const connectionFor = cache(async (userId: string, connectionId: string) => {
-  const actor = await loadActor(userId);
-  return actor ? openConnection(actor, connectionId) : null;
-});
+/**
+ * The connection as the person sees it, read once per request for the page and its title (React's cache),
+ * alongside the session check (the person it finds decides whether the connection is seen; a database that
+ * does not answer is requireUser's to report).
+ */
+const connectionFor = cache(async (userId: string, connectionId: string) =>
+  openConnectionAlongside(
+    getSessionUser().then(
+      (user) => (user?.id === userId ? user : null),
+      () => null,
+    ),
+    connectionId,
+  ),
+);
 
 /**
  * The bucket's name as the title, only where the page shows it: an address outside a Member's grant (another

@@ -1,5 +1,6 @@
 import "server-only";
 import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
 import { PrismaClient } from "@/lib/generated/prisma/client";
 import { getRuntimeSecrets } from "@/lib/env";
 
@@ -34,8 +35,11 @@ export const DATABASE_TIMEOUTS = { connectMs: 5_000, statementMs: 4_000, queryMs
  */
 export const DATABASE_SESSION_OPTIONS = "-c TimeZone=UTC -c random_page_cost=1.1";
 
-function createClient(): PrismaClient {
-  const adapter = new PrismaPg({
+/** The pool of each client this copy made (a client a test put into the slot gets one of its own on first use). */
+const pools = new WeakMap<PrismaClient, pg.Pool>();
+
+function createPool(): pg.Pool {
+  const pool = new pg.Pool({
     connectionString: getRuntimeSecrets().databaseUrl,
     max: 10,
     // A database that stops answering (a stuck server, a network partition) must not hang a
@@ -56,11 +60,37 @@ function createClient(): PrismaClient {
     idleTimeoutMillis: 30_000,
     options: DATABASE_SESSION_OPTIONS,
   });
-  return new PrismaClient({ adapter });
+  // An idle connection that breaks (the database restarted) is dropped by the pool; without a listener it would end the process.
+  pool.on("error", () => {});
+  return pool;
+}
+
+function createClient(): PrismaClient {
+  // Prisma runs on this pool; getPool() hands the same pool to the few statements that skip Prisma.
+  const pool = createPool();
+  const client = new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
+  pools.set(client, pool);
+  return client;
 }
 
 export function getDb(): PrismaClient {
   return (globalForDb[slot] ??= createClient());
+}
+
+/**
+ * The pool the current Prisma client runs on (same connections, limits and session settings), for the two statements
+ * of the download redirect, the one request that must stay cheap under load (lib/recipient/link.ts and count.ts):
+ * node-postgres directly costs a fraction of Prisma's CPU per query (`npm run bench:redirect`). All else uses `db`.
+ */
+export function getPool(): pg.Pool {
+  const client = getDb();
+  let pool = pools.get(client);
+  // $disconnect() ends the pool; Prisma then opens a new one of its own, and so does this.
+  if (!pool || pool.ended) {
+    pool = createPool();
+    pools.set(client, pool);
+  }
+  return pool;
 }
 
 /** Lazily created so that `next build` never needs a database. */

@@ -1,5 +1,5 @@
 import "server-only";
-import { db } from "@/lib/db/client";
+import { db, getPool } from "@/lib/db/client";
 import { COUNT_DOWNLOAD_SQL } from "@/lib/recipient/count-sql";
 
 /** Counts one download, or refuses it, in ONE statement (COUNT_DOWNLOAD_SQL says how); null when refused. */
@@ -13,8 +13,9 @@ export async function countDownload(input: {
   /** Multi-file shares: the file's path in the share, or "*" for Download all (the log names it). */
   filePath?: string | null;
 }): Promise<CountedDownload | null> {
-  // Constant text shared with the benchmark; every value is a bound parameter.
-  const rows = await db.$queryRawUnsafe<CountedDownload[]>(COUNT_DOWNLOAD_SQL, input.linkId, input.clientAddress, input.userAgent, input.filePath ?? null);
+  // Constant text shared with the benchmark; every value is a bound parameter. node-postgres on Prisma's pool, as the
+  // look-up (lib/recipient/link.ts): both columns are int4 (numbers), as Prisma gave them.
+  const { rows } = await getPool().query<CountedDownload>(COUNT_DOWNLOAD_SQL, [input.linkId, input.clientAddress, input.userAgent, input.filePath ?? null]);
   return rows[0] ?? null;
 }
 

@@ -195,8 +195,13 @@ async function decide(policy: RecipientPolicy, handler: RecipientHandler, reques
     agent,
     unlocked,
     file,
-    storageOrigins: storageOrigins(link),
-    secure: isHttpsRequest(request.headers),
+    // Only pages name the storage host (their CSP): not worked out for a download's redirect.
+    get storageOrigins() {
+      return storageOrigins(link);
+    },
+    get secure() {
+      return isHttpsRequest(request.headers);
+    },
     log: write,
     async count() {
       const counted = await countDownload({ linkId: link.id, clientAddress: kept, userAgent, filePath: loggedPath });

@@ -1,5 +1,6 @@
 import "server-only";
-import { db } from "@/lib/db/client";
+import { getPool } from "@/lib/db/client";
+import { PRISMA_LIKE_TYPES } from "@/lib/db/pg-types";
 import type { ConnectionRecord } from "@/lib/storage/client";
 
 /**
@@ -7,6 +8,8 @@ import type { ConnectionRecord } from "@/lib/storage/client";
  * (share_links.token_hash, unique index), joined with what the page needs of its owner and, for
  * the storage calls of previews and downloads, its connection. One round trip, one indexed row.
  * An upload request's token (target "request", opened at /u/<token>) is no link here: /s/ says "unknown".
+ * Sent with node-postgres on Prisma's own pool (getPool()): it runs before every download, and Prisma's per-query
+ * work was a large part of a download's CPU time (`npm run bench:redirect`).
  */
 
 export type RecipientLink = {
@@ -56,8 +59,7 @@ type Row = Omit<RecipientLink, "connection" | "disposition" | "target"> & {
   connectionUpdatedAt: Date | null;
 };
 
-export async function findManagedLink(tokenHash: string): Promise<RecipientLink | null> {
-  const rows = await db.$queryRaw<Row[]>`
+const LOOK_UP = `
     SELECT l.id, l.owner_id AS "ownerId", COALESCE(i.name, u.name) AS "ownerName", u.log_network_only AS "logNetworkOnly",
            l.bucket, l.key, l.object_size AS "objectSize", l.object_etag AS "objectEtag",
            l.object_content_type AS "objectContentType", l.object_version_id AS "objectVersionId", l.pinned,
@@ -73,7 +75,10 @@ export async function findManagedLink(tokenHash: string): Promise<RecipientLink 
       JOIN users u ON u.id = l.owner_id
       LEFT JOIN users i ON i.id = l.issued_by
       LEFT JOIN storage_connections c ON c.id = l.connection_id
-     WHERE l.token_hash = ${tokenHash} AND l.kind = 'managed' AND l.target <> 'request'`;
+     WHERE l.token_hash = $1 AND l.kind = 'managed' AND l.target <> 'request'`;
+
+export async function findManagedLink(tokenHash: string): Promise<RecipientLink | null> {
+  const { rows } = await getPool().query<Row>({ text: LOOK_UP, values: [tokenHash], types: PRISMA_LIKE_TYPES });
   const row = rows[0];
   if (!row) return null;
   const { connectionId, endpoint, region, forcePathStyle, accessKeyId, secretAccessKeyEnc, sessionTokenEnc, connectionUpdatedAt, ...link } = row;

@@ -1,6 +1,6 @@
 import "server-only";
 import { Readable } from "node:stream";
-import { GetObjectCommand, HeadObjectCommand } from "@aws-sdk/client-s3";
+import { GetObjectCommand } from "@aws-sdk/client-s3";
 import { baseName, contentDisposition } from "@/lib/links/content-disposition";
 import { pinCheck, pinDecision, servedVersionId, type PinDecision, type PinnedObject } from "@/lib/links/pin";
 import { openedFileType, openedType, savedType } from "@/lib/links/served-type";
@@ -9,6 +9,7 @@ import type { RecipientLink } from "@/lib/recipient/link";
 import { clientsFor } from "@/lib/storage/client";
 import { withStorageDeadline } from "@/lib/storage/deadline";
 import { describeStorageError } from "@/lib/storage/errors";
+import { HeadObjectError, headObject } from "@/lib/storage/head";
 
 /**
  * The storage side of a recipient request: the pin check (HeadObject of the current object),
@@ -40,22 +41,22 @@ export function sharedObjectOf(file: ShareFile): SharedObject {
   return { key: file.key, pinned: true, objectVersionId: file.versionId, objectEtag: file.etag };
 }
 
-/** The pin decision for one object of the link's bucket (HeadObject of the current object). */
+/**
+ * The pin decision for one object of the link's bucket: HeadObject of the current object, a HEAD of a URL from the
+ * connection's signer (lib/storage/head.ts, not the SDK: this runs on every download of a pinned link).
+ */
 export async function checkObjectPin(link: RecipientLink, object: SharedObject): Promise<PinDecision> {
   if (!pinCheck(object)) return { ok: true };
-  const { s3 } = clients(link);
-  // The current object (no VersionId): a newer version means the file changed since it was shared.
-  const command = new HeadObjectCommand({ Bucket: link.bucket, Key: object.key });
-  try {
-    const head = await withStorageDeadline((abortSignal) => s3.send(command, { abortSignal }), { ms: RECIPIENT_STORAGE_MS });
-    return pinDecision(object, { found: true, versionId: head.VersionId ?? null, etag: head.ETag ?? null });
-  } catch (error) {
-    const problem = describeStorageError(error).problem;
-    // A version id the server does not know may come back as 400 (malformed) rather than 404.
-    const name = (error as { name?: string }).name;
-    if (problem === "no_such_key" || problem === "no_such_bucket" || name === "NoSuchVersion") return pinDecision(object, { found: false });
-    throw error;
+  const { presigner } = clients(link);
+  // The current object (no version id): a newer version means the file changed since it was shared.
+  const head = await withStorageDeadline((abortSignal) => headObject(presigner, link.bucket, object.key, abortSignal), { ms: RECIPIENT_STORAGE_MS });
+  if (head.found) return pinDecision(object, { found: true, versionId: head.versionId, etag: head.etag });
+  // No such key or bucket (a HEAD answer names neither: 404 is both); a version id the server does not know may come
+  // back as 400 (malformed) rather than 404.
+  if (head.status === 404 || head.code === "NoSuchKey" || head.code === "NoSuchBucket" || head.code === "NoSuchVersion") {
+    return pinDecision(object, { found: false });
   }
+  throw new HeadObjectError(head.status, head.code);
 }
 
 /**

@@ -30,7 +30,23 @@ export const DEFAULT_TRUSTED_PROXY_NETWORKS = ["127.0.0.0/8", "::1/128"] as cons
  * ipaddr.js would accept (`1.2.3`, `3232235777`): only what node:net calls an address gets through.
  */
 export function normalizeAddress(raw: string | null | undefined): string | null {
-  let value = raw?.trim();
+  if (raw === null || raw === undefined) return null;
+  if (raw.length > 100) return normalizeOnce(raw);
+  // Every request asks this of its peer, several times (the peer header, the client address, the https rule): the
+  // answers for the last few thousand spellings are kept (at most 100 characters each; the oldest dropped first).
+  const known = normalized.get(raw);
+  if (known !== undefined) return known;
+  const value = normalizeOnce(raw);
+  if (normalized.size >= NORMALIZED_LIMIT) normalized.delete(normalized.keys().next().value!);
+  normalized.set(raw, value);
+  return value;
+}
+
+const NORMALIZED_LIMIT = 4_096;
+const normalized = new Map<string, string | null>();
+
+function normalizeOnce(raw: string): string | null {
+  let value = raw.trim();
   if (!value || value.length > 100) return null;
   const bracketed = /^\[([^\]]+)\](?::\d{1,5})?$/.exec(value);
   if (bracketed) value = bracketed[1]!;

@@ -1,8 +1,9 @@
 /**
  * The yardstick of `npm run bench:redirect`: a bare `node:http` server doing the same work as
  * GET /s/<token>/download, without Next. Per request: one indexed PostgreSQL look-up by token hash
- * (pg, a pool of 10 like the app's), the checks (revoked, expired, limit), the pin check (HeadObject
- * on a reused S3 client, only when the link is pinned, as in the app), a presign with a reused
+ * (pg, a pool of 10 like the app's), the checks (revoked, expired, limit), the pin check (only when
+ * the link is pinned, as in the app: HeadObject as a HEAD of a URL from the reused presigner, over node:http with
+ * kept-alive sockets, as the app sends it, lib/storage/head.ts), a presign with a reused
  * presigner (lib/storage/presign.ts createUrlPresigner, the app's own), then the conditional
  * UPDATE (the app's own statement, lib/recipient/count-sql.ts: count, access-log row, webhook queue)
  * and a 302. Counts the 302s it sends (GET /stats).
@@ -11,8 +12,7 @@
  * Prints "listening <port>" when ready.
  */
 import { createHash } from "node:crypto";
-import { createServer, type ServerResponse } from "node:http";
-import { HeadObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { Agent, createServer, request, type ServerResponse } from "node:http";
 import pg from "pg";
 import { contentDisposition } from "@/lib/links/content-disposition";
 import { COUNT_DOWNLOAD_SQL } from "@/lib/recipient/count-sql";
@@ -29,22 +29,25 @@ if (!config) {
 }
 
 const pool = new pg.Pool({ connectionString: config.databaseUrl, max: 10, connectionTimeoutMillis: 5_000 });
-// One S3 client and one presigner per connection, made once (the app caches them the same way).
-const storage = new Map<string, { s3: S3Client; presigner: UrlPresigner }>();
+// One presigner per connection, made once (the app caches them the same way).
+const storage = new Map<string, { presigner: UrlPresigner }>();
 for (const [id, s] of Object.entries(config.connections)) {
   const credentials = { accessKeyId: s.accessKeyId, secretAccessKey: s.secretAccessKey };
-  storage.set(id, {
-    s3: new S3Client({
-      endpoint: s.endpoint,
-      region: s.region,
-      forcePathStyle: true,
-      credentials,
-      requestChecksumCalculation: "WHEN_REQUIRED",
-      responseChecksumValidation: "WHEN_REQUIRED",
-      requestHandler: { connectionTimeout: 3_000, requestTimeout: 6_000, throwOnRequestTimeout: true },
-      maxAttempts: 2,
-    }),
-    presigner: createUrlPresigner({ endpoint: s.endpoint, region: s.region, forcePathStyle: true, credentials }),
+  storage.set(id, { presigner: createUrlPresigner({ endpoint: s.endpoint, region: s.region, forcePathStyle: true, credentials }) });
+}
+
+// HeadObject, plainly: a HEAD of a presigned URL on kept-alive sockets (the local S3 servers speak http).
+const agent = new Agent({ keepAlive: true, maxSockets: 50 });
+function headObject(url: string): Promise<{ status: number; etag: string | null; versionId: string | null }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: "HEAD", agent }, (answer) => {
+      answer.resume();
+      const etag = answer.headers.etag;
+      const versionId = answer.headers["x-amz-version-id"];
+      resolve({ status: answer.statusCode ?? 0, etag: typeof etag === "string" ? etag : null, versionId: typeof versionId === "string" ? versionId : null });
+    });
+    req.on("error", reject);
+    req.end();
   });
 }
 
@@ -93,8 +96,9 @@ async function download(token: string, clientAddress: string, userAgent: string 
   if (!clients) return plain(res, 410, "Missing");
   const pinned = { pinned: link.pinned, objectVersionId: link.object_version_id, objectEtag: link.object_etag };
   if (pinCheck(pinned)) {
-    const head = await clients.s3.send(new HeadObjectCommand({ Bucket: link.bucket, Key: link.key }));
-    if (!pinDecision(pinned, { found: true, versionId: head.VersionId ?? null, etag: head.ETag ?? null }).ok) {
+    const head = await headObject(clients.presigner.presignOperation({ operation: "HeadObject", bucket: link.bucket, key: link.key, expiresInSeconds: 60 }));
+    if (head.status !== 200) throw new Error(`HeadObject answered ${head.status}`);
+    if (!pinDecision(pinned, { found: true, versionId: head.versionId, etag: head.etag }).ok) {
       stats.refused++;
       return plain(res, 410, "Changed");
     }

@@ -6,10 +6,13 @@
  * (redirects not followed), after a 2 s warm-up on a link of its own.
  *
  * Cases: "Always the latest version" (no storage call), and pinned links (a HeadObject per
- * download: by ETag on Swift's s3api, by version id on Ceph RGW with versioning). Every measured
+ * download: by ETag on Swift's s3api, by version id on Ceph RGW with versioning; app and bare both send it as a
+ * HEAD of a presigned URL over node:http). Every measured
  * run has a link of its own (no limit), issued through lib/links/issue.ts, so that its
  * download_count must equal the 302s that server sent: the load generator's connections are closed
  * gracefully (the answers to requests in flight when the 10 s end are still read and tallied).
+ * Targets (issue 19), each app against bare in the same run: throughput ≥ 75 %, CPU per download ≤ 1.5×, p99 ≤ 1.5×;
+ * the run exits non-zero when one is missed (quick mode: only when an answer or a count is wrong).
  *
  *   npm run bench:redirect       (DURATION=… CONNECTIONS=… CASES=latest,swift,ceph to change it;
  *                                 FLOORS=1 adds the app's floor: a Next route alone, and with one query;
@@ -26,7 +29,7 @@ import { s3ClientFor } from "@/lib/dev/s3";
 import { insertStorageConnection } from "../support/connection-row";
 import type { TestStorage } from "../support/services";
 import { drive, note, openBench } from "./harness";
-import { setting } from "./quick";
+import { failsTarget, setting } from "./quick";
 
 const DURATION = setting("DURATION", 10, 1);
 const WARM_UP = setting("WARM_UP", 2, 0);
@@ -34,6 +37,11 @@ const CONNECTIONS = setting("CONNECTIONS", 50, 4);
 const CASES = (process.env.CASES ?? "latest,swift,ceph").split(",");
 const HANDLER = process.env.HANDLER === "1";
 type Server = "app" | "bare" | "handler";
+/**
+ * Issue 19's targets, each app against bare in the same run: throughput ≥ 75 %, CPU per download ≤ 1.5×, p99 ≤ 1.5×
+ * (and always: no errors, every request a 302, download_count equal to the 302s). Missed: the run exits non-zero.
+ */
+const TARGETS = { throughput: 0.75, cpu: 1.5, p99: 1.5 };
 const SERVERS: Server[] = HANDLER ? ["app", "handler", "bare"] : ["app", "bare"];
 
 type Run = {
@@ -194,6 +202,7 @@ async function main() {
       "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ];
     const verdicts: string[] = [];
+    let failed = false;
     for (const { label, runs } of results) {
       for (const r of runs) {
         const name = { app: "Bucketshare (`npm start`)", handler: "Bucketshare's route on node:http (no Next)", bare: "bare node:http" }[r.server];
@@ -203,10 +212,17 @@ async function main() {
       }
       const [a, b] = [runs.find((r) => r.server === "app")!, runs.find((r) => r.server === "bare")!];
       const ratio = a.rps / b.rps;
-      const ok = ratio >= 0.5 && a.p99 < 50 && a.errors === 0 && a.unanswered === 0 && a.other === 0 && runs.every((r) => r.counted === r.redirects);
+      const cpuRatio = a.cpuMs / b.cpuMs;
+      const p99Ratio = a.p99 / b.p99;
+      const sound = a.errors === 0 && a.unanswered === 0 && a.other === 0 && runs.every((r) => r.counted === r.redirects);
+      const fast = ratio >= TARGETS.throughput && cpuRatio <= TARGETS.cpu && p99Ratio <= TARGETS.p99;
+      // Correctness (no errors, every request answered with a 302, counts equal to the 302s) fails even a quick run.
+      if (!sound || failsTarget(!fast)) failed = true;
       verdicts.push(
-        `- ${label}: app/bare throughput ${fmt(ratio * 100, 0)} % (target ≥ 50 %), app p99 ${fmt(a.p99)} ms (target < 50 ms), ` +
-          `app errors ${a.errors}, non-302 ${a.other}, counts ${runs.every((r) => r.counted === r.redirects) ? "equal to the 302s" : "DIFFER from the 302s"}: ${ok ? "✔ targets met" : "✘ target missed"}` +
+        `- ${label}: app/bare throughput ${fmt(ratio * 100, 0)} % (target ≥ ${TARGETS.throughput * 100} %), CPU per request ${fmt(cpuRatio, 2)}× ` +
+          `(target ≤ ${TARGETS.cpu}×), p99 ${fmt(p99Ratio, 2)}× (target ≤ ${TARGETS.p99}×; app p50/p99 ${fmt(a.p50)}/${fmt(a.p99)} ms, bare ${fmt(b.p50)}/${fmt(b.p99)} ms), ` +
+          `app errors ${a.errors}, non-302 ${a.other}, unanswered ${a.unanswered}, counts ${runs.every((r) => r.counted === r.redirects) ? "equal to the 302s" : "DIFFER from the 302s"}: ` +
+          `${sound && fast ? "✔ targets met" : "✘ target missed"}` +
           (runs.some((r) => r.server === "handler")
             ? `; the same route without Next: ${fmt((runs.find((r) => r.server === "handler")!.rps / b.rps) * 100, 0)} % of bare`
             : ""),
@@ -221,15 +237,22 @@ async function main() {
         ...floors,
       );
     }
+    lines.push(
+      "",
+      `load average at the end: ${loadavg()
+        .map((n) => n.toFixed(2))
+        .join(", ")}`,
+    );
     process.stdout.write(`\n${lines.join("\n")}\n`);
     await db.$disconnect();
+    if (failed) process.exitCode = 1;
   } finally {
     await bench.close();
   }
 }
 
 main().then(
-  () => process.exit(0),
+  () => process.exit(process.exitCode ?? 0),
   (error: unknown) => {
     process.stderr.write(`bench:redirect failed: ${(error as Error).stack ?? String(error)}\n`);
     process.exit(1);

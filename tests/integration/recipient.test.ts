@@ -681,6 +681,48 @@ describe.each(storageCases())("on $name", (storage) => {
       expect((await db.shareLink.findUniqueOrThrow({ where: { id: gone.id } })).objectState).toBe("missing");
     });
 
+    it("answers a pinned download whose storage refuses the check with 503, nothing counted or marked", async () => {
+      // The connection's secret no longer matches (rotated at the storage): the HEAD of the pin check is refused (403).
+      const wrong = await insertStorageConnection(
+        owner.id,
+        { ...storage, secretAccessKey: `${storage.secretAccessKey}-rotated` },
+        { name: `Rotated ${h.randomSuffix()}` },
+      );
+      const link = await managedLink();
+      await db.shareLink.update({ where: { id: link.id }, data: { connectionId: wrong } });
+      const refused = await getDownload(link.token);
+      expect(refused.status).toBe(503);
+      expect(refused.headers.get("location")).toBeNull();
+      expect(await downloads(link.id)).toBe(0);
+      expect((await db.shareLink.findUniqueOrThrow({ where: { id: link.id } })).objectState).toBeNull();
+    });
+
+    it("reads the link with the types Prisma gives, whatever the server's time zone", async () => {
+      const expiresAt = new Date("2031-05-06T07:08:09.123Z");
+      const link = await managedLink({ expiresAt, allowedNetworks: ["198.51.100.0/24"] });
+      const zone = process.env.TZ;
+      process.env.TZ = "America/New_York";
+      try {
+        const { findManagedLink } = await import("@/lib/recipient/link");
+        const read = await findManagedLink(hashLinkToken(link.token));
+        const row = await db.shareLink.findUniqueOrThrow({ where: { id: link.id } });
+        expect(read?.expiresAt.toISOString()).toBe("2031-05-06T07:08:09.123Z");
+        expect(read).toMatchObject({
+          objectSize: row.objectSize,
+          allowedNetworks: ["198.51.100.0/24"],
+          revokedAt: null,
+          downloadCount: 0,
+          downloadLimit: null,
+        });
+        expect(typeof read?.objectSize).toBe("bigint");
+        const connection = await db.storageConnection.findUniqueOrThrow({ where: { id: connectionId } });
+        expect(read?.connection?.updatedAt.getTime()).toBe(connection.updatedAt.getTime());
+      } finally {
+        if (zone === undefined) delete process.env.TZ;
+        else process.env.TZ = zone;
+      }
+    });
+
     it("takes a revoke and a changed limit into account on the next request", async () => {
       const link = await managedLink({ downloadLimit: 5 });
       expect((await postDownload(link.token)).status).toBe(302);

@@ -1,10 +1,10 @@
 import "server-only";
-import { headers } from "next/headers";
 import type { SessionUser } from "@/lib/auth/session";
 import { newRecordId } from "@/lib/crypto";
 import { db } from "@/lib/db/client";
 import { recordAuditAfter } from "@/lib/audit/record";
 import { getEnv, getRuntimeSecrets, publicBaseUrl } from "@/lib/env";
+import { requestHeaders } from "@/lib/http/request-headers";
 import { AppError } from "@/lib/errors";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { baseName, contentDisposition, sanitizeFileName } from "@/lib/links/content-disposition";
@@ -55,7 +55,7 @@ export async function managedLinkBase(): Promise<string> {
   const configured = publicBaseUrl();
   if (configured) return configured;
   try {
-    const h = await headers();
+    const h = await requestHeaders();
     const host = h.get("host");
     if (host && /^[A-Za-z0-9.:[\]-]+$/.test(host)) {
       const proto = isHttpsRequest(h) ? "https" : "http";

@@ -24,9 +24,10 @@ if ((mode !== "start" && mode !== "dev") || !Number.isInteger(port)) {
 // Tells the app (same process) that PEER_HEADER was written by this server, not by a client.
 (globalThis as Record<symbol, unknown>)[SERVER_MARKER] = true;
 
-// Production answers GET/HEAD /s/<token>/download itself, before Next's router
-// (lib/boot/download-fast-path.ts, loaded once Next is prepared, before listening).
+// Production answers GET/HEAD /s/<token>/download and the API's operations itself, before Next's router
+// (lib/boot/download-fast-path.ts, lib/boot/api-fast-path.ts: loaded once Next is prepared, before listening).
 let fastPath: ((req: IncomingMessage, res: ServerResponse) => boolean) | undefined;
+let apiFastPath: ((req: IncomingMessage, res: ServerResponse) => boolean) | undefined;
 
 const server = createServer();
 const app = next({ dev: mode === "dev", port, httpServer: server });
@@ -59,7 +60,7 @@ const proxies = { trustedProxies: getEnv().TRUSTED_PROXIES, trustedNetworks: get
 
 function onRequest(req: IncomingMessage, res: ServerResponse): void {
   stampRequest(req, res, proxies);
-  if (fastPath?.(req, res)) return;
+  if (fastPath?.(req, res) || apiFastPath?.(req, res)) return;
   handle(req, res).catch((error: unknown) => {
     process.stderr.write(`bucketshare: request failed: ${(error as Error).message}\n`);
     if (!res.headersSent) res.statusCode = 500;
@@ -90,6 +91,7 @@ app.prepare().then(
       try {
         allowServerOnlyImports(); // that code runs outside Next's bundle, where `server-only` throws
         fastPath = await (await import("@/lib/boot/download-fast-path")).createDownloadFastPath();
+        apiFastPath = await (await import("@/lib/boot/api-fast-path")).createApiFastPath();
       } catch (error) {
         process.stderr.write(`bucketshare: cannot load the download fast path: ${(error as Error).message}
 `);

@@ -8,7 +8,11 @@ import type { AsyncLocalStorage } from "node:async_hooks";
  *
  * The server and Next's bundle each load their own copy of lib/, so the storage lives on globalThis.
  */
-export type RequestState = { databaseUnavailable: boolean };
+export type RequestState = {
+  databaseUnavailable: boolean;
+  /** The request's headers when the server answers it without Next (lib/boot/api-fast-path.ts); read through lib/http/request-headers.ts. */
+  headers?: Headers;
+};
 
 export const REQUEST_STATE = Symbol.for("bucketshare.request-state");
 

@@ -112,6 +112,8 @@ const rowSelect = {
   request: { select: { maxFiles: true, maxTotalSize: true, receivedFiles: true, receivedBytes: true, lastUploadAt: true } },
 } as const;
 
+const { request: _counters, ...ROW_SELECT_WITHOUT_REQUESTS } = rowSelect;
+
 /**
  * The SQL twin of linkStatus (lib/links/status.ts, whose comment lists the conditions): each
  * status's rows are exactly those linkStatus names so. Revoked links are "Revoked" and nothing else;
@@ -226,7 +228,7 @@ type SelectedRow = Omit<
   objectState: string | null;
   target: string;
   passwordHash: string | null;
-  request: { maxFiles: number; maxTotalSize: bigint; receivedFiles: number; receivedBytes: bigint; lastUploadAt: Date | null } | null;
+  request?: { maxFiles: number; maxTotalSize: bigint; receivedFiles: number; receivedBytes: bigint; lastUploadAt: Date | null } | null;
 };
 
 function toRow(actor: Actor, { passwordHash, issuedBy, request, ...row }: SelectedRow, now: Date): LinkRow {
@@ -305,9 +307,10 @@ export async function listLinks(
       : where,
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
     take: pageSize + 1,
-    select: rowSelect,
+    // Without upload requests (the API's list) no row has a request's counters: no read of them.
+    select: filter.withoutRequests ? ROW_SELECT_WITHOUT_REQUESTS : rowSelect,
   });
-  const page = rows.slice(0, pageSize).map((r) => toRow(actor, r, now));
+  const page = rows.slice(0, pageSize).map((r) => toRow(actor, r as SelectedRow, now));
   return { rows: page, nextCursor: rows.length > pageSize ? encodeCursor(page[page.length - 1]!) : null };
 }
 

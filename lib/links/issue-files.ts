@@ -189,10 +189,11 @@ export async function issueFilesShare(
   options: {
     limit?: number /** The whole second the expiry counts from (the API's expiresIn). */;
     now?: Date /** false: no QR code (the API). */;
-    qr?: boolean;
+    qr?: boolean /** The connection the caller already opened for this person (the API). */;
+    open?: OpenConnection;
   } = {},
 ): Promise<IssuedLink & { fileCount: number; totalBytes: number; title: string }> {
-  const open = await openConnectionOrThrow(user, input.connectionId);
+  const open = options.open?.connection.id === input.connectionId ? options.open : await openConnectionOrThrow(user, input.connectionId);
   assertMayShareSource(user, open.connection.id, input);
   assertLinkKindAllowed(user, open.connection.id, "managed");
   const now = options.now ?? new Date(Math.floor(Date.now() / 1000) * 1000);

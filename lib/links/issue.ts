@@ -1,10 +1,10 @@
 import "server-only";
-import { headers } from "next/headers";
 import type { SessionUser } from "@/lib/auth/session";
 import { newRecordId } from "@/lib/crypto";
 import { db } from "@/lib/db/client";
 import { recordAuditAfter } from "@/lib/audit/record";
 import { getEnv, getRuntimeSecrets, publicBaseUrl } from "@/lib/env";
+import { requestHeaders } from "@/lib/http/request-headers";
 import { AppError } from "@/lib/errors";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { baseName, contentDisposition, sanitizeFileName } from "@/lib/links/content-disposition";
@@ -15,7 +15,7 @@ import { hashPassword, isPasswordBusy } from "@/lib/auth/password";
 import { expiresSoonFrom } from "@/lib/links/status";
 import { log } from "@/lib/log";
 import { linkQrSvg } from "@/lib/links/qr";
-import { openConnectionOrThrow } from "@/lib/storage/connections";
+import { openConnectionOrThrow, type OpenConnection } from "@/lib/storage/connections";
 import { describeStorageError } from "@/lib/storage/errors";
 import { headObject, type ObjectDetails } from "@/lib/storage/listing";
 import { isHttpsRequest } from "@/lib/security/client-address";
@@ -37,8 +37,11 @@ export type IssuedLink = {
   managed: { downloadLimit: number | null; password: boolean; allowedNetworks: string[]; pinned: boolean } | null;
 };
 
-/** Options no form sends: the password hash "Share again" carries over, and the instant the expiry counts from. */
-export type CarriedOptions = { passwordHash?: string | null; now?: Date /** false: no QR code (the API). */; qr?: boolean };
+/**
+ * Options no form sends: the password hash "Share again" carries over, the instant the expiry counts from, and the
+ * connection the caller already opened for this person (the API: one read of it per request, not two).
+ */
+export type CarriedOptions = { passwordHash?: string | null; now?: Date /** false: no QR code (the API). */; qr?: boolean; open?: OpenConnection };
 
 /** Why no link was made when HEAD finds nothing. */
 export const NO_SUCH_OBJECT_MESSAGE = "This object does not exist (any more), so no link was created.";
@@ -52,7 +55,7 @@ export async function managedLinkBase(): Promise<string> {
   const configured = publicBaseUrl();
   if (configured) return configured;
   try {
-    const h = await headers();
+    const h = await requestHeaders();
     const host = h.get("host");
     if (host && /^[A-Za-z0-9.:[\]-]+$/.test(host)) {
       const proto = isHttpsRequest(h) ? "https" : "http";
@@ -95,7 +98,7 @@ export async function issueShareLink(user: SessionUser, input: ShareLinkRequest,
   if (kind === "direct" && (input.downloadLimit !== null || input.password !== null || input.allowedNetworks.length > 0)) {
     throw new AppError("invalid", MANAGED_ONLY_MESSAGE, { reason: "managed_only" });
   }
-  const open = await openConnectionOrThrow(user, input.connectionId);
+  const open = carried.open?.connection.id === input.connectionId ? carried.open : await openConnectionOrThrow(user, input.connectionId);
   assertMayShareKeys(user, open.connection.id, input.bucket, [input.key]);
   assertLinkKindAllowed(user, open.connection.id, kind);
   // X-Amz-Date has whole seconds: sign at a whole second so the stored expiry is exact.

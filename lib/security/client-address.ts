@@ -1,6 +1,6 @@
 import "server-only";
-import { headers } from "next/headers";
 import { getEnv } from "@/lib/env";
+import { requestHeaders } from "@/lib/http/request-headers";
 import { log } from "@/lib/log";
 import { PEER_HEADER, SERVER_MARKER, UNKNOWN_ADDRESS, resolveClientAddress, resolveForwardedHttps, type ProxyTrust } from "@/lib/security/address";
 
@@ -13,7 +13,7 @@ let warned = false;
  * that header could be the client's own words and is ignored.
  */
 export async function getClientAddress(): Promise<string> {
-  return clientAddressFromHeaders(await headers());
+  return clientAddressFromHeaders(await requestHeaders());
 }
 
 /** The same, from a request's headers (route handlers that are handed the Request). */

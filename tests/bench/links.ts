@@ -198,7 +198,9 @@ async function main() {
     ];
     for (const [label, callerId, input] of apiCases) {
       const query = listLinksQuerySchema.parse(input);
-      const caller = { tokenId: "bench", ownerId: callerId, scopes: ["links:read" as const], rate: { limit: 600, remaining: 600, resetSeconds: 60 } };
+      // The token's person, as lib/api/auth.ts reads them with the token.
+      const user = { ...(await loadActor(callerId))!, name: "Bench", email: "bench@example.com" };
+      const caller = { tokenId: "bench", ownerId: callerId, scopes: ["links:read" as const], rate: { limit: 600, remaining: 600, resetSeconds: 60 }, user };
       const api = await time(async () => {
         const result = await listLinksEndpoint.handler({ caller, params: {}, query, body: undefined, request, requestId: "bench", created: async () => {} });
         return (result.body as { links: unknown[] }).links.length;

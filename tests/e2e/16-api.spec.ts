@@ -21,6 +21,8 @@ async function json(response: APIResponse, status: number): Promise<Json> {
   expect(response.status(), await response.text()).toBe(status);
   expect(response.headers()["content-type"]).toMatch(/^application\/json/);
   expect(response.headers()["x-request-id"]).toMatch(/^[0-9a-f-]{36}$/);
+  // `npm start` answers the API's operations before Next's router (lib/boot/api-fast-path.ts).
+  expect(response.headers()["x-bucketshare-path"]).toBe("direct");
   return (await response.json()) as Json;
 }
 

@@ -1,6 +1,6 @@
-import { loadActor } from "@/lib/auth/actor";
 import "server-only";
 import { z } from "zod";
+import { tokenUser } from "@/lib/api/auth";
 import { API_BASE_PATH, defineEndpoint, etagMatches, etagOf } from "@/lib/api/endpoint";
 import { ApiProblem, type FieldProblem } from "@/lib/api/problem";
 import { idParam, nullableDateTime, toIso, toIsoOrNull } from "@/lib/api/schemas/common";
@@ -22,8 +22,6 @@ import {
 } from "@/lib/api/schemas/links";
 import { storageProblem } from "@/lib/api/storage-problem";
 import type { Actor } from "@/lib/auth/permissions";
-import type { SessionUser } from "@/lib/auth/session";
-import { db } from "@/lib/db/client";
 import { AppError, hasReason } from "@/lib/errors";
 import { deleteLinkFromHistory, listLinks, revealLinkUrl, type LinkRow } from "@/lib/links/history";
 import { issueShareLink, NO_SUCH_BUCKET_MESSAGE } from "@/lib/links/issue";
@@ -37,7 +35,7 @@ import { listFolder } from "@/lib/storage/listing";
  * POST /links, GET /links, GET|PATCH /links/{id}, POST /links/{id}/revoke, GET /links/{id}/events:
  * Quick Share, the history and the link page for scripts. Creating converts the body into the same
  * typed request the dialogs make (toLinkRequest) for issueShareLink / issueFilesShare; changes go
- * through changeLink. The token's user is the actor (ownerOf): every query names the links they
+ * through changeLink. The token's user is the actor (tokenUser): every query names the links they
  * see (linkScope: a Member's own, the team's for Admins and the Owner), so another's link is simply
  * not found; changes ask canManageLink (a Member without Can share on the object any more: 409).
  */
@@ -120,13 +118,6 @@ async function readCreatedLink(actor: Actor, id: string, issuedUrl?: string): Pr
   return { ...(await readLink(actor, id, issuedUrl, details)), warnings };
 }
 
-/** The token's user as the signed-in user (an Actor): issueShareLink and every link read or change take it. */
-async function ownerOf(ownerId: string): Promise<SessionUser> {
-  const [user, actor] = await Promise.all([db.user.findUnique({ where: { id: ownerId }, select: { name: true, email: true } }), loadActor(ownerId)]);
-  if (!user || !actor) throw new ApiProblem("unauthorized", "This token's owner no longer exists.");
-  return { ...actor, name: user.name, email: user.email };
-}
-
 const wholeSecond = () => new Date(Math.floor(Date.now() / 1000) * 1000);
 
 function invalid(errors: FieldProblem[]): ApiProblem {
@@ -176,13 +167,13 @@ export const createLinkEndpoint = defineEndpoint({
   idempotent: {
     replay: async ({ caller }, createdId) => ({
       status: 201,
-      body: await readCreatedLink(await ownerOf(caller.ownerId), createdId),
+      body: await readCreatedLink(tokenUser(caller), createdId),
       headers: { Location: `${API_BASE_PATH}/links/${createdId}` },
     }),
   },
   handler: async ({ caller, body, created }) => {
     const expiryField = EXPIRY_FIELDS.find((field) => body[field] !== undefined) ?? "expiresIn";
-    const user = await ownerOf(caller.ownerId);
+    const user = tokenUser(caller);
     // The token's person with their rights now: the grant is checked again when the link is issued.
     const open = await openConnection(user, body.connectionId);
     if (!open)
@@ -190,7 +181,8 @@ export const createLinkEndpoint = defineEndpoint({
 
     const link = toLinkRequest(body);
     const context = { open, bucket: body.bucket, expiryField, files: link.target === "files" };
-    const issuing = link.target === "files" ? issueFilesShare(user, link.request, { qr: false }) : issueShareLink(user, link.request, { qr: false });
+    const issuing =
+      link.target === "files" ? issueFilesShare(user, link.request, { qr: false, open }) : issueShareLink(user, link.request, { qr: false, open });
     const issued = await issuing.catch(async (error: unknown) => {
       throw await issueProblem(error, context);
     });
@@ -218,7 +210,7 @@ export const listLinksEndpoint = defineEndpoint({
   success: { status: 200, description: "One page of the history.", schema: linkListSchema },
   handler: async ({ caller, query }) => {
     const { limit, ...filter } = query;
-    const page = await listLinks(await ownerOf(caller.ownerId), { ...filter, withoutRequests: true }, new Date(), limit);
+    const page = await listLinks(tokenUser(caller), { ...filter, withoutRequests: true }, new Date(), limit);
     return { body: { links: page.rows.map((row) => toApiLink(row)), nextCursor: page.nextCursor } };
   },
 });
@@ -234,7 +226,7 @@ export const getLinkEndpoint = defineEndpoint({
   scope: "links:read",
   params: linkIdParams,
   success: { status: 200, description: "The link.", schema: linkSchema, etag: true },
-  handler: async ({ caller, params }) => ({ body: await readLink(await ownerOf(caller.ownerId), params.id) }),
+  handler: async ({ caller, params }) => ({ body: await readLink(tokenUser(caller), params.id) }),
 });
 
 /** Refusals for a change the link's state does not allow (409, naming the fields). */
@@ -256,7 +248,7 @@ export const updateLinkEndpoint = defineEndpoint({
   success: { status: 200, description: "The changed link.", schema: linkSchema, etag: true },
   problems: ["conflict", "precondition-failed"],
   handler: async ({ caller, params, body, request }) => {
-    const actor = await ownerOf(caller.ownerId);
+    const actor = tokenUser(caller);
     // One read gives both the ETag compared with If-Match and the state the UPDATE requires (changeLink's unchangedSince).
     const details = await shareLinkDetails(actor, params.id);
     if (!details) throw notFound();
@@ -324,7 +316,7 @@ export const revokeLinkEndpoint = defineEndpoint({
   success: { status: 200, description: "The revoked link.", schema: linkSchema },
   problems: ["conflict"],
   handler: async ({ caller, params }) => {
-    const actor = await ownerOf(caller.ownerId);
+    const actor = tokenUser(caller);
     const details = await shareLinkDetails(actor, params.id);
     if (!details) throw notFound();
     if (details.kind === "direct") throw new ApiProblem("conflict", DIRECT_CANNOT);
@@ -360,7 +352,7 @@ export const deleteLinkEndpoint = defineEndpoint({
       .meta({ id: "DeletedLink" }),
   },
   handler: async ({ caller, params }) => {
-    const actor = await ownerOf(caller.ownerId);
+    const actor = tokenUser(caller);
     const details = await shareLinkDetails(actor, params.id);
     if (!details) throw notFound();
     try {
@@ -387,7 +379,7 @@ export const listLinkEventsEndpoint = defineEndpoint({
   query: linkEventsQuerySchema,
   success: { status: 200, description: "One page of the access log.", schema: linkEventListSchema },
   handler: async ({ caller, params, query }) => {
-    const actor = await ownerOf(caller.ownerId);
+    const actor = tokenUser(caller);
     if (!(await shareLinkDetails(actor, params.id))) throw notFound();
     const page = await listAccessLog(actor, params.id, query.cursor, query.limit, { foldPreviews: false });
     return {

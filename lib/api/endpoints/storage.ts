@@ -2,7 +2,7 @@ import "server-only";
 import { z } from "zod";
 import { defineEndpoint } from "@/lib/api/endpoint";
 import { ApiProblem } from "@/lib/api/problem";
-import { loadActor } from "@/lib/auth/actor";
+import { tokenUser } from "@/lib/api/auth";
 import { type Actor, can, listingView } from "@/lib/auth/permissions";
 import { cursorField, idParam, nullableDateTime, toIsoOrNull } from "@/lib/api/schemas/common";
 import { withStorageProblems } from "@/lib/api/storage-problem";
@@ -14,13 +14,6 @@ import { listBuckets, listFolder, PAGE_SIZE } from "@/lib/storage/listing";
  * GET /connections, GET /connections/{id}/buckets, GET /objects: what the token's person browses in
  * the app, with their rights at this moment (a token's rights = its scopes ∩ its person's rights).
  */
-
-/** The token's person as an actor, read now (a removed person's token no longer works). */
-async function actorOf(userId: string): Promise<Actor> {
-  const actor = await loadActor(userId);
-  if (!actor) throw new ApiProblem("unauthorized", "This token's owner no longer exists.");
-  return actor;
-}
 
 const connectionSchema = z
   .object({
@@ -47,7 +40,7 @@ export const listConnectionsEndpoint = defineEndpoint({
   scope: "objects:read",
   success: { status: 200, description: "The connections, in the order Settings lists them.", schema: z.object({ connections: z.array(connectionSchema) }) },
   handler: async ({ caller }) => {
-    const actor = await actorOf(caller.ownerId);
+    const actor = tokenUser(caller);
     const connections = await listConnections(actor);
     // A Member never sees a connection's endpoint or settings: the fields stay, empty.
     const settings = can(actor, "connections.manage");
@@ -89,7 +82,7 @@ export const listBucketsEndpoint = defineEndpoint({
   },
   problems: ["storage-error", "storage-timeout"],
   handler: async ({ caller, params }) => {
-    const open = await openOrNotFound(await actorOf(caller.ownerId), params.id, "path", "id");
+    const open = await openOrNotFound(tokenUser(caller), params.id, "path", "id");
     const buckets = await withStorageProblems(() => listBuckets(open));
     return { body: { buckets: buckets.map((b) => ({ name: b.name, createdAt: toIsoOrNull(b.createdAt) })) } };
   },
@@ -142,7 +135,7 @@ export const listObjectsEndpoint = defineEndpoint({
   },
   problems: ["not-found", "storage-error", "storage-timeout"],
   handler: async ({ caller, query }) => {
-    const actor = await actorOf(caller.ownerId);
+    const actor = tokenUser(caller);
     const open = await openOrNotFound(actor, query.connection, "query", "connection");
     const view = listingView(actor, "browse", open.connection.id, query.bucket, query.prefix);
     // Beside a Member's folder: as if it did not exist. Above it: only the folder leading down to it.

@@ -3,7 +3,7 @@ import { API_BASE_PATH, defineEndpoint } from "@/lib/api/endpoint";
 import { ApiProblem } from "@/lib/api/problem";
 import { idParam, toIso, toIsoOrNull } from "@/lib/api/schemas/common";
 import { type ApiUploadRequest, createUploadRequestBodySchema, toUploadRequestFromBody, uploadRequestSchema } from "@/lib/api/schemas/upload-requests";
-import { loadActor } from "@/lib/auth/actor";
+import { tokenUser } from "@/lib/api/auth";
 import type { Actor } from "@/lib/auth/permissions";
 import { hasReason } from "@/lib/errors";
 import { revealLinkUrl } from "@/lib/links/history";
@@ -18,12 +18,6 @@ import { getRequestFacts, listReceivedFiles } from "@/lib/upload-requests/manage
  */
 
 const NOT_FOUND = "No upload request in your history has this id.";
-
-async function actorOf(ownerId: string): Promise<Actor> {
-  const actor = await loadActor(ownerId);
-  if (!actor) throw new ApiProblem("unauthorized", "This token's owner no longer exists.");
-  return actor;
-}
 
 async function readRequest(actor: Actor, id: string, issuedUrl?: string): Promise<ApiUploadRequest> {
   const now = new Date();
@@ -92,12 +86,12 @@ export const createUploadRequestEndpoint = defineEndpoint({
   idempotent: {
     replay: async ({ caller }, createdId) => ({
       status: 201,
-      body: await readRequest(await actorOf(caller.ownerId), createdId),
+      body: await readRequest(tokenUser(caller), createdId),
       headers: { Location: `${API_BASE_PATH}/upload-requests/${createdId}` },
     }),
   },
   handler: async ({ caller, body, created }) => {
-    const actor = await actorOf(caller.ownerId);
+    const actor = tokenUser(caller);
     const issued = await issueUploadRequest(actor, toUploadRequestFromBody(body), { qr: false });
     await created(issued.id);
     return {
@@ -119,7 +113,7 @@ export const getUploadRequestEndpoint = defineEndpoint({
   scope: "links:read",
   params: idParam("The upload request's id."),
   success: { status: 200, description: "The upload request.", schema: uploadRequestSchema },
-  handler: async ({ caller, params }) => ({ body: await readRequest(await actorOf(caller.ownerId), params.id) }),
+  handler: async ({ caller, params }) => ({ body: await readRequest(tokenUser(caller), params.id) }),
 });
 
 export const UPLOAD_REQUEST_ENDPOINTS = [createUploadRequestEndpoint, getUploadRequestEndpoint];

@@ -1,0 +1,112 @@
+/**
+ * The API's operations (/api/v1/…), answered by lib/boot/server.ts before Next's router: Next's
+ * request handling cost more CPU than an API request's own work (`npm run bench:api`). It calls
+ * the very handlers of app/api/v1/…/route.ts (apiHandler of each operation in API_ENDPOINTS: the
+ * same token check, zod input, rights and answers) with a web Request built from the node request,
+ * and writes the Response back with the headers next.config.js adds to every path, as Next would.
+ * It takes only an operation's own method on its exact path (ids of letters, digits, - and _);
+ * anything else (OPTIONS, HEAD, another method or path, a trailing slash, an encoded id) goes to
+ * Next, which answers it as before. Loaded only by `npm start` (production), with the download fast
+ * path (whose copy of lib/ and Prisma client it shares).
+ *
+ * next/headers has no request here: the request's headers go into the server's per-request state
+ * (lib/http/request-headers.ts), where the client address (audit rows) and a managed link's base
+ * URL are read from.
+ */
+import { randomUUID } from "node:crypto";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { Readable } from "node:stream";
+import { apiHandler, API_BASE_PATH } from "@/lib/api/endpoint";
+import { API_ENDPOINTS } from "@/lib/api/endpoints";
+import { problemBody } from "@/lib/api/problem";
+import { keepOwnClientSlot } from "@/lib/db/client";
+import { requestStateStorage } from "@/lib/http/request-state";
+import { log } from "@/lib/log";
+import { PEER_HEADER } from "@/lib/security/address";
+
+// This copy of lib/ is not Next's: its own Prisma client (the download fast path's), never the one Next's bundle made.
+keepOwnClientSlot("bucketshareDirectDb");
+
+type HeaderRule = { source: string; headers: { key: string; value: string }[] };
+type Route = { method: string; path: RegExp; params: string[]; handle: ReturnType<typeof apiHandler> };
+
+/** An operation's path template ("/links/{id}") as a pattern of the whole request target (query string allowed). */
+function pathPattern(template: string): { path: RegExp; params: string[] } {
+  const params: string[] = [];
+  const source = template
+    .split("/")
+    .map((segment) => {
+      const name = /^\{(\w+)\}$/.exec(segment)?.[1];
+      if (!name) return segment.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+      params.push(name);
+      return "([A-Za-z0-9_-]{1,100})";
+    })
+    .join("/");
+  return { path: new RegExp(`^${API_BASE_PATH}${source}(?:\\?[^#]*)?$`), params };
+}
+
+/** Returns the request listener's step: true when it took the request (and will answer it). */
+export async function createApiFastPath(): Promise<(req: IncomingMessage, res: ServerResponse) => boolean> {
+  const config = ((await import(new URL("../../next.config.js", import.meta.url).href)) as { default: { headers?: () => Promise<HeaderRule[]> } }).default;
+  const rules = (await config.headers?.()) ?? [];
+  const configHeaders = rules.filter((rule) => rule.source === "/:path*").flatMap((rule) => rule.headers);
+  const routes: Route[] = API_ENDPOINTS.map((endpoint) => ({
+    method: endpoint.method.toUpperCase(),
+    ...pathPattern(endpoint.path),
+    handle: apiHandler(endpoint),
+  }));
+
+  async function answer(req: IncomingMessage, route: Route, match: RegExpExecArray, res: ServerResponse): Promise<void> {
+    // rawHeaders keep repeated headers apart; lib/boot/server.ts removed any client copy of the
+    // peer header from them and put the socket's address in req.headers.
+    const headers = new Headers();
+    for (let i = 0; i < req.rawHeaders.length; i += 2) headers.append(req.rawHeaders[i]!, req.rawHeaders[i + 1]!);
+    headers.set(PEER_HEADER, String(req.headers[PEER_HEADER]));
+    const state = requestStateStorage()?.getStore();
+    if (state) state.headers = headers;
+    const hasBody = req.method !== "GET" && req.method !== "DELETE";
+    const request = new Request(`http://${req.headers.host ?? "localhost"}${req.url}`, {
+      method: req.method,
+      headers,
+      ...(hasBody ? { body: Readable.toWeb(req) as ReadableStream<Uint8Array>, duplex: "half" } : {}),
+    } as RequestInit);
+    const params = Object.fromEntries(route.params.map((name, i) => [name, match[i + 1]!]));
+    const response = await route.handle(request, { params: Promise.resolve(params) });
+    const body = response.body ? Buffer.from(await response.arrayBuffer()) : undefined;
+    res.statusCode = response.status;
+    for (const { key, value } of configHeaders) res.setHeader(key, value);
+    for (const [name, value] of response.headers) res.setHeader(name, value);
+    res.setHeader("x-bucketshare-path", "direct");
+    res.end(body);
+  }
+
+  return (req, res) => {
+    const target = req.url ?? "";
+    if (!target.startsWith(`${API_BASE_PATH}/`)) return false;
+    for (const route of routes) {
+      if (route.method !== req.method) continue;
+      const match = route.path.exec(target);
+      if (!match) continue;
+      answer(req, route, match, res).catch((error: unknown) => {
+        // apiHandler answers its own faults as problems; this is the request itself failing (e.g. a bad Host).
+        log.error("api.request_failed", { path: route.path.source, direct: true, error });
+        if (res.headersSent) res.destroy();
+        else {
+          res.statusCode = 500;
+          res.setHeader("Content-Type", "application/problem+json");
+          res.setHeader("Cache-Control", "no-store");
+          res.end(
+            JSON.stringify(
+              problemBody("internal", "Something went wrong and nothing was changed. The server log has the details.", {
+                instance: target.split("?")[0]!,
+                requestId: randomUUID(),
+              }),
+            ),
+          );
+        }
+      });
+      return true;
+    }
+    return false;
+  };
+}

@@ -14,7 +14,7 @@ import {
   needsAttention,
   storageAnswerOf,
 } from "@/lib/health/outcome";
-import { headPresigned } from "@/lib/health/head";
+import { headObject } from "@/lib/storage/head";
 import { checkRateProblem, DEFAULT_CHECK_RATE, MAX_CHECK_RATE, type RateConfig, RateLimiter } from "@/lib/health/rate";
 import { BROKEN_TASK } from "@/lib/jobs/names";
 import { queueJob } from "@/lib/jobs/queue";
@@ -142,23 +142,25 @@ export type Checked = { decision: HealthDecision; detail: HealthDetail };
 
 /**
  * HeadObject of the current object at `key` under `pin`: one decision, never throws. A HEAD of a URL from the one
- * signer, sent with node:http (lib/health/head.ts): a fraction of the AWS SDK's CPU per check.
+ * signer, sent with node:http (lib/storage/head.ts, one attempt): a fraction of the AWS SDK's CPU per check.
  */
 export function headerFor(connection: ConnectionRecord, bucket: string, signal?: AbortSignal): (key: string, pin: HealthPin) => Promise<HealthDecision> {
   const { presigner } = clientsFor(connection);
   return async (key, pin) => {
     try {
-      const url = presigner.presignOperation({ operation: "HeadObject", bucket, key, expiresInSeconds: HEAD_URL_SECONDS });
-      const answer = await withStorageDeadline((abortSignal) => headPresigned(url, abortSignal), { ms: CHECK_DEADLINE_MS, signal });
-      return decideHealth(pin, answer);
+      const head = await withStorageDeadline((abortSignal) => headObject(presigner, bucket, key, abortSignal, { attempts: 1 }), {
+        ms: CHECK_DEADLINE_MS,
+        signal,
+      });
+      return decideHealth(
+        pin,
+        head.found ? { type: "found", etag: head.etag, versionId: head.versionId, size: head.size } : { type: "error", status: head.status, code: head.code },
+      );
     } catch (error) {
       return decideHealth(pin, storageAnswerOf(error));
     }
   };
 }
-
-/** A check's HEAD URL is used at once; a minute covers a clock a little apart from storage's. */
-const HEAD_URL_SECONDS = 60;
 
 type CheckOptions = {
   /** The pass's time (a full pass is due by it). */

@@ -8,11 +8,14 @@ import type { UrlPresigner } from "@/lib/storage/presign";
  * "HeadObject"), sent with node:http on kept-alive sockets. The pin check of every download of a pinned link makes
  * one (lib/recipient/object.ts); the SDK's HeadObjectCommand cost more CPU than the whole rest of such a download
  * (`npm run bench:redirect`). A HEAD answer has no body, so its status and two headers are all there is to read.
- * Like the SDK's clients (maxAttempts 2), a network error or a 5xx/429 is tried once more.
+ * Like the SDK's clients (maxAttempts 2), a network error or a 5xx/429 is tried once more, unless the caller asks for
+ * one attempt (the link health checker: a throttle is an answer it paces itself by).
  */
 
 /** What storage answered: the object's ETag and version id, or the status (and S3 error code, when named) of a refusal. */
-export type HeadAnswer = { found: true; etag: string | null; versionId: string | null } | { found: false; status: number; code: string | null };
+export type HeadAnswer =
+  | { found: true; etag: string | null; versionId: string | null; size: number | null }
+  | { found: false; status: number; code: string | null };
 
 /** A refusal that is not "no such object" (403, 5xx, …): a fault, read by describeStorageError like the SDK's. */
 export class HeadObjectError extends Error {
@@ -45,8 +48,10 @@ function headOnce(url: string, signal: AbortSignal): Promise<HeadAnswer> {
     const request = send(url, { method: "HEAD", agent: secure ? agents.https : agents.http, signal }, (response) => {
       response.resume();
       const status = response.statusCode ?? 0;
-      if (status >= 200 && status < 300) resolve({ found: true, etag: header(response, "etag"), versionId: header(response, "x-amz-version-id") });
-      else resolve({ found: false, status, code: header(response, "x-amz-error-code") });
+      if (status >= 200 && status < 300) {
+        const size = Number(header(response, "content-length") ?? Number.NaN);
+        resolve({ found: true, etag: header(response, "etag"), versionId: header(response, "x-amz-version-id"), size: Number.isFinite(size) ? size : null });
+      } else resolve({ found: false, status, code: header(response, "x-amz-error-code") });
     });
     request.on("error", reject);
     request.end();
@@ -57,14 +62,21 @@ function headOnce(url: string, signal: AbortSignal): Promise<HeadAnswer> {
  * HeadObject of the current object at bucket/key: found (ETag, version id), or storage's refusal. Rejects with a
  * network error, an abort (`signal`: the caller's deadline), or after a second 5xx/429.
  */
-export async function headObject(presigner: UrlPresigner, bucket: string, key: string, signal: AbortSignal): Promise<HeadAnswer> {
+export async function headObject(
+  presigner: UrlPresigner,
+  bucket: string,
+  key: string,
+  signal: AbortSignal,
+  options: { attempts?: 1 | 2 } = {},
+): Promise<HeadAnswer> {
+  const attempts = options.attempts ?? 2;
   for (let attempt = 1; ; attempt++) {
     const url = presigner.presignOperation({ operation: "HeadObject", bucket, key, expiresInSeconds: HEAD_URL_SECONDS });
     try {
       const answer = await headOnce(url, signal);
-      if (answer.found || (answer.status < 500 && answer.status !== 429) || attempt === 2) return answer;
+      if (answer.found || (answer.status < 500 && answer.status !== 429) || attempt >= attempts) return answer;
     } catch (error) {
-      if (signal.aborted || attempt === 2) throw error;
+      if (signal.aborted || attempt >= attempts) throw error;
     }
   }
 }

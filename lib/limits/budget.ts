@@ -22,6 +22,11 @@ export async function spendBudget(subject: string, limit: number, windowMs: numb
   return { ok: false, retryInSeconds: Math.max(1, Math.ceil((row.window_start.getTime() + windowMs - now.getTime()) / 1000)) };
 }
 
+/** Gives a subject's window back (a claim whose work failed). */
+export async function releaseBudget(subject: string): Promise<void> {
+  await db.actionBudget.deleteMany({ where: { subject } });
+}
+
 /** Windows that ended more than a day ago (the pruning job with the sign-in failures). */
 export async function pruneBudgets(now = new Date()): Promise<number> {
   return db.$executeRaw`DELETE FROM action_budgets WHERE window_start < ${new Date(now.getTime() - 86_400_000)}`;

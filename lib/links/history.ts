@@ -4,6 +4,7 @@ import { db } from "@/lib/db/client";
 import { recordLinkAudit } from "@/lib/audit/record";
 import { getRuntimeSecrets } from "@/lib/env";
 import { AppError } from "@/lib/errors";
+import { releaseBudget, spendBudget } from "@/lib/limits/budget";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { HISTORY_PAGE_SIZE, type LinkHealthFilter, type LinkStatusFilter } from "@/lib/links/filters";
 import { HEALTH_OUTCOMES, type HealthOutcome, needsAttention } from "@/lib/health/outcome";
@@ -498,21 +499,28 @@ export function reshareProblem(input: Pick<ShareLinkRequest, "contentType" | "di
 
 export const ALREADY_REPLACED = "This link was already shared again: its new link is in your history. Share that one again instead.";
 
+/** Share again: how long a link's claim holds while its successor is issued (a crashed instance's claim ends then). */
+const REPLACE_CLAIM_MS = 60_000;
+
 /**
- * Share again: issues the successor while the old row is locked (FOR UPDATE), then names it on the old row
- * ("Replaced"), in one transaction; an old row already replaced is refused and nothing is issued. The caller
- * checked the right to the old row.
+ * Share again: a link is shared again once. A replaced row is refused; otherwise the link is claimed (one UPSERT in
+ * action_budgets, so a double submit or a second instance is refused at once, no row lock or connection held while
+ * storage is asked), its successor issued, and the old row names it ("Replaced"). A failed issue gives the claim back.
+ * The caller checked the right to the old row.
  */
 export async function withReplaceClaim<T extends { id: string }>(oldId: string, issue: () => Promise<T>): Promise<T> {
-  return db.$transaction(
-    async (tx) => {
-      const [row] = await tx.$queryRaw<{ replaced_by: string | null }[]>`SELECT replaced_by FROM share_links WHERE id = ${oldId} FOR UPDATE`;
-      if (row?.replaced_by) throw new AppError("conflict", ALREADY_REPLACED, { reason: "link_not_usable" });
-      const link = await issue();
-      await tx.shareLink.update({ where: { id: oldId }, data: { replacedById: link.id } });
-      return link;
-    },
-    // Issuing asks storage (bounded by its deadline) while the row stays locked.
-    { timeout: 60_000, maxWait: 10_000 },
-  );
+  const refuse = () => new AppError("conflict", ALREADY_REPLACED, { reason: "link_not_usable" });
+  const row = await db.shareLink.findUnique({ where: { id: oldId }, select: { replacedById: true } });
+  if (row?.replacedById) throw refuse();
+  const claim = `share-again:${oldId}`;
+  if (!(await spendBudget(claim, 1, REPLACE_CLAIM_MS)).ok) throw refuse();
+  let link: T;
+  try {
+    link = await issue();
+  } catch (error) {
+    await releaseBudget(claim);
+    throw error;
+  }
+  await db.shareLink.updateMany({ where: { id: oldId, replacedById: null }, data: { replacedById: link.id } });
+  return link;
 }

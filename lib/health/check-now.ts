@@ -25,7 +25,7 @@ export async function checkLinkHealthNow(
   if (link.revokedAt) throw refuse("This link was revoked and no longer works.");
   if (link.expiresAt.getTime() <= now.getTime()) throw refuse("This link has expired and no longer works.");
   if (!link.connectionId) throw refuse("This link's connection was deleted.");
-  const budget = await spendBudget(`check-now:${actor.id}`, CHECK_NOW_PER_MINUTE, 60_000, now);
+  const budget = await spendBudget(`check-now:${actor.id}`, CHECK_NOW_PER_MINUTE, 60_000);
   if (!budget.ok)
     throw new AppError(
       "rate_limited",

@@ -10,16 +10,17 @@ import { db } from "@/lib/db/client";
  */
 export type BudgetResult = { ok: true } | { ok: false; retryInSeconds: number };
 
-export async function spendBudget(subject: string, limit: number, windowMs: number, now = new Date()): Promise<BudgetResult> {
-  const windowEnds = new Date(now.getTime() - windowMs);
-  const [row] = await db.$queryRaw<{ count: number; window_start: Date }[]>`
-    INSERT INTO action_budgets (subject, window_start, count) VALUES (${subject}, ${now}, 1)
+export async function spendBudget(subject: string, limit: number, windowMs: number): Promise<BudgetResult> {
+  // The window is timed by the database's clock, not this instance's: instances whose clocks differ share one window.
+  const [row] = await db.$queryRaw<{ count: number; retry_ms: number }[]>`
+    WITH clock AS (SELECT statement_timestamp() AS now, statement_timestamp() - make_interval(secs => ${windowMs / 1000}) AS ended)
+    INSERT INTO action_budgets AS b (subject, window_start, count) SELECT ${subject}, clock.now, 1 FROM clock
     ON CONFLICT (subject) DO UPDATE SET
-      count = CASE WHEN action_budgets.window_start <= ${windowEnds} THEN 1 ELSE action_budgets.count + 1 END,
-      window_start = CASE WHEN action_budgets.window_start <= ${windowEnds} THEN ${now} ELSE action_budgets.window_start END
-    RETURNING count, window_start`;
+      count = CASE WHEN b.window_start <= (SELECT ended FROM clock) THEN 1 ELSE b.count + 1 END,
+      window_start = CASE WHEN b.window_start <= (SELECT ended FROM clock) THEN (SELECT now FROM clock) ELSE b.window_start END
+    RETURNING count, (extract(epoch FROM b.window_start - statement_timestamp()) * 1000)::float8 + ${windowMs}::float8 AS retry_ms`;
   if (!row || row.count <= limit) return { ok: true };
-  return { ok: false, retryInSeconds: Math.max(1, Math.ceil((row.window_start.getTime() + windowMs - now.getTime()) / 1000)) };
+  return { ok: false, retryInSeconds: Math.max(1, Math.ceil(row.retry_ms / 1000)) };
 }
 
 /** Gives a subject's window back (a claim whose work failed). */
@@ -28,6 +29,6 @@ export async function releaseBudget(subject: string): Promise<void> {
 }
 
 /** Windows that ended more than a day ago (the pruning job with the sign-in failures). */
-export async function pruneBudgets(now = new Date()): Promise<number> {
-  return db.$executeRaw`DELETE FROM action_budgets WHERE window_start < ${new Date(now.getTime() - 86_400_000)}`;
+export async function pruneBudgets(): Promise<number> {
+  return db.$executeRaw`DELETE FROM action_budgets WHERE window_start < statement_timestamp() - interval '1 day'`;
 }

@@ -61,5 +61,7 @@ export const config = {
   // /brand/logo/<64 hex>.png (appearance logos, lib/appearance/logo-route.ts) is public and sets its own headers;
   // nothing else under /brand is.
   // /api/v1/… is the API: bearer tokens, checked by each route (lib/api/endpoint.ts), never cookies.
-  matcher: ["/((?!_next/static|_next/image|favicon.ico|icon.svg|s/|brand/logo/[0-9a-f]{64}\\.png$|api/v1/).*)"],
+  // /hooks/storage/… is posted to by storage servers (lib/storage-events/receive.ts checks their proof): left out so Next
+  // streams the body to the route's 256 KiB cap instead of buffering up to 10 MiB of it for the proxy first.
+  matcher: ["/((?!_next/static|_next/image|favicon.ico|icon.svg|s/|brand/logo/[0-9a-f]{64}\\.png$|api/v1/|hooks/storage/).*)"],
 };

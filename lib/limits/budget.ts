@@ -11,14 +11,32 @@ import { db } from "@/lib/db/client";
 export type BudgetResult = { ok: true } | { ok: false; retryInSeconds: number };
 
 export async function spendBudget(subject: string, limit: number, windowMs: number): Promise<BudgetResult> {
-  // The window is timed by the database's clock, not this instance's: instances whose clocks differ share one window.
+  // The window is timed by the database's clock, not this instance's: instances whose clocks differ share one
+  // window. The columns are UTC timestamps, so the clock is read in UTC whatever the session's TimeZone.
   const [row] = await db.$queryRaw<{ count: number; retry_ms: number }[]>`
-    WITH clock AS (SELECT statement_timestamp() AS now, statement_timestamp() - make_interval(secs => ${windowMs / 1000}) AS ended)
+    WITH clock AS (SELECT statement_timestamp() AT TIME ZONE 'UTC' AS now)
     INSERT INTO action_budgets AS b (subject, window_start, count) SELECT ${subject}, clock.now, 1 FROM clock
     ON CONFLICT (subject) DO UPDATE SET
-      count = CASE WHEN b.window_start <= (SELECT ended FROM clock) THEN 1 ELSE b.count + 1 END,
-      window_start = CASE WHEN b.window_start <= (SELECT ended FROM clock) THEN (SELECT now FROM clock) ELSE b.window_start END
-    RETURNING count, (extract(epoch FROM b.window_start - statement_timestamp()) * 1000)::float8 + ${windowMs}::float8 AS retry_ms`;
+      count = CASE WHEN b.window_start <= (SELECT now FROM clock) - make_interval(secs => ${windowMs / 1000}) THEN 1 ELSE b.count + 1 END,
+      window_start = CASE WHEN b.window_start <= (SELECT now FROM clock) - make_interval(secs => ${windowMs / 1000})
+        THEN (SELECT now FROM clock) ELSE b.window_start END
+    RETURNING count, extract(epoch FROM b.window_start - (statement_timestamp() AT TIME ZONE 'UTC'))::float8 * 1000 + ${windowMs}::float8 AS retry_ms`;
+  return verdict(row, limit);
+}
+
+/**
+ * Whether a subject's budget is spent, without counting anything (one primary-key read): for doors that must
+ * refuse before doing costly work, and count only what they then refuse (the storage-event hook).
+ */
+export async function peekBudget(subject: string, limit: number, windowMs: number): Promise<BudgetResult> {
+  const [row] = await db.$queryRaw<{ count: number; retry_ms: number }[]>`
+    SELECT count, extract(epoch FROM window_start - (statement_timestamp() AT TIME ZONE 'UTC'))::float8 * 1000 + ${windowMs}::float8 AS retry_ms
+    FROM action_budgets
+    WHERE subject = ${subject} AND window_start > (statement_timestamp() AT TIME ZONE 'UTC') - make_interval(secs => ${windowMs / 1000})`;
+  return row && row.count >= limit ? verdict({ count: limit + 1, retry_ms: row.retry_ms }, limit) : { ok: true };
+}
+
+function verdict(row: { count: number; retry_ms: number } | undefined, limit: number): BudgetResult {
   if (!row || row.count <= limit) return { ok: true };
   return { ok: false, retryInSeconds: Math.max(1, Math.ceil(row.retry_ms / 1000)) };
 }
@@ -30,5 +48,5 @@ export async function releaseBudget(subject: string): Promise<void> {
 
 /** Windows that ended more than a day ago (the pruning job with the sign-in failures). */
 export async function pruneBudgets(): Promise<number> {
-  return db.$executeRaw`DELETE FROM action_budgets WHERE window_start < statement_timestamp() - interval '1 day'`;
+  return db.$executeRaw`DELETE FROM action_budgets WHERE window_start < (statement_timestamp() AT TIME ZONE 'UTC') - interval '1 day'`;
 }

@@ -4,7 +4,10 @@ import { db } from "@/lib/db/client";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { getRuntimeSecrets } from "@/lib/env";
 import { checkLinksToObjects, type ObjectRef } from "@/lib/health/object-event";
+import { peekBudget, spendBudget } from "@/lib/limits/budget";
 import { log } from "@/lib/log";
+import { limitKeys } from "@/lib/security/address";
+import { clientAddressFromHeaders } from "@/lib/security/client-address";
 import { MAX_BODY_BYTES, parseDelivery, STORAGE_EVENT_PROVIDERS, type StorageEventProvider, timeRefusal, verifyDelivery } from "@/lib/storage-events/format";
 import { unseal } from "@/lib/storage/sealed";
 
@@ -13,6 +16,10 @@ import { unseal } from "@/lib/storage/sealed";
  * The one door for this kind of caller (a storage server, no session, no token), in a fixed order:
  *
  * 1. the id's shape (a malformed id is refused without touching the database);
+ *    then the sender's refusals: an address (an IPv6 /48) refused REFUSALS_PER_MINUTE times in the last minute
+ *    gets 429 before its body is read or any proof computed. Only refusals count, in action_budgets (across
+ *    instances), so a provider that proves itself is never slowed; there is no per-connection cap, which a
+ *    stranger could fill to shut the real provider out;
  * 2. the body, read up to MAX_BODY_BYTES (413 beyond, nothing parsed);
  * 3. the connection and its events secret, then the provider's proof over the raw body (MinIO's
  *    auth_token, B2's HMAC signature), compared in constant time. An unknown connection, one without
@@ -30,9 +37,11 @@ import { unseal } from "@/lib/storage/sealed";
  * so refusing with an error would only repeat it. The body says what was done.
  */
 
-export type HookAnswer = { status: number; body: Record<string, unknown> };
+export type HookAnswer = { status: number; body: Record<string, unknown>; headers?: Record<string, string> };
 
 const NOT_FOUND: HookAnswer = { status: 404, body: { error: "not_found", message: "No storage events are received here." } };
+/** Refused deliveries (wrong proof, unknown connection, too large, malformed) one address may send a minute. */
+export const REFUSALS_PER_MINUTE = 60;
 /** Connection ids are cuid()s (newRecordId); anything else is refused before the database. */
 const CONNECTION_ID = /^[a-z0-9]{20,32}$/;
 
@@ -84,24 +93,40 @@ async function claimEvents(connectionId: string, ids: readonly string[], now: Da
   return new Set(rows.map((r) => r.event_id));
 }
 
+function tooManyRefusals(retryInSeconds: number): HookAnswer {
+  return {
+    status: 429,
+    headers: { "retry-after": String(retryInSeconds) },
+    body: { error: "rate_limited", message: `Too many refused deliveries from this address. Try again in ${retryInSeconds} seconds.` },
+  };
+}
+
 /** Handles one delivery (see above). `now` is for tests. */
 export async function receiveStorageEvents(connectionId: string, request: Request, now = new Date()): Promise<HookAnswer> {
   if (!CONNECTION_ID.test(connectionId)) return NOT_FOUND;
+  const refusals = `storage-hook-refused:${limitKeys(clientAddressFromHeaders(request.headers)).cap}`;
+  const allowed = await peekBudget(refusals, REFUSALS_PER_MINUTE, 60_000);
+  if (!allowed.ok) return tooManyRefusals(allowed.retryInSeconds);
+  const refuse = async (answer: HookAnswer): Promise<HookAnswer> => {
+    await spendBudget(refusals, REFUSALS_PER_MINUTE, 60_000);
+    return answer;
+  };
+
   const raw = await readBounded(request);
-  if (raw === null) return { status: 413, body: { error: "too_large", message: `A delivery may be at most ${MAX_BODY_BYTES} bytes.` } };
+  if (raw === null) return refuse({ status: 413, body: { error: "too_large", message: `A delivery may be at most ${MAX_BODY_BYTES} bytes.` } });
 
   const found = await eventsSecretOf(connectionId);
   // The same work for an unknown connection: a check against a throwaway secret, which fails.
   const proven = verifyDelivery(found?.provider ?? "b2", raw, request.headers, found?.secret ?? randomBytes(32).toString("hex"));
   if (!found || !proven) {
     log.warn("storage_events.refused", { connectionId, reason: found ? "signature" : "unknown_connection" });
-    return NOT_FOUND;
+    return refuse(NOT_FOUND);
   }
 
   const events = parseDelivery(found.provider, raw);
   if (!events) {
     log.warn("storage_events.malformed", { connectionId, provider: found.provider, bytes: raw.length });
-    return { status: 400, body: { error: "malformed", message: "The body is not a storage event delivery of this connection's provider." } };
+    return refuse({ status: 400, body: { error: "malformed", message: "The body is not a storage event delivery of this connection's provider." } });
   }
 
   const refused: RefusalCounts = { stale: 0, future: 0, duplicate: 0, unrelated: 0 };

@@ -4,6 +4,7 @@
  * once, against real PostgreSQL and both local S3 servers. Bad signatures, replays, duplicates and
  * unknown connections are refused and mark nothing.
  */
+import { randomInt } from "node:crypto";
 import { DeleteObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { POST } from "@/app/hooks/storage/[connectionId]/route";
@@ -12,7 +13,8 @@ import { newRecordId } from "@/lib/crypto";
 import { db } from "@/lib/db/client";
 import { getRuntimeSecrets } from "@/lib/env";
 import { MAX_BODY_BYTES, REPLAY_WINDOW_MS, signB2 } from "@/lib/storage-events/format";
-import { pruneSeenEvents, SEEN_KEPT_MS } from "@/lib/storage-events/receive";
+import { PEER_HEADER, SERVER_MARKER } from "@/lib/security/address";
+import { pruneSeenEvents, REFUSALS_PER_MINUTE, SEEN_KEPT_MS } from "@/lib/storage-events/receive";
 import { turnOffStorageEvents, turnOnStorageEvents } from "@/lib/storage-events/settings";
 import { seal } from "@/lib/storage/sealed";
 import { insertStorageConnection } from "../support/connection-row";
@@ -24,6 +26,8 @@ import { turnOffStorageEventsAction } from "@/lib/actions/turn-off-storage-event
 import { loadActor } from "@/lib/auth/actor";
 
 vi.mock("@/lib/auth/session", async () => (await import("../support/request-context")).sessionModule);
+// As behind Bucketshare's server: the peer header names the sender (refusals are limited per address).
+(globalThis as Record<symbol, unknown>)[SERVER_MARKER] = true;
 
 const users: SessionUser[] = [];
 afterAll(async () => {
@@ -86,11 +90,12 @@ async function marks(...ids: string[]) {
 }
 
 /** The route handler itself, as Next calls it. */
-async function deliver(connectionId: string, body: string, headers: Record<string, string>) {
+/** Each delivery from its own address unless one is given (refusals are limited per address). */
+async function deliver(connectionId: string, body: string, headers: Record<string, string>, peer = `10.${randomInt(256)}.${randomInt(256)}.${randomInt(256)}`) {
   const request = new Request(`http://bucketshare.test/hooks/storage/${connectionId}`, {
     method: "POST",
     body,
-    headers: { "content-type": "application/json", ...headers },
+    headers: { "content-type": "application/json", [PEER_HEADER]: peer, ...headers },
   });
   const response = await POST(request, { params: Promise.resolve({ connectionId }) });
   return { status: response.status, body: (await response.json()) as Record<string, unknown> & { refused?: Record<string, number> } };
@@ -318,6 +323,45 @@ describe.each(storageCases())("on $name", (storage) => {
       status: 400,
       body: { error: "malformed" },
     });
+  });
+});
+
+describe("refused deliveries", () => {
+  it("are limited per address: past the limit the sender gets 429 before its body is read, other senders and the provider's real deliveries go on", async () => {
+    const user = await h.createTestUser("events-refusals");
+    users.push(user);
+    const [storage] = storageCases();
+    const connectionId = await insertStorageConnection(user.id, storage!, { name: "Refusals" });
+    const token = (await turnOnStorageEvents(user, connectionId, { provider: "minio" })).secret!;
+    const body = minioDelivery("s3:ObjectRemoved:Delete", "no-such-bucket", "nothing.txt");
+    const stranger = `203.0.113.${randomInt(1, 255)}`;
+    const wrong = { authorization: "Bearer guess" };
+    await db.actionBudget.deleteMany({ where: { subject: { startsWith: "storage-hook-refused:203.0.113." } } });
+
+    const answers = await Promise.all(Array.from({ length: REFUSALS_PER_MINUTE }, () => deliver(connectionId, body, wrong, stranger)));
+    expect(answers.map((a) => a.status)).toEqual(Array(REFUSALS_PER_MINUTE).fill(404));
+    const blocked = await deliver(connectionId, body, wrong, stranger);
+    expect(blocked).toMatchObject({ status: 429, body: { error: "rate_limited" } });
+    // Blocked before the proof is checked: even the right token from that address waits for the minute to end.
+    expect((await deliver(connectionId, body, { authorization: `Bearer ${token}` }, stranger)).status).toBe(429);
+    // Another address, with the right token, is served.
+    expect(await deliver(connectionId, body, { authorization: `Bearer ${token}` })).toMatchObject({ status: 200, body: { received: 1 } });
+    // The minute over (by the database's clock), the address is heard again.
+    await db.$executeRaw`UPDATE action_budgets SET window_start = window_start - interval '61 seconds' WHERE subject = ${`storage-hook-refused:${stranger}`}`;
+    expect((await deliver(connectionId, body, wrong, stranger)).status).toBe(404);
+    await db.actionBudget.deleteMany({ where: { subject: `storage-hook-refused:${stranger}` } });
+  });
+
+  it("a blocked answer carries Retry-After", async () => {
+    const stranger = `198.18.0.${randomInt(1, 255)}`;
+    const subject = `storage-hook-refused:${stranger}`;
+    await db.$executeRaw`INSERT INTO action_budgets (subject, window_start, count) VALUES (${subject}, statement_timestamp() AT TIME ZONE 'UTC', ${REFUSALS_PER_MINUTE})
+      ON CONFLICT (subject) DO UPDATE SET window_start = EXCLUDED.window_start, count = EXCLUDED.count`;
+    const request = new Request(`http://bucketshare.test/hooks/storage/${newRecordId()}`, { method: "POST", body: "{}", headers: { [PEER_HEADER]: stranger } });
+    const response = await POST(request, { params: Promise.resolve({ connectionId: newRecordId() }) });
+    expect(response.status).toBe(429);
+    expect(Number(response.headers.get("retry-after"))).toBeGreaterThanOrEqual(59);
+    await db.actionBudget.deleteMany({ where: { subject } });
   });
 });
 

@@ -198,12 +198,12 @@ describe("which paths need no session", () => {
   const logo = `/brand/logo/${"0a".repeat(32)}.png`;
   const others = ["/brand", "/brand/", "/brand/logo", `/brand/logo/${"0a".repeat(32)}.svg`, `${logo}/x`, "/brand/settings", "/branding"];
 
-  it("runs the proxy for everything but static files, recipient links, appearance logos and the API", async () => {
+  it("runs the proxy for everything but static files, recipient links, appearance logos, the API and the storage hook", async () => {
     const { unstable_doesMiddlewareMatch } = await import("next/experimental/testing/server");
     const { config } = await import("@/proxy");
     const runs = (url: string) => unstable_doesMiddlewareMatch({ config, url });
-    expect([logo, "/s/abc", "/api/v1/buckets"].filter(runs)).toEqual([]);
-    expect(others.filter((url) => !runs(url))).toEqual([]);
+    expect([logo, "/s/abc", "/api/v1/buckets", "/hooks/storage/cm0abcdefghijklmnopqrstu"].filter(runs)).toEqual([]);
+    expect([...others, "/hooks", "/hooks/other"].filter((url) => !runs(url))).toEqual([]);
   });
 
   it("opens only the logo route under /brand without a session", async () => {

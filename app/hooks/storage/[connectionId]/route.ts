@@ -7,5 +7,5 @@ import { receiveStorageEvents } from "@/lib/storage-events/receive";
 export async function POST(request: Request, { params }: { params: Promise<{ connectionId: string }> }) {
   const { connectionId } = await params;
   const answer = await receiveStorageEvents(connectionId, request);
-  return Response.json(answer.body, { status: answer.status, headers: { "cache-control": "no-store" } });
+  return Response.json(answer.body, { status: answer.status, headers: { ...answer.headers, "cache-control": "no-store" } });
 }

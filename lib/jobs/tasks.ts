@@ -86,9 +86,19 @@ const sendDigests: Task = async (_payload, helpers: JobHelpers) => {
 
 const pruneAccessLog: Task = async () => {
   // The access log's months ahead first (lib/links/access-log-partitions.ts), then its retention.
+  // The retention runs even when making the months failed (the job then fails and is retried): recipients' addresses
+  // must not outlive ACCESS_LOG_RETENTION_DAYS because of a partition that could not be made.
   const { ensureAccessLogMonths } = await import("@/lib/links/access-log-partitions");
-  const made = await ensureAccessLogMonths();
-  if (made.length) log.info("links.access_log_months_made", { partitions: made });
+  const making = await ensureAccessLogMonths().then(
+    (made) => {
+      if (made.length) log.info("links.access_log_months_made", { partitions: made });
+      return null;
+    },
+    (error: unknown) => {
+      log.error("links.access_log_months_failed", { error });
+      return error;
+    },
+  );
   const { pruneAccessLog: prune } = await import("@/lib/links/access-log-retention");
   const count = await prune({
     onDropped: (month) => log.info("links.access_log_month_dropped", { partition: month.name, from: month.from, to: month.to, rows: month.rows }),
@@ -98,6 +108,7 @@ const pruneAccessLog: Task = async () => {
   const { pruneHealthChecks } = await import("@/lib/health/checker");
   const checks = await pruneHealthChecks();
   if (checks) log.info("health.checks_pruned", { count: checks });
+  if (making) throw making;
 };
 
 /**

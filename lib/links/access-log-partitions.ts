@@ -2,6 +2,7 @@ import "server-only";
 import { db as appDb } from "@/lib/db/client";
 import { getEnv } from "@/lib/env";
 import type { Prisma, PrismaClient } from "@/lib/generated/prisma/client";
+import { log } from "@/lib/log";
 
 /**
  * The access log (link_events) is partitioned by month on created_at (migration
@@ -57,6 +58,15 @@ function parseBound(bound: string): { from: Date; to: Date } | null {
   return Number.isNaN(from.getTime()) || Number.isNaN(to.getTime()) ? null : { from, to };
 }
 
+/**
+ * The database's clock (UTC). The access log's months and its retention are read by it, not by the instance's:
+ * an instance whose clock runs ahead must not drop a month early (a DROP cannot be undone).
+ */
+export async function databaseNow(client: Tx | PrismaClient = appDb): Promise<Date> {
+  const [row] = await client.$queryRaw<{ now: Date }[]>`SELECT statement_timestamp() AS now`;
+  return row!.now;
+}
+
 /** The month partitions of link_events (not DEFAULT), oldest first, with PostgreSQL's row estimate (-1: never analysed). */
 export async function listAccessLogPartitions(client: Tx | PrismaClient = appDb): Promise<AccessLogPartition[]> {
   const rows = await client.$queryRaw<{ name: string; bound: string; reltuples: number }[]>`
@@ -79,7 +89,7 @@ export async function ensureAccessLogMonths(
   options: { now?: Date; monthsAhead?: number; retentionDays?: number; client?: PrismaClient } = {},
 ): Promise<string[]> {
   const client = options.client ?? appDb;
-  const now = options.now ?? new Date();
+  const now = options.now ?? (await databaseNow(client));
   const ahead = options.monthsAhead ?? ACCESS_LOG_MONTHS_AHEAD;
   const retentionDays = options.retentionDays ?? getEnv().ACCESS_LOG_RETENTION_DAYS;
   const cutoff = new Date(now.getTime() - retentionDays * DAY_MS);
@@ -88,6 +98,8 @@ export async function ensureAccessLogMonths(
       // Waits behind a long reader of link_events at most this long (then the job retries) rather
       // than queueing every insert behind this DDL.
       await tx.$executeRawUnsafe("SET LOCAL lock_timeout = '3s'");
+      // Attaching scans DEFAULT and moving rows takes a while: beyond the app's 4 s per statement, within the transaction's limit.
+      await tx.$executeRawUnsafe("SET LOCAL statement_timeout = '100s'");
       await tx.$queryRaw`SELECT pg_advisory_xact_lock(hashtextextended(${LOCK}, 0))::text`;
       const existing = await listAccessLogPartitions(tx);
       const covered = (month: Date) => existing.some((p) => p.from <= month && month < p.to);
@@ -100,6 +112,13 @@ export async function ensureAccessLogMonths(
       for (const month of [...months.values()].sort((a, b) => a.getTime() - b.getTime())) {
         if (covered(month)) continue;
         const name = partitionName(month);
+        // A table of that name that is not a partition (one an operator detached, say): left alone, and said. Its
+        // month's rows stay in DEFAULT, which the retention prunes like any month; the other months are made.
+        const [taken] = await tx.$queryRaw<{ taken: boolean }[]>`SELECT to_regclass(${`"${name}"`}) IS NOT NULL AS taken`;
+        if (taken?.taken) {
+          log.warn("links.access_log_partition_name_taken", { partition: name, hint: `Attach or drop the table ${name}.` });
+          continue;
+        }
         const range = `FROM (${literal(month)}) TO (${literal(monthStart(month, 1))})`;
         const strandedHere = stranded.some((s) => monthStart(s.month).getTime() === month.getTime());
         if (!strandedHere) {

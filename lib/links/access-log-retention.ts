@@ -2,7 +2,7 @@ import "server-only";
 import { db as appDb } from "@/lib/db/client";
 import { getEnv } from "@/lib/env";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
-import { listAccessLogPartitions } from "@/lib/links/access-log-partitions";
+import { databaseNow, listAccessLogPartitions } from "@/lib/links/access-log-partitions";
 
 /**
  * Access-log rows (link_events: who opened or downloaded a managed link, from which address) are
@@ -30,7 +30,9 @@ export async function pruneAccessLog(
   options: { now?: Date; retentionDays?: number; batchSize?: number; client?: PrismaClient; onDropped?: (month: DroppedMonth) => void } = {},
 ): Promise<number | null> {
   const client = options.client ?? appDb;
-  const cutoff = new Date((options.now ?? new Date()).getTime() - (options.retentionDays ?? getEnv().ACCESS_LOG_RETENTION_DAYS) * DAY_MS);
+  // The database's clock: an instance whose clock runs ahead must not drop a month early.
+  const now = options.now ?? (await databaseNow(client));
+  const cutoff = new Date(now.getTime() - (options.retentionDays ?? getEnv().ACCESS_LOG_RETENTION_DAYS) * DAY_MS);
   const batch = options.batchSize ?? ACCESS_LOG_PRUNE_BATCH;
 
   const dropped = await client.$transaction(

@@ -13,7 +13,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
 import { soleOwner } from "@/lib/auth/permissions";
 import type { SessionUser } from "@/lib/auth/session";
 import { db } from "@/lib/db/client";
@@ -217,6 +217,33 @@ describe("the access log partitioned by month", () => {
       expect(after).toContain("link_events_p203011");
       // Nothing more to do the next time.
       expect(await pruneAccessLog({ now: new Date(Date.UTC(2031, 10, 21)), retentionDays: 365, client: prisma })).toBe(0);
+    });
+
+    it("a leftover table named like a month does not stop the upkeep: that month's rows stay in DEFAULT, the others are made", async () => {
+      await client.query(`CREATE TABLE "link_events_p203305" (LIKE link_events)`);
+      await client.query(`INSERT INTO link_events (link_id, created_at, outcome) VALUES ('job-link', '2033-05-02 10:00:00', 'download')`);
+      const made = await ensureAccessLogMonths({ now: new Date(Date.UTC(2033, 2, 10)), client: prisma, retentionDays: 365 }); // March 2033
+      expect(made).toEqual(["link_events_p203303", "link_events_p203304"]);
+      const { rows } = await client.query<{ part: string }>(
+        "SELECT tableoid::regclass::text AS part FROM link_events WHERE created_at = '2033-05-02 10:00:00'",
+      );
+      expect(rows).toEqual([{ part: "link_events_default" }]);
+      await client.query(`DELETE FROM link_events WHERE created_at = '2033-05-02 10:00:00'`);
+      await client.query(`DROP TABLE "link_events_p203305"`);
+    });
+
+    it("reads the database's clock: an instance whose clock runs a year ahead drops no month the retention keeps", async () => {
+      const [{ now }] = (await client.query<{ now: Date }>("SELECT statement_timestamp() AS now")).rows as [{ now: Date }];
+      const thisMonth = partitionName(monthStart(now));
+      await ensureAccessLogMonths({ client: prisma, retentionDays: 365 });
+      vi.useFakeTimers({ toFake: ["Date"], now: now.getTime() + 400 * DAY });
+      try {
+        expect(await ensureAccessLogMonths({ client: prisma, retentionDays: 365 })).toEqual([]);
+        await pruneAccessLog({ client: prisma, retentionDays: 365 });
+      } finally {
+        vi.useRealTimers();
+      }
+      expect((await listAccessLogPartitions(prisma)).map((p) => p.name)).toContain(thisMonth);
     });
   });
 

@@ -9,7 +9,7 @@ import { log } from "@/lib/log";
 import { limitKeys } from "@/lib/security/address";
 import { clientAddressFromHeaders } from "@/lib/security/client-address";
 import { MAX_BODY_BYTES, parseDelivery, STORAGE_EVENT_PROVIDERS, type StorageEventProvider, timeRefusal, verifyDelivery } from "@/lib/storage-events/format";
-import { unseal } from "@/lib/storage/sealed";
+import { seal, unseal } from "@/lib/storage/sealed";
 
 /**
  * POST /hooks/storage/<connection id>: a storage provider tells Bucketshare that objects changed.
@@ -69,11 +69,22 @@ export async function readBounded(request: Request, max = MAX_BODY_BYTES): Promi
   return Buffer.concat(chunks);
 }
 
+let dummy: string | undefined;
+/** A sealed throwaway secret, of a real secret's length, for unknown connections (made once per process). */
+function dummySealed(): string {
+  dummy ??= seal("storageEventsSecret", "none", randomBytes(32).toString("base64url"), getRuntimeSecrets().encryptionKey);
+  return dummy;
+}
+
 /** The secret a delivery is checked against, or null (unknown connection, storage events off, unreadable secret). */
 async function eventsSecretOf(connectionId: string): Promise<{ provider: StorageEventProvider; secret: string } | null> {
   const row = await db.storageConnection.findUnique({ where: { id: connectionId }, select: { eventsProvider: true, eventsSecretEnc: true } });
   const provider = STORAGE_EVENT_PROVIDERS.find((p) => p === row?.eventsProvider);
-  if (!row?.eventsSecretEnc || !provider) return null;
+  if (!row?.eventsSecretEnc || !provider) {
+    // The same decryption as for a known connection, so the time taken does not tell which ids exist.
+    unseal("storageEventsSecret", "none", dummySealed(), getRuntimeSecrets().encryptionKey);
+    return null;
+  }
   try {
     return { provider, secret: unseal("storageEventsSecret", connectionId, row.eventsSecretEnc, getRuntimeSecrets().encryptionKey) };
   } catch (error) {

@@ -4,7 +4,9 @@
  * Next and silently missing from those answers: this fails until the fast paths learn to match it.
  */
 import { describe, expect, it } from "vitest";
-import config from "../../next.config.js";
+
+type HeaderRule = { source: string; headers: { key: string; value: string }[] };
+const config = ((await import(new URL("../../next.config.js", import.meta.url).href)) as { default: { headers?: () => Promise<HeaderRule[]> } }).default;
 
 describe("next.config.js headers", () => {
   it("apply to every path, as the fast paths copy them", async () => {

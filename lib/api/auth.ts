@@ -1,5 +1,6 @@
 import "server-only";
-import { db } from "@/lib/db/client";
+import { getPool } from "@/lib/db/client";
+import { PRISMA_LIKE_TYPES } from "@/lib/db/pg-types";
 import { ApiProblem } from "@/lib/api/problem";
 import { ACTOR_COLUMNS, type ActorRow } from "@/lib/auth/actor";
 import type { SessionUser } from "@/lib/auth/session";
@@ -32,6 +33,22 @@ type TokenRow = { id: string; ownerId: string; scopes: string[]; rateLimit: numb
   email: string | null;
 } & Partial<ActorRow>;
 
+/** Sent with node-postgres on Prisma's pool (getPool()): it runs before every API request, and Prisma's per-query work cost more than the statement. */
+const AUTHENTICATE = `
+  WITH t AS (
+    UPDATE api_tokens
+       SET window_started_at = CASE WHEN window_started_at <= now() - make_interval(secs => ${WINDOW_SECONDS}) THEN now() ELSE window_started_at END,
+           window_count      = CASE WHEN window_started_at <= now() - make_interval(secs => ${WINDOW_SECONDS}) THEN 1 ELSE window_count + 1 END,
+           last_used_at      = now()
+     WHERE token_hash = $1
+       AND revoked_at IS NULL
+       AND (expires_at IS NULL OR expires_at > now())
+    RETURNING id, owner_id, scopes, rate_limit, window_count, window_started_at)
+  SELECT t.id, t.owner_id AS "ownerId", t.scopes, t.rate_limit AS "rateLimit", t.window_count AS "windowCount",
+         GREATEST(1, CEIL(EXTRACT(EPOCH FROM (t.window_started_at + make_interval(secs => ${WINDOW_SECONDS}) - now()))))::int AS "resetSeconds",
+         u.id AS "userId", u.name, u.email, ${ACTOR_COLUMNS.text}
+    FROM t LEFT JOIN users u ON u.id = t.owner_id AND u.removed_at IS NULL`;
+
 function unauthorized(detail: string, error?: "invalid_token"): ApiProblem {
   return new ApiProblem("unauthorized", detail, { headers: { "WWW-Authenticate": error ? `${CHALLENGE}, error="${error}"` : CHALLENGE } });
 }
@@ -48,20 +65,7 @@ export async function authenticate(authorization: string | null): Promise<ApiCal
   const token = bearerToken(authorization);
   const invalid = () => unauthorized("This token is unknown, revoked or expired. Create a new one in Settings → API tokens.", "invalid_token");
   if (!isWellFormedApiToken(token)) throw invalid();
-  const rows = await db.$queryRaw<TokenRow[]>`
-    WITH t AS (
-      UPDATE api_tokens
-         SET window_started_at = CASE WHEN window_started_at <= now() - make_interval(secs => ${WINDOW_SECONDS}) THEN now() ELSE window_started_at END,
-             window_count      = CASE WHEN window_started_at <= now() - make_interval(secs => ${WINDOW_SECONDS}) THEN 1 ELSE window_count + 1 END,
-             last_used_at      = now()
-       WHERE token_hash = ${hashApiToken(token)}
-         AND revoked_at IS NULL
-         AND (expires_at IS NULL OR expires_at > now())
-      RETURNING id, owner_id, scopes, rate_limit, window_count, window_started_at)
-    SELECT t.id, t.owner_id AS "ownerId", t.scopes, t.rate_limit AS "rateLimit", t.window_count AS "windowCount",
-           GREATEST(1, CEIL(EXTRACT(EPOCH FROM (t.window_started_at + make_interval(secs => ${WINDOW_SECONDS}) - now()))))::int AS "resetSeconds",
-           u.id AS "userId", u.name, u.email, ${ACTOR_COLUMNS}
-      FROM t LEFT JOIN users u ON u.id = t.owner_id AND u.removed_at IS NULL`;
+  const { rows } = await getPool().query<TokenRow>({ text: AUTHENTICATE, values: [hashApiToken(token)], types: PRISMA_LIKE_TYPES });
   const row = rows[0];
   if (!row) throw invalid();
   const rate = { limit: row.rateLimit, remaining: Math.max(0, row.rateLimit - row.windowCount), resetSeconds: row.resetSeconds };

@@ -145,9 +145,25 @@ function stableJson(value: unknown): string {
   return JSON.stringify(value ?? null);
 }
 
+/** An endpoint's answer: its status, headers and JSON text (null: no body). */
+export type ApiAnswer = { status: number; headers: Record<string, string>; body: string | null };
+
 /** A Next route handler for one endpoint. */
 export function apiHandler(endpoint: AnyEndpoint) {
+  const answer = answerEndpoint(endpoint);
   return async (request: Request, context: { params: Promise<Record<string, string | string[]>> }): Promise<Response> => {
+    const { status, headers, body } = await answer(request, await context.params);
+    return new Response(body, { status, headers });
+  };
+}
+
+/**
+ * One endpoint's whole work on a request (token, scope, input, handler, problems, the log line), answered as plain
+ * text and headers: apiHandler makes Next's Response of it, the server's API fast path (lib/boot/api-fast-path.ts)
+ * writes it to the socket itself (a web Response and reading it back cost more CPU than the JSON).
+ */
+export function answerEndpoint(endpoint: AnyEndpoint) {
+  return async (request: Request, pathParams: Record<string, string | string[]>): Promise<ApiAnswer> => {
     const requestId = randomUUID();
     const started = performance.now();
     const url = new URL(request.url);
@@ -159,7 +175,7 @@ export function apiHandler(endpoint: AnyEndpoint) {
       caller = await authenticate(request.headers.get("authorization"));
       Object.assign(baseHeaders, rateLimitHeaders(caller.rate));
       requireScope(caller, endpoint.scope);
-      const params = parseOrThrow(endpoint.params, await context.params, "path");
+      const params = parseOrThrow(endpoint.params, pathParams, "path");
       const query = parseOrThrow(endpoint.query, queryObject(url), "query");
       let rawBody: unknown;
       if (endpoint.body) {
@@ -214,18 +230,19 @@ export function apiHandler(endpoint: AnyEndpoint) {
         if (request.method === "GET" && etagMatches(request.headers.get("if-none-match"), etag)) {
           status = 304;
           delete headers["Content-Type"];
-          return new Response(null, { status, headers });
+          return { status, headers, body: null };
         }
       }
-      return new Response(json, { status, headers });
+      return { status, headers, body: json };
     } catch (error) {
       if (idempotency) await abandonIdempotentRequest(idempotency.tokenId, idempotency.key).catch(() => undefined);
       const problem = toProblem(error, endpoint.operationId, requestId);
       status = problem.status;
-      return new Response(JSON.stringify(problemBody(problem.type, problem.message, { instance: url.pathname, requestId, errors: problem.errors })), {
+      return {
         status,
         headers: { ...baseHeaders, "Content-Type": PROBLEM_TYPE, ...problem.headers },
-      });
+        body: JSON.stringify(problemBody(problem.type, problem.message, { instance: url.pathname, requestId, errors: problem.errors })),
+      };
     } finally {
       log.info("api.request", {
         requestId,

@@ -1,7 +1,7 @@
 import "server-only";
 import { newRecordId } from "@/lib/crypto";
-import { db } from "@/lib/db/client";
-import type { Prisma, PrismaClient } from "@/lib/generated/prisma/client";
+import { db, getPool } from "@/lib/db/client";
+import { Prisma, type PrismaClient } from "@/lib/generated/prisma/client";
 import { cleanDetails } from "@/lib/audit/details";
 import type { AuditKind } from "@/lib/audit/kinds";
 import { log } from "@/lib/log";
@@ -46,32 +46,41 @@ async function requestAddress(): Promise<string | null> {
   }
 }
 
-export async function recordAudit(client: Client, entry: AuditRecord): Promise<void> {
+/** The INSERT of one audit row. */
+async function auditStatement(entry: AuditRecord): Promise<Prisma.Sql> {
   const address = entry.address === undefined ? await requestAddress() : entry.address;
   const network = address ? networkPart(address) : null;
   const details = JSON.stringify(cleanDetails(entry.details));
   const subject = entry.subject.slice(0, 1_000);
   const id = newRecordId();
   if (entry.actor) {
-    await client.$executeRaw`
+    return Prisma.sql`
       INSERT INTO audit_events (id, team_id, actor_id, actor_name, kind, subject, subject_id, address, details)
       SELECT ${id}, COALESCE(u.team_id, u.id), u.id, u.name, ${entry.kind}, ${subject}, ${entry.subjectId ?? null},
              CASE WHEN o.log_network_only THEN ${network} ELSE ${address} END, ${details}::jsonb
         FROM users u JOIN users o ON o.id = COALESCE(u.team_id, u.id)
        WHERE u.id = ${entry.actor.id}`;
-    return;
   }
-  await client.$executeRaw`
+  return Prisma.sql`
     INSERT INTO audit_events (id, team_id, actor_id, actor_name, kind, subject, subject_id, address, details)
     VALUES (${id}, ${entry.teamId ?? null}, NULL, ${entry.actorName ?? "Someone"}, ${entry.kind}, ${subject}, ${entry.subjectId ?? null},
             CASE WHEN (SELECT log_network_only FROM users WHERE id = ${entry.teamId ?? null}) THEN ${network} ELSE ${address} END,
             ${details}::jsonb)`;
 }
 
-/** The same, for changes made outside a transaction: after the change succeeded; a failure is only logged. */
+export async function recordAudit(client: Client, entry: AuditRecord): Promise<void> {
+  await client.$executeRaw(await auditStatement(entry));
+}
+
+/**
+ * The same, for changes made outside a transaction: after the change succeeded; a failure is only logged. The
+ * statement goes through node-postgres on Prisma's pool (getPool()): Quick Share and the API's POST /links write one
+ * per link, and Prisma's per-query work cost more than the INSERT (`npm run bench:api`).
+ */
 export async function recordAuditAfter(entry: AuditRecord): Promise<void> {
   try {
-    await recordAudit(db, entry);
+    const statement = await auditStatement(entry);
+    await getPool().query({ text: statement.text, values: statement.values });
   } catch (error) {
     log.error("audit.not_recorded", { kind: entry.kind, error });
   }

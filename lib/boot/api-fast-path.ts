@@ -1,9 +1,10 @@
 /**
  * The API's operations (/api/v1/…), answered by lib/boot/server.ts before Next's router: Next's
  * request handling cost more CPU than an API request's own work (`npm run bench:api`). It calls
- * the very handlers of app/api/v1/…/route.ts (apiHandler of each operation in API_ENDPOINTS: the
- * same token check, zod input, rights and answers) with a web Request built from the node request,
- * and writes the Response back with the headers next.config.js adds to every path, as Next would.
+ * the very handlers of app/api/v1/…/route.ts (answerEndpoint, the core of apiHandler, of each operation in
+ * API_ENDPOINTS: the same token check, zod input, rights and answers) with a web Request built from the
+ * node request, and writes the answer (its JSON text and headers, no web Response) with the headers
+ * next.config.js adds to every path, as Next would.
  * It takes only an operation's own method on its exact path (ids of letters, digits, - and _);
  * anything else (OPTIONS, HEAD, another method or path, a trailing slash, an encoded id) goes to
  * Next, which answers it as before. Loaded only by `npm start` (production), with the download fast
@@ -16,7 +17,7 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { Readable } from "node:stream";
-import { apiHandler, API_BASE_PATH } from "@/lib/api/endpoint";
+import { answerEndpoint, API_BASE_PATH } from "@/lib/api/endpoint";
 import { API_ENDPOINTS } from "@/lib/api/endpoints";
 import { problemBody } from "@/lib/api/problem";
 import { keepOwnClientSlot } from "@/lib/db/client";
@@ -28,7 +29,7 @@ import { PEER_HEADER } from "@/lib/security/address";
 keepOwnClientSlot("bucketshareDirectDb");
 
 type HeaderRule = { source: string; headers: { key: string; value: string }[] };
-type Route = { method: string; path: RegExp; params: string[]; handle: ReturnType<typeof apiHandler> };
+type Route = { method: string; path: RegExp; params: string[]; handle: ReturnType<typeof answerEndpoint> };
 
 /** An operation's path template ("/links/{id}") as a pattern of the whole request target (query string allowed). */
 function pathPattern(template: string): { path: RegExp; params: string[] } {
@@ -45,6 +46,8 @@ function pathPattern(template: string): { path: RegExp; params: string[] } {
   return { path: new RegExp(`^${API_BASE_PATH}${source}(?:\\?[^#]*)?$`), params };
 }
 
+const byLowerCase = (a: string, b: string) => (a.toLowerCase() < b.toLowerCase() ? -1 : a.toLowerCase() > b.toLowerCase() ? 1 : 0);
+
 /** Returns the request listener's step: true when it took the request (and will answer it). */
 export async function createApiFastPath(): Promise<(req: IncomingMessage, res: ServerResponse) => boolean> {
   const config = ((await import(new URL("../../next.config.js", import.meta.url).href)) as { default: { headers?: () => Promise<HeaderRule[]> } }).default;
@@ -53,7 +56,7 @@ export async function createApiFastPath(): Promise<(req: IncomingMessage, res: S
   const routes: Route[] = API_ENDPOINTS.map((endpoint) => ({
     method: endpoint.method.toUpperCase(),
     ...pathPattern(endpoint.path),
-    handle: apiHandler(endpoint),
+    handle: answerEndpoint(endpoint),
   }));
 
   async function answer(req: IncomingMessage, route: Route, match: RegExpExecArray, res: ServerResponse): Promise<void> {
@@ -71,13 +74,13 @@ export async function createApiFastPath(): Promise<(req: IncomingMessage, res: S
       ...(hasBody ? { body: Readable.toWeb(req) as ReadableStream<Uint8Array>, duplex: "half" } : {}),
     } as RequestInit);
     const params = Object.fromEntries(route.params.map((name, i) => [name, match[i + 1]!]));
-    const response = await route.handle(request, { params: Promise.resolve(params) });
-    const body = response.body ? Buffer.from(await response.arrayBuffer()) : undefined;
-    res.statusCode = response.status;
+    const answer = await route.handle(request, params);
+    res.statusCode = answer.status;
     for (const { key, value } of configHeaders) res.setHeader(key, value);
-    for (const [name, value] of response.headers) res.setHeader(name, value);
+    // As a web Response gives them to Next: lower-case names in order.
+    for (const name of Object.keys(answer.headers).sort(byLowerCase)) res.setHeader(name.toLowerCase(), answer.headers[name]!);
     res.setHeader("x-bucketshare-path", "direct");
-    res.end(body);
+    res.end(answer.body ?? undefined);
   }
 
   return (req, res) => {

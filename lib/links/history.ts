@@ -14,6 +14,8 @@ import { type RequestStatus, requestStatus } from "@/lib/upload-requests/request
 import { MAX_MANAGED_EXPIRY_SECONDS } from "@/lib/links/expiry";
 import type { ShareLinkRequest } from "@/lib/links/share-request";
 import { contentTypeOverrideProblem, type HistoryFilter } from "@/lib/validation/share";
+// Prisma's `contains` becomes ILIKE '%…%' without escaping: a search for "50%" or "a_b" would treat % and _ as wildcards.
+import { commonKeyTrigrams, escapeLike, keySearchPlan } from "@/lib/links/key-search";
 
 /**
  * The link history. Status is computed when read, by linkStatus (lib/links/status.ts), and the
@@ -182,14 +184,6 @@ function decodeCursor(cursor: string | undefined): { createdAt: Date; id: string
 }
 
 /**
- * Prisma's `contains` becomes ILIKE '%…%' without escaping: a search for "50%" or "a_b" would
- * treat % and _ as wildcards. Backslash is PostgreSQL's default LIKE escape character.
- */
-function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
-}
-
-/**
  * The links the actor sees (linkScope: the team's, a Member's own) matching the filter. With an
  * issuer (a Member's own scope, or the "Issued by" filter of Admins and the Owner) the list reads the
  * index (owner_id, issued_by, created_at, id); without, (owner_id, created_at, id).
@@ -198,12 +192,18 @@ export function historyWhere(actor: Actor, filter: HistoryFilter, now: Date): Pr
   const text = filter.q?.trim();
   const q = text ? escapeLike(text) : undefined;
   const scope = linkScope(actor);
+  const { AND: statusAnd, ...status } = statusWhere(filter.status, now);
+  const and = [
+    ...(Array.isArray(statusAnd) ? statusAnd : statusAnd ? [statusAnd] : []),
+    ...(filter.health && filter.health !== "all" ? [healthWhere(filter.health, now)] : []),
+  ];
   return {
     ...scope,
     ...(scope.issuedById === undefined && filter.issuedBy && can(actor, "links.all") ? { issuedById: filter.issuedBy } : {}),
     deletedAt: null,
-    ...statusWhere(filter.status, now),
-    ...(filter.health && filter.health !== "all" ? { AND: [healthWhere(filter.health, now)] } : {}),
+    ...status,
+    // Both the status's conditions and the health filter's (a spread of both would keep only the last AND).
+    ...(and.length > 0 ? { AND: and } : {}),
     // index (owner_id, kind, created_at, id)
     ...(filter.type === "direct" ? { kind: "direct" } : {}),
     ...(filter.type === "managed" ? { kind: "managed", target: { not: "request" } } : {}),
@@ -215,6 +215,62 @@ export function historyWhere(actor: Actor, filter: HistoryFilter, now: Date): Pr
       ? { OR: [{ key: { contains: q, mode: "insensitive" } }, { note: { contains: q, mode: "insensitive" } }, { title: { contains: q, mode: "insensitive" } }] }
       : {}),
   };
+}
+
+/**
+ * The SQL twin of historyWhere, for a search (the queries Prisma cannot write): the list's ids and the capped count.
+ * The same conditions (tests/integration/history-plans.test.ts compares both for every filter), and the key search
+ * asks its index for the term's distinctive words only (narrowKeySearch, lib/links/key-search.ts), each candidate
+ * checked against the whole term: strpos(lower(…)) is ILIKE '%…%' without the index, so the planner cannot put the
+ * whole term back into the index scan.
+ */
+export async function historyConditions(actor: Actor, filter: HistoryFilter, now: Date): Promise<{ conditions: Prisma.Sql; broad: boolean }> {
+  const scope = linkScope(actor);
+  const all: Prisma.Sql[] = [Prisma.sql`owner_id = ${scope.ownerId}`];
+  if (scope.issuedById !== undefined) all.push(Prisma.sql`issued_by = ${scope.issuedById}`);
+  else if (filter.issuedBy && can(actor, "links.all")) all.push(Prisma.sql`issued_by = ${filter.issuedBy}`);
+  all.push(Prisma.sql`deleted_at IS NULL`);
+  const live = Prisma.sql`expires_at > ${now} AND revoked_at IS NULL`;
+  const notUsedUp = Prisma.sql`(download_limit IS NULL OR download_count < download_limit)`;
+  switch (filter.status) {
+    case "expired":
+      all.push(Prisma.sql`expires_at <= ${now} AND revoked_at IS NULL`);
+      break;
+    case "limit_reached":
+      all.push(live, Prisma.sql`download_limit IS NOT NULL AND download_count >= download_limit`);
+      break;
+    case "missing":
+    case "changed":
+      all.push(live, Prisma.sql`object_state = ${filter.status}`, notUsedUp);
+      break;
+    case "expires_soon":
+      all.push(live, Prisma.sql`expires_at <= ${new Date(now.getTime() + SOON_WINDOW_MS)} AND expires_soon_at < ${now} AND object_state IS NULL`, notUsedUp);
+      break;
+    case "active":
+      all.push(Prisma.sql`expires_soon_at >= ${now} AND revoked_at IS NULL AND object_state IS NULL`, notUsedUp);
+      break;
+    case "revoked":
+      all.push(Prisma.sql`revoked_at IS NOT NULL`);
+      break;
+  }
+  if (filter.health === "needs-attention") all.push(live, Prisma.sql`health IN (${Prisma.join(ATTENTION)})`);
+  else if (filter.health && filter.health !== "all") all.push(live, Prisma.sql`health = ${filter.health}`);
+  if (filter.type === "direct") all.push(Prisma.sql`kind = 'direct'`);
+  if (filter.type === "managed") all.push(Prisma.sql`kind = 'managed' AND target <> 'request'`);
+  if (filter.type === "request") all.push(Prisma.sql`kind = 'managed'`, Prisma.sql`target = ${filter.withoutRequests ? "no-such-target" : "request"}`);
+  else if (filter.withoutRequests && filter.type !== "managed") all.push(Prisma.sql`target <> 'request'`);
+  if (filter.connection) all.push(Prisma.sql`connection_id = ${filter.connection}`);
+  if (filter.bucket) all.push(Prisma.sql`bucket = ${filter.bucket}`);
+  const text = filter.q?.trim();
+  let broad = false;
+  if (text) {
+    const q = escapeLike(text);
+    const { narrowed, broad: inMostKeys } = keySearchPlan(text, await commonKeyTrigrams());
+    broad = inMostKeys;
+    const key = narrowed ? Prisma.sql`(key ILIKE ${narrowed} AND strpos(lower(key), lower(${text})) > 0)` : Prisma.sql`key ILIKE ('%' || ${q} || '%')`;
+    all.push(Prisma.sql`(${key} OR note ILIKE ('%' || ${q} || '%') OR title ILIKE ('%' || ${q} || '%'))`);
+  }
+  return { conditions: Prisma.join(all, " AND "), broad };
 }
 
 type SelectedRow = Omit<
@@ -300,6 +356,23 @@ export async function listLinks(
   pageSize = HISTORY_PAGE_SIZE,
 ): Promise<{ rows: LinkRow[]; nextCursor: string | null }> {
   const after = decodeCursor(filter.cursor);
+  // Without upload requests (the API's list) no row has a request's counters: no read of them.
+  const select = filter.withoutRequests ? ROW_SELECT_WITHOUT_REQUESTS : rowSelect;
+  const text = filter.q?.trim();
+  if (text && keySearchPlan(text, await commonKeyTrigrams()).narrowed) {
+    // A key search narrowed to the term's distinctive words (which Prisma cannot write): the page's ids by the SQL
+    // twin, then its rows. Any other search is the one query below.
+    const { conditions } = await historyConditions(actor, filter, now);
+    const ids = await db.$queryRaw<{ id: string }[]>`
+      SELECT id FROM share_links WHERE ${conditions}
+        ${after ? Prisma.sql`AND created_at <= ${after.createdAt} AND (created_at < ${after.createdAt} OR id < ${after.id})` : Prisma.empty}
+       ORDER BY created_at DESC, id DESC LIMIT ${pageSize + 1}`;
+    const found = ids.length === 0 ? [] : await db.shareLink.findMany({ where: { id: { in: ids.map((row) => row.id) } }, select });
+    const byId = new Map(found.map((row) => [row.id, row]));
+    const rows = ids.flatMap((row) => byId.get(row.id) ?? []);
+    const page = rows.slice(0, pageSize).map((r) => toRow(actor, r as SelectedRow, now));
+    return { rows: page, nextCursor: ids.length > pageSize && page.length > 0 ? encodeCursor(page[page.length - 1]!) : null };
+  }
   const where = historyWhere(actor, filter, now);
   const rows = await db.shareLink.findMany({
     where: after
@@ -308,8 +381,7 @@ export async function listLinks(
       : where,
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
     take: pageSize + 1,
-    // Without upload requests (the API's list) no row has a request's counters: no read of them.
-    select: filter.withoutRequests ? ROW_SELECT_WITHOUT_REQUESTS : rowSelect,
+    select,
   });
   const page = rows.slice(0, pageSize).map((r) => toRow(actor, r as SelectedRow, now));
   return { rows: page, nextCursor: rows.length > pageSize ? encodeCursor(page[page.length - 1]!) : null };
@@ -330,7 +402,18 @@ export const HISTORY_COUNT_CAP = 1000;
  * HISTORY_COUNT_CAP + 1 with the list's own where clause; `capped` says there are more than the cap.
  */
 export async function countLinks(actor: Actor, filter: HistoryFilter, now = new Date(), cap = HISTORY_COUNT_CAP): Promise<{ count: number; capped: boolean }> {
-  const found = await db.shareLink.count({ where: historyWhere(actor, filter, now), orderBy: COUNT_ORDER, take: cap + 1 });
+  let found: number;
+  if (filter.q?.trim()) {
+    // A search's matches come from its trigram indexes' bitmap, in no order: counted in any order, the count stops at
+    // the cap (16,000 matches of `client 7` at a million links: 1,001 read instead of all 16,000 read and sorted).
+    // A term in most keys (`.pdf`) is counted in the list's order: the newest-first index walk meets 1,001 matches at
+    // once, where no order would let the planner read the table itself (every team's links) until it found them.
+    const { conditions, broad } = await historyConditions(actor, filter, now);
+    const [row] = await db.$queryRaw<{ count: number }[]>`
+      SELECT count(*)::int AS count FROM (SELECT 1 FROM share_links WHERE ${conditions}
+        ${broad ? Prisma.sql`ORDER BY created_at DESC, id DESC` : Prisma.empty} LIMIT ${cap + 1}) AS matches`;
+    found = row?.count ?? 0;
+  } else found = await db.shareLink.count({ where: historyWhere(actor, filter, now), orderBy: COUNT_ORDER, take: cap + 1 });
   return found > cap ? { count: cap, capped: true } : { count: found, capped: false };
 }
 

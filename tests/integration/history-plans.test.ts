@@ -219,6 +219,22 @@ describe("the history's queries at scale", () => {
     expect(keySearchPlan("invoice", common)).toEqual({ narrowed: null, broad: false });
   });
 
+  it("list, with a status and a health filter together, only links of that status and health", async () => {
+    const now = new Date();
+    let listed = 0;
+    for (const status of LINK_STATUS_FILTERS.filter((s) => s !== "all")) {
+      for (const health of ["ok", "needs-attention"] as const) {
+        const { rows } = await listLinks(owner, historyFilterSchema.parse({ status, health }), now, 200);
+        for (const row of rows) {
+          expect(row.status, `${status}, ${health}: ${row.id}`).toBe(status);
+          expect(health === "ok" ? row.health === "ok" : row.health !== null && row.health !== "ok", `${status}, ${health}: ${row.id}`).toBe(true);
+        }
+        listed += rows.length;
+      }
+    }
+    expect(listed).toBeGreaterThan(100);
+  });
+
   it("find with a search's SQL exactly what historyWhere finds, whatever the other filters, person and cursor", async () => {
     const now = new Date();
     const readers: [string, Actor, Record<string, string>][] = [

@@ -15,7 +15,7 @@ import { MAX_MANAGED_EXPIRY_SECONDS } from "@/lib/links/expiry";
 import type { ShareLinkRequest } from "@/lib/links/share-request";
 import { contentTypeOverrideProblem, type HistoryFilter } from "@/lib/validation/share";
 // Prisma's `contains` becomes ILIKE '%…%' without escaping: a search for "50%" or "a_b" would treat % and _ as wildcards.
-import { commonKeyTrigrams, escapeLike, keySearchPlan } from "@/lib/links/key-search";
+import { commonTrigrams, escapeLike, SEARCHED_COLUMNS, searchPlan } from "@/lib/links/search-trigrams";
 
 /**
  * The link history. Status is computed when read, by linkStatus (lib/links/status.ts), and the
@@ -219,8 +219,8 @@ export function historyWhere(actor: Actor, filter: HistoryFilter, now: Date): Pr
 
 /**
  * The SQL twin of historyWhere, for a search (the queries Prisma cannot write): the list's ids and the capped count.
- * The same conditions (tests/integration/history-plans.test.ts compares both for every filter), and the key search
- * asks its index for the term's distinctive words only (narrowKeySearch, lib/links/key-search.ts), each candidate
+ * The same conditions (tests/integration/history-plans.test.ts compares both for every filter), and each column's
+ * index is asked for the term's distinctive words only (searchPlan, lib/links/search-trigrams.ts), each candidate
  * checked against the whole term: strpos(lower(…)) is ILIKE '%…%' without the index, so the planner cannot put the
  * whole term back into the index scan.
  */
@@ -265,10 +265,17 @@ export async function historyConditions(actor: Actor, filter: HistoryFilter, now
   let broad = false;
   if (text) {
     const q = escapeLike(text);
-    const { narrowed, broad: inMostKeys } = keySearchPlan(text, await commonKeyTrigrams());
-    broad = inMostKeys;
-    const key = narrowed ? Prisma.sql`(key ILIKE ${narrowed} AND strpos(lower(key), lower(${text})) > 0)` : Prisma.sql`key ILIKE ('%' || ${q} || '%')`;
-    all.push(Prisma.sql`(${key} OR note ILIKE ('%' || ${q} || '%') OR title ILIKE ('%' || ${q} || '%'))`);
+    const common = await commonTrigrams();
+    const columns = SEARCHED_COLUMNS.map((column) => {
+      const plan = searchPlan(text, common[column]);
+      // The key is in every row: a term in most keys is in most links (the count's order below).
+      if (column === "key") broad = plan.broad;
+      const name = Prisma.raw(column);
+      return plan.narrowed
+        ? Prisma.sql`(${name} ILIKE ${plan.narrowed} AND strpos(lower(${name}), lower(${text})) > 0)`
+        : Prisma.sql`${name} ILIKE ('%' || ${q} || '%')`;
+    });
+    all.push(Prisma.sql`(${Prisma.join(columns, " OR ")})`);
   }
   return { conditions: Prisma.join(all, " AND "), broad };
 }
@@ -359,9 +366,10 @@ export async function listLinks(
   // Without upload requests (the API's list) no row has a request's counters: no read of them.
   const select = filter.withoutRequests ? ROW_SELECT_WITHOUT_REQUESTS : rowSelect;
   const text = filter.q?.trim();
-  if (text && keySearchPlan(text, await commonKeyTrigrams()).narrowed) {
-    // A key search narrowed to the term's distinctive words (which Prisma cannot write): the page's ids by the SQL
-    // twin, then its rows. Any other search is the one query below.
+  const common = text ? await commonTrigrams() : null;
+  if (text && common && SEARCHED_COLUMNS.some((column) => searchPlan(text, common[column]).narrowed)) {
+    // A search narrowed to the term's distinctive words (which Prisma cannot write): the page's ids by the SQL twin,
+    // then its rows. Any other search is the one query below.
     const { conditions } = await historyConditions(actor, filter, now);
     const ids = await db.$queryRaw<{ id: string }[]>`
       SELECT id FROM share_links WHERE ${conditions}

@@ -18,7 +18,7 @@ import type { Actor, Role } from "@/lib/auth/permissions";
 import { DATABASE_SESSION_OPTIONS, db } from "@/lib/db/client";
 import { LINK_HEALTH_FILTERS, LINK_STATUS_FILTERS, LINK_TYPE_FILTERS } from "@/lib/links/filters";
 import { countLinks, countLinksNeedingAttention, encodeCursor, HISTORY_COUNT_CAP, historyWhere, listHistoryBuckets, listLinks } from "@/lib/links/history";
-import { commonKeyTrigrams, forgetCommonKeyTrigrams, keySearchPlan } from "@/lib/links/key-search";
+import { commonTrigrams, forgetCommonTrigrams, searchPlan } from "@/lib/links/search-trigrams";
 import { historyFilterSchema } from "@/lib/validation/share";
 import { callApi, createTestToken } from "../support/api-contract";
 import * as h from "../support/helpers";
@@ -206,17 +206,20 @@ function afterCursor(cursor: string) {
 }
 
 describe("the history's queries at scale", () => {
-  it("ask the key index for a term's distinctive words only, from the statistics of the keys' trigrams", async () => {
-    forgetCommonKeyTrigrams();
-    const common = await commonKeyTrigrams();
+  it("ask each index for a term's distinctive words only, from the statistics of the columns' trigrams", async () => {
+    forgetCommonTrigrams();
+    const common = await commonTrigrams();
     // Every seeded key is `folder-N/file-N.pdf`: those words' trigrams are common, the numbers' are not.
-    expect(common.has("fol") && common.has("pdf")).toBe(true);
-    expect(keySearchPlan("folder-42/", common)).toEqual({ narrowed: "%%-42/%", broad: false });
-    expect(keySearchPlan("file-4242", common)).toEqual({ narrowed: "%%-4242%", broad: false });
-    expect(keySearchPlan("Report_50%.pdf", common)).toEqual({ narrowed: "%report\\_50\\%.%%", broad: false });
+    expect(common.key.has("fol") && common.key.has("pdf")).toBe(true);
+    expect(searchPlan("folder-42/", common.key)).toEqual({ narrowed: "%%-42/%", broad: false });
+    expect(searchPlan("file-4242", common.key)).toEqual({ narrowed: "%%-4242%", broad: false });
+    expect(searchPlan("Report_50%.pdf", common.key)).toEqual({ narrowed: "%report\\_50\\%.%%", broad: false });
     // Nothing distinctive left (most keys match), or nothing common: the whole term.
-    expect(keySearchPlan(".pdf", common)).toEqual({ narrowed: null, broad: true });
-    expect(keySearchPlan("invoice", common)).toEqual({ narrowed: null, broad: false });
+    expect(searchPlan(".pdf", common.key)).toEqual({ narrowed: null, broad: true });
+    expect(searchPlan("invoice", common.key)).toEqual({ narrowed: null, broad: false });
+    // Every seeded note is `for client N`.
+    expect(searchPlan("client 77", common.note)).toEqual({ narrowed: "%% 77%", broad: false });
+    expect(searchPlan("client 77", common.key)).toEqual({ narrowed: null, broad: false });
   });
 
   it("list, with a status and a health filter together, only links of that status and health", async () => {

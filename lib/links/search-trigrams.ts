@@ -31,6 +31,7 @@ let loading: Promise<CommonTrigrams> | null = null;
 export async function commonTrigrams(now = Date.now()): Promise<CommonTrigrams> {
   if (cached && now - cached.at < STATS_TTL_MS) return cached.trigrams;
   loading ??= (async () => {
+    const trigrams = { key: new Set<string>(), note: new Set<string>(), title: new Set<string>() };
     try {
       const rows = await db.$queryRaw<{ name: string; trigram: string }[]>`
         SELECT s.statistics_name AS name, u.trigram FROM pg_stats_ext_exprs s,
@@ -38,13 +39,14 @@ export async function commonTrigrams(now = Date.now()): Promise<CommonTrigrams> 
          WHERE s.schemaname = current_schema()
            AND s.statistics_name IN ('share_links_key_trigrams', 'share_links_note_trigrams', 'share_links_title_trigrams')
            AND u.trigram IS NOT NULL AND u.share >= ${COMMON_TRIGRAM_SHARE}`;
-      const trigrams = { key: new Set<string>(), note: new Set<string>(), title: new Set<string>() };
       for (const row of rows) trigrams[row.name.replace(/^share_links_|_trigrams$/g, "") as SearchedColumn]?.add(row.trigram);
-      cached = { at: now, trigrams };
-      return trigrams;
+    } catch {
+      // PostgreSQL before 14 has no pg_stats_ext_exprs: no statistics, the whole term goes to the indexes.
     } finally {
       loading = null;
     }
+    cached = { at: now, trigrams };
+    return trigrams;
   })();
   return loading;
 }

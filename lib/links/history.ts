@@ -16,6 +16,8 @@ import { type RequestStatus, requestStatus } from "@/lib/upload-requests/request
 import { MAX_MANAGED_EXPIRY_SECONDS } from "@/lib/links/expiry";
 import type { ShareLinkRequest } from "@/lib/links/share-request";
 import { contentTypeOverrideProblem, type HistoryFilter } from "@/lib/validation/share";
+// Prisma's `contains` becomes ILIKE '%…%' without escaping: a search for "50%" or "a_b" would treat % and _ as wildcards.
+import { commonTrigrams, escapeLike, SEARCHED_COLUMNS, searchPlan } from "@/lib/links/search-trigrams";
 
 /**
  * The link history. Status is computed when read, by linkStatus (lib/links/status.ts), and the
@@ -184,14 +186,6 @@ function decodeCursor(cursor: string | undefined): { createdAt: Date; id: string
 }
 
 /**
- * Prisma's `contains` becomes ILIKE '%…%' without escaping: a search for "50%" or "a_b" would
- * treat % and _ as wildcards. Backslash is PostgreSQL's default LIKE escape character.
- */
-function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
-}
-
-/**
  * The links the actor sees (linkScope: the team's, a Member's own) matching the filter. With an
  * issuer (a Member's own scope, or the "Issued by" filter of Admins and the Owner) the list reads the
  * index (owner_id, issued_by, created_at, id); without, (owner_id, created_at, id).
@@ -200,12 +194,18 @@ export function historyWhere(actor: Actor, filter: HistoryFilter, now: Date): Pr
   const text = filter.q?.trim();
   const q = text ? escapeLike(text) : undefined;
   const scope = linkScope(actor);
+  const { AND: statusAnd, ...status } = statusWhere(filter.status, now);
+  const and = [
+    ...(Array.isArray(statusAnd) ? statusAnd : statusAnd ? [statusAnd] : []),
+    ...(filter.health && filter.health !== "all" ? [healthWhere(filter.health, now)] : []),
+  ];
   return {
     ...scope,
     ...(scope.issuedById === undefined && filter.issuedBy && can(actor, "links.all") ? { issuedById: filter.issuedBy } : {}),
     deletedAt: null,
-    ...statusWhere(filter.status, now),
-    ...(filter.health && filter.health !== "all" ? { AND: [healthWhere(filter.health, now)] } : {}),
+    ...status,
+    // Both the status's conditions and the health filter's (a spread of both would keep only the last AND).
+    ...(and.length > 0 ? { AND: and } : {}),
     // index (owner_id, kind, created_at, id)
     ...(filter.type === "direct" ? { kind: "direct" } : {}),
     ...(filter.type === "managed" ? { kind: "managed", target: { not: "request" } } : {}),
@@ -217,6 +217,47 @@ export function historyWhere(actor: Actor, filter: HistoryFilter, now: Date): Pr
       ? { OR: [{ key: { contains: q, mode: "insensitive" } }, { note: { contains: q, mode: "insensitive" } }, { title: { contains: q, mode: "insensitive" } }] }
       : {}),
   };
+}
+
+/** Whether the filter's search asks some column's trigram index for fewer words than the whole term (searchPlan). */
+async function searchIsNarrowed(filter: HistoryFilter): Promise<boolean> {
+  const text = filter.q?.trim();
+  if (!text) return false;
+  const common = await commonTrigrams();
+  return SEARCHED_COLUMNS.some((column) => searchPlan(text, common[column]).narrowed !== null);
+}
+
+/**
+ * historyWhere (with the page's cursor when asked) as SQL for node-postgres, for the queries Prisma cannot write: the
+ * filters and rights are historyWhere's own, translated (linkWhereSql), and the search is written here. Each column's
+ * trigram index is asked for the term's distinctive words only (searchPlan, lib/links/search-trigrams.ts), each
+ * candidate checked against the whole term: strpos(lower(…)) is ILIKE '%…%' without the index, so the planner cannot
+ * put the whole term back into the index scan. `broad`: the term is in most keys (the count's order).
+ */
+async function historySql(
+  actor: Actor,
+  filter: HistoryFilter,
+  now: Date,
+  params: SqlParams,
+  options: { cursor: boolean },
+  alias = "l",
+): Promise<{ where: string; broad: boolean }> {
+  const text = filter.q?.trim();
+  const unsearched = { ...filter, q: undefined };
+  const where = linkWhereSql(options.cursor ? pageWhere(actor, unsearched, now) : historyWhere(actor, unsearched, now), params, alias);
+  if (!text) return { where, broad: false };
+  const common = await commonTrigrams();
+  let broad = false;
+  const columns = SEARCHED_COLUMNS.map((column) => {
+    const plan = searchPlan(text, common[column]);
+    // The key is in every row: a term in most keys is in most links (the count's order).
+    if (column === "key") broad = plan.broad;
+    const name = `${alias}.${column}`;
+    return plan.narrowed
+      ? `(${name} ILIKE ${params.add(plan.narrowed)} AND strpos(lower(${name}), lower(${params.add(text)})) > 0)`
+      : `${name} ILIKE ${params.add(`%${escapeLike(text)}%`)}`;
+  });
+  return { where: `${where} AND (${columns.join(" OR ")})`, broad };
 }
 
 type SelectedRow = Omit<
@@ -311,12 +352,27 @@ export async function listLinks(
   now = new Date(),
   pageSize = HISTORY_PAGE_SIZE,
 ): Promise<{ rows: LinkRow[]; nextCursor: string | null }> {
+  // Without upload requests (the API's list) no row has a request's counters: no read of them.
+  const select = filter.withoutRequests ? ROW_SELECT_WITHOUT_REQUESTS : rowSelect;
+  if (await searchIsNarrowed(filter)) {
+    // A search narrowed to the term's distinctive words (which Prisma cannot write): the page's ids in SQL, then its rows.
+    const params = new SqlParams();
+    const { where } = await historySql(actor, filter, now, params, { cursor: true });
+    const { rows: ids } = await getPool().query<{ id: string }>({
+      text: `SELECT l.id FROM share_links l WHERE ${where} ORDER BY l.created_at DESC, l.id DESC LIMIT ${params.add(pageSize + 1)}`,
+      values: params.values,
+    });
+    const found = ids.length === 0 ? [] : await db.shareLink.findMany({ where: { id: { in: ids.map((row) => row.id) } }, select });
+    const byId = new Map(found.map((row) => [row.id, row]));
+    const rows = ids.flatMap((row) => byId.get(row.id) ?? []);
+    const page = rows.slice(0, pageSize).map((r) => toRow(actor, r as SelectedRow, now));
+    return { rows: page, nextCursor: ids.length > pageSize && page.length > 0 ? encodeCursor(page[page.length - 1]!) : null };
+  }
   const rows = await db.shareLink.findMany({
     where: pageWhere(actor, filter, now),
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
     take: pageSize + 1,
-    // Without upload requests (the API's list) no row has a request's counters: no read of them.
-    select: filter.withoutRequests ? ROW_SELECT_WITHOUT_REQUESTS : rowSelect,
+    select,
   });
   const page = rows.slice(0, pageSize).map((r) => toRow(actor, r as SelectedRow, now));
   return { rows: page, nextCursor: rows.length > pageSize ? encodeCursor(page[page.length - 1]!) : null };
@@ -380,7 +436,7 @@ export async function listLinkRecords(
   pageSize = HISTORY_PAGE_SIZE,
 ): Promise<{ rows: LinkRecord[]; nextCursor: string | null }> {
   const params = new SqlParams();
-  const where = linkWhereSql(pageWhere(actor, filter, now), params, "l");
+  const { where } = await historySql(actor, filter, now, params, { cursor: true });
   const text = `SELECT ${RECORD_COLUMNS} FROM share_links l LEFT JOIN users iu ON iu.id = l.issued_by
     WHERE ${where} ORDER BY l.created_at DESC, l.id DESC LIMIT ${params.add(pageSize + 1)}`;
   const { rows } = await getPool().query<RecordRow>({ text, values: params.values, types: PRISMA_LIKE_TYPES });
@@ -442,7 +498,21 @@ export const HISTORY_COUNT_CAP = 1000;
  * HISTORY_COUNT_CAP + 1 with the list's own where clause; `capped` says there are more than the cap.
  */
 export async function countLinks(actor: Actor, filter: HistoryFilter, now = new Date(), cap = HISTORY_COUNT_CAP): Promise<{ count: number; capped: boolean }> {
-  const found = await db.shareLink.count({ where: historyWhere(actor, filter, now), orderBy: COUNT_ORDER, take: cap + 1 });
+  let found: number;
+  if (filter.q?.trim()) {
+    // A search's matches come from its trigram indexes' bitmap, in no order: counted in any order, the count stops at
+    // the cap (16,000 matches of `client 7` at a million links: 1,001 read instead of all 16,000 read and sorted).
+    // A term in most keys (`.pdf`) is counted in the list's order: the newest-first index walk meets 1,001 matches at
+    // once, where no order would let the planner read the table itself (every team's links) until it found them.
+    const params = new SqlParams();
+    const { where, broad } = await historySql(actor, filter, now, params, { cursor: false });
+    const { rows } = await getPool().query<{ count: number }>({
+      text: `SELECT count(*)::int AS count FROM (SELECT 1 FROM share_links l WHERE ${where}
+        ${broad ? "ORDER BY l.created_at DESC, l.id DESC" : ""} LIMIT ${params.add(cap + 1)}) AS matches`,
+      values: params.values,
+    });
+    found = rows[0]?.count ?? 0;
+  } else found = await db.shareLink.count({ where: historyWhere(actor, filter, now), orderBy: COUNT_ORDER, take: cap + 1 });
   return found > cap ? { count: cap, capped: true } : { count: found, capped: false };
 }
 

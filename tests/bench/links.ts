@@ -128,7 +128,12 @@ async function main() {
       ["health: Access denied", owner, { health: "access_denied" }],
       ["one bucket", owner, bucket],
       ["one bucket, keyset cursor", owner, { ...bucket, cursor }],
+      // Key searches as people type them: a folder's name, a fragment of a file's name (111 matches), and a word in
+      // every key (the index cannot narrow it: the newest-first walk finds a page at once).
       ["search key `folder-42/`", owner, { q: "folder-42/" }],
+      ["search key `file-4242`", owner, { q: "file-4242" }],
+      ["search key `12345.pdf`", owner, { q: "12345.pdf" }],
+      ["search key `.pdf` (every key)", owner, { q: ".pdf" }],
       ["search note `client 77`", owner, { q: "client 77" }],
       ["search title `Files for client 5`", owner, { q: "Files for client 5" }],
       ["search finding nothing", owner, { q: "no-such-text" }],
@@ -192,6 +197,7 @@ async function main() {
       ["GET /api/v1/links?type=managed", ownerId, { type: "managed" }],
       ["GET /api/v1/links?connection=…&bucket=…", ownerId, bucket],
       ["GET /api/v1/links?q=client 77", ownerId, { q: "client 77" }],
+      ["GET /api/v1/links?q=folder-42/", ownerId, { q: "folder-42/" }],
       ["GET /api/v1/links?issuedBy=…", ownerId, { issuedBy: member.id }],
       ["GET /api/v1/links (a Member's token)", member.id, {}],
       ["GET /api/v1/links?q=client 77 (a Member's token)", member.id, { q: "client 77" }],

@@ -17,7 +17,8 @@ import { loadActor } from "@/lib/auth/actor";
 import type { Actor, Role } from "@/lib/auth/permissions";
 import { DATABASE_SESSION_OPTIONS, db } from "@/lib/db/client";
 import { LINK_HEALTH_FILTERS, LINK_STATUS_FILTERS, LINK_TYPE_FILTERS } from "@/lib/links/filters";
-import { countLinks, countLinksNeedingAttention, encodeCursor, listHistoryBuckets, listLinks } from "@/lib/links/history";
+import { countLinks, countLinksNeedingAttention, encodeCursor, HISTORY_COUNT_CAP, historyWhere, listHistoryBuckets, listLinks } from "@/lib/links/history";
+import { commonTrigrams, forgetCommonTrigrams, searchPlan } from "@/lib/links/search-trigrams";
 import { historyFilterSchema } from "@/lib/validation/share";
 import { callApi, createTestToken } from "../support/api-contract";
 import * as h from "../support/helpers";
@@ -157,6 +158,8 @@ function filters(): [string, Record<string, string>][] {
     ["one bucket", { connection: `${owner.id}-conn-2`, bucket: "bucket-4" }],
     ["one bucket, deep page", { connection: `${owner.id}-conn-2`, bucket: "bucket-4", cursor: deepCursor }],
     ["search in keys", { q: "folder-42/" }],
+    ["search in keys, a file name fragment", { q: "file-4242" }],
+    ["search in keys, a word in every key", { q: ".pdf" }],
     ["search in notes", { q: "client 77" }],
     ["search in titles", { q: "Files for client 5" }],
     ["search finding nothing", { q: "no-such-text" }],
@@ -195,7 +198,84 @@ type PlanNode = {
   Plans?: PlanNode[];
 };
 
+/** (created_at, id) < the cursor's, as Prisma would ask it. */
+function afterCursor(cursor: string) {
+  const [at, id] = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as [string, string];
+  const createdAt = new Date(at);
+  return { OR: [{ createdAt: { lt: createdAt } }, { createdAt, id: { lt: id } }] };
+}
+
 describe("the history's queries at scale", () => {
+  it("ask each index for a term's distinctive words only, from the statistics of the columns' trigrams", async () => {
+    forgetCommonTrigrams();
+    const common = await commonTrigrams();
+    // Every seeded key is `folder-N/file-N.pdf`: those words' trigrams are common, the numbers' are not.
+    expect(common.key.has("fol") && common.key.has("pdf")).toBe(true);
+    expect(searchPlan("folder-42/", common.key)).toEqual({ narrowed: "%%-42/%", broad: false });
+    expect(searchPlan("file-4242", common.key)).toEqual({ narrowed: "%%-4242%", broad: false });
+    expect(searchPlan("Report_50%.pdf", common.key)).toEqual({ narrowed: "%report\\_50\\%.%%", broad: false });
+    // Nothing distinctive left (most keys match), or nothing common: the whole term.
+    expect(searchPlan(".pdf", common.key)).toEqual({ narrowed: null, broad: true });
+    expect(searchPlan("invoice", common.key)).toEqual({ narrowed: null, broad: false });
+    // Every seeded note is `for client N`.
+    expect(searchPlan("client 77", common.note)).toEqual({ narrowed: "%% 77%", broad: false });
+    expect(searchPlan("client 77", common.key)).toEqual({ narrowed: null, broad: false });
+  });
+
+  it("list, with a status and a health filter together, only links of that status and health", async () => {
+    const now = new Date();
+    let listed = 0;
+    for (const status of LINK_STATUS_FILTERS.filter((s) => s !== "all")) {
+      for (const health of ["ok", "needs-attention"] as const) {
+        const { rows } = await listLinks(owner, historyFilterSchema.parse({ status, health }), now, 200);
+        for (const row of rows) {
+          expect(row.status, `${status}, ${health}: ${row.id}`).toBe(status);
+          expect(health === "ok" ? row.health === "ok" : row.health !== null && row.health !== "ok", `${status}, ${health}: ${row.id}`).toBe(true);
+        }
+        listed += rows.length;
+      }
+    }
+    expect(listed).toBeGreaterThan(100);
+  });
+
+  it("find with a search's SQL exactly what historyWhere finds, whatever the other filters, person and cursor", async () => {
+    const now = new Date();
+    const readers: [string, Actor, Record<string, string>][] = [
+      ["Owner", owner, {}],
+      ["Member", member, {}],
+      ["Admin, Issued by", admin, { issuedBy: member.id }],
+    ];
+    let compared = 0;
+    for (const [who, reader, extra] of readers) {
+      for (const [label, input] of filters()) {
+        for (const q of ["folder-42/", "client 7", "Files for", "no-such-text"]) {
+          for (const withoutRequests of [false, true]) {
+            const filter = { ...historyFilterSchema.parse({ ...input, ...extra, q }), withoutRequests };
+            const expected = await db.shareLink.findMany({
+              where: {
+                AND: [historyWhere(reader, filter, now), ...(input.cursor ? [afterCursor(input.cursor)] : [])],
+              },
+              orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+              take: 50,
+              select: { id: true },
+            });
+            const all = await db.shareLink.count({ where: historyWhere(reader, filter, now) });
+            const page = await listLinks(reader, filter, now);
+            const count = await countLinks(reader, filter, now);
+            const where = `${who}, ${label}, q=${q}${withoutRequests ? ", API" : ""}`;
+            expect(
+              page.rows.map((row) => row.id),
+              where,
+            ).toEqual(expected.map((row) => row.id));
+            expect(count, where).toEqual(all > HISTORY_COUNT_CAP ? { count: HISTORY_COUNT_CAP, capped: true } : { count: all, capped: false });
+            compared++;
+          }
+        }
+      }
+    }
+    expect(compared).toBeGreaterThan(500);
+  }, 600_000);
+
   it("read share_links through an index for every filter, search and person, on /links and GET /api/v1/links", async () => {
     const now = new Date();
     const people: [string, Actor][] = [

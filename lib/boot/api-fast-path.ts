@@ -23,7 +23,6 @@ import { problemBody } from "@/lib/api/problem";
 import { keepOwnClientSlot } from "@/lib/db/client";
 import { requestStateStorage } from "@/lib/http/request-state";
 import { log } from "@/lib/log";
-import { PEER_HEADER } from "@/lib/security/address";
 
 // This copy of lib/ is not Next's: its own Prisma client (the download fast path's), never the one Next's bundle made.
 keepOwnClientSlot("bucketshareDirectDb");
@@ -60,15 +59,19 @@ export async function createApiFastPath(): Promise<(req: IncomingMessage, res: S
   }));
 
   async function answer(req: IncomingMessage, route: Route, match: RegExpExecArray, res: ServerResponse): Promise<void> {
-    // rawHeaders keep repeated headers apart; lib/boot/server.ts removed any client copy of the
-    // peer header from them and put the socket's address in req.headers.
+    // The headers as Node gives them to Next (req.headers: the first of a repeated Authorization or User-Agent,
+    // others joined), so a request reads the same here and through Next; lib/boot/server.ts put the socket's
+    // address in the peer header.
     const headers = new Headers();
-    for (let i = 0; i < req.rawHeaders.length; i += 2) headers.append(req.rawHeaders[i]!, req.rawHeaders[i + 1]!);
-    headers.set(PEER_HEADER, String(req.headers[PEER_HEADER]));
+    for (const [name, value] of Object.entries(req.headers)) {
+      if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(", ") : value);
+    }
     const state = requestStateStorage()?.getStore();
     if (state) state.headers = headers;
     const hasBody = req.method !== "GET" && req.method !== "DELETE";
-    const request = new Request(`http://${req.headers.host ?? "localhost"}${req.url}`, {
+    // A fixed origin: the Host header cannot change the path or query the handler reads (links are built from
+    // PUBLIC_URL or the checked Host in the request's state, never from this URL).
+    const request = new Request(`http://localhost${req.url}`, {
       method: req.method,
       headers,
       ...(hasBody ? { body: Readable.toWeb(req) as ReadableStream<Uint8Array>, duplex: "half" } : {}),
@@ -95,14 +98,17 @@ export async function createApiFastPath(): Promise<(req: IncomingMessage, res: S
         log.error("api.request_failed", { path: route.path.source, direct: true, error });
         if (res.headersSent) res.destroy();
         else {
+          const requestId = randomUUID();
           res.statusCode = 500;
-          res.setHeader("Content-Type", "application/problem+json");
-          res.setHeader("Cache-Control", "no-store");
+          for (const { key, value } of configHeaders) res.setHeader(key, value);
+          res.setHeader("content-type", "application/problem+json");
+          res.setHeader("cache-control", "no-store");
+          res.setHeader("x-request-id", requestId);
           res.end(
             JSON.stringify(
               problemBody("internal", "Something went wrong and nothing was changed. The server log has the details.", {
                 instance: target.split("?")[0]!,
-                requestId: randomUUID(),
+                requestId,
               }),
             ),
           );

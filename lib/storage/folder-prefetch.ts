@@ -1,5 +1,6 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
+import { headers } from "next/headers";
 import { ACTOR_COLUMNS, type ActorRow } from "@/lib/auth/actor";
 import { listingView, seesConnection } from "@/lib/auth/permissions";
 import { sessionIdHash } from "@/lib/auth/session-store";
@@ -23,6 +24,18 @@ import { type FolderPage, type Loaded, loadFolder } from "@/lib/storage/listing"
  */
 
 export const FOLDER_PREFETCH_HEADER = "x-bucketshare-folder-prefetch";
+
+/**
+ * The id the proxy handed this request (FOLDER_PREFETCH_HEADER); null when it started nothing, or outside a request
+ * (a page rendered by a test): the page then lists for itself.
+ */
+export async function folderPrefetchId(): Promise<string | null> {
+  try {
+    return (await headers()).get(FOLDER_PREFETCH_HEADER);
+  } catch {
+    return null;
+  }
+}
 
 const UNCLAIMED_MS = 30_000;
 /** Beyond this many listings waiting for their pages, no more are started (pages then list for themselves). */

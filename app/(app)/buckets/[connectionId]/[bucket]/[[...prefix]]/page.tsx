@@ -1,5 +1,4 @@
 import type { Metadata } from "next";
-import { headers } from "next/headers";
 import { notFound } from "next/navigation";
 import { cache, Suspense } from "react";
 import { FolderHeading } from "@/components/browser/folder-heading";
@@ -18,7 +17,7 @@ import { firstValue } from "@/lib/search-params";
 import { listLinksForObject } from "@/lib/links/manage";
 import { openConnectionAlongside } from "@/lib/storage/connections";
 import { type FolderPage as Listing, type Loaded, loadFolder, loadObjectView, PAGE_SIZE } from "@/lib/storage/listing";
-import { FOLDER_PREFETCH_HEADER, takeFolderPrefetch } from "@/lib/storage/folder-prefetch";
+import { folderPrefetchId, takeFolderPrefetch } from "@/lib/storage/folder-prefetch";
 import { privateEndpointHost } from "@/lib/storage/private-endpoint";
 import { breadcrumbs, folderHref, prefixFromRouteParams } from "@/lib/paths";
 import { folderUploadState } from "@/lib/uploads/session";
@@ -63,14 +62,13 @@ export async function generateMetadata({ params, searchParams }: { params: Promi
 }
 
 export default async function FolderPage({ params, searchParams }: { params: Promise<Params>; searchParams: Promise<Search> }) {
-  const [{ connectionId, bucket, prefix: segments }, search, claimedUserId, requestHeaders] = await Promise.all([
+  // `prefetchId`: the listing the proxy may have started already (lib/storage/folder-prefetch.ts), taken once the checks below passed.
+  const [{ connectionId, bucket, prefix: segments }, search, claimedUserId, prefetchId] = await Promise.all([
     params,
     searchParams,
     getSessionUserId(),
-    headers(),
+    folderPrefetchId(),
   ]);
-  // The listing the proxy may have started already (lib/storage/folder-prefetch.ts), taken once the checks below passed.
-  const prefetchId = requestHeaders.get(FOLDER_PREFETCH_HEADER);
   // The connection is read alongside the user check; it is only used once that check passed.
   const [user, open] = await Promise.all([requireUser(), claimedUserId ? connectionFor(claimedUserId, connectionId) : null]);
   if (!open || open.connection.id !== connectionId || user.id !== claimedUserId) notFound();

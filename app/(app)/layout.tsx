@@ -5,7 +5,7 @@ import { requireUser } from "@/lib/auth/session";
 export default async function SignedInLayout({ children }: { children: React.ReactNode }) {
   const user = await requireUser();
   return (
-    <AppShell user={user} audit={can(user, "audit.view")}>
+    <AppShell user={{ name: user.name, email: user.email }} audit={can(user, "audit.view")}>
       {children}
     </AppShell>
   );

@@ -1,13 +1,11 @@
-import Form from "next/form";
 import { notFound } from "next/navigation";
 import { type ListedObject, ListingRows } from "@/components/browser/listing-rows";
+import { ListingPager } from "@/components/browser/listing-pager";
 import { StorageErrorPanel } from "@/components/browser/storage-error-panel";
 import { QuickShareHost } from "@/components/share/quick-share-host";
 import { SelectionHost } from "@/components/share/selection-host";
 import { publicBaseUrl } from "@/lib/env";
 import type { ShareLimits } from "@/lib/links/grant-limits";
-import { buttonClass } from "@/components/ui/button";
-import { PagerOff } from "@/components/ui/pager";
 import type { FolderPage, Loaded } from "@/lib/storage/listing";
 import { folderHref } from "@/lib/paths";
 
@@ -63,6 +61,10 @@ export async function FolderListing({
 }: Props) {
   const here = folderHref(connectionId, bucket, prefix);
   const result = await listing;
+  // A listing that is back already (started by the proxy: lib/storage/folder-prefetch.ts) would be drawn into the
+  // page's first flush, and its rows' rendering would hold back the page's first byte: one turn of the event loop
+  // lets the page's frame go out first (it streams), the rows right after.
+  await new Promise((resolve) => setImmediate(resolve));
   if (!result.ok) {
     if (result.error.problem === "no_such_bucket") notFound();
     const query = baseQuery(filter, pages).toString();
@@ -105,34 +107,15 @@ export async function FolderListing({
           >
             <table className="listing">
               <caption className="sr-only">Contents of {prefix || bucket}</caption>
-              <thead>
-                <tr>
-                  <th scope="col" className="col-select">
-                    {page.objects.length > 0 && shareLimits ? (
-                      <input type="checkbox" data-select-all="" aria-label="Select all on this page" />
-                    ) : (
-                      <span className="sr-only">Select</span>
-                    )}
-                  </th>
-                  <th scope="col">Name</th>
-                  <th scope="col" className="col-size">
-                    Size
-                  </th>
-                  <th scope="col" className="col-date">
-                    Last modified
-                  </th>
-                  <th scope="col" className="col-action">
-                    <span className="sr-only">Actions</span>
-                  </th>
-                </tr>
-              </thead>
               <ListingRows
                 connectionId={connectionId}
                 bucket={bucket}
                 prefix={prefix}
                 query={query.toString()}
                 folders={page.folders.map(({ prefix: folder }) => folder.slice(prefix.length))}
-                objects={page.objects.map((o): ListedObject => [o.key.slice(prefix.length), o.size, o.lastModified?.getTime() ?? null])}
+                objects={page.objects.map(
+                  (o): ListedObject => [o.key.slice(prefix.length), o.size, o.lastModified ? Math.floor(o.lastModified.getTime() / 1000) : null],
+                )}
                 selectedKey={selectedKey ?? null}
                 share={shareLimits !== null}
                 now={now.getTime()}
@@ -141,42 +124,16 @@ export async function FolderListing({
           </SelectionHost>
         </QuickShareHost>
       )}
-      <nav aria-label="Pagination" className="flex flex-wrap items-center justify-between gap-2">
-        {pages.length > 0 ? (
-          <Form action={here}>
-            {filter ? <input type="hidden" name="q" value={filter} /> : null}
-            {pages.slice(0, -1).map((token, i) => (
-              // biome-ignore lint/suspicious/noArrayIndexKey: the page tokens are a fixed, ordered list (one may repeat as "")
-              <input key={i} type="hidden" name="page" value={token} />
-            ))}
-            {pages.length > 1 ? <input type="hidden" name="n" value={pageNumber - 1} /> : null}
-            <button type="submit" className={buttonClass("secondary")}>
-              Previous page
-            </button>
-          </Form>
-        ) : (
-          <PagerOff>Previous page</PagerOff>
-        )}
-        <p className="text-sm text-zinc-600 max-sm:order-first max-sm:w-full max-sm:text-center dark:text-zinc-400">
-          Page {pageNumber.toLocaleString("en-US")}
-          {count > 0 ? ` · items ${(first + 1).toLocaleString("en-US")}–${(first + count).toLocaleString("en-US")}` : ""}
-        </p>
-        {page.nextToken ? (
-          <Form action={here}>
-            {filter ? <input type="hidden" name="q" value={filter} /> : null}
-            {[...pages, page.nextToken].slice(-MAX_PAGE_TOKENS).map((token, i) => (
-              // biome-ignore lint/suspicious/noArrayIndexKey: the page tokens are a fixed, ordered list (one may repeat as "")
-              <input key={i} type="hidden" name="page" value={token} />
-            ))}
-            <input type="hidden" name="n" value={pageNumber + 1} />
-            <button type="submit" className={buttonClass("secondary")}>
-              Next page
-            </button>
-          </Form>
-        ) : (
-          <PagerOff>Next page</PagerOff>
-        )}
-      </nav>
+      <ListingPager
+        here={here}
+        filter={filter}
+        pages={pages}
+        nextToken={page.nextToken}
+        pageNumber={pageNumber}
+        count={count}
+        first={first}
+        maxPageTokens={MAX_PAGE_TOKENS}
+      />
     </div>
   );
 }

@@ -1,13 +1,14 @@
 "use client";
 
 import { useState, type ReactNode } from "react";
+import { listedKey } from "@/components/browser/listing-rows";
 import { QuickShareDialog, type ShareTarget } from "@/components/share/quick-share-dialog";
 import { baseName } from "@/lib/links/content-disposition";
 import type { ShareLimits } from "@/lib/links/grant-limits";
 
 /**
- * One Quick Share dialog for a whole listing. Object rows render a plain button in a row carrying
- * the key (`data-key`; no client component per row keeps a 100-row page light);
+ * One Quick Share dialog for a whole listing. Object rows render a plain button beside a link naming
+ * the key (listedKey; no client component per row keeps a 100-row page light);
  * a click on any of them opens the dialog for that object.
  */
 export function QuickShareHostClient({
@@ -33,9 +34,9 @@ export function QuickShareHostClient({
     // biome-ignore lint/a11y/noStaticElementInteractions lint/a11y/useKeyWithClickEvents: delegation only; the clicks come from the real Quick Share buttons inside (keyboard included)
     <div
       onClick={(event) => {
-        const button = (event.target as HTMLElement).closest<HTMLButtonElement>("tr[data-key] button");
-        if (!button) return;
-        const key = button.closest<HTMLElement>("tr[data-key]")!.dataset.key!;
+        const button = (event.target as HTMLElement).closest<HTMLButtonElement>("tbody button");
+        const key = button && !button.dataset.shareFolder ? listedKey(button) : null;
+        if (!key) return;
         setTarget({
           connectionId,
           bucket,

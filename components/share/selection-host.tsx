@@ -1,6 +1,7 @@
 "use client";
 
 import { useCallback, useEffect, useRef, useState, type ReactNode } from "react";
+import { listedKey } from "@/components/browser/listing-rows";
 import { Button } from "@/components/ui/button";
 import { FilesShareDialog, type FilesShareSource } from "@/components/share/files-share-dialog";
 
@@ -25,12 +26,12 @@ function readSelection(key: string): string[] {
   }
 }
 
-/** The rows' checkboxes: each object's row carries its key (`data-key`, components/browser/listing-rows.tsx). */
-const ROW_BOXES = "tr[data-key] input[type=checkbox]";
-const keyOf = (box: HTMLInputElement) => box.closest<HTMLElement>("tr[data-key]")!.dataset.key!;
+/** The rows' checkboxes (only an object's row has one) and the key of each one's row (components/browser/listing-rows.tsx). */
+const ROW_BOXES = "tbody input[type=checkbox]";
+const keyOf = (box: HTMLInputElement) => listedKey(box) ?? "";
 
 /**
- * Selection in a folder's listing: object rows render plain checkboxes in a row carrying `data-key` and
+ * Selection in a folder's listing: object rows render plain checkboxes beside a link naming the key and
  * folder rows a `data-share-folder` button (no client component per row). The selection lives in
  * sessionStorage per connection and bucket, so it spans pages and folders; "Share selected" sends
  * the keys to the server, which checks each one (paths relative to the keys' common folder).

@@ -1,8 +1,14 @@
+"use client";
+
 import Link from "next/link";
 import type { ReactNode } from "react";
 import { NavLinks } from "@/components/shell/nav-links";
 import { UserMenu } from "@/components/shell/user-menu";
 
+/**
+ * The signed-in pages' frame. A client component (it holds no state): each page's React Server Component payload
+ * then names it with its three props instead of carrying the header's markup and classes.
+ */
 export function AppShell({ user, children, audit = false }: { user: { name: string; email: string }; children: ReactNode; audit?: boolean }) {
   return (
     <div className="flex min-h-dvh flex-col">

@@ -22,15 +22,7 @@ export function NavLinks({ audit = false }: { audit?: boolean }) {
         const current = pathname === item.href || pathname.startsWith(`${item.href}/`);
         return (
           <li key={item.href}>
-            <Link
-              href={item.href}
-              aria-current={current ? "page" : undefined}
-              className={`whitespace-nowrap rounded-md px-3 py-2 text-sm font-medium max-sm:px-2.5 ${
-                current
-                  ? "bg-zinc-100 text-zinc-900 dark:bg-zinc-800 dark:text-white"
-                  : "text-zinc-600 hover:bg-zinc-100 hover:text-zinc-900 dark:text-zinc-400 dark:hover:bg-zinc-800 dark:hover:text-white"
-              }`}
-            >
+            <Link href={item.href} aria-current={current ? "page" : undefined} className="nav-link">
               {item.label}
             </Link>
           </li>

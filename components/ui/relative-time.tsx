@@ -13,7 +13,7 @@ import { relativeTime } from "@/lib/links/status";
  *
  * `stacked` puts the relative part on its own line under the exact one (table cells, cards); `cell` is the
  * same with its styles from the surrounding table's stylesheet (the folder listing's `.listing`: a hundred
- * rows without a hundred copies of the classes).
+ * rows without a hundred copies of the classes), its datetime and title only once hydrated.
  */
 export function RelativeTime({ date, now, layout = "inline" }: { date: Date; now: Date; layout?: "inline" | "stacked" | "cell" }) {
   const hydrated = useHydrated();
@@ -22,10 +22,12 @@ export function RelativeTime({ date, now, layout = "inline" }: { date: Date; now
   const relative = relativeTime(date, now);
   const title = formatExactDate(date, zone);
   if (layout === "cell") {
+    // Written a hundred times on a folder's page: the exact moment (datetime, title) only once hydrated (the title
+    // says the browser's zone then); the server's HTML goes without.
     return (
-      <time dateTime={date.toISOString()} title={title}>
-        <span>{exact}</span>
-        <span>{relative}</span>
+      <time dateTime={hydrated ? date.toISOString() : undefined} title={hydrated ? title : undefined}>
+        {exact}
+        <small>{relative}</small>
       </time>
     );
   }

@@ -34,7 +34,7 @@ export type FolderPage = { folders: FolderEntry[]; objects: ObjectEntry[]; nextT
  * name prefix within the folder. The folder's own zero-byte marker object is not listed.
  */
 export async function listFolder(
-  { clients }: OpenConnection,
+  { clients }: Pick<OpenConnection, "clients">,
   bucket: string,
   prefix: string,
   options: { token?: string; filter?: string; pageSize?: number; signal?: AbortSignal } = {},

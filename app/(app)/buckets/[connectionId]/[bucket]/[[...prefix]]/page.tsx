@@ -1,19 +1,15 @@
 import type { Metadata } from "next";
-import Form from "next/form";
 import { notFound } from "next/navigation";
 import { cache, Suspense } from "react";
-import { Breadcrumbs } from "@/components/browser/breadcrumbs";
+import { FolderHeading } from "@/components/browser/folder-heading";
 import { FolderUploads } from "@/components/browser/folder-uploads";
 import { UploadCorsNotice } from "@/components/browser/upload-cors-notice";
 import { FolderListing } from "@/components/browser/folder-listing";
 import { ListingSkeleton } from "@/components/browser/listing-skeleton";
 import { ObjectDetailsPanel } from "@/components/browser/object-details";
-import { Button } from "@/components/ui/button";
 import { beginUploadAction } from "@/lib/actions/begin-upload";
 import { createFolderAction } from "@/lib/actions/create-folder";
-import { inputClass } from "@/components/ui/field";
 import { can, canOnObject, canRequestUploads, listingView, longestExpirySeconds } from "@/lib/auth/permissions";
-import { RequestFilesButton } from "@/components/upload-requests/request-files-dialog";
 import { getSessionUser, getSessionUserId, requireUser } from "@/lib/auth/session";
 import { shareLimitsFor } from "@/lib/links/grant-limits";
 import { publicBaseUrl } from "@/lib/env";
@@ -21,6 +17,7 @@ import { firstValue } from "@/lib/search-params";
 import { listLinksForObject } from "@/lib/links/manage";
 import { openConnectionAlongside } from "@/lib/storage/connections";
 import { type FolderPage as Listing, type Loaded, loadFolder, loadObjectView, PAGE_SIZE } from "@/lib/storage/listing";
+import { folderPrefetchId, takeFolderPrefetch } from "@/lib/storage/folder-prefetch";
 import { privateEndpointHost } from "@/lib/storage/private-endpoint";
 import { breadcrumbs, folderHref, prefixFromRouteParams } from "@/lib/paths";
 import { folderUploadState } from "@/lib/uploads/session";
@@ -65,7 +62,13 @@ export async function generateMetadata({ params, searchParams }: { params: Promi
 }
 
 export default async function FolderPage({ params, searchParams }: { params: Promise<Params>; searchParams: Promise<Search> }) {
-  const [{ connectionId, bucket, prefix: segments }, search, claimedUserId] = await Promise.all([params, searchParams, getSessionUserId()]);
+  // `prefetchId`: the listing the proxy may have started already (lib/storage/folder-prefetch.ts), taken once the checks below passed.
+  const [{ connectionId, bucket, prefix: segments }, search, claimedUserId, prefetchId] = await Promise.all([
+    params,
+    searchParams,
+    getSessionUserId(),
+    folderPrefetchId(),
+  ]);
   // The connection is read alongside the user check; it is only used once that check passed.
   const [user, open] = await Promise.all([requireUser(), claimedUserId ? connectionFor(claimedUserId, connectionId) : null]);
   if (!open || open.connection.id !== connectionId || user.id !== claimedUserId) notFound();
@@ -98,7 +101,15 @@ export default async function FolderPage({ params, searchParams }: { params: Pro
   const listingArea = (
     <Suspense key={`${here}|${filter}|${pages.at(-1) ?? ""}`} fallback={<ListingSkeleton />}>
       <FolderListing
-        listing={view === "all" ? loadFolder(open, bucket, prefix, { token: pages.at(-1), filter }) : leadingFolderOnly(view.only, prefix, filter)}
+        listing={
+          view === "all"
+            ? takeFolderPrefetch(
+                prefetchId,
+                { userId: user.id, connectionId, bucket, prefix, token: pages.at(-1) ?? "", filter, version: open.connection.updatedAt.getTime() },
+                () => loadFolder(open, bucket, prefix, { token: pages.at(-1), filter }),
+              )
+            : leadingFolderOnly(view.only, prefix, filter)
+        }
         connectionId={connectionId}
         credentialsExpireAt={credentialsExpireAt}
         storagePrivateHost={storagePrivateHost}
@@ -117,32 +128,16 @@ export default async function FolderPage({ params, searchParams }: { params: Pro
 
   return (
     <div className="space-y-4">
-      <div className="flex flex-wrap items-end justify-between gap-3">
-        <div className="min-w-0 space-y-1">
-          <Breadcrumbs connectionName={open.connection.name} crumbs={crumbs} />
-          <h1 className="truncate text-2xl font-semibold">{crumbs.at(-1)?.label ?? bucket}</h1>
-        </div>
-        <div className="flex flex-wrap items-end gap-2">
-          {mayRequest ? (
-            <RequestFilesButton
-              connectionId={connectionId}
-              bucket={bucket}
-              prefix={prefix}
-              folderName={crumbs.at(-1)?.label ?? bucket}
-              longestSeconds={longestExpirySeconds(user, connectionId)}
-            />
-          ) : null}
-          <Form action={here} className="flex items-end gap-2" role="search">
-            <label htmlFor="filter" className="sr-only">
-              Filter by name
-            </label>
-            <input id="filter" name="q" defaultValue={filter} placeholder="Filter by name prefix" className={`${inputClass} w-56`} />
-            <Button type="submit" variant="secondary">
-              Filter
-            </Button>
-          </Form>
-        </div>
-      </div>
+      <FolderHeading
+        connectionId={connectionId}
+        connectionName={open.connection.name}
+        bucket={bucket}
+        prefix={prefix}
+        crumbs={crumbs}
+        here={here}
+        filter={filter}
+        request={mayRequest ? { longestSeconds: longestExpirySeconds(user, connectionId) } : null}
+      />
       <div className={selectedKey ? "grid gap-6 lg:grid-cols-[minmax(0,1fr)_24rem]" : ""}>
         {mayUpload ? (
           <div className="min-w-0 space-y-3">

@@ -28,38 +28,77 @@ const route = withRecipientLink(DOWNLOAD, serveDownload);
 type HeaderRule = { source: string; headers: { key: string; value: string }[] };
 
 /**
- * The request's headers as the route reads them (get, has), straight from node's rawHeaders, which keep repeated
- * headers apart: a name's values joined with ", " as a web Headers would (building one validated every header and
- * cost more than the route's own checks, `npm run bench:redirect`); anything else is answered by a real Headers, made
- * then. lib/boot/server.ts removed any client copy of the peer header from rawHeaders and put the socket's address
- * in req.headers.
+ * The request's headers as the route reads them, straight from node's rawHeaders, which keep repeated headers apart:
+ * get() joins a name's values with ", " as a web Headers would (building one validated every header and cost more
+ * than the route's own checks, `npm run bench:redirect`). Anything else is answered by a real Headers, made then.
+ * lib/boot/server.ts removed any client copy of the peer header from rawHeaders and put the socket's address in
+ * req.headers.
  */
-function lightHeaders(raw: string[], peer: string): Headers {
-  const get = (name: string): string | null => {
+class LightHeaders implements Headers {
+  #full: Headers | undefined;
+  readonly #raw: string[];
+  readonly #peer: string;
+  constructor(raw: string[], peer: string) {
+    this.#raw = raw;
+    this.#peer = peer;
+  }
+
+  get(name: string): string | null {
+    if (this.#full) return this.#full.get(name);
     const wanted = name.toLowerCase();
-    if (wanted === PEER_HEADER) return peer;
+    if (wanted === PEER_HEADER) return this.#peer;
+    const raw = this.#raw;
     let value: string | null = null;
     for (let i = 0; i < raw.length; i += 2) {
-      if (raw[i]!.length !== wanted.length || raw[i]!.toLowerCase() !== wanted) continue;
+      const field = raw[i]!;
+      if (field.length !== wanted.length || field.toLowerCase() !== wanted) continue;
       const one = raw[i + 1]!.replace(HTTP_WHITESPACE, "");
       value = value === null ? one : `${value}, ${one}`;
     }
     return value;
-  };
-  const own: Record<PropertyKey, unknown> = { get, has: (name: string) => get(name) !== null };
-  let full: Headers | undefined;
-  return new Proxy(own, {
-    get(target, property) {
-      if (property in target) return target[property];
-      if (!full) {
-        full = new Headers();
-        for (let i = 0; i < raw.length; i += 2) full.append(raw[i]!, raw[i + 1]!);
-        full.set(PEER_HEADER, peer);
-      }
-      const value: unknown = Reflect.get(full, property, full);
-      return typeof value === "function" ? value.bind(full) : value;
-    },
-  }) as unknown as Headers;
+  }
+
+  has(name: string): boolean {
+    return this.get(name) !== null;
+  }
+
+  /** The real Headers every other use gets (and, once made, get() too). */
+  #made(): Headers {
+    if (!this.#full) {
+      const headers = new Headers();
+      for (let i = 0; i < this.#raw.length; i += 2) headers.append(this.#raw[i]!, this.#raw[i + 1]!);
+      headers.set(PEER_HEADER, this.#peer);
+      this.#full = headers;
+    }
+    return this.#full;
+  }
+  append(name: string, value: string): void {
+    this.#made().append(name, value);
+  }
+  delete(name: string): void {
+    this.#made().delete(name);
+  }
+  set(name: string, value: string): void {
+    this.#made().set(name, value);
+  }
+  getSetCookie(): string[] {
+    return this.#made().getSetCookie();
+  }
+  forEach(callback: (value: string, key: string, parent: Headers) => void, thisArg?: unknown): void {
+    for (const [key, value] of this.#made()) callback.call(thisArg, value, key, this);
+  }
+  entries(): HeadersIterator<[string, string]> {
+    return this.#made().entries();
+  }
+  keys(): HeadersIterator<string> {
+    return this.#made().keys();
+  }
+  values(): HeadersIterator<string> {
+    return this.#made().values();
+  }
+  [Symbol.iterator](): HeadersIterator<[string, string]> {
+    return this.#made()[Symbol.iterator]();
+  }
 }
 // What a web Headers strips from each value.
 const HTTP_WHITESPACE = /^[\t\n\r ]+|[\t\n\r ]+$/g;
@@ -110,7 +149,7 @@ export async function createDownloadFastPath(): Promise<(req: IncomingMessage, r
   async function answer(req: IncomingMessage, token: string, isHead: boolean): Promise<{ response: Response; body: Buffer | null }> {
     // The URL as a Request would hold it (a malformed Host throws here, as it would there).
     const url = new URL(`http://${req.headers.host ?? "localhost"}${req.url}`);
-    const request = lightRequest(url, req.method!, lightHeaders(req.rawHeaders, String(req.headers[PEER_HEADER])));
+    const request = lightRequest(url, req.method!, new LightHeaders(req.rawHeaders, String(req.headers[PEER_HEADER])));
     const response = await route(request, { params: Promise.resolve({ token }) });
     const body = isHead || !response.body ? null : Buffer.from(await response.arrayBuffer());
     return { response, body };

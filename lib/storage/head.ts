@@ -1,6 +1,7 @@
 import "server-only";
 import { Agent as HttpAgent, type IncomingMessage, request as httpRequest } from "node:http";
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
+import { StorageTimeoutError } from "@/lib/storage/deadline";
 import type { UrlPresigner } from "@/lib/storage/presign";
 
 /**
@@ -41,11 +42,17 @@ function header(response: IncomingMessage, name: string): string | null {
   return typeof value === "string" && value !== "" ? value : null;
 }
 
-function headOnce(url: string, signal: AbortSignal): Promise<HeadAnswer> {
+/**
+ * One HEAD. `signal` and `deadlineAt` (a Date.now() time) end it with their reason: the request is destroyed by hand
+ * rather than handed the signal (node:http wires a signal through a stream end-of-life watcher per request, which cost
+ * more CPU than a download's own checks, `npm run bench:redirect`).
+ */
+function headOnce(url: string, signal: AbortSignal | null, deadline: { at: number; error: () => Error } | null): Promise<HeadAnswer> {
   return new Promise((resolve, reject) => {
     const secure = url.startsWith("https:");
     const send = secure ? httpsRequest : httpRequest;
-    const request = send(url, { method: "HEAD", agent: secure ? agents.https : agents.http, signal }, (response) => {
+    const request = send(url, { method: "HEAD", agent: secure ? agents.https : agents.http }, (response) => {
+      done();
       response.resume();
       const status = response.statusCode ?? 0;
       if (status >= 200 && status < 300) {
@@ -53,30 +60,51 @@ function headOnce(url: string, signal: AbortSignal): Promise<HeadAnswer> {
         resolve({ found: true, etag: header(response, "etag"), versionId: header(response, "x-amz-version-id"), size: Number.isFinite(size) ? size : null });
       } else resolve({ found: false, status, code: header(response, "x-amz-error-code") });
     });
-    request.on("error", reject);
+    const stop = (error: Error) => {
+      done();
+      request.destroy(error);
+      reject(error);
+    };
+    const onAbort = () => stop(signal!.reason instanceof Error ? signal!.reason : new Error("aborted"));
+    const timer = deadline ? setTimeout(() => stop(deadline.error()), Math.max(0, deadline.at - Date.now())) : undefined;
+    if (signal) {
+      if (signal.aborted) onAbort();
+      else signal.addEventListener("abort", onAbort, { once: true });
+    }
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", onAbort);
+    }
+    request.on("error", (error) => {
+      done();
+      reject(error);
+    });
     request.end();
   });
 }
 
 /**
  * HeadObject of the current object at bucket/key: found (ETag, version id), or storage's refusal. Rejects with a
- * network error, an abort (`signal`: the caller's deadline), or after a second 5xx/429.
+ * network error, an abort (`signal`: the caller's deadline), a StorageTimeoutError once `deadlineMs` have passed
+ * (tries included), or after a second 5xx/429.
  */
 export async function headObject(
   presigner: UrlPresigner,
   bucket: string,
   key: string,
-  signal: AbortSignal,
-  options: { attempts?: 1 | 2 } = {},
+  signal: AbortSignal | null,
+  options: { attempts?: 1 | 2; deadlineMs?: number } = {},
 ): Promise<HeadAnswer> {
   const attempts = options.attempts ?? 2;
+  const ms = options.deadlineMs;
+  const deadline = ms === undefined ? null : { at: Date.now() + ms, error: () => new StorageTimeoutError(ms) };
   for (let attempt = 1; ; attempt++) {
     const url = presigner.presignOperation({ operation: "HeadObject", bucket, key, expiresInSeconds: HEAD_URL_SECONDS });
     try {
-      const answer = await headOnce(url, signal);
+      const answer = await headOnce(url, signal, deadline);
       if (answer.found || (answer.status < 500 && answer.status !== 429) || attempt >= attempts) return answer;
     } catch (error) {
-      if (signal.aborted || attempt >= attempts) throw error;
+      if (signal?.aborted || error instanceof StorageTimeoutError || attempt >= attempts) throw error;
     }
   }
 }

@@ -1,5 +1,5 @@
 import "server-only";
-import { Agent as HttpAgent, type IncomingMessage, request as httpRequest } from "node:http";
+import { type ClientRequest, Agent as HttpAgent, type IncomingMessage, request as httpRequest } from "node:http";
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import { StorageTimeoutError } from "@/lib/storage/deadline";
 import type { UrlPresigner } from "@/lib/storage/presign";
@@ -42,45 +42,69 @@ function header(response: IncomingMessage, name: string): string | null {
   return typeof value === "string" && value !== "" ? value : null;
 }
 
+function answerOf(response: IncomingMessage): HeadAnswer {
+  const status = response.statusCode ?? 0;
+  if (status >= 200 && status < 300) {
+    const size = Number(header(response, "content-length") ?? Number.NaN);
+    return { found: true, etag: header(response, "etag"), versionId: header(response, "x-amz-version-id"), size: Number.isFinite(size) ? size : null };
+  }
+  return { found: false, status, code: header(response, "x-amz-error-code") };
+}
+
+/** When a HEAD must have ended (a performance.now() time: monotonic), and the limit it was given (its StorageTimeoutError says it). */
+type Deadline = { at: number; ms: number };
+
 /**
- * One HEAD. `signal` and `deadlineAt` (a Date.now() time) end it with their reason: the request is destroyed by hand
- * rather than handed the signal (node:http wires a signal through a stream end-of-life watcher per request, which cost
- * more CPU than a download's own checks, `npm run bench:redirect`).
+ * One HEAD, settled once: by storage's answer, a network error, the caller's `signal` or the deadline. The request is
+ * destroyed by hand rather than handed the signal (node:http wires a signal through a stream end-of-life watcher per
+ * request, which cost more CPU than a download's own checks, `npm run bench:redirect`); the signal's listener is this
+ * object (handleEvent), not a closure made per request.
  */
-function headOnce(url: string, signal: AbortSignal | null, deadline: { at: number; error: () => Error } | null): Promise<HeadAnswer> {
-  return new Promise((resolve, reject) => {
-    const secure = url.startsWith("https:");
-    const send = secure ? httpsRequest : httpRequest;
-    const request = send(url, { method: "HEAD", agent: secure ? agents.https : agents.http }, (response) => {
-      done();
-      response.resume();
-      const status = response.statusCode ?? 0;
-      if (status >= 200 && status < 300) {
-        const size = Number(header(response, "content-length") ?? Number.NaN);
-        resolve({ found: true, etag: header(response, "etag"), versionId: header(response, "x-amz-version-id"), size: Number.isFinite(size) ? size : null });
-      } else resolve({ found: false, status, code: header(response, "x-amz-error-code") });
+class HeadOnce {
+  readonly answer: Promise<HeadAnswer>;
+  readonly #signal: AbortSignal | null;
+  #request: ClientRequest | undefined;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #reject: ((error: unknown) => void) | undefined;
+
+  constructor(url: string, signal: AbortSignal | null, deadline: Deadline | null) {
+    this.#signal = signal;
+    this.answer = new Promise<HeadAnswer>((resolve, reject) => {
+      this.#reject = reject;
+      const secure = url.startsWith("https:");
+      const send = secure ? httpsRequest : httpRequest;
+      this.#request = send(url, { method: "HEAD", agent: secure ? agents.https : agents.http }, (response) => {
+        this.#done();
+        response.resume();
+        resolve(answerOf(response));
+      });
+      this.#request.on("error", (error) => {
+        this.#done();
+        reject(error);
+      });
     });
-    const stop = (error: Error) => {
-      done();
-      request.destroy(error);
-      reject(error);
-    };
-    const onAbort = () => stop(signal!.reason instanceof Error ? signal!.reason : new Error("aborted"));
-    const timer = deadline ? setTimeout(() => stop(deadline.error()), Math.max(0, deadline.at - Date.now())) : undefined;
-    if (signal) {
-      if (signal.aborted) onAbort();
-      else signal.addEventListener("abort", onAbort, { once: true });
-    }
-    function done() {
-      clearTimeout(timer);
-      signal?.removeEventListener("abort", onAbort);
-    }
-    request.on("error", (error) => {
-      done();
-      reject(error);
-    });
-    request.end();
-  });
+    if (deadline) this.#timer = setTimeout(() => this.#stop(new StorageTimeoutError(deadline.ms)), Math.max(0, deadline.at - performance.now()));
+    if (signal?.aborted) this.handleEvent();
+    else signal?.addEventListener("abort", this, { once: true });
+    this.#request!.end();
+  }
+
+  /** The caller's signal aborted. */
+  handleEvent(): void {
+    const reason: unknown = this.#signal?.reason;
+    this.#stop(reason instanceof Error ? reason : new Error("The HEAD was aborted."));
+  }
+
+  #stop(error: Error): void {
+    this.#done();
+    this.#request!.destroy(error);
+    this.#reject!(error);
+  }
+
+  #done(): void {
+    clearTimeout(this.#timer);
+    this.#signal?.removeEventListener("abort", this);
+  }
 }
 
 /**
@@ -97,11 +121,11 @@ export async function headObject(
 ): Promise<HeadAnswer> {
   const attempts = options.attempts ?? 2;
   const ms = options.deadlineMs;
-  const deadline = ms === undefined ? null : { at: Date.now() + ms, error: () => new StorageTimeoutError(ms) };
+  const deadline = ms === undefined ? null : { at: performance.now() + ms, ms };
   for (let attempt = 1; ; attempt++) {
     const url = presigner.presignOperation({ operation: "HeadObject", bucket, key, expiresInSeconds: HEAD_URL_SECONDS });
     try {
-      const answer = await headOnce(url, signal, deadline);
+      const answer = await new HeadOnce(url, signal, deadline).answer;
       if (answer.found || (answer.status < 500 && answer.status !== 429) || attempt >= attempts) return answer;
     } catch (error) {
       if (signal?.aborted || error instanceof StorageTimeoutError || attempt >= attempts) throw error;

@@ -15,7 +15,7 @@ import { log } from "@/lib/log";
 import { serveDownload } from "@/lib/recipient/download";
 import { withRecipientLink } from "@/lib/recipient/handler";
 import { DOWNLOAD } from "@/lib/recipient/policies";
-import { plainPage } from "@/lib/recipient/respond";
+import { plainPage, plainRedirectOf } from "@/lib/recipient/respond";
 import { PEER_HEADER } from "@/lib/security/address";
 
 // This copy of lib/ is not Next's: its own Prisma client, never the one Next's bundle made (lib/db/client.ts).
@@ -135,14 +135,28 @@ export async function createDownloadFastPath(): Promise<(req: IncomingMessage, r
   const failed = { get: await plainPage("error", null), head: await plainPage("error", null, { head: true }) };
   const failedBody = Buffer.from(await failed.get.clone().arrayBuffer());
 
-  /** Writes the route's answer as Next would: its status, the config's headers and its own (one writeHead), its body. */
+  /**
+   * Writes the route's answer as Next would: its status, the config's headers and its own (one writeHead), its body. A
+   * redirect nobody read as a Response is written from what it was made of (lib/recipient/respond.ts), by the same rules
+   * a Headers follows (names in lower case, a repeated name's values joined).
+   */
   function send(res: ServerResponse, response: Response, body: Buffer | null): void {
     const head: Record<string, string | string[]> = { ...configHeaders };
-    for (const [name, value] of response.headers) if (name !== "set-cookie") head[name] = value;
-    const cookies = response.headers.getSetCookie();
-    if (cookies.length > 0) head["set-cookie"] = cookies;
+    const plain = plainRedirectOf(response);
+    if (plain) {
+      const own: Record<string, string> = {};
+      for (const name in plain.headers) {
+        const key = name.toLowerCase();
+        own[key] = own[key] === undefined ? plain.headers[name]! : `${own[key]}, ${plain.headers[name]}`;
+      }
+      Object.assign(head, own);
+    } else {
+      for (const [name, value] of response.headers) if (name !== "set-cookie") head[name] = value;
+      const cookies = response.headers.getSetCookie();
+      if (cookies.length > 0) head["set-cookie"] = cookies;
+    }
     head["x-bucketshare-path"] = "direct"; // asserted by tests/e2e/10-recipient.spec.ts
-    res.writeHead(response.status, head);
+    res.writeHead(plain ? plain.status : response.status, head);
     res.end(body ?? undefined);
   }
 
@@ -151,7 +165,8 @@ export async function createDownloadFastPath(): Promise<(req: IncomingMessage, r
     const url = new URL(`http://${req.headers.host ?? "localhost"}${req.url}`);
     const request = lightRequest(url, req.method!, new LightHeaders(req.rawHeaders, String(req.headers[PEER_HEADER])));
     const response = await route(request, { params: Promise.resolve({ token }) });
-    const body = isHead || !response.body ? null : Buffer.from(await response.arrayBuffer());
+    // A redirect has no body (and, unread, no Response to ask).
+    const body = isHead || plainRedirectOf(response) || !response.body ? null : Buffer.from(await response.arrayBuffer());
     return { response, body };
   }
 

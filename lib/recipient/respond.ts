@@ -72,8 +72,45 @@ export function htmlResponse(
   return new Response(options.head ? null : body, { status, headers });
 }
 
+/** What a redirect is made of: its status and headers, as the Response would be made from them. */
+export type PlainRedirect = { status: number; headers: Record<string, string> };
+const PLAIN_REDIRECT = Symbol("bucketshare.plainRedirect");
+type LazyRedirect = PlainRedirect & { made?: Response };
+
+/**
+ * A redirect, as a Response made only when something reads it: the download fast path
+ * (lib/boot/download-fast-path.ts) writes the status and headers it came from itself (plainRedirectOf), so the
+ * redirect of every download skips undici's Response and its header checks, which cost more than a download's own
+ * checks (`npm run bench:redirect`). Anyone else (Next, tests) reads a real Response, made on first use.
+ */
 export function redirectResponse(location: string, status: 302 | 303 = 302, headers: Record<string, string> = {}): Response {
-  return new Response(null, { status, headers: recipientHeaderRecord({ Location: location, ...headers }) });
+  const lazy: LazyRedirect = { status, headers: recipientHeaderRecord({ Location: location, ...headers }) };
+  return new Proxy(lazy, LAZY_REDIRECT) as unknown as Response;
+}
+
+function madeFrom(lazy: LazyRedirect): Response {
+  lazy.made ??= new Response(null, { status: lazy.status, headers: lazy.headers });
+  return lazy.made;
+}
+
+const LAZY_REDIRECT: ProxyHandler<LazyRedirect> = {
+  get(lazy, property) {
+    // Once made, the Response is the answer (a caller may have changed its headers).
+    if (property === PLAIN_REDIRECT) return lazy.made ? undefined : lazy;
+    // Awaiting a value asks for its `then` (a Response has none): answered without making it.
+    if (property === "then") return undefined;
+    const made = madeFrom(lazy);
+    const value: unknown = Reflect.get(made, property, made);
+    return typeof value === "function" ? value.bind(made) : value;
+  },
+  has: (lazy, property) => Reflect.has(madeFrom(lazy), property),
+  getPrototypeOf: () => Response.prototype,
+};
+
+/** The status and headers of a redirect nobody has read as a Response yet, else null. */
+export function plainRedirectOf(response: Response): PlainRedirect | null {
+  const lazy = (response as unknown as Record<symbol, LazyRedirect | undefined>)[PLAIN_REDIRECT];
+  return lazy ? { status: lazy.status, headers: lazy.headers } : null;
 }
 
 /** The plain pages: a status and the catalogue's plain.<page>.heading / plain.<page>.message (lib/i18n/messages). */

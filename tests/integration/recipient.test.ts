@@ -895,6 +895,7 @@ describe("password", () => {
     expect(unlocked.status).toBe(200);
     expect(await unlocked.text()).toContain("<h1>q3 report.bin</h1>");
     expect((await openPage(other.token, { cookie })).status).toBe(401);
+    await settleLinkEvents(); // the page view is written in the background, the download by its own statement
     expect((await getDownload(link.token, { cookie })).status).toBe(302);
     expect((await events(link.id)).map((e) => [e.outcome, e.reason])).toEqual([
       ["page_view", "password_page"],

@@ -175,16 +175,16 @@ export async function createDownloadFastPath(): Promise<(req: IncomingMessage, r
     const token = DOWNLOAD_PATH.exec(req.url ?? "")?.[1];
     if (!token) return false;
     const isHead = req.method === "HEAD";
-    answer(req, token, isHead).then(
-      ({ response, body }) => send(res, response, body),
-      (error: unknown) => {
-        // withRecipientLink answers its own faults; this is the request itself failing (e.g. a bad Host).
+    answer(req, token, isHead)
+      .then(({ response, body }) => send(res, response, body))
+      .catch((error: unknown) => {
+        // withRecipientLink answers its own faults; this is the request itself failing (e.g. a bad Host), or its answer
+        // refused by node:http (a header value it will not send).
         log.error("recipient.request_failed", { path: "/s/[token]/download", direct: true, error });
         if (res.headersSent) res.destroy();
         else if (isHead) send(res, failed.head, null);
         else send(res, failed.get, failedBody);
-      },
-    );
+      });
     return true;
   };
 }

@@ -10,11 +10,12 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { keepOwnClientSlot } from "@/lib/db/client";
+import { keepRequestUrl } from "@/lib/http/request-url";
 import { log } from "@/lib/log";
 import { serveDownload } from "@/lib/recipient/download";
 import { withRecipientLink } from "@/lib/recipient/handler";
 import { DOWNLOAD } from "@/lib/recipient/policies";
-import { plainPage } from "@/lib/recipient/respond";
+import { plainPage, plainRedirectOf } from "@/lib/recipient/respond";
 import { PEER_HEADER } from "@/lib/security/address";
 
 // This copy of lib/ is not Next's: its own Prisma client, never the one Next's bundle made (lib/db/client.ts).
@@ -25,59 +26,148 @@ const DOWNLOAD_PATH = /^\/s\/([A-Za-z0-9_-]{32})\/download(?:\?open=1)?$/;
 const route = withRecipientLink(DOWNLOAD, serveDownload);
 
 type HeaderRule = { source: string; headers: { key: string; value: string }[] };
-type Answer = { status: number; headers: Headers; body: Buffer | null };
 
-async function read(response: Response, isHead: boolean): Promise<Answer> {
-  const body = isHead || !response.body ? null : Buffer.from(await response.arrayBuffer());
-  return { status: response.status, headers: response.headers, body };
+/**
+ * The request's headers as the route reads them, straight from node's rawHeaders, which keep repeated headers apart:
+ * get() joins a name's values with ", " as a web Headers would (building one validated every header and cost more
+ * than the route's own checks, `npm run bench:redirect`). Anything else is answered by a real Headers, made then.
+ * lib/boot/server.ts removed any client copy of the peer header from rawHeaders and put the socket's address in
+ * req.headers.
+ */
+class LightHeaders implements Headers {
+  #full: Headers | undefined;
+  readonly #raw: string[];
+  readonly #peer: string;
+  constructor(raw: string[], peer: string) {
+    this.#raw = raw;
+    this.#peer = peer;
+  }
+
+  get(name: string): string | null {
+    if (this.#full) return this.#full.get(name);
+    const wanted = name.toLowerCase();
+    if (wanted === PEER_HEADER) return this.#peer;
+    const raw = this.#raw;
+    let value: string | null = null;
+    for (let i = 0; i < raw.length; i += 2) {
+      const field = raw[i]!;
+      if (field.length !== wanted.length || field.toLowerCase() !== wanted) continue;
+      const one = raw[i + 1]!.replace(HTTP_WHITESPACE, "");
+      value = value === null ? one : `${value}, ${one}`;
+    }
+    return value;
+  }
+
+  has(name: string): boolean {
+    return this.get(name) !== null;
+  }
+
+  /** The real Headers every other use gets (and, once made, get() too). */
+  #made(): Headers {
+    if (!this.#full) {
+      const headers = new Headers();
+      for (let i = 0; i < this.#raw.length; i += 2) headers.append(this.#raw[i]!, this.#raw[i + 1]!);
+      headers.set(PEER_HEADER, this.#peer);
+      this.#full = headers;
+    }
+    return this.#full;
+  }
+  append(name: string, value: string): void {
+    this.#made().append(name, value);
+  }
+  delete(name: string): void {
+    this.#made().delete(name);
+  }
+  set(name: string, value: string): void {
+    this.#made().set(name, value);
+  }
+  getSetCookie(): string[] {
+    return this.#made().getSetCookie();
+  }
+  forEach(callback: (value: string, key: string, parent: Headers) => void, thisArg?: unknown): void {
+    for (const [key, value] of this.#made()) callback.call(thisArg, value, key, this);
+  }
+  entries(): HeadersIterator<[string, string]> {
+    return this.#made().entries();
+  }
+  keys(): HeadersIterator<string> {
+    return this.#made().keys();
+  }
+  values(): HeadersIterator<string> {
+    return this.#made().values();
+  }
+  [Symbol.iterator](): HeadersIterator<[string, string]> {
+    return this.#made()[Symbol.iterator]();
+  }
 }
+// What a web Headers strips from each value.
+const HTTP_WHITESPACE = /^[\t\n\r ]+|[\t\n\r ]+$/g;
 
 /**
  * A GET or HEAD as the route reads it: its method, URL and headers, without building a web Request (undici's
  * constructor was a tenth of a download's CPU time, `npm run bench:redirect`). Anything else the route might ask of a
- * Request is answered by a real one, made then.
+ * Request is answered by a real one, made then. The URL already parsed here is the one requestUrl() gives the route.
  */
-function lightRequest(url: string, method: string, headers: Headers): Request {
-  const own: Record<PropertyKey, unknown> = { url, method, headers };
+function lightRequest(url: URL, method: string, headers: Headers): Request {
+  const href = url.href;
+  const own: Record<PropertyKey, unknown> = { url: href, method, headers };
   let full: Request | undefined;
-  return new Proxy(own, {
+  const request = new Proxy(own, {
     get(target, property) {
       if (property in target) return target[property];
-      full ??= new Request(url, { method, headers });
+      full ??= new Request(href, { method, headers });
       const value: unknown = Reflect.get(full, property, full);
       return typeof value === "function" ? value.bind(full) : value;
     },
   }) as unknown as Request;
+  keepRequestUrl(request, url);
+  return request;
 }
 
 /** Returns the request listener's first step: true when it took the request (and will answer it). */
 export async function createDownloadFastPath(): Promise<(req: IncomingMessage, res: ServerResponse) => boolean> {
-  // The headers next.config.js sets on every path ("/:path*"); Next adds them to the route's answer.
+  // The headers next.config.js sets on every path ("/:path*"); Next adds them to the route's answer, which overrides them.
   const config = ((await import(new URL("../../next.config.js", import.meta.url).href)) as { default: { headers?: () => Promise<HeaderRule[]> } }).default;
   const rules = (await config.headers?.()) ?? [];
-  const configHeaders = rules.filter((rule) => rule.source === "/:path*").flatMap((rule) => rule.headers);
+  const configHeaders: Record<string, string> = {};
+  for (const { key, value } of rules.filter((rule) => rule.source === "/:path*").flatMap((rule) => rule.headers)) configHeaders[key.toLowerCase()] = value;
   // The wrapper's own plain 500 page, ready for a failure outside it (never a stack trace).
-  const failed = { get: await read(await plainPage("error", null), false), head: await read(await plainPage("error", null, { head: true }), true) };
+  const failed = { get: await plainPage("error", null), head: await plainPage("error", null, { head: true }) };
+  const failedBody = Buffer.from(await failed.get.clone().arrayBuffer());
 
-  function send(res: ServerResponse, answer: Answer): void {
-    res.statusCode = answer.status;
-    for (const { key, value } of configHeaders) res.setHeader(key, value);
-    for (const [name, value] of answer.headers) if (name !== "set-cookie") res.setHeader(name, value);
-    const cookies = answer.headers.getSetCookie();
-    if (cookies.length > 0) res.setHeader("set-cookie", cookies);
-    res.setHeader("x-bucketshare-path", "direct"); // asserted by tests/e2e/10-recipient.spec.ts
-    res.end(answer.body ?? undefined);
+  /**
+   * Writes the route's answer as Next would: its status, the config's headers and its own (one writeHead), its body. A
+   * redirect nobody read as a Response is written from what it was made of (lib/recipient/respond.ts), by the same rules
+   * a Headers follows (names in lower case, a repeated name's values joined).
+   */
+  function send(res: ServerResponse, response: Response, body: Buffer | null): void {
+    const head: Record<string, string | string[]> = { ...configHeaders };
+    const plain = plainRedirectOf(response);
+    if (plain) {
+      const own: Record<string, string> = {};
+      for (const name in plain.headers) {
+        const key = name.toLowerCase();
+        own[key] = own[key] === undefined ? plain.headers[name]! : `${own[key]}, ${plain.headers[name]}`;
+      }
+      Object.assign(head, own);
+    } else {
+      for (const [name, value] of response.headers) if (name !== "set-cookie") head[name] = value;
+      const cookies = response.headers.getSetCookie();
+      if (cookies.length > 0) head["set-cookie"] = cookies;
+    }
+    head["x-bucketshare-path"] = "direct"; // asserted by tests/e2e/10-recipient.spec.ts
+    res.writeHead(plain ? plain.status : response.status, head);
+    res.end(body ?? undefined);
   }
 
-  async function answer(req: IncomingMessage, token: string, isHead: boolean): Promise<Answer> {
-    // rawHeaders keep repeated headers apart; lib/boot/server.ts removed any client copy of the
-    // peer header from them and put the socket's address in req.headers.
-    const headers = new Headers();
-    for (let i = 0; i < req.rawHeaders.length; i += 2) headers.append(req.rawHeaders[i]!, req.rawHeaders[i + 1]!);
-    headers.set(PEER_HEADER, String(req.headers[PEER_HEADER]));
+  async function answer(req: IncomingMessage, token: string, isHead: boolean): Promise<{ response: Response; body: Buffer | null }> {
     // The URL as a Request would hold it (a malformed Host throws here, as it would there).
-    const url = new URL(`http://${req.headers.host ?? "localhost"}${req.url}`).href;
-    return read(await route(lightRequest(url, req.method!, headers), { params: Promise.resolve({ token }) }), isHead);
+    const url = new URL(`http://${req.headers.host ?? "localhost"}${req.url}`);
+    const request = lightRequest(url, req.method!, new LightHeaders(req.rawHeaders, String(req.headers[PEER_HEADER])));
+    const response = await route(request, { params: Promise.resolve({ token }) });
+    // A redirect has no body (and, unread, no Response to ask).
+    const body = isHead || plainRedirectOf(response) || !response.body ? null : Buffer.from(await response.arrayBuffer());
+    return { response, body };
   }
 
   return (req, res) => {
@@ -85,15 +175,16 @@ export async function createDownloadFastPath(): Promise<(req: IncomingMessage, r
     const token = DOWNLOAD_PATH.exec(req.url ?? "")?.[1];
     if (!token) return false;
     const isHead = req.method === "HEAD";
-    answer(req, token, isHead).then(
-      (result) => send(res, result),
-      (error: unknown) => {
-        // withRecipientLink answers its own faults; this is the request itself failing (e.g. a bad Host).
+    answer(req, token, isHead)
+      .then(({ response, body }) => send(res, response, body))
+      .catch((error: unknown) => {
+        // withRecipientLink answers its own faults; this is the request itself failing (e.g. a bad Host), or its answer
+        // refused by node:http (a header value it will not send).
         log.error("recipient.request_failed", { path: "/s/[token]/download", direct: true, error });
         if (res.headersSent) res.destroy();
-        else send(res, isHead ? failed.head : failed.get);
-      },
-    );
+        else if (isHead) send(res, failed.head, null);
+        else send(res, failed.get, failedBody);
+      });
     return true;
   };
 }

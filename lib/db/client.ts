@@ -28,7 +28,7 @@ export const DATABASE_TIMEOUTS = { connectMs: 5_000, statementMs: 4_000, queryMs
 /**
  * Settings of every session. Columns are `timestamp without time zone` holding UTC (as Prisma writes
  * them); SQL that uses now() (the download count, the webhook queue) must write UTC too, whatever the
- * server's default zone; ISO dates whatever the server's DateStyle (lib/db/pg-types.ts reads them). random_page_cost 1.1 (PostgreSQL's default 4 prices a spinning disk): on SSD
+ * server's default zone; ISO dates whatever the server's DateStyle (node-postgres reads them: lib/recipient/link.ts). random_page_cost 1.1 (PostgreSQL's default 4 prices a spinning disk): on SSD
  * storage with the hot rows cached, fetching the 2 % of a million links a search or a filter matches
  * through an index is far cheaper than reading all of them, and at 4 the planner reads all of them
  * (tests/integration/history-plans.test.ts runs the history's plans with these settings).

@@ -1,4 +1,5 @@
 import "server-only";
+import { requestUrl } from "@/lib/http/request-url";
 import { serveShareFile, serveShareFilePreview } from "@/lib/recipient/file-download";
 import type { RecipientContext } from "@/lib/recipient/handler";
 import { presignDownload, presignPreview } from "@/lib/recipient/object";
@@ -17,7 +18,7 @@ import { plainPage, redirectResponse } from "@/lib/recipient/respond";
 export async function serveDownload(context: RecipientContext): Promise<Response> {
   const { link } = context;
   if (link.target === "files") return serveShareFile(context);
-  const open = asksToOpen(new URL(context.request.url));
+  const open = asksToOpen(requestUrl(context.request));
   // Presigning is local work: done before counting, so a counted download always gets its URL.
   const url = await presignDownload(link, context.now, open);
   if (!url) return plainPage("noPreview", context.request);

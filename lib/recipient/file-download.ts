@@ -1,4 +1,5 @@
 import "server-only";
+import { requestUrl } from "@/lib/http/request-url";
 import { filePreviewPlan } from "@/lib/recipient/files-page";
 import type { RecipientContext } from "@/lib/recipient/handler";
 import { presignFileDownload, presignFilePreview } from "@/lib/recipient/object";
@@ -16,7 +17,7 @@ import { plainPage, redirectResponse } from "@/lib/recipient/respond";
 export async function serveShareFile(context: RecipientContext): Promise<Response> {
   const file = context.file;
   if (!file) return plainPage("unknownFile", context.request);
-  const url = await presignFileDownload(context.link, file, context.now, asksToOpen(new URL(context.request.url)));
+  const url = await presignFileDownload(context.link, file, context.now, asksToOpen(requestUrl(context.request)));
   if (!url) return plainPage("noPreview", context.request);
   const refused = await context.count();
   return refused ?? redirectResponse(url, 302);

@@ -5,6 +5,7 @@ import { isDatabaseUnavailable } from "@/lib/errors";
 import { detectPreviewAgent, type PreviewAgent } from "@/lib/links/preview-agent";
 import { hashLinkToken, isWellFormedToken } from "@/lib/links/token";
 import { openedFileType, openedType } from "@/lib/links/served-type";
+import { requestUrl } from "@/lib/http/request-url";
 import { log } from "@/lib/log";
 import { loggedAddress, loggedUserAgent, recordLinkEvent, type LinkEventReason, type LinkOutcome } from "@/lib/recipient/access-log";
 import { countDownload } from "@/lib/recipient/count";
@@ -147,12 +148,12 @@ async function decide(policy: RecipientPolicy, handler: RecipientHandler, reques
 
   let file: ShareFile | null = null;
   if (policy.file && link.target === "files") {
-    const path = new URL(request.url).searchParams.get("path");
+    const path = requestUrl(request).searchParams.get("path");
     file = path ? await getShareFile(link.id, path) : null;
     if (!file) return plainPage("unknownFile", request, { head: isHead });
     loggedPath = file.path;
   }
-  const url = new URL(request.url);
+  const url = requestUrl(request);
   // "Open" (?open=1) for something that cannot be shown in the browser: the same page whether or not a download
   // limit asks for a confirming POST first, and nothing counted.
   const opens = asksToOpen(url);

@@ -49,7 +49,7 @@ export async function checkObjectPin(link: RecipientLink, object: SharedObject):
   if (!pinCheck(object)) return { ok: true };
   const { presigner } = clients(link);
   // The current object (no version id): a newer version means the file changed since it was shared.
-  const head = await withStorageDeadline((abortSignal) => headObject(presigner, link.bucket, object.key, abortSignal), { ms: RECIPIENT_STORAGE_MS });
+  const head = await headObject(presigner, link.bucket, object.key, null, { deadlineMs: RECIPIENT_STORAGE_MS });
   if (head.found) return pinDecision(object, { found: true, versionId: head.versionId, etag: head.etag });
   // No such key or bucket (a HEAD answer names neither: 404 is both); a version id the server does not know may come
   // back as 400 (malformed) rather than 404.

@@ -44,7 +44,8 @@ export const OPEN_PARAM = "open";
 
 /** Whether a request asks for "Open": exactly `?open=1`, the one form the download fast path also serves. */
 export function asksToOpen(url: URL): boolean {
-  return url.searchParams.get(OPEN_PARAM) === "1";
+  // Most requests have no query at all: answered without building its URLSearchParams.
+  return url.search !== "" && url.searchParams.get(OPEN_PARAM) === "1";
 }
 
 /** /s/<token>/download (?path= for one file of a share, ?open=1 for "Open"): the request that counts. */

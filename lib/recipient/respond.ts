@@ -26,16 +26,24 @@ export function recipientCsp(storageOrigins: readonly string[] = [], formOrigins
   ].join("; ");
 }
 
+const RECIPIENT_HEADERS = {
+  "Cache-Control": "no-store",
+  "Referrer-Policy": "no-referrer",
+  "X-Robots-Tag": "noindex, nofollow",
+  "X-Content-Type-Options": "nosniff",
+  "X-Frame-Options": "DENY",
+} as const;
+
+/**
+ * The headers as a plain record, for `new Response(…, { headers })`: the Response validates them once (a Headers
+ * object handed to it is validated when made, then read back and validated again: `npm run bench:redirect`).
+ */
+function recipientHeaderRecord(extra: Record<string, string>): Record<string, string> {
+  return { ...RECIPIENT_HEADERS, ...extra };
+}
+
 export function recipientHeaders(extra: Record<string, string> = {}): Headers {
-  const headers = new Headers({
-    "Cache-Control": "no-store",
-    "Referrer-Policy": "no-referrer",
-    "X-Robots-Tag": "noindex, nofollow",
-    "X-Content-Type-Options": "nosniff",
-    "X-Frame-Options": "DENY",
-    ...extra,
-  });
-  return headers;
+  return new Headers(recipientHeaderRecord(extra));
 }
 
 /**
@@ -54,7 +62,7 @@ export function htmlResponse(
   },
 ): Response {
   const brandHash = brandCssHash(options.page.brand);
-  const headers = recipientHeaders({
+  const headers = recipientHeaderRecord({
     "Content-Type": "text/html; charset=utf-8",
     "Content-Security-Policy": recipientCsp(options.storageOrigins, options.formOrigins, brandHash ? [brandHash] : []),
     "Content-Language": options.page.t.locale,
@@ -64,8 +72,45 @@ export function htmlResponse(
   return new Response(options.head ? null : body, { status, headers });
 }
 
+/** What a redirect is made of: its status and headers, as the Response would be made from them. */
+export type PlainRedirect = { status: number; headers: Record<string, string> };
+const PLAIN_REDIRECT = Symbol("bucketshare.plainRedirect");
+type LazyRedirect = PlainRedirect & { made?: Response };
+
+/**
+ * A redirect, as a Response made only when something reads it: the download fast path
+ * (lib/boot/download-fast-path.ts) writes the status and headers it came from itself (plainRedirectOf), so the
+ * redirect of every download skips undici's Response and its header checks, which cost more than a download's own
+ * checks (`npm run bench:redirect`). Anyone else (Next, tests) reads a real Response, made on first use.
+ */
 export function redirectResponse(location: string, status: 302 | 303 = 302, headers: Record<string, string> = {}): Response {
-  return new Response(null, { status, headers: recipientHeaders({ Location: location, ...headers }) });
+  const lazy: LazyRedirect = { status, headers: recipientHeaderRecord({ Location: location, ...headers }) };
+  return new Proxy(lazy, LAZY_REDIRECT) as unknown as Response;
+}
+
+function madeFrom(lazy: LazyRedirect): Response {
+  lazy.made ??= new Response(null, { status: lazy.status, headers: lazy.headers });
+  return lazy.made;
+}
+
+const LAZY_REDIRECT: ProxyHandler<LazyRedirect> = {
+  get(lazy, property) {
+    // Once made, the Response is the answer (a caller may have changed its headers).
+    if (property === PLAIN_REDIRECT) return lazy.made ? undefined : lazy;
+    // Awaiting a value asks for its `then` (a Response has none): answered without making it.
+    if (property === "then") return undefined;
+    const made = madeFrom(lazy);
+    const value: unknown = Reflect.get(made, property, made);
+    return typeof value === "function" ? value.bind(made) : value;
+  },
+  has: (lazy, property) => Reflect.has(madeFrom(lazy), property),
+  getPrototypeOf: () => Response.prototype,
+};
+
+/** The status and headers of a redirect nobody has read as a Response yet, else null. */
+export function plainRedirectOf(response: Response): PlainRedirect | null {
+  const lazy = (response as unknown as Record<symbol, LazyRedirect | undefined>)[PLAIN_REDIRECT];
+  return lazy ? { status: lazy.status, headers: lazy.headers } : null;
 }
 
 /** The plain pages: a status and the catalogue's plain.<page>.heading / plain.<page>.message (lib/i18n/messages). */

@@ -1,6 +1,7 @@
 import "server-only";
-import { Agent as HttpAgent, type IncomingMessage, request as httpRequest } from "node:http";
+import { type ClientRequest, Agent as HttpAgent, type IncomingMessage, request as httpRequest } from "node:http";
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
+import { StorageTimeoutError } from "@/lib/storage/deadline";
 import type { UrlPresigner } from "@/lib/storage/presign";
 
 /**
@@ -41,42 +42,93 @@ function header(response: IncomingMessage, name: string): string | null {
   return typeof value === "string" && value !== "" ? value : null;
 }
 
-function headOnce(url: string, signal: AbortSignal): Promise<HeadAnswer> {
-  return new Promise((resolve, reject) => {
-    const secure = url.startsWith("https:");
-    const send = secure ? httpsRequest : httpRequest;
-    const request = send(url, { method: "HEAD", agent: secure ? agents.https : agents.http, signal }, (response) => {
-      response.resume();
-      const status = response.statusCode ?? 0;
-      if (status >= 200 && status < 300) {
-        const size = Number(header(response, "content-length") ?? Number.NaN);
-        resolve({ found: true, etag: header(response, "etag"), versionId: header(response, "x-amz-version-id"), size: Number.isFinite(size) ? size : null });
-      } else resolve({ found: false, status, code: header(response, "x-amz-error-code") });
+function answerOf(response: IncomingMessage): HeadAnswer {
+  const status = response.statusCode ?? 0;
+  if (status >= 200 && status < 300) {
+    const size = Number(header(response, "content-length") ?? Number.NaN);
+    return { found: true, etag: header(response, "etag"), versionId: header(response, "x-amz-version-id"), size: Number.isFinite(size) ? size : null };
+  }
+  return { found: false, status, code: header(response, "x-amz-error-code") };
+}
+
+/** When a HEAD must have ended (a performance.now() time: monotonic), and the limit it was given (its StorageTimeoutError says it). */
+type Deadline = { at: number; ms: number };
+
+/**
+ * One HEAD, settled once: by storage's answer, a network error, the caller's `signal` or the deadline. The request is
+ * destroyed by hand rather than handed the signal (node:http wires a signal through a stream end-of-life watcher per
+ * request, which cost more CPU than a download's own checks, `npm run bench:redirect`); the signal's listener is this
+ * object (handleEvent), not a closure made per request.
+ */
+class HeadOnce {
+  readonly answer: Promise<HeadAnswer>;
+  readonly #signal: AbortSignal | null;
+  #request: ClientRequest | undefined;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #reject: ((error: unknown) => void) | undefined;
+
+  constructor(url: string, signal: AbortSignal | null, deadline: Deadline | null) {
+    this.#signal = signal;
+    this.answer = new Promise<HeadAnswer>((resolve, reject) => {
+      this.#reject = reject;
+      const secure = url.startsWith("https:");
+      const send = secure ? httpsRequest : httpRequest;
+      this.#request = send(url, { method: "HEAD", agent: secure ? agents.https : agents.http }, (response) => {
+        this.#done();
+        response.resume();
+        resolve(answerOf(response));
+      });
+      this.#request.on("error", (error) => {
+        this.#done();
+        reject(error);
+      });
     });
-    request.on("error", reject);
-    request.end();
-  });
+    if (deadline) this.#timer = setTimeout(() => this.#stop(new StorageTimeoutError(deadline.ms)), Math.max(0, deadline.at - performance.now()));
+    if (signal?.aborted) this.handleEvent();
+    else signal?.addEventListener("abort", this, { once: true });
+    this.#request!.end();
+  }
+
+  /** The caller's signal aborted. */
+  handleEvent(): void {
+    const reason: unknown = this.#signal?.reason;
+    this.#stop(reason instanceof Error ? reason : new Error("The HEAD was aborted."));
+  }
+
+  #stop(error: Error): void {
+    this.#done();
+    this.#request!.destroy(error);
+    this.#reject!(error);
+  }
+
+  #done(): void {
+    clearTimeout(this.#timer);
+    this.#signal?.removeEventListener("abort", this);
+  }
 }
 
 /**
  * HeadObject of the current object at bucket/key: found (ETag, version id), or storage's refusal. Rejects with a
- * network error, an abort (`signal`: the caller's deadline), or after a second 5xx/429.
+ * network error, an abort (`signal`: the caller's deadline), a StorageTimeoutError once `deadlineMs` have passed
+ * (tries included), or after a second 5xx/429.
  */
 export async function headObject(
   presigner: UrlPresigner,
   bucket: string,
   key: string,
-  signal: AbortSignal,
-  options: { attempts?: 1 | 2 } = {},
+  signal: AbortSignal | null,
+  options: { attempts?: 1 | 2; deadlineMs?: number } = {},
 ): Promise<HeadAnswer> {
   const attempts = options.attempts ?? 2;
+  const ms = options.deadlineMs;
+  const deadline = ms === undefined ? null : { at: performance.now() + ms, ms };
   for (let attempt = 1; ; attempt++) {
     const url = presigner.presignOperation({ operation: "HeadObject", bucket, key, expiresInSeconds: HEAD_URL_SECONDS });
     try {
-      const answer = await headOnce(url, signal);
+      const answer = await new HeadOnce(url, signal, deadline).answer;
       if (answer.found || (answer.status < 500 && answer.status !== 429) || attempt >= attempts) return answer;
     } catch (error) {
-      if (signal.aborted || attempt >= attempts) throw error;
+      if (signal?.aborted || error instanceof StorageTimeoutError || attempt >= attempts) throw error;
     }
   }
 }

@@ -7,6 +7,7 @@
  */
 import { soleOwner } from "@/lib/auth/permissions";
 import { randomBytes } from "node:crypto";
+import { type AddressInfo, type Socket, createServer } from "node:net";
 import { CreateBucketCommand, DeleteObjectCommand, PutBucketVersioningCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { SessionUser } from "@/lib/auth/session";
@@ -17,6 +18,7 @@ import { seal } from "@/lib/storage/sealed";
 import { generateLinkToken, hashLinkToken } from "@/lib/links/token";
 import { hashPassword } from "@/lib/auth/password";
 import { settleLinkEvents } from "@/lib/recipient/access-log";
+import { RECIPIENT_STORAGE_MS } from "@/lib/recipient/object";
 import { describeEvent } from "@/lib/links/access-log-view";
 import { listAccessLog } from "@/lib/links/manage";
 import { linkPasswordLockout } from "@/lib/auth/rate-limit";
@@ -697,6 +699,38 @@ describe.each(storageCases())("on $name", (storage) => {
       expect((await db.shareLink.findUniqueOrThrow({ where: { id: link.id } })).objectState).toBeNull();
     });
 
+    it("answers a pinned download whose storage never answers the check with 503 once the recipients' 5 s have passed, nothing counted or marked", async () => {
+      // A storage endpoint that takes the connection and then says nothing: the pin check's own deadline ends the HEAD.
+      const sockets: Socket[] = [];
+      const silent = createServer((socket) => {
+        sockets.push(socket);
+        socket.on("error", () => {});
+        socket.resume();
+      });
+      await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+      try {
+        const endpoint = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`;
+        const mute = await insertStorageConnection(owner.id, { ...storage, endpoint }, { name: `Silent ${h.randomSuffix()}` });
+        const link = await managedLink();
+        await db.shareLink.update({ where: { id: link.id }, data: { connectionId: mute } });
+        const started = Date.now();
+        const refused = await getDownload(link.token);
+        const waited = Date.now() - started;
+        expect(refused.status).toBe(503);
+        expect(refused.headers.get("location")).toBeNull();
+        expect(waited).toBeGreaterThanOrEqual(RECIPIENT_STORAGE_MS - 100);
+        expect(waited).toBeLessThan(RECIPIENT_STORAGE_MS + 3_000);
+        expect(sockets.length).toBeGreaterThan(0);
+        // The HEAD was given up, not left open.
+        await expect.poll(() => sockets.every((socket) => socket.destroyed || socket.readableEnded)).toBe(true);
+        expect(await downloads(link.id)).toBe(0);
+        expect((await db.shareLink.findUniqueOrThrow({ where: { id: link.id } })).objectState).toBeNull();
+      } finally {
+        for (const socket of sockets) socket.destroy();
+        await new Promise((resolve) => silent.close(resolve));
+      }
+    });
+
     it("reads the link with the types Prisma gives, whatever the server's time zone", async () => {
       const expiresAt = new Date("2031-05-06T07:08:09.123Z");
       const link = await managedLink({ expiresAt, allowedNetworks: ["198.51.100.0/24"] });
@@ -861,6 +895,7 @@ describe("password", () => {
     expect(unlocked.status).toBe(200);
     expect(await unlocked.text()).toContain("<h1>q3 report.bin</h1>");
     expect((await openPage(other.token, { cookie })).status).toBe(401);
+    await settleLinkEvents(); // the page view is written in the background, the download by its own statement
     expect((await getDownload(link.token, { cookie })).status).toBe(302);
     expect((await events(link.id)).map((e) => [e.outcome, e.reason])).toEqual([
       ["page_view", "password_page"],

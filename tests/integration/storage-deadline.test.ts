@@ -16,7 +16,9 @@ import { createShareLinkAction } from "@/lib/actions/create-share-link";
 import { openConnectionOrThrow } from "@/lib/storage/connections";
 import { loadBuckets, loadFolder, loadObjectView, readTextStart, listFolder } from "@/lib/storage/listing";
 import { describeStorageError } from "@/lib/storage/errors";
-import { STORAGE_DEADLINE_MS } from "@/lib/storage/deadline";
+import { STORAGE_DEADLINE_MS, StorageTimeoutError } from "@/lib/storage/deadline";
+import { headObject } from "@/lib/storage/head";
+import { createUrlPresigner } from "@/lib/storage/presign";
 import * as h from "../support/helpers";
 
 vi.mock("@/lib/auth/session", async () => (await import("../support/request-context")).sessionModule);
@@ -146,4 +148,33 @@ describe.each([
     // The abandoned requests do not keep their sockets: the client closed them.
     await expect.poll(() => server.openSockets(), { timeout: 3_000 }).toBe(0);
   }, 40_000);
+});
+
+describe("the HEAD of a pin check or a health check (lib/storage/head.ts)", () => {
+  const presignerFor = (endpoint: string) =>
+    createUrlPresigner({ endpoint, region: "us-east-1", forcePathStyle: true, credentials: { accessKeyId: "AKIAHANGING", secretAccessKey: "hanging" } });
+
+  it.each([["silent"], ["half"]] as const)("against a %s endpoint ends at its own deadline, tries included, and gives its socket up", async (mode) => {
+    const server = mode === "silent" ? silent : half;
+    const started = performance.now();
+    const error = await headObject(presignerFor(server.endpoint), "bucket", "key", null, { deadlineMs: 300 }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(StorageTimeoutError);
+    expect(describeStorageError(error).problem).toBe("timeout");
+    expect(performance.now() - started).toBeGreaterThanOrEqual(290);
+    await expect.poll(() => server.openSockets(), { timeout: 3_000 }).toBe(0);
+  });
+
+  it("ends when the caller's signal aborts, with the signal's reason, and gives its socket up", async () => {
+    const controller = new AbortController();
+    const pending = headObject(presignerFor(silent.endpoint), "bucket", "key", controller.signal).catch((caught: unknown) => caught);
+    await expect.poll(() => silent.openSockets()).toBeGreaterThan(0);
+    const reason = new Error("the caller gave up");
+    controller.abort(reason);
+    expect(await pending).toBe(reason);
+    await expect.poll(() => silent.openSockets(), { timeout: 3_000 }).toBe(0);
+    // An already aborted signal sends nothing.
+    const before = silent.connections();
+    expect(await headObject(presignerFor(silent.endpoint), "bucket", "key", controller.signal).catch((caught: unknown) => caught)).toBe(reason);
+    expect(silent.connections()).toBe(before);
+  });
 });

@@ -8,7 +8,7 @@
  * Next is prepared (next/headers needs Next's AsyncLocalStorage) and after
  * lib/boot/server-only-hook.ts; its copy of lib/db/client.ts keeps a Prisma client of its own.
  */
-import type { IncomingMessage, ServerResponse } from "node:http";
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
 import { keepOwnClientSlot } from "@/lib/db/client";
 import { keepRequestUrl } from "@/lib/http/request-url";
 import { log } from "@/lib/log";
@@ -16,7 +16,6 @@ import { serveDownload } from "@/lib/recipient/download";
 import { withRecipientLink } from "@/lib/recipient/handler";
 import { DOWNLOAD } from "@/lib/recipient/policies";
 import { plainPage, plainRedirectOf } from "@/lib/recipient/respond";
-import { PEER_HEADER } from "@/lib/security/address";
 
 // This copy of lib/ is not Next's: its own Prisma client, never the one Next's bundle made (lib/db/client.ts).
 keepOwnClientSlot("bucketshareDirectDb");
@@ -28,34 +27,23 @@ const route = withRecipientLink(DOWNLOAD, serveDownload);
 type HeaderRule = { source: string; headers: { key: string; value: string }[] };
 
 /**
- * The request's headers as the route reads them, straight from node's rawHeaders, which keep repeated headers apart:
- * get() joins a name's values with ", " as a web Headers would (building one validated every header and cost more
- * than the route's own checks, `npm run bench:redirect`). Anything else is answered by a real Headers, made then.
- * lib/boot/server.ts removed any client copy of the peer header from rawHeaders and put the socket's address in
- * req.headers.
+ * The request's headers as the route reads them through Next: node's req.headers (the first of a repeated
+ * Authorization, User-Agent, Host or Referer, other repeats joined), read by name without building a web Headers
+ * (which validates every header and cost more than the route's own checks, `npm run bench:redirect`). Anything else
+ * is answered by a real Headers, made then. lib/boot/server.ts removed any client copy of the peer header and put the
+ * socket's address in req.headers.
  */
 class LightHeaders implements Headers {
   #full: Headers | undefined;
-  readonly #raw: string[];
-  readonly #peer: string;
-  constructor(raw: string[], peer: string) {
-    this.#raw = raw;
-    this.#peer = peer;
+  readonly #node: IncomingHttpHeaders;
+  constructor(node: IncomingHttpHeaders) {
+    this.#node = node;
   }
 
   get(name: string): string | null {
     if (this.#full) return this.#full.get(name);
-    const wanted = name.toLowerCase();
-    if (wanted === PEER_HEADER) return this.#peer;
-    const raw = this.#raw;
-    let value: string | null = null;
-    for (let i = 0; i < raw.length; i += 2) {
-      const field = raw[i]!;
-      if (field.length !== wanted.length || field.toLowerCase() !== wanted) continue;
-      const one = raw[i + 1]!.replace(HTTP_WHITESPACE, "");
-      value = value === null ? one : `${value}, ${one}`;
-    }
-    return value;
+    const value = this.#node[name.toLowerCase()];
+    return value === undefined ? null : Array.isArray(value) ? value.join(", ") : value;
   }
 
   has(name: string): boolean {
@@ -66,8 +54,9 @@ class LightHeaders implements Headers {
   #made(): Headers {
     if (!this.#full) {
       const headers = new Headers();
-      for (let i = 0; i < this.#raw.length; i += 2) headers.append(this.#raw[i]!, this.#raw[i + 1]!);
-      headers.set(PEER_HEADER, this.#peer);
+      for (const [name, value] of Object.entries(this.#node)) {
+        if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(", ") : value);
+      }
       this.#full = headers;
     }
     return this.#full;
@@ -101,7 +90,6 @@ class LightHeaders implements Headers {
   }
 }
 // What a web Headers strips from each value.
-const HTTP_WHITESPACE = /^[\t\n\r ]+|[\t\n\r ]+$/g;
 
 /**
  * A GET or HEAD as the route reads it: its method, URL and headers, without building a web Request (undici's
@@ -161,9 +149,9 @@ export async function createDownloadFastPath(): Promise<(req: IncomingMessage, r
   }
 
   async function answer(req: IncomingMessage, token: string, isHead: boolean): Promise<{ response: Response; body: Buffer | null }> {
-    // The URL as a Request would hold it (a malformed Host throws here, as it would there).
-    const url = new URL(`http://${req.headers.host ?? "localhost"}${req.url}`);
-    const request = lightRequest(url, req.method!, new LightHeaders(req.rawHeaders, String(req.headers[PEER_HEADER])));
+    // A fixed origin: the Host header cannot change the path or query the route reads (it reads only those).
+    const url = new URL(`http://localhost${req.url}`);
+    const request = lightRequest(url, req.method!, new LightHeaders(req.headers));
     const response = await route(request, { params: Promise.resolve({ token }) });
     // A redirect has no body (and, unread, no Response to ask).
     const body = isHead || plainRedirectOf(response) || !response.body ? null : Buffer.from(await response.arrayBuffer());

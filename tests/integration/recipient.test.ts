@@ -1168,3 +1168,63 @@ describe("in the visitor's language", () => {
     }
   });
 });
+
+describe("the download answered before Next's router (npm start)", () => {
+  const [storage] = storageCases();
+  useStorage(storage!);
+  let server: import("node:http").Server;
+  let port: number;
+
+  beforeAll(async () => {
+    const { createServer: createHttpServer } = await import("node:http");
+    const { createDownloadFastPath } = await import("@/lib/boot/download-fast-path");
+    const { stampRequest } = await import("@/lib/boot/request-stamp");
+    const fastPath = await createDownloadFastPath();
+    server = createHttpServer((req, res) => {
+      stampRequest(req, res, { trustedProxies: 0, trustedNetworks: [] });
+      if (!fastPath(req, res)) {
+        res.statusCode = 418; // Next would have answered it
+        res.end();
+      }
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    port = (server.address() as AddressInfo).port;
+  });
+  afterAll(async () => {
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  /** One raw HTTP/1.1 request (repeated headers and any Host, as a client may send them); status and headers. */
+  async function raw(lines: string[]): Promise<{ status: number; location: string | null }> {
+    const { connect } = await import("node:net");
+    return new Promise((resolve, reject) => {
+      const socket = connect(port, "127.0.0.1", () => socket.write(`${lines.join("\r\n")}\r\nConnection: close\r\n\r\n`));
+      let text = "";
+      socket.setEncoding("utf8");
+      socket.on("data", (chunk) => {
+        text += chunk;
+      });
+      socket.on("error", reject);
+      socket.on("end", () => {
+        const head = text.split("\r\n\r\n")[0] ?? "";
+        const location = /^location: (.*)$/im.exec(head)?.[1] ?? null;
+        resolve({ status: Number(head.split(" ")[1]), location });
+      });
+    });
+  }
+
+  it("reads a repeated User-Agent as Next does (the first): a browser's download is counted and logged as the browser's", async () => {
+    const link = await managedLink();
+    const answer = await raw([`GET /s/${link.token}/download HTTP/1.1`, "Host: localhost", `User-Agent: ${BROWSER}`, `User-Agent: ${SLACK}`]);
+    expect(answer.status).toBe(302);
+    await settleLinkEvents();
+    expect(await events(link.id)).toEqual([{ outcome: "download", reason: null, clientAddress: "127.0.0.1", userAgent: BROWSER, previewAgent: false }]);
+  });
+
+  it("reads the query from the request target only: a Host header cannot ask to open an attachment", async () => {
+    const link = await managedLink({ disposition: "attachment" });
+    const answer = await raw([`GET /s/${link.token}/download HTTP/1.1`, "Host: h?open=1#", `User-Agent: ${BROWSER}`]);
+    expect(answer.status).toBe(302);
+    expect(decodeURIComponent(answer.location ?? "")).toContain("response-content-disposition=attachment");
+  });
+});

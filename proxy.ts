@@ -5,7 +5,6 @@ import { getEnv, getRuntimeSecrets } from "@/lib/env";
 import { problemResponse, SIGN_IN_FIRST } from "@/lib/http/problem";
 import { isHttpsRequest } from "@/lib/security/client-address";
 import { contentSecurityPolicy } from "@/lib/security/csp";
-import { FOLDER_PREFETCH_HEADER, startFolderPrefetch } from "@/lib/storage/folder-prefetch";
 import { cspOriginsFor } from "@/lib/security/storage-origins";
 import { uploadPageGate, uploadPageToken } from "@/lib/upload-requests/public";
 
@@ -26,12 +25,6 @@ export async function proxy(request: NextRequest) {
     return NextResponse.redirect(signIn);
   }
 
-  // A folder page (a document or a client-side navigation, not a prefetch): its listing starts now, alongside the
-  // rest (lib/storage/folder-prefetch.ts).
-  const folderPrefetch =
-    session.valid && request.method === "GET" && !request.headers.has("next-router-prefetch") && !request.headers.has("next-router-segment-prefetch")
-      ? startFolderPrefetch(session, request.nextUrl)
-      : null;
   const nonce = Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString("base64");
   // Only documents need the storage origins (previews): skip the query for RSC fetches and prefetches.
   const isDocument = !request.headers.has("rsc") && !request.headers.has("next-action");
@@ -48,8 +41,6 @@ export async function proxy(request: NextRequest) {
   const csp = contentSecurityPolicy({ nonce, dev: getEnv().NODE_ENV === "development", ...origins });
   const requestHeaders = new Headers(request.headers);
   requestHeaders.set("x-nonce", nonce);
-  requestHeaders.delete(FOLDER_PREFETCH_HEADER);
-  if (folderPrefetch) requestHeaders.set(FOLDER_PREFETCH_HEADER, folderPrefetch);
   requestHeaders.set("content-security-policy", csp);
   const response = NextResponse.next({ request: { headers: requestHeaders } });
   response.headers.set("content-security-policy", csp);

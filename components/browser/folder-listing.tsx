@@ -61,10 +61,6 @@ export async function FolderListing({
 }: Props) {
   const here = folderHref(connectionId, bucket, prefix);
   const result = await listing;
-  // A listing that is back already (started by the proxy: lib/storage/folder-prefetch.ts) would be drawn into the
-  // page's first flush, and its rows' rendering would hold back the page's first byte: one turn of the event loop
-  // lets the page's frame go out first (it streams), the rows right after.
-  await new Promise((resolve) => setImmediate(resolve));
   if (!result.ok) {
     if (result.error.problem === "no_such_bucket") notFound();
     const query = baseQuery(filter, pages).toString();

@@ -13,17 +13,6 @@ vi.mock("@/lib/security/storage-origins", () => ({
   }),
 }));
 
-// The folder page's listing (tests/integration/folder-prefetch.test.ts): here only which requests start one.
-const started: string[] = [];
-vi.mock("@/lib/storage/folder-prefetch", () => ({
-  FOLDER_PREFETCH_HEADER: "x-bucketshare-folder-prefetch",
-  startFolderPrefetch: (session: { userId: string }, url: URL) => {
-    if (!url.pathname.startsWith("/buckets/")) return null;
-    started.push(`${session.userId} ${url.pathname}`);
-    return `prefetch-${started.length}`;
-  },
-}));
-
 const secret = "a-unit-test-secret-that-is-long-enough-0123456789";
 const DAY = 86_400;
 
@@ -133,24 +122,6 @@ describe("proxy", () => {
     expect(await connectSrc("/buckets/c1/photos/2026")).toBe("connect-src 'self' https://upload.example.com");
     expect(await connectSrc("/links")).toBe("connect-src 'self'");
     expect(await connectSrc("/settings")).toBe("connect-src 'self'");
-  });
-
-  it("starts a signed-in folder page's listing and hands the page its id, never one a visitor sent", async () => {
-    const cookie = await sessionCookie();
-    const forged = { "x-bucketshare-folder-prefetch": "someone-elses" };
-    const handed = async (path: string, headers: Record<string, string> = {}) =>
-      (await proxy(request(path, { cookie, ...forged, ...headers }))).headers.get("x-middleware-request-x-bucketshare-folder-prefetch");
-    started.length = 0;
-    expect(await handed("/buckets/c1/photos/2026")).toBe("prefetch-1");
-    expect(await handed("/buckets/c1/photos/2026", { rsc: "1" })).toBe("prefetch-2");
-    expect(started).toEqual(["user-1 /buckets/c1/photos/2026", "user-1 /buckets/c1/photos/2026"]);
-    // Elsewhere, for Next's prefetches of a link, and without a session: none started, and the visitor's header is gone.
-    expect(await handed("/links")).toBeNull();
-    expect(await handed("/buckets/c1/photos", { rsc: "1", "next-router-prefetch": "1" })).toBeNull();
-    expect(await handed("/buckets/c1/photos", { rsc: "1", "next-router-segment-prefetch": "/_tree" })).toBeNull();
-    const signedOut = await proxy(request("/buckets/c1/photos", forged));
-    expect(signedOut.status).toBe(307);
-    expect(started).toHaveLength(2);
   });
 
   it("does not renew a cookie issued less than a day ago", async () => {

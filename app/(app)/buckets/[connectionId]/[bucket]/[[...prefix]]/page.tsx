@@ -17,7 +17,6 @@ import { firstValue } from "@/lib/search-params";
 import { listLinksForObject } from "@/lib/links/manage";
 import { openConnectionAlongside } from "@/lib/storage/connections";
 import { type FolderPage as Listing, type Loaded, loadFolder, loadObjectView, PAGE_SIZE } from "@/lib/storage/listing";
-import { folderPrefetchId, takeFolderPrefetch } from "@/lib/storage/folder-prefetch";
 import { privateEndpointHost } from "@/lib/storage/private-endpoint";
 import { breadcrumbs, folderHref, prefixFromRouteParams } from "@/lib/paths";
 import { folderUploadState } from "@/lib/uploads/session";
@@ -62,13 +61,7 @@ export async function generateMetadata({ params, searchParams }: { params: Promi
 }
 
 export default async function FolderPage({ params, searchParams }: { params: Promise<Params>; searchParams: Promise<Search> }) {
-  // `prefetchId`: the listing the proxy may have started already (lib/storage/folder-prefetch.ts), taken once the checks below passed.
-  const [{ connectionId, bucket, prefix: segments }, search, claimedUserId, prefetchId] = await Promise.all([
-    params,
-    searchParams,
-    getSessionUserId(),
-    folderPrefetchId(),
-  ]);
+  const [{ connectionId, bucket, prefix: segments }, search, claimedUserId] = await Promise.all([params, searchParams, getSessionUserId()]);
   // The connection is read alongside the user check; it is only used once that check passed.
   const [user, open] = await Promise.all([requireUser(), claimedUserId ? connectionFor(claimedUserId, connectionId) : null]);
   if (!open || open.connection.id !== connectionId || user.id !== claimedUserId) notFound();
@@ -101,15 +94,7 @@ export default async function FolderPage({ params, searchParams }: { params: Pro
   const listingArea = (
     <Suspense key={`${here}|${filter}|${pages.at(-1) ?? ""}`} fallback={<ListingSkeleton />}>
       <FolderListing
-        listing={
-          view === "all"
-            ? takeFolderPrefetch(
-                prefetchId,
-                { userId: user.id, connectionId, bucket, prefix, token: pages.at(-1) ?? "", filter, version: open.connection.updatedAt.getTime() },
-                () => loadFolder(open, bucket, prefix, { token: pages.at(-1), filter }),
-              )
-            : leadingFolderOnly(view.only, prefix, filter)
-        }
+        listing={view === "all" ? loadFolder(open, bucket, prefix, { token: pages.at(-1), filter }) : leadingFolderOnly(view.only, prefix, filter)}
         connectionId={connectionId}
         credentialsExpireAt={credentialsExpireAt}
         storagePrivateHost={storagePrivateHost}

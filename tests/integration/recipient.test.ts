@@ -28,6 +28,7 @@ import * as download from "@/app/s/[token]/download/route";
 import * as preview from "@/app/s/[token]/preview/route";
 import * as unlock from "@/app/s/[token]/unlock/route";
 import * as h from "../support/helpers";
+import { rawRequest, serveFastPath } from "../support/raw-http";
 import { insertStorageConnection } from "../support/connection-row";
 import { adminS3For, storageCases } from "../support/storages";
 import type { TestStorage } from "../support/storages";
@@ -1172,45 +1173,16 @@ describe("in the visitor's language", () => {
 describe("the download answered before Next's router (npm start)", () => {
   const [storage] = storageCases();
   useStorage(storage!);
-  let server: import("node:http").Server;
-  let port: number;
-
+  let served: Awaited<ReturnType<typeof serveFastPath>>;
   beforeAll(async () => {
-    const { createServer: createHttpServer } = await import("node:http");
     const { createDownloadFastPath } = await import("@/lib/boot/download-fast-path");
-    const { stampRequest } = await import("@/lib/boot/request-stamp");
-    const fastPath = await createDownloadFastPath();
-    server = createHttpServer((req, res) => {
-      stampRequest(req, res, { trustedProxies: 0, trustedNetworks: [] });
-      if (!fastPath(req, res)) {
-        res.statusCode = 418; // Next would have answered it
-        res.end();
-      }
-    });
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    port = (server.address() as AddressInfo).port;
+    served = await serveFastPath(await createDownloadFastPath());
   });
-  afterAll(async () => {
-    await new Promise((resolve) => server.close(resolve));
-  });
+  afterAll(() => served.close());
 
-  /** One raw HTTP/1.1 request (repeated headers and any Host, as a client may send them); status and headers. */
   async function raw(lines: string[]): Promise<{ status: number; location: string | null }> {
-    const { connect } = await import("node:net");
-    return new Promise((resolve, reject) => {
-      const socket = connect(port, "127.0.0.1", () => socket.write(`${lines.join("\r\n")}\r\nConnection: close\r\n\r\n`));
-      let text = "";
-      socket.setEncoding("utf8");
-      socket.on("data", (chunk) => {
-        text += chunk;
-      });
-      socket.on("error", reject);
-      socket.on("end", () => {
-        const head = text.split("\r\n\r\n")[0] ?? "";
-        const location = /^location: (.*)$/im.exec(head)?.[1] ?? null;
-        resolve({ status: Number(head.split(" ")[1]), location });
-      });
-    });
+    const answer = await rawRequest(served.port, lines);
+    return { status: answer.status, location: /^location: (.*)$/m.exec(answer.head)?.[1] ?? null };
   }
 
   it("reads a repeated User-Agent as Next does (the first): a browser's download is counted and logged as the browser's", async () => {

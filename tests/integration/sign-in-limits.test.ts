@@ -345,7 +345,20 @@ describe("the sign-in action behind Bucketshare's server (TRUSTED_PROXIES=0)", (
     const { signInAction } = await import("@/lib/actions/sign-in");
     request.headers = new Headers({ [PEER_HEADER]: "192.0.2.51" });
     const hash = await hashPassword("x".repeat(12));
-    const flood = Array.from({ length: MAX_CONCURRENT_HASHES + MAX_WAITING }, () => verifyPassword("y", hash).catch(() => false));
+    // Every slot kept taken until the sign-in is answered: each flood worker starts its next check the moment its
+    // last one ends (on a loaded machine the sign-in's own queries can outlast a whole queue of checks).
+    let flooding = true;
+    const worker = async () => {
+      while (flooding) {
+        const ran = await verifyPassword("y", hash).then(
+          () => true,
+          () => false,
+        );
+        if (!ran) await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+    };
+    const flood = Array.from({ length: MAX_CONCURRENT_HASHES + MAX_WAITING }, worker);
+    await new Promise((resolve) => setImmediate(resolve));
     const subject = email();
     const form = new FormData();
     form.set("email", subject);
@@ -353,6 +366,7 @@ describe("the sign-in action behind Bucketshare's server (TRUSTED_PROXIES=0)", (
     const started = Date.now();
     expect(await signInAction({ status: "idle" }, form)).toEqual({ status: "error", message: BUSY_MESSAGE });
     expect(Date.now() - started).toBeLessThan(2_000);
+    flooding = false;
     await Promise.all(flood);
     expect(await getDb().signInFailure.count({ where: { subject } })).toBe(0);
   });

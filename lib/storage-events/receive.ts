@@ -16,12 +16,13 @@ import { seal, unseal } from "@/lib/storage/sealed";
  * The one door for this kind of caller (a storage server, no session, no token), in a fixed order:
  *
  * 1. the id's shape (a malformed id is refused without touching the database);
- *    then the sender's refusals: an address (an IPv6 /48) refused REFUSALS_PER_MINUTE times in the last minute
- *    gets 429 before its body is read or any proof computed. Only refusals count, in action_budgets (across
- *    instances), so a provider that proves itself is never slowed; there is no per-connection cap, which a
- *    stranger could fill to shut the real provider out;
+ *    then the connection and its events secret, and the sender's refusals: an address (an IPv6 /48) refused about
+ *    REFUSALS_PER_MINUTE times in the last minute (counted in action_budgets, across instances) gets 429 before its
+ *    body is read, but only for an id that is no live hook: a provider posting to its own connection's hook is always
+ *    heard, however many refusals others sent from its address (B2 posts from shared addresses). (An address over
+ *    the limit can so tell a live hook's id from others: ids it must already hold, random 25-character cuids.)
  * 2. the body, read up to MAX_BODY_BYTES (413 beyond, nothing parsed);
- * 3. the connection and its events secret, then the provider's proof over the raw body (MinIO's
+ * 3. the provider's proof over the raw body (MinIO's
  *    auth_token, B2's HMAC signature), compared in constant time. An unknown connection, one without
  *    storage events, and a wrong proof get the same 404 after the same work (a dummy check for the
  *    unknown), so the answer tells no one which connections exist;
@@ -116,8 +117,11 @@ function tooManyRefusals(retryInSeconds: number): HookAnswer {
 export async function receiveStorageEvents(connectionId: string, request: Request, now = new Date()): Promise<HookAnswer> {
   if (!CONNECTION_ID.test(connectionId)) return NOT_FOUND;
   const refusals = `storage-hook-refused:${limitKeys(clientAddressFromHeaders(request.headers)).cap}`;
-  const allowed = await peekBudget(refusals, REFUSALS_PER_MINUTE, 60_000);
-  if (!allowed.ok) return tooManyRefusals(allowed.retryInSeconds);
+  // The connection and the sender's refusals, read alike whether or not the id is a connection with storage events.
+  const [found, allowed] = await Promise.all([eventsSecretOf(connectionId), peekBudget(refusals, REFUSALS_PER_MINUTE, 60_000)]);
+  // Only a delivery to no live hook is turned away unread: a provider posting to its connection's hook is always heard,
+  // even from an address others share (B2's senders, a NAT) whose refusals are over the limit.
+  if (!found && !allowed.ok) return tooManyRefusals(allowed.retryInSeconds);
   const refuse = async (answer: HookAnswer): Promise<HookAnswer> => {
     await spendBudget(refusals, REFUSALS_PER_MINUTE, 60_000);
     return answer;
@@ -126,7 +130,6 @@ export async function receiveStorageEvents(connectionId: string, request: Reques
   const raw = await readBounded(request);
   if (raw === null) return refuse({ status: 413, body: { error: "too_large", message: `A delivery may be at most ${MAX_BODY_BYTES} bytes.` } });
 
-  const found = await eventsSecretOf(connectionId);
   // The same work for an unknown connection: a check against a throwaway secret, which fails.
   const proven = verifyDelivery(found?.provider ?? "b2", raw, request.headers, found?.secret ?? randomBytes(32).toString("hex"));
   if (!found || !proven) {
@@ -137,7 +140,7 @@ export async function receiveStorageEvents(connectionId: string, request: Reques
   const events = parseDelivery(found.provider, raw);
   if (!events) {
     log.warn("storage_events.malformed", { connectionId, provider: found.provider, bytes: raw.length });
-    return refuse({ status: 400, body: { error: "malformed", message: "The body is not a storage event delivery of this connection's provider." } });
+    return { status: 400, body: { error: "malformed", message: "The body is not a storage event delivery of this connection's provider." } };
   }
 
   const refused: RefusalCounts = { stale: 0, future: 0, duplicate: 0, unrelated: 0 };

@@ -327,29 +327,35 @@ describe.each(storageCases())("on $name", (storage) => {
 });
 
 describe("refused deliveries", () => {
-  it("are limited per address: past the limit the sender gets 429 before its body is read, other senders and the provider's real deliveries go on", async () => {
+  it("are limited per address for ids that are no live hook: past the limit 429 before the body is read, while the provider's real deliveries from that address go on", async () => {
     const user = await h.createTestUser("events-refusals");
     users.push(user);
     const [storage] = storageCases();
     const connectionId = await insertStorageConnection(user.id, storage!, { name: "Refusals" });
     const token = (await turnOnStorageEvents(user, connectionId, { provider: "minio" })).secret!;
     const body = minioDelivery("s3:ObjectRemoved:Delete", "no-such-bucket", "nothing.txt");
-    const stranger = `203.0.113.${randomInt(1, 255)}`;
-    const wrong = { authorization: "Bearer guess" };
-    await db.actionBudget.deleteMany({ where: { subject: { startsWith: "storage-hook-refused:203.0.113." } } });
+    const shared = `203.0.113.${randomInt(1, 255)}`;
+    const guessed = newRecordId();
+    await db.actionBudget.deleteMany({ where: { subject: `storage-hook-refused:${shared}` } });
 
-    const answers = await Promise.all(Array.from({ length: REFUSALS_PER_MINUTE }, () => deliver(connectionId, body, wrong, stranger)));
+    // A stranger on the provider's address sends deliveries to an id that is no hook, and wrong proofs to the real one.
+    const answers = await Promise.all(
+      Array.from({ length: REFUSALS_PER_MINUTE }, (_, i) =>
+        i % 2 ? deliver(guessed, body, {}, shared) : deliver(connectionId, body, { authorization: "Bearer guess" }, shared),
+      ),
+    );
     expect(answers.map((a) => a.status)).toEqual(Array(REFUSALS_PER_MINUTE).fill(404));
-    const blocked = await deliver(connectionId, body, wrong, stranger);
-    expect(blocked).toMatchObject({ status: 429, body: { error: "rate_limited" } });
-    // Blocked before the proof is checked: even the right token from that address waits for the minute to end.
-    expect((await deliver(connectionId, body, { authorization: `Bearer ${token}` }, stranger)).status).toBe(429);
-    // Another address, with the right token, is served.
-    expect(await deliver(connectionId, body, { authorization: `Bearer ${token}` })).toMatchObject({ status: 200, body: { received: 1 } });
+    expect(await deliver(guessed, body, {}, shared)).toMatchObject({ status: 429, body: { error: "rate_limited" } });
+    expect(await deliver(newRecordId(), body, {}, shared)).toMatchObject({ status: 429 });
+    // The provider itself, from that same address, is heard; a wrong proof to the live hook is still checked (404).
+    expect(await deliver(connectionId, body, { authorization: `Bearer ${token}` }, shared)).toMatchObject({ status: 200, body: { received: 1 } });
+    expect((await deliver(connectionId, body, { authorization: "Bearer guess" }, shared)).status).toBe(404);
+    // Another address is not affected.
+    expect((await deliver(guessed, body, {})).status).toBe(404);
     // The minute over (by the database's clock), the address is heard again.
-    await db.$executeRaw`UPDATE action_budgets SET window_start = window_start - interval '61 seconds' WHERE subject = ${`storage-hook-refused:${stranger}`}`;
-    expect((await deliver(connectionId, body, wrong, stranger)).status).toBe(404);
-    await db.actionBudget.deleteMany({ where: { subject: `storage-hook-refused:${stranger}` } });
+    await db.$executeRaw`UPDATE action_budgets SET window_start = window_start - interval '61 seconds' WHERE subject = ${`storage-hook-refused:${shared}`}`;
+    expect((await deliver(guessed, body, {}, shared)).status).toBe(404);
+    await db.actionBudget.deleteMany({ where: { subject: `storage-hook-refused:${shared}` } });
   });
 
   it("a blocked answer carries Retry-After", async () => {

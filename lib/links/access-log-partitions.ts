@@ -98,8 +98,6 @@ export async function ensureAccessLogMonths(
       // Waits behind a long reader of link_events at most this long (then the job retries) rather
       // than queueing every insert behind this DDL.
       await tx.$executeRawUnsafe("SET LOCAL lock_timeout = '3s'");
-      // Attaching scans DEFAULT and moving rows takes a while: beyond the app's 4 s per statement, within the transaction's limit.
-      await tx.$executeRawUnsafe("SET LOCAL statement_timeout = '100s'");
       await tx.$queryRaw`SELECT pg_advisory_xact_lock(hashtextextended(${LOCK}, 0))::text`;
       const existing = await listAccessLogPartitions(tx);
       const covered = (month: Date) => existing.some((p) => p.from <= month && month < p.to);

@@ -179,7 +179,8 @@ function decodeCursor(cursor: string | undefined): { createdAt: Date; id: string
   try {
     const [createdAt, id] = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as [string, string];
     const date = new Date(createdAt);
-    return typeof id === "string" && isCursorTime(date) ? { createdAt: date, id } : null;
+    // Ids are cuids: anything else (a NUL, which PostgreSQL refuses in text) is no cursor.
+    return typeof id === "string" && /^[A-Za-z0-9_-]{1,64}$/.test(id) && isCursorTime(date) ? { createdAt: date, id } : null;
   } catch {
     return null;
   }

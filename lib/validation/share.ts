@@ -260,16 +260,26 @@ export const logNetworkOnlySchema = z.object({ logNetworkOnly: checkbox });
 /** /links/<id> "Access log" pages. */
 export const accessLogCursorSchema = z.string().max(200).optional().catch(undefined);
 
+/** A history filter's text: NUL, which PostgreSQL cannot store in text, is dropped (a typed "\0" finds nothing, not an error). */
+function filterText(max: number) {
+  return z
+    .string()
+    .max(max)
+    .transform((value) => value.replaceAll("\0", ""))
+    .optional()
+    .catch(undefined);
+}
+
 export const historyFilterSchema = z.object({
   status: z.enum(LINK_STATUS_FILTERS).catch("all"),
   type: z.enum(LINK_TYPE_FILTERS).catch("all"),
   /** Health (link health checks): "needs-attention" or one outcome. */
   health: z.enum(LINK_HEALTH_FILTERS).catch("all"),
-  connection: z.string().max(64).optional().catch(undefined),
-  bucket: z.string().max(255).optional().catch(undefined),
-  q: z.string().max(200).optional().catch(undefined),
+  connection: filterText(64),
+  bucket: filterText(255),
+  q: filterText(200),
   /** "Issued by": a person's id (Admins and the Owner; ignored for Members, who see only their own links). */
-  issuedBy: z.string().max(64).optional().catch(undefined),
+  issuedBy: filterText(64),
   cursor: z.string().max(200).optional().catch(undefined),
 });
 export type HistoryFilter = Omit<z.infer<typeof historyFilterSchema>, "type" | "health"> & {

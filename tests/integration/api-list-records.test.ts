@@ -199,6 +199,19 @@ describe("the API's list (listLinkRecords) and the history's (listLinks)", () =>
     expect(asked.rows.map((row) => row.id)).toEqual(mine.rows.map((row) => row.id));
   });
 
+  it("takes a NUL in a search or a forged cursor as text that finds nothing or no cursor, never a fault", async () => {
+    const forged = Buffer.from(JSON.stringify([new Date().toISOString(), "a\u0000"])).toString("base64url");
+    const filter = historyFilterSchema.parse({ q: "folder-7\u0000", cursor: forged });
+    expect(filter.q).toBe("folder-7");
+    const [page, records] = await Promise.all([listLinks(owner, filter), listLinkRecords(owner, { ...filter, withoutRequests: true })]);
+    // The forged cursor is no cursor: the first page, as without one.
+    const first = await listLinks(owner, historyFilterSchema.parse({ q: "folder-7" }));
+    expect(page.rows.map((r) => r.id)).toEqual(first.rows.map((r) => r.id));
+    const firstRecords = await listLinkRecords(owner, { ...historyFilterSchema.parse({ q: "folder-7" }), withoutRequests: true });
+    expect(records.rows.map((r) => r.id)).toEqual(firstRecords.rows.map((r) => r.id));
+    expect(first.rows.length).toBeGreaterThan(0);
+  });
+
   it("reads one link (getLinkRecord) as getLinkDetails does, and nothing outside the reader's links", async () => {
     const now = new Date();
     const ids = (await db.shareLink.findMany({ where: { ownerId: teamId }, select: { id: true }, orderBy: { id: "asc" }, take: 120 })).map((r) => r.id);

@@ -21,7 +21,7 @@ export async function spendBudget(subject: string, limit: number, windowMs: numb
       window_start = CASE WHEN b.window_start <= (SELECT now FROM clock) - make_interval(secs => ${windowMs / 1000})
         THEN (SELECT now FROM clock) ELSE b.window_start END
     RETURNING count, extract(epoch FROM b.window_start - (statement_timestamp() AT TIME ZONE 'UTC'))::float8 * 1000 + ${windowMs}::float8 AS retry_ms`;
-  return verdict(row, limit);
+  return verdict(row, limit, windowMs);
 }
 
 /**
@@ -33,12 +33,13 @@ export async function peekBudget(subject: string, limit: number, windowMs: numbe
     SELECT count, extract(epoch FROM window_start - (statement_timestamp() AT TIME ZONE 'UTC'))::float8 * 1000 + ${windowMs}::float8 AS retry_ms
     FROM action_budgets
     WHERE subject = ${subject} AND window_start > (statement_timestamp() AT TIME ZONE 'UTC') - make_interval(secs => ${windowMs / 1000})`;
-  return row && row.count >= limit ? verdict({ count: limit + 1, retry_ms: row.retry_ms }, limit) : { ok: true };
+  return row && row.count >= limit ? verdict({ count: limit + 1, retry_ms: row.retry_ms }, limit, windowMs) : { ok: true };
 }
 
-function verdict(row: { count: number; retry_ms: number } | undefined, limit: number): BudgetResult {
+function verdict(row: { count: number; retry_ms: number } | undefined, limit: number, windowMs: number): BudgetResult {
   if (!row || row.count <= limit) return { ok: true };
-  return { ok: false, retryInSeconds: Math.max(1, Math.ceil(row.retry_ms / 1000)) };
+  // A parallel attempt that waited for the row's lock started before the window it found: never more than a window.
+  return { ok: false, retryInSeconds: Math.min(Math.ceil(windowMs / 1000), Math.max(1, Math.ceil(row.retry_ms / 1000))) };
 }
 
 /** Gives a subject's window back (a claim whose work failed). */

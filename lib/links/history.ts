@@ -276,6 +276,21 @@ type SelectedRow = Omit<
   request?: { maxFiles: number; maxTotalSize: bigint; receivedFiles: number; receivedBytes: bigint; lastUploadAt: Date | null } | null;
 };
 
+/** canManageLink for a row read within the actor's team (historyWhere, linkScope): the issuer and the grant decide. */
+function canManageOwnTeamRow(
+  actor: Actor,
+  row: { issuedById: string | null; connectionId: string | null; bucket: string; key: string; target: string },
+): boolean {
+  return canManageLink(actor, {
+    ownerId: actor.teamId,
+    issuedById: row.issuedById,
+    connectionId: row.connectionId,
+    bucket: row.bucket,
+    key: row.key,
+    target: row.target,
+  });
+}
+
 function toRow(actor: Actor, { passwordHash, issuedBy, request, ...row }: SelectedRow, now: Date): LinkRow {
   const counters = request
     ? {
@@ -297,15 +312,7 @@ function toRow(actor: Actor, { passwordHash, issuedBy, request, ...row }: Select
           }
         : null,
     ...row,
-    // Every row is of the actor's team (historyWhere): the issuer and the grant decide.
-    canManage: canManageLink(actor, {
-      ownerId: actor.teamId,
-      issuedById: row.issuedById,
-      connectionId: row.connectionId,
-      bucket: row.bucket,
-      key: row.key,
-      target: row.target,
-    }),
+    canManage: canManageOwnTeamRow(actor, row),
     issuedBy: issuedBy ? { name: issuedBy.name, removed: issuedBy.removedAt !== null } : null,
     hasPassword: passwordHash !== null,
     objectSize: Number(row.objectSize),
@@ -462,15 +469,7 @@ export async function getLinkRecord(
   const row = rows[0] as (RecordRow & LinkRecord & { requestedExpiresAt: Date; canManage: boolean }) | undefined;
   if (!row) return null;
   completeRecord(row, now);
-  // Every row of the scope is of the actor's team, and one they may view (canViewLink): the issuer and the grant decide.
-  row.canManage = canManageLink(actor, {
-    ownerId: actor.teamId,
-    issuedById: row.issuedById,
-    connectionId: row.connectionId,
-    bucket: row.bucket,
-    key: row.key,
-    target: row.target,
-  });
+  row.canManage = canManageOwnTeamRow(actor, row);
   return row;
 }
 

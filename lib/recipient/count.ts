@@ -13,9 +13,14 @@ export async function countDownload(input: {
   /** Multi-file shares: the file's path in the share, or "*" for Download all (the log names it). */
   filePath?: string | null;
 }): Promise<CountedDownload | null> {
-  // Constant text shared with the benchmark; every value is a bound parameter. node-postgres on Prisma's pool, as the
+  // Constant text shared with the benchmark; every value is a bound parameter. Named: prepared once per connection
+  // (lib/recipient/link.ts says why). node-postgres on Prisma's pool, as the
   // look-up (lib/recipient/link.ts): both columns are int4 (numbers), as Prisma gave them.
-  const { rows } = await getPool().query<CountedDownload>(COUNT_DOWNLOAD_SQL, [input.linkId, input.clientAddress, input.userAgent, input.filePath ?? null]);
+  const { rows } = await getPool().query<CountedDownload>({
+    name: "count_download",
+    text: COUNT_DOWNLOAD_SQL,
+    values: [input.linkId, input.clientAddress, input.userAgent, input.filePath ?? null],
+  });
   return rows[0] ?? null;
 }
 

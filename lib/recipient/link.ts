@@ -9,6 +9,8 @@ import type { ConnectionRecord } from "@/lib/storage/client";
  * An upload request's token (target "request", opened at /u/<token>) is no link here: /s/ says "unknown".
  * Sent with node-postgres on Prisma's own pool (getPool()): it runs before every download, and Prisma's per-query
  * work was a large part of a download's CPU time (`npm run bench:redirect`).
+ * A named statement, as the count (lib/recipient/count.ts): prepared once per connection, then only its values are
+ * sent, and PostgreSQL plans it once (sending and planning the texts each time halved the downloads served per second).
  */
 
 export type RecipientLink = {
@@ -81,7 +83,7 @@ const LOOK_UP = `
 export async function findManagedLink(tokenHash: string): Promise<RecipientLink | null> {
   // A text and its values (no query config object: node-postgres copies one per query); the timestamps, UTC in
   // columns without a time zone, are read as UTC by the AT TIME ZONE above whatever the process's zone.
-  const { rows } = await getPool().query<Row>(LOOK_UP, [tokenHash]);
+  const { rows } = await getPool().query<Row>({ name: "recipient_link", text: LOOK_UP, values: [tokenHash] });
   const row = rows[0];
   if (!row) return null;
   const { connectionId, endpoint, region, accessKeyId, secretAccessKeyEnc, connectionUpdatedAt } = row;

@@ -89,7 +89,7 @@ export async function openBench(name: string): Promise<Bench> {
         return app;
       },
       async spawnServer(script, env = {}) {
-        const child = spawn(process.execPath, ["--import", "tsx", script], {
+        const child = spawn(process.execPath, [...(process.env.BENCH_HELPER_NODE_ARGS?.split(" ").filter(Boolean) ?? []), "--import", "tsx", script], {
           env: { ...process.env, ...env, NODE_ENV: "production" },
           stdio: ["ignore", "pipe", "inherit"],
         });

@@ -116,6 +116,8 @@ async function main(): Promise<number> {
       S3_SECRET_ACCESS_KEY: swift.secretAccessKey,
       S3_FORCE_PATH_STYLE: "true",
       S3_CONNECTION_NAME: "Bench storage",
+      // e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the server (written when it stops).
+      ...(process.env.BENCH_APP_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_APP_NODE_OPTIONS } : {}),
     });
     note(`Bucketshare answering at ${app.url} after ${((performance.now() - started) / 1000).toFixed(1)} s`);
 

@@ -75,6 +75,8 @@ const LOOK_UP = `
          object_etag, pinned, revoked_at, deleted_at, expires_at, never_expires, download_limit, download_count
     FROM share_links WHERE token_hash = $1 AND kind = 'managed'`;
 
+/** BARE_PREPARED=1: both statements named (prepared once per connection), as the app sends them; else sent as text each time. */
+const PREPARED = process.env.BARE_PREPARED === "1";
 const TOKEN = /^\/s\/([A-Za-z0-9_-]{32})\/download$/;
 const stats = { redirects: 0, refused: 0, errors: 0 };
 
@@ -85,7 +87,7 @@ function plain(res: ServerResponse, status: number, text: string): void {
 
 async function download(token: string, clientAddress: string, userAgent: string | null, res: ServerResponse): Promise<void> {
   const tokenHash = createHash("sha256").update(token, "utf8").digest("hex");
-  const link = (await pool.query<Link>(LOOK_UP, [tokenHash])).rows[0];
+  const link = (await pool.query<Link>(PREPARED ? { name: "look_up", text: LOOK_UP, values: [tokenHash] } : { text: LOOK_UP, values: [tokenHash] })).rows[0];
   if (!link || link.deleted_at) return plain(res, 404, "Link not found");
   const now = new Date();
   if (link.revoked_at || (!link.never_expires && link.expires_at <= now) || (link.download_limit !== null && link.download_count >= link.download_limit)) {
@@ -112,7 +114,8 @@ async function download(token: string, clientAddress: string, userAgent: string 
     versionId: servedVersionId(pinned),
     signingDate: now,
   });
-  const counted = await pool.query(COUNT_DOWNLOAD_SQL, [link.id, clientAddress, userAgent, null]);
+  const values = [link.id, clientAddress, userAgent, null];
+  const counted = await pool.query(PREPARED ? { name: "count", text: COUNT_DOWNLOAD_SQL, values } : { text: COUNT_DOWNLOAD_SQL, values });
   if (counted.rowCount === 0 || counted.rows.length === 0) {
     stats.refused++;
     return plain(res, 410, "Gone");

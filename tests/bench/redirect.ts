@@ -17,6 +17,7 @@
  *   npm run bench:redirect       (DURATION=… CONNECTIONS=… CASES=latest,swift,ceph to change it;
  *                                 FLOORS=1 adds the app's floor: a Next route alone, and with one query;
  *                                 HANDLER=1 adds the app's own route served without Next;
+ *                                 BARE_PREPARED=1 names the bare server's two statements too, as the app does;
  *                                 BENCH_QUICK=1: 1 s per run, no warm-up)
  * Uses the test services of `npm test` when BUCKETSHARE_TEST_SERVICES is set, else starts its own.
  */

@@ -24,18 +24,6 @@ export async function spendBudget(subject: string, limit: number, windowMs: numb
   return verdict(row, limit, windowMs);
 }
 
-/**
- * Whether a subject's budget is spent, without counting anything (one primary-key read): for doors that must
- * refuse before doing costly work, and count only what they then refuse (the storage-event hook).
- */
-export async function peekBudget(subject: string, limit: number, windowMs: number): Promise<BudgetResult> {
-  const [row] = await db.$queryRaw<{ count: number; retry_ms: number }[]>`
-    SELECT count, extract(epoch FROM window_start - (statement_timestamp() AT TIME ZONE 'UTC'))::float8 * 1000 + ${windowMs}::float8 AS retry_ms
-    FROM action_budgets
-    WHERE subject = ${subject} AND window_start > (statement_timestamp() AT TIME ZONE 'UTC') - make_interval(secs => ${windowMs / 1000})`;
-  return row && row.count >= limit ? verdict({ count: limit + 1, retry_ms: row.retry_ms }, limit, windowMs) : { ok: true };
-}
-
 function verdict(row: { count: number; retry_ms: number } | undefined, limit: number, windowMs: number): BudgetResult {
   if (!row || row.count <= limit) return { ok: true };
   // A parallel attempt that waited for the row's lock started before the window it found: never more than a window.

@@ -358,6 +358,18 @@ describe("refused deliveries", () => {
     await db.actionBudget.deleteMany({ where: { subject: `storage-hook-refused:${shared}` } });
   });
 
+  it("hold under parallel senders: of twice the limit sent at once to ids that are no hook, exactly the limit is answered", async () => {
+    const sender = `192.0.2.${randomInt(1, 255)}`;
+    const subject = `storage-hook-refused:${sender}`;
+    await db.actionBudget.deleteMany({ where: { subject } });
+    const body = minioDelivery("s3:ObjectRemoved:Delete", "no-such-bucket", "nothing.txt");
+    const answers = await Promise.all(Array.from({ length: 2 * REFUSALS_PER_MINUTE }, () => deliver(newRecordId(), body, {}, sender)));
+    const statuses = answers.map((a) => a.status);
+    expect(statuses.filter((status) => status === 404)).toHaveLength(REFUSALS_PER_MINUTE);
+    expect(statuses.filter((status) => status === 429)).toHaveLength(REFUSALS_PER_MINUTE);
+    await db.actionBudget.deleteMany({ where: { subject } });
+  });
+
   it("a blocked answer carries Retry-After", async () => {
     const stranger = `198.18.0.${randomInt(1, 255)}`;
     const subject = `storage-hook-refused:${stranger}`;

@@ -33,7 +33,10 @@ type TokenRow = { id: string; ownerId: string; scopes: string[]; rateLimit: numb
   email: string | null;
 } & Partial<ActorRow>;
 
-/** Sent with node-postgres on Prisma's pool (getPool()): it runs before every API request, and Prisma's per-query work cost more than the statement. */
+/**
+ * Sent with node-postgres on Prisma's pool (getPool()): it runs before every API request, and Prisma's per-query work cost
+ * more than the statement. A named statement, prepared once per connection (lib/recipient/link.ts says why).
+ */
 const AUTHENTICATE = `
   WITH t AS (
     UPDATE api_tokens
@@ -65,7 +68,7 @@ export async function authenticate(authorization: string | null): Promise<ApiCal
   const token = bearerToken(authorization);
   const invalid = () => unauthorized("This token is unknown, revoked or expired. Create a new one in Settings → API tokens.", "invalid_token");
   if (!isWellFormedApiToken(token)) throw invalid();
-  const { rows } = await getPool().query<TokenRow>({ text: AUTHENTICATE, values: [hashApiToken(token)], types: PRISMA_LIKE_TYPES });
+  const { rows } = await getPool().query<TokenRow>({ name: "api_authenticate", text: AUTHENTICATE, values: [hashApiToken(token)], types: PRISMA_LIKE_TYPES });
   const row = rows[0];
   if (!row) throw invalid();
   const rate = { limit: row.rateLimit, remaining: Math.max(0, row.rateLimit - row.windowCount), resetSeconds: row.resetSeconds };

@@ -97,10 +97,12 @@ type OpenRow = SummaryRow & ConnectionRecord & { ownerId: string };
  * A connection the actor sees, with its S3 clients ready; its buckets are only the granted one, when the grant names one.
  * The row is read by its id and team through node-postgres on Prisma's pool (getPool(): every link issued, every API
  * request on a connection reads it, and Prisma's per-query work cost more CPU than the statement, `npm run bench:api`),
- * then kept only when the actor sees it (seesConnection: connectionScope's rule for one row).
+ * then kept only when the actor sees it (seesConnection: connectionScope's rule for one row). A named statement, prepared
+ * once per connection.
  */
 export async function openConnection(actor: Actor, id: string): Promise<OpenConnection | null> {
   const { rows } = await getPool().query<OpenRow>({
+    name: "open_connection",
     text: `SELECT ${OPEN_COLUMNS} FROM storage_connections WHERE id = $1 AND owner_id = $2`,
     values: [id, actor.teamId],
     types: PRISMA_LIKE_TYPES,

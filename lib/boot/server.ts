@@ -50,17 +50,20 @@ function answerUnavailableAs503(res: ServerResponse, state: RequestState): void 
   }) as ServerResponse["writeHead"];
 }
 
+const proxies = { trustedProxies: getEnv().TRUSTED_PROXIES, trustedNetworks: getEnv().TRUSTED_PROXY_NETWORKS };
+
 server.on("request", (req, res) => {
+  stampRequest(req, res, proxies);
+  // A download answers its own faults (a database that does not answer is its plain 503 page) and keeps no request
+  // state: it is taken before the state and the 503 rewrite every other request gets.
+  if (fastPath?.(req, res)) return;
   const state: RequestState = { databaseUnavailable: false };
   answerUnavailableAs503(res, state);
   requestState.run(state, () => onRequest(req, res));
 });
 
-const proxies = { trustedProxies: getEnv().TRUSTED_PROXIES, trustedNetworks: getEnv().TRUSTED_PROXY_NETWORKS };
-
 function onRequest(req: IncomingMessage, res: ServerResponse): void {
-  stampRequest(req, res, proxies);
-  if (fastPath?.(req, res) || apiFastPath?.(req, res)) return;
+  if (apiFastPath?.(req, res)) return;
   handle(req, res).catch((error: unknown) => {
     process.stderr.write(`bucketshare: request failed: ${(error as Error).message}\n`);
     if (!res.headersSent) res.statusCode = 500;

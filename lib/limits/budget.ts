@@ -24,6 +24,19 @@ export async function spendBudget(subject: string, limit: number, windowMs: numb
   return verdict(row, limit, windowMs);
 }
 
+/**
+ * Whether a subject's budget is already spent, without counting anything (one primary-key read): a door open to
+ * strangers (the storage-event hook) turns a flood away with this read, and spends (one atomic UPSERT, which decides)
+ * only while the budget is not spent, so a flood past the limit writes nothing and queues on no row lock.
+ */
+export async function peekBudget(subject: string, limit: number, windowMs: number): Promise<BudgetResult> {
+  const [row] = await db.$queryRaw<{ count: number; retry_ms: number }[]>`
+    SELECT count, extract(epoch FROM window_start - (statement_timestamp() AT TIME ZONE 'UTC'))::float8 * 1000 + ${windowMs}::float8 AS retry_ms
+    FROM action_budgets
+    WHERE subject = ${subject} AND window_start > (statement_timestamp() AT TIME ZONE 'UTC') - make_interval(secs => ${windowMs / 1000})`;
+  return row && row.count >= limit ? verdict({ count: limit + 1, retry_ms: row.retry_ms }, limit, windowMs) : { ok: true };
+}
+
 function verdict(row: { count: number; retry_ms: number } | undefined, limit: number, windowMs: number): BudgetResult {
   if (!row || row.count <= limit) return { ok: true };
   // A parallel attempt that waited for the row's lock started before the window it found: never more than a window.

@@ -4,7 +4,7 @@ import { db } from "@/lib/db/client";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { getRuntimeSecrets } from "@/lib/env";
 import { checkLinksToObjects, type ObjectRef } from "@/lib/health/object-event";
-import { spendBudget } from "@/lib/limits/budget";
+import { peekBudget, spendBudget } from "@/lib/limits/budget";
 import { log } from "@/lib/log";
 import { limitKeys } from "@/lib/security/address";
 import { clientAddressFromHeaders } from "@/lib/security/client-address";
@@ -21,8 +21,9 @@ import { seal, unseal } from "@/lib/storage/sealed";
  *    gets 429 before its body is read, but only for an id that is no live hook: a provider posting to its own
  *    connection's hook is always heard, however many refusals others sent from its address (B2 posts from shared
  *    addresses). A delivery to no live hook is always refused, so it is counted as it arrives, by the one UPSERT
- *    that decides it (parallel senders and instances get exactly REFUSALS_PER_MINUTE through, never more); a
- *    refused delivery to a live hook (a wrong proof, too large) is counted once refused. (An address over the
+ *    that decides it (parallel senders and instances get exactly REFUSALS_PER_MINUTE through, never more), unless a
+ *    read already finds the limit spent (429 without a write); a refused delivery to a live hook (a wrong proof, too
+ *    large) is counted once refused. (An address over the
  *    limit can so tell a live hook's id from others: ids it must already hold, random 25-character cuids.)
  * 2. the body, read up to MAX_BODY_BYTES (413 beyond, nothing parsed);
  * 3. the provider's proof over the raw body (MinIO's
@@ -120,12 +121,14 @@ function tooManyRefusals(retryInSeconds: number): HookAnswer {
 export async function receiveStorageEvents(connectionId: string, request: Request, now = new Date()): Promise<HookAnswer> {
   if (!CONNECTION_ID.test(connectionId)) return NOT_FOUND;
   const refusals = `storage-hook-refused:${limitKeys(clientAddressFromHeaders(request.headers)).cap}`;
-  const found = await eventsSecretOf(connectionId);
+  // The connection and the sender's refusals, read alike whether or not the id is a connection with storage events.
+  const [found, allowed] = await Promise.all([eventsSecretOf(connectionId), peekBudget(refusals, REFUSALS_PER_MINUTE, 60_000)]);
   // Only a delivery to no live hook is turned away unread: a provider posting to its connection's hook is always heard,
   // even from an address others share (B2's senders, a NAT) whose refusals are over the limit. Such a delivery is
-  // refused whatever its body, so it is counted now, and the count it makes decides (one atomic UPSERT).
+  // refused whatever its body: once over the limit it is turned away by that read alone (a flood writes nothing);
+  // below it, it is counted now, and the count it makes decides (one atomic UPSERT: exact under parallel senders).
   if (!found) {
-    const spent = await spendBudget(refusals, REFUSALS_PER_MINUTE, 60_000);
+    const spent = allowed.ok ? await spendBudget(refusals, REFUSALS_PER_MINUTE, 60_000) : allowed;
     if (!spent.ok) return tooManyRefusals(spent.retryInSeconds);
   }
   // A refusal costs one write either way: counted above for no live hook, here for a live hook's refused delivery.

@@ -367,6 +367,12 @@ describe("refused deliveries", () => {
     const statuses = answers.map((a) => a.status);
     expect(statuses.filter((status) => status === 404)).toHaveLength(REFUSALS_PER_MINUTE);
     expect(statuses.filter((status) => status === 429)).toHaveLength(REFUSALS_PER_MINUTE);
+    // Once the limit is spent, a flood is turned away by a read: nothing more is written (no row lock to queue on).
+    const counted = async () => (await db.actionBudget.findUnique({ where: { subject } }))?.count;
+    const before = await counted();
+    const flood = await Promise.all(Array.from({ length: 20 }, () => deliver(newRecordId(), body, {}, sender)));
+    expect(flood.map((a) => a.status)).toEqual(Array(20).fill(429));
+    expect(await counted()).toBe(before);
     await db.actionBudget.deleteMany({ where: { subject } });
   });
 

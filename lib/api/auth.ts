@@ -1,5 +1,5 @@
 import "server-only";
-import { getPool } from "@/lib/db/client";
+import { getPool, statementName } from "@/lib/db/client";
 import { PRISMA_LIKE_TYPES } from "@/lib/db/pg-types";
 import { ApiProblem } from "@/lib/api/problem";
 import { ACTOR_COLUMNS, type ActorRow } from "@/lib/auth/actor";
@@ -68,7 +68,12 @@ export async function authenticate(authorization: string | null): Promise<ApiCal
   const token = bearerToken(authorization);
   const invalid = () => unauthorized("This token is unknown, revoked or expired. Create a new one in Settings → API tokens.", "invalid_token");
   if (!isWellFormedApiToken(token)) throw invalid();
-  const { rows } = await getPool().query<TokenRow>({ name: "api_authenticate", text: AUTHENTICATE, values: [hashApiToken(token)], types: PRISMA_LIKE_TYPES });
+  const { rows } = await getPool().query<TokenRow>({
+    name: statementName("api_authenticate"),
+    text: AUTHENTICATE,
+    values: [hashApiToken(token)],
+    types: PRISMA_LIKE_TYPES,
+  });
   const row = rows[0];
   if (!row) throw invalid();
   const rate = { limit: row.rateLimit, remaining: Math.max(0, row.rateLimit - row.windowCount), resetSeconds: row.resetSeconds };

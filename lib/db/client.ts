@@ -93,6 +93,27 @@ export function getPool(): pg.Pool {
   return pool;
 }
 
+/**
+ * Whether the hot statements (a download's look-up and count, the API's token check, openConnection) are named, so
+ * that node-postgres prepares each once per connection and then sends only its values. Not when DATABASE_URL carries
+ * `pgbouncer=true` (Prisma's own switch for the same thing): a pooler in transaction mode that cannot keep prepared
+ * statements per server connection (PgBouncer before 1.21, or without `max_prepared_statements`) gets their texts.
+ */
+export function preparesStatements(databaseUrl: string): boolean {
+  try {
+    return new URL(databaseUrl).searchParams.get("pgbouncer") !== "true";
+  } catch {
+    return true;
+  }
+}
+
+let prepared: boolean | undefined;
+/** The name under which a hot statement is prepared, or undefined (sent as text each time): see preparesStatements. */
+export function statementName(name: string): string | undefined {
+  prepared ??= preparesStatements(getRuntimeSecrets().databaseUrl);
+  return prepared ? name : undefined;
+}
+
 /** Lazily created so that `next build` never needs a database. */
 export const db: PrismaClient = new Proxy({} as PrismaClient, {
   get(_target, property) {

@@ -1,5 +1,5 @@
 import "server-only";
-import { db, getPool } from "@/lib/db/client";
+import { db, getPool, statementName } from "@/lib/db/client";
 import { COUNT_DOWNLOAD_SQL } from "@/lib/recipient/count-sql";
 
 /** Counts one download, or refuses it, in ONE statement (COUNT_DOWNLOAD_SQL says how); null when refused. */
@@ -17,7 +17,7 @@ export async function countDownload(input: {
   // (lib/recipient/link.ts says why). node-postgres on Prisma's pool, as the
   // look-up (lib/recipient/link.ts): both columns are int4 (numbers), as Prisma gave them.
   const { rows } = await getPool().query<CountedDownload>({
-    name: "count_download",
+    name: statementName("count_download"),
     text: COUNT_DOWNLOAD_SQL,
     values: [input.linkId, input.clientAddress, input.userAgent, input.filePath ?? null],
   });

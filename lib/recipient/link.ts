@@ -1,5 +1,5 @@
 import "server-only";
-import { getPool } from "@/lib/db/client";
+import { getPool, statementName } from "@/lib/db/client";
 import type { ConnectionRecord } from "@/lib/storage/client";
 
 /**
@@ -83,7 +83,7 @@ const LOOK_UP = `
 export async function findManagedLink(tokenHash: string): Promise<RecipientLink | null> {
   // A text and its values (no query config object: node-postgres copies one per query); the timestamps, UTC in
   // columns without a time zone, are read as UTC by the AT TIME ZONE above whatever the process's zone.
-  const { rows } = await getPool().query<Row>({ name: "recipient_link", text: LOOK_UP, values: [tokenHash] });
+  const { rows } = await getPool().query<Row>({ name: statementName("recipient_link"), text: LOOK_UP, values: [tokenHash] });
   const row = rows[0];
   if (!row) return null;
   const { connectionId, endpoint, region, accessKeyId, secretAccessKeyEnc, connectionUpdatedAt } = row;

@@ -1,7 +1,7 @@
 import "server-only";
 import { type Actor, connectionScope, grantedBucket, seesConnection, uploadsOnConnection } from "@/lib/auth/permissions";
 import { ACTOR_COLUMNS, type ActorRow } from "@/lib/auth/actor";
-import { db, getPool } from "@/lib/db/client";
+import { db, getPool, statementName } from "@/lib/db/client";
 import { PRISMA_LIKE_TYPES } from "@/lib/db/pg-types";
 import { AppError } from "@/lib/errors";
 import { storageSourcesFor } from "@/lib/security/csp";
@@ -102,7 +102,7 @@ type OpenRow = SummaryRow & ConnectionRecord & { ownerId: string };
  */
 export async function openConnection(actor: Actor, id: string): Promise<OpenConnection | null> {
   const { rows } = await getPool().query<OpenRow>({
-    name: "open_connection",
+    name: statementName("open_connection"),
     text: `SELECT ${OPEN_COLUMNS} FROM storage_connections WHERE id = $1 AND owner_id = $2`,
     values: [id, actor.teamId],
     types: PRISMA_LIKE_TYPES,

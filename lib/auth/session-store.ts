@@ -2,7 +2,8 @@ import "server-only";
 import { createHash, randomBytes } from "node:crypto";
 import { ACTOR_COLUMNS } from "@/lib/auth/actor";
 import { newSessionClaims } from "@/lib/auth/session-cookie";
-import { db } from "@/lib/db/client";
+import { db, getPool, statementName } from "@/lib/db/client";
+import { PRISMA_LIKE_TYPES } from "@/lib/db/pg-types";
 import { log } from "@/lib/log";
 import type { SessionUser } from "@/lib/auth/session";
 
@@ -48,12 +49,21 @@ type SessionRow = SessionUser & { lastSeenAt: Date };
  * The user behind a session id, in one query on the sessions primary key joined with its user;
  * null when the session ended (signed out, expired, password changed) or the user is gone.
  */
+const FIND_SESSION_USER = `
+    SELECT u.id, u.name, u.email, ${ACTOR_COLUMNS.text}, s.last_seen_at AS "lastSeenAt"
+    FROM sessions s JOIN users u ON u.id = s.user_id
+    WHERE s.id_hash = $1 AND s.user_id = $2 AND s.expires_at > $3::timestamp AND u.removed_at IS NULL`;
+
 export async function findSessionUser(sessionId: string, userId: string, now = new Date()): Promise<SessionUser | null> {
   const idHash = sessionIdHash(sessionId);
-  const rows = await db.$queryRaw<SessionRow[]>`
-    SELECT u.id, u.name, u.email, ${ACTOR_COLUMNS}, s.last_seen_at AS "lastSeenAt"
-    FROM sessions s JOIN users u ON u.id = s.user_id
-    WHERE s.id_hash = ${idHash} AND s.user_id = ${userId} AND s.expires_at > ${now} AND u.removed_at IS NULL`;
+  // Every signed-in page, action and route reads it first: a named statement through node-postgres on Prisma's pool
+  // (lib/db/client.ts statementName), the time sent as the UTC wall time the column holds.
+  const { rows } = await getPool().query<SessionRow>({
+    name: statementName("session_user"),
+    text: FIND_SESSION_USER,
+    values: [idHash, userId, now.toISOString().slice(0, -1)],
+    types: PRISMA_LIKE_TYPES,
+  });
   const row = rows[0];
   if (!row) return null;
   if (now.getTime() - row.lastSeenAt.getTime() > LAST_SEEN_PRECISION_MS) {

@@ -133,6 +133,12 @@ export async function openConnectionOrThrow(actor: Actor, id: string): Promise<O
   return open;
 }
 
+const CSP_SOURCES = `
+    SELECT u.id, ${ACTOR_COLUMNS.text},
+      COALESCE((SELECT json_agg(json_build_object('id', c.id, 'ownerId', c.owner_id, 'endpoint', c.endpoint))
+        FROM storage_connections c WHERE c.owner_id = COALESCE(u.team_id, u.id)), '[]'::json) AS connections
+    FROM users u WHERE u.id = $1 AND u.removed_at IS NULL`;
+
 /**
  * The sources the browser may reach for the person `userId` names (the Content-Security-Policy), from one query
  * that reads the person (their actor) and their team's connections together; what the actor sees of those is
@@ -147,11 +153,12 @@ export async function listCspSourcesOfUser(
   userId: string,
   place: { connectionId?: string; bucket?: string } | null,
 ): Promise<{ storageOrigins: string[]; uploadOrigins: string[] } | null> {
-  const found = await db.$queryRaw<({ id: string; connections: { id: string; ownerId: string; endpoint: string }[] } & ActorRow)[]>`
-    SELECT u.id, ${ACTOR_COLUMNS},
-      COALESCE((SELECT json_agg(json_build_object('id', c.id, 'ownerId', c.owner_id, 'endpoint', c.endpoint))
-        FROM storage_connections c WHERE c.owner_id = COALESCE(u.team_id, u.id)), '[]'::json) AS connections
-    FROM users u WHERE u.id = ${userId} AND u.removed_at IS NULL`;
+  // Read before every signed-in document (proxy.ts): a named statement through node-postgres on Prisma's pool.
+  const { rows: found } = await getPool().query<{ id: string; connections: { id: string; ownerId: string; endpoint: string }[] } & ActorRow>({
+    name: statementName("csp_sources"),
+    text: CSP_SOURCES,
+    values: [userId],
+  });
   const row = found[0];
   if (!row) return null;
   const actor: Actor = { id: row.id, role: row.role, teamId: row.teamId, grants: row.grants };

@@ -178,7 +178,25 @@ export function isDatabaseUnavailable(error: unknown): boolean {
     // 57014: a statement cancelled by statement_timeout (the database too slow to answer in time).
     if (
       typeof code === "string" &&
-      ["ECONNREFUSED", "ENOTFOUND", "ETIMEDOUT", "ECONNRESET", "P1001", "P1002", "57P01", "57P03", "57014", "53300"].includes(code)
+      ([
+        "ECONNREFUSED",
+        "ENOTFOUND",
+        "ETIMEDOUT",
+        "ECONNRESET",
+        "EAI_AGAIN",
+        "EHOSTUNREACH",
+        "ENETUNREACH",
+        "EPIPE",
+        "P1001",
+        "P1002",
+        "57P01",
+        "57P02",
+        "57P03",
+        "57014",
+        "53300",
+      ].includes(code) ||
+        // SQLSTATE class 08: connection exceptions (a pooler that lost its server, a protocol violation).
+        /^08[0-9A-Z]{3}$/.test(code))
     ) {
       return true;
     }
@@ -187,7 +205,7 @@ export function isDatabaseUnavailable(error: unknown): boolean {
     if (
       name === "DriverAdapterError" ||
       (typeof message === "string" &&
-        /ECONNREFUSED|Can't reach database|connection terminated|timeout exceeded when trying to connect|Query read timeout|timeout expired|canceling statement due to statement timeout/i.test(
+        /ECONNREFUSED|Can't reach database|connection terminated|timeout exceeded when trying to connect|Query read timeout|timeout expired|canceling statement due to statement timeout|connection error and is not queryable/i.test(
           message,
         ))
     ) {

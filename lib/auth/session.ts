@@ -44,6 +44,16 @@ export const getSessionUser = cache(async (): Promise<SessionUser | null> => {
 });
 
 /**
+ * What a signed-in page throws for a failed read: a database that does not answer becomes the error boundary's
+ * "database is not answering" (and the server's 503); any other error is itself.
+ */
+export function pageFault(error: unknown): unknown {
+  if (!isDatabaseUnavailable(error)) return error;
+  markDatabaseUnavailable();
+  return databaseUnavailableError(error);
+}
+
+/**
  * The signed-in user of a page, or a redirect to sign-in. A database that does not answer (the
  * query gave up after a few seconds) becomes the error boundary's "database is not answering".
  */
@@ -52,10 +62,8 @@ export async function requireUser(): Promise<SessionUser> {
   try {
     user = await getSessionUser();
   } catch (error) {
-    if (!isDatabaseUnavailable(error)) throw error;
-    log.error("auth.session.database_unavailable", { error });
-    markDatabaseUnavailable();
-    throw databaseUnavailableError(error);
+    if (isDatabaseUnavailable(error)) log.error("auth.session.database_unavailable", { error });
+    throw pageFault(error);
   }
   if (!user) redirect("/sign-in");
   return user;

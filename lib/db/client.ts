@@ -35,8 +35,13 @@ export const DATABASE_TIMEOUTS = { connectMs: 5_000, statementMs: 4_000, queryMs
  */
 export const DATABASE_SESSION_OPTIONS = "-c TimeZone=UTC -c DateStyle=ISO -c random_page_cost=1.1";
 
-/** The pool of each client this copy made (a client a test put into the slot gets one of its own on first use). */
-const pools = new WeakMap<PrismaClient, pg.Pool>();
+/**
+ * The pool of each client (a client a test put into the slot gets one of its own on first use). On globalThis, as the
+ * client is: Next's bundles hold several copies of this module (the proxy's, each route's chunk), and each copy must
+ * find the pool the one client runs on, not open one more (`npm start` keeps to the two pools docs/capacity.md counts).
+ */
+const POOLS = Symbol.for("bucketshare.db.pools");
+const pools = ((globalThis as Record<symbol, unknown>)[POOLS] ??= new WeakMap<PrismaClient, pg.Pool>()) as WeakMap<PrismaClient, pg.Pool>;
 
 function createPool(): pg.Pool {
   const pool = new pg.Pool({
@@ -78,8 +83,8 @@ export function getDb(): PrismaClient {
 }
 
 /**
- * The pool the current Prisma client runs on (same connections, limits and session settings), for the two statements
- * of the download redirect, the one request that must stay cheap under load (lib/recipient/link.ts and count.ts):
+ * The pool the current Prisma client runs on (same connections, limits and session settings), for the statements of
+ * the hot paths (a download's look-up and count, the API's token check, the session read, `openConnection`…):
  * node-postgres directly costs a fraction of Prisma's CPU per query (`npm run bench:redirect`). All else uses `db`.
  */
 export function getPool(): pg.Pool {

@@ -67,6 +67,7 @@ describe("a database that stops answering", () => {
   let paused: number[] = [];
   let apiToken = "";
   let linkToken = "";
+  let folderPath = "";
 
   beforeAll(async () => {
     const services = inject("services");
@@ -118,6 +119,7 @@ describe("a database that stops answering", () => {
     const link = (await created.json()) as { url: string };
     expect(created.status, JSON.stringify(link)).toBe(201);
     linkToken = link.url.split("/s/")[1]!;
+    folderPath = `/buckets/${connections.connections[0]!.id}/${BUCKET}`;
 
     // The owner signs in through the form, as a person would.
     browser = await chromium.launch({ ...playwrightConfig.use?.launchOptions, headless: true });
@@ -149,12 +151,13 @@ describe("a database that stops answering", () => {
 
     const cookie = (await page.context().cookies()).map((c) => `${c.name}=${c.value}`).join("; ");
     expect((await fetchText(`${base}/links/export`, { headers: { cookie } })).status).toBe(200);
+    expect((await fetchText(`${base}${folderPath}`, { headers: { cookie } })).status).toBe(200);
 
     paused = await clusterProcesses(dataDir);
     expect(paused.length).toBeGreaterThan(1);
     signal(paused, "SIGSTOP");
 
-    const [recipient, download, listing, exported, ownerPage] = await Promise.all([
+    const [recipient, download, listing, exported, ownerPage, folder] = await Promise.all([
       timed(() => fetchText(`${base}/s/${linkToken}`)),
       timed(() => fetchText(`${base}/s/${linkToken}/download`)),
       timed(() => fetchText(`${base}/api/v1/links`, api)),
@@ -162,6 +165,20 @@ describe("a database that stops answering", () => {
       timed(async () => {
         const response = await page.goto(`${base}/links`, { timeout: 60_000 });
         return { status: response?.status(), text: await page.locator("body").textContent() };
+      }),
+      // A folder page reads its connection alongside the session: whichever fails first, the page says why.
+      timed(async () => {
+        const context = await browser!.newContext();
+        await context.addCookies(await page.context().cookies());
+        const tab = await context.newPage();
+        const response = await tab.goto(`${base}${folderPath}`, { timeout: 60_000 });
+        await tab
+          .getByText(/database is not answering/i)
+          .waitFor({ timeout: 20_000 })
+          .catch(() => undefined);
+        const answer = { status: response?.status(), text: await tab.locator("body").textContent() };
+        await context.close();
+        return answer;
       }),
     ]);
 
@@ -188,6 +205,9 @@ describe("a database that stops answering", () => {
     expect(ownerPage.value.text).toMatch(/database is not answering/i);
     expect(ownerPage.ms).toBeLessThan(ANSWER_WITHIN_MS);
     await expect.poll(() => page.getByRole("button", { name: "Try again" }).isVisible()).toBe(true);
+    expect(folder.value.status).toBe(503);
+    expect(folder.value.text).toMatch(/database is not answering/i);
+    expect(folder.ms).toBeLessThan(ANSWER_WITHIN_MS);
 
     console.log(
       `paused database: /s/<token> ${recipient.ms.toFixed(0)} ms, /download ${download.ms.toFixed(0)} ms, /api/v1/links ${listing.ms.toFixed(0)} ms, ` +

@@ -68,6 +68,13 @@ describe("isDatabaseUnavailable", () => {
     expect(isDatabaseUnavailable(Object.assign(new Error("canceling statement due to statement timeout"), { code: "57014" }))).toBe(true);
   });
 
+  it("counts a host that cannot be reached or resolved, a broken pipe, an administrator's shutdown and any connection exception", () => {
+    for (const code of ["EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "EPIPE", "57P02", "08006", "08P01", "08001"]) {
+      expect(isDatabaseUnavailable(Object.assign(new Error(`failed: ${code}`), { code })), code).toBe(true);
+    }
+    expect(isDatabaseUnavailable(new Error("Client has encountered a connection error and is not queryable"))).toBe(true);
+  });
+
   it("does not count a bad query or an unrelated fault", () => {
     expect(isDatabaseUnavailable(Object.assign(new Error('relation "nope" does not exist'), { code: "42P01" }))).toBe(false);
     expect(isDatabaseUnavailable(new Error("Cannot read properties of undefined"))).toBe(false);

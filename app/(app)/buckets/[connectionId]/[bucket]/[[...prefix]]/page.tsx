@@ -10,7 +10,7 @@ import { ObjectDetailsPanel } from "@/components/browser/object-details";
 import { beginUploadAction } from "@/lib/actions/begin-upload";
 import { createFolderAction } from "@/lib/actions/create-folder";
 import { can, canOnObject, canRequestUploads, listingView, longestExpirySeconds } from "@/lib/auth/permissions";
-import { getSessionUser, getSessionUserId, requireUser } from "@/lib/auth/session";
+import { getSessionUser, getSessionUserId, pageFault, requireUser } from "@/lib/auth/session";
 import { shareLimitsFor } from "@/lib/links/grant-limits";
 import { publicBaseUrl } from "@/lib/env";
 import { firstValue } from "@/lib/search-params";
@@ -42,7 +42,10 @@ const connectionFor = cache(async (userId: string, connectionId: string) =>
       () => null,
     ),
     connectionId,
-  ),
+  ).catch((error: unknown) => {
+    // It may fail before the session check does: a database that does not answer is said so, as requireUser says it.
+    throw pageFault(error);
+  }),
 );
 
 /**

@@ -28,6 +28,36 @@ export function newSessionClaims(sessionId: string, now = Date.now()): { sid: st
   return { sid: sessionId, sx: Math.floor(now / 1000) + SESSION_ABSOLUTE_SECONDS };
 }
 
+/**
+ * Decoded session cookies, by secret, cookie name and value: a page's request reads its cookie up to three times
+ * (proxy.ts, lib/boot/folder-early-start.ts, the page's session check), each an HKDF and an authenticated decryption
+ * through the thread pool (`npm run bench:list`). Decoding is a pure function of those three, so a hit is what a decode
+ * would give; the claims' expiry is checked on every read all the same. Only cookies that decoded are kept (a stranger's
+ * garbage never enters), at most MAX_DECODED, the oldest dropped first; on globalThis, so the copies of this module in
+ * the server and Next's bundles share them.
+ */
+const DECODED = Symbol.for("bucketshare.session-cookie.decoded");
+const MAX_DECODED = 2_000;
+
+function decodedCookies(): Map<string, JWT> {
+  const slot = globalThis as Record<symbol, Map<string, JWT> | undefined>;
+  slot[DECODED] ??= new Map();
+  return slot[DECODED];
+}
+
+async function decodeCookie(value: string, secret: string, name: string): Promise<JWT | null> {
+  const cache = decodedCookies();
+  const key = `${secret}\n${name}\n${value}`;
+  const hit = cache.get(key);
+  if (hit) return hit;
+  const token = await decode({ token: value, secret, salt: name });
+  if (token) {
+    if (cache.size >= MAX_DECODED) cache.delete(cache.keys().next().value!);
+    cache.set(key, Object.freeze(token));
+  }
+  return token;
+}
+
 async function readToken(cookies: CookieJar, secret: string, nowSeconds: number, https: boolean): Promise<{ name: string; token: JWT & SessionClaims } | null> {
   const name = sessionCookieName(https);
   const values = cookies.getAll
@@ -41,7 +71,7 @@ async function readToken(cookies: CookieJar, secret: string, nowSeconds: number,
     if (!value) continue;
     let token: JWT | null = null;
     try {
-      token = await decode({ token: value, secret, salt: name });
+      token = await decodeCookie(value, secret, name);
     } catch {
       continue;
     }

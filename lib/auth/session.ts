@@ -8,7 +8,7 @@ import { findSessionUser } from "@/lib/auth/session-store";
 import { databaseUnavailableError } from "@/lib/db/unavailable";
 import { getRuntimeSecrets } from "@/lib/env";
 import { isDatabaseUnavailable } from "@/lib/errors";
-import { markDatabaseUnavailable } from "@/lib/http/request-state";
+import { earlyFolderWork, markDatabaseUnavailable } from "@/lib/http/request-state";
 import { log } from "@/lib/log";
 import { isHttpsRequest } from "@/lib/security/client-address";
 
@@ -40,6 +40,9 @@ export async function getCurrentSessionId(): Promise<string | null> {
 export const getSessionUser = cache(async (): Promise<SessionUser | null> => {
   const session = await readSessionCookie();
   if (!session) return null;
+  // A folder page's request may have begun this very check on arrival (lib/boot/folder-early-start.ts).
+  const early = await earlyFolderWork();
+  if (early?.sessionId === session.sessionId && early.userId === session.userId) return early.user;
   return findSessionUser(session.sessionId, session.userId);
 });
 

@@ -28,6 +28,8 @@ if ((mode !== "start" && mode !== "dev") || !Number.isInteger(port)) {
 // (lib/boot/download-fast-path.ts, lib/boot/api-fast-path.ts: loaded once Next is prepared, before listening).
 let fastPath: ((req: IncomingMessage, res: ServerResponse) => boolean) | undefined;
 let apiFastPath: ((req: IncomingMessage, res: ServerResponse) => boolean) | undefined;
+// And begins a folder page's reads before it (lib/boot/folder-early-start.ts); the page takes them.
+let folderEarlyStart: ((req: IncomingMessage, state: RequestState) => Promise<void> | null) | undefined;
 
 const server = createServer();
 const app = next({ dev: mode === "dev", port, httpServer: server });
@@ -59,11 +61,18 @@ server.on("request", (req, res) => {
   if (fastPath?.(req, res)) return;
   const state: RequestState = { databaseUnavailable: false };
   answerUnavailableAs503(res, state);
-  requestState.run(state, () => onRequest(req, res));
+  requestState.run(state, () => onRequest(req, res, state));
 });
 
-function onRequest(req: IncomingMessage, res: ServerResponse): void {
+function onRequest(req: IncomingMessage, res: ServerResponse, state: RequestState): void {
   if (apiFastPath?.(req, res)) return;
+  // A folder page's reads are begun first, and Next gets the request once the listing is on its way (at most 50 ms).
+  const begun = folderEarlyStart?.(req, state);
+  if (begun) void begun.then(() => handOver(req, res));
+  else handOver(req, res);
+}
+
+function handOver(req: IncomingMessage, res: ServerResponse): void {
   handle(req, res).catch((error: unknown) => {
     process.stderr.write(`bucketshare: request failed: ${(error as Error).message}\n`);
     if (!res.headersSent) res.statusCode = 500;
@@ -95,6 +104,7 @@ app.prepare().then(
         allowServerOnlyImports(); // that code runs outside Next's bundle, where `server-only` throws
         fastPath = await (await import("@/lib/boot/download-fast-path")).createDownloadFastPath();
         apiFastPath = await (await import("@/lib/boot/api-fast-path")).createApiFastPath();
+        folderEarlyStart = (await import("@/lib/boot/folder-early-start")).createFolderEarlyStart();
       } catch (error) {
         process.stderr.write(`bucketshare: cannot load the download fast path: ${(error as Error).message}
 `);

@@ -1,4 +1,7 @@
 import type { AsyncLocalStorage } from "node:async_hooks";
+import type { SessionUser } from "@/lib/auth/session";
+import type { OpenConnection } from "@/lib/storage/connections";
+import type { FolderPage, Loaded } from "@/lib/storage/listing";
 
 /**
  * What the app learned while answering one request that the HTTP server Next runs in needs
@@ -12,6 +15,33 @@ export type RequestState = {
   databaseUnavailable: boolean;
   /** The request's headers when the server answers it without Next (lib/boot/api-fast-path.ts); read through lib/http/request-headers.ts. */
   headers?: Headers;
+  /** A folder page's reads, begun as the request arrived (lib/boot/folder-early-start.ts); read through earlyFolderWork(). */
+  folder?: Promise<EarlyFolderWork | null>;
+};
+
+/**
+ * What lib/boot/folder-early-start.ts began for a folder page before Next's router, each with what it was begun for: the
+ * page takes a read only where it asks for exactly that (the same session, connection, folder, page token and filter)
+ * and makes its own otherwise. Each was begun after the checks the page makes itself (the session cookie and row, the
+ * person seeing the connection, listingView), and the page makes every check again before it shows anything.
+ */
+export type EarlyFolderWork = {
+  sessionId: string;
+  userId: string;
+  user: Promise<SessionUser | null>;
+  connectionId: string;
+  open: Promise<OpenConnection | null>;
+  /** Null when the person does not see the connection, or their view of the folder is not "all" (nothing read then). */
+  listing: Promise<EarlyListing | null>;
+};
+
+export type EarlyListing = {
+  open: OpenConnection;
+  bucket: string;
+  prefix: string;
+  token: string | undefined;
+  filter: string;
+  result: Promise<Loaded<FolderPage>>;
 };
 
 export const REQUEST_STATE = Symbol.for("bucketshare.request-state");
@@ -24,4 +54,9 @@ export function requestStateStorage(): AsyncLocalStorage<RequestState> | undefin
 export function markDatabaseUnavailable(): void {
   const state = requestStateStorage()?.getStore();
   if (state) state.databaseUnavailable = true;
+}
+
+/** What the server began for this request's folder page, if anything. */
+export async function earlyFolderWork(): Promise<EarlyFolderWork | null> {
+  return (await requestStateStorage()?.getStore()?.folder) ?? null;
 }

@@ -4,6 +4,7 @@ import type { OpenConnection } from "@/lib/storage/connections";
 import { withStorageDeadline } from "@/lib/storage/deadline";
 import { describeStorageError, type StorageErrorInfo } from "@/lib/storage/errors";
 import { previewPlan } from "@/lib/storage/preview";
+import { earlyFolderWork } from "@/lib/http/request-state";
 import { log } from "@/lib/log";
 import { keyHasDotSegment } from "@/lib/validation/text";
 
@@ -131,6 +132,23 @@ export function loadBuckets(open: OpenConnection): Promise<Loaded<BucketEntry[]>
 
 export function loadFolder(...args: Parameters<typeof listFolder>): Promise<Loaded<FolderPage>> {
   return settle(listFolder(...args), "storage.list_folder_failed");
+}
+
+/**
+ * loadFolder for the folder page: the very listing lib/boot/folder-early-start.ts began on the request's arrival
+ * when it began exactly this one (with this opened connection, folder, page token and filter), else its own.
+ */
+export async function loadFolderOfPage(
+  open: OpenConnection,
+  bucket: string,
+  prefix: string,
+  options: { token?: string; filter: string },
+): Promise<Loaded<FolderPage>> {
+  const early = await (await earlyFolderWork())?.listing;
+  if (early?.open === open && early.bucket === bucket && early.prefix === prefix && early.token === options.token && early.filter === options.filter) {
+    return early.result;
+  }
+  return loadFolder(open, bucket, prefix, options);
 }
 
 export const PREVIEW_SECONDS = 300;

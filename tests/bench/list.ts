@@ -12,12 +12,13 @@
  *                   page costs besides its 100 rows);
  *   (c) listFolder: the app's lib/storage/listing.ts listFolder() in this process, with a client
  *                   built by lib/storage/client.ts (its settings: timeouts, retries);
- *   (d) for scale:  GET /api/health (no session, one SELECT 1) and GET /settings (a signed-in page
+ *   (d) for scale:  GET /api/health (no session, one SELECT 1) and GET /settings/account (a signed-in page
  *                   with no storage call): the framework's floor for a page. The "for scale"
  *                   sentence of docs/benchmarks.md quotes the last lines this prints.
  *
  *   npm run bench:list            (OBJECTS=… RUNS=… WARM_UP=… to change the sizes; BENCH_QUICK=1: a few seconds;
- *                                  HTML_OUT=file.html saves the 100-row page's HTML, to see where its bytes go)
+ *                                  HTML_OUT=file.html saves the 100-row page's HTML, to see where its bytes go;
+ *                                  ONLY=raw,page measures only those, e.g. to profile the app with BENCH_APP_NODE_OPTIONS)
  *
  * Exits 1 (not in quick mode) when median(page) / median(raw) exceeds TARGET (1.5), when the 100-row page's
  * HTML exceeds MAX_HTML_KIB (60 KiB), or when median(first byte) / median(raw) exceeds FIRST_BYTE_TARGET (1.3).
@@ -187,7 +188,8 @@ async function main(): Promise<number> {
       return elapsed;
     };
     const health: Timer = () => fetchWhole("/api/health", false, '"db":"ok"');
-    const settings: Timer = () => fetchWhole("/settings/connections", true, "Settings");
+    // Account settings: two small reads, no storage call (Connections asks each storage for its lifecycle rules).
+    const settings: Timer = () => fetchWhole("/settings/account", true, "Signed in as");
 
     allowServerOnlyImports();
     const { listFolder } = await import("@/lib/storage/listing");
@@ -216,7 +218,9 @@ async function main(): Promise<number> {
       health: [] as number[],
       settings: [] as number[],
     };
-    const order = Object.keys(timers) as (keyof typeof timers)[];
+    // ONLY=page,raw: just those (e.g. to profile the app on one kind of request); the verdict needs raw and page.
+    const only = process.env.ONLY?.split(",").map((name) => name.trim());
+    const order = (Object.keys(timers) as (keyof typeof timers)[]).filter((name) => !only || only.includes(name));
     for (let run = -WARM_UP; run < RUNS; run++) {
       // Rotate which goes first, so drift (JIT, caches, CPU clock, other load) falls on all.
       const shift = ((run % order.length) + order.length) % order.length;
@@ -240,7 +244,7 @@ async function main(): Promise<number> {
       ["(b′) app page of a 1-object folder, whole HTML", results.smallPage],
       ["(c) app listFolder(), in process", results.inProcess],
       ["(d) GET /api/health (no session)", results.health],
-      ["(d) GET /settings (signed in, no storage call)", results.settings],
+      ["(d) GET /settings/account (signed in, no storage call)", results.settings],
     ] as const;
     console.log(
       `\nFirst page (${PAGE_SIZE} keys, Delimiter "/") of a folder of ${OBJECTS.toLocaleString("en-US")} objects on OpenStack Swift (s3api), ` +
@@ -252,6 +256,7 @@ async function main(): Promise<number> {
     console.log("| measure | median ms | p95 ms | min ms | max ms | median / raw median |");
     console.log("| --- | ---: | ---: | ---: | ---: | ---: |");
     for (const [name, values] of rows) {
+      if (values.length === 0) continue;
       const m = median(values);
       console.log(`| ${name} | ${ms(m)} | ${ms(p95(values))} | ${ms(Math.min(...values))} | ${ms(Math.max(...values))} | ${(m / base).toFixed(2)}× |`);
     }
@@ -266,7 +271,7 @@ async function main(): Promise<number> {
     console.log(`HTML of the ${PAGE_SIZE}-row page = ${kib.toFixed(1)} KiB (target ≤ ${MAX_HTML_KIB} KiB: ${verdict(kib > MAX_HTML_KIB)})`);
     console.log(
       `For scale (medians of ${RUNS} requests): GET /api/health ${ms(median(results.health))} ms, ` +
-        `a signed-in page with no storage call (/settings) ${ms(median(results.settings))} ms, ` +
+        `a signed-in page with no storage call (/settings/account) ${ms(median(results.settings))} ms, ` +
         `a 1-row folder ${ms(median(results.smallPage))} ms, a ${PAGE_SIZE}-row folder ${ms(median(results.page))} ms, ` +
         `the raw call ${ms(base)} ms.`,
     );

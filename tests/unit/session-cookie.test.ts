@@ -1,6 +1,12 @@
-import { encode } from "next-auth/jwt";
-import { describe, expect, it } from "vitest";
+import { decode, encode } from "next-auth/jwt";
+import { describe, expect, it, vi } from "vitest";
 import { RENEW_AFTER_SECONDS, checkSessionCookie, newSessionClaims } from "@/lib/auth/session-cookie";
+
+// The real decoder, counted.
+vi.mock("next-auth/jwt", async (original) => {
+  const actual = await original<typeof import("next-auth/jwt")>();
+  return { ...actual, decode: vi.fn(actual.decode) };
+});
 
 const secret = "a-test-secret-that-is-long-enough-0123456789";
 const NAME = "authjs.session-token";
@@ -64,5 +70,20 @@ describe("checkSessionCookie", () => {
     expect(await checkSessionCookie(await jar({ sid: undefined }), secret)).toEqual({ valid: false });
     expect(await checkSessionCookie(await jar({ sx: undefined }), secret)).toEqual({ valid: false });
     expect(await checkSessionCookie({ get: () => undefined }, secret)).toEqual({ valid: false });
+  });
+
+  it("decodes a cookie once however often a request reads it, and still refuses it once it expired", async () => {
+    const cookies = await jar({}, 60);
+    const calls = vi.mocked(decode).mock.calls.length;
+    for (let read = 0; read < 3; read++) {
+      expect(await checkSessionCookie(cookies, secret, Date.now(), { renew: false })).toEqual({ valid: true, userId: "user-1", sessionId: SID });
+    }
+    expect(vi.mocked(decode).mock.calls.length).toBe(calls + 1);
+    expect(await checkSessionCookie(cookies, secret, Date.now() + 61_000)).toEqual({ valid: false });
+    // A value that does not decode is never remembered: each read tries it again.
+    const garbage = { get: () => ({ value: "not-a-jwe" }) };
+    await checkSessionCookie(garbage, secret);
+    await checkSessionCookie(garbage, secret);
+    expect(vi.mocked(decode).mock.calls.length).toBe(calls + 3);
   });
 });

@@ -13,10 +13,11 @@ import { can, canOnObject, canRequestUploads, listingView, longestExpirySeconds 
 import { getSessionUser, getSessionUserId, pageFault, requireUser } from "@/lib/auth/session";
 import { shareLimitsFor } from "@/lib/links/grant-limits";
 import { publicBaseUrl } from "@/lib/env";
+import { earlyFolderWork } from "@/lib/http/request-state";
 import { firstValue } from "@/lib/search-params";
 import { listLinksForObject } from "@/lib/links/manage";
 import { openConnectionAlongside } from "@/lib/storage/connections";
-import { type FolderPage as Listing, type Loaded, loadFolder, loadObjectView, PAGE_SIZE } from "@/lib/storage/listing";
+import { type FolderPage as Listing, type Loaded, loadFolderOfPage, loadObjectView, PAGE_SIZE } from "@/lib/storage/listing";
 import { privateEndpointHost } from "@/lib/storage/private-endpoint";
 import { breadcrumbs, folderHref, prefixFromRouteParams } from "@/lib/paths";
 import { folderUploadState } from "@/lib/uploads/session";
@@ -35,18 +36,24 @@ async function leadingFolderOnly(folder: string, prefix: string, filter: string)
  * alongside the session check (the person it finds decides whether the connection is seen; a database that
  * does not answer is requireUser's to report).
  */
-const connectionFor = cache(async (userId: string, connectionId: string) =>
-  openConnectionAlongside(
-    getSessionUser().then(
-      (user) => (user?.id === userId ? user : null),
-      () => null,
-    ),
-    connectionId,
-  ).catch((error: unknown) => {
+const connectionFor = cache(async (userId: string, connectionId: string) => {
+  // The request may have begun this very read on arrival (lib/boot/folder-early-start.ts), for this person.
+  const early = await earlyFolderWork();
+  const opening =
+    early?.userId === userId && early.connectionId === connectionId
+      ? early.open
+      : openConnectionAlongside(
+          getSessionUser().then(
+            (user) => (user?.id === userId ? user : null),
+            () => null,
+          ),
+          connectionId,
+        );
+  return opening.catch((error: unknown) => {
     // It may fail before the session check does: a database that does not answer is said so, as requireUser says it.
     throw pageFault(error);
-  }),
-);
+  });
+});
 
 /**
  * The bucket's name as the title, only where the page shows it: an address outside a Member's grant (another
@@ -97,7 +104,7 @@ export default async function FolderPage({ params, searchParams }: { params: Pro
   const listingArea = (
     <Suspense key={`${here}|${filter}|${pages.at(-1) ?? ""}`} fallback={<ListingSkeleton />}>
       <FolderListing
-        listing={view === "all" ? loadFolder(open, bucket, prefix, { token: pages.at(-1), filter }) : leadingFolderOnly(view.only, prefix, filter)}
+        listing={view === "all" ? loadFolderOfPage(open, bucket, prefix, { token: pages.at(-1), filter }) : leadingFolderOnly(view.only, prefix, filter)}
         connectionId={connectionId}
         credentialsExpireAt={credentialsExpireAt}
         storagePrivateHost={storagePrivateHost}

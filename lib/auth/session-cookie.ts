@@ -45,7 +45,12 @@ function decodedCookies(): Map<string, JWT> {
   return slot[DECODED];
 }
 
+/** What Auth.js writes: a compact JWE (five base64url parts); anything else is not decoded at all. */
+const COMPACT_JWE = /^[\w-]*\.[\w-]*\.[\w-]*\.[\w-]*\.[\w-]*$/;
+const MAX_COOKIE = 4_096;
+
 async function decodeCookie(value: string, secret: string, name: string): Promise<JWT | null> {
+  if (value.length > MAX_COOKIE || !COMPACT_JWE.test(value)) return null;
   const cache = decodedCookies();
   const key = `${secret}\n${name}\n${value}`;
   const hit = cache.get(key);

@@ -12,10 +12,12 @@
  * Loaded only by `npm start` (production), once Next is prepared, after lib/boot/server-only-hook.ts.
  */
 import type { IncomingMessage } from "node:http";
+import type pg from "pg";
 import { RequestCookies } from "next/dist/compiled/@edge-runtime/cookies";
 import { listingView } from "@/lib/auth/permissions";
 import { checkSessionCookie } from "@/lib/auth/session-cookie";
 import { findSessionUser } from "@/lib/auth/session-store";
+import { getPool } from "@/lib/db/client";
 import { getRuntimeSecrets } from "@/lib/env";
 import { LightHeaders } from "@/lib/http/light-headers";
 import type { EarlyFolderWork, EarlyListing, RequestState } from "@/lib/http/request-state";
@@ -26,16 +28,32 @@ import { loadFolder } from "@/lib/storage/listing";
 
 // /buckets/<connection>/<bucket>[/<folder segments>][?query], as app/(app)/buckets/[connectionId]/[bucket]/[[...prefix]] routes it.
 const FOLDER_PATH = /^\/buckets\/([^/?#]+)\/([^/?#]+)((?:\/[^/?#]+)*)(?:\?([^#]*))?$/;
+/** Longer addresses go to Next alone (a folder's address is far shorter; Next may refuse such a one anyway). */
+const MAX_URL = 4_096;
+/** The session and connection reads run side by side. */
+const READS = 2;
 
 const ignore = () => {};
 const none = () => null;
 
+/** A segment as the page reads it, or null where the page would not list it as it stands ("." and "..", a bad escape). */
 function decoded(segment: string): string | null {
   try {
-    return decodeURIComponent(segment);
+    const value = decodeURIComponent(segment);
+    return value === "." || value === ".." ? null : value;
   } catch {
     return null;
   }
+}
+
+/**
+ * Whether the pool these reads run on (the server's own, which downloads and the API use: lib/db/client.ts) has a
+ * connection free for each of them right away: they are begun only from spare capacity, never queued behind a burst
+ * of downloads (the page then reads them itself, on Next's pool).
+ */
+function hasRoom(pool: pg.Pool): boolean {
+  const max = (pool.options as { max?: number }).max ?? 10;
+  return pool.waitingCount === 0 && pool.idleCount + (max - pool.totalCount) >= READS;
 }
 
 async function begin(req: IncomingMessage, connectionId: string, bucket: string, segments: string[], query: URLSearchParams): Promise<EarlyFolderWork | null> {
@@ -71,7 +89,7 @@ async function begin(req: IncomingMessage, connectionId: string, bucket: string,
 }
 
 /** How long Next's router may wait for the listing to be sent (the reads it waits for are the page's own first reads). */
-const HOLD_MS = 50;
+const HOLD_MS = 15;
 
 /**
  * The request listener's step that begins a folder page's reads (it never answers the request). When it began them,
@@ -81,14 +99,15 @@ const HOLD_MS = 50;
  */
 export function createFolderEarlyStart(): (req: IncomingMessage, state: RequestState) => Promise<void> | null {
   return (req, state) => {
-    if (req.method !== "GET" || !req.url?.startsWith("/buckets/")) return null;
+    if (req.method !== "GET" || !req.url?.startsWith("/buckets/") || req.url.length > MAX_URL) return null;
     if (req.headers["next-router-prefetch"] !== undefined || req.headers["next-action"] !== undefined) return null;
     const match = FOLDER_PATH.exec(req.url);
     if (!match) return null;
     const connectionId = decoded(match[1]!);
     const bucket = decoded(match[2]!);
-    if (connectionId === null || bucket === null) return null;
     const segments = match[3] ? match[3].slice(1).split("/") : [];
+    if (connectionId === null || bucket === null || segments.some((segment) => decoded(segment) === null)) return null;
+    if (!hasRoom(getPool())) return null;
     const work = begin(req, connectionId, bucket, segments, new URLSearchParams(match[4] ?? "")).catch(none);
     state.folder = work;
     let timer: NodeJS.Timeout | undefined;

@@ -66,7 +66,7 @@ server.on("request", (req, res) => {
 
 function onRequest(req: IncomingMessage, res: ServerResponse, state: RequestState): void {
   if (apiFastPath?.(req, res)) return;
-  // A folder page's reads are begun first, and Next gets the request once the listing is on its way (at most 50 ms).
+  // A folder page's reads are begun first, and Next gets the request once the listing is on its way (at most 15 ms).
   const begun = folderEarlyStart?.(req, state);
   if (begun) void begun.then(() => handOver(req, res));
   else handOver(req, res);

@@ -9,12 +9,13 @@ import { createServer, type IncomingMessage, request as forward, type Server } f
 import type { AddressInfo } from "node:net";
 import type { S3Client } from "@aws-sdk/client-s3";
 import { encode } from "next-auth/jwt";
+import type { PoolClient } from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SessionUser } from "@/lib/auth/session";
 import { HTTP_SESSION_COOKIE } from "@/lib/auth/session-cookie";
 import { createSession, endSession } from "@/lib/auth/session-store";
 import { createFolderEarlyStart } from "@/lib/boot/folder-early-start";
-import { db } from "@/lib/db/client";
+import { db, getPool } from "@/lib/db/client";
 import { getRuntimeSecrets } from "@/lib/env";
 import { type EarlyFolderWork, REQUEST_STATE, type RequestState } from "@/lib/http/request-state";
 import { loadFolderOfPage } from "@/lib/storage/listing";
@@ -116,7 +117,22 @@ describe("a folder page's reads, begun on arrival", () => {
     expect((await arrive(folderUrl("team"), { cookie }, "HEAD")).work).toBeNull();
     expect((await arrive("/links", { cookie })).work).toBeNull();
     expect((await arrive(`${folderUrl("team")}/`, { cookie })).work).toBeNull();
+    // Addresses the page would not list as they stand.
+    for (const odd of ["team/..", "team/%2E", "%E0%A4%A", "team//x"]) expect((await arrive(folderUrl(odd), { cookie })).work).toBeNull();
     expect(listings.length).toBe(before);
+  });
+
+  it("begin nothing while the pool they would use has no connection free for them (the page reads on its own)", async () => {
+    const { cookie } = await cookieFor(owner.id);
+    const pool = getPool();
+    const held: PoolClient[] = [];
+    try {
+      while (pool.totalCount < 9) held.push(await pool.connect());
+      expect((await arrive(folderUrl("team"), { cookie })).work).toBeNull();
+    } finally {
+      for (const client of held) client.release();
+    }
+    expect((await arrive(folderUrl("team"), { cookie })).work).not.toBeNull();
   });
 
   it("list the folder once for its owner, and the page takes that listing instead of asking again", async () => {

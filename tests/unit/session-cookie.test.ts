@@ -80,10 +80,16 @@ describe("checkSessionCookie", () => {
     }
     expect(vi.mocked(decode).mock.calls.length).toBe(calls + 1);
     expect(await checkSessionCookie(cookies, secret, Date.now() + 61_000)).toEqual({ valid: false });
-    // A value that does not decode is never remembered: each read tries it again.
-    const garbage = { get: () => ({ value: "not-a-jwe" }) };
-    await checkSessionCookie(garbage, secret);
-    await checkSessionCookie(garbage, secret);
+    // A value that does not decode is never remembered: each read tries it again…
+    const value = cookies.get(NAME)!.value;
+    const tampered = { get: () => ({ value: `${value.slice(0, -4)}AAAA` }) };
+    expect(await checkSessionCookie(tampered, secret)).toEqual({ valid: false });
+    expect(await checkSessionCookie(tampered, secret)).toEqual({ valid: false });
+    expect(vi.mocked(decode).mock.calls.length).toBe(calls + 3);
+    // …and one that is not even shaped like one (five base64url parts, at most 4 KiB) is not decoded at all.
+    for (const garbage of ["not-a-jwe", `${value}.extra`, `${value.slice(0, 20)}!${value.slice(21)}`, `${"a".repeat(4_100)}....`]) {
+      expect(await checkSessionCookie({ get: () => ({ value: garbage }) }, secret)).toEqual({ valid: false });
+    }
     expect(vi.mocked(decode).mock.calls.length).toBe(calls + 3);
   });
 });

@@ -20,17 +20,17 @@ export function RelativeTime({ date, now, layout = "inline" }: { date: Date; now
   const zone = hydrated ? undefined : "UTC";
   const exact = `${formatDateTime(date, zone)}${hydrated ? "" : " UTC"}`;
   const relative = relativeTime(date, now);
-  const title = formatExactDate(date, zone);
   if (layout === "cell") {
     // Written a hundred times on a folder's page: the exact moment (datetime, title) only once hydrated (the title
-    // says the browser's zone then); the server's HTML goes without.
+    // says the browser's zone then); the server's HTML goes without, and does not format it.
     return (
-      <time dateTime={hydrated ? date.toISOString() : undefined} title={hydrated ? title : undefined}>
+      <time dateTime={hydrated ? date.toISOString() : undefined} title={hydrated ? formatExactDate(date) : undefined}>
         {exact}
         <small>{relative}</small>
       </time>
     );
   }
+  const title = formatExactDate(date, zone);
   if (layout === "stacked") {
     return (
       <time dateTime={date.toISOString()} title={title} className="block">

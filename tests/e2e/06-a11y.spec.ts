@@ -26,7 +26,8 @@ async function seed(storage: Storage) {
 }
 
 test("every page and dialog has no WCAG 2.1 A/AA violation, in light and dark", async ({ page, storage, context }) => {
-  test.setTimeout(240_000);
+  // About 60 audits, light and dark: 90 s alone, over 240 s once with the other lane on the same 2 cores.
+  test.setTimeout(420_000);
   await seed(storage);
   await context.grantPermissions(["clipboard-read", "clipboard-write"]);
 

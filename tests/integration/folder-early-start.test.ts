@@ -32,14 +32,18 @@ let owner: SessionUser;
 let memberId: string;
 let connectionId: string;
 let counter: Server;
-/** The ListObjectsV2 requests the storage was sent, by path and query. */
+/**
+ * The ListObjectsV2 calls the storage was asked for: one per SDK invocation (a retry of the same call, after a reused
+ * socket was closed, carries the same amz-sdk-invocation-id and is not another listing).
+ */
 const listings: string[] = [];
 
 /** A forwarder to the storage that counts the listings (the Host header is passed on: the signature covers it). */
 async function countingStorage(): Promise<Server> {
   const target = new URL(storage.endpoint);
   const server = createServer((req, res) => {
-    if (req.url?.includes("list-type=2")) listings.push(req.url);
+    const invocation = String(req.headers["amz-sdk-invocation-id"] ?? req.url);
+    if (req.url?.includes("list-type=2") && !listings.includes(invocation)) listings.push(invocation);
     const upstream = forward({ host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers }, (answer) => {
       res.writeHead(answer.statusCode ?? 502, answer.headers);
       answer.pipe(res);

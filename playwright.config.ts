@@ -33,7 +33,9 @@ export default defineConfig({
     browserName: "chromium",
     headless: true,
     launchOptions: { executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: chromiumArgs },
-    trace: "retain-on-failure",
+    // A failed test keeps its trace (actions, DOM snapshots, network) but not the screencast: recording it for every
+    // test was about a seventh of an end-to-end run's CPU (docs/testing.md).
+    trace: { mode: "retain-on-failure", screenshots: false },
     screenshot: "only-on-failure",
   },
 });

@@ -21,7 +21,7 @@ const OWNER = { email: "bench@example.com", password: "bench-owner-passphrase" }
 
 function launchOptions(): LaunchOptions {
   const fromConfig = playwrightConfig.use?.launchOptions ?? {};
-  return { ...fromConfig, executablePath: fromConfig.executablePath ?? process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", headless: true };
+  return { ...fromConfig, executablePath: fromConfig.executablePath ?? process.env.CHROMIUM_PATH ?? "/usr/bin/chromium-headless-shell", headless: true };
 }
 
 export async function measureManifestRoute(files: number, runs: number): Promise<{ format: string; perSecond: number[] }[]> {

@@ -54,7 +54,7 @@ async function waitUntil(check: () => Promise<boolean>, what: string, timeoutMs 
 /** Chromium as the end-to-end tests launch it (playwright.config.ts), headless. */
 function launchOptions(): LaunchOptions {
   const fromConfig = playwrightConfig.use?.launchOptions ?? {};
-  return { ...fromConfig, executablePath: fromConfig.executablePath ?? process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", headless: true };
+  return { ...fromConfig, executablePath: fromConfig.executablePath ?? process.env.CHROMIUM_PATH ?? "/usr/bin/chromium-headless-shell", headless: true };
 }
 
 /**

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Bucketshare's tests need, and only those missing:
-#   chromium (end-to-end tests); the two real S3-compatible servers: OpenStack Swift + memcached,
+#   chromium-headless-shell (end-to-end tests: Debian's Chromium without its window) and chromium (whose
+#   dependencies bring the fonts the visual check's pictures were made with); the two real S3-compatible servers: OpenStack Swift + memcached,
 #   and Ceph RGW (radosgw, ceph-mon, ceph-osd: a throw-away one-node cluster, lib/dev/ceph.ts);
 #   nginx (two app instances behind one proxy, tests/support/nginx.ts); libarchive-tools (bsdtar)
 #   and unzip (reading the ZIP archives the app makes). setpriv (util-linux) is essential on Debian.
@@ -11,7 +12,7 @@
 # Works as root; otherwise uses sudo when available.
 set -euo pipefail
 
-packages=(chromium swift-proxy swift-account swift-container swift-object memcached
+packages=(chromium chromium-headless-shell swift-proxy swift-account swift-container swift-object memcached
   radosgw ceph-mon ceph-osd nginx libarchive-tools unzip)
 
 missing=()

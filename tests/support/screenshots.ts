@@ -60,7 +60,7 @@ const say = (line: string) => process.stdout.write(`screenshots: ${line}\n`);
 /** Chromium as the end-to-end tests launch it (playwright.config.ts), headless. */
 function launchOptions(): LaunchOptions {
   const fromConfig = playwrightConfig.use?.launchOptions ?? {};
-  return { ...fromConfig, executablePath: fromConfig.executablePath ?? process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", headless: true };
+  return { ...fromConfig, executablePath: fromConfig.executablePath ?? process.env.CHROMIUM_PATH ?? "/usr/bin/chromium-headless-shell", headless: true };
 }
 
 async function signIn(page: Page, base: string) {

@@ -1,7 +1,8 @@
 import "server-only";
-import { HeadObjectCommand, ListBucketsCommand, ListObjectsV2Command, GetObjectCommand } from "@aws-sdk/client-s3";
+import { HeadObjectCommand, ListBucketsCommand, GetObjectCommand } from "@aws-sdk/client-s3";
 import type { OpenConnection } from "@/lib/storage/connections";
 import { withStorageDeadline } from "@/lib/storage/deadline";
+import { listObjectsV2, type ListedObject } from "@/lib/storage/list-objects";
 import { describeStorageError, type StorageErrorInfo } from "@/lib/storage/errors";
 import { previewPlan } from "@/lib/storage/preview";
 import { earlyFolderWork } from "@/lib/http/request-state";
@@ -27,7 +28,7 @@ export async function listBuckets({ connection, clients }: OpenConnection, signa
 }
 
 export type FolderEntry = { prefix: string };
-export type ObjectEntry = { key: string; size: number; lastModified: Date | null; etag: string | null; storageClass: string | null };
+export type ObjectEntry = ListedObject;
 export type FolderPage = { folders: FolderEntry[]; objects: ObjectEntry[]; nextToken: string | null; markerExists: boolean };
 
 /**
@@ -40,28 +41,19 @@ export async function listFolder(
   prefix: string,
   options: { token?: string; filter?: string; pageSize?: number; signal?: AbortSignal } = {},
 ): Promise<FolderPage> {
-  const command = new ListObjectsV2Command({
-    Bucket: bucket,
-    Prefix: prefix + (options.filter ?? ""),
-    Delimiter: "/",
-    MaxKeys: options.pageSize ?? PAGE_SIZE,
-    ContinuationToken: options.token || undefined,
-  });
-  const result = await withStorageDeadline((abortSignal) => clients.s3.send(command, { abortSignal }), { signal: options.signal });
-  const contents = result.Contents ?? [];
+  const input = {
+    bucket,
+    prefix: prefix + (options.filter ?? ""),
+    delimiter: "/",
+    maxKeys: options.pageSize ?? PAGE_SIZE,
+    continuationToken: options.token || undefined,
+  };
+  const listed = await withStorageDeadline((signal) => listObjectsV2(clients.presigner, input, signal), { signal: options.signal });
   return {
-    folders: (result.CommonPrefixes ?? []).flatMap((p) => (p.Prefix !== undefined ? [{ prefix: p.Prefix }] : [])),
-    objects: contents
-      .filter((o) => o.Key !== undefined && o.Key !== prefix)
-      .map((o) => ({
-        key: o.Key!,
-        size: o.Size ?? 0,
-        lastModified: o.LastModified ?? null,
-        etag: o.ETag ?? null,
-        storageClass: o.StorageClass ?? null,
-      })),
-    nextToken: result.IsTruncated ? (result.NextContinuationToken ?? null) : null,
-    markerExists: contents.some((o) => o.Key === prefix),
+    folders: listed.prefixes.map((folder) => ({ prefix: folder })),
+    objects: listed.objects.filter((o) => o.key !== prefix),
+    nextToken: listed.nextToken,
+    markerExists: listed.objects.some((o) => o.key === prefix),
   };
 }
 

@@ -125,6 +125,7 @@ export function signingKeyCacheSize(): number {
 
 // ---------- One connection's signer ----------
 
+/** A bucket's host, and the path its keys go under (the bucket's own path, as the SDK requests a listing). */
 type Addressing = { host: string; prefix: string };
 
 /** What every URL signed at one instant for one expiry shares. */
@@ -295,10 +296,48 @@ function createSigner(target: PresignTarget) {
     return `${protocol}//${host}${path}?${head}&X-Amz-Signature=${signature(d, canonicalRequest)}&${tail}`;
   };
 
-  return { dated, signGet, signOperation };
+  /**
+   * A bucket request the app sends itself (ListObjectsV2), signed in its Authorization header as the SDK signs its own
+   * calls: every storage accepts that form, where not all accept a presigned listing. The query's parameters go in
+   * code-point order; the body is empty.
+   */
+  const signBucketRequest = (signingDate: Date, input: BucketRequestInput): SignedRequest => {
+    const { host, prefix: bucketPath } = addressing(input.bucket);
+    const d = dated(signingDate, HEADER_SIGNED_SECONDS);
+    const query = Object.keys(input.query)
+      .sort()
+      .map((name) => `${escapeUri(name)}=${escapeUri(input.query[name]!)}`)
+      .join("&");
+    const canonicalHeaders =
+      `host:${host}\nx-amz-content-sha256:${EMPTY_SHA256}\nx-amz-date:${d.amzDate}\n` +
+      (sessionToken === undefined ? "" : `x-amz-security-token:${sessionToken}\n`);
+    const signedHeaders = sessionToken === undefined ? "host;x-amz-content-sha256;x-amz-date" : "host;x-amz-content-sha256;x-amz-date;x-amz-security-token";
+    const canonicalRequest = `${input.method}\n${bucketPath}\n${query}\n${canonicalHeaders}\n${signedHeaders}\n${EMPTY_SHA256}`;
+    const headers: Record<string, string> = {
+      host,
+      "x-amz-content-sha256": EMPTY_SHA256,
+      "x-amz-date": d.amzDate,
+      authorization: `${ALGORITHM} Credential=${credentials.accessKeyId}/${d.scope}, SignedHeaders=${signedHeaders}, Signature=${signature(d, canonicalRequest)}`,
+    };
+    if (sessionToken !== undefined) headers["x-amz-security-token"] = sessionToken;
+    return { url: `${protocol}//${host}${bucketPath}${query === "" ? "" : `?${query}`}`, headers };
+  };
+
+  return { dated, signGet, signOperation, signBucketRequest };
 }
 
 // ---------- What the app calls ----------
+
+/** SHA-256 of an empty body, the payload hash of a request without one. */
+const EMPTY_SHA256 = oneShotHash("sha256", "", "hex");
+/** A header-signed request carries no expiry of its own; the signing instant's shared parts are looked up with this. */
+const HEADER_SIGNED_SECONDS = 60;
+
+/** A request to a bucket itself (its path, no key), with its query parameters. */
+export type BucketRequestInput = { method: "GET"; bucket: string; query: Record<string, string> };
+
+/** A request ready to send: its URL and the headers that carry (and were covered by) its signature. */
+export type SignedRequest = { url: string; headers: Record<string, string> };
 
 export type GetObjectPresignInput = {
   bucket: string;
@@ -374,6 +413,8 @@ export type UrlPresigner = {
   presignGetSync(input: PresignGetInput): string;
   /** An upload operation's URL (UploadPart with its signed Content-Length, ListParts, …), synchronously. */
   presignOperation(input: OperationPresignInput): string;
+  /** A bucket request signed in its headers, now or at `signingDate` (lib/storage/list-objects.ts). */
+  signBucketRequest(input: BucketRequestInput, signingDate?: Date): SignedRequest;
 };
 
 export function createUrlPresigner(target: PresignTarget): UrlPresigner {
@@ -386,6 +427,9 @@ export function createUrlPresigner(target: PresignTarget): UrlPresigner {
     },
     presignOperation(input) {
       return signer.signOperation(signer.dated(input.signingDate ?? new Date(), input.expiresInSeconds), input);
+    },
+    signBucketRequest(input, signingDate) {
+      return signer.signBucketRequest(signingDate ?? new Date(), input);
     },
   };
 }

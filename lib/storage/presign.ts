@@ -11,11 +11,13 @@ export {
   MIN_PRESIGN_SECONDS,
   operationMethod,
   type BatchPresigner,
+  type BucketRequestInput,
   type GetObjectPresignInput,
   type OperationPresignInput,
   type PresignCredentials,
   type PresignedOperation,
   type PresignGetInput,
   type PresignTarget,
+  type SignedRequest,
   type UrlPresigner,
 } from "@/lib/storage/presign-batch";

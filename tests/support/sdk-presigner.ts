@@ -2,6 +2,7 @@ import {
   AbortMultipartUploadCommand,
   CompleteMultipartUploadCommand,
   CreateMultipartUploadCommand,
+  ListObjectsV2Command,
   ListPartsCommand,
   HeadObjectCommand,
   PutObjectCommand,
@@ -11,6 +12,7 @@ import {
 import { getSignedUrl, S3RequestPresigner } from "@aws-sdk/s3-request-presigner";
 import { HttpRequest } from "@smithy/core/protocols";
 import { Hash } from "@smithy/core/serde";
+import type { FinalizeRequestMiddleware, MetadataBearer } from "@smithy/types";
 import type { OperationPresignInput, PresignGetInput, PresignTarget } from "@/lib/storage/presign";
 
 /**
@@ -129,4 +131,61 @@ export function sdkOperationPresigner(target: PresignTarget): {
     }
   };
   return { presign, destroy: () => s3.destroy() };
+}
+
+/** What the app's listing sends: its URL and the headers its signature covers. */
+type ListInput = { bucket: string; prefix: string; delimiter: string; maxKeys: number; continuationToken?: string };
+
+/**
+ * The request the SDK sends for `ListObjectsV2Command` at the current (faked) time, caught before it leaves: its URL and
+ * Authorization header. The SDK's own headers that the app does not send (its invocation id, attempt count and user
+ * agent) are taken off before it signs, so that both sign the same headers: host, x-amz-content-sha256, x-amz-date
+ * and, with temporary credentials, x-amz-security-token.
+ */
+export async function sdkListObjectsRequest(target: PresignTarget, input: ListInput): Promise<{ url: string; authorization: string }> {
+  let caught: HttpRequest | undefined;
+  const s3 = new S3Client({
+    endpoint: target.endpoint.replace(/\/+$/, ""),
+    region: target.region,
+    forcePathStyle: target.forcePathStyle,
+    credentials: target.credentials,
+    requestChecksumCalculation: "WHEN_REQUIRED",
+    responseChecksumValidation: "WHEN_REQUIRED",
+    maxAttempts: 1,
+    requestHandler: {
+      handle: async (request: HttpRequest) => {
+        caught = request;
+        throw new Error("caught before sending");
+      },
+    },
+  });
+  const onlyTheAppsHeaders: FinalizeRequestMiddleware<object, MetadataBearer> = (next) => async (args) => {
+    const request = args.request as HttpRequest;
+    for (const name of Object.keys(request.headers)) if (name.toLowerCase() !== "host") delete request.headers[name];
+    return next(args);
+  };
+  s3.middlewareStack.addRelativeTo(onlyTheAppsHeaders, { relation: "before", toMiddleware: "httpSigningMiddleware", name: "onlyTheAppsHeaders" });
+  try {
+    await s3.send(
+      new ListObjectsV2Command({
+        Bucket: input.bucket,
+        Prefix: input.prefix,
+        Delimiter: input.delimiter,
+        MaxKeys: input.maxKeys,
+        ContinuationToken: input.continuationToken,
+      }),
+    );
+  } catch {
+    // Caught before sending, as intended.
+  } finally {
+    s3.destroy();
+  }
+  if (!caught) throw new Error("The SDK sent no request.");
+  const query = Object.entries(caught.query)
+    .map(([name, value]) => [name, String(value)] as const)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([name, value]) => `${escapeUri(name)}=${escapeUri(value)}`)
+    .join("&");
+  const authority = caught.port === undefined ? caught.hostname : `${caught.hostname}:${caught.port}`;
+  return { url: `${caught.protocol}//${authority}${caught.path}${query ? `?${query}` : ""}`, authorization: String(caught.headers.authorization) };
 }

@@ -1,9 +1,9 @@
 import { inspect } from "node:util";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
 import { contentDisposition } from "@/lib/links/content-disposition";
 import { SIGNING_KEY_CACHE_LIMIT, signingKeyCacheSize } from "@/lib/storage/presign-batch";
 import { createBatchPresigner, createUrlPresigner, type OperationPresignInput, type PresignTarget } from "@/lib/storage/presign";
-import { sdkGetPresigner, sdkOperationPresigner } from "@/tests/support/sdk-presigner";
+import { sdkGetPresigner, sdkListObjectsRequest, sdkOperationPresigner } from "@/tests/support/sdk-presigner";
 
 /**
  * The app's one signer (lib/storage/presign-batch.ts: node:crypto, its signing key cached per connection and day)
@@ -146,6 +146,30 @@ describe("presignOperation: upload parts and the other upload operations", () =>
       { ...base, operation: "PutObject", key: "" },
     ];
     for (const input of refusals) expect(() => app.presignOperation(input), JSON.stringify(input)).toThrow(RangeError);
+  });
+});
+
+describe("signBucketRequest: a folder's listing, signed in its headers", () => {
+  afterEach(() => vi.useRealTimers());
+  const listings = [
+    { prefix: "", delimiter: "/", maxKeys: 100 },
+    { prefix: "a/b/résumé final +&=;/", delimiter: "/", maxKeys: 1 },
+    { prefix: "日本語/f", delimiter: "/", maxKeys: 1_000, continuationToken: "1/ab+c==~x" },
+  ];
+  describe.each(targets)("%s", (_name, target) => {
+    const app = createUrlPresigner(target);
+    it.each(buckets)("sends the SDK's ListObjectsV2 request for bucket %s: same URL, same Authorization", async (bucket) => {
+      vi.useFakeTimers({ toFake: ["Date"], now: signingDate });
+      for (const listing of listings) {
+        const query: Record<string, string> = { "list-type": "2", prefix: listing.prefix, delimiter: listing.delimiter, "max-keys": String(listing.maxKeys) };
+        if (listing.continuationToken) query["continuation-token"] = listing.continuationToken;
+        const signed = app.signBucketRequest({ method: "GET", bucket, query }, signingDate);
+        const sdk = await sdkListObjectsRequest(target, { bucket, ...listing });
+        expect(signed.url, listing.prefix).toBe(sdk.url);
+        expect(signed.headers.authorization, listing.prefix).toBe(sdk.authorization);
+        expect(signed.headers["x-amz-security-token"]).toBe(target.credentials.sessionToken);
+      }
+    });
   });
 });
 

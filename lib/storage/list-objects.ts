@@ -2,6 +2,7 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import { parseXML } from "@aws-sdk/xml-builder";
+import { REQUEST_TIMEOUT_MS } from "@/lib/storage/client";
 import type { UrlPresigner } from "@/lib/storage/presign";
 import { RequestOnce, retryable, StorageAnswerError } from "@/lib/storage/signed-request";
 
@@ -12,8 +13,8 @@ import { RequestOnce, retryable, StorageAnswerError } from "@/lib/storage/signed
  * middleware it cost about 5 ms of CPU against 1.4 ms here (`npm run bench:list`, docs/benchmarks.md), and on a folder
  * page that CPU is on the way to the rows.
  *
- * Like the SDK's clients (maxAttempts 2), a network error or a 5xx/429 is tried once more. The caller bounds the
- * whole (its `signal`: lib/storage/deadline.ts). Each listing carries one `amz-sdk-invocation-id`, kept across its
+ * Like the SDK's clients (maxAttempts 2, REQUEST_TIMEOUT_MS an attempt), a network error, an attempt out of time or a
+ * 5xx/429 is tried once more. The caller bounds the whole (its `signal`: lib/storage/deadline.ts). Each listing carries one `amz-sdk-invocation-id`, kept across its
  * retry, as the SDK's calls do, so that a storage's logs count one listing.
  */
 
@@ -45,22 +46,38 @@ function objectOf(entry: unknown): ListedObject | null {
   const key = text(element.Key);
   if (key === null) return null;
   const size = Number(text(element.Size) ?? 0);
+  const bytes = Number.isSafeInteger(size) && size >= 0 ? size : 0;
   const modified = text(element.LastModified);
   const lastModified = modified === null ? null : new Date(modified);
   return {
     key,
-    size: Number.isFinite(size) ? size : 0,
+    size: bytes,
     lastModified: lastModified !== null && Number.isFinite(lastModified.getTime()) ? lastModified : null,
     etag: text(element.ETag),
     storageClass: text(element.StorageClass),
   };
 }
 
-/** The ListBucketResult of a 2xx answer. */
-export function readListing(xml: string): ObjectListing {
-  const root = (parseXML(xml) as Element).ListBucketResult;
-  if (root === null || typeof root !== "object") throw new Error("The storage's answer is not a listing.");
-  const result = root as Element;
+/**
+ * A storage's XML, parsed, or null where it is no answer S3 gives. A DOCTYPE is refused before parsing: S3 never sends
+ * one, and the parser looks for it by lower-casing the whole text at every top-level node, so an answer of DOCTYPEs
+ * would hold the process for minutes.
+ */
+function parsed(xml: string): Element | null {
+  if (/<!doctype/i.test(xml)) return null;
+  try {
+    return parseXML(xml) as Element;
+  } catch {
+    return null;
+  }
+}
+
+/** The ListBucketResult of a 2xx answer; a StorageAnswerError (not tried again) for anything else. */
+export function readListing(xml: string, status = 200): ObjectListing {
+  const root = parsed(xml)?.ListBucketResult;
+  // An empty <ListBucketResult/> comes back from the parser as "".
+  if (root !== "" && (root === null || typeof root !== "object")) throw new StorageAnswerError("ListObjectsV2", status, "NotAListing");
+  const result = (root === "" ? {} : root) as Element;
   const objects: ListedObject[] = [];
   for (const entry of many(result.Contents)) {
     const object = objectOf(entry);
@@ -78,19 +95,15 @@ export function readListing(xml: string): ObjectListing {
 /** The S3 error code of a refusal's XML body (`<Error><Code>…</Code></Error>`), when it has one. */
 function errorCode(body: Buffer | null): string | null {
   if (body === null || body.length === 0) return null;
-  try {
-    const error = (parseXML(body.toString("utf8")) as Element).Error;
-    return error !== null && typeof error === "object" ? text((error as Element).Code) || null : null;
-  } catch {
-    return null;
-  }
+  const error = parsed(body.toString("utf8"))?.Error;
+  return error !== null && typeof error === "object" ? text((error as Element).Code) || null : null;
 }
 
 type Answer = { ok: true; listing: ObjectListing } | { ok: false; status: number; code: string | null };
 
 function answerOf(response: IncomingMessage, body: Buffer | null): Answer {
   const status = response.statusCode ?? 0;
-  if (status >= 200 && status < 300) return { ok: true, listing: readListing(body?.toString("utf8") ?? "") };
+  if (status >= 200 && status < 300) return { ok: true, listing: readListing(body?.toString("utf8") ?? "", status) };
   return { ok: false, status, code: errorCode(body) ?? text(response.headers["x-amz-error-code"]) };
 }
 
@@ -107,7 +120,8 @@ export async function listObjectsV2(presigner: UrlPresigner, input: ListObjectsI
     const signed = presigner.signBucketRequest({ method: "GET", bucket: input.bucket, query });
     const headers = { ...signed.headers, "amz-sdk-invocation-id": invocation };
     try {
-      const answer = await new RequestOnce("GET", signed.url, headers, signal, null, answerOf).answer;
+      const attemptDeadline = { at: performance.now() + REQUEST_TIMEOUT_MS, ms: REQUEST_TIMEOUT_MS };
+      const answer = await new RequestOnce("GET", signed.url, headers, signal, attemptDeadline, answerOf).answer;
       if (answer.ok) return answer.listing;
       if (!retryable(answer.status) || attempt >= 2) throw new StorageAnswerError("ListObjectsV2", answer.status, answer.code);
     } catch (error) {

@@ -20,15 +20,22 @@ export const MAX_ANSWER_BYTES = 8 * 1024 * 1024;
 /** When a request must have ended (a performance.now() time: monotonic), and the limit it was given (its StorageTimeoutError says it). */
 export type Deadline = { at: number; ms: number };
 
+/** What an S3 error code looks like ("NoSuchBucket", "SignatureDoesNotMatch"); anything else from storage is not kept. */
+const ERROR_CODE = /^[A-Za-z0-9.]{1,64}$/;
+
 /** A refusal that is not an answer the caller reads (403, 5xx, …): a fault, read by describeStorageError like the SDK's. */
 export class StorageAnswerError extends Error {
   readonly $metadata: { httpStatusCode: number };
+  readonly Code: string | null;
   constructor(
     operation: string,
     readonly status: number,
-    readonly Code: string | null,
+    code: string | null,
   ) {
+    // The code comes from storage's answer: only a code's shape is kept (never a long or odd text into a log line).
+    const Code = code !== null && ERROR_CODE.test(code) ? code : null;
     super(`${operation} answered ${status}${Code ? ` ${Code}` : ""}`);
+    this.Code = Code;
     this.name = Code ?? (status === 403 ? "AccessDenied" : "StorageError");
     this.$metadata = { httpStatusCode: status };
   }
@@ -45,6 +52,8 @@ export class RequestOnce<T> {
   readonly answer: Promise<T>;
   readonly #signal: AbortSignal | null;
   #request: ClientRequest | undefined;
+  /** Settled (answered, failed, stopped): nothing after that is read. */
+  #settled = false;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #reject: ((error: unknown) => void) | undefined;
 
@@ -61,21 +70,28 @@ export class RequestOnce<T> {
       this.#reject = reject;
       const secure = url.startsWith("https:");
       const send = secure ? httpsRequest : httpRequest;
-      this.#request = send(url, { method, headers, agent: secure ? agents.https : agents.http }, (response) => {
+      const onResponse = (response: IncomingMessage) => {
+        if (this.#settled) return;
         if (method === "HEAD") {
           this.#done();
           response.resume();
           resolve(read(response, null));
           return;
         }
+        const length = Number(response.headers["content-length"]);
+        if (length > MAX_ANSWER_BYTES) {
+          this.#stop(new StorageAnswerError("The storage request", response.statusCode ?? 0, "AnswerTooLarge"));
+          return;
+        }
         const chunks: Buffer[] = [];
         let size = 0;
         response.on("data", (chunk: Buffer) => {
           size += chunk.length;
-          if (size > MAX_ANSWER_BYTES) this.#stop(new Error(`The storage's answer is over ${MAX_ANSWER_BYTES} bytes.`));
+          if (size > MAX_ANSWER_BYTES) this.#stop(new StorageAnswerError("The storage request", response.statusCode ?? 0, "AnswerTooLarge"));
           else chunks.push(chunk);
         });
         response.on("end", () => {
+          if (this.#settled) return;
           this.#done();
           try {
             resolve(read(response, Buffer.concat(chunks, size)));
@@ -87,16 +103,26 @@ export class RequestOnce<T> {
           this.#done();
           reject(error);
         });
-      });
+      };
+      try {
+        this.#request = send(url, { method, headers, agent: secure ? agents.https : agents.http }, onResponse);
+      } catch (error) {
+        // A header node:http refuses (a credential with a character no header may carry): nothing was sent.
+        this.#settled = true;
+        reject(error);
+        return;
+      }
       this.#request.on("error", (error) => {
         this.#done();
         reject(error);
       });
     });
+    const request = this.#request;
+    if (request === undefined) return;
     if (deadline) this.#timer = setTimeout(() => this.#stop(new StorageTimeoutError(deadline.ms)), Math.max(0, deadline.at - performance.now()));
     if (signal?.aborted) this.handleEvent();
     else signal?.addEventListener("abort", this, { once: true });
-    this.#request!.end();
+    request.end();
   }
 
   /** The caller's signal aborted. */
@@ -107,11 +133,12 @@ export class RequestOnce<T> {
 
   #stop(error: Error): void {
     this.#done();
-    this.#request!.destroy(error);
+    this.#request?.destroy(error);
     this.#reject!(error);
   }
 
   #done(): void {
+    this.#settled = true;
     clearTimeout(this.#timer);
     this.#signal?.removeEventListener("abort", this);
   }

@@ -22,7 +22,7 @@ import { SERVICES_VARIABLE, startServices } from "./services";
  * stay first in its run (it sets up the owner), 99 last (it rate-limits the loopback address); specs sharing a bucket
  * (32 and 33) stay in one lane.
  */
-const E2E_AFTER_VITEST = ["00", "01", "02", "03", "04", "05", "06", "07", "09", "10", "13", "15", "16", "99"];
+const E2E_AFTER_VITEST = ["00", "01", "02", "03", "04", "05", "06", "07", "09", "10", "13", "15", "99"];
 
 type Result = { name: string; code: number; seconds: number };
 

@@ -1,5 +1,12 @@
-import { describe, expect, it } from "vitest";
+import { parseXML } from "@aws-sdk/xml-builder";
+import { describe, expect, it, vi } from "vitest";
 import { readListing } from "@/lib/storage/list-objects";
+
+// The SDK's parser, watched: the DOCTYPE case checks it is never handed one.
+vi.mock("@aws-sdk/xml-builder", async (original) => {
+  const actual = await original<typeof import("@aws-sdk/xml-builder")>();
+  return { ...actual, parseXML: vi.fn(actual.parseXML) };
+});
 
 /**
  * A listing's XML as S3-compatible servers write it, read into the folder page's rows (lib/storage/list-objects.ts).
@@ -43,15 +50,34 @@ describe("readListing", () => {
   });
 
   it("gives an unreadable date or size as unknown rather than failing the page", () => {
-    const [object] = readListing(
-      "<ListBucketResult><Contents><Key>k</Key><LastModified>yesterday</LastModified><Size>lots</Size></Contents></ListBucketResult>",
+    const objects = readListing(
+      "<ListBucketResult><Contents><Key>k</Key><LastModified>yesterday</LastModified><Size>lots</Size></Contents>" +
+        "<Contents><Key>n</Key><Size>-5</Size></Contents><Contents><Key>f</Key><Size>1.5</Size></Contents></ListBucketResult>",
     ).objects;
-    expect(object).toEqual({ key: "k", size: 0, lastModified: null, etag: null, storageClass: null });
+    expect(objects).toEqual([
+      { key: "k", size: 0, lastModified: null, etag: null, storageClass: null },
+      { key: "n", size: 0, lastModified: null, etag: null, storageClass: null },
+      { key: "f", size: 0, lastModified: null, etag: null, storageClass: null },
+    ]);
   });
 
-  it("refuses an answer that is not a listing", () => {
-    expect(() => readListing("<Error><Code>AccessDenied</Code></Error>")).toThrow(/not a listing/);
-    expect(() => readListing("<html><body>proxy error</body></html>")).toThrow(/not a listing/);
-    expect(() => readListing("not xml")).toThrow();
+  it("refuses an answer that is not a listing, as a storage fault that names it", () => {
+    for (const body of ["<Error><Code>AccessDenied</Code></Error>", "<html><body>proxy error</body></html>", "not xml", ""]) {
+      expect(() => readListing(body), body).toThrow(expect.objectContaining({ name: "NotAListing", $metadata: { httpStatusCode: 200 } }));
+    }
+  });
+
+  // The parser lower-cases the whole text at each top-level DOCTYPE: these 1.2 MB would hold the process about 30 s.
+  it("refuses a DOCTYPE without handing it to the parser", () => {
+    vi.mocked(parseXML).mockClear();
+    const hostile = `${"<!DOCTYPE x>".repeat(100_000)}<ListBucketResult></ListBucketResult>`;
+    expect(() => readListing(hostile)).toThrow(expect.objectContaining({ name: "NotAListing" }));
+    expect(parseXML).not.toHaveBeenCalled();
+    expect(() => readListing('<?xml version="1.0"?><!doctype ListBucketResult><ListBucketResult></ListBucketResult>')).toThrow(
+      expect.objectContaining({ name: "NotAListing" }),
+    );
+    expect(parseXML).not.toHaveBeenCalled();
+    readListing("<ListBucketResult></ListBucketResult>");
+    expect(parseXML).toHaveBeenCalledTimes(1);
   });
 });

@@ -36,9 +36,10 @@ export default defineConfig({
     // same pictures, without the full browser's compositor and GPU process; about 30% less CPU per spec
     // (docs/testing.md). CHROMIUM_PATH=/usr/bin/chromium runs the full browser instead.
     launchOptions: { executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium-headless-shell", args: chromiumArgs },
-    // A failed test keeps its trace (actions, DOM snapshots, network) but not the screencast: recording it for every
-    // test was about a seventh of an end-to-end run's CPU (docs/testing.md).
-    trace: { mode: "retain-on-failure", screenshots: false },
+    // No trace unless asked for: recording one for every test (to keep a failed one's) cost about a tenth of an
+    // end-to-end run's CPU, its screencast a seventh more (docs/testing.md), and CI keeps only what the run prints.
+    // E2E_TRACE=1: a failed test keeps its trace (actions, DOM snapshots, network), without the screencast.
+    trace: process.env.E2E_TRACE === "1" ? { mode: "retain-on-failure", screenshots: false } : "off",
     screenshot: "only-on-failure",
   },
 });

@@ -6,10 +6,11 @@
  * this 2-core machine busy. So two lanes run side by side, each with its own databases and its own app:
  * - lane 1: Vitest (unit + integration), then the end-to-end specs of E2E_AFTER_VITEST (one Playwright run);
  * - lane 2: every other end-to-end spec (a second Playwright run), started at once; its global setup builds the app
- *   (`npm start` builds when the sources changed; a start elsewhere meanwhile waits for that build, lib/boot/build-stamp.ts).
+ *   (`npm start` builds when the sources changed; a start elsewhere meanwhile waits for that build, lib/boot/build-stamp.ts);
+ *   then every bench in quick mode (a few seconds each: each still runs; quick mode sets no targets).
  * Each Playwright run has its own global setup: its own database, app, SMTP server and data folder, so the two runs share
  * only the S3 servers, where every spec uses buckets of its own. Within a run the specs keep their order (one worker).
- * The benches run last, alone, so their figures are not taken beside the tests. docs/testing.md gives the figures.
+ * docs/testing.md gives the figures.
  */
 import { spawn } from "node:child_process";
 import { readdirSync } from "node:fs";
@@ -85,18 +86,22 @@ async function main(): Promise<number> {
         );
         return [vitest, e2e];
       })(),
-      run(
-        `end-to-end, lane 2: ${specs.beside.length} specs (playwright, chromium)`,
-        PLAYWRIGHT,
-        ["test", "--output", "test-results/lane-2", ...specs.beside],
-        env,
-        "[2 e2e]",
-      ).then((e2e) => [e2e]),
+      (async () => {
+        const e2e = await run(
+          `end-to-end, lane 2: ${specs.beside.length} specs (playwright, chromium)`,
+          PLAYWRIGHT,
+          ["test", "--output", "test-results/lane-2", ...specs.beside],
+          env,
+          "[2 e2e]",
+        );
+        // Then the benches in quick mode, beside lane 1's specs: they only prove each bench still runs (their figures
+        // are not targets in quick mode), and lane 2 ends first. The benches that start the app reuse lane 2's build.
+        const benches = await run("every bench in quick mode", "node_modules/tsx/dist/cli.mjs", ["tests/bench/run-quick.ts"], env, "[2 bench]");
+        return [e2e, benches];
+      })(),
     ]);
     results.push(...lane1, ...lane2);
     process.stdout.write(`\nboth lanes done in ${((Date.now() - lanesStarted) / 1000).toFixed(0)} s\n`);
-    // After the end-to-end tests: the benches that start the app reuse their build.
-    results.push(await run("every bench in quick mode", "node_modules/tsx/dist/cli.mjs", ["tests/bench/run-quick.ts"], env));
   } finally {
     await services.stop();
   }

@@ -63,6 +63,12 @@ function e2eSpecs(): { afterVitest: string[]; beside: string[] } {
 
 const PLAYWRIGHT = "node_modules/@playwright/test/cli.js";
 
+/** One lane's Playwright run: its specs in order, its own output folder, its lines prefixed with the lane. */
+function endToEnd(lane: 1 | 2, specs: string[], env: NodeJS.ProcessEnv): Promise<Result> {
+  const label = `end-to-end, lane ${lane}: ${specs.length} specs (playwright, chromium)`;
+  return run(label, PLAYWRIGHT, ["test", "--output", `test-results/lane-${lane}`, ...specs], env, `[${lane} e2e]`);
+}
+
 async function main(): Promise<number> {
   const started = Date.now();
   const results: Result[] = [];
@@ -77,23 +83,11 @@ async function main(): Promise<number> {
     const [lane1, lane2] = await Promise.all([
       (async () => {
         const vitest = await run("unit + integration (vitest)", "node_modules/vitest/vitest.mjs", ["run"], env, "[1 vitest]");
-        const e2e = await run(
-          `end-to-end, lane 1: ${specs.afterVitest.length} specs (playwright, chromium)`,
-          PLAYWRIGHT,
-          ["test", "--output", "test-results/lane-1", ...specs.afterVitest],
-          env,
-          "[1 e2e]",
-        );
+        const e2e = await endToEnd(1, specs.afterVitest, env);
         return [vitest, e2e];
       })(),
       (async () => {
-        const e2e = await run(
-          `end-to-end, lane 2: ${specs.beside.length} specs (playwright, chromium)`,
-          PLAYWRIGHT,
-          ["test", "--output", "test-results/lane-2", ...specs.beside],
-          env,
-          "[2 e2e]",
-        );
+        const e2e = await endToEnd(2, specs.beside, env);
         // Then the benches in quick mode, beside lane 1's specs: they only prove each bench still runs (their figures
         // are not targets in quick mode), and lane 2 ends first. The benches that start the app reuse lane 2's build.
         const benches = await run("every bench in quick mode", "node_modules/tsx/dist/cli.mjs", ["tests/bench/run-quick.ts"], env, "[2 bench]");

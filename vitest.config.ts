@@ -36,8 +36,9 @@ export default defineConfig({
           environment: "node",
           globalSetup: ["tests/support/vitest-global-setup.ts"],
           setupFiles: ["tests/support/vitest-setup.ts"],
-          // One shared PostgreSQL database and S3 server: files run one after another.
-          fileParallelism: false,
+          // Two files at a time (the default on 2 cores), each worker on a PostgreSQL database of its own
+          // (tests/support/vitest-global-setup.ts); the S3 servers are shared, every file uses buckets of its own.
+          maxWorkers: 2,
           testTimeout: 30_000,
           hookTimeout: 120_000,
         },

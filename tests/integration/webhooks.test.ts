@@ -9,7 +9,7 @@ import { createServer, type IncomingHttpHeaders, type ServerResponse } from "nod
 import type { AddressInfo } from "node:net";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it, vi } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import type { SessionUser } from "@/lib/auth/session";
 import { session } from "../support/request-context";
 import { db } from "@/lib/db/client";
@@ -89,7 +89,7 @@ let other: SessionUser;
 
 /** Runs one statement on a connection of its own (not the app's pool). */
 async function onOwnConnection(sql: string) {
-  const client = new pg.Client({ connectionString: inject("databaseUrl") });
+  const client = new pg.Client({ connectionString: process.env.DATABASE_URL! });
   await client.connect();
   try {
     await client.query(sql);
@@ -409,7 +409,7 @@ describe("delivery", () => {
     const ids = [];
     for (let n = 1; n <= 60; n++) ids.push((await enqueueDownload(owner, receiver.url, n)).id);
 
-    const second = new PrismaClient({ adapter: new PrismaPg({ connectionString: inject("databaseUrl"), max: 5 }) });
+    const second = new PrismaClient({ adapter: new PrismaPg({ connectionString: process.env.DATABASE_URL!, max: 5 }) });
     try {
       const drain = async (client?: InstanceType<typeof PrismaClient>) => {
         let delivered = 0;

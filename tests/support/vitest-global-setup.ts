@@ -4,7 +4,8 @@ import { createTestDatabase, servicesFromEnvironment, startServices, type TestSe
 declare module "vitest" {
   export interface ProvidedContext {
     services: TestServices;
-    databaseUrl: string;
+    /** One database per integration worker (VITEST_POOL_ID picks it, tests/support/vitest-setup.ts). */
+    databaseUrls: string[];
   }
 }
 
@@ -17,7 +18,9 @@ export default async function setup(project: TestProject) {
     stop = started.stop;
   }
   project.provide("services", services);
-  project.provide("databaseUrl", await createTestDatabase(services, "integration"));
+  // Integration files run side by side, each worker (up to maxWorkers) on a database of its own: within a worker,
+  // files run one after another on one database (the job queue, sign-in limits and team-wide rows are counted there).
+  project.provide("databaseUrls", await Promise.all(Array.from({ length: project.config.maxWorkers }, () => createTestDatabase(services, "integration"))));
   return async () => {
     await stop?.();
   };

@@ -14,6 +14,9 @@ export default defineConfig({
   test: {
     // A stray .only must fail the run, not silently skip the rest of the suite.
     allowOnly: false,
+    // Two files at a time in each project, whatever the machine: the integration files' databases are one per worker
+    // (projects that run together must share this number).
+    maxWorkers: 2,
     // next-auth imports "next/server" without an extension; let Vite resolve it.
     server: { deps: { inline: ["next-auth", "@auth/core"] } },
     projects: [
@@ -36,9 +39,8 @@ export default defineConfig({
           environment: "node",
           globalSetup: ["tests/support/vitest-global-setup.ts"],
           setupFiles: ["tests/support/vitest-setup.ts"],
-          // Two files at a time (the default on 2 cores), each worker on a PostgreSQL database of its own
+          // Files run two at a time (maxWorkers above), each worker on a PostgreSQL database of its own
           // (tests/support/vitest-global-setup.ts); the S3 servers are shared, every file uses buckets of its own.
-          maxWorkers: 2,
           testTimeout: 30_000,
           hookTimeout: 120_000,
         },

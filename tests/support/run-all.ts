@@ -4,8 +4,8 @@
  *
  * The layers mostly wait (on the browser, on the app, on storage and database answers): one of them keeps about half of
  * this 2-core machine busy. So two lanes run side by side, each with its own databases and its own app:
- * - lane 1: Vitest (unit, then integration files two at a time on worker threads, each worker on its own database),
- *   then the end-to-end specs of E2E_AFTER_VITEST (one Playwright run);
+ * - lane 1: Vitest (unit, then integration files one after another, on worker threads), then the end-to-end specs of
+ *   E2E_AFTER_VITEST (one Playwright run);
  * - lane 2: every other end-to-end spec (a second Playwright run), started at once; its global setup builds the app
  *   (`npm start` builds when the sources changed; a start elsewhere meanwhile waits for that build, lib/boot/build-stamp.ts);
  *   then every bench in quick mode (a few seconds each: each still runs; quick mode sets no targets).
@@ -19,12 +19,12 @@ import { resolve } from "node:path";
 import { SERVICES_VARIABLE, startServices } from "./services";
 
 /**
- * The end-to-end specs lane 1 runs after Vitest (about 370 s of the 900 s of specs in CI, so that both lanes end
+ * The end-to-end specs lane 1 runs after Vitest (about 300 s of the 900 s of specs in CI, so that both lanes end
  * together; docs/testing.md has the figures); every other spec, a new one too, runs in lane 2. Spec 01 must
  * stay first in its run (it sets up the owner), 99 last (it rate-limits the loopback address); specs sharing a bucket
  * (32 and 33) stay in one lane.
  */
-const E2E_AFTER_VITEST = ["00", "01", "02", "03", "04", "05", "06", "07", "09", "10", "11", "12", "13", "14", "15", "17", "99"];
+const E2E_AFTER_VITEST = ["00", "01", "02", "03", "04", "05", "06", "07", "09", "10", "13", "15", "17", "99"];
 
 type Result = { name: string; code: number; seconds: number };
 

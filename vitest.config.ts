@@ -14,9 +14,8 @@ export default defineConfig({
   test: {
     // A stray .only must fail the run, not silently skip the rest of the suite.
     allowOnly: false,
-    // Worker threads rather than child processes: each test file still gets its own module graph (and its own
-    // process.env), at about a fifth less CPU for the whole run than one process per file (docs/testing.md).
-    pool: "threads",
+    // A child process per file (the default), not worker threads: threads took less CPU, but V8 aborted the whole run
+    // once ("Check failed: jit_page.has_value()", WebAssembly code freed across threads; docs/testing.md).
     // next-auth imports "next/server" without an extension; let Vite resolve it.
     server: { deps: { inline: ["next-auth", "@auth/core"] } },
     projects: [

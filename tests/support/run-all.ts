@@ -4,8 +4,8 @@
  *
  * The layers mostly wait (on the browser, on the app, on storage and database answers): one of them keeps about half of
  * this 2-core machine busy. So two lanes run side by side, each with its own databases and its own app:
- * - lane 1: Vitest (unit, then integration files one after another, on worker threads), then the end-to-end specs of
- *   E2E_AFTER_VITEST (one Playwright run);
+ * - lane 1: Vitest (unit, then integration files one after another), then the end-to-end specs of E2E_AFTER_VITEST
+ *   (one Playwright run);
  * - lane 2: every other end-to-end spec (a second Playwright run), started at once; its global setup builds the app
  *   (`npm start` builds when the sources changed; a start elsewhere meanwhile waits for that build, lib/boot/build-stamp.ts);
  *   then every bench in quick mode (a few seconds each: each still runs; quick mode sets no targets).

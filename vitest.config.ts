@@ -39,7 +39,7 @@ export default defineConfig({
           globalSetup: ["tests/support/vitest-global-setup.ts"],
           setupFiles: ["tests/support/vitest-setup.ts"],
           // One file at a time. Each worker has a database of its own (tests/support/vitest-global-setup.ts), so files
-          // could run two at a time (alone: 242 s instead of about 420 s), but beside the end-to-end lane of npm test
+          // could run two at a time (alone: 269 s instead of about 420 s), but beside the end-to-end lane of npm test
           // that took the CPU the other lane needed, and the whole run ended later (docs/testing.md).
           fileParallelism: false,
           testTimeout: 30_000,

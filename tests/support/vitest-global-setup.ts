@@ -18,8 +18,8 @@ export default async function setup(project: TestProject) {
     stop = started.stop;
   }
   project.provide("services", services);
-  // Integration files run side by side, each worker (up to maxWorkers) on a database of its own: within a worker,
-  // files run one after another on one database (the job queue, sign-in limits and team-wide rows are counted there).
+  // A database per worker (maxWorkers of them; one while the integration files run one at a time): within a worker, files
+  // run one after another on one database (the job queue, sign-in limits and team-wide rows are counted there).
   project.provide("databaseUrls", await Promise.all(Array.from({ length: project.config.maxWorkers }, () => createTestDatabase(services, "integration"))));
   return async () => {
     await stop?.();

@@ -131,6 +131,9 @@ export function ListingRows({
                   className={`kind-${fileKind(key)}`}
                   aria-current={selected ? "true" : undefined}
                   scroll={false}
+                  // The same page with ?object=: a prefetch gets nothing the page does not have, and each visible row's
+                  // would be a request rendering the page's frame again (a 100-row folder: dozens per visit).
+                  prefetch={false}
                 >
                   {name}
                 </Link>

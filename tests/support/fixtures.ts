@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { CreateBucketCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
-import { test as base, expect, type Page } from "@playwright/test";
+import { test as base, type Cookie, expect, type Page } from "@playwright/test";
 import { s3ClientFor } from "../../lib/dev/s3";
 import { servicesFromEnvironment, type TestServices } from "./services";
 
@@ -69,9 +69,21 @@ export function setupCode(): string {
   return readFileSync(join(dataDir, "setup-code"), "utf8").trim();
 }
 
-/** Creates the owner on first run, or signs in when an earlier spec already did. */
+/** The session cookie of the owner's last sign-in through the form in this run (one Playwright worker, one app). */
+let ownerSession: Cookie | undefined;
+const isSessionCookie = (cookie: Cookie) => cookie.name.endsWith("authjs.session-token");
+
+/**
+ * Creates the owner on first run, or makes the page signed in as the owner. A browser without a session reuses the
+ * owner's session from an earlier sign-in of this run, as a returning browser would (the sign-in form itself is
+ * spec 01's and 07's); when that session has ended (signed out, Sign out everywhere, password changed) the page is
+ * sent to sign-in and signs in through the form.
+ */
 export async function ensureSignedIn(page: Page) {
+  const context = page.context();
+  if (ownerSession && !(await context.cookies()).some(isSessionCookie)) await context.addCookies([ownerSession]);
   await page.goto("/");
+  let signedIn = false;
   if (page.url().includes("/setup")) {
     await page.getByLabel("Setup code").fill(setupCode());
     await page.getByLabel("Name", { exact: true }).fill(OWNER.name);
@@ -79,10 +91,13 @@ export async function ensureSignedIn(page: Page) {
     await page.getByLabel("Password", { exact: true }).fill(OWNER.password);
     await page.getByLabel("Confirm password").fill(OWNER.password);
     await page.getByRole("button", { name: "Create owner account" }).click();
+    signedIn = true;
   } else if (page.url().includes("/sign-in")) {
     await signIn(page);
+    signedIn = true;
   }
   await expect(page.getByRole("navigation", { name: "Main" })).toBeVisible();
+  if (signedIn) ownerSession = (await context.cookies()).find(isSessionCookie) ?? ownerSession;
 }
 
 export async function signOut(page: Page) {

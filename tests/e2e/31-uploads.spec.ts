@@ -219,6 +219,8 @@ test("the folder page with the upload controls passes the audit (light, dark, ph
   // The upload panel (a finished upload, with Quick Share on it) by keyboard.
   await page.locator('input[data-upload-input="files"]').setInputFiles({ name: `note ${RUN}.txt`, mimeType: "text/plain", buffer: Buffer.from("a note\n") });
   await expect(page.getByRole("status").filter({ hasText: "1 of 1 file uploaded." })).toBeVisible();
+  // The listing has been refreshed with the new file: the page the audit reads is the settled one.
+  await expect(page.getByRole("checkbox", { name: `Select note ${RUN}.txt` })).toBeVisible();
   await expectNoA11yViolations(page, "folder page with the upload list");
   const quickShare = page.getByRole("button", { name: `Quick Share note ${RUN}.txt` }).first();
   await tabTo(page, quickShare);

@@ -60,10 +60,11 @@ async function axeViolations(page: Page): Promise<string[]> {
  * Leaves the page in the light scheme.
  */
 export async function expectNoA11yViolations(page: Page, label: string) {
-  // Next streams the <title> of a page with async metadata just after its body: audit once it is there (a page
-  // that never gets one still fails, on axe's document-title rule).
-  await page.waitForFunction(() => document.title.trim() !== "", undefined, { timeout: 5_000 }).catch(() => undefined);
   for (const colorScheme of SCHEMES) {
+    // Next streams the <title> of a page with async metadata just after its body, and puts it back after a refresh
+    // (router.refresh, as an upload's end makes): audit once it is there (a page that never gets one still fails, on
+    // axe's document-title rule).
+    await page.waitForFunction(() => document.title.trim() !== "", undefined, { timeout: 5_000 }).catch(() => undefined);
     await page.emulateMedia({ colorScheme });
     await settleAnimations(page);
     const found = await axeViolations(page);

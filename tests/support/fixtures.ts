@@ -81,7 +81,8 @@ const isSessionCookie = (cookie: Cookie) => cookie.name.endsWith("authjs.session
  */
 export async function ensureSignedIn(page: Page) {
   const context = page.context();
-  if (ownerSession && !(await context.cookies()).some(isSessionCookie)) await context.addCookies([ownerSession]);
+  const reused = ownerSession !== undefined && !(await context.cookies()).some(isSessionCookie);
+  if (reused) await context.addCookies([ownerSession!]);
   await page.goto("/");
   let signedIn = false;
   if (page.url().includes("/setup")) {
@@ -98,6 +99,10 @@ export async function ensureSignedIn(page: Page) {
   }
   await expect(page.getByRole("navigation", { name: "Main" })).toBeVisible();
   if (signedIn) ownerSession = (await context.cookies()).find(isSessionCookie) ?? ownerSession;
+  // As after a sign-in through the form (signIn waits so on the sign-in page): the page the caller goes on from has
+  // hydrated and its requests have ended. Spec 06 once waited 7 minutes for the network to go idle after signing out
+  // of a page it had not let settle.
+  else if (reused) await page.waitForLoadState("networkidle");
 }
 
 export async function signOut(page: Page) {

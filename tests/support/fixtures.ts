@@ -81,8 +81,8 @@ const isSessionCookie = (cookie: Cookie) => cookie.name.endsWith("authjs.session
  */
 export async function ensureSignedIn(page: Page) {
   const context = page.context();
-  const reused = ownerSession !== undefined && !(await context.cookies()).some(isSessionCookie);
-  if (reused) await context.addCookies([ownerSession!]);
+  const reused = ownerSession && !(await context.cookies()).some(isSessionCookie) ? ownerSession : undefined;
+  if (reused) await context.addCookies([reused]);
   await page.goto("/");
   let signedIn = false;
   if (page.url().includes("/setup")) {

@@ -19,8 +19,8 @@ import { resolve } from "node:path";
 import { SERVICES_VARIABLE, startServices } from "./services";
 
 /**
- * The end-to-end specs lane 1 runs after Vitest (about 300 s of the 900 s of specs in CI, so that both lanes end
- * together; docs/testing.md has the figures); every other spec, a new one too, runs in lane 2. Spec 01 must
+ * The end-to-end specs lane 1 runs after Vitest, chosen so that both lanes end together (docs/testing.md has each run's
+ * figures); every other spec, a new one too, runs in lane 2. Spec 01 must
  * stay first in its run (it sets up the owner), 99 last (it rate-limits the loopback address); specs sharing a bucket
  * (32 and 33) stay in one lane.
  */
